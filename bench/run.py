@@ -1,0 +1,279 @@
+"""Benchmark harness for the report stage (issue 6). Not a test: it prints ratios.
+
+For each N (units), in one run on this machine:
+
+  (a) naive   papermill CLI then `jupyter nbconvert --no-input` CLI on
+              notebooks/30_district_report.ipynb, one unit after another
+              (measured on a few units, extrapolated linearly to N);
+  (b) floor   the same notebook's code run inside one warm Python process
+              (IPython shell, no kernel, in-process HTML export), per unit,
+              times N divided by the cores;
+  (c) motcua  `motcua build` from scratch (clean + model + render), and its
+              render stage alone;
+  (d) no-op   the same build again with nothing changed;
+  (e) fix     the build after a correction to one unit's oldest month.
+
+Peak memory is the largest summed RSS of the process tree, sampled every
+50 ms. Absolute times drift on a shared machine: read the ratios.
+
+Usage: python bench/run.py [--sizes 9,100,696] [--months 60] [--naive-units 4] [--floor-units 12]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOK = ROOT / "notebooks" / "30_district_report.ipynb"
+OUT = ROOT / "bench" / "out"
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mb: float
+
+
+class PeakRSS:
+    """Samples the summed RSS of a process and all its children."""
+
+    def __init__(self, pid: int):
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    try:
+                        total += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak = max(self.peak, total)
+            except psutil.Error:
+                pass
+            self._stop.wait(0.05)
+
+    def __enter__(self) -> "PeakRSS":
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def run(cmd: list[str], **kw: object) -> Timing:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    with PeakRSS(proc.pid) as mem:
+        out, err = proc.communicate()
+    dt = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{out}\n{err}")
+    return Timing(dt, mem.peak / 2**20)
+
+
+def motcua(*args: str) -> list[str]:
+    return [str(BIN / "motcua"), *args]
+
+
+def units_of(data: Path) -> list[str]:
+    import pandas as pd
+
+    from motcua.pipeline.stages import report_units
+
+    return [c for c, _ in report_units(pd.read_parquet(data / "panel.parquet"))]
+
+
+def naive(data: Path, units: list[str], work: Path) -> Timing:
+    """papermill CLI + nbconvert CLI per unit, serially."""
+    work.mkdir(parents=True, exist_ok=True)
+    total, peak = 0.0, 0.0
+    for code in units:
+        out_nb = work / f"{code}.ipynb"
+        t1 = run([str(BIN / "papermill"), str(NOTEBOOK), str(out_nb), "-p", "unit_code", code,
+                  "-p", "data_dir", str(data), "-p", "lang", "vi", "--no-progress-bar"])
+        t2 = run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out_nb)])
+        total += t1.seconds + t2.seconds
+        peak = max(peak, t1.peak_mb, t2.peak_mb)
+    return Timing(total, peak)
+
+
+FLOOR_SCRIPT = r"""
+import json, sys, time, nbformat
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from motcua.report.export import notebook_to_html
+nb_path, data, units = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+shell = InteractiveShell.instance()
+shell.run_cell("import matplotlib; matplotlib.use('Agg'); import pandas, seaborn, statsmodels.api, motcua.report")
+src = nbformat.read(nb_path, as_version=4)
+t0 = time.perf_counter()
+for code in units:
+    shell.reset(new_session=False)
+    nb = nbformat.v4.new_notebook(metadata=src.metadata)
+    for cell in src.cells:
+        if cell.cell_type != "code":
+            nb.cells.append(cell); continue
+        source = cell.source
+        if "parameters" in cell.metadata.get("tags", []):
+            source = f"unit_code = {code!r}\ndata_dir = {data!r}\nlang = 'vi'\n"
+        with capture_output() as cap:
+            res = shell.run_cell(source)
+        res.raise_error()
+        c = nbformat.v4.new_code_cell(source)
+        c.outputs = [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in cap.outputs]
+        nb.cells.append(c)
+    notebook_to_html(nb, lang="vi", title=code, build_stamp="bench")
+print(json.dumps({"seconds": time.perf_counter() - t0}))
+"""
+
+
+def floor(data: Path, units: list[str]) -> Timing:
+    script = OUT / "floor.py"
+    script.write_text(FLOOR_SCRIPT, encoding="utf-8")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(script), str(NOTEBOOK), str(data), ",".join(units)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with PeakRSS(proc.pid) as mem:
+        out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"floor failed:\n{err[-3000:]}")
+    inner = json.loads(out.strip().splitlines()[-1])["seconds"]
+    return Timing(inner, mem.peak / 2**20)
+
+
+def correct_one_unit(raw: Path) -> str:
+    """Add one dossier (received in person, resolved on time) to one unit in the oldest monthly workbook."""
+    import openpyxl
+
+    files = sorted(p for p in raw.rglob("*.xlsx"))
+    target = files[0]
+    wb = openpyxl.load_workbook(target)
+    ws = wb.worksheets[0]
+    numbering_row, cols = None, {}
+    for row in ws.iter_rows():
+        vals = [str(c.value).strip() if c.value is not None else "" for c in row]
+        if "(3)" in vals and "(13)" in vals:
+            numbering_row = row[0].row
+            cols = {v: i + 1 for i, v in enumerate(vals) if re.fullmatch(r"\(\d+\)", v)}
+            break
+    if numbering_row is None:
+        raise SystemExit(f"{target}: no (1)…(13) row to locate columns")
+    r = numbering_row + 1
+    while ws.cell(r, cols["(3)"]).value in (None, ""):
+        r += 1
+    for col in ("(3)", "(5)", "(7)", "(9)"):
+        cell = ws.cell(r, cols[col])
+        cell.value = int(str(cell.value).replace(".", "")) + 1
+    wb.save(target)
+    return f"{target.name} row {r}"
+
+
+def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: int) -> dict[str, object]:
+    work = OUT / f"n{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    raw, data, reports = work / "raw", work / "data", work / "reports"
+    run(motcua("sample", "--out", str(raw), "--units", str(n), "--months", str(months), "--seed", "7"))
+    scratch = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
+    shutil.rmtree(reports)
+    render = run(motcua("render", str(data), "--out", str(reports), "--jobs", str(cores)))
+    noop = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
+    where = correct_one_unit(raw)
+    fix = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
+    units = units_of(data)
+    k = min(naive_units, len(units))
+    nv = naive(data, units[:k], work / "naive")
+    naive_total = nv.seconds / k * len(units)
+    f = min(floor_units, len(units))
+    fl = floor(data, units[:f])
+    floor_total = fl.seconds / f * len(units) / cores
+    return {
+        "n": len(units),
+        "naive_s": naive_total, "naive_measured_units": k, "naive_peak_mb": nv.peak_mb,
+        "floor_s": floor_total, "floor_measured_units": f, "floor_peak_mb": fl.peak_mb,
+        "build_s": scratch.seconds, "build_peak_mb": scratch.peak_mb,
+        "render_s": render.seconds, "render_peak_mb": render.peak_mb,
+        "noop_s": noop.seconds, "noop_peak_mb": noop.peak_mb,
+        "fix_s": fix.seconds, "fix_peak_mb": fix.peak_mb, "fix_where": where,
+        "speedup_vs_naive": naive_total / render.seconds,
+        "ratio_to_floor": render.seconds / floor_total,
+    }
+
+
+def table(rows: list[dict[str, object]], cores: int) -> str:
+    import motcua
+    import pandas
+    import papermill
+
+    head = (
+        f"Measured {date.today().isoformat()} on {platform.machine()} with {cores} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, "
+        f"motcua {motcua.__version__}, pandas {pandas.__version__}, papermill {papermill.__version__}.\n\n"
+        "| units | naive (a) | floor (b) | render from scratch | build from scratch (c) | no-op (d) | one-unit fix (e) "
+        "| speed-up vs naive | render / floor | peak MB (build) |\n|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    lines = [
+        f"| {r['n']} | {r['naive_s']:.0f} s* | {r['floor_s']:.1f} s | {r['render_s']:.1f} s | {r['build_s']:.1f} s "
+        f"| {r['noop_s']:.2f} s | {r['fix_s']:.1f} s | {r['speedup_vs_naive']:.1f}× | {r['ratio_to_floor']:.2f} "
+        f"| {r['build_peak_mb']:.0f} |"
+        for r in rows
+    ]
+    foot = (
+        "\n\n*naive measured on the first "
+        + ", ".join(f"{r['naive_measured_units']}" for r in rows)
+        + " units and extrapolated linearly; floor measured on "
+        + ", ".join(f"{r['floor_measured_units']}" for r in rows)
+        + " units, times N, divided by the cores.\n"
+    )
+    return head + "\n".join(lines) + foot
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="9,100")
+    ap.add_argument("--months", type=int, default=60)
+    ap.add_argument("--naive-units", type=int, default=4)
+    ap.add_argument("--floor-units", type=int, default=12)
+    ap.add_argument("--write-readme", action="store_true", help="replace the results table in bench/README.md")
+    args = ap.parse_args()
+    cores = os.cpu_count() or 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in [int(x) for x in args.sizes.split(",")]:
+        r = bench_size(n, args.months, args.naive_units, args.floor_units, cores)
+        rows.append(r)
+        print(json.dumps(r, indent=1), flush=True)
+    md = table(rows, cores)
+    print(md)
+    (OUT / "results.md").write_text(md, encoding="utf-8")
+    if args.write_readme:
+        readme = ROOT / "bench" / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        start, end = "<!-- results:start -->", "<!-- results:end -->"
+        text = text[: text.index(start) + len(start)] + "\n" + md + text[text.index(end):]
+        readme.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,96 @@
+"""Data-quality findings: every dropped, changed or suspicious value, one row each.
+
+Grain of quality.csv: one row per finding, columns file, sheet, row, unit,
+period, rule, severity, message, action (what the clean stage did: kept,
+dropped, value_removed, derived, checked). Messages are Vietnamese; rule
+names are stable machine names described in :data:`RULES`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import pandas as pd
+
+QUALITY_COLUMNS = ["file", "sheet", "row", "unit", "period", "rule", "severity", "message", "action"]
+SEVERITIES = ("error", "warning", "info")
+
+#: rule → (Vietnamese description, English description)
+RULES: dict[str, tuple[str, str]] = {
+    "unreadable_file": ("Tệp không đọc được", "File could not be read"),
+    "unsupported_file": ("Loại tệp không hỗ trợ", "Unsupported file type"),
+    "no_header": ("Không nhận ra tiêu đề bảng", "No recognisable header"),
+    "no_period": ("Không xác định được kỳ báo cáo", "Reporting period cannot be dated"),
+    "period_from_label": ("Kỳ báo cáo lấy từ nhãn (không có ngày cụ thể)", "Period taken from a label, no explicit dates"),
+    "unit_unmatched": ("Tên đơn vị không khớp danh mục", "Unit name matches no official unit"),
+    "unit_matched_fuzzy": ("Tên đơn vị khớp gần đúng", "Unit name matched approximately"),
+    "unit_name_variant": ("Tên đơn vị viết khác tên chính thức", "Unit name written differently from the official name"),
+    "non_numeric_count": ("Ô số liệu không phải số", "Count cell is not a number"),
+    "negative_count": ("Số liệu âm", "Negative count"),
+    "non_integer_count": ("Số liệu không phải số nguyên", "Count is not an integer"),
+    "blank_count": ("Ô số liệu để trống", "Count cell is blank"),
+    "number_format": ("Số viết theo quy ước khác", "Number written in another convention"),
+    "row_without_unit": ("Dòng có số liệu nhưng không có tên đơn vị", "Row with counts but no unit name"),
+    "identity_received": ("(3) ≠ (4)+(5)+(6)", "(3) ≠ (4)+(5)+(6)"),
+    "identity_resolved": ("(7) ≠ (8)+(9)+(10)", "(7) ≠ (8)+(9)+(10)"),
+    "identity_pending": ("(11) ≠ (12)+(13)", "(11) ≠ (12)+(13)"),
+    "identity_balance": ("(3) ≠ (7)+(11)", "(3) ≠ (7)+(11)"),
+    "carry_over_gap": ("(6) kỳ này ≠ (11) kỳ trước", "(6) differs from the previous period's (11)"),
+    "period_gap": ("Thiếu kỳ báo cáo", "Missing period"),
+    "totals_mismatch": ("Dòng Tổng cộng khác tổng các đơn vị", "Totals row differs from the sum of units"),
+    "subtotal_mismatch": ("Dòng cộng nhóm khác tổng các dòng con", "Subtotal differs from the sum of its rows"),
+    "rate_column_mismatch": ("Cột tỷ lệ trong tệp khác tỷ lệ tính lại", "Rate column differs from the recomputed rate"),
+    "duplicate_period": ("Trùng kỳ báo cáo (tệp mới hơn được dùng)", "Duplicate period (newest file kept)"),
+    "overlapping_period": ("Kỳ báo cáo chồng lấn (tệp mới hơn được dùng)", "Overlapping period (newest file kept)"),
+    "aggregate_superseded": ("Kỳ gộp đã có đủ các kỳ chi tiết (dùng để đối chiếu)", "Aggregate period covered by finer periods (used as a check)"),
+    "cumulative_differenced": ("Số lũy kế được trừ thành số của kỳ", "Cumulative figures differenced into a period"),
+    "cumulative_revision": ("Hiệu số lũy kế âm (số liệu bị điều chỉnh)", "Negative cumulative difference (revision)"),
+    "cumulative_unresolved": ("Không trừ được số lũy kế (thiếu kỳ trước)", "Cumulative figures could not be differenced"),
+    "personal_columns_dropped": ("Đã loại bỏ cột dữ liệu cá nhân", "Personal-data columns dropped"),
+    "dossier_rejected": ("Hồ sơ bị loại (ngày hoặc kênh không hợp lệ)", "Dossier rejected (invalid date or channel)"),
+    "dossier_aggregated": ("Danh sách hồ sơ được tổng hợp theo kỳ", "Dossier list aggregated into periods"),
+    "derived_column": ("Cột được tính bằng tổng các cột tách", "Column computed as the sum of split columns"),
+    "field_form": ("Biểu theo lĩnh vực của một đơn vị", "Form with one row per field of one unit"),
+    "unit_from_filename": ("Đơn vị lấy từ tên tệp", "Unit taken from the file name"),
+    "ignored_column": ("Cột không dùng", "Column not used"),
+    "ignored_sheet": ("Trang tính không có bảng số liệu", "Sheet without a data table"),
+    "tidy_missing_column": ("Tệp dạng bảng thiếu cột số liệu (để trống)", "Tidy file lacks count columns (left empty)"),
+    "schema_violation": ("Vi phạm lược đồ bảng dữ liệu", "Panel schema violation"),
+}
+
+
+@dataclass
+class Finding:
+    file: str
+    sheet: str
+    row: int | None
+    unit: str
+    period: str
+    rule: str
+    severity: str
+    message: str
+    action: str = "kept"
+
+
+def period_label(start: date | None, end: date | None) -> str:
+    if start is None or end is None:
+        return ""
+    return f"{start:%d/%m/%Y}–{end:%d/%m/%Y}"
+
+
+class Quality:
+    """Collects findings in the order they are made."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, file: str, rule: str, severity: str, message: str, *, sheet: str = "", row: int | None = None,
+            unit: str = "", period: str = "", action: str = "kept") -> None:
+        if severity not in SEVERITIES:
+            raise ValueError(severity)
+        self.findings.append(Finding(file, sheet, row, unit, period, rule, severity, message, action))
+
+    def frame(self) -> pd.DataFrame:
+        df = pd.DataFrame([asdict(f) for f in self.findings], columns=QUALITY_COLUMNS)
+        df["row"] = pd.array(df["row"], dtype="Int64")
+        return df

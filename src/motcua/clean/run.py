@@ -1,0 +1,317 @@
+"""The clean stage: raw exports → the validated panel, quality findings and metadata.
+
+``run_clean(raw_paths, out_dir)`` reads every file under the given files or
+folders (hidden files and README.md skipped):
+
+- .xlsx/.xlsm/.xls aggregate forms (config/layouts/form*.yaml), or dossier
+  lists in a workbook (config/layouts/dossier.yaml);
+- .csv dossier lists or tidy panels (the panel's own columns);
+
+then matches unit names to official codes, differences cumulative rows,
+resolves overlapping periods, checks identities and continuity, and writes
+``out_dir/panel.parquet``, ``out_dir/quality.csv`` and
+``out_dir/clean_meta.json`` (each atomically: a temporary file, then
+``os.replace``). A file that cannot be read is reported and skipped; the
+others still build.
+
+Counting holds: rows_in = rows_kept + rows_dropped, where a row is a unit
+row of a form, a tidy row, or one unit-period group of a dossier list; every
+dropped row has exactly one quality finding with action "dropped".
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from motcua.clean.periods import difference_cumulative, resolve_overlaps
+from motcua.clean.quality import Quality
+from motcua.clean.validate import check_continuity, check_identities
+from motcua.config import load_config
+from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext, read_aggregate_book
+from motcua.ingest.records import Record
+from motcua.panel import COUNT_COLUMNS, PANEL_COLUMNS, PANEL_SCHEMA, conform
+
+__all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
+
+IGNORED_NAMES = {"README.md", "readme.md", "README.txt", "Thumbs.db", "desktop.ini"}
+SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
+#: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
+PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]
+
+
+@dataclass
+class CleanResult:
+    """What the clean stage produced. ``panel`` conforms to :func:`motcua.panel.conform`."""
+
+    panel: pd.DataFrame
+    quality: pd.DataFrame
+    meta: dict[str, Any]
+    out_dir: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def rows_in(self) -> int:
+        return int(self.meta["rows"]["in"])
+
+    @property
+    def rows_kept(self) -> int:
+        return int(self.meta["rows"]["kept"])
+
+    @property
+    def rows_dropped(self) -> int:
+        return int(self.meta["rows"]["dropped"])
+
+
+def discover(raw_paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """(file, display name) for every input file, sorted by display name.
+
+    The display name is the path relative to the parent of the folder given
+    (e.g. "sample/bieu06_2021-01.xlsx"), or the file name for a file given.
+    """
+    out: dict[Path, str] = {}
+    for item in raw_paths:
+        p = Path(item)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if f.is_file() and f.name not in IGNORED_NAMES and not any(part.startswith(".") for part in rel.parts):
+                    out.setdefault(f.resolve(), str(Path(p.name) / rel))
+        elif p.is_file():
+            out.setdefault(p.resolve(), p.name)
+        else:
+            out.setdefault(p, p.name)  # reported as unreadable
+    return sorted(out.items(), key=lambda kv: kv[1])
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _context() -> MatchContext:
+    prov = load_config().province
+    return MatchContext(
+        schema=str(prov.get("unit_schema", "legacy")),
+        level=prov.get("unit_level") or None,
+        province_code=str(prov["province_code"]).zfill(2) if prov.get("province_code") else None,
+    )
+
+
+def _sample_manifest(path: Path) -> set[str]:
+    man = path.parent / ".motcua-sample.json"
+    try:
+        return set(json.loads(man.read_text(encoding="utf-8")).get("files", []))
+    except (OSError, ValueError):
+        return set()
+
+
+def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple[list[Record], str, bool, int]:
+    """(records, kind, synthetic, rows rejected without a record) for one file."""
+    from motcua.ingest.dossiers import looks_like_dossier_csv, read_dossier_csv, read_dossier_grid
+    from motcua.ingest.grid import UnreadableFile, read_book
+    from motcua.ingest.tidy import looks_like_tidy_csv, read_tidy_csv
+
+    suffix = path.suffix.lower()
+    synthetic = path.name in _sample_manifest(path)
+    if not path.exists():
+        q.add(display, "unreadable_file", "error", "Không tìm thấy tệp.", action="file_skipped")
+        return [], "missing", synthetic, 0
+    if suffix in SPREADSHEET:
+        try:
+            book = read_book(path)
+        except UnreadableFile as exc:
+            q.add(display, "unreadable_file", "error", f"{exc}. Bỏ qua tệp; các tệp khác vẫn được xử lý.", action="file_skipped")
+            return [], "unreadable", synthetic, 0
+        synthetic = synthetic or "motcua-synthetic" in (book.keywords or "")
+        created = book.created or datetime(1900, 1, 1)
+        order = (created, display)
+        records, ok = read_aggregate_book(book, display, q, ctx, order)
+        if ok:
+            kinds = sorted({r.source_kind for r in records}) or ["form"]
+            return records, "+".join(kinds), synthetic, _count_no_period(q, display)
+        for g in book.grids:
+            got = read_dossier_grid(g, path, display, q, ctx, order)
+            if got is not None:
+                return got, "dossier", synthetic, 0
+        q.add(display, "no_header", "error",
+              "Không nhận ra tiêu đề bảng ở trang tính nào (không phải Biểu 06, 07a hay danh sách hồ sơ). Bỏ qua tệp.",
+              action="file_skipped")
+        return [], "unrecognised", synthetic, 0
+    if suffix in (".csv", ".txt", ".tsv"):
+        order = (datetime(1900, 1, 1), display)
+        try:
+            if looks_like_tidy_csv(path):
+                return read_tidy_csv(path, display, q, ctx, order), "tidy", synthetic, 0
+            if looks_like_dossier_csv(path):
+                return read_dossier_csv(path, display, q, ctx, order), "dossier", synthetic, 0
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            q.add(display, "unreadable_file", "error", f"Không đọc được tệp CSV: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
+                  action="file_skipped")
+            return [], "unreadable", synthetic, 0
+        from motcua.ingest.grid import read_csv_grid
+
+        try:
+            records, ok = read_aggregate_book(read_csv_grid(path), display, q, ctx, order)
+        except UnreadableFile as exc:
+            q.add(display, "unreadable_file", "error", f"{exc}. Bỏ qua tệp.", action="file_skipped")
+            return [], "unreadable", synthetic, 0
+        if ok:
+            return records, "+".join(sorted({r.source_kind for r in records}) or ["form"]), synthetic, _count_no_period(q, display)
+        q.add(display, "no_header", "error",
+              "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
+              "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.", action="file_skipped")
+        return [], "unrecognised", synthetic, 0
+    q.add(display, "unsupported_file", "warning", f"Loại tệp \"{suffix or path.name}\" không hỗ trợ; bỏ qua.", action="file_skipped")
+    return [], "unsupported", synthetic, 0
+
+
+def _count_no_period(q: Quality, display: str) -> int:
+    return sum(1 for f in q.findings if f.file == display and f.rule == "no_period" and f.row is not None)
+
+
+def _panel(records: list[Record]) -> pd.DataFrame:
+    rows = []
+    for r in records:
+        if r.status != "kept":
+            continue
+        m = r.unit
+        assert m is not None and m.unit_code
+        row: dict[str, Any] = {
+            "unit_schema": m.unit_schema, "unit_code": m.unit_code, "unit_name": m.unit_name, "unit_level": m.unit_level,
+            "province_code": m.province_code, "province_name": m.province_name,
+            "period_start": pd.Timestamp(r.start), "period_end": pd.Timestamp(r.end),
+            **{c: r.values.get(c) for c in COUNT_COLUMNS},
+            "source": r.file, "source_ref": r.source_ref,
+            **{c: r.extra.get(c) for c in EXTRA_COUNTS}, "source_kind": r.source_kind,
+        }
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=PANEL_COLUMNS + PANEL_EXTRA_COLUMNS)
+    for c in COUNT_COLUMNS + list(EXTRA_COUNTS):
+        df[c] = pd.array(df[c].tolist(), dtype="Int64")
+    for c in ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "source",
+              "source_ref", "source_kind"):
+        df[c] = df[c].astype("str")
+    return df
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None) -> CleanResult:
+    """Clean every raw file under ``raw_paths``; write the outputs into ``out_dir`` (None: write nothing).
+
+    Returns a :class:`CleanResult` with the panel (one row per unit and
+    period), the quality findings and the metadata written to
+    clean_meta.json.
+    """
+    t0 = time.perf_counter()
+    if isinstance(raw_paths, (str, Path)):
+        raw_paths = [raw_paths]
+    q = Quality()
+    ctx = _context()
+    records: list[Record] = []
+    sources = []
+    rejected_without_record = 0
+    synthetic_any = False
+    for path, display in discover(raw_paths):
+        recs, kind, synthetic, rejected = _read_file(path, display, q, ctx)
+        records += recs
+        rejected_without_record += rejected
+        synthetic_any = synthetic_any or synthetic
+        sources.append({"file": display, "sha256": _sha256(path) if path.exists() else "", "kind": kind,
+                        "synthetic": synthetic, "rows": len(recs) + rejected})
+
+    resolve_overlaps(records, q)
+    difference_cumulative(records, q)
+    leftover = [r for r in records if r.cumulative and r.status == "kept"]
+    for r in leftover:  # pragma: no cover - difference_cumulative turns every kept cumulative row into a period
+        r.status = "dropped"
+        q.add(r.file, "cumulative_unresolved", "error", "Không trừ được số lũy kế; loại dòng.", sheet=r.sheet, row=r.row,
+              unit=r.code, period=r.label(), action="dropped")
+    resolve_overlaps(records, q)
+    check_identities(records, q)
+    check_continuity(records, q)
+
+    panel = _panel(records)
+    panel = _validated(panel, records, q)
+    quality = q.frame()
+    kept = int(len(panel))
+    rows_in = len(records) + rejected_without_record
+    dropped = rows_in - kept
+    as_of = panel["period_end"].max() if len(panel) else None
+    meta: dict[str, Any] = {
+        "synthetic": bool(synthetic_any),
+        "sources": sources,
+        "as_of": as_of.date().isoformat() if as_of is not None and not pd.isna(as_of) else None,
+        "rows": {"in": rows_in, "kept": kept, "dropped": dropped},
+        "findings": {s: int((quality["severity"] == s).sum()) for s in ("error", "warning", "info")},
+        "units": int(panel["unit_code"].nunique()) if len(panel) else 0,
+        "periods": {"first": panel["period_start"].min().date().isoformat() if len(panel) else None,
+                    "last": as_of.date().isoformat() if as_of is not None and not pd.isna(as_of) else None},
+        "dossiers": dict(getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})),
+        "reference": _reference_version(),
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+    result = CleanResult(panel, quality, meta)
+    if out_dir is not None:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {"panel": out / "panel.parquet", "quality": out / "quality.csv", "meta": out / "clean_meta.json"}
+        _atomic_write(paths["panel"], lambda p: panel.to_parquet(p, index=False))
+        _atomic_write(paths["quality"], lambda p: quality.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n"))
+        stable = {k: v for k, v in meta.items() if k != "seconds"}
+        _atomic_write(paths["meta"], lambda p: p.write_text(json.dumps(stable, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"))
+        result.out_dir = out
+        result.files = paths
+    return result
+
+
+def _reference_version() -> str:
+    try:
+        from motcua.ingest.names import reference_meta
+
+        m = reference_meta()
+        return f"{m['source_package']} {m['source_version']}"
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _validated(panel: pd.DataFrame, records: list[Record], q: Quality) -> pd.DataFrame:
+    """conform(); rows the schema rejects are dropped and reported (should not happen)."""
+    import pandera.errors as pe
+
+    try:
+        return conform(panel)
+    except (pe.SchemaError, pe.SchemaErrors):
+        pass
+    try:
+        PANEL_SCHEMA.validate(panel, lazy=True)
+    except pe.SchemaErrors as exc:
+        bad = set(int(i) for i in exc.failure_cases["index"].dropna() if isinstance(i, (int, float)))
+        kept_records = [r for r in records if r.status == "kept"]
+        for i in sorted(bad):
+            r = kept_records[i]
+            r.status = "dropped"
+            q.add(r.file, "schema_violation", "error", "Dòng vi phạm lược đồ bảng dữ liệu; loại dòng.", sheet=r.sheet,
+                  row=r.row, unit=r.code, period=r.label(), action="dropped")
+        panel = panel.drop(index=list(bad)).reset_index(drop=True)
+    return conform(panel)

@@ -1,0 +1,167 @@
+"""The ``motcua`` command line (../shared/DESIGN.md "Command line").
+
+Exit status 0 when everything built, 1 when any unit failed (one line per
+failure on stderr), 2 for a usage or stage error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+
+def _env_defaults() -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+
+def _units_arg(text: str | None) -> list[str] | None:
+    return [u.strip() for u in text.split(",") if u.strip()] if text else None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="motcua", description="Vietnam one-stop-shop statistics: clean, model, report.")
+    p.add_argument("--version", action="store_true", help="print the code version and exit")
+    sub = p.add_subparsers(dest="command")
+
+    c = sub.add_parser("clean", help="raw files or folders → DIR/panel.parquet, DIR/quality.csv")
+    c.add_argument("raw", nargs="+")
+    c.add_argument("--out", required=True, type=Path)
+    c.add_argument("--force", action="store_true", help="run even if the inputs are unchanged")
+
+    m = sub.add_parser("model", help="DIR/panel.parquet → DIR/trends.parquet, DIR/trend_summary.parquet")
+    m.add_argument("data", type=Path)
+    m.add_argument("--force", action="store_true")
+
+    r = sub.add_parser("render", help="one HTML per unit + overview + index")
+    r.add_argument("data", type=Path)
+    r.add_argument("--out", required=True, type=Path)
+    r.add_argument("--units", help="comma-separated unit codes (default: all)")
+    r.add_argument("--jobs", type=int, default=None, help="parallel workers (default: the machine's cores)")
+    r.add_argument("--lang", choices=["vi", "en"], default=None)
+    r.add_argument("--force", action="store_true")
+    r.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786 (default: local)")
+
+    b = sub.add_parser("build", help="clean + model + render, incremental (what `make reports` runs)")
+    b.add_argument("raw", nargs="+")
+    b.add_argument("--out", required=True, type=Path, help="reports folder")
+    b.add_argument("--data", type=Path, default=Path("data/processed"), help="processed-data folder")
+    b.add_argument("--units", help="comma-separated unit codes (default: all)")
+    b.add_argument("--jobs", type=int, default=None)
+    b.add_argument("--lang", choices=["vi", "en"], default=None)
+    b.add_argument("--force", action="store_true")
+    b.add_argument("--scheduler", default=None, help="Dask scheduler address for the report stage")
+
+    s = sub.add_parser("sample", help="write synthetic raw exports for N real units")
+    s.add_argument("--out", required=True, type=Path)
+    s.add_argument("--units", type=int, default=None, help="number of units (default: Phú Yên's nine districts)")
+    s.add_argument("--months", type=int, default=None)
+    s.add_argument("--seed", type=int, default=None)
+
+    e = sub.add_parser("extract", help="figures stated in prose reports", add_help=False)
+    e.add_argument("rest", nargs=argparse.REMAINDER)
+    return p
+
+
+class _Progress:
+    """Units done / total, rate and ETA on stderr (tqdm), then nothing else."""
+
+    def __init__(self, enabled: bool):
+        self.bar: Any = None
+        self.enabled = enabled
+
+    def __call__(self, kind: str, code: str, result: dict[str, Any]) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="báo cáo", file=sys.stderr, dynamic_ncols=True, leave=False)
+        self.bar.update(1)
+        self.bar.set_postfix_str(f"{code}: {result['status']}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _summarise(result: Any, seconds: float) -> int:
+    for st in result.stages:
+        print(f"{st.stage}: {'ran' if st.ran else 'up to date'}")
+    print(
+        f"reports: {len(result.built)} built, {len(result.skipped)} up to date, {len(result.failed)} failed"
+        f" ({seconds:.1f} s)"
+    )
+    for code, reason in sorted(result.failed.items()):
+        print(f"motcua: unit {code} failed: {reason}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _env_defaults()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "extract":  # forward everything, options included, to the extractor
+        from motcua.extract.cli import main as extract_main
+
+        return extract_main(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.version:
+        from motcua.version import code_version
+
+        print(code_version())
+        return 0
+    if not args.command:
+        _parser().print_help()
+        return 2
+    if args.command == "extract":
+        try:
+            from motcua.extract.cli import main as extract_main
+        except ImportError:
+            print("motcua extract: not yet available", file=sys.stderr)
+            return 2
+        return extract_main(list(args.rest))
+    if args.command == "sample":
+        from motcua.sample import write_sample
+
+        kwargs = {k: v for k, v in {"n_units": args.units, "months": args.months, "seed": args.seed}.items() if v is not None}
+        paths = write_sample(args.out, **kwargs)
+        print(f"wrote {len(paths)} files to {args.out}")
+        return 0
+
+    from motcua.pipeline import stages
+
+    t0 = time.perf_counter()
+    progress = _Progress(sys.stderr.isatty())
+    try:
+        if args.command == "clean":
+            res = stages.clean_stage(args.raw, args.out, args.out / "executed", force=args.force)
+            print(f"clean: {'ran' if res.ran else 'up to date'} → {args.out}")
+            return 0
+        if args.command == "model":
+            res = stages.model_stage(args.data, args.data / "executed", force=args.force)
+            print(f"model: {'ran' if res.ran else 'up to date'} → {args.data}")
+            return 0
+        if args.command == "render":
+            result = stages.render_stage(args.data, args.out, units=_units_arg(args.units), jobs=args.jobs,
+                                         lang=args.lang, force=args.force, progress=progress,
+                                         scheduler=args.scheduler)
+        else:
+            result = stages.build(args.raw, args.data, args.out, units=_units_arg(args.units), jobs=args.jobs,
+                                  lang=args.lang, force=args.force, progress=progress,
+                                  scheduler=args.scheduler)
+    except stages.StageError as exc:
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("motcua: interrupted; finished reports are kept, rerun to complete", file=sys.stderr)
+        return 130
+    finally:
+        progress.close()
+    return _summarise(result, time.perf_counter() - t0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,14 @@
+"""Figures stated in prose reports and press releases (issue 7): ``motcua extract``.
+
+Public API: :func:`extract_facts` (files → table), :func:`extract_text` (one text →
+table), :func:`save_published` / :func:`load_published` (table of published figures with provenance),
+:func:`published_display` (the same for a reader: labels, Vietnamese number format),
+:data:`FACT_COLUMNS`, :data:`METRICS`. Command line: :func:`motcua.extract.cli.main`.
+"""
+from __future__ import annotations
+
+from motcua.extract.core import FACT_COLUMNS, METRICS, extract_facts, extract_text
+from motcua.extract.published import load_published, published_display, save_published
+
+__all__ = ["FACT_COLUMNS", "METRICS", "extract_facts", "extract_text", "save_published", "load_published",
+           "published_display"]

@@ -1,0 +1,433 @@
+"""Figures in one sentence: counts of dossiers, percentages, scores, ranks.
+
+Grain: one :class:`Figure` per number phrase of a sentence, classified into a
+metric by the words around it (config/extract.yaml): the words since the
+previous figure of the same clause, and the few words after it up to the next
+punctuation ("02 hồ sơ quá hạn"). Numbers inside dates, periods, document
+numbers and phone numbers are masked first. A percentage right after a count
+("176 hồ sơ (đạt 14.3%)", "47.563/47.590 hồ sơ, đạt 99,47%") is that count's
+share. Targets ("từ 95% trở lên"), and figures about other things (procedures,
+payments, satisfaction, other indices) are not figures of the one-stop shop.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
+from motcua.extract.vocab import Vocab, norm
+
+NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+
+_MASKS = [
+    re.compile(r"ngày\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2})?(?:\s*[/.-]\s*\d{2,4})?"),
+    re.compile(r"(?<![\d.,])\d{1,2}[/-]\d{1,2}[/-]\d{2,4}(?![\d])"),
+    re.compile(r"\d{1,2}:\d{2}(?::\d{2})?"),
+    re.compile(r"(?:số\s+)?\d+(?:/\d{4})?/[a-zđ][a-zđ0-9&-]*", re.I),
+    re.compile(r"(?:mức độ|mức|cấp độ)\s+\d(?:\s*(?:,|và|/)\s*\d)*"),
+    re.compile(r"(?:nk|nhiệm kỳ|giai đoạn)\s+\d{4}\s*[-–]\s*\d{4}"),
+    re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%]|\s*(?:hồ sơ|hs\b))"),
+    re.compile(r"(?<![\d.,])(?:\+?84|0)\d{1,3}(?:[ .]?\d){6,9}(?![\d,])"),
+]
+
+_COUNT_NOUN = r"(?:(?:bộ\s+)?hồ\s+sơ|hs|bộ(?!\s+(?:phận|chỉ|thủ tục|tthc|máy)))(?!\w)"
+_FIG = re.compile(
+    rf"(?P<rank>(?:xếp|đứng|vươn\s+lên|vị\s+trí|hạng)(?:\s+(?:hạng|vị\s+trí))*\s+(?:thứ\s+)?(?P<r>\d{{1,2}}(?!\d)|nhất(?!\w)|nhì(?!\w))"
+    rf"(?:\s*(?:/|trên(?:\s+tổng)?(?:\s+số)?|trong\s+(?:tổng\s+)?số)\s*(?P<rn>\d{{1,3}})(?!\d))?)"
+    rf"|(?P<bac>(?P<bdir>tăng|giảm|tụt)\s+(?P<b>\d{{1,2}})\s+(?:bậc|hạng|vị\s+trí))"
+    rf"|(?P<bac2>(?:và|,)\s+(?P<b2>\d{{1,2}})\s+bậc)"
+    rf"|(?P<frac>(?P<fa>{NUM})\s*/\s*(?P<fb>{NUM})(?P<funit>\s*(?:{_COUNT_NOUN}|điểm|%))?)"
+    rf"|(?P<pct>(?P<p>{NUM})\s*(?:%|phần\s+trăm))"
+    rf"|(?P<pts>(?P<s>{NUM})\s+điểm(?!\s+(?:tiếp\s+nhận|giao\s+dịch|cầu)))"
+    rf"|(?P<cnt>(?P<c>{NUM})(?:\s+(?P<mult>nghìn|ngàn|triệu)(?!\w))?(?P<cunit>\s+{_COUNT_NOUN})?)"
+)
+
+
+@dataclass
+class Figure:
+    """One number phrase of a sentence and what it is.
+
+    ``kind``: count | fraction | percent | score | component | rank | score_change | rank_change.
+    ``metric`` is a panel/extract metric or an auxiliary one (late_share, offline_share,
+    pending_ontime, pending_overdue, early_part, share) used only for checks.
+    """
+
+    start: int
+    end: int
+    kind: str
+    value: float | int
+    token: str
+    metric: str | None = None
+    denominator: int | None = None
+    rank_of: int | None = None
+    decimals: int = 0
+    component: str | None = None
+    attached_to: int | None = None  # index of the count a share belongs to
+    flags: list[str] = field(default_factory=list)
+    early_only: bool = False
+
+
+def mask_numbers(ntext: str, spans: list[tuple[int, int]]) -> str:
+    """Digits inside dates, periods (given spans), document numbers, phones, years → '#'."""
+    chars = list(ntext)
+    all_spans = list(spans)
+    for rx in _MASKS:
+        all_spans += [(m.start(), m.end()) for m in rx.finditer(ntext)]
+    for a, b in all_spans:
+        for i in range(a, b):
+            if chars[i].isdigit():
+                chars[i] = "#"
+    return "".join(chars)
+
+
+def _right_window(text: str, pos: int) -> str:
+    m = re.match(r"[^,;.()!?:\n\d#]*", text[pos:])
+    return m.group(0)[:60] if m else ""
+
+
+def _first_metric(window: str, vocab: Vocab, order: list[str]) -> tuple[str | None, int]:
+    """The first metric of ``order`` whose keyword occurs in ``window``; and the keyword's end."""
+    for metric in order:
+        ms = list(vocab.count[metric].finditer(window))
+        if ms:
+            return metric, ms[-1].end()
+    return None, -1
+
+
+_SPECIFIC = ["returned", "pending_total", "resolved_late", "resolved_ontime", "carried_over",
+             "received_online", "received_offline", "handled_total", "received_in_period"]
+_GENERIC_VERB = re.compile(r"^\s*(?:đã\s+|được\s+|đã\s+được\s+|chưa\s+được\s+)?(tiếp nhận|nhận|giải quyết|xử lý|trả kết quả)(?!\w)")
+
+
+def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, bool]:
+    """Metric of a count from the words before and after it; and whether it is "trước hạn" only.
+
+    Specific words decide first (returned/withdrawn, pending, late, on time, carried over, online,
+    in person, handled, new in the period); pending with late words is pending overdue, pending with
+    "trong hạn" pending on time (both check-only); otherwise the nearest general verb, a verb just
+    after the count ("1.200 hồ sơ đã được giải quyết") winning.
+    """
+    window = left + " | " + right
+    metric, _ = _first_metric(window, vocab, _SPECIFIC)
+    if metric == "returned":
+        return "returned", False
+    if metric == "pending_total":
+        if vocab.count["resolved_late"].search(window):
+            return "pending_overdue", False
+        if vocab.count["pending_ontime_words"].search(window):
+            return "pending_ontime", False
+    if metric == "handled_total":  # "số hồ sơ phải/yêu cầu giải quyết" = form column 3
+        metric = "received_total"
+    if metric is None:
+        after = _GENERIC_VERB.match(right)
+        if after:
+            return ("received_total" if after.group(1) in ("tiếp nhận", "nhận") else "resolved_total"), False
+        rec = [m.end() for m in vocab.count["received_total"].finditer(left)]
+        res = [m.end() for m in vocab.count["resolved_total"].finditer(left)]
+        if rec or res:
+            metric = "received_total" if (max(rec) if rec else -1) >= (max(res) if res else -1) else "resolved_total"
+        else:
+            rec_r = vocab.count["received_total"].search(right)
+            res_r = vocab.count["resolved_total"].search(right)
+            metric = "received_total" if rec_r else ("resolved_total" if res_r else None)
+    early = False
+    if metric == "resolved_ontime":
+        ontime_words = [m.group(0) for m in vocab.count["resolved_ontime"].finditer(window)]
+        early = all(vocab.early_only.fullmatch(w) for w in ontime_words)
+    return metric, early
+
+
+def _share_metric(count_metric: str | None) -> str:
+    return {
+        "resolved_ontime": "ontime_rate",
+        "received_online": "online_rate",
+        "received_offline": "offline_share",
+        "resolved_late": "late_share",
+    }.get(count_metric or "", "share")
+
+
+def _rate_metric(window: str, vocab: Vocab) -> str | None:
+    for metric in ("late_share", "ontime_rate", "online_rate", "offline_share"):
+        if vocab.rate[metric].search(window):
+            # "quá hạn" inside "trước hạn và đúng hạn" cannot happen; late wins only when no on-time word
+            if metric == "late_share" and vocab.rate["ontime_rate"].search(window):
+                continue
+            return metric
+    return None
+
+
+def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[int, int]], vocab: Vocab, *, par_doc: bool) -> list[Figure]:
+    """Classified figures of one normalised sentence (``masked``: digits of dates etc. hidden).
+
+    ``original`` is the sentence as written (same offsets), for component names.
+    ``unit_spans`` are unit mentions, blanked out before keywords are matched
+    ("bộ phận tiếp nhận và trả kết quả" names an office, not an action).
+    """
+    kw = list(masked)
+    for a, b in unit_spans:
+        for i in range(a, b):
+            kw[i] = " "
+    kwtext = vocab.neutral.sub(lambda x: " " * len(x.group(0)), "".join(kw))
+    sentence_other_index = bool(vocab.other_index.search(ntext))
+    sentence_par = bool(vocab.par.search(ntext))
+    figs: list[Figure] = []
+    prev_end = 0
+    for m in _FIG.finditer(masked):
+        if masked[m.start():m.end()].strip() == "":
+            continue
+        left_floor = prev_end
+        cs = max(kwtext.rfind(";", 0, m.start()) + 1, left_floor)
+        left = kwtext[cs:m.start()]
+        right = _right_window(kwtext, m.end())
+        fig: Figure | None = None
+        if m.group("rank"):
+            about_dossiers = any(rx.search(ntext) for rx in vocab.rate.values())
+            if (sentence_par or (par_doc and not about_dossiers)) and not sentence_other_index:
+                r = {"nhất": 1, "nhì": 2}.get(m.group("r")) or int(m.group("r"))
+                fig = Figure(m.start(), m.end(), "rank", r, m.group(0), "par_index_rank",
+                             rank_of=int(m.group("rn")) if m.group("rn") else None)
+        elif m.group("bac") or m.group("bac2"):
+            if m.group("bac"):
+                sign, k = (1 if m.group("bdir") == "tăng" else -1), int(m.group("b"))
+            else:
+                dirs = list(re.finditer(r"(?:tăng|giảm|tụt)(?!\w)", kwtext[max(0, m.start() - 40):m.start()]))
+                sign, k = (0 if not dirs else (1 if dirs[-1].group(0) == "tăng" else -1)), int(m.group("b2"))
+            if sign and (sentence_par or par_doc) and not sentence_other_index and _about_index(figs, masked, m.start()):
+                fig = Figure(m.start(), m.end(), "rank_change", sign * k, original[m.start():m.end()].strip(" ,"),
+                             "rank_change")
+        elif m.group("frac"):
+            unit = (m.group("funit") or "").strip()
+            fa, fb = m.group("fa"), m.group("fb")
+            if unit == "điểm" or (not unit and re.match(r"\s*điểm", masked[m.end():])):
+                a = parse_number(fa, "decimal").value
+                b = parse_number(fb, "decimal").value
+                if sentence_other_index or not (par_doc or sentence_par):
+                    pass
+                elif abs(float(b) - 100) < 1e-9:
+                    fig = Figure(m.start(), m.end(), "score", a, fa, "par_index_score", decimals=decimals_of(fa),
+                                 flags=[f"score_of_max: {fa}/{fb} điểm"])
+                else:
+                    name = _component_name(original, cs, m.start())
+                    fig = Figure(m.start(), m.end(), "component", a, fa, "par_index_score", denominator=None,
+                                 decimals=decimals_of(fa), component=name)
+                    fig.rank_of = None
+                    fig.flags.append(f"component: {name} (tối đa {fb} điểm)")
+                    fig.denominator = b  # type: ignore[assignment]
+            elif unit == "%":
+                pass
+            else:
+                has_noun = bool(unit) or bool(re.search(_COUNT_NOUN, left + right)) or bool(re.search(_COUNT_NOUN, ntext))
+                if has_noun and not vocab.non_dossier_noun.match(masked[m.end():].lstrip()):
+                    metric, early = classify_count(left, right, vocab)
+                    metric = metric or _metric_from_rate_before(figs, masked, m.start())
+                    pa, pb = parse_number(fa, "count"), parse_number(fb, "count")
+                    if metric:
+                        fig = Figure(m.start(), m.end(), "fraction", pa.value, fa, metric, denominator=pb.value,
+                                     early_only=early)
+                        for note in {pa.note, pb.note} - {""}:
+                            fig.flags.append(f"number_format: {note}")
+        elif m.group("pct"):
+            tok = m.group("p")
+            val = parse_number(tok, "decimal")
+            fig = Figure(m.start(), m.end(), "percent", val.value, tok, None, decimals=decimals_of(tok))
+            if val.note:
+                fig.flags.append(f"number_format: {tok} ({val.note})")
+            if _is_change(left, vocab) or not _classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab):
+                fig = None
+            elif _just_before(left[-20:], vocab.approx):
+                fig.flags.append(f"approximate: bài viết '{_just_before(left[-20:], vocab.approx).group(0)} {tok}%'")
+        elif m.group("pts"):
+            tok = m.group("s")
+            val = parse_number(tok, "decimal").value
+            before = kwtext[max(cs, m.start() - 25):m.start()]
+            if sentence_other_index or not (par_doc or sentence_par):
+                fig = None
+            elif re.search(r"tối\s+đa(?:\s+là)?\s*$", before):
+                fig = None
+            elif (vocab.increase.search(before) or vocab.decrease.search(before)) and not _about_index(figs, masked, m.start()):
+                fig = None  # a component's change in brackets, not the index's
+            elif vocab.increase.search(before) or vocab.decrease.search(before):
+                sign = -1 if vocab.decrease.search(before) and not vocab.increase.search(before) else 1
+                said = original[max(cs, m.start() - 25):m.end()]
+                said = said[re.search(r"(?:tăng|giảm|cao hơn|thấp hơn|vượt|tụt|nhiều hơn|ít hơn)", norm(said)).start():] \
+                    if re.search(r"(?:tăng|giảm|cao hơn|thấp hơn|vượt|tụt|nhiều hơn|ít hơn)", norm(said)) else said
+                fig = Figure(m.start(), m.end(), "score_change", sign * val, said.strip(), "score_change",
+                             decimals=decimals_of(tok))
+            else:
+                fig = Figure(m.start(), m.end(), "score", val, tok, "par_index_score", decimals=decimals_of(tok))
+                if not sentence_par:
+                    fig.flags.append("index_not_named: câu không nêu tên chỉ số; coi là điểm chỉ số CCHC vì bài nói về CCHC")
+                first = vocab.first.search(left)
+                if first:
+                    fig.flags.append(f"rank_from_wording: '{first.group(0)}' → xếp thứ 1")
+        elif m.group("cnt"):
+            tok = m.group("c")
+            has_unit = bool(m.group("cunit"))
+            after = masked[m.end():].lstrip()
+            if re.match(r"(?:%|điểm|/)", after) or (not has_unit and vocab.non_dossier_noun.match(after)) \
+                    or _is_change(left, vocab):
+                fig = None
+            elif has_unit or (re.search(_COUNT_NOUN, masked[:m.start()]) and _close_keyword(left, vocab)):
+                metric, early = classify_count(left, right, vocab)
+                metric = metric or _metric_from_rate_before(figs, masked, m.start())
+                metric = _inherit_from_bracket(metric, figs, masked, m.start(), left + " " + right, vocab)
+                pn = parse_number(tok, "decimal" if m.group("mult") else "count")
+                if m.group("mult"):  # "37 nghìn hồ sơ", "1,2 triệu hồ sơ"
+                    factor = 1_000_000 if m.group("mult") == "triệu" else 1000
+                    pn = replace(pn, value=int(round(float(pn.value) * factor)),
+                                 note=f"'{tok} {m.group('mult')}' = {fmt_vi(int(round(float(pn.value) * factor)))}")
+                if metric and not vocab.target.search(left[-30:]):
+                    fig = Figure(m.start(), m.end(), "count", pn.value, tok, metric, early_only=early)
+                    if metric == "received_online" and re.search(r"toàn trình|một phần|mức độ", left + " " + right):
+                        fig.flags.append("online_subset: chỉ một phần hồ sơ trực tuyến (toàn trình/một phần/mức độ)")
+                    if pn.note:
+                        fig.flags.append(f"number_format: {tok} ({pn.note})")
+                    approx = _just_before(left[-20:], vocab.approx)
+                    if approx:
+                        fig.flags.append(f"approximate: bài viết '{original[m.start() - len(left[-20:]) + approx.start():m.end()].strip()}'")
+        if fig is not None:
+            if fig.kind in ("count", "fraction") and figs and figs[-1].kind == "percent" \
+                    and figs[-1].attached_to is None and _paren_gap(masked, figs[-1].end, fig.start):
+                figs[-1].attached_to = len(figs)  # "đạt 99,5% (1.990/2.000 hồ sơ)": the rate of this count
+            figs.append(fig)
+            prev_end = m.end()
+            wording = [f for f in fig.flags if f.startswith("rank_from_wording")]
+            if fig.kind == "score" and wording:
+                figs.append(Figure(m.start(), m.end(), "rank", 1, "1", "par_index_rank", flags=wording))
+    return figs
+
+
+_RATE_TO_COUNT = {"ontime_rate": "resolved_ontime", "online_rate": "received_online",
+                  "offline_share": "received_offline", "late_share": "resolved_late"}
+
+
+def _paren_gap(masked: str, a: int, b: int) -> bool:
+    return bool(re.fullmatch(r"\s*[(,:]?\s*(?:(?:tương ứng|tức là|gồm|với|là)\s*)?", masked[a:b]))
+
+
+def _metric_from_rate_before(figs: list[Figure], masked: str, pos: int) -> str | None:
+    """A count right after a rate, in brackets ("đạt 99,5% (1.990/2.000 hồ sơ)"), counts what the rate measures."""
+    if figs and figs[-1].kind == "percent" and _paren_gap(masked, figs[-1].end, pos):
+        return _RATE_TO_COUNT.get(figs[-1].metric or "")
+    return None
+
+
+def _about_index(figs: list[Figure], masked: str, pos: int) -> bool:
+    """A change in brackets is the index's own only right after its rank or score
+    ("xếp thứ 10/18 (giảm 8 bậc)"), not after a component's name ("cải cách TTHC (giảm 31 bậc)")."""
+    if not _in_brackets(masked, pos):
+        return True
+    open_at = masked.rfind("(", 0, pos)
+    before = [f for f in figs if f.end <= open_at]
+    return bool(before) and before[-1].kind in ("rank", "score") and not re.search(r"[:;]", masked[before[-1].end:open_at])
+
+
+def _in_brackets(masked: str, pos: int) -> bool:
+    open_at = masked.rfind("(", 0, pos)
+    return open_at >= 0 and ")" not in masked[open_at:pos]
+
+
+def _inherit_from_bracket(metric: str | None, figs: list[Figure], masked: str, pos: int, window: str,
+                          vocab: Vocab) -> str | None:
+    """A breakdown in brackets after a pending count ("1.321 hồ sơ đang giải quyết (1.246 chưa đến hạn,
+    75 quá hạn)") splits the pending dossiers, not the resolved ones."""
+    open_at = masked.rfind("(", 0, pos)
+    if open_at < 0 or ")" in masked[open_at:pos]:
+        return metric
+    before = [f for f in figs if f.end <= open_at]
+    if not before or before[-1].metric != "pending_total" or metric == "pending_total":
+        return metric
+    return "pending_overdue" if vocab.count["resolved_late"].search(window) else "pending_ontime"
+
+
+def _is_change(left: str, vocab: Vocab) -> bool:
+    """A number right after "tăng"/"giảm" (within two words) is a change, not a level."""
+    tail = left[-25:]
+    for rx in (vocab.increase, vocab.decrease):
+        for km in rx.finditer(tail):
+            if len(tail[km.end():].split()) <= 2:
+                return True
+    return False
+
+
+def _close_keyword(left: str, vocab: Vocab) -> bool:
+    """A bare number counts dossiers only if a metric word or "là" ends just before it."""
+    tail = left[-40:]
+    if re.search(r"(?:là|gồm|có|:)\s*$", tail):
+        return True
+    for rx in vocab.count.values():
+        for km in rx.finditer(tail):
+            if len(tail[km.end():].split()) <= 2:
+                return True
+    return False
+
+
+def _component_name(ntext: str, cs: int, pos: int) -> str:
+    start = max(ntext.rfind(":", 0, pos), ntext.rfind(";", 0, pos), cs - 1) + 1
+    name = ntext[start:pos]
+    name = re.sub(r"\s*(?:đạt|được|là)\s*$", "", name.strip())
+    return name.strip(" ,")
+
+
+def _classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str, cs: int, left: str, right: str,
+                      vocab: Vocab) -> bool:
+    """Give a percentage its metric; False when it is not a published rate of dossiers."""
+    tail = left[-30:]
+    bound = _just_before(tail, vocab.bound)
+    if (bound and not re.search(r"(?:đạt|chiếm|là)\s*$", tail[:bound.start()])) or vocab.selection.search(left):
+        return False  # "dưới 3%", "từ 95%", "những địa phương có tỷ lệ … đạt 100%" (but "đạt hơn 92%" is a result)
+    own_right = vocab.dossier.search(right) and _rate_metric(right, vocab)
+    prev_i = _previous_outside_brackets(figs, masked, fig.start)
+    if prev_i is not None and figs[prev_i].kind in ("count", "fraction") and not own_right:
+        prev = figs[prev_i]
+        gap = _strip_brackets(masked[prev.end:fig.start])
+        if re.fullmatch(r"[^,;.()\d#]*\(\s*(?:(?:đạt|chiếm|bằng|là|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*", gap) or re.fullmatch(
+                r"\s*(?:(?:(?:bộ\s+)?hồ\s+sơ|hs)\b)?\s*[,(]?\s*(?:(?:đạt|chiếm|bằng|là|với|tương ứng|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*"
+                r"(?:tỷ lệ|tỉ lệ)?\s*", gap):
+            fig.metric = _share_metric(prev.metric)
+            fig.attached_to = prev_i
+            return True
+    window = _strip_brackets(left) + " | " + right
+    after = masked[fig.end:].lstrip()
+    if vocab.target.search(window) or vocab.other_subject.search(window):
+        return False
+    if vocab.non_dossier_noun.match(after) and not re.match(r"(?:hồ\s+sơ)", after):
+        return False
+    metric = _rate_metric(window, vocab) if vocab.dossier.search(window) else None
+    if metric is None:
+        if re.search(r"chỉ số (?:cải cách hành chính|cchc)|par index", window) and not vocab.other_index.search(window):
+            fig.metric, fig.kind = "par_index_score", "score"
+            fig.flags.append("score_in_percent: chỉ số CCHC nêu bằng %")
+            return True
+        return False
+    fig.metric = metric
+    if metric == "online_rate" and re.search(r"toàn trình|một phần", window):
+        fig.flags.append("online_subset: tỷ lệ chỉ tính hồ sơ trực tuyến toàn trình/một phần")
+    if metric == "ontime_rate" and vocab.rate["online_rate"].search(window):
+        fig.flags.append("ontime_subset: tỷ lệ đúng hạn của riêng hồ sơ trực tuyến")
+    return True
+
+
+def _just_before(tail: str, rx: re.Pattern[str]) -> re.Match[str] | None:
+    """A phrase of ``rx`` ending right before the number (only spaces between)."""
+    for m in rx.finditer(tail):
+        if not tail[m.end():].strip():
+            return m
+    return None
+
+
+def _strip_brackets(text: str) -> str:
+    prev = None
+    while prev != text:
+        prev, text = text, re.sub(r"\([^()]*\)", " ", text)
+    return text
+
+
+def _previous_outside_brackets(figs: list[Figure], masked: str, pos: int) -> int | None:
+    """Index of the last figure not inside a bracket that closes before ``pos``."""
+    for j in range(len(figs) - 1, -1, -1):
+        between = masked[figs[j].end:pos]
+        if between.count(")") > between.count("("):
+            continue  # figs[j] sits inside "( … )" that ends before pos
+        return j
+    return None

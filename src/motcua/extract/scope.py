@@ -1,0 +1,177 @@
+"""Which unit a figure belongs to: mentions resolved in reading order.
+
+Grain: one :class:`UnitContext` per text. It knows the province the text names or
+implies, the last named unit of each kind (so "bộ phận một cửa thành phố" means
+the city named before), and the subject carried from sentence to sentence.
+A figure takes the nearest mention before it in its sentence that can be a
+subject, else the carried subject, else the first mention after it.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from typing import Any
+
+from motcua.extract.figures import Figure
+from motcua.extract.vocab import norm
+from motcua.extract.units import LEVEL_WORDS, Unit, UnitMention, lookup, match_mention, reference_row
+
+
+class UnitContext:
+    """Resolves unit mentions in reading order: province of the text, last named unit per
+    level word (for generic mentions like "bộ phận một cửa thành phố"), current subject."""
+
+    def __init__(self, province_code: str | None, schema: str):
+        self.province_code = province_code
+        self.schema = schema
+        self.last_named: dict[str, Unit] = {}
+        self.doc_named: dict[str, Unit] = {}  # first named unit per level word anywhere in the text
+        self.subject: Unit | None = None
+
+    def prime(self, mentions: list[list[UnitMention]]) -> None:
+        """Remember the first named unit of each level word of the whole text, for generic
+        mentions that come before any name ("toàn huyện …", the name only later)."""
+        for ms in mentions:
+            for m in ms:
+                if m.name and m.level_word and m.level_word not in self.doc_named and not m.org:
+                    row, _ = match_mention(m.level_word, m.name, schema=self.schema, province_code=self.province_code)
+                    if row is not None:
+                        self.doc_named[m.level_word] = Unit(m.written.strip(), row["unit_level"], row["unit_code"],
+                                                            row["unit_name"], row["province_code"],
+                                                            row.get("parent_code") or None)
+
+    def resolve(self, m: UnitMention) -> Unit | None:
+        if m.org:
+            return Unit(m.written, None, None, None, self.province_code,
+                        flags=["unit_not_admin: cơ quan/đơn vị chuyên môn, không phải đơn vị hành chính; không gán mã"])
+        if m.aggregate and m.aggregate_level is None:
+            return Unit(m.written.strip(), None, None, None, self.province_code, aggregate=True,
+                        flags=[f"aggregate_scope: '{m.written.strip()}' gộp nhiều cấp, không gán mã"])
+        if m.aggregate and re.fullmatch(r"cấp huyện", norm(m.written.strip())) and self.subject is not None \
+                and self.subject.level == "district" and self.subject.code:
+            # in a district's own article "cấp huyện" is that district's one-stop shop, not all districts
+            s = self.subject
+            return Unit(m.written.strip(), "district", s.code, s.official_name, s.province_code, s.parent_code,
+                        flags=[f"unit_from_context: '{m.written.strip()}' trong bài về {s.official_name} "
+                               f"hiểu là bộ phận một cửa cấp huyện của {s.official_name}"])
+        if m.aggregate:
+            parent = None
+            if m.aggregate_level == "commune":
+                parent = self.last_named.get("district")
+            u = Unit(m.written.strip(), m.aggregate_level, None, None, self.province_code,
+                     parent.code if parent else None, aggregate=True,
+                     flags=["aggregate_scope: số liệu chung của nhiều đơn vị, không gán mã"])
+            return u
+        lw = m.level_word or ""
+        if m.name is None:
+            base = (self.last_named.get(lw) or self.last_named.get("level:" + LEVEL_WORDS.get(lw, ""))
+                    or self.doc_named.get(lw))
+            if base is None:
+                return Unit(m.written.strip(), LEVEL_WORDS.get(lw), None, None, self.province_code,
+                            flags=[f"unit_unresolved: '{m.written.strip()}' không rõ là đơn vị nào"])
+            u = Unit(m.written.strip(), base.level, base.code, base.official_name, base.province_code,
+                     base.parent_code, flags=[f"unit_from_context: '{m.written.strip()}' → {base.official_name}"]
+                     if base.official_name else [])
+            u.base_written = base.written
+            if m.territory:
+                u.scope = "territory"
+                u.flags.append(f"scope_territory: '{m.written.strip()}' là toàn địa bàn (gồm cả cấp dưới), "
+                               "khác số liệu của riêng bộ phận một cửa")
+            return u
+        parent = self.last_named.get("level:district")
+        row, flags = match_mention(lw, m.name, schema=self.schema, province_code=self.province_code,
+                                   parent_code=parent.code if parent and LEVEL_WORDS.get(lw) == "commune" else None)
+        if row is None:
+            return Unit(m.written.strip(), LEVEL_WORDS.get(lw), None, None, self.province_code, flags=flags)
+        u = Unit(m.written.strip(), row["unit_level"], row["unit_code"], row["unit_name"], row["province_code"],
+                 row.get("parent_code") or None, flags=flags)
+        if m.territory:
+            u.scope = "territory"
+            u.flags = u.flags + [f"scope_territory: '{m.written.strip()}' là toàn địa bàn (gồm cả cấp dưới), "
+                                 "khác số liệu của riêng bộ phận một cửa"]
+        self.last_named[lw] = u
+        self.last_named["level:" + row["unit_level"]] = u
+        return u
+
+    def update_subject(self, m: UnitMention, u: Unit | None) -> None:
+        if u is None or m.qualifier or m.org or (u.level == "province" and not m.institution):
+            return
+        if m.name is not None or m.institution:
+            if not (m.possessive and m.name is None and not m.institution):
+                self.subject = u
+
+
+def _province_name(code: str) -> str:
+    row = reference_row("legacy", "province", code) or reference_row("2025", "province", code)
+    return row["unit_name"] if row else f"tỉnh {code}"
+
+
+def text_province(mentions: list[list[UnitMention]], schema: str) -> tuple[str | None, list[str]]:
+    """The province a text names ("tỉnh Phú Yên") or implies (a district name of one province)."""
+    named = Counter()
+    implied = Counter()
+    for ms in mentions:
+        for m in ms:
+            if m.name is None or m.level_word is None:
+                continue
+            lvl = LEVEL_WORDS.get(m.level_word)
+            rows = lookup(m.level_word, m.name, schema=schema)
+            provs = {r["province_code"] for r in rows}
+            if m.level_word == "tỉnh" or any(r["unit_level"] == "province" for r in rows):
+                prov_rows = [r for r in rows if r["unit_level"] == "province"]
+                if len(prov_rows) == 1:
+                    named[prov_rows[0]["province_code"]] += 1
+            elif lvl == "district" and len(provs) == 1:
+                implied[next(iter(provs))] += 1
+    if named:
+        code = named.most_common(1)[0][0]
+        return code, []
+    if implied:
+        code = implied.most_common(1)[0][0]
+        name = _province_name(code)
+        return code, [f"province_implied: {name} ({code}) suy ra từ tên đơn vị cấp huyện"]
+    return None, ["province_unknown: bài không nêu tỉnh"]
+
+
+def unit_for(fig: Figure, resolved: list[tuple[UnitMention, Unit | None]], nsent: str, ctx: UnitContext,
+              province: str | None) -> tuple[Unit, list[str]]:
+    """The unit of a figure: the nearest mention before it in the sentence that can be a
+    subject; else the subject of earlier sentences; else the first mention after it."""
+    candidates = [r for r in resolved if _can_be_subject(r[0], nsent, fig.start)]
+    near = _nearest(candidates, fig.start, lambda r: r[0].end)
+    if near is None and ctx.subject is None:
+        near = next((r for r in candidates if r[0].start >= fig.end and not r[0].org and r[1] is not None), None)
+    if near is not None and near[1] is not None:
+        return near[1], []
+    if ctx.subject is None:
+        return Unit("", None, None, None, province, flags=["unit_unknown: câu và đoạn trước không nêu đơn vị"]), []
+    u = ctx.subject
+    written = u.base_written or u.written
+    u = replace(u, written=written, flags=[f for f in u.flags if not f.startswith("unit_from_context")])
+    return u, [f"unit_from_context: đơn vị lấy từ câu trước ('{written}')"]
+
+
+def _can_be_subject(m: UnitMention, nsent: str, fig_start: int | None = None) -> bool:
+    """A bare "cấp huyện" / "phường, xã" names a scope only at the head of a clause
+    ("Cấp huyện có …"), not as a modifier ("Bộ chỉ số CCHC cấp huyện")."""
+    if m.qualifier:
+        return False
+    if m.org:  # an agency is the subject only in the figure's own clause ("Sở Tư pháp dẫn đầu với 92,5 điểm")
+        return not re.search(r"[,;:]", nsent[m.end:fig_start]) if fig_start is not None else False
+    if not m.aggregate or m.institution:
+        return True
+    head = nsent[:m.start]
+    head = head[max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("."), -1) + 1:]
+    return bool(re.fullmatch(r"\s*(?:(?:tại|ở|đối với|trong đó|riêng|của|còn)\s*)*(?:các|những|cấp|\d+)?\s*", head)) or \
+        bool(re.match(r"(?:các|những)\s", nsent[m.start:]))
+
+
+def _nearest(items: list[Any], pos: int, key_end) -> Any:
+    best = None
+    for it in items:
+        if key_end(it) <= pos:
+            best = it
+    return best
+
+

@@ -1,0 +1,285 @@
+"""Aggregate workbooks (form 06, 07a) → records, with every finding recorded.
+
+Grain: one :class:`~motcua.ingest.records.Record` per unit row of every
+recognised sheet. Totals and subtotal rows are checked here (against the
+sum of the rows they cover, per column) and never become records. Cells that
+are not non-negative integers are left empty in the record and reported with
+their original text. A row whose name matches no official unit is dropped
+and reported with its closest candidates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from motcua.clean.quality import Quality, period_label
+from motcua.ingest.form import FormRow, FormSheet, read_form_sheet
+from motcua.ingest.grid import Book
+from motcua.ingest.names import UnitMatch, match_unit
+from motcua.ingest.numbers import parse_percent
+from motcua.ingest.periods import Period, parse_period_filename
+from motcua.ingest.records import Record
+from motcua.panel import COUNT_COLUMNS
+
+EXTRA_COUNTS = ("received_new", "resolved_early_ontime", "supplement", "returned")
+
+
+@dataclass(frozen=True)
+class MatchContext:
+    """Where unit names are looked up (config/province.yaml)."""
+
+    schema: str = "legacy"
+    level: str | None = "district"
+    province_code: str | None = None
+
+
+def match_with_fallback(name: str, ctx: MatchContext, start: date | None = None) -> UnitMatch:
+    """Match ``name`` within the configured province and level.
+
+    Periods from ``schema_2025_from`` (config/ingest.yaml) on use the 2025
+    list. Without a match at the configured level, other levels of the
+    province are tried (exact matches only, e.g. a ward in a district's file);
+    without any candidate, the search widens to the whole country only to list
+    candidates.
+    """
+    from motcua.ingest.names import settings
+
+    cfg = settings()
+    schema, level = ctx.schema, ctx.level
+    switch = cfg.get("schema_2025_from")
+    if start is not None and schema == "legacy" and switch and start >= _as_date(switch):
+        schema, level = "2025", (level if level in ("province", "commune") else None)
+    m = match_unit(name, schema=schema, level=level, province_code=ctx.province_code)
+    if m.matched:
+        return m
+    if level is not None and cfg.get("other_levels_exact", True):
+        other = match_unit(name, schema=schema, level=None, province_code=ctx.province_code)
+        if other.matched and other.method in ("exact", "no_diacritics", "alias"):
+            return other
+    if m.candidates:
+        return m
+    return match_unit(name, schema=schema, level=level)
+
+
+def _as_date(v: object) -> date:
+    return v if isinstance(v, date) else date.fromisoformat(str(v))
+
+
+def _vi(n: int | None) -> str:
+    from babel.numbers import format_decimal
+
+    return "trống" if n is None else format_decimal(n, locale="vi")
+
+
+def read_aggregate_book(book: Book, display: str, q: Quality, ctx: MatchContext, order: tuple) -> tuple[list[Record], bool]:
+    """Records from every recognised sheet; (records, any_sheet_recognised)."""
+    records: list[Record] = []
+    recognised = False
+    sheets = []
+    for g in book.grids:
+        fs = read_form_sheet(g)
+        if fs is None:
+            if any(any(v is not None for v in r) for r in g.rows):
+                sheets.append((g.sheet, None))
+            continue
+        sheets.append((g.sheet, fs))
+    if not any(fs for _, fs in sheets):
+        return [], False
+    for sheet, fs in sheets:
+        if fs is None:
+            q.add(display, "ignored_sheet", "info", "Trang tính không có bảng số liệu nhận dạng được; bỏ qua.", sheet=sheet,
+                  action="checked")
+            continue
+        recognised = True
+        records += _sheet_records(fs, book.path, display, q, ctx, order)
+    return records, recognised
+
+
+def _period_for(fs: FormSheet, path: Path, display: str, q: Quality) -> Period | None:
+    p = fs.period
+    if p is not None and not p.from_label:
+        return p
+    fp = parse_period_filename(path.name)
+    if fp is not None and not fp.from_label:
+        return fp
+    lab = p or fp
+    if lab is not None:
+        src = "trong trang tính" if p is not None else "trong tên tệp"
+        q.add(display, "period_from_label", "warning",
+              f"Kỳ báo cáo chỉ có nhãn {src} (\"{lab.text}\"), không có ngày bắt đầu/kết thúc; "
+              f"dùng kỳ theo lịch {period_label(lab.start, lab.end)}.", sheet=fs.sheet,
+              period=period_label(lab.start, lab.end), action="derived")
+        return lab
+    return None
+
+
+def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple) -> list[Record]:
+    period = _period_for(fs, path, display, q)
+    units = [r for r in fs.rows if r.kind == "unit"]
+    if period is None:
+        q.add(display, "no_period", "error",
+              f"Không xác định được kỳ báo cáo (không có \"Từ ngày … đến ngày …\" trong trang tính hay trong tên tệp); "
+              f"loại {len(units)} dòng đơn vị của trang tính (từng dòng ghi bên dưới).", sheet=fs.sheet, action="checked")
+        for r in units:
+            q.add(display, "no_period", "error", f"Dòng \"{r.name}\" bị loại vì kỳ báo cáo không xác định.",
+                  sheet=fs.sheet, row=r.row, unit=r.name, action="dropped")
+        return []
+    plabel = period_label(period.start, period.end)
+    for lab in fs.ignored_columns:
+        use = "chỉ dùng để đối chiếu với tỷ lệ tính lại" if "tỷ lệ" in lab.lower() else "không dùng"
+        q.add(display, "ignored_column", "info", f"Cột \"{lab}\" không thuộc biểu mẫu {fs.layout}; {use}.",
+              sheet=fs.sheet, period=plabel, action="checked")
+    for target, parts in fs.sums:
+        q.add(display, "derived_column", "info",
+              f"Cột {target} = " + " + ".join(f"\"{fs.column_labels.get(p, p)}\"" for p in parts) + " (tách trong tệp, cộng lại).",
+              sheet=fs.sheet, period=plabel, action="derived")
+    _check_totals(fs, display, q, plabel)
+    if fs.field_mode:
+        return _field_record(fs, display, q, ctx, order, period, plabel)
+    out: list[Record] = []
+    for r in units:
+        m = match_with_fallback(r.name, ctx, period.start) if r.name else None
+        who = (m.unit_code if m is not None and m.matched else r.name) or ""
+        vals: dict[str, int | None] = {}
+        for col, pc in r.values.items():
+            if pc.error:
+                q.add(display, pc.error, "error",
+                      f"Cột {fs.column_labels.get(col, col)}: giá trị \"{pc.raw}\" không phải số nguyên không âm; để trống.",
+                      sheet=fs.sheet, row=r.row, unit=who, period=plabel, action="value_removed")
+            elif pc.note:
+                q.add(display, "number_format", "info",
+                      f"Cột {fs.column_labels.get(col, col)}: \"{pc.raw}\" đọc là {_vi(pc.value)} ({pc.note}).",
+                      sheet=fs.sheet, row=r.row, unit=who, period=plabel, action="kept")
+            vals[col] = pc.value
+        blanks = [fs.column_labels.get(c, c) for c, pc in r.values.items() if pc.blank and c in fs.columns]
+        if blanks:
+            q.add(display, "blank_count", "warning", "Ô để trống (không đọc là 0): " + "; ".join(blanks) + ".",
+                  sheet=fs.sheet, row=r.row, unit=who, period=plabel, action="kept")
+        if m is None:
+            q.add(display, "row_without_unit", "error", "Dòng có số liệu nhưng không có tên đơn vị; loại dòng.",
+                  sheet=fs.sheet, row=r.row, period=plabel, action="dropped")
+            out.append(_record(r, None, fs, display, period, vals, order, status="dropped"))
+            continue
+        if not m.matched:
+            why = "có nhiều đơn vị trùng tên" if m.method == "ambiguous" else "độ khớp thấp"
+            q.add(display, "unit_unmatched", "error",
+                  f"Không khớp \"{r.name}\" với đơn vị chính thức ({why}); gần nhất: {m.candidates_text(3)}. Loại dòng; "
+                  f"thêm bí danh vào config/aliases.yaml nếu đúng.", sheet=fs.sheet, row=r.row, unit=r.name, period=plabel,
+                  action="dropped")
+            out.append(_record(r, m, fs, display, period, vals, order, status="dropped"))
+            continue
+        if m.method == "fuzzy":
+            q.add(display, "unit_matched_fuzzy", "warning",
+                  f"\"{r.name}\" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {m.score:.0f}.",
+                  sheet=fs.sheet, row=r.row, unit=m.unit_code or "", period=plabel, action="kept")
+        out.append(_record(r, m, fs, display, period, vals, order))
+        if fs.layout.startswith("form06") and r.extra.get("_rate") not in (None, ""):
+            _check_rate(r, vals, display, fs.sheet, q, m.unit_code or "", plabel)
+    return out
+
+
+def _record(r: FormRow, m: UnitMatch | None, fs: FormSheet, display: str, period: Period, vals: dict[str, int | None],
+            order: tuple, status: str = "kept") -> Record:
+    values = {c: vals.get(c) for c in COUNT_COLUMNS}
+    extra = {c: vals[c] for c in EXTRA_COUNTS if c in vals}
+    return Record(
+        file=display, sheet=fs.sheet, row=r.row, name=r.name, unit=m, start=period.start, end=period.end,
+        period_kind=period.kind, cumulative=period.cumulative, values=values, extra=extra, order=order,
+        source_kind=fs.layout, source_ref=f"{fs.sheet}!{r.row}", other_outcomes=fs.other_outcomes, status=status,
+    )
+
+
+def _check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
+    units = [r for r in fs.rows if r.kind == "unit"]
+    totals = [r for r in fs.rows if r.kind == "total"]
+    subtotals = [r for r in fs.rows if r.kind == "subtotal"]
+    for t in totals:
+        diffs = []
+        for col in fs.columns:
+            tv = t.values[col].value
+            parts = [u.values[col].value for u in units]
+            if tv is None or any(p is None for p in parts):
+                continue
+            s = sum(parts)  # type: ignore[arg-type]
+            if s != tv:
+                diffs.append(f"{col}: dòng tổng {_vi(tv)}, cộng các đơn vị {_vi(s)}")
+        if diffs:
+            q.add(display, "totals_mismatch", "warning", "Dòng \"" + t.name + "\" khác tổng các đơn vị — " + "; ".join(diffs),
+                  sheet=fs.sheet, row=t.row, period=plabel, action="checked")
+    for st in subtotals:
+        prefix = st.stt.rstrip(".") + "."
+        kids = [u for u in units if u.stt.startswith(prefix)]
+        if not kids:
+            # Roman-numeral group: the unit rows until the next subtotal
+            idx = fs.rows.index(st)
+            kids = []
+            for r in fs.rows[idx + 1:]:
+                if r.kind != "unit":
+                    break
+                kids.append(r)
+        diffs = []
+        for col in fs.columns:
+            sv = st.values[col].value
+            parts = [u.values[col].value for u in kids]
+            if sv is None or not parts or any(p is None for p in parts):
+                continue
+            if sum(parts) != sv:  # type: ignore[arg-type]
+                diffs.append(f"{col}: {_vi(sv)} ≠ {_vi(sum(parts))}")  # type: ignore[arg-type]
+        msg = f"Dòng cộng nhóm \"{st.name}\" (STT {st.stt}) không tính là đơn vị"
+        if diffs:
+            q.add(display, "subtotal_mismatch", "warning", msg + " và khác tổng các dòng con — " + "; ".join(diffs),
+                  sheet=fs.sheet, row=st.row, period=plabel, action="checked")
+
+
+def _check_rate(r: FormRow, vals: dict[str, int | None], display: str, sheet: str, q: Quality, unit: str, plabel: str) -> None:
+    stated = parse_percent(r.extra.get("_rate"))
+    res, e, o = vals.get("resolved_total"), vals.get("resolved_early"), vals.get("resolved_ontime")
+    if stated is None or not res or e is None or o is None:
+        return
+    computed = (e + o) / res
+    if abs(computed - stated) > 0.0005 + 0.0005:  # the file rounds to 0,1 or 0,01 point
+        q.add(display, "rate_column_mismatch", "warning",
+              f"Cột tỷ lệ ghi \"{r.extra.get('_rate')}\", tính lại ((8)+(9))/(7) = {computed:.2%}.",
+              sheet=sheet, row=r.row, unit=unit, period=plabel, action="checked")
+
+
+def _field_record(fs: FormSheet, display: str, q: Quality, ctx: MatchContext, order: tuple, period: Period,
+                  plabel: str) -> list[Record]:
+    """A form whose rows are fields (lĩnh vực) of one unit: one record, from the totals row or the sum of fields."""
+    fields = [r for r in fs.rows if r.kind == "unit"]
+    totals = [r for r in fs.rows if r.kind == "total"]
+    name = fs.title_unit
+    if totals:
+        src = totals[0]
+        vals = {c: pc.value for c, pc in src.values.items()}
+        how = f"dòng \"{src.name}\""
+    else:
+        src = fields[0] if fields else None
+        vals = {}
+        for c in fs.columns:
+            parts = [f.values[c].value for f in fields]
+            vals[c] = None if not parts or any(v is None for v in parts) else sum(parts)  # type: ignore[arg-type]
+        how = f"tổng {len(fields)} lĩnh vực"
+    row = src.row if src is not None else fs.header_row
+    for f in fields:
+        for col, pc in f.values.items():
+            if pc.error:
+                q.add(display, pc.error, "error", f"Lĩnh vực \"{f.name}\", cột {col}: \"{pc.raw}\" không phải số nguyên không âm.",
+                      sheet=fs.sheet, row=f.row, unit=name, period=plabel, action="value_removed")
+    fake = FormRow(row, "", name, {}, "unit")
+    if not name:
+        q.add(display, "row_without_unit", "error",
+              "Biểu theo lĩnh vực nhưng không tìm thấy tên đơn vị ở phần đầu (\"UBND huyện …\" hoặc \"Đơn vị báo cáo: …\"); loại.",
+              sheet=fs.sheet, row=row, period=plabel, action="dropped")
+        return [_record(fake, None, fs, display, period, vals, order, status="dropped")]
+    m = match_with_fallback(name, ctx, period.start)
+    if not m.matched:
+        q.add(display, "unit_unmatched", "error",
+              f"Không khớp \"{name}\" với đơn vị chính thức; gần nhất: {m.candidates_text(3)}. Loại.",
+              sheet=fs.sheet, row=row, unit=name, period=plabel, action="dropped")
+        return [_record(fake, m, fs, display, period, vals, order, status="dropped")]
+    q.add(display, "field_form", "info",
+          f"Biểu theo lĩnh vực ({len(fields)} dòng) của {m.unit_name}: số liệu đơn vị lấy từ {how}.",
+          sheet=fs.sheet, row=row, unit=m.unit_code or "", period=plabel, action="derived")
+    return [_record(fake, m, fs, display, period, vals, order)]

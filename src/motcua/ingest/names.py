@@ -1,0 +1,404 @@
+"""Unit names → official codes (DOMAIN.md §5).
+
+The reference is ``src/motcua/reference/units.csv``, frozen from the
+``vietnamadminunits`` package by ``scripts/build_reference.py``. Grain of the
+reference: one row per (unit_schema, unit_level, unit_code).
+
+Matching, in order, within the units allowed by ``schema``, ``level`` and
+``province_code``:
+
+1. local aliases (config/aliases.yaml);
+2. exact name, diacritics kept (full name when the input names a unit type,
+   otherwise the short name without type);
+3. exact name without diacritics ("huyen dong xuan");
+4. the short name when the input's type word differs ("Huyện Đông Hòa" for
+   "Thị xã Đông Hòa");
+5. fuzzy (rapidfuzz ratio on the diacritic-free key).
+
+A unique hit at steps 1–4 is a match. At step 5 the best candidate must reach
+``name_match.threshold`` and beat the runner-up by ``name_match.margin``
+(config/ingest.yaml). Otherwise the result has ``unit_code=None`` and the
+closest candidates: a name is never guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Iterable
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from motcua.config import load_config
+from motcua.ingest.text import accent_key, clean_text, fold
+
+__all__ = [
+    "Candidate",
+    "UnitMatch",
+    "normalize_name",
+    "split_type",
+    "match_unit",
+    "reference_units",
+    "reference_meta",
+]
+
+_DEFAULT_SETTINGS: dict[str, Any] = {
+    "name_match": {
+        "threshold": 90,
+        "margin": 4,
+        "n_candidates": 5,
+        "score_exact": 100,
+        "score_no_diacritics": 97,
+        "score_type_differs": 92,
+    },
+    "name_prefixes": ["Ủy ban nhân dân", "UBND", "Bộ phận một cửa", "BPMC"],
+    "type_abbreviations": {"TP": "Thành phố", "TX": "Thị xã", "H": "Huyện", "Q": "Quận", "TT": "Thị trấn", "P": "Phường", "X": "Xã"},
+    "unit_types": {
+        "Tỉnh": ["province"],
+        "Thành phố": ["province", "district"],
+        "Huyện": ["district"],
+        "Quận": ["district"],
+        "Thị xã": ["district"],
+        "Xã": ["commune"],
+        "Phường": ["commune"],
+        "Thị trấn": ["commune"],
+        "Đặc khu": ["commune"],
+    },
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One official unit proposed for a name, with its similarity score (0–100)."""
+
+    unit_code: str
+    unit_name: str
+    unit_level: str
+    province_code: str
+    province_name: str
+    score: float
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} ({self.unit_code}, {self.province_name}) {self.score:.0f}"
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """Result of :func:`match_unit`.
+
+    ``unit_code`` is None when no unit matched with enough confidence; then
+    ``candidates`` lists the closest official units, best first. ``method``
+    says how the match was made (alias, exact, no_diacritics, type_differs,
+    fuzzy, ambiguous, none).
+    """
+
+    query: str
+    unit_code: str | None
+    unit_name: str | None
+    unit_level: str | None
+    province_code: str | None
+    province_name: str | None
+    score: float
+    candidates: list[Candidate] = field(default_factory=list)
+    method: str = "none"
+    unit_schema: str = "legacy"
+
+    @property
+    def matched(self) -> bool:
+        return self.unit_code is not None
+
+    def candidates_text(self, n: int = 3) -> str:
+        """The first ``n`` candidates as one readable string."""
+        return "; ".join(str(c) for c in self.candidates[:n]) or "không có"
+
+
+# --------------------------------------------------------------------------- settings and reference
+
+
+def settings() -> dict[str, Any]:
+    """config/ingest.yaml merged over built-in defaults."""
+    try:
+        extra = load_config().extra
+    except Exception:  # noqa: BLE001 - config folder absent (installed package): defaults
+        extra = {}
+    cfg = dict(_DEFAULT_SETTINGS)
+    user = extra.get("ingest") or {}
+    for k, v in user.items():
+        if isinstance(v, dict) and isinstance(cfg.get(k), dict):
+            cfg[k] = {**cfg[k], **v}
+        else:
+            cfg[k] = v
+    return cfg
+
+
+def _aliases() -> list[dict[str, Any]]:
+    try:
+        extra = load_config().extra
+    except Exception:  # noqa: BLE001
+        return []
+    return list((extra.get("aliases") or {}).get("aliases") or [])
+
+
+@lru_cache(maxsize=1)
+def _reference_all() -> pd.DataFrame:
+    path = files("motcua.reference").joinpath("units.csv")
+    with path.open("rb") as fh:
+        df = pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8")
+    return df
+
+
+def reference_units(schema: str | None = "legacy") -> pd.DataFrame:
+    """Official units of one schema ("legacy" or "2025"; None for both).
+
+    Grain: one row per (unit_schema, unit_level, unit_code). Columns:
+    unit_schema, unit_level, unit_code, unit_name, unit_type, short_name,
+    province_code, province_name, parent_code, parent_name (all str; empty
+    string where not applicable, e.g. a province's parent).
+    """
+    df = _reference_all()
+    if schema is not None:
+        if schema not in ("legacy", "2025"):
+            raise ValueError(f"unknown unit schema {schema!r} (legacy or 2025)")
+        df = df[df["unit_schema"] == schema]
+    return df.reset_index(drop=True).copy()
+
+
+def reference_meta() -> dict[str, Any]:
+    """units_meta.json: source package and version, counts, sha256 of units.csv."""
+    import json
+
+    return json.loads(files("motcua.reference").joinpath("units_meta.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def _keyed(schema: str) -> pd.DataFrame:
+    df = reference_units(schema)
+    # reference names are already NFC with new-style tones: a plain lower-case key suffices
+    df["k_full"] = df["unit_name"].str.lower().str.replace(r"[\W_]+", "", regex=True)
+    df["k_short"] = df["short_name"].str.lower().str.replace(r"[\W_]+", "", regex=True)
+    df["f_full"] = df["unit_name"].map(lambda s: fold(s).replace(" ", ""))
+    df["f_short"] = df["short_name"].map(lambda s: fold(s).replace(" ", ""))
+    df["f_type"] = df["unit_type"].map(lambda s: fold(s).replace(" ", ""))
+    return df
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]], list[tuple[str, str]]]:
+    cfg = settings()
+    prefixes = sorted({fold(p) for p in cfg["name_prefixes"]}, key=len, reverse=True)
+    prefix_re = re.compile(r"^(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in prefixes) + r")\b[\s.:,-]*", re.I)
+    abbrevs: list[tuple[re.Pattern[str], str]] = []
+    for ab, full in sorted(cfg["type_abbreviations"].items(), key=lambda kv: len(kv[0]), reverse=True):
+        esc = re.escape(ab)
+        if len(ab.replace(".", "")) == 1:
+            # one-letter abbreviations only with a dot ("H. Tuy An", "P.9") or before a number ("P 9")
+            pat = re.compile(rf"^{esc}(?:\.\s*|\s+(?=\d))", 0)
+        else:
+            pat = re.compile(rf"^{esc}(?:\.\s*|\s+)", 0)
+        abbrevs.append((pat, full))
+    types = sorted(((fold(t), t) for t in cfg["unit_types"]), key=lambda kv: len(kv[0]), reverse=True)
+    return prefix_re, abbrevs, types
+
+
+def _strip_prefix(t: str) -> str:
+    prefix_re, _, _ = _patterns()
+    folded = fold(t)
+    m = prefix_re.match(folded)
+    if not m or not m.group(0).strip():
+        return t
+    # advance in the original string by the same number of folded word tokens
+    n_words = len(m.group(0).split())
+    words = t.split(" ")
+    rest = " ".join(words[n_words:]) if n_words < len(words) else ""
+    return rest.lstrip(" .:,-") or t
+
+
+def split_type(name: str) -> tuple[str, str]:
+    """(official type word or "", rest) of a normalised name: "Huyện Tuy An" → ("Huyện", "Tuy An")."""
+    _, _, types = _patterns()
+    f = fold(name)
+    for ft, t in types:
+        if f == ft:
+            return t, ""
+        if f.startswith(ft + " "):
+            n = len(ft.split())
+            words = name.split(" ")
+            return t, " ".join(words[n:]).strip()
+    return "", name
+
+
+def _cap(w: str) -> str:
+    """"đồng" → "Đồng"; characters whose case mapping changes length ("ß") are left alone."""
+    low = w.lower() if len(w.lower()) == len(w) else w
+    first = low[:1].upper() if len(low[:1].upper()) == 1 else low[:1]
+    return first + low[1:]
+
+
+def normalize_name(s: object) -> str:
+    """A unit name as written → its normalised form (not yet matched).
+
+    Repairs mojibake, applies NFC and new-style tone marks, collapses
+    whitespace, strips leading row numbers and prefixes ("UBND", "Bộ phận một
+    cửa"), expands type abbreviations ("TP." → "Thành phố", "TX" → "Thị xã",
+    "H." → "Huyện", "TT" → "Thị trấn", "P." → "Phường"), writes the type word
+    officially and title-cases names written all in lower or upper case.
+
+    >>> normalize_name("UBND TP. Tuy Hoà")
+    'Thành phố Tuy Hòa'
+    >>> normalize_name("huyen dong xuan")
+    'Huyện Dong Xuan'
+
+    Applied until it no longer changes the text (at most four passes), so the
+    result is a fixed point: normalising it again gives the same string.
+    """
+    t = "" if s is None else str(s)
+    for _ in range(4):
+        nxt = _normalize_once(t)
+        if nxt == t:
+            break
+        t = nxt
+    return t
+
+
+def _normalize_once(s: object) -> str:
+    t = clean_text(s)
+    t = re.sub(r"^(?:\d+(?:\.\d+)*|[IVXLC]+)[.)]\s+", "", t)  # leading STT "1.", "1.2 ", "II."
+    t = re.sub(r"\s*[,;–-]\s*(?:tỉnh|tinh|TỈNH)\s+.*$", "", t)  # trailing ", tỉnh Phú Yên"
+    t = _strip_prefix(t)
+    _, abbrevs, types = _patterns()
+    for pat, full in abbrevs:
+        m = pat.match(t)
+        if m and t[m.end():].strip():
+            t = full + " " + t[m.end():].strip()
+            break
+    if t and (t == t.lower() or t == t.upper()):
+        t = " ".join(_cap(w) for w in t.split(" "))
+    typ, rest = split_type(t)
+    if typ:
+        t = f"{typ} {rest}".strip()
+    return t
+
+
+def _type_levels(typ: str) -> list[str]:
+    return list(settings()["unit_types"].get(typ, []))
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _candidates(pool: pd.DataFrame, idx: Iterable[int], scores: Iterable[float]) -> list[Candidate]:
+    out = []
+    for i, sc in zip(idx, scores):
+        r = pool.loc[i]
+        out.append(Candidate(r["unit_code"], r["unit_name"], r["unit_level"], r["province_code"], r["province_name"], float(sc)))
+    return out
+
+
+def _result(query: str, schema: str, row: pd.Series | None, score: float, cands: list[Candidate], method: str) -> UnitMatch:
+    if row is None:
+        return UnitMatch(query, None, None, None, None, None, float(score), cands, method, schema)
+    return UnitMatch(query, row["unit_code"], row["unit_name"], row["unit_level"], row["province_code"], row["province_name"],
+                     float(score), cands, method, schema)
+
+
+def match_unit(
+    name: object,
+    *,
+    schema: str = "legacy",
+    level: str | None = None,
+    province_code: str | None = None,
+) -> UnitMatch:
+    """Match a unit name as written to one official unit of ``schema``.
+
+    ``level`` ("province", "district", "commune") and ``province_code`` ("54")
+    narrow the search; without ``level`` the type word of the name (Huyện,
+    Phường, …) narrows it. Returns a :class:`UnitMatch`; ``unit_code`` is None
+    when the name is ambiguous or below the confidence threshold, with the
+    closest ``candidates`` for the report. Results are cached per process.
+    """
+    key = "" if name is None else str(name)
+    return _match_cached(key, schema, level, None if province_code is None else str(province_code).zfill(2))
+
+
+@lru_cache(maxsize=20000)
+def _match_cached(name: str, schema: str, level: str | None, province_code: str | None) -> UnitMatch:
+    """The uncached body of :func:`match_unit`."""
+    cfg = settings()["name_match"]
+    query = "" if name is None else str(name)
+    norm = normalize_name(query)
+    pool = _keyed(schema)
+    if level is not None:
+        pool = pool[pool["unit_level"] == level]
+    if province_code is not None:
+        pool = pool[pool["province_code"] == str(province_code).zfill(2)]
+    typ, rest = split_type(norm)
+    if level is None and typ:
+        levels = _type_levels(typ)
+        if levels:
+            pool = pool[pool["unit_level"].isin(levels)]
+    if not norm or pool.empty:
+        return _result(query, schema, None, 0.0, [], "none")
+
+    k_full, k_short = accent_key(norm), accent_key(rest)
+    f_full, f_short = fold(norm).replace(" ", ""), fold(rest).replace(" ", "")
+
+    # 1. aliases
+    for a in _aliases():
+        if str(a.get("unit_schema", "legacy")) != schema:
+            continue
+        if fold(normalize_name(a["name"])).replace(" ", "") == f_full:
+            hit = pool[pool["unit_code"] == str(a["unit_code"])]
+            if a.get("unit_level"):
+                hit = hit[hit["unit_level"] == a["unit_level"]]
+            if len(hit) == 1:
+                return _result(query, schema, hit.iloc[0], cfg["score_exact"], [], "alias")
+
+    def unique(mask: pd.Series, score: float, method: str) -> UnitMatch | None:
+        hit = pool[mask]
+        if len(hit) == 1:
+            return _result(query, schema, hit.iloc[0], score, [], method)
+        if len(hit) > 1:
+            cands = _candidates(pool, hit.index, [score] * len(hit))
+            return _result(query, schema, None, score, cands, "ambiguous")
+        return None
+
+    steps: list[tuple[pd.Series, float, str]] = []
+    if typ:
+        type_mask = pool["f_type"] == fold(typ).replace(" ", "")
+        steps += [
+            (pool["k_full"] == k_full, cfg["score_exact"], "exact"),
+            (pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics"),
+            ((pool["k_short"] == k_short) & ~type_mask, cfg["score_type_differs"], "type_differs"),
+            ((pool["f_short"] == f_short) & ~type_mask, cfg["score_type_differs"] - 3, "type_differs"),
+        ]
+    else:
+        steps += [
+            (pool["k_short"] == k_short, cfg["score_exact"], "exact"),
+            (pool["k_full"] == k_full, cfg["score_exact"], "exact"),
+            (pool["f_short"] == f_short, cfg["score_no_diacritics"], "no_diacritics"),
+            (pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics"),
+        ]
+    for mask, score, method in steps:
+        res = unique(mask, score, method)
+        if res is not None:
+            return res
+
+    # 5. fuzzy on the diacritic-free name without its type word, among units of that type when given
+    fpool = pool
+    if typ:
+        same_type = pool[pool["f_type"] == fold(typ).replace(" ", "")]
+        fpool = same_type if not same_type.empty else pool
+    n = int(cfg["n_candidates"])
+    found = process.extract(f_short, fpool["f_short"].to_dict(), scorer=fuzz.ratio, limit=max(n, 2))
+    if not found:
+        return _result(query, schema, None, 0.0, [], "none")
+    cands = _candidates(pool, [i for _, _, i in found][:n], [s for _, s, _ in found][:n])
+    best, second = found[0][1], (found[1][1] if len(found) > 1 else 0.0)
+    if best >= cfg["threshold"] and best - second >= cfg["margin"]:
+        return _result(query, schema, pool.loc[found[0][2]], best, cands, "fuzzy")
+    return _result(query, schema, None, best, cands, "none")

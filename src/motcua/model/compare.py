@@ -1,0 +1,258 @@
+"""Fair comparison of units over a common window: funnel limits, shrunken rates, rank intervals.
+
+Grain of every table here: one row per (unit_schema, unit_code, rate), units
+compared only with their peers (same ``unit_schema`` and ``unit_level``).
+
+* **Funnel limits** (Spiegelhalter 2005, *Stat Med* 24:1185): around the
+  peers' pooled rate θ0, s(n) = √(θ0(1−θ0)/n). Overdispersion is estimated
+  from winsorised z-scores, φ = Σ z²/I; when I·φ > I − 1 the limits widen,
+  either additively (random effects, τ² by DerSimonian–Laird: θ0 ± z·√(s(n)² + τ²),
+  the default for institutional comparisons) or multiplicatively (θ0 ± z·√φ·s(n)).
+* **Shrunken rates**: a normal random-intercept model on the logit scale
+  (empirical Bayes): each unit's window logit with its sampling variance,
+  inflated by the unit's own period-to-period overdispersion (design effect
+  from the trend fit's ρ), pulled towards the peers' mean by τ²; posterior
+  variance includes the uncertainty of the mean (Morris 1983).
+* **Ranks**: 1 = highest rate (for all three rates higher is better), ordered
+  by the shrunken rate; the interval is the 2.5–97.5 % range of ranks over
+  seeded simulations from the posteriors, so a unit with 40 dossiers and a
+  perfect record is not ranked first on noise.
+"""
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from motcua.model.settings import ModelSettings
+
+GROUP = ["unit_schema", "unit_level", "rate"]
+
+
+def window_totals(series: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Successes and trials per unit and rate over the last ``months`` months of each peer group.
+
+    The window ends at the group's last period_end; only periods lying wholly
+    inside it count (a period half outside would mix windows).
+    """
+    if series.empty:
+        return pd.DataFrame(columns=GROUP + ["unit_code", "unit_name", "window_start", "window_end", "successes", "trials", "window_periods"])
+    s = series.copy()
+    end = s.groupby(GROUP)["period_end"].transform("max")
+    start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+    s["window_start"] = start
+    s["window_end"] = end
+    inside = (s["period_start"] >= start) & (s["period_end"] <= end)
+    s = s.loc[inside]
+    s = s.assign(period_with_data=(s["trials"] > 0).astype(int))
+    names = series.sort_values("period_end").groupby(["unit_schema", "unit_code"])["unit_name"].last()
+    out = (
+        s.groupby(GROUP + ["unit_code"], sort=True)
+        .agg(
+            window_start=("window_start", "first"),
+            window_end=("window_end", "first"),
+            successes=("successes", "sum"),
+            trials=("trials", "sum"),
+            window_periods=("period_with_data", "sum"),
+        )
+        .reset_index()
+    )
+    out["unit_name"] = [names.get((a, b), "") for a, b in zip(out["unit_schema"], out["unit_code"])]
+    return out
+
+
+def overdispersion(z: np.ndarray, winsor: float) -> float:
+    """Spiegelhalter's φ: mean of squared z-scores winsorised at ``winsor`` and 1 − ``winsor``."""
+    z = np.asarray(z, float)
+    z = z[np.isfinite(z)]
+    if len(z) == 0:
+        return 1.0
+    lo, hi = np.quantile(z, [winsor, 1 - winsor])
+    zw = np.clip(z, lo, hi)
+    return float(np.mean(zw**2))
+
+
+def funnel_limits(theta0: float, n: np.ndarray | float, level: float, *, phi: float = 1.0, tau2: float = 0.0, method: str = "additive") -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper funnel limits (proportions, clipped to 0–1) at ``level`` for volumes ``n``."""
+    n = np.asarray(n, float)
+    z = stats.norm.ppf(0.5 + level / 2.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s2 = theta0 * (1 - theta0) / np.where(n > 0, n, np.nan)
+    if method == "additive":
+        half = z * np.sqrt(s2 + tau2)
+    elif method == "multiplicative":
+        half = z * np.sqrt(max(phi, 1.0) * s2)
+    else:
+        half = z * np.sqrt(s2)
+    return np.clip(theta0 - half, 0.0, 1.0), np.clip(theta0 + half, 0.0, 1.0)
+
+
+def _rank_seed(base: int, key: tuple[Any, ...]) -> int:
+    return (int(base) * 7919 + zlib.crc32("|".join(map(str, key)).encode())) % (2**32)
+
+
+def _compare_group(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...]) -> pd.DataFrame:
+    g = g.copy().reset_index(drop=True)
+    y = g["successes"].to_numpy(float)
+    n = g["trials"].to_numpy(float)
+    has = n > 0
+    I = int(has.sum())
+    theta0 = float(y[has].sum() / n[has].sum()) if I else np.nan
+    g["province_rate"] = theta0
+    g["observed"] = np.where(has, y / np.where(has, n, 1), np.nan)
+    g["n_units"] = I
+
+    # ---- funnel (Spiegelhalter 2005)
+    phi, tau2 = 1.0, 0.0
+    method = settings.funnel_overdispersion
+    if I >= 2 and 0 < theta0 < 1:
+        s = np.sqrt(theta0 * (1 - theta0) / np.where(has, n, np.nan))
+        z = (g["observed"].to_numpy() - theta0) / s
+        g["z"] = z
+        phi = overdispersion(z[has], settings.winsor)
+        if I * phi > I - 1 and method != "none":
+            w = 1.0 / s[has] ** 2
+            tau2 = max(0.0, (I * phi - (I - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+        else:
+            method = "none"
+    else:
+        g["z"] = np.nan
+        method = "none"
+    g["phi"] = phi
+    g["tau2"] = tau2 if method == "additive" else 0.0
+    g["funnel_method"] = method
+    levels = settings.funnel_levels
+    flags = np.full(len(g), "within", dtype=object)
+    for lev in levels:
+        tag = _level_tag(lev)
+        lo, hi = funnel_limits(theta0, n, lev, phi=phi, tau2=tau2, method=method)
+        g[f"limit{tag}_low"] = lo
+        g[f"limit{tag}_high"] = hi
+        out = has & ((g["observed"] < lo) | (g["observed"] > hi)).to_numpy()
+        g[f"outside_{tag}"] = out
+        above = has & (g["observed"] > hi).to_numpy()
+        below = has & (g["observed"] < lo).to_numpy()
+        flags = np.where(above, f"above_{tag}", np.where(below, f"below_{tag}", flags))
+    flags = np.where(has, flags, "no_data")
+    g["funnel_flag"] = flags
+
+    # ---- shrinkage on the logit scale
+    deff = g["design_effect"].to_numpy(float)
+    pt = (y + 0.5) / (n + 1.0)
+    eta = special.logit(pt)
+    v = deff / ((n + 1.0) * pt * (1 - pt))
+    for c in ("shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "rank_mean", "p_rank_first"):
+        g[c] = np.nan
+    if I >= 1:
+        e, vv = eta[has], v[has]
+        w = 1 / vv
+        mu_fe = np.sum(w * e) / w.sum()
+        if I >= 2:
+            Q = float(np.sum(w * (e - mu_fe) ** 2))
+            t2 = max(0.0, (Q - (I - 1)) / (w.sum() - (w**2).sum() / w.sum()))
+        else:
+            t2 = 0.0
+        ws = 1 / (vv + t2)
+        mu = float(np.sum(ws * e) / ws.sum())
+        var_mu = float(1 / ws.sum())
+        B = vv / (vv + t2)  # shrinkage factor: 1 = all the way to the mean
+        post_m = mu + (1 - B) * (e - mu)
+        post_v = (1 - B) * vv + B**2 * var_mu
+        q = stats.norm.ppf(0.5 + settings.confidence_level / 2)
+        sd = np.sqrt(post_v)
+        g.loc[has, "shrunk_rate"] = special.expit(post_m)
+        g.loc[has, "shrunk_low"] = special.expit(post_m - q * sd)
+        g.loc[has, "shrunk_high"] = special.expit(post_m + q * sd)
+        g["tau2_logit"] = t2
+        # ranks: 1 = highest
+        order = np.lexsort((g.loc[has, "unit_code"].to_numpy(), -post_m))
+        rank = np.empty(I, int)
+        rank[order] = np.arange(1, I + 1)
+        rng = np.random.default_rng(_rank_seed(settings.seed, key))
+        S = settings.rank_simulations
+        draws = post_m + sd * rng.standard_normal((S, I))
+        sim_rank = (-draws).argsort(axis=1).argsort(axis=1) + 1
+        a = (1 - settings.confidence_level) / 2
+        g.loc[has, "rank"] = rank
+        g.loc[has, "rank_low"] = np.quantile(sim_rank, a, axis=0, method="lower")
+        g.loc[has, "rank_high"] = np.quantile(sim_rank, 1 - a, axis=0, method="higher")
+        g.loc[has, "rank_mean"] = sim_rank.mean(axis=0)
+        g.loc[has, "p_rank_first"] = (sim_rank == 1).mean(axis=0)
+    for c in ("rank", "rank_low", "rank_high"):
+        g[c] = g[c].astype("Int64")
+    return g
+
+
+def _level_tag(level: float) -> str:
+    """0.95 → "95", 0.998 → "998" (column suffixes)."""
+    return f"{level * 100:g}".replace(".", "")
+
+
+def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The comparison table: window totals, funnel limits and flags, shrunken rates and ranks.
+
+    ``design_effects``: optional rows (unit_schema, unit_code, rate, rho) from
+    the trend fits; a unit without one takes its peers' median ρ.
+    Province-level rows are left out (a province is not its own peer).
+    """
+    s = series.loc[series["unit_level"] != "province"]
+    wt = window_totals(s, settings.comparison_window_months)
+    if wt.empty:
+        return wt
+    # design effect of the window total from the unit's period-to-period overdispersion
+    rho = pd.Series(np.nan, index=wt.index)
+    if design_effects is not None and len(design_effects):
+        m = wt.merge(design_effects[["unit_schema", "unit_code", "rate", "rho"]], how="left", on=["unit_schema", "unit_code", "rate"])
+        rho = m["rho"]
+    med = rho.groupby([wt[c] for c in GROUP]).transform("median")
+    rho = rho.fillna(med).fillna(0.0).to_numpy(float)
+    win = s.merge(wt[["unit_schema", "unit_code", "rate", "window_start", "window_end"]], on=["unit_schema", "unit_code", "rate"])
+    win = win.loc[(win["period_start"] >= win["window_start"]) & (win["period_end"] <= win["window_end"])]
+    sum_n = win.groupby(["unit_schema", "unit_code", "rate"])["trials"].sum()
+    sum_n2 = win.assign(n2=win["trials"] ** 2).groupby(["unit_schema", "unit_code", "rate"])["n2"].sum()
+    keys = list(zip(wt["unit_schema"], wt["unit_code"], wt["rate"]))
+    N = np.array([sum_n.get(k, 0.0) for k in keys], float)
+    N2 = np.array([sum_n2.get(k, 0.0) for k in keys], float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        deff = np.where(N > 0, (N + rho * (N2 - N)) / np.where(N > 0, N, 1), 1.0)
+    wt["rho"] = rho
+    wt["design_effect"] = np.maximum(deff, 1.0)
+    parts = [_compare_group(g, settings, key) for key, g in wt.groupby(GROUP, sort=True)]
+    out = pd.concat(parts, ignore_index=True)
+    first = ["unit_schema", "unit_code", "unit_name", "unit_level", "rate", "window_start", "window_end", "window_periods", "successes", "trials", "observed", "province_rate", "n_units"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def funnel_curve(comparison: pd.DataFrame, rate: str, unit_schema: str | None = None, unit_level: str | None = None, points: int = 200) -> pd.DataFrame:
+    """Funnel limits over a grid of volumes for plotting (grain: one row per n × level).
+
+    Columns: n, level, low, high, province_rate. Uses the group's θ0, φ, τ² and method.
+    """
+    c = comparison.loc[comparison["rate"] == rate]
+    if unit_schema is not None:
+        c = c.loc[c["unit_schema"] == unit_schema]
+    if unit_level is not None:
+        c = c.loc[c["unit_level"] == unit_level]
+    if c.empty:
+        return pd.DataFrame(columns=["n", "level", "low", "high", "province_rate"])
+    row = c.iloc[0]
+    nmax = max(float(c["trials"].max()), 10.0)
+    nmin = max(1.0, float(c.loc[c["trials"] > 0, "trials"].min()) / 2 if (c["trials"] > 0).any() else 1.0)
+    grid = np.geomspace(nmin, nmax * 1.2, points)
+    rows = []
+    for lev in sorted({float(k) for k in _levels(c)}):
+        lo, hi = funnel_limits(float(row["province_rate"]), grid, lev, phi=float(row["phi"]), tau2=float(row["tau2"]), method=str(row["funnel_method"]))
+        rows.append(pd.DataFrame({"n": grid, "level": lev, "low": lo, "high": hi, "province_rate": float(row["province_rate"])}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _levels(c: pd.DataFrame) -> list[float]:
+    out = []
+    for col in c.columns:
+        if col.startswith("limit") and col.endswith("_low"):
+            tag = col[len("limit") : -len("_low")]
+            out.append(float(tag[:2] + "." + tag[2:]) / 100 if len(tag) > 2 else float(tag) / 100)
+    return out

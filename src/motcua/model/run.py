@@ -1,0 +1,474 @@
+"""The model stage: panel → trends, trend summary, comparison (DESIGN.md "model results").
+
+Tables (all rates as proportions 0–1, units keyed by unit_schema + unit_code):
+
+* ``trends`` — one row per (unit, rate, period_start, kind): ``fit`` rows for
+  every observed period (fitted rate, 95 % confidence interval, observed rate,
+  trials ``n``) and ``forecast`` rows, monthly to the end of the next calendar
+  year (point forecast, 95 % *prediction* interval at the expected volume
+  ``n``, and the confidence interval of the mean as ``mean_lower``/``mean_upper``).
+  Series too short for a trend have no rows here (see the summary's status).
+* ``trend_summary`` — one row per (unit, rate): status, slope (pp/year, the
+  average derivative of the deseasonalised trend over the observed periods)
+  with its interval, latest rate and its own 99.8 % band, target and the
+  probability of meeting it (``p_meet_target``: the rate of the period holding
+  31 December; ``p_meet_target_year``: the cumulative rate of the whole current
+  year, lũy kế), shrunken rate and rank with intervals, funnel flag.
+* ``comparison`` — one row per (unit, rate) over the comparison window: see
+  :mod:`motcua.model.compare`.
+* ``targets`` — one row per (unit, rate, target) for every target in config.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from motcua.model.compare import compare_units
+from motcua.model.series import build_series
+from motcua.model.settings import ModelSettings, settings_from_config
+from motcua.model.trend import (
+    TrendFit,
+    ame_slope,
+    daily_volume,
+    fit_arrays,
+    forecast_arrays,
+    future_bends,
+    latest_band,
+    logit_slope,
+    predict_mean,
+    predictive_draws,
+    recent_slope,
+)
+
+TRENDS_FILE = "trends.parquet"
+SUMMARY_FILE = "trend_summary.parquet"
+COMPARISON_FILE = "comparison.parquet"
+TARGETS_FILE = "target_probabilities.parquet"
+
+TREND_COLUMNS = [
+    "unit_schema", "unit_code", "rate", "period_start", "period_end", "kind",
+    "estimate", "lower", "upper", "mean_lower", "mean_upper", "n", "successes", "observed",
+]
+SUMMARY_COLUMNS = [
+    "unit_schema", "unit_code", "unit_name", "unit_level", "rate", "status", "notes",
+    "n_periods", "first_period_start", "last_period_end",
+    "latest_period_start", "latest_period_end", "latest_n", "latest_rate",
+    "latest_fitted", "latest_band_low", "latest_band_high", "latest_z", "latest_outside_band",
+    "slope_pp_per_year", "slope_low", "slope_high",
+    "slope_logit_per_year", "slope_logit_low", "slope_logit_high",
+    "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high",
+    "rho", "dispersion", "df_resid", "harmonics", "breaks", "knots",
+    "forecast_end", "target", "target_label_vi", "target_label_en", "target_source",
+    "target_period_end", "target_forecast", "target_low", "target_high", "p_meet_target",
+    "year_forecast", "year_low", "year_high", "p_meet_target_year",
+    "shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "n_ranked",
+    "funnel_flag",
+]
+
+
+@dataclass
+class ModelResult:
+    """What the model stage returns: the three contract tables plus target probabilities."""
+
+    trends: pd.DataFrame
+    trend_summary: pd.DataFrame
+    comparison: pd.DataFrame
+    targets: pd.DataFrame
+    settings: ModelSettings
+    as_of: pd.Timestamp | None = None
+
+
+def _province_priors(series: pd.DataFrame) -> dict[tuple[str, str, str], float]:
+    """Pooled rate of each peer group (schema, level, rate): where pooling pulls a unit."""
+    g = series.groupby(["unit_schema", "unit_level", "rate"])[["successes", "trials"]].sum()
+    return {k: float((r.successes + 0.5) / (r.trials + 1.0)) for k, r in g.iterrows()}
+
+
+def _empty_trends() -> pd.DataFrame:
+    df = pd.DataFrame({c: pd.Series(dtype="float64") for c in TREND_COLUMNS})
+    for c in ("unit_schema", "unit_code", "rate", "kind"):
+        df[c] = df[c].astype("object")
+    for c in ("period_start", "period_end"):
+        df[c] = df[c].astype("datetime64[ns]")
+    return df
+
+
+def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> tuple[dict[str, Any] | None, dict[str, Any], list[dict[str, Any]]]:
+    """Trend rows (as column arrays), summary fields and target rows of one fitted series."""
+    summ: dict[str, Any] = {}
+    m = fit.observed_mask
+    if m.any():
+        i = int(np.flatnonzero(m)[-1])
+        summ.update(
+            latest_period_start=fit.period_start[i],
+            latest_period_end=fit.period_end[i],
+            latest_n=float(fit.trials[i]),
+            latest_rate=float(fit.successes[i] / fit.trials[i]),
+            first_period_start=fit.period_start[m].min(),
+            last_period_end=fit.period_end[m].max(),
+        )
+    if not fit.ok:
+        return None, summ, []
+
+    slope = ame_slope(fit)
+    recent = recent_slope(fit)
+    lslope = logit_slope(fit)
+    band = latest_band(fit, settings.latest_band_level)
+    summ.update(
+        slope_pp_per_year=slope[0], slope_low=slope[1], slope_high=slope[2],
+        slope_logit_per_year=lslope[0], slope_logit_low=lslope[1], slope_logit_high=lslope[2],
+        slope_recent_pp_per_year=recent[0], slope_recent_low=recent[1], slope_recent_high=recent[2],
+        knots=",".join(f"{k:%Y-%m-%d}" for k in fit.knots),
+        rho=fit.rho, dispersion=fit.dispersion, df_resid=fit.df_resid, harmonics=fit.harmonics,
+        breaks=",".join(f"{b:%Y-%m-%d}" for b in fit.breaks),
+        latest_fitted=float(fit.fitted[i]),
+        **band,
+    )
+
+    # forecast periods, plus the observed period holding the target date if the data reach it
+    fs, fe, t0, t1 = forecast_arrays(pd.Timestamp(fit.period_end.max()), until)
+    vol_day = daily_volume(fit.period_start, fit.period_end, fit.trials)
+    days = ((fe - fs) / np.timedelta64(1, "D")).astype(float) + 1.0
+    vol = vol_day * days
+    Xf = fit.X(t0, t1)
+    est, mlo, mhi = predict_mean(fit, Xf)
+    rng = np.random.default_rng(fit.seed(settings.seed))
+    a = (1 - settings.confidence_level) / 2
+    if len(fs):
+        shift = future_bends(fit, t0, t1, settings.forecast_simulations, rng, settings.trend_knot_months)
+        draws = predictive_draws(fit, Xf, vol, settings.forecast_simulations, rng, shift)
+        plo, phi = np.quantile(draws, [a, 1 - a], axis=0)
+    else:
+        draws = np.empty((settings.forecast_simulations, 0))
+        plo = phi = np.empty(0)
+
+    # the period holding 31 December of the current year: a forecast period, or an observed one
+    td = np.datetime64(target_date, "ns")
+    tgt_draws = None
+    tgt_end = None
+    tgt_est = np.nan
+    infc = np.flatnonzero((fs <= td) & (fe >= td))
+    if len(infc):
+        j = int(infc[0])
+        tgt_draws, tgt_end, tgt_est = draws[:, j], fe[j], est[j]
+    else:
+        hold = np.flatnonzero((fit.period_start <= td) & (fit.period_end >= td))
+        if len(hold):
+            j = int(hold[-1])
+            x = fit.X(fit.t_start[j : j + 1], fit.t_end[j : j + 1])
+            days_j = float((fit.period_end[j] - fit.period_start[j]) / np.timedelta64(1, "D")) + 1.0
+            n_exp = float(fit.trials[j]) if fit.trials[j] > 0 else vol_day * days_j
+            tgt_draws = predictive_draws(fit, x, np.array([n_exp]), settings.forecast_simulations, rng)[:, 0]
+            tgt_end, tgt_est = fit.period_end[j], float(predict_mean(fit, x)[0][0])
+    # the current year as a whole (lũy kế 1/1 – 31/12): observed months plus draws for the rest
+    year_draws = _year_draws(fit, fs, fe, vol, draws, target_date)
+    if year_draws is not None:
+        ylo, yhi = np.quantile(year_draws, [a, 1 - a])
+        summ.update(year_forecast=float(np.mean(year_draws)), year_low=float(ylo), year_high=float(yhi))
+    target_rows = []
+    if tgt_draws is not None:
+        tlo, thi = np.quantile(tgt_draws, [a, 1 - a])
+        summ.update(target_period_end=tgt_end, target_forecast=float(tgt_est), target_low=float(tlo), target_high=float(thi))
+        for k, tg in enumerate(settings.targets_for(fit.rate)):
+            target_rows.append(
+                {
+                    "unit_schema": fit.unit_schema, "unit_code": fit.unit_code, "rate": fit.rate, "target_index": k,
+                    "target": tg.value, "label_vi": tg.label_vi, "label_en": tg.label_en, "source": tg.source,
+                    "target_period_end": tgt_end, "p_meet_target": float(np.mean(tgt_draws >= tg.value)),
+                    "p_meet_target_year": float(np.mean(year_draws >= tg.value)) if year_draws is not None else np.nan,
+                }
+            )
+    summ["forecast_end"] = fe.max() if len(fe) else pd.NaT
+
+    nf, nfc = len(fit.trials), len(fs)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        observed = np.where(fit.trials > 0, fit.successes / np.where(fit.trials > 0, fit.trials, 1), np.nan)
+    rows = {
+        "unit_schema": np.full(nf + nfc, fit.unit_schema, dtype=object),
+        "unit_code": np.full(nf + nfc, fit.unit_code, dtype=object),
+        "rate": np.full(nf + nfc, fit.rate, dtype=object),
+        "period_start": np.concatenate([fit.period_start, fs]),
+        "period_end": np.concatenate([fit.period_end, fe]),
+        "kind": np.array(["fit"] * nf + ["forecast"] * nfc, dtype=object),
+        "estimate": np.concatenate([fit.fitted, est]),
+        "lower": np.concatenate([fit.lower, plo]),
+        "upper": np.concatenate([fit.upper, phi]),
+        "mean_lower": np.concatenate([fit.lower, mlo]),
+        "mean_upper": np.concatenate([fit.upper, mhi]),
+        "n": np.concatenate([fit.trials, vol]),
+        "successes": np.concatenate([fit.successes, np.full(nfc, np.nan)]),
+        "observed": np.concatenate([observed, np.full(nfc, np.nan)]),
+    }
+    return rows, summ, target_rows
+
+
+def _year_draws(fit: TrendFit, fs: np.ndarray, fe: np.ndarray, vol: np.ndarray, draws: np.ndarray, target_date: pd.Timestamp) -> np.ndarray | None:
+    """Draws of the current calendar year's cumulative rate (successes over trials, 1 January to
+    ``target_date``): observed periods of the year as they are, forecast periods of the year drawn
+    (the same parameter draw across periods, so their errors move together). None when the year
+    holds no period at all."""
+    y0 = np.datetime64(pd.Timestamp(year=target_date.year, month=1, day=1), "ns")
+    td = np.datetime64(target_date, "ns")
+    o = (fit.period_start >= y0) & (fit.period_end <= td)
+    f = (fs >= y0) & (fe <= td)
+    obs_y, obs_n = float(fit.successes[o].sum()), float(fit.trials[o].sum())
+    fv = vol[f]
+    total = obs_n + float(fv.sum())
+    if total <= 0:
+        return None
+    return (obs_y + draws[:, f] @ fv) / total
+
+
+def trend_frame(fit: TrendFit, config: Any = None, until: Any = None, target_date: Any = None) -> pd.DataFrame:
+    """Trend rows (fit + forecast) of one :class:`TrendFit`, as in trends.parquet.
+
+    ``until`` defaults to 31 December of the year after the series' last period.
+    """
+    settings = settings_from_config(config)
+    last = pd.Timestamp(fit.period_end.max())
+    until = pd.Timestamp(until) if until is not None else pd.Timestamp(year=last.year + 1, month=12, day=31)
+    target_date = pd.Timestamp(target_date) if target_date is not None else pd.Timestamp(year=last.year, month=12, day=31)
+    rows, _, _ = _series_outputs(fit, settings, until, target_date)
+    return pd.DataFrame(rows, columns=TREND_COLUMNS) if rows else _empty_trends()
+
+
+def trend_summary_row(fit: TrendFit, config: Any = None) -> pd.Series:
+    """The summary fields of one fit (slope, latest band, dispersion) as a Series, for exploration."""
+    settings = settings_from_config(config)
+    last = pd.Timestamp(fit.period_end.max())
+    _, summ, _ = _series_outputs(
+        fit, settings, pd.Timestamp(year=last.year + 1, month=12, day=31), pd.Timestamp(year=last.year, month=12, day=31)
+    )
+    return pd.Series({"status": fit.status, "notes": "; ".join(fit.notes), "n_periods": fit.n_periods, **summ})
+
+
+def _fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> tuple:
+    """Fit one (unit, rate) series and build its outputs: (trend rows, summary row, target rows, ρ row)."""
+    (schema, code, rate), level, name, (ps, pe, t0, t1, y, n), prior, (overlap, undefined) = task
+    fit = fit_arrays(schema, code, rate, ps, pe, t0, t1, y, n, settings, prior_rate=prior)
+    rows, summ, trows = _series_outputs(fit, settings, until, target_date)
+    note_list = list(fit.notes)
+    if overlap:
+        note_list.append(f"{overlap} overlapping period(s) set aside")
+    if undefined:
+        note_list.append(f"{undefined} period(s) without the counts this rate needs")
+    zero = int((fit.trials == 0).sum())
+    if zero:
+        note_list.append(f"{zero} period(s) with no dossiers")
+    tg = settings.targets_for(rate)
+    summary = {
+        "unit_schema": schema, "unit_code": code, "unit_name": name, "unit_level": level,
+        "rate": rate, "status": fit.status, "notes": "; ".join(note_list), "n_periods": fit.n_periods,
+        "target": tg[0].value if tg else np.nan,
+        "target_label_vi": tg[0].label_vi if tg else "", "target_label_en": tg[0].label_en if tg else "",
+        "target_source": tg[0].source if tg else "",
+        "p_meet_target": next((t["p_meet_target"] for t in trows if t["target_index"] == 0), np.nan),
+        "p_meet_target_year": next((t["p_meet_target_year"] for t in trows if t["target_index"] == 0), np.nan),
+        **summ,
+    }
+    rho = {"unit_schema": schema, "unit_code": code, "rate": rate, "rho": fit.rho} if fit.ok else None
+    return rows, summary, trows, rho
+
+
+def _fit_chunk(chunk: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> list[tuple]:
+    return [_fit_task(t, settings, until, target_date) for t in chunk]
+
+
+def _jobs(settings: ModelSettings, n_tasks: int) -> int:
+    """Worker processes: ``settings.jobs`` (0 = one per CPU), 1 for small panels where forking costs more."""
+    if n_tasks < 150:
+        return 1
+    jobs = settings.jobs or (os.cpu_count() or 1)
+    return max(1, min(jobs, n_tasks // 50))
+
+
+def _run_tasks(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> list[tuple]:
+    """All series, in order, in this process or in ``jobs`` forked workers (same numbers either way:
+    every series draws from its own seed)."""
+    jobs = _jobs(settings, len(tasks))
+    if jobs == 1:
+        return _fit_chunk(tasks, settings, until, target_date)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # contiguous chunks, several per worker so that a slow one does not hold the others
+    n_chunks = jobs * 4
+    size = -(-len(tasks) // n_chunks)
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return _fit_chunk(tasks, settings, until, target_date)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        parts = list(pool.map(_fit_chunk, chunks, [settings] * len(chunks), [until] * len(chunks), [target_date] * len(chunks)))
+    return [r for part in parts for r in part]
+
+
+def run_model(panel: pd.DataFrame, config: Any = None) -> ModelResult:
+    """Fit every unit × rate of the panel and compare units. Pure: no I/O, no printing.
+
+    ``config``: a :class:`motcua.config.Config`, a dict of model.yaml keys (may
+    hold ``targets``), a :class:`ModelSettings`, or ``None`` for config/.
+    Current year = year of the panel's last period_end; forecasts run to
+    31 December of the next year; target probabilities refer to the period
+    holding 31 December of the current year.
+    """
+    settings = settings_from_config(config)
+    series, notes = build_series(panel, settings.rates)
+    if series.empty:
+        empty_sum = pd.DataFrame(columns=SUMMARY_COLUMNS)
+        return ModelResult(_empty_trends(), empty_sum, pd.DataFrame(), pd.DataFrame(), settings, None)
+    as_of = pd.Timestamp(series["period_end"].max())
+    current_year = as_of.year
+    until = pd.Timestamp(year=current_year + (1 if settings.forecast_to == "end_of_next_year" else 0), month=12, day=31)
+    target_date = pd.Timestamp(year=current_year, month=12, day=31)
+    priors = _province_priors(series)
+
+    notes_map = {(r.unit_schema, r.unit_code, r.rate): (int(r.overlap_dropped), int(r.undefined_periods)) for r in notes.itertuples(index=False)}
+    s = series.sort_values(["unit_schema", "unit_code", "rate", "period_start", "period_end"], kind="stable")
+    keys = list(zip(s["unit_schema"], s["unit_code"], s["rate"]))
+    cols = (
+        s["period_start"].to_numpy("datetime64[ns]"),
+        s["period_end"].to_numpy("datetime64[ns]"),
+        s["t_start"].to_numpy(float),
+        s["t_end"].to_numpy(float),
+        s["successes"].to_numpy(float),
+        s["trials"].to_numpy(float),
+    )
+    levels = s["unit_level"].to_numpy(object)
+    unames = s["unit_name"].to_numpy(object)
+    bounds = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
+    tasks = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        schema, code, rate = keys[lo]
+        level = str(levels[hi - 1])
+        tasks.append(
+            (
+                (schema, code, rate), level, str(unames[hi - 1]), tuple(c[lo:hi] for c in cols),
+                priors.get((schema, level, rate)), notes_map.get((schema, code, rate), (0, 0)),
+            )
+        )
+    results = _run_tasks(tasks, settings, until, target_date)
+    trend_parts = [r[0] for r in results if r[0] is not None]
+    summaries = [r[1] for r in results]
+    target_rows = [t for r in results for t in r[2]]
+    rhos = [r[3] for r in results if r[3] is not None]
+
+    if trend_parts:
+        trends = pd.DataFrame({c: np.concatenate([np.asarray(p[c]) for p in trend_parts]) for c in TREND_COLUMNS})
+        trends["period_start"] = pd.to_datetime(trends["period_start"]).astype("datetime64[ns]")
+        trends["period_end"] = pd.to_datetime(trends["period_end"]).astype("datetime64[ns]")
+    else:
+        trends = _empty_trends()
+    summary = pd.DataFrame(summaries)
+    comparison = compare_units(series, settings, pd.DataFrame(rhos, columns=["unit_schema", "unit_code", "rate", "rho"]))
+    if len(comparison):
+        cols = ["shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag", "n_units"]
+        summary = summary.merge(
+            comparison[["unit_schema", "unit_code", "rate", *cols]].rename(columns={"n_units": "n_ranked"}),
+            how="left", on=["unit_schema", "unit_code", "rate"],
+        )
+    for c in SUMMARY_COLUMNS:
+        if c not in summary.columns:
+            summary[c] = np.nan
+    unranked = summary["rank"].isna() & (summary["unit_level"] != "province") & (summary["status"] != "no_data")
+    summary.loc[unranked, "notes"] = [
+        "; ".join(x for x in (n, "no dossiers in the comparison window: not ranked") if x) for n in summary.loc[unranked, "notes"]
+    ]
+    summary = _dtypes(summary[SUMMARY_COLUMNS + [c for c in summary.columns if c not in SUMMARY_COLUMNS]])
+    targets = pd.DataFrame(
+        target_rows,
+        columns=["unit_schema", "unit_code", "rate", "target_index", "target", "label_vi", "label_en", "source", "target_period_end", "p_meet_target", "p_meet_target_year"],
+    )
+    trends = trends.sort_values(["unit_schema", "unit_code", "rate", "period_start", "kind"], kind="stable").reset_index(drop=True)
+    return ModelResult(_strings(trends), _strings(summary.reset_index(drop=True)), _strings(comparison), _strings(targets), settings, as_of)
+
+
+def _strings(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as pandas' string dtype, as they read back from parquet (same frame in memory and on disk)."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].astype("str")
+    return out
+
+
+def _dtypes(summary: pd.DataFrame) -> pd.DataFrame:
+    s = summary.copy()
+    for c in ("rank", "rank_low", "rank_high", "n_ranked", "n_periods", "df_resid", "harmonics"):
+        s[c] = pd.to_numeric(s[c], errors="coerce").astype("Int64")
+    for c in ("first_period_start", "last_period_end", "latest_period_start", "latest_period_end", "forecast_end", "target_period_end"):
+        s[c] = pd.to_datetime(s[c]).astype("datetime64[ns]")
+    s["latest_outside_band"] = s["latest_outside_band"].astype("boolean")
+    for c in ("notes", "breaks", "knots", "funnel_flag", "target_label_vi", "target_label_en", "target_source", "unit_name", "unit_level"):
+        s[c] = s[c].astype("object").where(s[c].notna(), None)
+    num = [
+        "latest_n", "latest_rate", "latest_fitted", "latest_band_low", "latest_band_high", "latest_z",
+        "slope_pp_per_year", "slope_low", "slope_high", "slope_logit_per_year", "slope_logit_low", "slope_logit_high",
+        "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high",
+        "rho", "dispersion", "target", "target_forecast", "target_low", "target_high", "p_meet_target",
+        "year_forecast", "year_low", "year_high", "p_meet_target_year",
+        "shrunk_rate", "shrunk_low", "shrunk_high",
+    ]
+    for c in num:
+        s[c] = pd.to_numeric(s[c], errors="coerce").astype("float64")
+    return s
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_results(result: ModelResult, data_dir: str | Path) -> list[Path]:
+    """Write trends, trend_summary, comparison (and target probabilities) into ``data_dir``, each atomically."""
+    data = Path(data_dir)
+    out = []
+    for df, name in (
+        (result.trends, TRENDS_FILE),
+        (result.trend_summary, SUMMARY_FILE),
+        (result.comparison, COMPARISON_FILE),
+        (result.targets, TARGETS_FILE),
+    ):
+        p = data / name
+        _atomic_parquet(df, p)
+        out.append(p)
+    return out
+
+
+def read_results(data_dir: str | Path) -> ModelResult:
+    """Read the model stage's files back (settings from config/)."""
+    data = Path(data_dir)
+    tg = data / TARGETS_FILE
+    return ModelResult(
+        trends=pd.read_parquet(data / TRENDS_FILE),
+        trend_summary=pd.read_parquet(data / SUMMARY_FILE),
+        comparison=pd.read_parquet(data / COMPARISON_FILE),
+        targets=pd.read_parquet(tg) if tg.exists() else pd.DataFrame(),
+        settings=settings_from_config(None),
+    )
+
+
+def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
+    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet; returns the result."""
+    data = Path(data_dir)
+    panel = pd.read_parquet(data / "panel.parquet")
+    result = run_model(panel, config)
+    write_results(result, data)
+    return result

@@ -1,0 +1,124 @@
+"""From the panel to one binomial series per (unit, rate).
+
+Grain of a series: one row per observed period of one unit (keyed by
+``unit_schema`` + ``unit_code``), with ``successes`` and ``trials`` from
+:func:`motcua.rates.successes_trials` (the formulas live there only).
+
+Quirks handled here:
+
+* rows whose rate is undefined (a missing count, e.g. a 07a layout without the
+  online split) are left out of that rate's series, not of the others;
+* periods of zero trials stay in the series (``trials == 0``) so that the trend
+  table can show them; the fit ignores them (they carry no information);
+* overlapping periods (a quarterly row beside the monthly rows it covers) would
+  count dossiers twice: the longer row is set aside (``overlap_dropped``),
+  preferring the finer periods.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from motcua.rates import successes_trials
+
+UNIT_KEY: list[str] = ["unit_schema", "unit_code"]
+DAYS_PER_YEAR = 365.25
+#: Origin of the time axis: years since this date (fixed, so results never depend on the data's start).
+TIME_ORIGIN = pd.Timestamp("2000-01-01")
+
+SERIES_COLUMNS = [
+    "unit_schema",
+    "unit_code",
+    "rate",
+    "period_start",
+    "period_end",
+    "successes",
+    "trials",
+    "observed",
+    "t_start",
+    "t_end",
+]
+
+
+def years(ts: pd.Series | pd.DatetimeIndex | pd.Timestamp) -> np.ndarray | float:
+    """Dates as fractional years since :data:`TIME_ORIGIN`."""
+    if isinstance(ts, pd.Timestamp):
+        return (ts - TIME_ORIGIN).days / DAYS_PER_YEAR
+    d = pd.to_datetime(ts)
+    return ((d - TIME_ORIGIN) / pd.Timedelta(days=1)).to_numpy(dtype=float) / DAYS_PER_YEAR
+
+
+def _drop_overlaps(g: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Keep non-overlapping periods, shortest first; returns (kept rows in date order, number dropped)."""
+    if len(g) < 2:
+        return g, 0
+    s = g["period_start"].to_numpy()
+    e = g["period_end"].to_numpy()
+    if (s[1:] > e[:-1]).all():  # sorted by start and already tiling: the common case
+        return g, 0
+    length = e - s
+    order = np.lexsort((s, length))
+    kept: list[int] = []
+    for i in order:
+        if all(s[i] > e[j] or e[i] < s[j] for j in kept):
+            kept.append(i)
+    kept.sort()
+    return g.iloc[kept], len(g) - len(kept)
+
+
+def build_series(panel: pd.DataFrame, rates: tuple[str, ...] | list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All binomial series of the panel.
+
+    Returns ``(series, notes)``: ``series`` has :data:`SERIES_COLUMNS` plus
+    ``unit_name``, ``unit_level`` (grain: unit × rate × period, sorted);
+    ``notes`` has one row per (unit, rate) with ``overlap_dropped`` (rows set
+    aside because they overlapped finer periods) and ``undefined_periods``
+    (rows where the rate's counts are missing).
+    """
+    base = panel.copy()
+    base["period_start"] = pd.to_datetime(base["period_start"]).astype("datetime64[ns]")
+    base["period_end"] = pd.to_datetime(base["period_end"]).astype("datetime64[ns]")
+    base["unit_code"] = base["unit_code"].astype(str)
+    base["unit_schema"] = base["unit_schema"].astype(str)
+    frames = []
+    notes = []
+    for rate in rates:
+        num, den = successes_trials(base, rate)
+        df = base[UNIT_KEY + ["unit_name", "unit_level", "period_start", "period_end"]].copy()
+        df["rate"] = rate
+        df["successes"] = num.astype("float64").to_numpy()
+        df["trials"] = den.astype("float64").to_numpy()
+        undefined = df["successes"].isna() | df["trials"].isna()
+        und_counts = df.loc[undefined].groupby(UNIT_KEY).size()
+        df = df.loc[~undefined]
+        df = df.sort_values(UNIT_KEY + ["period_start", "period_end"], kind="stable")
+        kept = []
+        for key, g in df.groupby(UNIT_KEY, sort=True):
+            g2, dropped = _drop_overlaps(g)
+            kept.append(g2)
+            notes.append(
+                {
+                    "unit_schema": key[0],
+                    "unit_code": key[1],
+                    "rate": rate,
+                    "overlap_dropped": int(dropped),
+                    "undefined_periods": int(und_counts.get(key, 0)),
+                }
+            )
+        for key, cnt in und_counts.items():
+            if not ((df["unit_schema"] == key[0]) & (df["unit_code"] == key[1])).any():
+                notes.append({"unit_schema": key[0], "unit_code": key[1], "rate": rate, "overlap_dropped": 0, "undefined_periods": int(cnt)})
+        if kept:
+            frames.append(pd.concat(kept, ignore_index=True))
+    if frames:
+        series = pd.concat(frames, ignore_index=True)
+    else:
+        series = pd.DataFrame(columns=UNIT_KEY + ["unit_name", "unit_level", "period_start", "period_end", "rate", "successes", "trials"])
+    series["successes"] = series["successes"].astype(float)
+    series["trials"] = series["trials"].astype(float)
+    series["observed"] = np.where(series["trials"] > 0, series["successes"] / series["trials"].where(series["trials"] > 0), np.nan)
+    # t_end is the end of the last day of the period (inclusive dates).
+    series["t_start"] = years(series["period_start"])
+    series["t_end"] = years(series["period_end"] + pd.Timedelta(days=1))
+    notes_df = pd.DataFrame(notes, columns=UNIT_KEY + ["rate", "overlap_dropped", "undefined_periods"])
+    return series.reset_index(drop=True), notes_df

@@ -1,0 +1,152 @@
+"""Model settings: the statistical policy of config/model.yaml and the targets of config/targets.yaml.
+
+Everything a reader could want to change (levels, minimum series length, breaks,
+seed, prior strength) is data in config/, read here into one frozen object.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from motcua.config import Config, load_config
+
+#: The rates the model stage fits, in the order reports show them.
+MODEL_RATES: tuple[str, ...] = ("online_rate", "ontime_rate_report", "ontime_rate_766")
+
+
+@dataclass(frozen=True)
+class Break:
+    """A structural break: a level step is allowed from ``date`` on (no change of slope)."""
+
+    date: pd.Timestamp
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target for one rate (a proportion 0–1), with its source as config/targets.yaml states it."""
+
+    rate: str
+    value: float
+    label_vi: str = ""
+    label_en: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Statistical policy of the model stage (config/model.yaml), with defaults.
+
+    ``prior_sd_*`` are the standard deviations (logit scale) of the weak priors
+    that keep a unit with no late dossier (or no online one) finite: its level
+    is pulled towards the province's rate, slope/seasonality/steps towards 0.
+    """
+
+    confidence_level: float = 0.95
+    funnel_levels: tuple[float, ...] = (0.95, 0.998)
+    latest_band_level: float = 0.998
+    min_periods_for_trend: int = 12
+    min_periods_for_seasonality: int = 24
+    min_events_for_trend: int = 10
+    min_periods_per_regime: int = 3
+    seasonal_harmonics: int = 2
+    structural_breaks: tuple[Break, ...] = ()
+    comparison_window_months: int = 12
+    rank_simulations: int = 4000
+    forecast_simulations: int = 1000
+    seed: int = 20251
+    forecast_to: str = "end_of_next_year"  # or end_of_current_year
+    jobs: int = 0  # worker processes for large panels; 0 = one per CPU
+    prior_sd_level: float = 2.0
+    prior_sd_slope: float = 2.0
+    prior_sd_season: float = 1.0
+    prior_sd_step: float = 2.0
+    prior_sd_bend: float = 1.0
+    trend_knot_months: int = 12
+    bend_test_level: float = 0.01
+    funnel_overdispersion: str = "additive"  # additive | multiplicative | none
+    winsor: float = 0.10
+    rates: tuple[str, ...] = MODEL_RATES
+    targets: tuple[Target, ...] = ()
+
+    def with_(self, **changes: Any) -> "ModelSettings":
+        """A copy with some settings changed (e.g. ``breaks`` for an exploratory refit)."""
+        return replace(self, **changes)
+
+    def targets_for(self, rate: str) -> list[Target]:
+        return [t for t in self.targets if t.rate == rate]
+
+
+def _breaks(items: Any) -> tuple[Break, ...]:
+    out = []
+    for it in items or []:
+        if isinstance(it, dict):
+            out.append(Break(pd.Timestamp(it["date"]), str(it.get("label", ""))))
+        else:
+            out.append(Break(pd.Timestamp(it)))
+    return tuple(sorted(out, key=lambda b: b.date))
+
+
+def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None = None) -> ModelSettings:
+    """Read :class:`ModelSettings` from a loaded :class:`Config`, a plain dict of model.yaml keys, or defaults.
+
+    ``None`` loads config/ (or ``MOTCUA_CONFIG``). A dict may carry a ``targets`` list.
+    """
+    if isinstance(config, ModelSettings):
+        return config
+    if config is None:
+        config = load_config()
+    if isinstance(config, Config):
+        model = dict(config.model)
+        targets = config.targets
+    else:
+        model = dict(config)
+        targets = model.pop("targets", [])
+    kw: dict[str, Any] = {}
+    simple = {
+        "confidence_level": float,
+        "latest_band_level": float,
+        "min_periods_for_trend": int,
+        "min_periods_for_seasonality": int,
+        "min_events_for_trend": int,
+        "min_periods_per_regime": int,
+        "seasonal_harmonics": int,
+        "comparison_window_months": int,
+        "rank_simulations": int,
+        "forecast_simulations": int,
+        "seed": int,
+        "prior_sd_level": float,
+        "prior_sd_slope": float,
+        "prior_sd_season": float,
+        "prior_sd_step": float,
+        "prior_sd_bend": float,
+        "trend_knot_months": int,
+        "bend_test_level": float,
+        "funnel_overdispersion": str,
+        "winsor": float,
+        "forecast_to": str,
+        "jobs": int,
+    }
+    for key, cast in simple.items():
+        if model.get(key) is not None:
+            kw[key] = cast(model[key])
+    if model.get("funnel_levels"):
+        kw["funnel_levels"] = tuple(float(x) for x in model["funnel_levels"])
+    if model.get("rates"):
+        kw["rates"] = tuple(str(x) for x in model["rates"])
+    kw["structural_breaks"] = _breaks(model.get("structural_breaks"))
+    kw["targets"] = tuple(
+        Target(
+            rate=str(t["rate"]),
+            value=float(t["value"]),
+            label_vi=str(t.get("label_vi", "")),
+            label_en=str(t.get("label_en", "")),
+            source=str(t.get("source", "")),
+        )
+        for t in targets or []
+    )
+    if kw.get("forecast_to", "end_of_next_year") not in ("end_of_next_year", "end_of_current_year"):
+        raise ValueError(f"model.yaml forecast_to: {kw['forecast_to']!r} (end_of_next_year | end_of_current_year)")
+    return ModelSettings(**kw)

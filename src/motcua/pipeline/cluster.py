@@ -1,0 +1,31 @@
+"""Run the report stage on an existing Dask distributed cluster.
+
+Each Dask worker keeps one warm kernel (started on its first task) and returns
+the executed notebook and HTML to the client, which writes them atomically
+into the reports folder: workers need the same environment and read access to
+the processed-data folder at the same path (shared storage), nothing more.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+
+def _remote_render(task: Any) -> dict[str, Any]:
+    from motcua.pipeline.stages import render_task
+
+    return render_task(task)
+
+
+def run_on_cluster(tasks: list[Any], address: str, done: Callable[[Any, dict[str, Any]], None]) -> None:
+    """Submit every task to the scheduler at ``address`` and call ``done`` as each finishes."""
+    from distributed import Client, as_completed
+
+    with Client(address, set_as_default=False) as client:
+        futures = {client.submit(_remote_render, t, pure=False, key=f"motcua-{t.kind}-{t.unit_code}"): t for t in tasks}
+        for fut in as_completed(futures):
+            t = futures[fut]
+            try:
+                r = fut.result()
+            except Exception as exc:  # a worker died or the task was lost
+                r = {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"[:300], "html": None, "notebook": None}
+            done(t, r)

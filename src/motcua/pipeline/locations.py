@@ -1,0 +1,44 @@
+"""Where the pipeline reads and writes: notebooks, data files, report paths."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from motcua.config import project_root
+from motcua.pipeline.files import safe_code, slugify
+
+NOTEBOOK_CLEAN = "10_clean.ipynb"
+NOTEBOOK_MODEL = "20_model.ipynb"
+NOTEBOOK_DISTRICT = "30_district_report.ipynb"
+NOTEBOOK_OVERVIEW = "40_province_overview.ipynb"
+
+PANEL = "panel.parquet"
+QUALITY = "quality.csv"
+CLEAN_META = "clean_meta.json"
+TRENDS = "trends.parquet"
+TREND_SUMMARY = "trend_summary.parquet"
+COMPARISON = "comparison.parquet"
+STAMPS = ".stamps"
+
+
+def notebooks_dir() -> Path:
+    """The shipped notebooks (``MOTCUA_NOTEBOOKS`` overrides)."""
+    env = os.environ.get("MOTCUA_NOTEBOOKS")
+    return Path(env) if env else project_root() / "notebooks"
+
+
+def notebook(name: str) -> Path:
+    return notebooks_dir() / name
+
+
+def unit_report_name(unit_code: str, unit_name: str) -> str:
+    """``<code>-<slug>``: the stem shared by a unit's HTML and executed notebook."""
+    return f"{safe_code(unit_code)}-{slugify(unit_name)}"
+
+
+def unit_html(reports: Path, unit_code: str, unit_name: str) -> Path:
+    return Path(reports) / "units" / f"{unit_report_name(unit_code, unit_name)}.html"
+
+
+def unit_executed(reports: Path, unit_code: str, unit_name: str) -> Path:
+    return Path(reports) / "notebooks" / f"30-{unit_report_name(unit_code, unit_name)}.ipynb"

@@ -1,0 +1,74 @@
+"""``REPORTS/manifest.json``: what each report is, whether it built, and from what.
+
+One entry per unit (keyed by unit code) and one for the province overview.
+``input_hash`` is the hash of exactly what the report shows and was built
+from; an entry whose rebuild failed has status "failed", a one-line reason
+and no hash, so the next build retries it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from motcua.pipeline.files import atomic_write_text
+
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class ReportEntry:
+    unit_code: str
+    unit_name: str
+    path: str  # relative to the reports folder
+    status: str  # "ok" | "failed"
+    reason: str
+    input_hash: str
+    code_version: str
+    built_at: str
+    notebook: str = ""
+
+
+@dataclass
+class Manifest:
+    reports: dict[str, ReportEntry] = field(default_factory=dict)
+    overview: ReportEntry | None = None
+    code_version: str = ""
+    built_at: str = ""
+    lang: str = "vi"
+    synthetic: bool = False
+
+    @classmethod
+    def load(cls, path: Path) -> "Manifest":
+        """The manifest at ``path``, or an empty one if missing or unreadable (then everything rebuilds)."""
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+            if raw.get("version") != MANIFEST_VERSION:
+                return cls()
+            reports = {e["unit_code"]: ReportEntry(**e) for e in raw.get("reports", [])}
+            ov = raw.get("overview")
+            return cls(
+                reports=reports,
+                overview=ReportEntry(**ov) if ov else None,
+                code_version=raw.get("code_version", ""),
+                built_at=raw.get("built_at", ""),
+                lang=raw.get("lang", "vi"),
+                synthetic=bool(raw.get("synthetic", False)),
+            )
+        except (OSError, ValueError, TypeError, KeyError):
+            return cls()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": MANIFEST_VERSION,
+            "code_version": self.code_version,
+            "built_at": self.built_at,
+            "lang": self.lang,
+            "synthetic": self.synthetic,
+            "reports": [asdict(self.reports[k]) for k in sorted(self.reports)],
+            "overview": asdict(self.overview) if self.overview else None,
+        }
+
+    def save(self, path: Path) -> None:
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n")

@@ -1,0 +1,516 @@
+"""The stages of a build — clean, model, render — each skipped when its inputs are unchanged.
+
+Every stage runs its notebook through papermill (see :mod:`motcua.pipeline.execute`),
+so the command line, ``make`` and JupyterLab share one code path. Each stage
+records the hash of what it was built from in ``DATA/.stamps/<stage>.json``;
+unit reports record theirs in ``REPORTS/manifest.json`` and are rebuilt if and
+only if that hash changed (:mod:`motcua.pipeline.unit_hash`).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import nbformat
+
+from motcua.config import load_config
+from motcua.pipeline import locations as loc
+from motcua.pipeline.files import atomic_write_text, sha256_bytes, sha256_file, sha256_files
+from motcua.pipeline.manifest import Manifest, ReportEntry
+from motcua.version import code_version, source_hash
+
+log = logging.getLogger(__name__)
+
+RAW_IGNORED = {"README.md", ".gitkeep"}
+
+
+class StageError(RuntimeError):
+    """A stage could not produce its outputs; the message names the stage and why."""
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def raw_files(raw: Sequence[str | Path]) -> list[Path]:
+    """Every input file under the given files or folders (hidden files and README.md skipped), sorted."""
+    out: set[Path] = set()
+    for item in raw:
+        p = Path(item)
+        if p.is_dir():
+            out.update(
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.name not in RAW_IGNORED and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        elif p.is_file():
+            out.add(p)
+        else:
+            raise StageError(f"clean: input {p} does not exist")
+    return sorted(x.resolve() for x in out)
+
+
+def _notebook_hash(path: Path) -> str:
+    """Hash of a notebook's sources only (outputs and metadata ignored)."""
+    nb = nbformat.read(str(path), as_version=4)
+    body = json.dumps([[c.cell_type, c.source, sorted(c.metadata.get("tags", []))] for c in nb.cells], ensure_ascii=False)
+    return sha256_bytes(body.encode("utf-8"))
+
+
+def _config_hash() -> str:
+    cfg = load_config()
+    files = [p for p in cfg.root.rglob("*") if p.is_file()]
+    return sha256_files(files, root=cfg.root)
+
+
+def _read_stamp(data: Path, stage: str) -> str | None:
+    try:
+        return json.loads((data / loc.STAMPS / f"{stage}.json").read_text(encoding="utf-8"))["key"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _write_stamp(data: Path, stage: str, key: str, extra: dict[str, Any] | None = None) -> None:
+    body = {"key": key, "code_version": code_version(), **(extra or {})}
+    atomic_write_text(data / loc.STAMPS / f"{stage}.json", json.dumps(body, indent=1, ensure_ascii=False) + "\n")
+
+
+def _stage_key(*parts: str) -> str:
+    return sha256_bytes("\n".join(parts).encode("utf-8"))
+
+
+def _write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    atomic_write_text(path, nbformat.writes(nb))
+
+
+def _cell_error(exc: BaseException) -> str:
+    """A one-line reason from a papermill or kernel error."""
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    if ename:
+        text = f"{ename}: {evalue}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return " ".join(str(text).split())[:300]
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class StageResult:
+    stage: str
+    ran: bool
+    outputs: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class BuildResult:
+    stages: list[StageResult]
+    built: list[str]
+    skipped: list[str]
+    failed: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# --------------------------------------------------------------------------- clean / model
+
+
+def _run_stage_notebook(kernel: Any, name: str, params: dict[str, Any], executed: Path) -> None:
+    from motcua.pipeline.execute import execute_cold
+
+    nb_path = loc.notebook(name)
+    try:
+        nb = kernel.execute(nb_path, None, params) if kernel else execute_cold(nb_path, None, params)
+    except Exception as exc:
+        nb = getattr(exc, "nb", None)
+        raise StageError(f"{name}: {_cell_error(exc)}") from exc
+    _write_notebook(nb, executed)
+
+
+def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, kernel: Any = None, force: bool = False) -> StageResult:
+    """raw files → DATA/panel.parquet, DATA/quality.csv, DATA/clean_meta.json (notebook 10)."""
+    data = Path(data).resolve()
+    files = raw_files(raw)
+    if not files:
+        raise StageError("clean: no input files found in " + ", ".join(map(str, raw)))
+    key = _stage_key(
+        sha256_files(files),
+        _config_hash(),
+        _notebook_hash(loc.notebook(loc.NOTEBOOK_CLEAN)),
+        source_hash(),
+    )
+    outputs = [data / loc.PANEL, data / loc.QUALITY, data / loc.CLEAN_META]
+    if not force and _read_stamp(data, "clean") == key and all(p.exists() for p in outputs):
+        return StageResult("clean", ran=False, outputs=outputs)
+    t0 = datetime.now(timezone.utc)
+    data.mkdir(parents=True, exist_ok=True)
+    params = {"raw_paths": [str(Path(r).resolve()) for r in raw], "out_dir": str(data)}
+    _run_stage_notebook(kernel, loc.NOTEBOOK_CLEAN, params, Path(executed_dir) / "10_clean.ipynb")
+    missing = [p.name for p in outputs if not p.exists()]
+    if missing:
+        raise StageError(f"clean: notebook ran but did not write {', '.join(missing)}")
+    _write_stamp(data, "clean", key, {"inputs": len(files)})
+    return StageResult("clean", ran=True, outputs=outputs, seconds=(datetime.now(timezone.utc) - t0).total_seconds())
+
+
+def model_stage(data: Path, executed_dir: Path, *, kernel: Any = None, force: bool = False) -> StageResult:
+    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet (notebook 20)."""
+    data = Path(data).resolve()
+    panel = data / loc.PANEL
+    if not panel.exists():
+        raise StageError(f"model: {panel} does not exist; run `motcua clean` first")
+    key = _stage_key(
+        sha256_file(panel),
+        _config_hash(),
+        _notebook_hash(loc.notebook(loc.NOTEBOOK_MODEL)),
+        source_hash(),
+    )
+    outputs = [data / loc.TRENDS, data / loc.TREND_SUMMARY, data / loc.COMPARISON]
+    if not force and _read_stamp(data, "model") == key and all(p.exists() for p in outputs):
+        return StageResult("model", ran=False, outputs=outputs)
+    t0 = datetime.now(timezone.utc)
+    _run_stage_notebook(kernel, loc.NOTEBOOK_MODEL, {"data_dir": str(data)}, Path(executed_dir) / "20_model.ipynb")
+    missing = [p.name for p in outputs if not p.exists()]
+    if missing:
+        raise StageError(f"model: notebook ran but did not write {', '.join(missing)}")
+    _write_stamp(data, "model", key)
+    return StageResult("model", ran=True, outputs=outputs, seconds=(datetime.now(timezone.utc) - t0).total_seconds())
+
+
+# --------------------------------------------------------------------------- render
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: params is a dict
+class RenderTask:
+    """One report to render: a unit (notebook 30) or the overview (notebook 40)."""
+
+    kind: str  # "unit" | "overview"
+    unit_code: str
+    unit_name: str
+    html: Path
+    executed: Path
+    params: dict[str, Any]
+    input_hash: str
+    title: str
+    lang: str
+    build_stamp: str
+
+
+_WORKER_KERNEL: Any = None
+_WORKER_LOCK = threading.Lock()
+
+
+def _init_worker(cwd: str) -> None:
+    """Process-pool initializer: start this worker's warm kernel once."""
+    global _WORKER_KERNEL
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from motcua.pipeline.execute import WarmKernel
+
+    _WORKER_KERNEL = WarmKernel(cwd=Path(cwd))
+    import atexit
+
+    atexit.register(_WORKER_KERNEL.shutdown)
+
+
+def render_task(task: RenderTask, kernel: Any = None) -> dict[str, Any]:
+    """Execute the task's notebook and export it to HTML. Never raises (but on Ctrl-C).
+
+    Returns {"status": "ok"|"failed", "reason": str, "html": str|None,
+    "notebook": str|None}; the caller writes the files, so a worker on another
+    machine (Dask) needs no access to the reports folder.
+    """
+    from motcua.pipeline.execute import KernelDied
+
+    if kernel is None:
+        with _WORKER_LOCK:  # one notebook at a time per warm kernel (Dask workers may have threads)
+            return render_task(task, _worker_kernel())
+    nb_name = loc.NOTEBOOK_DISTRICT if task.kind == "unit" else loc.NOTEBOOK_OVERVIEW
+    executed: str | None = None
+    try:
+        try:
+            nb = kernel.execute(loc.notebook(nb_name), None, task.params)
+        except KernelDied:
+            kernel.restart()
+            raise
+        except Exception as exc:
+            failed_nb = getattr(exc, "nb", None)
+            if failed_nb is not None:
+                executed = nbformat.writes(failed_nb)
+            raise
+        executed = nbformat.writes(nb)
+        from motcua.report.export import notebook_to_html
+
+        html = notebook_to_html(nb, lang=task.lang, title=task.title, build_stamp=task.build_stamp)
+        return {"status": "ok", "reason": "", "html": html, "notebook": executed}
+    except BaseException as exc:  # noqa: BLE001 - a failed unit never stops the others
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return {"status": "failed", "reason": _cell_error(exc), "html": None, "notebook": executed}
+
+
+def _worker_kernel() -> Any:
+    """This process's warm kernel (a pool worker or a Dask worker), started on first use."""
+    global _WORKER_KERNEL
+    if _WORKER_KERNEL is None:
+        from motcua.pipeline.execute import WarmKernel
+
+        _WORKER_KERNEL = WarmKernel(cwd=Path.cwd())
+    return _WORKER_KERNEL
+
+
+def _store(task: RenderTask, result: dict[str, Any]) -> dict[str, Any]:
+    """Write a task's executed notebook and HTML atomically; a failure removes stale HTML."""
+    if result.get("notebook"):
+        atomic_write_text(task.executed, result["notebook"])
+    if result["status"] == "ok" and result.get("html"):
+        atomic_write_text(task.html, result["html"])
+    else:
+        task.html.unlink(missing_ok=True)
+    return {"status": result["status"], "reason": result["reason"]}
+
+
+def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
+               progress: Callable[[str, str, dict[str, Any]], None] | None) -> dict[RenderTask, dict[str, Any]]:
+    """Run render tasks: in this process (jobs=1), a local pool of warm workers, or a Dask cluster."""
+    results: dict[RenderTask, dict[str, Any]] = {}
+
+    def done(t: RenderTask, r: dict[str, Any]) -> None:
+        results[t] = _store(t, r)
+        if progress:
+            progress(t.kind, t.unit_code, results[t])
+
+    if scheduler:
+        from motcua.pipeline.cluster import run_on_cluster
+
+        run_on_cluster(tasks, scheduler, done)
+        return results
+    if jobs == 1:
+        from motcua.pipeline.execute import WarmKernel
+
+        kernel = WarmKernel(cwd=Path.cwd())
+        try:
+            for t in tasks:
+                done(t, render_task(t, kernel))
+        finally:
+            kernel.shutdown()
+        return results
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(str(Path.cwd()),)) as pool:
+        futures = {pool.submit(render_task, t): t for t in tasks}
+        try:
+            for fut in as_completed(futures):
+                t = futures[fut]
+                try:
+                    r = fut.result()
+                except Exception as exc:  # the worker process died
+                    r = {"status": "failed", "reason": _cell_error(exc), "html": None, "notebook": None}
+                done(t, r)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return results
+
+
+def _load_model_inputs(data: Path) -> dict[str, Any]:
+    import pandas as pd
+
+    out: dict[str, Any] = {
+        "panel": pd.read_parquet(data / loc.PANEL),
+        "trends": pd.read_parquet(data / loc.TRENDS),
+        "summary": pd.read_parquet(data / loc.TREND_SUMMARY),
+        "comparison": pd.read_parquet(data / loc.COMPARISON),
+    }
+    q = data / loc.QUALITY
+    out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
+    meta = data / loc.CLEAN_META
+    out["meta"] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    return out
+
+
+def report_units(panel: Any, config: Any = None) -> list[tuple[str, str]]:
+    """(unit_code, unit_name) of every unit the province's reports are made for, by code."""
+    cfg = config or load_config()
+    level = cfg.province.get("unit_level", "district")
+    schema = cfg.province.get("unit_schema")
+    sel = panel[panel["unit_level"] == level]
+    if schema:
+        sel = sel[sel["unit_schema"] == schema]
+    units = sel.sort_values("period_end").groupby("unit_code", sort=True)["unit_name"].last()
+    return [(str(c), str(n)) for c, n in units.items()]
+
+
+def render_stage(
+    data: Path,
+    reports: Path,
+    *,
+    units: Iterable[str] | None = None,
+    jobs: int | None = None,
+    lang: str | None = None,
+    force: bool = False,
+    progress: Callable[[str, str, dict[str, Any]], None] | None = None,
+    scheduler: str | None = None,
+) -> BuildResult:
+    """One HTML per unit + the province overview + the index, in parallel, incrementally."""
+    from motcua.pipeline.unit_hash import overview_input_hash, unit_input_hash
+
+    data, reports = Path(data).resolve(), Path(reports).resolve()
+    cfg = load_config()
+    lang = lang or cfg.language
+    inputs = _load_model_inputs(data)
+    all_units = report_units(inputs["panel"], cfg)
+    wanted = set(units) if units else None
+    if wanted:
+        unknown = sorted(wanted - {c for c, _ in all_units})
+        if unknown:
+            raise StageError(f"render: unknown unit code(s) {', '.join(unknown)}")
+
+    manifest = Manifest.load(reports / "manifest.json")
+    built_at = datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = f"{built_at:%Y-%m-%d %H:%M} UTC · motcua {code_version()}"
+    nb_unit = _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT))
+    nb_over = _notebook_hash(loc.notebook(loc.NOTEBOOK_OVERVIEW))
+
+    tasks: list[RenderTask] = []
+    skipped: list[str] = []
+    for code, name in all_units:
+        if wanted and code not in wanted:
+            continue
+        params = {"unit_code": code, "data_dir": str(data), "lang": lang}
+        h = unit_input_hash(inputs, code, params, nb_unit, source_hash())
+        html = loc.unit_html(reports, code, name)
+        prev = manifest.reports.get(code)
+        if not force and prev and prev.status == "ok" and prev.input_hash == h and html.exists():
+            skipped.append(code)
+            continue
+        tasks.append(RenderTask("unit", code, name, html, loc.unit_executed(reports, code, name), params, h, name, lang, stamp))
+
+    over_params = {"data_dir": str(data), "lang": lang}
+    over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash())
+    over_html = reports / "province.html"
+    prev = manifest.overview
+    if force or not (prev and prev.status == "ok" and prev.input_hash == over_hash and over_html.exists()):
+        province = str(cfg.province.get("province_name", ""))
+        tasks.append(RenderTask("overview", "province", province, over_html, reports / "notebooks" / "40_province_overview.ipynb",
+                                over_params, over_hash, province, lang, stamp))
+    else:
+        skipped.append("province")
+
+    results: dict[RenderTask, dict[str, Any]] = {}
+    if tasks:
+        n = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+        # The overview first: it is the longest single task.
+        tasks.sort(key=lambda t: (t.kind != "overview", t.unit_code))
+        results = _run_tasks(tasks, n, scheduler, progress)
+
+    failed: dict[str, str] = {}
+    built: list[str] = []
+    for t, r in results.items():
+        entry = ReportEntry(
+            unit_code=t.unit_code,
+            unit_name=t.unit_name,
+            path=str(t.html.relative_to(reports)),
+            status=r["status"],
+            reason=r["reason"],
+            input_hash=t.input_hash if r["status"] == "ok" else "",
+            code_version=code_version(),
+            built_at=built_at.isoformat(),
+            notebook=str(t.executed.relative_to(reports)),
+        )
+        if t.kind == "overview":
+            manifest.overview = entry
+        else:
+            manifest.reports[t.unit_code] = entry
+        if r["status"] == "ok":
+            built.append(t.unit_code)
+        else:
+            failed[t.unit_code] = r["reason"]
+    # Units no longer in the data leave the manifest (their files are removed).
+    current = {c for c, _ in all_units}
+    for code in list(manifest.reports):
+        if code not in current:
+            old = manifest.reports.pop(code)
+            (reports / old.path).unlink(missing_ok=True)
+    for code, entry in manifest.reports.items():
+        if entry.status == "failed" and code not in failed and code not in built and wanted and code not in wanted:
+            failed.setdefault(code, entry.reason)
+
+    manifest.code_version = code_version()
+    manifest.lang = lang
+    manifest.synthetic = bool(inputs["meta"].get("synthetic", False))
+    if results or not (reports / "index.html").exists():
+        manifest.built_at = built_at.isoformat()
+        write_index(reports, manifest, inputs, lang)
+        manifest.save(reports / "manifest.json")
+    return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed)
+
+
+def write_index(reports: Path, manifest: "Manifest", inputs: dict[str, Any], lang: str) -> None:
+    from motcua.report.index import render_index
+
+    html = render_index(manifest.to_dict(), lang=lang, summary=inputs.get("summary"))
+    atomic_write_text(reports / "index.html", html)
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build(
+    raw: Sequence[str | Path],
+    data: Path,
+    reports: Path,
+    *,
+    units: Iterable[str] | None = None,
+    jobs: int | None = None,
+    lang: str | None = None,
+    force: bool = False,
+    progress: Callable[[str, str, dict[str, Any]], None] | None = None,
+    scheduler: str | None = None,
+) -> BuildResult:
+    """clean → model → render, each step only when its inputs changed."""
+    from motcua.pipeline.execute import WarmKernel
+
+    data, reports = Path(data).resolve(), Path(reports).resolve()
+    executed = reports / "notebooks"
+    stages: list[StageResult] = []
+    kernel: WarmKernel | None = None
+
+    def get_kernel() -> WarmKernel:
+        nonlocal kernel
+        if kernel is None:
+            kernel = WarmKernel(cwd=Path.cwd())
+        return kernel
+
+    try:
+        # Only start a kernel when a stage will actually run.
+        res = clean_stage(raw, data, executed, kernel=_Lazy(get_kernel), force=force)
+        stages.append(res)
+        res = model_stage(data, executed, kernel=_Lazy(get_kernel), force=force)
+        stages.append(res)
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
+    result = render_stage(data, reports, units=units, jobs=jobs, lang=lang, force=force, progress=progress,
+                          scheduler=scheduler)
+    result.stages = stages
+    return result
+
+
+class _Lazy:
+    """Starts the warm kernel on first use only, so a no-op build starts no kernel."""
+
+    def __init__(self, factory: Callable[[], Any]):
+        self._factory = factory
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._factory().execute(*args, **kwargs)

@@ -1,0 +1,84 @@
+"""The hash of exactly what a report shows and was built from (issue 6, item 4).
+
+A unit report shows its own slice of the panel, trends, summary and quality
+findings, plus the province-wide comparison (funnel limits, shrunken rates and
+ranks of every unit). A correction to one unit's older months changes that
+unit's slice only, so no other unit is rebuilt unless the comparison moves.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pandas as pd
+
+#: Columns of trend_summary that every unit's report shows for all units.
+COMPARISON_SUMMARY_COLUMNS = (
+    "unit_code", "rate", "shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag",
+)
+
+
+def frame_hash(df: pd.DataFrame) -> str:
+    """Order-stable content hash of a data frame (values, index-free, column names included)."""
+    if df is None or len(df.columns) == 0:
+        return "empty"
+    d = df.reset_index(drop=True)
+    d = d[sorted(d.columns)]
+    h = hashlib.sha256(json.dumps(list(d.columns)).encode())
+    h.update(pd.util.hash_pandas_object(d.astype("string"), index=False).values.tobytes())
+    return h.hexdigest()
+
+
+def _slice(df: pd.DataFrame, unit_code: str, col: str = "unit_code") -> pd.DataFrame:
+    if df is None or df.empty or col not in df.columns:
+        return pd.DataFrame()
+    return df[df[col].astype(str) == str(unit_code)]
+
+
+def comparison_hash(inputs: dict[str, Any]) -> str:
+    summ = inputs["summary"]
+    cols = [c for c in COMPARISON_SUMMARY_COLUMNS if c in summ.columns]
+    return frame_hash(summ[cols]) + frame_hash(inputs["comparison"])
+
+
+def _shown_params(params: dict[str, Any]) -> str:
+    """Parameters that change what a report shows (not where its data folder happens to be)."""
+    return json.dumps({k: v for k, v in params.items() if k != "data_dir"}, sort_keys=True)
+
+
+def _meta_shown(inputs: dict[str, Any]) -> str:
+    meta = inputs.get("meta", {})
+    return json.dumps({k: meta.get(k) for k in ("synthetic", "as_of")}, sort_keys=True, default=str)
+
+
+def unit_input_hash(inputs: dict[str, Any], unit_code: str, params: dict[str, Any], notebook_hash: str, code_hash: str) -> str:
+    q = inputs.get("quality")
+    qcol = "unit_code" if q is not None and "unit_code" in q.columns else "unit"
+    parts = [
+        frame_hash(_slice(inputs["panel"], unit_code)),
+        frame_hash(_slice(inputs["trends"], unit_code)),
+        frame_hash(_slice(inputs["summary"], unit_code)),
+        frame_hash(_slice(q, unit_code, qcol)) if q is not None else "",
+        comparison_hash(inputs),
+        _meta_shown(inputs),
+        _shown_params(params),
+        notebook_hash,
+        code_hash,
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook_hash: str, code_hash: str) -> str:
+    parts = [
+        frame_hash(inputs["panel"]),
+        frame_hash(inputs["trends"]),
+        frame_hash(inputs["summary"]),
+        frame_hash(inputs["comparison"]),
+        frame_hash(inputs["quality"]) if inputs.get("quality") is not None else "",
+        _meta_shown(inputs),
+        _shown_params(params),
+        notebook_hash,
+        code_hash,
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -1,0 +1,281 @@
+"""The district report (notebook 30): sections built from the cached DATA folder.
+
+``district_report(unit_code, data_dir, lang)`` returns a :class:`Report`
+whose sections (header, key_figures, narrative, charts, quality, table,
+download, footer) display as finished, escaped HTML in a notebook.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from motcua.report import fmt
+from motcua.report.context import ReportData, load_data
+from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
+from motcua.report.html import Report, Section, render
+from motcua.report.narrative import district_narrative
+from motcua.report.strings import Strings, strings
+from motcua.report.unit_charts import funnel_chart, ontime_chart, rate_chart, volume_chart
+from motcua.version import code_version
+
+#: Quality findings listed in a district report (the rest are counted).
+MAX_FINDINGS = 25
+#: Columns of this unit's CSV download: the panel contract's, in order.
+SEVERITY_ORDER = ("error", "warning", "info")
+
+
+def _name(rows: pd.DataFrame, col: str) -> str:
+    if col not in rows or rows.empty:
+        return ""
+    v = rows[col].dropna()
+    return str(v.iloc[-1]) if len(v) else ""
+
+
+def header_section(data: ReportData, rows: pd.DataFrame, unit_code: str, S: Strings, nav_prefix: str = "../") -> Section:
+    lang = S.lang
+    meta = [
+        {"label": S["unit_code"], "value": unit_code},
+        {"label": S["province"], "value": _name(rows, "province_name") or S["no_data"]},
+        {"label": S["window"], "value": fmt.period(rows["period_start"].min(), rows["period_end"].max(), lang) if len(rows) else S["no_data"]},
+        {"label": S["as_of"], "value": fmt.day(data.as_of(), lang)},
+    ]
+    nav = [{"href": f"{nav_prefix}index.html", "text": S["nav_index"]}, {"href": f"{nav_prefix}province.html", "text": S["nav_overview"]}]
+    html = render("sections/header.html.j2", S=S, synthetic=data.synthetic, nav=nav, kind=S["report_kind"],
+                  title=_name(rows, "unit_name") or unit_code, meta=meta)
+    return Section("header", html)
+
+
+def _change_pct(kf: KeyFigures, S: Strings) -> str:
+    ch = kf.received_change()
+    if ch is None:
+        return S["kf_no_prev"]
+    return S.f("kf_change_pct", change=fmt.signed(ch * 100, S.lang, 1), prev=fmt.num(kf.previous.received, S.lang))
+
+
+def _rank_figure(key: str, label: str, row: dict[str, Any], S: Strings) -> dict[str, Any]:
+    r, lo, hi, n = (row.get(k) for k in ("rank", "rank_low", "rank_high", "n_ranked"))
+    if any(fmt.missing(x) for x in (r, lo, hi, n)):
+        return {"key": key, "label": label, "value": S["no_data"], "detail": "", "formula": S["kf_rank_formula"]}
+    return {"key": key, "label": label, "value": S.f("kf_rank_value", rank=int(r), n=int(n)),
+            "detail": S.f("kf_rank_interval", low=int(lo), high=int(hi)), "formula": S["kf_rank_formula"]}
+
+
+def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> list[dict[str, Any]]:
+    """The key figures as label/value/detail/formula records (plain text), with data-key-figure names."""
+    lang = S.lang
+    cur, prev = kf.current, kf.previous
+    nd = S["no_data"]
+    if cur is None:
+        return [{"key": "received_12m", "label": S["kf_received"], "value": nd, "detail": "", "formula": ""}]
+    figs: list[dict[str, Any]] = []
+    figs.append({"key": "received_12m", "label": S["kf_received"], "value": fmt.num(cur.received, lang) if cur.received is not None else nd,
+                 "detail": _change_pct(kf, S), "formula": S["kf_received_formula"]})
+    dpp = kf.online_change_pp()
+    figs.append({"key": "online_share", "label": S["kf_online"],
+                 "value": fmt.pct(cur.online_share.value, lang, 1) if cur.online_share.value is not None else nd,
+                 "detail": S.f("kf_change_pp", change=fmt.pp(dpp, lang), prev=fmt.pct(prev.online_share.value, lang, 1)) if dpp is not None else S["kf_no_prev"],
+                 "formula": S["kf_online_formula"]})
+    dl = kf.late_change()
+    if dl is None:
+        late_detail = S["kf_no_prev"]
+    elif dl == 0:
+        late_detail = S["kf_change_count_same"]
+    else:
+        late_detail = S.f("kf_change_count_more" if dl > 0 else "kf_change_count_less", n=fmt.num(abs(dl), lang), prev=fmt.num(prev.late, lang))
+    figs.append({"key": "late_count", "label": S["kf_late"], "value": fmt.num(cur.late, lang) if cur.late is not None else nd,
+                 "detail": late_detail, "formula": S["kf_late_formula"], "alert": bool(dl and dl > 0)})
+    for key, ratio, lab in (("ontime_report", cur.ontime_report, "kf_ontime_report"), ("ontime_766", cur.ontime_766, "kf_ontime_766")):
+        figs.append({"key": key, "label": S[lab], "value": fmt.pct(ratio.value, lang, 2) if ratio.value is not None else nd,
+                     "detail": S.f("kf_fraction", num=fmt.num(ratio.num, lang), den=fmt.num(ratio.den, lang)) if ratio.value is not None else "",
+                     "formula": S[f"{lab}_formula"]})
+    figs.append({"key": "overdue_backlog", "label": S["kf_backlog"],
+                 "value": fmt.num(kf.pending_overdue, lang) if kf.pending_overdue is not None else nd,
+                 "detail": S.f("kf_backlog_of", total=fmt.num(kf.pending_total, lang)) if kf.pending_total is not None else "",
+                 "formula": S.f("kf_backlog_formula", month=fmt.month(kf.latest_end, lang)), "alert": bool(kf.pending_overdue)})
+
+    def row(rate: str) -> dict[str, Any]:
+        return {k: summary_value(summary, rate, k) for k in ("rank", "rank_low", "rank_high", "n_ranked")}
+
+    figs.append(_rank_figure("rank", S["kf_rank_ontime"], row("ontime_rate_report"), S))
+    figs.append(_rank_figure("rank_online", S["kf_rank_online"], row("online_rate"), S))
+    for f in figs:
+        f.setdefault("alert", False)
+    return figs
+
+
+def key_figures_section(kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> Section:
+    lang = S.lang
+    note = ""
+    if kf.current is not None:
+        note = S.f("kf_window", window=fmt.period(kf.current.start, kf.current.end, lang),
+                   prev=fmt.period(kf.previous.start, kf.previous.end, lang))
+    return Section("key_figures", render("sections/key_figures.html.j2", S=S, window_note=note, figures=key_figures_list(kf, summary, S)))
+
+
+def narrative_section(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> Section:
+    n = district_narrative(unit_name, kf, summary, S)
+    lists = [
+        {"cls": "good", "title": S["nar_good_title"], "items": n.good or [S["nar_none_good"]]},
+        {"cls": "attention", "title": S["nar_attention_title"], "items": n.attention or [S["nar_none_bad"]]},
+    ]
+    return Section("narrative", render("sections/narrative.html.j2", id="nar", title=S["nar_title"], paragraphs=n.paragraphs,
+                                       lists=lists, caveat=S["nar_caveat"]))
+
+
+def _summary_row(summary: pd.DataFrame, rate: str) -> dict[str, Any]:
+    if summary is None or summary.empty or rate not in summary.index:
+        return {}
+    return {k: summary_value(summary, rate, k) for k in summary.columns}
+
+
+def charts_section(data: ReportData, unit_code: str, unit_name: str, m: pd.DataFrame, kf: KeyFigures,
+                   summary: pd.DataFrame, S: Strings) -> Section:
+    charts = [
+        volume_chart(m, unit_name, S),
+        rate_chart(m, data.unit_trends(unit_code, "online_rate"), _summary_row(summary, "online_rate"), "online_rate", unit_name, S),
+        ontime_chart(m, data.unit_trends(unit_code, "ontime_rate_report"), _summary_row(summary, "ontime_rate_report"),
+                     kf.current.late if kf.current else None, unit_name, S),
+        funnel_chart(data, unit_code, unit_name, S),
+    ]
+    return Section("charts", render("sections/charts.html.j2", id="ch", title=S["ch_title"], charts=charts))
+
+
+def _severity(v: str, S: Strings) -> str:
+    return S.get(f"severity_{str(v).lower()}", str(v)) or str(v)
+
+
+def quality_section(data: ReportData, unit_code: str, summary: pd.DataFrame, S: Strings) -> Section:
+    lang = S.lang
+    paragraphs: list[dict[str, str]] = []
+    tables = []
+    q = data.unit_quality(unit_code)
+    if q is None:
+        paragraphs.append({"text": S["dq_unavailable"], "cls": ""})
+    elif q.empty:
+        paragraphs.append({"text": S["dq_none"], "cls": ""})
+    else:
+        sev = q["severity"].str.lower() if "severity" in q else pd.Series(["info"] * len(q), index=q.index)
+        counts = sev.value_counts()
+        order = [s for s in SEVERITY_ORDER if s in counts.index] + sorted(set(counts.index) - set(SEVERITY_ORDER))
+        by = ", ".join(f"{fmt.num(counts[s], lang)} {_severity(s, S)}" for s in order)
+        paragraphs.append({"text": S.f("dq_some", n=fmt.num(len(q), lang), by_severity=by), "cls": ""})
+        rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+        qs = q.assign(_r=sev.map(lambda s: rank.get(s, 9))).sort_values(["_r"], kind="stable").head(MAX_FINDINGS)
+        if len(q) > MAX_FINDINGS:
+            paragraphs.append({"text": S.f("dq_shown", shown=fmt.num(MAX_FINDINGS, lang)), "cls": "note"})
+        cols = [("period", "dq_col_period"), ("rule", "dq_col_rule"), ("severity", "dq_col_severity"),
+                ("message", "dq_col_message"), ("file", "dq_col_file"), ("row", "dq_col_row")]
+        cols = [(c, k) for c, k in cols if c in qs]
+        rows = [{"cells": [{"text": _severity(r[c], S) if c == "severity" else str(r[c]), "num": c == "row", "key": None} for c, _ in cols],
+                 "cls": "sev-" + re.sub(r"[^a-z]", "", str(r.get("severity", "")).lower())} for _, r in qs.iterrows()]
+        tables.append(render("sections/table.html.j2", caption=S["dq_caption"], table_id=None, cls="quality",
+                             columns=[{"label": S[k], "num": c == "row", "sort": None} for c, k in cols], rows=rows, row_headers=False))
+    notes = sorted({str(n) for n in summary["notes"].dropna() if str(n).strip()}) if len(summary) and "notes" in summary else []
+    if notes:
+        paragraphs.append({"text": S.f("dq_model_notes", notes="; ".join(notes)), "cls": "note"})
+    return Section("quality", render("sections/block.html.j2", cls="quality", id="dq", title=S["dq_title"], paragraphs=paragraphs,
+                                     tables=tables, download=None))
+
+
+def table_section(m: pd.DataFrame, unit_name: str, S: Strings) -> Section:
+    lang = S.lang
+    cols = [("period", "tb_period", False), ("received_new", "tb_received", True), ("received_online", "tb_online", True),
+            ("online_rate", "tb_online_share", True), ("resolved_total", "tb_resolved", True), ("resolved_late", "tb_late", True),
+            ("ontime_rate_report", "tb_ontime_report", True), ("ontime_rate_766", "tb_ontime_766", True),
+            ("pending_total", "tb_pending", True), ("pending_overdue", "tb_overdue", True)]
+    rows = []
+    for _, r in m.iloc[::-1].iterrows():
+        cells = []
+        for c, _k, isnum in cols:
+            if c == "period":
+                text = fmt.period(r["period_start"], r["period_end"], lang)
+            elif c.endswith("_rate") or c.startswith("ontime_rate"):
+                text = fmt.pct(r[c], lang, 2 if c.startswith("ontime") else 1)
+            else:
+                text = fmt.num(r[c], lang)
+            cells.append({"text": text, "num": isnum, "key": None})
+        rows.append({"cells": cells, "cls": ""})
+    table = render("sections/table.html.j2", caption=S.f("tb_caption", unit=unit_name), table_id=None, cls="monthly",
+                   columns=[{"label": S[k], "num": isnum, "sort": None} for _c, k, isnum in cols], rows=rows, row_headers=True)
+    return Section("table", render("sections/block.html.j2", cls="monthly-table", id="tb", title=S["tb_title"], paragraphs=[],
+                                   tables=[table], download=None))
+
+
+def csv_bytes(rows: pd.DataFrame) -> bytes:
+    """The unit's panel rows as CSV (UTF-8 with BOM so Excel reads the diacritics), deterministic."""
+    from motcua.panel import PANEL_COLUMNS
+
+    cols = [c for c in PANEL_COLUMNS if c in rows] + [c for c in rows.columns if c not in PANEL_COLUMNS]
+    out = rows[cols].copy()
+    for c in ("period_start", "period_end"):
+        if c in out:
+            out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d")
+    return b"\xef\xbb\xbf" + out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def download_section(rows: pd.DataFrame, unit_code: str, S: Strings) -> Section:
+    data = csv_bytes(rows)
+    href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode("ascii")
+    filename = f"motcua-{re.sub(r'[^0-9A-Za-z_-]', '', unit_code) or 'unit'}.csv"
+    dl = {"href": href, "filename": filename, "text": S.f("dl_link", n=fmt.num(len(rows), S.lang))}
+    return Section("download", render("sections/block.html.j2", cls="download", id="dl", title=S["dl_title"],
+                                      paragraphs=[{"text": S["dl_note"], "cls": "note"}], tables=[], download=dl))
+
+
+def sources_list(data: ReportData, files: list[str]) -> list[dict[str, str]]:
+    """Source files with the short sha256 clean_meta.json gives them (matched by path or file name)."""
+    shas: dict[str, str] = {}
+    for s in data.meta.get("sources", []) or []:
+        if isinstance(s, dict) and s.get("file"):
+            shas[str(s["file"])] = str(s.get("sha256", ""))[:12]
+            shas.setdefault(Path(str(s["file"])).name, str(s.get("sha256", ""))[:12])
+    return [{"file": f, "sha": shas.get(f) or shas.get(Path(f).name, "")} for f in files]
+
+
+def target_lines(summary: pd.DataFrame, S: Strings) -> list[str]:
+    out = []
+    if summary is None or summary.empty:
+        return out
+    label_col = f"target_label_{S.lang}"
+    for rate in summary.index:
+        label, src = summary_value(summary, rate, label_col), summary_value(summary, rate, "target_source")
+        if label:
+            out.append(S.f("ft_target_item", label=str(label), source=str(src or S["no_data"])))
+    return sorted(set(out), key=out.index)
+
+
+def footer_section(data: ReportData, files: list[str], summary: pd.DataFrame, S: Strings) -> Section:
+    srcs = sources_list(data, files)
+    html = render("sections/footer.html.j2", S=S, sources=srcs, sources_summary=S.f("ft_sources_count", n=fmt.num(len(srcs), S.lang)),
+                  targets=target_lines(summary, S), generated=S.f("ft_generated", version=code_version()))
+    return Section("footer", html)
+
+
+def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi") -> Report:
+    """All sections of one unit's report. Raises ValueError for a unit the panel does not hold."""
+    S = strings(lang)
+    data = load_data(data_dir)
+    code = str(unit_code)
+    rows = data.unit(code)
+    if rows.empty:
+        raise ValueError(f"unit {code!r} is not in {data.data_dir / 'panel.parquet'}")
+    unit_name = _name(rows, "unit_name") or code
+    summary = data.unit_summary(code)
+    kf = key_figures(rows)
+    m = monthly(rows)
+    files = sorted({str(s) for s in rows["source"].dropna()}) if "source" in rows else []
+    sections = [
+        header_section(data, rows, code, S),
+        key_figures_section(kf, summary, S),
+        narrative_section(unit_name, kf, summary, S),
+        charts_section(data, code, unit_name, m, kf, summary, S),
+        quality_section(data, code, summary, S),
+        table_section(m, unit_name, S),
+        download_section(rows, code, S),
+        footer_section(data, files, summary, S),
+    ]
+    return Report("district", sections)

@@ -1,0 +1,208 @@
+"""Key figures of one unit over the last 12 months and the 12 before (pure computations, no HTML).
+
+Input grain: the unit's panel rows, one per period (usually a month). Windows
+end at the unit's last ``period_end``; a period counts in a window only if it
+lies wholly inside it. A window is *complete* when its periods cover at least
+95 % of its days; changes are only computed between complete windows.
+
+Rates over a window are ratios of sums (Σ numerator / Σ denominator), the
+convention of the model stage's comparison table. For the 766 convention the
+stock columns (11), (12) enter each month as reported, as the model does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+COVERAGE = 0.95
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A rate over a window, with its counts (None when the counts are missing)."""
+
+    num: float | None
+    den: float | None
+
+    @property
+    def value(self) -> float | None:
+        if self.num is None or self.den is None or self.den <= 0:
+            return None
+        return self.num / self.den
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    """Sums over one window. Counts are None when the needed column is missing everywhere."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    complete: bool
+    n_periods: int
+    received: float | None  # (4)+(5), or (3)-(6) when the channel split is missing
+    online: float | None  # (4)
+    resolved: float | None  # (7)
+    late: float | None  # (10)
+    online_share: Ratio  # (4) / ((4)+(5))
+    ontime_report: Ratio  # ((8)+(9)) / (7)
+    ontime_766: Ratio  # ((8)+(9)+(12)) / ((7)+(11))
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The key figures of a unit: this window, the previous one, the latest stock of pending dossiers."""
+
+    current: WindowFigures | None
+    previous: WindowFigures | None
+    latest_end: pd.Timestamp | None
+    pending_total: float | None  # (11) at the latest period
+    pending_overdue: float | None  # (13) at the latest period
+
+    @property
+    def comparable(self) -> bool:
+        return bool(self.current and self.previous and self.current.complete and self.previous.complete)
+
+    def received_change(self) -> float | None:
+        """Relative change of new dossiers, e.g. 0.052 for +5,2 %."""
+        if not self.comparable or not self.previous.received or self.current.received is None:
+            return None
+        return self.current.received / self.previous.received - 1.0
+
+    def online_change_pp(self) -> float | None:
+        """Change of the online share as a difference of proportions (0.041 = 4,1 points)."""
+        if not self.comparable:
+            return None
+        a, b = self.current.online_share.value, self.previous.online_share.value
+        return None if a is None or b is None else a - b
+
+    def late_change(self) -> float | None:
+        """Change in the count of dossiers resolved late."""
+        if not self.comparable or self.current.late is None or self.previous.late is None:
+            return None
+        return self.current.late - self.previous.late
+
+
+def _arrays(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Count columns as float arrays, NaN where missing (absent columns are all-NaN)."""
+    from motcua.panel import COUNT_COLUMNS
+
+    n = len(df)
+    out = {}
+    for c in COUNT_COLUMNS:
+        out[c] = df[c].to_numpy(dtype="float64", na_value=np.nan) if c in df else np.full(n, np.nan)
+    return out
+
+
+def _sum(a: dict[str, np.ndarray], cols: list[str], mask: np.ndarray | None = None) -> float | None:
+    """Σ over rows of Σ cols, only over rows where all ``cols`` are present; None if no such row."""
+    m = np.column_stack([a[c] for c in cols])
+    ok = ~np.isnan(m).any(axis=1)
+    if mask is not None:
+        ok &= mask
+    if not ok.any():
+        return None
+    return float(m[ok].sum())
+
+
+def _ratio(a: dict[str, np.ndarray], num: list[str], den: list[str]) -> Ratio:
+    cols = sorted(set(num) | set(den))
+    ok = ~np.isnan(np.column_stack([a[c] for c in cols])).any(axis=1)
+    if not ok.any():
+        return Ratio(None, None)
+    return Ratio(_sum(a, num, ok), _sum(a, den, ok))
+
+
+def window_figures(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> WindowFigures:
+    """Figures over the periods of ``rows`` lying wholly inside [start, end]."""
+    w = rows[(rows["period_start"] >= start) & (rows["period_end"] <= end)]
+    days = float(((w["period_end"] - w["period_start"]).dt.days + 1).sum()) if len(w) else 0.0
+    complete = days >= COVERAGE * ((end - start).days + 1)
+    a = _arrays(w)
+    received = _sum(a, ["received_online", "received_offline"])
+    if received is None:
+        total, co = _sum(a, ["received_total"]), _sum(a, ["carried_over"])
+        received = None if total is None or co is None else total - co
+    return WindowFigures(
+        start=start,
+        end=end,
+        complete=bool(complete),
+        n_periods=int(len(w)),
+        received=received,
+        online=_sum(a, ["received_online"]),
+        resolved=_sum(a, ["resolved_total"]),
+        late=_sum(a, ["resolved_late"]),
+        online_share=_ratio(a, ["received_online"], ["received_online", "received_offline"]),
+        ontime_report=_ratio(a, ["resolved_early", "resolved_ontime"], ["resolved_total"]),
+        ontime_766=_ratio(a, ["resolved_early", "resolved_ontime", "pending_ontime"], ["resolved_total", "pending_total"]),
+    )
+
+
+def windows(end: pd.Timestamp, months: int = 12) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
+    """(start, end) of the last ``months`` months ending at ``end`` and of the ``months`` before."""
+    end = pd.Timestamp(end).normalize()
+    start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+    prev_end = start - pd.Timedelta(days=1)
+    prev_start = prev_end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+    return (start, end), (prev_start, prev_end)
+
+
+def _latest(rows: pd.DataFrame, col: str) -> float | None:
+    if col not in rows or rows.empty:
+        return None
+    v = rows[col].iloc[-1]
+    return None if pd.isna(v) else float(v)
+
+
+def key_figures(rows: pd.DataFrame) -> KeyFigures:
+    """Key figures of one unit from its panel rows (sorted by period)."""
+    if rows.empty:
+        return KeyFigures(None, None, None, None, None)
+    end = pd.Timestamp(rows["period_end"].max())
+    (s, e), (ps, pe) = windows(end)
+    return KeyFigures(
+        current=window_figures(rows, s, e),
+        previous=window_figures(rows, ps, pe),
+        latest_end=end,
+        pending_total=_latest(rows, "pending_total"),
+        pending_overdue=_latest(rows, "pending_overdue"),
+    )
+
+
+def monthly(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per-period table for reports (grain: one row per period): counts (float, NaN if missing) and the three rates.
+
+    Rates follow :data:`motcua.rates.RATES` (numerator and denominator columns
+    by formula); NaN where a needed count is missing or the denominator is 0.
+    """
+    from motcua.rates import RATES
+
+    a = _arrays(rows)
+    out = pd.DataFrame({"period_start": rows["period_start"].to_numpy(), "period_end": rows["period_end"].to_numpy()})
+    for c in ("received_online", "received_offline", "received_total", "carried_over", "resolved_total",
+              "resolved_late", "pending_total", "pending_overdue"):
+        out[c] = a[c]
+    new = a["received_online"] + a["received_offline"]
+    out["received_new"] = np.where(np.isnan(new), a["received_total"] - a["carried_over"], new)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for name in ("online_rate", "ontime_rate_report", "ontime_rate_766"):
+            r = RATES[name]
+            num = np.sum([a[c] for c in r.numerator], axis=0)
+            den = np.sum([a[c] for c in r.denominator], axis=0)
+            out[name] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    return out
+
+
+def summary_value(summary: pd.DataFrame, rate: str, col: str) -> Any:
+    """One cell of a unit's trend_summary (indexed by rate), None when the rate or column is missing."""
+    if summary is None or summary.empty or rate not in summary.index or col not in summary.columns:
+        return None
+    v = summary.at[rate, col]
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v

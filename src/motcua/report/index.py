@@ -1,0 +1,122 @@
+"""``REPORTS/index.html``: every unit with headline figures, status and link; sortable, script optional.
+
+Input: the manifest (``reports``: one entry per unit; ``overview``) and,
+optionally, trend_summary (grain: one row per unit × rate) for the headline
+figures. A failed unit is listed with its reason and no link. Sorting is a few
+lines of inline script allowed by its CSP hash; with scripting disabled the
+table is a plain table in code order, every link works.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from motcua.config import load_config
+from motcua.report import fmt
+from motcua.report.html import render
+from motcua.report.narrative import slope_direction
+from motcua.report.page import asset, page
+from motcua.report.strings import strings
+
+
+def _summary_rows(summary: pd.DataFrame | None) -> dict[tuple[str, str], dict[str, Any]]:
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    if summary is None or summary.empty or not {"unit_code", "rate"} <= set(summary.columns):
+        return out
+    schema = load_config().province.get("unit_schema")
+    s = summary
+    if schema and "unit_schema" in s and (s["unit_schema"] == schema).any():
+        s = s[s["unit_schema"] == schema]
+    for r in s.to_dict("records"):
+        out[(str(r["unit_code"]), str(r["rate"]))] = r
+    return out
+
+
+def _cell(text: str, key: Any = None, num: bool = False, **kw: Any) -> dict[str, Any]:
+    return {"text": text, "key": None if key is None or fmt.missing(key) else key, "num": num, **kw}
+
+
+def _rate_cell(row: dict[str, Any] | None, lang: str, digits: int) -> dict[str, Any]:
+    if not row or fmt.missing(row.get("latest_rate")):
+        return _cell(fmt.DASH, "", True)
+    v = float(row["latest_rate"])
+    return _cell(fmt.pct(v, lang, digits), f"{v:.6f}", True, sub=fmt.month(row.get("latest_period_end"), lang))
+
+
+def _rank_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
+    if not row or any(fmt.missing(row.get(k)) for k in ("rank", "rank_low", "rank_high", "n_ranked")):
+        return _cell(fmt.DASH, "", True)
+    text = f"{int(row['rank'])}/{int(row['n_ranked'])}"
+    return _cell(text, int(row["rank"]), True, sub=S.f("kf_rank_interval", low=int(row["rank_low"]), high=int(row["rank_high"])))
+
+
+def _trend_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
+    if not row:
+        return _cell(fmt.DASH, "")
+    d = slope_direction(row.get("slope_low"), row.get("slope_high"))
+    if d is None:
+        return _cell(fmt.DASH, "")
+    text = S[{"up": "trend_up", "down": "trend_down", "flat": "trend_flat"}[d]]
+    return _cell(text, text, sub=fmt.signed(row.get("slope_pp_per_year"), S.lang, 1))
+
+
+def safe_href(path: Any) -> str | None:
+    """A manifest path as a link only if it is relative inside the reports folder (no scheme, no //, no ..)."""
+    p = str(path or "")
+    if not p or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", p) or p.startswith(("/", "\\")) or ".." in p.split("/"):
+        return None
+    return p
+
+
+def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame | None = None) -> str:
+    """The index page of a reports folder (links relative to it)."""
+    S = strings(lang)
+    cfg = load_config()
+    province = str(cfg.province.get("province_name", ""))
+    rows_by = _summary_rows(summary)
+    entries = sorted(manifest.get("reports", []) or [], key=lambda e: str(e.get("unit_code", "")))
+    rows = []
+    failed = 0
+    for e in entries:
+        code = str(e.get("unit_code", ""))
+        name = str(e.get("unit_name", "")) or code
+        ok = e.get("status") == "ok"
+        failed += 0 if ok else 1
+        status = _cell(S["ix_status_ok"], "1") if ok else _cell(S["ix_status_failed"], "0", sub=S.f("ix_reason", reason=str(e.get("reason", "") or "–")))
+        cells = [
+            _cell(name, name, href=safe_href(e.get("path")) if ok else None),
+            _cell(code, code),
+            status,
+            _rate_cell(rows_by.get((code, "online_rate")), lang, 1),
+            _rate_cell(rows_by.get((code, "ontime_rate_report")), lang, 2),
+            _rank_cell(rows_by.get((code, "ontime_rate_report")), S),
+            _trend_cell(rows_by.get((code, "online_rate")), S),
+        ]
+        rows.append({"cells": cells, "cls": "" if ok else "failed"})
+    columns = [
+        {"label": S["ix_col_unit"], "num": False, "sort": "text"},
+        {"label": S["ix_col_code"], "num": False, "sort": "text"},
+        {"label": S["ix_col_status"], "num": False, "sort": "text"},
+        {"label": S["ix_col_online"], "num": True, "sort": "number"},
+        {"label": S["ix_col_ontime"], "num": True, "sort": "number"},
+        {"label": S["ix_col_rank"], "num": True, "sort": "number"},
+        {"label": S["ix_col_trend"], "num": False, "sort": "text"},
+    ]
+    table = render("sections/table.html.j2", caption=S["ix_caption_static"], table_id="units", cls="index",
+                   columns=columns, rows=rows, row_headers=True, sort_hint=S["sort_hint"])
+    ov = manifest.get("overview") or None
+    if ov and not safe_href(ov.get("path")):
+        ov = {**ov, "status": "failed", "reason": ov.get("reason") or "invalid path"}
+    body = render(
+        "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")),
+        overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), table=table,
+        summary_line=S.f("ix_failed_summary", n=failed) if failed else S.f("ix_all_ok", n=len(entries)),
+        failed=failed,
+    )
+    stamp = None
+    if manifest.get("built_at") or manifest.get("code_version"):
+        stamp = f"{manifest.get('built_at', '')} · motcua {manifest.get('code_version', '')}"
+    title = f"{S['index_kind']} · {province}" if province else S["index_kind"]
+    return page(lang=lang, title=title, body=str(body), stamp_label=S["build_stamp"], build_stamp=stamp, script=asset("sort.js"))

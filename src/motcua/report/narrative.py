@@ -1,0 +1,191 @@
+"""The generated narrative of a district report: plain sentences, claims backed by the model.
+
+Rules (issue 5 §1): a trend is called rising only if the 95 % interval of its
+slope lies above 0, falling only if below; a target is "likely" met only if the
+model's probability is at least :data:`LIKELY`, "unlikely" at most
+:data:`UNLIKELY`, otherwise "uncertain"; a rank is given with its interval;
+a unit is called above/below the province only outside a funnel limit.
+Counts and changes of counts are facts of the data and are stated as such.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from motcua.report import fmt
+from motcua.report.figures import KeyFigures, summary_value
+from motcua.report.strings import Strings, cap
+
+LIKELY = 0.9
+UNLIKELY = 0.1
+TREND_RATES = ("online_rate", "ontime_rate_report")
+
+
+@dataclass
+class Narrative:
+    """Paragraphs and the two lists ("what improved", "needs attention"), as plain text."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    good: list[str] = field(default_factory=list)
+    attention: list[str] = field(default_factory=list)
+
+
+def slope_direction(low: Any, high: Any) -> str | None:
+    """"up" if the interval is above 0, "down" if below, "flat" if it holds 0, None if missing."""
+    if fmt.missing(low) or fmt.missing(high):
+        return None
+    if float(low) > 0:
+        return "up"
+    if float(high) < 0:
+        return "down"
+    return "flat"
+
+
+def _pct_for(rate: str, x: Any, lang: str) -> str:
+    return fmt.pct(x, lang, 2 if rate.startswith("ontime") else 1)
+
+
+def trend_sentence(rate: str, row: dict[str, Any], S: Strings) -> str:
+    lang = S.lang
+    name = S[f"rate_{rate}"]
+    d = slope_direction(row.get("slope_low"), row.get("slope_high"))
+    if d is None:
+        return S.f("nar_trend_short", rate=name, Rate=cap(name))
+    key = {"up": "nar_trend_up", "down": "nar_trend_down", "flat": "nar_trend_flat"}[d]
+    return S.f(key, rate=name, Rate=cap(name), slope=fmt.signed_small(row.get("slope_pp_per_year"), lang),
+               low=fmt.signed_small(row.get("slope_low"), lang), high=fmt.signed_small(row.get("slope_high"), lang))
+
+
+def target_sentence(rate: str, row: dict[str, Any], S: Strings) -> str | None:
+    p, target, when = row.get("p_meet_target"), row.get("target"), row.get("target_period_end")
+    if fmt.missing(p) or fmt.missing(target) or fmt.missing(when):
+        return None
+    key = "nar_target_likely" if p >= LIKELY else "nar_target_unlikely" if p <= UNLIKELY else "nar_target_uncertain"
+    return S.f(key, rate=S[f"rate_{rate}"], target=fmt.pct(target, S.lang, 0), month=fmt.month(when, S.lang),
+               p=probability(p, S))
+
+
+def probability(p: float, S: Strings) -> str:
+    """A simulated probability: "trên 99%" / "dưới 1%" at the ends, never a bare "100%"."""
+    if p > 0.99:
+        return S["p_high"]
+    if p < 0.01:
+        return S["p_low"]
+    return fmt.pct(p, S.lang, 0)
+
+
+def rank_sentence(rate: str, row: dict[str, Any], S: Strings) -> str | None:
+    r, lo, hi, n = (row.get(k) for k in ("rank", "rank_low", "rank_high", "n_ranked"))
+    if any(fmt.missing(x) for x in (r, lo, hi, n)):
+        return None
+    vals = dict(rate=S[f"rate_{rate}"], rank=int(r), low=int(lo), high=int(hi), n=int(n))
+    return S.f("nar_rank_sure" if int(lo) == int(hi) else "nar_rank", **vals)
+
+
+def _row(summary: pd.DataFrame, rate: str) -> dict[str, Any]:
+    if summary is None or summary.empty or rate not in summary.index:
+        return {}
+    return {k: summary_value(summary, rate, k) for k in summary.columns}
+
+
+def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> Narrative:
+    """The narrative of one unit from its key figures and its trend_summary rows (indexed by rate)."""
+    lang = S.lang
+    out = Narrative()
+    cur, prev = kf.current, kf.previous
+    if cur is None:
+        out.paragraphs.append(S["no_data"])
+        return out
+
+    # 1. volume and online share (facts)
+    ch = kf.received_change()
+    if ch is None:
+        rc = ""
+    elif round(ch * 100, 1) == 0:
+        rc = S["nar_received_same"]
+    else:
+        rc = S.f("nar_received_up" if ch > 0 else "nar_received_down", pct=fmt.num(abs(ch) * 100, lang, 1))
+    dpp = kf.online_change_pp()
+    if dpp is None:
+        oc = ""
+    elif round(dpp * 100, 1) == 0:
+        oc = S["nar_online_same"]
+    else:
+        oc = S.f("nar_online_up" if dpp > 0 else "nar_online_down", pp=fmt.num(abs(dpp) * 100, lang, 1))
+    out.paragraphs.append(S.f(
+        "nar_intro", window=fmt.period(cur.start, cur.end, lang), unit=unit_name, received=fmt.num(cur.received, lang),
+        received_change=rc, online=fmt.pct(cur.online_share.value, lang, 1), online_change=oc,
+    ))
+
+    # 2. resolution and late dossiers (facts)
+    if cur.resolved is not None:
+        late, dl = cur.late, kf.late_change()
+        if late is None:
+            late_text = S["no_data"]
+        elif late == 0 and not dl:
+            late_text = S["nar_late_none"]
+        elif dl is None or dl == 0:
+            late_text = S.f("nar_late_some", late=fmt.num(late, lang))
+        else:
+            late_text = S.f("nar_late_more" if dl > 0 else "nar_late_less", late=fmt.num(late, lang), diff=fmt.num(abs(dl), lang))
+        r = cur.ontime_report
+        out.paragraphs.append(S.f(
+            "nar_resolved", resolved=fmt.num(cur.resolved, lang), ontime=_pct_for("ontime", r.value, lang),
+            num=fmt.num(r.num, lang), den=fmt.num(r.den, lang), late_text=late_text,
+        ))
+    if kf.pending_overdue:
+        out.paragraphs.append(S.f("nar_backlog", month=fmt.month(kf.latest_end, lang), overdue=fmt.num(kf.pending_overdue, lang)))
+
+    # 3. trends, targets, ranks (model; only what the intervals support)
+    model_sentences = []
+    for rate in TREND_RATES:
+        row = _row(summary, rate)
+        if not row:
+            continue
+        model_sentences.append(trend_sentence(rate, row, S))
+        t = target_sentence(rate, row, S)
+        if t:
+            model_sentences.append(t)
+    for rate in ("ontime_rate_report", "online_rate"):
+        s = rank_sentence(rate, _row(summary, rate), S)
+        if s:
+            model_sentences.append(s)
+    if model_sentences:
+        out.paragraphs.append(" ".join(model_sentences))
+
+    # 4. what improved, what needs attention
+    for rate in ("online_rate", "ontime_rate_report", "ontime_rate_766"):
+        row = _row(summary, rate)
+        if not row:
+            continue
+        name = S[f"rate_{rate}"]
+        d = slope_direction(row.get("slope_low"), row.get("slope_high"))
+        slope = fmt.signed(row.get("slope_pp_per_year"), lang, 1)
+        if d == "up":
+            out.good.append(S.f("nar_good_trend", Rate=cap(name), slope=slope))
+        elif d == "down":
+            out.attention.append(S.f("nar_bad_trend", Rate=cap(name), slope=slope))
+        flag = row.get("funnel_flag") or ""
+        if isinstance(flag, str) and flag.startswith("above"):
+            out.good.append(S.f("nar_good_funnel", Rate=cap(name), flag=S.get(f"funnel_{flag}", flag)))
+        elif isinstance(flag, str) and flag.startswith("below"):
+            out.attention.append(S.f("nar_bad_funnel", Rate=cap(name), flag=S.get(f"funnel_{flag}", flag)))
+        if row.get("latest_outside_band") is not None and bool(row.get("latest_outside_band")):
+            z = row.get("latest_z")
+            key = "nar_good_band" if (z is not None and not fmt.missing(z) and z > 0) else "nar_bad_band"
+            (out.good if key == "nar_good_band" else out.attention).append(
+                S.f(key, Rate=cap(name), month=fmt.month(row.get("latest_period_end"), lang), value=_pct_for(rate, row.get("latest_rate"), lang)))
+    target_rows = {r: _row(summary, r) for r in ("online_rate", "ontime_rate_report")}
+    for rate, ratio in (("online_rate", cur.online_share), ("ontime_rate_report", cur.ontime_report)):
+        target = target_rows[rate].get("target")
+        if ratio.value is not None and not fmt.missing(target) and ratio.value < float(target):
+            name = S[f"rate_{rate}"]
+            out.attention.append(S.f("nar_bad_target", Rate=cap(name), value=_pct_for(rate, ratio.value, lang), target=fmt.pct(target, lang, 0)))
+    dl = kf.late_change()
+    if dl is not None and dl > 0 and prev is not None:
+        out.attention.append(S.f("nar_bad_late_more", prev=fmt.num(prev.late, lang), late=fmt.num(cur.late, lang)))
+    if kf.pending_overdue:
+        out.attention.append(S.f("nar_bad_backlog", overdue=fmt.num(kf.pending_overdue, lang), month=fmt.month(kf.latest_end, lang)))
+    return out

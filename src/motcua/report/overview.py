@@ -1,0 +1,290 @@
+"""The province overview (notebook 40): all report units side by side.
+
+Sections: header, narrative, units (table with inline SVG sparklines),
+small_multiples, ranking (forest plots + table with intervals), funnels,
+quality (findings by unit and severity, by rule), footer.
+Grain of the units table: one row per unit (the config's schema and level),
+figures over each unit's last 12 months (:mod:`motcua.report.figures`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+
+from motcua.report import fmt
+from motcua.report.context import ReportData, load_data
+from motcua.report.district import SEVERITY_ORDER, _severity, footer_section
+from motcua.report.figures import key_figures, monthly, window_figures, windows
+from motcua.report.html import Report, Section, render
+from motcua.report.narrative import slope_direction
+from motcua.report.overview_charts import province_funnel, ranking_chart, small_multiples
+from motcua.report.strings import Strings, cap, strings
+
+RATES = ("online_rate", "ontime_rate_report", "ontime_rate_766")
+SPARK_W, SPARK_H, SPARK_MONTHS = 120, 28, 24
+
+
+def sparkline(values: list[float], label: str) -> Markup:
+    """An inline SVG line of ``values`` (proportions), named for screen readers; no style attribute."""
+    v = np.asarray([x for x in values if x is not None and np.isfinite(x)], float)
+    if len(v) < 2:
+        return Markup(escape(fmt.DASH))
+    lo, hi = float(v.min()), float(v.max())
+    span = hi - lo or 1.0
+    xs = np.linspace(2, SPARK_W - 2, len(v))
+    ys = SPARK_H - 3 - (v - lo) / span * (SPARK_H - 6)
+    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys))
+    return Markup(
+        f'<svg class="spark" width="{SPARK_W}" height="{SPARK_H}" viewBox="0 0 {SPARK_W} {SPARK_H}" role="img" aria-label="{escape(label)}">'
+        f"<title>{escape(label)}</title>"
+        f'<polyline points="{pts}" fill="none" stroke="#0072B2" stroke-width="1.8" stroke-linejoin="round"/>'
+        f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="2.4" fill="#0072B2"/></svg>'
+    )
+
+
+def _units(data: ReportData) -> tuple[pd.DataFrame, dict[str, str]]:
+    p = data.peers()
+    names = p.groupby("unit_code", sort=True)["unit_name"].last().astype(str).to_dict() if len(p) else {}
+    return p, names
+
+
+def _monthly_all(peers: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for code, rows in peers.groupby("unit_code", sort=True):
+        m = monthly(rows.reset_index(drop=True))
+        m.insert(0, "unit_code", code)
+        parts.append(m)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["unit_code", "period_start", "period_end"])
+
+
+def header_section(data: ReportData, peers: pd.DataFrame, S: Strings) -> Section:
+    lang = S.lang
+    province = str(peers["province_name"].dropna().iloc[-1]) if len(peers) and "province_name" in peers else str(data.config.province.get("province_name", ""))
+    meta = [
+        {"label": S["province"], "value": province or S["no_data"]},
+        {"label": S["window"], "value": fmt.period(peers["period_start"].min(), peers["period_end"].max(), lang) if len(peers) else S["no_data"]},
+        {"label": S["as_of"], "value": fmt.day(data.as_of(), lang)},
+    ]
+    nav = [{"href": "index.html", "text": S["nav_index"]}]
+    return Section("header", render("sections/header.html.j2", S=S, synthetic=data.synthetic, nav=nav, kind=S["overview_kind"],
+                                    title=province or S["overview_kind"], meta=meta))
+
+
+def _summary(data: ReportData) -> dict[tuple[str, str], dict[str, Any]]:
+    s = data.summary
+    if s.empty or "unit_code" not in s:
+        return {}
+    if data.unit_schema and "unit_schema" in s:
+        s = s[s["unit_schema"] == data.unit_schema]
+    return {(str(r["unit_code"]), str(r["rate"])): r for r in s.to_dict("records")}
+
+
+def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame, summ: dict, S: Strings) -> tuple[Section, list[dict[str, Any]]]:
+    """Units table (one row per unit) and the per-unit figures it shows (for the narrative)."""
+    lang = S.lang
+    figs = []
+    rows = []
+    for code, urows in peers.groupby("unit_code", sort=True):
+        kf = key_figures(urows.reset_index(drop=True))
+        cur = kf.current
+        m = mall[mall["unit_code"] == code].tail(SPARK_MONTHS)
+        series = m["online_rate"].tolist()
+        vals = [x for x in series if not fmt.missing(x)]
+        spark_label = ""
+        if len(vals) >= 2:
+            key = "ov_spark_label" if vals[-1] >= vals[0] else "ov_spark_label_down"
+            spark_label = S.f(key, unit=names[code], first=fmt.pct(vals[0], lang, 1), last=fmt.pct(vals[-1], lang, 1))
+        rk = summ.get((code, "ontime_rate_report"), {})
+        rank_ok = all(not fmt.missing(rk.get(k)) for k in ("rank", "rank_low", "rank_high", "n_ranked"))
+        f = {"code": code, "name": names[code], "received": cur.received if cur else None,
+             "online": cur.online_share.value if cur else None, "late": cur.late if cur else None,
+             "ontime": cur.ontime_report.value if cur else None, "ontime766": cur.ontime_766.value if cur else None,
+             "backlog": kf.pending_overdue}
+        figs.append(f)
+
+        def num_cell(x: Any, pct: int | None = None) -> dict[str, Any]:
+            if fmt.missing(x):
+                return {"text": fmt.DASH, "num": True, "key": ""}
+            return {"text": fmt.pct(x, lang, pct) if pct is not None else fmt.num(x, lang), "num": True, "key": f"{float(x):.6f}"}
+
+        rows.append({"cls": "", "cells": [
+            {"text": names[code], "key": names[code], "href": None},
+            {"text": code, "key": code},
+            num_cell(f["received"]),
+            num_cell(f["online"], 1),
+            {"svg": sparkline(series, spark_label), "key": None, "text": ""},
+            num_cell(f["late"]),
+            num_cell(f["ontime"], 2),
+            num_cell(f["ontime766"], 2),
+            num_cell(f["backlog"]),
+            {"text": f"{int(rk['rank'])}/{int(rk['n_ranked'])}" if rank_ok else fmt.DASH, "num": True,
+             "key": int(rk["rank"]) if rank_ok else "",
+             "sub": S.f("kf_rank_interval", low=int(rk["rank_low"]), high=int(rk["rank_high"])) if rank_ok else None},
+        ]})
+    cols = [("ov_col_unit", False), ("ov_col_code", False), ("ov_col_received", True), ("ov_col_online", True), ("ov_col_spark", False),
+            ("ov_col_late", True), ("ov_col_ontime", True), ("ov_col_ontime766", True), ("ov_col_backlog", True), ("ov_col_rank", True)]
+    end = peers["period_end"].max() if len(peers) else None
+    window = fmt.period(*windows(end)[0], lang) if end is not None else fmt.DASH
+    table = render("sections/table.html.j2", caption=S.f("ov_caption_units", window=window), table_id=None, cls="units",
+                   columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], rows=rows, row_headers=True)
+    return Section("units", render("sections/block.html.j2", cls="units", id="ov-units", title=S["ov_title_units"], paragraphs=[],
+                                   tables=[table], download=None)), figs
+
+
+def narrative_section(peers: pd.DataFrame, names: dict[str, str], figs: list[dict[str, Any]], summ: dict, data: ReportData, S: Strings) -> Section:
+    lang = S.lang
+    paras: list[str] = []
+    if len(peers):
+        (s, e), _ = windows(peers["period_end"].max())
+        w = window_figures(peers, s, e)
+        paras.append(S.f("ov_nar_intro", window=fmt.period(s, e, lang), n=fmt.num(len(names), lang), received=fmt.num(w.received, lang),
+                         online=fmt.pct(w.online_share.value, lang, 1), late=fmt.num(w.late, lang), ontime=fmt.pct(w.ontime_report.value, lang, 2)))
+    ranked = [f for f in figs if f["online"] is not None]
+    if len(ranked) >= 2:
+        best = max(ranked, key=lambda f: (f["online"], f["code"]))
+        worst = min(ranked, key=lambda f: (f["online"], f["code"]))
+        paras.append(S.f("ov_nar_best", unit=best["name"], value=fmt.pct(best["online"], lang, 1), worst=worst["name"], worst_value=fmt.pct(worst["online"], lang, 1)))
+    rising = [names[c] for (c, r), row in sorted(summ.items()) if r == "online_rate" and c in names
+              and slope_direction(row.get("slope_low"), row.get("slope_high")) == "up"]
+    if rising:
+        paras.append(S.f("ov_nar_rising", units=", ".join(rising)))
+    falling = [names[c] for (c, r), row in sorted(summ.items()) if r == "ontime_rate_report" and c in names
+               and slope_direction(row.get("slope_low"), row.get("slope_high")) == "down"]
+    if falling:
+        paras.append(S.f("ov_nar_falling_ontime", units=", ".join(falling)))
+    for rate in RATES:
+        below = [names[c] for (c, r), row in sorted(summ.items()) if r == rate and c in names and str(row.get("funnel_flag") or "").startswith("below")]
+        if below:
+            paras.append(S.f("ov_nar_below_funnel", rate=S[f"rate_{rate}"], units=", ".join(below)))
+    return Section("narrative", render("sections/narrative.html.j2", id="ov-nar", title=S["ov_narrative_title"], paragraphs=paras,
+                                       lists=[], caveat=S["nar_caveat"]))
+
+
+def small_multiples_section(mall: pd.DataFrame, names: dict[str, str], summ: dict, S: Strings) -> Section:
+    lang = S.lang
+    charts = []
+    if len(mall):
+        last = mall.sort_values("period_end").groupby("unit_code").tail(1).dropna(subset=["online_rate"])
+        target = next((row.get("target") for (c, r), row in summ.items() if r == "online_rate" and not fmt.missing(row.get("target"))), None)
+        if len(last):
+            b, w = last.loc[last["online_rate"].idxmax()], last.loc[last["online_rate"].idxmin()]
+            alt = S.f("ov_alt_small_multiples", window=fmt.period(mall["period_start"].min(), mall["period_end"].max(), lang),
+                      best=names.get(b["unit_code"], b["unit_code"]), best_value=fmt.pct(b["online_rate"], lang, 1),
+                      worst=names.get(w["unit_code"], w["unit_code"]), worst_value=fmt.pct(w["online_rate"], lang, 1))
+        else:
+            alt = S["no_data"]
+        charts.append(small_multiples(mall, names, "online_rate", S, kind="rate", target=target, alt=alt, caption=S["ov_small_multiples"]))
+        end = mall["period_end"].max()
+        (s, e), _ = windows(end)
+        late = mall[(mall["period_start"] >= s) & (mall["period_end"] <= e)].groupby("unit_code")["resolved_late"].sum()
+        if len(late) and late.notna().any():
+            wc = late.astype("float64").idxmax()
+            alt2 = S.f("ov_alt_small_multiples_late", worst=names.get(wc, wc), worst_value=fmt.num(late[wc], lang))
+        else:
+            alt2 = S["no_data"]
+        charts.append(small_multiples(mall, names, "resolved_late", S, kind="count", alt=alt2, caption=S["ov_small_multiples_ontime"]))
+    return Section("small_multiples", render("sections/charts.html.j2", id="ov-sm", title=S["ov_small_multiples"], charts=charts))
+
+
+def ranking_section(data: ReportData, summ: dict, S: Strings) -> Section:
+    lang = S.lang
+    charts, tables = [], []
+    for rate in ("ontime_rate_report", "online_rate"):
+        comp = data.peer_comparison(rate)
+        charts.append(ranking_chart(comp, rate, S))
+        if comp.empty:
+            continue
+        digits = 2 if rate.startswith("ontime") else 1
+        rows = []
+        for _, r in comp.sort_values(["rank", "unit_code"], kind="stable", na_position="last").iterrows():
+            row = summ.get((str(r["unit_code"]), rate), {})
+            d = slope_direction(row.get("slope_low"), row.get("slope_high"))
+            trend = fmt.DASH if d is None else f"{fmt.signed(row.get('slope_pp_per_year'), lang, 1)} ({fmt.signed(row.get('slope_low'), lang, 1)} … {fmt.signed(row.get('slope_high'), lang, 1)})"
+            ok = not fmt.missing(r.get("rank"))
+            rows.append({"cls": "", "cells": [
+                {"text": str(r["unit_name"]), "key": None},
+                {"text": str(int(r["rank"])) if ok else fmt.DASH, "num": True, "key": None},
+                {"text": f"{int(r['rank_low'])}–{int(r['rank_high'])}" if ok else fmt.DASH, "num": True, "key": None},
+                {"text": f"{fmt.pct(r['shrunk_rate'], lang, digits)} ({fmt.pct(r['shrunk_low'], lang, digits)}–{fmt.pct(r['shrunk_high'], lang, digits)})" if ok else fmt.DASH, "num": True, "key": None},
+                {"text": fmt.pct(r["observed"], lang, digits), "num": True, "key": None},
+                {"text": trend, "num": True, "key": None},
+            ]})
+        cols = [("ov_col_unit", False), ("ov_col_rank_only", True), ("ov_col_rank_interval", True), ("ov_col_shrunk", True),
+                ("ov_col_observed", True), ("ov_col_trend", True)]
+        tables.append(render("sections/table.html.j2", caption=S.f("ov_rank_caption", rate=S[f"rate_{rate}"]), table_id=None, cls="ranking",
+                             columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], rows=rows, row_headers=True))
+    html = render("sections/charts.html.j2", id="ov-rank", title=S["ov_ranking_title"], charts=charts)
+    html = Markup(str(html).replace("</section>", "".join(str(t) for t in tables) + "</section>"))
+    return Section("ranking", html)
+
+
+def funnels_section(data: ReportData, S: Strings) -> Section:
+    charts = [province_funnel(data.peer_comparison(rate), rate, S) for rate in RATES]
+    return Section("funnels", render("sections/charts.html.j2", id="ov-funnel", title=S["ov_funnel_title"], charts=charts))
+
+
+def quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Section:
+    lang = S.lang
+    q = data.quality
+    paragraphs, tables = [], []
+    if q.empty and not len(q.columns):
+        paragraphs.append({"text": S["dq_unavailable"], "cls": ""})
+    elif q.empty:
+        paragraphs.append({"text": S["dq_none"].replace("của đơn vị này ", "").replace("in this unit's data", "in the data"), "cls": ""})
+    else:
+        sev = q["severity"].str.lower() if "severity" in q else pd.Series(["info"] * len(q), index=q.index)
+        unit = q["unit_code"].astype(str) if "unit_code" in q else pd.Series([""] * len(q), index=q.index)
+        t = pd.crosstab(unit, sev)
+        levels = [s for s in SEVERITY_ORDER if s in t.columns] + sorted(set(t.columns) - set(SEVERITY_ORDER))
+        rows = []
+        for code in t.index:
+            label = names.get(code) or (code if code else S["ov_dq_no_unit"])
+            cells = [{"text": label, "key": None}, {"text": code, "key": None}]
+            cells += [{"text": fmt.num(t.at[code, s], lang), "num": True, "key": None} for s in levels]
+            cells.append({"text": fmt.num(int(t.loc[code].sum()), lang), "num": True, "key": None})
+            rows.append({"cells": cells, "cls": ""})
+        cells = [{"text": S["ov_dq_total"], "key": None}, {"text": "", "key": None}]
+        cells += [{"text": fmt.num(int(t[s].sum()), lang), "num": True, "key": None} for s in levels]
+        cells.append({"text": fmt.num(int(t.values.sum()), lang), "num": True, "key": None})
+        rows.append({"cells": cells, "cls": "total"})
+        cols = [{"label": S["ov_col_unit"], "num": False, "sort": None}, {"label": S["ov_col_code"], "num": False, "sort": None}]
+        cols += [{"label": cap(_severity(s, S)), "num": True, "sort": None} for s in levels] + [{"label": S["ov_dq_total"], "num": True, "sort": None}]
+        tables.append(render("sections/table.html.j2", caption=S["ov_dq_caption"], table_id=None, cls="dq", columns=cols, rows=rows, row_headers=True))
+        if "rule" in q:
+            by_rule = q.assign(_sev=sev).groupby(["rule", "_sev"], sort=True).size().reset_index(name="n")
+            rrows = [{"cls": "", "cells": [{"text": str(r["rule"]), "key": None}, {"text": _severity(r["_sev"], S), "key": None},
+                                           {"text": fmt.num(r["n"], lang), "num": True, "key": None}]} for _, r in by_rule.iterrows()]
+            rcols = [{"label": S["dq_col_rule"], "num": False, "sort": None}, {"label": S["dq_col_severity"], "num": False, "sort": None},
+                     {"label": S["ov_dq_count"], "num": True, "sort": None}]
+            tables.append(render("sections/table.html.j2", caption=S["ov_dq_rules_caption"], table_id=None, cls="dq-rules", columns=rcols,
+                                 rows=rrows, row_headers=True))
+    return Section("quality", render("sections/block.html.j2", cls="quality", id="ov-dq", title=S["ov_dq_title"], paragraphs=paragraphs,
+                                     tables=tables, download=None))
+
+
+def province_overview(data_dir: str | Path, lang: str = "vi") -> Report:
+    """All sections of the province overview."""
+    S = strings(lang)
+    data = load_data(data_dir)
+    peers, names = _units(data)
+    mall = _monthly_all(peers)
+    summ = _summary(data)
+    units, figs = units_section(peers, names, mall, summ, S)
+    files = [str(s.get("file")) for s in data.meta.get("sources", []) or [] if isinstance(s, dict) and s.get("file")]
+    if not files and "source" in peers:
+        files = sorted({str(s) for s in peers["source"].dropna()})
+    sections = [
+        header_section(data, peers, S),
+        narrative_section(peers, names, figs, summ, data, S),
+        units,
+        small_multiples_section(mall, names, summ, S),
+        ranking_section(data, summ, S),
+        funnels_section(data, S),
+        quality_section(data, names, S),
+        footer_section(data, files, data.summary.drop_duplicates("rate").set_index("rate") if len(data.summary) and "rate" in data.summary else pd.DataFrame(), S),
+    ]
+    return Report("overview", sections)

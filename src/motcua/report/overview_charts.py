@@ -1,0 +1,139 @@
+"""Charts of the province overview: small multiples, ranking with intervals, funnel plots.
+
+Inputs: the peers' monthly tables (one row per unit × period), the peers'
+comparison rows (one per unit × rate). Unit names are drawn as typed (math
+text off); long names are shortened for the panels' titles only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.ticker import MaxNLocator
+
+from motcua.report import fmt
+from motcua.report.charts import COLORS, WIDTH, Chart, axes_in, bars, count_axis, draw, midpoints, no_data, pct_axis
+from motcua.report.strings import Strings, cap
+from motcua.report.unit_charts import draw_funnel
+
+MAX_PANELS = 48
+
+
+def short(name: str, n: int = 24) -> str:
+    return name if len(name) <= n else name[: n - 1] + "…"
+
+
+def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S: Strings, *, kind: str,
+                    target: float | None = None, alt: str, caption: str) -> Chart:
+    """One small panel per unit (shared axes): a rate as a line, or a count as bars."""
+    lang = S.lang
+    codes = list(dict.fromkeys(monthly["unit_code"]))[:MAX_PANELS]
+    ncols = 3
+    nrows = max(1, int(np.ceil(len(codes) / ncols)))
+    panel_h = 1.55
+    height = 0.35 + nrows * panel_h
+
+    def paint(fig: Any) -> None:
+        if not codes:
+            no_data(fig.add_subplot(), S["no_data"])
+            return
+        w = WIDTH
+        left, right, gap_x = 0.62, 0.12, 0.18
+        pw = (w - left - right - gap_x * (ncols - 1)) / ncols
+        vals = monthly[column].astype("float64")
+        ymax = float(np.nanmax(vals)) if vals.notna().any() else 1.0
+        ymin = 0.0
+        if kind == "rate":
+            ymin = max(0.0, float(np.nanmin(vals)) - 0.05) if vals.notna().any() else 0.0
+            ymax = min(1.0, ymax + 0.05)
+        first = None
+        for i, code in enumerate(codes):
+            r, c = divmod(i, ncols)
+            bottom = height - 0.3 - (r + 1) * panel_h + 0.3
+            ax = fig.add_axes(((left + c * (pw + gap_x)) / w, bottom / height, pw / w, (panel_h - 0.55) / height),
+                              sharex=first, sharey=first)
+            first = first or ax
+            d = monthly[monthly["unit_code"] == code]
+            x = midpoints(d)
+            if kind == "rate":
+                ax.plot(x, d[column].astype("float64").to_numpy(), color=COLORS["online"], linewidth=1.6)
+                if target is not None:
+                    ax.axhline(target, color=COLORS["target"], linestyle=(0, (3, 2)), linewidth=1)
+            else:
+                bars(ax, x, d[column].astype("float64").fillna(0).to_numpy(), color=COLORS["late"])
+            ax.set_title(short(names.get(code, code)), fontsize=9.5, loc="left", fontweight="bold", y=1.0, pad=3)
+            ax.set_ylim(ymin, ymax * (1.0 if kind == "rate" else 1.1) or 1.0)
+            ax.tick_params(labelsize=8.5)
+            ax.yaxis.set_major_locator(MaxNLocator(3))
+            ax.xaxis.set_major_locator(mdates.YearLocator())
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%y"))
+            if kind == "rate":
+                pct_axis(ax, lang)
+            else:
+                count_axis(ax, lang)
+            if c != 0:
+                ax.tick_params(labelleft=False)
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            sns.despine(ax=ax, left=True)
+
+    return draw(height, paint, alt, caption)
+
+
+def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
+    """Forest plot: each unit's shrunken rate with its 95 % interval, ordered by rank; province level line."""
+    lang = S.lang
+    c = comp.dropna(subset=["shrunk_rate"]).sort_values(["rank", "unit_code"], kind="stable") if len(comp) else comp
+    digits = 2 if rate.startswith("ontime") else 1
+    if len(c):
+        alt = S.f("ov_alt_ranking", rate=S[f"rate_{rate}"], first=str(c.iloc[0]["unit_name"]), first_value=fmt.pct(c.iloc[0]["shrunk_rate"], lang, digits),
+                  last=str(c.iloc[-1]["unit_name"]), last_value=fmt.pct(c.iloc[-1]["shrunk_rate"], lang, digits))
+    else:
+        alt = S["no_data"]
+    n = max(1, len(c))
+    height = 0.9 + 0.32 * n
+
+    def paint(fig: Any) -> None:
+        ax = axes_in(fig, 0.55, height - 0.55 - 0.15, left=2.3)
+        if c.empty:
+            no_data(ax, S["no_data"])
+            return
+        y = np.arange(len(c))
+        lo = (c["shrunk_rate"] - c["shrunk_low"]).to_numpy(float)
+        hi = (c["shrunk_high"] - c["shrunk_rate"]).to_numpy(float)
+        ax.errorbar(c["shrunk_rate"].to_numpy(float), y, xerr=[lo, hi], fmt="o", color=COLORS["fit"], ecolor=COLORS["fit"],
+                    elinewidth=2, capsize=0, markersize=6)
+        if "observed" in c:
+            ax.scatter(c["observed"].to_numpy(float), y, marker="|", color="#333333", s=60, zorder=3)
+        if "province_rate" in c and c["province_rate"].notna().any():
+            ax.axvline(float(c["province_rate"].iloc[0]), color="#222222", linewidth=1)
+        ax.set_yticks(y, [f"{int(r)}. {short(str(nm), 26)}" for r, nm in zip(c["rank"], c["unit_name"])], fontsize=10)
+        ax.invert_yaxis()
+        pct_axis(ax, lang, "x")
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.grid(True, axis="x", alpha=0.6)
+        ax.grid(False, axis="y")
+        sns.despine(ax=ax, left=True)
+
+    return draw(height, paint, alt, S.f("ov_ranking_chart", Rate=cap(S[f"rate_{rate}"])))
+
+
+def province_funnel(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
+    """Funnel plot of one rate with every unit labelled by its code."""
+    from motcua.model import funnel_curve
+
+    curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
+    outside = comp[comp["funnel_flag"].astype(str).str.startswith(("above", "below"))] if len(comp) and "funnel_flag" in comp else comp
+    names = ", ".join(f"{r['unit_name']} ({r['unit_code']})" for _, r in outside.iterrows()) if len(outside) else S["ov_none"]
+    alt = S.f("ov_alt_funnel", rate=S[f"rate_{rate}"], n=fmt.num(len(comp), S.lang), outside=names)
+
+    def paint(fig: Any) -> None:
+        ax = axes_in(fig, 1.35, 4.2 - 1.35 - 0.2)
+        draw_funnel(ax, comp, curve, rate, S, highlight=None, label_codes=True)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncols=2, fontsize=10)
+
+    return draw(4.2, paint, alt, S.f("ov_funnel_chart", rate=S[f"rate_{rate}"]))

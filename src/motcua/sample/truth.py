@@ -1,0 +1,233 @@
+"""The synthetic province's true monthly panel (what the sample files encode).
+
+Grain: one row per (unit_code, month) for the requested units and months,
+with the panel's ID and count columns (DESIGN.md "The data contract").
+
+Plausibility rules (issue 3 §7):
+- volume per unit with a Tết dip (the month of Tết ×0.65, the next ×0.9),
+  a small upturn in December and March, +3 % a year, gamma noise;
+- online share of new dossiers on a logistic curve from a few percent in
+  January 2021 to 40–90 % by mid-2025, each unit with its own speed;
+- on-time share 93–100 %: a low late rate with two or three bad months;
+- carried_over(t) = pending_total(t−1); all identities of DOMAIN.md §2 hold.
+
+Anchors: Tuy Hòa (555) in 2023 agrees with the press release in
+../shared/seeds (000_*.txt): 7.697 dossiers handled in the year = 4.302 online
++ 3.087 received in person ("hồ sơ tiếp nhận trong kỳ", i.e. column 5) + 308
+carried over from 2022 (pending at 31/12/2022). In monthly terms: the twelve
+months of 2023 sum to 4.302 online and 3.087 offline, and pending_total of
+December 2022 is 308, so the annual form (3) = (4)+(5)+(6) = 7.697.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from motcua.panel import COUNT_COLUMNS
+
+#: Phú Yên's nine district-level units (DOMAIN.md §5).
+DEFAULT_UNITS: list[str] = ["555", "557", "558", "559", "560", "561", "562", "563", "564"]
+DEFAULT_PROVINCE = "54"
+
+#: Typical monthly new dossiers (plausible orders of magnitude for a district one-stop shop).
+BASE_VOLUME: dict[str, float] = {
+    "555": 600, "557": 330, "558": 170, "559": 280, "560": 160, "561": 150, "562": 260, "563": 220, "564": 300,
+}
+
+#: Month (1 or 2) of Lunar New Year; other years default to February.
+TET_MONTH: dict[int, int] = {
+    2019: 2, 2020: 1, 2021: 2, 2022: 2, 2023: 1, 2024: 2, 2025: 1, 2026: 2, 2027: 2, 2028: 1, 2029: 2, 2030: 2,
+}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Published yearly totals one unit's synthetic months must reproduce."""
+
+    unit_code: str
+    year: int
+    received_online: int
+    received_offline: int
+    carried_over: int
+    source: str
+
+
+#: Tuy Hòa 2023, press release "Hội nghị tổng kết công tác CCHC năm 2023" (shared/seeds/000_*.txt).
+ANCHORS: list[Anchor] = [
+    Anchor("555", 2023, received_online=4302, received_offline=3087, carried_over=308,
+           source="UBND thành phố Tuy Hòa, hội nghị tổng kết CCHC năm 2023 (02/02/2024)"),
+]
+
+
+def unit_rng(seed: int, unit_code: str, salt: str = "") -> np.random.Generator:
+    """A generator that depends only on (seed, unit, salt): adding units never changes another unit."""
+    return np.random.default_rng([int(seed), zlib.crc32(f"{unit_code}|{salt}".encode())])
+
+
+def months(start: str, n: int) -> list[pd.Timestamp]:
+    """First days of ``n`` months from ``start`` ("YYYY-MM")."""
+    first = pd.Timestamp(f"{start}-01")
+    return [first + pd.DateOffset(months=i) for i in range(n)]
+
+
+def season(m: pd.Timestamp) -> float:
+    """Seasonal volume factor: Tết dip, December and March upturn."""
+    tet = TET_MONTH.get(m.year, 2)
+    if m.month == tet:
+        return 0.65
+    if m.month == tet + 1:
+        return 0.9
+    return {12: 1.08, 3: 1.05}.get(m.month, 1.0)
+
+
+@dataclass(frozen=True)
+class UnitParams:
+    base: float
+    online_start: float
+    online_end: float
+    online_mid: float
+    online_speed: float
+    pending_ratio: float
+    late_rate: float
+    bad_months: tuple[int, ...]
+    early_share: float
+    overdue_share: float
+    carried_start: int
+
+
+def unit_params(seed: int, unit_code: str, n_months: int) -> UnitParams:
+    """Per-unit behaviour drawn once from (seed, unit)."""
+    r = unit_rng(seed, unit_code, "params")
+    base = BASE_VOLUME.get(unit_code) or float(r.lognormal(np.log(250), 0.4))
+    fast = unit_code == "555"
+    n_bad = int(r.integers(2, 4))
+    bad = tuple(sorted(int(x) for x in r.choice(max(n_months, 1), size=min(n_bad, max(n_months, 1)), replace=False)))
+    return UnitParams(
+        base=base,
+        online_start=float(r.uniform(0.02, 0.06)),
+        online_end=0.85 if fast else float(r.uniform(0.40, 0.90)),
+        online_mid=22.0 if fast else float(r.uniform(20, 44)),
+        online_speed=0.2 if fast else float(r.uniform(0.08, 0.22)),
+        pending_ratio=0.38 if fast else float(r.uniform(0.12, 0.40)),
+        late_rate=float(r.uniform(0.002, 0.02)),
+        bad_months=bad,
+        early_share=float(r.uniform(0.55, 0.85)),
+        overdue_share=float(r.uniform(0.0, 0.12)),
+        carried_start=int(round(base * float(r.uniform(0.12, 0.35)))),
+    )
+
+
+def online_share(p: UnitParams, t: int) -> float:
+    """Logistic online share at month index t (0 = January 2021)."""
+    lo, hi = p.online_start, p.online_end
+    x = 1.0 / (1.0 + np.exp(-p.online_speed * (t - p.online_mid)))
+    x0 = 1.0 / (1.0 + np.exp(-p.online_speed * (0 - p.online_mid)))
+    return float(lo + (hi - lo) * max(0.0, (x - x0) / (1 - x0)))
+
+
+def _split_resolved(r: np.random.Generator, resolved: int, late_p: float, early_share: float) -> tuple[int, int, int]:
+    late = int(r.binomial(resolved, late_p))
+    early = int(r.binomial(resolved - late, early_share))
+    return early, resolved - late - early, late
+
+
+def simulate_units(
+    units: list[str],
+    start: str,
+    n_months: int,
+    seed: int,
+    *,
+    dossier_unit_year: tuple[str, int] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Counts per (unit_code, month) and, for ``dossier_unit_year``, the dossier list behind that unit-year.
+
+    Returns (counts, dossiers). ``counts`` has unit_code, period_start,
+    period_end and the 11 count columns. The unit-year in ``dossier_unit_year``
+    is simulated dossier by dossier (see :mod:`motcua.sample.dossiers`) and its
+    months counted from the dossiers; all other months are drawn in aggregate.
+    """
+    from motcua.sample.dossiers import simulate_dossier_year
+
+    ms = months(start, n_months)
+    rows: list[dict[str, object]] = []
+    dossiers = None
+    for code in units:
+        p = unit_params(seed, code, n_months)
+        r = unit_rng(seed, code, "months")
+        anchors = {a.year: a for a in ANCHORS if a.unit_code == code}
+        alloc: dict[pd.Timestamp, tuple[int, int]] = {}
+        for a in anchors.values():
+            idx = [i for i, m in enumerate(ms) if m.year == a.year]
+            if len(idx) != 12:
+                continue
+            ra = unit_rng(seed, code, f"anchor{a.year}")
+            w = np.array([season(ms[i]) for i in idx])
+            sh = np.array([online_share(p, i) for i in idx])
+            on = ra.multinomial(a.received_online, (w * sh) / (w * sh).sum())
+            off = ra.multinomial(a.received_offline, (w * (1 - sh)) / (w * (1 - sh)).sum())
+            for k, i in enumerate(idx):
+                alloc[ms[i]] = (int(on[k]), int(off[k]))
+        carried = p.carried_start
+        carried_overdue = int(round(carried * p.overdue_share))
+        skip_until: pd.Timestamp | None = None
+        for t, m in enumerate(ms):
+            if skip_until is not None and m <= skip_until:
+                continue
+            end = (m + pd.offsets.MonthEnd(0)).normalize()
+            if dossier_unit_year and code == dossier_unit_year[0] and m.year == dossier_unit_year[1] and m.month == 1:
+                year_months = [mm for mm in ms[t:] if mm.year == m.year]
+                expected = []
+                for k, mm in enumerate(year_months):
+                    tt = t + k
+                    lam = p.base * season(mm) * (1.03 ** (tt / 12))
+                    expected.append((lam * online_share(p, tt), lam * (1 - online_share(p, tt))))
+                counts, dossiers = simulate_dossier_year(
+                    code, m.year, expected, carried, carried_overdue, seed=seed, late_rate=p.late_rate,
+                    pending_ratio=p.pending_ratio, early_share=p.early_share, n_months=len(year_months),
+                )
+                for c in counts:
+                    rows.append({"unit_code": code, **c})
+                carried = int(counts[-1]["pending_total"])
+                carried_overdue = int(counts[-1]["pending_overdue"])
+                skip_until = year_months[-1]
+                continue
+            if m in alloc:
+                online, offline = alloc[m]
+            else:
+                lam = p.base * season(m) * (1.03 ** (t / 12)) * float(r.gamma(40, 1 / 40))
+                new = int(r.poisson(lam))
+                online = int(r.binomial(new, online_share(p, t)))
+                offline = new - online
+            handled = online + offline + carried
+            next_m = m + pd.DateOffset(months=1)
+            forced = [a for a in anchors.values() if next_m.year == a.year and next_m.month == 1]
+            if forced:
+                pending = min(forced[0].carried_over, handled)
+            else:
+                pending = int(r.binomial(handled, min(0.95, p.pending_ratio * float(r.uniform(0.85, 1.15)))))
+            resolved = handled - pending
+            late_p = p.late_rate if t not in p.bad_months else float(r.uniform(0.03, 0.055))
+            early, ontime, late = _split_resolved(r, resolved, late_p, p.early_share)
+            overdue = int(r.binomial(pending, p.overdue_share))
+            rows.append({
+                "unit_code": code, "period_start": m, "period_end": end,
+                "received_total": handled, "received_online": online, "received_offline": offline,
+                "carried_over": carried, "resolved_total": resolved, "resolved_early": early,
+                "resolved_ontime": ontime, "resolved_late": late, "pending_total": pending,
+                "pending_ontime": pending - overdue, "pending_overdue": overdue,
+            })
+            carried, carried_overdue = pending, overdue
+    df = pd.DataFrame(rows)
+    for c in COUNT_COLUMNS:
+        df[c] = df[c].astype("Int64")
+    df["period_start"] = pd.to_datetime(df["period_start"]).astype("datetime64[ns]")
+    df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
+    return df, dossiers
+
+
+def first_of(d: date) -> date:
+    return d.replace(day=1)

@@ -1,0 +1,47 @@
+"""Small hand-written messy fixtures for the ingest and clean tests (built in a temporary folder).
+
+Each fixture is a real .xlsx written with openpyxl through the sample's workbook writer, so the
+reader sees the same structures as in exported files: merged headers, title block, totals row.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from motcua.sample.workbook import FileStyle, RowSpec, build_workbook, save_deterministic
+
+COLS06 = ["received_total", "received_online", "received_offline", "carried_over", "resolved_total", "resolved_early",
+          "resolved_ontime", "resolved_late", "pending_total", "pending_ontime", "pending_overdue"]
+
+
+def counts(online: int, offline: int, carried: int, early: int, ontime: int, late: int, p_ok: int, p_over: int) -> dict[str, int]:
+    """A consistent form-06 row from its parts."""
+    rec = online + offline + carried
+    res = early + ontime + late
+    return {"received_total": rec, "received_online": online, "received_offline": offline, "carried_over": carried,
+            "resolved_total": res, "resolved_early": early, "resolved_ontime": ontime, "resolved_late": late,
+            "pending_total": p_ok + p_over, "pending_ontime": p_ok, "pending_overdue": p_over}
+
+
+def write_form(path: Path, units: list[tuple[str, dict[str, Any]]], *, period_text: str | None,
+               style: FileStyle = FileStyle(), totals: dict[str, Any] | None = None, extra_rows: list[RowSpec] | None = None,
+               unmerge: bool = False, created: datetime = datetime(2024, 4, 5, 8, 0)) -> Path:
+    """Write a form workbook: ``units`` are (name as written, values); totals are the sums unless given."""
+    rows: list[RowSpec] = list(extra_rows or [])
+    for i, (name, vals) in enumerate(units):
+        rows.append(RowSpec(str(i + 1), name, dict(vals)))
+    if style.totals_row:
+        keys = {k for _, v in units for k in v}
+        tot = totals if totals is not None else {k: sum(int(v.get(k, 0)) for _, v in units if isinstance(v.get(k), int)) for k in keys}
+        rows.append(RowSpec("", "Tổng cộng", tot, kind="total"))
+    wb = build_workbook(period_text=period_text or "", rows=rows, style=style, reporter="Văn phòng UBND tỉnh Phú Yên",
+                        place_date="Phú Yên, ngày 05 tháng 04 năm 2024", note="Fixture")
+    if period_text is None:
+        ws = wb.active
+        ws.cell(row=5, column=1 + style.leading_blank_col).value = "Báo cáo tình hình giải quyết TTHC"
+    if unmerge:
+        ws = wb.active
+        for rng in list(ws.merged_cells.ranges):
+            ws.unmerge_cells(str(rng))
+    return save_deterministic(wb, path, created=created, title="fixture", keywords="")

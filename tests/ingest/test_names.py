@@ -1,0 +1,118 @@
+"""Unit names → official codes: normalisation, matching, and never guessing."""
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from motcua.ingest.names import match_unit, normalize_name, reference_units
+from motcua.ingest.text import clean_text, fold, to_new_style_tones
+from motcua.sample import styles
+
+PY = dict(schema="legacy", level="district", province_code="54")
+
+
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("Thành phố Tuy Hòa", "555"),
+        ("Thành phố Tuy Hoà", "555"),  # old-style tone mark
+        ("UBND TP. Tuy Hoà", "555"),
+        ("TP Tuy Hòa", "555"),
+        ("TX. Sông Cầu", "557"),
+        ("TX Đông Hoà", "564"),
+        ("Huyện Đông Hòa", "564"),  # alias: upgraded to thị xã in 2020
+        ("H. Tuy An", "559"),
+        ("UBND huyện Sơn Hòa", "560"),
+        ("huyen dong xuan", "558"),  # missing diacritics
+        ("HUYỆN SÔNG HINH", "561"),
+        ("1. UBND huyện Phú Hòa", "563"),
+        ("Huyện Tây Hòa, tỉnh Phú Yên", "562"),
+        ("Tây Hòa", "562"),
+        ("Huyá»‡n TÃ¢y HÃ²a", "562"),  # mojibake
+    ],
+)
+def test_known_variants_match(written, code):
+    m = match_unit(written, **PY)
+    assert m.unit_code == code, (written, m)
+    assert m.unit_name == reference_units("legacy").set_index(["unit_level", "unit_code"]).loc[("district", code), "unit_name"]
+
+
+def test_nfd_input_matches():
+    m = match_unit(unicodedata.normalize("NFD", "Huyện Sơn Hoà"), **PY)
+    assert m.unit_code == "560"
+
+
+def test_unknown_name_returns_candidates_not_a_guess():
+    m = match_unit("Huyện Xyz", **PY)
+    assert m.unit_code is None and not m.matched
+    assert len(m.candidates) >= 3
+    assert m.candidates[0].score < 90
+
+
+def test_ambiguous_short_name_is_not_guessed():
+    m = match_unit("Kỳ Anh", schema="legacy", level="district")  # Huyện Kỳ Anh and Thị xã Kỳ Anh
+    assert m.unit_code is None and m.method == "ambiguous"
+    assert {c.unit_code for c in m.candidates} == {"447", "449"}
+
+
+def test_close_typo_matches_fuzzily_and_far_typo_does_not():
+    assert match_unit("Huyện Tuy Ann", **PY).unit_code == "559"
+    m = match_unit("Huyện Tuy Hinh", **PY)  # between Tuy An / Sông Hinh: not confident
+    assert m.unit_code is None or m.method == "fuzzy"
+
+
+def test_2025_schema_ward():
+    m = match_unit("Phường Tuy Hòa", schema="2025")
+    assert m.unit_code == "22015" and m.province_code == "66"
+
+
+def test_normalize_name_examples():
+    assert normalize_name("UBND TP. Tuy Hoà") == "Thành phố Tuy Hòa"
+    assert normalize_name("  TX.Sông  Cầu ") == "Thị xã Sông Cầu"
+    assert normalize_name("P.9") == "Phường 9"
+    assert normalize_name("TT Phú Hòa") == "Thị trấn Phú Hòa"
+
+
+def test_tone_mark_conversion_leaves_other_syllables():
+    assert to_new_style_tones("Hoàng Quý Huỳnh Thuỷ Khoẻ") == "Hoàng Quý Huỳnh Thủy Khỏe"
+
+
+_DISTRICTS = reference_units("legacy")
+_DISTRICTS = _DISTRICTS[_DISTRICTS["unit_level"] == "district"].reset_index(drop=True)
+
+
+@given(i=st.integers(0, len(_DISTRICTS) - 1),
+       variant=st.sampled_from(["official", "old", "nfd", "mojibake", "ubnd", "abbrev", "upper"]))
+def test_property_name_variants_match_the_same_code(i, variant):
+    row = _DISTRICTS.iloc[i]
+    name, typ = row["unit_name"], row["unit_type"]
+    written = {
+        "official": name, "old": styles.to_old_style(name), "nfd": styles.nfd(name), "mojibake": styles.mojibake(name),
+        "ubnd": styles.with_ubnd(name, typ), "abbrev": styles.abbreviated(name, typ), "upper": name.upper(),
+    }[variant]
+    m = match_unit(written, schema="legacy", level="district", province_code=row["province_code"])
+    assert m.unit_code == row["unit_code"], (written, m)
+
+
+@given(st.text(max_size=40))
+def test_property_normalize_name_is_idempotent_and_total(s):
+    once = normalize_name(s)
+    assert normalize_name(once) == once
+    assert unicodedata.normalize("NFC", once) == once
+
+
+@given(st.text(max_size=40))
+def test_property_match_unit_never_raises_and_never_guesses_below_threshold(s):
+    m = match_unit(s, schema="legacy", level="district", province_code="54")
+    if m.method == "fuzzy":
+        assert m.score >= 90
+    if m.unit_code is None:
+        assert m.method in ("none", "ambiguous")
+
+
+@given(st.text(alphabet="aàáảãạăằắẳẵặâầấẩẫậoòóỏõọuùúủũụyỳýỷỹỵeèéẻẽẹhqđ ", max_size=20))
+def test_property_clean_text_fold_is_stable(s):
+    assert fold(clean_text(s)) == fold(clean_text(clean_text(s)))

@@ -1,0 +1,65 @@
+"""Count cells → integers: Vietnamese, English and spaced thousands; errors never guessed."""
+from __future__ import annotations
+
+import math
+
+import pytest
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+
+from motcua.ingest.numbers import parse_count, parse_percent
+
+
+@pytest.mark.parametrize("cell, value", [
+    ("7.697", 7697), ("1.233", 1233), ("1,233", 1233), ("1 233", 1233), ("1\u00a0233", 1233), (" 308 ", 308),
+    ("12.0", 12), ("12,00", 12), (12.0, 12), (4302, 4302), ("0", 0), ("1.234.567", 1234567), ("-0", 0),
+])
+def test_counts(cell, value):
+    assert parse_count(cell).value == value
+
+
+@pytest.mark.parametrize("cell, error", [
+    ("-3", "negative_count"), (-3, "negative_count"), ("(12)", "negative_count"), ("1,5", "non_integer_count"),
+    (12.5, "non_integer_count"), ("99,47%", "non_integer_count"), ("abc", "non_numeric_count"),
+    ("1.23.4", "non_numeric_count"), ("1.234,567", "non_numeric_count"), (True, "non_numeric_count"),
+    (float("inf"), "non_integer_count"),
+])
+def test_errors(cell, error):
+    pc = parse_count(cell)
+    assert pc.value is None and pc.error == error
+
+
+@pytest.mark.parametrize("cell", [None, "", "  ", "-", "—", float("nan")])
+def test_blank(cell):
+    assert parse_count(cell).blank
+
+
+@pytest.mark.parametrize("cell, value", [("99,47%", 0.9947), ("14.3%", 0.143), ("85,6%", 0.856), (0.5, 0.5), (99.5, 0.995)])
+def test_percent(cell, value):
+    assert math.isclose(parse_percent(cell), value)
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_property_count_formats_round_trip(n):
+    for text in (format_decimal(n, locale="vi"), format_decimal(n, locale="en"), str(n), f"{n:,}".replace(",", " ")):
+        assert parse_count(text).value == n, text
+    assert parse_count(n).value == n and parse_count(float(n)).value == n
+
+
+@given(st.integers(min_value=1, max_value=10**9))
+def test_property_negative_counts_are_errors(n):
+    assert parse_count(-n).error == "negative_count"
+    assert parse_count(f"-{format_decimal(n, locale='vi')}").error == "negative_count"
+
+
+@given(st.one_of(st.text(max_size=20), st.floats(allow_nan=True), st.integers(), st.none()))
+def test_property_parse_count_is_total(cell):
+    pc = parse_count(cell)
+    assert (pc.value is None) or (isinstance(pc.value, int) and pc.value >= 0)
+    assert not (pc.value is not None and pc.error)
+
+
+@given(st.integers(0, 10_000), st.integers(1, 99))
+def test_property_fractions_are_not_counts(i, frac):
+    assert parse_count(f"{i},{frac:02d}").value is None or frac == 0

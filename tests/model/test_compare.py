@@ -1,0 +1,119 @@
+"""Fair comparison: funnel limits (Spiegelhalter 2005), shrunken rates, rank intervals, flags."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from motcua.model import funnel_curve, funnel_limits, run_model
+from motcua.model.compare import overdispersion
+from motcua.model.simulate import SimSpec, simulate_panel
+from motcua.panel import conform
+
+from .conftest import make_perfect
+
+
+def test_funnel_limits_formula():
+    lo, hi = funnel_limits(0.9, np.array([100.0, 10000.0]), 0.95, method="none")
+    se = np.sqrt(0.9 * 0.1 / np.array([100.0, 10000.0]))
+    z = stats.norm.ppf(0.975)
+    assert lo == pytest.approx(0.9 - z * se) and hi == pytest.approx(0.9 + z * se)
+    lo2, hi2 = funnel_limits(0.9, np.array([10000.0]), 0.998, tau2=0.0004, method="additive")
+    assert hi2[0] == pytest.approx(0.9 + stats.norm.ppf(0.999) * np.sqrt(0.9 * 0.1 / 10000 + 0.0004))
+    lo3, hi3 = funnel_limits(0.9, np.array([10000.0]), 0.95, phi=4.0, method="multiplicative")
+    assert hi3[0] - 0.9 == pytest.approx(2 * (hi[1] - 0.9))
+    lo4, hi4 = funnel_limits(0.99, np.array([5.0]), 0.998, method="none")
+    assert hi4[0] == 1.0  # clipped to a proportion
+
+
+def test_overdispersion_is_winsorised():
+    z = np.array([0.1, -0.2, 0.3, 0.0, 50.0, -0.1, 0.2, 0.1, -0.3, 0.05])
+    assert overdispersion(z, 0.10) < np.mean(z**2) / 10
+
+
+def _province():
+    panel, _ = simulate_panel(SimSpec(n_units=9, months=36, seed=31, ontime_level=(3.8, 4.2), ontime_slope=(0.0, 0.0), sigma=0.05))
+    return panel
+
+
+def test_small_perfect_unit_is_not_ranked_first_on_noise():
+    panel = _province()
+    # a tenth unit with ~3 dossiers a month, all on time
+    tiny = panel.loc[panel["unit_code"] == "564"].copy()
+    tiny["unit_code"] = "565"
+    tiny["unit_name"] = "Huyện Nhỏ"
+    for c in ["received_online", "received_offline", "carried_over", "resolved_early", "resolved_late", "pending_total", "pending_ontime", "pending_overdue"]:
+        tiny[c] = 0
+    tiny["resolved_ontime"] = 3
+    tiny["resolved_total"] = 3
+    tiny["received_offline"] = 3
+    tiny["received_total"] = 3
+    res = run_model(conform(pd.concat([panel, tiny])))
+    c = res.comparison.loc[(res.comparison["rate"] == "ontime_rate_report")].set_index("unit_code")
+    assert c.loc["565", "observed"] == 1.0 and c.loc["565", "trials"] == 36
+    assert c.loc["565", "rank"] != 1
+    assert c.loc["565", "rank_high"] - c.loc["565", "rank_low"] >= 4
+    assert c.loc["565", "shrunk_rate"] < 0.995
+    assert c.loc["565", "funnel_flag"] == "within"
+    # big units keep narrow intervals
+    assert (c.drop(index="565")["shrunk_high"] - c.drop(index="565")["shrunk_low"]).max() < 0.02
+
+
+def test_outlier_is_flagged_outside_funnel():
+    panel = _province()
+    p = panel.copy()
+    u = p["unit_code"] == "560"
+    moved = (p.loc[u, "resolved_ontime"] * 0.15).round().astype(int)
+    p.loc[u, "resolved_ontime"] -= moved
+    p.loc[u, "resolved_late"] += moved
+    res = run_model(conform(p))
+    c = res.comparison.loc[res.comparison["rate"] == "ontime_rate_report"].set_index("unit_code")
+    assert c.loc["560", "funnel_flag"] == "below_998"
+    assert bool(c.loc["560", "outside_998"]) and bool(c.loc["560", "outside_95"])
+    assert c.loc["560", "rank"] == 9 and c.loc["560", "rank_low"] == 9
+    s = res.trend_summary.set_index(["unit_code", "rate"])
+    assert s.loc[("560", "ontime_rate_report"), "funnel_flag"] == "below_998"
+    assert (c["province_rate"].nunique()) == 1
+    assert c["limit998_low"].le(c["limit95_low"]).all() and c["limit998_high"].ge(c["limit95_high"]).all()
+
+
+def test_overdispersion_widens_limits():
+    res = run_model(_province())
+    c = res.comparison.loc[res.comparison["rate"] == "online_rate"]
+    # online rates differ between units far beyond binomial noise: additive adjustment
+    assert c["funnel_method"].iloc[0] == "additive" and c["tau2"].iloc[0] > 0 and c["phi"].iloc[0] > 1
+    plain_lo, plain_hi = funnel_limits(c["province_rate"].iloc[0], c["trials"].to_numpy(), 0.95, method="none")
+    assert (c["limit95_high"].to_numpy() - c["limit95_low"].to_numpy() > plain_hi - plain_lo).all()
+    curve = funnel_curve(res.comparison, "online_rate", "legacy", "district")
+    assert set(curve["level"]) == {0.95, 0.998} and (curve["low"] <= curve["high"]).all()
+
+
+def test_ranks_are_seeded_and_deterministic():
+    panel = _province()
+    a = run_model(panel).comparison
+    b = run_model(panel.sample(frac=1.0, random_state=3)).comparison
+    pd.testing.assert_frame_equal(a, b)
+    assert a.groupby("rate")["rank"].apply(lambda r: sorted(r.tolist()) == list(range(1, 10))).all()
+    assert ((a["rank_low"] <= a["rank"]) & (a["rank"] <= a["rank_high"])).all()
+
+
+def test_province_level_rows_are_not_compared():
+    panel = _province()
+    prov = panel.groupby("period_start", as_index=False).agg({**{c: "sum" for c in [
+        "received_total", "received_online", "received_offline", "carried_over", "resolved_total", "resolved_early",
+        "resolved_ontime", "resolved_late", "pending_total", "pending_ontime", "pending_overdue"]}, "period_end": "first"})
+    prov = prov.assign(unit_schema="legacy", unit_code="54", unit_name="Tỉnh Phú Yên", unit_level="province",
+                       province_code="54", province_name="Tỉnh Phú Yên", source="sum", source_ref="sum")
+    res = run_model(conform(pd.concat([panel, prov])))
+    assert "54" not in set(res.comparison["unit_code"])
+    s = res.trend_summary.set_index(["unit_code", "rate"])
+    assert s.loc[("54", "online_rate"), "status"] == "ok"  # the province's own trend is modelled
+    assert pd.isna(s.loc[("54", "online_rate"), "rank"])
+
+
+def test_perfect_unit_in_comparison_is_finite(small_panel):
+    res = run_model(make_perfect(small_panel, "563"))
+    c = res.comparison.loc[res.comparison["unit_code"] == "563"]
+    assert np.isfinite(c[["shrunk_rate", "shrunk_low", "shrunk_high"]].to_numpy()).all()
+    assert (c["shrunk_high"] <= 1).all()

@@ -1,0 +1,114 @@
+"""End to end: raw sample → panel → models → HTML, through the real command line."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "sample"
+OFFICIAL = {
+    "555": "Thành phố Tuy Hòa", "557": "Thị xã Sông Cầu", "558": "Huyện Đồng Xuân", "559": "Huyện Tuy An",
+    "560": "Huyện Sơn Hòa", "561": "Huyện Sông Hinh", "562": "Huyện Tây Hòa", "563": "Huyện Phú Hòa",
+    "564": "Thị xã Đông Hòa",
+}
+STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")  # the build stamp the pipeline passes
+
+pytestmark = pytest.mark.slow
+
+
+def motcua(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "motcua", *args], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, **(env or {})})
+
+
+def _no_remote_refs(html: str) -> list[str]:
+    return re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^"'\s>]*""", html, flags=re.I)
+
+
+def test_sample_build_links_every_district(built_sample):
+    reports = built_sample["reports"]
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["unit_code"]: e for e in manifest["reports"]}
+    assert set(entries) == set(OFFICIAL)
+    for code, name in OFFICIAL.items():
+        e = entries[code]
+        assert e["status"] == "ok", e
+        assert e["path"] in index, f"index does not link {e['path']}"
+        html = (reports / e["path"]).read_text(encoding="utf-8")
+        assert name in html
+        assert not _no_remote_refs(html)
+        # code is hidden: no input prompt or source of a cell in the page
+        assert "jp-InputArea" not in html and "from motcua" not in html and "import " not in html
+        assert (reports / e["notebook"]).exists(), "executed notebook kept as the audit trail"
+    assert (reports / "province.html").exists()
+    assert not _no_remote_refs(index)
+    executed = nbformat.read(str(reports / entries["555"]["notebook"]), as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and "555" in injected[0].source
+
+
+def test_two_units_into_a_temporary_folder(tmp_path: Path, built_sample):
+    data = built_sample["data"]
+    out = tmp_path / "reports"
+    res = motcua("render", str(data), "--out", str(out), "--units", "555,562", "--jobs", "2")
+    assert res.returncode == 0, res.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    codes = {e["unit_code"] for e in manifest["reports"]}
+    assert codes == {"555", "562"}
+    for e in manifest["reports"]:
+        html = (out / e["path"]).read_text(encoding="utf-8")
+        assert OFFICIAL[e["unit_code"]] in html
+        assert not _no_remote_refs(html)
+
+
+def test_second_build_does_no_work(tmp_path: Path, built_sample):
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(built_sample["data"], data)
+    shutil.copytree(built_sample["reports"], reports)
+    before = {p: p.stat().st_mtime_ns for p in reports.rglob("*.html")}
+    res = motcua("build", str(SAMPLE), "--data", str(data), "--out", str(reports))
+    assert res.returncode == 0, res.stderr
+    assert "clean: up to date" in res.stdout and "model: up to date" in res.stdout
+    assert "0 built" in res.stdout
+    assert before == {p: p.stat().st_mtime_ns for p in reports.rglob("*.html")}
+
+
+def test_report_in_a_batch_equals_report_alone(tmp_path: Path, built_sample):
+    """No state leaks between notebooks run on the same warm kernel."""
+    alone = tmp_path / "alone"
+    res = motcua("render", str(built_sample["data"]), "--out", str(alone), "--units", "563", "--jobs", "1")
+    assert res.returncode == 0, res.stderr
+    batch_html = (built_sample["reports"] / "units" / "563-huyen-phu-hoa.html").read_text(encoding="utf-8")
+    alone_html = (alone / "units" / "563-huyen-phu-hoa.html").read_text(encoding="utf-8")
+    assert STAMP.sub("", batch_html) == STAMP.sub("", alone_html)
+
+
+def test_a_failing_unit_does_not_stop_the_others(tmp_path: Path, built_sample):
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", nbdir)
+    nb = nbformat.read(str(nbdir / "30_district_report.ipynb"), as_version=4)
+    nb.cells.insert(1 + next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), nbformat.v4.new_code_cell('assert unit_code != "558", "hỏng có chủ ý"'))
+    nbformat.write(nb, str(nbdir / "30_district_report.ipynb"))
+    out = tmp_path / "reports"
+    res = motcua("render", str(built_sample["data"]), "--out", str(out), "--units", "557,558,559", "--jobs", "2",
+                 env={"MOTCUA_NOTEBOOKS": str(nbdir)})
+    assert res.returncode == 1
+    lines = [l for l in res.stderr.splitlines() if l.startswith("motcua: unit")]
+    assert lines == ["motcua: unit 558 failed: AssertionError: hỏng có chủ ý"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    status = {e["unit_code"]: e["status"] for e in manifest["reports"]}
+    assert status == {"557": "ok", "558": "failed", "559": "ok"}
+    assert not (out / "units" / "558-huyen-dong-xuan.html").exists()
+    assert not list(out.rglob("*.tmp"))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "558" in index

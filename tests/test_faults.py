@@ -1,0 +1,66 @@
+"""Faults: an interrupted build leaves no half-written report, and a rerun completes it (issue 8)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+def _render(data: Path, out: Path, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "motcua", "render", str(data), "--out", str(out), *extra],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+@pytest.mark.skip(reason="written in session 1, not yet run green; enable after verification")
+def test_ctrl_c_mid_build_then_rerun_gives_every_report(tmp_path: Path, built_sample):
+    out = tmp_path / "reports"
+    proc = _render(built_sample["data"], out, "--jobs", "2")
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if (out / "units").exists() and any((out / "units").glob("*.html")):
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.communicate(timeout=60)
+    # whatever is at a report path is a whole report
+    for html in out.rglob("*.html"):
+        assert html.read_text(encoding="utf-8").rstrip().endswith("</html>"), f"half-written {html}"
+    rerun = _render(built_sample["data"], out, "--jobs", "2")
+    stdout, stderr = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert all(e["status"] == "ok" for e in manifest["reports"]) and len(manifest["reports"]) == 9
+    assert not list(out.rglob("*.tmp"))
+    for e in manifest["reports"]:
+        ref = (built_sample["reports"] / e["path"]).read_text(encoding="utf-8")
+        assert STAMP.sub("", (out / e["path"]).read_text(encoding="utf-8")) == STAMP.sub("", ref)
+
+
+def test_a_killed_worker_marks_its_unit_failed_and_the_rest_build(tmp_path: Path, built_sample):
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(ROOT / "notebooks", nbdir)
+    import nbformat
+
+    nb = nbformat.read(str(nbdir / "30_district_report.ipynb"), as_version=4)
+    nb.cells.insert(1 + next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), nbformat.v4.new_code_cell('import os\nif unit_code == "560":\n    os._exit(1)'))
+    nbformat.write(nb, str(nbdir / "30_district_report.ipynb"))
+    out = tmp_path / "reports"
+    proc = subprocess.run([sys.executable, "-m", "motcua", "render", str(built_sample["data"]), "--out", str(out),
+                           "--units", "559,560,561", "--jobs", "2"], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "MOTCUA_NOTEBOOKS": str(nbdir)})
+    assert proc.returncode == 1
+    assert re.search(r"^motcua: unit 560 failed: .*kernel died", proc.stderr, re.M), proc.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["unit_code"]: e["status"] for e in manifest["reports"]} == {"559": "ok", "560": "failed", "561": "ok"}
