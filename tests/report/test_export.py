@@ -81,3 +81,15 @@ def test_english_notebook_run(data_dir):
     html = notebook_to_html(nb, lang="en", title="Thi xa Song Cau", build_stamp=STAMP)
     assert_self_contained(html)
     assert "Key figures" in html and "SIMULATED DATA" in html and "55.9%" not in html.replace(".", "")  # sanity
+
+
+def test_without_build_stamp_removes_exactly_the_stamp(executed, page):
+    from motcua.report.page import without_build_stamp
+
+    other = notebook_to_html(executed, lang="vi", title="Thành phố Tuy Hòa", build_stamp="2027-01-01 00:00 UTC · motcua 9")
+    assert without_build_stamp(page) == without_build_stamp(other)
+    assert len(without_build_stamp(page).splitlines()) == len(page.splitlines()) - 1
+    with pytest.raises(ValueError):
+        without_build_stamp(notebook_to_html(executed, lang="vi", title="x"))  # no stamp at all
+    with pytest.raises(ValueError):
+        without_build_stamp(page + page)  # two stamps

@@ -22,7 +22,7 @@ def run_on_cluster(tasks: list[Any], address: str, done: Callable[[Any, dict[str
 
     with Client(address, set_as_default=False) as client:
         futures = {client.submit(_remote_render, t, pure=False, key=f"motcua-{t.kind}-{t.unit_code}"): t for t in tasks}
-        for fut in as_completed(futures):
+        for fut in as_completed(list(futures), loop=client.loop):
             t = futures[fut]
             try:
                 r = fut.result()

@@ -9,6 +9,7 @@ table is a plain table in code order, every link works.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from typing import Any
 
 import pandas as pd
@@ -117,6 +118,15 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     )
     stamp = None
     if manifest.get("built_at") or manifest.get("code_version"):
-        stamp = f"{manifest.get('built_at', '')} · motcua {manifest.get('code_version', '')}"
+        stamp = f"{_stamp_time(manifest.get('built_at', ''))} · motcua {manifest.get('code_version', '')}"
     title = f"{S['index_kind']} · {province}" if province else S["index_kind"]
     return page(lang=lang, title=title, body=str(body), stamp_label=S["build_stamp"], build_stamp=stamp, script=asset("sort.js"))
+
+
+def _stamp_time(built_at: str) -> str:
+    """The manifest's ISO time as the reports print it ("2026-11-23 14:00 UTC")."""
+    try:
+        when = datetime.fromisoformat(built_at)
+    except (TypeError, ValueError):
+        return str(built_at or "")
+    return f"{when.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"

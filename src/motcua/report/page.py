@@ -65,6 +65,20 @@ def stamp_line(label: str, build_stamp: str | None) -> Markup:
     return Markup(f'<p class="build-stamp" {BUILD_STAMP_ATTR}="">{escape(label)}: {escape(text)}</p>')
 
 
+def without_build_stamp(html: str) -> str:
+    """``html`` without its build-stamp line, to compare two builds of one report.
+
+    Raises ValueError unless there is exactly one such line: a page with two
+    stamps, or a stamp split over lines, would hide a real difference.
+    """
+    lines = html.splitlines(keepends=True)
+    stamped = [i for i, line in enumerate(lines) if BUILD_STAMP_ATTR in line]
+    if len(stamped) != 1:
+        raise ValueError(f"expected one build-stamp line, found {len(stamped)}")
+    del lines[stamped[0]]
+    return "".join(lines)
+
+
 def page(*, lang: str, title: str, body: str, stamp_label: str, build_stamp: str | None = None,
          script: str | None = None) -> str:
     """A whole HTML document around ``body`` (already escaped HTML)."""
