@@ -113,3 +113,49 @@ def test_a_failing_unit_does_not_stop_the_others(tmp_path: Path, built_sample):
     assert not list(out.rglob("*.tmp"))
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "558" in index
+
+
+def _add_one_dossier_to_first_unit(workbook: Path) -> None:
+    """One more dossier received in person and resolved on time, in the first unit row of a form-06 workbook."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb.worksheets[0]
+    for row in ws.iter_rows():
+        vals = [str(c.value).strip() if c.value is not None else "" for c in row]
+        if "(3)" in vals and "(13)" in vals:
+            cols = {v: i + 1 for i, v in enumerate(vals) if re.fullmatch(r"\(\d+\)", v)}
+            r = row[0].row + 1
+            break
+    else:
+        raise AssertionError(f"{workbook.name}: no (1)…(13) row")
+    while ws.cell(r, cols["(3)"]).value in (None, ""):
+        r += 1
+    for col in ("(3)", "(5)", "(7)", "(9)"):
+        cell = ws.cell(r, cols[col])
+        cell.value = int(str(cell.value).replace(".", "")) + 1
+    wb.save(workbook)
+
+
+def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Path, built_sample):
+    """Issue 6 item 4: a correction outside the comparison window re-renders that unit, the overview
+    and the index, and no other unit (the province comparison is unchanged)."""
+    raw, data, reports = tmp_path / "raw", tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(SAMPLE, raw)
+    shutil.copytree(built_sample["data"], data)
+    shutil.copytree(built_sample["reports"], reports)
+    first = motcua("build", str(raw), "--data", str(data), "--out", str(reports))  # same bytes, new folder
+    assert first.returncode == 0, first.stderr
+    before_cmp = (data / "comparison.parquet").read_bytes()
+    before = {p.relative_to(reports): p.read_bytes() for p in reports.rglob("*.html")}
+    index_written = (reports / "index.html").stat().st_mtime_ns
+    _add_one_dossier_to_first_unit(sorted(raw.glob("*.xlsx"))[0])
+    res = motcua("build", str(raw), "--data", str(data), "--out", str(reports))
+    assert res.returncode == 0, res.stderr
+    assert "clean: ran" in res.stdout and "model: ran" in res.stdout
+    assert (data / "comparison.parquet").read_bytes() == before_cmp
+    changed = sorted(str(rel) for rel, body in before.items() if (reports / rel).read_bytes() != body)
+    assert [c for c in changed if c.startswith("units/")] == ["units/555-thanh-pho-tuy-hoa.html"], changed
+    assert "province.html" in changed, changed
+    assert (reports / "index.html").stat().st_mtime_ns != index_written  # rewritten (its bytes may be equal)
+    assert "2 built, 8 up to date, 0 failed" in res.stdout

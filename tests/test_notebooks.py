@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = {
     "00_explore.ipynb": {"data_dir", "unit_code", "lang"},
-    "10_clean.ipynb": {"raw_paths", "out_dir"},
+    "10_clean.ipynb": {"raw_paths", "out_dir", "cache_dir"},
     "20_model.ipynb": {"data_dir"},
     "30_district_report.ipynb": {"unit_code", "data_dir", "lang"},
     "40_province_overview.ipynb": {"data_dir", "lang"},

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,10 +39,10 @@ from motcua.config import load_config
 from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext, read_aggregate_book
 from motcua.ingest.records import Record
 from motcua.panel import COUNT_COLUMNS, PANEL_COLUMNS, PANEL_SCHEMA, conform
+from motcua.rawfiles import IGNORED_NAMES, discover  # noqa: F401 - part of this module's API
 
 __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 
-IGNORED_NAMES = {"README.md", "readme.md", "README.txt", "Thumbs.db", "desktop.ini"}
 SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
 #: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
 PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]
@@ -68,27 +69,6 @@ class CleanResult:
     @property
     def rows_dropped(self) -> int:
         return int(self.meta["rows"]["dropped"])
-
-
-def discover(raw_paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
-    """(file, display name) for every input file, sorted by display name.
-
-    The display name is the path relative to the parent of the folder given
-    (e.g. "sample/bieu06_2021-01.xlsx"), or the file name for a file given.
-    """
-    out: dict[Path, str] = {}
-    for item in raw_paths:
-        p = Path(item)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if f.is_file() and f.name not in IGNORED_NAMES and not any(part.startswith(".") for part in rel.parts):
-                    out.setdefault(f.resolve(), str(Path(p.name) / rel))
-        elif p.is_file():
-            out.setdefault(p.resolve(), p.name)
-        else:
-            out.setdefault(p, p.name)  # reported as unreadable
-    return sorted(out.items(), key=lambda kv: kv[1])
 
 
 def _sha256(path: Path) -> str:
@@ -216,12 +196,80 @@ def _atomic_write(path: Path, write: Any) -> None:
             tmp.unlink()
 
 
-def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None) -> CleanResult:
+class _FileCache:
+    """What reading one raw file produced (records, findings, counts), keyed by its content.
+
+    Grain: one pickle per raw file under ``cache_dir``, keyed by the file's
+    bytes, its display name, whether the sample manifest lists it, the
+    matching context, config/ and the package source; so a rebuild after a
+    correction to one workbook re-reads that workbook alone. Our own files,
+    rebuildable: delete the folder to re-read everything.
+    """
+
+    def __init__(self, root: Path, ctx: MatchContext) -> None:
+        from motcua.config import load_config
+        from motcua.pipeline.files import sha256_files
+        from motcua.version import source_hash
+
+        cfg = load_config()
+        self.root = root
+        self.base = "\n".join([source_hash(), sha256_files([p for p in cfg.root.rglob("*") if p.is_file()], root=cfg.root),
+                               repr(ctx)])
+        self.used: set[str] = set()
+
+    def key(self, path: Path, display: str) -> str:
+        h = hashlib.sha256(self.base.encode())
+        h.update(f"\n{display}\n{path.name in _sample_manifest(path)}\n".encode())
+        h.update(_sha256(path).encode())
+        return h.hexdigest()
+
+    def get(self, key: str) -> Any:
+        self.used.add(key)
+        try:
+            with open(self.root / f"{key}.pkl", "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.used.add(key)
+        _atomic_write(self.root / f"{key}.pkl", lambda p: p.write_bytes(pickle.dumps(value, protocol=5)))
+
+    def prune(self) -> None:
+        """Forget the files no longer among the inputs."""
+        for f in self.root.glob("*.pkl"):
+            if f.stem not in self.used:
+                f.unlink(missing_ok=True)
+
+
+def _read_file_cached(path: Path, display: str, q: Quality, ctx: MatchContext,
+                      cache: _FileCache | None) -> tuple[list[Record], str, bool, int]:
+    """:func:`_read_file` through the per-file cache; findings and dossier counts land in ``q`` either way."""
+    if cache is None or not path.exists():
+        return _read_file(path, display, q, ctx)
+    key = cache.key(path, display)
+    hit = cache.get(key)
+    if hit is None:
+        own = Quality()
+        recs, kind, synthetic, rejected = _read_file(path, display, own, ctx)
+        hit = (recs, kind, synthetic, rejected, own.findings, dict(getattr(own, "dossier_stats", {})))
+        cache.put(key, hit)
+    recs, kind, synthetic, rejected, findings, stats = hit
+    q.findings.extend(findings)
+    if stats:
+        total = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
+        q.dossier_stats = {k: total.get(k, 0) + stats.get(k, 0) for k in ("read", "used", "rejected")}  # type: ignore[attr-defined]
+    return recs, kind, synthetic, rejected
+
+
+def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None,
+              cache_dir: str | Path | None = None) -> CleanResult:
     """Clean every raw file under ``raw_paths``; write the outputs into ``out_dir`` (None: write nothing).
 
     Returns a :class:`CleanResult` with the panel (one row per unit and
     period), the quality findings and the metadata written to
-    clean_meta.json.
+    clean_meta.json. ``cache_dir``: reuse what unchanged raw files gave last
+    time (see :class:`_FileCache`); the result is the same either way.
     """
     t0 = time.perf_counter()
     if isinstance(raw_paths, (str, Path)):
@@ -232,14 +280,17 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
     sources = []
     rejected_without_record = 0
     synthetic_any = False
+    cache = _FileCache(Path(cache_dir), ctx) if cache_dir is not None else None
     for path, display in discover(raw_paths):
-        recs, kind, synthetic, rejected = _read_file(path, display, q, ctx)
+        recs, kind, synthetic, rejected = _read_file_cached(path, display, q, ctx, cache)
         records += recs
         rejected_without_record += rejected
         synthetic_any = synthetic_any or synthetic
         sources.append({"file": display, "sha256": _sha256(path) if path.exists() else "", "kind": kind,
                         "synthetic": synthetic, "rows": len(recs) + rejected})
 
+    if cache is not None:
+        cache.prune()
     resolve_overlaps(records, q)
     difference_cumulative(records, q)
     leftover = [r for r in records if r.cumulative and r.status == "kept"]

@@ -20,7 +20,9 @@ Tables (all rates as proportions 0–1, units keyed by unit_schema + unit_code):
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,10 +86,26 @@ class ModelResult:
     as_of: pd.Timestamp | None = None
 
 
-def _province_priors(series: pd.DataFrame) -> dict[tuple[str, str, str], float]:
-    """Pooled rate of each peer group (schema, level, rate): where pooling pulls a unit."""
+def _province_priors(series: pd.DataFrame, decimals: int = 2) -> dict[tuple[str, str, str], float]:
+    """Pooled rate of each peer group (schema, level, rate): where pooling pulls a unit.
+
+    Rounded to ``decimals`` on the logit scale (ModelSettings.shared_logit_decimals),
+    so that a small correction to one unit does not move every other unit's prior.
+    """
     g = series.groupby(["unit_schema", "unit_level", "rate"])[["successes", "trials"]].sum()
-    return {k: float((r.successes + 0.5) / (r.trials + 1.0)) for k, r in g.iterrows()}
+    out = {}
+    for k, r in g.iterrows():
+        p = (r.successes + 0.5) / (r.trials + 1.0)
+        logit = round(float(np.log(p / (1.0 - p))), decimals)
+        out[k] = float(1.0 / (1.0 + np.exp(-logit)))
+    return out
+
+
+def round_significant(x: float, digits: int) -> float:
+    """``x`` to ``digits`` significant digits (0 and non-finite values unchanged)."""
+    if not np.isfinite(x) or x == 0.0 or digits <= 0:
+        return float(x)
+    return float(round(x, digits - 1 - int(np.floor(np.log10(abs(x))))))
 
 
 def _empty_trends() -> pd.DataFrame:
@@ -272,7 +290,8 @@ def _fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_
         "p_meet_target_year": next((t["p_meet_target_year"] for t in trows if t["target_index"] == 0), np.nan),
         **summ,
     }
-    rho = {"unit_schema": schema, "unit_code": code, "rate": rate, "rho": fit.rho} if fit.ok else None
+    rho = ({"unit_schema": schema, "unit_code": code, "rate": rate,
+            "rho": round_significant(fit.rho, settings.rho_significant_digits)} if fit.ok else None)
     return rows, summary, trows, rho
 
 
@@ -310,14 +329,53 @@ def _run_tasks(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp,
     return [r for part in parts for r in part]
 
 
-def run_model(panel: pd.DataFrame, config: Any = None) -> ModelResult:
+def _task_key(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp, code: str) -> str:
+    """Content hash of everything one series' fit depends on (its data, its prior, the policy, the code)."""
+    body = pickle.dumps((task, settings, until, target_date, code), protocol=5)
+    return hashlib.sha256(body).hexdigest()
+
+
+def _fit_all(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp,
+             cache_file: Path | None) -> list[tuple]:
+    """Fit every task, reusing the fits in ``cache_file`` whose inputs are unchanged.
+
+    The cache (one pickle, our own file, rewritten with the current keys only)
+    makes a correction to one unit refit that unit alone; delete it to refit all.
+    """
+    if cache_file is None:
+        return _run_tasks(tasks, settings, until, target_date)
+    from motcua.version import source_hash
+
+    code = source_hash()
+    keys = [_task_key(t, settings, until, target_date, code) for t in tasks]
+    try:
+        with open(cache_file, "rb") as fh:
+            cached = pickle.load(fh)
+        if not isinstance(cached, dict):
+            cached = {}
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        cached = {}
+    todo = [i for i, k in enumerate(keys) if k not in cached]
+    fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date) if todo else []
+    store = {k: cached[k] for k in keys if k in cached}
+    store.update({keys[i]: r for i, r in zip(todo, fresh)})
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache_file.with_name(f".{cache_file.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(store, fh, protocol=5)
+    os.replace(tmp, cache_file)
+    return [store[k] for k in keys]
+
+
+def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | None = None) -> ModelResult:
     """Fit every unit × rate of the panel and compare units. Pure: no I/O, no printing.
 
     ``config``: a :class:`motcua.config.Config`, a dict of model.yaml keys (may
     hold ``targets``), a :class:`ModelSettings`, or ``None`` for config/.
     Current year = year of the panel's last period_end; forecasts run to
     31 December of the next year; target probabilities refer to the period
-    holding 31 December of the current year.
+    holding 31 December of the current year. ``cache_file``: reuse unchanged
+    fits from there (see :func:`_fit_all`); the result is the same either way.
     """
     settings = settings_from_config(config)
     series, notes = build_series(panel, settings.rates)
@@ -328,7 +386,7 @@ def run_model(panel: pd.DataFrame, config: Any = None) -> ModelResult:
     current_year = as_of.year
     until = pd.Timestamp(year=current_year + (1 if settings.forecast_to == "end_of_next_year" else 0), month=12, day=31)
     target_date = pd.Timestamp(year=current_year, month=12, day=31)
-    priors = _province_priors(series)
+    priors = _province_priors(series, settings.shared_logit_decimals)
 
     notes_map = {(r.unit_schema, r.unit_code, r.rate): (int(r.overlap_dropped), int(r.undefined_periods)) for r in notes.itertuples(index=False)}
     s = series.sort_values(["unit_schema", "unit_code", "rate", "period_start", "period_end"], kind="stable")
@@ -354,7 +412,7 @@ def run_model(panel: pd.DataFrame, config: Any = None) -> ModelResult:
                 priors.get((schema, level, rate)), notes_map.get((schema, code, rate), (0, 0)),
             )
         )
-    results = _run_tasks(tasks, settings, until, target_date)
+    results = _fit_all(tasks, settings, until, target_date, Path(cache_file) if cache_file else None)
     trend_parts = [r[0] for r in results if r[0] is not None]
     summaries = [r[1] for r in results]
     target_rows = [t for r in results for t in r[2]]
@@ -465,10 +523,14 @@ def read_results(data_dir: str | Path) -> ModelResult:
     )
 
 
+#: Reused fits, keyed by the content hash of each series' inputs (see _fit_all).
+FIT_CACHE = Path(".cache") / "model_fits.pkl"
+
+
 def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet; returns the result."""
     data = Path(data_dir)
     panel = pd.read_parquet(data / "panel.parquet")
-    result = run_model(panel, config)
+    result = run_model(panel, config, cache_file=data / FIT_CACHE)
     write_results(result, data)
     return result

@@ -68,6 +68,8 @@ class ModelSettings:
     bend_test_level: float = 0.01
     funnel_overdispersion: str = "additive"  # additive | multiplicative | none
     winsor: float = 0.10
+    shared_logit_decimals: int = 2
+    rho_significant_digits: int = 2
     rates: tuple[str, ...] = MODEL_RATES
     targets: tuple[Target, ...] = ()
 
@@ -126,6 +128,8 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
         "bend_test_level": float,
         "funnel_overdispersion": str,
         "winsor": float,
+        "shared_logit_decimals": int,
+        "rho_significant_digits": int,
         "forecast_to": str,
         "jobs": int,
     }

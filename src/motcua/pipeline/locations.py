@@ -19,6 +19,7 @@ TRENDS = "trends.parquet"
 TREND_SUMMARY = "trend_summary.parquet"
 COMPARISON = "comparison.parquet"
 STAMPS = ".stamps"
+CLEAN_CACHE = ".cache/clean"  # per-raw-file reading results (motcua.clean.run._FileCache)
 
 
 def notebooks_dir() -> Path:

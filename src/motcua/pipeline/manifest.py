@@ -38,6 +38,9 @@ class Manifest:
     built_at: str = ""
     lang: str = "vi"
     synthetic: bool = False
+    #: hash of every input of the whole render stage, set only after a complete build with no failure:
+    #: when it matches, a rebuild has nothing to do and need not read the data at all
+    render_key: str = ""
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
@@ -55,6 +58,7 @@ class Manifest:
                 built_at=raw.get("built_at", ""),
                 lang=raw.get("lang", "vi"),
                 synthetic=bool(raw.get("synthetic", False)),
+                render_key=str(raw.get("render_key", "")),
             )
         except (OSError, ValueError, TypeError, KeyError):
             return cls()
@@ -66,6 +70,7 @@ class Manifest:
             "built_at": self.built_at,
             "lang": self.lang,
             "synthetic": self.synthetic,
+            "render_key": self.render_key,
             "reports": [asdict(self.reports[k]) for k in sorted(self.reports)],
             "overview": asdict(self.overview) if self.overview else None,
         }

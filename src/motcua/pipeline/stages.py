@@ -17,19 +17,19 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
-
-import nbformat
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from motcua.config import load_config
 from motcua.pipeline import locations as loc
 from motcua.pipeline.files import atomic_write_text, sha256_bytes, sha256_file, sha256_files
 from motcua.pipeline.manifest import Manifest, ReportEntry
+from motcua.rawfiles import discover, sample_manifests
 from motcua.version import code_version, source_hash
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:  # nbformat costs ~2 s to import: only the stages that run a notebook import it
+    import nbformat
 
-RAW_IGNORED = {"README.md", ".gitkeep"}
+log = logging.getLogger(__name__)
 
 
 class StageError(RuntimeError):
@@ -40,28 +40,33 @@ class StageError(RuntimeError):
 
 
 def raw_files(raw: Sequence[str | Path]) -> list[Path]:
-    """Every input file under the given files or folders (hidden files and README.md skipped), sorted."""
-    out: set[Path] = set()
-    for item in raw:
-        p = Path(item)
-        if p.is_dir():
-            out.update(
-                f
-                for f in p.rglob("*")
-                if f.is_file() and f.name not in RAW_IGNORED and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-        elif p.is_file():
-            out.add(p)
-        else:
-            raise StageError(f"clean: input {p} does not exist")
-    return sorted(x.resolve() for x in out)
+    """Every input file under the given files or folders (as the clean stage reads them), sorted."""
+    missing = [str(p) for p in raw if not Path(p).exists()]
+    if missing:
+        raise StageError(f"clean: input {', '.join(missing)} does not exist")
+    return sorted(path for path, _ in discover(raw))
+
+
+def _raw_names(raw: Sequence[str | Path]) -> str:
+    """What of the inputs' names and folders the outputs show: display names (quality.csv, report
+    footers) and the sample manifests that mark files synthetic (hidden, so not among raw_files)."""
+    names = json.dumps([display for _, display in discover(raw)], ensure_ascii=False)
+    manifests = sample_manifests(raw)
+    return names + (sha256_files(manifests) if manifests else "")
 
 
 def _notebook_hash(path: Path) -> str:
-    """Hash of a notebook's sources only (outputs and metadata ignored)."""
-    nb = nbformat.read(str(path), as_version=4)
-    body = json.dumps([[c.cell_type, c.source, sorted(c.metadata.get("tags", []))] for c in nb.cells], ensure_ascii=False)
-    return sha256_bytes(body.encode("utf-8"))
+    """Hash of a notebook's sources and cell tags only (outputs and other metadata ignored).
+
+    Reads the v4 JSON directly (no nbformat import: a no-op build stays fast).
+    """
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    cells = [
+        [c.get("cell_type"), "".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source", ""),
+         sorted(c.get("metadata", {}).get("tags", []))]
+        for c in nb.get("cells", [])
+    ]
+    return sha256_bytes(json.dumps(cells, ensure_ascii=False).encode("utf-8"))
 
 
 def _config_hash() -> str:
@@ -86,7 +91,9 @@ def _stage_key(*parts: str) -> str:
     return sha256_bytes("\n".join(parts).encode("utf-8"))
 
 
-def _write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+def _write_notebook(nb: "nbformat.NotebookNode", path: Path) -> None:
+    import nbformat
+
     atomic_write_text(path, nbformat.writes(nb))
 
 
@@ -147,6 +154,7 @@ def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, ke
         raise StageError("clean: no input files found in " + ", ".join(map(str, raw)))
     key = _stage_key(
         sha256_files(files),
+        _raw_names(raw),
         _config_hash(),
         _notebook_hash(loc.notebook(loc.NOTEBOOK_CLEAN)),
         source_hash(),
@@ -156,7 +164,7 @@ def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, ke
         return StageResult("clean", ran=False, outputs=outputs)
     t0 = datetime.now(timezone.utc)
     data.mkdir(parents=True, exist_ok=True)
-    params = {"raw_paths": [str(Path(r).resolve()) for r in raw], "out_dir": str(data)}
+    params = {"raw_paths": [str(Path(r).resolve()) for r in raw], "out_dir": str(data), "cache_dir": str(data / loc.CLEAN_CACHE)}
     _run_stage_notebook(kernel, loc.NOTEBOOK_CLEAN, params, Path(executed_dir) / "10_clean.ipynb")
     missing = [p.name for p in outputs if not p.exists()]
     if missing:
@@ -231,6 +239,8 @@ def render_task(task: RenderTask, kernel: Any = None) -> dict[str, Any]:
     "notebook": str|None}; the caller writes the files, so a worker on another
     machine (Dask) needs no access to the reports folder.
     """
+    import nbformat
+
     from motcua.pipeline.execute import KernelDied
 
     if kernel is None:
@@ -361,12 +371,24 @@ def render_stage(
     progress: Callable[[str, str, dict[str, Any]], None] | None = None,
     scheduler: str | None = None,
 ) -> BuildResult:
-    """One HTML per unit + the province overview + the index, in parallel, incrementally."""
-    from motcua.pipeline.unit_hash import overview_input_hash, unit_input_hash
+    """One HTML per unit + the province overview + the index, in parallel, incrementally.
 
+    Skipped whole, without reading the data, when the stage's inputs
+    (:func:`_render_key`) equal those of the last complete build and every
+    report it made is still there; otherwise each report is rebuilt if and
+    only if its own input hash changed.
+    """
     data, reports = Path(data).resolve(), Path(reports).resolve()
     cfg = load_config()
     lang = lang or cfg.language
+    manifest = Manifest.load(reports / "manifest.json")
+    render_key = _render_key(data, lang)
+    if not force and not units and manifest.render_key == render_key and _all_present(reports, manifest):
+        skipped = sorted([*manifest.reports, "province"])
+        return BuildResult(stages=[], built=[], skipped=skipped, failed={})
+
+    from motcua.pipeline.unit_hash import UnitHasher, overview_input_hash
+
     inputs = _load_model_inputs(data)
     all_units = report_units(inputs["panel"], cfg)
     wanted = set(units) if units else None
@@ -375,11 +397,12 @@ def render_stage(
         if unknown:
             raise StageError(f"render: unknown unit code(s) {', '.join(unknown)}")
 
-    manifest = Manifest.load(reports / "manifest.json")
     built_at = datetime.now(timezone.utc).replace(microsecond=0)
     stamp = f"{built_at:%Y-%m-%d %H:%M} UTC · motcua {code_version()}"
     nb_unit = _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT))
     nb_over = _notebook_hash(loc.notebook(loc.NOTEBOOK_OVERVIEW))
+    config_hash = _config_hash()
+    unit_hash = UnitHasher(inputs, nb_unit, source_hash(), config_hash)
 
     tasks: list[RenderTask] = []
     skipped: list[str] = []
@@ -387,7 +410,7 @@ def render_stage(
         if wanted and code not in wanted:
             continue
         params = {"unit_code": code, "data_dir": str(data), "lang": lang}
-        h = unit_input_hash(inputs, code, params, nb_unit, source_hash())
+        h = unit_hash(code, params)
         html = loc.unit_html(reports, code, name)
         prev = manifest.reports.get(code)
         if not force and prev and prev.status == "ok" and prev.input_hash == h and html.exists():
@@ -396,7 +419,7 @@ def render_stage(
         tasks.append(RenderTask("unit", code, name, html, loc.unit_executed(reports, code, name), params, h, name, lang, stamp))
 
     over_params = {"data_dir": str(data), "lang": lang}
-    over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash())
+    over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash(), config_hash)
     over_html = reports / "province.html"
     prev = manifest.overview
     if force or not (prev and prev.status == "ok" and prev.input_hash == over_hash and over_html.exists()):
@@ -448,11 +471,39 @@ def render_stage(
     manifest.code_version = code_version()
     manifest.lang = lang
     manifest.synthetic = bool(inputs["meta"].get("synthetic", False))
-    if results or not (reports / "index.html").exists():
-        manifest.built_at = built_at.isoformat()
-        write_index(reports, manifest, inputs, lang)
+    complete = not units and not failed and all(e.status == "ok" for e in manifest.reports.values())
+    new_key = render_key if complete else ""
+    if results or not (reports / "index.html").exists() or manifest.render_key != new_key:
+        if results or not (reports / "index.html").exists():
+            manifest.built_at = built_at.isoformat()
+            write_index(reports, manifest, inputs, lang)
+        manifest.render_key = new_key
         manifest.save(reports / "manifest.json")
     return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed)
+
+
+def _render_key(data: Path, lang: str) -> str:
+    """Hash of every input of the render stage: the processed data files, both notebooks, code, config, language."""
+    files = [data / name for name in (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META)]
+    return _stage_key(
+        *(sha256_file(f) if f.exists() else "missing" for f in files),
+        _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT)),
+        _notebook_hash(loc.notebook(loc.NOTEBOOK_OVERVIEW)),
+        source_hash(),
+        _config_hash(),
+        lang,
+        str(data),  # the reports' executed notebooks record where their data came from
+    )
+
+
+def _all_present(reports: Path, manifest: Manifest) -> bool:
+    """Every report of ``manifest`` built and still on disk, with the index and the overview."""
+    entries = [*manifest.reports.values(), *([manifest.overview] if manifest.overview else [])]
+    return (
+        manifest.overview is not None
+        and (reports / "index.html").exists()
+        and all(e.status == "ok" and (reports / e.path).exists() for e in entries)
+    )
 
 
 def write_index(reports: Path, manifest: "Manifest", inputs: dict[str, Any], lang: str) -> None:
@@ -478,16 +529,16 @@ def build(
     scheduler: str | None = None,
 ) -> BuildResult:
     """clean → model → render, each step only when its inputs changed."""
-    from motcua.pipeline.execute import WarmKernel
-
     data, reports = Path(data).resolve(), Path(reports).resolve()
     executed = reports / "notebooks"
     stages: list[StageResult] = []
-    kernel: WarmKernel | None = None
+    kernel: Any = None
 
-    def get_kernel() -> WarmKernel:
+    def get_kernel() -> Any:
         nonlocal kernel
         if kernel is None:
+            from motcua.pipeline.execute import WarmKernel  # papermill and nbformat: only when a stage runs
+
             kernel = WarmKernel(cwd=Path.cwd())
         return kernel
 
