@@ -264,6 +264,10 @@ def quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Sect
         tables.append(render("sections/table.html.j2", caption=S["ov_dq_caption"], table_id=None, cls="dq", columns=cols, rows=rows, row_headers=True))
         if "rule" in q:
             by_rule = q.assign(_sev=sev).groupby(["rule", "_sev"], sort=True).size().reset_index(name="n")
+            # most severe first, then the most frequent, then by the rule's words (what the reader sees)
+            rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+            by_rule = by_rule.assign(_r=by_rule["_sev"].map(lambda s: rank.get(s, len(rank))), _label=by_rule["rule"].map(lambda r: rule_label(r, S)))
+            by_rule = by_rule.sort_values(["_r", "n", "_label"], ascending=[True, False, True], kind="stable")
             rrows = [{"cls": "", "cells": [{"text": rule_label(r["rule"], S), "key": None}, {"text": _severity(r["_sev"], S), "key": None},
                                            {"text": fmt.num(r["n"], lang), "num": True, "key": None}]} for _, r in by_rule.iterrows()]
             rcols = [{"label": S["dq_col_rule"], "num": False, "sort": None}, {"label": S["dq_col_severity"], "num": False, "sort": None},
