@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from motcua.clean.quality import QUALITY_COLUMNS
 from motcua.panel import conform
 
 UNITS = [
@@ -66,18 +67,26 @@ def fabricate_panel(units: list[tuple[str, str]] = UNITS, months: int = 30, seed
 
 
 def fabricate_quality(panel: pd.DataFrame) -> pd.DataFrame:
-    """A few quality findings (grain: one row per finding), in the column names of the clean stage."""
+    """A few quality findings (grain: one row per finding) in the clean stage's own columns and rule names
+    (:data:`motcua.clean.quality.QUALITY_COLUMNS`, :data:`~motcua.clean.quality.RULES`): ``unit`` holds the
+    code of a matched row, the name as written for a row that could not be matched or dated, "" for a
+    finding about a whole file or sheet."""
     first = panel.iloc[0]
-    return pd.DataFrame([
-        {"file": str(first["source"]), "row": "8", "unit_code": str(first["unit_code"]), "unit_name": str(first["unit_name"]),
-         "period": "2023-01", "rule": "carried_over_continuity", "severity": "warning",
-         "message": "Cột (6) khác cột (11) kỳ trước: 12 ≠ 15"},
-        {"file": "data/raw/sample/bao-cao-2023-02.xlsx", "row": "9", "unit_code": str(first["unit_code"]),
-         "unit_name": str(first["unit_name"]), "period": "2023-02", "rule": "identity_3_eq_7_plus_11",
-         "severity": "error", "message": "(3) ≠ (7)+(11): 410 ≠ 409"},
-        {"file": "data/raw/sample/bao-cao-2023-02.xlsx", "row": "30", "unit_code": "", "unit_name": "",
-         "period": "2023-02", "rule": "total_row", "severity": "info", "message": "Dòng Tổng cộng bỏ qua"},
-    ])
+    code, src = str(first["unit_code"]), str(first["source"])
+    rows = [
+        {"file": src, "sheet": "Sheet1", "row": 8, "unit": code, "period": "01/01/2023–31/01/2023", "rule": "carry_over_gap",
+         "severity": "warning", "message": "Cột (6) khác cột (11) kỳ trước: 12 ≠ 15", "action": "checked"},
+        {"file": "data/raw/sample/bao-cao-2023-02.xlsx", "sheet": "Sheet1", "row": 9, "unit": code, "period": "01/02/2023–28/02/2023",
+         "rule": "identity_balance", "severity": "error", "message": "(3) ≠ (7)+(11): 410 ≠ 409", "action": "kept"},
+        {"file": "data/raw/sample/bao-cao-2023-02.xlsx", "sheet": "Sheet1", "row": None, "unit": "", "period": "01/02/2023–28/02/2023",
+         "rule": "ignored_column", "severity": "info", "message": "Cột \"Ghi chú\" không thuộc biểu mẫu form06; không dùng.", "action": "checked"},
+        {"file": "data/raw/sample/bao-cao-khong-ky.xlsx", "sheet": "Sheet1", "row": 12, "unit": "UBND TP. Tuy Hoà", "period": "",
+         "rule": "no_period", "severity": "error", "message": "Dòng \"UBND TP. Tuy Hoà\" bị loại vì kỳ báo cáo không xác định.",
+         "action": "dropped"},
+    ]
+    q = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
+    q["row"] = pd.array(q["row"], dtype="Int64")
+    return q
 
 
 def write_data_dir(out: Path, panel: pd.DataFrame | None = None, *, synthetic: bool = True,

@@ -66,6 +66,7 @@ def test_charts_are_inline_png_with_alt_and_modest_size(report):
 def test_quality_note_and_table_and_csv(report, data_dir):
     q = Page(report.quality._repr_html_()).plain()
     assert "Không có phát hiện nào" in q  # fixture findings are about 555 only
+    assert "1 phát hiện chung" in q  # …and one about a whole source file of 557's (an ignored column)
     t = report.table._repr_html_()
     assert t.count("<tr") == 31  # header + 30 months
     assert "06/2025" in t and "Mới tiếp nhận (4)+(5)" in t
@@ -78,9 +79,81 @@ def test_quality_note_and_table_and_csv(report, data_dir):
 
 
 def test_quality_findings_listed_for_the_unit(data_dir):
+    # synth.py writes quality.csv in the clean stage's columns: `unit` holds a code, or a name as written
     html = district_report("555", data_dir, "vi").quality._repr_html_()
-    assert "2 phát hiện" in html and "1 lỗi, 1 cảnh báo" in html
-    assert "(3) ≠ (7)+(11): 410 ≠ 409" in html and "bao-cao-2023-02.xlsx" in html
+    t = Page(html).plain()
+    assert "quality.csv" not in t  # the file is there: never "Không có tệp kết quả…"
+    assert "3 phát hiện" in t and "2 lỗi, 1 cảnh báo" in t
+    assert "(3) ≠ (7)+(11): 410 ≠ 409" in t and "bao-cao-2023-02.xlsx" in t
+    assert "UBND TP. Tuy Hoà" in t  # a dropped row named, not coded, in the source is still this unit's finding
+    # rules in words, never the machine ids
+    assert "(3) ≠ (7)+(11)" in t and "(6) kỳ này ≠ (11) kỳ trước" in t and "Không xác định được kỳ báo cáo" in t
+    for rule in ("identity_balance", "carry_over_gap", "no_period"):
+        assert rule not in html
+    en = Page(district_report("555", data_dir, "en").quality._repr_html_()).plain()
+    assert "3 issues" in en and "(6) differs from the previous period's (11)" in en and "Reporting period cannot be dated" in en
+    assert "carry_over_gap" not in en
+
+
+def test_quality_unit_codes_match_codes_and_names_without_guessing():
+    from motcua.report.context import quality_unit_codes
+
+    panel = pd.DataFrame({"unit_schema": "legacy", "unit_code": ["555", "558", "559"],
+                          "unit_name": ["Thành phố Tuy Hòa", "Huyện Đồng Xuân", "Huyện Tuy An"]})
+    units = ["555", "0555", "555.0", "UBND TP. Tuy Hoà", "huyen dong xuan", "Tuy An", "H. Tuy An",
+             "Phường Tuy Hòa", "Huyện Không Có", "", "999"]
+    q = pd.DataFrame({"unit": units, "rule": "x"})
+    got = quality_unit_codes(q, panel, "legacy").tolist()
+    assert got == ["555", "555", "555", "555", "558", "559", "559", "", "", "", ""]
+    # a file of another writer with a filled unit_code column: that column wins
+    q2 = pd.DataFrame({"unit": ["Huyện Tuy An", "Huyện Tuy An"], "unit_code": ["558", ""]})
+    assert quality_unit_codes(q2, panel).tolist() == ["558", "559"]
+    # two units with the same short name: ambiguous, so tied to neither
+    panel2 = pd.concat([panel, pd.DataFrame({"unit_schema": ["legacy"], "unit_code": ["999"], "unit_name": ["Thị xã Tuy An"]})])
+    assert quality_unit_codes(pd.DataFrame({"unit": ["Tuy An", "Huyện Tuy An"]}), panel2).tolist() == ["", "559"]
+
+
+def test_model_notes_are_translated_sentences_from_structured_fields(data_dir):
+    from motcua.report.model_notes import model_notes
+    from motcua.report.strings import strings
+
+    data = load_data(data_dir)
+    rows = data.unit("555")
+    summary = pd.DataFrame({
+        "status": ["ok", "few_events", "short_series"], "n_periods": [30, 30, 7],
+        "knots": ["2024-01-01,2025-01-01", "", ""], "breaks": ["", "2025-07-01", ""],
+        "rank": [1.0, None, None], "unit_level": "district",
+        "notes": ["trend bends (curvature test p = 5.2e-20): slope may change at 2024-01-01, 2025-01-01",
+                  "only 3 failures in 4000 trials: trend not estimable", "7 periods with dossiers (< 12): trend not fitted"],
+    }, index=pd.Index(["online_rate", "ontime_rate_report", "ontime_rate_766"], name="rate"))
+    rows = rows.copy()
+    rows.loc[rows.index[:2], ["received_online", "received_offline"]] = 0
+    vi = model_notes(summary, rows, strings("vi"))
+    text = " ".join(vi)
+    assert "Tỷ lệ hồ sơ trực tuyến: xu hướng không theo một đường thẳng" in text and "01/2024 và 01/2025" in text
+    assert "Tỷ lệ hồ sơ trực tuyến: 2 kỳ không có hồ sơ, không tính vào mô hình." in vi
+    late = int(rows["resolved_late"].sum())
+    resolved = int(rows["resolved_total"].sum())
+    assert f"chỉ có {late} hồ sơ giải quyết quá hạn trên {resolved:,} hồ sơ".replace(",", ".") in text
+    assert "thay đổi đột ngột từ tháng 07/2025" in text
+    assert "chỉ có 7 kỳ có hồ sơ, chưa đủ để ước lượng xu hướng" in text
+    assert "không xếp hạng" in text
+    for english in ("trend", "curvature", "period(s)", "trials", "not ranked", "p = "):
+        assert english not in text
+    en = " ".join(model_notes(summary, rows, strings("en")))
+    assert "Jan 2024 and Jan 2025" in en and "2 periods without dossiers" in en and "not ranked" in en
+    assert "curvature" not in en and "p = " not in en
+
+
+def test_report_shows_no_raw_model_notes(data_dir):
+    # the real model stage's notes (English, for analysts) never reach a reader; the Vietnamese sentences do
+    s = pd.read_parquet(data_dir / "trend_summary.parquet")
+    raw = {n for n in s["notes"].dropna() for n in str(n).split("; ") if n.strip()}
+    for code in sorted(set(s["unit_code"]))[:3]:
+        for lang in ("vi", "en"):
+            t = Page(district_report(code, data_dir, lang)._repr_html_()).plain()
+            assert not [n for n in raw if n in t]
+            assert "curvature" not in t and "period(s)" not in t
 
 
 def test_footer_sources_method_version(report):

@@ -11,6 +11,7 @@ the frames are then empty and the report says "không có dữ liệu".
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,7 @@ class ReportData:
     comparison: pd.DataFrame
     config: Config
     _unit_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _quality_units: pd.Series | None = field(default=None, repr=False)
 
     @property
     def synthetic(self) -> bool:
@@ -113,14 +115,104 @@ class ReportData:
             c = c[c["unit_schema"] == self.unit_schema]
         return c
 
+    def quality_unit_codes(self) -> pd.Series:
+        """The unit code each quality.csv row is about ("" when it is about no unit), aligned with :attr:`quality`.
+
+        The clean stage's ``unit`` column (:data:`motcua.clean.quality.QUALITY_COLUMNS`) holds the
+        official code once a row was matched and the name as written otherwise (an unmatched or
+        dropped row); a ``unit_code`` column, where a file has one, wins. See :func:`quality_unit_codes`.
+        """
+        if self._quality_units is None:
+            self._quality_units = quality_unit_codes(self.quality, self.panel, self.unit_schema)
+        return self._quality_units
+
     def unit_quality(self, unit_code: str) -> pd.DataFrame | None:
-        """quality.csv rows about one unit (``unit_code`` column), or None when the file has no such column."""
+        """quality.csv rows about one unit (matched by code or by name), or None when there is no quality.csv
+        or it names no unit column."""
         q = self.quality
-        if q.empty and not len(q.columns):
+        if not len(q.columns) or not ({"unit", "unit_code"} & set(q.columns)):
             return None
-        if "unit_code" not in q:
-            return None
-        return q[q["unit_code"].astype(str) == str(unit_code)]
+        return q[self.quality_unit_codes() == str(unit_code)]
+
+
+def _code_key(v: str) -> str | None:
+    """A code as digits without leading zeros ("0555", "555.0" → "555"), or None when ``v`` is not a code."""
+    m = re.fullmatch(r"0*(\d+)(?:\.0+)?", v)
+    return (m.group(1) or "0") if m else None
+
+
+def _name_keys(name: str, *, query: bool = False) -> list[str]:
+    """Keys a unit name is known by: normalised full name, the same without diacritics, the short name without
+    its type word ("Thành phố Tuy Hòa" → "tuy hoa"), so "UBND TP. Tuy Hoà" and "huyen dong xuan" find their unit.
+    A ``query`` that names a type ("Phường Tuy Hòa") gets no short key: it must not match "Thành phố Tuy Hòa"."""
+    from motcua.ingest.names import normalize_name, split_type
+    from motcua.ingest.text import fold
+
+    norm = normalize_name(name)
+    keys = [norm.casefold(), "fold:" + fold(norm)]
+    typ, rest = split_type(norm)
+    if rest and not (query and typ):
+        keys.append("short:" + fold(rest))
+    return [k for k in keys if k and not k.endswith(":")]
+
+
+def quality_unit_values(quality: pd.DataFrame) -> pd.Series:
+    """The unit each quality.csv row names, as written: ``unit_code`` when filled, else ``unit``, else ""."""
+    val = pd.Series([""] * len(quality), index=quality.index, dtype=object)
+    for col in ("unit", "unit_code"):  # unit_code, when filled, wins
+        if col in quality:
+            v = quality[col].fillna("").astype(str).str.strip()
+            val = v.where(v != "", val)
+    return val
+
+
+def quality_unit_codes(quality: pd.DataFrame, panel: pd.DataFrame, unit_schema: str | None = None) -> pd.Series:
+    """For each quality.csv row, the panel unit code it is about, or "" when none.
+
+    The value (``unit_code`` if present and filled, else ``unit``) is taken as a code when it is one
+    of the panel's codes (leading zeros and a trailing ".0" ignored), otherwise as a unit name, matched
+    without guessing: normalised name, then without diacritics, then the short name, each accepted only
+    when exactly one panel unit has it (units of ``unit_schema`` first, as codes re-use across schemas).
+    """
+    empty = pd.Series([""] * len(quality), index=quality.index, dtype=object)
+    if not len(quality):
+        return empty
+    val = quality_unit_values(quality)
+    units = panel[[c for c in ("unit_schema", "unit_code", "unit_name") if c in panel]].drop_duplicates() if len(panel) else pd.DataFrame()
+    if "unit_code" not in units:
+        return empty
+    if unit_schema and "unit_schema" in units and (units["unit_schema"] == unit_schema).any():
+        units = units[units["unit_schema"] == unit_schema]
+    codes = sorted({str(c) for c in units["unit_code"]})
+    by_code: dict[str, set[str]] = {}
+    for c in codes:
+        by_code.setdefault(_code_key(c) or c, set()).add(c)
+    by_name: dict[str, set[str]] = {}
+    if "unit_name" in units:
+        for c, n in zip(units["unit_code"].astype(str), units["unit_name"].fillna("").astype(str)):
+            for k in _name_keys(n) if n.strip() else []:
+                by_name.setdefault(k, set()).add(c)
+    out: dict[str, str] = {}
+    for v in val.unique():
+        if not v:
+            out[v] = ""
+            continue
+        if v in codes:
+            out[v] = v
+            continue
+        hit = by_code.get(_code_key(v) or "", set())
+        if len(hit) == 1:
+            out[v] = next(iter(hit))
+            continue
+        out[v] = ""
+        for k in _name_keys(v, query=True):
+            hit = by_name.get(k, set())
+            if len(hit) == 1:
+                out[v] = next(iter(hit))
+                break
+            if len(hit) > 1:  # ambiguous: never guess
+                break
+    return val.map(out).astype(object)
 
 
 def _signature(d: Path) -> tuple[tuple[str, int, int], ...]:

@@ -13,10 +13,12 @@ from typing import Any
 
 import pandas as pd
 
+from motcua.clean.quality import RULES
 from motcua.report import fmt
 from motcua.report.context import ReportData, load_data
 from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.html import Report, Section, render
+from motcua.report.model_notes import model_notes
 from motcua.report.narrative import district_narrative
 from motcua.report.strings import Strings, strings
 from motcua.report.unit_charts import funnel_chart, ontime_chart, rate_chart, volume_chart
@@ -56,12 +58,14 @@ def _change_pct(kf: KeyFigures, S: Strings) -> str:
     return S.f("kf_change_pct", change=fmt.signed(ch * 100, S.lang, 1), prev=fmt.num(kf.previous.received, S.lang))
 
 
-def _rank_figure(key: str, label: str, row: dict[str, Any], S: Strings) -> dict[str, Any]:
+def _rank_figure(key: str, label: str, row: dict[str, Any], S: Strings, formula: str | None = None) -> dict[str, Any]:
+    """A rank key figure; ``formula`` names the rate (and its convention) the rank is by."""
+    formula = formula or S["kf_rank_formula"]
     r, lo, hi, n = (row.get(k) for k in ("rank", "rank_low", "rank_high", "n_ranked"))
     if any(fmt.missing(x) for x in (r, lo, hi, n)):
-        return {"key": key, "label": label, "value": S["no_data"], "detail": "", "formula": S["kf_rank_formula"]}
+        return {"key": key, "label": label, "value": S["no_data"], "detail": "", "formula": formula}
     return {"key": key, "label": label, "value": S.f("kf_rank_value", rank=int(r), n=int(n)),
-            "detail": S.f("kf_rank_interval", low=int(lo), high=int(hi)), "formula": S["kf_rank_formula"]}
+            "detail": S.f("kf_rank_interval", low=int(lo), high=int(hi)), "formula": formula}
 
 
 def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> list[dict[str, Any]]:
@@ -100,8 +104,9 @@ def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> list[
     def row(rate: str) -> dict[str, Any]:
         return {k: summary_value(summary, rate, k) for k in ("rank", "rank_low", "rank_high", "n_ranked")}
 
-    figs.append(_rank_figure("rank", S["kf_rank_ontime"], row("ontime_rate_report"), S))
-    figs.append(_rank_figure("rank_online", S["kf_rank_online"], row("online_rate"), S))
+    # the on-time rank is by the report convention ((8)+(9))/(7), as its label and formula say
+    figs.append(_rank_figure("rank", S["kf_rank_ontime"], row("ontime_rate_report"), S, S["kf_rank_ontime_formula"]))
+    figs.append(_rank_figure("rank_online", S["kf_rank_online"], row("online_rate"), S, S["kf_rank_online_formula"]))
     for f in figs:
         f.setdefault("alert", False)
     return figs
@@ -148,10 +153,31 @@ def _severity(v: str, S: Strings) -> str:
     return S.get(f"severity_{str(v).lower()}", str(v)) or str(v)
 
 
-def quality_section(data: ReportData, unit_code: str, summary: pd.DataFrame, S: Strings) -> Section:
+def rule_label(rule: str, S: Strings) -> str:
+    """A quality rule's description in the report's language (clean.quality.RULES), the rule id if unknown."""
+    r = str(rule)
+    pair = RULES.get(r.strip())
+    if not pair:
+        return r
+    return pair[0] if S.lang == "vi" else pair[1]
+
+
+def _shared_findings(data: ReportData, rows: pd.DataFrame) -> int:
+    """Findings tied to no unit in the files this unit's rows come from (e.g. a column a file's layout ignores)."""
+    q = data.quality
+    if q.empty or "file" not in q or "source" not in rows:
+        return 0
+    files = {str(f) for f in rows["source"].dropna()}
+    return int(((data.quality_unit_codes() == "") & q["file"].astype(str).isin(files)).sum())
+
+
+def quality_section(data: ReportData, unit_code: str, summary: pd.DataFrame, S: Strings, rows: pd.DataFrame | None = None) -> Section:
+    """This unit's data-quality findings (matched by code or name, :meth:`ReportData.unit_quality`), rules in
+    words, and notes on its trend models from structured fields (:func:`motcua.report.model_notes.model_notes`)."""
     lang = S.lang
     paragraphs: list[dict[str, str]] = []
     tables = []
+    rows = data.unit(unit_code) if rows is None else rows
     q = data.unit_quality(unit_code)
     if q is None:
         paragraphs.append({"text": S["dq_unavailable"], "cls": ""})
@@ -170,14 +196,19 @@ def quality_section(data: ReportData, unit_code: str, summary: pd.DataFrame, S: 
         cols = [("period", "dq_col_period"), ("rule", "dq_col_rule"), ("severity", "dq_col_severity"),
                 ("message", "dq_col_message"), ("file", "dq_col_file"), ("row", "dq_col_row")]
         cols = [(c, k) for c, k in cols if c in qs]
-        rows = [{"cells": [{"text": _severity(r[c], S) if c == "severity" else str(r[c]), "num": c == "row", "key": None} for c, _ in cols],
-                 "cls": "sev-" + re.sub(r"[^a-z]", "", str(r.get("severity", "")).lower())} for _, r in qs.iterrows()]
+        show = {"severity": lambda v: _severity(v, S), "rule": lambda v: rule_label(v, S)}
+        trows = [{"cells": [{"text": show.get(c, str)(r[c]), "num": c == "row", "key": None} for c, _ in cols],
+                  "cls": "sev-" + re.sub(r"[^a-z]", "", str(r.get("severity", "")).lower())} for _, r in qs.iterrows()]
         tables.append(render("sections/table.html.j2", caption=S["dq_caption"], table_id=None, cls="quality",
-                             columns=[{"label": S[k], "num": c == "row", "sort": None} for c, k in cols], rows=rows, row_headers=False))
-    notes = sorted({str(n) for n in summary["notes"].dropna() if str(n).strip()}) if len(summary) and "notes" in summary else []
-    if notes:
-        paragraphs.append({"text": S.f("dq_model_notes", notes="; ".join(notes)), "cls": "note"})
+                             columns=[{"label": S[k], "num": c == "row", "sort": None} for c, k in cols], rows=trows, row_headers=False))
+    if q is not None:
+        shared = _shared_findings(data, rows)
+        if shared:
+            paragraphs.append({"text": S.f("dq_shared", n=fmt.num(shared, lang)), "cls": "note"})
+    # the model's English `notes` column is for analysts; readers get sentences of the strings catalog
+    notes = model_notes(summary, rows, S)
     return Section("quality", render("sections/block.html.j2", cls="quality", id="dq", title=S["dq_title"], paragraphs=paragraphs,
+                                     notes={"title": S["dq_model_notes"], "items": notes} if notes else None,
                                      tables=tables, download=None))
 
 
@@ -273,7 +304,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi") -> R
         key_figures_section(kf, summary, S),
         narrative_section(unit_name, kf, summary, S),
         charts_section(data, code, unit_name, m, kf, summary, S),
-        quality_section(data, code, summary, S),
+        quality_section(data, code, summary, S, rows),
         table_section(m, unit_name, S),
         download_section(rows, code, S),
         footer_section(data, files, summary, S),

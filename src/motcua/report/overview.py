@@ -16,8 +16,8 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from motcua.report import fmt
-from motcua.report.context import ReportData, load_data
-from motcua.report.district import SEVERITY_ORDER, _severity, footer_section
+from motcua.report.context import ReportData, load_data, quality_unit_values
+from motcua.report.district import SEVERITY_ORDER, _severity, footer_section, rule_label
 from motcua.report.figures import key_figures, monthly, window_figures, windows
 from motcua.report.html import Report, Section, render
 from motcua.report.narrative import slope_direction
@@ -26,6 +26,8 @@ from motcua.report.strings import Strings, cap, strings
 
 RATES = ("online_rate", "ontime_rate_report", "ontime_rate_766")
 SPARK_W, SPARK_H, SPARK_MONTHS = 120, 28, 24
+#: Row key of the quality summary for findings naming a unit no report unit matches.
+UNMATCHED = "\x00unmatched"
 
 
 def sparkline(values: list[float], label: str) -> Markup:
@@ -237,13 +239,19 @@ def quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Sect
         paragraphs.append({"text": S["dq_none"].replace("của đơn vị này ", "").replace("in this unit's data", "in the data"), "cls": ""})
     else:
         sev = q["severity"].str.lower() if "severity" in q else pd.Series(["info"] * len(q), index=q.index)
-        unit = q["unit_code"].astype(str) if "unit_code" in q else pd.Series([""] * len(q), index=q.index)
+        # the clean stage's `unit` (a code, or a name as written) → unit code; "" for none, UNMATCHED for a name no unit has
+        unit = data.quality_unit_codes()
+        unit = unit.where((unit != "") | (quality_unit_values(q) == ""), UNMATCHED)
         t = pd.crosstab(unit, sev)
+        t = t.loc[sorted(t.index, key=lambda c: (c in ("", UNMATCHED), c == "", c))]  # units by code, then the rest
         levels = [s for s in SEVERITY_ORDER if s in t.columns] + sorted(set(t.columns) - set(SEVERITY_ORDER))
         rows = []
         for code in t.index:
-            label = names.get(code) or (code if code else S["ov_dq_no_unit"])
-            cells = [{"text": label, "key": None}, {"text": code, "key": None}]
+            if code == UNMATCHED:
+                label, shown = S["ov_dq_unmatched"], ""
+            else:
+                label, shown = names.get(code) or (code if code else S["ov_dq_no_unit"]), code
+            cells = [{"text": label, "key": None}, {"text": shown, "key": None}]
             cells += [{"text": fmt.num(t.at[code, s], lang), "num": True, "key": None} for s in levels]
             cells.append({"text": fmt.num(int(t.loc[code].sum()), lang), "num": True, "key": None})
             rows.append({"cells": cells, "cls": ""})
@@ -256,7 +264,11 @@ def quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Sect
         tables.append(render("sections/table.html.j2", caption=S["ov_dq_caption"], table_id=None, cls="dq", columns=cols, rows=rows, row_headers=True))
         if "rule" in q:
             by_rule = q.assign(_sev=sev).groupby(["rule", "_sev"], sort=True).size().reset_index(name="n")
-            rrows = [{"cls": "", "cells": [{"text": str(r["rule"]), "key": None}, {"text": _severity(r["_sev"], S), "key": None},
+            # most severe first, then the most frequent, then by the rule's words (what the reader sees)
+            rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+            by_rule = by_rule.assign(_r=by_rule["_sev"].map(lambda s: rank.get(s, len(rank))), _label=by_rule["rule"].map(lambda r: rule_label(r, S)))
+            by_rule = by_rule.sort_values(["_r", "n", "_label"], ascending=[True, False, True], kind="stable")
+            rrows = [{"cls": "", "cells": [{"text": rule_label(r["rule"], S), "key": None}, {"text": _severity(r["_sev"], S), "key": None},
                                            {"text": fmt.num(r["n"], lang), "num": True, "key": None}]} for _, r in by_rule.iterrows()]
             rcols = [{"label": S["dq_col_rule"], "num": False, "sort": None}, {"label": S["dq_col_severity"], "num": False, "sort": None},
                      {"label": S["ov_dq_count"], "num": True, "sort": None}]
