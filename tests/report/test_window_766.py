@@ -81,3 +81,9 @@ def test_district_page_766_figure_matches_the_panel(data_dir):
     text = Page("<li" + fig).plain()
     assert f"{num:,}/{den:,} hồ sơ".replace(",", ".") in text
     assert f"{num / den * 100:.2f}%".replace(".", ",") in text
+
+
+def test_footer_method_states_the_window_rule(data_dir):
+    footer = Page(district_report("557", data_dir, "en").footer._repr_html_()).plain()
+    assert "taken at the last cut-off only" in footer and "(Σ(8) + Σ(9) + (12)) / (Σ(7) + (11))" in footer
+    assert "pace at the latest period" in footer

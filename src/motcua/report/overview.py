@@ -203,7 +203,7 @@ def ranking_section(data: ReportData, summ: dict, S: Strings) -> Section:
         for _, r in comp.sort_values(["rank", "unit_code"], kind="stable", na_position="last").iterrows():
             row = summ.get((str(r["unit_code"]), rate), {})
             c = trend_claim(row)  # the recent slope when the trend bends
-            trend = fmt.DASH if c is None else f"{fmt.signed(c.slope, lang, 1)} ({fmt.signed(c.low, lang, 1)} … {fmt.signed(c.high, lang, 1)})"
+            trend = fmt.DASH if c is None else f"{fmt.signed_small(c.slope, lang)} ({fmt.signed_small(c.low, lang)} … {fmt.signed_small(c.high, lang)})"
             if c is not None and c.recent:
                 trend = S.f("ix_trend_recent", slope=trend)
             ok = not fmt.missing(r.get("rank"))
