@@ -2,6 +2,14 @@
 
 A rate is never stored in the panel: it is computed here from counts, so that
 the numerator and denominator stay visible to models and reports.
+
+Over one period a rate is its ``formula``. Over a window of several periods
+(12 months, a year to date) it is its ``window_formula``: flow columns (4, 5,
+7–10) are summed over the window's periods, stock columns (6, 11–13: counts
+*at a cut-off*, DOMAIN.md §4) are taken once, at the window's last cut-off —
+summing a monthly stock would count a dossier pending for three months three
+times. :func:`window_successes_trials` is that rule, :func:`successes_trials_parts`
+gives each period's flow and stock parts for callers that sum windows themselves.
 """
 from __future__ import annotations
 
@@ -19,6 +27,16 @@ class Rate:
     formula: str  # in form-column numbers, e.g. "((8)+(9)) / (7)"
     label_vi: str
     label_en: str
+    #: columns of numerator/denominator that are stocks at the period's cut-off (never summed over periods)
+    stocks: tuple[str, ...] = ()
+    #: the rate over a window of several periods: Σ = summed over its periods, "last" = at its last cut-off
+    window_formula: str = ""
+
+    def flows(self, cols: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(c for c in cols if c not in self.stocks)
+
+    def stock_part(self, cols: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(c for c in cols if c in self.stocks)
 
 
 RATES: dict[str, Rate] = {
@@ -31,6 +49,7 @@ RATES: dict[str, Rate] = {
             "(4) / ((4)+(5))",
             "Tỷ lệ hồ sơ trực tuyến (trên hồ sơ mới tiếp nhận)",
             "Online share of new dossiers",
+            window_formula="Σ(4) / (Σ(4)+Σ(5))",
         ),
         Rate(
             "ontime_rate_report",
@@ -39,6 +58,7 @@ RATES: dict[str, Rate] = {
             "((8)+(9)) / (7)",
             "Tỷ lệ giải quyết đúng và trước hạn (cách tính báo cáo)",
             "On-time share of resolved dossiers (report convention)",
+            window_formula="(Σ(8)+Σ(9)) / Σ(7)",
         ),
         Rate(
             "ontime_rate_766",
@@ -47,6 +67,10 @@ RATES: dict[str, Rate] = {
             "((8)+(9)+(12)) / ((7)+(11))",
             "Tỷ lệ đúng hạn theo Quyết định 766/QĐ-TTg",
             "On-time share, Decision 766/QĐ-TTg convention",
+            # (11), (12) are pending dossiers at the cut-off: over a window, the dossiers resolved in it
+            # plus those still pending at its end — each dossier once
+            stocks=("pending_ontime", "pending_total"),
+            window_formula="(Σ(8)+Σ(9)+(12)last) / (Σ(7)+(11)last)",
         ),
     )
 }
@@ -65,3 +89,40 @@ def compute_rate(panel: pd.DataFrame, rate: str) -> pd.Series:
     num, den = successes_trials(panel, rate)
     out = (num / den.where(den > 0)).astype("float64")
     return out.replace([np.inf, -np.inf], np.nan)
+
+
+def successes_trials_parts(panel: pd.DataFrame, rate: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Per row: (numerator flows, numerator stocks, denominator flows, denominator stocks), nullable.
+
+    The parts sum to :func:`successes_trials`; all four are NA where any column of the rate is missing.
+    Stock parts are 0 for a rate without stock columns.
+    """
+    r = RATES[rate]
+    num, den = successes_trials(panel, rate)
+    defined = num.notna() & den.notna()
+
+    def part(cols: tuple[str, ...]) -> pd.Series:
+        if not cols:
+            return pd.Series(0.0, index=panel.index, dtype="Float64").where(defined)
+        return panel[list(cols)].sum(axis=1, min_count=len(cols)).astype("Float64").where(defined)
+
+    return part(r.flows(r.numerator)), part(r.stock_part(r.numerator)), part(r.flows(r.denominator)), part(r.stock_part(r.denominator))
+
+
+def window_successes_trials(rows: pd.DataFrame, rate: str) -> tuple[float | None, float | None, pd.Timestamp | None]:
+    """Numerator and denominator of ``rate`` over the periods of ``rows`` (one unit, one window), by
+    the rate's ``window_formula``, and the cut-off its stocks were taken at.
+
+    Only periods where the rate is defined count; flows are summed over them, stocks are those of
+    the one with the latest ``period_end``. ``(None, None, None)`` when no period qualifies.
+    """
+    nf, ns, df, ds = successes_trials_parts(rows, rate)
+    ok = (nf.notna() & df.notna()).to_numpy()
+    if not ok.any():
+        return None, None, None
+    ends = pd.to_datetime(rows["period_end"]).to_numpy()
+    idx = np.flatnonzero(ok)
+    last = idx[np.argmax(ends[idx])]  # first of the latest if two end together
+    num = float(nf.to_numpy(dtype="float64", na_value=np.nan)[idx].sum()) + float(ns.iloc[last])
+    den = float(df.to_numpy(dtype="float64", na_value=np.nan)[idx].sum()) + float(ds.iloc[last])
+    return num, den, pd.Timestamp(ends[last])

@@ -45,7 +45,7 @@ def test_key_figures_are_tagged_and_formatted(report, data_dir):
     assert f">{late}<" in html
     share = last12["received_online"].sum() / (last12["received_online"].sum() + last12["received_offline"].sum())
     assert f"{share * 100:.1f}%".replace(".", ",") in html
-    assert "((8) + (9)) / (7)" in html and "((8) + (9) + (12)) / ((7) + (11))" in html
+    assert "((8) + (9)) / (7)" in html and "(Σ(8) + Σ(9) + (12)) / (Σ(7) + (11))" in html
     assert "khoảng 95%: hạng" in html
 
 

@@ -34,7 +34,9 @@ def test_windows_sum_counts_and_take_ratio_of_sums():
     assert kf.received_change() == pytest.approx(13 / 10 - 1)
     assert kf.current.late == 12 and kf.late_change() == 0
     assert kf.current.ontime_report.value == pytest.approx(9 / 10)
-    assert kf.current.ontime_766.value == pytest.approx((9 + 1) / (10 + 2))
+    # 766 over the window: flows summed, the pending stock (11), (12) once, at the last cut-off
+    assert (kf.current.ontime_766.num, kf.current.ontime_766.den) == (12 * 9 + 1, 12 * 10 + 2)
+    assert kf.current.ontime_766.as_of == pd.Timestamp("2025-06-30")
     assert kf.pending_overdue == 1
 
 

@@ -32,21 +32,40 @@ from motcua.model.settings import ModelSettings
 GROUP = ["unit_schema", "unit_level", "rate"]
 
 
-def window_totals(series: pd.DataFrame, months: int) -> pd.DataFrame:
-    """Successes and trials per unit and rate over the last ``months`` months of each peer group.
+def window_rows(series: pd.DataFrame, months: int) -> pd.DataFrame:
+    """The periods inside each peer group's window of the last ``months`` months, with what each adds
+    to its unit's window total.
 
     The window ends at the group's last period_end; only periods lying wholly
-    inside it count (a period half outside would mix windows).
+    inside it count (a period half outside would mix windows). A rate's window
+    total follows its ``window_formula`` (motcua.rates): flows summed over the
+    periods, stocks (``successes_stock`` / ``trials_stock``, the pending
+    dossiers of the 766 rate) taken once, at the unit's last period in the
+    window. ``successes_w`` / ``trials_w`` are each period's share of that total.
     """
-    if series.empty:
-        return pd.DataFrame(columns=GROUP + ["unit_code", "unit_name", "window_start", "window_end", "successes", "trials", "window_periods"])
-    s = series.copy()
+    s = series.reset_index(drop=True).copy()
     end = s.groupby(GROUP)["period_end"].transform("max")
     start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
     s["window_start"] = start
     s["window_end"] = end
     inside = (s["period_start"] >= start) & (s["period_end"] <= end)
-    s = s.loc[inside]
+    s = s.loc[inside].reset_index(drop=True)
+    stock_y = s["successes_stock"].fillna(0.0) if "successes_stock" in s else pd.Series(0.0, index=s.index)
+    stock_n = s["trials_stock"].fillna(0.0) if "trials_stock" in s else pd.Series(0.0, index=s.index)
+    last = np.zeros(len(s), bool)
+    if len(s):
+        last[s.groupby(GROUP + ["unit_code"], sort=False)["period_end"].idxmax().to_numpy()] = True
+    s["successes_w"] = s["successes"] - stock_y + np.where(last, stock_y, 0.0)
+    s["trials_w"] = s["trials"] - stock_n + np.where(last, stock_n, 0.0)
+    return s
+
+
+def window_totals(series: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Successes and trials per unit and rate over the last ``months`` months of each peer group
+    (see :func:`window_rows`: flows summed, stocks at the last cut-off)."""
+    if series.empty:
+        return pd.DataFrame(columns=GROUP + ["unit_code", "unit_name", "window_start", "window_end", "successes", "trials", "window_periods"])
+    s = window_rows(series, months)
     s = s.assign(period_with_data=(s["trials"] > 0).astype(int))
     names = series.sort_values("period_end").groupby(["unit_schema", "unit_code"])["unit_name"].last()
     out = (
@@ -54,8 +73,8 @@ def window_totals(series: pd.DataFrame, months: int) -> pd.DataFrame:
         .agg(
             window_start=("window_start", "first"),
             window_end=("window_end", "first"),
-            successes=("successes", "sum"),
-            trials=("trials", "sum"),
+            successes=("successes_w", "sum"),
+            trials=("trials_w", "sum"),
             window_periods=("period_with_data", "sum"),
         )
         .reset_index()
@@ -209,10 +228,9 @@ def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects:
         rho = m["rho"]
     med = rho.groupby([wt[c] for c in GROUP]).transform("median")
     rho = rho.fillna(med).fillna(0.0).to_numpy(float)
-    win = s.merge(wt[["unit_schema", "unit_code", "rate", "window_start", "window_end"]], on=["unit_schema", "unit_code", "rate"])
-    win = win.loc[(win["period_start"] >= win["window_start"]) & (win["period_end"] <= win["window_end"])]
-    sum_n = win.groupby(["unit_schema", "unit_code", "rate"])["trials"].sum()
-    sum_n2 = win.assign(n2=win["trials"] ** 2).groupby(["unit_schema", "unit_code", "rate"])["n2"].sum()
+    win = window_rows(s, settings.comparison_window_months)  # each period's part of the window total
+    sum_n = win.groupby(["unit_schema", "unit_code", "rate"])["trials_w"].sum()
+    sum_n2 = win.assign(n2=win["trials_w"] ** 2).groupby(["unit_schema", "unit_code", "rate"])["n2"].sum()
     keys = list(zip(wt["unit_schema"], wt["unit_code"], wt["rate"]))
     N = np.array([sum_n.get(k, 0.0) for k in keys], float)
     N2 = np.array([sum_n2.get(k, 0.0) for k in keys], float)

@@ -230,7 +230,13 @@ def _year_draws(fit: TrendFit, fs: np.ndarray, fe: np.ndarray, vol: np.ndarray, 
     """Draws of the current calendar year's cumulative rate (successes over trials, 1 January to
     ``target_date``): observed periods of the year as they are, forecast periods of the year drawn
     (the same parameter draw across periods, so their errors move together). None when the year
-    holds no period at all."""
+    holds no period at all, and for a rate with stock columns (766: pending dossiers are counts at a
+    cut-off and do not add up over months, motcua.rates ``window_formula``; the fit has no separate
+    forecast of the stock at 31 December, so the year's rate is not drawn rather than drawn wrong)."""
+    from motcua.rates import RATES
+
+    if fit.rate in RATES and RATES[fit.rate].stocks:
+        return None
     y0 = np.datetime64(pd.Timestamp(year=target_date.year, month=1, day=1), "ns")
     td = np.datetime64(target_date, "ns")
     o = (fit.period_start >= y0) & (fit.period_end <= td)

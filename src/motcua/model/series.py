@@ -10,6 +10,11 @@ Quirks handled here:
   online split) are left out of that rate's series, not of the others;
 * periods of zero trials stay in the series (``trials == 0``) so that the trend
   table can show them; the fit ignores them (they carry no information);
+* ``successes_stock`` / ``trials_stock``: the parts of ``successes`` / ``trials``
+  that are stocks at the period's cut-off (pending dossiers, columns 11–12 of
+  the 766 rate; 0 for flow-only rates). A period's fit uses the whole counts;
+  a window total sums only the flows and adds the stock of its last period
+  (:func:`motcua.model.compare.window_totals`, ``window_formula`` in motcua.rates);
 * overlapping periods (a quarterly row beside the monthly rows it covers) would
   count dossiers twice: the longer row is set aside (``overlap_dropped``),
   preferring the finer periods.
@@ -19,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from motcua.rates import successes_trials
+from motcua.rates import successes_trials, successes_trials_parts
 
 UNIT_KEY: list[str] = ["unit_schema", "unit_code"]
 DAYS_PER_YEAR = 365.25
@@ -34,6 +39,8 @@ SERIES_COLUMNS = [
     "period_end",
     "successes",
     "trials",
+    "successes_stock",
+    "trials_stock",
     "observed",
     "t_start",
     "t_end",
@@ -84,10 +91,13 @@ def build_series(panel: pd.DataFrame, rates: tuple[str, ...] | list[str]) -> tup
     notes = []
     for rate in rates:
         num, den = successes_trials(base, rate)
+        _, num_stock, _, den_stock = successes_trials_parts(base, rate)
         df = base[UNIT_KEY + ["unit_name", "unit_level", "period_start", "period_end"]].copy()
         df["rate"] = rate
         df["successes"] = num.astype("float64").to_numpy()
         df["trials"] = den.astype("float64").to_numpy()
+        df["successes_stock"] = num_stock.astype("float64").to_numpy()
+        df["trials_stock"] = den_stock.astype("float64").to_numpy()
         undefined = df["successes"].isna() | df["trials"].isna()
         und_counts = df.loc[undefined].groupby(UNIT_KEY).size()
         df = df.loc[~undefined]
@@ -113,9 +123,10 @@ def build_series(panel: pd.DataFrame, rates: tuple[str, ...] | list[str]) -> tup
     if frames:
         series = pd.concat(frames, ignore_index=True)
     else:
-        series = pd.DataFrame(columns=UNIT_KEY + ["unit_name", "unit_level", "period_start", "period_end", "rate", "successes", "trials"])
-    series["successes"] = series["successes"].astype(float)
-    series["trials"] = series["trials"].astype(float)
+        series = pd.DataFrame(columns=UNIT_KEY + ["unit_name", "unit_level", "period_start", "period_end", "rate", "successes", "trials",
+                                                  "successes_stock", "trials_stock"])
+    for c in ("successes", "trials", "successes_stock", "trials_stock"):
+        series[c] = series[c].astype(float)
     series["observed"] = np.where(series["trials"] > 0, series["successes"] / series["trials"].where(series["trials"] > 0), np.nan)
     # t_end is the end of the last day of the period (inclusive dates).
     series["t_start"] = years(series["period_start"])

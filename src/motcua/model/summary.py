@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
+from motcua.model.claims import trend_claim, trend_direction
 from motcua.rates import RATES
 
 LABELS = {
@@ -20,6 +21,8 @@ LABELS = {
         "n_periods": "Số kỳ",
         "latest": "Kỳ gần nhất",
         "slope": "Xu hướng (điểm %/năm, KTC 95%)",
+        "slope_recent": "kỳ gần nhất",
+        "slope_average": "bình quân cả giai đoạn",
         "target": "Mục tiêu",
         "p_target": "Xác suất đạt mục tiêu tháng cuối năm",
         "p_target_year": "Xác suất đạt mục tiêu cả năm (lũy kế)",
@@ -47,6 +50,8 @@ LABELS = {
         "n_periods": "Periods",
         "latest": "Latest period",
         "slope": "Trend (pp/year, 95% CI)",
+        "slope_recent": "latest period",
+        "slope_average": "whole-period average",
         "target": "Target",
         "p_target": "Probability of meeting target in the year's last month",
         "p_target_year": "Probability of meeting target over the year (cumulative)",
@@ -94,6 +99,23 @@ def _funnel_text(flag: object, lang: str) -> str:
     return f"{L[side]} {level}"
 
 
+def _slope_text(r: pd.Series, lang: str) -> str:
+    """The slope a reader may be told (:func:`motcua.model.claims.trend_claim`): when the trend
+    bends, the latest period's slope first and the whole-period average after it, both labelled."""
+    L = LABELS[lang]
+    c = trend_claim(r.to_dict())
+    if c is None:
+        return "–"
+    txt = f"{_num(c.slope, lang)} ({_num(c.low, lang)} … {_num(c.high, lang)})"
+    if not c.recent:
+        return txt
+    txt = f"{L['slope_recent']}: {txt}"
+    if c.average is not None:
+        a = c.average
+        txt += f"; {L['slope_average']}: {_num(a[0], lang)} ({_num(a[1], lang)} … {_num(a[2], lang)})"
+    return txt
+
+
 def province_summary(trend_summary: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """One readable row per unit and rate: latest rate, trend, target probability, rank, flags."""
     L = LABELS[lang]
@@ -103,9 +125,7 @@ def province_summary(trend_summary: pd.DataFrame, lang: str = "vi") -> pd.DataFr
         rate = RATES.get(r["rate"])
         rank = r.get("rank")
         rank_txt = "–" if pd.isna(rank) else f"{int(rank)} ({int(r['rank_low'])}–{int(r['rank_high'])})/{int(r['n_ranked'])}"
-        slope_txt = "–"
-        if pd.notna(r.get("slope_pp_per_year")):
-            slope_txt = f"{_num(r['slope_pp_per_year'], lang)} ({_num(r['slope_low'], lang)} … {_num(r['slope_high'], lang)})"
+        slope_txt = _slope_text(r, lang)
         shrunk_txt = "–"
         if pd.notna(r.get("shrunk_rate")):
             shrunk_txt = f"{_pct(r['shrunk_rate'], lang)} ({_pct(r['shrunk_low'], lang)}–{_pct(r['shrunk_high'], lang)})"
@@ -158,8 +178,8 @@ OVERVIEW = {
         "window": "Kỳ so sánh",
         "province_rate": "Tỷ lệ chung",
         "units": "Số đơn vị",
-        "up": "Đơn vị tăng rõ",
-        "down": "Đơn vị giảm rõ",
+        "up": "Đơn vị tăng rõ (kỳ gần nhất nếu xu hướng đổi nhịp)",
+        "down": "Đơn vị giảm rõ (kỳ gần nhất nếu xu hướng đổi nhịp)",
         "outside": "Ngoài giới hạn 99,8%",
         "likely": "Khả năng đạt mục tiêu ≥ 80%",
         "unlikely": "Khả năng đạt mục tiêu ≤ 20%",
@@ -173,8 +193,8 @@ OVERVIEW = {
         "window": "Comparison window",
         "province_rate": "Pooled rate",
         "units": "Units",
-        "up": "Clearly rising",
-        "down": "Clearly falling",
+        "up": "Clearly rising (latest period if the trend bends)",
+        "down": "Clearly falling (latest period if the trend bends)",
         "outside": "Outside 99.8% limits",
         "likely": "Target likely (≥ 80%)",
         "unlikely": "Target unlikely (≤ 20%)",
@@ -188,7 +208,8 @@ OVERVIEW = {
 
 def province_overview(trend_summary: pd.DataFrame, comparison: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The province at a glance, one row per rate (and peer group): pooled rate over the comparison
-    window, how many units clearly rise or fall (95 % slope interval above / below 0), lie outside the
+    window, how many units clearly rise or fall (95 % interval of the slope that applies — the latest
+period's when the trend bends — above / below 0), lie outside the
     99.8 % funnel limits, and are likely or unlikely to meet the target."""
     O = OVERVIEW[lang]
     rows = []
@@ -198,14 +219,15 @@ def province_overview(trend_summary: pd.DataFrame, comparison: pd.DataFrame, lan
         s = trend_summary.loc[(trend_summary["unit_schema"] == schema) & (trend_summary["unit_level"] == level) & (trend_summary["rate"] == rate)]
         r = RATES.get(rate)
         ws, we = pd.Timestamp(c["window_start"].iloc[0]), pd.Timestamp(c["window_end"].iloc[0])
+        dirs = [trend_direction(row) for row in s.to_dict("records")]
         rows.append(
             {
                 O["rate"]: (r.label_vi if lang == "vi" else r.label_en) if r else rate,
                 O["window"]: f"{ws:%d/%m/%Y} – {we:%d/%m/%Y}",
                 O["province_rate"]: _pct(float(c["province_rate"].iloc[0]), lang, 2),
                 O["units"]: int(c["n_units"].iloc[0]),
-                O["up"]: int((s["slope_low"] > 0).sum()),
-                O["down"]: int((s["slope_high"] < 0).sum()),
+                O["up"]: sum(d == "up" for d in dirs),
+                O["down"]: sum(d == "down" for d in dirs),
                 O["outside"]: int(c["outside_998"].fillna(False).astype(bool).sum()),
                 O["likely"]: int((s["p_meet_target"] >= 0.8).sum()),
                 O["unlikely"]: int((s["p_meet_target"] <= 0.2).sum()),

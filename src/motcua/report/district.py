@@ -93,9 +93,13 @@ def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> list[
     figs.append({"key": "late_count", "label": S["kf_late"], "value": fmt.num(cur.late, lang) if cur.late is not None else nd,
                  "detail": late_detail, "formula": S["kf_late_formula"], "alert": bool(dl and dl > 0)})
     for key, ratio, lab in (("ontime_report", cur.ontime_report, "kf_ontime_report"), ("ontime_766", cur.ontime_766, "kf_ontime_766")):
+        # 766: the denominator is dossiers resolved in the window plus those pending at its last
+        # cut-off (a stock, taken once: motcua.rates window_formula), so it is a count of dossiers
+        fraction = dict(num=fmt.num(ratio.num, lang), den=fmt.num(ratio.den, lang))
+        detail = S.f("kf_fraction_766", date=fmt.day(ratio.as_of, lang), **fraction) if ratio.as_of is not None else S.f("kf_fraction", **fraction)
         figs.append({"key": key, "label": S[lab], "value": fmt.pct(ratio.value, lang, 2) if ratio.value is not None else nd,
-                     "detail": S.f("kf_fraction", num=fmt.num(ratio.num, lang), den=fmt.num(ratio.den, lang)) if ratio.value is not None else "",
-                     "formula": S[f"{lab}_formula"]})
+                     "detail": detail if ratio.value is not None else "",
+                     "formula": S["kf_ontime_766_window_formula"] if key == "ontime_766" else S[f"{lab}_formula"]})
     figs.append({"key": "overdue_backlog", "label": S["kf_backlog"],
                  "value": fmt.num(kf.pending_overdue, lang) if kf.pending_overdue is not None else nd,
                  "detail": S.f("kf_backlog_of", total=fmt.num(kf.pending_total, lang)) if kf.pending_total is not None else "",

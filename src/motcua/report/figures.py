@@ -5,9 +5,14 @@ end at the unit's last ``period_end``; a period counts in a window only if it
 lies wholly inside it. A window is *complete* when its periods cover at least
 95 % of its days; changes are only computed between complete windows.
 
-Rates over a window are ratios of sums (Σ numerator / Σ denominator), the
-convention of the model stage's comparison table. For the 766 convention the
-stock columns (11), (12) enter each month as reported, as the model does.
+Rates over a window follow each rate's ``window_formula`` in
+:data:`motcua.rates.RATES` (the convention of the model stage's comparison
+table too): flow columns summed over the window's periods, stock columns at
+its last cut-off. For the 766 convention that is
+(Σ(8) + Σ(9) + (12) at the last cut-off) / (Σ(7) + (11) at the last cut-off):
+pending dossiers (11)–(13) are a stock and do not add up over months
+(DOMAIN.md §4); the denominator then counts each dossier once — resolved in
+the window, or still pending at its end.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ class Ratio:
 
     num: float | None
     den: float | None
+    as_of: pd.Timestamp | None = None  # cut-off of the stock columns in num/den (rates with stocks only)
 
     @property
     def value(self) -> float | None:
@@ -46,9 +52,9 @@ class WindowFigures:
     online: float | None  # (4)
     resolved: float | None  # (7)
     late: float | None  # (10)
-    online_share: Ratio  # (4) / ((4)+(5))
-    ontime_report: Ratio  # ((8)+(9)) / (7)
-    ontime_766: Ratio  # ((8)+(9)+(12)) / ((7)+(11))
+    online_share: Ratio  # Σ(4) / (Σ(4)+Σ(5))
+    ontime_report: Ratio  # (Σ(8)+Σ(9)) / Σ(7)
+    ontime_766: Ratio  # (Σ(8)+Σ(9)+(12)last) / (Σ(7)+(11)last): stocks at the window's last cut-off
 
 
 @dataclass(frozen=True)
@@ -107,12 +113,14 @@ def _sum(a: dict[str, np.ndarray], cols: list[str], mask: np.ndarray | None = No
     return float(m[ok].sum())
 
 
-def _ratio(a: dict[str, np.ndarray], num: list[str], den: list[str]) -> Ratio:
-    cols = sorted(set(num) | set(den))
-    ok = ~np.isnan(np.column_stack([a[c] for c in cols])).any(axis=1)
-    if not ok.any():
-        return Ratio(None, None)
-    return Ratio(_sum(a, num, ok), _sum(a, den, ok))
+def _window_ratio(w: pd.DataFrame, rate: str) -> Ratio:
+    """``rate`` over the periods of ``w`` by its window formula (motcua.rates); absent columns count as missing."""
+    from motcua.rates import RATES, window_successes_trials
+
+    r = RATES[rate]
+    frame = w.reindex(columns=["period_end", *dict.fromkeys(r.numerator + r.denominator)])
+    num, den, as_of = window_successes_trials(frame, rate)
+    return Ratio(num, den, as_of if r.stocks else None)
 
 
 def window_figures(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> WindowFigures:
@@ -134,9 +142,9 @@ def window_figures(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
         online=_sum(a, ["received_online"]),
         resolved=_sum(a, ["resolved_total"]),
         late=_sum(a, ["resolved_late"]),
-        online_share=_ratio(a, ["received_online"], ["received_online", "received_offline"]),
-        ontime_report=_ratio(a, ["resolved_early", "resolved_ontime"], ["resolved_total"]),
-        ontime_766=_ratio(a, ["resolved_early", "resolved_ontime", "pending_ontime"], ["resolved_total", "pending_total"]),
+        online_share=_window_ratio(w, "online_rate"),
+        ontime_report=_window_ratio(w, "ontime_rate_report"),
+        ontime_766=_window_ratio(w, "ontime_rate_766"),
     )
 
 

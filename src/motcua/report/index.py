@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 
 from motcua.config import load_config
+from motcua.model.claims import trend_claim
 from motcua.report import fmt
 from motcua.report.html import render
-from motcua.report.narrative import slope_direction
 from motcua.report.page import asset, page
 from motcua.report.strings import strings
 
@@ -54,13 +54,13 @@ def _rank_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
 
 
 def _trend_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
-    if not row:
+    """Direction only when the interval that applies excludes 0 (the recent slope when the trend bends)."""
+    c = trend_claim(row)
+    if c is None:
         return _cell(fmt.DASH, "")
-    d = slope_direction(row.get("slope_low"), row.get("slope_high"))
-    if d is None:
-        return _cell(fmt.DASH, "")
-    text = S[{"up": "trend_up", "down": "trend_down", "flat": "trend_flat"}[d]]
-    return _cell(text, text, sub=fmt.signed(row.get("slope_pp_per_year"), S.lang, 1))
+    text = S[f"trend_{c.direction}"]
+    slope = fmt.signed_small(c.slope, S.lang)
+    return _cell(text, text, sub=S.f("ix_trend_recent", slope=slope) if c.recent else slope)
 
 
 def safe_href(path: Any) -> str | None:

@@ -1,7 +1,11 @@
 """The generated narrative of a district report: plain sentences, claims backed by the model.
 
 Rules (issue 5 §1): a trend is called rising only if the 95 % interval of its
-slope lies above 0, falling only if below; a target is "likely" met only if the
+slope lies above 0, falling only if below; when the fitted trend bends (slope
+changes at knots), the slope described is the recent one (at the latest
+period, the pace the forecast continues) and the whole-period average is
+only shown beside it, labelled, never as the basis of a direction
+(:func:`motcua.model.claims.trend_claim`); a target is "likely" met only if the
 model's probability is at least :data:`LIKELY`, "unlikely" at most
 :data:`UNLIKELY`, otherwise "uncertain"; a rank is given with its interval;
 a unit is called above/below the province only outside a funnel limit.
@@ -14,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from motcua.model.claims import TrendClaim, direction, trend_claim
 from motcua.report import fmt
 from motcua.report.figures import KeyFigures, summary_value
 from motcua.report.strings import Strings, cap
@@ -33,29 +38,46 @@ class Narrative:
 
 
 def slope_direction(low: Any, high: Any) -> str | None:
-    """"up" if the interval is above 0, "down" if below, "flat" if it holds 0, None if missing."""
-    if fmt.missing(low) or fmt.missing(high):
-        return None
-    if float(low) > 0:
-        return "up"
-    if float(high) < 0:
-        return "down"
-    return "flat"
+    """"up" if the interval is above 0, "down" if below, "flat" if it holds 0, None if missing.
+
+    For a trend_summary row use :func:`motcua.model.claims.trend_claim`, which
+    picks the interval that applies (the recent slope when the trend bends)."""
+    return direction(low, high)
 
 
 def _pct_for(rate: str, x: Any, lang: str) -> str:
     return fmt.pct(x, lang, 2 if rate.startswith("ontime") else 1)
 
 
+def _slope_vals(slope: Any, low: Any, high: Any, lang: str) -> dict[str, str]:
+    return dict(slope=fmt.signed_small(slope, lang), low=fmt.signed_small(low, lang), high=fmt.signed_small(high, lang))
+
+
 def trend_sentence(rate: str, row: dict[str, Any], S: Strings) -> str:
+    """One sentence on the trend of ``rate``, consistent with the model (see :func:`trend_claim`)."""
     lang = S.lang
     name = S[f"rate_{rate}"]
-    d = slope_direction(row.get("slope_low"), row.get("slope_high"))
-    if d is None:
+    c = trend_claim(row)
+    if c is None:
         return S.f("nar_trend_short", rate=name, Rate=cap(name))
-    key = {"up": "nar_trend_up", "down": "nar_trend_down", "flat": "nar_trend_flat"}[d]
-    return S.f(key, rate=name, Rate=cap(name), slope=fmt.signed_small(row.get("slope_pp_per_year"), lang),
-               low=fmt.signed_small(row.get("slope_low"), lang), high=fmt.signed_small(row.get("slope_high"), lang))
+    vals = dict(rate=name, Rate=cap(name), **_slope_vals(c.slope, c.low, c.high, lang))
+    if not c.recent:
+        return S.f(f"nar_trend_{c.direction}", **vals)
+    text = S.f(f"nar_trend_recent_{c.direction}", **vals)
+    if c.average is not None:
+        window = fmt.period(row.get("first_period_start"), row.get("last_period_end"), lang)
+        key = "nar_trend_average" if window != fmt.DASH else "nar_trend_average_nowindow"
+        text += " " + S.f(key, window=window, **_slope_vals(*c.average, lang))
+    return text
+
+
+def trend_list_item(rate: str, c: TrendClaim | None, S: Strings) -> tuple[str, str] | None:
+    """("good" | "attention", text) for a trend the interval supports, None for a flat or unknown trend."""
+    if c is None or c.direction == "flat":
+        return None
+    name = S[f"rate_{rate}"]
+    key = ("nar_good_trend" if c.direction == "up" else "nar_bad_trend") + ("_recent" if c.recent else "")
+    return ("good" if c.direction == "up" else "attention"), S.f(key, Rate=cap(name), slope=fmt.signed_small(c.slope, S.lang))
 
 
 def target_sentence(rate: str, row: dict[str, Any], S: Strings) -> str | None:
@@ -161,12 +183,9 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
         if not row:
             continue
         name = S[f"rate_{rate}"]
-        d = slope_direction(row.get("slope_low"), row.get("slope_high"))
-        slope = fmt.signed(row.get("slope_pp_per_year"), lang, 1)
-        if d == "up":
-            out.good.append(S.f("nar_good_trend", Rate=cap(name), slope=slope))
-        elif d == "down":
-            out.attention.append(S.f("nar_bad_trend", Rate=cap(name), slope=slope))
+        item = trend_list_item(rate, trend_claim(row), S)
+        if item is not None:
+            (out.good if item[0] == "good" else out.attention).append(item[1])
         flag = row.get("funnel_flag") or ""
         if isinstance(flag, str) and flag.startswith("above"):
             out.good.append(S.f("nar_good_funnel", Rate=cap(name), flag=S.get(f"funnel_{flag}", flag)))

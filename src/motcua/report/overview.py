@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
+from motcua.model.claims import trend_claim, trend_direction
 from motcua.report import fmt
 from motcua.report.context import ReportData, load_data, quality_unit_values
 from motcua.report.district import SEVERITY_ORDER, _severity, footer_section, rule_label
 from motcua.report.figures import key_figures, monthly, window_figures, windows
 from motcua.report.html import Report, Section, render
-from motcua.report.narrative import slope_direction
 from motcua.report.overview_charts import province_funnel, ranking_chart, small_multiples
 from motcua.report.strings import Strings, cap, strings
 
@@ -151,11 +151,11 @@ def narrative_section(peers: pd.DataFrame, names: dict[str, str], figs: list[dic
         worst = min(ranked, key=lambda f: (f["online"], f["code"]))
         paras.append(S.f("ov_nar_best", unit=best["name"], value=fmt.pct(best["online"], lang, 1), worst=worst["name"], worst_value=fmt.pct(worst["online"], lang, 1)))
     rising = [names[c] for (c, r), row in sorted(summ.items()) if r == "online_rate" and c in names
-              and slope_direction(row.get("slope_low"), row.get("slope_high")) == "up"]
+              and trend_direction(row) == "up"]
     if rising:
         paras.append(S.f("ov_nar_rising", units=", ".join(rising)))
     falling = [names[c] for (c, r), row in sorted(summ.items()) if r == "ontime_rate_report" and c in names
-               and slope_direction(row.get("slope_low"), row.get("slope_high")) == "down"]
+               and trend_direction(row) == "down"]
     if falling:
         paras.append(S.f("ov_nar_falling_ontime", units=", ".join(falling)))
     for rate in RATES:
@@ -204,8 +204,10 @@ def ranking_section(data: ReportData, summ: dict, S: Strings) -> Section:
         rows = []
         for _, r in comp.sort_values(["rank", "unit_code"], kind="stable", na_position="last").iterrows():
             row = summ.get((str(r["unit_code"]), rate), {})
-            d = slope_direction(row.get("slope_low"), row.get("slope_high"))
-            trend = fmt.DASH if d is None else f"{fmt.signed(row.get('slope_pp_per_year'), lang, 1)} ({fmt.signed(row.get('slope_low'), lang, 1)} … {fmt.signed(row.get('slope_high'), lang, 1)})"
+            c = trend_claim(row)  # the recent slope when the trend bends
+            trend = fmt.DASH if c is None else f"{fmt.signed_small(c.slope, lang)} ({fmt.signed_small(c.low, lang)} … {fmt.signed_small(c.high, lang)})"
+            if c is not None and c.recent:
+                trend = S.f("ix_trend_recent", slope=trend)
             ok = not fmt.missing(r.get("rank"))
             rows.append({"cls": "", "cells": [
                 {"text": str(r["unit_name"]), "key": None},

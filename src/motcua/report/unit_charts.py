@@ -14,6 +14,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
+from motcua.model.claims import trend_claim
 from motcua.report import fmt
 from motcua.report.charts import COLORS, WIDTH, Chart, axes_in, bars, count_axis, date_axis, draw, midpoints, no_data, pct_axis, rate_limits
 from motcua.report.strings import Strings, cap
@@ -56,15 +57,12 @@ def volume_chart(monthly: pd.DataFrame, unit_name: str, S: Strings) -> Chart:
 
 
 def _trend_text(summary_row: dict[str, Any], S: Strings) -> str:
-    lang = S.lang
-    lo, hi = summary_row.get("slope_low"), summary_row.get("slope_high")
-    if lo is None or hi is None:
+    """The trend as the alt text states it: the model's claim (recent slope when the trend bends) with its interval."""
+    c = trend_claim(summary_row)
+    if c is None:
         return S["ch_no_trend"]
-    if lo > 0:
-        return S["trend_up"]
-    if hi < 0:
-        return S["trend_down"]
-    return S["trend_flat"]
+    key = f"alt_trend_{'recent_' if c.recent else ''}{c.direction}"
+    return S.f(key, slope=fmt.signed_small(c.slope, S.lang), low=fmt.signed_small(c.low, S.lang), high=fmt.signed_small(c.high, S.lang))
 
 
 def draw_rate(ax: Any, monthly: pd.DataFrame, trends: pd.DataFrame, rate: str, target: float | None,
