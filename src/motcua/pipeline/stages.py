@@ -291,9 +291,17 @@ def _store(task: RenderTask, result: dict[str, Any]) -> dict[str, Any]:
     return {"status": result["status"], "reason": result["reason"]}
 
 
+#: At most this many reports to render: one warm kernel in this process, reused from the clean and
+#: model stages when they ran, beats starting a pool whose workers each import everything again.
+SMALL_BATCH = 3
+
+
 def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
-               progress: Callable[[str, str, dict[str, Any]], None] | None) -> dict[RenderTask, dict[str, Any]]:
-    """Run render tasks: in this process (jobs=1), a local pool of warm workers, or a Dask cluster."""
+               progress: Callable[[str, str, dict[str, Any]], None] | None,
+               kernel: Any = None) -> dict[RenderTask, dict[str, Any]]:
+    """Run render tasks: in one warm kernel (jobs=1 or a small batch), a local pool of warm workers,
+    or a Dask cluster. ``kernel``: a warm kernel the caller owns (and shuts down) to use for the
+    one-kernel case."""
     results: dict[RenderTask, dict[str, Any]] = {}
 
     def done(t: RenderTask, r: dict[str, Any]) -> None:
@@ -306,15 +314,19 @@ def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
 
         run_on_cluster(tasks, scheduler, done)
         return results
-    if jobs == 1:
-        from motcua.pipeline.execute import WarmKernel
-
-        kernel = WarmKernel(cwd=Path.cwd())
-        try:
+    if jobs == 1 or len(tasks) <= SMALL_BATCH:
+        if kernel is not None:
             for t in tasks:
                 done(t, render_task(t, kernel))
+            return results
+        from motcua.pipeline.execute import WarmKernel
+
+        own = WarmKernel(cwd=Path.cwd())
+        try:
+            for t in tasks:
+                done(t, render_task(t, own))
         finally:
-            kernel.shutdown()
+            own.shutdown()
         return results
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(str(Path.cwd()),)) as pool:
         futures = {pool.submit(render_task, t): t for t in tasks}
@@ -370,6 +382,7 @@ def render_stage(
     force: bool = False,
     progress: Callable[[str, str, dict[str, Any]], None] | None = None,
     scheduler: str | None = None,
+    kernel: Any = None,
 ) -> BuildResult:
     """One HTML per unit + the province overview + the index, in parallel, incrementally.
 
@@ -434,7 +447,7 @@ def render_stage(
         n = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         # The overview first: it is the longest single task.
         tasks.sort(key=lambda t: (t.kind != "overview", t.unit_code))
-        results = _run_tasks(tasks, n, scheduler, progress)
+        results = _run_tasks(tasks, n, scheduler, progress, kernel)
 
     failed: dict[str, str] = {}
     built: list[str] = []
@@ -543,16 +556,16 @@ def build(
         return kernel
 
     try:
-        # Only start a kernel when a stage will actually run.
+        # Only start a kernel when a stage will actually run; a small render batch reuses it.
         res = clean_stage(raw, data, executed, kernel=_Lazy(get_kernel), force=force)
         stages.append(res)
         res = model_stage(data, executed, kernel=_Lazy(get_kernel), force=force)
         stages.append(res)
+        result = render_stage(data, reports, units=units, jobs=jobs, lang=lang, force=force, progress=progress,
+                              scheduler=scheduler, kernel=_Lazy(get_kernel))
     finally:
         if kernel is not None:
             kernel.shutdown()
-    result = render_stage(data, reports, units=units, jobs=jobs, lang=lang, force=force, progress=progress,
-                          scheduler=scheduler)
     result.stages = stages
     return result
 
@@ -565,3 +578,6 @@ class _Lazy:
 
     def execute(self, *args: Any, **kwargs: Any) -> Any:
         return self._factory().execute(*args, **kwargs)
+
+    def restart(self) -> None:
+        self._factory().restart()
