@@ -8,7 +8,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from motcua.ingest.numbers import parse_count, parse_percent
+from motcua.ingest.numbers import max_count, parse_count, parse_percent
 
 
 @pytest.mark.parametrize("cell, value", [
@@ -40,11 +40,19 @@ def test_percent(cell, value):
     assert math.isclose(parse_percent(cell), value)
 
 
-@given(st.integers(min_value=0, max_value=10**12))
+@given(st.integers(min_value=0, max_value=max_count()))
 def test_property_count_formats_round_trip(n):
     for text in (format_decimal(n, locale="vi"), format_decimal(n, locale="en"), str(n), f"{n:,}".replace(",", " ")):
         assert parse_count(text).value == n, text
     assert parse_count(n).value == n and parse_count(float(n)).value == n
+
+
+@given(st.integers(min_value=max_count() + 1, max_value=10**24))
+def test_property_counts_above_max_count_are_implausible(n):
+    """Above config max_count (default 10^8) a count is an error, also beyond 64-bit integers; never a value."""
+    for cell in (n, format_decimal(n, locale="vi"), str(n)):
+        pc = parse_count(cell)
+        assert pc.value is None and pc.error == "implausible_count", cell
 
 
 @given(st.integers(min_value=1, max_value=10**9))

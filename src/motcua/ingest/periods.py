@@ -16,7 +16,8 @@ from datetime import date, timedelta
 
 from motcua.ingest.text import clean_text, strip_marks
 
-__all__ = ["Period", "parse_period_text", "parse_period_filename", "classify", "month_end", "format_period_text"]
+__all__ = ["Period", "parse_period_text", "parse_period_filename", "classify", "month_end", "format_period_text",
+           "period_out_of_range"]
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -205,3 +206,27 @@ def format_period_text(start: date, end: date, cumulative: bool = False) -> str:
     """The inverse of :func:`parse_period_text` for explicit dates (used by tests and the sample)."""
     core = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
     return f"Lũy kế {core.lower()}" if cumulative else core
+
+
+def period_out_of_range(start: date, end: date, today: date | None = None) -> str:
+    """Why a period cannot be real ("" when it can): it starts before ``period_min_start`` or ends after today.
+
+    Bounds come from config/ingest.yaml (``period_min_start``, default 2000-01-01; ``period_max_end``,
+    default "today", or a date). A report for a period that has not ended yet is a typo in the year
+    (2042 for 2024) or a draft; one before 2000 predates the one-stop-shop statistics.
+    """
+    from motcua.ingest.names import settings
+
+    cfg = settings()
+    lo = _as_date(cfg.get("period_min_start", "2000-01-01"))
+    hi_cfg = cfg.get("period_max_end", "today")
+    hi = (today or date.today()) if str(hi_cfg).strip().lower() == "today" else _as_date(hi_cfg)
+    if start < lo:
+        return f"kỳ bắt đầu {start:%d/%m/%Y}, trước {lo:%d/%m/%Y} (period_min_start trong config/ingest.yaml)"
+    if end > hi:
+        return f"kỳ kết thúc {end:%d/%m/%Y}, sau ngày {hi:%d/%m/%Y} (chưa tới; có thể gõ nhầm năm)"
+    return ""
+
+
+def _as_date(v: object) -> date:
+    return v if isinstance(v, date) else date.fromisoformat(str(v))
