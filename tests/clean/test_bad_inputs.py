@@ -179,6 +179,10 @@ CASES: dict[str, Case] = {
         '"đến ngày 30/02/2019": the message quotes the line with the invalid date.',
         (Expect("no_period", "error", "checked", ("30/02/2019", "ngày không hợp lệ"), sheet=SHEET),
          Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12)), 0, 1),
+    "period_year_zero": Case(
+        '"Kỳ báo cáo: Năm 0000" (a year Python cannot date; the parser used to raise and stop the whole clean).',
+        (Expect("no_period", "error", "checked", ("Không xác định được kỳ báo cáo",), sheet=SHEET),
+         Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12)), 0, 1),
     "excel_error_cells": Case(
         '"#REF!" in a count cell.',
         (Expect("non_numeric_count", "error", "value_removed", ('"#REF!"',), SHEET, 12),), 2, 0,

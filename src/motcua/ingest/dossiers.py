@@ -60,7 +60,10 @@ def _key(name: object) -> str:
 
 
 def map_columns(header: list[str]) -> tuple[dict[str, int], list[int]]:
-    """(role → column index, personal column indices) for a dossier header."""
+    """(role → column index, personal column indices) for a dossier header.
+
+    A personal column never gets a role. Exceptions: none — any list of header cells gives a result.
+    """
     spec = _spec()
     keys = [_key(h) for h in header]
     personal = [i for i, k in enumerate(keys) if k and any(p in k for p in spec.get("personal", []))]

@@ -206,7 +206,11 @@ _ROMAN = re.compile(r"^[ivxlc]+\.?$", re.I)
 
 
 def find_header(grid: Grid) -> tuple[Layout, int, int, dict[str, int], int, list[list[str]]] | None:
-    """(layout, header row, depth, columns, unit column, paths) of the first recognisable header."""
+    """(layout, header row, depth, columns, unit column, paths) of the first recognisable header, or None.
+
+    Columns are matched by label (config/layouts/*.yaml), in any order. Exceptions: none — any grid
+    (ragged rows, merges outside the grid, any cell type) gives a result or None.
+    """
     for r in range(min(grid.n_rows, MAX_HEADER_SCAN)):
         texts = [_folded(v) for v in (grid.rows[r] if r < grid.n_rows else [])]
         if sum(1 for t in texts if t) < 3:  # a header's top row names STT/unit and the column groups
@@ -286,7 +290,10 @@ def _covered_cells(grid: Grid, columns: set[int], first_body_row: int) -> dict[t
 
 
 def read_form_sheet(grid: Grid) -> FormSheet | None:
-    """Read one sheet as an aggregate form; None when no layout's header is recognised."""
+    """Read one sheet as an aggregate form; None when no layout's header is recognised.
+
+    Exceptions: none — unreadable cells become ParsedCount errors, never exceptions.
+    """
     found = find_header(grid)
     if found is None:
         return None

@@ -55,7 +55,17 @@ def _add_months(d: date, n: int) -> date:
 
 
 def classify(start: date, end: date) -> str:
-    """month | quarter | half | year | custom, by length in months (cut-offs need not be calendar)."""
+    """month | quarter | half | year | custom, by length in months (cut-offs need not be calendar).
+
+    Exceptions: none (periods near date.max that cannot be extended are "custom" when no length fits).
+    """
+    try:
+        return _classify(start, end)
+    except (ValueError, OverflowError):
+        return "custom"
+
+
+def _classify(start: date, end: date) -> str:
     for n, kind in ((1, "month"), (3, "quarter"), (6, "half"), (12, "year")):
         if _add_months(start, n) - timedelta(days=1) == end:
             return kind
@@ -80,7 +90,14 @@ def _mkdate(d: str, m: str, y: str | None, fallback_year: int | None) -> date | 
 
 
 def _label_period(f: str) -> tuple[date, date] | None:
-    """Calendar period named by a folded label, or None."""
+    """Calendar period named by a folded label, or None (also for years Python cannot date, e.g. "năm 0000")."""
+    try:
+        return _label_period_unsafe(f)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _label_period_unsafe(f: str) -> tuple[date, date] | None:
     m = re.search(r"\b(6|sau)\s+thang\s+(dau|cuoi)\s+nam\s+(\d{4})\b", f)
     if m:
         y = int(m.group(3))
@@ -103,6 +120,9 @@ def _label_period(f: str) -> tuple[date, date] | None:
 
 def parse_period_text(text: str) -> Period | None:
     """The period stated in a sheet's text (title block), or None.
+
+    Exceptions: none — any text (or None) gives a Period or None; dates that do not exist
+    ("30/02/2019", year 0 or 10000) give None.
 
     >>> p = parse_period_text("Kỳ báo cáo: Từ ngày 15/02/2024 đến ngày 14/03/2024")
     >>> (p.start.isoformat(), p.end.isoformat(), p.kind)
@@ -143,7 +163,16 @@ def parse_period_filename(name: str) -> Period | None:
 
     Two dates ("2024-02-15_2024-03-14", "15-02-2024_14-03-2024") are explicit
     (``from_label=False``); months, quarters, halves and years are labels.
+
+    Exceptions: none — any string gives a Period or None (impossible dates give None).
     """
+    try:
+        return _parse_period_filename(name)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_period_filename(name: str) -> Period | None:
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.rsplit("/", 1)[-1])
     f = re.sub(r"\s+", " ", strip_marks(stem).lower().replace("_", " ").replace(".", " "))
     cumulative = bool(re.search(r"\bluy ke\b|\bluyke\b|\bcumulative\b|\bytd\b", f))

@@ -275,6 +275,8 @@ def build(out: Path) -> dict[str, list[Path]]:
     form(d / "bieu06_khong-ky.xlsx", [("Huyện Tuy An", TUY_AN), ("Huyện Sơn Hòa", SON_HOA)], period=None)
     d = case("impossible_date")
     form(d / "bieu06_ngay-sai.xlsx", [("Huyện Tuy An", TUY_AN)], period="Từ ngày 01/02/2019 đến ngày 30/02/2019")
+    d = case("period_year_zero")
+    form(d / "bieu06_nam-0000.xlsx", [("Huyện Tuy An", TUY_AN)], period="Năm 0000")
     d = case("excel_error_cells")
     form(d / "bieu06_2019-05_loi-o.xlsx", [("Huyện Tuy An", {**TUY_AN, "resolved_early": "#REF!"}), ("Huyện Sơn Hòa", SON_HOA)])
     d = case("date_in_count")
