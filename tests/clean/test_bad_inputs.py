@@ -53,6 +53,8 @@ class Case:
     kept: int  # rows of the bad file(s) in the panel
     dropped: int  # rows of the bad file(s) dropped (each with a "dropped" finding)
     panel: dict[tuple[str, str], object] = field(default_factory=dict)  # (unit_code, column) → value
+    dossiers: tuple[int, int, int] | None = None  # dossiers read = used + rejected (meta["dossiers"])
+    never: tuple[str, ...] = ()  # text that must appear in no output file (personal data, stale values)
 
 
 SKIP = "file_skipped"
@@ -183,6 +185,15 @@ CASES: dict[str, Case] = {
         '"Kỳ báo cáo: Năm 0000" (a year Python cannot date; the parser used to raise and stop the whole clean).',
         (Expect("no_period", "error", "checked", ("Không xác định được kỳ báo cáo",), sheet=SHEET),
          Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12)), 0, 1),
+    "dossier_bad_dates": Case(
+        "A dossier list with a dossier received in 1999, one completed in 2091 and one received on 31/02: those "
+        "dossiers rejected with their lines; the two good ones aggregated; the applicant names never kept.",
+        (Expect("dossier_rejected", "error", "dossiers_rejected", ("ngày tiếp nhận không đọc được", "dòng 6")),
+         Expect("dossier_rejected", "error", "dossiers_rejected", ("trước 01/01/2000", "dòng 4")),
+         Expect("dossier_rejected", "error", "dossiers_rejected", ("chưa tới", "dòng 5")),
+         Expect("personal_columns_dropped", "info", "checked", ("HoTen",))), 1, 0,
+        {("559", "received_online"): 1, ("559", "received_offline"): 1, ("559", "resolved_early"): 1,
+         ("559", "resolved_ontime"): 1}, dossiers=(5, 2, 3), never=("Nguyễn Văn A", "Hoàng Văn E")),
     "excel_error_cells": Case(
         '"#REF!" in a count cell.',
         (Expect("non_numeric_count", "error", "value_removed", ('"#REF!"',), SHEET, 12),), 2, 0,
@@ -287,6 +298,13 @@ def test_bad_input(name, tmp_path, good_alone):
         assert len(rows) == 1, (code, rows)
         got = rows.iloc[0][col]
         assert (pd.isna(got) if want is pd.NA else got == want), (code, col, got, want)
+    if case.dossiers is not None:
+        read, used, rejected = case.dossiers
+        assert res.meta["dossiers"] == {"read": read, "used": used, "rejected": rejected}
+        assert read == used + rejected
+    for text in case.never:
+        for out in (tmp_path / "out").iterdir():
+            assert text.encode("utf-8") not in out.read_bytes(), (text, out.name)
 
 
 def test_corpus_has_every_case():

@@ -277,6 +277,14 @@ def build(out: Path) -> dict[str, list[Path]]:
     form(d / "bieu06_ngay-sai.xlsx", [("Huyện Tuy An", TUY_AN)], period="Từ ngày 01/02/2019 đến ngày 30/02/2019")
     d = case("period_year_zero")
     form(d / "bieu06_nam-0000.xlsx", [("Huyện Tuy An", TUY_AN)], period="Năm 0000")
+    d = case("dossier_bad_dates")
+    (d / "danh-sach-ho-so_2019-05.csv").write_text(
+        "MaHoSo,DonViXuLy,HoTen,NgayTiepNhan,NgayHenTra,NgayHoanThanh,KenhThucHien\n"
+        "H1,Huyện Tuy An,Nguyễn Văn A,02/05/2019,10/05/2019,09/05/2019,2\n"
+        "H2,Huyện Tuy An,Trần Thị B,03/05/2019,12/05/2019,12/05/2019,1\n"
+        "H3,Huyện Tuy An,Lê Văn C,03/05/1999,12/05/1999,11/05/1999,1\n"
+        "H4,Huyện Tuy An,Phạm Thị D,04/05/2019,14/05/2019,14/05/2091,2\n"
+        "H5,Huyện Tuy An,Hoàng Văn E,31/02/2019,14/05/2019,,2\n", encoding="utf-8")
     d = case("excel_error_cells")
     form(d / "bieu06_2019-05_loi-o.xlsx", [("Huyện Tuy An", {**TUY_AN, "resolved_early": "#REF!"}), ("Huyện Sơn Hòa", SON_HOA)])
     d = case("date_in_count")
