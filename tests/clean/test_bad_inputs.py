@@ -312,6 +312,8 @@ def test_corpus_has_every_case():
     folders = {p.name for p in BAD.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
     assert folders == set(CASES)
     assert len(CASES) >= 30
+    readme = (BAD / "README.md").read_text(encoding="utf-8")
+    assert all(f"| {name} |" in readme for name in CASES)
 
 
 def _huge(path: Path, size: int) -> Path:

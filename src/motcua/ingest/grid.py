@@ -73,7 +73,10 @@ _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)?<(?:!docty
 
 
 def sniff(path: Path) -> str:
-    """What the file holds, from its first bytes: empty | zip | ole | ole_encrypted | html | text | binary."""
+    """What the file holds, from its first bytes: empty | zip | ole | ole_encrypted | html | text | binary.
+
+    Exceptions: OSError when the file cannot be opened; any content gives a kind.
+    """
     with path.open("rb") as fh:
         head = fh.read(65536)
     if not head:
