@@ -139,6 +139,15 @@ CASES: dict[str, Case] = {
         "Tuy An copied twice with identical numbers: the first row kept, the copy dropped.",
         (Expect("duplicate_unit_row", "info", "dropped", ("cùng số liệu", "giữ dòng 12"), SHEET, 14),), 2, 1,
         {("559", "received_total"): 12}),
+    "duplicate_unit_two_sheets": Case(
+        "The same form on two visible sheets of one file, Tuy An's numbers differing: both Tuy An rows dropped; "
+        "Sơn Hòa, identical on both sheets, kept once.",
+        (Expect("duplicate_unit_row", "error", "dropped", ("trong cùng tệp", 'trang "Biểu 06 (2)" dòng 12', "loại cả 2"),
+                SHEET, 12),
+         Expect("duplicate_unit_row", "error", "dropped", ("trong cùng tệp",), "Biểu 06 (2)", 12),
+         Expect("duplicate_unit_row", "info", "dropped", ("cùng số liệu", 'giữ dòng 13 của trang "Biểu 06"'),
+                "Biểu 06 (2)", 13)), 1, 3,
+        {("560", "received_total"): 11}),
     "unknown_unit": Case(
         "A unit name that matches no official unit: dropped, with the closest candidates.",
         (Expect("unit_unmatched", "error", "dropped", ('"Huyện Hoàng Sa Mới"', "gần nhất", "config/aliases.yaml"), SHEET, 13),),

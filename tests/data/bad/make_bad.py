@@ -234,6 +234,15 @@ def build(out: Path) -> dict[str, list[Path]]:
                                            ("UBND huyện Tuy An", {**TUY_AN, "received_online": 3, "received_total": 14})])
     d = case("duplicate_unit_same_file_identical")
     form(d / "bieu06_2019-05_chep-lai.xlsx", [("Huyện Tuy An", TUY_AN), ("Huyện Sơn Hòa", SON_HOA), ("Huyện Tuy An", TUY_AN)])
+    d = case("duplicate_unit_two_sheets")
+    p = form(d / "bieu06_2019-05_hai-trang.xlsx", [("Huyện Tuy An", TUY_AN), ("Huyện Sơn Hòa", SON_HOA)])
+
+    def second_sheet(ws, wb):
+        copy = wb.copy_worksheet(ws)
+        copy.title = "Biểu 06 (2)"
+        copy["D12"] = 4  # Tuy An's (4) differs in the copy
+        copy["C12"] = 15
+    edit(p, second_sheet)
     d = case("unknown_unit")
     form(d / "bieu06_2019-05_la.xlsx", [("Huyện Tuy An", TUY_AN), ("Huyện Hoàng Sa Mới", SON_HOA)])
     d = case("mixed_schemas")
