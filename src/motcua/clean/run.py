@@ -12,7 +12,12 @@ resolves overlapping periods, checks identities and continuity, and writes
 ``out_dir/panel.parquet``, ``out_dir/quality.csv`` and
 ``out_dir/clean_meta.json`` (each atomically: a temporary file, then
 ``os.replace``). A file that cannot be read is reported and skipped; the
-others still build.
+others still build. What a file holds is sniffed from its bytes, not its
+extension (a CSV named .xlsx, a workbook named .csv, an HTML page named .xls
+are read for what they are, with a warning); Excel lock files ("~$…"), empty,
+password-protected and oversized files (config/ingest.yaml ``max_input_mb``)
+are reported and skipped before parsing; hidden sheets are reported and not
+read. The bad-input corpus in tests/data/bad/ covers each case.
 
 Counting holds: rows_in = rows_kept + rows_dropped, where a row is a unit
 row of a form, a tidy row, or one unit-period group of a dossier list; every

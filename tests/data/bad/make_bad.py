@@ -5,7 +5,7 @@
 Every case is one folder holding the file(s) that go into ``raw/`` next to a good
 export; tests/clean/test_bad_inputs.py states, per case, the message expected in
 quality.csv and the row accounting. The 300 MB file is not here: the test makes
-a sparse one in a temporary folder (see ``make_huge``).
+a sparse one in a temporary folder (tests/clean/test_bad_inputs.py, ``_huge``).
 The committed files are the fixtures; this script documents how they were made
 and rebuilds them byte for byte.
 """
@@ -320,14 +320,6 @@ def build(out: Path) -> dict[str, list[Path]]:
         if sub.is_dir():
             made[sub.name] = sorted(sub.iterdir())
     return made
-
-
-def make_huge(path: Path, size: int = 300 * 1024 * 1024) -> Path:
-    """A 300 MB "workbook" (sparse: it takes no disk space): a zip signature, then zeros."""
-    with path.open("wb") as fh:
-        fh.write(b"PK\x03\x04")
-        fh.truncate(size)
-    return path
 
 
 if __name__ == "__main__":
