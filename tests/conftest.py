@@ -1,4 +1,9 @@
-"""Shared fixtures. `built_sample` builds the shipped sample once per test session."""
+"""Shared fixtures. `built_sample` builds the shipped sample once per test session.
+
+Hypothesis profiles for every property test in tests/ (registered here so that all folders see them):
+"default" (200 examples, what `make test` runs) and "fuzz" (10,000 examples, what `make fuzz` runs:
+HYPOTHESIS_PROFILE=fuzz, -k property). A test with its own @settings(max_examples=…) keeps its own.
+"""
 from __future__ import annotations
 
 import os
@@ -7,11 +12,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "sample"
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -116,3 +117,15 @@ def test_property_match_unit_never_raises_and_never_guesses_below_threshold(s):
 @given(st.text(alphabet="aàáảãạăằắẳẵặâầấẩẫậoòóỏõọuùúủũụyỳýỷỹỵeèéẻẽẹhqđ ", max_size=20))
 def test_property_clean_text_fold_is_stable(s):
     assert fold(clean_text(s)) == fold(clean_text(clean_text(s)))
+
+
+@given(st.text(max_size=40), st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+       st.sampled_from([None, "district", "commune", "province"]))
+def test_property_match_with_fallback_never_raises(s, start, level):
+    """Any name, any period (legacy or 2025 list), any level: a UnitMatch, never an exception or a low-score guess."""
+    from motcua.ingest.aggregate import MatchContext, match_with_fallback
+
+    m = match_with_fallback(s, MatchContext("legacy", level, "54"), start)
+    if m.unit_code is not None:
+        assert m.method != "fuzzy" or m.score >= 90
+        assert m.unit_schema == ("2025" if start >= date(2025, 7, 1) else "legacy")

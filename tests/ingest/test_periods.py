@@ -86,3 +86,32 @@ def test_property_non_calendar_months_are_months(y, m, d):
 def test_property_parsers_are_total(s):
     for p in (parse_period_text(s), parse_period_filename(s)):
         assert p is None or p.start <= p.end
+
+
+_PERIOD_ALPHABET = "0123456789/.-– :TừtừngàyđếnhếtQuýIVquýthángThángnămNăm6đầucuốiLũykế_ "
+
+
+@given(st.text(alphabet=_PERIOD_ALPHABET, max_size=80))
+def test_property_period_parsers_are_total_on_date_like_text(s):
+    """Date-like noise ("30/02/2019", "Năm 0000", "Quý IV/9999", "99-99-9999_…"): a Period or None, never an exception."""
+    for p in (parse_period_text(s), parse_period_filename(s), parse_period_filename(s.replace(" ", "_") + ".xlsx")):
+        assert p is None or (p.start <= p.end and p.kind in ("month", "quarter", "half", "year", "custom"))
+
+
+@given(st.dates(), st.integers(0, 4000))
+def test_property_period_out_of_range_is_total_and_consistent(start, length):
+    """period_out_of_range never raises; it names the bound it breaks and is empty inside the bounds."""
+    from datetime import date as _date
+
+    from motcua.ingest.periods import period_out_of_range
+
+    try:
+        end = start + timedelta(days=length)
+    except OverflowError:
+        end = _date.max
+    today = _date(2026, 1, 1)
+    why = period_out_of_range(start, end, today=today)
+    inside = start >= _date(2000, 1, 1) and end <= today
+    assert (why == "") == inside
+    if start < _date(2000, 1, 1):
+        assert "period_min_start" in why

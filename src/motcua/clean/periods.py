@@ -161,6 +161,43 @@ def _kind(start: date, end: date) -> str:
     return classify(start, end)
 
 
+def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
+    """One unit twice for the same period in one file (one sheet or two): no file is newer, so no row can win by rule 3.
+
+    Identical rows: the first is kept, the copies dropped (info). Rows that differ: all are dropped
+    (error) — which one is right cannot be known.
+    """
+    groups: dict[tuple, list[Record]] = defaultdict(list)
+    for r in rows:
+        if r.status == "kept":
+            groups[(r.file, r.start, r.end)].append(r)
+    for (_file, _s, _e), dup in groups.items():
+        if len(dup) < 2:
+            continue
+        dup.sort(key=lambda r: (r.sheet, r.row is None, r.row or 0))
+        one_sheet = len({r.sheet for r in dup}) == 1
+        where = ("trong cùng trang tính (dòng " + ", ".join(str(r.row) for r in dup) + ")" if one_sheet else
+                 "trong cùng tệp (" + ", ".join(f"trang \"{r.sheet}\" dòng {r.row}" for r in dup) + ")")
+        first = dup[0]
+        differ = [c for c in COUNT_COLUMNS if any(r.values.get(c) != first.values.get(c) for r in dup[1:])]
+        if not differ:
+            for r in dup[1:]:
+                r.status = "dropped"
+                q.add(r.file, "duplicate_unit_row", "info",
+                      f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với cùng "
+                      f"số liệu; giữ dòng {first.row}" + ("" if one_sheet else f" của trang \"{first.sheet}\"")
+                      + ", bỏ bản chép.", sheet=r.sheet, row=r.row, unit=r.code, period=r.label(),
+                      action="dropped")
+            continue
+        diffs = "; ".join(f"{c}: " + " / ".join(_vi(r.values.get(c)) for r in dup) for c in differ)
+        for r in dup:
+            r.status = "dropped"
+            q.add(r.file, "duplicate_unit_row", "error",
+                  f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với số liệu "
+                  f"khác nhau ({diffs}); không biết dòng nào đúng, loại cả {len(dup)}.", sheet=r.sheet, row=r.row, unit=r.code,
+                  period=r.label(), action="dropped")
+
+
 def resolve_overlaps(records: list[Record], q: Quality) -> None:
     """Drop aggregates tiled by finer rows (rule 2) and older overlapping rows (rule 3), in place.
 
@@ -168,6 +205,7 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
     """
     for _key, rows in _by_unit(records).items():
         rows = [r for r in rows if not r.cumulative]
+        _same_sheet_duplicates(rows, q)
         rows_sorted = sorted(rows, key=lambda r: (r.start, r.end))
         # rule 2: aggregates tiled by strictly shorter kept rows
         for r in sorted(rows_sorted, key=lambda x: (x.end - x.start), reverse=True):

@@ -56,6 +56,23 @@ RULES: dict[str, tuple[str, str]] = {
     "ignored_sheet": ("Trang tính không có bảng số liệu", "Sheet without a data table"),
     "tidy_missing_column": ("Tệp dạng bảng thiếu cột số liệu (để trống)", "Tidy file lacks count columns (left empty)"),
     "schema_violation": ("Vi phạm lược đồ bảng dữ liệu", "Panel schema violation"),
+    "empty_file": ("Tệp rỗng hoặc mọi trang tính đều trống", "Empty file or only empty sheets"),
+    "password_protected": ("Tệp được đặt mật khẩu (mã hóa)", "Password-protected (encrypted) workbook"),
+    "lock_file": ("Tệp khóa tạm của Excel (~$…)", "Excel lock file (~$…)"),
+    "input_too_large": ("Tệp vượt giới hạn dung lượng", "File larger than the configured limit"),
+    "wrong_extension": ("Đuôi tệp không khớp nội dung", "File extension does not match its content"),
+    "html_workbook": ("Tệp .xls là trang HTML", "An .xls file that is an HTML page"),
+    "csv_encoding": ("Tệp CSV không mã hóa UTF-8", "CSV file not encoded in UTF-8"),
+    "hidden_sheet": ("Trang tính ẩn, không đọc", "Hidden sheet, not read"),
+    "no_rows": ("Có tiêu đề biểu mẫu nhưng không có dòng số liệu", "Form header without data rows"),
+    "formula_no_value": ("Ô công thức chưa có giá trị tính sẵn", "Formula cell without a cached value"),
+    "merged_cell": ("Ô số liệu bị gộp (merged) với ô khác", "Count cell hidden under a merged range"),
+    "implausible_count": ("Số liệu lớn bất thường", "Implausibly large count"),
+    "period_out_of_range": ("Kỳ báo cáo ngoài khoảng hợp lệ (trước 2000 hoặc chưa tới)", "Period before 2000 or in the future"),
+    "duplicate_unit_row": ("Một đơn vị có nhiều dòng cùng kỳ trong một trang tính", "Unit listed twice for one period in one sheet"),
+    "ragged_row": ("Dòng CSV có số ô khác số cột tiêu đề", "CSV row with more or fewer cells than the header"),
+    "unknown_schema": ("unit_schema không hợp lệ", "Unknown unit_schema"),
+    "schema_period_mismatch": ("Danh mục đơn vị không khớp kỳ báo cáo", "Unit schema does not match the period"),
 }
 
 

@@ -12,7 +12,12 @@ resolves overlapping periods, checks identities and continuity, and writes
 ``out_dir/panel.parquet``, ``out_dir/quality.csv`` and
 ``out_dir/clean_meta.json`` (each atomically: a temporary file, then
 ``os.replace``). A file that cannot be read is reported and skipped; the
-others still build.
+others still build. What a file holds is sniffed from its bytes, not its
+extension (a CSV named .xlsx, a workbook named .csv, an HTML page named .xls
+are read for what they are, with a warning); Excel lock files ("~$…"), empty,
+password-protected and oversized files (config/ingest.yaml ``max_input_mb``)
+are reported and skipped before parsing; hidden sheets are reported and not
+read. The bad-input corpus in tests/data/bad/ covers each case.
 
 Counting holds: rows_in = rows_kept + rows_dropped, where a row is a unit
 row of a form, a tidy row, or one unit-period group of a dossier list; every
@@ -96,10 +101,31 @@ def _sample_manifest(path: Path) -> set[str]:
         return set()
 
 
+def max_input_bytes() -> int:
+    """The largest input file read (config/ingest.yaml ``max_input_mb``, default 200 MB)."""
+    from motcua.ingest.names import settings
+
+    return int(float(settings().get("max_input_mb", 200)) * 1024 * 1024)
+
+
+def _mb(n: int) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(n / 1024 / 1024, 1), locale="vi") + " MB"
+
+
+_KIND_NAMES = {"zip": "Excel (.xlsx)", "ole": "Excel 97–2003 (.xls)", "html": "trang HTML", "text": "văn bản CSV"}
+
+
 def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple[list[Record], str, bool, int]:
-    """(records, kind, synthetic, rows rejected without a record) for one file."""
+    """(records, kind, synthetic, rows rejected without a record) for one file.
+
+    What the file holds is sniffed from its bytes (:func:`motcua.ingest.grid.sniff`); an extension that
+    disagrees is reported and the content is read for what it is. Excel lock files ("~$…"), empty and
+    oversized files are reported and skipped before any parsing.
+    """
     from motcua.ingest.dossiers import looks_like_dossier_csv, read_dossier_csv, read_dossier_grid
-    from motcua.ingest.grid import UnreadableFile, read_book
+    from motcua.ingest.grid import ENCODING_NAMES, UnreadableFile, read_book, sniff
     from motcua.ingest.tidy import looks_like_tidy_csv, read_tidy_csv
 
     suffix = path.suffix.lower()
@@ -107,12 +133,50 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
     if not path.exists():
         q.add(display, "unreadable_file", "error", "Không tìm thấy tệp.", action="file_skipped")
         return [], "missing", synthetic, 0
-    if suffix in SPREADSHEET:
+    if path.name.startswith("~$"):
+        q.add(display, "lock_file", "info",
+              "Tệp khóa tạm của Excel (\"~$…\", có khi tệp gốc đang mở), không phải số liệu; bỏ qua.", action="file_skipped")
+        return [], "lock", synthetic, 0
+    size, limit = path.stat().st_size, max_input_bytes()
+    if size > limit:
+        q.add(display, "input_too_large", "error",
+              f"Tệp nặng {_mb(size)}, vượt giới hạn {_mb(limit)} (max_input_mb trong config/ingest.yaml); bỏ qua tệp, "
+              f"không đọc. Tách tệp theo kỳ hoặc tăng giới hạn nếu đúng.", action="file_skipped")
+        return [], "too_large", synthetic, 0
+    if suffix not in SPREADSHEET and suffix not in (".csv", ".txt", ".tsv"):
+        q.add(display, "unsupported_file", "warning", f"Loại tệp \"{suffix or path.name}\" không hỗ trợ; bỏ qua.",
+              action="file_skipped")
+        return [], "unsupported", synthetic, 0
+    kind = sniff(path)
+    if kind == "empty":
+        q.add(display, "empty_file", "error", "Tệp rỗng (0 byte); bỏ qua tệp.", action="file_skipped")
+        return [], "empty", synthetic, 0
+    as_sheet = kind in ("zip", "ole", "ole_encrypted", "html") or (kind == "binary" and suffix in SPREADSHEET)
+    expected = "text" if suffix not in SPREADSHEET else ("ole" if suffix == ".xls" else "zip")
+    if kind in _KIND_NAMES and kind != expected and not (kind == "html" and suffix == ".xls"):
+        q.add(display, "wrong_extension", "warning",
+              f"Đuôi tệp \"{suffix}\" nhưng nội dung là {_KIND_NAMES[kind]}; đọc theo nội dung. Đổi tên tệp cho đúng.",
+              action="checked")
+    if kind == "html" and suffix == ".xls":
+        q.add(display, "html_workbook", "info",
+              "Tệp .xls thực chất là trang HTML (kiểu xuất của nhiều hệ thống một cửa); đọc các bảng HTML như trang tính.",
+              action="checked")
+    if as_sheet:
         try:
-            book = read_book(path)
+            book = read_book(path, kind)
         except UnreadableFile as exc:
-            q.add(display, "unreadable_file", "error", f"{exc}. Bỏ qua tệp; các tệp khác vẫn được xử lý.", action="file_skipped")
+            q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp; các tệp khác vẫn được xử lý.",
+                  action="file_skipped")
             return [], "unreadable", synthetic, 0
+        for sheet in book.hidden:
+            q.add(display, "hidden_sheet", "warning",
+                  "Trang tính bị ẩn; không đọc (thường là bản nháp hay bản cũ). Bỏ ẩn trong Excel nếu cần dùng.",
+                  sheet=sheet, action="checked")
+        if not any(any(v is not None and str(v).strip() for v in r) for g in book.grids for r in g.rows):
+            q.add(display, "empty_file", "error",
+                  f"Tệp không có dữ liệu: mọi trang tính hiện đều trống ({len(book.grids)} trang tính). Bỏ qua tệp.",
+                  action="file_skipped")
+            return [], "empty", synthetic, 0
         synthetic = synthetic or "motcua-synthetic" in (book.keywords or "")
         created = book.created or datetime(1900, 1, 1)
         order = (created, display)
@@ -128,32 +192,39 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
               "Không nhận ra tiêu đề bảng ở trang tính nào (không phải Biểu 06, 07a hay danh sách hồ sơ). Bỏ qua tệp.",
               action="file_skipped")
         return [], "unrecognised", synthetic, 0
-    if suffix in (".csv", ".txt", ".tsv"):
-        order = (datetime(1900, 1, 1), display)
-        try:
-            if looks_like_tidy_csv(path):
-                return read_tidy_csv(path, display, q, ctx, order), "tidy", synthetic, 0
-            if looks_like_dossier_csv(path):
-                return read_dossier_csv(path, display, q, ctx, order), "dossier", synthetic, 0
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            q.add(display, "unreadable_file", "error", f"Không đọc được tệp CSV: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
-                  action="file_skipped")
-            return [], "unreadable", synthetic, 0
-        from motcua.ingest.grid import read_csv_grid
+    order = (datetime(1900, 1, 1), display)
+    try:
+        from motcua.ingest.tidy import _read_head
 
-        try:
-            records, ok = read_aggregate_book(read_csv_grid(path), display, q, ctx, order)
-        except UnreadableFile as exc:
-            q.add(display, "unreadable_file", "error", f"{exc}. Bỏ qua tệp.", action="file_skipped")
-            return [], "unreadable", synthetic, 0
-        if ok:
-            return records, "+".join(sorted({r.source_kind for r in records}) or ["form"]), synthetic, _count_no_period(q, display)
-        q.add(display, "no_header", "error",
-              "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
-              "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.", action="file_skipped")
-        return [], "unrecognised", synthetic, 0
-    q.add(display, "unsupported_file", "warning", f"Loại tệp \"{suffix or path.name}\" không hỗ trợ; bỏ qua.", action="file_skipped")
-    return [], "unsupported", synthetic, 0
+        _, _, enc = _read_head(path)
+        if ENCODING_NAMES.get(enc, enc) != "UTF-8":
+            q.add(display, "csv_encoding", "info",
+                  f"Tệp CSV mã hóa {ENCODING_NAMES.get(enc, enc)} (không phải UTF-8); đã đọc theo bảng mã này.",
+                  action="checked")
+        if looks_like_tidy_csv(path):
+            return read_tidy_csv(path, display, q, ctx, order), "tidy", synthetic, 0
+        if looks_like_dossier_csv(path):
+            return read_dossier_csv(path, display, q, ctx, order), "dossier", synthetic, 0
+    except UnreadableFile as exc:
+        q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
+        return [], "unreadable", synthetic, 0
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        q.add(display, "unreadable_file", "error", f"Không đọc được tệp CSV: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
+              action="file_skipped")
+        return [], "unreadable", synthetic, 0
+    from motcua.ingest.grid import read_csv_grid
+
+    try:
+        records, ok = read_aggregate_book(read_csv_grid(path), display, q, ctx, order)
+    except UnreadableFile as exc:
+        q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
+        return [], "unreadable", synthetic, 0
+    if ok:
+        return records, "+".join(sorted({r.source_kind for r in records}) or ["form"]), synthetic, _count_no_period(q, display)
+    q.add(display, "no_header", "error",
+          "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
+          "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.", action="file_skipped")
+    return [], "unrecognised", synthetic, 0
 
 
 def _count_no_period(q: Quality, display: str) -> int:

@@ -18,7 +18,7 @@ from motcua.ingest.form import FormRow, FormSheet, read_form_sheet
 from motcua.ingest.grid import Book
 from motcua.ingest.names import UnitMatch, match_unit
 from motcua.ingest.numbers import parse_percent
-from motcua.ingest.periods import Period, parse_period_filename
+from motcua.ingest.periods import Period, parse_period_filename, period_out_of_range
 from motcua.ingest.records import Record
 from motcua.panel import COUNT_COLUMNS
 
@@ -96,6 +96,21 @@ def read_aggregate_book(book: Book, display: str, q: Quality, ctx: MatchContext,
     return records, recognised
 
 
+def cell_error_message(error: str, raw: object, label: str) -> str:
+    """The quality message for a count cell that could not be read (column ``label``)."""
+    if error == "formula_no_value":
+        return (f"Cột {label}: ô là công thức \"{raw}\" chưa có giá trị tính sẵn (tệp do phần mềm ghi, chưa mở và lưu "
+                f"bằng Excel); để trống. Mở tệp bằng Excel, lưu lại rồi chạy lại.")
+    if error == "merged_cell":
+        return (f"Cột {label}: ô nằm trong vùng gộp ô {raw} nên không có giá trị riêng (gộp ô che số liệu); để trống, "
+                f"không đoán.")
+    if error == "implausible_count":
+        return f"Cột {label}: giá trị \"{raw}\" lớn bất thường (quá max_count trong config/ingest.yaml); để trống."
+    if error == "non_integer_count":
+        return f"Cột {label}: giá trị \"{raw}\" là số thập phân, không phải số hồ sơ (số nguyên); để trống."
+    return f"Cột {label}: giá trị \"{raw}\" không phải số nguyên không âm; để trống."
+
+
 def _period_for(fs: FormSheet, path: Path, display: str, q: Quality) -> Period | None:
     p = fs.period
     if p is not None and not p.from_label:
@@ -118,14 +133,29 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
     period = _period_for(fs, path, display, q)
     units = [r for r in fs.rows if r.kind == "unit"]
     if period is None:
+        why = (f"dòng \"{fs.period_text}\" có ngày không hợp lệ" if fs.period_text else
+               "không có \"Từ ngày … đến ngày …\" trong trang tính hay trong tên tệp")
         q.add(display, "no_period", "error",
-              f"Không xác định được kỳ báo cáo (không có \"Từ ngày … đến ngày …\" trong trang tính hay trong tên tệp); "
+              f"Không xác định được kỳ báo cáo ({why}); "
               f"loại {len(units)} dòng đơn vị của trang tính (từng dòng ghi bên dưới).", sheet=fs.sheet, action="checked")
         for r in units:
             q.add(display, "no_period", "error", f"Dòng \"{r.name}\" bị loại vì kỳ báo cáo không xác định.",
                   sheet=fs.sheet, row=r.row, unit=r.name, action="dropped")
         return []
     plabel = period_label(period.start, period.end)
+    if not units and not fs.field_mode:
+        q.add(display, "no_rows", "warning",
+              f"Trang tính có tiêu đề biểu mẫu {fs.layout} (dòng {fs.header_row}) nhưng không có dòng đơn vị nào có số liệu.",
+              sheet=fs.sheet, period=plabel, action="checked")
+    bad_period = period_out_of_range(period.start, period.end)
+    if bad_period:
+        q.add(display, "period_out_of_range", "error",
+              f"Kỳ báo cáo {plabel} không thể có thật ({bad_period}); loại {len(units)} dòng đơn vị của trang tính "
+              f"(từng dòng ghi bên dưới).", sheet=fs.sheet, period=plabel, action="checked")
+        for r in units:
+            q.add(display, "period_out_of_range", "error", f"Dòng \"{r.name}\" bị loại vì kỳ báo cáo {plabel} không hợp lệ.",
+                  sheet=fs.sheet, row=r.row, unit=r.name, period=plabel, action="dropped")
+        return [_record(r, None, fs, display, period, {}, order, status="dropped") for r in units]
     for lab in fs.ignored_columns:
         use = "chỉ dùng để đối chiếu với tỷ lệ tính lại" if "tỷ lệ" in lab.lower() else "không dùng"
         q.add(display, "ignored_column", "info", f"Cột \"{lab}\" không thuộc biểu mẫu {fs.layout}; {use}.",
@@ -144,8 +174,7 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
         vals: dict[str, int | None] = {}
         for col, pc in r.values.items():
             if pc.error:
-                q.add(display, pc.error, "error",
-                      f"Cột {fs.column_labels.get(col, col)}: giá trị \"{pc.raw}\" không phải số nguyên không âm; để trống.",
+                q.add(display, pc.error, "error", cell_error_message(pc.error, pc.raw, fs.column_labels.get(col, col)),
                       sheet=fs.sheet, row=r.row, unit=who, period=plabel, action="value_removed")
             elif pc.note:
                 q.add(display, "number_format", "info",

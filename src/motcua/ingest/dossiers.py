@@ -60,7 +60,10 @@ def _key(name: object) -> str:
 
 
 def map_columns(header: list[str]) -> tuple[dict[str, int], list[int]]:
-    """(role → column index, personal column indices) for a dossier header."""
+    """(role → column index, personal column indices) for a dossier header.
+
+    A personal column never gets a role. Exceptions: none — any list of header cells gives a result.
+    """
     spec = _spec()
     keys = [_key(h) for h in header]
     personal = [i for i, k in enumerate(keys) if k and any(p in k for p in spec.get("personal", []))]
@@ -142,12 +145,21 @@ def aggregate_dossiers(df: pd.DataFrame, display: str, sheet: str, q: Quality, c
         done = done.fillna(parse_dates(df["returned"]))
     chan = _channel(df["channel"])
     bad_done = df["completed"].astype("string").str.strip().fillna("").ne("") & done.isna()
+    from motcua.ingest.names import settings
+
+    cfg = settings()
+    lo = pd.Timestamp(str(cfg.get("period_min_start", "2000-01-01")))
+    hi_cfg = str(cfg.get("period_max_end", "today")).strip().lower()
+    hi = pd.Timestamp(date.today()) if hi_cfg == "today" else pd.Timestamp(hi_cfg)
+    ok_dates = rec.notna() & due.notna() & ~bad_done & (chan != "") & ~((done < rec) & rec.notna())
     reasons = {
         "ngày tiếp nhận không đọc được": rec.isna(),
         "ngày hẹn trả không đọc được": due.isna() & rec.notna(),
         "ngày hoàn thành không đọc được": bad_done & rec.notna() & due.notna(),
         "kênh thực hiện không rõ": (chan == "") & rec.notna() & due.notna() & ~bad_done,
         "ngày hoàn thành trước ngày tiếp nhận": (done < rec) & rec.notna() & due.notna() & ~bad_done & (chan != ""),
+        f"ngày tiếp nhận trước {lo:%d/%m/%Y} (period_min_start)": ok_dates & (rec < lo),
+        f"ngày tiếp nhận hoặc hoàn thành sau {hi:%d/%m/%Y} (chưa tới)": ok_dates & ((rec > hi) | (done > hi)),
     }
     rejected = pd.Series(False, index=df.index)
     for why, mask in reasons.items():

@@ -206,7 +206,11 @@ _ROMAN = re.compile(r"^[ivxlc]+\.?$", re.I)
 
 
 def find_header(grid: Grid) -> tuple[Layout, int, int, dict[str, int], int, list[list[str]]] | None:
-    """(layout, header row, depth, columns, unit column, paths) of the first recognisable header."""
+    """(layout, header row, depth, columns, unit column, paths) of the first recognisable header, or None.
+
+    Columns are matched by label (config/layouts/*.yaml), in any order. Exceptions: none — any grid
+    (ragged rows, merges outside the grid, any cell type) gives a result or None.
+    """
     for r in range(min(grid.n_rows, MAX_HEADER_SCAN)):
         texts = [_folded(v) for v in (grid.rows[r] if r < grid.n_rows else [])]
         if sum(1 for t in texts if t) < 3:  # a header's top row names STT/unit and the column groups
@@ -247,7 +251,9 @@ def _period_from_top(grid: Grid, header_row: int) -> tuple[Period | None, str]:
         p = parse_period_text(t)
         if p is not None:
             return p, t
-    return None, ""
+    # nothing datable: keep the line that looks like a period (e.g. "đến ngày 30/02/2019") for the message
+    bad = next((t for t in lines if re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}", t)), "")
+    return None, bad
 
 
 _TITLE_UNIT = re.compile(
@@ -267,8 +273,27 @@ def _title_unit(grid: Grid, header_row: int) -> str:
     return ""
 
 
+def _covered_cells(grid: Grid, columns: set[int], first_body_row: int) -> dict[tuple[int, int], str]:
+    """Body cells of count columns hidden under a merged range (not its top-left cell) → the range, e.g. "H13:J13"."""
+    from openpyxl.utils import get_column_letter
+
+    out: dict[tuple[int, int], str] = {}
+    for (a, b, c, d) in grid.merged:
+        if b < first_body_row:
+            continue
+        ref = f"{get_column_letter(c + 1)}{a + 1}:{get_column_letter(d + 1)}{b + 1}"
+        for r in range(max(a, first_body_row), min(b, grid.n_rows - 1) + 1):
+            for cc in columns:
+                if c <= cc <= d and (r, cc) != (a, c):
+                    out[(r, cc)] = ref
+    return out
+
+
 def read_form_sheet(grid: Grid) -> FormSheet | None:
-    """Read one sheet as an aggregate form; None when no layout's header is recognised."""
+    """Read one sheet as an aggregate form; None when no layout's header is recognised.
+
+    Exceptions: none — unreadable cells become ParsedCount errors, never exceptions.
+    """
     found = find_header(grid)
     if found is None:
         return None
@@ -284,6 +309,7 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
     field_mode = any(p.search(unit_head) for p in layout.field_header)
     title_unit = _title_unit(grid, hr) if field_mode else ""
 
+    covered = _covered_cells(grid, set(cols.values()), hr + depth)
     body: list[FormRow] = []
     blank_run = 0
     for r in range(hr + depth, grid.n_rows):
@@ -292,6 +318,7 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         stt = _text(grid.cell(r, stt_col)) if stt_col is not None else ""
         raw_vals = {k: grid.cell(r, c) for k, c in cols.items()}
         nonblank = [v for v in raw_vals.values() if v is not None and str(v).strip() != ""]
+        nonblank += [grid.formulas[(r, c)] for c in cols.values() if (r, c) in grid.formulas]
         if not name and not stt and not nonblank:
             blank_run += 1
             if blank_run >= 3 and body:
@@ -309,6 +336,16 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         if not nonblank:
             continue  # section row ("Huyện, thị xã, thành phố") or footer text
         values = {k: parse_count(v) for k, v in raw_vals.items()}
+        if not name and not stt and all(isinstance(v, str) and pc.error == "non_numeric_count"
+                                        for v, pc in ((raw_vals[k], values[k]) for k in values if raw_vals[k] is not None)):
+            continue  # footer text ("Phú Yên, ngày … tháng …") that happens to sit under a count column
+        for k, c in cols.items():
+            if not values[k].blank:
+                continue
+            if (r, c) in grid.formulas:
+                values[k] = ParsedCount(None, grid.formulas[(r, c)], "formula_no_value")
+            elif (r, c) in covered:
+                values[k] = ParsedCount(None, covered[(r, c)], "merged_cell")
         extra = {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}
         body.append(FormRow(r + 1, stt, name, values, "unit", extra))
         del row

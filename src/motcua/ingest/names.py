@@ -255,6 +255,8 @@ def normalize_name(s: object) -> str:
 
     Applied until it no longer changes the text (at most four passes), so the
     result is a fixed point: normalising it again gives the same string.
+
+    Exceptions: none — any object (None included) gives a string.
     """
     t = "" if s is None else str(s)
     for _ in range(4):
@@ -320,6 +322,10 @@ def match_unit(
     Phường, …) narrows it. Returns a :class:`UnitMatch`; ``unit_code`` is None
     when the name is ambiguous or below the confidence threshold, with the
     closest ``candidates`` for the report. Results are cached per process.
+
+    Exceptions: ValueError when ``schema`` is neither "legacy" nor "2025" (a
+    programming or configuration error); any ``name`` (None, empty, garbage)
+    gives a UnitMatch, never an exception.
     """
     key = "" if name is None else str(name)
     return _match_cached(key, schema, level, None if province_code is None else str(province_code).zfill(2))

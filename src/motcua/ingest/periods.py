@@ -16,7 +16,8 @@ from datetime import date, timedelta
 
 from motcua.ingest.text import clean_text, strip_marks
 
-__all__ = ["Period", "parse_period_text", "parse_period_filename", "classify", "month_end", "format_period_text"]
+__all__ = ["Period", "parse_period_text", "parse_period_filename", "classify", "month_end", "format_period_text",
+           "period_out_of_range"]
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -54,7 +55,17 @@ def _add_months(d: date, n: int) -> date:
 
 
 def classify(start: date, end: date) -> str:
-    """month | quarter | half | year | custom, by length in months (cut-offs need not be calendar)."""
+    """month | quarter | half | year | custom, by length in months (cut-offs need not be calendar).
+
+    Exceptions: none (periods near date.max that cannot be extended are "custom" when no length fits).
+    """
+    try:
+        return _classify(start, end)
+    except (ValueError, OverflowError):
+        return "custom"
+
+
+def _classify(start: date, end: date) -> str:
     for n, kind in ((1, "month"), (3, "quarter"), (6, "half"), (12, "year")):
         if _add_months(start, n) - timedelta(days=1) == end:
             return kind
@@ -79,7 +90,14 @@ def _mkdate(d: str, m: str, y: str | None, fallback_year: int | None) -> date | 
 
 
 def _label_period(f: str) -> tuple[date, date] | None:
-    """Calendar period named by a folded label, or None."""
+    """Calendar period named by a folded label, or None (also for years Python cannot date, e.g. "năm 0000")."""
+    try:
+        return _label_period_unsafe(f)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _label_period_unsafe(f: str) -> tuple[date, date] | None:
     m = re.search(r"\b(6|sau)\s+thang\s+(dau|cuoi)\s+nam\s+(\d{4})\b", f)
     if m:
         y = int(m.group(3))
@@ -102,6 +120,9 @@ def _label_period(f: str) -> tuple[date, date] | None:
 
 def parse_period_text(text: str) -> Period | None:
     """The period stated in a sheet's text (title block), or None.
+
+    Exceptions: none — any text (or None) gives a Period or None; dates that do not exist
+    ("30/02/2019", year 0 or 10000) give None.
 
     >>> p = parse_period_text("Kỳ báo cáo: Từ ngày 15/02/2024 đến ngày 14/03/2024")
     >>> (p.start.isoformat(), p.end.isoformat(), p.kind)
@@ -142,7 +163,16 @@ def parse_period_filename(name: str) -> Period | None:
 
     Two dates ("2024-02-15_2024-03-14", "15-02-2024_14-03-2024") are explicit
     (``from_label=False``); months, quarters, halves and years are labels.
+
+    Exceptions: none — any string gives a Period or None (impossible dates give None).
     """
+    try:
+        return _parse_period_filename(name)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_period_filename(name: str) -> Period | None:
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.rsplit("/", 1)[-1])
     f = re.sub(r"\s+", " ", strip_marks(stem).lower().replace("_", " ").replace(".", " "))
     cumulative = bool(re.search(r"\bluy ke\b|\bluyke\b|\bcumulative\b|\bytd\b", f))
@@ -205,3 +235,27 @@ def format_period_text(start: date, end: date, cumulative: bool = False) -> str:
     """The inverse of :func:`parse_period_text` for explicit dates (used by tests and the sample)."""
     core = f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
     return f"Lũy kế {core.lower()}" if cumulative else core
+
+
+def period_out_of_range(start: date, end: date, today: date | None = None) -> str:
+    """Why a period cannot be real ("" when it can): it starts before ``period_min_start`` or ends after today.
+
+    Bounds come from config/ingest.yaml (``period_min_start``, default 2000-01-01; ``period_max_end``,
+    default "today", or a date). A report for a period that has not ended yet is a typo in the year
+    (2042 for 2024) or a draft; one before 2000 predates the one-stop-shop statistics.
+    """
+    from motcua.ingest.names import settings
+
+    cfg = settings()
+    lo = _as_date(cfg.get("period_min_start", "2000-01-01"))
+    hi_cfg = cfg.get("period_max_end", "today")
+    hi = (today or date.today()) if str(hi_cfg).strip().lower() == "today" else _as_date(hi_cfg)
+    if start < lo:
+        return f"kỳ bắt đầu {start:%d/%m/%Y}, trước {lo:%d/%m/%Y} (period_min_start trong config/ingest.yaml)"
+    if end > hi:
+        return f"kỳ kết thúc {end:%d/%m/%Y}, sau ngày {hi:%d/%m/%Y} (chưa tới; có thể gõ nhầm năm)"
+    return ""
+
+
+def _as_date(v: object) -> date:
+    return v if isinstance(v, date) else date.fromisoformat(str(v))

@@ -60,7 +60,10 @@ def to_new_style_tones(s: str) -> str:
 
 
 def clean_text(s: object) -> str:
-    """Mojibake repaired, NFC, new-style tones, non-breaking spaces and runs of whitespace collapsed."""
+    """Mojibake repaired, NFC, new-style tones, non-breaking spaces and runs of whitespace collapsed.
+
+    Exceptions: none — any object gives a string.
+    """
     if s is None:
         return ""
     t = str(s)

@@ -9,10 +9,10 @@ as the forms; a code is looked up in the reference, a name is matched.
 from __future__ import annotations
 
 import csv
+import io
 from datetime import date, datetime
 from pathlib import Path
 
-import pandas as pd
 
 from motcua.clean.quality import Quality, period_label
 from motcua.ingest.grid import guess_delimiter
@@ -28,15 +28,19 @@ NO_DATE = date(1900, 1, 1)
 
 
 def _read_head(path: Path) -> tuple[list[str], str, str]:
-    for enc in ("utf-8-sig", "cp1258"):
-        try:
-            with path.open(encoding=enc, newline="") as fh:
-                head = fh.read(8192)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise UnicodeDecodeError("utf-8", b"", 0, 1, "neither UTF-8 nor cp1258")
+    """(header cells, delimiter, encoding); raises UnreadableFile for binary content."""
+    from motcua.ingest.grid import UnreadableFile, _decode
+
+    with path.open("rb") as fh:
+        data = fh.read(65536)
+    got = _decode(data, partial=True) if data else ("", "utf-8")
+    if got is None:
+        raise UnreadableFile("tệp không phải văn bản CSV (nội dung nhị phân hoặc bảng mã không phải UTF-8, UTF-16 hay "
+                             "Windows-1258)")
+    head, enc = got
+    head = head.lstrip("\ufeff")
+    if enc == "utf-8":
+        enc = "utf-8-sig"
     first = head.splitlines()[0] if head else ""
     delim = guess_delimiter([first])
     cols = next(csv.reader([first], delimiter=delim)) if first else []
@@ -85,18 +89,58 @@ def unit_by_code(code: str, schema: str) -> UnitMatch | None:
                      [], "code", schema)
 
 
+def _rows(path: Path, delim: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line number, cells)]) of a CSV file, decoded as :func:`motcua.ingest.grid.read_text` does."""
+    from motcua.ingest.grid import read_text
+
+    text, _ = read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    header: list[str] = []
+    rows: list[tuple[int, list[str]]] = []
+    for cells in reader:
+        if not header:
+            header = [c.strip().lower() for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append((reader.line_num, cells))
+    return header, rows
+
+
 def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple) -> list[Record]:
-    """Records from a tidy CSV (one per row; undatable or unmatched rows are returned as dropped)."""
-    _, delim, enc = _read_head(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, sep=delim, encoding=enc)
-    df.columns = [c.strip().lower() for c in df.columns]
-    missing = [c for c in COUNT_COLUMNS if c not in df.columns]
+    """Records from a tidy CSV (one per row; undatable, unmatched or malformed rows are returned as dropped).
+
+    A row with more or fewer cells than the header is dropped and reported with its line; the other
+    rows still count. A row's unit_schema must be "legacy" or "2025" and agree with its period
+    (2025 codes only from ``schema_2025_from``, legacy codes only before it): codes are re-used
+    across the two lists, so a mixed file is never guessed.
+    """
+    from motcua.ingest.names import settings
+    from motcua.ingest.periods import period_out_of_range
+
+    _, delim, _ = _read_head(path)
+    header, rows = _rows(path, delim)
+    switch = settings().get("schema_2025_from")
+    switch_d = switch if isinstance(switch, date) else (date.fromisoformat(str(switch)) if switch else None)
+    missing = [c for c in COUNT_COLUMNS if c not in header]
     if missing:
         q.add(display, "tidy_missing_column", "info",
               f"Tệp không có cột {', '.join(missing)}; các giá trị này để trống.", action="checked")
     out: list[Record] = []
-    for i, row in enumerate(df.to_dict("records")):
-        line = i + 2  # the header is line 1
+
+    def drop(line: int, label: str, values: dict, rule: str, msg: str, unit: str, s: date | None = None,
+             e: date | None = None) -> None:
+        q.add(display, rule, "error", msg, row=line, unit=unit, period=period_label(s, e), action="dropped")
+        out.append(Record(display, "", line, label, None, s or NO_DATE, e or NO_DATE, "custom", False, values, {}, order,
+                          "tidy", f"dòng {line}", status="dropped"))
+
+    for line, cells in rows:
+        if len(cells) != len(header):
+            drop(line, "", {c: None for c in COUNT_COLUMNS}, "ragged_row",
+                 f"Dòng {line} có {len(cells)} ô nhưng tiêu đề có {len(header)} cột (thừa/thiếu dấu phân cách \"{delim}\"); "
+                 f"không biết ô nào thuộc cột nào, loại dòng.", "")
+            continue
+        row = dict(zip(header, cells))
         s, e = parse_date(row.get("period_start")), parse_date(row.get("period_end"))
         schema = (row.get("unit_schema") or ctx.schema).strip() or ctx.schema
         code = str(row.get("unit_code", "")).strip()
@@ -108,16 +152,32 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
                 continue
             pc = parse_count(row[c])
             if pc.error:
-                q.add(display, pc.error, "error", f"Cột {c}: \"{pc.raw}\" không phải số nguyên không âm; để trống.",
+                from motcua.ingest.aggregate import cell_error_message
+
+                q.add(display, pc.error, "error", cell_error_message(pc.error, pc.raw, c),
                       row=line, unit=code or name, period=period_label(s, e), action="value_removed")
             values[c] = pc.value
         cumulative = fold(str(row.get("cumulative", ""))) in ("true", "1", "yes", "co", "x")
         if s is None or e is None or e < s:
-            q.add(display, "no_period", "error",
-                  f"Không đọc được kỳ (period_start=\"{row.get('period_start')}\", period_end=\"{row.get('period_end')}\"); loại dòng.",
-                  row=line, unit=code or name, action="dropped")
-            out.append(Record(display, "", line, name or code, None, NO_DATE, NO_DATE, "custom", False, values, {}, order,
-                              "tidy", f"dòng {line}", status="dropped"))
+            drop(line, name or code, values, "no_period",
+                 f"Không đọc được kỳ (period_start=\"{row.get('period_start')}\", period_end=\"{row.get('period_end')}\"); loại dòng.",
+                 code or name)
+            continue
+        bad = period_out_of_range(s, e)
+        if bad:
+            drop(line, name or code, values, "period_out_of_range",
+                 f"Kỳ {period_label(s, e)} không thể có thật ({bad}); loại dòng.", code or name, s, e)
+            continue
+        if schema not in ("legacy", "2025"):
+            drop(line, name or code, values, "unknown_schema",
+                 f"unit_schema \"{schema}\" không phải \"legacy\" hay \"2025\"; không biết tra mã trong danh mục nào, loại dòng.",
+                 code or name, s, e)
+            continue
+        if switch_d is not None and ((schema == "2025" and e < switch_d) or (schema == "legacy" and s >= switch_d)):
+            when = "trước" if schema == "2025" else "từ"
+            drop(line, name or code, values, "schema_period_mismatch",
+                 f"Dòng theo danh mục {schema} nhưng kỳ {period_label(s, e)} {when} ngày {switch_d:%d/%m/%Y} (danh mục 2025 "
+                 f"áp dụng từ ngày này; mã hai danh mục có thể trùng nhau); loại dòng, không đoán.", code or name, s, e)
             continue
         m: UnitMatch | None = None
         if code:
