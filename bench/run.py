@@ -81,9 +81,27 @@ class PeakRSS:
         self._t.join()
 
 
+#: Environment of every measured command (MOTCUA_CONFIG is set per size, see national_config).
+ENV: dict[str, str] = dict(os.environ)
+
+
+def national_config() -> Path:
+    """config/ for an analyst of the whole country: names matched against every province's districts."""
+    cfg = OUT / "config-national"
+    shutil.rmtree(cfg, ignore_errors=True)
+    shutil.copytree(ROOT / "config", cfg)
+    (cfg / "province.yaml").write_text(
+        "# bench: every legacy district of the country, no province restriction when matching names\n"
+        'province_code: null\nprovince_name: "Toàn quốc"\nunit_schema: legacy\nunit_level: district\n'
+        "window:\n  start: 2021-01-01\n  end: 2025-12-31\nlanguage: vi\n",
+        encoding="utf-8",
+    )
+    return cfg
+
+
 def run(cmd: list[str], **kw: object) -> Timing:
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, **kw)
     with PeakRSS(proc.pid) as mem:
         out, err = proc.communicate()
     dt = time.perf_counter() - t0
@@ -153,7 +171,7 @@ def floor(data: Path, units: list[str]) -> Timing:
     script.write_text(FLOOR_SCRIPT, encoding="utf-8")
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(script), str(NOTEBOOK), str(data), ",".join(units)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     with PeakRSS(proc.pid) as mem:
         out, err = proc.communicate()
     if proc.returncode != 0:
@@ -192,6 +210,10 @@ def correct_one_unit(raw: Path) -> str:
 def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: int) -> dict[str, object]:
     work = OUT / f"n{n}"
     shutil.rmtree(work, ignore_errors=True)
+    if n > 9:  # beyond Phú Yên's nine districts the sample spans provinces
+        ENV["MOTCUA_CONFIG"] = str(national_config())
+    else:
+        ENV.pop("MOTCUA_CONFIG", None)
     raw, data, reports = work / "raw", work / "data", work / "reports"
     run(motcua("sample", "--out", str(raw), "--units", str(n), "--months", str(months), "--seed", "7"))
     scratch = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
@@ -200,6 +222,9 @@ def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: i
     noop = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
     where = correct_one_unit(raw)
     fix = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
+    os.environ.update(ENV)  # units_of reads config/ in this process
+    if "MOTCUA_CONFIG" not in ENV:
+        os.environ.pop("MOTCUA_CONFIG", None)
     units = units_of(data)
     k = min(naive_units, len(units))
     nv = naive(data, units[:k], work / "naive")
@@ -229,11 +254,11 @@ def table(rows: list[dict[str, object]], cores: int) -> str:
         f"Measured {date.today().isoformat()} on {platform.machine()} with {cores} cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, "
         f"motcua {motcua.__version__}, pandas {pandas.__version__}, papermill {papermill.__version__}.\n\n"
-        "| units | naive (a) | floor (b) | render from scratch | build from scratch (c) | no-op (d) | one-unit fix (e) "
+        "| units built (of sampled) | naive (a) | floor (b) | render from scratch | build from scratch (c) | no-op (d) | one-unit fix (e) "
         "| speed-up vs naive | render / floor | peak MB (build) |\n|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = [
-        f"| {r['n']} | {r['naive_s']:.0f} s* | {r['floor_s']:.1f} s | {r['render_s']:.1f} s | {r['build_s']:.1f} s "
+        f"| {r['n']} of {r.get('requested', r['n'])} | {r['naive_s']:.0f} s* | {r['floor_s']:.1f} s | {r['render_s']:.1f} s | {r['build_s']:.1f} s "
         f"| {r['noop_s']:.2f} s | {r['fix_s']:.1f} s | {r['speedup_vs_naive']:.1f}× | {r['ratio_to_floor']:.2f} "
         f"| {r['build_peak_mb']:.0f} |"
         for r in rows
@@ -261,17 +286,19 @@ def main() -> int:
     rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
         r = bench_size(n, args.months, args.naive_units, args.floor_units, cores)
+        r["requested"] = n
         rows.append(r)
         print(json.dumps(r, indent=1), flush=True)
-    md = table(rows, cores)
+        md = table(rows, cores)  # written after each size: a long run that is stopped keeps what it measured
+        (OUT / "results.md").write_text(md, encoding="utf-8")
+        (OUT / "results.json").write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")
+        if args.write_readme:
+            readme = ROOT / "bench" / "README.md"
+            text = readme.read_text(encoding="utf-8")
+            start, end = "<!-- results:start -->", "<!-- results:end -->"
+            text = text[: text.index(start) + len(start)] + "\n" + md + text[text.index(end):]
+            readme.write_text(text, encoding="utf-8")
     print(md)
-    (OUT / "results.md").write_text(md, encoding="utf-8")
-    if args.write_readme:
-        readme = ROOT / "bench" / "README.md"
-        text = readme.read_text(encoding="utf-8")
-        start, end = "<!-- results:start -->", "<!-- results:end -->"
-        text = text[: text.index(start) + len(start)] + "\n" + md + text[text.index(end):]
-        readme.write_text(text, encoding="utf-8")
     return 0
 
 
