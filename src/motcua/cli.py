@@ -74,12 +74,16 @@ class _Progress:
         self.enabled = enabled
 
     def __call__(self, kind: str, code: str, result: dict[str, Any]) -> None:
+        """``kind`` "start" (``result["total"]``: reports to build), then "unit"/"overview" as each ends."""
         if not self.enabled:
             return
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(unit="báo cáo", file=sys.stderr, dynamic_ncols=True, leave=False)
+            self.bar = tqdm(unit="báo cáo", file=sys.stderr, dynamic_ncols=True, leave=False,
+                            total=result.get("total") if kind == "start" else None)
+        if kind == "start":
+            return
         self.bar.update(1)
         self.bar.set_postfix_str(f"{code}: {result['status']}")
 

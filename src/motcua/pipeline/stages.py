@@ -303,6 +303,8 @@ def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
     or a Dask cluster. ``kernel``: a warm kernel the caller owns (and shuts down) to use for the
     one-kernel case."""
     results: dict[RenderTask, dict[str, Any]] = {}
+    if progress:
+        progress("start", "", {"total": len(tasks)})
 
     def done(t: RenderTask, r: dict[str, Any]) -> None:
         results[t] = _store(t, r)
