@@ -1,5 +1,8 @@
 """Exploration helpers for notebooks/00_explore.ipynb: load one unit's data and results, draw them.
 
+Kept outside :mod:`motcua.model` on purpose: the model package is pure
+functions on data frames (no printing, no plotting); this module draws.
+
 Functions return data frames or :class:`matplotlib.figure.Figure` objects built
 without pyplot (no global state, nothing shown or saved here); the notebook
 displays what they return. Labels in Vietnamese (``lang="vi"``) or English.
