@@ -529,14 +529,12 @@ def read_results(data_dir: str | Path) -> ModelResult:
     )
 
 
-#: Reused fits, keyed by the content hash of each series' inputs (see _fit_all).
-FIT_CACHE = Path(".cache") / "model_fits.pkl"
-
-
 def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet; returns the result."""
     data = Path(data_dir)
     panel = pd.read_parquet(data / "panel.parquet")
-    result = run_model(panel, config, cache_file=data / FIT_CACHE)
+    from motcua.pipeline.locations import fit_cache
+
+    result = run_model(panel, config, cache_file=fit_cache(data))
     write_results(result, data)
     return result

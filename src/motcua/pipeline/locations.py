@@ -19,7 +19,24 @@ TRENDS = "trends.parquet"
 TREND_SUMMARY = "trend_summary.parquet"
 COMPARISON = "comparison.parquet"
 STAMPS = ".stamps"
-CLEAN_CACHE = ".cache/clean"  # per-raw-file reading results (motcua.clean.run._FileCache)
+
+
+def interim_dir(data: Path) -> Path:
+    """Where rebuildable intermediate results of DATA go: the project's ``data/interim/`` when DATA is
+    ``data/processed`` beside it (the layout of DESIGN.md), else ``DATA/.cache``."""
+    data = Path(data)
+    sibling = data.parent / "interim"
+    return sibling if data.name == "processed" and sibling.is_dir() else data / ".cache"
+
+
+def clean_cache(data: Path) -> Path:
+    """What each raw file gave when read (motcua.clean.run._FileCache)."""
+    return interim_dir(data) / "clean"
+
+
+def fit_cache(data: Path) -> Path:
+    """Each series' trend fit, keyed by its inputs (motcua.model.run._fit_all)."""
+    return interim_dir(data) / "model_fits.pkl"
 
 
 def notebooks_dir() -> Path:

@@ -164,7 +164,7 @@ def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, ke
         return StageResult("clean", ran=False, outputs=outputs)
     t0 = datetime.now(timezone.utc)
     data.mkdir(parents=True, exist_ok=True)
-    params = {"raw_paths": [str(Path(r).resolve()) for r in raw], "out_dir": str(data), "cache_dir": str(data / loc.CLEAN_CACHE)}
+    params = {"raw_paths": [str(Path(r).resolve()) for r in raw], "out_dir": str(data), "cache_dir": str(loc.clean_cache(data))}
     _run_stage_notebook(kernel, loc.NOTEBOOK_CLEAN, params, Path(executed_dir) / "10_clean.ipynb")
     missing = [p.name for p in outputs if not p.exists()]
     if missing:
