@@ -128,8 +128,9 @@ def naive(data: Path, units: list[str], work: Path) -> Timing:
     total, peak = 0.0, 0.0
     for code in units:
         out_nb = work / f"{code}.ipynb"
-        t1 = run([str(BIN / "papermill"), str(NOTEBOOK), str(out_nb), "-p", "unit_code", code,
-                  "-p", "data_dir", str(data), "-p", "lang", "vi", "--no-progress-bar"])
+        # -r: raw strings (with -p, papermill would read the code "001" as the number 1)
+        t1 = run([str(BIN / "papermill"), str(NOTEBOOK), str(out_nb), "-r", "unit_code", code,
+                  "-r", "data_dir", str(data), "-r", "lang", "vi", "--no-progress-bar"])
         t2 = run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out_nb)])
         total += t1.seconds + t2.seconds
         peak = max(peak, t1.peak_mb, t2.peak_mb)
@@ -280,14 +281,20 @@ def main() -> int:
     ap.add_argument("--naive-units", type=int, default=4)
     ap.add_argument("--floor-units", type=int, default=12)
     ap.add_argument("--write-readme", action="store_true", help="replace the results table in bench/README.md")
+    ap.add_argument("--keep-other-sizes", action="store_true",
+                    help="keep the rows of bench/out/results.json for sizes not in --sizes")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     OUT.mkdir(parents=True, exist_ok=True)
+    sizes = [int(x) for x in args.sizes.split(",")]
     rows = []
-    for n in [int(x) for x in args.sizes.split(",")]:
+    if args.keep_other_sizes and (OUT / "results.json").exists():  # rows of sizes not measured again
+        rows = [r for r in json.loads((OUT / "results.json").read_text(encoding="utf-8")) if r.get("requested") not in sizes]
+    for n in sizes:
         r = bench_size(n, args.months, args.naive_units, args.floor_units, cores)
         r["requested"] = n
         rows.append(r)
+        rows.sort(key=lambda x: x.get("requested", x["n"]))
         print(json.dumps(r, indent=1), flush=True)
         md = table(rows, cores)  # written after each size: a long run that is stopped keeps what it measured
         (OUT / "results.md").write_text(md, encoding="utf-8")
