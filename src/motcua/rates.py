@@ -109,20 +109,36 @@ def successes_trials_parts(panel: pd.DataFrame, rate: str) -> tuple[pd.Series, p
     return part(r.flows(r.numerator)), part(r.stock_part(r.numerator)), part(r.flows(r.denominator)), part(r.stock_part(r.denominator))
 
 
+def _row_sums(rows: pd.DataFrame, cols: tuple[str, ...]) -> np.ndarray:
+    """Σ ``cols`` per row as float64; NaN where any of them is missing (or absent); 0 for no columns."""
+    if not cols:
+        return np.zeros(len(rows))
+    out = np.zeros(len(rows))
+    for c in cols:
+        if c not in rows:
+            return np.full(len(rows), np.nan)
+        out = out + pd.to_numeric(rows[c], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return out
+
+
 def window_successes_trials(rows: pd.DataFrame, rate: str) -> tuple[float | None, float | None, pd.Timestamp | None]:
     """Numerator and denominator of ``rate`` over the periods of ``rows`` (one unit, one window), by
     the rate's ``window_formula``, and the cut-off its stocks were taken at.
 
     Only periods where the rate is defined count; flows are summed over them, stocks are those of
     the one with the latest ``period_end``. ``(None, None, None)`` when no period qualifies.
+    Same numbers as summing :func:`successes_trials_parts`, in numpy (it runs for every unit and
+    window of the province overview).
     """
-    nf, ns, df, ds = successes_trials_parts(rows, rate)
-    ok = (nf.notna() & df.notna()).to_numpy()
+    r = RATES[rate]
+    ok = ~np.isnan(_row_sums(rows, r.numerator)) & ~np.isnan(_row_sums(rows, r.denominator))
     if not ok.any():
         return None, None, None
     ends = pd.to_datetime(rows["period_end"]).to_numpy()
     idx = np.flatnonzero(ok)
     last = idx[np.argmax(ends[idx])]  # first of the latest if two end together
-    num = float(nf.to_numpy(dtype="float64", na_value=np.nan)[idx].sum()) + float(ns.iloc[last])
-    den = float(df.to_numpy(dtype="float64", na_value=np.nan)[idx].sum()) + float(ds.iloc[last])
+    nf, ns = _row_sums(rows, r.flows(r.numerator)), _row_sums(rows, r.stock_part(r.numerator))
+    df, ds = _row_sums(rows, r.flows(r.denominator)), _row_sums(rows, r.stock_part(r.denominator))
+    num = float(nf[idx].sum()) + float(ns[last])
+    den = float(df[idx].sum()) + float(ds[last])
     return num, den, pd.Timestamp(ends[last])
