@@ -102,6 +102,16 @@ def unit_input_hash(inputs: dict[str, Any], unit_code: str, params: dict[str, An
     return UnitHasher(inputs, notebook_hash, code_hash, config_hash)(unit_code, params)
 
 
+def _published_hash(published: pd.DataFrame | None) -> str:
+    """The published figures the overview shows beside the panel ("" when there is no published.csv)."""
+    if published is None:
+        return ""
+    t = published.copy()
+    if "flags" in t:  # lists: hash their text
+        t["flags"] = [" | ".join(f) if isinstance(f, (list, tuple)) else str(f) for f in t["flags"]]
+    return "published:" + frame_hash(t)
+
+
 def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook_hash: str, code_hash: str,
                         config_hash: str = "") -> str:
     parts = [
@@ -110,6 +120,7 @@ def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook
         frame_hash(inputs["summary"]),
         frame_hash(inputs["comparison"]),
         frame_hash(inputs["quality"]) if inputs.get("quality") is not None else "",
+        _published_hash(inputs.get("published")),
         _meta_shown(inputs),
         _shown_params(params),
         notebook_hash,
