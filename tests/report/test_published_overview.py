@@ -184,3 +184,17 @@ def test_overview_hash_follows_published_figures(pub_dir):
     finally:
         save_published(facts(), pub_dir / "published.csv")
     assert _render_key(pub_dir, "vi") == key
+
+
+def test_codes_of_another_unit_list_are_not_compared():
+    """After the 2025 reform codes are re-used: a commune fact after the reform never meets a legacy unit's rows."""
+    from motcua.report.published import published_section
+    from motcua.report.strings import strings
+
+    t = pd.DataFrame([fact(unit_code="22036", unit_level="commune", unit_name="Phường X", metric="resolved_late", value=1,
+                           period_start="2025-07-01", period_end="2025-09-30"),
+                      fact(unit_code="22036", unit_level="commune", unit_name="Phường 7", metric="resolved_late", value=2)],
+                     columns=FACT_COLUMNS)
+    sec = published_section(t, {"22036": pd.DataFrame()}, {"22036": "Phường 7"}, "commune", "54", False, strings("vi"), "legacy")
+    own, other = (rows(part) for part in sec.html.split("</table>")[:2])
+    assert [r[0] for r in own[1:]] == ["Phường 7 22036"] and [r[0] for r in other[1:]] == ["Phường X"]

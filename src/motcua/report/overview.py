@@ -304,7 +304,7 @@ def province_overview(data_dir: str | Path, lang: str = "vi") -> Report:
         narrative_section(peers, names, figs, summ, data, S),
         units,
         published_section(data.published, {c: data.unit(c) for c in names}, names, data.unit_level, _province_code(data, peers),
-                          data.synthetic, S),
+                          data.synthetic, S, data.unit_schema),
         small_multiples_section(mall, names, summ, S),
         ranking_section(data, summ, S),
         funnels_section(data, S),

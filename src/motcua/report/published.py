@@ -172,12 +172,30 @@ def _scope(row: dict[str, Any], province: str | None, S: Strings) -> str:
     return ", ".join(parts)
 
 
+#: The 2025 reform: district units end, commune codes are re-used (DOMAIN.md §5).
+REFORM = "2025-07-01"
+
+
+def implied_schema(row: dict[str, Any]) -> str:
+    """The unit list a fact's code can only belong to: "legacy" for a district or a period before the reform.
+
+    The extractor matches names in the list of the article's date, so a later article about an earlier period
+    may carry a 2025 code: such a fact is then not compared (listed apart), never matched to the wrong unit.
+    """
+    end = str(row.get("period_end") or "")
+    if row.get("unit_level") == "district" or (end and end < REFORM):
+        return "legacy"
+    return "2025"
+
+
 def published_section(published: pd.DataFrame | None, unit_rows: dict[str, pd.DataFrame], names: dict[str, str],
-                      level: str, province: str | None, synthetic: bool, S: Strings) -> Section:
+                      level: str, province: str | None, synthetic: bool, S: Strings, schema: str | None = None) -> Section:
     """The section; empty HTML when there is no published-figures table (no document among the inputs).
 
     ``unit_rows``: each report unit's panel rows (one row per period); ``names``: their names by code;
-    ``level``: the reports' unit level; ``province``: the province code of the reports (zero-padded), if known.
+    ``level``, ``schema``: the reports' unit level and unit list; ``province``: the province code of the
+    reports (zero-padded), if known. A fact is compared when its code is a report unit's, at the same level,
+    of the same unit list (:func:`implied_schema`) and province; every other fact is listed apart.
     """
     if published is None:
         return Section("published", "")
@@ -200,7 +218,7 @@ def published_section(published: pd.DataFrame | None, unit_rows: dict[str, pd.Da
         code = r.get("unit_code")
         pc = r.get("province_code")
         return bool(code) and str(code) in names and r.get("unit_level") == level and (
-            not province or not pc or str(pc).zfill(2) == province)
+            not province or not pc or str(pc).zfill(2) == province) and (not schema or implied_schema(r) == schema)
 
     recs = t.to_dict("records")
     mine = sorted((r for r in recs if own(r)), key=lambda r: (str(r["unit_code"]), str(r.get("period_start") or ""),
