@@ -175,6 +175,10 @@ def test_overview_hash_follows_published_figures(pub_dir):
     without = {k: v for k, v in inputs.items() if k != "published"}
     assert len({with_pub, overview_input_hash(changed, *args), overview_input_hash(without, *args)}) == 3
     assert overview_input_hash(inputs, *args) == with_pub  # stable
+    # a further document without figures still changes it (the footer lists the documents)
+    meta = dict(inputs["meta"], sources=[*inputs["meta"].get("sources", []),
+                                         {"file": "raw/empty.txt", "sha256": "0" * 64, "kind": "document", "rows": 0, "facts": 0}])
+    assert overview_input_hash(dict(inputs, meta=meta), *args) != with_pub
     # the render stage's whole-stage key follows published.csv too
     key = _render_key(pub_dir, "vi")
     t = load_published(pub_dir / "published.csv")
