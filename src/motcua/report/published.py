@@ -224,7 +224,9 @@ def published_section(published: pd.DataFrame | None, unit_rows: dict[str, pd.Da
     mine = sorted((r for r in recs if own(r)), key=lambda r: (str(r["unit_code"]), str(r.get("period_start") or ""),
                                                               str(r.get("period_end") or ""), order.get(r["metric"], 99), r["_pos"]))
     other = [r for r in recs if not own(r)]
-    metric_label = lambda m: S.get(f"pub_metric_{m}") or str(m)  # noqa: E731
+
+    def metric_label(m: str) -> str:
+        return S.get(f"pub_metric_{m}") or str(m)
 
     if mine:
         rows = []
