@@ -5,6 +5,8 @@ deciding whether anything needs to run.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -32,6 +34,55 @@ def discover(raw_paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
         else:
             out.setdefault(p, p.name)  # reported as unreadable
     return sorted(out.items(), key=lambda kv: kv[1])
+
+
+#: Suffixes of prose documents (press releases, báo cáo CCHC): read by ``motcua extract``, never by the clean
+#: stage's table readers. A ``.txt`` is a document too unless it looks like a delimited table (:func:`is_document`).
+DOCUMENT_SUFFIXES = {".html", ".htm", ".docx", ".pdf"}
+_DELIMS = ("\t", ";", ",", "|")
+
+
+def _looks_like_table(head: str) -> bool:
+    """At least half of the first 30 non-empty lines split into 3+ fields on one delimiter, with the same count."""
+    lines = [ln for ln in head.splitlines() if ln.strip()][:30]
+    if not lines:
+        return False
+    for d in _DELIMS:
+        counts = Counter(ln.count(d) for ln in lines)
+        n, times = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if n >= 2 and times * 2 >= len(lines):
+            return True
+    return False
+
+
+def is_document(path: str | Path) -> bool:
+    """True for a prose document among the raw inputs: .html/.htm/.docx/.pdf, or a .txt that is not a table.
+
+    A .txt export (tab-, semicolon- or comma-separated) stays with the clean stage; so does a .txt holding
+    binary bytes (the clean stage reports it). Reads at most 64 KiB.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        return True
+    if suffix != ".txt" or not p.is_file() or p.name.startswith("~$"):
+        return False
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(1 << 16)
+    except OSError:
+        return False
+    if not head.strip() or b"\x00" in head:
+        return False
+    text = head.decode("utf-8", errors="replace")
+    if re.search(r"<(html|body|p|div)\b", text[:2000], re.I):
+        return True
+    return not _looks_like_table(text)
+
+
+def documents(raw_paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """The (file, display name) of :func:`discover` that are prose documents (:func:`is_document`)."""
+    return [(p, d) for p, d in discover(raw_paths) if is_document(p)]
 
 
 def sample_manifests(raw_paths: Sequence[str | Path]) -> list[Path]:

@@ -58,7 +58,7 @@ def test_bad_files_are_reported_and_good_files_still_build(tmp_path, builders):
     by_file = {f: set(g["rule"]) for f, g in q.groupby("file")}
     assert "unreadable_file" in by_file["raw/truncated.xlsx"]
     assert "unreadable_file" in by_file["raw/garbage.xls"]
-    assert "unsupported_file" in by_file["raw/notes.pdf"]
+    assert by_file["raw/notes.pdf"] == {"document_unreadable"}  # a prose document without text: warned, not a table
     assert "no_header" in by_file["raw/random.csv"]
     assert "no_period" in by_file["raw/undated.xlsx"]
     messy = q[q["file"] == "raw/messy_2024-04-01_2024-04-30.xlsx"]

@@ -39,3 +39,31 @@ def test_display_in_vietnamese(seeds):
     assert d["kind"].str.contains("Số liệu công bố").all()
     en = published_display(df, lang="en")
     assert "7,697" in set(en["value"]) and "99.47" in set(en["value"])
+
+
+def test_cli_save_writes_the_table_deterministically(seeds, tmp_path, capsys):
+    from motcua.extract.cli import main
+
+    target = tmp_path / "data" / "published.csv"
+    assert main([str(seeds["tuyhoa"]), str(seeds["songcau"]), "--save", str(target), "--out", str(tmp_path / "f.json")]) == 0
+    first = target.read_bytes()
+    back = load_published(target)
+    assert list(back.columns) == PUBLISHED_COLUMNS and "extracted_at" not in back.columns
+    assert len(back) == len(extract_facts([seeds["tuyhoa"], seeds["songcau"]]))
+    assert set(back["file"]) == {str(seeds["tuyhoa"]), str(seeds["songcau"])}
+    assert main([str(seeds["tuyhoa"]), str(seeds["songcau"]), "--save", str(target), "--out", str(tmp_path / "f.json")]) == 0
+    assert target.read_bytes() == first  # no clock: same documents, same bytes
+    with pytest.raises(SystemExit):
+        main([str(seeds["tuyhoa"]), "--save", str(tmp_path / "x.json")])
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_read_documents_uses_display_names_and_reports_problems(seeds, tmp_path):
+    from motcua.extract import read_documents
+
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
+    table, report = read_documents([(seeds["tuyhoa"], "raw/a.txt"), (tmp_path / "scan.pdf", "raw/scan.pdf")])
+    assert list(table.columns) == PUBLISHED_COLUMNS and set(table["file"]) == {"raw/a.txt"}
+    assert set(table["source_sha256"]) == {hashlib.sha256(seeds["tuyhoa"].read_bytes()).hexdigest()}
+    assert report[0] == ("raw/a.txt", "", len(table))
+    assert report[1][0] == "raw/scan.pdf" and report[1][1] and report[1][2] == 0

@@ -19,6 +19,7 @@ SEVERITIES = ("error", "warning", "info")
 RULES: dict[str, tuple[str, str]] = {
     "unreadable_file": ("Tệp không đọc được", "File could not be read"),
     "unsupported_file": ("Loại tệp không hỗ trợ", "Unsupported file type"),
+    "document_unreadable": ("Văn bản (thông cáo, báo cáo) không đọc được", "Document (press release, report) could not be read"),
     "no_header": ("Không nhận ra tiêu đề bảng", "No recognisable header"),
     "no_period": ("Không xác định được kỳ báo cáo", "Reporting period cannot be dated"),
     "period_from_label": ("Kỳ báo cáo lấy từ nhãn (không có ngày cụ thể)", "Period taken from a label, no explicit dates"),

@@ -6,6 +6,10 @@ folders (hidden files and README.md skipped):
 - .xlsx/.xlsm/.xls aggregate forms (config/layouts/form*.yaml), or dossier
   lists in a workbook (config/layouts/dossier.yaml);
 - .csv dossier lists or tidy panels (the panel's own columns);
+- prose documents (.html, .htm, .docx, .pdf, and a .txt that is not a delimited table:
+  :func:`motcua.rawfiles.is_document`): not part of the panel; the figures they state are read by
+  ``motcua extract`` into ``out_dir/published.csv`` (published figures with provenance, shown beside
+  the panel in the province overview; removed when the inputs hold no document);
 
 then matches unit names to official codes, differences cumulative rows,
 resolves overlapping periods, checks identities and continuity, and writes
@@ -44,11 +48,13 @@ from motcua.config import load_config
 from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext, read_aggregate_book
 from motcua.ingest.records import Record
 from motcua.panel import COUNT_COLUMNS, PANEL_COLUMNS, PANEL_SCHEMA, conform
-from motcua.rawfiles import IGNORED_NAMES, discover  # noqa: F401 - part of this module's API
+from motcua.rawfiles import IGNORED_NAMES, discover, is_document  # noqa: F401 - part of this module's API
 
 __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 
 SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
+#: The table of published figures read from prose documents among the inputs (issue 7, item 5).
+PUBLISHED = "published.csv"
 #: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
 PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]
 
@@ -62,6 +68,9 @@ class CleanResult:
     meta: dict[str, Any]
     out_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    #: Figures stated in the prose documents among the inputs (:data:`motcua.extract.published.PUBLISHED_COLUMNS`),
+    #: None when there were none; written to ``out_dir/published.csv``.
+    published: pd.DataFrame | None = None
 
     @property
     def rows_in(self) -> int:
@@ -227,6 +236,23 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
     return [], "unrecognised", synthetic, 0
 
 
+def _published(documents: list[tuple[Path, str]], sources: list[dict[str, Any]], q: Quality) -> pd.DataFrame | None:
+    """Figures stated in the prose documents (:func:`motcua.extract.read_documents`); a document that gives no
+    text is reported (warning), never stops the build. Fills each document's ``facts`` in ``sources``."""
+    if not documents:
+        return None
+    from motcua.extract.published import read_documents
+
+    table, report = read_documents(documents)
+    by_file = {s["file"]: s for s in sources if s.get("kind") == "document"}
+    for display, problem, n in report:
+        by_file[display]["facts"] = n
+        if problem:
+            q.add(display, "document_unreadable", "warning",
+                  f"Văn bản không đọc được ({problem}); không lấy được số liệu công bố nào từ tệp này.", action="file_skipped")
+    return table
+
+
 def _count_no_period(q: Quality, display: str) -> int:
     return sum(1 for f in q.findings if f.file == display and f.rule == "no_period" and f.row is not None)
 
@@ -352,7 +378,13 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
     rejected_without_record = 0
     synthetic_any = False
     cache = _FileCache(Path(cache_dir), ctx) if cache_dir is not None else None
+    documents: list[tuple[Path, str]] = []
     for path, display in discover(raw_paths):
+        if is_document(path) and path.is_file() and path.stat().st_size <= max_input_bytes():
+            # prose (press release, báo cáo): its figures are read by `motcua extract` below, not as a table
+            documents.append((path, display))
+            sources.append({"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0})
+            continue
         recs, kind, synthetic, rejected = _read_file_cached(path, display, q, ctx, cache)
         records += recs
         rejected_without_record += rejected
@@ -362,6 +394,7 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
 
     if cache is not None:
         cache.prune()
+    published = _published(documents, sources, q)
     resolve_overlaps(records, q)
     difference_cumulative(records, q)
     leftover = [r for r in records if r.cumulative and r.status == "kept"]
@@ -393,7 +426,9 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
         "reference": _reference_version(),
         "seconds": round(time.perf_counter() - t0, 3),
     }
-    result = CleanResult(panel, quality, meta)
+    if documents:
+        meta["published"] = {"documents": len(documents), "facts": int(len(published))}
+    result = CleanResult(panel, quality, meta, published=published)
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -402,6 +437,12 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
         _atomic_write(paths["quality"], lambda p: quality.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n"))
         stable = {k: v for k, v in meta.items() if k != "seconds"}
         _atomic_write(paths["meta"], lambda p: p.write_text(json.dumps(stable, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"))
+        if documents:
+            from motcua.extract.published import write_published
+
+            paths["published"] = write_published(published, out / PUBLISHED)
+        else:  # no documents among the inputs: no published figures (never a stale table from an earlier run)
+            (out / PUBLISHED).unlink(missing_ok=True)
         result.out_dir = out
         result.files = paths
     return result

@@ -1,9 +1,15 @@
-"""``motcua extract FILE... [--format json|csv] [--out PATH]``: figures stated in prose.
+"""``motcua extract FILE... [--format json|csv] [--out PATH] [--save TABLE]``: figures stated in prose.
 
 Prints (or writes to ``--out``) one record per fact with the fields of
 :data:`motcua.extract.core.FACT_COLUMNS`. JSON: an array of objects, ``flags`` a
-list; CSV: one row per fact, ``flags`` joined with " | ". Exit status 0 when
-every file was read (even with no facts), 2 for a usage error or an unreadable file.
+list; CSV: one row per fact, ``flags`` joined with " | ". ``--save TABLE``
+(.csv or .parquet) also writes the table of published figures with provenance
+(:func:`motcua.extract.save_published`: source file hash, label, extractor
+version; no clock, so the same documents give the same bytes); the province
+overview shows ``DATA/published.csv`` beside the panel. The build writes that
+file itself from the documents among the raw inputs (:func:`motcua.rawfiles.is_document`)
+and replaces it whenever the clean stage runs. Exit status 0 when every file was
+read (even with no facts), 2 for a usage error or an unreadable file.
 """
 from __future__ import annotations
 
@@ -26,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE", help=".txt, .html, .docx or .pdf (with a text layer)")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--out", type=Path, default=None, help="write here instead of standard output")
+    p.add_argument("--save", type=Path, default=None, metavar="TABLE",
+                   help="also write the table of published figures with provenance (.csv or .parquet), "
+                        "e.g. DATA/published.csv for the province overview")
     return p
 
 
@@ -54,7 +63,10 @@ def to_csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; ``argv`` are the arguments after ``extract``."""
-    args = _parser().parse_args(list(argv) if argv is not None else None)
+    parser = _parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.save is not None and args.save.suffix.lower() not in (".csv", ".parquet"):
+        parser.error(f"--save {args.save}: use a .csv or .parquet file")
     frames = []
     failed = 0
     for f in args.files:
@@ -72,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         payload = json.dumps(to_records(df), ensure_ascii=False, indent=2) + "\n"
     else:
         payload = to_csv_frame(df).to_csv(index=False, lineterminator="\n")
+    if args.save is not None:
+        from motcua.extract.published import save_published
+
+        save_published(df, args.save)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(payload, encoding="utf-8")

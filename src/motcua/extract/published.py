@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -50,12 +51,14 @@ def _sha256(path: str) -> str | None:
     return h.hexdigest()
 
 
-def published_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Facts + provenance columns (see module docstring)."""
+def published_table(df: pd.DataFrame, hashes: dict[str, str | None] | None = None) -> pd.DataFrame:
+    """Facts + provenance columns (see module docstring). ``hashes`` maps a ``file`` value to its
+    content hash when ``file`` is a display name rather than a path (the build's raw documents)."""
     from motcua import __version__
 
     out = df[FACT_COLUMNS].copy()
-    hashes = {f: _sha256(f) for f in out["file"].dropna().unique()}
+    known = hashes or {}
+    hashes = {f: known[f] if f in known else _sha256(f) for f in out["file"].dropna().unique()}
     out["source_sha256"] = out["file"].map(hashes).astype("object")
     out["label"] = LABEL_VI
     out["extractor"] = f"motcua {__version__}"
@@ -92,11 +95,35 @@ def published_display(df: pd.DataFrame, *, lang: str = "vi", unit_code: str | No
     return out.reset_index(drop=True)
 
 
-def save_published(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write the published-figures table to ``path`` (.csv or .parquet); returns the path."""
-    p = Path(path)
-    table = published_table(df)
-    p.parent.mkdir(parents=True, exist_ok=True)
+def read_documents(docs: Sequence[tuple[str | Path, str]]) -> tuple[pd.DataFrame, list[tuple[str, str, int]]]:
+    """The published-figures table of documents given as (path, display name), in the order given.
+
+    ``file`` is the display name (as in quality.csv: "sample/thong-cao.txt"), ``source_sha256`` the
+    hash of the bytes read. Also returns, per document, (display, problem or "", number of facts):
+    problem says why nothing was read (unreadable, or no text layer). Deterministic: no clock.
+    """
+    from motcua.extract.core import extract_text
+    from motcua.extract.reader import read_document
+
+    frames, report, hashes = [], [], {}
+    for path, display in docs:
+        try:
+            text = read_document(path)
+        except Exception as exc:  # noqa: BLE001 - a bad document is reported, never stops the others
+            report.append((display, f"{type(exc).__name__}: {exc}", 0))
+            continue
+        if not text.strip():
+            report.append((display, "no text (a scanned PDF without a text layer?)", 0))
+            continue
+        facts = extract_text(text, file=display)
+        hashes[display] = _sha256(str(path))
+        frames.append(facts)
+        report.append((display, "", len(facts)))
+    facts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FACT_COLUMNS)
+    return published_table(facts, hashes), report
+
+
+def _write(table: pd.DataFrame, p: Path) -> None:
     if p.suffix.lower() == ".parquet":
         t = table.copy()
         t["flags"] = [list(f or []) for f in t["flags"]]
@@ -108,7 +135,28 @@ def save_published(df: pd.DataFrame, path: str | Path) -> Path:
         t.to_csv(p, index=False, lineterminator="\n")
     else:
         raise ValueError(f"{p.name}: use .csv or .parquet")
+
+
+def write_published(table: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table already in :data:`PUBLISHED_COLUMNS` (e.g. from :func:`read_documents`) atomically."""
+    import os
+
+    p = Path(path)
+    if p.suffix.lower() not in (".csv", ".parquet"):
+        raise ValueError(f"{p.name}: use .csv or .parquet")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}{p.suffix}")
+    try:
+        _write(table[PUBLISHED_COLUMNS], tmp)
+        os.replace(tmp, p)
+    finally:
+        tmp.unlink(missing_ok=True)
     return p
+
+
+def save_published(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write the published-figures table of facts ``df`` to ``path`` (.csv or .parquet); returns the path."""
+    return write_published(published_table(df), path)
 
 
 def load_published(path: str | Path) -> pd.DataFrame:

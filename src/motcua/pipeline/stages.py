@@ -359,6 +359,11 @@ def _load_model_inputs(data: Path) -> dict[str, Any]:
     out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
     meta = data / loc.CLEAN_META
     out["meta"] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    pub = data / loc.PUBLISHED
+    if pub.exists():
+        from motcua.extract.published import load_published
+
+        out["published"] = load_published(pub)
     return out
 
 
@@ -498,8 +503,10 @@ def render_stage(
 
 
 def _render_key(data: Path, lang: str) -> str:
-    """Hash of every input of the render stage: the processed data files, both notebooks, code, config, language."""
-    files = [data / name for name in (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META)]
+    """Hash of every input of the render stage: the processed data files (published.csv too, when present),
+    both notebooks, code, config, language."""
+    files = [data / name for name in (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META,
+                                      loc.PUBLISHED)]
     return _stage_key(
         *(sha256_file(f) if f.exists() else "missing" for f in files),
         _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT)),

@@ -102,6 +102,23 @@ def unit_input_hash(inputs: dict[str, Any], unit_code: str, params: dict[str, An
     return UnitHasher(inputs, notebook_hash, code_hash, config_hash)(unit_code, params)
 
 
+def _published_hash(inputs: dict[str, Any]) -> str:
+    """The published figures the overview shows beside the panel, and the documents they come from (the
+    overview's footer lists them, a document without figures included); "" without documents."""
+    published = inputs.get("published")
+    docs = [[s.get("file"), s.get("sha256")] for s in inputs.get("meta", {}).get("sources", []) or []
+            if isinstance(s, dict) and s.get("kind") == "document"]
+    if published is None and not docs:
+        return ""
+    out = "published:" + json.dumps(docs, ensure_ascii=False)
+    if published is not None:
+        t = published.copy()
+        if "flags" in t:  # lists: hash their text
+            t["flags"] = [" | ".join(f) if isinstance(f, (list, tuple)) else str(f) for f in t["flags"]]
+        out += frame_hash(t)
+    return out
+
+
 def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook_hash: str, code_hash: str,
                         config_hash: str = "") -> str:
     parts = [
@@ -110,6 +127,7 @@ def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook
         frame_hash(inputs["summary"]),
         frame_hash(inputs["comparison"]),
         frame_hash(inputs["quality"]) if inputs.get("quality") is not None else "",
+        _published_hash(inputs),
         _meta_shown(inputs),
         _shown_params(params),
         notebook_hash,

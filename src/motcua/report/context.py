@@ -5,7 +5,7 @@ dominate its time; :func:`load_data` caches the parsed tables keyed on the
 folder and the files' size and modification time, so a warm kernel rendering
 many units reads the data once and a changed file is read again.
 
-Optional inputs (model tables, quality.csv, clean_meta.json) may be missing:
+Optional inputs (model tables, quality.csv, clean_meta.json, published.csv) may be missing:
 the frames are then empty and the report says "không có dữ liệu".
 """
 from __future__ import annotations
@@ -21,7 +21,8 @@ import pandas as pd
 
 from motcua.config import Config, load_config
 
-FILES = ("panel.parquet", "quality.csv", "clean_meta.json", "trends.parquet", "trend_summary.parquet", "comparison.parquet")
+FILES = ("panel.parquet", "quality.csv", "clean_meta.json", "trends.parquet", "trend_summary.parquet", "comparison.parquet",
+         "published.csv")
 
 
 @dataclass
@@ -36,6 +37,8 @@ class ReportData:
     summary: pd.DataFrame
     comparison: pd.DataFrame
     config: Config
+    #: Figures stated in prose documents (published.csv, :mod:`motcua.extract.published`); None without the file.
+    published: pd.DataFrame | None = None
     _unit_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _quality_units: pd.Series | None = field(default=None, repr=False)
 
@@ -250,7 +253,16 @@ def _load(d: Path, sig: tuple[tuple[str, int, int], ...]) -> ReportData:
         summary=_read_parquet(d / "trend_summary.parquet"),
         comparison=_read_parquet(d / "comparison.parquet"),
         config=load_config(),
+        published=_read_published(d / "published.csv"),
     )
+
+
+def _read_published(p: Path) -> pd.DataFrame | None:
+    if not p.exists():
+        return None
+    from motcua.extract.published import load_published
+
+    return load_published(p)
 
 
 def load_data(data_dir: str | Path) -> ReportData:

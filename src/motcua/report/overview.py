@@ -1,7 +1,8 @@
 """The province overview (notebook 40): all report units side by side.
 
 Sections: header, narrative, units (table with inline SVG sparklines),
-small_multiples, ranking (forest plots + table with intervals), funnels,
+published (figures stated in documents beside the panel's, :mod:`motcua.report.published`;
+empty without DATA/published.csv), small_multiples, ranking (forest plots + table with intervals), funnels,
 quality (findings by unit and severity, by rule), footer.
 Grain of the units table: one row per unit (the config's schema and level),
 figures over each unit's last 12 months (:mod:`motcua.report.figures`).
@@ -22,6 +23,7 @@ from motcua.report.district import SEVERITY_ORDER, _severity, footer_section, ru
 from motcua.report.figures import key_figures, monthly, window_figures, windows
 from motcua.report.html import Report, Section, render
 from motcua.report.overview_charts import province_funnel, ranking_chart, small_multiples
+from motcua.report.published import published_section
 from motcua.report.strings import Strings, cap, strings
 
 RATES = ("online_rate", "ontime_rate_report", "ontime_rate_766")
@@ -280,6 +282,12 @@ def quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Sect
                                      tables=tables, download=None))
 
 
+def _province_code(data: ReportData, peers: pd.DataFrame) -> str | None:
+    codes = peers["province_code"].dropna().astype(str) if "province_code" in peers else pd.Series([], dtype=str)
+    code = codes.iloc[-1] if len(codes) else data.config.province.get("province_code")
+    return str(code).zfill(2) if code else None
+
+
 def province_overview(data_dir: str | Path, lang: str = "vi") -> Report:
     """All sections of the province overview."""
     S = strings(lang)
@@ -295,6 +303,8 @@ def province_overview(data_dir: str | Path, lang: str = "vi") -> Report:
         header_section(data, peers, S),
         narrative_section(peers, names, figs, summ, data, S),
         units,
+        published_section(data.published, {c: data.unit(c) for c in names}, names, data.unit_level, _province_code(data, peers),
+                          data.synthetic, S, data.unit_schema),
         small_multiples_section(mall, names, summ, S),
         ranking_section(data, summ, S),
         funnels_section(data, S),
