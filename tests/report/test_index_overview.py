@@ -95,3 +95,27 @@ def test_overview_page_via_notebook(data_dir):
     p = assert_self_contained(html)
     assert "Tỉnh Phú Yên" in p.plain() and 'href="index.html"' in html
     assert len(html.encode()) < 2_000_000
+
+
+def test_overview_charts_of_many_units_say_what_they_leave_out():
+    """Beyond MAX_RANKED_SHOWN / MAX_PANELS units the charts show a part and their captions say so."""
+    import numpy as np
+
+    from motcua.report.overview_charts import MAX_PANELS, MAX_RANKED_SHOWN, ranking_chart, small_multiples
+    from motcua.report.strings import strings
+
+    n = max(MAX_RANKED_SHOWN, MAX_PANELS) + 10
+    codes = [f"{i:03d}" for i in range(n)]
+    comp = pd.DataFrame({"unit_code": codes, "unit_name": [f"Huyện Số {i}" for i in range(n)], "rank": range(1, n + 1),
+                         "shrunk_rate": np.linspace(0.99, 0.90, n), "shrunk_low": np.linspace(0.98, 0.89, n),
+                         "shrunk_high": np.linspace(0.995, 0.91, n), "observed": np.linspace(0.99, 0.90, n),
+                         "province_rate": 0.95})
+    S = strings("vi")
+    chart = ranking_chart(comp, "ontime_rate_report", S)
+    hidden = n - MAX_RANKED_SHOWN
+    assert f"{hidden} đơn vị ở giữa có trong bảng" in str(chart.caption)
+    monthly = pd.DataFrame({"unit_code": np.repeat(codes, 2), "online_rate": 0.5, "resolved_late": 1.0,
+                            "period_start": pd.to_datetime(["2025-01-01", "2025-02-01"] * n),
+                            "period_end": pd.to_datetime(["2025-01-31", "2025-02-28"] * n)})
+    sm = small_multiples(monthly, {c: c for c in codes}, "online_rate", S, kind="rate", alt="a", caption="c")
+    assert f"Chỉ vẽ {MAX_PANELS} trên {n} đơn vị" in str(sm.caption)

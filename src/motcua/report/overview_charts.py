@@ -20,6 +20,8 @@ from motcua.report.strings import Strings, cap
 from motcua.report.unit_charts import draw_funnel
 
 MAX_PANELS = 48
+#: Units drawn in a ranking chart: beyond this, the first and last half of it by rank.
+MAX_RANKED_SHOWN = 40
 
 
 def short(name: str, n: int = 24) -> str:
@@ -30,7 +32,10 @@ def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S
                     target: float | None = None, alt: str, caption: str) -> Chart:
     """One small panel per unit (shared axes): a rate as a line, or a count as bars."""
     lang = S.lang
-    codes = list(dict.fromkeys(monthly["unit_code"]))[:MAX_PANELS]
+    every = list(dict.fromkeys(monthly["unit_code"]))
+    codes = every[:MAX_PANELS]
+    if len(every) > MAX_PANELS:  # say so: a reader must not think the chart is the whole province
+        caption = f"{caption} " + S.f("ov_small_multiples_first", shown=fmt.num(MAX_PANELS, lang), total=fmt.num(len(every), lang))
     ncols = 3
     nrows = max(1, int(np.ceil(len(codes) / ncols)))
     panel_h = 1.55
@@ -87,6 +92,11 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
     """Forest plot: each unit's shrunken rate with its 95 % interval, ordered by rank; province level line."""
     lang = S.lang
     c = comp.dropna(subset=["shrunk_rate"]).sort_values(["rank", "unit_code"], kind="stable") if len(comp) else comp
+    hidden = 0
+    if len(c) > MAX_RANKED_SHOWN:  # a chart a reader can scan: both ends; every unit is in the table
+        half = MAX_RANKED_SHOWN // 2
+        hidden = len(c) - 2 * half
+        c = pd.concat([c.iloc[:half], c.iloc[-half:]])
     digits = 2 if rate.startswith("ontime") else 1
     if len(c):
         alt = S.f("ov_alt_ranking", rate=S[f"rate_{rate}"], first=str(c.iloc[0]["unit_name"]), first_value=fmt.pct(c.iloc[0]["shrunk_rate"], lang, digits),
@@ -118,7 +128,11 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
         ax.grid(False, axis="y")
         sns.despine(ax=ax, left=True)
 
-    return draw(height, paint, alt, S.f("ov_ranking_chart", Rate=cap(S[f"rate_{rate}"])))
+    caption = S.f("ov_ranking_chart", Rate=cap(S[f"rate_{rate}"]))
+    if hidden:
+        caption += " " + S.f("ov_ranking_chart_ends", shown=fmt.num(MAX_RANKED_SHOWN // 2, lang),
+                             hidden=fmt.num(hidden, lang))
+    return draw(height, paint, alt, caption)
 
 
 def province_funnel(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
