@@ -177,3 +177,22 @@ def test_province_named(text, code):
 def test_title_province(lines, code):
     got = title_province(lines)
     assert (got[0].unit_code if got else None) == code
+
+
+def test_configured_province_leaves_a_province_row_with_counts_as_read(tmp_path):
+    """With province_code set, a "Tỉnh Phú Yên" row carrying counts is matched as before (not turned into a subtotal)."""
+    rows = [RowSpec("1", "Huyện Tuy An", A), RowSpec("2", "Tỉnh Phú Yên", B)]
+    write_form(tmp_path / "raw" / "t.xlsx", [], period_text=MAR, extra_rows=rows)
+    res = run_clean([tmp_path / "raw"], tmp_path / "out")
+    assert sorted(res.panel["unit_code"]) == ["54", "559"]
+
+
+def test_scoped_record_notes_the_province_used(tmp_path, national):
+    from motcua.clean.quality import Quality
+    from motcua.ingest.aggregate import MatchContext, read_aggregate_book
+    from motcua.ingest.grid import read_book
+
+    p = _two_provinces(tmp_path / "t.xlsx")
+    recs, ok = read_aggregate_book(read_book(p), "t.xlsx", Quality(), MatchContext(province_code=None), ())
+    lam = next(r for r in recs if r.code == "680")
+    assert ok and lam.unit.province_code == "68" and "Tỉnh Lâm Đồng (68)" in lam.note and "dòng 15" in lam.note

@@ -157,7 +157,7 @@ def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, displa
     """The province each unit row's name is matched in (sheet row → scope), from headings and the title block.
 
     Province rows carrying counts become subtotals (checked, never units). With a configured province the
-    configured one is kept and a heading naming another province is reported. Files read at province level
+    configured one is kept, rows are left as read, and a heading naming another province is reported. Files read at province level
     (``unit_level: province``) have no headings: their province rows are units.
     """
     schema, level = schema_and_level(ctx, start)
@@ -177,7 +177,8 @@ def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, displa
         if r.extra.get("_closes_group"):
             current = default
             continue
-        if r.kind in ("section", "subtotal") or (r.kind == "unit" and r.name):
+        # with a configured province, rows with counts stay as they were read (a "Tỉnh Phú Yên" row is matched as before)
+        if r.kind in ("section", "subtotal") or (r.kind == "unit" and r.name and configured is None):
             m = province_named(r.name or r.stt, schema)
             if m is not None and r.kind == "unit":
                 typ, _ = split_type(normalize_name(r.name))
@@ -387,7 +388,10 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
             q.add(display, "unit_matched_fuzzy", "warning",
                   f"\"{r.name}\" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {m.score:.0f}.",
                   sheet=fs.sheet, row=r.row, unit=m.unit_code or "", period=plabel, action="kept")
-        out.append(_record(r, m, fs, display, period, vals, order))
+        rec = _record(r, m, fs, display, period, vals, order)
+        if scope is not None and ctx.province_code is None:
+            rec.note = f"tỉnh {scope.name} ({scope.code}) {scope.where()}"
+        out.append(rec)
         if fs.layout.startswith("form06") and r.extra.get("_rate") not in (None, ""):
             _check_rate(r, vals, display, fs.sheet, q, m.unit_code or "", plabel)
     return out
