@@ -196,3 +196,15 @@ def test_scoped_record_notes_the_province_used(tmp_path, national):
     recs, ok = read_aggregate_book(read_book(p), "t.xlsx", Quality(), MatchContext(province_code=None), ())
     lam = next(r for r in recs if r.code == "680")
     assert ok and lam.unit.province_code == "68" and "Tỉnh Lâm Đồng (68)" in lam.note and "dòng 15" in lam.note
+
+
+def test_province_total_without_a_heading_is_still_the_totals_row(tmp_path):
+    """"Tổng cộng tỉnh Phú Yên" ending a one-province file: the totals row (checked, ends the body), as before."""
+    rows = [RowSpec("1", "Huyện Tuy An", A), RowSpec("2", "Huyện Sơn Hòa", B)]
+    p = write_form(tmp_path / "t.xlsx", [], period_text=MAR, extra_rows=rows + [RowSpec("", "Tổng cộng tỉnh Phú Yên", A, kind="total")],
+                   style=FileStyle(totals_row=False))
+    from motcua.ingest.form import read_form_sheet
+    from motcua.ingest.grid import read_book
+
+    fs = read_form_sheet(read_book(p).grids[0])
+    assert [r.kind for r in fs.rows] == ["unit", "unit", "total"]

@@ -14,8 +14,8 @@ How a sheet is read (DOMAIN.md §2, issue 3 §1):
 - the "(1) (2) … (13)" row is skipped; section rows (a name, no counts) are
   kept as ``kind="section"`` (never units: a province heading among them scopes
   the name matching of the rows below, see :mod:`motcua.ingest.aggregate`); a
-  "Cộng tỉnh …" row closes one province's group (a subtotal, not the end of the
-  body); a row whose STT has children ("1" above "1.1") or is a Roman
+  "Cộng tỉnh X" row under a heading naming X closes that province's group (a
+  subtotal, not the end of the body); a row whose STT has children ("1" above "1.1") or is a Roman
   numeral and carries counts is a subtotal; the "Tổng cộng" row is kept
   apart for the totals check and the body ends there;
 - the period comes from the text above the header (see
@@ -206,7 +206,17 @@ def _is_unit_header(text: str, layout: Layout) -> bool:
 
 
 #: "Cộng tỉnh Cao Bằng", "Tổng cộng TP. Hà Nội" (folded): a province's subtotal, not the end of the body
-_PROVINCE_TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\s*:?\s+(?:tinh|thanh pho|tp\b\.?)\s*\S")
+_PROVINCE_TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\s*:?\s+(?:tinh|thanh pho|tp\b\.?)\s*(?P<name>\S.*)$")
+
+
+def _closes_group(label: str, body: list[FormRow]) -> bool:
+    """"Cộng tỉnh Cao Bằng" closes a province group when a heading above named that province (otherwise, e.g.
+    "Tổng cộng tỉnh Phú Yên" at the end of a one-province file, it is the totals row as before)."""
+    m = _PROVINCE_TOTAL.match(label)
+    if not m:
+        return False
+    key = m.group("name").strip(" .:")
+    return bool(key) and any(b.kind in ("section", "subtotal") and fold(b.name).strip(" .:").endswith(key) for b in body)
 _NUMBER_ROW = re.compile(r"^\(?\d{1,2}\)?$")
 _ROMAN = re.compile(r"^[ivxlc]+\.?$", re.I)
 
@@ -335,7 +345,7 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         if _NUMBER_ROW.match(folded_name or "x") and all(_NUMBER_ROW.match(str(v).strip()) for v in nonblank):
             continue  # the "(1) (2) … (13)" row
         label_for_total = folded_name or fold(stt)
-        if label_for_total and _PROVINCE_TOTAL.match(label_for_total) and nonblank:
+        if label_for_total and nonblank and _closes_group(label_for_total, body):
             # "Cộng tỉnh Cao Bằng": one province's subtotal, after its units; the body goes on
             body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v) for k, v in raw_vals.items()}, "subtotal",
                                 {"_closes_group": True}))
