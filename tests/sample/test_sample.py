@@ -139,3 +139,30 @@ def test_cli_sample_arguments(tmp_path):
 def test_more_units_than_phu_yen(tmp_path):
     t = sample_truth(n_units=12, months=2, messy=False)
     assert t["unit_code"].nunique() == 12 and {"555", "564"} <= set(t["unit_code"])
+
+
+def test_national_sample_keeps_every_unit(tmp_path, monkeypatch):
+    """100 districts of many provinces (same names in several: Bảo Lâm, Chợ Mới, …), cleaned without a configured
+    province: each province's heading scopes its units, so every sampled unit reaches the panel, cell for cell."""
+    import shutil
+
+    cfg = tmp_path / "config"
+    shutil.copytree(ROOT / "config", cfg)
+    text = (cfg / "province.yaml").read_text(encoding="utf-8")
+    text = text.replace('province_code: "54"', "province_code: null").replace('province_name: "Tỉnh Phú Yên"',
+                                                                               'province_name: "Toàn quốc"')
+    (cfg / "province.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("MOTCUA_CONFIG", str(cfg))
+    write_sample(tmp_path / "raw", n_units=100, months=13, seed=7)
+    wb = openpyxl.load_workbook(tmp_path / "raw" / "bieu06_2021-01.xlsx")
+    names = [row[1] for row in wb.active.iter_rows(values_only=True)]
+    assert "TỈNH PHÚ YÊN" in names and "TỈNH CAO BẰNG" in names  # one heading per province
+    res = run_clean([tmp_path / "raw"], tmp_path / "out")
+    truth = sample_truth(n_units=100, months=13, seed=7)
+    assert truth["unit_code"].nunique() == 100 and truth["province_code"].nunique() > 5
+    assert {"042", "065"} <= set(truth["unit_code"])  # Huyện Bảo Lâm (Cao Bằng), Huyện Chợ Mới (Bắc Kạn)
+    assert set(res.panel["unit_code"]) == set(truth["unit_code"])
+    cols = ID_COLUMNS + COUNT_COLUMNS
+    pd.testing.assert_frame_equal(res.panel[cols].reset_index(drop=True), truth[cols].reset_index(drop=True),
+                                  check_dtype=False)
+    assert not {"unit_unmatched", "totals_mismatch", "subtotal_mismatch"} & set(res.quality["rule"])

@@ -6,17 +6,28 @@ sum of the rows they cover, per column) and never become records. Cells that
 are not non-negative integers are left empty in the record and reported with
 their original text. A row whose name matches no official unit is dropped
 and reported with its closest candidates.
+
+Multi-province exports (a national or regional form 06) group the units under
+province headings: a section row ("Tỉnh Cao Bằng", "TỈNH LÂM ĐỒNG",
+"II. Thành phố Hà Nội"), sometimes carrying the province's subtotal, or a
+title block naming one province ("UBND TỈNH CAO BẰNG"). Without a configured
+province (config/province.yaml ``province_code: null``) such a heading scopes
+the name matching of the unit rows below it to its province, until the next
+heading, so that "Huyện Châu Thành" or "Huyện Bảo Lâm" resolve; the
+configured province, when set, still wins and a heading naming another
+province is reported. A province's subtotal row is checked, never a unit.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from motcua.clean.quality import Quality, period_label
 from motcua.ingest.form import FormRow, FormSheet, read_form_sheet
 from motcua.ingest.grid import Book
-from motcua.ingest.names import UnitMatch, match_unit
+from motcua.ingest.names import UnitMatch, match_unit, normalize_name, split_type
 from motcua.ingest.numbers import parse_percent
 from motcua.ingest.periods import Period, parse_period_filename, period_out_of_range
 from motcua.ingest.records import Record
@@ -46,10 +57,7 @@ def match_with_fallback(name: str, ctx: MatchContext, start: date | None = None)
     from motcua.ingest.names import settings
 
     cfg = settings()
-    schema, level = ctx.schema, ctx.level
-    switch = cfg.get("schema_2025_from")
-    if start is not None and schema == "legacy" and switch and start >= _as_date(switch):
-        schema, level = "2025", (level if level in ("province", "commune") else None)
+    schema, level = schema_and_level(ctx, start)
     m = match_unit(name, schema=schema, level=level, province_code=ctx.province_code)
     if m.matched:
         return m
@@ -60,6 +68,170 @@ def match_with_fallback(name: str, ctx: MatchContext, start: date | None = None)
     if m.candidates:
         return m
     return match_unit(name, schema=schema, level=level)
+
+
+def schema_and_level(ctx: MatchContext, start: date | None) -> tuple[str, str | None]:
+    """The unit list and level names are matched in for a period starting ``start`` (2025 list from
+    ``schema_2025_from`` in config/ingest.yaml on)."""
+    from motcua.ingest.names import settings
+
+    schema, level = ctx.schema, ctx.level
+    switch = settings().get("schema_2025_from")
+    if start is not None and schema == "legacy" and switch and start >= _as_date(switch):
+        schema, level = "2025", (level if level in ("province", "commune") else None)
+    return schema, level
+
+
+# --------------------------------------------------------------------------- province headings
+
+
+@dataclass(frozen=True)
+class ProvinceScope:
+    """The province a heading (or the title block) names: unit rows below it are matched within it."""
+
+    code: str
+    name: str
+    text: str  # as written
+    row: int | None  # 1-based sheet row of the heading; None for the title block
+
+    def label(self) -> str:
+        if self.row is None:
+            return f"Phần đầu tệp \"{self.text}\""
+        return f"Dòng tiêu đề tỉnh \"{self.text}\" (dòng {self.row})"
+
+    def where(self) -> str:
+        if self.row is None:
+            return f"theo phần đầu tệp \"{self.text}\""
+        return f"theo dòng tiêu đề tỉnh \"{self.text}\" (dòng {self.row})"
+
+
+_EXACT = ("exact", "no_diacritics", "alias")
+
+
+def province_named(text: str, schema: str = "legacy") -> UnitMatch | None:
+    """The province a heading names ("Tỉnh Cao Bằng", "TỈNH LÂM ĐỒNG", "II. TP. Hà Nội", "Hà Nội"), or None.
+
+    Exact names only (case, diacritics, prefixes and numbering tolerated); the type word, when written, must
+    agree ("Thành phố Cao Bằng" is a district-level city, not Tỉnh Cao Bằng).
+    """
+    t = normalize_name(text)
+    if not t or len(t) > 60:
+        return None
+    m = match_unit(t, schema=schema, level="province")
+    return m if m.matched and m.method in _EXACT else None
+
+
+_TITLE_TYPE = re.compile(r"(?<!\w)(tỉnh|thành phố|tp\.?)\s+", re.I)
+_TITLE_TYPE_ASCII = re.compile(r"(?<!\w)(tinh|thanh pho|tp\.?)\s+", re.I)
+
+
+def title_province(lines: list[str], schema: str = "legacy") -> tuple[UnitMatch, str] | None:
+    """The one province the title block names ("UBND TỈNH CAO BẰNG"), with the text naming it; None when
+    it names none or several."""
+    from motcua.ingest.text import clean_text, fold
+
+    found: dict[str, tuple[UnitMatch, str]] = {}
+    for line in lines:
+        t = clean_text(line)
+        low = t.lower()
+        pat = _TITLE_TYPE_ASCII if fold(t) == low else _TITLE_TYPE  # "tình hình" is not "tỉnh"
+        for mt in pat.finditer(low):
+            typ = mt.group(1)
+            tail = re.split(r"[,;:()\[\]–—-]|\s\d", t[mt.end():], maxsplit=1)[0].split()[:4]
+            for n in range(len(tail), 0, -1):
+                m = province_named(f"{t[mt.start(1):mt.start(1) + len(typ)]} {' '.join(tail[:n])}", schema)
+                if m is not None:
+                    found.setdefault(str(m.unit_code), (m, t))
+                    break
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _is_unit_name(text: str, schema: str, level: str | None) -> bool:
+    """True when ``text`` is exactly the name of a unit at the matching level (then a row with counts is a unit)."""
+    m = match_unit(text, schema=schema, level=level or "district")
+    return m.method in _EXACT or (m.method == "ambiguous" and m.score >= 97)
+
+
+def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, display: str, q: Quality,
+                    plabel: str) -> dict[int, ProvinceScope]:
+    """The province each unit row's name is matched in (sheet row → scope), from headings and the title block.
+
+    Province rows carrying counts become subtotals (checked, never units). With a configured province the
+    configured one is kept, rows are left as read, and a heading naming another province is reported. Files read at province level
+    (``unit_level: province``) have no headings: their province rows are units.
+    """
+    schema, level = schema_and_level(ctx, start)
+    if level == "province" or fs.field_mode:
+        return {}
+    configured = ctx.province_code
+    if configured is not None and schema != ctx.schema:
+        return {}  # a configured province's code belongs to its own list: nothing to compare with
+    title = title_province(fs.title_lines, schema)
+    default = ProvinceScope(str(title[0].unit_code), str(title[0].unit_name), title[1], None) if title else None
+    headings: list[ProvinceScope] = []
+    scopes: dict[int, ProvinceScope] = {}
+    current = default
+    for r in fs.rows:
+        if r.kind == "total":
+            break
+        if r.extra.get("_closes_group"):
+            current = default
+            continue
+        # with a configured province, rows with counts stay as they were read (a "Tỉnh Phú Yên" row is matched as before)
+        if r.kind in ("section", "subtotal") or (r.kind == "unit" and r.name and configured is None):
+            m = province_named(r.name or r.stt, schema)
+            if m is not None and r.kind == "unit":
+                typ, _ = split_type(normalize_name(r.name))
+                if typ != "Tỉnh" and _is_unit_name(r.name, schema, level):
+                    m = None  # "Cao Bằng" with counts: the city (district level), not the province
+            if m is not None:
+                if r.kind == "unit":
+                    r.kind = "subtotal"
+                    r.extra["_province"] = True
+                current = ProvinceScope(str(m.unit_code), str(m.unit_name), r.name or r.stt, r.row)
+                headings.append(current)
+                continue
+        if r.kind == "unit" and current is not None:
+            scopes[r.row] = current
+    if default is not None and (configured is not None or any(sc is default for sc in scopes.values())):
+        headings.insert(0, default)
+    for h in headings:
+        if configured is not None and h.code != configured:
+            q.add(display, "province_heading_mismatch", "warning",
+                  f"{h.label()} nêu {h.name} ({h.code}), khác tỉnh trong config/province.yaml ({configured}); "
+                  f"tên đơn vị vẫn được khớp trong tỉnh cấu hình.", sheet=fs.sheet, row=h.row, period=plabel,
+                  action="checked")
+        elif configured is None:
+            q.add(display, "province_section", "info",
+                  f"Tên đơn vị {'trong tệp' if h.row is None else 'ở các dòng dưới'} được khớp trong {h.name} ({h.code}) "
+                  f"{h.where()}{'' if h.row is None else ', đến tiêu đề tỉnh kế tiếp'}.", sheet=fs.sheet, row=h.row,
+                  period=plabel, action="checked")
+    return {} if configured is not None else scopes
+
+
+def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: ProvinceScope | None) -> UnitMatch:
+    """:func:`match_with_fallback` within the heading's province (when no province is configured).
+
+    A match outside the province is refused (``unit_code`` None, method ``other_province``) with the
+    same-named units elsewhere as candidates.
+    """
+    if scope is None or ctx.province_code is not None:
+        return match_with_fallback(name, ctx, start)
+    m = match_with_fallback(name, replace(ctx, province_code=scope.code), start)
+    if m.matched and m.province_code == scope.code:
+        return m
+    schema, level = schema_and_level(ctx, start)
+    nat = match_unit(name, schema=schema, level=level)
+    if nat.matched:
+        from motcua.ingest.names import Candidate
+
+        elsewhere = [Candidate(str(nat.unit_code), str(nat.unit_name), str(nat.unit_level), str(nat.province_code),
+                               str(nat.province_name), nat.score)]
+    else:
+        elsewhere = [c for c in nat.candidates if c.score >= 97]
+    if elsewhere:
+        return UnitMatch(m.query, None, None, None, None, None, m.score, elsewhere, "other_province", m.unit_schema)
+    return UnitMatch(m.query, None, None, None, None, None, m.score, m.candidates, "none", m.unit_schema)
 
 
 def _as_date(v: object) -> date:
@@ -131,6 +303,9 @@ def _period_for(fs: FormSheet, path: Path, display: str, q: Quality) -> Period |
 
 def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple) -> list[Record]:
     period = _period_for(fs, path, display, q)
+    scope_q = Quality()  # heading findings, kept only when the sheet's rows are read
+    scopes = province_scopes(fs, ctx, period.start if period else None, display, scope_q,
+                             period_label(period.start, period.end) if period else "")
     units = [r for r in fs.rows if r.kind == "unit"]
     if period is None:
         why = (f"dòng \"{fs.period_text}\" có ngày không hợp lệ" if fs.period_text else
@@ -164,12 +339,14 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
         q.add(display, "derived_column", "info",
               f"Cột {target} = " + " + ".join(f"\"{fs.column_labels.get(p, p)}\"" for p in parts) + " (tách trong tệp, cộng lại).",
               sheet=fs.sheet, period=plabel, action="derived")
+    q.findings.extend(scope_q.findings)
     _check_totals(fs, display, q, plabel)
     if fs.field_mode:
         return _field_record(fs, display, q, ctx, order, period, plabel)
     out: list[Record] = []
     for r in units:
-        m = match_with_fallback(r.name, ctx, period.start) if r.name else None
+        scope = scopes.get(r.row)
+        m = match_in_scope(r.name, ctx, period.start, scope) if r.name else None
         who = (m.unit_code if m is not None and m.matched else r.name) or ""
         vals: dict[str, int | None] = {}
         for col, pc in r.values.items():
@@ -191,10 +368,19 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
             out.append(_record(r, None, fs, display, period, vals, order, status="dropped"))
             continue
         if not m.matched:
-            why = "có nhiều đơn vị trùng tên" if m.method == "ambiguous" else "độ khớp thấp"
-            q.add(display, "unit_unmatched", "error",
-                  f"Không khớp \"{r.name}\" với đơn vị chính thức ({why}); gần nhất: {m.candidates_text(3)}. Loại dòng; "
-                  f"thêm bí danh vào config/aliases.yaml nếu đúng.", sheet=fs.sheet, row=r.row, unit=r.name, period=plabel,
+            if m.method == "other_province" and scope is not None:
+                msg = (f"Không khớp \"{r.name}\": không có đơn vị này trong {scope.name} ({scope.code}), tỉnh {scope.where()}; "
+                       f"đơn vị cùng tên ở tỉnh khác: {m.candidates_text(3)}. Loại dòng; kiểm tra dòng tiêu đề tỉnh "
+                       f"hoặc vị trí dòng trong tệp.")
+            else:
+                why = "có nhiều đơn vị trùng tên" if m.method == "ambiguous" else "độ khớp thấp"
+                if scope is not None:
+                    why += f", trong {scope.name} {scope.where()}"
+                elif m.method == "ambiguous" and ctx.province_code is None:
+                    why += ", tệp không có dòng tiêu đề tỉnh (\"Tỉnh …\") trên các đơn vị"
+                msg = (f"Không khớp \"{r.name}\" với đơn vị chính thức ({why}); gần nhất: {m.candidates_text(3)}. Loại dòng; "
+                       f"thêm bí danh vào config/aliases.yaml nếu đúng.")
+            q.add(display, "unit_unmatched", "error", msg, sheet=fs.sheet, row=r.row, unit=r.name, period=plabel,
                   action="dropped")
             out.append(_record(r, m, fs, display, period, vals, order, status="dropped"))
             continue
@@ -202,7 +388,10 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
             q.add(display, "unit_matched_fuzzy", "warning",
                   f"\"{r.name}\" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {m.score:.0f}.",
                   sheet=fs.sheet, row=r.row, unit=m.unit_code or "", period=plabel, action="kept")
-        out.append(_record(r, m, fs, display, period, vals, order))
+        rec = _record(r, m, fs, display, period, vals, order)
+        if scope is not None and ctx.province_code is None:
+            rec.note = f"tỉnh {scope.name} ({scope.code}) {scope.where()}"
+        out.append(rec)
         if fs.layout.startswith("form06") and r.extra.get("_rate") not in (None, ""):
             _check_rate(r, vals, display, fs.sheet, q, m.unit_code or "", plabel)
     return out
@@ -238,8 +427,15 @@ def _check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
                   sheet=fs.sheet, row=t.row, period=plabel, action="checked")
     for st in subtotals:
         prefix = st.stt.rstrip(".") + "."
-        kids = [u for u in units if u.stt.startswith(prefix)]
-        if not kids:
+        kids = [u for u in units if u.stt.startswith(prefix)] if st.stt.strip() else []
+        if not kids and st.extra.get("_closes_group"):
+            # "Cộng tỉnh …" after its units: the unit rows back to the previous heading or subtotal
+            idx = fs.rows.index(st)
+            for r in reversed(fs.rows[:idx]):
+                if r.kind != "unit":
+                    break
+                kids.insert(0, r)
+        elif not kids:
             # Roman-numeral group: the unit rows until the next subtotal
             idx = fs.rows.index(st)
             kids = []

@@ -12,7 +12,10 @@ How a sheet is read (DOMAIN.md §2, issue 3 §1):
 - columns are matched by LABEL (regular expressions over folded text), never
   by position; leading blank columns and extra columns are allowed;
 - the "(1) (2) … (13)" row is skipped; section rows (a name, no counts) are
-  skipped; a row whose STT has children ("1" above "1.1") or is a Roman
+  kept as ``kind="section"`` (never units: a province heading among them scopes
+  the name matching of the rows below, see :mod:`motcua.ingest.aggregate`); a
+  "Cộng tỉnh X" row under a heading naming X closes that province's group (a
+  subtotal, not the end of the body); a row whose STT has children ("1" above "1.1") or is a Roman
   numeral and carries counts is a subtotal; the "Tổng cộng" row is kept
   apart for the totals check and the body ends there;
 - the period comes from the text above the header (see
@@ -105,7 +108,7 @@ class FormRow:
     stt: str
     name: str
     values: dict[str, ParsedCount]
-    kind: str = "unit"  # unit | total | subtotal
+    kind: str = "unit"  # unit | total | subtotal | section (a name without counts)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -126,6 +129,7 @@ class FormSheet:
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
     field_mode: bool = False  # rows are fields (lĩnh vực) of one unit named in the title block
     title_unit: str = ""
+    title_lines: list[str] = field(default_factory=list)  # non-empty cell texts above the header, as written
 
 
 def _text(v: Any) -> str:
@@ -201,6 +205,18 @@ def _is_unit_header(text: str, layout: Layout) -> bool:
     return bool(text) and ":" not in text and len(text.split()) <= 5 and any(p.search(text) for p in layout.unit_header)
 
 
+#: "Cộng tỉnh Cao Bằng", "Tổng cộng TP. Hà Nội" (folded): a province's subtotal, not the end of the body
+_PROVINCE_TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\s*:?\s+(?:tinh|thanh pho|tp\b\.?)\s*(?P<name>\S.*)$")
+
+
+def _closes_group(label: str, body: list[FormRow]) -> bool:
+    """"Cộng tỉnh Cao Bằng" closes a province group when a heading above named that province (otherwise, e.g.
+    "Tổng cộng tỉnh Phú Yên" at the end of a one-province file, it is the totals row as before)."""
+    m = _PROVINCE_TOTAL.match(label)
+    if not m:
+        return False
+    key = m.group("name").strip(" .:")
+    return bool(key) and any(b.kind in ("section", "subtotal") and fold(b.name).strip(" .:").endswith(key) for b in body)
 _NUMBER_ROW = re.compile(r"^\(?\d{1,2}\)?$")
 _ROMAN = re.compile(r"^[ivxlc]+\.?$", re.I)
 
@@ -321,7 +337,7 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         nonblank += [grid.formulas[(r, c)] for c in cols.values() if (r, c) in grid.formulas]
         if not name and not stt and not nonblank:
             blank_run += 1
-            if blank_run >= 3 and body:
+            if blank_run >= 3 and any(b.kind != "section" for b in body):
                 break
             continue
         blank_run = 0
@@ -329,12 +345,19 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         if _NUMBER_ROW.match(folded_name or "x") and all(_NUMBER_ROW.match(str(v).strip()) for v in nonblank):
             continue  # the "(1) (2) … (13)" row
         label_for_total = folded_name or fold(stt)
+        if label_for_total and nonblank and _closes_group(label_for_total, body):
+            # "Cộng tỉnh Cao Bằng": one province's subtotal, after its units; the body goes on
+            body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v) for k, v in raw_vals.items()}, "subtotal",
+                                {"_closes_group": True}))
+            continue
         if label_for_total and any(p.search(label_for_total) for p in layout.totals_row):
             body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v) for k, v in raw_vals.items()}, "total",
                                 {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}))
             break
         if not nonblank:
-            continue  # section row ("Huyện, thị xã, thành phố") or footer text
+            if name or stt:  # section row ("Huyện, thị xã, thành phố", "II. Tỉnh Bắc Kạn") or footer text
+                body.append(FormRow(r + 1, stt, name or stt, {}, "section"))
+            continue
         values = {k: parse_count(v) for k, v in raw_vals.items()}
         if not name and not stt and all(isinstance(v, str) and pc.error == "non_numeric_count"
                                         for v, pc in ((raw_vals[k], values[k]) for k in values if raw_vals[k] is not None)):
@@ -350,6 +373,8 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         body.append(FormRow(r + 1, stt, name, values, "unit", extra))
         del row
     for fr in body:
+        if fr.kind == "section":
+            continue
         for target, parts in layout.sums:
             vals = [fr.values.get(p) for p in parts]
             if all(v is not None and v.value is not None for v in vals):
@@ -364,5 +389,6 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         s = fr.stt.rstrip(".")
         if _ROMAN.match(s) or any(o.startswith(s + ".") for o in stts if o != fr.stt):
             fr.kind = "subtotal"
+    title_lines = [t for r in range(hr) for t in (_text(v) for v in grid.rows[r]) if t]
     return FormSheet(grid.sheet, layout.name, hr + 1, depth, cols, labels, unit_col, period, ptext, body, ignored,
-                     layout.other_outcomes, layout.sums, field_mode, title_unit)
+                     layout.other_outcomes, layout.sums, field_mode, title_unit, title_lines)

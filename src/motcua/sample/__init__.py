@@ -258,13 +258,68 @@ def _rate_text(row: pd.Series) -> str:
     return f"{pct:.2f}".replace(".", ",") + "%" if int(row["unit_code"]) % 2 else f"{pct:.1f}%"
 
 
-def _rows_for(frame: pd.DataFrame, info: pd.DataFrame, style: FileStyle, name_of: Any) -> list[RowSpec]:
+def _roman(k: int) -> str:
+    """1 → "I", 14 → "XIV", 63 → "LXIII" (province numbering in multi-province exports)."""
+    out, n = "", k
+    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                 (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + s, n - v
+    return out
+
+
+def _province_heading(pname: str, k: int, year: int | None) -> tuple[str, str, bool]:
+    """(STT, name as written, carries the province's subtotal) of the k-th province heading, in the style of a
+    year's exports: "TỈNH CAO BẰNG", "1 Tỉnh Cao Bằng" (subtotal, hierarchical STT), "II. Tỉnh Bắc Kạn",
+    "TP. Hà Nội" (subtotal), "Tỉnh Lâm Đồng"."""
+    r = _roman(k)
+    if year is None:
+        return r, pname, False
+    if year <= 2021:
+        return r, pname.upper(), False
+    if year == 2022:
+        return str(k), pname, True
+    if year == 2023:
+        return "", f"{r}. {pname}", False
+    if year == 2024:
+        return r, ("TP. " + pname[len("Thành phố "):]) if pname.startswith("Thành phố ") else pname, True
+    return r, pname, False
+
+
+def _rows_for(frame: pd.DataFrame, info: pd.DataFrame, style: FileStyle, name_of: Any, year: int | None = None) -> list[RowSpec]:
+    """Body rows of one workbook. Units of several provinces are grouped under one heading row per province
+    (some years with the province's subtotal), as national exports do; one province: no heading."""
     rows: list[RowSpec] = []
-    if style.section_row:
+    multi = info["province_code"].nunique() > 1
+    if style.section_row and not multi:
         rows.append(RowSpec("I", "Huyện, thị xã, thành phố", kind="section"))
-    for i, r in enumerate(frame.itertuples(index=False)):
+    order = list(range(len(frame)))
+    if multi:
+        provs = list(dict.fromkeys(info.loc[frame["unit_code"], "province_code"]))
+        pos = {p: n for n, p in enumerate(provs)}
+        order.sort(key=lambda n: pos[info.loc[frame["unit_code"].iloc[n], "province_code"]])
+    recs = list(frame.itertuples(index=False))
+    prev_prov, k, j = None, 0, 0
+    for i in order:
+        r = recs[i]
         code = r.unit_code
-        stt = f"1.{i + 1}" if style.hierarchical_stt else str(i + 1)
+        if multi:
+            prov = info.loc[code, "province_code"]
+            if prov != prev_prov:
+                prev_prov, k, j = prov, k + 1, 0
+                stt, text, with_sums = _province_heading(str(info.loc[code, "province_name"]), k, year)
+                if with_sums:
+                    sub = frame[frame["unit_code"].map(info["province_code"]) == prov]
+                    vals_p: dict[str, Any] = {c: int(sub[c].sum()) for c in COUNT_COLUMNS}
+                    if style.extra_rate_col:
+                        vals_p["_rate"] = _rate_text(pd.Series({**vals_p, "unit_code": "1"}))
+                    rows.append(RowSpec(stt, text, vals_p, kind="subtotal"))
+                else:
+                    rows.append(RowSpec(stt, text, kind="section"))
+            j += 1
+            stt = f"{k}.{j}" if style.hierarchical_stt else str(i + 1)
+        else:
+            stt = f"1.{i + 1}" if style.hierarchical_stt else str(i + 1)
         vals = {c: int(getattr(r, c)) for c in COUNT_COLUMNS}
         if style.extra_rate_col:
             vals["_rate"] = _rate_text(pd.Series({**vals, "unit_code": code}))
@@ -341,15 +396,16 @@ def write_sample(
         label = f"Tháng {m:%m} năm {m:%Y}"
         created = datetime(e.year, e.month, e.day, 8, 0, 0) + timedelta(days=5)
         fname = f"bieu06_{m:%Y-%m}.xlsx"
+        yr = m.year if messy else None
         if plan.revised and m == plan.revised[1]:
             first = frame.copy()
             fi = _revision_first_issue(enc, plan)
             first.loc[fi.index, fi.columns] = fi
-            save(_rows_for(first, info, style, name_of), style, m, e, label, fname, created)
-            save(_rows_for(frame, info, style, name_of), style, m, e, label + " (bản sửa đổi)",
+            save(_rows_for(first, info, style, name_of, yr), style, m, e, label, fname, created)
+            save(_rows_for(frame, info, style, name_of, yr), style, m, e, label + " (bản sửa đổi)",
                  f"bieu06_{m:%Y-%m}_sua-doi.xlsx", created + timedelta(days=30))
             continue
-        save(_rows_for(frame, info, style, name_of), style, m, e, label, fname, created)
+        save(_rows_for(frame, info, style, name_of, yr), style, m, e, label, fname, created)
 
     if plan.quarter:
         q0, q1 = plan.quarter

@@ -26,7 +26,8 @@ def counts(online: int, offline: int, carried: int, early: int, ontime: int, lat
 
 def write_form(path: Path, units: list[tuple[str, dict[str, Any]]], *, period_text: str | None,
                style: FileStyle = FileStyle(), totals: dict[str, Any] | None = None, extra_rows: list[RowSpec] | None = None,
-               unmerge: bool = False, created: datetime = datetime(2024, 4, 5, 8, 0)) -> Path:
+               unmerge: bool = False, created: datetime = datetime(2024, 4, 5, 8, 0),
+               reporter: str = "Văn phòng UBND tỉnh Phú Yên") -> Path:
     """Write a form workbook: ``units`` are (name as written, values); totals are the sums unless given."""
     rows: list[RowSpec] = list(extra_rows or [])
     for i, (name, vals) in enumerate(units):
@@ -35,7 +36,7 @@ def write_form(path: Path, units: list[tuple[str, dict[str, Any]]], *, period_te
         keys = {k for _, v in units for k in v}
         tot = totals if totals is not None else {k: sum(int(v.get(k, 0)) for _, v in units if isinstance(v.get(k), int)) for k in keys}
         rows.append(RowSpec("", "Tổng cộng", tot, kind="total"))
-    wb = build_workbook(period_text=period_text or "", rows=rows, style=style, reporter="Văn phòng UBND tỉnh Phú Yên",
+    wb = build_workbook(period_text=period_text or "", rows=rows, style=style, reporter=reporter,
                         place_date="Phú Yên, ngày 05 tháng 04 năm 2024", note="Fixture")
     if period_text is None:
         ws = wb.active
