@@ -1,0 +1,388 @@
+"""Dossier CSV → unit-period records with DuckDB (large files; DOMAIN.md §7, issue 6 item 5).
+
+Same result as the pandas path (:func:`motcua.ingest.dossiers.aggregate_dossiers`): the same
+records (columns (3)–(13) per unit and period, same order, same source_ref) and the same
+quality findings (rejection counts per rule with their first line numbers, dossier_stats).
+
+How it stays exact and fast:
+
+- DuckDB reads the CSV itself (``read_csv`` with every column declared ``VARCHAR`` under
+  neutral names ``c0, c1, …``, header skipped, no sniffing). Only the role columns
+  (received, due, completed, returned, channel, unit) are selected; personal columns are
+  never projected, so their values never become DuckDB vectors, tables or outputs, and
+  their header names never appear in SQL (:func:`build_sql` shows the whole query).
+- Dates: values in a canonical shape (``dd/mm/yyyy[ HH:MM[:SS]]``, ``yyyy-mm-dd[ HH:MM[:SS]]``,
+  ``yyyy-mm-ddTHH:MM:SS``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, years 1900–2099) are parsed in SQL;
+  these shapes are ones where :func:`~motcua.ingest.dossiers.parse_dates` gives the same date.
+  A row with any other non-blank date string (odd format, stray space, unreadable) is grouped by
+  its raw strings and parsed in Python by ``parse_dates`` itself, once per distinct combination.
+- Channels and unit names are grouped by their raw text and interpreted in Python once per
+  distinct value (``_channel``, ``clean_text``, ``match_with_fallback``).
+- Each kept row is reduced to the window index of its received, completed and due dates
+  (windows from ``_windows``: calendar months or cut on ``cutoff_day``) and early/on-time/late;
+  DuckDB counts rows per (unit, channel, indices, class) and Python expands the groups into
+  columns (4)–(13) with difference arrays. Line numbers of rejected rows come from
+  ``row_number() OVER ()`` (DuckDB keeps a CSV's row order) and ``min(line, 8)`` per group.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from motcua.clean.quality import Quality, period_label
+from motcua.ingest.aggregate import MatchContext, match_with_fallback
+from motcua.ingest.periods import classify, month_end
+from motcua.ingest.records import Record
+from motcua.ingest.text import clean_text
+
+DEFAULTS: dict[str, Any] = {
+    "engine": "auto",          # auto | pandas | duckdb
+    "duckdb_min_mb": 32,       # auto: DuckDB for CSV files at least this large (MB)
+    "threads": 2,
+    "memory_limit": "1GB",
+}
+
+REASONS = {  # rejection code → reason, in the order the pandas path applies them
+    1: "ngày tiếp nhận không đọc được",
+    2: "ngày hẹn trả không đọc được",
+    3: "ngày hoàn thành không đọc được",
+    4: "kênh thực hiện không rõ",
+    5: "ngày hoàn thành trước ngày tiếp nhận",
+}
+
+_YEAR = r"(19|20)\d\d"
+_HM = r"([01]\d|2[0-3]):[0-5]\d"
+#: canonical date shapes parsed in SQL (regex, strptime format of the date part, length of the date part)
+FAST_SHAPES = [
+    (rf"^\d{{1,2}}/\d{{1,2}}/{_YEAR}( {_HM}(:[0-5]\d)?)?$", "%d/%m/%Y", None),
+    (rf"^{_YEAR}-\d\d-\d\d( {_HM}(:[0-5]\d)?|T{_HM}:[0-5]\d)?$", "%Y-%m-%d", 10),
+    (rf"^\d\d-\d\d-{_YEAR}$", "%d-%m-%Y", 10),
+    (rf"^\d\d\.\d\d\.{_YEAR}$", "%d.%m.%Y", 10),
+]
+
+
+def engine_settings() -> dict[str, Any]:
+    """config/ingest.yaml ``dossier_engine`` over :data:`DEFAULTS`."""
+    from motcua.ingest.names import settings
+
+    return {**DEFAULTS, **(settings().get("dossier_engine") or {})}
+
+
+def choose_engine(path: Path, encoding: str, engine: str | None = None) -> str:
+    """"pandas" or "duckdb" for a dossier CSV: forced by ``engine`` or config, else by file size.
+
+    DuckDB reads UTF-8 only; other encodings (cp1258) always go to pandas.
+    """
+    cfg = engine_settings()
+    choice = (engine or str(cfg["engine"])).lower()
+    if choice not in ("auto", "pandas", "duckdb"):
+        raise ValueError(f"unknown dossier engine {choice!r} (auto, pandas, duckdb)")
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return "pandas"
+    if choice != "auto":
+        return choice
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:  # pragma: no cover - duckdb is pinned
+        return "pandas"
+    return "duckdb" if path.stat().st_size >= float(cfg["duckdb_min_mb"]) * 1e6 else "pandas"
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _fast(col: str) -> str:
+    parts = []
+    for rx, fmt, n in FAST_SHAPES:
+        part = f"split_part({col}, ' ', 1)" if n is None else f"left({col}, {n})"
+        parts.append(f"WHEN regexp_full_match({col}, {_lit(rx)}) THEN CAST(try_strptime({part}, {_lit(fmt)}) AS DATE)")
+    return "CASE " + " ".join(parts) + " END"
+
+
+def _key_sql(col: str, cutoff: int, hint: tuple[date, date, int, int] | None) -> str:
+    """SQL for a date's window: its index 0…W-1 (-1 before, W after) with a hint, else (y·12+m-1)·2 + (day > cutoff)."""
+    hi = f"CAST(day({col}) > {cutoff} AS INTEGER)" if cutoff > 0 else "0"
+    if hint is None:
+        return f"((year({col}) * 12 + month({col}) - 1) * 2 + {hi})"
+    p0, p1, k0, w = hint
+    return (f"CASE WHEN {col} < DATE '{p0.isoformat()}' THEN -1 WHEN {col} > DATE '{p1.isoformat()}' THEN {w} "
+            f"ELSE year({col}) * 12 + month({col}) - 1 + {hi} - {k0} END")
+
+
+def month_key(d: date, cutoff: int) -> int:
+    """Window key of a date: the month whose window holds it (cut on ``cutoff`` day, or calendar)."""
+    return d.year * 12 + d.month - 1 + (1 if cutoff > 0 and d.day > cutoff else 0)
+
+
+def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, good_channels: list[str], cutoff: int,
+              hint: tuple[date, date, int, int] | None) -> str:
+    """The one query: grouped counts of the file's dossiers (no personal column is named or selected)."""
+    cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
+    src = (f"read_csv({_lit(str(path))}, columns={cols}, header=true, auto_detect=false, delim={_lit(delim)}, "
+           f"quote='\"', escape='\"', null_padding=true, nullstr={_lit(chr(1) + chr(2))}, encoding='utf-8')")
+    sel = {"r_s": f"c{roles['received']}", "d_s": f"c{roles['due']}", "c_s": f"c{roles['completed']}",
+           "t_s": f"c{roles['returned']}" if "returned" in roles else "CAST(NULL AS VARCHAR)",
+           "ch": f"c{roles['channel']}",
+           "u": f"c{roles['unit']}" if "unit" in roles else "CAST('' AS VARCHAR)"}
+    raw = ", ".join(f"{expr} AS {name}" for name, expr in sel.items())
+    blank = {c: f"coalesce({c}_s, '') = ''" for c in "rdct"}
+    good = ", ".join(_lit(g) for g in good_channels) or "NULL"
+    kr, kc, kd = (_key_sql(c, cutoff, hint) for c in ("r", "c", "d"))
+    return f"""
+WITH raw AS (
+  SELECT row_number() OVER () AS line, {raw} FROM {src}
+), parsed AS (
+  SELECT *, {_fast('r_s')} AS r, {_fast('d_s')} AS d, {_fast('c_s')} AS c0, {_fast('t_s')} AS t0 FROM raw
+), flagged AS (
+  SELECT *, coalesce(c0, t0) AS c,
+    (NOT {blank['r']} AND r IS NULL) OR (NOT {blank['d']} AND d IS NULL) OR (NOT {blank['c']} AND c0 IS NULL)
+      OR (NOT {blank['t']} AND t0 IS NULL AND c0 IS NULL) AS slow
+  FROM parsed
+), coded AS (
+  SELECT *, CASE WHEN slow THEN NULL WHEN r IS NULL THEN 1 WHEN d IS NULL THEN 2 WHEN c < r THEN 5 ELSE 0 END AS code
+  FROM flagged
+)
+SELECT slow, u, ch, code,
+  CASE WHEN slow THEN r_s END AS r_s, CASE WHEN slow THEN d_s END AS d_s,
+  CASE WHEN slow THEN c_s END AS c_s, CASE WHEN slow THEN t_s END AS t_s,
+  CASE WHEN code = 0 THEN {kr} END AS kr,
+  CASE WHEN code = 0 THEN {kc} END AS kc,
+  CASE WHEN code = 0 THEN {kd} END AS kd,
+  CASE WHEN code = 0 THEN sign(c - d) END AS cls,
+  count(*) AS n,
+  min(line, 8) FILTER (WHERE slow OR code <> 0 OR ch IS NULL OR ch NOT IN ({good})) AS lines
+FROM coded
+GROUP BY ALL
+"""
+
+
+def _connect(cfg: dict[str, Any]):
+    import duckdb
+
+    con = duckdb.connect(config={"threads": int(cfg["threads"]), "memory_limit": str(cfg["memory_limit"]),
+                                 "preserve_insertion_order": True})
+    return con
+
+
+def _channel_kind(values: list[Any]) -> list[str]:
+    from motcua.ingest.dossiers import _channel
+
+    return _channel(pd.Series(values, dtype=object)).tolist() if values else []
+
+
+def good_channels() -> list[str]:
+    """Channel texts known to be valid (checked with the pandas path's own rule): rows with them need no line number."""
+    from motcua.ingest.dossiers import _spec
+
+    spec = _spec()
+    cand = {str(x) for x in [*spec.get("channel_online", ["2"]), *spec.get("channel_offline", ["1", "3"])]}
+    cand |= {"1", "2", "3", "1.0", "2.0", "3.0"}
+    cand = sorted(cand)
+    return [c for c, k in zip(cand, _channel_kind(cand)) if k]
+
+
+def _slow_rows(g: pd.DataFrame, cutoff: int, hint) -> pd.DataFrame:
+    """Codes and window keys for the groups of rows whose dates need ``parse_dates`` (exact pandas semantics)."""
+    from motcua.ingest.dossiers import parse_dates
+
+    g = g.copy()
+    rec = parse_dates(g["r_s"].fillna("").astype(object))
+    due = parse_dates(g["d_s"].fillna("").astype(object))
+    done = parse_dates(g["c_s"].fillna("").astype(object))
+    done = done.fillna(parse_dates(g["t_s"].fillna("").astype(object)))
+    bad_done = g["c_s"].fillna("").astype("string").str.strip().fillna("").ne("") & done.isna()
+    code = np.select([rec.isna(), due.isna(), bad_done.to_numpy(), (done < rec).to_numpy()], [1, 2, 3, 5], 0)
+    g["code"] = code
+    ok = code == 0
+
+    def key(s: pd.Series) -> list:
+        return [_py_key(v.date(), cutoff, hint) if o and not pd.isna(v) else None for v, o in zip(s, ok)]
+
+    g["kr"], g["kc"], g["kd"] = key(rec), key(done), key(due)
+    g["cls"] = [None if not o or pd.isna(c) else int(np.sign((c - d).days)) for o, c, d in zip(ok, done, due)]
+    return g
+
+
+def _py_key(d: date, cutoff: int, hint) -> int:
+    if hint is None:
+        return ((d.year * 12 + d.month - 1) * 2) + (1 if cutoff > 0 and d.day > cutoff else 0)
+    p0, p1, k0, w = hint
+    if d < p0:
+        return -1
+    if d > p1:
+        return w
+    return month_key(d, cutoff) - k0
+
+
+def _check_windows(windows: list[tuple[date, date]], cutoff: int) -> int:
+    """k0 = key of the first window; every window w holds exactly the keys k0 + w (else the SQL keys would be wrong)."""
+    k0 = month_key(windows[0][0], cutoff)
+    for w, (s, e) in enumerate(windows):
+        if month_key(s, cutoff) - k0 != w or month_key(e, cutoff) - k0 != w:  # pragma: no cover - a bug, not data
+            raise AssertionError(f"window {w} {s}–{e} does not map to key {k0 + w}")
+    return k0
+
+
+def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple,
+                                 header: list[str], delim: str, roles: dict[str, int],
+                                 period_hint: tuple[date, date] | None, *, return_sql: list | None = None) -> list[Record]:
+    """Records from a dossier CSV, aggregated by DuckDB; same records and findings as the pandas path."""
+    from motcua.ingest.dossiers import _spec, _vi, _windows, unit_from_filename
+
+    cfg = engine_settings()
+    cutoff = int(_spec().get("cutoff_day", 0) or 0)
+    hint = None
+    windows: list[tuple[date, date]] = []
+    if period_hint is not None:
+        windows = _windows(period_hint[0], period_hint[1], cutoff)
+        k0 = _check_windows(windows, cutoff) if windows else 0
+        hint = (period_hint[0], period_hint[1], k0, len(windows))
+    sql = build_sql(path, len(header), roles, delim, good_channels(), cutoff, hint)
+    if return_sql is not None:
+        return_sql.append(sql)
+    con = _connect(cfg)
+    try:
+        g = con.sql(sql).df()
+    finally:
+        con.close()
+    sheet = ""
+    line_offset = 1  # line = row_number (1-based) + 1 = pandas index + 2
+    # ---- slow rows: parse their raw strings with the pandas path's own function
+    slow = g["slow"].to_numpy(dtype=bool)
+    if slow.any():
+        g = pd.concat([g[~slow], _slow_rows(g[slow], cutoff, hint)], ignore_index=True)
+    # ---- channel (once per distinct text)
+    ch_vals = g["ch"].tolist()
+    distinct = list(dict.fromkeys(ch_vals))
+    kinds = dict(zip(distinct, _channel_kind([float("nan") if v is None else v for v in distinct])))
+    chan = np.array([kinds[v] for v in ch_vals], dtype=object)
+    code = g["code"].to_numpy(dtype=int).copy()
+    code[((code == 0) | (code == 5)) & (chan == "")] = 4
+    n = g["n"].to_numpy(dtype=np.int64)
+    rejected = code != 0
+    for c, why in REASONS.items():
+        sel = code == c
+        total = int(n[sel].sum())
+        if total:
+            lines = sorted(x for ls in g.loc[sel, "lines"] if ls is not None and not (isinstance(ls, float) and math.isnan(ls)) for x in ls)
+            lines = [int(x) + line_offset for x in lines[:8]]
+            q.add(display, "dossier_rejected", "error",
+                  f"{_vi(total)} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, lines))}"
+                  f"{', …' if total > 8 else ''}).", sheet=sheet, action="dossiers_rejected")
+    stats = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
+    stats["read"] += int(n.sum())
+    stats["rejected"] += int(n[rejected].sum())
+    stats["used"] += int(n[~rejected].sum())
+    q.dossier_stats = stats  # type: ignore[attr-defined]
+    k = g[~rejected].reset_index(drop=True)
+    kn = n[~rejected]
+    online = chan[~rejected] == "online"
+    # ---- unit names: clean once per distinct text (NULL = a short row, which pandas reads as NaN → "nan")
+    u_vals = k["u"].tolist()
+    u_distinct = list(dict.fromkeys(u_vals))
+    cleaned = {v: clean_text(float("nan") if v is None else v) for v in u_distinct}
+    units = np.array([cleaned[v] for v in u_vals], dtype=object)
+    if (units == "").any():
+        guess = unit_from_filename(display, ctx, period_hint[0] if period_hint else None)
+        if guess:
+            q.add(display, "unit_from_filename", "warning",
+                  f"{_vi(int(kn[units == ''].sum()))} hồ sơ không ghi đơn vị; lấy đơn vị \"{guess}\" từ tên tệp.", sheet=sheet,
+                  action="derived")
+            units = np.where(units == "", guess, units)
+    kr = k["kr"].to_numpy(dtype=np.int64) if len(k) else np.zeros(0, np.int64)
+    kc = k["kc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) if len(k) else np.zeros(0)
+    kd = k["kd"].to_numpy(dtype=np.int64) if len(k) else np.zeros(0, np.int64)
+    cls = k["cls"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) if len(k) else np.zeros(0)
+    if period_hint is not None:
+        p0, p1 = period_hint
+        a, c_due = kr, kd
+        has_done = ~np.isnan(kc)
+        b = np.where(has_done, kc, 0).astype(np.int64)
+    else:
+        if len(k) == 0 or kn.sum() == 0:
+            return []
+        ym_r = kr // 2
+        m0, m1 = int(ym_r.min()), int(ym_r.max())
+        p0, p1 = date(m0 // 12, m0 % 12 + 1, 1), month_end(m1 // 12, m1 % 12 + 1)
+        q.add(display, "period_from_label", "warning",
+              f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
+              f"có thể thiếu hồ sơ tồn từ trước.", sheet=sheet, period=period_label(p0, p1), action="derived")
+        windows = _windows(p0, p1, cutoff)
+        k0 = _check_windows(windows, cutoff)
+        W = len(windows)
+
+        def idx(code_: np.ndarray) -> np.ndarray:
+            ym, hi = code_ // 2, code_ % 2
+            return np.where(ym < m0, -1, np.where(ym > m1, W, ym + hi - k0))
+
+        has_done = ~np.isnan(kc)
+        a, c_due = idx(kr), idx(kd)
+        b = np.where(has_done, idx(np.where(has_done, kc, 0).astype(np.int64)), 0)
+    W = len(windows)
+    names = sorted(set(units.tolist()))
+    uid = {nm: i for i, nm in enumerate(names)}
+    ui = np.array([uid[x] for x in units], dtype=np.int64)
+    U = len(names)
+
+    def ranged(start: np.ndarray, stop: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Sum of kn over groups whose window range [start, stop] (inclusive, clipped) covers each (unit, window)."""
+        lo, hi_ = np.clip(start, 0, W), np.clip(stop, -1, W - 1)
+        m = mask & (lo <= hi_)
+        acc = np.zeros(U * (W + 1), dtype=np.int64)
+        np.add.at(acc, ui[m] * (W + 1) + lo[m], kn[m])
+        np.add.at(acc, ui[m] * (W + 1) + hi_[m] + 1, -kn[m])
+        return np.cumsum(acc.reshape(U, W + 1), axis=1)[:, :W]
+
+    def point(at: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        m = mask & (at >= 0) & (at < W)
+        acc = np.zeros(U * W, dtype=np.int64)
+        np.add.at(acc, ui[m] * W + at[m], kn[m])
+        return acc.reshape(U, W)
+
+    every = np.ones(len(k), dtype=bool)
+    last = np.full(len(k), W - 1, dtype=np.int64)
+    cols = {
+        "received_online": point(a, online), "received_offline": point(a, ~online),
+        "carried_over": ranged(a + 1, np.where(has_done, b, last), every),
+        "resolved_early": point(b, has_done & (cls < 0)), "resolved_ontime": point(b, has_done & (cls == 0)),
+        "resolved_late": point(b, has_done & (cls > 0)),
+        "pending_total": ranged(a, np.where(has_done, b - 1, last), every),
+        "pending_overdue": ranged(np.maximum(a, c_due), np.where(has_done, b - 1, last), every),
+    }
+    per_unit = np.zeros(U, dtype=np.int64)
+    np.add.at(per_unit, ui, kn)
+    out: list[Record] = []
+    for i, uname in enumerate(names):
+        m = match_with_fallback(uname, ctx, p0) if uname else None
+        n_u = int(per_unit[i])
+        for w, (s, e) in enumerate(windows):
+            vals = {c: int(v[i, w]) for c, v in cols.items()}
+            vals = {
+                "received_online": vals["received_online"], "received_offline": vals["received_offline"],
+                "carried_over": vals["carried_over"], "resolved_early": vals["resolved_early"],
+                "resolved_ontime": vals["resolved_ontime"], "resolved_late": vals["resolved_late"],
+                "pending_overdue": vals["pending_overdue"], "pending_total": vals["pending_total"],
+            }
+            vals["received_total"] = vals["received_online"] + vals["received_offline"] + vals["carried_over"]
+            vals["resolved_total"] = vals["resolved_early"] + vals["resolved_ontime"] + vals["resolved_late"]
+            vals["pending_ontime"] = vals["pending_total"] - vals["pending_overdue"]
+            ref = f"{sheet + '!' if sheet else ''}{n_u} hồ sơ của đơn vị, tổng hợp {s:%d/%m/%Y}–{e:%d/%m/%Y}"
+            status = "kept" if m is not None and m.matched else "dropped"
+            r = Record(display, sheet, None, uname, m, s, e, classify(s, e), False, vals, {}, order, "dossier", ref,
+                       status=status)
+            if status == "dropped":
+                cand = m.candidates_text(3) if m is not None else "không có"
+                q.add(display, "unit_unmatched", "error",
+                      f"Đơn vị \"{uname or '(trống)'}\" của danh sách hồ sơ không khớp đơn vị chính thức; gần nhất: {cand}. Loại kỳ này.",
+                      sheet=sheet, unit=uname, period=period_label(s, e), action="dropped")
+            out.append(r)
+    q.add(display, "dossier_aggregated", "info",
+          f"{_vi(int(kn.sum()))} hồ sơ tổng hợp thành {_vi(len(out))} dòng (đơn vị × kỳ {period_label(p0, p1)}); "
+          f"trễ hạn theo ngày hoàn thành so với ngày hẹn trả.", sheet=sheet, period=period_label(p0, p1), action="derived")
+    return out
