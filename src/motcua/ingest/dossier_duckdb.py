@@ -55,15 +55,20 @@ REASONS = {  # rejection code → reason, in the order the pandas path applies t
     5: "ngày hoàn thành trước ngày tiếp nhận",
 }
 
-_YEAR = r"(19|20)\d\d"
-_HM = r"([01]\d|2[0-3]):[0-5]\d"
-#: canonical date shapes parsed in SQL (regex, strptime format of the date part, length of the date part)
+#: canonical date shapes parsed in SQL: (LIKE pattern, strptime format); tried in parse_dates' order
 FAST_SHAPES = [
-    (rf"^\d{{1,2}}/\d{{1,2}}/{_YEAR}( {_HM}(:[0-5]\d)?)?$", "%d/%m/%Y", None),
-    (rf"^{_YEAR}-\d\d-\d\d( {_HM}(:[0-5]\d)?|T{_HM}:[0-5]\d)?$", "%Y-%m-%d", 10),
-    (rf"^\d\d-\d\d-{_YEAR}$", "%d-%m-%Y", 10),
-    (rf"^\d\d\.\d\d\.{_YEAR}$", "%d.%m.%Y", 10),
+    ("__/__/____ __:__:__", "%d/%m/%Y %H:%M:%S"),
+    ("__/__/____ __:__", "%d/%m/%Y %H:%M"),
+    ("__/__/____", "%d/%m/%Y"),
+    ("____-__-__ __:__:__", "%Y-%m-%d %H:%M:%S"),
+    ("____-__-__T__:__:__", "%Y-%m-%dT%H:%M:%S"),
+    ("____-__-__ __:__", "%Y-%m-%d %H:%M"),
+    ("____-__-__", "%Y-%m-%d"),
+    ("__-__-____", "%d-%m-%Y"),
+    ("__.__.____", "%d.%m.%Y"),
 ]
+#: day/month without leading zeros ("5/3/2024 8:05"), checked by a regular expression, only for values no LIKE took
+LOOSE_DMY = (r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"])
 
 
 def engine_settings() -> dict[str, Any]:
@@ -98,11 +103,16 @@ def _lit(s: str) -> str:
 
 
 def _fast(col: str) -> str:
-    parts = []
-    for rx, fmt, n in FAST_SHAPES:
-        part = f"split_part({col}, ' ', 1)" if n is None else f"left({col}, {n})"
-        parts.append(f"WHEN regexp_full_match({col}, {_lit(rx)}) THEN CAST(try_strptime({part}, {_lit(fmt)}) AS DATE)")
+    """SQL: the timestamp of a value in a canonical shape, else NULL (the row then goes to parse_dates)."""
+    parts = [f"WHEN {col} LIKE {_lit(like)} THEN try_strptime({col}, {_lit(fmt)})" for like, fmt in FAST_SHAPES]
+    rx, fmts = LOOSE_DMY
+    parts.append(f"WHEN regexp_full_match({col}, {_lit(rx)}) THEN try_strptime({col}, [{', '.join(_lit(f) for f in fmts)}])")
     return "CASE " + " ".join(parts) + " END"
+
+
+def _in_range(col: str) -> str:
+    """Years pandas holds in datetime64[ns] with room to spare; others go to parse_dates (same outcome as pandas)."""
+    return f"CASE WHEN year({col}) BETWEEN 1900 AND 2099 THEN CAST({col} AS DATE) END"
 
 
 def _key_sql(col: str, cutoff: int, hint: tuple[date, date, int, int] | None) -> str:
@@ -113,6 +123,16 @@ def _key_sql(col: str, cutoff: int, hint: tuple[date, date, int, int] | None) ->
     p0, p1, k0, w = hint
     return (f"CASE WHEN {col} < DATE '{p0.isoformat()}' THEN -1 WHEN {col} > DATE '{p1.isoformat()}' THEN {w} "
             f"ELSE year({col}) * 12 + month({col}) - 1 + {hi} - {k0} END")
+
+
+#: base of the packed window keys (received, completed, due, class) in one BIGINT
+PACK = 1 << 16
+
+
+def unpack(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(kr, kc, kd, cls) from the SQL's packed key; kc = -2 when there is no completion date, cls = -2 likewise."""
+    p = packed.astype(np.int64)
+    return p // (4 * PACK * PACK) - 2, (p // (4 * PACK)) % PACK - 2, (p // 4) % PACK - 2, p % 4 - 2
 
 
 def month_key(d: date, cutoff: int) -> int:
@@ -137,8 +157,11 @@ def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, goo
     return f"""
 WITH raw AS (
   SELECT row_number() OVER () AS line, {raw} FROM {src}
+), stamped AS (
+  SELECT *, {_fast('r_s')} AS r1, {_fast('d_s')} AS d1, {_fast('c_s')} AS c1,
+    CASE WHEN {blank['c']} THEN {_fast('t_s')} END AS t1 FROM raw
 ), parsed AS (
-  SELECT *, {_fast('r_s')} AS r, {_fast('d_s')} AS d, {_fast('c_s')} AS c0, {_fast('t_s')} AS t0 FROM raw
+  SELECT *, {_in_range('r1')} AS r, {_in_range('d1')} AS d, {_in_range('c1')} AS c0, {_in_range('t1')} AS t0 FROM stamped
 ), flagged AS (
   SELECT *, coalesce(c0, t0) AS c,
     (NOT {blank['r']} AND r IS NULL) OR (NOT {blank['d']} AND d IS NULL) OR (NOT {blank['c']} AND c0 IS NULL)
@@ -151,12 +174,10 @@ WITH raw AS (
 SELECT slow, u, ch, code,
   CASE WHEN slow THEN r_s END AS r_s, CASE WHEN slow THEN d_s END AS d_s,
   CASE WHEN slow THEN c_s END AS c_s, CASE WHEN slow THEN t_s END AS t_s,
-  CASE WHEN code = 0 THEN {kr} END AS kr,
-  CASE WHEN code = 0 THEN {kc} END AS kc,
-  CASE WHEN code = 0 THEN {kd} END AS kd,
-  CASE WHEN code = 0 THEN sign(c - d) END AS cls,
+  CASE WHEN code = 0 THEN ((CAST({kr} AS BIGINT) + 2) * {PACK} + coalesce({kc}, -2) + 2) * {PACK * 4}
+    + ({kd} + 2) * 4 + coalesce(sign(c - d), -2) + 2 END AS packed,
   count(*) AS n,
-  min(line, 8) FILTER (WHERE slow OR code <> 0 OR ch IS NULL OR ch NOT IN ({good})) AS lines
+  min(line, 8) FILTER (WHERE slow OR code <> 0 OR NOT list_contains([{good}], ch)) AS lines
 FROM coded
 GROUP BY ALL
 """
@@ -253,6 +274,14 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
         con.close()
     sheet = ""
     line_offset = 1  # line = row_number (1-based) + 1 = pandas index + 2
+    fast = ~g["slow"].to_numpy(dtype=bool) & g["packed"].notna().to_numpy()
+    for c in ("kr", "kc", "kd", "cls"):
+        g[c] = pd.Series([None] * len(g), dtype=object)
+    if fast.any():
+        kr_, kc_, kd_, cls_ = unpack(g.loc[fast, "packed"].to_numpy())
+        g.loc[fast, "kr"], g.loc[fast, "kd"] = kr_.astype(object), kd_.astype(object)
+        g.loc[fast, "kc"] = np.where(kc_ == -2, None, kc_.astype(object))
+        g.loc[fast, "cls"] = np.where(cls_ == -2, None, cls_.astype(object))
     # ---- slow rows: parse their raw strings with the pandas path's own function
     slow = g["slow"].to_numpy(dtype=bool)
     if slow.any():
