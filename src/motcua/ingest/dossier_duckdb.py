@@ -140,9 +140,13 @@ def month_key(d: date, cutoff: int) -> int:
     return d.year * 12 + d.month - 1 + (1 if cutoff > 0 and d.day > cutoff else 0)
 
 
-def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, good_channels: list[str], cutoff: int,
-              hint: tuple[date, date, int, int] | None) -> str:
-    """The one query: grouped counts of the file's dossiers (no personal column is named or selected)."""
+def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, cutoff: int,
+              hint: tuple[date, date, int, int] | None, *, lines_for: list[str | None] | None = None) -> str:
+    """The query over the file; no personal column is named or selected.
+
+    Default: grouped counts (parallel scan, no line numbers). With ``lines_for`` (the channel texts that are
+    not valid): the line numbers of the rows that may be rejected, in file order, for the rejection messages.
+    """
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
     src = (f"read_csv({_lit(str(path))}, columns={cols}, header=true, auto_detect=false, delim={_lit(delim)}, "
            f"quote='\"', escape='\"', null_padding=true, nullstr={_lit(chr(1) + chr(2))}, encoding='utf-8')")
@@ -152,11 +156,11 @@ def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, goo
            "u": f"c{roles['unit']}" if "unit" in roles else "CAST('' AS VARCHAR)"}
     raw = ", ".join(f"{expr} AS {name}" for name, expr in sel.items())
     blank = {c: f"coalesce({c}_s, '') = ''" for c in "rdct"}
-    good = ", ".join(_lit(g) for g in good_channels) or "NULL"
     kr, kc, kd = (_key_sql(c, cutoff, hint) for c in ("r", "c", "d"))
-    return f"""
+    line = "row_number() OVER () AS line, " if lines_for is not None else ""
+    body = f"""
 WITH raw AS (
-  SELECT row_number() OVER () AS line, {raw} FROM {src}
+  SELECT {line}{raw} FROM {src}
 ), stamped AS (
   SELECT *, {_fast('r_s')} AS r1, {_fast('d_s')} AS d1, {_fast('c_s')} AS c1,
     CASE WHEN {blank['c']} THEN {_fast('t_s')} END AS t1 FROM raw
@@ -168,16 +172,22 @@ WITH raw AS (
       OR (NOT {blank['t']} AND t0 IS NULL AND c0 IS NULL) AS slow
   FROM parsed
 ), coded AS (
-  SELECT *, CASE WHEN slow THEN NULL WHEN r IS NULL THEN 1 WHEN d IS NULL THEN 2 WHEN c < r THEN 5 ELSE 0 END AS code
+  SELECT *, CASE WHEN slow THEN -1 WHEN r IS NULL THEN 1 WHEN d IS NULL THEN 2 WHEN c < r THEN 5 ELSE 0 END AS code
   FROM flagged
-)
-SELECT slow, u, ch, code,
-  CASE WHEN slow THEN r_s END AS r_s, CASE WHEN slow THEN d_s END AS d_s,
-  CASE WHEN slow THEN c_s END AS c_s, CASE WHEN slow THEN t_s END AS t_s,
+)"""
+    if lines_for is not None:
+        bad = [c for c in lines_for if c is not None]
+        cond = ["code <> 0"] + ([f"ch IN ({', '.join(_lit(c) for c in bad)})"] if bad else []) + (
+            ["ch IS NULL"] if None in lines_for else [])
+        return body + f"""
+SELECT line, code, ch, CASE WHEN slow THEN [r_s, d_s, c_s, t_s] END AS raw
+FROM coded WHERE {' OR '.join(cond)}
+"""
+    return body + f"""
+SELECT u, ch, code, CASE WHEN slow THEN [r_s, d_s, c_s, t_s] END AS raw,
   CASE WHEN code = 0 THEN ((CAST({kr} AS BIGINT) + 2) * {PACK} + coalesce({kc}, -2) + 2) * {PACK * 4}
     + ({kd} + 2) * 4 + coalesce(sign(c - d), -2) + 2 END AS packed,
-  count(*) AS n,
-  min(line, 8) FILTER (WHERE slow OR code <> 0 OR NOT list_contains([{good}], ch)) AS lines
+  count(*) AS n
 FROM coded
 GROUP BY ALL
 """
@@ -186,9 +196,8 @@ GROUP BY ALL
 def _connect(cfg: dict[str, Any]):
     import duckdb
 
-    con = duckdb.connect(config={"threads": int(cfg["threads"]), "memory_limit": str(cfg["memory_limit"]),
-                                 "preserve_insertion_order": True})
-    return con
+    return duckdb.connect(config={"threads": int(cfg["threads"]), "memory_limit": str(cfg["memory_limit"]),
+                                  "preserve_insertion_order": True})
 
 
 def _channel_kind(values: list[Any]) -> list[str]:
@@ -197,40 +206,32 @@ def _channel_kind(values: list[Any]) -> list[str]:
     return _channel(pd.Series(values, dtype=object)).tolist() if values else []
 
 
-def good_channels() -> list[str]:
-    """Channel texts known to be valid (checked with the pandas path's own rule): rows with them need no line number."""
-    from motcua.ingest.dossiers import _spec
+def _slow_codes(raws: list[tuple], cutoff: int, hint) -> tuple[np.ndarray, np.ndarray]:
+    """(rejection code before the channel rule, packed window keys) for rows whose dates need ``parse_dates``.
 
-    spec = _spec()
-    cand = {str(x) for x in [*spec.get("channel_online", ["2"]), *spec.get("channel_offline", ["1", "3"])]}
-    cand |= {"1", "2", "3", "1.0", "2.0", "3.0"}
-    cand = sorted(cand)
-    return [c for c, k in zip(cand, _channel_kind(cand)) if k]
-
-
-def _slow_rows(g: pd.DataFrame, cutoff: int, hint) -> pd.DataFrame:
-    """Codes and window keys for the groups of rows whose dates need ``parse_dates`` (exact pandas semantics)."""
+    ``raws`` holds (received, due, completed, returned) as written; the pandas path's own parser and rules
+    decide, so odd formats give exactly its result.
+    """
     from motcua.ingest.dossiers import parse_dates
 
-    g = g.copy()
-    rec = parse_dates(g["r_s"].fillna("").astype(object))
-    due = parse_dates(g["d_s"].fillna("").astype(object))
-    done = parse_dates(g["c_s"].fillna("").astype(object))
-    done = done.fillna(parse_dates(g["t_s"].fillna("").astype(object)))
-    bad_done = g["c_s"].fillna("").astype("string").str.strip().fillna("").ne("") & done.isna()
-    code = np.select([rec.isna(), due.isna(), bad_done.to_numpy(), (done < rec).to_numpy()], [1, 2, 3, 5], 0)
-    g["code"] = code
-    ok = code == 0
-
-    def key(s: pd.Series) -> list:
-        return [_py_key(v.date(), cutoff, hint) if o and not pd.isna(v) else None for v, o in zip(s, ok)]
-
-    g["kr"], g["kc"], g["kd"] = key(rec), key(done), key(due)
-    g["cls"] = [None if not o or pd.isna(c) else int(np.sign((c - d).days)) for o, c, d in zip(ok, done, due)]
-    return g
+    cols = list(zip(*raws)) if raws else [(), (), (), ()]
+    txt = [pd.Series(["" if v is None else v for v in c], dtype=object) for c in cols]
+    rec, due, done, ret = (parse_dates(t) for t in txt)
+    done = done.fillna(ret)
+    bad_done = txt[2].astype("string").str.strip().fillna("").ne("") & done.isna()
+    code = np.select([rec.isna().to_numpy(), due.isna().to_numpy(), bad_done.to_numpy(), (done < rec).to_numpy()],
+                     [1, 2, 3, 5], 0)
+    packed = np.zeros(len(raws), dtype=np.int64)
+    for i in np.flatnonzero(code == 0):
+        kc = -2 if pd.isna(done.iloc[i]) else _py_key(done.iloc[i].date(), cutoff, hint)
+        cls = -2 if pd.isna(done.iloc[i]) else int(np.sign((done.iloc[i] - due.iloc[i]).days))
+        kr, kd = _py_key(rec.iloc[i].date(), cutoff, hint), _py_key(due.iloc[i].date(), cutoff, hint)
+        packed[i] = ((kr + 2) * PACK + kc + 2) * PACK * 4 + (kd + 2) * 4 + cls + 2
+    return code, packed
 
 
 def _py_key(d: date, cutoff: int, hint) -> int:
+    """The SQL window key (:func:`_key_sql`) in Python."""
     if hint is None:
         return ((d.year * 12 + d.month - 1) * 2) + (1 if cutoff > 0 and d.day > cutoff else 0)
     p0, p1, k0, w = hint
@@ -250,6 +251,34 @@ def _check_windows(windows: list[tuple[date, date]], cutoff: int) -> int:
     return k0
 
 
+def _first_lines(con, sql: str, need: dict[int, int], bad_ch: set, slow_code: dict[tuple, int]) -> dict[int, list[int]]:
+    """The first ``need[code]`` line numbers (1-based rows) of each rejection code, streaming the file in order.
+
+    Stops as soon as every code has its lines: rejected rows are usually spread through a file, so this
+    reads only its beginning; a code with few rows may need the whole file (one sequential scan).
+    """
+    found: dict[int, list[int]] = {c: [] for c in need}
+    missing = {c for c, k in need.items() if k > 0}
+    reader = con.sql(sql).to_arrow_reader(65536)
+    try:
+        for batch in reader:
+            d = batch.to_pydict()
+            for line, code, ch, raw in zip(d["line"], d["code"], d["ch"], d["raw"]):
+                if code == -1:
+                    code = slow_code[tuple(raw)]
+                if code in (0, 5) and ch in bad_ch:
+                    code = 4
+                if code in missing:
+                    found[code].append(int(line))
+                    if len(found[code]) >= need[code]:
+                        missing.discard(code)
+            if not missing:
+                break
+    finally:
+        reader.close() if hasattr(reader, "close") else None
+    return found
+
+
 def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple,
                                  header: list[str], delim: str, roles: dict[str, int],
                                  period_hint: tuple[date, date] | None, *, return_sql: list | None = None) -> list[Record]:
@@ -264,59 +293,62 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
         windows = _windows(period_hint[0], period_hint[1], cutoff)
         k0 = _check_windows(windows, cutoff) if windows else 0
         hint = (period_hint[0], period_hint[1], k0, len(windows))
-    sql = build_sql(path, len(header), roles, delim, good_channels(), cutoff, hint)
+    sql = build_sql(path, len(header), roles, delim, cutoff, hint)
     if return_sql is not None:
         return_sql.append(sql)
     con = _connect(cfg)
     try:
         g = con.sql(sql).df()
+        sheet = ""
+        line_offset = 1  # line = row_number (1-based) + 1 = pandas index + 2
+        code = g["code"].to_numpy(dtype=np.int64).copy()
+        packed = g["packed"].fillna(0).to_numpy(dtype=np.int64)
+        slow = np.flatnonzero(code == -1)
+        slow_code: dict[tuple, int] = {}
+        if len(slow):
+            raws = [tuple(r) for r in g["raw"].iloc[slow]]
+            sc, sp = _slow_codes(raws, cutoff, hint)
+            code[slow], packed[slow] = sc, sp
+            slow_code = dict(zip(raws, sc.tolist()))
+        # channel: interpreted once per distinct text (NULL = a short row, which pandas reads as NaN)
+        ch = g["ch"].astype(object).where(g["ch"].notna(), None)
+        distinct = list(dict.fromkeys(ch.tolist()))
+        kinds = dict(zip(distinct, _channel_kind([float("nan") if v is None else v for v in distinct])))
+        kind = ch.map(lambda v: kinds[v]).to_numpy(dtype=object)
+        bad_ch = {v for v, k in kinds.items() if not k}
+        code[((code == 0) | (code == 5)) & (kind == "")] = 4
+        n = g["n"].to_numpy(dtype=np.int64)
+        rejected = code != 0
+        counts = {c: int(n[code == c].sum()) for c in REASONS}
+        lines: dict[int, list[int]] = {c: [] for c in REASONS}
+        if any(counts.values()):
+            need = {c: min(k, 8) for c, k in counts.items()}
+            lsql = build_sql(path, len(header), roles, delim, cutoff, hint, lines_for=sorted(bad_ch, key=lambda v: (v is None, str(v))))
+            if return_sql is not None:
+                return_sql.append(lsql)
+            lines = _first_lines(con, lsql, need, bad_ch, slow_code)
     finally:
         con.close()
-    sheet = ""
-    line_offset = 1  # line = row_number (1-based) + 1 = pandas index + 2
-    fast = ~g["slow"].to_numpy(dtype=bool) & g["packed"].notna().to_numpy()
-    for c in ("kr", "kc", "kd", "cls"):
-        g[c] = pd.Series([None] * len(g), dtype=object)
-    if fast.any():
-        kr_, kc_, kd_, cls_ = unpack(g.loc[fast, "packed"].to_numpy())
-        g.loc[fast, "kr"], g.loc[fast, "kd"] = kr_.astype(object), kd_.astype(object)
-        g.loc[fast, "kc"] = np.where(kc_ == -2, None, kc_.astype(object))
-        g.loc[fast, "cls"] = np.where(cls_ == -2, None, cls_.astype(object))
-    # ---- slow rows: parse their raw strings with the pandas path's own function
-    slow = g["slow"].to_numpy(dtype=bool)
-    if slow.any():
-        g = pd.concat([g[~slow], _slow_rows(g[slow], cutoff, hint)], ignore_index=True)
-    # ---- channel (once per distinct text)
-    ch_vals = g["ch"].tolist()
-    distinct = list(dict.fromkeys(ch_vals))
-    kinds = dict(zip(distinct, _channel_kind([float("nan") if v is None else v for v in distinct])))
-    chan = np.array([kinds[v] for v in ch_vals], dtype=object)
-    code = g["code"].to_numpy(dtype=int).copy()
-    code[((code == 0) | (code == 5)) & (chan == "")] = 4
-    n = g["n"].to_numpy(dtype=np.int64)
-    rejected = code != 0
     for c, why in REASONS.items():
-        sel = code == c
-        total = int(n[sel].sum())
+        total = counts[c]
         if total:
-            lines = sorted(x for ls in g.loc[sel, "lines"] if ls is not None and not (isinstance(ls, float) and math.isnan(ls)) for x in ls)
-            lines = [int(x) + line_offset for x in lines[:8]]
+            shown = [x + line_offset for x in sorted(lines[c])[:8]]
             q.add(display, "dossier_rejected", "error",
-                  f"{_vi(total)} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, lines))}"
+                  f"{_vi(total)} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, shown))}"
                   f"{', …' if total > 8 else ''}).", sheet=sheet, action="dossiers_rejected")
     stats = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
     stats["read"] += int(n.sum())
     stats["rejected"] += int(n[rejected].sum())
     stats["used"] += int(n[~rejected].sum())
     q.dossier_stats = stats  # type: ignore[attr-defined]
-    k = g[~rejected].reset_index(drop=True)
-    kn = n[~rejected]
-    online = chan[~rejected] == "online"
-    # ---- unit names: clean once per distinct text (NULL = a short row, which pandas reads as NaN → "nan")
-    u_vals = k["u"].tolist()
-    u_distinct = list(dict.fromkeys(u_vals))
-    cleaned = {v: clean_text(float("nan") if v is None else v) for v in u_distinct}
-    units = np.array([cleaned[v] for v in u_vals], dtype=object)
+    keep = ~rejected
+    kn = n[keep]
+    online = kind[keep] == "online"
+    kr, kc, kd, cls = unpack(packed[keep])
+    # unit names: cleaned once per distinct text (NULL = a short row: pandas reads NaN → "nan")
+    u = g["u"].astype(object).where(g["u"].notna(), None)[keep]
+    cleaned = {v: clean_text(float("nan") if v is None else v) for v in dict.fromkeys(u.tolist())}
+    units = u.map(lambda v: cleaned[v]).to_numpy(dtype=object)
     if (units == "").any():
         guess = unit_from_filename(display, ctx, period_hint[0] if period_hint else None)
         if guess:
@@ -324,20 +356,14 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
                   f"{_vi(int(kn[units == ''].sum()))} hồ sơ không ghi đơn vị; lấy đơn vị \"{guess}\" từ tên tệp.", sheet=sheet,
                   action="derived")
             units = np.where(units == "", guess, units)
-    kr = k["kr"].to_numpy(dtype=np.int64) if len(k) else np.zeros(0, np.int64)
-    kc = k["kc"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) if len(k) else np.zeros(0)
-    kd = k["kd"].to_numpy(dtype=np.int64) if len(k) else np.zeros(0, np.int64)
-    cls = k["cls"].astype("Float64").to_numpy(dtype=float, na_value=np.nan) if len(k) else np.zeros(0)
+    has_done = kc != -2
     if period_hint is not None:
         p0, p1 = period_hint
-        a, c_due = kr, kd
-        has_done = ~np.isnan(kc)
-        b = np.where(has_done, kc, 0).astype(np.int64)
+        a, b, c_due = kr, kc, kd
     else:
-        if len(k) == 0 or kn.sum() == 0:
+        if len(kn) == 0:
             return []
-        ym_r = kr // 2
-        m0, m1 = int(ym_r.min()), int(ym_r.max())
+        m0, m1 = int((kr // 2).min()), int((kr // 2).max())
         p0, p1 = date(m0 // 12, m0 % 12 + 1, 1), month_end(m1 // 12, m1 % 12 + 1)
         q.add(display, "period_from_label", "warning",
               f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
@@ -346,63 +372,51 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
         k0 = _check_windows(windows, cutoff)
         W = len(windows)
 
-        def idx(code_: np.ndarray) -> np.ndarray:
-            ym, hi = code_ // 2, code_ % 2
+        def idx(key: np.ndarray) -> np.ndarray:
+            ym, hi = key // 2, key % 2
             return np.where(ym < m0, -1, np.where(ym > m1, W, ym + hi - k0))
 
-        has_done = ~np.isnan(kc)
         a, c_due = idx(kr), idx(kd)
-        b = np.where(has_done, idx(np.where(has_done, kc, 0).astype(np.int64)), 0)
+        b = np.where(has_done, idx(np.where(has_done, kc, 0)), -2)
     W = len(windows)
-    names = sorted(set(units.tolist()))
-    uid = {nm: i for i, nm in enumerate(names)}
-    ui = np.array([uid[x] for x in units], dtype=np.int64)
+    names, ui = np.unique(units.astype(str), return_inverse=True) if len(units) else (np.array([], dtype=object), np.zeros(0, np.int64))
+    names = [str(x) for x in names]
     U = len(names)
 
-    def ranged(start: np.ndarray, stop: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Sum of kn over groups whose window range [start, stop] (inclusive, clipped) covers each (unit, window)."""
+    def ranged(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+        """Per (unit, window): sum of kn over groups whose window range [start, stop] (clipped) covers it."""
         lo, hi_ = np.clip(start, 0, W), np.clip(stop, -1, W - 1)
-        m = mask & (lo <= hi_)
-        acc = np.zeros(U * (W + 1), dtype=np.int64)
-        np.add.at(acc, ui[m] * (W + 1) + lo[m], kn[m])
-        np.add.at(acc, ui[m] * (W + 1) + hi_[m] + 1, -kn[m])
-        return np.cumsum(acc.reshape(U, W + 1), axis=1)[:, :W]
+        m = lo <= hi_
+        acc = np.bincount(ui[m] * (W + 1) + lo[m], weights=kn[m], minlength=U * (W + 1))
+        acc -= np.bincount(ui[m] * (W + 1) + hi_[m] + 1, weights=kn[m], minlength=U * (W + 1))
+        return np.rint(np.cumsum(acc.reshape(U, W + 1), axis=1)[:, :W]).astype(np.int64)
 
     def point(at: np.ndarray, mask: np.ndarray) -> np.ndarray:
         m = mask & (at >= 0) & (at < W)
-        acc = np.zeros(U * W, dtype=np.int64)
-        np.add.at(acc, ui[m] * W + at[m], kn[m])
-        return acc.reshape(U, W)
+        return np.rint(np.bincount(ui[m] * W + at[m], weights=kn[m], minlength=U * W)).astype(np.int64).reshape(U, W)
 
-    every = np.ones(len(k), dtype=bool)
-    last = np.full(len(k), W - 1, dtype=np.int64)
+    last = np.full(len(kn), W - 1, dtype=np.int64)
+    stop_c = np.where(has_done, b, last)
+    stop_p = np.where(has_done, b - 1, last)
     cols = {
         "received_online": point(a, online), "received_offline": point(a, ~online),
-        "carried_over": ranged(a + 1, np.where(has_done, b, last), every),
+        "carried_over": ranged(a + 1, stop_c),
         "resolved_early": point(b, has_done & (cls < 0)), "resolved_ontime": point(b, has_done & (cls == 0)),
         "resolved_late": point(b, has_done & (cls > 0)),
-        "pending_total": ranged(a, np.where(has_done, b - 1, last), every),
-        "pending_overdue": ranged(np.maximum(a, c_due), np.where(has_done, b - 1, last), every),
+        "pending_overdue": ranged(np.maximum(a, c_due), stop_p), "pending_total": ranged(a, stop_p),
     }
-    per_unit = np.zeros(U, dtype=np.int64)
-    np.add.at(per_unit, ui, kn)
+    per_unit = np.rint(np.bincount(ui, weights=kn, minlength=U)).astype(np.int64)
     out: list[Record] = []
     for i, uname in enumerate(names):
         m = match_with_fallback(uname, ctx, p0) if uname else None
         n_u = int(per_unit[i])
+        status = "kept" if m is not None and m.matched else "dropped"
         for w, (s, e) in enumerate(windows):
             vals = {c: int(v[i, w]) for c, v in cols.items()}
-            vals = {
-                "received_online": vals["received_online"], "received_offline": vals["received_offline"],
-                "carried_over": vals["carried_over"], "resolved_early": vals["resolved_early"],
-                "resolved_ontime": vals["resolved_ontime"], "resolved_late": vals["resolved_late"],
-                "pending_overdue": vals["pending_overdue"], "pending_total": vals["pending_total"],
-            }
             vals["received_total"] = vals["received_online"] + vals["received_offline"] + vals["carried_over"]
             vals["resolved_total"] = vals["resolved_early"] + vals["resolved_ontime"] + vals["resolved_late"]
             vals["pending_ontime"] = vals["pending_total"] - vals["pending_overdue"]
             ref = f"{sheet + '!' if sheet else ''}{n_u} hồ sơ của đơn vị, tổng hợp {s:%d/%m/%Y}–{e:%d/%m/%Y}"
-            status = "kept" if m is not None and m.matched else "dropped"
             r = Record(display, sheet, None, uname, m, s, e, classify(s, e), False, vals, {}, order, "dossier", ref,
                        status=status)
             if status == "dropped":
