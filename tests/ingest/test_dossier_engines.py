@@ -55,6 +55,12 @@ EDGE = [
     ("Huyện Tuy An", "2024-02-07 10:00", "17-02-2024", "18.02.2024", "", "1"),
     ("Huyện Tuy An", "2024-02-07T10:00", "17/02/2024", "", "", "1"),                      # not a listed format
     ("Huyện Tuy An", "07/02/24", "17/02/2024", "", "", "1"),                              # two-digit year
+    ("Huyện Tuy An", "07/02/2024 8:5", "17/02/2024\t", "+5/03/2024", "16/02/2024", "1"),   # one-digit minute, tab, sign
+    ("Huyện Tuy An", "07 /02/2024", "17/ 02/2024", "", "", "1"),                          # inner blanks
+    ("Huyện Tuy An", "2024-02-07 10:00:00.5", "2024-02-17 10:00:00", "", "", "1"),        # fraction of a second
+    ("Huyện Tuy An", "07/02/2024 10:00:00 ", "17/02/2024 23:59", "17/02/2024 23:60", "", "1"),
+    ("Huyện Tuy An", "29/02/2023", "17/02/2024", "", "", "1"),                            # no 29 February in 2023
+    ("Huyện Tuy An", "   ", "17/02/2024", "", "", "1"),                                   # blanks only
     ("Huyện Tuy An", "31/01/2024 23:59:59", "14/02/2024", "15/02/2024", "", "1"),         # around cut-off 14
     ("Huyện Tuy An", "15/02/2024", "14/03/2024", "14/03/2024 07:00", "", "2"),
     ("Huyện Tuy An", "30/01/2024", "31/01/2024", "30/04/2024", "", "1"),                  # completed after the period
@@ -144,6 +150,15 @@ def test_all_rows_rejected_same_result(tmp_path):
     for name in ("hoso_2024-03-01_2024-03-31.csv", "hoso.csv"):
         records, findings, stats = assert_same(write_csv(tmp_path / name, rows))
         assert stats == {"read": 2, "used": 0, "rejected": 2}
+
+
+def test_year_outside_pandas_range_fails_alike(tmp_path):
+    """parse_dates cannot hold year 24 in datetime64[ns] and raises (the clean stage then skips the file as
+    unreadable); the DuckDB engine leaves such years to parse_dates, so it fails the same way."""
+    path = write_csv(tmp_path / "hoso_2024-02-01_2024-03-31.csv", EDGE[:3] + [("Huyện Tuy An", "07/02/0024", "17/02/2024", "", "", "1")])
+    for engine in ("pandas", "duckdb"):
+        with pytest.raises(ValueError):
+            run(path, engine)
 
 
 def random_rows(n: int, seed: int, units: list[str]) -> list[tuple]:

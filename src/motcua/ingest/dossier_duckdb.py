@@ -55,20 +55,8 @@ REASONS = {  # rejection code → reason, in the order the pandas path applies t
     5: "ngày hoàn thành trước ngày tiếp nhận",
 }
 
-#: canonical date shapes parsed in SQL: (LIKE pattern, strptime format); tried in parse_dates' order
-FAST_SHAPES = [
-    ("__/__/____ __:__:__", "%d/%m/%Y %H:%M:%S"),
-    ("__/__/____ __:__", "%d/%m/%Y %H:%M"),
-    ("__/__/____", "%d/%m/%Y"),
-    ("____-__-__ __:__:__", "%Y-%m-%d %H:%M:%S"),
-    ("____-__-__T__:__:__", "%Y-%m-%dT%H:%M:%S"),
-    ("____-__-__ __:__", "%Y-%m-%d %H:%M"),
-    ("____-__-__", "%Y-%m-%d"),
-    ("__-__-____", "%d-%m-%Y"),
-    ("__.__.____", "%d.%m.%Y"),
-]
-#: day/month without leading zeros ("5/3/2024 8:05"), checked by a regular expression, only for values no LIKE took
-LOOSE_DMY = (r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"])
+#: base of the packed group key (window keys of received, completed and due dates, class, channel, code)
+PACK = 1 << 16
 
 
 def engine_settings() -> dict[str, Any]:
@@ -103,11 +91,16 @@ def _lit(s: str) -> str:
 
 
 def _fast(col: str) -> str:
-    """SQL: the timestamp of a value in a canonical shape, else NULL (the row then goes to parse_dates)."""
-    parts = [f"WHEN {col} LIKE {_lit(like)} THEN try_strptime({col}, {_lit(fmt)})" for like, fmt in FAST_SHAPES]
-    rx, fmts = LOOSE_DMY
-    parts.append(f"WHEN regexp_full_match({col}, {_lit(rx)}) THEN try_strptime({col}, [{', '.join(_lit(f) for f in fmts)}])")
-    return "CASE " + " ".join(parts) + " END"
+    """SQL: the timestamp DuckDB reads with parse_dates' formats, tried in its order (NULL if none fits).
+
+    DuckDB's strptime is no more lenient than pandas' for these formats (it also takes one-digit days and
+    months, skips leading blanks — which parse_dates strips —, and rejects trailing text, out-of-range fields
+    and signs); years outside 1900–2099 (e.g. "05/03/24" read as year 24) are left to parse_dates
+    (:func:`_in_range`). Values it cannot read go to parse_dates itself.
+    """
+    from motcua.ingest.dossiers import DATE_FORMATS
+
+    return f"try_strptime({col}, [{', '.join(_lit(f) for f in DATE_FORMATS)}])"
 
 
 def _in_range(col: str) -> str:
@@ -125,14 +118,18 @@ def _key_sql(col: str, cutoff: int, hint: tuple[date, date, int, int] | None) ->
             f"ELSE year({col}) * 12 + month({col}) - 1 + {hi} - {k0} END")
 
 
-#: base of the packed window keys (received, completed, due, class) in one BIGINT
-PACK = 1 << 16
-
-
-def unpack(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(kr, kc, kd, cls) from the SQL's packed key; kc = -2 when there is no completion date, cls = -2 likewise."""
+def unpack(packed: np.ndarray) -> dict[str, np.ndarray]:
+    """The fields of the SQL's packed group key; kc and cls are -2 when there is no completion date."""
     p = packed.astype(np.int64)
-    return p // (4 * PACK * PACK) - 2, (p // (4 * PACK)) % PACK - 2, (p // 4) % PACK - 2, p % 4 - 2
+    out = {"code": p % 8 - 1, "chk": (p // 8) % 4, "cls": (p // 32) % 4 - 2}
+    p = p // 128
+    out["kd"], out["kc"], out["kr"] = p % PACK - 2, (p // PACK) % PACK - 2, p // (PACK * PACK) - 2
+    return out
+
+
+def pack(code, chk, cls, kd, kc, kr) -> int:
+    """Python twin of the SQL packing (for rows parsed by parse_dates)."""
+    return ((((kr + 2) * PACK + kc + 2) * PACK + kd + 2) * 4 + cls + 2) * 32 + chk * 8 + code + 1
 
 
 def month_key(d: date, cutoff: int) -> int:
@@ -141,7 +138,8 @@ def month_key(d: date, cutoff: int) -> int:
 
 
 def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, cutoff: int,
-              hint: tuple[date, date, int, int] | None, *, lines_for: list[str | None] | None = None) -> str:
+              hint: tuple[date, date, int, int] | None, *, lines_for: list[str | None] | None = None,
+              channels: tuple[list[str], list[str]] | None = None) -> str:
     """The query over the file; no personal column is named or selected.
 
     Default: grouped counts (parallel scan, no line numbers). With ``lines_for`` (the channel texts that are
@@ -175,22 +173,44 @@ WITH raw AS (
   SELECT *, CASE WHEN slow THEN -1 WHEN r IS NULL THEN 1 WHEN d IS NULL THEN 2 WHEN c < r THEN 5 ELSE 0 END AS code
   FROM flagged
 )"""
+    US, NUL = "chr(31)", "chr(30)"
+    raw_cat = f"CASE WHEN slow THEN concat(" + f", {US}, ".join(f"coalesce({c}_s, {NUL})" for c in "rdct") + ") END"
     if lines_for is not None:
         bad = [c for c in lines_for if c is not None]
         cond = ["code <> 0"] + ([f"ch IN ({', '.join(_lit(c) for c in bad)})"] if bad else []) + (
             ["ch IS NULL"] if None in lines_for else [])
         return body + f"""
-SELECT line, code, ch, CASE WHEN slow THEN [r_s, d_s, c_s, t_s] END AS raw
+SELECT line, code, ch, {raw_cat} AS raw
 FROM coded WHERE {' OR '.join(cond)}
 """
-    return body + f"""
-SELECT u, ch, code, CASE WHEN slow THEN [r_s, d_s, c_s, t_s] END AS raw,
-  CASE WHEN code = 0 THEN ((CAST({kr} AS BIGINT) + 2) * {PACK} + coalesce({kc}, -2) + 2) * {PACK * 4}
-    + ({kd} + 2) * 4 + coalesce(sign(c - d), -2) + 2 END AS packed,
+    on, off = channels if channels is not None else known_channels()
+    chk = (f"CASE WHEN ch IN ({', '.join(_lit(c) for c in on) or 'NULL'}) THEN 1 "
+           f"WHEN ch IN ({', '.join(_lit(c) for c in off) or 'NULL'}) THEN 2 ELSE 0 END")
+    return body + f""", keyed AS (
+  SELECT *, {chk} AS chk FROM coded
+)
+SELECT u, CASE WHEN chk = 0 THEN ch END AS ch, {raw_cat} AS raw,
+  CASE WHEN code = 0 THEN ((((CAST({kr} AS BIGINT) + 2) * {PACK} + coalesce({kc}, -2) + 2) * {PACK}
+    + {kd} + 2) * 4 + coalesce(sign(c - d), -2) + 2) * 32 ELSE 0 END + chk * 8 + code + 1 AS packed,
   count(*) AS n
-FROM coded
+FROM keyed
 GROUP BY ALL
 """
+
+
+def known_channels() -> tuple[list[str], list[str]]:
+    """Channel texts whose kind the pandas path's own rule (``_channel``) gives: (online, offline).
+
+    DuckDB tags rows with these cheaply; any other text is kept as written and interpreted once in Python.
+    """
+    from motcua.ingest.dossiers import _spec
+
+    spec = _spec()
+    cand = {str(x) for x in [*spec.get("channel_online", ["2"]), *spec.get("channel_offline", ["1", "3"])]}
+    cand |= {"1", "2", "3", "1.0", "2.0", "3.0"}
+    cand = sorted(cand)
+    kinds = dict(zip(cand, _channel_kind(cand)))
+    return [c for c in cand if kinds[c] == "online"], [c for c in cand if kinds[c] == "offline"]
 
 
 def _connect(cfg: dict[str, Any]):
@@ -206,8 +226,8 @@ def _channel_kind(values: list[Any]) -> list[str]:
     return _channel(pd.Series(values, dtype=object)).tolist() if values else []
 
 
-def _slow_codes(raws: list[tuple], cutoff: int, hint) -> tuple[np.ndarray, np.ndarray]:
-    """(rejection code before the channel rule, packed window keys) for rows whose dates need ``parse_dates``.
+def _slow_codes(raws: list[tuple], cutoff: int, hint) -> dict[str, np.ndarray]:
+    """Rejection code (before the channel rule) and window keys for rows whose dates need ``parse_dates``.
 
     ``raws`` holds (received, due, completed, returned) as written; the pandas path's own parser and rules
     decide, so odd formats give exactly its result.
@@ -221,13 +241,18 @@ def _slow_codes(raws: list[tuple], cutoff: int, hint) -> tuple[np.ndarray, np.nd
     bad_done = txt[2].astype("string").str.strip().fillna("").ne("") & done.isna()
     code = np.select([rec.isna().to_numpy(), due.isna().to_numpy(), bad_done.to_numpy(), (done < rec).to_numpy()],
                      [1, 2, 3, 5], 0)
-    packed = np.zeros(len(raws), dtype=np.int64)
+    out = {"code": code, **{k: np.full(len(raws), -2, dtype=np.int64) for k in ("kr", "kc", "kd", "cls")}}
     for i in np.flatnonzero(code == 0):
-        kc = -2 if pd.isna(done.iloc[i]) else _py_key(done.iloc[i].date(), cutoff, hint)
-        cls = -2 if pd.isna(done.iloc[i]) else int(np.sign((done.iloc[i] - due.iloc[i]).days))
-        kr, kd = _py_key(rec.iloc[i].date(), cutoff, hint), _py_key(due.iloc[i].date(), cutoff, hint)
-        packed[i] = ((kr + 2) * PACK + kc + 2) * PACK * 4 + (kd + 2) * 4 + cls + 2
-    return code, packed
+        out["kr"][i] = _py_key(rec.iloc[i].date(), cutoff, hint)
+        out["kd"][i] = _py_key(due.iloc[i].date(), cutoff, hint)
+        if not pd.isna(done.iloc[i]):
+            out["kc"][i] = _py_key(done.iloc[i].date(), cutoff, hint)
+            out["cls"][i] = int(np.sign((done.iloc[i] - due.iloc[i]).days))
+    return out
+
+
+def _split_raw(s: str) -> tuple:
+    return tuple(None if v == "\x1e" else v for v in s.split("\x1f"))
 
 
 def _py_key(d: date, cutoff: int, hint) -> int:
@@ -265,7 +290,7 @@ def _first_lines(con, sql: str, need: dict[int, int], bad_ch: set, slow_code: di
             d = batch.to_pydict()
             for line, code, ch, raw in zip(d["line"], d["code"], d["ch"], d["raw"]):
                 if code == -1:
-                    code = slow_code[tuple(raw)]
+                    code = slow_code[raw]
                 if code in (0, 5) and ch in bad_ch:
                     code = 4
                 if code in missing:
@@ -301,20 +326,25 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
         g = con.sql(sql).df()
         sheet = ""
         line_offset = 1  # line = row_number (1-based) + 1 = pandas index + 2
-        code = g["code"].to_numpy(dtype=np.int64).copy()
-        packed = g["packed"].fillna(0).to_numpy(dtype=np.int64)
+        f = unpack(g["packed"].to_numpy(dtype=np.int64))
+        code = f["code"]
         slow = np.flatnonzero(code == -1)
-        slow_code: dict[tuple, int] = {}
+        slow_code: dict[str, int] = {}
         if len(slow):
-            raws = [tuple(r) for r in g["raw"].iloc[slow]]
-            sc, sp = _slow_codes(raws, cutoff, hint)
-            code[slow], packed[slow] = sc, sp
-            slow_code = dict(zip(raws, sc.tolist()))
-        # channel: interpreted once per distinct text (NULL = a short row, which pandas reads as NaN)
+            raw_txt = g["raw"].iloc[slow].tolist()
+            sf = _slow_codes([_split_raw(r) for r in raw_txt], cutoff, hint)
+            for k, v in sf.items():
+                f[k][slow] = v
+            slow_code = dict(zip(raw_txt, sf["code"].tolist()))
+        # channel: DuckDB tagged the known texts (chk 1 online, 2 offline); others once per distinct text
+        # (NULL = a short row, which pandas reads as NaN)
+        other = f["chk"] == 0
         ch = g["ch"].astype(object).where(g["ch"].notna(), None)
-        distinct = list(dict.fromkeys(ch.tolist()))
+        distinct = list(dict.fromkeys(ch[other].tolist()))
         kinds = dict(zip(distinct, _channel_kind([float("nan") if v is None else v for v in distinct])))
-        kind = ch.map(lambda v: kinds[v]).to_numpy(dtype=object)
+        kind = np.where(f["chk"] == 1, "online", np.where(f["chk"] == 2, "offline", "")).astype(object)
+        if other.any():
+            kind[other] = ch[other].map(lambda v: kinds[v]).to_numpy(dtype=object)
         bad_ch = {v for v, k in kinds.items() if not k}
         code[((code == 0) | (code == 5)) & (kind == "")] = 4
         n = g["n"].to_numpy(dtype=np.int64)
@@ -323,7 +353,8 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
         lines: dict[int, list[int]] = {c: [] for c in REASONS}
         if any(counts.values()):
             need = {c: min(k, 8) for c, k in counts.items()}
-            lsql = build_sql(path, len(header), roles, delim, cutoff, hint, lines_for=sorted(bad_ch, key=lambda v: (v is None, str(v))))
+            lsql = build_sql(path, len(header), roles, delim, cutoff, hint,
+                             lines_for=sorted(bad_ch, key=lambda v: (v is None, str(v))))
             if return_sql is not None:
                 return_sql.append(lsql)
             lines = _first_lines(con, lsql, need, bad_ch, slow_code)
@@ -344,7 +375,7 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
     keep = ~rejected
     kn = n[keep]
     online = kind[keep] == "online"
-    kr, kc, kd, cls = unpack(packed[keep])
+    kr, kc, kd, cls = (f[k][keep] for k in ("kr", "kc", "kd", "cls"))
     # unit names: cleaned once per distinct text (NULL = a short row: pandas reads NaN → "nan")
     u = g["u"].astype(object).where(g["u"].notna(), None)[keep]
     cleaned = {v: clean_text(float("nan") if v is None else v) for v in dict.fromkeys(u.tolist())}
