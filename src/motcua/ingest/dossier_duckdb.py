@@ -59,6 +59,22 @@ REASONS = {  # rejection code → reason, in the order the pandas path applies t
 PACK = 1 << 16
 
 
+#: canonical date shapes parsed in SQL: (LIKE pattern, strptime format); tried in parse_dates' order
+FAST_SHAPES = [
+    ("__/__/____ __:__:__", "%d/%m/%Y %H:%M:%S"),
+    ("__/__/____ __:__", "%d/%m/%Y %H:%M"),
+    ("__/__/____", "%d/%m/%Y"),
+    ("____-__-__ __:__:__", "%Y-%m-%d %H:%M:%S"),
+    ("____-__-__T__:__:__", "%Y-%m-%dT%H:%M:%S"),
+    ("____-__-__ __:__", "%Y-%m-%d %H:%M"),
+    ("____-__-__", "%Y-%m-%d"),
+    ("__-__-____", "%d-%m-%Y"),
+    ("__.__.____", "%d.%m.%Y"),
+]
+#: day/month without leading zeros ("5/3/2024 8:05"), checked by a regular expression, only for values no LIKE took
+LOOSE_DMY = (r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"])
+
+
 def engine_settings() -> dict[str, Any]:
     """config/ingest.yaml ``dossier_engine`` over :data:`DEFAULTS`."""
     from motcua.ingest.names import settings
@@ -91,16 +107,17 @@ def _lit(s: str) -> str:
 
 
 def _fast(col: str) -> str:
-    """SQL: the timestamp DuckDB reads with parse_dates' formats, tried in its order (NULL if none fits).
+    """SQL: the timestamp of a value in a canonical shape, else NULL (the row then goes to parse_dates).
 
-    DuckDB's strptime is no more lenient than pandas' for these formats (it also takes one-digit days and
-    months, skips leading blanks — which parse_dates strips —, and rejects trailing text, out-of-range fields
-    and signs); years outside 1900–2099 (e.g. "05/03/24" read as year 24) are left to parse_dates
-    (:func:`_in_range`). Values it cannot read go to parse_dates itself.
+    A LIKE pattern picks the shape, then strptime with that one format checks the fields (DuckDB's
+    strptime is no more lenient than pandas' for such values). Day/month without leading zeros are
+    checked by a regular expression and read with parse_dates' formats in its order; years outside
+    1900–2099 are left to parse_dates (:func:`_in_range`).
     """
-    from motcua.ingest.dossiers import DATE_FORMATS
-
-    return f"try_strptime({col}, [{', '.join(_lit(f) for f in DATE_FORMATS)}])"
+    parts = [f"WHEN {col} LIKE {_lit(like)} THEN try_strptime({col}, {_lit(fmt)})" for like, fmt in FAST_SHAPES]
+    rx, fmts = LOOSE_DMY
+    parts.append(f"WHEN regexp_full_match({col}, {_lit(rx)}) THEN try_strptime({col}, [{', '.join(_lit(f) for f in fmts)}])")
+    return "CASE " + " ".join(parts) + " END"
 
 
 def _in_range(col: str) -> str:
