@@ -394,16 +394,19 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
     online = kind[keep] == "online"
     kr, kc, kd, cls = (f[k][keep] for k in ("kr", "kc", "kd", "cls"))
     # unit names: cleaned once per distinct text (NULL = a short row: pandas reads NaN → "nan")
-    u = g["u"].astype(object).where(g["u"].notna(), None)[keep]
-    cleaned = {v: clean_text(float("nan") if v is None else v) for v in dict.fromkeys(u.tolist())}
-    units = u.map(lambda v: cleaned[v]).to_numpy(dtype=object)
-    if (units == "").any():
+    ucodes, uniq = pd.factorize(g["u"].to_numpy(dtype=object)[keep], use_na_sentinel=True)
+    uniq_clean = np.array([clean_text(v) for v in uniq] + [clean_text(float("nan"))], dtype=object)
+    units_c = uniq_clean[ucodes]  # code -1 (NULL) picks the last entry
+    if (units_c == "").any():
         guess = unit_from_filename(display, ctx, period_hint[0] if period_hint else None)
         if guess:
             q.add(display, "unit_from_filename", "warning",
-                  f"{_vi(int(kn[units == ''].sum()))} hồ sơ không ghi đơn vị; lấy đơn vị \"{guess}\" từ tên tệp.", sheet=sheet,
+                  f"{_vi(int(kn[units_c == ''].sum()))} hồ sơ không ghi đơn vị; lấy đơn vị \"{guess}\" từ tên tệp.", sheet=sheet,
                   action="derived")
-            units = np.where(units == "", guess, units)
+            uniq_clean = np.where(uniq_clean == "", guess, uniq_clean)
+    names = sorted(set(uniq_clean[np.unique(ucodes)].tolist())) if len(ucodes) else []
+    name_id = {nm: i for i, nm in enumerate(names)}
+    ui = np.array([name_id.get(x, -1) for x in uniq_clean], dtype=np.int64)[ucodes] if len(ucodes) else np.zeros(0, np.int64)
     has_done = kc != -2
     if period_hint is not None:
         p0, p1 = period_hint
@@ -427,8 +430,6 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
         a, c_due = idx(kr), idx(kd)
         b = np.where(has_done, idx(np.where(has_done, kc, 0)), -2)
     W = len(windows)
-    names, ui = np.unique(units.astype(str), return_inverse=True) if len(units) else (np.array([], dtype=object), np.zeros(0, np.int64))
-    names = [str(x) for x in names]
     U = len(names)
 
     def ranged(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
