@@ -11,22 +11,27 @@ How it stays exact and fast:
   (received, due, completed, returned, channel, unit) are selected; personal columns are
   never projected, so their values never become DuckDB vectors, tables or outputs, and
   their header names never appear in SQL (:func:`build_sql` shows the whole query).
-- Dates: values in a canonical shape (``dd/mm/yyyy[ HH:MM[:SS]]``, ``yyyy-mm-dd[ HH:MM[:SS]]``,
-  ``yyyy-mm-ddTHH:MM:SS``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, years 1900–2099) are parsed in SQL;
-  these shapes are ones where :func:`~motcua.ingest.dossiers.parse_dates` gives the same date.
-  A row with any other non-blank date string (odd format, stray space, unreadable) is grouped by
-  its raw strings and parsed in Python by ``parse_dates`` itself, once per distinct combination.
+- Dates: a value in a canonical shape (``dd/mm/yyyy[ HH:MM[:SS]]``, ``yyyy-mm-dd[ HH:MM[:SS]]``,
+  ``yyyy-mm-ddTHH:MM:SS``, ``dd-mm-yyyy``, ``dd.mm.yyyy``; day/month without leading zeros;
+  years 1900–2099) is read in SQL, where :func:`~motcua.ingest.dossiers.parse_dates` gives the
+  same date. A row with any other non-blank date text (odd format, stray blank, unreadable) is
+  grouped by its raw texts and read in Python by ``parse_dates`` itself, once per distinct
+  combination, with the pandas path's rules.
 - Channels and unit names are grouped by their raw text and interpreted in Python once per
-  distinct value (``_channel``, ``clean_text``, ``match_with_fallback``).
+  distinct value (``_channel``, ``clean_text``, ``match_with_fallback``); the channel texts of
+  the configuration are tagged in SQL.
 - Each kept row is reduced to the window index of its received, completed and due dates
-  (windows from ``_windows``: calendar months or cut on ``cutoff_day``) and early/on-time/late;
-  DuckDB counts rows per (unit, channel, indices, class) and Python expands the groups into
-  columns (4)–(13) with difference arrays. Line numbers of rejected rows come from
-  ``row_number() OVER ()`` (DuckDB keeps a CSV's row order) and ``min(line, 8)`` per group.
+  (windows from ``_windows``: calendar months or cut on ``cutoff_day``) and early/on-time/late,
+  packed into one integer; DuckDB counts rows per (unit text, key) in a parallel scan and
+  Python expands the groups into columns (4)–(13) with difference arrays.
+- Line numbers of rejected rows (the first eight per reason, as the pandas path reports them)
+  come from a second, ordered scan (``row_number() OVER ()``; DuckDB keeps a CSV's row order)
+  that runs only when rows were rejected and stops once every reason has its lines.
+- Memory: DuckDB streams the file (``memory_limit``, ``threads`` in config/ingest.yaml
+  ``dossier_engine``); only the grouped counts (about 10^5–10^6 rows) reach Python.
 """
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -317,7 +322,7 @@ def _first_lines(con, sql: str, need: dict[int, int], bad_ch: set, slow_code: di
             if not missing:
                 break
     finally:
-        reader.close() if hasattr(reader, "close") else None
+        reader.close()
     return found
 
 
