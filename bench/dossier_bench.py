@@ -210,13 +210,14 @@ print(json.dumps({"seconds_in": time.perf_counter() - t0, "records": len(recs), 
 
 
 LAUNCH = r"""
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
 t0 = time.perf_counter()
 out = subprocess.run([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], capture_output=True, text=True)
 wall = time.perf_counter() - t0
-peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 sys.stderr.write(out.stderr)
-print(json.dumps({"rc": out.returncode, "wall": wall, "peak_kb": peak_kb, "stdout": out.stdout}))
+print(json.dumps({"rc": out.returncode, "wall": wall, "peak_kb": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime,
+                  "load": os.getloadavg()[0], "stdout": out.stdout}))
 """
 
 
@@ -236,7 +237,7 @@ def run_child(path: Path, engine: str) -> dict:
     if meta["rc"] != 0:
         raise SystemExit(f"{engine} run failed:\n{out.stderr[-3000:]}")
     res = json.loads(meta["stdout"].strip().splitlines()[-1])
-    res.update(wall=meta["wall"], peak_mb=meta["peak_kb"] / 1024)
+    res.update(wall=meta["wall"], peak_mb=meta["peak_kb"] / 1024, cpu=meta["cpu"], load=meta["load"])
     return res
 
 
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     duck = run_child(big, "duckdb")
     results.append(("duckdb", args.rows, duck))
-    print(f"duckdb  {args.rows:>11,} rows: {duck['wall']:6.2f} s wall, peak {duck['peak_mb']:7.0f} MB, "
+    print(f"duckdb  {args.rows:>11,} rows: {duck['wall']:6.2f} s wall, {duck['cpu']:6.2f} s cpu, peak {duck['peak_mb']:7.0f} MB, "
           f"{duck['records']:,} records ({duck['units']} units), dossiers {duck['stats']}")
     pand = None
     if args.baseline_rows:
@@ -287,8 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(("pandas", args.baseline_rows, pand))
         same = (pand["records"], pand["kept"], pand["received"], pand["stats"]) == (
             duck_small["records"], duck_small["kept"], duck_small["received"], duck_small["stats"])
-        print(f"duckdb  {args.baseline_rows:>11,} rows: {duck_small['wall']:6.2f} s wall, peak {duck_small['peak_mb']:7.0f} MB")
-        print(f"pandas  {args.baseline_rows:>11,} rows: {pand['wall']:6.2f} s wall, peak {pand['peak_mb']:7.0f} MB "
+        print(f"duckdb  {args.baseline_rows:>11,} rows: {duck_small['wall']:6.2f} s wall, {duck_small['cpu']:6.2f} s cpu, peak {duck_small['peak_mb']:7.0f} MB")
+        print(f"pandas  {args.baseline_rows:>11,} rows: {pand['wall']:6.2f} s wall, {pand['cpu']:6.2f} s cpu, peak {pand['peak_mb']:7.0f} MB "
               f"(same records and counts as duckdb: {same})")
         r_big = (pand["wall"] / args.baseline_rows) / (duck["wall"] / args.rows)
         r_same = pand["wall"] / duck_small["wall"]
@@ -297,7 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             small.unlink(missing_ok=True)
     ok = duck["wall"] <= 20 and duck["peak_mb"] <= 2048
-    print(f"goal (≤ 20 s, ≤ 2048 MB at 10 M rows): {'met' if ok else 'NOT met'}")
+    if args.rows >= 10_000_000:
+        print(f"goal (≤ 20 s, ≤ 2048 MB at 10 M rows): {'met' if ok else 'NOT met'} (wall time depends on the machine's load: "
+              f"{duck['cpu']:.1f} s of CPU at load {duck['load']:.1f})")
+    else:
+        ok = True  # the goal is stated for 10 M rows
     md = render_md(results, args, len(units), big, settings)
     print(md)
     if args.write_md:
@@ -321,17 +326,19 @@ def render_md(results, args, n_units, big: Path, settings) -> str:
         f"{len(HEADER)} columns (5 fake personal), {n_units} units, {args.years} years, "
         f"{big.stat().st_size / 1e9:.2f} GB. Wall time and peak RSS of a fresh subprocess (imports included).",
         "",
-        "| engine | rows | wall s | peak MB | rows/s | records |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| engine | rows | wall s | cpu s | peak MB | rows/s (wall) | records | load (1 min) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for engine, rows, r in results:
-        lines.append(f"| {engine} | {rows:,} | {r['wall']:.2f} | {r['peak_mb']:.0f} | {rows / r['wall']:,.0f} | {r['records']:,} |")
+        lines.append(f"| {engine} | {rows:,} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | {rows / r['wall']:,.0f} | "
+                     f"{r['records']:,} | {r['load']:.1f} |")
     if len(results) == 3:
         duck, dsmall, pand = (r for _, _, r in results)
         lines += ["", f"Ratio (pandas s per row ÷ duckdb s per row): {(pand['wall'] / args.baseline_rows) / (duck['wall'] / args.rows):.1f}× "
                   f"({args.rows:,} vs {args.baseline_rows:,} rows); on the same {args.baseline_rows:,} rows: "
-                  f"{pand['wall'] / dsmall['wall']:.1f}×. Goal ≤ 20 s and ≤ 2 GB at 10 M rows: "
-                  f"{'met' if duck['wall'] <= 20 and duck['peak_mb'] <= 2048 else 'NOT met'}."]
+                  f"{pand['wall'] / dsmall['wall']:.1f}×."
+                  + (f" Goal ≤ 20 s and ≤ 2 GB at 10 M rows: {'met' if duck['wall'] <= 20 and duck['peak_mb'] <= 2048 else 'NOT met'}."
+                     if args.rows >= 10_000_000 else "")]
     return "\n".join(lines) + "\n"
 
 
