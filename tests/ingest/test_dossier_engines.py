@@ -77,17 +77,17 @@ EDGE += [("Huyện Tuy An", f"{d:02d}/13/2024", "10/04/2024", "", "", "1") for d
 
 
 def _q(s: str) -> str:
-    return '"' + s.replace('"', '""') + '"' if ("," in s or '"' in s) else s
+    return '"' + s.replace('"', '""') + '"' if any(c in s for c in ',;"\n') else s
 
 
-def write_csv(path: Path, rows, *, with_unit: bool = True) -> Path:
+def write_csv(path: Path, rows, *, with_unit: bool = True, sep: str = ",", address: str = SECRETS[3]) -> Path:
     header = HEADER if with_unit else [h for h in HEADER if h != "DonViXuLy"]
-    lines = [",".join(header)]
+    lines = [sep.join(header)]
     for i, (unit, rec, due, done, ret, ch) in enumerate(rows):
         vals = {"STT": str(i + 1), "MaHoSo": f"HS{i:05d}", "HoTenNguoiNop": SECRETS[0], "DonViXuLy": unit,
                 "NgayTiepNhan": rec, "NgayHenTra": due, "NgayHoanThanh": done, "NgayTraKetQua": ret,
-                "KenhThucHien": ch, "SoCCCD": SECRETS[1], "SoDienThoai": SECRETS[2], "DiaChi": SECRETS[3]}
-        lines.append(",".join(_q(vals[h]) for h in header))
+                "KenhThucHien": ch, "SoCCCD": SECRETS[1], "SoDienThoai": SECRETS[2], "DiaChi": address}
+        lines.append(sep.join(_q(vals[h]) for h in header))
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
     return path
 
@@ -138,6 +138,23 @@ def test_known_counts_with_duckdb(tmp_path):
                                resolved_late=0, pending_overdue=2, pending_total=3, received_total=5, resolved_total=2,
                                pending_ontime=1)
     assert by_month[3]["resolved_total"] == 2 and by_month[3]["pending_total"] == 4 and by_month[3]["pending_overdue"] == 3
+
+
+def test_semicolons_and_quoted_line_breaks_same_result(tmp_path):
+    """";" as delimiter, a personal field with a quoted line break, quote and delimiter: rows (not lines) count."""
+    path = write_csv(tmp_path / "hoso_2024-02-01_2024-03-31.csv", EDGE, sep=";", address='Số 1;\n"Bí Mật", xã Bí Mật')
+    records, findings, stats = assert_same(path)
+    assert stats["read"] == len(EDGE)
+
+
+def test_ragged_row_falls_back_to_pandas(tmp_path, monkeypatch):
+    """A row with too few fields: DuckDB refuses the file; "auto" then uses pandas (same result), "duckdb" raises."""
+    path = write_csv(tmp_path / "hoso_2024-02-01_2024-03-31.csv", EDGE[:5])
+    path.write_text(path.read_text(encoding="utf-8-sig") + "99,HS99,x,Huyện Tuy An,01/03/2024\r\n", encoding="utf-8-sig")
+    monkeypatch.setattr(dossier_duckdb, "engine_settings", lambda: {**dossier_duckdb.DEFAULTS, "duckdb_min_mb": 0})
+    assert run(path, "auto") == run(path, "pandas")
+    with pytest.raises(ValueError):
+        run(path, "duckdb")
 
 
 def test_unit_from_file_name_same_result(tmp_path, cutoff):

@@ -169,7 +169,7 @@ def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, cut
     """
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
     src = (f"read_csv({_lit(str(path))}, columns={cols}, header=true, auto_detect=false, delim={_lit(delim)}, "
-           f"quote='\"', escape='\"', null_padding=true, nullstr={_lit(chr(1) + chr(2))}, encoding='utf-8')")
+           f"quote='\"', escape='\"', nullstr={_lit(chr(1) + chr(2))}, encoding='utf-8')")
     sel = {"r_s": f"c{roles['received']}", "d_s": f"c{roles['due']}", "c_s": f"c{roles['completed']}",
            "t_s": f"c{roles['returned']}" if "returned" in roles else "CAST(NULL AS VARCHAR)",
            "ch": f"c{roles['channel']}",
