@@ -359,7 +359,7 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
                 f[k][slow] = v
             slow_code = dict(zip(raw_txt, sf["code"].tolist()))
         # channel: DuckDB tagged the known texts (chk 1 online, 2 offline); others once per distinct text
-        # (NULL = a short row, which pandas reads as NaN)
+        # (NULL would be a missing field, which pandas reads as NaN)
         other = f["chk"] == 0
         ch = g["ch"].astype(object).where(g["ch"].notna(), None)
         distinct = list(dict.fromkeys(ch[other].tolist()))
@@ -398,7 +398,7 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
     kn = n[keep]
     online = kind[keep] == "online"
     kr, kc, kd, cls = (f[k][keep] for k in ("kr", "kc", "kd", "cls"))
-    # unit names: cleaned once per distinct text (NULL = a short row: pandas reads NaN → "nan")
+    # unit names: cleaned once per distinct text (NULL would be a missing field: pandas reads NaN → "nan")
     ucodes, uniq = pd.factorize(g["u"].to_numpy(dtype=object)[keep], use_na_sentinel=True)
     uniq_clean = np.array([clean_text(v) for v in uniq] + [clean_text(float("nan"))], dtype=object)
     units_c = uniq_clean[ucodes]  # code -1 (NULL) picks the last entry
