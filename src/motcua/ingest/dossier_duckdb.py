@@ -238,8 +238,12 @@ def known_channels() -> tuple[list[str], list[str]]:
 def _connect(cfg: dict[str, Any]):
     import duckdb
 
+    import tempfile
+
+    # spills (if any) go to the system's temporary folder, never to a ".tmp" in the working directory
+    tmp = str(cfg.get("temp_directory") or Path(tempfile.gettempdir()) / "motcua-duckdb")
     return duckdb.connect(config={"threads": int(cfg["threads"]), "memory_limit": str(cfg["memory_limit"]),
-                                  "preserve_insertion_order": True})
+                                  "preserve_insertion_order": True, "temp_directory": tmp})
 
 
 def _channel_kind(values: list[Any]) -> list[str]:
