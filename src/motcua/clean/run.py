@@ -19,7 +19,8 @@ resolves overlapping periods, checks identities and continuity, and writes
 others still build. What a file holds is sniffed from its bytes, not its
 extension (a CSV named .xlsx, a workbook named .csv, an HTML page named .xls
 are read for what they are, with a warning); Excel lock files ("~$…"), empty,
-password-protected and oversized files (config/ingest.yaml ``max_input_mb``)
+password-protected and oversized files (config/ingest.yaml ``max_input_mb``; dossier CSV exports,
+streamed by DuckDB, are exempt)
 are reported and skipped before parsing; hidden sheets are reported and not
 read. The bad-input corpus in tests/data/bad/ covers each case.
 
@@ -126,6 +127,19 @@ def _mb(n: int) -> str:
 _KIND_NAMES = {"zip": "Excel (.xlsx)", "ole": "Excel 97–2003 (.xls)", "html": "trang HTML", "text": "văn bản CSV"}
 
 
+def _streamed_dossier_csv(path: Path, suffix: str) -> bool:
+    """A dossier-level CSV export: aggregated by DuckDB straight from the file, in bounded memory,
+    so the size limit for files parsed in memory does not apply (config/ingest.yaml dossier_engine)."""
+    if suffix not in (".csv", ".txt", ".tsv"):
+        return False
+    from motcua.ingest.dossiers import looks_like_dossier_csv
+
+    try:
+        return bool(looks_like_dossier_csv(path))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+
+
 def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple[list[Record], str, bool, int]:
     """(records, kind, synthetic, rows rejected without a record) for one file.
 
@@ -147,7 +161,7 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
               "Tệp khóa tạm của Excel (\"~$…\", có khi tệp gốc đang mở), không phải số liệu; bỏ qua.", action="file_skipped")
         return [], "lock", synthetic, 0
     size, limit = path.stat().st_size, max_input_bytes()
-    if size > limit:
+    if size > limit and not _streamed_dossier_csv(path, suffix):
         q.add(display, "input_too_large", "error",
               f"Tệp nặng {_mb(size)}, vượt giới hạn {_mb(limit)} (max_input_mb trong config/ingest.yaml); bỏ qua tệp, "
               f"không đọc. Tách tệp theo kỳ hoặc tăng giới hạn nếu đúng.", action="file_skipped")

@@ -254,14 +254,37 @@ def _hint(path: Path) -> tuple[date, date] | None:
     return (p.start, p.end) if p is not None else None
 
 
-def read_dossier_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple) -> list[Record]:
-    """Records from a dossier CSV; personal columns are never parsed."""
+def read_dossier_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple,
+                     engine: str | None = None) -> list[Record]:
+    """Records from a dossier CSV; personal columns are never parsed.
+
+    ``engine``: "pandas", "duckdb" or "auto" (default: config/ingest.yaml ``dossier_engine``; auto picks
+    DuckDB for UTF-8 files of at least ``duckdb_min_mb``). Both give the same records and findings
+    (tests/ingest/test_dossier_engines.py); DuckDB reads the file itself in bounded memory.
+    """
+    from motcua.ingest.dossier_duckdb import aggregate_dossier_csv_duckdb, choose_engine
+
     header, delim, enc = _read_head(path)
     roles, personal = map_columns(header)
     if personal:
         q.add(display, "personal_columns_dropped", "info",
               f"Đã loại {len(personal)} cột dữ liệu cá nhân khi đọc (Nghị định 13/2023/NĐ-CP): "
               + ", ".join(header[i] for i in personal) + ". Giá trị không được lưu ở bất cứ đâu.", action="checked")
+    chosen = choose_engine(path, enc, engine)
+    if chosen == "duckdb":
+        import duckdb
+
+        n_findings, stats = len(q.findings), dict(getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0}))
+        try:
+            return aggregate_dossier_csv_duckdb(path, display, q, ctx, order, header, delim, roles, _hint(path))
+        except duckdb.Error as exc:
+            del q.findings[n_findings:]  # nothing half-reported: the pandas path starts from the same state
+            q.dossier_stats = stats  # type: ignore[attr-defined]
+            if (engine or "").lower() == "duckdb":
+                raise ValueError(f"DuckDB could not read the dossier CSV: {exc}") from exc
+            import logging
+
+            logging.getLogger(__name__).warning("DuckDB could not read %s (%s); using pandas", display, exc)
     keep = sorted(roles.values())
     df = pd.read_csv(path, sep=delim, encoding=enc, dtype=str, keep_default_na=False, usecols=keep)
     inv = {header[i]: role for role, i in roles.items()}
