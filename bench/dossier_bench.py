@@ -13,7 +13,7 @@ imports and its peak RSS (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``,
 one child at a time) is that run's alone.
 
     .venv/bin/python bench/dossier_bench.py [--rows 10000000] [--units 700] [--years 5]
-        [--baseline-rows 1000000] [--out bench/out/dossiers] [--keep] [--write-md bench/dossier_README.md]
+        [--baseline-rows 1000000] [--out bench/out/dossiers] [--keep] [--write-md FILE]
 
 The generated file (about 3.7 GB for 10 M rows: 16 columns, quoted text, five of them
 fake personal data) goes to ``--out`` (gitignored) and is reused when it exists with the
