@@ -278,3 +278,10 @@ def test_dossier_csv_above_the_size_limit_is_still_read(tmp_path, monkeypatch):
     workbook = Path(__file__).resolve().parents[2] / "data" / "raw" / "sample" / "bieu06_2024-03.xlsx"
     refused = run_clean([workbook], None)
     assert "input_too_large" in set(refused.quality["rule"])
+
+
+def test_completion_date_header_variants():
+    """'Ngày có kết quả' (a common export header) names the completion date, like 'Ngày hoàn thành'."""
+    for label in ("Ngày có kết quả", "NgayHoanThanh"):
+        roles, _ = map_columns(["STT", "Ngày tiếp nhận", "Ngày hẹn trả", label, "Kênh thực hiện", "Họ tên người nộp"])
+        assert roles.get("completed") == 3, (label, roles)
