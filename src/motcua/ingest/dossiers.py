@@ -88,7 +88,8 @@ def looks_like_dossier_csv(path: Path) -> bool:
 
 
 def parse_dates(s: pd.Series) -> pd.Series:
-    """Day-first and ISO date-times → normalised dates (NaT where unreadable or blank)."""
+    """Day-first and ISO date-times → normalised dates (NaT where unreadable, blank or out of
+    datetime64[ns] range). Exceptions: none for text input."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return pd.to_datetime(s).dt.normalize()
     txt = s.astype("string").str.strip()
@@ -97,7 +98,10 @@ def parse_dates(s: pd.Series) -> pd.Series:
         todo = out.isna() & txt.notna() & (txt != "")
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(txt[todo], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(txt[todo], format=fmt, errors="coerce")
+        # a year datetime64[ns] cannot hold (e.g. "07/02/0024") is unreadable, like any other bad date
+        parsed = parsed.where(parsed.isna() | ((parsed.dt.year >= 1678) & (parsed.dt.year <= 2261)))
+        out[todo] = parsed.astype("datetime64[ns]")
     objs = s[out.isna()]
     for i, v in objs.items():  # real datetimes from a workbook
         if hasattr(v, "year") and hasattr(v, "month"):
