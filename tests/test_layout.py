@@ -22,3 +22,25 @@ def test_test_module_basenames_are_unique() -> None:
         by_name[path.name].append(path.relative_to(TESTS))
     clashes = {name: paths for name, paths in by_name.items() if len(paths) > 1}
     assert not clashes, f"test modules share a basename: {clashes}"
+
+
+def test_every_module_imports_on_its_own() -> None:
+    """No import cycle hides behind import order: each module of the readers and the clean stage (which
+    import each other) imports first, in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    src = TESTS.parent / "src"
+    mods = sorted(
+        ".".join(p.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+        for pkg in ("ingest", "clean")
+        for p in (src / "motcua" / pkg).rglob("*.py")
+    )
+    code = (
+        "import importlib, subprocess, sys\n"
+        "bad = [m for m in sys.argv[1:] if subprocess.run([sys.executable, '-c', f'import {m}'],"
+        " capture_output=True).returncode]\n"
+        "print('\\n'.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, *mods], capture_output=True, text=True, env={"MPLBACKEND": "Agg", **__import__("os").environ})
+    assert out.stdout.strip() == "", f"modules that fail to import on their own:\n{out.stdout}"

@@ -129,3 +129,29 @@ def test_property_match_with_fallback_never_raises(s, start, level):
     if m.unit_code is not None:
         assert m.method != "fuzzy" or m.score >= 90
         assert m.unit_schema == ("2025" if start >= date(2025, 7, 1) else "legacy")
+
+
+def _lossy(name: str) -> str:
+    """UTF-8 decoded as cp1252 by a tool that drops the bytes cp1252 leaves undefined (DOMAIN.md §5)."""
+    return name.encode("utf-8").decode("cp1252", errors="ignore")
+
+
+def test_lossy_mojibake_of_domain_example_is_repaired():
+    from motcua.ingest.text import lossy_mojibake_candidates
+
+    assert _lossy("Phường") == "PhÆ°á»ng"  # the ờ lost its third byte (0x9D)
+    assert normalize_name("PhÆ°á»ng 9") == "Phường 9"
+    assert len(lossy_mojibake_candidates("PhÆ°á»ng 9")) > 1  # several readings; the vocabulary decides
+    assert normalize_name(_lossy("Huyện Đồng Xuân")) == "Huyện Đồng Xuân"  # Đ = C4 90 lost its 0x90
+    assert lossy_mojibake_candidates("Huyện Tuy An") == []  # correct text is never touched
+
+
+def test_lossy_mojibake_of_every_district_matches_its_unit():
+    ref = reference_units("legacy")
+    districts = ref[ref["unit_level"] == "district"]
+    wrong = []
+    for code, name, prov in zip(districts["unit_code"], districts["unit_name"], districts["province_code"]):
+        m = match_unit(_lossy(str(name)), schema="legacy", level="district", province_code=str(prov))
+        if m.unit_code != str(code):
+            wrong.append((name, m.unit_code))
+    assert not wrong, wrong[:10]

@@ -1,7 +1,23 @@
-"""Clean stage: raw exports → validated panel + quality findings (see :mod:`motcua.clean.run`)."""
+"""Clean stage: raw exports → validated panel + quality findings (see :mod:`motcua.clean.run`).
+
+The names below are loaded on first use (PEP 562), so that readers in
+:mod:`motcua.ingest` can import :mod:`motcua.clean.quality` without pulling in
+the whole stage (which imports them in turn).
+"""
 from __future__ import annotations
 
-from motcua.clean.run import CleanResult, run_clean
-from motcua.clean.summary import by_rule, by_unit, counts_table, dropped, headline, rules_text
+from importlib import import_module
+from typing import Any
 
-__all__ = ["CleanResult", "run_clean", "by_rule", "by_unit", "counts_table", "dropped", "headline", "rules_text"]
+_EXPORTS = {
+    "CleanResult": "motcua.clean.run", "run_clean": "motcua.clean.run",
+    "by_rule": "motcua.clean.summary", "by_unit": "motcua.clean.summary", "counts_table": "motcua.clean.summary",
+    "dropped": "motcua.clean.summary", "headline": "motcua.clean.summary", "rules_text": "motcua.clean.summary",
+}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'motcua.clean' has no attribute {name!r}")

@@ -23,6 +23,7 @@ closest candidates: a name is never guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -32,7 +33,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from motcua.config import load_config
-from motcua.ingest.text import accent_key, clean_text, fold
+from motcua.ingest.text import accent_key, clean_text, fold, lossy_mojibake_candidates
 
 __all__ = [
     "Candidate",
@@ -239,6 +240,54 @@ def _cap(w: str) -> str:
     return first + low[1:]
 
 
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    """Lower-case syllables of every official name in the reference (legacy and 2025): the vocabulary
+    that decides between the readings of a lossy mojibake."""
+    words: set[str] = set()
+    for schema in ("legacy", "2025"):
+        try:
+            ref = reference_units(schema)
+        except Exception:  # noqa: BLE001 - no reference: no vocabulary, no lossy repair
+            continue
+        for col in ("unit_name", "province_name"):
+            if col in ref:
+                for name in ref[col].dropna().astype(str):
+                    words.update(unicodedata.normalize("NFC", name).lower().split())
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _official_names() -> frozenset[str]:
+    """Every official unit and province name of the reference, NFC, lower case."""
+    out: set[str] = set()
+    for schema in ("legacy", "2025"):
+        try:
+            ref = reference_units(schema)
+        except Exception:  # noqa: BLE001
+            continue
+        for col in ("unit_name", "province_name"):
+            if col in ref:
+                out.update(unicodedata.normalize("NFC", n).lower() for n in ref[col].dropna().astype(str))
+    return frozenset(out)
+
+
+def _repair_lossy(t: str) -> str:
+    """A name whose mojibake lost bytes ("PhÆ°á»ng") → the one reading made of known syllables;
+    the text unchanged when there is no reading, or more than one is best (then clean_text's ftfy
+    repair and the matcher's report take over)."""
+    cands = lossy_mojibake_candidates(t)
+    if not cands:
+        return t
+    vocab, names = _syllables(), _official_names()
+    # a reading that is an official name wins; else the one with the most known syllables
+    scored = sorted((((_normalize_once(c).lower() in names), sum(w.lower() in vocab for w in c.split()), c) for c in cands),
+                    reverse=True)
+    if len(scored) > 1 and scored[0][:2] == scored[1][:2]:
+        return t  # two readings equally plausible: leave it to the matcher's report
+    return scored[0][2]
+
+
 def normalize_name(s: object) -> str:
     """A unit name as written → its normalised form (not yet matched).
 
@@ -259,6 +308,7 @@ def normalize_name(s: object) -> str:
     Exceptions: none — any object (None included) gives a string.
     """
     t = "" if s is None else str(s)
+    t = _repair_lossy(t)
     for _ in range(4):
         nxt = _normalize_once(t)
         if nxt == t:

@@ -47,6 +47,49 @@ def repair_mojibake(s: str) -> str:
     return s
 
 
+#: Bytes cp1252 leaves undefined: a UTF-8 text decoded as cp1252 loses them ("Phường" → "PhÆ°á»ng",
+#: whose "ờ" = E1 BB 9D lost its 9D); they are the only candidates for a lost byte.
+_CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+
+
+def lossy_mojibake_candidates(s: str, max_gaps: int = 4) -> list[str]:
+    """Every text ``s`` could have been before a cp1252 decoding that dropped undefined bytes.
+
+    Re-encodes ``s`` as cp1252 and, wherever the bytes are not valid UTF-8, tries
+    each undefined byte at that place (at most ``max_gaps`` places). Returns the
+    NFC candidates that decode fully and leave no tell-tale characters, sorted;
+    [] when ``s`` is not such text. Several candidates are possible ("ờ", "ề",
+    "ọ", "ỏ" all lose a byte alike): the caller decides between them.
+    Exceptions: none.
+    """
+    if not _MOJIBAKE_HINT.search(s):
+        return []
+    try:
+        raw = s.encode("cp1252")
+    except UnicodeEncodeError:
+        return []
+    out: set[str] = set()
+
+    def walk(b: bytes, gaps: int) -> None:
+        try:
+            text = b.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if gaps >= max_gaps:
+                return
+            # the lost byte was a continuation byte: it belongs just before the failing position's end
+            for pos in {exc.start + 1, exc.start + 2}:
+                if pos <= len(b):
+                    for byte in _CP1252_UNDEFINED:
+                        walk(b[:pos] + bytes([byte]) + b[pos:], gaps + 1)
+            return
+        text = unicodedata.normalize("NFC", text)
+        if not _MOJIBAKE_HINT.search(text):
+            out.add(text)
+
+    walk(raw, 0)
+    return sorted(out)
+
+
 def to_new_style_tones(s: str) -> str:
     """Move tone marks of syllable-final oa/oe/uy to the first vowel (new style), NFC.
 
