@@ -127,6 +127,13 @@ def test_cumulative_differenced_and_revision_flagged(tmp_path, builders):
     assert pd.isna(p.loc[4, "resolved_early"])
     rules = res.quality["rule"].tolist()
     assert rules.count("cumulative_differenced") == 2 and "cumulative_revision" in rules
+    # every value the differencing changed keeps its original, as written, in quality.csv
+    from babel.numbers import format_decimal
+
+    march = res.quality[(res.quality["rule"] == "cumulative_differenced") & (res.quality["file"].str.endswith("lk3.xlsx"))]
+    msg = march["message"].iloc[0]
+    for k in flows:
+        assert f"{k} {format_decimal(cum[k], locale='vi')} → {format_decimal(mar[k], locale='vi')}" in msg, (k, msg)
     _check_counting(res)
 
 

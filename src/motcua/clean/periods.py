@@ -134,10 +134,12 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
             c.period_kind = _kind(new_start, c.end)
             c.cumulative = False
             c.source_ref = f"{c.source_ref} (lũy kế {old_label} trừ {src})"
+            changed = "; ".join(f"{col} {_vi(orig.get(col))} → {_vi(c.values.get(col))}" for col in
+                                (*FLOW_COLUMNS, "carried_over", "received_total") if orig.get(col) != c.values.get(col))
             q.add(c.file, "cumulative_differenced", "info",
                   f"Số lũy kế {old_label} trừ đi {src} → kỳ {c.label()}; (6) lấy bằng (11) cuối kỳ trước "
-                  f"({_vi(prior_pending)}), (3) = (4)+(5)+(6).", sheet=c.sheet, row=c.row, unit=c.code,
-                  period=c.label(), action="derived")
+                  f"({_vi(prior_pending)}), (3) = (4)+(5)+(6). Giá trị gốc → giá trị dùng: {changed}.",
+                  sheet=c.sheet, row=c.row, unit=c.code, period=c.label(), action="derived")
             if revisions:
                 q.add(c.file, "cumulative_revision", "warning",
                       "Hiệu số lũy kế âm (số liệu kỳ trước đã bị điều chỉnh); để trống: " + "; ".join(revisions),
