@@ -69,7 +69,7 @@ def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S
                     ax.axhline(target, color=COLORS["target"], linestyle=(0, (3, 2)), linewidth=1)
             else:
                 bars(ax, x, d[column].astype("float64").fillna(0).to_numpy(), color=COLORS["late"])
-            ax.set_title(short(names.get(code, code)), fontsize=9.5, loc="left", fontweight="bold", y=1.0, pad=3)
+            ax.set_title(short(names.get(code, code), 20), fontsize=9.5, loc="left", fontweight="bold", y=1.0, pad=3)
             ax.set_ylim(ymin, ymax * (1.0 if kind == "rate" else 1.1) or 1.0)
             ax.tick_params(labelsize=8.5)
             ax.yaxis.set_major_locator(MaxNLocator(3))
@@ -81,6 +81,8 @@ def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S
                 count_axis(ax, lang)
             if c != 0:
                 ax.tick_params(labelleft=False)
+            if i + ncols < len(codes):  # years only under the last panel of each column (shared x axis)
+                ax.tick_params(labelbottom=False)
             ax.set_xlabel("")
             ax.set_ylabel("")
             sns.despine(ax=ax, left=True)
