@@ -374,7 +374,7 @@ def _fit_all(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, t
 
 
 def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | None = None) -> ModelResult:
-    """Fit every unit × rate of the panel and compare units. Pure: no I/O, no printing.
+    """Fit every unit × rate of the panel and compare units. No printing; no I/O but the optional fit cache.
 
     ``config``: a :class:`motcua.config.Config`, a dict of model.yaml keys (may
     hold ``targets``), a :class:`ModelSettings`, or ``None`` for config/.
