@@ -35,19 +35,13 @@ from pathlib import Path
 
 import numpy as np
 
+from motcua.sample.dossiers import PROCEDURES  # (procedure, field, allowed working days, weight)
+
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = ["STT", "MaHoSo", "TenThuTuc", "LinhVuc", "DonViXuLy", "NgayTiepNhan", "NgayHenTra", "NgayHoanThanh",
           "NgayTraKetQua", "KenhThucHien", "TrangThai",
           # fake personal data: must be dropped at ingestion (Decree 13/2023/NĐ-CP)
           "HoTenNguoiNop", "SoCCCD", "SoDienThoai", "Email", "DiaChi"]
-PROCEDURES = [  # (procedure, field, allowed working days, weight)
-    ("Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Chứng thực", 1, 0.30),
-    ("Đăng ký khai sinh", "Hộ tịch", 3, 0.18),
-    ("Đăng ký hộ kinh doanh", "Thành lập và hoạt động của hộ kinh doanh", 3, 0.14),
-    ("Cấp giấy phép xây dựng nhà ở riêng lẻ", "Xây dựng", 15, 0.13),
-    ("Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất", "Đất đai", 10, 0.15),
-    ("Cấp giấy chứng nhận quyền sử dụng đất lần đầu", "Đất đai", 30, 0.10),
-]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Minh", "Quốc", "Thanh", "Ngọc", "Đức", "Hữu"]
 GIVEN = ["An", "Bình", "Cường", "Dung", "Đức", "Hoa", "Huy", "Lan", "Mai", "Nam", "Phúc", "Tâm", "Thảo", "Vy"]

@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -182,30 +181,10 @@ def floor(data: Path, units: list[str]) -> Timing:
 
 
 def correct_one_unit(raw: Path) -> str:
-    """Add one dossier (received in person, resolved on time) to one unit in the oldest monthly workbook."""
-    import openpyxl
+    """Add one dossier to one unit in the oldest monthly workbook (motcua.sample.corrections)."""
+    from motcua.sample.corrections import add_one_dossier
 
-    files = sorted(p for p in raw.rglob("*.xlsx"))
-    target = files[0]
-    wb = openpyxl.load_workbook(target)
-    ws = wb.worksheets[0]
-    numbering_row, cols = None, {}
-    for row in ws.iter_rows():
-        vals = [str(c.value).strip() if c.value is not None else "" for c in row]
-        if "(3)" in vals and "(13)" in vals:
-            numbering_row = row[0].row
-            cols = {v: i + 1 for i, v in enumerate(vals) if re.fullmatch(r"\(\d+\)", v)}
-            break
-    if numbering_row is None:
-        raise SystemExit(f"{target}: no (1)…(13) row to locate columns")
-    r = numbering_row + 1
-    while ws.cell(r, cols["(3)"]).value in (None, ""):
-        r += 1
-    for col in ("(3)", "(5)", "(7)", "(9)"):
-        cell = ws.cell(r, cols[col])
-        cell.value = int(str(cell.value).replace(".", "")) + 1
-    wb.save(target)
-    return f"{target.name} row {r}"
+    return add_one_dossier(sorted(raw.rglob("*.xlsx"))[0])
 
 
 def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: int) -> dict[str, object]:

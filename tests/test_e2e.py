@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from motcua.report.page import without_build_stamp
+from motcua.sample.corrections import add_one_dossier
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "sample"
@@ -115,28 +116,6 @@ def test_a_failing_unit_does_not_stop_the_others(tmp_path: Path, built_sample):
     assert "558" in index
 
 
-def _add_one_dossier_to_first_unit(workbook: Path) -> None:
-    """One more dossier received in person and resolved on time, in the first unit row of a form-06 workbook."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(workbook)
-    ws = wb.worksheets[0]
-    for row in ws.iter_rows():
-        vals = [str(c.value).strip() if c.value is not None else "" for c in row]
-        if "(3)" in vals and "(13)" in vals:
-            cols = {v: i + 1 for i, v in enumerate(vals) if re.fullmatch(r"\(\d+\)", v)}
-            r = row[0].row + 1
-            break
-    else:
-        raise AssertionError(f"{workbook.name}: no (1)…(13) row")
-    while ws.cell(r, cols["(3)"]).value in (None, ""):
-        r += 1
-    for col in ("(3)", "(5)", "(7)", "(9)"):
-        cell = ws.cell(r, cols[col])
-        cell.value = int(str(cell.value).replace(".", "")) + 1
-    wb.save(workbook)
-
-
 def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Path, built_sample):
     """Issue 6 item 4: a correction outside the comparison window re-renders that unit, the overview
     and the index, and no other unit (the province comparison is unchanged)."""
@@ -149,7 +128,7 @@ def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Pat
     before_cmp = (data / "comparison.parquet").read_bytes()
     before = {p.relative_to(reports): p.read_bytes() for p in reports.rglob("*.html")}
     index_written = (reports / "index.html").stat().st_mtime_ns
-    _add_one_dossier_to_first_unit(sorted(raw.glob("*.xlsx"))[0])
+    add_one_dossier(sorted(raw.glob("*.xlsx"))[0])
     res = motcua("build", str(raw), "--data", str(data), "--out", str(reports))
     assert res.returncode == 0, res.stderr
     assert "clean: ran" in res.stdout and "model: ran" in res.stdout

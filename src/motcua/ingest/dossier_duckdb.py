@@ -41,7 +41,7 @@ import pandas as pd
 
 from motcua.clean.quality import Quality, period_label
 from motcua.ingest.aggregate import MatchContext, match_with_fallback
-from motcua.ingest.periods import classify, month_end
+from motcua.ingest.periods import month_end
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
 
@@ -334,7 +334,7 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
                                  header: list[str], delim: str, roles: dict[str, int],
                                  period_hint: tuple[date, date] | None, *, return_sql: list | None = None) -> list[Record]:
     """Records from a dossier CSV, aggregated by DuckDB; same records and findings as the pandas path."""
-    from motcua.ingest.dossiers import _spec, _vi, _windows, unit_from_filename
+    from motcua.ingest.dossiers import _spec, _vi, _windows, note_aggregated, unit_from_filename, unit_period_record
 
     cfg = engine_settings()
     cutoff = int(_spec().get("cutoff_day", 0) or 0)
@@ -468,22 +468,8 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
     for i, uname in enumerate(names):
         m = match_with_fallback(uname, ctx, p0) if uname else None
         n_u = int(per_unit[i])
-        status = "kept" if m is not None and m.matched else "dropped"
         for w, (s, e) in enumerate(windows):
             vals = {c: int(v[i, w]) for c, v in cols.items()}
-            vals["received_total"] = vals["received_online"] + vals["received_offline"] + vals["carried_over"]
-            vals["resolved_total"] = vals["resolved_early"] + vals["resolved_ontime"] + vals["resolved_late"]
-            vals["pending_ontime"] = vals["pending_total"] - vals["pending_overdue"]
-            ref = f"{sheet + '!' if sheet else ''}{n_u} hồ sơ của đơn vị, tổng hợp {s:%d/%m/%Y}–{e:%d/%m/%Y}"
-            r = Record(display, sheet, None, uname, m, s, e, classify(s, e), False, vals, {}, order, "dossier", ref,
-                       status=status)
-            if status == "dropped":
-                cand = m.candidates_text(3) if m is not None else "không có"
-                q.add(display, "unit_unmatched", "error",
-                      f"Đơn vị \"{uname or '(trống)'}\" của danh sách hồ sơ không khớp đơn vị chính thức; gần nhất: {cand}. Loại kỳ này.",
-                      sheet=sheet, unit=uname, period=period_label(s, e), action="dropped")
-            out.append(r)
-    q.add(display, "dossier_aggregated", "info",
-          f"{_vi(int(kn.sum()))} hồ sơ tổng hợp thành {_vi(len(out))} dòng (đơn vị × kỳ {period_label(p0, p1)}); "
-          f"trễ hạn theo ngày hoàn thành so với ngày hẹn trả.", sheet=sheet, period=period_label(p0, p1), action="derived")
+            out.append(unit_period_record(display, sheet, uname, m, s, e, vals, n_u, order, q))
+    note_aggregated(q, display, sheet, int(kn.sum()), len(out), p0, p1)
     return out

@@ -221,23 +221,33 @@ def aggregate_dossiers(df: pd.DataFrame, display: str, sheet: str, q: Quality, c
                 "resolved_ontime": int((res & (done_d == due_d)).sum()), "resolved_late": int((res & (done_d > due_d)).sum()),
                 "pending_overdue": int((pend & (due_d <= e64)).sum()), "pending_total": int(pend.sum()),
             }
-            vals["received_total"] = vals["received_online"] + vals["received_offline"] + vals["carried_over"]
-            vals["resolved_total"] = vals["resolved_early"] + vals["resolved_ontime"] + vals["resolved_late"]
-            vals["pending_ontime"] = vals["pending_total"] - vals["pending_overdue"]
-            ref = f"{sheet + '!' if sheet else ''}{n_u} hồ sơ của đơn vị, tổng hợp {s:%d/%m/%Y}–{e:%d/%m/%Y}"
-            status = "kept" if m is not None and m.matched else "dropped"
-            r = Record(display, sheet, None, uname, m, s, e, classify(s, e), False, vals, {}, order, "dossier", ref,
-                       status=status)
-            if status == "dropped":
-                cand = m.candidates_text(3) if m is not None else "không có"
-                q.add(display, "unit_unmatched", "error",
-                      f"Đơn vị \"{uname or '(trống)'}\" của danh sách hồ sơ không khớp đơn vị chính thức; gần nhất: {cand}. Loại kỳ này.",
-                      sheet=sheet, unit=uname, period=period_label(s, e), action="dropped")
-            out.append(r)
-    q.add(display, "dossier_aggregated", "info",
-          f"{_vi(int(ok.sum()))} hồ sơ tổng hợp thành {_vi(len(out))} dòng (đơn vị × kỳ {period_label(p0, p1)}); "
-          f"trễ hạn theo ngày hoàn thành so với ngày hẹn trả.", sheet=sheet, period=period_label(p0, p1), action="derived")
+            out.append(unit_period_record(display, sheet, uname, m, s, e, vals, n_u, order, q))
+    note_aggregated(q, display, sheet, int(ok.sum()), len(out), p0, p1)
     return out
+
+
+def unit_period_record(display: str, sheet: str, uname: str, m: Any, s: date, e: date, vals: dict[str, int],
+                       n_u: int, order: tuple, q: Quality) -> Record:
+    """One unit-period record from its counted columns (4)–(6), (8)–(10), (11), (13); the totals (3), (7)
+    and (12) follow from them. An unmatched unit's record is dropped and reported. Both engines use it."""
+    vals["received_total"] = vals["received_online"] + vals["received_offline"] + vals["carried_over"]
+    vals["resolved_total"] = vals["resolved_early"] + vals["resolved_ontime"] + vals["resolved_late"]
+    vals["pending_ontime"] = vals["pending_total"] - vals["pending_overdue"]
+    ref = f"{sheet + '!' if sheet else ''}{n_u} hồ sơ của đơn vị, tổng hợp {s:%d/%m/%Y}–{e:%d/%m/%Y}"
+    status = "kept" if m is not None and m.matched else "dropped"
+    if status == "dropped":
+        cand = m.candidates_text(3) if m is not None else "không có"
+        q.add(display, "unit_unmatched", "error",
+              f"Đơn vị \"{uname or '(trống)'}\" của danh sách hồ sơ không khớp đơn vị chính thức; gần nhất: {cand}. Loại kỳ này.",
+              sheet=sheet, unit=uname, period=period_label(s, e), action="dropped")
+    return Record(display, sheet, None, uname, m, s, e, classify(s, e), False, vals, {}, order, "dossier", ref, status=status)
+
+
+def note_aggregated(q: Quality, display: str, sheet: str, n_dossiers: int, n_records: int, p0: date, p1: date) -> None:
+    """The closing finding of a dossier list: how many dossiers made how many unit-period rows."""
+    q.add(display, "dossier_aggregated", "info",
+          f"{_vi(n_dossiers)} hồ sơ tổng hợp thành {_vi(n_records)} dòng (đơn vị × kỳ {period_label(p0, p1)}); "
+          f"trễ hạn theo ngày hoàn thành so với ngày hẹn trả.", sheet=sheet, period=period_label(p0, p1), action="derived")
 
 
 def unit_from_filename(display: str, ctx: MatchContext, start: date | None) -> str:
