@@ -28,7 +28,7 @@ export IPYTHONDIR := $(CURDIR)/.cache/ipython
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv reports report test test-fast fuzz lab sample lock audit bench clean distclean
+.PHONY: help venv reports report test test-fast fuzz lab sample lock audit bench kernels stop-kernels clean distclean
 
 help: ## list every target with one line each
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,6 +74,12 @@ audit: $(STAMP) ## check the lock for known vulnerabilities (pip-audit; says so 
 lock: ## refresh requirements.lock from pyproject.toml (then `make env-yml`)
 	$(BIN)/pip-compile --allow-unsafe --extra=dev --generate-hashes --no-emit-index-url --no-emit-find-links --output-file=requirements.lock --strip-extras pyproject.toml
 	$(BIN)/python -m motcua.envfile requirements.lock > environment.yml
+
+kernels: $(STAMP) ## list the warm kernels kept between builds (they leave after 10 idle minutes)
+	$(BIN)/motcua kernels
+
+stop-kernels: $(STAMP) ## stop the warm kernels kept between builds now
+	$(BIN)/motcua kernels --stop
 
 clean: ## remove built data and reports (keeps .venv and data/raw)
 	rm -rf $(DATA)/* data/interim/* $(REPORTS)/* .cache/matplotlib

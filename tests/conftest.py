@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "sample"
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Builds in tests keep their warm kernels in a registry of this session only, and stop them at the end
+# (pytest_sessionfinish); tests/pipeline/test_kept.py checks the registry itself.
+os.environ.setdefault("MOTCUA_KERNEL_DIR", tempfile.mkdtemp(prefix="motcua-kernels-"))
+os.environ.setdefault("MOTCUA_KERNEL_IDLE", "300")
 
 settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,3 +47,10 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if proc.returncode != 0:
         raise AssertionError(f"build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return {"data": data, "reports": reports}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop the kept kernels the session's builds left (none outlives the test run)."""
+    from motcua.pipeline import kept
+
+    kept.stop_idle()

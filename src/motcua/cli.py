@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--months", type=int, default=None)
     s.add_argument("--seed", type=int, default=None)
 
+    k = sub.add_parser("kernels", help="list the warm kernels kept between builds (--stop: stop the idle ones)")
+    k.add_argument("--stop", action="store_true", help="stop every kept kernel no build is using")
+
     e = sub.add_parser("extract", help="figures stated in prose reports", add_help=False)
     e.add_argument("rest", nargs=argparse.REMAINDER)
     return p
@@ -104,6 +107,22 @@ def _summarise(result: Any, seconds: float) -> int:
     return 0 if result.ok else 1
 
 
+def _kernels(stop: bool) -> int:
+    """``motcua kernels [--stop]``: the kept warm kernels (motcua.pipeline.kept)."""
+    from motcua.pipeline import kept
+
+    if stop:
+        print(f"stopped {kept.stop_idle()} kept kernel(s) in {kept.registry_dir()}")
+        return 0
+    rows = kept.listing()
+    print(f"{len(rows)} kept kernel(s) in {kept.registry_dir()}"
+          f" (kept: {'yes' if kept.enabled() else 'no, MOTCUA_KEEP_KERNELS=0'}; idle limit {kept.idle_seconds():.0f} s)")
+    for r in rows:
+        state = "in use" if r["leased"] else f"idle {r['idle_s']:.0f} s"
+        print(f"  {r['id']}  pid {r['pid']}  {'running' if r['running'] else 'gone'}  {state}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _env_defaults()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -134,6 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         paths = write_sample(args.out, **kwargs)
         print(f"wrote {len(paths)} files to {args.out}")
         return 0
+
+    if args.command == "kernels":
+        return _kernels(args.stop)
 
     from motcua.pipeline import stages
 

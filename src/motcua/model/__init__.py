@@ -8,34 +8,28 @@ Public API (pure functions; no printing, no plotting):
   unit with other settings (exploration);
 * :func:`funnel_curve` and :func:`funnel_limits` for funnel plots;
 * :func:`province_summary` for a readable table of the results.
-"""
-from motcua.model.compare import compare_units, funnel_curve, funnel_limits
-from motcua.model.run import (
-    ModelResult,
-    read_results,
-    run_model,
-    run_model_dir,
-    trend_frame,
-    trend_summary_row,
-    write_results,
-)
-from motcua.model.settings import MODEL_RATES, ModelSettings, settings_from_config
-from motcua.model.trend import TrendFit, fit_trend
 
-__all__ = [
-    "MODEL_RATES",
-    "ModelResult",
-    "ModelSettings",
-    "TrendFit",
-    "compare_units",
-    "fit_trend",
-    "funnel_curve",
-    "funnel_limits",
-    "read_results",
-    "run_model",
-    "run_model_dir",
-    "settings_from_config",
-    "trend_frame",
-    "trend_summary_row",
-    "write_results",
-]
+The names are loaded on first use (PEP 562): :mod:`motcua.model.claims`, which the
+index page needs in the build's own process, imports without statsmodels and scipy.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "compare_units": "motcua.model.compare", "funnel_curve": "motcua.model.compare", "funnel_limits": "motcua.model.compare",
+    "ModelResult": "motcua.model.run", "read_results": "motcua.model.run", "run_model": "motcua.model.run",
+    "run_model_dir": "motcua.model.run", "trend_frame": "motcua.model.run", "trend_summary_row": "motcua.model.run",
+    "write_results": "motcua.model.run",
+    "MODEL_RATES": "motcua.model.settings", "ModelSettings": "motcua.model.settings",
+    "settings_from_config": "motcua.model.settings",
+    "TrendFit": "motcua.model.trend", "fit_trend": "motcua.model.trend",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'motcua.model' has no attribute {name!r}")

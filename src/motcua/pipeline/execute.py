@@ -2,15 +2,22 @@
 
 papermill's default engine starts a kernel per notebook and pays the heavy
 imports (pandas, statsmodels, seaborn, motcua) every time. :class:`WarmKernel`
-starts one kernel per worker process, imports once, and resets the user
-namespace between notebooks (``%reset -f``, matplotlib state closed and reset),
-so each notebook runs as on a fresh kernel while papermill still injects the
-parameters cell and records the executed copy (the audit trail).
+imports once and resets the user namespace between notebooks
+(:func:`motcua.pipeline.kernel_side.reset_namespace`: names, output history,
+figures and matplotlib settings), so each notebook runs as on a fresh kernel
+while papermill still injects the parameters cell and records the executed copy
+(the audit trail).
+
+A warm kernel is either owned (started by jupyter_client for this process and
+stopped with it) or kept (:mod:`motcua.pipeline.kept`: leased from the
+registry, started detached, left running for the next build). Kept is the
+default; ``MOTCUA_KEEP_KERNELS=0`` gives owned kernels.
 """
 from __future__ import annotations
 
 import logging
 import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -20,32 +27,61 @@ from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 
+from motcua.pipeline import kept
+
 log = logging.getLogger(__name__)
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "motcua-warm"
+#: Seconds to wait for a kernel to answer after it starts (a loaded machine can be slow).
+START_TIMEOUT_S = 120
+#: Seconds an adopted kept kernel has to answer before it is replaced.
+ADOPT_TIMEOUT_S = 10
 
 #: Imported once when a warm kernel starts (the expensive part of a cold start).
 WARMUP_CODE = """\
 import matplotlib
 import pandas, numpy, seaborn, statsmodels.api, matplotlib.pyplot
-import motcua
-for _m in ("motcua.report", "motcua.model", "motcua.clean"):
+for _m in ("motcua.report.district", "motcua.report.overview", "motcua.clean.run", "motcua.clean.summary",
+           "motcua.model.run", "motcua.model.summary"):
     try:
         __import__(_m)
     except Exception:
         pass
-matplotlib._motcua_rc = matplotlib.rcParams.copy()
+__import__("motcua.pipeline.kernel_side", fromlist=["_"]).save_matplotlib_state()
 """
 
-#: Run before every notebook: forget the previous notebook's names and figures.
-RESET_CODE = """\
-%reset -f
-import matplotlib as _mpl, matplotlib.pyplot as _plt
-_plt.close("all")
-_mpl.rcParams.update(_mpl._motcua_rc)
-del _mpl, _plt
-"""
+#: Run before every notebook: forget the previous notebook's names and figures (binds no name itself).
+RESET_CODE = '__import__("motcua.pipeline.kernel_side", fromlist=["_"]).reset_namespace(get_ipython())'
+
+
+def _watchdog_code(lease: "kept.Lease") -> str:
+    files = [str(p) for p in lease.files()]
+    return (f'__import__("motcua.pipeline.kernel_side", fromlist=["_"]).exit_when_idle('
+            f'{str(lease.lock_file)!r}, {kept.idle_seconds()!r}, {files!r})')
+
+
+class _LeasedManager:
+    """The part of jupyter_client's KernelManager that nbclient uses, for a kept kernel."""
+
+    has_kernel = True
+
+    def __init__(self, lease: "kept.Lease"):
+        self.lease = lease
+
+    def is_alive(self) -> bool:
+        return self.lease.running()
+
+    def interrupt_kernel(self) -> None:
+        pid = self.lease.process.pid if self.lease.process is not None else self.lease.pid()
+        if pid:
+            os.kill(pid, signal.SIGINT)
+
+    def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        self.lease.stop_kernel()
+
+    def cleanup_resources(self, restart: bool = False) -> None:
+        pass
 
 
 class KernelDied(RuntimeError):
@@ -53,13 +89,22 @@ class KernelDied(RuntimeError):
 
 
 class WarmKernel:
-    """One long-lived kernel, owned by one process, running one notebook at a time."""
+    """One warm kernel, used by one process, running one notebook at a time.
 
-    def __init__(self, cwd: Path | None = None, kernel_name: str = KERNEL_NAME, timeout: int = 600):
+    ``keep``: lease a kept kernel (:mod:`motcua.pipeline.kept`) rather than own one;
+    by default as ``MOTCUA_KEEP_KERNELS`` says.
+    """
+
+    def __init__(self, cwd: Path | None = None, kernel_name: str = KERNEL_NAME, timeout: int = 600,
+                 keep: bool | None = None):
         self.cwd = Path(cwd) if cwd else Path.cwd()
         self.kernel_name = kernel_name
         self.timeout = timeout
+        self.keep = kept.enabled() if keep is None else keep
+        self.lease: kept.Lease | None = None
+        self.adopted = False  # True: a kept kernel an earlier build had warmed up
         self.runs = 0
+        self.busy = False
         self.last_nb: nbformat.NotebookNode | None = None
         self.start()
 
@@ -69,20 +114,55 @@ class WarmKernel:
         return NotebookClient(nb, kernel_name=self.kernel_name, timeout=self.timeout, allow_errors=False)
 
     def start(self) -> None:
+        if self.keep:
+            self._start_kept()
+            return
         nb = nbformat.v4.new_notebook()
         client = self._empty_client(nb)
         client.create_kernel_manager()
-        # The kernel draws with the notebook's inline backend, whatever the caller's MPLBACKEND.
-        env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
         client.extra_arguments = ["--IPKernelApp.log_level=ERROR"]  # no TCP/plain-text banner on stderr
-        run_sync(client.async_start_new_kernel)(cwd=str(self.cwd), env=env)
+        run_sync(client.async_start_new_kernel)(cwd=str(self.cwd), env=kept.kernel_env())
         run_sync(client.async_start_new_kernel_client)()
         self.km, self.kc = client.km, client.kc
         self._run_code(WARMUP_CODE)
 
+    def _start_kept(self) -> None:
+        lease, key = kept.acquire(self.cwd)
+        self.lease = lease
+        try:
+            self.adopted = not lease.fresh and self._connect(lease, ADOPT_TIMEOUT_S)
+            if not self.adopted:
+                lease.stop_kernel()
+                lease.launch(self.cwd, key)
+                if not self._connect(lease, START_TIMEOUT_S):
+                    raise RuntimeError(f"a new kernel did not answer within {START_TIMEOUT_S} s (log: {lease.log_file})")
+                self._run_code(WARMUP_CODE + _watchdog_code(lease) + "\n")
+        except BaseException:
+            lease.discard()
+            self.lease = None
+            raise
+
+    def _connect(self, lease: "kept.Lease", timeout: float) -> bool:
+        """Open channels to the slot's kernel; False when it does not answer within ``timeout``."""
+        from jupyter_client.asynchronous import AsyncKernelClient
+
+        kc = AsyncKernelClient(connection_file=str(lease.connection_file))
+        try:
+            kc.load_connection_file()
+        except (OSError, ValueError):
+            return False
+        kc.start_channels()
+        try:
+            run_sync(kc.wait_for_ready)(timeout=timeout)
+        except RuntimeError:
+            kc.stop_channels()
+            return False
+        self.km, self.kc = _LeasedManager(lease), kc
+        return True
+
     def alive(self) -> bool:
         try:
-            return bool(run_sync(self.km.is_alive)())
+            return bool(run_sync(self.km.is_alive)()) if not self.keep else self.km.is_alive()
         except Exception:
             return False
 
@@ -97,13 +177,30 @@ class WarmKernel:
         self._run_code(RESET_CODE)
 
     def shutdown(self) -> None:
+        """Stop an owned kernel; let go of a kept one (stopped instead if a notebook was cut short)."""
         try:
             self.kc.stop_channels()
-            run_sync(self.km.shutdown_kernel)(now=True)
+            if self.lease is not None:
+                if self.busy:  # interrupted mid-notebook: its state is unknown, nobody should adopt it
+                    self.lease.discard()
+                else:
+                    self.lease.release()
+                self.lease = None
+            else:
+                run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # pragma: no cover - best effort at exit
             pass
 
     def restart(self) -> None:
+        if self.lease is not None:
+            try:
+                self.kc.stop_channels()
+            except Exception:  # pragma: no cover
+                pass
+            self.lease.discard()
+            self.lease = None
+            self._start_kept()
+            return
         self.shutdown()
         self.start()
 
@@ -117,12 +214,13 @@ class WarmKernel:
         """
         if not self.alive():
             self.restart()
+        self.busy = True  # until the notebook returns or fails: a Ctrl-C leaves it True (see shutdown)
         self.reset()  # also before the first notebook, so every run starts from the same state
         self.runs += 1
         global _ACTIVE
         _ACTIVE = self
         try:
-            return pm.execute_notebook(
+            nb = pm.execute_notebook(
                 str(input_path),
                 str(output_path) if output_path else None,
                 parameters=parameters,
@@ -133,6 +231,7 @@ class WarmKernel:
                 cwd=str(self.cwd),
             )
         except Exception as exc:
+            self.busy = False
             # Keep the executed notebook, traceback included, for the audit trail.
             exc.nb = self.last_nb  # type: ignore[attr-defined]
             if not self.alive():
@@ -142,6 +241,8 @@ class WarmKernel:
             raise
         finally:
             _ACTIVE = None
+        self.busy = False
+        return nb
 
 
 _ACTIVE: WarmKernel | None = None

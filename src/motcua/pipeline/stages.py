@@ -227,9 +227,10 @@ def _init_worker(cwd: str) -> None:
     from motcua.pipeline.execute import WarmKernel
 
     _WORKER_KERNEL = WarmKernel(cwd=Path(cwd))
-    import atexit
+    from multiprocessing.util import Finalize
 
-    atexit.register(_WORKER_KERNEL.shutdown)
+    # A pool worker ends with os._exit, skipping atexit: let go of (or stop) the kernel on the way out.
+    Finalize(None, _WORKER_KERNEL.shutdown, exitpriority=10)
 
 
 def render_task(task: RenderTask, kernel: Any = None) -> dict[str, Any]:
@@ -317,19 +318,16 @@ def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
         run_on_cluster(tasks, scheduler, done)
         return results
     if jobs == 1 or len(tasks) <= SMALL_BATCH:
-        if kernel is not None:
-            for t in tasks:
-                done(t, render_task(t, kernel))
-            return results
-        from motcua.pipeline.execute import WarmKernel
-
-        own = WarmKernel(cwd=Path.cwd())
+        own = kernel if kernel is not None else _Lazy()
         try:
             for t in tasks:
                 done(t, render_task(t, own))
         finally:
-            own.shutdown()
+            if kernel is None:
+                own.close()
         return results
+    if kernel is not None:
+        kernel.close()  # a kept kernel of the clean and model stages is free for a pool worker to adopt
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(str(Path.cwd()),)) as pool:
         futures = {pool.submit(render_task, t): t for t in tasks}
         try:
@@ -554,39 +552,41 @@ def build(
     data, reports = Path(data).resolve(), Path(reports).resolve()
     executed = reports / "notebooks"
     stages: list[StageResult] = []
-    kernel: Any = None
-
-    def get_kernel() -> Any:
-        nonlocal kernel
-        if kernel is None:
-            from motcua.pipeline.execute import WarmKernel  # papermill and nbformat: only when a stage runs
-
-            kernel = WarmKernel(cwd=Path.cwd())
-        return kernel
-
+    kernel = _Lazy()  # only started (or leased) when a stage actually runs; a small render batch reuses it
     try:
-        # Only start a kernel when a stage will actually run; a small render batch reuses it.
-        res = clean_stage(raw, data, executed, kernel=_Lazy(get_kernel), force=force)
+        res = clean_stage(raw, data, executed, kernel=kernel, force=force)
         stages.append(res)
-        res = model_stage(data, executed, kernel=_Lazy(get_kernel), force=force)
+        res = model_stage(data, executed, kernel=kernel, force=force)
         stages.append(res)
         result = render_stage(data, reports, units=units, jobs=jobs, lang=lang, force=force, progress=progress,
-                              scheduler=scheduler, kernel=_Lazy(get_kernel))
+                              scheduler=scheduler, kernel=kernel)
     finally:
-        if kernel is not None:
-            kernel.shutdown()
+        kernel.close()
     result.stages = stages
     return result
 
 
 class _Lazy:
-    """Starts the warm kernel on first use only, so a no-op build starts no kernel."""
+    """A warm kernel started (or leased) on first use only, so a no-op build starts none."""
 
-    def __init__(self, factory: Callable[[], Any]):
-        self._factory = factory
+    def __init__(self) -> None:
+        self._kernel: Any = None
+
+    def get(self) -> Any:
+        if self._kernel is None:
+            from motcua.pipeline.execute import WarmKernel  # papermill and nbformat: only when a stage runs
+
+            self._kernel = WarmKernel(cwd=Path.cwd())
+        return self._kernel
 
     def execute(self, *args: Any, **kwargs: Any) -> Any:
-        return self._factory().execute(*args, **kwargs)
+        return self.get().execute(*args, **kwargs)
 
     def restart(self) -> None:
-        self._factory().restart()
+        self.get().restart()
+
+    def close(self) -> None:
+        """Stop (owned) or let go of (kept) the kernel, if one was started; a later use starts another."""
+        if self._kernel is not None:
+            self._kernel.shutdown()
+            self._kernel = None

