@@ -6,12 +6,20 @@ For each N (units), in one run on this machine:
               notebooks/30_district_report.ipynb, one unit after another
               (measured on a few units, extrapolated linearly to N);
   (b) floor   the same notebook's code run inside one warm Python process
-              (IPython shell, no kernel, in-process HTML export), per unit,
-              times N divided by the cores;
+              (IPython shell, no kernel, in-process HTML export, the same reset
+              between units as motcua's kernels), per unit, times N divided by
+              the cores; the overview's work in that process is reported beside it;
   (c) motcua  `motcua build` from scratch (clean + model + render), and its
-              render stage alone;
+              render stage alone: once with no kept kernel (cold: every kernel
+              started and warmed up in the run) and once with the kernels the
+              previous build kept (warm);
   (d) no-op   the same build again with nothing changed;
-  (e) fix     the build after a correction to one unit's oldest month.
+  (e) fix     the build after a correction to one unit's oldest month (kernels
+              kept by the previous build, as for an analyst who fixes a file and
+              rebuilds; also measured cold).
+
+Kept kernels live in a registry of the bench's own (bench/out/kernels) and are
+stopped after each size.
 
 Peak memory is the largest summed RSS of the process tree, sampled every
 50 ms. Absolute times drift on a shared machine: read the ratios.
@@ -38,6 +46,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NOTEBOOK = ROOT / "notebooks" / "30_district_report.ipynb"
+OVERVIEW = ROOT / "notebooks" / "40_province_overview.ipynb"
 OUT = ROOT / "bench" / "out"
 
 
@@ -140,44 +149,54 @@ FLOOR_SCRIPT = r"""
 import json, sys, time, nbformat
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
+from motcua.pipeline.kernel_side import reset_namespace, save_matplotlib_state
 from motcua.report.export import notebook_to_html
-nb_path, data, units = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+nb_path, overview_path, data, units = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
 shell = InteractiveShell.instance()
-shell.run_cell("import matplotlib; matplotlib.use('Agg'); import pandas, seaborn, statsmodels.api, motcua.report")
-src = nbformat.read(nb_path, as_version=4)
-t0 = time.perf_counter()
-for code in units:
-    shell.reset(new_session=False)
+shell.run_cell("import matplotlib; matplotlib.use('Agg'); import pandas, seaborn, statsmodels.api, motcua.report.district, motcua.report.overview")
+save_matplotlib_state()
+
+
+def run(path, params):
+    reset_namespace(shell)
+    src = nbformat.read(path, as_version=4)
     nb = nbformat.v4.new_notebook(metadata=src.metadata)
     for cell in src.cells:
         if cell.cell_type != "code":
             nb.cells.append(cell); continue
         source = cell.source
         if "parameters" in cell.metadata.get("tags", []):
-            source = f"unit_code = {code!r}\ndata_dir = {data!r}\nlang = 'vi'\n"
+            source = "".join(f"{k} = {v!r}\n" for k, v in params.items())
         with capture_output() as cap:
             res = shell.run_cell(source)
         res.raise_error()
         c = nbformat.v4.new_code_cell(source)
         c.outputs = [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in cap.outputs]
         nb.cells.append(c)
-    notebook_to_html(nb, lang="vi", title=code, build_stamp="bench")
-print(json.dumps({"seconds": time.perf_counter() - t0}))
+    notebook_to_html(nb, lang="vi", title="bench", build_stamp="bench")
+
+
+t0 = time.perf_counter()
+for code in units:
+    run(nb_path, {"unit_code": code, "data_dir": data, "lang": "vi"})
+t1 = time.perf_counter()
+run(overview_path, {"data_dir": data, "lang": "vi"})
+print(json.dumps({"seconds": t1 - t0, "overview_seconds": time.perf_counter() - t1}))
 """
 
 
-def floor(data: Path, units: list[str]) -> Timing:
+def floor(data: Path, units: list[str]) -> tuple[Timing, float]:
+    """Seconds of the units' work in one warm process, and of the overview's."""
     script = OUT / "floor.py"
     script.write_text(FLOOR_SCRIPT, encoding="utf-8")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(script), str(NOTEBOOK), str(data), ",".join(units)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, str(script), str(NOTEBOOK), str(OVERVIEW), str(data), ",".join(units)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     with PeakRSS(proc.pid) as mem:
         out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"floor failed:\n{err[-3000:]}")
-    inner = json.loads(out.strip().splitlines()[-1])["seconds"]
-    return Timing(inner, mem.peak / 2**20)
+    inner = json.loads(out.strip().splitlines()[-1])
+    return Timing(inner["seconds"], mem.peak / 2**20), inner["overview_seconds"]
 
 
 def correct_one_unit(raw: Path) -> str:
@@ -187,6 +206,10 @@ def correct_one_unit(raw: Path) -> str:
     return add_one_dossier(sorted(raw.rglob("*.xlsx"))[0])
 
 
+def stop_kernels() -> None:
+    subprocess.run(motcua("kernels", "--stop"), cwd=ROOT, env=ENV, capture_output=True, check=True)
+
+
 def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: int) -> dict[str, object]:
     work = OUT / f"n{n}"
     shutil.rmtree(work, ignore_errors=True)
@@ -194,14 +217,25 @@ def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: i
         ENV["MOTCUA_CONFIG"] = str(national_config())
     else:
         ENV.pop("MOTCUA_CONFIG", None)
+    ENV["MOTCUA_KERNEL_DIR"] = str(OUT / "kernels")
+    ENV["JUPYTER_PLATFORM_DIRS"] = "1"  # as the motcua command sets it: the same kernel key everywhere
+    stop_kernels()
     raw, data, reports = work / "raw", work / "data", work / "reports"
+    build = motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores))
     run(motcua("sample", "--out", str(raw), "--units", str(n), "--months", str(months), "--seed", "7"))
-    scratch = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
+    scratch = run(build)  # starts its kernels: none kept yet
     shutil.rmtree(reports)
-    render = run(motcua("render", str(data), "--out", str(reports), "--jobs", str(cores)))
-    noop = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
+    render_warm = run(motcua("render", str(data), "--out", str(reports), "--jobs", str(cores)))
+    stop_kernels()
+    shutil.rmtree(reports)
+    render_cold = run(motcua("render", str(data), "--out", str(reports), "--jobs", str(cores)))
+    noop = run(build)
     where = correct_one_unit(raw)
-    fix = run(motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores)))
+    fix = run(build)  # kernels kept by the render just before
+    stop_kernels()
+    correct_one_unit(raw)
+    fix_cold = run(build)
+    stop_kernels()
     os.environ.update(ENV)  # units_of reads config/ in this process
     if "MOTCUA_CONFIG" not in ENV:
         os.environ.pop("MOTCUA_CONFIG", None)
@@ -210,18 +244,24 @@ def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: i
     nv = naive(data, units[:k], work / "naive")
     naive_total = nv.seconds / k * len(units)
     f = min(floor_units, len(units))
-    fl = floor(data, units[:f])
+    fl, overview_s = floor(data, units[:f])
     floor_total = fl.seconds / f * len(units) / cores
     return {
         "n": len(units),
         "naive_s": naive_total, "naive_measured_units": k, "naive_peak_mb": nv.peak_mb,
         "floor_s": floor_total, "floor_measured_units": f, "floor_peak_mb": fl.peak_mb,
+        "floor_unit_s": fl.seconds / f, "floor_overview_s": overview_s,
         "build_s": scratch.seconds, "build_peak_mb": scratch.peak_mb,
-        "render_s": render.seconds, "render_peak_mb": render.peak_mb,
+        "render_s": render_warm.seconds, "render_peak_mb": render_warm.peak_mb,
+        "render_cold_s": render_cold.seconds, "render_cold_peak_mb": render_cold.peak_mb,
         "noop_s": noop.seconds, "noop_peak_mb": noop.peak_mb,
         "fix_s": fix.seconds, "fix_peak_mb": fix.peak_mb, "fix_where": where,
-        "speedup_vs_naive": naive_total / render.seconds,
-        "ratio_to_floor": render.seconds / floor_total,
+        "fix_cold_s": fix_cold.seconds,
+        "speedup_vs_naive": naive_total / render_warm.seconds,
+        "speedup_vs_naive_cold": naive_total / render_cold.seconds,
+        "ratio_to_floor": render_warm.seconds / floor_total,
+        "ratio_to_floor_cold": render_cold.seconds / floor_total,
+        "load_1min": os.getloadavg()[0],
     }
 
 
@@ -234,13 +274,17 @@ def table(rows: list[dict[str, object]], cores: int) -> str:
         f"Measured {date.today().isoformat()} on {platform.machine()} with {cores} cores, "
         f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, "
         f"motcua {motcua.__version__}, pandas {pandas.__version__}, papermill {papermill.__version__}.\n\n"
-        "| units built (of sampled) | naive (a) | floor (b) | render from scratch | build from scratch (c) | no-op (d) | one-unit fix (e) "
-        "| speed-up vs naive | render / floor | peak MB (build) |\n|---|---|---|---|---|---|---|---|---|---|\n"
+        "| units built (of sampled) | naive (a) | floor (b) | overview in floor process | render, kernels kept | render, cold "
+        "| build from scratch (c) | no-op (d) | one-unit fix (e), kernels kept | fix, cold | speed-up vs naive (kept / cold) "
+        "| render / floor (kept / cold) | peak MB (build) | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = [
-        f"| {r['n']} of {r.get('requested', r['n'])} | {r['naive_s']:.0f} s* | {r['floor_s']:.1f} s | {r['render_s']:.1f} s | {r['build_s']:.1f} s "
-        f"| {r['noop_s']:.2f} s | {r['fix_s']:.1f} s | {r['speedup_vs_naive']:.1f}× | {r['ratio_to_floor']:.2f} "
-        f"| {r['build_peak_mb']:.0f} |"
+        f"| {r['n']} of {r.get('requested', r['n'])} | {r['naive_s']:.0f} s* | {r['floor_s']:.1f} s | {r.get('floor_overview_s', float('nan')):.1f} s "
+        f"| {r['render_s']:.1f} s | {r.get('render_cold_s', float('nan')):.1f} s | {r['build_s']:.1f} s "
+        f"| {r['noop_s']:.2f} s | {r['fix_s']:.1f} s | {r.get('fix_cold_s', float('nan')):.1f} s "
+        f"| {r['speedup_vs_naive']:.1f}× / {r.get('speedup_vs_naive_cold', float('nan')):.1f}× "
+        f"| {r['ratio_to_floor']:.2f} / {r.get('ratio_to_floor_cold', float('nan')):.2f} "
+        f"| {r['build_peak_mb']:.0f} | {r.get('load_1min', float('nan')):.1f} |"
         for r in rows
     ]
     foot = (
@@ -248,7 +292,7 @@ def table(rows: list[dict[str, object]], cores: int) -> str:
         + ", ".join(f"{r['naive_measured_units']}" for r in rows)
         + " units and extrapolated linearly; floor measured on "
         + ", ".join(f"{r['floor_measured_units']}" for r in rows)
-        + " units, times N, divided by the cores.\n"
+        + " units, times N, divided by the cores. Load: 1-minute load average at the end of the size's run.\n"
     )
     return head + "\n".join(lines) + foot
 

@@ -86,9 +86,11 @@ def test_second_build_does_no_work(tmp_path: Path, built_sample):
 
 
 def test_report_in_a_batch_equals_report_alone(tmp_path: Path, built_sample):
-    """No state leaks between notebooks run on the same warm kernel."""
+    """No state leaks between notebooks run on the same warm kernel: the batch's kernels ran other units (and,
+    kept, other builds) before 563; "alone" is a kernel started for it (keeping off)."""
     alone = tmp_path / "alone"
-    res = motcua("render", str(built_sample["data"]), "--out", str(alone), "--units", "563", "--jobs", "1")
+    res = motcua("render", str(built_sample["data"]), "--out", str(alone), "--units", "563", "--jobs", "1",
+                 env={"MOTCUA_KEEP_KERNELS": "0"})
     assert res.returncode == 0, res.stderr
     batch_html = (built_sample["reports"] / "units" / "563-huyen-phu-hoa.html").read_text(encoding="utf-8")
     alone_html = (alone / "units" / "563-huyen-phu-hoa.html").read_text(encoding="utf-8")

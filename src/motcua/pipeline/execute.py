@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,10 @@ class _LeasedManager:
         pass
 
 
+class NoIdleKernel(RuntimeError):
+    """``WarmKernel(adopt_only=True)`` found no idle kept kernel to adopt."""
+
+
 class KernelDied(RuntimeError):
     """The kernel of a warm worker died while running a notebook."""
 
@@ -96,7 +101,7 @@ class WarmKernel:
     """
 
     def __init__(self, cwd: Path | None = None, kernel_name: str = KERNEL_NAME, timeout: int = 600,
-                 keep: bool | None = None):
+                 keep: bool | None = None, adopt_only: bool = False):
         self.cwd = Path(cwd) if cwd else Path.cwd()
         self.kernel_name = kernel_name
         self.timeout = timeout
@@ -106,6 +111,9 @@ class WarmKernel:
         self.runs = 0
         self.busy = False
         self.last_nb: nbformat.NotebookNode | None = None
+        self.adopt_only = adopt_only  # kept kernels only: raise NoIdleKernel rather than start one
+        if adopt_only and not self.keep:
+            raise NoIdleKernel("kernels are not kept (MOTCUA_KEEP_KERNELS=0)")
         self.start()
 
     def _empty_client(self, nb: nbformat.NotebookNode) -> Any:
@@ -131,6 +139,8 @@ class WarmKernel:
         self.lease = lease
         try:
             self.adopted = not lease.fresh and self._connect(lease, ADOPT_TIMEOUT_S)
+            if not self.adopted and self.adopt_only:
+                raise NoIdleKernel("no idle kept kernel of this build's key")
             if not self.adopted:
                 lease.stop_kernel()
                 lease.launch(self.cwd, key)
@@ -217,8 +227,7 @@ class WarmKernel:
         self.busy = True  # until the notebook returns or fails: a Ctrl-C leaves it True (see shutdown)
         self.reset()  # also before the first notebook, so every run starts from the same state
         self.runs += 1
-        global _ACTIVE
-        _ACTIVE = self
+        _ACTIVE.kernel = self
         try:
             nb = pm.execute_notebook(
                 str(input_path),
@@ -240,12 +249,13 @@ class WarmKernel:
                 raise died from exc
             raise
         finally:
-            _ACTIVE = None
+            _ACTIVE.kernel = None
         self.busy = False
         return nb
 
 
-_ACTIVE: WarmKernel | None = None
+#: The kernel papermill's engine runs on, per thread (a small batch renders on two kernels at once).
+_ACTIVE = threading.local()
 
 
 class WarmEngine(Engine):
@@ -254,7 +264,7 @@ class WarmEngine(Engine):
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                  stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-        warm = _ACTIVE
+        warm = getattr(_ACTIVE, "kernel", None)
         if warm is None:
             raise RuntimeError("WarmEngine used without an active WarmKernel")
         warm.last_nb = nb_man.nb

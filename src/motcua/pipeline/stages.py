@@ -320,8 +320,7 @@ def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
     if jobs == 1 or len(tasks) <= SMALL_BATCH:
         own = kernel if kernel is not None else _Lazy()
         try:
-            for t in tasks:
-                done(t, render_task(t, own))
+            _run_small_batch(tasks, jobs, own, done)
         finally:
             if kernel is None:
                 own.close()
@@ -342,6 +341,55 @@ def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return results
+
+
+def _run_small_batch(tasks: list[RenderTask], jobs: int, kernel: "_Lazy",
+                     done: Callable[[RenderTask, dict[str, Any]], None]) -> None:
+    """A few reports, in this process: on ``kernel``, and — with ``jobs`` > 1 and an idle kept kernel to
+    adopt — on a second kernel in a thread at the same time (the overview beside the unit of a one-unit fix).
+
+    A second kernel is only adopted, never started: starting one costs more than the batch would gain.
+    """
+    queue = list(tasks)
+    lock = threading.Lock()
+
+    def take() -> RenderTask | None:
+        with lock:
+            return queue.pop(0) if queue else None
+
+    def work(k: Any) -> None:
+        while (t := take()) is not None:
+            r = render_task(t, k)
+            with lock:
+                done(t, r)
+
+    helper: threading.Thread | None = None
+    if jobs > 1 and len(tasks) > 1:
+        def adopt_and_work() -> None:
+            from motcua.pipeline.execute import NoIdleKernel, WarmKernel
+
+            try:
+                second = WarmKernel(cwd=Path.cwd(), adopt_only=True)
+            except NoIdleKernel:
+                return
+            except Exception as exc:  # noqa: BLE001 - the main thread renders everything instead
+                log.warning("second kernel unavailable: %s", exc)
+                return
+            try:
+                work(second)
+            finally:
+                second.shutdown()
+
+        helper = threading.Thread(target=adopt_and_work, name="motcua-second-kernel", daemon=True)
+        helper.start()
+    try:
+        work(kernel)
+    except BaseException:  # Ctrl-C: the helper takes no further report
+        with lock:
+            queue.clear()
+        raise
+    if helper is not None:
+        helper.join()
 
 
 def _load_model_inputs(data: Path) -> dict[str, Any]:
@@ -437,7 +485,7 @@ def render_stage(
         tasks.append(RenderTask("unit", code, name, html, loc.unit_executed(reports, code, name), params, h, name, lang, stamp))
 
     over_params = {"data_dir": str(data), "lang": lang}
-    over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash(), config_hash)
+    over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash(), config_hash, unit_hash.whole)
     over_html = reports / "province.html"
     prev = manifest.overview
     if force or not (prev and prev.status == "ok" and prev.input_hash == over_hash and over_html.exists()):
@@ -566,6 +614,11 @@ def build(
     return result
 
 
+def _import_for_render() -> None:
+    import pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+
 class _Lazy:
     """A warm kernel started (or leased) on first use only, so a no-op build starts none."""
 
@@ -574,6 +627,8 @@ class _Lazy:
 
     def get(self) -> Any:
         if self._kernel is None:
+            # What the render stage's planning imports, loaded while the kernel works on clean and model.
+            threading.Thread(target=_import_for_render, name="motcua-prefetch", daemon=True).start()
             from motcua.pipeline.execute import WarmKernel  # papermill and nbformat: only when a stage runs
 
             self._kernel = WarmKernel(cwd=Path.cwd())

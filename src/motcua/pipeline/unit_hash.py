@@ -11,7 +11,9 @@ import hashlib
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
 #: Columns of trend_summary that every unit's report shows for all units.
 COMPARISON_SUMMARY_COLUMNS = (
@@ -19,14 +21,27 @@ COMPARISON_SUMMARY_COLUMNS = (
 )
 
 
+def _row_hashes(df: pd.DataFrame) -> tuple[bytes, np.ndarray, pd.DataFrame]:
+    """(column names, one uint64 hash per row, the frame with sorted columns and a fresh index).
+
+    Numbers, booleans and dates are hashed as they are stored; other columns as text
+    (object columns may mix types). Same values, same hashes, whatever the row index.
+    """
+    d = df.reset_index(drop=True)
+    d = d[sorted(d.columns)]
+    as_text = {c: "string" for c in d.columns
+               if not (is_numeric_dtype(d[c]) or is_bool_dtype(d[c]) or is_datetime64_any_dtype(d[c]))}
+    rows = pd.util.hash_pandas_object(d.astype(as_text) if as_text else d, index=False).to_numpy()
+    return json.dumps(list(d.columns)).encode(), rows, d
+
+
 def frame_hash(df: pd.DataFrame) -> str:
     """Order-stable content hash of a data frame (values, index-free, column names included)."""
     if df is None or len(df.columns) == 0:
         return "empty"
-    d = df.reset_index(drop=True)
-    d = d[sorted(d.columns)]
-    h = hashlib.sha256(json.dumps(list(d.columns)).encode())
-    h.update(pd.util.hash_pandas_object(d.astype("string"), index=False).values.tobytes())
+    head, rows, _ = _row_hashes(df)
+    h = hashlib.sha256(head)
+    h.update(rows.tobytes())
     return h.hexdigest()
 
 
@@ -58,28 +73,42 @@ def slice_hashes(df: pd.DataFrame | None, col: str = "unit_code") -> dict[str, s
     Same values as ``frame_hash(_slice(df, code, col))`` for each code, but
     O(rows) for all units together instead of O(rows × units).
     """
-    if df is None or df.empty or col not in df.columns:
-        return {}
-    d = df.reset_index(drop=True)
-    d = d[sorted(d.columns)]
-    rows = pd.util.hash_pandas_object(d.astype("string"), index=False).to_numpy()
-    head = json.dumps(list(d.columns)).encode()
+    return _slices(df, col)[0]
+
+
+def _slices(df: pd.DataFrame | None, col: str = "unit_code") -> tuple[dict[str, str], str]:
+    """(``slice_hashes``, ``frame_hash`` of the whole table) from one hashing of its rows."""
+    if df is None or len(df.columns) == 0:
+        return {}, "empty"
+    head, rows, d = _row_hashes(df)
+    whole = hashlib.sha256(head)
+    whole.update(rows.tobytes())
     out: dict[str, str] = {}
-    for code, idx in d.groupby(d[col].astype(str), sort=False).indices.items():
-        h = hashlib.sha256(head)
-        h.update(rows[idx].tobytes())
-        out[str(code)] = h.hexdigest()
-    return out
+    if col in d.columns and len(d):
+        for code, idx in d.groupby(d[col].astype(str), sort=False).indices.items():
+            h = hashlib.sha256(head)
+            h.update(rows[idx].tobytes())
+            out[str(code)] = h.hexdigest()
+    return out, whole.hexdigest()
 
 
 class UnitHasher:
-    """Hashes every unit report's inputs from one pass over each table (see :func:`unit_input_hash`)."""
+    """Hashes every unit report's inputs from one pass over each table (see :func:`unit_input_hash`).
+
+    ``whole`` keeps each table's own hash from the same pass, for :func:`overview_input_hash`.
+    """
 
     def __init__(self, inputs: dict[str, Any], notebook_hash: str, code_hash: str, config_hash: str = "") -> None:
         q = inputs.get("quality")
         qcol = "unit_code" if q is not None and "unit_code" in q.columns else "unit"
-        self.parts = [slice_hashes(inputs["panel"]), slice_hashes(inputs["trends"]), slice_hashes(inputs["summary"])]
-        self.quality = slice_hashes(q, qcol) if q is not None else None
+        self.whole: dict[str, str] = {}
+        self.parts = []
+        for name in ("panel", "trends", "summary"):
+            slices, self.whole[name] = _slices(inputs[name])
+            self.parts.append(slices)
+        self.quality = None
+        if q is not None:
+            self.quality, self.whole["quality"] = _slices(q, qcol)
         self.shared = [comparison_hash(inputs), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
@@ -120,13 +149,22 @@ def _published_hash(inputs: dict[str, Any]) -> str:
 
 
 def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook_hash: str, code_hash: str,
-                        config_hash: str = "") -> str:
+                        config_hash: str = "", hashed: dict[str, str] | None = None) -> str:
+    """The hash of what the overview shows: every table whole, the published figures, the parameters.
+
+    ``hashed``: table hashes already computed (``UnitHasher.whole``), not computed again.
+    """
+    known = hashed or {}
+
+    def table(name: str) -> str:
+        return known[name] if name in known else frame_hash(inputs[name])
+
     parts = [
-        frame_hash(inputs["panel"]),
-        frame_hash(inputs["trends"]),
-        frame_hash(inputs["summary"]),
+        table("panel"),
+        table("trends"),
+        table("summary"),
         frame_hash(inputs["comparison"]),
-        frame_hash(inputs["quality"]) if inputs.get("quality") is not None else "",
+        table("quality") if inputs.get("quality") is not None else "",
         _published_hash(inputs),
         _meta_shown(inputs),
         _shown_params(params),
