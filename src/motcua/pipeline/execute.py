@@ -115,6 +115,7 @@ class WarmKernel:
         if adopt_only and not self.keep:
             raise NoIdleKernel("kernels are not kept (MOTCUA_KEEP_KERNELS=0)")
         self.start()
+        self.adopt_only = False  # a restart after the kernel died may start a new one
 
     def _empty_client(self, nb: nbformat.NotebookNode) -> Any:
         from nbclient import NotebookClient

@@ -13,7 +13,6 @@ import logging
 import os
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -220,19 +219,6 @@ _WORKER_KERNEL: Any = None
 _WORKER_LOCK = threading.Lock()
 
 
-def _init_worker(cwd: str) -> None:
-    """Process-pool initializer: start this worker's warm kernel once."""
-    global _WORKER_KERNEL
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    from motcua.pipeline.execute import WarmKernel
-
-    _WORKER_KERNEL = WarmKernel(cwd=Path(cwd))
-    from multiprocessing.util import Finalize
-
-    # A pool worker ends with os._exit, skipping atexit: let go of (or stop) the kernel on the way out.
-    Finalize(None, _WORKER_KERNEL.shutdown, exitpriority=10)
-
-
 def render_task(task: RenderTask, kernel: Any = None) -> dict[str, Any]:
     """Execute the task's notebook and export it to HTML. Never raises (but on Ctrl-C).
 
@@ -272,7 +258,7 @@ def render_task(task: RenderTask, kernel: Any = None) -> dict[str, Any]:
 
 
 def _worker_kernel() -> Any:
-    """This process's warm kernel (a pool worker or a Dask worker), started on first use."""
+    """This process's warm kernel (a Dask worker's), started on first use."""
     global _WORKER_KERNEL
     if _WORKER_KERNEL is None:
         from motcua.pipeline.execute import WarmKernel
@@ -292,17 +278,17 @@ def _store(task: RenderTask, result: dict[str, Any]) -> dict[str, Any]:
     return {"status": result["status"], "reason": result["reason"]}
 
 
-#: At most this many reports to render: one warm kernel in this process, reused from the clean and
-#: model stages when they ran, beats starting a pool whose workers each import everything again.
+#: At most this many reports to render: only kernels already warm are used (the build's own, and a kept
+#: one if idle); starting another would cost more than it gains.
 SMALL_BATCH = 3
 
 
 def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
                progress: Callable[[str, str, dict[str, Any]], None] | None,
                kernel: Any = None) -> dict[RenderTask, dict[str, Any]]:
-    """Run render tasks: in one warm kernel (jobs=1 or a small batch), a local pool of warm workers,
-    or a Dask cluster. ``kernel``: a warm kernel the caller owns (and shuts down) to use for the
-    one-kernel case."""
+    """Run render tasks on up to ``jobs`` warm kernels driven by this process's threads
+    (:func:`_run_in_threads`), or on a Dask cluster. ``kernel``: the build's warm kernel (a
+    :class:`_Lazy` the caller closes), used by the calling thread."""
     results: dict[RenderTask, dict[str, Any]] = {}
     if progress:
         progress("start", "", {"total": len(tasks)})
@@ -317,38 +303,25 @@ def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
 
         run_on_cluster(tasks, scheduler, done)
         return results
-    if jobs == 1 or len(tasks) <= SMALL_BATCH:
-        own = kernel if kernel is not None else _Lazy()
-        try:
-            _run_small_batch(tasks, jobs, own, done)
-        finally:
-            if kernel is None:
-                own.close()
-        return results
-    if kernel is not None:
-        kernel.close()  # a kept kernel of the clean and model stages is free for a pool worker to adopt
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(str(Path.cwd()),)) as pool:
-        futures = {pool.submit(render_task, t): t for t in tasks}
-        try:
-            for fut in as_completed(futures):
-                t = futures[fut]
-                try:
-                    r = fut.result()
-                except Exception as exc:  # the worker process died
-                    r = {"status": "failed", "reason": _cell_error(exc), "html": None, "notebook": None}
-                done(t, r)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    own = kernel if kernel is not None else _Lazy()
+    try:
+        _run_in_threads(tasks, jobs, own, done, start_kernels=len(tasks) > SMALL_BATCH)
+    finally:
+        if kernel is None:
+            own.close()
     return results
 
 
-def _run_small_batch(tasks: list[RenderTask], jobs: int, kernel: "_Lazy",
-                     done: Callable[[RenderTask, dict[str, Any]], None]) -> None:
-    """A few reports, in this process: on ``kernel``, and — with ``jobs`` > 1 and an idle kept kernel to
-    adopt — on a second kernel in a thread at the same time (the overview beside the unit of a one-unit fix).
+def _run_in_threads(tasks: list[RenderTask], jobs: int, kernel: "_Lazy",
+                    done: Callable[[RenderTask, dict[str, Any]], None], *, start_kernels: bool) -> None:
+    """Reports rendered by this process on up to ``jobs`` warm kernels at once, one thread each.
 
-    A second kernel is only adopted, never started: starting one costs more than the batch would gain.
+    The calling thread uses ``kernel`` (the one the clean and model stages used, when they
+    ran); each other thread leases a kept kernel, or starts one when ``start_kernels``
+    (a small batch only adopts an idle kept kernel: starting one would cost more than
+    the batch gains). Threads take the next report from one queue, so the longest
+    (the overview, first) runs beside the others. Executed notebooks and HTML are
+    written here, one report at a time.
     """
     queue = list(tasks)
     lock = threading.Lock()
@@ -363,33 +336,33 @@ def _run_small_batch(tasks: list[RenderTask], jobs: int, kernel: "_Lazy",
             with lock:
                 done(t, r)
 
-    helper: threading.Thread | None = None
-    if jobs > 1 and len(tasks) > 1:
-        def adopt_and_work() -> None:
-            from motcua.pipeline.execute import NoIdleKernel, WarmKernel
+    def lease_and_work() -> None:
+        from motcua.pipeline.execute import NoIdleKernel, WarmKernel
 
-            try:
-                second = WarmKernel(cwd=Path.cwd(), adopt_only=True)
-            except NoIdleKernel:
-                return
-            except Exception as exc:  # noqa: BLE001 - the main thread renders everything instead
-                log.warning("second kernel unavailable: %s", exc)
-                return
-            try:
-                work(second)
-            finally:
-                second.shutdown()
+        try:
+            second = WarmKernel(cwd=Path.cwd(), adopt_only=not start_kernels)
+        except NoIdleKernel:
+            return
+        except Exception as exc:  # noqa: BLE001 - the other threads render everything instead
+            log.warning("could not start a second kernel: %s", exc)
+            return
+        try:
+            work(second)
+        finally:
+            second.shutdown()
 
-        helper = threading.Thread(target=adopt_and_work, name="motcua-second-kernel", daemon=True)
-        helper.start()
+    helpers = [threading.Thread(target=lease_and_work, name=f"motcua-kernel-{i}", daemon=True)
+               for i in range(1, min(jobs, len(tasks)))]
+    for h in helpers:
+        h.start()
     try:
         work(kernel)
-    except BaseException:  # Ctrl-C: the helper takes no further report
+    except BaseException:  # Ctrl-C: the other threads take no further report
         with lock:
             queue.clear()
         raise
-    if helper is not None:
-        helper.join()
+    for h in helpers:
+        h.join()
 
 
 def _load_model_inputs(data: Path) -> dict[str, Any]:

@@ -9,6 +9,7 @@ bytes.
 """
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 import nbformat
@@ -35,9 +36,14 @@ class ReportExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
-@lru_cache(maxsize=1)
 def exporter() -> ReportExporter:
-    """One configured exporter per process (building it scans template folders)."""
+    """One configured exporter per thread (building it scans template folders; the build renders on
+    several threads at once)."""
+    return _exporter(threading.get_ident())
+
+
+@lru_cache(maxsize=16)
+def _exporter(thread: int) -> ReportExporter:
     ex = ReportExporter(
         extra_template_basedirs=[str(TEMPLATES / "nbconvert")],
         template_name=TEMPLATE_NAME,
