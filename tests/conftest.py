@@ -7,6 +7,7 @@ HYPOTHESIS_PROFILE=fuzz, -k property). A test with its own @settings(max_example
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,7 @@ SAMPLE = ROOT / "data" / "raw" / "sample"
 os.environ.setdefault("MPLBACKEND", "Agg")
 # Builds in tests keep their warm kernels in a registry of this session only, and stop them at the end
 # (pytest_sessionfinish); tests/pipeline/test_kept.py checks the registry itself.
-os.environ.setdefault("MOTCUA_KERNEL_DIR", tempfile.mkdtemp(prefix="motcua-kernels-"))
+_KERNEL_DIR = os.environ.setdefault("MOTCUA_KERNEL_DIR", tempfile.mkdtemp(prefix="motcua-kernels-"))
 os.environ.setdefault("MOTCUA_KERNEL_IDLE", "300")
 
 settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,3 +55,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from motcua.pipeline import kept
 
     kept.stop_idle()
+    if Path(_KERNEL_DIR).name.startswith("motcua-kernels-"):  # the session's own registry
+        shutil.rmtree(_KERNEL_DIR, ignore_errors=True)
