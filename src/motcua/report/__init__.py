@@ -12,8 +12,8 @@ from motcua.report.district import district_report
 __all__ = ["ReportData", "district_report", "load_data", "province_overview"]
 
 
-def province_overview(data_dir, lang: str = "vi"):  # noqa: ANN001, ANN201 - re-exported lazily
+def province_overview(data_dir, lang: str = "vi", cache: bool = True):  # noqa: ANN001, ANN201 - re-exported lazily
     """The province overview report (see :mod:`motcua.report.overview`)."""
     from motcua.report.overview import province_overview as _po
 
-    return _po(data_dir, lang)
+    return _po(data_dir, lang, cache)
