@@ -30,6 +30,13 @@ def test_key_is_stable_and_sees_every_value_name_and_type():
     assert len({base, *variants}) == len(variants) + 1
 
 
+def test_key_tells_missing_from_empty_or_zero():
+    assert chart_key(pd.Series(["a", None], dtype="string")) != chart_key(pd.Series(["a", ""], dtype="string"))
+    assert chart_key(pd.Series([1, None], dtype="Int64")) != chart_key(pd.Series([1, 0], dtype="Int64"))
+    assert chart_key(pd.Series([1, None], dtype="Int64")) != chart_key(pd.Series([None, 1], dtype="Int64"))
+    assert chart_key(pd.Series([1.0, np.nan])) != chart_key(pd.Series([1.0, 0.0]))
+
+
 def test_key_holds_the_code_version(monkeypatch):
     before = chart_key("f", 1)
     monkeypatch.setattr("motcua.version.source_hash", lambda: "another version")
@@ -97,3 +104,18 @@ def test_draw_reads_a_cached_chart_back_byte_for_byte(tmp_path):
     draw(2.0, paint, "alt", "cap", cache=c, key="k2")
     assert len(calls) == 4
 
+
+
+def test_a_torn_entry_is_drawn_again(tmp_path):
+    calls = []
+
+    def paint(fig):
+        calls.append(1)
+        fig.add_subplot().plot([0, 1], [1, 0])
+
+    c = ChartCache(tmp_path)
+    first = draw(2.0, paint, "alt", "cap", cache=c, key="k")
+    (entry,) = tmp_path.iterdir()
+    entry.write_bytes(entry.read_bytes()[:100])  # e.g. a crash between write and flush
+    assert draw(2.0, paint, "alt", "cap", cache=ChartCache(tmp_path), key="k") == first
+    assert len(calls) == 2

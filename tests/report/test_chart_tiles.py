@@ -82,3 +82,14 @@ def test_ink_box_paste_and_overlap():
     apart = np.full_like(canvas, 255)
     apart[12, 20] = (1, 2, 3, 255)  # inside the first box, on a white pixel
     assert overlapping([ink, ink_of(other), ink_of(apart), blank]) == [[0, 1]]
+
+
+def test_a_torn_tile_is_drawn_again(tmp_path):
+    calls: list[int] = []
+    whole = draw(HEIGHT, paint_all(tiles(VALUES, SHORT, [])), "alt", "cap")
+    draw_tiles(HEIGHT, tiles(VALUES, SHORT, calls), "alt", "cap", cache=ChartCache(tmp_path))
+    for p in tmp_path.iterdir():
+        p.write_bytes(b"" if p.suffix == ".png" else p.read_bytes()[:50])
+    calls.clear()
+    assert draw_tiles(HEIGHT, tiles(VALUES, SHORT, calls), "alt", "cap", cache=ChartCache(tmp_path)) == whole
+    assert calls == [0, 1, 2, 3]

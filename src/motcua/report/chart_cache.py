@@ -29,6 +29,8 @@ import pandas as pd
 #: Bumped when the layout of an entry changes (old entries then simply miss).
 CACHE_FORMAT = "motcua-chart-cache-1"
 MAX_BYTES = 64 << 20
+PNG_START = b"\x89PNG\r\n\x1a\n"
+PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk every PNG ends with
 
 
 def _feed(h: Any, x: Any) -> None:
@@ -72,11 +74,19 @@ def _feed(h: Any, x: Any) -> None:
             _feed(h, x[c])
     elif isinstance(x, pd.Series):
         put(b"S", str(x.dtype).encode())
-        _feed(h, x.to_numpy())
+        if isinstance(x.dtype, pd.api.extensions.ExtensionDtype):  # nullable numbers, text: where missing, then the rest
+            missing = x.isna().to_numpy()
+            _feed(h, missing)
+            x = x[~missing]
+            _feed(h, x.to_numpy(dtype=x.dtype.numpy_dtype) if x.dtype.kind in "biuf" else x.to_numpy())
+        else:
+            _feed(h, x.to_numpy())
     elif isinstance(x, np.ndarray):
         put(b"A", f"{x.dtype.str}{x.shape}".encode())
         if x.dtype.kind in "biufcmM":
             h.update(np.ascontiguousarray(x).tobytes())
+        elif all(type(v) is str for v in x.ravel()):  # fast path of the common case: text
+            put(b"U", b"".join(len(b).to_bytes(8, "little") + b for b in (v.encode("utf-8", "surrogatepass") for v in x.ravel())))
         else:
             for v in x.ravel():
                 _feed(h, v)
@@ -124,6 +134,15 @@ class ChartCache:
             return None
         self.hits += 1
         self.used.add(p.name)
+        return data
+
+    def get_png(self, key: str) -> bytes | None:
+        """A stored PNG, or None unless it is whole (its signature and its end: a torn write is a miss)."""
+        data = self.get(key)
+        if data is not None and not (data.startswith(PNG_START) and data.endswith(PNG_END)):
+            self.hits -= 1
+            self.misses += 1
+            return None
         return data
 
     def put(self, key: str, data: bytes, suffix: str = ".png") -> None:

@@ -18,6 +18,7 @@ whose tiles are all unchanged is read back whole.
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -161,7 +162,7 @@ def draw_tiles(height: float, tiles: list[Tile], alt: str, caption: str, width: 
     titles side by side) are drawn again together, so their marks blend as in one figure.
     """
     whole = chart_key("draw_tiles", [t.key for t in tiles], height, width) if cache is not None else None
-    png = cache.get(whole) if whole else None
+    png = cache.get_png(whole) if whole else None
     if png is None:
         painter = _Painter(height, width)
 
@@ -169,7 +170,10 @@ def draw_tiles(height: float, tiles: list[Tile], alt: str, caption: str, width: 
             k = chart_key("tile", key, height, width) if cache is not None else None
             data = cache.get(k, ".npz") if k else None
             if data is not None:
-                return Ink.from_bytes(data)
+                try:
+                    return Ink.from_bytes(data)
+                except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # a torn entry: draw it again
+                    pass
             made = painter.render(group)
             if k:
                 cache.put(k, made.to_bytes(), ".npz")

@@ -139,7 +139,7 @@ def draw(height: float, paint: Callable[[Figure], None], alt: str, caption: str,
     draws), a chart drawn before at the same size is read back instead of drawn again.
     """
     full = chart_key("draw", key, height, width) if cache is not None and key is not None else None
-    png = cache.get(full) if full else None
+    png = cache.get_png(full) if full else None
     if png is None:
         with matplotlib.rc_context(RC):
             fig = new_figure(height, width)

@@ -9,6 +9,7 @@ figures over each unit's last 12 months (:mod:`motcua.report.figures`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,25 @@ def sparkline(values: list[float], label: str) -> Markup:
         f'<polyline points="{pts}" fill="none" stroke="#0072B2" stroke-width="1.8" stroke-linejoin="round"/>'
         f'<circle cx="{xs[-1]:.1f}" cy="{ys[-1]:.1f}" r="2.4" fill="#0072B2"/></svg>'
     )
+
+
+class UnitRows(Mapping[str, pd.DataFrame]):
+    """Each report unit's panel rows (:meth:`ReportData.unit`), split off only when asked for: the published
+    section needs the few units documents state figures for, and none without documents."""
+
+    def __init__(self, data: ReportData, codes: Iterable[str]):
+        self.data, self.codes = data, dict.fromkeys(codes)
+
+    def __getitem__(self, code: str) -> pd.DataFrame:
+        if code not in self.codes:
+            raise KeyError(code)
+        return self.data.unit(code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
 
 
 def _units(data: ReportData) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -315,7 +335,7 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
         header_section(data, peers, S),
         narrative_section(peers, names, figs, summ, data, S),
         units,
-        published_section(data.published, {c: data.unit(c) for c in names}, names, data.unit_level, _province_code(data, peers),
+        published_section(data.published, UnitRows(data, names), names, data.unit_level, _province_code(data, peers),
                           data.synthetic, S, data.unit_schema),
         small_multiples_section(mall, names, summ, S, charts),
         ranking_section(data, summ, S, charts),

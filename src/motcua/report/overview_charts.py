@@ -33,12 +33,12 @@ def short(name: str, n: int = 24) -> str:
     return name if len(name) <= n else name[: n - 1] + "…"
 
 
-def _panel_xspan(d: pd.DataFrame, column: str, kind: str) -> tuple[float, float] | None:
-    """x data limits (matplotlib date numbers) that one panel's marks give its axes, None for none: a line
-    spans its points with a finite value, bars span their full width (:func:`motcua.report.charts.bars`)."""
-    x = mdates.date2num(pd.to_datetime(midpoints(d)).to_numpy())
+def _panel_xspan(x: np.ndarray, y: np.ndarray, kind: str) -> tuple[float, float] | None:
+    """x data limits that one panel's marks give its axes, None for none (``x``: the periods' midpoints as
+    matplotlib date numbers, ``y``: its values): a line spans its points with a finite value, bars span
+    their full width (:func:`motcua.report.charts.bars`)."""
     if kind == "rate":
-        x = x[np.isfinite(d[column].astype("float64").to_numpy()) & np.isfinite(x)]
+        x = x[np.isfinite(y) & np.isfinite(x)]
         return (float(x.min()), float(x.max())) if len(x) else None
     half = BAR_DAYS / 2.0
     return (float(x.min()) - half, float(x.max()) + half) if len(x) else None
@@ -73,8 +73,12 @@ def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S
         ymin = max(0.0, float(np.nanmin(vals)) - 0.05) if vals.notna().any() else 0.0
         ymax = min(1.0, ymax + 0.05)
     ytop = ymax * (1.0 if kind == "rate" else 1.1) or 1.0
-    frames = {code: d for code, d in monthly[monthly["unit_code"].isin(codes)].groupby("unit_code", sort=False)}
-    spans = [s for s in (_panel_xspan(frames[c], column, kind) for c in codes) if s is not None]
+    shown = monthly[monthly["unit_code"].isin(codes)]
+    xnum = mdates.date2num(pd.to_datetime(midpoints(shown)).to_numpy())
+    ynum = shown[column].astype("float64").to_numpy()
+    at = shown.groupby("unit_code", sort=False).indices
+    frames = {code: shown.iloc[at[code]] for code in codes}
+    spans = [s for s in (_panel_xspan(xnum[at[c]], ynum[at[c]], kind) for c in codes) if s is not None]
     # the x limits every panel shares: the union of all panels' data limits, as shared axes would have
     xspan = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
 
