@@ -121,6 +121,33 @@ def _row_sums(rows: pd.DataFrame, cols: tuple[str, ...]) -> np.ndarray:
     return out
 
 
+def window_parts(rows: pd.DataFrame, rate: str) -> tuple[np.ndarray, ...]:
+    """Per row of ``rows``, as float64 (NaN where missing): (numerator, denominator, numerator flows,
+    numerator stocks, denominator flows, denominator stocks) of ``rate``; what
+    :func:`window_successes_trials_of` sums over a window's rows."""
+    r = RATES[rate]
+    return (_row_sums(rows, r.numerator), _row_sums(rows, r.denominator),
+            _row_sums(rows, r.flows(r.numerator)), _row_sums(rows, r.stock_part(r.numerator)),
+            _row_sums(rows, r.flows(r.denominator)), _row_sums(rows, r.stock_part(r.denominator)))
+
+
+def window_successes_trials_of(parts: tuple[np.ndarray, ...], ends: np.ndarray,
+                               rows: np.ndarray | None = None) -> tuple[float | None, float | None, pd.Timestamp | None]:
+    """:func:`window_successes_trials` over the rows ``rows`` (positions, in order; all when None) of
+    precomputed :func:`window_parts` and period ends, so one pass over a table serves many windows."""
+    nn, dd, nf, ns, df, ds = parts if rows is None else tuple(a[rows] for a in parts)
+    if rows is not None:
+        ends = ends[rows]
+    ok = ~np.isnan(nn) & ~np.isnan(dd)
+    if not ok.any():
+        return None, None, None
+    idx = np.flatnonzero(ok)
+    last = idx[np.argmax(ends[idx])]  # first of the latest if two end together
+    num = float(nf[idx].sum()) + float(ns[last])
+    den = float(df[idx].sum()) + float(ds[last])
+    return num, den, pd.Timestamp(ends[last])
+
+
 def window_successes_trials(rows: pd.DataFrame, rate: str) -> tuple[float | None, float | None, pd.Timestamp | None]:
     """Numerator and denominator of ``rate`` over the periods of ``rows`` (one unit, one window), by
     the rate's ``window_formula``, and the cut-off its stocks were taken at.
@@ -130,15 +157,4 @@ def window_successes_trials(rows: pd.DataFrame, rate: str) -> tuple[float | None
     Same numbers as summing :func:`successes_trials_parts`, in numpy (it runs for every unit and
     window of the province overview).
     """
-    r = RATES[rate]
-    ok = ~np.isnan(_row_sums(rows, r.numerator)) & ~np.isnan(_row_sums(rows, r.denominator))
-    if not ok.any():
-        return None, None, None
-    ends = pd.to_datetime(rows["period_end"]).to_numpy()
-    idx = np.flatnonzero(ok)
-    last = idx[np.argmax(ends[idx])]  # first of the latest if two end together
-    nf, ns = _row_sums(rows, r.flows(r.numerator)), _row_sums(rows, r.stock_part(r.numerator))
-    df, ds = _row_sums(rows, r.flows(r.denominator)), _row_sums(rows, r.stock_part(r.denominator))
-    num = float(nf[idx].sum()) + float(ns[last])
-    den = float(df[idx].sum()) + float(ds[last])
-    return num, den, pd.Timestamp(ends[last])
+    return window_successes_trials_of(window_parts(rows, rate), pd.to_datetime(rows["period_end"]).to_numpy())

@@ -29,7 +29,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hostile_dir(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same data with a hostile unit name (555), province name, source file and quality message."""
     out = tmp_path_factory.mktemp("hostile")
-    for p in data_dir.iterdir():
+    for p in filter(Path.is_file, data_dir.iterdir()):  # not the chart cache (DATA/.cache)
         shutil.copy(p, out / p.name)
     for name in ("panel.parquet", "trend_summary.parquet", "comparison.parquet"):
         df = pd.read_parquet(out / name)

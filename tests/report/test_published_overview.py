@@ -40,7 +40,7 @@ def facts() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def pub_dir(data_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("pub")
-    for p in data_dir.iterdir():
+    for p in filter(Path.is_file, data_dir.iterdir()):  # not the chart cache (DATA/.cache)
         shutil.copy(p, out / p.name)
     save_published(facts(), out / "published.csv")
     return out
@@ -135,7 +135,7 @@ def test_without_published_csv_nothing_changes(data_dir):
 
 
 def test_documents_without_figures_say_so(data_dir, tmp_path):
-    for p in data_dir.iterdir():
+    for p in filter(Path.is_file, data_dir.iterdir()):  # not the chart cache (DATA/.cache)
         shutil.copy(p, tmp_path / p.name)
     save_published(pd.DataFrame(columns=FACT_COLUMNS), tmp_path / "published.csv")
     sec = province_overview(tmp_path, "vi").published.html

@@ -8,6 +8,7 @@ rising — not the narrative, not the "what improved" list, not the index, not
 a chart's alt text, not the province overview — in Vietnamese or in English.
 """
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -116,7 +117,7 @@ def test_chart_alt_text_follows_the_recent_slope(lang):
 def bent_dir(data_dir, tmp_path_factory):
     """The report tests' data with every unit's online trend bent and flat at the end; on-time trends flat."""
     out = tmp_path_factory.mktemp("bent")
-    for p in data_dir.iterdir():
+    for p in filter(Path.is_file, data_dir.iterdir()):  # not the chart cache (DATA/.cache)
         shutil.copy(p, out / p.name)
     ts = pd.read_parquet(out / "trend_summary.parquet")
     for rate, vals in (("online_rate", BENT_FLAT), ("ontime_rate_report", FLAT), ("ontime_rate_766", FLAT)):

@@ -40,6 +40,11 @@ def fit_cache(data: Path) -> Path:
     return interim_dir(data) / "model_fits.pkl"
 
 
+def chart_cache(data: Path) -> Path:
+    """Charts of the overview already drawn, keyed by their inputs (motcua.report.chart_cache)."""
+    return interim_dir(data) / "charts"
+
+
 def notebooks_dir() -> Path:
     """The shipped notebooks (``MOTCUA_NOTEBOOKS`` overrides)."""
     env = os.environ.get("MOTCUA_NOTEBOOKS")

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
 from motcua.report import fmt
+from motcua.report.chart_cache import ChartCache, chart_key
 
 DPI = 100
 WIDTH = 5.4  # inches: 540 px; a phone shows it at ~360 px (2/3), so 12-pt text stays ~11 px there
@@ -124,14 +125,29 @@ def to_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def draw(height: float, paint: Callable[[Figure], None], alt: str, caption: str, width: float = WIDTH) -> Chart:
-    """Make a figure, let ``paint`` draw on it under the report's rc, and encode it."""
-    with matplotlib.rc_context(RC):
-        fig = new_figure(height, width)
-        paint(fig)
-        png = to_png(fig)
+def chart_of(png: bytes, height: float, alt: str, caption: str, width: float = WIDTH) -> Chart:
+    """The :class:`Chart` of PNG bytes drawn at ``width`` × ``height`` inches."""
     w, h = int(round(width * DPI)), int(round(height * DPI))
     return Chart("data:image/png;base64," + base64.b64encode(png).decode("ascii"), w, h, alt, caption)
+
+
+def draw(height: float, paint: Callable[[Figure], None], alt: str, caption: str, width: float = WIDTH, *,
+         cache: ChartCache | None = None, key: str | None = None) -> Chart:
+    """Make a figure, let ``paint`` draw on it under the report's rc, and encode it.
+
+    With a ``cache`` and a ``key`` (:func:`motcua.report.chart_cache.chart_key` of everything ``paint``
+    draws), a chart drawn before at the same size is read back instead of drawn again.
+    """
+    full = chart_key("draw", key, height, width) if cache is not None and key is not None else None
+    png = cache.get_png(full) if full else None
+    if png is None:
+        with matplotlib.rc_context(RC):
+            fig = new_figure(height, width)
+            paint(fig)
+            png = to_png(fig)
+        if full:
+            cache.put(full, png)
+    return chart_of(png, height, alt, caption, width)
 
 
 # --------------------------------------------------------------------------- axes helpers

@@ -113,26 +113,47 @@ def _sum(a: dict[str, np.ndarray], cols: list[str], mask: np.ndarray | None = No
     return float(m[ok].sum())
 
 
-def _window_ratio(w: pd.DataFrame, rate: str) -> Ratio:
-    """``rate`` over the periods of ``w`` by its window formula (motcua.rates); absent columns count as missing."""
-    from motcua.rates import RATES, window_successes_trials
+class _Rows:
+    """Panel rows as numpy arrays, computed once for any number of windows and units: counts
+    (:func:`_arrays`), period bounds, and each rate's per-row parts (:func:`motcua.rates.window_parts`)."""
+
+    def __init__(self, rows: pd.DataFrame):
+        from motcua.rates import window_parts
+
+        self.counts = _arrays(rows)
+        self.start = pd.to_datetime(rows["period_start"]).to_numpy()
+        self.end = pd.to_datetime(rows["period_end"]).to_numpy()
+        frame = rows.reindex(columns=["period_end", *dict.fromkeys(c for r in _RATES for c in _rate_columns(r))])
+        self.parts = {r: window_parts(frame, r) for r in _RATES}
+
+
+_RATES = ("online_rate", "ontime_rate_report", "ontime_rate_766")
+
+
+def _rate_columns(rate: str) -> tuple[str, ...]:
+    from motcua.rates import RATES
 
     r = RATES[rate]
-    frame = w.reindex(columns=["period_end", *dict.fromkeys(r.numerator + r.denominator)])
-    num, den, as_of = window_successes_trials(frame, rate)
-    return Ratio(num, den, as_of if r.stocks else None)
+    return (*r.numerator, *r.denominator)
 
 
-def window_figures(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> WindowFigures:
-    """Figures over the periods of ``rows`` lying wholly inside [start, end]."""
-    w = rows[(rows["period_start"] >= start) & (rows["period_end"] <= end)]
-    days = float(((w["period_end"] - w["period_start"]).dt.days + 1).sum()) if len(w) else 0.0
+def _window(rows: _Rows, idx: np.ndarray, start: pd.Timestamp, end: pd.Timestamp) -> WindowFigures:
+    """Figures over the rows at positions ``idx`` (in period order) lying wholly inside [start, end]."""
+    from motcua.rates import RATES, window_successes_trials_of
+
+    w = idx[(rows.start[idx] >= start.to_datetime64()) & (rows.end[idx] <= end.to_datetime64())]
+    days = float(((rows.end[w] - rows.start[w]) // np.timedelta64(1, "D") + 1).sum()) if len(w) else 0.0
     complete = days >= COVERAGE * ((end - start).days + 1)
-    a = _arrays(w)
+    a = {c: v[w] for c, v in rows.counts.items()}
     received = _sum(a, ["received_online", "received_offline"])
     if received is None:
         total, co = _sum(a, ["received_total"]), _sum(a, ["carried_over"])
         received = None if total is None or co is None else total - co
+
+    def ratio(rate: str) -> Ratio:
+        num, den, as_of = window_successes_trials_of(rows.parts[rate], rows.end, w)
+        return Ratio(num, den, as_of if RATES[rate].stocks else None)
+
     return WindowFigures(
         start=start,
         end=end,
@@ -142,10 +163,15 @@ def window_figures(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
         online=_sum(a, ["received_online"]),
         resolved=_sum(a, ["resolved_total"]),
         late=_sum(a, ["resolved_late"]),
-        online_share=_window_ratio(w, "online_rate"),
-        ontime_report=_window_ratio(w, "ontime_rate_report"),
-        ontime_766=_window_ratio(w, "ontime_rate_766"),
+        online_share=ratio("online_rate"),
+        ontime_report=ratio("ontime_rate_report"),
+        ontime_766=ratio("ontime_rate_766"),
     )
+
+
+def window_figures(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> WindowFigures:
+    """Figures over the periods of ``rows`` lying wholly inside [start, end]."""
+    return _window(_Rows(rows), np.arange(len(rows)), pd.Timestamp(start), pd.Timestamp(end))
 
 
 def windows(end: pd.Timestamp, months: int = 12) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
@@ -157,26 +183,41 @@ def windows(end: pd.Timestamp, months: int = 12) -> tuple[tuple[pd.Timestamp, pd
     return (start, end), (prev_start, prev_end)
 
 
-def _latest(rows: pd.DataFrame, col: str) -> float | None:
-    if col not in rows or rows.empty:
-        return None
-    v = rows[col].iloc[-1]
-    return None if pd.isna(v) else float(v)
+def _key_figures(rows: _Rows, idx: np.ndarray) -> KeyFigures:
+    """Key figures of the rows at positions ``idx`` (one unit, in period order)."""
+    ends = rows.end[idx]
+    ends = ends[~np.isnat(ends)]
+    if not len(ends):
+        return KeyFigures(None, None, None, None, None)
+    end = pd.Timestamp(ends.max())
+    (s, e), (ps, pe) = windows(end)
+
+    def latest(col: str) -> float | None:
+        v = rows.counts[col][idx[-1]]
+        return None if np.isnan(v) else float(v)
+
+    return KeyFigures(
+        current=_window(rows, idx, s, e),
+        previous=_window(rows, idx, ps, pe),
+        latest_end=end,
+        pending_total=latest("pending_total"),
+        pending_overdue=latest("pending_overdue"),
+    )
 
 
 def key_figures(rows: pd.DataFrame) -> KeyFigures:
     """Key figures of one unit from its panel rows (sorted by period)."""
     if rows.empty:
         return KeyFigures(None, None, None, None, None)
-    end = pd.Timestamp(rows["period_end"].max())
-    (s, e), (ps, pe) = windows(end)
-    return KeyFigures(
-        current=window_figures(rows, s, e),
-        previous=window_figures(rows, ps, pe),
-        latest_end=end,
-        pending_total=_latest(rows, "pending_total"),
-        pending_overdue=_latest(rows, "pending_overdue"),
-    )
+    return _key_figures(_Rows(rows), np.arange(len(rows)))
+
+
+def key_figures_by_unit(panel: pd.DataFrame) -> dict[str, KeyFigures]:
+    """:func:`key_figures` of every unit of ``panel`` (rows sorted by unit and period), keyed by unit code
+    in code order: one pass over the table instead of one per unit."""
+    rows = _Rows(panel)
+    groups = panel.groupby("unit_code", sort=True).indices
+    return {code: _key_figures(rows, idx) for code, idx in groups.items()}
 
 
 def monthly(rows: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@ figures over each unit's last 12 months (:mod:`motcua.report.figures`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,12 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from motcua.model.claims import trend_claim, trend_direction
+from motcua.pipeline.locations import chart_cache
 from motcua.report import fmt
+from motcua.report.chart_cache import ChartCache
 from motcua.report.context import ReportData, load_data, quality_unit_values
 from motcua.report.district import SEVERITY_ORDER, _severity, footer_section, rule_label
-from motcua.report.figures import key_figures, monthly, window_figures, windows
+from motcua.report.figures import key_figures_by_unit, monthly, window_figures, windows
 from motcua.report.html import Report, Section, render
 from motcua.report.overview_charts import province_funnel, ranking_chart, small_multiples
 from motcua.report.published import published_section
@@ -50,6 +53,25 @@ def sparkline(values: list[float], label: str) -> Markup:
     )
 
 
+class UnitRows(Mapping[str, pd.DataFrame]):
+    """Each report unit's panel rows (:meth:`ReportData.unit`), split off only when asked for: the published
+    section needs the few units documents state figures for, and none without documents."""
+
+    def __init__(self, data: ReportData, codes: Iterable[str]):
+        self.data, self.codes = data, dict.fromkeys(codes)
+
+    def __getitem__(self, code: str) -> pd.DataFrame:
+        if code not in self.codes:
+            raise KeyError(code)
+        return self.data.unit(code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
 def _units(data: ReportData) -> tuple[pd.DataFrame, dict[str, str]]:
     p = data.peers()
     names = p.groupby("unit_code", sort=True)["unit_name"].last().astype(str).to_dict() if len(p) else {}
@@ -57,12 +79,15 @@ def _units(data: ReportData) -> tuple[pd.DataFrame, dict[str, str]]:
 
 
 def _monthly_all(peers: pd.DataFrame) -> pd.DataFrame:
-    parts = []
-    for code, rows in peers.groupby("unit_code", sort=True):
-        m = monthly(rows.reset_index(drop=True))
-        m.insert(0, "unit_code", code)
-        parts.append(m)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["unit_code", "period_start", "period_end"])
+    """:func:`monthly` of every unit, stacked in code order (``peers`` is sorted by unit and period).
+
+    ``monthly`` works row by row, so one call over all units gives each unit's table."""
+    rows = peers[peers["unit_code"].notna()] if "unit_code" in peers else peers.iloc[:0]
+    if not len(rows):
+        return pd.DataFrame(columns=["unit_code", "period_start", "period_end"])
+    m = monthly(rows.reset_index(drop=True))
+    m.insert(0, "unit_code", rows["unit_code"].to_numpy())
+    return m
 
 
 def header_section(data: ReportData, peers: pd.DataFrame, S: Strings) -> Section:
@@ -92,11 +117,10 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
     lang = S.lang
     figs = []
     rows = []
-    for code, urows in peers.groupby("unit_code", sort=True):
-        kf = key_figures(urows.reset_index(drop=True))
+    spark = mall.groupby("unit_code", sort=True)["online_rate"]
+    for code, kf in key_figures_by_unit(peers).items():
         cur = kf.current
-        m = mall[mall["unit_code"] == code].tail(SPARK_MONTHS)
-        series = m["online_rate"].tolist()
+        series = spark.get_group(code).tail(SPARK_MONTHS).tolist()
         vals = [x for x in series if not fmt.missing(x)]
         spark_label = ""
         if len(vals) >= 2:
@@ -168,7 +192,8 @@ def narrative_section(peers: pd.DataFrame, names: dict[str, str], figs: list[dic
                                        lists=[], caveat=S["nar_caveat"]))
 
 
-def small_multiples_section(mall: pd.DataFrame, names: dict[str, str], summ: dict, S: Strings) -> Section:
+def small_multiples_section(mall: pd.DataFrame, names: dict[str, str], summ: dict, S: Strings,
+                            cache: ChartCache | None = None) -> Section:
     lang = S.lang
     charts = []
     if len(mall):
@@ -181,7 +206,8 @@ def small_multiples_section(mall: pd.DataFrame, names: dict[str, str], summ: dic
                       worst=names.get(w["unit_code"], w["unit_code"]), worst_value=fmt.pct(w["online_rate"], lang, 1))
         else:
             alt = S["no_data"]
-        charts.append(small_multiples(mall, names, "online_rate", S, kind="rate", target=target, alt=alt, caption=S["ov_small_multiples"]))
+        charts.append(small_multiples(mall, names, "online_rate", S, kind="rate", target=target, alt=alt, caption=S["ov_small_multiples"],
+                                      cache=cache))
         end = mall["period_end"].max()
         (s, e), _ = windows(end)
         late = mall[(mall["period_start"] >= s) & (mall["period_end"] <= e)].groupby("unit_code")["resolved_late"].sum()
@@ -190,16 +216,17 @@ def small_multiples_section(mall: pd.DataFrame, names: dict[str, str], summ: dic
             alt2 = S.f("ov_alt_small_multiples_late", worst=names.get(wc, wc), worst_value=fmt.num(late[wc], lang))
         else:
             alt2 = S["no_data"]
-        charts.append(small_multiples(mall, names, "resolved_late", S, kind="count", alt=alt2, caption=S["ov_small_multiples_ontime"]))
+        charts.append(small_multiples(mall, names, "resolved_late", S, kind="count", alt=alt2, caption=S["ov_small_multiples_ontime"],
+                                      cache=cache))
     return Section("small_multiples", render("sections/charts.html.j2", id="ov-sm", title=S["ov_small_multiples"], charts=charts))
 
 
-def ranking_section(data: ReportData, summ: dict, S: Strings) -> Section:
+def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache | None = None) -> Section:
     lang = S.lang
     charts, tables = [], []
     for rate in ("ontime_rate_report", "online_rate"):
         comp = data.peer_comparison(rate)
-        charts.append(ranking_chart(comp, rate, S))
+        charts.append(ranking_chart(comp, rate, S, cache))
         if comp.empty:
             continue
         digits = 2 if rate.startswith("ontime") else 1
@@ -228,8 +255,8 @@ def ranking_section(data: ReportData, summ: dict, S: Strings) -> Section:
     return Section("ranking", html)
 
 
-def funnels_section(data: ReportData, S: Strings) -> Section:
-    charts = [province_funnel(data.peer_comparison(rate), rate, S) for rate in RATES]
+def funnels_section(data: ReportData, S: Strings, cache: ChartCache | None = None) -> Section:
+    charts = [province_funnel(data.peer_comparison(rate), rate, S, cache) for rate in RATES]
     return Section("funnels", render("sections/charts.html.j2", id="ov-funnel", title=S["ov_funnel_title"], charts=charts))
 
 
@@ -288,10 +315,15 @@ def _province_code(data: ReportData, peers: pd.DataFrame) -> str | None:
     return str(code).zfill(2) if code else None
 
 
-def province_overview(data_dir: str | Path, lang: str = "vi") -> Report:
-    """All sections of the province overview."""
+def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True) -> Report:
+    """All sections of the province overview.
+
+    With ``cache`` (the default), charts are kept in DATA's chart cache (:func:`motcua.pipeline.locations.chart_cache`)
+    and a chart or small-multiples panel whose inputs are unchanged is read back, not drawn: same page either way.
+    """
     S = strings(lang)
     data = load_data(data_dir)
+    charts = ChartCache(chart_cache(Path(data_dir))) if cache else None
     peers, names = _units(data)
     mall = _monthly_all(peers)
     summ = _summary(data)
@@ -303,12 +335,14 @@ def province_overview(data_dir: str | Path, lang: str = "vi") -> Report:
         header_section(data, peers, S),
         narrative_section(peers, names, figs, summ, data, S),
         units,
-        published_section(data.published, {c: data.unit(c) for c in names}, names, data.unit_level, _province_code(data, peers),
+        published_section(data.published, UnitRows(data, names), names, data.unit_level, _province_code(data, peers),
                           data.synthetic, S, data.unit_schema),
-        small_multiples_section(mall, names, summ, S),
-        ranking_section(data, summ, S),
-        funnels_section(data, S),
+        small_multiples_section(mall, names, summ, S, charts),
+        ranking_section(data, summ, S, charts),
+        funnels_section(data, S, charts),
         quality_section(data, names, S),
         footer_section(data, files, data.summary.drop_duplicates("rate").set_index("rate") if len(data.summary) and "rate" in data.summary else pd.DataFrame(), S),
     ]
+    if charts is not None:
+        charts.prune()
     return Report("overview", sections)

@@ -6,6 +6,7 @@ text off); long names are shortened for the panels' titles only.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import matplotlib.dates as mdates
@@ -15,6 +16,8 @@ import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
 from motcua.report import fmt
+from motcua.report.chart_cache import ChartCache, chart_key
+from motcua.report.chart_tiles import Tile, draw_tiles
 from motcua.report.charts import COLORS, WIDTH, Chart, axes_in, bars, count_axis, draw, midpoints, no_data, pct_axis
 from motcua.report.strings import Strings, cap
 from motcua.report.unit_charts import draw_funnel
@@ -22,15 +25,32 @@ from motcua.report.unit_charts import draw_funnel
 MAX_PANELS = 48
 #: Units drawn in a ranking chart: beyond this, the first and last half of it by rank.
 MAX_RANKED_SHOWN = 40
+#: Width of a month's bar, in days (:func:`motcua.report.charts.bars`' default).
+BAR_DAYS = 24.0
 
 
 def short(name: str, n: int = 24) -> str:
     return name if len(name) <= n else name[: n - 1] + "…"
 
 
+def _panel_xspan(x: np.ndarray, y: np.ndarray, kind: str) -> tuple[float, float] | None:
+    """x data limits that one panel's marks give its axes, None for none (``x``: the periods' midpoints as
+    matplotlib date numbers, ``y``: its values): a line spans its points with a finite value, bars span
+    their full width (:func:`motcua.report.charts.bars`)."""
+    if kind == "rate":
+        x = x[np.isfinite(y) & np.isfinite(x)]
+        return (float(x.min()), float(x.max())) if len(x) else None
+    half = BAR_DAYS / 2.0
+    return (float(x.min()) - half, float(x.max()) + half) if len(x) else None
+
+
 def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S: Strings, *, kind: str,
-                    target: float | None = None, alt: str, caption: str) -> Chart:
-    """One small panel per unit (shared axes): a rate as a line, or a count as bars."""
+                    target: float | None = None, alt: str, caption: str, cache: ChartCache | None = None) -> Chart:
+    """One small panel per unit (same axes limits): a rate as a line, or a count as bars.
+
+    Each panel is a :class:`~motcua.report.chart_tiles.Tile` keyed by the unit's own values and the
+    limits all panels share, so a correction to one unit redraws that unit's panel only.
+    """
     lang = S.lang
     every = list(dict.fromkeys(monthly["unit_code"]))
     codes = every[:MAX_PANELS]
@@ -40,58 +60,73 @@ def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S
     nrows = max(1, int(np.ceil(len(codes) / ncols)))
     panel_h = 1.55
     height = 0.35 + nrows * panel_h
+    if not codes:
+        return draw(height, lambda fig: no_data(fig.add_subplot(), S["no_data"]), alt, caption)
 
-    def paint(fig: Any) -> None:
-        if not codes:
-            no_data(fig.add_subplot(), S["no_data"])
-            return
-        w = WIDTH
-        left, right, gap_x = 0.62, 0.12, 0.18
-        pw = (w - left - right - gap_x * (ncols - 1)) / ncols
-        vals = monthly[column].astype("float64")
-        ymax = float(np.nanmax(vals)) if vals.notna().any() else 1.0
-        ymin = 0.0
+    w = WIDTH
+    left, right, gap_x = 0.62, 0.12, 0.18
+    pw = (w - left - right - gap_x * (ncols - 1)) / ncols
+    vals = monthly[column].astype("float64")
+    ymax = float(np.nanmax(vals)) if vals.notna().any() else 1.0
+    ymin = 0.0
+    if kind == "rate":
+        ymin = max(0.0, float(np.nanmin(vals)) - 0.05) if vals.notna().any() else 0.0
+        ymax = min(1.0, ymax + 0.05)
+    ytop = ymax * (1.0 if kind == "rate" else 1.1) or 1.0
+    shown = monthly[monthly["unit_code"].isin(codes)]
+    xnum = mdates.date2num(pd.to_datetime(midpoints(shown)).to_numpy())
+    ynum = shown[column].astype("float64").to_numpy()
+    at = shown.groupby("unit_code", sort=False).indices
+    frames = {code: shown.iloc[at[code]] for code in codes}
+    spans = [s for s in (_panel_xspan(xnum[at[c]], ynum[at[c]], kind) for c in codes) if s is not None]
+    # the x limits every panel shares: the union of all panels' data limits, as shared axes would have
+    xspan = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+
+    def paint(fig: Any, i: int, code: str, d: pd.DataFrame) -> None:
+        r, c = divmod(i, ncols)
+        bottom = height - 0.3 - (r + 1) * panel_h + 0.3
+        ax = fig.add_axes(((left + c * (pw + gap_x)) / w, bottom / height, pw / w, (panel_h - 0.55) / height))
+        if xspan is not None:  # before any mark: axhline already settles the view limits
+            ax.update_datalim([(xspan[0], ymin), (xspan[1], ymin)], updatey=False)
+        x = midpoints(d)
         if kind == "rate":
-            ymin = max(0.0, float(np.nanmin(vals)) - 0.05) if vals.notna().any() else 0.0
-            ymax = min(1.0, ymax + 0.05)
-        first = None
-        for i, code in enumerate(codes):
-            r, c = divmod(i, ncols)
-            bottom = height - 0.3 - (r + 1) * panel_h + 0.3
-            ax = fig.add_axes(((left + c * (pw + gap_x)) / w, bottom / height, pw / w, (panel_h - 0.55) / height),
-                              sharex=first, sharey=first)
-            first = first or ax
-            d = monthly[monthly["unit_code"] == code]
-            x = midpoints(d)
-            if kind == "rate":
-                ax.plot(x, d[column].astype("float64").to_numpy(), color=COLORS["online"], linewidth=1.6)
-                if target is not None:
-                    ax.axhline(target, color=COLORS["target"], linestyle=(0, (3, 2)), linewidth=1)
-            else:
-                bars(ax, x, d[column].astype("float64").fillna(0).to_numpy(), color=COLORS["late"])
-            ax.set_title(short(names.get(code, code), 20), fontsize=9.5, loc="left", fontweight="bold", y=1.0, pad=3)
-            ax.set_ylim(ymin, ymax * (1.0 if kind == "rate" else 1.1) or 1.0)
-            ax.tick_params(labelsize=8.5)
-            ax.yaxis.set_major_locator(MaxNLocator(3))
-            ax.xaxis.set_major_locator(mdates.YearLocator())
-            ax.xaxis.set_major_formatter(mdates.DateFormatter("%y"))
-            if kind == "rate":
-                pct_axis(ax, lang)
-            else:
-                count_axis(ax, lang)
-            if c != 0:
-                ax.tick_params(labelleft=False)
-            if i + ncols < len(codes):  # years only under the last panel of each column (shared x axis)
-                ax.tick_params(labelbottom=False)
-            ax.set_xlabel("")
-            ax.set_ylabel("")
-            sns.despine(ax=ax, left=True)
+            ax.plot(x, d[column].astype("float64").to_numpy(), color=COLORS["online"], linewidth=1.6)
+            if target is not None:
+                ax.axhline(target, color=COLORS["target"], linestyle=(0, (3, 2)), linewidth=1)
+        else:
+            bars(ax, x, d[column].astype("float64").fillna(0).to_numpy(), color=COLORS["late"], width_days=BAR_DAYS)
+        ax.set_title(short(names.get(code, code), 20), fontsize=9.5, loc="left", fontweight="bold", y=1.0, pad=3)
+        ax.set_ylim(ymin, ytop)
+        ax.tick_params(labelsize=8.5)
+        ax.yaxis.set_major_locator(MaxNLocator(3))
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%y"))
+        if kind == "rate":
+            pct_axis(ax, lang)
+        else:
+            count_axis(ax, lang)
+        if c != 0:
+            ax.tick_params(labelleft=False)
+        if i + ncols < len(codes):  # years only under the last panel of each column (same x axis)
+            ax.tick_params(labelbottom=False)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        sns.despine(ax=ax, left=True)
 
-    return draw(height, paint, alt, caption)
+    tiles = []
+    for i, code in enumerate(codes):
+        d = frames[code]
+        key = chart_key("overview_charts.small_multiples.panel", kind, column, lang, i, ncols, len(codes),
+                        short(names.get(code, code), 20), d["period_start"], d["period_end"], d[column],
+                        target, ymin, ytop, xspan)
+        tiles.append(Tile(key, partial(paint, i=i, code=code, d=d)))
+    return draw_tiles(height, tiles, alt, caption, cache=cache)
 
 
-def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
-    """Forest plot: each unit's shrunken rate with its 95 % interval, ordered by rank; province level line."""
+def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache | None = None) -> Chart:
+    """Forest plot: each unit's shrunken rate with its 95 % interval, ordered by rank; province level line.
+
+    Its cache key holds the whole comparison table of the rate (more than the chart reads)."""
     lang = S.lang
     c = comp.dropna(subset=["shrunk_rate"]).sort_values(["rank", "unit_code"], kind="stable") if len(comp) else comp
     hidden = 0
@@ -134,11 +169,12 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
     if hidden:
         caption += " " + S.f("ov_ranking_chart_ends", shown=fmt.num(MAX_RANKED_SHOWN // 2, lang),
                              hidden=fmt.num(hidden, lang))
-    return draw(height, paint, alt, caption)
+    key = chart_key("overview_charts.ranking_chart", rate, S.lang, comp) if cache is not None else None
+    return draw(height, paint, alt, caption, cache=cache, key=key)
 
 
-def province_funnel(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
-    """Funnel plot of one rate with every unit labelled by its code."""
+def province_funnel(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache | None = None) -> Chart:
+    """Funnel plot of one rate with every unit labelled by its code (cache key: the rate's whole comparison table)."""
     from motcua.model import funnel_curve
 
     curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
@@ -152,4 +188,5 @@ def province_funnel(comp: pd.DataFrame, rate: str, S: Strings) -> Chart:
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncols=2, fontsize=10)
 
-    return draw(4.2, paint, alt, S.f("ov_funnel_chart", rate=S[f"rate_{rate}"]))
+    key = chart_key("overview_charts.province_funnel", rate, S.lang, comp, curve) if cache is not None else None
+    return draw(4.2, paint, alt, S.f("ov_funnel_chart", rate=S[f"rate_{rate}"]), cache=cache, key=key)

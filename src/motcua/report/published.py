@@ -13,6 +13,7 @@ Grain of both tables: one row per published fact.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,7 @@ def implied_schema(row: dict[str, Any]) -> str:
     return "2025"
 
 
-def published_section(published: pd.DataFrame | None, unit_rows: dict[str, pd.DataFrame], names: dict[str, str],
+def published_section(published: pd.DataFrame | None, unit_rows: Mapping[str, pd.DataFrame], names: dict[str, str],
                       level: str, province: str | None, synthetic: bool, S: Strings, schema: str | None = None) -> Section:
     """The section; empty HTML when there is no published-figures table (no document among the inputs).
 
