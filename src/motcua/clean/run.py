@@ -271,29 +271,37 @@ def _count_no_period(q: Quality, display: str) -> int:
     return sum(1 for f in q.findings if f.file == display and f.rule == "no_period" and f.row is not None)
 
 
+#: Panel columns held as text (pandas' string dtype).
+_TEXT_COLUMNS = ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "source",
+                 "source_ref", "source_kind")
+
+
 def _panel(records: list[Record]) -> pd.DataFrame:
-    rows = []
-    for r in records:
-        if r.status != "kept":
-            continue
-        m = r.unit
-        assert m is not None and m.unit_code
-        row: dict[str, Any] = {
-            "unit_schema": m.unit_schema, "unit_code": m.unit_code, "unit_name": m.unit_name, "unit_level": m.unit_level,
-            "province_code": m.province_code, "province_name": m.province_name,
-            "period_start": pd.Timestamp(r.start), "period_end": pd.Timestamp(r.end),
-            **{c: r.values.get(c) for c in COUNT_COLUMNS},
-            "source": r.file, "source_ref": r.source_ref,
-            **{c: r.extra.get(c) for c in EXTRA_COUNTS}, "source_kind": r.source_kind,
-        }
-        rows.append(row)
-    df = pd.DataFrame(rows, columns=PANEL_COLUMNS + PANEL_EXTRA_COLUMNS)
-    for c in COUNT_COLUMNS + list(EXTRA_COUNTS):
-        df[c] = pd.array(df[c].tolist(), dtype="Int64")
-    for c in ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "source",
-              "source_ref", "source_kind"):
-        df[c] = df[c].astype("str")
-    return df
+    """The kept records as panel rows (one per record, in record order), built column by column."""
+    kept = [r for r in records if r.status == "kept"]
+    columns = PANEL_COLUMNS + PANEL_EXTRA_COLUMNS
+    if not kept:
+        df = pd.DataFrame([], columns=columns)
+        for c in COUNT_COLUMNS + list(EXTRA_COUNTS):
+            df[c] = pd.array([], dtype="Int64")
+        return df.astype({c: "str" for c in _TEXT_COLUMNS})
+    units = [r.unit for r in kept]
+    assert all(m is not None and m.unit_code for m in units)
+    text: dict[str, list[Any]] = {
+        c: [getattr(m, c) for m in units]
+        for c in ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name")
+    }
+    text["source"] = [r.file for r in kept]
+    text["source_ref"] = [r.source_ref for r in kept]
+    text["source_kind"] = [r.source_kind for r in kept]
+    data: dict[str, Any] = {c: pd.array(v, dtype=object).astype("str") for c, v in text.items()}
+    data["period_start"] = [pd.Timestamp(r.start) for r in kept]
+    data["period_end"] = [pd.Timestamp(r.end) for r in kept]
+    for c in COUNT_COLUMNS:
+        data[c] = pd.array([r.values.get(c) for r in kept], dtype="Int64")
+    for c in EXTRA_COUNTS:
+        data[c] = pd.array([r.extra.get(c) for r in kept], dtype="Int64")
+    return pd.DataFrame(data, columns=columns)
 
 
 def _atomic_write(path: Path, write: Any) -> None:
