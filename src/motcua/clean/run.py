@@ -336,10 +336,11 @@ class _FileCache:
                                repr(ctx)])
         self.used: set[str] = set()
 
-    def key(self, path: Path, display: str) -> str:
+    def key(self, path: Path, display: str, sha256: str | None = None) -> str:
+        """The cache key of ``path`` as ``display``; ``sha256``: the file's hash, when the caller has it already."""
         h = hashlib.sha256(self.base.encode())
         h.update(f"\n{display}\n{path.name in _sample_manifest(path)}\n".encode())
-        h.update(_sha256(path).encode())
+        h.update((sha256 or _sha256(path)).encode())
         return h.hexdigest()
 
     def get(self, key: str) -> Any:
@@ -362,11 +363,12 @@ class _FileCache:
 
 
 def _read_file_cached(path: Path, display: str, q: Quality, ctx: MatchContext,
-                      cache: _FileCache | None) -> tuple[list[Record], str, bool, int]:
-    """:func:`_read_file` through the per-file cache; findings and dossier counts land in ``q`` either way."""
+                      cache: _FileCache | None, sha256: str | None = None) -> tuple[list[Record], str, bool, int]:
+    """:func:`_read_file` through the per-file cache; findings and dossier counts land in ``q`` either way.
+    ``sha256``: the file's hash, when the caller has it already."""
     if cache is None or not path.exists():
         return _read_file(path, display, q, ctx)
-    key = cache.key(path, display)
+    key = cache.key(path, display, sha256)
     hit = cache.get(key)
     if hit is None:
         own = Quality()
@@ -407,11 +409,12 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
             documents.append((path, display))
             sources.append({"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0})
             continue
-        recs, kind, synthetic, rejected = _read_file_cached(path, display, q, ctx, cache)
+        sha = _sha256(path) if path.exists() else ""
+        recs, kind, synthetic, rejected = _read_file_cached(path, display, q, ctx, cache, sha)
         records += recs
         rejected_without_record += rejected
         synthetic_any = synthetic_any or synthetic
-        sources.append({"file": display, "sha256": _sha256(path) if path.exists() else "", "kind": kind,
+        sources.append({"file": display, "sha256": sha, "kind": kind,
                         "synthetic": synthetic, "rows": len(recs) + rejected})
 
     if cache is not None:

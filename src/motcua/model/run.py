@@ -360,7 +360,8 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     Current year = year of the panel's last period_end; forecasts run to
     31 December of the next year; target probabilities refer to the period
     holding 31 December of the current year. ``cache_file``: reuse unchanged
-    fits from there (see :func:`_fit_all`); the result is the same either way.
+    fits and peer-group comparisons from there (:class:`motcua.model.cache.ResultCache`,
+    :func:`_fit_all`, :func:`motcua.model.compare.compare_units`); the result is the same either way.
     """
     settings = settings_from_config(config)
     series, notes = build_series(panel, settings.rates)
