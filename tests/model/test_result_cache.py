@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 import motcua.model.compare as compare_mod
-from motcua.model.cache import ResultCache
+from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units
 from motcua.model.series import UNIT_KEY, _drop_overlaps, _drop_overlaps_by_unit, build_series
 
@@ -115,3 +115,36 @@ def test_overlaps_by_unit_match_the_per_unit_loop() -> None:
     assert list(dropped.values()) == want_dropped and dropped[("legacy", "558")] == 0
     assert list(dropped) == [("legacy", c) for c in ("555", "557", "558", "560")]
     assert sum(want_dropped) > 0
+
+
+def test_packed_columns_come_back_identical() -> None:
+    n = 6
+    cols = {
+        "unit_code": np.full(n, "555", dtype=object),
+        "kind": np.array(["fit"] * 4 + ["forecast"] * 2, dtype=object),
+        "mixed": np.array([1, 1.0, True, None, "1", np.nan], dtype=object),  # equal values of different types stay apart
+        "period_start": np.array(["2024-01-01", "NaT", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"], dtype="datetime64[ns]"),
+        "estimate": np.array([0.1, np.nan, 0.3, -0.0, np.inf, 1e-300]),
+        "n": np.arange(n, dtype=np.int64),
+        "flag": np.array([True, True, False, False, True, False]),
+        "small": np.array([1.5, 1.5, np.nan, np.nan, 2.0, 2.0], dtype=np.float32),
+    }
+    packed = pack_columns(cols)
+    assert packed[0] == "packed"
+    got = unpack_columns(pickle.loads(pickle.dumps(packed, protocol=5)))
+    assert list(got) == list(cols)
+    for c, a in cols.items():
+        assert got[c].dtype == a.dtype, c
+        assert [type(x) for x in got[c].tolist()] == [type(x) for x in a.tolist()], c
+        if a.dtype == object:
+            assert all(x == y or (x != x and y != y) for x, y in zip(got[c], a)), c  # NaN as NaN
+        else:
+            np.testing.assert_array_equal(got[c], a)
+    # the packed form holds a few objects, not one per row: here the whole kind column is two runs
+    assert packed[4]["kind"][1] == [("fit", 4), ("forecast", 2)]
+
+
+def test_columns_that_cannot_be_packed_are_kept_as_they_are() -> None:
+    ragged = {"a": np.arange(3.0), "b": np.arange(4.0)}
+    assert unpack_columns(pack_columns(ragged)) is ragged
+    assert unpack_columns(pack_columns({})) == {}

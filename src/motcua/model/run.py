@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.model.cache import ResultCache
+from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units
 from motcua.model.series import build_series
 from motcua.model.settings import ModelSettings, settings_from_config
@@ -343,13 +343,28 @@ def _fit_all(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, t
     if not cache.enabled:
         return _run_tasks(tasks, settings, until, target_date)
     keys = cache.keys(tasks, settings, until, target_date)
-    results = [cache.get(k) for k in keys]
+    results = [_unpack_result(cache.get(k)) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date) if todo else []
     for i, r in zip(todo, fresh):
-        cache.put(keys[i], r)
+        cache.put(keys[i], _pack_result(r))
         results[i] = r
     return results
+
+
+def _pack_result(result: tuple) -> tuple:
+    """One series' outputs as stored in the cache: its trend rows packed (:func:`motcua.model.cache.pack_columns`,
+    several times faster to store and load than the arrays one by one)."""
+    rows, *rest = result
+    return ("packed", None if rows is None else pack_columns(rows), *rest)
+
+
+def _unpack_result(stored: tuple | None) -> tuple | None:
+    """The outputs :func:`_pack_result` stored (None stays None: not in the cache)."""
+    if stored is None:
+        return None
+    _, rows, *rest = stored
+    return (None if rows is None else unpack_columns(rows), *rest)
 
 
 def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | None = None) -> ModelResult:
