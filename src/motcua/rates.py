@@ -91,14 +91,16 @@ def compute_rate(panel: pd.DataFrame, rate: str) -> pd.Series:
     return out.replace([np.inf, -np.inf], np.nan)
 
 
-def successes_trials_parts(panel: pd.DataFrame, rate: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+def successes_trials_parts(panel: pd.DataFrame, rate: str,
+                           totals: tuple[pd.Series, pd.Series] | None = None) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """Per row: (numerator flows, numerator stocks, denominator flows, denominator stocks), nullable.
 
     The parts sum to :func:`successes_trials`; all four are NA where any column of the rate is missing.
-    Stock parts are 0 for a rate without stock columns.
+    Stock parts are 0 for a rate without stock columns. ``totals``: what :func:`successes_trials`
+    returned for the same panel and rate, when the caller has it already.
     """
     r = RATES[rate]
-    num, den = successes_trials(panel, rate)
+    num, den = totals if totals is not None else successes_trials(panel, rate)
     defined = num.notna() & den.notna()
 
     def part(cols: tuple[str, ...]) -> pd.Series:

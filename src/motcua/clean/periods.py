@@ -19,21 +19,17 @@ Rules (documented in the clean notebook's summary and in quality.csv):
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 
-from babel.numbers import format_decimal
-
 from motcua.clean.quality import Quality
+from motcua.clean.quality import vi_count as _vi
 from motcua.ingest.records import Record
 from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS
 
 STOCKS_END = ("pending_total", "pending_ontime", "pending_overdue")
 EXTRA_FLOWS = ("received_new", "resolved_early_ontime", "supplement", "returned")
-
-
-def _vi(n: int | None) -> str:
-    return "trống" if n is None else format_decimal(n, locale="vi")
 
 
 def _by_unit(records: list[Record]) -> dict[tuple[str, str], list[Record]]:
@@ -200,6 +196,35 @@ def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
                   period=r.label(), action="dropped")
 
 
+class _Winners:
+    """The rows kept so far by rule 3, pairwise disjoint; finds the first one (in the order kept) that overlaps a row.
+
+    Disjoint periods sorted by start are sorted by end too, so the rows overlapping ``r`` are one
+    contiguous run of that order, found by bisection. ``exact``: some period ends before it starts;
+    scan every winner instead (the order argument needs start <= end).
+    """
+
+    def __init__(self, exact: bool = False) -> None:
+        self.exact = exact
+        self.added: list[Record] = []  # in the order kept
+        self.starts: list[date] = []  # sorted, with ends and index alongside
+        self.ends: list[date] = []
+        self.index: list[int] = []
+
+    def first_overlap(self, r: Record) -> Record | None:
+        if self.exact:
+            return next((w for w in self.added if r.start <= w.end and w.start <= r.end), None)
+        lo, hi = bisect_left(self.ends, r.start), bisect_right(self.starts, r.end)
+        return self.added[min(self.index[lo:hi])] if lo < hi else None
+
+    def add(self, r: Record) -> None:
+        i = bisect_right(self.starts, r.start)
+        self.starts.insert(i, r.start)
+        self.ends.insert(i, r.end)
+        self.index.insert(i, len(self.added))
+        self.added.append(r)
+
+
 def resolve_overlaps(records: list[Record], q: Quality) -> None:
     """Drop aggregates tiled by finer rows (rule 2) and older overlapping rows (rule 3), in place.
 
@@ -209,12 +234,17 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
         rows = [r for r in rows if not r.cumulative]
         _same_sheet_duplicates(rows, q)
         rows_sorted = sorted(rows, key=lambda r: (r.start, r.end))
+        starts = [r.start for r in rows_sorted]
         # rule 2: aggregates tiled by strictly shorter kept rows
         for r in sorted(rows_sorted, key=lambda x: (x.end - x.start), reverse=True):
             if r.status != "kept":
                 continue
-            finer = [x for x in rows_sorted if x is not r and x.status == "kept" and x.start >= r.start and x.end <= r.end
+            # a finer row starts within r: only rows_sorted[lo:hi] can be one (bisect on the sorted starts)
+            lo, hi = bisect_left(starts, r.start), bisect_right(starts, r.end)
+            finer = [x for x in rows_sorted[lo:hi] if x is not r and x.status == "kept" and x.end <= r.end
                      and (x.end - x.start) < (r.end - r.start)]
+            if not finer:
+                continue
             t = _tiling(finer, r.start, r.end)
             if not t:
                 continue
@@ -239,11 +269,11 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
                       sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
         # rule 3: newest file wins among remaining overlaps
         kept = sorted([r for r in rows_sorted if r.status == "kept"], key=lambda r: r.order, reverse=True)
-        winners: list[Record] = []
+        winners = _Winners(exact=any(r.end < r.start for r in kept))
         for r in kept:
-            clash = next((w for w in winners if r.start <= w.end and w.start <= r.end), None)
+            clash = winners.first_overlap(r)
             if clash is None:
-                winners.append(r)
+                winners.add(r)
                 continue
             r.status = "dropped"
             same = r.start == clash.start and r.end == clash.end

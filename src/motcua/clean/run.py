@@ -271,29 +271,37 @@ def _count_no_period(q: Quality, display: str) -> int:
     return sum(1 for f in q.findings if f.file == display and f.rule == "no_period" and f.row is not None)
 
 
+#: Panel columns held as text (pandas' string dtype).
+_TEXT_COLUMNS = ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "source",
+                 "source_ref", "source_kind")
+
+
 def _panel(records: list[Record]) -> pd.DataFrame:
-    rows = []
-    for r in records:
-        if r.status != "kept":
-            continue
-        m = r.unit
-        assert m is not None and m.unit_code
-        row: dict[str, Any] = {
-            "unit_schema": m.unit_schema, "unit_code": m.unit_code, "unit_name": m.unit_name, "unit_level": m.unit_level,
-            "province_code": m.province_code, "province_name": m.province_name,
-            "period_start": pd.Timestamp(r.start), "period_end": pd.Timestamp(r.end),
-            **{c: r.values.get(c) for c in COUNT_COLUMNS},
-            "source": r.file, "source_ref": r.source_ref,
-            **{c: r.extra.get(c) for c in EXTRA_COUNTS}, "source_kind": r.source_kind,
-        }
-        rows.append(row)
-    df = pd.DataFrame(rows, columns=PANEL_COLUMNS + PANEL_EXTRA_COLUMNS)
-    for c in COUNT_COLUMNS + list(EXTRA_COUNTS):
-        df[c] = pd.array(df[c].tolist(), dtype="Int64")
-    for c in ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "source",
-              "source_ref", "source_kind"):
-        df[c] = df[c].astype("str")
-    return df
+    """The kept records as panel rows (one per record, in record order), built column by column."""
+    kept = [r for r in records if r.status == "kept"]
+    columns = PANEL_COLUMNS + PANEL_EXTRA_COLUMNS
+    if not kept:
+        df = pd.DataFrame([], columns=columns)
+        for c in COUNT_COLUMNS + list(EXTRA_COUNTS):
+            df[c] = pd.array([], dtype="Int64")
+        return df.astype({c: "str" for c in _TEXT_COLUMNS})
+    units = [r.unit for r in kept]
+    assert all(m is not None and m.unit_code for m in units)
+    text: dict[str, list[Any]] = {
+        c: [getattr(m, c) for m in units]
+        for c in ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name")
+    }
+    text["source"] = [r.file for r in kept]
+    text["source_ref"] = [r.source_ref for r in kept]
+    text["source_kind"] = [r.source_kind for r in kept]
+    data: dict[str, Any] = {c: pd.array(v, dtype=object).astype("str") for c, v in text.items()}
+    data["period_start"] = [pd.Timestamp(r.start) for r in kept]
+    data["period_end"] = [pd.Timestamp(r.end) for r in kept]
+    for c in COUNT_COLUMNS:
+        data[c] = pd.array([r.values.get(c) for r in kept], dtype="Int64")
+    for c in EXTRA_COUNTS:
+        data[c] = pd.array([r.extra.get(c) for r in kept], dtype="Int64")
+    return pd.DataFrame(data, columns=columns)
 
 
 def _atomic_write(path: Path, write: Any) -> None:
@@ -328,10 +336,11 @@ class _FileCache:
                                repr(ctx)])
         self.used: set[str] = set()
 
-    def key(self, path: Path, display: str) -> str:
+    def key(self, path: Path, display: str, sha256: str | None = None) -> str:
+        """The cache key of ``path`` as ``display``; ``sha256``: the file's hash, when the caller has it already."""
         h = hashlib.sha256(self.base.encode())
         h.update(f"\n{display}\n{path.name in _sample_manifest(path)}\n".encode())
-        h.update(_sha256(path).encode())
+        h.update((sha256 or _sha256(path)).encode())
         return h.hexdigest()
 
     def get(self, key: str) -> Any:
@@ -354,11 +363,12 @@ class _FileCache:
 
 
 def _read_file_cached(path: Path, display: str, q: Quality, ctx: MatchContext,
-                      cache: _FileCache | None) -> tuple[list[Record], str, bool, int]:
-    """:func:`_read_file` through the per-file cache; findings and dossier counts land in ``q`` either way."""
+                      cache: _FileCache | None, sha256: str | None = None) -> tuple[list[Record], str, bool, int]:
+    """:func:`_read_file` through the per-file cache; findings and dossier counts land in ``q`` either way.
+    ``sha256``: the file's hash, when the caller has it already."""
     if cache is None or not path.exists():
         return _read_file(path, display, q, ctx)
-    key = cache.key(path, display)
+    key = cache.key(path, display, sha256)
     hit = cache.get(key)
     if hit is None:
         own = Quality()
@@ -399,11 +409,12 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
             documents.append((path, display))
             sources.append({"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0})
             continue
-        recs, kind, synthetic, rejected = _read_file_cached(path, display, q, ctx, cache)
+        sha = _sha256(path) if path.exists() else ""
+        recs, kind, synthetic, rejected = _read_file_cached(path, display, q, ctx, cache, sha)
         records += recs
         rejected_without_record += rejected
         synthetic_any = synthetic_any or synthetic
-        sources.append({"file": display, "sha256": _sha256(path) if path.exists() else "", "kind": kind,
+        sources.append({"file": display, "sha256": sha, "kind": kind,
                         "synthetic": synthetic, "rows": len(recs) + rejected})
 
     if cache is not None:

@@ -12,14 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from babel.numbers import format_decimal
-
 from motcua.clean.quality import Quality
+from motcua.clean.quality import vi_count as _vi
 from motcua.ingest.records import Record
-
-
-def _vi(n: int | None) -> str:
-    return "trống" if n is None else format_decimal(n, locale="vi")
 
 
 def _sum(*vals: int | None) -> int | None:

@@ -30,7 +30,7 @@ from typing import Any
 
 from motcua.config import load_config
 from motcua.ingest.grid import Grid
-from motcua.ingest.numbers import ParsedCount, parse_count
+from motcua.ingest.numbers import ParsedCount, max_count, parse_count
 from motcua.ingest.periods import Period, parse_period_text
 from motcua.ingest.text import clean_text, fold
 
@@ -326,6 +326,7 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
     title_unit = _title_unit(grid, hr) if field_mode else ""
 
     covered = _covered_cells(grid, set(cols.values()), hr + depth)
+    limit = max_count()  # once per sheet, not once per cell (it reads the configuration)
     body: list[FormRow] = []
     blank_run = 0
     for r in range(hr + depth, grid.n_rows):
@@ -347,18 +348,18 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         label_for_total = folded_name or fold(stt)
         if label_for_total and nonblank and _closes_group(label_for_total, body):
             # "Cộng tỉnh Cao Bằng": one province's subtotal, after its units; the body goes on
-            body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v) for k, v in raw_vals.items()}, "subtotal",
+            body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v, limit) for k, v in raw_vals.items()}, "subtotal",
                                 {"_closes_group": True}))
             continue
         if label_for_total and any(p.search(label_for_total) for p in layout.totals_row):
-            body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v) for k, v in raw_vals.items()}, "total",
+            body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v, limit) for k, v in raw_vals.items()}, "total",
                                 {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}))
             break
         if not nonblank:
             if name or stt:  # section row ("Huyện, thị xã, thành phố", "II. Tỉnh Bắc Kạn") or footer text
                 body.append(FormRow(r + 1, stt, name or stt, {}, "section"))
             continue
-        values = {k: parse_count(v) for k, v in raw_vals.items()}
+        values = {k: parse_count(v, limit) for k, v in raw_vals.items()}
         if not name and not stt and all(isinstance(v, str) and pc.error == "non_numeric_count"
                                         for v, pc in ((raw_vals[k], values[k]) for k in values if raw_vals[k] is not None)):
             continue  # footer text ("Phú Yên, ngày … tháng …") that happens to sit under a count column

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from motcua.model.cache import ResultCache
 from motcua.model.settings import ModelSettings
 
 GROUP = ["unit_schema", "unit_level", "rate"]
@@ -60,12 +61,13 @@ def window_rows(series: pd.DataFrame, months: int) -> pd.DataFrame:
     return s
 
 
-def window_totals(series: pd.DataFrame, months: int) -> pd.DataFrame:
+def window_totals(series: pd.DataFrame, months: int, rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Successes and trials per unit and rate over the last ``months`` months of each peer group
-    (see :func:`window_rows`: flows summed, stocks at the last cut-off)."""
+    (see :func:`window_rows`: flows summed, stocks at the last cut-off). ``rows``: what
+    ``window_rows(series, months)`` returned, when the caller has it already."""
     if series.empty:
         return pd.DataFrame(columns=GROUP + ["unit_code", "unit_name", "window_start", "window_end", "successes", "trials", "window_periods"])
-    s = window_rows(series, months)
+    s = window_rows(series, months) if rows is None else rows
     s = s.assign(period_with_data=(s["trials"] > 0).astype(int))
     names = series.sort_values("period_end").groupby(["unit_schema", "unit_code"])["unit_name"].last()
     out = (
@@ -205,20 +207,37 @@ def _compare_group(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...
     return g
 
 
+def _compare_group_cached(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...], cache: ResultCache | None) -> pd.DataFrame:
+    """:func:`_compare_group` through ``cache``, keyed by the group's rows (index aside), the settings and the group key."""
+    if cache is None or not cache.enabled:
+        return _compare_group(g, settings, key)
+    k = cache.key("compare_group", g.reset_index(drop=True), settings, key)
+    out = cache.get(k)
+    if out is None:
+        out = _compare_group(g, settings, key)
+        cache.put(k, out)
+    return out
+
+
 def _level_tag(level: float) -> str:
     """0.95 → "95", 0.998 → "998" (column suffixes)."""
     return f"{level * 100:g}".replace(".", "")
 
 
-def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects: pd.DataFrame | None = None) -> pd.DataFrame:
+def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects: pd.DataFrame | None = None,
+                  cache: ResultCache | None = None) -> pd.DataFrame:
     """The comparison table: window totals, funnel limits and flags, shrunken rates and ranks.
 
     ``design_effects``: optional rows (unit_schema, unit_code, rate, rho) from
     the trend fits; a unit without one takes its peers' median ρ.
     Province-level rows are left out (a province is not its own peer).
+    ``cache``: reuse a peer group's comparison when its window totals, design
+    effects and the settings are those it was computed from (a correction
+    outside the window leaves every group as it was); the result is the same either way.
     """
     s = series.loc[series["unit_level"] != "province"]
-    wt = window_totals(s, settings.comparison_window_months)
+    win = window_rows(s, settings.comparison_window_months) if len(s) else None  # each period's part of the window total
+    wt = window_totals(s, settings.comparison_window_months, rows=win)
     if wt.empty:
         return wt
     # design effect of the window total from the unit's period-to-period overdispersion
@@ -228,17 +247,17 @@ def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects:
         rho = m["rho"]
     med = rho.groupby([wt[c] for c in GROUP]).transform("median")
     rho = rho.fillna(med).fillna(0.0).to_numpy(float)
-    win = window_rows(s, settings.comparison_window_months)  # each period's part of the window total
     sum_n = win.groupby(["unit_schema", "unit_code", "rate"])["trials_w"].sum()
     sum_n2 = win.assign(n2=win["trials_w"] ** 2).groupby(["unit_schema", "unit_code", "rate"])["n2"].sum()
     keys = list(zip(wt["unit_schema"], wt["unit_code"], wt["rate"]))
+    sum_n, sum_n2 = dict(zip(sum_n.index, sum_n.to_numpy())), dict(zip(sum_n2.index, sum_n2.to_numpy()))
     N = np.array([sum_n.get(k, 0.0) for k in keys], float)
     N2 = np.array([sum_n2.get(k, 0.0) for k in keys], float)
     with np.errstate(invalid="ignore", divide="ignore"):
         deff = np.where(N > 0, (N + rho * (N2 - N)) / np.where(N > 0, N, 1), 1.0)
     wt["rho"] = rho
     wt["design_effect"] = np.maximum(deff, 1.0)
-    parts = [_compare_group(g, settings, key) for key, g in wt.groupby(GROUP, sort=True)]
+    parts = [_compare_group_cached(g, settings, key, cache) for key, g in wt.groupby(GROUP, sort=True)]
     out = pd.concat(parts, ignore_index=True)
     first = ["unit_schema", "unit_code", "unit_name", "unit_level", "rate", "window_start", "window_end", "window_periods", "successes", "trials", "observed", "province_rate", "n_units"]
     return out[first + [c for c in out.columns if c not in first]]

@@ -20,9 +20,7 @@ Tables (all rates as proportions 0–1, units keyed by unit_schema + unit_code):
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units
 from motcua.model.series import build_series
 from motcua.model.settings import ModelSettings, settings_from_config
@@ -335,42 +334,37 @@ def _run_tasks(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp,
     return [r for part in parts for r in part]
 
 
-def _task_key(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp, code: str) -> str:
-    """Content hash of everything one series' fit depends on (its data, its prior, the policy, the code)."""
-    body = pickle.dumps((task, settings, until, target_date, code), protocol=5)
-    return hashlib.sha256(body).hexdigest()
-
-
 def _fit_all(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp,
-             cache_file: Path | None) -> list[tuple]:
-    """Fit every task, reusing the fits in ``cache_file`` whose inputs are unchanged.
+             cache: ResultCache) -> list[tuple]:
+    """Fit every task, reusing the fits in ``cache`` whose inputs (the task, the policy, the code) are unchanged.
 
-    The cache (one pickle, our own file, rewritten with the current keys only)
-    makes a correction to one unit refit that unit alone; delete it to refit all.
+    A correction to one unit refits that unit alone; with a disabled cache every task is fitted.
     """
-    if cache_file is None:
+    if not cache.enabled:
         return _run_tasks(tasks, settings, until, target_date)
-    from motcua.version import source_hash
-
-    code = source_hash()
-    keys = [_task_key(t, settings, until, target_date, code) for t in tasks]
-    try:
-        with open(cache_file, "rb") as fh:
-            cached = pickle.load(fh)
-        if not isinstance(cached, dict):
-            cached = {}
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-        cached = {}
-    todo = [i for i, k in enumerate(keys) if k not in cached]
+    keys = cache.keys(tasks, settings, until, target_date)
+    results = [_unpack_result(cache.get(k)) for k in keys]
+    todo = [i for i, r in enumerate(results) if r is None]
     fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date) if todo else []
-    store = {k: cached[k] for k in keys if k in cached}
-    store.update({keys[i]: r for i, r in zip(todo, fresh)})
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache_file.with_name(f".{cache_file.name}.tmp-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        pickle.dump(store, fh, protocol=5)
-    os.replace(tmp, cache_file)
-    return [store[k] for k in keys]
+    for i, r in zip(todo, fresh):
+        cache.put(keys[i], _pack_result(r))
+        results[i] = r
+    return results
+
+
+def _pack_result(result: tuple) -> tuple:
+    """One series' outputs as stored in the cache: its trend rows packed (:func:`motcua.model.cache.pack_columns`,
+    several times faster to store and load than the arrays one by one)."""
+    rows, *rest = result
+    return ("packed", None if rows is None else pack_columns(rows), *rest)
+
+
+def _unpack_result(stored: tuple | None) -> tuple | None:
+    """The outputs :func:`_pack_result` stored (None stays None: not in the cache)."""
+    if stored is None:
+        return None
+    _, rows, *rest = stored
+    return (None if rows is None else unpack_columns(rows), *rest)
 
 
 def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | None = None) -> ModelResult:
@@ -381,7 +375,8 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     Current year = year of the panel's last period_end; forecasts run to
     31 December of the next year; target probabilities refer to the period
     holding 31 December of the current year. ``cache_file``: reuse unchanged
-    fits from there (see :func:`_fit_all`); the result is the same either way.
+    fits and peer-group comparisons from there (:class:`motcua.model.cache.ResultCache`,
+    :func:`_fit_all`, :func:`motcua.model.compare.compare_units`); the result is the same either way.
     """
     settings = settings_from_config(config)
     series, notes = build_series(panel, settings.rates)
@@ -396,7 +391,7 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
 
     notes_map = {(r.unit_schema, r.unit_code, r.rate): (int(r.overlap_dropped), int(r.undefined_periods)) for r in notes.itertuples(index=False)}
     s = series.sort_values(["unit_schema", "unit_code", "rate", "period_start", "period_end"], kind="stable")
-    keys = list(zip(s["unit_schema"], s["unit_code"], s["rate"]))
+    key_cols = [s[c].to_numpy(object) for c in ("unit_schema", "unit_code", "rate")]
     cols = (
         s["period_start"].to_numpy("datetime64[ns]"),
         s["period_end"].to_numpy("datetime64[ns]"),
@@ -407,10 +402,13 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     )
     levels = s["unit_level"].to_numpy(object)
     unames = s["unit_name"].to_numpy(object)
-    bounds = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
+    change = np.zeros(max(len(s) - 1, 0), bool)
+    for k in key_cols:
+        change |= k[1:] != k[:-1]
+    bounds = [0, *(np.flatnonzero(change) + 1).tolist(), len(s)]  # one task per (unit, rate): rows lo … hi-1
     tasks = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
-        schema, code, rate = keys[lo]
+        schema, code, rate = (k[lo] for k in key_cols)
         level = str(levels[hi - 1])
         tasks.append(
             (
@@ -418,7 +416,8 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
                 priors.get((schema, level, rate)), notes_map.get((schema, code, rate), (0, 0)),
             )
         )
-    results = _fit_all(tasks, settings, until, target_date, Path(cache_file) if cache_file else None)
+    cache = ResultCache(cache_file if cache_file else None)
+    results = _fit_all(tasks, settings, until, target_date, cache)
     trend_parts = [r[0] for r in results if r[0] is not None]
     summaries = [r[1] for r in results]
     target_rows = [t for r in results for t in r[2]]
@@ -431,7 +430,8 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     else:
         trends = _empty_trends()
     summary = pd.DataFrame(summaries)
-    comparison = compare_units(series, settings, pd.DataFrame(rhos, columns=["unit_schema", "unit_code", "rate", "rho"]))
+    comparison = compare_units(series, settings, pd.DataFrame(rhos, columns=["unit_schema", "unit_code", "rate", "rho"]), cache=cache)
+    cache.save()
     if len(comparison):
         cols = ["shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag", "n_units"]
         summary = summary.merge(

@@ -73,6 +73,39 @@ def _drop_overlaps(g: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return g.iloc[kept], len(g) - len(kept)
 
 
+def _drop_overlaps_by_unit(df: pd.DataFrame) -> tuple[np.ndarray, dict[tuple[str, str], int]]:
+    """:func:`_drop_overlaps` for every unit of ``df`` (sorted by unit, period_start, period_end) at once.
+
+    Returns (mask of the rows kept, rows dropped per unit in key order). Only units whose periods do
+    not already tile in order (the rare case) go through :func:`_drop_overlaps`; the others keep every row.
+    """
+    schema = df["unit_schema"].to_numpy(object)
+    code = df["unit_code"].to_numpy(object)
+    s = df["period_start"].to_numpy()
+    e = df["period_end"].to_numpy()
+    new_unit = np.ones(len(df), bool)
+    new_unit[1:] = (schema[1:] != schema[:-1]) | (code[1:] != code[:-1])
+    first = np.flatnonzero(new_unit)
+    bounds = np.append(first, len(df))
+    # a row that does not start after the previous row of its unit ends: that unit needs the full check
+    clash = np.zeros(len(df), bool)
+    clash[1:] = ~new_unit[1:] & ~(s[1:] > e[:-1])
+    unit_of_row = np.cumsum(new_unit) - 1
+    needs = np.zeros(len(first), bool)
+    needs[unit_of_row[clash]] = True
+    keep = np.ones(len(df), bool)
+    dropped: dict[tuple[str, str], int] = {}
+    for u, lo in enumerate(first):
+        hi = bounds[u + 1]
+        n = 0
+        if needs[u]:
+            g, n = _drop_overlaps(df.iloc[lo:hi])
+            keep[lo:hi] = False
+            keep[lo + np.flatnonzero(df.index[lo:hi].isin(g.index))] = True
+        dropped[(str(schema[lo]), str(code[lo]))] = int(n)
+    return keep, dropped
+
+
 def build_series(panel: pd.DataFrame, rates: tuple[str, ...] | list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All binomial series of the panel.
 
@@ -91,7 +124,7 @@ def build_series(panel: pd.DataFrame, rates: tuple[str, ...] | list[str]) -> tup
     notes = []
     for rate in rates:
         num, den = successes_trials(base, rate)
-        _, num_stock, _, den_stock = successes_trials_parts(base, rate)
+        _, num_stock, _, den_stock = successes_trials_parts(base, rate, totals=(num, den))
         df = base[UNIT_KEY + ["unit_name", "unit_level", "period_start", "period_end"]].copy()
         df["rate"] = rate
         df["successes"] = num.astype("float64").to_numpy()
@@ -101,25 +134,19 @@ def build_series(panel: pd.DataFrame, rates: tuple[str, ...] | list[str]) -> tup
         undefined = df["successes"].isna() | df["trials"].isna()
         und_counts = df.loc[undefined].groupby(UNIT_KEY).size()
         df = df.loc[~undefined]
-        df = df.sort_values(UNIT_KEY + ["period_start", "period_end"], kind="stable")
-        kept = []
-        for key, g in df.groupby(UNIT_KEY, sort=True):
-            g2, dropped = _drop_overlaps(g)
-            kept.append(g2)
-            notes.append(
-                {
-                    "unit_schema": key[0],
-                    "unit_code": key[1],
-                    "rate": rate,
-                    "overlap_dropped": int(dropped),
-                    "undefined_periods": int(und_counts.get(key, 0)),
-                }
-            )
-        for key, cnt in und_counts.items():
-            if not ((df["unit_schema"] == key[0]) & (df["unit_code"] == key[1])).any():
-                notes.append({"unit_schema": key[0], "unit_code": key[1], "rate": rate, "overlap_dropped": 0, "undefined_periods": int(cnt)})
-        if kept:
-            frames.append(pd.concat(kept, ignore_index=True))
+        df = df.sort_values(UNIT_KEY + ["period_start", "period_end"], kind="stable").reset_index(drop=True)
+        if len(df):
+            keep, dropped = _drop_overlaps_by_unit(df)
+            frames.append(df.loc[keep].reset_index(drop=True))
+        else:
+            dropped = {}
+        und = {(str(k[0]), str(k[1])): int(v) for k, v in und_counts.items()}
+        for key, n_dropped in dropped.items():  # one note per unit with a defined period, in key order
+            notes.append({"unit_schema": key[0], "unit_code": key[1], "rate": rate,
+                          "overlap_dropped": n_dropped, "undefined_periods": und.get(key, 0)})
+        for key, cnt in und.items():  # units whose every period lacks this rate's counts
+            if key not in dropped:
+                notes.append({"unit_schema": key[0], "unit_code": key[1], "rate": rate, "overlap_dropped": 0, "undefined_periods": cnt})
     if frames:
         series = pd.concat(frames, ignore_index=True)
     else:

@@ -36,7 +36,7 @@ def clean_cache(data: Path) -> Path:
 
 
 def fit_cache(data: Path) -> Path:
-    """Each series' trend fit, keyed by its inputs (motcua.model.run._fit_all)."""
+    """Each series' trend fit and each peer group's comparison, keyed by their inputs (motcua.model.cache.ResultCache)."""
     return interim_dir(data) / "model_fits.pkl"
 
 
