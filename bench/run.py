@@ -149,12 +149,12 @@ FLOOR_SCRIPT = r"""
 import json, sys, time, nbformat
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from motcua.pipeline.kernel_side import reset_namespace, save_matplotlib_state
+from motcua.pipeline.kernel_side import reset_namespace, after_warmup
 from motcua.report.export import notebook_to_html
 nb_path, overview_path, data, units = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
 shell = InteractiveShell.instance()
 shell.run_cell("import matplotlib; matplotlib.use('Agg'); import pandas, seaborn, statsmodels.api, motcua.report.district, motcua.report.overview")
-save_matplotlib_state()
+after_warmup()
 
 
 def run(path, params):

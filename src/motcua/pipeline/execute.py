@@ -49,7 +49,7 @@ for _m in ("motcua.report.district", "motcua.report.overview", "motcua.clean.run
         __import__(_m)
     except Exception:
         pass
-__import__("motcua.pipeline.kernel_side", fromlist=["_"]).save_matplotlib_state()
+__import__("motcua.pipeline.kernel_side", fromlist=["_"]).after_warmup()
 """
 
 #: Run before every notebook: forget the previous notebook's names and figures (binds no name itself).
