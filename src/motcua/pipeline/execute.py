@@ -129,7 +129,7 @@ class WarmKernel:
         nb = nbformat.v4.new_notebook()
         client = self._empty_client(nb)
         client.create_kernel_manager()
-        client.extra_arguments = ["--IPKernelApp.log_level=ERROR"]  # no TCP/plain-text banner on stderr
+        client.extra_arguments = list(kept.KERNEL_ARGS)
         run_sync(client.async_start_new_kernel)(cwd=str(self.cwd), env=kept.kernel_env())
         run_sync(client.async_start_new_kernel_client)()
         self.km, self.kc = client.km, client.kc

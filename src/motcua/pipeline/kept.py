@@ -46,6 +46,11 @@ KEY_ENV_PREFIXES = ("MOTCUA_", "PYTHON", "JUPYTER_", "IPYTHON", "MPLCONFIGDIR", 
 KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_DIR", "MOTCUA_KEEP_KERNELS")
 
 
+#: Options of every warm kernel: no banner on stderr; no input history (an SQLite write per cell; the
+#: executed notebook is the record of what ran).
+KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False")
+
+
 def enabled() -> bool:
     """Kernels are kept unless ``MOTCUA_KEEP_KERNELS`` is 0, no, false or off."""
     return os.environ.get("MOTCUA_KEEP_KERNELS", "1").strip().lower() not in {"0", "no", "false", "off"}
@@ -156,7 +161,7 @@ class Lease:
         self.connection_file.unlink(missing_ok=True)
         write_connection_file(str(self.connection_file), ip="127.0.0.1", key=secrets.token_hex(16).encode("ascii"),
                               transport="tcp", signature_scheme="hmac-sha256", kernel_name="python3")
-        cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(self.connection_file), "--IPKernelApp.log_level=ERROR"]
+        cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(self.connection_file), *KERNEL_ARGS]
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(cmd, cwd=str(cwd), env=kernel_env(), stdin=subprocess.DEVNULL, stdout=log,
                                             stderr=log, start_new_session=True, close_fds=True)
