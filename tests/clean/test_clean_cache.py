@@ -26,7 +26,7 @@ def test_cache_gives_the_same_result_and_rereads_only_a_changed_file(tmp_path: P
     plain = run_clean([raw])
     cold = run_clean([raw], cache_dir=cache)
     _same(plain, cold)
-    entries = {p.name for p in cache.glob("*.pkl")}
+    entries = {p.name for p in cache.glob("*.pkl") if not p.name.startswith("names-")}
     assert len(entries) == len([p for p in raw.iterdir() if not p.name.startswith(".") and p.name != "README.md"])
 
     import motcua.clean.run as run_mod
@@ -51,8 +51,9 @@ def test_cache_gives_the_same_result_and_rereads_only_a_changed_file(tmp_path: P
     assert reads == [target.name]
     monkeypatch.setattr(run_mod, "_read_file", real)
     _same(run_clean([raw]), again)
-    assert len({p.name for p in cache.glob("*.pkl")}) == len(entries)
-    assert {p.name for p in cache.glob("*.pkl")} != entries
+    after = {p.name for p in cache.glob("*.pkl") if not p.name.startswith("names-")}
+    assert len(after) == len(entries)
+    assert after != entries
 
 
 def test_a_damaged_cache_entry_is_read_afresh(tmp_path: Path) -> None:
@@ -60,4 +61,39 @@ def test_a_damaged_cache_entry_is_read_afresh(tmp_path: Path) -> None:
     first = run_clean([SAMPLE], cache_dir=cache)
     for p in cache.glob("*.pkl"):
         p.write_bytes(b"not a pickle")
+    _same(first, run_clean([SAMPLE], cache_dir=cache))
+
+
+def test_unit_name_matches_are_kept_for_the_next_process(tmp_path: Path, monkeypatch) -> None:
+    """A fresh process (here: an emptied match memo) re-reading a changed file matches no name again."""
+    import motcua.ingest.names as names
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(names, "_MATCHES", {})
+    first = run_clean([SAMPLE], cache_dir=cache)
+    kept = list(cache.glob("names-*.pkl"))
+    assert len(kept) == 1 and len(names.known_matches()) > 0
+
+    for p in cache.glob("*.pkl"):  # every file's entry gone: each file is read again
+        if not p.name.startswith("names-"):
+            p.unlink()
+    monkeypatch.setattr(names, "_MATCHES", {})
+    fuzzy: list[str] = []
+    real = names._match_uncached
+    monkeypatch.setattr(names, "_match_uncached", lambda name, *a: fuzzy.append(name) or real(name, *a))
+    again = run_clean([SAMPLE], cache_dir=cache)
+    _same(first, again)
+    assert fuzzy == [], f"names matched again: {fuzzy[:5]}"
+    assert list(cache.glob("names-*.pkl")) == kept
+
+
+def test_a_damaged_match_memo_is_ignored(tmp_path: Path, monkeypatch) -> None:
+    import motcua.ingest.names as names
+
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(names, "_MATCHES", {})
+    first = run_clean([SAMPLE], cache_dir=cache)
+    for p in cache.glob("*.pkl"):
+        p.write_bytes(b"not a pickle")
+    monkeypatch.setattr(names, "_MATCHES", {})
     _same(first, run_clean([SAMPLE], cache_dir=cache))
