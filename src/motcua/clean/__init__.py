@@ -6,8 +6,7 @@ the whole stage (which imports them in turn).
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from motcua.lazy import lazy_exports
 
 _EXPORTS = {
     "CleanResult": "motcua.clean.run", "run_clean": "motcua.clean.run",
@@ -17,7 +16,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'motcua.clean' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

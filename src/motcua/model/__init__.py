@@ -14,8 +14,7 @@ index page needs in the build's own process, imports without statsmodels and sci
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from motcua.lazy import lazy_exports
 
 _EXPORTS = {
     "compare_units": "motcua.model.compare", "funnel_curve": "motcua.model.compare", "funnel_limits": "motcua.model.compare",
@@ -29,7 +28,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'motcua.model' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -8,8 +8,7 @@ without importing the models and charts (about 1.8 s) that only the notebooks ne
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from motcua.lazy import lazy_exports
 
 _EXPORTS = {
     "ReportData": "motcua.report.context", "load_data": "motcua.report.context",
@@ -18,7 +17,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'motcua.report' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
