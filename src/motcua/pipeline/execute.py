@@ -94,7 +94,7 @@ class KernelDied(RuntimeError):
 
 
 class WarmKernel:
-    """One warm kernel, used by one process, running one notebook at a time.
+    """One warm kernel, used by one thread at a time, running one notebook at a time.
 
     ``keep``: lease a kept kernel (:mod:`motcua.pipeline.kept`) rather than own one;
     by default as ``MOTCUA_KEEP_KERNELS`` says.
@@ -108,7 +108,6 @@ class WarmKernel:
         self.keep = kept.enabled() if keep is None else keep
         self.lease: kept.Lease | None = None
         self.adopted = False  # True: a kept kernel an earlier build had warmed up
-        self.runs = 0
         self.busy = False
         self.last_nb: nbformat.NotebookNode | None = None
         self.adopt_only = adopt_only  # kept kernels only: raise NoIdleKernel rather than start one
@@ -227,7 +226,6 @@ class WarmKernel:
             self.restart()
         self.busy = True  # until the notebook returns or fails: a Ctrl-C leaves it True (see shutdown)
         self.reset()  # also before the first notebook, so every run starts from the same state
-        self.runs += 1
         _ACTIVE.kernel = self
         try:
             nb = pm.execute_notebook(
