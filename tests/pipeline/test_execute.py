@@ -62,3 +62,50 @@ def test_a_failing_cell_raises_with_the_executed_notebook(kernel, tmp_path):
     # the kernel is still usable afterwards
     ok = kernel.execute(_notebook(tmp_path), None, {"unit": "c"})
     assert ok.cells[2].outputs[0]["text"] == "c False\n"
+
+
+def _cells(tmp_path: Path, name: str, *sources: str, tags: dict[int, list[str]] | None = None) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    for i, t in (tags or {}).items():
+        nb.cells[i].metadata["tags"] = t
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / name
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_cells_sent_together_keep_their_own_outputs_and_order(kernel, tmp_path):
+    """Every request is queued at once (execute._Pipelined): each output still lands in its own cell."""
+    path = _cells(tmp_path, "many.ipynb", *[f"import time; time.sleep(0.01 * ({i} % 3)); print({i})" for i in range(12)])
+    nb = kernel.execute(path, None, {})
+    assert [c.outputs[0]["text"] for c in nb.cells] == [f"{i}\n" for i in range(12)]
+    assert [c.execution_count for c in nb.cells] == sorted(c.execution_count for c in nb.cells)
+    assert nb.metadata["language_info"]["name"] == "python"
+
+
+def test_no_cell_runs_after_a_failing_one(kernel, tmp_path):
+    """The cells queued behind a failing cell are aborted by the kernel, as when sent one at a time,
+    and their replies do not confuse the next notebook."""
+    import papermill
+
+    marker = tmp_path / "ran"
+    path = _cells(tmp_path, "stop.ipynb", "x = 1", "raise RuntimeError('dừng')", f"open({str(marker)!r}, 'w').write('!')",
+                  "print('after')")
+    with pytest.raises(papermill.PapermillExecutionError):
+        kernel.execute(path, None, {})
+    assert not marker.exists(), "a cell after the failing one ran"
+    code = [c for c in kernel.last_nb.cells if c.cell_type == "code"]
+    assert code[1].outputs[0]["ename"] == "RuntimeError" and all(not c.outputs for c in code[2:])
+    again = kernel.execute(_cells(tmp_path, "next.ipynb", "print('one')", "print('two')"), None, {})
+    assert [c.outputs[0]["text"] for c in again.cells] == ["one\n", "two\n"]
+
+
+def test_a_cell_allowed_to_fail_lets_the_next_ones_run(kernel, tmp_path):
+    import papermill
+
+    path = _cells(tmp_path, "allowed.ipynb", "raise KeyError('được phép')", "print('tiếp')", tags={0: ["raises-exception"]})
+    with pytest.raises(papermill.PapermillExecutionError):  # papermill reports every error output, allowed or not
+        kernel.execute(path, None, {})
+    code = [c for c in kernel.last_nb.cells if c.cell_type == "code"]
+    assert code[0].outputs[0]["ename"] == "KeyError"
+    assert code[1].outputs[0]["text"] == "tiếp\n", "the cell after an allowed failure did not run"

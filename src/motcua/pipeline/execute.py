@@ -110,6 +110,7 @@ class WarmKernel:
         self.adopted = False  # True: a kept kernel an earlier build had warmed up
         self.busy = False
         self.last_nb: nbformat.NotebookNode | None = None
+        self.language_info: dict[str, Any] | None = None  # asked once per kernel (kernel_info), not per notebook
         self.adopt_only = adopt_only  # kept kernels only: raise NoIdleKernel rather than start one
         if adopt_only and not self.keep:
             raise NoIdleKernel("kernels are not kept (MOTCUA_KEEP_KERNELS=0)")
@@ -122,6 +123,7 @@ class WarmKernel:
         return NotebookClient(nb, kernel_name=self.kernel_name, timeout=self.timeout, allow_errors=False)
 
     def start(self) -> None:
+        self.language_info = None
         if self.keep:
             self._start_kept()
             return
@@ -176,10 +178,10 @@ class WarmKernel:
         except Exception:
             return False
 
-    def _run_code(self, code: str) -> None:
+    def _run_code(self, code: str, kc: Any = None) -> None:
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
         client = self._empty_client(nb)
-        client.km, client.kc = self.km, self.kc
+        client.km, client.kc = self.km, kc or self.kc
         client.reset_execution_trackers()
         client.execute_cell(nb.cells[0], 0)
 
@@ -225,7 +227,8 @@ class WarmKernel:
         if not self.alive():
             self.restart()
         self.busy = True  # until the notebook returns or fails: a Ctrl-C leaves it True (see shutdown)
-        self.reset()  # also before the first notebook, so every run starts from the same state
+        # The engine resets the namespace first (also before the first notebook, so every run starts from the
+        # same state), in the same batch of requests as the notebook's cells (:class:`_Pipelined`).
         _ACTIVE.kernel = self
         try:
             nb = pm.execute_notebook(
@@ -275,12 +278,78 @@ class WarmEngine(Engine):
             log=log,
             log_output=log_output,
         )
-        client.kc = warm.kc
-        client.reset_execution_trackers()
-        client.papermill_execute_cells()
-        info = client.wait_for_reply(client.kc.kernel_info())
-        client.nb.metadata["language_info"] = info["content"]["language_info"]
+        pipelined = _Pipelined.send(warm.kc, [RESET_CODE, *_code_cell_sources(nb_man.nb, client.skip_cells_with_tag)])
+        client.kc = pipelined
+        try:
+            warm._run_code(RESET_CODE, kc=pipelined)
+            client.reset_execution_trackers()
+            client.papermill_execute_cells()
+        finally:
+            pipelined.forget()
+        if warm.language_info is None:
+            info = client.wait_for_reply(warm.kc.kernel_info())
+            warm.language_info = info["content"]["language_info"]
+        client.nb.metadata["language_info"] = warm.language_info
         return client.nb
+
+
+def _code_cell_sources(nb: nbformat.NotebookNode, skip_tag: str) -> list[str]:
+    """The sources nbclient will send, in order: its code cells but the empty and the skipped ones.
+
+    Empty when a cell is allowed to fail ("raises-exception"): nbclient sends that one without
+    ``stop_on_error``, so nothing behind it may be queued; such a notebook runs cell by cell.
+    """
+    cells = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()
+             and skip_tag not in c.metadata.get("tags", [])]
+    if any("raises-exception" in c.metadata.get("tags", []) for c in cells):
+        return []
+    return [c.source for c in cells]
+
+
+class _Pipelined:
+    """A kernel client whose execute requests for one notebook were all sent up front.
+
+    nbclient runs a notebook cell by cell: it sends a cell, waits for its
+    reply and its last output, then sends the next, so the kernel sits idle
+    for one round trip through the build process per cell (ten cells a
+    report). Here every request (the namespace reset, then each code cell)
+    is queued in the kernel at once, and :meth:`execute` hands nbclient the
+    id of the request already sent for that cell; nbclient still collects
+    each cell's outputs and reply by that id, in order. The kernel runs
+    them back to back, as it would a notebook's "Run all".
+
+    A failing cell: the kernel (``stop_on_error``) aborts the requests queued
+    behind it, so no later cell runs, as with nbclient alone; their
+    "aborted" replies carry other ids and are skipped by the next
+    notebook's polls. Every other attribute is the wrapped client's.
+    """
+
+    def __init__(self, kc: Any, sent: list[tuple[str, str]]):
+        self._kc = kc
+        self._sent = sent  # (source, msg_id), in the order sent
+
+    @classmethod
+    def send(cls, kc: Any, sources: list[str]) -> "_Pipelined":
+        """Queue ``sources`` in the kernel now (none when the list is empty: every request then goes as asked)."""
+        return cls(kc, [(src, kc.execute(src, store_history=True, stop_on_error=True)) for src in sources])
+
+    def execute(self, code: str, silent: bool = False, store_history: bool = True, user_expressions: Any = None,
+                allow_stdin: bool | None = None, stop_on_error: bool = True) -> str:
+        if not self._sent:  # nothing sent up front (or all taken): an ordinary request
+            return self._kc.execute(code, silent=silent, store_history=store_history, user_expressions=user_expressions,
+                                    allow_stdin=allow_stdin, stop_on_error=stop_on_error)
+        src, msg_id = self._sent.pop(0)
+        if src != code or silent or not store_history or not stop_on_error:
+            # nbclient asks for something other than what was queued next: a bug here, never a notebook's doing.
+            raise RuntimeError(f"pipelined execution out of step: expected {src[:60]!r}, asked {code[:60]!r}")
+        return msg_id
+
+    def forget(self) -> None:
+        """The notebook is done (or failed): requests not taken were aborted by the kernel, or never will be."""
+        self._sent.clear()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kc, name)
 
 
 papermill_engines.register(ENGINE_NAME, WarmEngine)

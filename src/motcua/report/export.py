@@ -51,6 +51,8 @@ def _exporter(thread: int) -> ReportExporter:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         anchor_link_text="",
+        # The notebook is validated once, after the last preprocessor, not after each of them (eleven times).
+        optimistic_validation=True,
     )
     return ex
 
