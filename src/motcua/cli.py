@@ -97,7 +97,7 @@ class _Progress:
 
 def _summarise(result: Any, seconds: float) -> int:
     for st in result.stages:
-        print(f"{st.stage}: {'ran' if st.ran else 'up to date'}")
+        print(f"{st.stage}: ran ({st.seconds:.1f} s)" if st.ran else f"{st.stage}: up to date")
     print(
         f"reports: {len(result.built)} built, {len(result.skipped)} up to date, {len(result.failed)} failed"
         f" ({seconds:.1f} s)"
