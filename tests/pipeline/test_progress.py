@@ -32,10 +32,11 @@ def test_progress_is_silent_when_not_a_terminal(monkeypatch) -> None:
 
 
 def test_summary_lists_built_skipped_failed_with_reasons(capsys) -> None:
-    result = SimpleNamespace(stages=[SimpleNamespace(stage="clean", ran=True), SimpleNamespace(stage="model", ran=False)],
+    result = SimpleNamespace(stages=[SimpleNamespace(stage="clean", ran=True, seconds=4.42),
+                                     SimpleNamespace(stage="model", ran=False, seconds=0.0)],
                              built=["555"], skipped=["557", "province"], failed={"560": "KeyError: 'x'"}, ok=False)
     assert cli._summarise(result, 1.25) == 1
     out = capsys.readouterr()
-    assert "clean: ran" in out.out and "model: up to date" in out.out
+    assert "clean: ran (4.4 s)" in out.out and "model: up to date\n" in out.out
     assert "reports: 1 built, 2 up to date, 1 failed (1.2 s)" in out.out or "(1.3 s)" in out.out
     assert "motcua: unit 560 failed: KeyError: 'x'" in out.err
