@@ -556,32 +556,42 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
     With a cache, a unit whose input records did not change since the last run is not cleaned again:
     its findings and panel rows come from :class:`motcua.clean.unitcache.UnitState`.
     """
-    parts: dict[UnitKey, list[FileEntry]] = {}
-    positions: dict[UnitKey, list[int]] = {}
+    files_of: dict[UnitKey, list[int]] = {}  # the files holding each unit's records, in input order
+    positions: dict[UnitKey, list[int]] = {}  # each record's place in the input: file, then row
     for fi, e in enumerate(entries):
-        for key, (_, pos, _, _) in e.units.items():
-            parts.setdefault(key, []).append(e)
-            positions.setdefault(key, []).extend((fi << 32) | p for p in pos)
+        for key, part in e.units.items():
+            files_of.setdefault(key, []).append(fi)
+            positions.setdefault(key, []).extend((fi << 32) | p for p in part[1])
     # a kept record without a unit code: the panel cannot hold it (as _panel asserts on the whole-run path)
     assert not any(e.loose_kept for e in entries), "kept record without a unit code"
     state = cache.load_state() if cache is not None else None
     results: dict[UnitKey, UnitResult] = {}
     finals: dict[UnitKey, list[Record]] = {}  # the units cleaned in this run: their records, as cleaned
 
-    def clean(key: UnitKey, digest: str) -> None:
-        recs = [r for e in parts[key] for r in e.unit_records(key)]
-        res = clean_unit(recs)
-        res.digest = digest
-        results[key], finals[key] = res, recs
+    def clean(keys: list[UnitKey]) -> None:
+        """Clean these units again from their records (read from each file once)."""
+        wanted: dict[int, list[UnitKey]] = {}
+        for k in keys:
+            for fi in files_of[k]:
+                wanted.setdefault(fi, []).append(k)
+        got = {fi: entries[fi].unit_records(ks) for fi, ks in wanted.items()}
+        for k in keys:
+            recs = [r for fi in files_of[k] for r in got[fi][k]]
+            res = clean_unit(recs)
+            res.digest = digests[k]
+            results[k], finals[k] = res, recs
 
-    for key, files in parts.items():
-        digest = unit_digest(cache.base, (e.units[key][0] for e in files)) if cache is not None else ""
+    digests: dict[UnitKey, str] = {}
+    stale: list[UnitKey] = []
+    for key, fis in files_of.items():
+        digests[key] = unit_digest(cache.base, (entries[fi].units[key][0] for fi in fis)) if cache is not None else ""
         old = state.units.get(key) if state is not None else None
-        if old is not None and old.digest == digest and old.n_records == len(positions[key]):
+        if old is not None and old.digest == digests[key] and old.n_records == len(positions[key]):
             results[key] = old
         else:
-            clean(key, digest)
-    q.findings.extend(ordered_findings([(results[k], positions[k]) for k in parts]))
+            stale.append(key)
+    clean(stale)
+    q.findings.extend(ordered_findings([(results[k], positions[k]) for k in files_of]))
 
     def kept_in_input_order(keys: list[UnitKey]) -> list[Record]:
         got = [(positions[k][i], finals[k][i]) for k in keys for i in results[k].kept]
@@ -589,9 +599,9 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
         return [r for _, r in got]
 
     panel: pd.DataFrame | None = None
-    reused = [k for k in parts if k not in finals]
+    reused = [k for k in files_of if k not in finals]
     if state is not None and reused:
-        if not finals and len(state.units) == len(parts):
+        if not finals and len(state.units) == len(files_of):
             panel = state.panel.copy()
         else:
             import numpy as np
@@ -604,9 +614,8 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
             except Exception:  # noqa: BLE001 - a row the schema rejects: the whole-run path below reports it
                 panel = None
     if panel is None:
-        for k in reused:  # every unit is needed as cleaned, in input order
-            clean(k, results[k].digest)
-        records = kept_in_input_order(list(parts))
+        clean(reused)  # every unit is needed as cleaned, in input order
+        records = kept_in_input_order(list(files_of))
         before = len(q.findings)
         panel = _validated(_panel(records), records, q)
         if len(q.findings) != before:  # rows dropped by the schema: not a per-unit result, keep no state

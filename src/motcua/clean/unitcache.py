@@ -30,8 +30,9 @@ from motcua.ingest.records import Record
 __all__ = ["BrokenEntry", "FileEntry", "UnitKey", "UnitState", "index_records", "unit_digest"]
 
 UnitKey = tuple[str, str]
-#: digest, positions in the file's record list, offset and length in the record blob
-UnitPart = tuple[bytes, tuple[int, ...], int, int]
+#: digest of the records' content, positions in the file's record list, offset, length and checksum of
+#: their pickle in the record blob
+UnitPart = tuple[bytes, tuple[int, ...], int, int, bytes]
 
 #: What an unreadable cache file can raise on load.
 LOAD_ERRORS = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError,
@@ -48,6 +49,23 @@ class BrokenEntry(Exception):
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def content_digest(records: list[Record]) -> bytes:
+    """A digest of what the records hold, field by field (their dataclass repr, and any attribute set
+    beside the fields): equal records give equal digests whichever objects they share, which their
+    pickles do not promise (a name matched afresh or taken from the match memo pickles differently)."""
+    h = hashlib.blake2b(digest_size=16)
+    for r in records:
+        h.update(repr(r).encode())
+        more = {k: v for k, v in vars(r).items() if k not in _RECORD_FIELDS}
+        if more:
+            h.update(repr(sorted(more.items())).encode())
+        h.update(b"\x1e")
+    return h.digest()
+
+
+_RECORD_FIELDS = frozenset(Record.__dataclass_fields__)
 
 
 @dataclass
@@ -78,25 +96,33 @@ class FileEntry:
         state["blob"] = None
         return state
 
-    def unit_records(self, key: UnitKey) -> list[Record]:
-        """The unit's records in this file, in file order (fresh objects from the blob, or the ones read)."""
-        digest, positions, offset, length = self.units[key]
+    def unit_records(self, keys: list[UnitKey]) -> dict[UnitKey, list[Record]]:
+        """The records of each unit of ``keys`` (all in this file), in file order: the ones read, or
+        fresh objects from the blob (opened once; read whole when most of it is needed)."""
         if self.records is not None:
-            return [self.records[i] for i in positions]
+            return {k: [self.records[i] for i in self.units[k][1]] for k in keys}
         if self.blob is None:
             raise BrokenEntry(self.key)
+        out: dict[UnitKey, list[Record]] = {}
         try:
             with open(self.blob, "rb") as fh:
-                fh.seek(offset)
-                data = fh.read(length)
-            if len(data) != length or _digest(data) != digest:
-                raise BrokenEntry(self.key)
-            recs = pickle.loads(data)
+                whole = fh.read() if 2 * len(keys) > len(self.units) else None
+                for k in keys:
+                    _, positions, offset, length, check = self.units[k]
+                    if whole is None:
+                        fh.seek(offset)
+                        data = fh.read(length)
+                    else:
+                        data = whole[offset:offset + length]
+                    if len(data) != length or _digest(data) != check:
+                        raise BrokenEntry(self.key)
+                    recs = pickle.loads(data)
+                    if not isinstance(recs, list) or len(recs) != len(positions):
+                        raise BrokenEntry(self.key)
+                    out[k] = recs
         except LOAD_ERRORS as exc:
             raise BrokenEntry(self.key) from exc
-        if not isinstance(recs, list) or len(recs) != len(positions):
-            raise BrokenEntry(self.key)
-        return recs
+        return out
 
 
 def index_records(records: list[Record], with_blob: bool) -> tuple[dict[UnitKey, UnitPart], int, bytes]:
@@ -113,12 +139,13 @@ def index_records(records: list[Record], with_blob: bool) -> tuple[dict[UnitKey,
     offset = 0
     for key, pos in groups.items():
         if with_blob:
-            data = pickle.dumps([records[i] for i in pos], protocol=5)
-            units[key] = (_digest(data), tuple(pos), offset, len(data))
+            recs = [records[i] for i in pos]
+            data = pickle.dumps(recs, protocol=5)
+            units[key] = (content_digest(recs), tuple(pos), offset, len(data), _digest(data))
             chunks.append(data)
             offset += len(data)
         else:
-            units[key] = (b"", tuple(pos), 0, 0)
+            units[key] = (b"", tuple(pos), 0, 0, b"")
     return units, loose_kept, b"".join(chunks)
 
 
