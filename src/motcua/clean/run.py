@@ -24,6 +24,11 @@ streamed by DuckDB, are exempt)
 are reported and skipped before parsing; hidden sheets are reported and not
 read. The bad-input corpus in tests/data/bad/ covers each case.
 
+The cross-record steps run unit by unit (:mod:`motcua.clean.units`): with a
+``cache_dir``, a rebuild reads again only the files that changed and cleans
+again only the units whose records changed (:mod:`motcua.clean.unitcache`);
+its outputs are the bytes of a run from scratch.
+
 Counting holds: rows_in = rows_kept + rows_dropped, where a row is a unit
 row of a form, a tidy row, or one unit-period group of a dossier list; every
 dropped row has exactly one quality finding with action "dropped".
@@ -608,9 +613,11 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
 
             spans = sorted(state.blocks[k] for k in reused if results[k].kept)
             take = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.arange(0)
-            new = _panel(kept_in_input_order(list(finals)))
+            pieces = [state.panel.take(take)]
+            if finals:
+                pieces.append(_panel(kept_in_input_order(list(finals))))
             try:
-                panel = conform(pd.concat([state.panel.take(take), new], ignore_index=True))
+                panel = conform(pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True))
             except Exception:  # noqa: BLE001 - a row the schema rejects: the whole-run path below reports it
                 panel = None
     if panel is None:
