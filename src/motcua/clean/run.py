@@ -48,7 +48,8 @@ from typing import Any, Sequence
 import pandas as pd
 
 from motcua.clean.quality import Quality
-from motcua.clean.unitcache import LOAD_ERRORS, BrokenEntry, FileEntry, UnitKey, UnitState, index_records, panel_blocks, unit_digest
+from motcua.clean.unitcache import (LOAD_ERRORS, BrokenEntry, FileEntry, UnitKey, UnitState, index_records, no_gc, panel_blocks,
+                                    unit_digest)
 from motcua.clean.units import UnitResult, clean_unit, ordered_findings
 from motcua.config import load_config
 from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext, read_aggregate_book
@@ -356,7 +357,7 @@ class _FileCache:
         self.used.add(key)
         blob = self.root / f"{key}.rec"
         try:
-            with open(self.root / f"{key}.pkl", "rb") as fh:
+            with no_gc(), open(self.root / f"{key}.pkl", "rb") as fh:
                 entry = pickle.load(fh)
         except LOAD_ERRORS:
             return None
@@ -407,7 +408,7 @@ class _FileCache:
         path = self._matches_path()
         self.used.add(path.stem)
         try:
-            with open(path, "rb") as fh:
+            with no_gc(), open(path, "rb") as fh:
                 remember_matches(pickle.load(fh))
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             pass

@@ -15,8 +15,10 @@ config/ and the matching context (the base key of :class:`motcua.clean.run._File
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -37,6 +39,19 @@ UnitPart = tuple[bytes, tuple[int, ...], int, int, bytes]
 #: What an unreadable cache file can raise on load.
 LOAD_ERRORS = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError,
                IndexError, KeyError)
+
+
+@contextmanager
+def no_gc() -> Any:
+    """Unpickling makes many objects and no garbage: the cyclic collector, which would walk the growing
+    heap again and again meanwhile, is paused (and left as it was)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class BrokenEntry(Exception):
@@ -105,7 +120,7 @@ class FileEntry:
             raise BrokenEntry(self.key)
         out: dict[UnitKey, list[Record]] = {}
         try:
-            with open(self.blob, "rb") as fh:
+            with no_gc(), open(self.blob, "rb") as fh:
                 whole = fh.read() if 2 * len(keys) > len(self.units) else None
                 for k in keys:
                     _, positions, offset, length, check = self.units[k]
@@ -170,7 +185,7 @@ class UnitState:
     @staticmethod
     def load(path: Path) -> "UnitState | None":
         try:
-            with open(path, "rb") as fh:
+            with no_gc(), open(path, "rb") as fh:
                 got = pickle.load(fh)
         except LOAD_ERRORS:
             return None
