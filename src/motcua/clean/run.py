@@ -24,6 +24,11 @@ streamed by DuckDB, are exempt)
 are reported and skipped before parsing; hidden sheets are reported and not
 read. The bad-input corpus in tests/data/bad/ covers each case.
 
+The cross-record steps run unit by unit (:mod:`motcua.clean.units`): with a
+``cache_dir``, a rebuild reads again only the files that changed and cleans
+again only the units whose records changed (:mod:`motcua.clean.unitcache`);
+its outputs are the bytes of a run from scratch.
+
 Counting holds: rows_in = rows_kept + rows_dropped, where a row is a unit
 row of a form, a tidy row, or one unit-period group of a dossier list; every
 dropped row has exactly one quality finding with action "dropped".
@@ -42,9 +47,10 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from motcua.clean.periods import difference_cumulative, resolve_overlaps
 from motcua.clean.quality import Quality
-from motcua.clean.validate import check_continuity, check_identities
+from motcua.clean.unitcache import (LOAD_ERRORS, BrokenEntry, FileEntry, UnitKey, UnitState, index_records, no_gc, panel_blocks,
+                                    unit_digest)
+from motcua.clean.units import UnitResult, clean_unit, ordered_findings
 from motcua.config import load_config
 from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext, read_aggregate_book
 from motcua.ingest.records import Record
@@ -318,11 +324,14 @@ def _atomic_write(path: Path, write: Any) -> None:
 class _FileCache:
     """What reading one raw file produced (records, findings, counts), keyed by its content.
 
-    Grain: one pickle per raw file under ``cache_dir``, keyed by the file's
+    Grain: one entry per raw file under ``cache_dir`` (a :class:`motcua.clean.unitcache.FileEntry`,
+    ``<key>.pkl``, and its records by unit, ``<key>.rec``), keyed by the file's
     bytes, its display name, whether the sample manifest lists it, the
     matching context, config/ and the package source; so a rebuild after a
-    correction to one workbook re-reads that workbook alone. Our own files,
-    rebuildable: delete the folder to re-read everything.
+    correction to one workbook re-reads that workbook alone. Beside them,
+    ``units-<base>.state`` keeps the last run's results per unit
+    (:class:`motcua.clean.unitcache.UnitState`). Our own files, rebuildable:
+    delete the folder to re-read everything.
     """
 
     def __init__(self, root: Path, ctx: MatchContext) -> None:
@@ -343,17 +352,49 @@ class _FileCache:
         h.update((sha256 or _sha256(path)).encode())
         return h.hexdigest()
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str) -> FileEntry | None:
+        """The entry of ``key`` with its record blob beside it, or None (missing or unreadable)."""
         self.used.add(key)
+        blob = self.root / f"{key}.rec"
         try:
-            with open(self.root / f"{key}.pkl", "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+            with no_gc(), open(self.root / f"{key}.pkl", "rb") as fh:
+                entry = pickle.load(fh)
+        except LOAD_ERRORS:
             return None
+        if not isinstance(entry, FileEntry) or not blob.is_file():
+            return None
+        entry.key, entry.blob = key, blob
+        return entry
 
-    def put(self, key: str, value: Any) -> None:
+    def put(self, key: str, entry: FileEntry, blob: bytes) -> None:
+        """Keep ``entry`` and its record blob (the blob first: an entry never points at a missing blob)."""
         self.used.add(key)
-        _atomic_write(self.root / f"{key}.pkl", lambda p: p.write_bytes(pickle.dumps(value, protocol=5)))
+        _atomic_write(self.root / f"{key}.rec", lambda p: p.write_bytes(blob))
+        _atomic_write(self.root / f"{key}.pkl", lambda p: p.write_bytes(pickle.dumps(entry, protocol=5)))
+
+    @staticmethod
+    def drop_in(root: Path, key: str) -> None:
+        """Forget one file's entry under ``root`` (its blob did not match: the file is read again)."""
+        for suffix in (".pkl", ".rec"):
+            (root / f"{key}{suffix}").unlink(missing_ok=True)
+
+    def _state_path(self) -> Path:
+        return self.root / f"units-{hashlib.sha256(self.base.encode()).hexdigest()[:24]}.state"
+
+    def load_state(self) -> UnitState | None:
+        """The last run's per-unit results (:class:`motcua.clean.unitcache.UnitState`), if any."""
+        path = self._state_path()
+        self.used.add(path.stem)
+        return UnitState.load(path)
+
+    def save_state(self, state: UnitState | None) -> None:
+        """Keep this run's per-unit results; None: forget them (this run's are not reusable)."""
+        path = self._state_path()
+        self.used.add(path.stem)
+        if state is None:
+            path.unlink(missing_ok=True)
+        else:
+            state.save(path, _atomic_write)
 
     def _matches_path(self) -> Path:
         return self.root / f"names-{hashlib.sha256(self.base.encode()).hexdigest()[:24]}.pkl"
@@ -367,7 +408,7 @@ class _FileCache:
         path = self._matches_path()
         self.used.add(path.stem)
         try:
-            with open(path, "rb") as fh:
+            with no_gc(), open(path, "rb") as fh:
                 remember_matches(pickle.load(fh))
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             pass
@@ -382,31 +423,43 @@ class _FileCache:
             _atomic_write(self._matches_path(), lambda p: p.write_bytes(pickle.dumps(matches, protocol=5)))
 
     def prune(self) -> None:
-        """Forget the files no longer among the inputs."""
-        for f in self.root.glob("*.pkl"):
-            if f.stem not in self.used:
-                f.unlink(missing_ok=True)
+        """Forget the files no longer among the inputs, and results made with other code or config."""
+        for pattern in ("*.pkl", "*.rec", "*.state"):
+            for f in self.root.glob(pattern):
+                if f.stem not in self.used:
+                    f.unlink(missing_ok=True)
+
+
+def _entry(path: Path, display: str, ctx: MatchContext, with_blob: bool) -> tuple[FileEntry, bytes]:
+    """Read one file (:func:`_read_file`) into a :class:`FileEntry` holding its records."""
+    own = Quality()
+    recs, kind, synthetic, rejected = _read_file(path, display, own, ctx)
+    units, loose_kept, blob = index_records(recs, with_blob)
+    entry = FileEntry(kind, synthetic, rejected, own.findings, dict(getattr(own, "dossier_stats", {})), len(recs),
+                      loose_kept, units, records=recs)
+    return entry, blob
 
 
 def _read_file_cached(path: Path, display: str, q: Quality, ctx: MatchContext,
-                      cache: _FileCache | None, sha256: str | None = None) -> tuple[list[Record], str, bool, int]:
-    """:func:`_read_file` through the per-file cache; findings and dossier counts land in ``q`` either way.
-    ``sha256``: the file's hash, when the caller has it already."""
+                      cache: _FileCache | None, sha256: str | None = None) -> FileEntry:
+    """:func:`_read_file` through the per-file cache, as a :class:`FileEntry`; findings and dossier
+    counts land in ``q`` either way. ``sha256``: the file's hash, when the caller has it already."""
     if cache is None or not path.exists():
-        return _read_file(path, display, q, ctx)
-    key = cache.key(path, display, sha256)
-    hit = cache.get(key)
-    if hit is None:
-        own = Quality()
-        recs, kind, synthetic, rejected = _read_file(path, display, own, ctx)
-        hit = (recs, kind, synthetic, rejected, own.findings, dict(getattr(own, "dossier_stats", {})))
-        cache.put(key, hit)
-    recs, kind, synthetic, rejected, findings, stats = hit
-    q.findings.extend(findings)
-    if stats:
+        entry, _ = _entry(path, display, ctx, with_blob=False)
+    else:
+        key = cache.key(path, display, sha256)
+        got = cache.get(key)
+        if got is None:
+            entry, blob = _entry(path, display, ctx, with_blob=True)
+            cache.put(key, entry, blob)
+            entry.key = key
+        else:
+            entry = got
+    q.findings.extend(entry.findings)
+    if entry.stats:
         total = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
-        q.dossier_stats = {k: total.get(k, 0) + stats.get(k, 0) for k in ("read", "used", "rejected")}  # type: ignore[attr-defined]
-    return recs, kind, synthetic, rejected
+        q.dossier_stats = {k: total.get(k, 0) + entry.stats.get(k, 0) for k in ("read", "used", "rejected")}  # type: ignore[attr-defined]
+    return entry
 
 
 def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None,
@@ -416,14 +469,25 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
     Returns a :class:`CleanResult` with the panel (one row per unit and
     period), the quality findings and the metadata written to
     clean_meta.json. ``cache_dir``: reuse what unchanged raw files gave last
-    time (see :class:`_FileCache`); the result is the same either way.
+    time, and what the cross-record steps made of each unit whose records did
+    not change (see :class:`_FileCache`); the result is the same either way.
     """
     t0 = time.perf_counter()
+    while True:
+        try:
+            return _run_clean(raw_paths, out_dir, cache_dir, t0)
+        except BrokenEntry as exc:  # a record blob that does not match its entry: read that file again
+            assert cache_dir is not None
+            _FileCache.drop_in(Path(cache_dir), exc.key)
+
+
+def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cache_dir: str | Path | None,
+               t0: float) -> CleanResult:
     if isinstance(raw_paths, (str, Path)):
         raw_paths = [raw_paths]
     q = Quality()
     ctx = _context()
-    records: list[Record] = []
+    entries: list[FileEntry] = []
     sources = []
     rejected_without_record = 0
     synthetic_any = False
@@ -438,33 +502,22 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
             sources.append({"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0})
             continue
         sha = _sha256(path) if path.exists() else ""
-        recs, kind, synthetic, rejected = _read_file_cached(path, display, q, ctx, cache, sha)
-        records += recs
-        rejected_without_record += rejected
-        synthetic_any = synthetic_any or synthetic
-        sources.append({"file": display, "sha256": sha, "kind": kind,
-                        "synthetic": synthetic, "rows": len(recs) + rejected})
+        entry = _read_file_cached(path, display, q, ctx, cache, sha)
+        entries.append(entry)
+        rejected_without_record += entry.rejected
+        synthetic_any = synthetic_any or entry.synthetic
+        sources.append({"file": display, "sha256": sha, "kind": entry.kind,
+                        "synthetic": entry.synthetic, "rows": entry.n_records + entry.rejected})
 
     if cache is not None:
         cache.save_matches()
-        cache.prune()
     published = _published(documents, sources, q)
-    resolve_overlaps(records, q)
-    difference_cumulative(records, q)
-    leftover = [r for r in records if r.cumulative and r.status == "kept"]
-    for r in leftover:  # pragma: no cover - difference_cumulative turns every kept cumulative row into a period
-        r.status = "dropped"
-        q.add(r.file, "cumulative_unresolved", "error", "Không trừ được số lũy kế; loại dòng.", sheet=r.sheet, row=r.row,
-              unit=r.code, period=r.label(), action="dropped")
-    resolve_overlaps(records, q)
-    check_identities(records, q)
-    check_continuity(records, q)
-
-    panel = _panel(records)
-    panel = _validated(panel, records, q)
+    panel = _cross_record(entries, q, cache)
+    if cache is not None:
+        cache.prune()
     quality = q.frame()
     kept = int(len(panel))
-    rows_in = len(records) + rejected_without_record
+    rows_in = sum(e.n_records for e in entries) + rejected_without_record
     dropped = rows_in - kept
     as_of = panel["period_end"].max() if len(panel) else None
     meta: dict[str, Any] = {
@@ -500,6 +553,89 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
         result.out_dir = out
         result.files = paths
     return result
+
+
+def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None) -> pd.DataFrame:
+    """The cross-record steps, unit by unit (:mod:`motcua.clean.units`); their findings are added to ``q``
+    in the order of a pass over all records; returns the validated panel.
+
+    With a cache, a unit whose input records did not change since the last run is not cleaned again:
+    its findings and panel rows come from :class:`motcua.clean.unitcache.UnitState`.
+    """
+    files_of: dict[UnitKey, list[int]] = {}  # the files holding each unit's records, in input order
+    positions: dict[UnitKey, list[int]] = {}  # each record's place in the input: file, then row
+    for fi, e in enumerate(entries):
+        for key, part in e.units.items():
+            files_of.setdefault(key, []).append(fi)
+            positions.setdefault(key, []).extend((fi << 32) | p for p in part[1])
+    # a kept record without a unit code: the panel cannot hold it (as _panel asserts on the whole-run path)
+    assert not any(e.loose_kept for e in entries), "kept record without a unit code"
+    state = cache.load_state() if cache is not None else None
+    results: dict[UnitKey, UnitResult] = {}
+    finals: dict[UnitKey, list[Record]] = {}  # the units cleaned in this run: their records, as cleaned
+
+    def clean(keys: list[UnitKey]) -> None:
+        """Clean these units again from their records (read from each file once)."""
+        wanted: dict[int, list[UnitKey]] = {}
+        for k in keys:
+            for fi in files_of[k]:
+                wanted.setdefault(fi, []).append(k)
+        got = {fi: entries[fi].unit_records(ks) for fi, ks in wanted.items()}
+        for k in keys:
+            recs = [r for fi in files_of[k] for r in got[fi][k]]
+            res = clean_unit(recs)
+            res.digest = digests[k]
+            results[k], finals[k] = res, recs
+
+    digests: dict[UnitKey, str] = {}
+    stale: list[UnitKey] = []
+    for key, fis in files_of.items():
+        digests[key] = unit_digest(cache.base, (entries[fi].units[key][0] for fi in fis)) if cache is not None else ""
+        old = state.units.get(key) if state is not None else None
+        if old is not None and old.digest == digests[key] and old.n_records == len(positions[key]):
+            results[key] = old
+        else:
+            stale.append(key)
+    clean(stale)
+    q.findings.extend(ordered_findings([(results[k], positions[k]) for k in files_of]))
+
+    def kept_in_input_order(keys: list[UnitKey]) -> list[Record]:
+        got = [(positions[k][i], finals[k][i]) for k in keys for i in results[k].kept]
+        got.sort(key=lambda t: t[0])
+        return [r for _, r in got]
+
+    panel: pd.DataFrame | None = None
+    reused = [k for k in files_of if k not in finals]
+    if state is not None and reused:
+        if not finals and len(state.units) == len(files_of):
+            panel = state.panel.copy()
+        else:
+            import numpy as np
+
+            spans = sorted(state.blocks[k] for k in reused if results[k].kept)
+            take = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.arange(0)
+            pieces = [state.panel.take(take)]
+            if finals:
+                pieces.append(_panel(kept_in_input_order(list(finals))))
+            try:
+                panel = conform(pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True))
+            except Exception:  # noqa: BLE001 - a row the schema rejects: the whole-run path below reports it
+                panel = None
+    if panel is None:
+        clean(reused)  # every unit is needed as cleaned, in input order
+        records = kept_in_input_order(list(files_of))
+        before = len(q.findings)
+        panel = _validated(_panel(records), records, q)
+        if len(q.findings) != before:  # rows dropped by the schema: not a per-unit result, keep no state
+            if cache is not None:
+                cache.save_state(None)
+            return panel
+    if cache is not None and (finals or state is None or len(state.units) != len(results)):
+        blocks = panel_blocks(panel)
+        ok = set(blocks) == {k for k, r in results.items() if r.kept} and all(
+            blocks[k][1] - blocks[k][0] == len(r.kept) for k, r in results.items() if r.kept)
+        cache.save_state(UnitState(results, panel, blocks) if ok else None)
+    return panel
 
 
 def _reference_version() -> str:

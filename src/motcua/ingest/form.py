@@ -383,12 +383,19 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
             else:
                 fr.values[target] = ParsedCount(None, None)
     # subtotals: Roman-numeral STT with counts, or an STT that has children ("1" above "1.1")
-    stts = [fr.stt for fr in body if fr.kind == "unit"]
+    # an STT s has a child when another STT (a different string) starts with s + "."; each STT's
+    # prefixes before a "." index the STTs under them (linear, where comparing every pair was quadratic)
+    under: dict[str, set[str]] = {}
+    for o in {fr.stt for fr in body if fr.kind == "unit"}:
+        for i, ch in enumerate(o):
+            if ch == ".":
+                under.setdefault(o[:i], set()).add(o)
     for fr in body:
         if fr.kind != "unit" or not fr.stt:
             continue
         s = fr.stt.rstrip(".")
-        if _ROMAN.match(s) or any(o.startswith(s + ".") for o in stts if o != fr.stt):
+        kids = under.get(s, ())
+        if _ROMAN.match(s) or len(kids) > 1 or (len(kids) == 1 and fr.stt not in kids):
             fr.kind = "subtotal"
     title_lines = [t for r in range(hr) for t in (_text(v) for v in grid.rows[r]) if t]
     return FormSheet(grid.sheet, layout.name, hr + 1, depth, cols, labels, unit_col, period, ptext, body, ignored,

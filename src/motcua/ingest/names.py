@@ -119,11 +119,23 @@ class UnitMatch:
 
 
 def settings() -> dict[str, Any]:
-    """config/ingest.yaml merged over built-in defaults."""
+    """config/ingest.yaml merged over built-in defaults (a fresh top-level dict each call; merged once
+    per loaded config: readers ask for it per row)."""
     try:
         extra = load_config().extra
     except Exception:  # noqa: BLE001 - config folder absent (installed package): defaults
         extra = {}
+    memo = _SETTINGS_MEMO.get("cfg")
+    if memo is None or memo[0] is not extra:
+        memo = (extra, _merged_settings(extra))  # holds ``extra``: its id cannot be reused while memoised
+        _SETTINGS_MEMO["cfg"] = memo
+    return dict(memo[1])
+
+
+_SETTINGS_MEMO: dict[str, tuple[Any, dict[str, Any]]] = {}
+
+
+def _merged_settings(extra: dict[str, Any]) -> dict[str, Any]:
     cfg = dict(_DEFAULT_SETTINGS)
     user = extra.get("ingest") or {}
     for k, v in user.items():
