@@ -120,14 +120,19 @@ class RowDigests:
 
     def by(self, keys: Any) -> dict[str, str]:
         """sha256 of each group of rows with the same key (text), rows in table order, keyed by the key."""
-        if isinstance(keys, (pa.Array, pa.ChunkedArray)):
-            keys = keys.to_numpy(zero_copy_only=False)
-        keys = np.asarray(keys, dtype=object)
-        if not len(keys):
-            return {}
-        codes, uniq = pd.factorize(keys, use_na_sentinel=False)
-        order = np.argsort(codes, kind="stable")
-        rows = np.ascontiguousarray(self.rows[order])
+        return self.grouped(keys)[1]
+
+    def grouped(self, keys: Any) -> tuple[str, dict[str, str]]:
+        """(:meth:`whole`, :meth:`by`) in one pass. When each group's rows are one run (a table sorted by its key),
+        the whole is the sha256 of the groups' keys and digests in order — as exact, without hashing the rows twice."""
+        codes, uniq = _factorize(keys)
+        if not len(codes):
+            return self.whole(), {}
+        rows = self.rows
+        runs = len(codes) < 2 or not (np.diff(codes) < 0).any()
+        if not runs:  # gather each group's rows
+            rows = np.ascontiguousarray(rows[np.argsort(codes, kind="stable")])
+        # codes number groups in order of first appearance: group i's rows are the i-th run of the (sorted) rows
         bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniq)))])
         view = memoryview(rows.reshape(-1))
         width = rows.shape[1]
@@ -135,8 +140,26 @@ class RowDigests:
         for i, key in enumerate(uniq):
             h = hashlib.sha256(self.header)
             h.update(view[bounds[i] * width:bounds[i + 1] * width])
-            out[str(key)] = h.hexdigest()
-        return out
+            out[key] = h.hexdigest()
+        if not runs:
+            return self.whole(), out
+        whole = hashlib.sha256(b"runs\0" + self.header)
+        whole.update(json.dumps([[k, out[k]] for k in uniq], ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        return whole.hexdigest(), out
+
+
+def _factorize(keys: Any) -> tuple[np.ndarray, list[str]]:
+    """(group number of each key, in order of first appearance; the groups' keys as text, a missing key "None")."""
+    if isinstance(keys, (pa.Array, pa.ChunkedArray)):
+        if isinstance(keys, pa.ChunkedArray):
+            keys = keys.combine_chunks()
+        if not (pa.types.is_string(keys.type) or pa.types.is_large_string(keys.type)):
+            keys = pa.array([None if v is None else str(v) for v in keys.to_pylist()], pa.large_string())
+        enc = pc.dictionary_encode(keys, null_encoding="encode")  # numbered in order of first appearance
+        uniq = ["None" if v is None else v for v in enc.dictionary.to_pylist()]
+        return enc.indices.to_numpy(zero_copy_only=False).astype(np.intp), uniq
+    codes, values = pd.factorize(np.asarray(keys, dtype=object), use_na_sentinel=False)
+    return codes, ["None" if _missing(v) else str(v) for v in values]
 
 
 def row_digests(df: pd.DataFrame | pa.Table) -> RowDigests:
@@ -158,9 +181,9 @@ def row_digests(df: pd.DataFrame | pa.Table) -> RowDigests:
     header = json.dumps([SCHEME, names, kinds], ensure_ascii=False).encode()
     if not names:
         return RowDigests(header, np.zeros((n, 0), np.uint8))
-    values = np.empty((n, len(names)), np.uint64)
-    for i, w in enumerate(words):
-        values[:, i] = w
     bits = np.packbits(np.column_stack(valid), axis=1)
-    rows = np.ascontiguousarray(np.hstack([values.view(np.uint8).reshape(n, 8 * len(names)), bits]))
+    rows = np.empty((n, 8 * len(names) + bits.shape[1]), np.uint8)
+    for i, w in enumerate(words):
+        rows[:, 8 * i:8 * i + 8].view(np.uint64)[:, 0] = w
+    rows[:, 8 * len(names):] = bits
     return RowDigests(header, rows)

@@ -98,7 +98,9 @@ def _feed(h: Any, x: Any) -> None:
 def chart_key(*parts: Any) -> str:
     """sha256 (hex) of ``parts`` — numbers, strings, timestamps, arrays, Series, DataFrames, lists, dicts —
     and of what every chart depends on: code version, matplotlib and Pillow versions, rc settings, DPI."""
-    h = hashlib.sha256(_prefix())
+    from motcua.version import source_hash
+
+    h = hashlib.sha256(_prefix(source_hash()))
     _feed(h, list(parts))
     return h.hexdigest()
 
@@ -113,18 +115,17 @@ class _Bytes:
         self.parts.append(data)
 
 
-@lru_cache(maxsize=1)
-def _prefix() -> bytes:
-    """The bytes :func:`chart_key` feeds first (code version, library versions, rc settings, DPI): the same in every
-    key of a process, so serialised once (the same key as feeding them each time)."""
+@lru_cache(maxsize=4)
+def _prefix(code: str) -> bytes:
+    """The bytes :func:`chart_key` feeds first (code version ``code``, library versions, rc settings, DPI): the
+    same in every key of a process, so serialised once (the same key as feeding them each time)."""
     import matplotlib
     import PIL
 
     from motcua.report.charts import DPI, RC
-    from motcua.version import source_hash
 
     b = _Bytes()
-    _feed(b, [CACHE_FORMAT, source_hash(), matplotlib.__version__, PIL.__version__, DPI,
+    _feed(b, [CACHE_FORMAT, code, matplotlib.__version__, PIL.__version__, DPI,
               {k: repr(v) for k, v in RC.items()}])
     return b"".join(b.parts)
 
