@@ -28,10 +28,10 @@ class OverviewKeys:
 
     lang: str
     peers: dict[str, str]
-    summary: dict[str, str]  # "<code>\x00<rate>" → digest
+    summary: dict[str, str]  # "<code>|<rate>" → digest
 
     def _summary(self, code: str, rate: str) -> str:
-        return self.summary.get(f"{code}\x00{rate}", "none")
+        return self.summary.get(f"{code}|{rate}", "none")
 
     def unit_row(self, code: str) -> str:
         """Key of the units table's row of ``code``."""
@@ -51,7 +51,7 @@ def overview_keys(peers: pd.DataFrame, summary: pd.DataFrame, lang: str) -> Over
     by_unit = row_digests(peers).by(peers["unit_code"].astype(str).to_numpy()) if len(peers) and "unit_code" in peers else {}
     by_rate: dict[str, str] = {}
     if len(summary) and {"unit_code", "rate"} <= set(summary.columns):
-        keys = summary["unit_code"].astype(str).to_numpy(object) + "\x00" + summary["rate"].astype(str).to_numpy(object)
+        keys = summary["unit_code"].astype(str).to_numpy(object) + "|" + summary["rate"].astype(str).to_numpy(object)
         by_rate = row_digests(summary).by(keys)
     return OverviewKeys(lang, by_unit, by_rate)
 
