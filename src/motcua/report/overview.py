@@ -192,7 +192,7 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
         codes = sorted(peers["unit_code"].unique()) if len(peers) else []
         hits = {c: h for c in codes if (h := cache.get(keys.unit_row(c))) is not None}
         todo = set(codes) - set(hits)
-    computed = key_figures_by_unit(peers, todo)
+    computed = key_figures_by_unit(peers, todo) if todo is None or todo else {}
     spark = mall.groupby("unit_code", sort=True)["online_rate"] if not todo or len(todo) > 1 else None
     for code in sorted({*computed, *hits}):
         if code in hits:
@@ -440,7 +440,9 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
     """All sections of the province overview.
 
     With ``cache`` (the default), charts are kept in DATA's chart cache (:func:`motcua.pipeline.locations.chart_cache`)
-    and a chart or small-multiples panel whose inputs are unchanged is read back, not drawn: same page either way.
+    and a chart or small-multiples panel whose inputs are unchanged is read back, not drawn; so are the rows of the
+    units and ranking tables and the quality section (:mod:`motcua.report.fragment_cache`, keys in
+    :mod:`motcua.report.overview_keys`): a correction to one unit renders that unit's rows. Same page either way.
     """
     S = strings(lang)
     data = load_data(data_dir)
