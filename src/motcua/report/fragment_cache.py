@@ -6,7 +6,7 @@ to one unit changes that unit's rows only. Each fragment is stored under
 from (given by the caller, e.g. :mod:`motcua.row_digest` of the unit's panel
 rows), the report language and the package's code version
 (:func:`motcua.version.source_hash`, which covers the templates, the strings
-and the number formats). Same key, same fragment: a fragment read back is the
+and the number formats) and the versions of Babel, Jinja2 and MarkupSafe. Same key, same fragment: a fragment read back is the
 one that would have been rendered (tests/report/test_overview_cache.py).
 
 One JSON file per page and language in the DATA folder's interim cache
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,21 @@ from typing import Any
 CACHE_FORMAT = "motcua-fragment-cache-1"
 
 
+@lru_cache(maxsize=1)
+def _libraries() -> str:
+    """Versions of the libraries a fragment's text depends on: number and date formats, templates, escaping."""
+    from importlib.metadata import version
+
+    return ",".join(f"{name}={version(name)}" for name in ("babel", "jinja2", "markupsafe"))
+
+
 def fragment_key(*parts: str) -> str:
-    """sha256 (hex) of ``parts`` (digests, names, the language) and of the package's code version."""
+    """sha256 (hex) of ``parts`` (digests, names, the language), the package's code version and the versions of
+    the libraries that format and escape text."""
     from motcua.version import source_hash
 
     h = hashlib.sha256()
-    for p in (CACHE_FORMAT, source_hash(), *parts):
+    for p in (CACHE_FORMAT, source_hash(), _libraries(), *parts):
         b = str(p).encode("utf-8", "surrogatepass")
         h.update(len(b).to_bytes(8, "little") + b)
     return h.hexdigest()
