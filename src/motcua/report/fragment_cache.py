@@ -4,10 +4,11 @@ The province overview shows one row per unit in several tables; a correction
 to one unit changes that unit's rows only. Each fragment is stored under
 :func:`fragment_key`: a sha256 over the digests of exactly the data it is made
 from (given by the caller, e.g. :mod:`motcua.row_digest` of the unit's panel
-rows), the report language and the package's code version
+rows), the report language, the package's code version
 (:func:`motcua.version.source_hash`, which covers the templates, the strings
-and the number formats) and the versions of Babel, Jinja2 and MarkupSafe. Same key, same fragment: a fragment read back is the
-one that would have been rendered (tests/report/test_overview_cache.py).
+and the number formats) and the versions of Babel, Jinja2 and MarkupSafe.
+Same key, same fragment: a fragment read back is the one that would have been
+rendered (tests/report/test_overview_fragments.py).
 
 One JSON file per page and language in the DATA folder's interim cache
 (:func:`motcua.pipeline.locations.fragment_cache`), rewritten atomically with
