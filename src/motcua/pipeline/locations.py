@@ -45,6 +45,11 @@ def chart_cache(data: Path) -> Path:
     return interim_dir(data) / "charts"
 
 
+def fragment_cache(data: Path) -> Path:
+    """HTML fragments of the overview already rendered, keyed by their inputs (motcua.report.fragment_cache)."""
+    return interim_dir(data) / "fragments"
+
+
 def notebooks_dir() -> Path:
     """The shipped notebooks (``MOTCUA_NOTEBOOKS`` overrides)."""
     env = os.environ.get("MOTCUA_NOTEBOOKS")

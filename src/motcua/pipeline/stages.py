@@ -386,6 +386,47 @@ def _load_model_inputs(data: Path) -> dict[str, Any]:
     return out
 
 
+#: Panel columns the render stage's planning reads (:func:`report_units`); the rest is hashed from the file.
+PLAN_PANEL_COLUMNS = ("unit_schema", "unit_code", "unit_name", "unit_level", "period_end")
+
+
+def _load_plan_inputs(data: Path) -> dict[str, Any]:
+    """What planning the render stage reads as frames: the panel's unit columns, trend_summary (for the index and the
+    comparison every report shows), clean_meta.json, published figures. Tables are hashed from their files
+    (:func:`motcua.pipeline.input_hashes.file_hashes`)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    names = set(pq.read_schema(data / loc.PANEL).names)
+    out: dict[str, Any] = {
+        "panel": pd.read_parquet(data / loc.PANEL, columns=[c for c in PLAN_PANEL_COLUMNS if c in names]),
+        "summary": pd.read_parquet(data / loc.TREND_SUMMARY),
+    }
+    meta = data / loc.CLEAN_META
+    out["meta"] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    pub = data / loc.PUBLISHED
+    if pub.exists():
+        from motcua.extract.published import load_published
+
+        out["published"] = load_published(pub)
+    return out
+
+
+def plan_inputs(data: Path, shas: dict[str, str], config: Any = None) -> tuple[dict[str, Any], list[tuple[str, str]], dict[str, Any]]:
+    """(the frames planning reads, the report units, each table's :class:`~motcua.pipeline.input_hashes.TableHashes`)
+    of DATA, whose files have the sha256 ``shas`` (:func:`_input_shas`). The tables are hashed on a second thread
+    while the frames are read."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from motcua.pipeline.input_hashes import file_hashes
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = pool.submit(file_hashes, data, shas)
+        inputs = _load_plan_inputs(data)
+        units = report_units(inputs["panel"], config)
+        return inputs, units, hashing.result()
+
+
 def report_units(panel: Any, config: Any = None) -> list[tuple[str, str]]:
     """(unit_code, unit_name) of every unit the province's reports are made for, by code."""
     cfg = config or load_config()
@@ -421,15 +462,15 @@ def render_stage(
     cfg = load_config()
     lang = lang or cfg.language
     manifest = Manifest.load(reports / "manifest.json")
-    render_key = _render_key(data, lang)
+    shas = _input_shas(data)
+    render_key = _render_key(data, lang, shas)
     if not force and not units and manifest.render_key == render_key and _all_present(reports, manifest):
         skipped = sorted([*manifest.reports, "province"])
         return BuildResult(stages=[], built=[], skipped=skipped, failed={})
 
     from motcua.pipeline.unit_hash import UnitHasher, overview_input_hash
 
-    inputs = _load_model_inputs(data)
-    all_units = report_units(inputs["panel"], cfg)
+    inputs, all_units, tables = plan_inputs(data, shas, cfg)
     wanted = set(units) if units else None
     if wanted:
         unknown = sorted(wanted - {c for c, _ in all_units})
@@ -441,7 +482,7 @@ def render_stage(
     nb_unit = _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT))
     nb_over = _notebook_hash(loc.notebook(loc.NOTEBOOK_OVERVIEW))
     config_hash = _config_hash()
-    unit_hash = UnitHasher(inputs, nb_unit, source_hash(), config_hash)
+    unit_hash = UnitHasher(inputs, nb_unit, source_hash(), config_hash, tables)
 
     tasks: list[RenderTask] = []
     skipped: list[str] = []
@@ -521,13 +562,21 @@ def render_stage(
     return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed)
 
 
-def _render_key(data: Path, lang: str) -> str:
+#: The processed data files the render stage reads.
+RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META, loc.PUBLISHED)
+
+
+def _input_shas(data: Path) -> dict[str, str]:
+    """sha256 of each of :data:`RENDER_INPUTS` in DATA ("missing" for an absent file)."""
+    return {name: sha256_file(data / name) if (data / name).exists() else "missing" for name in RENDER_INPUTS}
+
+
+def _render_key(data: Path, lang: str, shas: dict[str, str] | None = None) -> str:
     """Hash of every input of the render stage: the processed data files (published.csv too, when present),
-    both notebooks, code, config, language."""
-    files = [data / name for name in (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META,
-                                      loc.PUBLISHED)]
+    both notebooks, code, config, language. ``shas``: the files' :func:`_input_shas`, when already known."""
+    shas = shas or _input_shas(data)
     return _stage_key(
-        *(sha256_file(f) if f.exists() else "missing" for f in files),
+        *(shas[name] for name in RENDER_INPUTS),
         _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT)),
         _notebook_hash(loc.notebook(loc.NOTEBOOK_OVERVIEW)),
         source_hash(),

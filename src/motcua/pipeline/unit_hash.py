@@ -11,9 +11,9 @@ import hashlib
 import json
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
+
+from motcua.pipeline.input_hashes import TableHashes, table_hashes
 
 #: Columns of trend_summary that every unit's report shows for all units.
 COMPARISON_SUMMARY_COLUMNS = (
@@ -21,28 +21,9 @@ COMPARISON_SUMMARY_COLUMNS = (
 )
 
 
-def _row_hashes(df: pd.DataFrame) -> tuple[bytes, np.ndarray, pd.DataFrame]:
-    """(column names, one uint64 hash per row, the frame with sorted columns and a fresh index).
-
-    Numbers, booleans and dates are hashed as they are stored; other columns as text
-    (object columns may mix types). Same values, same hashes, whatever the row index.
-    """
-    d = df.reset_index(drop=True)
-    d = d[sorted(d.columns)]
-    as_text = {c: "string" for c in d.columns
-               if not (is_numeric_dtype(d[c]) or is_bool_dtype(d[c]) or is_datetime64_any_dtype(d[c]))}
-    rows = pd.util.hash_pandas_object(d.astype(as_text) if as_text else d, index=False).to_numpy()
-    return json.dumps(list(d.columns)).encode(), rows, d
-
-
-def frame_hash(df: pd.DataFrame) -> str:
+def frame_hash(df: pd.DataFrame | None) -> str:
     """Order-stable content hash of a data frame (values, index-free, column names included)."""
-    if df is None or len(df.columns) == 0:
-        return "empty"
-    head, rows, _ = _row_hashes(df)
-    h = hashlib.sha256(head)
-    h.update(rows.tobytes())
-    return h.hexdigest()
+    return table_hashes(df).whole if df is not None and len(df.columns) else "empty"
 
 
 def _slice(df: pd.DataFrame, unit_code: str, col: str = "unit_code") -> pd.DataFrame:
@@ -51,10 +32,12 @@ def _slice(df: pd.DataFrame, unit_code: str, col: str = "unit_code") -> pd.DataF
     return df[df[col].astype(str) == str(unit_code)]
 
 
-def comparison_hash(inputs: dict[str, Any]) -> str:
+def comparison_hash(inputs: dict[str, Any], comparison: str | None = None) -> str:
+    """The province-wide comparison every unit report shows: summary's comparison columns, the comparison table
+    (``comparison``: its hash, when already known)."""
     summ = inputs["summary"]
     cols = [c for c in COMPARISON_SUMMARY_COLUMNS if c in summ.columns]
-    return frame_hash(summ[cols]) + frame_hash(inputs["comparison"])
+    return frame_hash(summ[cols]) + (comparison if comparison is not None else frame_hash(inputs["comparison"]))
 
 
 def _shown_params(params: dict[str, Any]) -> str:
@@ -68,28 +51,9 @@ def _meta_shown(inputs: dict[str, Any]) -> str:
 
 
 def slice_hashes(df: pd.DataFrame | None, col: str = "unit_code") -> dict[str, str]:
-    """``frame_hash`` of every unit's slice of ``df``, in one pass over the table.
-
-    Same values as ``frame_hash(_slice(df, code, col))`` for each code, but
-    O(rows) for all units together instead of O(rows × units).
-    """
-    return _slices(df, col)[0]
-
-
-def _slices(df: pd.DataFrame | None, col: str = "unit_code") -> tuple[dict[str, str], str]:
-    """(``slice_hashes``, ``frame_hash`` of the whole table) from one hashing of its rows."""
-    if df is None or len(df.columns) == 0:
-        return {}, "empty"
-    head, rows, d = _row_hashes(df)
-    whole = hashlib.sha256(head)
-    whole.update(rows.tobytes())
-    out: dict[str, str] = {}
-    if col in d.columns and len(d):
-        for code, idx in d.groupby(d[col].astype(str), sort=False).indices.items():
-            h = hashlib.sha256(head)
-            h.update(rows[idx].tobytes())
-            out[str(code)] = h.hexdigest()
-    return out, whole.hexdigest()
+    """``frame_hash`` of every unit's slice of ``df``, in one pass over the table (keyed by ``unit_code``, else
+    ``unit``: :func:`motcua.pipeline.input_hashes.key_column`)."""
+    return table_hashes(df).slices
 
 
 class UnitHasher:
@@ -98,18 +62,18 @@ class UnitHasher:
     ``whole`` keeps each table's own hash from the same pass, for :func:`overview_input_hash`.
     """
 
-    def __init__(self, inputs: dict[str, Any], notebook_hash: str, code_hash: str, config_hash: str = "") -> None:
-        q = inputs.get("quality")
-        qcol = "unit_code" if q is not None and "unit_code" in q.columns else "unit"
-        self.whole: dict[str, str] = {}
-        self.parts = []
-        for name in ("panel", "trends", "summary"):
-            slices, self.whole[name] = _slices(inputs[name])
-            self.parts.append(slices)
-        self.quality = None
-        if q is not None:
-            self.quality, self.whole["quality"] = _slices(q, qcol)
-        self.shared = [comparison_hash(inputs), _meta_shown(inputs)]
+    def __init__(self, inputs: dict[str, Any], notebook_hash: str, code_hash: str, config_hash: str = "",
+                 tables: dict[str, TableHashes] | None = None) -> None:
+        """``tables``: the tables' hashes already known (:func:`motcua.pipeline.input_hashes.file_hashes`); the
+        frames of ``inputs`` are then not hashed (only its summary's comparison columns and its meta are read)."""
+        if tables is None:
+            tables = {name: table_hashes(inputs.get(name)) for name in ("panel", "trends", "summary", "comparison")}
+            if inputs.get("quality") is not None:
+                tables["quality"] = table_hashes(inputs["quality"])
+        self.whole: dict[str, str] = {name: t.whole for name, t in tables.items()}
+        self.parts = [tables[name].slices for name in ("panel", "trends", "summary")]
+        self.quality = tables["quality"].slices if "quality" in tables else None
+        self.shared = [comparison_hash(inputs, tables["comparison"].whole), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
     def __call__(self, unit_code: str, params: dict[str, Any]) -> str:
@@ -163,8 +127,8 @@ def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook
         table("panel"),
         table("trends"),
         table("summary"),
-        frame_hash(inputs["comparison"]),
-        table("quality") if inputs.get("quality") is not None else "",
+        table("comparison"),
+        table("quality") if "quality" in known or inputs.get("quality") is not None else "",
         _published_hash(inputs),
         _meta_shown(inputs),
         _shown_params(params),

@@ -20,6 +20,7 @@ import decimal
 import hashlib
 import math
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -97,17 +98,36 @@ def _feed(h: Any, x: Any) -> None:
 def chart_key(*parts: Any) -> str:
     """sha256 (hex) of ``parts`` — numbers, strings, timestamps, arrays, Series, DataFrames, lists, dicts —
     and of what every chart depends on: code version, matplotlib and Pillow versions, rc settings, DPI."""
+    from motcua.version import source_hash
+
+    h = hashlib.sha256(_prefix(source_hash()))
+    _feed(h, list(parts))
+    return h.hexdigest()
+
+
+class _Bytes:
+    """Collects what :func:`_feed` would hash, to hash it later."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def update(self, data: bytes) -> None:
+        self.parts.append(data)
+
+
+@lru_cache(maxsize=4)
+def _prefix(code: str) -> bytes:
+    """The bytes :func:`chart_key` feeds first (code version ``code``, library versions, rc settings, DPI): the
+    same in every key of a process, so serialised once (the same key as feeding them each time)."""
     import matplotlib
     import PIL
 
     from motcua.report.charts import DPI, RC
-    from motcua.version import source_hash
 
-    h = hashlib.sha256()
-    _feed(h, [CACHE_FORMAT, source_hash(), matplotlib.__version__, PIL.__version__, DPI,
+    b = _Bytes()
+    _feed(b, [CACHE_FORMAT, code, matplotlib.__version__, PIL.__version__, DPI,
               {k: repr(v) for k, v in RC.items()}])
-    _feed(h, list(parts))
-    return h.hexdigest()
+    return b"".join(b.parts)
 
 
 class ChartCache:

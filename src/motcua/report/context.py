@@ -31,9 +31,7 @@ class ReportData:
 
     data_dir: Path
     panel: pd.DataFrame
-    quality: pd.DataFrame
     meta: dict[str, Any]
-    trends: pd.DataFrame
     summary: pd.DataFrame
     comparison: pd.DataFrame
     config: Config
@@ -41,6 +39,24 @@ class ReportData:
     published: pd.DataFrame | None = None
     _unit_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _quality_units: pd.Series | None = field(default=None, repr=False)
+    #: quality.csv and trends.parquet, read when first asked for (the overview may need neither: the
+    #: build's one-unit rebuild then reads neither; tests may pass them in).
+    _quality: pd.DataFrame | None = field(default=None, repr=False)
+    _trends: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def quality(self) -> pd.DataFrame:
+        """quality.csv as text (empty frame without the file)."""
+        if self._quality is None:
+            self._quality = _read_quality(self.data_dir / "quality.csv")
+        return self._quality
+
+    @property
+    def trends(self) -> pd.DataFrame:
+        """trends.parquet (empty frame without the file)."""
+        if self._trends is None:
+            self._trends = _read_parquet(self.data_dir / "trends.parquet")
+        return self._trends
 
     @property
     def synthetic(self) -> bool:
@@ -240,21 +256,21 @@ def _load(d: Path, sig: tuple[tuple[str, int, int], ...]) -> ReportData:
     for c in ("unit_code", "province_code"):
         if c in panel:
             panel[c] = panel[c].astype(str)
-    q = d / "quality.csv"
-    quality = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
     m = d / "clean_meta.json"
     meta = json.loads(m.read_text(encoding="utf-8")) if m.exists() else {}
     return ReportData(
         data_dir=d,
         panel=panel,
-        quality=quality,
         meta=meta if isinstance(meta, dict) else {},
-        trends=_read_parquet(d / "trends.parquet"),
         summary=_read_parquet(d / "trend_summary.parquet"),
         comparison=_read_parquet(d / "comparison.parquet"),
         config=load_config(),
         published=_read_published(d / "published.csv"),
     )
+
+
+def _read_quality(q: Path) -> pd.DataFrame:
+    return pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
 
 
 def _read_published(p: Path) -> pd.DataFrame | None:

@@ -18,14 +18,16 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from motcua.model.claims import trend_claim, trend_direction
-from motcua.pipeline.locations import chart_cache
+from motcua.pipeline.locations import chart_cache, fragment_cache
 from motcua.report import fmt
 from motcua.report.chart_cache import ChartCache
 from motcua.report.context import ReportData, load_data, quality_unit_values
 from motcua.report.district import SEVERITY_ORDER, _severity, footer_section, rule_label
 from motcua.report.figures import key_figures_by_unit, monthly, window_figures, windows
+from motcua.report.fragment_cache import FragmentCache
 from motcua.report.html import Report, Section, render
 from motcua.report.overview_charts import province_funnel, ranking_chart, small_multiples
+from motcua.report.overview_keys import OverviewKeys, overview_keys, quality_key
 from motcua.report.published import published_section
 from motcua.report.strings import Strings, cap, strings
 
@@ -103,24 +105,103 @@ def header_section(data: ReportData, peers: pd.DataFrame, S: Strings) -> Section
                                     title=province or S["overview_kind"], meta=meta))
 
 
-def _summary(data: ReportData) -> dict[tuple[str, str], dict[str, Any]]:
+def _summary_rows(data: ReportData) -> pd.DataFrame:
+    """trend_summary rows of the report units' schema (all of them without a schema)."""
     s = data.summary
     if s.empty or "unit_code" not in s:
-        return {}
+        return s.iloc[:0]
     if data.unit_schema and "unit_schema" in s:
         s = s[s["unit_schema"] == data.unit_schema]
-    return {(str(r["unit_code"]), str(r["rate"])): r for r in s.to_dict("records")}
+    return s
 
 
-def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame, summ: dict, S: Strings) -> tuple[Section, list[dict[str, Any]]]:
-    """Units table (one row per unit) and the per-unit figures it shows (for the narrative)."""
+class _Columns:
+    """A frame's columns as Python lists (the values ``to_dict("records")`` gives), each made when first read."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.names = list(frame.columns)
+        self.known = set(self.names)
+        self.lists: dict[str, list[Any]] = {}
+
+    def value(self, column: str, i: int) -> Any:
+        if column not in self.lists:
+            self.lists[column] = self.frame[column].tolist()
+        return self.lists[column][i]
+
+
+class SummaryRow(Mapping[str, Any]):
+    """One trend_summary row as a read-only mapping: its record, without converting the columns no one reads
+    (the overview reads a few of 56 for each of ~2,000 rows)."""
+
+    def __init__(self, columns: _Columns, i: int):
+        self._c, self._i = columns, i
+
+    def __getitem__(self, column: str) -> Any:
+        if column not in self._c.known:
+            raise KeyError(column)
+        return self._c.value(column, self._i)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._c.names)
+
+    def __len__(self) -> int:
+        return len(self._c.names)
+
+
+def _summary(data: ReportData) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """Each (unit code, rate)'s trend_summary row (the last one, should there be several)."""
+    s = _summary_rows(data)
+    if s.empty or "unit_code" not in s:
+        return {}
+    cols = _Columns(s)
+    codes, rates = s["unit_code"].astype(str).tolist(), s["rate"].astype(str).tolist()
+    return {(c, r): SummaryRow(cols, i) for i, (c, r) in enumerate(zip(codes, rates))}
+
+
+def _plain(x: Any) -> float | None:
+    """A figure as JSON keeps it (a float, None when missing): the same whether rendered or read back."""
+    return None if fmt.missing(x) else float(x)
+
+
+def _rows_table(rows: list[dict[str, Any]], frags: list[str] | None, **table: Any) -> Markup:
+    """The table template with ``rows``, or with the rows already rendered (``frags``, one per row, in order)."""
+    if frags is None:
+        return render("sections/table.html.j2", rows=rows, **table)
+    return render("sections/table.html.j2", rows_html=Markup("".join(frags)), **table)
+
+
+def _row_html(row: dict[str, Any]) -> str:
+    """One row as the table template renders it (see templates/sections/table_rows.html.j2)."""
+    return str(render("sections/table_rows.html.j2", rows=[row], row_headers=True))
+
+
+def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame, summ: dict, S: Strings,
+                  cache: FragmentCache | None = None, keys: OverviewKeys | None = None) -> tuple[Section, list[dict[str, Any]]]:
+    """Units table (one row per unit) and the per-unit figures it shows (for the narrative).
+
+    With ``cache`` and ``keys``, a unit's row (and its figures) whose inputs are unchanged is read back."""
     lang = S.lang
     figs = []
     rows = []
-    spark = mall.groupby("unit_code", sort=True)["online_rate"]
-    for code, kf in key_figures_by_unit(peers).items():
+    frags: list[str] | None = None
+    todo: set[str] | None = None
+    hits: dict[str, Any] = {}
+    if cache is not None and keys is not None:
+        frags = []
+        codes = sorted(peers["unit_code"].unique()) if len(peers) else []
+        hits = {c: h for c in codes if (h := cache.get(keys.unit_row(c))) is not None}
+        todo = set(codes) - set(hits)
+    computed = key_figures_by_unit(peers, todo) if todo is None or todo else {}
+    spark = mall.groupby("unit_code", sort=True)["online_rate"] if not todo or len(todo) > 1 else None
+    for code in sorted({*computed, *hits}):
+        if code in hits:
+            figs.append(hits[code]["fig"])
+            frags.append(hits[code]["html"])
+            continue
+        kf = computed[code]
         cur = kf.current
-        series = spark.get_group(code).tail(SPARK_MONTHS).tolist()
+        series = (spark.get_group(code) if spark is not None else mall.loc[mall["unit_code"] == code, "online_rate"]).tail(SPARK_MONTHS).tolist()
         vals = [x for x in series if not fmt.missing(x)]
         spark_label = ""
         if len(vals) >= 2:
@@ -132,6 +213,8 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
              "online": cur.online_share.value if cur else None, "late": cur.late if cur else None,
              "ontime": cur.ontime_report.value if cur else None, "ontime766": cur.ontime_766.value if cur else None,
              "backlog": kf.pending_overdue}
+        if frags is not None:
+            f = {k: v if k in ("code", "name") else _plain(v) for k, v in f.items()}
         figs.append(f)
 
         def num_cell(x: Any, pct: int | None = None) -> dict[str, Any]:
@@ -139,7 +222,7 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
                 return {"text": fmt.DASH, "num": True, "key": ""}
             return {"text": fmt.pct(x, lang, pct) if pct is not None else fmt.num(x, lang), "num": True, "key": f"{float(x):.6f}"}
 
-        rows.append({"cls": "", "cells": [
+        row = {"cls": "", "cells": [
             {"text": names[code], "key": names[code], "href": None},
             {"text": code, "key": code},
             num_cell(f["received"]),
@@ -152,13 +235,19 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
             {"text": f"{int(rk['rank'])}/{int(rk['n_ranked'])}" if rank_ok else fmt.DASH, "num": True,
              "key": int(rk["rank"]) if rank_ok else "",
              "sub": S.f("kf_rank_interval", low=int(rk["rank_low"]), high=int(rk["rank_high"])) if rank_ok else None},
-        ]})
+        ]}
+        if frags is None:
+            rows.append(row)
+        else:
+            html = _row_html(row)
+            frags.append(html)
+            cache.put(keys.unit_row(code), {"fig": f, "html": html})  # type: ignore[union-attr]
     cols = [("ov_col_unit", False), ("ov_col_code", False), ("ov_col_received", True), ("ov_col_online", True), ("ov_col_spark", False),
             ("ov_col_late", True), ("ov_col_ontime", True), ("ov_col_ontime766", True), ("ov_col_backlog", True), ("ov_col_rank", True)]
     end = peers["period_end"].max() if len(peers) else None
     window = fmt.period(*windows(end)[0], lang) if end is not None else fmt.DASH
-    table = render("sections/table.html.j2", caption=S.f("ov_caption_units", window=window), table_id=None, cls="units",
-                   columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], rows=rows, row_headers=True)
+    table = _rows_table(rows, frags, caption=S.f("ov_caption_units", window=window), table_id=None, cls="units",
+                        columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], row_headers=True)
     return Section("units", render("sections/block.html.j2", cls="units", id="ov-units", title=S["ov_title_units"], paragraphs=[],
                                    tables=[table], download=None)), figs
 
@@ -221,8 +310,27 @@ def small_multiples_section(mall: pd.DataFrame, names: dict[str, str], summ: dic
     return Section("small_multiples", render("sections/charts.html.j2", id="ov-sm", title=S["ov_small_multiples"], charts=charts))
 
 
-def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache | None = None) -> Section:
+def _ranking_row(r: Mapping[str, Any], row: Mapping[str, Any], digits: int, S: Strings) -> dict[str, Any]:
+    """One unit's row of a ranking table: ``r`` its comparison row, ``row`` its trend_summary row of the rate."""
     lang = S.lang
+    c = trend_claim(row)  # the recent slope when the trend bends
+    trend = fmt.DASH if c is None else f"{fmt.signed_small(c.slope, lang)} ({fmt.signed_small(c.low, lang)} … {fmt.signed_small(c.high, lang)})"
+    if c is not None and c.recent:
+        trend = S.f("ix_trend_recent", slope=trend)
+    ok = not fmt.missing(r.get("rank"))
+    return {"cls": "", "cells": [
+        {"text": str(r["unit_name"]), "key": None},
+        {"text": str(int(r["rank"])) if ok else fmt.DASH, "num": True, "key": None},
+        {"text": f"{int(r['rank_low'])}–{int(r['rank_high'])}" if ok else fmt.DASH, "num": True, "key": None},
+        {"text": f"{fmt.pct(r['shrunk_rate'], lang, digits)} ({fmt.pct(r['shrunk_low'], lang, digits)}–{fmt.pct(r['shrunk_high'], lang, digits)})" if ok else fmt.DASH, "num": True, "key": None},
+        {"text": fmt.pct(r["observed"], lang, digits), "num": True, "key": None},
+        {"text": trend, "num": True, "key": None},
+    ]}
+
+
+def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache | None = None,
+                    frags: FragmentCache | None = None, keys: OverviewKeys | None = None) -> Section:
+    """Forest plots and tables of ranks with intervals; with ``frags`` and ``keys``, unchanged rows are read back."""
     charts, tables = [], []
     for rate in ("ontime_rate_report", "online_rate"):
         comp = data.peer_comparison(rate)
@@ -230,26 +338,25 @@ def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache 
         if comp.empty:
             continue
         digits = 2 if rate.startswith("ontime") else 1
-        rows = []
-        for _, r in comp.sort_values(["rank", "unit_code"], kind="stable", na_position="last").iterrows():
-            row = summ.get((str(r["unit_code"]), rate), {})
-            c = trend_claim(row)  # the recent slope when the trend bends
-            trend = fmt.DASH if c is None else f"{fmt.signed_small(c.slope, lang)} ({fmt.signed_small(c.low, lang)} … {fmt.signed_small(c.high, lang)})"
-            if c is not None and c.recent:
-                trend = S.f("ix_trend_recent", slope=trend)
-            ok = not fmt.missing(r.get("rank"))
-            rows.append({"cls": "", "cells": [
-                {"text": str(r["unit_name"]), "key": None},
-                {"text": str(int(r["rank"])) if ok else fmt.DASH, "num": True, "key": None},
-                {"text": f"{int(r['rank_low'])}–{int(r['rank_high'])}" if ok else fmt.DASH, "num": True, "key": None},
-                {"text": f"{fmt.pct(r['shrunk_rate'], lang, digits)} ({fmt.pct(r['shrunk_low'], lang, digits)}–{fmt.pct(r['shrunk_high'], lang, digits)})" if ok else fmt.DASH, "num": True, "key": None},
-                {"text": fmt.pct(r["observed"], lang, digits), "num": True, "key": None},
-                {"text": trend, "num": True, "key": None},
-            ]})
+        ordered = comp.sort_values(["rank", "unit_code"], kind="stable", na_position="last")
+        rows: list[dict[str, Any]] = []
+        done: list[str] | None = None
+        if frags is None or keys is None:
+            for _, r in ordered.iterrows():
+                rows.append(_ranking_row(r, summ.get((str(r["unit_code"]), rate), {}), digits, S))
+        else:
+            done = []
+            for i, key in enumerate(keys.ranking_rows(ordered, rate)):
+                hit = frags.get(key)
+                if hit is None:
+                    r = ordered.iloc[i]
+                    hit = _row_html(_ranking_row(r, summ.get((str(r["unit_code"]), rate), {}), digits, S))
+                    frags.put(key, hit)
+                done.append(hit)
         cols = [("ov_col_unit", False), ("ov_col_rank_only", True), ("ov_col_rank_interval", True), ("ov_col_shrunk", True),
                 ("ov_col_observed", True), ("ov_col_trend", True)]
-        tables.append(render("sections/table.html.j2", caption=S.f("ov_rank_caption", rate=S[f"rate_{rate}"]), table_id=None, cls="ranking",
-                             columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], rows=rows, row_headers=True))
+        tables.append(_rows_table(rows, done, caption=S.f("ov_rank_caption", rate=S[f"rate_{rate}"]), table_id=None, cls="ranking",
+                                  columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], row_headers=True))
     html = render("sections/charts.html.j2", id="ov-rank", title=S["ov_ranking_title"], charts=charts)
     html = Markup(str(html).replace("</section>", "".join(str(t) for t in tables) + "</section>"))
     return Section("ranking", html)
@@ -260,7 +367,21 @@ def funnels_section(data: ReportData, S: Strings, cache: ChartCache | None = Non
     return Section("funnels", render("sections/charts.html.j2", id="ov-funnel", title=S["ov_funnel_title"], charts=charts))
 
 
-def quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Section:
+def quality_section(data: ReportData, names: dict[str, str], S: Strings, frags: FragmentCache | None = None) -> Section:
+    """Findings by unit and severity, and by rule; with ``frags``, read back while its inputs are unchanged
+    (quality.csv is then not even read)."""
+    key = quality_key(data.data_dir, data.panel, data.unit_schema, names, S.lang) if frags is not None else None
+    if key is not None:
+        hit = frags.get(key)  # type: ignore[union-attr]
+        if hit is not None:
+            return Section("quality", hit)
+    section = _quality_section(data, names, S)
+    if key is not None:
+        frags.put(key, section.html)  # type: ignore[union-attr]
+    return section
+
+
+def _quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Section:
     lang = S.lang
     q = data.quality
     paragraphs, tables = [], []
@@ -319,15 +440,19 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
     """All sections of the province overview.
 
     With ``cache`` (the default), charts are kept in DATA's chart cache (:func:`motcua.pipeline.locations.chart_cache`)
-    and a chart or small-multiples panel whose inputs are unchanged is read back, not drawn: same page either way.
+    and a chart or small-multiples panel whose inputs are unchanged is read back, not drawn; so are the rows of the
+    units and ranking tables and the quality section (:mod:`motcua.report.fragment_cache`, keys in
+    :mod:`motcua.report.overview_keys`): a correction to one unit renders that unit's rows. Same page either way.
     """
     S = strings(lang)
     data = load_data(data_dir)
     charts = ChartCache(chart_cache(Path(data_dir))) if cache else None
+    frags = FragmentCache(fragment_cache(Path(data_dir)) / f"overview-{lang}.json") if cache else None
     peers, names = _units(data)
     mall = _monthly_all(peers)
     summ = _summary(data)
-    units, figs = units_section(peers, names, mall, summ, S)
+    keys = overview_keys(peers, _summary_rows(data), lang) if frags is not None else None
+    units, figs = units_section(peers, names, mall, summ, S, frags, keys)
     files = [str(s.get("file")) for s in data.meta.get("sources", []) or [] if isinstance(s, dict) and s.get("file")]
     if not files and "source" in peers:
         files = sorted({str(s) for s in peers["source"].dropna()})
@@ -338,11 +463,13 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
         published_section(data.published, UnitRows(data, names), names, data.unit_level, _province_code(data, peers),
                           data.synthetic, S, data.unit_schema),
         small_multiples_section(mall, names, summ, S, charts),
-        ranking_section(data, summ, S, charts),
+        ranking_section(data, summ, S, charts, frags, keys),
         funnels_section(data, S, charts),
-        quality_section(data, names, S),
+        quality_section(data, names, S, frags),
         footer_section(data, files, data.summary.drop_duplicates("rate").set_index("rate") if len(data.summary) and "rate" in data.summary else pd.DataFrame(), S),
     ]
     if charts is not None:
         charts.prune()
+    if frags is not None:
+        frags.save()
     return Report("overview", sections)

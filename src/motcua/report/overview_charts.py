@@ -52,7 +52,7 @@ def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S
     limits all panels share, so a correction to one unit redraws that unit's panel only.
     """
     lang = S.lang
-    every = list(dict.fromkeys(monthly["unit_code"]))
+    every = pd.unique(monthly["unit_code"]).tolist()  # in order of first appearance
     codes = every[:MAX_PANELS]
     if len(every) > MAX_PANELS:  # say so: a reader must not think the chart is the whole province
         caption = f"{caption} " + S.f("ov_small_multiples_first", shown=fmt.num(MAX_PANELS, lang), total=fmt.num(len(every), lang))
@@ -174,19 +174,20 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
 
 
 def province_funnel(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache | None = None) -> Chart:
-    """Funnel plot of one rate with every unit labelled by its code (cache key: the rate's whole comparison table)."""
+    """Funnel plot of one rate with every unit labelled by its code (cache key: the rate's whole comparison table,
+    which the funnel's curve is computed from: drawn only when the chart is)."""
     from motcua.model import funnel_curve
 
-    curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
     outside = comp[comp["funnel_flag"].astype(str).str.startswith(("above", "below"))] if len(comp) and "funnel_flag" in comp else comp
     names = ", ".join(f"{r['unit_name']} ({r['unit_code']})" for _, r in outside.iterrows()) if len(outside) else S["ov_none"]
     alt = S.f("ov_alt_funnel", rate=S[f"rate_{rate}"], n=fmt.num(len(comp), S.lang), outside=names)
 
     def paint(fig: Any) -> None:
+        curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
         ax = axes_in(fig, 1.35, 4.2 - 1.35 - 0.2)
         draw_funnel(ax, comp, curve, rate, S, highlight=None, label_codes=True)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncols=2, fontsize=10)
 
-    key = chart_key("overview_charts.province_funnel", rate, S.lang, comp, curve) if cache is not None else None
+    key = chart_key("overview_charts.province_funnel", rate, S.lang, comp) if cache is not None else None
     return draw(4.2, paint, alt, S.f("ov_funnel_chart", rate=S[f"rate_{rate}"]), cache=cache, key=key)

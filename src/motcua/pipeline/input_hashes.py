@@ -1,0 +1,124 @@
+"""Hashes of the render stage's input tables — whole and per unit — from their files, kept by the files' sha256.
+
+Planning a rebuild (:func:`motcua.pipeline.stages.render_stage`) needs, for each
+of panel, trends, trend_summary, comparison and quality.csv, the hash of the
+whole table and of each unit's rows (:class:`TableHashes`). They are computed
+from the files with :mod:`motcua.row_digest` (arrow, no pandas conversion) and
+kept in ``input_hashes.json`` of the DATA folder's interim cache, keyed by each
+file's sha256: a file the last build already hashed is not even read. Same
+bytes, same hashes, so a report is rebuilt exactly when its rows change. The
+cache is an optimisation only: an unreadable or unwritable file means "hash again".
+"""
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from motcua.pipeline import locations as loc
+from motcua.row_digest import SCHEME, as_table, row_digests
+
+#: Tables hashed per unit, and their files.
+TABLES = {"panel": loc.PANEL, "trends": loc.TRENDS, "summary": loc.TREND_SUMMARY, "comparison": loc.COMPARISON,
+          "quality": loc.QUALITY}
+CACHE_FORMAT = f"motcua-input-hashes-1/{SCHEME}"
+EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class TableHashes:
+    """The hash of a whole table and of each unit's rows in it (keyed by unit code, as text)."""
+
+    whole: str
+    slices: dict[str, str]
+
+
+def key_column(columns: list[str]) -> str:
+    """The column that names a row's unit: ``unit_code``, else quality.csv's ``unit``."""
+    return "unit_code" if "unit_code" in columns or "unit" not in columns else "unit"
+
+
+def table_hashes(table: pd.DataFrame | pa.Table | None) -> TableHashes:
+    """:class:`TableHashes` of a table (pandas or arrow); ``empty`` for none or one without columns."""
+    if table is None:
+        return TableHashes(EMPTY, {})
+    t = as_table(table)
+    if t.num_columns == 0:
+        return TableHashes(EMPTY, {})
+    t = t.drop_columns([c for c in t.column_names if c.startswith("__index_level_")])
+    d = row_digests(t)
+    col = key_column(t.column_names)
+    if col not in t.column_names or not t.num_rows:
+        return TableHashes(d.whole(), {})
+    return TableHashes(*d.grouped(t.column(col)))  # a missing code groups as "None"
+
+
+def _read(path: Path, name: str) -> tuple[str, pd.DataFrame | pa.Table | None]:
+    """(sha256 of the bytes read, the table parsed from those very bytes); ("missing", None) without the file."""
+    import hashlib
+    import io
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return "missing", None
+    sha = hashlib.sha256(raw).hexdigest()
+    if name == "quality":
+        return sha, pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    import pyarrow.parquet as pq
+
+    return sha, pq.read_table(pa.BufferReader(raw))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def file_hashes(data: Path, shas: dict[str, str]) -> dict[str, TableHashes]:
+    """:class:`TableHashes` of each of :data:`TABLES` in DATA; ``shas``: each file name's sha256 (or "missing").
+
+    Tables whose file has the sha256 the cache holds are not read."""
+    path = loc.interim_dir(data) / "input_hashes.json"
+    try:
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        cached = cached["tables"] if cached.get("format") == CACHE_FORMAT else {}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        cached = {}
+    out: dict[str, TableHashes] = {}
+    read: dict[str, str] = {}
+    todo = []
+    for name, file in TABLES.items():
+        sha = shas.get(file, "missing")
+        hit = cached.get(name)
+        if isinstance(hit, dict) and hit.get("sha") == sha and sha != "missing":
+            out[name], read[name] = TableHashes(hit["whole"], hit["slices"]), sha
+        else:
+            todo.append(name)
+
+    def work(name: str) -> tuple[str, str, TableHashes]:
+        sha, table = _read(data / TABLES[name], name)  # kept under the sha256 of what was read
+        return name, sha, table_hashes(table)
+
+    # reading, digesting and hashing release the GIL for the most part: two tables at a time, the largest first
+    todo.sort(key=lambda n: -_size(data / TABLES[n]))
+    if todo:
+        with ThreadPoolExecutor(max_workers=min(2, len(todo))) as pool:
+            for name, sha, hashes in pool.map(work, todo):
+                out[name], read[name] = hashes, sha
+    store = {name: {"sha": read[name], "whole": out[name].whole, "slices": out[name].slices} for name in TABLES}
+    if store != cached:
+        from motcua.pipeline.files import atomic_write_text
+
+        try:
+            atomic_write_text(path, json.dumps({"format": CACHE_FORMAT, "tables": store}))
+        except OSError:
+            pass
+    return out

@@ -1,0 +1,122 @@
+"""Row digests and the render stage's table hashes: exact, index-free, per unit, kept by the files' sha256."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import motcua.pipeline.input_hashes as ih
+from motcua.pipeline import locations as loc
+from motcua.pipeline.unit_hash import UnitHasher, frame_hash, overview_input_hash
+from motcua.row_digest import row_digests
+
+
+def _panel() -> pd.DataFrame:
+    rows = []
+    for code in ("555", "557", "558"):
+        for m in range(1, 5):
+            rows.append({"unit_schema": "legacy", "unit_code": code, "unit_name": f"Huyện {code}", "unit_level": "district",
+                         "period_start": pd.Timestamp(2024, m, 1), "period_end": pd.Timestamp(2024, m, 28),
+                         "received_total": 10 * m, "pending_total": None if m == 2 else m, "source": "a.xlsx"})
+    p = pd.DataFrame(rows)
+    p["pending_total"] = p["pending_total"].astype("Int64")
+    return p
+
+
+def test_digests_see_every_value_and_no_index():
+    a = pd.DataFrame({"x": [1.0, np.nan, -0.0], "t": ["a", None, "a\x00b"], "d": pd.to_datetime(["2024-01-01", None, "2024-02-01"])})
+    base = row_digests(a).whole()
+    assert row_digests(a.set_axis([7, 8, 9])).whole() == base
+    for col, i, v in (("x", 1, 0.0), ("x", 2, 0.0), ("t", 1, "None"), ("t", 2, "a\x00c"), ("d", 1, pd.Timestamp("1970-01-01"))):
+        b = a.copy()
+        b.loc[i, col] = v
+        assert row_digests(b).whole() != base, (col, i, v)
+    assert frame_hash(a[["x"]]) != frame_hash(a[["x"]].rename(columns={"x": "y"}))
+    assert frame_hash(pd.DataFrame({"x": [1]})) != frame_hash(pd.DataFrame({"x": ["1"]}))
+
+
+def test_a_groups_digest_is_its_rows_wherever_they_are():
+    p = _panel()
+    shuffled = p.sample(frac=1, random_state=3)
+    d, s = row_digests(p), row_digests(shuffled)
+    by, by_shuffled = d.by(p["unit_code"]), s.by(shuffled["unit_code"])
+    for code in by:
+        assert by[code] == d.of(np.flatnonzero(p["unit_code"] == code))
+        # the same rows in another order (the table's order within the unit differs)
+        same = shuffled[shuffled["unit_code"] == code].sort_values("period_start")
+        assert row_digests(same).whole() == by[code]
+    whole, grouped = d.grouped(p["unit_code"])
+    assert grouped == by and whole != ih.table_hashes(shuffled).whole
+    assert ih.table_hashes(p).whole == ih.table_hashes(p.set_axis(range(100, 100 + len(p)))).whole
+
+
+def _write(data: Path, panel: pd.DataFrame) -> None:
+    data.mkdir(exist_ok=True)
+    panel.to_parquet(data / loc.PANEL, index=False)
+    trends = panel[["unit_schema", "unit_code", "period_start"]].assign(rate="online_rate", kind="fit", estimate=0.5)
+    trends.to_parquet(data / loc.TRENDS, index=False)
+    summary = pd.DataFrame({"unit_schema": "legacy", "unit_code": ["555", "557", "558"], "rate": "online_rate",
+                            "rank": [1, 2, 3], "shrunk_rate": [0.7, 0.6, 0.5]})
+    summary.to_parquet(data / loc.TREND_SUMMARY, index=False)
+    summary[["unit_code", "rate", "shrunk_rate"]].to_parquet(data / loc.COMPARISON, index=False)
+    pd.DataFrame({"unit": ["555", "Huyện 557", ""], "rule": ["r1", "r2", "r3"]}).to_csv(data / loc.QUALITY, index=False)
+
+
+def _shas(data: Path) -> dict[str, str]:
+    from motcua.pipeline.stages import _input_shas
+
+    return _input_shas(data)
+
+
+def _frames(data: Path) -> dict:
+    from motcua.pipeline.stages import _load_model_inputs
+
+    return _load_model_inputs(data)
+
+
+def test_file_hashes_are_the_frames_hashes_and_are_kept(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    _write(data, _panel())
+    tables = ih.file_hashes(data, _shas(data))
+    frames = _frames(data)
+    from_files = UnitHasher(frames, "nb", "code", "cfg", tables)
+    from_frames = UnitHasher(frames, "nb", "code", "cfg")
+    for code in ("555", "557", "558"):
+        assert from_files(code, {}) == from_frames(code, {})
+    assert overview_input_hash(frames, {}, "nb", "code", "cfg", from_files.whole) == overview_input_hash(frames, {}, "nb", "code", "cfg")
+    assert set(tables["quality"].slices) == {"555", "Huyện 557", ""}
+    # unchanged files are not read again
+    monkeypatch.setattr(ih, "_read", lambda *a: pytest.fail("read although unchanged"))
+    assert ih.file_hashes(data, _shas(data)) == tables
+
+
+def test_a_correction_changes_that_units_hashes_only(tmp_path):
+    data = tmp_path / "data"
+    panel = _panel()
+    _write(data, panel)
+    before = ih.file_hashes(data, _shas(data))
+    panel.loc[(panel["unit_code"] == "557") & (panel["period_start"].dt.month == 1), "received_total"] += 1
+    panel.to_parquet(data / loc.PANEL, index=False)
+    after = ih.file_hashes(data, _shas(data))
+    changed = {c for c in before["panel"].slices if before["panel"].slices[c] != after["panel"].slices[c]}
+    assert changed == {"557"} and before["panel"].whole != after["panel"].whole
+    assert before["trends"] == after["trends"] and before["quality"] == after["quality"]
+
+
+def test_a_torn_or_foreign_cache_is_hashed_again(tmp_path):
+    data = tmp_path / "data"
+    _write(data, _panel())
+    good = ih.file_hashes(data, _shas(data))
+    path = loc.interim_dir(data) / "input_hashes.json"
+    path.write_text("{torn", encoding="utf-8")
+    assert ih.file_hashes(data, _shas(data)) == good
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    stored["tables"]["panel"]["slices"]["555"] = "forged"
+    stored["format"] = "another"
+    path.write_text(json.dumps(stored), encoding="utf-8")
+    assert ih.file_hashes(data, _shas(data)) == good
+    (data / loc.QUALITY).unlink()
+    assert ih.file_hashes(data, _shas(data))["quality"] == ih.TableHashes("empty", {})
