@@ -23,8 +23,8 @@ def _frac(d: int) -> str:
 #: every decimal pattern the project formats with (report/fmt.py, model/summary.py, clean/*), None = locale default
 DECIMAL_PATTERNS = [None, "#,##0.###"] + [f"#,##0{_frac(d)}" for d in range(5)] + [
     f"+#,##0{_frac(d)};-#,##0{_frac(d)}" for d in range(5)
-]
-PERCENT_PATTERNS = [None] + [f"#,##0{_frac(d)}%" for d in range(5)]
+] + ["+#,##0.;-#,##0."]
+PERCENT_PATTERNS = [None, "#,##0.%"] + [f"#,##0{_frac(d)}%" for d in range(5)]  # "#,##0.%": model/summary.py, 0 digits
 
 TIES = [0.125, 2.675, 1.005, 0.5, 1.5, 2.5, -0.5, -2.5, 0.045, 0.0005, 0.00125, 1.0005, 12345.6785, 0.995, 0.9995,
         0.99995, 0.015, 0.025, 0.035, 0.105, 0.115, -0.125, -2.675, 1e-9, -1e-9, 5e-5, -5e-5]
