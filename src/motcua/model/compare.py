@@ -69,7 +69,7 @@ def window_totals(series: pd.DataFrame, months: int, rows: pd.DataFrame | None =
         return pd.DataFrame(columns=GROUP + ["unit_code", "unit_name", "window_start", "window_end", "successes", "trials", "window_periods"])
     s = window_rows(series, months) if rows is None else rows
     s = s.assign(period_with_data=(s["trials"] > 0).astype(int))
-    names = series.sort_values("period_end").groupby(["unit_schema", "unit_code"])["unit_name"].last()
+    names = series.sort_values("period_end").groupby(["unit_schema", "unit_code"])["unit_name"].last().to_dict()
     out = (
         s.groupby(GROUP + ["unit_code"], sort=True)
         .agg(
