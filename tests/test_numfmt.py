@@ -121,3 +121,13 @@ def test_other_patterns_fall_back_to_babel() -> None:
     assert format_decimal(1234.5, "0.###E0", "en") == babel_decimal(1234.5, format="0.###E0", locale="en")
     assert format_decimal(1234.5, "@@@", "vi") == babel_decimal(1234.5, format="@@@", locale="vi")
     assert format_decimal(5, "'#'#", "en") == babel_decimal(5, format="'#'#", locale="en")  # quoted literal
+
+
+def test_clean_stage_counts_equal_babel() -> None:
+    from motcua.clean.quality import vi_count
+    from motcua.clean.summary import _n
+
+    for n in [0, 7, -12000, 1234567, 10**12, 3.5, 2.675, 1e-4, -0.0]:
+        assert vi_count(n) == babel_decimal(n, locale="vi")
+        if float(n).is_integer():
+            assert _n(n, "vi") == babel_decimal(int(n), locale="vi") and _n(n, "en") == babel_decimal(int(n), locale="en")
