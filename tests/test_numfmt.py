@@ -30,7 +30,7 @@ TIES = [0.125, 2.675, 1.005, 0.5, 1.5, 2.5, -0.5, -2.5, 0.045, 0.0005, 0.00125, 
         0.99995, 0.015, 0.025, 0.035, 0.105, 0.115, -0.125, -2.675, 1e-9, -1e-9, 5e-5, -5e-5]
 SPECIAL = [0, 0.0, -0.0, 1, -1, 7697, -7697, 1_000_000, 123456789, -123456789, 10**15, 10**20 + 1, 1e15, 1e22, 3e-7,
            999.9995, 0.1, 0.2, 0.3, 1 / 3, 2 / 3, float("inf"), float("-inf"), np.float64(0.559), np.float64(-0.0),
-           np.int64(42), np.int64(-1234567), True, decimal.Decimal("2.675"), decimal.Decimal("-0.125"), "1234.5"]
+           np.int64(42), np.int64(-1234567), 10**30 + 1, -(10**29) - 5, 1.2345678901234567e27, np.float32(0.1), True, decimal.Decimal("2.675"), decimal.Decimal("-0.125"), "1234.5"]
 
 
 def _values() -> list[object]:
@@ -104,6 +104,16 @@ def test_nan_is_rendered_as_babel_renders_it() -> None:
     for lang in LANGS:
         assert format_decimal(math.nan, "#,##0.0", lang) == babel_decimal(math.nan, format="#,##0.0", locale=lang)
         assert format_percent(math.nan, "#,##0.0%", lang) == babel_percent(math.nan, format="#,##0.0%", locale=lang)
+
+
+def test_remembered_strings_stay_exact() -> None:
+    # 0.0 and -0.0 are equal but print differently; 1 and 1.0 are equal; the memo is keyed by str(value)
+    for lang in LANGS:
+        for _ in range(2):
+            for v in (0.0, -0.0, 1, 1.0, True, np.float32(0.1), 0.1, decimal.Decimal("0.125"), decimal.Decimal("0.1250")):
+                got, want = _both(lambda x: format_decimal(x, "+#,##0.00;-#,##0.00", lang),
+                                  lambda x: babel_decimal(x, format="+#,##0.00;-#,##0.00", locale=lang), v)
+                assert got == want, v
 
 
 def test_known_strings() -> None:

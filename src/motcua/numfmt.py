@@ -14,7 +14,9 @@ value as ``Decimal(str(x))``, scaled, its sign taken before rounding, quantized
 in the current decimal context (ROUND_HALF_EVEN), grouped and padded as
 Babel does — so the output is Babel's own, character for character
 (tests/test_numfmt.py compares them over many values). Any other pattern is
-handed to Babel unchanged.
+handed to Babel unchanged. Strings are remembered per pattern by ``str(value)``
+(all Babel's result depends on), assuming the default decimal context, which
+motcua never changes.
 
     >>> format_decimal(7697, locale="vi")
     '7.697'
@@ -25,7 +27,6 @@ from __future__ import annotations
 
 import decimal
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -43,6 +44,8 @@ from babel.numbers import format_percent as _babel_percent
 __all__ = ["CompiledPattern", "compile_pattern", "format_decimal", "format_percent"]
 
 _QUOTED = re.compile(r"'([^']*)'")
+#: strings remembered per compiled pattern (then forgotten all at once)
+MEMO_SIZE = 65536
 
 
 def _unquote(text: str) -> str:
@@ -50,53 +53,73 @@ def _unquote(text: str) -> str:
     return _QUOTED.sub(lambda m: m.group(1) or "'", text)
 
 
-@dataclass(frozen=True)
 class CompiledPattern:
-    """One Babel number pattern bound to one locale's symbols, ready to format many values."""
+    """One Babel number pattern bound to one locale's symbols, ready to format many values.
 
-    pattern: NumberPattern
-    group: str
-    decimal: str
-    infinity: str
-    quanta: decimal.Decimal
-    quoted: bool  # the prefix or suffix holds a quote: run Babel's unquoting on the whole result
+    The string of a value that is not a Decimal depends on ``str(value)`` alone (Babel formats
+    ``Decimal(str(value))``), so strings already made are remembered by it (up to :data:`MEMO_SIZE`)."""
+
+    __slots__ = ("pattern", "group", "decimal", "infinity", "quantum", "quoted", "_prefix", "_suffix", "_scale",
+                 "_int_min", "_g1", "_g2", "_frac_min", "_frac_max", "_number", "_memo")
+
+    def __init__(self, pattern: NumberPattern, group: str, decimal_symbol: str, infinity: str) -> None:
+        self.pattern = pattern
+        self.group = group
+        self.decimal = decimal_symbol
+        self.infinity = infinity
+        self.quantum = decimal.Decimal(10) ** (-pattern.frac_prec[1])
+        self.quoted = "'" in "".join(pattern.prefix + pattern.suffix)  # run Babel's unquoting on the result
+        self._prefix, self._suffix, self._scale = pattern.prefix, pattern.suffix, pattern.scale
+        self._int_min = pattern.int_prec[0]
+        self._g1, self._g2 = pattern.grouping
+        self._frac_min, self._frac_max = pattern.frac_prec
+        self._number = pattern.number_pattern != ""
+        self._memo: dict[str, str] = {}
 
     def __call__(self, value: Any) -> str:
         """``value`` formatted exactly as ``NumberPattern.apply(value, locale)`` formats it."""
-        p = self.pattern
-        if not isinstance(value, decimal.Decimal):
-            value = decimal.Decimal(str(value))
-        value = value.scaleb(p.scale)
+        if isinstance(value, decimal.Decimal):
+            return self._apply(value)
+        key = str(value)
+        text = self._memo.get(key)
+        if text is None:
+            text = self._apply(decimal.Decimal(key))
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = text
+        return text
+
+    def _apply(self, value: decimal.Decimal) -> str:
+        """``NumberPattern.apply`` for a plain pattern, symbols fetched once."""
+        value = value.scaleb(self._scale)
         neg = int(value.is_signed())
         value = abs(value).normalize()
         if value.is_infinite():
             number = self.infinity
         else:
-            a, _, b = f"{value.quantize(self.quanta):f}".partition(".")
+            a, _, b = f"{value.quantize(self.quantum):f}".partition(".")
             number = self._int(a) + self._frac(b or "0")
-        text = p.prefix[neg] + (number if p.number_pattern != "" else "") + p.suffix[neg]
+        text = self._prefix[neg] + (number if self._number else "") + self._suffix[neg]
         return _unquote(text) if self.quoted else text
 
     def _int(self, digits: str) -> str:
         """``NumberPattern._format_int`` with the group symbol fetched once."""
-        p = self.pattern
-        lo = p.int_prec[0]
-        if len(digits) < lo:
-            digits = "0" * (lo - len(digits)) + digits
-        size = p.grouping[0]
+        if len(digits) < self._int_min:
+            digits = "0" * (self._int_min - len(digits)) + digits
+        size = self._g1
         if len(digits) <= size:
             return digits
         parts = []
         while len(digits) > size:
             parts.append(digits[-size:])
             digits = digits[:-size]
-            size = p.grouping[1]
+            size = self._g2
         parts.append(digits)
         return self.group.join(reversed(parts))
 
     def _frac(self, digits: str) -> str:
         """``NumberPattern._format_frac`` with the decimal symbol fetched once."""
-        lo, hi = self.pattern.frac_prec
+        lo, hi = self._frac_min, self._frac_max
         if len(digits) < lo:
             digits += "0" * (lo - len(digits))
         if hi == 0 or (lo == 0 and int(digits) == 0):
@@ -122,14 +145,7 @@ def compile_pattern(pattern: str | None, locale: str, kind: str = "decimal") -> 
     p = parse_pattern(pattern)
     if not _plain(p):
         return None
-    return CompiledPattern(
-        pattern=p,
-        group=get_group_symbol(loc),
-        decimal=get_decimal_symbol(loc),
-        infinity=get_infinity_symbol(loc),
-        quanta=decimal.Decimal(10) ** (-p.frac_prec[1]),
-        quoted="'" in "".join(p.prefix + p.suffix),
-    )
+    return CompiledPattern(p, get_group_symbol(loc), get_decimal_symbol(loc), get_infinity_symbol(loc))
 
 
 def format_decimal(number: Any, format: str | None = None, locale: str = "vi") -> str:

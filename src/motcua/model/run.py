@@ -343,13 +343,28 @@ def _fit_all(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, t
     if not cache.enabled:
         return _run_tasks(tasks, settings, until, target_date)
     keys = cache.keys(tasks, settings, until, target_date)
-    results = [_unpack_result(cache.get(k)) for k in keys]
+    results = [_unpacked(k, cache.get(k)) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date) if todo else []
     for i, r in zip(todo, fresh):
         cache.put(keys[i], _pack_result(r))
         results[i] = r
+    _UNPACKED.clear()
+    _UNPACKED.update(zip(keys, results))
     return results
+
+
+#: this process's last run of :func:`_fit_all`: each series' outputs by cache key, unpacked. A key names the
+#: inputs, settings and code a result came from, so an entry never goes stale; read-only like the cache's.
+_UNPACKED: dict[str, tuple] = {}
+
+
+def _unpacked(key: str, stored: tuple | None) -> tuple | None:
+    """The outputs ``stored`` under ``key`` (None: not in the cache), unpacked once per process."""
+    if stored is None:
+        return None
+    got = _UNPACKED.get(key)
+    return got if got is not None else _unpack_result(stored)
 
 
 def _pack_result(result: tuple) -> tuple:
@@ -502,18 +517,20 @@ def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
 
 def write_results(result: ModelResult, data_dir: str | Path) -> list[Path]:
     """Write trends, trend_summary, comparison (and target probabilities) into ``data_dir``, each atomically."""
+    from concurrent.futures import ThreadPoolExecutor
+
     data = Path(data_dir)
-    out = []
-    for df, name in (
-        (result.trends, TRENDS_FILE),
-        (result.trend_summary, SUMMARY_FILE),
-        (result.comparison, COMPARISON_FILE),
-        (result.targets, TARGETS_FILE),
-    ):
-        p = data / name
-        _atomic_parquet(df, p)
-        out.append(p)
-    return out
+    files = [
+        (result.trends, data / TRENDS_FILE),
+        (result.trend_summary, data / SUMMARY_FILE),
+        (result.comparison, data / COMPARISON_FILE),
+        (result.targets, data / TARGETS_FILE),
+    ]
+    # side by side: pyarrow encodes and writes without holding the GIL; each file stays atomic
+    with ThreadPoolExecutor(max_workers=len(files)) as pool:
+        for f in [pool.submit(_atomic_parquet, df, p) for df, p in files]:
+            f.result()
+    return [p for _, p in files]
 
 
 def read_results(data_dir: str | Path) -> ModelResult:
