@@ -517,20 +517,18 @@ def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
 
 def write_results(result: ModelResult, data_dir: str | Path) -> list[Path]:
     """Write trends, trend_summary, comparison (and target probabilities) into ``data_dir``, each atomically."""
-    from concurrent.futures import ThreadPoolExecutor
-
     data = Path(data_dir)
-    files = [
-        (result.trends, data / TRENDS_FILE),
-        (result.trend_summary, data / SUMMARY_FILE),
-        (result.comparison, data / COMPARISON_FILE),
-        (result.targets, data / TARGETS_FILE),
-    ]
-    # side by side: pyarrow encodes and writes without holding the GIL; each file stays atomic
-    with ThreadPoolExecutor(max_workers=len(files)) as pool:
-        for f in [pool.submit(_atomic_parquet, df, p) for df, p in files]:
-            f.result()
-    return [p for _, p in files]
+    out = []
+    for df, name in (
+        (result.trends, TRENDS_FILE),
+        (result.trend_summary, SUMMARY_FILE),
+        (result.comparison, COMPARISON_FILE),
+        (result.targets, TARGETS_FILE),
+    ):
+        p = data / name
+        _atomic_parquet(df, p)
+        out.append(p)
+    return out
 
 
 def read_results(data_dir: str | Path) -> ModelResult:
