@@ -3,6 +3,7 @@ peer-group comparisons reused when their inputs are unchanged, and the vectorise
 from __future__ import annotations
 
 import pickle
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -211,3 +212,33 @@ def test_columns_that_cannot_be_packed_are_kept_as_they_are() -> None:
     ragged = {"a": np.arange(3.0), "b": np.arange(4.0)}
     assert unpack_columns(pack_columns(ragged)) is ragged
     assert unpack_columns(pack_columns({})) == {}
+
+
+def test_runs_in_one_process_equal_runs_without_cache(small_panel: pd.DataFrame, tmp_path: Path) -> None:
+    """Shards remembered by the process and fits unpacked once (issue 6) change no result: a correction, its
+    undoing, a fresh process (memo emptied) and a cache folder deleted under the process all match no cache."""
+    import motcua.model.cache as cache_mod
+    import motcua.model.run as run_mod
+    from motcua.model import run_model
+
+    def same(a, b) -> None:
+        for name in ("trends", "trend_summary", "comparison", "targets"):
+            pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+    path = tmp_path / "fits"
+    corrected = small_panel.copy()
+    code = sorted(corrected["unit_code"].unique())[1]
+    first = corrected[corrected["unit_code"] == code].sort_values("period_start").index[0]
+    corrected.loc[first, "received_online"] += 1
+    corrected.loc[first, "received_offline"] -= 1
+    plain, plain_corrected = run_model(small_panel), run_model(corrected)
+    same(run_model(small_panel, cache_file=path), plain)
+    same(run_model(small_panel, cache_file=path), plain)  # warm: every shard from the memo
+    same(run_model(corrected, cache_file=path), plain_corrected)
+    same(run_model(small_panel, cache_file=path), plain)  # the correction undone
+    cache_mod._MEMO.clear()
+    run_mod._UNPACKED.clear()
+    same(run_model(corrected, cache_file=path), plain_corrected)  # as a fresh process: shards read from disk
+    shutil.rmtree(path)
+    same(run_model(small_panel, cache_file=path), plain)  # nothing remembered outlives the folder
+    assert len(list(path.glob("*.pkl"))) > 1
