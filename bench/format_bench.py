@@ -2,7 +2,8 @@
 Not a test: it prints times and ratios, old against new, in the same run.
 
 1. Formatting, in this process: ``babel.numbers.format_percent`` / ``format_decimal`` against
-   :mod:`motcua.numfmt` on the same values (µs per value).
+   :mod:`motcua.numfmt` on the same values (µs per value; numfmt on new values, and on values it has
+   formatted before: it remembers strings by ``str(value)``).
 2. The model stage, in one Python process per code tree (the baseline REV, exported with ``git archive``,
    and this checkout), each on its own copy of DATA: ``run_model_dir`` once to fill the fit cache (not
    timed), then ``--repeats`` times: add 1 to one more unit's ``received_online`` in its oldest month and
@@ -73,32 +74,36 @@ print(json.dumps({"prime": prime, "runs": out}))
 '''
 
 
-def format_micro(n: int = 3000) -> list[tuple[str, float, float]]:
-    """(case, Babel µs per value, numfmt µs per value) on ``n`` random values."""
+def format_micro(n: int = 3000) -> list[tuple[str, float, float, float]]:
+    """(case, Babel, numfmt with nothing remembered, numfmt with every string remembered), µs per value,
+    on ``n`` random values; the strings are checked equal first."""
     import numpy as np
     from babel.numbers import format_decimal as bd
     from babel.numbers import format_percent as bp
 
-    from motcua.numfmt import format_decimal, format_percent
+    from motcua.numfmt import compile_pattern
 
     xs = np.random.default_rng(1).uniform(-1, 1, n).tolist()
     counts = np.random.default_rng(2).integers(0, 10**6, n).tolist()
     cases = [
-        ("percent #,##0.0% vi", lambda x: bp(x, format="#,##0.0%", locale="vi"), lambda x: format_percent(x, "#,##0.0%", "vi")),
-        ("signed +#,##0.0;-#,##0.0 en", lambda x: bd(x, format="+#,##0.0;-#,##0.0", locale="en"),
-         lambda x: format_decimal(x, "+#,##0.0;-#,##0.0", "en")),
+        ("percent #,##0.0% vi", xs, lambda x: bp(x, format="#,##0.0%", locale="vi"), compile_pattern("#,##0.0%", "vi", "percent")),
+        ("signed +#,##0.0;-#,##0.0 en", xs, lambda x: bd(x, format="+#,##0.0;-#,##0.0", locale="en"),
+         compile_pattern("+#,##0.0;-#,##0.0", "en")),
+        ("count, default pattern vi", counts, lambda x: bd(x, locale="vi"), compile_pattern(None, "vi")),
     ]
     out = []
-    for name, slow, fast in cases:
-        assert [slow(x) for x in xs[:200]] == [fast(x) for x in xs[:200]]
-        out.append((name, _per_value(slow, xs), _per_value(fast, xs)))
-    out.append(("count default vi", _per_value(lambda x: bd(x, locale="vi"), counts), _per_value(lambda x: format_decimal(x, None, "vi"), counts)))
+    for name, values, slow, fast in cases:
+        assert [slow(x) for x in values] == [fast(x) for x in values], name
+        cold = _per_value(fast, values, before=fast._memo.clear)
+        out.append((name, _per_value(slow, values), cold, _per_value(fast, values)))
     return out
 
 
-def _per_value(f, xs, rounds: int = 3) -> float:
+def _per_value(f, xs, rounds: int = 3, before=None) -> float:
     best = float("inf")
     for _ in range(rounds):
+        if before is not None:
+            before()
         t = time.perf_counter()
         for x in xs:
             f(x)
@@ -134,11 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "MOTCUA_CONFIG": args.config}
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpu(s), load {os.getloadavg()[0]:.2f}")
 
-    print("\n1. formatting, µs per value (same strings)")
-    print(f"{'case':34} {'Babel':>8} {'numfmt':>8} {'ratio':>6}")
+    print("\n1. formatting, µs per value (same strings); numfmt new values / values seen before")
+    print(f"{'case':30} {'Babel':>7} {'numfmt':>7} {'ratio':>6} {'seen':>6} {'ratio':>6}")
     micro = format_micro()
-    for name, slow, fast in micro:
-        print(f"{name:34} {slow:8.2f} {fast:8.2f} {slow / fast:6.1f}")
+    for name, slow, cold, warm in micro:
+        print(f"{name:30} {slow:7.2f} {cold:7.2f} {slow / cold:6.1f} {warm:6.2f} {slow / warm:6.1f}")
 
     tmp = Path(tempfile.mkdtemp(prefix="format-bench-"))
     try:
