@@ -25,7 +25,7 @@ def test_round_significant() -> None:
 
 
 def test_cache_same_result_and_one_correction_refits_one_unit(small_panel: pd.DataFrame, tmp_path: Path, monkeypatch) -> None:
-    cache = tmp_path / "fits.pkl"
+    cache = tmp_path / "fits"
     plain = run_model(small_panel)
     cold = run_model(small_panel, cache_file=cache)
     _equal(plain, cold)

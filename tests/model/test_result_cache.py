@@ -3,6 +3,7 @@ peer-group comparisons reused when their inputs are unchanged, and the vectorise
 from __future__ import annotations
 
 import pickle
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,35 +26,98 @@ def test_keys_follow_content_and_shared_inputs(tmp_path: Path) -> None:
     assert c.key("x", 1) == c.key("x", 1) != c.key("x", 2)
 
 
+def _stored(path: Path) -> dict:
+    """Every entry in the cache folder's shard files."""
+    out: dict = {}
+    for shard in sorted(path.glob("*.pkl")):
+        out.update(pickle.loads(shard.read_bytes()))
+    return out
+
+
+def _mtimes(path: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in path.glob("*.pkl")}
+
+
 def test_save_keeps_used_entries_and_skips_an_unchanged_file(tmp_path: Path) -> None:
-    path = tmp_path / "c.pkl"
+    path = tmp_path / "c"
     c = ResultCache(path)
     assert c.get("a") is None
     c.put("a", 1)
     c.put("b", 2)
-    assert c.save() and pickle.loads(path.read_bytes()) == {"a": 1, "b": 2}
+    assert c.save() and _stored(path) == {"a": 1, "b": 2}
 
     again = ResultCache(path)
     assert again.get("a") == 1 and again.get("b") == 2
-    before = path.stat().st_mtime_ns
+    before = _mtimes(path)
     assert not again.save()  # the same entries: nothing written
-    assert path.stat().st_mtime_ns == before
+    assert _mtimes(path) == before
 
     third = ResultCache(path)
     assert third.get("a") == 1  # "b" not used this time: forgotten
-    assert third.save() and pickle.loads(path.read_bytes()) == {"a": 1}
+    assert third.save() and _stored(path) == {"a": 1}
 
 
-def test_disabled_and_damaged_caches(tmp_path: Path) -> None:
-    off = ResultCache(None)
-    off.put("a", 1)
-    assert not off.enabled and off.get("a") is None and not off.save()
-    bad = tmp_path / "bad.pkl"
-    bad.write_bytes(b"not a pickle")
-    c = ResultCache(bad)
+def test_a_change_rewrites_only_the_shards_it_touches(tmp_path: Path) -> None:
+    path = tmp_path / "c"
+    c = ResultCache(path)
+    keys = c.keys(list(range(400)), "settings")
+    for i, k in enumerate(keys):
+        c.put(k, i)
+    assert c.save()
+    shards = _mtimes(path)
+    assert len(shards) > 100  # spread over many files
+
+    fresh = ResultCache(path)
+    new = fresh.keys([1000], "settings")[0]
+    for k in keys[1:]:
+        assert fresh.get(k) is not None
+    fresh.put(new, 1000)  # one entry replaced by another, as after a correction to one unit
+    assert fresh.save()
+    after = _mtimes(path)
+    touched = {n for n in after if after[n] != shards.get(n)} | (set(shards) - set(after))
+    assert 1 <= len(touched) <= 2
+    assert _stored(path) == {**{k: i for i, k in enumerate(keys) if i}, new: 1000}
+    assert ResultCache(path).get(keys[0]) is None and ResultCache(path).get(new) == 1000
+
+
+def test_shards_read_once_per_process_and_again_when_changed_on_disk(tmp_path: Path, monkeypatch) -> None:
+    import motcua.model.cache as cache_mod
+
+    path = tmp_path / "c"
+    c = ResultCache(path)
+    keys = c.keys(list(range(50)), "s")
+    for i, k in enumerate(keys):
+        c.put(k, [i])
+    c.save()
+    reads: list[str] = []
+    real = cache_mod._read_shard
+    monkeypatch.setattr(cache_mod, "_read_shard", lambda p: reads.append(p.name) or real(p))
+    warm = ResultCache(path)
+    assert reads == [] and [warm.get(k) for k in keys] == [[i] for i in range(50)]  # from this process's memo
+    # another process rewrites one shard: that shard alone is read again, with its new content
+    name = sorted(path.glob("*.pkl"))[0]
+    other = {k: ["other"] for k in pickle.loads(name.read_bytes())}
+    tmp = name.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(other))
+    tmp.replace(name)
+    again = ResultCache(path)
+    assert reads == [name.name]
+    assert all(again.get(k) == ["other"] for k in other)
+
+
+def test_an_earlier_single_file_cache_is_replaced(tmp_path: Path) -> None:
+    legacy = tmp_path / "c.pkl"
+    legacy.write_bytes(pickle.dumps({"a": 1}))
+    c = ResultCache(tmp_path / "c")
     assert c.get("a") is None
-    c.put("a", 1)
-    assert c.save() and ResultCache(bad).get("a") == 1
+    c.put("a", 2)
+    assert c.save() and not legacy.exists() and _stored(tmp_path / "c") == {"a": 2}
+    same_name = tmp_path / "d"
+    same_name.write_bytes(pickle.dumps({"a": 1}))  # a single file where the folder goes
+    d = ResultCache(same_name)
+    assert d.get("a") is None
+    d.put("a", 3)
+    assert d.save() and same_name.is_dir() and ResultCache(same_name).get("a") == 3
 
 
 def test_comparison_groups_are_reused_only_when_unchanged(small_panel: pd.DataFrame, settings, tmp_path: Path,
@@ -64,7 +128,7 @@ def test_comparison_groups_are_reused_only_when_unchanged(small_panel: pd.DataFr
     real = compare_mod._compare_group
     monkeypatch.setattr(compare_mod, "_compare_group", lambda g, s, key: calls.append(key) or real(g, s, key))
 
-    path = tmp_path / "c.pkl"
+    path = tmp_path / "c"
     cache = ResultCache(path)
     cold = compare_units(series, settings, cache=cache)
     cache.save()
@@ -148,3 +212,33 @@ def test_columns_that_cannot_be_packed_are_kept_as_they_are() -> None:
     ragged = {"a": np.arange(3.0), "b": np.arange(4.0)}
     assert unpack_columns(pack_columns(ragged)) is ragged
     assert unpack_columns(pack_columns({})) == {}
+
+
+def test_runs_in_one_process_equal_runs_without_cache(small_panel: pd.DataFrame, tmp_path: Path) -> None:
+    """Shards remembered by the process and fits unpacked once (issue 6) change no result: a correction, its
+    undoing, a fresh process (memo emptied) and a cache folder deleted under the process all match no cache."""
+    import motcua.model.cache as cache_mod
+    import motcua.model.run as run_mod
+    from motcua.model import run_model
+
+    def same(a, b) -> None:
+        for name in ("trends", "trend_summary", "comparison", "targets"):
+            pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+    path = tmp_path / "fits"
+    corrected = small_panel.copy()
+    code = sorted(corrected["unit_code"].unique())[1]
+    first = corrected[corrected["unit_code"] == code].sort_values("period_start").index[0]
+    corrected.loc[first, "received_online"] += 1
+    corrected.loc[first, "received_offline"] -= 1
+    plain, plain_corrected = run_model(small_panel), run_model(corrected)
+    same(run_model(small_panel, cache_file=path), plain)
+    same(run_model(small_panel, cache_file=path), plain)  # warm: every shard from the memo
+    same(run_model(corrected, cache_file=path), plain_corrected)
+    same(run_model(small_panel, cache_file=path), plain)  # the correction undone
+    cache_mod._MEMO.clear()
+    run_mod._UNPACKED.clear()
+    same(run_model(corrected, cache_file=path), plain_corrected)  # as a fresh process: shards read from disk
+    shutil.rmtree(path)
+    same(run_model(small_panel, cache_file=path), plain)  # nothing remembered outlives the folder
+    assert len(list(path.glob("*.pkl"))) > 1

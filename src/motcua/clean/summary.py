@@ -1,16 +1,16 @@
 """A readable data-quality summary of a clean run (for notebooks/10_clean.ipynb).
 
 Tables, all small (grain noted per function), with Vietnamese headers by
-default and English with ``lang="en"``; numbers formatted by Babel.
+default and English with ``lang="en"``; numbers formatted as Babel formats them (:mod:`motcua.numfmt`).
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from babel.numbers import format_decimal
 
 from motcua.clean.quality import RULES
+from motcua.numfmt import format_decimal
 
 if TYPE_CHECKING:
     from motcua.clean.run import CleanResult
@@ -36,7 +36,7 @@ HEAD = {
 
 
 def _n(x: int, lang: str) -> str:
-    return format_decimal(int(x), locale="vi" if lang == "vi" else "en")
+    return format_decimal(int(x), None, "vi" if lang == "vi" else "en")
 
 
 def counts_table(result: CleanResult, lang: str = "vi") -> pd.DataFrame:

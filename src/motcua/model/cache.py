@@ -2,27 +2,40 @@
 
 Grain: one entry per cached computation — a series' fit and outputs
 (:func:`motcua.model.run._fit_all`) or a peer group's comparison
-(:func:`motcua.model.compare.compare_units`) — in one pickle file, our own and
-rebuildable (delete it to recompute everything). A key is the sha256 of the
-pickled inputs, the model settings and the package source, so an entry is
-reused only for the very inputs it was computed from; a result is the same
+(:func:`motcua.model.compare.compare_units`) — in a folder of pickle files,
+our own and rebuildable (delete it to recompute everything). A key is the
+sha256 of the inputs, the model settings and the package source, so an entry
+is reused only for the very inputs it was computed from; a result is the same
 with or without the cache.
 
-:meth:`ResultCache.save` keeps the entries used in this run only (the file
-does not grow with old corrections) and does not rewrite the file when
-nothing changed (an unchanged rebuild writes nothing).
+The entries are spread over up to 256 shard files by the first two hex digits
+of their key, so that a correction to one unit rewrites the few shards holding
+its old and new entries, not every result (issue 6: the single file of
+earlier versions cost ~0.3 s to write and read again at 700 units).
+:meth:`ResultCache.save` keeps the entries used in this run only (no shard
+grows with old corrections) and rewrites no shard whose entries are unchanged
+(an unchanged rebuild writes nothing). A shard already read by this process
+and unchanged on disk since (same size, mtime and inode) is not read again: a
+warm kernel's second run loads nothing. Entries are shared between the runs of
+a process, so callers never modify what :meth:`ResultCache.get` returns.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 __all__ = ["ResultCache", "pack_columns", "unpack_columns"]
+
+_Signature = tuple[int, int, int]
+#: shard folder → shard file name → (its size, mtime and inode when read or written, its entries); a few folders only
+_MEMO: OrderedDict[Path, dict[str, tuple[_Signature, dict[str, Any]]]] = OrderedDict()
+_MEMO_FOLDERS = 4
 
 
 def pack_columns(cols: dict[str, np.ndarray]) -> tuple:
@@ -69,26 +82,69 @@ def unpack_columns(packed: tuple) -> dict[str, np.ndarray]:
     return out
 
 
+def _signature(st: os.stat_result) -> _Signature:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _shard(key: str) -> str:
+    """The shard file of ``key``: the first two hex digits of a sha256 key (of its sha256 for any other key)."""
+    h = key if len(key) == 64 else hashlib.sha256(key.encode()).hexdigest()
+    return f"{h[:2]}.pkl"
+
+
+def _memo(folder: Path) -> dict[str, tuple[_Signature, dict[str, Any]]]:
+    memo = _MEMO.pop(folder, None)
+    _MEMO[folder] = memo = memo if memo is not None else {}
+    while len(_MEMO) > _MEMO_FOLDERS:
+        _MEMO.popitem(last=False)
+    return memo
+
+
+def _read_shard(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            got = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError, IndexError, KeyError):
+        return {}
+    return got if isinstance(got, dict) else {}
+
+
 class ResultCache:
-    """A content-keyed store of results in one pickle file; ``path=None``: remember nothing (every lookup misses)."""
+    """A content-keyed store of results in a folder of shard files; ``path=None``: remember nothing
+    (every lookup misses). ``path`` is the folder (created on the first :meth:`save`)."""
 
     def __init__(self, path: str | Path | None) -> None:
         from motcua.version import source_hash
 
         self.path = Path(path) if path is not None else None
         self.code = source_hash()
-        self._loaded: dict[str, Any] = self._load() if self.path is not None else {}
-        self._used: dict[str, Any] = {}
-        self._added = 0
+        self._loaded: dict[str, dict[str, Any]] = self._load() if self.path is not None else {}
+        self._used: dict[str, dict[str, Any]] = {}
+        self._added: set[str] = set()  # shards with entries not in their file
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self) -> dict[str, dict[str, Any]]:
+        """Every shard's entries, from this process's memo where the file is unchanged since."""
         assert self.path is not None
+        memo = _memo(self.path.resolve())
+        out: dict[str, dict[str, Any]] = {}
         try:
-            with open(self.path, "rb") as fh:
-                got = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-            return {}
-        return got if isinstance(got, dict) else {}
+            names = [e for e in os.scandir(self.path) if e.name.endswith(".pkl") and e.is_file()]
+        except OSError:
+            memo.clear()
+            return out
+        for e in names:
+            try:
+                sig = _signature(e.stat())
+            except OSError:
+                continue
+            seen = memo.get(e.name)
+            if seen is None or seen[0] != sig:
+                seen = (sig, _read_shard(Path(e.path)))
+                memo[e.name] = seen
+            out[e.name] = seen[1]
+        for name in set(memo) - set(out):
+            del memo[name]
+        return out
 
     @property
     def enabled(self) -> bool:
@@ -111,33 +167,57 @@ class ResultCache:
 
     def get(self, key: str) -> Any | None:
         """The stored result of ``key`` (marked as used), or None."""
-        if key in self._used:
-            return self._used[key]
-        if key in self._loaded:
-            self._used[key] = self._loaded[key]
-            return self._used[key]
+        shard = _shard(key)
+        used = self._used.get(shard)
+        if used is not None and key in used:
+            return used[key]
+        loaded = self._loaded.get(shard)
+        if loaded is not None and key in loaded:
+            self._used.setdefault(shard, {})[key] = loaded[key]
+            return loaded[key]
         return None
 
     def put(self, key: str, value: Any) -> None:
         if self.path is None:
             return
-        if key not in self._loaded:
-            self._added += 1
-        self._used[key] = value
+        shard = _shard(key)
+        if key not in self._loaded.get(shard, {}):
+            self._added.add(shard)
+        self._used.setdefault(shard, {})[key] = value
 
     def save(self) -> bool:
-        """Write the entries used in this run (atomically); False when the file already held exactly these."""
+        """Write the entries used in this run, each changed shard atomically; False when every shard already
+        held exactly these."""
         if self.path is None:
             return False
-        if not self._added and set(self._used) == set(self._loaded):
+        changed = [
+            name for name in sorted(set(self._used) | set(self._loaded))
+            if name in self._added or set(self._used.get(name, ())) != set(self._loaded.get(name, ()))
+        ]
+        if not changed:
             return False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        try:
-            with open(tmp, "wb") as fh:
-                pickle.dump(self._used, fh, protocol=5)
-            os.replace(tmp, self.path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        self._loaded, self._added = dict(self._used), 0
+        for legacy in (self.path, self.path.with_name(self.path.name + ".pkl")):  # the single file of earlier versions
+            if legacy.is_file():
+                legacy.unlink()
+        self.path.mkdir(parents=True, exist_ok=True)
+        memo = _memo(self.path.resolve())
+        for name in changed:
+            entries = self._used.get(name, {})
+            target = self.path / name
+            if not entries:
+                target.unlink(missing_ok=True)
+                memo.pop(name, None)
+                self._loaded.pop(name, None)
+                continue
+            tmp = self.path / f".{name}.tmp-{os.getpid()}"
+            try:
+                with open(tmp, "wb") as fh:
+                    pickle.dump(entries, fh, protocol=5)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+            memo[name] = (_signature(target.stat()), entries)
+            self._loaded[name] = entries
+        self._used = {name: dict(entries) for name, entries in self._used.items()}
+        self._added.clear()
         return True

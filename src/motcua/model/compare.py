@@ -69,7 +69,8 @@ def window_totals(series: pd.DataFrame, months: int, rows: pd.DataFrame | None =
         return pd.DataFrame(columns=GROUP + ["unit_code", "unit_name", "window_start", "window_end", "successes", "trials", "window_periods"])
     s = window_rows(series, months) if rows is None else rows
     s = s.assign(period_with_data=(s["trials"] > 0).astype(int))
-    names = series.sort_values("period_end").groupby(["unit_schema", "unit_code"])["unit_name"].last()
+    names = (series[["unit_schema", "unit_code", "period_end", "unit_name"]].sort_values("period_end")
+             .groupby(["unit_schema", "unit_code"])["unit_name"].last().to_dict())
     out = (
         s.groupby(GROUP + ["unit_code"], sort=True)
         .agg(
@@ -247,10 +248,9 @@ def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects:
         rho = m["rho"]
     med = rho.groupby([wt[c] for c in GROUP]).transform("median")
     rho = rho.fillna(med).fillna(0.0).to_numpy(float)
-    sum_n = win.groupby(["unit_schema", "unit_code", "rate"])["trials_w"].sum()
-    sum_n2 = win.assign(n2=win["trials_w"] ** 2).groupby(["unit_schema", "unit_code", "rate"])["n2"].sum()
+    sums = win[["unit_schema", "unit_code", "rate", "trials_w"]].assign(n2=win["trials_w"] ** 2).groupby(["unit_schema", "unit_code", "rate"]).sum()
     keys = list(zip(wt["unit_schema"], wt["unit_code"], wt["rate"]))
-    sum_n, sum_n2 = dict(zip(sum_n.index, sum_n.to_numpy())), dict(zip(sum_n2.index, sum_n2.to_numpy()))
+    sum_n, sum_n2 = dict(zip(sums.index, sums["trials_w"].to_numpy())), dict(zip(sums.index, sums["n2"].to_numpy()))
     N = np.array([sum_n.get(k, 0.0) for k in keys], float)
     N2 = np.array([sum_n2.get(k, 0.0) for k in keys], float)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -21,6 +21,7 @@ Tables (all rates as proportions 0–1, units keyed by unit_schema + unit_code):
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -342,14 +343,38 @@ def _fit_all(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, t
     """
     if not cache.enabled:
         return _run_tasks(tasks, settings, until, target_date)
-    keys = cache.keys(tasks, settings, until, target_date)
-    results = [_unpack_result(cache.get(k)) for k in keys]
+    keys = cache.keys([_task_bytes(t) for t in tasks], settings, until, target_date)
+    results = [_unpacked(k, cache.get(k)) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
     fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date) if todo else []
     for i, r in zip(todo, fresh):
         cache.put(keys[i], _pack_result(r))
         results[i] = r
+    _UNPACKED.clear()
+    _UNPACKED.update(zip(keys, results))
     return results
+
+
+def _task_bytes(task: tuple) -> bytes:
+    """A task as the bytes its cache key is made of: the pickled small parts with each array's dtype and shape,
+    then the arrays' raw bytes (their lengths follow from the dtypes and shapes, so no two tasks share bytes).
+    Twice as fast as pickling the arrays."""
+    key, level, name, arrays, prior, notes = task
+    head = pickle.dumps((key, level, name, prior, notes, [(a.dtype.str, a.shape) for a in arrays]), protocol=5)
+    return b"".join([head, *(np.ascontiguousarray(a).tobytes() for a in arrays)])
+
+
+#: this process's last run of :func:`_fit_all`: each series' outputs by cache key, unpacked. A key names the
+#: inputs, settings and code a result came from, so an entry never goes stale; read-only like the cache's.
+_UNPACKED: dict[str, tuple] = {}
+
+
+def _unpacked(key: str, stored: tuple | None) -> tuple | None:
+    """The outputs ``stored`` under ``key`` (None: not in the cache), unpacked once per process."""
+    if stored is None:
+        return None
+    got = _UNPACKED.get(key)
+    return got if got is not None else _unpack_result(stored)
 
 
 def _pack_result(result: tuple) -> tuple:

@@ -1,15 +1,19 @@
 """Readable tables of the model results for analysts (notebook 20) — data frames, no printing.
 
 Grain of :func:`province_summary`: one row per (unit, rate), with labels in
-Vietnamese (default) or English and numbers formatted with Babel.
+Vietnamese (default) or English and numbers formatted as Babel formats them
+(:mod:`motcua.numfmt`: Babel's patterns and symbols, compiled once). Every table
+is built column by column: no Series per row.
 """
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 import numpy as np
 import pandas as pd
-from babel.numbers import format_decimal, format_percent
 
 from motcua.model.claims import trend_claim, trend_direction
+from motcua.numfmt import format_decimal, format_percent
 from motcua.rates import RATES
 
 LABELS = {
@@ -74,22 +78,25 @@ LABELS = {
 }
 
 
+_DASH = "–"
+
+
 def _pct(x: float, lang: str, digits: int = 1) -> str:
     if x is None or not np.isfinite(x):
-        return "–"
-    return format_percent(x, format="#,##0." + "0" * digits + "%", locale=lang)
+        return _DASH
+    return format_percent(x, "#,##0." + "0" * digits + "%", lang)
 
 
 def _num(x: float, lang: str, digits: int = 1) -> str:
     if x is None or not np.isfinite(x):
-        return "–"
-    return format_decimal(x, format="+#,##0." + "0" * digits + ";-#,##0." + "0" * digits, locale=lang)
+        return _DASH
+    return format_decimal(x, "+#,##0." + "0" * digits + ";-#,##0." + "0" * digits, lang)
 
 
 def _funnel_text(flag: object, lang: str) -> str:
     L = LABELS[lang]
     if not isinstance(flag, str) or not flag:
-        return "–"
+        return _DASH
     if flag in ("within", "no_data"):
         return L[flag]
     side, _, tag = flag.partition("_")
@@ -99,13 +106,24 @@ def _funnel_text(flag: object, lang: str) -> str:
     return f"{L[side]} {level}"
 
 
-def _slope_text(r: pd.Series, lang: str) -> str:
+_CLAIM_COLUMNS = ("knots", "slope_pp_per_year", "slope_low", "slope_high",
+                  "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high")
+
+
+def _claim_rows(trend_summary: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per row, the fields :func:`motcua.model.claims.trend_claim` reads (a column the frame lacks is left
+    out, as a missing key of the full row would be) — without building a Series per row."""
+    cols = [c for c in _CLAIM_COLUMNS if c in trend_summary.columns]
+    return [dict(zip(cols, vals)) for vals in zip(*(trend_summary[c].tolist() for c in cols))] if cols else [{}] * len(trend_summary)
+
+
+def _slope_text(row: Mapping[str, Any], lang: str) -> str:
     """The slope a reader may be told (:func:`motcua.model.claims.trend_claim`): when the trend
     bends, the latest period's slope first and the whole-period average after it, both labelled."""
     L = LABELS[lang]
-    c = trend_claim(r.to_dict())
+    c = trend_claim(row)
     if c is None:
-        return "–"
+        return _DASH
     txt = f"{_num(c.slope, lang)} ({_num(c.low, lang)} … {_num(c.high, lang)})"
     if not c.recent:
         return txt
@@ -116,39 +134,51 @@ def _slope_text(r: pd.Series, lang: str) -> str:
     return txt
 
 
+def _column(df: pd.DataFrame, name: str, default: Any = None) -> list[Any]:
+    """The values of column ``name`` as a list (``default`` in every row when the frame lacks it)."""
+    return df[name].tolist() if name in df.columns else [default] * len(df)
+
+
+def _rate_label(rate: Any, lang: str) -> Any:
+    r = RATES.get(rate)
+    return (r.label_vi if lang == "vi" else r.label_en) if r else rate
+
+
 def province_summary(trend_summary: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """One readable row per unit and rate: latest rate, trend, target probability, rank, flags."""
+    """One readable row per unit and rate: latest rate, trend, target probability, rank, flags.
+
+    Built column by column (one list per column, no Series per row); an empty input gives an empty frame."""
     L = LABELS[lang]
     s = trend_summary.sort_values(["rate", "unit_code"], kind="stable")
-    rows = []
-    for _, r in s.iterrows():
-        rate = RATES.get(r["rate"])
-        rank = r.get("rank")
-        rank_txt = "–" if pd.isna(rank) else f"{int(rank)} ({int(r['rank_low'])}–{int(r['rank_high'])})/{int(r['n_ranked'])}"
-        slope_txt = _slope_text(r, lang)
-        shrunk_txt = "–"
-        if pd.notna(r.get("shrunk_rate")):
-            shrunk_txt = f"{_pct(r['shrunk_rate'], lang)} ({_pct(r['shrunk_low'], lang)}–{_pct(r['shrunk_high'], lang)})"
-        band = r.get("latest_outside_band")
-        rows.append(
-            {
-                L["code"]: r["unit_code"],
-                L["unit"]: r["unit_name"],
-                L["rate"]: (rate.label_vi if lang == "vi" else rate.label_en) if rate else r["rate"],
-                L["status"]: L.get(f"status_{r['status']}", r["status"]),
-                L["n_periods"]: int(r["n_periods"]) if pd.notna(r["n_periods"]) else 0,
-                L["latest"]: _pct(r["latest_rate"], lang),
-                L["slope"]: slope_txt,
-                L["target"]: _pct(r["target"], lang, 0),
-                L["p_target"]: _pct(r["p_meet_target"], lang, 0),
-                L["p_target_year"]: _pct(r.get("p_meet_target_year", np.nan), lang, 0),
-                L["shrunk"]: shrunk_txt,
-                L["rank"]: rank_txt,
-                L["funnel"]: _funnel_text(r.get("funnel_flag"), lang),
-                L["band"]: "–" if pd.isna(band) else (L["yes"] if bool(band) else L["no"]),
-            }
-        )
-    return pd.DataFrame(rows)
+    if s.empty:
+        return pd.DataFrame()
+    col = lambda name, default=None: _column(s, name, default)  # noqa: E731
+    rank_txt = [
+        _DASH if pd.isna(rk) else f"{int(rk)} ({int(lo)}–{int(hi)})/{int(n)}"
+        for rk, lo, hi, n in zip(col("rank"), col("rank_low"), col("rank_high"), col("n_ranked"))
+    ]
+    shrunk_txt = [
+        f"{_pct(m, lang)} ({_pct(lo, lang)}–{_pct(hi, lang)})" if pd.notna(m) else _DASH
+        for m, lo, hi in zip(col("shrunk_rate"), col("shrunk_low"), col("shrunk_high"))
+    ]
+    band_txt = [_DASH if pd.isna(b) else (L["yes"] if bool(b) else L["no"]) for b in col("latest_outside_band")]
+    out = {
+        L["code"]: s["unit_code"].tolist(),
+        L["unit"]: s["unit_name"].tolist(),
+        L["rate"]: [_rate_label(r, lang) for r in s["rate"].tolist()],
+        L["status"]: [L.get(f"status_{x}", x) for x in s["status"].tolist()],
+        L["n_periods"]: [int(x) if pd.notna(x) else 0 for x in s["n_periods"].tolist()],
+        L["latest"]: [_pct(x, lang) for x in s["latest_rate"].tolist()],
+        L["slope"]: [_slope_text(r, lang) for r in _claim_rows(s)],
+        L["target"]: [_pct(x, lang, 0) for x in s["target"].tolist()],
+        L["p_target"]: [_pct(x, lang, 0) for x in s["p_meet_target"].tolist()],
+        L["p_target_year"]: [_pct(x, lang, 0) for x in col("p_meet_target_year", np.nan)],
+        L["shrunk"]: shrunk_txt,
+        L["rank"]: rank_txt,
+        L["funnel"]: [_funnel_text(f, lang) for f in col("funnel_flag")],
+        L["band"]: band_txt,
+    }
+    return pd.DataFrame(out)
 
 
 def status_counts(trend_summary: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
@@ -215,22 +245,26 @@ period's when the trend bends — above / below 0), lie outside the
     rows = []
     if comparison is None or comparison.empty:
         return pd.DataFrame(columns=list(O.values())[:9])
+    ts = trend_summary
+    dirs = np.array([trend_direction(r) for r in _claim_rows(ts)], dtype=object)  # once for every row
+    up, down = dirs == "up", dirs == "down"
+    p_meet = ts["p_meet_target"]
+    likely, unlikely = (p_meet >= 0.8).fillna(False).to_numpy(bool), (p_meet <= 0.2).fillna(False).to_numpy(bool)
+    keys = [ts[c].to_numpy(object) for c in ("unit_schema", "unit_level", "rate")]
     for (schema, level, rate), c in comparison.groupby(["unit_schema", "unit_level", "rate"], sort=True):
-        s = trend_summary.loc[(trend_summary["unit_schema"] == schema) & (trend_summary["unit_level"] == level) & (trend_summary["rate"] == rate)]
-        r = RATES.get(rate)
+        sel = (keys[0] == schema) & (keys[1] == level) & (keys[2] == rate)
         ws, we = pd.Timestamp(c["window_start"].iloc[0]), pd.Timestamp(c["window_end"].iloc[0])
-        dirs = [trend_direction(row) for row in s.to_dict("records")]
         rows.append(
             {
-                O["rate"]: (r.label_vi if lang == "vi" else r.label_en) if r else rate,
+                O["rate"]: _rate_label(rate, lang),
                 O["window"]: f"{ws:%d/%m/%Y} – {we:%d/%m/%Y}",
                 O["province_rate"]: _pct(float(c["province_rate"].iloc[0]), lang, 2),
                 O["units"]: int(c["n_units"].iloc[0]),
-                O["up"]: sum(d == "up" for d in dirs),
-                O["down"]: sum(d == "down" for d in dirs),
+                O["up"]: int((up & sel).sum()),
+                O["down"]: int((down & sel).sum()),
                 O["outside"]: int(c["outside_998"].fillna(False).astype(bool).sum()),
-                O["likely"]: int((s["p_meet_target"] >= 0.8).sum()),
-                O["unlikely"]: int((s["p_meet_target"] <= 0.2).sum()),
+                O["likely"]: int((likely & sel).sum()),
+                O["unlikely"]: int((unlikely & sel).sum()),
                 O["method"]: O.get(str(c["funnel_method"].iloc[0]), str(c["funnel_method"].iloc[0])),
             }
         )

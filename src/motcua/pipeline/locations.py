@@ -36,8 +36,9 @@ def clean_cache(data: Path) -> Path:
 
 
 def fit_cache(data: Path) -> Path:
-    """Each series' trend fit and each peer group's comparison, keyed by their inputs (motcua.model.cache.ResultCache)."""
-    return interim_dir(data) / "model_fits.pkl"
+    """Each series' trend fit and each peer group's comparison, keyed by their inputs: a folder of shard files
+    (motcua.model.cache.ResultCache)."""
+    return interim_dir(data) / "model_fits"
 
 
 def chart_cache(data: Path) -> Path:

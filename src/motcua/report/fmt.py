@@ -3,16 +3,22 @@
 Vietnamese: "7.697", "55,9%", "+3,2 điểm %", "06/2025", "30/06/2025";
 English: "7,697", "55.9%", "+3.2 pp", "Jun 2025", "30 Jun 2025".
 A missing value (None, NaN, NA) prints as the catalog's dash, never as "nan".
+
+Numbers go through :mod:`motcua.numfmt` (Babel's patterns and symbols compiled
+once: Babel's strings at a fraction of the cost per value); a month or a day
+is formatted by Babel once per process and remembered.
 """
 from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+
+from motcua.numfmt import format_decimal, format_percent
 
 DASH = "–"
 
@@ -24,6 +30,11 @@ def missing(x: Any) -> bool:
     """True for None, NaN, pandas NA/NaT and non-finite floats."""
     if x is None:
         return True
+    t = type(x)
+    if t is float:  # the common cases first, without pandas' per-value checks (same answers)
+        return not math.isfinite(x)
+    if t is str or t is int or t is bool:
+        return False
     try:
         if pd.isna(x):
             return True
@@ -46,7 +57,7 @@ def num(x: Any, lang: str, digits: int = 0) -> str:
     if missing(x):
         return DASH
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(round(float(x), digits) if digits else int(round(float(x))), format=pattern, locale=locale_of(lang))
+    return format_decimal(round(float(x), digits) if digits else int(round(float(x))), pattern, locale_of(lang))
 
 
 def signed(x: Any, lang: str, digits: int = 0) -> str:
@@ -57,7 +68,7 @@ def signed(x: Any, lang: str, digits: int = 0) -> str:
     if v == 0:
         return num(0, lang, digits)
     body = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(v, format=f"+{body};-{body}", locale=locale_of(lang))
+    return format_decimal(v, f"+{body};-{body}", locale_of(lang))
 
 
 def signed_small(x: Any, lang: str, digits: int = 1) -> str:
@@ -76,7 +87,7 @@ def pct(x: Any, lang: str, digits: int = 1) -> str:
     if missing(x):
         return DASH
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(float(x), format=pattern, locale=locale_of(lang))
+    return format_percent(float(x), pattern, locale_of(lang))
 
 
 def pct_digits(values: list[float], base: int = 1) -> int:
@@ -102,18 +113,29 @@ def _as_date(x: Any) -> date:
     return pd.Timestamp(x).date()
 
 
+@lru_cache(maxsize=4096)
+def _month(year: int, month_: int, lang: str) -> str:
+    return format_date(date(year, month_, 1), _MONTH[locale_of(lang)], locale=lang)
+
+
+@lru_cache(maxsize=16384)
+def _day(d: date, lang: str) -> str:
+    return format_date(d, _DAY[locale_of(lang)], locale=lang)
+
+
 def month(x: Any, lang: str) -> str:
     """A month: "06/2025" (vi), "Jun 2025" (en)."""
     if missing(x):
         return DASH
-    return format_date(_as_date(x), _MONTH[locale_of(lang)], locale=lang)
+    d = _as_date(x)
+    return _month(d.year, d.month, lang)
 
 
 def day(x: Any, lang: str) -> str:
     """A date: "30/06/2025" (vi), "30 Jun 2025" (en)."""
     if missing(x):
         return DASH
-    return format_date(_as_date(x), _DAY[locale_of(lang)], locale=lang)
+    return _day(_as_date(x), lang)
 
 
 def period(start: Any, end: Any, lang: str) -> str:

@@ -9,6 +9,7 @@ table is a plain table in code order, every link works.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,7 +23,15 @@ from motcua.report.page import asset, page
 from motcua.report.strings import strings
 
 
+#: the trend_summary columns the index shows (headline figures, rank, trend claim: motcua.model.claims)
+_SUMMARY_FIELDS = (
+    "latest_rate", "latest_period_end", "rank", "rank_low", "rank_high", "n_ranked",
+    "knots", "slope_pp_per_year", "slope_low", "slope_high", "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high",
+)
+
+
 def _summary_rows(summary: pd.DataFrame | None) -> dict[tuple[str, str], dict[str, Any]]:
+    """Per (unit_code, rate), the fields of :data:`_SUMMARY_FIELDS` the summary has (a missing column is a missing key)."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     if summary is None or summary.empty or not {"unit_code", "rate"} <= set(summary.columns):
         return out
@@ -30,13 +39,27 @@ def _summary_rows(summary: pd.DataFrame | None) -> dict[tuple[str, str], dict[st
     s = summary
     if schema and "unit_schema" in s and (s["unit_schema"] == schema).any():
         s = s[s["unit_schema"] == schema]
-    for r in s.to_dict("records"):
-        out[(str(r["unit_code"]), str(r["rate"]))] = r
+    fields = [c for c in _SUMMARY_FIELDS if c in s.columns]
+    for code, rate, r in zip(s["unit_code"].tolist(), s["rate"].tolist(), s[fields].to_dict("records")):
+        out[(str(code), str(rate))] = r
     return out
 
 
-def _cell(text: str, key: Any = None, num: bool = False, **kw: Any) -> dict[str, Any]:
-    return {"text": text, "key": None if key is None or fmt.missing(key) else key, "num": num, **kw}
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One table cell as sections/table.html.j2 reads it (attributes, not dict keys: the template's lookups
+    then succeed at once instead of after a failed attribute lookup, ~4,900 cells per page at 700 units)."""
+
+    text: str
+    key: Any = None
+    num: bool = False
+    href: str | None = None
+    sub: str | None = None
+    svg: Any = None
+
+
+def _cell(text: str, key: Any = None, num: bool = False, **kw: Any) -> Cell:
+    return Cell(text, None if key is None or fmt.missing(key) else key, num, **kw)
 
 
 def _rate_cell(row: dict[str, Any] | None, lang: str, digits: int) -> dict[str, Any]:
