@@ -89,37 +89,14 @@ def _correct(data: Path, unit: str) -> None:
 
 
 def worker(data: Path, units: list[str], out: Path, lang: str) -> None:
-    import nbformat
-    from IPython.core.interactiveshell import InteractiveShell
-    from IPython.utils.capture import capture_output
+    from in_process import run_notebook, warm_shell  # bench/in_process.py: as the report bench's floor runs a notebook
 
-    shell = InteractiveShell.instance()
-    shell.run_cell("import matplotlib; matplotlib.use('Agg'); import pandas, seaborn, statsmodels.api, "
-                   "motcua.report.district, motcua.report.overview")
-    from motcua.pipeline.kernel_side import after_warmup, reset_namespace
-    from motcua.report.export import notebook_to_html
-
-    after_warmup()
-    src = nbformat.read(ROOT / "notebooks" / "40_province_overview.ipynb", as_version=4)
+    shell = warm_shell()
+    notebook = ROOT / "notebooks" / "40_province_overview.ipynb"
 
     def overview() -> tuple[float, str]:
         t = time.perf_counter()
-        reset_namespace(shell)
-        nb = nbformat.v4.new_notebook(metadata=src.metadata)
-        for cell in src.cells:
-            if cell.cell_type != "code":
-                nb.cells.append(cell)
-                continue
-            source = cell.source
-            if "parameters" in cell.metadata.get("tags", []):
-                source = f"data_dir = {str(data)!r}\nlang = {lang!r}\n"
-            with capture_output() as cap:
-                res = shell.run_cell(source)
-            res.raise_error()
-            c = nbformat.v4.new_code_cell(source)
-            c.outputs = [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in cap.outputs]
-            nb.cells.append(c)
-        html = notebook_to_html(nb, lang=lang, title="bench", build_stamp="bench")
+        html = run_notebook(shell, notebook, {"data_dir": str(data), "lang": lang}, lang)
         return time.perf_counter() - t, html
 
     result: dict[str, Any] = {}

@@ -154,41 +154,17 @@ def naive(data: Path, units: list[str], work: Path) -> Timing:
 
 
 FLOOR_SCRIPT = r"""
-import json, sys, time, nbformat
-from IPython.core.interactiveshell import InteractiveShell
-from IPython.utils.capture import capture_output
-from motcua.pipeline.kernel_side import reset_namespace, after_warmup
-from motcua.report.export import notebook_to_html
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/
+from in_process import run_notebook, warm_shell
 nb_path, overview_path, data, units = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
-shell = InteractiveShell.instance()
-shell.run_cell("import matplotlib; matplotlib.use('Agg'); import pandas, seaborn, statsmodels.api, motcua.report.district, motcua.report.overview")
-after_warmup()
-
-
-def run(path, params):
-    reset_namespace(shell)
-    src = nbformat.read(path, as_version=4)
-    nb = nbformat.v4.new_notebook(metadata=src.metadata)
-    for cell in src.cells:
-        if cell.cell_type != "code":
-            nb.cells.append(cell); continue
-        source = cell.source
-        if "parameters" in cell.metadata.get("tags", []):
-            source = "".join(f"{k} = {v!r}\n" for k, v in params.items())
-        with capture_output() as cap:
-            res = shell.run_cell(source)
-        res.raise_error()
-        c = nbformat.v4.new_code_cell(source)
-        c.outputs = [nbformat.v4.new_output("display_data", data=o.data, metadata=o.metadata) for o in cap.outputs]
-        nb.cells.append(c)
-    notebook_to_html(nb, lang="vi", title="bench", build_stamp="bench")
-
-
+shell = warm_shell()
 t0 = time.perf_counter()
 for code in units:
-    run(nb_path, {"unit_code": code, "data_dir": data, "lang": "vi"})
+    run_notebook(shell, nb_path, {"unit_code": code, "data_dir": data, "lang": "vi"})
 t1 = time.perf_counter()
-run(overview_path, {"data_dir": data, "lang": "vi"})
+run_notebook(shell, overview_path, {"data_dir": data, "lang": "vi"})
 print(json.dumps({"seconds": t1 - t0, "overview_seconds": time.perf_counter() - t1}))
 """
 

@@ -31,7 +31,8 @@ def interim_dir(data: Path) -> Path:
 
 
 def clean_cache(data: Path) -> Path:
-    """What each raw file gave when read (motcua.clean.run._FileCache)."""
+    """What each raw file gave when read (motcua.clean.run._FileCache) and what the cross-record checks made of
+    each unit (motcua.clean.unitcache)."""
     return interim_dir(data) / "clean"
 
 

@@ -376,8 +376,13 @@ def _load_model_inputs(data: Path) -> dict[str, Any]:
     }
     q = data / loc.QUALITY
     out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
+    return out | _meta_and_published(data)
+
+
+def _meta_and_published(data: Path) -> dict[str, Any]:
+    """clean_meta.json as "meta" ({} when absent) and, when present, the published figures as "published"."""
     meta = data / loc.CLEAN_META
-    out["meta"] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+    out: dict[str, Any] = {"meta": json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}}
     pub = data / loc.PUBLISHED
     if pub.exists():
         from motcua.extract.published import load_published
@@ -402,14 +407,7 @@ def _load_plan_inputs(data: Path) -> dict[str, Any]:
         "panel": pd.read_parquet(data / loc.PANEL, columns=[c for c in PLAN_PANEL_COLUMNS if c in names]),
         "summary": pd.read_parquet(data / loc.TREND_SUMMARY),
     }
-    meta = data / loc.CLEAN_META
-    out["meta"] = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
-    pub = data / loc.PUBLISHED
-    if pub.exists():
-        from motcua.extract.published import load_published
-
-        out["published"] = load_published(pub)
-    return out
+    return out | _meta_and_published(data)
 
 
 def plan_inputs(data: Path, shas: dict[str, str], config: Any = None) -> tuple[dict[str, Any], list[tuple[str, str]], dict[str, Any]]:
