@@ -48,9 +48,18 @@ class Config:
         return str(self.province.get("language", "vi"))
 
 
+#: PyYAML's safe loader, on libyaml when PyYAML was built with it (the same documents, about ten times faster).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    """The YAML document at ``path`` as ``yaml.safe_load`` reads it (plain data: no Python objects)."""
+    with Path(path).open(encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
 def _read(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+    return read_yaml(path) or {}
 
 
 @lru_cache(maxsize=8)
@@ -74,4 +83,13 @@ def _load(root: Path) -> Config:
 
 def load_config(root: Path | str | None = None) -> Config:
     """Load config/ (or ``root``) once per process."""
-    return _load(Path(root).resolve() if root else config_dir().resolve())
+    if root:
+        return _load(Path(root).resolve())
+    return _load(_default_root(os.environ.get("MOTCUA_CONFIG"), os.getcwd()))
+
+
+@lru_cache(maxsize=16)
+def _default_root(env: str | None, cwd: str) -> Path:
+    """:func:`config_dir`, resolved, for this ``MOTCUA_CONFIG`` and working folder: worked out once, as
+    readers call :func:`load_config` per row (finding the project folder costs a dozen file system calls)."""
+    return config_dir().resolve()

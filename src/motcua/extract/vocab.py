@@ -13,9 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from motcua.config import config_dir, project_root
+from motcua.config import config_dir, project_root, read_yaml
 
 # old-style → new-style tone placement (both appear in official lists; DOMAIN.md §5)
 _TONE = {
@@ -89,8 +87,7 @@ def vocab_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Vocab:
-    with path.open(encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+    raw = read_yaml(path)
     return Vocab(
         raw=raw,
         count={k: phrase_re(v) for k, v in raw["count_keywords"].items()},

@@ -19,8 +19,10 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
-from typing import Any
+from queue import Empty
+from typing import Any, Callable
 
 import nbformat
 import papermill as pm
@@ -83,6 +85,50 @@ class _LeasedManager:
 
     def cleanup_resources(self, restart: bool = False) -> None:
         pass
+
+
+#: Seconds to wait for the IOPub echo of a kernel_info request before asking again (doubled each time).
+IOPUB_PROBE_S = 0.05
+
+
+async def _until_ready(kc: Any, alive: Callable[[], bool], timeout: float) -> bool:
+    """True once the kernel answers ``kernel_info`` on the shell channel and its IOPub messages reach us.
+
+    jupyter_client's ``wait_for_ready`` does the same but waits 0.2 s for IOPub after each
+    reply and then another 0.2 s of silence to flush it: half a second on every adoption of a
+    kept kernel, which a one-unit rebuild pays twice. Here the IOPub check is the kernel's own
+    "idle" status for that very request (proof that our subscription is live: a message sent
+    before it joined would be lost, the PUB/SUB "slow joiner"), waited for briefly and asked
+    again with a longer wait when it does not come. Messages of other requests, earlier ones
+    included, are skipped here and by nbclient, which matches every message to its request.
+    ``alive``: whether the kernel's process still runs.
+    """
+    deadline = time.monotonic() + timeout
+    probe = IOPUB_PROBE_S
+    while time.monotonic() < deadline:
+        if not alive():
+            return False
+        msg_id = kc.kernel_info()
+        if not await _reply(kc.shell_channel, msg_id, min(deadline, time.monotonic() + 1.0), "kernel_info_reply"):
+            continue
+        if await _reply(kc.iopub_channel, msg_id, min(deadline, time.monotonic() + probe), "status", "idle"):
+            return True
+        probe = min(probe * 2, 1.0)
+    return False
+
+
+async def _reply(channel: Any, msg_id: str, until: float, msg_type: str, state: str | None = None) -> bool:
+    """Wait until ``until`` (monotonic) for a ``msg_type`` message answering ``msg_id`` on ``channel``
+    (a status message: with ``execution_state`` ``state``), skipping any other."""
+    while (left := until - time.monotonic()) > 0:
+        try:
+            msg = await channel.get_msg(timeout=left)
+        except Empty:
+            return False
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == msg_type
+                and (state is None or msg["content"].get("execution_state") == state)):
+            return True
+    return False
 
 
 class NoIdleKernel(RuntimeError):
@@ -164,9 +210,7 @@ class WarmKernel:
         except (OSError, ValueError):
             return False
         kc.start_channels()
-        try:
-            run_sync(kc.wait_for_ready)(timeout=timeout)
-        except RuntimeError:
+        if not run_sync(_until_ready)(kc, lease.running, timeout):
             kc.stop_channels()
             return False
         self.km, self.kc = _LeasedManager(lease), kc

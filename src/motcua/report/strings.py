@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from motcua.config import read_yaml
 
 LANGS = ("vi", "en")
 _DIR = Path(__file__).resolve().parent / "strings"
@@ -41,8 +41,7 @@ def strings(lang: str) -> Strings:
     """The catalog of ``lang`` ("vi" or "en"), read once per process."""
     if lang not in LANGS:
         raise ValueError(f"unsupported report language {lang!r} (vi or en)")
-    with (_DIR / f"{lang}.yaml").open(encoding="utf-8") as fh:
-        table = yaml.safe_load(fh)
+    table = read_yaml(_DIR / f"{lang}.yaml")
     return Strings(lang, {str(k): str(v) for k, v in table.items()})
 
 
