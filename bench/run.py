@@ -205,14 +205,10 @@ def stop_kernels() -> None:
 
 
 def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: int) -> dict[str, object]:
-    work = OUT / f"n{n}"
+    if n > 9:
+        national_config()  # written afresh from config/
+    work = _use_size(n)  # JUPYTER_PLATFORM_DIRS=1 as the motcua command sets it: the same kernel key everywhere
     shutil.rmtree(work, ignore_errors=True)
-    if n > 9:  # beyond Phú Yên's nine districts the sample spans provinces
-        ENV["MOTCUA_CONFIG"] = str(national_config())
-    else:
-        ENV.pop("MOTCUA_CONFIG", None)
-    ENV["MOTCUA_KERNEL_DIR"] = str(OUT / "kernels")
-    ENV["JUPYTER_PLATFORM_DIRS"] = "1"  # as the motcua command sets it: the same kernel key everywhere
     stop_kernels()
     raw, data, reports = work / "raw", work / "data", work / "reports"
     build = motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores))
@@ -310,6 +306,40 @@ def table(rows: list[dict[str, object]], cores: int) -> str:
     return head + "\n".join(lines) + foot
 
 
+def _use_size(n: int) -> Path:
+    """Point ENV (and this process) at size ``n``'s config and the bench's kernel registry; its work folder."""
+    if n > 9:  # beyond Phú Yên's nine districts the sample spans provinces
+        ENV["MOTCUA_CONFIG"] = str(OUT / "config-national")
+    else:
+        ENV.pop("MOTCUA_CONFIG", None)
+    ENV["MOTCUA_KERNEL_DIR"] = str(OUT / "kernels")
+    ENV["JUPYTER_PLATFORM_DIRS"] = "1"
+    return OUT / f"n{n}"
+
+
+def fix_only(n: int, repeat: int, cores: int) -> dict[str, object]:
+    """(e) alone, ``repeat`` times, on the folder an earlier full run of size ``n`` left (brought up to date with
+    this checkout first). Two kernels are kept idle before the first fix, as the render before (e) leaves
+    them in the full run; each fix then finds the kernels the one before kept."""
+    work = _use_size(n)
+    raw, data, reports = work / "raw", work / "data", work / "reports"
+    build = motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores))
+    run(build)  # up to date with this checkout first (everything is rebuilt when the code changed)
+    keep = "from pathlib import Path\nfrom motcua.pipeline.execute import WarmKernel\n" \
+           "ks = [WarmKernel(cwd=Path.cwd()) for _ in range(2)]\n[k.shutdown() for k in ks]\n"
+    subprocess.run([sys.executable, "-c", keep], cwd=ROOT, env=ENV, check=True)
+    fixes = []
+    for _ in range(repeat):
+        correct_one_unit(raw)
+        t = run(build)
+        if "2 built" not in t.out:
+            raise SystemExit(f"a one-unit fix rebuilt more than the unit and the overview:\n{t.out}")
+        fixes.append({"seconds": t.seconds, "peak_mb": t.peak_mb, **stage_seconds(t.out)})
+    secs = sorted(f["seconds"] for f in fixes)
+    return {"n": n, "fixes": fixes, "median_s": secs[len(secs) // 2], "min_s": secs[0], "max_s": secs[-1],
+            "load_1min": os.getloadavg()[0]}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="9,100")
@@ -319,10 +349,20 @@ def main() -> int:
     ap.add_argument("--write-readme", action="store_true", help="replace the results table in bench/README.md")
     ap.add_argument("--keep-other-sizes", action="store_true",
                     help="keep the rows of bench/out/results.json for sizes not in --sizes")
+    ap.add_argument("--fix-only", type=int, default=0, metavar="REPEAT",
+                    help="measure only (e), REPEAT times, on the folders an earlier full run left (built with this checkout)")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     OUT.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in args.sizes.split(",")]
+    if args.fix_only:
+        results = [fix_only(n, args.fix_only, cores) for n in sizes]
+        (OUT / "fix-only.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        for r in results:
+            print(f"{r['n']} units: one-unit fix median {r['median_s']:.1f} s (min {r['min_s']:.1f}, max {r['max_s']:.1f}) over "
+                  f"{len(r['fixes'])} runs; clean / model per run: "
+                  + ", ".join(f"{f.get('clean', 0):.1f}/{f.get('model', 0):.1f}" for f in r["fixes"]))
+        return 0
     rows = []
     if args.keep_other_sizes and (OUT / "results.json").exists():  # rows of sizes not measured again
         rows = [r for r in json.loads((OUT / "results.json").read_text(encoding="utf-8")) if r.get("requested") not in sizes]
