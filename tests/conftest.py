@@ -20,9 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "sample"
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-# Builds in tests keep their warm kernels in a registry of this session only, and stop them at the end
-# (pytest_sessionfinish); tests/pipeline/test_kept.py checks the registry itself.
-_KERNEL_DIR = os.environ.setdefault("MOTCUA_KERNEL_DIR", tempfile.mkdtemp(prefix="motcua-kernels-"))
+# Tests run on the shipped config/ whatever the shell has set (a test that needs another config sets its own).
+os.environ.pop("MOTCUA_CONFIG", None)
+# Builds in tests keep their warm kernels in a registry of this session only (never the shell's), and stop
+# them at the end (pytest_sessionfinish); tests/pipeline/test_kept.py checks the registry itself.
+_KERNEL_DIR = os.environ["MOTCUA_KERNEL_DIR"] = tempfile.mkdtemp(prefix="motcua-kernels-")
 os.environ.setdefault("MOTCUA_KERNEL_IDLE", "300")
 
 settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -473,11 +473,16 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
     not change (see :class:`_FileCache`); the result is the same either way.
     """
     t0 = time.perf_counter()
+    dropped: set[str] = set()
     while True:
         try:
             return _run_clean(raw_paths, out_dir, cache_dir, t0)
         except BrokenEntry as exc:  # a record blob that does not match its entry: read that file again
             assert cache_dir is not None
+            if exc.key in dropped:  # written afresh and broken again: the folder itself is at fault
+                raise RuntimeError(f"clean cache {cache_dir}: entry {exc.key} is damaged again after the file was "
+                                   "read afresh; delete the folder (it is rebuilt) and check the disk") from exc
+            dropped.add(exc.key)
             _FileCache.drop_in(Path(cache_dir), exc.key)
 
 
