@@ -75,7 +75,7 @@ def _cells(tmp_path: Path, name: str, *sources: str, tags: dict[int, list[str]] 
 
 
 def test_cells_sent_together_keep_their_own_outputs_and_order(kernel, tmp_path):
-    """Every request is queued at once (execute._Pipelined): each output still lands in its own cell."""
+    """Each output lands in its own cell, in order, on a kernel that ran other notebooks before."""
     path = _cells(tmp_path, "many.ipynb", *[f"import time; time.sleep(0.01 * ({i} % 3)); print({i})" for i in range(12)])
     nb = kernel.execute(path, None, {})
     assert [c.outputs[0]["text"] for c in nb.cells] == [f"{i}\n" for i in range(12)]
@@ -84,8 +84,7 @@ def test_cells_sent_together_keep_their_own_outputs_and_order(kernel, tmp_path):
 
 
 def test_no_cell_runs_after_a_failing_one(kernel, tmp_path):
-    """The cells queued behind a failing cell are aborted by the kernel, as when sent one at a time,
-    and their replies do not confuse the next notebook."""
+    """No cell runs after a failing one, and the next notebook on the same kernel is unaffected."""
     import papermill
 
     marker = tmp_path / "ran"

@@ -19,10 +19,8 @@ import logging
 import os
 import signal
 import threading
-import time
 from pathlib import Path
-from queue import Empty
-from typing import Any, Callable
+from typing import Any
 
 import nbformat
 import papermill as pm
@@ -85,50 +83,6 @@ class _LeasedManager:
 
     def cleanup_resources(self, restart: bool = False) -> None:
         pass
-
-
-#: Seconds to wait for the IOPub echo of a kernel_info request before asking again (doubled each time).
-IOPUB_PROBE_S = 0.05
-
-
-async def _until_ready(kc: Any, alive: Callable[[], bool], timeout: float) -> bool:
-    """True once the kernel answers ``kernel_info`` on the shell channel and its IOPub messages reach us.
-
-    jupyter_client's ``wait_for_ready`` does the same but waits 0.2 s for IOPub after each
-    reply and then another 0.2 s of silence to flush it: half a second on every adoption of a
-    kept kernel, which a one-unit rebuild pays twice. Here the IOPub check is the kernel's own
-    "idle" status for that very request (proof that our subscription is live: a message sent
-    before it joined would be lost, the PUB/SUB "slow joiner"), waited for briefly and asked
-    again with a longer wait when it does not come. Messages of other requests, earlier ones
-    included, are skipped here and by nbclient, which matches every message to its request.
-    ``alive``: whether the kernel's process still runs.
-    """
-    deadline = time.monotonic() + timeout
-    probe = IOPUB_PROBE_S
-    while time.monotonic() < deadline:
-        if not alive():
-            return False
-        msg_id = kc.kernel_info()
-        if not await _reply(kc.shell_channel, msg_id, min(deadline, time.monotonic() + 1.0), "kernel_info_reply"):
-            continue
-        if await _reply(kc.iopub_channel, msg_id, min(deadline, time.monotonic() + probe), "status", "idle"):
-            return True
-        probe = min(probe * 2, 1.0)
-    return False
-
-
-async def _reply(channel: Any, msg_id: str, until: float, msg_type: str, state: str | None = None) -> bool:
-    """Wait until ``until`` (monotonic) for a ``msg_type`` message answering ``msg_id`` on ``channel``
-    (a status message: with ``execution_state`` ``state``), skipping any other."""
-    while (left := until - time.monotonic()) > 0:
-        try:
-            msg = await channel.get_msg(timeout=left)
-        except Empty:
-            return False
-        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == msg_type
-                and (state is None or msg["content"].get("execution_state") == state)):
-            return True
-    return False
 
 
 class NoIdleKernel(RuntimeError):
@@ -210,7 +164,9 @@ class WarmKernel:
         except (OSError, ValueError):
             return False
         kc.start_channels()
-        if not run_sync(_until_ready)(kc, lease.running, timeout):
+        try:
+            run_sync(kc.wait_for_ready)(timeout=timeout)
+        except RuntimeError:
             kc.stop_channels()
             return False
         self.km, self.kc = _LeasedManager(lease), kc
@@ -222,10 +178,10 @@ class WarmKernel:
         except Exception:
             return False
 
-    def _run_code(self, code: str, kc: Any = None) -> None:
+    def _run_code(self, code: str) -> None:
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
         client = self._empty_client(nb)
-        client.km, client.kc = self.km, kc or self.kc
+        client.km, client.kc = self.km, self.kc
         client.reset_execution_trackers()
         client.execute_cell(nb.cells[0], 0)
 
@@ -271,9 +227,7 @@ class WarmKernel:
         if not self.alive():
             self.restart()
         self.busy = True  # until the notebook returns or fails: a Ctrl-C leaves it True (see shutdown)
-        # The engine resets the namespace first (also before the first notebook, so every run starts from the
-        # same state), in the same batch of requests as the notebook's cells (:class:`_Pipelined`).
-        _ACTIVE.kernel = self
+        _ACTIVE.kernel = self  # the engine resets the namespace first, then runs the notebook on this kernel
         try:
             nb = pm.execute_notebook(
                 str(input_path),
@@ -322,78 +276,15 @@ class WarmEngine(Engine):
             log=log,
             log_output=log_output,
         )
-        pipelined = _Pipelined.send(warm.kc, [RESET_CODE, *_code_cell_sources(nb_man.nb, client.skip_cells_with_tag)])
-        client.kc = pipelined
-        try:
-            warm._run_code(RESET_CODE, kc=pipelined)
-            client.reset_execution_trackers()
-            client.papermill_execute_cells()
-        finally:
-            pipelined.forget()
+        client.kc = warm.kc
+        warm.reset()  # also before the first notebook, so every run starts from the same state
+        client.reset_execution_trackers()
+        client.papermill_execute_cells()
         if warm.language_info is None:
             info = client.wait_for_reply(warm.kc.kernel_info())
             warm.language_info = info["content"]["language_info"]
         client.nb.metadata["language_info"] = warm.language_info
         return client.nb
-
-
-def _code_cell_sources(nb: nbformat.NotebookNode, skip_tag: str) -> list[str]:
-    """The sources nbclient will send, in order: its code cells but the empty and the skipped ones.
-
-    Empty when a cell is allowed to fail ("raises-exception"): nbclient sends that one without
-    ``stop_on_error``, so nothing behind it may be queued; such a notebook runs cell by cell.
-    """
-    cells = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()
-             and skip_tag not in c.metadata.get("tags", [])]
-    if any("raises-exception" in c.metadata.get("tags", []) for c in cells):
-        return []
-    return [c.source for c in cells]
-
-
-class _Pipelined:
-    """A kernel client whose execute requests for one notebook were all sent up front.
-
-    nbclient runs a notebook cell by cell: it sends a cell, waits for its
-    reply and its last output, then sends the next, so the kernel sits idle
-    for one round trip through the build process per cell (ten cells a
-    report). Here every request (the namespace reset, then each code cell)
-    is queued in the kernel at once, and :meth:`execute` hands nbclient the
-    id of the request already sent for that cell; nbclient still collects
-    each cell's outputs and reply by that id, in order. The kernel runs
-    them back to back, as it would a notebook's "Run all".
-
-    A failing cell: the kernel (``stop_on_error``) aborts the requests queued
-    behind it, so no later cell runs, as with nbclient alone; their
-    "aborted" replies carry other ids and are skipped by the next
-    notebook's polls. Every other attribute is the wrapped client's.
-    """
-
-    def __init__(self, kc: Any, sent: list[tuple[str, str]]):
-        self._kc = kc
-        self._sent = sent  # (source, msg_id), in the order sent
-
-    @classmethod
-    def send(cls, kc: Any, sources: list[str]) -> "_Pipelined":
-        """Queue ``sources`` in the kernel now (none when the list is empty: every request then goes as asked)."""
-        return cls(kc, [(src, kc.execute(src, store_history=True, stop_on_error=True)) for src in sources])
-
-    def execute(self, code: str, silent: bool = False, store_history: bool = True, user_expressions: Any = None,
-                allow_stdin: bool | None = None, stop_on_error: bool = True) -> str:
-        if not self._sent:  # nothing sent up front (or all taken): an ordinary request
-            return self._kc.execute(code, silent=silent, store_history=store_history, user_expressions=user_expressions,
-                                    allow_stdin=allow_stdin, stop_on_error=stop_on_error)
-        src, msg_id = self._sent.pop(0)
-        if src != code or silent or not store_history or not stop_on_error:
-            # nbclient asks for something other than what was queued next: a bug here, never a notebook's doing.
-            raise RuntimeError(f"pipelined execution out of step: expected {src[:60]!r}, asked {code[:60]!r}")
-        return msg_id
-
-    def forget(self) -> None:
-        """The notebook is done (or failed): requests not taken were aborted by the kernel, or never will be."""
-        self._sent.clear()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._kc, name)
 
 
 papermill_engines.register(ENGINE_NAME, WarmEngine)
