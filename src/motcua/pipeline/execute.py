@@ -123,7 +123,7 @@ class WarmKernel:
         return NotebookClient(nb, kernel_name=self.kernel_name, timeout=self.timeout, allow_errors=False)
 
     def start(self) -> None:
-        self.language_info = None
+        self.language_info = None  # a new kernel: asked again
         if self.keep:
             self._start_kept()
             return
@@ -137,6 +137,7 @@ class WarmKernel:
         self._run_code(WARMUP_CODE)
 
     def _start_kept(self) -> None:
+        self.language_info = None  # another kernel (also on restart): asked again
         lease, key = kept.acquire(self.cwd)
         self.lease = lease
         try:
@@ -227,7 +228,8 @@ class WarmKernel:
         if not self.alive():
             self.restart()
         self.busy = True  # until the notebook returns or fails: a Ctrl-C leaves it True (see shutdown)
-        _ACTIVE.kernel = self  # the engine resets the namespace first, then runs the notebook on this kernel
+        self.reset()  # also before the first notebook, so every run starts from the same state
+        _ACTIVE.kernel = self
         try:
             nb = pm.execute_notebook(
                 str(input_path),
@@ -277,7 +279,6 @@ class WarmEngine(Engine):
             log_output=log_output,
         )
         client.kc = warm.kc
-        warm.reset()  # also before the first notebook, so every run starts from the same state
         client.reset_execution_trackers()
         client.papermill_execute_cells()
         if warm.language_info is None:
