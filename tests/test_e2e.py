@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from motcua.pipeline.unit_hash import UNIT_PARTS
 from motcua.report.page import without_build_stamp
 from motcua.sample.corrections import add_one_dossier
 
@@ -140,3 +141,7 @@ def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Pat
     assert "province.html" in changed, changed
     assert (reports / "index.html").stat().st_mtime_ns != index_written  # rewritten (its bytes may be equal)
     assert "2 built, 8 up to date, 0 failed" in res.stdout
+    # the build says which of the unit's inputs changed, and the manifest keeps them for the next build
+    assert "rebuilt because of: panel + trends + summary (1)" in res.stdout, res.stdout
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["unit_code"]: sorted(e["parts"]) for e in manifest["reports"]}["555"] == sorted(UNIT_PARTS)

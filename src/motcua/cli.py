@@ -102,6 +102,8 @@ def _summarise(result: Any, seconds: float) -> int:
         f"reports: {len(result.built)} built, {len(result.skipped)} up to date, {len(result.failed)} failed"
         f" ({seconds:.1f} s)"
     )
+    if result.why:
+        print("rebuilt because of: " + "; ".join(f"{why} ({n})" for why, n in result.why_counts()))
     for code, reason in sorted(result.failed.items()):
         print(f"motcua: unit {code} failed: {reason}", file=sys.stderr)
     return 0 if result.ok else 1

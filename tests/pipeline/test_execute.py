@@ -108,3 +108,22 @@ def test_a_cell_allowed_to_fail_lets_the_next_ones_run(kernel, tmp_path):
     code = [c for c in kernel.last_nb.cells if c.cell_type == "code"]
     assert code[0].outputs[0]["ename"] == "KeyError"
     assert code[1].outputs[0]["text"] == "tiếp\n", "the cell after an allowed failure did not run"
+
+
+def test_a_print_split_by_the_kernels_flush_timer_is_one_output():
+    """ipykernel may send print("one") as "one" then "\\n" (its 0.2 s flush timer); the executed notebook
+    keeps one output per stream run, whatever the timing, and leaves other outputs where they were."""
+    from motcua.pipeline.execute import coalesce_streams
+
+    out = nbformat.v4.new_output
+    cell = nbformat.v4.new_code_cell("print('one'); display(x); print('two')")
+    cell.outputs = [out("stream", name="stdout", text="one"), out("stream", name="stdout", text="\n"),
+                    out("display_data", data={"text/plain": "x"}),
+                    out("stream", name="stdout", text="two"), out("stream", name="stderr", text="warn\n"),
+                    out("stream", name="stdout", text="\n")]
+    nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("1")])
+    coalesce_streams(nb)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
+        ("stream", "stdout", "one\n"), ("display_data", None, None), ("stream", "stdout", "two"),
+        ("stream", "stderr", "warn\n"), ("stream", "stdout", "\n")]
+    assert nb.cells[1].outputs == []

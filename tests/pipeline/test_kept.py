@@ -60,11 +60,33 @@ def test_the_next_build_adopts_the_kernel_with_a_clean_namespace(registry, tmp_p
     second = WarmKernel(keep=True)
     try:
         assert second.adopted
+        assert second.quick_ready, "an idle kept kernel passes the quick readiness check"
         pid2, leaked, value = _run(second, path, 2)
     finally:
         second.shutdown()
     assert pid2 == pid1 and value == 2
     assert not leaked, "a name from the previous build leaked into the adopted kernel"
+
+
+def test_adoption_falls_back_to_wait_for_ready_when_the_quick_check_fails(registry, tmp_path, monkeypatch):
+    from motcua.pipeline import execute
+
+    path = _nb(tmp_path)
+    first = WarmKernel(keep=True)
+    pid1, _, _ = _run(first, path, 1)
+    first.shutdown()
+
+    async def never_ready(kc, alive, timeout):
+        return False
+
+    monkeypatch.setattr(execute, "_until_ready", never_ready)
+    second = WarmKernel(keep=True)
+    try:
+        assert second.adopted and not second.quick_ready
+        pid2, leaked, value = _run(second, path, 2)
+    finally:
+        second.shutdown()
+    assert (pid2, leaked, value) == (pid1, False, 2)
 
 
 def test_a_leased_kernel_is_not_shared(registry, tmp_path):

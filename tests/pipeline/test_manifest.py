@@ -46,3 +46,32 @@ def test_frame_hash_ignores_row_index_but_not_values():
     a = pd.DataFrame({"x": [1, 2]})
     assert frame_hash(a) == frame_hash(a.set_axis([5, 6]))
     assert frame_hash(a) != frame_hash(pd.DataFrame({"x": [1, 3]}))
+
+
+def test_the_parts_that_changed_are_named():
+    from motcua.pipeline.unit_hash import UnitHasher, changed_parts, fingerprint, hash_components
+
+    rows = [{"unit_code": "1", "received_total": 10}, {"unit_code": "2", "received_total": 20}]
+    before = _inputs(rows)
+    rows[0]["received_total"] = 11
+    after = _inputs(rows)
+    moved = _inputs(rows) | {"comparison": pd.DataFrame({"x": [2]})}
+
+    def parts(inp, code, nb="nb"):
+        return fingerprint(UnitHasher(inp, nb, "code").components(code, {"unit_code": code}))
+
+    assert changed_parts(parts(before, "1"), parts(after, "1")) == ["panel"]
+    assert changed_parts(parts(before, "2"), parts(after, "2")) == []
+    assert changed_parts(parts(after, "2"), parts(moved, "2")) == ["comparison"]
+    assert changed_parts(parts(after, "2"), parts(after, "2", nb="nb2")) == ["notebook"]
+    assert changed_parts({}, parts(after, "2")) == ["not recorded"]
+    # the components hash to the report's input hash
+    comps = UnitHasher(after, "nb", "code").components("1", {"unit_code": "1"})
+    assert hash_components(comps) == unit_input_hash(after, "1", {"unit_code": "1"}, "nb", "code")
+
+
+def test_parts_survive_the_round_trip(tmp_path: Path):
+    e = _entry("555")
+    e.parts = {"panel": "abc", "comparison": "def"}
+    Manifest(reports={"555": e}).save(tmp_path / "manifest.json")
+    assert Manifest.load(tmp_path / "manifest.json").reports["555"].parts == e.parts

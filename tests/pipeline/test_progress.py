@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-from types import SimpleNamespace
-
 from motcua import cli
 
 
@@ -32,11 +30,15 @@ def test_progress_is_silent_when_not_a_terminal(monkeypatch) -> None:
 
 
 def test_summary_lists_built_skipped_failed_with_reasons(capsys) -> None:
-    result = SimpleNamespace(stages=[SimpleNamespace(stage="clean", ran=True, seconds=4.42),
-                                     SimpleNamespace(stage="model", ran=False, seconds=0.0)],
-                             built=["555"], skipped=["557", "province"], failed={"560": "KeyError: 'x'"}, ok=False)
+    from motcua.pipeline.stages import BuildResult, StageResult
+
+    result = BuildResult(stages=[StageResult("clean", ran=True, seconds=4.42), StageResult("model", ran=False)],
+                         built=["555", "556"], skipped=["557", "province"], failed={"560": "KeyError: 'x'"},
+                         why={"555": ["panel", "trends"], "556": ["comparison"], "558": ["comparison"],
+                              "560": ["failed before"]})
     assert cli._summarise(result, 1.25) == 1
     out = capsys.readouterr()
     assert "clean: ran (4.4 s)" in out.out and "model: up to date\n" in out.out
-    assert "reports: 1 built, 2 up to date, 1 failed (1.2 s)" in out.out or "(1.3 s)" in out.out
+    assert "rebuilt because of: comparison (2); panel + trends (1); failed before (1)\n" in out.out
+    assert "reports: 2 built, 2 up to date, 1 failed (1.2 s)" in out.out or "(1.3 s)" in out.out
     assert "motcua: unit 560 failed: KeyError: 'x'" in out.err

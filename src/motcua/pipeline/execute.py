@@ -19,8 +19,10 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
-from typing import Any
+from queue import Empty
+from typing import Any, Callable
 
 import nbformat
 import papermill as pm
@@ -38,6 +40,11 @@ ENGINE_NAME = "motcua-warm"
 START_TIMEOUT_S = 120
 #: Seconds an adopted kept kernel has to answer before it is replaced.
 ADOPT_TIMEOUT_S = 10
+#: Seconds the quick readiness check (:func:`_until_ready`) has with an adopted kernel before
+#: jupyter_client's own ``wait_for_ready`` takes over for the rest of ``ADOPT_TIMEOUT_S``.
+QUICK_READY_S = 2.0
+#: Seconds to wait for the IOPub echo of a kernel_info request before asking again (doubled each time).
+IOPUB_PROBE_S = 0.05
 
 #: Imported once when a warm kernel starts (the expensive part of a cold start).
 WARMUP_CODE = """\
@@ -85,6 +92,48 @@ class _LeasedManager:
         pass
 
 
+async def _until_ready(kc: Any, alive: Callable[[], bool], timeout: float) -> bool:
+    """True once the kernel answers ``kernel_info`` on the shell channel and its IOPub messages reach us.
+
+    jupyter_client's ``wait_for_ready`` does the same but waits 0.2 s for IOPub after each reply and
+    then 0.2 s more of silence to flush it: about half a second on every adoption of a kept kernel,
+    which a one-unit rebuild pays twice. Here the IOPub check is the kernel's own "idle" status for
+    that very request (proof that our subscription is live: a message sent before it joined is lost,
+    the PUB/SUB "slow joiner"), waited for briefly and asked again with a longer wait when it does
+    not come. Messages of other requests are skipped here and by nbclient, which matches every
+    message to its request. ``alive``: whether the kernel's process still runs.
+
+    Used for adoption only, and only as a first try (:meth:`WarmKernel._connect` falls back to
+    ``wait_for_ready``): a kernel started inside a Dask worker was once seen never to pass it.
+    """
+    deadline = time.monotonic() + timeout
+    probe = IOPUB_PROBE_S
+    while time.monotonic() < deadline:
+        if not alive():
+            return False
+        msg_id = kc.kernel_info()
+        if not await _reply(kc.shell_channel, msg_id, min(deadline, time.monotonic() + 1.0), "kernel_info_reply"):
+            continue
+        if await _reply(kc.iopub_channel, msg_id, min(deadline, time.monotonic() + probe), "status", "idle"):
+            return True
+        probe = min(probe * 2, 1.0)
+    return False
+
+
+async def _reply(channel: Any, msg_id: str, until: float, msg_type: str, state: str | None = None) -> bool:
+    """Wait until ``until`` (monotonic) for a ``msg_type`` message answering ``msg_id`` on ``channel``
+    (a status message: with ``execution_state`` ``state``), skipping any other."""
+    while (left := until - time.monotonic()) > 0:
+        try:
+            msg = await channel.get_msg(timeout=left)
+        except Empty:
+            return False
+        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == msg_type
+                and (state is None or msg["content"].get("execution_state") == state)):
+            return True
+    return False
+
+
 class NoIdleKernel(RuntimeError):
     """``WarmKernel(adopt_only=True)`` found no idle kept kernel to adopt."""
 
@@ -108,6 +157,7 @@ class WarmKernel:
         self.keep = kept.enabled() if keep is None else keep
         self.lease: kept.Lease | None = None
         self.adopted = False  # True: a kept kernel an earlier build had warmed up
+        self.quick_ready = False  # True: the last connection passed the quick readiness check
         self.busy = False
         self.last_nb: nbformat.NotebookNode | None = None
         self.language_info: dict[str, Any] | None = None  # asked once per kernel (kernel_info), not per notebook
@@ -141,7 +191,7 @@ class WarmKernel:
         lease, key = kept.acquire(self.cwd)
         self.lease = lease
         try:
-            self.adopted = not lease.fresh and self._connect(lease, ADOPT_TIMEOUT_S)
+            self.adopted = not lease.fresh and self._connect(lease, ADOPT_TIMEOUT_S, quick=True)
             if not self.adopted and self.adopt_only:
                 raise NoIdleKernel("no idle kept kernel of this build's key")
             if not self.adopted:
@@ -155,8 +205,12 @@ class WarmKernel:
             self.lease = None
             raise
 
-    def _connect(self, lease: "kept.Lease", timeout: float) -> bool:
-        """Open channels to the slot's kernel; False when it does not answer within ``timeout``."""
+    def _connect(self, lease: "kept.Lease", timeout: float, quick: bool = False) -> bool:
+        """Open channels to the slot's kernel; False when it does not answer within ``timeout``.
+
+        ``quick``: try :func:`_until_ready` first (up to ``QUICK_READY_S``), then jupyter_client's
+        ``wait_for_ready`` if that did not see the kernel ready.
+        """
         from jupyter_client.asynchronous import AsyncKernelClient
 
         kc = AsyncKernelClient(connection_file=str(lease.connection_file))
@@ -165,11 +219,13 @@ class WarmKernel:
         except (OSError, ValueError):
             return False
         kc.start_channels()
-        try:
-            run_sync(kc.wait_for_ready)(timeout=timeout)
-        except RuntimeError:
-            kc.stop_channels()
-            return False
+        self.quick_ready = quick and run_sync(_until_ready)(kc, lease.running, min(QUICK_READY_S, timeout))
+        if not self.quick_ready:
+            try:
+                run_sync(kc.wait_for_ready)(timeout=timeout)
+            except RuntimeError:
+                kc.stop_channels()
+                return False
         self.km, self.kc = _LeasedManager(lease), kc
         return True
 
@@ -281,11 +337,31 @@ class WarmEngine(Engine):
         client.kc = warm.kc
         client.reset_execution_trackers()
         client.papermill_execute_cells()
+        coalesce_streams(client.nb)
         if warm.language_info is None:
             info = client.wait_for_reply(warm.kc.kernel_info())
             warm.language_info = info["content"]["language_info"]
         client.nb.metadata["language_info"] = warm.language_info
         return client.nb
+
+
+def coalesce_streams(nb: nbformat.NotebookNode) -> None:
+    """Merge each cell's consecutive stream outputs of the same name, in place.
+
+    ipykernel sends what a cell prints in pieces, on a 0.2 s timer: ``print("one")`` can reach
+    the notebook as "one" then "\\n" when the timer falls between its two writes (more often on
+    a busy machine). nbconvert merges them for the page (its CoalesceStreamsPreprocessor); the
+    executed notebook kept as the audit trail gets the same treatment here, so a notebook's
+    outputs do not depend on timing. nbconvert is imported only when a cell has pieces to merge.
+    """
+    cells = [c for c in nb.cells if sum(o.get("output_type") == "stream" for o in c.get("outputs", ())) > 1]
+    if not cells:
+        return
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    merge = CoalesceStreamsPreprocessor()
+    for i, cell in enumerate(cells):
+        merge.preprocess_cell(cell, {}, i)
 
 
 papermill_engines.register(ENGINE_NAME, WarmEngine)

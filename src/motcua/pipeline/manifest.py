@@ -28,6 +28,9 @@ class ReportEntry:
     code_version: str
     built_at: str
     notebook: str = ""
+    #: a unit report's input-hash parts, each shortened (motcua.pipeline.unit_hash.fingerprint): tells the next
+    #: build which of them changed when it rebuilds the report
+    parts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

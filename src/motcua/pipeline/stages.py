@@ -124,6 +124,15 @@ class BuildResult:
     built: list[str]
     skipped: list[str]
     failed: dict[str, str]
+    #: unit code → why its report was rebuilt: the input-hash parts that changed (motcua.pipeline.unit_hash.UNIT_PARTS),
+    #: or "new", "forced", "failed before", "file missing"
+    why: dict[str, list[str]] = field(default_factory=dict)
+
+    def why_counts(self) -> list[tuple[str, int]]:
+        """How many unit reports were rebuilt for each reason ("panel + trends + summary"), the commonest first."""
+        from collections import Counter
+
+        return Counter(" + ".join(parts) for parts in self.why.values()).most_common()
 
     @property
     def ok(self) -> bool:
@@ -213,6 +222,7 @@ class RenderTask:
     title: str
     lang: str
     build_stamp: str
+    parts: dict[str, str] = field(default_factory=dict)  # a unit report's input-hash parts (fingerprint)
 
 
 _WORKER_KERNEL: Any = None
@@ -466,7 +476,7 @@ def render_stage(
         skipped = sorted([*manifest.reports, "province"])
         return BuildResult(stages=[], built=[], skipped=skipped, failed={})
 
-    from motcua.pipeline.unit_hash import UnitHasher, overview_input_hash
+    from motcua.pipeline.unit_hash import UnitHasher, fingerprint, hash_components, overview_input_hash
 
     inputs, all_units, tables = plan_inputs(data, shas, cfg)
     wanted = set(units) if units else None
@@ -484,17 +494,22 @@ def render_stage(
 
     tasks: list[RenderTask] = []
     skipped: list[str] = []
+    why: dict[str, list[str]] = {}
     for code, name in all_units:
         if wanted and code not in wanted:
             continue
         params = {"unit_code": code, "data_dir": str(data), "lang": lang}
-        h = unit_hash(code, params)
+        components = unit_hash.components(code, params)
+        h = hash_components(components)
         html = loc.unit_html(reports, code, name)
         prev = manifest.reports.get(code)
         if not force and prev and prev.status == "ok" and prev.input_hash == h and html.exists():
             skipped.append(code)
             continue
-        tasks.append(RenderTask("unit", code, name, html, loc.unit_executed(reports, code, name), params, h, name, lang, stamp))
+        parts = fingerprint(components)
+        why[code] = _why_rebuilt(prev, h, parts, force)
+        tasks.append(RenderTask("unit", code, name, html, loc.unit_executed(reports, code, name), params, h, name, lang,
+                                stamp, parts))
 
     over_params = {"data_dir": str(data), "lang": lang}
     over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash(), config_hash, unit_hash.whole)
@@ -527,6 +542,7 @@ def render_stage(
             code_version=code_version(),
             built_at=built_at.isoformat(),
             notebook=str(t.executed.relative_to(reports)),
+            parts=t.parts if r["status"] == "ok" else {},
         )
         if t.kind == "overview":
             manifest.overview = entry
@@ -557,7 +573,22 @@ def render_stage(
             write_index(reports, manifest, inputs, lang)
         manifest.render_key = new_key
         manifest.save(reports / "manifest.json")
-    return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed)
+    return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed, why=why)
+
+
+def _why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool) -> list[str]:
+    """Why a unit report is rebuilt, given its manifest entry ``prev`` (None: never built)."""
+    from motcua.pipeline.unit_hash import changed_parts
+
+    if force:
+        return ["forced"]
+    if prev is None:
+        return ["new"]
+    if prev.status != "ok":
+        return ["failed before"]
+    if prev.input_hash == input_hash:
+        return ["file missing"]
+    return changed_parts(prev.parts, parts)
 
 
 #: The processed data files the render stage reads.

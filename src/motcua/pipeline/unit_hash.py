@@ -76,12 +76,39 @@ class UnitHasher:
         self.shared = [comparison_hash(inputs, tables["comparison"].whole), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
-    def __call__(self, unit_code: str, params: dict[str, Any]) -> str:
+    def components(self, unit_code: str, params: dict[str, Any]) -> dict[str, str]:
+        """What the hash is made of, by name (:data:`UNIT_PARTS`, in the order hashed)."""
         code = str(unit_code)
-        parts = [p.get(code, "empty") for p in self.parts]
-        parts.append(self.quality.get(code, "empty") if self.quality is not None else "")
-        parts += [*self.shared, _shown_params(params), *self.tail]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        values = [p.get(code, "empty") for p in self.parts]
+        values.append(self.quality.get(code, "empty") if self.quality is not None else "")
+        values += [*self.shared, _shown_params(params), *self.tail]
+        return dict(zip(UNIT_PARTS, values))
+
+    def __call__(self, unit_code: str, params: dict[str, Any]) -> str:
+        return hash_components(self.components(unit_code, params))
+
+
+#: The parts of a unit report's input hash, in order: its own slices of the tables, what every report shows
+#: (the province comparison, the data's as-of date and synthetic flag), its parameters, the notebook, the code,
+#: config/.
+UNIT_PARTS = ("panel", "trends", "summary", "quality", "comparison", "as_of", "parameters", "notebook", "code", "config")
+
+
+def hash_components(components: dict[str, str]) -> str:
+    """The input hash of a unit report from its :meth:`UnitHasher.components`."""
+    return hashlib.sha256("\n".join(components.values()).encode()).hexdigest()
+
+
+def fingerprint(components: dict[str, str]) -> dict[str, str]:
+    """Each component shortened to 12 hex digits: enough to tell which one changed (kept in the manifest)."""
+    return {k: hashlib.sha256(v.encode()).hexdigest()[:12] for k, v in components.items()}
+
+
+def changed_parts(before: dict[str, str] | None, after: dict[str, str]) -> list[str]:
+    """The parts whose :func:`fingerprint` differs; ["not recorded"] when the entry has none (an older manifest)."""
+    if not before:
+        return ["not recorded"]
+    return [k for k, v in after.items() if before.get(k) != v]
 
 
 def unit_input_hash(inputs: dict[str, Any], unit_code: str, params: dict[str, Any], notebook_hash: str, code_hash: str,
