@@ -59,6 +59,13 @@ class Timing:
     out: str = ""  # the command's standard output
 
 
+def rebuilt(out: str) -> tuple[int, str]:
+    """``motcua build``'s count of reports built and its "rebuilt because of" line (why they were)."""
+    built = re.search(r"^reports: (\d+) built", out, re.M)
+    why = re.search(r"^rebuilt because of: (.*)$", out, re.M)
+    return (int(built[1]) if built else -1), (why[1] if why else "")
+
+
 def stage_seconds(out: str) -> dict[str, float]:
     """``motcua build``'s own account of the stages that ran: "clean: ran (4.4 s)" → {"clean": 4.4}."""
     return {m[1]: float(m[2]) for m in re.finditer(r"^(clean|model): ran \(([\d.]+) s\)$", out, re.M)}
@@ -256,6 +263,9 @@ def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: i
         "noop_s": noop.seconds, "noop_peak_mb": noop.peak_mb,
         "fix_s": fix.seconds, "fix_peak_mb": fix.peak_mb, "fix_where": where,
         "fix_cold_s": fix_cold.seconds,
+        # reports each fix rebuilt (the unit and the overview: 2) and why, as the build said
+        "fix_built": rebuilt(fix.out)[0], "fix_why": rebuilt(fix.out)[1],
+        "fix_cold_built": rebuilt(fix_cold.out)[0], "fix_cold_why": rebuilt(fix_cold.out)[1],
         # where the kept fix's time went: the clean and model notebooks, the rest (start, render planning,
         # the unit and the overview, the index)
         "fix_stages_s": stage_seconds(fix.out),
@@ -300,7 +310,9 @@ def table(rows: list[dict[str, object]], cores: int) -> str:
         + ", ".join(f"{r['naive_measured_units']}" for r in rows)
         + " units and extrapolated linearly; floor measured on "
         + ", ".join(f"{r['floor_measured_units']}" for r in rows)
-        + " units, times N, divided by the cores. Render (kernels kept) and floor: best of two runs each, interleaved; "
+        + " units, times N, divided by the cores. Reports each one-unit fix rebuilt (kept / cold), with the build's reason: "
+        + "; ".join(f"{r['n']} units: {r.get('fix_built', '?')} / {r.get('fix_cold_built', '?')} ({r.get('fix_why', '')})" for r in rows)
+        + ". Render (kernels kept) and floor: best of two runs each, interleaved; "
         "the overview's chart cache emptied before every render and floor run. Load: 1-minute load average at the end of the size's run.\n"
     )
     return head + "\n".join(lines) + foot
@@ -332,7 +344,7 @@ def fix_only(n: int, repeat: int, cores: int) -> dict[str, object]:
     for _ in range(repeat):
         correct_one_unit(raw)
         t = run(build)
-        if "2 built" not in t.out:
+        if rebuilt(t.out)[0] != 2:
             raise SystemExit(f"a one-unit fix rebuilt more than the unit and the overview:\n{t.out}")
         fixes.append({"seconds": t.seconds, "peak_mb": t.peak_mb, **stage_seconds(t.out)})
     secs = sorted(f["seconds"] for f in fixes)

@@ -120,3 +120,25 @@ def test_a_torn_or_foreign_cache_is_hashed_again(tmp_path):
     assert ih.file_hashes(data, _shas(data)) == good
     (data / loc.QUALITY).unlink()
     assert ih.file_hashes(data, _shas(data))["quality"] == ih.TableHashes("empty", {})
+
+
+def test_the_clean_stages_tables_hashed_in_the_background_are_not_read_again(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    panel = _panel()
+    _write(data, panel)
+    ih.file_hashes(data, _shas(data))  # a build before: every table in the cache
+    panel.loc[panel["unit_code"] == "557", "received_total"] += 1  # the clean stage ran again
+    panel.to_parquet(data / loc.PANEL, index=False)
+    ih.hash_in_background(data).join()
+    read = []
+    real = ih._read
+    monkeypatch.setattr(ih, "_read", lambda path, name: read.append(name) or real(path, name))
+    planned = ih.file_hashes(data, _shas(data))
+    assert read == [], "planning read a table hashed while the model stage ran"
+    monkeypatch.setattr(ih, "_read", real)
+    (loc.interim_dir(data) / "input_hashes.json").unlink()
+    assert planned == ih.file_hashes(data, _shas(data))  # the same as hashing everything afresh
+    # hashing some tables keeps what the cache held for the others
+    stored = json.loads((loc.interim_dir(data) / "input_hashes.json").read_text(encoding="utf-8"))["tables"]
+    ih.file_hashes(data, _shas(data), ("quality",))
+    assert json.loads((loc.interim_dir(data) / "input_hashes.json").read_text(encoding="utf-8"))["tables"] == stored

@@ -15,13 +15,16 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
 
 from motcua.pipeline import locations as loc
 from motcua.row_digest import SCHEME, as_table, row_digests
+
+if TYPE_CHECKING:
+    from threading import Thread
 
 #: Tables hashed per unit, and their files.
 TABLES = {"panel": loc.PANEL, "trends": loc.TRENDS, "summary": loc.TREND_SUMMARY, "comparison": loc.COMPARISON,
@@ -82,10 +85,11 @@ def _size(path: Path) -> int:
         return 0
 
 
-def file_hashes(data: Path, shas: dict[str, str]) -> dict[str, TableHashes]:
-    """:class:`TableHashes` of each of :data:`TABLES` in DATA; ``shas``: each file name's sha256 (or "missing").
+def file_hashes(data: Path, shas: dict[str, str], names: tuple[str, ...] = tuple(TABLES)) -> dict[str, TableHashes]:
+    """:class:`TableHashes` of each of ``names`` (default: all of :data:`TABLES`) in DATA; ``shas``: each file
+    name's sha256 (or "missing").
 
-    Tables whose file has the sha256 the cache holds are not read."""
+    Tables whose file has the sha256 the cache holds are not read; the cache keeps what it held for the others."""
     path = loc.interim_dir(data) / "input_hashes.json"
     try:
         cached = json.loads(path.read_text(encoding="utf-8"))
@@ -95,7 +99,8 @@ def file_hashes(data: Path, shas: dict[str, str]) -> dict[str, TableHashes]:
     out: dict[str, TableHashes] = {}
     read: dict[str, str] = {}
     todo = []
-    for name, file in TABLES.items():
+    for name in names:
+        file = TABLES[name]
         sha = shas.get(file, "missing")
         hit = cached.get(name)
         if isinstance(hit, dict) and hit.get("sha") == sha and sha != "missing":
@@ -113,7 +118,8 @@ def file_hashes(data: Path, shas: dict[str, str]) -> dict[str, TableHashes]:
         with ThreadPoolExecutor(max_workers=min(2, len(todo))) as pool:
             for name, sha, hashes in pool.map(work, todo):
                 out[name], read[name] = hashes, sha
-    store = {name: {"sha": read[name], "whole": out[name].whole, "slices": out[name].slices} for name in TABLES}
+    store = {name: hit for name, hit in cached.items() if name in TABLES and name not in names}
+    store.update({name: {"sha": read[name], "whole": out[name].whole, "slices": out[name].slices} for name in names})
     if store != cached:
         from motcua.pipeline.files import atomic_write_text
 
@@ -122,3 +128,27 @@ def file_hashes(data: Path, shas: dict[str, str]) -> dict[str, TableHashes]:
         except OSError:
             pass
     return out
+
+
+#: The tables final once the clean stage has run: hashed while the model stage runs (:func:`hash_in_background`).
+CLEAN_TABLES = ("panel", "quality")
+
+
+def hash_in_background(data: Path, names: tuple[str, ...] = CLEAN_TABLES) -> "Thread":
+    """Start hashing ``names`` of DATA into the cache on a thread of this process, for the render stage's planning
+    to find (a one-unit fix at 700 units: about 0.2 s less on its critical path, as the model stage runs meanwhile).
+    The caller joins the thread before planning; a failure only means planning hashes the tables itself."""
+    from threading import Thread
+
+    from motcua.pipeline.files import sha256_file
+
+    def work() -> None:
+        try:
+            shas = {TABLES[n]: sha256_file(data / TABLES[n]) if (data / TABLES[n]).exists() else "missing" for n in names}
+            file_hashes(data, shas, names)
+        except Exception:  # noqa: BLE001 - an optimisation only
+            pass
+
+    t = Thread(target=work, name="motcua-prehash", daemon=True)
+    t.start()
+    return t
