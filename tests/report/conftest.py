@@ -15,8 +15,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
-
-HOSTILE = "<img src=x onerror=alert(1)>"
+from synth import HOSTILE  # noqa: E402
 
 
 @pytest.fixture(scope="session")

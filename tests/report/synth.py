@@ -29,6 +29,9 @@ UNITS = [
     ("564", "Thị xã Đông Hòa"),
 ]
 
+#: A unit name that would run script if a report did not escape it (tests/report/test_escaping.py).
+HOSTILE = "<img src=x onerror=alert(1)>"
+
 
 def fabricate_panel(units: list[tuple[str, str]] = UNITS, months: int = 30, seed: int = 7,
                     start: str = "2023-01-01") -> pd.DataFrame:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd
 
 import nbrun
-from conftest import HOSTILE
+from synth import HOSTILE
 from htmlcheck import Page, assert_self_contained
 from motcua.report import district_report, province_overview
 from motcua.report.export import notebook_to_html
