@@ -264,8 +264,8 @@ def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: i
         "fix_s": fix.seconds, "fix_peak_mb": fix.peak_mb, "fix_where": where,
         "fix_cold_s": fix_cold.seconds,
         # reports each fix rebuilt (the unit and the overview: 2) and why, as the build said
-        "fix_built": rebuilt(fix.out)[0], "fix_why": rebuilt(fix.out)[1],
-        "fix_cold_built": rebuilt(fix_cold.out)[0], "fix_cold_why": rebuilt(fix_cold.out)[1],
+        **dict(zip(("fix_built", "fix_why"), rebuilt(fix.out))),
+        **dict(zip(("fix_cold_built", "fix_cold_why"), rebuilt(fix_cold.out))),
         # where the kept fix's time went: the clean and model notebooks, the rest (start, render planning,
         # the unit and the overview, the index)
         "fix_stages_s": stage_seconds(fix.out),

@@ -122,8 +122,9 @@ def test_a_print_split_by_the_kernels_flush_timer_is_one_output():
                     out("stream", name="stdout", text="two"), out("stream", name="stderr", text="warn\n"),
                     out("stream", name="stdout", text="\n")]
     nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("1")])
-    coalesce_streams(nb)
+    assert coalesce_streams(nb) == 1
     assert [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
         ("stream", "stdout", "one\n"), ("display_data", None, None), ("stream", "stdout", "two"),
         ("stream", "stderr", "warn\n"), ("stream", "stdout", "\n")]
     assert nb.cells[1].outputs == []
+    assert coalesce_streams(nb) == 0  # nothing left to merge

@@ -345,8 +345,8 @@ class WarmEngine(Engine):
         return client.nb
 
 
-def coalesce_streams(nb: nbformat.NotebookNode) -> None:
-    """Merge each cell's consecutive stream outputs of the same name, in place.
+def coalesce_streams(nb: nbformat.NotebookNode) -> int:
+    """Merge each cell's consecutive stream outputs of the same name, in place; how many outputs were merged away.
 
     ipykernel sends what a cell prints in pieces, on a 0.2 s timer: ``print("one")`` can reach
     the notebook as "one" then "\\n" when the timer falls between its two writes (more often on
@@ -356,20 +356,23 @@ def coalesce_streams(nb: nbformat.NotebookNode) -> None:
     """
     cells = [c for c in nb.cells if sum(o.get("output_type") == "stream" for o in c.get("outputs", ())) > 1]
     if not cells:
-        return
+        return 0
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
+    before = sum(len(c.outputs) for c in cells)
     merge = CoalesceStreamsPreprocessor()
     for i, cell in enumerate(cells):
         merge.preprocess_cell(cell, {}, i)
+    return before - sum(len(c.outputs) for c in cells)
 
 
 papermill_engines.register(ENGINE_NAME, WarmEngine)
 
 
 def execute_cold(input_path: Path, output_path: Path | None, parameters: dict[str, Any], cwd: Path | None = None) -> nbformat.NotebookNode:
-    """papermill's own engine (a new kernel for this notebook): the reference path."""
-    return pm.execute_notebook(
+    """papermill's own engine (a new kernel for this notebook): the reference path. Its stream outputs are merged
+    as on a warm kernel (:func:`coalesce_streams`)."""
+    nb = pm.execute_notebook(
         str(input_path),
         str(output_path) if output_path else None,
         parameters=parameters,
@@ -377,3 +380,6 @@ def execute_cold(input_path: Path, output_path: Path | None, parameters: dict[st
         progress_bar=False,
         cwd=str(cwd or Path.cwd()),
     )
+    if coalesce_streams(nb) and output_path:
+        nbformat.write(nb, str(output_path))
+    return nb
