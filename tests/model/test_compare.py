@@ -117,3 +117,59 @@ def test_perfect_unit_in_comparison_is_finite(small_panel):
     c = res.comparison.loc[res.comparison["unit_code"] == "563"]
     assert np.isfinite(c[["shrunk_rate", "shrunk_low", "shrunk_high"]].to_numpy()).all()
     assert (c["shrunk_high"] <= 1).all()
+
+
+def _window_series(y: list[list[int]], n: list[list[int]]) -> pd.DataFrame:
+    """Window rows of hand-made monthly series: one unit per list, 2024 months in order."""
+    from motcua.model.series import years
+
+    rows = []
+    for u, (ys, ns) in enumerate(zip(y, n)):
+        for m, (yy, nn) in enumerate(zip(ys, ns)):
+            start = pd.Timestamp(2024, m + 1, 1)
+            end = start + pd.offsets.MonthEnd(0)
+            rows.append({"unit_schema": "legacy", "unit_level": "district", "rate": "online_rate", "unit_code": f"{100 + u}",
+                         "period_start": start, "period_end": end, "successes": float(yy), "trials": float(nn),
+                         "t_start": years(start), "t_end": years(end + pd.Timedelta(days=1))})
+    return pd.DataFrame(rows)
+
+
+def test_window_overdispersion_solves_williams_equation_per_unit_and_for_peers():
+    from motcua.model.compare import _local_trend_residuals, window_overdispersion
+    from motcua.model.trend import _solve_rho
+
+    rng = np.random.default_rng(3)
+    n = rng.integers(200, 2000, size=(6, 12))
+    p = rng.beta(20, 20, size=(6, 12))  # strongly overdispersed around 0.5
+    y = rng.binomial(n, p)
+    w = _window_series(y.tolist(), n.tolist())
+    got = window_overdispersion(w, prior_df=10.0).set_index("unit_code")
+    assert (got["rho_df"] == 10).all()
+    # each unit's rho is the root brentq finds for the same residuals
+    unit = w["unit_code"].to_numpy()
+    ids = pd.factorize(unit, sort=True)[0]
+    r2 = _local_trend_residuals(w["successes"].to_numpy(), w["trials"].to_numpy(), ((w["t_start"] + w["t_end"]) / 2).to_numpy(),
+                                ids.astype(np.intp), np.ones(6, bool))
+    for i, code in enumerate(sorted(set(unit))):
+        expect = _solve_rho(r2[ids == i], w["trials"].to_numpy()[ids == i], 10)
+        assert got.loc[code, "rho_unit"] == pytest.approx(expect, rel=1e-6)
+    assert got["rho_peers"].nunique() == 1
+    assert got["rho_peers"].iloc[0] == pytest.approx(_solve_rho(r2, w["trials"].to_numpy(), 60), rel=1e-6)
+    # moderated: half its own, half the peers' with 10 degrees of freedom each
+    assert np.allclose(got["rho"], (got["rho_unit"] + got["rho_peers"]) / 2)
+    assert 0.01 < got["rho_peers"].iloc[0] < 0.05  # beta(20, 20): rho = 1 / 41
+
+
+def test_window_overdispersion_does_not_count_a_trend_as_noise():
+    from motcua.model.compare import window_overdispersion
+
+    n = [[1000] * 12]
+    trend = [[round(1000 * p) for p in np.linspace(0.2, 0.6, 12)]]  # a steady rise, no noise at all
+    perfect = [[1000] * 12]  # never a late dossier: no information, no failure
+    got = window_overdispersion(_window_series(trend + perfect, n + n), prior_df=0.0).set_index("unit_code")
+    assert got.loc["100", "rho_unit"] < 1e-4
+    assert got.loc["101", "rho_unit"] == 0.0
+    assert np.isfinite(got["rho"]).all()
+    # three periods: a constant rate, 2 degrees of freedom
+    short = window_overdispersion(_window_series([[10, 20, 30]], [[100, 100, 100]]), prior_df=10.0)
+    assert short["rho_df"].tolist() == [2.0] and short["rho_unit"].iloc[0] > 0

@@ -11,8 +11,11 @@ compared only with their peers (same ``unit_schema`` and ``unit_level``).
 * **Shrunken rates**: a normal random-intercept model on the logit scale
   (empirical Bayes): each unit's window logit with its sampling variance,
   inflated by the unit's own period-to-period overdispersion (design effect
-  from the trend fit's ρ), pulled towards the peers' mean by τ²; posterior
-  variance includes the uncertainty of the mean (Morris 1983).
+  from ρ, :func:`window_overdispersion`), pulled towards the peers' mean by τ²;
+  posterior variance includes the uncertainty of the mean (Morris 1983).
+* **Only the window counts**: every number here comes from the periods inside
+  the window (ρ too), so a correction to months before it leaves the
+  comparison, and every other unit's report, exactly as they were.
 * **Ranks**: 1 = highest rate (for all three rates higher is better), ordered
   by the shrunken rate; the interval is the 2.5–97.5 % range of ranks over
   seeded simulations from the posteriors, so a unit with 40 dossiers and a
@@ -84,6 +87,100 @@ def window_totals(series: pd.DataFrame, months: int, rows: pd.DataFrame | None =
     )
     out["unit_name"] = [names.get((a, b), "") for a, b in zip(out["unit_schema"], out["unit_code"])]
     return out
+
+
+def _solve_rho_grouped(r2: np.ndarray, n: np.ndarray, group: np.ndarray, df: np.ndarray, iterations: int = 60) -> np.ndarray:
+    """Per group, ρ in [0, 1] with Σ r2 / (1 + (n − 1)ρ) = df (Williams 1982), by bisection in all groups at once.
+
+    ``r2``, ``n``, ``group``: one entry per period (squared Pearson residual, trials, group number);
+    ``df``: one entry per group. ρ = 0 when the residuals show no overdispersion (or df ≤ 0),
+    1 when even ρ = 1 leaves them too large.
+    """
+    k = len(df)
+    excess = lambda rho: np.bincount(group, r2 / (1.0 + (n - 1.0) * rho[group]), minlength=k) - df  # noqa: E731
+    lo, hi = np.zeros(k), np.ones(k)
+    for _ in range(iterations):
+        mid = (lo + hi) / 2.0
+        above = excess(mid) > 0  # Σ decreases with ρ: still too large → the root lies above mid
+        lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
+    rho = (lo + hi) / 2.0
+    rho[(df <= 0) | (excess(np.zeros(k)) <= 0)] = 0.0
+    rho[(df > 0) & (excess(np.ones(k)) > 0)] = 1.0
+    return rho
+
+
+def _local_trend_residuals(y: np.ndarray, n: np.ndarray, t: np.ndarray, group: np.ndarray, linear: np.ndarray,
+                           iterations: int = 30) -> np.ndarray:
+    """Squared Pearson residuals of each group's periods around its own binomial fit on the logit scale:
+    a straight line in time where ``linear[group]``, a constant otherwise (Newton steps in all groups at once)."""
+    k = len(linear)
+    sum_y, sum_n = np.bincount(group, y, minlength=k), np.bincount(group, n, minlength=k)
+    b0 = special.logit((sum_y + 0.5) / (sum_n + 1.0))
+    b1 = np.zeros(k)
+    lin = linear[group]
+    tc = np.where(lin, t - (np.bincount(group, t, minlength=k) / np.maximum(np.bincount(group, minlength=k), 1))[group], 0.0)
+    for _ in range(iterations):
+        p = special.expit(np.clip(b0[group] + b1[group] * tc, -30.0, 30.0))
+        w, r = n * p * (1.0 - p), y - n * p
+        h00, h01, h11 = (np.bincount(group, x, minlength=k) for x in (w, w * tc, w * tc * tc))
+        g0, g1 = np.bincount(group, r, minlength=k), np.bincount(group, r * tc, minlength=k)
+        h11 = np.where(linear, h11, 1.0)  # a constant: the slope stays 0
+        det = h00 * h11 - h01**2
+        ok = det > 1e-12 * np.maximum(h00 * h11, 1e-300)
+        d0 = np.where(ok, (h11 * g0 - h01 * g1) / np.where(ok, det, 1.0), 0.0)
+        d1 = np.where(ok & linear, (h00 * g1 - h01 * g0) / np.where(ok, det, 1.0), 0.0)
+        d0, d1 = np.clip(d0, -5.0, 5.0), np.clip(d1, -5.0, 5.0)  # a unit with no late dossier drifts to p → 1
+        b0, b1 = b0 + d0, b1 + d1
+        if max(np.abs(d0).max(initial=0.0), np.abs(d1).max(initial=0.0)) < 1e-10:
+            break
+    p = np.clip(special.expit(np.clip(b0[group] + b1[group] * tc, -30.0, 30.0)), 1e-12, 1.0 - 1e-12)
+    return (y - n * p) ** 2 / (n * p * (1.0 - p))
+
+
+def window_overdispersion(rows: pd.DataFrame, prior_df: float) -> pd.DataFrame:
+    """Each unit's overdispersion ρ from the periods inside the comparison window only.
+
+    Grain: one row per (unit_schema, unit_level, rate, unit_code) with at least one
+    period of dossiers in the window. ``rows``: :func:`window_rows`.
+
+    * ``rho_unit``: from the unit's own periods of dossiers: Pearson residuals
+      around a straight line on the logit scale (4 or more periods; a constant
+      rate with 2–3), ρ solving Σ r² / (1 + (n − 1)ρ) = df (Williams 1982);
+      ``rho_df`` is its degrees of freedom (periods − parameters, 10 for a
+      12-month window). A trend within the window is not counted as noise;
+      seasonality is (12 months cannot separate it), which errs on the wide side.
+    * ``rho_peers``: the same equation over all the peers' residuals at once.
+    * ``rho``: the unit's estimate moderated towards its peers' (Smyth 2004):
+      (rho_df · rho_unit + prior_df · rho_peers) / (rho_df + prior_df). Ten
+      degrees of freedom make a noisy ρ; the moderated one keeps intervals
+      honest (coverage checked by simulation in tests/model/test_simulation.py).
+
+    Why only the window: ρ from the trend fit over the whole series moved with
+    a correction to any old month and, through the shared shrinkage, every other
+    unit's shrunk rate and rank (issue 6, item 4).
+    """
+    cols = ["unit_schema", "unit_level", "rate", "unit_code", "rho", "rho_unit", "rho_df", "rho_peers"]
+    w = rows.loc[rows["trials"] > 0]
+    if w.empty:
+        return pd.DataFrame(columns=cols)
+    by_unit = w.groupby(GROUP + ["unit_code"], sort=True)
+    unit_id = by_unit.ngroup().to_numpy(np.intp)
+    units = by_unit.size().reset_index()[GROUP + ["unit_code"]]
+    periods = np.bincount(unit_id, minlength=len(units))
+    linear = periods >= 4
+    df_unit = (periods - np.where(linear, 2, 1)).astype(float)
+    y, n = w["successes"].to_numpy(float), w["trials"].to_numpy(float)
+    t = ((w["t_start"] + w["t_end"]) / 2.0).to_numpy(float)
+    r2 = _local_trend_residuals(y, n, t, unit_id, linear)
+    rho_unit = _solve_rho_grouped(r2, n, unit_id, df_unit)
+    peer_id = units.groupby(GROUP, sort=True).ngroup().to_numpy(np.intp)
+    n_peers = int(peer_id.max()) + 1
+    df_peers = np.bincount(peer_id, np.maximum(df_unit, 0.0), minlength=n_peers)
+    rho_peers = _solve_rho_grouped(r2, n, peer_id[unit_id], df_peers)[peer_id]
+    d = np.maximum(df_unit, 0.0)
+    with np.errstate(invalid="ignore"):
+        rho = np.where(d + prior_df > 0, (d * rho_unit + prior_df * rho_peers) / (d + prior_df), rho_peers)
+    return units.assign(rho=rho, rho_unit=rho_unit, rho_df=df_unit, rho_peers=rho_peers)[cols]
 
 
 def overdispersion(z: np.ndarray, winsor: float) -> float:
@@ -229,8 +326,11 @@ def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects:
                   cache: ResultCache | None = None) -> pd.DataFrame:
     """The comparison table: window totals, funnel limits and flags, shrunken rates and ranks.
 
-    ``design_effects``: optional rows (unit_schema, unit_code, rate, rho) from
-    the trend fits; a unit without one takes its peers' median ρ.
+    Each unit's design effect comes from its overdispersion ρ over the window's
+    periods (:func:`window_overdispersion`, moderated towards its peers' by
+    ``settings.comparison_rho_prior_df``); ``design_effects``: rows
+    (unit_schema, unit_code, rate, rho) to use instead, for explorations and for
+    the simulations that show what an ignored ρ costs.
     Province-level rows are left out (a province is not its own peer).
     ``cache``: reuse a peer group's comparison when its window totals, design
     effects and the settings are those it was computed from (a correction
@@ -242,13 +342,14 @@ def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects:
     if wt.empty:
         return wt
     # design effect of the window total from the unit's period-to-period overdispersion
-    rho = pd.Series(np.nan, index=wt.index)
-    if design_effects is not None and len(design_effects):
-        m = wt.merge(design_effects[["unit_schema", "unit_code", "rate", "rho"]], how="left", on=["unit_schema", "unit_code", "rate"])
-        rho = m["rho"]
-    med = rho.groupby([wt[c] for c in GROUP]).transform("median")
-    rho = rho.fillna(med).fillna(0.0).to_numpy(float)
-    sums = win[["unit_schema", "unit_code", "rate", "trials_w"]].assign(n2=win["trials_w"] ** 2).groupby(["unit_schema", "unit_code", "rate"]).sum()
+    on = ["unit_schema", "unit_code", "rate"]
+    est = window_overdispersion(win, settings.comparison_rho_prior_df)
+    wt = wt.merge(est.drop(columns=["unit_level"]), how="left", on=on)
+    if design_effects is not None:
+        given = wt[on].merge(design_effects[on + ["rho"]], how="left", on=on)["rho"]
+        wt["rho"] = given.to_numpy(float)
+    rho = wt["rho"].fillna(0.0).to_numpy(float)  # no period of dossiers in the window: not compared anyway
+    sums = win[on + ["trials_w"]].assign(n2=win["trials_w"] ** 2).groupby(on).sum()
     keys = list(zip(wt["unit_schema"], wt["unit_code"], wt["rate"]))
     sum_n, sum_n2 = dict(zip(sums.index, sums["trials_w"].to_numpy())), dict(zip(sums.index, sums["n2"].to_numpy()))
     N = np.array([sum_n.get(k, 0.0) for k in keys], float)

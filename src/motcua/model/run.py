@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from motcua.model.cache import ResultCache, pack_columns, unpack_columns
-from motcua.model.compare import compare_units
+from motcua.model.compare import compare_units, window_rows
 from motcua.model.series import build_series
 from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.trend import (
@@ -86,26 +86,22 @@ class ModelResult:
     as_of: pd.Timestamp | None = None
 
 
-def _province_priors(series: pd.DataFrame, decimals: int = 2) -> dict[tuple[str, str, str], float]:
-    """Pooled rate of each peer group (schema, level, rate): where pooling pulls a unit.
+def _province_priors(series: pd.DataFrame, decimals: int, window_months: int) -> dict[tuple[str, str, str], float]:
+    """Pooled rate of each peer group (schema, level, rate) over its comparison window: where pooling pulls a unit.
 
+    Only the window's periods count (:func:`motcua.model.compare.window_rows`), so a
+    correction to older months leaves every other unit's prior, and fit, as it was.
     Rounded to ``decimals`` on the logit scale (ModelSettings.shared_logit_decimals),
-    so that a small correction to one unit does not move every other unit's prior.
+    so that a small correction inside the window does not refit every unit either.
     """
-    g = series.groupby(["unit_schema", "unit_level", "rate"])[["successes", "trials"]].sum()
+    w = window_rows(series, window_months)
+    g = w.groupby(["unit_schema", "unit_level", "rate"])[["successes", "trials"]].sum()
     out = {}
     for k, r in g.iterrows():
         p = (r.successes + 0.5) / (r.trials + 1.0)
         logit = round(float(np.log(p / (1.0 - p))), decimals)
         out[k] = float(1.0 / (1.0 + np.exp(-logit)))
     return out
-
-
-def round_significant(x: float, digits: int) -> float:
-    """``x`` to ``digits`` significant digits (0 and non-finite values unchanged)."""
-    if not np.isfinite(x) or x == 0.0 or digits <= 0:
-        return float(x)
-    return float(round(x, digits - 1 - int(np.floor(np.log10(abs(x))))))
 
 
 def _empty_trends() -> pd.DataFrame:
@@ -273,7 +269,7 @@ def trend_summary_row(fit: TrendFit, config: Any = None) -> pd.Series:
 
 
 def _fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> tuple:
-    """Fit one (unit, rate) series and build its outputs: (trend rows, summary row, target rows, ρ row)."""
+    """Fit one (unit, rate) series and build its outputs: (trend rows, summary row, target rows)."""
     (schema, code, rate), level, name, (ps, pe, t0, t1, y, n), prior, (overlap, undefined) = task
     fit = fit_arrays(schema, code, rate, ps, pe, t0, t1, y, n, settings, prior_rate=prior)
     rows, summ, trows = _series_outputs(fit, settings, until, target_date)
@@ -296,9 +292,7 @@ def _fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_
         "p_meet_target_year": next((t["p_meet_target_year"] for t in trows if t["target_index"] == 0), np.nan),
         **summ,
     }
-    rho = ({"unit_schema": schema, "unit_code": code, "rate": rate,
-            "rho": round_significant(fit.rho, settings.rho_significant_digits)} if fit.ok else None)
-    return rows, summary, trows, rho
+    return rows, summary, trows
 
 
 def _fit_chunk(chunk: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> list[tuple]:
@@ -412,7 +406,7 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     current_year = as_of.year
     until = pd.Timestamp(year=current_year + (1 if settings.forecast_to == "end_of_next_year" else 0), month=12, day=31)
     target_date = pd.Timestamp(year=current_year, month=12, day=31)
-    priors = _province_priors(series, settings.shared_logit_decimals)
+    priors = _province_priors(series, settings.shared_logit_decimals, settings.comparison_window_months)
 
     notes_map = {(r.unit_schema, r.unit_code, r.rate): (int(r.overlap_dropped), int(r.undefined_periods)) for r in notes.itertuples(index=False)}
     s = series.sort_values(["unit_schema", "unit_code", "rate", "period_start", "period_end"], kind="stable")
@@ -446,7 +440,6 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     trend_parts = [r[0] for r in results if r[0] is not None]
     summaries = [r[1] for r in results]
     target_rows = [t for r in results for t in r[2]]
-    rhos = [r[3] for r in results if r[3] is not None]
 
     if trend_parts:
         trends = pd.DataFrame({c: np.concatenate([np.asarray(p[c]) for p in trend_parts]) for c in TREND_COLUMNS})
@@ -455,7 +448,7 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     else:
         trends = _empty_trends()
     summary = pd.DataFrame(summaries)
-    comparison = compare_units(series, settings, pd.DataFrame(rhos, columns=["unit_schema", "unit_code", "rate", "rho"]), cache=cache)
+    comparison = compare_units(series, settings, cache=cache)
     cache.save()
     if len(comparison):
         cols = ["shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag", "n_units"]

@@ -69,7 +69,7 @@ class ModelSettings:
     funnel_overdispersion: str = "additive"  # additive | multiplicative | none
     winsor: float = 0.10
     shared_logit_decimals: int = 2
-    rho_significant_digits: int = 2
+    comparison_rho_prior_df: float = 10.0  # weight of the peers' ρ against a unit's own (degrees of freedom)
     rates: tuple[str, ...] = MODEL_RATES
     targets: tuple[Target, ...] = ()
 
@@ -129,7 +129,7 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
         "funnel_overdispersion": str,
         "winsor": float,
         "shared_logit_decimals": int,
-        "rho_significant_digits": int,
+        "comparison_rho_prior_df": float,
         "forecast_to": str,
         "jobs": int,
     }

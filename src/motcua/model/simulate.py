@@ -9,7 +9,12 @@ deseasonalised trend).
 
 Truth per unit and rate: logit p = a + b·(t − c) + seasonality + ε, with ε per
 period either logit-normal (``noise="logit_normal"``, sd ``sigma``) or a
-beta-binomial draw (``noise="beta_binomial"``, intra-period correlation ``rho``).
+beta-binomial draw (``noise="beta_binomial"``, intra-period correlation ``rho``,
+or one per unit, log-uniform between ``rho`` and ``rho_high``).
+
+:func:`simulate_province` also returns the truth per period, one row per
+(unit, rate, period): ``trials`` and ``expected``, the expected rate of the
+period (the mean of its noisy rate), from which a window's true rate follows.
 """
 from __future__ import annotations
 
@@ -53,20 +58,36 @@ class SimSpec:
     noise: str = "logit_normal"
     sigma: float = 0.15
     rho: float = 0.002
+    rho_high: float | None = None  # beta-binomial: each unit's rho log-uniform in [rho, rho_high]
 
 
-def _noisy_draw(rng: np.random.Generator, n: np.ndarray, eta: np.ndarray, spec: SimSpec) -> np.ndarray:
+def _noisy_draw(rng: np.random.Generator, n: np.ndarray, eta: np.ndarray, spec: SimSpec, rho: float) -> np.ndarray:
     if spec.noise == "beta_binomial":
         p = special.expit(eta)
-        c = (1 - spec.rho) / spec.rho
+        c = (1 - rho) / rho
         q = rng.beta(np.maximum(p * c, 1e-9), np.maximum((1 - p) * c, 1e-9))
     else:
         q = special.expit(eta + rng.normal(0.0, spec.sigma, size=eta.shape))
     return rng.binomial(n.astype(np.int64), q)
 
 
+def _expected_rate(eta: np.ndarray, spec: SimSpec) -> np.ndarray:
+    """The mean of a period's noisy rate: expit(η) under beta-binomial noise, E expit(η + σZ) under
+    logit-normal noise (Gauss–Hermite quadrature)."""
+    if spec.noise == "beta_binomial" or spec.sigma == 0:
+        return special.expit(eta)
+    z, w = np.polynomial.hermite_e.hermegauss(40)
+    return special.expit(np.asarray(eta)[:, None] + spec.sigma * z[None, :]) @ (w / w.sum())
+
+
 def simulate_panel(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A synthetic monthly panel and its truth table (see module docstring)."""
+    panel, truth, _ = simulate_province(spec, **kw)
+    return panel, truth
+
+
+def simulate_province(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A synthetic monthly panel, its truth per (unit, rate) and its truth per (unit, rate, period)."""
     spec = spec or SimSpec(**kw)
     if kw and spec is not None:
         spec = SimSpec(**{**spec.__dict__, **kw})
@@ -82,6 +103,7 @@ def simulate_panel(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, pd.
     names = list(PHU_YEN.values()) if spec.n_units <= 9 else [f"Huyện Mô Phỏng {i}" for i in range(spec.n_units)]
     rows = []
     truth = []
+    periods = []
     vol = np.exp(rng.uniform(np.log(spec.volume_low), np.log(spec.volume_high), spec.n_units))
     for i in range(spec.n_units):
         code, name = codes[i], names[i]
@@ -91,7 +113,9 @@ def simulate_panel(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, pd.
         season_on = spec.season_amp * (np.cos(ph_on) * s1 + np.sin(ph_on) * c1)
         season_ot = spec.season_amp * (np.cos(ph_ot) * s1 + np.sin(ph_ot) * c1)
         new = rng.poisson(vol[i] * (1 + 0.2 * s1))
-        online = _noisy_draw(rng, new, a_on + b_on * (tm - c) + season_on, spec)
+        rho = spec.rho if spec.rho_high is None else float(np.exp(rng.uniform(np.log(spec.rho), np.log(spec.rho_high))))
+        eta_on = a_on + b_on * (tm - c) + season_on
+        online = _noisy_draw(rng, new, eta_on, spec, rho)
         carried = np.zeros(spec.months, dtype=np.int64)
         carried[0] = rng.poisson(0.1 * vol[i])
         resolved = np.zeros(spec.months, dtype=np.int64)
@@ -102,7 +126,8 @@ def simulate_panel(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, pd.
             total = carried[m] + new[m]
             resolved[m] = rng.binomial(total, 0.9)
             pending[m] = total - resolved[m]
-        ontime_all = _noisy_draw(rng, resolved, a_ot + b_ot * (tm - c) + season_ot, spec)
+        eta_ot = a_ot + b_ot * (tm - c) + season_ot
+        ontime_all = _noisy_draw(rng, resolved, eta_ot, spec, rho)
         early = rng.binomial(ontime_all, 0.6)
         p_ok = special.expit(a_ot + b_ot * (tm - c))
         pend_ontime = rng.binomial(pending, p_ok)
@@ -121,16 +146,23 @@ def simulate_panel(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, pd.
                     "source": "simulated", "source_ref": f"sim:{spec.seed}:{code}:{m}",
                 }
             )
-        for rate, a, b in (("online_rate", a_on, b_on), ("ontime_rate_report", a_ot, b_ot)):
+        for rate, a, b, eta, trials in (("online_rate", a_on, b_on, eta_on, new), ("ontime_rate_report", a_ot, b_ot, eta_ot, resolved)):
             p = special.expit(a + b * (tm - c))
             truth.append(
                 {
                     "unit_schema": "legacy", "unit_code": code, "rate": rate, "logit_intercept": a,
                     "logit_slope": b, "slope_pp_per_year": 100 * float(np.mean(b * p * (1 - p))),
-                    "volume": vol[i],
+                    "volume": vol[i], "rho": rho if spec.noise == "beta_binomial" else np.nan,
                 }
             )
+            periods.append(pd.DataFrame({
+                "unit_schema": "legacy", "unit_code": code, "rate": rate, "period_start": starts, "period_end": ends,
+                "trials": trials.astype(np.int64), "expected": _expected_rate(eta, spec),
+            }))
     panel = pd.DataFrame(rows)
     for col in ("period_start", "period_end"):
         panel[col] = panel[col].astype("datetime64[ns]")
-    return panel, pd.DataFrame(truth)
+    period_truth = pd.concat(periods, ignore_index=True)
+    for col in ("period_start", "period_end"):
+        period_truth[col] = period_truth[col].astype("datetime64[ns]")
+    return panel, pd.DataFrame(truth), period_truth
