@@ -38,6 +38,22 @@ FORM_COLUMN: dict[str, int] = {
 }
 COUNT_COLUMNS: list[str] = list(FORM_COLUMN)
 
+#: How a reader of form 06 knows the counts a layout adds (07a: no online split, early and on time merged).
+EXTRA_COLUMN_REF: dict[str, str] = {
+    "received_new": "(4)+(5)",
+    "resolved_early_ontime": "(8)+(9)",
+    "supplement": "Bổ sung",
+    "returned": "Trả lại",
+}
+
+
+def column_ref(column: str) -> str:
+    """A count column as messages for readers name it: its form-06 number, "(4)", or its heading for
+    the extra columns of other layouts; never the panel's English column name."""
+    if column in FORM_COLUMN:
+        return f"({FORM_COLUMN[column]})"
+    return EXTRA_COLUMN_REF.get(column, column)
+
 #: Flow columns add up over tiling periods; stock columns do not (DOMAIN.md §4).
 FLOW_COLUMNS: list[str] = [
     "received_online",

@@ -111,6 +111,7 @@ class PageVisit:
     axe_error: str = ""
     screenshots: dict[int, Path] = field(default_factory=dict)
     overflow: dict[int, dict[str, Any]] = field(default_factory=dict)  # viewport width -> scroll info
+    broken_words: dict[int, list[str]] = field(default_factory=dict)  # viewport width -> words split inside table cells
     print_overflow: dict[str, Any] = field(default_factory=dict)
     pdf_pages: int = 0
     pdf_error: str = ""
@@ -183,6 +184,37 @@ _OVERFLOW_JS = """
     }
   }
   return {scrollWidth: de.scrollWidth, clientWidth: de.clientWidth, offenders, scrollers};
+}
+"""
+
+#: Words of table cells split over two lines (a code "55/5", a date "01/05/2/024"): a column squeezed below its
+#: longest word. A word here is a run without a space, dash or plus (where a line may break anyway); one Range per
+#: word, broken when its boxes lie on more than one line.
+_BROKEN_WORDS_JS = """
+() => {
+  const out = [];
+  for (const cell of document.querySelectorAll('table td, table th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let node, found = false;
+    while (!found && (node = walker.nextNode())) {
+      const re = /[^\\s\\u2013\\u2014+-]{2,}/g;
+      let m;
+      while ((m = re.exec(node.data))) {
+        const r = document.createRange();
+        r.setStart(node, m.index);
+        r.setEnd(node, m.index + m[0].length);
+        const lines = new Set(Array.from(r.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+        if (lines.size > 1) {
+          const t = cell.closest('table');
+          out.push('table.' + (t.className || '').trim().split(/\\s+/).join('.') + ' ' + cell.tagName.toLowerCase() + ': "' + m[0] + '" on ' + lines.size + ' lines');
+          found = true;
+          break;
+        }
+      }
+    }
+    if (out.length >= 5) break;
+  }
+  return out;
 }
 """
 
@@ -352,6 +384,7 @@ class Visitor:
         for width in sorted(WIDTHS, reverse=True):
             pg.set_viewport_size({"width": width, "height": 900})
             v.overflow[width] = pg.evaluate(_OVERFLOW_JS, [width, False])
+            v.broken_words[width] = pg.evaluate(_BROKEN_WORDS_JS)
             if shots is not None:
                 shots.mkdir(parents=True, exist_ok=True)
                 out = shots / f"{page.stem}-{width}.png"
@@ -529,6 +562,11 @@ def phone_problems(v: PageVisit) -> list[str]:
     if o and o["scrollWidth"] > o["clientWidth"] + 1:
         return [f"page is {o['scrollWidth']}px wide at 390px; widest: {o['offenders']}"]
     return []
+
+
+def word_break_problems(v: PageVisit) -> list[str]:
+    """At 390 or 1280 px a table cell splits a word over two lines (its column squeezed below the word)."""
+    return [f"{w}px: {x}" for w in sorted(v.broken_words) for x in v.broken_words[w]]
 
 
 def desktop_problems(v: PageVisit) -> list[str]:

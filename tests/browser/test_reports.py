@@ -37,6 +37,7 @@ from browser_harness import (
     screenshot_problems,
     size_problems,
     validator_findings,
+    word_break_problems,
 )
 
 pytestmark = pytest.mark.browser
@@ -152,6 +153,13 @@ def test_screenshots_written(visits: dict[str, PageVisit]) -> None:
 def test_phone_width_has_no_horizontal_scroll(visits: dict[str, PageVisit]) -> None:
     """At 390 px the page itself does not scroll sideways (a wide table may scroll inside its own box)."""
     _check(visits, phone_problems)
+
+
+def test_table_cells_keep_words_whole(visits: dict[str, PageVisit]) -> None:
+    """At 390 px and 1280 px no table cell splits a word over two lines (a unit code "55/5", a date cut in
+    the middle): a column is never squeezed below its longest word; on a phone, the data-quality table becomes
+    one card per finding."""
+    _check(visits, word_break_problems)
 
 
 def test_laptop_width_shows_everything(visits: dict[str, PageVisit]) -> None:

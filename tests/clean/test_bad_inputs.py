@@ -128,7 +128,7 @@ CASES: dict[str, Case] = {
     "duplicate_unit_two_files": Case(
         "The same unit and period in two files: the newer file wins, the older row is dropped with the differences.",
         (Expect("duplicate_period", "warning", "dropped", ("trùng kỳ", "raw/bieu06_2019-05_b.xlsx (mới hơn)",
-                                                            "resolved_late: 1 → 2"), SHEET, 12,
+                                                            "(10): 1 → 2"), SHEET, 12,
                 file="bieu06_2019-05_a.xlsx"),), 1, 1,
         {("559", "resolved_late"): 2}),
     "duplicate_unit_same_file": Case(

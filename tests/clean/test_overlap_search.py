@@ -13,7 +13,7 @@ from motcua.clean.quality import Quality, vi_count
 from motcua.clean.run import PANEL_EXTRA_COLUMNS, _panel
 from motcua.ingest.names import UnitMatch
 from motcua.ingest.records import Record
-from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS, PANEL_COLUMNS
+from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS, PANEL_COLUMNS, column_ref
 
 
 def _unit(code: str) -> UnitMatch:
@@ -50,7 +50,8 @@ def _random_records(rng: random.Random, n: int) -> list[Record]:
 
 
 def _scan_resolve(records: list[Record], q: Quality) -> None:
-    """resolve_overlaps as it was before the indexed search: the plain O(n²) scans, verbatim."""
+    """resolve_overlaps as it was before the indexed search: the plain O(n²) scans, verbatim (messages name columns by
+    their form-06 numbers, as resolve_overlaps now does)."""
     for _key, rows in _by_unit(records).items():
         rows = [r for r in rows if not r.cumulative]
         _same_sheet_duplicates(rows, q)
@@ -68,11 +69,11 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
             for col in FLOW_COLUMNS:
                 s = _sum(t, col)
                 if s is not None and r.values.get(col) is not None and s != r.values[col]:
-                    diffs.append(f"{col}: {_vi(r.values[col])} ≠ {_vi(s)}")
+                    diffs.append(f"{column_ref(col)}: {_vi(r.values[col])} ≠ {_vi(s)}")
             for col, v in (("carried_over", t[0].values.get("carried_over")),
                            *((c, t[-1].values.get(c)) for c in STOCKS_END)):
                 if v is not None and r.values.get(col) is not None and v != r.values[col]:
-                    diffs.append(f"{col}: {_vi(r.values[col])} ≠ {_vi(v)}")
+                    diffs.append(f"{column_ref(col)}: {_vi(r.values[col])} ≠ {_vi(v)}")
             r.status = "dropped"
             files = ", ".join(sorted({x.file for x in t}))
             if diffs:
@@ -93,7 +94,7 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
                 continue
             r.status = "dropped"
             same = r.start == clash.start and r.end == clash.end
-            diffs = [f"{c}: {_vi(r.values.get(c))} → {_vi(clash.values.get(c))}" for c in COUNT_COLUMNS
+            diffs = [f"{column_ref(c)}: {_vi(r.values.get(c))} → {_vi(clash.values.get(c))}" for c in COUNT_COLUMNS
                      if r.values.get(c) != clash.values.get(c)]
             rule = "duplicate_period" if same else "overlapping_period"
             if same and not diffs:

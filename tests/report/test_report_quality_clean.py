@@ -65,7 +65,7 @@ def test_reissued_file_is_listed_in_the_unit_it_corrects(clean_dir, quality):
     assert "Không có tệp kết quả" not in t and "quality.csv" not in t
     assert f"có {n} phát hiện về dữ liệu của đơn vị này" in t
     assert "Trùng kỳ báo cáo (tệp mới hơn được dùng)" in t and "bieu06_2023-09.xlsx" in t
-    assert "bieu06_2023-09_sua-doi.xlsx" in t and "resolved_late: 0 → 2" in t
+    assert "bieu06_2023-09_sua-doi.xlsx" in t and "(10): 0 → 2" in t
     assert "Thiếu kỳ báo cáo" in t  # the missing month 07/2022
     assert not RULE_ID.findall(t), RULE_ID.findall(t)
 

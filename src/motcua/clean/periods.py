@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from motcua.clean.quality import Quality
 from motcua.clean.quality import vi_count as _vi
 from motcua.ingest.records import Record
-from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS
+from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS, column_ref
 
 STOCKS_END = ("pending_total", "pending_ontime", "pending_overdue")
 EXTRA_FLOWS = ("received_new", "resolved_early_ontime", "supplement", "returned")
@@ -107,7 +107,7 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                 a, b = orig.get(col), prior_vals.get(col)
                 d = None if a is None or b is None else a - b
                 if d is not None and d < 0:
-                    revisions.append(f"{col}: {_vi(a)} − {_vi(b)} = {_vi(d)}")
+                    revisions.append(f"{column_ref(col)}: {_vi(a)} − {_vi(b)} = {_vi(d)}")
                     d = None
                 c.values[col] = d
             for col in EXTRA_FLOWS:
@@ -130,7 +130,7 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
             c.period_kind = _kind(new_start, c.end)
             c.cumulative = False
             c.source_ref = f"{c.source_ref} (lũy kế {old_label} trừ {src})"
-            changed = "; ".join(f"{col} {_vi(orig.get(col))} → {_vi(c.values.get(col))}" for col in
+            changed = "; ".join(f"{column_ref(col)} {_vi(orig.get(col))} → {_vi(c.values.get(col))}" for col in
                                 (*FLOW_COLUMNS, "carried_over", "received_total") if orig.get(col) != c.values.get(col))
             q.add(c.file, "cumulative_differenced", "info",
                   f"Số lũy kế {old_label} trừ đi {src} → kỳ {c.label()}; (6) lấy bằng (11) cuối kỳ trước "
@@ -187,7 +187,7 @@ def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
                       + ", bỏ bản chép.", sheet=r.sheet, row=r.row, unit=r.code, period=r.label(),
                       action="dropped")
             continue
-        diffs = "; ".join(f"{c}: " + " / ".join(_vi(r.values.get(c)) for r in dup) for c in differ)
+        diffs = "; ".join(f"{column_ref(c)}: " + " / ".join(_vi(r.values.get(c)) for r in dup) for c in differ)
         for r in dup:
             r.status = "dropped"
             q.add(r.file, "duplicate_unit_row", "error",
@@ -252,11 +252,11 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
             for col in FLOW_COLUMNS:
                 s = _sum(t, col)
                 if s is not None and r.values.get(col) is not None and s != r.values[col]:
-                    diffs.append(f"{col}: {_vi(r.values[col])} ≠ {_vi(s)}")
+                    diffs.append(f"{column_ref(col)}: {_vi(r.values[col])} ≠ {_vi(s)}")
             for col, v in (("carried_over", t[0].values.get("carried_over")),
                            *((c, t[-1].values.get(c)) for c in STOCKS_END)):
                 if v is not None and r.values.get(col) is not None and v != r.values[col]:
-                    diffs.append(f"{col}: {_vi(r.values[col])} ≠ {_vi(v)}")
+                    diffs.append(f"{column_ref(col)}: {_vi(r.values[col])} ≠ {_vi(v)}")
             r.status = "dropped"
             files = ", ".join(sorted({x.file for x in t}))
             if diffs:
@@ -277,7 +277,7 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
                 continue
             r.status = "dropped"
             same = r.start == clash.start and r.end == clash.end
-            diffs = [f"{c}: {_vi(r.values.get(c))} → {_vi(clash.values.get(c))}" for c in COUNT_COLUMNS
+            diffs = [f"{column_ref(c)}: {_vi(r.values.get(c))} → {_vi(clash.values.get(c))}" for c in COUNT_COLUMNS
                      if r.values.get(c) != clash.values.get(c)]
             rule = "duplicate_period" if same else "overlapping_period"
             if same and not diffs:

@@ -31,7 +31,7 @@ from motcua.ingest.names import UnitMatch, match_unit, normalize_name, split_typ
 from motcua.ingest.numbers import parse_percent
 from motcua.ingest.periods import Period, parse_period_filename, period_out_of_range
 from motcua.ingest.records import Record
-from motcua.panel import COUNT_COLUMNS
+from motcua.panel import COUNT_COLUMNS, column_ref
 
 EXTRA_COUNTS = ("received_new", "resolved_early_ontime", "supplement", "returned")
 
@@ -421,7 +421,7 @@ def _check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
                 continue
             s = sum(parts)  # type: ignore[arg-type]
             if s != tv:
-                diffs.append(f"{col}: dòng tổng {_vi(tv)}, cộng các đơn vị {_vi(s)}")
+                diffs.append(f"{column_ref(col)}: dòng tổng {_vi(tv)}, cộng các đơn vị {_vi(s)}")
         if diffs:
             q.add(display, "totals_mismatch", "warning", "Dòng \"" + t.name + "\" khác tổng các đơn vị — " + "; ".join(diffs),
                   sheet=fs.sheet, row=t.row, period=plabel, action="checked")
@@ -450,7 +450,7 @@ def _check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
             if sv is None or not parts or any(p is None for p in parts):
                 continue
             if sum(parts) != sv:  # type: ignore[arg-type]
-                diffs.append(f"{col}: {_vi(sv)} ≠ {_vi(sum(parts))}")  # type: ignore[arg-type]
+                diffs.append(f"{column_ref(col)}: {_vi(sv)} ≠ {_vi(sum(parts))}")  # type: ignore[arg-type]
         msg = f"Dòng cộng nhóm \"{st.name}\" (STT {st.stt}) không tính là đơn vị"
         if diffs:
             q.add(display, "subtotal_mismatch", "warning", msg + " và khác tổng các dòng con — " + "; ".join(diffs),
@@ -490,7 +490,7 @@ def _field_record(fs: FormSheet, display: str, q: Quality, ctx: MatchContext, or
     for f in fields:
         for col, pc in f.values.items():
             if pc.error:
-                q.add(display, pc.error, "error", f"Lĩnh vực \"{f.name}\", cột {col}: \"{pc.raw}\" không phải số nguyên không âm.",
+                q.add(display, pc.error, "error", f"Lĩnh vực \"{f.name}\", cột {column_ref(col)}: \"{pc.raw}\" không phải số nguyên không âm.",
                       sheet=fs.sheet, row=f.row, unit=name, period=plabel, action="value_removed")
     fake = FormRow(row, "", name, {}, "unit")
     if not name:

@@ -201,7 +201,8 @@ def quality_section(data: ReportData, unit_code: str, summary: pd.DataFrame, S: 
                 ("message", "dq_col_message"), ("file", "dq_col_file"), ("row", "dq_col_row")]
         cols = [(c, k) for c, k in cols if c in qs]
         show = {"severity": lambda v: _severity(v, S), "rule": lambda v: rule_label(v, S)}
-        trows = [{"cells": [{"text": show.get(c, str)(r[c]), "num": c == "row", "key": None} for c, _ in cols],
+        # each cell carries its column's name: on a phone the table becomes one card per finding (report.css)
+        trows = [{"cells": [{"text": show.get(c, str)(r[c]), "num": c == "row", "key": None, "label": S[k]} for c, k in cols],
                   "cls": "sev-" + re.sub(r"[^a-z]", "", str(r.get("severity", "")).lower())} for _, r in qs.iterrows()]
         tables.append(render("sections/table.html.j2", caption=S["dq_caption"], table_id=None, cls="quality",
                              columns=[{"label": S[k], "num": c == "row", "sort": None} for c, k in cols], rows=trows, row_headers=False))
