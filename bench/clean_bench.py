@@ -1,7 +1,7 @@
 """Benchmark of the clean stage after a correction to one unit (issue 6). Not a test: it prints ratios.
 
 In one warm process, on a copy of the 696-district sample (bench/out/n696/raw, written by bench/run.py or
-``motcua sample --units 696 --months 60 --seed 7``; national name matching, bench/out/config-national):
+``motcua sample --units 696 --months 60 --start 2020-07 --seed 7``; national name matching, bench/out/config-national):
 each measurement first adds one dossier to one unit of the oldest workbook
 (:func:`motcua.sample.corrections.add_one_dossier`), then times ``run_clean``:
 

@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, type=Path)
     s.add_argument("--units", type=int, default=None, help="number of units (default: Phú Yên's nine districts)")
     s.add_argument("--months", type=int, default=None)
+    s.add_argument("--start", default=None, metavar="YYYY-MM", help="first month (default 2021-01; the months must end before the 2025 reform)")
     s.add_argument("--seed", type=int, default=None)
 
     k = sub.add_parser("kernels", help="list the warm kernels kept between builds (--stop: stop the idle ones)")
@@ -151,8 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sample":
         from motcua.sample import write_sample
 
-        kwargs = {k: v for k, v in {"n_units": args.units, "months": args.months, "seed": args.seed}.items() if v is not None}
-        paths = write_sample(args.out, **kwargs)
+        kwargs = {k: v for k, v in {"n_units": args.units, "months": args.months, "seed": args.seed, "start": args.start}.items()
+                  if v is not None}
+        try:
+            paths = write_sample(args.out, **kwargs)
+        except ValueError as exc:
+            print(f"motcua sample: {exc}", file=sys.stderr)
+            return 2
         print(f"wrote {len(paths)} files to {args.out}")
         return 0
 

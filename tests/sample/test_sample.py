@@ -136,6 +136,24 @@ def test_cli_sample_arguments(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["bieu06_2021-01.xlsx", "bieu06_2021-02.xlsx", "bieu06_2021-03.xlsx"]
 
 
+def test_cli_sample_refuses_months_after_the_legacy_districts_ended(tmp_path, capsys):
+    """The sample's units are legacy districts: a month from 07/2025 on (schema_2025_from) would be written and then
+    rejected row by row as an unknown unit, so it is refused, with the latest start that fits; --start moves the months."""
+    from motcua.cli import main
+    from motcua.sample import latest_start
+
+    assert main(["sample", "--out", str(tmp_path), "--units", "2", "--months", "60"]) == 2
+    err = capsys.readouterr().err
+    assert "30/06/2025" in err and "12/2025" in err and "2020-07" in err, err
+    assert not list(tmp_path.glob("*.xlsx"))
+    assert latest_start(60) == "2020-07" and latest_start(54) == "2021-01"
+    assert main(["sample", "--out", str(tmp_path), "--units", "2", "--months", "60", "--start", "2020-07"]) == 0
+    names = sorted(p.name for p in tmp_path.glob("bieu06_20??-??.xlsx"))
+    assert names[0] == "bieu06_2020-07.xlsx" and names[-1] == "bieu06_2025-06.xlsx"
+    assert main(["sample", "--out", str(tmp_path / "x"), "--start", "2021-13"]) == 2
+    assert "not a month (YYYY-MM)" in capsys.readouterr().err
+
+
 def test_more_units_than_phu_yen(tmp_path):
     t = sample_truth(n_units=12, months=2, messy=False)
     assert t["unit_code"].nunique() == 12 and {"555", "564"} <= set(t["unit_code"])

@@ -94,7 +94,43 @@ class Plan:
     defects: list[dict[str, str]] = field(default_factory=list)
 
 
+def legacy_end() -> pd.Timestamp | None:
+    """The first day of the 2025 units (``schema_2025_from``, config/ingest.yaml): the sample's units are
+    legacy districts, whose months end the day before. None when not configured."""
+    from motcua.ingest.names import settings
+
+    switch = settings().get("schema_2025_from")
+    return pd.Timestamp(switch) if switch else None
+
+
+def latest_start(months: int) -> str:
+    """The latest first month ("YYYY-MM") of ``months`` months that all lie before :func:`legacy_end`."""
+    end = legacy_end()
+    if end is None:
+        raise ValueError("schema_2025_from is not set in config/ingest.yaml")
+    return f"{end - pd.DateOffset(months=months):%Y-%m}"
+
+
+def check_months(start: str, months: int) -> None:
+    """Refuse months the sample's legacy districts never had: from ``schema_2025_from`` on, their names match
+    no unit of the 2025 list, and every row of those months would be rejected as unmatched."""
+    end = legacy_end()
+    try:
+        first = pd.Timestamp(f"{start}-01") if len(str(start)) == 7 else None
+    except ValueError:
+        first = None
+    if first is None:
+        raise ValueError(f"start {start!r} is not a month (YYYY-MM)")
+    last = first + pd.DateOffset(months=months - 1)
+    if end is not None and last >= end:
+        raise ValueError(
+            f"the sample's units are legacy districts, whose months end on {end - pd.Timedelta(days=1):%d/%m/%Y} "
+            f"(schema_2025_from in config/ingest.yaml): {months} months from {start} run to {last:%m/%Y}; "
+            f"start at {latest_start(months)} at the latest, or ask for fewer months")
+
+
 def _plan(units: list[str], start: str, n_months: int, seed: int, messy: bool) -> Plan:
+    check_months(start, n_months)
     ms = [pd.Timestamp(f"{start}-01") + pd.DateOffset(months=i) for i in range(n_months)]
     have = set(ms)
     p = Plan(units, start, n_months, seed, messy)
