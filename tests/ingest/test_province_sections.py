@@ -208,3 +208,17 @@ def test_province_total_without_a_heading_is_still_the_totals_row(tmp_path):
 
     fs = read_form_sheet(read_book(p).grids[0])
     assert [r.kind for r in fs.rows] == ["unit", "unit", "total"]
+
+
+def test_name_shared_within_the_headings_province_is_ambiguous_there_not_elsewhere(tmp_path, national):
+    """"Kỳ Anh" under "Tỉnh Hà Tĩnh" is both Huyện Kỳ Anh (447) and Thị xã Kỳ Anh (449): the row is refused as
+    ambiguous in Hà Tĩnh (it once said "no such unit in Hà Tĩnh; same name in another province: … Hà Tĩnh").
+    "Quản Bạ" under "Tỉnh Hà Giang" is Huyện Quản Bạ, not "Quận Bạ"."""
+    rows = [RowSpec("I", "Tỉnh Hà Tĩnh", kind="section"), RowSpec("1", "Kỳ Anh", A),
+            RowSpec("II", "Tỉnh Hà Giang", kind="section"), RowSpec("1", "Quản Bạ", B)]
+    write_form(tmp_path / "raw" / "t.xlsx", [], period_text=MAR, extra_rows=rows, reporter=NATIONAL)
+    res = run_clean([tmp_path / "raw"], tmp_path / "out")
+    assert list(res.panel["unit_code"]) == ["029"]
+    msg = res.quality.loc[res.quality["rule"] == "unit_unmatched", "message"].iloc[0]
+    assert "nhiều đơn vị trùng tên" in msg and "Tỉnh Hà Tĩnh" in msg and "tỉnh khác" not in msg, msg
+    assert "Huyện Kỳ Anh (447, Tỉnh Hà Tĩnh)" in msg and "Thị xã Kỳ Anh (449, Tỉnh Hà Tĩnh)" in msg, msg

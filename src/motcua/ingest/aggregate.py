@@ -220,6 +220,8 @@ def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: Prov
     m = match_with_fallback(name, replace(ctx, province_code=scope.code), start)
     if m.matched and m.province_code == scope.code:
         return m
+    if m.method == "ambiguous":  # several units of the province bear the name ("Kỳ Anh": Huyện and Thị xã)
+        return m
     schema, level = schema_and_level(ctx, start)
     nat = match_unit(name, schema=schema, level=level)
     if nat.matched:
@@ -228,7 +230,7 @@ def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: Prov
         elsewhere = [Candidate(str(nat.unit_code), str(nat.unit_name), str(nat.unit_level), str(nat.province_code),
                                str(nat.province_name), nat.score)]
     else:
-        elsewhere = [c for c in nat.candidates if c.score >= 97]
+        elsewhere = [c for c in nat.candidates if c.score >= 97 and c.province_code != scope.code]
     if elsewhere:
         return UnitMatch(m.query, None, None, None, None, None, m.score, elsewhere, "other_province", m.unit_schema)
     return UnitMatch(m.query, None, None, None, None, None, m.score, m.candidates, "none", m.unit_schema)

@@ -53,6 +53,7 @@ _DEFAULT_SETTINGS: dict[str, Any] = {
         "score_exact": 100,
         "score_no_diacritics": 97,
         "score_type_differs": 92,
+        "type_differs_never": ["Tỉnh"],
     },
     "name_prefixes": ["Ủy ban nhân dân", "UBND", "Bộ phận một cửa", "BPMC"],
     "type_abbreviations": {"TP": "Thành phố", "TX": "Thị xã", "H": "Huyện", "Q": "Quận", "TT": "Thị trấn", "P": "Phường", "X": "Xã"},
@@ -232,16 +233,24 @@ def _strip_prefix(t: str) -> str:
 
 
 def split_type(name: str) -> tuple[str, str]:
-    """(official type word or "", rest) of a normalised name: "Huyện Tuy An" → ("Huyện", "Tuy An")."""
+    """(official type word or "", rest) of a normalised name: "Huyện Tuy An" → ("Huyện", "Tuy An").
+
+    A name written with diacritics names its type with them: "Quản Bạ" and "Tịnh Biên" are names, not
+    "Quận Bạ" or "Tỉnh Biên" (their first words fold to the type words "quan", "tinh"). Only a name
+    written wholly without diacritics ("huyen dong xuan") is read by its folded type word, a guess that
+    :func:`match_unit` takes back when it finds nothing ("quan hoa" is Huyện Quan Hóa).
+    """
     _, _, types = _patterns()
     f = fold(name)
+    plain = f == name.lower()
+    words = name.split(" ")
     for ft, t in types:
-        if f == ft:
-            return t, ""
-        if f.startswith(ft + " "):
-            n = len(ft.split())
-            words = name.split(" ")
-            return t, " ".join(words[n:]).strip()
+        if f != ft and not f.startswith(ft + " "):
+            continue
+        n = len(ft.split())
+        if not plain and " ".join(words[:n]).lower() != t.lower():
+            continue
+        return t, " ".join(words[n:]).strip()
     return "", name
 
 
@@ -420,15 +429,28 @@ def remember_matches(matches: dict[MatchKey, UnitMatch]) -> None:
 
 def _match_uncached(name: str, schema: str, level: str | None, province_code: str | None) -> UnitMatch:
     """The uncached body of :func:`match_unit`."""
-    cfg = settings()["name_match"]
     query = "" if name is None else str(name)
     norm = normalize_name(query)
+    typ, rest = split_type(norm)
+    res = _match_reading(query, norm, typ, rest, schema, level, province_code)
+    if typ and not res.matched and fold(rest) == rest.lower():
+        # written without diacritics, the first word was only read as a type word ("quan hoa": Quận?);
+        # the whole name as the unit's own name ("Quan Hóa") is the other reading
+        plain = _match_reading(query, fold(norm), "", fold(norm), schema, level, province_code)
+        if plain.matched:
+            return plain
+    return res
+
+
+def _match_reading(query: str, norm: str, typ: str, rest: str, schema: str, level: str | None,
+                   province_code: str | None) -> UnitMatch:
+    """:func:`match_unit` for one reading of the name: its type word ``typ`` ("" for none) and the ``rest``."""
+    cfg = settings()["name_match"]
     pool = _keyed(schema)
     if level is not None:
         pool = pool[pool["unit_level"] == level]
     if province_code is not None:
         pool = pool[pool["province_code"] == str(province_code).zfill(2)]
-    typ, rest = split_type(norm)
     if level is None and typ:
         levels = _type_levels(typ)
         if levels:
@@ -462,11 +484,14 @@ def _match_uncached(name: str, schema: str, level: str | None, province_code: st
     steps: list[tuple[pd.Series, float, str]] = []
     if typ:
         type_mask = pool["f_type"] == fold(typ).replace(" ", "")
+        # another type word for the same name (a district made a town), never to or from a province's
+        never = {fold(t).replace(" ", "") for t in cfg.get("type_differs_never", [])}
+        changed = ~type_mask & ~pool["f_type"].isin(never) & (fold(typ).replace(" ", "") not in never)
         steps += [
             (pool["k_full"] == k_full, cfg["score_exact"], "exact"),
             (pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics"),
-            ((pool["k_short"] == k_short) & ~type_mask, cfg["score_type_differs"], "type_differs"),
-            ((pool["f_short"] == f_short) & ~type_mask, cfg["score_type_differs"] - 3, "type_differs"),
+            ((pool["k_short"] == k_short) & changed, cfg["score_type_differs"], "type_differs"),
+            ((pool["f_short"] == f_short) & changed, cfg["score_type_differs"] - 3, "type_differs"),
         ]
     else:
         steps += [
