@@ -323,7 +323,7 @@ def _level_tag(level: float) -> str:
 
 
 def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects: pd.DataFrame | None = None,
-                  cache: ResultCache | None = None) -> pd.DataFrame:
+                  cache: ResultCache | None = None, rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """The comparison table: window totals, funnel limits and flags, shrunken rates and ranks.
 
     Each unit's design effect comes from its overdispersion ρ over the window's
@@ -335,9 +335,14 @@ def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects:
     ``cache``: reuse a peer group's comparison when its window totals, design
     effects and the settings are those it was computed from (a correction
     outside the window leaves every group as it was); the result is the same either way.
+    ``rows``: what ``window_rows(series, settings.comparison_window_months)`` returned, when the caller has it
+    (province rows are dropped here; each level's window is its own, so the rest are as for the units alone).
     """
     s = series.loc[series["unit_level"] != "province"]
-    win = window_rows(s, settings.comparison_window_months) if len(s) else None  # each period's part of the window total
+    if rows is not None:  # each period's part of the window total
+        win = rows.loc[rows["unit_level"] != "province"].reset_index(drop=True)
+    else:
+        win = window_rows(s, settings.comparison_window_months) if len(s) else None
     wt = window_totals(s, settings.comparison_window_months, rows=win)
     if wt.empty:
         return wt

@@ -86,16 +86,15 @@ class ModelResult:
     as_of: pd.Timestamp | None = None
 
 
-def _province_priors(series: pd.DataFrame, decimals: int, window_months: int) -> dict[tuple[str, str, str], float]:
+def _province_priors(window: pd.DataFrame, decimals: int) -> dict[tuple[str, str, str], float]:
     """Pooled rate of each peer group (schema, level, rate) over its comparison window: where pooling pulls a unit.
 
-    Only the window's periods count (:func:`motcua.model.compare.window_rows`), so a
-    correction to older months leaves every other unit's prior, and fit, as it was.
+    ``window``: the series' periods inside the window (:func:`motcua.model.compare.window_rows`); only
+    they count, so a correction to older months leaves every other unit's prior, and fit, as it was.
     Rounded to ``decimals`` on the logit scale (ModelSettings.shared_logit_decimals),
     so that a small correction inside the window does not refit every unit either.
     """
-    w = window_rows(series, window_months)
-    g = w.groupby(["unit_schema", "unit_level", "rate"])[["successes", "trials"]].sum()
+    g = window.groupby(["unit_schema", "unit_level", "rate"])[["successes", "trials"]].sum()
     out = {}
     for k, r in g.iterrows():
         p = (r.successes + 0.5) / (r.trials + 1.0)
@@ -406,7 +405,8 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     current_year = as_of.year
     until = pd.Timestamp(year=current_year + (1 if settings.forecast_to == "end_of_next_year" else 0), month=12, day=31)
     target_date = pd.Timestamp(year=current_year, month=12, day=31)
-    priors = _province_priors(series, settings.shared_logit_decimals, settings.comparison_window_months)
+    window = window_rows(series, settings.comparison_window_months)  # the priors' and the comparison's periods
+    priors = _province_priors(window, settings.shared_logit_decimals)
 
     notes_map = {(r.unit_schema, r.unit_code, r.rate): (int(r.overlap_dropped), int(r.undefined_periods)) for r in notes.itertuples(index=False)}
     s = series.sort_values(["unit_schema", "unit_code", "rate", "period_start", "period_end"], kind="stable")
@@ -448,7 +448,7 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     else:
         trends = _empty_trends()
     summary = pd.DataFrame(summaries)
-    comparison = compare_units(series, settings, cache=cache)
+    comparison = compare_units(series, settings, cache=cache, rows=window)
     cache.save()
     if len(comparison):
         cols = ["shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag", "n_units"]
