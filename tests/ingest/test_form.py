@@ -148,7 +148,7 @@ def test_police_row_between_communes_is_a_unit_row_and_the_body_goes_on(tmp_path
     assert [(r.name, r.kind) for r in fs.rows] == [("Xã Tuy An Bắc", "unit"), ("Công an tỉnh", "unit"),
                                                    ("Phường Tuy Hòa", "unit"), ("Xã Sơn Hòa", "unit"), ("Tổng cộng", "total")]
     assert {k: v.value for k, v in fs.rows[1].values.items()} == POLICE
-    assert fs.rows[1].extra.get("_folds_to_totals") is True
+    assert fs.rows[1].extra.get("_folds_to_totals") == "Cộng"
     assert fs.rows[-1].values["received_total"].value == 2 * A["received_total"] + B["received_total"] + POLICE["received_total"]
 
 

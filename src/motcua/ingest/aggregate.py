@@ -31,6 +31,7 @@ from motcua.ingest.names import UnitMatch, match_unit, normalize_name, split_typ
 from motcua.ingest.numbers import parse_percent
 from motcua.ingest.periods import Period, parse_period_filename, period_out_of_range
 from motcua.ingest.records import Record
+from motcua.ingest.rowlabels import has_marks
 from motcua.panel import COUNT_COLUMNS, column_ref
 
 EXTRA_COUNTS = ("received_new", "resolved_early_ontime", "supplement", "returned")
@@ -312,7 +313,7 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
     if fs.header_disagreements:
         n = len(units) if not fs.field_mode else 1
         q.add(display, "header_numbers_disagree", "error",
-              f"Nhãn tiêu đề (dòng {fs.header_row}–{fs.header_row + fs.header_depth - 1}) và dòng số thứ tự cột của biểu "
+              f"Nhãn tiêu đề ({_header_rows(fs)}) và dòng số thứ tự cột của biểu "
               f"(dòng {fs.number_row}) không khớp: " + "; ".join(fs.header_disagreements) + ". Không đoán cột nào đúng: "
               f"{n} dòng {'đơn vị' if not fs.field_mode else 'số liệu'} của trang tính không được ghi nhận"
               f"{' (từng dòng ghi bên dưới)' if period is not None and not fs.field_mode else ''}. "
@@ -351,7 +352,7 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
               sheet=fs.sheet, period=plabel, action="checked")
     if fs.by_numbers:
         q.add(display, "header_from_numbers", "info",
-              f"Nhãn tiêu đề (dòng {fs.header_row}–{fs.header_row + fs.header_depth - 1}) không đủ phân biệt các cột "
+              f"Nhãn tiêu đề ({_header_rows(fs)}) không đủ phân biệt các cột "
               + ", ".join(f"({k}) \"{lab}\"" for _, k, lab in fs.by_numbers)
               + f"; vị trí các cột này lấy theo dòng số thứ tự cột của biểu (dòng {fs.number_row}), khớp với nhãn.",
               sheet=fs.sheet, row=fs.number_row, period=plabel, action="derived")
@@ -403,9 +404,11 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
             q.add(display, "unit_unmatched", "error", msg, sheet=fs.sheet, row=r.row, unit=r.name, period=plabel,
                   action="dropped")
             if r.extra.get("_folds_to_totals"):
+                why = ("nhưng viết khác" if has_marks(r.name) else
+                       "nhưng là tên đơn vị (not_totals_row trong config/layouts)")
                 q.add(display, "totals_word_differs", "info",
-                      f"Dòng \"{r.name}\" không được đọc là dòng tổng: bỏ dấu thì giống chữ \"Cộng\"/\"Tổng\", nhưng tên "
-                      f"viết có dấu khác; đọc là dòng đơn vị và các dòng bên dưới vẫn được đọc. Nếu đây đúng là dòng tổng, "
+                      f"Dòng \"{r.name}\" không được đọc là dòng tổng: bỏ dấu thì giống \"{r.extra['_folds_to_totals']}\" "
+                      f"{why}; đọc là dòng đơn vị, các dòng bên dưới vẫn được đọc. Nếu đây đúng là dòng tổng, "
                       f"sửa chữ cho đúng dấu (\"Tổng cộng\", \"Cộng\").",
                       sheet=fs.sheet, row=r.row, unit=r.name, period=plabel, action="checked")
             out.append(_record(r, m, fs, display, period, vals, order, status="dropped"))
@@ -421,6 +424,12 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
         if fs.layout.startswith("form06") and r.extra.get("_rate") not in (None, ""):
             _check_rate(r, vals, display, fs.sheet, q, m.unit_code or "", plabel)
     return out
+
+
+def _header_rows(fs: FormSheet) -> str:
+    """"dòng 8–10", "dòng 5": where a sheet's header labels are."""
+    last = fs.header_row + fs.header_depth - 1
+    return f"dòng {fs.header_row}" if last == fs.header_row else f"dòng {fs.header_row}–{last}"
 
 
 def _rows_not_booked(fs: FormSheet, display: str, q: Quality, period: Period, plabel: str, order: tuple) -> list[Record]:

@@ -130,7 +130,7 @@ class FormRow:
     name: str
     values: dict[str, ParsedCount]
     kind: str = "unit"  # unit | total | subtotal | section (a name without counts)
-    extra: dict[str, Any] = field(default_factory=dict)  # "_folds_to_totals": the label folds to a totals word only
+    extra: dict[str, Any] = field(default_factory=dict)  # "_folds_to_totals": the totals word the label only folds to
 
 
 @dataclass
@@ -271,20 +271,19 @@ def _closes_group(label: str, body: list[FormRow]) -> bool:
     return bool(key) and any(b.kind in ("section", "subtotal") and _same_tail(b.name, key, written) for b in body)
 
 
-def _totals_label(label: str, layout: Layout) -> tuple[bool, bool]:
-    """(a totals row, a label that only folds to a totals word) for a row label as written.
+def _totals_label(label: str, layout: Layout) -> tuple[bool, str]:
+    """(a totals row, the totals word a label only folds to, "" if none) for a row label as written.
 
     With diacritics the totals word must be spelled as in config ("Tổng cộng", "Cộng"); "Công an tỉnh" folds to
     "cong an tinh" like "Cộng …" but is a unit. ``not_totals_row`` names units that fold to a totals word.
     """
     if not label:
-        return False, False
+        return False, ""
     lab = Label.of(label)
-    if any(p.search(lab) for p in layout.not_totals_row):
-        return False, any(p.search_folded(lab) for p in layout.totals_row)
-    if any(p.search(lab) for p in layout.totals_row):
-        return True, False
-    return False, any(p.search_folded(lab) for p in layout.totals_row)
+    if not any(p.search(lab) for p in layout.not_totals_row) and any(p.search(lab) for p in layout.totals_row):
+        return True, ""
+    word = next((p.word for p in layout.totals_row if p.search_folded(lab)), "")
+    return False, word
 
 
 _NUMBER_ROW = re.compile(r"^\(?\d{1,2}\)?$")
@@ -536,7 +535,7 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         if not nonblank:
             if name or stt:  # section row ("Huyện, thị xã, thành phố", "II. Tỉnh Bắc Kạn") or footer text
                 body.append(FormRow(r + 1, stt, name or stt, {}, "section",
-                                    {"_folds_to_totals": True} if folds_to_total else {}))
+                                    {"_folds_to_totals": folds_to_total} if folds_to_total else {}))
             continue
         values = {k: parse_count(v, limit) for k, v in raw_vals.items()}
         if not name and not stt and all(isinstance(v, str) and pc.error == "non_numeric_count"
@@ -551,7 +550,7 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
                 values[k] = ParsedCount(None, covered[(r, c)], "merged_cell")
         extra = {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}
         if folds_to_total:
-            extra["_folds_to_totals"] = True  # "Công an tỉnh": folds to "Cộng …", spelled otherwise: a unit row
+            extra["_folds_to_totals"] = folds_to_total  # "Công an tỉnh" folds to "Cộng …": spelled otherwise, a unit row
         body.append(FormRow(r + 1, stt, name, values, "unit", extra))
         del row
     for fr in body:

@@ -70,6 +70,12 @@ class WordPattern:
         p = to_new_style_tones(unicodedata.normalize("NFC", pattern))
         return cls(pattern, re.compile(p), re.compile(strip_marks(p)))
 
+    @property
+    def word(self) -> str:
+        """The words the pattern spells, for messages: "^tổng cộng\\b" → "Tổng cộng"."""
+        w = " ".join(re.sub(r"\\[bBsS]|[\^$()?:|*+\[\]\\]", " ", self.source).split())
+        return w[:1].upper() + w[1:]
+
     def search(self, label: str | Label) -> re.Match[str] | None:
         """Search ``label`` (as written): by its words as written when it has diacritics, else by its folded form."""
         lab = label if isinstance(label, Label) else Label.of(label)

@@ -56,7 +56,7 @@ FLAT06 = ["STT", "Đơn vị", "Tổng số hồ sơ tiếp nhận", "Trực tuy
 def write_flat_form(path: Path, units: list[tuple[str, dict[str, Any]]], *, period_text: str,
                     header: Sequence[Any] = FLAT06, numbers: Sequence[Any] | None = None, number_row: bool = True,
                     extra_header: Sequence[Any] = (), extra_numbers: Sequence[Any] = (), totals: bool = True,
-                    created: datetime = datetime(2025, 9, 5, 8, 0)) -> Path:
+                    created: datetime = datetime(2025, 9, 5, 8, 0), reporter: str = "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK") -> Path:
     """A form-06 sheet with a one-row header (``header``) and, unless ``number_row`` is False, the form's number row
     (``numbers``; "(1)" … "(13)" by default) right under it; ``extra_header``/``extra_numbers`` add columns at the
     right (e.g. "Ghi chú" numbered "(14)"). Title, period line at row 3, header at row 5; units from row 6 or 7."""
@@ -65,7 +65,7 @@ def write_flat_form(path: Path, units: list[tuple[str, dict[str, Any]]], *, peri
     wb = Workbook()
     ws = wb.active
     ws.title = "Biểu 06"
-    ws.append(["ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK"])
+    ws.append([reporter])
     ws.append(["TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"])
     ws.append([f"Kỳ báo cáo: {period_text}"])
     ws.append([])
