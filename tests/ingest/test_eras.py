@@ -186,3 +186,16 @@ def test_agencies_are_units_and_unknown_ones_are_reported(tmp_path, config_66):
     unknown = res.quality[res.quality["rule"] == "agency_unknown"]
     assert len(unknown) == 1 and "Sở Văn hóa, Thể thao và Du lịch" in unknown["message"].iloc[0]
     assert unknown["unit"].iloc[0] == "Sở Du lịch và Thể thao biển"
+
+
+def test_a_title_naming_one_of_several_predecessors_scopes_the_names(tmp_path, config_66):
+    """Configured as Đắk Lắk (66), a 2024 file titled for Phú Yên: "Xã Hòa Thành" (a commune of both legacy Phú Yên
+    and legacy Đắk Lắk) is Phú Yên's; without such a title it is ambiguous and refused."""
+    write_form(tmp_path / "raw" / "py" / "bieu06_2024-03.xlsx", [("Xã Hòa Thành", A)],
+               period_text="Kỳ báo cáo: Từ ngày 01/03/2024 đến ngày 31/03/2024", reporter="UBND TỈNH PHÚ YÊN")
+    write_form(tmp_path / "raw" / "none" / "bieu06_2024-04.xlsx", [("Xã Hòa Thành", A)],
+               period_text="Kỳ báo cáo: Từ ngày 01/04/2024 đến ngày 30/04/2024", reporter="Văn phòng")
+    res = run_clean([tmp_path / "raw"], tmp_path / "out")
+    assert list(zip(res.panel["unit_code"], res.panel["province_code"])) == [("22243", "54")], res.panel
+    refused = res.quality[(res.quality["rule"] == "unit_unmatched") & (res.quality["file"].str.contains("none"))]
+    assert len(refused) == 1 and "nhiều đơn vị trùng tên" in refused["message"].iloc[0]

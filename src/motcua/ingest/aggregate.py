@@ -98,8 +98,8 @@ def _match_in_era(name: str, era: str, level: str | None, provinces: tuple[str, 
     if m.matched or level is None or not settings().get("other_levels_exact", True):
         return m
     other = match_unit(name, schema=era, level=None, province_code=provinces)
-    if other.matched and other.method in _EXACT:
-        return other
+    if (other.matched and other.method in _EXACT) or (other.method == "ambiguous" and not m.candidates):
+        return other  # or: several units of another level bear exactly this name, which says more than "none"
     return m
 
 
@@ -337,6 +337,12 @@ def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: Prov
     agencies its agency rows are).
     """
     if scope is None or ctx.province_code is not None:
+        era = era_of(start, ctx.schema)
+        configured = era_provinces(ctx.province_code, ctx.schema, era) or ()
+        if province_hint and len(configured) > 1 and province_hint in configured:
+            # the configured province stands for several of this era (Đắk Lắk before 1/7/2025: Đắk Lắk and Phú Yên)
+            # and the sheet names one of them: its names are that province's ("Xã Hòa Thành" is in both)
+            return match_with_fallback(name, ctx, start, province_hint, scope_code=province_hint)
         return match_with_fallback(name, ctx, start, province_hint)
     m = match_with_fallback(name, ctx, start, scope.code, scope_code=scope.code)
     if m.matched and m.province_code == scope.code:
