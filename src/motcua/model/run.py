@@ -548,11 +548,15 @@ def read_results(data_dir: str | Path) -> ModelResult:
 
 
 def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
-    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet; returns the result."""
+    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet, continuity.parquet;
+    returns the result."""
     data = Path(data_dir)
     panel = pd.read_parquet(data / "panel.parquet")
     from motcua.pipeline.locations import fit_cache
 
     result = run_model(panel, config, cache_file=fit_cache(data))
     write_results(result, data)
+    from motcua.model.continuity import write_continuity
+
+    write_continuity(panel, data)  # series across the 1 July 2025 reform (motcua.model.continuity)
     return result
