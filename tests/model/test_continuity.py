@@ -329,3 +329,106 @@ def test_a_missing_count_is_not_summed_as_zero():
 def test_empty_panel_gives_an_empty_table_with_the_columns():
     out = continuity_table(_panel([_row("legacy", "district", "555", "54", "2025-05")]).iloc[:0], XW)
     assert out.empty and list(out.columns) == COLUMNS
+
+
+# ----------------------------------------------------------------------------- the real crosswalk (Phú Yên → Đắk Lắk)
+
+
+@pytest.fixture(scope="module")
+def real():
+    """The packaged crosswalk and a panel of the former Phú Yên: its nine districts and the legacy communes
+    of Sông Cầu (557) and Tây Hòa (562) for 05–06/2025; its 34 communes and two agencies of Đắk Lắk for 07–08/2025."""
+    from motcua.reference.crosswalk import crosswalk
+
+    xw = crosswalk()
+    dist = xw[(xw["legacy_level"] == "district") & (xw["legacy_province_code"] == "54")]
+    comm = xw[(xw["legacy_level"] == "commune") & (xw["legacy_province_code"] == "54")]
+    rows = []
+    for m in BEFORE:
+        rows += [_row("legacy", "district", d, "54", m, k=10) for d in sorted(set(dist["legacy_code"]))]
+    # legacy communes of 557 and 562: the predecessors of the 2025 communes lying in them
+    pieces = xw[(xw["legacy_level"] == "commune") & xw["new_code"].isin(dist.loc[dist["legacy_code"].isin(["557", "562"]), "new_code"])]
+    legacy_communes = sorted(set(pieces["legacy_code"]) & set(comm["legacy_code"]))
+    for m in BEFORE:
+        rows += [_row("legacy", "commune", c, "54", m, k=2) for c in legacy_communes]
+    new = sorted(set(comm["new_code"]))
+    for m in AFTER:
+        rows += [_row("2025", "commune", c, "66", m, k=3) for c in new]
+        rows += [_row("2025", "agency", "66-cong-an", "66", m, k=50), _row("2025", "agency", "66-trung-tam-pvhcc", "66", m, k=20)]
+    return xw, _panel(rows), new
+
+
+def test_real_phu_yen_districts_continued_or_not(real):
+    xw, panel, _ = real
+    out = district_continuation(panel, xw)
+    continued = set(out.loc[out["period_start"].notna(), "unit_code"])
+    assert continued == {"557", "558", "559", "560", "561"}  # Sông Cầu, Đồng Xuân, Tuy An, Sơn Hòa, Sông Hinh
+    assert out.loc[out["period_start"].notna(), "exact"].all()
+    straddle = out[out["period_start"].isna()].set_index("unit_code")
+    assert set(straddle.index) == {"555", "562", "563", "564"}
+    for d in ("562", "564"):
+        assert "22240" in straddle.loc[d, "split_codes"].split(",")
+        assert "Phường Phú Yên (22240)" in straddle.loc[d, "note"]
+    assert "22015" in straddle.loc["563", "split_codes"].split(",")  # Phường Tuy Hòa takes part of Phú Hòa
+    r = _one(out, unit_code="557", period_start="2025-07-01")
+    assert r["n_units_expected"] == len(xw[(xw["legacy_level"] == "district") & (xw["legacy_code"] == "557")])
+    assert "Thị xã Sông Cầu cũ" in r["note"]
+
+
+def test_real_phuong_phu_yen_predecessors_are_partial(real):
+    xw, panel, _ = real
+    out = commune_predecessors(panel, xw)
+    r = out[(out["unit_code"] == "22240") & (out["period_start"] == pd.Timestamp("2025-05-01"))]
+    assert len(r) == 1
+    r = r.iloc[0]
+    split = set(r["split_codes"].split(","))
+    assert split and not r["exact"]  # Phường Phú Yên took parts of split communes
+    # legacy 22240 is Phường Phú Lâm, one of its predecessors; the 2025 rows coded 22240 never enter the sum
+    preds = xw[(xw["legacy_level"] == "commune") & (xw["new_code"] == "22240")]
+    assert r["from_codes"].split(",") == sorted(preds["legacy_code"]) and "22240" in r["from_codes"].split(",")
+    assert split == set(preds.loc[preds["legacy_whole"] == 0, "legacy_code"]) and r["missing_codes"] == ""
+    src = panel[(panel["unit_schema"] == "legacy") & panel["unit_code"].isin(preds["legacy_code"])
+                & (panel["period_start"] == pd.Timestamp("2025-05-01"))]
+    assert r["received_total"] == src["received_total"].sum() and r["n_units_present"] == len(src)
+    # the communes lying wholly inside Sông Cầu (557), made of whole legacy communes all present, are exact
+    inside = xw[(xw["legacy_level"] == "district") & (xw["legacy_code"] == "557")]["new_code"]
+    got = out[out["unit_code"].isin(inside) & (out["period_start"] == pd.Timestamp("2025-06-01"))]
+    whole = xw[(xw["legacy_level"] == "commune") & xw["new_code"].isin(inside)].groupby("new_code")["legacy_whole"].min()
+    assert set(got.loc[got["exact"], "unit_code"]) == set(whole[whole == 1].index) != set()
+
+
+def test_real_province_66_covers_only_phu_yen(real):
+    xw, panel, new = real
+    out = province_series(panel, xw)
+    assert set(out["unit_code"]) == {"66"}
+    before = _one(out, kind="province", period_start="2025-05-01")
+    after = _one(out, kind="province", period_start="2025-07-01")
+    assert before["from_codes"] == "54" and before["missing_codes"] == "66" and before["n_districts_present"] == 9
+    n_dist = xw[(xw["legacy_level"] == "district") & xw["legacy_province_code"].isin(["54", "66"])]["legacy_code"].nunique()
+    assert before["n_districts_expected"] == n_dist > 9
+    n_new = xw[xw["legacy_level"].isin(["commune", "district"]) & (xw["new_province_code"] == "66")]["new_code"].nunique()
+    assert (after["n_communes_present"], after["n_communes_expected"]) == (len(new), n_new)
+    assert len(new) == 34 < n_new
+    assert not out.loc[out["kind"] == "province", "comparable"].any()
+    assert "Tỉnh Phú Yên cũ (54)" in before["note"] and "Tỉnh Đắk Lắk cũ (66)" in before["note"]
+    assert f"{len(new)}/{n_new} đơn vị cấp xã" in after["note"]
+
+
+def test_model_stage_writes_the_table(tmp_path, small_panel, monkeypatch):
+    """run_model_dir writes continuity.parquet beside the model's tables (fits stubbed out: not under test here)."""
+    import motcua.model.run as run
+
+    monkeypatch.setattr(run, "run_model", lambda panel, config=None, cache_file=None: None)
+    monkeypatch.setattr(run, "write_results", lambda result, data_dir: [])
+    small_panel.to_parquet(tmp_path / "panel.parquet")
+    run.run_model_dir(tmp_path)
+    got = pd.read_parquet(tmp_path / "continuity.parquet")
+    want = continuity_table(pd.read_parquet(tmp_path / "panel.parquet"))
+    pd.testing.assert_frame_equal(got, want)
+    assert not list(tmp_path.glob("*.tmp"))
+    # nine Phú Yên districts up to 06/2025 and nothing after: the province's legacy era only, never comparable;
+    # the four straddling districts say why they have no continuation
+    prov = got[got["kind"] == "province"]
+    assert set(prov["era"]) == {"legacy"} and not prov["comparable"].any() and (prov["n_districts_present"] == 9).all()
+    assert prov["note"].str.contains("không có số liệu của giai đoạn sau sắp xếp").all()
+    assert set(got.loc[got["kind"] == "district_continuation", "unit_code"]) == {"555", "562", "563", "564"}

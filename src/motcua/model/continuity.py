@@ -42,10 +42,13 @@ Columns:
 - ``era``: "legacy" or "2025", the schema of the rows summed; ``period_start``, ``period_end``:
   the periods of those rows as they are (rows of different periods are never mixed);
 - ``from_level``: the levels summed ("district,commune,agency", "commune", …); ``from_codes``: the
-  units summed, comma-separated (for ``province`` and ``province_reported``: the predecessor
-  provinces whose rows are in it); ``missing_codes``: expected units without a row in that period
-  (for ``province``: predecessor provinces not covered completely); ``split_codes``: predecessors
-  not taken whole (commune), successors straddling the district (district);
+  units summed, comma-separated; for ``province`` the legacy (predecessor) provinces the row
+  touches: before the reform those with a row, after it those of the communes present, and all
+  predecessors when agencies are present (they serve the whole new province); for
+  ``province_reported`` the provinces whose total row it holds; ``missing_codes``: expected units
+  without a row in that period (``province``: predecessor provinces not covered completely, i.e. a
+  district, or a 2025 commune made from them, is missing); ``split_codes``: predecessors not taken
+  whole (``commune_predecessors``), successors straddling the district (``district_continuation``);
 - the form-06 counts ``received_total`` … ``pending_overdue``: sums over the units (flows and stocks
   alike: the stocks are at the same cut-off for every unit of a period); NA when a unit lacks the
   column;
@@ -75,6 +78,18 @@ Columns:
   (:func:`motcua.rates.compute_rate`);
 - ``note``: one sentence in Vietnamese for a reader ("Cộng 5/7 xã, phường trước sắp xếp; thiếu số
   liệu: …").
+
+The era of a row is its ``unit_schema`` (decided upstream by its period); codes are re-used across
+eras (22240 is Phường Phú Lâm in the legacy list, Phường Phú Yên in the 2025 one), so a unit is always
+keyed by (schema, code) and legacy rows only ever meet legacy codes of the crosswalk.
+
+Reading it (for reports): a commune's report may show its ``commune_predecessors`` rows before
+07/2025 beside its own rows, marked partial where ``exact`` is false and with the ``note``; a dissolved
+district's report may show its ``district_continuation`` rows after 06/2025, as a separate line (never
+joined to the district's own series: ``comparable`` is false) with the ``note``, or the straddling row's
+``note`` when it has none; the overview may show the ``province`` rows of both eras, drawn as one line
+across July 2025 only where ``comparable`` is true, and compare a month before with one after only
+where both rows are also ``exact``.
 
 Every function takes the crosswalk as a DataFrame (columns as in ``crosswalk.csv``: legacy_level,
 legacy_code, legacy_name, legacy_province_code, new_level, new_code, new_name, new_province_code,
@@ -129,7 +144,7 @@ def load_crosswalk(crosswalk: pd.DataFrame | None = None) -> pd.DataFrame:
     xw = crosswalk.copy()
     for c in ("legacy_level", "legacy_code", "legacy_name", "legacy_province_code",
               "new_level", "new_code", "new_name", "new_province_code"):
-        xw[c] = xw[c].astype(str)
+        xw[c] = xw[c].astype(str).astype(object)  # plain Python strings: fast to put in sets
     for c in ("legacy_whole", "new_within"):
         xw[c] = pd.to_numeric(xw[c]).astype(int)
     return xw
@@ -140,7 +155,7 @@ def _prepare(panel: pd.DataFrame) -> pd.DataFrame:
     keep = ["unit_schema", "unit_code", "unit_name", "unit_level", "province_code", *PERIOD]
     p = panel[keep].copy()
     for c in ("unit_schema", "unit_code", "unit_level", "province_code"):
-        p[c] = p[c].astype(str)
+        p[c] = p[c].astype(str).astype(object)
     for c in PERIOD:
         p[c] = pd.to_datetime(p[c]).astype("datetime64[ns]")
     for c in COUNT_COLUMNS:
@@ -148,16 +163,17 @@ def _prepare(panel: pd.DataFrame) -> pd.DataFrame:
     return p
 
 
-def _sum_counts(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Form-06 counts summed per ``keys``, NA where any row of the group lacks the count; ``n_rows``."""
+def _sum_counts(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, float]]:
+    """Form-06 counts summed per ``keys``: {group key: {column: sum}}, NaN where any row of the group
+    lacks the count (a missing count is never read as 0). Floats, exact for counts below 2**53."""
     g = rows.groupby(keys, sort=True)
     out = g[COUNT_COLUMNS].sum(min_count=1)
-    have = g[COUNT_COLUMNS].count()
-    size = g.size()
-    for c in COUNT_COLUMNS:
-        out[c] = out[c].astype("Int64").mask(have[c].to_numpy() < size.to_numpy())
-    out["n_rows"] = size
-    return out
+    have = g[COUNT_COLUMNS].count().to_numpy()
+    size = g.size().to_numpy()[:, None]
+    vals = np.column_stack([out[c].to_numpy(dtype="float64", na_value=np.nan) for c in COUNT_COLUMNS])
+    vals[have < size] = np.nan
+    idx = out.index.tolist()
+    return {k if isinstance(k, tuple) else (k,): dict(zip(COUNT_COLUMNS, v)) for k, v in zip(idx, vals.tolist())}
 
 
 def _n(x: int) -> str:
@@ -218,30 +234,38 @@ def province_series(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
     communes_of = to_new.groupby("legacy_province_code")["new_code"].agg(lambda s: frozenset(s)).to_dict()
     districts_of = dx.groupby("legacy_province_code")["legacy_code"].agg(lambda s: frozenset(s)).to_dict()
 
+    by_target = {
+        era: dict(tuple(df[df["unit_level"].isin(TIERS[era])].groupby("target", sort=False)))
+        for era, df in (("legacy", leg), ("2025", new))
+    }
+    empty = p.iloc[:0]
+    totals = p[p["unit_level"] == "province"]  # the provinces' own total rows: compared, never summed in
     out = []
     for t in targets:
         pr = preds.get(t, [])
-        before = leg[(leg["target"] == t) & leg["unit_level"].isin(TIERS["legacy"])]
-        after = new[(new["target"] == t) & new["unit_level"].isin(TIERS["2025"])]
+        before = by_target["legacy"].get(t, empty)
+        after = by_target["2025"].get(t, empty)
         rows = []
         for era, units in (("legacy", before), ("2025", after)):
             if units.empty:
                 continue
             sums = _sum_counts(units, PERIOD)
-            for (ps, pe), grp in units.groupby(PERIOD, sort=True):
-                lv = grp.groupby("unit_level")["unit_code"].nunique()
-                nd, nc, na = int(lv.get("district", 0)), int(lv.get("commune", 0)), int(lv.get("agency", 0))
+            codes_by = units.groupby([*PERIOD, "unit_level"], sort=False)["unit_code"].agg(set).to_dict()
+            provs_by = units.groupby(PERIOD, sort=False)["province_code"].agg(set).to_dict()
+            for (ps, pe), n_rows in units.groupby(PERIOD, sort=True).size().items():
+                lv = {x: len(codes_by.get((ps, pe, x), ())) for x in TIERS[era]}
+                nd, nc, na = lv.get("district", 0), lv.get("commune", 0), lv.get("agency", 0)
                 if era == "legacy":
                     ed = sum(exp_d.get(q, 0) for q in pr)
                     ec = sum(exp_c.get(q, 0) for q in pr)
-                    anyp = set(grp["province_code"])
-                    dists = set(grp.loc[grp["unit_level"] == "district", "unit_code"])
+                    anyp = set(provs_by[(ps, pe)])
+                    dists = codes_by.get((ps, pe, "district"), set())
                     fullp = {q for q in pr if districts_of.get(q) and districts_of[q] <= dists}
                     exact = nd == ed and nc == ec and na > 0
-                    cany = set()
+                    cany: set[str] = set()
                 else:
                     ed, ec = 0, exp_new.get(t, 0)
-                    comms = set(grp.loc[grp["unit_level"] == "commune", "unit_code"])
+                    comms = codes_by.get((ps, pe, "commune"), set())
                     anyp = set().union(*(new_provs.get(c, frozenset()) for c in comms)) if comms else set()
                     fullp = {q for q in pr if communes_of.get(q) and communes_of[q] <= comms}
                     cany = set(anyp)
@@ -253,8 +277,8 @@ def province_series(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
                     "unit_level": "province", "era": era, "period_start": ps, "period_end": pe,
                     "from_level": ",".join(x for x in TIERS[era] if lv.get(x, 0)),
                     "from_codes": _join(anyp), "missing_codes": _join(set(pr) - fullp), "split_codes": "",
-                    **{c: sums.loc[(ps, pe), c] for c in COUNT_COLUMNS},
-                    "n_units_present": len(grp), "n_units_expected": ed + ec,
+                    **sums[(ps, pe)],
+                    "n_units_present": int(n_rows), "n_units_expected": ed + ec,
                     "n_districts_present": nd, "n_districts_expected": ed if era == "legacy" else 0,
                     "n_communes_present": nc, "n_communes_expected": ec, "n_agencies_present": na,
                     "exact": bool(exact), "_any": frozenset(anyp), "_full": frozenset(fullp), "_cany": frozenset(cany),
@@ -269,21 +293,21 @@ def province_series(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
             set(TIERS[e]) <= {x for r in rows if r["era"] == e for x in r["from_level"].split(",")} for e in TIERS
         )
         comparable = bool(same_area and tiers_ok)
-        reported = _reported(p, t, pr, succ, new_names, old_names)
+        reported = _reported(totals, t, pr, succ, new_names, old_names)
         for r in rows:
             r["same_area"] = bool(same_area)
             r["comparable"] = comparable
-            r["note"] = _province_note(r, pr, old_names, comparable, same_area, tiers_ok)
+            r["note"] = _province_note(r, pr, old_names, comparable, same_area, tiers_ok, len(eras) == 2)
         out.extend(rows)
         out.extend(reported)
     df = _frame(out)
     return _match_reported(df)
 
 
-def _reported(p: pd.DataFrame, t: str, pr: list[str], succ: dict[str, str], names: dict[str, str],
+def _reported(tot: pd.DataFrame, t: str, pr: list[str], succ: dict[str, str], names: dict[str, str],
               old_names: dict[str, str]) -> list[dict]:
-    """``province_reported`` rows of 2025 province ``t``: its predecessors' total rows (legacy), its own (2025)."""
-    tot = p[p["unit_level"] == "province"]
+    """``province_reported`` rows of 2025 province ``t`` from the panel's province rows ``tot``: its
+    predecessors' total rows (legacy), its own (2025)."""
     leg = tot[(tot["unit_schema"] == "legacy") & tot["unit_code"].map(succ).eq(t)]
     new = tot[(tot["unit_schema"] == "2025") & (tot["unit_code"] == t)]
     rows = []
@@ -298,7 +322,7 @@ def _reported(p: pd.DataFrame, t: str, pr: list[str], succ: dict[str, str], name
                 "unit_level": "province", "era": era, "period_start": ps, "period_end": pe,
                 "from_level": "province", "from_codes": ",".join(codes),
                 "missing_codes": _join(set(pr) - set(codes)) if era == "legacy" else "", "split_codes": "",
-                **{c: sums.loc[(ps, pe), c] for c in COUNT_COLUMNS},
+                **sums[(ps, pe)],
                 "n_units_present": len(codes), "n_units_expected": expected, "exact": len(codes) == expected,
                 "same_area": pd.NA, "comparable": pd.NA,
                 "note": (f"Dòng tổng của {_old(codes, old_names)} như trong dữ liệu"
@@ -308,7 +332,8 @@ def _reported(p: pd.DataFrame, t: str, pr: list[str], succ: dict[str, str], name
     return rows
 
 
-def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bool, same_area: bool, tiers_ok: bool) -> str:
+def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bool, same_area: bool, tiers_ok: bool,
+                   other_era: bool) -> str:
     if r["era"] == "legacy":
         covered = sorted(r["_any"])
         s = (f"Trước sắp xếp: cộng {_n(r['n_districts_present'])}/{_n(r['n_districts_expected'])} đơn vị cấp huyện, "
@@ -338,7 +363,9 @@ def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bo
         s += "; cùng phạm vi với các kỳ " + ("sau" if r["era"] == "legacy" else "trước") + " sắp xếp"
     else:
         why = []
-        if not same_area:
+        if not other_era:
+            why.append("không có số liệu của giai đoạn " + ("sau" if r["era"] == "legacy" else "trước") + " sắp xếp")
+        elif not same_area:
             why.append("địa bàn hai giai đoạn khác nhau")
         if not tiers_ok:
             why.append("thiếu số liệu của một cấp")
@@ -424,7 +451,7 @@ def commune_predecessors(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = N
             "kind": "commune_predecessors", "unit_schema": "2025", "unit_code": code, "unit_name": new_names.get(code, ""),
             "unit_level": "commune", "era": "legacy", "period_start": ps, "period_end": pe,
             "from_level": "commune", "from_codes": ",".join(have), "missing_codes": ",".join(missing),
-            "split_codes": ",".join(spl), **{c: sums.loc[(code, ps, pe), c] for c in COUNT_COLUMNS},
+            "split_codes": ",".join(spl), **sums[(code, ps, pe)],
             "n_units_present": len(have), "n_units_expected": len(exp), "exact": exact,
             "same_area": not spl, "comparable": exact, "note": s,
         })
@@ -453,33 +480,34 @@ def district_continuation(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = 
     new_names = dict(zip(dx["new_code"], dx["new_name"]))
     comm = p[(p["unit_schema"] == "2025") & (p["unit_level"] == "commune")]
     moved = "chỉ gồm cấp xã: một phần công việc một cửa của đơn vị cấp huyện cũ đã chuyển lên cấp tỉnh"
+    succ = {d: sorted(v) for d, v in dx.groupby("legacy_code")["new_code"]}
+    straddle = {d: sorted(v) for d, v in dx[dx["new_within"] == 0].groupby("legacy_code")["new_code"]}
     rows = []
-    for d, sx in dx.groupby("legacy_code", sort=True):
-        succ = sorted(sx["new_code"])
-        straddle = sorted(sx.loc[sx["new_within"] == 0, "new_code"])
-        base = {"kind": "district_continuation", "unit_schema": "legacy", "unit_code": d, "unit_name": names.get(d, ""),
-                "unit_level": "district", "era": "2025", "from_level": "commune"}
-        if straddle:
-            rows.append({**base, "period_start": pd.NaT, "period_end": pd.NaT, "from_codes": "", "missing_codes": "",
-                         "split_codes": ",".join(straddle), "n_units_present": 0, "n_units_expected": len(succ),
-                         "exact": False, "same_area": False, "comparable": False,
-                         "note": (f"Không nối tiếp được sau sắp xếp: đơn vị cấp xã kế thừa nằm một phần ngoài {names.get(d, d)} cũ: "
-                                  f"{_label(straddle, new_names)}.")})
-            continue
-        rows_d = comm[comm["unit_code"].isin(succ)]
-        if rows_d.empty:
-            continue
-        sums = _sum_counts(rows_d, PERIOD)
-        for (ps, pe), grp in rows_d.groupby(PERIOD, sort=True):
-            have = sorted(set(grp["unit_code"]))
-            missing = [c for c in succ if c not in set(have)]
-            s = f"Cộng {_n(len(have))}/{_n(len(succ))} đơn vị cấp xã kế thừa, đều nằm trọn trong {names.get(d, d)} cũ"
+    for d in sorted(straddle):
+        rows.append({"kind": "district_continuation", "unit_schema": "legacy", "unit_code": d,
+                     "unit_name": names.get(d, ""), "unit_level": "district", "era": "2025", "from_level": "commune",
+                     "period_start": pd.NaT, "period_end": pd.NaT, "from_codes": "", "missing_codes": "",
+                     "split_codes": ",".join(straddle[d]), "n_units_present": 0, "n_units_expected": len(succ[d]),
+                     "exact": False, "same_area": False, "comparable": False,
+                     "note": (f"Không nối tiếp được sau sắp xếp: đơn vị cấp xã kế thừa nằm một phần ngoài {names.get(d, d)} cũ: "
+                              f"{_label(straddle[d], new_names)}.")})
+    # a commune wholly inside a district lies inside no other: each 2025 row joins one continued district at most
+    inside = dx[~dx["legacy_code"].isin(straddle)][["legacy_code", "new_code"]]
+    joined = comm.merge(inside, left_on="unit_code", right_on="new_code")
+    if not joined.empty:
+        keys = ["legacy_code", *PERIOD]
+        sums = _sum_counts(joined, keys)
+        present = joined.groupby(keys)["unit_code"].agg(lambda x: sorted(set(x)))
+        for (d, ps, pe), have in present.items():
+            missing = [c for c in succ[d] if c not in set(have)]
+            s = f"Cộng {_n(len(have))}/{_n(len(succ[d]))} đơn vị cấp xã kế thừa, đều nằm trọn trong {names.get(d, d)} cũ"
             if missing:
                 s += f"; thiếu số liệu: {_label(missing, new_names)}"
-            rows.append({**base, "period_start": ps, "period_end": pe, "from_codes": ",".join(have),
-                         "missing_codes": ",".join(missing), "split_codes": "",
-                         **{c: sums.loc[(ps, pe), c] for c in COUNT_COLUMNS},
-                         "n_units_present": len(have), "n_units_expected": len(succ), "exact": not missing,
+            rows.append({"kind": "district_continuation", "unit_schema": "legacy", "unit_code": d,
+                         "unit_name": names.get(d, ""), "unit_level": "district", "era": "2025", "from_level": "commune",
+                         "period_start": ps, "period_end": pe, "from_codes": ",".join(have),
+                         "missing_codes": ",".join(missing), "split_codes": "", **sums[(d, ps, pe)],
+                         "n_units_present": len(have), "n_units_expected": len(succ[d]), "exact": not missing,
                          "same_area": True, "comparable": False, "note": f"{s}; {moved}."})
     return _frame(rows)
 
@@ -487,9 +515,9 @@ def district_continuation(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = 
 # --------------------------------------------------------------------------- the table
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
+def _frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     """Rows → the table's columns and dtypes, rates computed from the summed counts."""
-    df = pd.DataFrame(rows)
+    df = rows.reset_index(drop=True) if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     for c in COLUMNS:
         if c not in df:
             df[c] = pd.NA
@@ -519,7 +547,7 @@ def continuity_table(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None)
     order = {k: i for i, k in enumerate(KINDS)}
     df = df.assign(_k=df["kind"].map(order), _e=(df["era"] == "2025").astype(int))
     df = df.sort_values(["_k", "unit_schema", "unit_code", "_e", *PERIOD], kind="stable", na_position="first")
-    return _frame(df.drop(columns=["_k", "_e"]).to_dict("records"))
+    return _frame(df.drop(columns=["_k", "_e"]))
 
 
 def write_continuity(panel: pd.DataFrame, data_dir: str | Path, crosswalk: pd.DataFrame | None = None) -> Path:
