@@ -289,7 +289,8 @@ def test_province_same_area_without_agencies_is_still_not_comparable():
     out = province_series(_panel(_legacy(province_codes=("54",), agencies=False) + _new(communes=new54, agencies=False)), XW)
     prov = out[out["kind"] == "province"]
     assert prov["same_area"].all() and not prov["comparable"].any()
-    assert "thiếu số liệu của một cấp" in prov["note"].iloc[0]
+    assert "trước sắp xếp không có số liệu cấp tỉnh" in prov["note"].iloc[0]
+    assert "sau sắp xếp không có số liệu cấp tỉnh" in prov["note"].iloc[0]
 
 
 def test_province_not_comparable_when_a_month_lacks_a_district():

@@ -113,6 +113,7 @@ PERIOD = ["period_start", "period_end"]
 #: the tiers of the one-stop system in each era, as panel unit levels
 TIERS = {"legacy": ("district", "commune", "agency"), "2025": ("commune", "agency")}
 RATE_COLUMNS = ("online_rate", "ontime_rate_report")
+TIER_VI = {"district": "cấp huyện", "commune": "cấp xã", "agency": "cấp tỉnh"}
 
 COLUMNS = [
     "kind", "unit_schema", "unit_code", "unit_name", "unit_level", "era", *PERIOD,
@@ -289,15 +290,15 @@ def province_series(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
         areas = {(r["_any"], r["_full"]) for r in rows}
         same_area = eras == {"legacy", "2025"} and len(areas) == 1 and next(iter(areas))[0] == next(iter(areas))[1] \
             and bool(next(iter(areas))[0])
-        tiers_ok = all(
-            set(TIERS[e]) <= {x for r in rows if r["era"] == e for x in r["from_level"].split(",")} for e in TIERS
-        )
+        lacking = {e: [x for x in TIERS[e] if x not in {y for r in rows if r["era"] == e for y in r["from_level"].split(",")}]
+                   for e in TIERS}
+        tiers_ok = not any(lacking.values())
         comparable = bool(same_area and tiers_ok)
         reported = _reported(totals, t, pr, succ, new_names, old_names)
         for r in rows:
             r["same_area"] = bool(same_area)
             r["comparable"] = comparable
-            r["note"] = _province_note(r, pr, old_names, comparable, same_area, tiers_ok, len(eras) == 2)
+            r["note"] = _province_note(r, pr, old_names, comparable, same_area, lacking, len(eras) == 2)
         out.extend(rows)
         out.extend(reported)
     df = _frame(out)
@@ -332,8 +333,8 @@ def _reported(tot: pd.DataFrame, t: str, pr: list[str], succ: dict[str, str], na
     return rows
 
 
-def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bool, same_area: bool, tiers_ok: bool,
-                   other_era: bool) -> str:
+def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bool, same_area: bool,
+                   lacking: dict[str, list[str]], other_era: bool) -> str:
     if r["era"] == "legacy":
         covered = sorted(r["_any"])
         s = (f"Trước sắp xếp: cộng {_n(r['n_districts_present'])}/{_n(r['n_districts_expected'])} đơn vị cấp huyện, "
@@ -367,10 +368,10 @@ def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bo
             why.append("không có số liệu của giai đoạn " + ("sau" if r["era"] == "legacy" else "trước") + " sắp xếp")
         elif not same_area:
             why.append("địa bàn hai giai đoạn khác nhau")
-        if not tiers_ok:
-            why.append("thiếu số liệu của một cấp")
-        s += "; không so sánh được với các kỳ " + ("sau" if r["era"] == "legacy" else "trước") + \
-            " sắp xếp (" + ", ".join(why) + ")"
+        for era, label in (("legacy", "trước"), ("2025", "sau")):
+            if lacking[era] and (era == r["era"] or other_era):
+                why.append(f"{label} sắp xếp không có số liệu " + ", ".join(TIER_VI[x] for x in lacking[era]))
+        s += "; không so sánh được với các kỳ " + ("sau" if r["era"] == "legacy" else "trước") + " sắp xếp: " + "; ".join(why)
     return s + "."
 
 
