@@ -335,12 +335,11 @@ def _with_numbers(grid: Grid, layout: Layout, r: int, depth: int, cols: dict[str
     if numbers is None or not layout.numbering.applies(numbers, unit_col):
         return plain
     by_number = _number_columns(layout, numbers)
-    if any(req not in by_number for req in layout.required):
-        return plain
-    dis = _disagreements(paths, layout, by_number, numbers)
+    dis = _disagreements(paths, layout, by_number, numbers)  # the numbers present, also in a row cut short
     placed = dict(cols)
     extra: tuple[str, ...] = ()
-    if not dis:  # columns the labels left ambiguous (optional ones) take their place from the numbers
+    if not dis and all(req in by_number for req in layout.required):
+        # columns the labels left ambiguous (optional ones) take their place from the numbers
         extra = tuple(k for k, c in by_number.items() if k not in cols and c not in cols.values())
         placed.update({k: by_number[k] for k in extra})
     return HeaderMatch(layout, r, depth, placed, unit_col, paths, n, numbers, extra, dis)
