@@ -199,3 +199,15 @@ def test_field_form_title_unit_keeps_its_diacritics(tmp_path):
     wb.save(tmp_path / "lv.xlsx")
     fs = _read(tmp_path / "lv.xlsx")
     assert fs.field_mode and fs.title_unit == "UBND HUYỆN TỊNH BIÊN"
+
+
+def test_every_layout_spells_its_totals_words_with_diacritics():
+    """A layout's totals_row patterns are written with diacritics (config/layouts/*.yaml): a pattern written folded
+    ("^tong cong") would never match "Tổng cộng" as written, and every export's totals row would become a unit row."""
+    from motcua.ingest.form import _totals_label, aggregate_layouts
+
+    for layout in aggregate_layouts():
+        for label in ("Tổng cộng", "TỔNG CỘNG", "Tổng cộng:", "TONG CONG", "Cộng", "Tổng số"):
+            assert _totals_label(label, layout)[0], (layout.name, label)
+        for label in ("Công an tỉnh", "CONG AN TINH", "Huyện Tuy An", "Tổng công ty Điện lực"):
+            assert not _totals_label(label, layout)[0], (layout.name, label)

@@ -16,6 +16,15 @@ the name matching of the unit rows below it to its province, until the next
 heading, so that "Huyện Châu Thành" or "Huyện Bảo Lâm" resolve; the
 configured province, when set, still wins and a heading naming another
 province is reported. A province's subtotal row is checked, never a unit.
+
+A sheet whose header labels contradict the form's column numbers "(1) … (13)"
+is one ``header_numbers_disagree`` error naming the number row; its unit rows
+are each reported and dropped, never read by a guessed column. Columns placed
+by the numbers because the labels left them ambiguous are one
+``header_from_numbers`` note. A unit row whose name only folds to a totals word
+("Công an tỉnh" → "Cộng") gets a ``totals_word_differs`` note when its name
+matches no unit (it explains why a totals-like row was read as a unit); a row
+that matched a unit needs no explanation and gets none.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Grain of the output: one :class:`FormRow` per body row of the sheet (unit
 rows, the totals row, subtotal/section rows flagged by ``kind``).
 
-How a sheet is read (DOMAIN.md §2, issue 3 §1):
+How a sheet is read:
 - the header is found by its labels: a short cell naming the unit column
   ("Đơn vị", "Tên đơn vị", "Lĩnh vực", …) starts it; 1–4 header rows are
   tried and the smallest depth whose column paths match every required
@@ -260,9 +260,12 @@ def _same_tail(heading: str, key: str, key_written: bool) -> bool:
     return fold(heading).endswith(fold(key))
 
 
-def _closes_group(label: str, body: list[FormRow]) -> bool:
+def _closes_group(label: str, body: list[FormRow], folded: str | None = None) -> bool:
     """"Cộng tỉnh Cao Bằng" closes a province group when a heading above named that province (otherwise, e.g.
-    "Tổng cộng tỉnh Phú Yên" at the end of a one-province file, it is the totals row as before). ``label`` as written."""
+    "Tổng cộng tỉnh Phú Yên" at the end of a one-province file, it is the totals row as before). ``label`` as written,
+    ``folded`` its :func:`fold` when already at hand."""
+    if not _PROVINCE_TOTAL.folded.search(fold(label) if folded is None else folded):
+        return False  # not even folded: no need to read the label as written
     m = _PROVINCE_TOTAL.search(label)
     if not m:
         return False
@@ -271,14 +274,18 @@ def _closes_group(label: str, body: list[FormRow]) -> bool:
     return bool(key) and any(b.kind in ("section", "subtotal") and _same_tail(b.name, key, written) for b in body)
 
 
-def _totals_label(label: str, layout: Layout) -> tuple[bool, str]:
+def _totals_label(label: str, layout: Layout, folded: str | None = None) -> tuple[bool, str]:
     """(a totals row, the totals word a label only folds to, "" if none) for a row label as written.
 
     With diacritics the totals word must be spelled as in config ("Tổng cộng", "Cộng"); "Công an tỉnh" folds to
-    "cong an tinh" like "Cộng …" but is a unit. ``not_totals_row`` names units that fold to a totals word.
+    "cong an tinh" like "Cộng …" but is a unit. ``not_totals_row`` names units that fold to a totals word. ``folded``:
+    the label's :func:`fold` when already at hand.
     """
     if not label:
         return False, ""
+    folded = fold(label) if folded is None else folded
+    if not any(p.folded.search(folded) for p in layout.totals_row):
+        return False, ""  # most rows: no totals word even folded (no need to read the label as written)
     lab = Label.of(label)
     if not any(p.search(lab) for p in layout.not_totals_row) and any(p.search(lab) for p in layout.totals_row):
         return True, ""
@@ -335,12 +342,11 @@ def _with_numbers(grid: Grid, layout: Layout, r: int, depth: int, cols: dict[str
     if numbers is None or not layout.numbering.applies(numbers, unit_col):
         return plain
     by_number = _number_columns(layout, numbers)
-    if any(req not in by_number for req in layout.required):
-        return plain
-    dis = _disagreements(paths, layout, by_number, numbers)
+    dis = _disagreements(paths, layout, by_number, numbers)  # the numbers present, also in a row cut short
     placed = dict(cols)
     extra: tuple[str, ...] = ()
-    if not dis:  # columns the labels left ambiguous (optional ones) take their place from the numbers
+    if not dis and all(req in by_number for req in layout.required):
+        # columns the labels left ambiguous (optional ones) take their place from the numbers
         extra = tuple(k for k, c in by_number.items() if k not in cols and c not in cols.values())
         placed.update({k: by_number[k] for k in extra})
     return HeaderMatch(layout, r, depth, placed, unit_col, paths, n, numbers, extra, dis)
@@ -445,7 +451,8 @@ def _period_from_top(grid: Grid, header_row: int) -> tuple[Period | None, str]:
 
 
 #: "UBND HUYỆN TUY AN", "Đơn vị báo cáo: Ủy ban nhân dân xã …": the type word as written when the line has
-#: diacritics ("UBND Quan Sơn" names no "Quận"), folded only when it has none
+#: diacritics, folded only when it has none; a line naming a province ("UBND TỈNH …", but not "UBND HUYỆN TỊNH BIÊN")
+#: is not a unit's title
 _TITLE_UNIT = WordPattern.compile(
     r"^(?:(?:ubnd|ủy ban nhân dân|bộ phận một cửa|đơn vị báo cáo|đơn vị)\s*)"
     r"(?:(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn)\b.*)$")
@@ -522,12 +529,13 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         if _NUMBER_ROW.match(folded_name or "x") and all(_NUMBER_ROW.match(str(v).strip()) for v in nonblank):
             continue  # a "(1) (2) … (13)" row
         label_for_total = name or stt
-        if label_for_total and nonblank and _closes_group(label_for_total, body):
+        folded_label = folded_name if name else fold(stt)
+        if label_for_total and nonblank and _closes_group(label_for_total, body, folded_label):
             # "Cộng tỉnh Cao Bằng": one province's subtotal, after its units; the body goes on
             body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v, limit) for k, v in raw_vals.items()}, "subtotal",
                                 {"_closes_group": True}))
             continue
-        is_total, folds_to_total = _totals_label(label_for_total, layout)
+        is_total, folds_to_total = _totals_label(label_for_total, layout, folded_label)
         if is_total:
             body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v, limit) for k, v in raw_vals.items()}, "total",
                                 {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}))
