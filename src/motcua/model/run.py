@@ -32,6 +32,7 @@ import pandas as pd
 
 from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units, window_rows
+from motcua.model.eras import forecast_until
 from motcua.model.series import build_series
 from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.trend import (
@@ -271,7 +272,8 @@ def _fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_
     """Fit one (unit, rate) series and build its outputs: (trend rows, summary row, target rows)."""
     (schema, code, rate), level, name, (ps, pe, t0, t1, y, n), prior, (overlap, undefined) = task
     fit = fit_arrays(schema, code, rate, ps, pe, t0, t1, y, n, settings, prior_rate=prior)
-    rows, summ, trows = _series_outputs(fit, settings, until, target_date)
+    # a legacy unit ended on 30/06/2025: no forecast, no target probability beyond its end (motcua.model.eras)
+    rows, summ, trows = _series_outputs(fit, settings, forecast_until(schema, pe, until), target_date)
     note_list = list(fit.notes)
     if overlap:
         note_list.append(f"{overlap} overlapping period(s) set aside")
