@@ -137,7 +137,7 @@ def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Pat
     assert "clean: ran" in res.stdout and "model: ran" in res.stdout
     assert (data / "comparison.parquet").read_bytes() == before_cmp
     changed = sorted(str(rel) for rel, body in before.items() if (reports / rel).read_bytes() != body)
-    assert [c for c in changed if c.startswith("units/")] == ["units/555-thanh-pho-tuy-hoa.html"], changed
+    assert [c for c in changed if c.startswith("units/")] == ["units/legacy-555-thanh-pho-tuy-hoa.html"], changed
     assert "province.html" in changed, changed
     assert (reports / "index.html").stat().st_mtime_ns != index_written  # rewritten (its bytes may be equal)
     assert "2 built, 8 up to date, 0 failed" in res.stdout
