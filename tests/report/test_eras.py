@@ -93,7 +93,10 @@ def test_a_communes_report_ranks_it_among_communes_and_never_compares_with_a_leg
 
 
 def test_a_commune_with_too_few_months_says_so_and_shows_no_trend(eras_dir):
-    nar = _text(district_report("22114", eras_dir, "vi", "2025").narrative)
+    r = district_report("22114", eras_dir, "vi", "2025")
+    nar = _text(r.narrative)
+    assert "Trong 6 tháng có số liệu (06/2026–11/2026), Xã Tuy An Bắc tiếp nhận" in nar and "12 tháng gần nhất" not in nar
+    assert "Đơn vị mới có 6 tháng số liệu (06/2026–11/2026)" in _text(r.key_figures)
     assert "Xã Tuy An Bắc mới có 6 tháng số liệu (06/2026–11/2026), chưa đủ 12 tháng để ước lượng xu hướng" in nar
     assert "tăng rõ rệt" not in nar and "giảm rõ rệt" not in nar
     en = _text(district_report("22114", eras_dir, "en", "2025").narrative)
@@ -105,6 +108,7 @@ def test_the_overview_spans_the_reform(eras_dir):
     head = _text(ov.header)
     assert "Tổng quan tỉnh Đắk Lắk: cấp xã và cấp tỉnh từ 1/7/2025; cấp huyện đến 30/6/2025" in head
     units = _text(ov.units)
+    assert "Các đơn vị cấp xã" in units
     assert "Phường Tuy Hòa" in units and "Công an tỉnh" not in units and "Huyện Tuy An" not in units
     assert re.search(r"(?<!\d)\d/6(?!\d)", units)  # communes ranked among the six communes
     prov = Page(ov.provincial._repr_html_())

@@ -133,8 +133,11 @@ def key_figures_section(kf: KeyFigures, summary: pd.DataFrame, S: Strings, era: 
     lang = S.lang
     note = ""
     if kf.current is not None:
-        vals = dict(window=fmt.period(kf.current.start, kf.current.end, lang), prev=fmt.period(kf.previous.start, kf.previous.end, lang))
-        if kf.break_date is not None:
+        cur = kf.current
+        vals = dict(window=fmt.period(cur.start, cur.end, lang), prev=fmt.period(kf.previous.start, kf.previous.end, lang))
+        if not cur.complete and cur.first_start is not None and cur.first_start > cur.start:
+            note = S.f("kf_window_partial", window=fmt.period(cur.first_start, cur.end, lang), n=fmt.num(cur.n_periods, lang))
+        elif kf.break_date is not None:
             note = S.f("kf_window_break", date=era_text.short_day(kf.break_date, lang), **vals)
         else:
             note = S.f("kf_window_dissolved" if era is not None and era.dissolved else "kf_window", **vals)

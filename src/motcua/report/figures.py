@@ -61,6 +61,7 @@ class WindowFigures:
     online_share: Ratio  # Σ(4) / (Σ(4)+Σ(5))
     ontime_report: Ratio  # (Σ(8)+Σ(9)) / Σ(7)
     ontime_766: Ratio  # (Σ(8)+Σ(9)+(12)last) / (Σ(7)+(11)last): stocks at the window's last cut-off
+    first_start: pd.Timestamp | None = None  # start of the first period inside the window (a unit that began later)
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ def _window(rows: _Rows, idx: np.ndarray, start: pd.Timestamp, end: pd.Timestamp
         online_share=ratio("online_rate"),
         ontime_report=ratio("ontime_rate_report"),
         ontime_766=ratio("ontime_rate_766"),
+        first_start=pd.Timestamp(rows.start[w].min()) if len(w) else None,
     )
 
 

@@ -463,7 +463,8 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
     mall = _monthly_all(peers)
     summ = _summary(data)
     keys = overview_keys(peers, _summary_rows(data), lang) if frags is not None else None
-    units, figs = units_section(peers, names, mall, summ, S, frags, keys)
+    units, figs = units_section(peers, names, mall, summ, S, frags, keys,
+                                title=S.f("ov_title_group", level=eras.level_label(data.unit_level, S)))
     files = [str(s.get("file")) for s in data.meta.get("sources", []) or [] if isinstance(s, dict) and s.get("file")]
     if not files and "source" in peers:
         files = sorted({str(s) for s in peers["source"].dropna()})

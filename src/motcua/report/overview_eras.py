@@ -19,7 +19,7 @@ from markupsafe import Markup
 from motcua.report import fmt
 from motcua.report.context import ReportData
 from motcua.report.era_text import short_day
-from motcua.report.eras import LEGACY, REPORT_GROUPS, dissolved, level_label
+from motcua.report.eras import LEGACY, REPORT_GROUPS, dissolved, level_label  # noqa: F401 - level_label: the overview's too
 from motcua.report.html import Section
 from motcua.report.strings import Strings
 
