@@ -60,3 +60,11 @@ def test_a_dissolved_unit_has_no_forecast_and_no_target_probability():
     c = res.comparison
     assert (c.loc[c["unit_schema"] == "legacy", "n_units"] == 3).all()
     assert np.all(pd.to_datetime(c.loc[c["unit_schema"] == "legacy", "window_end"]) == pd.Timestamp("2025-06-30"))
+
+
+def test_data_ending_before_the_reform_keep_their_forecasts():
+    """A panel whose last month is 06/2025 describes the districts as they then were: forecasts and targets kept."""
+    legacy, _ = simulate_panel(SimSpec(n_units=2, start="2021-01-01", months=54, seed=3))
+    res = run_model(legacy)
+    assert (res.trends["kind"] == "forecast").any()
+    assert res.trend_summary.loc[res.trend_summary["rate"] == "online_rate", "p_meet_target"].notna().all()

@@ -343,7 +343,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
     if rows.empty:
         raise ValueError(f"unit {code!r} (schema {unit_schema!r}) is not in {data.data_dir / 'panel.parquet'}")
     unit_name = _name(rows, "unit_name") or code
-    era = era_text.unit_era(rows, data.unit_schema, data.unit_level)
+    era = era_text.unit_era(rows, data.unit_schema, data.unit_level, data.as_of())
     summary = data.unit_summary(code)
     kf = key_figures(rows)
     m = monthly(rows)

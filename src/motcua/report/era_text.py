@@ -36,11 +36,11 @@ class UnitEra:
         return reform_date()
 
 
-def unit_era(rows: pd.DataFrame, schema: str | None, level: str) -> UnitEra:
-    """The era of a unit from its panel rows."""
+def unit_era(rows: pd.DataFrame, schema: str | None, level: str, as_of: Any = None) -> UnitEra:
+    """The era of a unit from its panel rows, in data reaching ``as_of`` (:func:`motcua.report.eras.dissolved`)."""
     first = pd.Timestamp(rows["period_start"].min()) if len(rows) else None
     last = pd.Timestamp(rows["period_end"].max()) if len(rows) else None
-    return UnitEra(schema, level, bool(schema) and dissolved(schema, last), first, last, int(len(rows)))
+    return UnitEra(schema, level, bool(schema) and dissolved(schema, last, as_of), first, last, int(len(rows)))
 
 
 def level_value(era: UnitEra, S: Strings) -> str:

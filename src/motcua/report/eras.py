@@ -53,14 +53,13 @@ def split_key(key: str) -> tuple[str | None, str]:
     return (s, c) if sep else (None, s)
 
 
-def dissolved(schema: Any, last_end: Any = None) -> bool:
-    """True for a unit of the legacy schema once the reform has come: its series ends before ``reform_date``."""
-    if str(schema) != LEGACY:
-        return False
-    r = reform_date()
-    if r is None:
-        return False
-    return last_end is None or pd.isna(last_end) or pd.Timestamp(last_end) < r
+def dissolved(schema: Any, last_end: Any, as_of: Any) -> bool:
+    """True for a unit of the legacy schema whose series ends before the reform, in data reaching it (``as_of``,
+    the data's date, on or after ``reform_date``): the model gave it no forecast (:func:`motcua.model.eras.ended`).
+    Data ending before the reform describe the units as they then were."""
+    from motcua.model.eras import ended
+
+    return ended(schema, last_end, as_of) is not None
 
 
 def report_stem(schema: Any, code: str, slug_stem: str) -> str:

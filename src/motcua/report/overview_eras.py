@@ -76,7 +76,7 @@ def cover(main: ReportData, provincial: ReportData | None, history: list[ReportD
     if start is not None:
         if main.unit_schema and main.unit_schema != LEGACY:
             parts.append(S.f("ov_cover_since", levels=_and(levels, S), date=short_day(start, lang)))
-        elif main.unit_schema == LEGACY and dissolved(LEGACY, end):
+        elif main.unit_schema == LEGACY and dissolved(LEGACY, end, main.as_of()):
             parts.append(S.f("ov_cover_until", levels=_and(levels, S), date=short_day(end, lang)))
         else:
             parts.append(S.f("ov_cover_period", levels=_and(levels, S), period=fmt.period(start, end, lang)))
