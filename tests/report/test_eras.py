@@ -164,3 +164,15 @@ def test_no_string_hard_wires_a_level(lang, words):
     templates = Path(__file__).resolve().parents[2] / "src" / "motcua" / "report" / "templates"
     for t in templates.rglob("*.j2"):
         assert not re.search(r"huyện|district", t.read_text(encoding="utf-8"), re.I), t
+
+
+def test_data_ending_before_the_reform_show_the_districts_as_they_were(data_dir):
+    """The report fixture's data end 06/2025: no district is called dissolved, in the index or its report."""
+    summary = pd.read_parquet(data_dir / "trend_summary.parquet")
+    entries = [{"unit_code": "557", "unit_name": "Thị xã Sông Cầu", "unit_schema": "legacy", "unit_level": "district",
+                "status": "ok", "reason": "", "path": "units/legacy-557-thi-xa-song-cau.html"}]
+    html = render_index({"reports": entries, "overview": None}, lang="vi", summary=summary)
+    assert re.findall(r"<h2[^>]*>([^<]+)</h2>", html) == ["Cấp tỉnh", "Các đơn vị cấp huyện"]
+    r = district_report("557", data_dir, "vi", "legacy")
+    assert "giải thể" not in r._repr_html_()
+    assert "Tổng quan tỉnh Phú Yên: cấp huyện, 01/2023–06/2025" in _text(province_overview(data_dir, "vi", cache=False).header)

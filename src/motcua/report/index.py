@@ -56,9 +56,21 @@ def _agencies(summary: pd.DataFrame | None) -> list[str]:
     return [str(n) for n in a.sort_values("unit_code")["unit_name"]]
 
 
-def groups(entries: list[dict[str, Any]], S: Any, level: str = "district") -> list[tuple[str, str, list[dict[str, Any]]]]:
+def _reached(summary: pd.DataFrame | None) -> bool:
+    """Whether the data reach the reform (trend_summary's last period ends on or after it): only then are the
+    legacy districts shown as dissolved (as their reports do, :func:`motcua.report.eras.dissolved`)."""
+    r = reform_date()
+    if r is None or summary is None or "last_period_end" not in summary or not len(summary):
+        return False
+    last = pd.to_datetime(summary["last_period_end"]).max()
+    return bool(pd.notna(last) and last >= r)
+
+
+def groups(entries: list[dict[str, Any]], S: Any, level: str = "district",
+           reached: bool = True) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(id, heading, entries) of each era and level present, in order: communes since the reform, districts
-    dissolved by it, then any other (schema, level); an entry naming no level is at ``level`` (the configured one)."""
+    dissolved by it (when the data reach the reform, ``reached``), then any other (schema, level); an entry
+    naming no level is at ``level`` (the configured one)."""
     r = reform_date()
     lang = S.lang
     by: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -66,7 +78,7 @@ def groups(entries: list[dict[str, Any]], S: Any, level: str = "district") -> li
         e = {**e, "unit_level": e.get("unit_level") or level}
         by.setdefault((str(e.get("unit_schema") or ""), str(e["unit_level"])), []).append(e)
     out = []
-    known = {("2025", "commune"): "commune", ("legacy", "district"): "district"}
+    known = {("2025", "commune"): "commune", **({("legacy", "district"): "district"} if reached else {})}
     for (schema, level), gid in known.items():
         if (schema, level) in by and r is not None:
             heading = (S.f("ix_group_commune", date=short_day(r, lang)) if gid == "commune"
@@ -173,7 +185,7 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     ]
     failed = 0
     sections = []
-    for i, (gid, heading, es) in enumerate(groups(entries, S, str(cfg.province.get("unit_level", "district")))):
+    for i, (gid, heading, es) in enumerate(groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))):
         rows, nf = _unit_rows(es, rows_by, S, cfg.province.get("unit_schema"))
         failed += nf
         level = level_label(str(es[0].get("unit_level") or "unknown"), S) if es else ""
