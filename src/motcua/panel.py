@@ -70,7 +70,7 @@ SOURCE_COLUMNS: list[str] = ["source", "source_ref"]
 PANEL_COLUMNS: list[str] = ID_COLUMNS + COUNT_COLUMNS + SOURCE_COLUMNS
 
 UNIT_SCHEMAS = ("legacy", "2025")
-UNIT_LEVELS = ("province", "district", "commune")
+UNIT_LEVELS = ("province", "district", "commune", "agency")
 
 
 def _count() -> pa.Column:
@@ -80,7 +80,7 @@ def _count() -> pa.Column:
 PANEL_SCHEMA = pa.DataFrameSchema(
     {
         "unit_schema": pa.Column(str, pa.Check.isin(UNIT_SCHEMAS)),
-        "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$")),
+        "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$|^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")),  # agencies: "66-cong-an"
         "unit_name": pa.Column(str, pa.Check.str_length(min_value=1)),
         "unit_level": pa.Column(str, pa.Check.isin(UNIT_LEVELS)),
         "province_code": pa.Column(str, pa.Check.str_matches(r"^\d{2}$")),
