@@ -367,10 +367,11 @@ def test_national_sample_keeps_every_unit(tmp_path, monkeypatch):
 
     cfg = tmp_path / "config"
     shutil.copytree(ROOT / "config", cfg)
-    text = (cfg / "province.yaml").read_text(encoding="utf-8")
-    text = text.replace('province_code: "54"', "province_code: null").replace('province_name: "Tỉnh Phú Yên"',
-                                                                               'province_name: "Toàn quốc"')
-    (cfg / "province.yaml").write_text(text, encoding="utf-8")
+    import yaml
+
+    prov = yaml.safe_load((cfg / "province.yaml").read_text(encoding="utf-8"))
+    prov.update({"province_code": None, "province_name": "Toàn quốc", "unit_schema": "legacy", "unit_level": "district"})
+    (cfg / "province.yaml").write_text(yaml.safe_dump(prov, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("MOTCUA_CONFIG", str(cfg))
     write_sample(tmp_path / "raw", n_units=100, months=13, seed=7)
     wb = openpyxl.load_workbook(tmp_path / "raw" / "bieu06_2021-01.xlsx")

@@ -1,19 +1,19 @@
 """The synthetic province's true monthly panel (what the sample files encode).
 
 Grain: one row per (unit_code, month) for the requested units and months,
-with the panel's ID and count columns (DESIGN.md "The data contract").
+with the panel's ID and count columns.
 
-Plausibility rules (issue 3 §7):
+Plausibility rules:
 - volume per unit with a Tết dip (the month of Tết ×0.65, the next ×0.9),
   a small upturn in December and March, +3 % a year, gamma noise;
 - online share of new dossiers on a logistic curve from a few percent in
   January 2021 to 40–90 % by mid-2025, each unit with its own speed;
 - on-time share 93–100 %: a low late rate with two or three bad months;
-- carried_over(t) = pending_total(t−1); all identities of DOMAIN.md §2 hold.
+- carried_over(t) = pending_total(t−1); all identities of form 06 hold.
 
-Anchors: Tuy Hòa (555) in 2023 agrees with the press release in
-../shared/seeds (000_*.txt): 7.697 dossiers handled in the year = 4.302 online
-+ 3.087 received in person ("hồ sơ tiếp nhận trong kỳ", i.e. column 5) + 308
+Anchors: Tuy Hòa (555) in 2023 agrees with the city's published review of
+2023 ("Hội nghị tổng kết công tác CCHC năm 2023", 02/02/2024): 7.697 dossiers
+handled in the year = 4.302 online + 3.087 received in person ("hồ sơ tiếp nhận trong kỳ", i.e. column 5) + 308
 carried over from 2022 (pending at 31/12/2022). In monthly terms: the twelve
 months of 2023 sum to 4.302 online and 3.087 offline, and pending_total of
 December 2022 is 308, so the annual form (3) = (4)+(5)+(6) = 7.697.
@@ -30,7 +30,7 @@ import pandas as pd
 
 from motcua.panel import COUNT_COLUMNS
 
-#: Phú Yên's nine district-level units (DOMAIN.md §5).
+#: Phú Yên's nine district-level units (official codes).
 DEFAULT_UNITS: list[str] = ["555", "557", "558", "559", "560", "561", "562", "563", "564"]
 DEFAULT_PROVINCE = "54"
 
@@ -57,7 +57,7 @@ class Anchor:
     source: str
 
 
-#: Tuy Hòa 2023, press release "Hội nghị tổng kết công tác CCHC năm 2023" (shared/seeds/000_*.txt).
+#: Tuy Hòa 2023, press release "Hội nghị tổng kết công tác CCHC năm 2023".
 ANCHORS: list[Anchor] = [
     Anchor("555", 2023, received_online=4302, received_offline=3087, carried_over=308,
            source="UBND thành phố Tuy Hòa, hội nghị tổng kết CCHC năm 2023 (02/02/2024)"),

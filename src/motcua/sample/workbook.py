@@ -1,6 +1,6 @@
 """Write one form-06 (or 07a-style) workbook, byte-for-byte deterministic.
 
-Layout (DOMAIN.md §2): a title block with "Kỳ báo cáo: … Từ ngày dd/mm/yyyy
+Layout (form 06 of Thông tư 01/2020/TT-VPCP): a title block with "Kỳ báo cáo: … Từ ngày dd/mm/yyyy
 đến ngày dd/mm/yyyy", a 2–3 row merged header, an optional "(1) … (13)" row,
 unit rows (optionally under a section row, with hierarchical STT), a
 "Tổng cộng" row, and a footer. Styles (tone marks, prefixes, numbers as text,
