@@ -80,7 +80,8 @@ def _count() -> pa.Column:
 PANEL_SCHEMA = pa.DataFrameSchema(
     {
         "unit_schema": pa.Column(str, pa.Check.isin(UNIT_SCHEMAS)),
-        "unit_code": pa.Column(str, pa.Check.str_matches(r"^\d{2,5}$|^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")),  # agencies: "66-cong-an"
+        # official codes ("555", "22240"); a provincial agency's "<province>-<key>" ("66-cong-an", config/agencies.yaml)
+        "unit_code": pa.Column(str, pa.Check.str_matches(r"^(?:\d{2,5}|\d{2}-[a-z0-9][a-z0-9-]*)$")),
         "unit_name": pa.Column(str, pa.Check.str_length(min_value=1)),
         "unit_level": pa.Column(str, pa.Check.isin(UNIT_LEVELS)),
         "province_code": pa.Column(str, pa.Check.str_matches(r"^\d{2}$")),

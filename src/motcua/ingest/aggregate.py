@@ -20,14 +20,18 @@ province is reported. A province's subtotal row is checked, never a unit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from motcua.clean.quality import Quality, period_label
 from motcua.ingest.form import FormRow, FormSheet, read_form_sheet
 from motcua.ingest.grid import Book
-from motcua.ingest.names import UnitMatch, match_unit, normalize_name, split_type
+from functools import lru_cache
+
+from motcua.ingest.agencies import looks_like_agency, match_agency
+from motcua.ingest.eras import as_candidates, era_level, era_of, era_provinces, other_era, reform_date
+from motcua.ingest.names import UnitMatch, match_unit, normalize_name, reference_units, split_type
 from motcua.ingest.numbers import parse_percent
 from motcua.ingest.periods import Period, parse_period_filename, period_out_of_range
 from motcua.ingest.records import Record
@@ -38,48 +42,99 @@ EXTRA_COUNTS = ("received_new", "resolved_early_ontime", "supplement", "returned
 
 @dataclass(frozen=True)
 class MatchContext:
-    """Where unit names are looked up (config/province.yaml)."""
+    """Where unit names are looked up (config/province.yaml): the configured province (either era's code, or
+    None for exports of several provinces), the era that code belongs to (``schema``) and the level reports
+    are made for. A row's own period decides the list its name is matched in (:mod:`motcua.ingest.eras`)."""
 
     schema: str = "legacy"
     level: str | None = "district"
     province_code: str | None = None
 
 
-def match_with_fallback(name: str, ctx: MatchContext, start: date | None = None) -> UnitMatch:
-    """Match ``name`` within the configured province and level.
+#: match methods that name one unit without any guess
+_EXACT = ("exact", "no_diacritics", "alias")
 
-    Periods from ``schema_2025_from`` (config/ingest.yaml) on use the 2025
-    list. Without a match at the configured level, other levels of the
-    province are tried (exact matches only, e.g. a ward in a district's file);
-    without any candidate, the search widens to the whole country only to list
-    candidates.
+
+def match_with_fallback(name: str, ctx: MatchContext, start: date | None = None,
+                        province_hint: str | None = None, scope_code: str | None = None) -> UnitMatch:
+    """Match ``name`` in the list of its period's era, within the configured province and level.
+
+    In order: a provincial agency (config/agencies.yaml; ``province_hint``, the province the sheet names,
+    decides whose agency when the era has several candidate provinces); the era's units at its level;
+    other levels of the era (exact names only, e.g. a ward in a district's file). A name that matches
+    nothing in its era but exactly names a unit of the *other* era (a dissolved district after 1/7/2025, a
+    2025 commune before it) is refused with method ``other_era`` and that unit as its one candidate: it is
+    never booked across the reform. A name that starts like an agency but is not in the table is refused
+    with method ``unknown_agency``. Otherwise, without any candidate, the search widens to the whole
+    country only to list candidates. ``scope_code``: a province of the period's era that a heading names
+    (exports of several provinces), searched instead of the configured one.
     """
-    from motcua.ingest.names import settings
-
-    cfg = settings()
-    schema, level = schema_and_level(ctx, start)
-    m = match_unit(name, schema=schema, level=level, province_code=ctx.province_code)
-    if m.matched:
+    era = era_of(start, ctx.schema)
+    provinces = (scope_code,) if scope_code else era_provinces(ctx.province_code, ctx.schema, era)
+    level = era_level(ctx.level, ctx.schema, era)
+    agency = _agency_match(name, era, provinces, province_hint)
+    if agency is not None:
+        return agency
+    m = _match_in_era(name, era, level, provinces)
+    if m.matched or m.method == "ambiguous":
         return m
-    if level is not None and cfg.get("other_levels_exact", True):
-        other = match_unit(name, schema=schema, level=None, province_code=ctx.province_code)
-        if other.matched and other.method in ("exact", "no_diacritics", "alias"):
-            return other
+    other = other_era(era)
+    o = _match_in_era(name, other, era_level(ctx.level, ctx.schema, other), era_provinces(ctx.province_code, ctx.schema, other))
+    if o.matched and o.method in (*_EXACT, "type_differs"):
+        return UnitMatch(m.query, None, None, None, None, None, o.score, as_candidates(o), "other_era", era)
+    if looks_like_agency(name):
+        return UnitMatch(m.query, None, None, None, None, None, 0.0, [], "unknown_agency", era)
     if m.candidates:
         return m
-    return match_unit(name, schema=schema, level=level)
+    return match_unit(name, schema=era, level=level)
+
+
+def _match_in_era(name: str, era: str, level: str | None, provinces: tuple[str, ...] | None) -> UnitMatch:
+    """The era's unit at ``level``; else another level of the era on an exact name."""
+    from motcua.ingest.names import settings
+
+    m = match_unit(name, schema=era, level=level, province_code=provinces)
+    if m.matched or level is None or not settings().get("other_levels_exact", True):
+        return m
+    other = match_unit(name, schema=era, level=None, province_code=provinces)
+    if other.matched and other.method in _EXACT:
+        return other
+    return m
+
+
+def _province_row(era: str, code: str) -> tuple[str, str]:
+    """(official name, short name) of a province of ``era``."""
+    ref = _provinces(era)
+    return ref.get(code, (code, code))
+
+
+@lru_cache(maxsize=2)
+def _provinces(era: str) -> dict[str, tuple[str, str]]:
+    ref = reference_units(era)
+    ref = ref[ref["unit_level"] == "province"]
+    return {str(r.unit_code): (str(r.unit_name), str(r.short_name)) for r in ref.itertuples(index=False)}
+
+
+def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: str | None) -> UnitMatch | None:
+    """A provincial agency named by ``name``, booked in its province of ``era``; None when ``name`` names no
+    agency of config/agencies.yaml. An agency whose province cannot be told (several candidate provinces
+    and no heading naming one) is refused (method ``agency_province_unknown``)."""
+    shorts = tuple(_province_row(era, c)[1] for c in (provinces or ((hint,) if hint else ())))
+    agency = match_agency(name, shorts)
+    if agency is None:
+        return None
+    code = hint if hint and (provinces is None or hint in provinces) else (provinces[0] if provinces and len(provinces) == 1 else None)
+    query = "" if name is None else str(name)
+    if code is None:
+        return UnitMatch(query, None, None, None, None, None, 100.0, [], "agency_province_unknown", era)
+    pname = _province_row(era, code)[0]
+    return UnitMatch(query, agency.code(code), agency.name, "agency", code, pname, 100.0, [], "agency", era)
 
 
 def schema_and_level(ctx: MatchContext, start: date | None) -> tuple[str, str | None]:
-    """The unit list and level names are matched in for a period starting ``start`` (2025 list from
-    ``schema_2025_from`` in config/ingest.yaml on)."""
-    from motcua.ingest.names import settings
-
-    schema, level = ctx.schema, ctx.level
-    switch = settings().get("schema_2025_from")
-    if start is not None and schema == "legacy" and switch and start >= _as_date(switch):
-        schema, level = "2025", (level if level in ("province", "commune") else None)
-    return schema, level
+    """The unit list (era) and level names are matched in for a period starting ``start``."""
+    era = era_of(start, ctx.schema)
+    return era, era_level(ctx.level, ctx.schema, era)
 
 
 # --------------------------------------------------------------------------- province headings
@@ -93,6 +148,8 @@ class ProvinceScope:
     name: str
     text: str  # as written
     row: int | None  # 1-based sheet row of the heading; None for the title block
+    written_code: str = ""  # the other era's province the text names ("54" for "TỈNH PHÚ YÊN" after 1/7/2025)
+    written_name: str = ""
 
     def label(self) -> str:
         if self.row is None:
@@ -103,9 +160,6 @@ class ProvinceScope:
         if self.row is None:
             return f"theo phần đầu tệp \"{self.text}\""
         return f"theo dòng tiêu đề tỉnh \"{self.text}\" (dòng {self.row})"
-
-
-_EXACT = ("exact", "no_diacritics", "alias")
 
 
 def province_named(text: str, schema: str = "legacy") -> UnitMatch | None:
@@ -152,22 +206,47 @@ def _is_unit_name(text: str, schema: str, level: str | None) -> bool:
     return m.method in _EXACT or (m.method == "ambiguous" and m.score >= 97)
 
 
+def _heading(text: str, era: str) -> tuple[UnitMatch, UnitMatch | None] | None:
+    """The province a heading names, in ``era``'s list: (the era's province, the other era's province the
+    text names when it names one of the other era, else None); None when it names no province."""
+    m = province_named(text, era)
+    if m is not None:
+        return m, None
+    o = province_named(text, other_era(era))
+    if o is None:
+        return None
+    counterpart = _counterpart_province(str(o.unit_code), other_era(era), era)
+    if counterpart is None:
+        return None
+    name = _province_row(era, counterpart)[0]
+    return UnitMatch(text, counterpart, name, "province", counterpart, name, 100.0, [], "other_era", era), o
+
+
+def _counterpart_province(code: str, from_era: str, to_era: str) -> str | None:
+    """The one province of ``to_era`` that the province ``code`` of ``from_era`` belongs to (successor), or
+    that alone makes it up (single predecessor); None when there are several."""
+    found = era_provinces(code, from_era, to_era) or ()
+    return found[0] if len(found) == 1 else None
+
+
 def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, display: str, q: Quality,
                     plabel: str) -> dict[int, ProvinceScope]:
     """The province each unit row's name is matched in (sheet row → scope), from headings and the title block.
 
-    Province rows carrying counts become subtotals (checked, never units). With a configured province the
-    configured one is kept, rows are left as read, and a heading naming another province is reported. Files read at province level
-    (``unit_level: province``) have no headings: their province rows are units.
+    Headings and title blocks are read in the list of the period's era; one naming a province of the other
+    era ("TỈNH PHÚ YÊN" above July 2025 communes) stands for its counterpart (Tỉnh Đắk Lắk) and is reported
+    once. Province rows carrying counts become subtotals (checked, never units). With a configured province
+    the configured one is kept, rows are left as read, and a heading naming another province is reported.
+    Files read at province level (``unit_level: province``) have no headings: their province rows are units.
     """
-    schema, level = schema_and_level(ctx, start)
+    era = era_of(start, ctx.schema)
+    level = era_level(ctx.level, ctx.schema, era)
     if level == "province" or fs.field_mode:
         return {}
-    configured = ctx.province_code
-    if configured is not None and schema != ctx.schema:
-        return {}  # a configured province's code belongs to its own list: nothing to compare with
-    title = title_province(fs.title_lines, schema)
-    default = ProvinceScope(str(title[0].unit_code), str(title[0].unit_name), title[1], None) if title else None
+    configured = era_provinces(ctx.province_code, ctx.schema, era)
+    title = _title(fs, era)
+    default = ProvinceScope(str(title[0].unit_code), str(title[0].unit_name), title[2], None,
+                            *_written(title[1])) if title else None
     headings: list[ProvinceScope] = []
     scopes: dict[int, ProvinceScope] = {}
     current = default
@@ -179,16 +258,16 @@ def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, displa
             continue
         # with a configured province, rows with counts stay as they were read (a "Tỉnh Phú Yên" row is matched as before)
         if r.kind in ("section", "subtotal") or (r.kind == "unit" and r.name and configured is None):
-            m = province_named(r.name or r.stt, schema)
-            if m is not None and r.kind == "unit":
+            h = _heading(r.name or r.stt, era)
+            if h is not None and r.kind == "unit":
                 typ, _ = split_type(normalize_name(r.name))
-                if typ != "Tỉnh" and _is_unit_name(r.name, schema, level):
-                    m = None  # "Cao Bằng" with counts: the city (district level), not the province
-            if m is not None:
+                if typ != "Tỉnh" and _is_unit_name(r.name, era, level):
+                    h = None  # "Cao Bằng" with counts: the city (district level), not the province
+            if h is not None:
                 if r.kind == "unit":
                     r.kind = "subtotal"
                     r.extra["_province"] = True
-                current = ProvinceScope(str(m.unit_code), str(m.unit_name), r.name or r.stt, r.row)
+                current = ProvinceScope(str(h[0].unit_code), str(h[0].unit_name), r.name or r.stt, r.row, *_written(h[1]))
                 headings.append(current)
                 continue
         if r.kind == "unit" and current is not None:
@@ -196,9 +275,16 @@ def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, displa
     if default is not None and (configured is not None or any(sc is default for sc in scopes.values())):
         headings.insert(0, default)
     for h in headings:
-        if configured is not None and h.code != configured:
+        if h.written_code:
+            q.add(display, "province_heading_other_era", "warning",
+                  f"{h.label()} nêu {h.written_name} ({h.written_code}) của danh mục "
+                  f"{'trước' if era == '2025' else 'từ'} {reform_date():%d/%m/%Y}; kỳ {plabel} thuộc danh mục "
+                  f"{'sau sắp xếp' if era == '2025' else 'cũ'}, nên tiêu đề được hiểu là {h.name} ({h.code}).",
+                  sheet=fs.sheet, row=h.row, period=plabel, action="checked")
+        if configured is not None and h.code not in configured:
+            want = ", ".join(configured)
             q.add(display, "province_heading_mismatch", "warning",
-                  f"{h.label()} nêu {h.name} ({h.code}), khác tỉnh trong config/province.yaml ({configured}); "
+                  f"{h.label()} nêu {h.name} ({h.code}), khác tỉnh trong config/province.yaml ({want}); "
                   f"tên đơn vị vẫn được khớp trong tỉnh cấu hình.", sheet=fs.sheet, row=h.row, period=plabel,
                   action="checked")
         elif configured is None:
@@ -209,19 +295,53 @@ def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, displa
     return {} if configured is not None else scopes
 
 
-def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: ProvinceScope | None) -> UnitMatch:
+def _written(other: UnitMatch | None) -> tuple[str, str]:
+    return (str(other.unit_code), str(other.unit_name)) if other is not None else ("", "")
+
+
+def _title(fs: FormSheet, era: str) -> tuple[UnitMatch, UnitMatch | None, str] | None:
+    """The one province the title block names, in ``era``'s list: (era's province, other era's province as
+    written or None, the text naming it)."""
+    t = title_province(fs.title_lines, era)
+    if t is not None:
+        return t[0], None, t[1]
+    o = title_province(fs.title_lines, other_era(era))
+    if o is None:
+        return None
+    counterpart = _counterpart_province(str(o[0].unit_code), other_era(era), era)
+    if counterpart is None:
+        return None
+    name = _province_row(era, counterpart)[0]
+    return UnitMatch(o[1], counterpart, name, "province", counterpart, name, 100.0, [], "other_era", era), o[0], o[1]
+
+
+def sheet_province(fs: FormSheet, ctx: MatchContext, start: date | None) -> str | None:
+    """The province of the period's era the sheet's title block names (its counterpart when the title names
+    the other era's province), when it is one of the configured province's; None otherwise."""
+    era = era_of(start, ctx.schema)
+    title = _title(fs, era)
+    if title is None:
+        return None
+    code = str(title[0].unit_code)
+    configured = era_provinces(ctx.province_code, ctx.schema, era)
+    return code if configured is None or code in configured else None
+
+
+def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: ProvinceScope | None,
+                   province_hint: str | None = None) -> UnitMatch:
     """:func:`match_with_fallback` within the heading's province (when no province is configured).
 
     A match outside the province is refused (``unit_code`` None, method ``other_province``) with the
-    same-named units elsewhere as candidates.
+    same-named units elsewhere as candidates. ``province_hint``: the province the sheet's title names (whose
+    agencies its agency rows are).
     """
     if scope is None or ctx.province_code is not None:
-        return match_with_fallback(name, ctx, start)
-    m = match_with_fallback(name, replace(ctx, province_code=scope.code), start)
+        return match_with_fallback(name, ctx, start, province_hint)
+    m = match_with_fallback(name, ctx, start, scope.code, scope_code=scope.code)
     if m.matched and m.province_code == scope.code:
         return m
-    if m.method == "ambiguous":  # several units of the province bear the name ("Kỳ Anh": Huyện and Thị xã)
-        return m
+    if m.method in ("ambiguous", "other_era", "unknown_agency", "agency_province_unknown"):
+        return m  # several units of the province bear the name ("Kỳ Anh": Huyện and Thị xã); or refused as such
     schema, level = schema_and_level(ctx, start)
     nat = match_unit(name, schema=schema, level=level)
     if nat.matched:
@@ -346,9 +466,10 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
     if fs.field_mode:
         return _field_record(fs, display, q, ctx, order, period, plabel)
     out: list[Record] = []
+    hint = sheet_province(fs, ctx, period.start)
     for r in units:
         scope = scopes.get(r.row)
-        m = match_in_scope(r.name, ctx, period.start, scope) if r.name else None
+        m = match_in_scope(r.name, ctx, period.start, scope, scope.code if scope else hint) if r.name else None
         who = (m.unit_code if m is not None and m.matched else r.name) or ""
         vals: dict[str, int | None] = {}
         for col, pc in r.values.items():
@@ -370,7 +491,10 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
             out.append(_record(r, None, fs, display, period, vals, order, status="dropped"))
             continue
         if not m.matched:
-            if m.method == "other_province" and scope is not None:
+            rule, msg = refusal_message(m, r.name, plabel, period.start)
+            if rule:
+                pass
+            elif m.method == "other_province" and scope is not None:
                 msg = (f"Không khớp \"{r.name}\": không có đơn vị này trong {scope.name} ({scope.code}), tỉnh {scope.where()}; "
                        f"đơn vị cùng tên ở tỉnh khác: {m.candidates_text(3)}. Loại dòng; kiểm tra dòng tiêu đề tỉnh "
                        f"hoặc vị trí dòng trong tệp.")
@@ -382,7 +506,7 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
                     why += ", tệp không có dòng tiêu đề tỉnh (\"Tỉnh …\") trên các đơn vị"
                 msg = (f"Không khớp \"{r.name}\" với đơn vị chính thức ({why}); gần nhất: {m.candidates_text(3)}. Loại dòng; "
                        f"thêm bí danh vào config/aliases.yaml nếu đúng.")
-            q.add(display, "unit_unmatched", "error", msg, sheet=fs.sheet, row=r.row, unit=r.name, period=plabel,
+            q.add(display, rule or "unit_unmatched", "error", msg, sheet=fs.sheet, row=r.row, unit=r.name, period=plabel,
                   action="dropped")
             out.append(_record(r, m, fs, display, period, vals, order, status="dropped"))
             continue
@@ -397,6 +521,24 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
         if fs.layout.startswith("form06") and r.extra.get("_rate") not in (None, ""):
             _check_rate(r, vals, display, fs.sheet, q, m.unit_code or "", plabel)
     return out
+
+
+def refusal_message(m: UnitMatch, name: str, plabel: str, start: date | None) -> tuple[str, str]:
+    """(rule, message) for a name refused as a unit of the other era or as an unknown or unplaced agency;
+    ("", "") for the other refusals (the caller words those)."""
+    from motcua.ingest.agencies import agency_candidates
+    from motcua.ingest.eras import cross_era_message
+
+    if m.method == "other_era" and m.candidates:
+        return "unit_other_era", cross_era_message(m.candidates[0], name, era_of(start, m.unit_schema), plabel)
+    if m.method == "unknown_agency":
+        near = "; ".join(agency_candidates(name)) or "không có"
+        return "agency_unknown", (f"\"{name}\" có dạng tên cơ quan cấp tỉnh nhưng không có trong config/agencies.yaml; "
+                                  f"gần nhất: {near}. Loại dòng; thêm cơ quan (hoặc bí danh) vào config/agencies.yaml nếu đúng.")
+    if m.method == "agency_province_unknown":
+        return "agency_province_unknown", (f"\"{name}\" là cơ quan cấp tỉnh nhưng không rõ của tỉnh nào (tỉnh cấu hình gồm "
+                                           f"nhiều tỉnh cũ và phần đầu tệp không nêu tỉnh). Loại dòng.")
+    return "", ""
 
 
 def _record(r: FormRow, m: UnitMatch | None, fs: FormSheet, display: str, period: Period, vals: dict[str, int | None],

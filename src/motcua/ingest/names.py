@@ -329,9 +329,8 @@ def normalize_name(s: object) -> str:
     Exceptions: none — any object (None included) gives a string.
     """
     t = "" if s is None else str(s)
-    t = _repair_lossy(t)
     for _ in range(4):
-        nxt = _normalize_once(t)
+        nxt = _normalize_once(_repair_lossy(t))  # a repair can reveal another layer of mojibake ("\x80Ä»" → "Ä»" → "Ļ")
         if nxt == t:
             break
         t = nxt
@@ -361,6 +360,12 @@ def _type_levels(typ: str) -> list[str]:
     return list(settings()["unit_types"].get(typ, []))
 
 
+def _same_level_types(typ: str) -> set[str]:
+    """Folded type words sharing a level with ``typ`` ("Huyện" → huyen, quan, thixa, thanhpho)."""
+    mine = set(_type_levels(typ))
+    return {fold(t).replace(" ", "") for t, levels in settings()["unit_types"].items() if mine & set(levels)}
+
+
 # --------------------------------------------------------------------------- matching
 
 
@@ -379,17 +384,25 @@ def _result(query: str, schema: str, row: pd.Series | None, score: float, cands:
                      float(score), cands, method, schema)
 
 
+def _province_key(province_code: str | Iterable[str] | None) -> str | None:
+    """One province code ("54"), or several joined by "," ("54,66"), zero-padded and sorted; None for all."""
+    if province_code is None:
+        return None
+    codes = [province_code] if isinstance(province_code, str) else list(province_code)
+    return ",".join(sorted({str(c).zfill(2) for c in codes}))
+
+
 def match_unit(
     name: object,
     *,
     schema: str = "legacy",
     level: str | None = None,
-    province_code: str | None = None,
+    province_code: str | Iterable[str] | None = None,
 ) -> UnitMatch:
     """Match a unit name as written to one official unit of ``schema``.
 
-    ``level`` ("province", "district", "commune") and ``province_code`` ("54")
-    narrow the search; without ``level`` the type word of the name (Huyện,
+    ``level`` ("province", "district", "commune") and ``province_code`` ("54",
+    or several codes: the provinces of one era that make up today's province) narrow the search; without ``level`` the type word of the name (Huyện,
     Phường, …) narrows it. Returns a :class:`UnitMatch`; ``unit_code`` is None
     when the name is ambiguous or below the confidence threshold, with the
     closest ``candidates`` for the report. Results are cached per process.
@@ -398,7 +411,7 @@ def match_unit(
     programming or configuration error); any ``name`` (None, empty, garbage)
     gives a UnitMatch, never an exception.
     """
-    key = ("" if name is None else str(name), schema, level, None if province_code is None else str(province_code).zfill(2))
+    key = ("" if name is None else str(name), schema, level, _province_key(province_code))
     hit = _MATCHES.get(key)
     if hit is None:
         hit = _match_uncached(*key)
@@ -433,13 +446,19 @@ def _match_uncached(name: str, schema: str, level: str | None, province_code: st
     norm = normalize_name(query)
     typ, rest = split_type(norm)
     res = _match_reading(query, norm, typ, rest, schema, level, province_code)
-    if typ and not res.matched and fold(rest) == rest.lower():
+    if typ and not res.matched and _without_diacritics(query):
         # written without diacritics, the first word was only read as a type word ("quan hoa": Quận?);
         # the whole name as the unit's own name ("Quan Hóa") is the other reading
         plain = _match_reading(query, fold(norm), "", fold(norm), schema, level, province_code)
         if plain.matched:
             return plain
     return res
+
+
+def _without_diacritics(text: str) -> bool:
+    """True when ``text`` carries no diacritic at all ("quan hoa"; not "Xã Ninh Giang")."""
+    t = unicodedata.normalize("NFD", clean_text(text))
+    return "đ" not in t.lower() and not any(unicodedata.combining(ch) for ch in t)
 
 
 def _match_reading(query: str, norm: str, typ: str, rest: str, schema: str, level: str | None,
@@ -450,7 +469,7 @@ def _match_reading(query: str, norm: str, typ: str, rest: str, schema: str, leve
     if level is not None:
         pool = pool[pool["unit_level"] == level]
     if province_code is not None:
-        pool = pool[pool["province_code"] == str(province_code).zfill(2)]
+        pool = pool[pool["province_code"].isin(province_code.split(","))]
     if level is None and typ:
         levels = _type_levels(typ)
         if levels:
@@ -481,25 +500,33 @@ def _match_reading(query: str, norm: str, typ: str, rest: str, schema: str, leve
             return _result(query, schema, None, score, cands, "ambiguous")
         return None
 
+    # the name's own words written without any diacritic ("dong xuan"): only then may folded keys decide; a name
+    # written with diacritics that matches only once they are dropped ("Vụ Bản" for "Vũ Bản") is another name
+    plain = _without_diacritics(rest)
     steps: list[tuple[pd.Series, float, str]] = []
     if typ:
         type_mask = pool["f_type"] == fold(typ).replace(" ", "")
-        # another type word for the same name (a district made a town), never to or from a province's
+        # another type word for the same name (a district made a town), never to or from a province's, and
+        # never across levels: "Huyện Đồng Xuân" is not "Xã Đồng Xuân", "Thành phố Tuy Hòa" not "Phường Tuy Hòa"
         never = {fold(t).replace(" ", "") for t in cfg.get("type_differs_never", [])}
-        changed = ~type_mask & ~pool["f_type"].isin(never) & (fold(typ).replace(" ", "") not in never)
-        steps += [
-            (pool["k_full"] == k_full, cfg["score_exact"], "exact"),
-            (pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics"),
-            ((pool["k_short"] == k_short) & changed, cfg["score_type_differs"], "type_differs"),
-            ((pool["f_short"] == f_short) & changed, cfg["score_type_differs"] - 3, "type_differs"),
-        ]
+        changed = (~type_mask & ~pool["f_type"].isin(never) & (fold(typ).replace(" ", "") not in never)
+                   & pool["f_type"].isin(_same_level_types(typ)))
+        steps += [(pool["k_full"] == k_full, cfg["score_exact"], "exact")]
+        if plain:
+            steps += [(pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics")]
+        steps += [((pool["k_short"] == k_short) & changed, cfg["score_type_differs"], "type_differs")]
+        if plain:
+            steps += [((pool["f_short"] == f_short) & changed, cfg["score_type_differs"] - 3, "type_differs")]
     else:
         steps += [
             (pool["k_short"] == k_short, cfg["score_exact"], "exact"),
             (pool["k_full"] == k_full, cfg["score_exact"], "exact"),
-            (pool["f_short"] == f_short, cfg["score_no_diacritics"], "no_diacritics"),
-            (pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics"),
         ]
+        if plain:
+            steps += [
+                (pool["f_short"] == f_short, cfg["score_no_diacritics"], "no_diacritics"),
+                (pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics"),
+            ]
     for mask, score, method in steps:
         res = unique(mask, score, method)
         if res is not None:
@@ -509,13 +536,22 @@ def _match_reading(query: str, norm: str, typ: str, rest: str, schema: str, leve
     fpool = pool
     if typ:
         same_type = pool[pool["f_type"] == fold(typ).replace(" ", "")]
-        fpool = same_type if not same_type.empty else pool
+        # a name is never fuzzily booked to a unit of another level than its type word says
+        ftyp = fold(typ).replace(" ", "")
+        never = {fold(t).replace(" ", "") for t in cfg.get("type_differs_never", [])}
+        allowed = set() if ftyp in never else _same_level_types(typ) - never
+        fpool = same_type if not same_type.empty else pool[pool["f_type"].isin(allowed)]
+        if fpool.empty:
+            return _result(query, schema, None, 0.0, [], "none")
     n = int(cfg["n_candidates"])
     found = process.extract(f_short, fpool["f_short"].to_dict(), scorer=fuzz.ratio, limit=max(n, 2))
     if not found:
         return _result(query, schema, None, 0.0, [], "none")
     cands = _candidates(pool, [i for _, _, i in found][:n], [s for _, s, _ in found][:n])
     best, second = found[0][1], (found[1][1] if len(found) > 1 else 0.0)
+    top = pool.loc[found[0][2]]
+    if not plain and top["f_short"] == f_short and top["k_short"] != k_short:
+        return _result(query, schema, None, best, cands, "none")  # equal only without diacritics: not guessed
     if best >= cfg["threshold"] and best - second >= cfg["margin"]:
         return _result(query, schema, pool.loc[found[0][2]], best, cands, "fuzzy")
     return _result(query, schema, None, best, cands, "none")

@@ -189,7 +189,7 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
                 q.add(display, "unit_name_variant", "info", f"Tên \"{name}\" khác tên chính thức \"{m.unit_name}\" của mã {code}; dùng mã.",
                       row=line, unit=code, period=period_label(s, e), action="kept")
         else:
-            m = match_with_fallback(name, MatchContext(schema, ctx.level, ctx.province_code), s)
+            m = match_with_fallback(name, ctx, s)  # the period's era is the row's schema (checked above)
             if not m.matched:
                 q.add(display, "unit_unmatched", "error",
                       f"Không khớp \"{name}\" với đơn vị chính thức; gần nhất: {m.candidates_text(3)}. Loại dòng.",
