@@ -201,6 +201,8 @@ def test_defects_listed():
     readme = (SHIPPED / "README.md").read_text(encoding="utf-8")
     assert all(d["detail"] in readme for d in sample_defects())
     assert {d["defect"] for d in sample_defects(messy=False)} == set()
+    assert {d for d, _, _ in REFORM_FINDINGS} == kinds - {"dossier_export", "missing_month", "quarterly_file",
+                                                         "cumulative_file", "inconsistent_row", "reissued_file"}
 
 
 def _rows(path: Path) -> list[tuple]:
@@ -285,6 +287,7 @@ REFORM_FINDINGS = [
     ("dissolved_unit_after_reform", "bieu06_2025-08.xlsx", "Tuy An Bắc"),  # the finding names the successors
     ("legacy_name_like_new_commune", "bieu06_2025-10.xlsx", "Huyện Đồng Xuân"),
     ("unknown_agency", "bieu06_2025-11.xlsx", "Sở Du lịch và Thể thao biển"),
+    ("flattened_header", "bieu06_2026-03.xlsx", "thứ tự cột"),  # columns placed by the (1)…(13) row, said once
 ]
 
 
