@@ -144,12 +144,12 @@ def simulate_2025(units: pd.DataFrame, districts: list[str], pred: Predecessors,
             k = crosswalk_parts(p["legacy_code"].tolist())
             own = {c: commune_base(seed, c) / k[c] for c in p["legacy_code"]}
             base = sum(parts.values()) + sum(own.values())
-            weights = {d: v for d, v in parts.items()}
-            for c, v in own.items():
-                d = str(lc.loc[c, "parent_code"])
-                if d in pred.online:
-                    weights[d] = weights.get(d, 0.0) + 0.8 * v
-            before = (sum(pred.online[d] * v for d, v in weights.items()) / sum(weights.values())) if weights else mean_online
+            # the June 2025 online share of what it takes over: districts' work at theirs, a legacy commune's at
+            # 80 % of its district's (as the legacy commune rows are drawn)
+            shares = [(v, pred.online[d]) for d, v in parts.items()]
+            shares += [(v, 0.8 * pred.online[str(lc.loc[c, "parent_code"])]) for c, v in own.items()
+                       if str(lc.loc[c, "parent_code"]) in pred.online]
+            before = sum(v * s for v, s in shares) / sum(v for v, _ in shares) if shares else mean_online
         level0 = min(0.95, before + jump)
         spec = SeriesSpec(key=u.unit_code, base=base, salt="reform-months", start_index=start_index,
                           online=lambda t, a=level0: min(0.97, a + 0.003 * t),
