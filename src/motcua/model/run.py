@@ -548,10 +548,11 @@ def read_results(data_dir: str | Path) -> ModelResult:
 
 
 def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
-    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet; returns the result.
+    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet, continuity.parquet;
+    returns the result.
 
     Only the reporting window's rows are modelled (config/province.yaml ``window``; an empty end is the latest
-    complete month in the data: :mod:`motcua.window`)."""
+    complete month in the data: :mod:`motcua.window`); continuity across the reform uses the whole panel."""
     data = Path(data_dir)
     panel = pd.read_parquet(data / "panel.parquet")
     from motcua.config import Config, load_config
@@ -559,8 +560,11 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     from motcua.window import reporting_window, within_window
 
     province = (config if isinstance(config, Config) else load_config()).province
-    panel = within_window(panel, reporting_window(panel, province))  # the panel keeps every row; the model its window
+    windowed = within_window(panel, reporting_window(panel, province))  # the panel keeps every row; the model its window
 
-    result = run_model(panel, config, cache_file=fit_cache(data))
+    result = run_model(windowed, config, cache_file=fit_cache(data))
     write_results(result, data)
+    from motcua.model.continuity import write_continuity
+
+    write_continuity(panel, data)  # series across the 1 July 2025 reform (motcua.model.continuity)
     return result
