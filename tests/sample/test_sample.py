@@ -291,16 +291,7 @@ REFORM_FINDINGS = [
 ]
 
 
-_HEADERS = ("the reader must place the flattened header's columns by the (1)…(13) row (bieu06_2026-03.xlsx) and read "
-            "\"Công an tỉnh\" as a unit row, not a \"Cộng\" totals row (headers work, not yet on main)")
-_TITLE_SCOPE = ("under the 2025 configuration (66 ← legacy 54 + 66) the title \"VĂN PHÒNG UBND TỈNH PHÚ YÊN\" must scope the "
-                "legacy commune file to Phú Yên: \"Xã Hòa Thành\" is a commune of Phú Yên (22243) and of legacy Đắk Lắk (24457)")
-
-
-@pytest.mark.parametrize("config", [
-    pytest.param("legacy-54", marks=pytest.mark.xfail(strict=False, reason=_HEADERS)),
-    pytest.param("2025-66", marks=pytest.mark.xfail(strict=False, reason=_HEADERS + "; " + _TITLE_SCOPE)),
-])
+@pytest.mark.parametrize("config", ["legacy-54", "2025-66"])
 def test_round_trip_truth_equals_cleaned_panel(truth, tmp_path, monkeypatch, config):
     """The whole sample, across the reform, cell for cell, under either configuration of the province; each of
     the reform's defects is one finding naming its file, and nothing else is lost."""
