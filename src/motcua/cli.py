@@ -58,8 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sample", help="write synthetic raw exports for N real units")
     s.add_argument("--out", required=True, type=Path)
     s.add_argument("--units", type=int, default=None, help="number of units (default: Phú Yên's nine districts)")
-    s.add_argument("--months", type=int, default=None)
-    s.add_argument("--start", default=None, metavar="YYYY-MM", help="first month (default 2021-01; the months must end before the 2025 reform)")
+    s.add_argument("--months", type=int, default=None, help="number of months (default: from --start to 11/2026)")
+    s.add_argument("--start", default=None, metavar="YYYY-MM", help="first month (default 2021-01; months from 07/2025 on are of the 2025 era: communes and the provincial level)")
     s.add_argument("--seed", type=int, default=None)
 
     k = sub.add_parser("kernels", help="list the warm kernels kept between builds (--stop: stop the idle ones)")
