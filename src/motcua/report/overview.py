@@ -21,7 +21,7 @@ from motcua.model.claims import trend_claim, trend_direction
 from motcua.pipeline.locations import chart_cache, fragment_cache
 from motcua.report import fmt
 from motcua.report.chart_cache import ChartCache
-from motcua.report.context import ReportData, load_data, quality_unit_values
+from motcua.report.context import ReportData, load_data, quality_unit_codes, quality_unit_values
 from motcua.report.district import SEVERITY_ORDER, _severity, footer_section, rule_label
 from motcua.report.figures import key_figures_by_unit, monthly, window_figures, windows
 from motcua.report.fragment_cache import FragmentCache
@@ -398,7 +398,8 @@ def _quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Sec
     else:
         sev = q["severity"].str.lower() if "severity" in q else pd.Series(["info"] * len(q), index=q.index)
         # the clean stage's `unit` (a code, or a name as written) → unit code; "" for none, UNMATCHED for a name no unit has
-        unit = data.quality_unit_codes()
+        # over every unit of every era (a finding about a dissolved district is that district's)
+        unit = quality_unit_codes(q, data.panel, None)
         unit = unit.where((unit != "") | (quality_unit_values(q) == ""), UNMATCHED)
         t = pd.crosstab(unit, sev)
         t = t.loc[sorted(t.index, key=lambda c: (c in ("", UNMATCHED), c == "", c))]  # units by code, then the rest
@@ -480,7 +481,7 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
         ranking_section(data, summ, S, charts, frags, keys),
         funnels_section(data, S, charts),
         eras.history_section(history, S, charts, frags),
-        quality_section(data, eras.all_names([data, provincial, *history]), S, frags),
+        quality_section(everything, eras.all_names([data, provincial, *history]), S, frags),  # every era's findings
         footer_section(data, files, data.summary.drop_duplicates("rate").set_index("rate") if len(data.summary) and "rate" in data.summary else pd.DataFrame(), S),
     ]
     if charts is not None:
