@@ -176,3 +176,15 @@ def test_data_ending_before_the_reform_show_the_districts_as_they_were(data_dir)
     r = district_report("557", data_dir, "vi", "legacy")
     assert "giải thể" not in r._repr_html_()
     assert "Tổng quan tỉnh Phú Yên: cấp huyện, 01/2023–06/2025" in _text(province_overview(data_dir, "vi", cache=False).header)
+
+
+def test_index_names_a_legacy_province_by_its_successor_once_the_data_reach_the_reform():
+    from motcua.report.index import province_title
+    from motcua.report.strings import strings
+
+    legacy = {"province_code": "54", "province_name": "Tỉnh Phú Yên", "unit_schema": "legacy"}
+    assert province_title(legacy, False, strings("vi")) == "Tỉnh Phú Yên"
+    assert province_title(legacy, True, strings("vi")) == "Tỉnh Đắk Lắk (gồm Tỉnh Phú Yên trước 1/7/2025)"
+    assert province_title(legacy, True, strings("en")).startswith("Tỉnh Đắk Lắk (including Tỉnh Phú Yên before")
+    now = {"province_code": "66", "province_name": "Tỉnh Đắk Lắk", "unit_schema": "2025"}
+    assert province_title(now, True, strings("vi")) == "Tỉnh Đắk Lắk"

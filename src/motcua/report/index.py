@@ -66,6 +66,28 @@ def _reached(summary: pd.DataFrame | None) -> bool:
     return bool(pd.notna(last) and last >= r)
 
 
+def province_title(province: dict[str, Any], reached: bool, S: Any) -> str:
+    """The province as the data leave it: a legacy province configured for data that reach the reform is named by
+    its successor, with what it was ("Tỉnh Đắk Lắk (gồm Tỉnh Phú Yên trước 1/7/2025)")."""
+    name = str(province.get("province_name") or "")
+    code = province.get("province_code")
+    if not (code and reached and str(province.get("unit_schema") or "legacy") == "legacy"):
+        return name
+    from motcua.ingest.names import reference_units
+    from motcua.reference.crosswalk import province_successor
+
+    try:
+        new = province_successor(str(code).zfill(2))
+    except KeyError:
+        return name
+    ref = reference_units("2025")
+    hit = ref.loc[(ref["unit_level"] == "province") & (ref["unit_code"] == new), "unit_name"]
+    if hit.empty or hit.iloc[0] == name:
+        return name
+    r = reform_date()
+    return S.f("ix_province_successor", new=hit.iloc[0], old=name, date=short_day(r, S.lang) if r is not None else "")
+
+
 def groups(entries: list[dict[str, Any]], S: Any, level: str = "district",
            reached: bool = True) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(id, heading, entries) of each era and level present, in order: communes since the reform, districts
@@ -171,7 +193,7 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     """The index page of a reports folder (links relative to it)."""
     S = strings(lang)
     cfg = load_config()
-    province = str(cfg.province.get("province_name", ""))
+    province = province_title(cfg.province, _reached(summary), S)
     rows_by = _summary_rows(summary)
     entries = sorted(manifest.get("reports", []) or [], key=lambda e: str(e.get("unit_code", "")))
     columns = [
