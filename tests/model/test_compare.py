@@ -173,3 +173,17 @@ def test_window_overdispersion_does_not_count_a_trend_as_noise():
     # three periods: a constant rate, 2 degrees of freedom
     short = window_overdispersion(_window_series([[10, 20, 30]], [[100, 100, 100]]), prior_df=10.0)
     assert short["rho_df"].tolist() == [2.0] and short["rho_unit"].iloc[0] > 0
+
+
+def test_units_no_different_beyond_chance_get_no_point_rank():
+    """Nine units with the same on-time propensity and no extra variation: tau² = 0, every shrunk rate is the pooled
+    one. They once got ranks 1…9 in the order of their codes (ranking on noise); now no point rank, while the rank
+    intervals stay (wide). Where shrunk rates differ, ranks follow them."""
+    panel, _ = simulate_panel(SimSpec(n_units=9, months=24, seed=5, ontime_level=(4.0, 4.0), ontime_slope=(0.0, 0.0), sigma=0.0))
+    c = run_model(panel).comparison
+    flat = c[c["rate"] == "ontime_rate_report"]
+    assert float(flat["tau2_logit"].iloc[0]) == 0.0 and flat["shrunk_rate"].nunique() == 1
+    assert flat["rank"].isna().all(), flat[["unit_code", "rank"]]
+    assert (flat["rank_high"] - flat["rank_low"] >= 4).all()
+    varied = c[c["rate"] == "online_rate"].sort_values("shrunk_rate", ascending=False)
+    assert float(varied["tau2_logit"].iloc[0]) > 0 and list(varied["rank"]) == list(range(1, 10))

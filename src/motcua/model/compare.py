@@ -286,10 +286,11 @@ def _compare_group(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...
         g.loc[has, "shrunk_low"] = special.expit(post_m - q * sd)
         g.loc[has, "shrunk_high"] = special.expit(post_m + q * sd)
         g["tau2_logit"] = t2
-        # ranks: 1 = highest
-        order = np.lexsort((g.loc[has, "unit_code"].to_numpy(), -post_m))
-        rank = np.empty(I, int)
-        rank[order] = np.arange(1, I + 1)
+        # ranks: 1 = highest; units whose shrunk rates are equal share the best rank of their tie ("1, 2, 2, 4"),
+        # never an order by code; with no variation between units beyond chance (tau² = 0) every shrunk rate is
+        # the pooled one, and no point rank is given at all (the rank intervals still say how little is known)
+        pm = np.round(post_m, 9)
+        rank = stats.rankdata(-pm, method="min").astype(float) if t2 > 0 and np.unique(pm).size > 1 else np.full(I, np.nan)
         rng = np.random.default_rng(_rank_seed(settings.seed, key))
         S = settings.rank_simulations
         draws = post_m + sd * rng.standard_normal((S, I))

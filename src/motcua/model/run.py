@@ -463,8 +463,11 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
         if c not in summary.columns:
             summary[c] = np.nan
     unranked = summary["rank"].isna() & (summary["unit_level"] != "province") & (summary["status"] != "no_data")
+    compared = summary["rank_low"].notna()
     summary.loc[unranked, "notes"] = [
-        "; ".join(x for x in (n, "no dossiers in the comparison window: not ranked") if x) for n in summary.loc[unranked, "notes"]
+        "; ".join(x for x in (n, "units of this level differ no more than chance (tau2 = 0): no point rank" if c
+                              else "no dossiers in the comparison window: not ranked") if x)
+        for n, c in zip(summary.loc[unranked, "notes"], compared[unranked])
     ]
     summary = _dtypes(summary[SUMMARY_COLUMNS + [c for c in summary.columns if c not in SUMMARY_COLUMNS]])
     targets = pd.DataFrame(

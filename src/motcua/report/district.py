@@ -72,6 +72,10 @@ def _rank_figure(key: str, label: str, row: dict[str, Any], S: Strings, formula:
     """A rank key figure; ``formula`` names the rate (and its convention) the rank is by."""
     formula = formula or S["kf_rank_formula"]
     r, lo, hi, n = (row.get(k) for k in ("rank", "rank_low", "rank_high", "n_ranked"))
+    if fmt.missing(r) and not any(fmt.missing(x) for x in (lo, hi, n)):
+        # compared, but the units differ no more than chance would make them: no point rank (model/compare.py)
+        return {"key": key, "label": label, "value": S["kf_rank_none"], "detail": S.f("kf_rank_none_detail", low=int(lo), high=int(hi),
+                n=int(n)), "formula": formula}
     if any(fmt.missing(x) for x in (r, lo, hi, n)):
         return {"key": key, "label": label, "value": S["no_data"], "detail": "", "formula": formula}
     return {"key": key, "label": label, "value": S.f("kf_rank_value", rank=int(r), n=int(n)),

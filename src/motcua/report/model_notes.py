@@ -111,5 +111,7 @@ def model_notes(summary: pd.DataFrame, rows: pd.DataFrame | None, S: Strings) ->
             if undefined:
                 out.append(S.f("mn_undefined_periods", Rate=Rate, n=fmt.num(undefined, lang)))
         if "rank" in summary.columns and v("rank") is None and str(v("unit_level") or "") != "province":
-            out.append(S.f("mn_not_ranked", Rate=Rate))
+            lo, hi = v("rank_low"), v("rank_high")
+            out.append(S.f("mn_not_ranked_no_difference", Rate=Rate, low=int(lo), high=int(hi))
+                       if lo is not None and hi is not None else S.f("mn_not_ranked", Rate=Rate))
     return out

@@ -212,7 +212,8 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
             key = "ov_spark_label" if vals[-1] >= vals[0] else "ov_spark_label_down"
             spark_label = S.f(key, unit=names[code], first=fmt.pct(vals[0], lang, 1), last=fmt.pct(vals[-1], lang, 1))
         rk = summ.get((code, "ontime_rate_report"), {})
-        rank_ok = all(not fmt.missing(rk.get(k)) for k in ("rank", "rank_low", "rank_high", "n_ranked"))
+        band_ok = all(not fmt.missing(rk.get(k)) for k in ("rank_low", "rank_high", "n_ranked"))
+        rank_ok = band_ok and not fmt.missing(rk.get("rank"))
         f = {"code": code, "name": names[code], "received": cur.received if cur else None,
              "online": cur.online_share.value if cur else None, "late": cur.late if cur else None,
              "ontime": cur.ontime_report.value if cur else None, "ontime766": cur.ontime_766.value if cur else None,
@@ -236,9 +237,9 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
             num_cell(f["ontime"], 2),
             num_cell(f["ontime766"], 2),
             num_cell(f["backlog"]),
-            {"text": f"{int(rk['rank'])}/{int(rk['n_ranked'])}" if rank_ok else fmt.DASH, "num": True,
+            {"text": f"{int(rk['rank'])}/{int(rk['n_ranked'])}" if rank_ok else (S["kf_rank_none"] if band_ok else fmt.DASH), "num": True,
              "key": int(rk["rank"]) if rank_ok else "",
-             "sub": S.f("kf_rank_interval", low=int(rk["rank_low"]), high=int(rk["rank_high"])) if rank_ok else None},
+             "sub": S.f("kf_rank_interval", low=int(rk["rank_low"]), high=int(rk["rank_high"])) if band_ok else None},
         ]}
         if frags is None:
             rows.append(row)
@@ -321,10 +322,10 @@ def _ranking_row(r: Mapping[str, Any], row: Mapping[str, Any], digits: int, S: S
     trend = fmt.DASH if c is None else f"{fmt.signed_small(c.slope, lang)} ({fmt.signed_small(c.low, lang)} … {fmt.signed_small(c.high, lang)})"
     if c is not None and c.recent:
         trend = S.f("ix_trend_recent", slope=trend)
-    ok = not fmt.missing(r.get("rank"))
+    ok = not fmt.missing(r.get("rank_low")) and not fmt.missing(r.get("rank_high"))  # compared (a point rank or not)
     return {"cls": "", "cells": [
         {"text": str(r["unit_name"]), "key": None},
-        {"text": str(int(r["rank"])) if ok else fmt.DASH, "num": True, "key": None},
+        {"text": str(int(r["rank"])) if not fmt.missing(r.get("rank")) else (S["kf_rank_none"] if ok else fmt.DASH), "num": True, "key": None},
         {"text": f"{int(r['rank_low'])}–{int(r['rank_high'])}" if ok else fmt.DASH, "num": True, "key": None},
         {"text": f"{fmt.pct(r['shrunk_rate'], lang, digits)} ({fmt.pct(r['shrunk_low'], lang, digits)}–{fmt.pct(r['shrunk_high'], lang, digits)})" if ok else fmt.DASH, "num": True, "key": None},
         {"text": fmt.pct(r["observed"], lang, digits), "num": True, "key": None},

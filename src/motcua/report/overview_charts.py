@@ -157,7 +157,8 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
             ax.scatter(c["observed"].to_numpy(float), y, marker="|", color="#333333", s=60, zorder=3)
         if "province_rate" in c and c["province_rate"].notna().any():
             ax.axvline(float(c["province_rate"].iloc[0]), color="#222222", linewidth=1)
-        ax.set_yticks(y, [f"{int(r)}. {short(str(nm), 26)}" for r, nm in zip(c["rank"], c["unit_name"])], fontsize=10)
+        ax.set_yticks(y, [(f"{int(r)}. " if pd.notna(r) else "") + short(str(nm), 26) for r, nm in zip(c["rank"], c["unit_name"])],
+                      fontsize=10)
         ax.invert_yaxis()
         pct_axis(ax, lang, "x")
         ax.xaxis.set_major_locator(MaxNLocator(5))
