@@ -18,6 +18,7 @@ Nothing here compares a figure before the reform with one after it.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,9 @@ def _empty(name: str) -> Section:
     return Section(name, "")
 
 
+@lru_cache(maxsize=1)
 def _crosswalk() -> pd.DataFrame:
+    """The packaged crosswalk (read once per process: a build's kernel renders many reports). Not to be modified."""
     from motcua.model.continuity import load_crosswalk
 
     return load_crosswalk()
