@@ -188,6 +188,17 @@ def test_no_section_where_the_table_has_nothing_for_the_page(cont_dir, tmp_path)
     for code, schema in (("22114", "2025"), ("558", "legacy"), ("22051", "2025")):
         # 22114: predecessors without rows; 558: no successor commune in the data; 22051: no legacy commune rows
         assert district_report(code, cont_dir, "vi", schema).continuity._repr_html_() == ""
+    # data ending before the reform: the district is shown as it then was, with no "after"
+    before = tmp_path / "before"
+    p = two_eras.two_era_panel(legacy_communes=True)
+    p = p[p["period_end"] <= pd.Timestamp("2025-06-30")]
+    two_eras.synth.write_data_dir(before, p)
+    from motcua.model.continuity import write_continuity
+
+    write_continuity(p, before)
+    assert (pd.read_parquet(before / "continuity.parquet")["kind"] == "district_continuation").any()  # 555 straddles
+    assert district_report("555", before, "vi", "legacy").continuity._repr_html_() == ""
+    assert province_overview(before, "vi", cache=False).continuity._repr_html_() == ""
     bare = tmp_path / "bare"
     shutil.copytree(cont_dir, bare)
     (bare / "continuity.parquet").unlink()

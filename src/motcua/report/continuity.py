@@ -363,10 +363,11 @@ def commune_section(cont: pd.DataFrame | None, unit_code: str, unit_name: str, S
 
 
 def unit_section(cont: pd.DataFrame | None, schema: str | None, level: str, unit_code: str, unit_name: str,
-                 panel: pd.DataFrame, S: Strings) -> Section:
-    """The continuity section of a unit's report: a legacy district's continuation, a 2025 commune's predecessors,
-    nothing for any other unit."""
-    if schema == LEGACY and level == "district":
+                 panel: pd.DataFrame, S: Strings, dissolved: bool = True) -> Section:
+    """The continuity section of a unit's report: a dissolved legacy district's continuation (``dissolved``: the
+    data reach the reform, :func:`motcua.report.eras.dissolved`; data ending before it describe the district as it
+    then was, with no "after"), a 2025 commune's predecessors, nothing for any other unit."""
+    if schema == LEGACY and level == "district" and dissolved:
         return district_section(cont, unit_code, unit_name, panel, S)
     if schema == NEW and level == "commune":
         return commune_section(cont, unit_code, unit_name, S)

@@ -353,7 +353,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
         key_figures_section(kf, summary, S, era),
         narrative_section(unit_name, kf, summary, S, era),
         charts_section(data, code, unit_name, m, kf, summary, S),
-        continuity.unit_section(data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S),
+        continuity.unit_section(data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S, era.dissolved),
         quality_section(data, code, summary, S, rows),
         table_section(m, unit_name, S),
         download_section(rows, code, S),
