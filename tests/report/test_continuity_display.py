@@ -129,7 +129,7 @@ def test_a_dissolved_districts_report_shows_its_successor_communes(cont_dir, pan
     assert [s.name for s in r.sections].index("continuity") == 4
     t = _text(r.continuity)
     assert "Sau 1/7/2025: các xã kế thừa" in t
-    assert "0/17 tháng có số liệu của đủ các xã, phường kế thừa" in t
+    assert "0/17 tháng có đủ số liệu của các xã, phường kế thừa" in t
     assert "chỉ gồm cấp xã" in t and "chuyển lên cấp tỉnh" in t
     # 11/2026: the sum of the successor communes present (Phường Sông Cầu, Xã Xuân Lộc), rates of the sums
     last = panel[(panel["unit_schema"] == "2025") & panel["unit_code"].isin(["22051", "22057"])
@@ -145,7 +145,7 @@ def test_a_dissolved_districts_report_shows_its_successor_communes(cont_dir, pan
     links = {a["href"] for a in p.all("a")}
     want = {loc.unit_html(Path("."), "22051", "Phường Sông Cầu", "2025").name, loc.unit_html(Path("."), "22057", "Xã Xuân Lộc", "2025").name}
     assert links == want
-    assert "Xã Xuân Cảnh (22060) (không có báo cáo: chưa có số liệu)" in t
+    assert "Xã Xuân Cảnh (22060) (chưa có báo cáo vì chưa có số liệu)" in t
 
 
 def test_a_straddling_district_says_why_it_has_no_continuation(cont_dir):

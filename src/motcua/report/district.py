@@ -1,8 +1,11 @@
 """The district report (notebook 30): sections built from the cached DATA folder.
 
 ``district_report(unit_code, data_dir, lang)`` returns a :class:`Report`
-whose sections (header, key_figures, narrative, charts, quality, table,
-download, footer) display as finished, escaped HTML in a notebook.
+whose sections (header, key_figures, narrative, charts, continuity, quality,
+table, download, footer) display as finished, escaped HTML in a notebook;
+continuity (:mod:`motcua.report.continuity`) is empty unless the unit is a
+dissolved district with successor communes in continuity.parquet, or a 2025
+commune with predecessors' rows there.
 """
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """The province overview (notebook 40): all report units side by side.
 
-Sections: header, narrative, units (table with inline SVG sparklines),
+Sections: header, narrative, continuity (the province across the 1 July 2025 reform, with its scope:
+:mod:`motcua.report.continuity`; empty without continuity.parquet's series after the reform), units (table with
+inline SVG sparklines),
 published (figures stated in documents beside the panel's, :mod:`motcua.report.published`;
 empty without DATA/published.csv), small_multiples, ranking (forest plots + table with intervals), funnels,
 quality (findings by unit and severity, by rule), footer.
