@@ -62,6 +62,9 @@ def test_the_overview_shows_the_province_across_the_reform_with_its_scope(cont_d
     assert ("Trước 1/7/2025: chỉ gồm Phú Yên cũ (54) (4/24 đơn vị cấp huyện, 5/286 đơn vị cấp xã và 1 cơ quan cấp tỉnh "
             "có số liệu tháng 06/2025), thiếu Đắk Lắk cũ (66); sau: 5/102 xã, phường và 2 cơ quan cấp tỉnh (tháng 11/2026).") in t
     assert "không so sánh được như một chuỗi số liệu" in t
+    # legacy communes from 01/2024 (5 → 10 units with data), Xã Tuy An Bắc from 06/2026 (6 → 7)
+    assert "Số đơn vị có số liệu thay đổi trong giai đoạn trước 1/7/2025: từ 5 đến 10 đơn vị mỗi tháng" in t
+    assert "Số đơn vị có số liệu thay đổi trong giai đoạn từ 1/7/2025: từ 6 đến 7 đơn vị mỗi tháng" in t
     assert "Dòng tổng của tỉnh" not in t  # no province total rows in the inputs
     p = _whole_page(ov.continuity)
     imgs = p.all("img")

@@ -5,7 +5,8 @@ Three sections, each empty when the table holds nothing for the page:
 
 * the overview's "Toàn tỉnh qua thời điểm sắp xếp": the 2025 province's ``province`` rows of both
   eras (monthly new dossiers and online share), the reform drawn as a vertical line, the scope of
-  each era stated (which predecessor provinces the inputs cover, how many units of each tier), a
+  each era stated (which predecessor provinces the inputs cover, how many units of each tier, and whether
+  that number changes within the era), a
   sentence saying the eras cannot be read as one series unless ``comparable``, and whether the
   province's own total rows (``province_reported``) match the units' sum;
 * a dissolved district's "Sau 1/7/2025: các xã kế thừa": its ``district_continuation`` rows (the
@@ -148,6 +149,20 @@ def scope_sentence(rows: pd.DataFrame, province: str, S: Strings) -> str:
     return "; ".join(parts) + "."
 
 
+def scope_changes(rows: pd.DataFrame, S: Strings) -> list[str]:
+    """A sentence for each era whose number of units summed (``n_units_present``) changes from month to month: a
+    step in the province's series may then be one of scope, not of dossiers."""
+    lang = S.lang
+    date = short_day(reform_date(), lang)
+    out = []
+    for era, key in ((LEGACY, "cont_era_before"), (NEW, "cont_era_after")):
+        r = rows[rows["era"] == era]
+        n = pd.to_numeric(r["n_units_present"], errors="coerce").dropna()  # agencies included
+        if len(n) and n.min() != n.max():
+            out.append(S.f("cont_scope_varies", era=S.f(key, date=date), lo=fmt.num(n.min(), lang), hi=fmt.num(n.max(), lang)))
+    return out
+
+
 def reported_sentence(reported: pd.DataFrame, S: Strings) -> str | None:
     """Whether the province's own total rows match the units' sum (None without such rows)."""
     if reported is None or reported.empty:
@@ -231,6 +246,7 @@ def province_section(cont: pd.DataFrame | None, province_code: str | None, S: St
     comparable = bool(rows["comparable"].fillna(False).all())
     paras = [{"text": S.f("cont_province_intro", date=date), "cls": ""},
              {"text": scope_sentence(rows, code, S), "cls": "scope"}]
+    paras += [{"text": t, "cls": "note"} for t in scope_changes(rows, S)]
     if comparable:
         paras.append({"text": S.f("cont_comparable", date=date), "cls": "note"})
     elif (rows["era"] == LEGACY).any():
