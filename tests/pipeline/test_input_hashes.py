@@ -157,3 +157,59 @@ def test_the_clean_stages_tables_hashed_in_the_background_are_not_read_again(tmp
     stored = json.loads((loc.interim_dir(data) / "input_hashes.json").read_text(encoding="utf-8"))["tables"]
     ih.file_hashes(data, _shas(data), ("quality",))
     assert json.loads((loc.interim_dir(data) / "input_hashes.json").read_text(encoding="utf-8"))["tables"] == stored
+
+
+def _continuity(panel: pd.DataFrame, shift: int = 0) -> pd.DataFrame:
+    """A continuity.parquet of the shape the model writes: a district's continuation and the province's series."""
+    from motcua.model.continuity import _frame
+
+    rows = [{"kind": "district_continuation", "unit_schema": "legacy", "unit_code": "557", "era": "2025",
+             "period_start": pd.Timestamp(2025, 7, 1), "period_end": pd.Timestamp(2025, 7, 31), "received_total": 5 + shift},
+            {"kind": "province", "unit_schema": "2025", "unit_code": "66", "era": "legacy",
+             "period_start": pd.Timestamp(2024, 1, 1), "period_end": pd.Timestamp(2024, 1, 31), "received_total": 30}]
+    return _frame(rows)
+
+
+def test_a_change_in_continuity_rebuilds_that_unit_and_the_overview_only(tmp_path):
+    data = tmp_path / "data"
+    _write(data, _panel())
+
+    def hashes() -> tuple[dict[str, str], str]:
+        tables = ih.file_hashes(data, _shas(data))
+        frames = _frames(data)
+        h = UnitHasher(frames, "nb", "code", "cfg", tables)
+        from_frames = UnitHasher(frames, "nb", "code", "cfg")
+        units = {k: h(k, {}) for k in ("legacy:555", "legacy:557", "legacy:558")}
+        assert units == {k: from_frames(k, {}) for k in units}  # from the file or from the frame: the same
+        over = overview_input_hash(frames, {}, "nb", "code", "cfg", h.whole)
+        assert over == overview_input_hash(frames, {}, "nb", "code", "cfg")
+        return units, over
+
+    without, over0 = hashes()
+    _continuity(_panel()).to_parquet(data / loc.CONTINUITY, index=False)
+    first, over1 = hashes()
+    assert {k for k in first if first[k] != without[k]} == {"legacy:557"} and over1 != over0
+    _continuity(_panel(), shift=1).to_parquet(data / loc.CONTINUITY, index=False)
+    second, over2 = hashes()
+    assert {k for k in second if second[k] != first[k]} == {"legacy:557"} and over2 != over1
+    assert "continuity" in UnitHasher(_frames(data), "nb", "code", "cfg").components("legacy:557", {})
+
+
+def test_the_model_stage_reruns_when_continuity_is_missing(tmp_path, monkeypatch):
+    from motcua.pipeline import stages
+
+    data = tmp_path / "data"
+    _write(data, _panel())
+    ran: list[str] = []
+
+    def fake_run(kernel, notebook, params, out):
+        ran.append(notebook)
+        _continuity(_panel()).to_parquet(data / loc.CONTINUITY, index=False)
+
+    monkeypatch.setattr(stages, "_run_stage_notebook", fake_run)
+    res = stages.model_stage(data, tmp_path / "executed")
+    assert res.ran and data / loc.CONTINUITY in res.outputs
+    assert not stages.model_stage(data, tmp_path / "executed").ran  # all outputs there, same inputs: skipped
+    (data / loc.CONTINUITY).unlink()
+    assert stages.model_stage(data, tmp_path / "executed").ran and len(ran) == 2
+    assert loc.CONTINUITY in stages.RENDER_INPUTS

@@ -1,7 +1,7 @@
 """Hashes of the render stage's input tables — whole and per unit — from their files, kept by the files' sha256.
 
 Planning a rebuild (:func:`motcua.pipeline.stages.render_stage`) needs, for each
-of panel, trends, trend_summary, comparison and quality.csv, the hash of the
+of panel, trends, trend_summary, comparison, quality.csv and continuity, the hash of the
 whole table and of each unit's rows (:class:`TableHashes`). They are computed
 from the files with :mod:`motcua.row_digest` (arrow, no pandas conversion) and
 kept in ``input_hashes.json`` of the DATA folder's interim cache, keyed by each
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 #: Tables hashed per unit, and their files.
 TABLES = {"panel": loc.PANEL, "trends": loc.TRENDS, "summary": loc.TREND_SUMMARY, "comparison": loc.COMPARISON,
-          "quality": loc.QUALITY}
+          "quality": loc.QUALITY, "continuity": loc.CONTINUITY}
 CACHE_FORMAT = f"motcua-input-hashes-2/{SCHEME}"  # 2: slices keyed by schema and code
 EMPTY = "empty"
 
@@ -118,7 +118,9 @@ def file_hashes(data: Path, shas: dict[str, str], names: tuple[str, ...] = tuple
         file = TABLES[name]
         sha = shas.get(file, "missing")
         hit = cached.get(name)
-        if isinstance(hit, dict) and hit.get("sha") == sha and sha != "missing":
+        if sha == "missing":  # no file (continuity.parquet of an older model stage, no quality.csv): nothing to read
+            out[name], read[name] = TableHashes(EMPTY, {}), sha
+        elif isinstance(hit, dict) and hit.get("sha") == sha:
             out[name], read[name] = TableHashes(hit["whole"], hit["slices"]), sha
         else:
             todo.append(name)

@@ -18,6 +18,7 @@ CLEAN_META = "clean_meta.json"
 TRENDS = "trends.parquet"
 TREND_SUMMARY = "trend_summary.parquet"
 COMPARISON = "comparison.parquet"
+CONTINUITY = "continuity.parquet"  # series across the 1 July 2025 reform (motcua.model.continuity)
 PUBLISHED = "published.csv"  # figures stated in prose documents among the inputs (optional; motcua.extract)
 STAMPS = ".stamps"
 

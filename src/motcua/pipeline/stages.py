@@ -185,7 +185,8 @@ def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, ke
 
 
 def model_stage(data: Path, executed_dir: Path, *, kernel: Any = None, force: bool = False) -> StageResult:
-    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet (notebook 20)."""
+    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet, continuity.parquet
+    (notebook 20); rerun when any of them is missing."""
     data = Path(data).resolve()
     panel = data / loc.PANEL
     if not panel.exists():
@@ -196,7 +197,7 @@ def model_stage(data: Path, executed_dir: Path, *, kernel: Any = None, force: bo
         _notebook_hash(loc.notebook(loc.NOTEBOOK_MODEL)),
         source_hash(),
     )
-    outputs = [data / loc.TRENDS, data / loc.TREND_SUMMARY, data / loc.COMPARISON]
+    outputs = [data / loc.TRENDS, data / loc.TREND_SUMMARY, data / loc.COMPARISON, data / loc.CONTINUITY]
     if not force and _read_stamp(data, "model") == key and all(p.exists() for p in outputs):
         return StageResult("model", ran=False, outputs=outputs)
     t0 = datetime.now(timezone.utc)
@@ -390,6 +391,8 @@ def _load_model_inputs(data: Path) -> dict[str, Any]:
     }
     q = data / loc.QUALITY
     out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
+    if (data / loc.CONTINUITY).exists():
+        out["continuity"] = pd.read_parquet(data / loc.CONTINUITY)
     return out | _meta_and_published(data)
 
 
@@ -594,7 +597,8 @@ def _why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool)
 
 
 #: The processed data files the render stage reads.
-RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META, loc.PUBLISHED)
+RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META, loc.PUBLISHED,
+                 loc.CONTINUITY)
 
 
 def _input_shas(data: Path) -> dict[str, str]:

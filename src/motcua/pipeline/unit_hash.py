@@ -1,7 +1,8 @@
 """The hash of exactly what a report shows and was built from (issue 6, item 4).
 
-A unit report shows its own slice of the panel, trends, summary and quality
-findings, plus the province-wide comparison (funnel limits, shrunken rates and
+A unit report shows its own slice of the panel, trends, summary, quality
+findings and continuity series across the 1 July 2025 reform (a dissolved
+district's successor communes, a 2025 commune's predecessors), plus the province-wide comparison (funnel limits, shrunken rates and
 ranks of every unit). A correction to one unit's older months changes that
 unit's slice only, so no other unit is rebuilt unless the comparison moves.
 """
@@ -70,22 +71,27 @@ class UnitHasher:
             tables = {name: table_hashes(inputs.get(name)) for name in ("panel", "trends", "summary", "comparison")}
             if inputs.get("quality") is not None:
                 tables["quality"] = table_hashes(inputs["quality"])
+            tables["continuity"] = table_hashes(inputs.get("continuity"))
         self.whole: dict[str, str] = {name: t.whole for name, t in tables.items()}
         self.parts = [tables[name].slices for name in ("panel", "trends", "summary")]
         self.quality = tables["quality"].slices if "quality" in tables else None
+        #: continuity.parquet's slices, keyed like the panel's ("<schema>:<code>"); none without the table
+        self.continuity = tables["continuity"].slices if "continuity" in tables else {}
         self.shared = [comparison_hash(inputs, tables["comparison"].whole), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
     def components(self, unit_key: str, params: dict[str, Any]) -> dict[str, str]:
         """What the hash is made of, by name (:data:`UNIT_PARTS`, in the order hashed). ``unit_key``: the unit's
         ``"<schema>:<code>"`` (:func:`motcua.report.eras.unit_key`; a plain code for tables without schemas):
-        its own slices of panel, trends and summary; quality.csv names units by code or name, whatever the era."""
+        its own slices of panel, trends and summary; quality.csv names units by code or name, whatever the era; its
+        slice of continuity.parquet (a dissolved district's continuation, a 2025 commune's predecessors)."""
         from motcua.report.eras import split_key
 
         key = str(unit_key)
         code = split_key(key)[1]
         values = [p.get(key, "empty") for p in self.parts]
         values.append(self.quality.get(code, "empty") if self.quality is not None else "")
+        values.append(self.continuity.get(key, "empty"))
         values += [*self.shared, _shown_params(params), *self.tail]
         return dict(zip(UNIT_PARTS, values))
 
@@ -93,10 +99,10 @@ class UnitHasher:
         return hash_components(self.components(unit_code, params))
 
 
-#: The parts of a unit report's input hash, in order: its own slices of the tables, what every report shows
+#: The parts of a unit report's input hash, in order: its own slices of the tables (continuity's included), what every report shows
 #: (the province comparison, the data's as-of date and synthetic flag), its parameters, the notebook, the code,
 #: config/.
-UNIT_PARTS = ("panel", "trends", "summary", "quality", "comparison", "as_of", "parameters", "notebook", "code", "config")
+UNIT_PARTS = ("panel", "trends", "summary", "quality", "continuity", "comparison", "as_of", "parameters", "notebook", "code", "config")
 
 
 def hash_components(components: dict[str, str]) -> str:
@@ -120,7 +126,7 @@ def unit_input_hash(inputs: dict[str, Any], unit_code: str, params: dict[str, An
                     config_hash: str = "") -> str:
     """The hash of exactly what one unit's report shows and was built from.
 
-    Its slices of panel, trends, summary and quality; the province comparison
+    Its slices of panel, trends, summary, quality and continuity; the province comparison
     every report displays; the data's as-of date and synthetic flag; the
     parameters that change what it shows; the notebook; the code; config/.
     """
@@ -144,9 +150,17 @@ def _published_hash(inputs: dict[str, Any]) -> str:
     return out
 
 
+def _continuity_whole(known: dict[str, str], inputs: dict[str, Any]) -> str:
+    """continuity.parquet's hash for the overview: "" without the file or rows, whether hashed from the file
+    (``known``) or from a frame of ``inputs``."""
+    h = known["continuity"] if "continuity" in known else frame_hash(inputs.get("continuity"))
+    return "" if h == "empty" else h
+
+
 def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook_hash: str, code_hash: str,
                         config_hash: str = "", hashed: dict[str, str] | None = None) -> str:
-    """The hash of what the overview shows: every table whole, the published figures, the parameters.
+    """The hash of what the overview shows: every table whole (continuity.parquet's when known or given), the
+    published figures, the parameters.
 
     ``hashed``: table hashes already computed (``UnitHasher.whole``), not computed again.
     """
@@ -161,6 +175,7 @@ def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook
         table("summary"),
         table("comparison"),
         table("quality") if "quality" in known or inputs.get("quality") is not None else "",
+        _continuity_whole(known, inputs),
         _published_hash(inputs),
         _meta_shown(inputs),
         _shown_params(params),

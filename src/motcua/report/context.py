@@ -22,7 +22,7 @@ import pandas as pd
 from motcua.config import Config, load_config
 
 FILES = ("panel.parquet", "quality.csv", "clean_meta.json", "trends.parquet", "trend_summary.parquet", "comparison.parquet",
-         "published.csv")
+         "published.csv", "continuity.parquet")
 
 
 @dataclass
@@ -43,6 +43,8 @@ class ReportData:
     #: build's one-unit rebuild then reads neither; tests may pass them in).
     _quality: pd.DataFrame | None = field(default=None, repr=False)
     _trends: pd.DataFrame | None = field(default=None, repr=False)
+    #: continuity.parquet (series across the 1 July 2025 reform), read when first asked for.
+    _continuity: pd.DataFrame | None = field(default=None, repr=False)
     #: The (schema, level) this view is about (:meth:`scoped`); None: config/province.yaml's.
     scope_schema: str | None = None
     scope_level: str | None = None
@@ -60,6 +62,13 @@ class ReportData:
         if self._trends is None:
             self._trends = _read_parquet(self.data_dir / "trends.parquet")
         return self._trends
+
+    @property
+    def continuity(self) -> pd.DataFrame:
+        """continuity.parquet (:mod:`motcua.model.continuity`; empty frame without the file)."""
+        if self._continuity is None:
+            self._continuity = _read_parquet(self.data_dir / "continuity.parquet")
+        return self._continuity
 
     @property
     def synthetic(self) -> bool:

@@ -1,8 +1,11 @@
 """The district report (notebook 30): sections built from the cached DATA folder.
 
 ``district_report(unit_code, data_dir, lang)`` returns a :class:`Report`
-whose sections (header, key_figures, narrative, charts, quality, table,
-download, footer) display as finished, escaped HTML in a notebook.
+whose sections (header, key_figures, narrative, charts, continuity, quality,
+table, download, footer) display as finished, escaped HTML in a notebook;
+continuity (:mod:`motcua.report.continuity`) is empty unless the unit is a
+dissolved district with successor communes in continuity.parquet, or a 2025
+commune with predecessors' rows there.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from motcua.clean.quality import RULES
-from motcua.report import era_text, fmt
+from motcua.report import continuity, era_text, fmt
 from motcua.report.context import ReportData, load_data
 from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.html import Report, Section, render
@@ -357,6 +360,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
         key_figures_section(kf, summary, S, era),
         narrative_section(unit_name, kf, summary, S, era),
         charts_section(data, code, unit_name, m, kf, summary, S),
+        continuity.unit_section(data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S, era.dissolved),
         quality_section(data, code, summary, S, rows),
         table_section(m, unit_name, S),
         download_section(rows, code, S),

@@ -1,6 +1,8 @@
 """The province overview (notebook 40): all report units side by side.
 
-Sections: header, narrative, units (table with inline SVG sparklines),
+Sections: header, narrative, continuity (the province across the 1 July 2025 reform, with its scope:
+:mod:`motcua.report.continuity`; empty without continuity.parquet's series after the reform), units (table with
+inline SVG sparklines),
 published (figures stated in documents beside the panel's, :mod:`motcua.report.published`;
 empty without DATA/published.csv), small_multiples, ranking (forest plots + table with intervals), funnels,
 quality (findings by unit and severity, by rule), footer.
@@ -19,7 +21,7 @@ from markupsafe import Markup, escape
 
 from motcua.model.claims import trend_claim, trend_direction
 from motcua.pipeline.locations import chart_cache, fragment_cache
-from motcua.report import fmt
+from motcua.report import continuity, fmt
 from motcua.report.chart_cache import ChartCache
 from motcua.report.context import ReportData, load_data, quality_unit_codes, quality_unit_values
 from motcua.report.district import SEVERITY_ORDER, _severity, footer_section, rule_label
@@ -474,6 +476,7 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
     sections = [
         header_section(data, peers, S, eras.title(province, data, provincial, history, S)),
         narrative_section(peers, names, figs, summ, data, S),
+        continuity.province_section(everything.continuity, _province_code(data, peers), S),
         units,
         eras.provincial_section(provincial, S),
         published_section(data.published, UnitRows(data, names), names, data.unit_level, _province_code(data, peers),
