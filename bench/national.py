@@ -131,8 +131,9 @@ def name_as_written(name: str, unit_type: str, i: int) -> str:
     return name
 
 
-def write_forms(out: Path, rows: list[list[object]]) -> int:
-    """One form-06 workbook per province and month, communes named as written; how many were written."""
+def write_forms(out: Path, rows: list[list[object]], provinces: list[str] | None = None) -> int:
+    """One form-06 workbook per province and month (``provinces``: only these), communes named as written, the
+    province named in the reporter's line as motcua.sample writes it; how many were written."""
     from datetime import datetime
 
     from motcua.sample.workbook import FileStyle, RowSpec, build_workbook, save_deterministic
@@ -140,21 +141,25 @@ def write_forms(out: Path, rows: list[list[object]]) -> int:
     info = communes().set_index("unit_code")
     df = pd.DataFrame(rows, columns=HEADER)
     df["province_code"] = df["unit_code"].map(info["province_code"])
+    if provinces:
+        df = df[df["province_code"].isin(provinces)]
+    created = datetime(2026, 12, 1)
     n = 0
     for (prov, start), g in df.groupby(["province_code", "period_start"], sort=True):
-        pname = info.loc[info["province_code"] == prov, "province_name"].iloc[0]
-        specs = []
-        for i, rec in enumerate(g.itertuples(index=False)):
-            u = info.loc[rec.unit_code]
-            specs.append(RowSpec(label=name_as_written(u["unit_name"], u["unit_type"], i),
-                                 values={c: int(getattr(rec, c)) for c in COUNT_COLUMNS}))
+        pname = str(info.loc[info["province_code"] == prov, "province_name"].iloc[0])
+        specs = [RowSpec(str(i + 1), name_as_written(str(info.loc[rec.unit_code, "unit_name"]),
+                                                     str(info.loc[rec.unit_code, "unit_type"]), i),
+                         {c: int(getattr(rec, c)) for c in COUNT_COLUMNS})
+                 for i, rec in enumerate(g.itertuples(index=False))]
+        specs.append(RowSpec("", "Tổng cộng", {c: int(g[c].sum()) for c in COUNT_COLUMNS}, kind="total"))
         s = pd.Timestamp(start)
         e = s + pd.offsets.MonthEnd(0)
-        wb = build_workbook(specs, FileStyle(), title=f"{pname} — tháng {s.month}/{s.year}",
-                            period_text=f"Từ ngày {s:%d/%m/%Y} đến ngày {e:%d/%m/%Y}")
+        wb = build_workbook(period_text=f"Kỳ báo cáo: từ ngày {s:%d/%m/%Y} đến ngày {e:%d/%m/%Y}", rows=specs, style=FileStyle(),
+                            reporter=f"Văn phòng UBND {pname[:1].lower() + pname[1:]}",
+                            place_date=f"{pname.split(' ', 1)[-1]}, ngày 05 tháng 12 năm 2026", note="Dữ liệu mẫu (bench)")
         path = out / prov / f"{s:%Y-%m}_{prov}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
-        save_deterministic(wb, path, created=datetime(2026, 12, 1), title=f"Mẫu 06 {prov} {s:%m/%Y}")
+        save_deterministic(wb, path, created=created, title=f"Biểu 06 – {prov} {s:%m/%Y}")
         n += 1
     return n
 
@@ -165,11 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--legacy-province", default="54", help="the province whose legacy districts get 01/2021–06/2025")
     ap.add_argument("--forms", action="store_true", help="form-06 workbooks per province and month instead of the tidy CSV")
+    ap.add_argument("--provinces", default="", help="with --forms: only these 2025 provinces (comma-separated codes)")
     args = ap.parse_args(argv)
     out = Path(args.out)
     rows = national_rows(args.seed)
     if args.forms:
-        n = write_forms(out / "forms", rows)
+        n = write_forms(out / "forms", rows, [p for p in args.provinces.split(",") if p] or None)
         print(f"{n} workbooks, {len(rows)} commune rows")
     else:
         write_csv(out / "national_2025.csv", rows)

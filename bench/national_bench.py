@@ -239,6 +239,21 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     print(f"naive {r['naive_unit_s']:.1f} s per commune; speed-up of the render stage (extrapolated) {r['speedup_vs_naive']:.1f}×",
           flush=True)
 
+    # form-06 workbooks of one province (names as written, matched against every 2025 unit), extrapolated per row
+    if args.forms_province:
+        fraw, fdata = WORK / "forms_raw", WORK / "forms_data"
+        for d in (fraw, fdata):
+            shutil.rmtree(d, ignore_errors=True)
+        national.main(["--out", str(fraw), "--forms", "--provinces", args.forms_province, "--legacy-province", ""])
+        fc = R.run(R.motcua("clean", str(fraw), "--out", str(fdata)))
+        fp = pd.read_parquet(fdata / "panel.parquet")
+        fq = pd.read_csv(fdata / "quality.csv") if (fdata / "quality.csv").exists() else pd.DataFrame()
+        r.update(forms_province=args.forms_province, forms_rows=len(fp), forms_clean_s=fc.seconds, forms_peak_mb=fc.peak_mb,
+                 forms_errors=int((fq.get("severity") == "error").sum()) if len(fq) else 0,
+                 forms_clean_all_s=fc.seconds / max(len(fp), 1) * national.MONTHS_2025 * len(units), load_forms=load())
+        print(f"forms of province {args.forms_province}: {len(fp)} rows cleaned in {fc.seconds:.1f} s ({r['forms_errors']} errors); "
+              f"{r['forms_clean_all_s']:.0f} s for the country at this pace", flush=True)
+
     # the whole national build
     if args.full:
         shutil.rmtree(data, ignore_errors=True)
@@ -300,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-units", type=int, default=2, help="communes rendered by the naive papermill + nbconvert loop")
     ap.add_argument("--naive-model-units", type=int, default=200, help="communes of the naive model baseline's slice")
     ap.add_argument("--floor-units", type=int, default=12)
+    ap.add_argument("--forms-province", default="79",
+                    help="also clean form-06 workbooks of this 2025 province (names as written; empty: skip)")
     ap.add_argument("--full", action="store_true", help="also the whole national build (every commune's report)")
     ap.add_argument("--write-readme", action="store_true", help="(not yet) the results are written to bench/out/national/")
     args = ap.parse_args(argv)

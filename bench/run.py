@@ -26,6 +26,7 @@ Peak memory is the largest summed RSS of the process tree, sampled every
 50 ms. Absolute times drift on a shared machine: read the ratios.
 
 Usage: python bench/run.py [--sizes 9,100,696] [--months 60] [--naive-units 4] [--floor-units 12]
+       python bench/run.py --national [national_bench.py's options]   (3,321 communes: `make bench NATIONAL=1`)
 """
 from __future__ import annotations
 
@@ -366,7 +367,15 @@ def main() -> int:
                     help="keep the rows of bench/out/results.json for sizes not in --sizes")
     ap.add_argument("--fix-only", type=int, default=0, metavar="REPEAT",
                     help="measure only (e), REPEAT times, on the folders an earlier full run left (built with this checkout)")
-    args = ap.parse_args()
+    ap.add_argument("--national", action="store_true",
+                    help="the national commune-level size instead (bench/national_bench.py: 3,321 communes, ~15 minutes)")
+    args, rest = ap.parse_known_args()
+    if args.national:
+        import national_bench
+
+        return national_bench.main(rest)
+    if rest:
+        ap.error(f"unrecognized arguments: {' '.join(rest)}")
     cores = os.cpu_count() or 1
     OUT.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in args.sizes.split(",")]
