@@ -63,3 +63,26 @@ def test_codes(code: str, schema: str, expected: str | None) -> None:
 ])
 def test_dates(text: str, expected: date | None) -> None:
     assert parse_date(text) == expected
+
+
+def test_counts_read_as_parse_count_reads_them(tmp_path) -> None:
+    """Plain digit cells take a shortcut; every other cell goes through parse_count: the values are the same."""
+    from motcua.clean.quality import Quality
+    from motcua.clean.run import _context
+    from motcua.ingest.numbers import parse_count
+    from motcua.ingest.tidy import read_tidy_csv
+    from motcua.panel import COUNT_COLUMNS
+
+    cells = ["12", "0012", " 7 ", "1.234", "", "-", "0", "999999999999", "٣", "12,0", "x", "-3"]
+    lines = ["unit_schema,unit_code,period_start,period_end," + ",".join(COUNT_COLUMNS)]
+    for i, c in enumerate(cells):
+        vals = [f'"{c}"'] + ["1"] * (len(COUNT_COLUMNS) - 1)
+        lines.append(f"legacy,555,2024-{i % 12 + 1:02d}-01,2024-{i % 12 + 1:02d}-28," + ",".join(vals))
+    p = tmp_path / "t.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    q = Quality()
+    recs = read_tidy_csv(p, "t.csv", q, _context(), (0,))
+    assert [r.values[COUNT_COLUMNS[0]] for r in recs] == [parse_count(c).value for c in cells]
+    assert [r.values[COUNT_COLUMNS[1]] for r in recs] == [1] * len(cells)
+    errors = {f.row for f in q.findings if f.action == "value_removed"}
+    assert len(errors) == sum(bool(parse_count(c).error) for c in cells) == 2  # "-3", "999999999999"

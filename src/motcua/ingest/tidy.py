@@ -143,6 +143,7 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
     switch = settings().get("schema_2025_from")
     switch_d = switch if isinstance(switch, date) else (date.fromisoformat(str(switch)) if switch else None)
     limit = max_count()  # read once per file, not once per cell
+    out_of_range: dict[tuple[date, date], str] = {}
     missing = [c for c in COUNT_COLUMNS if c not in header]
     if missing:
         q.add(display, "tidy_missing_column", "info",
@@ -171,20 +172,27 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
             if c not in row:
                 values[c] = None
                 continue
-            pc = parse_count(row[c], limit)
+            raw = row[c]
+            if raw.isascii() and raw.isdigit() and int(raw) <= limit:  # the common case: what parse_count reads it as
+                values[c] = int(raw)
+                continue
+            pc = parse_count(raw, limit)
             if pc.error:
                 from motcua.ingest.aggregate import cell_error_message
 
                 q.add(display, pc.error, "error", cell_error_message(pc.error, pc.raw, c),
                       row=line, unit=code or name, period=period_label(s, e), action="value_removed")
             values[c] = pc.value
-        cumulative = fold(str(row.get("cumulative", ""))) in ("true", "1", "yes", "co", "x")
+        flag = row.get("cumulative")
+        cumulative = bool(flag) and fold(str(flag)) in ("true", "1", "yes", "co", "x")
         if s is None or e is None or e < s:
             drop(line, name or code, values, "no_period",
                  f"Không đọc được kỳ (period_start=\"{row.get('period_start')}\", period_end=\"{row.get('period_end')}\"); loại dòng.",
                  code or name)
             continue
-        bad = period_out_of_range(s, e)
+        if (s, e) not in out_of_range:  # a file holds few distinct periods
+            out_of_range[(s, e)] = period_out_of_range(s, e)
+        bad = out_of_range[(s, e)]
         if bad:
             drop(line, name or code, values, "period_out_of_range",
                  f"Kỳ {period_label(s, e)} không thể có thật ({bad}); loại dòng.", code or name, s, e)
