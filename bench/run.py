@@ -143,7 +143,7 @@ def units_of(data: Path) -> list[str]:
 
     from motcua.pipeline.stages import report_units
 
-    return [c for c, _ in report_units(pd.read_parquet(data / "panel.parquet"))]
+    return [u.code for u in report_units(pd.read_parquet(data / "panel.parquet"))]
 
 
 def naive(data: Path, units: list[str], work: Path) -> Timing:

@@ -93,8 +93,8 @@ def test_report_in_a_batch_equals_report_alone(tmp_path: Path, built_sample):
     res = motcua("render", str(built_sample["data"]), "--out", str(alone), "--units", "563", "--jobs", "1",
                  env={"MOTCUA_KEEP_KERNELS": "0"})
     assert res.returncode == 0, res.stderr
-    batch_html = (built_sample["reports"] / "units" / "563-huyen-phu-hoa.html").read_text(encoding="utf-8")
-    alone_html = (alone / "units" / "563-huyen-phu-hoa.html").read_text(encoding="utf-8")
+    batch_html = (built_sample["reports"] / "units" / "legacy-563-huyen-phu-hoa.html").read_text(encoding="utf-8")
+    alone_html = (alone / "units" / "legacy-563-huyen-phu-hoa.html").read_text(encoding="utf-8")
     assert without_build_stamp(batch_html) == without_build_stamp(alone_html)
 
 
@@ -109,11 +109,11 @@ def test_a_failing_unit_does_not_stop_the_others(tmp_path: Path, built_sample):
                  env={"MOTCUA_NOTEBOOKS": str(nbdir)})
     assert res.returncode == 1
     lines = [l for l in res.stderr.splitlines() if l.startswith("motcua: unit")]
-    assert lines == ["motcua: unit 558 failed: AssertionError: hỏng có chủ ý"]
+    assert lines == ["motcua: unit legacy:558 failed: AssertionError: hỏng có chủ ý"]  # a unit is named by era and code
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     status = {e["unit_code"]: e["status"] for e in manifest["reports"]}
     assert status == {"557": "ok", "558": "failed", "559": "ok"}
-    assert not (out / "units" / "558-huyen-dong-xuan.html").exists()
+    assert not (out / "units" / "legacy-558-huyen-dong-xuan.html").exists()
     assert not list(out.rglob("*.tmp"))
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "558" in index
@@ -137,7 +137,7 @@ def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Pat
     assert "clean: ran" in res.stdout and "model: ran" in res.stdout
     assert (data / "comparison.parquet").read_bytes() == before_cmp
     changed = sorted(str(rel) for rel, body in before.items() if (reports / rel).read_bytes() != body)
-    assert [c for c in changed if c.startswith("units/")] == ["units/555-thanh-pho-tuy-hoa.html"], changed
+    assert [c for c in changed if c.startswith("units/")] == ["units/legacy-555-thanh-pho-tuy-hoa.html"], changed
     assert "province.html" in changed, changed
     assert (reports / "index.html").stat().st_mtime_ns != index_written  # rewritten (its bytes may be equal)
     assert "2 built, 8 up to date, 0 failed" in res.stdout

@@ -10,7 +10,7 @@ EXPECTED = {
     "00_explore.ipynb": {"data_dir", "unit_code", "lang"},
     "10_clean.ipynb": {"raw_paths", "out_dir", "cache_dir"},
     "20_model.ipynb": {"data_dir"},
-    "30_district_report.ipynb": {"unit_code", "data_dir", "lang"},
+    "30_district_report.ipynb": {"unit_code", "unit_schema", "data_dir", "lang"},
     "40_province_overview.ipynb": {"data_dir", "lang"},
 }
 

@@ -131,3 +131,83 @@ def test_online_split_into_levels_is_summed(tmp_path):
     assert fs.layout == "form06_online_parts"
     assert fs.rows[0].values["received_online"].value == 5
     assert fs.rows[0].values["received_offline"].value == 95
+
+
+# --------------------------------------------------------------------------- totals words: diacritics count
+
+AUG25 = "Từ ngày 01/08/2025 đến ngày 31/08/2025"
+POLICE = counts(300, 120, 40, 250, 150, 5, 40, 15)
+
+
+def test_police_row_between_communes_is_a_unit_row_and_the_body_goes_on(tmp_path):
+    """"Công an tỉnh" folds to "cong an tinh" like a "Cộng …" totals row; spelled with "Công" it is a unit row, every
+    row after it is read and the real "Tổng cộng" still ends the body."""
+    p = write_form(tmp_path / "f.xlsx", [("Xã Tuy An Bắc", A), ("Công an tỉnh", POLICE), ("Phường Tuy Hòa", B),
+                                        ("Xã Sơn Hòa", A)], period_text=AUG25)
+    fs = _read(p)
+    assert [(r.name, r.kind) for r in fs.rows] == [("Xã Tuy An Bắc", "unit"), ("Công an tỉnh", "unit"),
+                                                   ("Phường Tuy Hòa", "unit"), ("Xã Sơn Hòa", "unit"), ("Tổng cộng", "total")]
+    assert {k: v.value for k, v in fs.rows[1].values.items()} == POLICE
+    assert fs.rows[1].extra.get("_folds_to_totals") == "Cộng"
+    assert fs.rows[-1].values["received_total"].value == 2 * A["received_total"] + B["received_total"] + POLICE["received_total"]
+
+
+@pytest.mark.parametrize("label, total", [
+    ("Tổng cộng", True), ("TỔNG CỘNG", True), ("Tổng cộng:", True), ("TONG CONG", True), ("Tong cong", True),
+    ("Cộng", True), ("cong", True), ("Tổng số", True), ("Tổng", True), ("Toàn tỉnh", True), ("Tổng cộng toàn tỉnh", True),
+    ("Tổng cô\u0323ng", True),  # NFD combining dot below: still "Tổng cộng"
+    ("Công an tỉnh", False), ("CÔNG AN TỈNH", False), ("Công an tỉnh Đắk Lắk", False), ("CONG AN TINH", False),
+    ("Tổng công ty Điện lực miền Trung", False), ("Tông", False), ("Tong cộng", False), ("Cống Sơn", False),
+])
+def test_totals_word_must_keep_its_diacritics(tmp_path, label, total):
+    p = write_form(tmp_path / "f.xlsx", [("Huyện Tuy An", A), (label, B), ("Huyện Sơn Hòa", A)],
+                   period_text="Từ ngày 01/03/2024 đến ngày 31/03/2024")
+    fs = _read(p)
+    kinds = [(r.name, r.kind) for r in fs.rows]
+    if total:
+        assert kinds[:2] == [("Huyện Tuy An", "unit"), (fs.rows[1].name, "total")] and len(kinds) == 2
+    else:
+        assert kinds == [("Huyện Tuy An", "unit"), (fs.rows[1].name, "unit"), ("Huyện Sơn Hòa", "unit"), ("Tổng cộng", "total")]
+
+
+def test_province_subtotal_is_read_as_written(tmp_path):
+    """Under a heading "Tỉnh Cao Bằng", "Cộng tỉnh Cao Bằng" closes the group; "Công an tỉnh Cao Bằng" is a unit row."""
+    rows = [RowSpec("I", "Tỉnh Cao Bằng", kind="section"), RowSpec("1", "Huyện Bảo Lâm", A),
+            RowSpec("2", "Công an tỉnh Cao Bằng", B), RowSpec("", "Cộng tỉnh Cao Bằng", {k: A[k] + B[k] for k in A}),
+            RowSpec("II", "Tỉnh Lâm Đồng", kind="section"), RowSpec("1", "Huyện Bảo Lâm", B)]
+    p = write_form(tmp_path / "f.xlsx", [], period_text="Từ ngày 01/03/2024 đến ngày 31/03/2024", extra_rows=rows,
+                   totals={k: A[k] + 2 * B[k] for k in A})
+    fs = _read(p)
+    assert [(r.name, r.kind) for r in fs.rows] == [
+        ("Tỉnh Cao Bằng", "section"), ("Huyện Bảo Lâm", "unit"), ("Công an tỉnh Cao Bằng", "unit"),
+        ("Cộng tỉnh Cao Bằng", "subtotal"), ("Tỉnh Lâm Đồng", "section"), ("Huyện Bảo Lâm", "unit"), ("Tổng cộng", "total")]
+
+
+def test_field_form_title_unit_keeps_its_diacritics(tmp_path):
+    """"UBND HUYỆN TỊNH BIÊN" names a district ("Tịnh" is not "Tỉnh"): the field form's unit is found."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["UBND HUYỆN TỊNH BIÊN"])
+    ws.append(["Kỳ báo cáo: Từ ngày 01/03/2024 đến ngày 31/03/2024"])
+    ws.append(["STT", "Lĩnh vực", "Số hồ sơ nhận giải quyết", None, None, None, "Số hồ sơ đã giải quyết", None, None, None,
+               "Số hồ sơ đang giải quyết", None, None])
+    ws.append([None, None, "Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước", "Tổng số", "Trước hạn",
+               "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"])
+    ws.append(["1", "Hộ tịch", 110, 5, 95, 10, 100, 60, 39, 1, 10, 9, 1])
+    wb.save(tmp_path / "lv.xlsx")
+    fs = _read(tmp_path / "lv.xlsx")
+    assert fs.field_mode and fs.title_unit == "UBND HUYỆN TỊNH BIÊN"
+
+
+def test_every_layout_spells_its_totals_words_with_diacritics():
+    """A layout's totals_row patterns are written with diacritics (config/layouts/*.yaml): a pattern written folded
+    ("^tong cong") would never match "Tổng cộng" as written, and every export's totals row would become a unit row."""
+    from motcua.ingest.form import _totals_label, aggregate_layouts
+
+    for layout in aggregate_layouts():
+        for label in ("Tổng cộng", "TỔNG CỘNG", "Tổng cộng:", "TONG CONG", "Cộng", "Tổng số"):
+            assert _totals_label(label, layout)[0], (layout.name, label)
+        for label in ("Công an tỉnh", "CONG AN TINH", "Huyện Tuy An", "Tổng công ty Điện lực"):
+            assert not _totals_label(label, layout)[0], (layout.name, label)

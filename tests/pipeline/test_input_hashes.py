@@ -53,6 +53,21 @@ def test_a_groups_digest_is_its_rows_wherever_they_are():
     assert ih.table_hashes(p).whole == ih.table_hashes(p.set_axis(range(100, 100 + len(p)))).whole
 
 
+def test_a_code_of_each_era_has_its_own_slice():
+    """Codes are re-used across eras: the legacy unit 557 and a 2025 unit 557 are two units, each with its hash
+    (keyed "<schema>:<code>"); a correction to one leaves the other's as it was."""
+    p = _panel()
+    new = p[p["unit_code"] == "557"].assign(unit_schema="2025", unit_level="commune", unit_name="Xã 557")
+    both = pd.concat([p, new], ignore_index=True)
+    before = ih.table_hashes(both).slices
+    assert {"legacy:557", "2025:557"} <= set(before) and "557" not in before
+    both.loc[(both["unit_schema"] == "2025") & (both["unit_code"] == "557"), "received_total"] += 1
+    after = ih.table_hashes(both).slices
+    assert {k for k in before if before[k] != after[k]} == {"2025:557"}
+    # a table without unit_schema keys by code, as before
+    assert set(ih.table_hashes(p.drop(columns="unit_schema")).slices) == {"555", "557", "558"}
+
+
 def _write(data: Path, panel: pd.DataFrame) -> None:
     data.mkdir(exist_ok=True)
     panel.to_parquet(data / loc.PANEL, index=False)
@@ -102,7 +117,7 @@ def test_a_correction_changes_that_units_hashes_only(tmp_path):
     panel.to_parquet(data / loc.PANEL, index=False)
     after = ih.file_hashes(data, _shas(data))
     changed = {c for c in before["panel"].slices if before["panel"].slices[c] != after["panel"].slices[c]}
-    assert changed == {"557"} and before["panel"].whole != after["panel"].whole
+    assert changed == {"legacy:557"} and before["panel"].whole != after["panel"].whole
     assert before["trends"] == after["trends"] and before["quality"] == after["quality"]
 
 

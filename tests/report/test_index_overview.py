@@ -76,7 +76,8 @@ def overview(data_dir):
 
 
 def test_overview_sections(overview):
-    assert [s.name for s in overview.sections] == ["header", "narrative", "units", "published", "small_multiples", "ranking", "funnels", "quality", "footer"]
+    assert [s.name for s in overview.sections] == ["header", "narrative", "units", "provincial", "published", "small_multiples", "ranking", "funnels",
+                                                 "history", "quality", "footer"]
     units = Page(overview.units._repr_html_())
     assert len([a for a in units.all("tr")]) == 10  # header + nine units
     svgs = units.all("svg")

@@ -68,7 +68,7 @@ def expected(panel: pd.DataFrame, code: str = "555", year: int = 2023) -> dict[s
 
 def test_section_labels_values_and_comparison(pub_dir):
     ov = province_overview(pub_dir, "vi")
-    assert [s.name for s in ov.sections][:4] == ["header", "narrative", "units", "published"]
+    assert [s.name for s in ov.sections][:5] == ["header", "narrative", "units", "provincial", "published"]
     sec = ov.published.html
     assert "Số liệu đã công bố" in sec and "không phải số motcua tính" in sec and "chưa kiểm chứng" in sec
     assert "dữ liệu mô phỏng" in sec  # the test data are marked synthetic

@@ -16,6 +16,15 @@ the name matching of the unit rows below it to its province, until the next
 heading, so that "Huyện Châu Thành" or "Huyện Bảo Lâm" resolve; the
 configured province, when set, still wins and a heading naming another
 province is reported. A province's subtotal row is checked, never a unit.
+
+A sheet whose header labels contradict the form's column numbers "(1) … (13)"
+is one ``header_numbers_disagree`` error naming the number row; its unit rows
+are each reported and dropped, never read by a guessed column. Columns placed
+by the numbers because the labels left them ambiguous are one
+``header_from_numbers`` note. A unit row whose name only folds to a totals word
+("Công an tỉnh" → "Cộng") gets a ``totals_word_differs`` note when its name
+matches no unit (it explains why a totals-like row was read as a unit); a row
+that matched a unit needs no explanation and gets none.
 """
 from __future__ import annotations
 
@@ -35,6 +44,7 @@ from motcua.ingest.names import UnitMatch, match_unit, normalize_name, reference
 from motcua.ingest.numbers import parse_percent
 from motcua.ingest.periods import Period, parse_period_filename, period_out_of_range
 from motcua.ingest.records import Record
+from motcua.ingest.rowlabels import has_marks
 from motcua.panel import COUNT_COLUMNS, column_ref
 
 EXTRA_COUNTS = ("received_new", "resolved_early_ontime", "supplement", "returned")
@@ -97,8 +107,8 @@ def _match_in_era(name: str, era: str, level: str | None, provinces: tuple[str, 
     if m.matched or level is None or not settings().get("other_levels_exact", True):
         return m
     other = match_unit(name, schema=era, level=None, province_code=provinces)
-    if other.matched and other.method in _EXACT:
-        return other
+    if (other.matched and other.method in _EXACT) or (other.method == "ambiguous" and not m.candidates):
+        return other  # or: several units of another level bear exactly this name, which says more than "none"
     return m
 
 
@@ -336,6 +346,12 @@ def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: Prov
     agencies its agency rows are).
     """
     if scope is None or ctx.province_code is not None:
+        era = era_of(start, ctx.schema)
+        configured = era_provinces(ctx.province_code, ctx.schema, era) or ()
+        if province_hint and len(configured) > 1 and province_hint in configured:
+            # the configured province stands for several of this era (Đắk Lắk before 1/7/2025: Đắk Lắk and Phú Yên)
+            # and the sheet names one of them: its names are that province's ("Xã Hòa Thành" is in both)
+            return match_with_fallback(name, ctx, start, province_hint, scope_code=province_hint)
         return match_with_fallback(name, ctx, start, province_hint)
     m = match_with_fallback(name, ctx, start, scope.code, scope_code=scope.code)
     if m.matched and m.province_code == scope.code:
@@ -429,6 +445,16 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
     scopes = province_scopes(fs, ctx, period.start if period else None, display, scope_q,
                              period_label(period.start, period.end) if period else "")
     units = [r for r in fs.rows if r.kind == "unit"]
+    if fs.header_disagreements:
+        n = len(units) if not fs.field_mode else 1
+        q.add(display, "header_numbers_disagree", "error",
+              f"Nhãn tiêu đề ({_header_rows(fs)}) và dòng số thứ tự cột của biểu "
+              f"(dòng {fs.number_row}) không khớp: " + "; ".join(fs.header_disagreements) + ". Không đoán cột nào đúng: "
+              f"{n} dòng {'đơn vị' if not fs.field_mode else 'số liệu'} của trang tính không được ghi nhận"
+              f"{' (từng dòng ghi bên dưới)' if period is not None and not fs.field_mode else ''}. "
+              f"Sửa nhãn hoặc dòng số trong tệp rồi chạy lại.",
+              sheet=fs.sheet, row=fs.number_row, period=period_label(period.start, period.end) if period else "",
+              action="checked")
     if period is None:
         why = (f"dòng \"{fs.period_text}\" có ngày không hợp lệ" if fs.period_text else
                "không có \"Từ ngày … đến ngày …\" trong trang tính hay trong tên tệp")
@@ -440,6 +466,8 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
                   sheet=fs.sheet, row=r.row, unit=r.name, action="dropped")
         return []
     plabel = period_label(period.start, period.end)
+    if fs.header_disagreements:
+        return _rows_not_booked(fs, display, q, period, plabel, order)
     if not units and not fs.field_mode:
         q.add(display, "no_rows", "warning",
               f"Trang tính có tiêu đề biểu mẫu {fs.layout} (dòng {fs.header_row}) nhưng không có dòng đơn vị nào có số liệu.",
@@ -457,6 +485,12 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
         use = "chỉ dùng để đối chiếu với tỷ lệ tính lại" if "tỷ lệ" in lab.lower() else "không dùng"
         q.add(display, "ignored_column", "info", f"Cột \"{lab}\" không thuộc biểu mẫu {fs.layout}; {use}.",
               sheet=fs.sheet, period=plabel, action="checked")
+    if fs.by_numbers:
+        q.add(display, "header_from_numbers", "info",
+              f"Nhãn tiêu đề ({_header_rows(fs)}) không đủ phân biệt các cột "
+              + ", ".join(f"({k}) \"{lab}\"" for _, k, lab in fs.by_numbers)
+              + f"; vị trí các cột này lấy theo dòng số thứ tự cột của biểu (dòng {fs.number_row}), khớp với nhãn.",
+              sheet=fs.sheet, row=fs.number_row, period=plabel, action="derived")
     for target, parts in fs.sums:
         q.add(display, "derived_column", "info",
               f"Cột {target} = " + " + ".join(f"\"{fs.column_labels.get(p, p)}\"" for p in parts) + " (tách trong tệp, cộng lại).",
@@ -508,6 +542,14 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
                        f"thêm bí danh vào config/aliases.yaml nếu đúng.")
             q.add(display, rule or "unit_unmatched", "error", msg, sheet=fs.sheet, row=r.row, unit=r.name, period=plabel,
                   action="dropped")
+            if r.extra.get("_folds_to_totals"):
+                why = ("nhưng viết khác" if has_marks(r.name) else
+                       "nhưng là tên đơn vị (not_totals_row trong config/layouts)")
+                q.add(display, "totals_word_differs", "info",
+                      f"Dòng \"{r.name}\" không được đọc là dòng tổng: bỏ dấu thì giống \"{r.extra['_folds_to_totals']}\" "
+                      f"{why}; đọc là dòng đơn vị, các dòng bên dưới vẫn được đọc. Nếu đây đúng là dòng tổng, "
+                      f"sửa chữ cho đúng dấu (\"Tổng cộng\", \"Cộng\").",
+                      sheet=fs.sheet, row=r.row, unit=r.name, period=plabel, action="checked")
             out.append(_record(r, m, fs, display, period, vals, order, status="dropped"))
             continue
         if m.method == "fuzzy":
@@ -539,6 +581,30 @@ def refusal_message(m: UnitMatch, name: str, plabel: str, start: date | None) ->
         return "agency_province_unknown", (f"\"{name}\" là cơ quan cấp tỉnh nhưng không rõ của tỉnh nào (tỉnh cấu hình gồm "
                                            f"nhiều tỉnh cũ và phần đầu tệp không nêu tỉnh). Loại dòng.")
     return "", ""
+
+
+def _header_rows(fs: FormSheet) -> str:
+    """"dòng 8–10", "dòng 5": where a sheet's header labels are."""
+    last = fs.header_row + fs.header_depth - 1
+    return f"dòng {fs.header_row}" if last == fs.header_row else f"dòng {fs.header_row}–{last}"
+
+
+def _rows_not_booked(fs: FormSheet, display: str, q: Quality, period: Period, plabel: str, order: tuple) -> list[Record]:
+    """A sheet whose header labels and column numbers disagree: every unit row reported and dropped, none guessed."""
+    if fs.field_mode:
+        fake = FormRow(fs.header_row, "", fs.title_unit, {}, "unit")
+        q.add(display, "header_numbers_disagree", "error",
+              f"Biểu theo lĩnh vực{f' của {fs.title_unit}' if fs.title_unit else ''} không được ghi nhận vì nhãn tiêu đề và "
+              f"dòng số thứ tự cột không khớp.", sheet=fs.sheet, row=fs.header_row, unit=fs.title_unit, period=plabel,
+              action="dropped")
+        return [_record(fake, None, fs, display, period, {}, order, status="dropped")]
+    out = []
+    for r in (u for u in fs.rows if u.kind == "unit"):
+        q.add(display, "header_numbers_disagree", "error",
+              f"Dòng \"{r.name}\" không được ghi nhận vì nhãn tiêu đề và dòng số thứ tự cột không khớp.",
+              sheet=fs.sheet, row=r.row, unit=r.name, period=plabel, action="dropped")
+        out.append(_record(r, None, fs, display, period, {}, order, status="dropped"))
+    return out
 
 
 def _record(r: FormRow, m: UnitMatch | None, fs: FormSheet, display: str, period: Period, vals: dict[str, int | None],

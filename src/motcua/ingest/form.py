@@ -3,7 +3,7 @@
 Grain of the output: one :class:`FormRow` per body row of the sheet (unit
 rows, the totals row, subtotal/section rows flagged by ``kind``).
 
-How a sheet is read (DOMAIN.md §2, issue 3 §1):
+How a sheet is read:
 - the header is found by its labels: a short cell naming the unit column
   ("Đơn vị", "Tên đơn vị", "Lĩnh vực", …) starts it; 1–4 header rows are
   tried and the smallest depth whose column paths match every required
@@ -11,11 +11,16 @@ How a sheet is read (DOMAIN.md §2, issue 3 §1):
   their range (without merge information group labels are carried right);
 - columns are matched by LABEL (regular expressions over folded text), never
   by position; leading blank columns and extra columns are allowed;
-- the "(1) (2) … (13)" row is skipped; section rows (a name, no counts) are
+- the form's own column numbers, the row "(1) (2) … (13)" under the header, are read when the layout declares a
+  ``numbering`` (form 06; see :mod:`motcua.ingest.numbering`): they place the columns the labels leave ambiguous
+  (a flattened one-row header with "Quá hạn" twice, "Tổng số" three times), and labels that contradict them
+  (the column labelled "Trực tuyến" numbered (5)) are kept as ``header_disagreements``: the caller reports the
+  sheet and books none of its rows; the row itself is skipped; section rows (a name, no counts) are
   kept as ``kind="section"`` (never units: a province heading among them scopes
   the name matching of the rows below, see :mod:`motcua.ingest.aggregate`); a
   "Cộng tỉnh X" row under a heading naming X closes that province's group (a
-  subtotal, not the end of the body); a row whose STT has children ("1" above "1.1") or is a Roman
+  subtotal, not the end of the body); totals words are matched as written when the label has diacritics
+  (:mod:`motcua.ingest.rowlabels`: "Công an tỉnh" is a unit row, not "Cộng"); a row whose STT has children ("1" above "1.1") or is a Roman
   numeral and carries counts is a subtotal; the "Tổng cộng" row is kept
   apart for the totals check and the body ends there;
 - the period comes from the text above the header (see
@@ -31,10 +36,13 @@ from typing import Any
 from motcua.config import load_config
 from motcua.ingest.grid import Grid
 from motcua.ingest.numbers import ParsedCount, max_count, parse_count
+from motcua.ingest.numbering import Numbering, parse_number_row
 from motcua.ingest.periods import Period, parse_period_text
+from motcua.ingest.rowlabels import Label, WordPattern, has_marks, written_key
 from motcua.ingest.text import clean_text, fold
 
-__all__ = ["FormRow", "FormSheet", "Layout", "aggregate_layouts", "read_form_sheet"]
+__all__ = ["FormRow", "FormSheet", "HeaderMatch", "Layout", "aggregate_layouts", "find_header", "match_header",
+           "read_form_sheet"]
 
 MAX_HEADER_SCAN = 40
 MAX_DEPTH = 4
@@ -53,6 +61,15 @@ class ColumnRule:
             return False
         return all(any(p.search(lv) for lv in levels) for p in self.all)
 
+    def fits(self, levels: list[str]) -> bool:
+        """True when a header path could be this column: one of its patterns occurs and none of the excluded ones
+        (a flattened header's "Quá hạn" fits both (10) and (13); "Trực tiếp" never fits "Trực tuyến")."""
+        if not levels:
+            return False
+        if any(p.search(lv) for p in self.none for lv in levels):
+            return False
+        return any(p.search(lv) for p in self.all for lv in levels)
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -61,13 +78,15 @@ class Layout:
     priority: int
     unit_header: tuple[re.Pattern[str], ...]
     stt_header: tuple[re.Pattern[str], ...]
-    totals_row: tuple[re.Pattern[str], ...]
+    totals_row: tuple[WordPattern, ...]
     columns: tuple[ColumnRule, ...]
     required: tuple[str, ...]
     other_outcomes: tuple[str, ...]
     exclude: tuple[str, ...] = ()
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
     field_header: tuple[re.Pattern[str], ...] = ()
+    not_totals_row: tuple[WordPattern, ...] = ()
+    numbering: Numbering | None = None
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -88,11 +107,13 @@ def _layouts_cached(root: str) -> tuple[Layout, ...]:
             spec.get("name", name), spec.get("description", name), int(spec.get("priority", 9)),
             tuple(re.compile(p) for p in spec.get("unit_header", [])),
             tuple(re.compile(p) for p in spec.get("stt_header", [])),
-            tuple(re.compile(p) for p in spec.get("totals_row", [])),
+            tuple(WordPattern.compile(p) for p in spec.get("totals_row", [])),
             cols, tuple(spec.get("required", [])), tuple(spec.get("other_outcomes", [])),
             tuple(spec.get("exclude_columns", [])),
             tuple((k, tuple(v)) for k, v in (spec.get("sums") or {}).items()),
             tuple(re.compile(p) for p in spec.get("field_header", [])),
+            tuple(WordPattern.compile(p) for p in spec.get("not_totals_row", [])),
+            Numbering.from_spec(spec.get("numbering")),
         ))
     return tuple(sorted(out, key=lambda lo: lo.priority))
 
@@ -109,7 +130,7 @@ class FormRow:
     name: str
     values: dict[str, ParsedCount]
     kind: str = "unit"  # unit | total | subtotal | section (a name without counts)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # "_folds_to_totals": the totals word the label only folds to
 
 
 @dataclass
@@ -130,6 +151,28 @@ class FormSheet:
     field_mode: bool = False  # rows are fields (lĩnh vực) of one unit named in the title block
     title_unit: str = ""
     title_lines: list[str] = field(default_factory=list)  # non-empty cell texts above the header, as written
+    number_row: int | None = None  # 1-based row of the layout's column numbers "(1) … (13)", when read
+    #: columns the labels left ambiguous, placed by the number row: (column, its number, its label as written)
+    by_numbers: list[tuple[str, int, str]] = field(default_factory=list)
+    #: labels and the number row that contradict each other, one text per column (Vietnamese); the sheet is not booked
+    header_disagreements: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """A recognised header: where it is, its columns, and what the layout's number row (when read) said."""
+
+    layout: Layout
+    row: int  # 0-based first header row
+    depth: int
+    columns: dict[str, int]
+    unit_col: int
+    paths: list[list[str]]
+    number_row: int | None = None  # 0-based
+    numbers: dict[int, int] = field(default_factory=dict)  # 0-based sheet column → its number
+    by_numbers: tuple[str, ...] = ()  # columns whose labels alone did not place them
+    #: (column, number the row gives it, sheet column carrying that number, sheet columns its label names)
+    disagreements: tuple[tuple[str, int, int, tuple[int, ...]], ...] = ()
 
 
 def _text(v: Any) -> str:
@@ -185,9 +228,9 @@ def _match_layout(paths: list[list[str]], layout: Layout) -> tuple[dict[str, int
     """Column index per panel column when every required column matches exactly one sheet column."""
     found: dict[str, int] = {}
     problems: list[str] = []
-    excluded = {c for c, lv in enumerate(paths) if any(x in level for x in layout.exclude for level in lv)}
+    excluded = _excluded(paths, layout)
     for rule in layout.columns:
-        hits = [c for c, lv in enumerate(paths) if c not in excluded and rule.matches(lv)]
+        hits = _hits(paths, rule, excluded)
         if len(hits) == 1:
             found[rule.name] = hits[0]
         elif len(hits) > 1:
@@ -205,36 +248,159 @@ def _is_unit_header(text: str, layout: Layout) -> bool:
     return bool(text) and ":" not in text and len(text.split()) <= 5 and any(p.search(text) for p in layout.unit_header)
 
 
-#: "Cộng tỉnh Cao Bằng", "Tổng cộng TP. Hà Nội" (folded): a province's subtotal, not the end of the body
-_PROVINCE_TOTAL = re.compile(r"^(?:tong cong|tong so|tong|cong)\s*:?\s+(?:tinh|thanh pho|tp\b\.?)\s*(?P<name>\S.*)$")
+#: "Cộng tỉnh Cao Bằng", "Tổng cộng TP. Hà Nội": a province's subtotal, not the end of the body (matched as written
+#: when the label has diacritics, folded only when it has none; punctuation is gone from both forms)
+_PROVINCE_TOTAL = WordPattern.compile(r"^(?:tổng cộng|tổng số|tổng|cộng)\s+(?:tỉnh|thành phố|tp)\s+(?P<name>\S.*)$")
 
 
-def _closes_group(label: str, body: list[FormRow]) -> bool:
+def _same_tail(heading: str, key: str, key_written: bool) -> bool:
+    """The heading ends with the province named by ``key`` (compared as written when both carry diacritics)."""
+    if key_written and has_marks(heading):
+        return written_key(heading).endswith(key)
+    return fold(heading).endswith(fold(key))
+
+
+def _closes_group(label: str, body: list[FormRow], folded: str | None = None) -> bool:
     """"Cộng tỉnh Cao Bằng" closes a province group when a heading above named that province (otherwise, e.g.
-    "Tổng cộng tỉnh Phú Yên" at the end of a one-province file, it is the totals row as before)."""
-    m = _PROVINCE_TOTAL.match(label)
+    "Tổng cộng tỉnh Phú Yên" at the end of a one-province file, it is the totals row as before). ``label`` as written,
+    ``folded`` its :func:`fold` when already at hand."""
+    if not _PROVINCE_TOTAL.folded.search(fold(label) if folded is None else folded):
+        return False  # not even folded: no need to read the label as written
+    m = _PROVINCE_TOTAL.search(label)
     if not m:
         return False
-    key = m.group("name").strip(" .:")
-    return bool(key) and any(b.kind in ("section", "subtotal") and fold(b.name).strip(" .:").endswith(key) for b in body)
+    key = m.group("name").strip()
+    written = has_marks(label)
+    return bool(key) and any(b.kind in ("section", "subtotal") and _same_tail(b.name, key, written) for b in body)
+
+
+def _totals_label(label: str, layout: Layout, folded: str | None = None) -> tuple[bool, str]:
+    """(a totals row, the totals word a label only folds to, "" if none) for a row label as written.
+
+    With diacritics the totals word must be spelled as in config ("Tổng cộng", "Cộng"); "Công an tỉnh" folds to
+    "cong an tinh" like "Cộng …" but is a unit. ``not_totals_row`` names units that fold to a totals word. ``folded``:
+    the label's :func:`fold` when already at hand.
+    """
+    if not label:
+        return False, ""
+    folded = fold(label) if folded is None else folded
+    if not any(p.folded.search(folded) for p in layout.totals_row):
+        return False, ""  # most rows: no totals word even folded (no need to read the label as written)
+    lab = Label.of(label)
+    if not any(p.search(lab) for p in layout.not_totals_row) and any(p.search(lab) for p in layout.totals_row):
+        return True, ""
+    word = next((p.word for p in layout.totals_row if p.search_folded(lab)), "")
+    return False, word
+
+
 _NUMBER_ROW = re.compile(r"^\(?\d{1,2}\)?$")
 _ROMAN = re.compile(r"^[ivxlc]+\.?$", re.I)
 
 
-def find_header(grid: Grid) -> tuple[Layout, int, int, dict[str, int], int, list[list[str]]] | None:
-    """(layout, header row, depth, columns, unit column, paths) of the first recognisable header, or None.
+def _excluded(paths: list[list[str]], layout: Layout) -> set[int]:
+    return {c for c, lv in enumerate(paths) if any(x in level for x in layout.exclude for level in lv)}
 
-    Columns are matched by label (config/layouts/*.yaml), in any order. Exceptions: none — any grid
-    (ragged rows, merges outside the grid, any cell type) gives a result or None.
+
+def _hits(paths: list[list[str]], rule: ColumnRule, excluded: set[int]) -> list[int]:
+    return [c for c, lv in enumerate(paths) if c not in excluded and rule.matches(lv)]
+
+
+def _disagreements(paths: list[list[str]], layout: Layout, by_number: dict[str, int],
+                   numbers: dict[int, int]) -> tuple[tuple[str, int, int, tuple[int, ...]], ...]:
+    """Columns the number row places where the labels say otherwise.
+
+    A column disagrees when its label is found on other sheet columns only, when the numbered column is a rate or
+    note column, or when the numbered column's label cannot be that column ("Trực tuyến" numbered (5)). A blank label
+    or one that fits is no disagreement.
+    """
+    excluded = _excluded(paths, layout)
+    out = []
+    for rule in layout.columns:
+        c = by_number.get(rule.name)
+        if c is None:
+            continue
+        hits = _hits(paths, rule, excluded)
+        if c in excluded or (hits and c not in hits) or (not hits and paths[c] and not rule.fits(paths[c])):
+            out.append((rule.name, numbers[c], c, tuple(hits)))
+    return tuple(out)
+
+
+def _number_columns(layout: Layout, numbers: dict[int, int]) -> dict[str, int]:
+    assert layout.numbering is not None
+    names = {rule.name for rule in layout.columns}
+    return {k: c for k, c in layout.numbering.columns_from(numbers).items() if k in names}
+
+
+def _with_numbers(grid: Grid, layout: Layout, r: int, depth: int, cols: dict[str, int], unit_col: int,
+                  paths: list[list[str]]) -> HeaderMatch:
+    """A header found by its labels, checked against the layout's number row right under it (when there is one)."""
+    plain = HeaderMatch(layout, r, depth, cols, unit_col, paths)
+    n = r + depth
+    if layout.numbering is None or n >= grid.n_rows:
+        return plain
+    numbers = parse_number_row(grid.rows[n])
+    if numbers is None or not layout.numbering.applies(numbers, unit_col):
+        return plain
+    by_number = _number_columns(layout, numbers)
+    dis = _disagreements(paths, layout, by_number, numbers)  # the numbers present, also in a row cut short
+    placed = dict(cols)
+    extra: tuple[str, ...] = ()
+    if not dis and all(req in by_number for req in layout.required):
+        # columns the labels left ambiguous (optional ones) take their place from the numbers
+        extra = tuple(k for k, c in by_number.items() if k not in cols and c not in cols.values())
+        placed.update({k: by_number[k] for k in extra})
+    return HeaderMatch(layout, r, depth, placed, unit_col, paths, n, numbers, extra, dis)
+
+
+def _by_numbers(grid: Grid, layout: Layout, r: int, unit_col: int) -> HeaderMatch | None:
+    """A header the labels alone do not resolve, placed by the layout's number row within MAX_DEPTH rows below ``r``.
+
+    The number row's numbering must apply (the unit column carries the unit's number), cover every required column,
+    and the labels must fit the layout: each required column fits some column's label, and more than half of them
+    fit the label of the column their number gives (so that another layout's numbered header is never read as this
+    one). Disagreements are returned, not resolved.
+    """
+    assert layout.numbering is not None
+    for n in range(r + 1, min(grid.n_rows, r + MAX_DEPTH + 1)):
+        numbers = parse_number_row(grid.rows[n])
+        if numbers is None:
+            continue
+        if not layout.numbering.applies(numbers, unit_col):
+            return None
+        by_number = _number_columns(layout, numbers)
+        if any(req not in by_number for req in layout.required):
+            return None
+        paths = _paths(_spread(grid, r, n - 1))
+        excluded = _excluded(paths, layout)
+        rules = {rule.name: rule for rule in layout.columns}
+        required = [rules[k] for k in layout.required]
+        if not all(any(c not in excluded and rule.fits(lv) for c, lv in enumerate(paths)) for rule in required):
+            return None
+        if 2 * sum(1 for rule in required if rule.fits(paths[by_number[rule.name]])) <= len(required):
+            return None
+        dis = _disagreements(paths, layout, by_number, numbers)
+        ambiguous = tuple(k for k, c in by_number.items() if _hits(paths, rules[k], excluded) != [c])
+        return HeaderMatch(layout, r, n - r, by_number, unit_col, paths, n, numbers, () if dis else ambiguous, dis)
+    return None
+
+
+def match_header(grid: Grid) -> HeaderMatch | None:
+    """The first recognisable header of ``grid``, or None.
+
+    Columns are matched by label (config/layouts/*.yaml), in any order; a layout's number row under the header
+    checks them, and places those the labels leave ambiguous when no layout's labels suffice. Exceptions: none — any
+    grid (ragged rows, merges outside the grid, any cell type) gives a result or None.
     """
     for r in range(min(grid.n_rows, MAX_HEADER_SCAN)):
         texts = [_folded(v) for v in (grid.rows[r] if r < grid.n_rows else [])]
         if sum(1 for t in texts if t) < 3:  # a header's top row names STT/unit and the column groups
             continue
+        candidates = []
         for layout in aggregate_layouts():
             unit_cols = [c for c, t in enumerate(texts) if _is_unit_header(t, layout)]
             if not unit_cols:
                 continue
+            candidates.append((layout, unit_cols[0]))
             for depth in range(1, MAX_DEPTH + 1):
                 if r + depth > grid.n_rows:
                     break
@@ -242,9 +408,21 @@ def find_header(grid: Grid) -> tuple[Layout, int, int, dict[str, int], int, list
                 paths = _paths(block)
                 m = _match_layout(paths, layout)
                 if m is not None:
-                    cols, _ = m
-                    return layout, r, depth, cols, unit_cols[0], paths
+                    return _with_numbers(grid, layout, r, depth, m[0], unit_cols[0], paths)
+        for layout, unit_col in candidates:
+            if layout.numbering is not None:
+                hm = _by_numbers(grid, layout, r, unit_col)
+                if hm is not None:
+                    return hm
     return None
+
+
+def find_header(grid: Grid) -> tuple[Layout, int, int, dict[str, int], int, list[list[str]]] | None:
+    """(layout, header row, depth, columns, unit column, paths) of :func:`match_header`, or None."""
+    hm = match_header(grid)
+    if hm is None:
+        return None
+    return hm.layout, hm.row, hm.depth, hm.columns, hm.unit_col, hm.paths
 
 
 def _cell_text(v: Any) -> str:
@@ -272,9 +450,12 @@ def _period_from_top(grid: Grid, header_row: int) -> tuple[Period | None, str]:
     return None, bad
 
 
-_TITLE_UNIT = re.compile(
-    r"^(?:(?:ubnd|uy ban nhan dan|bo phan mot cua|don vi bao cao|don vi)\s*:?\s*)"
-    r"(?:(?:huyen|thi xa|thanh pho|quan|xa|phuong|thi tran)\b.*)$")
+#: "UBND HUYỆN TUY AN", "Đơn vị báo cáo: Ủy ban nhân dân xã …": the type word as written when the line has
+#: diacritics, folded only when it has none; a line naming a province ("UBND TỈNH …", but not "UBND HUYỆN TỊNH BIÊN")
+#: is not a unit's title
+_TITLE_UNIT = WordPattern.compile(
+    r"^(?:(?:ubnd|ủy ban nhân dân|bộ phận một cửa|đơn vị báo cáo|đơn vị)\s*)"
+    r"(?:(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn)\b.*)$")
 
 
 def _title_unit(grid: Grid, header_row: int) -> str:
@@ -282,8 +463,8 @@ def _title_unit(grid: Grid, header_row: int) -> str:
     for r in range(0, header_row):
         for v in grid.rows[r]:
             t = _text(v)
-            f = fold(t)
-            if f and _TITLE_UNIT.match(f) and "tinh" not in f.split()[:3]:
+            words, province = (written_key(t), "tỉnh") if has_marks(t) else (fold(t), "tinh")
+            if words and _TITLE_UNIT.search(t) and province not in words.split()[:3]:
                 t = re.sub(r"^(?:Đơn vị báo cáo|Đơn vị)\s*:\s*", "", t, flags=re.I)
                 return t
     return ""
@@ -310,10 +491,10 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
 
     Exceptions: none — unreadable cells become ParsedCount errors, never exceptions.
     """
-    found = find_header(grid)
-    if found is None:
+    hm = match_header(grid)
+    if hm is None:
         return None
-    layout, hr, depth, cols, unit_col, paths = found
+    layout, hr, depth, cols, unit_col, paths = hm.layout, hm.row, hm.depth, hm.columns, hm.unit_col, hm.paths
     stt_col = next((c for c in range(grid.n_cols) if any(p.search(_folded(grid.cell(hr, c))) for p in layout.stt_header)), None)
     written = _paths(_spread(grid, hr, hr + depth - 1, raw=True))
     labels = {k: " › ".join(written[c]) for k, c in cols.items()}
@@ -342,22 +523,27 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
                 break
             continue
         blank_run = 0
+        if r == hm.number_row or (r == hr + depth and parse_number_row(row) is not None):
+            continue  # the "(1) (2) … (13)" row (or another numbering, "A B 1 2 …") right under the header
         folded_name = fold(name)
         if _NUMBER_ROW.match(folded_name or "x") and all(_NUMBER_ROW.match(str(v).strip()) for v in nonblank):
-            continue  # the "(1) (2) … (13)" row
-        label_for_total = folded_name or fold(stt)
-        if label_for_total and nonblank and _closes_group(label_for_total, body):
+            continue  # a "(1) (2) … (13)" row
+        label_for_total = name or stt
+        folded_label = folded_name if name else fold(stt)
+        if label_for_total and nonblank and _closes_group(label_for_total, body, folded_label):
             # "Cộng tỉnh Cao Bằng": one province's subtotal, after its units; the body goes on
             body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v, limit) for k, v in raw_vals.items()}, "subtotal",
                                 {"_closes_group": True}))
             continue
-        if label_for_total and any(p.search(label_for_total) for p in layout.totals_row):
+        is_total, folds_to_total = _totals_label(label_for_total, layout, folded_label)
+        if is_total:
             body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v, limit) for k, v in raw_vals.items()}, "total",
                                 {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}))
             break
         if not nonblank:
             if name or stt:  # section row ("Huyện, thị xã, thành phố", "II. Tỉnh Bắc Kạn") or footer text
-                body.append(FormRow(r + 1, stt, name or stt, {}, "section"))
+                body.append(FormRow(r + 1, stt, name or stt, {}, "section",
+                                    {"_folds_to_totals": folds_to_total} if folds_to_total else {}))
             continue
         values = {k: parse_count(v, limit) for k, v in raw_vals.items()}
         if not name and not stt and all(isinstance(v, str) and pc.error == "non_numeric_count"
@@ -371,6 +557,8 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
             elif (r, c) in covered:
                 values[k] = ParsedCount(None, covered[(r, c)], "merged_cell")
         extra = {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}
+        if folds_to_total:
+            extra["_folds_to_totals"] = folds_to_total  # "Công an tỉnh" folds to "Cộng …": spelled otherwise, a unit row
         body.append(FormRow(r + 1, stt, name, values, "unit", extra))
         del row
     for fr in body:
@@ -398,5 +586,24 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         if _ROMAN.match(s) or len(kids) > 1 or (len(kids) == 1 and fr.stt not in kids):
             fr.kind = "subtotal"
     title_lines = [t for r in range(hr) for t in (_text(v) for v in grid.rows[r]) if t]
+    by_numbers = [(k, hm.numbers[cols[k]], " › ".join(written[cols[k]])) for k in hm.by_numbers]
     return FormSheet(grid.sheet, layout.name, hr + 1, depth, cols, labels, unit_col, period, ptext, body, ignored,
-                     layout.other_outcomes, layout.sums, field_mode, title_unit, title_lines)
+                     layout.other_outcomes, layout.sums, field_mode, title_unit, title_lines,
+                     None if hm.number_row is None else hm.number_row + 1, by_numbers,
+                     _disagreement_texts(hm, written))
+
+
+def _disagreement_texts(hm: HeaderMatch, written: list[list[str]]) -> list[str]:
+    """One Vietnamese sentence per column where the labels and the number row disagree."""
+    from openpyxl.utils import get_column_letter
+
+    out = []
+    numbering = hm.layout.numbering
+    for column, k, c, hits in hm.disagreements:
+        label = " › ".join(written[c]) if c < len(written) and written[c] else "không có nhãn"
+        official = numbering.labels.get(k, column) if numbering is not None else column
+        text = f"cột {get_column_letter(c + 1)} \"{label}\" mang số ({k}), mà ({k}) của biểu là \"{official}\""
+        if hits:
+            text += f" — nhãn của ({k}) ở cột " + ", ".join(get_column_letter(h + 1) for h in hits)
+        out.append(text)
+    return out

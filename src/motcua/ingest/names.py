@@ -329,9 +329,8 @@ def normalize_name(s: object) -> str:
     Exceptions: none — any object (None included) gives a string.
     """
     t = "" if s is None else str(s)
-    t = _repair_lossy(t)
     for _ in range(4):
-        nxt = _normalize_once(t)
+        nxt = _normalize_once(_repair_lossy(t))  # a repair can reveal another layer of mojibake ("\x80Ä»" → "Ä»" → "Ļ")
         if nxt == t:
             break
         t = nxt

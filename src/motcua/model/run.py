@@ -32,6 +32,7 @@ import pandas as pd
 
 from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units, window_rows
+from motcua.model.eras import forecast_until, series_end
 from motcua.model.series import build_series
 from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.trend import (
@@ -269,9 +270,10 @@ def trend_summary_row(fit: TrendFit, config: Any = None) -> pd.Series:
 
 def _fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> tuple:
     """Fit one (unit, rate) series and build its outputs: (trend rows, summary row, target rows)."""
-    (schema, code, rate), level, name, (ps, pe, t0, t1, y, n), prior, (overlap, undefined) = task
+    (schema, code, rate), level, name, (ps, pe, t0, t1, y, n), prior, (overlap, undefined), ended = task
     fit = fit_arrays(schema, code, rate, ps, pe, t0, t1, y, n, settings, prior_rate=prior)
-    rows, summ, trows = _series_outputs(fit, settings, until, target_date)
+    # a legacy unit ended on 30/06/2025: no forecast, no target probability beyond its end (motcua.model.eras)
+    rows, summ, trows = _series_outputs(fit, settings, forecast_until(until, ended), target_date)
     note_list = list(fit.notes)
     if overlap:
         note_list.append(f"{overlap} overlapping period(s) set aside")
@@ -352,8 +354,8 @@ def _task_bytes(task: tuple) -> bytes:
     """A task as the bytes its cache key is made of: the pickled small parts with each array's dtype and shape,
     then the arrays' raw bytes (their lengths follow from the dtypes and shapes, so no two tasks share bytes).
     Twice as fast as pickling the arrays."""
-    key, level, name, arrays, prior, notes = task
-    head = pickle.dumps((key, level, name, prior, notes, [(a.dtype.str, a.shape) for a in arrays]), protocol=5)
+    key, level, name, arrays, prior, notes, ended = task
+    head = pickle.dumps((key, level, name, prior, notes, ended, [(a.dtype.str, a.shape) for a in arrays]), protocol=5)
     return b"".join([head, *(np.ascontiguousarray(a).tobytes() for a in arrays)])
 
 
@@ -433,6 +435,7 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
             (
                 (schema, code, rate), level, str(unames[hi - 1]), tuple(c[lo:hi] for c in cols),
                 priors.get((schema, level, rate)), notes_map.get((schema, code, rate), (0, 0)),
+                series_end(schema, cols[1][lo:hi], as_of),
             )
         )
     cache = ResultCache(cache_file if cache_file else None)
@@ -548,11 +551,23 @@ def read_results(data_dir: str | Path) -> ModelResult:
 
 
 def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
-    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet; returns the result."""
+    """DATA/panel.parquet → DATA/trends.parquet, trend_summary.parquet, comparison.parquet, continuity.parquet;
+    returns the result.
+
+    Only the reporting window's rows are modelled (config/province.yaml ``window``; an empty end is the latest
+    complete month in the data: :mod:`motcua.window`); continuity across the reform uses the whole panel."""
     data = Path(data_dir)
     panel = pd.read_parquet(data / "panel.parquet")
+    from motcua.config import Config, load_config
     from motcua.pipeline.locations import fit_cache
+    from motcua.window import reporting_window, within_window
 
-    result = run_model(panel, config, cache_file=fit_cache(data))
+    province = (config if isinstance(config, Config) else load_config()).province
+    windowed = within_window(panel, reporting_window(panel, province))  # the panel keeps every row; the model its window
+
+    result = run_model(windowed, config, cache_file=fit_cache(data))
     write_results(result, data)
+    from motcua.model.continuity import write_continuity
+
+    write_continuity(panel, data)  # series across the 1 July 2025 reform (motcua.model.continuity)
     return result

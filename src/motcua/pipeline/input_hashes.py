@@ -29,13 +29,15 @@ if TYPE_CHECKING:
 #: Tables hashed per unit, and their files.
 TABLES = {"panel": loc.PANEL, "trends": loc.TRENDS, "summary": loc.TREND_SUMMARY, "comparison": loc.COMPARISON,
           "quality": loc.QUALITY}
-CACHE_FORMAT = f"motcua-input-hashes-1/{SCHEME}"
+CACHE_FORMAT = f"motcua-input-hashes-2/{SCHEME}"  # 2: slices keyed by schema and code
 EMPTY = "empty"
 
 
 @dataclass(frozen=True)
 class TableHashes:
-    """The hash of a whole table and of each unit's rows in it (keyed by unit code, as text)."""
+    """The hash of a whole table and of each unit's rows in it, keyed by the unit's key ``"<schema>:<code>"``
+    (:func:`motcua.report.eras.unit_key`) where the table has ``unit_schema``, else by its code (or quality.csv's
+    ``unit``) as text."""
 
     whole: str
     slices: dict[str, str]
@@ -58,7 +60,20 @@ def table_hashes(table: pd.DataFrame | pa.Table | None) -> TableHashes:
     col = key_column(t.column_names)
     if col not in t.column_names or not t.num_rows:
         return TableHashes(d.whole(), {})
-    return TableHashes(*d.grouped(t.column(col)))  # a missing code groups as "None"
+    return TableHashes(*d.grouped(_unit_keys(t, col)))  # a missing code groups as "None"
+
+
+def _unit_keys(t: pa.Table, col: str) -> Any:
+    """Each row's unit key: ``"<schema>:<code>"`` when the table has ``unit_schema`` (codes are re-used across
+    eras), the code alone where the schema is empty or the table has none."""
+    import pyarrow.compute as pc
+
+    code = t.column(col)
+    if col != "unit_code" or "unit_schema" not in t.column_names:
+        return code
+    schema = pc.fill_null(pc.cast(t.column("unit_schema"), pa.string()), "")
+    joined = pc.binary_join_element_wise(schema, pc.cast(code, pa.string()), ":", null_handling="replace", null_replacement="None")
+    return pc.replace_substring_regex(joined, pattern="^:", replacement="")
 
 
 def _read(path: Path, name: str) -> tuple[str, pd.DataFrame | pa.Table | None]:

@@ -62,14 +62,18 @@ def notebook(name: str) -> Path:
     return notebooks_dir() / name
 
 
-def unit_report_name(unit_code: str, unit_name: str) -> str:
-    """``<code>-<slug>``: the stem shared by a unit's HTML and executed notebook."""
-    return f"{safe_code(unit_code)}-{slugify(unit_name)}"
+def unit_report_name(unit_code: str, unit_name: str, unit_schema: str | None = None) -> str:
+    """``<code>-<slug>``: the stem shared by a unit's HTML and executed notebook; ``legacy-<code>-<slug>`` for a
+    unit of the legacy schema (before 1 July 2025), as codes are re-used across eras
+    (:func:`motcua.report.eras.report_stem`)."""
+    from motcua.report.eras import report_stem
+
+    return report_stem(unit_schema, safe_code(unit_code), f"{safe_code(unit_code)}-{slugify(unit_name)}")
 
 
-def unit_html(reports: Path, unit_code: str, unit_name: str) -> Path:
-    return Path(reports) / "units" / f"{unit_report_name(unit_code, unit_name)}.html"
+def unit_html(reports: Path, unit_code: str, unit_name: str, unit_schema: str | None = None) -> Path:
+    return Path(reports) / "units" / f"{unit_report_name(unit_code, unit_name, unit_schema)}.html"
 
 
-def unit_executed(reports: Path, unit_code: str, unit_name: str) -> Path:
-    return Path(reports) / "notebooks" / f"30-{unit_report_name(unit_code, unit_name)}.ipynb"
+def unit_executed(reports: Path, unit_code: str, unit_name: str, unit_schema: str | None = None) -> Path:
+    return Path(reports) / "notebooks" / f"30-{unit_report_name(unit_code, unit_name, unit_schema)}.ipynb"

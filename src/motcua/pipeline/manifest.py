@@ -1,6 +1,7 @@
 """``REPORTS/manifest.json``: what each report is, whether it built, and from what.
 
-One entry per unit (keyed by unit code) and one for the province overview.
+One entry per unit (keyed by ``"<schema>:<code>"``, :func:`motcua.report.eras.unit_key`: a code may name a
+unit in each era) and one for the province overview.
 ``input_hash`` is the hash of exactly what the report shows and was built
 from; an entry whose rebuild failed has status "failed", a one-line reason
 and no hash, so the next build retries it.
@@ -14,7 +15,7 @@ from typing import Any
 
 from motcua.pipeline.files import atomic_write_text
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: entries carry unit_schema and unit_level, keyed by both
 
 
 @dataclass
@@ -31,6 +32,14 @@ class ReportEntry:
     #: a unit report's input-hash parts, each shortened (motcua.pipeline.unit_hash.fingerprint): tells the next
     #: build which of them changed when it rebuilds the report
     parts: dict[str, str] = field(default_factory=dict)
+    unit_schema: str = ""  # the unit's era: "legacy", "2025" ("" for a panel without schemas)
+    unit_level: str = ""  # district, commune, …
+
+    @property
+    def key(self) -> str:
+        from motcua.report.eras import unit_key
+
+        return unit_key(self.unit_schema, self.unit_code)
 
 
 @dataclass
@@ -52,7 +61,8 @@ class Manifest:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
             if raw.get("version") != MANIFEST_VERSION:
                 return cls()
-            reports = {e["unit_code"]: ReportEntry(**e) for e in raw.get("reports", [])}
+            entries = [ReportEntry(**e) for e in raw.get("reports", [])]
+            reports = {e.key: e for e in entries}
             ov = raw.get("overview")
             return cls(
                 reports=reports,

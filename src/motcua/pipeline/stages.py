@@ -22,11 +22,14 @@ from motcua.config import load_config
 from motcua.pipeline import locations as loc
 from motcua.pipeline.files import atomic_write_text, sha256_bytes, sha256_file, sha256_files
 from motcua.pipeline.manifest import Manifest, ReportEntry
+from motcua.pipeline.render_units import check_render_parameters, unit_params, wanted_units
 from motcua.rawfiles import discover, sample_manifests
 from motcua.version import code_version, source_hash
 
 if TYPE_CHECKING:  # nbformat costs ~2 s to import: only the stages that run a notebook import it
     import nbformat
+
+    from motcua.report.eras import ReportUnit
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +216,7 @@ class RenderTask:
     """One report to render: a unit (notebook 30) or the overview (notebook 40)."""
 
     kind: str  # "unit" | "overview"
-    unit_code: str
+    unit_code: str  # a unit's key, "<schema>:<code>" (motcua.report.eras.unit_key), or "province"
     unit_name: str
     html: Path
     executed: Path
@@ -223,6 +226,7 @@ class RenderTask:
     lang: str
     build_stamp: str
     parts: dict[str, str] = field(default_factory=dict)  # a unit report's input-hash parts (fingerprint)
+    unit: Any = None  # the unit's motcua.report.eras.ReportUnit (None for the overview)
 
 
 _WORKER_KERNEL: Any = None
@@ -420,7 +424,7 @@ def _load_plan_inputs(data: Path) -> dict[str, Any]:
     return out | _meta_and_published(data)
 
 
-def plan_inputs(data: Path, shas: dict[str, str], config: Any = None) -> tuple[dict[str, Any], list[tuple[str, str]], dict[str, Any]]:
+def plan_inputs(data: Path, shas: dict[str, str], config: Any = None) -> tuple[dict[str, Any], list["ReportUnit"], dict[str, Any]]:
     """(the frames planning reads, the report units, each table's :class:`~motcua.pipeline.input_hashes.TableHashes`)
     of DATA, whose files have the sha256 ``shas`` (:func:`_input_shas`). The tables are hashed on a second thread
     while the frames are read."""
@@ -435,16 +439,11 @@ def plan_inputs(data: Path, shas: dict[str, str], config: Any = None) -> tuple[d
         return inputs, units, hashing.result()
 
 
-def report_units(panel: Any, config: Any = None) -> list[tuple[str, str]]:
-    """(unit_code, unit_name) of every unit the province's reports are made for, by code."""
-    cfg = config or load_config()
-    level = cfg.province.get("unit_level", "district")
-    schema = cfg.province.get("unit_schema")
-    sel = panel[panel["unit_level"] == level]
-    if schema:
-        sel = sel[sel["unit_schema"] == schema]
-    units = sel.sort_values("period_end").groupby("unit_code", sort=True)["unit_name"].last()
-    return [(str(c), str(n)) for c, n in units.items()]
+def report_units(panel: Any, config: Any = None) -> list["ReportUnit"]:
+    """Every unit that gets a report, in both eras (:func:`motcua.report.eras.report_units`)."""
+    from motcua.report.eras import report_units as units
+
+    return units(panel, config or load_config())
 
 
 def render_stage(
@@ -479,11 +478,11 @@ def render_stage(
     from motcua.pipeline.unit_hash import UnitHasher, fingerprint, hash_components, overview_input_hash
 
     inputs, all_units, tables = plan_inputs(data, shas, cfg)
-    wanted = set(units) if units else None
-    if wanted:
-        unknown = sorted(wanted - {c for c, _ in all_units})
-        if unknown:
-            raise StageError(f"render: unknown unit code(s) {', '.join(unknown)}")
+    try:
+        wanted = wanted_units(units, all_units)
+        check_render_parameters(unit_params(all_units[0], data, lang) if all_units else {}, {"data_dir": str(data), "lang": lang})
+    except ValueError as exc:
+        raise StageError(str(exc)) from exc
 
     built_at = datetime.now(timezone.utc).replace(microsecond=0)
     stamp = f"{built_at:%Y-%m-%d %H:%M} UTC · motcua {code_version()}"
@@ -495,21 +494,22 @@ def render_stage(
     tasks: list[RenderTask] = []
     skipped: list[str] = []
     why: dict[str, list[str]] = {}
-    for code, name in all_units:
-        if wanted and code not in wanted:
+    for u in all_units:
+        key, code, name = u.key, u.code, u.name
+        if wanted and key not in wanted:
             continue
-        params = {"unit_code": code, "data_dir": str(data), "lang": lang}
-        components = unit_hash.components(code, params)
+        params = unit_params(u, data, lang)
+        components = unit_hash.components(key, params)
         h = hash_components(components)
-        html = loc.unit_html(reports, code, name)
-        prev = manifest.reports.get(code)
+        html = loc.unit_html(reports, code, name, u.schema)
+        prev = manifest.reports.get(key)
         if not force and prev and prev.status == "ok" and prev.input_hash == h and html.exists():
-            skipped.append(code)
+            skipped.append(key)
             continue
         parts = fingerprint(components)
-        why[code] = _why_rebuilt(prev, h, parts, force)
-        tasks.append(RenderTask("unit", code, name, html, loc.unit_executed(reports, code, name), params, h, name, lang,
-                                stamp, parts))
+        why[key] = _why_rebuilt(prev, h, parts, force)
+        tasks.append(RenderTask("unit", key, name, html, loc.unit_executed(reports, code, name, u.schema), params, h, name,
+                                lang, stamp, parts, u))
 
     over_params = {"data_dir": str(data), "lang": lang}
     over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash(), config_hash, unit_hash.whole)
@@ -533,7 +533,7 @@ def render_stage(
     built: list[str] = []
     for t, r in results.items():
         entry = ReportEntry(
-            unit_code=t.unit_code,
+            unit_code=t.unit.code if t.unit is not None else t.unit_code,
             unit_name=t.unit_name,
             path=str(t.html.relative_to(reports)),
             status=r["status"],
@@ -543,6 +543,8 @@ def render_stage(
             built_at=built_at.isoformat(),
             notebook=str(t.executed.relative_to(reports)),
             parts=t.parts if r["status"] == "ok" else {},
+            unit_schema=str(t.unit.schema or "") if t.unit is not None else "",
+            unit_level=t.unit.level if t.unit is not None else "",
         )
         if t.kind == "overview":
             manifest.overview = entry
@@ -553,7 +555,7 @@ def render_stage(
         else:
             failed[t.unit_code] = r["reason"]
     # Units no longer in the data leave the manifest (their files are removed).
-    current = {c for c, _ in all_units}
+    current = {u.key for u in all_units}
     for code in list(manifest.reports):
         if code not in current:
             old = manifest.reports.pop(code)

@@ -76,10 +76,15 @@ class UnitHasher:
         self.shared = [comparison_hash(inputs, tables["comparison"].whole), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
-    def components(self, unit_code: str, params: dict[str, Any]) -> dict[str, str]:
-        """What the hash is made of, by name (:data:`UNIT_PARTS`, in the order hashed)."""
-        code = str(unit_code)
-        values = [p.get(code, "empty") for p in self.parts]
+    def components(self, unit_key: str, params: dict[str, Any]) -> dict[str, str]:
+        """What the hash is made of, by name (:data:`UNIT_PARTS`, in the order hashed). ``unit_key``: the unit's
+        ``"<schema>:<code>"`` (:func:`motcua.report.eras.unit_key`; a plain code for tables without schemas):
+        its own slices of panel, trends and summary; quality.csv names units by code or name, whatever the era."""
+        from motcua.report.eras import split_key
+
+        key = str(unit_key)
+        code = split_key(key)[1]
+        values = [p.get(key, "empty") for p in self.parts]
         values.append(self.quality.get(code, "empty") if self.quality is not None else "")
         values += [*self.shared, _shown_params(params), *self.tail]
         return dict(zip(UNIT_PARTS, values))

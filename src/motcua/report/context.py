@@ -43,6 +43,9 @@ class ReportData:
     #: build's one-unit rebuild then reads neither; tests may pass them in).
     _quality: pd.DataFrame | None = field(default=None, repr=False)
     _trends: pd.DataFrame | None = field(default=None, repr=False)
+    #: The (schema, level) this view is about (:meth:`scoped`); None: config/province.yaml's.
+    scope_schema: str | None = None
+    scope_level: str | None = None
 
     @property
     def quality(self) -> pd.DataFrame:
@@ -64,12 +67,26 @@ class ReportData:
 
     @property
     def unit_schema(self) -> str | None:
+        if self.scope_schema is not None:
+            return self.scope_schema or None
         s = self.config.province.get("unit_schema")
         return str(s) if s else None
 
     @property
     def unit_level(self) -> str:
+        if self.scope_level is not None:
+            return self.scope_level
         return str(self.config.province.get("unit_level", "district"))
+
+    def scoped(self, schema: str | None, level: str | None = None) -> "ReportData":
+        """The same data seen for units of ``schema`` (and ``level``): peers, comparison and a unit's rows, summary
+        and trends are then those of that era and level, whatever config/province.yaml says. The frames are shared;
+        ``""`` as schema means "no schema" (a panel without ``unit_schema``)."""
+        import dataclasses
+
+        return dataclasses.replace(self, scope_schema="" if schema is None else str(schema),
+                                   scope_level=level if level is not None else self.unit_level, _unit_cache={},
+                                   _quality_units=None)
 
     def as_of(self) -> pd.Timestamp | None:
         """Data as of: clean_meta.json's ``as_of``, else the panel's last period_end."""
@@ -93,11 +110,12 @@ class ReportData:
         return p.sort_values(["unit_code", "period_start", "period_end"], kind="stable")
 
     def unit(self, unit_code: str) -> pd.DataFrame:
-        """Panel rows of one unit (grain: one row per period), sorted by period. Empty if unknown."""
+        """Panel rows of one unit (grain: one row per period), sorted by period. Empty if unknown. Rows of the
+        view's schema only (:meth:`scoped`: strictly; otherwise when the code has rows of config's schema)."""
         code = str(unit_code)
         if code not in self._unit_cache:
             p = self.panel[self.panel["unit_code"].astype(str) == code]
-            if self.unit_schema and "unit_schema" in p and (p["unit_schema"] == self.unit_schema).any():
+            if self.unit_schema and "unit_schema" in p and (self.scope_schema or (p["unit_schema"] == self.unit_schema).any()):
                 p = p[p["unit_schema"] == self.unit_schema]
             self._unit_cache[code] = p.sort_values(["period_start", "period_end"], kind="stable").reset_index(drop=True)
         return self._unit_cache[code]
@@ -108,7 +126,7 @@ class ReportData:
         if s.empty or "unit_code" not in s:
             return pd.DataFrame()
         s = s[s["unit_code"].astype(str) == str(unit_code)]
-        if self.unit_schema and "unit_schema" in s and (s["unit_schema"] == self.unit_schema).any():
+        if self.unit_schema and "unit_schema" in s and (self.scope_schema or (s["unit_schema"] == self.unit_schema).any()):
             s = s[s["unit_schema"] == self.unit_schema]
         return s.drop_duplicates("rate", keep="last").set_index("rate")
 
@@ -118,7 +136,7 @@ class ReportData:
         if t.empty or "unit_code" not in t:
             return pd.DataFrame()
         t = t[(t["unit_code"].astype(str) == str(unit_code)) & (t["rate"] == rate)]
-        if self.unit_schema and "unit_schema" in t and (t["unit_schema"] == self.unit_schema).any():
+        if self.unit_schema and "unit_schema" in t and (self.scope_schema or (t["unit_schema"] == self.unit_schema).any()):
             t = t[t["unit_schema"] == self.unit_schema]
         return t.sort_values(["period_start", "kind"], kind="stable")
 

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from motcua.clean.quality import RULES
-from motcua.report import fmt
+from motcua.report import era_text, fmt
 from motcua.report.context import ReportData, load_data
 from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.html import Report, Section, render
@@ -37,24 +37,34 @@ def _name(rows: pd.DataFrame, col: str) -> str:
     return str(v.iloc[-1]) if len(v) else ""
 
 
-def header_section(data: ReportData, rows: pd.DataFrame, unit_code: str, S: Strings, nav_prefix: str = "../") -> Section:
+def header_section(data: ReportData, rows: pd.DataFrame, unit_code: str, S: Strings, nav_prefix: str = "../",
+                   era: era_text.UnitEra | None = None) -> Section:
     lang = S.lang
     meta = [
         {"label": S["unit_code"], "value": unit_code},
+        *([{"label": S["level_title"], "value": era_text.level_value(era, S)}] if era is not None else []),
         {"label": S["province"], "value": _name(rows, "province_name") or S["no_data"]},
         {"label": S["window"], "value": fmt.period(rows["period_start"].min(), rows["period_end"].max(), lang) if len(rows) else S["no_data"]},
         {"label": S["as_of"], "value": fmt.day(data.as_of(), lang)},
     ]
     nav = [{"href": f"{nav_prefix}index.html", "text": S["nav_index"]}, {"href": f"{nav_prefix}province.html", "text": S["nav_overview"]}]
+    name = _name(rows, "unit_name") or unit_code
     html = render("sections/header.html.j2", S=S, synthetic=data.synthetic, nav=nav, kind=S["report_kind"],
-                  title=_name(rows, "unit_name") or unit_code, meta=meta)
+                  title=era_text.title(name, era, S) if era is not None else name, meta=meta)
     return Section("header", html)
+
+
+def _no_prev(kf: KeyFigures, S: Strings) -> str:
+    """Why there is no change: a structural break between the windows, or no complete previous window."""
+    if kf.break_date is not None:
+        return S.f("kf_no_prev_break", date=era_text.short_day(kf.break_date, S.lang))
+    return S["kf_no_prev"]
 
 
 def _change_pct(kf: KeyFigures, S: Strings) -> str:
     ch = kf.received_change()
     if ch is None:
-        return S["kf_no_prev"]
+        return _no_prev(kf, S)
     return S.f("kf_change_pct", change=fmt.signed(ch * 100, S.lang, 1), prev=fmt.num(kf.previous.received, S.lang))
 
 
@@ -68,24 +78,27 @@ def _rank_figure(key: str, label: str, row: dict[str, Any], S: Strings, formula:
             "detail": S.f("kf_rank_interval", low=int(lo), high=int(hi)), "formula": formula}
 
 
-def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> list[dict[str, Any]]:
-    """The key figures as label/value/detail/formula records (plain text), with data-key-figure names."""
+def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings,
+                     era: era_text.UnitEra | None = None) -> list[dict[str, Any]]:
+    """The key figures as label/value/detail/formula records (plain text), with data-key-figure names; a dissolved
+    unit's first figure says so."""
     lang = S.lang
     cur, prev = kf.current, kf.previous
     nd = S["no_data"]
+    status = era_text.status_figure(era, S) if era is not None else None
     if cur is None:
-        return [{"key": "received_12m", "label": S["kf_received"], "value": nd, "detail": "", "formula": ""}]
-    figs: list[dict[str, Any]] = []
+        return [*([status] if status else []), {"key": "received_12m", "label": S["kf_received"], "value": nd, "detail": "", "formula": ""}]
+    figs: list[dict[str, Any]] = [status] if status else []
     figs.append({"key": "received_12m", "label": S["kf_received"], "value": fmt.num(cur.received, lang) if cur.received is not None else nd,
                  "detail": _change_pct(kf, S), "formula": S["kf_received_formula"]})
     dpp = kf.online_change_pp()
     figs.append({"key": "online_share", "label": S["kf_online"],
                  "value": fmt.pct(cur.online_share.value, lang, 1) if cur.online_share.value is not None else nd,
-                 "detail": S.f("kf_change_pp", change=fmt.pp(dpp, lang), prev=fmt.pct(prev.online_share.value, lang, 1)) if dpp is not None else S["kf_no_prev"],
+                 "detail": S.f("kf_change_pp", change=fmt.pp(dpp, lang), prev=fmt.pct(prev.online_share.value, lang, 1)) if dpp is not None else _no_prev(kf, S),
                  "formula": S["kf_online_formula"]})
     dl = kf.late_change()
     if dl is None:
-        late_detail = S["kf_no_prev"]
+        late_detail = _no_prev(kf, S)
     elif dl == 0:
         late_detail = S["kf_change_count_same"]
     else:
@@ -116,17 +129,32 @@ def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> list[
     return figs
 
 
-def key_figures_section(kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> Section:
+def key_figures_section(kf: KeyFigures, summary: pd.DataFrame, S: Strings, era: era_text.UnitEra | None = None) -> Section:
     lang = S.lang
     note = ""
     if kf.current is not None:
-        note = S.f("kf_window", window=fmt.period(kf.current.start, kf.current.end, lang),
-                   prev=fmt.period(kf.previous.start, kf.previous.end, lang))
-    return Section("key_figures", render("sections/key_figures.html.j2", S=S, window_note=note, figures=key_figures_list(kf, summary, S)))
+        cur = kf.current
+        vals = dict(window=fmt.period(cur.start, cur.end, lang), prev=fmt.period(kf.previous.start, kf.previous.end, lang))
+        if not cur.complete and cur.first_start is not None and cur.first_start > cur.start:
+            note = S.f("kf_window_partial", window=fmt.period(cur.first_start, cur.end, lang), n=fmt.num(cur.n_periods, lang))
+        elif kf.break_date is not None:
+            note = S.f("kf_window_break", date=era_text.short_day(kf.break_date, lang), **vals)
+        else:
+            note = S.f("kf_window_dissolved" if era is not None and era.dissolved else "kf_window", **vals)
+    return Section("key_figures", render("sections/key_figures.html.j2", S=S, window_note=note,
+                                         figures=key_figures_list(kf, summary, S, era)))
 
 
-def narrative_section(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> Section:
+def narrative_section(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings,
+                      era: era_text.UnitEra | None = None) -> Section:
     n = district_narrative(unit_name, kf, summary, S)
+    if era is not None:
+        from motcua.model.settings import settings_from_config
+
+        window = (kf.current.start, kf.current.end) if kf.current is not None else None
+        extra = era_text.sentences(unit_name, era, window, settings_from_config().min_periods_for_trend, S)
+        if extra:
+            n.paragraphs.insert(min(1, len(n.paragraphs)), " ".join(extra))
     lists = [
         {"cls": "good", "title": S["nar_good_title"], "items": n.good or [S["nar_none_good"]]},
         {"cls": "attention", "title": S["nar_attention_title"], "items": n.attention or [S["nar_none_bad"]]},
@@ -291,23 +319,39 @@ def footer_section(data: ReportData, files: list[str], summary: pd.DataFrame, S:
     return Section("footer", html)
 
 
-def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi") -> Report:
-    """All sections of one unit's report. Raises ValueError for a unit the panel does not hold."""
+def _scoped(data: ReportData, code: str, unit_schema: str | None) -> ReportData:
+    """The data seen from the unit (``unit_schema``, ``code``): its era's and level's peers and comparison."""
+    if unit_schema is None:
+        return data
+    p = data.panel
+    sel = p["unit_code"] == code
+    if unit_schema and "unit_schema" in p:
+        sel &= p["unit_schema"] == unit_schema
+    levels = p.loc[sel, "unit_level"].dropna() if "unit_level" in p else pd.Series([], dtype=object)
+    return data.scoped(unit_schema, str(levels.iloc[-1]) if len(levels) else None)
+
+
+def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit_schema: str | None = None) -> Report:
+    """All sections of one unit's report. Raises ValueError for a unit the panel does not hold.
+
+    ``unit_schema``: the unit's era ("legacy", "2025"; "" for a panel without schemas): a code may name a unit
+    in each era. None: config/province.yaml's schema (as before both eras were reported)."""
     S = strings(lang)
-    data = load_data(data_dir)
+    data = _scoped(load_data(data_dir), str(unit_code), unit_schema)
     code = str(unit_code)
     rows = data.unit(code)
     if rows.empty:
-        raise ValueError(f"unit {code!r} is not in {data.data_dir / 'panel.parquet'}")
+        raise ValueError(f"unit {code!r} (schema {unit_schema!r}) is not in {data.data_dir / 'panel.parquet'}")
     unit_name = _name(rows, "unit_name") or code
+    era = era_text.unit_era(rows, data.unit_schema, data.unit_level, data.as_of())
     summary = data.unit_summary(code)
     kf = key_figures(rows)
     m = monthly(rows)
     files = sorted({str(s) for s in rows["source"].dropna()}) if "source" in rows else []
     sections = [
-        header_section(data, rows, code, S),
-        key_figures_section(kf, summary, S),
-        narrative_section(unit_name, kf, summary, S),
+        header_section(data, rows, code, S, era=era),
+        key_figures_section(kf, summary, S, era),
+        narrative_section(unit_name, kf, summary, S, era),
         charts_section(data, code, unit_name, m, kf, summary, S),
         quality_section(data, code, summary, S, rows),
         table_section(m, unit_name, S),

@@ -3,7 +3,12 @@
 Input grain: the unit's panel rows, one per period (usually a month). Windows
 end at the unit's last ``period_end``; a period counts in a window only if it
 lies wholly inside it. A window is *complete* when its periods cover at least
-95 % of its days; changes are only computed between complete windows.
+95 % of its days; changes are only computed between complete windows, and
+never across a structural break (``structural_breaks`` of config/model.yaml:
+the 1 July 2025 reform): when a break falls after the previous window's start
+and by the current window's end, the two windows count different scopes
+(a commune's year before it existed, a province total of other units), so no
+change is computed and ``KeyFigures.break_date`` says why.
 
 Rates over a window follow each rate's ``window_formula`` in
 :data:`motcua.rates.RATES` (the convention of the model stage's comparison
@@ -56,6 +61,7 @@ class WindowFigures:
     online_share: Ratio  # Σ(4) / (Σ(4)+Σ(5))
     ontime_report: Ratio  # (Σ(8)+Σ(9)) / Σ(7)
     ontime_766: Ratio  # (Σ(8)+Σ(9)+(12)last) / (Σ(7)+(11)last): stocks at the window's last cut-off
+    first_start: pd.Timestamp | None = None  # start of the first period inside the window (a unit that began later)
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,13 @@ class KeyFigures:
     latest_end: pd.Timestamp | None
     pending_total: float | None  # (11) at the latest period
     pending_overdue: float | None  # (13) at the latest period
+    #: a structural break between the previous window's start and the current window's end: no change computed
+    break_date: pd.Timestamp | None = None
 
     @property
     def comparable(self) -> bool:
-        return bool(self.current and self.previous and self.current.complete and self.previous.complete)
+        return bool(self.current and self.previous and self.current.complete and self.previous.complete
+                    and self.break_date is None)
 
     def received_change(self) -> float | None:
         """Relative change of new dossiers, e.g. 0.052 for +5,2 %."""
@@ -167,6 +176,7 @@ def _window(rows: _Rows, idx: np.ndarray, start: pd.Timestamp, end: pd.Timestamp
         online_share=ratio("online_rate"),
         ontime_report=ratio("ontime_rate_report"),
         ontime_766=ratio("ontime_rate_766"),
+        first_start=pd.Timestamp(rows.start[w].min()) if len(w) else None,
     )
 
 
@@ -184,7 +194,22 @@ def windows(end: pd.Timestamp, months: int = 12) -> tuple[tuple[pd.Timestamp, pd
     return (start, end), (prev_start, prev_end)
 
 
-def _key_figures(rows: _Rows, idx: np.ndarray) -> KeyFigures:
+def _breaks(breaks: Collection[Any] | None) -> tuple[pd.Timestamp, ...]:
+    """The given break dates, or config/model.yaml's ``structural_breaks`` for None."""
+    if breaks is None:
+        from motcua.report.eras import break_dates
+
+        return break_dates()
+    return tuple(pd.Timestamp(b) for b in breaks)
+
+
+def crossed_break(start: pd.Timestamp, end: pd.Timestamp, breaks: Collection[pd.Timestamp]) -> pd.Timestamp | None:
+    """The first break b with start < b <= end (a span starting before it and ending on or after it), else None."""
+    hit = sorted(b for b in breaks if pd.Timestamp(start) < b <= pd.Timestamp(end))
+    return hit[0] if hit else None
+
+
+def _key_figures(rows: _Rows, idx: np.ndarray, breaks: tuple[pd.Timestamp, ...] = ()) -> KeyFigures:
     """Key figures of the rows at positions ``idx`` (one unit, in period order)."""
     ends = rows.end[idx]
     ends = ends[~np.isnat(ends)]
@@ -203,22 +228,26 @@ def _key_figures(rows: _Rows, idx: np.ndarray) -> KeyFigures:
         latest_end=end,
         pending_total=latest("pending_total"),
         pending_overdue=latest("pending_overdue"),
+        break_date=crossed_break(ps, e, breaks),
     )
 
 
-def key_figures(rows: pd.DataFrame) -> KeyFigures:
-    """Key figures of one unit from its panel rows (sorted by period)."""
+def key_figures(rows: pd.DataFrame, breaks: Collection[Any] | None = None) -> KeyFigures:
+    """Key figures of one unit from its panel rows (sorted by period). ``breaks``: dates no change is computed
+    across (None: config/model.yaml's ``structural_breaks``)."""
     if rows.empty:
         return KeyFigures(None, None, None, None, None)
-    return _key_figures(_Rows(rows), np.arange(len(rows)))
+    return _key_figures(_Rows(rows), np.arange(len(rows)), _breaks(breaks))
 
 
-def key_figures_by_unit(panel: pd.DataFrame, only: Collection[str] | None = None) -> dict[str, KeyFigures]:
+def key_figures_by_unit(panel: pd.DataFrame, only: Collection[str] | None = None,
+                        breaks: Collection[Any] | None = None) -> dict[str, KeyFigures]:
     """:func:`key_figures` of every unit of ``panel`` (rows sorted by unit and period), keyed by unit code
     in code order: one pass over the table instead of one per unit. ``only``: just these units."""
     rows = _Rows(panel)
+    b = _breaks(breaks)
     groups = panel.groupby("unit_code", sort=True).indices
-    return {code: _key_figures(rows, idx) for code, idx in groups.items() if only is None or code in only}
+    return {code: _key_figures(rows, idx, b) for code, idx in groups.items() if only is None or code in only}
 
 
 def monthly(rows: pd.DataFrame) -> pd.DataFrame:

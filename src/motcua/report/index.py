@@ -2,7 +2,9 @@
 
 Input: the manifest (``reports``: one entry per unit; ``overview``) and,
 optionally, trend_summary (grain: one row per unit × rate) for the headline
-figures. A failed unit is listed with its reason and no link. Sorting is a few
+figures. Units are grouped by era and level (:func:`groups`): "Cấp tỉnh" (the
+overview, the provincial bodies, which have no page of their own), "Cấp xã (từ
+1/7/2025)", "Cấp huyện (đến 30/6/2025, đã giải thể)", one table each. A failed unit is listed with its reason and no link. Sorting is a few
 lines of inline script allowed by its CSP hash; with scripting disabled the
 table is a plain table in code order, every link works.
 """
@@ -19,6 +21,8 @@ from motcua.config import load_config
 from motcua.model.claims import trend_claim
 from motcua.report import fmt
 from motcua.report.html import render
+from motcua.report.era_text import short_day
+from motcua.report.eras import PROVINCIAL_LEVELS, level_label, reform_date, unit_key
 from motcua.report.page import asset, page
 from motcua.report.strings import strings
 
@@ -31,17 +35,57 @@ _SUMMARY_FIELDS = (
 
 
 def _summary_rows(summary: pd.DataFrame | None) -> dict[tuple[str, str], dict[str, Any]]:
-    """Per (unit_code, rate), the fields of :data:`_SUMMARY_FIELDS` the summary has (a missing column is a missing key)."""
+    """Per (unit key, rate), the fields of :data:`_SUMMARY_FIELDS` the summary has (a missing column is a missing
+    key). The key is ``"<schema>:<code>"`` (:func:`motcua.report.eras.unit_key`): codes are re-used across eras."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     if summary is None or summary.empty or not {"unit_code", "rate"} <= set(summary.columns):
         return out
-    schema = load_config().province.get("unit_schema")
     s = summary
-    if schema and "unit_schema" in s and (s["unit_schema"] == schema).any():
-        s = s[s["unit_schema"] == schema]
+    schemas = s["unit_schema"].tolist() if "unit_schema" in s else [None] * len(s)
     fields = [c for c in _SUMMARY_FIELDS if c in s.columns]
-    for code, rate, r in zip(s["unit_code"].tolist(), s["rate"].tolist(), s[fields].to_dict("records")):
-        out[(str(code), str(rate))] = r
+    for schema, code, rate, r in zip(schemas, s["unit_code"].tolist(), s["rate"].tolist(), s[fields].to_dict("records")):
+        out[(unit_key(schema, code), str(rate))] = r
+    return out
+
+
+def _agencies(summary: pd.DataFrame | None) -> list[str]:
+    """Names of the provincial bodies (level ``agency``) of trend_summary, in code order."""
+    if summary is None or summary.empty or not {"unit_level", "unit_code", "unit_name"} <= set(summary.columns):
+        return []
+    a = summary[summary["unit_level"].isin(PROVINCIAL_LEVELS)].drop_duplicates(["unit_code"], keep="last")
+    return [str(n) for n in a.sort_values("unit_code")["unit_name"]]
+
+
+def _reached(summary: pd.DataFrame | None) -> bool:
+    """Whether the data reach the reform (trend_summary's last period ends on or after it): only then are the
+    legacy districts shown as dissolved (as their reports do, :func:`motcua.report.eras.dissolved`)."""
+    r = reform_date()
+    if r is None or summary is None or "last_period_end" not in summary or not len(summary):
+        return False
+    last = pd.to_datetime(summary["last_period_end"]).max()
+    return bool(pd.notna(last) and last >= r)
+
+
+def groups(entries: list[dict[str, Any]], S: Any, level: str = "district",
+           reached: bool = True) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(id, heading, entries) of each era and level present, in order: communes since the reform, districts
+    dissolved by it (when the data reach the reform, ``reached``), then any other (schema, level); an entry
+    naming no level is at ``level`` (the configured one)."""
+    r = reform_date()
+    lang = S.lang
+    by: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for e in entries:
+        e = {**e, "unit_level": e.get("unit_level") or level}
+        by.setdefault((str(e.get("unit_schema") or ""), str(e["unit_level"])), []).append(e)
+    out = []
+    known = {("2025", "commune"): "commune", **({("legacy", "district"): "district"} if reached else {})}
+    for (schema, level), gid in known.items():
+        if (schema, level) in by and r is not None:
+            heading = (S.f("ix_group_commune", date=short_day(r, lang)) if gid == "commune"
+                       else S.f("ix_group_district_dissolved", date=short_day(r - pd.Timedelta(days=1), lang)))
+            out.append((f"ix-{gid}", heading, by.pop((schema, level))))
+    for i, ((schema, level), es) in enumerate(sorted(by.items())):
+        out.append((f"ix-units{'-' + str(i) if i else ''}", S.f("ix_group_other", level=level_label(level or "unknown", S)), es))
     return out
 
 
@@ -94,17 +138,18 @@ def safe_href(path: Any) -> str | None:
     return p
 
 
-def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame | None = None) -> str:
-    """The index page of a reports folder (links relative to it)."""
-    S = strings(lang)
-    cfg = load_config()
-    province = str(cfg.province.get("province_name", ""))
-    rows_by = _summary_rows(summary)
-    entries = sorted(manifest.get("reports", []) or [], key=lambda e: str(e.get("unit_code", "")))
+def _unit_rows(entries: list[dict[str, Any]], rows_by: dict[tuple[str, str], dict[str, Any]], S: Any,
+               schema: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    """One table row per manifest entry, and how many of them failed. An entry naming no schema (an older
+    manifest) is of ``schema`` (the configured one) when the summary knows it so, else of none."""
+    lang = S.lang
     rows = []
     failed = 0
     for e in entries:
         code = str(e.get("unit_code", ""))
+        key = unit_key(e.get("unit_schema") or None, code)
+        if not e.get("unit_schema") and schema and not any((key, r) in rows_by for r in ("online_rate", "ontime_rate_report")):
+            key = unit_key(schema, code)
         name = str(e.get("unit_name", "")) or code
         ok = e.get("status") == "ok"
         failed += 0 if ok else 1
@@ -113,12 +158,22 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
             _cell(name, name, href=safe_href(e.get("path")) if ok else None),
             _cell(code, code),
             status,
-            _rate_cell(rows_by.get((code, "online_rate")), lang, 1),
-            _rate_cell(rows_by.get((code, "ontime_rate_report")), lang, 2),
-            _rank_cell(rows_by.get((code, "ontime_rate_report")), S),
-            _trend_cell(rows_by.get((code, "online_rate")), S),
+            _rate_cell(rows_by.get((key, "online_rate")), lang, 1),
+            _rate_cell(rows_by.get((key, "ontime_rate_report")), lang, 2),
+            _rank_cell(rows_by.get((key, "ontime_rate_report")), S),
+            _trend_cell(rows_by.get((key, "online_rate")), S),
         ]
         rows.append({"cells": cells, "cls": "" if ok else "failed"})
+    return rows, failed
+
+
+def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame | None = None) -> str:
+    """The index page of a reports folder (links relative to it)."""
+    S = strings(lang)
+    cfg = load_config()
+    province = str(cfg.province.get("province_name", ""))
+    rows_by = _summary_rows(summary)
+    entries = sorted(manifest.get("reports", []) or [], key=lambda e: str(e.get("unit_code", "")))
     columns = [
         {"label": S["ix_col_unit"], "num": False, "sort": "text"},
         {"label": S["ix_col_code"], "num": False, "sort": "text"},
@@ -128,14 +183,21 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
         {"label": S["ix_col_rank"], "num": True, "sort": "number"},
         {"label": S["ix_col_trend"], "num": False, "sort": "text"},
     ]
-    table = render("sections/table.html.j2", caption=S["ix_caption_static"], table_id="units", cls="index",
-                   columns=columns, rows=rows, row_headers=True, sort_hint=S["sort_hint"])
+    failed = 0
+    sections = []
+    for i, (gid, heading, es) in enumerate(groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))):
+        rows, nf = _unit_rows(es, rows_by, S, cfg.province.get("unit_schema"))
+        failed += nf
+        level = level_label(str(es[0].get("unit_level") or "unknown"), S) if es else ""
+        table = render("sections/table.html.j2", caption=S.f("ix_caption_group", level=level), table_id="units" if i == 0 else f"units-{gid}",
+                       cls="index", columns=columns, rows=rows, row_headers=True, sort_hint=S["sort_hint"])
+        sections.append({"id": gid, "title": heading, "table": table})
     ov = manifest.get("overview") or None
     if ov and not safe_href(ov.get("path")):
         ov = {**ov, "status": "failed", "reason": ov.get("reason") or "invalid path"}
     body = render(
         "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")),
-        overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), table=table,
+        overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), groups=sections, agencies=_agencies(summary),
         summary_line=S.f("ix_failed_summary", n=failed) if failed else S.f("ix_all_ok", n=len(entries)),
         failed=failed,
     )

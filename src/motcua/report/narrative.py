@@ -136,8 +136,11 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
         oc = S["nar_online_same"]
     else:
         oc = S.f("nar_online_up" if dpp > 0 else "nar_online_down", pp=fmt.num(abs(dpp) * 100, lang, 1))
+    # a unit whose data begin inside the window (a commune since 07/2025) is described over the months it has
+    partial = not cur.complete and cur.first_start is not None and cur.first_start > cur.start
     out.paragraphs.append(S.f(
-        "nar_intro", window=fmt.period(cur.start, cur.end, lang), unit=unit_name, received=fmt.num(cur.received, lang),
+        "nar_intro_partial" if partial else "nar_intro", window=fmt.period(cur.first_start if partial else cur.start, cur.end, lang),
+        unit=unit_name, n=fmt.num(cur.n_periods, lang), received=fmt.num(cur.received, lang),
         received_change=rc, online=fmt.pct(cur.online_share.value, lang, 1), online_change=oc,
     ))
 

@@ -92,7 +92,7 @@ def _monthly_all(peers: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
-def header_section(data: ReportData, peers: pd.DataFrame, S: Strings) -> Section:
+def header_section(data: ReportData, peers: pd.DataFrame, S: Strings, title: str | None = None) -> Section:
     lang = S.lang
     province = str(peers["province_name"].dropna().iloc[-1]) if len(peers) and "province_name" in peers else str(data.config.province.get("province_name", ""))
     meta = [
@@ -102,7 +102,7 @@ def header_section(data: ReportData, peers: pd.DataFrame, S: Strings) -> Section
     ]
     nav = [{"href": "index.html", "text": S["nav_index"]}]
     return Section("header", render("sections/header.html.j2", S=S, synthetic=data.synthetic, nav=nav, kind=S["overview_kind"],
-                                    title=province or S["overview_kind"], meta=meta))
+                                    title=title or province or S["overview_kind"], meta=meta))
 
 
 def _summary_rows(data: ReportData) -> pd.DataFrame:
@@ -177,10 +177,14 @@ def _row_html(row: dict[str, Any]) -> str:
 
 
 def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame, summ: dict, S: Strings,
-                  cache: FragmentCache | None = None, keys: OverviewKeys | None = None) -> tuple[Section, list[dict[str, Any]]]:
+                  cache: FragmentCache | None = None, keys: OverviewKeys | None = None, *, block_id: str = "ov-units",
+                  title: str | None = None, caption_key: str = "ov_caption_units",
+                  paragraphs: list[dict[str, str]] | None = None) -> tuple[Section, list[dict[str, Any]]]:
     """Units table (one row per unit) and the per-unit figures it shows (for the narrative).
 
-    With ``cache`` and ``keys``, a unit's row (and its figures) whose inputs are unchanged is read back."""
+    With ``cache`` and ``keys``, a unit's row (and its figures) whose inputs are unchanged is read back.
+    ``block_id``, ``title``, ``caption_key``, ``paragraphs``: the block's, for a table of another era or level
+    (:mod:`motcua.report.overview_eras`)."""
     lang = S.lang
     figs = []
     rows = []
@@ -246,10 +250,10 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
             ("ov_col_late", True), ("ov_col_ontime", True), ("ov_col_ontime766", True), ("ov_col_backlog", True), ("ov_col_rank", True)]
     end = peers["period_end"].max() if len(peers) else None
     window = fmt.period(*windows(end)[0], lang) if end is not None else fmt.DASH
-    table = _rows_table(rows, frags, caption=S.f("ov_caption_units", window=window), table_id=None, cls="units",
+    table = _rows_table(rows, frags, caption=S.f(caption_key, window=window), table_id=None, cls="units",
                         columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], row_headers=True)
-    return Section("units", render("sections/block.html.j2", cls="units", id="ov-units", title=S["ov_title_units"], paragraphs=[],
-                                   tables=[table], download=None)), figs
+    return Section("units", render("sections/block.html.j2", cls="units", id=block_id, title=title or S["ov_title_units"],
+                                   paragraphs=paragraphs or [], tables=[table], download=None)), figs
 
 
 def narrative_section(peers: pd.DataFrame, names: dict[str, str], figs: list[dict[str, Any]], summ: dict, data: ReportData, S: Strings) -> Section:
@@ -329,8 +333,10 @@ def _ranking_row(r: Mapping[str, Any], row: Mapping[str, Any], digits: int, S: S
 
 
 def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache | None = None,
-                    frags: FragmentCache | None = None, keys: OverviewKeys | None = None) -> Section:
-    """Forest plots and tables of ranks with intervals; with ``frags`` and ``keys``, unchanged rows are read back."""
+                    frags: FragmentCache | None = None, keys: OverviewKeys | None = None, section_id: str = "ov-rank",
+                    title: str | None = None) -> Section:
+    """Forest plots and tables of ranks with intervals; with ``frags`` and ``keys``, unchanged rows are read back.
+    The units ranked are ``data``'s peers (:meth:`ReportData.scoped`): one era and level, never two."""
     charts, tables = [], []
     for rate in ("ontime_rate_report", "online_rate"):
         comp = data.peer_comparison(rate)
@@ -357,7 +363,7 @@ def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache 
                 ("ov_col_observed", True), ("ov_col_trend", True)]
         tables.append(_rows_table(rows, done, caption=S.f("ov_rank_caption", rate=S[f"rate_{rate}"]), table_id=None, cls="ranking",
                                   columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], row_headers=True))
-    html = render("sections/charts.html.j2", id="ov-rank", title=S["ov_ranking_title"], charts=charts)
+    html = render("sections/charts.html.j2", id=section_id, title=title or S["ov_ranking_title"], charts=charts)
     html = Markup(str(html).replace("</section>", "".join(str(t) for t in tables) + "</section>"))
     return Section("ranking", html)
 
@@ -444,28 +450,37 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
     units and ranking tables and the quality section (:mod:`motcua.report.fragment_cache`, keys in
     :mod:`motcua.report.overview_keys`): a correction to one unit renders that unit's rows. Same page either way.
     """
+    from motcua.report import overview_eras as eras
+
     S = strings(lang)
-    data = load_data(data_dir)
+    everything = load_data(data_dir)
+    data = eras.main_scope(everything)  # the communes since the reform (else the one era the panel holds)
+    provincial = eras.provincial_scope(everything, data)
+    history = eras.history_scopes(everything, data)
     charts = ChartCache(chart_cache(Path(data_dir))) if cache else None
     frags = FragmentCache(fragment_cache(Path(data_dir)) / f"overview-{lang}.json") if cache else None
     peers, names = _units(data)
     mall = _monthly_all(peers)
     summ = _summary(data)
     keys = overview_keys(peers, _summary_rows(data), lang) if frags is not None else None
-    units, figs = units_section(peers, names, mall, summ, S, frags, keys)
+    units, figs = units_section(peers, names, mall, summ, S, frags, keys,
+                                title=S.f("ov_title_group", level=eras.level_label(data.unit_level, S)))
     files = [str(s.get("file")) for s in data.meta.get("sources", []) or [] if isinstance(s, dict) and s.get("file")]
     if not files and "source" in peers:
         files = sorted({str(s) for s in peers["source"].dropna()})
+    province = str(peers["province_name"].dropna().iloc[-1]) if len(peers) and "province_name" in peers else str(data.config.province.get("province_name", ""))
     sections = [
-        header_section(data, peers, S),
+        header_section(data, peers, S, eras.title(province, data, provincial, history, S)),
         narrative_section(peers, names, figs, summ, data, S),
         units,
+        eras.provincial_section(provincial, S),
         published_section(data.published, UnitRows(data, names), names, data.unit_level, _province_code(data, peers),
                           data.synthetic, S, data.unit_schema),
         small_multiples_section(mall, names, summ, S, charts),
         ranking_section(data, summ, S, charts, frags, keys),
         funnels_section(data, S, charts),
-        quality_section(data, names, S, frags),
+        eras.history_section(history, S, charts, frags),
+        quality_section(data, eras.all_names([data, provincial, *history]), S, frags),
         footer_section(data, files, data.summary.drop_duplicates("rate").set_index("rate") if len(data.summary) and "rate" in data.summary else pd.DataFrame(), S),
     ]
     if charts is not None:

@@ -2,15 +2,19 @@
 
 ``write_sample(out_dir)`` writes monthly form-06 workbooks for real units of
 the reference list (default: Phú Yên's nine districts, January 2021 – June
-2025) and, with ``messy=True`` (default), the messiness real exports have
-(issue 3 §7): both tone-mark styles, prefixes and abbreviations, the short
+2025), the legacy communes of two of them (:mod:`motcua.sample.communes`,
+01/2024–06/2025) and, from July 2025 to November 2026, the 2025 communes and
+the provincial level that succeed them (:mod:`motcua.sample.reform`). With
+``messy=True`` (default) the district files carry the messiness real exports have:
+both tone-mark styles, prefixes and abbreviations, the short
 name, NFD, mojibake and missing diacritics; text numbers ("1.234");
 a leading blank column, section rows, hierarchical STT, 2- and 3-row
 headers with and without the "(1)…(13)" row; an extra rate column; a
 quarterly file (overlapping its months); a cumulative-to-date file instead of
 one month; one missing month; one inconsistent row; a re-issued (corrected)
 monthly file; and one dossier-level export (one district, one year, with fake
-personal columns) replacing that district's rows in the monthly files.
+personal columns) replacing that district's rows in the monthly files; the
+later files carry the reform's own messiness (see :mod:`motcua.sample.reform`).
 
 ``sample_truth(...)`` returns the panel those files encode — the panel the
 clean stage must reproduce cell for cell. ``sample_defects(...)`` lists the
@@ -31,14 +35,19 @@ from typing import Any, Sequence
 import pandas as pd
 
 from motcua.panel import COUNT_COLUMNS, conform
-from motcua.sample import styles
-from motcua.sample.truth import DEFAULT_PROVINCE, DEFAULT_UNITS, simulate_units
-from motcua.sample.workbook import SYNTHETIC_KEYWORD, FileStyle, RowSpec, build_workbook, save_deterministic, vi_int
+from motcua.sample import communes as legacy_communes_mod
+from motcua.sample import reform, styles
+from motcua.sample.readme import sample_readme
+from motcua.sample.truth import DEFAULT_PROVINCE, DEFAULT_UNITS, online_share, simulate_units, unit_params
+from motcua.sample.workbook import (SYNTHETIC_KEYWORD, FileStyle, MonthFile, RowSpec, build_workbook, save_deterministic,
+                                    save_month_file, vi_int)
 
 __all__ = ["write_sample", "sample_truth", "sample_defects", "DEFAULT_SEED", "DEFAULT_UNITS", "SYNTHETIC_KEYWORD"]
 
 DEFAULT_SEED = 20250701
 MANIFEST = ".motcua-sample.json"
+#: The last month of the default sample (the latest complete month when the 2025 era was added).
+SAMPLE_END = "2026-11"
 
 
 # --------------------------------------------------------------------------- units
@@ -78,7 +87,11 @@ def _unit_info(codes: list[str]) -> pd.DataFrame:
 
 @dataclass
 class Plan:
-    """What the sample contains: which months have files, and the deliberate defects."""
+    """What the sample contains: which months have files, and the deliberate defects.
+
+    ``months`` counts the legacy months (before ``schema_2025_from``), in which the districts report;
+    ``months_2025`` lists the months of the 2025 era, in which the communes and the provincial level do.
+    """
 
     units: list[str]
     start: str
@@ -92,11 +105,17 @@ class Plan:
     revised: tuple[str, pd.Timestamp, str, int] | None = None  # unit, month, column, delta in the re-issue
     dossier: tuple[str, int] | None = None  # unit, year
     defects: list[dict[str, str]] = field(default_factory=list)
+    months_2025: list[pd.Timestamp] = field(default_factory=list)
+    commune_months: list[pd.Timestamp] = field(default_factory=list)  # months with legacy commune rows
+    commune_districts: list[str] = field(default_factory=list)
+    early_new_name: tuple[pd.Timestamp, str] | None = None  # a 2025 commune's name in a legacy commune file
+    units_2025: pd.DataFrame | None = None
+    reform: reform.ReformDefects | None = None
 
 
 def legacy_end() -> pd.Timestamp | None:
-    """The first day of the 2025 units (``schema_2025_from``, config/ingest.yaml): the sample's units are
-    legacy districts, whose months end the day before. None when not configured."""
+    """The first day of the 2025 units (``schema_2025_from``, config/ingest.yaml): the legacy districts' months
+    end the day before. None when not configured."""
     from motcua.ingest.names import settings
 
     switch = settings().get("schema_2025_from")
@@ -104,38 +123,75 @@ def legacy_end() -> pd.Timestamp | None:
 
 
 def latest_start(months: int) -> str:
-    """The latest first month ("YYYY-MM") of ``months`` months that all lie before :func:`legacy_end`."""
+    """The latest first month ("YYYY-MM") of ``months`` months that all lie before :func:`legacy_end` (a sample of
+    legacy districts only, as the benchmark writes for any number of districts)."""
     end = legacy_end()
     if end is None:
         raise ValueError("schema_2025_from is not set in config/ingest.yaml")
     return f"{end - pd.DateOffset(months=months):%Y-%m}"
 
 
-def check_months(start: str, months: int) -> None:
-    """Refuse months the sample's legacy districts never had: from ``schema_2025_from`` on, their names match
-    no unit of the 2025 list, and every row of those months would be rejected as unmatched."""
-    end = legacy_end()
+def default_months(start: str) -> int:
+    """The number of months from ``start`` to :data:`SAMPLE_END` (at least 1)."""
+    first, last = _first_month(start), pd.Timestamp(f"{SAMPLE_END}-01")
+    return max(1, (last.year - first.year) * 12 + last.month - first.month + 1)
+
+
+def _first_month(start: str) -> pd.Timestamp:
     try:
         first = pd.Timestamp(f"{start}-01") if len(str(start)) == 7 else None
     except ValueError:
         first = None
     if first is None:
         raise ValueError(f"start {start!r} is not a month (YYYY-MM)")
-    last = first + pd.DateOffset(months=months - 1)
-    if end is not None and last >= end:
-        raise ValueError(
-            f"the sample's units are legacy districts, whose months end on {end - pd.Timedelta(days=1):%d/%m/%Y} "
-            f"(schema_2025_from in config/ingest.yaml): {months} months from {start} run to {last:%m/%Y}; "
-            f"start at {latest_start(months)} at the latest, or ask for fewer months")
+    return first
 
 
-def _plan(units: list[str], start: str, n_months: int, seed: int, messy: bool) -> Plan:
+def check_months(start: str, months: int) -> None:
+    """Refuse a start that is not a month and a number of months below 1."""
+    _first_month(start)
+    if months < 1:
+        raise ValueError(f"months must be at least 1 (got {months})")
+
+
+def _plan(units: list[str], start: str, n_months: int | None, seed: int, messy: bool) -> Plan:
+    if n_months is None:
+        n_months = default_months(start)
     check_months(start, n_months)
-    ms = [pd.Timestamp(f"{start}-01") + pd.DateOffset(months=i) for i in range(n_months)]
+    switch = legacy_end() or reform.reform_start()
+    every = [_first_month(start) + pd.DateOffset(months=i) for i in range(n_months)]
+    ms = [m for m in every if m < switch]
+    p = Plan(units, start, len(ms), seed, messy)
+    p.months_2025 = [m for m in every if m >= switch]
+    p.commune_districts = [d for d in legacy_communes_mod.COMMUNE_DISTRICTS if d in units]
+    if p.commune_districts:
+        p.commune_months = [m for m in ms if m >= legacy_communes_mod.COMMUNES_FROM]
+    p.units_2025 = reform.units_2025(units) if p.months_2025 else None
+    _plan_legacy(p, ms)
+    if messy and p.commune_months and "564" in p.commune_districts and p.commune_months[-1] == switch - pd.DateOffset(months=1):
+        p.early_new_name = (p.commune_months[-1], "Phường Phú Yên")
+        p.defects.append({"defect": "new_unit_before_reform",
+                          "detail": f"{p.early_new_name[0]:%m/%Y}: a row \"Phường Phú Yên\" (a 2025 ward) in the legacy "
+                                    "commune file, before the reform: rejected, the finding names its predecessors"})
+    if messy and p.units_2025 is not None and len(p.units_2025):
+        p.reform = reform.plan_defects(p.units_2025, units, p.months_2025)
+        p.defects += reform.reform_defects(p.reform, _legacy_province_name())
+    return p
+
+
+def _legacy_province_name() -> str:
+    from motcua.ingest.names import reference_units
+
+    ref = reference_units("legacy")
+    return str(ref.loc[(ref["unit_level"] == "province") & (ref["unit_code"] == reform.REFORM_PROVINCE), "unit_name"].iloc[0])
+
+
+def _plan_legacy(p: Plan, ms: list[pd.Timestamp]) -> None:
+    """The deliberate defects of the legacy district files (messy only)."""
+    units, messy = p.units, p.messy
+    if not messy or not ms:
+        return
     have = set(ms)
-    p = Plan(units, start, n_months, seed, messy)
-    if not messy:
-        return p
 
     def pick(*cands: str) -> pd.Timestamp | None:
         for c in cands:
@@ -174,14 +230,16 @@ def _plan(units: list[str], start: str, n_months: int, seed: int, messy: bool) -
     if m_rev is not None:
         p.revised = (units[0], m_rev, "resolved_late", 0)
         p.defects.append({"defect": "reissued_file", "detail": f"{m_rev:%m/%Y} issued twice; the later file corrects unit {units[0]}"})
-    return p
 
 
 # --------------------------------------------------------------------------- truth
 
 
 def _counts(units: list[str], start: str, months: int, seed: int, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
-    """(encoded counts, dossier table, simulated counts). Encoded = what the files say."""
+    """(encoded counts, dossier table, simulated counts) of the legacy districts. Encoded = what the files say."""
+    if months <= 0:
+        empty = simulate_units(units[:1], start, 1, seed)[0].iloc[:0]
+        return empty, None, empty
     sim, dossiers = simulate_units(units, start, months, seed, dossier_unit_year=plan.dossier)
     enc = sim.copy()
     if plan.missing_month is not None:
@@ -194,6 +252,36 @@ def _counts(units: list[str], start: str, months: int, seed: int, plan: Plan) ->
         sel = (enc["unit_code"] == u) & (enc["period_start"] == m)
         enc.loc[sel, col] = enc.loc[sel, col] + delta
     return enc.reset_index(drop=True), dossiers, sim
+
+
+def _district_curve(plan: Plan, code: str) -> tuple[float, Any]:
+    """(base volume, online share at clock index t) of a legacy district, as its files show them."""
+    p = unit_params(plan.seed, code, plan.months if plan.months > 0 else 54)
+    return p.base, (lambda t, _p=p: online_share(_p, t))
+
+
+def _communes_enc(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(legacy communes written, their counts per month)."""
+    lc = legacy_communes_mod.legacy_communes(districts=plan.commune_districts)
+    if not plan.commune_months:
+        return lc.iloc[:0], legacy_communes_mod.simulate_legacy_communes(lc.iloc[:0], [], plan.seed, 0, {})
+    i0 = plan.months - len(plan.commune_months)
+    curves = {d: _district_curve(plan, d)[1] for d in plan.commune_districts}
+    return lc, legacy_communes_mod.simulate_legacy_communes(lc, plan.commune_months, plan.seed, i0, curves)
+
+
+def _reform_enc(plan: Plan) -> pd.DataFrame:
+    """Counts per (2025 unit, month) of the 2025 era."""
+    units = plan.units_2025
+    if units is None or units.empty:
+        return reform.simulate_2025(pd.DataFrame(), [], reform.Predecessors({}, {}), [], plan.seed, 0)
+    t_ref = plan.months - 1 if plan.months > 0 else 53
+    base, online = {}, {}
+    for d in _unit_info(plan.units).query("province_code == @reform.REFORM_PROVINCE").index:
+        b, curve = _district_curve(plan, d)
+        base[d], online[d] = b, curve(t_ref)
+    return reform.simulate_2025(units, plan.units, reform.Predecessors(base, online), plan.months_2025, plan.seed,
+                                plan.months)
 
 
 def _revision_first_issue(enc: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -218,19 +306,25 @@ def sample_truth(
     *,
     n_units: int | None = None,
     start: str = "2021-01",
-    months: int = 54,
+    months: int | None = None,
     seed: int = DEFAULT_SEED,
     messy: bool = True,
 ) -> pd.DataFrame:
     """The panel the sample files encode (conformed; source columns empty).
 
-    Grain: one row per (unit, month) that the files cover — the missing month
-    is absent, the inconsistent row carries its typo, the re-issued month the
-    corrected values, the cumulative month its differenced values.
+    Grain: one row per (unit, month) that the files cover: legacy districts
+    before ``schema_2025_from`` (the missing month is absent, the inconsistent
+    row carries its typo, the re-issued month the corrected values, the
+    cumulative month its differenced values), legacy communes of two districts
+    (unit_level "commune", legacy codes), and from July 2025 the 2025 communes
+    and the provincial level (unit_level "agency", unit_code "66-<key>" of
+    config/agencies.yaml), unit_schema "2025". Rows the files carry only to be
+    rejected (the reform's defects) are not in it. ``months`` defaults to the
+    months from ``start`` to 11/2026.
     """
     codes = resolve_units(units, n_units)
     plan = _plan(codes, start, months, seed, messy)
-    enc, _, _ = _counts(codes, start, months, seed, plan)
+    enc, _, _ = _counts(codes, start, plan.months, seed, plan)
     info = _unit_info(codes)
     out = enc.copy()
     out["unit_schema"] = "legacy"
@@ -238,14 +332,30 @@ def sample_truth(
     out["unit_level"] = "district"
     out["province_code"] = out["unit_code"].map(info["province_code"])
     out["province_name"] = out["unit_code"].map(info["province_name"])
+    parts = [out]
+    lc, cenc = _communes_enc(plan)
+    if len(cenc):
+        c = cenc.copy()
+        c["unit_schema"] = "legacy"
+        for col in ("unit_name", "unit_level", "province_code", "province_name"):
+            c[col] = c["unit_code"].map(lc[col])
+        parts.append(c)
+    renc = _reform_enc(plan)
+    if len(renc):
+        r = renc.copy()
+        r["unit_schema"] = "2025"
+        for col in ("unit_name", "unit_level", "province_code", "province_name"):
+            r[col] = r["unit_code"].map(plan.units_2025[col])  # type: ignore[index]
+        parts.append(r)
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else out
     out["source"] = ""
     out["source_ref"] = ""
     return conform(out)
 
 
 def sample_defects(
-    units: Sequence[str] | int | None = None, *, n_units: int | None = None, start: str = "2021-01", months: int = 54,
-    seed: int = DEFAULT_SEED, messy: bool = True,
+    units: Sequence[str] | int | None = None, *, n_units: int | None = None, start: str = "2021-01",
+    months: int | None = None, seed: int = DEFAULT_SEED, messy: bool = True,
 ) -> list[dict[str, str]]:
     """The deliberate defects written into the sample (one dict per defect: defect, detail)."""
     codes = resolve_units(units, n_units)
@@ -379,16 +489,19 @@ def write_sample(
     units: Sequence[str] | int | None = None,
     n_units: int | None = None,
     start: str = "2021-01",
-    months: int = 54,
+    months: int | None = None,
     seed: int = DEFAULT_SEED,
     messy: bool = True,
 ) -> list[Path]:
     """Write the synthetic raw exports into ``out_dir``; return the files written (sorted).
 
     ``units``: unit codes, or an int N (= ``n_units``): the first N of Phú Yên's
-    nine districts, or of all legacy districts when N > 9. Files from an
-    earlier run (listed in the hidden manifest) are removed first. Matches
-    ``motcua sample --out DIR [--units N] [--months M] [--seed S]``.
+    nine districts, or of all legacy districts when N > 9 (those of other
+    provinces end in June 2025). ``months`` defaults to the months from
+    ``start`` to 11/2026; months from ``schema_2025_from`` on are of the 2025
+    era. Files from an earlier run (listed in the hidden manifest) are removed
+    first. Matches ``motcua sample --out DIR [--units N] [--months M]
+    [--start YYYY-MM] [--seed S]``.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -401,7 +514,7 @@ def write_sample(
             pass
     codes = resolve_units(units, n_units)
     plan = _plan(codes, start, months, seed, messy)
-    enc, dossiers, _ = _counts(codes, start, months, seed, plan)
+    enc, dossiers, _ = _counts(codes, start, plan.months, seed, plan)
     info = _unit_info(codes)
     pname = str(info["province_name"].iloc[0]) if info["province_code"].nunique() == 1 else "các tỉnh"
     reporter = f"Văn phòng UBND {pname[:1].lower() + pname[1:]}" if info["province_code"].nunique() == 1 else "Văn phòng (dữ liệu mẫu)"
@@ -473,10 +586,22 @@ def write_sample(
         os.replace(tmp, path)
         written.append(path)
 
+    later: list[MonthFile] = []
+    lc, cenc = _communes_enc(plan)
+    if len(cenc):
+        later += legacy_communes_mod.commune_files(cenc, lc, info, messy, seed, plan.early_new_name)
+    renc = _reform_enc(plan)
+    if len(renc):
+        later += reform.reform_files(renc, plan.units_2025, plan.reform or reform.ReformDefects(), messy, seed,  # type: ignore[arg-type]
+                                     _legacy_province_name())
+    for f in later:
+        written.append(save_month_file(f, out, note))
+
+    n_months = plan.months + len(plan.months_2025)
     readme = out / "README.md"
-    readme.write_text(_readme(plan, codes, start, months, seed), encoding="utf-8")
+    readme.write_text(sample_readme(plan, codes, start, n_months, seed), encoding="utf-8")
     man.write_text(json.dumps({"files": sorted(p.name for p in written) + ["README.md"], "seed": seed, "units": codes,
-                               "start": start, "months": months, "messy": messy}, ensure_ascii=False, indent=1) + "\n",
+                               "start": start, "months": n_months, "messy": messy}, ensure_ascii=False, indent=1) + "\n",
                    encoding="utf-8")
     return sorted(written)
 
@@ -492,22 +617,3 @@ def _aggregate(sel: pd.DataFrame) -> pd.DataFrame:
         agg[c] = g[c].last()
     agg["received_total"] = agg["received_online"] + agg["received_offline"] + agg["carried_over"]
     return agg.reset_index()
-
-
-def _readme(plan: Plan, codes: list[str], start: str, months: int, seed: int) -> str:
-    lines = [
-        "# Dữ liệu mẫu (synthetic sample)",
-        "",
-        "Các tệp trong thư mục này là **dữ liệu tổng hợp giả lập** do `motcua sample` sinh ra (seed "
-        f"{seed}, {len(codes)} đơn vị, {months} tháng từ {start}); không phải số liệu thật. Mỗi bảng tính mang "
-        f"từ khóa `{SYNTHETIC_KEYWORD}` trong thuộc tính tài liệu.",
-        "",
-        "Synthetic exports written by `motcua sample` (deterministic). Regenerate with `make sample`.",
-        "Tuy Hòa (555) in 2023 matches the published totals (shared/seeds): 7.697 handled = 4.302 online"
-        " + 3.087 in person + 308 carried over from 2022.",
-        "",
-        "Deliberate defects (the clean stage must report each one):",
-        "",
-    ]
-    lines += [f"- {d['defect']}: {d['detail']}" for d in plan.defects] or ["- none (messy=False)"]
-    return "\n".join(lines) + "\n"

@@ -1,19 +1,19 @@
 """The synthetic province's true monthly panel (what the sample files encode).
 
 Grain: one row per (unit_code, month) for the requested units and months,
-with the panel's ID and count columns (DESIGN.md "The data contract").
+with the panel's ID and count columns.
 
-Plausibility rules (issue 3 §7):
+Plausibility rules:
 - volume per unit with a Tết dip (the month of Tết ×0.65, the next ×0.9),
   a small upturn in December and March, +3 % a year, gamma noise;
 - online share of new dossiers on a logistic curve from a few percent in
   January 2021 to 40–90 % by mid-2025, each unit with its own speed;
 - on-time share 93–100 %: a low late rate with two or three bad months;
-- carried_over(t) = pending_total(t−1); all identities of DOMAIN.md §2 hold.
+- carried_over(t) = pending_total(t−1); all identities of form 06 hold.
 
-Anchors: Tuy Hòa (555) in 2023 agrees with the press release in
-../shared/seeds (000_*.txt): 7.697 dossiers handled in the year = 4.302 online
-+ 3.087 received in person ("hồ sơ tiếp nhận trong kỳ", i.e. column 5) + 308
+Anchors: Tuy Hòa (555) in 2023 agrees with the city's published review of
+2023 ("Hội nghị tổng kết công tác CCHC năm 2023", 02/02/2024): 7.697 dossiers
+handled in the year = 4.302 online + 3.087 received in person ("hồ sơ tiếp nhận trong kỳ", i.e. column 5) + 308
 carried over from 2022 (pending at 31/12/2022). In monthly terms: the twelve
 months of 2023 sum to 4.302 online and 3.087 offline, and pending_total of
 December 2022 is 308, so the annual form (3) = (4)+(5)+(6) = 7.697.
@@ -23,13 +23,14 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from motcua.panel import COUNT_COLUMNS
 
-#: Phú Yên's nine district-level units (DOMAIN.md §5).
+#: Phú Yên's nine district-level units (official codes).
 DEFAULT_UNITS: list[str] = ["555", "557", "558", "559", "560", "561", "562", "563", "564"]
 DEFAULT_PROVINCE = "54"
 
@@ -56,7 +57,7 @@ class Anchor:
     source: str
 
 
-#: Tuy Hòa 2023, press release "Hội nghị tổng kết công tác CCHC năm 2023" (shared/seeds/000_*.txt).
+#: Tuy Hòa 2023, press release "Hội nghị tổng kết công tác CCHC năm 2023".
 ANCHORS: list[Anchor] = [
     Anchor("555", 2023, received_online=4302, received_offline=3087, carried_over=308,
            source="UBND thành phố Tuy Hòa, hội nghị tổng kết CCHC năm 2023 (02/02/2024)"),
@@ -231,3 +232,69 @@ def simulate_units(
 
 def first_of(d: date) -> date:
     return d.replace(day=1)
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """One unit's behaviour outside the district model: legacy communes and the units of the 2025 era.
+
+    ``online`` gives the online share of new dossiers at month index t (0 = the first month of ``months``);
+    ``start_index`` is the index of the first month on the sample's growth clock (months since its start).
+    """
+
+    key: str
+    base: float
+    online: Callable[[int], float]
+    salt: str
+    start_index: int = 0
+    late_rate: tuple[float, float] = (0.002, 0.02)
+    pending_ratio: tuple[float, float] = (0.08, 0.3)
+    n_bad: tuple[int, int] = (1, 3)
+
+
+def simulate_series(spec: SeriesSpec, ms: list[pd.Timestamp], seed: int) -> list[dict[str, object]]:
+    """Monthly counts of one unit over ``ms`` (consecutive months), drawn from (seed, key, salt) alone.
+
+    Grain: one dict per month with unit_code (= ``spec.key``), period_start, period_end and the 11 count
+    columns; every identity of the form holds and carried_over(t) = pending_total(t−1). On-time shares stay
+    in 95–100 % (a late rate of 0,2–2 % with one or two months at 3–5 %).
+    """
+    r = unit_rng(seed, spec.key, spec.salt)
+    n = len(ms)
+    late_rate = float(r.uniform(*spec.late_rate))
+    ratio = float(r.uniform(*spec.pending_ratio))
+    early_share = float(r.uniform(0.55, 0.85))
+    overdue_share = float(r.uniform(0.0, 0.1))
+    k = int(r.integers(spec.n_bad[0], spec.n_bad[1])) if n else 0
+    bad = set(int(x) for x in r.choice(n, size=min(k, n), replace=False)) if n else set()
+    carried = int(round(spec.base * float(r.uniform(0.05, 0.2))))
+    out: list[dict[str, object]] = []
+    for t, m in enumerate(ms):
+        lam = spec.base * season(m) * (1.03 ** ((spec.start_index + t) / 12)) * float(r.gamma(40, 1 / 40))
+        new = int(r.poisson(lam))
+        online = int(r.binomial(new, min(0.98, max(0.0, spec.online(t)))))
+        handled = new + carried
+        pending = int(r.binomial(handled, min(0.95, ratio * float(r.uniform(0.85, 1.15)))))
+        resolved = handled - pending
+        late_p = late_rate if t not in bad else float(r.uniform(0.03, 0.045))
+        early, ontime, late = _split_resolved(r, resolved, late_p, early_share)
+        overdue = int(r.binomial(pending, overdue_share))
+        out.append({
+            "unit_code": spec.key, "period_start": m, "period_end": (m + pd.offsets.MonthEnd(0)).normalize(),
+            "received_total": handled, "received_online": online, "received_offline": new - online,
+            "carried_over": carried, "resolved_total": resolved, "resolved_early": early,
+            "resolved_ontime": ontime, "resolved_late": late, "pending_total": pending,
+            "pending_ontime": pending - overdue, "pending_overdue": overdue,
+        })
+        carried = pending
+    return out
+
+
+def as_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Rows of :func:`simulate_series` → a frame with the dtypes of :func:`simulate_units`."""
+    df = pd.DataFrame(rows, columns=["unit_code", "period_start", "period_end", *COUNT_COLUMNS])
+    for c in COUNT_COLUMNS:
+        df[c] = df[c].astype("Int64")
+    df["period_start"] = pd.to_datetime(df["period_start"]).astype("datetime64[ns]")
+    df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
+    return df

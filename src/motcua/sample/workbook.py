@@ -1,6 +1,6 @@
 """Write one form-06 (or 07a-style) workbook, byte-for-byte deterministic.
 
-Layout (DOMAIN.md §2): a title block with "Kỳ báo cáo: … Từ ngày dd/mm/yyyy
+Layout (form 06 of Thông tư 01/2020/TT-VPCP): a title block with "Kỳ báo cáo: … Từ ngày dd/mm/yyyy
 đến ngày dd/mm/yyyy", a 2–3 row merged header, an optional "(1) … (13)" row,
 unit rows (optionally under a section row, with hierarchical STT), a
 "Tổng cộng" row, and a footer. Styles (tone marks, prefixes, numbers as text,
@@ -48,6 +48,14 @@ FORM06_LEAVES = [
     ("pending_ontime", "Trong hạn", None),
     ("pending_overdue", "Quá hạn", None),
 ]
+#: The leaf labels of a flattened one-row form-06 header, as some exports write it (two columns read "Quá hạn").
+FLAT_LABELS = {
+    "received_total": "Tổng số hồ sơ tiếp nhận", "received_online": "Trực tuyến",
+    "received_offline": "Trực tiếp, dịch vụ bưu chính", "carried_over": "Từ kỳ trước",
+    "resolved_total": "Đã giải quyết", "resolved_early": "Trước hạn", "resolved_ontime": "Đúng hạn",
+    "resolved_late": "Quá hạn", "pending_total": "Đang giải quyết", "pending_ontime": "Trong hạn",
+    "pending_overdue": "Quá hạn",
+}
 #: Older 07a-style layout: no online split, early+on-time merged, extra outcomes.
 FORM07A_GROUPS = [
     ("Số hồ sơ nhận giải quyết", 3),
@@ -85,6 +93,7 @@ class FileStyle:
     extra_rate_col: bool = False  # an extra "Tỷ lệ đúng hạn (%)" column with text like "99,47%"
     sheet_name: str = "Biểu 06"
     title_extra: str = ""  # e.g. "(Lũy kế)"
+    flat_header: bool = False  # one header row of leaf labels ("Quá hạn" twice); the "(1)…(13)" row tells them apart
 
 
 @dataclass
@@ -149,16 +158,21 @@ def build_workbook(
     put(6, last - 2, "Đơn vị tính: Số hồ sơ TTHC")
 
     h0 = 8
-    hrows = style.header_rows
+    hrows = 1 if style.flat_header else style.header_rows
     hl = h0 + hrows - 1  # last header row
     put(h0, c0, "STT", font=bold, alignment=center)
-    ws.merge_cells(start_row=h0, start_column=c0, end_row=hl, end_column=c0)
     put(h0, c0 + 1, "Đơn vị", font=bold, alignment=center)
-    ws.merge_cells(start_row=h0, start_column=c0 + 1, end_row=hl, end_column=c0 + 1)
+    if hl > h0:
+        ws.merge_cells(start_row=h0, start_column=c0, end_row=hl, end_column=c0)
+        ws.merge_cells(start_row=h0, start_column=c0 + 1, end_row=hl, end_column=c0 + 1)
     col = c0 + 2
     leaf_col: dict[str, int] = {}
     li = 0
-    for gname, width in groups:
+    for key, _, _ in (leaves if style.flat_header else []):
+        put(h0, col, FLAT_LABELS.get(key, key), font=bold, alignment=center)
+        leaf_col[key] = col
+        col += 1
+    for gname, width in ([] if style.flat_header else groups):
         put(h0, col, gname, font=bold, alignment=center)
         ws.merge_cells(start_row=h0, start_column=col, end_row=h0, end_column=col + width - 1)
         k = 0
@@ -254,3 +268,26 @@ def save_deterministic(wb: Workbook, path: Path, *, created: datetime, title: st
     tmp.write_bytes(out.getvalue())
     os.replace(tmp, path)
     return path
+
+
+@dataclass
+class MonthFile:
+    """One workbook to write: its file name, period, body rows, style and title block."""
+
+    fname: str
+    start: Any  # pd.Timestamp of the first day
+    end: Any  # pd.Timestamp of the last day
+    label: str  # "Tháng 07 năm 2025"
+    rows: list[RowSpec]
+    style: FileStyle
+    reporter: str  # "UBND tỉnh Đắk Lắk"
+    place: str  # "Đắk Lắk" (the footer's place before ", ngày …")
+    created: datetime
+
+
+def save_month_file(f: MonthFile, out_dir: Path, note: str) -> Path:
+    """Build and save one :class:`MonthFile` into ``out_dir`` (deterministic bytes)."""
+    period_text = f"{f.label} (Từ ngày {f.start:%d/%m/%Y} đến ngày {f.end:%d/%m/%Y})"
+    wb = build_workbook(period_text=period_text, rows=f.rows, style=f.style, reporter=f.reporter,
+                        place_date=f"{f.place}, ngày {f.created:%d} tháng {f.created:%m} năm {f.created:%Y}", note=note)
+    return save_deterministic(wb, Path(out_dir) / f.fname, created=f.created, title=f"Biểu 06 – {f.label}")

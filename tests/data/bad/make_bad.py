@@ -38,6 +38,10 @@ ROW = {"received_total": 12, "received_online": 1, "received_offline": 9, "carri
        "pending_overdue": 1}
 TUY_AN = c(1, 9, 2, 5, 4, 1, 1, 1)
 SON_HOA = c(2, 8, 1, 6, 3, 0, 1, 1)
+#: Every column a different number (a column read from the wrong place shows), for the flattened header.
+FLAT_TUY_AN = c(10, 90, 5, 60, 30, 2, 10, 3)
+FLAT_SON_HOA = c(41, 17, 6, 25, 22, 4, 9, 4)
+POLICE = c(300, 120, 40, 250, 150, 5, 40, 15)
 
 
 def form(path: Path, units, period=MAY19, **kw) -> Path:
@@ -316,6 +320,19 @@ def build(out: Path) -> dict[str, list[Path]]:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(zipfile.ZipInfo("readme.txt", (2019, 6, 5, 8, 0, 0)), "not a workbook")
     (d / "bieu06_2019-05_nen.xlsx").write_bytes(buf.getvalue())
+    d = case("header_numbers_disagree")
+    p = form(d / "bieu06_2019-05_so-cot-lech.xlsx", [("Huyện Tuy An", TUY_AN), ("Huyện Sơn Hòa", SON_HOA)])
+
+    def swap_labels(ws, wb):
+        # "Trực tuyến" now over (5) and "Trực tiếp, dịch vụ bưu chính" over (4): labels and numbers disagree
+        assert (ws["D10"].value, ws["E10"].value) == ("Trực tuyến", "Trực tiếp, dịch vụ bưu chính")
+        ws["D10"], ws["E10"] = ws["E10"].value, ws["D10"].value
+    edit(p, swap_labels)
+    d = case("flattened_header_numbers")
+    B.write_flat_form(d / "bieu06_2019-05_tieu-de-mot-dong.xlsx", [("Huyện Tuy An", FLAT_TUY_AN), ("Huyện Sơn Hòa", FLAT_SON_HOA)],
+                      period_text=MAY19, created=CREATED, reporter="ỦY BAN NHÂN DÂN TỈNH PHÚ YÊN")
+    d = case("totals_word_spelled_otherwise")
+    form(d / "bieu06_2019-05_cong-an.xlsx", [("Huyện Tuy An", TUY_AN), ("Công an tỉnh", POLICE), ("Huyện Sơn Hòa", SON_HOA)])
     for sub in sorted(out.iterdir()):
         if sub.is_dir():
             made[sub.name] = sorted(sub.iterdir())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from motcua.sample.workbook import FileStyle, RowSpec, build_workbook, save_deterministic
 
@@ -45,4 +45,35 @@ def write_form(path: Path, units: list[tuple[str, dict[str, Any]]], *, period_te
         ws = wb.active
         for rng in list(ws.merged_cells.ranges):
             ws.unmerge_cells(str(rng))
+    return save_deterministic(wb, path, created=created, title="fixture", keywords="")
+
+
+#: A flattened one-row form-06 header: "Quá hạn" twice, every group label folded into its leaf.
+FLAT06 = ["STT", "Đơn vị", "Tổng số hồ sơ tiếp nhận", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước",
+          "Tổng số đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn", "Tổng số đang giải quyết", "Trong hạn", "Quá hạn"]
+
+
+def write_flat_form(path: Path, units: list[tuple[str, dict[str, Any]]], *, period_text: str,
+                    header: Sequence[Any] = FLAT06, numbers: Sequence[Any] | None = None, number_row: bool = True,
+                    extra_header: Sequence[Any] = (), extra_numbers: Sequence[Any] = (), totals: bool = True,
+                    created: datetime = datetime(2025, 9, 5, 8, 0), reporter: str = "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK") -> Path:
+    """A form-06 sheet with a one-row header (``header``) and, unless ``number_row`` is False, the form's number row
+    (``numbers``; "(1)" … "(13)" by default) right under it; ``extra_header``/``extra_numbers`` add columns at the
+    right (e.g. "Ghi chú" numbered "(14)"). Title, period line at row 3, header at row 5; units from row 6 or 7."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Biểu 06"
+    ws.append([reporter])
+    ws.append(["TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"])
+    ws.append([f"Kỳ báo cáo: {period_text}"])
+    ws.append([])
+    ws.append(list(header) + list(extra_header))
+    if number_row:
+        ws.append(list(numbers if numbers is not None else [f"({i})" for i in range(1, 14)]) + list(extra_numbers))
+    for i, (name, vals) in enumerate(units):
+        ws.append([str(i + 1), name] + [vals.get(k) for k in COLS06])
+    if totals:
+        ws.append([None, "Tổng cộng"] + [sum(int(v.get(k) or 0) for _, v in units) for k in COLS06])
     return save_deterministic(wb, path, created=created, title="fixture", keywords="")

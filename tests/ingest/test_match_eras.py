@@ -149,7 +149,7 @@ def _panel(raw: Path, out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return res.panel[keep].reset_index(drop=True), res.quality
 
 
-@pytest.mark.xfail(strict=True, reason="a 'Công an tỉnh' row is still read as a 'Cộng' totals row (fix on its way)")
+
 def test_same_panel_under_the_legacy_and_the_2025_configuration(tmp_path, monkeypatch):
     _two_era_folder(tmp_path / "raw")
     legacy_panel, legacy_q = _panel(tmp_path / "raw", tmp_path / "out-54")
@@ -172,7 +172,7 @@ def test_same_panel_under_the_legacy_and_the_2025_configuration(tmp_path, monkey
         assert q[q["rule"] == "province_heading_mismatch"].empty
 
 
-@pytest.mark.xfail(strict=True, reason="a 'Công an tỉnh' row is still read as a 'Cộng' totals row (fix on its way)")
+
 def test_agencies_are_units_and_unknown_ones_are_reported(tmp_path, config_66):
     rows = [RowSpec("I", "Cấp tỉnh", kind="section"), RowSpec("1", "Sở Tư pháp tỉnh Đắk Lắk", A),
             RowSpec("2", "Sở Du lịch và Thể thao biển", B), RowSpec("3", "So Xay dung", C), RowSpec("4", "Công an tỉnh", B), RowSpec("II", "Cấp xã", kind="section")]
@@ -186,3 +186,16 @@ def test_agencies_are_units_and_unknown_ones_are_reported(tmp_path, config_66):
     unknown = res.quality[res.quality["rule"] == "agency_unknown"]
     assert len(unknown) == 1 and "Sở Văn hóa, Thể thao và Du lịch" in unknown["message"].iloc[0]
     assert unknown["unit"].iloc[0] == "Sở Du lịch và Thể thao biển"
+
+
+def test_a_title_naming_one_of_several_predecessors_scopes_the_names(tmp_path, config_66):
+    """Configured as Đắk Lắk (66), a 2024 file titled for Phú Yên: "Xã Hòa Thành" (a commune of both legacy Phú Yên
+    and legacy Đắk Lắk) is Phú Yên's; without such a title it is ambiguous and refused."""
+    write_form(tmp_path / "raw" / "py" / "bieu06_2024-03.xlsx", [("Xã Hòa Thành", A)],
+               period_text="Kỳ báo cáo: Từ ngày 01/03/2024 đến ngày 31/03/2024", reporter="UBND TỈNH PHÚ YÊN")
+    write_form(tmp_path / "raw" / "none" / "bieu06_2024-04.xlsx", [("Xã Hòa Thành", A)],
+               period_text="Kỳ báo cáo: Từ ngày 01/04/2024 đến ngày 30/04/2024", reporter="Văn phòng")
+    res = run_clean([tmp_path / "raw"], tmp_path / "out")
+    assert list(zip(res.panel["unit_code"], res.panel["province_code"])) == [("22243", "54")], res.panel
+    refused = res.quality[(res.quality["rule"] == "unit_unmatched") & (res.quality["file"].str.contains("none"))]
+    assert len(refused) == 1 and "nhiều đơn vị trùng tên" in refused["message"].iloc[0]

@@ -1,0 +1,44 @@
+"""The units a render builds, and the parameters each report's notebook gets (checked against its parameters cell)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from motcua.pipeline import locations as loc
+
+if TYPE_CHECKING:
+    from motcua.report.eras import ReportUnit
+
+
+def wanted_units(units: Iterable[str] | None, all_units: list["ReportUnit"]) -> set[str] | None:
+    """The keys of the units ``--units`` asks for: a key ("legacy:555") or a code (every era's unit of that code)."""
+    if not units:
+        return None
+    out: set[str] = set()
+    unknown = []
+    for u in units:
+        hit = {x.key for x in all_units if u in (x.key, x.code)}
+        if not hit:
+            unknown.append(u)
+        out |= hit
+    if unknown:
+        raise ValueError(f"render: unknown unit code(s) {', '.join(sorted(unknown))}")
+    return out
+
+
+def unit_params(u: "ReportUnit", data: Path, lang: str) -> dict[str, Any]:
+    """The parameters notebook 30 gets for one unit (its parameters cell declares exactly these)."""
+    return {"unit_code": u.code, "unit_schema": u.schema or "", "data_dir": str(data), "lang": lang}
+
+
+def check_render_parameters(unit: dict[str, Any], overview: dict[str, Any]) -> None:
+    """Fail before rendering anything when the parameters handed to notebooks 30 and 40 are not those their
+    parameters cells declare (papermill would only warn and run with the cell's default)."""
+    from motcua.pipeline.nb_params import check_parameters
+
+    try:
+        if "unit_code" in unit:
+            check_parameters(loc.notebook(loc.NOTEBOOK_DISTRICT), unit)
+        check_parameters(loc.notebook(loc.NOTEBOOK_OVERVIEW), overview)
+    except ValueError as exc:
+        raise ValueError(f"render: {exc}") from exc

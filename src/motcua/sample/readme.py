@@ -1,0 +1,73 @@
+"""The README written beside the sample's files (Vietnamese and English), from the sample's plan."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from motcua.sample.workbook import SYNTHETIC_KEYWORD
+
+if TYPE_CHECKING:
+    from motcua.sample import Plan
+
+
+def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: int) -> str:
+    """data/raw/sample/README.md (Vietnamese, then English): what the files hold, and the deliberate defects."""
+    from motcua.sample import _first_month, _unit_info
+
+    first = _first_month(start)
+    last = first + pd.DateOffset(months=months - 1)
+    lines = [
+        "# Dữ liệu mẫu (synthetic sample)",
+        "",
+        "Các tệp trong thư mục này là **dữ liệu tổng hợp giả lập** do `motcua sample` sinh ra (seed "
+        f"{seed}, {len(codes)} đơn vị cấp huyện, {months} tháng từ {first:%m/%Y} đến {last:%m/%Y}); không phải số liệu "
+        f"thật. Mỗi bảng tính mang từ khóa `{SYNTHETIC_KEYWORD}` trong thuộc tính tài liệu.",
+        "",
+    ]
+    vi: list[str] = []
+    en: list[str] = []
+    if plan.months:
+        ms = [first + pd.DateOffset(months=i) for i in range(plan.months)]
+        vi.append(f"- `bieu06_YYYY-MM.xlsx` từ {ms[0]:%m/%Y} đến {ms[-1]:%m/%Y}: Biểu 06 hằng tháng của các đơn vị "
+                  "cấp huyện (trước ngày 1/7/2025).")
+        en.append(f"- `bieu06_YYYY-MM.xlsx` {ms[0]:%m/%Y}–{ms[-1]:%m/%Y}: monthly form 06 of the legacy districts.")
+    if plan.commune_months:
+        info = _unit_info(plan.commune_districts)
+        names = " và ".join(str(n) for n in info["unit_name"])
+        vi.append(f"- `bieu06_cap-xa_YYYY-MM.xlsx` từ {plan.commune_months[0]:%m/%Y} đến {plan.commune_months[-1]:%m/%Y}: "
+                  f"các xã, phường, thị trấn (mã cũ) của {names}, mỗi đơn vị một dòng riêng (bộ phận một cửa cấp xã).")
+        en.append(f"- `bieu06_cap-xa_YYYY-MM.xlsx` {plan.commune_months[0]:%m/%Y}–{plan.commune_months[-1]:%m/%Y}: the "
+                  f"legacy communes of {', '.join(info['unit_name'])}, each its own row. Đồng Xuân's 2025 successors are "
+                  "made of its communes taken whole (continuity exact); Đông Hòa straddles (Phường Phú Yên also takes "
+                  "communes of Tuy Hòa and Tây Hòa; Phường Hòa Hiệp Bắc is divided): continuity partial.")
+    u25 = plan.units_2025
+    if plan.months_2025 and u25 is not None and len(u25):
+        ag = u25[u25["unit_level"] == "agency"]
+        nc = int((u25["unit_level"] == "commune").sum())
+        prov = str(u25["province_name"].iloc[0])
+        prov_vi = prov[:1].lower() + prov[1:]
+        vi.append(f"- `bieu06_YYYY-MM.xlsx` từ {plan.months_2025[0]:%m/%Y} đến {plan.months_2025[-1]:%m/%Y}: sau sắp xếp, "
+                  f"{nc} xã, phường thuộc {prov_vi} (mã {u25['province_code'].iloc[0]}) kế thừa các huyện trên, và cấp tỉnh: "
+                  f"{', '.join(ag['unit_name'])}; mục \"Cấp tỉnh\" và \"Cấp xã\", nhiều xã ghi theo tên trung tâm "
+                  "(\"Trung tâm Phục vụ hành chính công xã …\", \"TT PVHCC phường …\", \"UBND xã …\", "
+                  "\"Bộ phận Một cửa xã …\").")
+        en.append(f"- `bieu06_YYYY-MM.xlsx` {plan.months_2025[0]:%m/%Y}–{plan.months_2025[-1]:%m/%Y}: after the reform, "
+                  f"the {nc} communes of {prov} ({u25['province_code'].iloc[0]}) that succeed these districts, and the "
+                  f"provincial level ({len(ag)} units, panel codes \"{u25['province_code'].iloc[0]}-<key>\" of "
+                  "config/agencies.yaml), in sections \"Cấp tỉnh\" and \"Cấp xã\", many communes under their centre's "
+                  "name. In July 2025 the district work moves: 75 % to the communes that took each district's area, "
+                  "25 % to the provincial level; each commune also takes over its legacy communes' own work; the online "
+                  "share of new dossiers jumps by 15–25 points; on-time shares stay at 95–100 %. Some months put the "
+                  "\"Công an tỉnh\" row among the commune rows, or write the section rows with their subtotals.")
+    lines += vi + ["", "Synthetic exports written by `motcua sample` (deterministic). Regenerate with `make sample`.", ""]
+    lines += en + [
+        "",
+        "Tuy Hòa (555) in 2023 matches the published totals: 7.697 handled = 4.302 online + 3.087 in person + 308 "
+        "carried over from 2022.",
+        "",
+        "Lỗi cố ý (bước làm sạch phải báo từng lỗi) / deliberate defects (the clean stage must report each one):",
+        "",
+    ]
+    lines += [f"- {d['defect']}: {d['detail']}" for d in plan.defects] or ["- none (messy=False)"]
+    return "\n".join(lines) + "\n"
