@@ -206,7 +206,7 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     per_unit = (renders[big] - renders[small]) / (big - small)
     fixed = renders[small] - per_unit * small
     R.clear_chart_cache(data)
-    fl, overview_floor = R.floor(data, s_big[: args.floor_units])
+    fl, overview_floor = R.floor(data, s_big[: args.floor_units], "2025")
     floor_unit = fl.seconds / min(args.floor_units, len(s_big))
     r.update(render_small_s=renders[small], render_big_s=renders[big], render_per_unit_s=per_unit, render_fixed_s=fixed,
              floor_unit_s=floor_unit, floor_overview_s=overview_floor, floor_peak_mb=fl.peak_mb, floor_units=args.floor_units)
@@ -230,7 +230,7 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
 
     # naive loop: papermill + nbconvert CLIs on a few communes, extrapolated
     k = args.naive_units
-    nv = R.naive(data, s_big[:k], WORK / "naive")
+    nv = R.naive(data, s_big[:k], WORK / "naive", "2025")
     r["naive_unit_s"] = nv.seconds / k
     r["naive_all_s"] = r["naive_unit_s"] * len(units)
     derive(r)
