@@ -65,8 +65,8 @@ fuzz: $(STAMP) ## property-based tests of the parsers with 10,000 examples each
 lab: $(STAMP) ## open JupyterLab on the project's environment (kernel: the .venv Python)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
-bench: $(STAMP) ## run the benchmarks in bench/ (not tests; prints ratios)
-	$(BIN)/python bench/run.py --write-readme
+bench: $(STAMP) ## run the benchmarks in bench/ (not tests; prints ratios; NATIONAL=1: 3,321 communes instead)
+	$(BIN)/python bench/run.py $(if $(NATIONAL),--national,--write-readme)
 
 audit: $(STAMP) ## check the lock for known vulnerabilities (pip-audit; says so when no advisory service is reachable)
 	BIN=$(BIN) bash scripts/audit.sh

@@ -44,7 +44,8 @@ def run_notebook(shell: Any, path: Path | str, params: dict[str, Any], lang: str
             continue
         source = cell.source
         if "parameters" in cell.metadata.get("tags", []):
-            source = "".join(f"{k} = {v!r}\n" for k, v in params.items())
+            # as papermill does: the notebook's defaults, then the parameters given (a new parameter keeps its default)
+            source = source + "\n" + "".join(f"{k} = {v!r}\n" for k, v in params.items())
         with capture_output() as cap:
             res = shell.run_cell(source)
         res.raise_error()

@@ -26,6 +26,7 @@ Peak memory is the largest summed RSS of the process tree, sampled every
 50 ms. Absolute times drift on a shared machine: read the ratios.
 
 Usage: python bench/run.py [--sizes 9,100,696] [--months 60] [--naive-units 4] [--floor-units 12]
+       python bench/run.py --national [national_bench.py's options]   (3,321 communes: `make bench NATIONAL=1`)
 """
 from __future__ import annotations
 
@@ -145,14 +146,14 @@ def units_of(data: Path) -> list[str]:
     return [u.code for u in report_units(pd.read_parquet(data / "panel.parquet"))]
 
 
-def naive(data: Path, units: list[str], work: Path) -> Timing:
-    """papermill CLI + nbconvert CLI per unit, serially."""
+def naive(data: Path, units: list[str], work: Path, unit_schema: str | None = None) -> Timing:
+    """papermill CLI + nbconvert CLI per unit, serially (``unit_schema``: the units' era, else the notebook's default)."""
     work.mkdir(parents=True, exist_ok=True)
     total, peak = 0.0, 0.0
     for code in units:
         out_nb = work / f"{code}.ipynb"
         # -r: raw strings (with -p, papermill would read the code "001" as the number 1)
-        t1 = run([str(BIN / "papermill"), str(NOTEBOOK), str(out_nb), "-r", "unit_code", code,
+        t1 = run([str(BIN / "papermill"), str(NOTEBOOK), str(out_nb), "-r", "unit_code", code, *(["-r", "unit_schema", unit_schema] if unit_schema else []),
                   "-r", "data_dir", str(data), "-r", "lang", "vi", "--no-progress-bar"])
         t2 = run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out_nb)])
         total += t1.seconds + t2.seconds
@@ -166,21 +167,24 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/
 from in_process import run_notebook, warm_shell
 nb_path, overview_path, data, units = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
+era = {"unit_schema": sys.argv[5]} if len(sys.argv) > 5 else {}  # else the notebook's default
 shell = warm_shell()
 t0 = time.perf_counter()
 for code in units:
-    run_notebook(shell, nb_path, {"unit_code": code, "data_dir": data, "lang": "vi"})
+    run_notebook(shell, nb_path, {"unit_code": code, **era, "data_dir": data, "lang": "vi"})
 t1 = time.perf_counter()
 run_notebook(shell, overview_path, {"data_dir": data, "lang": "vi"})
 print(json.dumps({"seconds": t1 - t0, "overview_seconds": time.perf_counter() - t1}))
 """
 
 
-def floor(data: Path, units: list[str]) -> tuple[Timing, float]:
-    """Seconds of the units' work in one warm process, and of the overview's."""
+def floor(data: Path, units: list[str], unit_schema: str | None = None) -> tuple[Timing, float]:
+    """Seconds of the units' work in one warm process, and of the overview's (``unit_schema``: the units' era,
+    else the notebook's default)."""
     script = OUT / "floor.py"
     script.write_text(FLOOR_SCRIPT, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(NOTEBOOK), str(OVERVIEW), str(data), ",".join(units)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, str(script), str(NOTEBOOK), str(OVERVIEW), str(data), ",".join(units),
+                             *([unit_schema] if unit_schema else [])], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     with PeakRSS(proc.pid) as mem:
         out, err = proc.communicate()
@@ -366,7 +370,15 @@ def main() -> int:
                     help="keep the rows of bench/out/results.json for sizes not in --sizes")
     ap.add_argument("--fix-only", type=int, default=0, metavar="REPEAT",
                     help="measure only (e), REPEAT times, on the folders an earlier full run left (built with this checkout)")
-    args = ap.parse_args()
+    ap.add_argument("--national", action="store_true",
+                    help="the national commune-level size instead (bench/national_bench.py: 3,321 communes, ~15 minutes)")
+    args, rest = ap.parse_known_args()
+    if args.national:
+        import national_bench
+
+        return national_bench.main(rest)
+    if rest:
+        ap.error(f"unrecognized arguments: {' '.join(rest)}")
     cores = os.cpu_count() or 1
     OUT.mkdir(parents=True, exist_ok=True)
     sizes = [int(x) for x in args.sizes.split(",")]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -18,13 +20,14 @@ from motcua.clean.quality import Quality, period_label
 from motcua.ingest.grid import guess_delimiter
 from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.names import UnitMatch, normalize_name, reference_units
-from motcua.ingest.numbers import parse_count
+from motcua.ingest.numbers import max_count, parse_count
 from motcua.ingest.periods import classify
 from motcua.ingest.records import Record
 from motcua.ingest.text import fold
 from motcua.panel import COUNT_COLUMNS
 
 NO_DATE = date(1900, 1, 1)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _read_head(path: Path) -> tuple[list[str], str, str]:
@@ -64,6 +67,11 @@ def parse_date(v: object) -> date | None:
     s = str(v).strip()
     if not s:
         return None
+    if _ISO_DAY.fullmatch(s):  # the common case, without strptime's cost per row
+        try:
+            return date(int(s[:4]), int(s[5:7]), int(s[8:]))
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M",
                 "%d/%m/%Y %H:%M:%S"):
         try:
@@ -73,20 +81,32 @@ def parse_date(v: object) -> date | None:
     return None
 
 
-def unit_by_code(code: str, schema: str) -> UnitMatch | None:
-    """The official unit with this code in ``schema`` (any level), as a UnitMatch; None if unknown."""
+@lru_cache(maxsize=2)
+def _units_by_code(schema: str) -> dict[str, list[tuple[str, str, str, str, str]]]:
+    """The reference's units of ``schema`` by code: code → [(unit_code, unit_name, unit_level, province_code,
+    province_name)], one entry per level that uses the code (built once; the reference is package data)."""
     ref = reference_units(schema)
-    hit = ref[ref["unit_code"] == code]
-    if hit.empty and code.isdigit():
+    out: dict[str, list[tuple[str, str, str, str, str]]] = {}
+    for r in ref[["unit_code", "unit_name", "unit_level", "province_code", "province_name"]].itertuples(index=False):
+        out.setdefault(r[0], []).append(tuple(r))
+    return out
+
+
+def unit_by_code(code: str, schema: str) -> UnitMatch | None:
+    """The official unit with this code in ``schema`` (any level), as a UnitMatch; None if unknown
+    or if the code names units of more than one level. A numeric code may omit its leading zeros
+    (tried as 2, 3 and 5 digits: province, district, commune)."""
+    by_code = _units_by_code(schema)
+    hit = by_code.get(code, [])
+    if not hit and code.isdigit():
         for width in (2, 3, 5):
-            hit = ref[ref["unit_code"] == code.zfill(width)]
+            hit = by_code.get(code.zfill(width), [])
             if len(hit) == 1:
                 break
     if len(hit) != 1:
         return None
-    r = hit.iloc[0]
-    return UnitMatch(code, r["unit_code"], r["unit_name"], r["unit_level"], r["province_code"], r["province_name"], 100.0,
-                     [], "code", schema)
+    unit_code, unit_name, level, province_code, province_name = hit[0]
+    return UnitMatch(code, unit_code, unit_name, level, province_code, province_name, 100.0, [], "code", schema)
 
 
 def _rows(path: Path, delim: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -122,6 +142,8 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
     header, rows = _rows(path, delim)
     switch = settings().get("schema_2025_from")
     switch_d = switch if isinstance(switch, date) else (date.fromisoformat(str(switch)) if switch else None)
+    limit = max_count()  # read once per file, not once per cell
+    out_of_range: dict[tuple[date, date], str] = {}
     missing = [c for c in COUNT_COLUMNS if c not in header]
     if missing:
         q.add(display, "tidy_missing_column", "info",
@@ -150,20 +172,27 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
             if c not in row:
                 values[c] = None
                 continue
-            pc = parse_count(row[c])
+            raw = row[c]
+            if raw.isascii() and raw.isdigit() and int(raw) <= limit:  # the common case: what parse_count reads it as
+                values[c] = int(raw)
+                continue
+            pc = parse_count(raw, limit)
             if pc.error:
                 from motcua.ingest.aggregate import cell_error_message
 
                 q.add(display, pc.error, "error", cell_error_message(pc.error, pc.raw, c),
                       row=line, unit=code or name, period=period_label(s, e), action="value_removed")
             values[c] = pc.value
-        cumulative = fold(str(row.get("cumulative", ""))) in ("true", "1", "yes", "co", "x")
+        flag = row.get("cumulative")
+        cumulative = bool(flag) and fold(str(flag)) in ("true", "1", "yes", "co", "x")
         if s is None or e is None or e < s:
             drop(line, name or code, values, "no_period",
                  f"Không đọc được kỳ (period_start=\"{row.get('period_start')}\", period_end=\"{row.get('period_end')}\"); loại dòng.",
                  code or name)
             continue
-        bad = period_out_of_range(s, e)
+        if (s, e) not in out_of_range:  # a file holds few distinct periods
+            out_of_range[(s, e)] = period_out_of_range(s, e)
+        bad = out_of_range[(s, e)]
         if bad:
             drop(line, name or code, values, "period_out_of_range",
                  f"Kỳ {period_label(s, e)} không thể có thật ({bad}); loại dòng.", code or name, s, e)
