@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -120,7 +121,9 @@ def _variants(text: str, province_names: tuple[str, ...]) -> set[str]:
     return out
 
 
-def _entry_keys(a: Agency, plain: bool) -> set[str]:
+@lru_cache(maxsize=4096)
+def _entry_keys(a: Agency, plain: bool) -> frozenset[str]:
+    """The keys an entry's name and aliases match by (built once per entry: readers ask for them per row)."""
     keyf = (lambda s: fold(s).replace(" ", "")) if plain else accent_key
     keys = set()
     for n in (a.name, *a.aliases):
@@ -128,7 +131,7 @@ def _entry_keys(a: Agency, plain: bool) -> set[str]:
         nl = n.lower()
         if nl.endswith(" tỉnh"):
             keys.add(keyf(n[: -len(" tỉnh")]))
-    return keys
+    return frozenset(keys)
 
 
 def match_agency(name: object, province_names: tuple[str, ...] = ()) -> Agency | None:

@@ -172,6 +172,7 @@ class ProvinceScope:
         return f"theo dòng tiêu đề tỉnh \"{self.text}\" (dòng {self.row})"
 
 
+@lru_cache(maxsize=65536)
 def province_named(text: str, schema: str = "legacy") -> UnitMatch | None:
     """The province a heading names ("Tỉnh Cao Bằng", "TỈNH LÂM ĐỒNG", "II. TP. Hà Nội", "Hà Nội"), or None.
 
