@@ -14,6 +14,7 @@ import pytest
 from motcua.pipeline.unit_hash import UNIT_PARTS
 from motcua.report.page import without_build_stamp
 from motcua.sample.corrections import add_one_dossier
+from motcua.sample.reform import units_2025
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "sample"
@@ -22,6 +23,11 @@ OFFICIAL = {
     "560": "Huyện Sơn Hòa", "561": "Huyện Sông Hinh", "562": "Huyện Tây Hòa", "563": "Huyện Phú Hòa",
     "564": "Thị xã Đông Hòa",
 }
+# From 07/2025 the sample has the 2025 units succeeding these districts (as the sample generator plans them):
+# 34 communes, each with its report, and 5 provincial agencies, without one (the overview shows them).
+_SUCCESSORS = units_2025(list(OFFICIAL))
+COMMUNES = dict(zip(*(_SUCCESSORS.loc[_SUCCESSORS["unit_level"] == "commune", c] for c in ("unit_code", "unit_name"))))
+AGENCIES = _SUCCESSORS.loc[_SUCCESSORS["unit_level"] == "agency", "unit_name"].tolist()
 
 pytestmark = pytest.mark.slow
 
@@ -37,16 +43,32 @@ def _no_remote_refs(html: str) -> list[str]:
     return re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^"'\s>]*""", html, flags=re.I)
 
 
+def _index_groups(index: str) -> dict[str, str]:
+    """The index's sections by the id of their heading: ix-overview, ix-commune (2025), ix-district (dissolved)."""
+    return dict(re.findall(r"""<section aria-labelledby="([^"]+)">(.*?)</section>""", index, flags=re.S))
+
+
 def test_sample_build_links_every_district(built_sample):
+    """Every legacy district and every 2025 commune of the sample has its report, linked from its era's group
+    of the index; the provincial agencies have none (the index names them under the overview)."""
     reports = built_sample["reports"]
     index = (reports / "index.html").read_text(encoding="utf-8")
     manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
-    entries = {e["unit_code"]: e for e in manifest["reports"]}
-    assert set(entries) == set(OFFICIAL)
-    for code, name in OFFICIAL.items():
-        e = entries[code]
-        assert e["status"] == "ok", e
-        assert e["path"] in index, f"index does not link {e['path']}"
+    entries = {(e["unit_schema"], e["unit_code"]): e for e in manifest["reports"]}
+    assert len(COMMUNES) == 34 and len(AGENCIES) == 5
+    expected = {**{("legacy", c): (n, "district") for c, n in OFFICIAL.items()},
+                **{("2025", c): (n, "commune") for c, n in COMMUNES.items()}}
+    assert set(entries) == set(expected) and len(manifest["reports"]) == len(expected)
+    groups = _index_groups(index)
+    assert {"ix-overview", "ix-commune", "ix-district"} <= set(groups), sorted(groups)
+    for a in AGENCIES:
+        assert a in groups["ix-overview"], f"index does not name the agency {a}"
+    for (schema, code), (name, level) in expected.items():
+        e = entries[(schema, code)]
+        assert e["status"] == "ok" and e["unit_level"] == level, e
+        group, other = ("ix-district", "ix-commune") if schema == "legacy" else ("ix-commune", "ix-district")
+        assert f'href="{e["path"]}"' in groups[group], f"the {group} group of the index does not link {e['path']}"
+        assert e["path"] not in groups[other], f"{e['path']} linked from the other era's group {other}"
         html = (reports / e["path"]).read_text(encoding="utf-8")
         assert name in html
         assert not _no_remote_refs(html)
@@ -55,7 +77,8 @@ def test_sample_build_links_every_district(built_sample):
         assert (reports / e["notebook"]).exists(), "executed notebook kept as the audit trail"
     assert (reports / "province.html").exists()
     assert not _no_remote_refs(index)
-    executed = nbformat.read(str(reports / entries["555"]["notebook"]), as_version=4)
+    assert entries[("legacy", "555")]["path"] == "units/legacy-555-thanh-pho-tuy-hoa.html"
+    executed = nbformat.read(str(reports / entries[("legacy", "555")]["notebook"]), as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and "555" in injected[0].source
 
@@ -120,8 +143,9 @@ def test_a_failing_unit_does_not_stop_the_others(tmp_path: Path, built_sample):
 
 
 def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Path, built_sample):
-    """Issue 6 item 4: a correction outside the comparison window re-renders that unit, the overview
-    and the index, and no other unit (the province comparison is unchanged)."""
+    """A correction to one legacy district's old month (01/2021, outside the comparison window) re-renders that
+    unit, the overview and the index, and no other unit: neither another district nor any 2025 commune (the
+    province comparison is unchanged)."""
     raw, data, reports = tmp_path / "raw", tmp_path / "data", tmp_path / "reports"
     shutil.copytree(SAMPLE, raw)
     shutil.copytree(built_sample["data"], data)
@@ -140,7 +164,9 @@ def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Pat
     assert [c for c in changed if c.startswith("units/")] == ["units/legacy-555-thanh-pho-tuy-hoa.html"], changed
     assert "province.html" in changed, changed
     assert (reports / "index.html").stat().st_mtime_ns != index_written  # rewritten (its bytes may be equal)
-    assert "2 built, 8 up to date, 0 failed" in res.stdout
+    n_units = len(OFFICIAL) + len(COMMUNES)
+    assert len([rel for rel in before if str(rel).startswith("units/")]) == n_units
+    assert f"2 built, {n_units + 1 - 2} up to date, 0 failed" in res.stdout, res.stdout  # the units + the overview
     # the build says which of the unit's inputs changed, and the manifest keeps them for the next build
     assert "rebuilt because of: panel + trends + summary (1)" in res.stdout, res.stdout
     manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))

@@ -45,6 +45,15 @@ pytestmark = pytest.mark.browser
 # The key figures issue 5 asks for, by their data-key-figure names (src/motcua/report/district.py).
 REQUIRED_KEY_FIGURES = {"received_12m", "online_share", "late_count", "ontime_report", "ontime_766",
                         "overdue_backlog", "rank"}
+# The sample runs 01/2021–11/2026 across the 1/7/2025 reform: Phú Yên's nine districts (legacy era, dissolved
+# at the reform) and the 34 communes that succeed them (2025 era); the provincial agencies have no page.
+SAMPLE_UNITS = {("legacy", "district"): 9, ("2025", "commune"): 34}
+
+
+def _era(report_set: ReportSet, page: Any) -> tuple[str, str]:
+    """(schema, level) of a unit page as the manifest records it (("", "") for a page it does not list)."""
+    e = next((e for e in report_set.manifest.get("reports", []) if e.get("path") == page.rel), {})
+    return str(e.get("unit_schema") or ""), str(e.get("unit_level") or "")
 
 
 def _report(problems: dict[str, list[str]]) -> str:
@@ -63,14 +72,18 @@ def _check(visits: dict[str, PageVisit], fn: Callable[[PageVisit], list[str]]) -
 
 
 def test_every_report_page_is_found(report_set: ReportSet) -> None:
-    """index, overview and unit pages exist; every unit the manifest calls ok has its file; nine for the sample."""
+    """index, overview and unit pages exist; every unit the manifest calls ok has its file; for the sample, the
+    nine legacy districts and the 34 communes of 2025, and no other unit page."""
     kinds = {p.kind for p in report_set.pages}
     assert {"index", "province", "unit"} <= kinds, f"{report_set.root}: found only {sorted(kinds)}"
     for entry in report_set.manifest.get("reports", []):
         if entry.get("status") == "ok":
             assert (report_set.root / entry["path"]).is_file(), f"manifest lists {entry['path']} but it is missing"
     if report_set.label == "sample":
-        assert len(report_set.units) == 9, f"expected the sample's nine district reports, found {len(report_set.units)}"
+        found: dict[tuple[str, str], int] = {}
+        for p in report_set.units:
+            found[_era(report_set, p)] = found.get(_era(report_set, p), 0) + 1
+        assert found == SAMPLE_UNITS, f"expected the sample's unit reports by (era, level) {SAMPLE_UNITS}, found {found}"
 
 
 def test_no_console_errors(visits: dict[str, PageVisit]) -> None:
@@ -113,7 +126,9 @@ def test_every_image_decodes_and_has_alt_text(visits: dict[str, PageVisit]) -> N
 
 def test_key_figures_present(report_set: ReportSet, visits: dict[str, PageVisit]) -> None:
     """Each unit page names its unit (official name and code from the manifest), carries the synthetic banner when
-    built from the sample, and shows its key figures (elements with ``data-key-figure``, each with a number)."""
+    built from the sample, and shows its key figures (elements with ``data-key-figure``, each with a number).
+    The reports of one era show the same key figures; in the sample, which reaches the reform, a district
+    dissolved by it shows one more than a commune of 2025: its "status"."""
     synthetic = bool(report_set.manifest.get("synthetic"))
     _check(visits, lambda v: identity_problems(v, synthetic))
     units = [v for v in visits.values() if v.page.kind == "unit"]
@@ -122,8 +137,16 @@ def test_key_figures_present(report_set: ReportSet, visits: dict[str, PageVisit]
     lacking = {v.page.rel: sorted(REQUIRED_KEY_FIGURES - {f["key"] for f in v.key_figures}) for v in units}
     lacking = {k: x for k, x in lacking.items() if x}
     assert not lacking, f"key figures missing: {lacking}"
-    keysets = {v.page.rel: sorted({f["key"] for f in v.key_figures}) for v in units}
-    assert len({tuple(k) for k in keysets.values()}) == 1, f"key figures differ between units: {keysets}"
+    by_era: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {}
+    for v in units:
+        by_era.setdefault(_era(report_set, v.page), {})[v.page.rel] = tuple(sorted({f["key"] for f in v.key_figures}))
+    for era, keysets in by_era.items():
+        assert len(set(keysets.values())) == 1, f"key figures differ between units of {era}: {keysets}"
+    if report_set.label == "sample":
+        era_set = {era: set(next(iter(k.values()))) for era, k in by_era.items()}
+        legacy, communes = era_set.get(("legacy", "district"), set()), era_set.get(("2025", "commune"), set())
+        assert legacy - communes == {"status"} and communes <= legacy, (
+            f"a dissolved district should show the communes' key figures and its status: {era_set}")
 
 
 def test_axe_no_serious_or_critical_violation(visits: dict[str, PageVisit]) -> None:
