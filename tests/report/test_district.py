@@ -10,7 +10,7 @@ from PIL import Image
 from htmlcheck import Page
 from motcua.report import district_report, load_data
 
-#: the fixture's data end 06/2025, before the reform: no unit is marked dissolved (see tests/report/test_eras.py)
+#: the fixture's data end 06/2025, before the reform: no unit is marked dissolved (see tests/report/test_report_eras.py)
 KEYS = {"received_12m", "online_share", "late_count", "ontime_report", "ontime_766", "overdue_backlog", "rank", "rank_online"}
 
 
