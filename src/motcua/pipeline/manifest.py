@@ -1,7 +1,9 @@
 """``REPORTS/manifest.json``: what each report is, whether it built, and from what.
 
 One entry per unit (keyed by ``"<schema>:<code>"``, :func:`motcua.report.eras.unit_key`: a code may name a
-unit in each era) and one for the province overview.
+unit in each era) and one for the province overview; in a national analysis (units in more than one province) the
+overview is the national page of provinces and ``provinces`` holds one entry per province's overview, keyed by
+its code.
 ``input_hash`` is the hash of exactly what the report shows and was built
 from; an entry whose rebuild failed has status "failed", a one-line reason
 and no hash, so the next build retries it.
@@ -46,6 +48,8 @@ class ReportEntry:
 class Manifest:
     reports: dict[str, ReportEntry] = field(default_factory=dict)
     overview: ReportEntry | None = None
+    #: a national analysis: each province's overview (keyed by province code); empty for one province
+    provinces: dict[str, ReportEntry] = field(default_factory=dict)
     code_version: str = ""
     built_at: str = ""
     lang: str = "vi"
@@ -67,6 +71,7 @@ class Manifest:
             return cls(
                 reports=reports,
                 overview=ReportEntry(**ov) if ov else None,
+                provinces={str(e["unit_code"]): ReportEntry(**e) for e in raw.get("provinces", []) or []},
                 code_version=raw.get("code_version", ""),
                 built_at=raw.get("built_at", ""),
                 lang=raw.get("lang", "vi"),
@@ -77,7 +82,7 @@ class Manifest:
             return cls()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "version": MANIFEST_VERSION,
             "code_version": self.code_version,
             "built_at": self.built_at,
@@ -87,6 +92,9 @@ class Manifest:
             "reports": [asdict(self.reports[k]) for k in sorted(self.reports)],
             "overview": asdict(self.overview) if self.overview else None,
         }
+        if self.provinces:  # a one-province manifest stays as it was
+            out["provinces"] = [asdict(self.provinces[k]) for k in sorted(self.provinces)]
+        return out
 
     def save(self, path: Path) -> None:
         atomic_write_text(path, json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n")

@@ -8,6 +8,7 @@ only if that hash changed (:mod:`motcua.pipeline.unit_hash`).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -409,7 +410,7 @@ def _meta_and_published(data: Path) -> dict[str, Any]:
 
 
 #: Panel columns the render stage's planning reads (:func:`report_units`); the rest is hashed from the file.
-PLAN_PANEL_COLUMNS = ("unit_schema", "unit_code", "unit_name", "unit_level", "period_end")
+PLAN_PANEL_COLUMNS = ("unit_schema", "unit_code", "unit_name", "unit_level", "period_end", "province_code", "province_name")
 
 
 def _load_plan_inputs(data: Path) -> dict[str, Any]:
@@ -514,11 +515,17 @@ def render_stage(
         tasks.append(RenderTask("unit", key, name, html, loc.unit_executed(reports, code, name, u.schema), params, h, name,
                                 lang, stamp, parts, u))
 
+    from motcua.report import national
+
     over_params = {"data_dir": str(data), "lang": lang}
     over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash(), config_hash, unit_hash.whole)
     over_html = reports / "province.html"
     prev = manifest.overview
-    if force or not (prev and prev.status == "ok" and prev.input_hash == over_hash and over_html.exists()):
+    split = national.is_national(inputs["panel"], cfg.province.get("province_code"))
+    if split:  # a national analysis: one overview per province; province.html is the page of provinces
+        tasks += _province_tasks(data, reports, inputs, tables, manifest, lang, stamp, force, skipped,
+                                 (nb_over, source_hash(), config_hash))
+    elif force or not (prev and prev.status == "ok" and prev.input_hash == over_hash and over_html.exists()):
         province = str(cfg.province.get("province_name", ""))
         tasks.append(RenderTask("overview", "province", province, over_html, reports / "notebooks" / "40_province_overview.ipynb",
                                 over_params, over_hash, province, lang, stamp))
@@ -529,7 +536,7 @@ def render_stage(
     if tasks:
         n = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         # The overview first: it is the longest single task.
-        tasks.sort(key=lambda t: (t.kind != "overview", t.unit_code))
+        tasks.sort(key=lambda t: (t.kind == "unit", t.kind != "overview", t.unit_code))
         results = _run_tasks(tasks, n, scheduler, progress, kernel)
 
     failed: dict[str, str] = {}
@@ -551,6 +558,8 @@ def render_stage(
         )
         if t.kind == "overview":
             manifest.overview = entry
+        elif t.kind == "province":
+            manifest.provinces[t.unit_code.partition(":")[2]] = entry
         else:
             manifest.reports[t.unit_code] = entry
         if r["status"] == "ok":
@@ -567,6 +576,19 @@ def render_stage(
         if entry.status == "failed" and code not in failed and code not in built and wanted and code not in wanted:
             failed.setdefault(code, entry.reason)
 
+    if split:
+        provinces = national.provinces(inputs["panel"])
+        for code in list(manifest.provinces):  # provinces no longer in the data leave (their pages are removed)
+            if code not in provinces:
+                (reports / manifest.provinces.pop(code).path).unlink(missing_ok=True)
+        if _write_national(data, reports, manifest, lang, stamp, built_at, over_hash, force, bool(results)):
+            built.append("province")
+        else:
+            skipped.append("province")
+    elif manifest.provinces:  # the data became one province's: the province pages go
+        for e in manifest.provinces.values():
+            (reports / e.path).unlink(missing_ok=True)
+        manifest.provinces.clear()
     manifest.code_version = code_version()
     manifest.lang = lang
     manifest.synthetic = bool(inputs["meta"].get("synthetic", False))
@@ -579,6 +601,63 @@ def render_stage(
         manifest.render_key = new_key
         manifest.save(reports / "manifest.json")
     return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed, why=why)
+
+
+def _province_tasks(data: Path, reports: Path, inputs: dict[str, Any], tables: dict[str, Any], manifest: Manifest,
+                    lang: str, stamp: str, force: bool, skipped: list[str], hashes: tuple[str, str, str]) -> list[RenderTask]:
+    """A national analysis: one overview task per province (notebook 40 with ``province``) whose input hash, built
+    from that province's slices of the tables (:func:`motcua.pipeline.unit_hash.province_input_hash`), changed."""
+    from motcua.pipeline.unit_hash import province_input_hash
+    from motcua.report import national
+
+    nb_over, code_hash, config_hash = hashes
+    panel = inputs["panel"]
+    tasks = []
+    for code, name in national.provinces(panel).items():
+        params = {"data_dir": str(data), "lang": lang, "province": code}
+        h = province_input_hash(tables, national.province_keys(panel, code), code, inputs, params, nb_over, code_hash,
+                                config_hash)
+        rel = national.page_name(code, name)
+        html = reports / rel
+        prev = manifest.provinces.get(code)
+        if not force and prev and prev.status == "ok" and prev.input_hash == h and html.exists():
+            skipped.append(f"province:{code}")
+            continue
+        executed = reports / "notebooks" / f"40-{Path(rel).stem}.ipynb"
+        tasks.append(RenderTask("province", f"province:{code}", name, html, executed, params, h, name, lang, stamp))
+    return tasks
+
+
+def _write_national(data: Path, reports: Path, manifest: Manifest, lang: str, stamp: str, built_at: datetime,
+                    over_hash: str, force: bool, any_built: bool) -> bool:
+    """Write province.html as the national page of provinces (:func:`motcua.report.national.national_page`) when any
+    page was rebuilt, its inputs changed or it is missing; True when written."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from motcua.report import national
+
+    html = reports / "province.html"
+    links = {c: (e.path if e.status == "ok" else None) for c, e in manifest.provinces.items()}
+    key = hashlib.sha256((over_hash + json.dumps(links, sort_keys=True)).encode()).hexdigest()
+    prev = manifest.overview
+    if not (force or any_built) and prev and prev.status == "ok" and prev.input_hash == key and html.exists():
+        return False
+    names = set(pq.read_schema(data / loc.PANEL).names)
+    cols = [c for c in (*PLAN_PANEL_COLUMNS, "province_code", "province_name", "period_start", "received_online",
+                        "received_offline", "resolved_early", "resolved_ontime", "resolved_total", "resolved_late") if c in names]
+    panel = pd.read_parquet(data / loc.PANEL, columns=list(dict.fromkeys(cols)))
+    if "province_code" in panel:
+        panel["province_code"] = panel["province_code"].astype(str)
+    meta = data / loc.CLEAN_META
+    synthetic = bool(json.loads(meta.read_text(encoding="utf-8")).get("synthetic", False)) if meta.exists() else False
+    atomic_write_text(html, national.national_page(panel, links, lang=lang, synthetic=synthetic, build_stamp=stamp))
+    from motcua.report.strings import strings
+
+    manifest.overview = ReportEntry(unit_code="province", unit_name=strings(lang)["nat_title"], path="province.html",
+                                    status="ok", reason="", input_hash=key, code_version=code_version(),
+                                    built_at=built_at.isoformat(), notebook="")
+    return True
 
 
 def _why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool) -> list[str]:
@@ -623,7 +702,7 @@ def _render_key(data: Path, lang: str, shas: dict[str, str] | None = None) -> st
 
 def _all_present(reports: Path, manifest: Manifest) -> bool:
     """Every report of ``manifest`` built and still on disk, with the index and the overview."""
-    entries = [*manifest.reports.values(), *([manifest.overview] if manifest.overview else [])]
+    entries = [*manifest.reports.values(), *manifest.provinces.values(), *([manifest.overview] if manifest.overview else [])]
     return (
         manifest.overview is not None
         and (reports / "index.html").exists()

@@ -184,3 +184,32 @@ def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook
         config_hash,
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def province_input_hash(tables: dict[str, TableHashes], keys: set[tuple[str, str]], province_code: str,
+                        inputs: dict[str, Any], params: dict[str, Any], notebook_hash: str, code_hash: str,
+                        config_hash: str = "") -> str:
+    """The hash of what one province's overview shows in a national analysis: the slices of panel, trends,
+    summary and comparison of its units ``keys`` ((schema, code) pairs), continuity's slices of its units and of
+    the province itself, its units' quality findings (and every finding naming no unit code of the data, which any
+    page may match by name), the published figures, the parameters. A correction to a unit of another province
+    leaves it unchanged."""
+    from motcua.report.eras import split_key, unit_key
+
+    unit_keys = sorted({unit_key(s or None, c) for s, c in keys})
+    codes = {c for _, c in keys}
+    parts: list[str] = []
+    for name in ("panel", "trends", "summary", "comparison"):
+        t = tables.get(name)
+        parts.append(json.dumps([t.slices.get(k, "empty") for k in unit_keys]) if t is not None else "")
+    cont = tables.get("continuity")
+    if cont is not None:
+        mine = {k: v for k, v in cont.slices.items()
+                if k in unit_keys or split_key(k)[1] in (province_code, province_code.lstrip("0"))}
+        parts.append(json.dumps(sorted(mine.items())))
+    q = tables.get("quality")
+    if q is not None:
+        panel_codes = {split_key(k)[1] for k in tables["panel"].slices} if "panel" in tables else set()
+        parts.append(json.dumps(sorted((k, v) for k, v in q.slices.items() if k in codes or k not in panel_codes)))
+    parts += [_published_hash(inputs), _meta_shown(inputs), _shown_params(params), notebook_hash, code_hash, config_hash]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -217,8 +217,12 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     ov = manifest.get("overview") or None
     if ov and not safe_href(ov.get("path")):
         ov = {**ov, "status": "failed", "reason": ov.get("reason") or "invalid path"}
+    provinces = [{"name": str(e.get("unit_name", "")), "code": str(e.get("unit_code", "")),
+                  "path": safe_href(e.get("path")) if e.get("status") == "ok" else None,
+                  "reason": str(e.get("reason", "") or "–")}
+                 for e in sorted(manifest.get("provinces", []) or [], key=lambda e: str(e.get("unit_code", "")))]
     body = render(
-        "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")),
+        "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")), provinces=provinces,
         overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), groups=sections, agencies=_agencies(summary),
         summary_line=S.f("ix_failed_summary", n=failed) if failed else S.f("ix_all_ok", n=len(entries)),
         failed=failed,

@@ -446,8 +446,11 @@ def _province_code(data: ReportData, peers: pd.DataFrame) -> str | None:
     return str(code).zfill(2) if code else None
 
 
-def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True) -> Report:
+def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True, province: str = "") -> Report:
     """All sections of the province overview.
+
+    ``province`` (a code, "79"): the overview of that province's units only, for a national analysis
+    (:func:`motcua.report.national.province_data`); "" (the default): every unit of the data.
 
     With ``cache`` (the default), charts are kept in DATA's chart cache (:func:`motcua.pipeline.locations.chart_cache`)
     and a chart or small-multiples panel whose inputs are unchanged is read back, not drawn; so are the rows of the
@@ -458,11 +461,16 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
 
     S = strings(lang)
     everything = load_data(data_dir)
+    if province:
+        from motcua.report.national import province_data
+
+        everything = province_data(everything, str(province))
     data = eras.main_scope(everything)  # the communes since the reform (else the one era the panel holds)
     provincial = eras.provincial_scope(everything, data)
     history = eras.history_scopes(everything, data)
     charts = ChartCache(chart_cache(Path(data_dir))) if cache else None
-    frags = FragmentCache(fragment_cache(Path(data_dir)) / f"overview-{lang}.json") if cache else None
+    stem = f"overview-{str(province).zfill(2)}-{lang}" if province else f"overview-{lang}"  # one file per page
+    frags = FragmentCache(fragment_cache(Path(data_dir)) / f"{stem}.json") if cache else None
     peers, names = _units(data)
     mall = _monthly_all(peers)
     summ = _summary(data)

@@ -1,0 +1,212 @@
+"""A national analysis: one overview per province and a national page of provinces.
+
+When the units of the overview's main comparison (the communes since the reform, else the legacy districts:
+:func:`motcua.report.overview_eras.main_scope`) lie in more than one province, or config/province.yaml names no
+province, one page of every unit would be too heavy to open (3,321 communes: 6 MB). The overview is then rendered
+once per province (:func:`province_data`: that province's units of every era and level, their model rows and
+quality findings) and ``province.html`` becomes the national page (:func:`national_page`): one row per province.
+
+Grain of :func:`province_rows`: one row per province of the main comparison's units, figures summed over those
+units' periods inside the overview's 12-month window (ending at the main comparison's last period): new dossiers
+(4)+(5), online share (4)/((4)+(5)), on-time ((8)+(9))/(7), dossiers resolved late (10). Provinces are not ranked:
+a rate is shown with its counts.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pandas as pd
+
+from motcua.report import fmt
+from motcua.report.eras import REPORT_GROUPS
+
+#: The folder of the province pages, inside the reports folder.
+PROVINCES_DIR = "provinces"
+
+
+def main_units(panel: pd.DataFrame) -> pd.DataFrame:
+    """The main comparison's panel rows (the first of :data:`REPORT_GROUPS` the panel holds; the whole panel
+    when it has no schema or level)."""
+    if {"unit_schema", "unit_level"} <= set(panel.columns):
+        for schema, level in REPORT_GROUPS:
+            m = (panel["unit_schema"] == schema) & (panel["unit_level"] == level)
+            if m.any():
+                return panel[m]
+    return panel
+
+
+def provinces(panel: pd.DataFrame) -> dict[str, str]:
+    """Each province code of the main comparison's units ("01", …) and its name, in code order; {} when the
+    panel has no ``province_code``."""
+    rows = main_units(panel)
+    if "province_code" not in rows or not len(rows):
+        return {}
+    codes = rows["province_code"].astype(str)
+    ok = codes.notna() & ~codes.isin(["", "None", "nan", "<NA>"])
+    names = rows["province_name"].astype(str) if "province_name" in rows else codes
+    out: dict[str, str] = {}
+    for c, n in zip(codes[ok], names[ok]):
+        out[str(c).zfill(2)] = n
+    return dict(sorted(out.items()))
+
+
+def is_national(panel: pd.DataFrame, province_code: Any) -> bool:
+    """Whether the overview is split: the main comparison's units span more than one province, or no province is
+    configured (``province_code: null``) and the panel names one."""
+    n = len(provinces(panel))
+    return n > 1 or (n == 1 and not province_code)
+
+
+def page_name(code: str, name: str) -> str:
+    """``provinces/<code>-<slug>.html``, relative to the reports folder."""
+    from motcua.pipeline.files import slugify
+
+    return f"{PROVINCES_DIR}/{str(code).zfill(2)}-{slugify(name)}.html"
+
+
+def _in_province(panel: pd.DataFrame, code: str) -> pd.Series:
+    return panel["province_code"].astype(str).str.zfill(2) == str(code).zfill(2)
+
+
+def province_keys(panel: pd.DataFrame, code: str) -> set[tuple[str, str]]:
+    """(schema, unit code) of every unit of the province (any era and level; schema "" without the column)."""
+    p = panel[_in_province(panel, code)]
+    schema = p["unit_schema"].astype(str) if "unit_schema" in p else pd.Series([""] * len(p), index=p.index)
+    return set(zip(schema, p["unit_code"].astype(str)))
+
+
+def _keep(df: pd.DataFrame | None, keys: set[tuple[str, str]]) -> pd.DataFrame | None:
+    """Rows of ``df`` about the units ``keys`` (by schema and code where it has both, else by code)."""
+    if df is None or not len(df.columns) or "unit_code" not in df:
+        return df
+    codes = df["unit_code"].astype(str)
+    if "unit_schema" in df:
+        pairs = pd.Series(list(zip(df["unit_schema"].astype(str), codes)), index=df.index)
+        return df[pairs.isin(keys)]
+    return df[codes.isin({c for _, c in keys})]
+
+
+def province_data(data: Any, code: str) -> Any:
+    """``data`` (a :class:`motcua.report.context.ReportData`) seen for one province: its units' panel rows, their
+    trends, summary and comparison rows (the model's national intervals kept), the quality findings about them, the
+    continuity series of its units and of the province itself; published figures of its units."""
+    panel = data.panel
+    keys = province_keys(panel, code)
+    quality = data.quality
+    if len(quality):
+        quality = quality[data.quality_unit_codes().isin({c for _, c in keys})]
+    cont = data.continuity
+    if len(cont) and "unit_code" in cont:
+        prov = cont["unit_code"].astype(str).str.zfill(2) == str(code).zfill(2)
+        if "unit_level" in cont:
+            prov &= cont["unit_level"].astype(str).str.startswith("province")
+        cont = cont[prov | cont.index.isin(_keep(cont, keys).index)]
+    published = data.published
+    if published is not None and "unit_code" in published:
+        published = published[published["unit_code"].astype(str).isin({c for _, c in keys})]
+    return dataclasses.replace(
+        data, panel=panel[_in_province(panel, code)], summary=_keep(data.summary, keys), comparison=_keep(data.comparison, keys),
+        published=published, _trends=_keep(data.trends, keys), _quality=quality, _continuity=cont, _unit_cache={},
+        _quality_units=None,
+    )
+
+
+def province_rows(panel: pd.DataFrame) -> list[dict[str, Any]]:
+    """One dict per province (see the module's grain): code, name, units, received, online, online_n, ontime,
+    ontime_n, late, and the window (start, end)."""
+    from motcua.report.figures import windows
+
+    rows = main_units(panel)
+    if not len(rows) or "province_code" not in rows:
+        return []
+    end = pd.Timestamp(rows["period_end"].max())
+    start, end = windows(end)[0]
+    w = rows[(pd.to_datetime(rows["period_start"]) >= start) & (pd.to_datetime(rows["period_end"]) <= end)]
+    out = []
+    for code, name in provinces(panel).items():
+        mine = rows[_in_province(rows, code)]
+        p = w[_in_province(w, code)]
+
+        def total(col: str) -> float | None:
+            return float(p[col].sum()) if col in p and p[col].notna().any() else None
+
+        online, offline = total("received_online"), total("received_offline")
+        received = None if online is None or offline is None else online + offline
+        ontime_den = _ontime_den(p)
+        ontime_num = _ontime_num(p)
+        out.append({
+            "code": code, "name": name, "units": int(mine["unit_code"].nunique()), "received": received,
+            "online_n": online, "online": online / received if online is not None and received else None,
+            "ontime_n": ontime_num, "resolved": ontime_den,
+            "ontime": ontime_num / ontime_den if ontime_num is not None and ontime_den else None,
+            "late": total("resolved_late"), "start": start, "end": end,
+        })
+    return out
+
+
+def _ontime_num(p: pd.DataFrame) -> float | None:
+    """(8)+(9) over rows where the on-time rate's parts are both known."""
+    from motcua.rates import RATES
+
+    r = RATES["ontime_rate_report"]
+    cols = [*r.numerator, *r.denominator]
+    if not all(c in p for c in cols):
+        return None
+    ok = p[cols].notna().all(axis=1)
+    return float(p.loc[ok, list(r.numerator)].sum().sum()) if ok.any() else None
+
+
+def _ontime_den(p: pd.DataFrame) -> float | None:
+    """(7) over rows where the on-time rate's parts are both known."""
+    from motcua.rates import RATES
+
+    r = RATES["ontime_rate_report"]
+    cols = [*r.numerator, *r.denominator]
+    if not all(c in p for c in cols):
+        return None
+    ok = p[cols].notna().all(axis=1)
+    return float(p.loc[ok, list(r.denominator)].sum().sum()) if ok.any() else None
+
+
+def national_page(panel: pd.DataFrame, links: dict[str, str | None], *, lang: str, synthetic: bool = False,
+                  build_stamp: str | None = None) -> str:
+    """``province.html`` of a national analysis: a sortable table of provinces linking each page (``links``:
+    province code → path relative to the reports folder, None when its page failed)."""
+    from motcua.report.html import render
+    from motcua.report.index import _cell
+    from motcua.report.page import asset, page
+    from motcua.report.strings import strings
+
+    S = strings(lang)
+    rows = province_rows(panel)
+    table_rows = []
+    for r in rows:
+        def num(x: Any) -> Any:
+            return _cell(fmt.DASH, "", True) if x is None else _cell(fmt.num(x, lang), f"{float(x):.6f}", True)
+
+        def rate(v: Any, n: Any, d: Any) -> Any:
+            if v is None:
+                return _cell(fmt.DASH, "", True)
+            return _cell(fmt.pct(v, lang, 1), f"{float(v):.6f}", True, sub=S.f("nat_of", n=fmt.num(n, lang), d=fmt.num(d, lang)))
+
+        table_rows.append({"cls": "", "cells": [
+            _cell(r["name"], r["name"], href=links.get(r["code"])),
+            _cell(r["code"], r["code"]),
+            _cell(fmt.num(r["units"], lang), str(r["units"]), True),
+            num(r["received"]),
+            rate(r["online"], r["online_n"], r["received"]),
+            rate(r["ontime"], r["ontime_n"], r["resolved"]),
+            num(r["late"]),
+        ]})
+    columns = [{"label": S[k], "num": n, "sort": s} for k, n, s in (
+        ("nat_col_province", False, "text"), ("ov_col_code", False, "text"), ("nat_col_units", True, "number"),
+        ("ov_col_received", True, "number"), ("ov_col_online", True, "number"), ("ov_col_ontime", True, "number"),
+        ("ov_col_late", True, "number"))]
+    window = fmt.period(rows[0]["start"], rows[0]["end"], lang) if rows else fmt.DASH
+    table = render("sections/table.html.j2", caption=S.f("nat_caption", window=window), table_id="provinces", cls="index",
+                   columns=columns, rows=table_rows, row_headers=True, sort_hint=S["sort_hint"])
+    body = render("sections/national.html.j2", S=S, synthetic=synthetic, table=table,
+                  intro=S.f("nat_intro", n=fmt.num(len(rows), lang)))
+    return page(lang=lang, title=f"{S['nat_title']} · {S['title_suffix']}", body=str(body), stamp_label=S["build_stamp"],
+                build_stamp=build_stamp, script=asset("sort.js"))

@@ -1,0 +1,195 @@
+"""A national analysis: one overview per province, province.html the page of provinces.
+
+A small national panel: communes of three 2025 provinces (Hà Nội 01: 2, Đắk Lắk 66: 3, TP Hồ Chí Minh 79: 2)
+× 17 months, with Đắk Lắk's provincial level, and the real model stage's tables. A one-province panel (the shipped
+sample's shape) keeps one overview and no provinces/ folder.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import synth
+import two_eras
+from motcua.pipeline.input_hashes import file_hashes
+from motcua.pipeline.manifest import Manifest, ReportEntry
+from motcua.pipeline.stages import _input_shas, _province_tasks, _write_national, plan_inputs
+from motcua.report import national, province_overview
+
+PROVINCES = {
+    "01": ("Thành phố Hà Nội", [("00004", "Phường Ba Đình"), ("00008", "Phường Ngọc Hà")]),
+    "66": ("Tỉnh Đắk Lắk", [("22015", "Phường Tuy Hòa"), ("22045", "Phường Bình Kiến"), ("22057", "Xã Xuân Lộc")]),
+    "79": ("Thành phố Hồ Chí Minh", [("26734", "Phường Sài Gòn"), ("26737", "Phường Tân Định")]),
+}
+MB = 1024 * 1024
+
+
+def national_panel() -> pd.DataFrame:
+    parts = [two_eras._era(synth.fabricate_panel(units, months=17, start="2025-07-01", seed=20 + i), "2025", "commune", (code, name))
+             for i, (code, (name, units)) in enumerate(PROVINCES.items())]
+    parts.append(two_eras._era(two_eras._agencies(two_eras.AGENCIES, 17, "2025-07-01", 15), "2025", "agency",
+                               ("66", "Tỉnh Đắk Lắk")))
+    p = pd.concat(parts, ignore_index=True)
+    return p.sort_values(["unit_schema", "unit_code", "period_start"], kind="stable").reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def national_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return synth.write_data_dir(tmp_path_factory.mktemp("national"), national_panel())
+
+
+@pytest.fixture()
+def data(national_dir: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "data"
+    out.mkdir()
+    for p in filter(Path.is_file, national_dir.iterdir()):
+        shutil.copy(p, out / p.name)
+    return out
+
+
+def test_split_only_for_more_than_one_province(national_dir: Path) -> None:
+    panel = pd.read_parquet(national_dir / "panel.parquet")
+    assert national.provinces(panel) == {c: n for c, (n, _) in PROVINCES.items()}
+    assert national.is_national(panel, None) and national.is_national(panel, "66")
+    one = two_eras.two_era_panel()  # Đắk Lắk's communes (Phú Yên's legacy districts are history, not the main era)
+    assert not national.is_national(one, "66")
+    assert national.is_national(one, None)  # province_code: null: a national analysis of one province
+    assert not national.is_national(synth.fabricate_panel(), "54")
+
+
+def test_national_rows_sum_each_province(national_dir: Path) -> None:
+    panel = pd.read_parquet(national_dir / "panel.parquet")
+    rows = {r["code"]: r for r in national.province_rows(panel)}
+    assert list(rows) == ["01", "66", "79"]
+    communes = panel[panel["unit_level"] == "commune"]
+    end = communes["period_end"].max()
+    w = communes[communes["period_start"] > end - pd.DateOffset(months=12)]
+    for code, (_, units) in PROVINCES.items():
+        mine = w[w["province_code"] == code]
+        r = rows[code]
+        assert r["units"] == len(units)  # communes only: the provincial level is not a commune
+        assert r["received"] == (mine["received_online"] + mine["received_offline"]).sum()
+        assert r["online_n"] == mine["received_online"].sum()
+        assert r["online"] == pytest.approx(mine["received_online"].sum() / r["received"])
+        assert r["ontime"] == pytest.approx((mine["resolved_early"] + mine["resolved_ontime"]).sum() / mine["resolved_total"].sum())
+        assert r["late"] == mine["resolved_late"].sum()
+        assert len(mine) == 12 * len(units)
+
+
+def test_national_page_lists_and_links_every_province(national_dir: Path) -> None:
+    panel = pd.read_parquet(national_dir / "panel.parquet")
+    links = {c: national.page_name(c, n) for c, (n, _) in PROVINCES.items()}
+    links["79"] = None  # a failed page: named, not linked
+    html = national.national_page(panel, links, lang="vi", build_stamp="x")
+    assert 'href="provinces/01-thanh-pho-ha-noi.html"' in html and 'href="provinces/66-tinh-dak-lak.html"' in html
+    assert "Thành phố Hồ Chí Minh" in html and "provinces/79-" not in html
+    assert 'id="provinces"' in html and "data-sortable" in html and "<script" in html  # sortable, script inline
+    assert "Tổng quan toàn quốc" in html and "Hạng" not in html  # no ranking of provinces
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # offline
+    assert len(html.encode()) < 1.5 * MB
+    en = national.national_page(panel, links, lang="en")
+    assert "Provinces are not ranked" in en
+
+
+def test_province_page_holds_only_its_units(data: Path) -> None:
+    html = "\n".join(s.html for s in province_overview(data, "vi", province="66").sections)
+    for code, (name, units) in PROVINCES.items():
+        for ucode, uname in units:
+            assert (uname in html) == (code == "66"), (code, uname)
+    assert "Công an tỉnh" in html  # its provincial level
+    assert "Đắk Lắk" in html
+    assert len(html.encode()) < 1.5 * MB
+    whole = "\n".join(s.html for s in province_overview(data, "vi").sections)
+    assert all(u in whole for _, (_, us) in PROVINCES.items() for _, u in us)
+
+
+def plan(data: Path, reports: Path, manifest: Manifest, force: bool = False) -> tuple[list, list[str], dict]:
+    shas = _input_shas(data)
+    inputs, _, tables = plan_inputs(data, shas)
+    skipped: list[str] = []
+    tasks = _province_tasks(data, reports, inputs, tables, manifest, "vi", "stamp", force, skipped, ("nb", "code", "cfg"))
+    return tasks, skipped, inputs
+
+
+def built(tasks: list, manifest: Manifest, reports: Path) -> None:
+    """Record the tasks as built (a page on disk, its hash in the manifest), as the render stage does."""
+    for t in tasks:
+        t.html.parent.mkdir(parents=True, exist_ok=True)
+        t.html.write_text("page", encoding="utf-8")
+        manifest.provinces[t.unit_code.partition(":")[2]] = ReportEntry(
+            t.unit_code.partition(":")[2], t.unit_name, str(t.html.relative_to(reports)), "ok", "", t.input_hash, "v", "")
+
+
+def test_a_correction_rebuilds_its_province_and_the_national_page(data: Path, tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    reports = tmp_path / "reports"
+    manifest = Manifest()
+    tasks, skipped, _ = plan(data, reports, manifest)
+    assert sorted(t.unit_code for t in tasks) == ["province:01", "province:66", "province:79"] and not skipped
+    assert {t.params["province"] for t in tasks} == {"01", "66", "79"}
+    assert sorted(str(t.html.relative_to(reports)) for t in tasks) == [
+        "provinces/01-thanh-pho-ha-noi.html", "provinces/66-tinh-dak-lak.html", "provinces/79-thanh-pho-ho-chi-minh.html"]
+    built(tasks, manifest, reports)
+    now = datetime.now(timezone.utc)
+    assert _write_national(data, reports, manifest, "vi", "s", now, "h", False, True)
+    assert not _write_national(data, reports, manifest, "vi", "s", now, "h", False, False)  # nothing changed
+    tasks, skipped, _ = plan(data, reports, manifest)
+    assert not tasks and len(skipped) == 3
+
+    panel = pd.read_parquet(data / "panel.parquet")  # one more dossier in one commune of Hồ Chí Minh
+    i = panel.index[panel["unit_code"] == "26737"][0]
+    panel.loc[i, "received_online"] += 1
+    panel.to_parquet(data / "panel.parquet", index=False)
+    tasks, skipped, _ = plan(data, reports, manifest)
+    assert [t.unit_code for t in tasks] == ["province:79"]
+    assert sorted(skipped) == ["province:01", "province:66"]
+    built(tasks, manifest, reports)
+    assert _write_national(data, reports, manifest, "vi", "s", now, "h2", False, True)  # the national page too
+
+
+def test_province_hash_ignores_other_provinces_findings(data: Path, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    manifest = Manifest()
+    tasks, _, _ = plan(data, reports, manifest)
+    built(tasks, manifest, reports)
+    q = pd.read_csv(data / "quality.csv", dtype=str, keep_default_na=False)
+    first = q.iloc[0].to_dict()
+    q = pd.concat([q, pd.DataFrame([{**first, "unit": "22045", "message": "mới"}])], ignore_index=True)
+    q.to_csv(data / "quality.csv", index=False)
+    tasks, _, _ = plan(data, reports, manifest)
+    assert [t.unit_code for t in tasks] == ["province:66"]
+
+
+def test_index_links_national_and_province_pages(data: Path, tmp_path: Path) -> None:
+    from motcua.report.index import render_index
+
+    m = Manifest()
+    m.overview = ReportEntry("province", "Tổng quan toàn quốc", "province.html", "ok", "", "h", "v", "")
+    for code, (name, _) in PROVINCES.items():
+        m.provinces[code] = ReportEntry(code, name, national.page_name(code, name), "ok" if code != "79" else "failed",
+                                        "lỗi" if code == "79" else "", "h", "v", "")
+    html = render_index(m.to_dict(), lang="vi")
+    assert 'href="province.html"' in html and "Tổng quan toàn quốc" in html
+    assert 'href="provinces/01-thanh-pho-ha-noi.html"' in html and 'href="provinces/66-tinh-dak-lak.html"' in html
+    assert "provinces/79-" not in html and "lỗi" in html
+    again = Manifest.load(_save(m, tmp_path / "manifest.json"))
+    assert again.provinces.keys() == m.provinces.keys()
+    assert "provinces" not in Manifest().to_dict()  # a one-province manifest stays as it was
+
+
+def _save(m: Manifest, path: Path) -> Path:
+    m.save(path)
+    json.loads(path.read_text(encoding="utf-8"))
+    return path
+
+
+def test_one_province_overview_is_unchanged_by_an_empty_province(national_dir: Path, data_dir: Path) -> None:
+    a = "\n".join(s.html for s in province_overview(data_dir, "vi", cache=False).sections)
+    b = "\n".join(s.html for s in province_overview(data_dir, "vi", cache=False, province="").sections)
+    assert a == b
