@@ -11,7 +11,7 @@ EXPECTED = {
     "10_clean.ipynb": {"raw_paths", "out_dir", "cache_dir"},
     "20_model.ipynb": {"data_dir"},
     "30_district_report.ipynb": {"unit_code", "unit_schema", "data_dir", "lang"},
-    "40_province_overview.ipynb": {"data_dir", "lang"},
+    "40_province_overview.ipynb": {"data_dir", "lang", "province"},
 }
 
 

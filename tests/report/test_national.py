@@ -193,3 +193,46 @@ def test_one_province_overview_is_unchanged_by_an_empty_province(national_dir: P
     a = "\n".join(s.html for s in province_overview(data_dir, "vi", cache=False).sections)
     b = "\n".join(s.html for s in province_overview(data_dir, "vi", cache=False, province="").sections)
     assert a == b
+
+
+def test_render_stage_national(data: Path, tmp_path: Path) -> None:
+    """The render stage end to end: a page per province, the national page, the index linking them; a correction in
+    one commune rebuilds it, its province's page and the national page only (the manifest keys them by code)."""
+    from motcua.pipeline.stages import render_stage
+
+    reports = tmp_path / "reports"
+    res = render_stage(data, reports, jobs=1)
+    assert res.ok, res.failed
+    pages = {c: reports / national.page_name(c, n) for c, (n, _) in PROVINCES.items()}
+    for code, page in pages.items():
+        html = page.read_text(encoding="utf-8")
+        assert len(html.encode()) < 1.5 * MB
+        for c, (_, units) in PROVINCES.items():
+            assert all((u in html) == (c == code) for _, u in units), (code, c)
+        assert not re.search(r'(src|href)="(https?:)?//', html)
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="{national.page_name(c, n)}"' in index for c, (n, _) in PROVINCES.items())
+    front = (reports / "province.html").read_text(encoding="utf-8")
+    assert all(f'href="{national.page_name(c, n)}"' in front for c, (n, _) in PROVINCES.items())
+    manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["unit_code"] for e in manifest["provinces"]] == ["01", "66", "79"]
+
+    panel = pd.read_parquet(data / "panel.parquet")
+    i = panel.index[panel["unit_code"] == "26737"][0]
+    panel.loc[i, "received_online"] += 1
+    panel.to_parquet(data / "panel.parquet", index=False)
+    res = render_stage(data, reports, jobs=1)
+    assert sorted(res.built) == ["2025:26737", "province", "province:79"]
+    assert {"province:01", "province:66"} <= set(res.skipped)
+
+
+def test_render_stage_one_province_has_no_provinces_folder(tmp_path: Path) -> None:
+    """A one-province panel (Đắk Lắk's communes, Phú Yên's districts as history) keeps one overview."""
+    from motcua.pipeline.stages import render_stage
+
+    data = two_eras.write_two_era_dir(tmp_path / "data")
+    reports = tmp_path / "reports"
+    assert render_stage(data, reports, jobs=1, units=["22015"]).failed == {}
+    assert (reports / "province.html").exists() and not (reports / "provinces").exists()
+    assert "provinces" not in json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    assert "Tổng quan toàn quốc" not in (reports / "province.html").read_text(encoding="utf-8")

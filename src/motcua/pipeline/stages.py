@@ -484,7 +484,7 @@ def render_stage(
     inputs, all_units, tables = plan_inputs(data, shas, cfg)
     try:
         wanted = wanted_units(units, all_units)
-        check_render_parameters(unit_params(all_units[0], data, lang) if all_units else {}, {"data_dir": str(data), "lang": lang})
+        check_render_parameters(unit_params(all_units[0], data, lang) if all_units else {}, {"data_dir": str(data), "lang": lang, "province": ""})
     except ValueError as exc:
         raise StageError(str(exc)) from exc
 
@@ -517,7 +517,7 @@ def render_stage(
 
     from motcua.report import national
 
-    over_params = {"data_dir": str(data), "lang": lang}
+    over_params = {"data_dir": str(data), "lang": lang, "province": ""}  # "": every unit of the data
     over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash(), config_hash, unit_hash.whole)
     over_html = reports / "province.html"
     prev = manifest.overview
@@ -543,7 +543,7 @@ def render_stage(
     built: list[str] = []
     for t, r in results.items():
         entry = ReportEntry(
-            unit_code=t.unit.code if t.unit is not None else t.unit_code,
+            unit_code=t.unit.code if t.unit is not None else t.unit_code.removeprefix("province:") if t.kind == "province" else t.unit_code,
             unit_name=t.unit_name,
             path=str(t.html.relative_to(reports)),
             status=r["status"],
