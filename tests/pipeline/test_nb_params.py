@@ -18,7 +18,7 @@ def test_the_stage_hands_the_notebooks_exactly_their_parameters():
     assert declared_parameters(loc.notebook(loc.NOTEBOOK_DISTRICT)) == ("unit_code", "unit_schema", "data_dir", "lang")
     params = unit_params(UNIT, Path("data"), "vi")
     assert params["unit_schema"] == "legacy"
-    check_render_parameters(params, {"data_dir": "data", "lang": "vi"})  # no error
+    check_render_parameters(params, {"data_dir": "data", "lang": "vi", "province": ""})  # no error
 
 
 @pytest.mark.parametrize("bad", ["unit_shema", "Unit_schema", "unitschema"])

@@ -108,6 +108,21 @@ def test_province_page_holds_only_its_units(data: Path) -> None:
     assert all(u in whole for _, (_, us) in PROVINCES.items() for _, u in us)
 
 
+def test_province_data_slices_every_table(data: Path) -> None:
+    from motcua.report.context import load_data
+
+    whole = load_data(data)
+    hcm = national.province_data(whole, "79")
+    codes = {"26734", "26737"}
+    assert set(hcm.panel["unit_code"]) == codes
+    for frame in (hcm.summary, hcm.comparison, hcm.trends):
+        assert set(frame["unit_code"].astype(str)) == codes
+    about = whole.quality_unit_codes()
+    assert len(hcm.quality) == int((about == "").sum())  # the fixture's findings name 00004 (Hà Nội) or no unit
+    hn = national.province_data(whole, "01")
+    assert len(hn.quality) == len(whole.quality)
+
+
 def plan(data: Path, reports: Path, manifest: Manifest, force: bool = False) -> tuple[list, list[str], dict]:
     shas = _input_shas(data)
     inputs, _, tables = plan_inputs(data, shas)

@@ -90,12 +90,14 @@ def _keep(df: pd.DataFrame | None, keys: set[tuple[str, str]]) -> pd.DataFrame |
 def province_data(data: Any, code: str) -> Any:
     """``data`` (a :class:`motcua.report.context.ReportData`) seen for one province: its units' panel rows, their
     trends, summary and comparison rows (the model's national intervals kept), the quality findings about them, the
-    continuity series of its units and of the province itself; published figures of its units."""
+    continuity series of its units and of the province itself; published figures of its units. Quality findings about
+no unit of the data (a whole file, a name no unit matches) are on every province's page."""
     panel = data.panel
     keys = province_keys(panel, code)
     quality = data.quality
     if len(quality):
-        quality = quality[data.quality_unit_codes().isin({c for _, c in keys})]
+        about = data.quality_unit_codes()
+        quality = quality[about.isin({c for _, c in keys}) | (about == "")]  # and those about no unit of the data
     cont = data.continuity
     if len(cont) and "unit_code" in cont:
         prov = cont["unit_code"].astype(str).str.zfill(2) == str(code).zfill(2)
