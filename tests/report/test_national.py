@@ -88,6 +88,7 @@ def test_national_page_lists_and_links_every_province(national_dir: Path) -> Non
     html = national.national_page(panel, links, lang="vi", build_stamp="x")
     assert 'href="provinces/01-thanh-pho-ha-noi.html"' in html and 'href="provinces/66-tinh-dak-lak.html"' in html
     assert "Thành phố Hồ Chí Minh" in html and "provinces/79-" not in html
+    assert 'href="index.html"' in html
     assert 'id="provinces"' in html and "data-sortable" in html and "<script" in html  # sortable, script inline
     assert "Tổng quan toàn quốc" in html and "Hạng" not in html  # no ranking of provinces
     assert not re.search(r'(src|href)="(https?:)?//', html)  # offline
@@ -102,6 +103,7 @@ def test_province_page_holds_only_its_units(data: Path) -> None:
         for ucode, uname in units:
             assert (uname in html) == (code == "66"), (code, uname)
     assert "Công an tỉnh" in html  # its provincial level
+    assert 'href="../index.html"' in html and 'href="../province.html"' in html and 'href="index.html"' not in html
     assert "Đắk Lắk" in html
     assert len(html.encode()) < 1.5 * MB
     whole = "\n".join(s.html for s in province_overview(data, "vi").sections)

@@ -94,7 +94,9 @@ def _monthly_all(peers: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
-def header_section(data: ReportData, peers: pd.DataFrame, S: Strings, title: str | None = None) -> Section:
+def header_section(data: ReportData, peers: pd.DataFrame, S: Strings, title: str | None = None,
+                   nav: list[dict[str, str]] | None = None) -> Section:
+    """The page's header; ``nav``: its links (default: the index beside it)."""
     lang = S.lang
     province = str(peers["province_name"].dropna().iloc[-1]) if len(peers) and "province_name" in peers else str(data.config.province.get("province_name", ""))
     meta = [
@@ -102,7 +104,7 @@ def header_section(data: ReportData, peers: pd.DataFrame, S: Strings, title: str
         {"label": S["window"], "value": fmt.period(peers["period_start"].min(), peers["period_end"].max(), lang) if len(peers) else S["no_data"]},
         {"label": S["as_of"], "value": fmt.day(data.as_of(), lang)},
     ]
-    nav = [{"href": "index.html", "text": S["nav_index"]}]
+    nav = nav or [{"href": "index.html", "text": S["nav_index"]}]
     return Section("header", render("sections/header.html.j2", S=S, synthetic=data.synthetic, nav=nav, kind=S["overview_kind"],
                                     title=title or province or S["overview_kind"], meta=meta))
 
@@ -446,6 +448,11 @@ def _province_code(data: ReportData, peers: pd.DataFrame) -> str | None:
     return str(code).zfill(2) if code else None
 
 
+def _province_nav(S: Strings) -> list[dict[str, str]]:
+    """A province page's links (it lies in REPORTS/provinces/): the index, the national page."""
+    return [{"href": "../index.html", "text": S["nav_index"]}, {"href": "../province.html", "text": S["ix_national"]}]
+
+
 def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True, province: str = "") -> Report:
     """All sections of the province overview.
 
@@ -460,16 +467,17 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
     from motcua.report import overview_eras as eras
 
     S = strings(lang)
+    province_code = str(province or "")
     everything = load_data(data_dir)
-    if province:
+    if province_code:
         from motcua.report.national import province_data
 
-        everything = province_data(everything, str(province))
+        everything = province_data(everything, province_code)
     data = eras.main_scope(everything)  # the communes since the reform (else the one era the panel holds)
     provincial = eras.provincial_scope(everything, data)
     history = eras.history_scopes(everything, data)
     charts = ChartCache(chart_cache(Path(data_dir))) if cache else None
-    stem = f"overview-{str(province).zfill(2)}-{lang}" if province else f"overview-{lang}"  # one file per page
+    stem = f"overview-{province_code.zfill(2)}-{lang}" if province_code else f"overview-{lang}"  # one file per page
     frags = FragmentCache(fragment_cache(Path(data_dir)) / f"{stem}.json") if cache else None
     peers, names = _units(data)
     mall = _monthly_all(peers)
@@ -482,7 +490,7 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
         files = sorted({str(s) for s in peers["source"].dropna()})
     province = str(peers["province_name"].dropna().iloc[-1]) if len(peers) and "province_name" in peers else str(data.config.province.get("province_name", ""))
     sections = [
-        header_section(data, peers, S, eras.title(province, data, provincial, history, S)),
+        header_section(data, peers, S, eras.title(province, data, provincial, history, S), nav=_province_nav(S) if province_code else None),
         narrative_section(peers, names, figs, summ, data, S),
         continuity.province_section(everything.continuity, _province_code(data, peers), S),
         units,
