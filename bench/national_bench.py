@@ -54,16 +54,7 @@ GOALS = {"clean_s": 20.0, "model_s": 30.0, "speedup_vs_naive": 20.0, "ratio_to_f
 
 def national_config() -> Path:
     """config/ for the whole country at commune level (2025 units), window 07/2025–11/2026."""
-    cfg = WORK / "config"
-    shutil.rmtree(cfg, ignore_errors=True)
-    shutil.copytree(ROOT / "config", cfg)
-    (cfg / "province.yaml").write_text(
-        "# bench: every 2025 commune of the country, no province restriction when matching names\n"
-        'province_code: null\nprovince_name: "Toàn quốc"\nunit_schema: "2025"\nunit_level: commune\n'
-        "window:\n  start: 2025-07-01\n  end: 2026-11-30\nlanguage: vi\n",
-        encoding="utf-8",
-    )
-    return cfg
+    return R.national_config(WORK / "config", "2025", "commune", ("2025-07-01", "2026-11-30"))
 
 
 def use_national() -> None:

@@ -109,15 +109,17 @@ class PeakRSS:
 ENV: dict[str, str] = dict(os.environ)
 
 
-def national_config() -> Path:
-    """config/ for an analyst of the whole country: names matched against every province's districts."""
-    cfg = OUT / "config-national"
+def national_config(cfg: Path | None = None, schema: str = "legacy", level: str = "district",
+                    window: tuple[str, str] = ("2021-01-01", "2025-12-31")) -> Path:
+    """config/ for an analyst of the whole country (``province_code: null``): names matched in every province,
+    at ``level`` of the ``schema`` era, over ``window``; written afresh from config/ at ``cfg``."""
+    cfg = cfg or OUT / "config-national"
     shutil.rmtree(cfg, ignore_errors=True)
     shutil.copytree(ROOT / "config", cfg)
     (cfg / "province.yaml").write_text(
-        "# bench: every legacy district of the country, no province restriction when matching names\n"
-        'province_code: null\nprovince_name: "Toàn quốc"\nunit_schema: legacy\nunit_level: district\n'
-        "window:\n  start: 2021-01-01\n  end: 2025-12-31\nlanguage: vi\n",
+        f"# bench: every {schema} {level} of the country, no province restriction when matching names\n"
+        f'province_code: null\nprovince_name: "Toàn quốc"\nunit_schema: "{schema}"\nunit_level: {level}\n'
+        f"window:\n  start: {window[0]}\n  end: {window[1]}\nlanguage: vi\n",
         encoding="utf-8",
     )
     return cfg

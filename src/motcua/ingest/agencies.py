@@ -52,18 +52,22 @@ def is_agency_code(code: object) -> bool:
     return bool(_AGENCY_CODE.match(str(code)))
 
 
+_NONE: dict[str, Any] = {}
+
+
 def _config() -> dict[str, Any]:
+    """config/agencies.yaml as loaded (the same object while the config is: memoised by identity)."""
     try:
-        return dict(load_config().extra.get("agencies") or {})
+        return load_config().extra.get("agencies") or _NONE
     except Exception:  # noqa: BLE001 - no config folder (installed package): no agencies
-        return {}
+        return _NONE
 
 
 def agencies() -> tuple[Agency, ...]:
     """The entries of config/agencies.yaml, in file order (read once per loaded config)."""
     cfg = _config()
     memo = _MEMO.get("agencies")
-    if memo is not None and memo[0] == cfg:
+    if memo is not None and memo[0] is cfg:  # the memo holds ``cfg``: its id cannot be reused meanwhile
         return memo[1]
     out = []
     for e in cfg.get("agencies") or []:

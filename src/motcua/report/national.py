@@ -135,8 +135,7 @@ def province_rows(panel: pd.DataFrame) -> list[dict[str, Any]]:
 
         online, offline = total("received_online"), total("received_offline")
         received = None if online is None or offline is None else online + offline
-        ontime_den = _ontime_den(p)
-        ontime_num = _ontime_num(p)
+        ontime_num, ontime_den = _ontime_parts(p)
         out.append({
             "code": code, "name": name, "units": int(mine["unit_code"].nunique()), "received": received,
             "online_n": online, "online": online / received if online is not None and received else None,
@@ -147,28 +146,16 @@ def province_rows(panel: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _ontime_num(p: pd.DataFrame) -> float | None:
-    """(8)+(9) over rows where the on-time rate's parts are both known."""
-    from motcua.rates import RATES
+def _ontime_parts(p: pd.DataFrame) -> tuple[float | None, float | None]:
+    """((8)+(9), (7)) summed over the rows where both are known (None, None when none is)."""
+    from motcua.rates import RATES, successes_trials
 
     r = RATES["ontime_rate_report"]
-    cols = [*r.numerator, *r.denominator]
-    if not all(c in p for c in cols):
-        return None
-    ok = p[cols].notna().all(axis=1)
-    return float(p.loc[ok, list(r.numerator)].sum().sum()) if ok.any() else None
-
-
-def _ontime_den(p: pd.DataFrame) -> float | None:
-    """(7) over rows where the on-time rate's parts are both known."""
-    from motcua.rates import RATES
-
-    r = RATES["ontime_rate_report"]
-    cols = [*r.numerator, *r.denominator]
-    if not all(c in p for c in cols):
-        return None
-    ok = p[cols].notna().all(axis=1)
-    return float(p.loc[ok, list(r.denominator)].sum().sum()) if ok.any() else None
+    if not all(c in p for c in (*r.numerator, *r.denominator)):
+        return None, None
+    num, den = successes_trials(p, "ontime_rate_report")
+    ok = num.notna() & den.notna()
+    return (float(num[ok].sum()), float(den[ok].sum())) if ok.any() else (None, None)
 
 
 def national_page(panel: pd.DataFrame, links: dict[str, str | None], *, lang: str, synthetic: bool = False,
