@@ -373,10 +373,6 @@ def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: Prov
     return UnitMatch(m.query, None, None, None, None, None, m.score, m.candidates, "none", m.unit_schema)
 
 
-def _as_date(v: object) -> date:
-    return v if isinstance(v, date) else date.fromisoformat(str(v))
-
-
 def _vi(n: int | None) -> str:
     from babel.numbers import format_decimal
 
