@@ -96,6 +96,17 @@ RULES: dict[str, tuple[str, str]] = {
     "ragged_row": ("Dòng CSV có số ô khác số cột tiêu đề", "CSV row with more or fewer cells than the header"),
     "unknown_schema": ("unit_schema không hợp lệ", "Unknown unit_schema"),
     "schema_period_mismatch": ("Danh mục đơn vị không khớp kỳ báo cáo", "Unit schema does not match the period"),
+    "par_no_header": ("Bảng Chỉ số CCHC không nhận ra được", "PAR index table not recognised"),
+    "par_bad_score": ("Điểm Chỉ số CCHC không đọc được hoặc để trống", "PAR score unreadable or blank"),
+    "par_over_max": ("Điểm vượt điểm tối đa của lĩnh vực", "Score above the field's maximum"),
+    "par_total_mismatch": ("Các lĩnh vực cộng lại khác tổng điểm", "Fields do not add up to the total"),
+    "par_no_year": ("Không xác định được năm đánh giá Chỉ số CCHC", "PAR index year unknown"),
+    "par_duplicate_unit": ("Đơn vị có hai dòng điểm cùng năm", "Unit scored twice for one year"),
+    "par_rank_inconsistent": ("Hạng công bố không khớp tổng điểm", "Published rank disagrees with the totals"),
+    "par_bad_rank": ("Ô xếp hạng không đọc được", "Rank cell unreadable"),
+    "par_level_assumed": ("Bộ chỉ số CCHC chọn theo mặc định (tiêu đề không nêu cấp)", "PAR set assumed (title names no level)"),
+    "par_max_from_file": ("Điểm tối đa lấy theo tệp", "Maxima taken from the file"),
+    "par_year_from_filename": ("Năm đánh giá lấy từ tên tệp", "PAR index year taken from the file name"),
 }
 
 
