@@ -10,6 +10,9 @@ folders (hidden files and README.md skipped):
   :func:`motcua.rawfiles.is_document`): not part of the panel; the figures they state are read by
   ``motcua extract`` into ``out_dir/published.csv`` (published figures with provenance, shown beside
   the panel in the province overview; removed when the inputs hold no document);
+- PAR index tables (Chỉ số cải cách hành chính, a workbook whose title or header a set of
+  config/layouts/par_*.yaml fits): not part of the panel; read, checked and matched into
+  ``out_dir/par_index.parquet`` (:mod:`motcua.clean.par`; removed when the inputs hold none);
 
 then matches unit names to official codes, differences cumulative rows,
 resolves overlapping periods, checks identities and continuity, and writes
@@ -78,6 +81,9 @@ class CleanResult:
     #: Figures stated in the prose documents among the inputs (:data:`motcua.extract.published.PUBLISHED_COLUMNS`),
     #: None when there were none; written to ``out_dir/published.csv``.
     published: pd.DataFrame | None = None
+    #: The PAR index tables among the inputs (:data:`motcua.clean.par.PAR_COLUMNS`), None when there were none;
+    #: written to ``out_dir/par_index.parquet``.
+    par_index: pd.DataFrame | None = None
 
     @property
     def rows_in(self) -> int:
@@ -213,6 +219,10 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
         if ok:
             kinds = sorted({r.source_kind for r in records}) or ["form"]
             return records, "+".join(kinds), synthetic, _count_no_period(q, display)
+        from motcua.ingest.par import is_par_book
+
+        if is_par_book(book):  # a PAR index table: not part of the panel, read into par_index.parquet (motcua.clean.par)
+            return [], "par", synthetic, 0
         for g in book.grids:
             got = read_dossier_grid(g, path, display, q, ctx, order)
             if got is not None:
@@ -271,6 +281,22 @@ def _published(documents: list[tuple[Path, str]], sources: list[dict[str, Any]],
             q.add(display, "document_unreadable", "warning",
                   f"Văn bản không đọc được ({problem}); không lấy được số liệu công bố nào từ tệp này.", action="file_skipped")
     return table
+
+
+def _par_index(files: list[tuple[Path, str, str]], sources: list[dict[str, Any]], q: Quality,
+               ctx: MatchContext) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The PAR index tables among the inputs (:func:`motcua.clean.par.build_par_index`), with their counts (unit rows
+    in = kept + dropped, apart from the panel's); None without any. Fills each PAR file's ``rows`` in ``sources``."""
+    if not files:
+        return None
+    from motcua.clean.par import build_par_index
+
+    table, counts = build_par_index(files, q, ctx)
+    by_file = {s["file"]: s for s in sources if s.get("kind") == "par"}
+    for _, display, _ in files:
+        by_file[display]["rows"] = int(sum(1 for f in q.findings if f.file == display and f.action == "dropped")
+                                       + table.loc[(table["source"] == display) & (table["kind"] == "total")].shape[0])
+    return table, counts
 
 
 def _count_no_period(q: Quality, display: str) -> int:
@@ -500,6 +526,7 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
     if cache is not None:
         cache.load_matches()
     documents: list[tuple[Path, str]] = []
+    par_files: list[tuple[Path, str, str]] = []
     for path, display in discover(raw_paths):
         if is_document(path) and path.is_file() and path.stat().st_size <= max_input_bytes():
             # prose (press release, báo cáo): its figures are read by `motcua extract` below, not as a table
@@ -513,10 +540,13 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         synthetic_any = synthetic_any or entry.synthetic
         sources.append({"file": display, "sha256": sha, "kind": entry.kind,
                         "synthetic": entry.synthetic, "rows": entry.n_records + entry.rejected})
+        if entry.kind == "par":
+            par_files.append((path, display, sha))
 
     if cache is not None:
         cache.save_matches()
     published = _published(documents, sources, q)
+    par_index = _par_index(par_files, sources, q, ctx)
     panel = _cross_record(entries, q, cache)
     if cache is not None:
         cache.prune()
@@ -540,7 +570,9 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
     }
     if documents:
         meta["published"] = {"documents": len(documents), "facts": int(len(published))}
-    result = CleanResult(panel, quality, meta, published=published)
+    if par_index is not None:
+        meta["par"] = par_index[1]
+    result = CleanResult(panel, quality, meta, published=published, par_index=par_index[0] if par_index is not None else None)
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -555,6 +587,14 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
             paths["published"] = write_published(published, out / PUBLISHED)
         else:  # no documents among the inputs: no published figures (never a stale table from an earlier run)
             (out / PUBLISHED).unlink(missing_ok=True)
+        from motcua.clean.par import PAR_INDEX
+
+        if par_index is not None:
+            table = par_index[0]
+            paths["par_index"] = out / PAR_INDEX
+            _atomic_write(paths["par_index"], lambda p: table.to_parquet(p, index=False))
+        else:  # no PAR workbook among the inputs: no table (never a stale one from an earlier run)
+            (out / PAR_INDEX).unlink(missing_ok=True)
         result.out_dir = out
         result.files = paths
     return result

@@ -71,6 +71,7 @@ class ParLayout:
     title_level: tuple[re.Pattern[str], ...]
     fields: tuple[FieldRule, ...]
     total_max: float
+    description_en: str = ""
 
     def field(self, key: str) -> FieldRule:
         return next(f for f in self.fields if f.key == key)
@@ -92,7 +93,7 @@ def _layouts(root: str) -> tuple[ParLayout, ...]:
             for k, f in spec["fields"].items())
         out.append(ParLayout(spec.get("name", name), spec.get("description", name), int(spec.get("priority", 9)),
                              str(spec.get("level", "district")), tuple(_rx(p) for p in spec.get("title_level", [])),
-                             fields, float(spec.get("total_max", 100))))
+                             fields, float(spec.get("total_max", 100)), str(spec.get("description_en") or spec.get("description", name))))
     return tuple(sorted(out, key=lambda lo: lo.priority))
 
 

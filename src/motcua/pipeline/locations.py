@@ -20,6 +20,7 @@ TREND_SUMMARY = "trend_summary.parquet"
 COMPARISON = "comparison.parquet"
 CONTINUITY = "continuity.parquet"  # series across the 1 July 2025 reform (motcua.model.continuity)
 PUBLISHED = "published.csv"  # figures stated in prose documents among the inputs (optional; motcua.extract)
+PAR_INDEX = "par_index.parquet"  # the PAR index tables among the inputs (optional; motcua.clean.par)
 STAMPS = ".stamps"
 
 

@@ -394,6 +394,8 @@ def _load_model_inputs(data: Path) -> dict[str, Any]:
     out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
     if (data / loc.CONTINUITY).exists():
         out["continuity"] = pd.read_parquet(data / loc.CONTINUITY)
+    if (data / loc.PAR_INDEX).exists():
+        out["par"] = pd.read_parquet(data / loc.PAR_INDEX)
     return out | _meta_and_published(data)
 
 
@@ -677,7 +679,7 @@ def _why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool)
 
 #: The processed data files the render stage reads.
 RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META, loc.PUBLISHED,
-                 loc.CONTINUITY)
+                 loc.CONTINUITY, loc.PAR_INDEX)
 
 
 def _input_shas(data: Path) -> dict[str, str]:

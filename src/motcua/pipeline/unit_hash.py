@@ -72,11 +72,14 @@ class UnitHasher:
             if inputs.get("quality") is not None:
                 tables["quality"] = table_hashes(inputs["quality"])
             tables["continuity"] = table_hashes(inputs.get("continuity"))
+            tables["par"] = table_hashes(inputs.get("par"))
         self.whole: dict[str, str] = {name: t.whole for name, t in tables.items()}
         self.parts = [tables[name].slices for name in ("panel", "trends", "summary")]
         self.quality = tables["quality"].slices if "quality" in tables else None
         #: continuity.parquet's slices, keyed like the panel's ("<schema>:<code>"); none without the table
         self.continuity = tables["continuity"].slices if "continuity" in tables else {}
+        #: par_index.parquet's slices (the unit's PAR scores and published ranks), keyed like the panel's
+        self.par = tables["par"].slices if "par" in tables else {}
         self.shared = [comparison_hash(inputs, tables["comparison"].whole), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
@@ -92,6 +95,7 @@ class UnitHasher:
         values = [p.get(key, "empty") for p in self.parts]
         values.append(self.quality.get(code, "empty") if self.quality is not None else "")
         values.append(self.continuity.get(key, "empty"))
+        values.append(self.par.get(key, "empty"))
         values += [*self.shared, _shown_params(params), *self.tail]
         return dict(zip(UNIT_PARTS, values))
 
@@ -99,10 +103,11 @@ class UnitHasher:
         return hash_components(self.components(unit_code, params))
 
 
-#: The parts of a unit report's input hash, in order: its own slices of the tables (continuity's included), what every report shows
+#: The parts of a unit report's input hash, in order: its own slices of the tables (continuity's and the PAR index's
+#: included), what every report shows
 #: (the province comparison, the data's as-of date and synthetic flag), its parameters, the notebook, the code,
 #: config/.
-UNIT_PARTS = ("panel", "trends", "summary", "quality", "continuity", "comparison", "as_of", "parameters", "notebook", "code", "config")
+UNIT_PARTS = ("panel", "trends", "summary", "quality", "continuity", "par", "comparison", "as_of", "parameters", "notebook", "code", "config")
 
 
 def hash_components(components: dict[str, str]) -> str:
@@ -150,6 +155,12 @@ def _published_hash(inputs: dict[str, Any]) -> str:
     return out
 
 
+def _par_whole(known: dict[str, str], inputs: dict[str, Any]) -> str:
+    """par_index.parquet's hash for the overview: "" without the file or rows."""
+    h = known["par"] if "par" in known else frame_hash(inputs.get("par"))
+    return "" if h == "empty" else h
+
+
 def _continuity_whole(known: dict[str, str], inputs: dict[str, Any]) -> str:
     """continuity.parquet's hash for the overview: "" without the file or rows, whether hashed from the file
     (``known``) or from a frame of ``inputs``."""
@@ -176,6 +187,7 @@ def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook
         table("comparison"),
         table("quality") if "quality" in known or inputs.get("quality") is not None else "",
         _continuity_whole(known, inputs),
+        _par_whole(known, inputs),
         _published_hash(inputs),
         _meta_shown(inputs),
         _shown_params(params),
@@ -211,5 +223,8 @@ def province_input_hash(tables: dict[str, TableHashes], keys: set[tuple[str, str
     if q is not None:
         panel_codes = {split_key(k)[1] for k in tables["panel"].slices} if "panel" in tables else set()
         parts.append(json.dumps(sorted((k, v) for k, v in q.slices.items() if k in codes or k not in panel_codes)))
+    par = tables.get("par")
+    if par is not None and par.slices:
+        parts.append(json.dumps([par.slices.get(k, "empty") for k in unit_keys]))
     parts += [_published_hash(inputs), _meta_shown(inputs), _shown_params(params), notebook_hash, code_hash, config_hash]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -1,8 +1,9 @@
 """The district report (notebook 30): sections built from the cached DATA folder.
 
 ``district_report(unit_code, data_dir, lang)`` returns a :class:`Report`
-whose sections (header, key_figures, narrative, charts, continuity, quality,
-table, download, footer) display as finished, escaped HTML in a notebook;
+whose sections (header, key_figures, narrative, charts, continuity, par, quality,
+table, download, footer) display as finished, escaped HTML in a notebook; par (:mod:`motcua.report.par`) is
+empty unless par_index.parquet holds the unit's PAR index scores;
 continuity (:mod:`motcua.report.continuity`) is empty unless the unit is a
 dissolved district with successor communes in continuity.parquet, or a 2025
 commune with predecessors' rows there.
@@ -23,6 +24,7 @@ from motcua.report.figures import KeyFigures, key_figures, monthly, summary_valu
 from motcua.report.html import Report, Section, render
 from motcua.report.model_notes import model_notes
 from motcua.report.narrative import district_narrative
+from motcua.report.par import district_par_section
 from motcua.report.strings import Strings, strings
 from motcua.report.unit_charts import funnel_chart, ontime_chart, rate_chart, volume_chart
 from motcua.version import code_version
@@ -361,6 +363,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
         narrative_section(unit_name, kf, summary, S, era),
         charts_section(data, code, unit_name, m, kf, summary, S),
         continuity.unit_section(data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S, era.dissolved),
+        district_par_section(data.data_dir, _name(rows, "unit_schema") or data.unit_schema, code, unit_name, S),
         quality_section(data, code, summary, S, rows),
         table_section(m, unit_name, S),
         download_section(rows, code, S),

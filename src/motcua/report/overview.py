@@ -30,6 +30,7 @@ from motcua.report.fragment_cache import FragmentCache
 from motcua.report.html import Report, Section, render
 from motcua.report.overview_charts import province_funnel, ranking_chart, small_multiples
 from motcua.report.overview_keys import OverviewKeys, overview_keys, quality_key
+from motcua.report.par import overview_par_section
 from motcua.report.published import published_section
 from motcua.report.strings import Strings, cap, strings
 
@@ -453,6 +454,13 @@ def _province_nav(S: Strings) -> list[dict[str, str]]:
     return [{"href": "../index.html", "text": S["nav_index"]}, {"href": "../province.html", "text": S["ix_national"]}]
 
 
+def _panel_keys(data: ReportData) -> set[tuple[str, str]]:
+    """(schema, code) of every unit of the data's panel."""
+    p = data.panel
+    schema = p["unit_schema"].astype(str) if "unit_schema" in p else pd.Series([""] * len(p), index=p.index)
+    return set(zip(schema, p["unit_code"].astype(str)))
+
+
 def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True, province: str = "") -> Report:
     """All sections of the province overview.
 
@@ -497,6 +505,7 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
         eras.provincial_section(provincial, S),
         published_section(data.published, UnitRows(data, names), names, data.unit_level, _province_code(data, peers),
                           data.synthetic, S, data.unit_schema),
+        overview_par_section(data_dir, data.published, S, _panel_keys(everything) if province_code else None),
         small_multiples_section(mall, names, summ, S, charts),
         ranking_section(data, summ, S, charts, frags, keys),
         funnels_section(data, S, charts),
