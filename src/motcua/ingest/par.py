@@ -360,8 +360,8 @@ def read_par_sheet(grid: Grid) -> ParSheet | None:
                 break
             continue
         blank_run = 0
-        if parse_number_row(row) is not None:
-            continue
+        if not sheet.rows and sheet.max_row is None and parse_number_row(row) is not None:
+            continue  # the column numbers "(1) (2) …" right under the header
         label = fold(name or stt)
         if any(p.search(label) for p in rules["max_row"]):
             sheet.max_row = r + 1

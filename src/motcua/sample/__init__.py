@@ -169,8 +169,7 @@ def _plan(units: list[str], start: str, n_months: int | None, seed: int, messy: 
         p.commune_months = [m for m in ms if m >= legacy_communes_mod.COMMUNES_FROM]
     p.units_2025 = reform.units_2025(units) if p.months_2025 else None
     _plan_legacy(p, ms)
-    if p.months:
-        p.defects += par_sample.par_defects(units, messy)
+    p.defects += par_sample.par_defects(units, messy, {m.year for m in ms})
     if messy and p.commune_months and "564" in p.commune_districts and p.commune_months[-1] == switch - pd.DateOffset(months=1):
         p.early_new_name = (p.commune_months[-1], "Phường Phú Yên")
         p.defects.append({"defect": "new_unit_before_reform",
@@ -599,8 +598,10 @@ def write_sample(
                                      _legacy_province_name())
     for f in later:
         written.append(save_month_file(f, out, note))
-    if plan.months:  # the PAR index tables of the nine districts, 2021–2024
-        written += par_sample.write_par_files(out, codes, seed, messy, {c: str(info.loc[c, "unit_name"]) for c in codes}, pname)
+    legacy_years = {(_first_month(start) + pd.DateOffset(months=i)).year for i in range(plan.months)}
+    # the PAR index tables of the nine districts, 2021–2024 (the years the legacy months reach)
+    written += par_sample.write_par_files(out, codes, seed, messy, {c: str(info.loc[c, "unit_name"]) for c in codes}, pname,
+                                          legacy_years)
 
     n_months = plan.months + len(plan.months_2025)
     readme = out / "README.md"

@@ -19,7 +19,7 @@ import numpy as np
 
 from motcua.sample.workbook import save_deterministic
 
-__all__ = ["PAR_TOTALS", "PAR_FIELDS", "SONG_CAU_2022", "PAR_YEARS", "par_scores", "par_defects", "write_par_files"]
+__all__ = ["PAR_TOTALS", "PAR_FIELDS", "SONG_CAU_2022", "PAR_YEARS", "par_scores", "par_years", "par_defects", "write_par_files"]
 
 PAR_YEARS = (2021, 2022, 2023, 2024)
 #: Field key → (label as the sample's decision writes it, maximum): the district-level set.
@@ -84,14 +84,20 @@ def par_scores(seed: int) -> dict[int, dict[str, dict[str, float]]]:
     return out
 
 
-def par_defects(units: list[str], messy: bool) -> list[dict[str, str]]:
+def par_years(legacy_years: set[int]) -> list[int]:
+    """The index years written: those of :data:`PAR_YEARS` the sample's legacy months reach."""
+    return [y for y in PAR_YEARS if y in legacy_years]
+
+
+def par_defects(units: list[str], messy: bool, legacy_years: set[int]) -> list[dict[str, str]]:
     """The deliberate defects of the PAR tables (none unless the nine districts are sampled and ``messy``)."""
     if not messy or not _covers(units):
         return []
     y, u, f, v = OVER_MAX
     y2, u2, f2, d2 = TOTAL_OFF
     y3, a, b = RANK_TIE
-    return [
+    years = set(par_years(legacy_years))
+    out = [
         {"defect": "par_over_max", "detail": f"chi-so-cchc {y}, unit {u}: field {f} written {v} above its maximum "
                                              f"{PAR_FIELDS[f][1]} (the total still adds up)"},
         {"defect": "par_total_mismatch", "detail": f"chi-so-cchc {y2}, unit {u2}: field {f2} typed {d2} point too high, "
@@ -99,6 +105,7 @@ def par_defects(units: list[str], messy: bool) -> list[dict[str, str]]:
         {"defect": "par_rank_tie", "detail": f"chi-so-cchc {y3}: unit {a} published with the rank of unit {b} "
                                              "though its total is lower"},
     ]
+    return [d for d, year in zip(out, (y, y2, y3)) if year in years]
 
 
 def _covers(units: list[str]) -> bool:
@@ -180,13 +187,15 @@ def _num(v: float) -> str:
     return s.replace(".", ",")
 
 
-def write_par_files(out: Path, units: list[str], seed: int, messy: bool, names: dict[str, str], province: str) -> list[Path]:
-    """One workbook per year (chi-so-cchc_cap-huyen_YYYY.xlsx) when the nine districts are sampled; else none."""
+def write_par_files(out: Path, units: list[str], seed: int, messy: bool, names: dict[str, str], province: str,
+                    legacy_years: set[int]) -> list[Path]:
+    """One workbook per year the legacy months reach (chi-so-cchc_cap-huyen_YYYY.xlsx) when the nine districts are
+    sampled; else none."""
     if not _covers(units):
         return []
     scores = par_scores(seed)
     written = []
-    for year in PAR_YEARS:
+    for year in par_years(legacy_years):
         wb = _workbook(year, _table(year, scores[year], messy), names, province)
         written.append(save_deterministic(wb, out / f"chi-so-cchc_cap-huyen_{year}.xlsx", created=datetime(year + 1, 3, 15, 8),
                                           title=f"Chỉ số cải cách hành chính năm {year}"))

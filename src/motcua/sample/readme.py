@@ -41,12 +41,13 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
                   f"legacy communes of {', '.join(info['unit_name'])}, each its own row. Đồng Xuân's 2025 successors are "
                   "made of its communes taken whole (continuity exact); Đông Hòa straddles (Phường Phú Yên also takes "
                   "communes of Tuy Hòa and Tây Hòa; Phường Hòa Hiệp Bắc is divided): continuity partial.")
-    from motcua.sample.par import PAR_YEARS, _covers
+    from motcua.sample.par import _covers, par_years
 
-    if plan.months and _covers(plan.units):
-        vi.append(f"- `chi-so-cchc_cap-huyen_YYYY.xlsx` từ {PAR_YEARS[0]} đến {PAR_YEARS[-1]}: Chỉ số cải cách hành chính "
+    pys = par_years({(first + pd.DateOffset(months=i)).year for i in range(plan.months)})
+    if pys and _covers(plan.units):
+        vi.append(f"- `chi-so-cchc_cap-huyen_YYYY.xlsx` từ {pys[0]} đến {pys[-1]}: Chỉ số cải cách hành chính "
                   "của các đơn vị cấp huyện, mỗi năm một tệp (điểm 8 lĩnh vực, tổng điểm, xếp hạng, xếp loại).")
-        en.append(f"- `chi-so-cchc_cap-huyen_YYYY.xlsx` {PAR_YEARS[0]}–{PAR_YEARS[-1]}: the PAR index of the districts, one "
+        en.append(f"- `chi-so-cchc_cap-huyen_YYYY.xlsx` {pys[0]}–{pys[-1]}: the PAR index of the districts, one "
                   "file a year (8 fields, total, published rank, grade); Thị xã Sông Cầu in 2022 as published (73,34 "
                   "points, 3rd of 9), 8,48 points fewer and 6th in 2021.")
     u25 = plan.units_2025
