@@ -56,6 +56,14 @@ def counts_table(result: CleanResult, lang: str = "vi") -> pd.DataFrame:
             ("Hồ sơ trong danh sách chi tiết" if vi else "Dossiers in dossier lists", d["read"]),
             ("Hồ sơ bị loại" if vi else "Dossiers rejected", d["rejected"]),
         ]
+    par = m.get("par")
+    if par:  # the PAR index tables: their own rows (unit × year), apart from the panel's
+        items += [
+            ("Bảng Chỉ số CCHC: dòng đơn vị đọc được" if vi else "PAR index tables: unit rows read", par["in"]),
+            ("Bảng Chỉ số CCHC: dòng giữ lại" if vi else "PAR index tables: rows kept", par["kept"]),
+            ("Bảng Chỉ số CCHC: dòng bị loại (có ghi lý do)" if vi else "PAR index tables: rows dropped (each with a reason)",
+             par["dropped"]),
+        ]
     h = HEAD[lang]
     return pd.DataFrame([(a, _n(b, lang)) for a, b in items], columns=[h["item"], h["value"]])
 

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from motcua.config import load_config
 from motcua.ingest.form import _paths, _spread
 from motcua.ingest.grid import Book, Grid
 from motcua.ingest.numbering import parse_number_row
+from motcua.ingest.par_layouts import FieldRule, ParLayout, par_layouts, par_rules, par_settings, parse_score
 from motcua.ingest.text import clean_text, fold
 
 __all__ = ["FieldRule", "ParLayout", "ParColumn", "ParRow", "ParSheet", "par_layouts", "par_settings", "parse_score",
@@ -39,123 +38,6 @@ __all__ = ["FieldRule", "ParLayout", "ParColumn", "ParRow", "ParSheet", "par_lay
 MAX_HEADER_SCAN = 40
 MAX_DEPTH = 4
 TITLE_SCAN = 15
-
-
-@dataclass(frozen=True)
-class FieldRule:
-    """One field (lĩnh vực) of a set: its key, published label, default maximum and header patterns."""
-
-    key: str
-    label: str
-    label_en: str
-    max: float
-    all: tuple[re.Pattern[str], ...]
-    none: tuple[re.Pattern[str], ...] = ()
-
-    def matches(self, levels: list[str]) -> int | None:
-        """The header level at which this field is named (None: the path is not this field's)."""
-        if not levels or any(p.search(lv) for p in self.none for lv in levels):
-            return None
-        hits = [i for i, lv in enumerate(levels) if all(p.search(lv) for p in self.all)]
-        return hits[0] if hits else None
-
-
-@dataclass(frozen=True)
-class ParLayout:
-    """A set of the index (config/layouts/par_*.yaml): the level it scores, its fields and their maxima."""
-
-    name: str
-    description: str
-    priority: int
-    level: str
-    title_level: tuple[re.Pattern[str], ...]
-    fields: tuple[FieldRule, ...]
-    total_max: float
-    description_en: str = ""
-
-    def field(self, key: str) -> FieldRule:
-        return next(f for f in self.fields if f.key == key)
-
-
-def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p)
-
-
-@lru_cache(maxsize=4)
-def _layouts(root: str) -> tuple[ParLayout, ...]:
-    out = []
-    for name, spec in sorted(load_config().layouts.items()):
-        if spec.get("kind") != "par":
-            continue
-        fields = tuple(
-            FieldRule(k, str(f["label"]), str(f.get("label_en", f["label"])), float(f["max"]),
-                      tuple(_rx(p) for p in f.get("all", [])), tuple(_rx(p) for p in f.get("none", [])))
-            for k, f in spec["fields"].items())
-        out.append(ParLayout(spec.get("name", name), spec.get("description", name), int(spec.get("priority", 9)),
-                             str(spec.get("level", "district")), tuple(_rx(p) for p in spec.get("title_level", [])),
-                             fields, float(spec.get("total_max", 100)), str(spec.get("description_en") or spec.get("description", name))))
-    return tuple(sorted(out, key=lambda lo: lo.priority))
-
-
-def par_layouts() -> tuple[ParLayout, ...]:
-    """The PAR sets of config/layouts/ (``kind: par``), by priority."""
-    return _layouts(str(load_config().root))
-
-
-def par_settings() -> dict[str, Any]:
-    """config/par.yaml (recognition words, tolerances, the era of a year)."""
-    return dict(load_config().extra.get("par") or {})
-
-
-@lru_cache(maxsize=4)
-def _compiled(root: str) -> dict[str, Any]:
-    s = par_settings()
-    cols = {k: (tuple(_rx(p) for p in v.get("all", [])), tuple(_rx(p) for p in v.get("none", [])))
-            for k, v in (s.get("columns") or {}).items()}
-    return {
-        "title": tuple(_rx(p) for p in s.get("title", [])),
-        "unit_header": tuple(_rx(p) for p in s.get("unit_header", [])),
-        "stt_header": tuple(_rx(p) for p in s.get("stt_header", [])),
-        "columns": cols,
-        "field_score": tuple(_rx(p) for p in s.get("field_score_column", [])),
-        "max_row": tuple(_rx(p) for p in s.get("max_row", [])),
-        "not_unit": tuple(_rx(p) for p in s.get("not_unit_row", [])),
-        "header_max": re.compile(s.get("header_max") or r"$^", re.I),
-    }
-
-
-def _rules() -> dict[str, Any]:
-    return _compiled(str(load_config().root))
-
-
-_SCORE = re.compile(r"^\d+(?:[.,]\d+)?$")
-_BLANK = {"", "-", "–", "—", "x", "X"}
-
-
-def parse_score(cell: object) -> tuple[float | None, str]:
-    """(points, error) of a score cell: numbers as they are, text "17,64" or "17.64" (a decimal comma or point:
-    scores are small, never thousand-grouped). Errors: "non_numeric", "negative". Blank ("", "-") → (None, "").
-
-    >>> parse_score("17,64"), parse_score(12), parse_score("-"), parse_score("-1"), parse_score("khá")
-    ((17.64, ''), (12.0, ''), (None, ''), (None, 'negative'), (None, 'non_numeric'))
-    """
-    if cell is None:
-        return None, ""
-    if isinstance(cell, bool):
-        return None, "non_numeric"
-    if isinstance(cell, (int, float)):
-        v = float(cell)
-        if v != v:  # NaN
-            return None, ""
-        return (None, "negative") if v < 0 else (v, "")
-    s = clean_text(cell).replace("\u00a0", " ").replace(" ", "")
-    if s in _BLANK:
-        return None, ""
-    neg = s[:1] in "-−–"
-    body = s.lstrip("-−–")
-    if not _SCORE.match(body):
-        return None, "non_numeric"
-    return (None, "negative") if neg and float(body.replace(",", ".")) != 0 else (float(body.replace(",", ".")), "")
 
 
 def _text(v: Any) -> str:
@@ -173,7 +55,7 @@ def _title_lines(grid: Grid, upto: int) -> list[str]:
 
 def looks_like_par(grid: Grid) -> bool:
     """The text at the top of the sheet names the index ("Chỉ số cải cách hành chính", config/par.yaml ``title``)."""
-    pats = _rules()["title"]
+    pats = par_rules()["title"]
     return any(p.search(fold(t)) for t in _title_lines(grid, TITLE_SCAN) for p in pats)
 
 
@@ -229,14 +111,14 @@ class ParSheet:
 
 
 def _header_max(label: str) -> float | None:
-    m = _rules()["header_max"].search(label)
+    m = par_rules()["header_max"].search(label)
     return float(m.group(1).replace(",", ".")) if m else None
 
 
 def _match_columns(paths: list[list[str]], written: list[list[str]], layout: ParLayout,
                    unit_col: int) -> list[ParColumn] | None:
     """The sheet's score columns under ``layout``, or None unless every field and the total are found once."""
-    rules = _rules()
+    rules = par_rules()
     out: list[ParColumn] = []
     seen: set[tuple[str, str]] = set()
     for c, levels in enumerate(paths):
@@ -284,7 +166,7 @@ def _label_only(grid: Grid, r: int, unit_col: int) -> bool:
 
 def _find_header(grid: Grid) -> tuple[int, int, int, list[tuple[ParLayout, list[ParColumn]]]] | None:
     """(header row, depth, unit column, [(layout, columns)] of every set the header fits), 0-based, or None."""
-    rules = _rules()
+    rules = par_rules()
     for r in range(min(grid.n_rows, MAX_HEADER_SCAN)):
         texts = [fold(_text(v)) for v in grid.rows[r]]
         if sum(1 for t in texts if t) < 3:
@@ -332,7 +214,7 @@ def read_par_sheet(grid: Grid) -> ParSheet | None:
     found = _find_header(grid)
     if found is None:
         return None
-    rules = _rules()
+    rules = par_rules()
     hr, depth, uc, fits = found
     title = _title_lines(grid, hr)
     layout, cols, assumed = _choose(fits, title)
