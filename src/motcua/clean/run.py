@@ -543,10 +543,10 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         if entry.kind == "par":
             par_files.append((path, display, sha))
 
+    par_index = _par_index(par_files, sources, q, ctx)  # before the name matches are kept: its names are among them
     if cache is not None:
         cache.save_matches()
     published = _published(documents, sources, q)
-    par_index = _par_index(par_files, sources, q, ctx)
     panel = _cross_record(entries, q, cache)
     if cache is not None:
         cache.prune()
