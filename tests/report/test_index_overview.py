@@ -76,7 +76,7 @@ def overview(data_dir):
 
 
 def test_overview_sections(overview):
-    assert [s.name for s in overview.sections] == ["header", "narrative", "continuity", "units", "provincial", "published", "small_multiples", "ranking", "funnels",
+    assert [s.name for s in overview.sections] == ["header", "narrative", "continuity", "units", "provincial", "published", "par", "small_multiples", "ranking", "funnels",
                                                  "history", "quality", "footer"]
     units = Page(overview.units._repr_html_())
     assert len([a for a in units.all("tr")]) == 10  # header + nine units
