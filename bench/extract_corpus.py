@@ -60,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
     gaps = collections.Counter(str(t.get("known_gap", "unmarked")).split(":")[0]
                                for r in results for t in r.missed())
     closed = [(r.article.id, t) for r in results for t in r.closed_gaps()]
+    src = Path(motcua.extract.__file__).resolve().parent
+    shown = src.relative_to(ROOT) if src.is_relative_to(ROOT) else src
     lines = ["# Extraction measured on the study corpus and the seeds", "",
-             f"Extractor: {Path(motcua.extract.__file__).parent}", "", markdown(df), "",
+             f"Extractor: {shown}", "", markdown(df), "",
              "Misses by failure class:", ""]
     lines += [f"- {k}: {v}" for k, v in gaps.most_common()]
     if closed:
