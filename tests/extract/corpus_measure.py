@@ -37,6 +37,7 @@ ALIASES: dict[str, set[str]] = {
     "index766_score": {"index766_score"},
     "index766_rank": {"index766_rank"},
     "index766_rank_of": {"index766_rank_of", "rank_of"},
+    "resolved_ontime_part": {"resolved_ontime_part", "resolved_ontime_only"},  # on time, not early
 }
 #: A truth's level → emitted unit levels that agree with it (None: the extractor named no level).
 LEVELS: dict[str, set[Any]] = {
@@ -110,7 +111,7 @@ def _approx(fact: dict) -> bool:
 
 
 #: Metrics the extractor of this checkout may not emit at all: a miss of one is a gap of that class.
-PART_METRICS = {"resolved_early", "resolved_ontime_only"}
+PART_METRICS = {"resolved_early", "resolved_ontime_part"}
 
 
 def diagnose(truth: dict, facts: list[dict]) -> str:
