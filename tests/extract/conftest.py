@@ -1,18 +1,18 @@
-"""Fixtures of the extract tests: the three real seed articles (copied into data/)."""
+"""Fixtures of the extract tests: the three real seed articles, read from the shared folder (never copied
+into the repository; see tests/shared_texts.py for where it is looked for). Tests that use them skip
+with a clear reason when it is not found."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parent / "data"
-SEEDS = {
-    "tuyhoa": DATA / "000_78cb98ae6bf302e5.txt",
-    "songcau": DATA / "001_e73997f46573d0cb.txt",
-    "phuong9": DATA / "003_e76fa6c5116a1b92.txt",
-}
+from shared_texts import SKIP_REASON, seed_paths
 
 
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, Path]:
-    return SEEDS
+    found = seed_paths()
+    if found is None:
+        pytest.skip(SKIP_REASON)
+    return found

@@ -10,12 +10,15 @@ import pandas as pd
 import pytest
 
 from htmlcheck import Page
+from shared_texts import SKIP_REASON, seed_paths
 from motcua.extract import FACT_COLUMNS, extract_facts, save_published
 from motcua.pipeline.unit_hash import overview_input_hash
 from motcua.report import province_overview
 from motcua.report.published import panel_figure
 
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "extract" / "data").glob("*.txt"))
+SEED_PATHS = seed_paths()
+SEEDS = sorted(SEED_PATHS.values()) if SEED_PATHS else []
+pytestmark = pytest.mark.skipif(SEED_PATHS is None, reason=SKIP_REASON)
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
