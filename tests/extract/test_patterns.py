@@ -121,15 +121,15 @@ def test_par_score_rank_and_change():
             "So với năm 2021, chỉ số tăng 8,48 điểm và tăng 03 bậc.")
     df = extract_text(head + body, file="t")
     got = {(r.metric, r.period_start[:4], float(r.value)) for r in df.itertuples()}
-    assert got == {("par_index_score", "2022", 73.34), ("par_index_rank", "2022", 3), ("par_index_rank_of", "2022", 9),
-                   ("par_index_score", "2021", 64.86), ("par_index_rank", "2021", 6)}
+    assert got == {("par_score", "2022", 73.34), ("par_rank", "2022", 3), ("par_rank_of", "2022", 9),
+                   ("par_score", "2021", 64.86), ("par_rank", "2021", 6)}
     assert set(df.unit_code) == {"557"}
 
 
 def test_par_in_percent_and_other_indices():
     head = "Đăng ngày: 10/01/2024\n"
     got = facts("Chỉ số CCHC năm 2023 của tỉnh Phú Yên đạt 85,12%, xếp thứ 30/63 tỉnh, thành phố.", head)
-    assert got == [("par_index_score", 85.12), ("par_index_rank", 30), ("par_index_rank_of", 63)]
+    assert got == [("par_score", 85.12), ("par_rank", 30), ("par_rank_of", 63)]
     assert facts("Chỉ số PAPI năm 2023 của tỉnh đạt 42,5 điểm, xếp thứ 20/63.", head) == []
 
 

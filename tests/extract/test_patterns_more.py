@@ -84,7 +84,7 @@ def test_bare_district_name_rank_words_and_periods_per_clause():
             "thứ 1 trên bảng xếp hạng của UBND các huyện, thị xã, thành phố tỉnh Phú Yên năm 2022.")
     got = rows(text)
     assert [(c, p, m, v) for _, c, p, _, m, v, _ in got] == [
-        ("561", "2021-01-01", "par_index_rank", 2), ("561", "2022-01-01", "par_index_rank", 1)]
+        ("561", "2021-01-01", "par_rank", 2), ("561", "2022-01-01", "par_rank", 1)]
 
 
 def test_rank_and_score_changes_with_shared_verb():
@@ -92,7 +92,7 @@ def test_rank_and_score_changes_with_shared_verb():
             "xếp thứ 8/63 tỉnh, thành phố. Một số lĩnh vực giảm điểm so với năm 2020 như: cải cách thủ tục hành chính "
             "(giảm 0,52 điểm và giảm 31 bậc).")
     got = {(p[:4], m, v) for _, _, p, _, m, v, _ in rows(text)}
-    assert got == {("2021", "par_index_rank", 8), ("2021", "par_index_rank_of", 63), ("2020", "par_index_rank", 16)}
+    assert got == {("2021", "par_rank", 8), ("2021", "par_rank_of", 63), ("2020", "par_rank", 16)}
 
 
 def test_department_is_not_a_district():
@@ -128,9 +128,9 @@ def test_thousands_in_words_district_level_and_bracketed_rank_change():
         ("toàn huyện Tuy An", "559", "2023", "received_total", 37000),
         ("cấp huyện", "559", "2023", "resolved_total", 15182),
         ("cấp xã", None, "2023", "received_total", 21000),
-        ("huyện Tuy An", "559", "2023", "par_index_rank", 7),
-        ("huyện Tuy An", "559", "2023", "par_index_rank_of", 9),
-        ("huyện Tuy An", "559", "2022", "par_index_rank", 3),
+        ("huyện Tuy An", "559", "2023", "par_rank", 7),
+        ("huyện Tuy An", "559", "2023", "par_rank_of", 9),
+        ("huyện Tuy An", "559", "2022", "par_rank", 3),
     ]
 
 

@@ -18,6 +18,7 @@ from typing import Iterable
 import pandas as pd
 
 from motcua.extract.checks import check_facts
+from motcua.extract.conflicts import could_be, is_inexact
 from motcua.extract.figures import Figure, find_figures, mask_numbers
 from motcua.extract.periods import PeriodMention, article_date, find_periods
 from motcua.extract.reader import drop_furniture, read_document
@@ -25,6 +26,7 @@ from motcua.extract.scope import UnitContext, text_province, unit_for
 from motcua.extract.segment import headline_offsets, sentences
 from motcua.extract.units import Unit, find_bare_names, find_mentions
 from motcua.extract.vocab import Vocab, load_vocab, norm
+from motcua.extract.words import spell_out
 
 #: The fields of a fact, in output order (issue 7, item 1).
 FACT_COLUMNS: list[str] = [
@@ -36,11 +38,14 @@ FACT_COLUMNS: list[str] = [
 METRICS: list[str] = [
     "received_total", "received_online", "received_offline", "carried_over", "received_in_period",
     "resolved_total", "resolved_ontime", "resolved_late", "pending_total",
-    "ontime_rate", "online_rate", "par_index_score", "par_index_rank", "par_index_rank_of",
+    "ontime_rate", "online_rate", "par_score", "par_rank", "par_rank_of",
+    "index766_score", "index766_rank", "index766_rank_of",
 ]
 COUNT_METRICS = {"received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-                 "resolved_total", "resolved_ontime", "resolved_late", "pending_total", "par_index_rank",
-                 "par_index_rank_of"}
+                 "resolved_total", "resolved_ontime", "resolved_late", "pending_total", "par_rank",
+                 "par_rank_of", "index766_rank", "index766_rank_of"}
+#: The index metrics: a prefix per index (config/extract.yaml ``index_names``), the same suffixes.
+INDEX_PREFIXES = ("par", "index766")
 
 
 @dataclass
@@ -100,7 +105,7 @@ def _companions(fact: Fact, flags: list[str]) -> list[Fact]:
                             flags + [f"denominator: mẫu số của {fig.token}/{_fmt_int(fig.denominator)}"],
                             fig, fact.sentence, False))
     if fig.kind == "rank" and fig.rank_of is not None:
-        out.append(Fact(fact.unit, fact.period, "par_index_rank_of", fig.rank_of, fact.quote, fact.pos,
+        out.append(Fact(fact.unit, fact.period, fact.metric + "_of", fig.rank_of, fact.quote, fact.pos,
                         list(fact.flags), fig, fact.sentence, False))
     return out
 
@@ -135,7 +140,8 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     if province:
         all_mentions = [sorted(ms + find_bare_names(s, province, ms, schema), key=lambda u: u.start)
                         for (_, s), ms in zip(sents, all_mentions)]
-    par_doc = bool(v.par.search(nbody))
+    par_doc = bool(v.par.search(nbody) or v.index766.search(nbody))
+    doc_index = "index766" if v.index766.search(nbody) and not v.par.search(nbody) else "par"
     ctx = UnitContext(province, schema)
     ctx.prime(all_mentions)
     period_ctx: PeriodMention | None = None
@@ -145,8 +151,14 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         periods = find_periods(nsent, ref, v, ref_strong=ref_strong)
         usable = [p for p in periods if p.usable]
         resolved = [(m, ctx.resolve(m)) for m in mentions]
-        masked = mask_numbers(nsent, [(p.start, p.end) for p in periods])
-        figs = find_figures(nsent, masked, sent, [(m.start, m.end) for m in mentions], v, par_doc=par_doc)
+        spelled, said = spell_out(nsent, v)
+        masked = mask_numbers(spelled, [(p.start, p.end) for p in periods])
+        figs = find_figures(spelled, masked, sent, [(m.start, m.end) for m in mentions], v, par_doc=par_doc)
+        index = _index_of(nsent, doc_index, v)
+        for fig in figs:
+            _name_index(fig, index, v)
+            if fig.start in said:
+                fig.flags.append(f"number_in_words: {said[fig.start]}")
         quote = " ".join(sent.split())
         comparisons = [p for p in periods if p.comparison]
         primary: dict[int, Fact] = {}
@@ -180,16 +192,32 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     return [f for f in facts if not f.aux]
 
 
+def _index_of(nsent: str, doc_index: str, v: Vocab) -> str:
+    """The index a sentence's scores and ranks belong to: the one it names, else the article's."""
+    par, i766 = v.par.search(nsent), v.index766.search(nsent)
+    if par and i766:  # both named: the one named last before the figures ("… theo Bộ chỉ số 766, CCHC …" is rare)
+        return "index766" if i766.start() > par.start() else "par"
+    return "index766" if i766 else ("par" if par else doc_index)
+
+
+def _name_index(fig: Figure, index: str, v: Vocab) -> None:
+    """par_score/par_rank → index766_* for the 766 index; the index's name in the flags."""
+    if not (fig.metric or "").startswith("par_"):
+        return
+    if index != "par":
+        fig.metric = index + fig.metric[len("par"):]
+    fig.flags.append(f"index: {v.raw['index_names'][index]}")
+
+
 def _drop_headline_repeats(facts: list[Fact]) -> list[Fact]:
-    """A figure in the title that the body states again (same metric, same value or the body's
-    value within 10 % above a "hơn/gần" title value) is the body's; keep only the body's."""
+    """A figure in the title that the body states again (same metric, same value, or an approximate or
+    rounded title value that the body's exact value could round to) is the body's; keep only the body's."""
     body = [f for f in facts if not f.aux and not any(x.startswith("headline") for x in f.flags)]
     out = []
     for f in facts:
         if any(x.startswith("headline") for x in f.flags) and not f.aux:
-            approx = any(x.startswith("approximate") for x in f.flags)
             if any(b.metric == f.metric and (float(b.value) == float(f.value) or
-                                             (approx and 0.9 * float(b.value) <= float(f.value) <= 1.1 * float(b.value)))
+                                             (is_inexact(f) and could_be(f, float(b.value))))
                    for b in body):
                 continue
         out.append(f)

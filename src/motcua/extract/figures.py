@@ -25,6 +25,7 @@ _MASKS = [
     re.compile(r"\d{1,2}:\d{2}(?::\d{2})?"),
     re.compile(r"(?:số\s+)?\d+(?:/\d{4})?/[a-zđ][a-zđ0-9&-]*", re.I),
     re.compile(r"(?:mức độ|mức|cấp độ)\s+\d(?:\s*(?:,|và|/)\s*\d)*"),
+    re.compile(r"(?:chỉ số|quyết định(?:\s+số)?|qđ)\s+766(?!\d)"),
     re.compile(r"(?:nk|nhiệm kỳ|giai đoạn)\s+\d{4}\s*[-–]\s*\d{4}"),
     re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%]|\s*(?:hồ sơ|hs\b))"),
     re.compile(r"(?<![\d.,])(?:\+?84|0)\d{1,3}(?:[ .]?\d){6,9}(?![\d,])"),
@@ -169,7 +170,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             kw[i] = " "
     kwtext = vocab.neutral.sub(lambda x: " " * len(x.group(0)), "".join(kw))
     sentence_other_index = bool(vocab.other_index.search(ntext))
-    sentence_par = bool(vocab.par.search(ntext))
+    sentence_par = bool(vocab.par.search(ntext) or vocab.index766.search(ntext))
     figs: list[Figure] = []
     prev_end = 0
     for m in _FIG.finditer(masked):
@@ -184,7 +185,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             about_dossiers = any(rx.search(ntext) for rx in vocab.rate.values())
             if (sentence_par or (par_doc and not about_dossiers)) and not sentence_other_index:
                 r = {"nhất": 1, "nhì": 2}.get(m.group("r")) or int(m.group("r"))
-                fig = Figure(m.start(), m.end(), "rank", r, m.group(0), "par_index_rank",
+                fig = Figure(m.start(), m.end(), "rank", r, m.group(0), "par_rank",
                              rank_of=int(m.group("rn")) if m.group("rn") else None)
         elif m.group("bac") or m.group("bac2"):
             if m.group("bac"):
@@ -204,11 +205,11 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                 if sentence_other_index or not (par_doc or sentence_par):
                     pass
                 elif abs(float(b) - 100) < 1e-9:
-                    fig = Figure(m.start(), m.end(), "score", a, fa, "par_index_score", decimals=decimals_of(fa),
+                    fig = Figure(m.start(), m.end(), "score", a, fa, "par_score", decimals=decimals_of(fa),
                                  flags=[f"score_of_max: {fa}/{fb} điểm"])
                 else:
                     name = _component_name(original, cs, m.start())
-                    fig = Figure(m.start(), m.end(), "component", a, fa, "par_index_score", denominator=None,
+                    fig = Figure(m.start(), m.end(), "component", a, fa, "par_score", denominator=None,
                                  decimals=decimals_of(fa), component=name)
                     fig.rank_of = None
                     fig.flags.append(f"component: {name} (tối đa {fb} điểm)")
@@ -235,7 +236,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             if _is_change(left, vocab) or not _classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab):
                 fig = None
             elif _just_before(left[-20:], vocab.approx):
-                fig.flags.append(f"approximate: bài viết '{_just_before(left[-20:], vocab.approx).group(0)} {tok}%'")
+                fig.flags.append(f"approximate: bài viết '{_just_before(left[-20:], vocab.approx).group(0)} {tok}%' → "
+                                 f"{fmt_vi(val.value)}% (số ước lượng)")
         elif m.group("pts"):
             tok = m.group("s")
             val = parse_number(tok, "decimal").value
@@ -254,7 +256,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                 fig = Figure(m.start(), m.end(), "score_change", sign * val, said.strip(), "score_change",
                              decimals=decimals_of(tok))
             else:
-                fig = Figure(m.start(), m.end(), "score", val, tok, "par_index_score", decimals=decimals_of(tok))
+                fig = Figure(m.start(), m.end(), "score", val, tok, "par_score", decimals=decimals_of(tok))
                 if not sentence_par:
                     fig.flags.append("index_not_named: câu không nêu tên chỉ số; coi là điểm chỉ số CCHC vì bài nói về CCHC")
                 first = vocab.first.search(left)
@@ -280,11 +282,15 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                     fig = Figure(m.start(), m.end(), "count", pn.value, tok, metric, early_only=early)
                     if metric == "received_online" and re.search(r"toàn trình|một phần|mức độ", left + " " + right):
                         fig.flags.append("online_subset: chỉ một phần hồ sơ trực tuyến (toàn trình/một phần/mức độ)")
-                    if pn.note:
+                    if pn.note and not m.group("mult"):
                         fig.flags.append(f"number_format: {tok} ({pn.note})")
                     approx = _just_before(left[-20:], vocab.approx)
                     if approx:
-                        fig.flags.append(f"approximate: bài viết '{original[m.start() - len(left[-20:]) + approx.start():m.end()].strip()}'")
+                        said = original[m.start() - len(left[-20:]) + approx.start():m.end()].strip()
+                        fig.flags.append(f"approximate: bài viết '{said}' → {fmt_vi(pn.value)} (số ước lượng, không phải số chính xác)")
+                    if m.group("mult"):
+                        fig.flags.append(f"rounded: bài viết '{original[m.start():m.end()].strip()}' → {fmt_vi(pn.value)} "
+                                         f"(làm tròn đến {'nghìn' if m.group('mult') != 'triệu' else 'triệu'}, không phải số chính xác)")
         if fig is not None:
             if fig.kind in ("count", "fraction") and figs and figs[-1].kind == "percent" \
                     and figs[-1].attached_to is None and _paren_gap(masked, figs[-1].end, fig.start):
@@ -293,7 +299,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             prev_end = m.end()
             wording = [f for f in fig.flags if f.startswith("rank_from_wording")]
             if fig.kind == "score" and wording:
-                figs.append(Figure(m.start(), m.end(), "rank", 1, "1", "par_index_rank", flags=wording))
+                figs.append(Figure(m.start(), m.end(), "rank", 1, "1", "par_rank", flags=wording))
     return figs
 
 
@@ -396,7 +402,7 @@ def _classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str,
     metric = _rate_metric(window, vocab) if vocab.dossier.search(window) else None
     if metric is None:
         if re.search(r"chỉ số (?:cải cách hành chính|cchc)|par index", window) and not vocab.other_index.search(window):
-            fig.metric, fig.kind = "par_index_score", "score"
+            fig.metric, fig.kind = "par_score", "score"
             fig.flags.append("score_in_percent: chỉ số CCHC nêu bằng %")
             return True
         return False

@@ -34,9 +34,9 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "pending_total": ("Hồ sơ đang giải quyết", "Pending"),
     "ontime_rate": ("Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
     "online_rate": ("Tỷ lệ trực tuyến (%)", "Online rate (%)"),
-    "par_index_score": ("Điểm chỉ số CCHC", "PAR index score"),
-    "par_index_rank": ("Xếp hạng chỉ số CCHC", "PAR index rank"),
-    "par_index_rank_of": ("Số đơn vị được xếp hạng", "Units ranked"),
+    "par_score": ("Điểm chỉ số CCHC", "PAR index score"),
+    "par_rank": ("Xếp hạng chỉ số CCHC", "PAR index rank"),
+    "par_rank_of": ("Số đơn vị được xếp hạng", "Units ranked"),
 }
 
 

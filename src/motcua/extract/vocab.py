@@ -74,6 +74,8 @@ class Vocab:
     html_skip_class_words: tuple[str, ...]
     rate_tolerance_pp: float
     score_tolerance: float
+    index766: re.Pattern[str]
+    zero: re.Pattern[str]
 
 
 def vocab_path() -> Path:
@@ -113,6 +115,8 @@ def _load(path: Path) -> Vocab:
         html_skip_class_words=tuple(raw["html_skip_class_words"]),
         rate_tolerance_pp=float(raw["rate_tolerance_pp"]),
         score_tolerance=float(raw["score_tolerance"]),
+        index766=phrase_re(raw["index766_words"]),
+        zero=phrase_re(raw["zero_phrases"]),
     )
 
 

@@ -1,0 +1,104 @@
+"""The failure classes of prose extraction on articles it had not seen, one test sentence (our own
+words) per pattern: numbers in words and negations, approximate and rounded figures, the indices
+(PAR, 766) as metrics of their own, dot decimals in scores, rankings, metric confusion, periods
+defined in the text, page furniture, day-month ranges, short windows, scope phrases."""
+from __future__ import annotations
+
+import pytest
+
+from motcua.extract import extract_text
+
+PY = "Đăng ngày: 05/04/2024\nNăm 2023, UBND huyện Tuy An (tỉnh Phú Yên) báo cáo kết quả. "
+
+
+def rows(text: str) -> list[tuple]:
+    df = extract_text(text, file="t")
+    return [(r.unit_name, r.unit_code, r.unit_level, r.period_start, r.period_end, r.metric, r.value, r.flags)
+            for r in df.itertuples()]
+
+
+def mv(text: str) -> list[tuple[str, float]]:
+    return [(r[5], r[6]) for r in rows(text)]
+
+
+def flag(text: str, metric: str, code: str) -> list[str]:
+    return [f for r in rows(text) if r[5] == metric for f in r[7] if f.startswith(code)]
+
+
+# --------------------------------------------------------------------------- numbers in words, negations
+
+@pytest.mark.parametrize("body,expected", [
+    ("Huyện có sáu hồ sơ quá hạn.", [("resolved_late", 6)]),
+    ("Trong năm, tám hồ sơ quá hạn do phải xác minh.", [("resolved_late", 8)]),
+    ("Còn mười hai hồ sơ đang giải quyết.", [("pending_total", 12)]),
+    ("Cấp xã tiếp nhận hai mươi lăm hồ sơ.", [("received_total", 25)]),
+    ("Không có hồ sơ quá hạn.", [("resolved_late", 0)]),
+    ("Huyện không có hồ sơ nào trễ hẹn.", [("resolved_late", 0)]),
+    ("Không có bất kỳ hồ sơ tồn đọng.", [("pending_total", 0)]),
+])
+def test_numbers_in_words_and_negations(body, expected):
+    assert mv(PY + body) == expected
+
+
+def test_negation_without_a_metric_word_is_no_fact():
+    assert mv(PY + "Không có hồ sơ nào được tiếp nhận ngoài giờ.") == []
+    assert mv(PY + "Không để xảy ra tình trạng người dân phải đi lại nhiều lần.") == []
+
+
+def test_number_in_words_is_said_in_the_flags():
+    assert flag(PY + "Huyện có sáu hồ sơ quá hạn.", "resolved_late", "number_in_words") == ["number_in_words: 'sáu' = 6"]
+
+
+# --------------------------------------------------------------------------- approximate, rounded
+
+def test_rounded_and_approximate_are_kept_with_flags_not_exact():
+    text = PY + "Huyện tiếp nhận hơn 37 nghìn hồ sơ; trực tuyến 1,25 ngàn hồ sơ; đã giải quyết gần 49 ngàn hồ sơ; trực tiếp 132 ngàn hồ sơ."
+    got = {r[5]: r for r in rows(text)}
+    assert got["received_total"][6] == 37000 and got["received_online"][6] == 1250
+    assert got["resolved_total"][6] == 49000 and got["received_offline"][6] == 132000
+    for metric in ("received_total", "received_online", "resolved_total", "received_offline"):
+        fl = got[metric][7]
+        assert any(f.startswith("rounded") for f in fl), metric
+    assert any(f.startswith("approximate") and "37.000" in f for f in got["received_total"][7])
+    assert not any(f.startswith("approximate") for f in got["received_online"][7])
+
+
+def test_rounded_parts_never_make_a_sum_inconsistent():
+    text = PY + "Huyện tiếp nhận 37.412 hồ sơ, trong đó trực tuyến 1,25 ngàn hồ sơ, trực tiếp 35.900 hồ sơ."
+    fl = flag(text, "received_total", "parts_sum")
+    assert fl and fl[0].startswith("parts_sum_approx") and "37.150" in fl[0] and "37.412" in fl[0]
+    assert not flag(text, "received_total", "parts_sum_mismatch")
+
+
+def test_approximate_value_agrees_with_the_exact_one_and_conflicts_carry_both_numbers():
+    text = PY + "Huyện tiếp nhận hơn 37 nghìn hồ sơ. Cụ thể, huyện tiếp nhận 37.412 hồ sơ; đã giải quyết 30.000 hồ sơ. " \
+                "Huyện đã giải quyết 31.000 hồ sơ."
+    assert flag(text, "received_total", "approx_agrees")
+    assert not flag(text, "received_total", "conflict")
+    conflicts = flag(text, "resolved_total", "conflict")
+    assert any("30.000" in f and "31.000" in f for f in conflicts)
+
+
+def test_rate_from_rounded_counts_is_not_a_mismatch():
+    text = PY + "Huyện giải quyết 49 ngàn hồ sơ, trong đó đúng hạn 48 ngàn hồ sơ, đạt 97,8%."
+    assert flag(text, "ontime_rate", "rate_approx")
+    assert not flag(text, "ontime_rate", "rate_mismatch")
+
+
+# --------------------------------------------------------------------------- the indices as metrics of their own
+
+def test_par_and_766_are_metrics_of_their_own_with_the_index_named():
+    text = ("Đăng ngày: 05/04/2024\nTheo Bộ chỉ số 766, tháng 3/2024 tỉnh Phú Yên đạt 80,1 điểm, xếp thứ 12/63 tỉnh, "
+            "thành phố. Chỉ số CCHC năm 2023 của tỉnh Phú Yên đạt 85,5 điểm, xếp thứ 30/63.")
+    got = [(r[1], r[3], r[5], r[6]) for r in rows(text)]
+    assert got == [("54", "2024-03-01", "index766_score", 80.1), ("54", "2024-03-01", "index766_rank", 12),
+                   ("54", "2024-03-01", "index766_rank_of", 63), ("54", "2023-01-01", "par_score", 85.5),
+                   ("54", "2023-01-01", "par_rank", 30), ("54", "2023-01-01", "par_rank_of", 63)]
+    assert flag(text, "index766_rank", "index") == ["index: Bộ chỉ số 766 (chất lượng phục vụ người dân, doanh nghiệp)"]
+    assert flag(text, "par_score", "index") == ["index: Chỉ số CCHC (PAR INDEX)"]
+
+
+@pytest.mark.parametrize("said,value", [("92.15", 92.15), ("91.651", 91.651), ("87,602", 87.602), ("73,34", 73.34)])
+def test_dot_decimals_in_scores(said, value):
+    text = f"Đăng ngày: 05/04/2024\nChỉ số CCHC năm 2023 của huyện Tuy An đạt {said} điểm."
+    assert mv(text) == [("par_score", value)]
