@@ -102,3 +102,21 @@ def test_par_and_766_are_metrics_of_their_own_with_the_index_named():
 def test_dot_decimals_in_scores(said, value):
     text = f"Đăng ngày: 05/04/2024\nChỉ số CCHC năm 2023 của huyện Tuy An đạt {said} điểm."
     assert mv(text) == [("par_score", value)]
+
+
+# --------------------------------------------------------------------------- metric confusion
+
+def test_count_followed_by_pending_words_is_pending_not_received():
+    text = PY + "Huyện tiếp nhận 1.500 hồ sơ, 35 hồ sơ đang được giải quyết; 20 hồ sơ đang giải quyết ở cấp xã."
+    assert mv(text)[:2] == [("received_total", 1500), ("pending_total", 35)]
+
+
+def test_early_and_ontime_sum_only_when_stated():
+    stated = PY + "Huyện giải quyết đúng và trước hạn 1.460 hồ sơ, trong đó trước hạn 800 hồ sơ, đúng hạn 660 hồ sơ."
+    assert mv(stated) == [("resolved_ontime", 1460), ("resolved_early", 800), ("resolved_ontime_only", 660)]
+    assert flag(stated, "resolved_ontime", "parts_sum_ok")
+    parts = PY + "Huyện giải quyết trước hạn 800 hồ sơ, đúng hạn 660 hồ sơ."
+    assert mv(parts) == [("resolved_early", 800), ("resolved_ontime_only", 660)]
+    lone = PY + "Huyện giải quyết trước hạn 800 hồ sơ."
+    assert mv(lone) == [("resolved_early", 800)]
+    assert mv(PY + "Huyện giải quyết đúng hạn 1.900 hồ sơ.") == [("resolved_ontime", 1900)]

@@ -36,6 +36,8 @@ _LABEL = {
     "received_in_period": "tiếp nhận trong kỳ",
     "resolved_total": "đã giải quyết",
     "resolved_ontime": "đúng và trước hạn",
+    "resolved_early": "trước hạn",
+    "resolved_ontime_only": "đúng hạn",
     "resolved_late": "quá hạn",
     "pending_total": "đang giải quyết",
 }
@@ -151,7 +153,9 @@ _PARTS = {
         (["received_online", "received_in_period", "carried_over"], "'trong kỳ' ở đây là hồ sơ trực tiếp (không gồm trực tuyến)"),
     ],
     "received_in_period": [(["received_online", "received_offline"], "")],
-    "resolved_total": [(["resolved_ontime", "resolved_late"], "")],
+    "resolved_total": [(["resolved_ontime", "resolved_late"], ""),
+                       (["resolved_early", "resolved_ontime_only", "resolved_late"], "")],
+    "resolved_ontime": [(["resolved_early", "resolved_ontime_only"], "")],
 }
 _PARTS_STOCK = [(["resolved_total", "pending_total"], "đã giải quyết + đang giải quyết")]
 

@@ -37,12 +37,13 @@ FACT_COLUMNS: list[str] = [
 #: Metrics a fact may carry, in output order within a sentence.
 METRICS: list[str] = [
     "received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-    "resolved_total", "resolved_ontime", "resolved_late", "pending_total",
+    "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_only", "resolved_late", "pending_total",
     "ontime_rate", "online_rate", "par_score", "par_rank", "par_rank_of",
     "index766_score", "index766_rank", "index766_rank_of",
 ]
 COUNT_METRICS = {"received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-                 "resolved_total", "resolved_ontime", "resolved_late", "pending_total", "par_rank",
+                 "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_only", "resolved_late",
+                 "pending_total", "par_rank",
                  "par_rank_of", "index766_rank", "index766_rank_of"}
 #: The index metrics: a prefix per index (config/extract.yaml ``index_names``), the same suffixes.
 INDEX_PREFIXES = ("par", "index766")
@@ -247,22 +248,28 @@ def _period_for(fig: Figure, usable: list[PeriodMention], figs: list[Figure], ns
 
 
 def _combine_early(facts: list[Fact], si: int) -> None:
-    """"trước hạn X, đúng hạn Y" in one sentence → resolved_ontime X + Y (the metric is
-    on time *or early*); a lone "trước hạn" count is only a part and is not output."""
+    """"trước hạn X, đúng hạn Y" in one sentence: two parts of the on-time count, kept as parts
+    (``resolved_early`` X, ``resolved_ontime_only`` Y); their sum is ``resolved_ontime`` only where the
+    text states it ("đúng và trước hạn Z" — checked against the parts). A lone "trước hạn" count is
+    ``resolved_early``; a lone "đúng hạn" count stays ``resolved_ontime`` (on time or early, as the
+    form counts it)."""
     sent = [f for f in facts if f.sentence == si and f.metric == "resolved_ontime" and f.fig is not None]
     early = [f for f in sent if f.fig.early_only]
-    plain = [f for f in sent if not f.fig.early_only]
+    plain = [f for f in sent if not f.fig.early_only and not f.fig.both_ontime]
     for e in early:
+        e.metric = "resolved_early"
         sib = next((o for o in plain if o.unit.key == e.unit.key and o.period == e.period and o.fig.kind == "count"), None)
-        e.metric, e.aux = "early_part", True
         if sib is None:
             continue
         plain.remove(sib)
-        sib.metric, sib.aux = "ontime_part", True
+        sib.metric = "resolved_ontime_only"
         total = e.value + sib.value
-        facts.append(Fact(sib.unit, sib.period, "resolved_ontime", total, sib.quote, sib.pos,
-                          [fl for fl in sib.flags] + [f"combined: trước hạn {_fmt_int(e.value)} + đúng hạn {_fmt_int(sib.value)}"
-                                                       f" = {_fmt_int(total)}"], sib.fig, si, False))
+        if any(f.fig.both_ontime and f.unit.key == e.unit.key for f in sent):
+            continue  # the sum is stated: the parts check says whether they add up
+        note = (f"parts_of_ontime: trước hạn {_fmt_int(e.value)} + đúng hạn {_fmt_int(sib.value)} = {_fmt_int(total)}; "
+                "bài nêu riêng hai phần, không nêu tổng đúng và trước hạn")
+        for f in (e, sib):
+            f.flags.append(note)
 
 
 def _fmt_int(v: float | int) -> str:

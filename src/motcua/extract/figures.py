@@ -66,6 +66,7 @@ class Figure:
     attached_to: int | None = None  # index of the count a share belongs to
     flags: list[str] = field(default_factory=list)
     early_only: bool = False
+    both_ontime: bool = False  # "đúng và trước hạn": the stated sum of the two parts
 
 
 def mask_numbers(ntext: str, spans: list[tuple[int, int]]) -> str:
@@ -136,6 +137,11 @@ def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, boo
         ontime_words = [m.group(0) for m in vocab.count["resolved_ontime"].finditer(window)]
         early = all(vocab.early_only.fullmatch(w) for w in ontime_words)
     return metric, early
+
+
+def _both_ontime(metric: str | None, early: bool, left: str, right: str, vocab: Vocab) -> bool:
+    """"đúng và trước hạn 1.900 hồ sơ": an on-time count that states the sum of both parts."""
+    return metric == "resolved_ontime" and not early and bool(vocab.early_only.search(left + " | " + right))
 
 
 def _share_metric(count_metric: str | None) -> str:
@@ -224,7 +230,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                     pa, pb = parse_number(fa, "count"), parse_number(fb, "count")
                     if metric:
                         fig = Figure(m.start(), m.end(), "fraction", pa.value, fa, metric, denominator=pb.value,
-                                     early_only=early)
+                                     early_only=early, both_ontime=_both_ontime(metric, early, left, right, vocab))
                         for note in {pa.note, pb.note} - {""}:
                             fig.flags.append(f"number_format: {note}")
         elif m.group("pct"):
@@ -279,7 +285,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                     pn = replace(pn, value=int(round(float(pn.value) * factor)),
                                  note=f"'{tok} {m.group('mult')}' = {fmt_vi(int(round(float(pn.value) * factor)))}")
                 if metric and not vocab.target.search(left[-30:]):
-                    fig = Figure(m.start(), m.end(), "count", pn.value, tok, metric, early_only=early)
+                    fig = Figure(m.start(), m.end(), "count", pn.value, tok, metric, early_only=early,
+                                 both_ontime=_both_ontime(metric, early, left, right, vocab))
                     if metric == "received_online" and re.search(r"toàn trình|một phần|mức độ", left + " " + right):
                         fig.flags.append("online_subset: chỉ một phần hồ sơ trực tuyến (toàn trình/một phần/mức độ)")
                     if pn.note and not m.group("mult"):
