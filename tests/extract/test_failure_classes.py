@@ -120,3 +120,39 @@ def test_early_and_ontime_sum_only_when_stated():
     lone = PY + "Huyện giải quyết trước hạn 800 hồ sơ."
     assert mv(lone) == [("resolved_early", 800)]
     assert mv(PY + "Huyện giải quyết đúng hạn 1.900 hồ sơ.") == [("resolved_ontime", 1900)]
+
+
+# --------------------------------------------------------------------------- rankings, agencies beside districts
+
+RANKS = ("Đăng ngày: 05/04/2024\nNăm 2023, Chỉ số CCHC của huyện Sơn Hòa đứng vị trí cuối bảng trong tổng số 9 huyện, "
+         "thị xã, thành phố. Huyện Tuy An xếp thứ ba trong tổng số 9 huyện, thị xã, thành phố. Thị xã Sông Cầu xếp "
+         "thứ 3/9. Huyện Đồng Xuân xếp hạng 01/09.")
+
+
+def test_ranks_in_words_last_of_the_table_and_zero_padded():
+    got = [(r[1], r[5], r[6]) for r in rows(RANKS)]
+    assert got == [("560", "par_rank", 9), ("560", "par_rank_of", 9), ("559", "par_rank", 3), ("559", "par_rank_of", 9),
+                   ("557", "par_rank", 3), ("557", "par_rank_of", 9), ("558", "par_rank", 1), ("558", "par_rank_of", 9)]
+    assert any("cuối bảng" in f for f in flag(RANKS, "par_rank", "rank_from_wording"))
+
+
+def test_last_of_the_table_without_a_field_is_no_rank():
+    text = "Đăng ngày: 05/04/2024\nNăm 2023, Chỉ số CCHC của huyện Sơn Hòa xếp cuối bảng."
+    assert mv(text) == []
+
+
+def test_agencies_ranked_beside_districts_get_agency_codes():
+    text = ("Đăng ngày: 10/01/2024\nHội nghị CCHC tỉnh Phú Yên. Kết quả Chỉ số CCHC năm 2023: Sở Tư pháp dẫn đầu với "
+            "92,5 điểm; Công an tỉnh xếp thứ 3/20 sở, ban, ngành; huyện Tuy An đứng đầu khối huyện với 90,1 điểm. "
+            "Sở Thông tin và Truyền thông đạt 80 điểm. Sở Du lịch đạt 79 điểm.")
+    got = [(r[1], r[2], r[5], r[6]) for r in rows(text)]
+    assert got == [("54-so-tu-phap", "agency", "par_rank", 1), ("54-so-tu-phap", "agency", "par_score", 92.5),
+                   ("54-cong-an", "agency", "par_rank", 3), ("54-cong-an", "agency", "par_rank_of", 20),
+                   ("559", "district", "par_rank", 1), ("559", "district", "par_score", 90.1),
+                   ("54-so-thong-tin-truyen-thong", "agency", "par_score", 80),
+                   (None, "agency", "par_score", 79)]  # not in config/agencies.yaml: named, never guessed
+
+
+def test_provincial_centre_is_the_provinces_agency():
+    text = "Đăng ngày: 10/04/2020\nNăm 2019, Trung tâm Hành chính công tỉnh Lâm Đồng tiếp nhận 5.000 hồ sơ."
+    assert [(r[1], r[2]) for r in rows(text)] == [("68-trung-tam-pvhcc", "agency")]

@@ -98,8 +98,8 @@ def test_rank_and_score_changes_with_shared_verb():
 def test_department_is_not_a_district():
     text = "Đăng ngày: 10/01/2024\nHội nghị CCHC tỉnh Phú Yên. Kết quả Chỉ số CCHC năm 2023: Sở Tư pháp dẫn đầu với 92,5 điểm."
     got = rows(text)
-    assert {(u, c) for u, c, *_ in got} == {("Sở Tư pháp", None)}
-    assert all(any(f.startswith("unit_not_admin") for f in r[-1]) for r in got)
+    assert {(u, c) for u, c, *_ in got} == {("Sở Tư pháp", "54-so-tu-phap")}  # an agency, never a district's code
+    assert all(any(f.startswith("agency:") for f in r[-1]) for r in got)
 
 
 def test_thresholds_and_selections_are_not_rates():

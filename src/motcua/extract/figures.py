@@ -31,10 +31,15 @@ _MASKS = [
     re.compile(r"(?<![\d.,])(?:\+?84|0)\d{1,3}(?:[ .]?\d){6,9}(?![\d,])"),
 ]
 
+#: Ordinal words after "thứ" ("xếp thứ ba"); "thứ năm" before a year is not a rank.
+_ORDINAL_VALUES = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+                   "chín": 9, "mười": 10}
+_ORDINALS = "|".join(sorted(_ORDINAL_VALUES, key=len, reverse=True))
 _COUNT_NOUN = r"(?:(?:bộ\s+)?hồ\s+sơ|hs|bộ(?!\s+(?:phận|chỉ|thủ tục|tthc|máy)))(?!\w)"
 _FIG = re.compile(
-    rf"(?P<rank>(?:xếp|đứng|vươn\s+lên|vị\s+trí|hạng)(?:\s+(?:hạng|vị\s+trí))*\s+(?:thứ\s+)?(?P<r>\d{{1,2}}(?!\d)|nhất(?!\w)|nhì(?!\w))"
-    rf"(?:\s*(?:/|trên(?:\s+tổng)?(?:\s+số)?|trong\s+(?:tổng\s+)?số)\s*(?P<rn>\d{{1,3}})(?!\d))?)"
+    rf"(?P<rank>(?:xếp|đứng|dẫn|vươn\s+lên|vị\s+trí|hạng)(?:\s+(?:hạng|vị\s+trí|ở))*\s+(?:thứ\s+)?"
+    rf"(?P<r>\d{{1,2}}(?!\d)|(?<=thứ\s)(?:{_ORDINALS})(?!\w)(?!\s+#)|nhất(?!\w)|nhì(?!\w)|(?P<top>đầu(?:\s+bảng)?)(?!\w)|(?P<last>cuối\s+bảng|cuối\s+cùng|cuối|chót|thấp\s+nhất)(?!\w))"
+    rf"(?:\s*(?:/|(?:[^.;/\d#]{{0,40}}?\s)?(?:trên(?:\s+tổng)?(?:\s+số)?|trong\s+(?:tổng\s+)?số))\s*(?P<rn>\d{{1,3}})(?!\d))?)"
     rf"|(?P<bac>(?P<bdir>tăng|giảm|tụt)\s+(?P<b>\d{{1,2}})\s+(?:bậc|hạng|vị\s+trí))"
     rf"|(?P<bac2>(?:và|,)\s+(?P<b2>\d{{1,2}})\s+bậc)"
     rf"|(?P<frac>(?P<fa>{NUM})\s*/\s*(?P<fb>{NUM})(?P<funit>\s*(?:{_COUNT_NOUN}|điểm|%))?)"
@@ -190,9 +195,16 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
         if m.group("rank"):
             about_dossiers = any(rx.search(ntext) for rx in vocab.rate.values())
             if (sentence_par or (par_doc and not about_dossiers)) and not sentence_other_index:
-                r = {"nhất": 1, "nhì": 2}.get(m.group("r")) or int(m.group("r"))
-                fig = Figure(m.start(), m.end(), "rank", r, m.group(0), "par_rank",
-                             rank_of=int(m.group("rn")) if m.group("rn") else None)
+                rn = int(m.group("rn")) if m.group("rn") else None
+                word = re.sub(r"\s+", " ", m.group("r"))
+                r = rn if m.group("last") else 1 if m.group("top") else (
+                    _ORDINAL_VALUES.get(word) or (int(word) if word.isdigit() else None))
+                if r is not None:
+                    fig = Figure(m.start(), m.end(), "rank", r, m.group(0), "par_rank", rank_of=rn)
+                    if m.group("last"):
+                        fig.flags.append(f"rank_from_wording: '{word}' trong tổng số {rn} → xếp thứ {rn}/{rn}")
+                    elif not word.isdigit():
+                        fig.flags.append(f"rank_from_wording: '{m.group(0).strip()}' → xếp thứ {r}")
         elif m.group("bac") or m.group("bac2"):
             if m.group("bac"):
                 sign, k = (1 if m.group("bdir") == "tăng" else -1), int(m.group("b"))

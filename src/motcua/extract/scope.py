@@ -15,6 +15,7 @@ from typing import Any
 
 from motcua.extract.figures import Figure
 from motcua.extract.vocab import norm
+from motcua.extract.agency import agency_unit
 from motcua.extract.units import LEVEL_WORDS, Unit, UnitMention, lookup, match_mention, reference_row
 
 
@@ -42,9 +43,8 @@ class UnitContext:
                                                             row.get("parent_code") or None)
 
     def resolve(self, m: UnitMention) -> Unit | None:
-        if m.org:
-            return Unit(m.written, None, None, None, self.province_code,
-                        flags=["unit_not_admin: cơ quan/đơn vị chuyên môn, không phải đơn vị hành chính; không gán mã"])
+        if m.org or _provincial_centre(m):
+            return agency_unit(m.written.strip(), self.province_code, self.schema)
         if m.aggregate and m.aggregate_level is None:
             return Unit(m.written.strip(), None, None, None, self.province_code, aggregate=True,
                         flags=[f"aggregate_scope: '{m.written.strip()}' gộp nhiều cấp, không gán mã"])
@@ -100,6 +100,12 @@ class UnitContext:
         if m.name is not None or m.institution:
             if not (m.possessive and m.name is None and not m.institution):
                 self.subject = u
+
+
+def _provincial_centre(m: UnitMention) -> bool:
+    """"Trung tâm Phục vụ hành chính công tỉnh (X)": the provincial centre, an agency of the province."""
+    return m.institution and m.level_word == "tỉnh" and bool(
+        re.match(r"trung tâm (?:phục vụ )?hành chính công", norm(m.written.strip())))
 
 
 def _province_name(code: str) -> str:

@@ -153,18 +153,29 @@ _ORG_STOP = re.compile(r"(?:đạt|tiếp nhận|với|có|đã|là|được|x�
 
 
 def _org_name(sentence: str, pos: int) -> str:
-    """Words after an agency word up to a verb, punctuation or a digit (at most six)."""
-    words = []
-    for wm in re.finditer(r"\s+([^\W\d_][\w-]*)", sentence[pos:]):
+    """Words after an agency word up to a verb, punctuation or a digit (at most eight); "và" and a
+    comma only between capitalised words ("Sở Khoa học và Công nghệ", "Sở Văn hóa, Thể thao và Du lịch")."""
+    words: list[tuple[str, int]] = []
+    for wm in re.finditer(r"(,?\s+)([^\W\d_][\w-]*)", sentence[pos:]):
         if wm.start() != (words[-1][1] if words else 0):
             break
-        w = wm.group(1)
-        if _ORG_STOP.fullmatch(norm(w)) or len(words) >= 6:
+        w = wm.group(2)
+        joiner = norm(w) == "và" or "," in wm.group(1)
+        if joiner and not re.match(r"\s+[^\W\d_]", sentence[pos + wm.end():]) :
             break
-        if len(words) >= 1 and norm(" ".join(x[0] for x in words[-1:]) + " " + w) in ("tiếp nhận", "giải quyết", "dẫn đầu", "tổ chức", "thực hiện", "cho biết"):
+        nxt = re.match(r"\s+([^\W\d_][\w-]*)", sentence[pos + wm.end():])
+        if norm(w) == "và" and not (nxt and nxt.group(1)[0].isupper()):
+            break
+        if "," in wm.group(1) and not w[0].isupper():
+            break
+        if (_ORG_STOP.fullmatch(norm(w)) and norm(w) != "và") or len(words) >= 8:
+            break
+        if len(words) >= 1 and norm(words[-1][0] + " " + w) in ("tiếp nhận", "giải quyết", "dẫn đầu", "tổ chức", "thực hiện", "cho biết"):
             words.pop()
             break
         words.append((w, wm.end()))
+    while words and norm(words[-1][0]) == "và":
+        words.pop()
     return sentence[pos:pos + words[-1][1]] if words else ""
 
 
