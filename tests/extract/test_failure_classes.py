@@ -113,10 +113,10 @@ def test_count_followed_by_pending_words_is_pending_not_received():
 
 def test_early_and_ontime_sum_only_when_stated():
     stated = PY + "Huyện giải quyết đúng và trước hạn 1.460 hồ sơ, trong đó trước hạn 800 hồ sơ, đúng hạn 660 hồ sơ."
-    assert mv(stated) == [("resolved_ontime", 1460), ("resolved_early", 800), ("resolved_ontime_only", 660)]
+    assert mv(stated) == [("resolved_ontime", 1460), ("resolved_early", 800), ("resolved_ontime_part", 660)]
     assert flag(stated, "resolved_ontime", "parts_sum_ok")
     parts = PY + "Huyện giải quyết trước hạn 800 hồ sơ, đúng hạn 660 hồ sơ."
-    assert mv(parts) == [("resolved_early", 800), ("resolved_ontime_only", 660)]
+    assert mv(parts) == [("resolved_early", 800), ("resolved_ontime_part", 660)]
     lone = PY + "Huyện giải quyết trước hạn 800 hồ sơ."
     assert mv(lone) == [("resolved_early", 800)]
     assert mv(PY + "Huyện giải quyết đúng hạn 1.900 hồ sơ.") == [("resolved_ontime", 1900)]

@@ -37,7 +37,7 @@ _LABEL = {
     "resolved_total": "đã giải quyết",
     "resolved_ontime": "đúng và trước hạn",
     "resolved_early": "trước hạn",
-    "resolved_ontime_only": "đúng hạn",
+    "resolved_ontime_part": "đúng hạn",
     "resolved_late": "quá hạn",
     "pending_total": "đang giải quyết",
 }
@@ -154,8 +154,8 @@ _PARTS = {
     ],
     "received_in_period": [(["received_online", "received_offline"], "")],
     "resolved_total": [(["resolved_ontime", "resolved_late"], ""),
-                       (["resolved_early", "resolved_ontime_only", "resolved_late"], "")],
-    "resolved_ontime": [(["resolved_early", "resolved_ontime_only"], "")],
+                       (["resolved_early", "resolved_ontime_part", "resolved_late"], "")],
+    "resolved_ontime": [(["resolved_early", "resolved_ontime_part"], "")],
 }
 _PARTS_STOCK = [(["resolved_total", "pending_total"], "đã giải quyết + đang giải quyết")]
 

@@ -37,12 +37,12 @@ FACT_COLUMNS: list[str] = [
 #: Metrics a fact may carry, in output order within a sentence.
 METRICS: list[str] = [
     "received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-    "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_only", "resolved_late", "pending_total",
+    "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_part", "resolved_late", "pending_total",
     "ontime_rate", "online_rate", "par_score", "par_rank", "par_rank_of",
     "index766_score", "index766_rank", "index766_rank_of",
 ]
 COUNT_METRICS = {"received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-                 "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_only", "resolved_late",
+                 "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_part", "resolved_late",
                  "pending_total", "par_rank",
                  "par_rank_of", "index766_rank", "index766_rank_of"}
 #: The index metrics: a prefix per index (config/extract.yaml ``index_names``), the same suffixes.
@@ -249,7 +249,7 @@ def _period_for(fig: Figure, usable: list[PeriodMention], figs: list[Figure], ns
 
 def _combine_early(facts: list[Fact], si: int) -> None:
     """"trước hạn X, đúng hạn Y" in one sentence: two parts of the on-time count, kept as parts
-    (``resolved_early`` X, ``resolved_ontime_only`` Y); their sum is ``resolved_ontime`` only where the
+    (``resolved_early`` X, ``resolved_ontime_part`` Y); their sum is ``resolved_ontime`` only where the
     text states it ("đúng và trước hạn Z" — checked against the parts). A lone "trước hạn" count is
     ``resolved_early``; a lone "đúng hạn" count stays ``resolved_ontime`` (on time or early, as the
     form counts it)."""
@@ -262,7 +262,7 @@ def _combine_early(facts: list[Fact], si: int) -> None:
         if sib is None:
             continue
         plain.remove(sib)
-        sib.metric = "resolved_ontime_only"
+        sib.metric = "resolved_ontime_part"
         total = e.value + sib.value
         if any(f.fig.both_ontime and f.unit.key == e.unit.key for f in sent):
             continue  # the sum is stated: the parts check says whether they add up

@@ -33,7 +33,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "resolved_late": ("Giải quyết quá hạn", "Resolved late"),
     "pending_total": ("Hồ sơ đang giải quyết", "Pending"),
     "resolved_early": ("Giải quyết trước hạn", "Resolved early"),
-    "resolved_ontime_only": ("Giải quyết đúng hạn (không gồm trước hạn)", "Resolved on the due date (not early)"),
+    "resolved_ontime_part": ("Giải quyết đúng hạn (không gồm trước hạn)", "Resolved on the due date (not early)"),
     "index766_score": ("Điểm Bộ chỉ số 766", "766 index score"),
     "index766_rank": ("Xếp hạng Bộ chỉ số 766", "766 index rank"),
     "index766_rank_of": ("Số đơn vị được xếp hạng (766)", "Units ranked (766)"),
