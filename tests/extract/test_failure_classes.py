@@ -156,3 +156,57 @@ def test_agencies_ranked_beside_districts_get_agency_codes():
 def test_provincial_centre_is_the_provinces_agency():
     text = "Đăng ngày: 10/04/2020\nNăm 2019, Trung tâm Hành chính công tỉnh Lâm Đồng tiếp nhận 5.000 hồ sơ."
     assert [(r[1], r[2]) for r in rows(text)] == [("68-trung-tam-pvhcc", "agency")]
+
+
+# --------------------------------------------------------------------------- periods
+
+def periods(text: str) -> list[tuple[str, str, str, float]]:
+    return [(r[3], r[4], r[5], r[6]) for r in rows(text)]
+
+
+def test_a_period_defined_in_the_text_holds_for_the_whole_article():
+    text = ("Đăng ngày: 10/03/2020\nTrong quý I năm 2020 (tính từ ngày 1/12/2019 đến ngày 29/2/2020), Trung tâm Hành "
+            "chính công tỉnh Lâm Đồng tiếp nhận 5.000 hồ sơ.\nCũng trong quý I, UBND huyện Đam Rông tiếp nhận 3.000 hồ sơ.\n"
+            "Riêng Quý I, huyện Lạc Dương giải quyết 900 hồ sơ.")
+    assert periods(text) == [("2019-12-01", "2020-02-29", "received_total", 5000),
+                             ("2019-12-01", "2020-02-29", "received_total", 3000),
+                             ("2019-12-01", "2020-02-29", "resolved_total", 900)]
+    assert any(f.startswith("period_defined_in_text") for f in rows(text)[1][7])
+
+
+def test_years_in_page_furniture_do_not_set_the_year():
+    banner = "Kỷ niệm 90 năm Ngày thành lập Đảng (03/02/1930 - 03/02/2020)\n"
+    dated = banner + "Quý I năm 2020 (từ ngày 01/12/2019 đến ngày 29/02/2020), huyện Đam Rông tiếp nhận 3.000 hồ sơ.\n" \
+                     "Quý I, huyện Lạc Dương tiếp nhận 900 hồ sơ."
+    assert [p[:2] for p in periods(dated)] == [("2019-12-01", "2020-02-29")] * 2
+    undated = banner + "Quý I, huyện Đam Rông tiếp nhận 3.000 hồ sơ."
+    assert periods(undated) == [(None, None, "received_total", 3000)]  # unknown, never 1930
+
+
+@pytest.mark.parametrize("published,said,start,end", [
+    ("2025-10-05", "Từ ngày 1-7 đến ngày 30-9", "2025-07-01", "2025-09-30"),
+    ("2025-10-05", "Từ 15/12 đến 14/3", "2025-12-15", None),  # ends after the article: a year earlier
+    ("2025-07-15", "Từ ngày 1 - 14/7", "2025-07-01", "2025-07-14"),
+    ("2025-11-04", "Từ ngày 1/7 đến cuối tháng 10/2025", "2025-07-01", "2025-10-31"),
+    ("2025-09-16", "Từ 1/7 đến nay", "2025-07-01", "2025-09-16"),
+    ("2025-10-20", "Sau 3 tháng vận hành chính quyền địa phương hai cấp", "2025-07-01", "2025-09-30"),
+    ("2025-08-10", "Trong tháng đầu tiên vận hành mô hình chính quyền hai cấp", "2025-07-01", "2025-07-31"),
+    ("2025-07-15", "Trong ngày 14/7", "2025-07-14", "2025-07-14"),
+    ("2026-02-24", "Trong ngày làm việc đầu tiên sau Tết", "2026-02-23", "2026-02-23"),
+    ("2025-07-02", "Trong ngày đầu tiên vận hành chính quyền hai cấp", "2025-07-01", "2025-07-01"),
+])
+def test_day_month_ranges_and_short_windows_take_the_year_from_the_article(published, said, start, end):
+    text = f"Đăng ngày: {published[8:]}/{published[5:7]}/{published[:4]}\n{said}, UBND xã Phú Lâm tiếp nhận 1.320 hồ sơ."
+    got = periods(text)
+    if end is None:  # 15/12/2025–14/3/2026 would end after an article of October 2025: read as 2024–2025
+        assert got[0][:2] == ("2024-12-15", "2025-03-14")
+    else:
+        assert got[0][:2] == (start, end)
+
+
+def test_open_range_ends_where_the_text_said():
+    text = ("Đăng ngày: 16/09/2025\nTừ 1/7 đến 14/9/2025, công tác cải cách hành chính đạt nhiều kết quả.\n"
+            "Từ ngày 1/7 đến nay, UBND phường Phù Liễn tiếp nhận 3.718 hồ sơ, trong đó 2.255 hồ sơ trực tuyến và 1.463 hồ sơ trực tiếp.")
+    assert periods(text) == [("2025-07-01", "2025-09-14", "received_total", 3718),
+                             ("2025-07-01", "2025-09-14", "received_online", 2255),
+                             ("2025-07-01", "2025-09-14", "received_offline", 1463)]

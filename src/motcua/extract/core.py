@@ -19,13 +19,14 @@ import pandas as pd
 
 from motcua.extract.checks import check_facts
 from motcua.extract.conflicts import could_be, is_inexact
+from motcua.extract.definitions import PeriodBook
 from motcua.extract.figures import Figure, find_figures, mask_numbers
 from motcua.extract.periods import PeriodMention, article_date, find_periods
 from motcua.extract.reader import drop_furniture, read_document
 from motcua.extract.scope import UnitContext, text_province, unit_for
 from motcua.extract.segment import headline_offsets, sentences
 from motcua.extract.units import Unit, find_bare_names, find_mentions
-from motcua.extract.vocab import Vocab, load_vocab, norm
+from motcua.extract.vocab import Vocab, load_vocab, norm, phrase_re
 from motcua.extract.words import spell_out
 
 #: The fields of a fact, in output order (issue 7, item 1).
@@ -134,6 +135,8 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     ref, how = (published, "tham số") if published else article_date(nbody)
     ref_strong = how in ("tham số", "ngày đăng", "dấu thời gian", "dòng ngày")
     schema = "2025" if ref and ref >= date(2025, 7, 1) else "legacy"
+    reform = bool(ref and ref >= date(2025, 7, 1) and (phrase_re(v.raw["reform_words"]).search(nbody)
+                                                        or ref < date(2026, 7, 1)))
     sents = sentences(body)
     heads = headline_offsets(body)
     all_mentions = [find_mentions(s) for _, s in sents]
@@ -146,10 +149,11 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     ctx = UnitContext(province, schema)
     ctx.prime(all_mentions)
     period_ctx: PeriodMention | None = None
+    book = PeriodBook()
     facts: list[Fact] = []
     for si, ((off, sent), mentions) in enumerate(zip(sents, all_mentions)):
         nsent = norm(sent)
-        periods = find_periods(nsent, ref, v, ref_strong=ref_strong)
+        periods = book.read(nsent, find_periods(nsent, ref, v, ref_strong=ref_strong, reform=reform))
         usable = [p for p in periods if p.usable]
         resolved = [(m, ctx.resolve(m)) for m in mentions]
         spelled, said = spell_out(nsent, v)

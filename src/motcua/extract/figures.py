@@ -315,7 +315,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                     and figs[-1].attached_to is None and _paren_gap(masked, figs[-1].end, fig.start):
                 figs[-1].attached_to = len(figs)  # "đạt 99,5% (1.990/2.000 hồ sơ)": the rate of this count
             figs.append(fig)
-            prev_end = m.end()
+            prev_end = m.end() + _own_words(kwtext, m.end()) if fig.kind in ("count", "fraction") else m.end()
             wording = [f for f in fig.flags if f.startswith("rank_from_wording")]
             if fig.kind == "score" and wording:
                 figs.append(Figure(m.start(), m.end(), "rank", 1, "1", "par_rank", flags=wording))
@@ -324,6 +324,16 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
 
 _RATE_TO_COUNT = {"ontime_rate": "resolved_ontime", "online_rate": "received_online",
                   "offline_share": "received_offline", "late_share": "resolved_late"}
+
+
+_OWN = re.compile(r"[^,;.()!?:\n\d#|]*?(?=\s+(?:và|hoặc|còn|với|so với)\s|[,;.()!?:\n\d#|]|$)")
+
+
+def _own_words(kwtext: str, end: int) -> int:
+    """Length of the words after a count that are its own ("2.007 hồ sơ trực tuyến và 258 …"): up to
+    "và", punctuation or a digit; the next figure's words start after them."""
+    m = _OWN.match(kwtext, end)
+    return len(m.group(0)) if m else 0
 
 
 def _paren_gap(masked: str, a: int, b: int) -> bool:
