@@ -260,13 +260,16 @@ def _combine_early(facts: list[Fact], si: int) -> None:
     sent = [f for f in facts if f.sentence == si and f.metric == "resolved_ontime" and f.fig is not None]
     early = [f for f in sent if f.fig.early_only]
     plain = [f for f in sent if not f.fig.early_only and not f.fig.both_ontime]
+    shares = [f for f in facts if f.sentence == si and f.metric == "ontime_rate"]
     for e in early:
         e.metric = "resolved_early"
+        _share_of(e, shares, "early_share")
         sib = next((o for o in plain if o.unit.key == e.unit.key and o.period == e.period and o.fig.kind == "count"), None)
         if sib is None:
             continue
         plain.remove(sib)
         sib.metric = "resolved_ontime_part"
+        _share_of(sib, shares, "ontime_part_share")
         total = e.value + sib.value
         if any(f.fig.both_ontime and f.unit.key == e.unit.key for f in sent):
             continue  # the sum is stated: the parts check says whether they add up
@@ -274,6 +277,14 @@ def _combine_early(facts: list[Fact], si: int) -> None:
                 "bài nêu riêng hai phần, không nêu tổng đúng và trước hạn")
         for f in (e, sib):
             f.flags.append(note)
+
+
+def _share_of(count: Fact, shares: list[Fact], metric: str) -> None:
+    """The percentage stated with a part ("trước hạn 13.529 hồ sơ, chiếm 86,5%") is that part's share,
+    not the on-time rate: kept for the checks only."""
+    for r in shares:
+        if r.link is count:
+            r.metric, r.aux = metric, True
 
 
 def _fmt_int(v: float | int) -> str:

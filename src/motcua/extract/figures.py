@@ -87,9 +87,15 @@ def mask_numbers(ntext: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_AND_OTHER = re.compile(r"\s+(?:và|còn)\s+(?!(?:đúng|trước|trả|giải|xử|tiếp|chưa|đang|được|đã)(?!\w))")
+
+
 def _right_window(text: str, pos: int) -> str:
+    """Words after a figure up to punctuation, a digit, or "và"/"còn" starting another part."""
     m = re.match(r"[^,;.()!?:\n\d#]*", text[pos:])
-    return m.group(0)[:60] if m else ""
+    w = m.group(0)[:60] if m else ""
+    cut = _AND_OTHER.search(w)
+    return w[:cut.start()] if cut else w
 
 
 def _first_metric(window: str, vocab: Vocab, order: list[str]) -> tuple[str | None, int]:

@@ -163,6 +163,8 @@ def _can_be_subject(m: UnitMention, nsent: str, fig_start: int | None = None) ->
     ("Cấp huyện có …"), not as a modifier ("Bộ chỉ số CCHC cấp huyện")."""
     if m.qualifier:
         return False
+    if fig_start is not None and _bracketed(nsent, m.start) and not _bracketed(nsent, fig_start):
+        return False  # "(tính cả số liệu của các xã)": an aside, not who the figure is about
     if m.org:  # an agency is the subject only in the figure's own clause ("Sở Tư pháp dẫn đầu với 92,5 điểm")
         return not re.search(r"[,;:]", nsent[m.end:fig_start]) if fig_start is not None else False
     if not m.aggregate or m.institution:
@@ -171,6 +173,11 @@ def _can_be_subject(m: UnitMention, nsent: str, fig_start: int | None = None) ->
     head = head[max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("."), -1) + 1:]
     return bool(re.fullmatch(r"\s*(?:(?:tại|ở|đối với|trong đó|riêng|của|còn)\s*)*(?:các|những|cấp|\d+)?\s*", head)) or \
         bool(re.match(r"(?:các|những)\s", nsent[m.start:]))
+
+
+def _bracketed(nsent: str, pos: int) -> bool:
+    opened = nsent.rfind("(", 0, pos)
+    return opened >= 0 and ")" not in nsent[opened:pos]
 
 
 def _nearest(items: list[Any], pos: int, key_end) -> Any:
