@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
+from motcua.extract.percent import classify_percent, just_before
 from motcua.extract.vocab import Vocab, norm
 
 NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -155,25 +156,6 @@ def _both_ontime(metric: str | None, early: bool, left: str, right: str, vocab: 
     return metric == "resolved_ontime" and not early and bool(vocab.early_only.search(left + " | " + right))
 
 
-def _share_metric(count_metric: str | None) -> str:
-    return {
-        "resolved_ontime": "ontime_rate",
-        "received_online": "online_rate",
-        "received_offline": "offline_share",
-        "resolved_late": "late_share",
-    }.get(count_metric or "", "share")
-
-
-def _rate_metric(window: str, vocab: Vocab) -> str | None:
-    for metric in ("late_share", "ontime_rate", "online_rate", "offline_share"):
-        if vocab.rate[metric].search(window):
-            # "quá hạn" inside "trước hạn và đúng hạn" cannot happen; late wins only when no on-time word
-            if metric == "late_share" and vocab.rate["ontime_rate"].search(window):
-                continue
-            return metric
-    return None
-
-
 def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[int, int]], vocab: Vocab, *, par_doc: bool) -> list[Figure]:
     """Classified figures of one normalised sentence (``masked``: digits of dates etc. hidden).
 
@@ -257,10 +239,11 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             fig = Figure(m.start(), m.end(), "percent", val.value, tok, None, decimals=decimals_of(tok))
             if val.note:
                 fig.flags.append(f"number_format: {tok} ({val.note})")
-            if _is_change(left, vocab) or not _classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab):
+            par_ctx = (sentence_par or par_doc) and not sentence_other_index
+            if _is_change(left, vocab) or not classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab, par_ctx):
                 fig = None
-            elif _just_before(left[-20:], vocab.approx):
-                fig.flags.append(f"approximate: bài viết '{_just_before(left[-20:], vocab.approx).group(0)} {tok}%' → "
+            elif just_before(left[-20:], vocab.approx):
+                fig.flags.append(f"approximate: bài viết '{just_before(left[-20:], vocab.approx).group(0)} {tok}%' → "
                                  f"{fmt_vi(val.value)}% (số ước lượng)")
         elif m.group("pts"):
             tok = m.group("s")
@@ -309,7 +292,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                         fig.flags.append("online_subset: chỉ một phần hồ sơ trực tuyến (toàn trình/một phần/mức độ)")
                     if pn.note and not m.group("mult"):
                         fig.flags.append(f"number_format: {tok} ({pn.note})")
-                    approx = _just_before(left[-20:], vocab.approx)
+                    approx = just_before(left[-20:], vocab.approx)
                     if approx:
                         said = original[m.start() - len(left[-20:]) + approx.start():m.end()].strip()
                         fig.flags.append(f"approximate: bài viết '{said}' → {fmt_vi(pn.value)} (số ước lượng, không phải số chính xác)")
@@ -410,65 +393,3 @@ def _component_name(ntext: str, cs: int, pos: int) -> str:
     return name.strip(" ,")
 
 
-def _classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str, cs: int, left: str, right: str,
-                      vocab: Vocab) -> bool:
-    """Give a percentage its metric; False when it is not a published rate of dossiers."""
-    tail = left[-30:]
-    bound = _just_before(tail, vocab.bound)
-    if (bound and not re.search(r"(?:đạt|chiếm|là)\s*$", tail[:bound.start()])) or vocab.selection.search(left):
-        return False  # "dưới 3%", "từ 95%", "những địa phương có tỷ lệ … đạt 100%" (but "đạt hơn 92%" is a result)
-    own_right = vocab.dossier.search(right) and _rate_metric(right, vocab)
-    prev_i = _previous_outside_brackets(figs, masked, fig.start)
-    if prev_i is not None and figs[prev_i].kind in ("count", "fraction") and not own_right:
-        prev = figs[prev_i]
-        gap = _strip_brackets(masked[prev.end:fig.start])
-        if re.fullmatch(r"[^,;.()\d#]*\(\s*(?:(?:đạt|chiếm|bằng|là|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*", gap) or re.fullmatch(
-                r"\s*(?:(?:(?:bộ\s+)?hồ\s+sơ|hs)\b)?\s*[,(]?\s*(?:(?:đạt|chiếm|bằng|là|với|tương ứng|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*"
-                r"(?:tỷ lệ|tỉ lệ)?\s*", gap):
-            fig.metric = _share_metric(prev.metric)
-            fig.attached_to = prev_i
-            return True
-    window = _strip_brackets(left) + " | " + right
-    after = masked[fig.end:].lstrip()
-    if vocab.target.search(window) or vocab.other_subject.search(window):
-        return False
-    if vocab.non_dossier_noun.match(after) and not re.match(r"(?:hồ\s+sơ)", after):
-        return False
-    metric = _rate_metric(window, vocab) if vocab.dossier.search(window) else None
-    if metric is None:
-        if re.search(r"chỉ số (?:cải cách hành chính|cchc)|par index", window) and not vocab.other_index.search(window):
-            fig.metric, fig.kind = "par_score", "score"
-            fig.flags.append("score_in_percent: chỉ số CCHC nêu bằng %")
-            return True
-        return False
-    fig.metric = metric
-    if metric == "online_rate" and re.search(r"toàn trình|một phần", window):
-        fig.flags.append("online_subset: tỷ lệ chỉ tính hồ sơ trực tuyến toàn trình/một phần")
-    if metric == "ontime_rate" and vocab.rate["online_rate"].search(window):
-        fig.flags.append("ontime_subset: tỷ lệ đúng hạn của riêng hồ sơ trực tuyến")
-    return True
-
-
-def _just_before(tail: str, rx: re.Pattern[str]) -> re.Match[str] | None:
-    """A phrase of ``rx`` ending right before the number (only spaces between)."""
-    for m in rx.finditer(tail):
-        if not tail[m.end():].strip():
-            return m
-    return None
-
-
-def _strip_brackets(text: str) -> str:
-    prev = None
-    while prev != text:
-        prev, text = text, re.sub(r"\([^()]*\)", " ", text)
-    return text
-
-
-def _previous_outside_brackets(figs: list[Figure], masked: str, pos: int) -> int | None:
-    """Index of the last figure not inside a bracket that closes before ``pos``."""
-    for j in range(len(figs) - 1, -1, -1):
-        between = masked[figs[j].end:pos]
-        if between.count(")") > between.count("("):
-            continue  # figs[j] sits inside "( … )" that ends before pos
-        return j
-    return None
