@@ -145,7 +145,7 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         all_mentions = [sorted(ms + find_bare_names(s, province, ms, schema), key=lambda u: u.start)
                         for (_, s), ms in zip(sents, all_mentions)]
     par_doc = bool(v.par.search(nbody) or v.index766.search(nbody))
-    doc_index = "index766" if v.index766.search(nbody) and not v.par.search(nbody) else "par"
+    doc_index = _first_index(nbody, v)
     ctx = UnitContext(province, schema)
     ctx.prime(all_mentions)
     period_ctx: PeriodMention | None = None
@@ -195,6 +195,12 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
             if not f.unit.code:
                 f.flags = list(dict.fromkeys(f.flags + prov_flags))
     return [f for f in facts if not f.aux]
+
+
+def _first_index(nbody: str, v: Vocab) -> str:
+    """The index an article is about: the one it names first (its title, usually)."""
+    par, i766 = v.par.search(nbody), v.index766.search(nbody)
+    return "index766" if i766 and (not par or i766.start() < par.start()) else "par"
 
 
 def _index_of(nsent: str, doc_index: str, v: Vocab) -> str:

@@ -45,7 +45,8 @@ _FIG = re.compile(
     rf"|(?P<bac2>(?:và|,)\s+(?P<b2>\d{{1,2}})\s+bậc)"
     rf"|(?P<frac>(?P<fa>{NUM})\s*/\s*(?P<fb>{NUM})(?P<funit>\s*(?:{_COUNT_NOUN}|điểm|%))?)"
     rf"|(?P<pct>(?P<p>{NUM})\s*(?:%|phần\s+trăm))"
-    rf"|(?P<pts>(?P<s>{NUM})\s+điểm(?!\s+(?:tiếp\s+nhận|giao\s+dịch|cầu)))"
+    rf"|(?P<pts>(?P<s>{NUM})\s+điểm(?!\s+(?:tiếp\s+nhận|giao\s+dịch|cầu))|(?<=tổng điểm )(?P<s2>{NUM})(?![\d%])"
+    rf"|(?<=điểm số )(?P<s3>{NUM})(?![\d%]))"
     rf"|(?P<cnt>(?P<c>{NUM})(?:\s+(?P<mult>nghìn|ngàn|triệu)(?!\w))?(?P<cunit>\s+{_COUNT_NOUN})?)"
 )
 
@@ -246,7 +247,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                 fig.flags.append(f"approximate: bài viết '{just_before(left[-20:], vocab.approx).group(0)} {tok}%' → "
                                  f"{fmt_vi(val.value)}% (số ước lượng)")
         elif m.group("pts"):
-            tok = m.group("s")
+            tok = m.group("s") or m.group("s2") or m.group("s3")
             val = parse_number(tok, "decimal").value
             before = kwtext[max(cs, m.start() - 25):m.start()]
             if sentence_other_index or not (par_doc or sentence_par):

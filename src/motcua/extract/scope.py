@@ -45,6 +45,9 @@ class UnitContext:
     def resolve(self, m: UnitMention) -> Unit | None:
         if m.org or _provincial_centre(m):
             return agency_unit(m.written.strip(), self.province_code, self.schema)
+        if m.aggregate and m.aggregate_level == "national":
+            return Unit(m.written.strip(), "national", None, None, None, aggregate=True,
+                        flags=[f"scope_national: '{m.written.strip()}' là số liệu cả nước"])
         if m.aggregate and m.aggregate_level is None:
             return Unit(m.written.strip(), None, None, None, self.province_code, aggregate=True,
                         flags=[f"aggregate_scope: '{m.written.strip()}' gộp nhiều cấp, không gán mã"])
@@ -80,7 +83,8 @@ class UnitContext:
                                "khác số liệu của riêng bộ phận một cửa")
             return u
         parent = self.last_named.get("level:district")
-        row, flags = match_mention(lw, m.name, schema=self.schema, province_code=self.province_code,
+        row, flags = match_mention(lw, m.name, schema=self.schema,
+                                   province_code=None if lw == "tỉnh" else self.province_code,
                                    parent_code=parent.code if parent and LEVEL_WORDS.get(lw) == "commune" else None)
         if row is None:
             return Unit(m.written.strip(), LEVEL_WORDS.get(lw), None, None, self.province_code, flags=flags)
@@ -103,9 +107,9 @@ class UnitContext:
 
 
 def _provincial_centre(m: UnitMention) -> bool:
-    """"Trung tâm Phục vụ hành chính công tỉnh (X)": the provincial centre, an agency of the province."""
+    """"Trung tâm Phục vụ hành chính công tỉnh (X)", "Văn phòng UBND tỉnh": agencies of the province."""
     return m.institution and m.level_word == "tỉnh" and bool(
-        re.match(r"trung tâm (?:phục vụ )?hành chính công", norm(m.written.strip())))
+        re.match(r"trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân)", norm(m.written.strip())))
 
 
 def _province_name(code: str) -> str:
@@ -144,6 +148,10 @@ def unit_for(fig: Figure, resolved: list[tuple[UnitMention, Unit | None]], nsent
               province: str | None) -> tuple[Unit, list[str]]:
     """The unit of a figure: the nearest mention before it in the sentence that can be a
     subject; else the subject of earlier sentences; else the first mention after it."""
+    named_after = next((r for r in resolved if r[0].start >= fig.end and r[1] is not None and not r[0].qualifier
+                        and re.fullmatch(r"[\s,]*(?:là|thuộc về)\s*", nsent[fig.end:r[0].start])), None)
+    if named_after is not None:  # "Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 điểm"
+        return named_after[1], []
     candidates = [r for r in resolved if _can_be_subject(r[0], nsent, fig.start)]
     near = _nearest(candidates, fig.start, lambda r: r[0].end)
     if near is None and ctx.subject is None:
@@ -171,8 +179,8 @@ def _can_be_subject(m: UnitMention, nsent: str, fig_start: int | None = None) ->
         return True
     head = nsent[:m.start]
     head = head[max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("."), -1) + 1:]
-    return bool(re.fullmatch(r"\s*(?:(?:tại|ở|đối với|trong đó|riêng|của|còn)\s*)*(?:các|những|cấp|\d+)?\s*", head)) or \
-        bool(re.match(r"(?:các|những)\s", nsent[m.start:]))
+    return bool(re.fullmatch(r"\s*(?:(?:tại|ở|đối với|trong đó|riêng|của|còn|trong khi|khi đó)\s*)*(?:các|những|cấp|\d+)?\s*", head)) or \
+        bool(re.match(r"(?:các|những|trên|bình quân|trung bình|giá trị)\s", nsent[m.start:]))
 
 
 def _bracketed(nsent: str, pos: int) -> bool:

@@ -76,7 +76,9 @@ class UnitMention:
     org: bool = False  # a department or agency ("Sở Tư pháp", "Văn phòng Đăng ký đất đai"), not an admin unit
 
 
-_RANK = {"commune": 0, "district": 1, "province": 2}
+_RANK = {"commune": 0, "district": 1, "province": 2, "national": 3}
+#: The whole country as a scope ("trên cả nước", "bình quân cả nước", "giá trị trung bình toàn quốc").
+_NATIONAL = re.compile(r"(?<!\w)(?:(?:giá trị\s+)?(?:bình quân|trung bình)\s+(?:của\s+)?)?(?:trên\s+)?(?:cả nước|toàn quốc)(?!\w)")
 
 
 def _level_of(m: UnitMention) -> str | None:
@@ -209,6 +211,10 @@ def find_mentions(sentence: str) -> list[UnitMention]:
             continue
         out.append(UnitMention(m.start(), end if name else m.end(), sentence[m.start():end if name else m.end()],
                                lw, name, inst, False, None, possessive, territory=territory))
+    for nm in _NATIONAL.finditer(ntext):
+        if not any(not (nm.end() <= u.start or nm.start() >= u.end) for u in out):
+            out.append(UnitMention(nm.start(), nm.end(), sentence[nm.start():nm.end()], None, None, False, True,
+                                   "national"))
     for om in _ORG.finditer(sentence):
         if any(not (om.end() <= u.start or om.start() >= u.end) for u in out):
             continue

@@ -5,7 +5,7 @@ Grain: each pattern gives (match, start, end, kind, flags) to the caller's ``add
 
 * day-month ranges: "từ ngày 1-7 đến ngày 30-9", "từ 15/12 đến 14/3", "từ ngày 1 - 14/7";
 * a range to the end of a month: "từ ngày 1/7 đến cuối tháng 10/2025";
-* open ranges to the article's date: "từ 1/7", "từ ngày 1/7/2025 đến nay";
+* open ranges to the article's date: "từ 1/7", "từ ngày 1/7/2025 đến nay"; the year to a day: "tính đến ngày 29/8";
 * one day: "trong ngày 23/2", "riêng ngày 14/7", "ngày làm việc đầu tiên sau Tết" (config/extract.yaml
   ``first_working_day_after_tet``), "ngày đầu tiên" of the two-level government (1 July 2025);
 * windows counted from the 2025 reform, only in an article about it: "sau 3 tháng vận hành",
@@ -31,6 +31,7 @@ _DAYS_IN_MONTH = re.compile(rf"(?:từ\s+ngày|từ|ngày)\s+(\d{{1,2}})\s*(?:-|
 _TO_MONTH_END = re.compile(rf"từ\s+(?:ngày\s+)?{_DM}{_Y}\s*(?:đến|tới)\s+(?:hết|cuối)\s+tháng\s+(\d{{1,2}})"
                            rf"(?:\s*[/-]\s*(\d{{4}})|\s+năm\s+(\d{{4}}))?")
 _UNTIL_MONTH_END = re.compile(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+tháng\s+(\d{1,2})(?:\s*[/-]\s*(\d{4})|\s+năm\s+(\d{4}))?")
+_UNTIL_DAY = re.compile(rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?ngày\s+{_DM}(?![\d/.-]*\d)")
 _OPEN = re.compile(rf"từ\s+(?:ngày\s+)?{_DM}{_Y}(?:\s+(?:đến|tới)\s+nay)?(?!\s*(?:đến|tới|-|–)\s*(?:ngày\s+)?\d)")
 _ONE_DAY = re.compile(rf"(?:trong|riêng|chỉ\s+trong|chỉ\s+riêng|tính\s+riêng)\s+ngày\s+{_DM}{_Y}(?![\d/])")
 _TET = re.compile(r"ngày\s+(?:làm\s+việc\s+)?đầu\s+tiên\s+(?:sau|của\s+năm\s+mới\s+sau)\s+(?:kỳ\s+nghỉ\s+)?tết")
@@ -89,6 +90,11 @@ def find_windows(ntext: str, ref: date | None, add: Add, *, reform: bool = False
         yi = int(y) if y else _year_for(int(mo), int(d2), ref)
         if int(d1) < int(d2):
             add(m, _d(yi, int(mo), int(d1)), _d(yi, int(mo), int(d2)), "range", () if y else _YEAR_NOTE)
+    for m in _UNTIL_DAY.finditer(ntext):
+        d, mo = m.groups()
+        yi = _year_for(int(mo), int(d), ref)
+        add(m, date(yi, 1, 1), _d(yi, int(mo), int(d)), "ytd",
+            ("period_assumed: 'tính đến ngày' hiểu là lũy kế từ đầu năm",) + _YEAR_NOTE)
     for m in _ONE_DAY.finditer(ntext):
         d, mo, y = m.groups()
         yi = int(y) if y else _year_for(int(mo), int(d), ref)
