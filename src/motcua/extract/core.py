@@ -20,6 +20,7 @@ import pandas as pd
 from motcua.extract.checks import check_facts
 from motcua.extract.conflicts import could_be, is_inexact
 from motcua.extract.definitions import PeriodBook
+from motcua.extract.fill import as_of, fill_headlines, fill_index_periods
 from motcua.extract.figures import Figure, find_figures, mask_numbers
 from motcua.extract.periods import PeriodMention, article_date, find_periods
 from motcua.extract.reader import drop_furniture, read_document
@@ -186,6 +187,8 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         if usable:
             period_ctx = usable[-1]
     facts = _drop_headline_repeats(facts)
+    fill_headlines(facts)
+    fill_index_periods(facts, as_of(nbody, ref))
     facts = check_facts(facts, v)
     for f in facts:
         if province and not f.unit.province_code:
