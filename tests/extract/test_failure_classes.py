@@ -210,3 +210,79 @@ def test_open_range_ends_where_the_text_said():
     assert periods(text) == [("2025-07-01", "2025-09-14", "received_total", 3718),
                              ("2025-07-01", "2025-09-14", "received_online", 2255),
                              ("2025-07-01", "2025-09-14", "received_offline", 1463)]
+
+
+# --------------------------------------------------------------------------- scope phrases and units after the reform
+
+def units(text: str) -> list[tuple]:
+    return [(r[0], r[1], r[2], r[5], r[6]) for r in rows(text)]
+
+
+def test_in_a_district_article_cap_huyen_is_its_centre_and_cap_xa_its_communes():
+    text = ("Đăng ngày: 10/07/2023\nHuyện Mỹ Xuyên đẩy mạnh cải cách thủ tục hành chính\n"
+            "Sáu tháng đầu năm 2023, cấp huyện tiếp nhận 5.214 hồ sơ, cấp xã tiếp nhận 17.380 hồ sơ.")
+    got = rows(text)
+    assert [(r[1], r[2], r[6]) for r in got] == [("947", "district", 5214), (None, "commune", 17380)]
+    assert any(f.startswith("scope_communes_of") and "Mỹ Xuyên" in f for f in got[1][7])
+
+
+def test_whole_province_is_its_levels_after_and_before_the_reform():
+    after = ("Đăng ngày: 10/10/2025\nQuý III năm 2025, toàn tỉnh Đồng Nai tiếp nhận 120.000 hồ sơ; trong đó cấp tỉnh "
+             "tiếp nhận 20.000 hồ sơ, cấp xã tiếp nhận 100.000 hồ sơ.")
+    assert [(r[1], r[2]) for r in rows(after)][0] == ("75", "province")
+    assert flag(after, "received_total", "levels_sum_ok")
+    before = ("Đăng ngày: 10/07/2023\nSáu tháng đầu năm 2023, toàn tỉnh Phú Yên tiếp nhận 100.000 hồ sơ; cấp tỉnh "
+              "tiếp nhận 20.000 hồ sơ, cấp huyện tiếp nhận 30.000 hồ sơ, cấp xã tiếp nhận 40.000 hồ sơ.")
+    fl = flag(before, "received_total", "levels_sum")
+    assert fl and fl[0].startswith("levels_sum_mismatch") and "90.000" in fl[0] and "100.000" in fl[0]
+
+
+def test_bare_toan_tinh_is_the_articles_province():
+    text = "Đăng ngày: 10/07/2023\nUBND tỉnh Phú Yên họp. Sáu tháng đầu năm 2023, toàn tỉnh tiếp nhận 100.000 hồ sơ."
+    assert [(r[1], r[2]) for r in rows(text)] == [("54", "province")]
+
+
+def test_centres_belong_to_their_unit_after_the_reform():
+    commune = ("Đăng ngày: 04/11/2025\nTừ ngày 1/7 đến cuối tháng 10/2025, Trung tâm Phục vụ hành chính công phường "
+               "Đồng Thuận tiếp nhận 2.265 hồ sơ.")
+    assert [(r[1], r[2]) for r in rows(commune)] == [("18859", "commune")]  # the 2025 ward, in Quảng Trị
+    text = ("Đăng ngày: 04/11/2025\nTháng 10/2025, Trung tâm Hành chính công tỉnh Lâm Đồng tiếp nhận 5.000 hồ sơ. "
+            "Văn phòng UBND tỉnh Lâm Đồng tiếp nhận 300 hồ sơ.")
+    assert [(r[1], r[2]) for r in rows(text)] == [("68-trung-tam-pvhcc", "agency"), ("68-van-phong-ubnd", "agency")]
+
+
+def test_era_of_the_units_is_decided_by_the_period_not_the_publication():
+    text = "Đăng ngày: 10/08/2025\nNăm 2024, Chỉ số CCHC của huyện Sơn Hòa (tỉnh Phú Yên) đạt 85,5 điểm, xếp thứ 3/9."
+    got = rows(text)
+    assert {(r[1], r[2]) for r in got} == {("560", "district")}  # a legacy district, though published after 1/7/2025
+    assert any(f.startswith("era_from_period") for f in got[0][7])
+
+
+def test_national_figures_and_provinces_of_a_ranking():
+    text = ("Đăng ngày: 29/08/2025\nTheo Bộ chỉ số phục vụ người dân, doanh nghiệp, tính đến ngày 29/8, UBND tỉnh Thái "
+            "Nguyên xếp hạng 1 trong số 34 tỉnh, thành với tổng điểm 86,97. Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 "
+            "điểm. Trên cả nước, tỷ lệ hồ sơ nộp trực tuyến là 66,47%.")
+    got = [(r[2], r[3], r[4], r[5], r[6]) for r in rows(text)]
+    ytd = ("2025-01-01", "2025-08-29")
+    assert got == [("province",) + ytd + ("index766_rank", 1), ("province",) + ytd + ("index766_rank_of", 34),
+                   ("province",) + ytd + ("index766_score", 86.97), ("province",) + ytd + ("index766_rank", 2),
+                   ("province",) + ytd + ("index766_score", 86.56), ("national",) + ytd + ("online_rate", 66.47)]
+    assert [r[1] for r in rows(text)][:5] == ["19", "19", "19", "44", "44"]  # 2025 codes: the data run to 29/8/2025
+
+
+def test_766_without_a_period_runs_to_the_date_the_article_gives():
+    text = ("Đăng ngày: 20/08/2024\nNgày 19/8, Văn phòng UBND tỉnh công bố Bộ chỉ số phục vụ người dân và doanh nghiệp. "
+            "Tỉnh Quảng Nam đứng vị trí 21/63 với 80,1 điểm.")
+    assert periods(text) == [("2024-01-01", "2024-08-19", "index766_rank", 21),
+                             ("2024-01-01", "2024-08-19", "index766_rank_of", 63),
+                             ("2024-01-01", "2024-08-19", "index766_score", 80.1)]
+
+
+def test_a_title_figure_takes_the_bodys_period_and_unit():
+    text = ("Đắk Nông: 99,4% hồ sơ được giải quyết trước hạn và đúng hạn\nCập nhật ngày: 06/07/2021\n"
+            "6 tháng đầu năm 2021 (tính từ ngày 15/12/2020 đến ngày 15/6/2021), toàn tỉnh Đắk Nông có 8.606 hồ sơ kỳ "
+            "trước chuyển qua.")
+    got = rows(text)
+    assert [(r[1], r[3], r[4], r[5], r[6]) for r in got] == [
+        ("67", "2020-12-15", "2021-06-15", "ontime_rate", 99.4), ("67", "2020-12-15", "2021-06-15", "carried_over", 8606)]
+    assert any(f.startswith("period_from_body") for f in got[0][7])

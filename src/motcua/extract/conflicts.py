@@ -5,11 +5,12 @@ Grain: facts of one (unit scope, period) group. A value written as approximate (
 as read but is never exact: it agrees with an exact value of the same metric when it could be that
 value rounded ("hơn X": X ≤ exact ≤ X·(1 + slack); "gần X": X·(1 − slack) ≤ exact ≤ X; rounded to
 thousands: within 500 …), and it never makes a sum or a rate "inconsistent". Each flag states both
-numbers.
+numbers. A count for the whole province is checked against its levels (:func:`check_levels`).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date as date_t
 from typing import TYPE_CHECKING
 
 from motcua.extract.numbers import fmt_vi
@@ -84,3 +85,39 @@ def group_by_metric(facts: list["Fact"]) -> dict[str, list["Fact"]]:
     for f in facts:
         by[f.metric].append(f)
     return by
+
+
+#: A count of the whole province ("toàn tỉnh") is the sum of its levels: the provincial level (centre
+#: and agencies) and the communes from 1 July 2025; before, the districts too.
+_LEVEL_SCOPES = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
+
+
+def check_levels(facts: list["Fact"], reform: date_t) -> None:
+    """"toàn tỉnh" against "cấp tỉnh" + "cấp xã" (+ "cấp huyện" before the reform), per metric and period:
+    ``levels_sum_ok`` / ``levels_sum_mismatch`` (``levels_sum_approx`` with an inexact figure), both numbers."""
+    by: dict[tuple, dict[str, list["Fact"]]] = defaultdict(lambda: defaultdict(list))
+    for f in facts:
+        if f.aux or f.period is None or f.metric.endswith(("_rate", "_score", "_rank", "_rank_of")):
+            continue
+        key = (f.metric, f.period.period_start, f.period.period_end)
+        if f.unit.level == "province" and f.unit.scope == "territory":
+            by[key]["total"].append(f)
+        elif f.unit.aggregate and f.unit.level in _LEVEL_SCOPES and f.unit.written.lower().startswith(
+                ("cấp", "ubnd cấp", "các")):
+            by[key][f.unit.level].append(f)
+    for (metric, start, _end), g in by.items():
+        need = ["province", "commune"] if start >= reform else ["province", "district", "commune"]
+        if not g.get("total") or not all(g.get(k) for k in need):
+            continue
+        parts = [g[k][0] for k in need]
+        s = sum(float(p.value) for p in parts)
+        expr = " + ".join(f"{_LEVEL_SCOPES[k]} {fmt_vi(p.value)}" for k, p in zip(need, parts))
+        for t in g["total"]:
+            if abs(s - float(t.value)) < 0.5:
+                msg = f"levels_sum_ok: {expr} = {fmt_vi(s)} = toàn tỉnh ({metric})"
+            elif any(is_inexact(x) for x in parts + [t]):
+                msg = f"levels_sum_approx: {expr} = {fmt_vi(s)} ≈? toàn tỉnh {fmt_vi(t.value)} (có số ước lượng/làm tròn)"
+            else:
+                msg = f"levels_sum_mismatch: {expr} = {fmt_vi(s)} ≠ toàn tỉnh {fmt_vi(t.value)} ({metric})"
+            for x in parts + [t]:
+                _add(x, msg)

@@ -18,8 +18,9 @@ from typing import Iterable
 import pandas as pd
 
 from motcua.extract.checks import check_facts
-from motcua.extract.conflicts import could_be, is_inexact
+from motcua.extract.conflicts import check_levels, could_be, is_inexact
 from motcua.extract.definitions import PeriodBook
+from motcua.ingest.eras import reform_date
 from motcua.extract.fill import as_of, fill_headlines, fill_index_periods
 from motcua.extract.figures import Figure, find_figures, mask_numbers
 from motcua.extract.periods import PeriodMention, article_date, find_periods
@@ -135,9 +136,9 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         published = date.fromisoformat(published)
     ref, how = (published, "tham số") if published else article_date(nbody)
     ref_strong = how in ("tham số", "ngày đăng", "dấu thời gian", "dòng ngày")
-    schema = "2025" if ref and ref >= date(2025, 7, 1) else "legacy"
     reform = bool(ref and ref >= date(2025, 7, 1) and (phrase_re(v.raw["reform_words"]).search(nbody)
                                                         or ref < date(2026, 7, 1)))
+    schema, era_flags = _era(nbody, ref, v, ref_strong, reform)
     sents = sentences(body)
     heads = headline_offsets(body)
     all_mentions = [find_mentions(s) for _, s in sents]
@@ -190,6 +191,7 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     fill_headlines(facts)
     fill_index_periods(facts, as_of(nbody, ref))
     facts = check_facts(facts, v)
+    check_levels(facts, reform_date())
     for f in facts:
         if province and not f.unit.province_code:
             f.unit.province_code = province
@@ -197,7 +199,28 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         for f in facts:
             if not f.unit.code:
                 f.flags = list(dict.fromkeys(f.flags + prov_flags))
+    for f in facts:
+        if era_flags and f.unit.code:
+            f.flags = list(dict.fromkeys(f.flags + era_flags))
     return [f for f in facts if not f.aux]
+
+
+def _era(nbody: str, ref: date | None, v: Vocab, ref_strong: bool, reform: bool) -> tuple[str, list[str]]:
+    """The unit list names are matched in: the era of most periods the text states, by the day each
+    ends (figures up to a day before 1 July 2025 are of the legacy units, later ones of the 2025 units:
+    "từ đầu năm đến 29/8/2025" ranks the 34 new provinces), else of the article's date."""
+    from motcua.ingest.eras import era_of
+
+    by_date = era_of(ref, "legacy") if ref else "legacy"
+    starts = [p.period_end for p in find_periods(nbody, ref, v, ref_strong=ref_strong, reform=reform) if p.usable]
+    if not starts:
+        return by_date, []
+    new = sum(s >= reform_date() for s in starts)
+    era = "2025" if 2 * new > len(starts) else ("legacy" if 2 * new < len(starts) else by_date)
+    if era == by_date:
+        return era, []
+    label = "sau" if era == "2025" else "trước"
+    return era, [f"era_from_period: kỳ số liệu {label} 01/07/2025 nên đơn vị được đối chiếu với danh mục {era}"]
 
 
 def _first_index(nbody: str, v: Vocab) -> str:

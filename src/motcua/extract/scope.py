@@ -60,16 +60,26 @@ class UnitContext:
                                f"hiểu là bộ phận một cửa cấp huyện của {s.official_name}"])
         if m.aggregate:
             parent = None
+            flags = ["aggregate_scope: số liệu chung của nhiều đơn vị, không gán mã"]
             if m.aggregate_level == "commune":
-                parent = self.last_named.get("district")
-            u = Unit(m.written.strip(), m.aggregate_level, None, None, self.province_code,
-                     parent.code if parent else None, aggregate=True,
-                     flags=["aggregate_scope: số liệu chung của nhiều đơn vị, không gán mã"])
-            return u
+                parent = self.last_named.get("level:district") or self.doc_named.get("huyện") \
+                    or self.doc_named.get("thị xã") or self.doc_named.get("quận")
+                if parent is not None and (self.subject is None or self.subject.level in ("district", "commune")) \
+                        and parent.official_name:
+                    flags.append(f"scope_communes_of: '{m.written.strip()}' là các xã, phường, thị trấn của "
+                                 f"{parent.official_name}")
+                else:
+                    parent = None
+            return Unit(m.written.strip(), m.aggregate_level, None, None, self.province_code,
+                        parent.code if parent else None, aggregate=True, flags=flags)
         lw = m.level_word or ""
         if m.name is None:
             base = (self.last_named.get(lw) or self.last_named.get("level:" + LEVEL_WORDS.get(lw, ""))
                     or self.doc_named.get(lw))
+            if base is None and lw == "tỉnh" and self.province_code:
+                row = reference_row(self.schema, "province", self.province_code)
+                base = Unit(m.written.strip(), "province", self.province_code, row["unit_name"] if row else None,
+                            self.province_code) if row else None
             if base is None:
                 return Unit(m.written.strip(), LEVEL_WORDS.get(lw), None, None, self.province_code,
                             flags=[f"unit_unresolved: '{m.written.strip()}' không rõ là đơn vị nào"])
