@@ -27,7 +27,7 @@ from motcua.extract.periods import PeriodMention, article_date, find_periods
 from motcua.extract.reader import drop_furniture, read_document
 from motcua.extract.scope import UnitContext, text_province, unit_for
 from motcua.extract.segment import headline_offsets, sentences
-from motcua.extract.units import Unit, find_bare_names, find_mentions
+from motcua.extract.units import Unit, find_bare_names, find_bare_provinces, find_mentions
 from motcua.extract.vocab import Vocab, load_vocab, norm, phrase_re
 from motcua.extract.words import spell_out
 
@@ -146,6 +146,9 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     if province:
         all_mentions = [sorted(ms + find_bare_names(s, province, ms, schema), key=lambda u: u.start)
                         for (_, s), ms in zip(sents, all_mentions)]
+    else:  # an article on several provinces or the whole country: provinces named without "tỉnh"
+        all_mentions = [sorted(ms + find_bare_provinces(s, ms, schema), key=lambda u: u.start)
+                        for (_, s), ms in zip(sents, all_mentions)]
     par_doc = bool(v.par.search(nbody) or v.index766.search(nbody))
     doc_index = _first_index(nbody, v)
     ctx = UnitContext(province, schema)
@@ -160,7 +163,8 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         resolved = [(m, ctx.resolve(m)) for m in mentions]
         spelled, said = spell_out(nsent, v)
         masked = mask_numbers(spelled, [(p.start, p.end) for p in periods])
-        figs = find_figures(spelled, masked, sent, [(m.start, m.end) for m in mentions], v, par_doc=par_doc)
+        figs = find_figures(spelled, masked, sent, [(m.start, m.end) for m in mentions], v, par_doc=par_doc,
+                            i766_doc=doc_index == "index766")
         index = _index_of(nsent, doc_index, v)
         for fig in figs:
             _name_index(fig, index, v)
@@ -184,7 +188,7 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
             facts.extend(_companions(fact, flags))
         _combine_early(facts, si)
         for m, u in resolved:
-            ctx.update_subject(m, u)
+            ctx.update_subject(m, u, head=not sent[:m.start].strip(" -–(\"'"))
         if usable:
             period_ctx = usable[-1]
     facts = _drop_headline_repeats(facts)

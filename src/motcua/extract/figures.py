@@ -157,7 +157,8 @@ def _both_ontime(metric: str | None, early: bool, left: str, right: str, vocab: 
     return metric == "resolved_ontime" and not early and bool(vocab.early_only.search(left + " | " + right))
 
 
-def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[int, int]], vocab: Vocab, *, par_doc: bool) -> list[Figure]:
+def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[int, int]], vocab: Vocab, *, par_doc: bool,
+                 i766_doc: bool = False) -> list[Figure]:
     """Classified figures of one normalised sentence (``masked``: digits of dates etc. hidden).
 
     ``original`` is the sentence as written (same offsets), for component names.
@@ -169,7 +170,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
         for i in range(a, b):
             kw[i] = " "
     kwtext = vocab.neutral.sub(lambda x: " " * len(x.group(0)), "".join(kw))
-    sentence_other_index = bool(vocab.other_index.search(ntext))
+    # satisfaction is one of the 766 index's groups: only another index when the article is not on the 766 index
+    sentence_other_index = bool(vocab.other_index.search(ntext)) and not (i766_doc or vocab.index766.search(ntext))
     sentence_par = bool(vocab.par.search(ntext) or vocab.index766.search(ntext))
     figs: list[Figure] = []
     prev_end = 0
@@ -368,6 +370,8 @@ def _inherit_from_bracket(metric: str | None, figs: list[Figure], masked: str, p
 def _is_change(left: str, vocab: Vocab) -> bool:
     """A number right after "tăng"/"giảm" (within two words) is a change, not a level."""
     tail = left[-25:]
+    if re.search(r"(?:tăng|giảm)\s+(?:nhiều|ít|mạnh|sâu|nhẹ)(?:\s+nhất)?\s*\(?\s*$", tail):
+        return True  # "Bình Thuận tăng nhiều nhất (6,39%)"
     for rx in (vocab.increase, vocab.decrease):
         for km in rx.finditer(tail):
             if len(tail[km.end():].split()) <= 2:

@@ -90,7 +90,8 @@ def classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str, 
 _LIST_RATES = ("ontime_rate", "online_rate", "late_share", "offline_share")
 
 
-_SCORE_WORDS = re.compile(r"điểm|dẫn đầu|đứng đầu|đứng cuối|cuối bảng|cao nhất|thấp nhất|xếp thứ|đứng thứ|xếp loại")
+_SCORE_WORDS = re.compile(r"điểm|dẫn đầu|đứng đầu|đứng cuối|cuối bảng|cao nhất|thấp nhất|xếp thứ|đứng thứ|xếp loại"
+                          r"|giá trị trung bình|trung bình|bình quân")
 
 
 def _score_words(figs: list[Figure], masked: str, pos: int, window: str) -> bool:

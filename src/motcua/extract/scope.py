@@ -108,8 +108,13 @@ class UnitContext:
         self.last_named["level:" + row["unit_level"]] = u
         return u
 
-    def update_subject(self, m: UnitMention, u: Unit | None) -> None:
-        if u is None or m.qualifier or m.org or (u.level == "province" and not m.institution):
+    def update_subject(self, m: UnitMention, u: Unit | None, head: bool = False) -> None:
+        """The unit later sentences are about: a named unit or an institution; a province only as
+        an institution or at the head of its sentence ("Tỉnh Quảng Nam hiện đứng …"); never an
+        aggregate introduced by "của" ("số liệu … của UBND các huyện")."""
+        if u is None or m.qualifier or m.org or (u.level == "province" and not (m.institution or head)):
+            return
+        if m.aggregate and m.possessive:
             return
         if m.name is not None or m.institution:
             if not (m.possessive and m.name is None and not m.institution):
@@ -159,7 +164,8 @@ def unit_for(fig: Figure, resolved: list[tuple[UnitMention, Unit | None]], nsent
     """The unit of a figure: the nearest mention before it in the sentence that can be a
     subject; else the subject of earlier sentences; else the first mention after it."""
     named_after = next((r for r in resolved if r[0].start >= fig.end and r[1] is not None and not r[0].qualifier
-                        and re.fullmatch(r"[\s,]*(?:là|thuộc về)\s*", nsent[fig.end:r[0].start])), None)
+                        and re.fullmatch(r"[\s,]*(?:(?:năm|quý|tháng)\s+[\w/]+\s+)?(?:là|thuộc về)\s*",
+                                         nsent[fig.end:r[0].start])), None)
     if named_after is not None:  # "Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 điểm"
         return named_after[1], []
     candidates = [r for r in resolved if _can_be_subject(r[0], nsent, fig.start)]

@@ -390,3 +390,29 @@ def find_bare_names(sentence: str, province_code: str | None, taken: list[UnitMe
         out.append(UnitMention(m.start(), m.end(), sentence[m.start():m.end()], norm(row["unit_type"]),
                                sentence[m.start():m.end()], False, False))
     return out
+
+
+@lru_cache(maxsize=2)
+def _province_names(schema: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    names = {norm(r["short_name"]): r["short_name"] for r in _by_code().values()
+             if r["unit_schema"] == schema and r["unit_level"] == "province" and len(r["short_name"]) >= 4}
+    if not names:
+        return None, {}
+    alts = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)"), names
+
+
+def find_bare_provinces(sentence: str, taken: list[UnitMention], schema: str = "legacy") -> list[UnitMention]:
+    """Province names written without "tỉnh"/"thành phố" ("Hải Phòng với 96,17%"), for articles that name
+    no one province; capitalised, not inside another mention. They read as "tỉnh <name>"."""
+    rx, names = _province_names(schema)
+    if rx is None:
+        return []
+    out = []
+    for m in rx.finditer(norm(sentence)):
+        if not sentence[m.start()].isupper() or any(not (m.end() <= t.start or m.start() >= t.end) for t in taken):
+            continue
+        out.append(UnitMention(m.start(), m.end(), sentence[m.start():m.end()], "tỉnh", sentence[m.start():m.end()],
+                               False, False))
+    return out
+
