@@ -286,3 +286,33 @@ def test_a_title_figure_takes_the_bodys_period_and_unit():
     assert [(r[1], r[3], r[4], r[5], r[6]) for r in got] == [
         ("67", "2020-12-15", "2021-06-15", "ontime_rate", 99.4), ("67", "2020-12-15", "2021-06-15", "carried_over", 8606)]
     assert any(f.startswith("period_from_body") for f in got[0][7])
+
+
+def test_national_ranking_with_bare_province_names_and_a_question_title():
+    text = ("Tỉnh nào đứng đầu Chỉ số cải cách hành chính năm 2024?\nĐăng ngày: 07/04/2025\n"
+            "Ngày 6/4, Bộ Nội vụ công bố Chỉ số cải cách hành chính (PAR Index) năm 2024 của 63 tỉnh, thành phố.\n"
+            "Giá trị trung bình toàn quốc đạt 88,37%.\nĐứng đầu năm 2024 là Hải Phòng với 96,17%, tăng 4,30% so với năm 2023.")
+    got = [(r[1], r[2], r[5], r[6]) for r in rows(text)]
+    assert got == [(None, "national", "par_score", 88.37), ("31", "province", "par_rank", 1),
+                   ("31", "province", "par_score", 96.17)]
+
+
+def test_provincial_centre_named_with_a_bare_province():
+    text = ("Đăng ngày: 12/07/2022\nTrong 6 tháng đầu năm 2022, Trung tâm Phục vụ hành chính công Quảng Nam đã giải "
+            "quyết 34.266 hồ sơ.")
+    assert [(r[1], r[2]) for r in rows(text)] == [("49-trung-tam-pvhcc", "agency")]
+
+
+def test_the_same_figure_stated_twice_is_one_fact():
+    text = ("Đăng ngày: 28/08/2025\nUBND tỉnh Đồng Nai vươn lên thứ 3/34 tỉnh, thành phố về Bộ chỉ số 766. "
+            "Tính đến cuối tháng 8/2025, Đồng Nai đạt 85,75 điểm, xếp thứ 3/34.")
+    got = [(r[3], r[4], r[5], r[6]) for r in rows(text)]
+    assert got == [("2025-01-01", "2025-08-31", "index766_rank", 3), ("2025-01-01", "2025-08-31", "index766_rank_of", 34),
+                   ("2025-01-01", "2025-08-31", "index766_score", 85.75)]
+
+
+def test_766_groups_are_components_even_satisfaction():
+    text = ("Đăng ngày: 20/08/2024\nTheo Bộ chỉ số 766 tính đến ngày 19/8, tỉnh Quảng Nam đạt 80,1 điểm. Các chỉ số "
+            "thành phần: Tiến độ giải quyết 18.4/20 điểm; Mức độ hài lòng 17.6/18 điểm.")
+    got = [(r[5], r[6]) for r in rows(text)]
+    assert got == [("index766_score", 80.1), ("index766_score", 18.4), ("index766_score", 17.6)]

@@ -206,7 +206,21 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     for f in facts:
         if era_flags and f.unit.code:
             f.flags = list(dict.fromkeys(f.flags + era_flags))
-    return [f for f in facts if not f.aux]
+    return _drop_repeats([f for f in facts if not f.aux])
+
+
+def _drop_repeats(facts: list[Fact]) -> list[Fact]:
+    """The same figure stated again (same unit, period, metric and value) is one fact: the first."""
+    seen: set[tuple] = set()
+    out = []
+    for f in facts:
+        key = (f.unit.key, (f.period.period_start, f.period.period_end) if f.period else None, f.metric,
+               round(float(f.value), 6))
+        if key in seen and f.period is not None and f.unit.written:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
 
 
 def _era(nbody: str, ref: date | None, v: Vocab, ref_strong: bool, reform: bool) -> tuple[str, list[str]]:
@@ -256,6 +270,8 @@ def _drop_headline_repeats(facts: list[Fact]) -> list[Fact]:
     body = [f for f in facts if not f.aux and not any(x.startswith("headline") for x in f.flags)]
     out = []
     for f in facts:
+        if f.quote.rstrip().endswith("?"):
+            continue  # a question ("Tỉnh nào đứng đầu …?") states no figure
         if any(x.startswith("headline") for x in f.flags) and not f.aux:
             if any(b.metric == f.metric and (float(b.value) == float(f.value) or
                                              (is_inexact(f) and could_be(f, float(b.value))))

@@ -98,7 +98,7 @@ def _score_words(figs: list[Figure], masked: str, pos: int, window: str) -> bool
     """A percentage that reads as an index score: after a rank or score of its clause, or with score words."""
     if figs and figs[-1].kind in ("rank", "score") and not re.search(r"[;]", masked[figs[-1].end:pos]):
         return True
-    return bool(_SCORE_WORDS.search(window))
+    return bool(_SCORE_WORDS.search(window) or _SCORE_WORDS.search(masked[max(0, pos - 40):pos]))
 
 
 def just_before(tail: str, rx: re.Pattern[str]) -> re.Match[str] | None:

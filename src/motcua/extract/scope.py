@@ -44,7 +44,11 @@ class UnitContext:
 
     def resolve(self, m: UnitMention) -> Unit | None:
         if m.org or _provincial_centre(m):
-            return agency_unit(m.written.strip(), self.province_code, self.schema)
+            prov = self.province_code
+            if _provincial_centre(m) and m.name:  # "Trung tâm Phục vụ hành chính công Quảng Nam"
+                row, _ = match_mention(m.level_word or "tỉnh", m.name, schema=self.schema)
+                prov = row["province_code"] if row is not None and row["unit_level"] == "province" else prov
+            return agency_unit(m.written.strip(), prov, self.schema)
         if m.aggregate and m.aggregate_level == "national":
             return Unit(m.written.strip(), "national", None, None, None, aggregate=True,
                         flags=[f"scope_national: '{m.written.strip()}' là số liệu cả nước"])
@@ -123,7 +127,8 @@ class UnitContext:
 
 def _provincial_centre(m: UnitMention) -> bool:
     """"Trung tâm Phục vụ hành chính công tỉnh (X)", "Văn phòng UBND tỉnh": agencies of the province."""
-    return m.institution and m.level_word == "tỉnh" and bool(
+    bare_city = m.level_word == "thành phố" and not re.search(r"thành phố|tp\.?\s", norm(m.written))
+    return m.institution and (m.level_word == "tỉnh" or bare_city) and bool(
         re.match(r"trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân)", norm(m.written.strip())))
 
 

@@ -394,7 +394,7 @@ def find_bare_names(sentence: str, province_code: str | None, taken: list[UnitMe
 
 @lru_cache(maxsize=2)
 def _province_names(schema: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    names = {norm(r["short_name"]): r["short_name"] for r in _by_code().values()
+    names = {norm(r["short_name"]): norm(r["unit_type"]) for r in _by_code().values()
              if r["unit_schema"] == schema and r["unit_level"] == "province" and len(r["short_name"]) >= 4}
     if not names:
         return None, {}
@@ -404,7 +404,8 @@ def _province_names(schema: str) -> tuple[re.Pattern[str] | None, dict[str, str]
 
 def find_bare_provinces(sentence: str, taken: list[UnitMention], schema: str = "legacy") -> list[UnitMention]:
     """Province names written without "tỉnh"/"thành phố" ("Hải Phòng với 96,17%"), for articles that name
-    no one province; capitalised, not inside another mention. They read as "tỉnh <name>"."""
+    no one province; capitalised, not inside another mention. They read as "<its type> <name>"; after
+    "Trung tâm Phục vụ hành chính công" the mention is that province's centre."""
     rx, names = _province_names(schema)
     if rx is None:
         return []
@@ -412,7 +413,10 @@ def find_bare_provinces(sentence: str, taken: list[UnitMention], schema: str = "
     for m in rx.finditer(norm(sentence)):
         if not sentence[m.start()].isupper() or any(not (m.end() <= t.start or m.start() >= t.end) for t in taken):
             continue
-        out.append(UnitMention(m.start(), m.end(), sentence[m.start():m.end()], "tỉnh", sentence[m.start():m.end()],
-                               False, False))
+        centre = re.search(r"(?:trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân))\s+$",
+                           norm(sentence[:m.start()]))
+        start = centre.start() if centre else m.start()  # "Trung tâm Phục vụ hành chính công Quảng Nam"
+        out.append(UnitMention(start, m.end(), sentence[start:m.end()], names[m.group(0)], sentence[m.start():m.end()],
+                               bool(centre), False))
     return out
 
