@@ -5,7 +5,15 @@ value) with the sentence it came from (``quote``) and ``flags`` (a list of
 "code: message" strings: consistency results, how the unit or the period was
 resolved, derived values). Rows are ordered by file (in the order given), then
 by position in the text, then by metric. Nothing is merged: the same metric for
-two scopes ("bộ phận một cửa thành phố" and "UBND các phường xã") gives two rows.
+two scopes ("bộ phận một cửa thành phố" and "UBND các phường xã") gives two rows;
+only the same figure stated twice (same unit, period, metric, value) is one row.
+
+``unit_level`` is province, district or commune (codes of the era the text's periods
+fall in), agency (sở, ban, Công an tỉnh, the provincial centre: "<province>-<key>"
+as the panel books them), national, or None. Metrics: counts of dossiers (early and
+on-time parts kept apart unless the text states their sum), rates, and the scores and
+ranks of each index as metrics of their own (``par_*`` for the PAR index, ``index766_*``
+for the 766 index; ``*_rank_of`` the size of the field; a flag "index:" names it).
 """
 from __future__ import annotations
 
@@ -31,7 +39,7 @@ from motcua.extract.units import Unit, find_bare_names, find_bare_provinces, fin
 from motcua.extract.vocab import Vocab, load_vocab, norm, phrase_re
 from motcua.extract.words import spell_out
 
-#: The fields of a fact, in output order (issue 7, item 1).
+#: The fields of a fact, in output order.
 FACT_COLUMNS: list[str] = [
     "file", "unit_name", "unit_code", "province_code", "unit_level", "period_start", "period_end",
     "metric", "value", "quote", "flags",

@@ -15,7 +15,7 @@ from typing import Any
 
 from motcua.config import config_dir, project_root, read_yaml
 
-# old-style → new-style tone placement (both appear in official lists; DOMAIN.md §5)
+# old-style → new-style tone placement (both appear in official lists)
 _TONE = {
     "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
     "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
