@@ -316,3 +316,12 @@ def test_766_groups_are_components_even_satisfaction():
             "thành phần: Tiến độ giải quyết 18.4/20 điểm; Mức độ hài lòng 17.6/18 điểm.")
     got = [(r[5], r[6]) for r in rows(text)]
     assert got == [("index766_score", 80.1), ("index766_score", 18.4), ("index766_score", 17.6)]
+
+
+def test_comparisons_in_words_units_with_none_and_payments_are_not_facts():
+    text = ("Đăng ngày: 27/09/2021\nTrong quý III, UBND TP. Nha Trang giải quyết 1.300 hồ sơ, có 1.260 hồ sơ đúng và "
+            "sớm hạn; tỷ lệ trễ hạn thấp hơn 6 tháng đầu năm.\nUBND cấp xã đã giải quyết 9.700 hồ sơ; 9 đơn vị không có "
+            "hồ sơ trễ hạn.\nCả thành phố có 50 hồ sơ thanh toán trực tuyến.")
+    got = periods(text)
+    assert got == [("2021-07-01", "2021-09-30", "resolved_total", 1300), ("2021-07-01", "2021-09-30", "resolved_ontime", 1260),
+                   ("2021-07-01", "2021-09-30", "resolved_total", 9700)]

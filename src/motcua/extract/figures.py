@@ -89,7 +89,7 @@ def mask_numbers(ntext: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-_AND_OTHER = re.compile(r"\s+(?:và|còn)\s+(?!(?:đúng|trước|trả|giải|xử|tiếp|chưa|đang|được|đã)(?!\w))")
+_AND_OTHER = re.compile(r"\s+(?:và|còn)\s+(?!(?:đúng|trước|sớm|trả|giải|xử|tiếp|chưa|đang|được|đã)(?!\w))")
 
 
 def _right_window(text: str, pos: int) -> str:
@@ -277,7 +277,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             has_unit = bool(m.group("cunit"))
             after = masked[m.end():].lstrip()
             if re.match(r"(?:%|điểm|/)", after) or (not has_unit and vocab.non_dossier_noun.match(after)) \
-                    or _is_change(left, vocab):
+                    or _is_change(left, vocab) or vocab.other_subject.search(right):  # "50 hồ sơ thanh toán trực tuyến"
                 fig = None
             elif has_unit or (re.search(_COUNT_NOUN, masked[:m.start()]) and _close_keyword(left, vocab)):
                 metric, early = classify_count(left, right, vocab)

@@ -68,6 +68,7 @@ _RANGE = re.compile(
 )
 _MONTHS_OF_YEAR = re.compile(
     r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)?\s*(?:của\s+)?năm(?:\s+(\d{4}))?"
+    r"|(?<=tính chung )(\d{1,2}|ba|sáu|chín)\s+tháng(?!\s+(?:đầu|cuối|năm|vận|hoạt|qua))"
 )
 _QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])(?!\w)(?:\s*(?:/|năm|-)\s*(\d{4}))?")
 _MONTH = re.compile(r"(?<!\d\s)tháng\s+(\d{1,2})(?:\s*(?:/|năm|-)\s*(\d{4}))?(?![\d/])")
@@ -131,7 +132,8 @@ def find_periods(ntext: str, ref: date | None, vocab: Vocab, *, ref_strong: bool
         if end:
             add(m, date(end.year, 1, 1), end, "ytd", ("period_assumed: 'tính đến ngày' hiểu là lũy kế từ đầu năm",))
     for m in _MONTHS_OF_YEAR.finditer(ntext):
-        n = _WORD_MONTHS.get(m.group(1)) or int(m.group(1))
+        said = m.group(1) or m.group(4)  # "9 tháng năm 2023", or "tính chung 9 tháng" (of the article's year)
+        n = _WORD_MONTHS.get(said) or int(said)
         year = int(m.group(3)) if m.group(3) else ref_year
         if not year or not 1 <= n <= 12:
             continue

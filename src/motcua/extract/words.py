@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from motcua.extract.vocab import Vocab
 
+_UNITS_BEFORE = re.compile(r"\d+\s+(?:đơn vị|cơ quan|địa phương|xã|phường|huyện|sở|ngành|bộ phận)(?:[\s,]+\w+){0,2}\s*$")
 _NOUN = r"(?=\s+(?:bộ\s+)?(?:hồ\s+sơ|hs)(?!\w))"
 
 
@@ -53,6 +54,8 @@ def spell_out(nsent: str, vocab: Vocab) -> tuple[str, dict[int, str]]:
         said[m.start()] = f"'{m.group(0)}' = {digits}"
     specific = [vocab.count[k] for k in vocab.raw["zero_metrics"]]
     for m in vocab.zero.finditer(nsent):
+        if _UNITS_BEFORE.search(nsent[max(0, m.start() - 30):m.start()]):
+            continue  # "9 đơn vị không có hồ sơ trễ hạn": units with none, not a count of dossiers
         rest = re.match(r"(\s+(?:bất\s+kỳ|một|trường\s+hợp))?\s+(?:bộ\s+)?(?:hồ\s+sơ|hs)(?!\w)[^,;.()]*", nsent[m.end():])
         if not rest or not any(rx2.search(rest.group(0)) for rx2 in specific):
             continue
