@@ -325,3 +325,17 @@ def test_comparisons_in_words_units_with_none_and_payments_are_not_facts():
     got = periods(text)
     assert got == [("2021-07-01", "2021-09-30", "resolved_total", 1300), ("2021-07-01", "2021-09-30", "resolved_ontime", 1260),
                    ("2021-07-01", "2021-09-30", "resolved_total", 9700)]
+
+
+def test_agencies_together_and_received_and_resolved_together():
+    text = ("Đăng ngày: 05/11/2023\nTrong tháng 10, các Sở, ban, ngành tiếp nhận 8.500 hồ sơ.\n"
+            "Tháng 10, 40 xã, phường của tỉnh Bắc Ninh đã tiếp nhận và giải quyết 17.710 hồ sơ.")
+    got = [(r[2], r[5], r[6]) for r in rows(text)]
+    assert got == [("agency", "received_total", 8500), ("commune", "received_total", 17710)]
+
+
+def test_a_total_for_more_months_is_an_aside_the_next_sentence_keeps_the_quarter():
+    text = ("Đăng ngày: 27/09/2021\nTrong quý III, UBND TP. Nha Trang giải quyết 1.300 hồ sơ.\nTính chung 9 tháng, "
+            "thành phố giải quyết 4.000 hồ sơ.\nUBND cấp xã đã giải quyết 9.700 hồ sơ.")
+    assert [p[:2] for p in periods(text)] == [("2021-07-01", "2021-09-30"), ("2021-01-01", "2021-09-30"),
+                                              ("2021-07-01", "2021-09-30")]

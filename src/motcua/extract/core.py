@@ -197,8 +197,9 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         _combine_early(facts, si)
         for m, u in resolved:
             ctx.update_subject(m, u, head=not sent[:m.start].strip(" -–(\"'"))
-        if usable:
-            period_ctx = usable[-1]
+        carried = [p for p in usable if not _ASIDE.search(nsent[max(0, p.start - 16):p.start])]
+        if carried:
+            period_ctx = carried[-1]
     facts = _drop_headline_repeats(facts)
     fill_headlines(facts)
     fill_index_periods(facts, as_of(nbody, ref))
@@ -270,6 +271,10 @@ def _name_index(fig: Figure, index: str, v: Vocab) -> None:
     if index != "par":
         fig.metric = index + fig.metric[len("par"):]
     fig.flags.append(f"index: {v.raw['index_names'][index]}")
+
+
+#: A period after these words is an aside for its own sentence ("Tính chung 9 tháng, …"), not carried on.
+_ASIDE = re.compile(r"(?:tính chung|lũy kế|tính cả|cả năm)\s*$")
 
 
 def _drop_headline_repeats(facts: list[Fact]) -> list[Fact]:

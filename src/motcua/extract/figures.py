@@ -133,6 +133,8 @@ def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, boo
             return "pending_ontime", False
     if metric == "handled_total":  # "số hồ sơ phải/yêu cầu giải quyết" = form column 3
         metric = "received_total"
+    if metric is None and re.search(r"tiếp nhận\s*(?:và|,)\s*(?:đã\s+)?giải quyết\s*$", left):
+        return "received_total", False  # "tiếp nhận và giải quyết 17.710 hồ sơ": the dossiers received
     if metric is None:
         after = _GENERIC_VERB.match(right)
         if after:

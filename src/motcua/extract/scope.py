@@ -49,6 +49,9 @@ class UnitContext:
                 row, _ = match_mention(m.level_word or "tỉnh", m.name, schema=self.schema)
                 prov = row["province_code"] if row is not None and row["unit_level"] == "province" else prov
             return agency_unit(m.written.strip(), prov, self.schema)
+        if m.aggregate and m.aggregate_level == "agency":
+            return Unit(m.written.strip(), "agency", None, None, self.province_code, aggregate=True,
+                        flags=[f"aggregate_scope: '{m.written.strip()}' là các cơ quan cấp tỉnh gộp lại, không gán mã"])
         if m.aggregate and m.aggregate_level == "national":
             return Unit(m.written.strip(), "national", None, None, None, aggregate=True,
                         flags=[f"scope_national: '{m.written.strip()}' là số liệu cả nước"])

@@ -76,7 +76,9 @@ class UnitMention:
     org: bool = False  # a department or agency ("Sở Tư pháp", "Văn phòng Đăng ký đất đai"), not an admin unit
 
 
-_RANK = {"commune": 0, "district": 1, "province": 2, "national": 3}
+_RANK = {"commune": 0, "district": 1, "agency": 2, "province": 2, "national": 3}
+#: The provincial agencies together ("các sở, ban, ngành", "khối sở, ngành").
+_AGENCIES = re.compile(r"(?<!\w)(?:các|những|khối)\s+sở(?:\s*,\s*|\s+)(?:ban(?:\s*,\s*|\s+))?ngành(?:\s+(?:cấp\s+)?tỉnh)?(?!\w)")
 #: The whole country as a scope ("trên cả nước", "bình quân cả nước", "giá trị trung bình toàn quốc").
 _NATIONAL = re.compile(r"(?<!\w)(?:(?:giá trị\s+)?(?:bình quân|trung bình)\s+(?:của\s+)?)?(?:trên\s+)?(?:cả nước|toàn quốc)(?!\w)")
 
@@ -211,6 +213,10 @@ def find_mentions(sentence: str) -> list[UnitMention]:
             continue
         out.append(UnitMention(m.start(), end if name else m.end(), sentence[m.start():end if name else m.end()],
                                lw, name, inst, False, None, possessive, territory=territory))
+    for am in _AGENCIES.finditer(ntext):
+        if not any(not (am.end() <= u.start or am.start() >= u.end) for u in out):
+            out.append(UnitMention(am.start(), am.end(), sentence[am.start():am.end()], None, None, False, True,
+                                   "agency"))
     for nm in _NATIONAL.finditer(ntext):
         if not any(not (nm.end() <= u.start or nm.start() >= u.end) for u in out):
             out.append(UnitMention(nm.start(), nm.end(), sentence[nm.start():nm.end()], None, None, False, True,
