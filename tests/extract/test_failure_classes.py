@@ -339,3 +339,14 @@ def test_a_total_for_more_months_is_an_aside_the_next_sentence_keeps_the_quarter
             "thành phố giải quyết 4.000 hồ sơ.\nUBND cấp xã đã giải quyết 9.700 hồ sơ.")
     assert [p[:2] for p in periods(text)] == [("2021-07-01", "2021-09-30"), ("2021-01-01", "2021-09-30"),
                                               ("2021-07-01", "2021-09-30")]
+
+
+def test_change_against_the_month_before_and_group_scores_without_points():
+    text = ("Đăng ngày: 28/08/2025\nTheo Bộ chỉ số 766, tính đến cuối tháng 8/2025, UBND tỉnh Đồng Nai đạt 85,75 điểm, "
+            "xếp thứ 3/34, tăng 14,5 điểm và tăng 3 bậc so với tháng trước.\nĐiểm từng nhóm của tỉnh: công khai, minh "
+            "bạch 15,67; tiến độ giải quyết 70,08.")
+    got = periods(text)
+    assert ("2025-01-01", "2025-07-31", "index766_score", 71.25) in got
+    assert ("2025-01-01", "2025-07-31", "index766_rank", 6) in got
+    assert ("2025-01-01", "2025-08-31", "index766_score", 15.67) in got and ("2025-01-01", "2025-08-31", "index766_score", 70.08) in got
+    assert any(f.startswith("components_sum_ok") for r in rows(text) if r[6] == 85.75 for f in r[7])

@@ -238,10 +238,17 @@ def _derive(facts: list["Fact"]) -> list["Fact"]:
             continue
         d = replace(ch, metric=target_metric, value=val, period=ch.ref_period, aux=False, link=None, ref_period=None,
                     flags=[fl for fl in ch.flags if not fl.startswith("period_")]
-                    + [f"derived: không nêu trực tiếp; suy ra {how} từ '{said}' so với "
-                       f"{ch.ref_period.period_start.year}"])
+                    + [f"derived: không nêu trực tiếp; suy ra {how} từ '{said}' so với {_label(ch.ref_period)}"])
         out.append(d)
     return out
+
+
+def _label(p) -> str:
+    """"năm 2021" for a calendar year, else the dates ("01/01/2025–31/07/2025")."""
+    if (p.period_start.month, p.period_start.day, p.period_end.month, p.period_end.day) == (1, 1, 12, 31) \
+            and p.period_start.year == p.period_end.year:
+        return f"năm {p.period_start.year}"
+    return f"kỳ {p.period_start:%d/%m/%Y}–{p.period_end:%d/%m/%Y}"
 
 
 def check_facts(facts: list["Fact"], vocab: Vocab) -> list["Fact"]:

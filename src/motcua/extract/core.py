@@ -27,7 +27,7 @@ import pandas as pd
 
 from motcua.extract.checks import check_facts
 from motcua.extract.conflicts import check_levels, could_be, is_inexact
-from motcua.extract.definitions import PeriodBook
+from motcua.extract.definitions import PeriodBook, previous_period
 from motcua.ingest.eras import reform_date
 from motcua.extract.fill import as_of, fill_headlines, fill_index_periods
 from motcua.extract.figures import Figure, find_figures, mask_numbers
@@ -192,6 +192,8 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
             _link(fact, fi, figs, primary)
             if fig.kind in ("score_change", "rank_change") and comparisons:
                 fact.ref_period = comparisons[0]
+            elif fig.kind in ("score_change", "rank_change") and period is not None:
+                fact.ref_period = previous_period(period, nsent)
             facts.append(fact)
             facts.extend(_companions(fact, flags))
         _combine_early(facts, si)

@@ -52,3 +52,46 @@ class PeriodBook:
                                flags=flags + (f"period_defined_in_text: '{said}' = {q.period_start:%d/%m/%Y}–"
                                               f"{q.period_end:%d/%m/%Y} như bài đã nêu",)))
         return out
+
+
+_PREVIOUS = re.compile(r"so với (?:cùng kỳ )?(tháng|quý|năm|kỳ) (?:trước|liền kề|trước đó)")
+
+
+def previous_period(p: PeriodMention, nsent: str) -> PeriodMention | None:
+    """The period "so với tháng/quý/năm trước" compares with: ``p`` one month, quarter or year earlier (a
+    running total of the year ends a month earlier); None when the sentence says no such thing."""
+    m = _PREVIOUS.search(nsent)
+    if m is None:
+        return None
+    step = {"tháng": 1, "quý": 3, "năm": 12, "kỳ": _months(p)}[m.group(1)]
+    if not step:
+        return None
+    end = _shift_end(p.period_end, step)
+    start = p.period_start if p.kind == "ytd" and m.group(1) != "năm" else _shift_start(p.period_start, step)
+    if end is None or start is None or end < start:
+        return None
+    return replace(p, period_start=start, period_end=end, comparison=True,
+                   flags=(f"period_relative: '{m.group(0)}' = {start:%d/%m/%Y}–{end:%d/%m/%Y}",))
+
+
+def _months(p: PeriodMention) -> int:
+    return (p.period_end.year - p.period_start.year) * 12 + p.period_end.month - p.period_start.month + 1
+
+
+def _shift_start(d: date, months: int) -> date | None:
+    y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
+    try:
+        return date(y, m + 1, d.day)
+    except ValueError:
+        return None
+
+
+def _shift_end(d: date, months: int) -> date | None:
+    """The last day of the month ``months`` before ``d``'s month when ``d`` ends a month, else the same day."""
+    import calendar
+
+    y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
+    last = calendar.monthrange(d.year, d.month)[1]
+    day = calendar.monthrange(y, m + 1)[1] if d.day == last else min(d.day, calendar.monthrange(y, m + 1)[1])
+    return date(y, m + 1, day)
+

@@ -36,6 +36,8 @@ _MASKS = [
 _ORDINAL_VALUES = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
                    "chín": 9, "mười": 10}
 _ORDINALS = "|".join(sorted(_ORDINAL_VALUES, key=len, reverse=True))
+_GROUP_LIST = re.compile(r"điểm (?:từng|các|của từng|của các) (?:nhóm|chỉ số|lĩnh vực)|điểm thành phần|chỉ số thành phần"
+                         r"|nhóm chỉ số")
 _COUNT_NOUN = r"(?:(?:bộ\s+)?hồ\s+sơ|hs|bộ(?!\s+(?:phận|chỉ|thủ tục|tthc|máy)))(?!\w)"
 _FIG = re.compile(
     rf"(?P<rank>(?:xếp|đứng|dẫn|vươn\s+lên|vị\s+trí|hạng)(?:\s+(?:hạng|vị\s+trí|ở))*\s+(?:thứ\s+)?"
@@ -175,6 +177,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
     # satisfaction is one of the 766 index's groups: only another index when the article is not on the 766 index
     sentence_other_index = bool(vocab.other_index.search(ntext)) and not (i766_doc or vocab.index766.search(ntext))
     sentence_par = bool(vocab.par.search(ntext) or vocab.index766.search(ntext))
+    # a list of group scores without "điểm" after each ("Điểm từng nhóm: công khai, minh bạch 15,67; …")
+    group_list = bool(_GROUP_LIST.search(ntext)) and (par_doc or sentence_par) and not sentence_other_index
     figs: list[Figure] = []
     prev_end = 0
     for m in _FIG.finditer(masked):
@@ -278,7 +282,11 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             tok = m.group("c")
             has_unit = bool(m.group("cunit"))
             after = masked[m.end():].lstrip()
-            if re.match(r"(?:%|điểm|/)", after) or (not has_unit and vocab.non_dossier_noun.match(after)) \
+            if group_list and not has_unit and not m.group("mult") and re.match(r"\s*(?:[;.]|$)", masked[m.end():]):
+                name = _component_name(original, cs, m.start())  # "Điểm từng nhóm: công khai, minh bạch 15,67; …"
+                fig = Figure(m.start(), m.end(), "component", parse_number(tok, "decimal").value, tok, "par_score",
+                             decimals=decimals_of(tok), component=name, flags=[f"component: {name}"])
+            elif re.match(r"(?:%|điểm|/)", after) or (not has_unit and vocab.non_dossier_noun.match(after)) \
                     or _is_change(left, vocab) or vocab.other_subject.search(right):  # "50 hồ sơ thanh toán trực tuyến"
                 fig = None
             elif has_unit or (re.search(_COUNT_NOUN, masked[:m.start()]) and _close_keyword(left, vocab)):

@@ -55,7 +55,8 @@ def classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str, 
         gap = _strip_brackets(masked[prev.end:fig.start])
         if re.fullmatch(r"[^,;.()\d#]*\(\s*(?:(?:đạt|chiếm|bằng|là|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*", gap) or re.fullmatch(
                 r"\s*(?:(?:(?:bộ\s+)?hồ\s+sơ|hs)\b)?\s*[,(]?\s*(?:(?:đạt|chiếm|bằng|là|với|tương ứng|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*"
-                r"(?:tỷ lệ|tỉ lệ)?\s*", gap):
+                r"(?:tỷ lệ|tỉ lệ)?\s*", gap) or re.fullmatch(  # "2.255 hồ sơ nộp trực tuyến, chiếm 61%"
+                r"[^,;.()\d#]*,\s*(?:đạt|chiếm|bằng|tương ứng)(?:\s+(?:tỷ lệ|tỉ lệ))?\s*", gap):
             fig.metric = _share_metric(prev.metric)
             fig.attached_to = prev_i
             return True
@@ -90,7 +91,7 @@ def classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str, 
 _LIST_RATES = ("ontime_rate", "online_rate", "late_share", "offline_share")
 
 
-_SCORE_WORDS = re.compile(r"điểm|dẫn đầu|đứng đầu|đứng cuối|cuối bảng|cao nhất|thấp nhất|xếp thứ|đứng thứ|xếp loại"
+_SCORE_WORDS = re.compile(r"điểm|dẫn đầu|đứng đầu|đứng cuối|cuối bảng|cao nhất|thấp nhất|xếp thứ|đứng thứ"
                           r"|giá trị trung bình|trung bình|bình quân")
 
 
