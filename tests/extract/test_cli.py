@@ -32,7 +32,7 @@ def test_csv_same_table(seeds, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert list(rows[0]) == FACT_COLUMNS
     assert len(rows) == 13
-    assert rows[0]["metric"] == "par_index_score" and rows[0]["value"] == "73.34"
+    assert rows[0]["metric"] == "par_score" and rows[0]["value"] == "73.34"
     assert "components_sum_ok" in rows[0]["flags"]
 
 

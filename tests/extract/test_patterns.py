@@ -49,12 +49,13 @@ def test_fraction_gives_part_and_whole_and_rate():
     assert sorted(got) == sorted([("resolved_ontime", 980), ("resolved_total", 1000), ("ontime_rate", 98.0)])
 
 
-def test_early_and_ontime_are_added():
+def test_early_and_ontime_are_kept_as_parts():
+    """Early and on time stated separately are two parts; their sum is not a stated figure."""
     body = "Đã giải quyết 1.500 hồ sơ, trong đó trước hạn 300 hồ sơ, đúng hạn 1.180 hồ sơ, quá hạn 20 hồ sơ."
     got = facts(body)
-    assert ("resolved_ontime", 1480) in got and ("resolved_late", 20) in got and ("resolved_total", 1500) in got
-    assert not any(v in (300, 1180) for _, v in got)
-    assert any(f.startswith("combined") for f in flags(body, "resolved_ontime"))
+    assert got == [("resolved_total", 1500), ("resolved_early", 300), ("resolved_ontime_part", 1180),
+                   ("resolved_late", 20)]
+    assert any(f.startswith("parts_of_ontime") and "1.480" in f for f in flags(body, "resolved_early"))
     assert any(f.startswith("parts_sum_ok") for f in flags(body, "resolved_total"))
 
 
@@ -121,15 +122,15 @@ def test_par_score_rank_and_change():
             "So với năm 2021, chỉ số tăng 8,48 điểm và tăng 03 bậc.")
     df = extract_text(head + body, file="t")
     got = {(r.metric, r.period_start[:4], float(r.value)) for r in df.itertuples()}
-    assert got == {("par_index_score", "2022", 73.34), ("par_index_rank", "2022", 3), ("par_index_rank_of", "2022", 9),
-                   ("par_index_score", "2021", 64.86), ("par_index_rank", "2021", 6)}
+    assert got == {("par_score", "2022", 73.34), ("par_rank", "2022", 3), ("par_rank_of", "2022", 9),
+                   ("par_score", "2021", 64.86), ("par_rank", "2021", 6)}
     assert set(df.unit_code) == {"557"}
 
 
 def test_par_in_percent_and_other_indices():
     head = "Đăng ngày: 10/01/2024\n"
     got = facts("Chỉ số CCHC năm 2023 của tỉnh Phú Yên đạt 85,12%, xếp thứ 30/63 tỉnh, thành phố.", head)
-    assert got == [("par_index_score", 85.12), ("par_index_rank", 30), ("par_index_rank_of", 63)]
+    assert got == [("par_score", 85.12), ("par_rank", 30), ("par_rank_of", 63)]
     assert facts("Chỉ số PAPI năm 2023 của tỉnh đạt 42,5 điểm, xếp thứ 20/63.", head) == []
 
 

@@ -84,7 +84,7 @@ def test_bare_district_name_rank_words_and_periods_per_clause():
             "thứ 1 trên bảng xếp hạng của UBND các huyện, thị xã, thành phố tỉnh Phú Yên năm 2022.")
     got = rows(text)
     assert [(c, p, m, v) for _, c, p, _, m, v, _ in got] == [
-        ("561", "2021-01-01", "par_index_rank", 2), ("561", "2022-01-01", "par_index_rank", 1)]
+        ("561", "2021-01-01", "par_rank", 2), ("561", "2022-01-01", "par_rank", 1)]
 
 
 def test_rank_and_score_changes_with_shared_verb():
@@ -92,14 +92,14 @@ def test_rank_and_score_changes_with_shared_verb():
             "xếp thứ 8/63 tỉnh, thành phố. Một số lĩnh vực giảm điểm so với năm 2020 như: cải cách thủ tục hành chính "
             "(giảm 0,52 điểm và giảm 31 bậc).")
     got = {(p[:4], m, v) for _, _, p, _, m, v, _ in rows(text)}
-    assert got == {("2021", "par_index_rank", 8), ("2021", "par_index_rank_of", 63), ("2020", "par_index_rank", 16)}
+    assert got == {("2021", "par_rank", 8), ("2021", "par_rank_of", 63), ("2020", "par_rank", 16)}
 
 
 def test_department_is_not_a_district():
     text = "Đăng ngày: 10/01/2024\nHội nghị CCHC tỉnh Phú Yên. Kết quả Chỉ số CCHC năm 2023: Sở Tư pháp dẫn đầu với 92,5 điểm."
     got = rows(text)
-    assert {(u, c) for u, c, *_ in got} == {("Sở Tư pháp", None)}
-    assert all(any(f.startswith("unit_not_admin") for f in r[-1]) for r in got)
+    assert {(u, c) for u, c, *_ in got} == {("Sở Tư pháp", "54-so-tu-phap")}  # an agency, never a district's code
+    assert all(any(f.startswith("agency:") for f in r[-1]) for r in got)
 
 
 def test_thresholds_and_selections_are_not_rates():
@@ -128,9 +128,9 @@ def test_thousands_in_words_district_level_and_bracketed_rank_change():
         ("toàn huyện Tuy An", "559", "2023", "received_total", 37000),
         ("cấp huyện", "559", "2023", "resolved_total", 15182),
         ("cấp xã", None, "2023", "received_total", 21000),
-        ("huyện Tuy An", "559", "2023", "par_index_rank", 7),
-        ("huyện Tuy An", "559", "2023", "par_index_rank_of", 9),
-        ("huyện Tuy An", "559", "2022", "par_index_rank", 3),
+        ("huyện Tuy An", "559", "2023", "par_rank", 7),
+        ("huyện Tuy An", "559", "2023", "par_rank_of", 9),
+        ("huyện Tuy An", "559", "2022", "par_rank", 3),
     ]
 
 

@@ -30,24 +30,24 @@ EXPECTED = [
     ("tuyhoa", "UBND các phường xã", None, "54", "commune", Y2023, "ontime_rate", 99.47),
     # ward quality scores ("điểm thẩm định") at the CCHC conference; Phường 6 and 8 are not in
     # the (post-merger) reference list, Phường 7 is
-    ("tuyhoa", "UBND phường 8", None, "54", "commune", Y2023, "par_index_score", 93.86),
-    ("tuyhoa", "UBND phường 8", None, "54", "commune", Y2023, "par_index_rank", 1),
-    ("tuyhoa", "UBND phường 6", None, "54", "commune", Y2023, "par_index_score", 92.03),
-    ("tuyhoa", "UBND phường 7", "22036", "54", "commune", Y2023, "par_index_score", 91.86),
+    ("tuyhoa", "UBND phường 8", None, "54", "commune", Y2023, "par_score", 93.86),
+    ("tuyhoa", "UBND phường 8", None, "54", "commune", Y2023, "par_rank", 1),
+    ("tuyhoa", "UBND phường 6", None, "54", "commune", Y2023, "par_score", 92.03),
+    ("tuyhoa", "UBND phường 7", "22036", "54", "commune", Y2023, "par_score", 91.86),
     # 001 — Sông Cầu: PAR index 2022, rank, the 2021 values implied by the changes, 8 components
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 73.34),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_rank", 3),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_rank_of", 9),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2021, "par_index_score", 64.86),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2021, "par_index_rank", 6),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 17.64),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 5.9),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 12),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 7),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 11),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 5.5),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 8.42),
-    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_index_score", 5.88),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 73.34),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_rank", 3),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_rank_of", 9),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2021, "par_score", 64.86),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2021, "par_rank", 6),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 17.64),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 5.9),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 12),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 7),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 11),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 5.5),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 8.42),
+    ("songcau", "UBND thị xã Sông Cầu", "557", "54", "district", Y2022, "par_score", 5.88),
     # 003 — Phường 9, thành phố Vũng Tàu (Bà Rịa - Vũng Tàu 77), 01/1–21/10/2022
     ("phuong9", "UBND Phường 9", "26530", "77", "commune", P9, "received_total", 1228),
     ("phuong9", "UBND Phường 9", "26530", "77", "commune", P9, "received_offline", 1052),
@@ -113,7 +113,7 @@ def test_parts_add_up_said(facts):
 
 
 def test_components_add_up_to_par_score(facts):
-    flags = _flags(facts, "par_index_score", 73.34)
+    flags = _flags(facts, "par_score", 73.34)
     assert any(f.startswith("components_sum_ok") and "73,34" in f and "100" in f for f in flags)
     comps = facts[facts["flags"].map(lambda fl: any(f.startswith("component:") for f in fl))]
     assert len(comps) == 8
@@ -137,15 +137,15 @@ def test_shares_checked(facts):
 
 
 def test_derived_facts_are_flagged(facts):
-    for metric, value in [("par_index_score", 64.86), ("par_index_rank", 6)]:
+    for metric, value in [("par_score", 64.86), ("par_rank", 6)]:
         assert any(f.startswith("derived") for f in _flags(facts, metric, value))
 
 
 def test_counts_are_integers_rates_floats(facts):
     for r in facts.itertuples():
-        if r.metric in ("received_total", "resolved_late", "par_index_rank"):
+        if r.metric in ("received_total", "resolved_late", "par_rank"):
             assert isinstance(r.value, int), r
-        if r.metric in ("ontime_rate", "online_rate", "par_index_score"):
+        if r.metric in ("ontime_rate", "online_rate", "par_score"):
             assert isinstance(r.value, float), r
 
 

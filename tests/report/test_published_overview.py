@@ -161,7 +161,7 @@ def test_panel_figure_tiles_exactly():
     assert panel_figure(p, "2023-01-01", "2023-04-30", "resolved_total").reason == "partial"  # April missing
     assert panel_figure(p.drop(index=1), "2023-01-01", "2023-03-31", "resolved_total").reason == "partial"  # a gap
     assert panel_figure(p, "2022-01-01", "2022-12-31", "resolved_total").reason == "no_rows"
-    assert panel_figure(p, "2023-01-01", "2023-03-31", "par_index_score").reason == "not_in_panel"
+    assert panel_figure(p, "2023-01-01", "2023-03-31", "par_score").reason == "not_in_panel"
     q = p.assign(received_online=pd.array([6, None, 5], dtype="Int64"))
     assert panel_figure(q, "2023-01-01", "2023-03-31", "online_rate").reason == "missing_values"
 

@@ -1,4 +1,4 @@
-"""Consistency of the facts of one document (issue 7, item 3).
+"""Consistency of the facts of one document.
 
 Grain: facts grouped by (unit scope, period). Checks, each adding a
 "code: message" flag to every fact involved (never changing a value):
@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from motcua.extract.conflicts import check_conflicts, is_inexact
 from motcua.extract.numbers import fmt_vi
 from motcua.extract.vocab import Vocab
 
@@ -35,6 +36,8 @@ _LABEL = {
     "received_in_period": "tiếp nhận trong kỳ",
     "resolved_total": "đã giải quyết",
     "resolved_ontime": "đúng và trước hạn",
+    "resolved_early": "trước hạn",
+    "resolved_ontime_part": "đúng hạn",
     "resolved_late": "quá hạn",
     "pending_total": "đang giải quyết",
 }
@@ -75,6 +78,7 @@ def _check_rate(rate: "Fact", groups: dict, tol: float) -> None:
     num = den = None
     how = ""
     fallback = False
+    den_fact_inexact = False
     targets = [rate]
     if link is not None and link.fig is not None and link.fig.kind == "fraction" and link.fig.denominator:
         num, den = float(link.value), float(link.fig.denominator)
@@ -101,6 +105,7 @@ def _check_rate(rate: "Fact", groups: dict, tol: float) -> None:
         for i, dm in enumerate(dens):
             if by.get(dm):
                 den = float(by[dm][0].value)
+                den_fact_inexact = is_inexact(by[dm][0])
                 num = float(part.value)
                 how = f"{fmt_vi(int(num))}/{fmt_vi(int(den))} ({_LABEL.get(dm, dm)})"
                 targets.append(part)
@@ -114,6 +119,9 @@ def _check_rate(rate: "Fact", groups: dict, tol: float) -> None:
     ok, way = rate_agrees(stated, comp, decimals, tol)
     if ok:
         msg = f"rate_ok: {how} = {_pct(comp)} ≈ {fmt_vi(stated)}% nêu trong bài ({way})"
+    elif any(is_inexact(t) for t in targets[1:]) or (fallback is False and den_fact_inexact):
+        msg = (f"rate_approx: {how} = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài; "
+               f"số đếm là số ước lượng/làm tròn nên không kết luận là lệch")
     elif fallback:
         msg = (f"rate_unverified: {how} = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài; "
                f"bài không nêu mẫu số thường dùng nên chưa kết luận")
@@ -145,7 +153,9 @@ _PARTS = {
         (["received_online", "received_in_period", "carried_over"], "'trong kỳ' ở đây là hồ sơ trực tiếp (không gồm trực tuyến)"),
     ],
     "received_in_period": [(["received_online", "received_offline"], "")],
-    "resolved_total": [(["resolved_ontime", "resolved_late"], "")],
+    "resolved_total": [(["resolved_ontime", "resolved_late"], ""),
+                       (["resolved_early", "resolved_ontime_part", "resolved_late"], "")],
+    "resolved_ontime": [(["resolved_early", "resolved_ontime_part"], "")],
 }
 _PARTS_STOCK = [(["resolved_total", "pending_total"], "đã giải quyết + đang giải quyết")]
 
@@ -166,21 +176,22 @@ def _check_parts(g: list["Fact"]) -> None:
                     for f in facts + [total]:
                         _add(f, msg)
                     break
-                approx = any(fl.startswith("approximate") for f in facts + [total] for fl in f.flags)
+                approx = any(is_inexact(f) for f in facts + [total])
                 tried.append((expr, s, approx))
             else:
                 if tried:
                     expr, s, approx = tried[0]
                     code = "parts_sum_approx" if approx else "parts_sum_mismatch"
-                    msg = f"{code}: {expr} = {fmt_vi(int(s))} ≠ {_LABEL[total_metric]} {fmt_vi(int(total.value))}"
+                    rel = "≈?" if approx else "≠"
+                    msg = f"{code}: {expr} = {fmt_vi(int(s))} {rel} {_LABEL[total_metric]} {fmt_vi(int(total.value))}"
                     if approx:
-                        msg += " (có số ước lượng 'hơn/gần')"
+                        msg += " (có số ước lượng/làm tròn: không kết luận là lệch)"
                     _add(total, msg)
 
 
 def _check_components(g: list["Fact"], tol: float) -> None:
     comps = [f for f in g if f.fig is not None and f.fig.kind == "component"]
-    totals = [f for f in g if f.metric == "par_index_score" and f not in comps
+    totals = [f for f in g if f.metric.endswith("_score") and f not in comps
               and not any(fl.startswith("derived") for fl in f.flags)]
     if len(comps) < 2 or not totals:
         return
@@ -198,13 +209,7 @@ def _check_components(g: list["Fact"], tol: float) -> None:
 
 
 def _check_conflicts(g: list["Fact"]) -> None:
-    by = _by_metric(g)
-    for metric, fs in by.items():
-        values = {round(float(f.value), 6) for f in fs}
-        if len(values) > 1:
-            for f in fs:
-                others = sorted({fmt_vi(o.value) for o in fs if round(float(o.value), 6) != round(float(f.value), 6)})
-                _add(f, f"conflict: bài cũng nêu {metric} = {', '.join(others)} cho cùng đơn vị và kỳ")
+    check_conflicts(_by_metric(g))
 
 
 def _derive(facts: list["Fact"]) -> list["Fact"]:
@@ -212,8 +217,8 @@ def _derive(facts: list["Fact"]) -> list["Fact"]:
     for ch in facts:
         if ch.metric not in ("score_change", "rank_change") or ch.ref_period is None:
             continue
-        target_metric = "par_index_score" if ch.metric == "score_change" else "par_index_rank"
-        base = [f for f in facts if f.metric == target_metric and f.unit.key == ch.unit.key and f.period is not None
+        suffix = "_score" if ch.metric == "score_change" else "_rank"
+        base = [f for f in facts if f.metric in ("par" + suffix, "index766" + suffix) and f.unit.key == ch.unit.key and f.period is not None
                 and ch.period is not None and (f.period.period_start, f.period.period_end) == (ch.period.period_start, ch.period.period_end)
                 and not (f.fig is not None and f.fig.kind == "component") and not f.aux
                 and not any(fl.startswith(("derived", "rank_from_wording")) for fl in f.flags)
@@ -221,6 +226,7 @@ def _derive(facts: list["Fact"]) -> list["Fact"]:
         if not base:
             continue
         b = base[0]
+        target_metric = b.metric
         said = ch.fig.token if ch.fig is not None else ""
         if ch.metric == "score_change":
             val = round(float(b.value) - float(ch.value), 4)
@@ -228,14 +234,21 @@ def _derive(facts: list["Fact"]) -> list["Fact"]:
         else:
             val = int(b.value) + int(ch.value)
             how = f"hạng {int(b.value)} {'+' if ch.value >= 0 else '−'} {abs(int(ch.value))}"
-        if target_metric == "par_index_rank" and val < 1:
+        if target_metric.endswith("_rank") and val < 1:
             continue
         d = replace(ch, metric=target_metric, value=val, period=ch.ref_period, aux=False, link=None, ref_period=None,
                     flags=[fl for fl in ch.flags if not fl.startswith("period_")]
-                    + [f"derived: không nêu trực tiếp; suy ra {how} từ '{said}' so với "
-                       f"{ch.ref_period.period_start.year}"])
+                    + [f"derived: không nêu trực tiếp; suy ra {how} từ '{said}' so với {_label(ch.ref_period)}"])
         out.append(d)
     return out
+
+
+def _label(p) -> str:
+    """"năm 2021" for a calendar year, else the dates ("01/01/2025–31/07/2025")."""
+    if (p.period_start.month, p.period_start.day, p.period_end.month, p.period_end.day) == (1, 1, 12, 31) \
+            and p.period_start.year == p.period_end.year:
+        return f"năm {p.period_start.year}"
+    return f"kỳ {p.period_start:%d/%m/%Y}–{p.period_end:%d/%m/%Y}"
 
 
 def check_facts(facts: list["Fact"], vocab: Vocab) -> list["Fact"]:
@@ -254,8 +267,8 @@ def check_facts(facts: list["Fact"], vocab: Vocab) -> list["Fact"]:
         _check_components(g, vocab.score_tolerance)
         _check_conflicts([f for f in g if not f.aux])
     for f in facts:
-        if f.metric == "par_index_rank_of":
-            ranks = [r for r in groups[_group_key(f)] if r.metric == "par_index_rank" and r.pos == f.pos]
+        if f.metric.endswith("_rank_of"):
+            ranks = [r for r in groups[_group_key(f)] if r.metric == f.metric[:-3] and r.pos == f.pos]
             for r in ranks:
                 if not 1 <= float(r.value) <= float(f.value):
                     _add(r, f"rank_out_of_range: hạng {r.value} ngoài 1…{f.value}")

@@ -5,7 +5,15 @@ value) with the sentence it came from (``quote``) and ``flags`` (a list of
 "code: message" strings: consistency results, how the unit or the period was
 resolved, derived values). Rows are ordered by file (in the order given), then
 by position in the text, then by metric. Nothing is merged: the same metric for
-two scopes ("bộ phận một cửa thành phố" and "UBND các phường xã") gives two rows.
+two scopes ("bộ phận một cửa thành phố" and "UBND các phường xã") gives two rows;
+only the same figure stated twice (same unit, period, metric, value) is one row.
+
+``unit_level`` is province, district or commune (codes of the era the text's periods
+fall in), agency (sở, ban, Công an tỉnh, the provincial centre: "<province>-<key>"
+as the panel books them), national, or None. Metrics: counts of dossiers (early and
+on-time parts kept apart unless the text states their sum), rates, and the scores and
+ranks of each index as metrics of their own (``par_*`` for the PAR index, ``index766_*``
+for the 766 index; ``*_rank_of`` the size of the field; a flag "index:" names it).
 """
 from __future__ import annotations
 
@@ -18,15 +26,20 @@ from typing import Iterable
 import pandas as pd
 
 from motcua.extract.checks import check_facts
+from motcua.extract.conflicts import check_levels, could_be, is_inexact
+from motcua.extract.definitions import PeriodBook, previous_period
+from motcua.ingest.eras import reform_date
+from motcua.extract.fill import as_of, fill_headlines, fill_index_periods
 from motcua.extract.figures import Figure, find_figures, mask_numbers
 from motcua.extract.periods import PeriodMention, article_date, find_periods
 from motcua.extract.reader import drop_furniture, read_document
 from motcua.extract.scope import UnitContext, text_province, unit_for
 from motcua.extract.segment import headline_offsets, sentences
-from motcua.extract.units import Unit, find_bare_names, find_mentions
-from motcua.extract.vocab import Vocab, load_vocab, norm
+from motcua.extract.units import Unit, find_bare_names, find_bare_provinces, find_mentions
+from motcua.extract.vocab import Vocab, load_vocab, norm, phrase_re
+from motcua.extract.words import spell_out
 
-#: The fields of a fact, in output order (issue 7, item 1).
+#: The fields of a fact, in output order.
 FACT_COLUMNS: list[str] = [
     "file", "unit_name", "unit_code", "province_code", "unit_level", "period_start", "period_end",
     "metric", "value", "quote", "flags",
@@ -35,12 +48,16 @@ FACT_COLUMNS: list[str] = [
 #: Metrics a fact may carry, in output order within a sentence.
 METRICS: list[str] = [
     "received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-    "resolved_total", "resolved_ontime", "resolved_late", "pending_total",
-    "ontime_rate", "online_rate", "par_index_score", "par_index_rank", "par_index_rank_of",
+    "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_part", "resolved_late", "pending_total",
+    "ontime_rate", "online_rate", "par_score", "par_rank", "par_rank_of",
+    "index766_score", "index766_rank", "index766_rank_of",
 ]
 COUNT_METRICS = {"received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-                 "resolved_total", "resolved_ontime", "resolved_late", "pending_total", "par_index_rank",
-                 "par_index_rank_of"}
+                 "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_part", "resolved_late",
+                 "pending_total", "par_rank",
+                 "par_rank_of", "index766_rank", "index766_rank_of"}
+#: The index metrics: a prefix per index (config/extract.yaml ``index_names``), the same suffixes.
+INDEX_PREFIXES = ("par", "index766")
 
 
 @dataclass
@@ -100,7 +117,7 @@ def _companions(fact: Fact, flags: list[str]) -> list[Fact]:
                             flags + [f"denominator: mẫu số của {fig.token}/{_fmt_int(fig.denominator)}"],
                             fig, fact.sentence, False))
     if fig.kind == "rank" and fig.rank_of is not None:
-        out.append(Fact(fact.unit, fact.period, "par_index_rank_of", fig.rank_of, fact.quote, fact.pos,
+        out.append(Fact(fact.unit, fact.period, fact.metric + "_of", fig.rank_of, fact.quote, fact.pos,
                         list(fact.flags), fig, fact.sentence, False))
     return out
 
@@ -127,7 +144,9 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         published = date.fromisoformat(published)
     ref, how = (published, "tham số") if published else article_date(nbody)
     ref_strong = how in ("tham số", "ngày đăng", "dấu thời gian", "dòng ngày")
-    schema = "2025" if ref and ref >= date(2025, 7, 1) else "legacy"
+    reform = bool(ref and ref >= date(2025, 7, 1) and (phrase_re(v.raw["reform_words"]).search(nbody)
+                                                        or ref < date(2026, 7, 1)))
+    schema, era_flags = _era(nbody, ref, v, ref_strong, reform)
     sents = sentences(body)
     heads = headline_offsets(body)
     all_mentions = [find_mentions(s) for _, s in sents]
@@ -135,18 +154,30 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     if province:
         all_mentions = [sorted(ms + find_bare_names(s, province, ms, schema), key=lambda u: u.start)
                         for (_, s), ms in zip(sents, all_mentions)]
-    par_doc = bool(v.par.search(nbody))
+    else:  # an article on several provinces or the whole country: provinces named without "tỉnh"
+        all_mentions = [sorted(ms + find_bare_provinces(s, ms, schema), key=lambda u: u.start)
+                        for (_, s), ms in zip(sents, all_mentions)]
+    par_doc = bool(v.par.search(nbody) or v.index766.search(nbody))
+    doc_index = _first_index(nbody, v)
     ctx = UnitContext(province, schema)
     ctx.prime(all_mentions)
     period_ctx: PeriodMention | None = None
+    book = PeriodBook()
     facts: list[Fact] = []
     for si, ((off, sent), mentions) in enumerate(zip(sents, all_mentions)):
         nsent = norm(sent)
-        periods = find_periods(nsent, ref, v, ref_strong=ref_strong)
+        periods = book.read(nsent, find_periods(nsent, ref, v, ref_strong=ref_strong, reform=reform))
         usable = [p for p in periods if p.usable]
         resolved = [(m, ctx.resolve(m)) for m in mentions]
-        masked = mask_numbers(nsent, [(p.start, p.end) for p in periods])
-        figs = find_figures(nsent, masked, sent, [(m.start, m.end) for m in mentions], v, par_doc=par_doc)
+        spelled, said = spell_out(nsent, v)
+        masked = mask_numbers(spelled, [(p.start, p.end) for p in periods])
+        figs = find_figures(spelled, masked, sent, [(m.start, m.end) for m in mentions], v, par_doc=par_doc,
+                            i766_doc=doc_index == "index766")
+        index = _index_of(nsent, doc_index, v)
+        for fig in figs:
+            _name_index(fig, index, v)
+            if fig.start in said:
+                fig.flags.append(f"number_in_words: {said[fig.start]}")
         quote = " ".join(sent.split())
         comparisons = [p for p in periods if p.comparison]
         primary: dict[int, Fact] = {}
@@ -161,15 +192,21 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
             _link(fact, fi, figs, primary)
             if fig.kind in ("score_change", "rank_change") and comparisons:
                 fact.ref_period = comparisons[0]
+            elif fig.kind in ("score_change", "rank_change") and period is not None:
+                fact.ref_period = previous_period(period, nsent)
             facts.append(fact)
             facts.extend(_companions(fact, flags))
         _combine_early(facts, si)
         for m, u in resolved:
-            ctx.update_subject(m, u)
-        if usable:
-            period_ctx = usable[-1]
+            ctx.update_subject(m, u, head=not sent[:m.start].strip(" -–(\"'"))
+        carried = [p for p in usable if not _ASIDE.search(nsent[max(0, p.start - 16):p.start])]
+        if carried:
+            period_ctx = carried[-1]
     facts = _drop_headline_repeats(facts)
+    fill_headlines(facts)
+    fill_index_periods(facts, as_of(nbody, ref))
     facts = check_facts(facts, v)
+    check_levels(facts, reform_date())
     for f in facts:
         if province and not f.unit.province_code:
             f.unit.province_code = province
@@ -177,19 +214,82 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         for f in facts:
             if not f.unit.code:
                 f.flags = list(dict.fromkeys(f.flags + prov_flags))
-    return [f for f in facts if not f.aux]
+    for f in facts:
+        if era_flags and f.unit.code:
+            f.flags = list(dict.fromkeys(f.flags + era_flags))
+    return _drop_repeats([f for f in facts if not f.aux])
+
+
+def _drop_repeats(facts: list[Fact]) -> list[Fact]:
+    """The same figure stated again (same unit, period, metric and value) is one fact: the first."""
+    seen: set[tuple] = set()
+    out = []
+    for f in facts:
+        key = (f.unit.key, (f.period.period_start, f.period.period_end) if f.period else None, f.metric,
+               round(float(f.value), 6))
+        if key in seen and f.period is not None and f.unit.written:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out
+
+
+def _era(nbody: str, ref: date | None, v: Vocab, ref_strong: bool, reform: bool) -> tuple[str, list[str]]:
+    """The unit list names are matched in: the era of most periods the text states, by the day each
+    ends (figures up to a day before 1 July 2025 are of the legacy units, later ones of the 2025 units:
+    "từ đầu năm đến 29/8/2025" ranks the 34 new provinces), else of the article's date."""
+    from motcua.ingest.eras import era_of
+
+    by_date = era_of(ref, "legacy") if ref else "legacy"
+    starts = [p.period_end for p in find_periods(nbody, ref, v, ref_strong=ref_strong, reform=reform) if p.usable]
+    if not starts:
+        return by_date, []
+    new = sum(s >= reform_date() for s in starts)
+    era = "2025" if 2 * new > len(starts) else ("legacy" if 2 * new < len(starts) else by_date)
+    if era == by_date:
+        return era, []
+    label = "sau" if era == "2025" else "trước"
+    return era, [f"era_from_period: kỳ số liệu {label} 01/07/2025 nên đơn vị được đối chiếu với danh mục {era}"]
+
+
+def _first_index(nbody: str, v: Vocab) -> str:
+    """The index an article is about: the one it names first (its title, usually)."""
+    par, i766 = v.par.search(nbody), v.index766.search(nbody)
+    return "index766" if i766 and (not par or i766.start() < par.start()) else "par"
+
+
+def _index_of(nsent: str, doc_index: str, v: Vocab) -> str:
+    """The index a sentence's scores and ranks belong to: the one it names, else the article's."""
+    par, i766 = v.par.search(nsent), v.index766.search(nsent)
+    if par and i766:  # both named: the one named last before the figures ("… theo Bộ chỉ số 766, CCHC …" is rare)
+        return "index766" if i766.start() > par.start() else "par"
+    return "index766" if i766 else ("par" if par else doc_index)
+
+
+def _name_index(fig: Figure, index: str, v: Vocab) -> None:
+    """par_score/par_rank → index766_* for the 766 index; the index's name in the flags."""
+    if not (fig.metric or "").startswith("par_"):
+        return
+    if index != "par":
+        fig.metric = index + fig.metric[len("par"):]
+    fig.flags.append(f"index: {v.raw['index_names'][index]}")
+
+
+#: A period after these words is an aside for its own sentence ("Tính chung 9 tháng, …"), not carried on.
+_ASIDE = re.compile(r"(?:tính chung|lũy kế|tính cả|cả năm)\s*$")
 
 
 def _drop_headline_repeats(facts: list[Fact]) -> list[Fact]:
-    """A figure in the title that the body states again (same metric, same value or the body's
-    value within 10 % above a "hơn/gần" title value) is the body's; keep only the body's."""
+    """A figure in the title that the body states again (same metric, same value, or an approximate or
+    rounded title value that the body's exact value could round to) is the body's; keep only the body's."""
     body = [f for f in facts if not f.aux and not any(x.startswith("headline") for x in f.flags)]
     out = []
     for f in facts:
+        if f.quote.rstrip().endswith("?"):
+            continue  # a question ("Tỉnh nào đứng đầu …?") states no figure
         if any(x.startswith("headline") for x in f.flags) and not f.aux:
-            approx = any(x.startswith("approximate") for x in f.flags)
             if any(b.metric == f.metric and (float(b.value) == float(f.value) or
-                                             (approx and 0.9 * float(b.value) <= float(f.value) <= 1.1 * float(b.value)))
+                                             (is_inexact(f) and could_be(f, float(b.value))))
                    for b in body):
                 continue
         out.append(f)
@@ -219,22 +319,39 @@ def _period_for(fig: Figure, usable: list[PeriodMention], figs: list[Figure], ns
 
 
 def _combine_early(facts: list[Fact], si: int) -> None:
-    """"trước hạn X, đúng hạn Y" in one sentence → resolved_ontime X + Y (the metric is
-    on time *or early*); a lone "trước hạn" count is only a part and is not output."""
+    """"trước hạn X, đúng hạn Y" in one sentence: two parts of the on-time count, kept as parts
+    (``resolved_early`` X, ``resolved_ontime_part`` Y); their sum is ``resolved_ontime`` only where the
+    text states it ("đúng và trước hạn Z" — checked against the parts). A lone "trước hạn" count is
+    ``resolved_early``; a lone "đúng hạn" count stays ``resolved_ontime`` (on time or early, as the
+    form counts it)."""
     sent = [f for f in facts if f.sentence == si and f.metric == "resolved_ontime" and f.fig is not None]
     early = [f for f in sent if f.fig.early_only]
-    plain = [f for f in sent if not f.fig.early_only]
+    plain = [f for f in sent if not f.fig.early_only and not f.fig.both_ontime]
+    shares = [f for f in facts if f.sentence == si and f.metric == "ontime_rate"]
     for e in early:
+        e.metric = "resolved_early"
+        _share_of(e, shares, "early_share")
         sib = next((o for o in plain if o.unit.key == e.unit.key and o.period == e.period and o.fig.kind == "count"), None)
-        e.metric, e.aux = "early_part", True
         if sib is None:
             continue
         plain.remove(sib)
-        sib.metric, sib.aux = "ontime_part", True
+        sib.metric = "resolved_ontime_part"
+        _share_of(sib, shares, "ontime_part_share")
         total = e.value + sib.value
-        facts.append(Fact(sib.unit, sib.period, "resolved_ontime", total, sib.quote, sib.pos,
-                          [fl for fl in sib.flags] + [f"combined: trước hạn {_fmt_int(e.value)} + đúng hạn {_fmt_int(sib.value)}"
-                                                       f" = {_fmt_int(total)}"], sib.fig, si, False))
+        if any(f.fig.both_ontime and f.unit.key == e.unit.key for f in sent):
+            continue  # the sum is stated: the parts check says whether they add up
+        note = (f"parts_of_ontime: trước hạn {_fmt_int(e.value)} + đúng hạn {_fmt_int(sib.value)} = {_fmt_int(total)}; "
+                "bài nêu riêng hai phần, không nêu tổng đúng và trước hạn")
+        for f in (e, sib):
+            f.flags.append(note)
+
+
+def _share_of(count: Fact, shares: list[Fact], metric: str) -> None:
+    """The percentage stated with a part ("trước hạn 13.529 hồ sơ, chiếm 86,5%") is that part's share,
+    not the on-time rate: kept for the checks only."""
+    for r in shares:
+        if r.link is count:
+            r.metric, r.aux = metric, True
 
 
 def _fmt_int(v: float | int) -> str:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
+from motcua.extract.percent import classify_percent, just_before
 from motcua.extract.vocab import Vocab, norm
 
 NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -25,20 +26,29 @@ _MASKS = [
     re.compile(r"\d{1,2}:\d{2}(?::\d{2})?"),
     re.compile(r"(?:số\s+)?\d+(?:/\d{4})?/[a-zđ][a-zđ0-9&-]*", re.I),
     re.compile(r"(?:mức độ|mức|cấp độ)\s+\d(?:\s*(?:,|và|/)\s*\d)*"),
+    re.compile(r"(?:chỉ số|quyết định(?:\s+số)?|qđ)\s+766(?!\d)"),
     re.compile(r"(?:nk|nhiệm kỳ|giai đoạn)\s+\d{4}\s*[-–]\s*\d{4}"),
     re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,%]|\s*(?:hồ sơ|hs\b))"),
     re.compile(r"(?<![\d.,])(?:\+?84|0)\d{1,3}(?:[ .]?\d){6,9}(?![\d,])"),
 ]
 
+#: Ordinal words after "thứ" ("xếp thứ ba"); "thứ năm" before a year is not a rank.
+_ORDINAL_VALUES = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+                   "chín": 9, "mười": 10}
+_ORDINALS = "|".join(sorted(_ORDINAL_VALUES, key=len, reverse=True))
+_GROUP_LIST = re.compile(r"điểm (?:từng|các|của từng|của các) (?:nhóm|chỉ số|lĩnh vực)|điểm thành phần|chỉ số thành phần"
+                         r"|nhóm chỉ số")
 _COUNT_NOUN = r"(?:(?:bộ\s+)?hồ\s+sơ|hs|bộ(?!\s+(?:phận|chỉ|thủ tục|tthc|máy)))(?!\w)"
 _FIG = re.compile(
-    rf"(?P<rank>(?:xếp|đứng|vươn\s+lên|vị\s+trí|hạng)(?:\s+(?:hạng|vị\s+trí))*\s+(?:thứ\s+)?(?P<r>\d{{1,2}}(?!\d)|nhất(?!\w)|nhì(?!\w))"
-    rf"(?:\s*(?:/|trên(?:\s+tổng)?(?:\s+số)?|trong\s+(?:tổng\s+)?số)\s*(?P<rn>\d{{1,3}})(?!\d))?)"
+    rf"(?P<rank>(?:xếp|đứng|dẫn|vươn\s+lên|vị\s+trí|hạng)(?:\s+(?:hạng|vị\s+trí|ở))*\s+(?:thứ\s+)?"
+    rf"(?P<r>\d{{1,2}}(?!\d)|(?<=thứ\s)(?:{_ORDINALS})(?!\w)(?!\s+#)|nhất(?!\w)|nhì(?!\w)|(?P<top>đầu(?:\s+bảng)?)(?!\w)|(?P<last>cuối\s+bảng|cuối\s+cùng|cuối|chót|thấp\s+nhất)(?!\w))"
+    rf"(?:\s*(?:/|(?:[^.;/\d#]{{0,40}}?\s)?(?:trên(?:\s+tổng)?(?:\s+số)?|trong\s+(?:tổng\s+)?số))\s*(?P<rn>\d{{1,3}})(?!\d))?)"
     rf"|(?P<bac>(?P<bdir>tăng|giảm|tụt)\s+(?P<b>\d{{1,2}})\s+(?:bậc|hạng|vị\s+trí))"
     rf"|(?P<bac2>(?:và|,)\s+(?P<b2>\d{{1,2}})\s+bậc)"
     rf"|(?P<frac>(?P<fa>{NUM})\s*/\s*(?P<fb>{NUM})(?P<funit>\s*(?:{_COUNT_NOUN}|điểm|%))?)"
     rf"|(?P<pct>(?P<p>{NUM})\s*(?:%|phần\s+trăm))"
-    rf"|(?P<pts>(?P<s>{NUM})\s+điểm(?!\s+(?:tiếp\s+nhận|giao\s+dịch|cầu)))"
+    rf"|(?P<pts>(?P<s>{NUM})\s+điểm(?!\s+(?:tiếp\s+nhận|giao\s+dịch|cầu))|(?<=tổng điểm )(?P<s2>{NUM})(?![\d%])"
+    rf"|(?<=điểm số )(?P<s3>{NUM})(?![\d%]))"
     rf"|(?P<cnt>(?P<c>{NUM})(?:\s+(?P<mult>nghìn|ngàn|triệu)(?!\w))?(?P<cunit>\s+{_COUNT_NOUN})?)"
 )
 
@@ -65,6 +75,7 @@ class Figure:
     attached_to: int | None = None  # index of the count a share belongs to
     flags: list[str] = field(default_factory=list)
     early_only: bool = False
+    both_ontime: bool = False  # "đúng và trước hạn": the stated sum of the two parts
 
 
 def mask_numbers(ntext: str, spans: list[tuple[int, int]]) -> str:
@@ -80,9 +91,15 @@ def mask_numbers(ntext: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+_AND_OTHER = re.compile(r"\s+(?:và|còn)\s+(?!(?:đúng|trước|sớm|trả|giải|xử|tiếp|chưa|đang|được|đã)(?!\w))")
+
+
 def _right_window(text: str, pos: int) -> str:
+    """Words after a figure up to punctuation, a digit, or "và"/"còn" starting another part."""
     m = re.match(r"[^,;.()!?:\n\d#]*", text[pos:])
-    return m.group(0)[:60] if m else ""
+    w = m.group(0)[:60] if m else ""
+    cut = _AND_OTHER.search(w)
+    return w[:cut.start()] if cut else w
 
 
 def _first_metric(window: str, vocab: Vocab, order: list[str]) -> tuple[str | None, int]:
@@ -118,6 +135,8 @@ def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, boo
             return "pending_ontime", False
     if metric == "handled_total":  # "số hồ sơ phải/yêu cầu giải quyết" = form column 3
         metric = "received_total"
+    if metric is None and re.search(r"tiếp nhận\s*(?:và|,)\s*(?:đã\s+)?giải quyết\s*$", left):
+        return "received_total", False  # "tiếp nhận và giải quyết 17.710 hồ sơ": the dossiers received
     if metric is None:
         after = _GENERIC_VERB.match(right)
         if after:
@@ -137,26 +156,13 @@ def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, boo
     return metric, early
 
 
-def _share_metric(count_metric: str | None) -> str:
-    return {
-        "resolved_ontime": "ontime_rate",
-        "received_online": "online_rate",
-        "received_offline": "offline_share",
-        "resolved_late": "late_share",
-    }.get(count_metric or "", "share")
+def _both_ontime(metric: str | None, early: bool, left: str, right: str, vocab: Vocab) -> bool:
+    """"đúng và trước hạn 1.900 hồ sơ": an on-time count that states the sum of both parts."""
+    return metric == "resolved_ontime" and not early and bool(vocab.early_only.search(left + " | " + right))
 
 
-def _rate_metric(window: str, vocab: Vocab) -> str | None:
-    for metric in ("late_share", "ontime_rate", "online_rate", "offline_share"):
-        if vocab.rate[metric].search(window):
-            # "quá hạn" inside "trước hạn và đúng hạn" cannot happen; late wins only when no on-time word
-            if metric == "late_share" and vocab.rate["ontime_rate"].search(window):
-                continue
-            return metric
-    return None
-
-
-def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[int, int]], vocab: Vocab, *, par_doc: bool) -> list[Figure]:
+def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[int, int]], vocab: Vocab, *, par_doc: bool,
+                 i766_doc: bool = False) -> list[Figure]:
     """Classified figures of one normalised sentence (``masked``: digits of dates etc. hidden).
 
     ``original`` is the sentence as written (same offsets), for component names.
@@ -168,8 +174,11 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
         for i in range(a, b):
             kw[i] = " "
     kwtext = vocab.neutral.sub(lambda x: " " * len(x.group(0)), "".join(kw))
-    sentence_other_index = bool(vocab.other_index.search(ntext))
-    sentence_par = bool(vocab.par.search(ntext))
+    # satisfaction is one of the 766 index's groups: only another index when the article is not on the 766 index
+    sentence_other_index = bool(vocab.other_index.search(ntext)) and not (i766_doc or vocab.index766.search(ntext))
+    sentence_par = bool(vocab.par.search(ntext) or vocab.index766.search(ntext))
+    # a list of group scores without "điểm" after each ("Điểm từng nhóm: công khai, minh bạch 15,67; …")
+    group_list = bool(_GROUP_LIST.search(ntext)) and (par_doc or sentence_par) and not sentence_other_index
     figs: list[Figure] = []
     prev_end = 0
     for m in _FIG.finditer(masked):
@@ -183,9 +192,16 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
         if m.group("rank"):
             about_dossiers = any(rx.search(ntext) for rx in vocab.rate.values())
             if (sentence_par or (par_doc and not about_dossiers)) and not sentence_other_index:
-                r = {"nhất": 1, "nhì": 2}.get(m.group("r")) or int(m.group("r"))
-                fig = Figure(m.start(), m.end(), "rank", r, m.group(0), "par_index_rank",
-                             rank_of=int(m.group("rn")) if m.group("rn") else None)
+                rn = int(m.group("rn")) if m.group("rn") else None
+                word = re.sub(r"\s+", " ", m.group("r"))
+                r = rn if m.group("last") else 1 if m.group("top") else (
+                    _ORDINAL_VALUES.get(word) or (int(word) if word.isdigit() else None))
+                if r is not None:
+                    fig = Figure(m.start(), m.end(), "rank", r, m.group(0), "par_rank", rank_of=rn)
+                    if m.group("last"):
+                        fig.flags.append(f"rank_from_wording: '{word}' trong tổng số {rn} → xếp thứ {rn}/{rn}")
+                    elif not word.isdigit():
+                        fig.flags.append(f"rank_from_wording: '{m.group(0).strip()}' → xếp thứ {r}")
         elif m.group("bac") or m.group("bac2"):
             if m.group("bac"):
                 sign, k = (1 if m.group("bdir") == "tăng" else -1), int(m.group("b"))
@@ -204,11 +220,11 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                 if sentence_other_index or not (par_doc or sentence_par):
                     pass
                 elif abs(float(b) - 100) < 1e-9:
-                    fig = Figure(m.start(), m.end(), "score", a, fa, "par_index_score", decimals=decimals_of(fa),
+                    fig = Figure(m.start(), m.end(), "score", a, fa, "par_score", decimals=decimals_of(fa),
                                  flags=[f"score_of_max: {fa}/{fb} điểm"])
                 else:
                     name = _component_name(original, cs, m.start())
-                    fig = Figure(m.start(), m.end(), "component", a, fa, "par_index_score", denominator=None,
+                    fig = Figure(m.start(), m.end(), "component", a, fa, "par_score", denominator=None,
                                  decimals=decimals_of(fa), component=name)
                     fig.rank_of = None
                     fig.flags.append(f"component: {name} (tối đa {fb} điểm)")
@@ -223,7 +239,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                     pa, pb = parse_number(fa, "count"), parse_number(fb, "count")
                     if metric:
                         fig = Figure(m.start(), m.end(), "fraction", pa.value, fa, metric, denominator=pb.value,
-                                     early_only=early)
+                                     early_only=early, both_ontime=_both_ontime(metric, early, left, right, vocab))
                         for note in {pa.note, pb.note} - {""}:
                             fig.flags.append(f"number_format: {note}")
         elif m.group("pct"):
@@ -232,12 +248,14 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             fig = Figure(m.start(), m.end(), "percent", val.value, tok, None, decimals=decimals_of(tok))
             if val.note:
                 fig.flags.append(f"number_format: {tok} ({val.note})")
-            if _is_change(left, vocab) or not _classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab):
+            par_ctx = (sentence_par or par_doc) and not sentence_other_index
+            if _is_change(left, vocab) or not classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab, par_ctx):
                 fig = None
-            elif _just_before(left[-20:], vocab.approx):
-                fig.flags.append(f"approximate: bài viết '{_just_before(left[-20:], vocab.approx).group(0)} {tok}%'")
+            elif just_before(left[-20:], vocab.approx):
+                fig.flags.append(f"approximate: bài viết '{just_before(left[-20:], vocab.approx).group(0)} {tok}%' → "
+                                 f"{fmt_vi(val.value)}% (số ước lượng)")
         elif m.group("pts"):
-            tok = m.group("s")
+            tok = m.group("s") or m.group("s2") or m.group("s3")
             val = parse_number(tok, "decimal").value
             before = kwtext[max(cs, m.start() - 25):m.start()]
             if sentence_other_index or not (par_doc or sentence_par):
@@ -254,7 +272,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                 fig = Figure(m.start(), m.end(), "score_change", sign * val, said.strip(), "score_change",
                              decimals=decimals_of(tok))
             else:
-                fig = Figure(m.start(), m.end(), "score", val, tok, "par_index_score", decimals=decimals_of(tok))
+                fig = Figure(m.start(), m.end(), "score", val, tok, "par_score", decimals=decimals_of(tok))
                 if not sentence_par:
                     fig.flags.append("index_not_named: câu không nêu tên chỉ số; coi là điểm chỉ số CCHC vì bài nói về CCHC")
                 first = vocab.first.search(left)
@@ -264,8 +282,12 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             tok = m.group("c")
             has_unit = bool(m.group("cunit"))
             after = masked[m.end():].lstrip()
-            if re.match(r"(?:%|điểm|/)", after) or (not has_unit and vocab.non_dossier_noun.match(after)) \
-                    or _is_change(left, vocab):
+            if group_list and not has_unit and not m.group("mult") and re.match(r"\s*(?:[;.]|$)", masked[m.end():]):
+                name = _component_name(original, cs, m.start())  # "Điểm từng nhóm: công khai, minh bạch 15,67; …"
+                fig = Figure(m.start(), m.end(), "component", parse_number(tok, "decimal").value, tok, "par_score",
+                             decimals=decimals_of(tok), component=name, flags=[f"component: {name}"])
+            elif re.match(r"(?:%|điểm|/)", after) or (not has_unit and vocab.non_dossier_noun.match(after)) \
+                    or _is_change(left, vocab) or vocab.other_subject.search(right):  # "50 hồ sơ thanh toán trực tuyến"
                 fig = None
             elif has_unit or (re.search(_COUNT_NOUN, masked[:m.start()]) and _close_keyword(left, vocab)):
                 metric, early = classify_count(left, right, vocab)
@@ -277,28 +299,43 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                     pn = replace(pn, value=int(round(float(pn.value) * factor)),
                                  note=f"'{tok} {m.group('mult')}' = {fmt_vi(int(round(float(pn.value) * factor)))}")
                 if metric and not vocab.target.search(left[-30:]):
-                    fig = Figure(m.start(), m.end(), "count", pn.value, tok, metric, early_only=early)
+                    fig = Figure(m.start(), m.end(), "count", pn.value, tok, metric, early_only=early,
+                                 both_ontime=_both_ontime(metric, early, left, right, vocab))
                     if metric == "received_online" and re.search(r"toàn trình|một phần|mức độ", left + " " + right):
                         fig.flags.append("online_subset: chỉ một phần hồ sơ trực tuyến (toàn trình/một phần/mức độ)")
-                    if pn.note:
+                    if pn.note and not m.group("mult"):
                         fig.flags.append(f"number_format: {tok} ({pn.note})")
-                    approx = _just_before(left[-20:], vocab.approx)
+                    approx = just_before(left[-20:], vocab.approx)
                     if approx:
-                        fig.flags.append(f"approximate: bài viết '{original[m.start() - len(left[-20:]) + approx.start():m.end()].strip()}'")
+                        said = original[m.start() - len(left[-20:]) + approx.start():m.end()].strip()
+                        fig.flags.append(f"approximate: bài viết '{said}' → {fmt_vi(pn.value)} (số ước lượng, không phải số chính xác)")
+                    if m.group("mult"):
+                        fig.flags.append(f"rounded: bài viết '{original[m.start():m.end()].strip()}' → {fmt_vi(pn.value)} "
+                                         f"(làm tròn đến {'nghìn' if m.group('mult') != 'triệu' else 'triệu'}, không phải số chính xác)")
         if fig is not None:
             if fig.kind in ("count", "fraction") and figs and figs[-1].kind == "percent" \
                     and figs[-1].attached_to is None and _paren_gap(masked, figs[-1].end, fig.start):
                 figs[-1].attached_to = len(figs)  # "đạt 99,5% (1.990/2.000 hồ sơ)": the rate of this count
             figs.append(fig)
-            prev_end = m.end()
+            prev_end = m.end() + _own_words(kwtext, m.end()) if fig.kind in ("count", "fraction") else m.end()
             wording = [f for f in fig.flags if f.startswith("rank_from_wording")]
             if fig.kind == "score" and wording:
-                figs.append(Figure(m.start(), m.end(), "rank", 1, "1", "par_index_rank", flags=wording))
+                figs.append(Figure(m.start(), m.end(), "rank", 1, "1", "par_rank", flags=wording))
     return figs
 
 
 _RATE_TO_COUNT = {"ontime_rate": "resolved_ontime", "online_rate": "received_online",
                   "offline_share": "received_offline", "late_share": "resolved_late"}
+
+
+_OWN = re.compile(r"[^,;.()!?:\n\d#|]*?(?=\s+(?:và|hoặc|còn|với|so với)\s|[,;.()!?:\n\d#|]|$)")
+
+
+def _own_words(kwtext: str, end: int) -> int:
+    """Length of the words after a count that are its own ("2.007 hồ sơ trực tuyến và 258 …"): up to
+    "và", punctuation or a digit; the next figure's words start after them."""
+    m = _OWN.match(kwtext, end)
+    return len(m.group(0)) if m else 0
 
 
 def _paren_gap(masked: str, a: int, b: int) -> bool:
@@ -343,6 +380,8 @@ def _inherit_from_bracket(metric: str | None, figs: list[Figure], masked: str, p
 def _is_change(left: str, vocab: Vocab) -> bool:
     """A number right after "tăng"/"giảm" (within two words) is a change, not a level."""
     tail = left[-25:]
+    if re.search(r"(?:tăng|giảm)\s+(?:nhiều|ít|mạnh|sâu|nhẹ)(?:\s+nhất)?\s*\(?\s*$", tail):
+        return True  # "Bình Thuận tăng nhiều nhất (6,39%)"
     for rx in (vocab.increase, vocab.decrease):
         for km in rx.finditer(tail):
             if len(tail[km.end():].split()) <= 2:
@@ -369,65 +408,3 @@ def _component_name(ntext: str, cs: int, pos: int) -> str:
     return name.strip(" ,")
 
 
-def _classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str, cs: int, left: str, right: str,
-                      vocab: Vocab) -> bool:
-    """Give a percentage its metric; False when it is not a published rate of dossiers."""
-    tail = left[-30:]
-    bound = _just_before(tail, vocab.bound)
-    if (bound and not re.search(r"(?:đạt|chiếm|là)\s*$", tail[:bound.start()])) or vocab.selection.search(left):
-        return False  # "dưới 3%", "từ 95%", "những địa phương có tỷ lệ … đạt 100%" (but "đạt hơn 92%" is a result)
-    own_right = vocab.dossier.search(right) and _rate_metric(right, vocab)
-    prev_i = _previous_outside_brackets(figs, masked, fig.start)
-    if prev_i is not None and figs[prev_i].kind in ("count", "fraction") and not own_right:
-        prev = figs[prev_i]
-        gap = _strip_brackets(masked[prev.end:fig.start])
-        if re.fullmatch(r"[^,;.()\d#]*\(\s*(?:(?:đạt|chiếm|bằng|là|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*", gap) or re.fullmatch(
-                r"\s*(?:(?:(?:bộ\s+)?hồ\s+sơ|hs)\b)?\s*[,(]?\s*(?:(?:đạt|chiếm|bằng|là|với|tương ứng|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*"
-                r"(?:tỷ lệ|tỉ lệ)?\s*", gap):
-            fig.metric = _share_metric(prev.metric)
-            fig.attached_to = prev_i
-            return True
-    window = _strip_brackets(left) + " | " + right
-    after = masked[fig.end:].lstrip()
-    if vocab.target.search(window) or vocab.other_subject.search(window):
-        return False
-    if vocab.non_dossier_noun.match(after) and not re.match(r"(?:hồ\s+sơ)", after):
-        return False
-    metric = _rate_metric(window, vocab) if vocab.dossier.search(window) else None
-    if metric is None:
-        if re.search(r"chỉ số (?:cải cách hành chính|cchc)|par index", window) and not vocab.other_index.search(window):
-            fig.metric, fig.kind = "par_index_score", "score"
-            fig.flags.append("score_in_percent: chỉ số CCHC nêu bằng %")
-            return True
-        return False
-    fig.metric = metric
-    if metric == "online_rate" and re.search(r"toàn trình|một phần", window):
-        fig.flags.append("online_subset: tỷ lệ chỉ tính hồ sơ trực tuyến toàn trình/một phần")
-    if metric == "ontime_rate" and vocab.rate["online_rate"].search(window):
-        fig.flags.append("ontime_subset: tỷ lệ đúng hạn của riêng hồ sơ trực tuyến")
-    return True
-
-
-def _just_before(tail: str, rx: re.Pattern[str]) -> re.Match[str] | None:
-    """A phrase of ``rx`` ending right before the number (only spaces between)."""
-    for m in rx.finditer(tail):
-        if not tail[m.end():].strip():
-            return m
-    return None
-
-
-def _strip_brackets(text: str) -> str:
-    prev = None
-    while prev != text:
-        prev, text = text, re.sub(r"\([^()]*\)", " ", text)
-    return text
-
-
-def _previous_outside_brackets(figs: list[Figure], masked: str, pos: int) -> int | None:
-    """Index of the last figure not inside a bracket that closes before ``pos``."""
-    for j in range(len(figs) - 1, -1, -1):
-        between = masked[figs[j].end:pos]
-        if between.count(")") > between.count("("):
-            continue  # figs[j] sits inside "( … )" that ends before pos
-        return j
-    return None

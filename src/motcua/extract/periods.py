@@ -1,4 +1,4 @@
-"""Periods stated in prose, resolved to explicit dates (DOMAIN.md §4).
+"""Periods stated in prose, resolved to explicit dates.
 
 Grain: one :class:`PeriodMention` per phrase ("năm 2023", "6 tháng đầu năm 2022",
 "từ ngày 01/1-21/10/2022", "Quý I", "tháng 5/2023", "từ đầu năm đến nay").
@@ -15,9 +15,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from motcua.extract.vocab import Vocab
+from motcua.extract.windows import find_windows
+
+
+def tet_days(vocab: Vocab) -> dict[int, date]:
+    """config/extract.yaml ``first_working_day_after_tet`` as {year: date}."""
+    raw = vocab.raw.get("first_working_day_after_tet") or {}
+    return {int(y): (d if isinstance(d, date) else date.fromisoformat(str(d))) for y, d in raw.items()}
 
 #: Days a period may end after the article date and still be a result (cut-offs on the 14th/20th).
 CUTOFF_SLACK_DAYS = 20
+#: A range longer than this (two years) is an anniversary or a term of office, not a reporting period.
+MAX_RANGE_DAYS = 731
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _WORD_MONTHS = {"ba": 3, "sáu": 6, "chín": 9, "mười hai": 12}
@@ -31,7 +40,7 @@ class PeriodMention:
     end: int
     period_start: date
     period_end: date
-    kind: str  # range | months | quarter | month | year | ytd
+    kind: str  # range | months | quarter | month | year | ytd | day
     flags: tuple[str, ...] = field(default_factory=tuple)
     comparison: bool = False
     future: bool = False
@@ -59,6 +68,7 @@ _RANGE = re.compile(
 )
 _MONTHS_OF_YEAR = re.compile(
     r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)?\s*(?:của\s+)?năm(?:\s+(\d{4}))?"
+    r"|(?<=tính chung )(\d{1,2}|ba|sáu|chín)\s+tháng(?!\s+(?:đầu|cuối|năm|vận|hoạt|qua))"
 )
 _QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])(?!\w)(?:\s*(?:/|năm|-)\s*(\d{4}))?")
 _MONTH = re.compile(r"(?<!\d\s)tháng\s+(\d{1,2})(?:\s*(?:/|năm|-)\s*(\d{4}))?(?![\d/])")
@@ -71,19 +81,21 @@ _PLAN = re.compile(r"(?:triển khai|phương hướng|mục tiêu|chỉ tiêu|p
 _PLAN_AFTER = re.compile(r"^\s*(?:và\s+)?(?:các|những)\s+năm\s+(?:tiếp theo|tới|sau)")
 
 
-def find_periods(ntext: str, ref: date | None, vocab: Vocab, *, ref_strong: bool = True) -> list[PeriodMention]:
+def find_periods(ntext: str, ref: date | None, vocab: Vocab, *, ref_strong: bool = True,
+                 reform: bool = False) -> list[PeriodMention]:
     """All period phrases in a normalised sentence, longest first, no overlaps, in text order.
 
     ``ref`` is the article's date (for missing years and to tell plans from results);
     ``ref_strong`` says it is a publication date, not merely the first date in the text,
-    so that a period ending after it can only be a plan.
+    so that a period ending after it can only be a plan. ``reform``: the text is about the
+    two-level government, so windows count from 1 July 2025 (:mod:`motcua.extract.windows`).
     """
     found: list[PeriodMention] = []
     ref_year = ref.year if ref else None
 
     def add(m: re.Match[str], ps: date | None, pe: date | None, kind: str, flags: tuple[str, ...] = ()) -> None:
-        if ps is None or pe is None or pe < ps:
-            return
+        if ps is None or pe is None or pe < ps or (kind == "range" and (pe - ps).days > MAX_RANGE_DAYS):
+            return  # "(03/02/1930 - 03/02/2020)": an anniversary, not a reporting period
         if any(not (m.end() <= f.start or m.start() >= f.end) for f in found):
             return
         before = ntext[max(0, m.start() - 40): m.start()]
@@ -103,6 +115,7 @@ def find_periods(ntext: str, ref: date | None, vocab: Vocab, *, ref_strong: bool
         y2i = int(y2)
         y1i = int(y1) if y1 else (y2i if int(m1) <= int(m2) else y2i - 1)
         add(m, _safe(y1i, int(m1), int(d1)), _safe(y2i, int(m2), int(d2)), "range")
+    find_windows(ntext, ref, add, reform=reform, tet=tet_days(vocab))
     for m in _YTD.finditer(ntext):
         y = m.group(1)
         end = None
@@ -119,7 +132,8 @@ def find_periods(ntext: str, ref: date | None, vocab: Vocab, *, ref_strong: bool
         if end:
             add(m, date(end.year, 1, 1), end, "ytd", ("period_assumed: 'tính đến ngày' hiểu là lũy kế từ đầu năm",))
     for m in _MONTHS_OF_YEAR.finditer(ntext):
-        n = _WORD_MONTHS.get(m.group(1)) or int(m.group(1))
+        said = m.group(1) or m.group(4)  # "9 tháng năm 2023", or "tính chung 9 tháng" (of the article's year)
+        n = _WORD_MONTHS.get(said) or int(said)
         year = int(m.group(3)) if m.group(3) else ref_year
         if not year or not 1 <= n <= 12:
             continue
@@ -160,6 +174,25 @@ _ISO_DATE = re.compile(r"(?<![\d/-])(\d{4})-(\d{2})-(\d{2})(?![\d/-])")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 
 
+#: Dates before this year are history (a banner's founding date), never the article's date.
+MIN_ARTICLE_YEAR = 2000
+
+
+def _in_date_range(ntext: str, m: re.Match[str]) -> bool:
+    """A date that is one end of "dd/mm/yyyy - dd/mm/yyyy" (a banner's anniversary) is not the article's date."""
+    link = r"\s*(?:[-–]|đến(?:\s+hết)?(?:\s+ngày)?|tới(?:\s+ngày)?)\s*"
+    after = re.match(link + r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", ntext[m.end():])
+    before = re.search(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{4})?" + link + r"$", ntext[max(0, m.start() - 30):m.start()])
+    return bool(after or before or re.search(r"từ\s+(?:ngày\s+)?$", ntext[max(0, m.start() - 12):m.start()]))
+
+
+def _anniversary(ntext: str, m: re.Match[str]) -> bool:
+    """One end of a range of years ("03/02/1930 - 03/02/2020"): a banner, not a period."""
+    near = ntext[max(0, m.start() - 30):m.end() + 30]
+    years = [int(y) for y in re.findall(r"\d{1,2}[/.-]\d{1,2}[/.-](\d{4})", near)]
+    return bool(years) and max(years) - min(years) > 2
+
+
 def article_date(ntext: str) -> tuple[date | None, str]:
     """The article's own date and how it was found.
 
@@ -170,8 +203,12 @@ def article_date(ntext: str) -> tuple[date | None, str]:
                     (_FULL_DATE, "ngày đầu tiên trong bài")):
         for m in rx.finditer(ntext):
             d = _safe(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            if d:
+            if d and d.year >= MIN_ARTICLE_YEAR and not (how == "ngày đầu tiên trong bài" and _in_date_range(ntext, m)):
                 return d, how
+    ends = [d for m in _FULL_DATE.finditer(ntext) if _in_date_range(ntext, m) and not _anniversary(ntext, m)
+            and (d := _safe(int(m.group(3)), int(m.group(2)), int(m.group(1)))) and d.year >= MIN_ARTICLE_YEAR]
+    if ends:  # only dates of periods: the article came after the first period it reports
+        return max(ends[:2]), "cuối kỳ đầu tiên trong bài"
     m = _ISO_DATE.search(ntext)
     if m:
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))

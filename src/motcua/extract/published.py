@@ -32,11 +32,16 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "resolved_ontime": ("Giải quyết đúng và trước hạn", "Resolved on time or early"),
     "resolved_late": ("Giải quyết quá hạn", "Resolved late"),
     "pending_total": ("Hồ sơ đang giải quyết", "Pending"),
+    "resolved_early": ("Giải quyết trước hạn", "Resolved early"),
+    "resolved_ontime_part": ("Giải quyết đúng hạn (không gồm trước hạn)", "Resolved on the due date (not early)"),
+    "index766_score": ("Điểm Bộ chỉ số 766", "766 index score"),
+    "index766_rank": ("Xếp hạng Bộ chỉ số 766", "766 index rank"),
+    "index766_rank_of": ("Số đơn vị được xếp hạng (766)", "Units ranked (766)"),
     "ontime_rate": ("Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
     "online_rate": ("Tỷ lệ trực tuyến (%)", "Online rate (%)"),
-    "par_index_score": ("Điểm chỉ số CCHC", "PAR index score"),
-    "par_index_rank": ("Xếp hạng chỉ số CCHC", "PAR index rank"),
-    "par_index_rank_of": ("Số đơn vị được xếp hạng", "Units ranked"),
+    "par_score": ("Điểm chỉ số CCHC", "PAR index score"),
+    "par_rank": ("Xếp hạng chỉ số CCHC", "PAR index rank"),
+    "par_rank_of": ("Số đơn vị được xếp hạng", "Units ranked"),
 }
 
 

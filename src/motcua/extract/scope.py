@@ -15,6 +15,7 @@ from typing import Any
 
 from motcua.extract.figures import Figure
 from motcua.extract.vocab import norm
+from motcua.extract.agency import agency_unit
 from motcua.extract.units import LEVEL_WORDS, Unit, UnitMention, lookup, match_mention, reference_row
 
 
@@ -42,9 +43,18 @@ class UnitContext:
                                                             row.get("parent_code") or None)
 
     def resolve(self, m: UnitMention) -> Unit | None:
-        if m.org:
-            return Unit(m.written, None, None, None, self.province_code,
-                        flags=["unit_not_admin: cơ quan/đơn vị chuyên môn, không phải đơn vị hành chính; không gán mã"])
+        if m.org or _provincial_centre(m):
+            prov = self.province_code
+            if _provincial_centre(m) and m.name:  # "Trung tâm Phục vụ hành chính công Quảng Nam"
+                row, _ = match_mention(m.level_word or "tỉnh", m.name, schema=self.schema)
+                prov = row["province_code"] if row is not None and row["unit_level"] == "province" else prov
+            return agency_unit(m.written.strip(), prov, self.schema)
+        if m.aggregate and m.aggregate_level == "agency":
+            return Unit(m.written.strip(), "agency", None, None, self.province_code, aggregate=True,
+                        flags=[f"aggregate_scope: '{m.written.strip()}' là các cơ quan cấp tỉnh gộp lại, không gán mã"])
+        if m.aggregate and m.aggregate_level == "national":
+            return Unit(m.written.strip(), "national", None, None, None, aggregate=True,
+                        flags=[f"scope_national: '{m.written.strip()}' là số liệu cả nước"])
         if m.aggregate and m.aggregate_level is None:
             return Unit(m.written.strip(), None, None, None, self.province_code, aggregate=True,
                         flags=[f"aggregate_scope: '{m.written.strip()}' gộp nhiều cấp, không gán mã"])
@@ -57,16 +67,26 @@ class UnitContext:
                                f"hiểu là bộ phận một cửa cấp huyện của {s.official_name}"])
         if m.aggregate:
             parent = None
+            flags = ["aggregate_scope: số liệu chung của nhiều đơn vị, không gán mã"]
             if m.aggregate_level == "commune":
-                parent = self.last_named.get("district")
-            u = Unit(m.written.strip(), m.aggregate_level, None, None, self.province_code,
-                     parent.code if parent else None, aggregate=True,
-                     flags=["aggregate_scope: số liệu chung của nhiều đơn vị, không gán mã"])
-            return u
+                parent = self.last_named.get("level:district") or self.doc_named.get("huyện") \
+                    or self.doc_named.get("thị xã") or self.doc_named.get("quận")
+                if parent is not None and (self.subject is None or self.subject.level in ("district", "commune")) \
+                        and parent.official_name:
+                    flags.append(f"scope_communes_of: '{m.written.strip()}' là các xã, phường, thị trấn của "
+                                 f"{parent.official_name}")
+                else:
+                    parent = None
+            return Unit(m.written.strip(), m.aggregate_level, None, None, self.province_code,
+                        parent.code if parent else None, aggregate=True, flags=flags)
         lw = m.level_word or ""
         if m.name is None:
             base = (self.last_named.get(lw) or self.last_named.get("level:" + LEVEL_WORDS.get(lw, ""))
                     or self.doc_named.get(lw))
+            if base is None and lw == "tỉnh" and self.province_code:
+                row = reference_row(self.schema, "province", self.province_code)
+                base = Unit(m.written.strip(), "province", self.province_code, row["unit_name"] if row else None,
+                            self.province_code) if row else None
             if base is None:
                 return Unit(m.written.strip(), LEVEL_WORDS.get(lw), None, None, self.province_code,
                             flags=[f"unit_unresolved: '{m.written.strip()}' không rõ là đơn vị nào"])
@@ -80,7 +100,8 @@ class UnitContext:
                                "khác số liệu của riêng bộ phận một cửa")
             return u
         parent = self.last_named.get("level:district")
-        row, flags = match_mention(lw, m.name, schema=self.schema, province_code=self.province_code,
+        row, flags = match_mention(lw, m.name, schema=self.schema,
+                                   province_code=None if lw == "tỉnh" else self.province_code,
                                    parent_code=parent.code if parent and LEVEL_WORDS.get(lw) == "commune" else None)
         if row is None:
             return Unit(m.written.strip(), LEVEL_WORDS.get(lw), None, None, self.province_code, flags=flags)
@@ -94,12 +115,24 @@ class UnitContext:
         self.last_named["level:" + row["unit_level"]] = u
         return u
 
-    def update_subject(self, m: UnitMention, u: Unit | None) -> None:
-        if u is None or m.qualifier or m.org or (u.level == "province" and not m.institution):
+    def update_subject(self, m: UnitMention, u: Unit | None, head: bool = False) -> None:
+        """The unit later sentences are about: a named unit or an institution; a province only as
+        an institution or at the head of its sentence ("Tỉnh Quảng Nam hiện đứng …"); never an
+        aggregate introduced by "của" ("số liệu … của UBND các huyện")."""
+        if u is None or m.qualifier or m.org or (u.level == "province" and not (m.institution or head)):
+            return
+        if m.aggregate and m.possessive:
             return
         if m.name is not None or m.institution:
             if not (m.possessive and m.name is None and not m.institution):
                 self.subject = u
+
+
+def _provincial_centre(m: UnitMention) -> bool:
+    """"Trung tâm Phục vụ hành chính công tỉnh (X)", "Văn phòng UBND tỉnh": agencies of the province."""
+    bare_city = m.level_word == "thành phố" and not re.search(r"thành phố|tp\.?\s", norm(m.written))
+    return m.institution and (m.level_word == "tỉnh" or bare_city) and bool(
+        re.match(r"trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân)", norm(m.written.strip())))
 
 
 def _province_name(code: str) -> str:
@@ -138,6 +171,11 @@ def unit_for(fig: Figure, resolved: list[tuple[UnitMention, Unit | None]], nsent
               province: str | None) -> tuple[Unit, list[str]]:
     """The unit of a figure: the nearest mention before it in the sentence that can be a
     subject; else the subject of earlier sentences; else the first mention after it."""
+    named_after = next((r for r in resolved if r[0].start >= fig.end and r[1] is not None and not r[0].qualifier
+                        and re.fullmatch(r"[\s,]*(?:(?:năm|quý|tháng)\s+[\w/]+\s+)?(?:là|thuộc về)\s*",
+                                         nsent[fig.end:r[0].start])), None)
+    if named_after is not None:  # "Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 điểm"
+        return named_after[1], []
     candidates = [r for r in resolved if _can_be_subject(r[0], nsent, fig.start)]
     near = _nearest(candidates, fig.start, lambda r: r[0].end)
     if near is None and ctx.subject is None:
@@ -157,14 +195,21 @@ def _can_be_subject(m: UnitMention, nsent: str, fig_start: int | None = None) ->
     ("Cấp huyện có …"), not as a modifier ("Bộ chỉ số CCHC cấp huyện")."""
     if m.qualifier:
         return False
+    if fig_start is not None and _bracketed(nsent, m.start) and not _bracketed(nsent, fig_start):
+        return False  # "(tính cả số liệu của các xã)": an aside, not who the figure is about
     if m.org:  # an agency is the subject only in the figure's own clause ("Sở Tư pháp dẫn đầu với 92,5 điểm")
         return not re.search(r"[,;:]", nsent[m.end:fig_start]) if fig_start is not None else False
     if not m.aggregate or m.institution:
         return True
     head = nsent[:m.start]
     head = head[max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("."), -1) + 1:]
-    return bool(re.fullmatch(r"\s*(?:(?:tại|ở|đối với|trong đó|riêng|của|còn)\s*)*(?:các|những|cấp|\d+)?\s*", head)) or \
-        bool(re.match(r"(?:các|những)\s", nsent[m.start:]))
+    return bool(re.fullmatch(r"\s*(?:(?:tại|ở|đối với|trong đó|riêng|của|còn|trong khi|khi đó)\s*)*(?:các|những|cấp|\d+)?\s*", head)) or \
+        bool(re.match(r"(?:các|những|trên|bình quân|trung bình|giá trị)\s", nsent[m.start:]))
+
+
+def _bracketed(nsent: str, pos: int) -> bool:
+    opened = nsent.rfind("(", 0, pos)
+    return opened >= 0 and ")" not in nsent[opened:pos]
 
 
 def _nearest(items: list[Any], pos: int, key_end) -> Any:

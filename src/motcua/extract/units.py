@@ -76,7 +76,11 @@ class UnitMention:
     org: bool = False  # a department or agency ("Sở Tư pháp", "Văn phòng Đăng ký đất đai"), not an admin unit
 
 
-_RANK = {"commune": 0, "district": 1, "province": 2}
+_RANK = {"commune": 0, "district": 1, "agency": 2, "province": 2, "national": 3}
+#: The provincial agencies together ("các sở, ban, ngành", "khối sở, ngành").
+_AGENCIES = re.compile(r"(?<!\w)(?:các|những|khối)\s+sở(?:\s*,\s*|\s+)(?:ban(?:\s*,\s*|\s+))?ngành(?:\s+(?:cấp\s+)?tỉnh)?(?!\w)")
+#: The whole country as a scope ("trên cả nước", "bình quân cả nước", "giá trị trung bình toàn quốc").
+_NATIONAL = re.compile(r"(?<!\w)(?:(?:giá trị\s+)?(?:bình quân|trung bình)\s+(?:của\s+)?)?(?:trên\s+)?(?:cả nước|toàn quốc)(?!\w)")
 
 
 def _level_of(m: UnitMention) -> str | None:
@@ -153,18 +157,29 @@ _ORG_STOP = re.compile(r"(?:đạt|tiếp nhận|với|có|đã|là|được|x�
 
 
 def _org_name(sentence: str, pos: int) -> str:
-    """Words after an agency word up to a verb, punctuation or a digit (at most six)."""
-    words = []
-    for wm in re.finditer(r"\s+([^\W\d_][\w-]*)", sentence[pos:]):
+    """Words after an agency word up to a verb, punctuation or a digit (at most eight); "và" and a
+    comma only between capitalised words ("Sở Khoa học và Công nghệ", "Sở Văn hóa, Thể thao và Du lịch")."""
+    words: list[tuple[str, int]] = []
+    for wm in re.finditer(r"(,?\s+)([^\W\d_][\w-]*)", sentence[pos:]):
         if wm.start() != (words[-1][1] if words else 0):
             break
-        w = wm.group(1)
-        if _ORG_STOP.fullmatch(norm(w)) or len(words) >= 6:
+        w = wm.group(2)
+        joiner = norm(w) == "và" or "," in wm.group(1)
+        if joiner and not re.match(r"\s+[^\W\d_]", sentence[pos + wm.end():]) :
             break
-        if len(words) >= 1 and norm(" ".join(x[0] for x in words[-1:]) + " " + w) in ("tiếp nhận", "giải quyết", "dẫn đầu", "tổ chức", "thực hiện", "cho biết"):
+        nxt = re.match(r"\s+([^\W\d_][\w-]*)", sentence[pos + wm.end():])
+        if norm(w) == "và" and not (nxt and nxt.group(1)[0].isupper()):
+            break
+        if "," in wm.group(1) and not w[0].isupper():
+            break
+        if (_ORG_STOP.fullmatch(norm(w)) and norm(w) != "và") or len(words) >= 8:
+            break
+        if len(words) >= 1 and norm(words[-1][0] + " " + w) in ("tiếp nhận", "giải quyết", "dẫn đầu", "tổ chức", "thực hiện", "cho biết"):
             words.pop()
             break
         words.append((w, wm.end()))
+    while words and norm(words[-1][0]) == "và":
+        words.pop()
     return sentence[pos:pos + words[-1][1]] if words else ""
 
 
@@ -198,6 +213,14 @@ def find_mentions(sentence: str) -> list[UnitMention]:
             continue
         out.append(UnitMention(m.start(), end if name else m.end(), sentence[m.start():end if name else m.end()],
                                lw, name, inst, False, None, possessive, territory=territory))
+    for am in _AGENCIES.finditer(ntext):
+        if not any(not (am.end() <= u.start or am.start() >= u.end) for u in out):
+            out.append(UnitMention(am.start(), am.end(), sentence[am.start():am.end()], None, None, False, True,
+                                   "agency"))
+    for nm in _NATIONAL.finditer(ntext):
+        if not any(not (nm.end() <= u.start or nm.start() >= u.end) for u in out):
+            out.append(UnitMention(nm.start(), nm.end(), sentence[nm.start():nm.end()], None, None, False, True,
+                                   "national"))
     for om in _ORG.finditer(sentence):
         if any(not (om.end() <= u.start or om.start() >= u.end) for u in out):
             continue
@@ -373,3 +396,33 @@ def find_bare_names(sentence: str, province_code: str | None, taken: list[UnitMe
         out.append(UnitMention(m.start(), m.end(), sentence[m.start():m.end()], norm(row["unit_type"]),
                                sentence[m.start():m.end()], False, False))
     return out
+
+
+@lru_cache(maxsize=2)
+def _province_names(schema: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    names = {norm(r["short_name"]): norm(r["unit_type"]) for r in _by_code().values()
+             if r["unit_schema"] == schema and r["unit_level"] == "province" and len(r["short_name"]) >= 4}
+    if not names:
+        return None, {}
+    alts = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)"), names
+
+
+def find_bare_provinces(sentence: str, taken: list[UnitMention], schema: str = "legacy") -> list[UnitMention]:
+    """Province names written without "tỉnh"/"thành phố" ("Hải Phòng với 96,17%"), for articles that name
+    no one province; capitalised, not inside another mention. They read as "<its type> <name>"; after
+    "Trung tâm Phục vụ hành chính công" the mention is that province's centre."""
+    rx, names = _province_names(schema)
+    if rx is None:
+        return []
+    out = []
+    for m in rx.finditer(norm(sentence)):
+        if not sentence[m.start()].isupper() or any(not (m.end() <= t.start or m.start() >= t.end) for t in taken):
+            continue
+        centre = re.search(r"(?:trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân))\s+$",
+                           norm(sentence[:m.start()]))
+        start = centre.start() if centre else m.start()  # "Trung tâm Phục vụ hành chính công Quảng Nam"
+        out.append(UnitMention(start, m.end(), sentence[start:m.end()], names[m.group(0)], sentence[m.start():m.end()],
+                               bool(centre), False))
+    return out
+

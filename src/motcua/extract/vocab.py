@@ -15,7 +15,7 @@ from typing import Any
 
 from motcua.config import config_dir, project_root, read_yaml
 
-# old-style → new-style tone placement (both appear in official lists; DOMAIN.md §5)
+# old-style → new-style tone placement (both appear in official lists)
 _TONE = {
     "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
     "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
@@ -74,6 +74,8 @@ class Vocab:
     html_skip_class_words: tuple[str, ...]
     rate_tolerance_pp: float
     score_tolerance: float
+    index766: re.Pattern[str]
+    zero: re.Pattern[str]
 
 
 def vocab_path() -> Path:
@@ -113,6 +115,8 @@ def _load(path: Path) -> Vocab:
         html_skip_class_words=tuple(raw["html_skip_class_words"]),
         rate_tolerance_pp=float(raw["rate_tolerance_pp"]),
         score_tolerance=float(raw["score_tolerance"]),
+        index766=phrase_re(raw["index766_words"]),
+        zero=phrase_re(raw["zero_phrases"]),
     )
 
 
