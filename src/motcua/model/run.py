@@ -33,6 +33,7 @@ import pandas as pd
 from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units, window_rows
 from motcua.model.eras import forecast_until, series_end
+from motcua.model.forecast import forecast_design, forecast_draws
 from motcua.model.series import build_series
 from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.trend import (
@@ -41,7 +42,6 @@ from motcua.model.trend import (
     daily_volume,
     fit_arrays,
     forecast_arrays,
-    future_bends,
     latest_band,
     logit_slope,
     predict_mean,
@@ -150,13 +150,12 @@ def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp,
     vol_day = daily_volume(fit.period_start, fit.period_end, fit.trials)
     days = ((fe - fs) / np.timedelta64(1, "D")).astype(float) + 1.0
     vol = vol_day * days
-    Xf = fit.X(t0, t1)
+    Xf = forecast_design(fit, settings, t0, t1)
     est, mlo, mhi = predict_mean(fit, Xf)
     rng = np.random.default_rng(fit.seed(settings.seed))
     a = (1 - settings.confidence_level) / 2
     if len(fs):
-        shift = future_bends(fit, t0, t1, settings.forecast_simulations, rng, settings.trend_knot_months)
-        draws = predictive_draws(fit, Xf, vol, settings.forecast_simulations, rng, shift)
+        draws = forecast_draws(fit, settings, t0, t1, vol, settings.forecast_simulations, rng, X=Xf)
         plo, phi = np.quantile(draws, [a, 1 - a], axis=0)
     else:
         draws = np.empty((settings.forecast_simulations, 0))

@@ -1,0 +1,115 @@
+"""Forecasts of a fitted trend: the design of the forecast mean and the predictive draws.
+
+Two methods (``forecast_method`` in config/model.yaml):
+
+* ``glm`` — the fitted model continued as it is: the straight (or bent) logit
+  trend extrapolated, with slope changes still to come drawn for a trend that
+  has bent (:func:`motcua.model.trend.future_bends`). Measured out of sample on
+  S-shaped adoption curves it overshoots the level-off and its 95 % intervals
+  cover too rarely.
+* ``damped`` — a damped trend on the logit scale: from the deseasonalised
+  trend's level and slope at the end of the data, the slope fades at the rate
+  ``forecast_damping`` per year (what is left of it after one year), so the
+  logit mean at Δ years ahead is level + slope · (1 − φ^Δ)/(−ln φ), plus the
+  month-of-year seasonality. Beside the parameter uncertainty (multivariate t)
+  and the beta-binomial noise of a period, the logit takes a drift whose
+  variance grows with the horizon, ``forecast_drift_sd``² · Δ + (``forecast_slope_sd``
+  · |slope| · (1 − φ^Δ)/(−ln φ))²: the level of a series wanders, and the pace of
+  one that is moving may change. The three constants are learned by simulation
+  (bench/forecast_bench.py: coverage of held-out months on S-curves, lines, flat
+  series and breaks) and kept in config/model.yaml.
+
+Both stay inside 0–1 (logit scale). A configured structural break that falls
+inside the forecast (after the data's end) is not crossed as if nothing
+happened: periods after it take an extra logit step drawn from
+N(0, ``forecast_break_sd``²), so the band widens there.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from motcua.model.design import trend_only
+from motcua.model.series import years
+from motcua.model.settings import ModelSettings
+from motcua.model.trend import TrendFit, future_bends, predictive_draws
+
+METHODS = ("glm", "damped")
+
+
+def _damped_sum(dt: np.ndarray, damping: float) -> np.ndarray:
+    """∫₀^Δ φ^s ds in years: the years of today's slope a damped trend adds by Δ years ahead."""
+    if damping >= 1.0:
+        return dt
+    lam = -np.log(max(damping, 1e-9))
+    return (1.0 - np.exp(-lam * dt)) / lam
+
+
+def _end_parts(fit: TrendFit) -> tuple[float, np.ndarray, np.ndarray]:
+    """(T, design of the deseasonalised trend's level at T, gradient of its slope at T) with T the end of the data."""
+    i = int(np.flatnonzero(fit.observed_mask)[-1])
+    T = float(fit.t_end[i])
+    x = trend_only(fit.X(np.array([T - 1e-6]), np.array([T])), fit.names)[0]
+    d = np.zeros(len(fit.names))
+    for j, nm in enumerate(fit.names):
+        if nm == "trend":
+            d[j] = 1.0
+        elif nm.startswith("bend_"):
+            d[j] = 1.0 if T > float(years(pd.Timestamp(nm[5:]))) else 0.0
+    return T, x, d
+
+
+def forecast_design(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """Rows (forecast periods) whose product with the coefficients is the forecast's logit mean."""
+    X = fit.X(t0, t1)
+    if settings.forecast_method == "glm" or not fit.has_trend or not len(t0):
+        return X
+    T, x, d = _end_parts(fit)
+    season = X - trend_only(X, fit.names)
+    g = _damped_sum(np.maximum((t0 + t1) / 2.0 - T, 0.0), settings.forecast_damping)
+    return x[None, :] + g[:, None] * d[None, :] + season
+
+
+def _drift_sd(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """Per forecast period, the sd of the logit drift of the damped method (see the module docstring)."""
+    if not fit.has_trend:
+        T = float(fit.t_end[fit.observed_mask].max())
+        dt = np.maximum((t0 + t1) / 2.0 - T, 0.0)
+        return settings.forecast_drift_sd * np.sqrt(dt)
+    T, _, d = _end_parts(fit)
+    dt = np.maximum((t0 + t1) / 2.0 - T, 0.0)
+    slope = abs(float(d @ fit.params))
+    g = _damped_sum(dt, settings.forecast_damping)
+    return np.sqrt(settings.forecast_drift_sd**2 * dt + (settings.forecast_slope_sd * slope * g) ** 2)
+
+
+def _future_breaks(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray | None:
+    """Logit steps (size, m) at configured breaks after the data's end: periods after one carry a step of sd
+    ``forecast_break_sd`` (its share of the period, for a period straddling it). None when no break lies ahead."""
+    T = float(fit.t_end[fit.observed_mask].max())
+    ahead = [float(years(b.date)) for b in settings.structural_breaks if T <= float(years(b.date)) < float(t1.max(initial=T))]
+    if not ahead:
+        return None
+    out = np.zeros((size, len(t0)))
+    for tb in ahead:
+        share = np.clip((t1 - tb) / np.maximum(t1 - t0, 1e-9), 0.0, 1.0)
+        out += rng.standard_normal(size)[:, None] * settings.forecast_break_sd * share[None, :]
+    return out
+
+
+def forecast_draws(
+    fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator,
+    X: np.ndarray | None = None,
+) -> np.ndarray:
+    """Draws (size, m) of the observed rate of forecast periods [t0, t1) at ``volume`` expected trials."""
+    if not len(t0):
+        return np.empty((size, 0))
+    X = forecast_design(fit, settings, t0, t1) if X is None else X
+    if settings.forecast_method == "glm":
+        shift = future_bends(fit, t0, t1, size, rng, settings.trend_knot_months)
+    else:
+        shift = rng.standard_normal((size, len(t0))) * _drift_sd(fit, settings, t0, t1)[None, :]
+    steps = _future_breaks(fit, settings, t0, t1, size, rng)
+    if steps is not None:
+        shift = steps if shift is None else shift + steps
+    return predictive_draws(fit, X, volume, size, rng, shift)
