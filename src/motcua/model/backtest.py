@@ -55,6 +55,18 @@ class SimSeries:
     truth: np.ndarray
     kind: str
     brk: pd.Timestamp | None = None
+    rho: float = 0.0  # beta-binomial overdispersion (0: none)
+    sigma: float = 0.0  # sd of logit-normal month-to-month noise (0: none)
+
+    def draw(self, rng: np.random.Generator, months: slice, size: int) -> np.ndarray:
+        """Draws (size, m) of the observed share of ``months`` from the true process (the oracle's forecast)."""
+        p, n = self.truth[months], self.trials[months]
+        if self.rho > 0:
+            c = (1 - self.rho) / self.rho
+            q = rng.beta(np.maximum(p * c, 1e-9), np.maximum((1 - p) * c, 1e-9), (size, len(p)))
+        else:
+            q = special.expit(special.logit(p) + self.sigma * rng.standard_normal((size, len(p))))
+        return rng.binomial(np.broadcast_to(n.astype(np.int64), q.shape), q) / np.maximum(n, 1)
 
 
 def simulate_series(kind: str, rng: np.random.Generator, months: int = 60, start: str = "2020-01-01") -> SimSeries:
@@ -92,16 +104,14 @@ def simulate_series(kind: str, rng: np.random.Generator, months: int = 60, start
     truth = special.expit(eta)
     vol = np.exp(rng.uniform(np.log(80), np.log(4000)))
     n = rng.poisson(vol * (1 + 0.25 * s1) * rng.uniform(0.9, 1.1, months)).astype(float)
+    rho = sigma = 0.0
     if rng.random() < 0.5:  # beta-binomial overdispersion
         rho = float(np.exp(rng.uniform(np.log(0.0005), np.log(0.008))))
-        c = (1 - rho) / rho
-        q = rng.beta(np.maximum(truth * c, 1e-9), np.maximum((1 - truth) * c, 1e-9))
     else:  # logit-normal month-to-month noise
-        q = special.expit(eta + rng.normal(0.0, rng.uniform(0.05, 0.3), months))
-    y = rng.binomial(n.astype(np.int64), q).astype(float)
-    return SimSeries(
-        starts.to_numpy("datetime64[ns]"), ends.to_numpy("datetime64[ns]"), t0, t1, y, n, truth, kind, brk
-    )
+        sigma = float(rng.uniform(0.05, 0.3))
+    s = SimSeries(starts.to_numpy("datetime64[ns]"), ends.to_numpy("datetime64[ns]"), t0, t1, np.zeros(months), n, truth, kind, brk, rho, sigma)
+    s.successes = s.draw(rng, slice(0, months), 1)[0] * n
+    return s
 
 
 def flat_draws(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -180,10 +190,13 @@ def simulated_check(
     seed: int = 1,
     kinds: tuple[str, ...] = KINDS,
     weights: tuple[float, ...] | None = None,
+    oracle: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score ``forecasters`` on ``n_series`` simulated series (kinds drawn with ``weights``; default half
-    S-curves, the rest evenly): (rows per series × forecaster × horizon, target rows)."""
+    S-curves, the rest evenly): (rows per series × forecaster × horizon, target rows). ``oracle`` adds
+    the forecaster that knows the true process (the floor no model can beat)."""
     rng = np.random.default_rng(seed)
+    rng_fc = np.random.default_rng([seed, 1])  # forecasts' own stream: the series do not depend on the forecasters
     if weights is None:
         weights = tuple(0.5 if k == "logistic" else 0.5 / (len(kinds) - 1) for k in kinds)
     w = np.asarray(weights, float) / np.sum(weights)
@@ -193,7 +206,10 @@ def simulated_check(
         s = simulate_series(kind, rng, months=fit_months + 12)
         # a target near what happens, so that the probabilities are neither all 0 nor all 1
         tgt = float(np.clip(s.truth[fit_months + 11] + rng.uniform(-0.12, 0.12), 0.02, 0.98))
-        r, t = score_series(s, fit_months, settings, forecasters, rng, target=tgt, breaks=[s.brk] if s.brk is not None else [])
+        fcs = dict(forecasters)
+        if oracle:
+            fcs["oracle"] = lambda fit, st, t0, t1, vol, size, r, s=s: s.draw(r, slice(fit_months, fit_months + len(t0)), size)
+        r, t = score_series(s, fit_months, settings, fcs, rng_fc, target=tgt, breaks=[s.brk] if s.brk is not None else [])
         for x in r + t:
             x.update(series=i, kind=kind)
         rows += r

@@ -11,13 +11,17 @@ Two methods (``forecast_method`` in config/model.yaml):
   trend's level and slope at the end of the data, the slope fades at the rate
   ``forecast_damping`` per year (what is left of it after one year), so the
   logit mean at Δ years ahead is level + slope · (1 − φ^Δ)/(−ln φ), plus the
-  month-of-year seasonality. Beside the parameter uncertainty (multivariate t)
-  and the beta-binomial noise of a period, the logit takes a drift whose
-  variance grows with the horizon, ``forecast_drift_sd``² · Δ + (``forecast_slope_sd``
-  · |slope| · (1 − φ^Δ)/(−ln φ))²: the level of a series wanders, and the pace of
-  one that is moving may change. The three constants are learned by simulation
-  (bench/forecast_bench.py: coverage of held-out months on S-curves, lines, flat
-  series and breaks) and kept in config/model.yaml.
+  month-of-year seasonality. The level is moved to where the latest months are
+  (their logit residuals weighted ``forecast_level_weight``^k, k months back): a
+  trend fitted to years of data lags a curve that is levelling off. Beside the
+  parameter uncertainty (multivariate t) and the beta-binomial noise of a
+  period, the logit takes a drift whose variance grows with the horizon,
+  ``forecast_drift_sd``² · Δ + ((``forecast_slope_sd`` · |slope| + b) · (1 − φ^Δ)/(−ln φ))²
+  with b the root mean square of the fitted changes of slope (0 for a straight
+  trend): the level of a series wanders, and the pace of one that is moving, or
+  has already changed pace, may change. The constants are learned by simulation
+  (bench/forecast_bench.py: coverage and interval score of held-out months on
+  S-curves, lines, flat series and breaks) and kept in config/model.yaml.
 
 Both stay inside 0–1 (logit scale). A configured structural break that falls
 inside the forecast (after the data's end) is not crossed as if nothing
@@ -26,8 +30,12 @@ N(0, ``forecast_break_sd``²), so the band widens there.
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from motcua.model.design import trend_only
 from motcua.model.series import years
@@ -35,6 +43,16 @@ from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, future_bends, predictive_draws
 
 METHODS = ("glm", "damped")
+#: Written by bench/forecast_bench.py: the measured out-of-sample coverage of the configured method.
+CALIBRATION_FILE = Path(__file__).with_name("forecast_calibration.json")
+
+
+def calibration() -> dict | None:
+    """The last out-of-sample measurement of the forecasts (:data:`CALIBRATION_FILE`), None when absent."""
+    try:
+        return json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _damped_sum(dt: np.ndarray, damping: float) -> np.ndarray:
@@ -59,6 +77,37 @@ def _end_parts(fit: TrendFit) -> tuple[float, np.ndarray, np.ndarray]:
     return T, x, d
 
 
+def level_correction(fit: TrendFit, settings: ModelSettings) -> tuple[float, float]:
+    """(c, sd of c): how far the last months sit from the fitted trend, on the logit scale (damped method).
+
+    A trend fitted to years of data lags a curve that is levelling off; the recent months say where the
+    level is now. c is the mean of the last 12 observed months' logit residuals with weights
+    ``forecast_level_weight``^k (k months back), its sd from their spread. (0, 0) for the glm method.
+    """
+    if settings.forecast_method == "glm" or settings.forecast_level_weight <= 0:
+        return 0.0, 0.0
+    obs = np.flatnonzero(fit.observed_mask)[-12:]
+    if len(obs) < 3:
+        return 0.0, 0.0
+    y, n = fit.successes[obs], fit.trials[obs]
+    eta = fit.X(fit.t_start[obs], fit.t_end[obs]) @ fit.params
+    r = np.log((y + 0.5) / (n - y + 0.5)) - eta
+    w = settings.forecast_level_weight ** np.arange(len(obs))[::-1]
+    c = float(w @ r / w.sum())
+    s2 = float(np.var(r, ddof=1))
+    return c, float(np.sqrt(s2 * (w @ w) / w.sum() ** 2))
+
+
+def forecast_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forecast rate (logit mean through expit) with the confidence interval of the mean, for rows of
+    :func:`forecast_design`: :func:`motcua.model.trend.predict_mean` with the level correction."""
+    eta = X @ fit.params
+    c, sd_c = level_correction(fit, settings)
+    se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", X, fit.cov, X), 0.0) + sd_c**2)
+    q = fit.tq()
+    return special.expit(eta + c), special.expit(eta + c - q * se), special.expit(eta + c + q * se)
+
+
 def forecast_design(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
     """Rows (forecast periods) whose product with the coefficients is the forecast's logit mean."""
     X = fit.X(t0, t1)
@@ -79,8 +128,10 @@ def _drift_sd(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.nda
     T, _, d = _end_parts(fit)
     dt = np.maximum((t0 + t1) / 2.0 - T, 0.0)
     slope = abs(float(d @ fit.params))
+    bends = [j for j, nm in enumerate(fit.names) if nm.startswith("bend_")]
+    bent = float(np.sqrt(np.mean(fit.params[bends] ** 2))) if bends else 0.0
     g = _damped_sum(dt, settings.forecast_damping)
-    return np.sqrt(settings.forecast_drift_sd**2 * dt + (settings.forecast_slope_sd * slope * g) ** 2)
+    return np.sqrt(settings.forecast_drift_sd**2 * dt + ((settings.forecast_slope_sd * slope + bent) * g) ** 2)
 
 
 def _future_breaks(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray | None:
@@ -97,6 +148,11 @@ def _future_breaks(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: n
     return out
 
 
+def forecast_mean_ci(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forecast rate and the confidence interval of its mean, per forecast period (rows X of :func:`forecast_design`)."""
+    return forecast_mean(fit, settings, X)
+
+
 def forecast_draws(
     fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator,
     X: np.ndarray | None = None,
@@ -109,6 +165,8 @@ def forecast_draws(
         shift = future_bends(fit, t0, t1, size, rng, settings.trend_knot_months)
     else:
         shift = rng.standard_normal((size, len(t0))) * _drift_sd(fit, settings, t0, t1)[None, :]
+        c, sd_c = level_correction(fit, settings)
+        shift += c + sd_c * rng.standard_normal(size)[:, None]
     steps = _future_breaks(fit, settings, t0, t1, size, rng)
     if steps is not None:
         shift = steps if shift is None else shift + steps

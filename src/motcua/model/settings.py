@@ -60,6 +60,7 @@ class ModelSettings:
     forecast_damping: float = 1.0  # share of the logit slope left after one year (damped method)
     forecast_drift_sd: float = 0.0  # logit drift per sqrt(year) (damped method)
     forecast_slope_sd: float = 0.0  # relative sd of the slope still to come (damped method)
+    forecast_level_weight: float = 0.0  # weight per month back of recent residuals moving the level (damped method)
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
     seed: int = 20251
@@ -129,6 +130,7 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
         "forecast_drift_sd": float,
         "forecast_slope_sd": float,
         "forecast_break_sd": float,
+        "forecast_level_weight": float,
         "forecast_max_width": float,
         "seed": int,
         "prior_sd_level": float,
