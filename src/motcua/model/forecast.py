@@ -31,6 +31,7 @@ N(0, ``forecast_break_sd``²), so the band widens there.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -64,17 +65,25 @@ def _damped_sum(dt: np.ndarray, damping: float) -> np.ndarray:
 
 
 def _end_parts(fit: TrendFit) -> tuple[float, np.ndarray, np.ndarray]:
-    """(T, design of the deseasonalised trend's level at T, gradient of its slope at T) with T the end of the data."""
-    i = int(np.flatnonzero(fit.observed_mask)[-1])
-    T = float(fit.t_end[i])
-    x = trend_only(fit.X(np.array([T - 1e-6]), np.array([T])), fit.names)[0]
+    """(T, design of the deseasonalised trend's level at T, gradient of its slope at T) with T the end of the
+    data; built from the columns' names (no design call), kept on the fit: a series asks for it several times."""
+    got = getattr(fit, "_forecast_end", None)
+    if got is not None:
+        return got
+    T = float(fit.t_end[np.flatnonzero(fit.observed_mask)[-1]])
+    x = np.zeros(len(fit.names))
     d = np.zeros(len(fit.names))
     for j, nm in enumerate(fit.names):
-        if nm == "trend":
-            d[j] = 1.0
-        elif nm.startswith("bend_"):
-            d[j] = 1.0 if T > float(years(pd.Timestamp(nm[5:]))) else 0.0
-    return T, x, d
+        if nm == "intercept":
+            x[j] = 1.0
+        elif nm == "trend":
+            x[j], d[j] = T - fit.center, 1.0
+        elif nm.startswith(("step_", "bend_")):
+            tk = float(years(pd.Timestamp(nm[5:])))
+            x[j] = float(T > tk) if nm[0] == "s" else max(T - tk, 0.0)
+            d[j] = float(T > tk) if nm[0] == "b" else 0.0
+    fit._forecast_end = (T, x, d)
+    return fit._forecast_end
 
 
 def level_correction(fit: TrendFit, settings: ModelSettings) -> tuple[float, float]:
@@ -86,16 +95,21 @@ def level_correction(fit: TrendFit, settings: ModelSettings) -> tuple[float, flo
     """
     if settings.forecast_method == "glm" or settings.forecast_level_weight <= 0:
         return 0.0, 0.0
+    got = getattr(fit, "_forecast_level", None)
+    if got is not None and got[0] == settings.forecast_level_weight:
+        return got[1]
     obs = np.flatnonzero(fit.observed_mask)[-12:]
     if len(obs) < 3:
         return 0.0, 0.0
     y, n = fit.successes[obs], fit.trials[obs]
-    eta = fit.X(fit.t_start[obs], fit.t_end[obs]) @ fit.params
+    eta = special.logit(np.clip(fit.fitted[obs], 1e-12, 1 - 1e-12))
     r = np.log((y + 0.5) / (n - y + 0.5)) - eta
     w = settings.forecast_level_weight ** np.arange(len(obs))[::-1]
     c = float(w @ r / w.sum())
     s2 = float(np.var(r, ddof=1))
-    return c, float(np.sqrt(s2 * (w @ w) / w.sum() ** 2))
+    out = (c, float(np.sqrt(s2 * (w @ w) / w.sum() ** 2)))
+    fit._forecast_level = (settings.forecast_level_weight, out)  # a series asks twice (mean and draws)
+    return out
 
 
 def forecast_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,11 +148,16 @@ def _drift_sd(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.nda
     return np.sqrt(settings.forecast_drift_sd**2 * dt + ((settings.forecast_slope_sd * slope + bent) * g) ** 2)
 
 
+@lru_cache(maxsize=16)
+def _break_years(breaks: tuple) -> tuple[float, ...]:
+    return tuple(float(years(b.date)) for b in breaks)
+
+
 def _future_breaks(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray | None:
     """Logit steps (size, m) at configured breaks after the data's end: periods after one carry a step of sd
     ``forecast_break_sd`` (its share of the period, for a period straddling it). None when no break lies ahead."""
     T = float(fit.t_end[fit.observed_mask].max())
-    ahead = [float(years(b.date)) for b in settings.structural_breaks if T <= float(years(b.date)) < float(t1.max(initial=T))]
+    ahead = [tb for tb in _break_years(settings.structural_breaks) if T <= tb < float(t1.max(initial=T))]
     if not ahead:
         return None
     out = np.zeros((size, len(t0)))
