@@ -67,6 +67,7 @@ lab: $(STAMP) ## open JupyterLab on the project's environment (kernel: the .venv
 
 bench: $(STAMP) ## run the benchmarks in bench/ (not tests; prints ratios; NATIONAL=1: 3,321 communes instead)
 	$(BIN)/python bench/run.py $(if $(NATIONAL),--national,--write-readme)
+	$(if $(NATIONAL),,$(BIN)/python bench/forecast_bench.py --write-readme)
 
 audit: $(STAMP) ## check the lock for known vulnerabilities (pip-audit; says so when no advisory service is reachable)
 	BIN=$(BIN) bash scripts/audit.sh

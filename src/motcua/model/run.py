@@ -13,7 +13,8 @@ Tables (all rates as proportions 0–1, units keyed by unit_schema + unit_code):
   with its interval, latest rate and its own 99.8 % band, target and the
   probability of meeting it (``p_meet_target``: the rate of the period holding
   31 December; ``p_meet_target_year``: the cumulative rate of the whole current
-  year, lũy kế), shrunken rate and rank with intervals, funnel flag.
+  year, lũy kế; ``target_too_uncertain``: the 95 % prediction interval at that date is wider than
+  ``forecast_max_width``, so the report quotes no probability), shrunken rate and rank with intervals, funnel flag.
 * ``comparison`` — one row per (unit, rate) over the comparison window: see
   :mod:`motcua.model.compare`.
 * ``targets`` — one row per (unit, rate, target) for every target in config.
@@ -33,6 +34,7 @@ import pandas as pd
 from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units, window_rows
 from motcua.model.eras import forecast_until, series_end
+from motcua.model.forecast import forecast_design, forecast_draws, forecast_mean_ci
 from motcua.model.series import build_series
 from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.trend import (
@@ -41,7 +43,6 @@ from motcua.model.trend import (
     daily_volume,
     fit_arrays,
     forecast_arrays,
-    future_bends,
     latest_band,
     logit_slope,
     predict_mean,
@@ -68,7 +69,7 @@ SUMMARY_COLUMNS = [
     "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high",
     "rho", "dispersion", "df_resid", "harmonics", "breaks", "knots",
     "forecast_end", "target", "target_label_vi", "target_label_en", "target_source",
-    "target_period_end", "target_forecast", "target_low", "target_high", "p_meet_target",
+    "target_period_end", "target_forecast", "target_low", "target_high", "target_too_uncertain", "p_meet_target",
     "year_forecast", "year_low", "year_high", "p_meet_target_year",
     "shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "n_ranked",
     "funnel_flag",
@@ -150,13 +151,12 @@ def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp,
     vol_day = daily_volume(fit.period_start, fit.period_end, fit.trials)
     days = ((fe - fs) / np.timedelta64(1, "D")).astype(float) + 1.0
     vol = vol_day * days
-    Xf = fit.X(t0, t1)
-    est, mlo, mhi = predict_mean(fit, Xf)
+    Xf = forecast_design(fit, settings, t0, t1)
+    est, mlo, mhi = forecast_mean_ci(fit, settings, t0, t1, Xf)
     rng = np.random.default_rng(fit.seed(settings.seed))
     a = (1 - settings.confidence_level) / 2
     if len(fs):
-        shift = future_bends(fit, t0, t1, settings.forecast_simulations, rng, settings.trend_knot_months)
-        draws = predictive_draws(fit, Xf, vol, settings.forecast_simulations, rng, shift)
+        draws = forecast_draws(fit, settings, t0, t1, vol, settings.forecast_simulations, rng, X=Xf)
         plo, phi = np.quantile(draws, [a, 1 - a], axis=0)
     else:
         draws = np.empty((settings.forecast_simulations, 0))
@@ -188,7 +188,8 @@ def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp,
     target_rows = []
     if tgt_draws is not None:
         tlo, thi = np.quantile(tgt_draws, [a, 1 - a])
-        summ.update(target_period_end=tgt_end, target_forecast=float(tgt_est), target_low=float(tlo), target_high=float(thi))
+        summ.update(target_period_end=tgt_end, target_forecast=float(tgt_est), target_low=float(tlo), target_high=float(thi),
+                    target_too_uncertain=bool(thi - tlo > settings.forecast_max_width))
         for k, tg in enumerate(settings.targets_for(fit.rate)):
             target_rows.append(
                 {
@@ -494,6 +495,7 @@ def _dtypes(summary: pd.DataFrame) -> pd.DataFrame:
     for c in ("first_period_start", "last_period_end", "latest_period_start", "latest_period_end", "forecast_end", "target_period_end"):
         s[c] = pd.to_datetime(s[c]).astype("datetime64[ns]")
     s["latest_outside_band"] = s["latest_outside_band"].astype("boolean")
+    s["target_too_uncertain"] = s["target_too_uncertain"].astype("boolean")
     for c in ("notes", "breaks", "knots", "funnel_flag", "target_label_vi", "target_label_en", "target_source", "unit_name", "unit_level"):
         s[c] = s[c].astype("object").where(s[c].notna(), None)
     num = [

@@ -56,6 +56,13 @@ class ModelSettings:
     comparison_window_months: int = 12
     rank_simulations: int = 4000
     forecast_simulations: int = 1000
+    forecast_method: str = "glm"  # glm | damped (motcua.model.forecast)
+    forecast_damping: float = 1.0  # share of the logit slope left after one year (damped method)
+    forecast_drift_sd: float = 0.0  # logit drift per sqrt(year) (damped method)
+    forecast_slope_sd: float = 0.0  # relative sd of the slope still to come (damped method)
+    forecast_level_weight: float = 0.0  # weight per month back of recent residuals moving the level (damped method)
+    forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
+    forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
     seed: int = 20251
     forecast_to: str = "end_of_next_year"  # or end_of_current_year
     jobs: int = 0  # worker processes for large panels; 0 = one per CPU
@@ -118,6 +125,13 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
         "comparison_window_months": int,
         "rank_simulations": int,
         "forecast_simulations": int,
+        "forecast_method": str,
+        "forecast_damping": float,
+        "forecast_drift_sd": float,
+        "forecast_slope_sd": float,
+        "forecast_break_sd": float,
+        "forecast_level_weight": float,
+        "forecast_max_width": float,
         "seed": int,
         "prior_sd_level": float,
         "prior_sd_slope": float,
@@ -153,4 +167,6 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
     )
     if kw.get("forecast_to", "end_of_next_year") not in ("end_of_next_year", "end_of_current_year"):
         raise ValueError(f"model.yaml forecast_to: {kw['forecast_to']!r} (end_of_next_year | end_of_current_year)")
+    if kw.get("forecast_method", "glm") not in ("glm", "damped"):
+        raise ValueError(f"model.yaml forecast_method: {kw['forecast_method']!r} (glm | damped)")
     return ModelSettings(**kw)

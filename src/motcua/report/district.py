@@ -20,6 +20,7 @@ import pandas as pd
 from motcua.clean.quality import RULES
 from motcua.report import continuity, era_text, fmt
 from motcua.report.context import ReportData, load_data
+from motcua.report.forecast_note import forecast_note
 from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.html import Report, Section, render
 from motcua.report.model_notes import model_notes
@@ -324,7 +325,7 @@ def target_lines(summary: pd.DataFrame, S: Strings) -> list[str]:
 def footer_section(data: ReportData, files: list[str], summary: pd.DataFrame, S: Strings) -> Section:
     srcs = sources_list(data, files)
     html = render("sections/footer.html.j2", S=S, sources=srcs, sources_summary=S.f("ft_sources_count", n=fmt.num(len(srcs), S.lang)),
-                  targets=target_lines(summary, S), generated=S.f("ft_generated", version=code_version()))
+                  targets=target_lines(summary, S), forecast_note=forecast_note(S), generated=S.f("ft_generated", version=code_version()))
     return Section("footer", html)
 
 

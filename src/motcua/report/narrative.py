@@ -84,6 +84,12 @@ def target_sentence(rate: str, row: dict[str, Any], S: Strings) -> str | None:
     p, target, when = row.get("p_meet_target"), row.get("target"), row.get("target_period_end")
     if fmt.missing(p) or fmt.missing(target) or fmt.missing(when):
         return None
+    too = row.get("target_too_uncertain")
+    if not fmt.missing(too) and bool(too):
+        # the 95 % prediction interval is wider than forecast_max_width (config/model.yaml): no probability quoted
+        lo, hi = row.get("target_low"), row.get("target_high")
+        return S.f("nar_target_too_uncertain", rate=S[f"rate_{rate}"], target=fmt.pct(target, S.lang, 0),
+                   month=fmt.month(when, S.lang), low=fmt.pct(lo, S.lang, 0), high=fmt.pct(hi, S.lang, 0))
     key = "nar_target_likely" if p >= LIKELY else "nar_target_unlikely" if p <= UNLIKELY else "nar_target_uncertain"
     return S.f(key, rate=S[f"rate_{rate}"], target=fmt.pct(target, S.lang, 0), month=fmt.month(when, S.lang),
                p=probability(p, S))

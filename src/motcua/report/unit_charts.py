@@ -86,7 +86,12 @@ def draw_rate(ax: Any, monthly: pd.DataFrame, trends: pd.DataFrame, rate: str, t
             series += [fit["lower"].to_numpy(), fit["upper"].to_numpy()]
         if len(fc):
             xc = midpoints(fc)
+            # distinguishable without colour (print, colour-blind readers): the forecast band is hatched and
+            # edged by dotted lines, its line dashed, apart from the fit's solid line and plain band
             ax.fill_between(xc, fc["lower"], fc["upper"], color=COLORS["forecast"], alpha=0.2, linewidth=0)
+            ax.fill_between(xc, fc["lower"], fc["upper"], facecolor="none", edgecolor=COLORS["fit"], hatch="///", linewidth=0, alpha=0.35)
+            for edge in ("lower", "upper"):
+                ax.plot(xc, fc[edge].to_numpy(), color=COLORS["fit"], linewidth=0.9, linestyle=":")
             ax.plot(xc, fc["estimate"].to_numpy(), color=COLORS["fit"], linewidth=2, linestyle="--", label=S["ch_forecast"] if legend else None)
             series += [fc["lower"].to_numpy(), fc["upper"].to_numpy()]
             end = max(end, fc["period_end"].max())
@@ -97,7 +102,7 @@ def draw_rate(ax: Any, monthly: pd.DataFrame, trends: pd.DataFrame, rate: str, t
     lo, hi = rate_limits(series, target)
     ax.set_ylim(lo, hi)
     if target is not None and lo <= target <= hi:
-        ax.axhline(target, color=COLORS["target"], linestyle=(0, (4, 3)), linewidth=1.6,
+        ax.axhline(target, color=COLORS["target"], linestyle=(0, (7, 2, 1.5, 2)), linewidth=1.6,
                    label=S.f("ch_target", value=fmt.pct(target, lang, 0)) if legend else None)
     pct_axis(ax, lang)
     date_axis(ax, start, end)

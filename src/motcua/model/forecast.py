@@ -1,0 +1,192 @@
+"""Forecasts of a fitted trend: the design of the forecast mean and the predictive draws.
+
+Two methods (``forecast_method`` in config/model.yaml):
+
+* ``glm`` — the fitted model continued as it is: the straight (or bent) logit
+  trend extrapolated, with slope changes still to come drawn for a trend that
+  has bent (:func:`motcua.model.trend.future_bends`). Measured out of sample on
+  S-shaped adoption curves it overshoots the level-off and its 95 % intervals
+  cover too rarely.
+* ``damped`` — a damped trend on the logit scale: from the deseasonalised
+  trend's level and slope at the end of the data, the slope fades at the rate
+  ``forecast_damping`` per year (what is left of it after one year), so the
+  logit mean at Δ years ahead is level + slope · (1 − φ^Δ)/(−ln φ), plus the
+  month-of-year seasonality. The level is moved to where the latest months are
+  (their logit residuals weighted ``forecast_level_weight``^k, k months back): a
+  trend fitted to years of data lags a curve that is levelling off. Beside the
+  parameter uncertainty (multivariate t) and the beta-binomial noise of a
+  period, the logit takes a drift whose variance grows with the horizon,
+  ``forecast_drift_sd``² · Δ + ((``forecast_slope_sd`` · |slope| + b) · (1 − φ^Δ)/(−ln φ))²
+  with b the root mean square of the fitted changes of slope (0 for a straight
+  trend): the level of a series wanders, and the pace of one that is moving, or
+  has already changed pace, may change. The constants are learned by simulation
+  (bench/forecast_bench.py: coverage and interval score of held-out months on
+  S-curves, lines, flat series and breaks) and kept in config/model.yaml.
+
+Both stay inside 0–1 (logit scale). A configured structural break that falls
+inside the forecast (after the data's end) is not crossed as if nothing
+happened: periods after it take an extra logit step drawn from
+N(0, ``forecast_break_sd``²), so the band widens there.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from motcua.model.design import trend_only
+from motcua.model.series import years
+from motcua.model.settings import ModelSettings
+from motcua.model.trend import TrendFit, future_bends, predictive_draws
+
+METHODS = ("glm", "damped")
+#: Written by bench/forecast_bench.py: the measured out-of-sample coverage of the configured method.
+CALIBRATION_FILE = Path(__file__).with_name("forecast_calibration.json")
+
+
+def calibration() -> dict | None:
+    """The last out-of-sample measurement of the forecasts (:data:`CALIBRATION_FILE`), None when absent."""
+    try:
+        return json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _damped_sum(dt: np.ndarray, damping: float) -> np.ndarray:
+    """∫₀^Δ φ^s ds in years: the years of today's slope a damped trend adds by Δ years ahead."""
+    if damping >= 1.0:
+        return dt
+    lam = -np.log(max(damping, 1e-9))
+    return (1.0 - np.exp(-lam * dt)) / lam
+
+
+def _end_parts(fit: TrendFit) -> tuple[float, np.ndarray, np.ndarray]:
+    """(T, design of the deseasonalised trend's level at T, gradient of its slope at T) with T the end of the
+    data; built from the columns' names (no design call), kept on the fit: a series asks for it several times."""
+    got = getattr(fit, "_forecast_end", None)
+    if got is not None:
+        return got
+    T = float(fit.t_end[np.flatnonzero(fit.observed_mask)[-1]])
+    x = np.zeros(len(fit.names))
+    d = np.zeros(len(fit.names))
+    for j, nm in enumerate(fit.names):
+        if nm == "intercept":
+            x[j] = 1.0
+        elif nm == "trend":
+            x[j], d[j] = T - fit.center, 1.0
+        elif nm.startswith(("step_", "bend_")):
+            tk = float(years(pd.Timestamp(nm[5:])))
+            x[j] = float(T > tk) if nm[0] == "s" else max(T - tk, 0.0)
+            d[j] = float(T > tk) if nm[0] == "b" else 0.0
+    fit._forecast_end = (T, x, d)
+    return fit._forecast_end
+
+
+def level_correction(fit: TrendFit, settings: ModelSettings) -> tuple[float, float]:
+    """(c, sd of c): how far the last months sit from the fitted trend, on the logit scale (damped method).
+
+    A trend fitted to years of data lags a curve that is levelling off; the recent months say where the
+    level is now. c is the mean of the last 12 observed months' logit residuals with weights
+    ``forecast_level_weight``^k (k months back), its sd from their spread. (0, 0) for the glm method.
+    """
+    if settings.forecast_method == "glm" or settings.forecast_level_weight <= 0:
+        return 0.0, 0.0
+    got = getattr(fit, "_forecast_level", None)
+    if got is not None and got[0] == settings.forecast_level_weight:
+        return got[1]
+    obs = np.flatnonzero(fit.observed_mask)[-12:]
+    if len(obs) < 3:
+        return 0.0, 0.0
+    y, n = fit.successes[obs], fit.trials[obs]
+    eta = special.logit(np.clip(fit.fitted[obs], 1e-12, 1 - 1e-12))
+    r = np.log((y + 0.5) / (n - y + 0.5)) - eta
+    w = settings.forecast_level_weight ** np.arange(len(obs))[::-1]
+    c = float(w @ r / w.sum())
+    s2 = float(np.var(r, ddof=1))
+    out = (c, float(np.sqrt(s2 * (w @ w) / w.sum() ** 2)))
+    fit._forecast_level = (settings.forecast_level_weight, out)  # a series asks twice (mean and draws)
+    return out
+
+
+def forecast_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forecast rate (logit mean through expit) with the confidence interval of the mean, for rows of
+    :func:`forecast_design`: :func:`motcua.model.trend.predict_mean` with the level correction."""
+    eta = X @ fit.params
+    c, sd_c = level_correction(fit, settings)
+    se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", X, fit.cov, X), 0.0) + sd_c**2)
+    q = fit.tq()
+    return special.expit(eta + c), special.expit(eta + c - q * se), special.expit(eta + c + q * se)
+
+
+def forecast_design(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """Rows (forecast periods) whose product with the coefficients is the forecast's logit mean."""
+    X = fit.X(t0, t1)
+    if settings.forecast_method == "glm" or not fit.has_trend or not len(t0):
+        return X
+    T, x, d = _end_parts(fit)
+    season = X - trend_only(X, fit.names)
+    g = _damped_sum(np.maximum((t0 + t1) / 2.0 - T, 0.0), settings.forecast_damping)
+    return x[None, :] + g[:, None] * d[None, :] + season
+
+
+def _drift_sd(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """Per forecast period, the sd of the logit drift of the damped method (see the module docstring)."""
+    if not fit.has_trend:
+        T = float(fit.t_end[fit.observed_mask].max())
+        dt = np.maximum((t0 + t1) / 2.0 - T, 0.0)
+        return settings.forecast_drift_sd * np.sqrt(dt)
+    T, _, d = _end_parts(fit)
+    dt = np.maximum((t0 + t1) / 2.0 - T, 0.0)
+    slope = abs(float(d @ fit.params))
+    bends = [j for j, nm in enumerate(fit.names) if nm.startswith("bend_")]
+    bent = float(np.sqrt(np.mean(fit.params[bends] ** 2))) if bends else 0.0
+    g = _damped_sum(dt, settings.forecast_damping)
+    return np.sqrt(settings.forecast_drift_sd**2 * dt + ((settings.forecast_slope_sd * slope + bent) * g) ** 2)
+
+
+@lru_cache(maxsize=16)
+def _break_years(breaks: tuple) -> tuple[float, ...]:
+    return tuple(float(years(b.date)) for b in breaks)
+
+
+def _future_breaks(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray | None:
+    """Logit steps (size, m) at configured breaks after the data's end: periods after one carry a step of sd
+    ``forecast_break_sd`` (its share of the period, for a period straddling it). None when no break lies ahead."""
+    T = float(fit.t_end[fit.observed_mask].max())
+    ahead = [tb for tb in _break_years(settings.structural_breaks) if T <= tb < float(t1.max(initial=T))]
+    if not ahead:
+        return None
+    out = np.zeros((size, len(t0)))
+    for tb in ahead:
+        share = np.clip((t1 - tb) / np.maximum(t1 - t0, 1e-9), 0.0, 1.0)
+        out += rng.standard_normal(size)[:, None] * settings.forecast_break_sd * share[None, :]
+    return out
+
+
+def forecast_mean_ci(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forecast rate and the confidence interval of its mean, per forecast period (rows X of :func:`forecast_design`)."""
+    return forecast_mean(fit, settings, X)
+
+
+def forecast_draws(
+    fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator,
+    X: np.ndarray | None = None,
+) -> np.ndarray:
+    """Draws (size, m) of the observed rate of forecast periods [t0, t1) at ``volume`` expected trials."""
+    if not len(t0):
+        return np.empty((size, 0))
+    X = forecast_design(fit, settings, t0, t1) if X is None else X
+    if settings.forecast_method == "glm":
+        shift = future_bends(fit, t0, t1, size, rng, settings.trend_knot_months)
+    else:
+        shift = rng.standard_normal((size, len(t0))) * _drift_sd(fit, settings, t0, t1)[None, :]
+        c, sd_c = level_correction(fit, settings)
+        shift += c + sd_c * rng.standard_normal(size)[:, None]
+    steps = _future_breaks(fit, settings, t0, t1, size, rng)
+    if steps is not None:
+        shift = steps if shift is None else shift + steps
+    return predictive_draws(fit, X, volume, size, rng, shift)
