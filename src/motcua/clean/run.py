@@ -62,6 +62,9 @@ __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
 #: The table of published figures read from prose documents among the inputs (issue 7, item 5).
 PUBLISHED = "published.csv"
+#: The 766 groups of dossier exports and the 766 score tables (only when the inputs hold them).
+GROUPS766 = "groups766.parquet"
+SCORE766 = "score766.parquet"
 #: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
 PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]
 
@@ -75,6 +78,11 @@ class CleanResult:
     meta: dict[str, Any]
     out_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    #: The 766 group counts of the dossier exports (:mod:`motcua.ingest.groups766`), one row per unit and month;
+    #: written to ``out_dir/groups766.parquet`` when there are any.
+    groups766: pd.DataFrame | None = None
+    #: 766 score tables among the inputs (:mod:`motcua.ingest.score766`), one row per unit, month and group.
+    score766: pd.DataFrame | None = None
     #: Figures stated in the prose documents among the inputs (:data:`motcua.extract.published.PUBLISHED_COLUMNS`),
     #: None when there were none; written to ``out_dir/published.csv``.
     published: pd.DataFrame | None = None
@@ -254,6 +262,24 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
           "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
           "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.", action="file_skipped")
     return [], "unrecognised", synthetic, 0
+
+
+def _groups766(dossier_files: list[tuple[Path, str]], score_files: list[tuple[Path, str]], q: Quality,
+               ctx: MatchContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 766 group counts of the dossier exports (read again, their 766 columns only) and the 766 score tables."""
+    from motcua.ingest.groups766 import combine, read_groups_file
+    from motcua.ingest.score766 import combine_scores, read_score_table
+
+    frames = []
+    for p, d in dossier_files:
+        try:
+            frames.append(read_groups_file(p, d, q, ctx))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:  # the panel's rows of the file stand
+            q.add(d, "groups766_read", "warning", f"Không đọc được các cột nhóm 766: {type(exc).__name__}: {exc}.",
+                  action="checked")
+    groups = combine(frames)
+    scores = combine_scores([read_score_table(p, d, q, ctx) for p, d in score_files])
+    return groups, scores
 
 
 def _published(documents: list[tuple[Path, str]], sources: list[dict[str, Any]], q: Quality) -> pd.DataFrame | None:
@@ -500,15 +526,25 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
     if cache is not None:
         cache.load_matches()
     documents: list[tuple[Path, str]] = []
+    dossier_files: list[tuple[Path, str]] = []
+    score_files: list[tuple[Path, str]] = []
+    from motcua.ingest.score766 import is_score_table
+
     for path, display in discover(raw_paths):
         if is_document(path) and path.is_file() and path.stat().st_size <= max_input_bytes():
             # prose (press release, báo cáo): its figures are read by `motcua extract` below, not as a table
             documents.append((path, display))
             sources.append({"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0})
             continue
+        if is_score_table(path):  # a 766 score table: its own product (score766.parquet), not panel rows
+            score_files.append((path, display))
+            sources.append({"file": display, "sha256": _sha256(path), "kind": "score766", "synthetic": False, "rows": 0})
+            continue
         sha = _sha256(path) if path.exists() else ""
         entry = _read_file_cached(path, display, q, ctx, cache, sha)
         entries.append(entry)
+        if entry.kind == "dossier":
+            dossier_files.append((path, display))
         rejected_without_record += entry.rejected
         synthetic_any = synthetic_any or entry.synthetic
         sources.append({"file": display, "sha256": sha, "kind": entry.kind,
@@ -518,6 +554,7 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         cache.save_matches()
     published = _published(documents, sources, q)
     panel = _cross_record(entries, q, cache)
+    groups, scores = _groups766(dossier_files, score_files, q, ctx)
     if cache is not None:
         cache.prune()
     quality = q.frame()
@@ -540,7 +577,9 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
     }
     if documents:
         meta["published"] = {"documents": len(documents), "facts": int(len(published))}
-    result = CleanResult(panel, quality, meta, published=published)
+    if len(groups) or len(scores):
+        meta["groups766"] = {"rows": int(len(groups)), "score_rows": int(len(scores))}
+    result = CleanResult(panel, quality, meta, published=published, groups766=groups, score766=scores)
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -555,6 +594,12 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
             paths["published"] = write_published(published, out / PUBLISHED)
         else:  # no documents among the inputs: no published figures (never a stale table from an earlier run)
             (out / PUBLISHED).unlink(missing_ok=True)
+        for name, table in ((GROUPS766, groups), (SCORE766, scores)):
+            if len(table):
+                paths[name.split(".")[0]] = out / name
+                _atomic_write(out / name, lambda p, t=table: t.to_parquet(p, index=False))
+            else:  # none among the inputs: no table (never a stale one from an earlier run)
+                (out / name).unlink(missing_ok=True)
         result.out_dir = out
         result.files = paths
     return result
