@@ -392,8 +392,9 @@ def _load_model_inputs(data: Path) -> dict[str, Any]:
     }
     q = data / loc.QUALITY
     out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
-    if (data / loc.CONTINUITY).exists():
-        out["continuity"] = pd.read_parquet(data / loc.CONTINUITY)
+    for name, file in (("continuity", loc.CONTINUITY), ("groups766", loc.GROUPS766), ("score766", loc.SCORE766)):
+        if (data / file).exists():
+            out[name] = pd.read_parquet(data / file)
     return out | _meta_and_published(data)
 
 
@@ -677,7 +678,7 @@ def _why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool)
 
 #: The processed data files the render stage reads.
 RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META, loc.PUBLISHED,
-                 loc.CONTINUITY)
+                 loc.CONTINUITY, loc.GROUPS766, loc.SCORE766)
 
 
 def _input_shas(data: Path) -> dict[str, str]:
