@@ -538,7 +538,8 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
             continue
         if is_score_table(path):  # a 766 score table: its own product (score766.parquet), not panel rows
             score_files.append((path, display))
-            sources.append({"file": display, "sha256": _sha256(path), "kind": "score766", "synthetic": False, "rows": 0})
+            sources.append({"file": display, "sha256": _sha256(path), "kind": "score766",
+                            "synthetic": path.name in _sample_manifest(path), "rows": 0})
             continue
         sha = _sha256(path) if path.exists() else ""
         entry = _read_file_cached(path, display, q, ctx, cache, sha)
