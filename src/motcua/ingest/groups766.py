@@ -29,6 +29,7 @@ columns are read: personal columns never are.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -63,13 +64,18 @@ def _key(name: object) -> str:
 
 
 def _word(v: object) -> str:
-    """A cell folded to compare with the vocabulary: lower-case ASCII, single spaces, no trailing ".0"."""
+    """A cell folded to compare with the vocabulary: lower-case ASCII, single spaces, no trailing ".0"; a cell with
+    other symbols ("??") is kept apart so that it matches no word (and is not blank)."""
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
     if isinstance(v, bool):
         return "1" if v else "0"
-    s = fold(clean_text(v)).strip(" .")
-    return s[:-2] if s.endswith(".0") and s[:-2].isdigit() else s
+    raw = clean_text(v).strip()
+    if re.fullmatch(r"\d+\.0+", raw):  # a number a workbook stored as 1.0
+        raw = raw.split(".")[0]
+    if re.search(r"[^\w\s.,/()-]", raw):  # "??", "x?": never a word of the vocabulary
+        return "\x00" + raw
+    return fold(raw).strip(" .")
 
 
 def extra_roles(header: list[str], taken: set[int] | None = None) -> dict[str, int]:
