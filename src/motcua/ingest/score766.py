@@ -188,6 +188,7 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
             continue
         base = dict(zip(SCORE_COLUMNS[:6], (*unit, pd.Timestamp(when[0]), pd.Timestamp(when[1]))))
         bad: list[str] = []
+        unreadable = False
         kept: dict[str, float] = {}
         for g, mx in groups.items():
             raw = cell(g)
@@ -196,11 +197,11 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
                 continue
             if v is None or v < 0 or v > mx + 1e-9:
                 bad.append(f"{header[roles[g]]} = {clean_text(raw)} (tối đa {_vi(mx)})")
+                unreadable = unreadable or v is None or v < 0
                 continue
             kept[g] = v
         if bad:
-            over = all("(tối đa" in b for b in bad)
-            q.add(display, "score766_over_max" if over else "score766_unreadable", "error",
+            q.add(display, "score766_unreadable" if unreadable else "score766_over_max", "error",
                   f"Điểm không hợp lệ hoặc vượt điểm tối đa của nhóm: {'; '.join(bad)}; không dùng điểm này, giữ các nhóm khác.",
                   row=line, unit=unit[2], period=f"{when[0]:%m/%Y}", action="value_ignored")
         total = parse_score(cell("total"))
