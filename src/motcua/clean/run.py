@@ -162,6 +162,7 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
     oversized files are reported and skipped before any parsing.
     """
     from motcua.ingest.dossiers import looks_like_dossier_csv, read_dossier_csv, read_dossier_grid
+    from motcua.ingest.score766 import has_score_header
     from motcua.ingest.grid import ENCODING_NAMES, UnreadableFile, read_book, sniff
     from motcua.ingest.tidy import looks_like_tidy_csv, read_tidy_csv
 
@@ -225,6 +226,8 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
             got = read_dossier_grid(g, path, display, q, ctx, order)
             if got is not None:
                 return got, "dossier", synthetic, 0
+        if has_score_header(g.rows for g in book.grids):  # read by motcua.ingest.score766 (score766.parquet)
+            return [], "score766", synthetic, 0
         q.add(display, "no_header", "error",
               "Không nhận ra tiêu đề bảng ở trang tính nào (không phải Biểu 06, 07a hay danh sách hồ sơ). Bỏ qua tệp.",
               action="file_skipped")
@@ -252,12 +255,15 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
     from motcua.ingest.grid import read_csv_grid
 
     try:
-        records, ok = read_aggregate_book(read_csv_grid(path), display, q, ctx, order)
+        csv_book = read_csv_grid(path)
+        records, ok = read_aggregate_book(csv_book, display, q, ctx, order)
     except UnreadableFile as exc:
         q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
         return [], "unreadable", synthetic, 0
     if ok:
         return records, "+".join(sorted({r.source_kind for r in records}) or ["form"]), synthetic, _count_no_period(q, display)
+    if has_score_header(g.rows for g in csv_book.grids):
+        return [], "score766", synthetic, 0
     q.add(display, "no_header", "error",
           "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
           "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.", action="file_skipped")
@@ -528,24 +534,19 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
     documents: list[tuple[Path, str]] = []
     dossier_files: list[tuple[Path, str]] = []
     score_files: list[tuple[Path, str]] = []
-    from motcua.ingest.score766 import is_score_table
-
     for path, display in discover(raw_paths):
         if is_document(path) and path.is_file() and path.stat().st_size <= max_input_bytes():
             # prose (press release, báo cáo): its figures are read by `motcua extract` below, not as a table
             documents.append((path, display))
             sources.append({"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0})
             continue
-        if is_score_table(path):  # a 766 score table: its own product (score766.parquet), not panel rows
-            score_files.append((path, display))
-            sources.append({"file": display, "sha256": _sha256(path), "kind": "score766",
-                            "synthetic": path.name in _sample_manifest(path), "rows": 0})
-            continue
         sha = _sha256(path) if path.exists() else ""
         entry = _read_file_cached(path, display, q, ctx, cache, sha)
         entries.append(entry)
         if entry.kind == "dossier":
             dossier_files.append((path, display))
+        elif entry.kind == "score766":  # a 766 score table: its own product (score766.parquet), not panel rows
+            score_files.append((path, display))
         rejected_without_record += entry.rejected
         synthetic_any = synthetic_any or entry.synthetic
         sources.append({"file": display, "sha256": sha, "kind": entry.kind,

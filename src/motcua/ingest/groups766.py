@@ -175,14 +175,16 @@ def _report_bad(q: Quality, display: str, sheet: str, col_label: str, values: pd
 
 
 def dossier_flags(df: pd.DataFrame, labels: dict[str, str], display: str, sheet: str, q: Quality,
-                  line_offset: int = 2) -> pd.DataFrame:
+                  line_offset: int = 2, units: pd.Series | None = None) -> pd.DataFrame:
     """Per dossier (rows of ``df``, whose columns are role names): received, completed, late_or_faulty and the
     766 flags (nullable booleans; absent when the export lacks the column). ``labels``: role → header as written,
-    for findings. Unreadable cells are reported here."""
+    for findings; ``units``: each dossier's unit as findings name it (its code once matched). Unreadable cells are
+    reported here."""
     from motcua.ingest.dossiers import parse_dates
 
     lines = np.arange(len(df)) + line_offset
-    units = df["unit"].map(clean_text) if "unit" in df else None
+    if units is None and "unit" in df:
+        units = df["unit"].map(clean_text)
     rec = parse_dates(df["received"])
     due = parse_dates(df["due"])
     done = parse_dates(df["completed"])
@@ -290,8 +292,9 @@ def groups_of_export(df: pd.DataFrame, labels: dict[str, str], display: str, she
 
     if not set(df.columns) & {"paid_online", "digitised_dossier", "digitised_result", "apology", "apology_date", "survey"}:
         return pd.DataFrame(columns=GROUPS_COLUMNS)
-    flags = dossier_flags(df, labels, display, sheet, q, line_offset)
-    rec = flags["received"].dropna()
+    from motcua.ingest.dossiers import parse_dates
+
+    rec = parse_dates(df["received"]).dropna()
     if rec.empty:
         return pd.DataFrame(columns=GROUPS_COLUMNS)
     if period_hint is not None:
@@ -306,6 +309,9 @@ def groups_of_export(df: pd.DataFrame, labels: dict[str, str], display: str, she
         names = names.where(names != "", guess)
     matches = {n: match_with_fallback(n, ctx, p0) for n in sorted(set(names)) if n}
     matched = [n for n, m in matches.items() if m.matched]
+    # findings name the unit by its code once matched (as the clean stage's other findings do)
+    codes = names.map(lambda n: str(matches[n].unit_code) if n in matches and matches[n].matched else n)
+    flags = dossier_flags(df, labels, display, sheet, q, line_offset, codes)
     key = names.map({n: i for i, n in enumerate(matched)}).fillna(-1).astype(int)
     counts = count_groups(flags, key, windows)
     rows = []

@@ -62,6 +62,12 @@ def _is_score_header(header: list[object]) -> bool:
     return "unit" in roles and "month" in roles and len(groups & set(roles)) >= int(layout().get("min_groups", 2))
 
 
+def has_score_header(sheets: Any) -> bool:
+    """Whether one of ``sheets`` (each a list of rows, as :class:`motcua.ingest.grid.Grid` holds them) has a
+    score-table header in its first ten rows."""
+    return any(_is_score_header(list(r)) for rows in sheets for r in list(rows)[:10])
+
+
 def _rows(path: Path, n: int | None = None) -> list[list[object]]:
     """The first ``n`` rows (all: None) of a CSV or of a workbook's first visible sheet."""
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
@@ -203,12 +209,12 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
         if bad:
             q.add(display, "score766_unreadable" if unreadable else "score766_over_max", "error",
                   f"Điểm không hợp lệ hoặc vượt điểm tối đa của nhóm: {'; '.join(bad)}; không dùng điểm này, giữ các nhóm khác.",
-                  row=line, unit=unit[2], period=f"{when[0]:%m/%Y}", action="value_ignored")
+                  row=line, unit=unit[1], period=f"{when[0]:%m/%Y}", action="value_ignored")
         total = parse_score(cell("total"))
         if total is not None and not bad and len(kept) == len(groups) and abs(total - sum(kept.values())) > tol:
             q.add(display, "score766_total_mismatch", "warning",
                   f"Tổng điểm {_vi(total)} khác tổng các nhóm {_vi(sum(kept.values()))}; giữ nguyên số liệu.",
-                  row=line, unit=unit[2], period=f"{when[0]:%m/%Y}", action="kept")
+                  row=line, unit=unit[1], period=f"{when[0]:%m/%Y}", action="kept")
         items = list(kept.items()) + ([("total", total)] if total is not None and 0 <= total <= float(lay.get("total_max", 100)) else [])
         for g, v in items:
             out.append({**base, "group": g, "score": v, "max_score": groups.get(g, float(lay.get("total_max", 100))),
