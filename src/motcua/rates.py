@@ -160,3 +160,46 @@ def window_successes_trials(rows: pd.DataFrame, rate: str) -> tuple[float | None
     window of the province overview).
     """
     return window_successes_trials_of(window_parts(rows, rate), pd.to_datetime(rows["period_end"]).to_numpy())
+
+
+#: Rates of the 766 groups that dossier-level exports hold, over the counts of ``groups766.parquet``
+#: (:mod:`motcua.ingest.groups766`); formulas in export-column terms, each dossier counted in one month (received
+#: or completed, as the formula says). Not panel rates: the model stage's panel loop never sees them.
+GROUP_RATES: dict[str, Rate] = {
+    r.name: r
+    for r in (
+        Rate("paid_online_rate", ("paid_online",), ("fee_payable",),
+             "Σ[Thanh toán trực tuyến = có] / Σ[Phí, lệ phí > 0] (hồ sơ tiếp nhận trong kỳ)",
+             "Tỷ lệ hồ sơ có phí, lệ phí được thanh toán trực tuyến", "Share of fee-paying dossiers paid online",
+             window_formula="Σ thanh toán trực tuyến / Σ hồ sơ có phí"),
+        Rate("digitised_dossier_rate", ("digitised_dossier",), ("dossier_checked",),
+             "Σ[Số hóa hồ sơ = có] / Σ hồ sơ tiếp nhận trong kỳ",
+             "Tỷ lệ hồ sơ được số hóa khi tiếp nhận", "Share of dossiers digitised on receipt",
+             window_formula="Σ hồ sơ số hóa / Σ hồ sơ tiếp nhận"),
+        Rate("digitised_result_rate", ("digitised_result",), ("result_checked",),
+             "Σ[Số hóa kết quả = có] / Σ hồ sơ hoàn thành trong kỳ",
+             "Tỷ lệ kết quả giải quyết được số hóa", "Share of results digitised",
+             window_formula="Σ kết quả số hóa / Σ hồ sơ hoàn thành"),
+        Rate("apology_rate", ("apology_issued",), ("late_or_faulty",),
+             "Σ[trễ hạn hoặc sai sót, có Thư xin lỗi] / Σ[NgayHoanThanh > NgayHenTra hoặc Sai sót hoặc Trả lại, bổ sung] "
+             "(hồ sơ hoàn thành trong kỳ)",
+             "Tỷ lệ hồ sơ trễ hạn hoặc sai sót có thư xin lỗi", "Share of late or faulty dossiers with an apology letter",
+             window_formula="Σ có thư xin lỗi / Σ trễ hạn hoặc sai sót"),
+        Rate("satisfaction_rate", ("satisfied",), ("surveyed",),
+             "Σ[Đánh giá = hài lòng, rất hài lòng] / Σ[Đánh giá không trống] (hồ sơ hoàn thành trong kỳ)",
+             "Tỷ lệ hài lòng trên số hồ sơ được đánh giá", "Satisfied share of surveyed dossiers",
+             window_formula="Σ hài lòng / Σ được đánh giá"),
+    )
+}
+
+
+def group_successes_trials(groups: pd.DataFrame, rate: str) -> tuple[pd.Series, pd.Series]:
+    """Numerator and denominator of a 766 group rate (:data:`GROUP_RATES`) per row of groups766.parquet (nullable:
+    NA where the export lacked the column)."""
+    r = GROUP_RATES[rate]
+    if not all(c in groups for c in (*r.numerator, *r.denominator)):
+        na = pd.Series(pd.NA, index=groups.index, dtype="Float64")
+        return na, na.copy()
+    num = groups[list(r.numerator)].sum(axis=1, min_count=len(r.numerator))
+    den = groups[list(r.denominator)].sum(axis=1, min_count=len(r.denominator))
+    return num.astype("Float64"), den.astype("Float64")

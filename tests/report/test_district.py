@@ -20,8 +20,8 @@ def report(data_dir):
 
 
 def test_sections_in_order(report):
-    assert [s.name for s in report.sections] == ["header", "key_figures", "narrative", "charts", "continuity", "par", "quality", "table", "download",
-                                                   "footer"]
+    assert [s.name for s in report.sections] == ["header", "key_figures", "narrative", "charts", "continuity", "par",
+                                                   "groups766", "quality", "table", "download", "footer"]
     assert "DỮ LIỆU MÔ PHỎNG" in report.header._repr_html_()
     assert report._repr_html_().count("<section") == 6
 

@@ -65,6 +65,9 @@ __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
 #: The table of published figures read from prose documents among the inputs (issue 7, item 5).
 PUBLISHED = "published.csv"
+#: The 766 groups of dossier exports and the 766 score tables (only when the inputs hold them).
+GROUPS766 = "groups766.parquet"
+SCORE766 = "score766.parquet"
 #: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
 PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]
 
@@ -78,6 +81,11 @@ class CleanResult:
     meta: dict[str, Any]
     out_dir: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    #: The 766 group counts of the dossier exports (:mod:`motcua.ingest.groups766`), one row per unit and month;
+    #: written to ``out_dir/groups766.parquet`` when there are any.
+    groups766: pd.DataFrame | None = None
+    #: 766 score tables among the inputs (:mod:`motcua.ingest.score766`), one row per unit, month and group.
+    score766: pd.DataFrame | None = None
     #: Figures stated in the prose documents among the inputs (:data:`motcua.extract.published.PUBLISHED_COLUMNS`),
     #: None when there were none; written to ``out_dir/published.csv``.
     published: pd.DataFrame | None = None
@@ -160,6 +168,7 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
     oversized files are reported and skipped before any parsing.
     """
     from motcua.ingest.dossiers import looks_like_dossier_csv, read_dossier_csv, read_dossier_grid
+    from motcua.ingest.score766 import has_score_header
     from motcua.ingest.grid import ENCODING_NAMES, UnreadableFile, read_book, sniff
     from motcua.ingest.tidy import looks_like_tidy_csv, read_tidy_csv
 
@@ -227,6 +236,8 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
             got = read_dossier_grid(g, path, display, q, ctx, order)
             if got is not None:
                 return got, "dossier", synthetic, 0
+        if has_score_header(g.rows for g in book.grids):  # read by motcua.ingest.score766 (score766.parquet)
+            return [], "score766", synthetic, 0
         q.add(display, "no_header", "error",
               "Không nhận ra tiêu đề bảng ở trang tính nào (không phải Biểu 06, 07a hay danh sách hồ sơ). Bỏ qua tệp.",
               action="file_skipped")
@@ -254,16 +265,37 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
     from motcua.ingest.grid import read_csv_grid
 
     try:
-        records, ok = read_aggregate_book(read_csv_grid(path), display, q, ctx, order)
+        csv_book = read_csv_grid(path)
+        records, ok = read_aggregate_book(csv_book, display, q, ctx, order)
     except UnreadableFile as exc:
         q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
         return [], "unreadable", synthetic, 0
     if ok:
         return records, "+".join(sorted({r.source_kind for r in records}) or ["form"]), synthetic, _count_no_period(q, display)
+    if has_score_header(g.rows for g in csv_book.grids):
+        return [], "score766", synthetic, 0
     q.add(display, "no_header", "error",
           "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
           "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.", action="file_skipped")
     return [], "unrecognised", synthetic, 0
+
+
+def _groups766(dossier_files: list[tuple[Path, str]], score_files: list[tuple[Path, str]], q: Quality,
+               ctx: MatchContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 766 group counts of the dossier exports (read again, their 766 columns only) and the 766 score tables."""
+    from motcua.ingest.groups766 import combine, read_groups_file
+    from motcua.ingest.score766 import combine_scores, read_score_table
+
+    frames = []
+    for p, d in dossier_files:
+        try:
+            frames.append(read_groups_file(p, d, q, ctx))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:  # the panel's rows of the file stand
+            q.add(d, "groups766_read", "warning", f"Không đọc được các cột nhóm 766: {type(exc).__name__}: {exc}.",
+                  action="checked")
+    groups = combine(frames)
+    scores = combine_scores([read_score_table(p, d, q, ctx) for p, d in score_files])
+    return groups, scores
 
 
 def _published(documents: list[tuple[Path, str]], sources: list[dict[str, Any]], q: Quality) -> pd.DataFrame | None:
@@ -527,6 +559,8 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         cache.load_matches()
     documents: list[tuple[Path, str]] = []
     par_files: list[tuple[Path, str, str]] = []
+    dossier_files: list[tuple[Path, str]] = []
+    score_files: list[tuple[Path, str]] = []
     for path, display in discover(raw_paths):
         if is_document(path) and path.is_file() and path.stat().st_size <= max_input_bytes():
             # prose (press release, báo cáo): its figures are read by `motcua extract` below, not as a table
@@ -536,6 +570,10 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         sha = _sha256(path) if path.exists() else ""
         entry = _read_file_cached(path, display, q, ctx, cache, sha)
         entries.append(entry)
+        if entry.kind == "dossier":
+            dossier_files.append((path, display))
+        elif entry.kind == "score766":  # a 766 score table: its own product (score766.parquet), not panel rows
+            score_files.append((path, display))
         rejected_without_record += entry.rejected
         synthetic_any = synthetic_any or entry.synthetic
         sources.append({"file": display, "sha256": sha, "kind": entry.kind,
@@ -548,6 +586,7 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         cache.save_matches()
     published = _published(documents, sources, q)
     panel = _cross_record(entries, q, cache)
+    groups, scores = _groups766(dossier_files, score_files, q, ctx)
     if cache is not None:
         cache.prune()
     quality = q.frame()
@@ -572,7 +611,10 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         meta["published"] = {"documents": len(documents), "facts": int(len(published))}
     if par_index is not None:
         meta["par"] = par_index[1]
-    result = CleanResult(panel, quality, meta, published=published, par_index=par_index[0] if par_index is not None else None)
+    if len(groups) or len(scores):
+        meta["groups766"] = {"rows": int(len(groups)), "score_rows": int(len(scores))}
+    result = CleanResult(panel, quality, meta, published=published, par_index=par_index[0] if par_index is not None else None,
+                         groups766=groups, score766=scores)
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -595,6 +637,12 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
             _atomic_write(paths["par_index"], lambda p: table.to_parquet(p, index=False))
         else:  # no PAR workbook among the inputs: no table (never a stale one from an earlier run)
             (out / PAR_INDEX).unlink(missing_ok=True)
+        for name, table in ((GROUPS766, groups), (SCORE766, scores)):
+            if len(table):
+                paths[name.split(".")[0]] = out / name
+                _atomic_write(out / name, lambda p, t=table: t.to_parquet(p, index=False))
+            else:  # none among the inputs: no table (never a stale one from an earlier run)
+                (out / name).unlink(missing_ok=True)
         result.out_dir = out
         result.files = paths
     return result

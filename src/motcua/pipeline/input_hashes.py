@@ -1,7 +1,8 @@
 """Hashes of the render stage's input tables — whole and per unit — from their files, kept by the files' sha256.
 
 Planning a rebuild (:func:`motcua.pipeline.stages.render_stage`) needs, for each
-of panel, trends, trend_summary, comparison, quality.csv, continuity and par_index (the PAR index tables), the hash of the
+of panel, trends, trend_summary, comparison, quality.csv, continuity, par_index (the PAR index tables) and the 766
+tables, the hash of the
 whole table and of each unit's rows (:class:`TableHashes`). They are computed
 from the files with :mod:`motcua.row_digest` (arrow, no pandas conversion) and
 kept in ``input_hashes.json`` of the DATA folder's interim cache, keyed by each
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
 #: Tables hashed per unit, and their files.
 TABLES = {"panel": loc.PANEL, "trends": loc.TRENDS, "summary": loc.TREND_SUMMARY, "comparison": loc.COMPARISON,
-          "quality": loc.QUALITY, "continuity": loc.CONTINUITY, "par": loc.PAR_INDEX}
+          "quality": loc.QUALITY, "continuity": loc.CONTINUITY, "par": loc.PAR_INDEX,
+          "groups766": loc.GROUPS766, "score766": loc.SCORE766}
 CACHE_FORMAT = f"motcua-input-hashes-2/{SCHEME}"  # 2: slices keyed by schema and code
 EMPTY = "empty"
 

@@ -21,6 +21,8 @@ COMPARISON = "comparison.parquet"
 CONTINUITY = "continuity.parquet"  # series across the 1 July 2025 reform (motcua.model.continuity)
 PUBLISHED = "published.csv"  # figures stated in prose documents among the inputs (optional; motcua.extract)
 PAR_INDEX = "par_index.parquet"  # the PAR index tables among the inputs (optional; motcua.clean.par)
+GROUPS766 = "groups766.parquet"  # 766 group counts of dossier exports (optional; motcua.ingest.groups766)
+SCORE766 = "score766.parquet"  # 766 score tables among the inputs (optional; motcua.ingest.score766)
 STAMPS = ".stamps"
 
 

@@ -392,10 +392,10 @@ def _load_model_inputs(data: Path) -> dict[str, Any]:
     }
     q = data / loc.QUALITY
     out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
-    if (data / loc.CONTINUITY).exists():
-        out["continuity"] = pd.read_parquet(data / loc.CONTINUITY)
-    if (data / loc.PAR_INDEX).exists():
-        out["par"] = pd.read_parquet(data / loc.PAR_INDEX)
+    for name, file in (("continuity", loc.CONTINUITY), ("par", loc.PAR_INDEX), ("groups766", loc.GROUPS766),
+                       ("score766", loc.SCORE766)):
+        if (data / file).exists():
+            out[name] = pd.read_parquet(data / file)
     return out | _meta_and_published(data)
 
 
@@ -679,7 +679,7 @@ def _why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool)
 
 #: The processed data files the render stage reads.
 RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META, loc.PUBLISHED,
-                 loc.CONTINUITY, loc.PAR_INDEX)
+                 loc.CONTINUITY, loc.PAR_INDEX, loc.GROUPS766, loc.SCORE766)
 
 
 def _input_shas(data: Path) -> dict[str, str]:

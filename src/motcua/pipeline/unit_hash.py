@@ -73,6 +73,8 @@ class UnitHasher:
                 tables["quality"] = table_hashes(inputs["quality"])
             tables["continuity"] = table_hashes(inputs.get("continuity"))
             tables["par"] = table_hashes(inputs.get("par"))
+            for name in ("groups766", "score766"):
+                tables[name] = table_hashes(inputs.get(name))
         self.whole: dict[str, str] = {name: t.whole for name, t in tables.items()}
         self.parts = [tables[name].slices for name in ("panel", "trends", "summary")]
         self.quality = tables["quality"].slices if "quality" in tables else None
@@ -80,6 +82,8 @@ class UnitHasher:
         self.continuity = tables["continuity"].slices if "continuity" in tables else {}
         #: par_index.parquet's slices (the unit's PAR scores and published ranks), keyed like the panel's
         self.par = tables["par"].slices if "par" in tables else {}
+        #: the 766 group counts and scores of each unit (groups766.parquet, score766.parquet); none without them
+        self.groups766 = [tables[n].slices if n in tables else {} for n in ("groups766", "score766")]
         self.shared = [comparison_hash(inputs, tables["comparison"].whole), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
@@ -96,6 +100,7 @@ class UnitHasher:
         values.append(self.quality.get(code, "empty") if self.quality is not None else "")
         values.append(self.continuity.get(key, "empty"))
         values.append(self.par.get(key, "empty"))
+        values += [g.get(key, "empty") for g in self.groups766]
         values += [*self.shared, _shown_params(params), *self.tail]
         return dict(zip(UNIT_PARTS, values))
 
@@ -103,11 +108,11 @@ class UnitHasher:
         return hash_components(self.components(unit_code, params))
 
 
-#: The parts of a unit report's input hash, in order: its own slices of the tables (continuity's and the PAR index's
-#: included), what every report shows
-#: (the province comparison, the data's as-of date and synthetic flag), its parameters, the notebook, the code,
-#: config/.
-UNIT_PARTS = ("panel", "trends", "summary", "quality", "continuity", "par", "comparison", "as_of", "parameters", "notebook", "code", "config")
+#: The parts of a unit report's input hash, in order: its own slices of the tables (continuity's, the PAR index's and
+#: the 766 tables' included), what every report shows (the province comparison, the data's as-of date and synthetic
+#: flag), its parameters, the notebook, the code, config/.
+UNIT_PARTS = ("panel", "trends", "summary", "quality", "continuity", "par", "groups766", "score766", "comparison", "as_of",
+              "parameters", "notebook", "code", "config")
 
 
 def hash_components(components: dict[str, str]) -> str:

@@ -1,10 +1,11 @@
 """The district report (notebook 30): sections built from the cached DATA folder.
 
 ``district_report(unit_code, data_dir, lang)`` returns a :class:`Report`
-whose sections (header, key_figures, narrative, charts, continuity, par, quality,
-table, download, footer) display as finished, escaped HTML in a notebook; par (:mod:`motcua.report.par`) is
-empty unless par_index.parquet holds the unit's PAR index scores;
-continuity (:mod:`motcua.report.continuity`) is empty unless the unit is a
+whose sections (header, key_figures, narrative, charts, continuity, par, groups766,
+quality, table, download, footer) display as finished, escaped HTML in a notebook;
+par (:mod:`motcua.report.par`) is empty unless par_index.parquet holds the unit's PAR index scores;
+groups766 (:mod:`motcua.report.groups766`) is empty unless the inputs hold
+766 group columns or scores for the unit; continuity (:mod:`motcua.report.continuity`) is empty unless the unit is a
 dissolved district with successor communes in continuity.parquet, or a 2025
 commune with predecessors' rows there.
 """
@@ -21,6 +22,7 @@ from motcua.clean.quality import RULES
 from motcua.report import continuity, era_text, fmt
 from motcua.report.context import ReportData, load_data
 from motcua.report.forecast_note import forecast_note
+from motcua.report.groups766 import groups766_section
 from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.html import Report, Section, render
 from motcua.report.model_notes import model_notes
@@ -365,6 +367,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
         charts_section(data, code, unit_name, m, kf, summary, S),
         continuity.unit_section(data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S, era.dissolved),
         district_par_section(data.data_dir, _name(rows, "unit_schema") or data.unit_schema, code, unit_name, S),
+        groups766_section(data.data_dir, code, unit_schema if unit_schema is not None else data.unit_schema, S),
         quality_section(data, code, summary, S, rows),
         table_section(m, unit_name, S),
         download_section(rows, code, S),

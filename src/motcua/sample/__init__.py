@@ -12,8 +12,9 @@ a leading blank column, section rows, hierarchical STT, 2- and 3-row
 headers with and without the "(1)…(13)" row; an extra rate column; a
 quarterly file (overlapping its months); a cumulative-to-date file instead of
 one month; one missing month; one inconsistent row; a re-issued (corrected)
-monthly file; and one dossier-level export (one district, one year, with fake
-personal columns) replacing that district's rows in the monthly files; the
+monthly file; one dossier-level export (one district, one year, with fake
+personal columns and the 766 columns of :mod:`motcua.sample.groups766`) replacing
+that district's rows in the monthly files; a 766 score table of the districts; the
 later files carry the reform's own messiness (see :mod:`motcua.sample.reform`).
 
 ``sample_truth(...)`` returns the panel those files encode — the panel the
@@ -37,6 +38,7 @@ import pandas as pd
 from motcua.panel import COUNT_COLUMNS, conform
 from motcua.sample import communes as legacy_communes_mod
 from motcua.sample import par as par_sample
+from motcua.sample import groups766 as groups766_sample
 from motcua.sample import reform, styles
 from motcua.sample.readme import sample_readme
 from motcua.sample.truth import DEFAULT_PROVINCE, DEFAULT_UNITS, online_share, simulate_units, unit_params
@@ -105,6 +107,7 @@ class Plan:
     inconsistent: tuple[str, pd.Timestamp, str, int] | None = None  # unit, month, column, delta
     revised: tuple[str, pd.Timestamp, str, int] | None = None  # unit, month, column, delta in the re-issue
     dossier: tuple[str, int] | None = None  # unit, year
+    score766: bool = False  # a 766 score table of the districts, 07–12/2024
     defects: list[dict[str, str]] = field(default_factory=list)
     months_2025: list[pd.Timestamp] = field(default_factory=list)
     commune_months: list[pd.Timestamp] = field(default_factory=list)  # months with legacy commune rows
@@ -209,7 +212,12 @@ def _plan_legacy(p: Plan, ms: list[pd.Timestamp]) -> None:
         unit = units[5] if len(units) > 5 else units[-1]
         year = 2022 if 2022 in full_years else full_years[0]
         p.dossier = (unit, year)
-        p.defects.append({"defect": "dossier_export", "detail": f"unit {unit}, {year}: one row per dossier (CSV) with fake personal columns"})
+        p.defects.append({"defect": "dossier_export", "detail": f"unit {unit}, {year}: one row per dossier (CSV) with fake personal columns"
+                                                               " and the 766 columns (payment, digitisation, apology letters, survey)"})
+        p.defects.append(groups766_sample.DEFECTS[0])
+    if all(pd.Timestamp(f"2024-{k:02d}-01") in have for k in range(7, 13)) and len(units) > groups766_sample.OVER_MAX[0]:
+        p.score766 = True
+        p.defects.append(groups766_sample.DEFECTS[1])
     p.missing_month = pick("2022-07-01")
     if p.missing_month is None and len(ms) > 6:
         p.missing_month = ms[len(ms) // 3]
@@ -581,10 +589,19 @@ def write_sample(
         unit, year = plan.dossier
         dossiers = dossiers.copy()
         dossiers["DonViXuLy"] = str(info.loc[unit, "unit_name"])
+        dossiers = groups766_sample.add_groups766_columns(dossiers, unit, year, seed)
         slug = styles.no_diacritics(str(info.loc[unit, "short_name"])).replace(" ", "-")
         path = out / f"danh-sach-ho-so_{slug}_{year}.csv"
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_bytes(dossiers.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
+        os.replace(tmp, path)
+        written.append(path)
+
+    if plan.score766:
+        table = groups766_sample.score_table([(c, str(info.loc[c, "unit_name"])) for c in codes], seed)
+        path = out / "diem-chi-so-766_2024.csv"
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
         os.replace(tmp, path)
         written.append(path)
 

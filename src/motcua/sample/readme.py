@@ -69,6 +69,16 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
                   "25 % to the provincial level; each commune also takes over its legacy communes' own work; the online "
                   "share of new dossiers jumps by 15–25 points; on-time shares stay at 95–100 %. Some months put the "
                   "\"Công an tỉnh\" row among the commune rows, or write the section rows with their subtotals.")
+    if plan.dossier is not None:
+        vi.append(f"- `danh-sach-ho-so_…_{plan.dossier[1]}.csv`: danh sách hồ sơ (mỗi dòng một hồ sơ) của đơn vị "
+                  f"{plan.dossier[0]} năm {plan.dossier[1]}, có cột phí, lệ phí, thanh toán trực tuyến, số hóa hồ sơ, số hóa "
+                  "kết quả, sai sót, thư xin lỗi, đánh giá (các nhóm chỉ số theo Quyết định 766/QĐ-TTg).")
+        en.append(f"- `danh-sach-ho-so_…_{plan.dossier[1]}.csv`: one row per dossier of unit {plan.dossier[0]} in "
+                  f"{plan.dossier[1]}, with fee, online payment, digitised dossier and result, faulty, apology letter and "
+                  "survey columns (the groups of Decision 766/QĐ-TTg).")
+    if plan.score766:
+        vi.append("- `diem-chi-so-766_2024.csv`: điểm chỉ số 766 theo nhóm của các đơn vị cấp huyện, 07–12/2024 (giả lập).")
+        en.append("- `diem-chi-so-766_2024.csv`: 766 scores by group of the districts, 07–12/2024 (synthetic).")
     lines += vi + ["", "Synthetic exports written by `motcua sample` (deterministic). Regenerate with `make sample`.", ""]
     lines += en + [
         "",
