@@ -110,6 +110,27 @@ def test_province_page_holds_only_its_units(data: Path) -> None:
     assert all(u in whole for _, (_, us) in PROVINCES.items() for _, u in us)
 
 
+def test_unit_pages_link_their_province_page(data: Path) -> None:
+    """In a national analysis a commune's report links its own province's page and the national page of provinces;
+    a one-province analysis keeps its link to the province overview."""
+    from motcua.report.district import district_report
+
+    def nav(report) -> list[str]:
+        head = next(s.html for s in report.sections if s.name == "header")
+        return re.findall(r'href="([^"]+)"', head.split("</nav>")[0])
+
+    assert nav(district_report("22045", data, "vi", unit_schema="2025")) == [
+        "../index.html", "../provinces/66-tinh-dak-lak.html", "../province.html"]
+    assert nav(district_report("26734", data, "vi", unit_schema="2025")) == [
+        "../index.html", "../provinces/79-thanh-pho-ho-chi-minh.html", "../province.html"]
+    panel = pd.read_parquet(data / "panel.parquet")
+    assert national.unit_province_page(panel, None, panel[panel["unit_code"] == "22015"]) == "provinces/66-tinh-dak-lak.html"
+    legacy = panel[panel["unit_code"] == "22015"].assign(province_code="54", province_name="Tỉnh Phú Yên")
+    assert national.unit_province_page(panel, None, legacy) == "provinces/66-tinh-dak-lak.html"  # its successor's page
+    one = two_eras.two_era_panel()
+    assert national.unit_province_page(one, "66", one[one["unit_code"] == "22015"]) is None
+
+
 def test_province_data_slices_every_table(data: Path) -> None:
     from motcua.report.context import load_data
 
