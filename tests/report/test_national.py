@@ -274,3 +274,39 @@ def test_render_stage_one_province_has_no_provinces_folder(tmp_path: Path) -> No
     assert (reports / "province.html").exists() and not (reports / "provinces").exists()
     assert "provinces" not in json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     assert "Tổng quan toàn quốc" not in (reports / "province.html").read_text(encoding="utf-8")
+
+
+def test_national_index_filters_and_names_each_units_province(national_dir: Path) -> None:
+    """The national index: a province column, a search box (filter.js, inline, offline) over the units' rows; the
+    rows rendered without the template engine are those the template renders."""
+    from motcua.report.html import render
+    from motcua.report.index import _unit_rows, render_index, rows_html, unit_provinces
+    from motcua.report.strings import strings
+
+    panel = pd.read_parquet(national_dir / "panel.parquet")
+    provinces = unit_provinces(panel)
+    assert provinces["2025:26734"] == "Thành phố Hồ Chí Minh" and provinces["2025:22015"] == "Tỉnh Đắk Lắk"
+    m = Manifest()
+    m.overview = ReportEntry("province", "Tổng quan toàn quốc", "province.html", "ok", "", "h", "v", "")
+    for code, (name, units) in PROVINCES.items():
+        m.provinces[code] = ReportEntry(code, name, national.page_name(code, name), "ok", "", "h", "v", "")
+        for ucode, uname in units:
+            e = ReportEntry(ucode, uname, f"units/{ucode}.html", "ok" if ucode != "00008" else "failed", "lỗi <b>", "h", "v", "",
+                            unit_schema="2025", unit_level="commune")
+            m.reports[e.key] = e
+    summary = pd.read_parquet(national_dir / "trend_summary.parquet")
+    html = render_index(m.to_dict(), lang="vi", summary=summary, provinces=provinces)
+    assert 'type="search"' in html and "data-filterable" in html and "normalize(\"NFD\")" in html
+    assert "<th scope=\"col\" data-sort=\"text\">Tỉnh, thành phố</th>" in html
+    row = html[html.index('href="units/26734.html"'):]
+    assert row[:row.index("</tr>")].count("Thành phố Hồ Chí Minh") == 1
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    one = Manifest()
+    one.reports = m.reports
+    assert "Tỉnh, thành phố</th>" not in render_index(one.to_dict(), lang="vi", summary=summary, provinces=provinces)
+
+    from motcua.report.index import _summary_rows
+
+    rows, failed = _unit_rows([e.__dict__ for e in m.reports.values()], _summary_rows(summary), strings("vi"), "2025", provinces)
+    assert failed == 1
+    assert str(rows_html(rows)) == str(render("sections/table_rows.html.j2", rows=rows, row_headers=True))

@@ -711,9 +711,10 @@ def _all_present(reports: Path, manifest: Manifest) -> bool:
 
 
 def write_index(reports: Path, manifest: "Manifest", inputs: dict[str, Any], lang: str) -> None:
-    from motcua.report.index import render_index
+    from motcua.report.index import render_index, unit_provinces
 
-    html = render_index(manifest.to_dict(), lang=lang, summary=inputs.get("summary"))
+    html = render_index(manifest.to_dict(), lang=lang, summary=inputs.get("summary"),
+                        provinces=unit_provinces(inputs.get("panel")) if manifest.provinces else None)
     atomic_write_text(reports / "index.html", html)
 
 
