@@ -276,6 +276,37 @@ def test_render_stage_one_province_has_no_provinces_folder(tmp_path: Path) -> No
     assert "Tổng quan toàn quốc" not in (reports / "province.html").read_text(encoding="utf-8")
 
 
+def test_a_units_build_with_unchanged_inputs_reads_no_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build --units X` twice: the second has nothing to do and plans nothing (the data are not read); a change of
+    its inputs, another request or a missing report plans again."""
+    from motcua.pipeline import stages
+
+    data = two_eras.write_two_era_dir(tmp_path / "data")
+    reports = tmp_path / "reports"
+    assert stages.render_stage(data, reports, jobs=1, units=["22015"]).failed == {}
+    real = stages.plan_inputs
+    calls: list[int] = []
+
+    def counted(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(stages, "plan_inputs", counted)
+    again = stages.render_stage(data, reports, jobs=1, units=["22015"])
+    assert not calls and again.built == [] and "2025:22015" in again.skipped
+    m = Manifest.load(reports / "manifest.json")
+    assert m.partial["requests"] == {"22015": ["2025:22015"]} and not m.render_key
+    assert stages.render_stage(data, reports, jobs=1, units=["22045"]).ok and len(calls) == 1  # another unit: planned
+    assert stages.render_stage(data, reports, jobs=1, units=["22015", "22045"]).built == [] and len(calls) == 1  # both known
+    html = reports / m.reports["2025:22015"].path
+    html.unlink()
+    assert stages.render_stage(data, reports, jobs=1, units=["22015"]).built == ["2025:22015"] and len(calls) == 2
+    q = data / "quality.csv"
+    q.write_text(q.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # another input: planned again
+    stages.render_stage(data, reports, jobs=1, units=["22015"])
+    assert len(calls) == 3
+
+
 def test_national_index_filters_and_names_each_units_province(national_dir: Path) -> None:
     """The national index: a province column, a search box (filter.js, inline, offline) over the units' rows; the
     rows rendered without the template engine are those the template renders."""

@@ -470,6 +470,7 @@ def render_stage(
     only if its own input hash changed.
     """
     data, reports = Path(data).resolve(), Path(reports).resolve()
+    units = list(units) if units else None
     cfg = load_config()
     lang = lang or cfg.language
     manifest = Manifest.load(reports / "manifest.json")
@@ -478,6 +479,8 @@ def render_stage(
     if not force and not units and manifest.render_key == render_key and _all_present(reports, manifest):
         skipped = sorted([*manifest.reports, "province"])
         return BuildResult(stages=[], built=[], skipped=skipped, failed={})
+    if not force and units and (done := _partial_up_to_date(reports, manifest, render_key, units)) is not None:
+        return BuildResult(stages=[], built=[], skipped=done, failed={})
 
     from motcua.pipeline.unit_hash import UnitHasher, fingerprint, hash_components, overview_input_hash
 
@@ -594,11 +597,13 @@ def render_stage(
     manifest.synthetic = bool(inputs["meta"].get("synthetic", False))
     complete = not units and not failed and all(e.status == "ok" for e in manifest.reports.values())
     new_key = render_key if complete else ""
-    if results or not (reports / "index.html").exists() or manifest.render_key != new_key:
+    partial = _partial_after(manifest, render_key, units, all_units)
+    if results or not (reports / "index.html").exists() or manifest.render_key != new_key or manifest.partial != partial:
         if results or not (reports / "index.html").exists():
             manifest.built_at = built_at.isoformat()
             write_index(reports, manifest, inputs, lang)
         manifest.render_key = new_key
+        manifest.partial = partial
         manifest.save(reports / "manifest.json")
     return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed, why=why)
 
@@ -698,6 +703,49 @@ def _render_key(data: Path, lang: str, shas: dict[str, str] | None = None) -> st
         lang,
         str(data),  # the reports' executed notebooks record where their data came from
     )
+
+
+def _pages_present(reports: Path, manifest: Manifest) -> bool:
+    """The overview (or national page), every province page and the index built and on disk."""
+    pages = [*manifest.provinces.values(), *([manifest.overview] if manifest.overview else [])]
+    return (manifest.overview is not None and (reports / "index.html").exists()
+            and all(e.status == "ok" and (reports / e.path).exists() for e in pages))
+
+
+def _partial_up_to_date(reports: Path, manifest: Manifest, render_key: str, units: Iterable[str]) -> list[str] | None:
+    """``--units``: the keys of the reports asked for when the render stage's inputs are those with which the same
+    requests last left them up to date (:attr:`Manifest.partial`), every one of them, the overview and the index
+    still on disk; None when anything must be planned."""
+    if manifest.render_key == render_key and _all_present(reports, manifest):  # a whole render with these inputs
+        return sorted([*manifest.reports, "province"])
+    requests = manifest.partial.get("requests") if manifest.partial.get("key") == render_key else None
+    if not isinstance(requests, dict) or not _pages_present(reports, manifest):
+        return None
+    keys: list[str] = []
+    for u in units:
+        if u not in requests:
+            return None
+        keys += requests[u]
+    entries = [manifest.reports.get(k) for k in keys]
+    if not all(e is not None and e.status == "ok" and (reports / e.path).exists() for e in entries):
+        return None
+    return sorted({*keys, "province"})
+
+
+def _partial_after(manifest: Manifest, render_key: str, units: Iterable[str] | None, all_units: list["ReportUnit"]) -> dict[str, Any]:
+    """:attr:`Manifest.partial` after a render: with ``--units``, each request whose reports are all built, added to
+    those recorded under the same inputs; {} after a whole render (its ``render_key`` says more)."""
+    if not units:
+        return {}
+    before = manifest.partial.get("requests") if manifest.partial.get("key") == render_key else None
+    requests: dict[str, list[str]] = dict(before) if isinstance(before, dict) else {}
+    for u in units:
+        keys = sorted(x.key for x in all_units if u in (x.key, x.code))
+        if keys and all((e := manifest.reports.get(k)) is not None and e.status == "ok" for k in keys):
+            requests[u] = keys
+        else:
+            requests.pop(u, None)
+    return {"key": render_key, "requests": requests} if requests else {}
 
 
 def _all_present(reports: Path, manifest: Manifest) -> bool:
