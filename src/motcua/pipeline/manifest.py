@@ -39,9 +39,10 @@ class ReportEntry:
 
     @property
     def key(self) -> str:
-        from motcua.report.eras import unit_key
-
-        return unit_key(self.unit_schema, self.unit_code)
+        """``"<schema>:<code>"``, or the code alone without a schema (:func:`motcua.report.eras.unit_key`, which
+        imports pandas: a no-op build reads the manifest without it)."""
+        s = str(self.unit_schema or "")
+        return f"{s}:{self.unit_code}" if s else str(self.unit_code)
 
 
 @dataclass
