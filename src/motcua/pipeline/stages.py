@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from motcua.config import load_config
 from motcua.pipeline import locations as loc
-from motcua.pipeline.files import atomic_write_text, sha256_bytes, sha256_file, sha256_files
+from motcua.pipeline.files import ShaCache, atomic_write_text, sha256_bytes, sha256_files
 from motcua.pipeline.manifest import Manifest, ReportEntry
 from motcua.pipeline.render_units import check_render_parameters, unit_params, wanted_units
 from motcua.rawfiles import discover, sample_manifests
@@ -164,13 +164,15 @@ def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, ke
     files = raw_files(raw)
     if not files:
         raise StageError("clean: no input files found in " + ", ".join(map(str, raw)))
+    shas = _sha_cache(data)
     key = _stage_key(
-        sha256_files(files),
+        shas.files_sha(files),
         _raw_names(raw),
         _config_hash(),
         _notebook_hash(loc.notebook(loc.NOTEBOOK_CLEAN)),
         source_hash(),
     )
+    shas.save()
     outputs = [data / loc.PANEL, data / loc.QUALITY, data / loc.CLEAN_META]
     if not force and _read_stamp(data, "clean") == key and all(p.exists() for p in outputs):
         return StageResult("clean", ran=False, outputs=outputs)
@@ -192,12 +194,14 @@ def model_stage(data: Path, executed_dir: Path, *, kernel: Any = None, force: bo
     panel = data / loc.PANEL
     if not panel.exists():
         raise StageError(f"model: {panel} does not exist; run `motcua clean` first")
+    shas = _sha_cache(data)
     key = _stage_key(
-        sha256_file(panel),
+        shas.sha(panel),
         _config_hash(),
         _notebook_hash(loc.notebook(loc.NOTEBOOK_MODEL)),
         source_hash(),
     )
+    shas.save()
     outputs = [data / loc.TRENDS, data / loc.TREND_SUMMARY, data / loc.COMPARISON, data / loc.CONTINUITY]
     if not force and _read_stamp(data, "model") == key and all(p.exists() for p in outputs):
         return StageResult("model", ran=False, outputs=outputs)
@@ -685,9 +689,17 @@ RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.Q
                  loc.CONTINUITY)
 
 
+def _sha_cache(data: Path) -> ShaCache:
+    """The sha256 of input and data files known from an earlier build, by their status (DATA's interim cache)."""
+    return ShaCache(loc.interim_dir(data) / "file_shas.json")
+
+
 def _input_shas(data: Path) -> dict[str, str]:
     """sha256 of each of :data:`RENDER_INPUTS` in DATA ("missing" for an absent file)."""
-    return {name: sha256_file(data / name) if (data / name).exists() else "missing" for name in RENDER_INPUTS}
+    shas = _sha_cache(data)
+    out = {name: shas.sha(data / name) if (data / name).exists() else "missing" for name in RENDER_INPUTS}
+    shas.save()
+    return out
 
 
 def _render_key(data: Path, lang: str, shas: dict[str, str] | None = None) -> str:
