@@ -332,9 +332,15 @@ def test_national_index_filters_and_names_each_units_province(national_dir: Path
     row = html[html.index('href="units/26734.html"'):]
     assert row[:row.index("</tr>")].count("Thành phố Hồ Chí Minh") == 1
     assert not re.search(r'(src|href)="(https?:)?//', html)
+    agencies = html[html.index('<ul class="agencies">'):]
+    agencies = agencies[:agencies.index("</ul>")]
+    assert "Công an tỉnh" in agencies and 'href="provinces/66-tinh-dak-lak.html#ov-provincial-title"' in agencies
+    assert 'href="province.html#' not in html  # the national page has no provincial block
     one = Manifest()
     one.reports = m.reports
-    assert "Tỉnh, thành phố</th>" not in render_index(one.to_dict(), lang="vi", summary=summary, provinces=provinces)
+    one.overview = m.overview
+    single = render_index(one.to_dict(), lang="vi", summary=summary, provinces=provinces)
+    assert "Tỉnh, thành phố</th>" not in single and 'href="province.html#ov-provincial-title"' in single
 
     from motcua.report.index import _summary_rows
 

@@ -49,12 +49,19 @@ def _summary_rows(summary: pd.DataFrame | None) -> dict[tuple[str, str], dict[st
     return out
 
 
-def _agencies(summary: pd.DataFrame | None) -> list[str]:
-    """Names of the provincial bodies (level ``agency``) of trend_summary, in code order."""
+def _agencies(summary: pd.DataFrame | None, overview: str | None, provinces: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The provincial bodies (level ``agency``) of trend_summary, in code order: each one's name and the link to the
+    "Cấp tỉnh" block that shows its figures: on the overview (``overview``: its path, None when it failed), or in a
+    national analysis on its province's page (``provinces``: province code → page path; an agency's code is
+    ``<province>-<key>``)."""
     if summary is None or summary.empty or not {"unit_level", "unit_code", "unit_name"} <= set(summary.columns):
         return []
-    a = summary[summary["unit_level"].isin(PROVINCIAL_LEVELS)].drop_duplicates(["unit_code"], keep="last")
-    return [str(n) for n in a.sort_values("unit_code")["unit_name"]]
+    a = summary[summary["unit_level"].isin(PROVINCIAL_LEVELS)].drop_duplicates(["unit_code"], keep="last").sort_values("unit_code")
+    out = []
+    for code, name in zip(a["unit_code"].astype(str), a["unit_name"].astype(str)):
+        page = provinces.get(code.partition("-")[0].zfill(2)) if provinces is not None else overview
+        out.append({"name": name, "href": f"{page}#ov-provincial-title" if page else None})
+    return out
 
 
 def _reached(summary: pd.DataFrame | None) -> bool:
@@ -236,7 +243,7 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     province pages) a column shows it. A search box filters the units' rows by name, code and province, offline."""
     S = strings(lang)
     national = bool(manifest.get("provinces"))
-    provinces = (provinces or {}) if national else None
+    unit_prov = (provinces or {}) if national else None
     cfg = load_config()
     province = province_title(cfg.province, _reached(summary), S)
     rows_by = _summary_rows(summary)
@@ -254,7 +261,7 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     failed = 0
     sections = []
     for i, (gid, heading, es) in enumerate(groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))):
-        rows, nf = _unit_rows(es, rows_by, S, cfg.province.get("unit_schema"), provinces)
+        rows, nf = _unit_rows(es, rows_by, S, cfg.province.get("unit_schema"), unit_prov)
         failed += nf
         level = level_label(str(es[0].get("unit_level") or "unknown"), S) if es else ""
         table = render("sections/table.html.j2", caption=S.f("ix_caption_group", level=level), table_id="units" if i == 0 else f"units-{gid}",
@@ -264,13 +271,15 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     ov = manifest.get("overview") or None
     if ov and not safe_href(ov.get("path")):
         ov = {**ov, "status": "failed", "reason": ov.get("reason") or "invalid path"}
-    provinces = [{"name": str(e.get("unit_name", "")), "code": str(e.get("unit_code", "")),
+    pages = [{"name": str(e.get("unit_name", "")), "code": str(e.get("unit_code", "")),
                   "path": safe_href(e.get("path")) if e.get("status") == "ok" else None,
                   "reason": str(e.get("reason", "") or "–")}
                  for e in sorted(manifest.get("provinces", []) or [], key=lambda e: str(e.get("unit_code", "")))]
     body = render(
-        "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")), provinces=provinces,
-        overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), groups=sections, agencies=_agencies(summary),
+        "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")), provinces=pages,
+        overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), groups=sections,
+        agencies=_agencies(summary, safe_href(ov.get("path")) if ov and ov.get("status") == "ok" else None,
+                           {p["code"]: p["path"] for p in pages if p["path"]} if pages else None),
         summary_line=S.f("ix_failed_summary", n=fmt.num(failed, lang)) if failed else S.f("ix_all_ok", n=fmt.num(len(entries), lang)),
         failed=failed, filter_label=S["ix_filter" if national else "ix_filter_units"],
     )
