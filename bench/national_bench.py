@@ -42,6 +42,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import national  # noqa: E402  (bench/national.py)
+import national_pages  # noqa: E402  (bench/national_pages.py: the index of every unit, the province pages)
 import run as R  # noqa: E402  (bench/run.py: run, PeakRSS, floor, naive, motcua, stop_kernels)
 
 ROOT = R.ROOT
@@ -188,6 +189,10 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     r.update(build_sample_s=b.seconds, build_sample_peak_mb=b.peak_mb, build_sample_stages=st, load_build=load())
     print(f"build (clean + model + {big} reports + overview) {b.seconds:.1f} s {st}, peak {b.peak_mb:.0f} MB", flush=True)
     r.update(page_sizes(reports))
+    r.update(national_pages.province_pages(reports))
+    r.update(national_pages.index_at_scale(data))
+    print(f"province pages: largest {r.get('province_largest')} {r.get('province_largest_bytes')} bytes; index of "
+          f"{r['index_units']} units {r['index_bytes']} bytes in {r['index_s']:.2f} s", flush=True)
 
     # render: two samples (kernels kept), floor beside each; best of REPEATS
     renders: dict[int, float] = {}
@@ -308,6 +313,10 @@ def verdicts(r: dict[str, object]) -> list[tuple[str, str, str]]:
         (f"peak memory ≤ {g['peak_mb'] / 1024:.0f} GB", f"{r['peak_mb']:.0f} MB", v(r["peak_mb"] <= g["peak_mb"])),
         (f"no page over {g['page_mb']} MB", f"largest {r['largest_page_mb']:.2f} MB ({r['largest_page']})",
          v(r["largest_page_mb"] <= g["page_mb"])),
+        *([(f"index of every unit ≤ {g['page_mb']} MB, searchable offline",
+            f"{r['index_bytes']:,} bytes for {r['index_units']:,} units, rendered in {r['index_s']:.2f} s"
+            + (", search box" if r.get("index_filter") else ""),
+            v(r["index_bytes"] <= g["page_mb"] * 1e6 and bool(r.get("index_filter"))))] if "index_bytes" in r else []),
     ]
 
 

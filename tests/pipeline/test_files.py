@@ -75,3 +75,38 @@ def _umask() -> int:
     m = os.umask(0)
     os.umask(m)
     return m
+
+
+def test_sha_cache_reads_a_file_again_only_when_its_status_changed(tmp_path, monkeypatch) -> None:
+    import os
+
+    from motcua.pipeline import files
+    from motcua.pipeline.files import ShaCache, sha256_file
+
+    f = tmp_path / "panel.parquet"
+    f.write_bytes(b"a" * 1000)
+    old = 1_600_000_000_000_000_000
+    os.utime(f, ns=(old, old))  # long ago: may be remembered (its ctime is now, though: not yet)
+    store = tmp_path / "shas.json"
+    reads: list[str] = []
+    real = files.sha256_file
+
+    def counted(p, *a):
+        reads.append(str(p))
+        return real(p, *a)
+
+    monkeypatch.setattr(files, "sha256_file", counted)
+    c = ShaCache(store)
+    assert c.sha(f) == sha256_file(f) and len(reads) == 1
+    c.save()
+    assert not store.exists()  # changed (ctime) less than RACY_NS ago: hashed, never remembered
+    monkeypatch.setattr(ShaCache, "RACY_NS", -1)
+    c = ShaCache(store)
+    c.sha(f)
+    c.save()
+    assert ShaCache(store).sha(f) == sha256_file(f) and len(reads) == 2  # read from the cache file
+    f.write_bytes(b"b" * 1000)  # same size; the mtime set back: ctime still tells
+    os.utime(f, ns=(old, old))
+    assert ShaCache(store).sha(f) == sha256_file(f) == real(f) and len(reads) == 3
+    store.write_text("not json", encoding="utf-8")
+    assert ShaCache(store).sha(f) == real(f)  # an unreadable cache: hash again

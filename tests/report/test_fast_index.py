@@ -48,6 +48,8 @@ def _old_summary_rows(summary):
 
 
 def _old_cell(text, key=None, num=False, **kw):
+    if key == text and not kw.get("sub"):  # since: a name or code cell carries no sort key (sort.js reads its text)
+        key = None
     return {"text": text, "key": None if key is None or _old_missing(key) else key, "num": num, **kw}
 
 

@@ -110,6 +110,27 @@ def test_province_page_holds_only_its_units(data: Path) -> None:
     assert all(u in whole for _, (_, us) in PROVINCES.items() for _, u in us)
 
 
+def test_unit_pages_link_their_province_page(data: Path) -> None:
+    """In a national analysis a commune's report links its own province's page and the national page of provinces;
+    a one-province analysis keeps its link to the province overview."""
+    from motcua.report.district import district_report
+
+    def nav(report) -> list[str]:
+        head = next(s.html for s in report.sections if s.name == "header")
+        return re.findall(r'href="([^"]+)"', head.split("</nav>")[0])
+
+    assert nav(district_report("22045", data, "vi", unit_schema="2025")) == [
+        "../index.html", "../provinces/66-tinh-dak-lak.html", "../province.html"]
+    assert nav(district_report("26734", data, "vi", unit_schema="2025")) == [
+        "../index.html", "../provinces/79-thanh-pho-ho-chi-minh.html", "../province.html"]
+    panel = pd.read_parquet(data / "panel.parquet")
+    assert national.unit_province_page(panel, None, panel[panel["unit_code"] == "22015"]) == "provinces/66-tinh-dak-lak.html"
+    legacy = panel[panel["unit_code"] == "22015"].assign(province_code="54", province_name="Tỉnh Phú Yên")
+    assert national.unit_province_page(panel, None, legacy) == "provinces/66-tinh-dak-lak.html"  # its successor's page
+    one = two_eras.two_era_panel()
+    assert national.unit_province_page(one, "66", one[one["unit_code"] == "22015"]) is None
+
+
 def test_province_data_slices_every_table(data: Path) -> None:
     from motcua.report.context import load_data
 
@@ -253,3 +274,76 @@ def test_render_stage_one_province_has_no_provinces_folder(tmp_path: Path) -> No
     assert (reports / "province.html").exists() and not (reports / "provinces").exists()
     assert "provinces" not in json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     assert "Tổng quan toàn quốc" not in (reports / "province.html").read_text(encoding="utf-8")
+
+
+def test_a_units_build_with_unchanged_inputs_reads_no_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build --units X` twice: the second has nothing to do and plans nothing (the data are not read); a change of
+    its inputs, another request or a missing report plans again."""
+    from motcua.pipeline import stages
+
+    data = two_eras.write_two_era_dir(tmp_path / "data")
+    reports = tmp_path / "reports"
+    assert stages.render_stage(data, reports, jobs=1, units=["22015"]).failed == {}
+    real = stages.plan_inputs
+    calls: list[int] = []
+
+    def counted(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(stages, "plan_inputs", counted)
+    again = stages.render_stage(data, reports, jobs=1, units=["22015"])
+    assert not calls and again.built == [] and "2025:22015" in again.skipped
+    m = Manifest.load(reports / "manifest.json")
+    assert m.partial["requests"] == {"22015": ["2025:22015"]} and not m.render_key
+    assert stages.render_stage(data, reports, jobs=1, units=["22045"]).ok and len(calls) == 1  # another unit: planned
+    assert stages.render_stage(data, reports, jobs=1, units=["22015", "22045"]).built == [] and len(calls) == 1  # both known
+    html = reports / m.reports["2025:22015"].path
+    html.unlink()
+    assert stages.render_stage(data, reports, jobs=1, units=["22015"]).built == ["2025:22015"] and len(calls) == 2
+    q = data / "quality.csv"
+    q.write_text(q.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # another input: planned again
+    stages.render_stage(data, reports, jobs=1, units=["22015"])
+    assert len(calls) == 3
+
+
+def test_national_index_filters_and_names_each_units_province(national_dir: Path) -> None:
+    """The national index: a province column, a search box (filter.js, inline, offline) over the units' rows; the
+    rows rendered without the template engine are those the template renders."""
+    from motcua.report.html import render
+    from motcua.report.index import _unit_rows, render_index, rows_html, unit_provinces
+    from motcua.report.strings import strings
+
+    panel = pd.read_parquet(national_dir / "panel.parquet")
+    provinces = unit_provinces(panel)
+    assert provinces["2025:26734"] == "Thành phố Hồ Chí Minh" and provinces["2025:22015"] == "Tỉnh Đắk Lắk"
+    m = Manifest()
+    m.overview = ReportEntry("province", "Tổng quan toàn quốc", "province.html", "ok", "", "h", "v", "")
+    for code, (name, units) in PROVINCES.items():
+        m.provinces[code] = ReportEntry(code, name, national.page_name(code, name), "ok", "", "h", "v", "")
+        for ucode, uname in units:
+            e = ReportEntry(ucode, uname, f"units/{ucode}.html", "ok" if ucode != "00008" else "failed", "lỗi <b>", "h", "v", "",
+                            unit_schema="2025", unit_level="commune")
+            m.reports[e.key] = e
+    summary = pd.read_parquet(national_dir / "trend_summary.parquet")
+    html = render_index(m.to_dict(), lang="vi", summary=summary, provinces=provinces)
+    assert 'type="search"' in html and "data-filterable" in html and "normalize(\"NFD\")" in html
+    assert "<th scope=\"col\" data-sort=\"text\">Tỉnh, thành phố</th>" in html
+    row = html[html.index('href="units/26734.html"'):]
+    assert row[:row.index("</tr>")].count("Thành phố Hồ Chí Minh") == 1
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    agencies = html[html.index('<ul class="agencies">'):]
+    agencies = agencies[:agencies.index("</ul>")]
+    assert "Công an tỉnh" in agencies and 'href="provinces/66-tinh-dak-lak.html#ov-provincial-title"' in agencies
+    assert 'href="province.html#' not in html  # the national page has no provincial block
+    one = Manifest()
+    one.reports = m.reports
+    one.overview = m.overview
+    single = render_index(one.to_dict(), lang="vi", summary=summary, provinces=provinces)
+    assert "Tỉnh, thành phố</th>" not in single and 'href="province.html#ov-provincial-title"' in single
+
+    from motcua.report.index import _summary_rows
+
+    rows, failed = _unit_rows([e.__dict__ for e in m.reports.values()], _summary_rows(summary), strings("vi"), "2025", provinces)
+    assert failed == 1
+    assert str(rows_html(rows)) == str(render("sections/table_rows.html.j2", rows=rows, row_headers=True))

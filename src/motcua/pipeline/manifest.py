@@ -39,9 +39,10 @@ class ReportEntry:
 
     @property
     def key(self) -> str:
-        from motcua.report.eras import unit_key
-
-        return unit_key(self.unit_schema, self.unit_code)
+        """``"<schema>:<code>"``, or the code alone without a schema (:func:`motcua.report.eras.unit_key`, which
+        imports pandas: a no-op build reads the manifest without it)."""
+        s = str(self.unit_schema or "")
+        return f"{s}:{self.unit_code}" if s else str(self.unit_code)
 
 
 @dataclass
@@ -57,6 +58,10 @@ class Manifest:
     #: hash of every input of the whole render stage, set only after a complete build with no failure:
     #: when it matches, a rebuild has nothing to do and need not read the data at all
     render_key: str = ""
+    #: ``motcua build --units``: the render stage's input hash when these requests last left their reports
+    #: up to date ({"key": …, "requests": {"555": ["legacy:555"], …}}): the same request with the same inputs has
+    #: nothing to do and need not read the data either
+    partial: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
@@ -77,6 +82,7 @@ class Manifest:
                 lang=raw.get("lang", "vi"),
                 synthetic=bool(raw.get("synthetic", False)),
                 render_key=str(raw.get("render_key", "")),
+                partial=raw.get("partial") if isinstance(raw.get("partial"), dict) else {},
             )
         except (OSError, ValueError, TypeError, KeyError):
             return cls()
@@ -94,6 +100,8 @@ class Manifest:
         }
         if self.provinces:  # a one-province manifest stays as it was
             out["provinces"] = [asdict(self.provinces[k]) for k in sorted(self.provinces)]
+        if self.partial:
+            out["partial"] = self.partial
         return out
 
     def save(self, path: Path) -> None:

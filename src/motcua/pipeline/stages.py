@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from motcua.config import load_config
 from motcua.pipeline import locations as loc
-from motcua.pipeline.files import atomic_write_text, sha256_bytes, sha256_file, sha256_files
+from motcua.pipeline.files import ShaCache, atomic_write_text, sha256_bytes, sha256_files
 from motcua.pipeline.manifest import Manifest, ReportEntry
 from motcua.pipeline.render_units import check_render_parameters, unit_params, wanted_units
 from motcua.rawfiles import discover, sample_manifests
@@ -164,13 +164,15 @@ def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, ke
     files = raw_files(raw)
     if not files:
         raise StageError("clean: no input files found in " + ", ".join(map(str, raw)))
+    shas = _sha_cache(data)
     key = _stage_key(
-        sha256_files(files),
+        shas.files_sha(files),
         _raw_names(raw),
         _config_hash(),
         _notebook_hash(loc.notebook(loc.NOTEBOOK_CLEAN)),
         source_hash(),
     )
+    shas.save()
     outputs = [data / loc.PANEL, data / loc.QUALITY, data / loc.CLEAN_META]
     if not force and _read_stamp(data, "clean") == key and all(p.exists() for p in outputs):
         return StageResult("clean", ran=False, outputs=outputs)
@@ -192,12 +194,14 @@ def model_stage(data: Path, executed_dir: Path, *, kernel: Any = None, force: bo
     panel = data / loc.PANEL
     if not panel.exists():
         raise StageError(f"model: {panel} does not exist; run `motcua clean` first")
+    shas = _sha_cache(data)
     key = _stage_key(
-        sha256_file(panel),
+        shas.sha(panel),
         _config_hash(),
         _notebook_hash(loc.notebook(loc.NOTEBOOK_MODEL)),
         source_hash(),
     )
+    shas.save()
     outputs = [data / loc.TRENDS, data / loc.TREND_SUMMARY, data / loc.COMPARISON, data / loc.CONTINUITY]
     if not force and _read_stamp(data, "model") == key and all(p.exists() for p in outputs):
         return StageResult("model", ran=False, outputs=outputs)
@@ -472,6 +476,7 @@ def render_stage(
     only if its own input hash changed.
     """
     data, reports = Path(data).resolve(), Path(reports).resolve()
+    units = list(units) if units else None
     cfg = load_config()
     lang = lang or cfg.language
     manifest = Manifest.load(reports / "manifest.json")
@@ -480,6 +485,8 @@ def render_stage(
     if not force and not units and manifest.render_key == render_key and _all_present(reports, manifest):
         skipped = sorted([*manifest.reports, "province"])
         return BuildResult(stages=[], built=[], skipped=skipped, failed={})
+    if not force and units and (done := _partial_up_to_date(reports, manifest, render_key, units)) is not None:
+        return BuildResult(stages=[], built=[], skipped=done, failed={})
 
     from motcua.pipeline.unit_hash import UnitHasher, fingerprint, hash_components, overview_input_hash
 
@@ -596,11 +603,13 @@ def render_stage(
     manifest.synthetic = bool(inputs["meta"].get("synthetic", False))
     complete = not units and not failed and all(e.status == "ok" for e in manifest.reports.values())
     new_key = render_key if complete else ""
-    if results or not (reports / "index.html").exists() or manifest.render_key != new_key:
+    partial = _partial_after(manifest, render_key, units, all_units)
+    if results or not (reports / "index.html").exists() or manifest.render_key != new_key or manifest.partial != partial:
         if results or not (reports / "index.html").exists():
             manifest.built_at = built_at.isoformat()
             write_index(reports, manifest, inputs, lang)
         manifest.render_key = new_key
+        manifest.partial = partial
         manifest.save(reports / "manifest.json")
     return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed, why=why)
 
@@ -682,9 +691,17 @@ RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.Q
                  loc.CONTINUITY, loc.PAR_INDEX, loc.GROUPS766, loc.SCORE766)
 
 
+def _sha_cache(data: Path) -> ShaCache:
+    """The sha256 of input and data files known from an earlier build, by their status (DATA's interim cache)."""
+    return ShaCache(loc.interim_dir(data) / "file_shas.json")
+
+
 def _input_shas(data: Path) -> dict[str, str]:
     """sha256 of each of :data:`RENDER_INPUTS` in DATA ("missing" for an absent file)."""
-    return {name: sha256_file(data / name) if (data / name).exists() else "missing" for name in RENDER_INPUTS}
+    shas = _sha_cache(data)
+    out = {name: shas.sha(data / name) if (data / name).exists() else "missing" for name in RENDER_INPUTS}
+    shas.save()
+    return out
 
 
 def _render_key(data: Path, lang: str, shas: dict[str, str] | None = None) -> str:
@@ -702,6 +719,49 @@ def _render_key(data: Path, lang: str, shas: dict[str, str] | None = None) -> st
     )
 
 
+def _pages_present(reports: Path, manifest: Manifest) -> bool:
+    """The overview (or national page), every province page and the index built and on disk."""
+    pages = [*manifest.provinces.values(), *([manifest.overview] if manifest.overview else [])]
+    return (manifest.overview is not None and (reports / "index.html").exists()
+            and all(e.status == "ok" and (reports / e.path).exists() for e in pages))
+
+
+def _partial_up_to_date(reports: Path, manifest: Manifest, render_key: str, units: Iterable[str]) -> list[str] | None:
+    """``--units``: the keys of the reports asked for when the render stage's inputs are those with which the same
+    requests last left them up to date (:attr:`Manifest.partial`), every one of them, the overview and the index
+    still on disk; None when anything must be planned."""
+    if manifest.render_key == render_key and _all_present(reports, manifest):  # a whole render with these inputs
+        return sorted([*manifest.reports, "province"])
+    requests = manifest.partial.get("requests") if manifest.partial.get("key") == render_key else None
+    if not isinstance(requests, dict) or not _pages_present(reports, manifest):
+        return None
+    keys: list[str] = []
+    for u in units:
+        if u not in requests:
+            return None
+        keys += requests[u]
+    entries = [manifest.reports.get(k) for k in keys]
+    if not all(e is not None and e.status == "ok" and (reports / e.path).exists() for e in entries):
+        return None
+    return sorted({*keys, "province"})
+
+
+def _partial_after(manifest: Manifest, render_key: str, units: Iterable[str] | None, all_units: list["ReportUnit"]) -> dict[str, Any]:
+    """:attr:`Manifest.partial` after a render: with ``--units``, each request whose reports are all built, added to
+    those recorded under the same inputs; {} after a whole render (its ``render_key`` says more)."""
+    if not units:
+        return {}
+    before = manifest.partial.get("requests") if manifest.partial.get("key") == render_key else None
+    requests: dict[str, list[str]] = dict(before) if isinstance(before, dict) else {}
+    for u in units:
+        keys = sorted(x.key for x in all_units if u in (x.key, x.code))
+        if keys and all((e := manifest.reports.get(k)) is not None and e.status == "ok" for k in keys):
+            requests[u] = keys
+        else:
+            requests.pop(u, None)
+    return {"key": render_key, "requests": requests} if requests else {}
+
+
 def _all_present(reports: Path, manifest: Manifest) -> bool:
     """Every report of ``manifest`` built and still on disk, with the index and the overview."""
     entries = [*manifest.reports.values(), *manifest.provinces.values(), *([manifest.overview] if manifest.overview else [])]
@@ -713,9 +773,10 @@ def _all_present(reports: Path, manifest: Manifest) -> bool:
 
 
 def write_index(reports: Path, manifest: "Manifest", inputs: dict[str, Any], lang: str) -> None:
-    from motcua.report.index import render_index
+    from motcua.report.index import render_index, unit_provinces
 
-    html = render_index(manifest.to_dict(), lang=lang, summary=inputs.get("summary"))
+    html = render_index(manifest.to_dict(), lang=lang, summary=inputs.get("summary"),
+                        provinces=unit_provinces(inputs.get("panel")) if manifest.provinces else None)
     atomic_write_text(reports / "index.html", html)
 
 

@@ -7,7 +7,7 @@ rendered alone on a figure of the chart's full size, so every mark lands on
 the very pixels it would in the whole figure; its pixels that are not the
 white background ("ink") are then pasted onto a white canvas, which is
 encoded exactly as :func:`motcua.report.charts.to_png` encodes a figure
-(``matplotlib.image.imsave``, same DPI and metadata). As long as no two tiles
+(:func:`motcua.report.charts.encode_png`). As long as no two tiles
 put ink on the same pixel, the PNG is byte-for-byte the one that drawing all
 tiles on one figure gives (tests/report/test_chart_tiles.py checks it).
 
@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import matplotlib
-import matplotlib.image
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from motcua.report.chart_cache import ChartCache, chart_key
-from motcua.report.charts import DPI, RC, WIDTH, Chart, chart_of, new_figure
+from motcua.report.charts import RC, WIDTH, Chart, chart_of, encode_png, new_figure
 
 WHITE = np.uint32(0xFFFFFFFF)
 
@@ -83,10 +82,8 @@ def paste(canvas: np.ndarray, ink: Ink) -> None:
 
 
 def encode(rgba: np.ndarray) -> bytes:
-    """PNG bytes of an RGBA canvas, encoded as ``Figure.savefig`` encodes an Agg figure (see to_png)."""
-    buf = io.BytesIO()
-    matplotlib.image.imsave(buf, rgba, format="png", origin="upper", dpi=DPI, metadata={"Software": None})
-    return buf.getvalue()
+    """PNG bytes of an RGBA canvas, encoded as :func:`motcua.report.charts.to_png` encodes a figure."""
+    return encode_png(rgba)
 
 
 def _render(fig: Figure, canvas: FigureCanvasAgg, tiles: list[Tile]) -> Ink:

@@ -119,9 +119,34 @@ def axes_in(fig: Figure, bottom: float, height: float, *, left: float = 0.8, rig
 
 
 def to_png(fig: Figure) -> bytes:
-    """PNG bytes with fixed metadata (no Software tag, no date): same figure → same bytes."""
+    """PNG bytes of the figure on white (:func:`encode_png`): same figure → same bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+    fig.savefig(buf, format="rgba", dpi=DPI, facecolor="white")
+    w, h = (int(v) for v in fig.bbox.size)  # Agg's canvas: the figure's size in pixels, truncated
+    return encode_png(np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4))
+
+
+def encode_png(rgba: np.ndarray) -> bytes:
+    """PNG bytes of an RGBA pixel array (rows × columns × 4), lossless and compact: an opaque image is stored as
+    RGB, and one of at most 256 colours (a chart's lines and fills, antialiasing included, usually are) with a
+    palette of its colours in ascending RGB order, a third of the RGBA bytes. The pixels decoded are exactly
+    those given; no date or software tag, so the same pixels give the same bytes."""
+    from PIL import Image
+
+    a = np.ascontiguousarray(rgba, dtype=np.uint8)
+    if a.shape[2] == 4 and not (a[..., 3] != 255).any():
+        a = np.ascontiguousarray(a[..., :3])
+    im = Image.fromarray(a, "RGBA" if a.shape[2] == 4 else "RGB")
+    colors = im.getcolors(256) if a.shape[2] == 3 else None
+    if colors is not None:
+        palette = sorted(c for _, c in colors)
+        codes = np.array([(r << 16) | (g << 8) | b for r, g, b in palette], np.uint32)
+        flat = (a[..., 0].astype(np.uint32) << 16) | (a[..., 1].astype(np.uint32) << 8) | a[..., 2]
+        index = np.searchsorted(codes, flat).astype(np.uint8)  # every pixel's colour is in the palette
+        im = Image.fromarray(index, "P")
+        im.putpalette(bytes(v for c in palette for v in c))
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", compress_level=6, dpi=(DPI, DPI))
     return buf.getvalue()
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from motcua.clean.quality import RULES
 from motcua.report import continuity, era_text, fmt
+from motcua.report.national import unit_province_page
 from motcua.report.context import ReportData, load_data
 from motcua.report.forecast_note import forecast_note
 from motcua.report.groups766 import groups766_section
@@ -55,7 +56,12 @@ def header_section(data: ReportData, rows: pd.DataFrame, unit_code: str, S: Stri
         {"label": S["window"], "value": fmt.period(rows["period_start"].min(), rows["period_end"].max(), lang) if len(rows) else S["no_data"]},
         {"label": S["as_of"], "value": fmt.day(data.as_of(), lang)},
     ]
-    nav = [{"href": f"{nav_prefix}index.html", "text": S["nav_index"]}, {"href": f"{nav_prefix}province.html", "text": S["nav_overview"]}]
+    nav = [{"href": f"{nav_prefix}index.html", "text": S["nav_index"]}]
+    page = unit_province_page(data.panel, data.config.province.get("province_code"), rows)
+    if page is None:
+        nav.append({"href": f"{nav_prefix}province.html", "text": S["nav_overview"]})
+    else:  # a national analysis: the unit's province page, then the national page of provinces
+        nav += [{"href": f"{nav_prefix}{page}", "text": S["nav_overview"]}, {"href": f"{nav_prefix}province.html", "text": S["ix_national"]}]
     name = _name(rows, "unit_name") or unit_code
     html = render("sections/header.html.j2", S=S, synthetic=data.synthetic, nav=nav, kind=S["report_kind"],
                   title=era_text.title(name, era, S) if era is not None else name, meta=meta)

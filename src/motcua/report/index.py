@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup
 
 from motcua.config import load_config
 from motcua.model.claims import trend_claim
@@ -48,12 +49,19 @@ def _summary_rows(summary: pd.DataFrame | None) -> dict[tuple[str, str], dict[st
     return out
 
 
-def _agencies(summary: pd.DataFrame | None) -> list[str]:
-    """Names of the provincial bodies (level ``agency``) of trend_summary, in code order."""
+def _agencies(summary: pd.DataFrame | None, overview: str | None, provinces: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The provincial bodies (level ``agency``) of trend_summary, in code order: each one's name and the link to the
+    "Cấp tỉnh" block that shows its figures: on the overview (``overview``: its path, None when it failed), or in a
+    national analysis on its province's page (``provinces``: province code → page path; an agency's code is
+    ``<province>-<key>``)."""
     if summary is None or summary.empty or not {"unit_level", "unit_code", "unit_name"} <= set(summary.columns):
         return []
-    a = summary[summary["unit_level"].isin(PROVINCIAL_LEVELS)].drop_duplicates(["unit_code"], keep="last")
-    return [str(n) for n in a.sort_values("unit_code")["unit_name"]]
+    a = summary[summary["unit_level"].isin(PROVINCIAL_LEVELS)].drop_duplicates(["unit_code"], keep="last").sort_values("unit_code")
+    out = []
+    for code, name in zip(a["unit_code"].astype(str), a["unit_name"].astype(str)):
+        page = provinces.get(code.partition("-")[0].zfill(2)) if provinces is not None else overview
+        out.append({"name": name, "href": f"{page}#ov-provincial-title" if page else None})
+    return out
 
 
 def _reached(summary: pd.DataFrame | None) -> bool:
@@ -160,10 +168,47 @@ def safe_href(path: Any) -> str | None:
     return p
 
 
+def _esc(value: Any) -> str:
+    """``value`` as text escaped as the templates escape it (markupsafe: & < > " ')."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+            .replace("'", "&#39;"))
+
+
+def rows_html(rows: list[dict[str, Any]], row_headers: bool = True) -> Markup:
+    """``rows`` (each ``{"cls": str, "cells": [Cell or dict, …]}``) rendered exactly as templates/sections/table_rows.html.j2
+    renders them, without the template engine: the index of 3,321 communes has 23,000 cells."""
+    out = []
+    for row in rows:
+        out.append(f'<tr class="{_esc(row["cls"])}">\n' if row.get("cls") else "<tr>\n")
+        for i, c in enumerate(row["cells"]):
+            if isinstance(c, dict):
+                c = Cell(c["text"], c.get("key"), bool(c.get("num")), c.get("href"), c.get("sub"), c.get("svg"))
+            head = i == 0 and row_headers
+            attrs = ' class="num"' if c.num else ""
+            if c.key is not None:
+                attrs += f' data-key="{_esc(c.key)}"'
+            if c.href:
+                inner = f'<a href="{_esc(c.href)}">{_esc(c.text)}</a>'
+            elif c.svg:
+                inner = str(_esc(c.svg))
+            else:
+                inner = str(_esc(c.text))
+            if c.sub:
+                inner += f'<span class="sub">{_esc(c.sub)}</span>'
+            out.append(f'<th scope="row"{attrs}>{inner}</th>\n' if head else f"<td{attrs}>{inner}</td>\n")
+        out.append("</tr>\n")
+    return Markup("".join(out))
+
+
 def _unit_rows(entries: list[dict[str, Any]], rows_by: dict[tuple[str, str], dict[str, Any]], S: Any,
-               schema: str | None = None) -> tuple[list[dict[str, Any]], int]:
+               schema: str | None = None, provinces: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], int]:
     """One table row per manifest entry, and how many of them failed. An entry naming no schema (an older
-    manifest) is of ``schema`` (the configured one) when the summary knows it so, else of none."""
+    manifest) is of ``schema`` (the configured one) when the summary knows it so, else of none. ``provinces``
+    (a national index): each unit key's province name, shown in a column after the code.
+
+    A name or code cell carries no sort key: sort.js then sorts on its text, which is the same."""
     lang = S.lang
     rows = []
     failed = 0
@@ -177,8 +222,9 @@ def _unit_rows(entries: list[dict[str, Any]], rows_by: dict[tuple[str, str], dic
         failed += 0 if ok else 1
         status = _cell(S["ix_status_ok"], "1") if ok else _cell(S["ix_status_failed"], "0", sub=S.f("ix_reason", reason=str(e.get("reason", "") or "–")))
         cells = [
-            _cell(name, name, href=safe_href(e.get("path")) if ok else None),
-            _cell(code, code),
+            _cell(name, href=safe_href(e.get("path")) if ok else None),
+            _cell(code),
+            *([_cell(provinces.get(key, ""))] if provinces is not None else []),
             status,
             _rate_cell(rows_by.get((key, "online_rate")), lang, 1),
             _rate_cell(rows_by.get((key, "ontime_rate_report")), lang, 2),
@@ -189,9 +235,15 @@ def _unit_rows(entries: list[dict[str, Any]], rows_by: dict[tuple[str, str], dic
     return rows, failed
 
 
-def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame | None = None) -> str:
-    """The index page of a reports folder (links relative to it)."""
+def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame | None = None,
+                 provinces: dict[str, str] | None = None) -> str:
+    """The index page of a reports folder (links relative to it).
+
+    ``provinces``: each unit key's province name (:func:`unit_provinces`); in a national index (the manifest has
+    province pages) a column shows it. A search box filters the units' rows by name, code and province, offline."""
     S = strings(lang)
+    national = bool(manifest.get("provinces"))
+    unit_prov = (provinces or {}) if national else None
     cfg = load_config()
     province = province_title(cfg.province, _reached(summary), S)
     rows_by = _summary_rows(summary)
@@ -199,6 +251,7 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     columns = [
         {"label": S["ix_col_unit"], "num": False, "sort": "text"},
         {"label": S["ix_col_code"], "num": False, "sort": "text"},
+        *([{"label": S["ix_col_province"], "num": False, "sort": "text"}] if national else []),
         {"label": S["ix_col_status"], "num": False, "sort": "text"},
         {"label": S["ix_col_online"], "num": True, "sort": "number"},
         {"label": S["ix_col_ontime"], "num": True, "sort": "number"},
@@ -208,30 +261,45 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     failed = 0
     sections = []
     for i, (gid, heading, es) in enumerate(groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))):
-        rows, nf = _unit_rows(es, rows_by, S, cfg.province.get("unit_schema"))
+        rows, nf = _unit_rows(es, rows_by, S, cfg.province.get("unit_schema"), unit_prov)
         failed += nf
         level = level_label(str(es[0].get("unit_level") or "unknown"), S) if es else ""
         table = render("sections/table.html.j2", caption=S.f("ix_caption_group", level=level), table_id="units" if i == 0 else f"units-{gid}",
-                       cls="index", columns=columns, rows=rows, row_headers=True, sort_hint=S["sort_hint"])
+                       cls="index", columns=columns, rows_html=rows_html(rows), row_headers=True, sort_hint=S["sort_hint"],
+                       filterable=True)
         sections.append({"id": gid, "title": heading, "table": table})
     ov = manifest.get("overview") or None
     if ov and not safe_href(ov.get("path")):
         ov = {**ov, "status": "failed", "reason": ov.get("reason") or "invalid path"}
-    provinces = [{"name": str(e.get("unit_name", "")), "code": str(e.get("unit_code", "")),
+    pages = [{"name": str(e.get("unit_name", "")), "code": str(e.get("unit_code", "")),
                   "path": safe_href(e.get("path")) if e.get("status") == "ok" else None,
                   "reason": str(e.get("reason", "") or "–")}
                  for e in sorted(manifest.get("provinces", []) or [], key=lambda e: str(e.get("unit_code", "")))]
     body = render(
-        "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")), provinces=provinces,
-        overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), groups=sections, agencies=_agencies(summary),
-        summary_line=S.f("ix_failed_summary", n=failed) if failed else S.f("ix_all_ok", n=len(entries)),
-        failed=failed,
+        "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")), provinces=pages,
+        overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), groups=sections,
+        agencies=_agencies(summary, safe_href(ov.get("path")) if ov and ov.get("status") == "ok" else None,
+                           {p["code"]: p["path"] for p in pages if p["path"]} if pages else None),
+        summary_line=S.f("ix_failed_summary", n=fmt.num(failed, lang)) if failed else S.f("ix_all_ok", n=fmt.num(len(entries), lang)),
+        failed=failed, filter_label=S["ix_filter" if national else "ix_filter_units"],
     )
     stamp = None
     if manifest.get("built_at") or manifest.get("code_version"):
         stamp = f"{_stamp_time(manifest.get('built_at', ''))} · motcua {manifest.get('code_version', '')}"
     title = f"{S['index_kind']} · {province}" if province else S["index_kind"]
-    return page(lang=lang, title=title, body=str(body), stamp_label=S["build_stamp"], build_stamp=stamp, script=asset("sort.js"))
+    return page(lang=lang, title=title, body=str(body), stamp_label=S["build_stamp"], build_stamp=stamp,
+                script=asset("sort.js") + asset("filter.js"))
+
+
+def unit_provinces(panel: pd.DataFrame | None) -> dict[str, str]:
+    """Each unit key's (:func:`motcua.report.eras.unit_key`) province name, the last its panel rows give; {} without
+    the columns."""
+    if panel is None or not {"unit_code", "province_name"} <= set(panel.columns):
+        return {}
+    cols = [c for c in ("unit_schema", "unit_code", "province_name") if c in panel]
+    last = panel[cols].dropna(subset=["province_name"]).drop_duplicates(["unit_schema", "unit_code"] if "unit_schema" in cols else ["unit_code"], keep="last")
+    schemas = last["unit_schema"].tolist() if "unit_schema" in last else [None] * len(last)
+    return {unit_key(s or None, str(c)): str(n) for s, c, n in zip(schemas, last["unit_code"], last["province_name"])}
 
 
 def _stamp_time(built_at: str) -> str:

@@ -65,6 +65,27 @@ def page_name(code: str, name: str) -> str:
     return f"{PROVINCES_DIR}/{str(code).zfill(2)}-{slugify(name)}.html"
 
 
+def unit_province_page(panel: pd.DataFrame, province_code: Any, rows: pd.DataFrame) -> str | None:
+    """In a national analysis (:func:`is_national`), the page of the province a unit's ``rows`` lie in
+    (:func:`page_name`, relative to the reports folder): its own province's, else, for a legacy unit of a province
+    since merged, its 2025 successor's; None outside a national analysis or when no province page holds it."""
+    if "province_code" not in rows or not len(rows) or not is_national(panel, province_code):
+        return None
+    pages = provinces(panel)
+    codes = rows["province_code"].dropna().astype(str)
+    if not len(codes):
+        return None
+    code = codes.iloc[-1].zfill(2)
+    if code not in pages:
+        from motcua.reference.crosswalk import province_successor
+
+        try:
+            code = province_successor(code).zfill(2)
+        except (KeyError, ValueError):
+            return None
+    return page_name(code, pages[code]) if code in pages else None
+
+
 def _in_province(panel: pd.DataFrame, code: str) -> pd.Series:
     return panel["province_code"].astype(str).str.zfill(2) == str(code).zfill(2)
 
