@@ -75,7 +75,7 @@ class _Counting:
 def _same_as_full(raw: Path, cache: Path, tmp: Path, name: str):
     """Run with the cache, then from scratch without it: the same bytes in every output."""
     inc = run_clean([raw], tmp / f"{name}-inc", cache_dir=cache)
-    full = run_clean([raw], tmp / f"{name}-full")
+    run_clean([raw], tmp / f"{name}-full")
     a, b = _outputs(tmp / f"{name}-inc"), _outputs(tmp / f"{name}-full")
     for out in OUTPUTS:
         assert a[out] == b[out], f"{name}: {out} differs between the incremental and the full run"

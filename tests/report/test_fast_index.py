@@ -29,9 +29,7 @@ def _old_missing(x):
             return True
     except (TypeError, ValueError):
         return False
-    if isinstance(x, float) and not math.isfinite(x):
-        return True
-    return False
+    return isinstance(x, float) and not math.isfinite(x)
 
 
 def _old_summary_rows(summary):

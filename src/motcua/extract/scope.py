@@ -97,9 +97,8 @@ class UnitContext:
     def update_subject(self, m: UnitMention, u: Unit | None) -> None:
         if u is None or m.qualifier or m.org or (u.level == "province" and not m.institution):
             return
-        if m.name is not None or m.institution:
-            if not (m.possessive and m.name is None and not m.institution):
-                self.subject = u
+        if (m.name is not None or m.institution) and not (m.possessive and m.name is None and not m.institution):
+            self.subject = u
 
 
 def _province_name(code: str) -> str:

@@ -47,7 +47,7 @@ def volume_chart(monthly: pd.DataFrame, unit_name: str, S: Strings) -> Chart:
         else:
             bars(ax, x, m["received_new"].astype("float64").fillna(0).to_numpy(), color=COLORS["online"])
         ax.set_ylabel(S["ch_dossiers"])
-        top = float(np.nanmax((online + offline.fillna(0).to_numpy()))) if len(m) else 1.0
+        top = float(np.nanmax(online + offline.fillna(0).to_numpy())) if len(m) else 1.0
         ax.set_ylim(0, max(1.0, top) * 1.22)
         count_axis(ax, lang)
         date_axis(ax, m["period_start"].min(), m["period_end"].max())

@@ -38,9 +38,9 @@ from motcua.panel import COUNT_COLUMNS, conform
 from motcua.sample import communes as legacy_communes_mod
 from motcua.sample import reform, styles
 from motcua.sample.readme import sample_readme
-from motcua.sample.truth import DEFAULT_PROVINCE, DEFAULT_UNITS, online_share, simulate_units, unit_params
+from motcua.sample.truth import DEFAULT_UNITS, online_share, simulate_units, unit_params
 from motcua.sample.workbook import (SYNTHETIC_KEYWORD, FileStyle, MonthFile, RowSpec, build_workbook, save_deterministic,
-                                    save_month_file, vi_int)
+                                    save_month_file)
 
 __all__ = ["write_sample", "sample_truth", "sample_defects", "DEFAULT_SEED", "DEFAULT_UNITS", "SYNTHETIC_KEYWORD"]
 
