@@ -379,6 +379,7 @@ def execute_cold(input_path: Path, output_path: Path | None, parameters: dict[st
         kernel_name=KERNEL_NAME,
         progress_bar=False,
         cwd=str(cwd or Path.cwd()),
+        extra_arguments=list(kept.KERNEL_ARGS),
     )
     if coalesce_streams(nb) and output_path:
         nbformat.write(nb, str(output_path))

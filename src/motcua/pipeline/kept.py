@@ -46,9 +46,13 @@ KEY_ENV_PREFIXES = ("MOTCUA_", "PYTHON", "JUPYTER_", "IPYTHON", "MPLCONFIGDIR", 
 KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_DIR", "MOTCUA_KEEP_KERNELS")
 
 
-#: Options of every warm kernel: no banner on stderr; no input history (an SQLite write per cell; the
-#: executed notebook is the record of what ran).
-KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False")
+#: Options of every kernel motcua starts (warm, kept or papermill's own): no banner and no warning on stderr
+#: (ipykernel warns at WARNING level that a kernel on 127.0.0.1 talks TCP without encryption); the kernel's
+#: log filtered at start-up (:func:`motcua.pipeline.kernel_side.quiet_log`: the "KeyboardInterrupt caught in
+#: kernel" line jupyter_client's shutdown provokes); no input history (an SQLite write per cell; the executed
+#: notebook is the record of what ran).
+KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False",
+               '--IPKernelApp.exec_lines=__import__("motcua.pipeline.kernel_side", fromlist=["_"]).quiet_log()')
 
 
 def enabled() -> bool:

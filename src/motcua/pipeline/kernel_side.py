@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import logging
 import os
 import threading
 import time
@@ -15,6 +16,25 @@ from typing import Any
 
 #: How often a kept kernel checks whether it has been idle long enough to leave.
 WATCH_EVERY_S = 2.0
+
+#: Log lines of the kernel application that read as failures on a normal run. jupyter_client's
+#: ``shutdown_kernel`` sends SIGINT before it stops a kernel, and ipykernel logs the interrupt it then
+#: catches between messages at ERROR level. A Ctrl-C inside a cell is not logged this way: it fails the
+#: cell and is reported with the notebook.
+NOISE = ("KeyboardInterrupt caught in kernel",)
+
+
+class _DropNoise(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(NOISE)
+
+
+def quiet_log(app_logger: str = "IPKernelApp") -> None:
+    """Drop the :data:`NOISE` lines from the kernel application's log (run at kernel start-up through
+    ``--IPKernelApp.exec_lines``, see :data:`motcua.pipeline.kept.KERNEL_ARGS`; binds no name)."""
+    log = logging.getLogger(app_logger)
+    if not any(isinstance(f, _DropNoise) for f in log.filters):
+        log.addFilter(_DropNoise())
 
 
 def reset_namespace(shell: Any) -> None:
