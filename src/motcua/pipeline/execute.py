@@ -65,8 +65,10 @@ RESET_CODE = '__import__("motcua.pipeline.kernel_side", fromlist=["_"]).reset_na
 
 def _watchdog_code(lease: "kept.Lease") -> str:
     files = [str(p) for p in lease.files()]
+    every = kept.watch_seconds()
     return (f'__import__("motcua.pipeline.kernel_side", fromlist=["_"]).exit_when_idle('
-            f'{str(lease.lock_file)!r}, {kept.idle_seconds()!r}, {files!r})')
+            f'{str(lease.lock_file)!r}, {kept.idle_seconds()!r}, {files!r}'
+            + (f', every_s={every!r})' if every else ')'))
 
 
 class _LeasedManager:

@@ -43,7 +43,7 @@ REGISTERING_S = 60.0
 KEY_ENV_PREFIXES = ("MOTCUA_", "PYTHON", "JUPYTER_", "IPYTHON", "MPLCONFIGDIR", "LANG", "LC_", "TZ", "PATH",
                     "OMP_", "OPENBLAS_", "MKL_", "HOME")
 #: Not part of the key: how long to stay, and where the registry is, do not change what a kernel computes.
-KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_DIR", "MOTCUA_KEEP_KERNELS")
+KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_WATCH", "MOTCUA_KERNEL_DIR", "MOTCUA_KEEP_KERNELS")
 
 
 #: Options of every kernel motcua starts (warm, kept or papermill's own): no banner and no warning on stderr
@@ -65,6 +65,15 @@ def idle_seconds() -> float:
         return float(os.environ.get("MOTCUA_KERNEL_IDLE", IDLE_S))
     except ValueError:
         return IDLE_S
+
+
+def watch_seconds() -> float | None:
+    """``MOTCUA_KERNEL_WATCH``: how often a kept kernel's idle watchdog looks (None: its own default, 2 s)."""
+    try:
+        value = float(os.environ["MOTCUA_KERNEL_WATCH"])
+    except (KeyError, ValueError):
+        return None
+    return value if value > 0 else None
 
 
 def registry_dir() -> Path:
