@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from motcua.config import config_dir, project_root, read_yaml
+from motcua.config_schema import validate_file
 
 # old-style → new-style tone placement (both appear in official lists; DOMAIN.md §5)
 _TONE = {
@@ -87,7 +88,7 @@ def vocab_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Vocab:
-    raw = read_yaml(path)
+    raw = validate_file(path, path.parent, read_yaml(path))  # an unknown key: ConfigError naming it
     return Vocab(
         raw=raw,
         count={k: phrase_re(v) for k, v in raw["count_keywords"].items()},
