@@ -1,4 +1,4 @@
-"""The ``motcua`` command line (../shared/DESIGN.md "Command line").
+"""The ``motcua`` command line (docs/architecture.md: its stages and products).
 
 Exit status 0 when everything built, 1 when any unit failed (one line per
 failure on stderr), 2 for a usage or stage error.

@@ -1,4 +1,4 @@
-"""The clean stage at unit grain (issue 6): a rebuild that reuses the per-file entries and the per-unit
+"""The clean stage at unit grain: a rebuild that reuses the per-file entries and the per-unit
 results of the last run writes the same bytes as a run from scratch, and cleans again only the units
 whose records changed."""
 from __future__ import annotations

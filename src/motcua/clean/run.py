@@ -60,7 +60,7 @@ from motcua.rawfiles import IGNORED_NAMES, discover, is_document  # noqa: F401 -
 __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 
 SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
-#: The table of published figures read from prose documents among the inputs (issue 7, item 5).
+#: The table of published figures read from prose documents among the inputs (``motcua extract``).
 PUBLISHED = "published.csv"
 #: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
 PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]

@@ -1,4 +1,4 @@
-"""Figures stated in prose reports and press releases (issue 7): ``motcua extract``.
+"""Figures stated in prose reports and press releases: ``motcua extract``.
 
 Public API: :func:`extract_facts` (files → table), :func:`extract_text` (one text →
 table), :func:`save_published` / :func:`load_published` (table of published figures with provenance),

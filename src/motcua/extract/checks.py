@@ -1,4 +1,4 @@
-"""Consistency of the facts of one document (issue 7, item 3).
+"""Consistency of the facts of one document.
 
 Grain: facts grouped by (unit scope, period). Checks, each adding a
 "code: message" flag to every fact involved (never changing a value):

@@ -26,7 +26,7 @@ from motcua.extract.segment import headline_offsets, sentences
 from motcua.extract.units import Unit, find_bare_names, find_mentions
 from motcua.extract.vocab import Vocab, load_vocab, norm
 
-#: The fields of a fact, in output order (issue 7, item 1).
+#: The fields of a fact, in output order.
 FACT_COLUMNS: list[str] = [
     "file", "unit_name", "unit_code", "province_code", "unit_level", "period_start", "period_end",
     "metric", "value", "quote", "flags",

@@ -16,7 +16,7 @@ from typing import Any
 from motcua.config import config_dir, project_root, read_yaml
 from motcua.config_schema import validate_file
 
-# old-style → new-style tone placement (both appear in official lists; DOMAIN.md §5)
+# old-style → new-style tone placement (both appear in official lists, e.g. "Hoà"/"Hòa"; docs/domain.md)
 _TONE = {
     "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
     "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",

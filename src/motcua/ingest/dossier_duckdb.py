@@ -1,4 +1,4 @@
-"""Dossier CSV → unit-period records with DuckDB (large files; DOMAIN.md §7, issue 6 item 5).
+"""Dossier CSV → unit-period records with DuckDB (large files: 10 million rows in bounded memory).
 
 Same result as the pandas path (:func:`motcua.ingest.dossiers.aggregate_dossiers`): the same
 records (columns (3)–(13) per unit and period, same order, same source_ref) and the same

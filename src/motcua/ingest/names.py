@@ -1,4 +1,4 @@
-"""Unit names → official codes (DOMAIN.md §5).
+"""Unit names → official codes (docs/domain.md, "Names and matching rules").
 
 The reference is ``src/motcua/reference/units.csv``, frozen from the
 ``vietnamadminunits`` package by ``scripts/build_reference.py``. Grain of the

@@ -1,4 +1,4 @@
-"""Count cells → integers (DOMAIN.md §6).
+"""Count cells → integers ("7.697" is 7697; files mix the Vietnamese and English conventions).
 
 A count of dossiers is a non-negative integer. Excel cells hold real numbers
 or text in Vietnamese ("7.697"), English ("7,697") or spaced ("7 697")

@@ -1,4 +1,4 @@
-"""The four charts of a district report (issue 5 §1): volume by channel, online share with trend,
+"""The four charts of a district report: volume by channel, online share with trend,
 on-time share with late dossiers, funnel plots with the unit highlighted.
 
 Inputs: the unit's monthly table (:func:`motcua.report.figures.monthly`, one
