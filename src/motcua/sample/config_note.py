@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
-def config_note(codes: Sequence[str], province: dict | None = None, config_file: str = "config/province.yaml") -> str | None:
+def config_note(codes: Sequence[str], province: dict | None = None,
+                config_file: str = "config/province.yaml") -> str | None:
     """A message naming the configuration the legacy districts ``codes`` need, or None when ``province`` (a
     province.yaml's content; the configuration in force when None) holds them all."""
     if province is None:
@@ -23,9 +24,10 @@ def config_note(codes: Sequence[str], province: dict | None = None, config_file:
     if configured is None:
         return None
     configured = str(configured)
-    from motcua.sample import _unit_info
+    from motcua.ingest.names import reference_units
 
-    info = _unit_info(list(codes))
+    ref = reference_units("legacy")
+    info = ref[ref["unit_level"] == "district"].set_index("unit_code").loc[list(codes)]
     outside = info[info["province_code"].astype(str) != configured]
     if outside.empty:
         return None
