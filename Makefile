@@ -28,7 +28,7 @@ export IPYTHONDIR := $(CURDIR)/.cache/ipython
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv reports report test test-fast fuzz lab sample lock audit bench kernels stop-kernels clean distclean
+.PHONY: help venv reports report test test-fast lint fuzz lab sample lock audit bench kernels stop-kernels clean distclean
 
 help: ## list every target with one line each
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,10 @@ test: $(STAMP) ## run the whole test suite (unit, notebook, end-to-end, browser)
 
 test-fast: $(STAMP) ## unit tests only (no report builds, no browser)
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
+
+lint: $(STAMP) ## ruff over the code; fails when a notebook in notebooks/ is committed with outputs
+	$(BIN)/ruff check .
+	$(BIN)/python scripts/check_notebooks.py
 
 fuzz: $(STAMP) ## property-based tests of the parsers with 10,000 examples each
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests -k "property"

@@ -119,7 +119,7 @@ def write_csv(path: Path, rows: list[list[object]]) -> Path:
 
 def name_as_written(name: str, unit_type: str, i: int) -> str:
     """A commune's name as clerks write it, varied by the row's position (deterministic)."""
-    from motcua.sample.styles import abbreviated, no_diacritics, with_ubnd
+    from motcua.sample.styles import abbreviated, with_ubnd
 
     k = i % 5
     if k == 1:

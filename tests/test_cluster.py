@@ -1,4 +1,4 @@
-"""The report stage on a Dask distributed cluster equals a local build (issue 6, item 6)."""
+"""The report stage on a Dask distributed cluster equals a local build."""
 from __future__ import annotations
 
 import json

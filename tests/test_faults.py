@@ -1,4 +1,4 @@
-"""Faults: an interrupted build leaves no half-written report, and a rerun completes it (issue 8)."""
+"""Faults: an interrupted build leaves no half-written report, and a rerun completes it."""
 from __future__ import annotations
 
 import json

@@ -6,7 +6,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_make_help_lists_every_documented_target():
     out = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    for target in ("reports", "report", "test", "lab", "clean", "help", "sample", "lock", "bench"):
+    for target in ("reports", "report", "test", "lint", "lab", "clean", "help", "sample", "lock", "bench"):
         assert f"make {target} " in out, f"`make help` does not list {target}"
 
 

@@ -1,4 +1,4 @@
-"""Issue 8 item 5: personal data of a dossier export never reaches any output of a build.
+"""Personal data of a dossier export never reaches any output of a build.
 
 A whole build (clean → model → render) over a dossier export in which every
 dossier carries a fake applicant (name, CCCD, phone, e-mail, address, birth

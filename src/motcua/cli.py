@@ -1,4 +1,4 @@
-"""The ``motcua`` command line (../shared/DESIGN.md "Command line").
+"""The ``motcua`` command line (docs/architecture.md: its stages and products).
 
 Exit status 0 when everything built, 1 when any unit failed (one line per
 failure on stderr), 2 for a usage or stage error.
@@ -160,6 +160,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"motcua sample: {exc}", file=sys.stderr)
             return 2
         print(f"wrote {len(paths)} files to {args.out}")
+        from motcua.sample import resolve_units
+        from motcua.sample.config_note import config_note
+
+        note = config_note(resolve_units(None, args.units))
+        if note:
+            print(f"motcua sample: note: {note}", file=sys.stderr)
         return 0
 
     if args.command == "kernels":

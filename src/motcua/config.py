@@ -1,4 +1,5 @@
-"""Configuration: data in ``config/*.yaml``, read into plain objects.
+"""Configuration: data in ``config/*.yaml``, read into plain objects, each file checked against its schema
+(:mod:`motcua.config_schema`; model.yaml against :class:`motcua.model.settings.ModelSettings`) when loaded.
 
 Nothing here is machine-specific; paths come from the command line, the
 Makefile or the environment (``MOTCUA_CONFIG`` points at another folder).
@@ -12,6 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from motcua.config_schema import ConfigError
+
+__all__ = ["Config", "ConfigError", "config_dir", "load_config", "project_root", "read_yaml"]
 
 
 def project_root() -> Path:
@@ -58,8 +63,15 @@ def read_yaml(path: Path) -> Any:
         return yaml.load(fh, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
-def _read(path: Path) -> Any:
-    return read_yaml(path) or {}
+def _read(path: Path, root: Path | None = None) -> Any:
+    """A config file's content ({} when empty), checked against its schema (motcua.config_schema) when
+    ``root``, its config folder, is given: an unknown key raises ConfigError naming the file and key."""
+    data = read_yaml(path) or {}
+    if root is not None:
+        from motcua.config_schema import validate_file
+
+        validate_file(path, root, data)
+    return data
 
 
 @lru_cache(maxsize=8)
@@ -68,14 +80,14 @@ def _load(root: Path) -> Config:
     layout_dir = root / "layouts"
     if layout_dir.is_dir():
         for p in sorted(layout_dir.glob("*.yaml")):
-            layouts[p.stem] = _read(p)
+            layouts[p.stem] = _read(p, root)
     known = {"province.yaml", "targets.yaml", "model.yaml"}
-    extra = {p.stem: _read(p) for p in sorted(root.glob("*.yaml")) if p.name not in known}
+    extra = {p.stem: _read(p, root) for p in sorted(root.glob("*.yaml")) if p.name not in known}
     return Config(
         root=root,
-        province=_read(root / "province.yaml"),
-        targets=list(_read(root / "targets.yaml").get("targets", [])),
-        model=_read(root / "model.yaml"),
+        province=_read(root / "province.yaml", root),
+        targets=list(_read(root / "targets.yaml", root).get("targets", [])),
+        model=_read(root / "model.yaml"),  # checked against ModelSettings' fields (motcua.model.settings)
         layouts=layouts,
         extra=extra,
     )

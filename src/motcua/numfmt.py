@@ -1,7 +1,7 @@
 """Babel's number formatting without Babel's per-call overhead: the same strings, several times faster.
 
-The project formats numbers with Babel (DESIGN.md: "Babel for Vietnamese number
-formats"). ``babel.numbers.format_decimal`` / ``format_percent`` parse the
+The project formats numbers with Babel (Vietnamese number
+formats: "7.697", "99,47%"). ``babel.numbers.format_decimal`` / ``format_percent`` parse the
 pattern, parse the locale and look up its symbols on every call (~25 µs),
 which adds up to seconds when a table of 700 units × 3 rates is formatted.
 

@@ -1,4 +1,4 @@
-"""The panel: the data contract every stage shares (../shared/DESIGN.md).
+"""The panel: the data contract every stage shares (docs/architecture.md, "The products").
 
 Grain: one row per (unit_schema, unit_code, period_start, period_end).
 Counts are the 13 numbered columns of form 06 (Thông tư 01/2020/TT-VPCP), as
@@ -54,7 +54,7 @@ def column_ref(column: str) -> str:
         return f"({FORM_COLUMN[column]})"
     return EXTRA_COLUMN_REF.get(column, column)
 
-#: Flow columns add up over tiling periods; stock columns do not (DOMAIN.md §4).
+#: Flow columns add up over tiling periods; stock columns (6, 11–13) do not.
 FLOW_COLUMNS: list[str] = [
     "received_online",
     "received_offline",

@@ -1,4 +1,4 @@
-"""Rates, each named by its formula over form-06 columns (DOMAIN.md §3).
+"""Rates, each named by its formula over form-06 columns (docs/domain.md, "Rates").
 
 A rate is never stored in the panel: it is computed here from counts, so that
 the numerator and denominator stay visible to models and reports.
@@ -6,7 +6,7 @@ the numerator and denominator stay visible to models and reports.
 Over one period a rate is its ``formula``. Over a window of several periods
 (12 months, a year to date) it is its ``window_formula``: flow columns (4, 5,
 7–10) are summed over the window's periods, stock columns (6, 11–13: counts
-*at a cut-off*, DOMAIN.md §4) are taken once, at the window's last cut-off —
+*at a cut-off*, docs/domain.md "Periods") are taken once, at the window's last cut-off —
 summing a monthly stock would count a dossier pending for three months three
 times. :func:`window_successes_trials` is that rule, :func:`successes_trials_parts`
 gives each period's flow and stock parts for callers that sum windows themselves.

@@ -617,7 +617,7 @@ def lang_problems(v: PageVisit, lang: str) -> list[str]:
 
 
 def size_problems(rs: ReportSet, page: ReportPage, limit: int = 1_500_000) -> list[str]:
-    """A district report is under 1.5 MB (issue 5, point 4)."""
+    """A district report is under 1.5 MB."""
     size = rs.path(page).stat().st_size
     return [f"{size / 1e6:.2f} MB > {limit / 1e6:.1f} MB"] if page.kind == "unit" and size > limit else []
 

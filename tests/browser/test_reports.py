@@ -42,7 +42,7 @@ from browser_harness import (
 
 pytestmark = pytest.mark.browser
 
-# The key figures issue 5 asks for, by their data-key-figure names (src/motcua/report/district.py).
+# The key figures of a district report, by their data-key-figure names (src/motcua/report/district.py).
 REQUIRED_KEY_FIGURES = {"received_12m", "online_share", "late_count", "ontime_report", "ontime_766",
                         "overdue_backlog", "rank"}
 # The sample runs 01/2021–11/2026 across the 1/7/2025 reform: Phú Yên's nine districts (legacy era, dissolved

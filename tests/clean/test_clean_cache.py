@@ -1,5 +1,5 @@
 """The clean stage's per-file cache (data/processed/.cache/clean): same result with or without it,
-and a correction to one file re-reads that file alone (issue 6 item 4)."""
+and a correction to one file re-reads that file alone."""
 from __future__ import annotations
 
 import shutil

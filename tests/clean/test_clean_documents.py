@@ -1,4 +1,4 @@
-"""Prose documents among the raw inputs: read into published.csv (issue 7, item 5), never as tables."""
+"""Prose documents among the raw inputs: read into published.csv, never as tables."""
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,4 @@
-"""The clean stage at unit grain (issue 6): a rebuild that reuses the per-file entries and the per-unit
+"""The clean stage at unit grain: a rebuild that reuses the per-file entries and the per-unit
 results of the last run writes the same bytes as a run from scratch, and cleans again only the units
 whose records changed."""
 from __future__ import annotations
@@ -75,7 +75,7 @@ class _Counting:
 def _same_as_full(raw: Path, cache: Path, tmp: Path, name: str):
     """Run with the cache, then from scratch without it: the same bytes in every output."""
     inc = run_clean([raw], tmp / f"{name}-inc", cache_dir=cache)
-    full = run_clean([raw], tmp / f"{name}-full")
+    run_clean([raw], tmp / f"{name}-full")
     a, b = _outputs(tmp / f"{name}-inc"), _outputs(tmp / f"{name}-full")
     for out in OUTPUTS:
         assert a[out] == b[out], f"{name}: {out} differs between the incremental and the full run"

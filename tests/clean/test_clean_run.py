@@ -11,7 +11,6 @@ import pytest
 from motcua.clean import run_clean
 from motcua.clean.quality import QUALITY_COLUMNS
 from motcua.panel import PANEL_COLUMNS, column_ref
-from motcua.sample.workbook import FileStyle
 
 MAR = "Kỳ báo cáo: Từ ngày 01/03/2024 đến ngày 31/03/2024"
 

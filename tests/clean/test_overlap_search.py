@@ -1,4 +1,4 @@
-"""The indexed overlap search of resolve_overlaps (issue 6, speed) decides exactly as the plain scan did,
+"""The indexed overlap search of resolve_overlaps decides exactly as the plain scan did,
 and the column-wise panel builder gives the frame the row-wise one gave."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The clean notebook's data-quality summary (issue 3 item 8): it agrees with quality.csv and the counts."""
+"""The clean notebook's data-quality summary: it agrees with quality.csv and the counts."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,4 @@
-"""Vietnamese number formats (DOMAIN.md §6)."""
+"""Vietnamese number formats ("7.697", "99,47%", and files that mix conventions)."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Period phrases → explicit dates (DOMAIN.md §4)."""
+"""Period phrases → explicit dates (docs/domain.md, "Periods")."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Dossier CSV: the DuckDB engine gives exactly the pandas engine's records and findings (issue 6, item 5).
+"""Dossier CSV: the DuckDB engine gives exactly the pandas engine's records and findings.
 
 Small generated files cover the edge cases: completion early / on the due date / late, pending within
 time and overdue at the cut-off, carried over from before the period, channels 1/2/3 and their text

@@ -132,7 +132,7 @@ def test_property_match_with_fallback_never_raises(s, start, level):
 
 
 def _lossy(name: str) -> str:
-    """UTF-8 decoded as cp1252 by a tool that drops the bytes cp1252 leaves undefined (DOMAIN.md §5)."""
+    """UTF-8 decoded as cp1252 by a tool that drops the bytes cp1252 leaves undefined (docs/domain.md)."""
     return name.encode("utf-8").decode("cp1252", errors="ignore")
 
 

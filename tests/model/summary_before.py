@@ -1,4 +1,4 @@
-"""A frozen copy of motcua/model/summary.py before issue 6 (row by row, Babel called per value): the reference
+"""A frozen copy of motcua/model/summary.py before it was vectorised (row by row, Babel called per value): the reference
 tests/model/test_summary_tables.py holds the vectorised tables to. Do not edit."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The model stage's fit cache and what a correction reaches (issue 6 item 4): same results with or
+"""The model stage's fit cache and what a correction reaches: same results with or
 without the cache; a correction to one unit's months before the comparison window refits that unit
 alone and leaves the province comparison and every other unit's results exactly as they were, however
 large the correction (the comparison and the priors are estimated from the window only)."""

@@ -1,4 +1,4 @@
-"""Issue 4 item 6: src/motcua/model is pure functions on data frames — no printing, no plotting."""
+"""src/motcua/model is pure functions on data frames — no printing, no plotting."""
 from __future__ import annotations
 
 import ast

@@ -1,4 +1,4 @@
-"""The model stage's result cache (issue 6, speed): content keys, a file rewritten only when it changes,
+"""The model stage's result cache: content keys, a file rewritten only when it changes,
 peer-group comparisons reused when their inputs are unchanged, and the vectorised overlap check of the series."""
 from __future__ import annotations
 
@@ -215,7 +215,7 @@ def test_columns_that_cannot_be_packed_are_kept_as_they_are() -> None:
 
 
 def test_runs_in_one_process_equal_runs_without_cache(small_panel: pd.DataFrame, tmp_path: Path) -> None:
-    """Shards remembered by the process and fits unpacked once (issue 6) change no result: a correction, its
+    """Shards remembered by the process and fits unpacked once change no result: a correction, its
     undoing, a fresh process (memo emptied) and a cache folder deleted under the process all match no cache."""
     import motcua.model.cache as cache_mod
     import motcua.model.run as run_mod

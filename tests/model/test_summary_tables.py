@@ -1,4 +1,4 @@
-"""The analyst tables of notebook 20, built column by column (issue 6), equal the row-by-row tables they replaced
+"""The analyst tables of notebook 20, built column by column, equal the row-by-row tables they replaced
 (tests/model/summary_before.py, Babel called per value): same frames, same HTML, on fitted results and on edge cases."""
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ def test_every_rate_names_its_window_formula_and_stocks():
     assert set(RATES["ontime_rate_766"].stocks) == {"pending_ontime", "pending_total"}
     for name in ("online_rate", "ontime_rate_report"):
         assert RATES[name].window_formula and RATES[name].stocks == ()
-    for r in RATES.values():  # stocks are columns 6, 11-13 only (DOMAIN.md §4)
+    for r in RATES.values():  # stocks are columns 6, 11-13 only (docs/domain.md, "Periods")
         assert set(r.stocks) <= {"carried_over", "pending_total", "pending_ontime", "pending_overdue"}
 
 

@@ -144,11 +144,31 @@ def test_a_kernel_cut_short_mid_notebook_is_not_kept(registry, tmp_path):
     assert not list(registry.iterdir())
 
 
+def _watched(k: WarmKernel, tmp_path: Path) -> dict[str, int]:
+    """The kernel's idle watchdog's counts (kernel_side.WATCHED), read by running a notebook on it."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import json\nfrom motcua.pipeline import kernel_side\nprint(json.dumps(kernel_side.WATCHED))")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "watched.ipynb"
+    nbformat.write(nb, str(path))
+    import json
+
+    return json.loads(k.execute(path, None, {}).cells[0].outputs[0]["text"])
+
+
 def test_an_idle_kernel_leaves_by_itself(registry, tmp_path, monkeypatch):
+    """No race with a clock: the lease's last use is set an hour back, and the test waits until the watchdog
+    has twice found the kernel idle that long yet leased (and so stayed), then lets go of it."""
     monkeypatch.setenv("MOTCUA_KERNEL_IDLE", "1")
+    monkeypatch.setenv("MOTCUA_KERNEL_WATCH", "0.05")
     k = WarmKernel(keep=True)
     pid = k.lease.process.pid
-    time.sleep(3)
+    hour_ago = time.time() - 3600
+    os.utime(k.lease.lock_file, (hour_ago, hour_ago))
+    deadline = time.monotonic() + 60
+    while (seen := _watched(k, tmp_path))["leased"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert seen["leased"] >= 2, seen
     assert kept._pid_alive(pid), "a leased kernel is never idle"
     k.shutdown()
     assert _wait_gone(pid, 10), "the idle kernel did not leave"

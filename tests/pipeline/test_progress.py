@@ -1,4 +1,4 @@
-"""The build's progress bar (units done / total, rate, ETA) and its closing summary (issue 6 item 7)."""
+"""The build's progress bar (units done / total, rate, ETA) and its closing summary."""
 from __future__ import annotations
 
 import io

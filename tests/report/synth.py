@@ -1,7 +1,7 @@
 """A small synthetic DATA directory for the report tests (panel, quality, meta, model tables).
 
 Grain of the panel: one row per (unit, calendar month); counts follow the
-identities of form 06 (DOMAIN.md §2). The model tables come from the real
+identities of form 06 (docs/domain.md). The model tables come from the real
 model stage (:func:`motcua.model.run_model`) so the reports are tested on the
 columns the pipeline really writes; :func:`fabricate_model` is a cheap stand-in
 with only the contract's columns, for tests of missing optional columns.

@@ -1,4 +1,4 @@
-"""The index page and the report formatters after issue 6 (motcua.numfmt, memoised dates, cell objects, a column
+"""The index page and the report formatters after their speed-up (motcua.numfmt, memoised dates, cell objects, a column
 subset of trend_summary) give the very HTML and strings of the code they replaced, rebuilt here with Babel per value."""
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from motcua.report import fmt
 LANGS = ("vi", "en")
 
 
-# ---- the code before issue 6, as it was
+# ---- the code before the speed-up, as it was
 
 def _old_missing(x):
     if x is None:
@@ -29,9 +29,7 @@ def _old_missing(x):
             return True
     except (TypeError, ValueError):
         return False
-    if isinstance(x, float) and not math.isfinite(x):
-        return True
-    return False
+    return isinstance(x, float) and not math.isfinite(x)
 
 
 def _old_summary_rows(summary):

@@ -16,7 +16,6 @@ import pytest
 
 import synth
 import two_eras
-from motcua.pipeline.input_hashes import file_hashes
 from motcua.pipeline.manifest import Manifest, ReportEntry
 from motcua.pipeline.stages import _input_shas, _province_tasks, _write_national, plan_inputs
 from motcua.report import national, province_overview
@@ -99,8 +98,8 @@ def test_national_page_lists_and_links_every_province(national_dir: Path) -> Non
 
 def test_province_page_holds_only_its_units(data: Path) -> None:
     html = "\n".join(s.html for s in province_overview(data, "vi", province="66").sections)
-    for code, (name, units) in PROVINCES.items():
-        for ucode, uname in units:
+    for code, (_name, units) in PROVINCES.items():
+        for _ucode, uname in units:
             assert (uname in html) == (code == "66"), (code, uname)
     assert "Công an tỉnh" in html  # its provincial level
     assert 'href="../index.html"' in html and 'href="../province.html"' in html and 'href="index.html"' not in html

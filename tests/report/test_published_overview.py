@@ -1,4 +1,4 @@
-"""The province overview's "Số liệu đã công bố" section (issue 7, item 5): published figures beside the panel's."""
+"""The province overview's "Số liệu đã công bố" section: published figures beside the panel's."""
 from __future__ import annotations
 
 import html as htmllib

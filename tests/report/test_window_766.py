@@ -4,7 +4,7 @@ The reviewer's case: the key figure read "11.943/12.560 hồ sơ" where 12.560 w
 7.787 resolved plus the sum of twelve monthly pending counts — a dossier
 pending for three months counted three times. Over a window the rate is
 (Σ(8) + Σ(9) + (12) at the last cut-off) / (Σ(7) + (11) at the last cut-off)
-(DOMAIN.md §4, motcua.rates.RATES["ontime_rate_766"].window_formula).
+(docs/domain.md "Periods", motcua.rates.RATES["ontime_rate_766"].window_formula).
 """
 import pandas as pd
 import pytest

@@ -391,3 +391,24 @@ def test_national_sample_keeps_every_unit(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(res.panel[cols].reset_index(drop=True), truth[cols].reset_index(drop=True),
                                   check_dtype=False)
     assert not {"unit_unmatched", "totals_mismatch", "subtotal_mismatch"} & set(res.quality["rule"])
+
+
+def test_sample_names_the_configuration_its_units_need(tmp_path, capsys):
+    """Units beyond Phú Yên's nine districts lie in other provinces: the one-province configuration would reject
+    their rows, so the command says which setting holds them; the default sample gets no note."""
+    from motcua.cli import main
+    from motcua.sample import resolve_units
+    from motcua.sample.config_note import config_note
+
+    codes = resolve_units(None, 12)
+    note = config_note(codes, {"province_code": "54"}, "config/province.yaml")
+    assert note is not None and note.startswith("3 of the 12 units are outside province 54")
+    assert "`province_code: null` in config/province.yaml" in note
+    assert config_note(codes, {"province_code": None}) is None
+    assert config_note(resolve_units(None, 9), {"province_code": "54"}) is None
+
+    assert main(["sample", "--out", str(tmp_path / "a"), "--units", "12", "--months", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "motcua sample: note: 3 of the 12 units are outside province 54" in err
+    assert main(["sample", "--out", str(tmp_path / "b"), "--units", "2", "--months", "1"]) == 0
+    assert "note" not in capsys.readouterr().err

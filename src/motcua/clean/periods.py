@@ -1,4 +1,4 @@
-"""Period logic on records: cumulative differencing and overlap resolution (DOMAIN.md §4).
+"""Period logic on records: cumulative differencing and overlap resolution (docs/domain.md, "Periods").
 
 Rules (documented in the clean notebook's summary and in quality.csv):
 

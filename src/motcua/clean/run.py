@@ -63,7 +63,7 @@ from motcua.rawfiles import IGNORED_NAMES, discover, is_document  # noqa: F401 -
 __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 
 SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
-#: The table of published figures read from prose documents among the inputs (issue 7, item 5).
+#: The table of published figures read from prose documents among the inputs (``motcua extract``).
 PUBLISHED = "published.csv"
 #: The 766 groups of dossier exports and the 766 score tables (only when the inputs hold them).
 GROUPS766 = "groups766.parquet"

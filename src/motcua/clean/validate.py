@@ -1,4 +1,4 @@
-"""Checks on kept records: the identities of DOMAIN.md §2, per row and across periods.
+"""Checks on kept records: the identities of form 06, per row and across periods.
 
 Per row: (3) = (4)+(5)+(6); (7) = (8)+(9)+(10); (11) = (12)+(13);
 (3) = (7)+(11)+(other outcomes such as Bổ sung, Trả lại). For 07a-style rows

@@ -258,9 +258,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             tok = m.group("s") or m.group("s2") or m.group("s3")
             val = parse_number(tok, "decimal").value
             before = kwtext[max(cs, m.start() - 25):m.start()]
-            if sentence_other_index or not (par_doc or sentence_par):
-                fig = None
-            elif re.search(r"tối\s+đa(?:\s+là)?\s*$", before):
+            capped = re.search(r"tối\s+đa(?:\s+là)?\s*$", before)
+            if sentence_other_index or not (par_doc or sentence_par) or capped:
                 fig = None
             elif (vocab.increase.search(before) or vocab.decrease.search(before)) and not _about_index(figs, masked, m.start()):
                 fig = None  # a component's change in brackets, not the index's

@@ -1,4 +1,4 @@
-"""Vietnamese number tokens → Python numbers.
+"""Vietnamese number tokens → Python numbers ("7.697" is 7697, "99,47%" is 99.47 %; files mix conventions).
 
 Vietnamese writes "7.697" for 7697 and "99,47" for 99.47, but real texts mix
 conventions ("14.3%" beside "85,6%"). Which reading applies depends on what

@@ -1,4 +1,4 @@
-"""Periods stated in prose, resolved to explicit dates.
+"""Periods stated in prose, resolved to explicit dates (docs/domain.md, "Periods").
 
 Grain: one :class:`PeriodMention` per phrase ("năm 2023", "6 tháng đầu năm 2022",
 "từ ngày 01/1-21/10/2022", "Quý I", "tháng 5/2023", "từ đầu năm đến nay").

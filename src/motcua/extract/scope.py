@@ -123,9 +123,8 @@ class UnitContext:
             return
         if m.aggregate and m.possessive:
             return
-        if m.name is not None or m.institution:
-            if not (m.possessive and m.name is None and not m.institution):
-                self.subject = u
+        if (m.name is not None or m.institution) and not (m.possessive and m.name is None and not m.institution):
+            self.subject = u
 
 
 def _provincial_centre(m: UnitMention) -> bool:

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from motcua.config import config_dir, project_root, read_yaml
+from motcua.config_schema import validate_file
 
-# old-style → new-style tone placement (both appear in official lists)
+# old-style → new-style tone placement (both appear in official lists, e.g. "Hoà"/"Hòa"; docs/domain.md)
 _TONE = {
     "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
     "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
@@ -89,7 +90,7 @@ def vocab_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Vocab:
-    raw = read_yaml(path)
+    raw = validate_file(path, path.parent, read_yaml(path))  # an unknown key: ConfigError naming it
     return Vocab(
         raw=raw,
         count={k: phrase_re(v) for k, v in raw["count_keywords"].items()},

@@ -20,7 +20,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from motcua.config import load_config
+from motcua.config import ConfigError, load_config
 from motcua.ingest.text import accent_key, clean_text, fold
 
 __all__ = ["Agency", "agencies", "agency_code", "match_agency", "looks_like_agency", "agency_candidates", "is_agency_code"]
@@ -59,6 +59,8 @@ def _config() -> dict[str, Any]:
     """config/agencies.yaml as loaded (the same object while the config is: memoised by identity)."""
     try:
         return load_config().extra.get("agencies") or _NONE
+    except ConfigError:  # a config file with an unknown key: said, never replaced by no agencies
+        raise
     except Exception:  # noqa: BLE001 - no config folder (installed package): no agencies
         return _NONE
 

@@ -1,4 +1,4 @@
-"""Dossier CSV → unit-period records with DuckDB (large files; DOMAIN.md §7, issue 6 item 5).
+"""Dossier CSV → unit-period records with DuckDB (large files: 10 million rows in bounded memory).
 
 Same result as the pandas path (:func:`motcua.ingest.dossiers.aggregate_dossiers`): the same
 records (columns (3)–(13) per unit and period, same order, same source_ref) and the same
@@ -196,7 +196,7 @@ WITH raw AS (
   FROM flagged
 )"""
     US, NUL = "chr(31)", "chr(30)"
-    raw_cat = f"CASE WHEN slow THEN concat(" + f", {US}, ".join(f"coalesce({c}_s, {NUL})" for c in "rdct") + ") END"
+    raw_cat = "CASE WHEN slow THEN concat(" + f", {US}, ".join(f"coalesce({c}_s, {NUL})" for c in "rdct") + ") END"
     if lines_for is not None:
         bad = [c for c in lines_for if c is not None]
         cond = ["code <> 0"] + ([f"ch IN ({', '.join(_lit(c) for c in bad)})"] if bad else []) + (

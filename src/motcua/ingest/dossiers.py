@@ -1,4 +1,4 @@
-"""Dossier-level exports (one row per hồ sơ, CSV or XLSX) → unit-period records (DOMAIN.md §7).
+"""Dossier-level exports (one row per hồ sơ, CSV or XLSX) → unit-period records (docs/domain.md).
 
 Personal columns (config/layouts/dossier.yaml ``personal``: applicant name,
 ID/CCCD number, phone, e-mail, address, …) are dropped as the file is read:

@@ -1,4 +1,4 @@
-"""Unit names → official codes (DOMAIN.md §5).
+"""Unit names → official codes (docs/domain.md, "Names and matching rules").
 
 The reference is ``src/motcua/reference/units.csv``, frozen from the
 ``vietnamadminunits`` package by ``scripts/build_reference.py``. Grain of the
@@ -32,7 +32,7 @@ from typing import Any, Iterable
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from motcua.config import load_config
+from motcua.config import ConfigError, load_config
 from motcua.ingest.text import accent_key, clean_text, fold, lossy_mojibake_candidates
 
 __all__ = [
@@ -124,6 +124,8 @@ def settings() -> dict[str, Any]:
     per loaded config: readers ask for it per row)."""
     try:
         extra = load_config().extra
+    except ConfigError:  # a config file with an unknown key: said, never replaced by defaults
+        raise
     except Exception:  # noqa: BLE001 - config folder absent (installed package): defaults
         extra = {}
     memo = _SETTINGS_MEMO.get("cfg")
@@ -150,6 +152,8 @@ def _merged_settings(extra: dict[str, Any]) -> dict[str, Any]:
 def _aliases() -> list[dict[str, Any]]:
     try:
         extra = load_config().extra
+    except ConfigError:  # a config file with an unknown key: said, never replaced by defaults
+        raise
     except Exception:  # noqa: BLE001
         return []
     return list((extra.get("aliases") or {}).get("aliases") or [])

@@ -1,4 +1,4 @@
-"""Count cells → integers (DOMAIN.md §6).
+"""Count cells → integers ("7.697" is 7697; files mix the Vietnamese and English conventions).
 
 A count of dossiers is a non-negative integer. Excel cells hold real numbers
 or text in Vietnamese ("7.697"), English ("7,697") or spaced ("7 697")
@@ -84,7 +84,7 @@ def parse_count(cell: object, max_value: int | None = None) -> ParsedCount:
 def _parse_count(cell: object) -> ParsedCount:
     if cell is None:
         return ParsedCount(None, cell)
-    if isinstance(cell, bool) or isinstance(cell, (date, datetime)):
+    if isinstance(cell, (bool, date, datetime)):
         return ParsedCount(None, cell, "non_numeric_count")
     if isinstance(cell, int):
         return ParsedCount(None, cell, "negative_count") if cell < 0 else ParsedCount(int(cell), cell)

@@ -1,4 +1,4 @@
-"""Reporting periods from sheet text or file names (DOMAIN.md §4).
+"""Reporting periods from sheet text or file names (docs/domain.md, "Periods").
 
 Explicit dates win: "Kỳ báo cáo: Từ ngày 15/02/2024 đến ngày 14/03/2024" is
 kept exactly as given (non-calendar cut-offs included). Without dates, a

@@ -1,4 +1,4 @@
-"""Vietnamese text normalisation for unit names (DOMAIN.md §5).
+"""Vietnamese text normalisation for unit names (docs/domain.md, "Names and matching rules").
 
 Pure string functions, no data: mojibake repair (UTF-8 read as cp1252),
 Unicode NFC, old-style → new-style tone marks ("Hoà" → "Hòa", "Thuỷ" → "Thủy"),

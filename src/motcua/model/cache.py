@@ -10,7 +10,7 @@ with or without the cache.
 
 The entries are spread over up to 256 shard files by the first two hex digits
 of their key, so that a correction to one unit rewrites the few shards holding
-its old and new entries, not every result (issue 6: the single file of
+its old and new entries, not every result (the single file of
 earlier versions cost ~0.3 s to write and read again at 700 units).
 :meth:`ResultCache.save` keeps the entries used in this run only (no shard
 grows with old corrections) and rewrites no shard whose entries are unchanged

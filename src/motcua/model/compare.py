@@ -157,7 +157,7 @@ def window_overdispersion(rows: pd.DataFrame, prior_df: float) -> pd.DataFrame:
 
     Why only the window: ρ from the trend fit over the whole series moved with
     a correction to any old month and, through the shared shrinkage, every other
-    unit's shrunk rate and rank (issue 6, item 4).
+    unit's shrunk rate and rank, so a correction to one unit's old month re-rendered every report.
     """
     cols = ["unit_schema", "unit_level", "rate", "unit_code", "rho", "rho_unit", "rho_df", "rho_peers"]
     w = rows.loc[rows["trials"] > 0]

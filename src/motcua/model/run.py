@@ -1,4 +1,4 @@
-"""The model stage: panel → trends, trend summary, comparison (DESIGN.md "model results").
+"""The model stage: panel → trends, trend summary, comparison (docs/architecture.md, "The products").
 
 Tables (all rates as proportions 0–1, units keyed by unit_schema + unit_code):
 

@@ -5,12 +5,14 @@ seed, prior strength) is data in config/, read here into one frozen object.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import typing
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pandas as pd
 
-from motcua.config import Config, load_config
+from motcua.config import Config, ConfigError, load_config
+from motcua.config_schema import display_name, unknown_key
 
 #: The rates the model stage fits, in the order reports show them.
 MODEL_RATES: tuple[str, ...] = ("online_rate", "ontime_rate_report", "ontime_rate_766")
@@ -38,6 +40,11 @@ class Target:
 @dataclass(frozen=True)
 class ModelSettings:
     """Statistical policy of the model stage (config/model.yaml), with defaults.
+
+    Each field is a model.yaml key (but ``targets``, from config/targets.yaml): a new model setting is a new
+    field here, with its type and default, and nothing else; a model.yaml key that is no field is refused.
+    Fields typed float, int or str are read by a plain cast; others (tuples, breaks) in
+    :func:`settings_from_config`.
 
     ``prior_sd_*`` are the standard deviations (logit scale) of the weak priors
     that keep a unit with no late dossier (or no online one) finite: its level
@@ -98,6 +105,25 @@ def _breaks(items: Any) -> tuple[Break, ...]:
     return tuple(sorted(out, key=lambda b: b.date))
 
 
+#: ModelSettings fields that no model.yaml key sets (targets come from config/targets.yaml).
+NOT_IN_MODEL_YAML = frozenset({"targets"})
+
+
+def _scalar_fields() -> dict[str, type]:
+    """model.yaml keys read by a plain cast: the ModelSettings fields typed float, int or str."""
+    hints = typing.get_type_hints(ModelSettings)
+    return {f.name: hints[f.name] for f in fields(ModelSettings) if hints[f.name] in (float, int, str)}
+
+
+def _check_keys(model: dict[str, Any], where: str) -> None:
+    """Every model.yaml key is a field of ModelSettings: the one place a model setting is declared (name, type,
+    default). A key that is not (a typo) is refused with the file and key named."""
+    known = {f.name for f in fields(ModelSettings)} - NOT_IN_MODEL_YAML
+    problems = [str(unknown_key(where, key, known)) for key in model if key not in known]
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
 def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None = None) -> ModelSettings:
     """Read :class:`ModelSettings` from a loaded :class:`Config`, a plain dict of model.yaml keys, or defaults.
 
@@ -110,46 +136,19 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
     if isinstance(config, Config):
         model = dict(config.model)
         targets = config.targets
+        where = display_name(config.root / "model.yaml", config.root)
     else:
         model = dict(config)
         targets = model.pop("targets", [])
+        where = "model settings"
+    _check_keys(model, where)
     kw: dict[str, Any] = {}
-    simple = {
-        "confidence_level": float,
-        "latest_band_level": float,
-        "min_periods_for_trend": int,
-        "min_periods_for_seasonality": int,
-        "min_events_for_trend": int,
-        "min_periods_per_regime": int,
-        "seasonal_harmonics": int,
-        "comparison_window_months": int,
-        "rank_simulations": int,
-        "forecast_simulations": int,
-        "forecast_method": str,
-        "forecast_damping": float,
-        "forecast_drift_sd": float,
-        "forecast_slope_sd": float,
-        "forecast_break_sd": float,
-        "forecast_level_weight": float,
-        "forecast_max_width": float,
-        "seed": int,
-        "prior_sd_level": float,
-        "prior_sd_slope": float,
-        "prior_sd_season": float,
-        "prior_sd_step": float,
-        "prior_sd_bend": float,
-        "trend_knot_months": int,
-        "bend_test_level": float,
-        "funnel_overdispersion": str,
-        "winsor": float,
-        "shared_logit_decimals": int,
-        "comparison_rho_prior_df": float,
-        "forecast_to": str,
-        "jobs": int,
-    }
-    for key, cast in simple.items():
+    for key, cast in _scalar_fields().items():
         if model.get(key) is not None:
-            kw[key] = cast(model[key])
+            try:
+                kw[key] = cast(model[key])
+            except (TypeError, ValueError):
+                raise ConfigError(f"{where}: {key}: expected {cast.__name__}, got {model[key]!r}") from None
     if model.get("funnel_levels"):
         kw["funnel_levels"] = tuple(float(x) for x in model["funnel_levels"])
     if model.get("rates"):
@@ -166,7 +165,7 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
         for t in targets or []
     )
     if kw.get("forecast_to", "end_of_next_year") not in ("end_of_next_year", "end_of_current_year"):
-        raise ValueError(f"model.yaml forecast_to: {kw['forecast_to']!r} (end_of_next_year | end_of_current_year)")
+        raise ConfigError(f"{where}: forecast_to: {kw['forecast_to']!r} (end_of_next_year | end_of_current_year)")
     if kw.get("forecast_method", "glm") not in ("glm", "damped"):
-        raise ValueError(f"model.yaml forecast_method: {kw['forecast_method']!r} (glm | damped)")
+        raise ConfigError(f"{where}: forecast_method: {kw['forecast_method']!r} (glm | damped)")
     return ModelSettings(**kw)

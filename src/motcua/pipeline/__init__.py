@@ -1,6 +1,6 @@
 """The pipeline: stages clean → model → render, run through papermill, incremental.
 
-See ../shared/DESIGN.md "Stages". The command line (:mod:`motcua.cli`), the
+See docs/architecture.md ("Stages and products"). The command line (:mod:`motcua.cli`), the
 Makefile and JupyterLab share this one code path.
 
 Importing the pipeline marks ``rfc3987_syntax`` absent. jsonschema (under

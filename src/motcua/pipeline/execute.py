@@ -65,8 +65,10 @@ RESET_CODE = '__import__("motcua.pipeline.kernel_side", fromlist=["_"]).reset_na
 
 def _watchdog_code(lease: "kept.Lease") -> str:
     files = [str(p) for p in lease.files()]
+    every = kept.watch_seconds()
     return (f'__import__("motcua.pipeline.kernel_side", fromlist=["_"]).exit_when_idle('
-            f'{str(lease.lock_file)!r}, {kept.idle_seconds()!r}, {files!r})')
+            f'{str(lease.lock_file)!r}, {kept.idle_seconds()!r}, {files!r}'
+            + (f', every_s={every!r})' if every else ')'))
 
 
 class _LeasedManager:
@@ -379,6 +381,7 @@ def execute_cold(input_path: Path, output_path: Path | None, parameters: dict[st
         kernel_name=KERNEL_NAME,
         progress_bar=False,
         cwd=str(cwd or Path.cwd()),
+        extra_arguments=list(kept.KERNEL_ARGS),
     )
     if coalesce_streams(nb) and output_path:
         nbformat.write(nb, str(output_path))

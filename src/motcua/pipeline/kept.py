@@ -43,12 +43,16 @@ REGISTERING_S = 60.0
 KEY_ENV_PREFIXES = ("MOTCUA_", "PYTHON", "JUPYTER_", "IPYTHON", "MPLCONFIGDIR", "LANG", "LC_", "TZ", "PATH",
                     "OMP_", "OPENBLAS_", "MKL_", "HOME")
 #: Not part of the key: how long to stay, and where the registry is, do not change what a kernel computes.
-KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_DIR", "MOTCUA_KEEP_KERNELS")
+KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_WATCH", "MOTCUA_KERNEL_DIR", "MOTCUA_KEEP_KERNELS")
 
 
-#: Options of every warm kernel: no banner on stderr; no input history (an SQLite write per cell; the
-#: executed notebook is the record of what ran).
-KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False")
+#: Options of every kernel motcua starts (warm, kept or papermill's own): no banner and no warning on stderr
+#: (ipykernel warns at WARNING level that a kernel on 127.0.0.1 talks TCP without encryption); the kernel's
+#: log filtered at start-up (:func:`motcua.pipeline.kernel_side.quiet_log`: the "KeyboardInterrupt caught in
+#: kernel" line jupyter_client's shutdown provokes); no input history (an SQLite write per cell; the executed
+#: notebook is the record of what ran).
+KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False",
+               '--IPKernelApp.exec_lines=__import__("motcua.pipeline.kernel_side", fromlist=["_"]).quiet_log()')
 
 
 def enabled() -> bool:
@@ -61,6 +65,15 @@ def idle_seconds() -> float:
         return float(os.environ.get("MOTCUA_KERNEL_IDLE", IDLE_S))
     except ValueError:
         return IDLE_S
+
+
+def watch_seconds() -> float | None:
+    """``MOTCUA_KERNEL_WATCH``: how often a kept kernel's idle watchdog looks (None: its own default, 2 s)."""
+    try:
+        value = float(os.environ["MOTCUA_KERNEL_WATCH"])
+    except (KeyError, ValueError):
+        return None
+    return value if value > 0 else None
 
 
 def registry_dir() -> Path:

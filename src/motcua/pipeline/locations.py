@@ -28,7 +28,7 @@ STAMPS = ".stamps"
 
 def interim_dir(data: Path) -> Path:
     """Where rebuildable intermediate results of DATA go: the project's ``data/interim/`` when DATA is
-    ``data/processed`` beside it (the layout of DESIGN.md), else ``DATA/.cache``."""
+    ``data/processed`` beside it (the project's layout), else ``DATA/.cache``."""
     data = Path(data)
     sibling = data.parent / "interim"
     return sibling if data.name == "processed" and sibling.is_dir() else data / ".cache"

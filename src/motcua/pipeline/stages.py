@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import os
-import sys
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone

@@ -1,4 +1,4 @@
-"""The hash of exactly what a report shows and was built from (issue 6, item 4).
+"""The hash of exactly what a report shows and was built from (a correction to one unit re-renders its report only).
 
 A unit report shows its own slice of the panel, trends, summary, quality
 findings and continuity series across the 1 July 2025 reform (a dissolved

@@ -26,7 +26,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
+from matplotlib.ticker import Formatter, FuncFormatter
 
 from motcua.report import fmt
 from motcua.report.chart_cache import ChartCache, chart_key

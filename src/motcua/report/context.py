@@ -27,7 +27,7 @@ FILES = ("panel.parquet", "quality.csv", "clean_meta.json", "trends.parquet", "t
 
 @dataclass
 class ReportData:
-    """The DATA folder, parsed. Grain of each frame as in DESIGN.md; ``by_unit`` splits the panel per unit."""
+    """The DATA folder, parsed. Grain of each frame: docs/architecture.md; ``by_unit`` splits the panel per unit."""
 
     data_dir: Path
     panel: pd.DataFrame

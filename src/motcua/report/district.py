@@ -24,6 +24,7 @@ from motcua.report.national import unit_province_page
 from motcua.report.context import ReportData, load_data
 from motcua.report.forecast_note import forecast_note
 from motcua.report.groups766 import groups766_section
+from motcua.unit_codes import unit_code_param
 from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.html import Report, Section, render
 from motcua.report.model_notes import model_notes
@@ -352,11 +353,14 @@ def _scoped(data: ReportData, code: str, unit_schema: str | None) -> ReportData:
 def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit_schema: str | None = None) -> Report:
     """All sections of one unit's report. Raises ValueError for a unit the panel does not hold.
 
+    ``unit_code``: the code as text; a number is read as the code it names (:func:`motcua.unit_codes.unit_code_param`).
+
     ``unit_schema``: the unit's era ("legacy", "2025"; "" for a panel without schemas): a code may name a unit
     in each era. None: config/province.yaml's schema (as before both eras were reported)."""
     S = strings(lang)
-    data = _scoped(load_data(data_dir), str(unit_code), unit_schema)
-    code = str(unit_code)
+    loaded = load_data(data_dir)
+    code = unit_code_param(unit_code, loaded.panel, unit_schema)  # papermill's `-p unit_code 001` is the int 1
+    data = _scoped(loaded, code, unit_schema)
     rows = data.unit(code)
     if rows.empty:
         raise ValueError(f"unit {code!r} (schema {unit_schema!r}) is not in {data.data_dir / 'panel.parquet'}")

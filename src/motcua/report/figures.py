@@ -16,7 +16,7 @@ table too): flow columns summed over the window's periods, stock columns at
 its last cut-off. For the 766 convention that is
 (Σ(8) + Σ(9) + (12) at the last cut-off) / (Σ(7) + (11) at the last cut-off):
 pending dossiers (11)–(13) are a stock and do not add up over months
-(DOMAIN.md §4); the denominator then counts each dossier once — resolved in
+(docs/domain.md, "Periods"); the denominator then counts each dossier once — resolved in
 the window, or still pending at its end.
 """
 from __future__ import annotations

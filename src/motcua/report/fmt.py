@@ -40,9 +40,7 @@ def missing(x: Any) -> bool:
             return True
     except (TypeError, ValueError):
         return False
-    if isinstance(x, float) and not math.isfinite(x):
-        return True
-    return False
+    return isinstance(x, float) and not math.isfinite(x)
 
 
 def locale_of(lang: str) -> str:

@@ -114,7 +114,7 @@ def groups(entries: list[dict[str, Any]], S: Any, level: str = "district",
             heading = (S.f("ix_group_commune", date=short_day(r, lang)) if gid == "commune"
                        else S.f("ix_group_district_dissolved", date=short_day(r - pd.Timedelta(days=1), lang)))
             out.append((f"ix-{gid}", heading, by.pop((schema, level))))
-    for i, ((schema, level), es) in enumerate(sorted(by.items())):
+    for i, ((_schema, level), es) in enumerate(sorted(by.items())):
         out.append((f"ix-units{'-' + str(i) if i else ''}", S.f("ix_group_other", level=level_label(level or "unknown", S)), es))
     return out
 

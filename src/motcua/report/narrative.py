@@ -1,6 +1,6 @@
 """The generated narrative of a district report: plain sentences, claims backed by the model.
 
-Rules (issue 5 §1): a trend is called rising only if the 95 % interval of its
+Rules: a trend is called rising only if the 95 % interval of its
 slope lies above 0, falling only if below; when the fitted trend bends (slope
 changes at knots), the slope described is the recent one (at the latest
 period, the pace the forecast continues) and the whole-period average is

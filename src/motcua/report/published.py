@@ -60,7 +60,7 @@ def panel_figure(rows: pd.DataFrame, start: Any, end: Any, metric: str) -> Panel
 
     The unit's periods inside [start, end] must tile it exactly (first starts at ``start``, last ends at
     ``end``, no gap, no overlap), else there is no figure ("partial"): never a figure for a part of the period.
-    Flows add up; (6) is taken at the start and (11) at the end (DOMAIN.md §4).
+    Flows add up; (6) is taken at the start and (11) at the end (stocks at a cut-off; docs/domain.md "Periods").
     """
     if metric not in PANEL_FORMULAS:
         return PanelFigure(None, "not_in_panel")
@@ -173,7 +173,7 @@ def _scope(row: dict[str, Any], province: str | None, S: Strings) -> str:
     return ", ".join(parts)
 
 
-#: The 2025 reform: district units end, commune codes are re-used (DOMAIN.md §5).
+#: The 2025 reform: district units end, commune codes are re-used (docs/domain.md, "Units, codes and the 2025 reform").
 REFORM = "2025-07-01"
 
 

@@ -1,4 +1,4 @@
-"""The four charts of a district report (issue 5 §1): volume by channel, online share with trend,
+"""The four charts of a district report: volume by channel, online share with trend,
 on-time share with late dossiers, funnel plots with the unit highlighted.
 
 Inputs: the unit's monthly table (:func:`motcua.report.figures.monthly`, one
@@ -47,7 +47,7 @@ def volume_chart(monthly: pd.DataFrame, unit_name: str, S: Strings) -> Chart:
         else:
             bars(ax, x, m["received_new"].astype("float64").fillna(0).to_numpy(), color=COLORS["online"])
         ax.set_ylabel(S["ch_dossiers"])
-        top = float(np.nanmax((online + offline.fillna(0).to_numpy()))) if len(m) else 1.0
+        top = float(np.nanmax(online + offline.fillna(0).to_numpy())) if len(m) else 1.0
         ax.set_ylim(0, max(1.0, top) * 1.22)
         count_axis(ax, lang)
         date_axis(ax, m["period_start"].min(), m["period_end"].max())

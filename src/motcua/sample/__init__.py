@@ -41,9 +41,9 @@ from motcua.sample import par as par_sample
 from motcua.sample import groups766 as groups766_sample
 from motcua.sample import reform, styles
 from motcua.sample.readme import sample_readme
-from motcua.sample.truth import DEFAULT_PROVINCE, DEFAULT_UNITS, online_share, simulate_units, unit_params
+from motcua.sample.truth import DEFAULT_UNITS, online_share, simulate_units, unit_params
 from motcua.sample.workbook import (SYNTHETIC_KEYWORD, FileStyle, MonthFile, RowSpec, build_workbook, save_deterministic,
-                                    save_month_file, vi_int)
+                                    save_month_file)
 
 __all__ = ["write_sample", "sample_truth", "sample_defects", "DEFAULT_SEED", "DEFAULT_UNITS", "SYNTHETIC_KEYWORD"]
 
