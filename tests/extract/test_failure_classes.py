@@ -350,3 +350,17 @@ def test_change_against_the_month_before_and_group_scores_without_points():
     assert ("2025-01-01", "2025-07-31", "index766_rank", 6) in got
     assert ("2025-01-01", "2025-08-31", "index766_score", 15.67) in got and ("2025-01-01", "2025-08-31", "index766_score", 70.08) in got
     assert any(f.startswith("components_sum_ok") for r in rows(text) if r[6] == 85.75 for f in r[7])
+
+
+def test_shares_in_brackets_with_more_than_and_rates_named_after_the_share():
+    text = ("Đăng ngày: 12/07/2022\nTrong 6 tháng đầu năm 2022, UBND huyện Tuy An giải quyết 34.266 hồ sơ, trong đó "
+            "34.161 hồ sơ trước và đúng hạn (hơn 99%).\nTrong ngày 14/7, huyện tiếp nhận 3.425 hồ sơ, 95% nộp trực tuyến.")
+    got = {(r[5], r[6]): r[7] for r in rows(text)}
+    assert ("ontime_rate", 99.0) in got and any(f.startswith("approximate") for f in got[("ontime_rate", 99.0)])
+    assert ("online_rate", 95.0) in got
+
+
+def test_dossiers_of_organisations_and_people_and_those_with_a_result():
+    text = ("Đăng ngày: 06/07/2021\n6 tháng đầu năm 2021, toàn tỉnh Đắk Nông có 218.763 hồ sơ của tổ chức, cá nhân yêu "
+            "cầu giải quyết. Đến cuối kỳ, 206.885 hồ sơ đã có kết quả.")
+    assert mv(text) == [("received_total", 218763), ("resolved_total", 206885)]

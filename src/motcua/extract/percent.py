@@ -46,18 +46,20 @@ def classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str, 
     """
     tail = left[-30:]
     bound = just_before(tail, vocab.bound)
-    if (bound and not re.search(r"(?:đạt|chiếm|là)\s*$", tail[:bound.start()])) or vocab.selection.search(left):
+    if (bound and not re.search(r"(?:đạt|chiếm|là|\()\s*$", tail[:bound.start()])) or vocab.selection.search(left):
         return False  # "dưới 3%", "từ 95%", "những địa phương có tỷ lệ … đạt 100%" (but "đạt hơn 92%" is a result)
     own_right = vocab.dossier.search(right) and _rate_metric(right, vocab)
     prev_i = _previous_outside_brackets(figs, masked, fig.start)
     if prev_i is not None and figs[prev_i].kind in ("count", "fraction") and not own_right:
         prev = figs[prev_i]
         gap = _strip_brackets(masked[prev.end:fig.start])
-        if re.fullmatch(r"[^,;.()\d#]*\(\s*(?:(?:đạt|chiếm|bằng|là|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*", gap) or re.fullmatch(
+        if re.fullmatch(r"[^,;.()\d#]*\(\s*(?:(?:đạt|chiếm|bằng|là|tỷ lệ|tỉ lệ|gần|khoảng|hơn|trên)\s*)*", gap) or re.fullmatch(
                 r"\s*(?:(?:(?:bộ\s+)?hồ\s+sơ|hs)\b)?\s*[,(]?\s*(?:(?:đạt|chiếm|bằng|là|với|tương ứng|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*"
                 r"(?:tỷ lệ|tỉ lệ)?\s*", gap) or re.fullmatch(  # "2.255 hồ sơ nộp trực tuyến, chiếm 61%"
                 r"[^,;.()\d#]*,\s*(?:đạt|chiếm|bằng|tương ứng)(?:\s+(?:tỷ lệ|tỉ lệ))?\s*", gap):
             fig.metric = _share_metric(prev.metric)
+            if fig.metric == "share" and _rate_metric(right, vocab):  # "3.425 hồ sơ, 95% nộp trực tuyến"
+                fig.metric = _rate_metric(right, vocab)
             fig.attached_to = prev_i
             return True
     window = _strip_brackets(left) + " | " + right
