@@ -164,3 +164,13 @@ def test_month_parser_never_raises(cell, year):
 
     got = parse_month(cell, year)
     assert got is None or (got[0].day == 1 and got[0].month == got[1].month and 2000 <= got[0].year <= 2100)
+
+
+def test_a_csv_read_in_chunks_counts_the_same(tmp_path, counts, monkeypatch):
+    import motcua.ingest.groups766 as g766
+
+    monkeypatch.setattr(g766, "CHUNK_ROWS", 3)  # ten dossiers in four chunks: rows numbered across them
+    q = Quality()
+    df = combine([read_groups_file(_csv(tmp_path / "hoso.csv"), "hoso.csv", q, _context())])  # no period in the name
+    assert df[COUNT_COLUMNS].equals(counts[0][COUNT_COLUMNS].iloc[:2].reset_index(drop=True))
+    assert sorted(q.frame().query("rule == 'groups766_value_unreadable'")["row"].astype(int)) == [6, 11]
