@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+from hypothesis import given
+from hypothesis import strategies as st
 import pandas as pd
 import pytest
 
@@ -142,3 +144,33 @@ def test_clean_writes_groups766_only_when_there_are_some(tmp_path):
     _csv(raw / "hoso_2024.csv", HEADER[:6], [r[:6] for r in ROWS])
     run_clean([raw], out)
     assert not (out / "groups766.parquet").exists()
+
+
+@given(st.lists(st.one_of(st.text(max_size=12), st.none(), st.integers(-5, 5), st.floats(allow_nan=True)), min_size=1,
+                max_size=8))
+def test_cell_parsers_never_raise_and_flag_exactly_the_unknown(cells):
+    s = pd.Series(cells, dtype=object)
+    v, bad = yes_no(s)
+    assert (v.isna() == bad).all()
+    fee, bad_fee = fee_payable(s)
+    assert (fee.isna() == bad_fee).all()
+    answered, sat, bad_s = survey(s)
+    assert not (sat & ~answered).any() and not (answered & bad_s).any()
+
+
+@given(st.one_of(st.text(max_size=16), st.integers(-3, 3000), st.none()), st.one_of(st.none(), st.text(max_size=6)))
+def test_month_parser_never_raises(cell, year):
+    from motcua.ingest.score766 import parse_month
+
+    got = parse_month(cell, year)
+    assert got is None or (got[0].day == 1 and got[0].month == got[1].month and 2000 <= got[0].year <= 2100)
+
+
+def test_a_csv_read_in_chunks_counts_the_same(tmp_path, counts, monkeypatch):
+    import motcua.ingest.groups766 as g766
+
+    monkeypatch.setattr(g766, "CHUNK_ROWS", 3)  # ten dossiers in four chunks: rows numbered across them
+    q = Quality()
+    df = combine([read_groups_file(_csv(tmp_path / "hoso.csv"), "hoso.csv", q, _context())])  # no period in the name
+    assert df[COUNT_COLUMNS].equals(counts[0][COUNT_COLUMNS].iloc[:2].reset_index(drop=True))
+    assert sorted(q.frame().query("rule == 'groups766_value_unreadable'")["row"].astype(int)) == [6, 11]

@@ -144,3 +144,20 @@ def test_overview_quality_summary_by_unit_and_rule(clean_dir, quality):
     assert not RULE_ID.findall(t), RULE_ID.findall(t)
     en = Page(province_overview(clean_dir, "en").quality._repr_html_()).plain()
     assert "Column not used" in en and "Missing period" in en and not RULE_ID.findall(en)
+
+
+def test_sample_766_defects_found_and_apology_letters_shown(clean_dir, quality):
+    from motcua.sample.groups766 import OVER_MAX, UNREADABLE_ROW, UNREADABLE_VALUE
+
+    bad = quality[quality["rule"] == "groups766_value_unreadable"]
+    assert bad["row"].astype(int).tolist() == [UNREADABLE_ROW + 2] and UNREADABLE_VALUE in bad["message"].iloc[0]
+    over = quality[quality["rule"] == "score766_over_max"]
+    assert len(over) == 1 and OVER_MAX[3] in over["message"].iloc[0] and over["unit"].iloc[0] == "557"
+    g = pd.read_parquet(clean_dir / "groups766.parquet")
+    assert set(g["unit_code"]) == {"561"} and len(g) == 12
+    late, letters = int(g["late_or_faulty"].sum()), int(g["apology_issued"].sum())
+    assert 0 < letters < late  # most, not all, late dossiers have a letter
+    t = Page(district_report("561", clean_dir, "vi").groups766._repr_html_()).plain()
+    assert f"Thư xin lỗi: {letters}/{late} hồ sơ trễ hạn hoặc sai sót" in t
+    assert f"Còn {late - letters} hồ sơ trễ hạn hoặc sai sót chưa có thư xin lỗi." in t
+    assert "Điểm 766 đã công bố" in t

@@ -168,8 +168,8 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
     oversized files are reported and skipped before any parsing.
     """
     from motcua.ingest.dossiers import looks_like_dossier_csv, read_dossier_csv, read_dossier_grid
-    from motcua.ingest.score766 import has_score_header
     from motcua.ingest.grid import ENCODING_NAMES, UnreadableFile, read_book, sniff
+    from motcua.ingest.score766 import has_score_header
     from motcua.ingest.tidy import looks_like_tidy_csv, read_tidy_csv
 
     suffix = path.suffix.lower()

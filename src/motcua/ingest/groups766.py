@@ -282,55 +282,74 @@ def count_groups(flags: pd.DataFrame, unit_keys: pd.Series, windows: list[tuple[
     return out.reset_index()
 
 
-def groups_of_export(df: pd.DataFrame, labels: dict[str, str], display: str, sheet: str, q: Quality, ctx: Any,
+def groups_of_export(df: pd.DataFrame | Any, labels: dict[str, str], display: str, sheet: str, q: Quality, ctx: Any,
                      period_hint: tuple[date, date] | None, line_offset: int = 2) -> pd.DataFrame:
     """:data:`GROUPS_COLUMNS` rows of one dossier table (role-named columns: received, due, completed, unit and the
-    766 roles) — empty when it holds no 766 column."""
+    766 roles) — empty when it holds no 766 column. ``df``: the table, or a callable giving it in chunks (an
+    iterator of frames, each with the next rows, read again as often as called: a large CSV is never held whole)."""
     from motcua.ingest.aggregate import match_with_fallback
-    from motcua.ingest.dossiers import _spec as dossier_spec, _windows, unit_from_filename
+    from motcua.ingest.dossiers import _spec as dossier_spec, _windows, parse_dates, unit_from_filename
     from motcua.ingest.periods import month_end
 
-    if not set(df.columns) & {"paid_online", "digitised_dossier", "digitised_result", "apology", "apology_date", "survey"}:
-        return pd.DataFrame(columns=GROUPS_COLUMNS)
-    from motcua.ingest.dossiers import parse_dates
-
-    rec = parse_dates(df["received"]).dropna()
-    if rec.empty:
+    chunks = df if callable(df) else (lambda: iter([df]))
+    roles = set(labels)
+    if not roles & {"paid_online", "digitised_dossier", "digitised_result", "apology", "apology_date", "survey"}:
         return pd.DataFrame(columns=GROUPS_COLUMNS)
     if period_hint is not None:
         p0, p1 = period_hint
-    else:
-        first, last = rec.min().date(), rec.max().date()
-        p0, p1 = date(first.year, first.month, 1), month_end(last.year, last.month)
+    else:  # the months of the received dates (a first pass over that column alone)
+        lo = hi = None
+        for part in chunks():
+            rec = parse_dates(part["received"]).dropna()
+            if len(rec):
+                lo = rec.min() if lo is None else min(lo, rec.min())
+                hi = rec.max() if hi is None else max(hi, rec.max())
+        if lo is None:
+            return pd.DataFrame(columns=GROUPS_COLUMNS)
+        p0, p1 = date(lo.year, lo.month, 1), month_end(hi.year, hi.month)
     windows = _windows(p0, p1, int(dossier_spec().get("cutoff_day", 0) or 0))
-    names = df["unit"].map(clean_text) if "unit" in df else pd.Series("", index=df.index)
-    if (names == "").any():
-        guess = unit_from_filename(display, ctx, p0)
-        names = names.where(names != "", guess)
-    matches = {n: match_with_fallback(n, ctx, p0) for n in sorted(set(names)) if n}
-    matched = [n for n, m in matches.items() if m.matched]
-    # findings name the unit by its code once matched (as the clean stage's other findings do)
-    codes = names.map(lambda n: str(matches[n].unit_code) if n in matches and matches[n].matched else n)
-    flags = dossier_flags(df, labels, display, sheet, q, line_offset, codes)
-    key = names.map({n: i for i, n in enumerate(matched)}).fillna(-1).astype(int)
-    counts = count_groups(flags, key, windows)
+    guess: str | None = None
+    matches: dict[str, Any] = {}
+    totals: list[pd.DataFrame] = []
+    for part in chunks():
+        names = part["unit"].map(clean_text) if "unit" in part else pd.Series("", index=part.index)
+        if (names == "").any():
+            guess = unit_from_filename(display, ctx, p0) if guess is None else guess
+            names = names.where(names != "", guess)
+        for n in set(names) - set(matches):
+            if n:
+                matches[n] = match_with_fallback(n, ctx, p0)
+        # findings name the unit by its code once matched (as the clean stage's other findings do)
+        codes = names.map(lambda n: str(matches[n].unit_code) if n in matches and matches[n].matched else n)
+        flags = dossier_flags(part, labels, display, sheet, q, line_offset, codes)
+        line_offset += len(part)
+        key = names.where(names.map(lambda n: n in matches and matches[n].matched), -1)
+        totals.append(count_groups(flags, key, windows))
+    if not totals:
+        return pd.DataFrame(columns=GROUPS_COLUMNS)
+    agg: dict[str, Any] = {c: (lambda x: x.sum(min_count=1)) for c in COUNT_COLUMNS}
+    counts = pd.concat(totals, ignore_index=True).groupby(["unit", "month"], sort=True).agg(agg).reset_index()
     rows = []
     for r in counts.itertuples(index=False):
-        m = matches[matched[r.unit]]
+        m = matches[r.unit]
         s, e = windows[r.month]
         rows.append({"unit_schema": m.unit_schema, "unit_code": str(m.unit_code), "unit_name": m.unit_name or "",
                      "unit_level": m.unit_level or "", "province_code": m.province_code or "",
                      "period_start": pd.Timestamp(s), "period_end": pd.Timestamp(e),
                      **{c: getattr(r, c) for c in COUNT_COLUMNS}, "source": display})
     out = pd.DataFrame(rows, columns=GROUPS_COLUMNS)
-    present = [g for g in ("paid_online", "digitised_dossier", "digitised_result", "apology", "survey") if g in df or
-               (g == "apology" and "apology_date" in df)]
+    present = [g for g in ("paid_online", "digitised_dossier", "digitised_result", "apology", "survey") if g in roles or
+               (g == "apology" and "apology_date" in roles)]
     q.add(display, "groups766_read", "info",
           f"Chỉ số nhóm 766 từ danh sách hồ sơ ({', '.join(labels.get(g) or labels.get('apology_date', g) for g in present)}): "
           f"{len(out)} dòng đơn vị × tháng {period_label(p0, p1)}.", sheet=sheet, period=period_label(p0, p1), action="derived")
     for c in COUNT_COLUMNS:
         out[c] = out[c].astype("Int64")
     return out
+
+
+#: Rows of a dossier CSV read at a time (the 766 columns of a large export are never held whole).
+CHUNK_ROWS = 200_000
 
 
 def read_groups_file(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataFrame:
@@ -347,9 +366,14 @@ def read_groups_file(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
             return pd.DataFrame(columns=GROUPS_COLUMNS)
         core = {r: i for r, i in roles.items() if r in ("received", "due", "completed", "returned", "unit")}
         cols = core | extra
-        raw = pd.read_csv(path, sep=delim, encoding=enc, dtype=str, keep_default_na=False, usecols=sorted(cols.values()))
-        df = raw.rename(columns={header[i]: r for r, i in cols.items()})
-        return groups_of_export(df, {r: header[i] for r, i in cols.items()}, display, "", q, ctx, _hint(path))
+        rename = {header[i]: r for r, i in cols.items()}
+
+        def chunks() -> Any:
+            for raw in pd.read_csv(path, sep=delim, encoding=enc, dtype=str, keep_default_na=False,
+                                   usecols=sorted(cols.values()), chunksize=CHUNK_ROWS):
+                yield raw.rename(columns=rename)
+
+        return groups_of_export(chunks, {r: header[i] for r, i in cols.items()}, display, "", q, ctx, _hint(path))
     from motcua.ingest.dossiers import _is_dossier_header
     from motcua.ingest.grid import UnreadableFile, read_book, sniff
 
