@@ -364,3 +364,12 @@ def test_dossiers_of_organisations_and_people_and_those_with_a_result():
     text = ("Đăng ngày: 06/07/2021\n6 tháng đầu năm 2021, toàn tỉnh Đắk Nông có 218.763 hồ sơ của tổ chức, cá nhân yêu "
             "cầu giải quyết. Đến cuối kỳ, 206.885 hồ sơ đã có kết quả.")
     assert mv(text) == [("received_total", 218763), ("resolved_total", 206885)]
+
+
+def test_highest_score_and_a_unit_in_brackets_after_its_figure():
+    text = ("Đăng ngày: 10/07/2024\nUBND tỉnh Lâm Đồng công bố kết quả đánh giá chất lượng phục vụ người dân, doanh "
+            "nghiệp quý II/2024.\nCao điểm nhất khối sở là Sở Công thương với 98,63 điểm.\nỞ khối UBND các huyện, điểm "
+            "cao nhất 97,63 điểm (UBND huyện Lâm Hà).")
+    got = {(r[1], r[5], r[6]) for r in rows(text)}
+    assert got == {("68-so-cong-thuong", "index766_rank", 1), ("68-so-cong-thuong", "index766_score", 98.63),
+                   ("676", "index766_score", 97.63), ("676", "index766_rank", 1)}
