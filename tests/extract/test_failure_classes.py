@@ -373,3 +373,11 @@ def test_highest_score_and_a_unit_in_brackets_after_its_figure():
     got = {(r[1], r[5], r[6]) for r in rows(text)}
     assert got == {("68-so-cong-thuong", "index766_rank", 1), ("68-so-cong-thuong", "index766_score", 98.63),
                    ("676", "index766_score", 97.63), ("676", "index766_rank", 1)}
+
+
+def test_a_title_period_means_what_the_lead_defines():
+    text = ("Lâm Đồng: quý I, Trung tâm Hành chính công tỉnh tiếp nhận 5.000 hồ sơ\nĐăng ngày: 10/03/2020\n"
+            "Trong quý I năm 2020 (tính từ ngày 1/12/2019 đến ngày 29/2/2020), Trung tâm Hành chính công tỉnh Lâm Đồng "
+            "giải quyết 4.900 hồ sơ.")
+    assert periods(text) == [("2019-12-01", "2020-02-29", "received_total", 5000),
+                             ("2019-12-01", "2020-02-29", "resolved_total", 4900)]

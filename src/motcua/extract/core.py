@@ -163,6 +163,9 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     ctx.prime(all_mentions)
     period_ctx: PeriodMention | None = None
     book = PeriodBook()
+    for _off, sent in sents:  # definitions first: a title's "quý I" means what the lead defines
+        nsent = norm(sent)
+        book.read(nsent, find_periods(nsent, ref, v, ref_strong=ref_strong, reform=reform))
     facts: list[Fact] = []
     for si, ((off, sent), mentions) in enumerate(zip(sents, all_mentions)):
         nsent = norm(sent)
