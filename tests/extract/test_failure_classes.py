@@ -381,3 +381,9 @@ def test_a_title_period_means_what_the_lead_defines():
             "giải quyết 4.900 hồ sơ.")
     assert periods(text) == [("2019-12-01", "2020-02-29", "received_total", 5000),
                              ("2019-12-01", "2020-02-29", "resolved_total", 4900)]
+
+
+def test_a_range_followed_by_its_label_defines_the_label():
+    text = ("Đăng ngày: 20/03/2020\nTừ ngày 15/12/2019 đến ngày 14/3/2020 (quý I/2020), huyện Đầm Hà tiếp nhận 3.000 "
+            "hồ sơ.\nTrong quý I, cấp xã tiếp nhận 2.000 hồ sơ.")
+    assert [p[:2] for p in periods(text)] == [("2019-12-15", "2020-03-14")] * 2

@@ -31,6 +31,9 @@ class PeriodBook:
             if p.kind in _LABELS and q.kind == "range" and not q.comparison \
                     and _GAP.fullmatch(nsent[p.end:q.start]) and "(" in nsent[p.end:q.start + 1]:
                 self.defined[(p.period_start, p.period_end)] = q
+            elif p.kind == "range" and q.kind in _LABELS and not p.comparison \
+                    and re.fullmatch(r"\s*\(\s*(?:tức\s+(?:là\s+)?)?", nsent[p.end:q.start]):
+                self.defined[(q.period_start, q.period_end)] = p  # "từ 15/12/2019 đến 14/3/2020 (quý I/2020)"
         out = []
         for p in periods:
             if p.kind == "range" and not any(f.startswith("period_end_from_article") for f in p.flags):
