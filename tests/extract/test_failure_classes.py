@@ -387,3 +387,9 @@ def test_a_range_followed_by_its_label_defines_the_label():
     text = ("Đăng ngày: 20/03/2020\nTừ ngày 15/12/2019 đến ngày 14/3/2020 (quý I/2020), huyện Đầm Hà tiếp nhận 3.000 "
             "hồ sơ.\nTrong quý I, cấp xã tiếp nhận 2.000 hồ sơ.")
     assert [p[:2] for p in periods(text)] == [("2019-12-15", "2020-03-14")] * 2
+
+
+def test_a_running_total_counts_from_the_opening_date_the_text_gives():
+    text = ("Đăng ngày: 22/05/2018\nTrung tâm Hành chính công tỉnh Sơn La bắt đầu hoạt động từ 02/6/2017.\n"
+            "Tính đến hết tháng 4/2018, trung tâm đã tiếp nhận 28.817 hồ sơ.")
+    assert periods(text) == [("2017-06-02", "2018-04-30", "received_total", 28817)]
