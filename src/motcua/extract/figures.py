@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from motcua.extract.counts import both_ontime, classify_count
 from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
 from motcua.extract.percent import classify_percent, just_before
 from motcua.extract.vocab import Vocab, norm
@@ -102,65 +103,6 @@ def _right_window(text: str, pos: int) -> str:
     return w[:cut.start()] if cut else w
 
 
-def _first_metric(window: str, vocab: Vocab, order: list[str]) -> tuple[str | None, int]:
-    """The first metric of ``order`` whose keyword occurs in ``window``; and the keyword's end."""
-    for metric in order:
-        ms = list(vocab.count[metric].finditer(window))
-        if ms:
-            return metric, ms[-1].end()
-    return None, -1
-
-
-_SPECIFIC = ["returned", "pending_total", "resolved_late", "resolved_ontime", "carried_over",
-             "received_online", "received_offline", "handled_total", "received_in_period"]
-_GENERIC_VERB = re.compile(r"^\s*(?:đã\s+|được\s+|đã\s+được\s+|chưa\s+được\s+)?(tiếp nhận|nhận|giải quyết|xử lý|trả kết quả)(?!\w)")
-
-
-def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, bool]:
-    """Metric of a count from the words before and after it; and whether it is "trước hạn" only.
-
-    Specific words decide first (returned/withdrawn, pending, late, on time, carried over, online,
-    in person, handled, new in the period); pending with late words is pending overdue, pending with
-    "trong hạn" pending on time (both check-only); otherwise the nearest general verb, a verb just
-    after the count ("1.200 hồ sơ đã được giải quyết") winning.
-    """
-    window = left + " | " + right
-    metric, _ = _first_metric(window, vocab, _SPECIFIC)
-    if metric == "returned":
-        return "returned", False
-    if metric == "pending_total":
-        if vocab.count["resolved_late"].search(window):
-            return "pending_overdue", False
-        if vocab.count["pending_ontime_words"].search(window):
-            return "pending_ontime", False
-    if metric == "handled_total":  # "số hồ sơ phải/yêu cầu giải quyết" = form column 3
-        metric = "received_total"
-    if metric is None and re.search(r"tiếp nhận\s*(?:và|,)\s*(?:đã\s+)?giải quyết\s*$", left):
-        return "received_total", False  # "tiếp nhận và giải quyết 17.710 hồ sơ": the dossiers received
-    if metric is None:
-        after = _GENERIC_VERB.match(right)
-        if after:
-            return ("received_total" if after.group(1) in ("tiếp nhận", "nhận") else "resolved_total"), False
-        rec = [m.end() for m in vocab.count["received_total"].finditer(left)]
-        res = [m.end() for m in vocab.count["resolved_total"].finditer(left)]
-        if rec or res:
-            metric = "received_total" if (max(rec) if rec else -1) >= (max(res) if res else -1) else "resolved_total"
-        else:
-            rec_r = vocab.count["received_total"].search(right)
-            res_r = vocab.count["resolved_total"].search(right)
-            metric = "received_total" if rec_r else ("resolved_total" if res_r else None)
-    early = False
-    if metric == "resolved_ontime":
-        ontime_words = [m.group(0) for m in vocab.count["resolved_ontime"].finditer(window)]
-        early = all(vocab.early_only.fullmatch(w) for w in ontime_words)
-    return metric, early
-
-
-def _both_ontime(metric: str | None, early: bool, left: str, right: str, vocab: Vocab) -> bool:
-    """"đúng và trước hạn 1.900 hồ sơ": an on-time count that states the sum of both parts."""
-    return metric == "resolved_ontime" and not early and bool(vocab.early_only.search(left + " | " + right))
-
-
 def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[int, int]], vocab: Vocab, *, par_doc: bool,
                  i766_doc: bool = False) -> list[Figure]:
     """Classified figures of one normalised sentence (``masked``: digits of dates etc. hidden).
@@ -239,7 +181,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                     pa, pb = parse_number(fa, "count"), parse_number(fb, "count")
                     if metric:
                         fig = Figure(m.start(), m.end(), "fraction", pa.value, fa, metric, denominator=pb.value,
-                                     early_only=early, both_ontime=_both_ontime(metric, early, left, right, vocab))
+                                     early_only=early, both_ontime=both_ontime(metric, early, left, right, vocab))
                         for note in {pa.note, pb.note} - {""}:
                             fig.flags.append(f"number_format: {note}")
         elif m.group("pct"):
@@ -300,7 +242,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                                  note=f"'{tok} {m.group('mult')}' = {fmt_vi(int(round(float(pn.value) * factor)))}")
                 if metric and not vocab.target.search(left[-30:]):
                     fig = Figure(m.start(), m.end(), "count", pn.value, tok, metric, early_only=early,
-                                 both_ontime=_both_ontime(metric, early, left, right, vocab))
+                                 both_ontime=both_ontime(metric, early, left, right, vocab))
                     if metric == "received_online" and re.search(r"toàn trình|một phần|mức độ", left + " " + right):
                         fig.flags.append("online_subset: chỉ một phần hồ sơ trực tuyến (toàn trình/một phần/mức độ)")
                     if pn.note and not m.group("mult"):

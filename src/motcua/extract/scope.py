@@ -13,10 +13,17 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
-from motcua.extract.figures import Figure
-from motcua.extract.vocab import norm
 from motcua.extract.agency import agency_unit
-from motcua.extract.units import LEVEL_WORDS, Unit, UnitMention, lookup, match_mention, reference_row
+from motcua.extract.figures import Figure
+from motcua.extract.units import (
+    LEVEL_WORDS,
+    Unit,
+    UnitMention,
+    lookup,
+    match_mention,
+    reference_row,
+)
+from motcua.extract.vocab import norm
 
 
 class UnitContext:
