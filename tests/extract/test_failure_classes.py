@@ -393,3 +393,12 @@ def test_a_running_total_counts_from_the_opening_date_the_text_gives():
     text = ("Đăng ngày: 22/05/2018\nTrung tâm Hành chính công tỉnh Sơn La bắt đầu hoạt động từ 02/6/2017.\n"
             "Tính đến hết tháng 4/2018, trung tâm đã tiếp nhận 28.817 hồ sơ.")
     assert periods(text) == [("2017-06-02", "2018-04-30", "received_total", 28817)]
+
+
+def test_the_words_after_a_zero_count_decide_and_a_source_is_not_the_subject():
+    text = ("Đăng ngày: 15/07/2020\nSáu tháng đầu năm 2020, UBND thành phố Tam Kỳ tiếp nhận 12.473 hồ sơ; hồ sơ trễ hẹn "
+            "còn nhiều, và trong kỳ không phát sinh hồ sơ dịch vụ công trực tuyến.")
+    assert mv(text) == [("received_total", 12473), ("received_online", 0)]
+    source = ("Đăng ngày: 15/07/2025\nTheo Văn phòng UBND thành phố Huế, từ ngày 1 - 14/7, 40 xã, phường đã tiếp nhận "
+              "và giải quyết 17.710 hồ sơ.")
+    assert [(r[2], r[5], r[6]) for r in rows(source)] == [("commune", "received_total", 17710)]

@@ -30,13 +30,15 @@ _GENERIC_VERB = re.compile(r"^\s*(?:đã\s+|được\s+|đã\s+được\s+|chưa
 def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, bool]:
     """Metric of a count from the words before and after it; and whether it is "trước hạn" only.
 
-    Specific words decide first (returned/withdrawn, pending, late, on time, carried over, online,
+    Specific words decide first, those after the count before those before it (returned/withdrawn, pending, late, on time, carried over, online,
     in person, handled, new in the period); pending with late words is pending overdue, pending with
     "trong hạn" pending on time (both check-only); otherwise the nearest general verb, a verb just
     after the count ("1.200 hồ sơ đã được giải quyết") winning.
     """
     window = left + " | " + right
-    metric, _ = _first_metric(window, vocab, _SPECIFIC)
+    metric, _ = _first_metric(right, vocab, _SPECIFIC)  # the words right after "N hồ sơ" describe them
+    if metric is None:
+        metric, _ = _first_metric(window, vocab, _SPECIFIC)
     if metric == "returned":
         return "returned", False
     if metric == "pending_total":

@@ -203,6 +203,8 @@ def _can_be_subject(m: UnitMention, nsent: str, fig_start: int | None = None) ->
     ("Cấp huyện có …"), not as a modifier ("Bộ chỉ số CCHC cấp huyện")."""
     if m.qualifier:
         return False
+    if re.search(r"(?:^|\W)(?:theo|nguồn)\s*:?\s*$", nsent[:m.start]):
+        return False  # "Theo Văn phòng UBND thành phố Huế, …": the source, not who the figures are about
     if fig_start is not None and _bracketed(nsent, m.start) and not _bracketed(nsent, fig_start):
         return False  # "(tính cả số liệu của các xã)": an aside, not who the figure is about
     if m.org:  # an agency is the subject only in the figure's own clause ("Sở Tư pháp dẫn đầu với 92,5 điểm")
