@@ -402,3 +402,10 @@ def test_the_words_after_a_zero_count_decide_and_a_source_is_not_the_subject():
     source = ("Đăng ngày: 15/07/2025\nTheo Văn phòng UBND thành phố Huế, từ ngày 1 - 14/7, 40 xã, phường đã tiếp nhận "
               "và giải quyết 17.710 hồ sơ.")
     assert [(r[2], r[5], r[6]) for r in rows(source)] == [("commune", "received_total", 17710)]
+
+
+def test_passive_unit_after_the_count_and_the_same_unit_for_the_next_figure():
+    text = ("Đăng ngày: 15/07/2025\nVăn phòng UBND thành phố Huế thống kê: từ ngày 1 - 14/7, 17.710 hồ sơ đã được 40 xã, "
+            "phường tiếp nhận, giải quyết; 75,78% số hồ sơ được nộp trực tuyến.")
+    assert [(r[2], r[5], r[6]) for r in rows(text)] == [("commune", "received_total", 17710),
+                                                       ("commune", "online_rate", 75.78)]

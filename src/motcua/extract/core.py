@@ -186,8 +186,14 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         quote = " ".join(sent.split())
         comparisons = [p for p in periods if p.comparison]
         primary: dict[int, Fact] = {}
+        prev: tuple[Figure, Unit] | None = None
         for fi, fig in enumerate(figs):
             unit, unit_flags = unit_for(fig, resolved, nsent, ctx, province)
+            if prev is not None and unit.key != prev[1].key and prev[1].written \
+                    and not any(prev[0].end <= m.start < fig.start and (u is None or u.key != prev[1].key)
+                                for m, u in resolved):
+                unit, unit_flags = prev[1], []  # no unit named since the figure before: the same unit
+            prev = (fig, unit)
             period, period_flags = _period_with_context(fig, usable, figs, nsent, period_ctx)
             flags = list(unit.flags) + unit_flags + list(period.flags if period else ()) + period_flags
             if off in heads:

@@ -113,7 +113,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
     """
     kw = list(masked)
     for a, b in unit_spans:
-        for i in range(a, b):
+        n = re.search(r"\d{1,3}\s+$", masked[max(0, a - 5):a])  # "40 xã, phường": the number is the unit's
+        for i in range(a - (len(n.group(0)) if n else 0), b):
             kw[i] = " "
     kwtext = vocab.neutral.sub(lambda x: " " * len(x.group(0)), "".join(kw))
     # satisfaction is one of the 766 index's groups: only another index when the article is not on the 766 index

@@ -181,8 +181,11 @@ def unit_for(fig: Figure, resolved: list[tuple[UnitMention, Unit | None]], nsent
     named_after = next((r for r in resolved if r[0].start >= fig.end and r[1] is not None and not r[0].qualifier
                         and (re.fullmatch(r"[\s,]*(?:(?:năm|quý|tháng)\s+[\w/]+\s+)?(?:là|thuộc về)\s*",
                                           nsent[fig.end:r[0].start])
-                             or re.fullmatch(r"\s*(?:điểm\s*)?\(\s*", nsent[fig.end:r[0].start]))), None)
-    if named_after is not None:  # "Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 điểm", "97,63 điểm (UBND huyện Lâm Hà)"
+                             or re.fullmatch(r"\s*(?:điểm\s*)?\(\s*", nsent[fig.end:r[0].start])
+                             or re.fullmatch(r"[^,;.()\d]{0,40}\s(?:đã\s+)?được\s+(?:\d+\s+)?",
+                                             nsent[fig.end:r[0].start]))), None)
+    if named_after is not None:  # "Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 điểm", "97,63 điểm (UBND huyện Lâm Hà)",
+        # "17.710 hồ sơ đã được 40 xã, phường tiếp nhận"
         return named_after[1], []
     candidates = [r for r in resolved if _can_be_subject(r[0], nsent, fig.start)]
     near = _nearest(candidates, fig.start, lambda r: r[0].end)
