@@ -409,3 +409,13 @@ def test_passive_unit_after_the_count_and_the_same_unit_for_the_next_figure():
             "phường tiếp nhận, giải quyết; 75,78% số hồ sơ được nộp trực tuyến.")
     assert [(r[2], r[5], r[6]) for r in rows(text)] == [("commune", "received_total", 17710),
                                                        ("commune", "online_rate", 75.78)]
+
+
+def test_all_dossiers_on_time_pending_within_deadline_and_a_sentence_topic():
+    text = ("Đăng ngày: 16/09/2025\nTừ 1/7 đến 14/9/2025, UBND phường Phù Liễn tiếp nhận 3.718 hồ sơ. Mọi hồ sơ đều được "
+            "giải quyết đúng hạn và trước hạn; còn 214 hồ sơ đang giải quyết trong hạn.\nVề hồ sơ trực tuyến, UBND "
+            "phường tiếp nhận 581 hồ sơ; UBND cấp xã tiếp nhận 1.406 hồ sơ, đạt 21,68%.")
+    assert mv(text) == [("received_total", 3718), ("ontime_rate", 100), ("pending_total", 214),
+                        ("received_online", 581), ("received_online", 1406), ("online_rate", 21.68)]
+    assert flag(text, "ontime_rate", "number_in_words")
+    assert mv(PY + "Toàn bộ hồ sơ được số hóa.") == []

@@ -236,6 +236,10 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                 metric, early = classify_count(left, right, vocab)
                 metric = metric or _metric_from_rate_before(figs, masked, m.start())
                 metric = _inherit_from_bracket(metric, figs, masked, m.start(), left + " " + right, vocab)
+                metric = _with_topic(metric, ntext, vocab)
+                if metric == "pending_ontime" and not _in_brackets(masked, m.start()) \
+                        and not any(f.metric == "pending_total" for f in figs):
+                    metric = "pending_total"  # "còn 220 hồ sơ đang giải quyết trong hạn": all pending, none late
                 pn = parse_number(tok, "decimal" if m.group("mult") else "count")
                 if m.group("mult"):  # "37 nghìn hồ sơ", "1,2 triệu hồ sơ"
                     factor = 1_000_000 if m.group("mult") == "triệu" else 1000
@@ -279,6 +283,20 @@ def _own_words(kwtext: str, end: int) -> int:
     "và", punctuation or a digit; the next figure's words start after them."""
     m = _OWN.match(kwtext, end)
     return len(m.group(0)) if m else 0
+
+
+_TOPIC = re.compile(r"\s*(?:về|đối với|riêng)\s+([^,;:]{3,40})[,:]")
+
+
+def _with_topic(metric: str | None, ntext: str, vocab: Vocab) -> str | None:
+    """"Về hồ sơ trực tuyến, … tiếp nhận 581 hồ sơ": a sentence's topic makes its plain counts specific."""
+    t = _TOPIC.match(ntext)
+    if metric not in ("received_total",) or t is None:
+        return metric
+    for specific in ("received_online", "received_offline"):
+        if vocab.count[specific].search(t.group(1)):
+            return specific
+    return metric
 
 
 def _paren_gap(masked: str, a: int, b: int) -> bool:
