@@ -294,7 +294,10 @@ def test_national_ranking_with_bare_province_names_and_a_question_title():
             "Giá trị trung bình toàn quốc đạt 88,37%.\nĐứng đầu năm 2024 là Hải Phòng với 96,17%, tăng 4,30% so với năm 2023.")
     got = [(r[1], r[2], r[5], r[6]) for r in rows(text)]
     assert got == [(None, "national", "par_score", 88.37), ("31", "province", "par_rank", 1),
-                   ("31", "province", "par_score", 96.17)]
+                   ("31", "province", "par_score", 96.17), ("31", "province", "par_score", 91.87)]  # 96,17 − 4,30
+    assert any(f.startswith("derived") for f in rows(text)[-1][7])
+    steps = text.replace("tăng 4,30% so với", "tăng 4,30% và tăng một bậc so với")
+    assert ("2023-01-01", "2023-12-31", "par_rank", 2) in periods(steps)  # 'tăng một bậc' from 1st
 
 
 def test_provincial_centre_named_with_a_bare_province():

@@ -36,7 +36,8 @@ _MASKS = [
 #: Ordinal words after "thứ" ("xếp thứ ba"); "thứ năm" before a year is not a rank.
 _ORDINAL_VALUES = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
                    "chín": 9, "mười": 10}
-_ORDINALS = "|".join(sorted(_ORDINAL_VALUES, key=len, reverse=True))
+_STEP_WORDS = {**_ORDINAL_VALUES, "một": 1}  # "tăng một bậc"
+_ORDINALS = "|".join(sorted(_STEP_WORDS, key=len, reverse=True))
 _GROUP_LIST = re.compile(r"điểm (?:từng|các|của từng|của các) (?:nhóm|chỉ số|lĩnh vực)|điểm thành phần|chỉ số thành phần"
                          r"|nhóm chỉ số")
 _COUNT_NOUN = r"(?:(?:bộ\s+)?hồ\s+sơ|hs|bộ(?!\s+(?:phận|chỉ|thủ tục|tthc|máy)))(?!\w)"
@@ -44,7 +45,7 @@ _FIG = re.compile(
     rf"(?P<rank>(?:xếp|đứng|dẫn|vươn\s+lên|vị\s+trí|hạng)(?:\s+(?:hạng|vị\s+trí|ở))*\s+(?:thứ\s+)?"
     rf"(?P<r>\d{{1,2}}(?!\d)|(?<=thứ\s)(?:{_ORDINALS})(?!\w)(?!\s+#)|nhất(?!\w)|nhì(?!\w)|(?P<top>đầu(?:\s+bảng)?)(?!\w)|(?P<last>cuối\s+bảng|cuối\s+cùng|cuối|chót|thấp\s+nhất)(?!\w))"
     rf"(?:\s*(?:/|(?:[^.;/\d#]{{0,40}}?\s)?(?:trên(?:\s+tổng)?(?:\s+số)?|trong\s+(?:tổng\s+)?số))\s*(?P<rn>\d{{1,3}})(?!\d))?)"
-    rf"|(?P<bac>(?P<bdir>tăng|giảm|tụt)\s+(?P<b>\d{{1,2}})\s+(?:bậc|hạng|vị\s+trí))"
+    rf"|(?P<bac>(?P<bdir>tăng|giảm|tụt)\s+(?P<b>\d{{1,2}}|{_ORDINALS})\s+(?:bậc|hạng|vị\s+trí))"
     rf"|(?P<bac2>(?:và|,)\s+(?P<b2>\d{{1,2}})\s+bậc)"
     rf"|(?P<frac>(?P<fa>{NUM})\s*/\s*(?P<fb>{NUM})(?P<funit>\s*(?:{_COUNT_NOUN}|điểm|%))?)"
     rf"|(?P<pct>(?P<p>{NUM})\s*(?:%|phần\s+trăm))"
@@ -147,7 +148,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                         fig.flags.append(f"rank_from_wording: '{m.group(0).strip()}' → xếp thứ {r}")
         elif m.group("bac") or m.group("bac2"):
             if m.group("bac"):
-                sign, k = (1 if m.group("bdir") == "tăng" else -1), int(m.group("b"))
+                b = m.group("b")
+                sign, k = (1 if m.group("bdir") == "tăng" else -1), (int(b) if b.isdigit() else _STEP_WORDS.get(b, 0))
             else:
                 dirs = list(re.finditer(r"(?:tăng|giảm|tụt)(?!\w)", kwtext[max(0, m.start() - 40):m.start()]))
                 sign, k = (0 if not dirs else (1 if dirs[-1].group(0) == "tăng" else -1)), int(m.group("b2"))
@@ -192,7 +194,12 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             if val.note:
                 fig.flags.append(f"number_format: {tok} ({val.note})")
             par_ctx = (sentence_par or par_doc) and not sentence_other_index
-            if _is_change(left, vocab) or not classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab, par_ctx):
+            if _is_change(left, vocab) and par_ctx and figs and figs[-1].kind == "score" \
+                    and "score_in_percent" in " ".join(figs[-1].flags):  # "96,17%, tăng 4,30%": the score's change
+                sign = -1 if vocab.decrease.search(left[-25:]) and not vocab.increase.search(left[-25:]) else 1
+                fig = Figure(m.start(), m.end(), "score_change", sign * val.value, original[m.start():m.end()],
+                             "score_change", decimals=decimals_of(tok))
+            elif _is_change(left, vocab) or not classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab, par_ctx):
                 fig = None
             elif just_before(left[-20:], vocab.approx):
                 fig.flags.append(f"approximate: bài viết '{just_before(left[-20:], vocab.approx).group(0)} {tok}%' → "
