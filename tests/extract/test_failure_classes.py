@@ -422,3 +422,13 @@ def test_all_dossiers_on_time_pending_within_deadline_and_a_sentence_topic():
                         ("received_online", 581), ("received_online", 1406), ("online_rate", 21.68)]
     assert flag(text, "ontime_rate", "number_in_words")
     assert mv(PY + "Toàn bộ hồ sơ được số hóa.") == []
+
+
+def test_rose_to_is_a_level_more_than_is_a_difference_and_lists_of_agencies_inherit():
+    text = ("Đăng ngày: 11/10/2020\nRiêng quý III/2020, Trung tâm Phục vụ hành chính công tỉnh Bến Tre tiếp nhận tăng "
+            "lên 25,2 ngàn HS, nhiều hơn quý II/2020 là 9,6 ngàn HS.\nTrong quý III, Công an tỉnh tiếp nhận 7,7 ngàn HS, "
+            "Sở Công Thương 3,7 ngàn HS và Sở Tư pháp 2,12 ngàn HS.")
+    got = [(r[1], r[5], r[6]) for r in rows(text)]
+    assert got == [("83-trung-tam-pvhcc", "received_total", 25200), ("83-cong-an", "received_total", 7700),
+                   ("83-so-cong-thuong", "received_total", 3700), ("83-so-tu-phap", "received_total", 2120)]
+    assert all(any(f.startswith("rounded") for f in r[7]) for r in rows(text))

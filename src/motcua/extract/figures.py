@@ -241,7 +241,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                 fig = None
             elif has_unit or (re.search(_COUNT_NOUN, masked[:m.start()]) and _close_keyword(left, vocab)):
                 metric, early = classify_count(left, right, vocab)
-                metric = metric or _metric_from_rate_before(figs, masked, m.start())
+                metric = metric or _metric_from_rate_before(figs, masked, m.start()) or _metric_from_list(
+                    figs, masked, kwtext, m.start())
                 metric = _inherit_from_bracket(metric, figs, masked, m.start(), left + " " + right, vocab)
                 metric = _with_topic(metric, ntext, vocab)
                 if metric == "pending_ontime" and not _in_brackets(masked, m.start()) \
@@ -306,6 +307,18 @@ def _with_topic(metric: str | None, ntext: str, vocab: Vocab) -> str | None:
     return metric
 
 
+def _metric_from_list(figs: list[Figure], masked: str, kwtext: str, pos: int) -> str | None:
+    """A count in a list of units after another count ("Công an tỉnh tiếp nhận 7,7 ngàn HS, Sở Công Thương
+    3,7 ngàn HS, …"): only a unit between them, so the same metric."""
+    if not figs or figs[-1].kind != "count" or not figs[-1].metric:
+        return None
+    a = figs[-1].end
+    gap = kwtext[a:pos]
+    if re.fullmatch(r"[\s,]*(?:và\s+)?[\s]*", gap) and ("," in gap or "và" in gap) and masked[a:pos].strip(" ,"):
+        return figs[-1].metric
+    return None
+
+
 def _paren_gap(masked: str, a: int, b: int) -> bool:
     return bool(re.fullmatch(r"\s*[(,:]?\s*(?:(?:tương ứng|tức là|gồm|với|là)\s*)?", masked[a:b]))
 
@@ -350,6 +363,10 @@ def _is_change(left: str, vocab: Vocab) -> bool:
     tail = left[-25:]
     if re.search(r"(?:tăng|giảm)\s+(?:nhiều|ít|mạnh|sâu|nhẹ)(?:\s+nhất)?\s*\(?\s*$", tail):
         return True  # "Bình Thuận tăng nhiều nhất (6,39%)"
+    if re.search(r"(?:tăng|giảm)\s+(?:lên|xuống|còn)(?:\s+(?:đến|tới|mức))?\s*$", tail):
+        return False  # "tăng lên 25,2 ngàn hồ sơ": the new level
+    if re.search(r"(?:nhiều|ít|cao|thấp)\s+hơn\b[^,;]{0,40}\blà\s*$", left):
+        return True  # "nhiều hơn quý II là 9,6 ngàn hồ sơ": a difference
     for rx in (vocab.increase, vocab.decrease):
         for km in rx.finditer(tail):
             if len(tail[km.end():].split()) <= 2:
