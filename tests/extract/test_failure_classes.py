@@ -432,3 +432,9 @@ def test_rose_to_is_a_level_more_than_is_a_difference_and_lists_of_agencies_inhe
     assert got == [("83-trung-tam-pvhcc", "received_total", 25200), ("83-cong-an", "received_total", 7700),
                    ("83-so-cong-thuong", "received_total", 3700), ("83-so-tu-phap", "received_total", 2120)]
     assert all(any(f.startswith("rounded") for f in r[7]) for r in rows(text))
+
+
+def test_share_after_a_counts_own_words_and_tỷ_lệ():
+    text = ("Đăng ngày: 05/11/2023\nTrong tháng 10, các huyện, thị xã, thành phố tiếp nhận hơn 13.000 hồ sơ, trong đó "
+            "gần 13.000 hồ sơ trực tuyến, tỷ lệ 99%.")
+    assert mv(text) == [("received_total", 13000), ("received_online", 13000), ("online_rate", 99)]
