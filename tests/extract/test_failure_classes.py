@@ -438,3 +438,9 @@ def test_share_after_a_counts_own_words_and_tỷ_lệ():
     text = ("Đăng ngày: 05/11/2023\nTrong tháng 10, các huyện, thị xã, thành phố tiếp nhận hơn 13.000 hồ sơ, trong đó "
             "gần 13.000 hồ sơ trực tuyến, tỷ lệ 99%.")
     assert mv(text) == [("received_total", 13000), ("received_online", 13000), ("online_rate", 99)]
+
+
+def test_counts_of_one_kind_of_procedure_are_not_the_units_totals():
+    text = ("Đăng ngày: 09/09/2025\nTrong tháng 8/2025, Bộ phận tiếp nhận và trả kết quả phường Thanh Liệt đã xử lý 557 "
+            "hồ sơ chứng thực bản sao, 120 hồ sơ đăng ký khai sinh và 147 hồ sơ xác nhận tình trạng hôn nhân.")
+    assert mv(text) == []
