@@ -294,7 +294,10 @@ def test_national_ranking_with_bare_province_names_and_a_question_title():
             "Giá trị trung bình toàn quốc đạt 88,37%.\nĐứng đầu năm 2024 là Hải Phòng với 96,17%, tăng 4,30% so với năm 2023.")
     got = [(r[1], r[2], r[5], r[6]) for r in rows(text)]
     assert got == [(None, "national", "par_score", 88.37), ("31", "province", "par_rank", 1),
-                   ("31", "province", "par_score", 96.17)]
+                   ("31", "province", "par_score", 96.17), ("31", "province", "par_score", 91.87)]  # 96,17 − 4,30
+    assert any(f.startswith("derived") for f in rows(text)[-1][7])
+    steps = text.replace("tăng 4,30% so với", "tăng 4,30% và tăng một bậc so với")
+    assert ("2023-01-01", "2023-12-31", "par_rank", 2) in periods(steps)  # 'tăng một bậc' from 1st
 
 
 def test_provincial_centre_named_with_a_bare_province():
@@ -364,3 +367,80 @@ def test_dossiers_of_organisations_and_people_and_those_with_a_result():
     text = ("Đăng ngày: 06/07/2021\n6 tháng đầu năm 2021, toàn tỉnh Đắk Nông có 218.763 hồ sơ của tổ chức, cá nhân yêu "
             "cầu giải quyết. Đến cuối kỳ, 206.885 hồ sơ đã có kết quả.")
     assert mv(text) == [("received_total", 218763), ("resolved_total", 206885)]
+
+
+def test_highest_score_and_a_unit_in_brackets_after_its_figure():
+    text = ("Đăng ngày: 10/07/2024\nUBND tỉnh Lâm Đồng công bố kết quả đánh giá chất lượng phục vụ người dân, doanh "
+            "nghiệp quý II/2024.\nCao điểm nhất khối sở là Sở Công thương với 98,63 điểm.\nỞ khối UBND các huyện, điểm "
+            "cao nhất 97,63 điểm (UBND huyện Lâm Hà).")
+    got = {(r[1], r[5], r[6]) for r in rows(text)}
+    assert got == {("68-so-cong-thuong", "index766_rank", 1), ("68-so-cong-thuong", "index766_score", 98.63),
+                   ("676", "index766_score", 97.63), ("676", "index766_rank", 1)}
+
+
+def test_a_title_period_means_what_the_lead_defines():
+    text = ("Lâm Đồng: quý I, Trung tâm Hành chính công tỉnh tiếp nhận 5.000 hồ sơ\nĐăng ngày: 10/03/2020\n"
+            "Trong quý I năm 2020 (tính từ ngày 1/12/2019 đến ngày 29/2/2020), Trung tâm Hành chính công tỉnh Lâm Đồng "
+            "giải quyết 4.900 hồ sơ.")
+    assert periods(text) == [("2019-12-01", "2020-02-29", "received_total", 5000),
+                             ("2019-12-01", "2020-02-29", "resolved_total", 4900)]
+
+
+def test_a_range_followed_by_its_label_defines_the_label():
+    text = ("Đăng ngày: 20/03/2020\nTừ ngày 15/12/2019 đến ngày 14/3/2020 (quý I/2020), huyện Đầm Hà tiếp nhận 3.000 "
+            "hồ sơ.\nTrong quý I, cấp xã tiếp nhận 2.000 hồ sơ.")
+    assert [p[:2] for p in periods(text)] == [("2019-12-15", "2020-03-14")] * 2
+
+
+def test_a_running_total_counts_from_the_opening_date_the_text_gives():
+    text = ("Đăng ngày: 22/05/2018\nTrung tâm Hành chính công tỉnh Sơn La bắt đầu hoạt động từ 02/6/2017.\n"
+            "Tính đến hết tháng 4/2018, trung tâm đã tiếp nhận 28.817 hồ sơ.")
+    assert periods(text) == [("2017-06-02", "2018-04-30", "received_total", 28817)]
+
+
+def test_the_words_after_a_zero_count_decide_and_a_source_is_not_the_subject():
+    text = ("Đăng ngày: 15/07/2020\nSáu tháng đầu năm 2020, UBND thành phố Tam Kỳ tiếp nhận 12.473 hồ sơ; hồ sơ trễ hẹn "
+            "còn nhiều, và trong kỳ không phát sinh hồ sơ dịch vụ công trực tuyến.")
+    assert mv(text) == [("received_total", 12473), ("received_online", 0)]
+    source = ("Đăng ngày: 15/07/2025\nTheo Văn phòng UBND thành phố Huế, từ ngày 1 - 14/7, 40 xã, phường đã tiếp nhận "
+              "và giải quyết 17.710 hồ sơ.")
+    assert [(r[2], r[5], r[6]) for r in rows(source)] == [("commune", "received_total", 17710)]
+
+
+def test_passive_unit_after_the_count_and_the_same_unit_for_the_next_figure():
+    text = ("Đăng ngày: 15/07/2025\nVăn phòng UBND thành phố Huế thống kê: từ ngày 1 - 14/7, 17.710 hồ sơ đã được 40 xã, "
+            "phường tiếp nhận, giải quyết; 75,78% số hồ sơ được nộp trực tuyến.")
+    assert [(r[2], r[5], r[6]) for r in rows(text)] == [("commune", "received_total", 17710),
+                                                       ("commune", "online_rate", 75.78)]
+
+
+def test_all_dossiers_on_time_pending_within_deadline_and_a_sentence_topic():
+    text = ("Đăng ngày: 16/09/2025\nTừ 1/7 đến 14/9/2025, UBND phường Phù Liễn tiếp nhận 3.718 hồ sơ. Mọi hồ sơ đều được "
+            "giải quyết đúng hạn và trước hạn; còn 214 hồ sơ đang giải quyết trong hạn.\nVề hồ sơ trực tuyến, UBND "
+            "phường tiếp nhận 581 hồ sơ; UBND cấp xã tiếp nhận 1.406 hồ sơ, đạt 21,68%.")
+    assert mv(text) == [("received_total", 3718), ("ontime_rate", 100), ("pending_total", 214),
+                        ("received_online", 581), ("received_online", 1406), ("online_rate", 21.68)]
+    assert flag(text, "ontime_rate", "number_in_words")
+    assert mv(PY + "Toàn bộ hồ sơ được số hóa.") == []
+
+
+def test_rose_to_is_a_level_more_than_is_a_difference_and_lists_of_agencies_inherit():
+    text = ("Đăng ngày: 11/10/2020\nRiêng quý III/2020, Trung tâm Phục vụ hành chính công tỉnh Bến Tre tiếp nhận tăng "
+            "lên 25,2 ngàn HS, nhiều hơn quý II/2020 là 9,6 ngàn HS.\nTrong quý III, Công an tỉnh tiếp nhận 7,7 ngàn HS, "
+            "Sở Công Thương 3,7 ngàn HS và Sở Tư pháp 2,12 ngàn HS.")
+    got = [(r[1], r[5], r[6]) for r in rows(text)]
+    assert got == [("83-trung-tam-pvhcc", "received_total", 25200), ("83-cong-an", "received_total", 7700),
+                   ("83-so-cong-thuong", "received_total", 3700), ("83-so-tu-phap", "received_total", 2120)]
+    assert all(any(f.startswith("rounded") for f in r[7]) for r in rows(text))
+
+
+def test_share_after_a_counts_own_words_and_tỷ_lệ():
+    text = ("Đăng ngày: 05/11/2023\nTrong tháng 10, các huyện, thị xã, thành phố tiếp nhận hơn 13.000 hồ sơ, trong đó "
+            "gần 13.000 hồ sơ trực tuyến, tỷ lệ 99%.")
+    assert mv(text) == [("received_total", 13000), ("received_online", 13000), ("online_rate", 99)]
+
+
+def test_counts_of_one_kind_of_procedure_are_not_the_units_totals():
+    text = ("Đăng ngày: 09/09/2025\nTrong tháng 8/2025, Bộ phận tiếp nhận và trả kết quả phường Thanh Liệt đã xử lý 557 "
+            "hồ sơ chứng thực bản sao, 120 hồ sơ đăng ký khai sinh và 147 hồ sơ xác nhận tình trạng hôn nhân.")
+    assert mv(text) == []

@@ -8,7 +8,13 @@ table), :func:`save_published` / :func:`load_published` (table of published figu
 from __future__ import annotations
 
 from motcua.extract.core import FACT_COLUMNS, METRICS, extract_facts, extract_text
-from motcua.extract.published import load_published, published_display, read_documents, save_published, write_published
+from motcua.extract.published import (
+           load_published,
+           published_display,
+           read_documents,
+           save_published,
+           write_published,
+)
 
 __all__ = ["FACT_COLUMNS", "METRICS", "extract_facts", "extract_text", "save_published", "load_published",
            "published_display", "read_documents", "write_published"]

@@ -221,7 +221,7 @@ def _derive(facts: list["Fact"]) -> list["Fact"]:
         base = [f for f in facts if f.metric in ("par" + suffix, "index766" + suffix) and f.unit.key == ch.unit.key and f.period is not None
                 and ch.period is not None and (f.period.period_start, f.period.period_end) == (ch.period.period_start, ch.period.period_end)
                 and not (f.fig is not None and f.fig.kind == "component") and not f.aux
-                and not any(fl.startswith(("derived", "rank_from_wording")) for fl in f.flags)
+                and not any(fl.startswith("derived") for fl in f.flags)
                 and ch.sentence - 1 <= f.sentence <= ch.sentence]
         if not base:
             continue

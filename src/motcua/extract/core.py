@@ -25,19 +25,21 @@ from typing import Iterable
 
 import pandas as pd
 
+from motcua.extract.bare import find_bare_names, find_bare_provinces
 from motcua.extract.checks import check_facts
 from motcua.extract.conflicts import check_levels, could_be, is_inexact
 from motcua.extract.definitions import PeriodBook, previous_period
-from motcua.ingest.eras import reform_date
-from motcua.extract.fill import as_of, fill_headlines, fill_index_periods
 from motcua.extract.figures import Figure, find_figures, mask_numbers
+from motcua.extract.fill import as_of, fill_headlines, fill_index_periods
+from motcua.extract.indices import first_index, index_of, name_index
 from motcua.extract.periods import PeriodMention, article_date, find_periods
 from motcua.extract.reader import drop_furniture, read_document
 from motcua.extract.scope import UnitContext, text_province, unit_for
 from motcua.extract.segment import headline_offsets, sentences
-from motcua.extract.units import Unit, find_bare_names, find_bare_provinces, find_mentions
+from motcua.extract.units import Unit, find_mentions
 from motcua.extract.vocab import Vocab, load_vocab, norm, phrase_re
 from motcua.extract.words import spell_out
+from motcua.ingest.eras import reform_date
 
 #: The fields of a fact, in output order.
 FACT_COLUMNS: list[str] = [
@@ -158,11 +160,14 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         all_mentions = [sorted(ms + find_bare_provinces(s, ms, schema), key=lambda u: u.start)
                         for (_, s), ms in zip(sents, all_mentions)]
     par_doc = bool(v.par.search(nbody) or v.index766.search(nbody))
-    doc_index = _first_index(nbody, v)
+    doc_index = first_index(nbody, v)
     ctx = UnitContext(province, schema)
     ctx.prime(all_mentions)
     period_ctx: PeriodMention | None = None
     book = PeriodBook()
+    for _off, sent in sents:  # definitions first: a title's "quý I" means what the lead defines
+        nsent = norm(sent)
+        book.read(nsent, find_periods(nsent, ref, v, ref_strong=ref_strong, reform=reform))
     facts: list[Fact] = []
     for si, ((off, sent), mentions) in enumerate(zip(sents, all_mentions)):
         nsent = norm(sent)
@@ -173,16 +178,22 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         masked = mask_numbers(spelled, [(p.start, p.end) for p in periods])
         figs = find_figures(spelled, masked, sent, [(m.start, m.end) for m in mentions], v, par_doc=par_doc,
                             i766_doc=doc_index == "index766")
-        index = _index_of(nsent, doc_index, v)
+        index = index_of(nsent, doc_index, v)
         for fig in figs:
-            _name_index(fig, index, v)
+            name_index(fig, index, v)
             if fig.start in said:
                 fig.flags.append(f"number_in_words: {said[fig.start]}")
         quote = " ".join(sent.split())
         comparisons = [p for p in periods if p.comparison]
         primary: dict[int, Fact] = {}
+        prev: tuple[Figure, Unit] | None = None
         for fi, fig in enumerate(figs):
             unit, unit_flags = unit_for(fig, resolved, nsent, ctx, province)
+            if prev is not None and unit.key != prev[1].key and prev[1].written \
+                    and not any(prev[0].end <= m.start < fig.start and (u is None or u.key != prev[1].key)
+                                for m, u in resolved):
+                unit, unit_flags = prev[1], []  # no unit named since the figure before: the same unit
+            prev = (fig, unit)
             period, period_flags = _period_with_context(fig, usable, figs, nsent, period_ctx)
             flags = list(unit.flags) + unit_flags + list(period.flags if period else ()) + period_flags
             if off in heads:
@@ -250,29 +261,6 @@ def _era(nbody: str, ref: date | None, v: Vocab, ref_strong: bool, reform: bool)
         return era, []
     label = "sau" if era == "2025" else "trước"
     return era, [f"era_from_period: kỳ số liệu {label} 01/07/2025 nên đơn vị được đối chiếu với danh mục {era}"]
-
-
-def _first_index(nbody: str, v: Vocab) -> str:
-    """The index an article is about: the one it names first (its title, usually)."""
-    par, i766 = v.par.search(nbody), v.index766.search(nbody)
-    return "index766" if i766 and (not par or i766.start() < par.start()) else "par"
-
-
-def _index_of(nsent: str, doc_index: str, v: Vocab) -> str:
-    """The index a sentence's scores and ranks belong to: the one it names, else the article's."""
-    par, i766 = v.par.search(nsent), v.index766.search(nsent)
-    if par and i766:  # both named: the one named last before the figures ("… theo Bộ chỉ số 766, CCHC …" is rare)
-        return "index766" if i766.start() > par.start() else "par"
-    return "index766" if i766 else ("par" if par else doc_index)
-
-
-def _name_index(fig: Figure, index: str, v: Vocab) -> None:
-    """par_score/par_rank → index766_* for the 766 index; the index's name in the flags."""
-    if not (fig.metric or "").startswith("par_"):
-        return
-    if index != "par":
-        fig.metric = index + fig.metric[len("par"):]
-    fig.flags.append(f"index: {v.raw['index_names'][index]}")
 
 
 #: A period after these words is an aside for its own sentence ("Tính chung 9 tháng, …"), not carried on.

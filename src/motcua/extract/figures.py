@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from motcua.extract.counts import both_ontime, classify_count
 from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
 from motcua.extract.percent import classify_percent, just_before
 from motcua.extract.vocab import Vocab, norm
@@ -35,7 +36,8 @@ _MASKS = [
 #: Ordinal words after "thứ" ("xếp thứ ba"); "thứ năm" before a year is not a rank.
 _ORDINAL_VALUES = {"nhất": 1, "nhì": 2, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
                    "chín": 9, "mười": 10}
-_ORDINALS = "|".join(sorted(_ORDINAL_VALUES, key=len, reverse=True))
+_STEP_WORDS = {**_ORDINAL_VALUES, "một": 1}  # "tăng một bậc"
+_ORDINALS = "|".join(sorted(_STEP_WORDS, key=len, reverse=True))
 _GROUP_LIST = re.compile(r"điểm (?:từng|các|của từng|của các) (?:nhóm|chỉ số|lĩnh vực)|điểm thành phần|chỉ số thành phần"
                          r"|nhóm chỉ số")
 _COUNT_NOUN = r"(?:(?:bộ\s+)?hồ\s+sơ|hs|bộ(?!\s+(?:phận|chỉ|thủ tục|tthc|máy)))(?!\w)"
@@ -43,7 +45,7 @@ _FIG = re.compile(
     rf"(?P<rank>(?:xếp|đứng|dẫn|vươn\s+lên|vị\s+trí|hạng)(?:\s+(?:hạng|vị\s+trí|ở))*\s+(?:thứ\s+)?"
     rf"(?P<r>\d{{1,2}}(?!\d)|(?<=thứ\s)(?:{_ORDINALS})(?!\w)(?!\s+#)|nhất(?!\w)|nhì(?!\w)|(?P<top>đầu(?:\s+bảng)?)(?!\w)|(?P<last>cuối\s+bảng|cuối\s+cùng|cuối|chót|thấp\s+nhất)(?!\w))"
     rf"(?:\s*(?:/|(?:[^.;/\d#]{{0,40}}?\s)?(?:trên(?:\s+tổng)?(?:\s+số)?|trong\s+(?:tổng\s+)?số))\s*(?P<rn>\d{{1,3}})(?!\d))?)"
-    rf"|(?P<bac>(?P<bdir>tăng|giảm|tụt)\s+(?P<b>\d{{1,2}})\s+(?:bậc|hạng|vị\s+trí))"
+    rf"|(?P<bac>(?P<bdir>tăng|giảm|tụt)\s+(?P<b>\d{{1,2}}|{_ORDINALS})\s+(?:bậc|hạng|vị\s+trí))"
     rf"|(?P<bac2>(?:và|,)\s+(?P<b2>\d{{1,2}})\s+bậc)"
     rf"|(?P<frac>(?P<fa>{NUM})\s*/\s*(?P<fb>{NUM})(?P<funit>\s*(?:{_COUNT_NOUN}|điểm|%))?)"
     rf"|(?P<pct>(?P<p>{NUM})\s*(?:%|phần\s+trăm))"
@@ -102,65 +104,6 @@ def _right_window(text: str, pos: int) -> str:
     return w[:cut.start()] if cut else w
 
 
-def _first_metric(window: str, vocab: Vocab, order: list[str]) -> tuple[str | None, int]:
-    """The first metric of ``order`` whose keyword occurs in ``window``; and the keyword's end."""
-    for metric in order:
-        ms = list(vocab.count[metric].finditer(window))
-        if ms:
-            return metric, ms[-1].end()
-    return None, -1
-
-
-_SPECIFIC = ["returned", "pending_total", "resolved_late", "resolved_ontime", "carried_over",
-             "received_online", "received_offline", "handled_total", "received_in_period"]
-_GENERIC_VERB = re.compile(r"^\s*(?:đã\s+|được\s+|đã\s+được\s+|chưa\s+được\s+)?(tiếp nhận|nhận|giải quyết|xử lý|trả kết quả)(?!\w)")
-
-
-def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, bool]:
-    """Metric of a count from the words before and after it; and whether it is "trước hạn" only.
-
-    Specific words decide first (returned/withdrawn, pending, late, on time, carried over, online,
-    in person, handled, new in the period); pending with late words is pending overdue, pending with
-    "trong hạn" pending on time (both check-only); otherwise the nearest general verb, a verb just
-    after the count ("1.200 hồ sơ đã được giải quyết") winning.
-    """
-    window = left + " | " + right
-    metric, _ = _first_metric(window, vocab, _SPECIFIC)
-    if metric == "returned":
-        return "returned", False
-    if metric == "pending_total":
-        if vocab.count["resolved_late"].search(window):
-            return "pending_overdue", False
-        if vocab.count["pending_ontime_words"].search(window):
-            return "pending_ontime", False
-    if metric == "handled_total":  # "số hồ sơ phải/yêu cầu giải quyết" = form column 3
-        metric = "received_total"
-    if metric is None and re.search(r"tiếp nhận\s*(?:và|,)\s*(?:đã\s+)?giải quyết\s*$", left):
-        return "received_total", False  # "tiếp nhận và giải quyết 17.710 hồ sơ": the dossiers received
-    if metric is None:
-        after = _GENERIC_VERB.match(right)
-        if after:
-            return ("received_total" if after.group(1) in ("tiếp nhận", "nhận") else "resolved_total"), False
-        rec = [m.end() for m in vocab.count["received_total"].finditer(left)]
-        res = [m.end() for m in vocab.count["resolved_total"].finditer(left)]
-        if rec or res:
-            metric = "received_total" if (max(rec) if rec else -1) >= (max(res) if res else -1) else "resolved_total"
-        else:
-            rec_r = vocab.count["received_total"].search(right)
-            res_r = vocab.count["resolved_total"].search(right)
-            metric = "received_total" if rec_r else ("resolved_total" if res_r else None)
-    early = False
-    if metric == "resolved_ontime":
-        ontime_words = [m.group(0) for m in vocab.count["resolved_ontime"].finditer(window)]
-        early = all(vocab.early_only.fullmatch(w) for w in ontime_words)
-    return metric, early
-
-
-def _both_ontime(metric: str | None, early: bool, left: str, right: str, vocab: Vocab) -> bool:
-    """"đúng và trước hạn 1.900 hồ sơ": an on-time count that states the sum of both parts."""
-    return metric == "resolved_ontime" and not early and bool(vocab.early_only.search(left + " | " + right))
-
-
 def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[int, int]], vocab: Vocab, *, par_doc: bool,
                  i766_doc: bool = False) -> list[Figure]:
     """Classified figures of one normalised sentence (``masked``: digits of dates etc. hidden).
@@ -171,7 +114,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
     """
     kw = list(masked)
     for a, b in unit_spans:
-        for i in range(a, b):
+        n = re.search(r"\d{1,3}\s+$", masked[max(0, a - 5):a])  # "40 xã, phường": the number is the unit's
+        for i in range(a - (len(n.group(0)) if n else 0), b):
             kw[i] = " "
     kwtext = vocab.neutral.sub(lambda x: " " * len(x.group(0)), "".join(kw))
     # satisfaction is one of the 766 index's groups: only another index when the article is not on the 766 index
@@ -204,7 +148,8 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                         fig.flags.append(f"rank_from_wording: '{m.group(0).strip()}' → xếp thứ {r}")
         elif m.group("bac") or m.group("bac2"):
             if m.group("bac"):
-                sign, k = (1 if m.group("bdir") == "tăng" else -1), int(m.group("b"))
+                b = m.group("b")
+                sign, k = (1 if m.group("bdir") == "tăng" else -1), (int(b) if b.isdigit() else _STEP_WORDS.get(b, 0))
             else:
                 dirs = list(re.finditer(r"(?:tăng|giảm|tụt)(?!\w)", kwtext[max(0, m.start() - 40):m.start()]))
                 sign, k = (0 if not dirs else (1 if dirs[-1].group(0) == "tăng" else -1)), int(m.group("b2"))
@@ -239,7 +184,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                     pa, pb = parse_number(fa, "count"), parse_number(fb, "count")
                     if metric:
                         fig = Figure(m.start(), m.end(), "fraction", pa.value, fa, metric, denominator=pb.value,
-                                     early_only=early, both_ontime=_both_ontime(metric, early, left, right, vocab))
+                                     early_only=early, both_ontime=both_ontime(metric, early, left, right, vocab))
                         for note in {pa.note, pb.note} - {""}:
                             fig.flags.append(f"number_format: {note}")
         elif m.group("pct"):
@@ -249,7 +194,12 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
             if val.note:
                 fig.flags.append(f"number_format: {tok} ({val.note})")
             par_ctx = (sentence_par or par_doc) and not sentence_other_index
-            if _is_change(left, vocab) or not classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab, par_ctx):
+            if _is_change(left, vocab) and par_ctx and figs and figs[-1].kind == "score" \
+                    and "score_in_percent" in " ".join(figs[-1].flags):  # "96,17%, tăng 4,30%": the score's change
+                sign = -1 if vocab.decrease.search(left[-25:]) and not vocab.increase.search(left[-25:]) else 1
+                fig = Figure(m.start(), m.end(), "score_change", sign * val.value, original[m.start():m.end()],
+                             "score_change", decimals=decimals_of(tok))
+            elif _is_change(left, vocab) or not classify_percent(fig, figs, masked, kwtext, cs, left, right, vocab, par_ctx):
                 fig = None
             elif just_before(left[-20:], vocab.approx):
                 fig.flags.append(f"approximate: bài viết '{just_before(left[-20:], vocab.approx).group(0)} {tok}%' → "
@@ -290,8 +240,13 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                 fig = None
             elif has_unit or (re.search(_COUNT_NOUN, masked[:m.start()]) and _close_keyword(left, vocab)):
                 metric, early = classify_count(left, right, vocab)
-                metric = metric or _metric_from_rate_before(figs, masked, m.start())
+                metric = metric or _metric_from_rate_before(figs, masked, m.start()) or _metric_from_list(
+                    figs, masked, kwtext, m.start())
                 metric = _inherit_from_bracket(metric, figs, masked, m.start(), left + " " + right, vocab)
+                metric = _with_topic(metric, ntext, vocab)
+                if metric == "pending_ontime" and not _in_brackets(masked, m.start()) \
+                        and not any(f.metric == "pending_total" for f in figs):
+                    metric = "pending_total"  # "còn 220 hồ sơ đang giải quyết trong hạn": all pending, none late
                 pn = parse_number(tok, "decimal" if m.group("mult") else "count")
                 if m.group("mult"):  # "37 nghìn hồ sơ", "1,2 triệu hồ sơ"
                     factor = 1_000_000 if m.group("mult") == "triệu" else 1000
@@ -299,7 +254,7 @@ def find_figures(ntext: str, masked: str, original: str, unit_spans: list[tuple[
                                  note=f"'{tok} {m.group('mult')}' = {fmt_vi(int(round(float(pn.value) * factor)))}")
                 if metric and not vocab.target.search(left[-30:]):
                     fig = Figure(m.start(), m.end(), "count", pn.value, tok, metric, early_only=early,
-                                 both_ontime=_both_ontime(metric, early, left, right, vocab))
+                                 both_ontime=both_ontime(metric, early, left, right, vocab))
                     if metric == "received_online" and re.search(r"toàn trình|một phần|mức độ", left + " " + right):
                         fig.flags.append("online_subset: chỉ một phần hồ sơ trực tuyến (toàn trình/một phần/mức độ)")
                     if pn.note and not m.group("mult"):
@@ -335,6 +290,32 @@ def _own_words(kwtext: str, end: int) -> int:
     "và", punctuation or a digit; the next figure's words start after them."""
     m = _OWN.match(kwtext, end)
     return len(m.group(0)) if m else 0
+
+
+_TOPIC = re.compile(r"\s*(?:về|đối với|riêng)\s+([^,;:]{3,40})[,:]")
+
+
+def _with_topic(metric: str | None, ntext: str, vocab: Vocab) -> str | None:
+    """"Về hồ sơ trực tuyến, … tiếp nhận 581 hồ sơ": a sentence's topic makes its plain counts specific."""
+    t = _TOPIC.match(ntext)
+    if metric not in ("received_total",) or t is None:
+        return metric
+    for specific in ("received_online", "received_offline"):
+        if vocab.count[specific].search(t.group(1)):
+            return specific
+    return metric
+
+
+def _metric_from_list(figs: list[Figure], masked: str, kwtext: str, pos: int) -> str | None:
+    """A count in a list of units after another count ("Công an tỉnh tiếp nhận 7,7 ngàn HS, Sở Công Thương
+    3,7 ngàn HS, …"): only a unit between them, so the same metric."""
+    if not figs or figs[-1].kind != "count" or not figs[-1].metric:
+        return None
+    a = figs[-1].end
+    gap = kwtext[a:pos]
+    if re.fullmatch(r"[\s,]*(?:và\s+)?[\s]*", gap) and ("," in gap or "và" in gap) and masked[a:pos].strip(" ,"):
+        return figs[-1].metric
+    return None
 
 
 def _paren_gap(masked: str, a: int, b: int) -> bool:
@@ -381,6 +362,10 @@ def _is_change(left: str, vocab: Vocab) -> bool:
     tail = left[-25:]
     if re.search(r"(?:tăng|giảm)\s+(?:nhiều|ít|mạnh|sâu|nhẹ)(?:\s+nhất)?\s*\(?\s*$", tail):
         return True  # "Bình Thuận tăng nhiều nhất (6,39%)"
+    if re.search(r"(?:tăng|giảm)\s+(?:lên|xuống|còn)(?:\s+(?:đến|tới|mức))?\s*$", tail):
+        return False  # "tăng lên 25,2 ngàn hồ sơ": the new level
+    if re.search(r"(?:nhiều|ít|cao|thấp)\s+hơn\b[^,;]{0,40}\blà\s*$", left):
+        return True  # "nhiều hơn quý II là 9,6 ngàn hồ sơ": a difference
     for rx in (vocab.increase, vocab.decrease):
         for km in rx.finditer(tail):
             if len(tail[km.end():].split()) <= 2:

@@ -56,7 +56,7 @@ def classify_percent(fig: Figure, figs: list[Figure], masked: str, kwtext: str, 
         if re.fullmatch(r"[^,;.()\d#]*\(\s*(?:(?:đạt|chiếm|bằng|là|tỷ lệ|tỉ lệ|gần|khoảng|hơn|trên)\s*)*", gap) or re.fullmatch(
                 r"\s*(?:(?:(?:bộ\s+)?hồ\s+sơ|hs)\b)?\s*[,(]?\s*(?:(?:đạt|chiếm|bằng|là|với|tương ứng|tỷ lệ|tỉ lệ|gần|khoảng)\s*)*"
                 r"(?:tỷ lệ|tỉ lệ)?\s*", gap) or re.fullmatch(  # "2.255 hồ sơ nộp trực tuyến, chiếm 61%"
-                r"[^,;.()\d#]*,\s*(?:đạt|chiếm|bằng|tương ứng)(?:\s+(?:tỷ lệ|tỉ lệ))?\s*", gap):
+                r"[^,;.()\d#]*,\s*(?:đạt|chiếm|bằng|tương ứng|tỷ lệ|tỉ lệ)(?:\s+(?:tỷ lệ|tỉ lệ|là|đạt))*\s*", gap):
             fig.metric = _share_metric(prev.metric)
             if fig.metric == "share" and _rate_metric(right, vocab):  # "3.425 hồ sơ, 95% nộp trực tuyến"
                 fig.metric = _rate_metric(right, vocab)

@@ -36,7 +36,7 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "resolved_ontime_part": ("Giải quyết đúng hạn (không gồm trước hạn)", "Resolved on the due date (not early)"),
     "index766_score": ("Điểm Bộ chỉ số 766", "766 index score"),
     "index766_rank": ("Xếp hạng Bộ chỉ số 766", "766 index rank"),
-    "index766_rank_of": ("Số đơn vị được xếp hạng (766)", "Units ranked (766)"),
+    "index766_rank_of": ("Số đơn vị được xếp hạng (Bộ chỉ số 766)", "Units ranked (766 index)"),
     "ontime_rate": ("Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
     "online_rate": ("Tỷ lệ trực tuyến (%)", "Online rate (%)"),
     "par_score": ("Điểm chỉ số CCHC", "PAR index score"),

@@ -13,10 +13,17 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
-from motcua.extract.figures import Figure
-from motcua.extract.vocab import norm
 from motcua.extract.agency import agency_unit
-from motcua.extract.units import LEVEL_WORDS, Unit, UnitMention, lookup, match_mention, reference_row
+from motcua.extract.figures import Figure
+from motcua.extract.units import (
+    LEVEL_WORDS,
+    Unit,
+    UnitMention,
+    lookup,
+    match_mention,
+    reference_row,
+)
+from motcua.extract.vocab import norm
 
 
 class UnitContext:
@@ -171,9 +178,13 @@ def unit_for(fig: Figure, resolved: list[tuple[UnitMention, Unit | None]], nsent
     """The unit of a figure: the nearest mention before it in the sentence that can be a
     subject; else the subject of earlier sentences; else the first mention after it."""
     named_after = next((r for r in resolved if r[0].start >= fig.end and r[1] is not None and not r[0].qualifier
-                        and re.fullmatch(r"[\s,]*(?:(?:năm|quý|tháng)\s+[\w/]+\s+)?(?:là|thuộc về)\s*",
-                                         nsent[fig.end:r[0].start])), None)
-    if named_after is not None:  # "Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 điểm"
+                        and (re.fullmatch(r"[\s,]*(?:(?:năm|quý|tháng)\s+[\w/]+\s+)?(?:là|thuộc về)\s*",
+                                          nsent[fig.end:r[0].start])
+                             or re.fullmatch(r"\s*(?:điểm\s*)?\(\s*", nsent[fig.end:r[0].start])
+                             or re.fullmatch(r"[^,;.()\d]{0,40}\s(?:đã\s+)?được\s+(?:\d+\s+)?",
+                                             nsent[fig.end:r[0].start]))), None)
+    if named_after is not None:  # "Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 điểm", "97,63 điểm (UBND huyện Lâm Hà)",
+        # "17.710 hồ sơ đã được 40 xã, phường tiếp nhận"
         return named_after[1], []
     candidates = [r for r in resolved if _can_be_subject(r[0], nsent, fig.start)]
     near = _nearest(candidates, fig.start, lambda r: r[0].end)
@@ -194,6 +205,8 @@ def _can_be_subject(m: UnitMention, nsent: str, fig_start: int | None = None) ->
     ("Cấp huyện có …"), not as a modifier ("Bộ chỉ số CCHC cấp huyện")."""
     if m.qualifier:
         return False
+    if re.search(r"(?:^|\W)(?:theo|nguồn)\s*:?\s*$", nsent[:m.start]):
+        return False  # "Theo Văn phòng UBND thành phố Huế, …": the source, not who the figures are about
     if fig_start is not None and _bracketed(nsent, m.start) and not _bracketed(nsent, fig_start):
         return False  # "(tính cả số liệu của các xã)": an aside, not who the figure is about
     if m.org:  # an agency is the subject only in the figure's own clause ("Sở Tư pháp dẫn đầu với 92,5 điểm")

@@ -4,7 +4,7 @@ Grain: one normalised sentence in, the same sentence out with the same length (o
 point into the original): "sáu hồ sơ" → "6   hồ sơ", "hai mươi lăm hồ sơ" → "25 …", and a
 negation before a count noun ("không có hồ sơ nào quá hạn") → "0 … hồ sơ nào quá hạn" when
 words of a specific metric follow in the clause (config/extract.yaml ``number_words``,
-``zero_phrases``, ``zero_metrics``). Each rewrite is returned with what was written, for the
+``zero_phrases``, ``zero_metrics``); "mọi/toàn bộ/tất cả hồ sơ … đúng hạn" → "100% hồ sơ …". Each rewrite is returned with what was written, for the
 fact's flags.
 """
 from __future__ import annotations
@@ -15,6 +15,8 @@ from functools import lru_cache
 from motcua.extract.vocab import Vocab
 
 _UNITS_BEFORE = re.compile(r"\d+\s+(?:đơn vị|cơ quan|địa phương|xã|phường|huyện|sở|ngành|bộ phận)(?:[\s,]+\w+){0,2}\s*$")
+#: "mọi hồ sơ đều được giải quyết đúng hạn": all of them, a rate of 100 % (the words are as long as "100%" or longer).
+_ALL = re.compile(r"(?<!\w)(?:mọi|toàn bộ|tất cả(?: các)?)(?=\s+(?:bộ\s+)?(?:hồ\s+sơ|hs)(?!\w))")
 _NOUN = r"(?=\s+(?:bộ\s+)?(?:hồ\s+sơ|hs)(?!\w))"
 
 
@@ -61,4 +63,11 @@ def spell_out(nsent: str, vocab: Vocab) -> tuple[str, dict[int, str]]:
             continue
         _put(chars, m.start(), m.end() + len(rest.group(1) or ""), "0")
         said[m.start()] = f"'{m.group(0)}{rest.group(0)}' = 0"
+    rates = list(vocab.rate.values())
+    for m in _ALL.finditer(nsent):
+        rest = nsent[m.end():]
+        clause = re.match(r"[^,;.()]*", rest).group(0)
+        if any(rx.search(clause) for rx in rates) and not vocab.other_subject.search(clause):
+            _put(chars, m.start(), m.end(), "100%")
+            said[m.start()] = f"'{m.group(0)}{clause}' = 100%"
     return "".join(chars), said
