@@ -171,3 +171,38 @@ def test_correction_to_one_units_old_month_rebuilds_that_unit_only(tmp_path: Pat
     assert "rebuilt because of: panel + trends + summary (1)" in res.stdout, res.stdout
     manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     assert {e["unit_code"]: sorted(e["parts"]) for e in manifest["reports"]}["555"] == sorted(UNIT_PARTS)
+
+
+def test_sample_district_report_shows_the_published_par_figures(built_sample):
+    """Thị xã Sông Cầu's report shows its PAR index 2022 as published: 73,34 points, published rank 3/9, +8,48 on
+    2021, and its field scores (17,64 of 18,5; 12 of 22; 8,42 of 16)."""
+    html = (built_sample["reports"] / "units" / "legacy-557-thi-xa-song-cau.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "2022 73,34 +8,48 3/9 Khá" in text and "Hạng công bố" in text
+    assert re.search(r"Cải cách thủ tục hành chính 22 \S+ 12 ", text) and re.search(r"Xây dựng chính quyền điện tử 16 \S+ 8,42 ", text)
+    assert (built_sample["data"] / "par_index.parquet").exists()
+
+
+def test_correction_to_a_par_score_rebuilds_that_unit_only(tmp_path: Path, built_sample):
+    """A corrected PAR score (Sông Cầu 2024) reruns the clean stage, not the model, and re-renders that unit's report
+    and the overview only."""
+    import openpyxl
+
+    raw, data, reports = tmp_path / "raw", tmp_path / "data", tmp_path / "reports"
+    shutil.copytree(SAMPLE, raw)
+    shutil.copytree(built_sample["data"], data)
+    shutil.copytree(built_sample["reports"], reports)
+    first = motcua("build", str(raw), "--data", str(data), "--out", str(reports))
+    assert first.returncode == 0, first.stderr
+    before = {p.relative_to(reports): p.read_bytes() for p in reports.rglob("*.html")}
+    path = raw / "chi-so-cchc_cap-huyen_2024.xlsx"
+    wb = openpyxl.load_workbook(path)
+    row = next(r for r in wb.active.iter_rows() if "Sông Cầu" in str(r[1].value))
+    row[2].value, row[10].value = "15,16", "78,04"  # one field and the total, 0,01 point more
+    wb.save(path)
+    res = motcua("build", str(raw), "--data", str(data), "--out", str(reports))
+    assert res.returncode == 0, res.stderr
+    assert "clean: ran" in res.stdout and "model: up to date" in res.stdout, res.stdout
+    changed = sorted(str(rel) for rel, body in before.items() if (reports / rel).read_bytes() != body)
+    assert [c for c in changed if c.startswith("units/")] == ["units/legacy-557-thi-xa-song-cau.html"], changed
+    assert "province.html" in changed and "rebuilt because of: par (1)" in res.stdout, res.stdout

@@ -184,3 +184,21 @@ def test_clean_stage_writes_par_index_beside_the_panel_and_removes_a_stale_one(t
     book(raw / "other.xlsx", [["x"]], title="Biểu khác", header=["STT", "Nội dung", "Ghi chú"])
     run_clean([raw], out)
     assert not (out / "par_index.parquet").exists()
+
+
+def test_commune_and_agency_set_ranks_restart_under_each_heading(tmp_path):
+    """The commune and agency set (config/layouts/par_commune.yaml): agencies matched in config/agencies.yaml,
+    communes by the reference; each section ("I. Sở, ban, ngành", "II. UBND các xã, phường") ranked apart."""
+    c = [12, 4, 20, 5, 11, 6, 12, 13]  # 83 of the commune set's maxima
+    rows = [["I", "Sở, ban, ngành"], row(1, "Sở Tư pháp", c, rank=1), row(2, "Sở Nội vụ", [*c[:7], 12], rank=2),
+            ["II", "UBND các xã, phường"], row(1, "UBND phường Xuân Thành", c, rank=1),
+            row(2, "Xã Xuân Lộc", [*c[:7], 10], rank=2)]
+    p = book(tmp_path / "cchc-xa.xlsx", rows, title="CHỈ SỐ CCHC NĂM 2022 CỦA CÁC SỞ, BAN, NGÀNH VÀ UBND CÁC XÃ, PHƯỜNG")
+    table, counts, q = run(p)
+    assert q.empty, q.to_dict("records")
+    tot = table[table["kind"] == "total"].set_index("unit_code")
+    assert set(table["par_set"]) == {"par_commune"} and counts["kept"] == 4
+    assert tot.loc["54-so-tu-phap", "unit_level"] == "agency" and tot.loc["22053", "unit_level"] == "commune"
+    assert tot["rank"].to_dict() == {"22053": 1, "22057": 2, "54-so-noi-vu": 2, "54-so-tu-phap": 1}
+    assert set(tot["rank_of"]) == {2}
+    assert table.loc[table["field"] == "procedures", "max_score"].iloc[0] == 25
