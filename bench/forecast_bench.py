@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         parts.append(md_table(f"Rolling origin over the shipped sample ({srows['series'].nunique()} series, "
                               f"{srows.groupby(['series', 'origin']).ngroups} origins)", [sample], bt.brier(st)))
     tm = timing(settings)
-    parts.append(f"Fit + forecast per series: old {tm['old']:.1f} ms, new {tm['new']:.1f} ms, ratio {tm['ratio']:.2f}.\n")
+    parts.append(f"Fit and its outputs (slopes, forecast draws, target probabilities) per series: old {tm['old']:.1f} ms, new {tm['new']:.1f} ms, ratio {tm['ratio']:.2f}.\n")
     md = "\n".join(parts)
     print(md)
     new = hz[hz["forecaster"] == "new"]

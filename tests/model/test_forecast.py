@@ -57,3 +57,18 @@ def test_out_of_sample_check_holds():
     assert (late["new"] < 0.9 * late["old"]).all(), late
     brier = bt.brier(trows)
     assert brier["new"] < brier["old"]
+
+
+def test_target_too_uncertain_follows_the_configured_width(small_panel, settings):
+    from motcua.model import run_model
+
+    online = small_panel
+    wide = run_model(online, settings.with_(forecast_max_width=0.0)).trend_summary
+    narrow = run_model(online, settings.with_(forecast_max_width=1.0)).trend_summary
+    has = wide["target_low"].notna()
+    assert has.any()
+    assert wide.loc[has, "target_too_uncertain"].all() and not narrow.loc[has, "target_too_uncertain"].any()
+    w = wide["target_high"] - wide["target_low"]
+    mid = float(w[has].median())
+    flag = run_model(online, settings.with_(forecast_max_width=mid)).trend_summary
+    assert (flag.loc[has, "target_too_uncertain"] == (w[has] > mid)).all()

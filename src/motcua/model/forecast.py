@@ -167,11 +167,6 @@ def _future_breaks(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: n
     return out
 
 
-def forecast_mean_ci(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Forecast rate and the confidence interval of its mean, per forecast period (rows X of :func:`forecast_design`)."""
-    return forecast_mean(fit, settings, X)
-
-
 def forecast_draws(
     fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator,
     X: np.ndarray | None = None,

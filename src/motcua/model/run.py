@@ -34,7 +34,7 @@ import pandas as pd
 from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units, window_rows
 from motcua.model.eras import forecast_until, series_end
-from motcua.model.forecast import forecast_design, forecast_draws, forecast_mean_ci
+from motcua.model.forecast import forecast_design, forecast_draws, forecast_mean
 from motcua.model.series import build_series
 from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.trend import (
@@ -152,7 +152,7 @@ def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp,
     days = ((fe - fs) / np.timedelta64(1, "D")).astype(float) + 1.0
     vol = vol_day * days
     Xf = forecast_design(fit, settings, t0, t1)
-    est, mlo, mhi = forecast_mean_ci(fit, settings, t0, t1, Xf)
+    est, mlo, mhi = forecast_mean(fit, settings, Xf)
     rng = np.random.default_rng(fit.seed(settings.seed))
     a = (1 - settings.confidence_level) / 2
     if len(fs):
