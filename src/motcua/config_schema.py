@@ -232,6 +232,82 @@ class TidyLayout(LayoutBase):
     unit_keys: Words = field(default_factory=list)
 
 
+# --------------------------------------------------------------------------- par.yaml, layouts of kind par
+@dataclass(kw_only=True)
+class Par(Strict):
+    """How a PAR index workbook is recognised and what its checks allow (motcua.ingest.par)."""
+
+    title: Words = field(default_factory=list)
+    unit_header: Words = field(default_factory=list)
+    stt_header: Words = field(default_factory=list)
+    columns: dict[str, ColumnRule] = field(default_factory=dict)
+    field_score_column: Words = field(default_factory=list)
+    max_row: Words = field(default_factory=list)
+    not_unit_row: Words = field(default_factory=list)
+    header_max: str = ""
+    tolerance: float = 0.05
+    tie_tolerance: float = 0.005
+    rank_methods: list[Literal["min", "dense"]] = field(default_factory=lambda: ["min", "dense"])
+    legacy_until_year: int = 2024
+    max_points: float = 100
+
+
+@dataclass(kw_only=True)
+class ParField(Strict):
+    """One field (lĩnh vực) of a PAR index set: its label, maximum and header patterns."""
+
+    label: str
+    label_en: str = ""
+    max: float
+    all: Words = field(default_factory=list)
+    none: Words = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class ParLayout(LayoutBase):
+    """A set of the PAR index (the fields a level's units are scored on)."""
+
+    description_en: str = ""
+    level: Literal["province", "district", "commune", "agency"] = "district"
+    title_level: Words = field(default_factory=list)
+    fields: dict[str, ParField]
+    total_max: float = 100
+
+
+# --------------------------------------------------------------------------- layouts/groups766.yaml
+@dataclass(kw_only=True)
+class ScoreGroup(Strict):
+    max: float
+    aliases: Words = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class ScoreTable766(Strict):
+    """A 766 score table: unit or province, month, a score per group."""
+
+    unit: Words = field(default_factory=list)
+    month: Words = field(default_factory=list)
+    year: Words = field(default_factory=list)
+    total: Words = field(default_factory=list)
+    groups: dict[str, ScoreGroup] = field(default_factory=dict)
+    total_max: float = 100
+    total_tolerance: float = 0.02
+    min_groups: int = 2
+
+
+@dataclass(kw_only=True)
+class DossierExtraLayout(LayoutBase):
+    """Columns of dossier-level exports beyond the panel's (payment, digitisation, apology, survey) and the
+    766 score table's layout (motcua.ingest.groups766, motcua.ingest.score766)."""
+
+    columns: dict[str, Words]
+    yes_words: Words = field(default_factory=list)
+    no_words: Words = field(default_factory=list)
+    satisfied: Words = field(default_factory=list)
+    not_satisfied: Words = field(default_factory=list)
+    score_table: ScoreTable766 = field(default_factory=ScoreTable766)
+
+
 #: config/<name> → its schema. A new config file: register its model here.
 SCHEMAS: dict[str, type[Strict]] = {
     "province.yaml": Province,
@@ -240,6 +316,7 @@ SCHEMAS: dict[str, type[Strict]] = {
     "aliases.yaml": Aliases,
     "agencies.yaml": Agencies,
     "extract.yaml": Extract,
+    "par.yaml": Par,
 }
 #: Files checked elsewhere: model.yaml against the fields of motcua.model.settings.ModelSettings.
 CHECKED_ELSEWHERE = frozenset({"model.yaml"})
@@ -248,6 +325,8 @@ LAYOUT_KINDS: dict[str, type[Strict]] = {
     "aggregate": AggregateLayout,
     "dossier": DossierLayout,
     "tidy": TidyLayout,
+    "par": ParLayout,
+    "dossier_extra": DossierExtraLayout,
 }
 
 
