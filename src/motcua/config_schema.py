@@ -145,6 +145,16 @@ Words = list[str]
 
 
 @dataclass(kw_only=True)
+class NumberWords(Strict):
+    """Numbers written in words: "sáu" 6, "hai mươi lăm" 25."""
+
+    units: dict[str, int]
+    ten: str
+    tens_word: str
+    after_ten: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
 class Extract(Strict):
     count_keywords: dict[str, Words]
     early_only: Words
@@ -169,6 +179,13 @@ class Extract(Strict):
     html_skip_class_words: Words
     rate_tolerance_pp: float
     score_tolerance: float
+    number_words: NumberWords | None = None
+    zero_phrases: Words = field(default_factory=list)
+    zero_metrics: Words = field(default_factory=list)
+    index766_words: Words = field(default_factory=list)
+    index_names: dict[str, str] = field(default_factory=dict)
+    first_working_day_after_tet: dict[int, dt.date] = field(default_factory=dict)
+    reform_words: Words = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- layouts/*.yaml
