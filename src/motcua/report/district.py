@@ -19,8 +19,8 @@ import pandas as pd
 from motcua.clean.quality import RULES
 from motcua.report import continuity, era_text, fmt
 from motcua.report.context import ReportData, load_data
-from motcua.report.forecast_note import forecast_note
 from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
+from motcua.report.forecast_note import forecast_note
 from motcua.report.html import Report, Section, render
 from motcua.report.model_notes import model_notes
 from motcua.report.narrative import district_narrative
