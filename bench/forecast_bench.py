@@ -129,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     rel = bt.reliability(trows)
     brier = bt.brier(trows)
     parts = [md_table(f"Simulated series ({args.series} per seed, seeds {args.seeds}; coverage as the range over seeds)", sim_blocks, brier)]
+    wide = hz.pivot(index="horizon", columns="forecaster", values=["coverage", "width", "interval_score"])
+    parts.append("Per horizon (simulated, all seeds): coverage / mean width (pp) / interval score\n\n| horizon | old | new | flat | new / old | new / flat |\n|---|---|---|---|---|---|\n" + "\n".join(
+        f"| {h} | " + " | ".join(f"{wide.loc[h, ('coverage', f)]:.1%} / {100 * wide.loc[h, ('width', f)]:.1f} / {wide.loc[h, ('interval_score', f)]:.3f}" for f in ("old", "new", "flat"))
+        + f" | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'old')]:.2f} | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'flat')]:.2f} |"
+        for h in wide.index) + "\n")
     parts.append("Reliability of p_meet_target (simulated; bins of p, share met):\n\n| forecaster | " + " | ".join(
         f"p {i / 5:.1f}–{(i + 1) / 5:.1f}" for i in range(5)) + " |\n|---|" + "---|" * 5)
     for fc in ("old", "new"):

@@ -129,7 +129,7 @@ def sample_units(units: list[str], n: int) -> list[str]:
 def render(data: Path, reports: Path, units: list[str], cores: int) -> R.Timing:
     shutil.rmtree(reports, ignore_errors=True)
     R.clear_chart_cache(data)
-    from motcua.pipeline.locations import fragment_cache
+    from motcua.locations import fragment_cache
 
     shutil.rmtree(fragment_cache(data), ignore_errors=True)
     return R.run(R.motcua("render", str(data), "--out", str(reports), "--units", ",".join(units), "--jobs", str(cores)))

@@ -20,7 +20,7 @@ import pandas as pd
 
 def full_manifest(data: Path) -> dict[str, object]:
     """A manifest dict with an ok entry for every unit that gets a report (as a complete build leaves it)."""
-    from motcua.pipeline import locations as loc
+    from motcua import locations as loc
     from motcua.pipeline.stages import PLAN_PANEL_COLUMNS, report_units
 
     import pyarrow.parquet as pq
@@ -45,7 +45,7 @@ def full_manifest(data: Path) -> dict[str, object]:
 
 def index_at_scale(data: Path, repeats: int = 3) -> dict[str, float]:
     """Bytes, best render time and rows of the index of every unit of DATA."""
-    from motcua.pipeline import locations as loc
+    from motcua import locations as loc
     from motcua.report import index
 
     manifest = full_manifest(data)

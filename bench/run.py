@@ -208,7 +208,7 @@ REPEATS = 2
 
 
 def clear_chart_cache(data: Path) -> None:
-    from motcua.pipeline.locations import chart_cache
+    from motcua.locations import chart_cache
 
     shutil.rmtree(chart_cache(data), ignore_errors=True)
 

@@ -1,6 +1,6 @@
 """The table of data-quality findings for docs/bad-data.md, generated from the code.
 
-Every rule of :data:`motcua.clean.quality.RULES` (its Vietnamese and English description), with the severity
+Every rule of :data:`motcua.quality.RULES` (its Vietnamese and English description), with the severity
 and action (kept, dropped, value_removed, derived, checked, file_skipped, dossiers_rejected) of each call in
 src/motcua that records it, read with ``ast``; "set by the caller" where the call passes them as variables.
 
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from motcua.clean.quality import RULES, SEVERITIES  # noqa: E402
+from motcua.quality import RULES, SEVERITIES  # noqa: E402
 
 
 def handling() -> dict[str, set[tuple[str, str]]]:

@@ -57,6 +57,6 @@ def test_the_bad_data_table_is_the_codes():
     block = text.split("<!-- BEGIN generated: scripts/bad_data_table.py -->\n", 1)[1].split("\n<!-- END generated -->")[0]
     assert block == mod.table(), "docs/bad-data.md is out of date: regenerate its table with scripts/bad_data_table.py"
 
-    from motcua.clean.quality import RULES
+    from motcua.quality import RULES
 
     assert all(f"| `{rule}` |" in block for rule in RULES)

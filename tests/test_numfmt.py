@@ -134,7 +134,7 @@ def test_other_patterns_fall_back_to_babel() -> None:
 
 
 def test_clean_stage_counts_equal_babel() -> None:
-    from motcua.clean.quality import vi_count
+    from motcua.quality import vi_count
     from motcua.clean.summary import _n
 
     for n in [0, 7, -12000, 1234567, 10**12, 3.5, 2.675, 1e-4, -0.0]:

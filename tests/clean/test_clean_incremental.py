@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import motcua.clean.run as run_mod
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.clean.run import run_clean
 from motcua.sample import DEFAULT_UNITS, write_sample
 from motcua.sample.corrections import add_one_dossier

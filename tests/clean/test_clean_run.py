@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from motcua.clean import run_clean
-from motcua.clean.quality import QUALITY_COLUMNS
+from motcua.quality import QUALITY_COLUMNS
 from motcua.panel import PANEL_COLUMNS, column_ref
 
 MAR = "Kỳ báo cáo: Từ ngày 01/03/2024 đến ngày 31/03/2024"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from motcua.clean.periods import STOCKS_END, _by_unit, _same_sheet_duplicates, _sum, _tiling, _vi, _Winners, resolve_overlaps
-from motcua.clean.quality import Quality, vi_count
+from motcua.quality import Quality, vi_count
 from motcua.clean.run import PANEL_EXTRA_COLUMNS, _panel
 from motcua.ingest.names import UnitMatch
 from motcua.ingest.records import Record

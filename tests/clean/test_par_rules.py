@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from motcua.clean.par import PAR_COLUMNS, PAR_SCHEMA, build_par_index
-from motcua.clean.quality import RULES, Quality
+from motcua.quality import RULES, Quality
 from motcua.clean.run import _context, run_clean
 
 FIELDS = ["Công tác chỉ đạo điều hành CCHC", "Xây dựng và tổ chức thực hiện văn bản QPPL", "Cải cách thủ tục hành chính",

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.ingest import dossier_duckdb, dossiers
 from motcua.ingest.aggregate import MatchContext
 from motcua.ingest.dossiers import map_columns, read_dossier_csv

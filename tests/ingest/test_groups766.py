@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 import pandas as pd
 import pytest
 
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.clean.run import _context, run_clean
 from motcua.ingest.groups766 import COUNT_COLUMNS, apology, combine, fee_payable, read_groups_file, survey, yes_no
 from motcua.rates import GROUP_RATES, group_successes_trials

@@ -188,7 +188,7 @@ def test_configured_province_leaves_a_province_row_with_counts_as_read(tmp_path)
 
 
 def test_scoped_record_notes_the_province_used(tmp_path, national):
-    from motcua.clean.quality import Quality
+    from motcua.quality import Quality
     from motcua.ingest.aggregate import MatchContext, read_aggregate_book
     from motcua.ingest.grid import read_book
 

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.clean.run import _context, run_clean
 from motcua.ingest.score766 import combine_scores, is_score_table, parse_month, parse_score, read_score_table
 

@@ -67,7 +67,7 @@ def test_dates(text: str, expected: date | None) -> None:
 
 def test_counts_read_as_parse_count_reads_them(tmp_path) -> None:
     """Plain digit cells take a shortcut; every other cell goes through parse_count: the values are the same."""
-    from motcua.clean.quality import Quality
+    from motcua.quality import Quality
     from motcua.clean.run import _context
     from motcua.ingest.numbers import parse_count
     from motcua.ingest.tidy import read_tidy_csv

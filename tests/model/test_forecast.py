@@ -25,7 +25,9 @@ def test_a_break_ahead_widens_the_forecast_after_it():
     brk = pd.Timestamp(s.period_start[54])
     plain = forecast_draws(f, base.with_(structural_breaks=()), t0, t1, vol, 2000, np.random.default_rng(1))
     ahead = forecast_draws(f, base.with_(structural_breaks=(Break(brk),)), t0, t1, vol, 2000, np.random.default_rng(1))
-    w = lambda d: np.subtract(*np.quantile(d, [0.975, 0.025], axis=0))  # noqa: E731
+    def w(d: np.ndarray) -> np.ndarray:
+        return np.subtract(*np.quantile(d, [0.975, 0.025], axis=0))
+
     assert np.allclose(w(ahead)[:6], w(plain)[:6], rtol=0.15)
     assert (w(ahead)[7:] > 1.2 * w(plain)[7:]).all()
 

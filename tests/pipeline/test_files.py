@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from motcua.pipeline.files import atomic_write_text, safe_code, sha256_files, slugify
+from motcua.files import atomic_write_text, safe_code, sha256_files, slugify
 
 
 def test_slugify_vietnamese():
@@ -80,8 +80,8 @@ def _umask() -> int:
 def test_sha_cache_reads_a_file_again_only_when_its_status_changed(tmp_path, monkeypatch) -> None:
     import os
 
-    from motcua.pipeline import files
-    from motcua.pipeline.files import ShaCache, sha256_file
+    from motcua import files
+    from motcua.files import ShaCache, sha256_file
 
     f = tmp_path / "panel.parquet"
     f.write_bytes(b"a" * 1000)

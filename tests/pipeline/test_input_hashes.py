@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import motcua.pipeline.input_hashes as ih
-from motcua.pipeline import locations as loc
+from motcua import locations as loc
 from motcua.pipeline.unit_hash import UnitHasher, frame_hash, overview_input_hash
 from motcua.row_digest import row_digests
 

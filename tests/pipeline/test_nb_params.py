@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from motcua.pipeline import locations as loc
+from motcua import locations as loc
 from motcua.pipeline.nb_params import check_parameters, declared_parameters
 from motcua.pipeline.render_units import check_render_parameters, unit_params, wanted_units
 from motcua.report.eras import ReportUnit

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 import motcua.pipeline.input_hashes as ih
-from motcua.pipeline import locations as loc
+from motcua import locations as loc
 from motcua.pipeline import stages
 from motcua.pipeline.unit_hash import UNIT_PARTS, UnitHasher, overview_input_hash
 
@@ -54,6 +54,6 @@ def test_file_hashes_read_par_index_and_the_render_key_sees_it(tmp_path: Path):
 
 
 def _sha(p: Path) -> str:
-    from motcua.pipeline.files import sha256_file
+    from motcua.files import sha256_file
 
     return sha256_file(p)

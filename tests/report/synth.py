@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from motcua.clean.quality import QUALITY_COLUMNS
+from motcua.quality import QUALITY_COLUMNS
 from motcua.panel import conform
 
 UNITS = [
@@ -71,7 +71,7 @@ def fabricate_panel(units: list[tuple[str, str]] = UNITS, months: int = 30, seed
 
 def fabricate_quality(panel: pd.DataFrame) -> pd.DataFrame:
     """A few quality findings (grain: one row per finding) in the clean stage's own columns and rule names
-    (:data:`motcua.clean.quality.QUALITY_COLUMNS`, :data:`~motcua.clean.quality.RULES`): ``unit`` holds the
+    (:data:`motcua.quality.QUALITY_COLUMNS`, :data:`~motcua.quality.RULES`): ``unit`` holds the
     code of a matched row, the name as written for a row that could not be matched or dated, "" for a
     finding about a whole file or sheet."""
     first = panel.iloc[0]

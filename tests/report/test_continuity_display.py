@@ -17,7 +17,7 @@ import two_eras
 from htmlcheck import Page, assert_self_contained
 from motcua.model.continuity import continuity_table
 from motcua.panel import COUNT_COLUMNS
-from motcua.pipeline import locations as loc
+from motcua import locations as loc
 from motcua.report import continuity as rc
 from motcua.report import district_report, province_overview
 from motcua.report.page import page

@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 import motcua.report.chart_tiles as chart_tiles
 import motcua.report.overview_charts as oc
-from motcua.pipeline.locations import chart_cache
+from motcua.locations import chart_cache
 from motcua.report import province_overview
 from motcua.report.charts import COLORS, WIDTH, bars, count_axis, draw, midpoints, pct_axis
 from motcua.report.context import load_data

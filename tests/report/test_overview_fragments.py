@@ -10,7 +10,7 @@ import pytest
 
 import motcua.report.context as context
 import motcua.report.overview as ov
-from motcua.pipeline.locations import fragment_cache
+from motcua.locations import fragment_cache
 from motcua.report import province_overview
 from motcua.report.fragment_cache import FragmentCache
 

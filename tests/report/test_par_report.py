@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 
 from motcua.clean.par import PAR_INDEX, build_par_index
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.clean.run import _context
 from motcua.report import district_report, province_overview
-from motcua.report.par import district_par_section, overview_par_section, pts
+from motcua.report.overview_par import overview_par_section
+from motcua.report.par import district_par_section, pts
 from motcua.report.strings import strings
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "raw" / "sample"

@@ -9,7 +9,7 @@ import pytest
 
 import two_eras
 from htmlcheck import Page
-from motcua.pipeline import locations as loc
+from motcua import locations as loc
 from motcua.pipeline.manifest import Manifest, ReportEntry
 from motcua.report import district_report, province_overview
 from motcua.report.eras import report_units

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from htmlcheck import Page
-from motcua.clean.quality import QUALITY_COLUMNS, RULES
+from motcua.quality import QUALITY_COLUMNS, RULES
 from motcua.clean.run import run_clean
 from motcua.report import district_report, load_data
 from motcua.report.district import quality_section

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from motcua.clean.par import build_par_index
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.clean.run import _context
 from motcua.sample import DEFAULT_SEED, sample_defects
 from motcua.sample.par import OVER_MAX, PAR_TOTALS, RANK_TIE, SONG_CAU_2022, TOTAL_OFF, par_scores

@@ -1,7 +1,7 @@
 """Clean stage: raw exports → validated panel + quality findings (see :mod:`motcua.clean.run`).
 
 The names below are loaded on first use (PEP 562), so that readers in
-:mod:`motcua.ingest` can import :mod:`motcua.clean.quality` without pulling in
+:mod:`motcua.ingest` can import :mod:`motcua.quality` without pulling in
 the whole stage (which imports them in turn).
 """
 from __future__ import annotations

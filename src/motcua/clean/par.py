@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from motcua.clean.par_validate import pts, validate_sheet
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.ingest.aggregate import MatchContext
 from motcua.ingest.par import ParSheet, looks_like_par, read_par_sheet
 

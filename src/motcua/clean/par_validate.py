@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.ingest.aggregate import MatchContext, match_with_fallback, refusal_message
 from motcua.ingest.par import ParRow, ParSheet, par_settings, parse_score
 from motcua.numfmt import format_decimal
@@ -152,7 +152,7 @@ def validate_sheet(ps: ParSheet, display: str, sha256: str, ctx: MatchContext, q
     published = {i: _rank(p[0].rank) for i, p in enumerate(parsed)}
     rank_issue: dict[int, str] = {}
     rank_of: dict[int, int] = {}
-    for g, totals in groups.items():
+    for totals in groups.values():
         best: tuple[int, dict[int, int]] | None = None
         for m in methods:
             comp = _computed_ranks(totals, m)

@@ -23,8 +23,8 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 
-from motcua.clean.quality import Quality
-from motcua.clean.quality import vi_count as _vi
+from motcua.quality import Quality
+from motcua.quality import vi_count as _vi
 from motcua.ingest.records import Record
 from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS, column_ref
 

@@ -50,7 +50,7 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.clean.unitcache import (LOAD_ERRORS, BrokenEntry, FileEntry, UnitKey, UnitState, index_records, no_gc, panel_blocks,
                                     unit_digest)
 from motcua.clean.units import UnitResult, clean_unit, ordered_findings
@@ -394,7 +394,7 @@ class _FileCache:
 
     def __init__(self, root: Path, ctx: MatchContext) -> None:
         from motcua.config import load_config
-        from motcua.pipeline.files import sha256_files
+        from motcua.files import sha256_files
         from motcua.version import source_hash
 
         cfg = load_config()

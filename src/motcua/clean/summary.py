@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from motcua.clean.quality import RULES
+from motcua.quality import RULES
 from motcua.numfmt import format_decimal
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from motcua.clean.quality import Finding
+from motcua.quality import Finding
 from motcua.clean.units import UnitResult
 from motcua.ingest.records import Record
 

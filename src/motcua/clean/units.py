@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from motcua.clean.periods import difference_cumulative, resolve_overlaps
-from motcua.clean.quality import Finding, Quality
+from motcua.quality import Finding, Quality
 from motcua.clean.validate import check_continuity, check_identities
 from motcua.ingest.records import Record
 

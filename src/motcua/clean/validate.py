@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from motcua.clean.quality import Quality
-from motcua.clean.quality import vi_count as _vi
+from motcua.quality import Quality
+from motcua.quality import vi_count as _vi
 from motcua.ingest.records import Record
 
 

@@ -275,11 +275,11 @@ def _drop_headline_repeats(facts: list[Fact]) -> list[Fact]:
     for f in facts:
         if f.quote.rstrip().endswith("?"):
             continue  # a question ("Tỉnh nào đứng đầu …?") states no figure
-        if any(x.startswith("headline") for x in f.flags) and not f.aux:
-            if any(b.metric == f.metric and (float(b.value) == float(f.value) or
-                                             (is_inexact(f) and could_be(f, float(b.value))))
-                   for b in body):
-                continue
+        if any(x.startswith("headline") for x in f.flags) and not f.aux and any(
+                b.metric == f.metric and (float(b.value) == float(f.value) or
+                                          (is_inexact(f) and could_be(f, float(b.value))))
+                for b in body):
+            continue
         out.append(f)
     return out
 

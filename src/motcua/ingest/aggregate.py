@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from motcua.clean.quality import Quality, period_label
+from motcua.quality import Quality, period_label
 from motcua.ingest.form import FormRow, FormSheet, read_form_sheet
 from motcua.ingest.grid import Book
 from functools import lru_cache

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.clean.quality import Quality, period_label
+from motcua.quality import Quality, period_label
 from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.periods import month_end
 from motcua.ingest.records import Record

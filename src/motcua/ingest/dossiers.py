@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.clean.quality import Quality, period_label
+from motcua.quality import Quality, period_label
 from motcua.config import load_config
 from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.grid import Grid

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.clean.quality import Quality, period_label
+from motcua.quality import Quality, period_label
 from motcua.config import load_config
 from motcua.ingest.text import clean_text, fold
 

@@ -270,7 +270,4 @@ def read_par_sheet(grid: Grid) -> ParSheet | None:
 
 def is_par_book(book: Book) -> bool:
     """True when a visible sheet of ``book`` is a PAR table (by its title, or by a header every field of a set fits)."""
-    for g in book.grids:
-        if looks_like_par(g) or _find_header(g) is not None:
-            return True
-    return False
+    return any(looks_like_par(g) or _find_header(g) is not None for g in book.grids)

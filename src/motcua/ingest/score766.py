@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from motcua.clean.quality import Quality
+from motcua.quality import Quality
 from motcua.config import load_config
 from motcua.ingest.text import clean_text, fold
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 
-from motcua.clean.quality import Quality, period_label
+from motcua.quality import Quality, period_label
 from motcua.ingest.grid import guess_delimiter
 from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.names import UnitMatch, normalize_name, reference_units

@@ -24,8 +24,8 @@ months' pooled share, held, with the spread of those months).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -77,7 +77,6 @@ def simulate_series(kind: str, rng: np.random.Generator, months: int = 60, start
     t1 = np.asarray(years(pd.Series(ends + pd.Timedelta(days=1))), float)
     tm = (t0 + t1) / 2
     span = tm[-1] - tm[0]
-    u = (tm - tm[0]) / span  # 0 … 1 over the series
     brk = None
     if kind == "logistic":
         ceiling = rng.uniform(0.35, 0.92)

@@ -80,8 +80,8 @@ def _end_parts(fit: TrendFit) -> tuple[float, np.ndarray, np.ndarray]:
             x[j], d[j] = T - fit.center, 1.0
         elif nm.startswith(("step_", "bend_")):
             tk = float(years(pd.Timestamp(nm[5:])))
-            x[j] = float(T > tk) if nm[0] == "s" else max(T - tk, 0.0)
-            d[j] = float(T > tk) if nm[0] == "b" else 0.0
+            x[j] = float(tk < T) if nm[0] == "s" else max(T - tk, 0.0)
+            d[j] = float(tk < T) if nm[0] == "b" else 0.0
     fit._forecast_end = (T, x, d)
     return fit._forecast_end
 

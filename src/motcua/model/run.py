@@ -564,7 +564,7 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     data = Path(data_dir)
     panel = pd.read_parquet(data / "panel.parquet")
     from motcua.config import Config, load_config
-    from motcua.pipeline.locations import fit_cache
+    from motcua.locations import fit_cache
     from motcua.window import reporting_window, within_window
 
     province = (config if isinstance(config, Config) else load_config()).province

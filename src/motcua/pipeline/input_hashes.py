@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
-from motcua.pipeline import locations as loc
+from motcua import locations as loc
 from motcua.row_digest import SCHEME, as_table, row_digests
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def file_hashes(data: Path, shas: dict[str, str], names: tuple[str, ...] = tuple
     store = {name: hit for name, hit in cached.items() if name in TABLES and name not in names}
     store.update({name: {"sha": read[name], "whole": out[name].whole, "slices": out[name].slices} for name in names})
     if store != cached:
-        from motcua.pipeline.files import atomic_write_text
+        from motcua.files import atomic_write_text
 
         try:
             atomic_write_text(path, json.dumps({"format": CACHE_FORMAT, "tables": store}))
@@ -159,7 +159,7 @@ def hash_in_background(data: Path, names: tuple[str, ...] = CLEAN_TABLES) -> "Th
     The caller joins the thread before planning; a failure only means planning hashes the tables itself."""
     from threading import Thread
 
-    from motcua.pipeline.files import sha256_file
+    from motcua.files import sha256_file
 
     def work() -> None:
         try:

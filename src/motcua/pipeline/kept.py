@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motcua.pipeline.files import atomic_write_text, sha256_bytes
+from motcua.files import atomic_write_text, sha256_bytes
 
 #: Seconds a kept kernel waits for the next build before it leaves (MOTCUA_KERNEL_IDLE overrides).
 IDLE_S = 600.0
@@ -97,7 +97,7 @@ def kernel_key(cwd: Path) -> str:
     """What a kernel must share with a build to serve it: Python, motcua's source, the config files,
     the working folder and the environment variables that can change what it computes."""
     from motcua.config import config_dir
-    from motcua.pipeline.files import sha256_files
+    from motcua.files import sha256_files
     from motcua.version import source_hash
 
     root = config_dir().resolve()

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motcua.pipeline.files import atomic_write_text
+from motcua.files import atomic_write_text
 
 MANIFEST_VERSION = 2  # 2: entries carry unit_schema and unit_level, keyed by both
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from motcua.pipeline import locations as loc
+from motcua import locations as loc
 
 if TYPE_CHECKING:
     from motcua.report.eras import ReportUnit

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from motcua.config import load_config
-from motcua.pipeline import locations as loc
-from motcua.pipeline.files import ShaCache, atomic_write_text, sha256_bytes, sha256_files
+from motcua import locations as loc
+from motcua.files import ShaCache, atomic_write_text, sha256_bytes, sha256_files
 from motcua.pipeline.manifest import Manifest, ReportEntry
 from motcua.pipeline.render_units import check_render_parameters, unit_params, wanted_units
 from motcua.rawfiles import discover, sample_manifests

@@ -8,7 +8,7 @@ the report's rc settings (:data:`motcua.report.charts.RC`, DPI). Same key, same
 bytes: a chart read from the cache is the chart that would have been drawn.
 
 Entries live in one folder (``<interim>/charts`` of a DATA folder,
-:func:`motcua.pipeline.locations.chart_cache`), written atomically. The cache
+:func:`motcua.locations.chart_cache`), written atomically. The cache
 is an optimisation only: a missing, unreadable or unwritable entry means "draw
 it". :meth:`ChartCache.prune` bounds its size: it keeps every entry the
 current build used and then the most recently used ones up to ``max_bytes``.
@@ -167,7 +167,7 @@ class ChartCache:
 
     def put(self, key: str, data: bytes, suffix: str = ".png") -> None:
         """Store ``data`` atomically; a folder that cannot be written is not an error (nothing is cached)."""
-        from motcua.pipeline.files import atomic_write_bytes
+        from motcua.files import atomic_write_bytes
 
         p = self._path(key, suffix)
         self.used.add(p.name)

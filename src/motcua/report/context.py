@@ -164,7 +164,7 @@ class ReportData:
     def quality_unit_codes(self) -> pd.Series:
         """The unit code each quality.csv row is about ("" when it is about no unit), aligned with :attr:`quality`.
 
-        The clean stage's ``unit`` column (:data:`motcua.clean.quality.QUALITY_COLUMNS`) holds the
+        The clean stage's ``unit`` column (:data:`motcua.quality.QUALITY_COLUMNS`) holds the
         official code once a row was matched and the name as written otherwise (an unmatched or
         dropped row); a ``unit_code`` column, where a file has one, wins. See :func:`quality_unit_codes`.
         """

@@ -263,7 +263,7 @@ def province_section(cont: pd.DataFrame | None, province_code: str | None, S: St
 
 
 def _report_href(code: str, name: str) -> str:
-    from motcua.pipeline.locations import unit_report_name
+    from motcua.locations import unit_report_name
 
     return f"{unit_report_name(code, name, NEW)}.html"
 

@@ -18,20 +18,20 @@ from typing import Any
 
 import pandas as pd
 
-from motcua.clean.quality import RULES
+from motcua.quality import RULES
 from motcua.report import continuity, era_text, fmt
-from motcua.report.national import unit_province_page
 from motcua.report.context import ReportData, load_data
+from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.forecast_note import forecast_note
 from motcua.report.groups766 import groups766_section
-from motcua.unit_codes import unit_code_param
-from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.html import Report, Section, render
 from motcua.report.model_notes import model_notes
 from motcua.report.narrative import district_narrative
+from motcua.report.national import unit_province_page
 from motcua.report.par import district_par_section
 from motcua.report.strings import Strings, strings
 from motcua.report.unit_charts import funnel_chart, ontime_chart, rate_chart, volume_chart
+from motcua.unit_codes import unit_code_param
 from motcua.version import code_version
 
 #: Quality findings listed in a district report (the rest are counted).

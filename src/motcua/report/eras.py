@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from motcua.locations import report_stem  # noqa: F401 - a unit's file stem, re-exported for the reports
 from motcua.model.eras import reform_date  # noqa: F401 - the reports' reform date is the model's
 
 #: (unit_schema, unit_level) of the units that get a report of their own, in the index's order after the
@@ -60,12 +61,6 @@ def dissolved(schema: Any, last_end: Any, as_of: Any) -> bool:
     from motcua.model.eras import ended
 
     return ended(schema, last_end, as_of) is not None
-
-
-def report_stem(schema: Any, code: str, slug_stem: str) -> str:
-    """The file stem of a unit's report: legacy units carry the era (``legacy-555-thanh-pho-tuy-hoa``), so a code
-    re-used across eras never gives two reports one file name."""
-    return f"legacy-{slug_stem}" if str(schema) == LEGACY else slug_stem
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ Same key, same fragment: a fragment read back is the one that would have been
 rendered (tests/report/test_overview_fragments.py).
 
 One JSON file per page and language in the DATA folder's interim cache
-(:func:`motcua.pipeline.locations.fragment_cache`), rewritten atomically with
+(:func:`motcua.locations.fragment_cache`), rewritten atomically with
 only the entries the current build used, so it never grows past one build's
 fragments. Like the chart cache it is an optimisation only: a missing,
 unreadable or unwritable file means "render everything".
@@ -80,7 +80,7 @@ class FragmentCache:
         """Write the entries this build used (only when they differ from the file's); never raises OSError."""
         if self.used.keys() == self.entries.keys():
             return
-        from motcua.pipeline.files import atomic_write_text
+        from motcua.files import atomic_write_text
 
         try:
             atomic_write_text(self.path, json.dumps({"format": CACHE_FORMAT, "entries": self.used}, ensure_ascii=False))

@@ -60,7 +60,7 @@ def is_national(panel: pd.DataFrame, province_code: Any) -> bool:
 
 def page_name(code: str, name: str) -> str:
     """``provinces/<code>-<slug>.html``, relative to the reports folder."""
-    from motcua.pipeline.files import slugify
+    from motcua.files import slugify
 
     return f"{PROVINCES_DIR}/{str(code).zfill(2)}-{slugify(name)}.html"
 

@@ -20,7 +20,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from motcua.model.claims import trend_claim, trend_direction
-from motcua.pipeline.locations import chart_cache, fragment_cache
+from motcua.locations import chart_cache, fragment_cache
 from motcua.report import continuity, fmt
 from motcua.report.chart_cache import ChartCache
 from motcua.report.context import ReportData, load_data, quality_unit_codes, quality_unit_values
@@ -30,7 +30,7 @@ from motcua.report.fragment_cache import FragmentCache
 from motcua.report.html import Report, Section, render
 from motcua.report.overview_charts import province_funnel, ranking_chart, small_multiples
 from motcua.report.overview_keys import OverviewKeys, overview_keys, quality_key
-from motcua.report.par import overview_par_section
+from motcua.report.overview_par import overview_par_section
 from motcua.report.published import published_section
 from motcua.report.strings import Strings, cap, strings
 
@@ -467,7 +467,7 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
     ``province`` (a code, "79"): the overview of that province's units only, for a national analysis
     (:func:`motcua.report.national.province_data`); "" (the default): every unit of the data.
 
-    With ``cache`` (the default), charts are kept in DATA's chart cache (:func:`motcua.pipeline.locations.chart_cache`)
+    With ``cache`` (the default), charts are kept in DATA's chart cache (:func:`motcua.locations.chart_cache`)
     and a chart or small-multiples panel whose inputs are unchanged is read back, not drawn; so are the rows of the
     units and ranking tables and the quality section (:mod:`motcua.report.fragment_cache`, keys in
     :mod:`motcua.report.overview_keys`): a correction to one unit renders that unit's rows. Same page either way.

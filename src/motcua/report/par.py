@@ -21,7 +21,7 @@ from motcua.report import fmt
 from motcua.report.html import Section, render
 from motcua.report.strings import Strings
 
-__all__ = ["load_par", "pts", "unit_par", "district_par_section", "overview_par_section", "par_facts"]
+__all__ = ["load_par", "pts", "unit_par", "district_par_section"]
 
 PAR_FILE = "par_index.parquet"
 #: Fields named in the "lost the most points" sentence.
@@ -210,73 +210,3 @@ def _fields_by_year(rows: pd.DataFrame, unit_name: str, S: Strings) -> Markup:
     cols += [{"label": str(y), "num": True, "sort": None} for y in years]
     return render("sections/table.html.j2", caption=S.f("par_fields_years_caption", unit=unit_name), table_id=None,
                   cls="par-fields-years", columns=cols, rows=body, row_headers=True)
-
-
-def par_facts(published: pd.DataFrame | None) -> pd.DataFrame:
-    """The published facts about the PAR index (metric ``par_…``); empty without any."""
-    if published is None or published.empty or "metric" not in published:
-        return pd.DataFrame()
-    return published[published["metric"].astype(str).str.startswith("par_")]
-
-
-def _fact_table_value(f: pd.Series, par: pd.DataFrame, lang: str) -> str | None:
-    """The index table's figure for a published fact: the total for a score, the rank "k/n" for a rank."""
-    code, start = f.get("unit_code"), f.get("period_start")
-    if fmt.missing(code) or fmt.missing(start) or par.empty:
-        return None
-    year = pd.Timestamp(start).year
-    t = par[(par["unit_code"].astype(str) == str(code)) & (par["year"] == year) & (par["kind"] == "total")]
-    if t.empty:
-        return None
-    r = t.iloc[0]
-    metric = str(f["metric"])
-    if "rank" in metric and "rank_of" not in metric:
-        return _rank_text(r)
-    if metric.endswith("rank_of"):
-        return None if fmt.missing(r["rank_of"]) else str(int(r["rank_of"]))
-    return pts(r["score"], lang)
-
-
-def _facts_table(facts: pd.DataFrame, par: pd.DataFrame, S: Strings) -> Markup:
-    from motcua.extract.published import METRIC_LABELS
-
-    lang, idx = S.lang, 0 if S.lang == "vi" else 1
-    rows = []
-    for _, f in facts.iterrows():
-        label = METRIC_LABELS.get(str(f["metric"]), (str(f["metric"]),) * 2)[idx]
-        value = pts(f["value"], lang) if not fmt.missing(f["value"]) else fmt.DASH
-        if "rank_of" in f and not fmt.missing(f.get("rank_of")) and "rank" in str(f["metric"]):
-            value = f"{value}/{int(float(f['rank_of']))}"
-        period = fmt.period(f["period_start"], f["period_end"], lang) if not fmt.missing(f.get("period_start")) else fmt.DASH
-        rows.append({"cells": [{"text": str(f.get("unit_name") or fmt.DASH)}, {"text": period}, {"text": label},
-                               {"text": value, "num": True},
-                               {"text": _fact_table_value(f, par, lang) or S["par_pub_not_in_table"], "num": True},
-                               {"text": f"{Path(str(f['file'])).name}: " + S.f("pub_quote", quote=str(f.get("quote") or ""))}],
-                     "cls": ""})
-    cols = ["pub_col_unit_written", "pub_col_period", "pub_col_metric", "pub_col_published", "par_pub_col_table", "pub_col_source"]
-    return render("sections/table.html.j2", caption=S["par_pub_caption"], table_id=None, cls="par-published",
-                  columns=[{"label": S[k], "num": k in ("pub_col_published", "par_pub_col_table"), "sort": None} for k in cols],
-                  rows=rows, row_headers=True)
-
-
-def overview_par_section(data_dir: str | Path, published: pd.DataFrame | None, S: Strings,
-                         units: set[tuple[str, str]] | None = None) -> Section:
-    """The province's units by PAR total and field (latest year of each set), the fields where it loses most, the
-    totals by year, and the published PAR figures beside the table. ``units``: (schema, code) to keep (a national
-    analysis's province); None: all."""
-    from motcua.report.overview_par import overview_tables
-
-    par = load_par(data_dir)
-    if par is not None and units is not None:
-        keys = list(zip(par["unit_schema"].astype(str), par["unit_code"].astype(str)))
-        par = par[[k in units for k in keys]]
-    facts = par_facts(published)
-    if (par is None or par.empty) and facts.empty:
-        return Section("par", "")
-    par = par if par is not None else pd.DataFrame()
-    paras, tables = overview_tables(par, S) if not par.empty else ([], [])
-    if not facts.empty:
-        paras.append({"text": S["par_pub_title"] + ". " + S["par_pub_intro"], "cls": "note"})
-        tables.append(_facts_table(facts, par, S))
-    return Section("par", render("sections/block.html.j2", cls="par", id="ov-par", title=S["par_title"], paragraphs=paras,
-                                 tables=tables, download=None))

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from motcua.config import project_root
-from motcua.pipeline.files import safe_code, slugify
+from motcua.files import safe_code, slugify
 
 NOTEBOOK_CLEAN = "10_clean.ipynb"
 NOTEBOOK_MODEL = "20_model.ipynb"
@@ -66,12 +66,16 @@ def notebook(name: str) -> Path:
     return notebooks_dir() / name
 
 
+def report_stem(schema: object, code: str, slug_stem: str) -> str:
+    """The file stem of a unit's report: legacy units carry the era (``legacy-555-thanh-pho-tuy-hoa``), so a code
+    re-used across eras never gives two reports one file name."""
+    return f"legacy-{slug_stem}" if str(schema) == "legacy" else slug_stem
+
+
 def unit_report_name(unit_code: str, unit_name: str, unit_schema: str | None = None) -> str:
     """``<code>-<slug>``: the stem shared by a unit's HTML and executed notebook; ``legacy-<code>-<slug>`` for a
     unit of the legacy schema (before 1 July 2025), as codes are re-used across eras
-    (:func:`motcua.report.eras.report_stem`)."""
-    from motcua.report.eras import report_stem
-
+    (:func:`report_stem`)."""
     return report_stem(unit_schema, safe_code(unit_code), f"{safe_code(unit_code)}-{slugify(unit_name)}")
 
 
