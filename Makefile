@@ -59,8 +59,9 @@ test: $(STAMP) ## run the whole test suite (unit, notebook, end-to-end, browser)
 test-fast: $(STAMP) ## unit tests only (no report builds, no browser)
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
-lint: $(STAMP) ## ruff over the code; fails when a notebook in notebooks/ is committed with outputs
+lint: $(STAMP) ## ruff (lint and format check) over the code; fails when a notebook in notebooks/ is committed with outputs
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/check_notebooks.py
 
 fuzz: $(STAMP) ## property-based tests of the parsers with 10,000 examples each

@@ -15,6 +15,7 @@ quality.csv and clean_meta.json with the last incremental run's.
 
 Usage: python bench/clean_bench.py [--raw bench/out/n696/raw] [--repeat 3] [--verify]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,7 +71,9 @@ def main() -> None:
         best = {k: min(v) for k, v in times.items()}
         print(f"run_clean after a one-unit correction, {args.raw} (best of runs; seconds):")
         for k, v in times.items():
-            print(f"  {k:12s} best {best[k]:6.3f}  median {statistics.median(v):6.3f}  runs {', '.join(f'{x:.3f}' for x in v)}")
+            print(
+                f"  {k:12s} best {best[k]:6.3f}  median {statistics.median(v):6.3f}  runs {', '.join(f'{x:.3f}' for x in v)}"
+            )
         print(f"  full / incremental       {best['full'] / best['incremental']:6.1f}x")
         print(f"  file cache / incremental {best['file cache'] / best['incremental']:6.1f}x")
         if args.verify:

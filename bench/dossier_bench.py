@@ -21,6 +21,7 @@ same parameters (``--keep``). The pandas path loops over units × months, so its
 with rows × units: at 674 units a 1 M-row baseline takes about 15 minutes on 2 cores
 (``--baseline-rows 100000``: about 100 s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,7 +31,7 @@ import platform
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -38,10 +39,25 @@ import numpy as np
 from motcua.sample.dossiers import PROCEDURES  # (procedure, field, allowed working days, weight)
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = ["STT", "MaHoSo", "TenThuTuc", "LinhVuc", "DonViXuLy", "NgayTiepNhan", "NgayHenTra", "NgayHoanThanh",
-          "NgayTraKetQua", "KenhThucHien", "TrangThai",
-          # fake personal data: must be dropped at ingestion (Decree 13/2023/NĐ-CP)
-          "HoTenNguoiNop", "SoCCCD", "SoDienThoai", "Email", "DiaChi"]
+HEADER = [
+    "STT",
+    "MaHoSo",
+    "TenThuTuc",
+    "LinhVuc",
+    "DonViXuLy",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayHoanThanh",
+    "NgayTraKetQua",
+    "KenhThucHien",
+    "TrangThai",
+    # fake personal data: must be dropped at ingestion (Decree 13/2023/NĐ-CP)
+    "HoTenNguoiNop",
+    "SoCCCD",
+    "SoDienThoai",
+    "Email",
+    "DiaChi",
+]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Minh", "Quốc", "Thanh", "Ngọc", "Đức", "Hữu"]
 GIVEN = ["An", "Bình", "Cường", "Dung", "Đức", "Hoa", "Huy", "Lan", "Mai", "Nam", "Phúc", "Tâm", "Thảo", "Vy"]
@@ -57,7 +73,9 @@ def bench_units(n: int) -> list[str]:
     d = d[~d["unit_name"].duplicated(keep=False)].sort_values("unit_code")
     names = d["unit_name"].tolist()
     if n > len(names):
-        print(f"note: only {len(names)} district names are unique nationwide; using {len(names)} units", file=sys.stderr)
+        print(
+            f"note: only {len(names)} district names are unique nationwide; using {len(names)} units", file=sys.stderr
+        )
     return names[:n]
 
 
@@ -87,8 +105,12 @@ def generate(path: Path, rows: int, units: list[str], years: int, seed: int = 1,
     span = n_days + lead + 200  # completions run past the as-of date
     days = day0 + np.arange(span)
     day_txt = _lookup([str(np.datetime_as_string(d)) for d in days])
-    ddmmyyyy = pc.binary_join_element_wise(pc.utf8_slice_codeunits(day_txt, 8, 10), pc.utf8_slice_codeunits(day_txt, 5, 7),
-                                           pc.utf8_slice_codeunits(day_txt, 0, 4), "/")
+    ddmmyyyy = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(day_txt, 8, 10),
+        pc.utf8_slice_codeunits(day_txt, 5, 7),
+        pc.utf8_slice_codeunits(day_txt, 0, 4),
+        "/",
+    )
     hms = _lookup([f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)])
     unit_txt = _lookup([("UBND " + u) if i % 3 == 0 else u for i, u in enumerate(units)])
     proc_txt = _lookup([p[0] for p in PROCEDURES])
@@ -121,7 +143,11 @@ def generate(path: Path, rows: int, units: list[str], years: int, seed: int = 1,
             r = rng.random(n)
             late = r < unit_late[u]
             ontime = (~late) & (r < unit_late[u] + 0.25)
-            done = np.where(late, due + rng.geometric(0.3, n), np.where(ontime, due, due - rng.integers(0, np.maximum(due - rec, 1) + 1)))
+            done = np.where(
+                late,
+                due + rng.geometric(0.3, n),
+                np.where(ontime, due, due - rng.integers(0, np.maximum(due - rec, 1) + 1)),
+            )
             done = np.maximum(done, rec)
             stuck = rng.random(n) < 0.002  # never completed
             as_of = n_days + lead - 1  # 31/12/2024
@@ -136,32 +162,72 @@ def generate(path: Path, rows: int, units: list[str], years: int, seed: int = 1,
             bad_rec = rng.random(n) < 0.00005
             bad_chan = rng.random(n) < 0.00005
 
-            rec_s = pc.binary_join_element_wise(pc.take(ddmmyyyy, pa.array(rec)), pc.take(hms, pa.array(rng.integers(7 * 3600, 17 * 3600, n))), " ")
+            rec_s = pc.binary_join_element_wise(
+                pc.take(ddmmyyyy, pa.array(rec)), pc.take(hms, pa.array(rng.integers(7 * 3600, 17 * 3600, n))), " "
+            )
             rec_s = pc.if_else(pa.array(bad_rec), pa.scalar("32/13/2024 08:00:00"), rec_s)
             due_s = pc.take(ddmmyyyy, pa.array(due))
-            done_s = pc.binary_join_element_wise(pc.take(ddmmyyyy, pa.array(np.minimum(done, span - 1))),
-                                                 pc.take(hms, pa.array(rng.integers(8 * 3600, 17 * 3600 + 1800, n))), " ")
+            done_s = pc.binary_join_element_wise(
+                pc.take(ddmmyyyy, pa.array(np.minimum(done, span - 1))),
+                pc.take(hms, pa.array(rng.integers(8 * 3600, 17 * 3600 + 1800, n))),
+                " ",
+            )
             done_s = pc.if_else(pa.array(pending | only_return), pa.scalar(""), done_s)
             ret_s = pc.if_else(pa.array(pending), pa.scalar(""), pc.take(ddmmyyyy, pa.array(np.minimum(ret, span - 1))))
             chan_s = pc.if_else(pa.array(bad_chan), pa.scalar("9"), pa.array(chan).cast(pa.string()))
             stt = np.arange(written + 1, written + n + 1)
-            code = pc.binary_join_element_wise(pa.scalar("000.00."), pc.utf8_lpad(pa.array(u).cast(pa.string()), width=3, padding="0"),
-                                               pa.scalar(".H"), pc.utf8_lpad(pa.array(stt % 100000000).cast(pa.string()), width=8, padding="0"), "")
+            code = pc.binary_join_element_wise(
+                pa.scalar("000.00."),
+                pc.utf8_lpad(pa.array(u).cast(pa.string()), width=3, padding="0"),
+                pa.scalar(".H"),
+                pc.utf8_lpad(pa.array(stt % 100000000).cast(pa.string()), width=8, padding="0"),
+                "",
+            )
             status = pc.take(status_txt, pa.array(np.where(pending, 1, np.where(rng.random(n) < 0.5, 0, 2))))
-            cccd = pc.binary_join_element_wise(pa.scalar("0"), pc.utf8_lpad(pa.array(rng.integers(0, 10**11, n)).cast(pa.string()), width=11, padding="0"), "")
-            phone = pc.binary_join_element_wise(pa.scalar("09"), pc.utf8_lpad(pa.array(rng.integers(0, 10**8, n)).cast(pa.string()), width=8, padding="0"), "")
-            email = pc.binary_join_element_wise(pa.scalar("nguoidan"), pa.array(rng.integers(0, 10**6, n)).cast(pa.string()), pa.scalar("@example.invalid"), "")
-            addr = pc.binary_join_element_wise(pa.scalar("Số"), pa.array(rng.integers(1, 400, n)).cast(pa.string()), pa.scalar("đường"),
-                                               pc.take(street, pa.array(rng.integers(0, len(STREETS), n))), " ")
+            cccd = pc.binary_join_element_wise(
+                pa.scalar("0"),
+                pc.utf8_lpad(pa.array(rng.integers(0, 10**11, n)).cast(pa.string()), width=11, padding="0"),
+                "",
+            )
+            phone = pc.binary_join_element_wise(
+                pa.scalar("09"),
+                pc.utf8_lpad(pa.array(rng.integers(0, 10**8, n)).cast(pa.string()), width=8, padding="0"),
+                "",
+            )
+            email = pc.binary_join_element_wise(
+                pa.scalar("nguoidan"),
+                pa.array(rng.integers(0, 10**6, n)).cast(pa.string()),
+                pa.scalar("@example.invalid"),
+                "",
+            )
+            addr = pc.binary_join_element_wise(
+                pa.scalar("Số"),
+                pa.array(rng.integers(1, 400, n)).cast(pa.string()),
+                pa.scalar("đường"),
+                pc.take(street, pa.array(rng.integers(0, len(STREETS), n))),
+                " ",
+            )
             addr = pc.binary_join_element_wise(addr, pc.take(unit_txt, pa.array(u)), ", ")
-            table = pa.table({
-                "STT": pa.array(stt), "MaHoSo": code, "TenThuTuc": pc.take(proc_txt, pa.array(proc)),
-                "LinhVuc": pc.take(field_txt, pa.array(proc)), "DonViXuLy": pc.take(unit_txt, pa.array(u)),
-                "NgayTiepNhan": rec_s, "NgayHenTra": due_s, "NgayHoanThanh": done_s, "NgayTraKetQua": ret_s,
-                "KenhThucHien": chan_s, "TrangThai": status,
-                "HoTenNguoiNop": pc.take(names, pa.array(rng.integers(0, len(names), n))), "SoCCCD": cccd,
-                "SoDienThoai": phone, "Email": email, "DiaChi": addr,
-            })
+            table = pa.table(
+                {
+                    "STT": pa.array(stt),
+                    "MaHoSo": code,
+                    "TenThuTuc": pc.take(proc_txt, pa.array(proc)),
+                    "LinhVuc": pc.take(field_txt, pa.array(proc)),
+                    "DonViXuLy": pc.take(unit_txt, pa.array(u)),
+                    "NgayTiepNhan": rec_s,
+                    "NgayHenTra": due_s,
+                    "NgayHoanThanh": done_s,
+                    "NgayTraKetQua": ret_s,
+                    "KenhThucHien": chan_s,
+                    "TrangThai": status,
+                    "HoTenNguoiNop": pc.take(names, pa.array(rng.integers(0, len(names), n))),
+                    "SoCCCD": cccd,
+                    "SoDienThoai": phone,
+                    "Email": email,
+                    "DiaChi": addr,
+                }
+            )
             if writer is None:
                 writer = pcsv.CSVWriter(str(tmp), table.schema, write_options=pcsv.WriteOptions(quoting_style="needed"))
             writer.write_table(table)
@@ -223,8 +289,9 @@ def run_child(path: Path, engine: str) -> dict:
     children of a process).
     """
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    out = subprocess.run([sys.executable, "-c", LAUNCH, CHILD, str(path), engine], capture_output=True, text=True, env=env,
-                         cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", LAUNCH, CHILD, str(path), engine], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     if out.returncode != 0:
         raise SystemExit(f"{engine} launcher failed:\n{out.stderr[-3000:]}")
     meta = json.loads(out.stdout.strip().splitlines()[-1])
@@ -256,21 +323,27 @@ def main(argv: list[str] | None = None) -> int:
     if not big.exists():
         t0 = time.perf_counter()
         generate(big, args.rows, units, args.years, args.seed)
-        print(f"generated {args.rows:,} rows × {len(HEADER)} columns for {len(units)} units in {time.perf_counter() - t0:.1f} s "
-              f"({big.stat().st_size / 1e9:.2f} GB): {big}")
+        print(
+            f"generated {args.rows:,} rows × {len(HEADER)} columns for {len(units)} units in {time.perf_counter() - t0:.1f} s "
+            f"({big.stat().st_size / 1e9:.2f} GB): {big}"
+        )
     else:
         print(f"reusing {big} ({big.stat().st_size / 1e9:.2f} GB)")
     settings = engine_settings()
     import duckdb
     import pandas
 
-    print(f"python {platform.python_version()}, duckdb {duckdb.__version__}, pandas {pandas.__version__}, {os.cpu_count()} cpu(s), "
-          f"load {os.getloadavg()[0]:.2f}; duckdb threads {settings['threads']}, memory_limit {settings['memory_limit']}")
+    print(
+        f"python {platform.python_version()}, duckdb {duckdb.__version__}, pandas {pandas.__version__}, {os.cpu_count()} cpu(s), "
+        f"load {os.getloadavg()[0]:.2f}; duckdb threads {settings['threads']}, memory_limit {settings['memory_limit']}"
+    )
     results = []
     duck = run_child(big, "duckdb")
     results.append(("duckdb", args.rows, duck))
-    print(f"duckdb  {args.rows:>11,} rows: {duck['wall']:6.2f} s wall, {duck['cpu']:6.2f} s cpu, peak {duck['peak_mb']:7.0f} MB, "
-          f"{duck['records']:,} records ({duck['units']} units), dossiers {duck['stats']}")
+    print(
+        f"duckdb  {args.rows:>11,} rows: {duck['wall']:6.2f} s wall, {duck['cpu']:6.2f} s cpu, peak {duck['peak_mb']:7.0f} MB, "
+        f"{duck['records']:,} records ({duck['units']} units), dossiers {duck['stats']}"
+    )
     pand = None
     if args.baseline_rows:
         small = out / f"{big.stem}_head{args.baseline_rows}.csv"
@@ -281,20 +354,32 @@ def main(argv: list[str] | None = None) -> int:
         pand = run_child(small, "pandas")
         results.append(("pandas", args.baseline_rows, pand))
         same = (pand["records"], pand["kept"], pand["received"], pand["stats"]) == (
-            duck_small["records"], duck_small["kept"], duck_small["received"], duck_small["stats"])
-        print(f"duckdb  {args.baseline_rows:>11,} rows: {duck_small['wall']:6.2f} s wall, {duck_small['cpu']:6.2f} s cpu, peak {duck_small['peak_mb']:7.0f} MB")
-        print(f"pandas  {args.baseline_rows:>11,} rows: {pand['wall']:6.2f} s wall, {pand['cpu']:6.2f} s cpu, peak {pand['peak_mb']:7.0f} MB "
-              f"(same records and counts as duckdb: {same})")
+            duck_small["records"],
+            duck_small["kept"],
+            duck_small["received"],
+            duck_small["stats"],
+        )
+        print(
+            f"duckdb  {args.baseline_rows:>11,} rows: {duck_small['wall']:6.2f} s wall, {duck_small['cpu']:6.2f} s cpu, peak {duck_small['peak_mb']:7.0f} MB"
+        )
+        print(
+            f"pandas  {args.baseline_rows:>11,} rows: {pand['wall']:6.2f} s wall, {pand['cpu']:6.2f} s cpu, peak {pand['peak_mb']:7.0f} MB "
+            f"(same records and counts as duckdb: {same})"
+        )
         r_big = (pand["wall"] / args.baseline_rows) / (duck["wall"] / args.rows)
         r_same = pand["wall"] / duck_small["wall"]
-        print(f"ratio: duckdb on {args.rows:,} rows is {r_big:.1f}× the pandas throughput (rows/s) on {args.baseline_rows:,}; "
-              f"same {args.baseline_rows:,} rows: pandas/duckdb = {r_same:.1f}×")
+        print(
+            f"ratio: duckdb on {args.rows:,} rows is {r_big:.1f}× the pandas throughput (rows/s) on {args.baseline_rows:,}; "
+            f"same {args.baseline_rows:,} rows: pandas/duckdb = {r_same:.1f}×"
+        )
         if not args.keep:
             small.unlink(missing_ok=True)
     ok = duck["wall"] <= 20 and duck["peak_mb"] <= 2048
     if args.rows >= 10_000_000:
-        print(f"goal (≤ 20 s, ≤ 2048 MB at 10 M rows): {'met' if ok else 'NOT met'} (wall time depends on the machine's load: "
-              f"{duck['cpu']:.1f} s of CPU at load {duck['load']:.1f})")
+        print(
+            f"goal (≤ 20 s, ≤ 2048 MB at 10 M rows): {'met' if ok else 'NOT met'} (wall time depends on the machine's load: "
+            f"{duck['cpu']:.1f} s of CPU at load {duck['load']:.1f})"
+        )
     else:
         ok = True  # the goal is stated for 10 M rows
     md = render_md(results, args, len(units), big, settings)
@@ -310,7 +395,7 @@ def render_md(results, args, n_units, big: Path, settings) -> str:
     import duckdb
     import pandas
 
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "### Dossier-level aggregation (bench/dossier_bench.py)",
         "",
@@ -324,15 +409,23 @@ def render_md(results, args, n_units, big: Path, settings) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for engine, rows, r in results:
-        lines.append(f"| {engine} | {rows:,} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | {rows / r['wall']:,.0f} | "
-                     f"{r['records']:,} | {r['load']:.1f} |")
+        lines.append(
+            f"| {engine} | {rows:,} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['peak_mb']:.0f} | {rows / r['wall']:,.0f} | "
+            f"{r['records']:,} | {r['load']:.1f} |"
+        )
     if len(results) == 3:
         duck, dsmall, pand = (r for _, _, r in results)
-        lines += ["", f"Ratio (pandas s per row ÷ duckdb s per row): {(pand['wall'] / args.baseline_rows) / (duck['wall'] / args.rows):.1f}× "
-                  f"({args.rows:,} vs {args.baseline_rows:,} rows); on the same {args.baseline_rows:,} rows: "
-                  f"{pand['wall'] / dsmall['wall']:.1f}×."
-                  + (f" Goal ≤ 20 s and ≤ 2 GB at 10 M rows: {'met' if duck['wall'] <= 20 and duck['peak_mb'] <= 2048 else 'NOT met'}."
-                     if args.rows >= 10_000_000 else "")]
+        lines += [
+            "",
+            f"Ratio (pandas s per row ÷ duckdb s per row): {(pand['wall'] / args.baseline_rows) / (duck['wall'] / args.rows):.1f}× "
+            f"({args.rows:,} vs {args.baseline_rows:,} rows); on the same {args.baseline_rows:,} rows: "
+            f"{pand['wall'] / dsmall['wall']:.1f}×."
+            + (
+                f" Goal ≤ 20 s and ≤ 2 GB at 10 M rows: {'met' if duck['wall'] <= 20 and duck['peak_mb'] <= 2048 else 'NOT met'}."
+                if args.rows >= 10_000_000
+                else ""
+            ),
+        ]
     return "\n".join(lines) + "\n"
 
 

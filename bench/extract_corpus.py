@@ -7,6 +7,7 @@ article, then TOTAL), plus the list of misses by failure class. Usage:
 
 Another checkout's extractor can be measured on this corpus with PYTHONPATH=<other>/src.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,13 @@ def mark(article: Article) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(ROOT / "bench" / "extract_corpus.md"))
-    ap.add_argument("--mark", nargs="*", metavar="ID",
-                    help="write known_gap (the diagnosed class) on the missed truths and known_extras of these "
-                         "corpus articles (all when no id is given); truths must be one flow mapping per line")
+    ap.add_argument(
+        "--mark",
+        nargs="*",
+        metavar="ID",
+        help="write known_gap (the diagnosed class) on the missed truths and known_extras of these "
+        "corpus articles (all when no id is given); truths must be one flow mapping per line",
+    )
     args = ap.parse_args(argv)
     if args.mark is not None:
         for a in load_corpus():
@@ -57,17 +62,25 @@ def main(argv: list[str] | None = None) -> int:
 
     results = [run_article(a) for a in load_corpus() + seed_articles()]
     df = table(results)
-    gaps = collections.Counter(str(t.get("known_gap", "unmarked")).split(":")[0]
-                               for r in results for t in r.missed())
+    gaps = collections.Counter(str(t.get("known_gap", "unmarked")).split(":")[0] for r in results for t in r.missed())
     closed = [(r.article.id, t) for r in results for t in r.closed_gaps()]
     src = Path(motcua.extract.__file__).resolve().parent
     shown = src.relative_to(ROOT) if src.is_relative_to(ROOT) else src
-    lines = ["# Extraction measured on the study corpus and the seeds", "",
-             f"Extractor: {shown}", "", markdown(df), "",
-             "Misses by failure class:", ""]
+    lines = [
+        "# Extraction measured on the study corpus and the seeds",
+        "",
+        f"Extractor: {shown}",
+        "",
+        markdown(df),
+        "",
+        "Misses by failure class:",
+        "",
+    ]
     lines += [f"- {k}: {v}" for k, v in gaps.most_common()]
     if closed:
-        lines += ["", f"Known gaps now found: {len(closed)}"] + [f"- {a}: {t['metric']}={t['value']}" for a, t in closed]
+        lines += ["", f"Known gaps now found: {len(closed)}"] + [
+            f"- {a}: {t['metric']}={t['value']}" for a, t in closed
+        ]
     text = "\n".join(lines) + "\n"
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)

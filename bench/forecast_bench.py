@@ -17,6 +17,7 @@ report's method note reads.
 
     .venv/bin/python bench/forecast_bench.py [--series 1200] [--seeds 1,2,3] [--write-readme]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,8 +72,18 @@ def timing(settings, n: int = 300, seed: int = 9) -> dict[str, float]:
         for name, st in (("old", settings.with_(forecast_method="glm")), ("new", settings)):
             t = time.perf_counter()
             for s in sims:
-                f = fit_arrays("b", "b", "online_rate", s.period_start[:48], s.period_end[:48], s.t_start[:48], s.t_end[:48],
-                               s.successes[:48], s.trials[:48], st)
+                f = fit_arrays(
+                    "b",
+                    "b",
+                    "online_rate",
+                    s.period_start[:48],
+                    s.period_end[:48],
+                    s.t_start[:48],
+                    s.t_end[:48],
+                    s.successes[:48],
+                    s.trials[:48],
+                    st,
+                )
                 _series_outputs(f, st, until, target)  # what the model stage does per series after the fit
             best[name] = min(best[name], time.perf_counter() - t)
     out = {k: 1000 * v / n for k, v in best.items()}
@@ -82,20 +93,40 @@ def timing(settings, n: int = 300, seed: int = 9) -> dict[str, float]:
 
 def blocks(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.assign(block=pd.cut(rows["horizon"], [0, 3, 6, 9, 12], labels=[f"{a}–{b}" for a, b in BLOCKS]))
-    return rows.groupby(["forecaster", "block"], observed=True).agg(
-        coverage=("covered", "mean"), width=("width", "mean"), interval_score=("interval_score", "mean"), n=("covered", "size")
-    ).reset_index()
+    return (
+        rows.groupby(["forecaster", "block"], observed=True)
+        .agg(
+            coverage=("covered", "mean"),
+            width=("width", "mean"),
+            interval_score=("interval_score", "mean"),
+            n=("covered", "size"),
+        )
+        .reset_index()
+    )
 
 
 def md_table(title: str, by_seed: list[pd.DataFrame], brier: pd.DataFrame) -> str:
     """Per block of horizons: coverage (range over seeds), mean width, interval score and its ratios."""
     allb = pd.concat(by_seed)
-    lines = [f"**{title}**", "", "| forecaster | measure | " + " | ".join(f"h {a}–{b}" for a, b in BLOCKS) + " |",
-             "|---|---|" + "---|" * len(BLOCKS)]
+    lines = [
+        f"**{title}**",
+        "",
+        "| forecaster | measure | " + " | ".join(f"h {a}–{b}" for a, b in BLOCKS) + " |",
+        "|---|---|" + "---|" * len(BLOCKS),
+    ]
     for fc in ("old", "new", "flat"):
         d = allb[allb["forecaster"] == fc]
         cov = d.groupby("block", observed=True)["coverage"].agg(["min", "max"])
-        lines.append(f"| {fc} | 95 % PI coverage | " + " | ".join(f"{cov.loc[b, 'min']:.1%}–{cov.loc[b, 'max']:.1%}" if cov.loc[b, 'min'] != cov.loc[b, 'max'] else f"{cov.loc[b, 'min']:.1%}" for b in cov.index) + " |")
+        lines.append(
+            f"| {fc} | 95 % PI coverage | "
+            + " | ".join(
+                f"{cov.loc[b, 'min']:.1%}–{cov.loc[b, 'max']:.1%}"
+                if cov.loc[b, "min"] != cov.loc[b, "max"]
+                else f"{cov.loc[b, 'min']:.1%}"
+                for b in cov.index
+            )
+            + " |"
+        )
         w = d.groupby("block", observed=True)["width"].mean()
         lines.append(f"| {fc} | mean width (pp) | " + " | ".join(f"{100 * v:.1f}" for v in w) + " |")
         s = d.groupby("block", observed=True)["interval_score"].mean()
@@ -103,8 +134,12 @@ def md_table(title: str, by_seed: list[pd.DataFrame], brier: pd.DataFrame) -> st
     s = allb.groupby(["forecaster", "block"], observed=True)["interval_score"].mean().unstack(0)
     lines.append("| new / old | interval score | " + " | ".join(f"{v:.2f}" for v in s["new"] / s["old"]) + " |")
     lines.append("| new / flat | interval score | " + " | ".join(f"{v:.2f}" for v in s["new"] / s["flat"]) + " |")
-    lines += ["", "Brier score of p_meet_target (held-out month at 12 months): " + ", ".join(
-        f"{fc} {brier.loc[fc]:.3f}" for fc in ("old", "new", "flat") if fc in brier.index), ""]
+    lines += [
+        "",
+        "Brier score of p_meet_target (held-out month at 12 months): "
+        + ", ".join(f"{fc} {brier.loc[fc]:.3f}" for fc in ("old", "new", "flat") if fc in brier.index),
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -128,27 +163,62 @@ def main(argv: list[str] | None = None) -> int:
     hz = bt.by_horizon(rows)
     rel = bt.reliability(trows)
     brier = bt.brier(trows)
-    parts = [md_table(f"Simulated series ({args.series} per seed, seeds {args.seeds}; coverage as the range over seeds)", sim_blocks, brier)]
+    parts = [
+        md_table(
+            f"Simulated series ({args.series} per seed, seeds {args.seeds}; coverage as the range over seeds)",
+            sim_blocks,
+            brier,
+        )
+    ]
     wide = hz.pivot(index="horizon", columns="forecaster", values=["coverage", "width", "interval_score"])
-    parts.append("Per horizon (simulated, all seeds): coverage / mean width (pp) / interval score\n\n| horizon | old | new | flat | new / old | new / flat |\n|---|---|---|---|---|---|\n" + "\n".join(
-        f"| {h} | " + " | ".join(f"{wide.loc[h, ('coverage', f)]:.1%} / {100 * wide.loc[h, ('width', f)]:.1f} / {wide.loc[h, ('interval_score', f)]:.3f}" for f in ("old", "new", "flat"))
-        + f" | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'old')]:.2f} | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'flat')]:.2f} |"
-        for h in wide.index) + "\n")
-    parts.append("Reliability of p_meet_target (simulated; bins of p, share met):\n\n| forecaster | " + " | ".join(
-        f"p {i / 5:.1f}–{(i + 1) / 5:.1f}" for i in range(5)) + " |\n|---|" + "---|" * 5)
+    parts.append(
+        "Per horizon (simulated, all seeds): coverage / mean width (pp) / interval score\n\n| horizon | old | new | flat | new / old | new / flat |\n|---|---|---|---|---|---|\n"
+        + "\n".join(
+            f"| {h} | "
+            + " | ".join(
+                f"{wide.loc[h, ('coverage', f)]:.1%} / {100 * wide.loc[h, ('width', f)]:.1f} / {wide.loc[h, ('interval_score', f)]:.3f}"
+                for f in ("old", "new", "flat")
+            )
+            + f" | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'old')]:.2f} | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'flat')]:.2f} |"
+            for h in wide.index
+        )
+        + "\n"
+    )
+    parts.append(
+        "Reliability of p_meet_target (simulated; bins of p, share met):\n\n| forecaster | "
+        + " | ".join(f"p {i / 5:.1f}–{(i + 1) / 5:.1f}" for i in range(5))
+        + " |\n|---|"
+        + "---|" * 5
+    )
     for fc in ("old", "new"):
         r = rel[rel["forecaster"] == fc].set_index("bin")
-        parts[-1] += f"\n| {fc} | " + " | ".join(
-            f"{r.loc[b, 'p_mean']:.2f} → {r.loc[b, 'met_share']:.2f} (n {int(r.loc[b, 'n'])})" if b in r.index else "–" for b in range(5)) + " |"
+        parts[-1] += (
+            f"\n| {fc} | "
+            + " | ".join(
+                f"{r.loc[b, 'p_mean']:.2f} → {r.loc[b, 'met_share']:.2f} (n {int(r.loc[b, 'n'])})"
+                if b in r.index
+                else "–"
+                for b in range(5)
+            )
+            + " |"
+        )
     parts[-1] += "\n"
     sample = None
     if not args.no_sample:
         srows, st = bt.rolling_origin(sample_series(settings), settings, fcs)
         sample = blocks(srows)
-        parts.append(md_table(f"Rolling origin over the shipped sample ({srows['series'].nunique()} series, "
-                              f"{srows.groupby(['series', 'origin']).ngroups} origins)", [sample], bt.brier(st)))
+        parts.append(
+            md_table(
+                f"Rolling origin over the shipped sample ({srows['series'].nunique()} series, "
+                f"{srows.groupby(['series', 'origin']).ngroups} origins)",
+                [sample],
+                bt.brier(st),
+            )
+        )
     tm = timing(settings)
-    parts.append(f"Fit and its outputs (slopes, forecast draws, target probabilities) per series: old {tm['old']:.1f} ms, new {tm['new']:.1f} ms, ratio {tm['ratio']:.2f}.\n")
+    parts.append(
+        f"Fit and its outputs (slopes, forecast draws, target probabilities) per series: old {tm['old']:.1f} ms, new {tm['new']:.1f} ms, ratio {tm['ratio']:.2f}.\n"
+    )
     md = "\n".join(parts)
     print(md)
     new = hz[hz["forecaster"] == "new"]
@@ -160,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         "coverage_min": round(float(new["coverage"].min()), 4),
         "coverage_max": round(float(new["coverage"].max()), 4),
         "mean_width_by_horizon": {int(h): round(float(w), 4) for h, w in zip(new["horizon"], new["width"])},
-        "interval_score_vs_old": round(float(new["interval_score"].mean() / hz[hz["forecaster"] == "old"]["interval_score"].mean()), 3),
+        "interval_score_vs_old": round(
+            float(new["interval_score"].mean() / hz[hz["forecaster"] == "old"]["interval_score"].mean()), 3
+        ),
         "brier": round(float(brier.get("new", np.nan)), 4),
         "timing_ratio": round(tm["ratio"], 3),
     }
@@ -174,10 +246,12 @@ def main(argv: list[str] | None = None) -> int:
         text = readme.read_text(encoding="utf-8")
         start, end = "<!-- forecast:start -->", "<!-- forecast:end -->"
         if start not in text:
-            text += ("\n## Forecasts out of sample (bench/forecast_bench.py)\n\nHeld-out months scored per horizon "
-                     "(95 % prediction intervals; interval score of Gneiting & Raftery 2007, lower is better).\n\n"
-                     f"{start}\n{end}\n")
-        text = text[: text.index(start) + len(start)] + "\n" + md + "\n" + text[text.index(end):]
+            text += (
+                "\n## Forecasts out of sample (bench/forecast_bench.py)\n\nHeld-out months scored per horizon "
+                "(95 % prediction intervals; interval score of Gneiting & Raftery 2007, lower is better).\n\n"
+                f"{start}\n{end}\n"
+            )
+        text = text[: text.index(start) + len(start)] + "\n" + md + "\n" + text[text.index(end) :]
         readme.write_text(text, encoding="utf-8")
     return 0
 

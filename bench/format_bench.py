@@ -17,6 +17,7 @@ Goals (issue 6): model stage work after a one-unit change ≤ 1.0 s, render_inde
     .venv/bin/python bench/format_bench.py [--data bench/out/n696/data] [--config bench/out/config-national]
         [--manifest bench/out/n696/reports/manifest.json] [--baseline b2a9c55] [--repeats 3] [--rounds 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CHILD = r'''
+CHILD = r"""
 import json, shutil, sys, time
 from pathlib import Path
 import pandas as pd
@@ -71,7 +72,7 @@ for r in range(repeats):
     out.append({"unit": code, "model": w1 - w0, "model_cpu": c1 - c0, "tables": w2 - w1, "tables_cpu": c2 - c1,
                 "stage": w2 - w0, "stage_cpu": c2 - c0, "index": min(idx)})
 print(json.dumps({"prime": prime, "runs": out}))
-'''
+"""
 
 
 def format_micro(n: int = 3000) -> list[tuple[str, float, float, float]]:
@@ -86,9 +87,18 @@ def format_micro(n: int = 3000) -> list[tuple[str, float, float, float]]:
     xs = np.random.default_rng(1).uniform(-1, 1, n).tolist()
     counts = np.random.default_rng(2).integers(0, 10**6, n).tolist()
     cases = [
-        ("percent #,##0.0% vi", xs, lambda x: bp(x, format="#,##0.0%", locale="vi"), compile_pattern("#,##0.0%", "vi", "percent")),
-        ("signed +#,##0.0;-#,##0.0 en", xs, lambda x: bd(x, format="+#,##0.0;-#,##0.0", locale="en"),
-         compile_pattern("+#,##0.0;-#,##0.0", "en")),
+        (
+            "percent #,##0.0% vi",
+            xs,
+            lambda x: bp(x, format="#,##0.0%", locale="vi"),
+            compile_pattern("#,##0.0%", "vi", "percent"),
+        ),
+        (
+            "signed +#,##0.0;-#,##0.0 en",
+            xs,
+            lambda x: bd(x, format="+#,##0.0;-#,##0.0", locale="en"),
+            compile_pattern("+#,##0.0;-#,##0.0", "en"),
+        ),
         ("count, default pattern vi", counts, lambda x: bd(x, locale="vi"), compile_pattern(None, "vi")),
     ]
     out = []
@@ -121,8 +131,13 @@ def export_tree(rev: str, dest: Path) -> Path:
 
 def run_tree(src: Path, data: Path, manifest: Path, repeats: int, first: int, env: dict[str, str]) -> dict:
     e = {**env, "PYTHONPATH": str(src)}
-    got = subprocess.run([sys.executable, "-c", CHILD, str(data), str(manifest), str(repeats), str(first)],
-                         env=e, check=True, capture_output=True, text=True)
+    got = subprocess.run(
+        [sys.executable, "-c", CHILD, str(data), str(manifest), str(repeats), str(first)],
+        env=e,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(got.stdout.strip().splitlines()[-1])
 
 
@@ -131,7 +146,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=str(ROOT / "bench/out/n696/data"))
     ap.add_argument("--config", default=str(ROOT / "bench/out/config-national"))
     ap.add_argument("--manifest", default=str(ROOT / "bench/out/n696/reports/manifest.json"))
-    ap.add_argument("--baseline", default="b2a9c55", help="git revision of the code to compare with (default: before issue 6's formatting work)")
+    ap.add_argument(
+        "--baseline",
+        default="b2a9c55",
+        help="git revision of the code to compare with (default: before issue 6's formatting work)",
+    )
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--json", default=None, help="also write the results here")
@@ -159,21 +178,34 @@ def main(argv: list[str] | None = None) -> int:
                 got = run_tree(src, datas[name], Path(args.manifest), args.repeats, rnd * args.repeats, env)
                 results[name] += got["runs"]
                 primes[name].append(got["prime"])
-        print(f"\n2. after a one-unit change, {args.data}: best of {args.rounds} × {args.repeats} (s; cpu s in brackets)")
+        print(
+            f"\n2. after a one-unit change, {args.data}: best of {args.rounds} × {args.repeats} (s; cpu s in brackets)"
+        )
         print(f"{'':8} {'run_model_dir':>16} {'4 tables':>16} {'model stage':>16} {'render_index':>13}")
         best = {}
         for name in trees:
             rs = results[name]
-            b = {k: min(r[k] for r in rs) for k in ("model", "model_cpu", "tables", "tables_cpu", "stage", "stage_cpu", "index")}
+            b = {
+                k: min(r[k] for r in rs)
+                for k in ("model", "model_cpu", "tables", "tables_cpu", "stage", "stage_cpu", "index")
+            }
             best[name] = b
-            print(f"{name + (' (' + args.baseline + ')' if name == 'old' else ''):8} {b['model']:8.3f} ({b['model_cpu']:.3f}) "
-                  f"{b['tables']:8.3f} ({b['tables_cpu']:.3f}) {b['stage']:8.3f} ({b['stage_cpu']:.3f}) {b['index']:13.3f}")
+            print(
+                f"{name + (' (' + args.baseline + ')' if name == 'old' else ''):8} {b['model']:8.3f} ({b['model_cpu']:.3f}) "
+                f"{b['tables']:8.3f} ({b['tables_cpu']:.3f}) {b['stage']:8.3f} ({b['stage_cpu']:.3f}) {b['index']:13.3f}"
+            )
         o, n = best["old"], best["new"]
-        print(f"{'ratio':8} {o['model'] / n['model']:16.1f} {o['tables'] / n['tables']:16.1f} {o['stage'] / n['stage']:16.1f} {o['index'] / n['index']:13.1f}")
-        print(f"goal model stage ≤ 1.0 s: {'met' if n['stage'] <= 1.0 else 'NOT met'} ({n['stage']:.2f} s); "
-              f"render_index ≤ 0.15 s: {'met' if n['index'] <= 0.15 else 'NOT met'} ({n['index']:.3f} s); load {os.getloadavg()[0]:.2f}")
+        print(
+            f"{'ratio':8} {o['model'] / n['model']:16.1f} {o['tables'] / n['tables']:16.1f} {o['stage'] / n['stage']:16.1f} {o['index'] / n['index']:13.1f}"
+        )
+        print(
+            f"goal model stage ≤ 1.0 s: {'met' if n['stage'] <= 1.0 else 'NOT met'} ({n['stage']:.2f} s); "
+            f"render_index ≤ 0.15 s: {'met' if n['index'] <= 0.15 else 'NOT met'} ({n['index']:.3f} s); load {os.getloadavg()[0]:.2f}"
+        )
         if args.json:
-            Path(args.json).write_text(json.dumps({"micro": micro, "runs": results, "primes": primes, "best": best}, indent=1))
+            Path(args.json).write_text(
+                json.dumps({"micro": micro, "runs": results, "primes": primes, "best": best}, indent=1)
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

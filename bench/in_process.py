@@ -6,13 +6,16 @@ this process (:func:`motcua.report.export.notebook_to_html`), with the kernels' 
 (:func:`motcua.pipeline.kernel_side.reset_namespace`). Used by bench/run.py (the floor, in a subprocess)
 and bench/overview_bench.py.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-WARMUP = ("import matplotlib; matplotlib.use('Agg'); import pandas, seaborn, statsmodels.api, "
-          "motcua.report.district, motcua.report.overview")
+WARMUP = (
+    "import matplotlib; matplotlib.use('Agg'); import pandas, seaborn, statsmodels.api, "
+    "motcua.report.district, motcua.report.overview"
+)
 
 
 def warm_shell() -> Any:

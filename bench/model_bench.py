@@ -8,6 +8,7 @@ forecast draws, comparison), independently of how busy the machine is.
 
     .venv/bin/python bench/model_bench.py [--units 9,100,700] [--months 54] [--json out.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.jobs is not None:
         settings = settings.with_(jobs=args.jobs)
     rows = []
-    print(f"python {platform.python_version()}, {os.cpu_count()} cpu(s), load {os.getloadavg()[0]:.2f}, jobs {settings.jobs or os.cpu_count()}")
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} cpu(s), load {os.getloadavg()[0]:.2f}, jobs {settings.jobs or os.cpu_count()}"
+    )
     print(f"{'units':>6} {'series':>7} {'model s':>8} {'cpu s':>7} {'ms/series':>10} {'baseline s':>11} {'ratio':>6}")
     for n in [int(x) for x in args.units.split(",")]:
         panel, _ = simulate_panel(SimSpec(n_units=n, months=args.months, seed=args.seed))
@@ -67,12 +70,18 @@ def main(argv: list[str] | None = None) -> int:
         base_s = baseline(panel, settings.rates)
         series = len(res.trend_summary)
         row = {
-            "units": n, "series": series, "model_seconds": round(model_s, 2), "main_process_cpu_seconds": round(cpu_s, 2),
-            "ms_per_series": round(1000 * model_s / series, 1), "baseline_seconds": round(base_s, 2),
+            "units": n,
+            "series": series,
+            "model_seconds": round(model_s, 2),
+            "main_process_cpu_seconds": round(cpu_s, 2),
+            "ms_per_series": round(1000 * model_s / series, 1),
+            "baseline_seconds": round(base_s, 2),
             "ratio": round(model_s / base_s, 2),
         }
         rows.append(row)
-        print(f"{n:>6} {series:>7} {model_s:>8.2f} {cpu_s:>7.2f} {row['ms_per_series']:>10.1f} {base_s:>11.2f} {row['ratio']:>6.2f}")
+        print(
+            f"{n:>6} {series:>7} {model_s:>8.2f} {cpu_s:>7.2f} {row['ms_per_series']:>10.1f} {base_s:>11.2f} {row['ratio']:>6.2f}"
+        )
     big = [r for r in rows if r["units"] >= 700]
     if big:
         ok = big[0]["model_seconds"] <= 60

@@ -20,6 +20,7 @@ Deterministic: the same seed writes the same bytes.
 
     python bench/national.py --out bench/out/national/raw [--seed 7] [--legacy-province 54] [--forms]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,7 +74,7 @@ def simulate_commune(seed: int, code: str) -> list[list[object]]:
     for k in range(MONTHS_2025):
         t = OFFSET_2025 + k
         m = first + pd.DateOffset(months=k)
-        end = (m + pd.offsets.MonthEnd(0))
+        end = m + pd.offsets.MonthEnd(0)
         lam = p.base * season(m) * (1.03 ** (t / 12)) * float(r.gamma(40, 1 / 40))
         new = int(r.poisson(lam))
         online = int(r.binomial(new, online_share(p, t)))
@@ -84,8 +85,25 @@ def simulate_commune(seed: int, code: str) -> list[list[object]]:
         late_p = p.late_rate if t not in p.bad_months else float(r.uniform(0.03, 0.055))
         early, ontime, late = _split_resolved(r, resolved, late_p, p.early_share)
         overdue = int(r.binomial(pending, p.overdue_share))
-        rows.append(["2025", code, m.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d"),
-                     handled, online, offline, carried, resolved, early, ontime, late, pending, pending - overdue, overdue])
+        rows.append(
+            [
+                "2025",
+                code,
+                m.strftime("%Y-%m-%d"),
+                end.strftime("%Y-%m-%d"),
+                handled,
+                online,
+                offline,
+                carried,
+                resolved,
+                early,
+                ontime,
+                late,
+                pending,
+                pending - overdue,
+                overdue,
+            ]
+        )
         carried = pending
     return rows
 
@@ -103,8 +121,15 @@ def legacy_rows(seed: int, province: str) -> list[list[object]]:
     counts, _ = simulate_units(legacy_districts(province), START_LEGACY, MONTHS_LEGACY, seed)
     rows = []
     for rec in counts.itertuples(index=False):
-        rows.append(["legacy", rec.unit_code, rec.period_start.strftime("%Y-%m-%d"), rec.period_end.strftime("%Y-%m-%d"),
-                     *[int(getattr(rec, c)) for c in COUNT_COLUMNS]])
+        rows.append(
+            [
+                "legacy",
+                rec.unit_code,
+                rec.period_start.strftime("%Y-%m-%d"),
+                rec.period_end.strftime("%Y-%m-%d"),
+                *[int(getattr(rec, c)) for c in COUNT_COLUMNS],
+            ]
+        )
     return rows
 
 
@@ -147,16 +172,27 @@ def write_forms(out: Path, rows: list[list[object]], provinces: list[str] | None
     n = 0
     for (prov, start), g in df.groupby(["province_code", "period_start"], sort=True):
         pname = str(info.loc[info["province_code"] == prov, "province_name"].iloc[0])
-        specs = [RowSpec(str(i + 1), name_as_written(str(info.loc[rec.unit_code, "unit_name"]),
-                                                     str(info.loc[rec.unit_code, "unit_type"]), i),
-                         {c: int(getattr(rec, c)) for c in COUNT_COLUMNS})
-                 for i, rec in enumerate(g.itertuples(index=False))]
+        specs = [
+            RowSpec(
+                str(i + 1),
+                name_as_written(
+                    str(info.loc[rec.unit_code, "unit_name"]), str(info.loc[rec.unit_code, "unit_type"]), i
+                ),
+                {c: int(getattr(rec, c)) for c in COUNT_COLUMNS},
+            )
+            for i, rec in enumerate(g.itertuples(index=False))
+        ]
         specs.append(RowSpec("", "Tổng cộng", {c: int(g[c].sum()) for c in COUNT_COLUMNS}, kind="total"))
         s = pd.Timestamp(start)
         e = s + pd.offsets.MonthEnd(0)
-        wb = build_workbook(period_text=f"Kỳ báo cáo: từ ngày {s:%d/%m/%Y} đến ngày {e:%d/%m/%Y}", rows=specs, style=FileStyle(),
-                            reporter=f"Văn phòng UBND {pname[:1].lower() + pname[1:]}",
-                            place_date=f"{pname.split(' ', 1)[-1]}, ngày 05 tháng 12 năm 2026", note="Dữ liệu mẫu (bench)")
+        wb = build_workbook(
+            period_text=f"Kỳ báo cáo: từ ngày {s:%d/%m/%Y} đến ngày {e:%d/%m/%Y}",
+            rows=specs,
+            style=FileStyle(),
+            reporter=f"Văn phòng UBND {pname[:1].lower() + pname[1:]}",
+            place_date=f"{pname.split(' ', 1)[-1]}, ngày 05 tháng 12 năm 2026",
+            note="Dữ liệu mẫu (bench)",
+        )
         path = out / prov / f"{s:%Y-%m}_{prov}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         save_deterministic(wb, path, created=created, title=f"Biểu 06 – {prov} {s:%m/%Y}")
@@ -169,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "national" / "raw"))
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--legacy-province", default="54", help="the province whose legacy districts get 01/2021–06/2025")
-    ap.add_argument("--forms", action="store_true", help="form-06 workbooks per province and month instead of the tidy CSV")
+    ap.add_argument(
+        "--forms", action="store_true", help="form-06 workbooks per province and month instead of the tidy CSV"
+    )
     ap.add_argument("--provinces", default="", help="with --forms: only these 2025 provinces (comma-separated codes)")
     args = ap.parse_args(argv)
     out = Path(args.out)

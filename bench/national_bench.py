@@ -24,6 +24,7 @@ Absolute times drift on a shared machine: read the ratios, and the 1-minute load
 
     python bench/national_bench.py [--sample 8,32] [--naive-units 2] [--floor-units 12] [--forms-province 79] [--full] [--from-json results.json]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ import shutil
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -49,8 +50,17 @@ ROOT = R.ROOT
 WORK = R.OUT / "national"
 
 #: Goals at national commune grain, 2 cores.
-GOALS = {"clean_s": 20.0, "model_s": 30.0, "speedup_vs_naive": 20.0, "ratio_to_floor": 1.2, "noop_s": 0.5, "fix_s": 3.0,
-         "build_full_s": 20 * 60.0, "peak_mb": 4096.0, "page_mb": 1.5}
+GOALS = {
+    "clean_s": 20.0,
+    "model_s": 30.0,
+    "speedup_vs_naive": 20.0,
+    "ratio_to_floor": 1.2,
+    "noop_s": 0.5,
+    "fix_s": 3.0,
+    "build_full_s": 20 * 60.0,
+    "peak_mb": 4096.0,
+    "page_mb": 1.5,
+}
 
 
 def national_config() -> Path:
@@ -108,8 +118,14 @@ n_series = len(res.trend_summary)
 print(json.dumps({"model_s": model_s, "series": n_series, "baseline_slice_s": base_s, "baseline_units": sl["unit_code"].nunique(),
                   "units": panel[["unit_schema", "unit_code"]].drop_duplicates().shape[0]}))
 """
-    proc = subprocess.Popen([sys.executable, "-c", script, str(data / "panel.parquet"), str(naive_units), str(ROOT / "bench")],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=R.ENV)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(data / "panel.parquet"), str(naive_units), str(ROOT / "bench")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=R.ENV,
+    )
     with R.PeakRSS(proc.pid) as mem:
         out, err = proc.communicate()
     if proc.returncode:
@@ -153,7 +169,7 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     national_config()
     use_national()
     raw, data, reports = WORK / "raw", WORK / "data", WORK / "reports"
-    r: dict[str, object] = {"started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cores": cores}
+    r: dict[str, object] = {"started": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cores": cores}
     t = time.perf_counter()
     shutil.rmtree(raw, ignore_errors=True)
     national.main(["--out", str(raw), "--seed", "7", "--legacy-province", "54"])
@@ -173,26 +189,44 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
 
     # model from scratch, in its own process, and the naive per-series GLM on a slice
     m = model_in_process(data, args.naive_model_units)
-    r.update(model_s=m["model_s"], model_series=m["series"], model_baseline_s=m["baseline_s"],
-             model_baseline_units=m["baseline_units"], model_peak_mb=m["peak_mb"], load_model=load())
-    print(f"model {m['model_s']:.1f} s for {m['series']} series (plain GLM per series, extrapolated: {m['baseline_s']:.1f} s), "
-          f"load {load():.1f}", flush=True)
+    r.update(
+        model_s=m["model_s"],
+        model_series=m["series"],
+        model_baseline_s=m["baseline_s"],
+        model_baseline_units=m["baseline_units"],
+        model_peak_mb=m["peak_mb"],
+        load_model=load(),
+    )
+    print(
+        f"model {m['model_s']:.1f} s for {m['series']} series (plain GLM per series, extrapolated: {m['baseline_s']:.1f} s), "
+        f"load {load():.1f}",
+        flush=True,
+    )
 
     # a build with a sample of communes' reports, from scratch (clean and model again, with their caches)
     shutil.rmtree(data, ignore_errors=True)
-    units = sorted(panel.loc[(panel["unit_level"] == "commune") & (panel["unit_schema"] == "2025"), "unit_code"].unique())
+    units = sorted(
+        panel.loc[(panel["unit_level"] == "commune") & (panel["unit_schema"] == "2025"), "unit_code"].unique()
+    )
     small, big = sorted(int(x) for x in args.sample.split(","))
     s_small, s_big = sample_units(units, small), sample_units(units, big)
-    build = R.motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--units", ",".join(s_big), "--jobs", str(cores))
+    build = R.motcua(
+        "build", str(raw), "--data", str(data), "--out", str(reports), "--units", ",".join(s_big), "--jobs", str(cores)
+    )
     b = R.run(build)
     st = R.stage_seconds(b.out)
     r.update(build_sample_s=b.seconds, build_sample_peak_mb=b.peak_mb, build_sample_stages=st, load_build=load())
-    print(f"build (clean + model + {big} reports + overview) {b.seconds:.1f} s {st}, peak {b.peak_mb:.0f} MB", flush=True)
+    print(
+        f"build (clean + model + {big} reports + overview) {b.seconds:.1f} s {st}, peak {b.peak_mb:.0f} MB", flush=True
+    )
     r.update(page_sizes(reports))
     r.update(national_pages.province_pages(reports))
     r.update(national_pages.index_at_scale(data))
-    print(f"province pages: largest {r.get('province_largest')} {r.get('province_largest_bytes')} bytes; index of "
-          f"{r['index_units']} units {r['index_bytes']} bytes in {r['index_s']:.2f} s", flush=True)
+    print(
+        f"province pages: largest {r.get('province_largest')} {r.get('province_largest_bytes')} bytes; index of "
+        f"{r['index_units']} units {r['index_bytes']} bytes in {r['index_s']:.2f} s",
+        flush=True,
+    )
 
     # render: two samples (kernels kept), floor beside each; best of REPEATS
     renders: dict[int, float] = {}
@@ -204,24 +238,46 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     R.clear_chart_cache(data)
     fl, overview_floor = R.floor(data, s_big[: args.floor_units], "2025")
     floor_unit = fl.seconds / min(args.floor_units, len(s_big))
-    r.update(render_small_s=renders[small], render_big_s=renders[big], render_per_unit_s=per_unit, render_fixed_s=fixed,
-             floor_unit_s=floor_unit, floor_overview_s=overview_floor, floor_peak_mb=fl.peak_mb, floor_units=args.floor_units)
+    r.update(
+        render_small_s=renders[small],
+        render_big_s=renders[big],
+        render_per_unit_s=per_unit,
+        render_fixed_s=fixed,
+        floor_unit_s=floor_unit,
+        floor_overview_s=overview_floor,
+        floor_peak_mb=fl.peak_mb,
+        floor_units=args.floor_units,
+    )
     r["units"] = len(units)
     r["sample_big"] = big
     derive(r)
-    print(f"floor per commune {floor_unit:.2f} s, overview {overview_floor:.1f} s; render/floor {r['ratio_to_floor_sample']:.2f} "
-          f"({big} communes); line through the samples: {r['render_line_all_s']:.0f} s for all, {r['ratio_to_floor_line']:.2f} "
-          "of the floor", flush=True)
+    print(
+        f"floor per commune {floor_unit:.2f} s, overview {overview_floor:.1f} s; render/floor {r['ratio_to_floor_sample']:.2f} "
+        f"({big} communes); line through the samples: {r['render_line_all_s']:.0f} s for all, {r['ratio_to_floor_line']:.2f} "
+        "of the floor",
+        flush=True,
+    )
 
     # no-op and one-commune fix (kernels kept by the renders)
     R.run(build)  # the renders above left the reports of the big sample: bring the build up to date
     noop = R.run(build)
     where = correct_one_commune(csv_path, s_big[0])
     fix = R.run(build)
-    r.update(noop_s=noop.seconds, fix_s=fix.seconds, fix_where=where, fix_stages=R.stage_seconds(fix.out),
-             fix_built=R.rebuilt(fix.out)[0], fix_why=R.rebuilt(fix.out)[1], fix_peak_mb=fix.peak_mb, load_fix=load())
-    print(f"no-op {noop.seconds:.2f} s; one-commune fix {fix.seconds:.1f} s {r['fix_stages']} ({where}; "
-          f"{r['fix_built']} reports: {r['fix_why']})", flush=True)
+    r.update(
+        noop_s=noop.seconds,
+        fix_s=fix.seconds,
+        fix_where=where,
+        fix_stages=R.stage_seconds(fix.out),
+        fix_built=R.rebuilt(fix.out)[0],
+        fix_why=R.rebuilt(fix.out)[1],
+        fix_peak_mb=fix.peak_mb,
+        load_fix=load(),
+    )
+    print(
+        f"no-op {noop.seconds:.2f} s; one-commune fix {fix.seconds:.1f} s {r['fix_stages']} ({where}; "
+        f"{r['fix_built']} reports: {r['fix_why']})",
+        flush=True,
+    )
     R.stop_kernels()
 
     # naive loop: papermill + nbconvert CLIs on a few communes, extrapolated
@@ -231,8 +287,10 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
     r["naive_all_s"] = r["naive_unit_s"] * len(units)
     derive(r)
     r["naive_units"] = k
-    print(f"naive {r['naive_unit_s']:.1f} s per commune; speed-up of the render stage (extrapolated) {r['speedup_vs_naive']:.1f}×",
-          flush=True)
+    print(
+        f"naive {r['naive_unit_s']:.1f} s per commune; speed-up of the render stage (extrapolated) {r['speedup_vs_naive']:.1f}×",
+        flush=True,
+    )
 
     # form-06 workbooks of one province (names as written, matched against every 2025 unit), extrapolated per row
     if args.forms_province:
@@ -243,11 +301,20 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
         fc = R.run(R.motcua("clean", str(fraw), "--out", str(fdata)))
         fp = pd.read_parquet(fdata / "panel.parquet")
         fq = pd.read_csv(fdata / "quality.csv") if (fdata / "quality.csv").exists() else pd.DataFrame()
-        r.update(forms_province=args.forms_province, forms_rows=len(fp), forms_clean_s=fc.seconds, forms_peak_mb=fc.peak_mb,
-                 forms_errors=int((fq.get("severity") == "error").sum()) if len(fq) else 0,
-                 forms_clean_all_s=fc.seconds / max(len(fp), 1) * national.MONTHS_2025 * len(units), load_forms=load())
-        print(f"forms of province {args.forms_province}: {len(fp)} rows cleaned in {fc.seconds:.1f} s ({r['forms_errors']} errors); "
-              f"{r['forms_clean_all_s']:.0f} s for the country at this pace", flush=True)
+        r.update(
+            forms_province=args.forms_province,
+            forms_rows=len(fp),
+            forms_clean_s=fc.seconds,
+            forms_peak_mb=fc.peak_mb,
+            forms_errors=int((fq.get("severity") == "error").sum()) if len(fq) else 0,
+            forms_clean_all_s=fc.seconds / max(len(fp), 1) * national.MONTHS_2025 * len(units),
+            load_forms=load(),
+        )
+        print(
+            f"forms of province {args.forms_province}: {len(fp)} rows cleaned in {fc.seconds:.1f} s ({r['forms_errors']} errors); "
+            f"{r['forms_clean_all_s']:.0f} s for the country at this pace",
+            flush=True,
+        )
 
     # the whole national build
     if args.full:
@@ -263,7 +330,9 @@ def bench(args: argparse.Namespace) -> dict[str, object]:
         derive(r)
     r["peak_mb"] = max(float(v) for key, v in r.items() if key.endswith("peak_mb"))
     r["load_end"] = load()
-    r["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    r["commit"] = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return r
 
 
@@ -300,23 +369,47 @@ def verdicts(r: dict[str, object]) -> list[tuple[str, str, str]]:
     est = "" if r["build_full_measured"] else " (extrapolated)"
     return [
         (f"clean ≤ {g['clean_s']:.0f} s", f"{r['clean_s']:.1f} s", v(r["clean_s"] <= g["clean_s"])),
-        (f"model ≤ {g['model_s']:.0f} s ({r['model_series']} series)", f"{r['model_s']:.1f} s", v(r["model_s"] <= g["model_s"])),
-        (f"render ≥ {g['speedup_vs_naive']:.0f}× the naive loop", f"{r['speedup_vs_naive']:.1f}× (extrapolated)",
-         v(r["speedup_vs_naive"] >= g["speedup_vs_naive"])),
-        (f"render within {g['ratio_to_floor']}× of the floor", f"{r['ratio_to_floor_sample']:.2f} ({r['sample_big']} communes "
-         f"+ overview; line through the samples: {r['ratio_to_floor_line']:.2f})",
-         v(r["ratio_to_floor_sample"] <= g["ratio_to_floor"])),
+        (
+            f"model ≤ {g['model_s']:.0f} s ({r['model_series']} series)",
+            f"{r['model_s']:.1f} s",
+            v(r["model_s"] <= g["model_s"]),
+        ),
+        (
+            f"render ≥ {g['speedup_vs_naive']:.0f}× the naive loop",
+            f"{r['speedup_vs_naive']:.1f}× (extrapolated)",
+            v(r["speedup_vs_naive"] >= g["speedup_vs_naive"]),
+        ),
+        (
+            f"render within {g['ratio_to_floor']}× of the floor",
+            f"{r['ratio_to_floor_sample']:.2f} ({r['sample_big']} communes "
+            f"+ overview; line through the samples: {r['ratio_to_floor_line']:.2f})",
+            v(r["ratio_to_floor_sample"] <= g["ratio_to_floor"]),
+        ),
         (f"no-op ≤ {g['noop_s']} s", f"{r['noop_s']:.2f} s", v(r["noop_s"] <= g["noop_s"])),
         (f"one-unit fix ≤ {g['fix_s']:.0f} s", f"{r['fix_s']:.1f} s", v(r["fix_s"] <= g["fix_s"])),
-        (f"national build from scratch ≤ {g['build_full_s'] / 60:.0f} min", f"{r['build_full_s'] / 60:.1f} min{est}",
-         v(r["build_full_s"] <= g["build_full_s"])),
+        (
+            f"national build from scratch ≤ {g['build_full_s'] / 60:.0f} min",
+            f"{r['build_full_s'] / 60:.1f} min{est}",
+            v(r["build_full_s"] <= g["build_full_s"]),
+        ),
         (f"peak memory ≤ {g['peak_mb'] / 1024:.0f} GB", f"{r['peak_mb']:.0f} MB", v(r["peak_mb"] <= g["peak_mb"])),
-        (f"no page over {g['page_mb']} MB", f"largest {r['largest_page_mb']:.2f} MB ({r['largest_page']})",
-         v(r["largest_page_mb"] <= g["page_mb"])),
-        *([(f"index of every unit ≤ {g['page_mb']} MB, searchable offline",
-            f"{r['index_bytes']:,} bytes for {r['index_units']:,} units, rendered in {r['index_s']:.2f} s"
-            + (", search box" if r.get("index_filter") else ""),
-            v(r["index_bytes"] <= g["page_mb"] * 1e6 and bool(r.get("index_filter"))))] if "index_bytes" in r else []),
+        (
+            f"no page over {g['page_mb']} MB",
+            f"largest {r['largest_page_mb']:.2f} MB ({r['largest_page']})",
+            v(r["largest_page_mb"] <= g["page_mb"]),
+        ),
+        *(
+            [
+                (
+                    f"index of every unit ≤ {g['page_mb']} MB, searchable offline",
+                    f"{r['index_bytes']:,} bytes for {r['index_units']:,} units, rendered in {r['index_s']:.2f} s"
+                    + (", search box" if r.get("index_filter") else ""),
+                    v(r["index_bytes"] <= g["page_mb"] * 1e6 and bool(r.get("index_filter"))),
+                )
+            ]
+            if "index_bytes" in r
+            else []
+        ),
     ]
 
 
@@ -334,14 +427,23 @@ def markdown(r: dict[str, object]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sample", default="8,32", help="two sizes of commune samples rendered (a straight line through them)")
-    ap.add_argument("--naive-units", type=int, default=2, help="communes rendered by the naive papermill + nbconvert loop")
+    ap.add_argument(
+        "--sample", default="8,32", help="two sizes of commune samples rendered (a straight line through them)"
+    )
+    ap.add_argument(
+        "--naive-units", type=int, default=2, help="communes rendered by the naive papermill + nbconvert loop"
+    )
     ap.add_argument("--naive-model-units", type=int, default=200, help="communes of the naive model baseline's slice")
     ap.add_argument("--floor-units", type=int, default=12)
-    ap.add_argument("--forms-province", default="79",
-                    help="also clean form-06 workbooks of this 2025 province (names as written; empty: skip)")
+    ap.add_argument(
+        "--forms-province",
+        default="79",
+        help="also clean form-06 workbooks of this 2025 province (names as written; empty: skip)",
+    )
     ap.add_argument("--full", action="store_true", help="also the whole national build (every commune's report)")
-    ap.add_argument("--from-json", default=None, help="only write the table again from a results.json of an earlier run")
+    ap.add_argument(
+        "--from-json", default=None, help="only write the table again from a results.json of an earlier run"
+    )
     args = ap.parse_args(argv)
     if args.from_json:
         r = json.loads(Path(args.from_json).read_text(encoding="utf-8"))

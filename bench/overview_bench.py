@@ -26,6 +26,7 @@ changed units. Sides alternate for ``--rounds`` rounds; the best time of each st
 Usage: .venv/bin/python bench/overview_bench.py [--data bench/out/n696/data]
        [--config bench/out/config-national] [--before b2a9c55] [--units 555,557,560] [--rounds 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,6 +47,7 @@ VERSION_LINE = re.compile(r'<p class="generated">.*?</p>')
 
 
 # --------------------------------------------------------------------------- worker (one code version)
+
 
 def _plan(data: Path, lang: str) -> tuple[float, dict[str, str], str]:
     """Seconds of the render stage's planning, each unit's input hash, the overview's."""
@@ -109,8 +111,15 @@ def worker(data: Path, units: list[str], out: Path, lang: str) -> None:
         _correct(data, unit)
         plan_s, after, over_after = _plan(data, lang)
         over_s, html = overview()
-        fixes.append({"unit": unit, "plan": plan_s, "overview": over_s,
-                      "changed": sorted(c for c in after if after[c] != hashes.get(c)), "overview_changed": over_after != over})
+        fixes.append(
+            {
+                "unit": unit,
+                "plan": plan_s,
+                "overview": over_s,
+                "changed": sorted(c for c in after if after[c] != hashes.get(c)),
+                "overview_changed": over_after != over,
+            }
+        )
         hashes, over = after, over_after
     result["fixes"] = fixes
     (out / "overview.html").write_text(html, encoding="utf-8")
@@ -118,6 +127,7 @@ def worker(data: Path, units: list[str], out: Path, lang: str) -> None:
 
 
 # --------------------------------------------------------------------------- driver
+
 
 def _full_history_units(data: Path, n: int) -> list[str]:
     """``n`` units whose oldest month is the panel's first (a correction there leaves the comparison window alone),
@@ -142,7 +152,9 @@ def _side(name: str, src: Path, data: Path, units: list[str], work: Path, config
     out = work / name
     out.mkdir(exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(src), MOTCUA_CONFIG=config)
-    subprocess.run([sys.executable, __file__, "--worker", str(copy), ",".join(units), str(out), lang], env=env, check=True)
+    subprocess.run(
+        [sys.executable, __file__, "--worker", str(copy), ",".join(units), str(out), lang], env=env, check=True
+    )
     r = json.loads((out / "result.json").read_text(encoding="utf-8"))
     r["html"] = (out / "overview.html").read_text(encoding="utf-8")
     shutil.rmtree(copy, ignore_errors=True)
@@ -153,7 +165,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=str(ROOT / "bench" / "out" / "n696" / "data"))
     ap.add_argument("--config", default=str(ROOT / "bench" / "out" / "config-national"))
-    ap.add_argument("--before", default="b2a9c55", help="git revision of the baseline (default: before issue 6's overview work)")
+    ap.add_argument(
+        "--before", default="b2a9c55", help="git revision of the baseline (default: before issue 6's overview work)"
+    )
     ap.add_argument("--units", default="", help="units to correct, one after another (default: 3 with a full history)")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--lang", default="vi")
@@ -169,7 +183,9 @@ def main() -> None:
         work = Path(tmp)
         before_src = work / "before"
         before_src.mkdir()
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", a.before, "src"], check=True, capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", a.before, "src"], check=True, capture_output=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(before_src)], input=archive, check=True)
         sides = {"before": before_src / "src", "after": ROOT / "src"}
         runs: dict[str, list[dict[str, Any]]] = {k: [] for k in sides}
@@ -185,25 +201,57 @@ def main() -> None:
         """Median over the corrected units of each round, best round."""
         return min(statistics.median(f[key] for f in run["fixes"]) for run in runs[name])
 
-    print(f"data {data} ({os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}); before = {a.before}, after = this tree; "
-          f"corrected units {', '.join(units)}; best of {a.rounds} rounds")
-    rows = [("planning, nothing changed (after a first build)", best("before", "plan_unchanged_again"), best("after", "plan_unchanged_again")),
-            ("overview notebook, no cache (first build)", best("before", "overview_first"), best("after", "overview_first")),
-            ("overview notebook, nothing changed", best("before", "overview_unchanged"), best("after", "overview_unchanged")),
-            ("planning after a one-unit fix (median)", best_fix("before", "plan"), best_fix("after", "plan")),
-            ("overview notebook after a one-unit fix (median)", best_fix("before", "overview"), best_fix("after", "overview"))]
+    print(
+        f"data {data} ({os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}); before = {a.before}, after = this tree; "
+        f"corrected units {', '.join(units)}; best of {a.rounds} rounds"
+    )
+    rows = [
+        (
+            "planning, nothing changed (after a first build)",
+            best("before", "plan_unchanged_again"),
+            best("after", "plan_unchanged_again"),
+        ),
+        (
+            "overview notebook, no cache (first build)",
+            best("before", "overview_first"),
+            best("after", "overview_first"),
+        ),
+        (
+            "overview notebook, nothing changed",
+            best("before", "overview_unchanged"),
+            best("after", "overview_unchanged"),
+        ),
+        ("planning after a one-unit fix (median)", best_fix("before", "plan"), best_fix("after", "plan")),
+        (
+            "overview notebook after a one-unit fix (median)",
+            best_fix("before", "overview"),
+            best_fix("after", "overview"),
+        ),
+    ]
     print(f"{'step':52} {'before s':>9} {'after s':>9} {'speed-up':>9}")
     for label, b, af in rows:
         print(f"{label:52} {b:9.3f} {af:9.3f} {b / af:8.1f}×")
-    same_html = all(VERSION_LINE.sub("", r["html"]) == VERSION_LINE.sub("", runs["before"][0]["html"]) for rs in runs.values() for r in rs)
-    same_changes = all([(f["changed"], f["overview_changed"]) for f in r["fixes"]] ==
-                       [(f["changed"], f["overview_changed"]) for f in runs["before"][0]["fixes"]] for rs in runs.values() for r in rs)
+    same_html = all(
+        VERSION_LINE.sub("", r["html"]) == VERSION_LINE.sub("", runs["before"][0]["html"])
+        for rs in runs.values()
+        for r in rs
+    )
+    same_changes = all(
+        [(f["changed"], f["overview_changed"]) for f in r["fixes"]]
+        == [(f["changed"], f["overview_changed"]) for f in runs["before"][0]["fixes"]]
+        for rs in runs.values()
+        for r in rs
+    )
     print(f"overview HTML after the fixes identical on both sides (but the code-version line): {same_html}")
-    print(f"units whose input hash changed, per fix, the same on both sides: {same_changes} "
-          f"({'; '.join(','.join(f['changed']) for f in runs['after'][0]['fixes'])}; overview rebuilt: "
-          f"{all(f['overview_changed'] for f in runs['after'][0]['fixes'])})")
-    print(f"goals: overview after a fix ≤ 0.7 s: {'met' if best_fix('after', 'overview') <= 0.7 else 'NOT met'}; "
-          f"planning ≤ 0.2 s: {'met' if best_fix('after', 'plan') <= 0.2 else 'NOT met'}")
+    print(
+        f"units whose input hash changed, per fix, the same on both sides: {same_changes} "
+        f"({'; '.join(','.join(f['changed']) for f in runs['after'][0]['fixes'])}; overview rebuilt: "
+        f"{all(f['overview_changed'] for f in runs['after'][0]['fixes'])})"
+    )
+    print(
+        f"goals: overview after a fix ≤ 0.7 s: {'met' if best_fix('after', 'overview') <= 0.7 else 'NOT met'}; "
+        f"planning ≤ 0.2 s: {'met' if best_fix('after', 'plan') <= 0.2 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

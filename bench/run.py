@@ -28,6 +28,7 @@ Peak memory is the largest summed RSS of the process tree, sampled every
 Usage: python bench/run.py [--sizes 9,100,696] [--months 60] [--naive-units 4] [--floor-units 12]
        python bench/run.py --national [national_bench.py's options]   (3,321 communes: `make bench NATIONAL=1`)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -96,7 +97,7 @@ class PeakRSS:
                 pass
             self._stop.wait(0.05)
 
-    def __enter__(self) -> "PeakRSS":
+    def __enter__(self) -> PeakRSS:
         self._t.start()
         return self
 
@@ -109,8 +110,12 @@ class PeakRSS:
 ENV: dict[str, str] = dict(os.environ)
 
 
-def national_config(cfg: Path | None = None, schema: str = "legacy", level: str = "district",
-                    window: tuple[str, str] = ("2021-01-01", "2025-12-31")) -> Path:
+def national_config(
+    cfg: Path | None = None,
+    schema: str = "legacy",
+    level: str = "district",
+    window: tuple[str, str] = ("2021-01-01", "2025-12-31"),
+) -> Path:
     """config/ for an analyst of the whole country (``province_code: null``): names matched in every province,
     at ``level`` of the ``schema`` era, over ``window``; written afresh from config/ at ``cfg``."""
     cfg = cfg or OUT / "config-national"
@@ -155,8 +160,24 @@ def naive(data: Path, units: list[str], work: Path, unit_schema: str | None = No
     for code in units:
         out_nb = work / f"{code}.ipynb"
         # -r: raw strings (with -p, papermill would read the code "001" as the number 1)
-        t1 = run([str(BIN / "papermill"), str(NOTEBOOK), str(out_nb), "-r", "unit_code", code, *(["-r", "unit_schema", unit_schema] if unit_schema else []),
-                  "-r", "data_dir", str(data), "-r", "lang", "vi", "--no-progress-bar"])
+        t1 = run(
+            [
+                str(BIN / "papermill"),
+                str(NOTEBOOK),
+                str(out_nb),
+                "-r",
+                "unit_code",
+                code,
+                *(["-r", "unit_schema", unit_schema] if unit_schema else []),
+                "-r",
+                "data_dir",
+                str(data),
+                "-r",
+                "lang",
+                "vi",
+                "--no-progress-bar",
+            ]
+        )
         t2 = run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out_nb)])
         total += t1.seconds + t2.seconds
         peak = max(peak, t1.peak_mb, t2.peak_mb)
@@ -185,9 +206,22 @@ def floor(data: Path, units: list[str], unit_schema: str | None = None) -> tuple
     else the notebook's default)."""
     script = OUT / "floor.py"
     script.write_text(FLOOR_SCRIPT, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), str(NOTEBOOK), str(OVERVIEW), str(data), ",".join(units),
-                             *([unit_schema] if unit_schema else [])], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(script),
+            str(NOTEBOOK),
+            str(OVERVIEW),
+            str(data),
+            ",".join(units),
+            *([unit_schema] if unit_schema else []),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
     with PeakRSS(proc.pid) as mem:
         out, err = proc.communicate()
     if proc.returncode != 0:
@@ -228,7 +262,21 @@ def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: i
     raw, data, reports = work / "raw", work / "data", work / "reports"
     build = motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores))
     # the months end with the legacy districts (30/06/2025): later months would be rejected as unknown units
-    run(motcua("sample", "--out", str(raw), "--units", str(n), "--months", str(months), "--start", latest_start(months), "--seed", "7"))
+    run(
+        motcua(
+            "sample",
+            "--out",
+            str(raw),
+            "--units",
+            str(n),
+            "--months",
+            str(months),
+            "--start",
+            latest_start(months),
+            "--seed",
+            "7",
+        )
+    )
     scratch = run(build)  # starts its kernels: none kept yet
     # The render stage from scratch: reports and the overview's chart cache removed, kernels kept by the build.
     # Best of REPEATS, each beside a floor run (below), as the machine's speed drifts within minutes.
@@ -263,14 +311,25 @@ def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: i
     floor_total = fl.seconds / f * len(units) / cores
     return {
         "n": len(units),
-        "naive_s": naive_total, "naive_measured_units": k, "naive_peak_mb": nv.peak_mb,
-        "floor_s": floor_total, "floor_measured_units": f, "floor_peak_mb": fl.peak_mb,
-        "floor_unit_s": fl.seconds / f, "floor_overview_s": overview_s,
-        "build_s": scratch.seconds, "build_peak_mb": scratch.peak_mb,
-        "render_s": render_warm.seconds, "render_peak_mb": render_warm.peak_mb,
-        "render_cold_s": render_cold.seconds, "render_cold_peak_mb": render_cold.peak_mb,
-        "noop_s": noop.seconds, "noop_peak_mb": noop.peak_mb,
-        "fix_s": fix.seconds, "fix_peak_mb": fix.peak_mb, "fix_where": where,
+        "naive_s": naive_total,
+        "naive_measured_units": k,
+        "naive_peak_mb": nv.peak_mb,
+        "floor_s": floor_total,
+        "floor_measured_units": f,
+        "floor_peak_mb": fl.peak_mb,
+        "floor_unit_s": fl.seconds / f,
+        "floor_overview_s": overview_s,
+        "build_s": scratch.seconds,
+        "build_peak_mb": scratch.peak_mb,
+        "render_s": render_warm.seconds,
+        "render_peak_mb": render_warm.peak_mb,
+        "render_cold_s": render_cold.seconds,
+        "render_cold_peak_mb": render_cold.peak_mb,
+        "noop_s": noop.seconds,
+        "noop_peak_mb": noop.peak_mb,
+        "fix_s": fix.seconds,
+        "fix_peak_mb": fix.peak_mb,
+        "fix_where": where,
         "fix_cold_s": fix_cold.seconds,
         # reports each fix rebuilt (the unit and the overview: 2) and why, as the build said
         **dict(zip(("fix_built", "fix_why"), rebuilt(fix.out))),
@@ -293,9 +352,10 @@ def _fix_split(r: dict[str, object]) -> str:
 
 
 def table(rows: list[dict[str, object]], cores: int) -> str:
-    import motcua
     import pandas
     import papermill
+
+    import motcua
 
     head = (
         f"Measured {date.today().isoformat()} on {platform.machine()} with {cores} cores, "
@@ -320,7 +380,10 @@ def table(rows: list[dict[str, object]], cores: int) -> str:
         + " units and extrapolated linearly; floor measured on "
         + ", ".join(f"{r['floor_measured_units']}" for r in rows)
         + " units, times N, divided by the cores. Reports each one-unit fix rebuilt (kept / cold), with the build's reason: "
-        + "; ".join(f"{r['n']} units: {r.get('fix_built', '?')} / {r.get('fix_cold_built', '?')} ({r.get('fix_why', '')})" for r in rows)
+        + "; ".join(
+            f"{r['n']} units: {r.get('fix_built', '?')} / {r.get('fix_cold_built', '?')} ({r.get('fix_why', '')})"
+            for r in rows
+        )
         + ". Render (kernels kept) and floor: best of two runs each, interleaved; "
         "the overview's chart cache emptied before every render and floor run. Load: 1-minute load average at the end of the size's run.\n"
     )
@@ -346,8 +409,10 @@ def fix_only(n: int, repeat: int, cores: int) -> dict[str, object]:
     raw, data, reports = work / "raw", work / "data", work / "reports"
     build = motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores))
     run(build)  # up to date with this checkout first (everything is rebuilt when the code changed)
-    keep = "from pathlib import Path\nfrom motcua.pipeline.execute import WarmKernel\n" \
-           "ks = [WarmKernel(cwd=Path.cwd()) for _ in range(2)]\n[k.shutdown() for k in ks]\n"
+    keep = (
+        "from pathlib import Path\nfrom motcua.pipeline.execute import WarmKernel\n"
+        "ks = [WarmKernel(cwd=Path.cwd()) for _ in range(2)]\n[k.shutdown() for k in ks]\n"
+    )
     subprocess.run([sys.executable, "-c", keep], cwd=ROOT, env=ENV, check=True)
     fixes = []
     for _ in range(repeat):
@@ -357,8 +422,14 @@ def fix_only(n: int, repeat: int, cores: int) -> dict[str, object]:
             raise SystemExit(f"a one-unit fix rebuilt more than the unit and the overview:\n{t.out}")
         fixes.append({"seconds": t.seconds, "peak_mb": t.peak_mb, **stage_seconds(t.out)})
     secs = sorted(f["seconds"] for f in fixes)
-    return {"n": n, "fixes": fixes, "median_s": secs[len(secs) // 2], "min_s": secs[0], "max_s": secs[-1],
-            "load_1min": os.getloadavg()[0]}
+    return {
+        "n": n,
+        "fixes": fixes,
+        "median_s": secs[len(secs) // 2],
+        "min_s": secs[0],
+        "max_s": secs[-1],
+        "load_1min": os.getloadavg()[0],
+    }
 
 
 def main() -> int:
@@ -368,12 +439,23 @@ def main() -> int:
     ap.add_argument("--naive-units", type=int, default=4)
     ap.add_argument("--floor-units", type=int, default=12)
     ap.add_argument("--write-readme", action="store_true", help="replace the results table in bench/README.md")
-    ap.add_argument("--keep-other-sizes", action="store_true",
-                    help="keep the rows of bench/out/results.json for sizes not in --sizes")
-    ap.add_argument("--fix-only", type=int, default=0, metavar="REPEAT",
-                    help="measure only (e), REPEAT times, on the folders an earlier full run left (built with this checkout)")
-    ap.add_argument("--national", action="store_true",
-                    help="the national commune-level size instead (bench/national_bench.py: 3,321 communes, ~15 minutes)")
+    ap.add_argument(
+        "--keep-other-sizes",
+        action="store_true",
+        help="keep the rows of bench/out/results.json for sizes not in --sizes",
+    )
+    ap.add_argument(
+        "--fix-only",
+        type=int,
+        default=0,
+        metavar="REPEAT",
+        help="measure only (e), REPEAT times, on the folders an earlier full run left (built with this checkout)",
+    )
+    ap.add_argument(
+        "--national",
+        action="store_true",
+        help="the national commune-level size instead (bench/national_bench.py: 3,321 communes, ~15 minutes)",
+    )
     args, rest = ap.parse_known_args()
     if args.national:
         import national_bench
@@ -388,13 +470,17 @@ def main() -> int:
         results = [fix_only(n, args.fix_only, cores) for n in sizes]
         (OUT / "fix-only.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         for r in results:
-            print(f"{r['n']} units: one-unit fix median {r['median_s']:.1f} s (min {r['min_s']:.1f}, max {r['max_s']:.1f}) over "
-                  f"{len(r['fixes'])} runs; clean / model per run: "
-                  + ", ".join(f"{f.get('clean', 0):.1f}/{f.get('model', 0):.1f}" for f in r["fixes"]))
+            print(
+                f"{r['n']} units: one-unit fix median {r['median_s']:.1f} s (min {r['min_s']:.1f}, max {r['max_s']:.1f}) over "
+                f"{len(r['fixes'])} runs; clean / model per run: "
+                + ", ".join(f"{f.get('clean', 0):.1f}/{f.get('model', 0):.1f}" for f in r["fixes"])
+            )
         return 0
     rows = []
     if args.keep_other_sizes and (OUT / "results.json").exists():  # rows of sizes not measured again
-        rows = [r for r in json.loads((OUT / "results.json").read_text(encoding="utf-8")) if r.get("requested") not in sizes]
+        rows = [
+            r for r in json.loads((OUT / "results.json").read_text(encoding="utf-8")) if r.get("requested") not in sizes
+        ]
     for n in sizes:
         r = bench_size(n, args.months, args.naive_units, args.floor_units, cores)
         r["requested"] = n
@@ -408,7 +494,7 @@ def main() -> int:
             readme = ROOT / "bench" / "README.md"
             text = readme.read_text(encoding="utf-8")
             start, end = "<!-- results:start -->", "<!-- results:end -->"
-            text = text[: text.index(start) + len(start)] + "\n" + md + text[text.index(end):]
+            text = text[: text.index(start) + len(start)] + "\n" + md + text[text.index(end) :]
             readme.write_text(text, encoding="utf-8")
     print(md)
     return 0

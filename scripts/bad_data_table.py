@@ -6,6 +6,7 @@ src/motcua that records it, read with ``ast``; "set by the caller" where the cal
 
 Usage: ``python scripts/bad_data_table.py`` prints the Markdown table (paste it into docs/bad-data.md).
 """
+
 from __future__ import annotations
 
 import ast
@@ -31,16 +32,17 @@ def handling() -> dict[str, set[tuple[str, str]]]:
             severity = [c for c in consts if c in SEVERITIES]
             if not rules or not severity:
                 continue
-            action = [k.value.value for k in node.keywords
-                      if k.arg == "action" and isinstance(k.value, ast.Constant)]
+            action = [k.value.value for k in node.keywords if k.arg == "action" and isinstance(k.value, ast.Constant)]
             found[rules[0]].add((severity[0], action[0] if action else "kept"))
     return found
 
 
 def table() -> str:
     found = handling()
-    lines = ["| rule | Vietnamese (as in quality.csv and the reports) | English | severity → action |",
-             "|---|---|---|---|"]
+    lines = [
+        "| rule | Vietnamese (as in quality.csv and the reports) | English | severity → action |",
+        "|---|---|---|---|",
+    ]
     for rule, (vi, en) in RULES.items():
         how = "; ".join(f"{s} → {a}" for s, a in sorted(found.get(rule, ()))) or "set by the caller"
         lines.append(f"| `{rule}` | {vi} | {en} | {how} |".replace("\n", " "))

@@ -17,6 +17,7 @@ before 1 July 2025, and ``admin_units``: 34 provinces / 3,321 communes from
 
 Usage: .venv/bin/python scripts/build_reference.py [--out src/motcua/reference]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,14 +40,30 @@ sys.path.insert(0, str(ROOT / "src"))
 from motcua.ingest.text import clean_text  # noqa: E402
 
 COLUMNS = [
-    "unit_schema", "unit_level", "unit_code", "unit_name", "unit_type", "short_name",
-    "province_code", "province_name", "parent_code", "parent_name",
+    "unit_schema",
+    "unit_level",
+    "unit_code",
+    "unit_name",
+    "unit_type",
+    "short_name",
+    "province_code",
+    "province_name",
+    "parent_code",
+    "parent_name",
 ]
 
 
 CROSSWALK_COLUMNS = [
-    "legacy_level", "legacy_code", "legacy_name", "legacy_province_code",
-    "new_level", "new_code", "new_name", "new_province_code", "legacy_whole", "new_within",
+    "legacy_level",
+    "legacy_code",
+    "legacy_name",
+    "legacy_province_code",
+    "new_level",
+    "new_code",
+    "new_name",
+    "new_province_code",
+    "legacy_whole",
+    "new_within",
 ]
 LEVEL_ORDER = {"province": 0, "district": 1, "commune": 2}
 
@@ -84,7 +101,7 @@ def _type_and_short(name: str, short: str, utype: str | None) -> tuple[str, str,
     if not t:
         t = next((x for x in ("Tỉnh", "Thành phố") if n.startswith(x + " ")), "")
     if t and n.lower().startswith(t.lower() + " "):
-        rest = n[len(t) + 1:].strip()
+        rest = n[len(t) + 1 :].strip()
         return f"{t} {rest}", t, rest
     return n, t, re.sub(r"\s*\(.*\)$", "", clean_text(short))
 
@@ -94,7 +111,7 @@ def _official(name: str) -> str:
     n = clean_text(name)
     for t in ("Thành phố", "Thị xã", "Thị trấn", "Tỉnh", "Huyện", "Quận", "Phường", "Xã", "Đặc khu"):
         if n.lower().startswith(t.lower() + " "):
-            return f"{t} {n[len(t) + 1:].strip()}"
+            return f"{t} {n[len(t) + 1 :].strip()}"
     return n
 
 
@@ -103,15 +120,33 @@ def build(db: Path) -> pd.DataFrame:
     legacy, new = _read_tables(db)
     rows: list[dict[str, str]] = []
 
-    def add(schema: str, level: str, code: str, name: str, short: str, pcode: str, pname: str, parent: str,
-            parent_name: str, utype: str | None = None) -> None:
+    def add(
+        schema: str,
+        level: str,
+        code: str,
+        name: str,
+        short: str,
+        pcode: str,
+        pname: str,
+        parent: str,
+        parent_name: str,
+        utype: str | None = None,
+    ) -> None:
         official, t, sh = _type_and_short(name, short, utype)
-        rows.append({
-            "unit_schema": schema, "unit_level": level, "unit_code": code, "unit_name": official,
-            "unit_type": t, "short_name": sh,
-            "province_code": pcode, "province_name": _official(pname), "parent_code": parent,
-            "parent_name": _official(parent_name),
-        })
+        rows.append(
+            {
+                "unit_schema": schema,
+                "unit_level": level,
+                "unit_code": code,
+                "unit_name": official,
+                "unit_type": t,
+                "short_name": sh,
+                "province_code": pcode,
+                "province_name": _official(pname),
+                "parent_code": parent,
+                "parent_name": _official(parent_name),
+            }
+        )
 
     for schema, df, has_district in (("legacy", legacy, True), ("2025", new, False)):
         prov = df.drop_duplicates("provinceCode")
@@ -120,13 +155,46 @@ def build(db: Path) -> pd.DataFrame:
         if has_district:
             dist = df.drop_duplicates("districtCode")
             for r in dist.itertuples():
-                add(schema, "district", r.districtCode, r.district, r.districtShort, r.provinceCode, r.province, r.provinceCode, r.province, r.districtType)
+                add(
+                    schema,
+                    "district",
+                    r.districtCode,
+                    r.district,
+                    r.districtShort,
+                    r.provinceCode,
+                    r.province,
+                    r.provinceCode,
+                    r.province,
+                    r.districtType,
+                )
         wards = df[df["wardCode"].notna() & df["ward"].notna()].drop_duplicates("wardCode")
         for r in wards.itertuples():
             if has_district:
-                add(schema, "commune", r.wardCode, r.ward, r.wardShort, r.provinceCode, r.province, r.districtCode, r.district, r.wardType)
+                add(
+                    schema,
+                    "commune",
+                    r.wardCode,
+                    r.ward,
+                    r.wardShort,
+                    r.provinceCode,
+                    r.province,
+                    r.districtCode,
+                    r.district,
+                    r.wardType,
+                )
             else:
-                add(schema, "commune", r.wardCode, r.ward, r.wardShort, r.provinceCode, r.province, r.provinceCode, r.province, r.wardType)
+                add(
+                    schema,
+                    "commune",
+                    r.wardCode,
+                    r.ward,
+                    r.wardShort,
+                    r.provinceCode,
+                    r.province,
+                    r.provinceCode,
+                    r.province,
+                    r.wardType,
+                )
     out = pd.DataFrame(rows, columns=COLUMNS)
     level_order = {"province": 0, "district": 1, "commune": 2}
     out["_o"] = out["unit_level"].map(level_order)
@@ -191,14 +259,21 @@ def _new_index(new: pd.DataFrame) -> dict[Any, set[tuple[str, ...]]]:
     return _index(zip(new["provinceKey"], new["wardKey"]), zip(new["provinceCode"], new["wardCode"]))
 
 
-def _piece(problems: KeyProblems, old_idx: dict, new_idx: dict, old_key: str, new_prov_key: str,
-           new_ward_key: str, whole: bool) -> dict[str, Any] | None:
+def _piece(
+    problems: KeyProblems, old_idx: dict, new_idx: dict, old_key: str, new_prov_key: str, new_ward_key: str, whole: bool
+) -> dict[str, Any] | None:
     old = problems.one(old_idx, old_key, "legacy key")
     new = problems.one(new_idx, (new_prov_key, new_ward_key), "2025 key")
     if old is None or new is None:
         return None
-    return {"old_province": old[0], "old_district": old[1], "old_commune": old[2],
-            "new_province": new[0], "new_commune": new[1], "whole": whole}
+    return {
+        "old_province": old[0],
+        "old_district": old[1],
+        "old_commune": old[2],
+        "new_province": new[0],
+        "new_commune": new[1],
+        "whole": whole,
+    }
 
 
 def _pieces(conv: dict[str, Any], legacy: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -235,9 +310,14 @@ def _check_pieces(pieces: pd.DataFrame, legacy: pd.DataFrame, new: pd.DataFrame)
     problems.check(not missing_new, f"2025 communes without predecessor: {sorted(missing_new)}")
     bare = pieces.loc[pieces["old_commune"] == "", "old_district"]
     with_communes = set(legacy.loc[legacy["wardCode"].notna(), "districtCode"])
-    problems.check(not set(bare) & with_communes, f"district keys of districts that have communes: {sorted(set(bare) & with_communes)}")
+    problems.check(
+        not set(bare) & with_communes,
+        f"district keys of districts that have communes: {sorted(set(bare) & with_communes)}",
+    )
     bare_all = set(legacy["districtCode"]) - with_communes
-    problems.check(set(bare) == bare_all, f"districts without communes not in the tables: {sorted(bare_all - set(bare))}")
+    problems.check(
+        set(bare) == bare_all, f"districts without communes not in the tables: {sorted(bare_all - set(bare))}"
+    )
     n = pieces.groupby(unit)["new_commune"].transform("nunique")
     mixed = pieces.groupby(unit)["whole"].transform("nunique") > 1
     problems.check(not mixed.any(), f"units both whole and divided: {sorted(set(unit[mixed]))}")
@@ -246,7 +326,9 @@ def _check_pieces(pieces: pd.DataFrame, legacy: pd.DataFrame, new: pd.DataFrame)
     problems.raise_if_any("checking the pieces")
 
 
-def _province_links(conv: dict[str, Any], legacy: pd.DataFrame, new: pd.DataFrame, pieces: pd.DataFrame) -> pd.DataFrame:
+def _province_links(
+    conv: dict[str, Any], legacy: pd.DataFrame, new: pd.DataFrame, pieces: pd.DataFrame
+) -> pd.DataFrame:
     """Legacy province → 2025 province. Grain: one row per legacy province (each went whole into one)."""
     problems = KeyProblems()
     old_idx = _index(legacy["provinceKey"], zip(legacy["provinceCode"]))
@@ -274,11 +356,18 @@ def _commune_rows(pieces: pd.DataFrame) -> pd.DataFrame:
     """Legacy commune → 2025 commune; new_within when the piece is the 2025 commune's only predecessor."""
     n_pred = pieces.groupby("new_commune")["new_commune"].transform("size")
     p = pieces[pieces["old_commune"] != ""]
-    return pd.DataFrame({
-        "legacy_level": "commune", "legacy_code": p["old_commune"], "legacy_province_code": p["old_province"],
-        "new_level": "commune", "new_code": p["new_commune"], "new_province_code": p["new_province"],
-        "legacy_whole": p["whole"].astype(int), "new_within": (n_pred[p.index] == 1).astype(int),
-    })
+    return pd.DataFrame(
+        {
+            "legacy_level": "commune",
+            "legacy_code": p["old_commune"],
+            "legacy_province_code": p["old_province"],
+            "new_level": "commune",
+            "new_code": p["new_commune"],
+            "new_province_code": p["new_province"],
+            "legacy_whole": p["whole"].astype(int),
+            "new_within": (n_pred[p.index] == 1).astype(int),
+        }
+    )
 
 
 def _district_rows(pieces: pd.DataFrame) -> pd.DataFrame:
@@ -291,27 +380,43 @@ def _district_rows(pieces: pd.DataFrame) -> pd.DataFrame:
     successors, so a single successor implies nothing of it was divided).
     """
     g = pieces.groupby(["old_district", "new_commune"], sort=False)
-    pairs = g.agg(old_province=("old_province", "first"), new_province=("new_province", "first"),
-                  n=("whole", "size")).reset_index()
+    pairs = g.agg(
+        old_province=("old_province", "first"), new_province=("new_province", "first"), n=("whole", "size")
+    ).reset_index()
     n_new = pieces.groupby("new_commune").size()
     n_succ = pieces.groupby("old_district")["new_commune"].nunique()
     all_whole = pieces.groupby("old_district")["whole"].all()
-    return pd.DataFrame({
-        "legacy_level": "district", "legacy_code": pairs["old_district"], "legacy_province_code": pairs["old_province"],
-        "new_level": "commune", "new_code": pairs["new_commune"], "new_province_code": pairs["new_province"],
-        "legacy_whole": ((pairs["old_district"].map(n_succ) == 1) & pairs["old_district"].map(all_whole)).astype(int),
-        "new_within": (pairs["n"] == pairs["new_commune"].map(n_new)).astype(int),
-    })
+    return pd.DataFrame(
+        {
+            "legacy_level": "district",
+            "legacy_code": pairs["old_district"],
+            "legacy_province_code": pairs["old_province"],
+            "new_level": "commune",
+            "new_code": pairs["new_commune"],
+            "new_province_code": pairs["new_province"],
+            "legacy_whole": ((pairs["old_district"].map(n_succ) == 1) & pairs["old_district"].map(all_whole)).astype(
+                int
+            ),
+            "new_within": (pairs["n"] == pairs["new_commune"].map(n_new)).astype(int),
+        }
+    )
 
 
 def _province_rows(links: pd.DataFrame) -> pd.DataFrame:
     """Legacy province → 2025 province: always whole; new_within when the 2025 province has one predecessor."""
     n_pred = links.groupby("new_province")["old_province"].transform("size")
-    return pd.DataFrame({
-        "legacy_level": "province", "legacy_code": links["old_province"], "legacy_province_code": links["old_province"],
-        "new_level": "province", "new_code": links["new_province"], "new_province_code": links["new_province"],
-        "legacy_whole": 1, "new_within": (n_pred == 1).astype(int),
-    })
+    return pd.DataFrame(
+        {
+            "legacy_level": "province",
+            "legacy_code": links["old_province"],
+            "legacy_province_code": links["old_province"],
+            "new_level": "province",
+            "new_code": links["new_province"],
+            "new_province_code": links["new_province"],
+            "legacy_whole": 1,
+            "new_within": (n_pred == 1).astype(int),
+        }
+    )
 
 
 def build_crosswalk(db: Path, converter: Path, units: pd.DataFrame) -> pd.DataFrame:
@@ -322,8 +427,12 @@ def build_crosswalk(db: Path, converter: Path, units: pd.DataFrame) -> pd.DataFr
     links = _province_links(conv, legacy, new, pieces)
     cw = pd.concat([_province_rows(links), _district_rows(pieces), _commune_rows(pieces)], ignore_index=True)
     name = units.set_index(["unit_schema", "unit_level", "unit_code"])["unit_name"]
-    cw["legacy_name"] = name.reindex(pd.MultiIndex.from_arrays([["legacy"] * len(cw), cw["legacy_level"], cw["legacy_code"]])).to_numpy()
-    cw["new_name"] = name.reindex(pd.MultiIndex.from_arrays([["2025"] * len(cw), cw["new_level"], cw["new_code"]])).to_numpy()
+    cw["legacy_name"] = name.reindex(
+        pd.MultiIndex.from_arrays([["legacy"] * len(cw), cw["legacy_level"], cw["legacy_code"]])
+    ).to_numpy()
+    cw["new_name"] = name.reindex(
+        pd.MultiIndex.from_arrays([["2025"] * len(cw), cw["new_level"], cw["new_code"]])
+    ).to_numpy()
     unnamed = cw[cw["legacy_name"].isna() | cw["new_name"].isna()]
     if not unnamed.empty:
         raise SystemExit(f"crosswalk: codes not in units.csv: {unnamed.head(20).to_dict('records')}")

@@ -4,6 +4,7 @@ outputs and no execution count (the executed copies live under reports/notebooks
 Usage: ``python scripts/check_notebooks.py [NOTEBOOK...]`` (default: notebooks/*.ipynb); exit status 1
 with one line per offending cell.
 """
+
 from __future__ import annotations
 
 import json

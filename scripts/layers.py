@@ -18,6 +18,7 @@ higher one is an *upward* import):
 Every ``import`` counts, including those inside functions (a lazy import hides a cycle from the
 interpreter, not from the design); imports under ``if TYPE_CHECKING:`` are left out.
 """
+
 from __future__ import annotations
 
 import ast
@@ -276,8 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     for p in rep["private_imports"]:
         print("  " + p)
     mods = rep["module_lines"]
-    print(f"\nModules: {len(mods)}, {sum(mods.values())} lines; over 300 lines: "
-          f"{sum(v > 300 for v in mods.values())}")
+    print(f"\nModules: {len(mods)}, {sum(mods.values())} lines; over 300 lines: {sum(v > 300 for v in mods.values())}")
     for m, n in list(mods.items())[:10]:
         print(f"  {n:5} {m}")
     print(f"\nFunctions over {LONG_FUNCTION} lines: {len(rep['long_functions'])}")

@@ -4,6 +4,7 @@ Hypothesis profiles for every property test in tests/ (registered here so that a
 "default" (200 examples, what `make test` runs) and "fuzz" (10,000 examples, what `make fuzz` runs:
 HYPOTHESIS_PROFILE=fuzz, -k property). A test with its own @settings(max_examples=…) keeps its own.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,14 @@ _KERNEL_DIR = os.environ["MOTCUA_KERNEL_DIR"] = tempfile.mkdtemp(prefix="motcua-
 os.environ.setdefault("MOTCUA_KERNEL_IDLE", "300")
 
 # `make test` is deterministic (the same 200 examples every run: CI never fails by chance); `make fuzz` explores.
-settings.register_profile("default", max_examples=200, deadline=None, derandomize=True, database=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "default",
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 

@@ -5,6 +5,7 @@ heart). It is looked for, in order: the ``MOTCUA_SHARED`` environment variable; 
 beside the repository root or beside any of its ancestors (``../shared``); ``/work/shared``.
 When none holds the seeds, the tests that need them skip with :data:`SKIP_REASON`.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,10 @@ SEED_FILES: dict[str, str] = {
     "phuong9": "003_e76fa6c5116a1b92.txt",
 }
 
-SKIP_REASON = ("the shared seed articles were not found (set MOTCUA_SHARED to the folder holding seeds/; "
-               "looked in $MOTCUA_SHARED, ../shared beside the repository and its ancestors, /work/shared)")
+SKIP_REASON = (
+    "the shared seed articles were not found (set MOTCUA_SHARED to the folder holding seeds/; "
+    "looked in $MOTCUA_SHARED, ../shared beside the repository and its ancestors, /work/shared)"
+)
 
 
 def _candidates() -> list[Path]:

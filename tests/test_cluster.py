@@ -1,4 +1,5 @@
 """The report stage on a Dask distributed cluster equals a local build."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ def test_render_on_a_local_two_worker_cluster_equals_local_build(tmp_path: Path,
     assert result.ok, result.failed
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     paths = {(e["unit_schema"], e["unit_code"]): e["path"] for e in manifest["reports"]}
-    assert paths == {("legacy", "555"): "units/legacy-555-thanh-pho-tuy-hoa.html",
-                     ("2025", "22015"): "units/22015-phuong-tuy-hoa.html"}
+    assert paths == {
+        ("legacy", "555"): "units/legacy-555-thanh-pho-tuy-hoa.html",
+        ("2025", "22015"): "units/22015-phuong-tuy-hoa.html",
+    }
     for rel in paths.values():
         remote = (out / rel).read_text(encoding="utf-8")
         local = (built_sample["reports"] / rel).read_text(encoding="utf-8")

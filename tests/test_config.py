@@ -1,4 +1,5 @@
 """config/ as data: read with libyaml when available, the same documents as PyYAML's pure-Python safe loader."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,7 +29,8 @@ def test_load_config_follows_motcua_config_and_the_working_folder(tmp_path, monk
     for name in ("province.yaml", "targets.yaml", "model.yaml"):
         (other / name).write_text((ROOT / "config" / name).read_text(encoding="utf-8"), encoding="utf-8")
     (other / "province.yaml").write_text(
-        (ROOT / "config" / "province.yaml").read_text(encoding="utf-8") + "\n# other copy\n", encoding="utf-8")
+        (ROOT / "config" / "province.yaml").read_text(encoding="utf-8") + "\n# other copy\n", encoding="utf-8"
+    )
     monkeypatch.delenv("MOTCUA_CONFIG", raising=False)
     monkeypatch.chdir(ROOT)
     assert load_config().root == (ROOT / "config").resolve()

@@ -1,5 +1,6 @@
 """Config files are checked against typed settings when loaded: a key no schema declares (a typo) is refused
 with the file and the key named, never ignored in silence; a value of the wrong type too."""
+
 from __future__ import annotations
 
 import shutil
@@ -30,7 +31,8 @@ def _edit(path: Path, change) -> None:
 def test_every_shipped_config_file_has_a_schema_and_passes_it():
     assert unchecked(CONFIG) == [], (
         "config files that no schema checks: declare them in src/motcua/config_schema.py "
-        "(SCHEMAS for config/<name>.yaml, LAYOUT_KINDS for a layout's kind)")
+        "(SCHEMAS for config/<name>.yaml, LAYOUT_KINDS for a layout's kind)"
+    )
     load_config(CONFIG)  # every file checked; raises on a problem
 
 
@@ -38,15 +40,18 @@ def test_every_shipped_config_file_has_a_schema_and_passes_it():
 TYPOS = [
     ("province.yaml", lambda d: d.update(provice_name=d.pop("province_name")), "provice_name", "province_name"),
     ("province.yaml", lambda d: d["window"].update(strat=d["window"].pop("start")), "window.strat", "start"),
-    ("targets.yaml", lambda d: d["targets"][0].update(vlaue=d["targets"][0].pop("value")), "targets.0.vlaue",
-     "value"),
+    ("targets.yaml", lambda d: d["targets"][0].update(vlaue=d["targets"][0].pop("value")), "targets.0.vlaue", "value"),
     ("ingest.yaml", lambda d: d["name_match"].update(treshold=90), "name_match.treshold", "threshold"),
     ("ingest.yaml", lambda d: d.update(max_input_mbs=1), "max_input_mbs", "max_input_mb"),
     ("aliases.yaml", lambda d: d["aliases"][0].update(unit_cod="1"), "aliases.0.unit_cod", "unit_code"),
     ("agencies.yaml", lambda d: d["agencies"][1].update(alias=["x"]), "agencies.1.alias", "aliases"),
     ("extract.yaml", lambda d: d.update(target_word=["x"]), "target_word", "target_words"),
-    ("layouts/form06.yaml", lambda d: d["columns"]["carried_over"].update(nnoe=["x"]), "columns.carried_over.nnoe",
-     "none"),
+    (
+        "layouts/form06.yaml",
+        lambda d: d["columns"]["carried_over"].update(nnoe=["x"]),
+        "columns.carried_over.nnoe",
+        "none",
+    ),
     ("layouts/form07a.yaml", lambda d: d.update(totals_rows=["x"]), "totals_rows", "totals_row"),
     ("layouts/form06_online_parts.yaml", lambda d: d.update(sum={}), "sum", "sums"),
     ("layouts/dossier.yaml", lambda d: d.update(cutof_day=14), "cutof_day", "cutoff_day"),
@@ -68,8 +73,11 @@ def test_a_typo_in_model_yaml_is_refused_naming_file_and_key(tmp_path):
 
     root = _copy(tmp_path)
     _edit(root / "model.yaml", lambda d: d.update(confidnce_level=d.pop("confidence_level")))
-    with pytest.raises(ConfigError, match=r"config/model\.yaml: unknown key 'confidnce_level' "
-                                          r"\(did you mean 'confidence_level'\?\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"config/model\.yaml: unknown key 'confidnce_level' "
+        r"\(did you mean 'confidence_level'\?\)",
+    ):
         settings_from_config(load_config(root))
 
 
@@ -86,12 +94,19 @@ def test_every_model_yaml_key_is_a_model_setting_and_read():
     assert {"structural_breaks", "targets"} <= changed  # the shipped values that differ from the defaults
 
 
-@pytest.mark.parametrize("name, change, message", [
-    ("province.yaml", lambda d: d.update(language="fr"), "config/province.yaml: language: 'fr' is not one of"),
-    ("ingest.yaml", lambda d: d.update(max_count="many"), "config/ingest.yaml: max_count: expected int, got 'many'"),
-    ("targets.yaml", lambda d: d["targets"][0].pop("value"), "config/targets.yaml: missing key 'targets.0.value'"),
-    ("layouts/form06.yaml", lambda d: d["columns"].update(x="y"), "config/layouts/form06.yaml: columns.x:"),
-])
+@pytest.mark.parametrize(
+    "name, change, message",
+    [
+        ("province.yaml", lambda d: d.update(language="fr"), "config/province.yaml: language: 'fr' is not one of"),
+        (
+            "ingest.yaml",
+            lambda d: d.update(max_count="many"),
+            "config/ingest.yaml: max_count: expected int, got 'many'",
+        ),
+        ("targets.yaml", lambda d: d["targets"][0].pop("value"), "config/targets.yaml: missing key 'targets.0.value'"),
+        ("layouts/form06.yaml", lambda d: d["columns"].update(x="y"), "config/layouts/form06.yaml: columns.x:"),
+    ],
+)
 def test_a_value_of_the_wrong_type_or_a_missing_key_is_refused(tmp_path, name, change, message):
     root = _copy(tmp_path)
     _edit(root / name, change)

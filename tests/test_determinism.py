@@ -1,4 +1,5 @@
 """Two clean builds from the same inputs give identical data files and identical HTML but the stamp."""
+
 from __future__ import annotations
 
 import subprocess
@@ -15,8 +16,22 @@ pytestmark = pytest.mark.slow
 
 def test_rebuild_from_scratch_is_identical(tmp_path: Path, built_sample):
     data, reports = tmp_path / "data", tmp_path / "reports"
-    proc = subprocess.run([sys.executable, "-m", "motcua", "build", str(ROOT / "data/raw/sample"), "--data", str(data),
-                           "--out", str(reports)], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "motcua",
+            "build",
+            str(ROOT / "data/raw/sample"),
+            "--data",
+            str(data),
+            "--out",
+            str(reports),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     first = built_sample["data"]
     for name in ("panel.parquet", "quality.csv", "trends.parquet", "trend_summary.parquet", "comparison.parquet"):

@@ -1,6 +1,7 @@
 """The repository is self-contained: its code cites docs/ (or states the fact), never documents a reader of
 the repository cannot open (the project's outside design notes, its seed texts, issue numbers); and the
 bad-data table of docs/bad-data.md is the one the code declares."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -8,8 +9,10 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTSIDE = re.compile(r"(?<!docs/)\b(?:DESIGN|DOMAIN)\.md|shared/(?:seeds|articles)"
-                     r"|(?i:\bissues?\s*#?\d+|\(#\d+\)|\bPR\s*#\d+)")
+OUTSIDE = re.compile(
+    r"(?<!docs/)\b(?:DESIGN|DOMAIN)\.md|shared/(?:seeds|articles)"
+    r"|(?i:\bissues?\s*#?\d+|\(#\d+\)|\bPR\s*#\d+)"
+)
 TEXT = {".py", ".yaml", ".j2", ".js", ".css", ".ipynb", ".md", ".json"}
 
 
@@ -54,7 +57,9 @@ def test_the_bad_data_table_is_the_codes():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     text = (ROOT / "docs" / "bad-data.md").read_text(encoding="utf-8")
-    block = text.split("<!-- BEGIN generated: scripts/bad_data_table.py -->\n", 1)[1].split("\n<!-- END generated -->")[0]
+    block = text.split("<!-- BEGIN generated: scripts/bad_data_table.py -->\n", 1)[1].split("\n<!-- END generated -->")[
+        0
+    ]
     assert block == mod.table(), "docs/bad-data.md is out of date: regenerate its table with scripts/bad_data_table.py"
 
     from motcua.quality import RULES

@@ -1,4 +1,5 @@
 """End to end: raw sample → panel → models → HTML, through the real command line."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,14 @@ from motcua.sample.reform import units_2025
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "sample"
 OFFICIAL = {
-    "555": "Thành phố Tuy Hòa", "557": "Thị xã Sông Cầu", "558": "Huyện Đồng Xuân", "559": "Huyện Tuy An",
-    "560": "Huyện Sơn Hòa", "561": "Huyện Sông Hinh", "562": "Huyện Tây Hòa", "563": "Huyện Phú Hòa",
+    "555": "Thành phố Tuy Hòa",
+    "557": "Thị xã Sông Cầu",
+    "558": "Huyện Đồng Xuân",
+    "559": "Huyện Tuy An",
+    "560": "Huyện Sơn Hòa",
+    "561": "Huyện Sông Hinh",
+    "562": "Huyện Tây Hòa",
+    "563": "Huyện Phú Hòa",
     "564": "Thị xã Đông Hòa",
 }
 # From 07/2025 the sample has the 2025 units succeeding these districts (as the sample generator plans them):
@@ -35,8 +42,13 @@ pytestmark = pytest.mark.slow
 def motcua(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     import os
 
-    return subprocess.run([sys.executable, "-m", "motcua", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "motcua", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _no_remote_refs(html: str) -> list[str]:
@@ -56,8 +68,10 @@ def test_sample_build_links_every_district(built_sample):
     manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
     entries = {(e["unit_schema"], e["unit_code"]): e for e in manifest["reports"]}
     assert len(COMMUNES) == 34 and len(AGENCIES) == 5
-    expected = {**{("legacy", c): (n, "district") for c, n in OFFICIAL.items()},
-                **{("2025", c): (n, "commune") for c, n in COMMUNES.items()}}
+    expected = {
+        **{("legacy", c): (n, "district") for c, n in OFFICIAL.items()},
+        **{("2025", c): (n, "commune") for c, n in COMMUNES.items()},
+    }
     assert set(entries) == set(expected) and len(manifest["reports"]) == len(expected)
     groups = _index_groups(index)
     assert {"ix-overview", "ix-commune", "ix-district"} <= set(groups), sorted(groups)
@@ -113,8 +127,17 @@ def test_report_in_a_batch_equals_report_alone(tmp_path: Path, built_sample):
     """No state leaks between notebooks run on the same warm kernel: the batch's kernels ran other units (and,
     kept, other builds) before 563; "alone" is a kernel started for it (keeping off)."""
     alone = tmp_path / "alone"
-    res = motcua("render", str(built_sample["data"]), "--out", str(alone), "--units", "563", "--jobs", "1",
-                 env={"MOTCUA_KEEP_KERNELS": "0"})
+    res = motcua(
+        "render",
+        str(built_sample["data"]),
+        "--out",
+        str(alone),
+        "--units",
+        "563",
+        "--jobs",
+        "1",
+        env={"MOTCUA_KEEP_KERNELS": "0"},
+    )
     assert res.returncode == 0, res.stderr
     batch_html = (built_sample["reports"] / "units" / "legacy-563-huyen-phu-hoa.html").read_text(encoding="utf-8")
     alone_html = (alone / "units" / "legacy-563-huyen-phu-hoa.html").read_text(encoding="utf-8")
@@ -125,11 +148,23 @@ def test_a_failing_unit_does_not_stop_the_others(tmp_path: Path, built_sample):
     nbdir = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", nbdir)
     nb = nbformat.read(str(nbdir / "30_district_report.ipynb"), as_version=4)
-    nb.cells.insert(1 + next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), nbformat.v4.new_code_cell('assert unit_code != "558", "hỏng có chủ ý"'))
+    nb.cells.insert(
+        1 + next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])),
+        nbformat.v4.new_code_cell('assert unit_code != "558", "hỏng có chủ ý"'),
+    )
     nbformat.write(nb, str(nbdir / "30_district_report.ipynb"))
     out = tmp_path / "reports"
-    res = motcua("render", str(built_sample["data"]), "--out", str(out), "--units", "557,558,559", "--jobs", "2",
-                 env={"MOTCUA_NOTEBOOKS": str(nbdir)})
+    res = motcua(
+        "render",
+        str(built_sample["data"]),
+        "--out",
+        str(out),
+        "--units",
+        "557,558,559",
+        "--jobs",
+        "2",
+        env={"MOTCUA_NOTEBOOKS": str(nbdir)},
+    )
     assert res.returncode == 1
     lines = [l for l in res.stderr.splitlines() if l.startswith("motcua: unit")]
     assert lines == ["motcua: unit legacy:558 failed: AssertionError: hỏng có chủ ý"]  # a unit is named by era and code
@@ -179,7 +214,9 @@ def test_sample_district_report_shows_the_published_par_figures(built_sample):
     html = (built_sample["reports"] / "units" / "legacy-557-thi-xa-song-cau.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "2022 73,34 +8,48 3/9 Khá" in text and "Hạng công bố" in text
-    assert re.search(r"Cải cách thủ tục hành chính 22 \S+ 12 ", text) and re.search(r"Xây dựng chính quyền điện tử 16 \S+ 8,42 ", text)
+    assert re.search(r"Cải cách thủ tục hành chính 22 \S+ 12 ", text) and re.search(
+        r"Xây dựng chính quyền điện tử 16 \S+ 8,42 ", text
+    )
     assert (built_sample["data"] / "par_index.parquet").exists()
 
 

@@ -1,4 +1,5 @@
 """The lock and environment.yml pin the same versions; the lock pins hashes."""
+
 from pathlib import Path
 
 from motcua.envfile import env_pins, lock_pins, render
@@ -12,7 +13,9 @@ def test_environment_yml_matches_lock():
     assert lock, "no pins read from requirements.lock"
     missing = {k: v for k, v in lock.items() if k != "pip" and env.get(k) != v}
     extra = {k: v for k, v in env.items() if k not in lock}
-    assert not missing and not extra, f"environment.yml disagrees with the lock: missing/different {missing}, extra {extra}"
+    assert not missing and not extra, (
+        f"environment.yml disagrees with the lock: missing/different {missing}, extra {extra}"
+    )
     assert (ROOT / "environment.yml").read_text(encoding="utf-8") == render(ROOT / "requirements.lock")
 
 

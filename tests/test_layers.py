@@ -1,6 +1,7 @@
 """The import layering of src/motcua (scripts/layers.py reads it with ``ast``): no new import runs up
 a layer and no new import cycle appears. The imports and cycles there are today are listed below as an
 allow-list to shrink: when one goes, delete its line (the last test says which)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -51,9 +52,12 @@ def test_every_package_has_a_layer():
 
 def test_no_new_upward_import():
     new = [i for i in layers.upward(SOURCE) if (i.importer, i.imported) not in ALLOWED_UPWARD]
-    assert not new, "imports that run up a layer (" + ", ".join(
-        f"{k} {n}" for n, k in layers.LAYER_NAMES.items()) + "):\n" + "\n".join(
-        f"  {i.importer} (line {i.line}) imports {i.imported}" for i in new)
+    assert not new, (
+        "imports that run up a layer ("
+        + ", ".join(f"{k} {n}" for n, k in layers.LAYER_NAMES.items())
+        + "):\n"
+        + "\n".join(f"  {i.importer} (line {i.line}) imports {i.imported}" for i in new)
+    )
 
 
 def test_no_new_import_cycle():
@@ -69,7 +73,8 @@ def test_the_allow_lists_hold_nothing_that_is_gone():
     gone = sorted(ALLOWED_UPWARD - upward)
     gone_cycles = [c for c in ALLOWED_MODULE_CYCLES if not any(c <= f for f in module_cycles)]
     assert not gone and not gone_cycles, (
-        f"fixed, so delete from the allow-lists in tests/test_layers.py: {gone} {gone_cycles}")
+        f"fixed, so delete from the allow-lists in tests/test_layers.py: {gone} {gone_cycles}"
+    )
 
 
 def test_the_checker_sees_an_upward_import_and_a_cycle(tmp_path):
@@ -85,6 +90,7 @@ def test_the_checker_sees_an_upward_import_and_a_cycle(tmp_path):
         (pkg / name).write_text(text)
     src = layers.read_source(tmp_path)
     assert [(i.importer, i.imported, i.lazy) for i in layers.upward(src)] == [
-        ("motcua.ingest.a", "motcua.report.b", True)]
+        ("motcua.ingest.a", "motcua.report.b", True)
+    ]
     assert layers.cycles(layers.module_graph(src)) == [["motcua.ingest.a", "motcua.report.b"]]
     assert src.private == [("motcua.report.b", "motcua.ingest.a", "_private")]

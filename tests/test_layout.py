@@ -42,5 +42,10 @@ def test_every_module_imports_on_its_own() -> None:
         " capture_output=True).returncode]\n"
         "print('\\n'.join(bad))"
     )
-    out = subprocess.run([sys.executable, "-c", code, *mods], capture_output=True, text=True, env={"MPLBACKEND": "Agg", **__import__("os").environ})
+    out = subprocess.run(
+        [sys.executable, "-c", code, *mods],
+        capture_output=True,
+        text=True,
+        env={"MPLBACKEND": "Agg", **__import__("os").environ},
+    )
     assert out.stdout.strip() == "", f"modules that fail to import on their own:\n{out.stdout}"

@@ -1,5 +1,6 @@
 """The notebook check behind `make lint`: a notebook with outputs or execution counts is refused,
 a cleared one passes, and the committed notebooks are cleared."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -1,4 +1,5 @@
 """The shipped notebooks are thin: a literals-only parameters cell, no definitions, no outputs."""
+
 import ast
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def test_notebook_is_thin_and_clean(name):
     assert len(params) == 1, "exactly one cell tagged 'parameters'"
     assigned = set()
     for stmt in ast.parse(params[0].source).body:
-        assert isinstance(stmt, (ast.Assign, ast.AnnAssign)), f"parameters cell holds only assignments, not {ast.dump(stmt)[:60]}"
+        assert isinstance(stmt, (ast.Assign, ast.AnnAssign)), (
+            f"parameters cell holds only assignments, not {ast.dump(stmt)[:60]}"
+        )
         value = stmt.value
         assert value is not None and _literal(value), "parameters are literals"
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]

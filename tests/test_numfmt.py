@@ -1,4 +1,5 @@
 """motcua.numfmt gives Babel's strings exactly: every pattern the project uses, vi and en, many values."""
+
 from __future__ import annotations
 
 import decimal
@@ -21,16 +22,80 @@ def _frac(d: int) -> str:
 
 
 #: every decimal pattern the project formats with (report/fmt.py, model/summary.py, clean/*), None = locale default
-DECIMAL_PATTERNS = [None, "#,##0.###"] + [f"#,##0{_frac(d)}" for d in range(5)] + [
-    f"+#,##0{_frac(d)};-#,##0{_frac(d)}" for d in range(5)
-] + ["+#,##0.;-#,##0."]
+DECIMAL_PATTERNS = (
+    [None, "#,##0.###"]
+    + [f"#,##0{_frac(d)}" for d in range(5)]
+    + [f"+#,##0{_frac(d)};-#,##0{_frac(d)}" for d in range(5)]
+    + ["+#,##0.;-#,##0."]
+)
 PERCENT_PATTERNS = [None, "#,##0.%"] + [f"#,##0{_frac(d)}%" for d in range(5)]  # "#,##0.%": model/summary.py, 0 digits
 
-TIES = [0.125, 2.675, 1.005, 0.5, 1.5, 2.5, -0.5, -2.5, 0.045, 0.0005, 0.00125, 1.0005, 12345.6785, 0.995, 0.9995,
-        0.99995, 0.015, 0.025, 0.035, 0.105, 0.115, -0.125, -2.675, 1e-9, -1e-9, 5e-5, -5e-5]
-SPECIAL = [0, 0.0, -0.0, 1, -1, 7697, -7697, 1_000_000, 123456789, -123456789, 10**15, 10**20 + 1, 1e15, 1e22, 3e-7,
-           999.9995, 0.1, 0.2, 0.3, 1 / 3, 2 / 3, float("inf"), float("-inf"), np.float64(0.559), np.float64(-0.0),
-           np.int64(42), np.int64(-1234567), 10**30 + 1, -(10**29) - 5, 1.2345678901234567e27, np.float32(0.1), True, decimal.Decimal("2.675"), decimal.Decimal("-0.125"), "1234.5"]
+TIES = [
+    0.125,
+    2.675,
+    1.005,
+    0.5,
+    1.5,
+    2.5,
+    -0.5,
+    -2.5,
+    0.045,
+    0.0005,
+    0.00125,
+    1.0005,
+    12345.6785,
+    0.995,
+    0.9995,
+    0.99995,
+    0.015,
+    0.025,
+    0.035,
+    0.105,
+    0.115,
+    -0.125,
+    -2.675,
+    1e-9,
+    -1e-9,
+    5e-5,
+    -5e-5,
+]
+SPECIAL = [
+    0,
+    0.0,
+    -0.0,
+    1,
+    -1,
+    7697,
+    -7697,
+    1_000_000,
+    123456789,
+    -123456789,
+    10**15,
+    10**20 + 1,
+    1e15,
+    1e22,
+    3e-7,
+    999.9995,
+    0.1,
+    0.2,
+    0.3,
+    1 / 3,
+    2 / 3,
+    float("inf"),
+    float("-inf"),
+    np.float64(0.559),
+    np.float64(-0.0),
+    np.int64(42),
+    np.int64(-1234567),
+    10**30 + 1,
+    -(10**29) - 5,
+    1.2345678901234567e27,
+    np.float32(0.1),
+    True,
+    decimal.Decimal("2.675"),
+    decimal.Decimal("-0.125"),
+    "1234.5",
+]
 
 
 def _values() -> list[object]:
@@ -38,9 +103,11 @@ def _values() -> list[object]:
     out: list[object] = list(TIES) + list(SPECIAL)
     out += rng.uniform(-1, 1, 1500).tolist()  # proportions and differences
     out += (rng.uniform(-1, 1, 800) * 10.0 ** rng.integers(-6, 9, 800)).tolist()  # many magnitudes
-    out += [round(x, int(d)) + s for x, d, s in zip(rng.uniform(0, 100, 600), rng.integers(1, 5, 600),
-                                                      rng.choice([5e-5, 5e-4, 5e-3, 0.0], 600))]  # near ties
-    out += rng.integers(-10**9, 10**9, 300).tolist()
+    out += [
+        round(x, int(d)) + s
+        for x, d, s in zip(rng.uniform(0, 100, 600), rng.integers(1, 5, 600), rng.choice([5e-5, 5e-4, 5e-3, 0.0], 600))
+    ]  # near ties
+    out += rng.integers(-(10**9), 10**9, 300).tolist()
     return out
 
 
@@ -63,7 +130,9 @@ def _both(fast, slow, value):
 def test_decimal_matches_babel_over_many_values(pattern: str | None, lang: str) -> None:
     bad = []
     for v in VALUES:
-        got, want = _both(lambda x: format_decimal(x, pattern, lang), lambda x: babel_decimal(x, format=pattern, locale=lang), v)
+        got, want = _both(
+            lambda x: format_decimal(x, pattern, lang), lambda x: babel_decimal(x, format=pattern, locale=lang), v
+        )
         if got != want:
             bad.append((v, got, want))
     assert not bad, bad[:10]
@@ -74,14 +143,20 @@ def test_decimal_matches_babel_over_many_values(pattern: str | None, lang: str) 
 def test_percent_matches_babel_over_many_values(pattern: str | None, lang: str) -> None:
     bad = []
     for v in VALUES:
-        got, want = _both(lambda x: format_percent(x, pattern, lang), lambda x: babel_percent(x, format=pattern, locale=lang), v)
+        got, want = _both(
+            lambda x: format_percent(x, pattern, lang), lambda x: babel_percent(x, format=pattern, locale=lang), v
+        )
         if got != want:
             bad.append((v, got, want))
     assert not bad, bad[:10]
 
 
-@given(x=st.floats(allow_nan=False, allow_infinity=True, width=64), d=st.integers(0, 4), lang=st.sampled_from(LANGS),
-       signed=st.booleans())
+@given(
+    x=st.floats(allow_nan=False, allow_infinity=True, width=64),
+    d=st.integers(0, 4),
+    lang=st.sampled_from(LANGS),
+    signed=st.booleans(),
+)
 def test_property_decimal_and_percent_equal_babel(x: float, d: int, lang: str, signed: bool) -> None:
     body = f"#,##0{_frac(d)}"
     dec = f"+{body};-{body}" if signed else body
@@ -93,7 +168,7 @@ def test_property_decimal_and_percent_equal_babel(x: float, d: int, lang: str, s
         assert got == want, (x, got, want)
 
 
-@given(n=st.integers(-10**18, 10**18), lang=st.sampled_from(LANGS))
+@given(n=st.integers(-(10**18), 10**18), lang=st.sampled_from(LANGS))
 def test_property_integers_equal_babel(n: int, lang: str) -> None:
     assert format_decimal(n, locale=lang) == babel_decimal(n, locale=lang)
     assert format_decimal(n, "#,##0", lang) == babel_decimal(n, format="#,##0", locale=lang)
@@ -110,9 +185,22 @@ def test_remembered_strings_stay_exact() -> None:
     # 0.0 and -0.0 are equal but print differently; 1 and 1.0 are equal; the memo is keyed by str(value)
     for lang in LANGS:
         for _ in range(2):
-            for v in (0.0, -0.0, 1, 1.0, True, np.float32(0.1), 0.1, decimal.Decimal("0.125"), decimal.Decimal("0.1250")):
-                got, want = _both(lambda x: format_decimal(x, "+#,##0.00;-#,##0.00", lang),
-                                  lambda x: babel_decimal(x, format="+#,##0.00;-#,##0.00", locale=lang), v)
+            for v in (
+                0.0,
+                -0.0,
+                1,
+                1.0,
+                True,
+                np.float32(0.1),
+                0.1,
+                decimal.Decimal("0.125"),
+                decimal.Decimal("0.1250"),
+            ):
+                got, want = _both(
+                    lambda x: format_decimal(x, "+#,##0.00;-#,##0.00", lang),
+                    lambda x: babel_decimal(x, format="+#,##0.00;-#,##0.00", locale=lang),
+                    v,
+                )
                 assert got == want, v
 
 
@@ -134,10 +222,12 @@ def test_other_patterns_fall_back_to_babel() -> None:
 
 
 def test_clean_stage_counts_equal_babel() -> None:
-    from motcua.quality import vi_count
     from motcua.clean.summary import _n
+    from motcua.quality import vi_count
 
     for n in [0, 7, -12000, 1234567, 10**12, 3.5, 2.675, 1e-4, -0.0]:
         assert vi_count(n) == babel_decimal(n, locale="vi")
         if float(n).is_integer():
-            assert _n(n, "vi") == babel_decimal(int(n), locale="vi") and _n(n, "en") == babel_decimal(int(n), locale="en")
+            assert _n(n, "vi") == babel_decimal(int(n), locale="vi") and _n(n, "en") == babel_decimal(
+                int(n), locale="en"
+            )

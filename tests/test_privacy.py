@@ -8,6 +8,7 @@ value, including the base64 payloads embedded in the HTML (the CSV download,
 the charts) and in every other form a value could be stored (UTF-8, NFD,
 UTF-16).
 """
+
 from __future__ import annotations
 
 import base64
@@ -56,7 +57,7 @@ def _dossier_export(path: Path, people: list[dict[str, str]]) -> None:
         done = "" if rng.random() < 0.1 else (rec + timedelta(days=rng.randrange(1, 25))).strftime("%d/%m/%Y")
         lines.append(
             f"{i + 1},HS{i:05d},Đăng ký khai sinh,UBND huyện Tuy An,{rec:%d/%m/%Y},{due:%d/%m/%Y},{done},"
-            f"{rng.choice('123')},{p['name']},{p['cccd']},{p['phone']},{p['email']},\"{p['address']}\",{p['birth']}\n"
+            f'{rng.choice("123")},{p["name"]},{p["cccd"]},{p["phone"]},{p["email"]},"{p["address"]}",{p["birth"]}\n'
         )
     path.write_text("".join(lines), encoding="utf-8-sig")
 
@@ -87,9 +88,25 @@ def test_no_personal_value_in_any_output_of_a_build(tmp_path: Path) -> None:
     (raw / "hoso").mkdir()
     _dossier_export(raw / "hoso" / "hoso_tuyan_2024-01-01_2025-06-30.csv", people)
     data, reports = tmp_path / "data", tmp_path / "reports"
-    proc = subprocess.run([sys.executable, "-m", "motcua", "build", str(raw / "sample"), str(raw / "hoso"),
-                           "--data", str(data), "--out", str(reports), "--jobs", "2"],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "motcua",
+            "build",
+            str(raw / "sample"),
+            str(raw / "hoso"),
+            "--data",
+            str(data),
+            "--out",
+            str(reports),
+            "--jobs",
+            "2",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode in (0, 1), proc.stderr
     quality = (data / "quality.csv").read_text(encoding="utf-8-sig")
     assert "personal_columns_dropped" in quality  # the export was read, and its personal columns named

@@ -1,4 +1,5 @@
 """motcua: reproducible analysis of Vietnam's one-stop-shop (bộ phận một cửa) statistics."""
+
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version

@@ -3,14 +3,16 @@
 Exit status 0 when everything built, 1 when any unit failed (one line per
 failure on stderr), 2 for a usage or stage error.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 
 def _env_defaults() -> None:
@@ -39,7 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("render", help="one HTML per unit + overview + index")
     r.add_argument("data", type=Path)
     r.add_argument("--out", required=True, type=Path)
-    r.add_argument("--units", help="comma-separated units: a code (every era's unit of that code) or schema:code, e.g. legacy:555 (default: all)")
+    r.add_argument(
+        "--units",
+        help="comma-separated units: a code (every era's unit of that code) or schema:code, e.g. legacy:555 (default: all)",
+    )
     r.add_argument("--jobs", type=int, default=None, help="parallel workers (default: the machine's cores)")
     r.add_argument("--lang", choices=["vi", "en"], default=None)
     r.add_argument("--force", action="store_true")
@@ -49,7 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("raw", nargs="+")
     b.add_argument("--out", required=True, type=Path, help="reports folder")
     b.add_argument("--data", type=Path, default=Path("data/processed"), help="processed-data folder")
-    b.add_argument("--units", help="comma-separated units: a code (every era's unit of that code) or schema:code, e.g. legacy:555 (default: all)")
+    b.add_argument(
+        "--units",
+        help="comma-separated units: a code (every era's unit of that code) or schema:code, e.g. legacy:555 (default: all)",
+    )
     b.add_argument("--jobs", type=int, default=None)
     b.add_argument("--lang", choices=["vi", "en"], default=None)
     b.add_argument("--force", action="store_true")
@@ -59,7 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, type=Path)
     s.add_argument("--units", type=int, default=None, help="number of units (default: Phú Yên's nine districts)")
     s.add_argument("--months", type=int, default=None, help="number of months (default: from --start to 11/2026)")
-    s.add_argument("--start", default=None, metavar="YYYY-MM", help="first month (default 2021-01; months from 07/2025 on are of the 2025 era: communes and the provincial level)")
+    s.add_argument(
+        "--start",
+        default=None,
+        metavar="YYYY-MM",
+        help="first month (default 2021-01; months from 07/2025 on are of the 2025 era: communes and the provincial level)",
+    )
     s.add_argument("--seed", type=int, default=None)
 
     k = sub.add_parser("kernels", help="list the warm kernels kept between builds (--stop: stop the idle ones)")
@@ -84,8 +97,13 @@ class _Progress:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(unit="báo cáo", file=sys.stderr, dynamic_ncols=True, leave=False,
-                            total=result.get("total") if kind == "start" else None)
+            self.bar = tqdm(
+                unit="báo cáo",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                leave=False,
+                total=result.get("total") if kind == "start" else None,
+            )
         if kind == "start":
             return
         self.bar.update(1)
@@ -118,8 +136,10 @@ def _kernels(stop: bool) -> int:
         print(f"stopped {kept.stop_idle()} kept kernel(s) in {kept.registry_dir()}")
         return 0
     rows = kept.listing()
-    print(f"{len(rows)} kept kernel(s) in {kept.registry_dir()}"
-          f" (kept: {'yes' if kept.enabled() else 'no, MOTCUA_KEEP_KERNELS=0'}; idle limit {kept.idle_seconds():.0f} s)")
+    print(
+        f"{len(rows)} kept kernel(s) in {kept.registry_dir()}"
+        f" (kept: {'yes' if kept.enabled() else 'no, MOTCUA_KEEP_KERNELS=0'}; idle limit {kept.idle_seconds():.0f} s)"
+    )
     for r in rows:
         state = "in use" if r["leased"] else f"idle {r['idle_s']:.0f} s"
         print(f"  {r['id']}  pid {r['pid']}  {'running' if r['running'] else 'gone'}  {state}")
@@ -152,8 +172,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "sample":
         from motcua.sample import write_sample
 
-        kwargs = {k: v for k, v in {"n_units": args.units, "months": args.months, "seed": args.seed, "start": args.start}.items()
-                  if v is not None}
+        kwargs = {
+            k: v
+            for k, v in {"n_units": args.units, "months": args.months, "seed": args.seed, "start": args.start}.items()
+            if v is not None
+        }
         try:
             paths = write_sample(args.out, **kwargs)
         except ValueError as exc:
@@ -185,13 +208,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"model: {'ran' if res.ran else 'up to date'} → {args.data}")
             return 0
         if args.command == "render":
-            result = stages.render_stage(args.data, args.out, units=_units_arg(args.units), jobs=args.jobs,
-                                         lang=args.lang, force=args.force, progress=progress,
-                                         scheduler=args.scheduler)
+            result = stages.render_stage(
+                args.data,
+                args.out,
+                units=_units_arg(args.units),
+                jobs=args.jobs,
+                lang=args.lang,
+                force=args.force,
+                progress=progress,
+                scheduler=args.scheduler,
+            )
         else:
-            result = stages.build(args.raw, args.data, args.out, units=_units_arg(args.units), jobs=args.jobs,
-                                  lang=args.lang, force=args.force, progress=progress,
-                                  scheduler=args.scheduler)
+            result = stages.build(
+                args.raw,
+                args.data,
+                args.out,
+                units=_units_arg(args.units),
+                jobs=args.jobs,
+                lang=args.lang,
+                force=args.force,
+                progress=progress,
+                scheduler=args.scheduler,
+            )
     except stages.StageError as exc:
         print(f"motcua: {exc}", file=sys.stderr)
         return 2

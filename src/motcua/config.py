@@ -4,6 +4,7 @@
 Nothing here is machine-specific; paths come from the command line, the
 Makefile or the environment (``MOTCUA_CONFIG`` points at another folder).
 """
+
 from __future__ import annotations
 
 import os

@@ -14,6 +14,7 @@ Where a key is declared:
   of that model; a new file or layout kind is a new model registered there. A file with no schema is loaded
   unchecked, and ``tests/test_config_schema.py`` fails naming it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -419,8 +420,7 @@ def check(where: str, data: Any, t: Any, path: tuple[Any, ...] = ()) -> list[str
         tried = [check(where, data, a, path) for a in args if a is not type(None)]
         if any(not problems for problems in tried):
             return []
-        return tried[0] if len(tried) == 1 else [
-            f"{at}: {data!r} is none of {', '.join(_type_name(a) for a in args)}"]
+        return tried[0] if len(tried) == 1 else [f"{at}: {data!r} is none of {', '.join(_type_name(a) for a in args)}"]
     if origin is Literal:
         choices = typing.get_args(t)
         return [] if data in choices else [f"{at}: {data!r} is not one of {', '.join(map(repr, choices))}"]

@@ -2,6 +2,7 @@
 
 Usage: ``python -m motcua.envfile requirements.lock > environment.yml`` (``make lock`` does it).
 """
+
 from __future__ import annotations
 
 import re

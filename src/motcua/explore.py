@@ -7,6 +7,7 @@ Functions return data frames or :class:`matplotlib.figure.Figure` objects built
 without pyplot (no global state, nothing shown or saved here); the notebook
 displays what they return. Labels in Vietnamese (``lang="vi"``) or English.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from babel.numbers import format_decimal
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from motcua.model.compare import funnel_curve
@@ -76,35 +77,51 @@ def load_unit(data_dir: str | Path, unit_code: str, unit_schema: str | None = No
         raise KeyError(f"unit {unit_code} is not in {data / 'panel.parquet'}")
     if unit_schema is None:
         unit_schema = str(rows.sort_values("period_end")["unit_schema"].iloc[-1])
-    rows = rows.loc[rows["unit_schema"] == unit_schema].sort_values(["period_start", "period_end"]).reset_index(drop=True)
+    rows = (
+        rows.loc[rows["unit_schema"] == unit_schema].sort_values(["period_start", "period_end"]).reset_index(drop=True)
+    )
     trends = pd.read_parquet(data / TRENDS_FILE)
     summary = pd.read_parquet(data / SUMMARY_FILE)
     comparison = pd.read_parquet(data / COMPARISON_FILE)
     level = str(rows["unit_level"].iloc[-1])
 
     def mine(df: pd.DataFrame) -> pd.DataFrame:
-        return df.loc[(df["unit_schema"] == unit_schema) & (df["unit_code"].astype(str) == str(unit_code))].reset_index(drop=True)
+        return df.loc[(df["unit_schema"] == unit_schema) & (df["unit_code"].astype(str) == str(unit_code))].reset_index(
+            drop=True
+        )
 
     comp = comparison
     if len(comp):
         comp = comp.loc[(comp["unit_schema"] == unit_schema) & (comp["unit_level"] == level)].reset_index(drop=True)
-    return UnitView(unit_schema, str(unit_code), str(rows["unit_name"].iloc[-1]), rows, mine(trends), mine(summary), comp)
+    return UnitView(
+        unit_schema, str(unit_code), str(rows["unit_name"].iloc[-1]), rows, mine(trends), mine(summary), comp
+    )
 
 
 def observed_rates(unit_panel: pd.DataFrame) -> pd.DataFrame:
     """The unit's observed rates per period (grain: period × rate), computed by :mod:`motcua.rates`."""
     out = []
     for rate in RATES:
-        out.append(unit_panel[["period_start", "period_end"]].assign(rate=rate, observed=compute_rate(unit_panel, rate).to_numpy()))
+        out.append(
+            unit_panel[["period_start", "period_end"]].assign(
+                rate=rate, observed=compute_rate(unit_panel, rate).to_numpy()
+            )
+        )
     return pd.concat(out, ignore_index=True)
 
 
 def _pct_formatter(lang: str) -> FuncFormatter:
     sep = "," if lang == "vi" else "."
-    return FuncFormatter(lambda v, _pos: f"{v * 100:.0f}%" if abs(v * 100 - round(v * 100)) < 1e-9 else f"{v * 100:.1f}%".replace(".", sep))
+    return FuncFormatter(
+        lambda v, _pos: (
+            f"{v * 100:.0f}%" if abs(v * 100 - round(v * 100)) < 1e-9 else f"{v * 100:.1f}%".replace(".", sep)
+        )
+    )
 
 
-def plot_trend(trends: pd.DataFrame, rate: str, *, lang: str = "vi", target: float | None = None, title: str | None = None) -> Figure:
+def plot_trend(
+    trends: pd.DataFrame, rate: str, *, lang: str = "vi", target: float | None = None, title: str | None = None
+) -> Figure:
     """Observed rate, fitted trend with its 95 % CI and the forecast with its 95 % PI for one rate."""
     T = TEXT[lang]
     t = trends.loc[trends["rate"] == rate].sort_values("period_start")

@@ -1,4 +1,5 @@
 """Small, safe file helpers: atomic writes, content hashes, safe names."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,9 +7,8 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
-
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

@@ -1,8 +1,10 @@
 """Package names loaded on first use (PEP 562), shared by motcua.clean, motcua.model and motcua.report."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
-from typing import Any, Callable
+from typing import Any
 
 
 def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:

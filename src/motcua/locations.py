@@ -1,4 +1,5 @@
 """Where the pipeline reads and writes: notebooks, data files, report paths."""
+
 from __future__ import annotations
 
 import os

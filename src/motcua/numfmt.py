@@ -23,6 +23,7 @@ motcua never changes.
     >>> format_percent(0.5594, "#,##0.0%", locale="en")
     '55.9%'
 """
+
 from __future__ import annotations
 
 import decimal
@@ -59,8 +60,24 @@ class CompiledPattern:
     The string of a value that is not a Decimal depends on ``str(value)`` alone (Babel formats
     ``Decimal(str(value))``), so strings already made are remembered by it (up to :data:`MEMO_SIZE`)."""
 
-    __slots__ = ("pattern", "group", "decimal", "infinity", "quantum", "quoted", "_prefix", "_suffix", "_scale",
-                 "_int_min", "_g1", "_g2", "_frac_min", "_frac_max", "_number", "_memo")
+    __slots__ = (
+        "pattern",
+        "group",
+        "decimal",
+        "infinity",
+        "quantum",
+        "quoted",
+        "_prefix",
+        "_suffix",
+        "_scale",
+        "_int_min",
+        "_g1",
+        "_g2",
+        "_frac_min",
+        "_frac_max",
+        "_number",
+        "_memo",
+    )
 
     def __init__(self, pattern: NumberPattern, group: str, decimal_symbol: str, infinity: str) -> None:
         self.pattern = pattern

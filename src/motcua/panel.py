@@ -5,6 +5,7 @@ Counts are the 13 numbered columns of form 06 (Thông tư 01/2020/TT-VPCP), as
 nullable integers because some layouts (07a) lack a column. Rates are never
 stored here: see :mod:`motcua.rates`.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -53,6 +54,7 @@ def column_ref(column: str) -> str:
     if column in FORM_COLUMN:
         return f"({FORM_COLUMN[column]})"
     return EXTRA_COLUMN_REF.get(column, column)
+
 
 #: Flow columns add up over tiling periods; stock columns (6, 11–13) do not.
 FLOW_COLUMNS: list[str] = [

@@ -5,6 +5,7 @@ period, rule, severity, message, action (what the clean stage did: kept,
 dropped, value_removed, derived, checked). Messages are Vietnamese; rule
 names are stable machine names described in :data:`RULES`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,24 +23,48 @@ SEVERITIES = ("error", "warning", "info")
 RULES: dict[str, tuple[str, str]] = {
     "unreadable_file": ("Tệp không đọc được", "File could not be read"),
     "unsupported_file": ("Loại tệp không hỗ trợ", "Unsupported file type"),
-    "document_unreadable": ("Văn bản (thông cáo, báo cáo) không đọc được", "Document (press release, report) could not be read"),
+    "document_unreadable": (
+        "Văn bản (thông cáo, báo cáo) không đọc được",
+        "Document (press release, report) could not be read",
+    ),
     "no_header": ("Không nhận ra tiêu đề bảng", "No recognisable header"),
-    "header_numbers_disagree": ("Nhãn tiêu đề và dòng số thứ tự cột (1)…(13) không khớp",
-                                "Header labels contradict the form's column numbers (1)…(13)"),
-    "header_from_numbers": ("Cột xác định theo dòng số thứ tự cột (1)…(13)", "Columns placed by the form's column numbers (1)…(13)"),
-    "totals_word_differs": ("Tên bỏ dấu giống chữ tổng nhưng viết khác, đọc là đơn vị",
-                            "Name folds to a totals word but is spelled otherwise; read as a unit row"),
+    "header_numbers_disagree": (
+        "Nhãn tiêu đề và dòng số thứ tự cột (1)…(13) không khớp",
+        "Header labels contradict the form's column numbers (1)…(13)",
+    ),
+    "header_from_numbers": (
+        "Cột xác định theo dòng số thứ tự cột (1)…(13)",
+        "Columns placed by the form's column numbers (1)…(13)",
+    ),
+    "totals_word_differs": (
+        "Tên bỏ dấu giống chữ tổng nhưng viết khác, đọc là đơn vị",
+        "Name folds to a totals word but is spelled otherwise; read as a unit row",
+    ),
     "no_period": ("Không xác định được kỳ báo cáo", "Reporting period cannot be dated"),
-    "period_from_label": ("Kỳ báo cáo lấy từ nhãn (không có ngày cụ thể)", "Period taken from a label, no explicit dates"),
+    "period_from_label": (
+        "Kỳ báo cáo lấy từ nhãn (không có ngày cụ thể)",
+        "Period taken from a label, no explicit dates",
+    ),
     "unit_unmatched": ("Tên đơn vị không khớp danh mục", "Unit name matches no official unit"),
     "unit_matched_fuzzy": ("Tên đơn vị khớp gần đúng", "Unit name matched approximately"),
-    "unit_name_variant": ("Tên đơn vị viết khác tên chính thức", "Unit name written differently from the official name"),
-    "unit_other_era": ("Tên đơn vị thuộc danh mục của thời kỳ khác (trước/sau 1/7/2025)",
-                       "Unit name of the other era's list (before/after 1 July 2025)"),
-    "agency_unknown": ("Cơ quan cấp tỉnh không có trong danh sách cơ quan", "Provincial agency not in the agencies table"),
+    "unit_name_variant": (
+        "Tên đơn vị viết khác tên chính thức",
+        "Unit name written differently from the official name",
+    ),
+    "unit_other_era": (
+        "Tên đơn vị thuộc danh mục của thời kỳ khác (trước/sau 1/7/2025)",
+        "Unit name of the other era's list (before/after 1 July 2025)",
+    ),
+    "agency_unknown": (
+        "Cơ quan cấp tỉnh không có trong danh sách cơ quan",
+        "Provincial agency not in the agencies table",
+    ),
     "agency_province_unknown": ("Không rõ cơ quan cấp tỉnh thuộc tỉnh nào", "Provincial agency of an unknown province"),
     "province_heading_other_era": ("Tiêu đề nêu tỉnh của thời kỳ khác", "Heading names the other era's province"),
-    "province_heading_mismatch": ("Tiêu đề nêu tỉnh khác tỉnh cấu hình", "Heading names another province than the configured one"),
+    "province_heading_mismatch": (
+        "Tiêu đề nêu tỉnh khác tỉnh cấu hình",
+        "Heading names another province than the configured one",
+    ),
     "province_section": ("Dòng tiêu đề tỉnh phân nhóm các đơn vị", "Province heading groups the unit rows"),
     "non_numeric_count": ("Ô số liệu không phải số", "Count cell is not a number"),
     "negative_count": ("Số liệu âm", "Negative count"),
@@ -58,10 +83,16 @@ RULES: dict[str, tuple[str, str]] = {
     "rate_column_mismatch": ("Cột tỷ lệ trong tệp khác tỷ lệ tính lại", "Rate column differs from the recomputed rate"),
     "duplicate_period": ("Trùng kỳ báo cáo (tệp mới hơn được dùng)", "Duplicate period (newest file kept)"),
     "overlapping_period": ("Kỳ báo cáo chồng lấn (tệp mới hơn được dùng)", "Overlapping period (newest file kept)"),
-    "aggregate_superseded": ("Kỳ gộp đã có đủ các kỳ chi tiết (dùng để đối chiếu)", "Aggregate period covered by finer periods (used as a check)"),
+    "aggregate_superseded": (
+        "Kỳ gộp đã có đủ các kỳ chi tiết (dùng để đối chiếu)",
+        "Aggregate period covered by finer periods (used as a check)",
+    ),
     "cumulative_differenced": ("Số lũy kế được trừ thành số của kỳ", "Cumulative figures differenced into a period"),
     "cumulative_revision": ("Hiệu số lũy kế âm (số liệu bị điều chỉnh)", "Negative cumulative difference (revision)"),
-    "cumulative_unresolved": ("Không trừ được số lũy kế (thiếu kỳ trước)", "Cumulative figures could not be differenced"),
+    "cumulative_unresolved": (
+        "Không trừ được số lũy kế (thiếu kỳ trước)",
+        "Cumulative figures could not be differenced",
+    ),
     "personal_columns_dropped": ("Đã loại bỏ cột dữ liệu cá nhân", "Personal-data columns dropped"),
     "dossier_rejected": ("Hồ sơ bị loại (ngày hoặc kênh không hợp lệ)", "Dossier rejected (invalid date or channel)"),
     "dossier_aggregated": ("Danh sách hồ sơ được tổng hợp theo kỳ", "Dossier list aggregated into periods"),
@@ -91,8 +122,14 @@ RULES: dict[str, tuple[str, str]] = {
     "formula_no_value": ("Ô công thức chưa có giá trị tính sẵn", "Formula cell without a cached value"),
     "merged_cell": ("Ô số liệu bị gộp (merged) với ô khác", "Count cell hidden under a merged range"),
     "implausible_count": ("Số liệu lớn bất thường", "Implausibly large count"),
-    "period_out_of_range": ("Kỳ báo cáo ngoài khoảng hợp lệ (trước 2000 hoặc chưa tới)", "Period before 2000 or in the future"),
-    "duplicate_unit_row": ("Một đơn vị có nhiều dòng cùng kỳ trong một trang tính", "Unit listed twice for one period in one sheet"),
+    "period_out_of_range": (
+        "Kỳ báo cáo ngoài khoảng hợp lệ (trước 2000 hoặc chưa tới)",
+        "Period before 2000 or in the future",
+    ),
+    "duplicate_unit_row": (
+        "Một đơn vị có nhiều dòng cùng kỳ trong một trang tính",
+        "Unit listed twice for one period in one sheet",
+    ),
     "ragged_row": ("Dòng CSV có số ô khác số cột tiêu đề", "CSV row with more or fewer cells than the header"),
     "unknown_schema": ("unit_schema không hợp lệ", "Unknown unit_schema"),
     "schema_period_mismatch": ("Danh mục đơn vị không khớp kỳ báo cáo", "Unit schema does not match the period"),
@@ -104,7 +141,10 @@ RULES: dict[str, tuple[str, str]] = {
     "par_duplicate_unit": ("Đơn vị có hai dòng điểm cùng năm", "Unit scored twice for one year"),
     "par_rank_inconsistent": ("Hạng công bố không khớp tổng điểm", "Published rank disagrees with the totals"),
     "par_bad_rank": ("Ô xếp hạng không đọc được", "Rank cell unreadable"),
-    "par_level_assumed": ("Bộ chỉ số CCHC chọn theo mặc định (tiêu đề không nêu cấp)", "PAR set assumed (title names no level)"),
+    "par_level_assumed": (
+        "Bộ chỉ số CCHC chọn theo mặc định (tiêu đề không nêu cấp)",
+        "PAR set assumed (title names no level)",
+    ),
     "par_max_from_file": ("Điểm tối đa lấy theo tệp", "Maxima taken from the file"),
     "par_year_from_filename": ("Năm đánh giá lấy từ tên tệp", "PAR index year taken from the file name"),
 }
@@ -145,13 +185,26 @@ class Quality:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
 
-    def add(self, file: str, rule: str, severity: str, message: str, *, sheet: str = "", row: int | None = None,
-            unit: str = "", period: str = "", action: str = "kept") -> None:
+    def add(
+        self,
+        file: str,
+        rule: str,
+        severity: str,
+        message: str,
+        *,
+        sheet: str = "",
+        row: int | None = None,
+        unit: str = "",
+        period: str = "",
+        action: str = "kept",
+    ) -> None:
         if severity not in SEVERITIES:
             raise ValueError(severity)
         self.findings.append(Finding(file, sheet, row, unit, period, rule, severity, message, action))
 
     def frame(self) -> pd.DataFrame:
-        df = pd.DataFrame([tuple(getattr(f, c) for c in QUALITY_COLUMNS) for f in self.findings], columns=QUALITY_COLUMNS)
+        df = pd.DataFrame(
+            [tuple(getattr(f, c) for c in QUALITY_COLUMNS) for f in self.findings], columns=QUALITY_COLUMNS
+        )
         df["row"] = pd.array(df["row"], dtype="Int64")
         return df

@@ -11,6 +11,7 @@ summing a monthly stock would count a dossier pending for three months three
 times. :func:`window_successes_trials` is that rule, :func:`successes_trials_parts`
 gives each period's flow and stock parts for callers that sum windows themselves.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -91,8 +92,9 @@ def compute_rate(panel: pd.DataFrame, rate: str) -> pd.Series:
     return out.replace([np.inf, -np.inf], np.nan)
 
 
-def successes_trials_parts(panel: pd.DataFrame, rate: str,
-                           totals: tuple[pd.Series, pd.Series] | None = None) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+def successes_trials_parts(
+    panel: pd.DataFrame, rate: str, totals: tuple[pd.Series, pd.Series] | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """Per row: (numerator flows, numerator stocks, denominator flows, denominator stocks), nullable.
 
     The parts sum to :func:`successes_trials`; all four are NA where any column of the rate is missing.
@@ -108,7 +110,12 @@ def successes_trials_parts(panel: pd.DataFrame, rate: str,
             return pd.Series(0.0, index=panel.index, dtype="Float64").where(defined)
         return panel[list(cols)].sum(axis=1, min_count=len(cols)).astype("Float64").where(defined)
 
-    return part(r.flows(r.numerator)), part(r.stock_part(r.numerator)), part(r.flows(r.denominator)), part(r.stock_part(r.denominator))
+    return (
+        part(r.flows(r.numerator)),
+        part(r.stock_part(r.numerator)),
+        part(r.flows(r.denominator)),
+        part(r.stock_part(r.denominator)),
+    )
 
 
 def _row_sums(rows: pd.DataFrame, cols: tuple[str, ...]) -> np.ndarray:
@@ -128,13 +135,19 @@ def window_parts(rows: pd.DataFrame, rate: str) -> tuple[np.ndarray, ...]:
     numerator stocks, denominator flows, denominator stocks) of ``rate``; what
     :func:`window_successes_trials_of` sums over a window's rows."""
     r = RATES[rate]
-    return (_row_sums(rows, r.numerator), _row_sums(rows, r.denominator),
-            _row_sums(rows, r.flows(r.numerator)), _row_sums(rows, r.stock_part(r.numerator)),
-            _row_sums(rows, r.flows(r.denominator)), _row_sums(rows, r.stock_part(r.denominator)))
+    return (
+        _row_sums(rows, r.numerator),
+        _row_sums(rows, r.denominator),
+        _row_sums(rows, r.flows(r.numerator)),
+        _row_sums(rows, r.stock_part(r.numerator)),
+        _row_sums(rows, r.flows(r.denominator)),
+        _row_sums(rows, r.stock_part(r.denominator)),
+    )
 
 
-def window_successes_trials_of(parts: tuple[np.ndarray, ...], ends: np.ndarray,
-                               rows: np.ndarray | None = None) -> tuple[float | None, float | None, pd.Timestamp | None]:
+def window_successes_trials_of(
+    parts: tuple[np.ndarray, ...], ends: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[float | None, float | None, pd.Timestamp | None]:
     """:func:`window_successes_trials` over the rows ``rows`` (positions, in order; all when None) of
     precomputed :func:`window_parts` and period ends, so one pass over a table serves many windows."""
     nn, dd, nf, ns, df, ds = parts if rows is None else tuple(a[rows] for a in parts)
@@ -168,27 +181,52 @@ def window_successes_trials(rows: pd.DataFrame, rate: str) -> tuple[float | None
 GROUP_RATES: dict[str, Rate] = {
     r.name: r
     for r in (
-        Rate("paid_online_rate", ("paid_online",), ("fee_payable",),
-             "Σ[Thanh toán trực tuyến = có] / Σ[Phí, lệ phí > 0] (hồ sơ tiếp nhận trong kỳ)",
-             "Tỷ lệ hồ sơ có phí, lệ phí được thanh toán trực tuyến", "Share of fee-paying dossiers paid online",
-             window_formula="Σ thanh toán trực tuyến / Σ hồ sơ có phí"),
-        Rate("digitised_dossier_rate", ("digitised_dossier",), ("dossier_checked",),
-             "Σ[Số hóa hồ sơ = có] / Σ hồ sơ tiếp nhận trong kỳ",
-             "Tỷ lệ hồ sơ được số hóa khi tiếp nhận", "Share of dossiers digitised on receipt",
-             window_formula="Σ hồ sơ số hóa / Σ hồ sơ tiếp nhận"),
-        Rate("digitised_result_rate", ("digitised_result",), ("result_checked",),
-             "Σ[Số hóa kết quả = có] / Σ hồ sơ hoàn thành trong kỳ",
-             "Tỷ lệ kết quả giải quyết được số hóa", "Share of results digitised",
-             window_formula="Σ kết quả số hóa / Σ hồ sơ hoàn thành"),
-        Rate("apology_rate", ("apology_issued",), ("late_or_faulty",),
-             "Σ[trễ hạn hoặc sai sót, có Thư xin lỗi] / Σ[NgayHoanThanh > NgayHenTra hoặc Sai sót hoặc Trả lại, bổ sung] "
-             "(hồ sơ hoàn thành trong kỳ)",
-             "Tỷ lệ hồ sơ trễ hạn hoặc sai sót có thư xin lỗi", "Share of late or faulty dossiers with an apology letter",
-             window_formula="Σ có thư xin lỗi / Σ trễ hạn hoặc sai sót"),
-        Rate("satisfaction_rate", ("satisfied",), ("surveyed",),
-             "Σ[Đánh giá = hài lòng, rất hài lòng] / Σ[Đánh giá không trống] (hồ sơ hoàn thành trong kỳ)",
-             "Tỷ lệ hài lòng trên số hồ sơ được đánh giá", "Satisfied share of surveyed dossiers",
-             window_formula="Σ hài lòng / Σ được đánh giá"),
+        Rate(
+            "paid_online_rate",
+            ("paid_online",),
+            ("fee_payable",),
+            "Σ[Thanh toán trực tuyến = có] / Σ[Phí, lệ phí > 0] (hồ sơ tiếp nhận trong kỳ)",
+            "Tỷ lệ hồ sơ có phí, lệ phí được thanh toán trực tuyến",
+            "Share of fee-paying dossiers paid online",
+            window_formula="Σ thanh toán trực tuyến / Σ hồ sơ có phí",
+        ),
+        Rate(
+            "digitised_dossier_rate",
+            ("digitised_dossier",),
+            ("dossier_checked",),
+            "Σ[Số hóa hồ sơ = có] / Σ hồ sơ tiếp nhận trong kỳ",
+            "Tỷ lệ hồ sơ được số hóa khi tiếp nhận",
+            "Share of dossiers digitised on receipt",
+            window_formula="Σ hồ sơ số hóa / Σ hồ sơ tiếp nhận",
+        ),
+        Rate(
+            "digitised_result_rate",
+            ("digitised_result",),
+            ("result_checked",),
+            "Σ[Số hóa kết quả = có] / Σ hồ sơ hoàn thành trong kỳ",
+            "Tỷ lệ kết quả giải quyết được số hóa",
+            "Share of results digitised",
+            window_formula="Σ kết quả số hóa / Σ hồ sơ hoàn thành",
+        ),
+        Rate(
+            "apology_rate",
+            ("apology_issued",),
+            ("late_or_faulty",),
+            "Σ[trễ hạn hoặc sai sót, có Thư xin lỗi] / Σ[NgayHoanThanh > NgayHenTra hoặc Sai sót hoặc Trả lại, bổ sung] "
+            "(hồ sơ hoàn thành trong kỳ)",
+            "Tỷ lệ hồ sơ trễ hạn hoặc sai sót có thư xin lỗi",
+            "Share of late or faulty dossiers with an apology letter",
+            window_formula="Σ có thư xin lỗi / Σ trễ hạn hoặc sai sót",
+        ),
+        Rate(
+            "satisfaction_rate",
+            ("satisfied",),
+            ("surveyed",),
+            "Σ[Đánh giá = hài lòng, rất hài lòng] / Σ[Đánh giá không trống] (hồ sơ hoàn thành trong kỳ)",
+            "Tỷ lệ hài lòng trên số hồ sơ được đánh giá",
+            "Satisfied share of surveyed dossiers",
+            window_formula="Σ hài lòng / Σ được đánh giá",
+        ),
     )
 }
 

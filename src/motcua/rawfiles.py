@@ -3,12 +3,13 @@
 Light on purpose (no pandas): the build's up-to-date check uses it before
 deciding whether anything needs to run.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 #: Files in a raw folder that are never inputs (hidden files and folders are skipped too).
 IGNORED_NAMES = {"README.md", "readme.md", "README.txt", "Thumbs.db", "desktop.ini", ".gitkeep"}

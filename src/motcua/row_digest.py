@@ -8,6 +8,7 @@ header (column names and kinds) and of the rows' bytes in table order: same
 values, same digest, whatever the row index or the storage (pandas or arrow,
 ``str`` or object text). Vectorised: ~20 ms for 150,000 rows × 14 columns.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -139,7 +140,7 @@ class RowDigests:
         out: dict[str, str] = {}
         for i, key in enumerate(uniq):
             h = hashlib.sha256(self.header)
-            h.update(view[bounds[i] * width:bounds[i + 1] * width])
+            h.update(view[bounds[i] * width : bounds[i + 1] * width])
             out[key] = h.hexdigest()
         if not runs:
             return self.whole(), out
@@ -184,6 +185,6 @@ def row_digests(df: pd.DataFrame | pa.Table) -> RowDigests:
     bits = np.packbits(np.column_stack(valid), axis=1)
     rows = np.empty((n, 8 * len(names) + bits.shape[1]), np.uint8)
     for i, w in enumerate(words):
-        rows[:, 8 * i:8 * i + 8].view(np.uint64)[:, 0] = w
-    rows[:, 8 * len(names):] = bits
+        rows[:, 8 * i : 8 * i + 8].view(np.uint64)[:, 0] = w
+    rows[:, 8 * len(names) :] = bits
     return RowDigests(header, rows)

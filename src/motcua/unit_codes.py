@@ -6,6 +6,7 @@ integer 1, so a number is read back as the code it names: zero-padded to each le
 exactly one unit of the panel (of the era asked for) has that code at that level. A number that names no
 unit, or units of two levels, is refused with a message that says how to pass the code as text.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -26,13 +27,16 @@ def unit_code_param(value: Any, panel: pd.DataFrame | None = None, unit_schema: 
     if isinstance(value, str):
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"unit code {value!r} ({type(value).__name__}) is not a code: pass the code as text, "
-                         "e.g. papermill -r unit_code 001")
+        raise ValueError(
+            f"unit code {value!r} ({type(value).__name__}) is not a code: pass the code as text, "
+            "e.g. papermill -r unit_code 001"
+        )
     if isinstance(value, numbers.Integral) or float(value).is_integer():
         number = int(value)
     else:
-        raise ValueError(f"unit code {value!r} is not a whole number: pass the code as text, "
-                         "e.g. papermill -r unit_code 001")
+        raise ValueError(
+            f"unit code {value!r} is not a whole number: pass the code as text, e.g. papermill -r unit_code 001"
+        )
     hint = f"pass it as text with its leading zeros, e.g. papermill -r unit_code {str(number).zfill(3)}"
     if number < 0:
         raise ValueError(f"unit code {value!r} is negative: {hint}")
@@ -57,10 +61,15 @@ def unit_code_param(value: Any, panel: pd.DataFrame | None = None, unit_schema: 
         return found[0][0]
     era = f" of era {unit_schema!r}" if unit_schema else ""
     if not found:
-        tried = ", ".join(f"{str(number).zfill(w)!r} ({level})" for level, w in CODE_WIDTH.items()
-                          if len(str(number)) <= w)
-        raise ValueError(f"unit code {value!r} was given as a number; no unit{era} has the code it names "
-                         f"({tried or 'none: too many digits'}): {hint}")
+        tried = ", ".join(
+            f"{str(number).zfill(w)!r} ({level})" for level, w in CODE_WIDTH.items() if len(str(number)) <= w
+        )
+        raise ValueError(
+            f"unit code {value!r} was given as a number; no unit{era} has the code it names "
+            f"({tried or 'none: too many digits'}): {hint}"
+        )
     names = ", ".join(f"{code!r} ({level})" for code, level in found)
-    raise ValueError(f"unit code {value!r} was given as a number and names units of two levels ({names}): "
-                     "pass the code as text with its leading zeros")
+    raise ValueError(
+        f"unit code {value!r} was given as a number and names units of two levels ({names}): "
+        "pass the code as text with its leading zeros"
+    )

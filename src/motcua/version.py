@@ -1,4 +1,5 @@
 """The code version stamped on every product: package version + hash of the package source."""
+
 from __future__ import annotations
 
 import hashlib

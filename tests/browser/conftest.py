@@ -10,6 +10,7 @@ Report sets (the ``report_set`` parameter):
   reports folder (e.g. ``MOTCUA_REPORTS=reports`` after ``make reports``), that
   folder, without rebuilding.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser_harness import CHROMIUM, PageVisit, ReportSet, Visitor, java_available, launch, start_validator
 
 HERE = Path(__file__).resolve().parent
@@ -92,12 +92,19 @@ def visitor(browser: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def visits(visitor: Visitor, report_set: ReportSet, artifact_dirs: dict[str, Path], validation: Any) -> dict[str, PageVisit]:
+def visits(
+    visitor: Visitor, report_set: ReportSet, artifact_dirs: dict[str, Path], validation: Any
+) -> dict[str, PageVisit]:
     """Every page of the set visited once: {rel path: PageVisit}. Seconds per page and step go to
     <artifacts>/browser-timings.json (timings are reported, not asserted: the machine is shared)."""
     out = {
-        p.rel: visitor.visit(report_set, p, artifact_dirs["screenshots"], pdf_dir=artifact_dirs["print"],
-                             axe_json_dir=artifact_dirs["axe"])
+        p.rel: visitor.visit(
+            report_set,
+            p,
+            artifact_dirs["screenshots"],
+            pdf_dir=artifact_dirs["print"],
+            axe_json_dir=artifact_dirs["axe"],
+        )
         for p in report_set.pages
     }
     timings = {rel: {"seconds": round(v.seconds, 2), **v.steps} for rel, v in out.items()}

@@ -4,13 +4,13 @@ tests/browser/fixtures/broken/ holds an index whose links exist only with JavaSc
 remote image, an undecodable image, an image without alt, an unnamed inline SVG, no lang attribute, a
 console error, a WebSocket, a 1400 px wide block, a table cell too narrow for its date and a stray end tag.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from browser_harness import (
     PageVisit,
     ReportPage,
@@ -53,11 +53,37 @@ def pair(visitor: Visitor, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pa
     return bad, good
 
 
-@pytest.mark.parametrize("check", [console_problems, network_problems, image_problems, axe_problems,
-                                   phone_problems, desktop_problems, print_problems, csp_problems, lambda v: identity_problems(v, True),
-                                   lambda v: lang_problems(v, "vi"), lambda v: number_format_problems(v, "vi"), word_break_problems],
-                         ids=["console", "network", "images", "axe", "phone", "desktop", "print", "csp", "identity", "lang",
-                              "numbers", "word_break"])
+@pytest.mark.parametrize(
+    "check",
+    [
+        console_problems,
+        network_problems,
+        image_problems,
+        axe_problems,
+        phone_problems,
+        desktop_problems,
+        print_problems,
+        csp_problems,
+        lambda v: identity_problems(v, True),
+        lambda v: lang_problems(v, "vi"),
+        lambda v: number_format_problems(v, "vi"),
+        word_break_problems,
+    ],
+    ids=[
+        "console",
+        "network",
+        "images",
+        "axe",
+        "phone",
+        "desktop",
+        "print",
+        "csp",
+        "identity",
+        "lang",
+        "numbers",
+        "word_break",
+    ],
+)
 def test_check_fires_on_broken_page_only(pair: tuple[PageVisit, PageVisit], check: Any) -> None:
     bad, good = pair
     assert check(bad), "the check found nothing wrong with the broken page"

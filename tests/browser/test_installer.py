@@ -1,4 +1,5 @@
 """.ci/install-system-deps.sh: executable, valid bash, non-interactive, and a no-op when all is present."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,13 @@ def test_installer_is_non_interactive_and_installs_once() -> None:
 
 def test_installer_does_nothing_when_everything_is_present(tmp_path: Path) -> None:
     """With chromium, the font and java present it exits 0 without calling apt-get (a stub that fails)."""
-    have_font = subprocess.run(["dpkg-query", "-W", "-f=${Status}", "fonts-dejavu-core"], capture_output=True,
-                               text=True).stdout.endswith("install ok installed") if shutil.which("dpkg-query") else False
+    have_font = (
+        subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", "fonts-dejavu-core"], capture_output=True, text=True
+        ).stdout.endswith("install ok installed")
+        if shutil.which("dpkg-query")
+        else False
+    )
     if not (Path("/usr/bin/chromium").exists() and shutil.which("java") and have_font):
         pytest.skip("not everything is installed here; running the script would install it")
     stub = tmp_path / "apt-get"

@@ -13,12 +13,13 @@ Look:  tests/artifacts/screenshots/<page>-390.png and <page>-1280.png (full page
        tests/artifacts/print/<page>.pdf (A4, print media), tests/artifacts/axe/<page>.json (all axe findings).
 Needs: /usr/bin/chromium and java; .ci/install-system-deps.sh installs both.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-
 from browser_harness import (
     PageVisit,
     ReportSet,
@@ -43,8 +44,15 @@ from browser_harness import (
 pytestmark = pytest.mark.browser
 
 # The key figures of a district report, by their data-key-figure names (src/motcua/report/district.py).
-REQUIRED_KEY_FIGURES = {"received_12m", "online_share", "late_count", "ontime_report", "ontime_766",
-                        "overdue_backlog", "rank"}
+REQUIRED_KEY_FIGURES = {
+    "received_12m",
+    "online_share",
+    "late_count",
+    "ontime_report",
+    "ontime_766",
+    "overdue_backlog",
+    "rank",
+}
 # The sample runs 01/2021–11/2026 across the 1/7/2025 reform: Phú Yên's nine districts (legacy era, dissolved
 # at the reform) and the 34 communes that succeed them (2025 era); the provincial agencies have no page.
 SAMPLE_UNITS = {("legacy", "district"): 9, ("2025", "commune"): 34}
@@ -83,7 +91,9 @@ def test_every_report_page_is_found(report_set: ReportSet) -> None:
         found: dict[tuple[str, str], int] = {}
         for p in report_set.units:
             found[_era(report_set, p)] = found.get(_era(report_set, p), 0) + 1
-        assert found == SAMPLE_UNITS, f"expected the sample's unit reports by (era, level) {SAMPLE_UNITS}, found {found}"
+        assert found == SAMPLE_UNITS, (
+            f"expected the sample's unit reports by (era, level) {SAMPLE_UNITS}, found {found}"
+        )
 
 
 def test_no_console_errors(visits: dict[str, PageVisit]) -> None:
@@ -146,7 +156,8 @@ def test_key_figures_present(report_set: ReportSet, visits: dict[str, PageVisit]
         era_set = {era: set(next(iter(k.values()))) for era, k in by_era.items()}
         legacy, communes = era_set.get(("legacy", "district"), set()), era_set.get(("2025", "commune"), set())
         assert legacy - communes == {"status"} and communes <= legacy, (
-            f"a dissolved district should show the communes' key figures and its status: {era_set}")
+            f"a dissolved district should show the communes' key figures and its status: {era_set}"
+        )
 
 
 def test_axe_no_serious_or_critical_violation(visits: dict[str, PageVisit]) -> None:

@@ -13,6 +13,7 @@ Every case asserts three things:
 
 The corpus is rebuilt by tests/data/bad/make_bad.py; the 300 MB file is made (sparse) at test time.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -63,197 +64,421 @@ class Case:
 
 #: The flattened-header fixture's values (tests/data/bad/make_bad.py FLAT_TUY_AN, FLAT_SON_HOA), cell for cell.
 _FLAT = {"559": (105, 10, 90, 5, 92, 60, 30, 2, 13, 10, 3), "560": (64, 41, 17, 6, 51, 25, 22, 4, 13, 9, 4)}
-_COLS = ("received_total", "received_online", "received_offline", "carried_over", "resolved_total", "resolved_early",
-         "resolved_ontime", "resolved_late", "pending_total", "pending_ontime", "pending_overdue")
+_COLS = (
+    "received_total",
+    "received_online",
+    "received_offline",
+    "carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_ontime",
+    "resolved_late",
+    "pending_total",
+    "pending_ontime",
+    "pending_overdue",
+)
 
 
 SKIP = "file_skipped"
 CASES: dict[str, Case] = {
     "truncated_xlsx": Case(
         "An .xlsx cut in half (a download or attachment that did not finish): reported as damaged, skipped.",
-        (Expect("unreadable_file", "error", SKIP, ("bị hỏng hoặc bị cắt cụt", "Bỏ qua tệp")),), 0, 0),
+        (Expect("unreadable_file", "error", SKIP, ("bị hỏng hoặc bị cắt cụt", "Bỏ qua tệp")),),
+        0,
+        0,
+    ),
     "encrypted_xlsx": Case(
         "A password-protected .xlsx (an OLE2 file with EncryptionInfo/EncryptedPackage streams).",
-        (Expect("password_protected", "error", SKIP, ("đặt mật khẩu", "gỡ mật khẩu")),), 0, 0),
+        (Expect("password_protected", "error", SKIP, ("đặt mật khẩu", "gỡ mật khẩu")),),
+        0,
+        0,
+    ),
     "encrypted_xls": Case(
         "The same encrypted package named .xls.",
-        (Expect("password_protected", "error", SKIP, ("đặt mật khẩu",)),), 0, 0),
+        (Expect("password_protected", "error", SKIP, ("đặt mật khẩu",)),),
+        0,
+        0,
+    ),
     "csv_named_xlsx": Case(
         "A tidy CSV saved with an .xlsx extension: read as CSV, the extension reported.",
-        (Expect("wrong_extension", "warning", "checked", ('".xlsx"', "văn bản CSV", "đọc theo nội dung")),), 1, 0,
-        {("559", "received_total"): 12}),
+        (Expect("wrong_extension", "warning", "checked", ('".xlsx"', "văn bản CSV", "đọc theo nội dung")),),
+        1,
+        0,
+        {("559", "received_total"): 12},
+    ),
     "xlsx_named_csv": Case(
         "A form-06 workbook saved with a .csv extension: read as a workbook, the extension reported.",
-        (Expect("wrong_extension", "warning", "checked", ('".csv"', "Excel (.xlsx)")),), 1, 0,
-        {("559", "received_total"): 12}),
+        (Expect("wrong_extension", "warning", "checked", ('".csv"', "Excel (.xlsx)")),),
+        1,
+        0,
+        {("559", "received_total"): 12},
+    ),
     "html_named_xls": Case(
         "An HTML table saved as .xls (how many one-stop-shop systems export): colspan/rowspan header read as merges.",
-        (Expect("html_workbook", "info", "checked", ("trang HTML",)),), 2, 0,
-        {("559", "received_total"): 12, ("560", "received_total"): 1012, ("560", "resolved_ontime"): 1003}),
+        (Expect("html_workbook", "info", "checked", ("trang HTML",)),),
+        2,
+        0,
+        {("559", "received_total"): 12, ("560", "received_total"): 1012, ("560", "resolved_ontime"): 1003},
+    ),
     "csv_cp1258": Case(
         "A tidy CSV in Windows-1258 (tone marks as combining characters), ';'-separated: names still match.",
-        (Expect("csv_encoding", "info", "checked", ("Windows-1258",)),), 2, 0,
-        {("559", "received_total"): 12, ("560", "received_total"): 12}),
+        (Expect("csv_encoding", "info", "checked", ("Windows-1258",)),),
+        2,
+        0,
+        {("559", "received_total"): 12, ("560", "received_total"): 12},
+    ),
     "csv_utf16": Case(
         "A tidy CSV in UTF-16 with BOM, tab-separated (Excel's 'Unicode text'): read, encoding reported.",
-        (Expect("csv_encoding", "info", "checked", ("UTF-16",)),), 2, 0,
-        {("559", "received_total"): 12, ("560", "received_total"): 12}),
+        (Expect("csv_encoding", "info", "checked", ("UTF-16",)),),
+        2,
+        0,
+        {("559", "received_total"): 12, ("560", "received_total"): 12},
+    ),
     "empty_sheet": Case(
         "A workbook whose only sheet is empty.",
-        (Expect("empty_file", "error", SKIP, ("mọi trang tính hiện đều trống",)),), 0, 0),
+        (Expect("empty_file", "error", SKIP, ("mọi trang tính hiện đều trống",)),),
+        0,
+        0,
+    ),
     "only_headers": Case(
         "A form-06 header with no unit rows (the footer text under it is not read as a row).",
-        (Expect("no_rows", "warning", "checked", ("không có dòng đơn vị nào",), sheet=SHEET),), 0, 0),
+        (Expect("no_rows", "warning", "checked", ("không có dòng đơn vị nào",), sheet=SHEET),),
+        0,
+        0,
+    ),
     "formulas_no_cache": Case(
         "(3) and (7) of row 12 are formulas never calculated (written by a program): reported, left empty, not read as blank.",
-        (Expect("formula_no_value", "error", "value_removed", ('"=D12+E12+F12"', "chưa có giá trị tính sẵn"), SHEET, 12),
-         Expect("formula_no_value", "error", "value_removed", ('"=H12+I12+J12"',), SHEET, 12)), 2, 0,
-        {("559", "received_total"): pd.NA, ("559", "received_online"): 1, ("560", "received_total"): 11}),
+        (
+            Expect(
+                "formula_no_value", "error", "value_removed", ('"=D12+E12+F12"', "chưa có giá trị tính sẵn"), SHEET, 12
+            ),
+            Expect("formula_no_value", "error", "value_removed", ('"=H12+I12+J12"',), SHEET, 12),
+        ),
+        2,
+        0,
+        {("559", "received_total"): pd.NA, ("559", "received_online"): 1, ("560", "received_total"): 11},
+    ),
     "merged_over_data": Case(
         "Cells H13:J13 (8)–(10) of a unit row merged: the covered cells are reported, not read as blanks or guessed.",
-        (Expect("merged_cell", "error", "value_removed", ("vùng gộp ô H13:J13", "Đúng hạn"), SHEET, 13),
-         Expect("merged_cell", "error", "value_removed", ("vùng gộp ô H13:J13", "Quá hạn"), SHEET, 13)), 2, 0,
-        {("560", "resolved_ontime"): pd.NA, ("560", "resolved_late"): pd.NA, ("560", "resolved_early"): 6}),
+        (
+            Expect("merged_cell", "error", "value_removed", ("vùng gộp ô H13:J13", "Đúng hạn"), SHEET, 13),
+            Expect("merged_cell", "error", "value_removed", ("vùng gộp ô H13:J13", "Quá hạn"), SHEET, 13),
+        ),
+        2,
+        0,
+        {("560", "resolved_ontime"): pd.NA, ("560", "resolved_late"): pd.NA, ("560", "resolved_early"): 6},
+    ),
     "vi_decimal_in_count": Case(
         '"1.234,5" in a count column: a decimal number, never 1234 or 12345.',
-        (Expect("non_integer_count", "error", "value_removed", ('"1.234,5"', "số thập phân"), SHEET, 12),), 2, 0,
-        {("559", "received_offline"): pd.NA}),
+        (Expect("non_integer_count", "error", "value_removed", ('"1.234,5"', "số thập phân"), SHEET, 12),),
+        2,
+        0,
+        {("559", "received_offline"): pd.NA},
+    ),
     "negative_counts": Case(
         "A negative count (-3): reported, left empty.",
-        (Expect("negative_count", "error", "value_removed", ('"-3"', "không âm"), SHEET, 12),), 2, 0,
-        {("559", "pending_overdue"): pd.NA, ("559", "pending_ontime"): 1}),
+        (Expect("negative_count", "error", "value_removed", ('"-3"', "không âm"), SHEET, 12),),
+        2,
+        0,
+        {("559", "pending_overdue"): pd.NA, ("559", "pending_ontime"): 1},
+    ),
     "huge_counts": Case(
-        "10^20 and \"98.765.432.100\" in count cells: implausible (above max_count), left empty; no integer overflow.",
-        (Expect("implausible_count", "error", "value_removed", ("lớn bất thường", "max_count"), SHEET, 12),
-         Expect("implausible_count", "error", "value_removed", ('"98.765.432.100"',), SHEET, 13)), 2, 0,
-        {("559", "received_online"): pd.NA, ("560", "received_offline"): pd.NA}),
+        '10^20 and "98.765.432.100" in count cells: implausible (above max_count), left empty; no integer overflow.',
+        (
+            Expect("implausible_count", "error", "value_removed", ("lớn bất thường", "max_count"), SHEET, 12),
+            Expect("implausible_count", "error", "value_removed", ('"98.765.432.100"',), SHEET, 13),
+        ),
+        2,
+        0,
+        {("559", "received_online"): pd.NA, ("560", "received_offline"): pd.NA},
+    ),
     "future_period": Case(
         "A report dated May 2091 (a typo in the year): rows dropped, not matched against the 2025 unit list.",
-        (Expect("period_out_of_range", "error", "checked", ("01/05/2091–31/05/2091", "chưa tới"), sheet=SHEET),
-         Expect("period_out_of_range", "error", "dropped", ("Huyện Tuy An",), SHEET, 12)), 0, 1),
+        (
+            Expect("period_out_of_range", "error", "checked", ("01/05/2091–31/05/2091", "chưa tới"), sheet=SHEET),
+            Expect("period_out_of_range", "error", "dropped", ("Huyện Tuy An",), SHEET, 12),
+        ),
+        0,
+        1,
+    ),
     "period_before_2000": Case(
         "A report dated May 1999: before period_min_start, rows dropped.",
-        (Expect("period_out_of_range", "error", "checked", ("trước 01/01/2000", "period_min_start"), sheet=SHEET),
-         Expect("period_out_of_range", "error", "dropped", ("Huyện Tuy An",), SHEET, 12)), 0, 1),
+        (
+            Expect("period_out_of_range", "error", "checked", ("trước 01/01/2000", "period_min_start"), sheet=SHEET),
+            Expect("period_out_of_range", "error", "dropped", ("Huyện Tuy An",), SHEET, 12),
+        ),
+        0,
+        1,
+    ),
     "duplicate_unit_two_files": Case(
         "The same unit and period in two files: the newer file wins, the older row is dropped with the differences.",
-        (Expect("duplicate_period", "warning", "dropped", ("trùng kỳ", "raw/bieu06_2019-05_b.xlsx (mới hơn)",
-                                                            "(10): 1 → 2"), SHEET, 12,
-                file="bieu06_2019-05_a.xlsx"),), 1, 1,
-        {("559", "resolved_late"): 2}),
+        (
+            Expect(
+                "duplicate_period",
+                "warning",
+                "dropped",
+                ("trùng kỳ", "raw/bieu06_2019-05_b.xlsx (mới hơn)", "(10): 1 → 2"),
+                SHEET,
+                12,
+                file="bieu06_2019-05_a.xlsx",
+            ),
+        ),
+        1,
+        1,
+        {("559", "resolved_late"): 2},
+    ),
     "duplicate_unit_same_file": Case(
         "Tuy An twice in one sheet (rows 12 and 14) with different numbers: neither can win, both dropped.",
-        (Expect("duplicate_unit_row", "error", "dropped", ("dòng 12, 14", "số liệu khác nhau", "loại cả 2"), SHEET, 12),
-         Expect("duplicate_unit_row", "error", "dropped", ("dòng 12, 14",), SHEET, 14)), 1, 2),
+        (
+            Expect(
+                "duplicate_unit_row", "error", "dropped", ("dòng 12, 14", "số liệu khác nhau", "loại cả 2"), SHEET, 12
+            ),
+            Expect("duplicate_unit_row", "error", "dropped", ("dòng 12, 14",), SHEET, 14),
+        ),
+        1,
+        2,
+    ),
     "duplicate_unit_same_file_identical": Case(
         "Tuy An copied twice with identical numbers: the first row kept, the copy dropped.",
-        (Expect("duplicate_unit_row", "info", "dropped", ("cùng số liệu", "giữ dòng 12"), SHEET, 14),), 2, 1,
-        {("559", "received_total"): 12}),
+        (Expect("duplicate_unit_row", "info", "dropped", ("cùng số liệu", "giữ dòng 12"), SHEET, 14),),
+        2,
+        1,
+        {("559", "received_total"): 12},
+    ),
     "duplicate_unit_two_sheets": Case(
         "The same form on two visible sheets of one file, Tuy An's numbers differing: both Tuy An rows dropped; "
         "Sơn Hòa, identical on both sheets, kept once.",
-        (Expect("duplicate_unit_row", "error", "dropped", ("trong cùng tệp", 'trang "Biểu 06 (2)" dòng 12', "loại cả 2"),
-                SHEET, 12),
-         Expect("duplicate_unit_row", "error", "dropped", ("trong cùng tệp",), "Biểu 06 (2)", 12),
-         Expect("duplicate_unit_row", "info", "dropped", ("cùng số liệu", 'giữ dòng 13 của trang "Biểu 06"'),
-                "Biểu 06 (2)", 13)), 1, 3,
-        {("560", "received_total"): 11}),
+        (
+            Expect(
+                "duplicate_unit_row",
+                "error",
+                "dropped",
+                ("trong cùng tệp", 'trang "Biểu 06 (2)" dòng 12', "loại cả 2"),
+                SHEET,
+                12,
+            ),
+            Expect("duplicate_unit_row", "error", "dropped", ("trong cùng tệp",), "Biểu 06 (2)", 12),
+            Expect(
+                "duplicate_unit_row",
+                "info",
+                "dropped",
+                ("cùng số liệu", 'giữ dòng 13 của trang "Biểu 06"'),
+                "Biểu 06 (2)",
+                13,
+            ),
+        ),
+        1,
+        3,
+        {("560", "received_total"): 11},
+    ),
     "unknown_unit": Case(
         "A unit name that matches no official unit: dropped, with the closest candidates.",
-        (Expect("unit_unmatched", "error", "dropped", ('"Huyện Hoàng Sa Mới"', "gần nhất", "config/aliases.yaml"), SHEET, 13),),
-        1, 1),
+        (
+            Expect(
+                "unit_unmatched",
+                "error",
+                "dropped",
+                ('"Huyện Hoàng Sa Mới"', "gần nhất", "config/aliases.yaml"),
+                SHEET,
+                13,
+            ),
+        ),
+        1,
+        1,
+    ),
     "mixed_schemas": Case(
         "A tidy file mixing a 2025 code for a 2019 period and a legacy code for an August 2025 period.",
-        (Expect("schema_period_mismatch", "error", "dropped", ("danh mục 2025", "trước ngày 01/07/2025"), row=3),
-         Expect("schema_period_mismatch", "error", "dropped", ("danh mục legacy", "từ ngày 01/07/2025"), row=4)), 1, 2),
+        (
+            Expect("schema_period_mismatch", "error", "dropped", ("danh mục 2025", "trước ngày 01/07/2025"), row=3),
+            Expect("schema_period_mismatch", "error", "dropped", ("danh mục legacy", "từ ngày 01/07/2025"), row=4),
+        ),
+        1,
+        2,
+    ),
     "unknown_schema": Case(
         'unit_schema "2030" on one row: that row dropped, the file\'s other row kept.',
-        (Expect("unknown_schema", "error", "dropped", ('"2030"',), row=3),), 1, 1),
+        (Expect("unknown_schema", "error", "dropped", ('"2030"',), row=3),),
+        1,
+        1,
+    ),
     "identity_violations": Case(
         "(3) ≠ (4)+(5)+(6) and (7) ≠ (8)+(9)+(10): reported, numbers kept as written.",
-        (Expect("identity_received", "warning", "kept", ("vế trái 15, vế phải 12",), SHEET, 12),
-         Expect("identity_resolved", "warning", "kept", ("vế trái 99, vế phải 9",), SHEET, 13)), 2, 0,
-        {("559", "received_total"): 15, ("560", "resolved_total"): 99}),
-    "zero_byte_xlsx": Case(
-        "An .xlsx of 0 bytes.", (Expect("empty_file", "error", SKIP, ("0 byte",)),), 0, 0),
-    "zero_byte_csv": Case(
-        "A .csv of 0 bytes.", (Expect("empty_file", "error", SKIP, ("0 byte",)),), 0, 0),
+        (
+            Expect("identity_received", "warning", "kept", ("vế trái 15, vế phải 12",), SHEET, 12),
+            Expect("identity_resolved", "warning", "kept", ("vế trái 99, vế phải 9",), SHEET, 13),
+        ),
+        2,
+        0,
+        {("559", "received_total"): 15, ("560", "resolved_total"): 99},
+    ),
+    "zero_byte_xlsx": Case("An .xlsx of 0 bytes.", (Expect("empty_file", "error", SKIP, ("0 byte",)),), 0, 0),
+    "zero_byte_csv": Case("A .csv of 0 bytes.", (Expect("empty_file", "error", SKIP, ("0 byte",)),), 0, 0),
     "binary_garbage": Case(
-        "Random bytes named .xlsx.",
-        (Expect("unreadable_file", "error", SKIP, ("không phải tệp Excel",)),), 0, 0),
+        "Random bytes named .xlsx.", (Expect("unreadable_file", "error", SKIP, ("không phải tệp Excel",)),), 0, 0
+    ),
     "binary_garbage_csv": Case(
         "Random bytes named .csv: not decoded as Windows-1258 mojibake.",
-        (Expect("unreadable_file", "error", SKIP, ("không phải văn bản CSV",)),), 0, 0),
+        (Expect("unreadable_file", "error", SKIP, ("không phải văn bản CSV",)),),
+        0,
+        0,
+    ),
     "excel_lock_file": Case(
         'An Excel owner lock file "~$bieu06_2019-05.xlsx" (left while the workbook is open): skipped quietly.',
-        (Expect("lock_file", "info", SKIP, ("Tệp khóa tạm của Excel",)),), 0, 0),
+        (Expect("lock_file", "info", SKIP, ("Tệp khóa tạm của Excel",)),),
+        0,
+        0,
+    ),
     "hidden_sheet": Case(
         "A hidden sheet holding a stale draft of the same form: not read (its 7 online dossiers never reach the panel).",
-        (Expect("hidden_sheet", "warning", "checked", ("bị ẩn",), sheet="Bản cũ"),), 1, 0,
-        {("559", "received_online"): 1}),
+        (Expect("hidden_sheet", "warning", "checked", ("bị ẩn",), sheet="Bản cũ"),),
+        1,
+        0,
+        {("559", "received_online"): 1},
+    ),
     "period_missing": Case(
         "No period in the sheet nor in the file name: every unit row dropped, each reported.",
-        (Expect("no_period", "error", "checked", ("Không xác định được kỳ báo cáo", "loại 2 dòng"), sheet=SHEET),
-         Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12),
-         Expect("no_period", "error", "dropped", ('"Huyện Sơn Hòa"',), SHEET, 13)), 0, 2),
+        (
+            Expect("no_period", "error", "checked", ("Không xác định được kỳ báo cáo", "loại 2 dòng"), sheet=SHEET),
+            Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12),
+            Expect("no_period", "error", "dropped", ('"Huyện Sơn Hòa"',), SHEET, 13),
+        ),
+        0,
+        2,
+    ),
     "impossible_date": Case(
         '"đến ngày 30/02/2019": the message quotes the line with the invalid date.',
-        (Expect("no_period", "error", "checked", ("30/02/2019", "ngày không hợp lệ"), sheet=SHEET),
-         Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12)), 0, 1),
+        (
+            Expect("no_period", "error", "checked", ("30/02/2019", "ngày không hợp lệ"), sheet=SHEET),
+            Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12),
+        ),
+        0,
+        1,
+    ),
     "period_year_zero": Case(
         '"Kỳ báo cáo: Năm 0000" (a year Python cannot date; the parser used to raise and stop the whole clean).',
-        (Expect("no_period", "error", "checked", ("Không xác định được kỳ báo cáo",), sheet=SHEET),
-         Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12)), 0, 1),
+        (
+            Expect("no_period", "error", "checked", ("Không xác định được kỳ báo cáo",), sheet=SHEET),
+            Expect("no_period", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12),
+        ),
+        0,
+        1,
+    ),
     "dossier_bad_dates": Case(
         "A dossier list with a dossier received in 1999, one completed in 2091 and one received on 31/02: those "
         "dossiers rejected with their lines; the two good ones aggregated; the applicant names never kept.",
-        (Expect("dossier_rejected", "error", "dossiers_rejected", ("ngày tiếp nhận không đọc được", "dòng 6")),
-         Expect("dossier_rejected", "error", "dossiers_rejected", ("trước 01/01/2000", "dòng 4")),
-         Expect("dossier_rejected", "error", "dossiers_rejected", ("chưa tới", "dòng 5")),
-         Expect("personal_columns_dropped", "info", "checked", ("HoTen",))), 1, 0,
-        {("559", "received_online"): 1, ("559", "received_offline"): 1, ("559", "resolved_early"): 1,
-         ("559", "resolved_ontime"): 1}, dossiers=(5, 2, 3), never=("Nguyễn Văn A", "Hoàng Văn E")),
+        (
+            Expect("dossier_rejected", "error", "dossiers_rejected", ("ngày tiếp nhận không đọc được", "dòng 6")),
+            Expect("dossier_rejected", "error", "dossiers_rejected", ("trước 01/01/2000", "dòng 4")),
+            Expect("dossier_rejected", "error", "dossiers_rejected", ("chưa tới", "dòng 5")),
+            Expect("personal_columns_dropped", "info", "checked", ("HoTen",)),
+        ),
+        1,
+        0,
+        {
+            ("559", "received_online"): 1,
+            ("559", "received_offline"): 1,
+            ("559", "resolved_early"): 1,
+            ("559", "resolved_ontime"): 1,
+        },
+        dossiers=(5, 2, 3),
+        never=("Nguyễn Văn A", "Hoàng Văn E"),
+    ),
     "excel_error_cells": Case(
         '"#REF!" in a count cell.',
-        (Expect("non_numeric_count", "error", "value_removed", ('"#REF!"',), SHEET, 12),), 2, 0,
-        {("559", "resolved_early"): pd.NA}),
+        (Expect("non_numeric_count", "error", "value_removed", ('"#REF!"',), SHEET, 12),),
+        2,
+        0,
+        {("559", "resolved_early"): pd.NA},
+    ),
     "date_in_count": Case(
-        "A date in a count cell (Excel turned \"1.12\" into 1 December).",
-        (Expect("non_numeric_count", "error", "value_removed", ("2019-12-01",), SHEET, 12),), 2, 0,
-        {("559", "carried_over"): pd.NA}),
+        'A date in a count cell (Excel turned "1.12" into 1 December).',
+        (Expect("non_numeric_count", "error", "value_removed", ("2019-12-01",), SHEET, 12),),
+        2,
+        0,
+        {("559", "carried_over"): pd.NA},
+    ),
     "ragged_csv": Case(
         "A tidy CSV row with two cells too many: that row dropped with its line, the others kept.",
-        (Expect("ragged_row", "error", "dropped", ("Dòng 3 có 18 ô", "16 cột"), row=3),), 1, 1),
+        (Expect("ragged_row", "error", "dropped", ("Dòng 3 có 18 ô", "16 cột"), row=3),),
+        1,
+        1,
+    ),
     "tidy_bad_dates": Case(
         "Tidy rows with end before start and with unreadable dates.",
-        (Expect("no_period", "error", "dropped", ('period_start="31/05/2019"',), row=3),
-         Expect("no_period", "error", "dropped", ('period_start="tháng 5"',), row=4)), 1, 2),
+        (
+            Expect("no_period", "error", "dropped", ('period_start="31/05/2019"',), row=3),
+            Expect("no_period", "error", "dropped", ('period_start="tháng 5"',), row=4),
+        ),
+        1,
+        2,
+    ),
     "header_numbers_disagree": Case(
-        "A complete 3-row header whose \"Trực tuyến\" and \"Trực tiếp, dịch vụ bưu chính\" labels sit over (5) and (4) "
+        'A complete 3-row header whose "Trực tuyến" and "Trực tiếp, dịch vụ bưu chính" labels sit over (5) and (4) '
         "of the form's number row: one finding naming the number row, the sheet's rows reported and not booked.",
-        (Expect("header_numbers_disagree", "error", "checked",
-                ("không khớp", 'mang số (4), mà (4) của biểu là "Số hồ sơ nhận giải quyết › Trong kỳ › Trực tuyến"',
-                 "nhãn của (4) ở cột E", "Không đoán", "2 dòng đơn vị"), SHEET, 11),
-         Expect("header_numbers_disagree", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12),
-         Expect("header_numbers_disagree", "error", "dropped", ('"Huyện Sơn Hòa"',), SHEET, 13)), 0, 2),
+        (
+            Expect(
+                "header_numbers_disagree",
+                "error",
+                "checked",
+                (
+                    "không khớp",
+                    'mang số (4), mà (4) của biểu là "Số hồ sơ nhận giải quyết › Trong kỳ › Trực tuyến"',
+                    "nhãn của (4) ở cột E",
+                    "Không đoán",
+                    "2 dòng đơn vị",
+                ),
+                SHEET,
+                11,
+            ),
+            Expect("header_numbers_disagree", "error", "dropped", ('"Huyện Tuy An"',), SHEET, 12),
+            Expect("header_numbers_disagree", "error", "dropped", ('"Huyện Sơn Hòa"',), SHEET, 13),
+        ),
+        0,
+        2,
+    ),
     "flattened_header_numbers": Case(
-        "Good input: a one-row header (\"Quá hạn\" twice) with the form's \"(1) … (13)\" row under it: the numbers place "
+        'Good input: a one-row header ("Quá hạn" twice) with the form\'s "(1) … (13)" row under it: the numbers place '
         "(10), (12) and (13); every value read cell for cell.",
-        (Expect("header_from_numbers", "info", "derived",
-                ('(10) "Quá hạn"', '(12) "Trong hạn"', '(13) "Quá hạn"', "dòng 6"), SHEET, 6),), 2, 0,
+        (
+            Expect(
+                "header_from_numbers",
+                "info",
+                "derived",
+                ('(10) "Quá hạn"', '(12) "Trong hạn"', '(13) "Quá hạn"', "dòng 6"),
+                SHEET,
+                6,
+            ),
+        ),
+        2,
+        0,
         {(code, col): v for code, vals in _FLAT.items() for col, v in zip(_COLS, vals)},
-        never_rules=("no_header", "identity_received", "identity_resolved", "identity_pending", "identity_balance",
-                     "totals_mismatch")),
+        never_rules=(
+            "no_header",
+            "identity_received",
+            "identity_resolved",
+            "identity_pending",
+            "identity_balance",
+            "totals_mismatch",
+        ),
+    ),
     "totals_word_spelled_otherwise": Case(
-        "\"Công an tỉnh\" (folds to \"cong an tinh\", like a \"Cộng\" totals row) between two districts: a unit row; "
-        "Sơn Hòa after it is read and the real \"Tổng cộng\" row still checks the sum. The police row is kept when the "
+        '"Công an tỉnh" (folds to "cong an tinh", like a "Cộng" totals row) between two districts: a unit row; '
+        'Sơn Hòa after it is read and the real "Tổng cộng" row still checks the sum. The police row is kept when the '
         "unit list knows the provincial agencies, otherwise rejected with a finding (and a note that it was not taken "
         "for a totals row).",
-        (), 2, 1, {("559", "received_total"): 12, ("560", "received_total"): 11}, either=(13,),
-        never_rules=("totals_mismatch",)),
+        (),
+        2,
+        1,
+        {("559", "received_total"): 12, ("560", "received_total"): 11},
+        either=(13,),
+        never_rules=("totals_mismatch",),
+    ),
     "zip_not_workbook": Case(
         "A zip archive (not a workbook) named .xlsx.",
-        (Expect("unreadable_file", "error", SKIP, ("Tệp nén zip", "không phải sổ làm việc")),), 0, 0),
+        (Expect("unreadable_file", "error", SKIP, ("Tệp nén zip", "không phải sổ làm việc")),),
+        0,
+        0,
+    ),
 }
 
 
@@ -347,7 +572,7 @@ def test_bad_input(name, tmp_path, good_alone):
         rows = res.panel[(res.panel["unit_code"] == code) & res.panel["source"].isin(bad_files)]
         assert len(rows) == 1, (code, rows)
         got = rows.iloc[0][col]
-        assert (pd.isna(got) if want is pd.NA else got == want), (code, col, got, want)
+        assert pd.isna(got) if want is pd.NA else got == want, (code, col, got, want)
     if case.dossiers is not None:
         read, used, rejected = case.dossiers
         assert res.meta["dossiers"] == {"read": read, "used": used, "rejected": rejected}
@@ -378,8 +603,9 @@ def test_bad_input_300_mb_file(tmp_path, good_alone):
     name = "bieu06_2019-05_300mb.xlsx"
     res = _run_with_good(tmp_path, [], make=lambda raw: _huge(raw / name, 300 * 1024 * 1024))
     assert (tmp_path / "raw" / name).stat().st_size == 300 * 1024 * 1024
-    _check_findings(res, tmp_path / "out", (Expect("input_too_large", "error", SKIP, ("300 MB", "200 MB", "max_input_mb")),),
-                    name)
+    _check_findings(
+        res, tmp_path / "out", (Expect("input_too_large", "error", SKIP, ("300 MB", "200 MB", "max_input_mb")),), name
+    )
     _check_good_still_builds(res, good_alone)
     _check_accounting(res, {f"raw/{name}"}, 0, 0)
 
@@ -394,7 +620,8 @@ def test_bad_input_size_limit_from_config(tmp_path, monkeypatch, good_alone):
     big = BAD / "hidden_sheet" / "bieu06_2019-05_an.xlsx"  # 8 KB > 7 KB; the good export (~7 KB) is under the limit
     assert big.stat().st_size > 0.007 * 1024 * 1024 > GOOD.stat().st_size
     res = _run_with_good(tmp_path, [big])
-    _check_findings(res, tmp_path / "out",
-                    (Expect("input_too_large", "error", SKIP, ("vượt giới hạn", "max_input_mb")),), big.name)
+    _check_findings(
+        res, tmp_path / "out", (Expect("input_too_large", "error", SKIP, ("vượt giới hạn", "max_input_mb")),), big.name
+    )
     _check_good_still_builds(res, good_alone)
     _check_accounting(res, {f"raw/{big.name}"}, 0, 0)

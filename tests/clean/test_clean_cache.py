@@ -1,5 +1,6 @@
 """The clean stage's per-file cache (data/processed/.cache/clean): same result with or without it,
 and a correction to one file re-reads that file alone."""
+
 from __future__ import annotations
 
 import shutil

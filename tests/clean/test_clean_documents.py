@@ -1,4 +1,5 @@
 """Prose documents among the raw inputs: read into published.csv, never as tables."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,12 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from shared_texts import SKIP_REASON, seed_paths
 
 from motcua.clean import run_clean
 from motcua.extract.published import PUBLISHED_COLUMNS, load_published
 from motcua.rawfiles import documents, is_document
-
-from shared_texts import SKIP_REASON, seed_paths
 
 SEED_PATHS = seed_paths()
 TUYHOA = SEED_PATHS["tuyhoa"] if SEED_PATHS else Path("000_78cb98ae6bf302e5.txt")
@@ -23,7 +23,9 @@ MAR = "Kỳ báo cáo: Từ ngày 01/03/2024 đến ngày 31/03/2024"
 
 def test_is_document(tmp_path):
     assert all(is_document(p) for p in (SEED_PATHS or {}).values())
-    (tmp_path / "export.txt").write_text("unit_code\tperiod_start\treceived_total\n555\t2023-01-01\t5\n557\t2023-01-01\t6\n")
+    (tmp_path / "export.txt").write_text(
+        "unit_code\tperiod_start\treceived_total\n555\t2023-01-01\t5\n557\t2023-01-01\t6\n"
+    )
     (tmp_path / "semi.txt").write_text("STT;Đơn vị;Tổng số\n1;Huyện Tuy An;5\n2;Huyện Sơn Hòa;6\n")
     (tmp_path / "page.txt").write_text("<html><body><p>Năm 2023 tiếp nhận 5 hồ sơ.</p></body></html>")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01garbage" * 20)
@@ -56,8 +58,16 @@ def test_documents_go_to_published_csv_not_to_the_panel(tmp_path, builders):
     assert pub.loc[pub["metric"] == "received_total", "value"].tolist()[0] == 7697
     meta = json.loads((out / "clean_meta.json").read_text(encoding="utf-8"))
     doc = [s for s in meta["sources"] if s["kind"] == "document"]
-    assert doc == [{"file": f"raw/van-ban/{TUYHOA.name}", "sha256": hashlib.sha256(TUYHOA.read_bytes()).hexdigest(),
-                    "kind": "document", "synthetic": False, "rows": 0, "facts": len(pub)}]
+    assert doc == [
+        {
+            "file": f"raw/van-ban/{TUYHOA.name}",
+            "sha256": hashlib.sha256(TUYHOA.read_bytes()).hexdigest(),
+            "kind": "document",
+            "synthetic": False,
+            "rows": 0,
+            "facts": len(pub),
+        }
+    ]
     assert meta["published"] == {"documents": 1, "facts": len(pub)}
     # same inputs, same bytes (no clock in the table)
     first = (out / "published.csv").read_bytes()

@@ -1,6 +1,7 @@
 """The clean stage at unit grain: a rebuild that reuses the per-file entries and the per-unit
 results of the last run writes the same bytes as a run from scratch, and cleans again only the units
 whose records changed."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import motcua.clean.run as run_mod
-from motcua.quality import Quality
 from motcua.clean.run import run_clean
+from motcua.quality import Quality
 from motcua.sample import DEFAULT_UNITS, write_sample
 from motcua.sample.corrections import add_one_dossier
 
@@ -42,9 +43,22 @@ def _outputs(out: Path) -> dict[str, bytes]:
 
 
 def _tidy(path: Path, rows: list[dict[str, object]]) -> Path:
-    cols = ["unit_code", "period_start", "period_end", "received_total", "received_online", "received_offline",
-            "carried_over", "resolved_total", "resolved_early", "resolved_ontime", "resolved_late", "pending_total",
-            "pending_ontime", "pending_overdue"]
+    cols = [
+        "unit_code",
+        "period_start",
+        "period_end",
+        "received_total",
+        "received_online",
+        "received_offline",
+        "carried_over",
+        "resolved_total",
+        "resolved_early",
+        "resolved_ontime",
+        "resolved_late",
+        "pending_total",
+        "pending_ontime",
+        "pending_overdue",
+    ]
     lines = [",".join(cols)] + [",".join(str(r.get(c, "")) for c in cols) for r in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -52,10 +66,22 @@ def _tidy(path: Path, rows: list[dict[str, object]]) -> Path:
 
 def _row(code: str, start: str, end: str, online: int = 10, offline: int = 5, carried: int = 3) -> dict[str, object]:
     total = online + offline + carried
-    return {"unit_code": code, "period_start": start, "period_end": end, "received_total": total,
-            "received_online": online, "received_offline": offline, "carried_over": carried,
-            "resolved_total": total - 2, "resolved_early": total - 4, "resolved_ontime": 1, "resolved_late": 1,
-            "pending_total": 2, "pending_ontime": 2, "pending_overdue": 0}
+    return {
+        "unit_code": code,
+        "period_start": start,
+        "period_end": end,
+        "received_total": total,
+        "received_online": online,
+        "received_offline": offline,
+        "carried_over": carried,
+        "resolved_total": total - 2,
+        "resolved_early": total - 4,
+        "resolved_ontime": 1,
+        "resolved_late": 1,
+        "pending_total": 2,
+        "pending_ontime": 2,
+        "pending_overdue": 0,
+    }
 
 
 class _Counting:
@@ -111,8 +137,10 @@ def _unit_appears(raw: Path) -> set[str]:
 
 def _overlap(raw: Path) -> set[str]:
     # a CSV sorts as the oldest file: its rows lose to the workbooks' and are reported
-    _tidy(raw / "sua_2023-03.csv", [_row("557", "2023-03-01", "2023-03-31", online=999),
-                                    _row("557", "2023-03-15", "2023-04-15", carried=77)])
+    _tidy(
+        raw / "sua_2023-03.csv",
+        [_row("557", "2023-03-01", "2023-03-31", online=999), _row("557", "2023-03-15", "2023-04-15", carried=77)],
+    )
     return {"duplicate_period", "overlapping_period"}
 
 
@@ -121,8 +149,14 @@ def _continuity(raw: Path) -> set[str]:
     return {"carry_over_gap", "period_gap"}
 
 
-CHANGES = {"one_unit_correction": _correct_one_unit, "file_added": _add_file, "file_removed": _remove_file, "unit_appears": _unit_appears,
-           "overlap_finding": _overlap, "continuity_finding": _continuity}
+CHANGES = {
+    "one_unit_correction": _correct_one_unit,
+    "file_added": _add_file,
+    "file_removed": _remove_file,
+    "unit_appears": _unit_appears,
+    "overlap_finding": _overlap,
+    "continuity_finding": _continuity,
+}
 
 
 def test_no_change_and_a_one_unit_correction_match_a_full_run(raw: Path, tmp_path: Path, monkeypatch) -> None:

@@ -1,4 +1,5 @@
 """run_clean on hand-written messy inputs: every rule, nothing lost, bad files do not stop good ones."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import pandas as pd
 import pytest
 
 from motcua.clean import run_clean
-from motcua.quality import QUALITY_COLUMNS
 from motcua.panel import PANEL_COLUMNS, column_ref
+from motcua.quality import QUALITY_COLUMNS
 
 MAR = "Kỳ báo cáo: Từ ngày 01/03/2024 đến ngày 31/03/2024"
 
@@ -49,9 +50,15 @@ def test_bad_files_are_reported_and_good_files_still_build(tmp_path, builders):
     (raw / "notes.pdf").write_bytes(b"%PDF-1.4")
     (raw / "random.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     builders.write_form(raw / "undated.xlsx", [("Huyện Sơn Hòa", c(1, 1, 0, 1, 1, 0, 0, 0))], period_text=None)
-    builders.write_form(raw / "messy_2024-04-01_2024-04-30.xlsx",
-                        [("Huyện Sơn Hòa", c(1, 9, 2, 5, 4, 1, 1, 1)), ("Huyện Không Tồn Tại", c(1, 1, 0, 1, 1, 0, 0, 0)),
-                         ("Huyện Phú Hòa", {**c(1, 9, 2, 5, 4, 1, 1, 1), "resolved_late": "-1"})], period_text=None)
+    builders.write_form(
+        raw / "messy_2024-04-01_2024-04-30.xlsx",
+        [
+            ("Huyện Sơn Hòa", c(1, 9, 2, 5, 4, 1, 1, 1)),
+            ("Huyện Không Tồn Tại", c(1, 1, 0, 1, 1, 0, 0, 0)),
+            ("Huyện Phú Hòa", {**c(1, 9, 2, 5, 4, 1, 1, 1), "resolved_late": "-1"}),
+        ],
+        period_text=None,
+    )
     res = run_clean([raw], tmp_path / "out")
     q = res.quality
     by_file = {f: set(g["rule"]) for f, g in q.groupby("file")}
@@ -112,14 +119,25 @@ def test_cumulative_differenced_and_revision_flagged(tmp_path, builders):
     flows = ["received_online", "received_offline", "resolved_early", "resolved_ontime", "resolved_late"]
     cum = {k: jan[k] + feb[k] + mar[k] for k in flows}
     cum.update(carried_over=20, pending_ontime=25, pending_overdue=4)
-    cum_row = c(cum["received_online"], cum["received_offline"], 20, cum["resolved_early"], cum["resolved_ontime"],
-                cum["resolved_late"], 25, 4)
-    builders.write_form(raw / "lk3.xlsx", [("Huyện Tuy An", cum_row)],
-                        period_text="Lũy kế từ ngày 01/01/2024 đến ngày 31/03/2024")
+    cum_row = c(
+        cum["received_online"],
+        cum["received_offline"],
+        20,
+        cum["resolved_early"],
+        cum["resolved_ontime"],
+        cum["resolved_late"],
+        25,
+        4,
+    )
+    builders.write_form(
+        raw / "lk3.xlsx", [("Huyện Tuy An", cum_row)], period_text="Lũy kế từ ngày 01/01/2024 đến ngày 31/03/2024"
+    )
     # an April cumulative that revises January downwards (early resolved smaller than the Jan–Mar sum)
     apr = {**cum_row, "resolved_early": cum_row["resolved_early"] - 3}
     apr["resolved_total"] = apr["resolved_early"] + apr["resolved_ontime"] + apr["resolved_late"]
-    builders.write_form(raw / "lk4.xlsx", [("Huyện Tuy An", apr)], period_text="Lũy kế từ ngày 01/01/2024 đến ngày 30/04/2024")
+    builders.write_form(
+        raw / "lk4.xlsx", [("Huyện Tuy An", apr)], period_text="Lũy kế từ ngày 01/01/2024 đến ngày 30/04/2024"
+    )
     res = run_clean([raw], None)
     p = res.panel.set_index(res.panel["period_start"].dt.month)
     for k in COLS if (COLS := builders.COLS06) else []:
@@ -130,10 +148,14 @@ def test_cumulative_differenced_and_revision_flagged(tmp_path, builders):
     # every value the differencing changed keeps its original, as written, in quality.csv
     from babel.numbers import format_decimal
 
-    march = res.quality[(res.quality["rule"] == "cumulative_differenced") & (res.quality["file"].str.endswith("lk3.xlsx"))]
+    march = res.quality[
+        (res.quality["rule"] == "cumulative_differenced") & (res.quality["file"].str.endswith("lk3.xlsx"))
+    ]
     msg = march["message"].iloc[0]
     for k in flows:
-        assert f"{column_ref(k)} {format_decimal(cum[k], locale='vi')} → {format_decimal(mar[k], locale='vi')}" in msg, (k, msg)
+        assert (
+            f"{column_ref(k)} {format_decimal(cum[k], locale='vi')} → {format_decimal(mar[k], locale='vi')}" in msg
+        ), (k, msg)
     assert not any(k in msg for k in flows), msg
     _check_counting(res)
 
@@ -143,14 +165,21 @@ def test_overlaps_newest_file_wins_and_quarter_is_a_check(tmp_path, builders):
     raw = tmp_path / "raw"
     months = [c(1, 9, 0, 5, 4, 1, 0, 0), c(2, 8, 0, 6, 4, 0, 0, 0), c(3, 7, 0, 5, 5, 0, 0, 0)]
     for i, m in enumerate(months):
-        builders.write_form(raw / f"m{i + 1}.xlsx", [("Huyện Tuy An", m)],
-                            period_text=f"Từ ngày 01/0{i + 1}/2024 đến ngày {[31, 29, 31][i]}/0{i + 1}/2024",
-                            created=datetime(2024, i + 2, 5))
+        builders.write_form(
+            raw / f"m{i + 1}.xlsx",
+            [("Huyện Tuy An", m)],
+            period_text=f"Từ ngày 01/0{i + 1}/2024 đến ngày {[31, 29, 31][i]}/0{i + 1}/2024",
+            created=datetime(2024, i + 2, 5),
+        )
     q1 = {k: sum(m[k] for m in months) for k in months[0]}
     builders.write_form(raw / "quy1.xlsx", [("Huyện Tuy An", q1)], period_text="Từ ngày 01/01/2024 đến ngày 31/03/2024")
     fixed = {**months[1], "resolved_late": 1, "resolved_total": 11}
-    builders.write_form(raw / "m2_sua.xlsx", [("Huyện Tuy An", fixed)], period_text="Từ ngày 01/02/2024 đến ngày 29/02/2024",
-                        created=datetime(2024, 6, 1))
+    builders.write_form(
+        raw / "m2_sua.xlsx",
+        [("Huyện Tuy An", fixed)],
+        period_text="Từ ngày 01/02/2024 đến ngày 29/02/2024",
+        created=datetime(2024, 6, 1),
+    )
     res = run_clean([raw], None)
     assert len(res.panel) == 3
     feb = res.panel[res.panel["period_start"].dt.month == 2].iloc[0]
@@ -167,9 +196,11 @@ def test_tidy_csv(tmp_path):
         "unit_code,unit_name,period_start,period_end,received_total,received_online,received_offline,carried_over,"
         "resolved_total,resolved_early,resolved_ontime,resolved_late,pending_total,pending_ontime,pending_overdue\n"
         "555,TP Tuy Hoà,2024-01-01,2024-01-31,110,10,90,10,100,90,9,1,10,10,0\n"
-        "555,,01/02/2024,29/02/2024,\"1.010\",10,990,10,1000,900,99,1,10,10,0\n"
+        '555,,01/02/2024,29/02/2024,"1.010",10,990,10,1000,900,99,1,10,10,0\n'
         "999,,2024-01-01,2024-01-31,1,1,0,0,1,1,0,0,0,0,0\n"
-        ",Huyện Sông Hinh,2024-01-01,not a date,1,1,0,0,1,1,0,0,0,0,0\n", encoding="utf-8")
+        ",Huyện Sông Hinh,2024-01-01,not a date,1,1,0,0,1,1,0,0,0,0,0\n",
+        encoding="utf-8",
+    )
     res = run_clean([p], None)
     assert len(res.panel) == 2 and res.panel["received_total"].tolist() == [110, 1010]
     rules = res.quality.groupby("rule")["action"].first().to_dict()
@@ -196,17 +227,41 @@ DOSSIERS = [
 def _dossier_csv(path: Path) -> Path:
     lines = [DOSSIER_HEADER]
     for i, (rec, due, done, ch) in enumerate(DOSSIERS):
-        lines.append(f"{i + 1},HS{i},Đăng ký khai sinh,UBND huyện Tuy An,{rec},{due},{done},{ch},"
-                     f"{SECRETS[0]},{SECRETS[1]},{SECRETS[2]},{SECRETS[3]},\"{SECRETS[4]}\"\n")
+        lines.append(
+            f"{i + 1},HS{i},Đăng ký khai sinh,UBND huyện Tuy An,{rec},{due},{done},{ch},"
+            f'{SECRETS[0]},{SECRETS[1]},{SECRETS[2]},{SECRETS[3]},"{SECRETS[4]}"\n'
+        )
     path.write_text("".join(lines), encoding="utf-8-sig")
     return path
 
 
 EXPECTED_DOSSIER = {
-    2: dict(received_total=5, received_online=1, received_offline=2, carried_over=2, resolved_total=2, resolved_early=1,
-            resolved_ontime=1, resolved_late=0, pending_total=3, pending_ontime=1, pending_overdue=2),
-    3: dict(received_total=5, received_online=1, received_offline=1, carried_over=3, resolved_total=2, resolved_early=0,
-            resolved_ontime=1, resolved_late=1, pending_total=3, pending_ontime=1, pending_overdue=2),
+    2: dict(
+        received_total=5,
+        received_online=1,
+        received_offline=2,
+        carried_over=2,
+        resolved_total=2,
+        resolved_early=1,
+        resolved_ontime=1,
+        resolved_late=0,
+        pending_total=3,
+        pending_ontime=1,
+        pending_overdue=2,
+    ),
+    3: dict(
+        received_total=5,
+        received_online=1,
+        received_offline=1,
+        carried_over=3,
+        resolved_total=2,
+        resolved_early=0,
+        resolved_ontime=1,
+        resolved_late=1,
+        pending_total=3,
+        pending_ontime=1,
+        pending_overdue=2,
+    ),
 }
 
 

@@ -1,5 +1,6 @@
 """The indexed overlap search of resolve_overlaps decides exactly as the plain scan did,
 and the column-wise panel builder gives the frame the row-wise one gave."""
+
 from __future__ import annotations
 
 import random
@@ -8,12 +9,21 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from motcua.clean.periods import STOCKS_END, _by_unit, _same_sheet_duplicates, _sum, _tiling, _vi, _Winners, resolve_overlaps
-from motcua.quality import Quality, vi_count
+from motcua.clean.periods import (
+    STOCKS_END,
+    _by_unit,
+    _same_sheet_duplicates,
+    _sum,
+    _tiling,
+    _vi,
+    _Winners,
+    resolve_overlaps,
+)
 from motcua.clean.run import PANEL_EXTRA_COLUMNS, _panel
 from motcua.ingest.names import UnitMatch
 from motcua.ingest.records import Record
 from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS, PANEL_COLUMNS, column_ref
+from motcua.quality import Quality, vi_count
 
 
 def _unit(code: str) -> UnitMatch:
@@ -22,8 +32,21 @@ def _unit(code: str) -> UnitMatch:
 
 def _record(code: str, start: date, end: date, order: int, value: int, file: str = "") -> Record:
     values = {c: value for c in COUNT_COLUMNS}
-    return Record(file or f"f{order}.xlsx", "Biểu 06", order, code, _unit(code), start, end, "month", False, values,
-                  order=(order, file or f"f{order}.xlsx"), source_kind="form", source_ref=f"Biểu 06!A{order}")
+    return Record(
+        file or f"f{order}.xlsx",
+        "Biểu 06",
+        order,
+        code,
+        _unit(code),
+        start,
+        end,
+        "month",
+        False,
+        values,
+        order=(order, file or f"f{order}.xlsx"),
+        source_kind="form",
+        source_ref=f"Biểu 06!A{order}",
+    )
 
 
 def _month_end(y: int, m: int) -> date:
@@ -57,11 +80,18 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
         _same_sheet_duplicates(rows, q)
         rows_sorted = sorted(rows, key=lambda r: (r.start, r.end))
         # rule 2: aggregates tiled by strictly shorter kept rows
-        for r in sorted(rows_sorted, key=lambda x: (x.end - x.start), reverse=True):
+        for r in sorted(rows_sorted, key=lambda x: x.end - x.start, reverse=True):
             if r.status != "kept":
                 continue
-            finer = [x for x in rows_sorted if x is not r and x.status == "kept" and x.start >= r.start and x.end <= r.end
-                     and (x.end - x.start) < (r.end - r.start)]
+            finer = [
+                x
+                for x in rows_sorted
+                if x is not r
+                and x.status == "kept"
+                and x.start >= r.start
+                and x.end <= r.end
+                and (x.end - x.start) < (r.end - r.start)
+            ]
             t = _tiling(finer, r.start, r.end)
             if not t:
                 continue
@@ -70,20 +100,40 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
                 s = _sum(t, col)
                 if s is not None and r.values.get(col) is not None and s != r.values[col]:
                     diffs.append(f"{column_ref(col)}: {_vi(r.values[col])} ≠ {_vi(s)}")
-            for col, v in (("carried_over", t[0].values.get("carried_over")),
-                           *((c, t[-1].values.get(c)) for c in STOCKS_END)):
+            for col, v in (
+                ("carried_over", t[0].values.get("carried_over")),
+                *((c, t[-1].values.get(c)) for c in STOCKS_END),
+            ):
                 if v is not None and r.values.get(col) is not None and v != r.values[col]:
                     diffs.append(f"{column_ref(col)}: {_vi(r.values[col])} ≠ {_vi(v)}")
             r.status = "dropped"
             files = ", ".join(sorted({x.file for x in t}))
             if diffs:
-                q.add(r.file, "aggregate_superseded", "warning",
-                      f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và KHÔNG khớp: " + "; ".join(diffs)
-                      + ". Dùng các kỳ chi tiết.", sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
+                q.add(
+                    r.file,
+                    "aggregate_superseded",
+                    "warning",
+                    f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và KHÔNG khớp: "
+                    + "; ".join(diffs)
+                    + ". Dùng các kỳ chi tiết.",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )
             else:
-                q.add(r.file, "aggregate_superseded", "info",
-                      f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và khớp; dùng để đối chiếu, không đưa vào bảng.",
-                      sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
+                q.add(
+                    r.file,
+                    "aggregate_superseded",
+                    "info",
+                    f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và khớp; dùng để đối chiếu, không đưa vào bảng.",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )
         # rule 3: newest file wins among remaining overlaps
         kept = sorted([r for r in rows_sorted if r.status == "kept"], key=lambda r: r.order, reverse=True)
         winners: list[Record] = []
@@ -94,18 +144,39 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
                 continue
             r.status = "dropped"
             same = r.start == clash.start and r.end == clash.end
-            diffs = [f"{column_ref(c)}: {_vi(r.values.get(c))} → {_vi(clash.values.get(c))}" for c in COUNT_COLUMNS
-                     if r.values.get(c) != clash.values.get(c)]
+            diffs = [
+                f"{column_ref(c)}: {_vi(r.values.get(c))} → {_vi(clash.values.get(c))}"
+                for c in COUNT_COLUMNS
+                if r.values.get(c) != clash.values.get(c)
+            ]
             rule = "duplicate_period" if same else "overlapping_period"
             if same and not diffs:
-                q.add(r.file, rule, "info", f"Kỳ {r.label()} có cả trong {clash.file} (mới hơn) với cùng số liệu; dùng tệp mới hơn.",
-                      sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
+                q.add(
+                    r.file,
+                    rule,
+                    "info",
+                    f"Kỳ {r.label()} có cả trong {clash.file} (mới hơn) với cùng số liệu; dùng tệp mới hơn.",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )
             else:
                 what = "trùng kỳ" if same else f"chồng lấn với kỳ {clash.label()}"
-                q.add(r.file, rule, "warning",
-                      f"Kỳ {r.label()} {what} trong {clash.file} (mới hơn); dùng tệp mới hơn"
-                      + (": " + "; ".join(diffs) if diffs else "") + ".",
-                      sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
+                q.add(
+                    r.file,
+                    rule,
+                    "warning",
+                    f"Kỳ {r.label()} {what} trong {clash.file} (mới hơn); dùng tệp mới hơn"
+                    + (": " + "; ".join(diffs) if diffs else "")
+                    + ".",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -152,18 +223,37 @@ def _panel_rowwise(records: list[Record]) -> pd.DataFrame:
         if r.status != "kept":
             continue
         m = r.unit
-        rows.append({
-            "unit_schema": m.unit_schema, "unit_code": m.unit_code, "unit_name": m.unit_name, "unit_level": m.unit_level,
-            "province_code": m.province_code, "province_name": m.province_name,
-            "period_start": pd.Timestamp(r.start), "period_end": pd.Timestamp(r.end),
-            **{c: r.values.get(c) for c in COUNT_COLUMNS}, "source": r.file, "source_ref": r.source_ref,
-            **{c: r.extra.get(c) for c in EXTRA_COUNTS}, "source_kind": r.source_kind,
-        })
+        rows.append(
+            {
+                "unit_schema": m.unit_schema,
+                "unit_code": m.unit_code,
+                "unit_name": m.unit_name,
+                "unit_level": m.unit_level,
+                "province_code": m.province_code,
+                "province_name": m.province_name,
+                "period_start": pd.Timestamp(r.start),
+                "period_end": pd.Timestamp(r.end),
+                **{c: r.values.get(c) for c in COUNT_COLUMNS},
+                "source": r.file,
+                "source_ref": r.source_ref,
+                **{c: r.extra.get(c) for c in EXTRA_COUNTS},
+                "source_kind": r.source_kind,
+            }
+        )
     df = pd.DataFrame(rows, columns=PANEL_COLUMNS + PANEL_EXTRA_COLUMNS)
     for c in COUNT_COLUMNS + list(EXTRA_COUNTS):
         df[c] = pd.array(df[c].tolist(), dtype="Int64")
-    for c in ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "source",
-              "source_ref", "source_kind"):
+    for c in (
+        "unit_schema",
+        "unit_code",
+        "unit_name",
+        "unit_level",
+        "province_code",
+        "province_name",
+        "source",
+        "source_ref",
+        "source_kind",
+    ):
         df[c] = df[c].astype("str")
     return df
 

@@ -1,5 +1,6 @@
 """Checks of the PAR index tables (motcua.clean.par, motcua.clean.par_validate): one finding per bad row naming
 file, sheet and row, the rest kept; ranks consistent with totals; units matched as the forms are."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,18 +11,29 @@ import pandas as pd
 import pytest
 
 from motcua.clean.par import PAR_COLUMNS, PAR_SCHEMA, build_par_index
-from motcua.quality import RULES, Quality
 from motcua.clean.run import _context, run_clean
+from motcua.quality import RULES, Quality
 
-FIELDS = ["Công tác chỉ đạo điều hành CCHC", "Xây dựng và tổ chức thực hiện văn bản QPPL", "Cải cách thủ tục hành chính",
-          "Cải cách tổ chức bộ máy hành chính", "Cải cách chế độ công vụ", "Cải cách cơ chế tài chính công",
-          "Xây dựng chính quyền điện tử", "Tác động của CCHC đến người dân, tổ chức"]
+FIELDS = [
+    "Công tác chỉ đạo điều hành CCHC",
+    "Xây dựng và tổ chức thực hiện văn bản QPPL",
+    "Cải cách thủ tục hành chính",
+    "Cải cách tổ chức bộ máy hành chính",
+    "Cải cách chế độ công vụ",
+    "Cải cách cơ chế tài chính công",
+    "Xây dựng chính quyền điện tử",
+    "Tác động của CCHC đến người dân, tổ chức",
+]
 #: A consistent row's fields (sum 73,34: Sông Cầu's published 2022 scores).
 OK = [17.64, 5.9, 12, 7, 11, 5.5, 8.42, 5.88]
 
 
-def book(path: Path, rows: list[list[Any]], title: str = "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2022 CẤP HUYỆN",
-         header: list[str] | None = None) -> Path:
+def book(
+    path: Path,
+    rows: list[list[Any]],
+    title: str = "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2022 CẤP HUYỆN",
+    header: list[str] | None = None,
+) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "CCHC"
@@ -33,7 +45,9 @@ def book(path: Path, rows: list[list[Any]], title: str = "KẾT QUẢ CHỈ SỐ
     return path
 
 
-def row(i: int, name: str, fields: list[float] | None = None, total: float | None = None, rank: Any = None) -> list[Any]:
+def row(
+    i: int, name: str, fields: list[float] | None = None, total: float | None = None, rank: Any = None
+) -> list[Any]:
     f = list(fields or OK)
     return [i, name, *f, round(sum(f), 2) if total is None else total, i if rank is None else rank, "Khá"]
 
@@ -70,28 +84,41 @@ def fields(**by: float) -> list[float]:
     return f
 
 
-@pytest.mark.parametrize("bad, rule, text", [
-    (row(3, "Huyện Tuy An", fields(f3=0.5, f0=-5)), "par_over_max", "vượt điểm tối đa 7"),
-    (row(3, "Huyện Tuy An", total=70.0), "par_total_mismatch", "≠ tổng điểm 70"),
-    (row(3, "Huyện Tuy An", [17.64, 5.9, "mười", 7, 11, 5.5, 8.42, 5.88], total=65), "par_bad_score", "\"mười\""),
-    (row(3, "Huyện Tuy An", [17.64, 5.9, -1, 7, 11, 5.5, 8.42, 5.88], total=60.34), "par_bad_score", "số âm"),
-    (row(3, "Huyện Tuy An", [17.64, 5.9, None, 7, 11, 5.5, 8.42, 5.88], total=61.34), "par_bad_score", "để trống"),
-    (row(3, "Huyện Không Có", fields(f0=-5)), "unit_unmatched", "Huyện Không Có"),
-    (row(3, "UBND thị xã Sông Cầu", fields(f0=-5)), "par_duplicate_unit", "Thị xã Sông Cầu"),
-])
+@pytest.mark.parametrize(
+    "bad, rule, text",
+    [
+        (row(3, "Huyện Tuy An", fields(f3=0.5, f0=-5)), "par_over_max", "vượt điểm tối đa 7"),
+        (row(3, "Huyện Tuy An", total=70.0), "par_total_mismatch", "≠ tổng điểm 70"),
+        (row(3, "Huyện Tuy An", [17.64, 5.9, "mười", 7, 11, 5.5, 8.42, 5.88], total=65), "par_bad_score", '"mười"'),
+        (row(3, "Huyện Tuy An", [17.64, 5.9, -1, 7, 11, 5.5, 8.42, 5.88], total=60.34), "par_bad_score", "số âm"),
+        (row(3, "Huyện Tuy An", [17.64, 5.9, None, 7, 11, 5.5, 8.42, 5.88], total=61.34), "par_bad_score", "để trống"),
+        (row(3, "Huyện Không Có", fields(f0=-5)), "unit_unmatched", "Huyện Không Có"),
+        (row(3, "UBND thị xã Sông Cầu", fields(f0=-5)), "par_duplicate_unit", "Thị xã Sông Cầu"),
+    ],
+)
 def test_one_finding_per_bad_row_the_rest_kept(tmp_path, bad, rule, text):
     p = book(tmp_path / "cchc.xlsx", [row(1, "UBND thị xã Sông Cầu"), row(2, "Huyện Đồng Xuân", fields(f0=-2)), bad])
     table, counts, q = run(p)
     assert counts["in"] == counts["kept"] + counts["dropped"] == 3 and counts["dropped"] == 1
     assert len(q) == 1, q.to_dict("records")
     f = q.iloc[0]
-    assert (f["rule"], f["severity"], f["action"], f["file"], f["sheet"], f["row"]) == (rule, "error", "dropped", "cchc.xlsx", "CCHC", 5)
+    assert (f["rule"], f["severity"], f["action"], f["file"], f["sheet"], f["row"]) == (
+        rule,
+        "error",
+        "dropped",
+        "cchc.xlsx",
+        "CCHC",
+        5,
+    )
     assert text in f["message"] and rule in RULES
     assert set(table["unit_code"]) == {"557", "558"}
 
 
 def test_sum_within_tolerance_is_kept_beyond_it_is_not(tmp_path):
-    p = book(tmp_path / "cchc.xlsx", [row(1, "UBND thị xã Sông Cầu", total=73.37), row(2, "Huyện Tuy An", fields(f0=-1), total=72.41)])
+    p = book(
+        tmp_path / "cchc.xlsx",
+        [row(1, "UBND thị xã Sông Cầu", total=73.37), row(2, "Huyện Tuy An", fields(f0=-1), total=72.41)],
+    )
     _, counts, q = run(p)
     assert counts["kept"] == 1 and list(q["rule"]) == ["par_total_mismatch"] and q.iloc[0]["row"] == 4
 
@@ -107,7 +134,9 @@ def test_several_problems_of_a_row_make_one_finding(tmp_path):
 def test_ties_share_a_rank_in_either_convention(tmp_path, ranks):
     totals = [bumped(0, 0), bumped(0, -1), bumped(1, -1), bumped(2, -3)]
     names = ["UBND thị xã Sông Cầu", "Huyện Tuy An", "Huyện Đồng Xuân", "Huyện Sơn Hòa"]
-    p = book(tmp_path / "cchc.xlsx", [row(i + 1, n, t, rank=r) for i, (n, t, r) in enumerate(zip(names, totals, ranks))])
+    p = book(
+        tmp_path / "cchc.xlsx", [row(i + 1, n, t, rank=r) for i, (n, t, r) in enumerate(zip(names, totals, ranks))]
+    )
     table, _, q = run(p)
     assert q.empty, q.to_dict("records")
     tot = table[table["kind"] == "total"].set_index("unit_code")
@@ -115,12 +144,18 @@ def test_ties_share_a_rank_in_either_convention(tmp_path, ranks):
 
 
 def test_rank_that_disagrees_with_the_totals_is_removed_and_reported(tmp_path):
-    rows = [row(1, "UBND thị xã Sông Cầu", rank=1), row(2, "Huyện Tuy An", bumped(0, -1), rank=2),
-            row(3, "Huyện Đồng Xuân", bumped(0, -2), rank=2), row(4, "Huyện Sơn Hòa", bumped(0, -3), rank="hạng tư")]
+    rows = [
+        row(1, "UBND thị xã Sông Cầu", rank=1),
+        row(2, "Huyện Tuy An", bumped(0, -1), rank=2),
+        row(3, "Huyện Đồng Xuân", bumped(0, -2), rank=2),
+        row(4, "Huyện Sơn Hòa", bumped(0, -3), rank="hạng tư"),
+    ]
     table, counts, q = run(book(tmp_path / "cchc.xlsx", rows))
     assert counts["kept"] == 4
-    assert list(zip(q["rule"], q["row"], q["action"])) == [("par_rank_inconsistent", 5, "value_removed"),
-                                                           ("par_bad_rank", 6, "value_removed")]
+    assert list(zip(q["rule"], q["row"], q["action"])) == [
+        ("par_rank_inconsistent", 5, "value_removed"),
+        ("par_bad_rank", 6, "value_removed"),
+    ]
     assert "xếp thứ 3/4" in q.iloc[0]["message"]
     tot = table[table["kind"] == "total"].set_index("unit_code")
     assert pd.isna(tot.loc["558", "rank"]) and pd.isna(tot.loc["560", "rank"]) and tot.loc["559", "rank"] == 2
@@ -153,7 +188,15 @@ def test_same_unit_year_in_two_files_keeps_the_first(tmp_path):
 
 
 def test_maxima_stated_by_the_file_win(tmp_path):
-    header = ["STT", "Đơn vị", *FIELDS[:3], "Cải cách tổ chức bộ máy hành chính (8 điểm)", *FIELDS[4:], "Tổng điểm", "Xếp hạng"]
+    header = [
+        "STT",
+        "Đơn vị",
+        *FIELDS[:3],
+        "Cải cách tổ chức bộ máy hành chính (8 điểm)",
+        *FIELDS[4:],
+        "Tổng điểm",
+        "Xếp hạng",
+    ]
     p = book(tmp_path / "cchc.xlsx", [row(1, "UBND thị xã Sông Cầu", bumped(3, 0.5))[:-1]], header=header)
     table, _, q = run(p)
     assert list(q["rule"]) == ["par_max_from_file"] and "8 (cấu hình 7)" in q.iloc[0]["message"]
@@ -164,9 +207,13 @@ def test_maxima_stated_by_the_file_win(tmp_path):
 def test_clean_stage_writes_par_index_beside_the_panel_and_removes_a_stale_one(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
-    p = book(raw / "chi-so-cchc-2022.xlsx", [row(1, "UBND thị xã Sông Cầu", rank="2/2"), row(2, "Huyện Tuy An", bumped(3, 1), rank=1)])
-    (raw / "khong-doc-duoc.xlsx").write_bytes(book(tmp_path / "x.xlsx", [["chỉ tiêu", "giá trị"]],
-                                                   header=["STT", "Nội dung", "Ghi chú"]).read_bytes())
+    p = book(
+        raw / "chi-so-cchc-2022.xlsx",
+        [row(1, "UBND thị xã Sông Cầu", rank="2/2"), row(2, "Huyện Tuy An", bumped(3, 1), rank=1)],
+    )
+    (raw / "khong-doc-duoc.xlsx").write_bytes(
+        book(tmp_path / "x.xlsx", [["chỉ tiêu", "giá trị"]], header=["STT", "Nội dung", "Ghi chú"]).read_bytes()
+    )
     out = tmp_path / "out"
     res = run_clean([raw], out)
     import hashlib
@@ -190,10 +237,17 @@ def test_commune_and_agency_set_ranks_restart_under_each_heading(tmp_path):
     """The commune and agency set (config/layouts/par_commune.yaml): agencies matched in config/agencies.yaml,
     communes by the reference; each section ("I. Sở, ban, ngành", "II. UBND các xã, phường") ranked apart."""
     c = [12, 4, 20, 5, 11, 6, 12, 13]  # 83 of the commune set's maxima
-    rows = [["I", "Sở, ban, ngành"], row(1, "Sở Tư pháp", c, rank=1), row(2, "Sở Nội vụ", [*c[:7], 12], rank=2),
-            ["II", "UBND các xã, phường"], row(1, "UBND phường Xuân Thành", c, rank=1),
-            row(2, "Xã Xuân Lộc", [*c[:7], 10], rank=2)]
-    p = book(tmp_path / "cchc-xa.xlsx", rows, title="CHỈ SỐ CCHC NĂM 2022 CỦA CÁC SỞ, BAN, NGÀNH VÀ UBND CÁC XÃ, PHƯỜNG")
+    rows = [
+        ["I", "Sở, ban, ngành"],
+        row(1, "Sở Tư pháp", c, rank=1),
+        row(2, "Sở Nội vụ", [*c[:7], 12], rank=2),
+        ["II", "UBND các xã, phường"],
+        row(1, "UBND phường Xuân Thành", c, rank=1),
+        row(2, "Xã Xuân Lộc", [*c[:7], 10], rank=2),
+    ]
+    p = book(
+        tmp_path / "cchc-xa.xlsx", rows, title="CHỈ SỐ CCHC NĂM 2022 CỦA CÁC SỞ, BAN, NGÀNH VÀ UBND CÁC XÃ, PHƯỜNG"
+    )
     table, counts, q = run(p)
     assert q.empty, q.to_dict("records")
     tot = table[table["kind"] == "total"].set_index("unit_code")

@@ -1,4 +1,5 @@
 """One small fixture per remaining quality rule: each finding names file, sheet and row."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,10 +9,36 @@ import openpyxl
 from motcua.clean import run_clean
 from motcua.sample.workbook import FileStyle, RowSpec
 
-H1 = ["STT", "Đơn vị", "Số hồ sơ nhận giải quyết", None, None, None, "Số hồ sơ đã giải quyết", None, None, None,
-      "Số hồ sơ đang giải quyết", None, None]
-H2 = [None, None, "Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước", "Tổng số", "Trước hạn",
-      "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"]
+H1 = [
+    "STT",
+    "Đơn vị",
+    "Số hồ sơ nhận giải quyết",
+    None,
+    None,
+    None,
+    "Số hồ sơ đã giải quyết",
+    None,
+    None,
+    None,
+    "Số hồ sơ đang giải quyết",
+    None,
+    None,
+]
+H2 = [
+    None,
+    None,
+    "Tổng số",
+    "Trực tuyến",
+    "Trực tiếp, dịch vụ bưu chính",
+    "Từ kỳ trước",
+    "Tổng số",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Tổng số",
+    "Trong hạn",
+    "Quá hạn",
+]
 ROW = [110, 10, 90, 10, 100, 60, 39, 1, 10, 9, 1]
 
 
@@ -64,11 +91,18 @@ def test_subtotal_and_rate_rules(tmp_path, builders):
     sub = {k: a[k] + b[k] for k in a}
     sub["received_online"] += 5
     a_rate = {**a, "_rate": "50,00%"}  # true rate 90 %
-    p = builders.write_form(tmp_path / "t3.xlsx", [], period_text="Từ ngày 01/03/2024 đến ngày 31/03/2024",
-                            style=FileStyle(extra_rate_col=True),
-                            extra_rows=[RowSpec("I", "Cấp huyện", sub), RowSpec("1", "Huyện Tuy An", a_rate),
-                                        RowSpec("2", "Huyện Tây Hòa", b)],
-                            totals={k: a[k] + b[k] for k in a})
+    p = builders.write_form(
+        tmp_path / "t3.xlsx",
+        [],
+        period_text="Từ ngày 01/03/2024 đến ngày 31/03/2024",
+        style=FileStyle(extra_rate_col=True),
+        extra_rows=[
+            RowSpec("I", "Cấp huyện", sub),
+            RowSpec("1", "Huyện Tuy An", a_rate),
+            RowSpec("2", "Huyện Tây Hòa", b),
+        ],
+        totals={k: a[k] + b[k] for k in a},
+    )
     res = run_clean([p], None)
     rules = set(res.quality["rule"])
     assert {"subtotal_mismatch", "rate_column_mismatch"} <= rules
@@ -77,10 +111,18 @@ def test_subtotal_and_rate_rules(tmp_path, builders):
 
 def test_overlapping_non_calendar_periods_newest_wins(tmp_path, builders):
     c = builders.counts
-    builders.write_form(tmp_path / "cal.xlsx", [("Huyện Tuy An", c(1, 9, 0, 5, 4, 1, 0, 0))],
-                        period_text="Từ ngày 01/03/2024 đến ngày 31/03/2024", created=datetime(2024, 4, 2))
-    builders.write_form(tmp_path / "nat.xlsx", [("Huyện Tuy An", c(2, 9, 0, 5, 4, 1, 1, 0))],
-                        period_text="Từ ngày 15/02/2024 đến ngày 14/03/2024", created=datetime(2024, 3, 16))
+    builders.write_form(
+        tmp_path / "cal.xlsx",
+        [("Huyện Tuy An", c(1, 9, 0, 5, 4, 1, 0, 0))],
+        period_text="Từ ngày 01/03/2024 đến ngày 31/03/2024",
+        created=datetime(2024, 4, 2),
+    )
+    builders.write_form(
+        tmp_path / "nat.xlsx",
+        [("Huyện Tuy An", c(2, 9, 0, 5, 4, 1, 1, 0))],
+        period_text="Từ ngày 15/02/2024 đến ngày 14/03/2024",
+        created=datetime(2024, 3, 16),
+    )
     res = run_clean([tmp_path], None)
     assert len(res.panel) == 1 and res.panel.iloc[0]["period_start"].day == 1
     f = res.quality[res.quality["rule"] == "overlapping_period"].iloc[0]
@@ -96,8 +138,10 @@ def test_identity_received_and_pending(tmp_path):
 
 def test_tidy_missing_columns_left_empty(tmp_path):
     p = tmp_path / "t.csv"
-    p.write_text("unit_code;period_start;period_end;received_online;received_offline\n559;2024-03-01;2024-03-31;5;95\n",
-                 encoding="utf-8")
+    p.write_text(
+        "unit_code;period_start;period_end;received_online;received_offline\n559;2024-03-01;2024-03-31;5;95\n",
+        encoding="utf-8",
+    )
     res = run_clean([p], None)
     assert res.panel.iloc[0]["received_online"] == 5 and res.panel["resolved_total"].isna().all()
     assert "tidy_missing_column" in set(res.quality["rule"])

@@ -1,4 +1,5 @@
 """The clean notebook's data-quality summary: it agrees with quality.csv and the counts."""
+
 from __future__ import annotations
 
 from pathlib import Path

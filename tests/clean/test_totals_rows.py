@@ -5,6 +5,7 @@ unit row: every row after it is read, the real "Tổng cộng" row still closes 
 unit rows, police included), and rows in = rows kept + rows rejected for the whole file. Whether the police row is
 kept depends on the unit list knowing the provincial agencies; it is never silently lost and never a totals row.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -27,8 +28,12 @@ def dak_lak_2025(tmp_path, monkeypatch) -> Path:
     cfg = tmp_path / "config"
     shutil.copytree(ROOT / "config", cfg)
     text = (cfg / "province.yaml").read_text(encoding="utf-8")
-    text = (text.replace('province_code: "54"', 'province_code: "66"').replace('"Tỉnh Phú Yên"', '"Tỉnh Đắk Lắk"')
-            .replace("unit_schema: legacy", "unit_schema: \"2025\"").replace("unit_level: district", "unit_level: commune"))
+    text = (
+        text.replace('province_code: "54"', 'province_code: "66"')
+        .replace('"Tỉnh Phú Yên"', '"Tỉnh Đắk Lắk"')
+        .replace("unit_schema: legacy", 'unit_schema: "2025"')
+        .replace("unit_level: district", "unit_level: commune")
+    )
     assert 'province_code: "66"' in text and "unit_level: commune" in text
     (cfg / "province.yaml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("MOTCUA_CONFIG", str(cfg))
@@ -37,16 +42,26 @@ def dak_lak_2025(tmp_path, monkeypatch) -> Path:
 
 def _police_form(builders, path: Path) -> Path:
     c = builders.counts
-    units = [(COMMUNES[0], c(10, 90, 5, 60, 30, 2, 10, 3)), (COMMUNES[1], c(41, 17, 6, 25, 22, 4, 9, 4)),
-             ("Công an tỉnh", c(300, 120, 40, 250, 150, 5, 40, 15)),
-             (COMMUNES[2], c(7, 8, 1, 6, 5, 1, 2, 2)), (COMMUNES[3], c(20, 30, 4, 30, 20, 1, 2, 1))]
+    units = [
+        (COMMUNES[0], c(10, 90, 5, 60, 30, 2, 10, 3)),
+        (COMMUNES[1], c(41, 17, 6, 25, 22, 4, 9, 4)),
+        ("Công an tỉnh", c(300, 120, 40, 250, 150, 5, 40, 15)),
+        (COMMUNES[2], c(7, 8, 1, 6, 5, 1, 2, 2)),
+        (COMMUNES[3], c(20, 30, 4, 30, 20, 1, 2, 1)),
+    ]
     return builders.write_form(path, units, period_text=AUG25, reporter="Văn phòng UBND tỉnh Đắk Lắk")
 
 
 def test_police_row_read_as_a_unit_row(tmp_path, builders):
     fs = read_form_sheet(read_book(_police_form(builders, tmp_path / "bieu06_2025-08.xlsx")).grids[0])
-    assert [(r.name, r.kind) for r in fs.rows] == [(COMMUNES[0], "unit"), (COMMUNES[1], "unit"), ("Công an tỉnh", "unit"),
-                                                   (COMMUNES[2], "unit"), (COMMUNES[3], "unit"), ("Tổng cộng", "total")]
+    assert [(r.name, r.kind) for r in fs.rows] == [
+        (COMMUNES[0], "unit"),
+        (COMMUNES[1], "unit"),
+        ("Công an tỉnh", "unit"),
+        (COMMUNES[2], "unit"),
+        (COMMUNES[3], "unit"),
+        ("Tổng cộng", "total"),
+    ]
 
 
 def test_police_row_never_ends_the_table_when_cleaned(tmp_path, builders, dak_lak_2025):

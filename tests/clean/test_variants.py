@@ -1,4 +1,5 @@
 """Less common real-world shapes: field-level forms, forms saved as CSV, dates in cells, wards, the 2025 list."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,10 +8,36 @@ import openpyxl
 
 from motcua.clean import run_clean
 
-HEAD1 = ["STT", "Lĩnh vực", "Số hồ sơ nhận giải quyết", None, None, None, "Số hồ sơ đã giải quyết", None, None, None,
-         "Số hồ sơ đang giải quyết", None, None]
-HEAD2 = [None, None, "Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước", "Tổng số", "Trước hạn",
-         "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"]
+HEAD1 = [
+    "STT",
+    "Lĩnh vực",
+    "Số hồ sơ nhận giải quyết",
+    None,
+    None,
+    None,
+    "Số hồ sơ đã giải quyết",
+    None,
+    None,
+    None,
+    "Số hồ sơ đang giải quyết",
+    None,
+    None,
+]
+HEAD2 = [
+    None,
+    None,
+    "Tổng số",
+    "Trực tuyến",
+    "Trực tiếp, dịch vụ bưu chính",
+    "Từ kỳ trước",
+    "Tổng số",
+    "Trước hạn",
+    "Đúng hạn",
+    "Quá hạn",
+    "Tổng số",
+    "Trong hạn",
+    "Quá hạn",
+]
 F1 = [12, 2, 8, 2, 10, 6, 3, 1, 2, 2, 0]
 F2 = [20, 5, 15, 0, 18, 10, 8, 0, 2, 1, 1]
 

@@ -17,6 +17,7 @@ metric (or an accepted alias, see :data:`ALIASES`), the value within :data:`TOLE
 counts), the same period and a compatible level. Precision counts an emitted fact as right when it is
 used by a truth.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -80,14 +81,24 @@ def load_corpus(folder: Path = CORPUS) -> list[Article]:
             raise ValueError(f"{p.name}: {e}") from e
         for t in d.get("truths") or []:
             t["period"] = [_iso(x) for x in t["period"]] if t.get("period") else None
-        out.append(Article(d["id"], d["text"], _iso(d.get("published")), d.get("truths") or [],
-                           int(d.get("known_extras", 0)), d.get("source", ""), d))
+        out.append(
+            Article(
+                d["id"],
+                d["text"],
+                _iso(d.get("published")),
+                d.get("truths") or [],
+                int(d.get("known_extras", 0)),
+                d.get("source", ""),
+                d,
+            )
+        )
     return out
 
 
 def _value_ok(truth: dict, v: float) -> bool:
-    return abs(float(truth["value"]) - float(v)) <= (0 if float(truth["value"]).is_integer() and
-                                                     float(v).is_integer() else TOLERANCE)
+    return abs(float(truth["value"]) - float(v)) <= (
+        0 if float(truth["value"]).is_integer() and float(v).is_integer() else TOLERANCE
+    )
 
 
 def fact_matches(truth: dict, fact: dict) -> bool:
@@ -161,8 +172,11 @@ class Result:
 
     def missed(self, gaps: bool | None = None) -> list[dict]:
         """Truths not found (gaps=False: those not marked known_gap; True: only the marked ones)."""
-        return [t for t, ok in zip(self.article.truths, self.found) if not ok
-                and (gaps is None or bool(t.get("known_gap")) == gaps)]
+        return [
+            t
+            for t, ok in zip(self.article.truths, self.found)
+            if not ok and (gaps is None or bool(t.get("known_gap")) == gaps)
+        ]
 
     def closed_gaps(self) -> list[dict]:
         """Truths marked known_gap that are now found."""
@@ -193,15 +207,26 @@ def table(results: list[Result]) -> pd.DataFrame:
     (recall and precision over all facts, not averaged)."""
     rows = []
     for r in results:
-        rows.append({"article": r.article.id, "truths": len(r.found), "found": sum(r.found),
-                     "known_gaps": sum(bool(t.get("known_gap")) for t in r.article.truths),
-                     "emitted": len(r.right), "right": sum(r.right)})
+        rows.append(
+            {
+                "article": r.article.id,
+                "truths": len(r.found),
+                "found": sum(r.found),
+                "known_gaps": sum(bool(t.get("known_gap")) for t in r.article.truths),
+                "emitted": len(r.right),
+                "right": sum(r.right),
+            }
+        )
     df = pd.DataFrame(rows)
     nums = ["truths", "found", "known_gaps", "emitted", "right"]
-    group = df["article"].map(lambda a: "seeds" if a.startswith("seed_") else
-                              "class sentences" if a.startswith("classes_") else "articles")
-    subtotals = [{"article": f"subtotal: {g}", **df.loc[group == g, nums].sum().to_dict()}
-                 for g in ("articles", "class sentences", "seeds") if (group == g).any()]
+    group = df["article"].map(
+        lambda a: "seeds" if a.startswith("seed_") else "class sentences" if a.startswith("classes_") else "articles"
+    )
+    subtotals = [
+        {"article": f"subtotal: {g}", **df.loc[group == g, nums].sum().to_dict()}
+        for g in ("articles", "class sentences", "seeds")
+        if (group == g).any()
+    ]
     tot = df[nums].sum()
     df = pd.concat([df, pd.DataFrame(subtotals + [{"article": "TOTAL", **tot.to_dict()}])], ignore_index=True)
     df["recall"] = (df["found"] / df["truths"].where(df["truths"] > 0)).round(3)
@@ -236,9 +261,20 @@ def seed_articles() -> list[Article]:
     level_of = {"district": "district", "commune": "commune", "province": "province"}
     out = []
     for name, path in paths.items():
-        truths = [{"metric": {"par_index_score": "par_score", "par_index_rank": "par_rank",
-                              "par_index_rank_of": "par_rank_of"}.get(m, m),
-                   "value": v, "unit": unit, "level": level_of.get(lvl), "period": list(per)}
-                  for (s, unit, _c, _p, lvl, per, m, v) in EXPECTED if s == name]
+        truths = [
+            {
+                "metric": {
+                    "par_index_score": "par_score",
+                    "par_index_rank": "par_rank",
+                    "par_index_rank_of": "par_rank_of",
+                }.get(m, m),
+                "value": v,
+                "unit": unit,
+                "level": level_of.get(lvl),
+                "period": list(per),
+            }
+            for (s, unit, _c, _p, lvl, per, m, v) in EXPECTED
+            if s == name
+        ]
         out.append(Article(f"seed_{name}", path.read_text(encoding="utf-8"), None, truths, 0, str(path)))
     return out

@@ -1,4 +1,5 @@
 """`motcua extract FILE... [--format json|csv] [--out PATH]`."""
+
 from __future__ import annotations
 
 import csv
@@ -52,7 +53,10 @@ def test_missing_file_is_an_error_but_others_are_printed(seeds, capsys):
 
 
 def test_through_the_top_level_command(seeds):
-    proc = subprocess.run([sys.executable, "-m", "motcua", "extract", str(seeds["phuong9"]), "--format", "json"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "motcua", "extract", str(seeds["phuong9"]), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(json.loads(proc.stdout)) == 7

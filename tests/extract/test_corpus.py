@@ -10,10 +10,10 @@ failure class) in the same patterns, with its hand-read truths. The tests ask:
   test asks for the lower number;
 * the per-article table and the overall recall and precision are printed in the terminal summary.
 """
+
 from __future__ import annotations
 
 import pytest
-
 from corpus_measure import Result, load_corpus, markdown, run_article, seed_articles, table
 
 ARTICLES = load_corpus()
@@ -49,8 +49,9 @@ def test_truths_found(article):
     r = _result(article)
     missing = r.missed(gaps=False)
     closed = r.closed_gaps()
-    assert not missing, "not found:\n" + "\n".join(map(_show, missing)) + \
-        "\nemitted:\n" + "\n".join(map(_show_fact, r.facts))
+    assert not missing, (
+        "not found:\n" + "\n".join(map(_show, missing)) + "\nemitted:\n" + "\n".join(map(_show_fact, r.facts))
+    )
     assert not closed, "known gaps now found (remove their known_gap):\n" + "\n".join(map(_show, closed))
 
 
@@ -58,10 +59,12 @@ def test_truths_found(article):
 def test_wrong_facts_do_not_grow(article):
     r = _result(article)
     extras = r.extras()
-    assert len(extras) <= article.known_extras, \
+    assert len(extras) <= article.known_extras, (
         f"{len(extras)} wrong facts > known_extras {article.known_extras}:\n" + "\n".join(map(_show_fact, extras))
-    assert len(extras) == article.known_extras, \
+    )
+    assert len(extras) == article.known_extras, (
         f"fewer wrong facts ({len(extras)}) than known_extras {article.known_extras}: lower it"
+    )
 
 
 def test_seeds_in_the_measure():
@@ -83,6 +86,8 @@ def test_overall_numbers_printed(capsys):
     total = df.iloc[-1]
     with capsys.disabled():
         print("\n" + markdown(df))
-        print(f"corpus recall {100 * total.recall:.1f} % (goal ≥ 90 %), precision {100 * total.precision:.1f} % "
-              "(goal ≥ 95 %)")
+        print(
+            f"corpus recall {100 * total.recall:.1f} % (goal ≥ 90 %), precision {100 * total.precision:.1f} % "
+            "(goal ≥ 95 %)"
+        )
     assert 0 <= total.recall <= 1 and total.truths > 0

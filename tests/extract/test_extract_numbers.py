@@ -1,18 +1,32 @@
 """Vietnamese number formats ("7.697", "99,47%", and files that mix conventions)."""
+
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
 
 
-@pytest.mark.parametrize("token,kind,value", [
-    ("7.697", "count", 7697), ("47.563", "count", 47563), ("1.228", "count", 1228), ("02", "count", 2),
-    ("308", "count", 308), ("1.234.567", "count", 1234567),
-    ("99,47", "decimal", 99.47), ("14.3", "decimal", 14.3), ("85,6", "decimal", 85.6), ("18,50", "decimal", 18.5),
-    ("100", "decimal", 100.0), ("1.234,5", "decimal", 1234.5), ("1,234.5", "decimal", 1234.5),
-])
+@pytest.mark.parametrize(
+    "token,kind,value",
+    [
+        ("7.697", "count", 7697),
+        ("47.563", "count", 47563),
+        ("1.228", "count", 1228),
+        ("02", "count", 2),
+        ("308", "count", 308),
+        ("1.234.567", "count", 1234567),
+        ("99,47", "decimal", 99.47),
+        ("14.3", "decimal", 14.3),
+        ("85,6", "decimal", 85.6),
+        ("18,50", "decimal", 18.5),
+        ("100", "decimal", 100.0),
+        ("1.234,5", "decimal", 1234.5),
+        ("1,234.5", "decimal", 1234.5),
+    ],
+)
 def test_parse(token, kind, value):
     assert parse_number(token, kind).value == value
 

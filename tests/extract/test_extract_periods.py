@@ -1,4 +1,5 @@
 """Period phrases → explicit dates (docs/domain.md, "Periods")."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,19 +18,22 @@ def _one(text, ref=REF):
     return ps[0]
 
 
-@pytest.mark.parametrize("text,start,end", [
-    ("Trong năm 2023, bộ phận", date(2023, 1, 1), date(2023, 12, 31)),
-    ("6 tháng đầu năm 2022 tiếp nhận", date(2022, 1, 1), date(2022, 6, 30)),
-    ("sáu tháng cuối năm 2022", date(2022, 7, 1), date(2022, 12, 31)),
-    ("9 tháng năm 2023", date(2023, 1, 1), date(2023, 9, 30)),
-    ("từ ngày 01/1-21/10/2022, UBND phường", date(2022, 1, 1), date(2022, 10, 21)),
-    ("từ ngày 15/12/2022 đến ngày 14/12/2023", date(2022, 12, 15), date(2023, 12, 14)),
-    ("từ 15/12 đến 14/3/2023", date(2022, 12, 15), date(2023, 3, 14)),
-    ("Quý III/2023", date(2023, 7, 1), date(2023, 9, 30)),
-    ("quý 2 năm 2023", date(2023, 4, 1), date(2023, 6, 30)),
-    ("tháng 9/2023", date(2023, 9, 1), date(2023, 9, 30)),
-    ("tháng 1 năm 2024", date(2024, 1, 1), date(2024, 1, 31)),
-])
+@pytest.mark.parametrize(
+    "text,start,end",
+    [
+        ("Trong năm 2023, bộ phận", date(2023, 1, 1), date(2023, 12, 31)),
+        ("6 tháng đầu năm 2022 tiếp nhận", date(2022, 1, 1), date(2022, 6, 30)),
+        ("sáu tháng cuối năm 2022", date(2022, 7, 1), date(2022, 12, 31)),
+        ("9 tháng năm 2023", date(2023, 1, 1), date(2023, 9, 30)),
+        ("từ ngày 01/1-21/10/2022, UBND phường", date(2022, 1, 1), date(2022, 10, 21)),
+        ("từ ngày 15/12/2022 đến ngày 14/12/2023", date(2022, 12, 15), date(2023, 12, 14)),
+        ("từ 15/12 đến 14/3/2023", date(2022, 12, 15), date(2023, 3, 14)),
+        ("Quý III/2023", date(2023, 7, 1), date(2023, 9, 30)),
+        ("quý 2 năm 2023", date(2023, 4, 1), date(2023, 6, 30)),
+        ("tháng 9/2023", date(2023, 9, 1), date(2023, 9, 30)),
+        ("tháng 1 năm 2024", date(2024, 1, 1), date(2024, 1, 31)),
+    ],
+)
 def test_phrases(text, start, end):
     p = _one(text)
     assert (p.period_start, p.period_end) == (start, end)
@@ -67,12 +71,15 @@ def test_plan_year_after_the_article_is_not_a_result():
     assert _one("nâng cao chỉ số năm 2023 và các năm tiếp theo", ref=date(2023, 5, 19)).future
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Chuyên mục: Thông báo | Đăng ngày: 19/05/2023\nChiều ngày 17/5", date(2023, 5, 19)),
-    ("UBND phường 9\n03:55:00 | 22-10-2022\nSáng ngày 21/10", date(2022, 10, 22)),
-    ("Sáng ngày 02/02/2024, UBND thành phố", date(2024, 2, 2)),
-    ("Phú Yên, ngày 12 tháng 6 năm 2023", date(2023, 6, 12)),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Chuyên mục: Thông báo | Đăng ngày: 19/05/2023\nChiều ngày 17/5", date(2023, 5, 19)),
+        ("UBND phường 9\n03:55:00 | 22-10-2022\nSáng ngày 21/10", date(2022, 10, 22)),
+        ("Sáng ngày 02/02/2024, UBND thành phố", date(2024, 2, 2)),
+        ("Phú Yên, ngày 12 tháng 6 năm 2023", date(2023, 6, 12)),
+    ],
+)
 def test_article_date(text, expected):
     assert article_date(norm(text))[0] == expected
 

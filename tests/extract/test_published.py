@@ -1,4 +1,5 @@
 """The table of published figures with provenance."""
+
 from __future__ import annotations
 
 import hashlib
@@ -45,13 +46,19 @@ def test_cli_save_writes_the_table_deterministically(seeds, tmp_path, capsys):
     from motcua.extract.cli import main
 
     target = tmp_path / "data" / "published.csv"
-    assert main([str(seeds["tuyhoa"]), str(seeds["songcau"]), "--save", str(target), "--out", str(tmp_path / "f.json")]) == 0
+    assert (
+        main([str(seeds["tuyhoa"]), str(seeds["songcau"]), "--save", str(target), "--out", str(tmp_path / "f.json")])
+        == 0
+    )
     first = target.read_bytes()
     back = load_published(target)
     assert list(back.columns) == PUBLISHED_COLUMNS and "extracted_at" not in back.columns
     assert len(back) == len(extract_facts([seeds["tuyhoa"], seeds["songcau"]]))
     assert set(back["file"]) == {str(seeds["tuyhoa"]), str(seeds["songcau"])}
-    assert main([str(seeds["tuyhoa"]), str(seeds["songcau"]), "--save", str(target), "--out", str(tmp_path / "f.json")]) == 0
+    assert (
+        main([str(seeds["tuyhoa"]), str(seeds["songcau"]), "--save", str(target), "--out", str(tmp_path / "f.json")])
+        == 0
+    )
     assert target.read_bytes() == first  # no clock: same documents, same bytes
     with pytest.raises(SystemExit):
         main([str(seeds["tuyhoa"]), "--save", str(tmp_path / "x.json")])

@@ -1,4 +1,5 @@
 """Inputs: .txt, .html, .docx, .pdf with a text layer; page furniture dropped."""
+
 from __future__ import annotations
 
 import os
@@ -8,8 +9,10 @@ import pytest
 from motcua.extract import extract_facts
 from motcua.extract.reader import drop_furniture, html_to_text, read_document
 
-ARTICLE = ("Năm 2023, bộ phận một cửa huyện Đồng Xuân (tỉnh Phú Yên) đã tiếp nhận 1.234 hồ sơ, "
-           "trong đó trực tuyến 617 hồ sơ (đạt 50%).")
+ARTICLE = (
+    "Năm 2023, bộ phận một cửa huyện Đồng Xuân (tỉnh Phú Yên) đã tiếp nhận 1.234 hồ sơ, "
+    "trong đó trực tuyến 617 hồ sơ (đạt 50%)."
+)
 
 HTML = f"""<!doctype html><html><head><title>Tin tức</title><style>p {{color:red}}</style>
 <script>var x = "tiếp nhận 999 hồ sơ";</script></head><body>

@@ -6,6 +6,7 @@ others (numbers of procedures, public services, criteria, prizes, phones,
 visitor counters, targets such as "từ 95% trở lên"). Precision and recall are
 both required to be 1 on these articles.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -72,8 +73,16 @@ def facts(seeds) -> pd.DataFrame:
 def got(facts, seeds) -> list[tuple]:
     name_of = {str(p): k for k, p in seeds.items()}
     return [
-        _key(name_of[r.file], r.unit_name, r.unit_code, r.province_code, r.unit_level, (r.period_start, r.period_end),
-             r.metric, r.value)
+        _key(
+            name_of[r.file],
+            r.unit_name,
+            r.unit_code,
+            r.province_code,
+            r.unit_level,
+            (r.period_start, r.period_end),
+            r.metric,
+            r.value,
+        )
         for r in facts.itertuples()
     ]
 
@@ -106,8 +115,12 @@ def test_rate_mismatch_flag_has_both_numbers(facts):
 
 
 def test_parts_add_up_said(facts):
-    for metric, value in [("received_total", 7697), ("received_online", 4302), ("carried_over", 308),
-                          ("received_in_period", 3087)]:
+    for metric, value in [
+        ("received_total", 7697),
+        ("received_online", 4302),
+        ("carried_over", 308),
+        ("received_in_period", 3087),
+    ]:
         assert any(f.startswith("parts_sum_ok") for f in _flags(facts, metric, value)), metric
     assert any(f.startswith("parts_sum_ok") and "1.052" in f for f in _flags(facts, "received_total", 1228))
 

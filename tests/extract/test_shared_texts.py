@@ -1,4 +1,5 @@
 """The shared seed folder is found through MOTCUA_SHARED first, and only when it holds every seed."""
+
 from __future__ import annotations
 
 import shared_texts

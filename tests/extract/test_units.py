@@ -1,4 +1,5 @@
 """Unit mentions and their codes."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,11 +12,17 @@ def _m(sentence):
 
 
 def test_named_generic_aggregate():
-    assert _m("UBND thành phố Tuy Hoà tổ chức hội nghị") == [("UBND thành phố Tuy Hoà", "thành phố", "Tuy Hoà", True, False)]
-    assert _m("bộ phận một cửa thành phố đã tiếp nhận") == [("bộ phận một cửa thành phố", "thành phố", None, True, False)]
+    assert _m("UBND thành phố Tuy Hoà tổ chức hội nghị") == [
+        ("UBND thành phố Tuy Hoà", "thành phố", "Tuy Hoà", True, False)
+    ]
+    assert _m("bộ phận một cửa thành phố đã tiếp nhận") == [
+        ("bộ phận một cửa thành phố", "thành phố", None, True, False)
+    ]
     assert _m("UBND các phường xã tiếp nhận")[0][4] is True
-    assert _m("Thị xã Sông Cầu - tỉnh Phú Yên") == [("Thị xã Sông Cầu", "thị xã", "Sông Cầu", False, False),
-                                                    ("tỉnh Phú Yên", "tỉnh", "Phú Yên", False, False)]
+    assert _m("Thị xã Sông Cầu - tỉnh Phú Yên") == [
+        ("Thị xã Sông Cầu", "thị xã", "Sông Cầu", False, False),
+        ("tỉnh Phú Yên", "tỉnh", "Phú Yên", False, False),
+    ]
 
 
 def test_numbered_wards_and_hyphenated_province():
@@ -28,14 +35,17 @@ def test_not_units():
     assert _m("hướng dẫn người dân thành phố") == []  # a bare level word without name or institution
 
 
-@pytest.mark.parametrize("lw,name,prov,code", [
-    ("thành phố", "Tuy Hoà", None, "555"),
-    ("thị xã", "Sông Cầu", None, "557"),
-    ("huyện", "Dong Xuan", "54", "558"),
-    ("phường", "9", "77", "26530"),
-    ("tỉnh", "Bà Rịa - Vũng Tàu", None, "77"),
-    ("thành phố", "Vũng Tàu", None, "747"),
-])
+@pytest.mark.parametrize(
+    "lw,name,prov,code",
+    [
+        ("thành phố", "Tuy Hoà", None, "555"),
+        ("thị xã", "Sông Cầu", None, "557"),
+        ("huyện", "Dong Xuan", "54", "558"),
+        ("phường", "9", "77", "26530"),
+        ("tỉnh", "Bà Rịa - Vũng Tàu", None, "77"),
+        ("thành phố", "Vũng Tàu", None, "747"),
+    ],
+)
 def test_match(lw, name, prov, code):
     row, _ = match_mention(lw, name, province_code=prov)
     assert row is not None and row["unit_code"] == code

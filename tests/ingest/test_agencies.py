@@ -1,4 +1,5 @@
 """Provincial agencies (config/agencies.yaml): exact names, diacritics that count, a stable key each."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,11 +12,19 @@ from motcua.ingest.agencies import agency_candidates, is_agency_code, looks_like
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("Công an tỉnh", "cong-an"), ("CONG AN TINH", "cong-an"), ("Sở Tư pháp tỉnh Đắk Lắk", "so-tu-phap"),
-    ("UBND Sở Xây dựng", "so-xay-dung"), ("2. Sở Y tế", "so-y-te"), ("Trung tâm Phục vụ hành chính công tỉnh", "trung-tam-pvhcc"),
-    ("TT PVHCC tỉnh", "trung-tam-pvhcc"), ("Sở Văn hóa Thể thao và Du lịch", "so-van-hoa-the-thao-du-lich"),
-])
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Công an tỉnh", "cong-an"),
+        ("CONG AN TINH", "cong-an"),
+        ("Sở Tư pháp tỉnh Đắk Lắk", "so-tu-phap"),
+        ("UBND Sở Xây dựng", "so-xay-dung"),
+        ("2. Sở Y tế", "so-y-te"),
+        ("Trung tâm Phục vụ hành chính công tỉnh", "trung-tam-pvhcc"),
+        ("TT PVHCC tỉnh", "trung-tam-pvhcc"),
+        ("Sở Văn hóa Thể thao và Du lịch", "so-van-hoa-the-thao-du-lich"),
+    ],
+)
 def test_names_and_aliases_match_their_entry(name, key):
     a = match_agency(name, ("Đắk Lắk",))
     assert a is not None and a.key == key and is_agency_code(a.code("66")) and a.code("66") == f"66-{key}"

@@ -1,4 +1,5 @@
 """The crosswalk across the 2025 reform (src/motcua/reference/crosswalk.csv)."""
+
 from __future__ import annotations
 
 import copy
@@ -26,13 +27,27 @@ from motcua.reference.crosswalk import (
 
 ROOT = Path(__file__).resolve().parents[2]
 COLUMNS = [
-    "legacy_level", "legacy_code", "legacy_name", "legacy_province_code",
-    "new_level", "new_code", "new_name", "new_province_code", "legacy_whole", "new_within",
+    "legacy_level",
+    "legacy_code",
+    "legacy_name",
+    "legacy_province_code",
+    "new_level",
+    "new_code",
+    "new_name",
+    "new_province_code",
+    "legacy_whole",
+    "new_within",
 ]
 ISLAND_DISTRICTS = {"318": "11948", "471": "19742", "498": "20333", "536": "21548", "755": "26732"}
 PHU_YEN = {
-    "555": "Thành phố Tuy Hòa", "557": "Thị xã Sông Cầu", "558": "Huyện Đồng Xuân", "559": "Huyện Tuy An",
-    "560": "Huyện Sơn Hòa", "561": "Huyện Sông Hinh", "562": "Huyện Tây Hòa", "563": "Huyện Phú Hòa",
+    "555": "Thành phố Tuy Hòa",
+    "557": "Thị xã Sông Cầu",
+    "558": "Huyện Đồng Xuân",
+    "559": "Huyện Tuy An",
+    "560": "Huyện Sơn Hòa",
+    "561": "Huyện Sông Hinh",
+    "562": "Huyện Tây Hòa",
+    "563": "Huyện Phú Hòa",
     "564": "Thị xã Đông Hòa",
 }
 
@@ -51,6 +66,7 @@ def _script():
 
 
 # ------------------------------------------------------------ file and meta
+
 
 def test_checksum_and_meta():
     body = files("motcua.reference").joinpath("crosswalk.csv").read_bytes()
@@ -83,10 +99,13 @@ def test_every_code_and_name_is_in_units_csv():
             ref = _units(schema, level)
             assert rows[f"{side}_code"].isin(ref.index).all(), (side, level)
             assert (rows[f"{side}_name"].to_numpy() == ref.loc[rows[f"{side}_code"], "unit_name"].to_numpy()).all()
-            assert (rows[f"{side}_province_code"].to_numpy() == ref.loc[rows[f"{side}_code"], "province_code"].to_numpy()).all()
+            assert (
+                rows[f"{side}_province_code"].to_numpy() == ref.loc[rows[f"{side}_code"], "province_code"].to_numpy()
+            ).all()
 
 
 # ------------------------------------------------------------ coverage
+
 
 def test_every_legacy_unit_has_a_successor():
     cw = crosswalk()
@@ -115,6 +134,7 @@ def test_island_districts_become_their_dac_khu():
 
 # ------------------------------------------------------------ flags
 
+
 def test_commune_flags_are_consistent():
     c = crosswalk("commune")
     n_succ = c.groupby("legacy_code")["new_code"].transform("size")
@@ -135,8 +155,9 @@ def test_district_rows_follow_from_commune_rows():
     n_succ = pieces.groupby("district")["new"].nunique()
     all_whole = pieces.groupby("district")["whole"].min()
     expected["new_within"] = (expected["n"] == expected["new"].map(n_new)).astype(int)
-    expected["legacy_whole"] = ((expected["district"].map(n_succ) == 1)
-                                & (expected["district"].map(all_whole) == 1)).astype(int)
+    expected["legacy_whole"] = (
+        (expected["district"].map(n_succ) == 1) & (expected["district"].map(all_whole) == 1)
+    ).astype(int)
     d = crosswalk("district").rename(columns={"legacy_code": "district", "new_code": "new"})
     got = d.set_index(["district", "new"])[["legacy_whole", "new_within"]].sort_index()
     want = expected.set_index(["district", "new"])[["legacy_whole", "new_within"]].sort_index()
@@ -148,10 +169,13 @@ def test_district_legacy_whole_means_single_successor():
     n_succ = d.groupby("legacy_code")["new_code"].transform("size")
     assert ((d["legacy_whole"] == 1) == (n_succ == 1)).all()
     # whole is not within: Thị xã Mường Lay went whole into Phường Mường Lay, which took more
-    assert successors("095", "district")[["new_code", "legacy_whole", "new_within"]].values.tolist() == [["03151", 1, 0]]
+    assert successors("095", "district")[["new_code", "legacy_whole", "new_within"]].values.tolist() == [
+        ["03151", 1, 0]
+    ]
 
 
 # ------------------------------------------------------------ provinces
+
 
 def test_34_provinces_from_63():
     p = crosswalk("province")
@@ -179,6 +203,7 @@ def test_communes_never_cross_the_province_mapping():
 
 # ------------------------------------------------------------ Phú Yên
 
+
 def test_phu_yen_districts():
     d = crosswalk("district")
     py = d[d["legacy_province_code"] == "54"]
@@ -201,7 +226,12 @@ def test_phuong_phu_yen_straddles_three_districts():
     assert rows["new_within"].eq(0).all()
     communes = predecessors("22240", "commune").set_index("legacy_code")
     assert communes["legacy_whole"].to_dict() == {
-        "22040": 1, "22041": 1, "22240": 1, "22243": 1, "22246": 0, "22252": 0,
+        "22040": 1,
+        "22041": 1,
+        "22240": 1,
+        "22243": 1,
+        "22246": 0,
+        "22252": 0,
     }
 
 
@@ -220,7 +250,8 @@ def test_code_22240_differs_across_eras():
     assert _units("2025", "commune").loc["22240", "unit_name"] == "Phường Phú Yên"
     rows = successors("22240", "commune")
     assert rows[["legacy_name", "new_name", "legacy_whole", "new_within"]].values.tolist() == [
-        ["Phường Phú Lâm", "Phường Phú Yên", 1, 0]]
+        ["Phường Phú Lâm", "Phường Phú Yên", 1, 0]
+    ]
 
 
 def test_xa_dong_xuan_is_not_the_district():
@@ -242,12 +273,24 @@ def test_phu_yen_area_is_34_communes_of_dak_lak():
     # exact: every predecessor commune taken whole (all lie in Phú Yên, above)
     c = crosswalk("commune")
     partial = set(c.loc[c["new_code"].isin(area) & (c["legacy_whole"] == 0), "new_code"])
-    assert partial == {"22015", "22045", "22207", "22222", "22225", "22237", "22240", "22255", "22261",
-                       "22303", "22319"}
+    assert partial == {
+        "22015",
+        "22045",
+        "22207",
+        "22222",
+        "22225",
+        "22237",
+        "22240",
+        "22255",
+        "22261",
+        "22303",
+        "22319",
+    }
     assert len(area - partial) == 23
 
 
 # ------------------------------------------------------------ functions
+
 
 def test_functions_validate_and_pad():
     assert successors("54", "province")["new_code"].tolist() == ["66"]
@@ -268,6 +311,7 @@ def test_functions_validate_and_pad():
 
 # ------------------------------------------------------------ the build script
 
+
 def test_build_reproduces_committed_files(tmp_path):
     mod = _script()
     assert mod.main(["--out", str(tmp_path)]) == 0
@@ -287,6 +331,7 @@ def test_build_stops_on_a_key_it_cannot_resolve():
         mod._pieces(bad, legacy, new)
     bad = copy.deepcopy(conv)
     bad["DICT_PROVINCE_WARD_DIVIDED"]["tinhdaklak"]["tinhphuyen_thanhphotuyhoa_phuongphulam"] = [
-        {"newWardKey": "phuongphuyen", "isDefaultNewWard": True}]
+        {"newWardKey": "phuongphuyen", "isDefaultNewWard": True}
+    ]
     with pytest.raises(SystemExit, match="both whole and divided"):
         mod._pieces(bad, legacy, new)

@@ -7,6 +7,7 @@ completion before reception, unit names needing cleaning or unmatched, a unit fr
 periods from the file name (whole months, mid-month) or from the data, and cutoff_day 0 / 14 / 30.
 Personal columns never reach DuckDB's projection, its SQL or any output.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,61 +17,80 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motcua.quality import Quality
 from motcua.ingest import dossier_duckdb, dossiers
 from motcua.ingest.aggregate import MatchContext
 from motcua.ingest.dossiers import map_columns, read_dossier_csv
 from motcua.ingest.tidy import _read_head
+from motcua.quality import Quality
 
 CTX = MatchContext("legacy", "district", "54")
-HEADER = ["STT", "MaHoSo", "HoTenNguoiNop", "DonViXuLy", "NgayTiepNhan", "NgayHenTra", "NgayHoanThanh", "NgayTraKetQua",
-          "KenhThucHien", "SoCCCD", "SoDienThoai", "DiaChi"]
+HEADER = [
+    "STT",
+    "MaHoSo",
+    "HoTenNguoiNop",
+    "DonViXuLy",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayHoanThanh",
+    "NgayTraKetQua",
+    "KenhThucHien",
+    "SoCCCD",
+    "SoDienThoai",
+    "DiaChi",
+]
 SECRETS = ["Nguyễn Thị Bí Mật", "079123456789", "0912345678", "Số 1 đường Bí Mật, xã Bí Mật"]
 
 # (unit, received, due, completed, returned, channel)
 EDGE = [
-    ("UBND huyện Tuy An", "25/01/2024 08:00:00", "05/02/2024", "05/02/2024 16:00:00", "05/02/2024", "1"),  # carried, on due date
-    ("Huyện Tuy An", "20/01/2024", "30/01/2024", "", "", "2"),                           # carried, pending overdue
-    ("Huyện Tuy An", "01/02/2024 09:15", "10/02/2024", "08/02/2024", "", "2"),            # early
-    ("Huyện Tuy An", "20/02/2024", "28/02/2024", "02/03/2024 10:00:00", "", "1"),        # late, across months
-    ("Huyện Tuy An", "27/02/2024", "10/03/2024", "10/03/2024", "", "3"),                  # post, on time next month
-    ("Huyện Tuy An", "05/03/2024", "20/03/2024", "", "", "2"),                            # pending overdue at cut-off
-    ("Huyện Tuy An", "28/03/2024", "10/04/2024", "", "", "1"),                            # pending within time
-    ("Huyện Tuy An", "28/03/2024", "31/03/2024", "", "", "1"),                            # due on the cut-off day
-    ("Huyện Tuy An", "15/02/2024", "29/02/2024", "", "29/02/2024", "2"),                  # completion blank, return date
-    ("Huyện Tuy An", "16/02/2024", "01/03/2024", "không rõ", "03/03/2024", "1"),           # bad completion, return used
-    ("Huyện Tuy An", "16/02/2024", "01/03/2024", "không rõ", "", "1"),                     # bad completion: rejected
-    ("Huyện Tuy An", "32/03/2024", "10/04/2024", "", "", "1"),                            # unreadable received
-    ("Huyện Tuy An", "", "10/04/2024", "", "", "1"),                                      # blank received
-    ("Huyện Tuy An", "10/03/2024", "2024/04/10", "", "", "1"),                            # unreadable due
-    ("Huyện Tuy An", "10/03/2024", "", "", "", "2"),                                      # blank due
-    ("Huyện Tuy An", "28/03/2024", "10/04/2024", "", "", "9"),                            # unknown channel
-    ("Huyện Tuy An", "28/03/2024", "10/04/2024", "", "", ""),                             # blank channel
-    ("Huyện Tuy An", "10/03/2024", "20/03/2024", "01/03/2024", "", "1"),                  # completed before received
-    ("Huyện Tuy An", "10/03/2024", "20/03/2024", "01/03/2024", "", "x"),                  # … and unknown channel
-    ("Huyện Tuy An", "05/02/2024 10:00:60", "15/02/2024", "14/02/2024", "", "2"),         # seconds 60: pandas reads it
-    ("Huyện Tuy An", "05/02/2024 25:00:00", "15/02/2024", "", "", "2"),                   # hour 25: unreadable
-    ("Huyện Tuy An", "5/2/2024 8:05", "15/2/2024", "9/2/2024", "", "2.0"),                # no leading zeros
+    (
+        "UBND huyện Tuy An",
+        "25/01/2024 08:00:00",
+        "05/02/2024",
+        "05/02/2024 16:00:00",
+        "05/02/2024",
+        "1",
+    ),  # carried, on due date
+    ("Huyện Tuy An", "20/01/2024", "30/01/2024", "", "", "2"),  # carried, pending overdue
+    ("Huyện Tuy An", "01/02/2024 09:15", "10/02/2024", "08/02/2024", "", "2"),  # early
+    ("Huyện Tuy An", "20/02/2024", "28/02/2024", "02/03/2024 10:00:00", "", "1"),  # late, across months
+    ("Huyện Tuy An", "27/02/2024", "10/03/2024", "10/03/2024", "", "3"),  # post, on time next month
+    ("Huyện Tuy An", "05/03/2024", "20/03/2024", "", "", "2"),  # pending overdue at cut-off
+    ("Huyện Tuy An", "28/03/2024", "10/04/2024", "", "", "1"),  # pending within time
+    ("Huyện Tuy An", "28/03/2024", "31/03/2024", "", "", "1"),  # due on the cut-off day
+    ("Huyện Tuy An", "15/02/2024", "29/02/2024", "", "29/02/2024", "2"),  # completion blank, return date
+    ("Huyện Tuy An", "16/02/2024", "01/03/2024", "không rõ", "03/03/2024", "1"),  # bad completion, return used
+    ("Huyện Tuy An", "16/02/2024", "01/03/2024", "không rõ", "", "1"),  # bad completion: rejected
+    ("Huyện Tuy An", "32/03/2024", "10/04/2024", "", "", "1"),  # unreadable received
+    ("Huyện Tuy An", "", "10/04/2024", "", "", "1"),  # blank received
+    ("Huyện Tuy An", "10/03/2024", "2024/04/10", "", "", "1"),  # unreadable due
+    ("Huyện Tuy An", "10/03/2024", "", "", "", "2"),  # blank due
+    ("Huyện Tuy An", "28/03/2024", "10/04/2024", "", "", "9"),  # unknown channel
+    ("Huyện Tuy An", "28/03/2024", "10/04/2024", "", "", ""),  # blank channel
+    ("Huyện Tuy An", "10/03/2024", "20/03/2024", "01/03/2024", "", "1"),  # completed before received
+    ("Huyện Tuy An", "10/03/2024", "20/03/2024", "01/03/2024", "", "x"),  # … and unknown channel
+    ("Huyện Tuy An", "05/02/2024 10:00:60", "15/02/2024", "14/02/2024", "", "2"),  # seconds 60: pandas reads it
+    ("Huyện Tuy An", "05/02/2024 25:00:00", "15/02/2024", "", "", "2"),  # hour 25: unreadable
+    ("Huyện Tuy An", "5/2/2024 8:05", "15/2/2024", "9/2/2024", "", "2.0"),  # no leading zeros
     ("Huyện Tuy An", " 06/02/2024 ", "2024-02-16", "2024-02-16T10:00:00", "", "Trực tuyến"),
     ("Huyện Tuy An", "2024-02-07 10:00", "17-02-2024", "18.02.2024", "", "1"),
-    ("Huyện Tuy An", "2024-02-07T10:00", "17/02/2024", "", "", "1"),                      # not a listed format
-    ("Huyện Tuy An", "07/02/24", "17/02/2024", "", "", "1"),                              # two-digit year
-    ("Huyện Tuy An", "07/02/2024 8:5", "17/02/2024\t", "+5/03/2024", "16/02/2024", "1"),   # one-digit minute, tab, sign
-    ("Huyện Tuy An", "07 /02/2024", "17/ 02/2024", "", "", "1"),                          # inner blanks
-    ("Huyện Tuy An", "2024-02-07 10:00:00.5", "2024-02-17 10:00:00", "", "", "1"),        # fraction of a second
+    ("Huyện Tuy An", "2024-02-07T10:00", "17/02/2024", "", "", "1"),  # not a listed format
+    ("Huyện Tuy An", "07/02/24", "17/02/2024", "", "", "1"),  # two-digit year
+    ("Huyện Tuy An", "07/02/2024 8:5", "17/02/2024\t", "+5/03/2024", "16/02/2024", "1"),  # one-digit minute, tab, sign
+    ("Huyện Tuy An", "07 /02/2024", "17/ 02/2024", "", "", "1"),  # inner blanks
+    ("Huyện Tuy An", "2024-02-07 10:00:00.5", "2024-02-17 10:00:00", "", "", "1"),  # fraction of a second
     ("Huyện Tuy An", "07/02/2024 10:00:00 ", "17/02/2024 23:59", "17/02/2024 23:60", "", "1"),
-    ("Huyện Tuy An", "29/02/2023", "17/02/2024", "", "", "1"),                            # no 29 February in 2023
-    ("Huyện Tuy An", "   ", "17/02/2024", "", "", "1"),                                   # blanks only
-    ("Huyện Tuy An", "31/01/2024 23:59:59", "14/02/2024", "15/02/2024", "", "1"),         # around cut-off 14
+    ("Huyện Tuy An", "29/02/2023", "17/02/2024", "", "", "1"),  # no 29 February in 2023
+    ("Huyện Tuy An", "   ", "17/02/2024", "", "", "1"),  # blanks only
+    ("Huyện Tuy An", "31/01/2024 23:59:59", "14/02/2024", "15/02/2024", "", "1"),  # around cut-off 14
     ("Huyện Tuy An", "15/02/2024", "14/03/2024", "14/03/2024 07:00", "", "2"),
-    ("Huyện Tuy An", "30/01/2024", "31/01/2024", "30/04/2024", "", "1"),                  # completed after the period
-    ("Huyện Tuy An", "10/12/2023", "20/12/2023", "10/01/2024", "", "1"),                  # completed before the period
-    ("Huyện Tuy An", "10/05/2024", "20/05/2024", "", "", "1"),                            # received after the period
-    ("Thành phố Tuy Hoà", "02/02/2024", "12/02/2024", "12/02/2024", "", "2"),           # old-style tone mark
+    ("Huyện Tuy An", "30/01/2024", "31/01/2024", "30/04/2024", "", "1"),  # completed after the period
+    ("Huyện Tuy An", "10/12/2023", "20/12/2023", "10/01/2024", "", "1"),  # completed before the period
+    ("Huyện Tuy An", "10/05/2024", "20/05/2024", "", "", "1"),  # received after the period
+    ("Thành phố Tuy Hoà", "02/02/2024", "12/02/2024", "12/02/2024", "", "2"),  # old-style tone mark
     ("TP. Tuy Hòa", "03/03/2024", "13/03/2024", "14/03/2024", "", "Trực tiếp"),
     ("H. Sông Hinh", "29/02/2024", "04/03/2024", "", "", "1"),
-    ("Huyện Không Có Thật", "01/03/2024", "11/03/2024", "", "", "1"),                    # unmatched unit
-    ("", "01/03/2024", "11/03/2024", "", "", "1"),                                        # no unit
+    ("Huyện Không Có Thật", "01/03/2024", "11/03/2024", "", "", "1"),  # unmatched unit
+    ("", "01/03/2024", "11/03/2024", "", "", "1"),  # no unit
 ]
 # more than eight rows rejected for one reason: the message lists the first eight lines and "…"
 EDGE += [("Huyện Tuy An", f"{d:02d}/13/2024", "10/04/2024", "", "", "1") for d in range(1, 12)]
@@ -84,9 +104,20 @@ def write_csv(path: Path, rows, *, with_unit: bool = True, sep: str = ",", addre
     header = HEADER if with_unit else [h for h in HEADER if h != "DonViXuLy"]
     lines = [sep.join(header)]
     for i, (unit, rec, due, done, ret, ch) in enumerate(rows):
-        vals = {"STT": str(i + 1), "MaHoSo": f"HS{i:05d}", "HoTenNguoiNop": SECRETS[0], "DonViXuLy": unit,
-                "NgayTiepNhan": rec, "NgayHenTra": due, "NgayHoanThanh": done, "NgayTraKetQua": ret,
-                "KenhThucHien": ch, "SoCCCD": SECRETS[1], "SoDienThoai": SECRETS[2], "DiaChi": address}
+        vals = {
+            "STT": str(i + 1),
+            "MaHoSo": f"HS{i:05d}",
+            "HoTenNguoiNop": SECRETS[0],
+            "DonViXuLy": unit,
+            "NgayTiepNhan": rec,
+            "NgayHenTra": due,
+            "NgayHoanThanh": done,
+            "NgayTraKetQua": ret,
+            "KenhThucHien": ch,
+            "SoCCCD": SECRETS[1],
+            "SoDienThoai": SECRETS[2],
+            "DiaChi": address,
+        }
         lines.append(sep.join(_q(vals[h]) for h in header))
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
     return path
@@ -95,8 +126,23 @@ def write_csv(path: Path, rows, *, with_unit: bool = True, sep: str = ",", addre
 def run(path: Path, engine: str):
     q = Quality()
     recs = read_dossier_csv(path, path.name, q, CTX, (0, path.name), engine=engine)
-    records = [(r.file, r.sheet, r.row, r.name, r.code, r.start, r.end, r.period_kind, r.values, r.status, r.source_kind,
-                r.source_ref) for r in recs]
+    records = [
+        (
+            r.file,
+            r.sheet,
+            r.row,
+            r.name,
+            r.code,
+            r.start,
+            r.end,
+            r.period_kind,
+            r.values,
+            r.status,
+            r.source_kind,
+            r.source_ref,
+        )
+        for r in recs
+    ]
     findings = [(f.file, f.sheet, f.row, f.unit, f.period, f.rule, f.severity, f.message, f.action) for f in q.findings]
     return records, findings, dict(getattr(q, "dossier_stats", {}))
 
@@ -134,14 +180,26 @@ def test_known_counts_with_duckdb(tmp_path):
     rows = [("Huyện Tuy An", *r[1:]) for r in EDGE[:8]]
     records, findings, stats = run(write_csv(tmp_path / "hoso_2024-02-01_2024-03-31.csv", rows), "duckdb")
     by_month = {r[5].month: r[8] for r in records}
-    assert by_month[2] == dict(received_online=1, received_offline=2, carried_over=2, resolved_early=1, resolved_ontime=1,
-                               resolved_late=0, pending_overdue=2, pending_total=3, received_total=5, resolved_total=2,
-                               pending_ontime=1)
-    assert by_month[3]["resolved_total"] == 2 and by_month[3]["pending_total"] == 4 and by_month[3]["pending_overdue"] == 3
+    assert by_month[2] == dict(
+        received_online=1,
+        received_offline=2,
+        carried_over=2,
+        resolved_early=1,
+        resolved_ontime=1,
+        resolved_late=0,
+        pending_overdue=2,
+        pending_total=3,
+        received_total=5,
+        resolved_total=2,
+        pending_ontime=1,
+    )
+    assert (
+        by_month[3]["resolved_total"] == 2 and by_month[3]["pending_total"] == 4 and by_month[3]["pending_overdue"] == 3
+    )
 
 
 def test_semicolons_and_quoted_line_breaks_same_result(tmp_path):
-    """";" as delimiter, a personal field with a quoted line break, quote and delimiter: rows (not lines) count."""
+    """ ";" as delimiter, a personal field with a quoted line break, quote and delimiter: rows (not lines) count."""
     path = write_csv(tmp_path / "hoso_2024-02-01_2024-03-31.csv", EDGE, sep=";", address='Số 1;\n"Bí Mật", xã Bí Mật')
     records, findings, stats = assert_same(path)
     assert stats["read"] == len(EDGE)
@@ -150,7 +208,9 @@ def test_semicolons_and_quoted_line_breaks_same_result(tmp_path):
 def test_ragged_row_falls_back_to_pandas(tmp_path, monkeypatch):
     """A row with too few fields: DuckDB refuses the file; "auto" then uses pandas (same result), "duckdb" raises."""
     path = write_csv(tmp_path / "hoso_2024-02-01_2024-03-31.csv", EDGE[:5])
-    path.write_text(path.read_text(encoding="utf-8-sig") + "99,HS99,x,Huyện Tuy An,01/03/2024\r\n", encoding="utf-8-sig")
+    path.write_text(
+        path.read_text(encoding="utf-8-sig") + "99,HS99,x,Huyện Tuy An,01/03/2024\r\n", encoding="utf-8-sig"
+    )
     monkeypatch.setattr(dossier_duckdb, "engine_settings", lambda: {**dossier_duckdb.DEFAULTS, "duckdb_min_mb": 0})
     assert run(path, "auto") == run(path, "pandas")
     with pytest.raises(ValueError):
@@ -163,7 +223,10 @@ def test_unit_from_file_name_same_result(tmp_path, cutoff):
 
 
 def test_all_rows_rejected_same_result(tmp_path):
-    rows = [("Huyện Tuy An", "abc", "10/04/2024", "", "", "1"), ("Huyện Tuy An", "01/03/2024", "10/04/2024", "", "", "7")]
+    rows = [
+        ("Huyện Tuy An", "abc", "10/04/2024", "", "", "1"),
+        ("Huyện Tuy An", "01/03/2024", "10/04/2024", "", "", "7"),
+    ]
     for name in ("hoso_2024-03-01_2024-03-31.csv", "hoso.csv"):
         records, findings, stats = assert_same(write_csv(tmp_path / name, rows))
         assert stats == {"read": 2, "used": 0, "rejected": 2}
@@ -172,7 +235,10 @@ def test_all_rows_rejected_same_result(tmp_path):
 def test_year_outside_pandas_range_is_an_unreadable_date(tmp_path):
     """A year datetime64[ns] cannot hold ("07/02/0024") rejects that dossier as an unreadable date, in both
     engines alike; the rest of the file is read (it used to make the whole file unreadable)."""
-    path = write_csv(tmp_path / "hoso_2024-02-01_2024-03-31.csv", EDGE[:3] + [("Huyện Tuy An", "07/02/0024", "17/02/2024", "", "", "1")])
+    path = write_csv(
+        tmp_path / "hoso_2024-02-01_2024-03-31.csv",
+        EDGE[:3] + [("Huyện Tuy An", "07/02/0024", "17/02/2024", "", "", "1")],
+    )
     records, findings, stats = assert_same(path)
     assert stats["read"] == 4 and stats["rejected"] >= 1 and stats["used"] == 4 - stats["rejected"]
     assert any(f[5] == "dossier_rejected" for f in findings)
@@ -229,13 +295,23 @@ def test_personal_columns_never_selected_nor_output(tmp_path, monkeypatch):
     assert sorted(header[i] for i in personal) == ["DiaChi", "HoTenNguoiNop", "SoCCCD", "SoDienThoai"]
     sqls: list[str] = []
     q = Quality()
-    recs = dossier_duckdb.aggregate_dossier_csv_duckdb(path, path.name, q, CTX, (0, path.name), header, delim, roles,
-                                                       (date(2024, 2, 1), date(2024, 3, 31)), return_sql=sqls)
+    recs = dossier_duckdb.aggregate_dossier_csv_duckdb(
+        path,
+        path.name,
+        q,
+        CTX,
+        (0, path.name),
+        header,
+        delim,
+        roles,
+        (date(2024, 2, 1), date(2024, 3, 31)),
+        return_sql=sqls,
+    )
     sql = sqls[0]
     for i in personal:  # neither the header names nor the positions of personal columns appear in the query
         assert header[i] not in sql and not re.search(rf"\bc{i}\b(?!')", sql.split("columns=", 1)[1].split("}", 1)[1])
     plan = duckdb.connect().sql("EXPLAIN " + sql).fetchall()[0][1]
-    scan = plan[plan.index("READ_CSV"):]
+    scan = plan[plan.index("READ_CSV") :]
     projected = set(re.findall(r"\bc(\d+)\b", scan.split("Projections:", 1)[1].split("Total Files", 1)[0]))
     used = {str(roles[r]) for r in ("received", "due", "completed", "returned", "channel", "unit") if r in roles}
     assert projected == used

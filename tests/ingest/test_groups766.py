@@ -1,37 +1,172 @@
 """The 766 groups of dossier exports: parsing of yes/no, fee, survey and apology cells, the counts of a small
 hand-made export (known by construction), NA for missing columns, one finding per bad value, workbooks too."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import openpyxl
-from hypothesis import given
-from hypothesis import strategies as st
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from motcua.quality import Quality
 from motcua.clean.run import _context, run_clean
 from motcua.ingest.groups766 import COUNT_COLUMNS, apology, combine, fee_payable, read_groups_file, survey, yes_no
+from motcua.quality import Quality
 from motcua.rates import GROUP_RATES, group_successes_trials
 
-HEADER = ["MaHoSo", "DonViXuLy", "NgayTiepNhan", "NgayHenTra", "NgayHoanThanh", "KenhThucHien", "Phí, lệ phí",
-          "Thanh toán trực tuyến", "Số hóa hồ sơ", "Số hóa kết quả", "Sai sót", "Thư xin lỗi", "Đánh giá", "HoTenNguoiNop"]
+HEADER = [
+    "MaHoSo",
+    "DonViXuLy",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayHoanThanh",
+    "KenhThucHien",
+    "Phí, lệ phí",
+    "Thanh toán trực tuyến",
+    "Số hóa hồ sơ",
+    "Số hóa kết quả",
+    "Sai sót",
+    "Thư xin lỗi",
+    "Đánh giá",
+    "HoTenNguoiNop",
+]
 #: Ten dossiers of Sông Cầu, January and February 2024. Known counts, by construction:
 #: January received 7: fee 5 (rows 1, 3, 4, 6, 7), paid online 3 (1, 4, 7); digitised 5 of 6 readable (row 5 "xyz");
 #: January completed 6 (1–6): late 3 (2, 3, 6), faulty 1 (4, on time): late or faulty 4, letters 3 (2, 4, 6);
 #: results digitised 4 of 6; surveyed 4 (1, 2, 4, 5), satisfied 3.
 ROWS = [
-    ["1", "Thị xã Sông Cầu", "02/01/2024 08:00", "05/01/2024", "04/01/2024 10:00", "2", "50.000", "Có", "Có", "Có", "", "", "Hài lòng", "Nguyễn Văn A"],
-    ["2", "Thị xã Sông Cầu", "02/01/2024", "05/01/2024", "08/01/2024", "1", "0", "", "co", "có", "", "Có", "Rất hài lòng", "B"],
-    ["3", "Thị xã Sông Cầu", "03/01/2024", "05/01/2024", "09/01/2024", "2", "20000", "Không", "KHÔNG", "khong", "", "", "", "C"],
-    ["4", "Thị xã Sông Cầu", "03/01/2024", "10/01/2024", "10/01/2024", "2", "Có", "da thanh toan", "x", "Có", "Có", "x", "khong hai long", "D"],
-    ["5", "Thị xã Sông Cầu", "04/01/2024", "10/01/2024", "09/01/2024", "1", "", "", "xyz", "Có", "", "", "Hài lòng", "E"],
-    ["6", "Thị xã Sông Cầu", "04/01/2024", "10/01/2024", "15/01/2024", "2", "75.000 đồng", "Chưa", "1", "0", "", "12/01/2024", "", "F"],
+    [
+        "1",
+        "Thị xã Sông Cầu",
+        "02/01/2024 08:00",
+        "05/01/2024",
+        "04/01/2024 10:00",
+        "2",
+        "50.000",
+        "Có",
+        "Có",
+        "Có",
+        "",
+        "",
+        "Hài lòng",
+        "Nguyễn Văn A",
+    ],
+    [
+        "2",
+        "Thị xã Sông Cầu",
+        "02/01/2024",
+        "05/01/2024",
+        "08/01/2024",
+        "1",
+        "0",
+        "",
+        "co",
+        "có",
+        "",
+        "Có",
+        "Rất hài lòng",
+        "B",
+    ],
+    [
+        "3",
+        "Thị xã Sông Cầu",
+        "03/01/2024",
+        "05/01/2024",
+        "09/01/2024",
+        "2",
+        "20000",
+        "Không",
+        "KHÔNG",
+        "khong",
+        "",
+        "",
+        "",
+        "C",
+    ],
+    [
+        "4",
+        "Thị xã Sông Cầu",
+        "03/01/2024",
+        "10/01/2024",
+        "10/01/2024",
+        "2",
+        "Có",
+        "da thanh toan",
+        "x",
+        "Có",
+        "Có",
+        "x",
+        "khong hai long",
+        "D",
+    ],
+    [
+        "5",
+        "Thị xã Sông Cầu",
+        "04/01/2024",
+        "10/01/2024",
+        "09/01/2024",
+        "1",
+        "",
+        "",
+        "xyz",
+        "Có",
+        "",
+        "",
+        "Hài lòng",
+        "E",
+    ],
+    [
+        "6",
+        "Thị xã Sông Cầu",
+        "04/01/2024",
+        "10/01/2024",
+        "15/01/2024",
+        "2",
+        "75.000 đồng",
+        "Chưa",
+        "1",
+        "0",
+        "",
+        "12/01/2024",
+        "",
+        "F",
+    ],
     ["7", "Thị xã Sông Cầu", "25/01/2024", "29/02/2024", "", "2", "2.000", "Có", "Có", "", "", "", "", "G"],
     ["8", "Thị xã Sông Cầu", "01/02/2024", "05/02/2024", "07/02/2024", "1", "0", "", "Có", "Có", "", "", "", "H"],
-    ["9", "Thị xã Sông Cầu", "02/02/2024", "09/02/2024", "06/02/2024", "2", "50.000", "Có", "Không", "Có", "", "", "", "I"],
-    ["10", "Thị xã Sông Cầu", "02/02/2024", "09/02/2024", "06/02/2024", "2", "50.000", "maybe", "Có", "Có", "", "", "", "J"],
+    [
+        "9",
+        "Thị xã Sông Cầu",
+        "02/02/2024",
+        "09/02/2024",
+        "06/02/2024",
+        "2",
+        "50.000",
+        "Có",
+        "Không",
+        "Có",
+        "",
+        "",
+        "",
+        "I",
+    ],
+    [
+        "10",
+        "Thị xã Sông Cầu",
+        "02/02/2024",
+        "09/02/2024",
+        "06/02/2024",
+        "2",
+        "50.000",
+        "maybe",
+        "Có",
+        "Có",
+        "",
+        "",
+        "",
+        "J",
+    ],
 ]
 
 
@@ -49,7 +184,9 @@ def counts(tmp_path_factory):
 
 
 def test_yes_no_words_with_and_without_diacritics():
-    s = pd.Series(["Có", "co", "CÓ ", "x", "1", "1.0", "Đã thanh toán", "Không", "khong", "KHÔNG", "0", "", None, "Chưa", "hmm"])
+    s = pd.Series(
+        ["Có", "co", "CÓ ", "x", "1", "1.0", "Đã thanh toán", "Không", "khong", "KHÔNG", "0", "", None, "Chưa", "hmm"]
+    )
     v, bad = yes_no(s)
     assert v.iloc[:7].tolist() == [True] * 7
     assert v.iloc[7:14].tolist() == [False] * 7
@@ -81,11 +218,26 @@ def test_counts_of_a_small_export(counts):
     jan = df[df["period_start"] == "2024-01-01"].iloc[0]
     assert (jan["unit_schema"], jan["unit_code"]) == ("legacy", "557")
     assert {c: int(jan[c]) for c in COUNT_COLUMNS} == {
-        "fee_payable": 5, "paid_online": 3, "dossier_checked": 6, "digitised_dossier": 5, "result_checked": 6,
-        "digitised_result": 4, "late_or_faulty": 4, "apology_issued": 3, "resolved": 6, "surveyed": 4, "satisfied": 3}
+        "fee_payable": 5,
+        "paid_online": 3,
+        "dossier_checked": 6,
+        "digitised_dossier": 5,
+        "result_checked": 6,
+        "digitised_result": 4,
+        "late_or_faulty": 4,
+        "apology_issued": 3,
+        "resolved": 6,
+        "surveyed": 4,
+        "satisfied": 3,
+    }
     feb = df[df["period_start"] == "2024-02-01"].iloc[0]
     # row 10's payment is unreadable: out of that group only; row 7 is completed in no month of the file
-    assert (int(feb["fee_payable"]), int(feb["paid_online"]), int(feb["resolved"]), int(feb["late_or_faulty"])) == (1, 1, 3, 1)
+    assert (int(feb["fee_payable"]), int(feb["paid_online"]), int(feb["resolved"]), int(feb["late_or_faulty"])) == (
+        1,
+        1,
+        3,
+        1,
+    )
     assert int(feb["apology_issued"]) == 0
 
 
@@ -102,7 +254,10 @@ def test_rates_by_their_formula(counts):
 def test_one_finding_per_bad_value_with_file_and_row(counts):
     _, q = counts
     bad = q[q["rule"] == "groups766_value_unreadable"]
-    assert sorted(zip(bad["row"].astype(int), bad["message"].str.extract(r'giá trị "([^"]+)"')[0])) == [(6, "xyz"), (11, "maybe")]
+    assert sorted(zip(bad["row"].astype(int), bad["message"].str.extract(r'giá trị "([^"]+)"')[0])) == [
+        (6, "xyz"),
+        (11, "maybe"),
+    ]
     assert set(bad["file"]) == {"hoso_2024.csv"}
     assert "Nguyễn Văn A" not in " ".join(q["message"])
 
@@ -146,8 +301,13 @@ def test_clean_writes_groups766_only_when_there_are_some(tmp_path):
     assert not (out / "groups766.parquet").exists()
 
 
-@given(st.lists(st.one_of(st.text(max_size=12), st.none(), st.integers(-5, 5), st.floats(allow_nan=True)), min_size=1,
-                max_size=8))
+@given(
+    st.lists(
+        st.one_of(st.text(max_size=12), st.none(), st.integers(-5, 5), st.floats(allow_nan=True)),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_cell_parsers_never_raise_and_flag_exactly_the_unknown(cells):
     s = pd.Series(cells, dtype=object)
     v, bad = yes_no(s)

@@ -6,6 +6,7 @@ marks or stray whitespace, every form-06 column maps to the sheet column that ca
 arbitrary grids the matcher never raises (documented: no exception escapes find_header,
 read_form_sheet or map_columns); it returns None / no roles instead.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -28,9 +29,14 @@ def _variant(label: str, how: str) -> str:
     if how == "upper":
         return label.upper()
     if how == "ascii":
-        return unicodedata.normalize("NFC", "".join(
-            ch for ch in unicodedata.normalize("NFD", label.replace("đ", "d").replace("Đ", "D"))
-            if not unicodedata.combining(ch)))
+        return unicodedata.normalize(
+            "NFC",
+            "".join(
+                ch
+                for ch in unicodedata.normalize("NFD", label.replace("đ", "d").replace("Đ", "D"))
+                if not unicodedata.combining(ch)
+            ),
+        )
     if how == "old_tones":
         return styles.to_old_style(label)
     if how == "nfd":
@@ -116,9 +122,29 @@ def test_property_header_columns_found_by_label_in_any_order(case):
     assert fs is not None and fs.columns == expected and [r.name for r in fs.rows] == ["Huyện Tuy An"]
 
 
-cell = st.one_of(st.none(), st.text(max_size=25), st.integers(-10**6, 10**12), st.floats(allow_nan=True),
-                 st.sampled_from(["STT", "Đơn vị", "Tổng số", "Trực tuyến", "Quá hạn", "Từ kỳ trước", "Tổng cộng",
-                                  "Số hồ sơ đã giải quyết", "Trong hạn", "Kỳ báo cáo: Năm 0000", "(1)", "I", "1.1"]))
+cell = st.one_of(
+    st.none(),
+    st.text(max_size=25),
+    st.integers(-(10**6), 10**12),
+    st.floats(allow_nan=True),
+    st.sampled_from(
+        [
+            "STT",
+            "Đơn vị",
+            "Tổng số",
+            "Trực tuyến",
+            "Quá hạn",
+            "Từ kỳ trước",
+            "Tổng cộng",
+            "Số hồ sơ đã giải quyết",
+            "Trong hạn",
+            "Kỳ báo cáo: Năm 0000",
+            "(1)",
+            "I",
+            "1.1",
+        ]
+    ),
+)
 
 
 @st.composite
@@ -143,9 +169,29 @@ def test_property_form_reader_never_raises_on_arbitrary_grids(grid):
                 assert pc.value is None or (isinstance(pc.value, int) and pc.value >= 0)
 
 
-@given(st.lists(st.one_of(st.text(max_size=20), st.sampled_from(
-    ["NgayTiepNhan", "Ngày hẹn trả", "NgayHoanThanh", "KenhThucHien", "Họ tên", "CCCD", "Số điện thoại", "Địa chỉ",
-     "DonViXuLy", "Ngày sinh", "HoTenNguoiNop"])), max_size=14))
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=20),
+            st.sampled_from(
+                [
+                    "NgayTiepNhan",
+                    "Ngày hẹn trả",
+                    "NgayHoanThanh",
+                    "KenhThucHien",
+                    "Họ tên",
+                    "CCCD",
+                    "Số điện thoại",
+                    "Địa chỉ",
+                    "DonViXuLy",
+                    "Ngày sinh",
+                    "HoTenNguoiNop",
+                ]
+            ),
+        ),
+        max_size=14,
+    )
+)
 def test_property_dossier_header_never_maps_personal_columns(header):
     roles, personal = map_columns(header)
     assert not set(roles.values()) & set(personal)
@@ -166,7 +212,9 @@ from motcua.ingest.numbering import parse_number_row  # noqa: E402
 from motcua.panel import FORM_COLUMN  # noqa: E402
 from motcua.sample.workbook import FileStyle  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("builders", Path(__file__).parents[1] / "data" / "ingest" / "builders.py")
+_spec = importlib.util.spec_from_file_location(
+    "builders", Path(__file__).parents[1] / "data" / "ingest" / "builders.py"
+)
 builders = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(builders)  # type: ignore[union-attr]
 
@@ -191,22 +239,48 @@ def test_form06_numbering_is_data_and_matches_the_panel_contract():
     assert "numbering" not in load_config().layouts["form07a"]
 
 
-@pytest.mark.parametrize("numbers, extra_header, extra_numbers", [
-    ([f"({i})" for i in range(1, 14)], [], []),
-    ([str(i) for i in range(1, 14)], [], []),
-    ([f"( {i} )" for i in range(1, 14)], [], []),
-    (list(range(1, 14)), [], []),
-    ([float(i) for i in range(1, 14)], [], []),
-    (["(1)", "(2)", "(3)=(4)+(5)+(6)", "(4)", "(5)", "(6)", "(7)=(8)+(9)+(10)", "(8)", "(9)", "(10)",
-      "(11)=(12)+(13)", "(12)", "(13)"], [], []),
-    ([f"({i})" for i in range(1, 14)], ["Tỷ lệ đúng hạn (%)", "Ghi chú"], ["(14)", "(15)"]),
-    ([f"({i})" for i in range(1, 14)], ["Trả lại", "Ghi chú"], ["(a)", "B"]),
-])
+@pytest.mark.parametrize(
+    "numbers, extra_header, extra_numbers",
+    [
+        ([f"({i})" for i in range(1, 14)], [], []),
+        ([str(i) for i in range(1, 14)], [], []),
+        ([f"( {i} )" for i in range(1, 14)], [], []),
+        (list(range(1, 14)), [], []),
+        ([float(i) for i in range(1, 14)], [], []),
+        (
+            [
+                "(1)",
+                "(2)",
+                "(3)=(4)+(5)+(6)",
+                "(4)",
+                "(5)",
+                "(6)",
+                "(7)=(8)+(9)+(10)",
+                "(8)",
+                "(9)",
+                "(10)",
+                "(11)=(12)+(13)",
+                "(12)",
+                "(13)",
+            ],
+            [],
+            [],
+        ),
+        ([f"({i})" for i in range(1, 14)], ["Tỷ lệ đúng hạn (%)", "Ghi chú"], ["(14)", "(15)"]),
+        ([f"({i})" for i in range(1, 14)], ["Trả lại", "Ghi chú"], ["(a)", "B"]),
+    ],
+)
 def test_flattened_header_is_read_by_the_form_numbers(tmp_path, numbers, extra_header, extra_numbers):
     """One header row whose "Quá hạn" appears twice (labels alone: no header) and the "(1) … (13)" row under it:
     each column is placed by its number and every value lands in its column."""
-    p = builders.write_flat_form(tmp_path / "f.xlsx", [("Xã Tuy An Bắc", U1), ("Phường Tuy Hòa", U2)], period_text=AUG25,
-                                 numbers=numbers, extra_header=extra_header, extra_numbers=extra_numbers)
+    p = builders.write_flat_form(
+        tmp_path / "f.xlsx",
+        [("Xã Tuy An Bắc", U1), ("Phường Tuy Hòa", U2)],
+        period_text=AUG25,
+        numbers=numbers,
+        extra_header=extra_header,
+        extra_numbers=extra_numbers,
+    )
     fs = _read(p)
     assert fs is not None and fs.layout == "form06"
     assert fs.header_row == 5 and fs.header_depth == 1 and fs.number_row == 6
@@ -227,10 +301,36 @@ def test_flattened_header_without_number_row_is_not_guessed(tmp_path):
 def test_repeated_leaf_labels_in_a_two_row_header_are_placed_by_numbers():
     """Group labels that name no column ("Hồ sơ giải quyết xong"): "Tổng số" three times and "Quá hạn" twice are
     only told apart by their numbers."""
-    top = ["STT", "Đơn vị", "Hồ sơ tiếp nhận", None, None, None, "Hồ sơ giải quyết xong", None, None, None,
-           "Hồ sơ chưa xong", None, None]
-    leaves = [None, None, "Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước", "Tổng số", "Trước hạn",
-              "Đúng hạn", "Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"]
+    top = [
+        "STT",
+        "Đơn vị",
+        "Hồ sơ tiếp nhận",
+        None,
+        None,
+        None,
+        "Hồ sơ giải quyết xong",
+        None,
+        None,
+        None,
+        "Hồ sơ chưa xong",
+        None,
+        None,
+    ]
+    leaves = [
+        None,
+        None,
+        "Tổng số",
+        "Trực tuyến",
+        "Trực tiếp, dịch vụ bưu chính",
+        "Từ kỳ trước",
+        "Tổng số",
+        "Trước hạn",
+        "Đúng hạn",
+        "Quá hạn",
+        "Tổng số",
+        "Trong hạn",
+        "Quá hạn",
+    ]
     body = ["1", "Xã Tuy An Bắc"] + [U1[k] for k in builders.COLS06]
     merged = [(0, 1, 0, 0), (0, 1, 1, 1), (0, 0, 2, 5), (0, 0, 6, 9), (0, 0, 10, 12)]
     assert read_form_sheet(Grid("S", [top, leaves, body], merged)) is None
@@ -245,8 +345,9 @@ def test_labels_contradicting_the_numbers_are_a_disagreement(tmp_path, header_ro
     """A complete, unambiguous header whose "Trực tuyến" and "Trực tiếp" labels sit over (5) and (4): not guessed."""
     import openpyxl
 
-    p = builders.write_form(tmp_path / "f.xlsx", [("Huyện Tuy An", U1)], period_text=AUG25,
-                            style=FileStyle(header_rows=header_rows))
+    p = builders.write_form(
+        tmp_path / "f.xlsx", [("Huyện Tuy An", U1)], period_text=AUG25, style=FileStyle(header_rows=header_rows)
+    )
     wb = openpyxl.load_workbook(p)
     ws = wb.active
     leaf = 8 + header_rows - 1
@@ -257,7 +358,9 @@ def test_labels_contradicting_the_numbers_are_a_disagreement(tmp_path, header_ro
     assert fs is not None and fs.number_row == leaf + 1
     assert len(fs.header_disagreements) == 2
     first, second = fs.header_disagreements
-    assert first.startswith('cột D "Số hồ sơ nhận giải quyết › ') and 'Trực tiếp, dịch vụ bưu chính" mang số (4)' in first
+    assert (
+        first.startswith('cột D "Số hồ sơ nhận giải quyết › ') and 'Trực tiếp, dịch vụ bưu chính" mang số (4)' in first
+    )
     assert '(4) của biểu là "Số hồ sơ nhận giải quyết › Trong kỳ › Trực tuyến" — nhãn của (4) ở cột E' in first
     assert second.startswith('cột E "Số hồ sơ nhận giải quyết › ') and 'Trực tuyến" mang số (5)' in second
 
@@ -268,21 +371,28 @@ def test_flattened_header_with_a_label_over_the_wrong_number_is_a_disagreement(t
     p = builders.write_flat_form(tmp_path / "f.xlsx", [("Xã Tuy An Bắc", U1)], period_text=AUG25, header=swapped)
     fs = _read(p)
     assert fs is not None and fs.number_row == 6
-    assert [t.split(" mang")[0] for t in fs.header_disagreements] == ['cột D "Trực tiếp, dịch vụ bưu chính"',
-                                                                    'cột E "Trực tuyến"']
+    assert [t.split(" mang")[0] for t in fs.header_disagreements] == [
+        'cột D "Trực tiếp, dịch vụ bưu chính"',
+        'cột E "Trực tuyến"',
+    ]
 
 
 def test_a_consistent_number_row_changes_nothing(tmp_path):
-    p = builders.write_form(tmp_path / "f.xlsx", [("Huyện Tuy An", U1)], period_text=AUG25, style=FileStyle(extra_rate_col=True))
+    p = builders.write_form(
+        tmp_path / "f.xlsx", [("Huyện Tuy An", U1)], period_text=AUG25, style=FileStyle(extra_rate_col=True)
+    )
     fs = _read(p)
     assert fs.number_row == 11 and fs.by_numbers == [] and fs.header_disagreements == []
     assert _values(fs.rows[0]) == U1
 
 
-@pytest.mark.parametrize("numbers", [
-    ["A", "B"] + [str(i) for i in range(1, 12)],  # counts numbered from 1: another numbering
-    [None] + [f"({i})" for i in range(1, 13)],  # (1) on the unit column
-])
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        ["A", "B"] + [str(i) for i in range(1, 12)],  # counts numbered from 1: another numbering
+        [None] + [f"({i})" for i in range(1, 13)],  # (1) on the unit column
+    ],
+)
 def test_another_numbering_is_left_unused(tmp_path, numbers):
     """A number row whose unit column does not carry (2) is not form 06's numbering: labels decide, nothing disagrees."""
     import openpyxl
@@ -301,11 +411,26 @@ def test_another_numbering_is_left_unused(tmp_path, numbers):
 
 def test_07a_layout_never_reads_the_form06_numbering(tmp_path):
     """07a-style forms number their fewer columns (1) … (11) their own way: read by labels, no disagreement."""
-    row = {"received_total": 100, "received_new": 90, "carried_over": 10, "resolved_total": 80, "resolved_early_ontime": 78,
-           "resolved_late": 2, "pending_total": 15, "pending_ontime": 14, "pending_overdue": 1, "supplement": 3, "returned": 2}
+    row = {
+        "received_total": 100,
+        "received_new": 90,
+        "carried_over": 10,
+        "resolved_total": 80,
+        "resolved_early_ontime": 78,
+        "resolved_late": 2,
+        "pending_total": 15,
+        "pending_ontime": 14,
+        "pending_overdue": 1,
+        "supplement": 3,
+        "returned": 2,
+    }
     for rows in (2, 3):
-        p = builders.write_form(tmp_path / f"a{rows}.xlsx", [("Huyện Tuy An", row)], period_text=AUG25,
-                                style=FileStyle(layout="07a", header_rows=rows, number_row=True))
+        p = builders.write_form(
+            tmp_path / f"a{rows}.xlsx",
+            [("Huyện Tuy An", row)],
+            period_text=AUG25,
+            style=FileStyle(layout="07a", header_rows=rows, number_row=True),
+        )
         fs = _read(p)
         assert fs.layout == "form07a" and fs.number_row is None and fs.header_disagreements == []
         assert _values(fs.rows[0]) == row
@@ -313,9 +438,16 @@ def test_07a_layout_never_reads_the_form06_numbering(tmp_path):
 
 # --------------------------------------------------------------------------- number-row parser, fuzzed
 
+
 def _write_number(k: int, how: str) -> Any:
-    return {"paren": f"({k})", "bare": str(k), "spaced": f"( {k} )", "int": k, "float": float(k),
-            "formula": f"({k})=({k + 1})+({k + 2})"}[how]
+    return {
+        "paren": f"({k})",
+        "bare": str(k),
+        "spaced": f"( {k} )",
+        "int": k,
+        "float": float(k),
+        "formula": f"({k})=({k + 1})+({k + 2})",
+    }[how]
 
 
 @st.composite
@@ -353,9 +485,19 @@ def test_property_number_row_parser_refuses_a_row_with_a_word_or_a_repeat(case, 
     assert parse_number_row(cells + [f"({k})"]) is None  # a number twice: a row of counts, not column numbers
 
 
-@given(st.lists(st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 120), st.floats(allow_nan=True),
-                          st.booleans(), st.sampled_from(["(1)", "(13)", "1", "( 2 )", "(3)=(4)+(5)", "A", "(a)"])),
-                max_size=20))
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(max_size=12),
+            st.integers(-5, 120),
+            st.floats(allow_nan=True),
+            st.booleans(),
+            st.sampled_from(["(1)", "(13)", "1", "( 2 )", "(3)=(4)+(5)", "A", "(a)"]),
+        ),
+        max_size=20,
+    )
+)
 def test_property_number_row_parser_never_raises(cells):
     got = parse_number_row(cells)
     if got is not None:
@@ -392,8 +534,16 @@ def test_property_flattened_header_any_column_order_placed_by_numbers(perm, data
     fs = read_form_sheet(Grid("S", [title, header, numbers, body], []))
     assert fs is not None and fs.header_disagreements == []
     assert _values(fs.rows[0]) == U1
-    i, j = data.draw(st.sampled_from([(a, b) for a in range(11) for b in range(11)
-                                       if a < b and builders.FLAT06[2 + perm[a]] != builders.FLAT06[2 + perm[b]]]))
+    i, j = data.draw(
+        st.sampled_from(
+            [
+                (a, b)
+                for a in range(11)
+                for b in range(11)
+                if a < b and builders.FLAT06[2 + perm[a]] != builders.FLAT06[2 + perm[b]]
+            ]
+        )
+    )
     moved = list(header)
     moved[2 + i], moved[2 + j] = moved[2 + j], moved[2 + i]
     fs2 = read_form_sheet(Grid("S", [title, moved, numbers, body], []))

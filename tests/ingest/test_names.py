@@ -1,4 +1,5 @@
 """Unit names → official codes: normalisation, matching, and never guessing."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -38,7 +39,10 @@ PY = dict(schema="legacy", level="district", province_code="54")
 def test_known_variants_match(written, code):
     m = match_unit(written, **PY)
     assert m.unit_code == code, (written, m)
-    assert m.unit_name == reference_units("legacy").set_index(["unit_level", "unit_code"]).loc[("district", code), "unit_name"]
+    assert (
+        m.unit_name
+        == reference_units("legacy").set_index(["unit_level", "unit_code"]).loc[("district", code), "unit_name"]
+    )
 
 
 def test_nfd_input_matches():
@@ -85,14 +89,21 @@ _DISTRICTS = reference_units("legacy")
 _DISTRICTS = _DISTRICTS[_DISTRICTS["unit_level"] == "district"].reset_index(drop=True)
 
 
-@given(i=st.integers(0, len(_DISTRICTS) - 1),
-       variant=st.sampled_from(["official", "old", "nfd", "mojibake", "ubnd", "abbrev", "upper"]))
+@given(
+    i=st.integers(0, len(_DISTRICTS) - 1),
+    variant=st.sampled_from(["official", "old", "nfd", "mojibake", "ubnd", "abbrev", "upper"]),
+)
 def test_property_name_variants_match_the_same_code(i, variant):
     row = _DISTRICTS.iloc[i]
     name, typ = row["unit_name"], row["unit_type"]
     written = {
-        "official": name, "old": styles.to_old_style(name), "nfd": styles.nfd(name), "mojibake": styles.mojibake(name),
-        "ubnd": styles.with_ubnd(name, typ), "abbrev": styles.abbreviated(name, typ), "upper": name.upper(),
+        "official": name,
+        "old": styles.to_old_style(name),
+        "nfd": styles.nfd(name),
+        "mojibake": styles.mojibake(name),
+        "ubnd": styles.with_ubnd(name, typ),
+        "abbrev": styles.abbreviated(name, typ),
+        "upper": name.upper(),
     }[variant]
     m = match_unit(written, schema="legacy", level="district", province_code=row["province_code"])
     assert m.unit_code == row["unit_code"], (written, m)
@@ -119,8 +130,11 @@ def test_property_clean_text_fold_is_stable(s):
     assert fold(clean_text(s)) == fold(clean_text(clean_text(s)))
 
 
-@given(st.text(max_size=40), st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
-       st.sampled_from([None, "district", "commune", "province"]))
+@given(
+    st.text(max_size=40),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+    st.sampled_from([None, "district", "commune", "province"]),
+)
 def test_property_match_with_fallback_never_raises(s, start, level):
     """Any name, any period (legacy or 2025 list), any level: a UnitMatch, never an exception or a low-score guess."""
     from motcua.ingest.aggregate import MatchContext, match_with_fallback
@@ -170,8 +184,11 @@ def test_every_district_matches_by_its_own_name_with_or_without_diacritics():
     for row in _DISTRICTS.itertuples():
         peers = _DISTRICTS[_DISTRICTS["province_code"] == row.province_code]
         short = short_of[row.unit_name]
-        readings = ((short, lambda n: short_of[n].lower()), (fold(short), lambda n: fold(short_of[n])),
-                    (fold(row.unit_name), None))
+        readings = (
+            (short, lambda n: short_of[n].lower()),
+            (fold(short), lambda n: fold(short_of[n])),
+            (fold(row.unit_name), None),
+        )
         for written, key in readings:
             same = peers if key is None else peers[peers["unit_name"].map(key) == key(row.unit_name)]
             m = match_unit(written, schema="legacy", level="district", province_code=row.province_code)

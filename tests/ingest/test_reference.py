@@ -1,4 +1,5 @@
 """The frozen reference of official units (src/motcua/reference/units.csv)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Small synthetic panels with awkward features, built from the seeded simulator."""
+
 from __future__ import annotations
 
 import pandas as pd

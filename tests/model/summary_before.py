@@ -1,5 +1,6 @@
 """A frozen copy of motcua/model/summary.py before it was vectorised (row by row, Babel called per value): the reference
 tests/model/test_summary_tables.py holds the vectorised tables to. Do not edit."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -121,11 +122,15 @@ def province_summary(trend_summary: pd.DataFrame, lang: str = "vi") -> pd.DataFr
     for _, r in s.iterrows():
         rate = RATES.get(r["rate"])
         rank = r.get("rank")
-        rank_txt = "–" if pd.isna(rank) else f"{int(rank)} ({int(r['rank_low'])}–{int(r['rank_high'])})/{int(r['n_ranked'])}"
+        rank_txt = (
+            "–" if pd.isna(rank) else f"{int(rank)} ({int(r['rank_low'])}–{int(r['rank_high'])})/{int(r['n_ranked'])}"
+        )
         slope_txt = _slope_text(r, lang)
         shrunk_txt = "–"
         if pd.notna(r.get("shrunk_rate")):
-            shrunk_txt = f"{_pct(r['shrunk_rate'], lang)} ({_pct(r['shrunk_low'], lang)}–{_pct(r['shrunk_high'], lang)})"
+            shrunk_txt = (
+                f"{_pct(r['shrunk_rate'], lang)} ({_pct(r['shrunk_low'], lang)}–{_pct(r['shrunk_high'], lang)})"
+            )
         band = r.get("latest_outside_band")
         rows.append(
             {
@@ -153,7 +158,10 @@ def status_counts(trend_summary: pd.DataFrame, lang: str = "vi") -> pd.DataFrame
     L = LABELS[lang]
     s = trend_summary.assign(
         status_label=[L.get(f"status_{x}", x) for x in trend_summary["status"]],
-        rate_label=[(RATES[r].label_vi if lang == "vi" else RATES[r].label_en) if r in RATES else r for r in trend_summary["rate"]],
+        rate_label=[
+            (RATES[r].label_vi if lang == "vi" else RATES[r].label_en) if r in RATES else r
+            for r in trend_summary["rate"]
+        ],
     )
     out = s.groupby(["rate_label", "status_label"]).size().unstack(fill_value=0)
     out.index.name = L["rate"]
@@ -205,15 +213,19 @@ OVERVIEW = {
 
 def province_overview(trend_summary: pd.DataFrame, comparison: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The province at a glance, one row per rate (and peer group): pooled rate over the comparison
-    window, how many units clearly rise or fall (95 % interval of the slope that applies — the latest
-period's when the trend bends — above / below 0), lie outside the
-    99.8 % funnel limits, and are likely or unlikely to meet the target."""
+        window, how many units clearly rise or fall (95 % interval of the slope that applies — the latest
+    period's when the trend bends — above / below 0), lie outside the
+        99.8 % funnel limits, and are likely or unlikely to meet the target."""
     O = OVERVIEW[lang]
     rows = []
     if comparison is None or comparison.empty:
         return pd.DataFrame(columns=list(O.values())[:9])
     for (schema, level, rate), c in comparison.groupby(["unit_schema", "unit_level", "rate"], sort=True):
-        s = trend_summary.loc[(trend_summary["unit_schema"] == schema) & (trend_summary["unit_level"] == level) & (trend_summary["rate"] == rate)]
+        s = trend_summary.loc[
+            (trend_summary["unit_schema"] == schema)
+            & (trend_summary["unit_level"] == level)
+            & (trend_summary["rate"] == rate)
+        ]
         r = RATES.get(rate)
         ws, we = pd.Timestamp(c["window_start"].iloc[0]), pd.Timestamp(c["window_end"].iloc[0])
         dirs = [trend_direction(row) for row in s.to_dict("records")]

@@ -1,4 +1,5 @@
 """The out-of-sample forecast check (motcua.model.backtest): its scores, and the forecasts it measures."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The one rule for what a reader is told about a trend (motcua.model.claims) and the analyst tables using it."""
+
 import math
 
 import pandas as pd
@@ -11,13 +12,35 @@ KNOTS = "2022-07-01,2023-07-01,2024-07-01"
 
 def row(**over):
     """Unit 555's online share in the sample: +18,5 (18,0 to 19,0) on average, +1,1 (-1,6 to 3,8) at the latest period."""
-    r = {"unit_schema": "legacy", "unit_code": "555", "unit_name": "Thành phố Tuy Hòa", "unit_level": "district",
-         "rate": "online_rate", "status": "ok", "n_periods": 54, "latest_rate": 0.6, "knots": KNOTS,
-         "slope_pp_per_year": 18.479, "slope_low": 18.004, "slope_high": 18.955,
-         "slope_recent_pp_per_year": 1.058, "slope_recent_low": -1.635, "slope_recent_high": 3.750,
-         "target": 0.5, "p_meet_target": 0.9, "p_meet_target_year": 0.9, "shrunk_rate": 0.6, "shrunk_low": 0.58,
-         "shrunk_high": 0.62, "rank": 1, "rank_low": 1, "rank_high": 2, "n_ranked": 9, "funnel_flag": "within",
-         "latest_outside_band": False}
+    r = {
+        "unit_schema": "legacy",
+        "unit_code": "555",
+        "unit_name": "Thành phố Tuy Hòa",
+        "unit_level": "district",
+        "rate": "online_rate",
+        "status": "ok",
+        "n_periods": 54,
+        "latest_rate": 0.6,
+        "knots": KNOTS,
+        "slope_pp_per_year": 18.479,
+        "slope_low": 18.004,
+        "slope_high": 18.955,
+        "slope_recent_pp_per_year": 1.058,
+        "slope_recent_low": -1.635,
+        "slope_recent_high": 3.750,
+        "target": 0.5,
+        "p_meet_target": 0.9,
+        "p_meet_target_year": 0.9,
+        "shrunk_rate": 0.6,
+        "shrunk_low": 0.58,
+        "shrunk_high": 0.62,
+        "rank": 1,
+        "rank_low": 1,
+        "rank_high": 2,
+        "n_ranked": 9,
+        "funnel_flag": "within",
+        "latest_outside_band": False,
+    }
     r.update(over)
     return r
 
@@ -63,9 +86,20 @@ def test_analyst_tables_use_the_same_rule():
     slope = vi["Xu hướng (điểm %/năm, KTC 95%)"].tolist()
     assert slope[0].startswith("kỳ gần nhất: +1,1 (-1,6 … +3,8)") and "bình quân cả giai đoạn: +18,5" in slope[0]
     assert slope[1] == "+18,5 (+0,5 … +19,0)"
-    comp = pd.DataFrame({"unit_schema": "legacy", "unit_level": "district", "rate": "online_rate", "unit_code": ["555", "557"],
-                         "window_start": pd.Timestamp("2024-07-01"), "window_end": pd.Timestamp("2025-06-30"),
-                         "province_rate": 0.6, "n_units": 2, "outside_998": False, "funnel_method": "none"})
+    comp = pd.DataFrame(
+        {
+            "unit_schema": "legacy",
+            "unit_level": "district",
+            "rate": "online_rate",
+            "unit_code": ["555", "557"],
+            "window_start": pd.Timestamp("2024-07-01"),
+            "window_end": pd.Timestamp("2025-06-30"),
+            "province_rate": 0.6,
+            "n_units": 2,
+            "outside_998": False,
+            "funnel_method": "none",
+        }
+    )
     ov = province_overview(ts, comp, "en").iloc[0]
     up = next(k for k in ov.index if k.startswith("Clearly rising"))
     assert ov[up] == 1  # only 557; 555's recent interval holds 0

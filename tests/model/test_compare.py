@@ -1,4 +1,5 @@
 """Fair comparison: funnel limits (Spiegelhalter 2005), shrunken rates, rank intervals, flags."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,7 +34,9 @@ def test_overdispersion_is_winsorised():
 
 
 def _province():
-    panel, _ = simulate_panel(SimSpec(n_units=9, months=36, seed=31, ontime_level=(3.8, 4.2), ontime_slope=(0.0, 0.0), sigma=0.05))
+    panel, _ = simulate_panel(
+        SimSpec(n_units=9, months=36, seed=31, ontime_level=(3.8, 4.2), ontime_slope=(0.0, 0.0), sigma=0.05)
+    )
     return panel
 
 
@@ -43,7 +46,16 @@ def test_small_perfect_unit_is_not_ranked_first_on_noise():
     tiny = panel.loc[panel["unit_code"] == "564"].copy()
     tiny["unit_code"] = "565"
     tiny["unit_name"] = "Huyện Nhỏ"
-    for c in ["received_online", "received_offline", "carried_over", "resolved_early", "resolved_late", "pending_total", "pending_ontime", "pending_overdue"]:
+    for c in [
+        "received_online",
+        "received_offline",
+        "carried_over",
+        "resolved_early",
+        "resolved_late",
+        "pending_total",
+        "pending_ontime",
+        "pending_overdue",
+    ]:
         tiny[c] = 0
     tiny["resolved_ontime"] = 3
     tiny["resolved_total"] = 3
@@ -100,11 +112,37 @@ def test_ranks_are_seeded_and_deterministic():
 
 def test_province_level_rows_are_not_compared():
     panel = _province()
-    prov = panel.groupby("period_start", as_index=False).agg({**{c: "sum" for c in [
-        "received_total", "received_online", "received_offline", "carried_over", "resolved_total", "resolved_early",
-        "resolved_ontime", "resolved_late", "pending_total", "pending_ontime", "pending_overdue"]}, "period_end": "first"})
-    prov = prov.assign(unit_schema="legacy", unit_code="54", unit_name="Tỉnh Phú Yên", unit_level="province",
-                       province_code="54", province_name="Tỉnh Phú Yên", source="sum", source_ref="sum")
+    prov = panel.groupby("period_start", as_index=False).agg(
+        {
+            **{
+                c: "sum"
+                for c in [
+                    "received_total",
+                    "received_online",
+                    "received_offline",
+                    "carried_over",
+                    "resolved_total",
+                    "resolved_early",
+                    "resolved_ontime",
+                    "resolved_late",
+                    "pending_total",
+                    "pending_ontime",
+                    "pending_overdue",
+                ]
+            },
+            "period_end": "first",
+        }
+    )
+    prov = prov.assign(
+        unit_schema="legacy",
+        unit_code="54",
+        unit_name="Tỉnh Phú Yên",
+        unit_level="province",
+        province_code="54",
+        province_name="Tỉnh Phú Yên",
+        source="sum",
+        source_ref="sum",
+    )
     res = run_model(conform(pd.concat([panel, prov])))
     assert "54" not in set(res.comparison["unit_code"])
     s = res.trend_summary.set_index(["unit_code", "rate"])
@@ -128,9 +166,20 @@ def _window_series(y: list[list[int]], n: list[list[int]]) -> pd.DataFrame:
         for m, (yy, nn) in enumerate(zip(ys, ns)):
             start = pd.Timestamp(2024, m + 1, 1)
             end = start + pd.offsets.MonthEnd(0)
-            rows.append({"unit_schema": "legacy", "unit_level": "district", "rate": "online_rate", "unit_code": f"{100 + u}",
-                         "period_start": start, "period_end": end, "successes": float(yy), "trials": float(nn),
-                         "t_start": years(start), "t_end": years(end + pd.Timedelta(days=1))})
+            rows.append(
+                {
+                    "unit_schema": "legacy",
+                    "unit_level": "district",
+                    "rate": "online_rate",
+                    "unit_code": f"{100 + u}",
+                    "period_start": start,
+                    "period_end": end,
+                    "successes": float(yy),
+                    "trials": float(nn),
+                    "t_start": years(start),
+                    "t_end": years(end + pd.Timedelta(days=1)),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -148,8 +197,13 @@ def test_window_overdispersion_solves_williams_equation_per_unit_and_for_peers()
     # each unit's rho is the root brentq finds for the same residuals
     unit = w["unit_code"].to_numpy()
     ids = pd.factorize(unit, sort=True)[0]
-    r2 = _local_trend_residuals(w["successes"].to_numpy(), w["trials"].to_numpy(), ((w["t_start"] + w["t_end"]) / 2).to_numpy(),
-                                ids.astype(np.intp), np.ones(6, bool))
+    r2 = _local_trend_residuals(
+        w["successes"].to_numpy(),
+        w["trials"].to_numpy(),
+        ((w["t_start"] + w["t_end"]) / 2).to_numpy(),
+        ids.astype(np.intp),
+        np.ones(6, bool),
+    )
     for i, code in enumerate(sorted(set(unit))):
         expect = _solve_rho(r2[ids == i], w["trials"].to_numpy()[ids == i], 10)
         assert got.loc[code, "rho_unit"] == pytest.approx(expect, rel=1e-6)
@@ -179,7 +233,9 @@ def test_units_no_different_beyond_chance_get_no_point_rank():
     """Nine units with the same on-time propensity and no extra variation: tau² = 0, every shrunk rate is the pooled
     one. They once got ranks 1…9 in the order of their codes (ranking on noise); now no point rank, while the rank
     intervals stay (wide). Where shrunk rates differ, ranks follow them."""
-    panel, _ = simulate_panel(SimSpec(n_units=9, months=24, seed=5, ontime_level=(4.0, 4.0), ontime_slope=(0.0, 0.0), sigma=0.0))
+    panel, _ = simulate_panel(
+        SimSpec(n_units=9, months=24, seed=5, ontime_level=(4.0, 4.0), ontime_slope=(0.0, 0.0), sigma=0.0)
+    )
     c = run_model(panel).comparison
     flat = c[c["rate"] == "ontime_rate_report"]
     assert float(flat["tau2_logit"].iloc[0]) == 0.0 and flat["shrunk_rate"].nunique() == 1

@@ -8,6 +8,7 @@ legacy 66: district 643 (24001, 24002).
 24010 ← 24001 + 24002.
 So 558 and 643 are continued by communes wholly inside them; 555 and 557 straddle (22030).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -45,24 +46,64 @@ AFTER = ["2025-07", "2025-08"]
 
 def _crosswalk() -> pd.DataFrame:
     rows = [
-        dict(legacy_level="province", legacy_code="54", legacy_name="Tỉnh Phú Yên", legacy_province_code="54",
-             new_level="province", new_code="66", new_name="Tỉnh Đắk Lắk", new_province_code="66", legacy_whole=1, new_within=0),
-        dict(legacy_level="province", legacy_code="66", legacy_name="Tỉnh Đắk Lắk", legacy_province_code="66",
-             new_level="province", new_code="66", new_name="Tỉnh Đắk Lắk", new_province_code="66", legacy_whole=1, new_within=0),
+        dict(
+            legacy_level="province",
+            legacy_code="54",
+            legacy_name="Tỉnh Phú Yên",
+            legacy_province_code="54",
+            new_level="province",
+            new_code="66",
+            new_name="Tỉnh Đắk Lắk",
+            new_province_code="66",
+            legacy_whole=1,
+            new_within=0,
+        ),
+        dict(
+            legacy_level="province",
+            legacy_code="66",
+            legacy_name="Tỉnh Đắk Lắk",
+            legacy_province_code="66",
+            new_level="province",
+            new_code="66",
+            new_name="Tỉnh Đắk Lắk",
+            new_province_code="66",
+            legacy_whole=1,
+            new_within=0,
+        ),
     ]
     district_of = {c: d for d, cs in LEGACY_COMMUNES.items() for c in cs}
     for new, parts in NEW_FROM.items():
         for old, whole in parts:
-            rows.append(dict(legacy_level="commune", legacy_code=old, legacy_name=f"Xã Cũ {old}",
-                             legacy_province_code=DISTRICT_PROVINCE[district_of[old]], new_level="commune", new_code=new,
-                             new_name=f"Xã Mới {new}", new_province_code="66", legacy_whole=whole,
-                             new_within=int(len(parts) == 1)))
+            rows.append(
+                dict(
+                    legacy_level="commune",
+                    legacy_code=old,
+                    legacy_name=f"Xã Cũ {old}",
+                    legacy_province_code=DISTRICT_PROVINCE[district_of[old]],
+                    new_level="commune",
+                    new_code=new,
+                    new_name=f"Xã Mới {new}",
+                    new_province_code="66",
+                    legacy_whole=whole,
+                    new_within=int(len(parts) == 1),
+                )
+            )
         dists = {district_of[o] for o, _ in parts}
         for d in sorted(dists):
-            rows.append(dict(legacy_level="district", legacy_code=d, legacy_name=f"Huyện {d}",
-                             legacy_province_code=DISTRICT_PROVINCE[d], new_level="commune", new_code=new,
-                             new_name=f"Xã Mới {new}", new_province_code="66", legacy_whole=0,
-                             new_within=int(len(dists) == 1)))
+            rows.append(
+                dict(
+                    legacy_level="district",
+                    legacy_code=d,
+                    legacy_name=f"Huyện {d}",
+                    legacy_province_code=DISTRICT_PROVINCE[d],
+                    new_level="commune",
+                    new_code=new,
+                    new_name=f"Xã Mới {new}",
+                    new_province_code="66",
+                    legacy_whole=0,
+                    new_within=int(len(dists) == 1),
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -76,12 +117,27 @@ def _row(schema: str, level: str, code: str, province: str, month: str, k: int =
     early, ontime, late = 4 * k, 2 * k, 1 * k
     pend_ok, pend_over = 2 * k, 1 * k
     return dict(
-        unit_schema=schema, unit_code=code, unit_name=f"Đơn vị {code}", unit_level=level, province_code=province,
-        province_name="", period_start=ps, period_end=ps + pd.offsets.MonthEnd(0),
-        received_total=online + offline + carried, received_online=online, received_offline=offline,
-        carried_over=carried, resolved_total=early + ontime + late, resolved_early=early, resolved_ontime=ontime,
-        resolved_late=late, pending_total=pend_ok + pend_over, pending_ontime=pend_ok, pending_overdue=pend_over,
-        source="test", source_ref="",
+        unit_schema=schema,
+        unit_code=code,
+        unit_name=f"Đơn vị {code}",
+        unit_level=level,
+        province_code=province,
+        province_name="",
+        period_start=ps,
+        period_end=ps + pd.offsets.MonthEnd(0),
+        received_total=online + offline + carried,
+        received_online=online,
+        received_offline=offline,
+        carried_over=carried,
+        resolved_total=early + ontime + late,
+        resolved_early=early,
+        resolved_ontime=ontime,
+        resolved_late=late,
+        pending_total=pend_ok + pend_over,
+        pending_ontime=pend_ok,
+        pending_overdue=pend_over,
+        source="test",
+        source_ref="",
     )
 
 
@@ -113,7 +169,10 @@ def _new(communes=tuple(NEW_FROM), months=AFTER, agencies=True) -> list[dict]:
     for m in months:
         rows += [_row("2025", "commune", c, "66", m, k=int(c[-2]) + 1) for c in communes]
         if agencies:
-            rows += [_row("2025", "agency", "66-cong-an", "66", m, k=20), _row("2025", "agency", "66-trung-tam-pvhcc", "66", m, k=9)]
+            rows += [
+                _row("2025", "agency", "66-cong-an", "66", m, k=20),
+                _row("2025", "agency", "66-trung-tam-pvhcc", "66", m, k=9),
+            ]
     return rows
 
 
@@ -196,7 +255,11 @@ def test_district_continued_by_communes_wholly_inside():
 
 
 def test_district_continuation_partial_when_a_successor_is_missing():
-    rows = [r for r in _legacy() + _new() if not (r["unit_code"] == "22060" and r["period_start"] == pd.Timestamp("2025-08-01"))]
+    rows = [
+        r
+        for r in _legacy() + _new()
+        if not (r["unit_code"] == "22060" and r["period_start"] == pd.Timestamp("2025-08-01"))
+    ]
     out = district_continuation(_panel(rows), XW)
     assert _one(out, unit_code="558", period_start="2025-07-01")["exact"]
     aug = _one(out, unit_code="558", period_start="2025-08-01")
@@ -286,7 +349,9 @@ def test_province_not_comparable_when_only_one_predecessor_is_covered():
 def test_province_same_area_without_agencies_is_still_not_comparable():
     """Only 54 on both sides and no agencies after: same area, but a tier of each era is missing."""
     new54 = [c for c in NEW_FROM if c.startswith("22")]
-    out = province_series(_panel(_legacy(province_codes=("54",), agencies=False) + _new(communes=new54, agencies=False)), XW)
+    out = province_series(
+        _panel(_legacy(province_codes=("54",), agencies=False) + _new(communes=new54, agencies=False)), XW
+    )
     prov = out[out["kind"] == "province"]
     assert prov["same_area"].all() and not prov["comparable"].any()
     assert "trước sắp xếp không có số liệu cấp tỉnh" in prov["note"].iloc[0]
@@ -294,7 +359,11 @@ def test_province_same_area_without_agencies_is_still_not_comparable():
 
 
 def test_province_not_comparable_when_a_month_lacks_a_district():
-    rows = [r for r in _legacy() + _new() if not (r["unit_code"] == "643" and r["period_start"] == pd.Timestamp("2025-06-01"))]
+    rows = [
+        r
+        for r in _legacy() + _new()
+        if not (r["unit_code"] == "643" and r["period_start"] == pd.Timestamp("2025-06-01"))
+    ]
     out = province_series(_panel(rows), XW)
     june = _one(out, kind="province", period_start="2025-06-01")
     assert not june["exact"] and june["missing_codes"] == "66"
@@ -348,14 +417,20 @@ def real():
     for m in BEFORE:
         rows += [_row("legacy", "district", d, "54", m, k=10) for d in sorted(set(dist["legacy_code"]))]
     # legacy communes of 557 and 562: the predecessors of the 2025 communes lying in them
-    pieces = xw[(xw["legacy_level"] == "commune") & xw["new_code"].isin(dist.loc[dist["legacy_code"].isin(["557", "562"]), "new_code"])]
+    pieces = xw[
+        (xw["legacy_level"] == "commune")
+        & xw["new_code"].isin(dist.loc[dist["legacy_code"].isin(["557", "562"]), "new_code"])
+    ]
     legacy_communes = sorted(set(pieces["legacy_code"]) & set(comm["legacy_code"]))
     for m in BEFORE:
         rows += [_row("legacy", "commune", c, "54", m, k=2) for c in legacy_communes]
     new = sorted(set(comm["new_code"]))
     for m in AFTER:
         rows += [_row("2025", "commune", c, "66", m, k=3) for c in new]
-        rows += [_row("2025", "agency", "66-cong-an", "66", m, k=50), _row("2025", "agency", "66-trung-tam-pvhcc", "66", m, k=20)]
+        rows += [
+            _row("2025", "agency", "66-cong-an", "66", m, k=50),
+            _row("2025", "agency", "66-trung-tam-pvhcc", "66", m, k=20),
+        ]
     return xw, _panel(rows), new
 
 
@@ -388,13 +463,18 @@ def test_real_phuong_phu_yen_predecessors_are_partial(real):
     preds = xw[(xw["legacy_level"] == "commune") & (xw["new_code"] == "22240")]
     assert r["from_codes"].split(",") == sorted(preds["legacy_code"]) and "22240" in r["from_codes"].split(",")
     assert split == set(preds.loc[preds["legacy_whole"] == 0, "legacy_code"]) and r["missing_codes"] == ""
-    src = panel[(panel["unit_schema"] == "legacy") & panel["unit_code"].isin(preds["legacy_code"])
-                & (panel["period_start"] == pd.Timestamp("2025-05-01"))]
+    src = panel[
+        (panel["unit_schema"] == "legacy")
+        & panel["unit_code"].isin(preds["legacy_code"])
+        & (panel["period_start"] == pd.Timestamp("2025-05-01"))
+    ]
     assert r["received_total"] == src["received_total"].sum() and r["n_units_present"] == len(src)
     # the communes lying wholly inside Sông Cầu (557), made of whole legacy communes all present, are exact
     inside = xw[(xw["legacy_level"] == "district") & (xw["legacy_code"] == "557")]["new_code"]
     got = out[out["unit_code"].isin(inside) & (out["period_start"] == pd.Timestamp("2025-06-01"))]
-    whole = xw[(xw["legacy_level"] == "commune") & xw["new_code"].isin(inside)].groupby("new_code")["legacy_whole"].min()
+    whole = (
+        xw[(xw["legacy_level"] == "commune") & xw["new_code"].isin(inside)].groupby("new_code")["legacy_whole"].min()
+    )
     assert set(got.loc[got["exact"], "unit_code"]) == set(whole[whole == 1].index) != set()
 
 
@@ -405,9 +485,13 @@ def test_real_province_66_covers_only_phu_yen(real):
     before = _one(out, kind="province", period_start="2025-05-01")
     after = _one(out, kind="province", period_start="2025-07-01")
     assert before["from_codes"] == "54" and before["missing_codes"] == "66" and before["n_districts_present"] == 9
-    n_dist = xw[(xw["legacy_level"] == "district") & xw["legacy_province_code"].isin(["54", "66"])]["legacy_code"].nunique()
+    n_dist = xw[(xw["legacy_level"] == "district") & xw["legacy_province_code"].isin(["54", "66"])][
+        "legacy_code"
+    ].nunique()
     assert before["n_districts_expected"] == n_dist > 9
-    n_new = xw[xw["legacy_level"].isin(["commune", "district"]) & (xw["new_province_code"] == "66")]["new_code"].nunique()
+    n_new = xw[xw["legacy_level"].isin(["commune", "district"]) & (xw["new_province_code"] == "66")][
+        "new_code"
+    ].nunique()
     assert (after["n_communes_present"], after["n_communes_expected"]) == (len(new), n_new)
     assert len(new) == 34 < n_new
     assert not out.loc[out["kind"] == "province", "comparable"].any()

@@ -2,6 +2,7 @@
 without the cache; a correction to one unit's months before the comparison window refits that unit
 alone and leaves the province comparison and every other unit's results exactly as they were, however
 large the correction (the comparison and the priors are estimated from the window only)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,7 +34,7 @@ def _year_rewritten(panel: pd.DataFrame, code: str) -> pd.DataFrame:
     overdispersion, pooled rate and trend all move)."""
     p = panel.copy()
     rows = p[p["unit_code"] == code].sort_values("period_start").index[:12]
-    moved = (p.loc[rows, "resolved_ontime"] // 3)
+    moved = p.loc[rows, "resolved_ontime"] // 3
     p.loc[rows, "resolved_ontime"] -= moved
     p.loc[rows, "resolved_late"] += moved
     half = p.loc[rows, "received_online"] // 2
@@ -47,7 +48,9 @@ def _year_rewritten(panel: pd.DataFrame, code: str) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("correct", [_one_dossier, _year_rewritten], ids=["one_dossier", "year_rewritten"])
-def test_cache_same_result_and_one_correction_refits_one_unit(small_panel: pd.DataFrame, tmp_path: Path, monkeypatch, correct) -> None:
+def test_cache_same_result_and_one_correction_refits_one_unit(
+    small_panel: pd.DataFrame, tmp_path: Path, monkeypatch, correct
+) -> None:
     cache = tmp_path / "fits"
     plain = run_model(small_panel)
     cold = run_model(small_panel, cache_file=cache)
@@ -55,7 +58,9 @@ def test_cache_same_result_and_one_correction_refits_one_unit(small_panel: pd.Da
 
     fitted: list[str] = []
     real = run_mod._run_tasks
-    monkeypatch.setattr(run_mod, "_run_tasks", lambda tasks, *a: fitted.extend(t[0][1] for t in tasks) or real(tasks, *a))
+    monkeypatch.setattr(
+        run_mod, "_run_tasks", lambda tasks, *a: fitted.extend(t[0][1] for t in tasks) or real(tasks, *a)
+    )
     _equal(plain, run_model(small_panel, cache_file=cache))
     assert fitted == []
 

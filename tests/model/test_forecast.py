@@ -1,4 +1,5 @@
 """Forecasts (motcua.model.forecast): inside 0–1, wider across a break still to come, and calibrated out of sample."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,19 @@ from motcua.model.trend import fit_arrays
 
 def _fit(settings, months=48, seed=2, kind="logistic"):
     s = bt.simulate_series(kind, np.random.default_rng(seed), months=months + 12)
-    f = fit_arrays("x", "1", "online_rate", s.period_start[:months], s.period_end[:months], s.t_start[:months],
-                   s.t_end[:months], s.successes[:months], s.trials[:months], settings, breaks=[])
+    f = fit_arrays(
+        "x",
+        "1",
+        "online_rate",
+        s.period_start[:months],
+        s.period_end[:months],
+        s.t_start[:months],
+        s.t_end[:months],
+        s.successes[:months],
+        s.trials[:months],
+        settings,
+        breaks=[],
+    )
     return s, f
 
 
@@ -25,6 +37,7 @@ def test_a_break_ahead_widens_the_forecast_after_it():
     brk = pd.Timestamp(s.period_start[54])
     plain = forecast_draws(f, base.with_(structural_breaks=()), t0, t1, vol, 2000, np.random.default_rng(1))
     ahead = forecast_draws(f, base.with_(structural_breaks=(Break(brk),)), t0, t1, vol, 2000, np.random.default_rng(1))
+
     def w(d: np.ndarray) -> np.ndarray:
         return np.subtract(*np.quantile(d, [0.975, 0.025], axis=0))
 

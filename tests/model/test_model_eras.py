@@ -1,4 +1,5 @@
 """The model across the 1 July 2025 reform: a step at the break, not a bent trend; no forecast for a dissolved unit."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,18 @@ REFORM = pd.Timestamp("2025-07-01")
 def _province_series() -> pd.DataFrame:
     """A province-level series 07/2022–06/2026 (48 months), flat, whose online share jumps in July 2025 (scope and
     channels change at the reform)."""
-    panel, _ = simulate_panel(SimSpec(n_units=2, start="2022-07-01", months=48, seed=19, online_slope=(0.0, 0.0),
-                                      online_level=(-0.8, -0.8), sigma=0.05, season_amp=0.0))
+    panel, _ = simulate_panel(
+        SimSpec(
+            n_units=2,
+            start="2022-07-01",
+            months=48,
+            seed=19,
+            online_slope=(0.0, 0.0),
+            online_level=(-0.8, -0.8),
+            sigma=0.05,
+            season_amp=0.0,
+        )
+    )
     p = panel[panel["unit_code"] == panel["unit_code"].min()].copy()
     after = p["period_start"] >= REFORM
     moved = (p["received_offline"] * 0.45).round().astype(int)
@@ -45,11 +56,15 @@ def test_a_series_spanning_the_reform_gets_a_step_not_a_bent_trend():
 def test_a_dissolved_unit_has_no_forecast_and_no_target_probability():
     legacy, _ = simulate_panel(SimSpec(n_units=3, start="2021-01-01", months=54, seed=3))  # districts to 06/2025
     commune, _ = simulate_panel(SimSpec(n_units=3, start="2025-07-01", months=17, seed=4))
-    commune = commune.assign(unit_schema="2025", unit_level="commune", unit_code=commune["unit_code"].map(lambda c: "22" + c))
+    commune = commune.assign(
+        unit_schema="2025", unit_level="commune", unit_code=commune["unit_code"].map(lambda c: "22" + c)
+    )
     res = run_model(pd.concat([legacy, commune], ignore_index=True))
     t = res.trends
     old = t[t["unit_schema"] == "legacy"]
-    assert len(old) and not (old["kind"] == "forecast").any() and old["period_end"].max() <= REFORM - pd.Timedelta(days=1)
+    assert (
+        len(old) and not (old["kind"] == "forecast").any() and old["period_end"].max() <= REFORM - pd.Timedelta(days=1)
+    )
     new = t[(t["unit_schema"] == "2025") & (t["kind"] == "forecast")]
     assert len(new) and new["period_end"].max() == pd.Timestamp("2027-12-31")
     s = res.trend_summary

@@ -1,4 +1,5 @@
 """notebooks/20_model.ipynb and 00_explore.ipynb run end to end through papermill on a synthetic panel."""
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,14 @@ def data_dir(tmp_path_factory, small_panel) -> Path:
 
 def _run(name: str, out: Path, params: dict) -> nbformat.NotebookNode:
     os.environ.setdefault("MPLBACKEND", "Agg")
-    papermill.execute_notebook(str(ROOT / "notebooks" / name), str(out), parameters=params, cwd=str(ROOT), progress_bar=False, kernel_name="python3")
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / name),
+        str(out),
+        parameters=params,
+        cwd=str(ROOT),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     return nbformat.read(str(out), as_version=4)
 
 

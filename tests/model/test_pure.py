@@ -1,4 +1,5 @@
 """src/motcua/model is pure functions on data frames — no printing, no plotting."""
+
 from __future__ import annotations
 
 import ast

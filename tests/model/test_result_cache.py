@@ -1,5 +1,6 @@
 """The model stage's result cache: content keys, a file rewritten only when it changes,
 peer-group comparisons reused when their inputs are unchanged, and the vectorised overlap check of the series."""
+
 from __future__ import annotations
 
 import pickle
@@ -120,8 +121,9 @@ def test_an_earlier_single_file_cache_is_replaced(tmp_path: Path) -> None:
     assert d.save() and same_name.is_dir() and ResultCache(same_name).get("a") == 3
 
 
-def test_comparison_groups_are_reused_only_when_unchanged(small_panel: pd.DataFrame, settings, tmp_path: Path,
-                                                          monkeypatch) -> None:
+def test_comparison_groups_are_reused_only_when_unchanged(
+    small_panel: pd.DataFrame, settings, tmp_path: Path, monkeypatch
+) -> None:
     series, _ = build_series(small_panel, settings.rates)
     plain = compare_units(series, settings)
     calls: list[tuple] = []
@@ -142,7 +144,9 @@ def test_comparison_groups_are_reused_only_when_unchanged(small_panel: pd.DataFr
 
     # one more dossier in the last month of one unit: its groups are recomputed, and match a fresh comparison
     changed = series.copy()
-    last = changed.index[(changed["unit_code"] == changed["unit_code"].iloc[0]) & (changed["rate"] == "online_rate")][-1]
+    last = changed.index[(changed["unit_code"] == changed["unit_code"].iloc[0]) & (changed["rate"] == "online_rate")][
+        -1
+    ]
     changed.loc[last, ["successes", "trials"]] += 1
     got = compare_units(changed, settings, cache=ResultCache(path))
     assert calls[n_groups:] == [k for k in calls[:n_groups] if k[2] == "online_rate"]
@@ -186,8 +190,12 @@ def test_packed_columns_come_back_identical() -> None:
     cols = {
         "unit_code": np.full(n, "555", dtype=object),
         "kind": np.array(["fit"] * 4 + ["forecast"] * 2, dtype=object),
-        "mixed": np.array([1, 1.0, True, None, "1", np.nan], dtype=object),  # equal values of different types stay apart
-        "period_start": np.array(["2024-01-01", "NaT", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"], dtype="datetime64[ns]"),
+        "mixed": np.array(
+            [1, 1.0, True, None, "1", np.nan], dtype=object
+        ),  # equal values of different types stay apart
+        "period_start": np.array(
+            ["2024-01-01", "NaT", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"], dtype="datetime64[ns]"
+        ),
         "estimate": np.array([0.1, np.nan, 0.3, -0.0, np.inf, 1e-300]),
         "n": np.arange(n, dtype=np.int64),
         "flag": np.array([True, True, False, False, True, False]),

@@ -1,4 +1,5 @@
 """The stage's contract: tables, columns, proportions, files written atomically, determinism, targets."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,14 +11,54 @@ import pytest
 from motcua.model import read_results, run_model, run_model_dir, write_results
 from motcua.model.summary import flagged_units, province_summary, status_counts
 
-TREND_CONTRACT = ["unit_schema", "unit_code", "rate", "period_start", "period_end", "kind", "estimate", "lower", "upper", "n", "observed"]
+TREND_CONTRACT = [
+    "unit_schema",
+    "unit_code",
+    "rate",
+    "period_start",
+    "period_end",
+    "kind",
+    "estimate",
+    "lower",
+    "upper",
+    "n",
+    "observed",
+]
 SUMMARY_CONTRACT = [
-    "unit_schema", "unit_code", "rate", "status", "n_periods", "latest_rate", "slope_pp_per_year", "slope_low", "slope_high",
-    "target", "p_meet_target", "shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag",
+    "unit_schema",
+    "unit_code",
+    "rate",
+    "status",
+    "n_periods",
+    "latest_rate",
+    "slope_pp_per_year",
+    "slope_low",
+    "slope_high",
+    "target",
+    "p_meet_target",
+    "shrunk_rate",
+    "shrunk_low",
+    "shrunk_high",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "funnel_flag",
 ]
 COMPARISON_CONTRACT = [
-    "unit_schema", "unit_code", "rate", "successes", "trials", "observed", "province_rate",
-    "limit95_low", "limit95_high", "limit998_low", "limit998_high", "phi", "tau2", "funnel_flag",
+    "unit_schema",
+    "unit_code",
+    "rate",
+    "successes",
+    "trials",
+    "observed",
+    "province_rate",
+    "limit95_low",
+    "limit95_high",
+    "limit998_low",
+    "limit998_high",
+    "phi",
+    "tau2",
+    "funnel_flag",
 ]
 
 
@@ -43,7 +84,9 @@ def test_rates_are_proportions_with_ordered_intervals(result):
     assert (t["lower"] <= t["estimate"] + 1e-12).all() and (t["estimate"] <= t["upper"] + 1e-12).all()
     fc = t.loc[t["kind"] == "forecast"]
     # prediction intervals contain the confidence interval of the mean
-    assert (fc["lower"] <= fc["mean_lower"] + 1e-9).mean() > 0.99 and (fc["upper"] >= fc["mean_upper"] - 1e-9).mean() > 0.99
+    assert (fc["lower"] <= fc["mean_lower"] + 1e-9).mean() > 0.99 and (
+        fc["upper"] >= fc["mean_upper"] - 1e-9
+    ).mean() > 0.99
     s = result.trend_summary
     assert (s["slope_low"] <= s["slope_pp_per_year"]).all() and (s["slope_pp_per_year"] <= s["slope_high"]).all()
     assert s["p_meet_target"].between(0, 1).all()
@@ -153,7 +196,9 @@ def test_messy_panels_never_give_absurd_numbers(seed):
     from motcua.panel import COUNT_COLUMNS
 
     rng = np.random.default_rng(seed)
-    panel, _ = simulate_panel(SimSpec(n_units=9, months=30, seed=seed, volume_low=2, volume_high=60, ontime_level=(4.0, 6.0)))
+    panel, _ = simulate_panel(
+        SimSpec(n_units=9, months=30, seed=seed, volume_low=2, volume_high=60, ontime_level=(4.0, 6.0))
+    )
     empty = rng.random(len(panel)) < 0.15
     for c in COUNT_COLUMNS:
         panel.loc[empty, c] = 0
@@ -172,7 +217,9 @@ def test_messy_panels_never_give_absurd_numbers(seed):
 def test_forecast_horizon_is_configurable(small_panel):
     from motcua.model.settings import settings_from_config
 
-    res = run_model(small_panel.loc[small_panel["unit_code"].isin(["555", "557"])], {"forecast_to": "end_of_current_year"})
+    res = run_model(
+        small_panel.loc[small_panel["unit_code"].isin(["555", "557"])], {"forecast_to": "end_of_current_year"}
+    )
     assert (res.trend_summary["forecast_end"] == pd.Timestamp("2025-12-31")).all()
     with pytest.raises(ValueError):
         settings_from_config({"forecast_to": "forever"})

@@ -5,6 +5,7 @@ Simulated provinces with a known logit-linear trend, month-of-year seasonality
 and overdispersion (logit-normal period noise, or beta-binomial), many units of
 very different volume, run through the same ``run_model`` the stage uses.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,9 +15,9 @@ import pandas as pd
 import pytest
 
 from motcua.model import run_model
-from motcua.model.settings import settings_from_config
 from motcua.model.compare import compare_units
 from motcua.model.series import build_series
+from motcua.model.settings import settings_from_config
 from motcua.model.simulate import SimSpec, simulate_panel, simulate_province
 
 SETTINGS = settings_from_config().with_(rates=("online_rate", "ontime_rate_report"), targets=(), rank_simulations=500)
@@ -39,7 +40,9 @@ def test_slope_intervals_cover_truth_and_are_unbiased(spec):
     assert len(m) == 2 * spec.n_units
     assert (m["status"] == "ok").all(), m["status"].value_counts()
     for rate, g in m.groupby("rate"):
-        cover_pp = ((g["slope_low"] <= g["slope_pp_per_year_true"]) & (g["slope_pp_per_year_true"] <= g["slope_high"])).mean()
+        cover_pp = (
+            (g["slope_low"] <= g["slope_pp_per_year_true"]) & (g["slope_pp_per_year_true"] <= g["slope_high"])
+        ).mean()
         cover_logit = ((g["slope_logit_low"] <= g["logit_slope"]) & (g["logit_slope"] <= g["slope_logit_high"])).mean()
         assert 0.90 <= cover_pp <= 0.98, f"{rate}: pp slope coverage {cover_pp:.3f}"
         assert 0.90 <= cover_logit <= 0.98, f"{rate}: logit slope coverage {cover_logit:.3f}"
@@ -47,7 +50,9 @@ def test_slope_intervals_cover_truth_and_are_unbiased(spec):
         se = err.std() / np.sqrt(len(err))
         assert abs(err.mean()) < 3.5 * se + 1e-3, f"{rate}: pp slope bias {err.mean():.4f} (se {se:.4f})"
         err_l = g["slope_logit_per_year"] - g["logit_slope"]
-        assert abs(err_l.mean()) < 3.5 * err_l.std() / np.sqrt(len(err_l)) + 1e-3, f"{rate}: logit slope bias {err_l.mean():.4f}"
+        assert abs(err_l.mean()) < 3.5 * err_l.std() / np.sqrt(len(err_l)) + 1e-3, (
+            f"{rate}: logit slope bias {err_l.mean():.4f}"
+        )
         # intervals are honest, not merely wide: median width well under the spread of true slopes
         width = (g["slope_high"] - g["slope_low"]).median()
         assert width < g["slope_pp_per_year_true"].abs().max()
@@ -68,7 +73,9 @@ def test_forecast_intervals_cover_held_out_months():
 
     rows = []
     for rate in SETTINGS.rates:
-        h = held[["unit_schema", "unit_code", "period_start"]].assign(rate=rate, actual=compute_rate(held, rate).to_numpy())
+        h = held[["unit_schema", "unit_code", "period_start"]].assign(
+            rate=rate, actual=compute_rate(held, rate).to_numpy()
+        )
         rows.append(h)
     m = fc.merge(pd.concat(rows), on=["unit_schema", "unit_code", "rate", "period_start"])
     assert len(m) == len(fc)
@@ -78,7 +85,10 @@ def test_forecast_intervals_cover_held_out_months():
 
 def _true_window_rates(periods: pd.DataFrame, comparison: pd.DataFrame) -> pd.DataFrame:
     """Each unit's true rate over the comparison window: its periods' expected rates weighted by their dossiers."""
-    w = periods.merge(comparison[["unit_schema", "unit_code", "rate", "window_start", "window_end"]], on=["unit_schema", "unit_code", "rate"])
+    w = periods.merge(
+        comparison[["unit_schema", "unit_code", "rate", "window_start", "window_end"]],
+        on=["unit_schema", "unit_code", "rate"],
+    )
     w = w.loc[(w["period_start"] >= w["window_start"]) & (w["period_end"] <= w["window_end"])]
     w = w.assign(expected_n=w["expected"] * w["trials"])
     t = w.groupby(["unit_schema", "unit_code", "rate"])[["expected_n", "trials"]].sum().reset_index()

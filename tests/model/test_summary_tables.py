@@ -1,5 +1,6 @@
 """The analyst tables of notebook 20, built column by column, equal the row-by-row tables they replaced
 (tests/model/summary_before.py, Babel called per value): same frames, same HTML, on fitted results and on edge cases."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,11 +9,26 @@ import pytest
 
 from motcua.model import run_model
 from motcua.model import summary as new
+
 from . import summary_before as old
 
 LANGS = ("vi", "en")
-OPTIONAL = ["rank", "rank_low", "rank_high", "n_ranked", "shrunk_rate", "shrunk_low", "shrunk_high", "latest_outside_band",
-            "funnel_flag", "p_meet_target_year", "knots", "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high"]
+OPTIONAL = [
+    "rank",
+    "rank_low",
+    "rank_high",
+    "n_ranked",
+    "shrunk_rate",
+    "shrunk_low",
+    "shrunk_high",
+    "latest_outside_band",
+    "funnel_flag",
+    "p_meet_target_year",
+    "knots",
+    "slope_recent_pp_per_year",
+    "slope_recent_low",
+    "slope_recent_high",
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +69,27 @@ def _random(ts: pd.DataFrame, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     s = pd.concat([ts] * 4, ignore_index=True)
     n = len(s)
-    for c in ("latest_rate", "target", "p_meet_target", "p_meet_target_year", "shrunk_rate", "shrunk_low", "shrunk_high"):
+    for c in (
+        "latest_rate",
+        "target",
+        "p_meet_target",
+        "p_meet_target_year",
+        "shrunk_rate",
+        "shrunk_low",
+        "shrunk_high",
+    ):
         v = rng.uniform(0, 1, n)
         v[rng.random(n) < 0.2] = np.round(v[rng.random(n) < 0.2].mean(), 3) + 0.0005  # half-way cases
         v[rng.random(n) < 0.1] = np.nan
         s[c] = v
-    for c in ("slope_pp_per_year", "slope_low", "slope_high", "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high"):
+    for c in (
+        "slope_pp_per_year",
+        "slope_low",
+        "slope_high",
+        "slope_recent_pp_per_year",
+        "slope_recent_low",
+        "slope_recent_high",
+    ):
         v = np.round(rng.normal(0, 10, n), 2) + rng.choice([0.0, 0.05, -0.05], n)
         v[rng.random(n) < 0.05] = np.nan
         v[rng.random(n) < 0.05] = -0.0
@@ -79,8 +110,14 @@ def _same(got: pd.DataFrame, want: pd.DataFrame) -> None:
 def _frames(result) -> dict[str, pd.DataFrame]:
     ts = result.trend_summary
     minimal = ts.drop(columns=[c for c in OPTIONAL if c in ts.columns])
-    return {"fitted": ts, "edge": _edge_cases(ts), "random1": _random(ts, 1), "random2": _random(ts, 2),
-            "minimal": minimal, "empty": ts.iloc[:0]}
+    return {
+        "fitted": ts,
+        "edge": _edge_cases(ts),
+        "random1": _random(ts, 1),
+        "random2": _random(ts, 2),
+        "minimal": minimal,
+        "empty": ts.iloc[:0],
+    }
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -99,7 +136,10 @@ def test_province_overview_equals_the_row_by_row_table(result, lang: str) -> Non
         if name in ("random1", "random2"):  # units of their own: match the comparison's peer groups to them
             continue
         _same(new.province_overview(ts, comp, lang), old.province_overview(ts, comp, lang))
-    _same(new.province_overview(result.trend_summary, comp.iloc[:0], lang), old.province_overview(result.trend_summary, comp.iloc[:0], lang))
+    _same(
+        new.province_overview(result.trend_summary, comp.iloc[:0], lang),
+        old.province_overview(result.trend_summary, comp.iloc[:0], lang),
+    )
 
 
 def test_edge_cases_reach_every_branch(result) -> None:

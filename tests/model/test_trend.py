@@ -1,4 +1,5 @@
 """The trend model where real data is awkward: zero months, 100 % on time, short series, breaks, quarters."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -101,7 +102,9 @@ def test_short_series_is_skipped_plainly(small_panel):
 def test_structural_break_is_a_step_not_a_trend():
     """A flat series with a jump at a configured break: no trend with the break, a spurious one without."""
     panel, _ = simulate_panel(
-        SimSpec(n_units=3, months=48, seed=7, online_slope=(0.0, 0.0), online_level=(-0.5, -0.5), sigma=0.05, season_amp=0.0)
+        SimSpec(
+            n_units=3, months=48, seed=7, online_slope=(0.0, 0.0), online_level=(-0.5, -0.5), sigma=0.05, season_amp=0.0
+        )
     )
     brk = pd.Timestamp("2023-01-01")
     p = panel.copy()
@@ -137,11 +140,35 @@ def test_quarterly_rows_among_monthly_enter_with_their_dates(small_panel):
     unit = small_panel.loc[small_panel["unit_code"] == "559"].copy()
     first = unit.loc[unit["period_start"] < "2022-01-01"].copy()
     first["q"] = first["period_start"].dt.quarter
-    flows = ["received_online", "received_offline", "resolved_total", "resolved_early", "resolved_ontime", "resolved_late"]
+    flows = [
+        "received_online",
+        "received_offline",
+        "resolved_total",
+        "resolved_early",
+        "resolved_ontime",
+        "resolved_late",
+    ]
     stocks = ["carried_over", "pending_total", "pending_ontime", "pending_overdue"]
     agg = first.groupby("q").agg(
-        {**{c: "sum" for c in flows}, **{c: "last" for c in stocks}, "period_start": "min", "period_end": "max",
-         **{c: "first" for c in ["unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "source", "source_ref"]}}
+        {
+            **{c: "sum" for c in flows},
+            **{c: "last" for c in stocks},
+            "period_start": "min",
+            "period_end": "max",
+            **{
+                c: "first"
+                for c in [
+                    "unit_schema",
+                    "unit_code",
+                    "unit_name",
+                    "unit_level",
+                    "province_code",
+                    "province_name",
+                    "source",
+                    "source_ref",
+                ]
+            },
+        }
     )
     agg["carried_over"] = first.groupby("q")["carried_over"].first()
     agg["received_total"] = agg["received_online"] + agg["received_offline"] + agg["carried_over"]
@@ -163,7 +190,14 @@ def test_overlapping_period_is_set_aside(small_panel):
     q = unit.loc[unit["period_start"] < "2021-04-01"]
     extra = q.iloc[[0]].copy()
     extra["period_end"] = pd.Timestamp("2021-03-31")
-    for c in ["received_online", "received_offline", "resolved_total", "resolved_early", "resolved_ontime", "resolved_late"]:
+    for c in [
+        "received_online",
+        "received_offline",
+        "resolved_total",
+        "resolved_early",
+        "resolved_ontime",
+        "resolved_late",
+    ]:
         extra[c] = q[c].sum()
     p = conform(pd.concat([small_panel, extra]))
     series, notes = build_series(p, ["online_rate"])

@@ -1,4 +1,5 @@
 """Rates over a window by their window formula (motcua.rates), in the model's comparison table too."""
+
 import pandas as pd
 import pytest
 
@@ -12,13 +13,27 @@ def panel(months=15):
     i = pd.RangeIndex(months)
     rows = []
     for code, extra in (("555", 0), ("557", 100)):
-        rows.append(pd.DataFrame({
-            "unit_schema": "legacy", "unit_code": code, "unit_name": code, "unit_level": "district",
-            "period_start": ps, "period_end": ps + pd.offsets.MonthEnd(0),
-            "received_online": 50, "received_offline": 50,
-            "resolved_total": 100, "resolved_early": 60, "resolved_ontime": 35, "resolved_late": 5,
-            "pending_total": 40 + i + extra, "pending_ontime": 30 + i + extra, "pending_overdue": 10,
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "unit_schema": "legacy",
+                    "unit_code": code,
+                    "unit_name": code,
+                    "unit_level": "district",
+                    "period_start": ps,
+                    "period_end": ps + pd.offsets.MonthEnd(0),
+                    "received_online": 50,
+                    "received_offline": 50,
+                    "resolved_total": 100,
+                    "resolved_early": 60,
+                    "resolved_ontime": 35,
+                    "resolved_late": 5,
+                    "pending_total": 40 + i + extra,
+                    "pending_ontime": 30 + i + extra,
+                    "pending_overdue": 10,
+                }
+            )
+        )
     df = pd.concat(rows, ignore_index=True)
     for c in df.columns[6:]:
         df[c] = df[c].astype("Int64")

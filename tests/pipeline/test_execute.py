@@ -1,4 +1,5 @@
 """The warm kernel: parameters injected by papermill, nothing leaks from one notebook to the next."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -76,7 +77,9 @@ def _cells(tmp_path: Path, name: str, *sources: str, tags: dict[int, list[str]] 
 
 def test_cells_sent_together_keep_their_own_outputs_and_order(kernel, tmp_path):
     """Each output lands in its own cell, in order, on a kernel that ran other notebooks before."""
-    path = _cells(tmp_path, "many.ipynb", *[f"import time; time.sleep(0.01 * ({i} % 3)); print({i})" for i in range(12)])
+    path = _cells(
+        tmp_path, "many.ipynb", *[f"import time; time.sleep(0.01 * ({i} % 3)); print({i})" for i in range(12)]
+    )
     nb = kernel.execute(path, None, {})
     assert [c.outputs[0]["text"] for c in nb.cells] == [f"{i}\n" for i in range(12)]
     assert [c.execution_count for c in nb.cells] == sorted(c.execution_count for c in nb.cells)
@@ -88,8 +91,14 @@ def test_no_cell_runs_after_a_failing_one(kernel, tmp_path):
     import papermill
 
     marker = tmp_path / "ran"
-    path = _cells(tmp_path, "stop.ipynb", "x = 1", "raise RuntimeError('dừng')", f"open({str(marker)!r}, 'w').write('!')",
-                  "print('after')")
+    path = _cells(
+        tmp_path,
+        "stop.ipynb",
+        "x = 1",
+        "raise RuntimeError('dừng')",
+        f"open({str(marker)!r}, 'w').write('!')",
+        "print('after')",
+    )
     with pytest.raises(papermill.PapermillExecutionError):
         kernel.execute(path, None, {})
     assert not marker.exists(), "a cell after the failing one ran"
@@ -102,7 +111,9 @@ def test_no_cell_runs_after_a_failing_one(kernel, tmp_path):
 def test_a_cell_allowed_to_fail_lets_the_next_ones_run(kernel, tmp_path):
     import papermill
 
-    path = _cells(tmp_path, "allowed.ipynb", "raise KeyError('được phép')", "print('tiếp')", tags={0: ["raises-exception"]})
+    path = _cells(
+        tmp_path, "allowed.ipynb", "raise KeyError('được phép')", "print('tiếp')", tags={0: ["raises-exception"]}
+    )
     with pytest.raises(papermill.PapermillExecutionError):  # papermill reports every error output, allowed or not
         kernel.execute(path, None, {})
     code = [c for c in kernel.last_nb.cells if c.cell_type == "code"]
@@ -117,14 +128,22 @@ def test_a_print_split_by_the_kernels_flush_timer_is_one_output():
 
     out = nbformat.v4.new_output
     cell = nbformat.v4.new_code_cell("print('one'); display(x); print('two')")
-    cell.outputs = [out("stream", name="stdout", text="one"), out("stream", name="stdout", text="\n"),
-                    out("display_data", data={"text/plain": "x"}),
-                    out("stream", name="stdout", text="two"), out("stream", name="stderr", text="warn\n"),
-                    out("stream", name="stdout", text="\n")]
+    cell.outputs = [
+        out("stream", name="stdout", text="one"),
+        out("stream", name="stdout", text="\n"),
+        out("display_data", data={"text/plain": "x"}),
+        out("stream", name="stdout", text="two"),
+        out("stream", name="stderr", text="warn\n"),
+        out("stream", name="stdout", text="\n"),
+    ]
     nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("1")])
     assert coalesce_streams(nb) == 1
     assert [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
-        ("stream", "stdout", "one\n"), ("display_data", None, None), ("stream", "stdout", "two"),
-        ("stream", "stderr", "warn\n"), ("stream", "stdout", "\n")]
+        ("stream", "stdout", "one\n"),
+        ("display_data", None, None),
+        ("stream", "stdout", "two"),
+        ("stream", "stderr", "warn\n"),
+        ("stream", "stdout", "\n"),
+    ]
     assert nb.cells[1].outputs == []
     assert coalesce_streams(nb) == 0  # nothing left to merge

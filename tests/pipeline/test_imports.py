@@ -1,5 +1,6 @@
 """What the build's own process imports: notebooks are read, written and exported to HTML without
 the models and charts (imported by the kernels only), and without jsonschema's slow "iri" checker."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Row digests and the render stage's table hashes: exact, index-free, per unit, kept by the files' sha256."""
+
 from __future__ import annotations
 
 import json
@@ -18,19 +19,37 @@ def _panel() -> pd.DataFrame:
     rows = []
     for code in ("555", "557", "558"):
         for m in range(1, 5):
-            rows.append({"unit_schema": "legacy", "unit_code": code, "unit_name": f"Huyện {code}", "unit_level": "district",
-                         "period_start": pd.Timestamp(2024, m, 1), "period_end": pd.Timestamp(2024, m, 28),
-                         "received_total": 10 * m, "pending_total": None if m == 2 else m, "source": "a.xlsx"})
+            rows.append(
+                {
+                    "unit_schema": "legacy",
+                    "unit_code": code,
+                    "unit_name": f"Huyện {code}",
+                    "unit_level": "district",
+                    "period_start": pd.Timestamp(2024, m, 1),
+                    "period_end": pd.Timestamp(2024, m, 28),
+                    "received_total": 10 * m,
+                    "pending_total": None if m == 2 else m,
+                    "source": "a.xlsx",
+                }
+            )
     p = pd.DataFrame(rows)
     p["pending_total"] = p["pending_total"].astype("Int64")
     return p
 
 
 def test_digests_see_every_value_and_no_index():
-    a = pd.DataFrame({"x": [1.0, np.nan, -0.0], "t": ["a", None, "a\x00b"], "d": pd.to_datetime(["2024-01-01", None, "2024-02-01"])})
+    a = pd.DataFrame(
+        {"x": [1.0, np.nan, -0.0], "t": ["a", None, "a\x00b"], "d": pd.to_datetime(["2024-01-01", None, "2024-02-01"])}
+    )
     base = row_digests(a).whole()
     assert row_digests(a.set_axis([7, 8, 9])).whole() == base
-    for col, i, v in (("x", 1, 0.0), ("x", 2, 0.0), ("t", 1, "None"), ("t", 2, "a\x00c"), ("d", 1, pd.Timestamp("1970-01-01"))):
+    for col, i, v in (
+        ("x", 1, 0.0),
+        ("x", 2, 0.0),
+        ("t", 1, "None"),
+        ("t", 2, "a\x00c"),
+        ("d", 1, pd.Timestamp("1970-01-01")),
+    ):
         b = a.copy()
         b.loc[i, col] = v
         assert row_digests(b).whole() != base, (col, i, v)
@@ -73,8 +92,15 @@ def _write(data: Path, panel: pd.DataFrame) -> None:
     panel.to_parquet(data / loc.PANEL, index=False)
     trends = panel[["unit_schema", "unit_code", "period_start"]].assign(rate="online_rate", kind="fit", estimate=0.5)
     trends.to_parquet(data / loc.TRENDS, index=False)
-    summary = pd.DataFrame({"unit_schema": "legacy", "unit_code": ["555", "557", "558"], "rate": "online_rate",
-                            "rank": [1, 2, 3], "shrunk_rate": [0.7, 0.6, 0.5]})
+    summary = pd.DataFrame(
+        {
+            "unit_schema": "legacy",
+            "unit_code": ["555", "557", "558"],
+            "rate": "online_rate",
+            "rank": [1, 2, 3],
+            "shrunk_rate": [0.7, 0.6, 0.5],
+        }
+    )
     summary.to_parquet(data / loc.TREND_SUMMARY, index=False)
     summary[["unit_code", "rate", "shrunk_rate"]].to_parquet(data / loc.COMPARISON, index=False)
     pd.DataFrame({"unit": ["555", "Huyện 557", ""], "rule": ["r1", "r2", "r3"]}).to_csv(data / loc.QUALITY, index=False)
@@ -101,7 +127,9 @@ def test_file_hashes_are_the_frames_hashes_and_are_kept(tmp_path, monkeypatch):
     from_frames = UnitHasher(frames, "nb", "code", "cfg")
     for code in ("555", "557", "558"):
         assert from_files(code, {}) == from_frames(code, {})
-    assert overview_input_hash(frames, {}, "nb", "code", "cfg", from_files.whole) == overview_input_hash(frames, {}, "nb", "code", "cfg")
+    assert overview_input_hash(frames, {}, "nb", "code", "cfg", from_files.whole) == overview_input_hash(
+        frames, {}, "nb", "code", "cfg"
+    )
     assert set(tables["quality"].slices) == {"555", "Huyện 557", ""}
     # unchanged files are not read again
     monkeypatch.setattr(ih, "_read", lambda *a: pytest.fail("read although unchanged"))
@@ -163,10 +191,26 @@ def _continuity(panel: pd.DataFrame, shift: int = 0) -> pd.DataFrame:
     """A continuity.parquet of the shape the model writes: a district's continuation and the province's series."""
     from motcua.model.continuity import _frame
 
-    rows = [{"kind": "district_continuation", "unit_schema": "legacy", "unit_code": "557", "era": "2025",
-             "period_start": pd.Timestamp(2025, 7, 1), "period_end": pd.Timestamp(2025, 7, 31), "received_total": 5 + shift},
-            {"kind": "province", "unit_schema": "2025", "unit_code": "66", "era": "legacy",
-             "period_start": pd.Timestamp(2024, 1, 1), "period_end": pd.Timestamp(2024, 1, 31), "received_total": 30}]
+    rows = [
+        {
+            "kind": "district_continuation",
+            "unit_schema": "legacy",
+            "unit_code": "557",
+            "era": "2025",
+            "period_start": pd.Timestamp(2025, 7, 1),
+            "period_end": pd.Timestamp(2025, 7, 31),
+            "received_total": 5 + shift,
+        },
+        {
+            "kind": "province",
+            "unit_schema": "2025",
+            "unit_code": "66",
+            "era": "legacy",
+            "period_start": pd.Timestamp(2024, 1, 1),
+            "period_end": pd.Timestamp(2024, 1, 31),
+            "received_total": 30,
+        },
+    ]
     return _frame(rows)
 
 

@@ -1,5 +1,6 @@
 """Kept warm kernels (motcua.pipeline.kept): adopted by the next build, leased by one process at a time,
 stopped when their key changes, when they die or when idle; never holding the build's pipes."""
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,10 @@ def _nb(tmp_path: Path) -> Path:
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("value = 0")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("import os\nprint(os.getpid(), 'left' in dir(), value)\nleft = value")]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell("import os\nprint(os.getpid(), 'left' in dir(), value)\nleft = value"),
+    ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp_path / "k.ipynb"
     nbformat.write(nb, str(path))
@@ -146,8 +150,13 @@ def test_a_kernel_cut_short_mid_notebook_is_not_kept(registry, tmp_path):
 
 def _watched(k: WarmKernel, tmp_path: Path) -> dict[str, int]:
     """The kernel's idle watchdog's counts (kernel_side.WATCHED), read by running a notebook on it."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import json\nfrom motcua.pipeline import kernel_side\nprint(json.dumps(kernel_side.WATCHED))")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import json\nfrom motcua.pipeline import kernel_side\nprint(json.dumps(kernel_side.WATCHED))"
+            )
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     path = tmp_path / "watched.ipynb"
     nbformat.write(nb, str(path))

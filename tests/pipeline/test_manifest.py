@@ -7,7 +7,9 @@ from motcua.pipeline.unit_hash import frame_hash, unit_input_hash
 
 
 def _entry(code: str, status: str = "ok") -> ReportEntry:
-    return ReportEntry(code, f"Huyện {code}", f"units/{code}.html", status, "" if status == "ok" else "boom", "h" + code, "0.1", "t")
+    return ReportEntry(
+        code, f"Huyện {code}", f"units/{code}.html", status, "" if status == "ok" else "boom", "h" + code, "0.1", "t"
+    )
 
 
 def test_manifest_round_trip(tmp_path: Path):
@@ -26,8 +28,14 @@ def test_unreadable_manifest_means_rebuild_everything(tmp_path: Path):
 def _inputs(panel_rows):
     panel = pd.DataFrame(panel_rows)
     summary = pd.DataFrame({"unit_code": ["1", "2"], "rate": ["online_rate"] * 2, "rank": [1, 2]})
-    return {"panel": panel, "trends": panel.iloc[0:0], "summary": summary, "comparison": pd.DataFrame({"x": [1]}),
-            "quality": pd.DataFrame(), "meta": {"synthetic": True}}
+    return {
+        "panel": panel,
+        "trends": panel.iloc[0:0],
+        "summary": summary,
+        "comparison": pd.DataFrame({"x": [1]}),
+        "quality": pd.DataFrame(),
+        "meta": {"synthetic": True},
+    }
 
 
 def test_unit_hash_changes_only_for_the_corrected_unit():

@@ -1,4 +1,5 @@
 """The parameters the render stage hands notebooks 30 and 40 are exactly those their parameters cells declare."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,12 @@ def test_a_misspelt_key_fails_before_anything_runs(bad):
 
 
 def test_the_parameters_cell_is_read_from_the_notebook(tmp_path):
-    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": ["a = 1\n", "b: str = 'x'\n"]}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": ["a = 1\n", "b: str = 'x'\n"]}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     p = tmp_path / "n.ipynb"
     p.write_text(json.dumps(nb), encoding="utf-8")
     assert declared_parameters(p) == ("a", "b")
@@ -43,7 +48,11 @@ def test_the_parameters_cell_is_read_from_the_notebook(tmp_path):
 
 
 def test_units_are_asked_for_by_key_or_by_code():
-    units = [UNIT, ReportUnit("2025", "555", "Xã X", "commune"), ReportUnit("2025", "22015", "Phường Tuy Hòa", "commune")]
+    units = [
+        UNIT,
+        ReportUnit("2025", "555", "Xã X", "commune"),
+        ReportUnit("2025", "22015", "Phường Tuy Hòa", "commune"),
+    ]
     assert wanted_units(None, units) is None
     assert wanted_units(["legacy:555"], units) == {"legacy:555"}
     assert wanted_units(["555"], units) == {"legacy:555", "2025:555"}

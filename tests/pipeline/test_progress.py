@@ -1,7 +1,9 @@
 """The build's progress bar (units done / total, rate, ETA) and its closing summary."""
+
 from __future__ import annotations
 
 import io
+
 from motcua import cli
 
 
@@ -32,10 +34,13 @@ def test_progress_is_silent_when_not_a_terminal(monkeypatch) -> None:
 def test_summary_lists_built_skipped_failed_with_reasons(capsys) -> None:
     from motcua.pipeline.stages import BuildResult, StageResult
 
-    result = BuildResult(stages=[StageResult("clean", ran=True, seconds=4.42), StageResult("model", ran=False)],
-                         built=["555", "556"], skipped=["557", "province"], failed={"560": "KeyError: 'x'"},
-                         why={"555": ["panel", "trends"], "556": ["comparison"], "558": ["comparison"],
-                              "560": ["failed before"]})
+    result = BuildResult(
+        stages=[StageResult("clean", ran=True, seconds=4.42), StageResult("model", ran=False)],
+        built=["555", "556"],
+        skipped=["557", "province"],
+        failed={"560": "KeyError: 'x'"},
+        why={"555": ["panel", "trends"], "556": ["comparison"], "558": ["comparison"], "560": ["failed before"]},
+    )
     assert cli._summarise(result, 1.25) == 1
     out = capsys.readouterr()
     assert "clean: ran (4.4 s)" in out.out and "model: up to date\n" in out.out

@@ -2,6 +2,7 @@
 Kernel is running over TCP without encryption" and no "[IPKernelApp] ERROR | KeyboardInterrupt caught in
 kernel" (the line jupyter_client's shutdown, which interrupts before it stops a kernel, provokes). A real
 error of the kernel application still reaches stderr."""
+
 from __future__ import annotations
 
 import logging
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The cell logs, through the kernel's own logger, the line a shutdown's SIGINT makes ipykernel write (its
 # timing is a race, so it is written here on purpose) and a line that must still get through.
-SCRIPT = r'''
+SCRIPT = r"""
 import sys, nbformat
 from pathlib import Path
 cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
@@ -37,14 +38,20 @@ else:
     out = kernel.execute(path, None, {"x": 2})
     kernel.shutdown()
 print("".join(o.get("text", "") for c in out.cells for o in c.get("outputs", [])))
-'''
+"""
 
 
 @pytest.mark.parametrize("engine", ["cold", "warm"])
 def test_a_notebook_run_leaves_stderr_quiet(tmp_path, engine):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, engine, str(tmp_path / "nb.ipynb")], capture_output=True,
-                          text=True, env=env, cwd=tmp_path, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, engine, str(tmp_path / "nb.ipynb")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "x = 2" in proc.stdout
     assert "without encryption" not in proc.stderr

@@ -2,6 +2,7 @@
 
 Used by the report tests and by hand: ``python tests/report/build_set.py DATA OUT [lang]``.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,21 +42,49 @@ def build(data: Path, out: Path, lang: str = "vi", units: list[str] | None = Non
             continue
         rel = f"units/{re.sub(r'[^0-9A-Za-z]', '', code)}-{slug(name)}.html"
         t = time.perf_counter()
-        nb = nbrun.run(ROOT / "notebooks" / "30_district_report.ipynb", {"unit_code": code, "data_dir": str(data), "lang": lang})
+        nb = nbrun.run(
+            ROOT / "notebooks" / "30_district_report.ipynb", {"unit_code": code, "data_dir": str(data), "lang": lang}
+        )
         html = notebook_to_html(nb, lang=lang, title=name, build_stamp=STAMP)
         times[code] = time.perf_counter() - t
         (out / rel).write_text(html, encoding="utf-8")
-        entries.append({"unit_code": code, "unit_name": name, "path": rel, "status": "ok", "reason": "", "input_hash": "",
-                        "code_version": "test", "built_at": "2026-01-01T00:00:00+00:00"})
+        entries.append(
+            {
+                "unit_code": code,
+                "unit_name": name,
+                "path": rel,
+                "status": "ok",
+                "reason": "",
+                "input_hash": "",
+                "code_version": "test",
+                "built_at": "2026-01-01T00:00:00+00:00",
+            }
+        )
     t = time.perf_counter()
     nb = nbrun.run(ROOT / "notebooks" / "40_province_overview.ipynb", {"data_dir": str(data), "lang": lang})
     province = str(d.config.province.get("province_name", ""))
-    (out / "province.html").write_text(notebook_to_html(nb, lang=lang, title=province, build_stamp=STAMP), encoding="utf-8")
+    (out / "province.html").write_text(
+        notebook_to_html(nb, lang=lang, title=province, build_stamp=STAMP), encoding="utf-8"
+    )
     times["province"] = time.perf_counter() - t
-    manifest = {"version": 1, "code_version": "test", "built_at": "2026-01-01T00:00:00+00:00", "lang": lang, "synthetic": d.synthetic,
-                "reports": entries,
-                "overview": {"unit_code": "province", "unit_name": province, "path": "province.html", "status": "ok", "reason": "",
-                             "input_hash": "", "code_version": "test", "built_at": "2026-01-01T00:00:00+00:00"}}
+    manifest = {
+        "version": 1,
+        "code_version": "test",
+        "built_at": "2026-01-01T00:00:00+00:00",
+        "lang": lang,
+        "synthetic": d.synthetic,
+        "reports": entries,
+        "overview": {
+            "unit_code": "province",
+            "unit_name": province,
+            "path": "province.html",
+            "status": "ok",
+            "reason": "",
+            "input_hash": "",
+            "code_version": "test",
+            "built_at": "2026-01-01T00:00:00+00:00",
+        },
+    }
     (out / "index.html").write_text(render_index(manifest, lang=lang, summary=d.summary), encoding="utf-8")
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return {"manifest": manifest, "times": times}

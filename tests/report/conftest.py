@@ -1,4 +1,5 @@
 """Fixtures of the report tests: small synthetic DATA folders (see synth.py), built once per session."""
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,7 @@ def hostile_dir(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     q.loc[0, "message"] = "<b onmouseover=alert(4)>bad</b>"
     q.to_csv(out / "quality.csv", index=False)
     meta = json.loads((out / "clean_meta.json").read_text(encoding="utf-8"))
-    meta["sources"].append({"file": "\"><iframe src=javascript:alert(5)>", "sha256": "1" * 64, "kind": "form06"})
+    meta["sources"].append({"file": '"><iframe src=javascript:alert(5)>', "sha256": "1" * 64, "kind": "form06"})
     (out / "clean_meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return out
 

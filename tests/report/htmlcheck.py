@@ -1,4 +1,5 @@
 """A tiny HTML inspector for the report tests (html.parser): elements, attributes, text, style/script bodies."""
+
 from __future__ import annotations
 
 import base64

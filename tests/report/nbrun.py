@@ -7,6 +7,7 @@ passed to ``IPython.display.display`` gets a ``display_data`` output, likewise. 
 ``parameters`` cell is followed by an ``injected-parameters`` cell, as papermill
 does. Fast enough for unit tests (no kernel start-up, no papermill).
 """
+
 from __future__ import annotations
 
 import ast

@@ -6,6 +6,7 @@ model stage (:func:`motcua.model.run_model`) so the reports are tested on the
 columns the pipeline really writes; :func:`fabricate_model` is a cheap stand-in
 with only the contract's columns, for tests of missing optional columns.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from motcua.quality import QUALITY_COLUMNS
 from motcua.panel import conform
+from motcua.quality import QUALITY_COLUMNS
 
 UNITS = [
     ("555", "Thành phố Tuy Hòa"),
@@ -33,8 +34,9 @@ UNITS = [
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def fabricate_panel(units: list[tuple[str, str]] = UNITS, months: int = 30, seed: int = 7,
-                    start: str = "2023-01-01") -> pd.DataFrame:
+def fabricate_panel(
+    units: list[tuple[str, str]] = UNITS, months: int = 30, seed: int = 7, start: str = "2023-01-01"
+) -> pd.DataFrame:
     """Monthly form-06 rows for ``units``: online share rising, a few late dossiers, a backlog."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -55,16 +57,31 @@ def fabricate_panel(units: list[tuple[str, str]] = UNITS, months: int = 30, seed
             ontime = resolved - late - early
             pending = total - resolved
             overdue = int(rng.binomial(pending, 0.05))
-            rows.append({
-                "unit_schema": "legacy", "unit_code": code, "unit_name": name, "unit_level": "district",
-                "province_code": "54", "province_name": "Tỉnh Phú Yên",
-                "period_start": ps, "period_end": pe,
-                "received_total": total, "received_online": online, "received_offline": offline,
-                "carried_over": carried, "resolved_total": resolved, "resolved_early": early,
-                "resolved_ontime": ontime, "resolved_late": late, "pending_total": pending,
-                "pending_ontime": pending - overdue, "pending_overdue": overdue,
-                "source": f"data/raw/sample/bao-cao-{ps:%Y-%m}.xlsx", "source_ref": f"Sheet1!R{8 + k}",
-            })
+            rows.append(
+                {
+                    "unit_schema": "legacy",
+                    "unit_code": code,
+                    "unit_name": name,
+                    "unit_level": "district",
+                    "province_code": "54",
+                    "province_name": "Tỉnh Phú Yên",
+                    "period_start": ps,
+                    "period_end": pe,
+                    "received_total": total,
+                    "received_online": online,
+                    "received_offline": offline,
+                    "carried_over": carried,
+                    "resolved_total": resolved,
+                    "resolved_early": early,
+                    "resolved_ontime": ontime,
+                    "resolved_late": late,
+                    "pending_total": pending,
+                    "pending_ontime": pending - overdue,
+                    "pending_overdue": overdue,
+                    "source": f"data/raw/sample/bao-cao-{ps:%Y-%m}.xlsx",
+                    "source_ref": f"Sheet1!R{8 + k}",
+                }
+            )
             carried = pending
     return conform(pd.DataFrame(rows))
 
@@ -77,23 +94,57 @@ def fabricate_quality(panel: pd.DataFrame) -> pd.DataFrame:
     first = panel.iloc[0]
     code, src = str(first["unit_code"]), str(first["source"])
     rows = [
-        {"file": src, "sheet": "Sheet1", "row": 8, "unit": code, "period": "01/01/2023–31/01/2023", "rule": "carry_over_gap",
-         "severity": "warning", "message": "Cột (6) khác cột (11) kỳ trước: 12 ≠ 15", "action": "checked"},
-        {"file": "data/raw/sample/bao-cao-2023-02.xlsx", "sheet": "Sheet1", "row": 9, "unit": code, "period": "01/02/2023–28/02/2023",
-         "rule": "identity_balance", "severity": "error", "message": "(3) ≠ (7)+(11): 410 ≠ 409", "action": "kept"},
-        {"file": "data/raw/sample/bao-cao-2023-02.xlsx", "sheet": "Sheet1", "row": None, "unit": "", "period": "01/02/2023–28/02/2023",
-         "rule": "ignored_column", "severity": "info", "message": "Cột \"Ghi chú\" không thuộc biểu mẫu form06; không dùng.", "action": "checked"},
-        {"file": "data/raw/sample/bao-cao-khong-ky.xlsx", "sheet": "Sheet1", "row": 12, "unit": "UBND TP. Tuy Hoà", "period": "",
-         "rule": "no_period", "severity": "error", "message": "Dòng \"UBND TP. Tuy Hoà\" bị loại vì kỳ báo cáo không xác định.",
-         "action": "dropped"},
+        {
+            "file": src,
+            "sheet": "Sheet1",
+            "row": 8,
+            "unit": code,
+            "period": "01/01/2023–31/01/2023",
+            "rule": "carry_over_gap",
+            "severity": "warning",
+            "message": "Cột (6) khác cột (11) kỳ trước: 12 ≠ 15",
+            "action": "checked",
+        },
+        {
+            "file": "data/raw/sample/bao-cao-2023-02.xlsx",
+            "sheet": "Sheet1",
+            "row": 9,
+            "unit": code,
+            "period": "01/02/2023–28/02/2023",
+            "rule": "identity_balance",
+            "severity": "error",
+            "message": "(3) ≠ (7)+(11): 410 ≠ 409",
+            "action": "kept",
+        },
+        {
+            "file": "data/raw/sample/bao-cao-2023-02.xlsx",
+            "sheet": "Sheet1",
+            "row": None,
+            "unit": "",
+            "period": "01/02/2023–28/02/2023",
+            "rule": "ignored_column",
+            "severity": "info",
+            "message": 'Cột "Ghi chú" không thuộc biểu mẫu form06; không dùng.',
+            "action": "checked",
+        },
+        {
+            "file": "data/raw/sample/bao-cao-khong-ky.xlsx",
+            "sheet": "Sheet1",
+            "row": 12,
+            "unit": "UBND TP. Tuy Hoà",
+            "period": "",
+            "rule": "no_period",
+            "severity": "error",
+            "message": 'Dòng "UBND TP. Tuy Hoà" bị loại vì kỳ báo cáo không xác định.',
+            "action": "dropped",
+        },
     ]
     q = pd.DataFrame(rows, columns=QUALITY_COLUMNS)
     q["row"] = pd.array(q["row"], dtype="Int64")
     return q
 
 
-def write_data_dir(out: Path, panel: pd.DataFrame | None = None, *, synthetic: bool = True,
-                   model: bool = True) -> Path:
+def write_data_dir(out: Path, panel: pd.DataFrame | None = None, *, synthetic: bool = True, model: bool = True) -> Path:
     """Write DATA/{panel.parquet, quality.csv, clean_meta.json} and, with ``model``, the model tables."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

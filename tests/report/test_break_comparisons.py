@@ -1,9 +1,10 @@
 """No key figure or sentence compares across the 1 July 2025 reform as if the unit's scope were the same."""
+
 from __future__ import annotations
 
 import pandas as pd
-
 import synth
+
 from motcua.report.district import key_figures_list
 from motcua.report.figures import key_figures, key_figures_by_unit
 from motcua.report.narrative import district_narrative
@@ -12,7 +13,9 @@ from motcua.report.strings import strings
 
 def _spanning() -> pd.DataFrame:
     """One unit's complete months 07/2023–06/2026: its last 12 months after the reform, the 12 before it before."""
-    return synth.fabricate_panel([("66", "Tỉnh Đắk Lắk")], months=36, start="2023-07-01").assign(unit_schema="2025", unit_level="province")
+    return synth.fabricate_panel([("66", "Tỉnh Đắk Lắk")], months=36, start="2023-07-01").assign(
+        unit_schema="2025", unit_level="province"
+    )
 
 
 def test_no_change_is_computed_across_the_reform():

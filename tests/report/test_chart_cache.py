@@ -1,4 +1,5 @@
 """The chart cache: keys over everything a chart depends on, entries read back byte for byte, bounded size."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,14 @@ from motcua.report.charts import draw
 
 
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({"unit_code": ["001", "002"], "period_start": pd.to_datetime(["2021-01-01", "2021-02-01"]),
-                         "v": pd.array([3, None], dtype="Int64"), "r": [0.5, np.nan]})
+    return pd.DataFrame(
+        {
+            "unit_code": ["001", "002"],
+            "period_start": pd.to_datetime(["2021-01-01", "2021-02-01"]),
+            "v": pd.array([3, None], dtype="Int64"),
+            "r": [0.5, np.nan],
+        }
+    )
 
 
 def test_key_is_stable_and_sees_every_value_name_and_type():
@@ -22,11 +29,18 @@ def test_key_is_stable_and_sees_every_value_name_and_type():
     changed = frame()
     changed.loc[0, "v"] = 4
     renamed = frame().rename(columns={"r": "rate"})
-    variants = [chart_key("g", "vi", frame(), 0.9, None), chart_key("f", "en", frame(), 0.9, None),
-                chart_key("f", "vi", changed, 0.9, None), chart_key("f", "vi", renamed, 0.9, None),
-                chart_key("f", "vi", frame(), 0.9000001, None), chart_key("f", "vi", frame(), None, 0.9),
-                chart_key("f", "vi", frame().iloc[::-1], 0.9, None), chart_key("f", "vi", frame()["v"].astype("float64"), 0.9, None),
-                chart_key("f", "vi", frame(), "0.9", None), chart_key("f", ("vi",), frame(), 0.9, None)]
+    variants = [
+        chart_key("g", "vi", frame(), 0.9, None),
+        chart_key("f", "en", frame(), 0.9, None),
+        chart_key("f", "vi", changed, 0.9, None),
+        chart_key("f", "vi", renamed, 0.9, None),
+        chart_key("f", "vi", frame(), 0.9000001, None),
+        chart_key("f", "vi", frame(), None, 0.9),
+        chart_key("f", "vi", frame().iloc[::-1], 0.9, None),
+        chart_key("f", "vi", frame()["v"].astype("float64"), 0.9, None),
+        chart_key("f", "vi", frame(), "0.9", None),
+        chart_key("f", ("vi",), frame(), 0.9, None),
+    ]
     assert len({base, *variants}) == len(variants) + 1
 
 
@@ -47,8 +61,18 @@ def test_key_hashes_the_values_a_table_may_hold():
     import datetime
     import decimal
 
-    values = [pd.Timestamp("2021-01-01"), datetime.date(2021, 1, 1), pd.Timedelta(days=1), np.datetime64("2021-01-01"),
-              decimal.Decimal("1.10"), decimal.Decimal("1.1"), np.int64(3), np.float32(0.5), True, pd.NA]
+    values = [
+        pd.Timestamp("2021-01-01"),
+        datetime.date(2021, 1, 1),
+        pd.Timedelta(days=1),
+        np.datetime64("2021-01-01"),
+        decimal.Decimal("1.10"),
+        decimal.Decimal("1.1"),
+        np.int64(3),
+        np.float32(0.5),
+        True,
+        pd.NA,
+    ]
     keys = [chart_key(pd.Series([v], dtype=object)) for v in values]
     assert len(set(keys)) == len(keys)
 
@@ -103,7 +127,6 @@ def test_draw_reads_a_cached_chart_back_byte_for_byte(tmp_path):
     draw(2.5, paint, "alt", "cap", cache=c, key="k")  # another size is another chart
     draw(2.0, paint, "alt", "cap", cache=c, key="k2")
     assert len(calls) == 4
-
 
 
 def test_a_torn_entry_is_drawn_again(tmp_path):

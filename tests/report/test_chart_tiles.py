@@ -1,4 +1,5 @@
 """Tiled charts: the PNG is byte for byte the one-figure PNG, drawn, read back, or partly redrawn."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -22,7 +23,10 @@ def panel(fig, i: int, values: tuple[float, ...], title: str, calls: list[int]) 
 
 
 def tiles(values: list[tuple[float, ...]], titles: list[str], calls: list[int]) -> list[Tile]:
-    return [Tile(f"{i}|{v}|{t}", partial(panel, i=i, values=v, title=t, calls=calls)) for i, (v, t) in enumerate(zip(values, titles))]
+    return [
+        Tile(f"{i}|{v}|{t}", partial(panel, i=i, values=v, title=t, calls=calls))
+        for i, (v, t) in enumerate(zip(values, titles))
+    ]
 
 
 VALUES = [(0.2, 0.4, 0.3), (0.5, 0.6, 0.9), (0.1, 0.1, 0.2), (0.7, 0.3, 0.5)]

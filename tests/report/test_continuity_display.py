@@ -1,6 +1,7 @@
 """Continuity across the 1/7/2025 reform in the reports (motcua.report.continuity): the overview's province series
 and scope, a dissolved district's successor communes, a 2025 commune's predecessors; nothing where the table has
 nothing for the page."""
+
 from __future__ import annotations
 
 import re
@@ -11,13 +12,13 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
-
 import two_eras
 from htmlcheck import Page, assert_self_contained
+from matplotlib.figure import Figure
+
+from motcua import locations as loc
 from motcua.model.continuity import continuity_table
 from motcua.panel import COUNT_COLUMNS
-from motcua import locations as loc
 from motcua.report import continuity as rc
 from motcua.report import district_report, province_overview
 from motcua.report.page import page
@@ -59,8 +60,10 @@ def test_the_overview_shows_the_province_across_the_reform_with_its_scope(cont_d
     assert [s.name for s in ov.sections][:3] == ["header", "narrative", "continuity"]
     t = _text(ov.continuity)
     assert "Toàn tỉnh qua thời điểm sắp xếp (1/7/2025)" in t
-    assert ("Trước 1/7/2025: chỉ gồm Phú Yên cũ (54) (4/24 đơn vị cấp huyện, 5/286 đơn vị cấp xã và 1 cơ quan cấp tỉnh "
-            "có số liệu tháng 06/2025), thiếu Đắk Lắk cũ (66); sau: 5/102 xã, phường và 2 cơ quan cấp tỉnh (tháng 11/2026).") in t
+    assert (
+        "Trước 1/7/2025: chỉ gồm Phú Yên cũ (54) (4/24 đơn vị cấp huyện, 5/286 đơn vị cấp xã và 1 cơ quan cấp tỉnh "
+        "có số liệu tháng 06/2025), thiếu Đắk Lắk cũ (66); sau: 5/102 xã, phường và 2 cơ quan cấp tỉnh (tháng 11/2026)."
+    ) in t
     assert "không so sánh được như một chuỗi số liệu" in t
     # legacy communes from 01/2024 (5 → 10 units with data), Xã Tuy An Bắc from 06/2026 (6 → 7)
     assert "Số đơn vị có số liệu thay đổi trong giai đoạn trước 1/7/2025: từ 5 đến 10 đơn vị mỗi tháng" in t
@@ -135,8 +138,11 @@ def test_a_dissolved_districts_report_shows_its_successor_communes(cont_dir, pan
     assert "0/17 tháng có đủ số liệu của các xã, phường kế thừa" in t
     assert "chỉ gồm cấp xã" in t and "chuyển lên cấp tỉnh" in t
     # 11/2026: the sum of the successor communes present (Phường Sông Cầu, Xã Xuân Lộc), rates of the sums
-    last = panel[(panel["unit_schema"] == "2025") & panel["unit_code"].isin(["22051", "22057"])
-                 & (panel["period_start"] == pd.Timestamp("2026-11-01"))]
+    last = panel[
+        (panel["unit_schema"] == "2025")
+        & panel["unit_code"].isin(["22051", "22057"])
+        & (panel["period_start"] == pd.Timestamp("2026-11-01"))
+    ]
     online = last["received_online"].sum() / (last["received_online"].sum() + last["received_offline"].sum())
     ontime = (last["resolved_early"].sum() + last["resolved_ontime"].sum()) / last["resolved_total"].sum()
     row = re.search(r"11/2026 (\S+) (\S+) (\S+) 2/5 Thiếu: Xã Xuân Cảnh, Xã Xuân Thọ, Phường Xuân Đài", t)
@@ -146,15 +152,20 @@ def test_a_dissolved_districts_report_shows_its_successor_communes(cont_dir, pan
     assert row.group(3) == f"{ontime * 100:.2f}%".replace(".", ",")
     p = _whole_page(r.continuity)
     links = {a["href"] for a in p.all("a")}
-    want = {loc.unit_html(Path("."), "22051", "Phường Sông Cầu", "2025").name, loc.unit_html(Path("."), "22057", "Xã Xuân Lộc", "2025").name}
+    want = {
+        loc.unit_html(Path("."), "22051", "Phường Sông Cầu", "2025").name,
+        loc.unit_html(Path("."), "22057", "Xã Xuân Lộc", "2025").name,
+    }
     assert links == want
     assert "Xã Xuân Cảnh (22060) (chưa có báo cáo vì chưa có số liệu)" in t
 
 
 def test_a_straddling_district_says_why_it_has_no_continuation(cont_dir):
     t = _text(district_report("555", cont_dir, "vi", "legacy").continuity)
-    assert ("Không có chuỗi nối tiếp sau 1/7/2025: Phường Tuy Hòa (22015), Phường Phú Yên (22240) nằm một phần ngoài "
-            "địa bàn Thành phố Tuy Hòa cũ") in t
+    assert (
+        "Không có chuỗi nối tiếp sau 1/7/2025: Phường Tuy Hòa (22015), Phường Phú Yên (22240) nằm một phần ngoài "
+        "địa bàn Thành phố Tuy Hòa cũ"
+    ) in t
     assert "<table" not in district_report("555", cont_dir, "vi", "legacy").continuity._repr_html_()
 
 
@@ -162,8 +173,12 @@ def test_a_straddling_district_says_why_it_has_no_continuation(cont_dir):
 
 
 def _year(panel: pd.DataFrame, codes: list[str], year: int) -> pd.DataFrame:
-    return panel[(panel["unit_schema"] == "legacy") & (panel["unit_level"] == "commune") & panel["unit_code"].isin(codes)
-                 & (panel["period_start"].dt.year == year)]
+    return panel[
+        (panel["unit_schema"] == "legacy")
+        & (panel["unit_level"] == "commune")
+        & panel["unit_code"].isin(codes)
+        & (panel["period_start"].dt.year == year)
+    ]
 
 
 def test_a_communes_report_shows_its_predecessors_exact(cont_dir, panel):

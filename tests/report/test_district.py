@@ -1,17 +1,27 @@
 """The district report: sections, key figures, charts, quality note, table, CSV download, footer."""
+
 import base64
 import io
 import time
 
 import pandas as pd
 import pytest
+from htmlcheck import Page
 from PIL import Image
 
-from htmlcheck import Page
 from motcua.report import district_report, load_data
 
 #: the fixture's data end 06/2025, before the reform: no unit is marked dissolved (see tests/report/test_report_eras.py)
-KEYS = {"received_12m", "online_share", "late_count", "ontime_report", "ontime_766", "overdue_backlog", "rank", "rank_online"}
+KEYS = {
+    "received_12m",
+    "online_share",
+    "late_count",
+    "ontime_report",
+    "ontime_766",
+    "overdue_backlog",
+    "rank",
+    "rank_online",
+}
 
 
 @pytest.fixture(scope="module")
@@ -20,8 +30,19 @@ def report(data_dir):
 
 
 def test_sections_in_order(report):
-    assert [s.name for s in report.sections] == ["header", "key_figures", "narrative", "charts", "continuity", "par",
-                                                   "groups766", "quality", "table", "download", "footer"]
+    assert [s.name for s in report.sections] == [
+        "header",
+        "key_figures",
+        "narrative",
+        "charts",
+        "continuity",
+        "par",
+        "groups766",
+        "quality",
+        "table",
+        "download",
+        "footer",
+    ]
     assert "DỮ LIỆU MÔ PHỎNG" in report.header._repr_html_()
     assert report._repr_html_().count("<section") == 6
 
@@ -93,17 +114,37 @@ def test_quality_findings_listed_for_the_unit(data_dir):
     for rule in ("identity_balance", "carry_over_gap", "no_period"):
         assert rule not in html
     en = Page(district_report("555", data_dir, "en").quality._repr_html_()).plain()
-    assert "3 issues" in en and "(6) differs from the previous period's (11)" in en and "Reporting period cannot be dated" in en
+    assert (
+        "3 issues" in en
+        and "(6) differs from the previous period's (11)" in en
+        and "Reporting period cannot be dated" in en
+    )
     assert "carry_over_gap" not in en
 
 
 def test_quality_unit_codes_match_codes_and_names_without_guessing():
     from motcua.report.context import quality_unit_codes
 
-    panel = pd.DataFrame({"unit_schema": "legacy", "unit_code": ["555", "558", "559"],
-                          "unit_name": ["Thành phố Tuy Hòa", "Huyện Đồng Xuân", "Huyện Tuy An"]})
-    units = ["555", "0555", "555.0", "UBND TP. Tuy Hoà", "huyen dong xuan", "Tuy An", "H. Tuy An",
-             "Phường Tuy Hòa", "Huyện Không Có", "", "999"]
+    panel = pd.DataFrame(
+        {
+            "unit_schema": "legacy",
+            "unit_code": ["555", "558", "559"],
+            "unit_name": ["Thành phố Tuy Hòa", "Huyện Đồng Xuân", "Huyện Tuy An"],
+        }
+    )
+    units = [
+        "555",
+        "0555",
+        "555.0",
+        "UBND TP. Tuy Hoà",
+        "huyen dong xuan",
+        "Tuy An",
+        "H. Tuy An",
+        "Phường Tuy Hòa",
+        "Huyện Không Có",
+        "",
+        "999",
+    ]
     q = pd.DataFrame({"unit": units, "rule": "x"})
     got = quality_unit_codes(q, panel, "legacy").tolist()
     assert got == ["555", "555", "555", "555", "558", "559", "559", "", "", "", ""]
@@ -111,7 +152,9 @@ def test_quality_unit_codes_match_codes_and_names_without_guessing():
     q2 = pd.DataFrame({"unit": ["Huyện Tuy An", "Huyện Tuy An"], "unit_code": ["558", ""]})
     assert quality_unit_codes(q2, panel).tolist() == ["558", "559"]
     # two units with the same short name: ambiguous, so tied to neither
-    panel2 = pd.concat([panel, pd.DataFrame({"unit_schema": ["legacy"], "unit_code": ["999"], "unit_name": ["Thị xã Tuy An"]})])
+    panel2 = pd.concat(
+        [panel, pd.DataFrame({"unit_schema": ["legacy"], "unit_code": ["999"], "unit_name": ["Thị xã Tuy An"]})]
+    )
     assert quality_unit_codes(pd.DataFrame({"unit": ["Tuy An", "Huyện Tuy An"]}), panel2).tolist() == ["", "559"]
 
 
@@ -121,13 +164,22 @@ def test_model_notes_are_translated_sentences_from_structured_fields(data_dir):
 
     data = load_data(data_dir)
     rows = data.unit("555")
-    summary = pd.DataFrame({
-        "status": ["ok", "few_events", "short_series"], "n_periods": [30, 30, 7],
-        "knots": ["2024-01-01,2025-01-01", "", ""], "breaks": ["", "2025-07-01", ""],
-        "rank": [1.0, None, None], "unit_level": "district",
-        "notes": ["trend bends (curvature test p = 5.2e-20): slope may change at 2024-01-01, 2025-01-01",
-                  "only 3 failures in 4000 trials: trend not estimable", "7 periods with dossiers (< 12): trend not fitted"],
-    }, index=pd.Index(["online_rate", "ontime_rate_report", "ontime_rate_766"], name="rate"))
+    summary = pd.DataFrame(
+        {
+            "status": ["ok", "few_events", "short_series"],
+            "n_periods": [30, 30, 7],
+            "knots": ["2024-01-01,2025-01-01", "", ""],
+            "breaks": ["", "2025-07-01", ""],
+            "rank": [1.0, None, None],
+            "unit_level": "district",
+            "notes": [
+                "trend bends (curvature test p = 5.2e-20): slope may change at 2024-01-01, 2025-01-01",
+                "only 3 failures in 4000 trials: trend not estimable",
+                "7 periods with dossiers (< 12): trend not fitted",
+            ],
+        },
+        index=pd.Index(["online_rate", "ontime_rate_report", "ontime_rate_766"], name="rate"),
+    )
     rows = rows.copy()
     rows.loc[rows.index[:2], ["received_online", "received_offline"]] = 0
     vi = model_notes(summary, rows, strings("vi"))

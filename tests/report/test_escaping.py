@@ -1,11 +1,12 @@
 """Every string from data is escaped: a hostile unit name, province, file name and message are shown as text."""
+
 from pathlib import Path
 
-import pandas as pd
-
 import nbrun
-from synth import HOSTILE
+import pandas as pd
 from htmlcheck import Page, assert_self_contained
+from synth import HOSTILE
+
 from motcua.report import district_report, province_overview
 from motcua.report.export import notebook_to_html
 from motcua.report.index import render_index
@@ -23,7 +24,10 @@ def _check(html: str) -> Page:
 
 
 def test_district_report_shows_hostile_strings_as_text(hostile_dir):
-    nb = nbrun.run(ROOT / "notebooks" / "30_district_report.ipynb", {"unit_code": "555", "data_dir": str(hostile_dir), "lang": "vi"})
+    nb = nbrun.run(
+        ROOT / "notebooks" / "30_district_report.ipynb",
+        {"unit_code": "555", "data_dir": str(hostile_dir), "lang": "vi"},
+    )
     html = notebook_to_html(nb, lang="vi", title=HOSTILE, build_stamp="s")
     p = _check(html)
     text = p.plain()
@@ -38,9 +42,20 @@ def test_district_report_shows_hostile_strings_as_text(hostile_dir):
 def test_overview_and_index_show_hostile_strings_as_text(hostile_dir):
     html = province_overview(hostile_dir, "vi")._repr_html_()
     p = _check(html)
-    assert HOSTILE in p.plain() and "\"><iframe src=javascript:alert(5)>" in p.plain()
-    m = {"reports": [{"unit_code": "555", "unit_name": HOSTILE, "path": "units/555-x.html", "status": "failed",
-                      "reason": "<script>alert(6)</script>"}], "overview": None, "synthetic": True}
+    assert HOSTILE in p.plain() and '"><iframe src=javascript:alert(5)>' in p.plain()
+    m = {
+        "reports": [
+            {
+                "unit_code": "555",
+                "unit_name": HOSTILE,
+                "path": "units/555-x.html",
+                "status": "failed",
+                "reason": "<script>alert(6)</script>",
+            }
+        ],
+        "overview": None,
+        "synthetic": True,
+    }
     idx = render_index(m, lang="vi", summary=pd.read_parquet(hostile_dir / "trend_summary.parquet"))
     p = _check(idx)
     assert HOSTILE in p.plain() and "<script>alert(6)</script>" in p.plain()

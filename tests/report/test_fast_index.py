@@ -1,5 +1,6 @@
 """The index page and the report formatters after their speed-up (motcua.numfmt, memoised dates, cell objects, a column
 subset of trend_summary) give the very HTML and strings of the code they replaced, rebuilt here with Babel per value."""
+
 from __future__ import annotations
 
 import math
@@ -20,6 +21,7 @@ LANGS = ("vi", "en")
 
 
 # ---- the code before the speed-up, as it was
+
 
 def _old_missing(x):
     if x is None:
@@ -67,10 +69,27 @@ def _manifest(summary: pd.DataFrame) -> dict:
     reports = []
     for i, code in enumerate(units):
         ok = i % 4 != 1
-        reports.append({"unit_code": code, "unit_name": f"Đơn vị <{code}> & co", "path": f"units/{code}.html", "status": "ok" if ok else "failed",
-                        "reason": "" if ok else "KeyError: 'x' <b>", "input_hash": "h", "code_version": "v", "built_at": "t"})
-    return {"version": 1, "code_version": "0.1.0+abc", "built_at": "2026-11-23T14:00:00+00:00", "lang": "vi", "synthetic": True,
-            "reports": reports, "overview": {"unit_code": "province", "unit_name": "Tỉnh", "path": "province.html", "status": "ok"}}
+        reports.append(
+            {
+                "unit_code": code,
+                "unit_name": f"Đơn vị <{code}> & co",
+                "path": f"units/{code}.html",
+                "status": "ok" if ok else "failed",
+                "reason": "" if ok else "KeyError: 'x' <b>",
+                "input_hash": "h",
+                "code_version": "v",
+                "built_at": "t",
+            }
+        )
+    return {
+        "version": 1,
+        "code_version": "0.1.0+abc",
+        "built_at": "2026-11-23T14:00:00+00:00",
+        "lang": "vi",
+        "synthetic": True,
+        "reports": reports,
+        "overview": {"unit_code": "province", "unit_name": "Tỉnh", "path": "province.html", "status": "ok"},
+    }
 
 
 def _variants(summary: pd.DataFrame) -> dict[str, pd.DataFrame | None]:
@@ -84,11 +103,18 @@ def _variants(summary: pd.DataFrame) -> dict[str, pd.DataFrame | None]:
     for c in ("slope_recent_pp_per_year", "slope_pp_per_year"):
         odd[c] = np.round(rng.normal(0, 0.2, n), 3) + rng.choice([0.0, 0.0005, -0.0005], n)
     odd.loc[odd.index[::7], "latest_period_end"] = pd.NaT
-    return {"fitted": summary, "odd": odd, "few_columns": summary[["unit_schema", "unit_code", "rate", "latest_rate"]], "none": None}
+    return {
+        "fitted": summary,
+        "odd": odd,
+        "few_columns": summary[["unit_schema", "unit_code", "rate", "latest_rate"]],
+        "none": None,
+    }
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_index_html_equals_the_code_it_replaced(data_dir, hostile_dir, lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_index_html_equals_the_code_it_replaced(
+    data_dir, hostile_dir, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cases = []
     for d in (data_dir, hostile_dir):
         summary = pd.read_parquet(d / "trend_summary.parquet")
@@ -103,8 +129,32 @@ def test_index_html_equals_the_code_it_replaced(data_dir, hostile_dir, lang: str
 
 def _values() -> list[object]:
     rng = np.random.default_rng(11)
-    vals: list[object] = [None, math.nan, math.inf, -math.inf, pd.NA, pd.NaT, 0, 0.0, -0.0, 1, -1, 0.125, 2.675, -0.125, 0.0005,
-                          0.995, 0.9995, 1e-9, -1e-9, 7697, 1234567.5, np.float64(0.559), np.int64(42), "12.5"]
+    vals: list[object] = [
+        None,
+        math.nan,
+        math.inf,
+        -math.inf,
+        pd.NA,
+        pd.NaT,
+        0,
+        0.0,
+        -0.0,
+        1,
+        -1,
+        0.125,
+        2.675,
+        -0.125,
+        0.0005,
+        0.995,
+        0.9995,
+        1e-9,
+        -1e-9,
+        7697,
+        1234567.5,
+        np.float64(0.559),
+        np.int64(42),
+        "12.5",
+    ]
     vals += rng.uniform(-1, 1, 400).tolist() + (rng.normal(0, 1, 200) * 10.0 ** rng.integers(-4, 7, 200)).tolist()
     vals += [round(x, 3) + 0.0005 for x in rng.uniform(0, 1, 200)]
     return vals

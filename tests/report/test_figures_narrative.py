@@ -1,4 +1,5 @@
 """Key figures (ratio of sums over 12-month windows) and a narrative that claims only what intervals support."""
+
 import pandas as pd
 import pytest
 
@@ -9,12 +10,23 @@ from motcua.report.strings import strings
 
 def rows(months=24, online=5, offline=5, late=1, resolved=10, start="2023-07-01", **cols):
     ps = pd.date_range(start, periods=months, freq="MS")
-    df = pd.DataFrame({
-        "period_start": ps, "period_end": ps + pd.offsets.MonthEnd(0),
-        "received_online": online, "received_offline": offline, "received_total": online + offline, "carried_over": 0,
-        "resolved_total": resolved, "resolved_early": resolved - late, "resolved_ontime": 0, "resolved_late": late,
-        "pending_total": 2, "pending_ontime": 1, "pending_overdue": 1,
-    })
+    df = pd.DataFrame(
+        {
+            "period_start": ps,
+            "period_end": ps + pd.offsets.MonthEnd(0),
+            "received_online": online,
+            "received_offline": offline,
+            "received_total": online + offline,
+            "carried_over": 0,
+            "resolved_total": resolved,
+            "resolved_early": resolved - late,
+            "resolved_ontime": 0,
+            "resolved_late": late,
+            "pending_total": 2,
+            "pending_ontime": 1,
+            "pending_overdue": 1,
+        }
+    )
     for c, v in cols.items():
         df[c] = v
     for c in df.columns[2:]:
@@ -67,10 +79,23 @@ def test_slope_direction_needs_the_interval_to_exclude_zero():
 
 
 def _summary(**over):
-    base = {"slope_pp_per_year": 1.5, "slope_low": -0.2, "slope_high": 3.2, "target": 0.5, "p_meet_target": 0.5,
-            "target_period_end": pd.Timestamp("2025-12-31"), "rank": 3, "rank_low": 1, "rank_high": 6, "n_ranked": 9,
-            "funnel_flag": "within", "latest_outside_band": False, "latest_z": 0.1, "latest_rate": 0.5,
-            "latest_period_end": pd.Timestamp("2025-06-30")}
+    base = {
+        "slope_pp_per_year": 1.5,
+        "slope_low": -0.2,
+        "slope_high": 3.2,
+        "target": 0.5,
+        "p_meet_target": 0.5,
+        "target_period_end": pd.Timestamp("2025-12-31"),
+        "rank": 3,
+        "rank_low": 1,
+        "rank_high": 6,
+        "n_ranked": 9,
+        "funnel_flag": "within",
+        "latest_outside_band": False,
+        "latest_z": 0.1,
+        "latest_rate": 0.5,
+        "latest_period_end": pd.Timestamp("2025-06-30"),
+    }
     base.update(over)
     return pd.DataFrame([base], index=pd.Index(["online_rate"], name="rate"))
 
@@ -103,8 +128,12 @@ def test_narrative_flags_what_needs_attention():
     r.loc[r.index[:12], "resolved_late"] = 1
     r.loc[r.index[:12], "resolved_early"] = 9
     S = strings("vi")
-    n = district_narrative("X", key_figures(r), _summary(slope_low=-3.0, slope_high=-0.5, slope_pp_per_year=-1.7,
-                                                         funnel_flag="below_95", p_meet_target=0.02), S)
+    n = district_narrative(
+        "X",
+        key_figures(r),
+        _summary(slope_low=-3.0, slope_high=-0.5, slope_pp_per_year=-1.7, funnel_flag="below_95", p_meet_target=0.02),
+        S,
+    )
     att = " ".join(n.attention)
     assert "giảm rõ rệt" in att
     assert "thấp hơn mức chung của tỉnh" in att

@@ -1,4 +1,5 @@
 """Numbers in the report's language, and the two catalogs kept in step."""
+
 import re
 import string
 

@@ -1,4 +1,5 @@
 """What a report says about a forecast: no probability where the interval is too wide; the method note's coverage."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,13 @@ from motcua.report import forecast_note as fn
 from motcua.report.narrative import target_sentence
 from motcua.report.strings import strings
 
-ROW = {"p_meet_target": 0.37, "target": 0.8, "target_period_end": pd.Timestamp("2026-12-31"),
-       "target_low": 0.08, "target_high": 0.90}
+ROW = {
+    "p_meet_target": 0.37,
+    "target": 0.8,
+    "target_period_end": pd.Timestamp("2026-12-31"),
+    "target_low": 0.08,
+    "target_high": 0.90,
+}
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -28,12 +34,26 @@ def test_too_uncertain_target_quotes_no_probability(lang):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_method_note_reads_the_measured_coverage(lang, tmp_path, monkeypatch):
     f = tmp_path / "cal.json"
-    f.write_text(json.dumps({"method": "damped", "series": 3600, "coverage_min": 0.9312, "coverage_max": 0.9587,
-                             "measured_on": "2026-12-07"}), encoding="utf-8")
+    f.write_text(
+        json.dumps(
+            {
+                "method": "damped",
+                "series": 3600,
+                "coverage_min": 0.9312,
+                "coverage_max": 0.9587,
+                "measured_on": "2026-12-07",
+            }
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setattr(forecast, "CALIBRATION_FILE", f)
     S = strings(lang)
     text = fn.forecast_note(S, {"forecast_method": "damped", "forecast_max_width": 0.4})
-    assert ("93,1%" in text and "95,9%" in text and "3.600" in text) if lang == "vi" else ("93.1%" in text and "95.9%" in text)
+    assert (
+        ("93,1%" in text and "95,9%" in text and "3.600" in text)
+        if lang == "vi"
+        else ("93.1%" in text and "95.9%" in text)
+    )
     assert S["fc_model_damped"] in text
     # measured for another method: the note names the model and quotes no coverage
     other = fn.forecast_note(S, {"forecast_method": "glm", "forecast_max_width": 0.4})

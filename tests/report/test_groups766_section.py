@@ -1,5 +1,6 @@
 """The district report's 766 section: apology letters against the 100 % requirement with the count of late or
 faulty dossiers without one, the groups the inputs hold (and only those), published scores; hidden without inputs."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from htmlcheck import Page
+
 from motcua.ingest.groups766 import COUNT_COLUMNS, conform
 from motcua.model.groups766 import group_trends
 from motcua.report import district_report
@@ -20,13 +21,34 @@ def _groups(months: int, late: list[int], letters: list[int], with_payment: bool
     rows = []
     for i, s in enumerate(starts):
         r = {c: 0 for c in COUNT_COLUMNS}
-        r.update(late_or_faulty=late[i % len(late)], apology_issued=letters[i % len(letters)], resolved=100, surveyed=30,
-                 satisfied=27, dossier_checked=100, digitised_dossier=80, result_checked=100, digitised_result=70,
-                 fee_payable=50, paid_online=20 + i)
+        r.update(
+            late_or_faulty=late[i % len(late)],
+            apology_issued=letters[i % len(letters)],
+            resolved=100,
+            surveyed=30,
+            satisfied=27,
+            dossier_checked=100,
+            digitised_dossier=80,
+            result_checked=100,
+            digitised_result=70,
+            fee_payable=50,
+            paid_online=20 + i,
+        )
         if not with_payment:
             r.update(fee_payable=pd.NA, paid_online=pd.NA)
-        rows.append({"unit_schema": "legacy", "unit_code": "557", "unit_name": "Thị xã Sông Cầu", "unit_level": "district",
-                     "province_code": "54", "period_start": s, "period_end": s + pd.offsets.MonthEnd(0), **r, "source": "hoso.csv"})
+        rows.append(
+            {
+                "unit_schema": "legacy",
+                "unit_code": "557",
+                "unit_name": "Thị xã Sông Cầu",
+                "unit_level": "district",
+                "province_code": "54",
+                "period_start": s,
+                "period_end": s + pd.offsets.MonthEnd(0),
+                **r,
+                "source": "hoso.csv",
+            }
+        )
     return conform(pd.DataFrame(rows))
 
 
@@ -37,10 +59,24 @@ def g766_dir(data_dir, tmp_path_factory) -> Path:
         shutil.copy(p, out / p.name)
     # 12 months: 2 late or faulty dossiers a month, a letter for 2, 1, 2, 2, … → 24 late or faulty, 23 letters
     _groups(12, late=[2], letters=[2, 1] + [2] * 10).to_parquet(out / "groups766.parquet", index=False)
-    pd.DataFrame([{"unit_schema": "legacy", "unit_code": "557", "unit_name": "Thị xã Sông Cầu", "unit_level": "district",
-                   "period_start": pd.Timestamp("2024-12-01"), "period_end": pd.Timestamp("2024-12-31"), "group": g, "score": v,
-                   "max_score": mx, "source": "diem.csv", "source_row": 2}
-                  for g, v, mx in (("digitisation", 17.25, 22.0), ("total", 88.5, 100.0))]).to_parquet(out / "score766.parquet", index=False)
+    pd.DataFrame(
+        [
+            {
+                "unit_schema": "legacy",
+                "unit_code": "557",
+                "unit_name": "Thị xã Sông Cầu",
+                "unit_level": "district",
+                "period_start": pd.Timestamp("2024-12-01"),
+                "period_end": pd.Timestamp("2024-12-31"),
+                "group": g,
+                "score": v,
+                "max_score": mx,
+                "source": "diem.csv",
+                "source_row": 2,
+            }
+            for g, v, mx in (("digitisation", 17.25, 22.0), ("total", 88.5, 100.0))
+        ]
+    ).to_parquet(out / "score766.parquet", index=False)
     return out
 
 

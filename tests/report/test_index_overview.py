@@ -1,11 +1,12 @@
 """Index (sortable, works without script, failures shown) and province overview."""
+
 from pathlib import Path
 
+import nbrun
 import pandas as pd
 import pytest
-
-import nbrun
 from htmlcheck import Page, assert_self_contained
+
 from motcua.report import province_overview
 from motcua.report.export import notebook_to_html
 from motcua.report.index import render_index
@@ -15,15 +16,43 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def manifest(**over):
     m = {
-        "version": 1, "code_version": "0.1.0+abc", "built_at": "2026-11-23T14:00:00+00:00", "lang": "vi", "synthetic": True,
+        "version": 1,
+        "code_version": "0.1.0+abc",
+        "built_at": "2026-11-23T14:00:00+00:00",
+        "lang": "vi",
+        "synthetic": True,
         "reports": [
-            {"unit_code": "557", "unit_name": "Thị xã Sông Cầu", "path": "units/557-thi-xa-song-cau.html", "status": "ok", "reason": "",
-             "input_hash": "h", "code_version": "v", "built_at": "t"},
-            {"unit_code": "555", "unit_name": "Thành phố Tuy Hòa", "path": "units/555-thanh-pho-tuy-hoa.html", "status": "failed",
-             "reason": "KeyError: 'resolved_total'", "input_hash": "", "code_version": "v", "built_at": "t"},
+            {
+                "unit_code": "557",
+                "unit_name": "Thị xã Sông Cầu",
+                "path": "units/557-thi-xa-song-cau.html",
+                "status": "ok",
+                "reason": "",
+                "input_hash": "h",
+                "code_version": "v",
+                "built_at": "t",
+            },
+            {
+                "unit_code": "555",
+                "unit_name": "Thành phố Tuy Hòa",
+                "path": "units/555-thanh-pho-tuy-hoa.html",
+                "status": "failed",
+                "reason": "KeyError: 'resolved_total'",
+                "input_hash": "",
+                "code_version": "v",
+                "built_at": "t",
+            },
         ],
-        "overview": {"unit_code": "province", "unit_name": "Tỉnh Phú Yên", "path": "province.html", "status": "ok", "reason": "",
-                     "input_hash": "h", "code_version": "v", "built_at": "t"},
+        "overview": {
+            "unit_code": "province",
+            "unit_name": "Tỉnh Phú Yên",
+            "path": "province.html",
+            "status": "ok",
+            "reason": "",
+            "input_hash": "h",
+            "code_version": "v",
+            "built_at": "t",
+        },
     }
     m.update(over)
     return m
@@ -76,8 +105,21 @@ def overview(data_dir):
 
 
 def test_overview_sections(overview):
-    assert [s.name for s in overview.sections] == ["header", "narrative", "continuity", "units", "provincial", "published", "par", "small_multiples", "ranking", "funnels",
-                                                 "history", "quality", "footer"]
+    assert [s.name for s in overview.sections] == [
+        "header",
+        "narrative",
+        "continuity",
+        "units",
+        "provincial",
+        "published",
+        "par",
+        "small_multiples",
+        "ranking",
+        "funnels",
+        "history",
+        "quality",
+        "footer",
+    ]
     units = Page(overview.units._repr_html_())
     assert len([a for a in units.all("tr")]) == 10  # header + nine units
     svgs = units.all("svg")
@@ -107,16 +149,30 @@ def test_overview_charts_of_many_units_say_what_they_leave_out():
 
     n = max(MAX_RANKED_SHOWN, MAX_PANELS) + 10
     codes = [f"{i:03d}" for i in range(n)]
-    comp = pd.DataFrame({"unit_code": codes, "unit_name": [f"Huyện Số {i}" for i in range(n)], "rank": range(1, n + 1),
-                         "shrunk_rate": np.linspace(0.99, 0.90, n), "shrunk_low": np.linspace(0.98, 0.89, n),
-                         "shrunk_high": np.linspace(0.995, 0.91, n), "observed": np.linspace(0.99, 0.90, n),
-                         "province_rate": 0.95})
+    comp = pd.DataFrame(
+        {
+            "unit_code": codes,
+            "unit_name": [f"Huyện Số {i}" for i in range(n)],
+            "rank": range(1, n + 1),
+            "shrunk_rate": np.linspace(0.99, 0.90, n),
+            "shrunk_low": np.linspace(0.98, 0.89, n),
+            "shrunk_high": np.linspace(0.995, 0.91, n),
+            "observed": np.linspace(0.99, 0.90, n),
+            "province_rate": 0.95,
+        }
+    )
     S = strings("vi")
     chart = ranking_chart(comp, "ontime_rate_report", S)
     hidden = n - MAX_RANKED_SHOWN
     assert f"{hidden} đơn vị ở giữa có trong bảng" in str(chart.caption)
-    monthly = pd.DataFrame({"unit_code": np.repeat(codes, 2), "online_rate": 0.5, "resolved_late": 1.0,
-                            "period_start": pd.to_datetime(["2025-01-01", "2025-02-01"] * n),
-                            "period_end": pd.to_datetime(["2025-01-31", "2025-02-28"] * n)})
+    monthly = pd.DataFrame(
+        {
+            "unit_code": np.repeat(codes, 2),
+            "online_rate": 0.5,
+            "resolved_late": 1.0,
+            "period_start": pd.to_datetime(["2025-01-01", "2025-02-01"] * n),
+            "period_end": pd.to_datetime(["2025-01-31", "2025-02-28"] * n),
+        }
+    )
     sm = small_multiples(monthly, {c: c for c in codes}, "online_rate", S, kind="rate", alt="a", caption="c")
     assert f"Chỉ vẽ {MAX_PANELS} trên {n} đơn vị" in str(sm.caption)

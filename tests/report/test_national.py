@@ -4,18 +4,20 @@ A small national panel: communes of three 2025 provinces (Hà Nội 01: 2, Đắ
 × 17 months, with Đắk Lắk's provincial level, and the real model stage's tables. A one-province panel (the shipped
 sample's shape) keeps one overview and no provinces/ folder.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import shutil
+from datetime import UTC
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import synth
 import two_eras
+
 from motcua.pipeline.manifest import Manifest, ReportEntry
 from motcua.pipeline.stages import _input_shas, _province_tasks, _write_national, plan_inputs
 from motcua.report import national, province_overview
@@ -29,10 +31,17 @@ MB = 1024 * 1024
 
 
 def national_panel() -> pd.DataFrame:
-    parts = [two_eras._era(synth.fabricate_panel(units, months=17, start="2025-07-01", seed=20 + i), "2025", "commune", (code, name))
-             for i, (code, (name, units)) in enumerate(PROVINCES.items())]
-    parts.append(two_eras._era(two_eras._agencies(two_eras.AGENCIES, 17, "2025-07-01", 15), "2025", "agency",
-                               ("66", "Tỉnh Đắk Lắk")))
+    parts = [
+        two_eras._era(
+            synth.fabricate_panel(units, months=17, start="2025-07-01", seed=20 + i), "2025", "commune", (code, name)
+        )
+        for i, (code, (name, units)) in enumerate(PROVINCES.items())
+    ]
+    parts.append(
+        two_eras._era(
+            two_eras._agencies(two_eras.AGENCIES, 17, "2025-07-01", 15), "2025", "agency", ("66", "Tỉnh Đắk Lắk")
+        )
+    )
     p = pd.concat(parts, ignore_index=True)
     return p.sort_values(["unit_schema", "unit_code", "period_start"], kind="stable").reset_index(drop=True)
 
@@ -75,7 +84,9 @@ def test_national_rows_sum_each_province(national_dir: Path) -> None:
         assert r["received"] == (mine["received_online"] + mine["received_offline"]).sum()
         assert r["online_n"] == mine["received_online"].sum()
         assert r["online"] == pytest.approx(mine["received_online"].sum() / r["received"])
-        assert r["ontime"] == pytest.approx((mine["resolved_early"] + mine["resolved_ontime"]).sum() / mine["resolved_total"].sum())
+        assert r["ontime"] == pytest.approx(
+            (mine["resolved_early"] + mine["resolved_ontime"]).sum() / mine["resolved_total"].sum()
+        )
         assert r["late"] == mine["resolved_late"].sum()
         assert len(mine) == 12 * len(units)
 
@@ -119,11 +130,20 @@ def test_unit_pages_link_their_province_page(data: Path) -> None:
         return re.findall(r'href="([^"]+)"', head.split("</nav>")[0])
 
     assert nav(district_report("22045", data, "vi", unit_schema="2025")) == [
-        "../index.html", "../provinces/66-tinh-dak-lak.html", "../province.html"]
+        "../index.html",
+        "../provinces/66-tinh-dak-lak.html",
+        "../province.html",
+    ]
     assert nav(district_report("26734", data, "vi", unit_schema="2025")) == [
-        "../index.html", "../provinces/79-thanh-pho-ho-chi-minh.html", "../province.html"]
+        "../index.html",
+        "../provinces/79-thanh-pho-ho-chi-minh.html",
+        "../province.html",
+    ]
     panel = pd.read_parquet(data / "panel.parquet")
-    assert national.unit_province_page(panel, None, panel[panel["unit_code"] == "22015"]) == "provinces/66-tinh-dak-lak.html"
+    assert (
+        national.unit_province_page(panel, None, panel[panel["unit_code"] == "22015"])
+        == "provinces/66-tinh-dak-lak.html"
+    )
     legacy = panel[panel["unit_code"] == "22015"].assign(province_code="54", province_name="Tỉnh Phú Yên")
     assert national.unit_province_page(panel, None, legacy) == "provinces/66-tinh-dak-lak.html"  # its successor's page
     one = two_eras.two_era_panel()
@@ -149,7 +169,9 @@ def plan(data: Path, reports: Path, manifest: Manifest, force: bool = False) -> 
     shas = _input_shas(data)
     inputs, _, tables = plan_inputs(data, shas)
     skipped: list[str] = []
-    tasks = _province_tasks(data, reports, inputs, tables, manifest, "vi", "stamp", force, skipped, ("nb", "code", "cfg"))
+    tasks = _province_tasks(
+        data, reports, inputs, tables, manifest, "vi", "stamp", force, skipped, ("nb", "code", "cfg")
+    )
     return tasks, skipped, inputs
 
 
@@ -159,11 +181,19 @@ def built(tasks: list, manifest: Manifest, reports: Path) -> None:
         t.html.parent.mkdir(parents=True, exist_ok=True)
         t.html.write_text("page", encoding="utf-8")
         manifest.provinces[t.unit_code.partition(":")[2]] = ReportEntry(
-            t.unit_code.partition(":")[2], t.unit_name, str(t.html.relative_to(reports)), "ok", "", t.input_hash, "v", "")
+            t.unit_code.partition(":")[2],
+            t.unit_name,
+            str(t.html.relative_to(reports)),
+            "ok",
+            "",
+            t.input_hash,
+            "v",
+            "",
+        )
 
 
 def test_a_correction_rebuilds_its_province_and_the_national_page(data: Path, tmp_path: Path) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     reports = tmp_path / "reports"
     manifest = Manifest()
@@ -171,9 +201,12 @@ def test_a_correction_rebuilds_its_province_and_the_national_page(data: Path, tm
     assert sorted(t.unit_code for t in tasks) == ["province:01", "province:66", "province:79"] and not skipped
     assert {t.params["province"] for t in tasks} == {"01", "66", "79"}
     assert sorted(str(t.html.relative_to(reports)) for t in tasks) == [
-        "provinces/01-thanh-pho-ha-noi.html", "provinces/66-tinh-dak-lak.html", "provinces/79-thanh-pho-ho-chi-minh.html"]
+        "provinces/01-thanh-pho-ha-noi.html",
+        "provinces/66-tinh-dak-lak.html",
+        "provinces/79-thanh-pho-ho-chi-minh.html",
+    ]
     built(tasks, manifest, reports)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert _write_national(data, reports, manifest, "vi", "s", now, "h", False, True)
     assert not _write_national(data, reports, manifest, "vi", "s", now, "h", False, False)  # nothing changed
     tasks, skipped, _ = plan(data, reports, manifest)
@@ -209,8 +242,16 @@ def test_index_links_national_and_province_pages(data: Path, tmp_path: Path) -> 
     m = Manifest()
     m.overview = ReportEntry("province", "Tổng quan toàn quốc", "province.html", "ok", "", "h", "v", "")
     for code, (name, _) in PROVINCES.items():
-        m.provinces[code] = ReportEntry(code, name, national.page_name(code, name), "ok" if code != "79" else "failed",
-                                        "lỗi" if code == "79" else "", "h", "v", "")
+        m.provinces[code] = ReportEntry(
+            code,
+            name,
+            national.page_name(code, name),
+            "ok" if code != "79" else "failed",
+            "lỗi" if code == "79" else "",
+            "h",
+            "v",
+            "",
+        )
     html = render_index(m.to_dict(), lang="vi")
     assert 'href="province.html"' in html and "Tổng quan toàn quốc" in html
     assert 'href="provinces/01-thanh-pho-ha-noi.html"' in html and 'href="provinces/66-tinh-dak-lak.html"' in html
@@ -296,7 +337,9 @@ def test_a_units_build_with_unchanged_inputs_reads_no_data(tmp_path: Path, monke
     m = Manifest.load(reports / "manifest.json")
     assert m.partial["requests"] == {"22015": ["2025:22015"]} and not m.render_key
     assert stages.render_stage(data, reports, jobs=1, units=["22045"]).ok and len(calls) == 1  # another unit: planned
-    assert stages.render_stage(data, reports, jobs=1, units=["22015", "22045"]).built == [] and len(calls) == 1  # both known
+    assert (
+        stages.render_stage(data, reports, jobs=1, units=["22015", "22045"]).built == [] and len(calls) == 1
+    )  # both known
     html = reports / m.reports["2025:22015"].path
     html.unlink()
     assert stages.render_stage(data, reports, jobs=1, units=["22015"]).built == ["2025:22015"] and len(calls) == 2
@@ -321,18 +364,28 @@ def test_national_index_filters_and_names_each_units_province(national_dir: Path
     for code, (name, units) in PROVINCES.items():
         m.provinces[code] = ReportEntry(code, name, national.page_name(code, name), "ok", "", "h", "v", "")
         for ucode, uname in units:
-            e = ReportEntry(ucode, uname, f"units/{ucode}.html", "ok" if ucode != "00008" else "failed", "lỗi <b>", "h", "v", "",
-                            unit_schema="2025", unit_level="commune")
+            e = ReportEntry(
+                ucode,
+                uname,
+                f"units/{ucode}.html",
+                "ok" if ucode != "00008" else "failed",
+                "lỗi <b>",
+                "h",
+                "v",
+                "",
+                unit_schema="2025",
+                unit_level="commune",
+            )
             m.reports[e.key] = e
     summary = pd.read_parquet(national_dir / "trend_summary.parquet")
     html = render_index(m.to_dict(), lang="vi", summary=summary, provinces=provinces)
-    assert 'type="search"' in html and "data-filterable" in html and "normalize(\"NFD\")" in html
-    assert "<th scope=\"col\" data-sort=\"text\">Tỉnh, thành phố</th>" in html
-    row = html[html.index('href="units/26734.html"'):]
-    assert row[:row.index("</tr>")].count("Thành phố Hồ Chí Minh") == 1
+    assert 'type="search"' in html and "data-filterable" in html and 'normalize("NFD")' in html
+    assert '<th scope="col" data-sort="text">Tỉnh, thành phố</th>' in html
+    row = html[html.index('href="units/26734.html"') :]
+    assert row[: row.index("</tr>")].count("Thành phố Hồ Chí Minh") == 1
     assert not re.search(r'(src|href)="(https?:)?//', html)
-    agencies = html[html.index('<ul class="agencies">'):]
-    agencies = agencies[:agencies.index("</ul>")]
+    agencies = html[html.index('<ul class="agencies">') :]
+    agencies = agencies[: agencies.index("</ul>")]
     assert "Công an tỉnh" in agencies and 'href="provinces/66-tinh-dak-lak.html#ov-provincial-title"' in agencies
     assert 'href="province.html#' not in html  # the national page has no provincial block
     one = Manifest()
@@ -343,6 +396,8 @@ def test_national_index_filters_and_names_each_units_province(national_dir: Path
 
     from motcua.report.index import _summary_rows
 
-    rows, failed = _unit_rows([e.__dict__ for e in m.reports.values()], _summary_rows(summary), strings("vi"), "2025", provinces)
+    rows, failed = _unit_rows(
+        [e.__dict__ for e in m.reports.values()], _summary_rows(summary), strings("vi"), "2025", provinces
+    )
     assert failed == 1
     assert str(rows_html(rows)) == str(render("sections/table_rows.html.j2", rows=rows, row_headers=True))

@@ -3,6 +3,7 @@
 Also: the units table's figures for all units at once equal the per-unit ones, and the small multiples
 (one tile per panel, limits computed up front) equal the shared-axes figure they replace.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -107,15 +108,20 @@ def test_key_figures_of_all_units_at_once_are_the_per_unit_ones(data_dir):
 def test_monthly_of_all_units_is_each_units_monthly(data_dir):
     peers = load_data(data_dir).peers()
     for p in (peers, with_holes(peers)):
-        parts = [monthly(rows.reset_index(drop=True)).assign(unit_code=code) for code, rows in p.groupby("unit_code", sort=True)]
+        parts = [
+            monthly(rows.reset_index(drop=True)).assign(unit_code=code)
+            for code, rows in p.groupby("unit_code", sort=True)
+        ]
         expected = pd.concat(parts, ignore_index=True)
         got = _monthly_all(p)
         pd.testing.assert_frame_equal(got, expected[got.columns])
 
 
-def shared_axes_chart(mall: pd.DataFrame, column: str, kind: str, target: float | None, names: dict[str, str], lang: str):
+def shared_axes_chart(
+    mall: pd.DataFrame, column: str, kind: str, target: float | None, names: dict[str, str], lang: str
+):
     """The small multiples as one figure of axes sharing x and y (the drawing the tiles replace)."""
-    codes = list(dict.fromkeys(mall["unit_code"]))[:oc.MAX_PANELS]
+    codes = list(dict.fromkeys(mall["unit_code"]))[: oc.MAX_PANELS]
     ncols, panel_h = 3, 1.55
     height = 0.35 + max(1, int(np.ceil(len(codes) / ncols))) * panel_h
 
@@ -130,7 +136,11 @@ def shared_axes_chart(mall: pd.DataFrame, column: str, kind: str, target: float 
         for i, code in enumerate(codes):
             r, c = divmod(i, ncols)
             bottom = height - 0.3 - (r + 1) * panel_h + 0.3
-            ax = fig.add_axes(((left + c * (pw + gap_x)) / w, bottom / height, pw / w, (panel_h - 0.55) / height), sharex=first, sharey=first)
+            ax = fig.add_axes(
+                ((left + c * (pw + gap_x)) / w, bottom / height, pw / w, (panel_h - 0.55) / height),
+                sharex=first,
+                sharey=first,
+            )
             first = first or ax
             d = mall[mall["unit_code"] == code]
             if kind == "rate":
@@ -167,6 +177,7 @@ def test_small_multiples_look_as_with_shared_axes(data_dir, tmp_path):
     for m in (mall, holes):
         for column, kind, target in (("online_rate", "rate", 0.6), ("resolved_late", "count", None)):
             want = shared_axes_chart(m, column, kind, target, names, "vi")
-            got = oc.small_multiples(m, names, column, S, kind=kind, target=target, alt="alt", caption="cap",
-                                     cache=oc.ChartCache(tmp_path))
+            got = oc.small_multiples(
+                m, names, column, S, kind=kind, target=target, alt="alt", caption="cap", cache=oc.ChartCache(tmp_path)
+            )
             assert got.uri == want.uri, (column, len(m))

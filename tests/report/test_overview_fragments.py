@@ -1,5 +1,6 @@
 """The overview's fragment cache (units and ranking rows, quality section): a warm cache renders the cold page, a
 correction re-renders the rows it changes and only those."""
+
 from __future__ import annotations
 
 import shutil

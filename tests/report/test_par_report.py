@@ -2,6 +2,7 @@
 rank (labelled as published, never modelled), the change and the fields that lost most; the overview shows the
 units by total and field, the fields where the province loses most and the published PAR figures beside the table;
 nothing without the table."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,8 @@ import pandas as pd
 import pytest
 
 from motcua.clean.par import PAR_INDEX, build_par_index
-from motcua.quality import Quality
 from motcua.clean.run import _context
+from motcua.quality import Quality
 from motcua.report import district_report, province_overview
 from motcua.report.overview_par import overview_par_section
 from motcua.report.par import district_par_section, pts
@@ -52,11 +53,14 @@ def test_seed_figures_in_the_rendered_district_report(par_dir):
     assert sec and sec in page
     assert "2022 73,34 +8,48 3/9 Khá" in sec and "2021 64,86 – 6/9 Trung bình" in sec
     assert "Hạng công bố" in sec and "không phải hạng motcua ước lượng" in sec
-    fields_by_year = rep.par.html[rep.par.html.index("par-fields-years"):]
+    fields_by_year = rep.par.html[rep.par.html.index("par-fields-years") :]
     cols = _cells(fields_by_year)
-    for label, score, mx in [("Cải cách thủ tục hành chính", "12", "22"), ("Xây dựng chính quyền điện tử", "8,42", "16"),
-                             ("Công tác chỉ đạo, điều hành cải cách hành chính", "17,64", "18,5"),
-                             ("Cải cách tổ chức bộ máy hành chính", "7", "7")]:
+    for label, score, mx in [
+        ("Cải cách thủ tục hành chính", "12", "22"),
+        ("Xây dựng chính quyền điện tử", "8,42", "16"),
+        ("Công tác chỉ đạo, điều hành cải cách hành chính", "17,64", "18,5"),
+        ("Cải cách tổ chức bộ máy hành chính", "7", "7"),
+    ]:
         m = re.search(re.escape(label) + r" (\S+) (\S+) (\S+) ", cols)  # maximum, 2021, 2022
         assert m is not None and (m.group(1), m.group(3)) == (mx, score), label
 
@@ -71,7 +75,11 @@ def test_district_section_latest_year_against_maximum(par_dir):
     bars = re.findall(r'<svg class="par-bar" role="img" aria-label="([^"]+)"', html)
     assert len(bars) == 9 and "11,27 trên 16 điểm" in bars
     en = _cells(district_par_section(par_dir, "legacy", "557", "Thị xã Sông Cầu", strings("en")).html)
-    assert "2024: 78.03/100 points." in en and "Published rank: 2/9 (the rank the province published" in en and "E-government" in en
+    assert (
+        "2024: 78.03/100 points." in en
+        and "Published rank: 2/9 (the rank the province published" in en
+        and "E-government" in en
+    )
 
 
 def test_unit_whose_rank_was_removed_says_so(par_dir):
@@ -94,17 +102,49 @@ def _published(rows: list[dict]) -> pd.DataFrame:
 
 
 def test_overview_units_fields_and_published_figures(par_dir):
-    facts = _published([
-        {"file": "001.txt", "unit_name": "Thị xã Sông Cầu", "unit_code": "557", "province_code": "54", "unit_level": "district",
-         "period_start": "2022-01-01", "period_end": "2022-12-31", "metric": "par_score", "value": 73.34, "quote": "đạt 73,34 điểm",
-         "flags": ""},
-        {"file": "001.txt", "unit_name": "Thị xã Sông Cầu", "unit_code": "557", "province_code": "54", "unit_level": "district",
-         "period_start": "2022-01-01", "period_end": "2022-12-31", "metric": "par_rank", "value": 3, "quote": "xếp thứ 3/9",
-         "flags": ""},
-        {"file": "001.txt", "unit_name": "Thị xã Sông Cầu", "unit_code": "557", "province_code": "54", "unit_level": "district",
-         "period_start": "2022-01-01", "period_end": "2022-12-31", "metric": "ontime_rate", "value": 99.4, "quote": "99,4%",
-         "flags": ""},
-    ])
+    facts = _published(
+        [
+            {
+                "file": "001.txt",
+                "unit_name": "Thị xã Sông Cầu",
+                "unit_code": "557",
+                "province_code": "54",
+                "unit_level": "district",
+                "period_start": "2022-01-01",
+                "period_end": "2022-12-31",
+                "metric": "par_score",
+                "value": 73.34,
+                "quote": "đạt 73,34 điểm",
+                "flags": "",
+            },
+            {
+                "file": "001.txt",
+                "unit_name": "Thị xã Sông Cầu",
+                "unit_code": "557",
+                "province_code": "54",
+                "unit_level": "district",
+                "period_start": "2022-01-01",
+                "period_end": "2022-12-31",
+                "metric": "par_rank",
+                "value": 3,
+                "quote": "xếp thứ 3/9",
+                "flags": "",
+            },
+            {
+                "file": "001.txt",
+                "unit_name": "Thị xã Sông Cầu",
+                "unit_code": "557",
+                "province_code": "54",
+                "unit_level": "district",
+                "period_start": "2022-01-01",
+                "period_end": "2022-12-31",
+                "metric": "ontime_rate",
+                "value": 99.4,
+                "quote": "99,4%",
+                "flags": "",
+            },
+        ]
+    )
     facts["rank_of"] = [None, 9, None]
     html = overview_par_section(par_dir, facts, strings("vi")).html
     text = _cells(html)
@@ -112,7 +152,7 @@ def test_overview_units_fields_and_published_figures(par_dir):
     assert "Thành phố Tuy Hòa 81,47 1/9" in text  # units by total, published rank beside
     assert "Tỉnh mất nhiều điểm nhất ở: Cải cách thủ tục hành chính" in text
     assert "Số liệu đã công bố" in text and "đạt 73,34 điểm" in text and "xếp thứ 3/9" in text and "99,4%" not in text
-    pub = _cells(html[html.index("par-published"):])
+    pub = _cells(html[html.index("par-published") :])
     assert "73,34 73,34" in pub and "3/9 3/9" in pub
     only_facts = overview_par_section(Path("/nonexistent"), facts, strings("vi")).html
     assert "Số liệu đã công bố" in only_facts and "không có trong bảng Chỉ số" in _cells(only_facts)

@@ -1,5 +1,6 @@
 """Charts are encoded losslessly and compactly: the decoded pixels are exactly those Agg drew (what
 ``savefig(format="png")`` stores), as RGB or with a palette of at most 256 colours, in fewer bytes."""
+
 from __future__ import annotations
 
 import io

@@ -1,4 +1,5 @@
 """The province overview's "Số liệu đã công bố" section: published figures beside the panel's."""
+
 from __future__ import annotations
 
 import html as htmllib
@@ -8,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from htmlcheck import Page
 from shared_texts import SKIP_REASON, seed_paths
+
 from motcua.extract import FACT_COLUMNS, extract_facts, save_published
 from motcua.pipeline.unit_hash import overview_input_hash
 from motcua.report import province_overview
@@ -23,20 +24,35 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 def fact(**kw):
-    row = {"file": "manual/ghi-chu.txt", "unit_name": "Thành phố Tuy Hòa", "unit_code": "555", "province_code": "54",
-           "unit_level": "district", "period_start": "2023-01-01", "period_end": "2023-12-31", "metric": "ontime_rate",
-           "value": 99.5, "quote": "Tỷ lệ đúng hạn đạt 99,5%.", "flags": []}
+    row = {
+        "file": "manual/ghi-chu.txt",
+        "unit_name": "Thành phố Tuy Hòa",
+        "unit_code": "555",
+        "province_code": "54",
+        "unit_level": "district",
+        "period_start": "2023-01-01",
+        "period_end": "2023-12-31",
+        "metric": "ontime_rate",
+        "value": 99.5,
+        "quote": "Tỷ lệ đúng hạn đạt 99,5%.",
+        "flags": [],
+    }
     row.update(kw)
     return row
 
 
 def facts() -> pd.DataFrame:
     seeds = extract_facts(SEEDS)
-    extra = pd.DataFrame([
-        fact(),
-        fact(metric="received_total", value=100, period_end="2023-06-15", quote=f"Nửa tháng 6 {HOSTILE}"),  # not tiled by months
-        fact(metric="resolved_late", value=3, quote="03 hồ sơ quá hạn.", flags=["derived: suy ra từ câu khác"]),
-    ], columns=FACT_COLUMNS)
+    extra = pd.DataFrame(
+        [
+            fact(),
+            fact(
+                metric="received_total", value=100, period_end="2023-06-15", quote=f"Nửa tháng 6 {HOSTILE}"
+            ),  # not tiled by months
+            fact(metric="resolved_late", value=3, quote="03 hồ sơ quá hạn.", flags=["derived: suy ra từ câu khác"]),
+        ],
+        columns=FACT_COLUMNS,
+    )
     return pd.concat([seeds, extra], ignore_index=True)
 
 
@@ -71,21 +87,38 @@ def expected(panel: pd.DataFrame, code: str = "555", year: int = 2023) -> dict[s
 
 def test_section_labels_values_and_comparison(pub_dir):
     ov = province_overview(pub_dir, "vi")
-    assert [s.name for s in ov.sections][:6] == ["header", "narrative", "continuity", "units", "provincial", "published"]
+    assert [s.name for s in ov.sections][:6] == [
+        "header",
+        "narrative",
+        "continuity",
+        "units",
+        "provincial",
+        "published",
+    ]
     sec = ov.published.html
     assert "Số liệu đã công bố" in sec and "không phải số motcua tính" in sec and "chưa kiểm chứng" in sec
     assert "dữ liệu mô phỏng" in sec  # the test data are marked synthetic
     exp = expected(pd.read_parquet(pub_dir / "panel.parquet"))
     table = rows(sec.split("</table>")[0])
-    assert table[0] == ["Đơn vị", "Kỳ", "Chỉ tiêu", "Số đã công bố", "Số motcua tính (cùng kỳ)", "Chênh lệch (công bố − motcua)",
-                        "Nguồn (tệp, câu trích)", "Ghi chú"]
+    assert table[0] == [
+        "Đơn vị",
+        "Kỳ",
+        "Chỉ tiêu",
+        "Số đã công bố",
+        "Số motcua tính (cùng kỳ)",
+        "Chênh lệch (công bố − motcua)",
+        "Nguồn (tệp, câu trích)",
+        "Ghi chú",
+    ]
     by = {(r[0], r[1], r[2], r[3]): r for r in table[1:]}
     r = by[("Thành phố Tuy Hòa 555", "01/01/2023–31/12/2023", "Tổng số hồ sơ tiếp nhận", "7.697")]
     from motcua.report import fmt
 
     assert r[4].startswith(fmt.num(exp["received_total"], "vi") + " cột biểu mẫu:")
     assert r[5] == fmt.signed(7697 - exp["received_total"], "vi")
-    assert r[6].startswith("000_78cb98ae6bf302e5.txt “Trong năm 2023, bộ phận một cửa thành phố đã tiếp nhận 7.697 hồ sơ")
+    assert r[6].startswith(
+        "000_78cb98ae6bf302e5.txt “Trong năm 2023, bộ phận một cửa thành phố đã tiếp nhận 7.697 hồ sơ"
+    )
     r = by[("Thành phố Tuy Hòa 555", "01/01/2023–31/12/2023", "Hồ sơ kỳ trước chuyển sang", "308")]
     assert r[4].startswith(fmt.num(exp["carried_over"], "vi")) and "(6) đầu kỳ" in r[4]
     r = by[("Thành phố Tuy Hòa 555", "01/01/2023–31/12/2023", "Tỷ lệ đúng và trước hạn", "99,5%")]
@@ -106,7 +139,15 @@ def test_section_labels_values_and_comparison(pub_dir):
 def test_other_levels_listed_apart_never_compared(pub_dir):
     sec = province_overview(pub_dir, "vi").published.html
     other = rows(sec.split("</table>")[1])
-    assert other[0] == ["Đơn vị (như văn bản viết)", "Cấp, phạm vi", "Kỳ", "Chỉ tiêu", "Số đã công bố", "Nguồn (tệp, câu trích)", "Ghi chú"]
+    assert other[0] == [
+        "Đơn vị (như văn bản viết)",
+        "Cấp, phạm vi",
+        "Kỳ",
+        "Chỉ tiêu",
+        "Số đã công bố",
+        "Nguồn (tệp, câu trích)",
+        "Ghi chú",
+    ]
     by = {(r[0], r[3], r[4]): r for r in other[1:]}
     wards = by[("UBND các phường xã", "Tỷ lệ đúng và trước hạn", "99,47%")]
     assert wards[1] == "cấp xã, tổng hợp nhiều đơn vị" and "99,94%" in wards[6]  # the extractor's mismatch flag
@@ -147,10 +188,21 @@ def test_documents_without_figures_say_so(data_dir, tmp_path):
 
 def test_panel_figure_tiles_exactly():
     months = pd.date_range("2023-01-01", periods=3, freq="MS")
-    p = pd.DataFrame({"period_start": months, "period_end": months + pd.offsets.MonthEnd(0),
-                      "received_total": [15, 12, 14], "carried_over": [5, 2, 4], "received_online": [6, 5, 5],
-                      "received_offline": [4, 5, 5], "resolved_total": [13, 8, 10], "resolved_early": [5, 4, 5],
-                      "resolved_ontime": [7, 4, 4], "resolved_late": [1, 0, 1], "pending_total": [2, 4, 4]})
+    p = pd.DataFrame(
+        {
+            "period_start": months,
+            "period_end": months + pd.offsets.MonthEnd(0),
+            "received_total": [15, 12, 14],
+            "carried_over": [5, 2, 4],
+            "received_online": [6, 5, 5],
+            "received_offline": [4, 5, 5],
+            "resolved_total": [13, 8, 10],
+            "resolved_early": [5, 4, 5],
+            "resolved_ontime": [7, 4, 4],
+            "resolved_late": [1, 0, 1],
+            "pending_total": [2, 4, 4],
+        }
+    )
     assert panel_figure(p, "2023-01-01", "2023-03-31", "received_total").value == 10 + 10 + 10 + 5
     assert panel_figure(p, "2023-01-01", "2023-03-31", "carried_over").value == 5
     assert panel_figure(p, "2023-01-01", "2023-03-31", "pending_total").value == 4
@@ -173,14 +225,23 @@ def test_overview_hash_follows_published_figures(pub_dir):
     inputs = _load_model_inputs(pub_dir)
     args = ({"lang": "vi"}, "nb", "code", "cfg")
     with_pub = overview_input_hash(inputs, *args)
-    changed = dict(inputs, published=inputs["published"].assign(value=inputs["published"]["value"].where(
-        inputs["published"].index != 0, 7698)))
+    changed = dict(
+        inputs,
+        published=inputs["published"].assign(
+            value=inputs["published"]["value"].where(inputs["published"].index != 0, 7698)
+        ),
+    )
     without = {k: v for k, v in inputs.items() if k != "published"}
     assert len({with_pub, overview_input_hash(changed, *args), overview_input_hash(without, *args)}) == 3
     assert overview_input_hash(inputs, *args) == with_pub  # stable
     # a further document without figures still changes it (the footer lists the documents)
-    meta = dict(inputs["meta"], sources=[*inputs["meta"].get("sources", []),
-                                         {"file": "raw/empty.txt", "sha256": "0" * 64, "kind": "document", "rows": 0, "facts": 0}])
+    meta = dict(
+        inputs["meta"],
+        sources=[
+            *inputs["meta"].get("sources", []),
+            {"file": "raw/empty.txt", "sha256": "0" * 64, "kind": "document", "rows": 0, "facts": 0},
+        ],
+    )
     assert overview_input_hash(dict(inputs, meta=meta), *args) != with_pub
     # the render stage's whole-stage key follows published.csv too
     key = _render_key(pub_dir, "vi")
@@ -198,10 +259,23 @@ def test_codes_of_another_unit_list_are_not_compared():
     from motcua.report.published import published_section
     from motcua.report.strings import strings
 
-    t = pd.DataFrame([fact(unit_code="22036", unit_level="commune", unit_name="Phường X", metric="resolved_late", value=1,
-                           period_start="2025-07-01", period_end="2025-09-30"),
-                      fact(unit_code="22036", unit_level="commune", unit_name="Phường 7", metric="resolved_late", value=2)],
-                     columns=FACT_COLUMNS)
-    sec = published_section(t, {"22036": pd.DataFrame()}, {"22036": "Phường 7"}, "commune", "54", False, strings("vi"), "legacy")
+    t = pd.DataFrame(
+        [
+            fact(
+                unit_code="22036",
+                unit_level="commune",
+                unit_name="Phường X",
+                metric="resolved_late",
+                value=1,
+                period_start="2025-07-01",
+                period_end="2025-09-30",
+            ),
+            fact(unit_code="22036", unit_level="commune", unit_name="Phường 7", metric="resolved_late", value=2),
+        ],
+        columns=FACT_COLUMNS,
+    )
+    sec = published_section(
+        t, {"22036": pd.DataFrame()}, {"22036": "Phường 7"}, "commune", "54", False, strings("vi"), "legacy"
+    )
     own, other = (rows(part) for part in sec.html.split("</table>")[:2])
     assert [r[0] for r in own[1:]] == ["Phường 7 22036"] and [r[0] for r in other[1:]] == ["Phường X"]

@@ -1,4 +1,5 @@
 """Reports on both sides of the 1 July 2025 reform: legacy districts (history), 2025 communes, the provincial level."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import two_eras
 from htmlcheck import Page
+
 from motcua import locations as loc
 from motcua.pipeline.manifest import Manifest, ReportEntry
 from motcua.report import district_report, province_overview
@@ -30,7 +31,7 @@ def test_a_report_per_legacy_district_and_per_2025_commune_keyed_by_era(eras_dir
     keys = [u.key for u in units]
     communes = [f"2025:{c}" for c, _ in two_eras.COMMUNES] + ["2025:22114", "2025:557"]
     assert sorted(keys[: len(communes)]) == sorted(communes)  # the communes of today first
-    assert keys[len(communes):] == [f"legacy:{c}" for c, _ in two_eras.LEGACY_DISTRICTS]
+    assert keys[len(communes) :] == [f"legacy:{c}" for c, _ in two_eras.LEGACY_DISTRICTS]
     assert not any("cong-an" in k or "trung-tam" in k for k in keys)  # agencies: on the overview, no page
     # code 557 in both eras: two reports, two files
     both = [u for u in units if u.code == "557"]
@@ -42,7 +43,9 @@ def test_a_report_per_legacy_district_and_per_2025_commune_keyed_by_era(eras_dir
 def test_the_manifest_keeps_a_code_of_each_era_apart(tmp_path):
     m = Manifest()
     for schema, name in (("legacy", "Thị xã Sông Cầu"), ("2025", "Xã Trùng Mã")):
-        e = ReportEntry("557", name, f"units/{schema}-557.html", "ok", "", "h", "0.1", "t", unit_schema=schema, unit_level="x")
+        e = ReportEntry(
+            "557", name, f"units/{schema}-557.html", "ok", "", "h", "0.1", "t", unit_schema=schema, unit_level="x"
+        )
         m.reports[e.key] = e
     m.save(tmp_path / "manifest.json")
     back = Manifest.load(tmp_path / "manifest.json")
@@ -72,7 +75,11 @@ def test_a_dissolved_districts_report_is_its_history_without_forecast(eras_dir):
     # the model gave it no forecast and no target probability; its peers are the legacy districts of its window
     trends = pd.read_parquet(eras_dir / "trends.parquet")
     legacy = trends[trends["unit_schema"] == "legacy"]
-    assert len(legacy) and (legacy["kind"] != "forecast").all() and legacy["period_end"].max() <= pd.Timestamp("2025-06-30")
+    assert (
+        len(legacy)
+        and (legacy["kind"] != "forecast").all()
+        and legacy["period_end"].max() <= pd.Timestamp("2025-06-30")
+    )
     s = pd.read_parquet(eras_dir / "trend_summary.parquet")
     row = s[(s["unit_schema"] == "legacy") & (s["unit_code"] == "555") & (s["rate"] == "online_rate")].iloc[0]
     assert pd.isna(row["p_meet_target"]) and int(row["n_ranked"]) == len(two_eras.LEGACY_DISTRICTS)
@@ -85,7 +92,9 @@ def test_a_communes_report_ranks_it_among_communes_and_never_compares_with_a_leg
     assert "so với 12 tháng trước (" not in kf and "không so với cùng kỳ: phạm vi đơn vị thay đổi từ 1/7/2025" in kf
     nar = _text(r.narrative)
     assert "so với 12 tháng trước" not in nar
-    assert "so với 12 tháng trước" in _text(district_report("555", eras_dir, "vi", "legacy").narrative)  # the test can fail
+    assert "so với 12 tháng trước" in _text(
+        district_report("555", eras_dir, "vi", "legacy").narrative
+    )  # the test can fail
     assert re.search(r"xếp thứ \d+/6 đơn vị", nar)  # six communes; no agency, no district
     s = pd.read_parquet(eras_dir / "trend_summary.parquet")
     row = s[(s["unit_schema"] == "2025") & (s["unit_code"] == "22015") & (s["rate"] == "online_rate")].iloc[0]
@@ -122,22 +131,37 @@ def test_the_overview_spans_the_reform(eras_dir):
     html = ov._repr_html_()
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), "duplicate element ids"
-    assert "từ 1/7/2025" in _text(province_overview(eras_dir, "en", cache=False).header) or "since 1 July 2025" in _text(
-        province_overview(eras_dir, "en", cache=False).header)
+    assert "từ 1/7/2025" in _text(
+        province_overview(eras_dir, "en", cache=False).header
+    ) or "since 1 July 2025" in _text(province_overview(eras_dir, "en", cache=False).header)
 
 
 def test_the_index_groups_reports_by_era_and_level(eras_dir):
     summary = pd.read_parquet(eras_dir / "trend_summary.parquet")
     entries = []
     for u in report_units(pd.read_parquet(eras_dir / "panel.parquet")):
-        entries.append({"unit_code": u.code, "unit_name": u.name, "unit_schema": u.schema, "unit_level": u.level, "status": "ok",
-                        "reason": "", "path": str(loc.unit_html(Path("."), u.code, u.name, u.schema)), "input_hash": "h"})
-    html = render_index({"reports": entries, "overview": {"path": "province.html", "status": "ok"}}, lang="vi", summary=summary)
+        entries.append(
+            {
+                "unit_code": u.code,
+                "unit_name": u.name,
+                "unit_schema": u.schema,
+                "unit_level": u.level,
+                "status": "ok",
+                "reason": "",
+                "path": str(loc.unit_html(Path("."), u.code, u.name, u.schema)),
+                "input_hash": "h",
+            }
+        )
+    html = render_index(
+        {"reports": entries, "overview": {"path": "province.html", "status": "ok"}}, lang="vi", summary=summary
+    )
     p = Page(html)
     heads = [h for h in re.findall(r"<h2[^>]*>([^<]+)</h2>", html)]
     assert heads == ["Cấp tỉnh", "Cấp xã (từ 1/7/2025)", "Cấp huyện (đến 30/6/2025, đã giải thể)"]
     text = p.plain()
-    assert "Công an tỉnh" in text and text.index("Công an tỉnh") < text.index("Phường Tuy Hòa") < text.index("Huyện Tuy An")
+    assert "Công an tỉnh" in text and text.index("Công an tỉnh") < text.index("Phường Tuy Hòa") < text.index(
+        "Huyện Tuy An"
+    )
     links = [a["href"] for a in p.all("a")]
     assert "units/legacy-557-thi-xa-song-cau.html" in links and "units/557-xa-trung-ma.html" in links
     assert "province.html#ov-provincial-title" in links
@@ -147,10 +171,24 @@ def test_the_index_groups_reports_by_era_and_level(eras_dir):
 
 
 #: Strings naming one level on purpose (the level itself, or a section that is about districts only).
-LEVEL_SPECIFIC = {"level_district", "level_commune", "level_province", "pub_level_district", "pub_level_commune",
-                  "pub_level_province", "ix_group_commune", "ix_group_district_dissolved", "ix_group_province",
-                  "ov_title_history", "ov_history_note", "ov_caption_history", "ov_title_provincial",
-                  "ov_provincial_note", "ov_caption_provincial", "ix_agencies"}
+LEVEL_SPECIFIC = {
+    "level_district",
+    "level_commune",
+    "level_province",
+    "pub_level_district",
+    "pub_level_commune",
+    "pub_level_province",
+    "ix_group_commune",
+    "ix_group_district_dissolved",
+    "ix_group_province",
+    "ov_title_history",
+    "ov_history_note",
+    "ov_caption_history",
+    "ov_title_provincial",
+    "ov_provincial_note",
+    "ov_caption_provincial",
+    "ix_agencies",
+}
 #: Continuity across the reform (motcua.report.continuity) is about the levels of both eras by nature: a district's
 #: successor communes, a commune's predecessors, the province's tiers before and after.
 LEVEL_SPECIFIC_PREFIXES = ("cont_",)
@@ -162,8 +200,11 @@ def test_no_string_hard_wires_a_level(lang, words):
     from motcua.report.strings import strings
 
     S = strings(lang)
-    wired = [k for k in S.keys() if re.search(words, S[k], re.I) and k not in LEVEL_SPECIFIC
-             and not k.startswith(LEVEL_SPECIFIC_PREFIXES)]
+    wired = [
+        k
+        for k in S.keys()
+        if re.search(words, S[k], re.I) and k not in LEVEL_SPECIFIC and not k.startswith(LEVEL_SPECIFIC_PREFIXES)
+    ]
     assert wired == []
     templates = Path(__file__).resolve().parents[2] / "src" / "motcua" / "report" / "templates"
     for t in templates.rglob("*.j2"):
@@ -173,13 +214,24 @@ def test_no_string_hard_wires_a_level(lang, words):
 def test_data_ending_before_the_reform_show_the_districts_as_they_were(data_dir):
     """The report fixture's data end 06/2025: no district is called dissolved, in the index or its report."""
     summary = pd.read_parquet(data_dir / "trend_summary.parquet")
-    entries = [{"unit_code": "557", "unit_name": "Thị xã Sông Cầu", "unit_schema": "legacy", "unit_level": "district",
-                "status": "ok", "reason": "", "path": "units/legacy-557-thi-xa-song-cau.html"}]
+    entries = [
+        {
+            "unit_code": "557",
+            "unit_name": "Thị xã Sông Cầu",
+            "unit_schema": "legacy",
+            "unit_level": "district",
+            "status": "ok",
+            "reason": "",
+            "path": "units/legacy-557-thi-xa-song-cau.html",
+        }
+    ]
     html = render_index({"reports": entries, "overview": None}, lang="vi", summary=summary)
     assert re.findall(r"<h2[^>]*>([^<]+)</h2>", html) == ["Cấp tỉnh", "Các đơn vị cấp huyện"]
     r = district_report("557", data_dir, "vi", "legacy")
     assert "giải thể" not in r._repr_html_()
-    assert "Tổng quan tỉnh Phú Yên: cấp huyện, 01/2023–06/2025" in _text(province_overview(data_dir, "vi", cache=False).header)
+    assert "Tổng quan tỉnh Phú Yên: cấp huyện, 01/2023–06/2025" in _text(
+        province_overview(data_dir, "vi", cache=False).header
+    )
 
 
 def test_index_names_a_legacy_province_by_its_successor_once_the_data_reach_the_reform():

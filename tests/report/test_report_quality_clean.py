@@ -6,6 +6,7 @@ defect that made every report say "no quality.csv") fails here. The sample's
 deliberate defects (data/raw/sample/README.md, :func:`motcua.sample.sample_defects`)
 must show up in the unit they concern, rules in words, never as machine ids.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from htmlcheck import Page
-from motcua.quality import QUALITY_COLUMNS, RULES
+
 from motcua.clean.run import run_clean
+from motcua.quality import QUALITY_COLUMNS, RULES
 from motcua.report import district_report, load_data
 from motcua.report.district import quality_section
 from motcua.report.strings import strings

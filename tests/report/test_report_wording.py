@@ -1,4 +1,5 @@
 """Wording a reader sees: funnel phrases said once, ranks naming the rate convention they are by."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ FLAGS = ("above_95", "above_998", "below_95", "below_998")
 def repeated_phrases(text: str, n: int = 3) -> list[str]:
     """Word n-grams that occur more than once in ``text`` ("thấp hơn mức chung … (thấp hơn mức chung …)")."""
     words = re.findall(r"\w+", text.lower())
-    grams = [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+    grams = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
     return sorted({g for g in grams if grams.count(g) > 1})
 
 
@@ -30,7 +31,14 @@ def test_funnel_sentences_say_the_comparison_once(lang, flag):
         sentence = S.f(key, Rate=cap(S[f"rate_{rate}"]), flag=S[f"funnel_{flag}"])
         assert not repeated_phrases(sentence), sentence
         assert sentence.count("mức chung" if lang == "vi" else "province level") == 1, sentence
-        alt = S.f("alt_funnel", rate=S[f"rate_{rate}"], unit="Thành phố Tuy Hòa", value="98,2%", n="1.234", flag=S[f"funnel_{flag}"])
+        alt = S.f(
+            "alt_funnel",
+            rate=S[f"rate_{rate}"],
+            unit="Thành phố Tuy Hòa",
+            value="98,2%",
+            n="1.234",
+            flag=S[f"funnel_{flag}"],
+        )
         assert not repeated_phrases(alt), alt
 
 
@@ -49,8 +57,10 @@ def test_narrative_funnel_items_through_the_real_code(data_dir):
         for i in items:
             assert not repeated_phrases(i), i
     vi = district_narrative("Thị xã Sông Cầu", key_figures(rows), summary, strings("vi"))
-    assert ("Tỷ lệ đúng và trước hạn (cách tính báo cáo) thấp hơn mức chung của tỉnh, nằm ngoài giới hạn 95% của biểu đồ phễu."
-            in vi.attention)
+    assert (
+        "Tỷ lệ đúng và trước hạn (cách tính báo cáo) thấp hơn mức chung của tỉnh, nằm ngoài giới hạn 95% của biểu đồ phễu."
+        in vi.attention
+    )
 
 
 def test_rank_labels_name_the_convention_the_rank_is_by(data_dir):

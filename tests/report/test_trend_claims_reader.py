@@ -7,13 +7,14 @@ at yearly knots; its whole-period average is +18,5 points a year (95 % CI
 rising — not the narrative, not the "what improved" list, not the index, not
 a chart's alt text, not the province overview — in Vietnamese or in English.
 """
+
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from htmlcheck import Page
+
 from motcua.report import district_report, province_overview
 from motcua.report.figures import key_figures, monthly
 from motcua.report.index import render_index
@@ -24,13 +25,25 @@ from motcua.report.unit_charts import rate_chart
 KNOTS = "2022-07-01,2023-07-01,2024-07-01"
 BENT_FLAT = {  # average excludes 0, recent holds 0
     "knots": KNOTS,
-    "slope_pp_per_year": 18.479, "slope_low": 18.004, "slope_high": 18.955,
-    "slope_recent_pp_per_year": 1.058, "slope_recent_low": -1.635, "slope_recent_high": 3.750,
-    "first_period_start": pd.Timestamp("2021-01-01"), "last_period_end": pd.Timestamp("2025-06-30"),
+    "slope_pp_per_year": 18.479,
+    "slope_low": 18.004,
+    "slope_high": 18.955,
+    "slope_recent_pp_per_year": 1.058,
+    "slope_recent_low": -1.635,
+    "slope_recent_high": 3.750,
+    "first_period_start": pd.Timestamp("2021-01-01"),
+    "last_period_end": pd.Timestamp("2025-06-30"),
 }
 BENT_UP = {**BENT_FLAT, "slope_recent_pp_per_year": 6.7, "slope_recent_low": 3.6, "slope_recent_high": 9.8}
-FLAT = {"knots": "", "slope_pp_per_year": 0.02, "slope_low": -0.1, "slope_high": 0.14,
-        "slope_recent_pp_per_year": 0.02, "slope_recent_low": -0.1, "slope_recent_high": 0.14}
+FLAT = {
+    "knots": "",
+    "slope_pp_per_year": 0.02,
+    "slope_low": -0.1,
+    "slope_high": 0.14,
+    "slope_recent_pp_per_year": 0.02,
+    "slope_recent_low": -0.1,
+    "slope_recent_high": 0.14,
+}
 # words that claim a rise, per language (the reviewer's "tăng rõ rệt +18,5 điểm %/năm")
 RISE = {"vi": ("tăng",), "en": ("rising", "increas", "grow")}
 NOT_CLEAR = {"vi": "chưa thấy xu hướng rõ", "en": "no clear trend"}
@@ -44,12 +57,23 @@ def claims_rise(text: str, lang: str) -> bool:
 def panel_rows(months=18):
     """A unit's panel rows; 18 months, so there is no complete previous window and no factual change sentence."""
     ps = pd.date_range("2024-01-01", periods=months, freq="MS")
-    df = pd.DataFrame({
-        "period_start": ps, "period_end": ps + pd.offsets.MonthEnd(0),
-        "received_online": 60, "received_offline": 40, "received_total": 100, "carried_over": 0,
-        "resolved_total": 100, "resolved_early": 90, "resolved_ontime": 10, "resolved_late": 0,
-        "pending_total": 0, "pending_ontime": 0, "pending_overdue": 0,
-    })
+    df = pd.DataFrame(
+        {
+            "period_start": ps,
+            "period_end": ps + pd.offsets.MonthEnd(0),
+            "received_online": 60,
+            "received_offline": 40,
+            "received_total": 100,
+            "carried_over": 0,
+            "resolved_total": 100,
+            "resolved_early": 90,
+            "resolved_ontime": 10,
+            "resolved_late": 0,
+            "pending_total": 0,
+            "pending_ontime": 0,
+            "pending_overdue": 0,
+        }
+    )
     for c in df.columns[2:]:
         df[c] = df[c].astype("Int64")
     return df
@@ -57,8 +81,10 @@ def panel_rows(months=18):
 
 def summary(online: dict) -> pd.DataFrame:
     base = {"target": None, "p_meet_target": None, "funnel_flag": "within", "latest_outside_band": False}
-    return pd.DataFrame([{**base, **online}, {**base, **FLAT}, {**base, **FLAT}],
-                        index=pd.Index(["online_rate", "ontime_rate_report", "ontime_rate_766"], name="rate"))
+    return pd.DataFrame(
+        [{**base, **online}, {**base, **FLAT}, {**base, **FLAT}],
+        index=pd.Index(["online_rate", "ontime_rate_report", "ontime_rate_766"], name="rate"),
+    )
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -87,10 +113,25 @@ def test_narrative_calls_a_recent_rise_when_the_recent_interval_supports_it(lang
 
 
 def _index(lang: str, online: dict) -> str:
-    m = {"version": 1, "lang": lang, "synthetic": False, "overview": None,
-         "reports": [{"unit_code": "555", "unit_name": "Thành phố Tuy Hòa", "path": "units/555.html", "status": "ok", "reason": ""}]}
-    rows = [{"unit_schema": "legacy", "unit_code": "555", "rate": "online_rate", "latest_rate": 0.6, **online},
-            {"unit_schema": "legacy", "unit_code": "555", "rate": "ontime_rate_report", "latest_rate": 0.99, **FLAT}]
+    m = {
+        "version": 1,
+        "lang": lang,
+        "synthetic": False,
+        "overview": None,
+        "reports": [
+            {
+                "unit_code": "555",
+                "unit_name": "Thành phố Tuy Hòa",
+                "path": "units/555.html",
+                "status": "ok",
+                "reason": "",
+            }
+        ],
+    }
+    rows = [
+        {"unit_schema": "legacy", "unit_code": "555", "rate": "online_rate", "latest_rate": 0.6, **online},
+        {"unit_schema": "legacy", "unit_code": "555", "rate": "ontime_rate_report", "latest_rate": 0.99, **FLAT},
+    ]
     return render_index(m, lang=lang, summary=pd.DataFrame(rows))
 
 

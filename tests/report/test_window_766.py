@@ -6,10 +6,11 @@ pending for three months counted three times. Over a window the rate is
 (Σ(8) + Σ(9) + (12) at the last cut-off) / (Σ(7) + (11) at the last cut-off)
 (docs/domain.md "Periods", motcua.rates.RATES["ontime_rate_766"].window_formula).
 """
+
 import pandas as pd
 import pytest
-
 from htmlcheck import Page
+
 from motcua.report import district_report, load_data
 from motcua.report.district import key_figures_list
 from motcua.report.figures import key_figures, monthly
@@ -20,12 +21,23 @@ def rows(months=24):
     """Each month: 100 resolved (95 early or on time, 5 late); pending 40 + month index (30 of them not yet due + index)."""
     ps = pd.date_range("2023-07-01", periods=months, freq="MS")
     i = pd.RangeIndex(months)
-    df = pd.DataFrame({
-        "period_start": ps, "period_end": ps + pd.offsets.MonthEnd(0),
-        "received_online": 50, "received_offline": 50, "received_total": 100 + 40, "carried_over": 40,
-        "resolved_total": 100, "resolved_early": 60, "resolved_ontime": 35, "resolved_late": 5,
-        "pending_total": 40 + i, "pending_ontime": 30 + i, "pending_overdue": 10,
-    })
+    df = pd.DataFrame(
+        {
+            "period_start": ps,
+            "period_end": ps + pd.offsets.MonthEnd(0),
+            "received_online": 50,
+            "received_offline": 50,
+            "received_total": 100 + 40,
+            "carried_over": 40,
+            "resolved_total": 100,
+            "resolved_early": 60,
+            "resolved_ontime": 35,
+            "resolved_late": 5,
+            "pending_total": 40 + i,
+            "pending_ontime": 30 + i,
+            "pending_overdue": 10,
+        }
+    )
     for c in df.columns[2:]:
         df[c] = df[c].astype("Int64")
     return df
@@ -63,7 +75,9 @@ def test_key_figure_states_what_the_766_denominator_counts(lang):
     f = figs["ontime_766"]
     if lang == "vi":
         assert f["value"] == "94,46%"
-        assert f["detail"] == "1.193/1.263 hồ sơ (đã giải quyết trong 12 tháng, hoặc còn đang giải quyết ngày 30/06/2025)"
+        assert (
+            f["detail"] == "1.193/1.263 hồ sơ (đã giải quyết trong 12 tháng, hoặc còn đang giải quyết ngày 30/06/2025)"
+        )
         assert "Σ(7) + (11)" in f["formula"] and "ngày chốt cuối" in f["formula"]
     else:
         assert f["detail"] == "1,193/1,263 dossiers (resolved in the 12 months, or still pending on 30 Jun 2025)"

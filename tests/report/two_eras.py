@@ -14,22 +14,37 @@ Grain of the panel: one row per (unit, month), from :func:`synth.fabricate_panel
 
 :func:`write_two_era_dir` with ``continuity`` also writes DATA/continuity.parquet (:mod:`motcua.model.continuity`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
-
 import synth
 
-LEGACY_DISTRICTS = [("555", "Thành phố Tuy Hòa"), ("557", "Thị xã Sông Cầu"), ("558", "Huyện Đồng Xuân"), ("559", "Huyện Tuy An")]
-COMMUNES = [("22015", "Phường Tuy Hòa"), ("22045", "Phường Bình Kiến"), ("22051", "Phường Sông Cầu"), ("22057", "Xã Xuân Lộc")]
+LEGACY_DISTRICTS = [
+    ("555", "Thành phố Tuy Hòa"),
+    ("557", "Thị xã Sông Cầu"),
+    ("558", "Huyện Đồng Xuân"),
+    ("559", "Huyện Tuy An"),
+]
+COMMUNES = [
+    ("22015", "Phường Tuy Hòa"),
+    ("22045", "Phường Bình Kiến"),
+    ("22051", "Phường Sông Cầu"),
+    ("22057", "Xã Xuân Lộc"),
+]
 SHORT_COMMUNE = ("22114", "Xã Tuy An Bắc")
 AGENCIES = [("66-cong-an", "Công an tỉnh"), ("66-trung-tam", "Trung tâm Phục vụ hành chính công tỉnh")]
 LEGACY_AGENCY = ("54-cong-an", "Công an tỉnh Phú Yên")
 #: legacy communes of Phú Yên (54): predecessors of Xã Xuân Lộc (all, whole) and of Phường Tuy Hòa (some; 22024 split)
-LEGACY_COMMUNES = [("22054", "Xã Xuân Hải"), ("22057", "Xã Xuân Lộc"), ("22015", "Phường 1"), ("22018", "Phường 2"),
-                   ("22024", "Phường 9")]
+LEGACY_COMMUNES = [
+    ("22054", "Xã Xuân Hải"),
+    ("22057", "Xã Xuân Lộc"),
+    ("22015", "Phường 1"),
+    ("22018", "Phường 2"),
+    ("22024", "Phường 9"),
+]
 #: a fictitious 2025 commune code equal to a legacy district's, for the keying tests
 REUSED = ("557", "Xã Trùng Mã")
 
@@ -53,18 +68,31 @@ def two_era_panel(reused_code: bool = False, legacy_communes: bool = False) -> p
     parts = [
         synth.fabricate_panel(LEGACY_DISTRICTS, months=54, start="2021-01-01", seed=11),
         _era(_agencies([LEGACY_AGENCY], 54, "2021-01-01", 12), "legacy", "agency", ("54", "Tỉnh Phú Yên")),
-        _era(synth.fabricate_panel(COMMUNES + ([REUSED] if reused_code else []), months=17, start="2025-07-01", seed=13), "2025", "commune", dl),
+        _era(
+            synth.fabricate_panel(COMMUNES + ([REUSED] if reused_code else []), months=17, start="2025-07-01", seed=13),
+            "2025",
+            "commune",
+            dl,
+        ),
         _era(synth.fabricate_panel([SHORT_COMMUNE], months=6, start="2026-06-01", seed=14), "2025", "commune", dl),
         _era(_agencies(AGENCIES, 17, "2025-07-01", 15), "2025", "agency", dl),
     ]
     if legacy_communes:
-        parts.append(_era(synth.fabricate_panel(LEGACY_COMMUNES, months=18, start="2024-01-01", seed=16), "legacy", "commune",
-                          ("54", "Tỉnh Phú Yên")))
+        parts.append(
+            _era(
+                synth.fabricate_panel(LEGACY_COMMUNES, months=18, start="2024-01-01", seed=16),
+                "legacy",
+                "commune",
+                ("54", "Tỉnh Phú Yên"),
+            )
+        )
     p = pd.concat(parts, ignore_index=True)
     return p.sort_values(["unit_schema", "unit_code", "period_start"], kind="stable").reset_index(drop=True)
 
 
-def write_two_era_dir(out: Path, reused_code: bool = False, legacy_communes: bool = False, continuity: bool = False) -> Path:
+def write_two_era_dir(
+    out: Path, reused_code: bool = False, legacy_communes: bool = False, continuity: bool = False
+) -> Path:
     """DATA with the two-era panel, quality findings, meta and the real model stage's tables (``continuity``: and
     continuity.parquet)."""
     panel = two_era_panel(reused_code, legacy_communes)

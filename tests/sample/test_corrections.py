@@ -1,4 +1,5 @@
 """motcua.sample.corrections: one more dossier in one unit row, nothing else changed."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,8 +23,10 @@ def test_add_one_dossier_changes_one_row_by_one(tmp_path: Path) -> None:
     where = add_one_dossier(target)
     assert where.startswith(src.name + " row ")
     after = run_clean([target]).panel.set_index("unit_code")
-    diff = (after[["received_total", "received_offline", "resolved_total", "resolved_ontime", "received_online"]]
-            - before[["received_total", "received_offline", "resolved_total", "resolved_ontime", "received_online"]])
+    diff = (
+        after[["received_total", "received_offline", "resolved_total", "resolved_ontime", "received_online"]]
+        - before[["received_total", "received_offline", "resolved_total", "resolved_ontime", "received_online"]]
+    )
     changed = diff[(diff != 0).any(axis=1)]
     assert len(changed) == 1
     assert changed.iloc[0].tolist() == [1, 1, 1, 1, 0]

@@ -1,4 +1,5 @@
 """The synthetic sample: deterministic, marked synthetic, plausible, and read back cell for cell."""
+
 from __future__ import annotations
 
 import hashlib
@@ -82,7 +83,10 @@ def test_truth_identities_and_plausibility(truth):
     ok = t[~defect]
     _identities_hold(ok)
     _identities_hold(truth[truth["unit_level"] != "district"])
-    assert t.loc[defect, "resolved_total"].iloc[0] != (t.loc[defect, ["resolved_early", "resolved_ontime", "resolved_late"]].sum(axis=1)).iloc[0]
+    assert (
+        t.loc[defect, "resolved_total"].iloc[0]
+        != (t.loc[defect, ["resolved_early", "resolved_ontime", "resolved_late"]].sum(axis=1)).iloc[0]
+    )
     # carried_over(t) = pending_total(t-1) wherever the previous month exists
     for _, g in truth.groupby(["unit_schema", "unit_code"]):
         g = g.sort_values("period_start")
@@ -96,7 +100,10 @@ def test_truth_identities_and_plausibility(truth):
     assert late25.between(0.35, 0.92).all() and late25.max() - late25.min() > 0.2
     ontime = (t["resolved_early"] + t["resolved_ontime"]) / t["resolved_total"]
     assert ontime[~defect].min() >= 0.90 and ontime.median() > 0.97 and (ontime < 0.97).sum() >= 9
-    vol = t.groupby(t["period_start"].dt.month)["received_online"].sum() + t.groupby(t["period_start"].dt.month)["received_offline"].sum()
+    vol = (
+        t.groupby(t["period_start"].dt.month)["received_online"].sum()
+        + t.groupby(t["period_start"].dt.month)["received_offline"].sum()
+    )
     assert vol[2] < vol[[4, 5, 6, 8, 9, 10]].min()  # Tết dip
 
 
@@ -148,7 +155,7 @@ def test_the_reform_is_a_plausible_break(truth):
     after = t[(t["unit_schema"] == "2025") & (t["period_start"] <= "2026-06-01")]
     ratio = after["new"].sum() / before["new"].sum()
     assert 1.0 <= ratio <= 1.35, ratio
-    share = (after.loc[after["unit_level"] == "agency", "new"].sum() / after["new"].sum())
+    share = after.loc[after["unit_level"] == "agency", "new"].sum() / after["new"].sum()
     assert 0.15 <= share <= 0.25, share
 
     def online(rows: pd.DataFrame) -> float:
@@ -157,7 +164,11 @@ def test_the_reform_is_a_plausible_break(truth):
     h1 = t[(t["unit_level"] == "district") & (t["period_start"] >= "2025-01-01")]
     h2 = t[(t["unit_schema"] == "2025") & (t["period_start"] <= "2025-12-01")]
     assert 0.15 <= online(h2) - online(h1) <= 0.25
-    monthly = t[t["unit_schema"] == "2025"].groupby("period_start")[["resolved_early", "resolved_ontime", "resolved_total"]].sum()
+    monthly = (
+        t[t["unit_schema"] == "2025"]
+        .groupby("period_start")[["resolved_early", "resolved_ontime", "resolved_total"]]
+        .sum()
+    )
     ontime = (monthly["resolved_early"] + monthly["resolved_ontime"]) / monthly["resolved_total"]
     assert ontime.between(0.95, 1.0).all()
 
@@ -188,25 +199,52 @@ def test_continuity_exact_for_dong_xuan_partial_for_dong_hoa(truth):
 
 def test_tuy_hoa_2023_matches_published_totals(truth):
     t = truth[(truth["unit_code"] == "555") & (truth["period_start"].dt.year == 2023)].sort_values("period_start")
-    online, offline, carried = int(t["received_online"].sum()), int(t["received_offline"].sum()), int(t["carried_over"].iloc[0])
+    online, offline, carried = (
+        int(t["received_online"].sum()),
+        int(t["received_offline"].sum()),
+        int(t["carried_over"].iloc[0]),
+    )
     assert (online, offline, carried) == (4302, 3087, 308)
     assert online + offline + carried == 7697
 
 
 def test_defects_listed():
     kinds = {d["defect"] for d in sample_defects()}
-    assert kinds == {"dossier_export", "missing_month", "quarterly_file", "cumulative_file", "inconsistent_row", "reissued_file",
-                     "new_unit_before_reform", "other_era_province_heading", "dissolved_unit_after_reform",
-                     "legacy_name_like_new_commune", "unknown_agency", "flattened_header",
-                     "par_over_max", "par_total_mismatch", "par_rank_tie", "groups766_unreadable_value",
-                     "score766_over_max"}
+    assert kinds == {
+        "dossier_export",
+        "missing_month",
+        "quarterly_file",
+        "cumulative_file",
+        "inconsistent_row",
+        "reissued_file",
+        "new_unit_before_reform",
+        "other_era_province_heading",
+        "dissolved_unit_after_reform",
+        "legacy_name_like_new_commune",
+        "unknown_agency",
+        "flattened_header",
+        "par_over_max",
+        "par_total_mismatch",
+        "par_rank_tie",
+        "groups766_unreadable_value",
+        "score766_over_max",
+    }
     readme = (SHIPPED / "README.md").read_text(encoding="utf-8")
     assert all(d["detail"] in readme for d in sample_defects())
     assert {d["defect"] for d in sample_defects(messy=False)} == set()
-    assert {d for d, _, _ in REFORM_FINDINGS} == kinds - {"dossier_export", "missing_month", "quarterly_file",
-                                                         "cumulative_file", "inconsistent_row", "reissued_file",
-                                                         "par_over_max", "par_total_mismatch", "par_rank_tie",
-                                                         "groups766_unreadable_value", "score766_over_max"}
+    assert {d for d, _, _ in REFORM_FINDINGS} == kinds - {
+        "dossier_export",
+        "missing_month",
+        "quarterly_file",
+        "cumulative_file",
+        "inconsistent_row",
+        "reissued_file",
+        "par_over_max",
+        "par_total_mismatch",
+        "par_rank_tie",
+        "groups766_unreadable_value",
+        "score766_over_max",
+    }
 
 
 def _rows(path: Path) -> list[tuple]:
@@ -254,7 +292,9 @@ def _config_2025(tmp_path: Path) -> Path:
     cfg = tmp_path / "config66"
     shutil.copytree(ROOT / "config", cfg)
     prov = yaml.safe_load((cfg / "province.yaml").read_text(encoding="utf-8"))
-    prov.update({"province_code": "66", "province_name": "Tỉnh Đắk Lắk", "unit_schema": "2025", "unit_level": "commune"})
+    prov.update(
+        {"province_code": "66", "province_name": "Tỉnh Đắk Lắk", "unit_schema": "2025", "unit_level": "commune"}
+    )
     prov["window"] = {"start": "2021-01-01"}
     (cfg / "province.yaml").write_text(yaml.safe_dump(prov, allow_unicode=True), encoding="utf-8")
     return cfg
@@ -278,8 +318,15 @@ def test_round_trip_legacy_era(truth, cleaned):
     pd.testing.assert_frame_equal(got, exp, check_dtype=False)
     assert cleaned.rows_in == cleaned.rows_kept + cleaned.rows_dropped
     rules = set(cleaned.quality["rule"])
-    for rule in ("period_gap", "aggregate_superseded", "cumulative_differenced", "identity_resolved", "duplicate_period",
-                 "personal_columns_dropped", "dossier_aggregated"):
+    for rule in (
+        "period_gap",
+        "aggregate_superseded",
+        "cumulative_differenced",
+        "identity_resolved",
+        "duplicate_period",
+        "personal_columns_dropped",
+        "dossier_aggregated",
+    ):
         assert rule in rules, rule
     assert cleaned.meta["seconds"] < 30
 
@@ -320,7 +367,11 @@ def test_cli_sample_arguments(tmp_path):
     from motcua.cli import main
 
     assert main(["sample", "--out", str(tmp_path), "--units", "2", "--months", "3", "--seed", "7"]) == 0
-    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["bieu06_2021-01.xlsx", "bieu06_2021-02.xlsx", "bieu06_2021-03.xlsx"]
+    assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == [
+        "bieu06_2021-01.xlsx",
+        "bieu06_2021-02.xlsx",
+        "bieu06_2021-03.xlsx",
+    ]
 
 
 def test_cli_sample_crosses_the_reform(tmp_path, capsys):
@@ -375,7 +426,9 @@ def test_national_sample_keeps_every_unit(tmp_path, monkeypatch):
     import yaml
 
     prov = yaml.safe_load((cfg / "province.yaml").read_text(encoding="utf-8"))
-    prov.update({"province_code": None, "province_name": "Toàn quốc", "unit_schema": "legacy", "unit_level": "district"})
+    prov.update(
+        {"province_code": None, "province_name": "Toàn quốc", "unit_schema": "legacy", "unit_level": "district"}
+    )
     (cfg / "province.yaml").write_text(yaml.safe_dump(prov, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("MOTCUA_CONFIG", str(cfg))
     write_sample(tmp_path / "raw", n_units=100, months=13, seed=7)
@@ -388,8 +441,9 @@ def test_national_sample_keeps_every_unit(tmp_path, monkeypatch):
     assert {"042", "065"} <= set(truth["unit_code"])  # Huyện Bảo Lâm (Cao Bằng), Huyện Chợ Mới (Bắc Kạn)
     assert set(res.panel["unit_code"]) == set(truth["unit_code"])
     cols = ID_COLUMNS + COUNT_COLUMNS
-    pd.testing.assert_frame_equal(res.panel[cols].reset_index(drop=True), truth[cols].reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        res.panel[cols].reset_index(drop=True), truth[cols].reset_index(drop=True), check_dtype=False
+    )
     assert not {"unit_unmatched", "totals_mismatch", "subtotal_mismatch"} & set(res.quality["rule"])
 
 

@@ -10,26 +10,48 @@ file's sha256. ``max_score`` is the maximum in force: the file's own when it sta
 The rank is the published one (the province's decision), never a modelled rank. Quirks: a field given only by its
 criteria holds their sum; a unit-year listed twice (in two sheets or files) keeps the first and reports the others.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
 
 from motcua.clean.par_validate import pts, validate_sheet
-from motcua.quality import Quality
 from motcua.ingest.aggregate import MatchContext
 from motcua.ingest.par import ParSheet, looks_like_par, read_par_sheet
+from motcua.quality import Quality
 
 __all__ = ["PAR_INDEX", "PAR_COLUMNS", "PAR_SCHEMA", "build_par_index", "empty_par_index"]
 
 PAR_INDEX = "par_index.parquet"
-PAR_COLUMNS = ["year", "unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "par_set",
-               "kind", "field", "field_label", "criterion", "score", "max_score", "rank", "rank_of", "grade",
-               "source", "sheet", "row", "sha256"]
+PAR_COLUMNS = [
+    "year",
+    "unit_schema",
+    "unit_code",
+    "unit_name",
+    "unit_level",
+    "province_code",
+    "province_name",
+    "par_set",
+    "kind",
+    "field",
+    "field_label",
+    "criterion",
+    "score",
+    "max_score",
+    "rank",
+    "rank_of",
+    "grade",
+    "source",
+    "sheet",
+    "row",
+    "sha256",
+]
 KINDS = ("total", "field", "criterion")
 
 PAR_SCHEMA = pa.DataFrameSchema(
@@ -57,8 +79,13 @@ PAR_SCHEMA = pa.DataFrameSchema(
         "sha256": pa.Column(str, pa.Check.str_matches(r"^[0-9a-f]{64}$|^$")),
     },
     checks=[
-        pa.Check(lambda df: (df["max_score"].isna() | (df["score"] <= df["max_score"] + 1e-9)), error="score above its maximum"),
-        pa.Check(lambda df: (df["rank"].isna() | df["rank_of"].isna() | (df["rank"] <= df["rank_of"])), error="rank above rank_of"),
+        pa.Check(
+            lambda df: df["max_score"].isna() | (df["score"] <= df["max_score"] + 1e-9), error="score above its maximum"
+        ),
+        pa.Check(
+            lambda df: df["rank"].isna() | df["rank_of"].isna() | (df["rank"] <= df["rank_of"]),
+            error="rank above rank_of",
+        ),
     ],
     strict=True,
     ordered=True,
@@ -85,40 +112,104 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _rows(kept: dict[str, Any], ps: ParSheet) -> list[dict[str, Any]]:
     m = kept["unit"]
-    base = {"year": kept["year"], "unit_schema": str(m.unit_schema), "unit_code": str(m.unit_code), "unit_name": str(m.unit_name),
-            "unit_level": str(m.unit_level or ""), "province_code": str(m.province_code or ""),
-            "province_name": str(m.province_name or ""), "par_set": ps.layout.name, "rank": kept["rank"],
-            "rank_of": kept["rank_of"], "grade": kept["grade"], "source": kept["file"], "sheet": kept["sheet"],
-            "row": kept["row"], "sha256": kept["sha256"]}
-    out = [base | {"kind": "total", "field": "total", "field_label": "Tổng điểm", "criterion": "", "score": kept["total"],
-                   "max_score": ps.maxima.get(("total", ""), ps.layout.total_max)}]
+    base = {
+        "year": kept["year"],
+        "unit_schema": str(m.unit_schema),
+        "unit_code": str(m.unit_code),
+        "unit_name": str(m.unit_name),
+        "unit_level": str(m.unit_level or ""),
+        "province_code": str(m.province_code or ""),
+        "province_name": str(m.province_name or ""),
+        "par_set": ps.layout.name,
+        "rank": kept["rank"],
+        "rank_of": kept["rank_of"],
+        "grade": kept["grade"],
+        "source": kept["file"],
+        "sheet": kept["sheet"],
+        "row": kept["row"],
+        "sha256": kept["sha256"],
+    }
+    out = [
+        base
+        | {
+            "kind": "total",
+            "field": "total",
+            "field_label": "Tổng điểm",
+            "criterion": "",
+            "score": kept["total"],
+            "max_score": ps.maxima.get(("total", ""), ps.layout.total_max),
+        }
+    ]
     for f in ps.layout.fields:
-        out.append(base | {"kind": "field", "field": f.key, "field_label": f.label, "criterion": "",
-                           "score": kept["scores"][(f.key, "")], "max_score": ps.maxima.get((f.key, ""), f.max)})
+        out.append(
+            base
+            | {
+                "kind": "field",
+                "field": f.key,
+                "field_label": f.label,
+                "criterion": "",
+                "score": kept["scores"][(f.key, "")],
+                "max_score": ps.maxima.get((f.key, ""), f.max),
+            }
+        )
         for (fk, crit), v in kept["scores"].items():
             if fk == f.key and crit:
-                out.append(base | {"kind": "criterion", "field": f.key, "field_label": f.label, "criterion": crit,
-                                   "score": v, "max_score": ps.maxima.get((fk, crit))})
+                out.append(
+                    base
+                    | {
+                        "kind": "criterion",
+                        "field": f.key,
+                        "field_label": f.label,
+                        "criterion": crit,
+                        "score": v,
+                        "max_score": ps.maxima.get((fk, crit)),
+                    }
+                )
     return out
 
 
 def _sheet_notes(ps: ParSheet, display: str, q: Quality, year_from_name: int | None) -> None:
     """Sheet-level notes (info): the set assumed, maxima the file states otherwise, the year from the file name."""
     if ps.level_assumed:
-        q.add(display, "par_level_assumed", "info",
-              f"Tiêu đề không nêu cấp đánh giá; đọc theo bộ chỉ số \"{ps.layout.description}\" (config/layouts/{ps.layout.name}.yaml).",
-              sheet=ps.sheet, row=ps.header_row, action="checked")
-    differ = [f"\"{ps.layout.field(k).label}\" {pts(v)} (cấu hình {pts(ps.layout.field(k).max)})"
-              for (k, crit), v in ps.maxima.items() if not crit and k != "total" and abs(v - ps.layout.field(k).max) > 1e-9]
+        q.add(
+            display,
+            "par_level_assumed",
+            "info",
+            f'Tiêu đề không nêu cấp đánh giá; đọc theo bộ chỉ số "{ps.layout.description}" (config/layouts/{ps.layout.name}.yaml).',
+            sheet=ps.sheet,
+            row=ps.header_row,
+            action="checked",
+        )
+    differ = [
+        f'"{ps.layout.field(k).label}" {pts(v)} (cấu hình {pts(ps.layout.field(k).max)})'
+        for (k, crit), v in ps.maxima.items()
+        if not crit and k != "total" and abs(v - ps.layout.field(k).max) > 1e-9
+    ]
     if differ:
-        q.add(display, "par_max_from_file", "info", "Điểm tối đa theo tệp, khác cấu hình: " + "; ".join(differ) + ".",
-              sheet=ps.sheet, row=ps.max_row or ps.header_row, action="checked")
+        q.add(
+            display,
+            "par_max_from_file",
+            "info",
+            "Điểm tối đa theo tệp, khác cấu hình: " + "; ".join(differ) + ".",
+            sheet=ps.sheet,
+            row=ps.max_row or ps.header_row,
+            action="checked",
+        )
     if ps.year is None and year_from_name is not None and ps.other("year") is None:
-        q.add(display, "par_year_from_filename", "info", f"Tiêu đề không nêu năm; lấy năm {year_from_name} từ tên tệp.",
-              sheet=ps.sheet, row=ps.header_row, action="derived")
+        q.add(
+            display,
+            "par_year_from_filename",
+            "info",
+            f"Tiêu đề không nêu năm; lấy năm {year_from_name} từ tên tệp.",
+            sheet=ps.sheet,
+            row=ps.header_row,
+            action="derived",
+        )
 
 
-def build_par_index(files: Sequence[tuple[Path, str, str]], q: Quality, ctx: MatchContext) -> tuple[pd.DataFrame, dict[str, Any]]:
+def build_par_index(
+    files: Sequence[tuple[Path, str, str]], q: Quality, ctx: MatchContext
+) -> tuple[pd.DataFrame, dict[str, Any]]:
     """(par_index table, counts) of the PAR workbooks ``files`` ((path, display name, sha256), in input order).
 
     Findings go into ``q``: a sheet whose title names the index but whose header no set fits is one
@@ -140,13 +231,24 @@ def build_par_index(files: Sequence[tuple[Path, str, str]], q: Quality, ctx: Mat
             ps = read_par_sheet(g)
             if ps is None:
                 if looks_like_par(g):
-                    q.add(display, "par_no_header", "error",
-                          "Trang tính có tiêu đề Chỉ số cải cách hành chính nhưng không nhận ra bảng điểm (cần cột đơn vị, "
-                          "đủ các lĩnh vực của một bộ chỉ số trong config/layouts/par_*.yaml và cột tổng điểm). Bỏ qua trang tính.",
-                          sheet=g.sheet, action="file_skipped")
+                    q.add(
+                        display,
+                        "par_no_header",
+                        "error",
+                        "Trang tính có tiêu đề Chỉ số cải cách hành chính nhưng không nhận ra bảng điểm (cần cột đơn vị, "
+                        "đủ các lĩnh vực của một bộ chỉ số trong config/layouts/par_*.yaml và cột tổng điểm). Bỏ qua trang tính.",
+                        sheet=g.sheet,
+                        action="file_skipped",
+                    )
                 elif any(any(v is not None and str(v).strip() for v in r) for r in g.rows):
-                    q.add(display, "ignored_sheet", "info", "Trang tính không có bảng số liệu nhận dạng được; bỏ qua.",
-                          sheet=g.sheet, action="checked")
+                    q.add(
+                        display,
+                        "ignored_sheet",
+                        "info",
+                        "Trang tính không có bảng số liệu nhận dạng được; bỏ qua.",
+                        sheet=g.sheet,
+                        action="checked",
+                    )
                 continue
             counts["sheets"] += 1
             _sheet_notes(ps, display, q, from_name)

@@ -15,6 +15,7 @@ equal totals share a rank, by any of the ``rank_methods``) or cannot be read (``
 and loses its rank (action ``value_removed``). A field given only by its criteria is their sum. Counting holds per
 sheet: unit rows in = rows kept + rows dropped.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from motcua.quality import Quality
 from motcua.ingest.aggregate import MatchContext, match_with_fallback, refusal_message
 from motcua.ingest.par import ParRow, ParSheet, par_settings, parse_score
 from motcua.numfmt import format_decimal
+from motcua.quality import Quality
 
 __all__ = ["ParResult", "pts", "era_start", "validate_sheet"]
 
@@ -83,13 +84,17 @@ def _scores(r: ParRow, ps: ParSheet, tol: float) -> tuple[dict[tuple[str, str], 
     for key, raw in r.cells.items():
         v, err = parse_score(raw)
         if err:
-            problems.append(f"par_bad_score|\"{labels.get(key, key[0])}\" = \"{raw}\" "
-                            + ("là số âm" if err == "negative" else "không phải số điểm"))
+            problems.append(
+                f'par_bad_score|"{labels.get(key, key[0])}" = "{raw}" '
+                + ("là số âm" if err == "negative" else "không phải số điểm")
+            )
         elif v is not None:
             scores[key] = v
     total, err = parse_score(r.total)
     if err:
-        problems.append(f"par_bad_score|tổng điểm \"{r.total}\" " + ("là số âm" if err == "negative" else "không phải số điểm"))
+        problems.append(
+            f'par_bad_score|tổng điểm "{r.total}" ' + ("là số âm" if err == "negative" else "không phải số điểm")
+        )
     elif total is None:
         problems.append("par_bad_score|tổng điểm để trống")
     for f in ps.layout.fields:
@@ -98,10 +103,12 @@ def _scores(r: ParRow, ps: ParSheet, tol: float) -> tuple[dict[tuple[str, str], 
         if own is None and crits:
             scores[(f.key, "")] = own = round(sum(crits.values()), 6)
         elif own is not None and crits and abs(sum(crits.values()) - own) > tol:
-            problems.append(f"par_total_mismatch|tiêu chí của \"{f.label}\" cộng lại {pts(sum(crits.values()))} "
-                            f"≠ điểm lĩnh vực {pts(own)}")
+            problems.append(
+                f'par_total_mismatch|tiêu chí của "{f.label}" cộng lại {pts(sum(crits.values()))} '
+                f"≠ điểm lĩnh vực {pts(own)}"
+            )
         if own is None and not any(p.startswith("par_bad_score") and f.label in p for p in problems):
-            problems.append(f"par_bad_score|lĩnh vực \"{f.label}\" để trống")
+            problems.append(f'par_bad_score|lĩnh vực "{f.label}" để trống')
     return scores, total, problems
 
 
@@ -111,7 +118,7 @@ def _max_problems(scores: dict[tuple[str, str], float], total: float | None, ps:
         f = ps.layout.field(fk)
         mx = ps.maxima.get((fk, crit), f.max if not crit else None)
         if mx is not None and v > mx + 1e-9:
-            what = f"tiêu chí \"{crit}\" của \"{f.label}\"" if crit else f"\"{f.label}\""
+            what = f'tiêu chí "{crit}" của "{f.label}"' if crit else f'"{f.label}"'
             out.append(f"par_over_max|{what} đạt {pts(v)} điểm, vượt điểm tối đa {pts(mx)}")
     tmax = ps.maxima.get(("total", ""), ps.layout.total_max)
     if total is not None and total > tmax + 1e-9:
@@ -125,8 +132,15 @@ def _message(problems: list[str]) -> tuple[str, str]:
     return rule, text[:1].upper() + text[1:] + ". Loại dòng; các dòng khác vẫn được dùng."
 
 
-def validate_sheet(ps: ParSheet, display: str, sha256: str, ctx: MatchContext, q: Quality,
-                   year_fallback: int | None = None, seen: set[tuple[int, str, str]] | None = None) -> ParResult:
+def validate_sheet(
+    ps: ParSheet,
+    display: str,
+    sha256: str,
+    ctx: MatchContext,
+    q: Quality,
+    year_fallback: int | None = None,
+    seen: set[tuple[int, str, str]] | None = None,
+) -> ParResult:
     """Check every unit row of ``ps``; findings into ``q``; the kept rows with their matched unit.
 
     ``year_fallback``: the year when neither the title nor a "Năm" column gives one (the file name's);
@@ -138,8 +152,15 @@ def validate_sheet(ps: ParSheet, display: str, sha256: str, ctx: MatchContext, q
     for row in ps.nameless:
         out.rows_in += 1
         out.dropped += 1
-        q.add(display, "row_without_unit", "error", "Dòng có điểm nhưng không có tên đơn vị; loại dòng.",
-              sheet=ps.sheet, row=row, action="dropped")
+        q.add(
+            display,
+            "row_without_unit",
+            "error",
+            "Dòng có điểm nhưng không có tên đơn vị; loại dòng.",
+            sheet=ps.sheet,
+            row=row,
+            action="dropped",
+        )
     parsed = []
     for r in ps.rows:
         scores, total, problems = _scores(r, ps, tol)
@@ -165,52 +186,106 @@ def validate_sheet(ps: ParSheet, display: str, sha256: str, ctx: MatchContext, q
             rank_of[i] = max(denominators) if denominators else len(totals)
             rk = published[i][0]
             if rk is not None and rk != best[1][i]:
-                rank_issue[i] = (f"par_rank_inconsistent|Hạng công bố {rk} không khớp tổng điểm {pts(totals[i])}: theo tổng "
-                                 f"điểm đơn vị xếp thứ {best[1][i]}/{rank_of[i]} (đơn vị bằng điểm cùng hạng)")
+                rank_issue[i] = (
+                    f"par_rank_inconsistent|Hạng công bố {rk} không khớp tổng điểm {pts(totals[i])}: theo tổng "
+                    f"điểm đơn vị xếp thứ {best[1][i]}/{rank_of[i]} (đơn vị bằng điểm cùng hạng)"
+                )
     seen = set() if seen is None else seen
     for i, (r, scores, total, problems) in enumerate(parsed):
         out.rows_in += 1
         year = _year(r.year) or ps.year or year_fallback
         problems = problems + _max_problems(scores, total, ps)
         fields_sum = sum(v for (fk, crit), v in scores.items() if not crit)
-        if total is not None and not any(p.startswith("par_bad_score") for p in problems) and abs(fields_sum - total) > tol:
-            problems.append(f"par_total_mismatch|các lĩnh vực cộng lại {pts(fields_sum)} ≠ tổng điểm {pts(total)} "
-                            f"(chênh {pts(abs(fields_sum - total))}, cho phép {pts(tol)})")
+        if (
+            total is not None
+            and not any(p.startswith("par_bad_score") for p in problems)
+            and abs(fields_sum - total) > tol
+        ):
+            problems.append(
+                f"par_total_mismatch|các lĩnh vực cộng lại {pts(fields_sum)} ≠ tổng điểm {pts(total)} "
+                f"(chênh {pts(abs(fields_sum - total))}, cho phép {pts(tol)})"
+            )
         m = None
         if year is None:
-            problems.insert(0, "par_no_year|không xác định được năm đánh giá (tiêu đề, cột \"Năm\" hay tên tệp)")
+            problems.insert(0, 'par_no_year|không xác định được năm đánh giá (tiêu đề, cột "Năm" hay tên tệp)')
         else:
             m = match_with_fallback(r.name, ctx, era_start(year))
             if not m.matched:
                 rule, msg = refusal_message(m, r.name, str(year), era_start(year))
                 if not rule:
                     why = "có nhiều đơn vị trùng tên" if m.method == "ambiguous" else "độ khớp thấp"
-                    rule, msg = "unit_unmatched", (f"không khớp \"{r.name}\" với đơn vị chính thức ({why}); gần nhất: "
-                                                   f"{m.candidates_text(3)}; thêm bí danh vào config/aliases.yaml nếu đúng")
+                    rule, msg = (
+                        "unit_unmatched",
+                        (
+                            f'không khớp "{r.name}" với đơn vị chính thức ({why}); gần nhất: '
+                            f"{m.candidates_text(3)}; thêm bí danh vào config/aliases.yaml nếu đúng"
+                        ),
+                    )
                 problems.insert(0, f"{rule}|{msg.rstrip('.')}")
             elif (year, str(m.unit_schema), str(m.unit_code)) in seen:
-                problems.insert(0, f"par_duplicate_unit|{m.unit_name} đã có dòng điểm năm {year} ở trên (trang tính này hoặc tệp trước)")
+                problems.insert(
+                    0,
+                    f"par_duplicate_unit|{m.unit_name} đã có dòng điểm năm {year} ở trên (trang tính này hoặc tệp trước)",
+                )
         if problems:
             rule, msg = _message(problems)
-            q.add(display, rule, "error", msg, sheet=ps.sheet, row=r.row,
-                  unit=(m.unit_code if m is not None and m.matched else r.name) or "", period=str(year or ""),
-                  action="dropped")
+            q.add(
+                display,
+                rule,
+                "error",
+                msg,
+                sheet=ps.sheet,
+                row=r.row,
+                unit=(m.unit_code if m is not None and m.matched else r.name) or "",
+                period=str(year or ""),
+                action="dropped",
+            )
             out.dropped += 1
             continue
         assert m is not None and year is not None
         seen.add((year, str(m.unit_schema), str(m.unit_code)))
         rk, _, readable = published[i]
         if not readable:
-            q.add(display, "par_bad_rank", "warning", f"Ô xếp hạng \"{r.rank}\" không đọc được; bỏ hạng, giữ điểm.",
-                  sheet=ps.sheet, row=r.row, unit=str(m.unit_code), period=str(year), action="value_removed")
+            q.add(
+                display,
+                "par_bad_rank",
+                "warning",
+                f'Ô xếp hạng "{r.rank}" không đọc được; bỏ hạng, giữ điểm.',
+                sheet=ps.sheet,
+                row=r.row,
+                unit=str(m.unit_code),
+                period=str(year),
+                action="value_removed",
+            )
         elif i in rank_issue:
-            q.add(display, "par_rank_inconsistent", "warning", rank_issue[i].split("|", 1)[1] + ". Bỏ hạng công bố; giữ điểm.",
-                  sheet=ps.sheet, row=r.row, unit=str(m.unit_code), period=str(year), action="value_removed")
+            q.add(
+                display,
+                "par_rank_inconsistent",
+                "warning",
+                rank_issue[i].split("|", 1)[1] + ". Bỏ hạng công bố; giữ điểm.",
+                sheet=ps.sheet,
+                row=r.row,
+                unit=str(m.unit_code),
+                period=str(year),
+                action="value_removed",
+            )
             rk = None
-        out.kept.append({"year": year, "unit": m, "name": r.name, "scores": scores, "total": total, "rank": rk,
-                         "rank_of": rank_of.get(i) if rk is not None else None,
-                         "grade": str(r.grade).strip() if r.grade is not None and str(r.grade).strip() else "",
-                         "row": r.row, "sheet": ps.sheet, "file": display, "sha256": sha256})
+        out.kept.append(
+            {
+                "year": year,
+                "unit": m,
+                "name": r.name,
+                "scores": scores,
+                "total": total,
+                "rank": rk,
+                "rank_of": rank_of.get(i) if rk is not None else None,
+                "grade": str(r.grade).strip() if r.grade is not None and str(r.grade).strip() else "",
+                "row": r.row,
+                "sheet": ps.sheet,
+                "file": display,
+                "sha256": sha256,
+            }
+        )
     return out
 
 

@@ -17,16 +17,17 @@ Rules (documented in the clean notebook's summary and in quality.csv):
    wins (workbook creation date, then file name); the older rows are
    dropped and reported, with the columns that differ.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 
-from motcua.quality import Quality
-from motcua.quality import vi_count as _vi
 from motcua.ingest.records import Record
 from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS, column_ref
+from motcua.quality import Quality
+from motcua.quality import vi_count as _vi
 
 STOCKS_END = ("pending_total", "pending_ontime", "pending_overdue")
 EXTRA_FLOWS = ("received_new", "resolved_early_ontime", "supplement", "returned")
@@ -90,9 +91,17 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                     prev_cum[c.start] = c
                     _mark_orig(c)
                     c.cumulative = False
-                    q.add(c.file, "cumulative_differenced", "info",
-                          f"Số lũy kế từ {c.start:%d/%m/%Y} không có kỳ nào trước trong cùng năm; dùng nguyên là kỳ {c.label()}.",
-                          sheet=c.sheet, row=c.row, unit=c.code, period=c.label(), action="derived")
+                    q.add(
+                        c.file,
+                        "cumulative_differenced",
+                        "info",
+                        f"Số lũy kế từ {c.start:%d/%m/%Y} không có kỳ nào trước trong cùng năm; dùng nguyên là kỳ {c.label()}.",
+                        sheet=c.sheet,
+                        row=c.row,
+                        unit=c.code,
+                        period=c.label(),
+                        action="derived",
+                    )
                     continue
                 prior_vals = {col: _sum(prior, col) for col in FLOW_COLUMNS}
                 prior_extra = {col: _sum(prior, col, extra=True) for col in EXTRA_FLOWS}
@@ -114,12 +123,29 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                 if col in c.extra:
                     a, b = c.extra.get(col), prior_extra.get(col)
                     c.extra[col] = None if a is None or b is None or a - b < 0 else a - b
-            if start_carried is not None and orig.get("carried_over") is not None and orig["carried_over"] != start_carried:
-                q.add(c.file, "carry_over_gap", "warning",
-                      f"Cột (6) của số lũy kế ({_vi(orig['carried_over'])}) khác (6) đầu kỳ {c.start:%d/%m/%Y} "
-                      f"({_vi(start_carried)}).", sheet=c.sheet, row=c.row, unit=c.code, period=c.label(), action="checked")
+            if (
+                start_carried is not None
+                and orig.get("carried_over") is not None
+                and orig["carried_over"] != start_carried
+            ):
+                q.add(
+                    c.file,
+                    "carry_over_gap",
+                    "warning",
+                    f"Cột (6) của số lũy kế ({_vi(orig['carried_over'])}) khác (6) đầu kỳ {c.start:%d/%m/%Y} "
+                    f"({_vi(start_carried)}).",
+                    sheet=c.sheet,
+                    row=c.row,
+                    unit=c.code,
+                    period=c.label(),
+                    action="checked",
+                )
             c.values["carried_over"] = prior_pending
-            on, off, co = c.values.get("received_online"), c.values.get("received_offline"), c.values.get("carried_over")
+            on, off, co = (
+                c.values.get("received_online"),
+                c.values.get("received_offline"),
+                c.values.get("carried_over"),
+            )
             if c.values.get("received_online") is None and c.extra.get("received_new") is not None and co is not None:
                 c.values["received_total"] = c.extra["received_new"] + co  # type: ignore[operator]
             else:
@@ -130,16 +156,35 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
             c.period_kind = _kind(new_start, c.end)
             c.cumulative = False
             c.source_ref = f"{c.source_ref} (lũy kế {old_label} trừ {src})"
-            changed = "; ".join(f"{column_ref(col)} {_vi(orig.get(col))} → {_vi(c.values.get(col))}" for col in
-                                (*FLOW_COLUMNS, "carried_over", "received_total") if orig.get(col) != c.values.get(col))
-            q.add(c.file, "cumulative_differenced", "info",
-                  f"Số lũy kế {old_label} trừ đi {src} → kỳ {c.label()}; (6) lấy bằng (11) cuối kỳ trước "
-                  f"({_vi(prior_pending)}), (3) = (4)+(5)+(6). Giá trị gốc → giá trị dùng: {changed}.",
-                  sheet=c.sheet, row=c.row, unit=c.code, period=c.label(), action="derived")
+            changed = "; ".join(
+                f"{column_ref(col)} {_vi(orig.get(col))} → {_vi(c.values.get(col))}"
+                for col in (*FLOW_COLUMNS, "carried_over", "received_total")
+                if orig.get(col) != c.values.get(col)
+            )
+            q.add(
+                c.file,
+                "cumulative_differenced",
+                "info",
+                f"Số lũy kế {old_label} trừ đi {src} → kỳ {c.label()}; (6) lấy bằng (11) cuối kỳ trước "
+                f"({_vi(prior_pending)}), (3) = (4)+(5)+(6). Giá trị gốc → giá trị dùng: {changed}.",
+                sheet=c.sheet,
+                row=c.row,
+                unit=c.code,
+                period=c.label(),
+                action="derived",
+            )
             if revisions:
-                q.add(c.file, "cumulative_revision", "warning",
-                      "Hiệu số lũy kế âm (số liệu kỳ trước đã bị điều chỉnh); để trống: " + "; ".join(revisions),
-                      sheet=c.sheet, row=c.row, unit=c.code, period=c.label(), action="value_removed")
+                q.add(
+                    c.file,
+                    "cumulative_revision",
+                    "warning",
+                    "Hiệu số lũy kế âm (số liệu kỳ trước đã bị điều chỉnh); để trống: " + "; ".join(revisions),
+                    sheet=c.sheet,
+                    row=c.row,
+                    unit=c.code,
+                    period=c.label(),
+                    action="value_removed",
+                )
 
 
 def _mark_orig(c: Record) -> None:
@@ -147,8 +192,22 @@ def _mark_orig(c: Record) -> None:
 
 
 def _snapshot(c: Record, orig: dict[str, int | None]) -> Record:
-    snap = Record(c.file, c.sheet, c.row, c.name, c.unit, c.start, c.end, c.period_kind, True, dict(orig),
-                  dict(getattr(c, "orig_extra", c.extra)), c.order, c.source_kind, c.source_ref)
+    snap = Record(
+        c.file,
+        c.sheet,
+        c.row,
+        c.name,
+        c.unit,
+        c.start,
+        c.end,
+        c.period_kind,
+        True,
+        dict(orig),
+        dict(getattr(c, "orig_extra", c.extra)),
+        c.order,
+        c.source_kind,
+        c.source_ref,
+    )
     snap.orig_extra = dict(getattr(c, "orig_extra", c.extra))  # type: ignore[attr-defined]
     return snap
 
@@ -174,26 +233,46 @@ def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
             continue
         dup.sort(key=lambda r: (r.sheet, r.row is None, r.row or 0))
         one_sheet = len({r.sheet for r in dup}) == 1
-        where = ("trong cùng trang tính (dòng " + ", ".join(str(r.row) for r in dup) + ")" if one_sheet else
-                 "trong cùng tệp (" + ", ".join(f"trang \"{r.sheet}\" dòng {r.row}" for r in dup) + ")")
+        where = (
+            "trong cùng trang tính (dòng " + ", ".join(str(r.row) for r in dup) + ")"
+            if one_sheet
+            else "trong cùng tệp (" + ", ".join(f'trang "{r.sheet}" dòng {r.row}' for r in dup) + ")"
+        )
         first = dup[0]
         differ = [c for c in COUNT_COLUMNS if any(r.values.get(c) != first.values.get(c) for r in dup[1:])]
         if not differ:
             for r in dup[1:]:
                 r.status = "dropped"
-                q.add(r.file, "duplicate_unit_row", "info",
-                      f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với cùng "
-                      f"số liệu; giữ dòng {first.row}" + ("" if one_sheet else f" của trang \"{first.sheet}\"")
-                      + ", bỏ bản chép.", sheet=r.sheet, row=r.row, unit=r.code, period=r.label(),
-                      action="dropped")
+                q.add(
+                    r.file,
+                    "duplicate_unit_row",
+                    "info",
+                    f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với cùng "
+                    f"số liệu; giữ dòng {first.row}"
+                    + ("" if one_sheet else f' của trang "{first.sheet}"')
+                    + ", bỏ bản chép.",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )
             continue
         diffs = "; ".join(f"{column_ref(c)}: " + " / ".join(_vi(r.values.get(c)) for r in dup) for c in differ)
         for r in dup:
             r.status = "dropped"
-            q.add(r.file, "duplicate_unit_row", "error",
-                  f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với số liệu "
-                  f"khác nhau ({diffs}); không biết dòng nào đúng, loại cả {len(dup)}.", sheet=r.sheet, row=r.row, unit=r.code,
-                  period=r.label(), action="dropped")
+            q.add(
+                r.file,
+                "duplicate_unit_row",
+                "error",
+                f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với số liệu "
+                f"khác nhau ({diffs}); không biết dòng nào đúng, loại cả {len(dup)}.",
+                sheet=r.sheet,
+                row=r.row,
+                unit=r.code,
+                period=r.label(),
+                action="dropped",
+            )
 
 
 class _Winners:
@@ -236,13 +315,16 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
         rows_sorted = sorted(rows, key=lambda r: (r.start, r.end))
         starts = [r.start for r in rows_sorted]
         # rule 2: aggregates tiled by strictly shorter kept rows
-        for r in sorted(rows_sorted, key=lambda x: (x.end - x.start), reverse=True):
+        for r in sorted(rows_sorted, key=lambda x: x.end - x.start, reverse=True):
             if r.status != "kept":
                 continue
             # a finer row starts within r: only rows_sorted[lo:hi] can be one (bisect on the sorted starts)
             lo, hi = bisect_left(starts, r.start), bisect_right(starts, r.end)
-            finer = [x for x in rows_sorted[lo:hi] if x is not r and x.status == "kept" and x.end <= r.end
-                     and (x.end - x.start) < (r.end - r.start)]
+            finer = [
+                x
+                for x in rows_sorted[lo:hi]
+                if x is not r and x.status == "kept" and x.end <= r.end and (x.end - x.start) < (r.end - r.start)
+            ]
             if not finer:
                 continue
             t = _tiling(finer, r.start, r.end)
@@ -253,20 +335,40 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
                 s = _sum(t, col)
                 if s is not None and r.values.get(col) is not None and s != r.values[col]:
                     diffs.append(f"{column_ref(col)}: {_vi(r.values[col])} ≠ {_vi(s)}")
-            for col, v in (("carried_over", t[0].values.get("carried_over")),
-                           *((c, t[-1].values.get(c)) for c in STOCKS_END)):
+            for col, v in (
+                ("carried_over", t[0].values.get("carried_over")),
+                *((c, t[-1].values.get(c)) for c in STOCKS_END),
+            ):
                 if v is not None and r.values.get(col) is not None and v != r.values[col]:
                     diffs.append(f"{column_ref(col)}: {_vi(r.values[col])} ≠ {_vi(v)}")
             r.status = "dropped"
             files = ", ".join(sorted({x.file for x in t}))
             if diffs:
-                q.add(r.file, "aggregate_superseded", "warning",
-                      f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và KHÔNG khớp: " + "; ".join(diffs)
-                      + ". Dùng các kỳ chi tiết.", sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
+                q.add(
+                    r.file,
+                    "aggregate_superseded",
+                    "warning",
+                    f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và KHÔNG khớp: "
+                    + "; ".join(diffs)
+                    + ". Dùng các kỳ chi tiết.",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )
             else:
-                q.add(r.file, "aggregate_superseded", "info",
-                      f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và khớp; dùng để đối chiếu, không đưa vào bảng.",
-                      sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
+                q.add(
+                    r.file,
+                    "aggregate_superseded",
+                    "info",
+                    f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và khớp; dùng để đối chiếu, không đưa vào bảng.",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )
         # rule 3: newest file wins among remaining overlaps
         kept = sorted([r for r in rows_sorted if r.status == "kept"], key=lambda r: r.order, reverse=True)
         winners = _Winners(exact=any(r.end < r.start for r in kept))
@@ -277,15 +379,36 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
                 continue
             r.status = "dropped"
             same = r.start == clash.start and r.end == clash.end
-            diffs = [f"{column_ref(c)}: {_vi(r.values.get(c))} → {_vi(clash.values.get(c))}" for c in COUNT_COLUMNS
-                     if r.values.get(c) != clash.values.get(c)]
+            diffs = [
+                f"{column_ref(c)}: {_vi(r.values.get(c))} → {_vi(clash.values.get(c))}"
+                for c in COUNT_COLUMNS
+                if r.values.get(c) != clash.values.get(c)
+            ]
             rule = "duplicate_period" if same else "overlapping_period"
             if same and not diffs:
-                q.add(r.file, rule, "info", f"Kỳ {r.label()} có cả trong {clash.file} (mới hơn) với cùng số liệu; dùng tệp mới hơn.",
-                      sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
+                q.add(
+                    r.file,
+                    rule,
+                    "info",
+                    f"Kỳ {r.label()} có cả trong {clash.file} (mới hơn) với cùng số liệu; dùng tệp mới hơn.",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )
             else:
                 what = "trùng kỳ" if same else f"chồng lấn với kỳ {clash.label()}"
-                q.add(r.file, rule, "warning",
-                      f"Kỳ {r.label()} {what} trong {clash.file} (mới hơn); dùng tệp mới hơn"
-                      + (": " + "; ".join(diffs) if diffs else "") + ".",
-                      sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="dropped")
+                q.add(
+                    r.file,
+                    rule,
+                    "warning",
+                    f"Kỳ {r.label()} {what} trong {clash.file} (mới hơn); dùng tệp mới hơn"
+                    + (": " + "; ".join(diffs) if diffs else "")
+                    + ".",
+                    sheet=r.sheet,
+                    row=r.row,
+                    unit=r.code,
+                    period=r.label(),
+                    action="dropped",
+                )

@@ -36,6 +36,7 @@ Counting holds: rows_in = rows_kept + rows_dropped, where a row is a unit
 row of a form, a tidy row, or one unit-period group of a dossier list; every
 dropped row has exactly one quality finding with action "dropped".
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,21 +44,31 @@ import json
 import os
 import pickle
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
-from motcua.quality import Quality
-from motcua.clean.unitcache import (LOAD_ERRORS, BrokenEntry, FileEntry, UnitKey, UnitState, index_records, no_gc, panel_blocks,
-                                    unit_digest)
+from motcua.clean.unitcache import (
+    LOAD_ERRORS,
+    BrokenEntry,
+    FileEntry,
+    UnitKey,
+    UnitState,
+    index_records,
+    no_gc,
+    panel_blocks,
+    unit_digest,
+)
 from motcua.clean.units import UnitResult, clean_unit, ordered_findings
 from motcua.config import load_config
 from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext, read_aggregate_book
 from motcua.ingest.records import Record
 from motcua.panel import COUNT_COLUMNS, PANEL_COLUMNS, PANEL_SCHEMA, conform
+from motcua.quality import Quality
 from motcua.rawfiles import IGNORED_NAMES, discover, is_document  # noqa: F401 - part of this module's API
 
 __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
@@ -178,18 +189,33 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
         q.add(display, "unreadable_file", "error", "Không tìm thấy tệp.", action="file_skipped")
         return [], "missing", synthetic, 0
     if path.name.startswith("~$"):
-        q.add(display, "lock_file", "info",
-              "Tệp khóa tạm của Excel (\"~$…\", có khi tệp gốc đang mở), không phải số liệu; bỏ qua.", action="file_skipped")
+        q.add(
+            display,
+            "lock_file",
+            "info",
+            'Tệp khóa tạm của Excel ("~$…", có khi tệp gốc đang mở), không phải số liệu; bỏ qua.',
+            action="file_skipped",
+        )
         return [], "lock", synthetic, 0
     size, limit = path.stat().st_size, max_input_bytes()
     if size > limit and not _streamed_dossier_csv(path, suffix):
-        q.add(display, "input_too_large", "error",
-              f"Tệp nặng {_mb(size)}, vượt giới hạn {_mb(limit)} (max_input_mb trong config/ingest.yaml); bỏ qua tệp, "
-              f"không đọc. Tách tệp theo kỳ hoặc tăng giới hạn nếu đúng.", action="file_skipped")
+        q.add(
+            display,
+            "input_too_large",
+            "error",
+            f"Tệp nặng {_mb(size)}, vượt giới hạn {_mb(limit)} (max_input_mb trong config/ingest.yaml); bỏ qua tệp, "
+            f"không đọc. Tách tệp theo kỳ hoặc tăng giới hạn nếu đúng.",
+            action="file_skipped",
+        )
         return [], "too_large", synthetic, 0
     if suffix not in SPREADSHEET and suffix not in (".csv", ".txt", ".tsv"):
-        q.add(display, "unsupported_file", "warning", f"Loại tệp \"{suffix or path.name}\" không hỗ trợ; bỏ qua.",
-              action="file_skipped")
+        q.add(
+            display,
+            "unsupported_file",
+            "warning",
+            f'Loại tệp "{suffix or path.name}" không hỗ trợ; bỏ qua.',
+            action="file_skipped",
+        )
         return [], "unsupported", synthetic, 0
     kind = sniff(path)
     if kind == "empty":
@@ -198,28 +224,50 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
     as_sheet = kind in ("zip", "ole", "ole_encrypted", "html") or (kind == "binary" and suffix in SPREADSHEET)
     expected = "text" if suffix not in SPREADSHEET else ("ole" if suffix == ".xls" else "zip")
     if kind in _KIND_NAMES and kind != expected and not (kind == "html" and suffix == ".xls"):
-        q.add(display, "wrong_extension", "warning",
-              f"Đuôi tệp \"{suffix}\" nhưng nội dung là {_KIND_NAMES[kind]}; đọc theo nội dung. Đổi tên tệp cho đúng.",
-              action="checked")
+        q.add(
+            display,
+            "wrong_extension",
+            "warning",
+            f'Đuôi tệp "{suffix}" nhưng nội dung là {_KIND_NAMES[kind]}; đọc theo nội dung. Đổi tên tệp cho đúng.',
+            action="checked",
+        )
     if kind == "html" and suffix == ".xls":
-        q.add(display, "html_workbook", "info",
-              "Tệp .xls thực chất là trang HTML (kiểu xuất của nhiều hệ thống một cửa); đọc các bảng HTML như trang tính.",
-              action="checked")
+        q.add(
+            display,
+            "html_workbook",
+            "info",
+            "Tệp .xls thực chất là trang HTML (kiểu xuất của nhiều hệ thống một cửa); đọc các bảng HTML như trang tính.",
+            action="checked",
+        )
     if as_sheet:
         try:
             book = read_book(path, kind)
         except UnreadableFile as exc:
-            q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp; các tệp khác vẫn được xử lý.",
-                  action="file_skipped")
+            q.add(
+                display,
+                exc.rule,
+                "error",
+                f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp; các tệp khác vẫn được xử lý.",
+                action="file_skipped",
+            )
             return [], "unreadable", synthetic, 0
         for sheet in book.hidden:
-            q.add(display, "hidden_sheet", "warning",
-                  "Trang tính bị ẩn; không đọc (thường là bản nháp hay bản cũ). Bỏ ẩn trong Excel nếu cần dùng.",
-                  sheet=sheet, action="checked")
+            q.add(
+                display,
+                "hidden_sheet",
+                "warning",
+                "Trang tính bị ẩn; không đọc (thường là bản nháp hay bản cũ). Bỏ ẩn trong Excel nếu cần dùng.",
+                sheet=sheet,
+                action="checked",
+            )
         if not any(any(v is not None and str(v).strip() for v in r) for g in book.grids for r in g.rows):
-            q.add(display, "empty_file", "error",
-                  f"Tệp không có dữ liệu: mọi trang tính hiện đều trống ({len(book.grids)} trang tính). Bỏ qua tệp.",
-                  action="file_skipped")
+            q.add(
+                display,
+                "empty_file",
+                "error",
+                f"Tệp không có dữ liệu: mọi trang tính hiện đều trống ({len(book.grids)} trang tính). Bỏ qua tệp.",
+                action="file_skipped",
+            )
             return [], "empty", synthetic, 0
         synthetic = synthetic or "motcua-synthetic" in (book.keywords or "")
         created = book.created or datetime(1900, 1, 1)
@@ -230,7 +278,9 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
             return records, "+".join(kinds), synthetic, _count_no_period(q, display)
         from motcua.ingest.par import is_par_book
 
-        if is_par_book(book):  # a PAR index table: not part of the panel, read into par_index.parquet (motcua.clean.par)
+        if is_par_book(
+            book
+        ):  # a PAR index table: not part of the panel, read into par_index.parquet (motcua.clean.par)
             return [], "par", synthetic, 0
         for g in book.grids:
             got = read_dossier_grid(g, path, display, q, ctx, order)
@@ -238,9 +288,13 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
                 return got, "dossier", synthetic, 0
         if has_score_header(g.rows for g in book.grids):  # read by motcua.ingest.score766 (score766.parquet)
             return [], "score766", synthetic, 0
-        q.add(display, "no_header", "error",
-              "Không nhận ra tiêu đề bảng ở trang tính nào (không phải Biểu 06, 07a hay danh sách hồ sơ). Bỏ qua tệp.",
-              action="file_skipped")
+        q.add(
+            display,
+            "no_header",
+            "error",
+            "Không nhận ra tiêu đề bảng ở trang tính nào (không phải Biểu 06, 07a hay danh sách hồ sơ). Bỏ qua tệp.",
+            action="file_skipped",
+        )
         return [], "unrecognised", synthetic, 0
     order = (datetime(1900, 1, 1), display)
     try:
@@ -248,9 +302,13 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
 
         _, _, enc = _read_head(path)
         if ENCODING_NAMES.get(enc, enc) != "UTF-8":
-            q.add(display, "csv_encoding", "info",
-                  f"Tệp CSV mã hóa {ENCODING_NAMES.get(enc, enc)} (không phải UTF-8); đã đọc theo bảng mã này.",
-                  action="checked")
+            q.add(
+                display,
+                "csv_encoding",
+                "info",
+                f"Tệp CSV mã hóa {ENCODING_NAMES.get(enc, enc)} (không phải UTF-8); đã đọc theo bảng mã này.",
+                action="checked",
+            )
         if looks_like_tidy_csv(path):
             return read_tidy_csv(path, display, q, ctx, order), "tidy", synthetic, 0
         if looks_like_dossier_csv(path):
@@ -259,8 +317,13 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
         q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
         return [], "unreadable", synthetic, 0
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        q.add(display, "unreadable_file", "error", f"Không đọc được tệp CSV: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
-              action="file_skipped")
+        q.add(
+            display,
+            "unreadable_file",
+            "error",
+            f"Không đọc được tệp CSV: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
+            action="file_skipped",
+        )
         return [], "unreadable", synthetic, 0
     from motcua.ingest.grid import read_csv_grid
 
@@ -271,17 +334,28 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
         q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
         return [], "unreadable", synthetic, 0
     if ok:
-        return records, "+".join(sorted({r.source_kind for r in records}) or ["form"]), synthetic, _count_no_period(q, display)
+        return (
+            records,
+            "+".join(sorted({r.source_kind for r in records}) or ["form"]),
+            synthetic,
+            _count_no_period(q, display),
+        )
     if has_score_header(g.rows for g in csv_book.grids):
         return [], "score766", synthetic, 0
-    q.add(display, "no_header", "error",
-          "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
-          "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.", action="file_skipped")
+    q.add(
+        display,
+        "no_header",
+        "error",
+        "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
+        "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.",
+        action="file_skipped",
+    )
     return [], "unrecognised", synthetic, 0
 
 
-def _groups766(dossier_files: list[tuple[Path, str]], score_files: list[tuple[Path, str]], q: Quality,
-               ctx: MatchContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _groups766(
+    dossier_files: list[tuple[Path, str]], score_files: list[tuple[Path, str]], q: Quality, ctx: MatchContext
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The 766 group counts of the dossier exports (read again, their 766 columns only) and the 766 score tables."""
     from motcua.ingest.groups766 import combine, read_groups_file
     from motcua.ingest.score766 import combine_scores, read_score_table
@@ -291,8 +365,13 @@ def _groups766(dossier_files: list[tuple[Path, str]], score_files: list[tuple[Pa
         try:
             frames.append(read_groups_file(p, d, q, ctx))
         except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:  # the panel's rows of the file stand
-            q.add(d, "groups766_read", "warning", f"Không đọc được các cột nhóm 766: {type(exc).__name__}: {exc}.",
-                  action="checked")
+            q.add(
+                d,
+                "groups766_read",
+                "warning",
+                f"Không đọc được các cột nhóm 766: {type(exc).__name__}: {exc}.",
+                action="checked",
+            )
     groups = combine(frames)
     scores = combine_scores([read_score_table(p, d, q, ctx) for p, d in score_files])
     return groups, scores
@@ -310,13 +389,19 @@ def _published(documents: list[tuple[Path, str]], sources: list[dict[str, Any]],
     for display, problem, n in report:
         by_file[display]["facts"] = n
         if problem:
-            q.add(display, "document_unreadable", "warning",
-                  f"Văn bản không đọc được ({problem}); không lấy được số liệu công bố nào từ tệp này.", action="file_skipped")
+            q.add(
+                display,
+                "document_unreadable",
+                "warning",
+                f"Văn bản không đọc được ({problem}); không lấy được số liệu công bố nào từ tệp này.",
+                action="file_skipped",
+            )
     return table
 
 
-def _par_index(files: list[tuple[Path, str, str]], sources: list[dict[str, Any]], q: Quality,
-               ctx: MatchContext) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+def _par_index(
+    files: list[tuple[Path, str, str]], sources: list[dict[str, Any]], q: Quality, ctx: MatchContext
+) -> tuple[pd.DataFrame, dict[str, Any]] | None:
     """The PAR index tables among the inputs (:func:`motcua.clean.par.build_par_index`), with their counts (unit rows
     in = kept + dropped, apart from the panel's); None without any. Fills each PAR file's ``rows`` in ``sources``."""
     if not files:
@@ -326,8 +411,10 @@ def _par_index(files: list[tuple[Path, str, str]], sources: list[dict[str, Any]]
     table, counts = build_par_index(files, q, ctx)
     by_file = {s["file"]: s for s in sources if s.get("kind") == "par"}
     for _, display, _ in files:
-        by_file[display]["rows"] = int(sum(1 for f in q.findings if f.file == display and f.action == "dropped")
-                                       + table.loc[(table["source"] == display) & (table["kind"] == "total")].shape[0])
+        by_file[display]["rows"] = int(
+            sum(1 for f in q.findings if f.file == display and f.action == "dropped")
+            + table.loc[(table["source"] == display) & (table["kind"] == "total")].shape[0]
+        )
     return table, counts
 
 
@@ -336,8 +423,17 @@ def _count_no_period(q: Quality, display: str) -> int:
 
 
 #: Panel columns held as text (pandas' string dtype).
-_TEXT_COLUMNS = ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name", "source",
-                 "source_ref", "source_kind")
+_TEXT_COLUMNS = (
+    "unit_schema",
+    "unit_code",
+    "unit_name",
+    "unit_level",
+    "province_code",
+    "province_name",
+    "source",
+    "source_ref",
+    "source_kind",
+)
 
 
 def _panel(records: list[Record]) -> pd.DataFrame:
@@ -399,8 +495,9 @@ class _FileCache:
 
         cfg = load_config()
         self.root = root
-        self.base = "\n".join([source_hash(), sha256_files([p for p in cfg.root.rglob("*") if p.is_file()], root=cfg.root),
-                               repr(ctx)])
+        self.base = "\n".join(
+            [source_hash(), sha256_files([p for p in cfg.root.rglob("*") if p.is_file()], root=cfg.root), repr(ctx)]
+        )
         self.used: set[str] = set()
 
     def key(self, path: Path, display: str, sha256: str | None = None) -> str:
@@ -493,13 +590,23 @@ def _entry(path: Path, display: str, ctx: MatchContext, with_blob: bool) -> tupl
     own = Quality()
     recs, kind, synthetic, rejected = _read_file(path, display, own, ctx)
     units, loose_kept, blob = index_records(recs, with_blob)
-    entry = FileEntry(kind, synthetic, rejected, own.findings, dict(getattr(own, "dossier_stats", {})), len(recs),
-                      loose_kept, units, records=recs)
+    entry = FileEntry(
+        kind,
+        synthetic,
+        rejected,
+        own.findings,
+        dict(getattr(own, "dossier_stats", {})),
+        len(recs),
+        loose_kept,
+        units,
+        records=recs,
+    )
     return entry, blob
 
 
-def _read_file_cached(path: Path, display: str, q: Quality, ctx: MatchContext,
-                      cache: _FileCache | None, sha256: str | None = None) -> FileEntry:
+def _read_file_cached(
+    path: Path, display: str, q: Quality, ctx: MatchContext, cache: _FileCache | None, sha256: str | None = None
+) -> FileEntry:
     """:func:`_read_file` through the per-file cache, as a :class:`FileEntry`; findings and dossier
     counts land in ``q`` either way. ``sha256``: the file's hash, when the caller has it already."""
     if cache is None or not path.exists():
@@ -520,8 +627,9 @@ def _read_file_cached(path: Path, display: str, q: Quality, ctx: MatchContext,
     return entry
 
 
-def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None,
-              cache_dir: str | Path | None = None) -> CleanResult:
+def run_clean(
+    raw_paths: Sequence[str | Path], out_dir: str | Path | None = None, cache_dir: str | Path | None = None
+) -> CleanResult:
     """Clean every raw file under ``raw_paths``; write the outputs into ``out_dir`` (None: write nothing).
 
     Returns a :class:`CleanResult` with the panel (one row per unit and
@@ -538,14 +646,17 @@ def run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None = None
         except BrokenEntry as exc:  # a record blob that does not match its entry: read that file again
             assert cache_dir is not None
             if exc.key in dropped:  # written afresh and broken again: the folder itself is at fault
-                raise RuntimeError(f"clean cache {cache_dir}: entry {exc.key} is damaged again after the file was "
-                                   "read afresh; delete the folder (it is rebuilt) and check the disk") from exc
+                raise RuntimeError(
+                    f"clean cache {cache_dir}: entry {exc.key} is damaged again after the file was "
+                    "read afresh; delete the folder (it is rebuilt) and check the disk"
+                ) from exc
             dropped.add(exc.key)
             _FileCache.drop_in(Path(cache_dir), exc.key)
 
 
-def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cache_dir: str | Path | None,
-               t0: float) -> CleanResult:
+def _run_clean(
+    raw_paths: Sequence[str | Path], out_dir: str | Path | None, cache_dir: str | Path | None, t0: float
+) -> CleanResult:
     if isinstance(raw_paths, (str, Path)):
         raw_paths = [raw_paths]
     q = Quality()
@@ -565,7 +676,9 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         if is_document(path) and path.is_file() and path.stat().st_size <= max_input_bytes():
             # prose (press release, báo cáo): its figures are read by `motcua extract` below, not as a table
             documents.append((path, display))
-            sources.append({"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0})
+            sources.append(
+                {"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0}
+            )
             continue
         sha = _sha256(path) if path.exists() else ""
         entry = _read_file_cached(path, display, q, ctx, cache, sha)
@@ -576,8 +689,15 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
             score_files.append((path, display))
         rejected_without_record += entry.rejected
         synthetic_any = synthetic_any or entry.synthetic
-        sources.append({"file": display, "sha256": sha, "kind": entry.kind,
-                        "synthetic": entry.synthetic, "rows": entry.n_records + entry.rejected})
+        sources.append(
+            {
+                "file": display,
+                "sha256": sha,
+                "kind": entry.kind,
+                "synthetic": entry.synthetic,
+                "rows": entry.n_records + entry.rejected,
+            }
+        )
         if entry.kind == "par":
             par_files.append((path, display, sha))
 
@@ -601,8 +721,10 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         "rows": {"in": rows_in, "kept": kept, "dropped": dropped},
         "findings": {s: int((quality["severity"] == s).sum()) for s in ("error", "warning", "info")},
         "units": int(panel["unit_code"].nunique()) if len(panel) else 0,
-        "periods": {"first": panel["period_start"].min().date().isoformat() if len(panel) else None,
-                    "last": as_of.date().isoformat() if as_of is not None and not pd.isna(as_of) else None},
+        "periods": {
+            "first": panel["period_start"].min().date().isoformat() if len(panel) else None,
+            "last": as_of.date().isoformat() if as_of is not None and not pd.isna(as_of) else None,
+        },
         "dossiers": dict(getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})),
         "reference": _reference_version(),
         "seconds": round(time.perf_counter() - t0, 3),
@@ -613,16 +735,28 @@ def _run_clean(raw_paths: Sequence[str | Path], out_dir: str | Path | None, cach
         meta["par"] = par_index[1]
     if len(groups) or len(scores):
         meta["groups766"] = {"rows": int(len(groups)), "score_rows": int(len(scores))}
-    result = CleanResult(panel, quality, meta, published=published, par_index=par_index[0] if par_index is not None else None,
-                         groups766=groups, score766=scores)
+    result = CleanResult(
+        panel,
+        quality,
+        meta,
+        published=published,
+        par_index=par_index[0] if par_index is not None else None,
+        groups766=groups,
+        score766=scores,
+    )
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         paths = {"panel": out / "panel.parquet", "quality": out / "quality.csv", "meta": out / "clean_meta.json"}
         _atomic_write(paths["panel"], lambda p: panel.to_parquet(p, index=False))
-        _atomic_write(paths["quality"], lambda p: quality.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n"))
+        _atomic_write(
+            paths["quality"], lambda p: quality.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+        )
         stable = {k: v for k, v in meta.items() if k != "seconds"}
-        _atomic_write(paths["meta"], lambda p: p.write_text(json.dumps(stable, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"))
+        _atomic_write(
+            paths["meta"],
+            lambda p: p.write_text(json.dumps(stable, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"),
+        )
         if documents:
             from motcua.extract.published import write_published
 
@@ -711,7 +845,9 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
             if finals:
                 pieces.append(_panel(kept_in_input_order(list(finals))))
             try:
-                panel = conform(pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True))
+                panel = conform(
+                    pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
+                )
             except Exception:  # noqa: BLE001 - a row the schema rejects: the whole-run path below reports it
                 panel = None
     if panel is None:
@@ -726,7 +862,8 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
     if cache is not None and (finals or state is None or len(state.units) != len(results)):
         blocks = panel_blocks(panel)
         ok = set(blocks) == {k for k, r in results.items() if r.kept} and all(
-            blocks[k][1] - blocks[k][0] == len(r.kept) for k, r in results.items() if r.kept)
+            blocks[k][1] - blocks[k][0] == len(r.kept) for k, r in results.items() if r.kept
+        )
         cache.save_state(UnitState(results, panel, blocks) if ok else None)
     return panel
 
@@ -757,7 +894,16 @@ def _validated(panel: pd.DataFrame, records: list[Record], q: Quality) -> pd.Dat
         for i in sorted(bad):
             r = kept_records[i]
             r.status = "dropped"
-            q.add(r.file, "schema_violation", "error", "Dòng vi phạm lược đồ bảng dữ liệu; loại dòng.", sheet=r.sheet,
-                  row=r.row, unit=r.code, period=r.label(), action="dropped")
+            q.add(
+                r.file,
+                "schema_violation",
+                "error",
+                "Dòng vi phạm lược đồ bảng dữ liệu; loại dòng.",
+                sheet=r.sheet,
+                row=r.row,
+                unit=r.code,
+                period=r.label(),
+                action="dropped",
+            )
         panel = panel.drop(index=list(bad)).reset_index(drop=True)
     return conform(panel)

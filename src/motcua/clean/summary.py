@@ -3,14 +3,15 @@
 Tables, all small (grain noted per function), with Vietnamese headers by
 default and English with ``lang="en"``; numbers formatted as Babel formats them (:mod:`motcua.numfmt`).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from motcua.quality import RULES
 from motcua.numfmt import format_decimal
+from motcua.quality import RULES
 
 if TYPE_CHECKING:
     from motcua.clean.run import CleanResult
@@ -20,18 +21,56 @@ SEVERITY_LABEL = {
     "en": {"error": "error", "warning": "warning", "info": "info"},
 }
 ACTION_LABEL = {
-    "vi": {"kept": "giữ nguyên", "dropped": "loại", "value_removed": "để trống giá trị", "derived": "tính ra",
-           "checked": "đối chiếu", "file_skipped": "bỏ qua tệp", "dossiers_rejected": "loại hồ sơ"},
-    "en": {"kept": "kept", "dropped": "dropped", "value_removed": "value removed", "derived": "derived",
-           "checked": "checked", "file_skipped": "file skipped", "dossiers_rejected": "dossiers rejected"},
+    "vi": {
+        "kept": "giữ nguyên",
+        "dropped": "loại",
+        "value_removed": "để trống giá trị",
+        "derived": "tính ra",
+        "checked": "đối chiếu",
+        "file_skipped": "bỏ qua tệp",
+        "dossiers_rejected": "loại hồ sơ",
+    },
+    "en": {
+        "kept": "kept",
+        "dropped": "dropped",
+        "value_removed": "value removed",
+        "derived": "derived",
+        "checked": "checked",
+        "file_skipped": "file skipped",
+        "dossiers_rejected": "dossiers rejected",
+    },
 }
 HEAD = {
-    "vi": {"rule": "Quy tắc", "description": "Nội dung", "severity": "Mức độ", "count": "Số phát hiện",
-           "action": "Xử lý", "unit": "Đơn vị", "file": "Tệp", "sheet": "Trang tính", "row": "Dòng", "period": "Kỳ",
-           "message": "Chi tiết", "item": "Mục", "value": "Số lượng"},
-    "en": {"rule": "Rule", "description": "Description", "severity": "Severity", "count": "Findings",
-           "action": "Action", "unit": "Unit", "file": "File", "sheet": "Sheet", "row": "Row", "period": "Period",
-           "message": "Detail", "item": "Item", "value": "Count"},
+    "vi": {
+        "rule": "Quy tắc",
+        "description": "Nội dung",
+        "severity": "Mức độ",
+        "count": "Số phát hiện",
+        "action": "Xử lý",
+        "unit": "Đơn vị",
+        "file": "Tệp",
+        "sheet": "Trang tính",
+        "row": "Dòng",
+        "period": "Kỳ",
+        "message": "Chi tiết",
+        "item": "Mục",
+        "value": "Số lượng",
+    },
+    "en": {
+        "rule": "Rule",
+        "description": "Description",
+        "severity": "Severity",
+        "count": "Findings",
+        "action": "Action",
+        "unit": "Unit",
+        "file": "File",
+        "sheet": "Sheet",
+        "row": "Row",
+        "period": "Period",
+        "message": "Detail",
+        "item": "Item",
+        "value": "Count",
+    },
 }
 
 
@@ -61,8 +100,12 @@ def counts_table(result: CleanResult, lang: str = "vi") -> pd.DataFrame:
         items += [
             ("Bảng Chỉ số CCHC: dòng đơn vị đọc được" if vi else "PAR index tables: unit rows read", par["in"]),
             ("Bảng Chỉ số CCHC: dòng giữ lại" if vi else "PAR index tables: rows kept", par["kept"]),
-            ("Bảng Chỉ số CCHC: dòng bị loại (có ghi lý do)" if vi else "PAR index tables: rows dropped (each with a reason)",
-             par["dropped"]),
+            (
+                "Bảng Chỉ số CCHC: dòng bị loại (có ghi lý do)"
+                if vi
+                else "PAR index tables: rows dropped (each with a reason)",
+                par["dropped"],
+            ),
         ]
     h = HEAD[lang]
     return pd.DataFrame([(a, _n(b, lang)) for a, b in items], columns=[h["item"], h["value"]])
@@ -77,13 +120,15 @@ def by_rule(quality: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     order = {"error": 0, "warning": 1, "info": 2}
     g = g.sort_values(["severity", "count"], key=lambda s: s.map(order) if s.name == "severity" else -s, kind="stable")
     idx = 0 if lang == "vi" else 1
-    return pd.DataFrame({
-        h["rule"]: g["rule"],
-        h["description"]: g["rule"].map(lambda r: RULES.get(r, (r, r))[idx]),
-        h["severity"]: g["severity"].map(SEVERITY_LABEL[lang]),
-        h["action"]: g["action"].map(lambda a: ACTION_LABEL[lang].get(a, a)),
-        h["count"]: g["count"].map(lambda x: _n(x, lang)),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            h["rule"]: g["rule"],
+            h["description"]: g["rule"].map(lambda r: RULES.get(r, (r, r))[idx]),
+            h["severity"]: g["severity"].map(SEVERITY_LABEL[lang]),
+            h["action"]: g["action"].map(lambda a: ACTION_LABEL[lang].get(a, a)),
+            h["count"]: g["count"].map(lambda x: _n(x, lang)),
+        }
+    ).reset_index(drop=True)
 
 
 def by_unit(quality: pd.DataFrame, panel: pd.DataFrame | None = None, lang: str = "vi") -> pd.DataFrame:
@@ -118,16 +163,20 @@ def headline(result: CleanResult, lang: str = "vi") -> str:
     r = m["rows"]
     f = m["findings"]
     if lang == "vi":
-        text = (f"Đã đọc **{_n(r['in'], lang)}** dòng (đơn vị × kỳ) từ **{_n(len(m['sources']), lang)}** tệp; "
-                f"giữ **{_n(r['kept'], lang)}**, loại **{_n(r['dropped'], lang)}** (mỗi dòng loại có lý do trong quality.csv). "
-                f"Phát hiện: {_n(f['error'], lang)} lỗi, {_n(f['warning'], lang)} cảnh báo, {_n(f['info'], lang)} thông tin. "
-                f"Số liệu đến ngày {pd.Timestamp(m['as_of']).strftime('%d/%m/%Y') if m['as_of'] else '—'}.")
+        text = (
+            f"Đã đọc **{_n(r['in'], lang)}** dòng (đơn vị × kỳ) từ **{_n(len(m['sources']), lang)}** tệp; "
+            f"giữ **{_n(r['kept'], lang)}**, loại **{_n(r['dropped'], lang)}** (mỗi dòng loại có lý do trong quality.csv). "
+            f"Phát hiện: {_n(f['error'], lang)} lỗi, {_n(f['warning'], lang)} cảnh báo, {_n(f['info'], lang)} thông tin. "
+            f"Số liệu đến ngày {pd.Timestamp(m['as_of']).strftime('%d/%m/%Y') if m['as_of'] else '—'}."
+        )
         if m.get("synthetic"):
             text += " **Dữ liệu mẫu tổng hợp giả lập, không phải số liệu thật.**"
     else:
-        text = (f"Read **{_n(r['in'], lang)}** rows (unit × period) from **{_n(len(m['sources']), lang)}** files; "
-                f"kept **{_n(r['kept'], lang)}**, dropped **{_n(r['dropped'], lang)}** (each with a reason in quality.csv). "
-                f"Findings: {f['error']} errors, {f['warning']} warnings, {f['info']} notes. Data up to {m['as_of'] or '—'}.")
+        text = (
+            f"Read **{_n(r['in'], lang)}** rows (unit × period) from **{_n(len(m['sources']), lang)}** files; "
+            f"kept **{_n(r['kept'], lang)}**, dropped **{_n(r['dropped'], lang)}** (each with a reason in quality.csv). "
+            f"Findings: {f['error']} errors, {f['warning']} warnings, {f['info']} notes. Data up to {m['as_of'] or '—'}."
+        )
         if m.get("synthetic"):
             text += " **Synthetic sample data, not real figures.**"
     return text

@@ -13,21 +13,23 @@ config/ and the matching context (the base key of :class:`motcua.clean.run._File
   (:class:`motcua.clean.units.UnitResult`), and the last run's panel, sorted by unit, so a unit's panel
   rows are one block of it. A unit whose digest is unchanged is taken from here as is.
 """
+
 from __future__ import annotations
 
 import gc
 import hashlib
 import pickle
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
-from motcua.quality import Finding
 from motcua.clean.units import UnitResult
 from motcua.ingest.records import Record
+from motcua.quality import Finding
 
 __all__ = ["BrokenEntry", "FileEntry", "UnitKey", "UnitState", "index_records", "unit_digest"]
 
@@ -37,8 +39,17 @@ UnitKey = tuple[str, str]
 UnitPart = tuple[bytes, tuple[int, ...], int, int, bytes]
 
 #: What an unreadable cache file can raise on load.
-LOAD_ERRORS = (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError,
-               IndexError, KeyError)
+LOAD_ERRORS = (
+    OSError,
+    EOFError,
+    pickle.UnpicklingError,
+    AttributeError,
+    ImportError,
+    ValueError,
+    TypeError,
+    IndexError,
+    KeyError,
+)
 
 
 @contextmanager
@@ -128,7 +139,7 @@ class FileEntry:
                         fh.seek(offset)
                         data = fh.read(length)
                     else:
-                        data = whole[offset:offset + length]
+                        data = whole[offset : offset + length]
                     if len(data) != length or _digest(data) != check:
                         raise BrokenEntry(self.key)
                     recs = pickle.loads(data)
@@ -183,7 +194,7 @@ class UnitState:
     blocks: dict[UnitKey, tuple[int, int]]
 
     @staticmethod
-    def load(path: Path) -> "UnitState | None":
+    def load(path: Path) -> UnitState | None:
         try:
             with no_gc(), open(path, "rb") as fh:
                 got = pickle.load(fh)

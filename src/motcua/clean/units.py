@@ -14,15 +14,16 @@ them: a grouped step reports unit after unit, the units in the order of their fi
 step starts (the order of ``_by_unit``'s groups); a record-wise step reports record after record, in
 input order.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from motcua.clean.periods import difference_cumulative, resolve_overlaps
-from motcua.quality import Finding, Quality
 from motcua.clean.validate import check_continuity, check_identities
 from motcua.ingest.records import Record
+from motcua.quality import Finding, Quality
 
 __all__ = ["UnitResult", "clean_unit", "ordered_findings"]
 
@@ -63,8 +64,17 @@ def _drop_unresolved(records: list[Record], q: Quality, per_record: list[tuple[i
     for i, r in enumerate(records):
         if r.cumulative and r.status == "kept":  # pragma: no cover - difference_cumulative turns each into a period
             r.status = "dropped"
-            q.add(r.file, "cumulative_unresolved", "error", "Không trừ được số lũy kế; loại dòng.", sheet=r.sheet,
-                  row=r.row, unit=r.code, period=r.label(), action="dropped")
+            q.add(
+                r.file,
+                "cumulative_unresolved",
+                "error",
+                "Không trừ được số lũy kế; loại dòng.",
+                sheet=r.sheet,
+                row=r.row,
+                unit=r.code,
+                period=r.label(),
+                action="dropped",
+            )
             per_record.append((0, i, q.findings[-1]))
 
 
@@ -106,8 +116,11 @@ def ordered_findings(units: Sequence[tuple[UnitResult, Sequence[int]]]) -> list[
     out: list[Finding] = []
 
     def grouped(step: int) -> None:
-        order = sorted((pos[u.first_kept[step]], k) for k, (u, pos) in enumerate(units)  # type: ignore[index]
-                       if u.grouped[step] and u.first_kept[step] is not None)
+        order = sorted(
+            (pos[u.first_kept[step]], k)
+            for k, (u, pos) in enumerate(units)  # type: ignore[index]
+            if u.grouped[step] and u.first_kept[step] is not None
+        )
         for _, k in order:
             out.extend(units[k][0].grouped[step])
 

@@ -7,14 +7,15 @@ Across periods (per unit, consecutive rows): (6) of a period equals (11) of the
 previous one when the periods touch; a hole between periods is reported.
 Violations are reported, never "fixed": the row is kept as read.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
 
+from motcua.ingest.records import Record
 from motcua.quality import Quality
 from motcua.quality import vi_count as _vi
-from motcua.ingest.records import Record
 
 
 def _sum(*vals: int | None) -> int | None:
@@ -37,17 +38,39 @@ def check_identities(records: list[Record], q: Quality) -> None:
         other_sum = _sum(*others) if others else 0
         checks = [
             ("identity_received", "(3) = (4)+(5)+(6)", v.get("received_total"), _sum(new, v.get("carried_over"))),
-            ("identity_resolved", "(7) = (8)+(9)+(10)", v.get("resolved_total"), _sum(early_ontime, v.get("resolved_late"))),
-            ("identity_pending", "(11) = (12)+(13)", v.get("pending_total"), _sum(v.get("pending_ontime"), v.get("pending_overdue"))),
-            ("identity_balance", "(3) = (7)+(11)" + ("+khác" if others else ""), v.get("received_total"),
-             _sum(v.get("resolved_total"), v.get("pending_total"), other_sum)),
+            (
+                "identity_resolved",
+                "(7) = (8)+(9)+(10)",
+                v.get("resolved_total"),
+                _sum(early_ontime, v.get("resolved_late")),
+            ),
+            (
+                "identity_pending",
+                "(11) = (12)+(13)",
+                v.get("pending_total"),
+                _sum(v.get("pending_ontime"), v.get("pending_overdue")),
+            ),
+            (
+                "identity_balance",
+                "(3) = (7)+(11)" + ("+khác" if others else ""),
+                v.get("received_total"),
+                _sum(v.get("resolved_total"), v.get("pending_total"), other_sum),
+            ),
         ]
         for rule, text, left, right in checks:
             if left is None or right is None or left == right:
                 continue
-            q.add(r.file, rule, "warning",
-                  f"{text} không thỏa: vế trái {_vi(left)}, vế phải {_vi(right)} (chênh {_vi(left - right)}). Giữ nguyên số liệu như trong tệp.",
-                  sheet=r.sheet, row=r.row, unit=r.code, period=r.label(), action="kept")
+            q.add(
+                r.file,
+                rule,
+                "warning",
+                f"{text} không thỏa: vế trái {_vi(left)}, vế phải {_vi(right)} (chênh {_vi(left - right)}). Giữ nguyên số liệu như trong tệp.",
+                sheet=r.sheet,
+                row=r.row,
+                unit=r.code,
+                period=r.label(),
+                action="kept",
+            )
 
 
 def check_continuity(records: list[Record], q: Quality) -> None:
@@ -61,14 +84,30 @@ def check_continuity(records: list[Record], q: Quality) -> None:
         for prev, cur in zip(rows, rows[1:]):
             if cur.start > prev.end + timedelta(days=1):
                 gap_s, gap_e = prev.end + timedelta(days=1), cur.start - timedelta(days=1)
-                q.add(cur.file, "period_gap", "warning",
-                      f"Không có số liệu của {cur.code} từ {gap_s:%d/%m/%Y} đến {gap_e:%d/%m/%Y}; không so được (6) với (11) kỳ trước.",
-                      sheet=cur.sheet, row=cur.row, unit=cur.code, period=f"{gap_s:%d/%m/%Y}–{gap_e:%d/%m/%Y}", action="checked")
+                q.add(
+                    cur.file,
+                    "period_gap",
+                    "warning",
+                    f"Không có số liệu của {cur.code} từ {gap_s:%d/%m/%Y} đến {gap_e:%d/%m/%Y}; không so được (6) với (11) kỳ trước.",
+                    sheet=cur.sheet,
+                    row=cur.row,
+                    unit=cur.code,
+                    period=f"{gap_s:%d/%m/%Y}–{gap_e:%d/%m/%Y}",
+                    action="checked",
+                )
                 continue
             if cur.start != prev.end + timedelta(days=1):
                 continue
             a, b = cur.values.get("carried_over"), prev.values.get("pending_total")
             if a is not None and b is not None and a != b:
-                q.add(cur.file, "carry_over_gap", "warning",
-                      f"(6) kỳ này {_vi(a)} ≠ (11) kỳ trước {_vi(b)} ({prev.file}, {prev.label()}); chênh {_vi(a - b)}.",
-                      sheet=cur.sheet, row=cur.row, unit=cur.code, period=cur.label(), action="kept")
+                q.add(
+                    cur.file,
+                    "carry_over_gap",
+                    "warning",
+                    f"(6) kỳ này {_vi(a)} ≠ (11) kỳ trước {_vi(b)} ({prev.file}, {prev.label()}); chênh {_vi(a - b)}.",
+                    sheet=cur.sheet,
+                    row=cur.row,
+                    unit=cur.code,
+                    period=cur.label(),
+                    action="kept",
+                )

@@ -5,6 +5,7 @@ Grain: one :class:`~motcua.extract.units.Unit` per agency mention. The match is 
 without "tỉnh <province>"), booked as ``unit_code = "<province code>-<key>"`` at level ``agency`` in
 the province of the text's era. An agency word with a name in no entry keeps its name, no code.
 """
+
 from __future__ import annotations
 
 from motcua.extract.units import Unit, reference_row
@@ -26,11 +27,30 @@ def agency_unit(written: str, province_code: str | None, schema: str) -> Unit:
     except Exception:  # noqa: BLE001 - no agency table configured: the name is kept, no code
         agency = None
     if agency is None:
-        return Unit(written, "agency", None, None, province_code,
-                    flags=["unit_not_admin: cơ quan/đơn vị chuyên môn không có trong danh mục config/agencies.yaml; "
-                           "không gán mã"])
+        return Unit(
+            written,
+            "agency",
+            None,
+            None,
+            province_code,
+            flags=[
+                "unit_not_admin: cơ quan/đơn vị chuyên môn không có trong danh mục config/agencies.yaml; không gán mã"
+            ],
+        )
     if not province_code:
-        return Unit(written, "agency", None, agency.name, None,
-                    flags=[f"agency_province_unknown: '{written}' là {agency.name} nhưng bài không nêu tỉnh"])
-    return Unit(written, "agency", agency.code(province_code), f"{agency.name} ({province_code})", province_code,
-                flags=[f"agency: '{written}' → {agency.name}, mã {agency.code(province_code)}"])
+        return Unit(
+            written,
+            "agency",
+            None,
+            agency.name,
+            None,
+            flags=[f"agency_province_unknown: '{written}' là {agency.name} nhưng bài không nêu tỉnh"],
+        )
+    return Unit(
+        written,
+        "agency",
+        agency.code(province_code),
+        f"{agency.name} ({province_code})",
+        province_code,
+        flags=[f"agency: '{written}' → {agency.name}, mã {agency.code(province_code)}"],
+    )

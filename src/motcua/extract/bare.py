@@ -5,6 +5,7 @@ article's province ("Bắc Trà My vươn lên …"), or, in an article on sever
 country, a province ("Hải Phòng với 96,17%"; after "Trung tâm Phục vụ hành chính công" its centre).
 Capitalised, never inside another mention.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,16 +17,24 @@ from motcua.extract.vocab import norm
 
 @lru_cache(maxsize=64)
 def _bare_name_re(province_code: str, schema: str) -> tuple[re.Pattern[str] | None, dict[str, dict[str, str]]]:
-    rows = {norm(r["short_name"]): r for r in _by_code().values()
-            if r["unit_schema"] == schema and r["unit_level"] == "district" and r["province_code"] == province_code
-            and not r["short_name"].isdigit() and len(r["short_name"]) >= 4}
+    rows = {
+        norm(r["short_name"]): r
+        for r in _by_code().values()
+        if r["unit_schema"] == schema
+        and r["unit_level"] == "district"
+        and r["province_code"] == province_code
+        and not r["short_name"].isdigit()
+        and len(r["short_name"]) >= 4
+    }
     if not rows:
         return None, {}
     alts = sorted(rows, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in alts) + r")(?!\w)"), rows
 
 
-def find_bare_names(sentence: str, province_code: str | None, taken: list[UnitMention], schema: str = "legacy") -> list[UnitMention]:
+def find_bare_names(
+    sentence: str, province_code: str | None, taken: list[UnitMention], schema: str = "legacy"
+) -> list[UnitMention]:
     """District names written without "huyện"/"thị xã" ("Bắc Trà My vươn lên …"), once the
     province is known; capitalised, not inside another mention."""
     if not province_code:
@@ -40,15 +49,27 @@ def find_bare_names(sentence: str, province_code: str | None, taken: list[UnitMe
         if any(not (m.end() <= t.start or m.start() >= t.end) for t in taken):
             continue
         row = rows[m.group(0)]
-        out.append(UnitMention(m.start(), m.end(), sentence[m.start():m.end()], norm(row["unit_type"]),
-                               sentence[m.start():m.end()], False, False))
+        out.append(
+            UnitMention(
+                m.start(),
+                m.end(),
+                sentence[m.start() : m.end()],
+                norm(row["unit_type"]),
+                sentence[m.start() : m.end()],
+                False,
+                False,
+            )
+        )
     return out
 
 
 @lru_cache(maxsize=2)
 def _province_names(schema: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    names = {norm(r["short_name"]): norm(r["unit_type"]) for r in _by_code().values()
-             if r["unit_schema"] == schema and r["unit_level"] == "province" and len(r["short_name"]) >= 4}
+    names = {
+        norm(r["short_name"]): norm(r["unit_type"])
+        for r in _by_code().values()
+        if r["unit_schema"] == schema and r["unit_level"] == "province" and len(r["short_name"]) >= 4
+    }
     if not names:
         return None, {}
     alts = sorted(names, key=len, reverse=True)
@@ -66,9 +87,20 @@ def find_bare_provinces(sentence: str, taken: list[UnitMention], schema: str = "
     for m in rx.finditer(norm(sentence)):
         if not sentence[m.start()].isupper() or any(not (m.end() <= t.start or m.start() >= t.end) for t in taken):
             continue
-        centre = re.search(r"(?:trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân))\s+$",
-                           norm(sentence[:m.start()]))
+        centre = re.search(
+            r"(?:trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân))\s+$",
+            norm(sentence[: m.start()]),
+        )
         start = centre.start() if centre else m.start()  # "Trung tâm Phục vụ hành chính công Quảng Nam"
-        out.append(UnitMention(start, m.end(), sentence[start:m.end()], names[m.group(0)], sentence[m.start():m.end()],
-                               bool(centre), False))
+        out.append(
+            UnitMention(
+                start,
+                m.end(),
+                sentence[start : m.end()],
+                names[m.group(0)],
+                sentence[m.start() : m.end()],
+                bool(centre),
+                False,
+            )
+        )
     return out

@@ -14,6 +14,7 @@ Grain: facts grouped by (unit scope, period). Checks, each adding a
 Changes ("tăng 8,48 điểm", "tăng 03 bậc so với năm 2021") give derived facts for
 the comparison year, flagged ``derived``.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,7 +44,7 @@ _LABEL = {
 }
 
 
-def _group_key(f: "Fact") -> tuple:
+def _group_key(f: Fact) -> tuple:
     p = f.period
     return (f.unit.key, (p.period_start, p.period_end) if p else None)
 
@@ -51,7 +52,7 @@ def _group_key(f: "Fact") -> tuple:
 def rate_agrees(stated: float, computed: float, decimals: int, tol_pp: float) -> tuple[bool, str]:
     """Whether a stated percentage is the computed one as written (rounded or truncated to
     the decimals shown, or within ``tol_pp`` points); and how."""
-    factor = 10 ** decimals
+    factor = 10**decimals
     if round(computed, decimals) == round(stated, decimals):
         return True, "làm tròn"
     if math.floor(computed * factor + 1e-9) / factor == round(stated, decimals):
@@ -65,12 +66,12 @@ def _pct(v: float) -> str:
     return fmt_vi(v, 2) + "%"
 
 
-def _add(f: "Fact", flag: str) -> None:
+def _add(f: Fact, flag: str) -> None:
     if flag not in f.flags:
         f.flags.append(flag)
 
 
-def _check_rate(rate: "Fact", groups: dict, tol: float) -> None:
+def _check_rate(rate: Fact, groups: dict, tol: float) -> None:
     fig = rate.fig
     decimals = fig.decimals if fig else 2
     link = rate.link
@@ -87,8 +88,12 @@ def _check_rate(rate: "Fact", groups: dict, tol: float) -> None:
     else:
         g = groups.get(_group_key(rate), [])
         by = _by_metric(g)
-        count_metric = {"ontime_rate": "resolved_ontime", "online_rate": "received_online",
-                        "offline_share": "received_offline", "late_share": "resolved_late"}.get(rate.metric)
+        count_metric = {
+            "ontime_rate": "resolved_ontime",
+            "online_rate": "received_online",
+            "offline_share": "received_offline",
+            "late_share": "resolved_late",
+        }.get(rate.metric)
         part = link if link is not None else (by.get(count_metric, [None])[0] if count_metric else None)
         if part is None:
             if rate.metric == "ontime_rate" and by.get("late_share"):
@@ -96,12 +101,19 @@ def _check_rate(rate: "Fact", groups: dict, tol: float) -> None:
                 comp = 100 - float(late.value)
                 ok, way = rate_agrees(stated, comp, decimals, tol)
                 lv = fmt_vi(float(late.value)) + "%"
-                msg = (f"rate_ok: 100% − {lv} quá hạn = {_pct(comp)} ≈ {fmt_vi(stated)}% ({way})" if ok
-                       else f"rate_mismatch: 100% − {lv} quá hạn = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài")
+                msg = (
+                    f"rate_ok: 100% − {lv} quá hạn = {_pct(comp)} ≈ {fmt_vi(stated)}% ({way})"
+                    if ok
+                    else f"rate_mismatch: 100% − {lv} quá hạn = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài"
+                )
                 _add(rate, msg)
             return
-        dens = {"ontime_rate": ["resolved_total", "received_total"], "late_share": ["resolved_total", "received_total"],
-                "online_rate": ["received_total"], "offline_share": ["received_total"]}.get(rate.metric, ["received_total"])
+        dens = {
+            "ontime_rate": ["resolved_total", "received_total"],
+            "late_share": ["resolved_total", "received_total"],
+            "online_rate": ["received_total"],
+            "offline_share": ["received_total"],
+        }.get(rate.metric, ["received_total"])
         for i, dm in enumerate(dens):
             if by.get(dm):
                 den = float(by[dm][0].value)
@@ -120,11 +132,15 @@ def _check_rate(rate: "Fact", groups: dict, tol: float) -> None:
     if ok:
         msg = f"rate_ok: {how} = {_pct(comp)} ≈ {fmt_vi(stated)}% nêu trong bài ({way})"
     elif any(is_inexact(t) for t in targets[1:]) or (fallback is False and den_fact_inexact):
-        msg = (f"rate_approx: {how} = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài; "
-               f"số đếm là số ước lượng/làm tròn nên không kết luận là lệch")
+        msg = (
+            f"rate_approx: {how} = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài; "
+            f"số đếm là số ước lượng/làm tròn nên không kết luận là lệch"
+        )
     elif fallback:
-        msg = (f"rate_unverified: {how} = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài; "
-               f"bài không nêu mẫu số thường dùng nên chưa kết luận")
+        msg = (
+            f"rate_unverified: {how} = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài; "
+            f"bài không nêu mẫu số thường dùng nên chưa kết luận"
+        )
     else:
         msg = f"rate_mismatch: {how} = {_pct(comp)} ≠ {fmt_vi(stated)}% nêu trong bài"
     for t in targets:
@@ -134,8 +150,8 @@ def _check_rate(rate: "Fact", groups: dict, tol: float) -> None:
             _add(t, msg)
 
 
-def _by_metric(g: list["Fact"]) -> dict[str, list["Fact"]]:
-    by: dict[str, list["Fact"]] = defaultdict(list)
+def _by_metric(g: list[Fact]) -> dict[str, list[Fact]]:
+    by: dict[str, list[Fact]] = defaultdict(list)
     for f in g:
         if f.fig is not None and f.fig.kind == "component":
             continue
@@ -150,17 +166,22 @@ _PARTS = {
         (["received_online", "received_offline", "carried_over"], ""),
         (["received_in_period", "carried_over"], ""),
         (["received_online", "received_offline"], ""),
-        (["received_online", "received_in_period", "carried_over"], "'trong kỳ' ở đây là hồ sơ trực tiếp (không gồm trực tuyến)"),
+        (
+            ["received_online", "received_in_period", "carried_over"],
+            "'trong kỳ' ở đây là hồ sơ trực tiếp (không gồm trực tuyến)",
+        ),
     ],
     "received_in_period": [(["received_online", "received_offline"], "")],
-    "resolved_total": [(["resolved_ontime", "resolved_late"], ""),
-                       (["resolved_early", "resolved_ontime_part", "resolved_late"], "")],
+    "resolved_total": [
+        (["resolved_ontime", "resolved_late"], ""),
+        (["resolved_early", "resolved_ontime_part", "resolved_late"], ""),
+    ],
     "resolved_ontime": [(["resolved_early", "resolved_ontime_part"], "")],
 }
 _PARTS_STOCK = [(["resolved_total", "pending_total"], "đã giải quyết + đang giải quyết")]
 
 
-def _check_parts(g: list["Fact"]) -> None:
+def _check_parts(g: list[Fact]) -> None:
     by = _by_metric(g)
     for total_metric, combos in list(_PARTS.items()) + [("received_total", _PARTS_STOCK)]:
         for total in by.get(total_metric, []):
@@ -172,7 +193,9 @@ def _check_parts(g: list["Fact"]) -> None:
                 s = sum(float(f.value) for f in facts)
                 expr = " + ".join(f"{_LABEL[p]} {fmt_vi(int(f.value))}" for p, f in zip(parts, facts))
                 if abs(s - float(total.value)) < 0.5:
-                    msg = f"parts_sum_ok: {expr} = {fmt_vi(int(s))} = {_LABEL[total_metric]}" + (f"; {note}" if note else "")
+                    msg = f"parts_sum_ok: {expr} = {fmt_vi(int(s))} = {_LABEL[total_metric]}" + (
+                        f"; {note}" if note else ""
+                    )
                     for f in facts + [total]:
                         _add(f, msg)
                     break
@@ -189,10 +212,13 @@ def _check_parts(g: list["Fact"]) -> None:
                     _add(total, msg)
 
 
-def _check_components(g: list["Fact"], tol: float) -> None:
+def _check_components(g: list[Fact], tol: float) -> None:
     comps = [f for f in g if f.fig is not None and f.fig.kind == "component"]
-    totals = [f for f in g if f.metric.endswith("_score") and f not in comps
-              and not any(fl.startswith("derived") for fl in f.flags)]
+    totals = [
+        f
+        for f in g
+        if f.metric.endswith("_score") and f not in comps and not any(fl.startswith("derived") for fl in f.flags)
+    ]
     if len(comps) < 2 or not totals:
         return
     s = sum(float(c.value) for c in comps)
@@ -208,21 +234,29 @@ def _check_components(g: list["Fact"], tol: float) -> None:
             _add(f, msg)
 
 
-def _check_conflicts(g: list["Fact"]) -> None:
+def _check_conflicts(g: list[Fact]) -> None:
     check_conflicts(_by_metric(g))
 
 
-def _derive(facts: list["Fact"]) -> list["Fact"]:
+def _derive(facts: list[Fact]) -> list[Fact]:
     out = []
     for ch in facts:
         if ch.metric not in ("score_change", "rank_change") or ch.ref_period is None:
             continue
         suffix = "_score" if ch.metric == "score_change" else "_rank"
-        base = [f for f in facts if f.metric in ("par" + suffix, "index766" + suffix) and f.unit.key == ch.unit.key and f.period is not None
-                and ch.period is not None and (f.period.period_start, f.period.period_end) == (ch.period.period_start, ch.period.period_end)
-                and not (f.fig is not None and f.fig.kind == "component") and not f.aux
-                and not any(fl.startswith("derived") for fl in f.flags)
-                and ch.sentence - 1 <= f.sentence <= ch.sentence]
+        base = [
+            f
+            for f in facts
+            if f.metric in ("par" + suffix, "index766" + suffix)
+            and f.unit.key == ch.unit.key
+            and f.period is not None
+            and ch.period is not None
+            and (f.period.period_start, f.period.period_end) == (ch.period.period_start, ch.period.period_end)
+            and not (f.fig is not None and f.fig.kind == "component")
+            and not f.aux
+            and not any(fl.startswith("derived") for fl in f.flags)
+            and ch.sentence - 1 <= f.sentence <= ch.sentence
+        ]
         if not base:
             continue
         b = base[0]
@@ -236,25 +270,37 @@ def _derive(facts: list["Fact"]) -> list["Fact"]:
             how = f"hạng {int(b.value)} {'+' if ch.value >= 0 else '−'} {abs(int(ch.value))}"
         if target_metric.endswith("_rank") and val < 1:
             continue
-        d = replace(ch, metric=target_metric, value=val, period=ch.ref_period, aux=False, link=None, ref_period=None,
-                    flags=[fl for fl in ch.flags if not fl.startswith("period_")]
-                    + [f"derived: không nêu trực tiếp; suy ra {how} từ '{said}' so với {_label(ch.ref_period)}"])
+        d = replace(
+            ch,
+            metric=target_metric,
+            value=val,
+            period=ch.ref_period,
+            aux=False,
+            link=None,
+            ref_period=None,
+            flags=[fl for fl in ch.flags if not fl.startswith("period_")]
+            + [f"derived: không nêu trực tiếp; suy ra {how} từ '{said}' so với {_label(ch.ref_period)}"],
+        )
         out.append(d)
     return out
 
 
 def _label(p) -> str:
-    """"năm 2021" for a calendar year, else the dates ("01/01/2025–31/07/2025")."""
-    if (p.period_start.month, p.period_start.day, p.period_end.month, p.period_end.day) == (1, 1, 12, 31) \
-            and p.period_start.year == p.period_end.year:
+    """ "năm 2021" for a calendar year, else the dates ("01/01/2025–31/07/2025")."""
+    if (p.period_start.month, p.period_start.day, p.period_end.month, p.period_end.day) == (
+        1,
+        1,
+        12,
+        31,
+    ) and p.period_start.year == p.period_end.year:
         return f"năm {p.period_start.year}"
     return f"kỳ {p.period_start:%d/%m/%Y}–{p.period_end:%d/%m/%Y}"
 
 
-def check_facts(facts: list["Fact"], vocab: Vocab) -> list["Fact"]:
+def check_facts(facts: list[Fact], vocab: Vocab) -> list[Fact]:
     """All checks above, in place on ``facts`` (flags only), plus derived facts appended."""
     tol = vocab.rate_tolerance_pp
-    groups: dict[tuple, list["Fact"]] = defaultdict(list)
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
     for f in facts:
         groups[_group_key(f)].append(f)
     for f in facts:

@@ -11,14 +11,16 @@ file itself from the documents among the raw inputs (:func:`motcua.rawfiles.is_d
 and replaces it whenever the clean stage runs. Exit status 0 when every file was
 read (even with no facts), 2 for a usage error or an unreadable file.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -27,14 +29,20 @@ from motcua.extract.reader import read_document
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="motcua extract",
-                                description="Số liệu nêu trong báo cáo, thông cáo (txt, html, docx, pdf) → bảng sự kiện.")
+    p = argparse.ArgumentParser(
+        prog="motcua extract", description="Số liệu nêu trong báo cáo, thông cáo (txt, html, docx, pdf) → bảng sự kiện."
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help=".txt, .html, .docx or .pdf (with a text layer)")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.add_argument("--out", type=Path, default=None, help="write here instead of standard output")
-    p.add_argument("--save", type=Path, default=None, metavar="TABLE",
-                   help="also write the table of published figures with provenance (.csv or .parquet), "
-                        "e.g. DATA/published.csv for the province overview")
+    p.add_argument(
+        "--save",
+        type=Path,
+        default=None,
+        metavar="TABLE",
+        help="also write the table of published figures with provenance (.csv or .parquet), "
+        "e.g. DATA/published.csv for the province overview",
+    )
     return p
 
 

@@ -7,6 +7,7 @@ value rounded ("hơn X": X ≤ exact ≤ X·(1 + slack); "gần X": X·(1 − sl
 thousands: within 500 …), and it never makes a sum or a rate "inconsistent". Each flag states both
 numbers. A count for the whole province is checked against its levels (:func:`check_levels`).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,19 +24,19 @@ APPROX_SLACK = 0.10
 _BELOW = ("gần", "xấp xỉ", "khoảng", "ước", "ước tính", "gần như")
 
 
-def is_inexact(f: "Fact") -> bool:
+def is_inexact(f: Fact) -> bool:
     """True for an approximate or rounded figure."""
     return any(fl.startswith(("approximate", "rounded")) for fl in f.flags)
 
 
-def _said(f: "Fact") -> str:
+def _said(f: Fact) -> str:
     for fl in f.flags:
         if fl.startswith(("approximate", "rounded")):
             return fl.split("'")[1] if "'" in fl else fmt_vi(f.value)
     return fmt_vi(f.value)
 
 
-def could_be(inexact: "Fact", exact: float) -> bool:
+def could_be(inexact: Fact, exact: float) -> bool:
     """Whether an exact value is what an approximate or rounded figure stands for."""
     v = float(inexact.value)
     said = _said(inexact).lower()
@@ -50,18 +51,21 @@ def could_be(inexact: "Fact", exact: float) -> bool:
         if said.startswith(("hơn", "trên", "vượt")):
             lo, hi = min(lo, v), max(hi, v) * (1 + APPROX_SLACK)
         elif said.startswith(_BELOW):
-            lo, hi = min(lo, v) * (1 - APPROX_SLACK), max(hi, v) * (1 + APPROX_SLACK if said.startswith("khoảng") else 1)
+            lo, hi = (
+                min(lo, v) * (1 - APPROX_SLACK),
+                max(hi, v) * (1 + APPROX_SLACK if said.startswith("khoảng") else 1),
+            )
         else:
             lo, hi = lo * (1 - APPROX_SLACK), hi * (1 + APPROX_SLACK)
     return lo <= exact <= hi
 
 
-def _add(f: "Fact", flag: str) -> None:
+def _add(f: Fact, flag: str) -> None:
     if flag not in f.flags:
         f.flags.append(flag)
 
 
-def check_conflicts(by: dict[str, list["Fact"]]) -> None:
+def check_conflicts(by: dict[str, list[Fact]]) -> None:
     """Flag values of one metric that differ: ``conflict`` (both exact, or an inexact value that cannot
     be the exact one) with both numbers, or ``approx_agrees`` when an inexact value rounds the exact one."""
     for metric, fs in by.items():
@@ -70,18 +74,24 @@ def check_conflicts(by: dict[str, list["Fact"]]) -> None:
                 if o is f or round(float(o.value), 6) == round(float(f.value), 6):
                     continue
                 if is_inexact(f) and not is_inexact(o) and could_be(f, float(o.value)):
-                    _add(f, f"approx_agrees: '{_said(f)}' = {fmt_vi(f.value)} phù hợp với số chính xác "
-                            f"{fmt_vi(o.value)} bài cũng nêu ({metric})")
+                    _add(
+                        f,
+                        f"approx_agrees: '{_said(f)}' = {fmt_vi(f.value)} phù hợp với số chính xác "
+                        f"{fmt_vi(o.value)} bài cũng nêu ({metric})",
+                    )
                     continue
                 if is_inexact(o) and not is_inexact(f) and could_be(o, float(f.value)):
                     continue
                 note = " (có số ước lượng/làm tròn)" if is_inexact(f) or is_inexact(o) else ""
-                _add(f, f"conflict: {metric} = {fmt_vi(f.value)} ở đây, bài cũng nêu {fmt_vi(o.value)} "
-                        f"cho cùng đơn vị và kỳ{note}")
+                _add(
+                    f,
+                    f"conflict: {metric} = {fmt_vi(f.value)} ở đây, bài cũng nêu {fmt_vi(o.value)} "
+                    f"cho cùng đơn vị và kỳ{note}",
+                )
 
 
-def group_by_metric(facts: list["Fact"]) -> dict[str, list["Fact"]]:
-    by: dict[str, list["Fact"]] = defaultdict(list)
+def group_by_metric(facts: list[Fact]) -> dict[str, list[Fact]]:
+    by: dict[str, list[Fact]] = defaultdict(list)
     for f in facts:
         by[f.metric].append(f)
     return by
@@ -92,18 +102,21 @@ def group_by_metric(facts: list["Fact"]) -> dict[str, list["Fact"]]:
 _LEVEL_SCOPES = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
 
 
-def check_levels(facts: list["Fact"], reform: date_t) -> None:
-    """"toàn tỉnh" against "cấp tỉnh" + "cấp xã" (+ "cấp huyện" before the reform), per metric and period:
+def check_levels(facts: list[Fact], reform: date_t) -> None:
+    """ "toàn tỉnh" against "cấp tỉnh" + "cấp xã" (+ "cấp huyện" before the reform), per metric and period:
     ``levels_sum_ok`` / ``levels_sum_mismatch`` (``levels_sum_approx`` with an inexact figure), both numbers."""
-    by: dict[tuple, dict[str, list["Fact"]]] = defaultdict(lambda: defaultdict(list))
+    by: dict[tuple, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
     for f in facts:
         if f.aux or f.period is None or f.metric.endswith(("_rate", "_score", "_rank", "_rank_of")):
             continue
         key = (f.metric, f.period.period_start, f.period.period_end)
         if f.unit.level == "province" and f.unit.scope == "territory":
             by[key]["total"].append(f)
-        elif f.unit.aggregate and f.unit.level in _LEVEL_SCOPES and f.unit.written.lower().startswith(
-                ("cấp", "ubnd cấp", "các")):
+        elif (
+            f.unit.aggregate
+            and f.unit.level in _LEVEL_SCOPES
+            and f.unit.written.lower().startswith(("cấp", "ubnd cấp", "các"))
+        ):
             by[key][f.unit.level].append(f)
     for (metric, start, _end), g in by.items():
         need = ["province", "commune"] if start >= reform else ["province", "district", "commune"]
@@ -116,7 +129,9 @@ def check_levels(facts: list["Fact"], reform: date_t) -> None:
             if abs(s - float(t.value)) < 0.5:
                 msg = f"levels_sum_ok: {expr} = {fmt_vi(s)} = toàn tỉnh ({metric})"
             elif any(is_inexact(x) for x in parts + [t]):
-                msg = f"levels_sum_approx: {expr} = {fmt_vi(s)} ≈? toàn tỉnh {fmt_vi(t.value)} (có số ước lượng/làm tròn)"
+                msg = (
+                    f"levels_sum_approx: {expr} = {fmt_vi(s)} ≈? toàn tỉnh {fmt_vi(t.value)} (có số ước lượng/làm tròn)"
+                )
             else:
                 msg = f"levels_sum_mismatch: {expr} = {fmt_vi(s)} ≠ toàn tỉnh {fmt_vi(t.value)} ({metric})"
             for x in parts + [t]:

@@ -15,13 +15,14 @@ on-time parts kept apart unless the text states their sum), rates, and the score
 ranks of each index as metrics of their own (``par_*`` for the PAR index, ``index766_*``
 for the 766 index; ``*_rank_of`` the size of the field; a flag "index:" names it).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import pandas as pd
 
@@ -43,21 +44,58 @@ from motcua.ingest.eras import reform_date
 
 #: The fields of a fact, in output order.
 FACT_COLUMNS: list[str] = [
-    "file", "unit_name", "unit_code", "province_code", "unit_level", "period_start", "period_end",
-    "metric", "value", "quote", "flags",
+    "file",
+    "unit_name",
+    "unit_code",
+    "province_code",
+    "unit_level",
+    "period_start",
+    "period_end",
+    "metric",
+    "value",
+    "quote",
+    "flags",
 ]
 
 #: Metrics a fact may carry, in output order within a sentence.
 METRICS: list[str] = [
-    "received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-    "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_part", "resolved_late", "pending_total",
-    "ontime_rate", "online_rate", "par_score", "par_rank", "par_rank_of",
-    "index766_score", "index766_rank", "index766_rank_of",
+    "received_total",
+    "received_online",
+    "received_offline",
+    "carried_over",
+    "received_in_period",
+    "resolved_total",
+    "resolved_ontime",
+    "resolved_early",
+    "resolved_ontime_part",
+    "resolved_late",
+    "pending_total",
+    "ontime_rate",
+    "online_rate",
+    "par_score",
+    "par_rank",
+    "par_rank_of",
+    "index766_score",
+    "index766_rank",
+    "index766_rank_of",
 ]
-COUNT_METRICS = {"received_total", "received_online", "received_offline", "carried_over", "received_in_period",
-                 "resolved_total", "resolved_ontime", "resolved_early", "resolved_ontime_part", "resolved_late",
-                 "pending_total", "par_rank",
-                 "par_rank_of", "index766_rank", "index766_rank_of"}
+COUNT_METRICS = {
+    "received_total",
+    "received_online",
+    "received_offline",
+    "carried_over",
+    "received_in_period",
+    "resolved_total",
+    "resolved_ontime",
+    "resolved_early",
+    "resolved_ontime_part",
+    "resolved_late",
+    "pending_total",
+    "par_rank",
+    "par_rank_of",
+    "index766_rank",
+    "index766_rank_of",
+}
 #: The index metrics: a prefix per index (config/extract.yaml ``index_names``), the same suffixes.
 INDEX_PREFIXES = ("par", "index766")
 
@@ -76,15 +114,16 @@ class Fact:
     fig: Figure | None = None
     sentence: int = 0
     aux: bool = False
-    link: "Fact | None" = None  # the count a share belongs to
+    link: Fact | None = None  # the count a share belongs to
     ref_period: PeriodMention | None = None  # "so với năm 2021" of a change
 
 
 # --------------------------------------------------------------------------- extraction
 
 
-def _period_with_context(fig: Figure, usable: list[PeriodMention], figs: list[Figure], nsent: str,
-                         period_ctx: PeriodMention | None) -> tuple[PeriodMention | None, list[str]]:
+def _period_with_context(
+    fig: Figure, usable: list[PeriodMention], figs: list[Figure], nsent: str, period_ctx: PeriodMention | None
+) -> tuple[PeriodMention | None, list[str]]:
     period = _period_for(fig, usable, figs, nsent)
     if period is not None:
         return period, []
@@ -111,21 +150,49 @@ def _companions(fact: Fact, flags: list[str]) -> list[Fact]:
     if fig is None:
         return out
     if fig.kind == "fraction" and fig.denominator is not None:
-        den_metric = {"resolved_ontime": "resolved_total", "resolved_late": "resolved_total",
-                      "received_online": "received_total", "received_offline": "received_total",
-                      "resolved_total": "received_total"}.get(fact.metric)
+        den_metric = {
+            "resolved_ontime": "resolved_total",
+            "resolved_late": "resolved_total",
+            "received_online": "received_total",
+            "received_offline": "received_total",
+            "resolved_total": "received_total",
+        }.get(fact.metric)
         if den_metric:
-            out.append(Fact(fact.unit, fact.period, den_metric, fig.denominator, fact.quote, fact.pos,
-                            flags + [f"denominator: mẫu số của {fig.token}/{_fmt_int(fig.denominator)}"],
-                            fig, fact.sentence, False))
+            out.append(
+                Fact(
+                    fact.unit,
+                    fact.period,
+                    den_metric,
+                    fig.denominator,
+                    fact.quote,
+                    fact.pos,
+                    flags + [f"denominator: mẫu số của {fig.token}/{_fmt_int(fig.denominator)}"],
+                    fig,
+                    fact.sentence,
+                    False,
+                )
+            )
     if fig.kind == "rank" and fig.rank_of is not None:
-        out.append(Fact(fact.unit, fact.period, fact.metric + "_of", fig.rank_of, fact.quote, fact.pos,
-                        list(fact.flags), fig, fact.sentence, False))
+        out.append(
+            Fact(
+                fact.unit,
+                fact.period,
+                fact.metric + "_of",
+                fig.rank_of,
+                fact.quote,
+                fact.pos,
+                list(fact.flags),
+                fig,
+                fact.sentence,
+                False,
+            )
+        )
     return out
 
 
-def extract_text(text: str, *, file: str = "<text>", published: date | str | None = None,
-                 vocab: Vocab | None = None) -> pd.DataFrame:
+def extract_text(
+    text: str, *, file: str = "<text>", published: date | str | None = None, vocab: Vocab | None = None
+) -> pd.DataFrame:
     """Facts stated in one document's text (see the module docstring for the grain).
 
     ``published`` is the article's date; when None it is read from the text
@@ -146,19 +213,24 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         published = date.fromisoformat(published)
     ref, how = (published, "tham số") if published else article_date(nbody)
     ref_strong = how in ("tham số", "ngày đăng", "dấu thời gian", "dòng ngày")
-    reform = bool(ref and ref >= date(2025, 7, 1) and (phrase_re(v.raw["reform_words"]).search(nbody)
-                                                        or ref < date(2026, 7, 1)))
+    reform = bool(
+        ref and ref >= date(2025, 7, 1) and (phrase_re(v.raw["reform_words"]).search(nbody) or ref < date(2026, 7, 1))
+    )
     schema, era_flags = _era(nbody, ref, v, ref_strong, reform)
     sents = sentences(body)
     heads = headline_offsets(body)
     all_mentions = [find_mentions(s) for _, s in sents]
     province, prov_flags = text_province(all_mentions, schema)
     if province:
-        all_mentions = [sorted(ms + find_bare_names(s, province, ms, schema), key=lambda u: u.start)
-                        for (_, s), ms in zip(sents, all_mentions)]
+        all_mentions = [
+            sorted(ms + find_bare_names(s, province, ms, schema), key=lambda u: u.start)
+            for (_, s), ms in zip(sents, all_mentions)
+        ]
     else:  # an article on several provinces or the whole country: provinces named without "tỉnh"
-        all_mentions = [sorted(ms + find_bare_provinces(s, ms, schema), key=lambda u: u.start)
-                        for (_, s), ms in zip(sents, all_mentions)]
+        all_mentions = [
+            sorted(ms + find_bare_provinces(s, ms, schema), key=lambda u: u.start)
+            for (_, s), ms in zip(sents, all_mentions)
+        ]
     par_doc = bool(v.par.search(nbody) or v.index766.search(nbody))
     doc_index = first_index(nbody, v)
     ctx = UnitContext(province, schema)
@@ -176,8 +248,15 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         resolved = [(m, ctx.resolve(m)) for m in mentions]
         spelled, said = spell_out(nsent, v)
         masked = mask_numbers(spelled, [(p.start, p.end) for p in periods])
-        figs = find_figures(spelled, masked, sent, [(m.start, m.end) for m in mentions], v, par_doc=par_doc,
-                            i766_doc=doc_index == "index766")
+        figs = find_figures(
+            spelled,
+            masked,
+            sent,
+            [(m.start, m.end) for m in mentions],
+            v,
+            par_doc=par_doc,
+            i766_doc=doc_index == "index766",
+        )
         index = index_of(nsent, doc_index, v)
         for fig in figs:
             name_index(fig, index, v)
@@ -189,17 +268,32 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
         prev: tuple[Figure, Unit] | None = None
         for fi, fig in enumerate(figs):
             unit, unit_flags = unit_for(fig, resolved, nsent, ctx, province)
-            if prev is not None and unit.key != prev[1].key and prev[1].written \
-                    and not any(prev[0].end <= m.start < fig.start and (u is None or u.key != prev[1].key)
-                                for m, u in resolved):
+            if (
+                prev is not None
+                and unit.key != prev[1].key
+                and prev[1].written
+                and not any(
+                    prev[0].end <= m.start < fig.start and (u is None or u.key != prev[1].key) for m, u in resolved
+                )
+            ):
                 unit, unit_flags = prev[1], []  # no unit named since the figure before: the same unit
             prev = (fig, unit)
             period, period_flags = _period_with_context(fig, usable, figs, nsent, period_ctx)
             flags = list(unit.flags) + unit_flags + list(period.flags if period else ()) + period_flags
             if off in heads:
                 flags.append("headline: số liệu trong tiêu đề bài")
-            fact = Fact(unit, period, fig.metric or "", fig.value, quote, off + fig.start, flags + list(fig.flags),
-                        fig, si, (fig.metric or "") not in METRICS)
+            fact = Fact(
+                unit,
+                period,
+                fig.metric or "",
+                fig.value,
+                quote,
+                off + fig.start,
+                flags + list(fig.flags),
+                fig,
+                si,
+                (fig.metric or "") not in METRICS,
+            )
             _link(fact, fi, figs, primary)
             if fig.kind in ("score_change", "rank_change") and comparisons:
                 fact.ref_period = comparisons[0]
@@ -209,8 +303,8 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
             facts.extend(_companions(fact, flags))
         _combine_early(facts, si)
         for m, u in resolved:
-            ctx.update_subject(m, u, head=not sent[:m.start].strip(" -–(\"'"))
-        carried = [p for p in usable if not _ASIDE.search(nsent[max(0, p.start - 16):p.start])]
+            ctx.update_subject(m, u, head=not sent[: m.start].strip(" -–(\"'"))
+        carried = [p for p in usable if not _ASIDE.search(nsent[max(0, p.start - 16) : p.start])]
         if carried:
             period_ctx = carried[-1]
     facts = _drop_headline_repeats(facts)
@@ -236,8 +330,12 @@ def _drop_repeats(facts: list[Fact]) -> list[Fact]:
     seen: set[tuple] = set()
     out = []
     for f in facts:
-        key = (f.unit.key, (f.period.period_start, f.period.period_end) if f.period else None, f.metric,
-               round(float(f.value), 6))
+        key = (
+            f.unit.key,
+            (f.period.period_start, f.period.period_end) if f.period else None,
+            f.metric,
+            round(float(f.value), 6),
+        )
         if key in seen and f.period is not None and f.unit.written:
             continue
         seen.add(key)
@@ -275,10 +373,15 @@ def _drop_headline_repeats(facts: list[Fact]) -> list[Fact]:
     for f in facts:
         if f.quote.rstrip().endswith("?"):
             continue  # a question ("Tỉnh nào đứng đầu …?") states no figure
-        if any(x.startswith("headline") for x in f.flags) and not f.aux and any(
-                b.metric == f.metric and (float(b.value) == float(f.value) or
-                                          (is_inexact(f) and could_be(f, float(b.value))))
-                for b in body):
+        if (
+            any(x.startswith("headline") for x in f.flags)
+            and not f.aux
+            and any(
+                b.metric == f.metric
+                and (float(b.value) == float(f.value) or (is_inexact(f) and could_be(f, float(b.value))))
+                for b in body
+            )
+        ):
             continue
         out.append(f)
     return out
@@ -296,18 +399,18 @@ def _period_for(fig: Figure, usable: list[PeriodMention], figs: list[Figure], ns
     if not left:
         return right[0] if right else None
     p = left[-1]
-    leading = bool(_LEADING.fullmatch(nsent[:p.start]))
-    other_clause = bool(re.search(r"[,;]\s", nsent[p.end:fig.start]))
+    leading = bool(_LEADING.fullmatch(nsent[: p.start]))
+    other_clause = bool(re.search(r"[,;]\s", nsent[p.end : fig.start]))
     if right and not leading and other_clause:
         r = right[0]
-        between = nsent[fig.end:r.start]
+        between = nsent[fig.end : r.start]
         if not any(fig.end <= g.start < r.start for g in figs) and ";" not in between and "trong đó" not in between:
             return r
     return p
 
 
 def _combine_early(facts: list[Fact], si: int) -> None:
-    """"trước hạn X, đúng hạn Y" in one sentence: two parts of the on-time count, kept as parts
+    """ "trước hạn X, đúng hạn Y" in one sentence: two parts of the on-time count, kept as parts
     (``resolved_early`` X, ``resolved_ontime_part`` Y); their sum is ``resolved_ontime`` only where the
     text states it ("đúng và trước hạn Z" — checked against the parts). A lone "trước hạn" count is
     ``resolved_early``; a lone "đúng hạn" count stays ``resolved_ontime`` (on time or early, as the
@@ -319,7 +422,9 @@ def _combine_early(facts: list[Fact], si: int) -> None:
     for e in early:
         e.metric = "resolved_early"
         _share_of(e, shares, "early_share")
-        sib = next((o for o in plain if o.unit.key == e.unit.key and o.period == e.period and o.fig.kind == "count"), None)
+        sib = next(
+            (o for o in plain if o.unit.key == e.unit.key and o.period == e.period and o.fig.kind == "count"), None
+        )
         if sib is None:
             continue
         plain.remove(sib)
@@ -328,8 +433,10 @@ def _combine_early(facts: list[Fact], si: int) -> None:
         total = e.value + sib.value
         if any(f.fig.both_ontime and f.unit.key == e.unit.key for f in sent):
             continue  # the sum is stated: the parts check says whether they add up
-        note = (f"parts_of_ontime: trước hạn {_fmt_int(e.value)} + đúng hạn {_fmt_int(sib.value)} = {_fmt_int(total)}; "
-                "bài nêu riêng hai phần, không nêu tổng đúng và trước hạn")
+        note = (
+            f"parts_of_ontime: trước hạn {_fmt_int(e.value)} + đúng hạn {_fmt_int(sib.value)} = {_fmt_int(total)}; "
+            "bài nêu riêng hai phần, không nêu tổng đúng và trước hạn"
+        )
         for f in (e, sib):
             f.flags.append(note)
 
@@ -344,6 +451,7 @@ def _share_of(count: Fact, shares: list[Fact], metric: str) -> None:
 
 def _fmt_int(v: float | int) -> str:
     from motcua.extract.numbers import fmt_vi
+
     return fmt_vi(int(v))
 
 
@@ -356,21 +464,23 @@ def _value(metric: str, v: float | int) -> float | int:
 def _to_frame(facts: list[Fact], file: str) -> pd.DataFrame:
     rows = []
     for f in facts:
-        rows.append({
-            "file": file,
-            "unit_name": f.unit.written or None,
-            "unit_code": f.unit.code,
-            "province_code": f.unit.province_code,
-            "unit_level": f.unit.level,
-            "period_start": f.period.period_start.isoformat() if f.period else None,
-            "period_end": f.period.period_end.isoformat() if f.period else None,
-            "metric": f.metric,
-            "value": _value(f.metric, f.value),
-            "quote": f.quote,
-            "flags": list(dict.fromkeys(f.flags)),
-            "_pos": f.pos,
-            "_m": METRICS.index(f.metric),
-        })
+        rows.append(
+            {
+                "file": file,
+                "unit_name": f.unit.written or None,
+                "unit_code": f.unit.code,
+                "province_code": f.unit.province_code,
+                "unit_level": f.unit.level,
+                "period_start": f.period.period_start.isoformat() if f.period else None,
+                "period_end": f.period.period_end.isoformat() if f.period else None,
+                "metric": f.metric,
+                "value": _value(f.metric, f.value),
+                "quote": f.quote,
+                "flags": list(dict.fromkeys(f.flags)),
+                "_pos": f.pos,
+                "_m": METRICS.index(f.metric),
+            }
+        )
     rows.sort(key=lambda r: (r["_pos"], r["_m"]))
     df = pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype="object") for c in FACT_COLUMNS})
     return df

@@ -4,6 +4,7 @@ Grain: one count at a time, given the words since the previous figure of its cla
 words after it up to punctuation or "và" starting another part (``right``). Words of a specific metric
 decide first (config/extract.yaml ``count_keywords``), then the nearest general verb.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,11 +21,22 @@ def _first_metric(window: str, vocab: Vocab, order: list[str]) -> tuple[str | No
     return None, -1
 
 
-_SPECIFIC = ["returned", "pending_total", "resolved_late", "resolved_ontime", "carried_over",
-             "received_online", "received_offline", "handled_total", "received_in_period"]
+_SPECIFIC = [
+    "returned",
+    "pending_total",
+    "resolved_late",
+    "resolved_ontime",
+    "carried_over",
+    "received_online",
+    "received_offline",
+    "handled_total",
+    "received_in_period",
+]
 
 
-_GENERIC_VERB = re.compile(r"^\s*(?:đã\s+|được\s+|đã\s+được\s+|chưa\s+được\s+)?(tiếp nhận|nhận|giải quyết|xử lý|trả kết quả)(?!\w)")
+_GENERIC_VERB = re.compile(
+    r"^\s*(?:đã\s+|được\s+|đã\s+được\s+|chưa\s+được\s+)?(tiếp nhận|nhận|giải quyết|xử lý|trả kết quả)(?!\w)"
+)
 
 
 def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, bool]:
@@ -70,5 +82,5 @@ def classify_count(left: str, right: str, vocab: Vocab) -> tuple[str | None, boo
 
 
 def both_ontime(metric: str | None, early: bool, left: str, right: str, vocab: Vocab) -> bool:
-    """"đúng và trước hạn 1.900 hồ sơ": an on-time count that states the sum of both parts."""
+    """ "đúng và trước hạn 1.900 hồ sơ": an on-time count that states the sum of both parts."""
     return metric == "resolved_ontime" and not early and bool(vocab.early_only.search(left + " | " + right))

@@ -7,6 +7,7 @@ sentence itself means the range too. An open range ("từ 1/7 đến nay") that 
 stated end started ("từ 1/7 đến 14/9/2025") ends there too. A running total the text does not start
 ("tính đến hết tháng 4/2018") counts from the opening date it gives ("bắt đầu hoạt động từ 02/6/2017").
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,10 @@ from datetime import date
 from motcua.extract.periods import PeriodMention
 
 _LABELS = ("quarter", "months", "month", "year", "ytd")
-_OPENED = re.compile(r"(?:bắt đầu|chính thức|đi vào)\s+(?:đi\s+vào\s+)?(?:hoạt động|vận hành)\s+(?:từ\s+|kể\s+từ\s+)?"
-                     r"(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_OPENED = re.compile(
+    r"(?:bắt đầu|chính thức|đi vào)\s+(?:đi\s+vào\s+)?(?:hoạt động|vận hành)\s+(?:từ\s+|kể\s+từ\s+)?"
+    r"(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+)
 _GAP = re.compile(r"\s*[(,:–-]?\s*(?:(?:tính|kể|được tính|số liệu tính|số liệu)\s+)?")
 
 
@@ -39,11 +42,20 @@ class PeriodBook:
                 pass
         periods = [self._since_opening(nsent, p) for p in periods]
         for p, q in zip(periods, periods[1:]):
-            if p.kind in _LABELS and q.kind == "range" and not q.comparison \
-                    and _GAP.fullmatch(nsent[p.end:q.start]) and "(" in nsent[p.end:q.start + 1]:
+            if (
+                p.kind in _LABELS
+                and q.kind == "range"
+                and not q.comparison
+                and _GAP.fullmatch(nsent[p.end : q.start])
+                and "(" in nsent[p.end : q.start + 1]
+            ):
                 self.defined[(p.period_start, p.period_end)] = q
-            elif p.kind == "range" and q.kind in _LABELS and not p.comparison \
-                    and re.fullmatch(r"\s*\(\s*(?:tức\s+(?:là\s+)?)?", nsent[p.end:q.start]):
+            elif (
+                p.kind == "range"
+                and q.kind in _LABELS
+                and not p.comparison
+                and re.fullmatch(r"\s*\(\s*(?:tức\s+(?:là\s+)?)?", nsent[p.end : q.start])
+            ):
                 self.defined[(q.period_start, q.period_end)] = p  # "từ 15/12/2019 đến 14/3/2020 (quý I/2020)"
         out = []
         for p in periods:
@@ -53,29 +65,55 @@ class PeriodBook:
             if c is not None and c is not p and any(f.startswith("period_end_from_article") for f in p.flags):
                 # "từ 1/7 đến nay" after "từ 1/7 đến 14/9/2025": the cut-off the text gave
                 flags = tuple(f for f in p.flags if not f.startswith(("period_end_from", "period_year_from")))
-                out.append(replace(p, period_end=c.period_end, flags=flags + (
-                    f"period_defined_in_text: '{nsent[p.start:p.end]}' tính đến {c.period_end:%d/%m/%Y} như bài đã nêu",)))
+                out.append(
+                    replace(
+                        p,
+                        period_end=c.period_end,
+                        flags=flags
+                        + (
+                            f"period_defined_in_text: '{nsent[p.start : p.end]}' tính đến {c.period_end:%d/%m/%Y} như bài đã nêu",
+                        ),
+                    )
+                )
                 continue
             q = self.defined.get((p.period_start, p.period_end))
             if q is None or p.kind not in _LABELS:
                 out.append(p)
                 continue
-            said = nsent[p.start:p.end]
-            flags = tuple(f for f in p.flags if not f.startswith(("period_assumed", "period_year_from", "period_end_after")))
-            out.append(replace(p, period_start=q.period_start, period_end=q.period_end, kind="range", future=False,
-                               flags=flags + (f"period_defined_in_text: '{said}' = {q.period_start:%d/%m/%Y}–"
-                                              f"{q.period_end:%d/%m/%Y} như bài đã nêu",)))
+            said = nsent[p.start : p.end]
+            flags = tuple(
+                f for f in p.flags if not f.startswith(("period_assumed", "period_year_from", "period_end_after"))
+            )
+            out.append(
+                replace(
+                    p,
+                    period_start=q.period_start,
+                    period_end=q.period_end,
+                    kind="range",
+                    future=False,
+                    flags=flags
+                    + (
+                        f"period_defined_in_text: '{said}' = {q.period_start:%d/%m/%Y}–"
+                        f"{q.period_end:%d/%m/%Y} như bài đã nêu",
+                    ),
+                )
+            )
         return out
 
     def _since_opening(self, nsent: str, p: PeriodMention) -> PeriodMention:
         """A running total "tính đến hết tháng 4/2018" (read as from 1 January) counts from the opening date
         the text gives when that is within two years before its end."""
         o = self.opened
-        if o is None or p.kind != "ytd" or not any(f.startswith("period_assumed") for f in p.flags) \
-                or not (p.period_start > o and (p.period_end - o).days <= 731):
+        if (
+            o is None
+            or p.kind != "ytd"
+            or not any(f.startswith("period_assumed") for f in p.flags)
+            or not (p.period_start > o and (p.period_end - o).days <= 731)
+        ):
             return p
         flags = tuple(f for f in p.flags if not f.startswith("period_assumed")) + (
-            f"period_from_opening: lũy kế từ ngày bắt đầu hoạt động {o:%d/%m/%Y} bài đã nêu",)
+            f"period_from_opening: lũy kế từ ngày bắt đầu hoạt động {o:%d/%m/%Y} bài đã nêu",
+        )
         return replace(p, period_start=o, flags=flags)
 
 
@@ -95,8 +133,13 @@ def previous_period(p: PeriodMention, nsent: str) -> PeriodMention | None:
     start = p.period_start if p.kind == "ytd" and m.group(1) != "năm" else _shift_start(p.period_start, step)
     if end is None or start is None or end < start:
         return None
-    return replace(p, period_start=start, period_end=end, comparison=True,
-                   flags=(f"period_relative: '{m.group(0)}' = {start:%d/%m/%Y}–{end:%d/%m/%Y}",))
+    return replace(
+        p,
+        period_start=start,
+        period_end=end,
+        comparison=True,
+        flags=(f"period_relative: '{m.group(0)}' = {start:%d/%m/%Y}–{end:%d/%m/%Y}",),
+    )
 
 
 def _months(p: PeriodMention) -> int:
@@ -119,4 +162,3 @@ def _shift_end(d: date, months: int) -> date | None:
     last = calendar.monthrange(d.year, d.month)[1]
     day = calendar.monthrange(y, m + 1)[1] if d.day == last else min(d.day, calendar.monthrange(y, m + 1)[1])
     return date(y, m + 1, day)
-

@@ -9,6 +9,7 @@ Grain: the facts of one text, in reading order, changed in place (each change sa
   else the year to the date the article gives for the figures ("Ngày 19/8, … công bố"), else to its
   own date: the 766 index is published as a running score of the year.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,14 +21,16 @@ from motcua.extract.periods import PeriodMention
 if TYPE_CHECKING:  # pragma: no cover
     from motcua.extract.core import Fact
 
-_LEAD_DAY = re.compile(r"(?m)^\s*(?:chiều|sáng|tối|trưa)?\s*ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\s*,")
+_LEAD_DAY = re.compile(
+    r"(?m)^\s*(?:chiều|sáng|tối|trưa)?\s*ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?\s*,"
+)
 
 
-def _headline(f: "Fact") -> bool:
+def _headline(f: Fact) -> bool:
     return any(x.startswith("headline") for x in f.flags)
 
 
-def fill_headlines(facts: list["Fact"]) -> None:
+def fill_headlines(facts: list[Fact]) -> None:
     """Title figures without a period or a unit take those of the first body figure."""
     body = [f for f in facts if not f.aux and not _headline(f)]
     first_period = next((f.period for f in body if f.period is not None), None)
@@ -38,11 +41,13 @@ def fill_headlines(facts: list["Fact"]) -> None:
         if f.period is None and first_period is not None:
             f.period = first_period
             f.flags = [x for x in f.flags if not x.startswith("period_unknown")] + [
-                "period_from_body: tiêu đề không nêu kỳ; lấy kỳ của số liệu đầu tiên trong bài"]
+                "period_from_body: tiêu đề không nêu kỳ; lấy kỳ của số liệu đầu tiên trong bài"
+            ]
         if not f.unit.written and first_unit is not None:
             f.unit = first_unit
             f.flags = [x for x in f.flags if not x.startswith("unit_unknown")] + [
-                f"unit_from_body: tiêu đề không nêu đơn vị; lấy '{first_unit.written}' của số liệu đầu tiên trong bài"]
+                f"unit_from_body: tiêu đề không nêu đơn vị; lấy '{first_unit.written}' của số liệu đầu tiên trong bài"
+            ]
 
 
 def as_of(nbody: str, ref: date | None) -> date | None:
@@ -59,7 +64,7 @@ def as_of(nbody: str, ref: date | None) -> date | None:
     return ref
 
 
-def fill_index_periods(facts: list["Fact"], day: date | None) -> None:
+def fill_index_periods(facts: list[Fact], day: date | None) -> None:
     """766 figures without a period: another 766 figure's period of the same unit, else the year to ``day``."""
     i766 = [f for f in facts if f.metric.startswith("index766_")]
     for f in i766:
@@ -73,8 +78,10 @@ def fill_index_periods(facts: list["Fact"], day: date | None) -> None:
             note = "period_from_index: kỳ của số liệu Bộ chỉ số 766 khác của cùng đơn vị trong bài"
         elif day is not None:
             f.period = PeriodMention(0, 0, date(day.year, 1, 1), day, "ytd")
-            note = (f"period_assumed: Bộ chỉ số 766 là điểm lũy kế của năm; tính từ 01/01 đến "
-                    f"{day.strftime('%d/%m/%Y')}, ngày bài nêu số liệu")
+            note = (
+                f"period_assumed: Bộ chỉ số 766 là điểm lũy kế của năm; tính từ 01/01 đến "
+                f"{day.strftime('%d/%m/%Y')}, ngày bài nêu số liệu"
+            )
         else:
             continue
         f.flags = [x for x in f.flags if not x.startswith(("period_unknown", "period_from_context"))] + [note]

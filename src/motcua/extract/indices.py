@@ -4,6 +4,7 @@ Grain: one sentence at a time. The sentence's own words decide (config/extract.y
 ``index766_words``), else the index the article names first. A figure of the 766 index is renamed
 from ``par_*`` to ``index766_*``; every index figure gets a flag "index:" naming its index.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -33,5 +34,5 @@ def name_index(fig: Figure, index: str, v: Vocab) -> None:
     if not (fig.metric or "").startswith("par_"):
         return
     if index != "par":
-        fig.metric = index + fig.metric[len("par"):]
+        fig.metric = index + fig.metric[len("par") :]
     fig.flags.append(f"index: {v.raw['index_names'][index]}")

@@ -6,6 +6,7 @@ the number counts: a count of dossiers is an integer, so a separator followed
 by exactly three digits is a thousands separator; a rate or a score is a
 decimal, so a lone separator is the decimal mark.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,6 +16,7 @@ from typing import Literal
 from babel.numbers import format_decimal
 
 Kind = Literal["count", "decimal"]
+
 
 @dataclass(frozen=True)
 class ParsedNumber:

@@ -7,6 +7,7 @@ say so in ``flags`` (some provinces count "Quý I" from 1 December). A mention
 after "so với"/"cùng kỳ" is a comparison; one that ends after the article was
 published is a plan or target; neither sets the period of the figures.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -22,6 +23,7 @@ def tet_days(vocab: Vocab) -> dict[int, date]:
     """config/extract.yaml ``first_working_day_after_tet`` as {year: date}."""
     raw = vocab.raw.get("first_working_day_after_tet") or {}
     return {int(y): (d if isinstance(d, date) else date.fromisoformat(str(d))) for y, d in raw.items()}
+
 
 #: Days a period may end after the article date and still be a result (cut-offs on the 14th/20th).
 CUTOFF_SLACK_DAYS = 20
@@ -74,15 +76,18 @@ _QUARTER = re.compile(r"quý\s+(iv|iii|ii|i|[1-4])(?!\w)(?:\s*(?:/|năm|-)\s*(\d
 _MONTH = re.compile(r"(?<!\d\s)tháng\s+(\d{1,2})(?:\s*(?:/|năm|-)\s*(\d{4}))?(?![\d/])")
 _YEAR = re.compile(r"năm\s+(\d{4})(?!\d)")
 _UNTIL = re.compile(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?ngày\s+(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_YTD = re.compile(r"(?:từ\s+đầu\s+năm(?:\s+(\d{4}))?(?:\s+(?:đến\s+nay|tới\s+nay|đến\s+ngày\s+(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?))?|lũy\s+kế(?:\s+từ\s+đầu\s+năm)?|lũy\s+kế\s+năm)")
+_YTD = re.compile(
+    r"(?:từ\s+đầu\s+năm(?:\s+(\d{4}))?(?:\s+(?:đến\s+nay|tới\s+nay|đến\s+ngày\s+(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?))?|lũy\s+kế(?:\s+từ\s+đầu\s+năm)?|lũy\s+kế\s+năm)"
+)
 
 
 _PLAN = re.compile(r"(?:triển khai|phương hướng|mục tiêu|chỉ tiêu|phấn đấu|dự kiến|đề ra)(?:\s+\S+){0,3}\s*$")
 _PLAN_AFTER = re.compile(r"^\s*(?:và\s+)?(?:các|những)\s+năm\s+(?:tiếp theo|tới|sau)")
 
 
-def find_periods(ntext: str, ref: date | None, vocab: Vocab, *, ref_strong: bool = True,
-                 reform: bool = False) -> list[PeriodMention]:
+def find_periods(
+    ntext: str, ref: date | None, vocab: Vocab, *, ref_strong: bool = True, reform: bool = False
+) -> list[PeriodMention]:
     """All period phrases in a normalised sentence, longest first, no overlaps, in text order.
 
     ``ref`` is the article's date (for missing years and to tell plans from results);
@@ -98,16 +103,26 @@ def find_periods(ntext: str, ref: date | None, vocab: Vocab, *, ref_strong: bool
             return  # "(03/02/1930 - 03/02/2020)": an anniversary, not a reporting period
         if any(not (m.end() <= f.start or m.start() >= f.end) for f in found):
             return
-        before = ntext[max(0, m.start() - 40): m.start()]
-        comp = bool(vocab.comparison.search(before)) and not re.search(r"[.;]", before[before.rfind("so"):] if "so" in before else "")
-        plan_words = bool(_PLAN.search(ntext[max(0, m.start() - 40): m.start()]) or _PLAN_AFTER.match(ntext[m.end():]))
+        before = ntext[max(0, m.start() - 40) : m.start()]
+        comp = bool(vocab.comparison.search(before)) and not re.search(
+            r"[.;]", before[before.rfind("so") :] if "so" in before else ""
+        )
+        plan_words = bool(
+            _PLAN.search(ntext[max(0, m.start() - 40) : m.start()]) or _PLAN_AFTER.match(ntext[m.end() :])
+        )
         late = bool(ref and pe > ref)
         # a period that ends within CUTOFF_SLACK days after publication may use an earlier cut-off (15th/20th)
-        fut = plan_words or bool(ref and ref_strong and kind in ("year", "months", "quarter", "month")
-                                 and (ps > ref or (pe - ref).days > CUTOFF_SLACK_DAYS))
+        fut = plan_words or bool(
+            ref
+            and ref_strong
+            and kind in ("year", "months", "quarter", "month")
+            and (ps > ref or (pe - ref).days > CUTOFF_SLACK_DAYS)
+        )
         if late and not fut:
-            flags = flags + (f"period_end_after_article: kỳ kết thúc sau ngày đăng bài ({ref.strftime('%d/%m/%Y')}); "
-                             "số liệu có thể chốt sớm hơn",)
+            flags = flags + (
+                f"period_end_after_article: kỳ kết thúc sau ngày đăng bài ({ref.strftime('%d/%m/%Y')}); "
+                "số liệu có thể chốt sớm hơn",
+            )
         found.append(PeriodMention(m.start(), m.end(), ps, pe, kind, flags, comp, fut))
 
     for m in _RANGE.finditer(ntext):
@@ -167,8 +182,10 @@ _PUBLISHED = re.compile(
     r"(?:ngày\s*)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
 )
 _STAMP = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*(?:\||,|-)?\s*(?:ngày\s*)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_DATE_LINE = re.compile(r"(?m)^\s*(?:(?:thứ\s+\S+|chủ nhật)\s*,?\s*)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*"
-                        r"(?:\|?\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+_DATE_LINE = re.compile(
+    r"(?m)^\s*(?:(?:thứ\s+\S+|chủ nhật)\s*,?\s*)?(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*"
+    r"(?:\|?\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+)
 _FULL_DATE = re.compile(r"(?<![\d/])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?![\d/])")
 _ISO_DATE = re.compile(r"(?<![\d/-])(\d{4})-(\d{2})-(\d{2})(?![\d/-])")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
@@ -181,14 +198,14 @@ MIN_ARTICLE_YEAR = 2000
 def _in_date_range(ntext: str, m: re.Match[str]) -> bool:
     """A date that is one end of "dd/mm/yyyy - dd/mm/yyyy" (a banner's anniversary) is not the article's date."""
     link = r"\s*(?:[-–]|đến(?:\s+hết)?(?:\s+ngày)?|tới(?:\s+ngày)?)\s*"
-    after = re.match(link + r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", ntext[m.end():])
-    before = re.search(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{4})?" + link + r"$", ntext[max(0, m.start() - 30):m.start()])
-    return bool(after or before or re.search(r"từ\s+(?:ngày\s+)?$", ntext[max(0, m.start() - 12):m.start()]))
+    after = re.match(link + r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", ntext[m.end() :])
+    before = re.search(r"\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{4})?" + link + r"$", ntext[max(0, m.start() - 30) : m.start()])
+    return bool(after or before or re.search(r"từ\s+(?:ngày\s+)?$", ntext[max(0, m.start() - 12) : m.start()]))
 
 
 def _anniversary(ntext: str, m: re.Match[str]) -> bool:
     """One end of a range of years ("03/02/1930 - 03/02/2020"): a banner, not a period."""
-    near = ntext[max(0, m.start() - 30):m.end() + 30]
+    near = ntext[max(0, m.start() - 30) : m.end() + 30]
     years = [int(y) for y in re.findall(r"\d{1,2}[/.-]\d{1,2}[/.-](\d{4})", near)]
     return bool(years) and max(years) - min(years) > 2
 
@@ -199,14 +216,24 @@ def article_date(ntext: str) -> tuple[date | None, str]:
     Order: a "Đăng ngày"/"Cập nhật" label; a time stamp ("03:55:00 | 22-10-2022");
     the first full date in the text ("Sáng ngày 02/02/2024"). None if there is none.
     """
-    for rx, how in ((_PUBLISHED, "ngày đăng"), (_STAMP, "dấu thời gian"), (_DATE_LINE, "dòng ngày"),
-                    (_FULL_DATE, "ngày đầu tiên trong bài")):
+    for rx, how in (
+        (_PUBLISHED, "ngày đăng"),
+        (_STAMP, "dấu thời gian"),
+        (_DATE_LINE, "dòng ngày"),
+        (_FULL_DATE, "ngày đầu tiên trong bài"),
+    ):
         for m in rx.finditer(ntext):
             d = _safe(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             if d and d.year >= MIN_ARTICLE_YEAR and not (how == "ngày đầu tiên trong bài" and _in_date_range(ntext, m)):
                 return d, how
-    ends = [d for m in _FULL_DATE.finditer(ntext) if _in_date_range(ntext, m) and not _anniversary(ntext, m)
-            and (d := _safe(int(m.group(3)), int(m.group(2)), int(m.group(1)))) and d.year >= MIN_ARTICLE_YEAR]
+    ends = [
+        d
+        for m in _FULL_DATE.finditer(ntext)
+        if _in_date_range(ntext, m)
+        and not _anniversary(ntext, m)
+        and (d := _safe(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+        and d.year >= MIN_ARTICLE_YEAR
+    ]
     if ends:  # only dates of periods: the article came after the first period it reports
         return max(ends[:2]), "cuối kỳ đầu tiên trong bài"
     m = _ISO_DATE.search(ntext)

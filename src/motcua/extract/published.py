@@ -7,11 +7,12 @@ Grain: one row per fact (as :func:`motcua.extract.extract_facts`), plus
 ``extractor`` (code version). Written as CSV (flags joined with " | ") or
 Parquet (flags as a list), by the file's suffix.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
@@ -85,18 +86,20 @@ def published_display(df: pd.DataFrame, *, lang: str = "vi", unit_code: str | No
     if unit_code is not None:
         t = t[t["unit_code"] == unit_code]
     idx = 0 if lang == "vi" else 1
-    out = pd.DataFrame({
-        "unit_code": t["unit_code"],
-        "unit_name": t["unit_name"],
-        "period_start": t["period_start"],
-        "period_end": t["period_end"],
-        "metric": t["metric"],
-        "label": [METRIC_LABELS.get(m, (m, m))[idx] for m in t["metric"]],
-        "value": [format_decimal(v, locale=locale) for v in t["value"]],
-        "source": [Path(str(f)).name for f in t["file"]],
-        "quote": t["quote"],
-        "kind": LABEL_VI if lang == "vi" else LABEL_EN,
-    })
+    out = pd.DataFrame(
+        {
+            "unit_code": t["unit_code"],
+            "unit_name": t["unit_name"],
+            "period_start": t["period_start"],
+            "period_end": t["period_end"],
+            "metric": t["metric"],
+            "label": [METRIC_LABELS.get(m, (m, m))[idx] for m in t["metric"]],
+            "value": [format_decimal(v, locale=locale) for v in t["value"]],
+            "source": [Path(str(f)).name for f in t["file"]],
+            "quote": t["quote"],
+            "kind": LABEL_VI if lang == "vi" else LABEL_EN,
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -171,12 +174,32 @@ def load_published(path: str | Path) -> pd.DataFrame:
     if p.suffix.lower() == ".parquet":
         t = pd.read_parquet(p)
         t["flags"] = [list(f) if f is not None else [] for f in t["flags"]]
-        for c in ("unit_code", "province_code", "unit_level", "period_start", "period_end", "source_sha256", "unit_name"):
+        for c in (
+            "unit_code",
+            "province_code",
+            "unit_level",
+            "period_start",
+            "period_end",
+            "source_sha256",
+            "unit_name",
+        ):
             t[c] = t[c].astype("object").where(t[c].notna(), None)
     else:
-        t = pd.read_csv(p, dtype={"unit_code": "string", "province_code": "string"}, keep_default_na=False,
-                        na_values={"value": [""]})
+        t = pd.read_csv(
+            p,
+            dtype={"unit_code": "string", "province_code": "string"},
+            keep_default_na=False,
+            na_values={"value": [""]},
+        )
         t["flags"] = [[x for x in str(f).split(" | ") if x] for f in t["flags"]]
-        for c in ("unit_code", "province_code", "unit_level", "period_start", "period_end", "source_sha256", "unit_name"):
+        for c in (
+            "unit_code",
+            "province_code",
+            "unit_level",
+            "period_start",
+            "period_end",
+            "source_sha256",
+            "unit_name",
+        ):
             t[c] = t[c].astype("object").where(t[c] != "", None)
     return t

@@ -5,6 +5,7 @@ counters, hotlines, lists of other articles) is removed later, for every input
 kind, by :func:`drop_furniture`, so plain-text copies of web pages are handled
 like the HTML they came from.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,33 @@ import ftfy
 from motcua.extract.vocab import Vocab, load_vocab, norm
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-    "blockquote", "dd", "dt", "dl", "figcaption", "figure", "pre", "hr", "td", "th", "title",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "blockquote",
+    "dd",
+    "dt",
+    "dl",
+    "figcaption",
+    "figure",
+    "pre",
+    "hr",
+    "td",
+    "th",
+    "title",
 }
 _VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
 
@@ -41,9 +67,12 @@ class _TextParser(HTMLParser):
         if tag in _VOID:
             return
         names = " ".join((v or "") for k, v in attrs if k in ("class", "id", "role")).lower()
-        skip = self._skipping() or tag in self.vocab.html_skip_tags or any(
-            w in re.split(r"[\s_]+", names) or w in names.split() for w in self.vocab.html_skip_class_words
-        ) or any(w in names for w in ("menu", "footer", "sidebar", "breadcrumb", "hotline"))
+        skip = (
+            self._skipping()
+            or tag in self.vocab.html_skip_tags
+            or any(w in re.split(r"[\s_]+", names) or w in names.split() for w in self.vocab.html_skip_class_words)
+            or any(w in names for w in ("menu", "footer", "sidebar", "breadcrumb", "hotline"))
+        )
         self.stack.append((tag, skip))
 
     def handle_endtag(self, tag: str) -> None:

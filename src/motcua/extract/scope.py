@@ -6,6 +6,7 @@ the city named before), and the subject carried from sentence to sentence.
 A figure takes the nearest mention before it in its sentence that can be a
 subject, else the carried subject, else the first mention after it.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,9 +46,14 @@ class UnitContext:
                 if m.name and m.level_word and m.level_word not in self.doc_named and not m.org:
                     row, _ = match_mention(m.level_word, m.name, schema=self.schema, province_code=self.province_code)
                     if row is not None:
-                        self.doc_named[m.level_word] = Unit(m.written.strip(), row["unit_level"], row["unit_code"],
-                                                            row["unit_name"], row["province_code"],
-                                                            row.get("parent_code") or None)
+                        self.doc_named[m.level_word] = Unit(
+                            m.written.strip(),
+                            row["unit_level"],
+                            row["unit_code"],
+                            row["unit_name"],
+                            row["province_code"],
+                            row.get("parent_code") or None,
+                        )
 
     def resolve(self, m: UnitMention) -> Unit | None:
         if m.org or _provincial_centre(m):
@@ -57,67 +63,160 @@ class UnitContext:
                 prov = row["province_code"] if row is not None and row["unit_level"] == "province" else prov
             return agency_unit(m.written.strip(), prov, self.schema)
         if m.aggregate and m.aggregate_level == "agency":
-            return Unit(m.written.strip(), "agency", None, None, self.province_code, aggregate=True,
-                        flags=[f"aggregate_scope: '{m.written.strip()}' là các cơ quan cấp tỉnh gộp lại, không gán mã"])
+            return Unit(
+                m.written.strip(),
+                "agency",
+                None,
+                None,
+                self.province_code,
+                aggregate=True,
+                flags=[f"aggregate_scope: '{m.written.strip()}' là các cơ quan cấp tỉnh gộp lại, không gán mã"],
+            )
         if m.aggregate and m.aggregate_level == "national":
-            return Unit(m.written.strip(), "national", None, None, None, aggregate=True,
-                        flags=[f"scope_national: '{m.written.strip()}' là số liệu cả nước"])
+            return Unit(
+                m.written.strip(),
+                "national",
+                None,
+                None,
+                None,
+                aggregate=True,
+                flags=[f"scope_national: '{m.written.strip()}' là số liệu cả nước"],
+            )
         if m.aggregate and m.aggregate_level is None:
-            return Unit(m.written.strip(), None, None, None, self.province_code, aggregate=True,
-                        flags=[f"aggregate_scope: '{m.written.strip()}' gộp nhiều cấp, không gán mã"])
-        if m.aggregate and re.fullmatch(r"cấp huyện", norm(m.written.strip())) and self.subject is not None \
-                and self.subject.level == "district" and self.subject.code:
+            return Unit(
+                m.written.strip(),
+                None,
+                None,
+                None,
+                self.province_code,
+                aggregate=True,
+                flags=[f"aggregate_scope: '{m.written.strip()}' gộp nhiều cấp, không gán mã"],
+            )
+        if (
+            m.aggregate
+            and re.fullmatch(r"cấp huyện", norm(m.written.strip()))
+            and self.subject is not None
+            and self.subject.level == "district"
+            and self.subject.code
+        ):
             # in a district's own article "cấp huyện" is that district's one-stop shop, not all districts
             s = self.subject
-            return Unit(m.written.strip(), "district", s.code, s.official_name, s.province_code, s.parent_code,
-                        flags=[f"unit_from_context: '{m.written.strip()}' trong bài về {s.official_name} "
-                               f"hiểu là bộ phận một cửa cấp huyện của {s.official_name}"])
+            return Unit(
+                m.written.strip(),
+                "district",
+                s.code,
+                s.official_name,
+                s.province_code,
+                s.parent_code,
+                flags=[
+                    f"unit_from_context: '{m.written.strip()}' trong bài về {s.official_name} "
+                    f"hiểu là bộ phận một cửa cấp huyện của {s.official_name}"
+                ],
+            )
         if m.aggregate:
             parent = None
             flags = ["aggregate_scope: số liệu chung của nhiều đơn vị, không gán mã"]
             if m.aggregate_level == "commune":
-                parent = self.last_named.get("level:district") or self.doc_named.get("huyện") \
-                    or self.doc_named.get("thị xã") or self.doc_named.get("quận")
-                if parent is not None and (self.subject is None or self.subject.level in ("district", "commune")) \
-                        and parent.official_name:
-                    flags.append(f"scope_communes_of: '{m.written.strip()}' là các xã, phường, thị trấn của "
-                                 f"{parent.official_name}")
+                parent = (
+                    self.last_named.get("level:district")
+                    or self.doc_named.get("huyện")
+                    or self.doc_named.get("thị xã")
+                    or self.doc_named.get("quận")
+                )
+                if (
+                    parent is not None
+                    and (self.subject is None or self.subject.level in ("district", "commune"))
+                    and parent.official_name
+                ):
+                    flags.append(
+                        f"scope_communes_of: '{m.written.strip()}' là các xã, phường, thị trấn của "
+                        f"{parent.official_name}"
+                    )
                 else:
                     parent = None
-            return Unit(m.written.strip(), m.aggregate_level, None, None, self.province_code,
-                        parent.code if parent else None, aggregate=True, flags=flags)
+            return Unit(
+                m.written.strip(),
+                m.aggregate_level,
+                None,
+                None,
+                self.province_code,
+                parent.code if parent else None,
+                aggregate=True,
+                flags=flags,
+            )
         lw = m.level_word or ""
         if m.name is None:
-            base = (self.last_named.get(lw) or self.last_named.get("level:" + LEVEL_WORDS.get(lw, ""))
-                    or self.doc_named.get(lw))
+            base = (
+                self.last_named.get(lw)
+                or self.last_named.get("level:" + LEVEL_WORDS.get(lw, ""))
+                or self.doc_named.get(lw)
+            )
             if base is None and lw == "tỉnh" and self.province_code:
                 row = reference_row(self.schema, "province", self.province_code)
-                base = Unit(m.written.strip(), "province", self.province_code, row["unit_name"] if row else None,
-                            self.province_code) if row else None
+                base = (
+                    Unit(
+                        m.written.strip(),
+                        "province",
+                        self.province_code,
+                        row["unit_name"] if row else None,
+                        self.province_code,
+                    )
+                    if row
+                    else None
+                )
             if base is None:
-                return Unit(m.written.strip(), LEVEL_WORDS.get(lw), None, None, self.province_code,
-                            flags=[f"unit_unresolved: '{m.written.strip()}' không rõ là đơn vị nào"])
-            u = Unit(m.written.strip(), base.level, base.code, base.official_name, base.province_code,
-                     base.parent_code, flags=[f"unit_from_context: '{m.written.strip()}' → {base.official_name}"]
-                     if base.official_name else [])
+                return Unit(
+                    m.written.strip(),
+                    LEVEL_WORDS.get(lw),
+                    None,
+                    None,
+                    self.province_code,
+                    flags=[f"unit_unresolved: '{m.written.strip()}' không rõ là đơn vị nào"],
+                )
+            u = Unit(
+                m.written.strip(),
+                base.level,
+                base.code,
+                base.official_name,
+                base.province_code,
+                base.parent_code,
+                flags=[f"unit_from_context: '{m.written.strip()}' → {base.official_name}"]
+                if base.official_name
+                else [],
+            )
             u.base_written = base.written
             if m.territory:
                 u.scope = "territory"
-                u.flags.append(f"scope_territory: '{m.written.strip()}' là toàn địa bàn (gồm cả cấp dưới), "
-                               "khác số liệu của riêng bộ phận một cửa")
+                u.flags.append(
+                    f"scope_territory: '{m.written.strip()}' là toàn địa bàn (gồm cả cấp dưới), "
+                    "khác số liệu của riêng bộ phận một cửa"
+                )
             return u
         parent = self.last_named.get("level:district")
-        row, flags = match_mention(lw, m.name, schema=self.schema,
-                                   province_code=None if lw == "tỉnh" else self.province_code,
-                                   parent_code=parent.code if parent and LEVEL_WORDS.get(lw) == "commune" else None)
+        row, flags = match_mention(
+            lw,
+            m.name,
+            schema=self.schema,
+            province_code=None if lw == "tỉnh" else self.province_code,
+            parent_code=parent.code if parent and LEVEL_WORDS.get(lw) == "commune" else None,
+        )
         if row is None:
             return Unit(m.written.strip(), LEVEL_WORDS.get(lw), None, None, self.province_code, flags=flags)
-        u = Unit(m.written.strip(), row["unit_level"], row["unit_code"], row["unit_name"], row["province_code"],
-                 row.get("parent_code") or None, flags=flags)
+        u = Unit(
+            m.written.strip(),
+            row["unit_level"],
+            row["unit_code"],
+            row["unit_name"],
+            row["province_code"],
+            row.get("parent_code") or None,
+            flags=flags,
+        )
         if m.territory:
             u.scope = "territory"
-            u.flags = u.flags + [f"scope_territory: '{m.written.strip()}' là toàn địa bàn (gồm cả cấp dưới), "
-                                 "khác số liệu của riêng bộ phận một cửa"]
+            u.flags = u.flags + [
+                f"scope_territory: '{m.written.strip()}' là toàn địa bàn (gồm cả cấp dưới), "
+                "khác số liệu của riêng bộ phận một cửa"
+            ]
         self.last_named[lw] = u
         self.last_named["level:" + row["unit_level"]] = u
         return u
@@ -135,10 +234,17 @@ class UnitContext:
 
 
 def _provincial_centre(m: UnitMention) -> bool:
-    """"Trung tâm Phục vụ hành chính công tỉnh (X)", "Văn phòng UBND tỉnh": agencies of the province."""
+    """ "Trung tâm Phục vụ hành chính công tỉnh (X)", "Văn phòng UBND tỉnh": agencies of the province."""
     bare_city = m.level_word == "thành phố" and not re.search(r"thành phố|tp\.?\s", norm(m.written))
-    return m.institution and (m.level_word == "tỉnh" or bare_city) and bool(
-        re.match(r"trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân)", norm(m.written.strip())))
+    return (
+        m.institution
+        and (m.level_word == "tỉnh" or bare_city)
+        and bool(
+            re.match(
+                r"trung tâm (?:phục vụ )?hành chính công|văn phòng (?:ubnd|ủy ban nhân dân)", norm(m.written.strip())
+            )
+        )
+    )
 
 
 def _province_name(code: str) -> str:
@@ -173,16 +279,26 @@ def text_province(mentions: list[list[UnitMention]], schema: str) -> tuple[str |
     return None, ["province_unknown: bài không nêu tỉnh"]
 
 
-def unit_for(fig: Figure, resolved: list[tuple[UnitMention, Unit | None]], nsent: str, ctx: UnitContext,
-              province: str | None) -> tuple[Unit, list[str]]:
+def unit_for(
+    fig: Figure, resolved: list[tuple[UnitMention, Unit | None]], nsent: str, ctx: UnitContext, province: str | None
+) -> tuple[Unit, list[str]]:
     """The unit of a figure: the nearest mention before it in the sentence that can be a
     subject; else the subject of earlier sentences; else the first mention after it."""
-    named_after = next((r for r in resolved if r[0].start >= fig.end and r[1] is not None and not r[0].qualifier
-                        and (re.fullmatch(r"[\s,]*(?:(?:năm|quý|tháng)\s+[\w/]+\s+)?(?:là|thuộc về)\s*",
-                                          nsent[fig.end:r[0].start])
-                             or re.fullmatch(r"\s*(?:điểm\s*)?\(\s*", nsent[fig.end:r[0].start])
-                             or re.fullmatch(r"[^,;.()\d]{0,40}\s(?:đã\s+)?được\s+(?:\d+\s+)?",
-                                             nsent[fig.end:r[0].start]))), None)
+    named_after = next(
+        (
+            r
+            for r in resolved
+            if r[0].start >= fig.end
+            and r[1] is not None
+            and not r[0].qualifier
+            and (
+                re.fullmatch(r"[\s,]*(?:(?:năm|quý|tháng)\s+[\w/]+\s+)?(?:là|thuộc về)\s*", nsent[fig.end : r[0].start])
+                or re.fullmatch(r"\s*(?:điểm\s*)?\(\s*", nsent[fig.end : r[0].start])
+                or re.fullmatch(r"[^,;.()\d]{0,40}\s(?:đã\s+)?được\s+(?:\d+\s+)?", nsent[fig.end : r[0].start])
+            )
+        ),
+        None,
+    )
     if named_after is not None:  # "Đứng thứ 2 là UBND tỉnh Quảng Trị với 86,56 điểm", "97,63 điểm (UBND huyện Lâm Hà)",
         # "17.710 hồ sơ đã được 40 xã, phường tiếp nhận"
         return named_after[1], []
@@ -205,18 +321,21 @@ def _can_be_subject(m: UnitMention, nsent: str, fig_start: int | None = None) ->
     ("Cấp huyện có …"), not as a modifier ("Bộ chỉ số CCHC cấp huyện")."""
     if m.qualifier:
         return False
-    if re.search(r"(?:^|\W)(?:theo|nguồn)\s*:?\s*$", nsent[:m.start]):
+    if re.search(r"(?:^|\W)(?:theo|nguồn)\s*:?\s*$", nsent[: m.start]):
         return False  # "Theo Văn phòng UBND thành phố Huế, …": the source, not who the figures are about
     if fig_start is not None and _bracketed(nsent, m.start) and not _bracketed(nsent, fig_start):
         return False  # "(tính cả số liệu của các xã)": an aside, not who the figure is about
     if m.org:  # an agency is the subject only in the figure's own clause ("Sở Tư pháp dẫn đầu với 92,5 điểm")
-        return not re.search(r"[,;:]", nsent[m.end:fig_start]) if fig_start is not None else False
+        return not re.search(r"[,;:]", nsent[m.end : fig_start]) if fig_start is not None else False
     if not m.aggregate or m.institution:
         return True
-    head = nsent[:m.start]
-    head = head[max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("."), -1) + 1:]
-    return bool(re.fullmatch(r"\s*(?:(?:tại|ở|đối với|trong đó|riêng|của|còn|trong khi|khi đó)\s*)*(?:các|những|cấp|\d+)?\s*", head)) or \
-        bool(re.match(r"(?:các|những|trên|bình quân|trung bình|giá trị)\s", nsent[m.start:]))
+    head = nsent[: m.start]
+    head = head[max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("."), -1) + 1 :]
+    return bool(
+        re.fullmatch(
+            r"\s*(?:(?:tại|ở|đối với|trong đó|riêng|của|còn|trong khi|khi đó)\s*)*(?:các|những|cấp|\d+)?\s*", head
+        )
+    ) or bool(re.match(r"(?:các|những|trên|bình quân|trung bình|giá trị)\s", nsent[m.start :]))
 
 
 def _bracketed(nsent: str, pos: int) -> bool:
@@ -230,5 +349,3 @@ def _nearest(items: list[Any], pos: int, key_end) -> Any:
         if key_end(it) <= pos:
             best = it
     return best
-
-

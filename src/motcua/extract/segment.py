@@ -4,6 +4,7 @@ Grain: one (offset, sentence) per sentence of the text. Lines are paragraphs; a
 paragraph splits after ". ! ? …" followed by a capital or a digit, except after
 abbreviations ("TP.", "TX."). Offsets point into the text given.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,9 @@ def sentences(text: str) -> list[tuple[int, str]]:
     for line in text.split("\n"):
         start = 0
         for m in re.finditer(r"(?:[.!?]+|…)(?:\s+|(?=[^\W\d_]))(?=[^\W_])", line):
-            piece = line[start:m.end()]
-            nxt = line[m.end():m.end() + 1]
-            if _ABBREV.search(line[start:m.end()].rstrip()) or not (nxt.isupper() or nxt.isdigit()):
+            piece = line[start : m.end()]
+            nxt = line[m.end() : m.end() + 1]
+            if _ABBREV.search(line[start : m.end()].rstrip()) or not (nxt.isupper() or nxt.isdigit()):
                 continue
             if piece.strip():
                 out.append((offset + start, piece))
@@ -30,7 +31,6 @@ def sentences(text: str) -> list[tuple[int, str]]:
             out.append((offset + start, line[start:]))
         offset += len(line) + 1
     return out
-
 
 
 def headline_offsets(body: str) -> set[int]:
@@ -46,5 +46,3 @@ def headline_offsets(body: str) -> set[int]:
             out.add(off)
         off += len(line) + 1
     return out
-
-

@@ -14,6 +14,7 @@ Codes come from the ingest helper's name matching
 project's frozen reference list ``src/motcua/reference/units.csv`` with the same
 keys (new-style tone marks, then a diacritic-free key).
 """
+
 from __future__ import annotations
 
 import csv
@@ -78,9 +79,13 @@ class UnitMention:
 
 _RANK = {"commune": 0, "district": 1, "agency": 2, "province": 2, "national": 3}
 #: The provincial agencies together ("các sở, ban, ngành", "khối sở, ngành").
-_AGENCIES = re.compile(r"(?<!\w)(?:các|những|khối)\s+sở(?:\s*,\s*|\s+)(?:ban(?:\s*,\s*|\s+))?ngành(?:\s+(?:cấp\s+)?tỉnh)?(?!\w)")
+_AGENCIES = re.compile(
+    r"(?<!\w)(?:các|những|khối)\s+sở(?:\s*,\s*|\s+)(?:ban(?:\s*,\s*|\s+))?ngành(?:\s+(?:cấp\s+)?tỉnh)?(?!\w)"
+)
 #: The whole country as a scope ("trên cả nước", "bình quân cả nước", "giá trị trung bình toàn quốc").
-_NATIONAL = re.compile(r"(?<!\w)(?:(?:giá trị\s+)?(?:bình quân|trung bình)\s+(?:của\s+)?)?(?:trên\s+)?(?:cả nước|toàn quốc)(?!\w)")
+_NATIONAL = re.compile(
+    r"(?<!\w)(?:(?:giá trị\s+)?(?:bình quân|trung bình)\s+(?:của\s+)?)?(?:trên\s+)?(?:cả nước|toàn quốc)(?!\w)"
+)
 
 
 def _level_of(m: UnitMention) -> str | None:
@@ -111,7 +116,7 @@ class Unit:
 
 def _name_after(text: str, pos: int) -> tuple[str | None, int]:
     """A capitalised name (or a number) starting at ``pos`` of the original text."""
-    m = re.match(r"\s+", text[pos:]) or (re.match(r"", text[pos:]) if text[pos - 1:pos] == "." else None)
+    m = re.match(r"\s+", text[pos:]) or (re.match(r"", text[pos:]) if text[pos - 1 : pos] == "." else None)
     if not m:
         return None, pos
     i = pos + m.end()
@@ -126,8 +131,12 @@ def _name_after(text: str, pos: int) -> tuple[str | None, int]:
             tokens.append(tok)
             end = i + len(tok)
             break
-        if not tok[0].isupper() or tok in _STOP_NAME or (len(tok) > 1 and tok.isupper() and not tokens) \
-                or _STOP_PAIR.match(text, i):
+        if (
+            not tok[0].isupper()
+            or tok in _STOP_NAME
+            or (len(tok) > 1 and tok.isupper() and not tokens)
+            or _STOP_PAIR.match(text, i)
+        ):
             break
         if len(tok) > 1 and tok.isupper():  # CCHC, TTHC after a name
             break
@@ -150,10 +159,14 @@ def _name_after(text: str, pos: int) -> tuple[str | None, int]:
     return " ".join(tokens).replace(" - ", " - "), end
 
 
-_ORG = re.compile(r"(?<![\w])(?:Sở|Ban|Phòng|Chi cục|Cục|Công an|Bảo hiểm xã hội|Văn phòng Đăng ký đất đai"
-                  r"|Chi nhánh Văn phòng Đăng ký đất đai|Kho bạc Nhà nước|Chi cục Thuế|Đội Thuế)(?=\s+[^\W\d_])")
-_ORG_STOP = re.compile(r"(?:đạt|tiếp nhận|với|có|đã|là|được|xếp|giải quyết|dẫn đầu|đứng|tổ chức|thực hiện|và|cho biết"
-                       r"|tỉnh|huyện|thành phố|thị xã|quận)(?!\w)")
+_ORG = re.compile(
+    r"(?<![\w])(?:Sở|Ban|Phòng|Chi cục|Cục|Công an|Bảo hiểm xã hội|Văn phòng Đăng ký đất đai"
+    r"|Chi nhánh Văn phòng Đăng ký đất đai|Kho bạc Nhà nước|Chi cục Thuế|Đội Thuế)(?=\s+[^\W\d_])"
+)
+_ORG_STOP = re.compile(
+    r"(?:đạt|tiếp nhận|với|có|đã|là|được|xếp|giải quyết|dẫn đầu|đứng|tổ chức|thực hiện|và|cho biết"
+    r"|tỉnh|huyện|thành phố|thị xã|quận)(?!\w)"
+)
 
 
 def _org_name(sentence: str, pos: int) -> str:
@@ -165,22 +178,29 @@ def _org_name(sentence: str, pos: int) -> str:
             break
         w = wm.group(2)
         joiner = norm(w) == "và" or "," in wm.group(1)
-        if joiner and not re.match(r"\s+[^\W\d_]", sentence[pos + wm.end():]) :
+        if joiner and not re.match(r"\s+[^\W\d_]", sentence[pos + wm.end() :]):
             break
-        nxt = re.match(r"\s+([^\W\d_][\w-]*)", sentence[pos + wm.end():])
+        nxt = re.match(r"\s+([^\W\d_][\w-]*)", sentence[pos + wm.end() :])
         if norm(w) == "và" and not (nxt and nxt.group(1)[0].isupper()):
             break
         if "," in wm.group(1) and not w[0].isupper():
             break
         if (_ORG_STOP.fullmatch(norm(w)) and norm(w) != "và") or len(words) >= 8:
             break
-        if len(words) >= 1 and norm(words[-1][0] + " " + w) in ("tiếp nhận", "giải quyết", "dẫn đầu", "tổ chức", "thực hiện", "cho biết"):
+        if len(words) >= 1 and norm(words[-1][0] + " " + w) in (
+            "tiếp nhận",
+            "giải quyết",
+            "dẫn đầu",
+            "tổ chức",
+            "thực hiện",
+            "cho biết",
+        ):
             words.pop()
             break
         words.append((w, wm.end()))
     while words and norm(words[-1][0]) == "và":
         words.pop()
-    return sentence[pos:pos + words[-1][1]] if words else ""
+    return sentence[pos : pos + words[-1][1]] if words else ""
 
 
 def find_mentions(sentence: str) -> list[UnitMention]:
@@ -190,50 +210,90 @@ def find_mentions(sentence: str) -> list[UnitMention]:
     for m in _MENTION.finditer(ntext):
         inst = bool(m.group("inst"))
         territory = bool(m.group("inst")) and bool(re.match(r"(?:toàn|trên địa bàn|trên toàn)\s", m.group("inst")))
-        before = ntext[max(0, m.start() - 6): m.start()]
+        before = ntext[max(0, m.start() - 6) : m.start()]
         possessive = bool(re.search(r"(?:của|thuộc)\s$", before))
         if m.group("agg"):
             agg = m.group("agg")
-            lvl = "district" if re.search(r"huyện|quận|thị xã|thành phố", agg) and not re.search(r"phường|xã(?!\w)|thị trấn", agg.replace("thị xã", "")) else "commune"
+            lvl = (
+                "district"
+                if re.search(r"huyện|quận|thị xã|thành phố", agg)
+                and not re.search(r"phường|xã(?!\w)|thị trấn", agg.replace("thị xã", ""))
+                else "commune"
+            )
             if re.fullmatch(r"cấp\s+tỉnh", agg.strip()):
                 lvl = "province"
-            kinds = {w for w in ("tỉnh", "huyện", "xã") if re.search(rf"(?<!thị )\b{w}\b", agg.replace("thị xã", "huyện"))}
+            kinds = {
+                w for w in ("tỉnh", "huyện", "xã") if re.search(rf"(?<!thị )\b{w}\b", agg.replace("thị xã", "huyện"))
+            }
             if agg.startswith("cấp") and len(kinds) > 1:
                 lvl = None  # several levels together
-            out.append(UnitMention(m.start(), m.end(), sentence[m.start():m.end()], None, None, inst, True, lvl, possessive))
+            out.append(
+                UnitMention(m.start(), m.end(), sentence[m.start() : m.end()], None, None, inst, True, lvl, possessive)
+            )
             continue
         lw = m.group("level").rstrip(".")
         if lw in ("q", "p", "h", "tt") and _name_after(sentence, m.end())[0] is None:
             continue  # "P." without a name is not a unit
         lw = _CANON.get(lw, lw)
-        if lw == "xã" and re.match(r"\s+hội", ntext[m.end():]):
+        if lw == "xã" and re.match(r"\s+hội", ntext[m.end() :]):
             continue
         name, end = _name_after(sentence, m.end())
         if name is None and not inst:
             continue
-        out.append(UnitMention(m.start(), end if name else m.end(), sentence[m.start():end if name else m.end()],
-                               lw, name, inst, False, None, possessive, territory=territory))
+        out.append(
+            UnitMention(
+                m.start(),
+                end if name else m.end(),
+                sentence[m.start() : end if name else m.end()],
+                lw,
+                name,
+                inst,
+                False,
+                None,
+                possessive,
+                territory=territory,
+            )
+        )
     for am in _AGENCIES.finditer(ntext):
         if not any(not (am.end() <= u.start or am.start() >= u.end) for u in out):
-            out.append(UnitMention(am.start(), am.end(), sentence[am.start():am.end()], None, None, False, True,
-                                   "agency"))
+            out.append(
+                UnitMention(am.start(), am.end(), sentence[am.start() : am.end()], None, None, False, True, "agency")
+            )
     for nm in _NATIONAL.finditer(ntext):
         if not any(not (nm.end() <= u.start or nm.start() >= u.end) for u in out):
-            out.append(UnitMention(nm.start(), nm.end(), sentence[nm.start():nm.end()], None, None, False, True,
-                                   "national"))
+            out.append(
+                UnitMention(nm.start(), nm.end(), sentence[nm.start() : nm.end()], None, None, False, True, "national")
+            )
     for om in _ORG.finditer(sentence):
         if any(not (om.end() <= u.start or om.start() >= u.end) for u in out):
             continue
         name = _org_name(sentence, om.end())
         if name or " " in om.group(0):
-            out.append(UnitMention(om.start(), om.end() + len(name), sentence[om.start():om.end() + len(name)].strip(),
-                                   None, None, False, False, None, False, org=True))
+            out.append(
+                UnitMention(
+                    om.start(),
+                    om.end() + len(name),
+                    sentence[om.start() : om.end() + len(name)].strip(),
+                    None,
+                    None,
+                    False,
+                    False,
+                    None,
+                    False,
+                    org=True,
+                )
+            )
     out.sort(key=lambda u: u.start)
     for prev, cur in zip(out, out[1:]):
-        gap = sentence[prev.end:cur.start]
+        gap = sentence[prev.end : cur.start]
         lp, lc = _level_of(prev), _level_of(cur)
-        if (re.fullmatch(r"\s*(?:[,(–-]|thuộc|của|ở|tại)?\s*", gap) and lp and lc
-                and _RANK[lc] > _RANK[lp] and (cur.name or cur.territory or not cur.institution)):
+        if (
+            re.fullmatch(r"\s*(?:[,(–-]|thuộc|của|ở|tại)?\s*", gap)
+            and lp
+            and lc
+            and _RANK[lc] > _RANK[lp]
+            and (cur.name or cur.territory or not cur.institution)
+        ):
             cur.qualifier = True
     return out
 
@@ -308,14 +368,19 @@ def reference_row(schema: str, level: str, code: str) -> dict[str, str] | None:
     return _by_code().get((schema, level, code))
 
 
-def _ingest_match(level_word: str, part: str, schema: str, province_code: str | None,
-                  parent_code: str | None, allow_fuzzy: bool) -> tuple[dict[str, str] | None, list[str], bool]:
+def _ingest_match(
+    level_word: str, part: str, schema: str, province_code: str | None, parent_code: str | None, allow_fuzzy: bool
+) -> tuple[dict[str, str] | None, list[str], bool]:
     """Through :func:`motcua.ingest.names.match_unit`: (row, flags, decided)."""
     match_unit = _ingest_matcher()
     res = match_unit(f"{level_word} {part}", schema=schema, province_code=province_code)
     if res.unit_code and (allow_fuzzy or res.method != "fuzzy"):
         row = _by_code().get((schema, res.unit_level, res.unit_code))
-        flags = [f"unit_fuzzy_match: '{level_word} {part}' ≈ {res.unit_name} ({res.score:.0f}/100)"] if res.method == "fuzzy" else []
+        flags = (
+            [f"unit_fuzzy_match: '{level_word} {part}' ≈ {res.unit_name} ({res.score:.0f}/100)"]
+            if res.method == "fuzzy"
+            else []
+        )
         return row, flags, row is not None
     if res.method == "ambiguous" and res.candidates:
         rows = [_by_code().get((schema, c.unit_level, c.unit_code)) for c in res.candidates]
@@ -352,8 +417,9 @@ def match_mention(
         part = " ".join(words[:n]).strip(" -")
         trimmed = [] if n == len(words) else [f"unit_name_trimmed: khớp phần đầu '{part}'"]
         if use_ingest:
-            row, flags, decided = _ingest_match(level_word, part, schema, province_code, parent_code,
-                                                allow_fuzzy=(n == len(words)))
+            row, flags, decided = _ingest_match(
+                level_word, part, schema, province_code, parent_code, allow_fuzzy=(n == len(words))
+            )
             if decided:
                 return row, (flags + trimmed) if row else flags
             continue
@@ -361,9 +427,9 @@ def match_mention(
         if len(rows) == 1:
             return rows[0], trimmed
         if len(rows) > 1:
-            provs = sorted({r['province_code'] for r in rows})
+            provs = sorted({r["province_code"] for r in rows})
             return None, [f"unit_ambiguous: '{level_word} {part}' khớp {len(rows)} đơn vị (tỉnh {', '.join(provs)})"]
-    return None, [f"unit_unmatched: '{level_word} {name}' không có trong danh mục tham chiếu"
-                  f"{' của tỉnh ' + province_code if province_code else ''} (có thể đã đổi tên hoặc sáp nhập)"]
-
-
+    return None, [
+        f"unit_unmatched: '{level_word} {name}' không có trong danh mục tham chiếu"
+        f"{' của tỉnh ' + province_code if province_code else ''} (có thể đã đổi tên hoặc sáp nhập)"
+    ]

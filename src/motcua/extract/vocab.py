@@ -4,6 +4,7 @@ Also the text normalisation the vocabulary is matched against: lowercase,
 NFC, new-style tone marks ("hoà" → "hòa"). The normalised copy has the same
 length as the original, so a match's offsets point into the original text.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,21 @@ from motcua.config_schema import validate_file
 
 # old-style → new-style tone placement (both appear in official lists, e.g. "Hoà"/"Hòa"; docs/domain.md)
 _TONE = {
-    "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
-    "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
-    "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
+    "òa": "oà",
+    "óa": "oá",
+    "ỏa": "oả",
+    "õa": "oã",
+    "ọa": "oạ",
+    "òe": "oè",
+    "óe": "oé",
+    "ỏe": "oẻ",
+    "õe": "oẽ",
+    "ọe": "oẹ",
+    "ùy": "uỳ",
+    "úy": "uý",
+    "ủy": "uỷ",
+    "ũy": "uỹ",
+    "ụy": "uỵ",
 }
 _OLD_TO_NEW = {old: new for new, old in _TONE.items()}
 _TONE_RE = re.compile(r"(?<!q)(?:" + "|".join(map(re.escape, _OLD_TO_NEW)) + r")(?!\w)")  # "quý" keeps its mark

@@ -13,32 +13,43 @@ Grain: each pattern gives (match, start, end, kind, flags) to the caller's ``add
 
 A year-less date takes the article's year, or the year before when it would fall after the article.
 """
+
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Callable
 
 REFORM = date(2025, 7, 1)
 _WORD_N = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6}
 _Y = r"(?:[/.-]\s*(\d{4}))?"
 _DM = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})"
 
-_DM_RANGE = re.compile(rf"(?:từ\s+)?(?:ngày\s+)?{_DM}{_Y}\s*(?:-|–|đến(?:\s+hết)?(?:\s+ngày)?|tới(?:\s+ngày)?)\s*"
-                       rf"(?:ngày\s+)?{_DM}(?![\d/.-]*\d)")
+_DM_RANGE = re.compile(
+    rf"(?:từ\s+)?(?:ngày\s+)?{_DM}{_Y}\s*(?:-|–|đến(?:\s+hết)?(?:\s+ngày)?|tới(?:\s+ngày)?)\s*"
+    rf"(?:ngày\s+)?{_DM}(?![\d/.-]*\d)"
+)
 _DAYS_IN_MONTH = re.compile(rf"(?:từ\s+ngày|từ|ngày)\s+(\d{{1,2}})\s*(?:-|–|đến)\s*(?:ngày\s+)?{_DM}{_Y}(?![\d/])")
-_TO_MONTH_END = re.compile(rf"từ\s+(?:ngày\s+)?{_DM}{_Y}\s*(?:đến|tới)\s+(?:hết|cuối)\s+tháng\s+(\d{{1,2}})"
-                           rf"(?:\s*[/-]\s*(\d{{4}})|\s+năm\s+(\d{{4}}))?")
-_UNTIL_MONTH_END = re.compile(r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+tháng\s+(\d{1,2})(?:\s*[/-]\s*(\d{4})|\s+năm\s+(\d{4}))?")
+_TO_MONTH_END = re.compile(
+    rf"từ\s+(?:ngày\s+)?{_DM}{_Y}\s*(?:đến|tới)\s+(?:hết|cuối)\s+tháng\s+(\d{{1,2}})"
+    rf"(?:\s*[/-]\s*(\d{{4}})|\s+năm\s+(\d{{4}}))?"
+)
+_UNTIL_MONTH_END = re.compile(
+    r"(?:tính\s+)?(?:đến|tới)\s+(?:hết|cuối)\s+tháng\s+(\d{1,2})(?:\s*[/-]\s*(\d{4})|\s+năm\s+(\d{4}))?"
+)
 _UNTIL_DAY = re.compile(rf"(?:tính\s+)?(?:đến|tới)\s+(?:hết\s+)?ngày\s+{_DM}(?![\d/.-]*\d)")
 _OPEN = re.compile(rf"từ\s+(?:ngày\s+)?{_DM}{_Y}(?:\s+(?:đến|tới)\s+nay)?(?!\s*(?:đến|tới|-|–)\s*(?:ngày\s+)?\d)")
 _ONE_DAY = re.compile(rf"(?:trong|riêng|chỉ\s+trong|chỉ\s+riêng|tính\s+riêng)\s+ngày\s+{_DM}{_Y}(?![\d/])")
 _TET = re.compile(r"ngày\s+(?:làm\s+việc\s+)?đầu\s+tiên\s+(?:sau|của\s+năm\s+mới\s+sau)\s+(?:kỳ\s+nghỉ\s+)?tết")
-_FIRST_DAY = re.compile(r"(?:trong\s+)?ngày\s+đầu\s+tiên(?:\s+(?:vận\s+hành|hoạt\s+động|triển\s+khai|thực\s+hiện|"
-                        r"chính\s+thức\s+vận\s+hành)(?:\s+[^,.;]{0,40})?)?")
-_AFTER_MONTHS = re.compile(r"(?:sau|qua|trong)\s+(\d{1,2}|một|hai|ba|bốn|năm|sáu)\s+tháng\s+(?:đầu\s+)?"
-                           r"(?:vận\s+hành|hoạt\s+động|triển\s+khai|thực\s+hiện|đi\s+vào\s+hoạt\s+động)")
+_FIRST_DAY = re.compile(
+    r"(?:trong\s+)?ngày\s+đầu\s+tiên(?:\s+(?:vận\s+hành|hoạt\s+động|triển\s+khai|thực\s+hiện|"
+    r"chính\s+thức\s+vận\s+hành)(?:\s+[^,.;]{0,40})?)?"
+)
+_AFTER_MONTHS = re.compile(
+    r"(?:sau|qua|trong)\s+(\d{1,2}|một|hai|ba|bốn|năm|sáu)\s+tháng\s+(?:đầu\s+)?"
+    r"(?:vận\s+hành|hoạt\s+động|triển\s+khai|thực\s+hiện|đi\s+vào\s+hoạt\s+động)"
+)
 _FIRST_MONTH = re.compile(r"(?:trong\s+)?tháng\s+đầu\s+tiên(?:\s+(?:vận\s+hành|hoạt\s+động|triển\s+khai|thực\s+hiện))?")
 _DAYS_AFTER = re.compile(r"(?:sau|qua|trong)\s+(\d{2,3})\s+ngày\s+(?:vận\s+hành|hoạt\s+động|triển\s+khai|thực\s+hiện)")
 
@@ -63,21 +74,26 @@ def _year_for(m: int, d: int, ref: date) -> int:
     return ref.year - 1 if x is not None and x > ref + timedelta(days=20) else ref.year
 
 
-def find_windows(ntext: str, ref: date | None, add: Add, *, reform: bool = False,
-                 tet: dict[int, date] | None = None) -> None:
+def find_windows(
+    ntext: str, ref: date | None, add: Add, *, reform: bool = False, tet: dict[int, date] | None = None
+) -> None:
     """Give every window phrase of ``ntext`` to ``add`` (see the module docstring)."""
     for m in _TO_MONTH_END.finditer(ntext):
         d1, m1, y1, m2, y2a, y2b = m.groups()
         y2 = y2a or y2b or y1 or (str(ref.year) if ref else None)
         if y2:
             y1i = int(y1) if y1 else (int(y2) if int(m1) <= int(m2) else int(y2) - 1)
-            add(m, _d(y1i, int(m1), int(d1)), _end_of(int(y2), int(m2)), "range",
-                () if (y2a or y2b) else _YEAR_NOTE)
+            add(m, _d(y1i, int(m1), int(d1)), _end_of(int(y2), int(m2)), "range", () if (y2a or y2b) else _YEAR_NOTE)
     for m in _UNTIL_MONTH_END.finditer(ntext):
         y = m.group(2) or m.group(3) or (str(ref.year) if ref else None)
         if y:
-            add(m, date(int(y), 1, 1), _end_of(int(y), int(m.group(1))), "ytd",
-                ("period_assumed: 'tính đến cuối tháng' hiểu là lũy kế từ đầu năm",))
+            add(
+                m,
+                date(int(y), 1, 1),
+                _end_of(int(y), int(m.group(1))),
+                "ytd",
+                ("period_assumed: 'tính đến cuối tháng' hiểu là lũy kế từ đầu năm",),
+            )
     if ref is None:
         return
     for m in _DM_RANGE.finditer(ntext):
@@ -93,8 +109,13 @@ def find_windows(ntext: str, ref: date | None, add: Add, *, reform: bool = False
     for m in _UNTIL_DAY.finditer(ntext):
         d, mo = m.groups()
         yi = _year_for(int(mo), int(d), ref)
-        add(m, date(yi, 1, 1), _d(yi, int(mo), int(d)), "ytd",
-            ("period_assumed: 'tính đến ngày' hiểu là lũy kế từ đầu năm",) + _YEAR_NOTE)
+        add(
+            m,
+            date(yi, 1, 1),
+            _d(yi, int(mo), int(d)),
+            "ytd",
+            ("period_assumed: 'tính đến ngày' hiểu là lũy kế từ đầu năm",) + _YEAR_NOTE,
+        )
     for m in _ONE_DAY.finditer(ntext):
         d, mo, y = m.groups()
         yi = int(y) if y else _year_for(int(mo), int(d), ref)
@@ -103,14 +124,25 @@ def find_windows(ntext: str, ref: date | None, add: Add, *, reform: bool = False
     for m in _TET.finditer(ntext):
         day = (tet or {}).get(ref.year)
         if day is not None and day <= ref:
-            add(m, day, day, "day", (f"period_from_calendar: ngày làm việc đầu tiên sau Tết {ref.year} là "
-                                     f"{day.strftime('%d/%m/%Y')}",))
+            add(
+                m,
+                day,
+                day,
+                "day",
+                (f"period_from_calendar: ngày làm việc đầu tiên sau Tết {ref.year} là {day.strftime('%d/%m/%Y')}",),
+            )
     for m in _OPEN.finditer(ntext):
         d, mo, y = m.groups()
         yi = int(y) if y else _year_for(int(mo), int(d), ref)
         start = _d(yi, int(mo), int(d))
         if start is not None and start <= ref:
-            add(m, start, ref, "range", ("period_end_from_article: kỳ tính đến ngày đăng bài",) + (() if y else _YEAR_NOTE))
+            add(
+                m,
+                start,
+                ref,
+                "range",
+                ("period_end_from_article: kỳ tính đến ngày đăng bài",) + (() if y else _YEAR_NOTE),
+            )
     if not reform or ref < REFORM:
         return
     note = ("period_from_reform: tính từ ngày 01/07/2025, ngày chính quyền địa phương hai cấp vận hành",)

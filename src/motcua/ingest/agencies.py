@@ -11,6 +11,7 @@ diacritics, matches by its folded form; "Công an tịnh" does not. A name that 
 ("Sở …", "Ban …") and equals no entry is not guessed: :func:`agency_candidates` lists the closest entries
 for the finding.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,15 @@ from rapidfuzz import fuzz, process
 from motcua.config import ConfigError, load_config
 from motcua.ingest.text import accent_key, clean_text, fold
 
-__all__ = ["Agency", "agencies", "agency_code", "match_agency", "looks_like_agency", "agency_candidates", "is_agency_code"]
+__all__ = [
+    "Agency",
+    "agencies",
+    "agency_code",
+    "match_agency",
+    "looks_like_agency",
+    "agency_candidates",
+    "is_agency_code",
+]
 
 #: "66-cong-an": a province code, a dash, the agency's key.
 _AGENCY_CODE = re.compile(r"^\d{2}-[a-z0-9][a-z0-9-]*$")

@@ -26,26 +26,26 @@ by the numbers because the labels left them ambiguous are one
 matches no unit (it explains why a totals-like row was read as a unit); a row
 that matched a unit needs no explanation and gets none.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-from motcua.quality import Quality, period_label
-from motcua.ingest.form import FormRow, FormSheet, read_form_sheet
-from motcua.ingest.grid import Book
 from functools import lru_cache
+from pathlib import Path
 
 from motcua.ingest.agencies import looks_like_agency, match_agency
 from motcua.ingest.eras import as_candidates, era_level, era_of, era_provinces, other_era, reform_date
+from motcua.ingest.form import FormRow, FormSheet, read_form_sheet
+from motcua.ingest.grid import Book
 from motcua.ingest.names import UnitMatch, match_unit, normalize_name, reference_units, split_type
 from motcua.ingest.numbers import parse_percent
 from motcua.ingest.periods import Period, parse_period_filename, period_out_of_range
 from motcua.ingest.records import Record
 from motcua.ingest.rowlabels import has_marks
 from motcua.panel import COUNT_COLUMNS, column_ref
+from motcua.quality import Quality, period_label
 
 EXTRA_COUNTS = ("received_new", "resolved_early_ontime", "supplement", "returned")
 
@@ -65,8 +65,13 @@ class MatchContext:
 _EXACT = ("exact", "no_diacritics", "alias")
 
 
-def match_with_fallback(name: str, ctx: MatchContext, start: date | None = None,
-                        province_hint: str | None = None, scope_code: str | None = None) -> UnitMatch:
+def match_with_fallback(
+    name: str,
+    ctx: MatchContext,
+    start: date | None = None,
+    province_hint: str | None = None,
+    scope_code: str | None = None,
+) -> UnitMatch:
     """Match ``name`` in the list of its period's era, within the configured province and level.
 
     In order: a provincial agency (config/agencies.yaml; ``province_hint``, the province the sheet names,
@@ -89,7 +94,9 @@ def match_with_fallback(name: str, ctx: MatchContext, start: date | None = None,
     if m.matched or m.method == "ambiguous":
         return m
     other = other_era(era)
-    o = _match_in_era(name, other, era_level(ctx.level, ctx.schema, other), era_provinces(ctx.province_code, ctx.schema, other))
+    o = _match_in_era(
+        name, other, era_level(ctx.level, ctx.schema, other), era_provinces(ctx.province_code, ctx.schema, other)
+    )
     if o.matched and o.method in (*_EXACT, "type_differs"):
         return UnitMatch(m.query, None, None, None, None, None, o.score, as_candidates(o), "other_era", era)
     if looks_like_agency(name):
@@ -133,7 +140,11 @@ def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: 
     agency = match_agency(name, shorts)
     if agency is None:
         return None
-    code = hint if hint and (provinces is None or hint in provinces) else (provinces[0] if provinces and len(provinces) == 1 else None)
+    code = (
+        hint
+        if hint and (provinces is None or hint in provinces)
+        else (provinces[0] if provinces and len(provinces) == 1 else None)
+    )
     query = "" if name is None else str(name)
     if code is None:
         return UnitMatch(query, None, None, None, None, None, 100.0, [], "agency_province_unknown", era)
@@ -163,13 +174,13 @@ class ProvinceScope:
 
     def label(self) -> str:
         if self.row is None:
-            return f"Phần đầu tệp \"{self.text}\""
-        return f"Dòng tiêu đề tỉnh \"{self.text}\" (dòng {self.row})"
+            return f'Phần đầu tệp "{self.text}"'
+        return f'Dòng tiêu đề tỉnh "{self.text}" (dòng {self.row})'
 
     def where(self) -> str:
         if self.row is None:
-            return f"theo phần đầu tệp \"{self.text}\""
-        return f"theo dòng tiêu đề tỉnh \"{self.text}\" (dòng {self.row})"
+            return f'theo phần đầu tệp "{self.text}"'
+        return f'theo dòng tiêu đề tỉnh "{self.text}" (dòng {self.row})'
 
 
 @lru_cache(maxsize=65536)
@@ -202,9 +213,9 @@ def title_province(lines: list[str], schema: str = "legacy") -> tuple[UnitMatch,
         pat = _TITLE_TYPE_ASCII if fold(t) == low else _TITLE_TYPE  # "tình hình" is not "tỉnh"
         for mt in pat.finditer(low):
             typ = mt.group(1)
-            tail = re.split(r"[,;:()\[\]–—-]|\s\d", t[mt.end():], maxsplit=1)[0].split()[:4]
+            tail = re.split(r"[,;:()\[\]–—-]|\s\d", t[mt.end() :], maxsplit=1)[0].split()[:4]
             for n in range(len(tail), 0, -1):
-                m = province_named(f"{t[mt.start(1):mt.start(1) + len(typ)]} {' '.join(tail[:n])}", schema)
+                m = province_named(f"{t[mt.start(1) : mt.start(1) + len(typ)]} {' '.join(tail[:n])}", schema)
                 if m is not None:
                     found.setdefault(str(m.unit_code), (m, t))
                     break
@@ -240,8 +251,9 @@ def _counterpart_province(code: str, from_era: str, to_era: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, display: str, q: Quality,
-                    plabel: str) -> dict[int, ProvinceScope]:
+def province_scopes(
+    fs: FormSheet, ctx: MatchContext, start: date | None, display: str, q: Quality, plabel: str
+) -> dict[int, ProvinceScope]:
     """The province each unit row's name is matched in (sheet row → scope), from headings and the title block.
 
     Headings and title blocks are read in the list of the period's era; one naming a province of the other
@@ -256,8 +268,11 @@ def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, displa
         return {}
     configured = era_provinces(ctx.province_code, ctx.schema, era)
     title = _title(fs, era)
-    default = ProvinceScope(str(title[0].unit_code), str(title[0].unit_name), title[2], None,
-                            *_written(title[1])) if title else None
+    default = (
+        ProvinceScope(str(title[0].unit_code), str(title[0].unit_name), title[2], None, *_written(title[1]))
+        if title
+        else None
+    )
     headings: list[ProvinceScope] = []
     scopes: dict[int, ProvinceScope] = {}
     current = default
@@ -278,7 +293,9 @@ def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, displa
                 if r.kind == "unit":
                     r.kind = "subtotal"
                     r.extra["_province"] = True
-                current = ProvinceScope(str(h[0].unit_code), str(h[0].unit_name), r.name or r.stt, r.row, *_written(h[1]))
+                current = ProvinceScope(
+                    str(h[0].unit_code), str(h[0].unit_name), r.name or r.stt, r.row, *_written(h[1])
+                )
                 headings.append(current)
                 continue
         if r.kind == "unit" and current is not None:
@@ -287,22 +304,43 @@ def province_scopes(fs: FormSheet, ctx: MatchContext, start: date | None, displa
         headings.insert(0, default)
     for h in headings:
         if h.written_code:
-            q.add(display, "province_heading_other_era", "warning",
-                  f"{h.label()} nêu {h.written_name} ({h.written_code}) của danh mục "
-                  f"{'trước' if era == '2025' else 'từ'} {reform_date():%d/%m/%Y}; kỳ {plabel} thuộc danh mục "
-                  f"{'sau sắp xếp' if era == '2025' else 'cũ'}, nên tiêu đề được hiểu là {h.name} ({h.code}).",
-                  sheet=fs.sheet, row=h.row, period=plabel, action="checked")
+            q.add(
+                display,
+                "province_heading_other_era",
+                "warning",
+                f"{h.label()} nêu {h.written_name} ({h.written_code}) của danh mục "
+                f"{'trước' if era == '2025' else 'từ'} {reform_date():%d/%m/%Y}; kỳ {plabel} thuộc danh mục "
+                f"{'sau sắp xếp' if era == '2025' else 'cũ'}, nên tiêu đề được hiểu là {h.name} ({h.code}).",
+                sheet=fs.sheet,
+                row=h.row,
+                period=plabel,
+                action="checked",
+            )
         if configured is not None and h.code not in configured:
             want = ", ".join(configured)
-            q.add(display, "province_heading_mismatch", "warning",
-                  f"{h.label()} nêu {h.name} ({h.code}), khác tỉnh trong config/province.yaml ({want}); "
-                  f"tên đơn vị vẫn được khớp trong tỉnh cấu hình.", sheet=fs.sheet, row=h.row, period=plabel,
-                  action="checked")
+            q.add(
+                display,
+                "province_heading_mismatch",
+                "warning",
+                f"{h.label()} nêu {h.name} ({h.code}), khác tỉnh trong config/province.yaml ({want}); "
+                f"tên đơn vị vẫn được khớp trong tỉnh cấu hình.",
+                sheet=fs.sheet,
+                row=h.row,
+                period=plabel,
+                action="checked",
+            )
         elif configured is None:
-            q.add(display, "province_section", "info",
-                  f"Tên đơn vị {'trong tệp' if h.row is None else 'ở các dòng dưới'} được khớp trong {h.name} ({h.code}) "
-                  f"{h.where()}{'' if h.row is None else ', đến tiêu đề tỉnh kế tiếp'}.", sheet=fs.sheet, row=h.row,
-                  period=plabel, action="checked")
+            q.add(
+                display,
+                "province_section",
+                "info",
+                f"Tên đơn vị {'trong tệp' if h.row is None else 'ở các dòng dưới'} được khớp trong {h.name} ({h.code}) "
+                f"{h.where()}{'' if h.row is None else ', đến tiêu đề tỉnh kế tiếp'}.",
+                sheet=fs.sheet,
+                row=h.row,
+                period=plabel,
+                action="checked",
+            )
     return {} if configured is not None else scopes
 
 
@@ -338,8 +376,9 @@ def sheet_province(fs: FormSheet, ctx: MatchContext, start: date | None) -> str 
     return code if configured is None or code in configured else None
 
 
-def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: ProvinceScope | None,
-                   province_hint: str | None = None) -> UnitMatch:
+def match_in_scope(
+    name: str, ctx: MatchContext, start: date | None, scope: ProvinceScope | None, province_hint: str | None = None
+) -> UnitMatch:
     """:func:`match_with_fallback` within the heading's province (when no province is configured).
 
     A match outside the province is refused (``unit_code`` None, method ``other_province``) with the
@@ -364,8 +403,16 @@ def match_in_scope(name: str, ctx: MatchContext, start: date | None, scope: Prov
     if nat.matched:
         from motcua.ingest.names import Candidate
 
-        elsewhere = [Candidate(str(nat.unit_code), str(nat.unit_name), str(nat.unit_level), str(nat.province_code),
-                               str(nat.province_name), nat.score)]
+        elsewhere = [
+            Candidate(
+                str(nat.unit_code),
+                str(nat.unit_name),
+                str(nat.unit_level),
+                str(nat.province_code),
+                str(nat.province_name),
+                nat.score,
+            )
+        ]
     else:
         elsewhere = [c for c in nat.candidates if c.score >= 97 and c.province_code != scope.code]
     if elsewhere:
@@ -379,7 +426,9 @@ def _vi(n: int | None) -> str:
     return "trống" if n is None else format_decimal(n, locale="vi")
 
 
-def read_aggregate_book(book: Book, display: str, q: Quality, ctx: MatchContext, order: tuple) -> tuple[list[Record], bool]:
+def read_aggregate_book(
+    book: Book, display: str, q: Quality, ctx: MatchContext, order: tuple
+) -> tuple[list[Record], bool]:
     """Records from every recognised sheet; (records, any_sheet_recognised)."""
     records: list[Record] = []
     recognised = False
@@ -395,8 +444,14 @@ def read_aggregate_book(book: Book, display: str, q: Quality, ctx: MatchContext,
         return [], False
     for sheet, fs in sheets:
         if fs is None:
-            q.add(display, "ignored_sheet", "info", "Trang tính không có bảng số liệu nhận dạng được; bỏ qua.", sheet=sheet,
-                  action="checked")
+            q.add(
+                display,
+                "ignored_sheet",
+                "info",
+                "Trang tính không có bảng số liệu nhận dạng được; bỏ qua.",
+                sheet=sheet,
+                action="checked",
+            )
             continue
         recognised = True
         records += _sheet_records(fs, book.path, display, q, ctx, order)
@@ -406,16 +461,20 @@ def read_aggregate_book(book: Book, display: str, q: Quality, ctx: MatchContext,
 def cell_error_message(error: str, raw: object, label: str) -> str:
     """The quality message for a count cell that could not be read (column ``label``)."""
     if error == "formula_no_value":
-        return (f"Cột {label}: ô là công thức \"{raw}\" chưa có giá trị tính sẵn (tệp do phần mềm ghi, chưa mở và lưu "
-                f"bằng Excel); để trống. Mở tệp bằng Excel, lưu lại rồi chạy lại.")
+        return (
+            f'Cột {label}: ô là công thức "{raw}" chưa có giá trị tính sẵn (tệp do phần mềm ghi, chưa mở và lưu '
+            f"bằng Excel); để trống. Mở tệp bằng Excel, lưu lại rồi chạy lại."
+        )
     if error == "merged_cell":
-        return (f"Cột {label}: ô nằm trong vùng gộp ô {raw} nên không có giá trị riêng (gộp ô che số liệu); để trống, "
-                f"không đoán.")
+        return (
+            f"Cột {label}: ô nằm trong vùng gộp ô {raw} nên không có giá trị riêng (gộp ô che số liệu); để trống, "
+            f"không đoán."
+        )
     if error == "implausible_count":
-        return f"Cột {label}: giá trị \"{raw}\" lớn bất thường (quá max_count trong config/ingest.yaml); để trống."
+        return f'Cột {label}: giá trị "{raw}" lớn bất thường (quá max_count trong config/ingest.yaml); để trống.'
     if error == "non_integer_count":
-        return f"Cột {label}: giá trị \"{raw}\" là số thập phân, không phải số hồ sơ (số nguyên); để trống."
-    return f"Cột {label}: giá trị \"{raw}\" không phải số nguyên không âm; để trống."
+        return f'Cột {label}: giá trị "{raw}" là số thập phân, không phải số hồ sơ (số nguyên); để trống.'
+    return f'Cột {label}: giá trị "{raw}" không phải số nguyên không âm; để trống.'
 
 
 def _period_for(fs: FormSheet, path: Path, display: str, q: Quality) -> Period | None:
@@ -428,70 +487,151 @@ def _period_for(fs: FormSheet, path: Path, display: str, q: Quality) -> Period |
     lab = p or fp
     if lab is not None:
         src = "trong trang tính" if p is not None else "trong tên tệp"
-        q.add(display, "period_from_label", "warning",
-              f"Kỳ báo cáo chỉ có nhãn {src} (\"{lab.text}\"), không có ngày bắt đầu/kết thúc; "
-              f"dùng kỳ theo lịch {period_label(lab.start, lab.end)}.", sheet=fs.sheet,
-              period=period_label(lab.start, lab.end), action="derived")
+        q.add(
+            display,
+            "period_from_label",
+            "warning",
+            f'Kỳ báo cáo chỉ có nhãn {src} ("{lab.text}"), không có ngày bắt đầu/kết thúc; '
+            f"dùng kỳ theo lịch {period_label(lab.start, lab.end)}.",
+            sheet=fs.sheet,
+            period=period_label(lab.start, lab.end),
+            action="derived",
+        )
         return lab
     return None
 
 
-def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple) -> list[Record]:
+def _sheet_records(
+    fs: FormSheet, path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple
+) -> list[Record]:
     period = _period_for(fs, path, display, q)
     scope_q = Quality()  # heading findings, kept only when the sheet's rows are read
-    scopes = province_scopes(fs, ctx, period.start if period else None, display, scope_q,
-                             period_label(period.start, period.end) if period else "")
+    scopes = province_scopes(
+        fs,
+        ctx,
+        period.start if period else None,
+        display,
+        scope_q,
+        period_label(period.start, period.end) if period else "",
+    )
     units = [r for r in fs.rows if r.kind == "unit"]
     if fs.header_disagreements:
         n = len(units) if not fs.field_mode else 1
-        q.add(display, "header_numbers_disagree", "error",
-              f"Nhãn tiêu đề ({_header_rows(fs)}) và dòng số thứ tự cột của biểu "
-              f"(dòng {fs.number_row}) không khớp: " + "; ".join(fs.header_disagreements) + ". Không đoán cột nào đúng: "
-              f"{n} dòng {'đơn vị' if not fs.field_mode else 'số liệu'} của trang tính không được ghi nhận"
-              f"{' (từng dòng ghi bên dưới)' if period is not None and not fs.field_mode else ''}. "
-              f"Sửa nhãn hoặc dòng số trong tệp rồi chạy lại.",
-              sheet=fs.sheet, row=fs.number_row, period=period_label(period.start, period.end) if period else "",
-              action="checked")
+        q.add(
+            display,
+            "header_numbers_disagree",
+            "error",
+            f"Nhãn tiêu đề ({_header_rows(fs)}) và dòng số thứ tự cột của biểu "
+            f"(dòng {fs.number_row}) không khớp: " + "; ".join(fs.header_disagreements) + ". Không đoán cột nào đúng: "
+            f"{n} dòng {'đơn vị' if not fs.field_mode else 'số liệu'} của trang tính không được ghi nhận"
+            f"{' (từng dòng ghi bên dưới)' if period is not None and not fs.field_mode else ''}. "
+            f"Sửa nhãn hoặc dòng số trong tệp rồi chạy lại.",
+            sheet=fs.sheet,
+            row=fs.number_row,
+            period=period_label(period.start, period.end) if period else "",
+            action="checked",
+        )
     if period is None:
-        why = (f"dòng \"{fs.period_text}\" có ngày không hợp lệ" if fs.period_text else
-               "không có \"Từ ngày … đến ngày …\" trong trang tính hay trong tên tệp")
-        q.add(display, "no_period", "error",
-              f"Không xác định được kỳ báo cáo ({why}); "
-              f"loại {len(units)} dòng đơn vị của trang tính (từng dòng ghi bên dưới).", sheet=fs.sheet, action="checked")
+        why = (
+            f'dòng "{fs.period_text}" có ngày không hợp lệ'
+            if fs.period_text
+            else 'không có "Từ ngày … đến ngày …" trong trang tính hay trong tên tệp'
+        )
+        q.add(
+            display,
+            "no_period",
+            "error",
+            f"Không xác định được kỳ báo cáo ({why}); "
+            f"loại {len(units)} dòng đơn vị của trang tính (từng dòng ghi bên dưới).",
+            sheet=fs.sheet,
+            action="checked",
+        )
         for r in units:
-            q.add(display, "no_period", "error", f"Dòng \"{r.name}\" bị loại vì kỳ báo cáo không xác định.",
-                  sheet=fs.sheet, row=r.row, unit=r.name, action="dropped")
+            q.add(
+                display,
+                "no_period",
+                "error",
+                f'Dòng "{r.name}" bị loại vì kỳ báo cáo không xác định.',
+                sheet=fs.sheet,
+                row=r.row,
+                unit=r.name,
+                action="dropped",
+            )
         return []
     plabel = period_label(period.start, period.end)
     if fs.header_disagreements:
         return _rows_not_booked(fs, display, q, period, plabel, order)
     if not units and not fs.field_mode:
-        q.add(display, "no_rows", "warning",
-              f"Trang tính có tiêu đề biểu mẫu {fs.layout} (dòng {fs.header_row}) nhưng không có dòng đơn vị nào có số liệu.",
-              sheet=fs.sheet, period=plabel, action="checked")
+        q.add(
+            display,
+            "no_rows",
+            "warning",
+            f"Trang tính có tiêu đề biểu mẫu {fs.layout} (dòng {fs.header_row}) nhưng không có dòng đơn vị nào có số liệu.",
+            sheet=fs.sheet,
+            period=plabel,
+            action="checked",
+        )
     bad_period = period_out_of_range(period.start, period.end)
     if bad_period:
-        q.add(display, "period_out_of_range", "error",
-              f"Kỳ báo cáo {plabel} không thể có thật ({bad_period}); loại {len(units)} dòng đơn vị của trang tính "
-              f"(từng dòng ghi bên dưới).", sheet=fs.sheet, period=plabel, action="checked")
+        q.add(
+            display,
+            "period_out_of_range",
+            "error",
+            f"Kỳ báo cáo {plabel} không thể có thật ({bad_period}); loại {len(units)} dòng đơn vị của trang tính "
+            f"(từng dòng ghi bên dưới).",
+            sheet=fs.sheet,
+            period=plabel,
+            action="checked",
+        )
         for r in units:
-            q.add(display, "period_out_of_range", "error", f"Dòng \"{r.name}\" bị loại vì kỳ báo cáo {plabel} không hợp lệ.",
-                  sheet=fs.sheet, row=r.row, unit=r.name, period=plabel, action="dropped")
+            q.add(
+                display,
+                "period_out_of_range",
+                "error",
+                f'Dòng "{r.name}" bị loại vì kỳ báo cáo {plabel} không hợp lệ.',
+                sheet=fs.sheet,
+                row=r.row,
+                unit=r.name,
+                period=plabel,
+                action="dropped",
+            )
         return [_record(r, None, fs, display, period, {}, order, status="dropped") for r in units]
     for lab in fs.ignored_columns:
         use = "chỉ dùng để đối chiếu với tỷ lệ tính lại" if "tỷ lệ" in lab.lower() else "không dùng"
-        q.add(display, "ignored_column", "info", f"Cột \"{lab}\" không thuộc biểu mẫu {fs.layout}; {use}.",
-              sheet=fs.sheet, period=plabel, action="checked")
+        q.add(
+            display,
+            "ignored_column",
+            "info",
+            f'Cột "{lab}" không thuộc biểu mẫu {fs.layout}; {use}.',
+            sheet=fs.sheet,
+            period=plabel,
+            action="checked",
+        )
     if fs.by_numbers:
-        q.add(display, "header_from_numbers", "info",
-              f"Nhãn tiêu đề ({_header_rows(fs)}) không đủ phân biệt các cột "
-              + ", ".join(f"({k}) \"{lab}\"" for _, k, lab in fs.by_numbers)
-              + f"; vị trí các cột này lấy theo dòng số thứ tự cột của biểu (dòng {fs.number_row}), khớp với nhãn.",
-              sheet=fs.sheet, row=fs.number_row, period=plabel, action="derived")
+        q.add(
+            display,
+            "header_from_numbers",
+            "info",
+            f"Nhãn tiêu đề ({_header_rows(fs)}) không đủ phân biệt các cột "
+            + ", ".join(f'({k}) "{lab}"' for _, k, lab in fs.by_numbers)
+            + f"; vị trí các cột này lấy theo dòng số thứ tự cột của biểu (dòng {fs.number_row}), khớp với nhãn.",
+            sheet=fs.sheet,
+            row=fs.number_row,
+            period=plabel,
+            action="derived",
+        )
     for target, parts in fs.sums:
-        q.add(display, "derived_column", "info",
-              f"Cột {target} = " + " + ".join(f"\"{fs.column_labels.get(p, p)}\"" for p in parts) + " (tách trong tệp, cộng lại).",
-              sheet=fs.sheet, period=plabel, action="derived")
+        q.add(
+            display,
+            "derived_column",
+            "info",
+            f"Cột {target} = "
+            + " + ".join(f'"{fs.column_labels.get(p, p)}"' for p in parts)
+            + " (tách trong tệp, cộng lại).",
+            sheet=fs.sheet,
+            period=plabel,
+            action="derived",
+        )
     q.findings.extend(scope_q.findings)
     _check_totals(fs, display, q, plabel)
     if fs.field_mode:
@@ -505,20 +645,54 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
         vals: dict[str, int | None] = {}
         for col, pc in r.values.items():
             if pc.error:
-                q.add(display, pc.error, "error", cell_error_message(pc.error, pc.raw, fs.column_labels.get(col, col)),
-                      sheet=fs.sheet, row=r.row, unit=who, period=plabel, action="value_removed")
+                q.add(
+                    display,
+                    pc.error,
+                    "error",
+                    cell_error_message(pc.error, pc.raw, fs.column_labels.get(col, col)),
+                    sheet=fs.sheet,
+                    row=r.row,
+                    unit=who,
+                    period=plabel,
+                    action="value_removed",
+                )
             elif pc.note:
-                q.add(display, "number_format", "info",
-                      f"Cột {fs.column_labels.get(col, col)}: \"{pc.raw}\" đọc là {_vi(pc.value)} ({pc.note}).",
-                      sheet=fs.sheet, row=r.row, unit=who, period=plabel, action="kept")
+                q.add(
+                    display,
+                    "number_format",
+                    "info",
+                    f'Cột {fs.column_labels.get(col, col)}: "{pc.raw}" đọc là {_vi(pc.value)} ({pc.note}).',
+                    sheet=fs.sheet,
+                    row=r.row,
+                    unit=who,
+                    period=plabel,
+                    action="kept",
+                )
             vals[col] = pc.value
         blanks = [fs.column_labels.get(c, c) for c, pc in r.values.items() if pc.blank and c in fs.columns]
         if blanks:
-            q.add(display, "blank_count", "warning", "Ô để trống (không đọc là 0): " + "; ".join(blanks) + ".",
-                  sheet=fs.sheet, row=r.row, unit=who, period=plabel, action="kept")
+            q.add(
+                display,
+                "blank_count",
+                "warning",
+                "Ô để trống (không đọc là 0): " + "; ".join(blanks) + ".",
+                sheet=fs.sheet,
+                row=r.row,
+                unit=who,
+                period=plabel,
+                action="kept",
+            )
         if m is None:
-            q.add(display, "row_without_unit", "error", "Dòng có số liệu nhưng không có tên đơn vị; loại dòng.",
-                  sheet=fs.sheet, row=r.row, period=plabel, action="dropped")
+            q.add(
+                display,
+                "row_without_unit",
+                "error",
+                "Dòng có số liệu nhưng không có tên đơn vị; loại dòng.",
+                sheet=fs.sheet,
+                row=r.row,
+                period=plabel,
+                action="dropped",
+            )
             out.append(_record(r, None, fs, display, period, vals, order, status="dropped"))
             continue
         if not m.matched:
@@ -526,33 +700,65 @@ def _sheet_records(fs: FormSheet, path: Path, display: str, q: Quality, ctx: Mat
             if rule:
                 pass
             elif m.method == "other_province" and scope is not None:
-                msg = (f"Không khớp \"{r.name}\": không có đơn vị này trong {scope.name} ({scope.code}), tỉnh {scope.where()}; "
-                       f"đơn vị cùng tên ở tỉnh khác: {m.candidates_text(3)}. Loại dòng; kiểm tra dòng tiêu đề tỉnh "
-                       f"hoặc vị trí dòng trong tệp.")
+                msg = (
+                    f'Không khớp "{r.name}": không có đơn vị này trong {scope.name} ({scope.code}), tỉnh {scope.where()}; '
+                    f"đơn vị cùng tên ở tỉnh khác: {m.candidates_text(3)}. Loại dòng; kiểm tra dòng tiêu đề tỉnh "
+                    f"hoặc vị trí dòng trong tệp."
+                )
             else:
                 why = "có nhiều đơn vị trùng tên" if m.method == "ambiguous" else "độ khớp thấp"
                 if scope is not None:
                     why += f", trong {scope.name} {scope.where()}"
                 elif m.method == "ambiguous" and ctx.province_code is None:
-                    why += ", tệp không có dòng tiêu đề tỉnh (\"Tỉnh …\") trên các đơn vị"
-                msg = (f"Không khớp \"{r.name}\" với đơn vị chính thức ({why}); gần nhất: {m.candidates_text(3)}. Loại dòng; "
-                       f"thêm bí danh vào config/aliases.yaml nếu đúng.")
-            q.add(display, rule or "unit_unmatched", "error", msg, sheet=fs.sheet, row=r.row, unit=r.name, period=plabel,
-                  action="dropped")
+                    why += ', tệp không có dòng tiêu đề tỉnh ("Tỉnh …") trên các đơn vị'
+                msg = (
+                    f'Không khớp "{r.name}" với đơn vị chính thức ({why}); gần nhất: {m.candidates_text(3)}. Loại dòng; '
+                    f"thêm bí danh vào config/aliases.yaml nếu đúng."
+                )
+            q.add(
+                display,
+                rule or "unit_unmatched",
+                "error",
+                msg,
+                sheet=fs.sheet,
+                row=r.row,
+                unit=r.name,
+                period=plabel,
+                action="dropped",
+            )
             if r.extra.get("_folds_to_totals"):
-                why = ("nhưng viết khác" if has_marks(r.name) else
-                       "nhưng là tên đơn vị (not_totals_row trong config/layouts)")
-                q.add(display, "totals_word_differs", "info",
-                      f"Dòng \"{r.name}\" không được đọc là dòng tổng: bỏ dấu thì giống \"{r.extra['_folds_to_totals']}\" "
-                      f"{why}; đọc là dòng đơn vị, các dòng bên dưới vẫn được đọc. Nếu đây đúng là dòng tổng, "
-                      f"sửa chữ cho đúng dấu (\"Tổng cộng\", \"Cộng\").",
-                      sheet=fs.sheet, row=r.row, unit=r.name, period=plabel, action="checked")
+                why = (
+                    "nhưng viết khác"
+                    if has_marks(r.name)
+                    else "nhưng là tên đơn vị (not_totals_row trong config/layouts)"
+                )
+                q.add(
+                    display,
+                    "totals_word_differs",
+                    "info",
+                    f'Dòng "{r.name}" không được đọc là dòng tổng: bỏ dấu thì giống "{r.extra["_folds_to_totals"]}" '
+                    f"{why}; đọc là dòng đơn vị, các dòng bên dưới vẫn được đọc. Nếu đây đúng là dòng tổng, "
+                    f'sửa chữ cho đúng dấu ("Tổng cộng", "Cộng").',
+                    sheet=fs.sheet,
+                    row=r.row,
+                    unit=r.name,
+                    period=plabel,
+                    action="checked",
+                )
             out.append(_record(r, m, fs, display, period, vals, order, status="dropped"))
             continue
         if m.method == "fuzzy":
-            q.add(display, "unit_matched_fuzzy", "warning",
-                  f"\"{r.name}\" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {m.score:.0f}.",
-                  sheet=fs.sheet, row=r.row, unit=m.unit_code or "", period=plabel, action="kept")
+            q.add(
+                display,
+                "unit_matched_fuzzy",
+                "warning",
+                f'"{r.name}" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {m.score:.0f}.',
+                sheet=fs.sheet,
+                row=r.row,
+                unit=m.unit_code or "",
+                period=plabel,
+                action="kept",
+            )
         rec = _record(r, m, fs, display, period, vals, order)
         if scope is not None and ctx.province_code is None:
             rec.note = f"tỉnh {scope.name} ({scope.code}) {scope.where()}"
@@ -572,46 +778,89 @@ def refusal_message(m: UnitMatch, name: str, plabel: str, start: date | None) ->
         return "unit_other_era", cross_era_message(m.candidates[0], name, era_of(start, m.unit_schema), plabel)
     if m.method == "unknown_agency":
         near = "; ".join(agency_candidates(name)) or "không có"
-        return "agency_unknown", (f"\"{name}\" có dạng tên cơ quan cấp tỉnh nhưng không có trong config/agencies.yaml; "
-                                  f"gần nhất: {near}. Loại dòng; thêm cơ quan (hoặc bí danh) vào config/agencies.yaml nếu đúng.")
+        return "agency_unknown", (
+            f'"{name}" có dạng tên cơ quan cấp tỉnh nhưng không có trong config/agencies.yaml; '
+            f"gần nhất: {near}. Loại dòng; thêm cơ quan (hoặc bí danh) vào config/agencies.yaml nếu đúng."
+        )
     if m.method == "agency_province_unknown":
-        return "agency_province_unknown", (f"\"{name}\" là cơ quan cấp tỉnh nhưng không rõ của tỉnh nào (tỉnh cấu hình gồm "
-                                           f"nhiều tỉnh cũ và phần đầu tệp không nêu tỉnh). Loại dòng.")
+        return "agency_province_unknown", (
+            f'"{name}" là cơ quan cấp tỉnh nhưng không rõ của tỉnh nào (tỉnh cấu hình gồm '
+            f"nhiều tỉnh cũ và phần đầu tệp không nêu tỉnh). Loại dòng."
+        )
     return "", ""
 
 
 def _header_rows(fs: FormSheet) -> str:
-    """"dòng 8–10", "dòng 5": where a sheet's header labels are."""
+    """ "dòng 8–10", "dòng 5": where a sheet's header labels are."""
     last = fs.header_row + fs.header_depth - 1
     return f"dòng {fs.header_row}" if last == fs.header_row else f"dòng {fs.header_row}–{last}"
 
 
-def _rows_not_booked(fs: FormSheet, display: str, q: Quality, period: Period, plabel: str, order: tuple) -> list[Record]:
+def _rows_not_booked(
+    fs: FormSheet, display: str, q: Quality, period: Period, plabel: str, order: tuple
+) -> list[Record]:
     """A sheet whose header labels and column numbers disagree: every unit row reported and dropped, none guessed."""
     if fs.field_mode:
         fake = FormRow(fs.header_row, "", fs.title_unit, {}, "unit")
-        q.add(display, "header_numbers_disagree", "error",
-              f"Biểu theo lĩnh vực{f' của {fs.title_unit}' if fs.title_unit else ''} không được ghi nhận vì nhãn tiêu đề và "
-              f"dòng số thứ tự cột không khớp.", sheet=fs.sheet, row=fs.header_row, unit=fs.title_unit, period=plabel,
-              action="dropped")
+        q.add(
+            display,
+            "header_numbers_disagree",
+            "error",
+            f"Biểu theo lĩnh vực{f' của {fs.title_unit}' if fs.title_unit else ''} không được ghi nhận vì nhãn tiêu đề và "
+            f"dòng số thứ tự cột không khớp.",
+            sheet=fs.sheet,
+            row=fs.header_row,
+            unit=fs.title_unit,
+            period=plabel,
+            action="dropped",
+        )
         return [_record(fake, None, fs, display, period, {}, order, status="dropped")]
     out = []
     for r in (u for u in fs.rows if u.kind == "unit"):
-        q.add(display, "header_numbers_disagree", "error",
-              f"Dòng \"{r.name}\" không được ghi nhận vì nhãn tiêu đề và dòng số thứ tự cột không khớp.",
-              sheet=fs.sheet, row=r.row, unit=r.name, period=plabel, action="dropped")
+        q.add(
+            display,
+            "header_numbers_disagree",
+            "error",
+            f'Dòng "{r.name}" không được ghi nhận vì nhãn tiêu đề và dòng số thứ tự cột không khớp.',
+            sheet=fs.sheet,
+            row=r.row,
+            unit=r.name,
+            period=plabel,
+            action="dropped",
+        )
         out.append(_record(r, None, fs, display, period, {}, order, status="dropped"))
     return out
 
 
-def _record(r: FormRow, m: UnitMatch | None, fs: FormSheet, display: str, period: Period, vals: dict[str, int | None],
-            order: tuple, status: str = "kept") -> Record:
+def _record(
+    r: FormRow,
+    m: UnitMatch | None,
+    fs: FormSheet,
+    display: str,
+    period: Period,
+    vals: dict[str, int | None],
+    order: tuple,
+    status: str = "kept",
+) -> Record:
     values = {c: vals.get(c) for c in COUNT_COLUMNS}
     extra = {c: vals[c] for c in EXTRA_COUNTS if c in vals}
     return Record(
-        file=display, sheet=fs.sheet, row=r.row, name=r.name, unit=m, start=period.start, end=period.end,
-        period_kind=period.kind, cumulative=period.cumulative, values=values, extra=extra, order=order,
-        source_kind=fs.layout, source_ref=f"{fs.sheet}!{r.row}", other_outcomes=fs.other_outcomes, status=status,
+        file=display,
+        sheet=fs.sheet,
+        row=r.row,
+        name=r.name,
+        unit=m,
+        start=period.start,
+        end=period.end,
+        period_kind=period.kind,
+        cumulative=period.cumulative,
+        values=values,
+        extra=extra,
+        order=order,
+        source_kind=fs.layout,
+        source_ref=f"{fs.sheet}!{r.row}",
+        other_outcomes=fs.other_outcomes,
+        status=status,
     )
 
 
@@ -630,8 +879,16 @@ def _check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
             if s != tv:
                 diffs.append(f"{column_ref(col)}: dòng tổng {_vi(tv)}, cộng các đơn vị {_vi(s)}")
         if diffs:
-            q.add(display, "totals_mismatch", "warning", "Dòng \"" + t.name + "\" khác tổng các đơn vị — " + "; ".join(diffs),
-                  sheet=fs.sheet, row=t.row, period=plabel, action="checked")
+            q.add(
+                display,
+                "totals_mismatch",
+                "warning",
+                'Dòng "' + t.name + '" khác tổng các đơn vị — ' + "; ".join(diffs),
+                sheet=fs.sheet,
+                row=t.row,
+                period=plabel,
+                action="checked",
+            )
     for st in subtotals:
         prefix = st.stt.rstrip(".") + "."
         kids = [u for u in units if u.stt.startswith(prefix)] if st.stt.strip() else []
@@ -646,7 +903,7 @@ def _check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
             # Roman-numeral group: the unit rows until the next subtotal
             idx = fs.rows.index(st)
             kids = []
-            for r in fs.rows[idx + 1:]:
+            for r in fs.rows[idx + 1 :]:
                 if r.kind != "unit":
                     break
                 kids.append(r)
@@ -658,26 +915,45 @@ def _check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
                 continue
             if sum(parts) != sv:  # type: ignore[arg-type]
                 diffs.append(f"{column_ref(col)}: {_vi(sv)} ≠ {_vi(sum(parts))}")  # type: ignore[arg-type]
-        msg = f"Dòng cộng nhóm \"{st.name}\" (STT {st.stt}) không tính là đơn vị"
+        msg = f'Dòng cộng nhóm "{st.name}" (STT {st.stt}) không tính là đơn vị'
         if diffs:
-            q.add(display, "subtotal_mismatch", "warning", msg + " và khác tổng các dòng con — " + "; ".join(diffs),
-                  sheet=fs.sheet, row=st.row, period=plabel, action="checked")
+            q.add(
+                display,
+                "subtotal_mismatch",
+                "warning",
+                msg + " và khác tổng các dòng con — " + "; ".join(diffs),
+                sheet=fs.sheet,
+                row=st.row,
+                period=plabel,
+                action="checked",
+            )
 
 
-def _check_rate(r: FormRow, vals: dict[str, int | None], display: str, sheet: str, q: Quality, unit: str, plabel: str) -> None:
+def _check_rate(
+    r: FormRow, vals: dict[str, int | None], display: str, sheet: str, q: Quality, unit: str, plabel: str
+) -> None:
     stated = parse_percent(r.extra.get("_rate"))
     res, e, o = vals.get("resolved_total"), vals.get("resolved_early"), vals.get("resolved_ontime")
     if stated is None or not res or e is None or o is None:
         return
     computed = (e + o) / res
     if abs(computed - stated) > 0.0005 + 0.0005:  # the file rounds to 0,1 or 0,01 point
-        q.add(display, "rate_column_mismatch", "warning",
-              f"Cột tỷ lệ ghi \"{r.extra.get('_rate')}\", tính lại ((8)+(9))/(7) = {computed:.2%}.",
-              sheet=sheet, row=r.row, unit=unit, period=plabel, action="checked")
+        q.add(
+            display,
+            "rate_column_mismatch",
+            "warning",
+            f'Cột tỷ lệ ghi "{r.extra.get("_rate")}", tính lại ((8)+(9))/(7) = {computed:.2%}.',
+            sheet=sheet,
+            row=r.row,
+            unit=unit,
+            period=plabel,
+            action="checked",
+        )
 
 
-def _field_record(fs: FormSheet, display: str, q: Quality, ctx: MatchContext, order: tuple, period: Period,
-                  plabel: str) -> list[Record]:
+def _field_record(
+    fs: FormSheet, display: str, q: Quality, ctx: MatchContext, order: tuple, period: Period, plabel: str
+) -> list[Record]:
     """A form whose rows are fields (lĩnh vực) of one unit: one record, from the totals row or the sum of fields."""
     fields = [r for r in fs.rows if r.kind == "unit"]
     totals = [r for r in fs.rows if r.kind == "total"]
@@ -685,7 +961,7 @@ def _field_record(fs: FormSheet, display: str, q: Quality, ctx: MatchContext, or
     if totals:
         src = totals[0]
         vals = {c: pc.value for c, pc in src.values.items()}
-        how = f"dòng \"{src.name}\""
+        how = f'dòng "{src.name}"'
     else:
         src = fields[0] if fields else None
         vals = {}
@@ -697,21 +973,53 @@ def _field_record(fs: FormSheet, display: str, q: Quality, ctx: MatchContext, or
     for f in fields:
         for col, pc in f.values.items():
             if pc.error:
-                q.add(display, pc.error, "error", f"Lĩnh vực \"{f.name}\", cột {column_ref(col)}: \"{pc.raw}\" không phải số nguyên không âm.",
-                      sheet=fs.sheet, row=f.row, unit=name, period=plabel, action="value_removed")
+                q.add(
+                    display,
+                    pc.error,
+                    "error",
+                    f'Lĩnh vực "{f.name}", cột {column_ref(col)}: "{pc.raw}" không phải số nguyên không âm.',
+                    sheet=fs.sheet,
+                    row=f.row,
+                    unit=name,
+                    period=plabel,
+                    action="value_removed",
+                )
     fake = FormRow(row, "", name, {}, "unit")
     if not name:
-        q.add(display, "row_without_unit", "error",
-              "Biểu theo lĩnh vực nhưng không tìm thấy tên đơn vị ở phần đầu (\"UBND huyện …\" hoặc \"Đơn vị báo cáo: …\"); loại.",
-              sheet=fs.sheet, row=row, period=plabel, action="dropped")
+        q.add(
+            display,
+            "row_without_unit",
+            "error",
+            'Biểu theo lĩnh vực nhưng không tìm thấy tên đơn vị ở phần đầu ("UBND huyện …" hoặc "Đơn vị báo cáo: …"); loại.',
+            sheet=fs.sheet,
+            row=row,
+            period=plabel,
+            action="dropped",
+        )
         return [_record(fake, None, fs, display, period, vals, order, status="dropped")]
     m = match_with_fallback(name, ctx, period.start)
     if not m.matched:
-        q.add(display, "unit_unmatched", "error",
-              f"Không khớp \"{name}\" với đơn vị chính thức; gần nhất: {m.candidates_text(3)}. Loại.",
-              sheet=fs.sheet, row=row, unit=name, period=plabel, action="dropped")
+        q.add(
+            display,
+            "unit_unmatched",
+            "error",
+            f'Không khớp "{name}" với đơn vị chính thức; gần nhất: {m.candidates_text(3)}. Loại.',
+            sheet=fs.sheet,
+            row=row,
+            unit=name,
+            period=plabel,
+            action="dropped",
+        )
         return [_record(fake, m, fs, display, period, vals, order, status="dropped")]
-    q.add(display, "field_form", "info",
-          f"Biểu theo lĩnh vực ({len(fields)} dòng) của {m.unit_name}: số liệu đơn vị lấy từ {how}.",
-          sheet=fs.sheet, row=row, unit=m.unit_code or "", period=plabel, action="derived")
+    q.add(
+        display,
+        "field_form",
+        "info",
+        f"Biểu theo lĩnh vực ({len(fields)} dòng) của {m.unit_name}: số liệu đơn vị lấy từ {how}.",
+        sheet=fs.sheet,
+        row=row,
+        unit=m.unit_code or "",
+        period=plabel,
+        action="derived",
+    )
     return [_record(fake, m, fs, display, period, vals, order)]

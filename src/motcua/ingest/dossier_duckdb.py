@@ -30,6 +30,7 @@ How it stays exact and fast:
 - Memory: DuckDB streams the file (``memory_limit``, ``threads`` in config/ingest.yaml
   ``dossier_engine``); only the grouped counts (about 10^5–10^6 rows) reach Python.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -39,15 +40,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.quality import Quality, period_label
 from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.periods import month_end
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
+from motcua.quality import Quality, period_label
 
 DEFAULTS: dict[str, Any] = {
-    "engine": "auto",          # auto | pandas | duckdb
-    "duckdb_min_mb": 32,       # auto: DuckDB for CSV files at least this large (MB)
+    "engine": "auto",  # auto | pandas | duckdb
+    "duckdb_min_mb": 32,  # auto: DuckDB for CSV files at least this large (MB)
     "threads": 2,
     "memory_limit": "1GB",
 }
@@ -88,7 +89,7 @@ def engine_settings() -> dict[str, Any]:
 
 
 def choose_engine(path: Path, encoding: str, engine: str | None = None) -> str:
-    """"pandas" or "duckdb" for a dossier CSV: forced by ``engine`` or config, else by file size.
+    """ "pandas" or "duckdb" for a dossier CSV: forced by ``engine`` or config, else by file size.
 
     DuckDB reads UTF-8 only; other encodings (cp1258) always go to pandas.
     """
@@ -121,7 +122,9 @@ def _fast(col: str) -> str:
     """
     parts = [f"WHEN {col} LIKE {_lit(like)} THEN try_strptime({col}, {_lit(fmt)})" for like, fmt in FAST_SHAPES]
     rx, fmts = LOOSE_DMY
-    parts.append(f"WHEN regexp_full_match({col}, {_lit(rx)}) THEN try_strptime({col}, [{', '.join(_lit(f) for f in fmts)}])")
+    parts.append(
+        f"WHEN regexp_full_match({col}, {_lit(rx)}) THEN try_strptime({col}, [{', '.join(_lit(f) for f in fmts)}])"
+    )
     return "CASE " + " ".join(parts) + " END"
 
 
@@ -136,8 +139,10 @@ def _key_sql(col: str, cutoff: int, hint: tuple[date, date, int, int] | None) ->
     if hint is None:
         return f"((year({col}) * 12 + month({col}) - 1) * 2 + {hi})"
     p0, p1, k0, w = hint
-    return (f"CASE WHEN {col} < DATE '{p0.isoformat()}' THEN -1 WHEN {col} > DATE '{p1.isoformat()}' THEN {w} "
-            f"ELSE year({col}) * 12 + month({col}) - 1 + {hi} - {k0} END")
+    return (
+        f"CASE WHEN {col} < DATE '{p0.isoformat()}' THEN -1 WHEN {col} > DATE '{p1.isoformat()}' THEN {w} "
+        f"ELSE year({col}) * 12 + month({col}) - 1 + {hi} - {k0} END"
+    )
 
 
 def unpack(packed: np.ndarray) -> dict[str, np.ndarray]:
@@ -159,21 +164,35 @@ def month_key(d: date, cutoff: int) -> int:
     return d.year * 12 + d.month - 1 + (1 if cutoff > 0 and d.day > cutoff else 0)
 
 
-def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, cutoff: int,
-              hint: tuple[date, date, int, int] | None, *, lines_for: list[str | None] | None = None,
-              channels: tuple[list[str], list[str]] | None = None) -> str:
+def build_sql(
+    path: Path,
+    n_columns: int,
+    roles: dict[str, int],
+    delim: str,
+    cutoff: int,
+    hint: tuple[date, date, int, int] | None,
+    *,
+    lines_for: list[str | None] | None = None,
+    channels: tuple[list[str], list[str]] | None = None,
+) -> str:
     """The query over the file; no personal column is named or selected.
 
     Default: grouped counts (parallel scan, no line numbers). With ``lines_for`` (the channel texts that are
     not valid): the line numbers of the rows that may be rejected, in file order, for the rejection messages.
     """
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
-    src = (f"read_csv({_lit(str(path))}, columns={cols}, header=true, auto_detect=false, delim={_lit(delim)}, "
-           f"quote='\"', escape='\"', nullstr={_lit(chr(1) + chr(2))}, encoding='utf-8')")
-    sel = {"r_s": f"c{roles['received']}", "d_s": f"c{roles['due']}", "c_s": f"c{roles['completed']}",
-           "t_s": f"c{roles['returned']}" if "returned" in roles else "CAST(NULL AS VARCHAR)",
-           "ch": f"c{roles['channel']}",
-           "u": f"c{roles['unit']}" if "unit" in roles else "CAST('' AS VARCHAR)"}
+    src = (
+        f"read_csv({_lit(str(path))}, columns={cols}, header=true, auto_detect=false, delim={_lit(delim)}, "
+        f"quote='\"', escape='\"', nullstr={_lit(chr(1) + chr(2))}, encoding='utf-8')"
+    )
+    sel = {
+        "r_s": f"c{roles['received']}",
+        "d_s": f"c{roles['due']}",
+        "c_s": f"c{roles['completed']}",
+        "t_s": f"c{roles['returned']}" if "returned" in roles else "CAST(NULL AS VARCHAR)",
+        "ch": f"c{roles['channel']}",
+        "u": f"c{roles['unit']}" if "unit" in roles else "CAST('' AS VARCHAR)",
+    }
     raw = ", ".join(f"{expr} AS {name}" for name, expr in sel.items())
     blank = {c: f"coalesce({c}_s, '') = ''" for c in "rdct"}
     kr, kc, kd = (_key_sql(c, cutoff, hint) for c in ("r", "c", "d"))
@@ -182,14 +201,14 @@ def build_sql(path: Path, n_columns: int, roles: dict[str, int], delim: str, cut
 WITH raw AS (
   SELECT {line}{raw} FROM {src}
 ), stamped AS (
-  SELECT *, {_fast('r_s')} AS r1, {_fast('d_s')} AS d1, {_fast('c_s')} AS c1,
-    CASE WHEN {blank['c']} THEN {_fast('t_s')} END AS t1 FROM raw
+  SELECT *, {_fast("r_s")} AS r1, {_fast("d_s")} AS d1, {_fast("c_s")} AS c1,
+    CASE WHEN {blank["c"]} THEN {_fast("t_s")} END AS t1 FROM raw
 ), parsed AS (
-  SELECT *, {_in_range('r1')} AS r, {_in_range('d1')} AS d, {_in_range('c1')} AS c0, {_in_range('t1')} AS t0 FROM stamped
+  SELECT *, {_in_range("r1")} AS r, {_in_range("d1")} AS d, {_in_range("c1")} AS c0, {_in_range("t1")} AS t0 FROM stamped
 ), flagged AS (
   SELECT *, coalesce(c0, t0) AS c,
-    (NOT {blank['r']} AND r IS NULL) OR (NOT {blank['d']} AND d IS NULL) OR (NOT {blank['c']} AND c0 IS NULL)
-      OR (NOT {blank['t']} AND t0 IS NULL AND c0 IS NULL) AS slow
+    (NOT {blank["r"]} AND r IS NULL) OR (NOT {blank["d"]} AND d IS NULL) OR (NOT {blank["c"]} AND c0 IS NULL)
+      OR (NOT {blank["t"]} AND t0 IS NULL AND c0 IS NULL) AS slow
   FROM parsed
 ), coded AS (
   SELECT *, CASE WHEN slow THEN -1 WHEN r IS NULL THEN 1 WHEN d IS NULL THEN 2 WHEN c < r THEN 5 ELSE 0 END AS code
@@ -199,16 +218,26 @@ WITH raw AS (
     raw_cat = "CASE WHEN slow THEN concat(" + f", {US}, ".join(f"coalesce({c}_s, {NUL})" for c in "rdct") + ") END"
     if lines_for is not None:
         bad = [c for c in lines_for if c is not None]
-        cond = ["code <> 0"] + ([f"ch IN ({', '.join(_lit(c) for c in bad)})"] if bad else []) + (
-            ["ch IS NULL"] if None in lines_for else [])
-        return body + f"""
+        cond = (
+            ["code <> 0"]
+            + ([f"ch IN ({', '.join(_lit(c) for c in bad)})"] if bad else [])
+            + (["ch IS NULL"] if None in lines_for else [])
+        )
+        return (
+            body
+            + f"""
 SELECT line, code, ch, {raw_cat} AS raw
-FROM coded WHERE {' OR '.join(cond)}
+FROM coded WHERE {" OR ".join(cond)}
 """
+        )
     on, off = channels if channels is not None else known_channels()
-    chk = (f"CASE WHEN ch IN ({', '.join(_lit(c) for c in on) or 'NULL'}) THEN 1 "
-           f"WHEN ch IN ({', '.join(_lit(c) for c in off) or 'NULL'}) THEN 2 ELSE 0 END")
-    return body + f""", keyed AS (
+    chk = (
+        f"CASE WHEN ch IN ({', '.join(_lit(c) for c in on) or 'NULL'}) THEN 1 "
+        f"WHEN ch IN ({', '.join(_lit(c) for c in off) or 'NULL'}) THEN 2 ELSE 0 END"
+    )
+    return (
+        body
+        + f""", keyed AS (
   SELECT *, {chk} AS chk FROM coded
 )
 SELECT u, CASE WHEN chk = 0 THEN ch END AS ch, {raw_cat} AS raw,
@@ -218,6 +247,7 @@ SELECT u, CASE WHEN chk = 0 THEN ch END AS ch, {raw_cat} AS raw,
 FROM keyed
 GROUP BY ALL
 """
+    )
 
 
 def known_channels() -> tuple[list[str], list[str]]:
@@ -236,14 +266,20 @@ def known_channels() -> tuple[list[str], list[str]]:
 
 
 def _connect(cfg: dict[str, Any]):
-    import duckdb
-
     import tempfile
+
+    import duckdb
 
     # spills (if any) go to the system's temporary folder, never to a ".tmp" in the working directory
     tmp = str(cfg.get("temp_directory") or Path(tempfile.gettempdir()) / "motcua-duckdb")
-    return duckdb.connect(config={"threads": int(cfg["threads"]), "memory_limit": str(cfg["memory_limit"]),
-                                  "preserve_insertion_order": True, "temp_directory": tmp})
+    return duckdb.connect(
+        config={
+            "threads": int(cfg["threads"]),
+            "memory_limit": str(cfg["memory_limit"]),
+            "preserve_insertion_order": True,
+            "temp_directory": tmp,
+        }
+    )
 
 
 def _channel_kind(values: list[Any]) -> list[str]:
@@ -265,8 +301,9 @@ def _slow_codes(raws: list[tuple], cutoff: int, hint) -> dict[str, np.ndarray]:
     rec, due, done, ret = (parse_dates(t) for t in txt)
     done = done.fillna(ret)
     bad_done = txt[2].astype("string").str.strip().fillna("").ne("") & done.isna()
-    code = np.select([rec.isna().to_numpy(), due.isna().to_numpy(), bad_done.to_numpy(), (done < rec).to_numpy()],
-                     [1, 2, 3, 5], 0)
+    code = np.select(
+        [rec.isna().to_numpy(), due.isna().to_numpy(), bad_done.to_numpy(), (done < rec).to_numpy()], [1, 2, 3, 5], 0
+    )
     out = {"code": code, **{k: np.full(len(raws), -2, dtype=np.int64) for k in ("kr", "kc", "kd", "cls")}}
     for i in np.flatnonzero(code == 0):
         out["kr"][i] = _py_key(rec.iloc[i].date(), cutoff, hint)
@@ -330,9 +367,19 @@ def _first_lines(con, sql: str, need: dict[int, int], bad_ch: set, slow_code: di
     return found
 
 
-def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple,
-                                 header: list[str], delim: str, roles: dict[str, int],
-                                 period_hint: tuple[date, date] | None, *, return_sql: list | None = None) -> list[Record]:
+def aggregate_dossier_csv_duckdb(
+    path: Path,
+    display: str,
+    q: Quality,
+    ctx: MatchContext,
+    order: tuple,
+    header: list[str],
+    delim: str,
+    roles: dict[str, int],
+    period_hint: tuple[date, date] | None,
+    *,
+    return_sql: list | None = None,
+) -> list[Record]:
     """Records from a dossier CSV, aggregated by DuckDB; same records and findings as the pandas path."""
     from motcua.ingest.dossiers import _spec, _vi, _windows, note_aggregated, unit_from_filename, unit_period_record
 
@@ -379,8 +426,15 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
         lines: dict[int, list[int]] = {c: [] for c in REASONS}
         if any(counts.values()):
             need = {c: min(k, 8) for c, k in counts.items()}
-            lsql = build_sql(path, len(header), roles, delim, cutoff, hint,
-                             lines_for=sorted(bad_ch, key=lambda v: (v is None, str(v))))
+            lsql = build_sql(
+                path,
+                len(header),
+                roles,
+                delim,
+                cutoff,
+                hint,
+                lines_for=sorted(bad_ch, key=lambda v: (v is None, str(v))),
+            )
             if return_sql is not None:
                 return_sql.append(lsql)
             lines = _first_lines(con, lsql, need, bad_ch, slow_code)
@@ -390,9 +444,14 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
         total = counts[c]
         if total:
             shown = [x + line_offset for x in sorted(lines[c])[:8]]
-            q.add(display, "dossier_rejected", "error",
-                  f"{_vi(total)} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, shown))}"
-                  f"{', …' if total > 8 else ''}).", sheet=sheet, action="dossiers_rejected")
+            q.add(
+                display,
+                "dossier_rejected",
+                "error",
+                f"{_vi(total)} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, shown))}{', …' if total > 8 else ''}).",
+                sheet=sheet,
+                action="dossiers_rejected",
+            )
     stats = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
     stats["read"] += int(n.sum())
     stats["rejected"] += int(n[rejected].sum())
@@ -409,13 +468,22 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
     if (units_c == "").any():
         guess = unit_from_filename(display, ctx, period_hint[0] if period_hint else None)
         if guess:
-            q.add(display, "unit_from_filename", "warning",
-                  f"{_vi(int(kn[units_c == ''].sum()))} hồ sơ không ghi đơn vị; lấy đơn vị \"{guess}\" từ tên tệp.", sheet=sheet,
-                  action="derived")
+            q.add(
+                display,
+                "unit_from_filename",
+                "warning",
+                f'{_vi(int(kn[units_c == ""].sum()))} hồ sơ không ghi đơn vị; lấy đơn vị "{guess}" từ tên tệp.',
+                sheet=sheet,
+                action="derived",
+            )
             uniq_clean = np.where(uniq_clean == "", guess, uniq_clean)
     names = sorted(set(uniq_clean[np.unique(ucodes)].tolist())) if len(ucodes) else []
     name_id = {nm: i for i, nm in enumerate(names)}
-    ui = np.array([name_id.get(x, -1) for x in uniq_clean], dtype=np.int64)[ucodes] if len(ucodes) else np.zeros(0, np.int64)
+    ui = (
+        np.array([name_id.get(x, -1) for x in uniq_clean], dtype=np.int64)[ucodes]
+        if len(ucodes)
+        else np.zeros(0, np.int64)
+    )
     has_done = kc != -2
     if period_hint is not None:
         p0, p1 = period_hint
@@ -425,9 +493,16 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
             return []
         m0, m1 = int((kr // 2).min()), int((kr // 2).max())
         p0, p1 = date(m0 // 12, m0 % 12 + 1, 1), month_end(m1 // 12, m1 % 12 + 1)
-        q.add(display, "period_from_label", "warning",
-              f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
-              f"có thể thiếu hồ sơ tồn từ trước.", sheet=sheet, period=period_label(p0, p1), action="derived")
+        q.add(
+            display,
+            "period_from_label",
+            "warning",
+            f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
+            f"có thể thiếu hồ sơ tồn từ trước.",
+            sheet=sheet,
+            period=period_label(p0, p1),
+            action="derived",
+        )
         windows = _windows(p0, p1, cutoff)
         k0 = _check_windows(windows, cutoff)
         W = len(windows)
@@ -457,11 +532,14 @@ def aggregate_dossier_csv_duckdb(path: Path, display: str, q: Quality, ctx: Matc
     stop_c = np.where(has_done, b, last)
     stop_p = np.where(has_done, b - 1, last)
     cols = {
-        "received_online": point(a, online), "received_offline": point(a, ~online),
+        "received_online": point(a, online),
+        "received_offline": point(a, ~online),
         "carried_over": ranged(a + 1, stop_c),
-        "resolved_early": point(b, has_done & (cls < 0)), "resolved_ontime": point(b, has_done & (cls == 0)),
+        "resolved_early": point(b, has_done & (cls < 0)),
+        "resolved_ontime": point(b, has_done & (cls == 0)),
         "resolved_late": point(b, has_done & (cls > 0)),
-        "pending_overdue": ranged(np.maximum(a, c_due), stop_p), "pending_total": ranged(a, stop_p),
+        "pending_overdue": ranged(np.maximum(a, c_due), stop_p),
+        "pending_total": ranged(a, stop_p),
     }
     per_unit = np.rint(np.bincount(ui, weights=kn, minlength=U)).astype(np.int64)
     out: list[Record] = []

@@ -23,6 +23,7 @@ one, the months from the first to the last received date (reported).
 Dossiers with an unreadable received or due date, or an unknown channel, are
 rejected and counted.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -32,7 +33,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.quality import Quality, period_label
 from motcua.config import load_config
 from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.grid import Grid
@@ -40,9 +40,19 @@ from motcua.ingest.periods import classify, month_end, parse_period_filename
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text, fold
 from motcua.ingest.tidy import _read_head
+from motcua.quality import Quality, period_label
 
-DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+DATE_FORMATS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+)
 
 
 def _vi(n: int) -> str:
@@ -138,8 +148,16 @@ def _channel(series: pd.Series) -> pd.Series:
     return f.map(lambda v: "online" if v in online else ("offline" if v in offline else ""))
 
 
-def aggregate_dossiers(df: pd.DataFrame, display: str, sheet: str, q: Quality, ctx: MatchContext, order: tuple,
-                       period_hint: tuple[date, date] | None, line_offset: int = 2) -> list[Record]:
+def aggregate_dossiers(
+    df: pd.DataFrame,
+    display: str,
+    sheet: str,
+    q: Quality,
+    ctx: MatchContext,
+    order: tuple,
+    period_hint: tuple[date, date] | None,
+    line_offset: int = 2,
+) -> list[Record]:
     """Dossier table with role columns (received, due, completed, returned, channel, unit) → records."""
     n_read = len(df)
     rec = parse_dates(df["received"])
@@ -170,9 +188,15 @@ def aggregate_dossiers(df: pd.DataFrame, display: str, sheet: str, q: Quality, c
         mask = mask & ~rejected
         if mask.any():
             lines = (np.flatnonzero(mask.to_numpy()) + line_offset)[:8]
-            q.add(display, "dossier_rejected", "error",
-                  f"{_vi(int(mask.sum()))} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, lines))}"
-                  f"{', …' if mask.sum() > 8 else ''}).", sheet=sheet, action="dossiers_rejected")
+            q.add(
+                display,
+                "dossier_rejected",
+                "error",
+                f"{_vi(int(mask.sum()))} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, lines))}"
+                f"{', …' if mask.sum() > 8 else ''}).",
+                sheet=sheet,
+                action="dossiers_rejected",
+            )
         rejected |= mask
     stats = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
     stats["read"] += n_read
@@ -185,9 +209,14 @@ def aggregate_dossiers(df: pd.DataFrame, display: str, sheet: str, q: Quality, c
     if (units == "").any():
         guess = unit_from_filename(display, ctx, period_hint[0] if period_hint else None)
         if guess:
-            q.add(display, "unit_from_filename", "warning",
-                  f"{_vi(int((units == '').sum()))} hồ sơ không ghi đơn vị; lấy đơn vị \"{guess}\" từ tên tệp.", sheet=sheet,
-                  action="derived")
+            q.add(
+                display,
+                "unit_from_filename",
+                "warning",
+                f'{_vi(int((units == "").sum()))} hồ sơ không ghi đơn vị; lấy đơn vị "{guess}" từ tên tệp.',
+                sheet=sheet,
+                action="derived",
+            )
             units = units.where(units != "", guess)
     if period_hint is not None:
         p0, p1 = period_hint
@@ -196,9 +225,16 @@ def aggregate_dossiers(df: pd.DataFrame, display: str, sheet: str, q: Quality, c
             return []
         first, last = rec.min().date(), rec.max().date()
         p0, p1 = date(first.year, first.month, 1), month_end(last.year, last.month)
-        q.add(display, "period_from_label", "warning",
-              f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
-              f"có thể thiếu hồ sơ tồn từ trước.", sheet=sheet, period=period_label(p0, p1), action="derived")
+        q.add(
+            display,
+            "period_from_label",
+            "warning",
+            f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
+            f"có thể thiếu hồ sơ tồn từ trước.",
+            sheet=sheet,
+            period=period_label(p0, p1),
+            action="derived",
+        )
     cutoff = int(_spec().get("cutoff_day", 0) or 0)
     windows = _windows(p0, p1, cutoff)
     out: list[Record] = []
@@ -209,25 +245,39 @@ def aggregate_dossiers(df: pd.DataFrame, display: str, sheet: str, q: Quality, c
         sel = (units == uname).to_numpy()
         m = match_with_fallback(uname, ctx, p0) if uname else None
         n_u = int(sel.sum())
-        for (s, e) in windows:
+        for s, e in windows:
             s64, e64 = np.datetime64(s), np.datetime64(e)
             new = sel & (rec_d >= s64) & (rec_d <= e64)
             carried = sel & (rec_d < s64) & (~has_done | (done_d >= s64))
             res = sel & has_done & (done_d >= s64) & (done_d <= e64)
             pend = sel & (rec_d <= e64) & (~has_done | (done_d > e64))
             vals = {
-                "received_online": int((new & online).sum()), "received_offline": int((new & ~online).sum()),
-                "carried_over": int(carried.sum()), "resolved_early": int((res & (done_d < due_d)).sum()),
-                "resolved_ontime": int((res & (done_d == due_d)).sum()), "resolved_late": int((res & (done_d > due_d)).sum()),
-                "pending_overdue": int((pend & (due_d <= e64)).sum()), "pending_total": int(pend.sum()),
+                "received_online": int((new & online).sum()),
+                "received_offline": int((new & ~online).sum()),
+                "carried_over": int(carried.sum()),
+                "resolved_early": int((res & (done_d < due_d)).sum()),
+                "resolved_ontime": int((res & (done_d == due_d)).sum()),
+                "resolved_late": int((res & (done_d > due_d)).sum()),
+                "pending_overdue": int((pend & (due_d <= e64)).sum()),
+                "pending_total": int(pend.sum()),
             }
             out.append(unit_period_record(display, sheet, uname, m, s, e, vals, n_u, order, q))
     note_aggregated(q, display, sheet, int(ok.sum()), len(out), p0, p1)
     return out
 
 
-def unit_period_record(display: str, sheet: str, uname: str, m: Any, s: date, e: date, vals: dict[str, int],
-                       n_u: int, order: tuple, q: Quality) -> Record:
+def unit_period_record(
+    display: str,
+    sheet: str,
+    uname: str,
+    m: Any,
+    s: date,
+    e: date,
+    vals: dict[str, int],
+    n_u: int,
+    order: tuple,
+    q: Quality,
+) -> Record:
     """One unit-period record from its counted columns (4)–(6), (8)–(10), (11), (13); the totals (3), (7)
     and (12) follow from them. An unmatched unit's record is dropped and reported. Both engines use it."""
     vals["received_total"] = vals["received_online"] + vals["received_offline"] + vals["carried_over"]
@@ -237,17 +287,33 @@ def unit_period_record(display: str, sheet: str, uname: str, m: Any, s: date, e:
     status = "kept" if m is not None and m.matched else "dropped"
     if status == "dropped":
         cand = m.candidates_text(3) if m is not None else "không có"
-        q.add(display, "unit_unmatched", "error",
-              f"Đơn vị \"{uname or '(trống)'}\" của danh sách hồ sơ không khớp đơn vị chính thức; gần nhất: {cand}. Loại kỳ này.",
-              sheet=sheet, unit=uname, period=period_label(s, e), action="dropped")
-    return Record(display, sheet, None, uname, m, s, e, classify(s, e), False, vals, {}, order, "dossier", ref, status=status)
+        q.add(
+            display,
+            "unit_unmatched",
+            "error",
+            f'Đơn vị "{uname or "(trống)"}" của danh sách hồ sơ không khớp đơn vị chính thức; gần nhất: {cand}. Loại kỳ này.',
+            sheet=sheet,
+            unit=uname,
+            period=period_label(s, e),
+            action="dropped",
+        )
+    return Record(
+        display, sheet, None, uname, m, s, e, classify(s, e), False, vals, {}, order, "dossier", ref, status=status
+    )
 
 
 def note_aggregated(q: Quality, display: str, sheet: str, n_dossiers: int, n_records: int, p0: date, p1: date) -> None:
     """The closing finding of a dossier list: how many dossiers made how many unit-period rows."""
-    q.add(display, "dossier_aggregated", "info",
-          f"{_vi(n_dossiers)} hồ sơ tổng hợp thành {_vi(n_records)} dòng (đơn vị × kỳ {period_label(p0, p1)}); "
-          f"trễ hạn theo ngày hoàn thành so với ngày hẹn trả.", sheet=sheet, period=period_label(p0, p1), action="derived")
+    q.add(
+        display,
+        "dossier_aggregated",
+        "info",
+        f"{_vi(n_dossiers)} hồ sơ tổng hợp thành {_vi(n_records)} dòng (đơn vị × kỳ {period_label(p0, p1)}); "
+        f"trễ hạn theo ngày hoàn thành so với ngày hẹn trả.",
+        sheet=sheet,
+        period=period_label(p0, p1),
+        action="derived",
+    )
 
 
 def unit_from_filename(display: str, ctx: MatchContext, start: date | None) -> str:
@@ -268,8 +334,9 @@ def _hint(path: Path) -> tuple[date, date] | None:
     return (p.start, p.end) if p is not None else None
 
 
-def read_dossier_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple,
-                     engine: str | None = None) -> list[Record]:
+def read_dossier_csv(
+    path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple, engine: str | None = None
+) -> list[Record]:
     """Records from a dossier CSV; personal columns are never parsed.
 
     ``engine``: "pandas", "duckdb" or "auto" (default: config/ingest.yaml ``dossier_engine``; auto picks
@@ -281,9 +348,15 @@ def read_dossier_csv(path: Path, display: str, q: Quality, ctx: MatchContext, or
     header, delim, enc = _read_head(path)
     roles, personal = map_columns(header)
     if personal:
-        q.add(display, "personal_columns_dropped", "info",
-              f"Đã loại {len(personal)} cột dữ liệu cá nhân khi đọc (Nghị định 13/2023/NĐ-CP): "
-              + ", ".join(header[i] for i in personal) + ". Giá trị không được lưu ở bất cứ đâu.", action="checked")
+        q.add(
+            display,
+            "personal_columns_dropped",
+            "info",
+            f"Đã loại {len(personal)} cột dữ liệu cá nhân khi đọc (Nghị định 13/2023/NĐ-CP): "
+            + ", ".join(header[i] for i in personal)
+            + ". Giá trị không được lưu ở bất cứ đâu.",
+            action="checked",
+        )
     chosen = choose_engine(path, enc, engine)
     if chosen == "duckdb":
         import duckdb
@@ -306,7 +379,9 @@ def read_dossier_csv(path: Path, display: str, q: Quality, ctx: MatchContext, or
     return aggregate_dossiers(df, display, "", q, ctx, order, _hint(path))
 
 
-def read_dossier_grid(grid: Grid, path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple) -> list[Record] | None:
+def read_dossier_grid(
+    grid: Grid, path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple
+) -> list[Record] | None:
     """Records from a dossier table in a worksheet (header in the first 20 rows), or None if there is none."""
     for hr in range(min(20, grid.n_rows)):
         header = ["" if v is None else str(v) for v in grid.rows[hr]]
@@ -318,11 +393,17 @@ def read_dossier_grid(grid: Grid, path: Path, display: str, q: Quality, ctx: Mat
                 if i < len(row):
                     row[i] = None
         if personal:
-            q.add(display, "personal_columns_dropped", "info",
-                  f"Đã loại {len(personal)} cột dữ liệu cá nhân khi đọc (Nghị định 13/2023/NĐ-CP): "
-                  + ", ".join(header[i] for i in personal) + ". Giá trị không được lưu ở bất cứ đâu.", sheet=grid.sheet,
-                  action="checked")
-        body = [r for r in grid.rows[hr + 1:] if any(v is not None and str(v).strip() for v in r)]
+            q.add(
+                display,
+                "personal_columns_dropped",
+                "info",
+                f"Đã loại {len(personal)} cột dữ liệu cá nhân khi đọc (Nghị định 13/2023/NĐ-CP): "
+                + ", ".join(header[i] for i in personal)
+                + ". Giá trị không được lưu ở bất cứ đâu.",
+                sheet=grid.sheet,
+                action="checked",
+            )
+        body = [r for r in grid.rows[hr + 1 :] if any(v is not None and str(v).strip() for v in r)]
         data = {role: [r[i] if i < len(r) else None for r in body] for role, i in roles.items()}
         df = pd.DataFrame(data, dtype=object)
         for c in ("received", "due", "completed", "returned"):

@@ -15,6 +15,7 @@ The level of each era: legacy rows at the configured legacy level (district unle
 commune or province), 2025 rows at commune level (province when the configuration reads provinces).
 Other levels are still accepted on an exact name (a commune row in a district file).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -37,7 +38,7 @@ def reform_date() -> date:
 
 
 def era_of(start: date | None, default: str = "legacy") -> str:
-    """"legacy" or "2025" for a period starting ``start`` (``default`` when the period is unknown)."""
+    """ "legacy" or "2025" for a period starting ``start`` (``default`` when the period is unknown)."""
     if start is None:
         return default
     return "2025" if start >= reform_date() else "legacy"
@@ -102,17 +103,29 @@ def cross_era_message(found: Candidate, query: str, era: str, period_text: str, 
         what = "tỉnh kế thừa" if level == "province" else "các xã, phường kế thừa"
         gone = "đã giải thể" if level == "district" else "không còn trong danh mục"
         listed = ", ".join(names[:limit]) + (f" và {len(names) - limit} đơn vị khác" if len(names) > limit else "")
-        return (f"\"{query}\" là {unit}, {gone} từ {day:%d/%m/%Y}; kỳ {period_text} theo danh mục sau sắp xếp. "
-                f"{what.capitalize()}: {listed or 'không rõ'}. Không ghi số liệu cho đơn vị nào; "
-                f"tách số liệu theo đơn vị mới trong tệp gốc.")
+        return (
+            f'"{query}" là {unit}, {gone} từ {day:%d/%m/%Y}; kỳ {period_text} theo danh mục sau sắp xếp. '
+            f"{what.capitalize()}: {listed or 'không rõ'}. Không ghi số liệu cho đơn vị nào; "
+            f"tách số liệu theo đơn vị mới trong tệp gốc."
+        )
     pred = predecessors(str(found.unit_code), "district" if found.unit_level == "district" else "commune")
     names = list(dict.fromkeys(pred["legacy_name"].astype(str))) if not pred.empty else []
     listed = ", ".join(names[:limit]) + (f" và {len(names) - limit} đơn vị khác" if len(names) > limit else "")
-    return (f"\"{query}\" là {unit} của danh mục từ {day:%d/%m/%Y}, nhưng kỳ {period_text} trước ngày đó "
-            f"(danh mục cũ). Đơn vị tiền thân: {listed or 'không rõ'}. Không ghi số liệu cho đơn vị nào.")
+    return (
+        f'"{query}" là {unit} của danh mục từ {day:%d/%m/%Y}, nhưng kỳ {period_text} trước ngày đó '
+        f"(danh mục cũ). Đơn vị tiền thân: {listed or 'không rõ'}. Không ghi số liệu cho đơn vị nào."
+    )
 
 
 def as_candidates(found: UnitMatch) -> list[Candidate]:
     """The other era's unit as the one candidate of a refused match."""
-    return [Candidate(str(found.unit_code), str(found.unit_name), str(found.unit_level), str(found.province_code),
-                      str(found.province_name), found.score)]
+    return [
+        Candidate(
+            str(found.unit_code),
+            str(found.unit_name),
+            str(found.unit_level),
+            str(found.province_code),
+            str(found.province_name),
+            found.score,
+        )
+    ]

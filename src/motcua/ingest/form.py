@@ -26,6 +26,7 @@ How a sheet is read:
 - the period comes from the text above the header (see
   :mod:`motcua.ingest.periods`).
 """
+
 from __future__ import annotations
 
 import re
@@ -35,14 +36,22 @@ from typing import Any
 
 from motcua.config import load_config
 from motcua.ingest.grid import Grid
-from motcua.ingest.numbers import ParsedCount, max_count, parse_count
 from motcua.ingest.numbering import Numbering, parse_number_row
+from motcua.ingest.numbers import ParsedCount, max_count, parse_count
 from motcua.ingest.periods import Period, parse_period_text
 from motcua.ingest.rowlabels import Label, WordPattern, has_marks, written_key
 from motcua.ingest.text import clean_text, fold
 
-__all__ = ["FormRow", "FormSheet", "HeaderMatch", "Layout", "aggregate_layouts", "find_header", "match_header",
-           "read_form_sheet"]
+__all__ = [
+    "FormRow",
+    "FormSheet",
+    "HeaderMatch",
+    "Layout",
+    "aggregate_layouts",
+    "find_header",
+    "match_header",
+    "read_form_sheet",
+]
 
 MAX_HEADER_SCAN = 40
 MAX_DEPTH = 4
@@ -103,18 +112,24 @@ def _layouts_cached(root: str) -> tuple[Layout, ...]:
             ColumnRule(c, tuple(_rx(p) for p in rule.get("all", [])), tuple(_rx(p) for p in rule.get("none", [])))
             for c, rule in spec["columns"].items()
         )
-        out.append(Layout(
-            spec.get("name", name), spec.get("description", name), int(spec.get("priority", 9)),
-            tuple(re.compile(p) for p in spec.get("unit_header", [])),
-            tuple(re.compile(p) for p in spec.get("stt_header", [])),
-            tuple(WordPattern.compile(p) for p in spec.get("totals_row", [])),
-            cols, tuple(spec.get("required", [])), tuple(spec.get("other_outcomes", [])),
-            tuple(spec.get("exclude_columns", [])),
-            tuple((k, tuple(v)) for k, v in (spec.get("sums") or {}).items()),
-            tuple(re.compile(p) for p in spec.get("field_header", [])),
-            tuple(WordPattern.compile(p) for p in spec.get("not_totals_row", [])),
-            Numbering.from_spec(spec.get("numbering")),
-        ))
+        out.append(
+            Layout(
+                spec.get("name", name),
+                spec.get("description", name),
+                int(spec.get("priority", 9)),
+                tuple(re.compile(p) for p in spec.get("unit_header", [])),
+                tuple(re.compile(p) for p in spec.get("stt_header", [])),
+                tuple(WordPattern.compile(p) for p in spec.get("totals_row", [])),
+                cols,
+                tuple(spec.get("required", [])),
+                tuple(spec.get("other_outcomes", [])),
+                tuple(spec.get("exclude_columns", [])),
+                tuple((k, tuple(v)) for k, v in (spec.get("sums") or {}).items()),
+                tuple(re.compile(p) for p in spec.get("field_header", [])),
+                tuple(WordPattern.compile(p) for p in spec.get("not_totals_row", [])),
+                Numbering.from_spec(spec.get("numbering")),
+            )
+        )
     return tuple(sorted(out, key=lambda lo: lo.priority))
 
 
@@ -189,7 +204,7 @@ def _spread(grid: Grid, r0: int, r1: int, raw: bool = False) -> list[list[str]]:
     conv = _text if raw else _folded
     block = [[conv(grid.cell(r, c)) for c in range(n)] for r in range(r0, r1 + 1)]
     merged_here = False
-    for (a, b, c, d) in grid.merged:
+    for a, b, c, d in grid.merged:
         if b < r0 or a > r1:
             continue
         val = conv(grid.cell(a, c))
@@ -261,7 +276,7 @@ def _same_tail(heading: str, key: str, key_written: bool) -> bool:
 
 
 def _closes_group(label: str, body: list[FormRow], folded: str | None = None) -> bool:
-    """"Cộng tỉnh Cao Bằng" closes a province group when a heading above named that province (otherwise, e.g.
+    """ "Cộng tỉnh Cao Bằng" closes a province group when a heading above named that province (otherwise, e.g.
     "Tổng cộng tỉnh Phú Yên" at the end of a one-province file, it is the totals row as before). ``label`` as written,
     ``folded`` its :func:`fold` when already at hand."""
     if not _PROVINCE_TOTAL.folded.search(fold(label) if folded is None else folded):
@@ -305,8 +320,9 @@ def _hits(paths: list[list[str]], rule: ColumnRule, excluded: set[int]) -> list[
     return [c for c, lv in enumerate(paths) if c not in excluded and rule.matches(lv)]
 
 
-def _disagreements(paths: list[list[str]], layout: Layout, by_number: dict[str, int],
-                   numbers: dict[int, int]) -> tuple[tuple[str, int, int, tuple[int, ...]], ...]:
+def _disagreements(
+    paths: list[list[str]], layout: Layout, by_number: dict[str, int], numbers: dict[int, int]
+) -> tuple[tuple[str, int, int, tuple[int, ...]], ...]:
     """Columns the number row places where the labels say otherwise.
 
     A column disagrees when its label is found on other sheet columns only, when the numbered column is a rate or
@@ -331,8 +347,9 @@ def _number_columns(layout: Layout, numbers: dict[int, int]) -> dict[str, int]:
     return {k: c for k, c in layout.numbering.columns_from(numbers).items() if k in names}
 
 
-def _with_numbers(grid: Grid, layout: Layout, r: int, depth: int, cols: dict[str, int], unit_col: int,
-                  paths: list[list[str]]) -> HeaderMatch:
+def _with_numbers(
+    grid: Grid, layout: Layout, r: int, depth: int, cols: dict[str, int], unit_col: int, paths: list[list[str]]
+) -> HeaderMatch:
     """A header found by its labels, checked against the layout's number row right under it (when there is one)."""
     plain = HeaderMatch(layout, r, depth, cols, unit_col, paths)
     n = r + depth
@@ -455,7 +472,8 @@ def _period_from_top(grid: Grid, header_row: int) -> tuple[Period | None, str]:
 #: is not a unit's title
 _TITLE_UNIT = WordPattern.compile(
     r"^(?:(?:ubnd|ủy ban nhân dân|bộ phận một cửa|đơn vị báo cáo|đơn vị)\s*)"
-    r"(?:(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn)\b.*)$")
+    r"(?:(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn)\b.*)$"
+)
 
 
 def _title_unit(grid: Grid, header_row: int) -> str:
@@ -475,7 +493,7 @@ def _covered_cells(grid: Grid, columns: set[int], first_body_row: int) -> dict[t
     from openpyxl.utils import get_column_letter
 
     out: dict[tuple[int, int], str] = {}
-    for (a, b, c, d) in grid.merged:
+    for a, b, c, d in grid.merged:
         if b < first_body_row:
             continue
         ref = f"{get_column_letter(c + 1)}{a + 1}:{get_column_letter(d + 1)}{b + 1}"
@@ -495,7 +513,9 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
     if hm is None:
         return None
     layout, hr, depth, cols, unit_col, paths = hm.layout, hm.row, hm.depth, hm.columns, hm.unit_col, hm.paths
-    stt_col = next((c for c in range(grid.n_cols) if any(p.search(_folded(grid.cell(hr, c))) for p in layout.stt_header)), None)
+    stt_col = next(
+        (c for c in range(grid.n_cols) if any(p.search(_folded(grid.cell(hr, c))) for p in layout.stt_header)), None
+    )
     written = _paths(_spread(grid, hr, hr + depth - 1, raw=True))
     labels = {k: " › ".join(written[c]) for k, c in cols.items()}
     used = set(cols.values()) | {unit_col} | ({stt_col} if stt_col is not None else set())
@@ -532,22 +552,52 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
         folded_label = folded_name if name else fold(stt)
         if label_for_total and nonblank and _closes_group(label_for_total, body, folded_label):
             # "Cộng tỉnh Cao Bằng": one province's subtotal, after its units; the body goes on
-            body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v, limit) for k, v in raw_vals.items()}, "subtotal",
-                                {"_closes_group": True}))
+            body.append(
+                FormRow(
+                    r + 1,
+                    stt,
+                    name or stt,
+                    {k: parse_count(v, limit) for k, v in raw_vals.items()},
+                    "subtotal",
+                    {"_closes_group": True},
+                )
+            )
             continue
         is_total, folds_to_total = _totals_label(label_for_total, layout, folded_label)
         if is_total:
-            body.append(FormRow(r + 1, stt, name or stt, {k: parse_count(v, limit) for k, v in raw_vals.items()}, "total",
-                                {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}))
+            body.append(
+                FormRow(
+                    r + 1,
+                    stt,
+                    name or stt,
+                    {k: parse_count(v, limit) for k, v in raw_vals.items()},
+                    "total",
+                    {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {},
+                )
+            )
             break
         if not nonblank:
             if name or stt:  # section row ("Huyện, thị xã, thành phố", "II. Tỉnh Bắc Kạn") or footer text
-                body.append(FormRow(r + 1, stt, name or stt, {}, "section",
-                                    {"_folds_to_totals": folds_to_total} if folds_to_total else {}))
+                body.append(
+                    FormRow(
+                        r + 1,
+                        stt,
+                        name or stt,
+                        {},
+                        "section",
+                        {"_folds_to_totals": folds_to_total} if folds_to_total else {},
+                    )
+                )
             continue
         values = {k: parse_count(v, limit) for k, v in raw_vals.items()}
-        if not name and not stt and all(isinstance(v, str) and pc.error == "non_numeric_count"
-                                        for v, pc in ((raw_vals[k], values[k]) for k in values if raw_vals[k] is not None)):
+        if (
+            not name
+            and not stt
+            and all(
+                isinstance(v, str) and pc.error == "non_numeric_count"
+                for v, pc in ((raw_vals[k], values[k]) for k in values if raw_vals[k] is not None)
+            )
+        ):
             continue  # footer text ("Phú Yên, ngày … tháng …") that happens to sit under a count column
         for k, c in cols.items():
             if not values[k].blank:
@@ -558,7 +608,9 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
                 values[k] = ParsedCount(None, covered[(r, c)], "merged_cell")
         extra = {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}
         if folds_to_total:
-            extra["_folds_to_totals"] = folds_to_total  # "Công an tỉnh" folds to "Cộng …": spelled otherwise, a unit row
+            extra["_folds_to_totals"] = (
+                folds_to_total  # "Công an tỉnh" folds to "Cộng …": spelled otherwise, a unit row
+            )
         body.append(FormRow(r + 1, stt, name, values, "unit", extra))
         del row
     for fr in body:
@@ -587,10 +639,27 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
             fr.kind = "subtotal"
     title_lines = [t for r in range(hr) for t in (_text(v) for v in grid.rows[r]) if t]
     by_numbers = [(k, hm.numbers[cols[k]], " › ".join(written[cols[k]])) for k in hm.by_numbers]
-    return FormSheet(grid.sheet, layout.name, hr + 1, depth, cols, labels, unit_col, period, ptext, body, ignored,
-                     layout.other_outcomes, layout.sums, field_mode, title_unit, title_lines,
-                     None if hm.number_row is None else hm.number_row + 1, by_numbers,
-                     _disagreement_texts(hm, written))
+    return FormSheet(
+        grid.sheet,
+        layout.name,
+        hr + 1,
+        depth,
+        cols,
+        labels,
+        unit_col,
+        period,
+        ptext,
+        body,
+        ignored,
+        layout.other_outcomes,
+        layout.sums,
+        field_mode,
+        title_unit,
+        title_lines,
+        None if hm.number_row is None else hm.number_row + 1,
+        by_numbers,
+        _disagreement_texts(hm, written),
+    )
 
 
 def _disagreement_texts(hm: HeaderMatch, written: list[list[str]]) -> list[str]:
@@ -602,7 +671,7 @@ def _disagreement_texts(hm: HeaderMatch, written: list[list[str]]) -> list[str]:
     for column, k, c, hits in hm.disagreements:
         label = " › ".join(written[c]) if c < len(written) and written[c] else "không có nhãn"
         official = numbering.labels.get(k, column) if numbering is not None else column
-        text = f"cột {get_column_letter(c + 1)} \"{label}\" mang số ({k}), mà ({k}) của biểu là \"{official}\""
+        text = f'cột {get_column_letter(c + 1)} "{label}" mang số ({k}), mà ({k}) của biểu là "{official}"'
         if hits:
             text += f" — nhãn của ({k}) ở cột " + ", ".join(get_column_letter(h + 1) for h in hits)
         out.append(text)

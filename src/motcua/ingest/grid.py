@@ -14,6 +14,7 @@ What a file *is* comes from its first bytes, not its extension
 HTML saved as .xls, text (CSV), or binary garbage. :func:`read_text` decodes
 CSV text (UTF-8, UTF-16/32 with or without BOM, Windows-1258).
 """
+
 from __future__ import annotations
 
 import io
@@ -69,7 +70,9 @@ class UnreadableFile(Exception):
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)?<(?:!doctype\s+html|html|table|head|body|meta)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)?<(?:!doctype\s+html|html|table|head|body|meta)\b", re.I | re.S
+)
 
 
 def sniff(path: Path) -> str:
@@ -95,12 +98,17 @@ def sniff(path: Path) -> str:
     return "binary"
 
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 
 
 def _looks_textual(text: str) -> bool:
-    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n\f") or 0x7f <= ord(ch) < 0xa0 or ch == "\ufffd")
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\t\r\n\f") or 0x7F <= ord(ch) < 0xA0 or ch == "\ufffd")
     return bad <= max(2, len(text) // 200)
 
 
@@ -131,8 +139,15 @@ def _decode(data: bytes, partial: bool = False) -> tuple[str, str] | None:
 
 
 #: encodings as a reader names them in a message
-ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
-                  "utf-16-be": "UTF-16 BE", "utf-32": "UTF-32", "cp1258": "Windows-1258"}
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "utf-32": "UTF-32",
+    "cp1258": "Windows-1258",
+}
 
 
 def read_text(path: Path) -> tuple[str, str]:
@@ -140,8 +155,9 @@ def read_text(path: Path) -> tuple[str, str]:
     data = path.read_bytes()
     got = _decode(data)
     if got is None:
-        raise UnreadableFile("tệp không phải văn bản CSV (nội dung nhị phân hoặc bảng mã không phải UTF-8, UTF-16 hay "
-                             "Windows-1258)")
+        raise UnreadableFile(
+            "tệp không phải văn bản CSV (nội dung nhị phân hoặc bảng mã không phải UTF-8, UTF-16 hay Windows-1258)"
+        )
     text, enc = got
     return text.lstrip("\ufeff"), enc
 
@@ -156,8 +172,11 @@ def read_book(path: Path, kind: str | None = None) -> Book:
     if kind == "empty":
         raise UnreadableFile("tệp rỗng (0 byte)", "empty_file")
     if kind == "ole_encrypted":
-        raise UnreadableFile("tệp được đặt mật khẩu (mã hóa), không đọc được; gỡ mật khẩu trong Excel (Tệp › Thông tin › "
-                             "Bảo vệ sổ làm việc) rồi lưu lại", "password_protected")
+        raise UnreadableFile(
+            "tệp được đặt mật khẩu (mã hóa), không đọc được; gỡ mật khẩu trong Excel (Tệp › Thông tin › "
+            "Bảo vệ sổ làm việc) rồi lưu lại",
+            "password_protected",
+        )
     if kind == "zip":
         return _read_xlsx(path)
     if kind == "ole":
@@ -196,8 +215,10 @@ def _read_xlsx(path: Path) -> Book:
         if isinstance(exc, KeyError):
             raise UnreadableFile(f"tệp nén zip nhưng không phải sổ làm việc Excel (.xlsx) (thiếu {exc})") from exc
         if isinstance(exc, zipfile.BadZipFile):
-            raise UnreadableFile(f"tệp Excel (.xlsx) bị hỏng hoặc bị cắt cụt (có thể tải về hay gửi thư chưa hết): "
-                                 f"{type(exc).__name__}: {exc}") from exc
+            raise UnreadableFile(
+                f"tệp Excel (.xlsx) bị hỏng hoặc bị cắt cụt (có thể tải về hay gửi thư chưa hết): "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
         raise UnreadableFile(f"không mở được tệp Excel (.xlsx): {type(exc).__name__}: {exc}") from exc
     grids = []
     hidden = []
@@ -240,8 +261,10 @@ def _read_xls(path: Path) -> Book:
             wb = xlrd.open_workbook(str(path))
         except Exception as exc:  # noqa: BLE001
             if "encrypted" in str(exc).lower():
-                raise UnreadableFile("tệp Excel (.xls) được đặt mật khẩu (mã hóa), không đọc được; gỡ mật khẩu trong Excel "
-                                     "rồi lưu lại", "password_protected") from exc
+                raise UnreadableFile(
+                    "tệp Excel (.xls) được đặt mật khẩu (mã hóa), không đọc được; gỡ mật khẩu trong Excel rồi lưu lại",
+                    "password_protected",
+                ) from exc
             raise UnreadableFile(f"không mở được tệp Excel (.xls): {type(exc).__name__}: {exc}") from exc
     grids = []
     hidden = []

@@ -27,6 +27,7 @@ readable received date, or of a unit that matches no official unit, are left out
 the dossier reader (:mod:`motcua.ingest.dossiers`) reports them already. Only role
 columns are read: personal columns never are.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,20 +38,49 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.quality import Quality, period_label
 from motcua.config import load_config
 from motcua.ingest.text import clean_text, fold
+from motcua.quality import Quality, period_label
 
 #: Count columns, in order; pairs (denominator, numerator) per group.
-COUNT_COLUMNS = ["fee_payable", "paid_online", "dossier_checked", "digitised_dossier", "result_checked", "digitised_result",
-                 "late_or_faulty", "apology_issued", "resolved", "surveyed", "satisfied"]
-GROUPS_COLUMNS = ["unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "period_start", "period_end",
-                  *COUNT_COLUMNS, "source"]
+COUNT_COLUMNS = [
+    "fee_payable",
+    "paid_online",
+    "dossier_checked",
+    "digitised_dossier",
+    "result_checked",
+    "digitised_result",
+    "late_or_faulty",
+    "apology_issued",
+    "resolved",
+    "surveyed",
+    "satisfied",
+]
+GROUPS_COLUMNS = [
+    "unit_schema",
+    "unit_code",
+    "unit_name",
+    "unit_level",
+    "province_code",
+    "period_start",
+    "period_end",
+    *COUNT_COLUMNS,
+    "source",
+]
 #: Which role column each count needs (counts of a file without it are NA).
-NEEDS = {"fee_payable": "paid_online", "paid_online": "paid_online", "dossier_checked": "digitised_dossier",
-         "digitised_dossier": "digitised_dossier", "result_checked": "digitised_result",
-         "digitised_result": "digitised_result", "late_or_faulty": "apology", "apology_issued": "apology",
-         "resolved": None, "surveyed": "survey", "satisfied": "survey"}
+NEEDS = {
+    "fee_payable": "paid_online",
+    "paid_online": "paid_online",
+    "dossier_checked": "digitised_dossier",
+    "digitised_dossier": "digitised_dossier",
+    "result_checked": "digitised_result",
+    "digitised_result": "digitised_result",
+    "late_or_faulty": "apology",
+    "apology_issued": "apology",
+    "resolved": None,
+    "surveyed": "survey",
+    "satisfied": "survey",
+}
 MAX_FINDINGS_PER_COLUMN = 50
 
 
@@ -158,24 +188,52 @@ def apology(flag: pd.Series | None, when: pd.Series | None) -> tuple[pd.Series, 
     return out, bad, bad_date & ~bad
 
 
-def _report_bad(q: Quality, display: str, sheet: str, col_label: str, values: pd.Series, bad: pd.Series,
-                lines: np.ndarray, what: str, units: pd.Series | None = None) -> None:
+def _report_bad(
+    q: Quality,
+    display: str,
+    sheet: str,
+    col_label: str,
+    values: pd.Series,
+    bad: pd.Series,
+    lines: np.ndarray,
+    what: str,
+    units: pd.Series | None = None,
+) -> None:
     """One finding per unreadable cell (file, sheet, row, value), up to MAX_FINDINGS_PER_COLUMN per column; then
     one finding counting the rest."""
     pos = np.flatnonzero(bad.to_numpy())
     for p in pos[:MAX_FINDINGS_PER_COLUMN]:
         v = str(clean_text(values.iloc[p]))[:40]
-        q.add(display, "groups766_value_unreadable", "warning",
-              f"Cột \"{col_label}\": giá trị \"{v}\" không đọc được ({what}); hồ sơ này không được tính vào nhóm chỉ số đó.",
-              sheet=sheet, row=int(lines[p]), unit=str(units.iloc[p]) if units is not None else "", action="value_ignored")
+        q.add(
+            display,
+            "groups766_value_unreadable",
+            "warning",
+            f'Cột "{col_label}": giá trị "{v}" không đọc được ({what}); hồ sơ này không được tính vào nhóm chỉ số đó.',
+            sheet=sheet,
+            row=int(lines[p]),
+            unit=str(units.iloc[p]) if units is not None else "",
+            action="value_ignored",
+        )
     if len(pos) > MAX_FINDINGS_PER_COLUMN:
-        q.add(display, "groups766_value_unreadable", "warning",
-              f"Cột \"{col_label}\": thêm {len(pos) - MAX_FINDINGS_PER_COLUMN} giá trị không đọc được ({what}), không liệt kê.",
-              sheet=sheet, action="value_ignored")
+        q.add(
+            display,
+            "groups766_value_unreadable",
+            "warning",
+            f'Cột "{col_label}": thêm {len(pos) - MAX_FINDINGS_PER_COLUMN} giá trị không đọc được ({what}), không liệt kê.',
+            sheet=sheet,
+            action="value_ignored",
+        )
 
 
-def dossier_flags(df: pd.DataFrame, labels: dict[str, str], display: str, sheet: str, q: Quality,
-                  line_offset: int = 2, units: pd.Series | None = None) -> pd.DataFrame:
+def dossier_flags(
+    df: pd.DataFrame,
+    labels: dict[str, str],
+    display: str,
+    sheet: str,
+    q: Quality,
+    line_offset: int = 2,
+    units: pd.Series | None = None,
+) -> pd.DataFrame:
     """Per dossier (rows of ``df``, whose columns are role names): received, completed, late_or_faulty and the
     766 flags (nullable booleans; absent when the export lacks the column). ``labels``: role → header as written,
     for findings; ``units``: each dossier's unit as findings name it (its code once matched). Unreadable cells are
@@ -201,7 +259,17 @@ def dossier_flags(df: pd.DataFrame, labels: dict[str, str], display: str, sheet:
     out["late_or_faulty"] = late | flagged
     if "paid_online" in df:
         paid, bad = yes_no(df["paid_online"])
-        _report_bad(q, display, sheet, labels["paid_online"], df["paid_online"], bad, lines, "thanh toán trực tuyến: có/không", units)
+        _report_bad(
+            q,
+            display,
+            sheet,
+            labels["paid_online"],
+            df["paid_online"],
+            bad,
+            lines,
+            "thanh toán trực tuyến: có/không",
+            units,
+        )
         if "fee" in df:
             fee, bad_fee = fee_payable(df["fee"])
             _report_bad(q, display, sheet, labels["fee"], df["fee"], bad_fee, lines, "số tiền hoặc có/không", units)
@@ -217,7 +285,9 @@ def dossier_flags(df: pd.DataFrame, labels: dict[str, str], display: str, sheet:
     if "apology" in df or "apology_date" in df:
         letter, bad_flag, bad_date = apology(df.get("apology"), df.get("apology_date"))
         if "apology" in df:
-            _report_bad(q, display, sheet, labels["apology"], df["apology"], bad_flag, lines, "có/không hoặc ngày", units)
+            _report_bad(
+                q, display, sheet, labels["apology"], df["apology"], bad_flag, lines, "có/không hoặc ngày", units
+            )
         if "apology_date" in df:
             _report_bad(q, display, sheet, labels["apology_date"], df["apology_date"], bad_date, lines, "ngày", units)
         out["apology"] = letter
@@ -249,7 +319,11 @@ def count_groups(flags: pd.DataFrame, unit_keys: pd.Series, windows: list[tuple[
 
     def tally(mask: pd.Series | np.ndarray, month: np.ndarray) -> pd.Series:
         m = np.asarray(mask, dtype=bool) & (month >= 0)
-        return pd.Series(1, index=pd.MultiIndex.from_arrays([unit_keys[m].to_numpy(), month[m]])).groupby(level=[0, 1]).sum()
+        return (
+            pd.Series(1, index=pd.MultiIndex.from_arrays([unit_keys[m].to_numpy(), month[m]]))
+            .groupby(level=[0, 1])
+            .sum()
+        )
 
     def yes(col: str) -> np.ndarray:
         return flags[col].fillna(False).to_numpy(dtype=bool)
@@ -278,17 +352,30 @@ def count_groups(flags: pd.DataFrame, unit_keys: pd.Series, windows: list[tuple[
     grid = pd.MultiIndex.from_product([units, range(len(windows))], names=["unit", "month"])
     out = pd.DataFrame(index=grid)
     for c in COUNT_COLUMNS:
-        out[c] = counts[c].reindex(grid).fillna(0).astype("Int64") if c in counts else pd.array([pd.NA] * len(grid), dtype="Int64")
+        out[c] = (
+            counts[c].reindex(grid).fillna(0).astype("Int64")
+            if c in counts
+            else pd.array([pd.NA] * len(grid), dtype="Int64")
+        )
     return out.reset_index()
 
 
-def groups_of_export(df: pd.DataFrame | Any, labels: dict[str, str], display: str, sheet: str, q: Quality, ctx: Any,
-                     period_hint: tuple[date, date] | None, line_offset: int = 2) -> pd.DataFrame:
+def groups_of_export(
+    df: pd.DataFrame | Any,
+    labels: dict[str, str],
+    display: str,
+    sheet: str,
+    q: Quality,
+    ctx: Any,
+    period_hint: tuple[date, date] | None,
+    line_offset: int = 2,
+) -> pd.DataFrame:
     """:data:`GROUPS_COLUMNS` rows of one dossier table (role-named columns: received, due, completed, unit and the
     766 roles) — empty when it holds no 766 column. ``df``: the table, or a callable giving it in chunks (an
     iterator of frames, each with the next rows, read again as often as called: a large CSV is never held whole)."""
     from motcua.ingest.aggregate import match_with_fallback
-    from motcua.ingest.dossiers import _spec as dossier_spec, _windows, parse_dates, unit_from_filename
+    from motcua.ingest.dossiers import _spec as dossier_spec
+    from motcua.ingest.dossiers import _windows, parse_dates, unit_from_filename
     from motcua.ingest.periods import month_end
 
     chunks = df if callable(df) else (lambda: iter([df]))
@@ -333,16 +420,35 @@ def groups_of_export(df: pd.DataFrame | Any, labels: dict[str, str], display: st
     for r in counts.itertuples(index=False):
         m = matches[r.unit]
         s, e = windows[r.month]
-        rows.append({"unit_schema": m.unit_schema, "unit_code": str(m.unit_code), "unit_name": m.unit_name or "",
-                     "unit_level": m.unit_level or "", "province_code": m.province_code or "",
-                     "period_start": pd.Timestamp(s), "period_end": pd.Timestamp(e),
-                     **{c: getattr(r, c) for c in COUNT_COLUMNS}, "source": display})
+        rows.append(
+            {
+                "unit_schema": m.unit_schema,
+                "unit_code": str(m.unit_code),
+                "unit_name": m.unit_name or "",
+                "unit_level": m.unit_level or "",
+                "province_code": m.province_code or "",
+                "period_start": pd.Timestamp(s),
+                "period_end": pd.Timestamp(e),
+                **{c: getattr(r, c) for c in COUNT_COLUMNS},
+                "source": display,
+            }
+        )
     out = pd.DataFrame(rows, columns=GROUPS_COLUMNS)
-    present = [g for g in ("paid_online", "digitised_dossier", "digitised_result", "apology", "survey") if g in roles or
-               (g == "apology" and "apology_date" in roles)]
-    q.add(display, "groups766_read", "info",
-          f"Chỉ số nhóm 766 từ danh sách hồ sơ ({', '.join(labels.get(g) or labels.get('apology_date', g) for g in present)}): "
-          f"{len(out)} dòng đơn vị × tháng {period_label(p0, p1)}.", sheet=sheet, period=period_label(p0, p1), action="derived")
+    present = [
+        g
+        for g in ("paid_online", "digitised_dossier", "digitised_result", "apology", "survey")
+        if g in roles or (g == "apology" and "apology_date" in roles)
+    ]
+    q.add(
+        display,
+        "groups766_read",
+        "info",
+        f"Chỉ số nhóm 766 từ danh sách hồ sơ ({', '.join(labels.get(g) or labels.get('apology_date', g) for g in present)}): "
+        f"{len(out)} dòng đơn vị × tháng {period_label(p0, p1)}.",
+        sheet=sheet,
+        period=period_label(p0, p1),
+        action="derived",
+    )
     for c in COUNT_COLUMNS:
         out[c] = out[c].astype("Int64")
     return out
@@ -369,8 +475,15 @@ def read_groups_file(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
         rename = {header[i]: r for r, i in cols.items()}
 
         def chunks() -> Any:
-            for raw in pd.read_csv(path, sep=delim, encoding=enc, dtype=str, keep_default_na=False,
-                                   usecols=sorted(cols.values()), chunksize=CHUNK_ROWS):
+            for raw in pd.read_csv(
+                path,
+                sep=delim,
+                encoding=enc,
+                dtype=str,
+                keep_default_na=False,
+                usecols=sorted(cols.values()),
+                chunksize=CHUNK_ROWS,
+            ):
                 yield raw.rename(columns=rename)
 
         return groups_of_export(chunks, {r: header[i] for r, i in cols.items()}, display, "", q, ctx, _hint(path))
@@ -391,13 +504,16 @@ def read_groups_file(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
             if not extra:
                 return pd.DataFrame(columns=GROUPS_COLUMNS)
             cols = {r: i for r, i in roles.items() if r in ("received", "due", "completed", "returned", "unit")} | extra
-            body = [r for r in g.rows[hr + 1:] if any(v is not None and str(v).strip() for v in r)]
-            df = pd.DataFrame({r: [row[i] if i < len(row) else None for row in body] for r, i in cols.items()}, dtype=object)
+            body = [r for r in g.rows[hr + 1 :] if any(v is not None and str(v).strip() for v in r)]
+            df = pd.DataFrame(
+                {r: [row[i] if i < len(row) else None for row in body] for r, i in cols.items()}, dtype=object
+            )
             for c in ("received", "due", "completed", "returned", "apology_date"):
                 if c in df:
                     df[c] = df[c].map(lambda v: v if hasattr(v, "year") else ("" if v is None else str(v)))
-            return groups_of_export(df, {r: header[i] for r, i in cols.items()}, display, g.sheet, q, ctx, _hint(path),
-                                    line_offset=hr + 2)
+            return groups_of_export(
+                df, {r: header[i] for r, i in cols.items()}, display, g.sheet, q, ctx, _hint(path), line_offset=hr + 2
+            )
     return pd.DataFrame(columns=GROUPS_COLUMNS)
 
 
@@ -434,16 +550,31 @@ def schema() -> Any:
     import pandera.pandas as pa
 
     count = pa.Column("Int64", pa.Check.ge(0), nullable=True)
-    pairs = [("paid_online", "fee_payable"), ("digitised_dossier", "dossier_checked"), ("digitised_result", "result_checked"),
-             ("apology_issued", "late_or_faulty"), ("satisfied", "surveyed"), ("surveyed", "resolved")]
+    pairs = [
+        ("paid_online", "fee_payable"),
+        ("digitised_dossier", "dossier_checked"),
+        ("digitised_result", "result_checked"),
+        ("apology_issued", "late_or_faulty"),
+        ("satisfied", "surveyed"),
+        ("surveyed", "resolved"),
+    ]
 
     def within(num: str, den: str) -> Any:
         return pa.Check(lambda d: ~(d[num] > d[den]).fillna(False), name=f"{num}<={den}")
 
     return pa.DataFrameSchema(
-        {"unit_schema": pa.Column("string"), "unit_code": pa.Column("string"), "unit_name": pa.Column("string", nullable=True),
-         "unit_level": pa.Column("string", nullable=True), "province_code": pa.Column("string", nullable=True),
-         "period_start": pa.Column("datetime64[ns]"), "period_end": pa.Column("datetime64[ns]"),
-         **{c: count for c in COUNT_COLUMNS}, "source": pa.Column("string", nullable=True)},
-        checks=[within(n, d) for n, d in pairs], strict=True, ordered=True,
+        {
+            "unit_schema": pa.Column("string"),
+            "unit_code": pa.Column("string"),
+            "unit_name": pa.Column("string", nullable=True),
+            "unit_level": pa.Column("string", nullable=True),
+            "province_code": pa.Column("string", nullable=True),
+            "period_start": pa.Column("datetime64[ns]"),
+            "period_end": pa.Column("datetime64[ns]"),
+            **{c: count for c in COUNT_COLUMNS},
+            "source": pa.Column("string", nullable=True),
+        },
+        checks=[within(n, d) for n, d in pairs],
+        strict=True,
+        ordered=True,
     )

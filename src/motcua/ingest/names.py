@@ -20,14 +20,16 @@ A unique hit at steps 1–4 is a match. At step 5 the best candidate must reach
 (config/ingest.yaml). Otherwise the result has ``unit_code=None`` and the
 closest candidates: a name is never guessed.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -56,7 +58,15 @@ _DEFAULT_SETTINGS: dict[str, Any] = {
         "type_differs_never": ["Tỉnh"],
     },
     "name_prefixes": ["Ủy ban nhân dân", "UBND", "Bộ phận một cửa", "BPMC"],
-    "type_abbreviations": {"TP": "Thành phố", "TX": "Thị xã", "H": "Huyện", "Q": "Quận", "TT": "Thị trấn", "P": "Phường", "X": "Xã"},
+    "type_abbreviations": {
+        "TP": "Thành phố",
+        "TX": "Thị xã",
+        "H": "Huyện",
+        "Q": "Quận",
+        "TT": "Thị trấn",
+        "P": "Phường",
+        "X": "Xã",
+    },
     "unit_types": {
         "Tỉnh": ["province"],
         "Thành phố": ["province", "district"],
@@ -209,7 +219,9 @@ def _keyed(schema: str) -> pd.DataFrame:
 def _patterns() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]], list[tuple[str, str]]]:
     cfg = settings()
     prefixes = sorted({fold(p) for p in cfg["name_prefixes"]}, key=len, reverse=True)
-    prefix_re = re.compile(r"^(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in prefixes) + r")\b[\s.:,-]*", re.I)
+    prefix_re = re.compile(
+        r"^(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in prefixes) + r")\b[\s.:,-]*", re.I
+    )
     abbrevs: list[tuple[re.Pattern[str], str]] = []
     for ab, full in sorted(cfg["type_abbreviations"].items(), key=lambda kv: len(kv[0]), reverse=True):
         esc = re.escape(ab)
@@ -259,7 +271,7 @@ def split_type(name: str) -> tuple[str, str]:
 
 
 def _cap(w: str) -> str:
-    """"đồng" → "Đồng"; characters whose case mapping changes length ("ß") are left alone."""
+    """ "đồng" → "Đồng"; characters whose case mapping changes length ("ß") are left alone."""
     low = w.lower() if len(w.lower()) == len(w) else w
     first = low[:1].upper() if len(low[:1].upper()) == 1 else low[:1]
     return first + low[1:]
@@ -306,8 +318,10 @@ def _repair_lossy(t: str) -> str:
         return t
     vocab, names = _syllables(), _official_names()
     # a reading that is an official name wins; else the one with the most known syllables
-    scored = sorted((((_normalize_once(c).lower() in names), sum(w.lower() in vocab for w in c.split()), c) for c in cands),
-                    reverse=True)
+    scored = sorted(
+        (((_normalize_once(c).lower() in names), sum(w.lower() in vocab for w in c.split()), c) for c in cands),
+        reverse=True,
+    )
     if len(scored) > 1 and scored[0][:2] == scored[1][:2]:
         return t  # two readings equally plausible: leave it to the matcher's report
     return scored[0][2]
@@ -349,8 +363,8 @@ def _normalize_once(s: object) -> str:
     _, abbrevs, types = _patterns()
     for pat, full in abbrevs:
         m = pat.match(t)
-        if m and t[m.end():].strip():
-            t = full + " " + t[m.end():].strip()
+        if m and t[m.end() :].strip():
+            t = full + " " + t[m.end() :].strip()
             break
     if t and (t == t.lower() or t == t.upper()):
         t = " ".join(_cap(w) for w in t.split(" "))
@@ -377,15 +391,31 @@ def _candidates(pool: pd.DataFrame, idx: Iterable[int], scores: Iterable[float])
     out = []
     for i, sc in zip(idx, scores):
         r = pool.loc[i]
-        out.append(Candidate(r["unit_code"], r["unit_name"], r["unit_level"], r["province_code"], r["province_name"], float(sc)))
+        out.append(
+            Candidate(
+                r["unit_code"], r["unit_name"], r["unit_level"], r["province_code"], r["province_name"], float(sc)
+            )
+        )
     return out
 
 
-def _result(query: str, schema: str, row: pd.Series | None, score: float, cands: list[Candidate], method: str) -> UnitMatch:
+def _result(
+    query: str, schema: str, row: pd.Series | None, score: float, cands: list[Candidate], method: str
+) -> UnitMatch:
     if row is None:
         return UnitMatch(query, None, None, None, None, None, float(score), cands, method, schema)
-    return UnitMatch(query, row["unit_code"], row["unit_name"], row["unit_level"], row["province_code"], row["province_name"],
-                     float(score), cands, method, schema)
+    return UnitMatch(
+        query,
+        row["unit_code"],
+        row["unit_name"],
+        row["unit_level"],
+        row["province_code"],
+        row["province_name"],
+        float(score),
+        cands,
+        method,
+        schema,
+    )
 
 
 def _province_key(province_code: str | Iterable[str] | None) -> str | None:
@@ -465,8 +495,9 @@ def _without_diacritics(text: str) -> bool:
     return "đ" not in t.lower() and not any(unicodedata.combining(ch) for ch in t)
 
 
-def _match_reading(query: str, norm: str, typ: str, rest: str, schema: str, level: str | None,
-                   province_code: str | None) -> UnitMatch:
+def _match_reading(
+    query: str, norm: str, typ: str, rest: str, schema: str, level: str | None, province_code: str | None
+) -> UnitMatch:
     """:func:`match_unit` for one reading of the name: its type word ``typ`` ("" for none) and the ``rest``."""
     cfg = settings()["name_match"]
     pool = _keyed(schema)
@@ -513,8 +544,12 @@ def _match_reading(query: str, norm: str, typ: str, rest: str, schema: str, leve
         # another type word for the same name (a district made a town), never to or from a province's, and
         # never across levels: "Huyện Đồng Xuân" is not "Xã Đồng Xuân", "Thành phố Tuy Hòa" not "Phường Tuy Hòa"
         never = {fold(t).replace(" ", "") for t in cfg.get("type_differs_never", [])}
-        changed = (~type_mask & ~pool["f_type"].isin(never) & (fold(typ).replace(" ", "") not in never)
-                   & pool["f_type"].isin(_same_level_types(typ)))
+        changed = (
+            ~type_mask
+            & ~pool["f_type"].isin(never)
+            & (fold(typ).replace(" ", "") not in never)
+            & pool["f_type"].isin(_same_level_types(typ))
+        )
         steps += [(pool["k_full"] == k_full, cfg["score_exact"], "exact")]
         if plain:
             steps += [(pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics")]

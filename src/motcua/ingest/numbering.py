@@ -15,12 +15,14 @@ applies only when the unit column found by its label carries the layout's unit
 number ((2) on form 06): a row "A B 1 2 3 …" or one starting (1) at the unit
 column is another numbering, left unused.
 """
+
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 __all__ = ["Numbering", "parse_number_row", "MIN_NUMBERS"]
 
@@ -117,4 +119,6 @@ class Numbering:
 
     def columns_from(self, numbers: Mapping[int, int]) -> dict[str, int]:
         """Column name → 0-based sheet column, for the numbers of this numbering found in the row."""
-        return {self.columns[k]: c for c, k in numbers.items() if k in self.columns and not self.columns[k].startswith("_")}
+        return {
+            self.columns[k]: c for c, k in numbers.items() if k in self.columns and not self.columns[k].startswith("_")
+        }

@@ -12,6 +12,7 @@ and an error too, which also keeps every count inside a 64-bit integer.
 Exceptions: none. :func:`parse_count` and :func:`parse_percent` accept any
 object and never raise; problems are returned as ``ParsedCount.error`` or None.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,6 +40,8 @@ def max_count() -> int:
     except Exception:  # noqa: BLE001 - no configuration: the default
         v = DEFAULT_MAX_COUNT
     return min(max(v, 0), _HARD_MAX)
+
+
 _BLANKS = {"", "-", "–", "—", "x", "X", "/"}
 
 

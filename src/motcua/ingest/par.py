@@ -20,6 +20,7 @@ How a sheet is read:
 Scores are kept as written (:func:`parse_score` reads them); every check is the caller's
 (:mod:`motcua.clean.par_validate`).
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,19 @@ from motcua.ingest.numbering import parse_number_row
 from motcua.ingest.par_layouts import FieldRule, ParLayout, par_layouts, par_rules, par_settings, parse_score
 from motcua.ingest.text import clean_text, fold
 
-__all__ = ["FieldRule", "ParLayout", "ParColumn", "ParRow", "ParSheet", "par_layouts", "par_settings", "parse_score",
-           "looks_like_par", "is_par_book", "read_par_sheet"]
+__all__ = [
+    "FieldRule",
+    "ParLayout",
+    "ParColumn",
+    "ParRow",
+    "ParSheet",
+    "par_layouts",
+    "par_settings",
+    "parse_score",
+    "looks_like_par",
+    "is_par_book",
+    "read_par_sheet",
+]
 
 MAX_HEADER_SCAN = 40
 MAX_DEPTH = 4
@@ -115,8 +127,9 @@ def _header_max(label: str) -> float | None:
     return float(m.group(1).replace(",", ".")) if m else None
 
 
-def _match_columns(paths: list[list[str]], written: list[list[str]], layout: ParLayout,
-                   unit_col: int) -> list[ParColumn] | None:
+def _match_columns(
+    paths: list[list[str]], written: list[list[str]], layout: ParLayout, unit_col: int
+) -> list[ParColumn] | None:
     """The sheet's score columns under ``layout``, or None unless every field and the total are found once."""
     rules = par_rules()
     out: list[ParColumn] = []
@@ -131,7 +144,7 @@ def _match_columns(paths: list[list[str]], written: list[list[str]], layout: Par
             return None  # a column two fields claim: not this set's header
         if hits:
             f, i = hits[0]
-            deeper = levels[i + 1:]
+            deeper = levels[i + 1 :]
             crit = "" if not deeper or any(p.search(deeper[-1]) for p in rules["field_score"]) else w[-1]
             key = (f.key, crit)
             if key in seen:
@@ -184,8 +197,9 @@ def _find_header(grid: Grid) -> tuple[int, int, int, list[tuple[ParLayout, list[
                 while d < MAX_DEPTH and _label_only(grid, r + d, uc):
                     d += 1  # criteria under their field: labels only, below the fields' row
                 for dd in range(d, depth - 1, -1):
-                    cols = _match_columns(_paths(_spread(grid, r, r + dd - 1)),
-                                          _paths(_spread(grid, r, r + dd - 1, raw=True)), layout, uc)
+                    cols = _match_columns(
+                        _paths(_spread(grid, r, r + dd - 1)), _paths(_spread(grid, r, r + dd - 1, raw=True)), layout, uc
+                    )
                     if cols is not None:
                         fits.append((layout, cols, dd))
                         break
@@ -226,8 +240,20 @@ def read_par_sheet(grid: Grid) -> ParSheet | None:
     for c in cols:
         if c.header_max is not None and c.key not in ("rank", "grade", "year"):
             maxima[(c.key, c.criterion)] = c.header_max
-    sheet = ParSheet(grid.sheet, layout, hr + 1, depth, cols, uc, _year_of(year_text) if year_text else None, year_text,
-                     title, [], maxima, level_assumed=assumed)
+    sheet = ParSheet(
+        grid.sheet,
+        layout,
+        hr + 1,
+        depth,
+        cols,
+        uc,
+        _year_of(year_text) if year_text else None,
+        year_text,
+        title,
+        [],
+        maxima,
+        level_assumed=assumed,
+    )
     score_cols = [c for c in cols if c.key not in ("rank", "grade", "year")]
     group, blank_run = 0, 0
     for r in range(hr + depth, grid.n_rows):
@@ -263,7 +289,9 @@ def read_par_sheet(grid: Grid) -> ParSheet | None:
             continue
         cells = {(c.key, c.criterion): values[c.col] for c in score_cols if c.key != "total"}
         total = next((values[c.col] for c in score_cols if c.key == "total"), None)
-        extra = {k: (grid.cell(r, c.col) if (c := sheet.other(k)) is not None else None) for k in ("rank", "grade", "year")}
+        extra = {
+            k: (grid.cell(r, c.col) if (c := sheet.other(k)) is not None else None) for k in ("rank", "grade", "year")
+        }
         sheet.rows.append(ParRow(r + 1, stt, name, cells, total, extra["rank"], extra["grade"], extra["year"], group))
     return sheet
 

@@ -4,6 +4,7 @@ A set scores one level (district; communes and agencies): its fields (lĩnh vự
 default maxima and header patterns (regular expressions over the label folded to lower-case ASCII). Scores are
 read by :func:`parse_score`.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,12 +65,28 @@ def _layouts(root: str) -> tuple[ParLayout, ...]:
         if spec.get("kind") != "par":
             continue
         fields = tuple(
-            FieldRule(k, str(f["label"]), str(f.get("label_en", f["label"])), float(f["max"]),
-                      tuple(_rx(p) for p in f.get("all", [])), tuple(_rx(p) for p in f.get("none", [])))
-            for k, f in spec["fields"].items())
-        out.append(ParLayout(spec.get("name", name), spec.get("description", name), int(spec.get("priority", 9)),
-                             str(spec.get("level", "district")), tuple(_rx(p) for p in spec.get("title_level", [])),
-                             fields, float(spec.get("total_max", 100)), str(spec.get("description_en") or spec.get("description", name))))
+            FieldRule(
+                k,
+                str(f["label"]),
+                str(f.get("label_en", f["label"])),
+                float(f["max"]),
+                tuple(_rx(p) for p in f.get("all", [])),
+                tuple(_rx(p) for p in f.get("none", [])),
+            )
+            for k, f in spec["fields"].items()
+        )
+        out.append(
+            ParLayout(
+                spec.get("name", name),
+                spec.get("description", name),
+                int(spec.get("priority", 9)),
+                str(spec.get("level", "district")),
+                tuple(_rx(p) for p in spec.get("title_level", [])),
+                fields,
+                float(spec.get("total_max", 100)),
+                str(spec.get("description_en") or spec.get("description", name)),
+            )
+        )
     return tuple(sorted(out, key=lambda lo: lo.priority))
 
 
@@ -86,8 +103,10 @@ def par_settings() -> dict[str, Any]:
 @lru_cache(maxsize=4)
 def _compiled(root: str) -> dict[str, Any]:
     s = par_settings()
-    cols = {k: (tuple(_rx(p) for p in v.get("all", [])), tuple(_rx(p) for p in v.get("none", [])))
-            for k, v in (s.get("columns") or {}).items()}
+    cols = {
+        k: (tuple(_rx(p) for p in v.get("all", [])), tuple(_rx(p) for p in v.get("none", [])))
+        for k, v in (s.get("columns") or {}).items()
+    }
     return {
         "title": tuple(_rx(p) for p in s.get("title", [])),
         "unit_header": tuple(_rx(p) for p in s.get("unit_header", [])),

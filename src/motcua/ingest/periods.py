@@ -8,6 +8,7 @@ calendar period; such periods carry ``from_label=True`` so the clean stage can
 report that no cut-off dates were given. "Lũy kế" / "từ đầu năm" marks a
 cumulative-to-date period.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,15 @@ from datetime import date, timedelta
 
 from motcua.ingest.text import clean_text, strip_marks
 
-__all__ = ["Period", "parse_period_text", "parse_period_filename", "classify", "month_end", "format_period_text",
-           "period_out_of_range"]
+__all__ = [
+    "Period",
+    "parse_period_text",
+    "parse_period_filename",
+    "classify",
+    "month_end",
+    "format_period_text",
+    "period_out_of_range",
+]
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 

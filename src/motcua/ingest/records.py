@@ -6,6 +6,7 @@ period). Counts are plain ints or None (blank / invalid / not in the layout);
 supplement, returned). ``order`` sorts files from oldest to newest for the
 "newest file wins" rule.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -11,6 +11,7 @@ words, "Công an tỉnh" and "Tổng công ty" are not.
 
 Pure string functions, no data; the patterns themselves live in config/layouts/*.yaml.
 """
+
 from __future__ import annotations
 
 import re

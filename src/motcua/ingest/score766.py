@@ -14,6 +14,7 @@ score that is unreadable, negative or above its group's maximum is not kept (the
 row's other scores are); a total that differs from the sum of the groups by more
 than ``total_tolerance`` is reported and kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,12 +24,23 @@ from typing import Any
 
 import pandas as pd
 
-from motcua.quality import Quality
 from motcua.config import load_config
 from motcua.ingest.text import clean_text, fold
+from motcua.quality import Quality
 
-SCORE_COLUMNS = ["unit_schema", "unit_code", "unit_name", "unit_level", "period_start", "period_end", "group", "score",
-                 "max_score", "source", "source_row"]
+SCORE_COLUMNS = [
+    "unit_schema",
+    "unit_code",
+    "unit_name",
+    "unit_level",
+    "period_start",
+    "period_end",
+    "group",
+    "score",
+    "max_score",
+    "source",
+    "source_row",
+]
 
 
 def layout() -> dict[str, Any]:
@@ -107,9 +119,11 @@ def parse_month(v: object, year: object = None) -> tuple[date, date] | None:
         hit = re.search(r"(\d{1,2})\s*[/.\-]\s*(\d{4})", s)
         if hit:
             m, y = int(hit.group(1)), int(hit.group(2))
-        elif (hit := re.search(r"(\d{4})\s*[/.\-]\s*(\d{1,2})\b", s)):
+        elif hit := re.search(r"(\d{4})\s*[/.\-]\s*(\d{1,2})\b", s):
             y, m = int(hit.group(1)), int(hit.group(2))
-        elif (hit := re.fullmatch(r"(?:tháng\s*)?(\d{1,2})(?:\.0)?", fold(s).replace("thang", "tháng"))) and year is not None:
+        elif (
+            hit := re.fullmatch(r"(?:tháng\s*)?(\d{1,2})(?:\.0)?", fold(s).replace("thang", "tháng"))
+        ) and year is not None:
             m = int(hit.group(1))
             ys = fold(clean_text(year)).removesuffix(".0")
             if not ys.isdigit():
@@ -158,8 +172,13 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
     try:
         rows = _rows(path)
     except Exception as exc:  # noqa: BLE001
-        q.add(display, "unreadable_file", "error", f"Không đọc được bảng điểm 766: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
-              action="file_skipped")
+        q.add(
+            display,
+            "unreadable_file",
+            "error",
+            f"Không đọc được bảng điểm 766: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
+            action="file_skipped",
+        )
         return pd.DataFrame(columns=SCORE_COLUMNS)
     hr = next(i for i, r in enumerate(rows[:10]) if _is_score_header(r))
     roles = map_header(rows[hr])
@@ -169,7 +188,7 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
     header = ["" if h is None else str(h) for h in rows[hr]]
     out: list[dict[str, Any]] = []
     n_rejected = 0
-    for j, r in enumerate(rows[hr + 1:]):
+    for j, r in enumerate(rows[hr + 1 :]):
         line = hr + 2 + j
 
         def cell(role: str, r: list[object] = r) -> object:
@@ -181,15 +200,28 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
         name = clean_text(cell("unit"))
         when = parse_month(cell("month"), cell("year"))
         if when is None:
-            q.add(display, "score766_unreadable", "error", f"Tháng \"{clean_text(cell('month'))}\" không đọc được; bỏ dòng.",
-                  row=line, unit=name, action="dropped")
+            q.add(
+                display,
+                "score766_unreadable",
+                "error",
+                f'Tháng "{clean_text(cell("month"))}" không đọc được; bỏ dòng.',
+                row=line,
+                unit=name,
+                action="dropped",
+            )
             n_rejected += 1
             continue
         unit = _match(name, when[0], ctx) if name else None
         if unit is None:
-            q.add(display, "score766_unit_unmatched", "error",
-                  f"Đơn vị \"{name or '(trống)'}\" của bảng điểm 766 không khớp đơn vị chính thức; bỏ dòng.",
-                  row=line, unit=name, action="dropped")
+            q.add(
+                display,
+                "score766_unit_unmatched",
+                "error",
+                f'Đơn vị "{name or "(trống)"}" của bảng điểm 766 không khớp đơn vị chính thức; bỏ dòng.',
+                row=line,
+                unit=name,
+                action="dropped",
+            )
             n_rejected += 1
             continue
         base = dict(zip(SCORE_COLUMNS[:6], (*unit, pd.Timestamp(when[0]), pd.Timestamp(when[1]))))
@@ -207,21 +239,50 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
                 continue
             kept[g] = v
         if bad:
-            q.add(display, "score766_unreadable" if unreadable else "score766_over_max", "error",
-                  f"Điểm không hợp lệ hoặc vượt điểm tối đa của nhóm: {'; '.join(bad)}; không dùng điểm này, giữ các nhóm khác.",
-                  row=line, unit=unit[1], period=f"{when[0]:%m/%Y}", action="value_ignored")
+            q.add(
+                display,
+                "score766_unreadable" if unreadable else "score766_over_max",
+                "error",
+                f"Điểm không hợp lệ hoặc vượt điểm tối đa của nhóm: {'; '.join(bad)}; không dùng điểm này, giữ các nhóm khác.",
+                row=line,
+                unit=unit[1],
+                period=f"{when[0]:%m/%Y}",
+                action="value_ignored",
+            )
         total = parse_score(cell("total"))
         if total is not None and not bad and len(kept) == len(groups) and abs(total - sum(kept.values())) > tol:
-            q.add(display, "score766_total_mismatch", "warning",
-                  f"Tổng điểm {_vi(total)} khác tổng các nhóm {_vi(sum(kept.values()))}; giữ nguyên số liệu.",
-                  row=line, unit=unit[1], period=f"{when[0]:%m/%Y}", action="kept")
-        items = list(kept.items()) + ([("total", total)] if total is not None and 0 <= total <= float(lay.get("total_max", 100)) else [])
+            q.add(
+                display,
+                "score766_total_mismatch",
+                "warning",
+                f"Tổng điểm {_vi(total)} khác tổng các nhóm {_vi(sum(kept.values()))}; giữ nguyên số liệu.",
+                row=line,
+                unit=unit[1],
+                period=f"{when[0]:%m/%Y}",
+                action="kept",
+            )
+        items = list(kept.items()) + (
+            [("total", total)] if total is not None and 0 <= total <= float(lay.get("total_max", 100)) else []
+        )
         for g, v in items:
-            out.append({**base, "group": g, "score": v, "max_score": groups.get(g, float(lay.get("total_max", 100))),
-                        "source": display, "source_row": line})
-    q.add(display, "score766_read", "info",
-          f"Bảng điểm 766: {len({(o['unit_code'], o['period_start']) for o in out})} dòng đơn vị × tháng giữ lại, "
-          f"{n_rejected} dòng bị loại.", action="derived")
+            out.append(
+                {
+                    **base,
+                    "group": g,
+                    "score": v,
+                    "max_score": groups.get(g, float(lay.get("total_max", 100))),
+                    "source": display,
+                    "source_row": line,
+                }
+            )
+    q.add(
+        display,
+        "score766_read",
+        "info",
+        f"Bảng điểm 766: {len({(o['unit_code'], o['period_start']) for o in out})} dòng đơn vị × tháng giữ lại, "
+        f"{n_rejected} dòng bị loại.",
+        action="derived",
+    )
     return pd.DataFrame(out, columns=SCORE_COLUMNS)
 
 

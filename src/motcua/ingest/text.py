@@ -9,6 +9,7 @@ rhymes *oa*, *oe*, *uy* on the first vowel (hòa, khỏe, thủy); with a final
 consonant the mark stays on the second vowel in both styles (hoàng, khoảng,
 huỳnh), and after *q* the *u* is part of the consonant (quý, quỳnh).
 """
+
 from __future__ import annotations
 
 import re
@@ -98,7 +99,9 @@ def to_new_style_tones(s: str) -> str:
     """
     d = unicodedata.normalize("NFD", s)
     # In NFD a tone may sit after a vowel-quality mark (circumflex/breve/horn); oa/oe/uy second vowels carry none.
-    out = _OLD_STYLE_RE.sub(lambda m: (m.group(1) + m.group(3) + m.group(2)) if m.group(1) else (m.group(4) + m.group(6) + m.group(5)), d)
+    out = _OLD_STYLE_RE.sub(
+        lambda m: (m.group(1) + m.group(3) + m.group(2)) if m.group(1) else (m.group(4) + m.group(6) + m.group(5)), d
+    )
     return unicodedata.normalize("NFC", out)
 
 

@@ -6,6 +6,7 @@ Optional: unit_schema (default from config), the 11 count columns (missing
 ones stay null), cumulative (true/false). Counts go through the same parser
 as the forms; a code is looked up in the reference, a name is matched.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,16 +16,15 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-
-from motcua.quality import Quality, period_label
-from motcua.ingest.grid import guess_delimiter
 from motcua.ingest.aggregate import MatchContext, match_with_fallback
+from motcua.ingest.grid import guess_delimiter
 from motcua.ingest.names import UnitMatch, normalize_name, reference_units
 from motcua.ingest.numbers import max_count, parse_count
 from motcua.ingest.periods import classify
 from motcua.ingest.records import Record
 from motcua.ingest.text import fold
 from motcua.panel import COUNT_COLUMNS
+from motcua.quality import Quality, period_label
 
 NO_DATE = date(1900, 1, 1)
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -38,8 +38,9 @@ def _read_head(path: Path) -> tuple[list[str], str, str]:
         data = fh.read(65536)
     got = _decode(data, partial=True) if data else ("", "utf-8")
     if got is None:
-        raise UnreadableFile("tệp không phải văn bản CSV (nội dung nhị phân hoặc bảng mã không phải UTF-8, UTF-16 hay "
-                             "Windows-1258)")
+        raise UnreadableFile(
+            "tệp không phải văn bản CSV (nội dung nhị phân hoặc bảng mã không phải UTF-8, UTF-16 hay Windows-1258)"
+        )
     head, enc = got
     head = head.lstrip("\ufeff")
     if enc == "utf-8":
@@ -72,8 +73,16 @@ def parse_date(v: object) -> date | None:
             return date(int(s[:4]), int(s[5:7]), int(s[8:]))
         except ValueError:
             pass
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M",
-                "%d/%m/%Y %H:%M:%S"):
+    for fmt in (
+        "%Y-%m-%d",
+        "%d/%m/%Y",
+        "%d-%m-%Y",
+        "%d.%m.%Y",
+        "%Y/%m/%d",
+        "%Y-%m-%d %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %H:%M:%S",
+    ):
         try:
             return datetime.strptime(s, fmt).date()
         except ValueError:
@@ -146,21 +155,57 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
     out_of_range: dict[tuple[date, date], str] = {}
     missing = [c for c in COUNT_COLUMNS if c not in header]
     if missing:
-        q.add(display, "tidy_missing_column", "info",
-              f"Tệp không có cột {', '.join(missing)}; các giá trị này để trống.", action="checked")
+        q.add(
+            display,
+            "tidy_missing_column",
+            "info",
+            f"Tệp không có cột {', '.join(missing)}; các giá trị này để trống.",
+            action="checked",
+        )
     out: list[Record] = []
 
-    def drop(line: int, label: str, values: dict, rule: str, msg: str, unit: str, s: date | None = None,
-             e: date | None = None) -> None:
+    def drop(
+        line: int,
+        label: str,
+        values: dict,
+        rule: str,
+        msg: str,
+        unit: str,
+        s: date | None = None,
+        e: date | None = None,
+    ) -> None:
         q.add(display, rule, "error", msg, row=line, unit=unit, period=period_label(s, e), action="dropped")
-        out.append(Record(display, "", line, label, None, s or NO_DATE, e or NO_DATE, "custom", False, values, {}, order,
-                          "tidy", f"dòng {line}", status="dropped"))
+        out.append(
+            Record(
+                display,
+                "",
+                line,
+                label,
+                None,
+                s or NO_DATE,
+                e or NO_DATE,
+                "custom",
+                False,
+                values,
+                {},
+                order,
+                "tidy",
+                f"dòng {line}",
+                status="dropped",
+            )
+        )
 
     for line, cells in rows:
         if len(cells) != len(header):
-            drop(line, "", {c: None for c in COUNT_COLUMNS}, "ragged_row",
-                 f"Dòng {line} có {len(cells)} ô nhưng tiêu đề có {len(header)} cột (thừa/thiếu dấu phân cách \"{delim}\"); "
-                 f"không biết ô nào thuộc cột nào, loại dòng.", "")
+            drop(
+                line,
+                "",
+                {c: None for c in COUNT_COLUMNS},
+                "ragged_row",
+                f'Dòng {line} có {len(cells)} ô nhưng tiêu đề có {len(header)} cột (thừa/thiếu dấu phân cách "{delim}"); '
+                f"không biết ô nào thuộc cột nào, loại dòng.",
+                "",
+            )
             continue
         row = dict(zip(header, cells))
         s, e = parse_date(row.get("period_start")), parse_date(row.get("period_end"))
@@ -180,50 +225,126 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
             if pc.error:
                 from motcua.ingest.aggregate import cell_error_message
 
-                q.add(display, pc.error, "error", cell_error_message(pc.error, pc.raw, c),
-                      row=line, unit=code or name, period=period_label(s, e), action="value_removed")
+                q.add(
+                    display,
+                    pc.error,
+                    "error",
+                    cell_error_message(pc.error, pc.raw, c),
+                    row=line,
+                    unit=code or name,
+                    period=period_label(s, e),
+                    action="value_removed",
+                )
             values[c] = pc.value
         flag = row.get("cumulative")
         cumulative = bool(flag) and fold(str(flag)) in ("true", "1", "yes", "co", "x")
         if s is None or e is None or e < s:
-            drop(line, name or code, values, "no_period",
-                 f"Không đọc được kỳ (period_start=\"{row.get('period_start')}\", period_end=\"{row.get('period_end')}\"); loại dòng.",
-                 code or name)
+            drop(
+                line,
+                name or code,
+                values,
+                "no_period",
+                f'Không đọc được kỳ (period_start="{row.get("period_start")}", period_end="{row.get("period_end")}"); loại dòng.',
+                code or name,
+            )
             continue
         if (s, e) not in out_of_range:  # a file holds few distinct periods
             out_of_range[(s, e)] = period_out_of_range(s, e)
         bad = out_of_range[(s, e)]
         if bad:
-            drop(line, name or code, values, "period_out_of_range",
-                 f"Kỳ {period_label(s, e)} không thể có thật ({bad}); loại dòng.", code or name, s, e)
+            drop(
+                line,
+                name or code,
+                values,
+                "period_out_of_range",
+                f"Kỳ {period_label(s, e)} không thể có thật ({bad}); loại dòng.",
+                code or name,
+                s,
+                e,
+            )
             continue
         if schema not in ("legacy", "2025"):
-            drop(line, name or code, values, "unknown_schema",
-                 f"unit_schema \"{schema}\" không phải \"legacy\" hay \"2025\"; không biết tra mã trong danh mục nào, loại dòng.",
-                 code or name, s, e)
+            drop(
+                line,
+                name or code,
+                values,
+                "unknown_schema",
+                f'unit_schema "{schema}" không phải "legacy" hay "2025"; không biết tra mã trong danh mục nào, loại dòng.',
+                code or name,
+                s,
+                e,
+            )
             continue
         if switch_d is not None and ((schema == "2025" and e < switch_d) or (schema == "legacy" and s >= switch_d)):
             when = "trước" if schema == "2025" else "từ"
-            drop(line, name or code, values, "schema_period_mismatch",
-                 f"Dòng theo danh mục {schema} nhưng kỳ {period_label(s, e)} {when} ngày {switch_d:%d/%m/%Y} (danh mục 2025 "
-                 f"áp dụng từ ngày này; mã hai danh mục có thể trùng nhau); loại dòng, không đoán.", code or name, s, e)
+            drop(
+                line,
+                name or code,
+                values,
+                "schema_period_mismatch",
+                f"Dòng theo danh mục {schema} nhưng kỳ {period_label(s, e)} {when} ngày {switch_d:%d/%m/%Y} (danh mục 2025 "
+                f"áp dụng từ ngày này; mã hai danh mục có thể trùng nhau); loại dòng, không đoán.",
+                code or name,
+                s,
+                e,
+            )
             continue
         m: UnitMatch | None = None
         if code:
             m = unit_by_code(code, schema)
             if m is None:
-                q.add(display, "unit_unmatched", "error", f"Mã đơn vị \"{code}\" không có trong danh mục {schema}; loại dòng.",
-                      row=line, unit=code, period=period_label(s, e), action="dropped")
+                q.add(
+                    display,
+                    "unit_unmatched",
+                    "error",
+                    f'Mã đơn vị "{code}" không có trong danh mục {schema}; loại dòng.',
+                    row=line,
+                    unit=code,
+                    period=period_label(s, e),
+                    action="dropped",
+                )
             elif name and fold(normalize_name(name)) != fold(m.unit_name or ""):
-                q.add(display, "unit_name_variant", "info", f"Tên \"{name}\" khác tên chính thức \"{m.unit_name}\" của mã {code}; dùng mã.",
-                      row=line, unit=code, period=period_label(s, e), action="kept")
+                q.add(
+                    display,
+                    "unit_name_variant",
+                    "info",
+                    f'Tên "{name}" khác tên chính thức "{m.unit_name}" của mã {code}; dùng mã.',
+                    row=line,
+                    unit=code,
+                    period=period_label(s, e),
+                    action="kept",
+                )
         else:
             m = match_with_fallback(name, ctx, s)  # the period's era is the row's schema (checked above)
             if not m.matched:
-                q.add(display, "unit_unmatched", "error",
-                      f"Không khớp \"{name}\" với đơn vị chính thức; gần nhất: {m.candidates_text(3)}. Loại dòng.",
-                      row=line, unit=name, period=period_label(s, e), action="dropped")
+                q.add(
+                    display,
+                    "unit_unmatched",
+                    "error",
+                    f'Không khớp "{name}" với đơn vị chính thức; gần nhất: {m.candidates_text(3)}. Loại dòng.',
+                    row=line,
+                    unit=name,
+                    period=period_label(s, e),
+                    action="dropped",
+                )
         status = "kept" if m is not None and m.matched else "dropped"
-        out.append(Record(display, "", line, name or code, m, s, e, classify(s, e), cumulative, values, {}, order, "tidy",
-                          f"dòng {line}", status=status))
+        out.append(
+            Record(
+                display,
+                "",
+                line,
+                name or code,
+                m,
+                s,
+                e,
+                classify(s, e),
+                cumulative,
+                values,
+                {},
+                order,
+                "tidy",
+                f"dòng {line}",
+                status=status,
+            )
+        )
     return out

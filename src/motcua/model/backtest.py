@@ -22,6 +22,7 @@ Forecasters are functions ``(fit, settings, t0, t1, volume, size, rng) → draws
 set in the settings, and :func:`flat_draws`, the naive benchmark (the last 12
 months' pooled share, held, with the spread of those months).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -108,12 +109,32 @@ def simulate_series(kind: str, rng: np.random.Generator, months: int = 60, start
         rho = float(np.exp(rng.uniform(np.log(0.0005), np.log(0.008))))
     else:  # logit-normal month-to-month noise
         sigma = float(rng.uniform(0.05, 0.3))
-    s = SimSeries(starts.to_numpy("datetime64[ns]"), ends.to_numpy("datetime64[ns]"), t0, t1, np.zeros(months), n, truth, kind, brk, rho, sigma)
+    s = SimSeries(
+        starts.to_numpy("datetime64[ns]"),
+        ends.to_numpy("datetime64[ns]"),
+        t0,
+        t1,
+        np.zeros(months),
+        n,
+        truth,
+        kind,
+        brk,
+        rho,
+        sigma,
+    )
     s.successes = s.draw(rng, slice(0, months), 1)[0] * n
     return s
 
 
-def flat_draws(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+def flat_draws(
+    fit: TrendFit,
+    settings: ModelSettings,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    volume: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """The naive forecast: the last 12 observed months' pooled share held, spread as those months' shares
     (normal, clipped to 0–1) — what a reader would guess from the recent past alone."""
     obs = np.flatnonzero(fit.trials > 0)[-12:]
@@ -123,7 +144,15 @@ def flat_draws(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.nd
     return np.clip(p + sd * rng.standard_normal((size, len(t0))), 0.0, 1.0)
 
 
-def model_draws(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+def model_draws(
+    fit: TrendFit,
+    settings: ModelSettings,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    volume: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """The model stage's forecast (:func:`motcua.model.forecast.forecast_draws`, method from the settings)."""
     return forecast_draws(fit, settings, t0, t1, volume, size, rng)
 
@@ -133,7 +162,14 @@ def _score_one(draws: np.ndarray, y: np.ndarray, n: np.ndarray) -> dict[str, np.
     obs = y / np.maximum(n, 1)
     width = hi - lo
     score = width + (2 / ALPHA) * (np.clip(lo - obs, 0, None) + np.clip(obs - hi, 0, None))
-    return {"lower": lo, "upper": hi, "observed": obs, "covered": (obs >= lo) & (obs <= hi), "width": width, "interval_score": score}
+    return {
+        "lower": lo,
+        "upper": hi,
+        "observed": obs,
+        "covered": (obs >= lo) & (obs <= hi),
+        "width": width,
+        "interval_score": score,
+    }
 
 
 def score_series(
@@ -156,8 +192,17 @@ def score_series(
     g = s if isinstance(s, dict) else s.__dict__
     sl, ho = slice(0, fit_months), slice(fit_months, fit_months + horizon)
     fit = fit_arrays(
-        "bt", "bt", "online_rate", g["period_start"][sl], g["period_end"][sl], g["t_start"][sl], g["t_end"][sl],
-        g["successes"][sl], g["trials"][sl], settings, breaks=breaks,
+        "bt",
+        "bt",
+        "online_rate",
+        g["period_start"][sl],
+        g["period_end"][sl],
+        g["t_start"][sl],
+        g["t_end"][sl],
+        g["successes"][sl],
+        g["trials"][sl],
+        settings,
+        breaks=breaks,
     )
     if not fit.ok:
         return [], []
@@ -176,7 +221,9 @@ def score_series(
             rows.append({"forecaster": name, "horizon": int(h) + 1, **{k: float(v[h]) for k, v in sc.items()}})
         j = target_horizon - 1
         if target is not None and j < len(n) and n[j] > 0:
-            trows.append({"forecaster": name, "p": float(np.mean(draws[:, j] >= target)), "met": bool(y[j] / n[j] >= target)})
+            trows.append(
+                {"forecaster": name, "p": float(np.mean(draws[:, j] >= target)), "met": bool(y[j] / n[j] >= target)}
+            )
     return rows, trows
 
 
@@ -207,8 +254,12 @@ def simulated_check(
         tgt = float(np.clip(s.truth[fit_months + 11] + rng.uniform(-0.12, 0.12), 0.02, 0.98))
         fcs = dict(forecasters)
         if oracle:
-            fcs["oracle"] = lambda fit, st, t0, t1, vol, size, r, s=s: s.draw(r, slice(fit_months, fit_months + len(t0)), size)
-        r, t = score_series(s, fit_months, settings, fcs, rng_fc, target=tgt, breaks=[s.brk] if s.brk is not None else [])
+            fcs["oracle"] = lambda fit, st, t0, t1, vol, size, r, s=s: s.draw(
+                r, slice(fit_months, fit_months + len(t0)), size
+            )
+        r, t = score_series(
+            s, fit_months, settings, fcs, rng_fc, target=tgt, breaks=[s.brk] if s.brk is not None else []
+        )
         for x in r + t:
             x.update(series=i, kind=kind)
         rows += r
@@ -237,14 +288,19 @@ def rolling_origin(
     rows, trows = [], []
     for key, g in series.sort_values("period_start").groupby(["unit_schema", "unit_code", "rate"], sort=True):
         arr = {
-            "period_start": g["period_start"].to_numpy("datetime64[ns]"), "period_end": g["period_end"].to_numpy("datetime64[ns]"),
-            "t_start": g["t_start"].to_numpy(float), "t_end": g["t_end"].to_numpy(float),
-            "successes": g["successes"].to_numpy(float), "trials": g["trials"].to_numpy(float),
+            "period_start": g["period_start"].to_numpy("datetime64[ns]"),
+            "period_end": g["period_end"].to_numpy("datetime64[ns]"),
+            "t_start": g["t_start"].to_numpy(float),
+            "t_end": g["t_end"].to_numpy(float),
+            "successes": g["successes"].to_numpy(float),
+            "trials": g["trials"].to_numpy(float),
         }
         for origin in range(min_fit, len(g) - horizon + 1, step):
             y, n = arr["successes"][origin - 12 : origin], arr["trials"][origin - 12 : origin]
             tgt = round(float(y.sum() / max(n.sum(), 1)) * 20) / 20
-            r, t = score_series(arr, origin, settings, forecasters, rng, horizon=horizon, target=tgt if 0 < tgt < 1 else None)
+            r, t = score_series(
+                arr, origin, settings, forecasters, rng, horizon=horizon, target=tgt if 0 < tgt < 1 else None
+            )
             for x in r + t:
                 x.update(series="|".join(key), origin=origin)
             rows += r
@@ -256,7 +312,12 @@ def by_horizon(rows: pd.DataFrame) -> pd.DataFrame:
     """Coverage, mean width and mean interval score per (forecaster, horizon); grain: one row each."""
     return (
         rows.groupby(["forecaster", "horizon"])
-        .agg(coverage=("covered", "mean"), width=("width", "mean"), interval_score=("interval_score", "mean"), n=("covered", "size"))
+        .agg(
+            coverage=("covered", "mean"),
+            width=("width", "mean"),
+            interval_score=("interval_score", "mean"),
+            n=("covered", "size"),
+        )
         .reset_index()
     )
 

@@ -19,6 +19,7 @@ and unchanged on disk since (same size, mtime and inode) is not read again: a
 warm kernel's second run loads nothing. Entries are shared between the runs of
 a process, so callers never modify what :meth:`ResultCache.get` returns.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -104,7 +105,17 @@ def _read_shard(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as fh:
             got = pickle.load(fh)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError, IndexError, KeyError):
+    except (
+        OSError,
+        EOFError,
+        pickle.UnpicklingError,
+        AttributeError,
+        ImportError,
+        ValueError,
+        TypeError,
+        IndexError,
+        KeyError,
+    ):
         return {}
     return got if isinstance(got, dict) else {}
 
@@ -191,7 +202,8 @@ class ResultCache:
         if self.path is None:
             return False
         changed = [
-            name for name in sorted(set(self._used) | set(self._loaded))
+            name
+            for name in sorted(set(self._used) | set(self._loaded))
             if name in self._added or set(self._used.get(name, ())) != set(self._loaded.get(name, ()))
         ]
         if not changed:

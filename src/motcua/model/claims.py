@@ -21,11 +21,13 @@ A direction ("up" / "down") is claimed only when the relevant 95 % interval
 excludes 0; otherwise the trend is "flat" — not distinguishable from no
 change. Missing inputs give no claim at all.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 
 def _num(x: Any) -> float | None:
@@ -39,7 +41,7 @@ def _num(x: Any) -> float | None:
 
 
 def direction(low: Any, high: Any) -> str | None:
-    """"up" if the interval lies above 0, "down" if below, "flat" if it holds 0, None if missing."""
+    """ "up" if the interval lies above 0, "down" if below, "flat" if it holds 0, None if missing."""
     lo, hi = _num(low), _num(high)
     if lo is None or hi is None:
         return None

@@ -21,6 +21,7 @@ compared only with their peers (same ``unit_schema`` and ``unit_level``).
   seeded simulations from the posteriors, so a unit with 40 dossiers and a
   perfect record is not ranked first on noise.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -69,11 +70,19 @@ def window_totals(series: pd.DataFrame, months: int, rows: pd.DataFrame | None =
     (see :func:`window_rows`: flows summed, stocks at the last cut-off). ``rows``: what
     ``window_rows(series, months)`` returned, when the caller has it already."""
     if series.empty:
-        return pd.DataFrame(columns=GROUP + ["unit_code", "unit_name", "window_start", "window_end", "successes", "trials", "window_periods"])
+        return pd.DataFrame(
+            columns=GROUP
+            + ["unit_code", "unit_name", "window_start", "window_end", "successes", "trials", "window_periods"]
+        )
     s = window_rows(series, months) if rows is None else rows
     s = s.assign(period_with_data=(s["trials"] > 0).astype(int))
-    names = (series[["unit_schema", "unit_code", "period_end", "unit_name"]].sort_values("period_end")
-             .groupby(["unit_schema", "unit_code"])["unit_name"].last().to_dict())
+    names = (
+        series[["unit_schema", "unit_code", "period_end", "unit_name"]]
+        .sort_values("period_end")
+        .groupby(["unit_schema", "unit_code"])["unit_name"]
+        .last()
+        .to_dict()
+    )
     out = (
         s.groupby(GROUP + ["unit_code"], sort=True)
         .agg(
@@ -89,7 +98,9 @@ def window_totals(series: pd.DataFrame, months: int, rows: pd.DataFrame | None =
     return out
 
 
-def _solve_rho_grouped(r2: np.ndarray, n: np.ndarray, group: np.ndarray, df: np.ndarray, iterations: int = 60) -> np.ndarray:
+def _solve_rho_grouped(
+    r2: np.ndarray, n: np.ndarray, group: np.ndarray, df: np.ndarray, iterations: int = 60
+) -> np.ndarray:
     """Per group, ρ in [0, 1] with Σ r2 / (1 + (n − 1)ρ) = df (Williams 1982), by bisection in all groups at once.
 
     ``r2``, ``n``, ``group``: one entry per period (squared Pearson residual, trials, group number);
@@ -109,8 +120,9 @@ def _solve_rho_grouped(r2: np.ndarray, n: np.ndarray, group: np.ndarray, df: np.
     return rho
 
 
-def _local_trend_residuals(y: np.ndarray, n: np.ndarray, t: np.ndarray, group: np.ndarray, linear: np.ndarray,
-                           iterations: int = 30) -> np.ndarray:
+def _local_trend_residuals(
+    y: np.ndarray, n: np.ndarray, t: np.ndarray, group: np.ndarray, linear: np.ndarray, iterations: int = 30
+) -> np.ndarray:
     """Squared Pearson residuals of each group's periods around its own binomial fit on the logit scale:
     a straight line in time where ``linear[group]``, a constant otherwise (Newton steps in all groups at once)."""
     k = len(linear)
@@ -118,7 +130,9 @@ def _local_trend_residuals(y: np.ndarray, n: np.ndarray, t: np.ndarray, group: n
     b0 = special.logit((sum_y + 0.5) / (sum_n + 1.0))
     b1 = np.zeros(k)
     lin = linear[group]
-    tc = np.where(lin, t - (np.bincount(group, t, minlength=k) / np.maximum(np.bincount(group, minlength=k), 1))[group], 0.0)
+    tc = np.where(
+        lin, t - (np.bincount(group, t, minlength=k) / np.maximum(np.bincount(group, minlength=k), 1))[group], 0.0
+    )
     for _ in range(iterations):
         p = special.expit(np.clip(b0[group] + b1[group] * tc, -30.0, 30.0))
         w, r = n * p * (1.0 - p), y - n * p
@@ -194,7 +208,9 @@ def overdispersion(z: np.ndarray, winsor: float) -> float:
     return float(np.mean(zw**2))
 
 
-def funnel_limits(theta0: float, n: np.ndarray | float, level: float, *, phi: float = 1.0, tau2: float = 0.0, method: str = "additive") -> tuple[np.ndarray, np.ndarray]:
+def funnel_limits(
+    theta0: float, n: np.ndarray | float, level: float, *, phi: float = 1.0, tau2: float = 0.0, method: str = "additive"
+) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper funnel limits (proportions, clipped to 0–1) at ``level`` for volumes ``n``."""
     n = np.asarray(n, float)
     z = stats.norm.ppf(0.5 + level / 2.0)
@@ -290,7 +306,9 @@ def _compare_group(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...
         # never an order by code; with no variation between units beyond chance (tau² = 0) every shrunk rate is
         # the pooled one, and no point rank is given at all (the rank intervals still say how little is known)
         pm = np.round(post_m, 9)
-        rank = stats.rankdata(-pm, method="min").astype(float) if t2 > 0 and np.unique(pm).size > 1 else np.full(I, np.nan)
+        rank = (
+            stats.rankdata(-pm, method="min").astype(float) if t2 > 0 and np.unique(pm).size > 1 else np.full(I, np.nan)
+        )
         rng = np.random.default_rng(_rank_seed(settings.seed, key))
         S = settings.rank_simulations
         draws = post_m + sd * rng.standard_normal((S, I))
@@ -306,7 +324,9 @@ def _compare_group(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...
     return g
 
 
-def _compare_group_cached(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...], cache: ResultCache | None) -> pd.DataFrame:
+def _compare_group_cached(
+    g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...], cache: ResultCache | None
+) -> pd.DataFrame:
     """:func:`_compare_group` through ``cache``, keyed by the group's rows (index aside), the settings and the group key."""
     if cache is None or not cache.enabled:
         return _compare_group(g, settings, key)
@@ -323,8 +343,13 @@ def _level_tag(level: float) -> str:
     return f"{level * 100:g}".replace(".", "")
 
 
-def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects: pd.DataFrame | None = None,
-                  cache: ResultCache | None = None, rows: pd.DataFrame | None = None) -> pd.DataFrame:
+def compare_units(
+    series: pd.DataFrame,
+    settings: ModelSettings,
+    design_effects: pd.DataFrame | None = None,
+    cache: ResultCache | None = None,
+    rows: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The comparison table: window totals, funnel limits and flags, shrunken rates and ranks.
 
     Each unit's design effect comes from its overdispersion ρ over the window's
@@ -366,11 +391,31 @@ def compare_units(series: pd.DataFrame, settings: ModelSettings, design_effects:
     wt["design_effect"] = np.maximum(deff, 1.0)
     parts = [_compare_group_cached(g, settings, key, cache) for key, g in wt.groupby(GROUP, sort=True)]
     out = pd.concat(parts, ignore_index=True)
-    first = ["unit_schema", "unit_code", "unit_name", "unit_level", "rate", "window_start", "window_end", "window_periods", "successes", "trials", "observed", "province_rate", "n_units"]
+    first = [
+        "unit_schema",
+        "unit_code",
+        "unit_name",
+        "unit_level",
+        "rate",
+        "window_start",
+        "window_end",
+        "window_periods",
+        "successes",
+        "trials",
+        "observed",
+        "province_rate",
+        "n_units",
+    ]
     return out[first + [c for c in out.columns if c not in first]]
 
 
-def funnel_curve(comparison: pd.DataFrame, rate: str, unit_schema: str | None = None, unit_level: str | None = None, points: int = 200) -> pd.DataFrame:
+def funnel_curve(
+    comparison: pd.DataFrame,
+    rate: str,
+    unit_schema: str | None = None,
+    unit_level: str | None = None,
+    points: int = 200,
+) -> pd.DataFrame:
     """Funnel limits over a grid of volumes for plotting (grain: one row per n × level).
 
     Columns: n, level, low, high, province_rate. Uses the group's θ0, φ, τ² and method.
@@ -388,8 +433,17 @@ def funnel_curve(comparison: pd.DataFrame, rate: str, unit_schema: str | None = 
     grid = np.geomspace(nmin, nmax * 1.2, points)
     rows = []
     for lev in sorted({float(k) for k in _levels(c)}):
-        lo, hi = funnel_limits(float(row["province_rate"]), grid, lev, phi=float(row["phi"]), tau2=float(row["tau2"]), method=str(row["funnel_method"]))
-        rows.append(pd.DataFrame({"n": grid, "level": lev, "low": lo, "high": hi, "province_rate": float(row["province_rate"])}))
+        lo, hi = funnel_limits(
+            float(row["province_rate"]),
+            grid,
+            lev,
+            phi=float(row["phi"]),
+            tau2=float(row["tau2"]),
+            method=str(row["funnel_method"]),
+        )
+        rows.append(
+            pd.DataFrame({"n": grid, "level": lev, "low": lo, "high": hi, "province_rate": float(row["province_rate"])})
+        )
     return pd.concat(rows, ignore_index=True)
 
 

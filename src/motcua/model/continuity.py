@@ -95,6 +95,7 @@ Every function takes the crosswalk as a DataFrame (columns as in ``crosswalk.csv
 legacy_code, legacy_name, legacy_province_code, new_level, new_code, new_name, new_province_code,
 legacy_whole, new_within); ``None`` reads the packaged one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -116,21 +117,55 @@ RATE_COLUMNS = ("online_rate", "ontime_rate_report")
 TIER_VI = {"district": "cấp huyện", "commune": "cấp xã", "agency": "cấp tỉnh"}
 
 COLUMNS = [
-    "kind", "unit_schema", "unit_code", "unit_name", "unit_level", "era", *PERIOD,
-    "from_level", "from_codes", "missing_codes", "split_codes",
+    "kind",
+    "unit_schema",
+    "unit_code",
+    "unit_name",
+    "unit_level",
+    "era",
+    *PERIOD,
+    "from_level",
+    "from_codes",
+    "missing_codes",
+    "split_codes",
     *COUNT_COLUMNS,
-    "n_units_present", "n_units_expected",
-    "n_districts_present", "n_districts_expected", "n_communes_present", "n_communes_expected", "n_agencies_present",
-    "exact", "same_area", "comparable", "matches_units",
-    *RATE_COLUMNS, "note",
+    "n_units_present",
+    "n_units_expected",
+    "n_districts_present",
+    "n_districts_expected",
+    "n_communes_present",
+    "n_communes_expected",
+    "n_agencies_present",
+    "exact",
+    "same_area",
+    "comparable",
+    "matches_units",
+    *RATE_COLUMNS,
+    "note",
 ]
 _INT = [
-    "n_units_present", "n_units_expected", "n_districts_present", "n_districts_expected",
-    "n_communes_present", "n_communes_expected", "n_agencies_present",
+    "n_units_present",
+    "n_units_expected",
+    "n_districts_present",
+    "n_districts_expected",
+    "n_communes_present",
+    "n_communes_expected",
+    "n_agencies_present",
 ]
 _BOOL = ["exact", "same_area", "comparable", "matches_units"]
-_STR = ["kind", "unit_schema", "unit_code", "unit_name", "unit_level", "era", "from_level", "from_codes",
-        "missing_codes", "split_codes", "note"]
+_STR = [
+    "kind",
+    "unit_schema",
+    "unit_code",
+    "unit_name",
+    "unit_level",
+    "era",
+    "from_level",
+    "from_codes",
+    "missing_codes",
+    "split_codes",
+    "note",
+]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -143,8 +178,16 @@ def load_crosswalk(crosswalk: pd.DataFrame | None = None) -> pd.DataFrame:
 
         crosswalk = packaged()
     xw = crosswalk.copy()
-    for c in ("legacy_level", "legacy_code", "legacy_name", "legacy_province_code",
-              "new_level", "new_code", "new_name", "new_province_code"):
+    for c in (
+        "legacy_level",
+        "legacy_code",
+        "legacy_name",
+        "legacy_province_code",
+        "new_level",
+        "new_code",
+        "new_name",
+        "new_province_code",
+    ):
         xw[c] = xw[c].astype(str).astype(object)  # plain Python strings: fast to put in sets
     for c in ("legacy_whole", "new_within"):
         xw[c] = pd.to_numeric(xw[c]).astype(int)
@@ -160,7 +203,11 @@ def _prepare(panel: pd.DataFrame) -> pd.DataFrame:
     for c in PERIOD:
         p[c] = pd.to_datetime(p[c]).astype("datetime64[ns]")
     for c in COUNT_COLUMNS:
-        p[c] = pd.to_numeric(panel[c], errors="coerce").astype("Int64") if c in panel else pd.array([pd.NA] * len(p), dtype="Int64")
+        p[c] = (
+            pd.to_numeric(panel[c], errors="coerce").astype("Int64")
+            if c in panel
+            else pd.array([pd.NA] * len(p), dtype="Int64")
+        )
     return p
 
 
@@ -197,8 +244,9 @@ def _join(codes: Iterable[str]) -> str:
 # --------------------------------------------------------------------------- (a) province
 
 
-def province_series(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
-                    provinces: Iterable[str] | None = None) -> pd.DataFrame:
+def province_series(
+    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Rows of kind ``province`` and ``province_reported`` (module docstring) for the 2025 provinces
     ``provinces`` (2025 codes; default: every 2025 province with rows of either era in the panel).
 
@@ -273,25 +321,48 @@ def province_series(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
                     if na:  # the provincial level serves the whole 2025 province
                         anyp |= set(pr)
                     exact = nc == ec and na > 0
-                rows.append({
-                    "kind": "province", "unit_schema": "2025", "unit_code": t, "unit_name": new_names.get(t, ""),
-                    "unit_level": "province", "era": era, "period_start": ps, "period_end": pe,
-                    "from_level": ",".join(x for x in TIERS[era] if lv.get(x, 0)),
-                    "from_codes": _join(anyp), "missing_codes": _join(set(pr) - fullp), "split_codes": "",
-                    **sums[(ps, pe)],
-                    "n_units_present": int(n_rows), "n_units_expected": ed + ec,
-                    "n_districts_present": nd, "n_districts_expected": ed if era == "legacy" else 0,
-                    "n_communes_present": nc, "n_communes_expected": ec, "n_agencies_present": na,
-                    "exact": bool(exact), "_any": frozenset(anyp), "_full": frozenset(fullp), "_cany": frozenset(cany),
-                })
+                rows.append(
+                    {
+                        "kind": "province",
+                        "unit_schema": "2025",
+                        "unit_code": t,
+                        "unit_name": new_names.get(t, ""),
+                        "unit_level": "province",
+                        "era": era,
+                        "period_start": ps,
+                        "period_end": pe,
+                        "from_level": ",".join(x for x in TIERS[era] if lv.get(x, 0)),
+                        "from_codes": _join(anyp),
+                        "missing_codes": _join(set(pr) - fullp),
+                        "split_codes": "",
+                        **sums[(ps, pe)],
+                        "n_units_present": int(n_rows),
+                        "n_units_expected": ed + ec,
+                        "n_districts_present": nd,
+                        "n_districts_expected": ed if era == "legacy" else 0,
+                        "n_communes_present": nc,
+                        "n_communes_expected": ec,
+                        "n_agencies_present": na,
+                        "exact": bool(exact),
+                        "_any": frozenset(anyp),
+                        "_full": frozenset(fullp),
+                        "_cany": frozenset(cany),
+                    }
+                )
         if not rows:
             continue
         eras = {r["era"] for r in rows}
         areas = {(r["_any"], r["_full"]) for r in rows}
-        same_area = eras == {"legacy", "2025"} and len(areas) == 1 and next(iter(areas))[0] == next(iter(areas))[1] \
+        same_area = (
+            eras == {"legacy", "2025"}
+            and len(areas) == 1
+            and next(iter(areas))[0] == next(iter(areas))[1]
             and bool(next(iter(areas))[0])
-        lacking = {e: [x for x in TIERS[e] if x not in {y for r in rows if r["era"] == e for y in r["from_level"].split(",")}]
-                   for e in TIERS}
+        )
+        lacking = {
+            e: [x for x in TIERS[e] if x not in {y for r in rows if r["era"] == e for y in r["from_level"].split(",")}]
+            for e in TIERS
+        }
         tiers_ok = not any(lacking.values())
         comparable = bool(same_area and tiers_ok)
         reported = _reported(totals, t, pr, succ, new_names, old_names)
@@ -305,8 +376,9 @@ def province_series(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
     return _match_reported(df)
 
 
-def _reported(tot: pd.DataFrame, t: str, pr: list[str], succ: dict[str, str], names: dict[str, str],
-              old_names: dict[str, str]) -> list[dict]:
+def _reported(
+    tot: pd.DataFrame, t: str, pr: list[str], succ: dict[str, str], names: dict[str, str], old_names: dict[str, str]
+) -> list[dict]:
     """``province_reported`` rows of 2025 province ``t`` from the panel's province rows ``tot``: its
     predecessors' total rows (legacy), its own (2025)."""
     leg = tot[(tot["unit_schema"] == "legacy") & tot["unit_code"].map(succ).eq(t)]
@@ -318,28 +390,57 @@ def _reported(tot: pd.DataFrame, t: str, pr: list[str], succ: dict[str, str], na
         sums = _sum_counts(units, PERIOD)
         for (ps, pe), grp in units.groupby(PERIOD, sort=True):
             codes = sorted(set(grp["unit_code"]))
-            rows.append({
-                "kind": "province_reported", "unit_schema": "2025", "unit_code": t, "unit_name": names.get(t, ""),
-                "unit_level": "province", "era": era, "period_start": ps, "period_end": pe,
-                "from_level": "province", "from_codes": ",".join(codes),
-                "missing_codes": _join(set(pr) - set(codes)) if era == "legacy" else "", "split_codes": "",
-                **sums[(ps, pe)],
-                "n_units_present": len(codes), "n_units_expected": expected, "exact": len(codes) == expected,
-                "same_area": pd.NA, "comparable": pd.NA,
-                "note": (f"Dòng tổng của {_old(codes, old_names)} như trong dữ liệu"
-                         + (f"; thiếu dòng tổng của {_old(sorted(set(pr) - set(codes)), old_names)}" if set(pr) - set(codes) else "")
-                         if era == "legacy" else f"Dòng tổng của {names.get(t, t)} như trong dữ liệu"),
-            })
+            rows.append(
+                {
+                    "kind": "province_reported",
+                    "unit_schema": "2025",
+                    "unit_code": t,
+                    "unit_name": names.get(t, ""),
+                    "unit_level": "province",
+                    "era": era,
+                    "period_start": ps,
+                    "period_end": pe,
+                    "from_level": "province",
+                    "from_codes": ",".join(codes),
+                    "missing_codes": _join(set(pr) - set(codes)) if era == "legacy" else "",
+                    "split_codes": "",
+                    **sums[(ps, pe)],
+                    "n_units_present": len(codes),
+                    "n_units_expected": expected,
+                    "exact": len(codes) == expected,
+                    "same_area": pd.NA,
+                    "comparable": pd.NA,
+                    "note": (
+                        f"Dòng tổng của {_old(codes, old_names)} như trong dữ liệu"
+                        + (
+                            f"; thiếu dòng tổng của {_old(sorted(set(pr) - set(codes)), old_names)}"
+                            if set(pr) - set(codes)
+                            else ""
+                        )
+                        if era == "legacy"
+                        else f"Dòng tổng của {names.get(t, t)} như trong dữ liệu"
+                    ),
+                }
+            )
     return rows
 
 
-def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bool, same_area: bool,
-                   lacking: dict[str, list[str]], other_era: bool) -> str:
+def _province_note(
+    r: dict,
+    pr: list[str],
+    names: dict[str, str],
+    comparable: bool,
+    same_area: bool,
+    lacking: dict[str, list[str]],
+    other_era: bool,
+) -> str:
     if r["era"] == "legacy":
         covered = sorted(r["_any"])
-        s = (f"Trước sắp xếp: cộng {_n(r['n_districts_present'])}/{_n(r['n_districts_expected'])} đơn vị cấp huyện, "
-             f"{_n(r['n_communes_present'])}/{_n(r['n_communes_expected'])} đơn vị cấp xã và "
-             f"{_n(r['n_agencies_present'])} cơ quan cấp tỉnh của {_old(covered, names)}")
+        s = (
+            f"Trước sắp xếp: cộng {_n(r['n_districts_present'])}/{_n(r['n_districts_expected'])} đơn vị cấp huyện, "
+            f"{_n(r['n_communes_present'])}/{_n(r['n_communes_expected'])} đơn vị cấp xã và "
+            f"{_n(r['n_agencies_present'])} cơ quan cấp tỉnh của {_old(covered, names)}"
+        )
         absent = [q for q in pr if q not in r["_any"]]
         partial = [q for q in pr if q in r["_any"] and q not in r["_full"]]
         if absent:
@@ -347,8 +448,10 @@ def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bo
         if partial:
             s += f"; thiếu một số đơn vị cấp huyện của {_old(partial, names)}"
     else:
-        s = (f"Sau sắp xếp: cộng {_n(r['n_communes_present'])}/{_n(r['n_communes_expected'])} đơn vị cấp xã và "
-             f"{_n(r['n_agencies_present'])} cơ quan cấp tỉnh")
+        s = (
+            f"Sau sắp xếp: cộng {_n(r['n_communes_present'])}/{_n(r['n_communes_expected'])} đơn vị cấp xã và "
+            f"{_n(r['n_agencies_present'])} cơ quan cấp tỉnh"
+        )
         full = [q for q in pr if q in r["_full"]]
         partial = [q for q in pr if q in r["_cany"] and q not in r["_full"]]
         absent = [q for q in pr if q not in r["_cany"]]
@@ -371,7 +474,12 @@ def _province_note(r: dict, pr: list[str], names: dict[str, str], comparable: bo
         for era, label in (("legacy", "trước"), ("2025", "sau")):
             if lacking[era] and (era == r["era"] or other_era):
                 why.append(f"{label} sắp xếp không có số liệu " + ", ".join(TIER_VI[x] for x in lacking[era]))
-        s += "; không so sánh được với các kỳ " + ("sau" if r["era"] == "legacy" else "trước") + " sắp xếp: " + "; ".join(why)
+        s += (
+            "; không so sánh được với các kỳ "
+            + ("sau" if r["era"] == "legacy" else "trước")
+            + " sắp xếp: "
+            + "; ".join(why)
+        )
     return s + "."
 
 
@@ -382,16 +490,27 @@ def _match_reported(df: pd.DataFrame) -> pd.DataFrame:
     key = ["unit_code", "era", *PERIOD]
     rep = df[df["kind"] == "province_reported"]
     units = df[df["kind"] == "province"]
-    pair = units[key + COUNT_COLUMNS].reset_index().merge(
-        rep[key + COUNT_COLUMNS].reset_index(), on=key, suffixes=("_u", "_r"))
+    pair = (
+        units[key + COUNT_COLUMNS]
+        .reset_index()
+        .merge(rep[key + COUNT_COLUMNS].reset_index(), on=key, suffixes=("_u", "_r"))
+    )
     for r in pair.itertuples(index=False):
         a = [getattr(r, f"{c}_u") for c in COUNT_COLUMNS]
         b = [getattr(r, f"{c}_r") for c in COUNT_COLUMNS]
-        same = all((pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and int(x) == int(y)) for x, y in zip(a, b))
+        same = all(
+            (pd.isna(x) and pd.isna(y)) or (not pd.isna(x) and not pd.isna(y) and int(x) == int(y))
+            for x, y in zip(a, b)
+        )
         df.loc[[r.index_u, r.index_r], "matches_units"] = same
-        diff = "khớp với tổng các đơn vị" if same else (
-            f"không khớp (tiếp nhận {_fmt(r.received_total_r)}, tổng các đơn vị {_fmt(r.received_total_u)})")
-        df.loc[r.index_u, "note"] = df.loc[r.index_u, "note"].rstrip(".") + f"; dòng tổng của tỉnh trong dữ liệu {diff}."
+        diff = (
+            "khớp với tổng các đơn vị"
+            if same
+            else (f"không khớp (tiếp nhận {_fmt(r.received_total_r)}, tổng các đơn vị {_fmt(r.received_total_u)})")
+        )
+        df.loc[r.index_u, "note"] = (
+            df.loc[r.index_u, "note"].rstrip(".") + f"; dòng tổng của tỉnh trong dữ liệu {diff}."
+        )
     for i in rep.index:
         r = df.loc[i]
         s = r["note"]
@@ -410,8 +529,9 @@ def _fmt(x: object) -> str:
 # --------------------------------------------------------------------------- (b) commune predecessors
 
 
-def commune_predecessors(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
-                         provinces: Iterable[str] | None = None) -> pd.DataFrame:
+def commune_predecessors(
+    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Rows of kind ``commune_predecessors`` (module docstring): for each 2025 commune with at least
     one predecessor row, per legacy period, the sum of its predecessor legacy communes present.
 
@@ -446,24 +566,40 @@ def commune_predecessors(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = N
         if missing:
             s += f"; thiếu số liệu: {_label(missing, old_names)}"
         if spl:
-            s += (f"; chỉ một phần nhập vào đơn vị này (số liệu được cộng nguyên, không chia tách): {_label(spl, old_names)}")
+            s += f"; chỉ một phần nhập vào đơn vị này (số liệu được cộng nguyên, không chia tách): {_label(spl, old_names)}"
         s += "; chuỗi đầy đủ." if exact else "; chuỗi chưa đầy đủ."
-        rows.append({
-            "kind": "commune_predecessors", "unit_schema": "2025", "unit_code": code, "unit_name": new_names.get(code, ""),
-            "unit_level": "commune", "era": "legacy", "period_start": ps, "period_end": pe,
-            "from_level": "commune", "from_codes": ",".join(have), "missing_codes": ",".join(missing),
-            "split_codes": ",".join(spl), **sums[(code, ps, pe)],
-            "n_units_present": len(have), "n_units_expected": len(exp), "exact": exact,
-            "same_area": not spl, "comparable": exact, "note": s,
-        })
+        rows.append(
+            {
+                "kind": "commune_predecessors",
+                "unit_schema": "2025",
+                "unit_code": code,
+                "unit_name": new_names.get(code, ""),
+                "unit_level": "commune",
+                "era": "legacy",
+                "period_start": ps,
+                "period_end": pe,
+                "from_level": "commune",
+                "from_codes": ",".join(have),
+                "missing_codes": ",".join(missing),
+                "split_codes": ",".join(spl),
+                **sums[(code, ps, pe)],
+                "n_units_present": len(have),
+                "n_units_expected": len(exp),
+                "exact": exact,
+                "same_area": not spl,
+                "comparable": exact,
+                "note": s,
+            }
+        )
     return _frame(rows)
 
 
 # --------------------------------------------------------------------------- (c) district continuation
 
 
-def district_continuation(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None,
-                          provinces: Iterable[str] | None = None) -> pd.DataFrame:
+def district_continuation(
+    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Rows of kind ``district_continuation`` (module docstring) for every legacy district with rows
     in the panel: per 2025 period, the sum of its successor communes present when they all lie
     wholly inside it (``exact`` when all are present); one row without period naming the straddling
@@ -485,13 +621,31 @@ def district_continuation(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = 
     straddle = {d: sorted(v) for d, v in dx[dx["new_within"] == 0].groupby("legacy_code")["new_code"]}
     rows = []
     for d in sorted(straddle):
-        rows.append({"kind": "district_continuation", "unit_schema": "legacy", "unit_code": d,
-                     "unit_name": names.get(d, ""), "unit_level": "district", "era": "2025", "from_level": "commune",
-                     "period_start": pd.NaT, "period_end": pd.NaT, "from_codes": "", "missing_codes": "",
-                     "split_codes": ",".join(straddle[d]), "n_units_present": 0, "n_units_expected": len(succ[d]),
-                     "exact": False, "same_area": False, "comparable": False,
-                     "note": (f"Không nối tiếp được sau sắp xếp: đơn vị cấp xã kế thừa nằm một phần ngoài {names.get(d, d)} cũ: "
-                              f"{_label(straddle[d], new_names)}.")})
+        rows.append(
+            {
+                "kind": "district_continuation",
+                "unit_schema": "legacy",
+                "unit_code": d,
+                "unit_name": names.get(d, ""),
+                "unit_level": "district",
+                "era": "2025",
+                "from_level": "commune",
+                "period_start": pd.NaT,
+                "period_end": pd.NaT,
+                "from_codes": "",
+                "missing_codes": "",
+                "split_codes": ",".join(straddle[d]),
+                "n_units_present": 0,
+                "n_units_expected": len(succ[d]),
+                "exact": False,
+                "same_area": False,
+                "comparable": False,
+                "note": (
+                    f"Không nối tiếp được sau sắp xếp: đơn vị cấp xã kế thừa nằm một phần ngoài {names.get(d, d)} cũ: "
+                    f"{_label(straddle[d], new_names)}."
+                ),
+            }
+        )
     # a commune wholly inside a district lies inside no other: each 2025 row joins one continued district at most
     inside = dx[~dx["legacy_code"].isin(straddle)][["legacy_code", "new_code"]]
     joined = comm.merge(inside, left_on="unit_code", right_on="new_code")
@@ -504,12 +658,29 @@ def district_continuation(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = 
             s = f"Cộng {_n(len(have))}/{_n(len(succ[d]))} đơn vị cấp xã kế thừa, đều nằm trọn trong {names.get(d, d)} cũ"
             if missing:
                 s += f"; thiếu số liệu: {_label(missing, new_names)}"
-            rows.append({"kind": "district_continuation", "unit_schema": "legacy", "unit_code": d,
-                         "unit_name": names.get(d, ""), "unit_level": "district", "era": "2025", "from_level": "commune",
-                         "period_start": ps, "period_end": pe, "from_codes": ",".join(have),
-                         "missing_codes": ",".join(missing), "split_codes": "", **sums[(d, ps, pe)],
-                         "n_units_present": len(have), "n_units_expected": len(succ[d]), "exact": not missing,
-                         "same_area": True, "comparable": False, "note": f"{s}; {moved}."})
+            rows.append(
+                {
+                    "kind": "district_continuation",
+                    "unit_schema": "legacy",
+                    "unit_code": d,
+                    "unit_name": names.get(d, ""),
+                    "unit_level": "district",
+                    "era": "2025",
+                    "from_level": "commune",
+                    "period_start": ps,
+                    "period_end": pe,
+                    "from_codes": ",".join(have),
+                    "missing_codes": ",".join(missing),
+                    "split_codes": "",
+                    **sums[(d, ps, pe)],
+                    "n_units_present": len(have),
+                    "n_units_expected": len(succ[d]),
+                    "exact": not missing,
+                    "same_area": True,
+                    "comparable": False,
+                    "note": f"{s}; {moved}.",
+                }
+            )
     return _frame(rows)
 
 

@@ -14,6 +14,7 @@ quarterly row among monthly ones enters with its real dates:
   clearly bend (an online share levelling off), and a forecast continues the
   recent slope rather than the average one.
 """
+
 from __future__ import annotations
 
 import numpy as np

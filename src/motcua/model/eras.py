@@ -9,6 +9,7 @@ for a series reaching 30/06/2025); the reports say so in words. Data that end
 before the reform are read as of their own date, when the units still existed:
 their forecasts are kept.
 """
+
 from __future__ import annotations
 
 from typing import Any

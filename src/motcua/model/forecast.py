@@ -28,6 +28,7 @@ inside the forecast (after the data's end) is not crossed as if nothing
 happened: periods after it take an extra logit step drawn from
 N(0, ``forecast_break_sd``²), so the band widens there.
 """
+
 from __future__ import annotations
 
 import json
@@ -153,7 +154,9 @@ def _break_years(breaks: tuple) -> tuple[float, ...]:
     return tuple(float(years(b.date)) for b in breaks)
 
 
-def _future_breaks(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray | None:
+def _future_breaks(
+    fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator
+) -> np.ndarray | None:
     """Logit steps (size, m) at configured breaks after the data's end: periods after one carry a step of sd
     ``forecast_break_sd`` (its share of the period, for a period straddling it). None when no break lies ahead."""
     T = float(fit.t_end[fit.observed_mask].max())
@@ -168,7 +171,13 @@ def _future_breaks(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: n
 
 
 def forecast_draws(
-    fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator,
+    fit: TrendFit,
+    settings: ModelSettings,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    volume: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
     X: np.ndarray | None = None,
 ) -> np.ndarray:
     """Draws (size, m) of the observed rate of forecast periods [t0, t1) at ``volume`` expected trials."""

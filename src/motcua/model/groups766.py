@@ -7,6 +7,7 @@ same binomial logit trend with overdispersion as the panel rates
 (``min_periods_for_trend``, ``min_events_for_trend``: a shorter series gets a status
 saying so and no slope, never a line drawn through a few points).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,8 +18,18 @@ import pandas as pd
 from motcua.model.series import years
 from motcua.rates import GROUP_RATES, group_successes_trials
 
-TREND_COLUMNS = ["rate", "n_periods", "successes", "trials", "window_start", "window_end", "status",
-                 "slope_pp_per_year", "slope_low", "slope_high"]
+TREND_COLUMNS = [
+    "rate",
+    "n_periods",
+    "successes",
+    "trials",
+    "window_start",
+    "window_end",
+    "status",
+    "slope_pp_per_year",
+    "slope_low",
+    "slope_high",
+]
 
 
 def group_trends(rows: pd.DataFrame, window_months: int = 12, config: Any = None) -> pd.DataFrame:
@@ -43,12 +54,32 @@ def group_trends(rows: pd.DataFrame, window_months: int = 12, config: Any = None
         s, n = num[ok].astype(float).to_numpy(), den[ok].astype(float).to_numpy()
         ps = pd.to_datetime(d.loc[ok, "period_start"]).to_numpy("datetime64[ns]")
         pe = pd.to_datetime(d.loc[ok, "period_end"]).to_numpy("datetime64[ns]")
-        fit = fit_arrays(str(d["unit_schema"].iloc[0]), str(d["unit_code"].iloc[0]), rate, ps, pe,
-                         years(pd.Series(ps)), years(pd.Series(pe) + pd.Timedelta(days=1)), s, n, settings)
+        fit = fit_arrays(
+            str(d["unit_schema"].iloc[0]),
+            str(d["unit_code"].iloc[0]),
+            rate,
+            ps,
+            pe,
+            years(pd.Series(ps)),
+            years(pd.Series(pe) + pd.Timedelta(days=1)),
+            s,
+            n,
+            settings,
+        )
         slope = ame_slope(fit) if fit.has_trend else (np.nan, np.nan, np.nan)
         w = ok & in_window
-        out.append({"rate": rate, "n_periods": int((n > 0).sum()), "successes": float(num[w].astype(float).sum()),
-                    "trials": float(den[w].astype(float).sum()),
-                    "window_start": pd.to_datetime(d.loc[w, "period_start"]).min(), "window_end": pd.to_datetime(d.loc[w, "period_end"]).max(),
-                    "status": fit.status, "slope_pp_per_year": slope[0], "slope_low": slope[1], "slope_high": slope[2]})
+        out.append(
+            {
+                "rate": rate,
+                "n_periods": int((n > 0).sum()),
+                "successes": float(num[w].astype(float).sum()),
+                "trials": float(den[w].astype(float).sum()),
+                "window_start": pd.to_datetime(d.loc[w, "period_start"]).min(),
+                "window_end": pd.to_datetime(d.loc[w, "period_end"]).max(),
+                "status": fit.status,
+                "slope_pp_per_year": slope[0],
+                "slope_low": slope[1],
+                "slope_high": slope[2],
+            }
+        )
     return pd.DataFrame(out, columns=TREND_COLUMNS)

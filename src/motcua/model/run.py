@@ -19,6 +19,7 @@ Tables (all rates as proportions 0–1, units keyed by unit_schema + unit_code):
   :mod:`motcua.model.compare`.
 * ``targets`` — one row per (unit, rate, target) for every target in config.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,22 +57,78 @@ COMPARISON_FILE = "comparison.parquet"
 TARGETS_FILE = "target_probabilities.parquet"
 
 TREND_COLUMNS = [
-    "unit_schema", "unit_code", "rate", "period_start", "period_end", "kind",
-    "estimate", "lower", "upper", "mean_lower", "mean_upper", "n", "successes", "observed",
+    "unit_schema",
+    "unit_code",
+    "rate",
+    "period_start",
+    "period_end",
+    "kind",
+    "estimate",
+    "lower",
+    "upper",
+    "mean_lower",
+    "mean_upper",
+    "n",
+    "successes",
+    "observed",
 ]
 SUMMARY_COLUMNS = [
-    "unit_schema", "unit_code", "unit_name", "unit_level", "rate", "status", "notes",
-    "n_periods", "first_period_start", "last_period_end",
-    "latest_period_start", "latest_period_end", "latest_n", "latest_rate",
-    "latest_fitted", "latest_band_low", "latest_band_high", "latest_z", "latest_outside_band",
-    "slope_pp_per_year", "slope_low", "slope_high",
-    "slope_logit_per_year", "slope_logit_low", "slope_logit_high",
-    "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high",
-    "rho", "dispersion", "df_resid", "harmonics", "breaks", "knots",
-    "forecast_end", "target", "target_label_vi", "target_label_en", "target_source",
-    "target_period_end", "target_forecast", "target_low", "target_high", "target_too_uncertain", "p_meet_target",
-    "year_forecast", "year_low", "year_high", "p_meet_target_year",
-    "shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "n_ranked",
+    "unit_schema",
+    "unit_code",
+    "unit_name",
+    "unit_level",
+    "rate",
+    "status",
+    "notes",
+    "n_periods",
+    "first_period_start",
+    "last_period_end",
+    "latest_period_start",
+    "latest_period_end",
+    "latest_n",
+    "latest_rate",
+    "latest_fitted",
+    "latest_band_low",
+    "latest_band_high",
+    "latest_z",
+    "latest_outside_band",
+    "slope_pp_per_year",
+    "slope_low",
+    "slope_high",
+    "slope_logit_per_year",
+    "slope_logit_low",
+    "slope_logit_high",
+    "slope_recent_pp_per_year",
+    "slope_recent_low",
+    "slope_recent_high",
+    "rho",
+    "dispersion",
+    "df_resid",
+    "harmonics",
+    "breaks",
+    "knots",
+    "forecast_end",
+    "target",
+    "target_label_vi",
+    "target_label_en",
+    "target_source",
+    "target_period_end",
+    "target_forecast",
+    "target_low",
+    "target_high",
+    "target_too_uncertain",
+    "p_meet_target",
+    "year_forecast",
+    "year_low",
+    "year_high",
+    "p_meet_target_year",
+    "shrunk_rate",
+    "shrunk_low",
+    "shrunk_high",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "n_ranked",
     "funnel_flag",
 ]
 
@@ -114,7 +171,9 @@ def _empty_trends() -> pd.DataFrame:
     return df
 
 
-def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> tuple[dict[str, Any] | None, dict[str, Any], list[dict[str, Any]]]:
+def _series_outputs(
+    fit: TrendFit, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp
+) -> tuple[dict[str, Any] | None, dict[str, Any], list[dict[str, Any]]]:
     """Trend rows (as column arrays), summary fields and target rows of one fitted series."""
     summ: dict[str, Any] = {}
     m = fit.observed_mask
@@ -136,11 +195,20 @@ def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp,
     lslope = logit_slope(fit)
     band = latest_band(fit, settings.latest_band_level)
     summ.update(
-        slope_pp_per_year=slope[0], slope_low=slope[1], slope_high=slope[2],
-        slope_logit_per_year=lslope[0], slope_logit_low=lslope[1], slope_logit_high=lslope[2],
-        slope_recent_pp_per_year=recent[0], slope_recent_low=recent[1], slope_recent_high=recent[2],
+        slope_pp_per_year=slope[0],
+        slope_low=slope[1],
+        slope_high=slope[2],
+        slope_logit_per_year=lslope[0],
+        slope_logit_low=lslope[1],
+        slope_logit_high=lslope[2],
+        slope_recent_pp_per_year=recent[0],
+        slope_recent_low=recent[1],
+        slope_recent_high=recent[2],
         knots=",".join(f"{k:%Y-%m-%d}" for k in fit.knots),
-        rho=fit.rho, dispersion=fit.dispersion, df_resid=fit.df_resid, harmonics=fit.harmonics,
+        rho=fit.rho,
+        dispersion=fit.dispersion,
+        df_resid=fit.df_resid,
+        harmonics=fit.harmonics,
         breaks=",".join(f"{b:%Y-%m-%d}" for b in fit.breaks),
         latest_fitted=float(fit.fitted[i]),
         **band,
@@ -188,14 +256,26 @@ def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp,
     target_rows = []
     if tgt_draws is not None:
         tlo, thi = np.quantile(tgt_draws, [a, 1 - a])
-        summ.update(target_period_end=tgt_end, target_forecast=float(tgt_est), target_low=float(tlo), target_high=float(thi),
-                    target_too_uncertain=bool(thi - tlo > settings.forecast_max_width))
+        summ.update(
+            target_period_end=tgt_end,
+            target_forecast=float(tgt_est),
+            target_low=float(tlo),
+            target_high=float(thi),
+            target_too_uncertain=bool(thi - tlo > settings.forecast_max_width),
+        )
         for k, tg in enumerate(settings.targets_for(fit.rate)):
             target_rows.append(
                 {
-                    "unit_schema": fit.unit_schema, "unit_code": fit.unit_code, "rate": fit.rate, "target_index": k,
-                    "target": tg.value, "label_vi": tg.label_vi, "label_en": tg.label_en, "source": tg.source,
-                    "target_period_end": tgt_end, "p_meet_target": float(np.mean(tgt_draws >= tg.value)),
+                    "unit_schema": fit.unit_schema,
+                    "unit_code": fit.unit_code,
+                    "rate": fit.rate,
+                    "target_index": k,
+                    "target": tg.value,
+                    "label_vi": tg.label_vi,
+                    "label_en": tg.label_en,
+                    "source": tg.source,
+                    "target_period_end": tgt_end,
+                    "p_meet_target": float(np.mean(tgt_draws >= tg.value)),
                     "p_meet_target_year": float(np.mean(year_draws >= tg.value)) if year_draws is not None else np.nan,
                 }
             )
@@ -223,7 +303,9 @@ def _series_outputs(fit: TrendFit, settings: ModelSettings, until: pd.Timestamp,
     return rows, summ, target_rows
 
 
-def _year_draws(fit: TrendFit, fs: np.ndarray, fe: np.ndarray, vol: np.ndarray, draws: np.ndarray, target_date: pd.Timestamp) -> np.ndarray | None:
+def _year_draws(
+    fit: TrendFit, fs: np.ndarray, fe: np.ndarray, vol: np.ndarray, draws: np.ndarray, target_date: pd.Timestamp
+) -> np.ndarray | None:
     """Draws of the current calendar year's cumulative rate (successes over trials, 1 January to
     ``target_date``): observed periods of the year as they are, forecast periods of the year drawn
     (the same parameter draw across periods, so their errors move together). None when the year
@@ -254,7 +336,9 @@ def trend_frame(fit: TrendFit, config: Any = None, until: Any = None, target_dat
     settings = settings_from_config(config)
     last = pd.Timestamp(fit.period_end.max())
     until = pd.Timestamp(until) if until is not None else pd.Timestamp(year=last.year + 1, month=12, day=31)
-    target_date = pd.Timestamp(target_date) if target_date is not None else pd.Timestamp(year=last.year, month=12, day=31)
+    target_date = (
+        pd.Timestamp(target_date) if target_date is not None else pd.Timestamp(year=last.year, month=12, day=31)
+    )
     rows, _, _ = _series_outputs(fit, settings, until, target_date)
     return pd.DataFrame(rows, columns=TREND_COLUMNS) if rows else _empty_trends()
 
@@ -264,7 +348,10 @@ def trend_summary_row(fit: TrendFit, config: Any = None) -> pd.Series:
     settings = settings_from_config(config)
     last = pd.Timestamp(fit.period_end.max())
     _, summ, _ = _series_outputs(
-        fit, settings, pd.Timestamp(year=last.year + 1, month=12, day=31), pd.Timestamp(year=last.year, month=12, day=31)
+        fit,
+        settings,
+        pd.Timestamp(year=last.year + 1, month=12, day=31),
+        pd.Timestamp(year=last.year, month=12, day=31),
     )
     return pd.Series({"status": fit.status, "notes": "; ".join(fit.notes), "n_periods": fit.n_periods, **summ})
 
@@ -285,10 +372,17 @@ def _fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_
         note_list.append(f"{zero} period(s) with no dossiers")
     tg = settings.targets_for(rate)
     summary = {
-        "unit_schema": schema, "unit_code": code, "unit_name": name, "unit_level": level,
-        "rate": rate, "status": fit.status, "notes": "; ".join(note_list), "n_periods": fit.n_periods,
+        "unit_schema": schema,
+        "unit_code": code,
+        "unit_name": name,
+        "unit_level": level,
+        "rate": rate,
+        "status": fit.status,
+        "notes": "; ".join(note_list),
+        "n_periods": fit.n_periods,
         "target": tg[0].value if tg else np.nan,
-        "target_label_vi": tg[0].label_vi if tg else "", "target_label_en": tg[0].label_en if tg else "",
+        "target_label_vi": tg[0].label_vi if tg else "",
+        "target_label_en": tg[0].label_en if tg else "",
         "target_source": tg[0].source if tg else "",
         "p_meet_target": next((t["p_meet_target"] for t in trows if t["target_index"] == 0), np.nan),
         "p_meet_target_year": next((t["p_meet_target_year"] for t in trows if t["target_index"] == 0), np.nan),
@@ -297,7 +391,9 @@ def _fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_
     return rows, summary, trows
 
 
-def _fit_chunk(chunk: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> list[tuple]:
+def _fit_chunk(
+    chunk: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp
+) -> list[tuple]:
     return [_fit_task(t, settings, until, target_date) for t in chunk]
 
 
@@ -309,7 +405,9 @@ def _jobs(settings: ModelSettings, n_tasks: int) -> int:
     return max(1, min(jobs, n_tasks // 50))
 
 
-def _run_tasks(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> list[tuple]:
+def _run_tasks(
+    tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp
+) -> list[tuple]:
     """All series, in order, in this process or in ``jobs`` forked workers (same numbers either way:
     every series draws from its own seed)."""
     jobs = _jobs(settings, len(tasks))
@@ -327,12 +425,15 @@ def _run_tasks(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp,
     except ValueError:  # no fork on this platform
         return _fit_chunk(tasks, settings, until, target_date)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        parts = list(pool.map(_fit_chunk, chunks, [settings] * len(chunks), [until] * len(chunks), [target_date] * len(chunks)))
+        parts = list(
+            pool.map(_fit_chunk, chunks, [settings] * len(chunks), [until] * len(chunks), [target_date] * len(chunks))
+        )
     return [r for part in parts for r in part]
 
 
-def _fit_all(tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp,
-             cache: ResultCache) -> list[tuple]:
+def _fit_all(
+    tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp, cache: ResultCache
+) -> list[tuple]:
     """Fit every task, reusing the fits in ``cache`` whose inputs (the task, the policy, the code) are unchanged.
 
     A correction to one unit refits that unit alone; with a disabled cache every task is fitted.
@@ -411,7 +512,10 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     window = window_rows(series, settings.comparison_window_months)  # the priors' and the comparison's periods
     priors = _province_priors(window, settings.shared_logit_decimals)
 
-    notes_map = {(r.unit_schema, r.unit_code, r.rate): (int(r.overlap_dropped), int(r.undefined_periods)) for r in notes.itertuples(index=False)}
+    notes_map = {
+        (r.unit_schema, r.unit_code, r.rate): (int(r.overlap_dropped), int(r.undefined_periods))
+        for r in notes.itertuples(index=False)
+    }
     s = series.sort_values(["unit_schema", "unit_code", "rate", "period_start", "period_end"], kind="stable")
     key_cols = [s[c].to_numpy(object) for c in ("unit_schema", "unit_code", "rate")]
     cols = (
@@ -434,8 +538,12 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
         level = str(levels[hi - 1])
         tasks.append(
             (
-                (schema, code, rate), level, str(unames[hi - 1]), tuple(c[lo:hi] for c in cols),
-                priors.get((schema, level, rate)), notes_map.get((schema, code, rate), (0, 0)),
+                (schema, code, rate),
+                level,
+                str(unames[hi - 1]),
+                tuple(c[lo:hi] for c in cols),
+                priors.get((schema, level, rate)),
+                notes_map.get((schema, code, rate), (0, 0)),
                 series_end(schema, cols[1][lo:hi], as_of),
             )
         )
@@ -458,7 +566,8 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
         cols = ["shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag", "n_units"]
         summary = summary.merge(
             comparison[["unit_schema", "unit_code", "rate", *cols]].rename(columns={"n_units": "n_ranked"}),
-            how="left", on=["unit_schema", "unit_code", "rate"],
+            how="left",
+            on=["unit_schema", "unit_code", "rate"],
         )
     for c in SUMMARY_COLUMNS:
         if c not in summary.columns:
@@ -466,17 +575,46 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     unranked = summary["rank"].isna() & (summary["unit_level"] != "province") & (summary["status"] != "no_data")
     compared = summary["rank_low"].notna()
     summary.loc[unranked, "notes"] = [
-        "; ".join(x for x in (n, "units of this level differ no more than chance (tau2 = 0): no point rank" if c
-                              else "no dossiers in the comparison window: not ranked") if x)
+        "; ".join(
+            x
+            for x in (
+                n,
+                "units of this level differ no more than chance (tau2 = 0): no point rank"
+                if c
+                else "no dossiers in the comparison window: not ranked",
+            )
+            if x
+        )
         for n, c in zip(summary.loc[unranked, "notes"], compared[unranked])
     ]
     summary = _dtypes(summary[SUMMARY_COLUMNS + [c for c in summary.columns if c not in SUMMARY_COLUMNS]])
     targets = pd.DataFrame(
         target_rows,
-        columns=["unit_schema", "unit_code", "rate", "target_index", "target", "label_vi", "label_en", "source", "target_period_end", "p_meet_target", "p_meet_target_year"],
+        columns=[
+            "unit_schema",
+            "unit_code",
+            "rate",
+            "target_index",
+            "target",
+            "label_vi",
+            "label_en",
+            "source",
+            "target_period_end",
+            "p_meet_target",
+            "p_meet_target_year",
+        ],
     )
-    trends = trends.sort_values(["unit_schema", "unit_code", "rate", "period_start", "kind"], kind="stable").reset_index(drop=True)
-    return ModelResult(_strings(trends), _strings(summary.reset_index(drop=True)), _strings(comparison), _strings(targets), settings, as_of)
+    trends = trends.sort_values(
+        ["unit_schema", "unit_code", "rate", "period_start", "kind"], kind="stable"
+    ).reset_index(drop=True)
+    return ModelResult(
+        _strings(trends),
+        _strings(summary.reset_index(drop=True)),
+        _strings(comparison),
+        _strings(targets),
+        settings,
+        as_of,
+    )
 
 
 def _strings(df: pd.DataFrame) -> pd.DataFrame:
@@ -492,19 +630,59 @@ def _dtypes(summary: pd.DataFrame) -> pd.DataFrame:
     s = summary.copy()
     for c in ("rank", "rank_low", "rank_high", "n_ranked", "n_periods", "df_resid", "harmonics"):
         s[c] = pd.to_numeric(s[c], errors="coerce").astype("Int64")
-    for c in ("first_period_start", "last_period_end", "latest_period_start", "latest_period_end", "forecast_end", "target_period_end"):
+    for c in (
+        "first_period_start",
+        "last_period_end",
+        "latest_period_start",
+        "latest_period_end",
+        "forecast_end",
+        "target_period_end",
+    ):
         s[c] = pd.to_datetime(s[c]).astype("datetime64[ns]")
     s["latest_outside_band"] = s["latest_outside_band"].astype("boolean")
     s["target_too_uncertain"] = s["target_too_uncertain"].astype("boolean")
-    for c in ("notes", "breaks", "knots", "funnel_flag", "target_label_vi", "target_label_en", "target_source", "unit_name", "unit_level"):
+    for c in (
+        "notes",
+        "breaks",
+        "knots",
+        "funnel_flag",
+        "target_label_vi",
+        "target_label_en",
+        "target_source",
+        "unit_name",
+        "unit_level",
+    ):
         s[c] = s[c].astype("object").where(s[c].notna(), None)
     num = [
-        "latest_n", "latest_rate", "latest_fitted", "latest_band_low", "latest_band_high", "latest_z",
-        "slope_pp_per_year", "slope_low", "slope_high", "slope_logit_per_year", "slope_logit_low", "slope_logit_high",
-        "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high",
-        "rho", "dispersion", "target", "target_forecast", "target_low", "target_high", "p_meet_target",
-        "year_forecast", "year_low", "year_high", "p_meet_target_year",
-        "shrunk_rate", "shrunk_low", "shrunk_high",
+        "latest_n",
+        "latest_rate",
+        "latest_fitted",
+        "latest_band_low",
+        "latest_band_high",
+        "latest_z",
+        "slope_pp_per_year",
+        "slope_low",
+        "slope_high",
+        "slope_logit_per_year",
+        "slope_logit_low",
+        "slope_logit_high",
+        "slope_recent_pp_per_year",
+        "slope_recent_low",
+        "slope_recent_high",
+        "rho",
+        "dispersion",
+        "target",
+        "target_forecast",
+        "target_low",
+        "target_high",
+        "p_meet_target",
+        "year_forecast",
+        "year_low",
+        "year_high",
+        "p_meet_target_year",
+        "shrunk_rate",
+        "shrunk_low",
+        "shrunk_high",
     ]
     for c in num:
         s[c] = pd.to_numeric(s[c], errors="coerce").astype("float64")
@@ -568,7 +746,9 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     from motcua.window import reporting_window, within_window
 
     province = (config if isinstance(config, Config) else load_config()).province
-    windowed = within_window(panel, reporting_window(panel, province))  # the panel keeps every row; the model its window
+    windowed = within_window(
+        panel, reporting_window(panel, province)
+    )  # the panel keeps every row; the model its window
 
     result = run_model(windowed, config, cache_file=fit_cache(data))
     write_results(result, data)

@@ -19,6 +19,7 @@ Quirks handled here:
   count dossiers twice: the longer row is set aside (``overlap_dropped``),
   preferring the finer periods.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -142,19 +143,48 @@ def build_series(panel: pd.DataFrame, rates: tuple[str, ...] | list[str]) -> tup
             dropped = {}
         und = {(str(k[0]), str(k[1])): int(v) for k, v in und_counts.items()}
         for key, n_dropped in dropped.items():  # one note per unit with a defined period, in key order
-            notes.append({"unit_schema": key[0], "unit_code": key[1], "rate": rate,
-                          "overlap_dropped": n_dropped, "undefined_periods": und.get(key, 0)})
+            notes.append(
+                {
+                    "unit_schema": key[0],
+                    "unit_code": key[1],
+                    "rate": rate,
+                    "overlap_dropped": n_dropped,
+                    "undefined_periods": und.get(key, 0),
+                }
+            )
         for key, cnt in und.items():  # units whose every period lacks this rate's counts
             if key not in dropped:
-                notes.append({"unit_schema": key[0], "unit_code": key[1], "rate": rate, "overlap_dropped": 0, "undefined_periods": cnt})
+                notes.append(
+                    {
+                        "unit_schema": key[0],
+                        "unit_code": key[1],
+                        "rate": rate,
+                        "overlap_dropped": 0,
+                        "undefined_periods": cnt,
+                    }
+                )
     if frames:
         series = pd.concat(frames, ignore_index=True)
     else:
-        series = pd.DataFrame(columns=UNIT_KEY + ["unit_name", "unit_level", "period_start", "period_end", "rate", "successes", "trials",
-                                                  "successes_stock", "trials_stock"])
+        series = pd.DataFrame(
+            columns=UNIT_KEY
+            + [
+                "unit_name",
+                "unit_level",
+                "period_start",
+                "period_end",
+                "rate",
+                "successes",
+                "trials",
+                "successes_stock",
+                "trials_stock",
+            ]
+        )
     for c in ("successes", "trials", "successes_stock", "trials_stock"):
         series[c] = series[c].astype(float)
-    series["observed"] = np.where(series["trials"] > 0, series["successes"] / series["trials"].where(series["trials"] > 0), np.nan)
+    series["observed"] = np.where(
+        series["trials"] > 0, series["successes"] / series["trials"].where(series["trials"] > 0), np.nan
+    )
     # t_end is the end of the last day of the period (inclusive dates).
     series["t_start"] = years(series["period_start"])
     series["t_end"] = years(series["period_end"] + pd.Timedelta(days=1))

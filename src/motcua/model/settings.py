@@ -3,6 +3,7 @@
 Everything a reader could want to change (levels, minimum series length, breaks,
 seed, prior strength) is data in config/, read here into one frozen object.
 """
+
 from __future__ import annotations
 
 import typing
@@ -87,7 +88,7 @@ class ModelSettings:
     rates: tuple[str, ...] = MODEL_RATES
     targets: tuple[Target, ...] = ()
 
-    def with_(self, **changes: Any) -> "ModelSettings":
+    def with_(self, **changes: Any) -> ModelSettings:
         """A copy with some settings changed (e.g. ``breaks`` for an exploratory refit)."""
         return replace(self, **changes)
 

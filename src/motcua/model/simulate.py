@@ -16,6 +16,7 @@ or one per unit, log-uniform between ``rho`` and ``rho_high``).
 (unit, rate, period): ``trials`` and ``expected``, the expected rate of the
 period (the mean of its noisy rate), from which a window's true rate follows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -134,31 +135,59 @@ def simulate_province(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, 
         for m in range(spec.months):
             rows.append(
                 {
-                    "unit_schema": "legacy", "unit_code": code, "unit_name": name, "unit_level": "district",
-                    "province_code": "54", "province_name": "Tỉnh Phú Yên",
-                    "period_start": starts[m], "period_end": ends[m],
-                    "received_total": int(carried[m] + new[m]), "received_online": int(online[m]),
-                    "received_offline": int(new[m] - online[m]), "carried_over": int(carried[m]),
-                    "resolved_total": int(resolved[m]), "resolved_early": int(early[m]),
-                    "resolved_ontime": int(ontime_all[m] - early[m]), "resolved_late": int(resolved[m] - ontime_all[m]),
-                    "pending_total": int(pending[m]), "pending_ontime": int(pend_ontime[m]),
+                    "unit_schema": "legacy",
+                    "unit_code": code,
+                    "unit_name": name,
+                    "unit_level": "district",
+                    "province_code": "54",
+                    "province_name": "Tỉnh Phú Yên",
+                    "period_start": starts[m],
+                    "period_end": ends[m],
+                    "received_total": int(carried[m] + new[m]),
+                    "received_online": int(online[m]),
+                    "received_offline": int(new[m] - online[m]),
+                    "carried_over": int(carried[m]),
+                    "resolved_total": int(resolved[m]),
+                    "resolved_early": int(early[m]),
+                    "resolved_ontime": int(ontime_all[m] - early[m]),
+                    "resolved_late": int(resolved[m] - ontime_all[m]),
+                    "pending_total": int(pending[m]),
+                    "pending_ontime": int(pend_ontime[m]),
                     "pending_overdue": int(pending[m] - pend_ontime[m]),
-                    "source": "simulated", "source_ref": f"sim:{spec.seed}:{code}:{m}",
+                    "source": "simulated",
+                    "source_ref": f"sim:{spec.seed}:{code}:{m}",
                 }
             )
-        for rate, a, b, eta, trials in (("online_rate", a_on, b_on, eta_on, new), ("ontime_rate_report", a_ot, b_ot, eta_ot, resolved)):
+        for rate, a, b, eta, trials in (
+            ("online_rate", a_on, b_on, eta_on, new),
+            ("ontime_rate_report", a_ot, b_ot, eta_ot, resolved),
+        ):
             p = special.expit(a + b * (tm - c))
             truth.append(
                 {
-                    "unit_schema": "legacy", "unit_code": code, "rate": rate, "logit_intercept": a,
-                    "logit_slope": b, "slope_pp_per_year": 100 * float(np.mean(b * p * (1 - p))),
-                    "volume": vol[i], "rho": rho if spec.noise == "beta_binomial" else np.nan,
+                    "unit_schema": "legacy",
+                    "unit_code": code,
+                    "rate": rate,
+                    "logit_intercept": a,
+                    "logit_slope": b,
+                    "slope_pp_per_year": 100 * float(np.mean(b * p * (1 - p))),
+                    "volume": vol[i],
+                    "rho": rho if spec.noise == "beta_binomial" else np.nan,
                 }
             )
-            periods.append(pd.DataFrame({
-                "unit_schema": "legacy", "unit_code": code, "rate": rate, "period_start": starts, "period_end": ends,
-                "trials": trials.astype(np.int64), "expected": _expected_rate(eta, spec),
-            }))
+            periods.append(
+                pd.DataFrame(
+                    {
+                        "unit_schema": "legacy",
+                        "unit_code": code,
+                        "rate": rate,
+                        "period_start": starts,
+                        "period_end": ends,
+                        "trials": trials.astype(np.int64),
+                        "expected": _expected_rate(eta, spec),
+                    }
+                )
+            )
     panel = pd.DataFrame(rows)
     for col in ("period_start", "period_end"):
         panel[col] = panel[col].astype("datetime64[ns]")

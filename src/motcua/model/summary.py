@@ -5,9 +5,11 @@ Vietnamese (default) or English and numbers formatted as Babel formats them
 (:mod:`motcua.numfmt`: Babel's patterns and symbols, compiled once). Every table
 is built column by column: no Series per row.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -106,15 +108,26 @@ def _funnel_text(flag: object, lang: str) -> str:
     return f"{L[side]} {level}"
 
 
-_CLAIM_COLUMNS = ("knots", "slope_pp_per_year", "slope_low", "slope_high",
-                  "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high")
+_CLAIM_COLUMNS = (
+    "knots",
+    "slope_pp_per_year",
+    "slope_low",
+    "slope_high",
+    "slope_recent_pp_per_year",
+    "slope_recent_low",
+    "slope_recent_high",
+)
 
 
 def _claim_rows(trend_summary: pd.DataFrame) -> list[dict[str, Any]]:
     """Per row, the fields :func:`motcua.model.claims.trend_claim` reads (a column the frame lacks is left
     out, as a missing key of the full row would be) — without building a Series per row."""
     cols = [c for c in _CLAIM_COLUMNS if c in trend_summary.columns]
-    return [dict(zip(cols, vals)) for vals in zip(*(trend_summary[c].tolist() for c in cols))] if cols else [{}] * len(trend_summary)
+    return (
+        [dict(zip(cols, vals)) for vals in zip(*(trend_summary[c].tolist() for c in cols))]
+        if cols
+        else [{}] * len(trend_summary)
+    )
 
 
 def _slope_text(row: Mapping[str, Any], lang: str) -> str:
@@ -186,7 +199,10 @@ def status_counts(trend_summary: pd.DataFrame, lang: str = "vi") -> pd.DataFrame
     L = LABELS[lang]
     s = trend_summary.assign(
         status_label=[L.get(f"status_{x}", x) for x in trend_summary["status"]],
-        rate_label=[(RATES[r].label_vi if lang == "vi" else RATES[r].label_en) if r in RATES else r for r in trend_summary["rate"]],
+        rate_label=[
+            (RATES[r].label_vi if lang == "vi" else RATES[r].label_en) if r in RATES else r
+            for r in trend_summary["rate"]
+        ],
     )
     out = s.groupby(["rate_label", "status_label"]).size().unstack(fill_value=0)
     out.index.name = L["rate"]
@@ -238,9 +254,9 @@ OVERVIEW = {
 
 def province_overview(trend_summary: pd.DataFrame, comparison: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The province at a glance, one row per rate (and peer group): pooled rate over the comparison
-    window, how many units clearly rise or fall (95 % interval of the slope that applies — the latest
-period's when the trend bends — above / below 0), lie outside the
-    99.8 % funnel limits, and are likely or unlikely to meet the target."""
+        window, how many units clearly rise or fall (95 % interval of the slope that applies — the latest
+    period's when the trend bends — above / below 0), lie outside the
+        99.8 % funnel limits, and are likely or unlikely to meet the target."""
     O = OVERVIEW[lang]
     rows = []
     if comparison is None or comparison.empty:

@@ -32,13 +32,15 @@ with prediction intervals from parameter draws (multivariate t) and
 beta-binomial noise at the expected volume (trials per day over the last 365
 days × days in the period).
 """
+
 from __future__ import annotations
 
 import warnings
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -151,7 +153,9 @@ class TrendFit:
 
     def seed(self, base: int) -> int:
         """A stable per-series seed: the same numbers whatever order units are fitted in."""
-        return (int(base) * 1_000_003 + zlib.crc32(f"{self.unit_schema}|{self.unit_code}|{self.rate}".encode())) % (2**32)
+        return (int(base) * 1_000_003 + zlib.crc32(f"{self.unit_schema}|{self.unit_code}|{self.rate}".encode())) % (
+            2**32
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -179,7 +183,14 @@ def _solve_rho(r2: np.ndarray, n: np.ndarray, df: int) -> float:
     return float(optimize.brentq(f, 0.0, hi, xtol=1e-10, rtol=1e-8))
 
 
-def _glm(y: np.ndarray, n: np.ndarray, X: np.ndarray, w: np.ndarray, start: np.ndarray | None, offset: np.ndarray | None = None):
+def _glm(
+    y: np.ndarray,
+    n: np.ndarray,
+    X: np.ndarray,
+    w: np.ndarray,
+    start: np.ndarray | None,
+    offset: np.ndarray | None = None,
+):
     model = sm.GLM(np.column_stack([y, n - y]), X, family=_FAMILY, var_weights=w, offset=offset, hasconst=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -305,7 +316,9 @@ def fit_arrays(
     few = events < settings.min_events_for_trend
     if few:
         which = "failures" if (n - y).sum() <= y.sum() else "successes"
-        fit.notes.append(f"only {events:g} {which} in {n.sum():g} trials: trend not estimable, constant rate pooled towards the province")
+        fit.notes.append(
+            f"only {events:g} {which} in {n.sum():g} trials: trend not estimable, constant rate pooled towards the province"
+        )
         harmonics, breaks, knots = 0, [], []
 
     # seasonality and bends of the trend: enough periods and at least two years of span
@@ -350,7 +363,8 @@ def fit_arrays(
                 return fit
             first = second
             fit.notes.append(
-                f"trend bends (curvature test p = {pval:.2g}): slope may change at " + ", ".join(f"{k:%Y-%m-%d}" for k in fit.knots)
+                f"trend bends (curvature test p = {pval:.2g}): slope may change at "
+                + ", ".join(f"{k:%Y-%m-%d}" for k in fit.knots)
             )
     X, names, keep, params, norm_cov, rho, dispersion, df = first
     fit._keep = keep
@@ -389,7 +403,9 @@ def _fit_design(
         keep = [0]
         X = X[:, keep]
     elif len(keep) < X.shape[1]:
-        fit.notes.append("columns without variation dropped: " + ", ".join(names[j] for j in range(X.shape[1]) if j not in keep))
+        fit.notes.append(
+            "columns without variation dropped: " + ", ".join(names[j] for j in range(X.shape[1]) if j not in keep)
+        )
         X = X[:, keep]
     names = [names[j] for j in keep]
     k = X.shape[1]
@@ -451,7 +467,9 @@ def _fit_design(
     return X, names, keep, params, norm_cov, rho, dispersion, df
 
 
-def _bend_test(first: tuple, t0: np.ndarray, t1: np.ndarray, y: np.ndarray, n: np.ndarray, knots: list[pd.Timestamp]) -> float:
+def _bend_test(
+    first: tuple, t0: np.ndarray, t1: np.ndarray, y: np.ndarray, n: np.ndarray, knots: list[pd.Timestamp]
+) -> float:
     """p-value of an F test for adding changes of slope at ``knots`` to the straight-trend fit.
 
     Weighted least squares of the standardised residuals (with the fit's
@@ -501,7 +519,9 @@ def param_draws(fit: TrendFit, size: int, rng: np.random.Generator) -> np.ndarra
     return fit.params + z / g[:, None]
 
 
-def future_bends(fit: TrendFit, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator, months: int) -> np.ndarray | None:
+def future_bends(
+    fit: TrendFit, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator, months: int
+) -> np.ndarray | None:
     """Logit shifts (size, m) from changes of slope still to come, for a trend that has bent.
 
     A series whose slope changed in the past may change it again: at the
@@ -522,7 +542,12 @@ def future_bends(fit: TrendFit, t0: np.ndarray, t1: np.ndarray, size: int, rng: 
 
 
 def predictive_draws(
-    fit: TrendFit, X: np.ndarray, volume: np.ndarray, size: int, rng: np.random.Generator, eta_shift: np.ndarray | None = None
+    fit: TrendFit,
+    X: np.ndarray,
+    volume: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+    eta_shift: np.ndarray | None = None,
 ) -> np.ndarray:
     """Draws of the observed rate in periods X with ``volume`` expected trials, shape (size, m).
 
@@ -544,7 +569,9 @@ def predictive_draws(
         a_, b_ = p * c, (1.0 - p) * c
         big = np.minimum(a_, b_) >= 50
         q = np.empty_like(p)
-        q[big] = np.clip(p[big] + np.sqrt(p[big] * (1 - p[big]) / (c + 1.0)) * rng.standard_normal(int(big.sum())), 0.0, 1.0)
+        q[big] = np.clip(
+            p[big] + np.sqrt(p[big] * (1 - p[big]) / (c + 1.0)) * rng.standard_normal(int(big.sum())), 0.0, 1.0
+        )
         small = ~big
         q[small] = rng.beta(np.maximum(a_[small], 1e-9), np.maximum(b_[small], 1e-9))
     else:
@@ -553,7 +580,9 @@ def predictive_draws(
     events = np.minimum(mq, m * (1 - q))
     big = events >= 50
     y = np.empty_like(q)
-    y[big] = np.clip(np.rint(mq[big] + np.sqrt(mq[big] * (1 - q[big])) * rng.standard_normal(int(big.sum()))), 0, m[big])
+    y[big] = np.clip(
+        np.rint(mq[big] + np.sqrt(mq[big] * (1 - q[big])) * rng.standard_normal(int(big.sum()))), 0, m[big]
+    )
     small = ~big
     y[small] = rng.binomial(m[small], q[small])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -577,7 +606,9 @@ def forecast_periods(last_end: pd.Timestamp, until: pd.Timestamp) -> pd.DataFram
 
 
 @lru_cache(maxsize=256)
-def forecast_arrays(last_end: pd.Timestamp, until: pd.Timestamp) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def forecast_arrays(
+    last_end: pd.Timestamp, until: pd.Timestamp
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`forecast_periods` as arrays (start, end, t_start, t_end), cached: units share their cut-offs."""
     fc = forecast_periods(last_end, until)
     t0 = np.asarray(years(fc["period_start"]), float)
@@ -729,7 +760,11 @@ def fit_trend(
         knots = []
     elif bends is True:
         obs = series.loc[series["trials"] > 0]
-        knots = default_knots(obs["period_start"].min(), obs["period_end"].max(), settings.trend_knot_months) if len(obs) else []
+        knots = (
+            default_knots(obs["period_start"].min(), obs["period_end"].max(), settings.trend_knot_months)
+            if len(obs)
+            else []
+        )
     else:
         knots = list(bends)
     return fit_series(series, settings, prior_rate=prior_rate, harmonics=h, breaks=breaks, knots=knots)

@@ -10,6 +10,7 @@ doing so: about 1 s on a quiet machine and 3 s on a loaded one, in every process
 that reads or writes a notebook. No notebook schema uses that format; without
 the module jsonschema simply has no "iri" checker (tests/pipeline/test_imports.py).
 """
+
 import sys
 
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

@@ -5,9 +5,11 @@ the executed notebook and HTML to the client, which writes them atomically
 into the reports folder: workers need the same environment and read access to
 the processed-data folder at the same path (shared storage), nothing more.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def _remote_render(task: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ stopped with it) or kept (:mod:`motcua.pipeline.kept`: leased from the
 registry, started detached, left running for the next build). Kept is the
 default; ``MOTCUA_KEEP_KERNELS=0`` gives owned kernels.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,9 +21,10 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from queue import Empty
-from typing import Any, Callable
+from typing import Any
 
 import nbformat
 import papermill as pm
@@ -63,12 +65,13 @@ __import__("motcua.pipeline.kernel_side", fromlist=["_"]).after_warmup()
 RESET_CODE = '__import__("motcua.pipeline.kernel_side", fromlist=["_"]).reset_namespace(get_ipython())'
 
 
-def _watchdog_code(lease: "kept.Lease") -> str:
+def _watchdog_code(lease: kept.Lease) -> str:
     files = [str(p) for p in lease.files()]
     every = kept.watch_seconds()
-    return (f'__import__("motcua.pipeline.kernel_side", fromlist=["_"]).exit_when_idle('
-            f'{str(lease.lock_file)!r}, {kept.idle_seconds()!r}, {files!r}'
-            + (f', every_s={every!r})' if every else ')'))
+    return (
+        f'__import__("motcua.pipeline.kernel_side", fromlist=["_"]).exit_when_idle('
+        f"{str(lease.lock_file)!r}, {kept.idle_seconds()!r}, {files!r}" + (f", every_s={every!r})" if every else ")")
+    )
 
 
 class _LeasedManager:
@@ -76,7 +79,7 @@ class _LeasedManager:
 
     has_kernel = True
 
-    def __init__(self, lease: "kept.Lease"):
+    def __init__(self, lease: kept.Lease):
         self.lease = lease
 
     def is_alive(self) -> bool:
@@ -130,8 +133,11 @@ async def _reply(channel: Any, msg_id: str, until: float, msg_type: str, state: 
             msg = await channel.get_msg(timeout=left)
         except Empty:
             return False
-        if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == msg_type
-                and (state is None or msg["content"].get("execution_state") == state)):
+        if (
+            msg["parent_header"].get("msg_id") == msg_id
+            and msg["msg_type"] == msg_type
+            and (state is None or msg["content"].get("execution_state") == state)
+        ):
             return True
     return False
 
@@ -151,8 +157,14 @@ class WarmKernel:
     by default as ``MOTCUA_KEEP_KERNELS`` says.
     """
 
-    def __init__(self, cwd: Path | None = None, kernel_name: str = KERNEL_NAME, timeout: int = 600,
-                 keep: bool | None = None, adopt_only: bool = False):
+    def __init__(
+        self,
+        cwd: Path | None = None,
+        kernel_name: str = KERNEL_NAME,
+        timeout: int = 600,
+        keep: bool | None = None,
+        adopt_only: bool = False,
+    ):
         self.cwd = Path(cwd) if cwd else Path.cwd()
         self.kernel_name = kernel_name
         self.timeout = timeout
@@ -200,14 +212,16 @@ class WarmKernel:
                 lease.stop_kernel()
                 lease.launch(self.cwd, key)
                 if not self._connect(lease, START_TIMEOUT_S):
-                    raise RuntimeError(f"a new kernel did not answer within {START_TIMEOUT_S} s (log: {lease.log_file})")
+                    raise RuntimeError(
+                        f"a new kernel did not answer within {START_TIMEOUT_S} s (log: {lease.log_file})"
+                    )
                 self._run_code(WARMUP_CODE + _watchdog_code(lease) + "\n")
         except BaseException:
             lease.discard()
             self.lease = None
             raise
 
-    def _connect(self, lease: "kept.Lease", timeout: float, quick: bool = False) -> bool:
+    def _connect(self, lease: kept.Lease, timeout: float, quick: bool = False) -> bool:
         """Open channels to the slot's kernel; False when it does not answer within ``timeout``.
 
         ``quick``: try :func:`_until_ready` first (up to ``QUICK_READY_S``), then jupyter_client's
@@ -322,8 +336,17 @@ class WarmEngine(Engine):
     """papermill engine that executes on the process's active :class:`WarmKernel`."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
         warm = getattr(_ACTIVE, "kernel", None)
         if warm is None:
             raise RuntimeError("WarmEngine used without an active WarmKernel")
@@ -371,7 +394,9 @@ def coalesce_streams(nb: nbformat.NotebookNode) -> int:
 papermill_engines.register(ENGINE_NAME, WarmEngine)
 
 
-def execute_cold(input_path: Path, output_path: Path | None, parameters: dict[str, Any], cwd: Path | None = None) -> nbformat.NotebookNode:
+def execute_cold(
+    input_path: Path, output_path: Path | None, parameters: dict[str, Any], cwd: Path | None = None
+) -> nbformat.NotebookNode:
     """papermill's own engine (a new kernel for this notebook): the reference path. Its stream outputs are merged
     as on a warm kernel (:func:`coalesce_streams`)."""
     nb = pm.execute_notebook(

@@ -19,6 +19,7 @@ Registry files, per kernel id: ``<id>.lock`` (the lease), ``<id>.json`` (the
 connection file, mode 0600), ``<id>.meta.json`` (key, pid, start time),
 ``<id>.log`` (the kernel's own stderr and stdout).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -40,8 +41,21 @@ IDLE_S = 600.0
 #: A lock file younger than this without its meta file is a kernel being registered right now: left alone.
 REGISTERING_S = 60.0
 #: Environment variables whose values reach the kernel's behaviour: part of the key.
-KEY_ENV_PREFIXES = ("MOTCUA_", "PYTHON", "JUPYTER_", "IPYTHON", "MPLCONFIGDIR", "LANG", "LC_", "TZ", "PATH",
-                    "OMP_", "OPENBLAS_", "MKL_", "HOME")
+KEY_ENV_PREFIXES = (
+    "MOTCUA_",
+    "PYTHON",
+    "JUPYTER_",
+    "IPYTHON",
+    "MPLCONFIGDIR",
+    "LANG",
+    "LC_",
+    "TZ",
+    "PATH",
+    "OMP_",
+    "OPENBLAS_",
+    "MKL_",
+    "HOME",
+)
 #: Not part of the key: how long to stay, and where the registry is, do not change what a kernel computes.
 KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_WATCH", "MOTCUA_KERNEL_DIR", "MOTCUA_KEEP_KERNELS")
 
@@ -51,8 +65,11 @@ KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_WATCH", "MOTCUA_KERNEL_D
 #: log filtered at start-up (:func:`motcua.pipeline.kernel_side.quiet_log`: the "KeyboardInterrupt caught in
 #: kernel" line jupyter_client's shutdown provokes); no input history (an SQLite write per cell; the executed
 #: notebook is the record of what ran).
-KERNEL_ARGS = ("--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False",
-               '--IPKernelApp.exec_lines=__import__("motcua.pipeline.kernel_side", fromlist=["_"]).quiet_log()')
+KERNEL_ARGS = (
+    "--IPKernelApp.log_level=ERROR",
+    "--HistoryManager.enabled=False",
+    '--IPKernelApp.exec_lines=__import__("motcua.pipeline.kernel_side", fromlist=["_"]).quiet_log()',
+)
 
 
 def enabled() -> bool:
@@ -102,8 +119,7 @@ def kernel_key(cwd: Path) -> str:
 
     root = config_dir().resolve()
     config = sha256_files(sorted(p for p in root.rglob("*") if p.is_file()), root=root) if root.is_dir() else "none"
-    env = sorted((k, v) for k, v in kernel_env().items()
-                 if k.startswith(KEY_ENV_PREFIXES) and k not in KEY_ENV_IGNORED)
+    env = sorted((k, v) for k, v in kernel_env().items() if k.startswith(KEY_ENV_PREFIXES) and k not in KEY_ENV_IGNORED)
     parts = [sys.executable, sys.version, source_hash(), str(root), config, str(Path(cwd).resolve()), json.dumps(env)]
     return sha256_bytes("\n".join(parts).encode("utf-8"))
 
@@ -172,12 +188,26 @@ class Lease:
         from jupyter_client.connect import write_connection_file
 
         self.connection_file.unlink(missing_ok=True)
-        write_connection_file(str(self.connection_file), ip="127.0.0.1", key=secrets.token_hex(16).encode("ascii"),
-                              transport="tcp", signature_scheme="hmac-sha256", kernel_name="python3")
+        write_connection_file(
+            str(self.connection_file),
+            ip="127.0.0.1",
+            key=secrets.token_hex(16).encode("ascii"),
+            transport="tcp",
+            signature_scheme="hmac-sha256",
+            kernel_name="python3",
+        )
         cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(self.connection_file), *KERNEL_ARGS]
         with open(self.log_file, "ab") as log:
-            self.process = subprocess.Popen(cmd, cwd=str(cwd), env=kernel_env(), stdin=subprocess.DEVNULL, stdout=log,
-                                            stderr=log, start_new_session=True, close_fds=True)
+            self.process = subprocess.Popen(
+                cmd,
+                cwd=str(cwd),
+                env=kernel_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                close_fds=True,
+            )
         body = {"key": key, "pid": self.process.pid, "started": time.time(), "cwd": str(cwd)}
         atomic_write_text(self.meta_file, json.dumps(body) + "\n")
         self.fresh = True
@@ -319,8 +349,15 @@ def listing() -> list[dict[str, Any]]:
             idle = time.time() - lock.stat().st_mtime
         except OSError:
             idle = float("nan")
-        out.append({"id": lock.stem, "pid": probe.pid(), "running": probe.running(), "leased": leased,
-                    "idle_s": None if leased else round(idle, 1)})
+        out.append(
+            {
+                "id": lock.stem,
+                "pid": probe.pid(),
+                "running": probe.running(),
+                "leased": leased,
+                "idle_s": None if leased else round(idle, 1),
+            }
+        )
         if lease is not None:
             lease.release(touch=False)
     return out

@@ -3,6 +3,7 @@
 Imported by the kernel itself (see :mod:`motcua.pipeline.execute`), never by the
 build's process. Kept small: it runs before every report.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -81,8 +82,9 @@ def after_warmup() -> None:
     gc.freeze()
 
 
-def exit_when_idle(lock_file: str, idle_s: float, remove: list[str],
-                   every_s: float = WATCH_EVERY_S) -> threading.Thread:
+def exit_when_idle(
+    lock_file: str, idle_s: float, remove: list[str], every_s: float = WATCH_EVERY_S
+) -> threading.Thread:
     """Start a thread that ends this kernel once nobody has leased it for ``idle_s`` seconds.
 
     The lease is an exclusive ``flock`` on ``lock_file`` held by the build that uses

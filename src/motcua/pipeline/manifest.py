@@ -8,6 +8,7 @@ its code.
 from; an entry whose rebuild failed has status "failed", a one-line reason
 and no hash, so the next build retries it.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,7 +65,7 @@ class Manifest:
     partial: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> "Manifest":
+    def load(cls, path: Path) -> Manifest:
         """The manifest at ``path``, or an empty one if missing or unreadable (then everything rebuilds)."""
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))

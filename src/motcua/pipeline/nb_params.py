@@ -5,13 +5,15 @@ on with the cell's default: a misspelt key (``unit_shema``) would render the
 wrong unit's era without a word. The render stage checks its parameters
 against the cell before running anything.
 """
+
 from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 
 @lru_cache(maxsize=8)
@@ -22,7 +24,13 @@ def _declared(path: str, mtime_ns: int) -> tuple[str, ...]:
             src = "".join(cell.get("source", []))
             names: list[str] = []
             for node in ast.parse(src).body:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+                targets = (
+                    node.targets
+                    if isinstance(node, ast.Assign)
+                    else [node.target]
+                    if isinstance(node, ast.AnnAssign)
+                    else []
+                )
                 names += [t.id for t in targets if isinstance(t, ast.Name)]
             return tuple(names)
     return ()
@@ -46,4 +54,6 @@ def check_parameters(notebook: Path, params: Iterable[str] | dict[str, Any]) -> 
             parts.append(f"unknown parameter(s) {', '.join(unknown)}")
         if missing:
             parts.append(f"parameter(s) not given: {', '.join(missing)}")
-        raise ValueError(f"{Path(notebook).name}: {'; '.join(parts)} (its parameters cell declares {', '.join(declared)})")
+        raise ValueError(
+            f"{Path(notebook).name}: {'; '.join(parts)} (its parameters cell declares {', '.join(declared)})"
+        )

@@ -1,8 +1,10 @@
 """The units a render builds, and the parameters each report's notebook gets (checked against its parameters cell)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from motcua import locations as loc
 
@@ -10,7 +12,7 @@ if TYPE_CHECKING:
     from motcua.report.eras import ReportUnit
 
 
-def wanted_units(units: Iterable[str] | None, all_units: list["ReportUnit"]) -> set[str] | None:
+def wanted_units(units: Iterable[str] | None, all_units: list[ReportUnit]) -> set[str] | None:
     """The keys of the units ``--units`` asks for: a key ("legacy:555") or a code (every era's unit of that code)."""
     if not units:
         return None
@@ -26,7 +28,7 @@ def wanted_units(units: Iterable[str] | None, all_units: list["ReportUnit"]) -> 
     return out
 
 
-def unit_params(u: "ReportUnit", data: Path, lang: str) -> dict[str, Any]:
+def unit_params(u: ReportUnit, data: Path, lang: str) -> dict[str, Any]:
     """The parameters notebook 30 gets for one unit (its parameters cell declares exactly these)."""
     return {"unit_code": u.code, "unit_schema": u.schema or "", "data_dir": str(data), "lang": lang}
 

@@ -6,6 +6,7 @@ records the hash of what it was built from in ``DATA/.stamps/<stage>.json``;
 unit reports record theirs in ``REPORTS/manifest.json`` and are rebuilt if and
 only if that hash changed (:mod:`motcua.pipeline.unit_hash`).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,13 +14,14 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from motcua.config import load_config
 from motcua import locations as loc
+from motcua.config import load_config
 from motcua.files import ShaCache, atomic_write_text, sha256_bytes, sha256_files
 from motcua.pipeline.manifest import Manifest, ReportEntry
 from motcua.pipeline.render_units import check_render_parameters, unit_params, wanted_units
@@ -64,8 +66,11 @@ def _notebook_hash(path: Path) -> str:
     """
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     cells = [
-        [c.get("cell_type"), "".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source", ""),
-         sorted(c.get("metadata", {}).get("tags", []))]
+        [
+            c.get("cell_type"),
+            "".join(c["source"]) if isinstance(c.get("source"), list) else c.get("source", ""),
+            sorted(c.get("metadata", {}).get("tags", [])),
+        ]
         for c in nb.get("cells", [])
     ]
     return sha256_bytes(json.dumps(cells, ensure_ascii=False).encode("utf-8"))
@@ -93,7 +98,7 @@ def _stage_key(*parts: str) -> str:
     return sha256_bytes("\n".join(parts).encode("utf-8"))
 
 
-def _write_notebook(nb: "nbformat.NotebookNode", path: Path) -> None:
+def _write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     import nbformat
 
     atomic_write_text(path, nbformat.writes(nb))
@@ -157,7 +162,9 @@ def _run_stage_notebook(kernel: Any, name: str, params: dict[str, Any], executed
     _write_notebook(nb, executed)
 
 
-def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, kernel: Any = None, force: bool = False) -> StageResult:
+def clean_stage(
+    raw: Sequence[str | Path], data: Path, executed_dir: Path, *, kernel: Any = None, force: bool = False
+) -> StageResult:
     """raw files → DATA/panel.parquet, DATA/quality.csv, DATA/clean_meta.json (notebook 10)."""
     data = Path(data).resolve()
     files = raw_files(raw)
@@ -175,15 +182,19 @@ def clean_stage(raw: Sequence[str | Path], data: Path, executed_dir: Path, *, ke
     outputs = [data / loc.PANEL, data / loc.QUALITY, data / loc.CLEAN_META]
     if not force and _read_stamp(data, "clean") == key and all(p.exists() for p in outputs):
         return StageResult("clean", ran=False, outputs=outputs)
-    t0 = datetime.now(timezone.utc)
+    t0 = datetime.now(UTC)
     data.mkdir(parents=True, exist_ok=True)
-    params = {"raw_paths": [str(Path(r).resolve()) for r in raw], "out_dir": str(data), "cache_dir": str(loc.clean_cache(data))}
+    params = {
+        "raw_paths": [str(Path(r).resolve()) for r in raw],
+        "out_dir": str(data),
+        "cache_dir": str(loc.clean_cache(data)),
+    }
     _run_stage_notebook(kernel, loc.NOTEBOOK_CLEAN, params, Path(executed_dir) / "10_clean.ipynb")
     missing = [p.name for p in outputs if not p.exists()]
     if missing:
         raise StageError(f"clean: notebook ran but did not write {', '.join(missing)}")
     _write_stamp(data, "clean", key, {"inputs": len(files)})
-    return StageResult("clean", ran=True, outputs=outputs, seconds=(datetime.now(timezone.utc) - t0).total_seconds())
+    return StageResult("clean", ran=True, outputs=outputs, seconds=(datetime.now(UTC) - t0).total_seconds())
 
 
 def model_stage(data: Path, executed_dir: Path, *, kernel: Any = None, force: bool = False) -> StageResult:
@@ -204,13 +215,13 @@ def model_stage(data: Path, executed_dir: Path, *, kernel: Any = None, force: bo
     outputs = [data / loc.TRENDS, data / loc.TREND_SUMMARY, data / loc.COMPARISON, data / loc.CONTINUITY]
     if not force and _read_stamp(data, "model") == key and all(p.exists() for p in outputs):
         return StageResult("model", ran=False, outputs=outputs)
-    t0 = datetime.now(timezone.utc)
+    t0 = datetime.now(UTC)
     _run_stage_notebook(kernel, loc.NOTEBOOK_MODEL, {"data_dir": str(data)}, Path(executed_dir) / "20_model.ipynb")
     missing = [p.name for p in outputs if not p.exists()]
     if missing:
         raise StageError(f"model: notebook ran but did not write {', '.join(missing)}")
     _write_stamp(data, "model", key)
-    return StageResult("model", ran=True, outputs=outputs, seconds=(datetime.now(timezone.utc) - t0).total_seconds())
+    return StageResult("model", ran=True, outputs=outputs, seconds=(datetime.now(UTC) - t0).total_seconds())
 
 
 # --------------------------------------------------------------------------- render
@@ -302,9 +313,13 @@ def _store(task: RenderTask, result: dict[str, Any]) -> dict[str, Any]:
 SMALL_BATCH = 3
 
 
-def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
-               progress: Callable[[str, str, dict[str, Any]], None] | None,
-               kernel: Any = None) -> dict[RenderTask, dict[str, Any]]:
+def _run_tasks(
+    tasks: list[RenderTask],
+    jobs: int,
+    scheduler: str | None,
+    progress: Callable[[str, str, dict[str, Any]], None] | None,
+    kernel: Any = None,
+) -> dict[RenderTask, dict[str, Any]]:
     """Run render tasks on up to ``jobs`` warm kernels driven by this process's threads
     (:func:`_run_in_threads`), or on a Dask cluster. ``kernel``: the build's warm kernel (a
     :class:`_Lazy` the caller closes), used by the calling thread."""
@@ -331,8 +346,14 @@ def _run_tasks(tasks: list[RenderTask], jobs: int, scheduler: str | None,
     return results
 
 
-def _run_in_threads(tasks: list[RenderTask], jobs: int, kernel: "_Lazy",
-                    done: Callable[[RenderTask, dict[str, Any]], None], *, start_kernels: bool) -> None:
+def _run_in_threads(
+    tasks: list[RenderTask],
+    jobs: int,
+    kernel: _Lazy,
+    done: Callable[[RenderTask, dict[str, Any]], None],
+    *,
+    start_kernels: bool,
+) -> None:
     """Reports rendered by this process on up to ``jobs`` warm kernels at once, one thread each.
 
     The calling thread uses ``kernel`` (the one the clean and model stages used, when they
@@ -370,8 +391,10 @@ def _run_in_threads(tasks: list[RenderTask], jobs: int, kernel: "_Lazy",
         finally:
             second.shutdown()
 
-    helpers = [threading.Thread(target=lease_and_work, name=f"motcua-kernel-{i}", daemon=True)
-               for i in range(1, min(jobs, len(tasks)))]
+    helpers = [
+        threading.Thread(target=lease_and_work, name=f"motcua-kernel-{i}", daemon=True)
+        for i in range(1, min(jobs, len(tasks)))
+    ]
     for h in helpers:
         h.start()
     try:
@@ -395,8 +418,12 @@ def _load_model_inputs(data: Path) -> dict[str, Any]:
     }
     q = data / loc.QUALITY
     out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
-    for name, file in (("continuity", loc.CONTINUITY), ("par", loc.PAR_INDEX), ("groups766", loc.GROUPS766),
-                       ("score766", loc.SCORE766)):
+    for name, file in (
+        ("continuity", loc.CONTINUITY),
+        ("par", loc.PAR_INDEX),
+        ("groups766", loc.GROUPS766),
+        ("score766", loc.SCORE766),
+    ):
         if (data / file).exists():
             out[name] = pd.read_parquet(data / file)
     return out | _meta_and_published(data)
@@ -415,7 +442,15 @@ def _meta_and_published(data: Path) -> dict[str, Any]:
 
 
 #: Panel columns the render stage's planning reads (:func:`report_units`); the rest is hashed from the file.
-PLAN_PANEL_COLUMNS = ("unit_schema", "unit_code", "unit_name", "unit_level", "period_end", "province_code", "province_name")
+PLAN_PANEL_COLUMNS = (
+    "unit_schema",
+    "unit_code",
+    "unit_name",
+    "unit_level",
+    "period_end",
+    "province_code",
+    "province_name",
+)
 
 
 def _load_plan_inputs(data: Path) -> dict[str, Any]:
@@ -433,7 +468,9 @@ def _load_plan_inputs(data: Path) -> dict[str, Any]:
     return out | _meta_and_published(data)
 
 
-def plan_inputs(data: Path, shas: dict[str, str], config: Any = None) -> tuple[dict[str, Any], list["ReportUnit"], dict[str, Any]]:
+def plan_inputs(
+    data: Path, shas: dict[str, str], config: Any = None
+) -> tuple[dict[str, Any], list[ReportUnit], dict[str, Any]]:
     """(the frames planning reads, the report units, each table's :class:`~motcua.pipeline.input_hashes.TableHashes`)
     of DATA, whose files have the sha256 ``shas`` (:func:`_input_shas`). The tables are hashed on a second thread
     while the frames are read."""
@@ -448,7 +485,7 @@ def plan_inputs(data: Path, shas: dict[str, str], config: Any = None) -> tuple[d
         return inputs, units, hashing.result()
 
 
-def report_units(panel: Any, config: Any = None) -> list["ReportUnit"]:
+def report_units(panel: Any, config: Any = None) -> list[ReportUnit]:
     """Every unit that gets a report, in both eras (:func:`motcua.report.eras.report_units`)."""
     from motcua.report.eras import report_units as units
 
@@ -492,11 +529,14 @@ def render_stage(
     inputs, all_units, tables = plan_inputs(data, shas, cfg)
     try:
         wanted = wanted_units(units, all_units)
-        check_render_parameters(unit_params(all_units[0], data, lang) if all_units else {}, {"data_dir": str(data), "lang": lang, "province": ""})
+        check_render_parameters(
+            unit_params(all_units[0], data, lang) if all_units else {},
+            {"data_dir": str(data), "lang": lang, "province": ""},
+        )
     except ValueError as exc:
         raise StageError(str(exc)) from exc
 
-    built_at = datetime.now(timezone.utc).replace(microsecond=0)
+    built_at = datetime.now(UTC).replace(microsecond=0)
     stamp = f"{built_at:%Y-%m-%d %H:%M} UTC · motcua {code_version()}"
     nb_unit = _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT))
     nb_over = _notebook_hash(loc.notebook(loc.NOTEBOOK_OVERVIEW))
@@ -520,8 +560,22 @@ def render_stage(
             continue
         parts = fingerprint(components)
         why[key] = _why_rebuilt(prev, h, parts, force)
-        tasks.append(RenderTask("unit", key, name, html, loc.unit_executed(reports, code, name, u.schema), params, h, name,
-                                lang, stamp, parts, u))
+        tasks.append(
+            RenderTask(
+                "unit",
+                key,
+                name,
+                html,
+                loc.unit_executed(reports, code, name, u.schema),
+                params,
+                h,
+                name,
+                lang,
+                stamp,
+                parts,
+                u,
+            )
+        )
 
     from motcua.report import national
 
@@ -531,12 +585,25 @@ def render_stage(
     prev = manifest.overview
     split = national.is_national(inputs["panel"], cfg.province.get("province_code"))
     if split:  # a national analysis: one overview per province; province.html is the page of provinces
-        tasks += _province_tasks(data, reports, inputs, tables, manifest, lang, stamp, force, skipped,
-                                 (nb_over, source_hash(), config_hash))
+        tasks += _province_tasks(
+            data, reports, inputs, tables, manifest, lang, stamp, force, skipped, (nb_over, source_hash(), config_hash)
+        )
     elif force or not (prev and prev.status == "ok" and prev.input_hash == over_hash and over_html.exists()):
         province = str(cfg.province.get("province_name", ""))
-        tasks.append(RenderTask("overview", "province", province, over_html, reports / "notebooks" / "40_province_overview.ipynb",
-                                over_params, over_hash, province, lang, stamp))
+        tasks.append(
+            RenderTask(
+                "overview",
+                "province",
+                province,
+                over_html,
+                reports / "notebooks" / "40_province_overview.ipynb",
+                over_params,
+                over_hash,
+                province,
+                lang,
+                stamp,
+            )
+        )
     else:
         skipped.append("province")
 
@@ -551,7 +618,11 @@ def render_stage(
     built: list[str] = []
     for t, r in results.items():
         entry = ReportEntry(
-            unit_code=t.unit.code if t.unit is not None else t.unit_code.removeprefix("province:") if t.kind == "province" else t.unit_code,
+            unit_code=t.unit.code
+            if t.unit is not None
+            else t.unit_code.removeprefix("province:")
+            if t.kind == "province"
+            else t.unit_code,
             unit_name=t.unit_name,
             path=str(t.html.relative_to(reports)),
             status=r["status"],
@@ -603,7 +674,12 @@ def render_stage(
     complete = not units and not failed and all(e.status == "ok" for e in manifest.reports.values())
     new_key = render_key if complete else ""
     partial = _partial_after(manifest, render_key, units, all_units)
-    if results or not (reports / "index.html").exists() or manifest.render_key != new_key or manifest.partial != partial:
+    if (
+        results
+        or not (reports / "index.html").exists()
+        or manifest.render_key != new_key
+        or manifest.partial != partial
+    ):
         if results or not (reports / "index.html").exists():
             manifest.built_at = built_at.isoformat()
             write_index(reports, manifest, inputs, lang)
@@ -613,8 +689,18 @@ def render_stage(
     return BuildResult(stages=[], built=sorted(built), skipped=sorted(skipped), failed=failed, why=why)
 
 
-def _province_tasks(data: Path, reports: Path, inputs: dict[str, Any], tables: dict[str, Any], manifest: Manifest,
-                    lang: str, stamp: str, force: bool, skipped: list[str], hashes: tuple[str, str, str]) -> list[RenderTask]:
+def _province_tasks(
+    data: Path,
+    reports: Path,
+    inputs: dict[str, Any],
+    tables: dict[str, Any],
+    manifest: Manifest,
+    lang: str,
+    stamp: str,
+    force: bool,
+    skipped: list[str],
+    hashes: tuple[str, str, str],
+) -> list[RenderTask]:
     """A national analysis: one overview task per province (notebook 40 with ``province``) whose input hash, built
     from that province's slices of the tables (:func:`motcua.pipeline.unit_hash.province_input_hash`), changed."""
     from motcua.pipeline.unit_hash import province_input_hash
@@ -625,8 +711,9 @@ def _province_tasks(data: Path, reports: Path, inputs: dict[str, Any], tables: d
     tasks = []
     for code, name in national.provinces(panel).items():
         params = {"data_dir": str(data), "lang": lang, "province": code}
-        h = province_input_hash(tables, national.province_keys(panel, code), code, inputs, params, nb_over, code_hash,
-                                config_hash)
+        h = province_input_hash(
+            tables, national.province_keys(panel, code), code, inputs, params, nb_over, code_hash, config_hash
+        )
         rel = national.page_name(code, name)
         html = reports / rel
         prev = manifest.provinces.get(code)
@@ -638,8 +725,17 @@ def _province_tasks(data: Path, reports: Path, inputs: dict[str, Any], tables: d
     return tasks
 
 
-def _write_national(data: Path, reports: Path, manifest: Manifest, lang: str, stamp: str, built_at: datetime,
-                    over_hash: str, force: bool, any_built: bool) -> bool:
+def _write_national(
+    data: Path,
+    reports: Path,
+    manifest: Manifest,
+    lang: str,
+    stamp: str,
+    built_at: datetime,
+    over_hash: str,
+    force: bool,
+    any_built: bool,
+) -> bool:
     """Write province.html as the national page of provinces (:func:`motcua.report.national.national_page`) when any
     page was rebuilt, its inputs changed or it is missing; True when written."""
     import pandas as pd
@@ -654,8 +750,22 @@ def _write_national(data: Path, reports: Path, manifest: Manifest, lang: str, st
     if not (force or any_built) and prev and prev.status == "ok" and prev.input_hash == key and html.exists():
         return False
     names = set(pq.read_schema(data / loc.PANEL).names)
-    cols = [c for c in (*PLAN_PANEL_COLUMNS, "province_code", "province_name", "period_start", "received_online",
-                        "received_offline", "resolved_early", "resolved_ontime", "resolved_total", "resolved_late") if c in names]
+    cols = [
+        c
+        for c in (
+            *PLAN_PANEL_COLUMNS,
+            "province_code",
+            "province_name",
+            "period_start",
+            "received_online",
+            "received_offline",
+            "resolved_early",
+            "resolved_ontime",
+            "resolved_total",
+            "resolved_late",
+        )
+        if c in names
+    ]
     panel = pd.read_parquet(data / loc.PANEL, columns=list(dict.fromkeys(cols)))
     if "province_code" in panel:
         panel["province_code"] = panel["province_code"].astype(str)
@@ -664,9 +774,17 @@ def _write_national(data: Path, reports: Path, manifest: Manifest, lang: str, st
     atomic_write_text(html, national.national_page(panel, links, lang=lang, synthetic=synthetic, build_stamp=stamp))
     from motcua.report.strings import strings
 
-    manifest.overview = ReportEntry(unit_code="province", unit_name=strings(lang)["nat_title"], path="province.html",
-                                    status="ok", reason="", input_hash=key, code_version=code_version(),
-                                    built_at=built_at.isoformat(), notebook="")
+    manifest.overview = ReportEntry(
+        unit_code="province",
+        unit_name=strings(lang)["nat_title"],
+        path="province.html",
+        status="ok",
+        reason="",
+        input_hash=key,
+        code_version=code_version(),
+        built_at=built_at.isoformat(),
+        notebook="",
+    )
     return True
 
 
@@ -686,8 +804,19 @@ def _why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool)
 
 
 #: The processed data files the render stage reads.
-RENDER_INPUTS = (loc.PANEL, loc.TRENDS, loc.TREND_SUMMARY, loc.COMPARISON, loc.QUALITY, loc.CLEAN_META, loc.PUBLISHED,
-                 loc.CONTINUITY, loc.PAR_INDEX, loc.GROUPS766, loc.SCORE766)
+RENDER_INPUTS = (
+    loc.PANEL,
+    loc.TRENDS,
+    loc.TREND_SUMMARY,
+    loc.COMPARISON,
+    loc.QUALITY,
+    loc.CLEAN_META,
+    loc.PUBLISHED,
+    loc.CONTINUITY,
+    loc.PAR_INDEX,
+    loc.GROUPS766,
+    loc.SCORE766,
+)
 
 
 def _sha_cache(data: Path) -> ShaCache:
@@ -721,8 +850,11 @@ def _render_key(data: Path, lang: str, shas: dict[str, str] | None = None) -> st
 def _pages_present(reports: Path, manifest: Manifest) -> bool:
     """The overview (or national page), every province page and the index built and on disk."""
     pages = [*manifest.provinces.values(), *([manifest.overview] if manifest.overview else [])]
-    return (manifest.overview is not None and (reports / "index.html").exists()
-            and all(e.status == "ok" and (reports / e.path).exists() for e in pages))
+    return (
+        manifest.overview is not None
+        and (reports / "index.html").exists()
+        and all(e.status == "ok" and (reports / e.path).exists() for e in pages)
+    )
 
 
 def _partial_up_to_date(reports: Path, manifest: Manifest, render_key: str, units: Iterable[str]) -> list[str] | None:
@@ -745,7 +877,9 @@ def _partial_up_to_date(reports: Path, manifest: Manifest, render_key: str, unit
     return sorted({*keys, "province"})
 
 
-def _partial_after(manifest: Manifest, render_key: str, units: Iterable[str] | None, all_units: list["ReportUnit"]) -> dict[str, Any]:
+def _partial_after(
+    manifest: Manifest, render_key: str, units: Iterable[str] | None, all_units: list[ReportUnit]
+) -> dict[str, Any]:
     """:attr:`Manifest.partial` after a render: with ``--units``, each request whose reports are all built, added to
     those recorded under the same inputs; {} after a whole render (its ``render_key`` says more)."""
     if not units:
@@ -763,7 +897,11 @@ def _partial_after(manifest: Manifest, render_key: str, units: Iterable[str] | N
 
 def _all_present(reports: Path, manifest: Manifest) -> bool:
     """Every report of ``manifest`` built and still on disk, with the index and the overview."""
-    entries = [*manifest.reports.values(), *manifest.provinces.values(), *([manifest.overview] if manifest.overview else [])]
+    entries = [
+        *manifest.reports.values(),
+        *manifest.provinces.values(),
+        *([manifest.overview] if manifest.overview else []),
+    ]
     return (
         manifest.overview is not None
         and (reports / "index.html").exists()
@@ -771,11 +909,15 @@ def _all_present(reports: Path, manifest: Manifest) -> bool:
     )
 
 
-def write_index(reports: Path, manifest: "Manifest", inputs: dict[str, Any], lang: str) -> None:
+def write_index(reports: Path, manifest: Manifest, inputs: dict[str, Any], lang: str) -> None:
     from motcua.report.index import render_index, unit_provinces
 
-    html = render_index(manifest.to_dict(), lang=lang, summary=inputs.get("summary"),
-                        provinces=unit_provinces(inputs.get("panel")) if manifest.provinces else None)
+    html = render_index(
+        manifest.to_dict(),
+        lang=lang,
+        summary=inputs.get("summary"),
+        provinces=unit_provinces(inputs.get("panel")) if manifest.provinces else None,
+    )
     atomic_write_text(reports / "index.html", html)
 
 
@@ -811,8 +953,17 @@ def build(
         stages.append(res)
         if prehash is not None:
             prehash.join()
-        result = render_stage(data, reports, units=units, jobs=jobs, lang=lang, force=force, progress=progress,
-                              scheduler=scheduler, kernel=kernel)
+        result = render_stage(
+            data,
+            reports,
+            units=units,
+            jobs=jobs,
+            lang=lang,
+            force=force,
+            progress=progress,
+            scheduler=scheduler,
+            kernel=kernel,
+        )
     finally:
         kernel.close()
     result.stages = stages

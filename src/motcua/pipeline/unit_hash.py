@@ -6,6 +6,7 @@ district's successor communes, a 2025 commune's predecessors), plus the province
 ranks of every unit). A correction to one unit's older months changes that
 unit's slice only, so no other unit is rebuilt unless the comparison moves.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,15 @@ from motcua.pipeline.input_hashes import TableHashes, table_hashes
 
 #: Columns of trend_summary that every unit's report shows for all units.
 COMPARISON_SUMMARY_COLUMNS = (
-    "unit_code", "rate", "shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag",
+    "unit_code",
+    "rate",
+    "shrunk_rate",
+    "shrunk_low",
+    "shrunk_high",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "funnel_flag",
 )
 
 
@@ -63,8 +72,14 @@ class UnitHasher:
     ``whole`` keeps each table's own hash from the same pass, for :func:`overview_input_hash`.
     """
 
-    def __init__(self, inputs: dict[str, Any], notebook_hash: str, code_hash: str, config_hash: str = "",
-                 tables: dict[str, TableHashes] | None = None) -> None:
+    def __init__(
+        self,
+        inputs: dict[str, Any],
+        notebook_hash: str,
+        code_hash: str,
+        config_hash: str = "",
+        tables: dict[str, TableHashes] | None = None,
+    ) -> None:
         """``tables``: the tables' hashes already known (:func:`motcua.pipeline.input_hashes.file_hashes`); the
         frames of ``inputs`` are then not hashed (only its summary's comparison columns and its meta are read)."""
         if tables is None:
@@ -111,8 +126,22 @@ class UnitHasher:
 #: The parts of a unit report's input hash, in order: its own slices of the tables (continuity's, the PAR index's and
 #: the 766 tables' included), what every report shows (the province comparison, the data's as-of date and synthetic
 #: flag), its parameters, the notebook, the code, config/.
-UNIT_PARTS = ("panel", "trends", "summary", "quality", "continuity", "par", "groups766", "score766", "comparison", "as_of",
-              "parameters", "notebook", "code", "config")
+UNIT_PARTS = (
+    "panel",
+    "trends",
+    "summary",
+    "quality",
+    "continuity",
+    "par",
+    "groups766",
+    "score766",
+    "comparison",
+    "as_of",
+    "parameters",
+    "notebook",
+    "code",
+    "config",
+)
 
 
 def hash_components(components: dict[str, str]) -> str:
@@ -132,8 +161,14 @@ def changed_parts(before: dict[str, str] | None, after: dict[str, str]) -> list[
     return [k for k, v in after.items() if before.get(k) != v]
 
 
-def unit_input_hash(inputs: dict[str, Any], unit_code: str, params: dict[str, Any], notebook_hash: str, code_hash: str,
-                    config_hash: str = "") -> str:
+def unit_input_hash(
+    inputs: dict[str, Any],
+    unit_code: str,
+    params: dict[str, Any],
+    notebook_hash: str,
+    code_hash: str,
+    config_hash: str = "",
+) -> str:
     """The hash of exactly what one unit's report shows and was built from.
 
     Its slices of panel, trends, summary, quality and continuity; the province comparison
@@ -147,8 +182,11 @@ def _published_hash(inputs: dict[str, Any]) -> str:
     """The published figures the overview shows beside the panel, and the documents they come from (the
     overview's footer lists them, a document without figures included); "" without documents."""
     published = inputs.get("published")
-    docs = [[s.get("file"), s.get("sha256")] for s in inputs.get("meta", {}).get("sources", []) or []
-            if isinstance(s, dict) and s.get("kind") == "document"]
+    docs = [
+        [s.get("file"), s.get("sha256")]
+        for s in inputs.get("meta", {}).get("sources", []) or []
+        if isinstance(s, dict) and s.get("kind") == "document"
+    ]
     if published is None and not docs:
         return ""
     out = "published:" + json.dumps(docs, ensure_ascii=False)
@@ -173,8 +211,14 @@ def _continuity_whole(known: dict[str, str], inputs: dict[str, Any]) -> str:
     return "" if h == "empty" else h
 
 
-def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook_hash: str, code_hash: str,
-                        config_hash: str = "", hashed: dict[str, str] | None = None) -> str:
+def overview_input_hash(
+    inputs: dict[str, Any],
+    params: dict[str, Any],
+    notebook_hash: str,
+    code_hash: str,
+    config_hash: str = "",
+    hashed: dict[str, str] | None = None,
+) -> str:
     """The hash of what the overview shows: every table whole (continuity.parquet's when known or given), the
     published figures, the parameters.
 
@@ -203,9 +247,16 @@ def overview_input_hash(inputs: dict[str, Any], params: dict[str, Any], notebook
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def province_input_hash(tables: dict[str, TableHashes], keys: set[tuple[str, str]], province_code: str,
-                        inputs: dict[str, Any], params: dict[str, Any], notebook_hash: str, code_hash: str,
-                        config_hash: str = "") -> str:
+def province_input_hash(
+    tables: dict[str, TableHashes],
+    keys: set[tuple[str, str]],
+    province_code: str,
+    inputs: dict[str, Any],
+    params: dict[str, Any],
+    notebook_hash: str,
+    code_hash: str,
+    config_hash: str = "",
+) -> str:
     """The hash of what one province's overview shows in a national analysis: the slices of panel, trends,
     summary and comparison of its units ``keys`` ((schema, code) pairs), continuity's slices of its units and of
     the province itself, its units' quality findings (and every finding naming no unit code of the data, which any
@@ -221,8 +272,11 @@ def province_input_hash(tables: dict[str, TableHashes], keys: set[tuple[str, str
         parts.append(json.dumps([t.slices.get(k, "empty") for k in unit_keys]) if t is not None else "")
     cont = tables.get("continuity")
     if cont is not None:
-        mine = {k: v for k, v in cont.slices.items()
-                if k in unit_keys or split_key(k)[1] in (province_code, province_code.lstrip("0"))}
+        mine = {
+            k: v
+            for k, v in cont.slices.items()
+            if k in unit_keys or split_key(k)[1] in (province_code, province_code.lstrip("0"))
+        }
         parts.append(json.dumps(sorted(mine.items())))
     q = tables.get("quality")
     if q is not None:
@@ -231,5 +285,12 @@ def province_input_hash(tables: dict[str, TableHashes], keys: set[tuple[str, str
     par = tables.get("par")
     if par is not None and par.slices:
         parts.append(json.dumps([par.slices.get(k, "empty") for k in unit_keys]))
-    parts += [_published_hash(inputs), _meta_shown(inputs), _shown_params(params), notebook_hash, code_hash, config_hash]
+    parts += [
+        _published_hash(inputs),
+        _meta_shown(inputs),
+        _shown_params(params),
+        notebook_hash,
+        code_hash,
+        config_hash,
+    ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()

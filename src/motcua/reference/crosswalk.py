@@ -39,6 +39,7 @@ Rows and quirks:
   (legacy_whole=1); new_within=1 only when the 2025 province has a single
   predecessor. Legacy communes never cross that mapping.
 """
+
 from __future__ import annotations
 
 import json

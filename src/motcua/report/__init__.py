@@ -6,13 +6,16 @@ pipeline calls :func:`motcua.report.export.notebook_to_html` and
 use (PEP 562): the build's own process exports HTML and writes the index
 without importing the models and charts (about 1.8 s) that only the notebooks need.
 """
+
 from __future__ import annotations
 
 from motcua.lazy import lazy_exports
 
 _EXPORTS = {
-    "ReportData": "motcua.report.context", "load_data": "motcua.report.context",
-    "district_report": "motcua.report.district", "province_overview": "motcua.report.overview",
+    "ReportData": "motcua.report.context",
+    "load_data": "motcua.report.context",
+    "district_report": "motcua.report.district",
+    "province_overview": "motcua.report.overview",
 }
 __all__ = list(_EXPORTS)
 

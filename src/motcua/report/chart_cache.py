@@ -13,6 +13,7 @@ is an optimisation only: a missing, unreadable or unwritable entry means "draw
 it". :meth:`ChartCache.prune` bounds its size: it keeps every entry the
 current build used and then the most recently used ones up to ``max_bytes``.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -36,6 +37,7 @@ PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # the IEND chunk every PNG ends wit
 
 def _feed(h: Any, x: Any) -> None:
     """Hash ``x`` unambiguously (type tag, length prefix); raise TypeError for a type it cannot hash exactly."""
+
     def put(tag: bytes, data: bytes) -> None:
         h.update(tag + len(data).to_bytes(8, "little") + data)
 
@@ -75,7 +77,9 @@ def _feed(h: Any, x: Any) -> None:
             _feed(h, x[c])
     elif isinstance(x, pd.Series):
         put(b"S", str(x.dtype).encode())
-        if isinstance(x.dtype, pd.api.extensions.ExtensionDtype):  # nullable numbers, text: where missing, then the rest
+        if isinstance(
+            x.dtype, pd.api.extensions.ExtensionDtype
+        ):  # nullable numbers, text: where missing, then the rest
             missing = x.isna().to_numpy()
             _feed(h, missing)
             x = x[~missing]
@@ -87,7 +91,12 @@ def _feed(h: Any, x: Any) -> None:
         if x.dtype.kind in "biufcmM":
             h.update(np.ascontiguousarray(x).tobytes())
         elif all(type(v) is str for v in x.ravel()):  # fast path of the common case: text
-            put(b"U", b"".join(len(b).to_bytes(8, "little") + b for b in (v.encode("utf-8", "surrogatepass") for v in x.ravel())))
+            put(
+                b"U",
+                b"".join(
+                    len(b).to_bytes(8, "little") + b for b in (v.encode("utf-8", "surrogatepass") for v in x.ravel())
+                ),
+            )
         else:
             for v in x.ravel():
                 _feed(h, v)
@@ -125,8 +134,7 @@ def _prefix(code: str) -> bytes:
     from motcua.report.charts import DPI, RC
 
     b = _Bytes()
-    _feed(b, [CACHE_FORMAT, code, matplotlib.__version__, PIL.__version__, DPI,
-              {k: repr(v) for k, v in RC.items()}])
+    _feed(b, [CACHE_FORMAT, code, matplotlib.__version__, PIL.__version__, DPI, {k: repr(v) for k, v in RC.items()}])
     return b"".join(b.parts)
 
 

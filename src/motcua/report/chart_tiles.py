@@ -15,12 +15,14 @@ With a :class:`~motcua.report.chart_cache.ChartCache`, a tile whose key is
 unchanged is read back (its ink box, compressed) instead of drawn, and a chart
 whose tiles are all unchanged is read back whole.
 """
+
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -68,7 +70,7 @@ def ink_of(rgba: np.ndarray) -> Ink:
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if not len(rows):
         return Ink(0, 0, np.zeros((0, 0, 4), np.uint8))
-    return Ink(int(rows[0]), int(cols[0]), rgba[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].copy())
+    return Ink(int(rows[0]), int(cols[0]), rgba[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].copy())
 
 
 def paste(canvas: np.ndarray, ink: Ink) -> None:
@@ -76,7 +78,7 @@ def paste(canvas: np.ndarray, ink: Ink) -> None:
     h, w = ink.rgba.shape[:2]
     if not h:
         return
-    region = canvas[ink.top:ink.top + h, ink.left:ink.left + w]
+    region = canvas[ink.top : ink.top + h, ink.left : ink.left + w]
     mask = np.ascontiguousarray(ink.rgba).view(np.uint32)[..., 0] != WHITE
     region[mask] = ink.rgba[mask]
 
@@ -117,9 +119,11 @@ def overlapping(inks: list[Ink]) -> list[list[int]]:
             top, left, bottom, right = max(t0, t1), max(l0, l1), min(b0, b1), min(r0, r1)
             if top >= bottom or left >= right:
                 continue
-            a = inks[i].rgba[top - t0:bottom - t0, left - l0:right - l0]
-            b = inks[j].rgba[top - t1:bottom - t1, left - l1:right - l1]
-            inked = (np.ascontiguousarray(a).view(np.uint32)[..., 0] != WHITE) & (np.ascontiguousarray(b).view(np.uint32)[..., 0] != WHITE)
+            a = inks[i].rgba[top - t0 : bottom - t0, left - l0 : right - l0]
+            b = inks[j].rgba[top - t1 : bottom - t1, left - l1 : right - l1]
+            inked = (np.ascontiguousarray(a).view(np.uint32)[..., 0] != WHITE) & (
+                np.ascontiguousarray(b).view(np.uint32)[..., 0] != WHITE
+            )
             if inked.any():
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
@@ -151,8 +155,9 @@ class _Painter:
             return _render(self.fig, self.canvas, tiles)
 
 
-def draw_tiles(height: float, tiles: list[Tile], alt: str, caption: str, width: float = WIDTH, *,
-               cache: ChartCache | None = None) -> Chart:
+def draw_tiles(
+    height: float, tiles: list[Tile], alt: str, caption: str, width: float = WIDTH, *, cache: ChartCache | None = None
+) -> Chart:
     """The chart of ``tiles`` on one figure of ``width`` × ``height`` inches (white background).
 
     Each tile is drawn alone (or read from ``cache``); tiles whose marks share a pixel (e.g. two long
@@ -194,6 +199,7 @@ def draw_tiles(height: float, tiles: list[Tile], alt: str, caption: str, width: 
 
 def paint_all(tiles: list[Tile]) -> Callable[[Any], None]:
     """A ``paint`` drawing every tile on one figure (for :func:`motcua.report.charts.draw`)."""
+
     def paint(fig: Any) -> None:
         for t in tiles:
             t.paint(fig)

@@ -12,12 +12,14 @@ matplotlib primitives (``plot``, ``scatter``, one PolyCollection per bar
 series): seaborn's per-call data handling cost about 0.3 s per chart, a third
 of the ~1 s budget of a district report.
 """
+
 from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import matplotlib
 import matplotlib.dates as mdates
@@ -102,8 +104,15 @@ def new_figure(height: float, width: float = WIDTH, **kw: Any) -> Figure:
     return Figure(figsize=(width, height), dpi=DPI, **kw)
 
 
-def margins(fig: Figure, *, left: float = 0.75, right: float = 0.2, top: float = 0.35, bottom: float = 0.45,
-            hspace: float | None = None) -> None:
+def margins(
+    fig: Figure,
+    *,
+    left: float = 0.75,
+    right: float = 0.2,
+    top: float = 0.35,
+    bottom: float = 0.45,
+    hspace: float | None = None,
+) -> None:
     """Fixed margins in inches (so a taller figure keeps the same space for labels)."""
     w, h = fig.get_size_inches()
     kw: dict[str, float] = {"left": left / w, "right": 1 - right / w, "top": 1 - top / h, "bottom": bottom / h}
@@ -156,8 +165,16 @@ def chart_of(png: bytes, height: float, alt: str, caption: str, width: float = W
     return Chart("data:image/png;base64," + base64.b64encode(png).decode("ascii"), w, h, alt, caption)
 
 
-def draw(height: float, paint: Callable[[Figure], None], alt: str, caption: str, width: float = WIDTH, *,
-         cache: ChartCache | None = None, key: str | None = None) -> Chart:
+def draw(
+    height: float,
+    paint: Callable[[Figure], None],
+    alt: str,
+    caption: str,
+    width: float = WIDTH,
+    *,
+    cache: ChartCache | None = None,
+    key: str | None = None,
+) -> Chart:
     """Make a figure, let ``paint`` draw on it under the report's rc, and encode it.
 
     With a ``cache`` and a ``key`` (:func:`motcua.report.chart_cache.chart_key` of everything ``paint``
@@ -240,8 +257,16 @@ def rate_limits(values: list[np.ndarray], target: float | None) -> tuple[float, 
     return max(0.0, lo - pad), min(1.0, hi + pad)
 
 
-def bars(ax: Any, x: pd.Series, heights: np.ndarray, *, bottom: np.ndarray | None = None, width_days: float = 24,
-         color: str, label: str | None = None) -> None:
+def bars(
+    ax: Any,
+    x: pd.Series,
+    heights: np.ndarray,
+    *,
+    bottom: np.ndarray | None = None,
+    width_days: float = 24,
+    color: str,
+    label: str | None = None,
+) -> None:
     """Vertical bars centred on dates as one PolyCollection (one artist, not one patch per month)."""
     xc = mdates.date2num(pd.to_datetime(x).to_numpy())
     h = np.nan_to_num(np.asarray(heights, float))

@@ -8,6 +8,7 @@ many units reads the data once and a changed file is read again.
 Optional inputs (model tables, quality.csv, clean_meta.json, published.csv) may be missing:
 the frames are then empty and the report says "không có dữ liệu".
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,16 @@ import pandas as pd
 
 from motcua.config import Config, load_config
 
-FILES = ("panel.parquet", "quality.csv", "clean_meta.json", "trends.parquet", "trend_summary.parquet", "comparison.parquet",
-         "published.csv", "continuity.parquet")
+FILES = (
+    "panel.parquet",
+    "quality.csv",
+    "clean_meta.json",
+    "trends.parquet",
+    "trend_summary.parquet",
+    "comparison.parquet",
+    "published.csv",
+    "continuity.parquet",
+)
 
 
 @dataclass
@@ -87,15 +96,19 @@ class ReportData:
             return self.scope_level
         return str(self.config.province.get("unit_level", "district"))
 
-    def scoped(self, schema: str | None, level: str | None = None) -> "ReportData":
+    def scoped(self, schema: str | None, level: str | None = None) -> ReportData:
         """The same data seen for units of ``schema`` (and ``level``): peers, comparison and a unit's rows, summary
         and trends are then those of that era and level, whatever config/province.yaml says. The frames are shared;
         ``""`` as schema means "no schema" (a panel without ``unit_schema``)."""
         import dataclasses
 
-        return dataclasses.replace(self, scope_schema="" if schema is None else str(schema),
-                                   scope_level=level if level is not None else self.unit_level, _unit_cache={},
-                                   _quality_units=None)
+        return dataclasses.replace(
+            self,
+            scope_schema="" if schema is None else str(schema),
+            scope_level=level if level is not None else self.unit_level,
+            _unit_cache={},
+            _quality_units=None,
+        )
 
     def as_of(self) -> pd.Timestamp | None:
         """Data as of: clean_meta.json's ``as_of``, else the panel's last period_end."""
@@ -124,7 +137,11 @@ class ReportData:
         code = str(unit_code)
         if code not in self._unit_cache:
             p = self.panel[self.panel["unit_code"].astype(str) == code]
-            if self.unit_schema and "unit_schema" in p and (self.scope_schema or (p["unit_schema"] == self.unit_schema).any()):
+            if (
+                self.unit_schema
+                and "unit_schema" in p
+                and (self.scope_schema or (p["unit_schema"] == self.unit_schema).any())
+            ):
                 p = p[p["unit_schema"] == self.unit_schema]
             self._unit_cache[code] = p.sort_values(["period_start", "period_end"], kind="stable").reset_index(drop=True)
         return self._unit_cache[code]
@@ -135,7 +152,11 @@ class ReportData:
         if s.empty or "unit_code" not in s:
             return pd.DataFrame()
         s = s[s["unit_code"].astype(str) == str(unit_code)]
-        if self.unit_schema and "unit_schema" in s and (self.scope_schema or (s["unit_schema"] == self.unit_schema).any()):
+        if (
+            self.unit_schema
+            and "unit_schema" in s
+            and (self.scope_schema or (s["unit_schema"] == self.unit_schema).any())
+        ):
             s = s[s["unit_schema"] == self.unit_schema]
         return s.drop_duplicates("rate", keep="last").set_index("rate")
 
@@ -145,7 +166,11 @@ class ReportData:
         if t.empty or "unit_code" not in t:
             return pd.DataFrame()
         t = t[(t["unit_code"].astype(str) == str(unit_code)) & (t["rate"] == rate)]
-        if self.unit_schema and "unit_schema" in t and (self.scope_schema or (t["unit_schema"] == self.unit_schema).any()):
+        if (
+            self.unit_schema
+            and "unit_schema" in t
+            and (self.scope_schema or (t["unit_schema"] == self.unit_schema).any())
+        ):
             t = t[t["unit_schema"] == self.unit_schema]
         return t.sort_values(["period_start", "kind"], kind="stable")
 
@@ -228,7 +253,11 @@ def quality_unit_codes(quality: pd.DataFrame, panel: pd.DataFrame, unit_schema: 
     if not len(quality):
         return empty
     val = quality_unit_values(quality)
-    units = panel[[c for c in ("unit_schema", "unit_code", "unit_name") if c in panel]].drop_duplicates() if len(panel) else pd.DataFrame()
+    units = (
+        panel[[c for c in ("unit_schema", "unit_code", "unit_name") if c in panel]].drop_duplicates()
+        if len(panel)
+        else pd.DataFrame()
+    )
     if "unit_code" not in units:
         return empty
     if unit_schema and "unit_schema" in units and (units["unit_schema"] == unit_schema).any():

@@ -17,6 +17,7 @@ Three sections, each empty when the table holds nothing for the page:
 
 Nothing here compares a figure before the reform with one after it.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -58,8 +59,14 @@ def _crosswalk() -> pd.DataFrame:
 def _slice(cont: pd.DataFrame | None, kind: str, schema: str, code: str) -> pd.DataFrame:
     if cont is None or cont.empty or "kind" not in cont:
         return pd.DataFrame()
-    sel = (cont["kind"] == kind) & (cont["unit_schema"].astype(str) == schema) & (cont["unit_code"].astype(str) == str(code))
-    return cont[sel].sort_values(["period_start", "period_end"], kind="stable", na_position="first").reset_index(drop=True)
+    sel = (
+        (cont["kind"] == kind)
+        & (cont["unit_schema"].astype(str) == schema)
+        & (cont["unit_code"].astype(str) == str(code))
+    )
+    return (
+        cont[sel].sort_values(["period_start", "period_end"], kind="stable", na_position="first").reset_index(drop=True)
+    )
 
 
 def _monthly(rows: pd.DataFrame) -> pd.DataFrame:
@@ -79,9 +86,15 @@ def _num_cell(text: str) -> dict[str, Any]:
 
 
 def _table(caption: str, columns: list[tuple[str, bool]], rows: list[list[dict[str, Any]]], cls: str) -> Any:
-    return render("sections/table.html.j2", caption=caption, table_id=None, cls=cls,
-                  columns=[{"label": lab, "num": n, "sort": None} for lab, n in columns],
-                  rows=[{"cells": r, "cls": ""} for r in rows], row_headers=True)
+    return render(
+        "sections/table.html.j2",
+        caption=caption,
+        table_id=None,
+        cls=cls,
+        columns=[{"label": lab, "num": n, "sort": None} for lab, n in columns],
+        rows=[{"cells": r, "cls": ""} for r in rows],
+        row_headers=True,
+    )
 
 
 # --------------------------------------------------------------------------- (a) province overview
@@ -132,20 +145,34 @@ def scope_sentence(rows: pd.DataFrame, province: str, S: Strings) -> str:
         r = leg.iloc[-1]
         covered = _codes(r["from_codes"])
         absent = [c for c in pr if c not in covered]
-        s = S.f("cont_scope_legacy", date=date, only=S["cont_only"] if absent or _codes(r["missing_codes"]) else "",
-                covered=", ".join(old_province(c, names, S) for c in covered) or fmt.DASH,
-                districts=fmt.num(r["n_districts_present"], lang), districts_expected=fmt.num(r["n_districts_expected"], lang),
-                communes=fmt.num(r["n_communes_present"], lang), communes_expected=fmt.num(r["n_communes_expected"], lang),
-                agencies=fmt.num(r["n_agencies_present"], lang), month=fmt.month(r["period_start"], lang))
+        s = S.f(
+            "cont_scope_legacy",
+            date=date,
+            only=S["cont_only"] if absent or _codes(r["missing_codes"]) else "",
+            covered=", ".join(old_province(c, names, S) for c in covered) or fmt.DASH,
+            districts=fmt.num(r["n_districts_present"], lang),
+            districts_expected=fmt.num(r["n_districts_expected"], lang),
+            communes=fmt.num(r["n_communes_present"], lang),
+            communes_expected=fmt.num(r["n_communes_expected"], lang),
+            agencies=fmt.num(r["n_agencies_present"], lang),
+            month=fmt.month(r["period_start"], lang),
+        )
         if absent:
             s += S.f("cont_scope_absent", provinces=", ".join(old_province(c, names, S) for c in absent))
         parts.append(s)
     new = rows[rows["era"] == NEW]
     if len(new):
         r = new.iloc[-1]
-        parts.append(S.f("cont_scope_2025" if parts else "cont_scope_2025_only", date=date,
-                         communes=fmt.num(r["n_communes_present"], lang), communes_expected=fmt.num(r["n_communes_expected"], lang),
-                         agencies=fmt.num(r["n_agencies_present"], lang), month=fmt.month(r["period_start"], lang)))
+        parts.append(
+            S.f(
+                "cont_scope_2025" if parts else "cont_scope_2025_only",
+                date=date,
+                communes=fmt.num(r["n_communes_present"], lang),
+                communes_expected=fmt.num(r["n_communes_expected"], lang),
+                agencies=fmt.num(r["n_agencies_present"], lang),
+                month=fmt.month(r["period_start"], lang),
+            )
+        )
     return "; ".join(parts) + "."
 
 
@@ -159,7 +186,9 @@ def scope_changes(rows: pd.DataFrame, S: Strings) -> list[str]:
         r = rows[rows["era"] == era]
         n = pd.to_numeric(r["n_units_present"], errors="coerce").dropna()  # agencies included
         if len(n) and n.min() != n.max():
-            out.append(S.f("cont_scope_varies", era=S.f(key, date=date), lo=fmt.num(n.min(), lang), hi=fmt.num(n.max(), lang)))
+            out.append(
+                S.f("cont_scope_varies", era=S.f(key, date=date), lo=fmt.num(n.min(), lang), hi=fmt.num(n.max(), lang))
+            )
     return out
 
 
@@ -171,14 +200,20 @@ def reported_sentence(reported: pd.DataFrame, S: Strings) -> str | None:
     m = reported["matches_units"]
     bad = reported[m.fillna(True).eq(False)]
     unpaired = int(m.isna().sum())
-    s = S.f("cont_reported_match" if bad.empty else "cont_reported_mismatch", n=fmt.num(len(reported), lang),
-            k=fmt.num(len(bad), lang), months=", ".join(fmt.month(x, lang) for x in bad["period_start"]))
+    s = S.f(
+        "cont_reported_match" if bad.empty else "cont_reported_mismatch",
+        n=fmt.num(len(reported), lang),
+        k=fmt.num(len(bad), lang),
+        months=", ".join(fmt.month(x, lang) for x in bad["period_start"]),
+    )
     if unpaired:
         s += S.f("cont_reported_unpaired", k=fmt.num(unpaired, lang))
     return s + "."
 
 
-def draw_province(fig: Any, m: pd.DataFrame, eras: list[str], comparable: bool, S: Strings, height: float) -> tuple[Any, Any]:
+def draw_province(
+    fig: Any, m: pd.DataFrame, eras: list[str], comparable: bool, S: Strings, height: float
+) -> tuple[Any, Any]:
     """Paint the province chart on ``fig``: new dossiers as bars (top) and the online share as a line (bottom), each
     era in its colour, the line broken at the reform unless ``comparable``; the reform as a labelled vertical line
     on both axes. Returns the two axes."""
@@ -194,20 +229,37 @@ def draw_province(fig: Any, m: pd.DataFrame, eras: list[str], comparable: bool, 
         if not sel.any():
             continue
         d = m[sel]
-        bars(top, midpoints(d), d["received_new"].astype("float64").fillna(0).to_numpy(), color=ERA_COLORS[era], label=label[era])
+        bars(
+            top,
+            midpoints(d),
+            d["received_new"].astype("float64").fillna(0).to_numpy(),
+            color=ERA_COLORS[era],
+            label=label[era],
+        )
     if comparable:
         bottom.plot(x_all, m["online_rate"].astype("float64").to_numpy(), color=COLORS["online"], linewidth=1.8)
     else:
         for era in (LEGACY, NEW):
             d = m[m["_era"] == era]
             if len(d):
-                bottom.plot(midpoints(d), d["online_rate"].astype("float64").to_numpy(), color=ERA_COLORS[era], linewidth=1.8)
+                bottom.plot(
+                    midpoints(d), d["online_rate"].astype("float64").to_numpy(), color=ERA_COLORS[era], linewidth=1.8
+                )
     for ax in (top, bottom):
         ax.axvline(br, color=BREAK_COLOR, linestyle=(0, (4, 2)), linewidth=1.2, gid="reform")
         date_axis(ax, m["period_start"].min(), m["period_end"].max())
         sns.despine(ax=ax, left=True)
-    top.text(br, 1.02, S.f("cont_break_label", date=date) + " ", transform=top.get_xaxis_transform(), ha="right", va="bottom",
-             fontsize=11, color=BREAK_COLOR, gid="reform-label")
+    top.text(
+        br,
+        1.02,
+        S.f("cont_break_label", date=date) + " ",
+        transform=top.get_xaxis_transform(),
+        ha="right",
+        va="bottom",
+        fontsize=11,
+        color=BREAK_COLOR,
+        gid="reform-label",
+    )
     topv = float(np.nanmax(m["received_new"].astype("float64").to_numpy())) if m["received_new"].notna().any() else 1.0
     top.set_ylim(0, max(1.0, topv) * 1.3)
     top.yaxis.set_major_locator(MaxNLocator(4))
@@ -226,8 +278,15 @@ def province_chart(rows: pd.DataFrame, comparable: bool, S: Strings) -> Chart:
     lang = S.lang
     m = _monthly(rows).assign(_era=rows["era"].to_numpy())
     eras = [e for e in (LEGACY, NEW) if (m["_era"] == e).any()]
-    alt = S.f("cont_alt_province", window=fmt.period(m["period_start"].min(), m["period_end"].max(), lang),
-              date=short_day(reform_date(), lang)) + " " + (S["cont_alt_joined"] if comparable else S["cont_alt_separate"])
+    alt = (
+        S.f(
+            "cont_alt_province",
+            window=fmt.period(m["period_start"].min(), m["period_end"].max(), lang),
+            date=short_day(reform_date(), lang),
+        )
+        + " "
+        + (S["cont_alt_joined"] if comparable else S["cont_alt_separate"])
+    )
     height = 5.0
     return draw(height, lambda fig: draw_province(fig, m, eras, comparable, S, height), alt, S["cont_chart_caption"])
 
@@ -244,8 +303,10 @@ def province_section(cont: pd.DataFrame | None, province_code: str | None, S: St
     lang = S.lang
     date = short_day(reform_date(), lang)
     comparable = bool(rows["comparable"].fillna(False).all())
-    paras = [{"text": S.f("cont_province_intro", date=date), "cls": ""},
-             {"text": scope_sentence(rows, code, S), "cls": "scope"}]
+    paras = [
+        {"text": S.f("cont_province_intro", date=date), "cls": ""},
+        {"text": scope_sentence(rows, code, S), "cls": "scope"},
+    ]
     paras += [{"text": t, "cls": "note"} for t in scope_changes(rows, S)]
     if comparable:
         paras.append({"text": S.f("cont_comparable", date=date), "cls": "note"})
@@ -254,8 +315,15 @@ def province_section(cont: pd.DataFrame | None, province_code: str | None, S: St
     rep = reported_sentence(_slice(cont, "province_reported", NEW, code), S)
     if rep:
         paras.append({"text": rep, "cls": "note"})
-    html = render("sections/continuity.html.j2", id="ov-cont", title=S.f("cont_province_title", date=date), paragraphs=paras,
-                  links=[], charts=[province_chart(rows, comparable, S)], tables=[])
+    html = render(
+        "sections/continuity.html.j2",
+        id="ov-cont",
+        title=S.f("cont_province_title", date=date),
+        paragraphs=paras,
+        links=[],
+        charts=[province_chart(rows, comparable, S)],
+        tables=[],
+    )
     return Section("continuity", html)
 
 
@@ -272,11 +340,15 @@ def _commune_names(panel: pd.DataFrame) -> dict[str, str]:
     """The 2025 communes that get a report, with the name their report is filed under."""
     if panel is None or panel.empty or "unit_schema" not in panel or "unit_level" not in panel:
         return {}
-    p = panel[(panel["unit_schema"] == NEW) & (panel["unit_level"] == "commune")].sort_values("period_end", kind="stable")
+    p = panel[(panel["unit_schema"] == NEW) & (panel["unit_level"] == "commune")].sort_values(
+        "period_end", kind="stable"
+    )
     return p.groupby("unit_code", sort=True)["unit_name"].last().astype(str).to_dict()
 
 
-def district_section(cont: pd.DataFrame | None, unit_code: str, unit_name: str, panel: pd.DataFrame, S: Strings) -> Section:
+def district_section(
+    cont: pd.DataFrame | None, unit_code: str, unit_name: str, panel: pd.DataFrame, S: Strings
+) -> Section:
     """A dissolved district's continuation by its successor communes (empty without ``district_continuation`` rows)."""
     rows = _slice(cont, "district_continuation", LEGACY, unit_code)
     if rows.empty:
@@ -290,14 +362,28 @@ def district_section(cont: pd.DataFrame | None, unit_code: str, unit_name: str, 
     series = rows[rows["period_start"].notna()]
     if series.empty:
         split = sorted({c for v in rows["split_codes"] for c in _codes(v)})
-        text = S.f("cont_district_straddle", date=date, unit=unit_name,
-                   communes=", ".join(f"{new_names.get(c, c)} ({c})" for c in split))
-        html = render("sections/continuity.html.j2", id="cont", title=title, paragraphs=[{"text": text, "cls": ""}],
-                      links=[], charts=[], tables=[])
+        text = S.f(
+            "cont_district_straddle",
+            date=date,
+            unit=unit_name,
+            communes=", ".join(f"{new_names.get(c, c)} ({c})" for c in split),
+        )
+        html = render(
+            "sections/continuity.html.j2",
+            id="cont",
+            title=title,
+            paragraphs=[{"text": text, "cls": ""}],
+            links=[],
+            charts=[],
+            tables=[],
+        )
         return Section("continuity", html)
     reports = _commune_names(panel)
     succ = sorted(dx["new_code"].tolist())
-    links = [{"text": f"{new_names.get(c, c)} ({c})", "href": _report_href(c, reports[c]) if c in reports else None} for c in succ]
+    links = [
+        {"text": f"{new_names.get(c, c)} ({c})", "href": _report_href(c, reports[c]) if c in reports else None}
+        for c in succ
+    ]
     for link, c in zip(links, succ):
         if c not in reports:
             link["text"] += " " + S["cont_no_report"]
@@ -306,21 +392,46 @@ def district_section(cont: pd.DataFrame | None, unit_code: str, unit_name: str, 
     for i in range(len(series) - 1, -1, -1):
         r, mm = series.iloc[i], m.iloc[i]
         missing = _codes(r["missing_codes"])
-        mark = S["cont_exact_yes"] if bool(r["exact"]) else S.f("cont_exact_missing", units=", ".join(new_names.get(c, c) for c in missing))
-        trows.append([{"text": fmt.period(r["period_start"], r["period_end"], lang), "key": None},
-                      _num_cell(fmt.num(mm["received_new"], lang)), _num_cell(fmt.pct(mm["online_rate"], lang, 1)),
-                      _num_cell(fmt.pct(mm["ontime_rate_report"], lang, 2)),
-                      _num_cell(f'{fmt.num(r["n_units_present"], lang)}/{fmt.num(r["n_units_expected"], lang)}'),
-                      {"text": mark, "key": None}])
-    cols = [(S["tb_period"], False), (S["cont_col_received"], True), (S["cont_col_online"], True), (S["cont_col_ontime"], True),
-            (S["cont_col_units"], True), (S["cont_col_exact"], False)]
+        mark = (
+            S["cont_exact_yes"]
+            if bool(r["exact"])
+            else S.f("cont_exact_missing", units=", ".join(new_names.get(c, c) for c in missing))
+        )
+        trows.append(
+            [
+                {"text": fmt.period(r["period_start"], r["period_end"], lang), "key": None},
+                _num_cell(fmt.num(mm["received_new"], lang)),
+                _num_cell(fmt.pct(mm["online_rate"], lang, 1)),
+                _num_cell(fmt.pct(mm["ontime_rate_report"], lang, 2)),
+                _num_cell(f"{fmt.num(r['n_units_present'], lang)}/{fmt.num(r['n_units_expected'], lang)}"),
+                {"text": mark, "key": None},
+            ]
+        )
+    cols = [
+        (S["tb_period"], False),
+        (S["cont_col_received"], True),
+        (S["cont_col_online"], True),
+        (S["cont_col_ontime"], True),
+        (S["cont_col_units"], True),
+        (S["cont_col_exact"], False),
+    ]
     n_exact = int(series["exact"].fillna(False).sum())
-    paras = [{"text": S.f("cont_district_intro", date=date, unit=unit_name, n=fmt.num(len(succ), lang)), "cls": ""},
-             {"text": S.f("cont_district_exact", exact=fmt.num(n_exact, lang), n=fmt.num(len(series), lang)), "cls": ""},
-             {"text": S.f("cont_district_level_note", unit=unit_name, date=date), "cls": "note"}]
+    paras = [
+        {"text": S.f("cont_district_intro", date=date, unit=unit_name, n=fmt.num(len(succ), lang)), "cls": ""},
+        {"text": S.f("cont_district_exact", exact=fmt.num(n_exact, lang), n=fmt.num(len(series), lang)), "cls": ""},
+        {"text": S.f("cont_district_level_note", unit=unit_name, date=date), "cls": "note"},
+    ]
     table = _table(S.f("cont_district_caption", unit=unit_name), cols, trows, "continuation")
-    html = render("sections/continuity.html.j2", id="cont", title=title, paragraphs=paras, links=links,
-                  links_title=S["cont_successors"], charts=[], tables=[table])
+    html = render(
+        "sections/continuity.html.j2",
+        id="cont",
+        title=title,
+        paragraphs=paras,
+        links=links,
+        links_title=S["cont_successors"],
+        charts=[],
+        tables=[table],
+    )
     return Section("continuity", html)
 
 
@@ -338,7 +449,9 @@ def commune_section(cont: pd.DataFrame | None, unit_code: str, unit_name: str, S
     cx = xw[(xw["legacy_level"] == "commune") & (xw["new_level"] == "commune") & (xw["new_code"] == str(unit_code))]
     old_names = dict(zip(cx["legacy_code"], cx["legacy_name"]))
     preds = sorted(cx["legacy_code"].tolist())
-    split = sorted({c for v in rows["split_codes"] for c in _codes(v)} | set(cx.loc[cx["legacy_whole"] == 0, "legacy_code"]))
+    split = sorted(
+        {c for v in rows["split_codes"] for c in _codes(v)} | set(cx.loc[cx["legacy_whole"] == 0, "legacy_code"])
+    )
     missing = sorted({c for v in rows["missing_codes"] for c in _codes(v)})
     summed_whole = [c for c in split if c not in missing]  # split and present: counted whole, never divided
 
@@ -347,7 +460,14 @@ def commune_section(cont: pd.DataFrame | None, unit_code: str, unit_name: str, S
 
     pred_text = ", ".join(label(c) + (" " + S["cont_part"] if c in split else "") for c in preds) or fmt.DASH
     exact = bool(rows["exact"].fillna(False).all())
-    paras = [{"text": S.f("cont_commune_intro", date=date, unit=unit_name, n=fmt.num(len(preds), lang), predecessors=pred_text), "cls": ""}]
+    paras = [
+        {
+            "text": S.f(
+                "cont_commune_intro", date=date, unit=unit_name, n=fmt.num(len(preds), lang), predecessors=pred_text
+            ),
+            "cls": "",
+        }
+    ]
     if exact:
         paras.append({"text": S.f("cont_commune_exact", unit=unit_name), "cls": ""})
     else:
@@ -361,25 +481,54 @@ def commune_section(cont: pd.DataFrame | None, unit_code: str, unit_name: str, S
     years = rows.assign(_year=pd.to_datetime(rows["period_start"]).dt.year)
     trows = []
     for year, g in sorted(years.groupby("_year"), key=lambda kv: -kv[0]):
-        tot = {c: pd.to_numeric(g[c], errors="coerce").astype("float64").sum(min_count=len(g)) if c in g else np.nan
-               for c in COUNT_COLUMNS}
+        tot = {
+            c: pd.to_numeric(g[c], errors="coerce").astype("float64").sum(min_count=len(g)) if c in g else np.nan
+            for c in COUNT_COLUMNS
+        }
         one = pd.DataFrame([{**tot, "period_start": g["period_start"].min(), "period_end": g["period_end"].max()}])
         mm = _monthly(one).iloc[0]
         ok = bool(g["exact"].fillna(False).all())
-        trows.append([{"text": str(year), "key": None}, _num_cell(fmt.num(len(g), lang)),
-                      _num_cell(fmt.num(mm["received_new"], lang)), _num_cell(fmt.pct(mm["online_rate"], lang, 1)),
-                      _num_cell(fmt.pct(mm["ontime_rate_report"], lang, 2)),
-                      {"text": S["cont_exact_yes"] if ok else S["cont_exact_partial"], "key": None}])
-    cols = [(S["cont_col_year"], False), (S["cont_col_months"], True), (S["cont_col_received"], True), (S["cont_col_online"], True),
-            (S["cont_col_ontime"], True), (S["cont_col_exact"], False)]
+        trows.append(
+            [
+                {"text": str(year), "key": None},
+                _num_cell(fmt.num(len(g), lang)),
+                _num_cell(fmt.num(mm["received_new"], lang)),
+                _num_cell(fmt.pct(mm["online_rate"], lang, 1)),
+                _num_cell(fmt.pct(mm["ontime_rate_report"], lang, 2)),
+                {"text": S["cont_exact_yes"] if ok else S["cont_exact_partial"], "key": None},
+            ]
+        )
+    cols = [
+        (S["cont_col_year"], False),
+        (S["cont_col_months"], True),
+        (S["cont_col_received"], True),
+        (S["cont_col_online"], True),
+        (S["cont_col_ontime"], True),
+        (S["cont_col_exact"], False),
+    ]
     table = _table(S.f("cont_commune_caption", unit=unit_name), cols, trows, "predecessors")
-    html = render("sections/continuity.html.j2", id="cont", title=S.f("cont_commune_title", date=date), paragraphs=paras,
-                  links=[], charts=[], tables=[table])
+    html = render(
+        "sections/continuity.html.j2",
+        id="cont",
+        title=S.f("cont_commune_title", date=date),
+        paragraphs=paras,
+        links=[],
+        charts=[],
+        tables=[table],
+    )
     return Section("continuity", html)
 
 
-def unit_section(cont: pd.DataFrame | None, schema: str | None, level: str, unit_code: str, unit_name: str,
-                 panel: pd.DataFrame, S: Strings, dissolved: bool = True) -> Section:
+def unit_section(
+    cont: pd.DataFrame | None,
+    schema: str | None,
+    level: str,
+    unit_code: str,
+    unit_name: str,
+    panel: pd.DataFrame,
+    S: Strings,
+    dissolved: bool = True,
+) -> Section:
     """The continuity section of a unit's report: a dissolved legacy district's continuation (``dissolved``: the
     data reach the reform, :func:`motcua.report.eras.dissolved`; data ending before it describe the district as it
     then was, with no "after"), a 2025 commune's predecessors, nothing for any other unit."""

@@ -9,6 +9,7 @@ groups766 (:mod:`motcua.report.groups766`) is empty unless the inputs hold
 dissolved district with successor communes in continuity.parquet, or a 2025
 commune with predecessors' rows there.
 """
+
 from __future__ import annotations
 
 import base64
@@ -47,14 +48,25 @@ def _name(rows: pd.DataFrame, col: str) -> str:
     return str(v.iloc[-1]) if len(v) else ""
 
 
-def header_section(data: ReportData, rows: pd.DataFrame, unit_code: str, S: Strings, nav_prefix: str = "../",
-                   era: era_text.UnitEra | None = None) -> Section:
+def header_section(
+    data: ReportData,
+    rows: pd.DataFrame,
+    unit_code: str,
+    S: Strings,
+    nav_prefix: str = "../",
+    era: era_text.UnitEra | None = None,
+) -> Section:
     lang = S.lang
     meta = [
         {"label": S["unit_code"], "value": unit_code},
         *([{"label": S["level_title"], "value": era_text.level_value(era, S)}] if era is not None else []),
         {"label": S["province"], "value": _name(rows, "province_name") or S["no_data"]},
-        {"label": S["window"], "value": fmt.period(rows["period_start"].min(), rows["period_end"].max(), lang) if len(rows) else S["no_data"]},
+        {
+            "label": S["window"],
+            "value": fmt.period(rows["period_start"].min(), rows["period_end"].max(), lang)
+            if len(rows)
+            else S["no_data"],
+        },
         {"label": S["as_of"], "value": fmt.day(data.as_of(), lang)},
     ]
     nav = [{"href": f"{nav_prefix}index.html", "text": S["nav_index"]}]
@@ -62,10 +74,20 @@ def header_section(data: ReportData, rows: pd.DataFrame, unit_code: str, S: Stri
     if page is None:
         nav.append({"href": f"{nav_prefix}province.html", "text": S["nav_overview"]})
     else:  # a national analysis: the unit's province page, then the national page of provinces
-        nav += [{"href": f"{nav_prefix}{page}", "text": S["nav_overview"]}, {"href": f"{nav_prefix}province.html", "text": S["ix_national"]}]
+        nav += [
+            {"href": f"{nav_prefix}{page}", "text": S["nav_overview"]},
+            {"href": f"{nav_prefix}province.html", "text": S["ix_national"]},
+        ]
     name = _name(rows, "unit_name") or unit_code
-    html = render("sections/header.html.j2", S=S, synthetic=data.synthetic, nav=nav, kind=S["report_kind"],
-                  title=era_text.title(name, era, S) if era is not None else name, meta=meta)
+    html = render(
+        "sections/header.html.j2",
+        S=S,
+        synthetic=data.synthetic,
+        nav=nav,
+        kind=S["report_kind"],
+        title=era_text.title(name, era, S) if era is not None else name,
+        meta=meta,
+    )
     return Section("header", html)
 
 
@@ -89,16 +111,27 @@ def _rank_figure(key: str, label: str, row: dict[str, Any], S: Strings, formula:
     r, lo, hi, n = (row.get(k) for k in ("rank", "rank_low", "rank_high", "n_ranked"))
     if fmt.missing(r) and not any(fmt.missing(x) for x in (lo, hi, n)):
         # compared, but the units differ no more than chance would make them: no point rank (model/compare.py)
-        return {"key": key, "label": label, "value": S["kf_rank_none"], "detail": S.f("kf_rank_none_detail", low=int(lo), high=int(hi),
-                n=int(n)), "formula": formula}
+        return {
+            "key": key,
+            "label": label,
+            "value": S["kf_rank_none"],
+            "detail": S.f("kf_rank_none_detail", low=int(lo), high=int(hi), n=int(n)),
+            "formula": formula,
+        }
     if any(fmt.missing(x) for x in (r, lo, hi, n)):
         return {"key": key, "label": label, "value": S["no_data"], "detail": "", "formula": formula}
-    return {"key": key, "label": label, "value": S.f("kf_rank_value", rank=int(r), n=int(n)),
-            "detail": S.f("kf_rank_interval", low=int(lo), high=int(hi)), "formula": formula}
+    return {
+        "key": key,
+        "label": label,
+        "value": S.f("kf_rank_value", rank=int(r), n=int(n)),
+        "detail": S.f("kf_rank_interval", low=int(lo), high=int(hi)),
+        "formula": formula,
+    }
 
 
-def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings,
-                     era: era_text.UnitEra | None = None) -> list[dict[str, Any]]:
+def key_figures_list(
+    kf: KeyFigures, summary: pd.DataFrame, S: Strings, era: era_text.UnitEra | None = None
+) -> list[dict[str, Any]]:
     """The key figures as label/value/detail/formula records (plain text), with data-key-figure names; a dissolved
     unit's first figure says so."""
     lang = S.lang
@@ -106,36 +139,86 @@ def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings,
     nd = S["no_data"]
     status = era_text.status_figure(era, S) if era is not None else None
     if cur is None:
-        return [*([status] if status else []), {"key": "received_12m", "label": S["kf_received"], "value": nd, "detail": "", "formula": ""}]
+        return [
+            *([status] if status else []),
+            {"key": "received_12m", "label": S["kf_received"], "value": nd, "detail": "", "formula": ""},
+        ]
     figs: list[dict[str, Any]] = [status] if status else []
-    figs.append({"key": "received_12m", "label": S["kf_received"], "value": fmt.num(cur.received, lang) if cur.received is not None else nd,
-                 "detail": _change_pct(kf, S), "formula": S["kf_received_formula"]})
+    figs.append(
+        {
+            "key": "received_12m",
+            "label": S["kf_received"],
+            "value": fmt.num(cur.received, lang) if cur.received is not None else nd,
+            "detail": _change_pct(kf, S),
+            "formula": S["kf_received_formula"],
+        }
+    )
     dpp = kf.online_change_pp()
-    figs.append({"key": "online_share", "label": S["kf_online"],
-                 "value": fmt.pct(cur.online_share.value, lang, 1) if cur.online_share.value is not None else nd,
-                 "detail": S.f("kf_change_pp", change=fmt.pp(dpp, lang), prev=fmt.pct(prev.online_share.value, lang, 1)) if dpp is not None else _no_prev(kf, S),
-                 "formula": S["kf_online_formula"]})
+    figs.append(
+        {
+            "key": "online_share",
+            "label": S["kf_online"],
+            "value": fmt.pct(cur.online_share.value, lang, 1) if cur.online_share.value is not None else nd,
+            "detail": S.f("kf_change_pp", change=fmt.pp(dpp, lang), prev=fmt.pct(prev.online_share.value, lang, 1))
+            if dpp is not None
+            else _no_prev(kf, S),
+            "formula": S["kf_online_formula"],
+        }
+    )
     dl = kf.late_change()
     if dl is None:
         late_detail = _no_prev(kf, S)
     elif dl == 0:
         late_detail = S["kf_change_count_same"]
     else:
-        late_detail = S.f("kf_change_count_more" if dl > 0 else "kf_change_count_less", n=fmt.num(abs(dl), lang), prev=fmt.num(prev.late, lang))
-    figs.append({"key": "late_count", "label": S["kf_late"], "value": fmt.num(cur.late, lang) if cur.late is not None else nd,
-                 "detail": late_detail, "formula": S["kf_late_formula"], "alert": bool(dl and dl > 0)})
-    for key, ratio, lab in (("ontime_report", cur.ontime_report, "kf_ontime_report"), ("ontime_766", cur.ontime_766, "kf_ontime_766")):
+        late_detail = S.f(
+            "kf_change_count_more" if dl > 0 else "kf_change_count_less",
+            n=fmt.num(abs(dl), lang),
+            prev=fmt.num(prev.late, lang),
+        )
+    figs.append(
+        {
+            "key": "late_count",
+            "label": S["kf_late"],
+            "value": fmt.num(cur.late, lang) if cur.late is not None else nd,
+            "detail": late_detail,
+            "formula": S["kf_late_formula"],
+            "alert": bool(dl and dl > 0),
+        }
+    )
+    for key, ratio, lab in (
+        ("ontime_report", cur.ontime_report, "kf_ontime_report"),
+        ("ontime_766", cur.ontime_766, "kf_ontime_766"),
+    ):
         # 766: the denominator is dossiers resolved in the window plus those pending at its last
         # cut-off (a stock, taken once: motcua.rates window_formula), so it is a count of dossiers
         fraction = dict(num=fmt.num(ratio.num, lang), den=fmt.num(ratio.den, lang))
-        detail = S.f("kf_fraction_766", date=fmt.day(ratio.as_of, lang), **fraction) if ratio.as_of is not None else S.f("kf_fraction", **fraction)
-        figs.append({"key": key, "label": S[lab], "value": fmt.pct(ratio.value, lang, 2) if ratio.value is not None else nd,
-                     "detail": detail if ratio.value is not None else "",
-                     "formula": S["kf_ontime_766_window_formula"] if key == "ontime_766" else S[f"{lab}_formula"]})
-    figs.append({"key": "overdue_backlog", "label": S["kf_backlog"],
-                 "value": fmt.num(kf.pending_overdue, lang) if kf.pending_overdue is not None else nd,
-                 "detail": S.f("kf_backlog_of", total=fmt.num(kf.pending_total, lang)) if kf.pending_total is not None else "",
-                 "formula": S.f("kf_backlog_formula", month=fmt.month(kf.latest_end, lang)), "alert": bool(kf.pending_overdue)})
+        detail = (
+            S.f("kf_fraction_766", date=fmt.day(ratio.as_of, lang), **fraction)
+            if ratio.as_of is not None
+            else S.f("kf_fraction", **fraction)
+        )
+        figs.append(
+            {
+                "key": key,
+                "label": S[lab],
+                "value": fmt.pct(ratio.value, lang, 2) if ratio.value is not None else nd,
+                "detail": detail if ratio.value is not None else "",
+                "formula": S["kf_ontime_766_window_formula"] if key == "ontime_766" else S[f"{lab}_formula"],
+            }
+        )
+    figs.append(
+        {
+            "key": "overdue_backlog",
+            "label": S["kf_backlog"],
+            "value": fmt.num(kf.pending_overdue, lang) if kf.pending_overdue is not None else nd,
+            "detail": S.f("kf_backlog_of", total=fmt.num(kf.pending_total, lang))
+            if kf.pending_total is not None
+            else "",
+            "formula": S.f("kf_backlog_formula", month=fmt.month(kf.latest_end, lang)),
+            "alert": bool(kf.pending_overdue),
+        }
+    )
 
     def row(rate: str) -> dict[str, Any]:
         return {k: summary_value(summary, rate, k) for k in ("rank", "rank_low", "rank_high", "n_ranked")}
@@ -148,24 +231,33 @@ def key_figures_list(kf: KeyFigures, summary: pd.DataFrame, S: Strings,
     return figs
 
 
-def key_figures_section(kf: KeyFigures, summary: pd.DataFrame, S: Strings, era: era_text.UnitEra | None = None) -> Section:
+def key_figures_section(
+    kf: KeyFigures, summary: pd.DataFrame, S: Strings, era: era_text.UnitEra | None = None
+) -> Section:
     lang = S.lang
     note = ""
     if kf.current is not None:
         cur = kf.current
-        vals = dict(window=fmt.period(cur.start, cur.end, lang), prev=fmt.period(kf.previous.start, kf.previous.end, lang))
+        vals = dict(
+            window=fmt.period(cur.start, cur.end, lang), prev=fmt.period(kf.previous.start, kf.previous.end, lang)
+        )
         if not cur.complete and cur.first_start is not None and cur.first_start > cur.start:
-            note = S.f("kf_window_partial", window=fmt.period(cur.first_start, cur.end, lang), n=fmt.num(cur.n_periods, lang))
+            note = S.f(
+                "kf_window_partial", window=fmt.period(cur.first_start, cur.end, lang), n=fmt.num(cur.n_periods, lang)
+            )
         elif kf.break_date is not None:
             note = S.f("kf_window_break", date=era_text.short_day(kf.break_date, lang), **vals)
         else:
             note = S.f("kf_window_dissolved" if era is not None and era.dissolved else "kf_window", **vals)
-    return Section("key_figures", render("sections/key_figures.html.j2", S=S, window_note=note,
-                                         figures=key_figures_list(kf, summary, S, era)))
+    return Section(
+        "key_figures",
+        render("sections/key_figures.html.j2", S=S, window_note=note, figures=key_figures_list(kf, summary, S, era)),
+    )
 
 
-def narrative_section(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings,
-                      era: era_text.UnitEra | None = None) -> Section:
+def narrative_section(
+    unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings, era: era_text.UnitEra | None = None
+) -> Section:
     n = district_narrative(unit_name, kf, summary, S)
     if era is not None:
         from motcua.model.settings import settings_from_config
@@ -178,8 +270,17 @@ def narrative_section(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: 
         {"cls": "good", "title": S["nar_good_title"], "items": n.good or [S["nar_none_good"]]},
         {"cls": "attention", "title": S["nar_attention_title"], "items": n.attention or [S["nar_none_bad"]]},
     ]
-    return Section("narrative", render("sections/narrative.html.j2", id="nar", title=S["nar_title"], paragraphs=n.paragraphs,
-                                       lists=lists, caveat=S["nar_caveat"]))
+    return Section(
+        "narrative",
+        render(
+            "sections/narrative.html.j2",
+            id="nar",
+            title=S["nar_title"],
+            paragraphs=n.paragraphs,
+            lists=lists,
+            caveat=S["nar_caveat"],
+        ),
+    )
 
 
 def _summary_row(summary: pd.DataFrame, rate: str) -> dict[str, Any]:
@@ -188,13 +289,27 @@ def _summary_row(summary: pd.DataFrame, rate: str) -> dict[str, Any]:
     return {k: summary_value(summary, rate, k) for k in summary.columns}
 
 
-def charts_section(data: ReportData, unit_code: str, unit_name: str, m: pd.DataFrame, kf: KeyFigures,
-                   summary: pd.DataFrame, S: Strings) -> Section:
+def charts_section(
+    data: ReportData, unit_code: str, unit_name: str, m: pd.DataFrame, kf: KeyFigures, summary: pd.DataFrame, S: Strings
+) -> Section:
     charts = [
         volume_chart(m, unit_name, S),
-        rate_chart(m, data.unit_trends(unit_code, "online_rate"), _summary_row(summary, "online_rate"), "online_rate", unit_name, S),
-        ontime_chart(m, data.unit_trends(unit_code, "ontime_rate_report"), _summary_row(summary, "ontime_rate_report"),
-                     kf.current.late if kf.current else None, unit_name, S),
+        rate_chart(
+            m,
+            data.unit_trends(unit_code, "online_rate"),
+            _summary_row(summary, "online_rate"),
+            "online_rate",
+            unit_name,
+            S,
+        ),
+        ontime_chart(
+            m,
+            data.unit_trends(unit_code, "ontime_rate_report"),
+            _summary_row(summary, "ontime_rate_report"),
+            kf.current.late if kf.current else None,
+            unit_name,
+            S,
+        ),
         funnel_chart(data, unit_code, unit_name, S),
     ]
     return Section("charts", render("sections/charts.html.j2", id="ch", title=S["ch_title"], charts=charts))
@@ -222,7 +337,9 @@ def _shared_findings(data: ReportData, rows: pd.DataFrame) -> int:
     return int(((data.quality_unit_codes() == "") & q["file"].astype(str).isin(files)).sum())
 
 
-def quality_section(data: ReportData, unit_code: str, summary: pd.DataFrame, S: Strings, rows: pd.DataFrame | None = None) -> Section:
+def quality_section(
+    data: ReportData, unit_code: str, summary: pd.DataFrame, S: Strings, rows: pd.DataFrame | None = None
+) -> Section:
     """This unit's data-quality findings (matched by code or name, :meth:`ReportData.unit_quality`), rules in
     words, and notes on its trend models from structured fields (:func:`motcua.report.model_notes.model_notes`)."""
     lang = S.lang
@@ -244,32 +361,72 @@ def quality_section(data: ReportData, unit_code: str, summary: pd.DataFrame, S: 
         qs = q.assign(_r=sev.map(lambda s: rank.get(s, 9))).sort_values(["_r"], kind="stable").head(MAX_FINDINGS)
         if len(q) > MAX_FINDINGS:
             paragraphs.append({"text": S.f("dq_shown", shown=fmt.num(MAX_FINDINGS, lang)), "cls": "note"})
-        cols = [("period", "dq_col_period"), ("rule", "dq_col_rule"), ("severity", "dq_col_severity"),
-                ("message", "dq_col_message"), ("file", "dq_col_file"), ("row", "dq_col_row")]
+        cols = [
+            ("period", "dq_col_period"),
+            ("rule", "dq_col_rule"),
+            ("severity", "dq_col_severity"),
+            ("message", "dq_col_message"),
+            ("file", "dq_col_file"),
+            ("row", "dq_col_row"),
+        ]
         cols = [(c, k) for c, k in cols if c in qs]
         show = {"severity": lambda v: _severity(v, S), "rule": lambda v: rule_label(v, S)}
         # each cell carries its column's name: on a phone the table becomes one card per finding (report.css)
-        trows = [{"cells": [{"text": show.get(c, str)(r[c]), "num": c == "row", "key": None, "label": S[k]} for c, k in cols],
-                  "cls": "sev-" + re.sub(r"[^a-z]", "", str(r.get("severity", "")).lower())} for _, r in qs.iterrows()]
-        tables.append(render("sections/table.html.j2", caption=S["dq_caption"], table_id=None, cls="quality",
-                             columns=[{"label": S[k], "num": c == "row", "sort": None} for c, k in cols], rows=trows, row_headers=False))
+        trows = [
+            {
+                "cells": [
+                    {"text": show.get(c, str)(r[c]), "num": c == "row", "key": None, "label": S[k]} for c, k in cols
+                ],
+                "cls": "sev-" + re.sub(r"[^a-z]", "", str(r.get("severity", "")).lower()),
+            }
+            for _, r in qs.iterrows()
+        ]
+        tables.append(
+            render(
+                "sections/table.html.j2",
+                caption=S["dq_caption"],
+                table_id=None,
+                cls="quality",
+                columns=[{"label": S[k], "num": c == "row", "sort": None} for c, k in cols],
+                rows=trows,
+                row_headers=False,
+            )
+        )
     if q is not None:
         shared = _shared_findings(data, rows)
         if shared:
             paragraphs.append({"text": S.f("dq_shared", n=fmt.num(shared, lang)), "cls": "note"})
     # the model's English `notes` column is for analysts; readers get sentences of the strings catalog
     notes = model_notes(summary, rows, S)
-    return Section("quality", render("sections/block.html.j2", cls="quality", id="dq", title=S["dq_title"], paragraphs=paragraphs,
-                                     notes={"title": S["dq_model_notes"], "items": notes} if notes else None,
-                                     tables=tables, download=None))
+    return Section(
+        "quality",
+        render(
+            "sections/block.html.j2",
+            cls="quality",
+            id="dq",
+            title=S["dq_title"],
+            paragraphs=paragraphs,
+            notes={"title": S["dq_model_notes"], "items": notes} if notes else None,
+            tables=tables,
+            download=None,
+        ),
+    )
 
 
 def table_section(m: pd.DataFrame, unit_name: str, S: Strings) -> Section:
     lang = S.lang
-    cols = [("period", "tb_period", False), ("received_new", "tb_received", True), ("received_online", "tb_online", True),
-            ("online_rate", "tb_online_share", True), ("resolved_total", "tb_resolved", True), ("resolved_late", "tb_late", True),
-            ("ontime_rate_report", "tb_ontime_report", True), ("ontime_rate_766", "tb_ontime_766", True),
-            ("pending_total", "tb_pending", True), ("pending_overdue", "tb_overdue", True)]
+    cols = [
+        ("period", "tb_period", False),
+        ("received_new", "tb_received", True),
+        ("received_online", "tb_online", True),
+        ("online_rate", "tb_online_share", True),
+        ("resolved_total", "tb_resolved", True),
+        ("resolved_late", "tb_late", True),
+        ("ontime_rate_report", "tb_ontime_report", True),
+        ("ontime_rate_766", "tb_ontime_766", True),
+        ("pending_total", "tb_pending", True),
+        ("pending_overdue", "tb_overdue", True),
+    ]
     rows = []
     for _, r in m.iloc[::-1].iterrows():
         cells = []
@@ -282,10 +439,27 @@ def table_section(m: pd.DataFrame, unit_name: str, S: Strings) -> Section:
                 text = fmt.num(r[c], lang)
             cells.append({"text": text, "num": isnum, "key": None})
         rows.append({"cells": cells, "cls": ""})
-    table = render("sections/table.html.j2", caption=S.f("tb_caption", unit=unit_name), table_id=None, cls="monthly",
-                   columns=[{"label": S[k], "num": isnum, "sort": None} for _c, k, isnum in cols], rows=rows, row_headers=True)
-    return Section("table", render("sections/block.html.j2", cls="monthly-table", id="tb", title=S["tb_title"], paragraphs=[],
-                                   tables=[table], download=None))
+    table = render(
+        "sections/table.html.j2",
+        caption=S.f("tb_caption", unit=unit_name),
+        table_id=None,
+        cls="monthly",
+        columns=[{"label": S[k], "num": isnum, "sort": None} for _c, k, isnum in cols],
+        rows=rows,
+        row_headers=True,
+    )
+    return Section(
+        "table",
+        render(
+            "sections/block.html.j2",
+            cls="monthly-table",
+            id="tb",
+            title=S["tb_title"],
+            paragraphs=[],
+            tables=[table],
+            download=None,
+        ),
+    )
 
 
 def csv_bytes(rows: pd.DataFrame) -> bytes:
@@ -305,8 +479,18 @@ def download_section(rows: pd.DataFrame, unit_code: str, S: Strings) -> Section:
     href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode("ascii")
     filename = f"motcua-{re.sub(r'[^0-9A-Za-z_-]', '', unit_code) or 'unit'}.csv"
     dl = {"href": href, "filename": filename, "text": S.f("dl_link", n=fmt.num(len(rows), S.lang))}
-    return Section("download", render("sections/block.html.j2", cls="download", id="dl", title=S["dl_title"],
-                                      paragraphs=[{"text": S["dl_note"], "cls": "note"}], tables=[], download=dl))
+    return Section(
+        "download",
+        render(
+            "sections/block.html.j2",
+            cls="download",
+            id="dl",
+            title=S["dl_title"],
+            paragraphs=[{"text": S["dl_note"], "cls": "note"}],
+            tables=[],
+            download=dl,
+        ),
+    )
 
 
 def sources_list(data: ReportData, files: list[str]) -> list[dict[str, str]]:
@@ -333,8 +517,15 @@ def target_lines(summary: pd.DataFrame, S: Strings) -> list[str]:
 
 def footer_section(data: ReportData, files: list[str], summary: pd.DataFrame, S: Strings) -> Section:
     srcs = sources_list(data, files)
-    html = render("sections/footer.html.j2", S=S, sources=srcs, sources_summary=S.f("ft_sources_count", n=fmt.num(len(srcs), S.lang)),
-                  targets=target_lines(summary, S), forecast_note=forecast_note(S), generated=S.f("ft_generated", version=code_version()))
+    html = render(
+        "sections/footer.html.j2",
+        S=S,
+        sources=srcs,
+        sources_summary=S.f("ft_sources_count", n=fmt.num(len(srcs), S.lang)),
+        targets=target_lines(summary, S),
+        forecast_note=forecast_note(S),
+        generated=S.f("ft_generated", version=code_version()),
+    )
     return Section("footer", html)
 
 
@@ -375,7 +566,9 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
         key_figures_section(kf, summary, S, era),
         narrative_section(unit_name, kf, summary, S, era),
         charts_section(data, code, unit_name, m, kf, summary, S),
-        continuity.unit_section(data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S, era.dissolved),
+        continuity.unit_section(
+            data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S, era.dissolved
+        ),
         district_par_section(data.data_dir, _name(rows, "unit_schema") or data.unit_schema, code, unit_name, S),
         groups766_section(data.data_dir, code, unit_schema if unit_schema is not None else data.unit_schema, S),
         quality_section(data, code, summary, S, rows),

@@ -3,6 +3,7 @@
 Pure text from a unit's panel rows (grain: one row per period) and its
 (schema, level); strings from the catalog (:mod:`motcua.report.strings`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -66,8 +67,14 @@ def status_figure(era: UnitEra, S: Strings) -> dict[str, Any] | None:
     if not era.dissolved or r is None:
         return None
     month = fmt.month(era.last_end, S.lang)
-    return {"key": "status", "label": S["kf_status"], "value": S.f("kf_status_dissolved", date=short_day(r, S.lang)),
-            "detail": S.f("kf_status_dissolved_detail", month=month), "formula": "", "alert": False}
+    return {
+        "key": "status",
+        "label": S["kf_status"],
+        "value": S.f("kf_status_dissolved", date=short_day(r, S.lang)),
+        "detail": S.f("kf_status_dissolved_detail", month=month),
+        "formula": "",
+        "alert": False,
+    }
 
 
 def sentences(name: str, era: UnitEra, window: tuple[Any, Any] | None, min_periods: int, S: Strings) -> list[str]:
@@ -79,9 +86,25 @@ def sentences(name: str, era: UnitEra, window: tuple[Any, Any] | None, min_perio
     if era.dissolved and r is not None:
         month = fmt.month(era.last_end, lang)
         w = fmt.period(*window, lang) if window else fmt.DASH
-        out.append(S.f("nar_dissolved", unit=name, date=short_day(r, lang), month=month, level=level_label(era.level, S), window=w))
+        out.append(
+            S.f(
+                "nar_dissolved",
+                unit=name,
+                date=short_day(r, lang),
+                month=month,
+                level=level_label(era.level, S),
+                window=w,
+            )
+        )
         out.append(S.f("nar_dissolved_no_forecast", month=month))
     elif era.n_periods < min_periods and era.first_start is not None:
-        out.append(S.f("nar_short_series", unit=name, n=fmt.num(era.n_periods, lang), min=fmt.num(min_periods, lang),
-                       window=fmt.period(era.first_start, era.last_end, lang)))
+        out.append(
+            S.f(
+                "nar_short_series",
+                unit=name,
+                n=fmt.num(era.n_periods, lang),
+                min=fmt.num(min_periods, lang),
+                window=fmt.period(era.first_start, era.last_end, lang),
+            )
+        )
     return out

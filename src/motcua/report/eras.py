@@ -17,6 +17,7 @@ From 1 July 2025 a province's panel holds units of two eras, keyed by
 A unit's key in the manifest and the build is ``"<schema>:<code>"``; a panel
 without ``unit_schema`` (older data) keys units by code alone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ def report_units(panel: pd.DataFrame, config: Any = None) -> list[ReportUnit]:
 
 
 def level_label(level: str, S: Any) -> str:
-    """"cấp xã" / "cấp huyện" / "cấp tỉnh" (the level as a reader says it)."""
+    """ "cấp xã" / "cấp huyện" / "cấp tỉnh" (the level as a reader says it)."""
     if level in PROVINCIAL_LEVELS:
         level = "province"
     return S.get(f"level_{level}") or S["level_unknown"]

@@ -7,6 +7,7 @@ output, nothing from cells tagged ``parameters``/``injected-parameters``/
 remote resource, viewport, A4 print stylesheet. Same notebook and stamp, same
 bytes.
 """
+
 from __future__ import annotations
 
 import threading

@@ -19,6 +19,7 @@ pending dossiers (11)–(13) are a stock and do not add up over months
 (docs/domain.md, "Periods"); the denominator then counts each dossier once — resolved in
 the window, or still pending at its end.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -78,8 +79,13 @@ class KeyFigures:
 
     @property
     def comparable(self) -> bool:
-        return bool(self.current and self.previous and self.current.complete and self.previous.complete
-                    and self.break_date is None)
+        return bool(
+            self.current
+            and self.previous
+            and self.current.complete
+            and self.previous.complete
+            and self.break_date is None
+        )
 
     def received_change(self) -> float | None:
         """Relative change of new dossiers, e.g. 0.052 for +5,2 %."""
@@ -185,7 +191,9 @@ def window_figures(rows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -
     return _window(_Rows(rows), np.arange(len(rows)), pd.Timestamp(start), pd.Timestamp(end))
 
 
-def windows(end: pd.Timestamp, months: int = 12) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
+def windows(
+    end: pd.Timestamp, months: int = 12
+) -> tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]]:
     """(start, end) of the last ``months`` months ending at ``end`` and of the ``months`` before."""
     end = pd.Timestamp(end).normalize()
     start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
@@ -240,8 +248,9 @@ def key_figures(rows: pd.DataFrame, breaks: Collection[Any] | None = None) -> Ke
     return _key_figures(_Rows(rows), np.arange(len(rows)), _breaks(breaks))
 
 
-def key_figures_by_unit(panel: pd.DataFrame, only: Collection[str] | None = None,
-                        breaks: Collection[Any] | None = None) -> dict[str, KeyFigures]:
+def key_figures_by_unit(
+    panel: pd.DataFrame, only: Collection[str] | None = None, breaks: Collection[Any] | None = None
+) -> dict[str, KeyFigures]:
     """:func:`key_figures` of every unit of ``panel`` (rows sorted by unit and period), keyed by unit code
     in code order: one pass over the table instead of one per unit. ``only``: just these units."""
     rows = _Rows(panel)
@@ -260,8 +269,16 @@ def monthly(rows: pd.DataFrame) -> pd.DataFrame:
 
     a = _arrays(rows)
     out = pd.DataFrame({"period_start": rows["period_start"].to_numpy(), "period_end": rows["period_end"].to_numpy()})
-    for c in ("received_online", "received_offline", "received_total", "carried_over", "resolved_total",
-              "resolved_late", "pending_total", "pending_overdue"):
+    for c in (
+        "received_online",
+        "received_offline",
+        "received_total",
+        "carried_over",
+        "resolved_total",
+        "resolved_late",
+        "pending_total",
+        "pending_overdue",
+    ):
         out[c] = a[c]
     new = a["received_online"] + a["received_offline"]
     out["received_new"] = np.where(np.isnan(new), a["received_total"] - a["carried_over"], new)

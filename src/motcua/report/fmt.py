@@ -8,6 +8,7 @@ Numbers go through :mod:`motcua.numfmt` (Babel's patterns and symbols compiled
 once: Babel's strings at a fraction of the cost per value); a month or a day
 is formatted by Babel once per process and remembered.
 """
+
 from __future__ import annotations
 
 import math

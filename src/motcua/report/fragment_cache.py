@@ -16,6 +16,7 @@ only the entries the current build used, so it never grows past one build's
 fragments. Like the chart cache it is an optimisation only: a missing,
 unreadable or unwritable file means "render everything".
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -59,7 +60,11 @@ class FragmentCache:
         self.misses = 0
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict) and loaded.get("format") == CACHE_FORMAT and isinstance(loaded.get("entries"), dict):
+            if (
+                isinstance(loaded, dict)
+                and loaded.get("format") == CACHE_FORMAT
+                and isinstance(loaded.get("entries"), dict)
+            ):
                 self.entries = loaded["entries"]
         except (OSError, ValueError):
             pass

@@ -7,6 +7,7 @@ Each part is shown only when the inputs hold it: a group whose counts are NA for
 when the unit has neither group counts nor scores. Figures are over the last 12 months of
 the unit's dossier exports; trends follow :mod:`motcua.model.groups766` (none for a short series).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,8 +49,12 @@ def apology_target() -> tuple[float, str, str]:
 
 def _trend_text(r: Any, S: Strings, min_periods: int) -> str:
     if r.status in ("ok", "few_events") and not fmt.missing(r.slope_pp_per_year):
-        return S.f("g766_trend", slope=fmt.signed_small(r.slope_pp_per_year, S.lang, 1), low=fmt.signed_small(r.slope_low, S.lang, 1),
-                   high=fmt.signed_small(r.slope_high, S.lang, 1))
+        return S.f(
+            "g766_trend",
+            slope=fmt.signed_small(r.slope_pp_per_year, S.lang, 1),
+            low=fmt.signed_small(r.slope_low, S.lang, 1),
+            high=fmt.signed_small(r.slope_high, S.lang, 1),
+        )
     if r.status == "few_events":
         return S["g766_trend_constant"]
     return S.f("g766_trend_short", n=fmt.num(r.n_periods, S.lang), min=fmt.num(min_periods, S.lang))
@@ -69,8 +74,14 @@ def apology_paragraph(trend: pd.DataFrame, S: Strings) -> dict[str, str] | None:
         return {"text": S.f("g766_apology_none_late", window=window), "cls": ""}
     missing = den - num
     share = num / den
-    text = S.f("g766_apology", num=fmt.num(num, lang), den=fmt.num(den, lang), share=fmt.pct(share, lang, 1),
-               target=fmt.pct(target, lang, 0), window=window)
+    text = S.f(
+        "g766_apology",
+        num=fmt.num(num, lang),
+        den=fmt.num(den, lang),
+        share=fmt.pct(share, lang, 1),
+        target=fmt.pct(target, lang, 0),
+        window=window,
+    )
     if missing:
         text += " " + S.f("g766_apology_missing", n=fmt.num(missing, lang))
     else:
@@ -90,12 +101,33 @@ def _rate_rows(trend: pd.DataFrame, S: Strings, min_periods: int) -> list[dict[s
         r = sel.iloc[0]
         rt = GROUP_RATES[rate]
         share = r.successes / r.trials if r.trials else None
-        cells = [S[f"g766_rate_{rate}"], f"{fmt.num(r.successes, lang)}/{fmt.num(r.trials, lang)}",
-                 fmt.pct(share, lang, 1), _trend_text(r, S, min_periods), rt.formula]
-        rows.append({"cells": [{"text": t, "num": i in (1, 2), "key": None, "label": S[k]}
-                               for i, (t, k) in enumerate(zip(cells, ("g766_col_group", "g766_col_counts", "g766_col_share",
-                                                                       "g766_col_trend", "g766_col_formula")))],
-                     "cls": ""})
+        cells = [
+            S[f"g766_rate_{rate}"],
+            f"{fmt.num(r.successes, lang)}/{fmt.num(r.trials, lang)}",
+            fmt.pct(share, lang, 1),
+            _trend_text(r, S, min_periods),
+            rt.formula,
+        ]
+        rows.append(
+            {
+                "cells": [
+                    {"text": t, "num": i in (1, 2), "key": None, "label": S[k]}
+                    for i, (t, k) in enumerate(
+                        zip(
+                            cells,
+                            (
+                                "g766_col_group",
+                                "g766_col_counts",
+                                "g766_col_share",
+                                "g766_col_trend",
+                                "g766_col_formula",
+                            ),
+                        )
+                    )
+                ],
+                "cls": "",
+            }
+        )
     return rows
 
 
@@ -114,17 +146,50 @@ def _score_table(scores: pd.DataFrame, S: Strings) -> tuple[str, Any] | None:
         if r.empty:
             continue
         score, mx = float(r["score"].iloc[0]), float(r["max_score"].iloc[0])
-        p = prev[(prev["period_start"] == prev_start) & (prev["group"] == g)] if prev_start is not None else prev.iloc[0:0]
+        p = (
+            prev[(prev["period_start"] == prev_start) & (prev["group"] == g)]
+            if prev_start is not None
+            else prev.iloc[0:0]
+        )
         change = fmt.signed_small(score - float(p["score"].iloc[0]), lang, 2) if len(p) else fmt.DASH
-        cells = [S[f"g766_group_{g}"], fmt.num(score, lang, 2), fmt.num(mx, lang, 0), fmt.num(mx - score, lang, 2), change]
-        rows.append({"cells": [{"text": t, "num": i > 0, "key": None, "label": S[k]}
-                               for i, (t, k) in enumerate(zip(cells, ("g766_col_group", "g766_col_score", "g766_col_max",
-                                                                       "g766_col_lost", "g766_col_change")))],
-                     "cls": "total" if g == "total" else ""})
+        cells = [
+            S[f"g766_group_{g}"],
+            fmt.num(score, lang, 2),
+            fmt.num(mx, lang, 0),
+            fmt.num(mx - score, lang, 2),
+            change,
+        ]
+        rows.append(
+            {
+                "cells": [
+                    {"text": t, "num": i > 0, "key": None, "label": S[k]}
+                    for i, (t, k) in enumerate(
+                        zip(
+                            cells,
+                            ("g766_col_group", "g766_col_score", "g766_col_max", "g766_col_lost", "g766_col_change"),
+                        )
+                    )
+                ],
+                "cls": "total" if g == "total" else "",
+            }
+        )
     caption = S.f("g766_scores_caption", month=fmt.month(last, lang))
-    cols = [("g766_col_group", False), ("g766_col_score", True), ("g766_col_max", True), ("g766_col_lost", True), ("g766_col_change", True)]
-    html = render("sections/table.html.j2", caption=caption, table_id=None, cls="groups766-scores",
-                  columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], rows=rows, row_headers=True)
+    cols = [
+        ("g766_col_group", False),
+        ("g766_col_score", True),
+        ("g766_col_max", True),
+        ("g766_col_lost", True),
+        ("g766_col_change", True),
+    ]
+    html = render(
+        "sections/table.html.j2",
+        caption=caption,
+        table_id=None,
+        cls="groups766-scores",
+        columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols],
+        rows=rows,
+        row_headers=True,
+    )
     return caption, html
 
 
@@ -146,15 +211,39 @@ def groups766_section(data_dir: str | Path, unit_code: str, unit_schema: str | N
     tables = []
     rows = _rate_rows(trend, S, min_periods)
     if rows:
-        cols = [("g766_col_group", False), ("g766_col_counts", True), ("g766_col_share", True), ("g766_col_trend", False),
-                ("g766_col_formula", False)]
+        cols = [
+            ("g766_col_group", False),
+            ("g766_col_counts", True),
+            ("g766_col_share", True),
+            ("g766_col_trend", False),
+            ("g766_col_formula", False),
+        ]
         w = trend.iloc[0]
-        tables.append(render("sections/table.html.j2", caption=S.f("g766_rates_caption", window=fmt.period(w.window_start, w.window_end, S.lang)),
-                             table_id=None, cls="groups766", columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols],
-                             rows=rows, row_headers=True))
+        tables.append(
+            render(
+                "sections/table.html.j2",
+                caption=S.f("g766_rates_caption", window=fmt.period(w.window_start, w.window_end, S.lang)),
+                table_id=None,
+                cls="groups766",
+                columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols],
+                rows=rows,
+                row_headers=True,
+            )
+        )
     sc = _score_table(scores, S)
     if sc:
         paragraphs.append({"text": S["g766_scores_note"], "cls": "note"})
         tables.append(sc[1])
-    return Section("groups766", render("sections/block.html.j2", cls="groups766", id="g766", title=S["g766_title"],
-                                       paragraphs=paragraphs, notes=None, tables=tables, download=None))
+    return Section(
+        "groups766",
+        render(
+            "sections/block.html.j2",
+            cls="groups766",
+            id="g766",
+            title=S["g766_title"],
+            paragraphs=paragraphs,
+            notes=None,
+            tables=tables,
+            download=None,
+        ),
+    )

@@ -5,6 +5,7 @@ template, so a unit named ``<img src=x onerror=alert(1)>`` is shown as text.
 Sections carry no ``<style>``, no ``style=`` attribute and no script: the page
 shell (:mod:`motcua.report.page`) holds the one stylesheet the CSP allows.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -8,11 +8,12 @@ overview, the provincial bodies, which have no page of their own), "Cấp xã (t
 lines of inline script allowed by its CSP hash; with scripting disabled the
 table is a plain table in code order, every link works.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -21,17 +22,27 @@ from markupsafe import Markup
 from motcua.config import load_config
 from motcua.model.claims import trend_claim
 from motcua.report import fmt
-from motcua.report.html import render
 from motcua.report.era_text import short_day
 from motcua.report.eras import PROVINCIAL_LEVELS, level_label, reform_date, unit_key
+from motcua.report.html import render
 from motcua.report.page import asset, page
 from motcua.report.strings import strings
 
-
 #: the trend_summary columns the index shows (headline figures, rank, trend claim: motcua.model.claims)
 _SUMMARY_FIELDS = (
-    "latest_rate", "latest_period_end", "rank", "rank_low", "rank_high", "n_ranked",
-    "knots", "slope_pp_per_year", "slope_low", "slope_high", "slope_recent_pp_per_year", "slope_recent_low", "slope_recent_high",
+    "latest_rate",
+    "latest_period_end",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "n_ranked",
+    "knots",
+    "slope_pp_per_year",
+    "slope_low",
+    "slope_high",
+    "slope_recent_pp_per_year",
+    "slope_recent_low",
+    "slope_recent_high",
 )
 
 
@@ -44,19 +55,27 @@ def _summary_rows(summary: pd.DataFrame | None) -> dict[tuple[str, str], dict[st
     s = summary
     schemas = s["unit_schema"].tolist() if "unit_schema" in s else [None] * len(s)
     fields = [c for c in _SUMMARY_FIELDS if c in s.columns]
-    for schema, code, rate, r in zip(schemas, s["unit_code"].tolist(), s["rate"].tolist(), s[fields].to_dict("records")):
+    for schema, code, rate, r in zip(
+        schemas, s["unit_code"].tolist(), s["rate"].tolist(), s[fields].to_dict("records")
+    ):
         out[(unit_key(schema, code), str(rate))] = r
     return out
 
 
-def _agencies(summary: pd.DataFrame | None, overview: str | None, provinces: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def _agencies(
+    summary: pd.DataFrame | None, overview: str | None, provinces: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The provincial bodies (level ``agency``) of trend_summary, in code order: each one's name and the link to the
     "Cấp tỉnh" block that shows its figures: on the overview (``overview``: its path, None when it failed), or in a
     national analysis on its province's page (``provinces``: province code → page path; an agency's code is
     ``<province>-<key>``)."""
     if summary is None or summary.empty or not {"unit_level", "unit_code", "unit_name"} <= set(summary.columns):
         return []
-    a = summary[summary["unit_level"].isin(PROVINCIAL_LEVELS)].drop_duplicates(["unit_code"], keep="last").sort_values("unit_code")
+    a = (
+        summary[summary["unit_level"].isin(PROVINCIAL_LEVELS)]
+        .drop_duplicates(["unit_code"], keep="last")
+        .sort_values("unit_code")
+    )
     out = []
     for code, name in zip(a["unit_code"].astype(str), a["unit_name"].astype(str)):
         page = provinces.get(code.partition("-")[0].zfill(2)) if provinces is not None else overview
@@ -96,8 +115,9 @@ def province_title(province: dict[str, Any], reached: bool, S: Any) -> str:
     return S.f("ix_province_successor", new=hit.iloc[0], old=name, date=short_day(r, S.lang) if r is not None else "")
 
 
-def groups(entries: list[dict[str, Any]], S: Any, level: str = "district",
-           reached: bool = True) -> list[tuple[str, str, list[dict[str, Any]]]]:
+def groups(
+    entries: list[dict[str, Any]], S: Any, level: str = "district", reached: bool = True
+) -> list[tuple[str, str, list[dict[str, Any]]]]:
     """(id, heading, entries) of each era and level present, in order: communes since the reform, districts
     dissolved by it (when the data reach the reform, ``reached``), then any other (schema, level); an entry
     naming no level is at ``level`` (the configured one)."""
@@ -111,11 +131,20 @@ def groups(entries: list[dict[str, Any]], S: Any, level: str = "district",
     known = {("2025", "commune"): "commune", **({("legacy", "district"): "district"} if reached else {})}
     for (schema, level), gid in known.items():
         if (schema, level) in by and r is not None:
-            heading = (S.f("ix_group_commune", date=short_day(r, lang)) if gid == "commune"
-                       else S.f("ix_group_district_dissolved", date=short_day(r - pd.Timedelta(days=1), lang)))
+            heading = (
+                S.f("ix_group_commune", date=short_day(r, lang))
+                if gid == "commune"
+                else S.f("ix_group_district_dissolved", date=short_day(r - pd.Timedelta(days=1), lang))
+            )
             out.append((f"ix-{gid}", heading, by.pop((schema, level))))
     for i, ((_schema, level), es) in enumerate(sorted(by.items())):
-        out.append((f"ix-units{'-' + str(i) if i else ''}", S.f("ix_group_other", level=level_label(level or "unknown", S)), es))
+        out.append(
+            (
+                f"ix-units{'-' + str(i) if i else ''}",
+                S.f("ix_group_other", level=level_label(level or "unknown", S)),
+                es,
+            )
+        )
     return out
 
 
@@ -147,7 +176,9 @@ def _rank_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
     if not row or any(fmt.missing(row.get(k)) for k in ("rank", "rank_low", "rank_high", "n_ranked")):
         return _cell(fmt.DASH, "", True)
     text = f"{int(row['rank'])}/{int(row['n_ranked'])}"
-    return _cell(text, int(row["rank"]), True, sub=S.f("kf_rank_interval", low=int(row["rank_low"]), high=int(row["rank_high"])))
+    return _cell(
+        text, int(row["rank"]), True, sub=S.f("kf_rank_interval", low=int(row["rank_low"]), high=int(row["rank_high"]))
+    )
 
 
 def _trend_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
@@ -172,8 +203,14 @@ def _esc(value: Any) -> str:
     """``value`` as text escaped as the templates escape it (markupsafe: & < > " ')."""
     if hasattr(value, "__html__"):
         return str(value.__html__())
-    return (str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
-            .replace("'", "&#39;"))
+    return (
+        str(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
 def rows_html(rows: list[dict[str, Any]], row_headers: bool = True) -> Markup:
@@ -202,8 +239,13 @@ def rows_html(rows: list[dict[str, Any]], row_headers: bool = True) -> Markup:
     return Markup("".join(out))
 
 
-def _unit_rows(entries: list[dict[str, Any]], rows_by: dict[tuple[str, str], dict[str, Any]], S: Any,
-               schema: str | None = None, provinces: dict[str, str] | None = None) -> tuple[list[dict[str, Any]], int]:
+def _unit_rows(
+    entries: list[dict[str, Any]],
+    rows_by: dict[tuple[str, str], dict[str, Any]],
+    S: Any,
+    schema: str | None = None,
+    provinces: dict[str, str] | None = None,
+) -> tuple[list[dict[str, Any]], int]:
     """One table row per manifest entry, and how many of them failed. An entry naming no schema (an older
     manifest) is of ``schema`` (the configured one) when the summary knows it so, else of none. ``provinces``
     (a national index): each unit key's province name, shown in a column after the code.
@@ -215,12 +257,20 @@ def _unit_rows(entries: list[dict[str, Any]], rows_by: dict[tuple[str, str], dic
     for e in entries:
         code = str(e.get("unit_code", ""))
         key = unit_key(e.get("unit_schema") or None, code)
-        if not e.get("unit_schema") and schema and not any((key, r) in rows_by for r in ("online_rate", "ontime_rate_report")):
+        if (
+            not e.get("unit_schema")
+            and schema
+            and not any((key, r) in rows_by for r in ("online_rate", "ontime_rate_report"))
+        ):
             key = unit_key(schema, code)
         name = str(e.get("unit_name", "")) or code
         ok = e.get("status") == "ok"
         failed += 0 if ok else 1
-        status = _cell(S["ix_status_ok"], "1") if ok else _cell(S["ix_status_failed"], "0", sub=S.f("ix_reason", reason=str(e.get("reason", "") or "–")))
+        status = (
+            _cell(S["ix_status_ok"], "1")
+            if ok
+            else _cell(S["ix_status_failed"], "0", sub=S.f("ix_reason", reason=str(e.get("reason", "") or "–")))
+        )
         cells = [
             _cell(name, href=safe_href(e.get("path")) if ok else None),
             _cell(code),
@@ -235,8 +285,9 @@ def _unit_rows(entries: list[dict[str, Any]], rows_by: dict[tuple[str, str], dic
     return rows, failed
 
 
-def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame | None = None,
-                 provinces: dict[str, str] | None = None) -> str:
+def render_index(
+    manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame | None = None, provinces: dict[str, str] | None = None
+) -> str:
     """The index page of a reports folder (links relative to it).
 
     ``provinces``: each unit key's province name (:func:`unit_provinces`); in a national index (the manifest has
@@ -260,35 +311,68 @@ def render_index(manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame |
     ]
     failed = 0
     sections = []
-    for i, (gid, heading, es) in enumerate(groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))):
+    for i, (gid, heading, es) in enumerate(
+        groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))
+    ):
         rows, nf = _unit_rows(es, rows_by, S, cfg.province.get("unit_schema"), unit_prov)
         failed += nf
         level = level_label(str(es[0].get("unit_level") or "unknown"), S) if es else ""
-        table = render("sections/table.html.j2", caption=S.f("ix_caption_group", level=level), table_id="units" if i == 0 else f"units-{gid}",
-                       cls="index", columns=columns, rows_html=rows_html(rows), row_headers=True, sort_hint=S["sort_hint"],
-                       filterable=True)
+        table = render(
+            "sections/table.html.j2",
+            caption=S.f("ix_caption_group", level=level),
+            table_id="units" if i == 0 else f"units-{gid}",
+            cls="index",
+            columns=columns,
+            rows_html=rows_html(rows),
+            row_headers=True,
+            sort_hint=S["sort_hint"],
+            filterable=True,
+        )
         sections.append({"id": gid, "title": heading, "table": table})
     ov = manifest.get("overview") or None
     if ov and not safe_href(ov.get("path")):
         ov = {**ov, "status": "failed", "reason": ov.get("reason") or "invalid path"}
-    pages = [{"name": str(e.get("unit_name", "")), "code": str(e.get("unit_code", "")),
-                  "path": safe_href(e.get("path")) if e.get("status") == "ok" else None,
-                  "reason": str(e.get("reason", "") or "–")}
-                 for e in sorted(manifest.get("provinces", []) or [], key=lambda e: str(e.get("unit_code", "")))]
+    pages = [
+        {
+            "name": str(e.get("unit_name", "")),
+            "code": str(e.get("unit_code", "")),
+            "path": safe_href(e.get("path")) if e.get("status") == "ok" else None,
+            "reason": str(e.get("reason", "") or "–"),
+        }
+        for e in sorted(manifest.get("provinces", []) or [], key=lambda e: str(e.get("unit_code", "")))
+    ]
     body = render(
-        "sections/index.html.j2", S=S, province=province, synthetic=bool(manifest.get("synthetic")), provinces=pages,
-        overview=ov, overview_ok=bool(ov and ov.get("status") == "ok"), groups=sections,
-        agencies=_agencies(summary, safe_href(ov.get("path")) if ov and ov.get("status") == "ok" else None,
-                           {p["code"]: p["path"] for p in pages if p["path"]} if pages else None),
-        summary_line=S.f("ix_failed_summary", n=fmt.num(failed, lang)) if failed else S.f("ix_all_ok", n=fmt.num(len(entries), lang)),
-        failed=failed, filter_label=S["ix_filter" if national else "ix_filter_units"],
+        "sections/index.html.j2",
+        S=S,
+        province=province,
+        synthetic=bool(manifest.get("synthetic")),
+        provinces=pages,
+        overview=ov,
+        overview_ok=bool(ov and ov.get("status") == "ok"),
+        groups=sections,
+        agencies=_agencies(
+            summary,
+            safe_href(ov.get("path")) if ov and ov.get("status") == "ok" else None,
+            {p["code"]: p["path"] for p in pages if p["path"]} if pages else None,
+        ),
+        summary_line=S.f("ix_failed_summary", n=fmt.num(failed, lang))
+        if failed
+        else S.f("ix_all_ok", n=fmt.num(len(entries), lang)),
+        failed=failed,
+        filter_label=S["ix_filter" if national else "ix_filter_units"],
     )
     stamp = None
     if manifest.get("built_at") or manifest.get("code_version"):
         stamp = f"{_stamp_time(manifest.get('built_at', ''))} · motcua {manifest.get('code_version', '')}"
     title = f"{S['index_kind']} · {province}" if province else S["index_kind"]
-    return page(lang=lang, title=title, body=str(body), stamp_label=S["build_stamp"], build_stamp=stamp,
-                script=asset("sort.js") + asset("filter.js"))
+    return page(
+        lang=lang,
+        title=title,
+        body=str(body),
+        stamp_label=S["build_stamp"],
+        build_stamp=stamp,
+        script=asset("sort.js") + asset("filter.js"),
+    )
 
 
 def unit_provinces(panel: pd.DataFrame | None) -> dict[str, str]:
@@ -297,7 +381,11 @@ def unit_provinces(panel: pd.DataFrame | None) -> dict[str, str]:
     if panel is None or not {"unit_code", "province_name"} <= set(panel.columns):
         return {}
     cols = [c for c in ("unit_schema", "unit_code", "province_name") if c in panel]
-    last = panel[cols].dropna(subset=["province_name"]).drop_duplicates(["unit_schema", "unit_code"] if "unit_schema" in cols else ["unit_code"], keep="last")
+    last = (
+        panel[cols]
+        .dropna(subset=["province_name"])
+        .drop_duplicates(["unit_schema", "unit_code"] if "unit_schema" in cols else ["unit_code"], keep="last")
+    )
     schemas = last["unit_schema"].tolist() if "unit_schema" in last else [None] * len(last)
     return {unit_key(s or None, str(c)): str(n) for s, c, n in zip(schemas, last["unit_code"], last["province_name"])}
 
@@ -308,4 +396,4 @@ def _stamp_time(built_at: str) -> str:
         when = datetime.fromisoformat(built_at)
     except (TypeError, ValueError):
         return str(built_at or "")
-    return f"{when.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
+    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

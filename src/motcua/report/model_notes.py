@@ -11,6 +11,7 @@ how few events there are when a trend cannot be estimated), numbers and
 months formatted by :mod:`motcua.report.fmt`. The analyst's notes stay in
 trend_summary.parquet (notebook 20).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -87,15 +88,24 @@ def model_notes(summary: pd.DataFrame, rows: pd.DataFrame | None, S: Strings) ->
             continue
         if status == SHORT:
             n = v("n_periods")
-            out.append(S.f("mn_short", Rate=Rate, n=fmt.num(n, lang)) if n is not None else S.f("mn_short_plain", Rate=Rate))
+            out.append(
+                S.f("mn_short", Rate=Rate, n=fmt.num(n, lang)) if n is not None else S.f("mn_short_plain", Rate=Rate)
+            )
         elif status == FAILED:
             out.append(S.f("mn_failed", Rate=Rate))
         elif status == FEW_EVENTS:
             if counts is not None and counts[3] > 0:
                 s, n = counts[2], counts[3]
                 side = "failures" if (n - s) <= s else "successes"
-                out.append(S.f("mn_few_events", Rate=Rate, events=fmt.num(min(s, n - s), lang), what=S[f"mn_what_{rate}_{side}"],
-                               trials=fmt.num(n, lang)))
+                out.append(
+                    S.f(
+                        "mn_few_events",
+                        Rate=Rate,
+                        events=fmt.num(min(s, n - s), lang),
+                        what=S[f"mn_what_{rate}_{side}"],
+                        trials=fmt.num(n, lang),
+                    )
+                )
             else:
                 out.append(S.f("mn_few_events_plain", Rate=Rate))
         knots = _dates(v("knots")) if status == OK else []
@@ -112,6 +122,9 @@ def model_notes(summary: pd.DataFrame, rows: pd.DataFrame | None, S: Strings) ->
                 out.append(S.f("mn_undefined_periods", Rate=Rate, n=fmt.num(undefined, lang)))
         if "rank" in summary.columns and v("rank") is None and str(v("unit_level") or "") != "province":
             lo, hi = v("rank_low"), v("rank_high")
-            out.append(S.f("mn_not_ranked_no_difference", Rate=Rate, low=int(lo), high=int(hi))
-                       if lo is not None and hi is not None else S.f("mn_not_ranked", Rate=Rate))
+            out.append(
+                S.f("mn_not_ranked_no_difference", Rate=Rate, low=int(lo), high=int(hi))
+                if lo is not None and hi is not None
+                else S.f("mn_not_ranked", Rate=Rate)
+            )
     return out

@@ -11,6 +11,7 @@ model's probability is at least :data:`LIKELY`, "unlikely" at most
 a unit is called above/below the province only outside a funnel limit.
 Counts and changes of counts are facts of the data and are stated as such.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ class Narrative:
 
 
 def slope_direction(low: Any, high: Any) -> str | None:
-    """"up" if the interval is above 0, "down" if below, "flat" if it holds 0, None if missing.
+    """ "up" if the interval is above 0, "down" if below, "flat" if it holds 0, None if missing.
 
     For a trend_summary row use :func:`motcua.model.claims.trend_claim`, which
     picks the interval that applies (the recent slope when the trend bends)."""
@@ -77,7 +78,9 @@ def trend_list_item(rate: str, c: TrendClaim | None, S: Strings) -> tuple[str, s
         return None
     name = S[f"rate_{rate}"]
     key = ("nar_good_trend" if c.direction == "up" else "nar_bad_trend") + ("_recent" if c.recent else "")
-    return ("good" if c.direction == "up" else "attention"), S.f(key, Rate=cap(name), slope=fmt.signed_small(c.slope, S.lang))
+    return ("good" if c.direction == "up" else "attention"), S.f(
+        key, Rate=cap(name), slope=fmt.signed_small(c.slope, S.lang)
+    )
 
 
 def target_sentence(rate: str, row: dict[str, Any], S: Strings) -> str | None:
@@ -88,11 +91,22 @@ def target_sentence(rate: str, row: dict[str, Any], S: Strings) -> str | None:
     if not fmt.missing(too) and bool(too):
         # the 95 % prediction interval is wider than forecast_max_width (config/model.yaml): no probability quoted
         lo, hi = row.get("target_low"), row.get("target_high")
-        return S.f("nar_target_too_uncertain", rate=S[f"rate_{rate}"], target=fmt.pct(target, S.lang, 0),
-                   month=fmt.month(when, S.lang), low=fmt.pct(lo, S.lang, 0), high=fmt.pct(hi, S.lang, 0))
+        return S.f(
+            "nar_target_too_uncertain",
+            rate=S[f"rate_{rate}"],
+            target=fmt.pct(target, S.lang, 0),
+            month=fmt.month(when, S.lang),
+            low=fmt.pct(lo, S.lang, 0),
+            high=fmt.pct(hi, S.lang, 0),
+        )
     key = "nar_target_likely" if p >= LIKELY else "nar_target_unlikely" if p <= UNLIKELY else "nar_target_uncertain"
-    return S.f(key, rate=S[f"rate_{rate}"], target=fmt.pct(target, S.lang, 0), month=fmt.month(when, S.lang),
-               p=probability(p, S))
+    return S.f(
+        key,
+        rate=S[f"rate_{rate}"],
+        target=fmt.pct(target, S.lang, 0),
+        month=fmt.month(when, S.lang),
+        p=probability(p, S),
+    )
 
 
 def probability(p: float, S: Strings) -> str:
@@ -144,11 +158,18 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
         oc = S.f("nar_online_up" if dpp > 0 else "nar_online_down", pp=fmt.num(abs(dpp) * 100, lang, 1))
     # a unit whose data begin inside the window (a commune since 07/2025) is described over the months it has
     partial = not cur.complete and cur.first_start is not None and cur.first_start > cur.start
-    out.paragraphs.append(S.f(
-        "nar_intro_partial" if partial else "nar_intro", window=fmt.period(cur.first_start if partial else cur.start, cur.end, lang),
-        unit=unit_name, n=fmt.num(cur.n_periods, lang), received=fmt.num(cur.received, lang),
-        received_change=rc, online=fmt.pct(cur.online_share.value, lang, 1), online_change=oc,
-    ))
+    out.paragraphs.append(
+        S.f(
+            "nar_intro_partial" if partial else "nar_intro",
+            window=fmt.period(cur.first_start if partial else cur.start, cur.end, lang),
+            unit=unit_name,
+            n=fmt.num(cur.n_periods, lang),
+            received=fmt.num(cur.received, lang),
+            received_change=rc,
+            online=fmt.pct(cur.online_share.value, lang, 1),
+            online_change=oc,
+        )
+    )
 
     # 2. resolution and late dossiers (facts)
     if cur.resolved is not None:
@@ -160,14 +181,24 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
         elif dl is None or dl == 0:
             late_text = S.f("nar_late_some", late=fmt.num(late, lang))
         else:
-            late_text = S.f("nar_late_more" if dl > 0 else "nar_late_less", late=fmt.num(late, lang), diff=fmt.num(abs(dl), lang))
+            late_text = S.f(
+                "nar_late_more" if dl > 0 else "nar_late_less", late=fmt.num(late, lang), diff=fmt.num(abs(dl), lang)
+            )
         r = cur.ontime_report
-        out.paragraphs.append(S.f(
-            "nar_resolved", resolved=fmt.num(cur.resolved, lang), ontime=_pct_for("ontime", r.value, lang),
-            num=fmt.num(r.num, lang), den=fmt.num(r.den, lang), late_text=late_text,
-        ))
+        out.paragraphs.append(
+            S.f(
+                "nar_resolved",
+                resolved=fmt.num(cur.resolved, lang),
+                ontime=_pct_for("ontime", r.value, lang),
+                num=fmt.num(r.num, lang),
+                den=fmt.num(r.den, lang),
+                late_text=late_text,
+            )
+        )
     if kf.pending_overdue:
-        out.paragraphs.append(S.f("nar_backlog", month=fmt.month(kf.latest_end, lang), overdue=fmt.num(kf.pending_overdue, lang)))
+        out.paragraphs.append(
+            S.f("nar_backlog", month=fmt.month(kf.latest_end, lang), overdue=fmt.num(kf.pending_overdue, lang))
+        )
 
     # 3. trends, targets, ranks (model; only what the intervals support)
     model_sentences = []
@@ -204,16 +235,31 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
             z = row.get("latest_z")
             key = "nar_good_band" if (z is not None and not fmt.missing(z) and z > 0) else "nar_bad_band"
             (out.good if key == "nar_good_band" else out.attention).append(
-                S.f(key, Rate=cap(name), month=fmt.month(row.get("latest_period_end"), lang), value=_pct_for(rate, row.get("latest_rate"), lang)))
+                S.f(
+                    key,
+                    Rate=cap(name),
+                    month=fmt.month(row.get("latest_period_end"), lang),
+                    value=_pct_for(rate, row.get("latest_rate"), lang),
+                )
+            )
     target_rows = {r: _row(summary, r) for r in ("online_rate", "ontime_rate_report")}
     for rate, ratio in (("online_rate", cur.online_share), ("ontime_rate_report", cur.ontime_report)):
         target = target_rows[rate].get("target")
         if ratio.value is not None and not fmt.missing(target) and ratio.value < float(target):
             name = S[f"rate_{rate}"]
-            out.attention.append(S.f("nar_bad_target", Rate=cap(name), value=_pct_for(rate, ratio.value, lang), target=fmt.pct(target, lang, 0)))
+            out.attention.append(
+                S.f(
+                    "nar_bad_target",
+                    Rate=cap(name),
+                    value=_pct_for(rate, ratio.value, lang),
+                    target=fmt.pct(target, lang, 0),
+                )
+            )
     dl = kf.late_change()
     if dl is not None and dl > 0 and prev is not None:
         out.attention.append(S.f("nar_bad_late_more", prev=fmt.num(prev.late, lang), late=fmt.num(cur.late, lang)))
     if kf.pending_overdue:
-        out.attention.append(S.f("nar_bad_backlog", overdue=fmt.num(kf.pending_overdue, lang), month=fmt.month(kf.latest_end, lang)))
+        out.attention.append(
+            S.f("nar_bad_backlog", overdue=fmt.num(kf.pending_overdue, lang), month=fmt.month(kf.latest_end, lang))
+        )
     return out

@@ -11,6 +11,7 @@ units' periods inside the overview's 12-month window (ending at the main compari
 (4)+(5), online share (4)/((4)+(5)), on-time ((8)+(9))/(7), dossiers resolved late (10). Provinces are not ranked:
 a rate is shown with its counts.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -110,9 +111,9 @@ def _keep(df: pd.DataFrame | None, keys: set[tuple[str, str]]) -> pd.DataFrame |
 
 def province_data(data: Any, code: str) -> Any:
     """``data`` (a :class:`motcua.report.context.ReportData`) seen for one province: its units' panel rows, their
-    trends, summary and comparison rows (the model's national intervals kept), the quality findings about them, the
-    continuity series of its units and of the province itself; published figures of its units. Quality findings about
-no unit of the data (a whole file, a name no unit matches) are on every province's page."""
+        trends, summary and comparison rows (the model's national intervals kept), the quality findings about them, the
+        continuity series of its units and of the province itself; published figures of its units. Quality findings about
+    no unit of the data (a whole file, a name no unit matches) are on every province's page."""
     panel = data.panel
     keys = province_keys(panel, code)
     quality = data.quality
@@ -129,8 +130,15 @@ no unit of the data (a whole file, a name no unit matches) are on every province
     if published is not None and "unit_code" in published:
         published = published[published["unit_code"].astype(str).isin({c for _, c in keys})]
     return dataclasses.replace(
-        data, panel=panel[_in_province(panel, code)], summary=_keep(data.summary, keys), comparison=_keep(data.comparison, keys),
-        published=published, _trends=_keep(data.trends, keys), _quality=quality, _continuity=cont, _unit_cache={},
+        data,
+        panel=panel[_in_province(panel, code)],
+        summary=_keep(data.summary, keys),
+        comparison=_keep(data.comparison, keys),
+        published=published,
+        _trends=_keep(data.trends, keys),
+        _quality=quality,
+        _continuity=cont,
+        _unit_cache={},
         _quality_units=None,
     )
 
@@ -157,13 +165,22 @@ def province_rows(panel: pd.DataFrame) -> list[dict[str, Any]]:
         online, offline = total("received_online"), total("received_offline")
         received = None if online is None or offline is None else online + offline
         ontime_num, ontime_den = _ontime_parts(p)
-        out.append({
-            "code": code, "name": name, "units": int(mine["unit_code"].nunique()), "received": received,
-            "online_n": online, "online": online / received if online is not None and received else None,
-            "ontime_n": ontime_num, "resolved": ontime_den,
-            "ontime": ontime_num / ontime_den if ontime_num is not None and ontime_den else None,
-            "late": total("resolved_late"), "start": start, "end": end,
-        })
+        out.append(
+            {
+                "code": code,
+                "name": name,
+                "units": int(mine["unit_code"].nunique()),
+                "received": received,
+                "online_n": online,
+                "online": online / received if online is not None and received else None,
+                "ontime_n": ontime_num,
+                "resolved": ontime_den,
+                "ontime": ontime_num / ontime_den if ontime_num is not None and ontime_den else None,
+                "late": total("resolved_late"),
+                "start": start,
+                "end": end,
+            }
+        )
     return out
 
 
@@ -179,8 +196,14 @@ def _ontime_parts(p: pd.DataFrame) -> tuple[float | None, float | None]:
     return (float(num[ok].sum()), float(den[ok].sum())) if ok.any() else (None, None)
 
 
-def national_page(panel: pd.DataFrame, links: dict[str, str | None], *, lang: str, synthetic: bool = False,
-                  build_stamp: str | None = None) -> str:
+def national_page(
+    panel: pd.DataFrame,
+    links: dict[str, str | None],
+    *,
+    lang: str,
+    synthetic: bool = False,
+    build_stamp: str | None = None,
+) -> str:
     """``province.html`` of a national analysis: a sortable table of provinces linking each page (``links``:
     province code → path relative to the reports folder, None when its page failed)."""
     from motcua.report.html import render
@@ -192,31 +215,66 @@ def national_page(panel: pd.DataFrame, links: dict[str, str | None], *, lang: st
     rows = province_rows(panel)
     table_rows = []
     for r in rows:
+
         def num(x: Any) -> Any:
             return _cell(fmt.DASH, "", True) if x is None else _cell(fmt.num(x, lang), f"{float(x):.6f}", True)
 
         def rate(v: Any, n: Any, d: Any) -> Any:
             if v is None:
                 return _cell(fmt.DASH, "", True)
-            return _cell(fmt.pct(v, lang, 1), f"{float(v):.6f}", True, sub=S.f("nat_of", n=fmt.num(n, lang), d=fmt.num(d, lang)))
+            return _cell(
+                fmt.pct(v, lang, 1), f"{float(v):.6f}", True, sub=S.f("nat_of", n=fmt.num(n, lang), d=fmt.num(d, lang))
+            )
 
-        table_rows.append({"cls": "", "cells": [
-            _cell(r["name"], r["name"], href=links.get(r["code"])),
-            _cell(r["code"], r["code"]),
-            _cell(fmt.num(r["units"], lang), str(r["units"]), True),
-            num(r["received"]),
-            rate(r["online"], r["online_n"], r["received"]),
-            rate(r["ontime"], r["ontime_n"], r["resolved"]),
-            num(r["late"]),
-        ]})
-    columns = [{"label": S[k], "num": n, "sort": s} for k, n, s in (
-        ("nat_col_province", False, "text"), ("ov_col_code", False, "text"), ("nat_col_units", True, "number"),
-        ("ov_col_received", True, "number"), ("ov_col_online", True, "number"), ("ov_col_ontime", True, "number"),
-        ("ov_col_late", True, "number"))]
+        table_rows.append(
+            {
+                "cls": "",
+                "cells": [
+                    _cell(r["name"], r["name"], href=links.get(r["code"])),
+                    _cell(r["code"], r["code"]),
+                    _cell(fmt.num(r["units"], lang), str(r["units"]), True),
+                    num(r["received"]),
+                    rate(r["online"], r["online_n"], r["received"]),
+                    rate(r["ontime"], r["ontime_n"], r["resolved"]),
+                    num(r["late"]),
+                ],
+            }
+        )
+    columns = [
+        {"label": S[k], "num": n, "sort": s}
+        for k, n, s in (
+            ("nat_col_province", False, "text"),
+            ("ov_col_code", False, "text"),
+            ("nat_col_units", True, "number"),
+            ("ov_col_received", True, "number"),
+            ("ov_col_online", True, "number"),
+            ("ov_col_ontime", True, "number"),
+            ("ov_col_late", True, "number"),
+        )
+    ]
     window = fmt.period(rows[0]["start"], rows[0]["end"], lang) if rows else fmt.DASH
-    table = render("sections/table.html.j2", caption=S.f("nat_caption", window=window), table_id="provinces", cls="index",
-                   columns=columns, rows=table_rows, row_headers=True, sort_hint=S["sort_hint"])
-    body = render("sections/national.html.j2", S=S, synthetic=synthetic, table=table,
-                  intro=S.f("nat_intro", n=fmt.num(len(rows), lang)))
-    return page(lang=lang, title=f"{S['nat_title']} · {S['title_suffix']}", body=str(body), stamp_label=S["build_stamp"],
-                build_stamp=build_stamp, script=asset("sort.js"))
+    table = render(
+        "sections/table.html.j2",
+        caption=S.f("nat_caption", window=window),
+        table_id="provinces",
+        cls="index",
+        columns=columns,
+        rows=table_rows,
+        row_headers=True,
+        sort_hint=S["sort_hint"],
+    )
+    body = render(
+        "sections/national.html.j2",
+        S=S,
+        synthetic=synthetic,
+        table=table,
+        intro=S.f("nat_intro", n=fmt.num(len(rows), lang)),
+    )
+    return page(
+        lang=lang,
+        title=f"{S['nat_title']} · {S['title_suffix']}",
+        body=str(body),
+        stamp_label=S["build_stamp"],
+        build_stamp=build_stamp,
+        script=asset("sort.js"),
+    )

@@ -9,6 +9,7 @@ quality (findings by unit and severity, by rule), footer.
 Grain of the units table: one row per unit (the config's schema and level),
 figures over each unit's last 12 months (:mod:`motcua.report.figures`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
@@ -19,8 +20,8 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
 
-from motcua.model.claims import trend_claim, trend_direction
 from motcua.locations import chart_cache, fragment_cache
+from motcua.model.claims import trend_claim, trend_direction
 from motcua.report import continuity, fmt
 from motcua.report.chart_cache import ChartCache
 from motcua.report.context import ReportData, load_data, quality_unit_codes, quality_unit_values
@@ -95,19 +96,39 @@ def _monthly_all(peers: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
-def header_section(data: ReportData, peers: pd.DataFrame, S: Strings, title: str | None = None,
-                   nav: list[dict[str, str]] | None = None) -> Section:
+def header_section(
+    data: ReportData, peers: pd.DataFrame, S: Strings, title: str | None = None, nav: list[dict[str, str]] | None = None
+) -> Section:
     """The page's header; ``nav``: its links (default: the index beside it)."""
     lang = S.lang
-    province = str(peers["province_name"].dropna().iloc[-1]) if len(peers) and "province_name" in peers else str(data.config.province.get("province_name", ""))
+    province = (
+        str(peers["province_name"].dropna().iloc[-1])
+        if len(peers) and "province_name" in peers
+        else str(data.config.province.get("province_name", ""))
+    )
     meta = [
         {"label": S["province"], "value": province or S["no_data"]},
-        {"label": S["window"], "value": fmt.period(peers["period_start"].min(), peers["period_end"].max(), lang) if len(peers) else S["no_data"]},
+        {
+            "label": S["window"],
+            "value": fmt.period(peers["period_start"].min(), peers["period_end"].max(), lang)
+            if len(peers)
+            else S["no_data"],
+        },
         {"label": S["as_of"], "value": fmt.day(data.as_of(), lang)},
     ]
     nav = nav or [{"href": "index.html", "text": S["nav_index"]}]
-    return Section("header", render("sections/header.html.j2", S=S, synthetic=data.synthetic, nav=nav, kind=S["overview_kind"],
-                                    title=title or province or S["overview_kind"], meta=meta))
+    return Section(
+        "header",
+        render(
+            "sections/header.html.j2",
+            S=S,
+            synthetic=data.synthetic,
+            nav=nav,
+            kind=S["overview_kind"],
+            title=title or province or S["overview_kind"],
+            meta=meta,
+        ),
+    )
 
 
 def _summary_rows(data: ReportData) -> pd.DataFrame:
@@ -181,10 +202,20 @@ def _row_html(row: dict[str, Any]) -> str:
     return str(render("sections/table_rows.html.j2", rows=[row], row_headers=True))
 
 
-def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame, summ: dict, S: Strings,
-                  cache: FragmentCache | None = None, keys: OverviewKeys | None = None, *, block_id: str = "ov-units",
-                  title: str | None = None, caption_key: str = "ov_caption_units",
-                  paragraphs: list[dict[str, str]] | None = None) -> tuple[Section, list[dict[str, Any]]]:
+def units_section(
+    peers: pd.DataFrame,
+    names: dict[str, str],
+    mall: pd.DataFrame,
+    summ: dict,
+    S: Strings,
+    cache: FragmentCache | None = None,
+    keys: OverviewKeys | None = None,
+    *,
+    block_id: str = "ov-units",
+    title: str | None = None,
+    caption_key: str = "ov_caption_units",
+    paragraphs: list[dict[str, str]] | None = None,
+) -> tuple[Section, list[dict[str, Any]]]:
     """Units table (one row per unit) and the per-unit figures it shows (for the narrative).
 
     With ``cache`` and ``keys``, a unit's row (and its figures) whose inputs are unchanged is read back.
@@ -210,7 +241,11 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
             continue
         kf = computed[code]
         cur = kf.current
-        series = (spark.get_group(code) if spark is not None else mall.loc[mall["unit_code"] == code, "online_rate"]).tail(SPARK_MONTHS).tolist()
+        series = (
+            (spark.get_group(code) if spark is not None else mall.loc[mall["unit_code"] == code, "online_rate"])
+            .tail(SPARK_MONTHS)
+            .tolist()
+        )
         vals = [x for x in series if not fmt.missing(x)]
         spark_label = ""
         if len(vals) >= 2:
@@ -219,10 +254,16 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
         rk = summ.get((code, "ontime_rate_report"), {})
         band_ok = all(not fmt.missing(rk.get(k)) for k in ("rank_low", "rank_high", "n_ranked"))
         rank_ok = band_ok and not fmt.missing(rk.get("rank"))
-        f = {"code": code, "name": names[code], "received": cur.received if cur else None,
-             "online": cur.online_share.value if cur else None, "late": cur.late if cur else None,
-             "ontime": cur.ontime_report.value if cur else None, "ontime766": cur.ontime_766.value if cur else None,
-             "backlog": kf.pending_overdue}
+        f = {
+            "code": code,
+            "name": names[code],
+            "received": cur.received if cur else None,
+            "online": cur.online_share.value if cur else None,
+            "late": cur.late if cur else None,
+            "ontime": cur.ontime_report.value if cur else None,
+            "ontime766": cur.ontime_766.value if cur else None,
+            "backlog": kf.pending_overdue,
+        }
         if frags is not None:
             f = {k: v if k in ("code", "name") else _plain(v) for k, v in f.items()}
         figs.append(f)
@@ -230,83 +271,186 @@ def units_section(peers: pd.DataFrame, names: dict[str, str], mall: pd.DataFrame
         def num_cell(x: Any, pct: int | None = None) -> dict[str, Any]:
             if fmt.missing(x):
                 return {"text": fmt.DASH, "num": True, "key": ""}
-            return {"text": fmt.pct(x, lang, pct) if pct is not None else fmt.num(x, lang), "num": True, "key": f"{float(x):.6f}"}
+            return {
+                "text": fmt.pct(x, lang, pct) if pct is not None else fmt.num(x, lang),
+                "num": True,
+                "key": f"{float(x):.6f}",
+            }
 
-        row = {"cls": "", "cells": [
-            {"text": names[code], "key": names[code], "href": None},
-            {"text": code, "key": code},
-            num_cell(f["received"]),
-            num_cell(f["online"], 1),
-            {"svg": sparkline(series, spark_label), "key": None, "text": ""},
-            num_cell(f["late"]),
-            num_cell(f["ontime"], 2),
-            num_cell(f["ontime766"], 2),
-            num_cell(f["backlog"]),
-            {"text": f"{int(rk['rank'])}/{int(rk['n_ranked'])}" if rank_ok else (S["kf_rank_none"] if band_ok else fmt.DASH), "num": True,
-             "key": int(rk["rank"]) if rank_ok else "",
-             "sub": S.f("kf_rank_interval", low=int(rk["rank_low"]), high=int(rk["rank_high"])) if band_ok else None},
-        ]}
+        row = {
+            "cls": "",
+            "cells": [
+                {"text": names[code], "key": names[code], "href": None},
+                {"text": code, "key": code},
+                num_cell(f["received"]),
+                num_cell(f["online"], 1),
+                {"svg": sparkline(series, spark_label), "key": None, "text": ""},
+                num_cell(f["late"]),
+                num_cell(f["ontime"], 2),
+                num_cell(f["ontime766"], 2),
+                num_cell(f["backlog"]),
+                {
+                    "text": f"{int(rk['rank'])}/{int(rk['n_ranked'])}"
+                    if rank_ok
+                    else (S["kf_rank_none"] if band_ok else fmt.DASH),
+                    "num": True,
+                    "key": int(rk["rank"]) if rank_ok else "",
+                    "sub": S.f("kf_rank_interval", low=int(rk["rank_low"]), high=int(rk["rank_high"]))
+                    if band_ok
+                    else None,
+                },
+            ],
+        }
         if frags is None:
             rows.append(row)
         else:
             html = _row_html(row)
             frags.append(html)
             cache.put(keys.unit_row(code), {"fig": f, "html": html})  # type: ignore[union-attr]
-    cols = [("ov_col_unit", False), ("ov_col_code", False), ("ov_col_received", True), ("ov_col_online", True), ("ov_col_spark", False),
-            ("ov_col_late", True), ("ov_col_ontime", True), ("ov_col_ontime766", True), ("ov_col_backlog", True), ("ov_col_rank", True)]
+    cols = [
+        ("ov_col_unit", False),
+        ("ov_col_code", False),
+        ("ov_col_received", True),
+        ("ov_col_online", True),
+        ("ov_col_spark", False),
+        ("ov_col_late", True),
+        ("ov_col_ontime", True),
+        ("ov_col_ontime766", True),
+        ("ov_col_backlog", True),
+        ("ov_col_rank", True),
+    ]
     end = peers["period_end"].max() if len(peers) else None
     window = fmt.period(*windows(end)[0], lang) if end is not None else fmt.DASH
-    table = _rows_table(rows, frags, caption=S.f(caption_key, window=window), table_id=None, cls="units",
-                        columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], row_headers=True)
-    return Section("units", render("sections/block.html.j2", cls="units", id=block_id, title=title or S["ov_title_units"],
-                                   paragraphs=paragraphs or [], tables=[table], download=None)), figs
+    table = _rows_table(
+        rows,
+        frags,
+        caption=S.f(caption_key, window=window),
+        table_id=None,
+        cls="units",
+        columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols],
+        row_headers=True,
+    )
+    return Section(
+        "units",
+        render(
+            "sections/block.html.j2",
+            cls="units",
+            id=block_id,
+            title=title or S["ov_title_units"],
+            paragraphs=paragraphs or [],
+            tables=[table],
+            download=None,
+        ),
+    ), figs
 
 
-def narrative_section(peers: pd.DataFrame, names: dict[str, str], figs: list[dict[str, Any]], summ: dict, data: ReportData, S: Strings) -> Section:
+def narrative_section(
+    peers: pd.DataFrame, names: dict[str, str], figs: list[dict[str, Any]], summ: dict, data: ReportData, S: Strings
+) -> Section:
     lang = S.lang
     paras: list[str] = []
     if len(peers):
         (s, e), _ = windows(peers["period_end"].max())
         w = window_figures(peers, s, e)
-        paras.append(S.f("ov_nar_intro", window=fmt.period(s, e, lang), n=fmt.num(len(names), lang), received=fmt.num(w.received, lang),
-                         online=fmt.pct(w.online_share.value, lang, 1), late=fmt.num(w.late, lang), ontime=fmt.pct(w.ontime_report.value, lang, 2)))
+        paras.append(
+            S.f(
+                "ov_nar_intro",
+                window=fmt.period(s, e, lang),
+                n=fmt.num(len(names), lang),
+                received=fmt.num(w.received, lang),
+                online=fmt.pct(w.online_share.value, lang, 1),
+                late=fmt.num(w.late, lang),
+                ontime=fmt.pct(w.ontime_report.value, lang, 2),
+            )
+        )
     ranked = [f for f in figs if f["online"] is not None]
     if len(ranked) >= 2:
         best = max(ranked, key=lambda f: (f["online"], f["code"]))
         worst = min(ranked, key=lambda f: (f["online"], f["code"]))
-        paras.append(S.f("ov_nar_best", unit=best["name"], value=fmt.pct(best["online"], lang, 1), worst=worst["name"], worst_value=fmt.pct(worst["online"], lang, 1)))
-    rising = [names[c] for (c, r), row in sorted(summ.items()) if r == "online_rate" and c in names
-              and trend_direction(row) == "up"]
+        paras.append(
+            S.f(
+                "ov_nar_best",
+                unit=best["name"],
+                value=fmt.pct(best["online"], lang, 1),
+                worst=worst["name"],
+                worst_value=fmt.pct(worst["online"], lang, 1),
+            )
+        )
+    rising = [
+        names[c]
+        for (c, r), row in sorted(summ.items())
+        if r == "online_rate" and c in names and trend_direction(row) == "up"
+    ]
     if rising:
         paras.append(S.f("ov_nar_rising", units=", ".join(rising)))
-    falling = [names[c] for (c, r), row in sorted(summ.items()) if r == "ontime_rate_report" and c in names
-               and trend_direction(row) == "down"]
+    falling = [
+        names[c]
+        for (c, r), row in sorted(summ.items())
+        if r == "ontime_rate_report" and c in names and trend_direction(row) == "down"
+    ]
     if falling:
         paras.append(S.f("ov_nar_falling_ontime", units=", ".join(falling)))
     for rate in RATES:
-        below = [names[c] for (c, r), row in sorted(summ.items()) if r == rate and c in names and str(row.get("funnel_flag") or "").startswith("below")]
+        below = [
+            names[c]
+            for (c, r), row in sorted(summ.items())
+            if r == rate and c in names and str(row.get("funnel_flag") or "").startswith("below")
+        ]
         if below:
             paras.append(S.f("ov_nar_below_funnel", rate=S[f"rate_{rate}"], units=", ".join(below)))
-    return Section("narrative", render("sections/narrative.html.j2", id="ov-nar", title=S["ov_narrative_title"], paragraphs=paras,
-                                       lists=[], caveat=S["nar_caveat"]))
+    return Section(
+        "narrative",
+        render(
+            "sections/narrative.html.j2",
+            id="ov-nar",
+            title=S["ov_narrative_title"],
+            paragraphs=paras,
+            lists=[],
+            caveat=S["nar_caveat"],
+        ),
+    )
 
 
-def small_multiples_section(mall: pd.DataFrame, names: dict[str, str], summ: dict, S: Strings,
-                            cache: ChartCache | None = None) -> Section:
+def small_multiples_section(
+    mall: pd.DataFrame, names: dict[str, str], summ: dict, S: Strings, cache: ChartCache | None = None
+) -> Section:
     lang = S.lang
     charts = []
     if len(mall):
         last = mall.sort_values("period_end").groupby("unit_code").tail(1).dropna(subset=["online_rate"])
-        target = next((row.get("target") for (c, r), row in summ.items() if r == "online_rate" and not fmt.missing(row.get("target"))), None)
+        target = next(
+            (
+                row.get("target")
+                for (c, r), row in summ.items()
+                if r == "online_rate" and not fmt.missing(row.get("target"))
+            ),
+            None,
+        )
         if len(last):
             b, w = last.loc[last["online_rate"].idxmax()], last.loc[last["online_rate"].idxmin()]
-            alt = S.f("ov_alt_small_multiples", window=fmt.period(mall["period_start"].min(), mall["period_end"].max(), lang),
-                      best=names.get(b["unit_code"], b["unit_code"]), best_value=fmt.pct(b["online_rate"], lang, 1),
-                      worst=names.get(w["unit_code"], w["unit_code"]), worst_value=fmt.pct(w["online_rate"], lang, 1))
+            alt = S.f(
+                "ov_alt_small_multiples",
+                window=fmt.period(mall["period_start"].min(), mall["period_end"].max(), lang),
+                best=names.get(b["unit_code"], b["unit_code"]),
+                best_value=fmt.pct(b["online_rate"], lang, 1),
+                worst=names.get(w["unit_code"], w["unit_code"]),
+                worst_value=fmt.pct(w["online_rate"], lang, 1),
+            )
         else:
             alt = S["no_data"]
-        charts.append(small_multiples(mall, names, "online_rate", S, kind="rate", target=target, alt=alt, caption=S["ov_small_multiples"],
-                                      cache=cache))
+        charts.append(
+            small_multiples(
+                mall,
+                names,
+                "online_rate",
+                S,
+                kind="rate",
+                target=target,
+                alt=alt,
+                caption=S["ov_small_multiples"],
+                cache=cache,
+            )
+        )
         end = mall["period_end"].max()
         (s, e), _ = windows(end)
         late = mall[(mall["period_start"] >= s) & (mall["period_end"] <= e)].groupby("unit_code")["resolved_late"].sum()
@@ -315,32 +459,70 @@ def small_multiples_section(mall: pd.DataFrame, names: dict[str, str], summ: dic
             alt2 = S.f("ov_alt_small_multiples_late", worst=names.get(wc, wc), worst_value=fmt.num(late[wc], lang))
         else:
             alt2 = S["no_data"]
-        charts.append(small_multiples(mall, names, "resolved_late", S, kind="count", alt=alt2, caption=S["ov_small_multiples_ontime"],
-                                      cache=cache))
-    return Section("small_multiples", render("sections/charts.html.j2", id="ov-sm", title=S["ov_small_multiples"], charts=charts))
+        charts.append(
+            small_multiples(
+                mall,
+                names,
+                "resolved_late",
+                S,
+                kind="count",
+                alt=alt2,
+                caption=S["ov_small_multiples_ontime"],
+                cache=cache,
+            )
+        )
+    return Section(
+        "small_multiples", render("sections/charts.html.j2", id="ov-sm", title=S["ov_small_multiples"], charts=charts)
+    )
 
 
 def _ranking_row(r: Mapping[str, Any], row: Mapping[str, Any], digits: int, S: Strings) -> dict[str, Any]:
     """One unit's row of a ranking table: ``r`` its comparison row, ``row`` its trend_summary row of the rate."""
     lang = S.lang
     c = trend_claim(row)  # the recent slope when the trend bends
-    trend = fmt.DASH if c is None else f"{fmt.signed_small(c.slope, lang)} ({fmt.signed_small(c.low, lang)} … {fmt.signed_small(c.high, lang)})"
+    trend = (
+        fmt.DASH
+        if c is None
+        else f"{fmt.signed_small(c.slope, lang)} ({fmt.signed_small(c.low, lang)} … {fmt.signed_small(c.high, lang)})"
+    )
     if c is not None and c.recent:
         trend = S.f("ix_trend_recent", slope=trend)
     ok = not fmt.missing(r.get("rank_low")) and not fmt.missing(r.get("rank_high"))  # compared (a point rank or not)
-    return {"cls": "", "cells": [
-        {"text": str(r["unit_name"]), "key": None},
-        {"text": str(int(r["rank"])) if not fmt.missing(r.get("rank")) else (S["kf_rank_none"] if ok else fmt.DASH), "num": True, "key": None},
-        {"text": f"{int(r['rank_low'])}–{int(r['rank_high'])}" if ok else fmt.DASH, "num": True, "key": None},
-        {"text": f"{fmt.pct(r['shrunk_rate'], lang, digits)} ({fmt.pct(r['shrunk_low'], lang, digits)}–{fmt.pct(r['shrunk_high'], lang, digits)})" if ok else fmt.DASH, "num": True, "key": None},
-        {"text": fmt.pct(r["observed"], lang, digits), "num": True, "key": None},
-        {"text": trend, "num": True, "key": None},
-    ]}
+    return {
+        "cls": "",
+        "cells": [
+            {"text": str(r["unit_name"]), "key": None},
+            {
+                "text": str(int(r["rank"]))
+                if not fmt.missing(r.get("rank"))
+                else (S["kf_rank_none"] if ok else fmt.DASH),
+                "num": True,
+                "key": None,
+            },
+            {"text": f"{int(r['rank_low'])}–{int(r['rank_high'])}" if ok else fmt.DASH, "num": True, "key": None},
+            {
+                "text": f"{fmt.pct(r['shrunk_rate'], lang, digits)} ({fmt.pct(r['shrunk_low'], lang, digits)}–{fmt.pct(r['shrunk_high'], lang, digits)})"
+                if ok
+                else fmt.DASH,
+                "num": True,
+                "key": None,
+            },
+            {"text": fmt.pct(r["observed"], lang, digits), "num": True, "key": None},
+            {"text": trend, "num": True, "key": None},
+        ],
+    }
 
 
-def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache | None = None,
-                    frags: FragmentCache | None = None, keys: OverviewKeys | None = None, section_id: str = "ov-rank",
-                    title: str | None = None) -> Section:
+def ranking_section(
+    data: ReportData,
+    summ: dict,
+    S: Strings,
+    cache: ChartCache | None = None,
+    frags: FragmentCache | None = None,
+    keys: OverviewKeys | None = None,
+    section_id: str = "ov-rank",
+    title: str | None = None,
+) -> Section:
     """Forest plots and tables of ranks with intervals; with ``frags`` and ``keys``, unchanged rows are read back.
     The units ranked are ``data``'s peers (:meth:`ReportData.scoped`): one era and level, never two."""
     charts, tables = [], []
@@ -365,10 +547,25 @@ def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache 
                     hit = _row_html(_ranking_row(r, summ.get((str(r["unit_code"]), rate), {}), digits, S))
                     frags.put(key, hit)
                 done.append(hit)
-        cols = [("ov_col_unit", False), ("ov_col_rank_only", True), ("ov_col_rank_interval", True), ("ov_col_shrunk", True),
-                ("ov_col_observed", True), ("ov_col_trend", True)]
-        tables.append(_rows_table(rows, done, caption=S.f("ov_rank_caption", rate=S[f"rate_{rate}"]), table_id=None, cls="ranking",
-                                  columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], row_headers=True))
+        cols = [
+            ("ov_col_unit", False),
+            ("ov_col_rank_only", True),
+            ("ov_col_rank_interval", True),
+            ("ov_col_shrunk", True),
+            ("ov_col_observed", True),
+            ("ov_col_trend", True),
+        ]
+        tables.append(
+            _rows_table(
+                rows,
+                done,
+                caption=S.f("ov_rank_caption", rate=S[f"rate_{rate}"]),
+                table_id=None,
+                cls="ranking",
+                columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols],
+                row_headers=True,
+            )
+        )
     html = render("sections/charts.html.j2", id=section_id, title=title or S["ov_ranking_title"], charts=charts)
     html = Markup(str(html).replace("</section>", "".join(str(t) for t in tables) + "</section>"))
     return Section("ranking", html)
@@ -376,7 +573,9 @@ def ranking_section(data: ReportData, summ: dict, S: Strings, cache: ChartCache 
 
 def funnels_section(data: ReportData, S: Strings, cache: ChartCache | None = None) -> Section:
     charts = [province_funnel(data.peer_comparison(rate), rate, S, cache) for rate in RATES]
-    return Section("funnels", render("sections/charts.html.j2", id="ov-funnel", title=S["ov_funnel_title"], charts=charts))
+    return Section(
+        "funnels", render("sections/charts.html.j2", id="ov-funnel", title=S["ov_funnel_title"], charts=charts)
+    )
 
 
 def quality_section(data: ReportData, names: dict[str, str], S: Strings, frags: FragmentCache | None = None) -> Section:
@@ -400,7 +599,12 @@ def _quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Sec
     if q.empty and not len(q.columns):
         paragraphs.append({"text": S["dq_unavailable"], "cls": ""})
     elif q.empty:
-        paragraphs.append({"text": S["dq_none"].replace("của đơn vị này ", "").replace("in this unit's data", "in the data"), "cls": ""})
+        paragraphs.append(
+            {
+                "text": S["dq_none"].replace("của đơn vị này ", "").replace("in this unit's data", "in the data"),
+                "cls": "",
+            }
+        )
     else:
         sev = q["severity"].str.lower() if "severity" in q else pd.Series(["info"] * len(q), index=q.index)
         # the clean stage's `unit` (a code, or a name as written) → unit code; "" for none, UNMATCHED for a name no unit has
@@ -424,23 +628,72 @@ def _quality_section(data: ReportData, names: dict[str, str], S: Strings) -> Sec
         cells += [{"text": fmt.num(int(t[s].sum()), lang), "num": True, "key": None} for s in levels]
         cells.append({"text": fmt.num(int(t.values.sum()), lang), "num": True, "key": None})
         rows.append({"cells": cells, "cls": "total"})
-        cols = [{"label": S["ov_col_unit"], "num": False, "sort": None}, {"label": S["ov_col_code"], "num": False, "sort": None}]
-        cols += [{"label": cap(_severity(s, S)), "num": True, "sort": None} for s in levels] + [{"label": S["ov_dq_total"], "num": True, "sort": None}]
-        tables.append(render("sections/table.html.j2", caption=S["ov_dq_caption"], table_id=None, cls="dq", columns=cols, rows=rows, row_headers=True))
+        cols = [
+            {"label": S["ov_col_unit"], "num": False, "sort": None},
+            {"label": S["ov_col_code"], "num": False, "sort": None},
+        ]
+        cols += [{"label": cap(_severity(s, S)), "num": True, "sort": None} for s in levels] + [
+            {"label": S["ov_dq_total"], "num": True, "sort": None}
+        ]
+        tables.append(
+            render(
+                "sections/table.html.j2",
+                caption=S["ov_dq_caption"],
+                table_id=None,
+                cls="dq",
+                columns=cols,
+                rows=rows,
+                row_headers=True,
+            )
+        )
         if "rule" in q:
             by_rule = q.assign(_sev=sev).groupby(["rule", "_sev"], sort=True).size().reset_index(name="n")
             # most severe first, then the most frequent, then by the rule's words (what the reader sees)
             rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-            by_rule = by_rule.assign(_r=by_rule["_sev"].map(lambda s: rank.get(s, len(rank))), _label=by_rule["rule"].map(lambda r: rule_label(r, S)))
+            by_rule = by_rule.assign(
+                _r=by_rule["_sev"].map(lambda s: rank.get(s, len(rank))),
+                _label=by_rule["rule"].map(lambda r: rule_label(r, S)),
+            )
             by_rule = by_rule.sort_values(["_r", "n", "_label"], ascending=[True, False, True], kind="stable")
-            rrows = [{"cls": "", "cells": [{"text": rule_label(r["rule"], S), "key": None}, {"text": _severity(r["_sev"], S), "key": None},
-                                           {"text": fmt.num(r["n"], lang), "num": True, "key": None}]} for _, r in by_rule.iterrows()]
-            rcols = [{"label": S["dq_col_rule"], "num": False, "sort": None}, {"label": S["dq_col_severity"], "num": False, "sort": None},
-                     {"label": S["ov_dq_count"], "num": True, "sort": None}]
-            tables.append(render("sections/table.html.j2", caption=S["ov_dq_rules_caption"], table_id=None, cls="dq-rules", columns=rcols,
-                                 rows=rrows, row_headers=True))
-    return Section("quality", render("sections/block.html.j2", cls="quality", id="ov-dq", title=S["ov_dq_title"], paragraphs=paragraphs,
-                                     tables=tables, download=None))
+            rrows = [
+                {
+                    "cls": "",
+                    "cells": [
+                        {"text": rule_label(r["rule"], S), "key": None},
+                        {"text": _severity(r["_sev"], S), "key": None},
+                        {"text": fmt.num(r["n"], lang), "num": True, "key": None},
+                    ],
+                }
+                for _, r in by_rule.iterrows()
+            ]
+            rcols = [
+                {"label": S["dq_col_rule"], "num": False, "sort": None},
+                {"label": S["dq_col_severity"], "num": False, "sort": None},
+                {"label": S["ov_dq_count"], "num": True, "sort": None},
+            ]
+            tables.append(
+                render(
+                    "sections/table.html.j2",
+                    caption=S["ov_dq_rules_caption"],
+                    table_id=None,
+                    cls="dq-rules",
+                    columns=rcols,
+                    rows=rrows,
+                    row_headers=True,
+                )
+            )
+    return Section(
+        "quality",
+        render(
+            "sections/block.html.j2",
+            cls="quality",
+            id="ov-dq",
+            title=S["ov_dq_title"],
+            paragraphs=paragraphs,
+            tables=tables,
+            download=None,
+        ),
+    )
 
 
 def _province_code(data: ReportData, peers: pd.DataFrame) -> str | None:
@@ -491,27 +744,60 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
     mall = _monthly_all(peers)
     summ = _summary(data)
     keys = overview_keys(peers, _summary_rows(data), lang) if frags is not None else None
-    units, figs = units_section(peers, names, mall, summ, S, frags, keys,
-                                title=S.f("ov_title_group", level=eras.level_label(data.unit_level, S)))
+    units, figs = units_section(
+        peers,
+        names,
+        mall,
+        summ,
+        S,
+        frags,
+        keys,
+        title=S.f("ov_title_group", level=eras.level_label(data.unit_level, S)),
+    )
     files = [str(s.get("file")) for s in data.meta.get("sources", []) or [] if isinstance(s, dict) and s.get("file")]
     if not files and "source" in peers:
         files = sorted({str(s) for s in peers["source"].dropna()})
-    province = str(peers["province_name"].dropna().iloc[-1]) if len(peers) and "province_name" in peers else str(data.config.province.get("province_name", ""))
+    province = (
+        str(peers["province_name"].dropna().iloc[-1])
+        if len(peers) and "province_name" in peers
+        else str(data.config.province.get("province_name", ""))
+    )
     sections = [
-        header_section(data, peers, S, eras.title(province, data, provincial, history, S), nav=_province_nav(S) if province_code else None),
+        header_section(
+            data,
+            peers,
+            S,
+            eras.title(province, data, provincial, history, S),
+            nav=_province_nav(S) if province_code else None,
+        ),
         narrative_section(peers, names, figs, summ, data, S),
         continuity.province_section(everything.continuity, _province_code(data, peers), S),
         units,
         eras.provincial_section(provincial, S),
-        published_section(data.published, UnitRows(data, names), names, data.unit_level, _province_code(data, peers),
-                          data.synthetic, S, data.unit_schema),
+        published_section(
+            data.published,
+            UnitRows(data, names),
+            names,
+            data.unit_level,
+            _province_code(data, peers),
+            data.synthetic,
+            S,
+            data.unit_schema,
+        ),
         overview_par_section(data_dir, data.published, S, _panel_keys(everything) if province_code else None),
         small_multiples_section(mall, names, summ, S, charts),
         ranking_section(data, summ, S, charts, frags, keys),
         funnels_section(data, S, charts),
         eras.history_section(history, S, charts, frags),
         quality_section(everything, eras.all_names([data, provincial, *history]), S, frags),  # every era's findings
-        footer_section(data, files, data.summary.drop_duplicates("rate").set_index("rate") if len(data.summary) and "rate" in data.summary else pd.DataFrame(), S),
+        footer_section(
+            data,
+            files,
+            data.summary.drop_duplicates("rate").set_index("rate")
+            if len(data.summary) and "rate" in data.summary
+            else pd.DataFrame(),
+            S,
+        ),
     ]
     if charts is not None:
         charts.prune()

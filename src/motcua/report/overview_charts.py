@@ -4,6 +4,7 @@ Inputs: the peers' monthly tables (one row per unit × period), the peers'
 comparison rows (one per unit × rate). Unit names are drawn as typed (math
 text off); long names are shortened for the panels' titles only.
 """
+
 from __future__ import annotations
 
 from functools import partial
@@ -44,8 +45,18 @@ def _panel_xspan(x: np.ndarray, y: np.ndarray, kind: str) -> tuple[float, float]
     return (float(x.min()) - half, float(x.max()) + half) if len(x) else None
 
 
-def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S: Strings, *, kind: str,
-                    target: float | None = None, alt: str, caption: str, cache: ChartCache | None = None) -> Chart:
+def small_multiples(
+    monthly: pd.DataFrame,
+    names: dict[str, str],
+    column: str,
+    S: Strings,
+    *,
+    kind: str,
+    target: float | None = None,
+    alt: str,
+    caption: str,
+    cache: ChartCache | None = None,
+) -> Chart:
     """One small panel per unit (same axes limits): a rate as a line, or a count as bars.
 
     Each panel is a :class:`~motcua.report.chart_tiles.Tile` keyed by the unit's own values and the
@@ -55,7 +66,9 @@ def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S
     every = pd.unique(monthly["unit_code"]).tolist()  # in order of first appearance
     codes = every[:MAX_PANELS]
     if len(every) > MAX_PANELS:  # say so: a reader must not think the chart is the whole province
-        caption = f"{caption} " + S.f("ov_small_multiples_first", shown=fmt.num(MAX_PANELS, lang), total=fmt.num(len(every), lang))
+        caption = f"{caption} " + S.f(
+            "ov_small_multiples_first", shown=fmt.num(MAX_PANELS, lang), total=fmt.num(len(every), lang)
+        )
     ncols = 3
     nrows = max(1, int(np.ceil(len(codes) / ncols)))
     panel_h = 1.55
@@ -116,9 +129,23 @@ def small_multiples(monthly: pd.DataFrame, names: dict[str, str], column: str, S
     tiles = []
     for i, code in enumerate(codes):
         d = frames[code]
-        key = chart_key("overview_charts.small_multiples.panel", kind, column, lang, i, ncols, len(codes),
-                        short(names.get(code, code), 20), d["period_start"], d["period_end"], d[column],
-                        target, ymin, ytop, xspan)
+        key = chart_key(
+            "overview_charts.small_multiples.panel",
+            kind,
+            column,
+            lang,
+            i,
+            ncols,
+            len(codes),
+            short(names.get(code, code), 20),
+            d["period_start"],
+            d["period_end"],
+            d[column],
+            target,
+            ymin,
+            ytop,
+            xspan,
+        )
         tiles.append(Tile(key, partial(paint, i=i, code=code, d=d)))
     return draw_tiles(height, tiles, alt, caption, cache=cache)
 
@@ -136,8 +163,14 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
         c = pd.concat([c.iloc[:half], c.iloc[-half:]])
     digits = 2 if rate.startswith("ontime") else 1
     if len(c):
-        alt = S.f("ov_alt_ranking", rate=S[f"rate_{rate}"], first=str(c.iloc[0]["unit_name"]), first_value=fmt.pct(c.iloc[0]["shrunk_rate"], lang, digits),
-                  last=str(c.iloc[-1]["unit_name"]), last_value=fmt.pct(c.iloc[-1]["shrunk_rate"], lang, digits))
+        alt = S.f(
+            "ov_alt_ranking",
+            rate=S[f"rate_{rate}"],
+            first=str(c.iloc[0]["unit_name"]),
+            first_value=fmt.pct(c.iloc[0]["shrunk_rate"], lang, digits),
+            last=str(c.iloc[-1]["unit_name"]),
+            last_value=fmt.pct(c.iloc[-1]["shrunk_rate"], lang, digits),
+        )
     else:
         alt = S["no_data"]
     n = max(1, len(c))
@@ -151,14 +184,26 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
         y = np.arange(len(c))
         lo = (c["shrunk_rate"] - c["shrunk_low"]).to_numpy(float)
         hi = (c["shrunk_high"] - c["shrunk_rate"]).to_numpy(float)
-        ax.errorbar(c["shrunk_rate"].to_numpy(float), y, xerr=[lo, hi], fmt="o", color=COLORS["fit"], ecolor=COLORS["fit"],
-                    elinewidth=2, capsize=0, markersize=6)
+        ax.errorbar(
+            c["shrunk_rate"].to_numpy(float),
+            y,
+            xerr=[lo, hi],
+            fmt="o",
+            color=COLORS["fit"],
+            ecolor=COLORS["fit"],
+            elinewidth=2,
+            capsize=0,
+            markersize=6,
+        )
         if "observed" in c:
             ax.scatter(c["observed"].to_numpy(float), y, marker="|", color="#333333", s=60, zorder=3)
         if "province_rate" in c and c["province_rate"].notna().any():
             ax.axvline(float(c["province_rate"].iloc[0]), color="#222222", linewidth=1)
-        ax.set_yticks(y, [(f"{int(r)}. " if pd.notna(r) else "") + short(str(nm), 26) for r, nm in zip(c["rank"], c["unit_name"])],
-                      fontsize=10)
+        ax.set_yticks(
+            y,
+            [(f"{int(r)}. " if pd.notna(r) else "") + short(str(nm), 26) for r, nm in zip(c["rank"], c["unit_name"])],
+            fontsize=10,
+        )
         ax.invert_yaxis()
         pct_axis(ax, lang, "x")
         ax.xaxis.set_major_locator(MaxNLocator(5))
@@ -168,8 +213,9 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
 
     caption = S.f("ov_ranking_chart", Rate=cap(S[f"rate_{rate}"]))
     if hidden:
-        caption += " " + S.f("ov_ranking_chart_ends", shown=fmt.num(MAX_RANKED_SHOWN // 2, lang),
-                             hidden=fmt.num(hidden, lang))
+        caption += " " + S.f(
+            "ov_ranking_chart_ends", shown=fmt.num(MAX_RANKED_SHOWN // 2, lang), hidden=fmt.num(hidden, lang)
+        )
     key = chart_key("overview_charts.ranking_chart", rate, S.lang, comp) if cache is not None else None
     return draw(height, paint, alt, caption, cache=cache, key=key)
 
@@ -179,8 +225,16 @@ def province_funnel(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache
     which the funnel's curve is computed from: drawn only when the chart is)."""
     from motcua.model import funnel_curve
 
-    outside = comp[comp["funnel_flag"].astype(str).str.startswith(("above", "below"))] if len(comp) and "funnel_flag" in comp else comp
-    names = ", ".join(f"{r['unit_name']} ({r['unit_code']})" for _, r in outside.iterrows()) if len(outside) else S["ov_none"]
+    outside = (
+        comp[comp["funnel_flag"].astype(str).str.startswith(("above", "below"))]
+        if len(comp) and "funnel_flag" in comp
+        else comp
+    )
+    names = (
+        ", ".join(f"{r['unit_name']} ({r['unit_code']})" for _, r in outside.iterrows())
+        if len(outside)
+        else S["ov_none"]
+    )
     alt = S.f("ov_alt_funnel", rate=S[f"rate_{rate}"], n=fmt.num(len(comp), S.lang), outside=names)
 
     def paint(fig: Any) -> None:

@@ -9,6 +9,7 @@ districts, or a panel without ``unit_schema``) keeps a single comparison, as
 before the reform. The title names what the page covers, e.g. "Tổng quan tỉnh
 Đắk Lắk: cấp xã và cấp tỉnh từ 1/7/2025; cấp huyện đến 30/6/2025".
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -99,14 +100,23 @@ def title(province: str, main: ReportData, provincial: ReportData | None, histor
 
 
 def provincial_section(scope: ReportData | None, S: Strings) -> Section:
-    """"Cấp tỉnh": the provincial bodies' figures beside the communes, with no rank (empty without any)."""
+    """ "Cấp tỉnh": the provincial bodies' figures beside the communes, with no rank (empty without any)."""
     from motcua.report.overview import _monthly_all, _units, units_section
 
     if scope is None:
         return Section("provincial", "")
     peers, names = _units(scope)
-    sec, _ = units_section(peers, names, _monthly_all(peers), {}, S, block_id="ov-provincial", title=S["ov_title_provincial"],
-                           caption_key="ov_caption_provincial", paragraphs=[{"text": S["ov_provincial_note"], "cls": "note"}])
+    sec, _ = units_section(
+        peers,
+        names,
+        _monthly_all(peers),
+        {},
+        S,
+        block_id="ov-provincial",
+        title=S["ov_title_provincial"],
+        caption_key="ov_caption_provincial",
+        paragraphs=[{"text": S["ov_provincial_note"], "cls": "note"}],
+    )
     return Section("provincial", sec.html)
 
 
@@ -133,15 +143,37 @@ def history_section(scopes: list[ReportData], S: Strings, charts: Any = None, fr
             note = S.f("ov_history_note", date=short_day(end + pd.Timedelta(days=1), lang), window=window)
             caption = "ov_caption_history"
         else:
-            heading = f'{S["ov_title_provincial"]} ({S.f("ov_cover_until", levels="", date=short_day(end, lang)).strip()})'
+            heading = (
+                f"{S['ov_title_provincial']} ({S.f('ov_cover_until', levels='', date=short_day(end, lang)).strip()})"
+            )
             note, caption = S["ov_provincial_note"], "ov_caption_provincial"
-        sec, _ = units_section(peers, names, _monthly_all(peers), summ, S, frags if keys is not None else None, keys,
-                               block_id=f"ov-history-{i}", title=heading, caption_key=caption,
-                               paragraphs=[{"text": note, "cls": "note"}])
+        sec, _ = units_section(
+            peers,
+            names,
+            _monthly_all(peers),
+            summ,
+            S,
+            frags if keys is not None else None,
+            keys,
+            block_id=f"ov-history-{i}",
+            title=heading,
+            caption_key=caption,
+            paragraphs=[{"text": note, "cls": "note"}],
+        )
         html.append(sec.html)
         if ranked:
-            html.append(ranking_section(scope, summ, S, charts, frags if keys is not None else None, keys,
-                                        section_id=f"ov-history-{i}-rank", title=heading).html)
+            html.append(
+                ranking_section(
+                    scope,
+                    summ,
+                    S,
+                    charts,
+                    frags if keys is not None else None,
+                    keys,
+                    section_id=f"ov-history-{i}-rank",
+                    title=heading,
+                ).html
+            )
     return Section("history", Markup("\n".join(html)))
 
 

@@ -4,6 +4,7 @@ For each set of the index (district-level; communes and agencies: never ranked t
 units by total with each field's score (by total, the published rank beside it), the fields where the province
 loses most (mean points lost per unit, mean score, units at the maximum), and the totals of every year by unit.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,7 +23,10 @@ __all__ = ["overview_par_section", "overview_tables", "par_facts"]
 def _set_name(par_set: str, S: Strings) -> str:
     from motcua.ingest.par import par_layouts
 
-    return next(((lo.description if S.lang == "vi" else lo.description_en) for lo in par_layouts() if lo.name == par_set), par_set)
+    return next(
+        ((lo.description if S.lang == "vi" else lo.description_en) for lo in par_layouts() if lo.name == par_set),
+        par_set,
+    )
 
 
 def _units_table(y: pd.DataFrame, year: int, set_name: str, S: Strings) -> Markup:
@@ -34,39 +38,81 @@ def _units_table(y: pd.DataFrame, year: int, set_name: str, S: Strings) -> Marku
     maxima = fields.groupby("field", sort=False)["max_score"].max()
     rows = []
     for _, t in totals.iterrows():
-        mine = fields[(fields["unit_schema"] == t["unit_schema"]) & (fields["unit_code"] == t["unit_code"])].set_index("field")["score"]
-        cells = [{"text": str(t["unit_name"])}, {"text": pts(t["score"], lang), "num": True},
-                 {"text": _rank_text(t) or fmt.DASH, "num": True}]
+        mine = fields[(fields["unit_schema"] == t["unit_schema"]) & (fields["unit_code"] == t["unit_code"])].set_index(
+            "field"
+        )["score"]
+        cells = [
+            {"text": str(t["unit_name"])},
+            {"text": pts(t["score"], lang), "num": True},
+            {"text": _rank_text(t) or fmt.DASH, "num": True},
+        ]
         cells += [{"text": pts(mine.get(f), lang), "num": True} for f in order]
         rows.append({"cells": cells, "cls": ""})
-    cols = [{"label": S["par_ov_col_unit"], "num": False, "sort": None}, {"label": S["par_col_total"], "num": True, "sort": None},
-            {"label": S["par_col_rank"], "num": True, "sort": None}]
+    cols = [
+        {"label": S["par_ov_col_unit"], "num": False, "sort": None},
+        {"label": S["par_col_total"], "num": True, "sort": None},
+        {"label": S["par_col_rank"], "num": True, "sort": None},
+    ]
     cols += [{"label": f"{labels[f]} ({pts(maxima.get(f), lang)})", "num": True, "sort": None} for f in order]
-    return render("sections/table.html.j2", caption=S.f("par_ov_caption", year=year, set=set_name), table_id=None,
-                  cls="par-units", columns=cols, rows=rows, row_headers=True)
+    return render(
+        "sections/table.html.j2",
+        caption=S.f("par_ov_caption", year=year, set=set_name),
+        table_id=None,
+        cls="par-units",
+        columns=cols,
+        rows=rows,
+        row_headers=True,
+    )
 
 
 def _lost(y: pd.DataFrame, S: Strings) -> pd.DataFrame:
     fields = y[y["kind"] == "field"].copy()
     fields["lost"] = fields["max_score"] - fields["score"]
     fields["full"] = (fields["lost"].round(2) <= 0).astype(int)
-    g = fields.groupby("field", sort=False).agg(max_score=("max_score", "max"), mean=("score", "mean"),
-                                                 lost=("lost", "mean"), full=("full", "sum"), n=("score", "size"))
+    g = fields.groupby("field", sort=False).agg(
+        max_score=("max_score", "max"),
+        mean=("score", "mean"),
+        lost=("lost", "mean"),
+        full=("full", "sum"),
+        n=("score", "size"),
+    )
     g["label"] = [_label(fields[fields["field"] == f].iloc[0], S) for f in g.index]
     return g.sort_values("lost", ascending=False, kind="stable")
 
 
 def _lost_table(g: pd.DataFrame, year: int, set_name: str, S: Strings) -> Markup:
     lang = S.lang
-    rows = [{"cells": [{"text": r["label"]}, {"text": pts(r["max_score"], lang), "num": True},
-                       {"text": pts(r["mean"], lang), "num": True},
-                       {"text": fmt.pct(r["mean"] / r["max_score"], lang, 1) if r["max_score"] else fmt.DASH, "num": True},
-                       {"text": pts(r["lost"], lang), "num": True},
-                       {"text": f"{int(r['full'])}/{int(r['n'])}", "num": True}], "cls": ""} for _, r in g.iterrows()]
-    cols = [("par_col_field", False), ("par_col_max", True), ("par_ov_col_mean", True), ("par_col_share", True),
-            ("par_ov_col_lost_mean", True), ("par_ov_col_units_full", True)]
-    return render("sections/table.html.j2", caption=S.f("par_ov_lost_caption", year=year, set=set_name), table_id=None,
-                  cls="par-lost", columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols], rows=rows, row_headers=True)
+    rows = [
+        {
+            "cells": [
+                {"text": r["label"]},
+                {"text": pts(r["max_score"], lang), "num": True},
+                {"text": pts(r["mean"], lang), "num": True},
+                {"text": fmt.pct(r["mean"] / r["max_score"], lang, 1) if r["max_score"] else fmt.DASH, "num": True},
+                {"text": pts(r["lost"], lang), "num": True},
+                {"text": f"{int(r['full'])}/{int(r['n'])}", "num": True},
+            ],
+            "cls": "",
+        }
+        for _, r in g.iterrows()
+    ]
+    cols = [
+        ("par_col_field", False),
+        ("par_col_max", True),
+        ("par_ov_col_mean", True),
+        ("par_col_share", True),
+        ("par_ov_col_lost_mean", True),
+        ("par_ov_col_units_full", True),
+    ]
+    return render(
+        "sections/table.html.j2",
+        caption=S.f("par_ov_lost_caption", year=year, set=set_name),
+        table_id=None,
+        cls="par-lost",
+        columns=[{"label": S[k], "num": n, "sort": None} for k, n in cols],
+        rows=rows,
+        row_headers=True,
+    )
 
 
 def _history_table(s: pd.DataFrame, set_name: str, S: Strings) -> Markup:
@@ -88,9 +134,18 @@ def _history_table(s: pd.DataFrame, set_name: str, S: Strings) -> Markup:
             else:
                 cells.append({"text": fmt.DASH, "num": True})
         rows.append({"cells": cells, "cls": ""})
-    cols = [{"label": S["par_ov_col_unit"], "num": False, "sort": None}] + [{"label": str(int(yv)), "num": True, "sort": None} for yv in years]
-    return render("sections/table.html.j2", caption=S.f("par_ov_history_caption", set=set_name), table_id=None,
-                  cls="par-history", columns=cols, rows=rows, row_headers=True)
+    cols = [{"label": S["par_ov_col_unit"], "num": False, "sort": None}] + [
+        {"label": str(int(yv)), "num": True, "sort": None} for yv in years
+    ]
+    return render(
+        "sections/table.html.j2",
+        caption=S.f("par_ov_history_caption", set=set_name),
+        table_id=None,
+        cls="par-history",
+        columns=cols,
+        rows=rows,
+        row_headers=True,
+    )
 
 
 def overview_tables(par: pd.DataFrame, S: Strings) -> tuple[list[dict[str, str]], list[Markup]]:
@@ -109,15 +164,42 @@ def overview_tables(par: pd.DataFrame, S: Strings) -> tuple[list[dict[str, str]]
         tot = y[y["kind"] == "total"].sort_values("score", ascending=False, kind="stable")
         if tot.empty:
             continue
-        paras.append({"text": S.f("par_ov_intro", year=year, n=fmt.num(len(tot), lang), set=name, mean=pts(tot["score"].mean(), lang),
-                                  best=tot.iloc[0]["unit_name"], best_total=pts(tot.iloc[0]["score"], lang),
-                                  worst=tot.iloc[-1]["unit_name"], worst_total=pts(tot.iloc[-1]["score"], lang)), "cls": ""})
+        paras.append(
+            {
+                "text": S.f(
+                    "par_ov_intro",
+                    year=year,
+                    n=fmt.num(len(tot), lang),
+                    set=name,
+                    mean=pts(tot["score"].mean(), lang),
+                    best=tot.iloc[0]["unit_name"],
+                    best_total=pts(tot.iloc[0]["score"], lang),
+                    worst=tot.iloc[-1]["unit_name"],
+                    worst_total=pts(tot.iloc[-1]["score"], lang),
+                ),
+                "cls": "",
+            }
+        )
         g = _lost(y, S)
         top = g[g["lost"].round(2) > 0].head(TOP_LOST)
         if len(top):
-            paras.append({"text": S.f("par_ov_lost", fields="; ".join(
-                S.f("par_lost_item", field=r["label"], lost=pts(r["lost"], lang), max=pts(r["max_score"], lang)) for _, r in top.iterrows())),
-                "cls": ""})
+            paras.append(
+                {
+                    "text": S.f(
+                        "par_ov_lost",
+                        fields="; ".join(
+                            S.f(
+                                "par_lost_item",
+                                field=r["label"],
+                                lost=pts(r["lost"], lang),
+                                max=pts(r["max_score"], lang),
+                            )
+                            for _, r in top.iterrows()
+                        ),
+                    ),
+                    "cls": "",
+                }
+            )
         tables += [_units_table(y, year, name, S), _lost_table(g, year, name, S), _history_table(s, name, S)]
     return paras, tables
 
@@ -157,20 +239,44 @@ def _facts_table(facts: pd.DataFrame, par: pd.DataFrame, S: Strings) -> Markup:
         value = pts(f["value"], lang) if not fmt.missing(f["value"]) else fmt.DASH
         if "rank_of" in f and not fmt.missing(f.get("rank_of")) and "rank" in str(f["metric"]):
             value = f"{value}/{int(float(f['rank_of']))}"
-        period = fmt.period(f["period_start"], f["period_end"], lang) if not fmt.missing(f.get("period_start")) else fmt.DASH
-        rows.append({"cells": [{"text": str(f.get("unit_name") or fmt.DASH)}, {"text": period}, {"text": label},
-                               {"text": value, "num": True},
-                               {"text": _fact_table_value(f, par, lang) or S["par_pub_not_in_table"], "num": True},
-                               {"text": f"{Path(str(f['file'])).name}: " + S.f("pub_quote", quote=str(f.get("quote") or ""))}],
-                     "cls": ""})
-    cols = ["pub_col_unit_written", "pub_col_period", "pub_col_metric", "pub_col_published", "par_pub_col_table", "pub_col_source"]
-    return render("sections/table.html.j2", caption=S["par_pub_caption"], table_id=None, cls="par-published",
-                  columns=[{"label": S[k], "num": k in ("pub_col_published", "par_pub_col_table"), "sort": None} for k in cols],
-                  rows=rows, row_headers=True)
+        period = (
+            fmt.period(f["period_start"], f["period_end"], lang) if not fmt.missing(f.get("period_start")) else fmt.DASH
+        )
+        rows.append(
+            {
+                "cells": [
+                    {"text": str(f.get("unit_name") or fmt.DASH)},
+                    {"text": period},
+                    {"text": label},
+                    {"text": value, "num": True},
+                    {"text": _fact_table_value(f, par, lang) or S["par_pub_not_in_table"], "num": True},
+                    {"text": f"{Path(str(f['file'])).name}: " + S.f("pub_quote", quote=str(f.get("quote") or ""))},
+                ],
+                "cls": "",
+            }
+        )
+    cols = [
+        "pub_col_unit_written",
+        "pub_col_period",
+        "pub_col_metric",
+        "pub_col_published",
+        "par_pub_col_table",
+        "pub_col_source",
+    ]
+    return render(
+        "sections/table.html.j2",
+        caption=S["par_pub_caption"],
+        table_id=None,
+        cls="par-published",
+        columns=[{"label": S[k], "num": k in ("pub_col_published", "par_pub_col_table"), "sort": None} for k in cols],
+        rows=rows,
+        row_headers=True,
+    )
 
 
-def overview_par_section(data_dir: str | Path, published: pd.DataFrame | None, S: Strings,
-                         units: set[tuple[str, str]] | None = None) -> Section:
+def overview_par_section(
+    data_dir: str | Path, published: pd.DataFrame | None, S: Strings, units: set[tuple[str, str]] | None = None
+) -> Section:
     """The province's units by PAR total and field (latest year of each set), the fields where it loses most, the
     totals by year, and the published PAR figures beside the table. ``units``: (schema, code) to keep (a national
     analysis's province); None: all."""
@@ -186,5 +292,15 @@ def overview_par_section(data_dir: str | Path, published: pd.DataFrame | None, S
     if not facts.empty:
         paras.append({"text": S["par_pub_title"] + ". " + S["par_pub_intro"], "cls": "note"})
         tables.append(_facts_table(facts, par, S))
-    return Section("par", render("sections/block.html.j2", cls="par", id="ov-par", title=S["par_title"], paragraphs=paras,
-                                 tables=tables, download=None))
+    return Section(
+        "par",
+        render(
+            "sections/block.html.j2",
+            cls="par",
+            id="ov-par",
+            title=S["par_title"],
+            paragraphs=paras,
+            tables=tables,
+            download=None,
+        ),
+    )

@@ -5,6 +5,7 @@ load; images only from ``data:`` URIs; the one ``<style>`` element and the
 optional ``<script>`` are allowed by their sha256 hashes, so no other inline
 style, script or event handler runs. Nothing is fetched: no CDN, no web font.
 """
+
 from __future__ import annotations
 
 import base64
@@ -79,20 +80,23 @@ def without_build_stamp(html: str) -> str:
     return "".join(lines)
 
 
-def page(*, lang: str, title: str, body: str, stamp_label: str, build_stamp: str | None = None,
-         script: str | None = None) -> str:
+def page(
+    *, lang: str, title: str, body: str, stamp_label: str, build_stamp: str | None = None, script: str | None = None
+) -> str:
     """A whole HTML document around ``body`` (already escaped HTML)."""
-    return "\n".join([
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(lang)}">',
-        "<head>",
-        str(head(lang=lang, title=title, script=script)),
-        "</head>",
-        "<body>",
-        str(body).strip(),
-        str(stamp_line(stamp_label, build_stamp)),
-        str(script_tag(script)),
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{escape(lang)}">',
+            "<head>",
+            str(head(lang=lang, title=title, script=script)),
+            "</head>",
+            "<body>",
+            str(body).strip(),
+            str(stamp_line(stamp_label, build_stamp)),
+            str(script_tag(script)),
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )

@@ -11,6 +11,7 @@ provinces are listed apart, without a comparison.
 
 Grain of both tables: one row per published fact.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -39,8 +40,17 @@ PANEL_FORMULAS: dict[str, str] = {
 }
 RATE_METRICS = {"ontime_rate", "online_rate"}
 #: Flags worth a reader's attention (the extractor's checks that failed, derived values, components).
-NOTE_FLAGS = ("rate_mismatch", "components_sum_mismatch", "conflict", "derived", "component", "approximate", "rate_unverified",
-              "rank_out_of_range", "period_end_after_article")
+NOTE_FLAGS = (
+    "rate_mismatch",
+    "components_sum_mismatch",
+    "conflict",
+    "derived",
+    "component",
+    "approximate",
+    "rate_unverified",
+    "rank_out_of_range",
+    "period_end_after_article",
+)
 
 
 @dataclass
@@ -71,7 +81,11 @@ def panel_figure(rows: pd.DataFrame, start: Any, end: Any, metric: str) -> Panel
     if r.empty:
         return PanelFigure(None, "no_rows")
     ps, pe = pd.to_datetime(r["period_start"]), pd.to_datetime(r["period_end"])
-    tiles = ps.iloc[0] == s and pe.iloc[-1] == e and (ps.iloc[1:].values == (pe.iloc[:-1] + pd.Timedelta(days=1)).values).all()
+    tiles = (
+        ps.iloc[0] == s
+        and pe.iloc[-1] == e
+        and (ps.iloc[1:].values == (pe.iloc[:-1] + pd.Timedelta(days=1)).values).all()
+    )
     if not tiles or sum(_days(a, b) for a, b in zip(ps, pe)) != _days(s, e):
         return PanelFigure(None, "partial")
 
@@ -148,8 +162,11 @@ def _notes(flags: Any) -> str:
 
 def _source(row: dict[str, Any], S: Strings) -> dict[str, Any]:
     quote = " ".join(str(row.get("quote") or "").split())
-    return {"text": Path(str(row.get("file") or "")).name or fmt.DASH, "key": None,
-            "sub": S.f("pub_quote", quote=quote) if quote else None}
+    return {
+        "text": Path(str(row.get("file") or "")).name or fmt.DASH,
+        "key": None,
+        "sub": S.f("pub_quote", quote=quote) if quote else None,
+    }
 
 
 def _period(row: dict[str, Any], lang: str) -> str:
@@ -189,8 +206,16 @@ def implied_schema(row: dict[str, Any]) -> str:
     return "2025"
 
 
-def published_section(published: pd.DataFrame | None, unit_rows: Mapping[str, pd.DataFrame], names: dict[str, str],
-                      level: str, province: str | None, synthetic: bool, S: Strings, schema: str | None = None) -> Section:
+def published_section(
+    published: pd.DataFrame | None,
+    unit_rows: Mapping[str, pd.DataFrame],
+    names: dict[str, str],
+    level: str,
+    province: str | None,
+    synthetic: bool,
+    S: Strings,
+    schema: str | None = None,
+) -> Section:
     """The section; empty HTML when there is no published-figures table (no document among the inputs).
 
     ``unit_rows``: each report unit's panel rows (one row per period); ``names``: their names by code;
@@ -212,18 +237,41 @@ def published_section(published: pd.DataFrame | None, unit_rows: Mapping[str, pd
     tables = []
     if t.empty:
         paragraphs.append({"text": S["pub_none"], "cls": ""})
-        return Section("published", render("sections/block.html.j2", cls="published", id="ov-pub", title=S["pub_title"],
-                                           paragraphs=paragraphs, tables=[], download=None))
+        return Section(
+            "published",
+            render(
+                "sections/block.html.j2",
+                cls="published",
+                id="ov-pub",
+                title=S["pub_title"],
+                paragraphs=paragraphs,
+                tables=[],
+                download=None,
+            ),
+        )
 
     def own(r: dict[str, Any]) -> bool:
         code = r.get("unit_code")
         pc = r.get("province_code")
-        return bool(code) and str(code) in names and r.get("unit_level") == level and (
-            not province or not pc or str(pc).zfill(2) == province) and (not schema or implied_schema(r) == schema)
+        return (
+            bool(code)
+            and str(code) in names
+            and r.get("unit_level") == level
+            and (not province or not pc or str(pc).zfill(2) == province)
+            and (not schema or implied_schema(r) == schema)
+        )
 
     recs = t.to_dict("records")
-    mine = sorted((r for r in recs if own(r)), key=lambda r: (str(r["unit_code"]), str(r.get("period_start") or ""),
-                                                              str(r.get("period_end") or ""), order.get(r["metric"], 99), r["_pos"]))
+    mine = sorted(
+        (r for r in recs if own(r)),
+        key=lambda r: (
+            str(r["unit_code"]),
+            str(r.get("period_start") or ""),
+            str(r.get("period_end") or ""),
+            order.get(r["metric"], 99),
+            r["_pos"],
+        ),
+    )
     other = [r for r in recs if not own(r)]
 
     def metric_label(m: str) -> str:
@@ -233,45 +281,103 @@ def published_section(published: pd.DataFrame | None, unit_rows: Mapping[str, pd
         rows = []
         for r in mine:
             code = str(r["unit_code"])
-            pf = panel_figure(unit_rows.get(code, pd.DataFrame()), r.get("period_start"), r.get("period_end"), r["metric"])
+            pf = panel_figure(
+                unit_rows.get(code, pd.DataFrame()), r.get("period_start"), r.get("period_end"), r["metric"]
+            )
             if pf.value is not None:
-                panel_cell = {"text": _panel_value(pf.value, r["metric"], lang), "num": True, "key": None,
-                              "sub": S.f("pub_formula", formula=PANEL_FORMULAS[r["metric"]])}
+                panel_cell = {
+                    "text": _panel_value(pf.value, r["metric"], lang),
+                    "num": True,
+                    "key": None,
+                    "sub": S.f("pub_formula", formula=PANEL_FORMULAS[r["metric"]]),
+                }
                 diff = _diff(float(r["value"]), pf.value, r["metric"], S) if not fmt.missing(r["value"]) else fmt.DASH
             else:
                 panel_cell = {"text": fmt.DASH, "num": True, "key": None, "sub": S[f"pub_panel_{pf.reason}"]}
                 diff = fmt.DASH
-            rows.append({"cls": "", "cells": [
-                {"text": names.get(code, code), "key": None, "sub": code},
-                {"text": _period(r, lang), "key": None},
-                {"text": metric_label(r["metric"]), "key": None},
-                {"text": _value(r["value"], r["metric"], lang), "num": True, "key": None},
-                panel_cell,
-                {"text": diff, "num": True, "key": None},
-                _source(r, S),
-                {"text": _notes(r.get("flags")), "key": None},
-            ]})
-        cols = ["pub_col_unit", "pub_col_period", "pub_col_metric", "pub_col_published", "pub_col_panel", "pub_col_diff",
-                "pub_col_source", "pub_col_notes"]
+            rows.append(
+                {
+                    "cls": "",
+                    "cells": [
+                        {"text": names.get(code, code), "key": None, "sub": code},
+                        {"text": _period(r, lang), "key": None},
+                        {"text": metric_label(r["metric"]), "key": None},
+                        {"text": _value(r["value"], r["metric"], lang), "num": True, "key": None},
+                        panel_cell,
+                        {"text": diff, "num": True, "key": None},
+                        _source(r, S),
+                        {"text": _notes(r.get("flags")), "key": None},
+                    ],
+                }
+            )
+        cols = [
+            "pub_col_unit",
+            "pub_col_period",
+            "pub_col_metric",
+            "pub_col_published",
+            "pub_col_panel",
+            "pub_col_diff",
+            "pub_col_source",
+            "pub_col_notes",
+        ]
         nums = {"pub_col_published", "pub_col_panel", "pub_col_diff"}
-        tables.append(render("sections/table.html.j2", caption=S["pub_caption_units"], table_id=None, cls="published",
-                             columns=[{"label": S[k], "num": k in nums, "sort": None} for k in cols], rows=rows, row_headers=True))
+        tables.append(
+            render(
+                "sections/table.html.j2",
+                caption=S["pub_caption_units"],
+                table_id=None,
+                cls="published",
+                columns=[{"label": S[k], "num": k in nums, "sort": None} for k in cols],
+                rows=rows,
+                row_headers=True,
+            )
+        )
     if other:
         rows = []
         for r in other:
-            rows.append({"cls": "", "cells": [
-                {"text": str(r.get("unit_name") or fmt.DASH), "key": None},
-                {"text": _scope(r, province, S), "key": None},
-                {"text": _period(r, lang), "key": None},
-                {"text": metric_label(r["metric"]), "key": None},
-                {"text": _value(r["value"], r["metric"], lang), "num": True, "key": None},
-                _source(r, S),
-                {"text": _notes(r.get("flags")), "key": None},
-            ]})
-        cols = ["pub_col_unit_written", "pub_col_scope", "pub_col_period", "pub_col_metric", "pub_col_published", "pub_col_source",
-                "pub_col_notes"]
-        tables.append(render("sections/table.html.j2", caption=S["pub_caption_other"], table_id=None, cls="published-other",
-                             columns=[{"label": S[k], "num": k == "pub_col_published", "sort": None} for k in cols], rows=rows,
-                             row_headers=True))
-    return Section("published", render("sections/block.html.j2", cls="published", id="ov-pub", title=S["pub_title"],
-                                       paragraphs=paragraphs, tables=tables, download=None))
+            rows.append(
+                {
+                    "cls": "",
+                    "cells": [
+                        {"text": str(r.get("unit_name") or fmt.DASH), "key": None},
+                        {"text": _scope(r, province, S), "key": None},
+                        {"text": _period(r, lang), "key": None},
+                        {"text": metric_label(r["metric"]), "key": None},
+                        {"text": _value(r["value"], r["metric"], lang), "num": True, "key": None},
+                        _source(r, S),
+                        {"text": _notes(r.get("flags")), "key": None},
+                    ],
+                }
+            )
+        cols = [
+            "pub_col_unit_written",
+            "pub_col_scope",
+            "pub_col_period",
+            "pub_col_metric",
+            "pub_col_published",
+            "pub_col_source",
+            "pub_col_notes",
+        ]
+        tables.append(
+            render(
+                "sections/table.html.j2",
+                caption=S["pub_caption_other"],
+                table_id=None,
+                cls="published-other",
+                columns=[{"label": S[k], "num": k == "pub_col_published", "sort": None} for k in cols],
+                rows=rows,
+                row_headers=True,
+            )
+        )
+    return Section(
+        "published",
+        render(
+            "sections/block.html.j2",
+            cls="published",
+            id="ov-pub",
+            title=S["pub_title"],
+            paragraphs=paragraphs,
+            tables=tables,
+            download=None,
+        ),
+    )

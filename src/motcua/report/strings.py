@@ -3,6 +3,7 @@
 ``strings/vi.yaml`` and ``strings/en.yaml`` hold the same keys (a test checks
 keys and placeholders match). Strings are plain text; callers escape them.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -5,6 +5,7 @@ Inputs: the unit's monthly table (:func:`motcua.report.figures.monthly`, one
 row per period), its trends rows (fit + forecast), its trend_summary rows and
 the peers' comparison rows. Any of them may be empty: the chart then says so.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,7 +17,20 @@ from matplotlib.ticker import MaxNLocator
 
 from motcua.model.claims import trend_claim
 from motcua.report import fmt
-from motcua.report.charts import COLORS, WIDTH, Chart, axes_in, bars, count_axis, date_axis, draw, midpoints, no_data, pct_axis, rate_limits
+from motcua.report.charts import (
+    COLORS,
+    WIDTH,
+    Chart,
+    axes_in,
+    bars,
+    count_axis,
+    date_axis,
+    draw,
+    midpoints,
+    no_data,
+    pct_axis,
+    rate_limits,
+)
 from motcua.report.strings import Strings, cap
 
 
@@ -27,7 +41,9 @@ def volume_chart(monthly: pd.DataFrame, unit_name: str, S: Strings) -> Chart:
     window = fmt.period(m["period_start"].min(), m["period_end"].max(), lang) if len(m) else fmt.DASH
     last = m.iloc[-1] if len(m) else None
     alt = S.f(
-        "alt_volume", unit=unit_name, window=window,
+        "alt_volume",
+        unit=unit_name,
+        window=window,
         last=fmt.num(last["received_new"], lang) if last is not None else fmt.DASH,
         online=fmt.num(last["received_online"], lang) if last is not None else fmt.DASH,
     )
@@ -42,7 +58,14 @@ def volume_chart(monthly: pd.DataFrame, unit_name: str, S: Strings) -> Chart:
         offline = m["received_offline"].astype("float64")
         if offline.notna().any():
             bars(ax, x, online, color=COLORS["online"], label=S["ch_online_channel"])
-            bars(ax, x, offline.fillna(0).to_numpy(), bottom=online, color=COLORS["offline"], label=S["ch_offline_channel"])
+            bars(
+                ax,
+                x,
+                offline.fillna(0).to_numpy(),
+                bottom=online,
+                color=COLORS["offline"],
+                label=S["ch_offline_channel"],
+            )
             ax.legend(loc="upper left", ncols=2, bbox_to_anchor=(0, 1.0))
         else:
             bars(ax, x, m["received_new"].astype("float64").fillna(0).to_numpy(), color=COLORS["online"])
@@ -62,11 +85,23 @@ def _trend_text(summary_row: dict[str, Any], S: Strings) -> str:
     if c is None:
         return S["ch_no_trend"]
     key = f"alt_trend_{'recent_' if c.recent else ''}{c.direction}"
-    return S.f(key, slope=fmt.signed_small(c.slope, S.lang), low=fmt.signed_small(c.low, S.lang), high=fmt.signed_small(c.high, S.lang))
+    return S.f(
+        key,
+        slope=fmt.signed_small(c.slope, S.lang),
+        low=fmt.signed_small(c.low, S.lang),
+        high=fmt.signed_small(c.high, S.lang),
+    )
 
 
-def draw_rate(ax: Any, monthly: pd.DataFrame, trends: pd.DataFrame, rate: str, target: float | None,
-              S: Strings, legend: bool = True) -> None:
+def draw_rate(
+    ax: Any,
+    monthly: pd.DataFrame,
+    trends: pd.DataFrame,
+    rate: str,
+    target: float | None,
+    S: Strings,
+    legend: bool = True,
+) -> None:
     """Observed monthly rate (points), fitted trend with 95 % CI, forecast with 95 % PI, target line."""
     lang = S.lang
     obs = monthly[["period_start", "period_end", rate]].dropna() if rate in monthly else pd.DataFrame()
@@ -82,28 +117,62 @@ def draw_rate(ax: Any, monthly: pd.DataFrame, trends: pd.DataFrame, rate: str, t
         if len(fit):
             xf = midpoints(fit)
             ax.fill_between(xf, fit["lower"], fit["upper"], color=COLORS["fit"], alpha=0.22, linewidth=0)
-            ax.plot(xf, fit["estimate"].to_numpy(), color=COLORS["fit"], linewidth=2.2, label=S["ch_fitted"] if legend else None)
+            ax.plot(
+                xf,
+                fit["estimate"].to_numpy(),
+                color=COLORS["fit"],
+                linewidth=2.2,
+                label=S["ch_fitted"] if legend else None,
+            )
             series += [fit["lower"].to_numpy(), fit["upper"].to_numpy()]
         if len(fc):
             xc = midpoints(fc)
             # distinguishable without colour (print, colour-blind readers): the forecast band is hatched and
             # edged by dotted lines, its line dashed, apart from the fit's solid line and plain band
             ax.fill_between(xc, fc["lower"], fc["upper"], color=COLORS["forecast"], alpha=0.2, linewidth=0)
-            ax.fill_between(xc, fc["lower"], fc["upper"], facecolor="none", edgecolor=COLORS["fit"], hatch="///", linewidth=0, alpha=0.35)
+            ax.fill_between(
+                xc,
+                fc["lower"],
+                fc["upper"],
+                facecolor="none",
+                edgecolor=COLORS["fit"],
+                hatch="///",
+                linewidth=0,
+                alpha=0.35,
+            )
             for edge in ("lower", "upper"):
                 ax.plot(xc, fc[edge].to_numpy(), color=COLORS["fit"], linewidth=0.9, linestyle=":")
-            ax.plot(xc, fc["estimate"].to_numpy(), color=COLORS["fit"], linewidth=2, linestyle="--", label=S["ch_forecast"] if legend else None)
+            ax.plot(
+                xc,
+                fc["estimate"].to_numpy(),
+                color=COLORS["fit"],
+                linewidth=2,
+                linestyle="--",
+                label=S["ch_forecast"] if legend else None,
+            )
             series += [fc["lower"].to_numpy(), fc["upper"].to_numpy()]
             end = max(end, fc["period_end"].max())
     if len(obs):
-        ax.scatter(midpoints(obs), obs[rate].to_numpy(), color=COLORS["observed"], s=22, label=S["ch_observed"] if legend else None,
-                   zorder=3, linewidths=0)
+        ax.scatter(
+            midpoints(obs),
+            obs[rate].to_numpy(),
+            color=COLORS["observed"],
+            s=22,
+            label=S["ch_observed"] if legend else None,
+            zorder=3,
+            linewidths=0,
+        )
         series.append(obs[rate].to_numpy())
     lo, hi = rate_limits(series, target)
     ax.set_ylim(lo, hi)
     if target is not None and lo <= target <= hi:
-        ax.axhline(target, color=COLORS["target"], linestyle=(0, (7, 2, 1.5, 2)), linewidth=1.6,
-                   label=S.f("ch_target", value=fmt.pct(target, lang, 0)) if legend else None)
+        ax.axhline(
+            target,
+            color=COLORS["target"],
+            linestyle=(0, (7, 2, 1.5, 2)),
+            linewidth=1.6,
+            label=S.f("ch_target", value=fmt.pct(target, lang, 0)) if legend else None,
+        )
     pct_axis(ax, lang)
     date_axis(ax, start, end)
     ax.set_xlabel("")
@@ -113,17 +182,28 @@ def draw_rate(ax: Any, monthly: pd.DataFrame, trends: pd.DataFrame, rate: str, t
         ax.legend(loc="upper left", bbox_to_anchor=(0, -0.09), ncols=2, borderaxespad=0)
 
 
-def rate_chart(monthly: pd.DataFrame, trends: pd.DataFrame, summary_row: dict[str, Any], rate: str,
-               unit_name: str, S: Strings, caption_key: str = "ch_online") -> Chart:
+def rate_chart(
+    monthly: pd.DataFrame,
+    trends: pd.DataFrame,
+    summary_row: dict[str, Any],
+    rate: str,
+    unit_name: str,
+    S: Strings,
+    caption_key: str = "ch_online",
+) -> Chart:
     """Online share (or any rate) with its trend, forecast and target."""
     lang = S.lang
     target = summary_row.get("target")
     latest = monthly[rate].dropna() if rate in monthly else pd.Series(dtype=float)
     window = fmt.period(monthly["period_start"].min(), monthly["period_end"].max(), lang) if len(monthly) else fmt.DASH
     alt = S.f(
-        "alt_rate", rate=S[f"rate_{rate}"], unit=unit_name, window=window,
+        "alt_rate",
+        rate=S[f"rate_{rate}"],
+        unit=unit_name,
+        window=window,
         latest=fmt.pct(latest.iloc[-1], lang) if len(latest) else fmt.DASH,
-        trend=_trend_text(summary_row, S), target=fmt.pct(target, lang, 0) if target is not None else fmt.DASH,
+        trend=_trend_text(summary_row, S),
+        target=fmt.pct(target, lang, 0) if target is not None else fmt.DASH,
     )
 
     def paint(fig: Any) -> None:
@@ -133,14 +213,24 @@ def rate_chart(monthly: pd.DataFrame, trends: pd.DataFrame, summary_row: dict[st
     return draw(4.2, paint, alt, S[caption_key])
 
 
-def ontime_chart(monthly: pd.DataFrame, trends: pd.DataFrame, summary_row: dict[str, Any], late_12m: float | None,
-                 unit_name: str, S: Strings) -> Chart:
+def ontime_chart(
+    monthly: pd.DataFrame,
+    trends: pd.DataFrame,
+    summary_row: dict[str, Any],
+    late_12m: float | None,
+    unit_name: str,
+    S: Strings,
+) -> Chart:
     """On-time share (report convention) with trend over monthly late-dossier counts (shared time axis)."""
     lang = S.lang
     rate = "ontime_rate_report"
     latest = monthly[rate].dropna()
-    alt = S.f("alt_ontime", unit=unit_name, latest=fmt.pct(latest.iloc[-1], lang, 2) if len(latest) else fmt.DASH,
-              late=fmt.num(late_12m, lang))
+    alt = S.f(
+        "alt_ontime",
+        unit=unit_name,
+        latest=fmt.pct(latest.iloc[-1], lang, 2) if len(latest) else fmt.DASH,
+        late=fmt.num(late_12m, lang),
+    )
 
     def paint(fig: Any) -> None:
         bottom = axes_in(fig, 0.4, 1.25)
@@ -162,8 +252,16 @@ def ontime_chart(monthly: pd.DataFrame, trends: pd.DataFrame, summary_row: dict[
     return draw(5.6, paint, alt, S["ch_ontime"])
 
 
-def draw_funnel(ax: Any, comp: pd.DataFrame, curve: pd.DataFrame, rate: str, S: Strings,
-                highlight: str | None = None, label_codes: bool = False, legend: bool = True) -> None:
+def draw_funnel(
+    ax: Any,
+    comp: pd.DataFrame,
+    curve: pd.DataFrame,
+    rate: str,
+    S: Strings,
+    highlight: str | None = None,
+    label_codes: bool = False,
+    legend: bool = True,
+) -> None:
     """Funnel plot: peers' observed rate against volume, 95 % and 99,8 % limits, one unit highlighted."""
     lang = S.lang
     c = comp[comp["trials"] > 0] if len(comp) else comp
@@ -171,31 +269,75 @@ def draw_funnel(ax: Any, comp: pd.DataFrame, curve: pd.DataFrame, rate: str, S: 
         no_data(ax, S["no_data"])
         return
     if len(curve):
-        for lev, color, style, key in ((0.95, COLORS["limit95"], "--", "ch_funnel_95"), (0.998, COLORS["limit998"], ":", "ch_funnel_998")):
+        for lev, color, style, key in (
+            (0.95, COLORS["limit95"], "--", "ch_funnel_95"),
+            (0.998, COLORS["limit998"], ":", "ch_funnel_998"),
+        ):
             cv = curve[np.isclose(curve["level"], lev)]
             if len(cv):
-                ax.plot(cv["n"], cv["low"], color=color, linestyle=style, linewidth=1.4, label=S[key] if legend else None)
+                ax.plot(
+                    cv["n"], cv["low"], color=color, linestyle=style, linewidth=1.4, label=S[key] if legend else None
+                )
                 ax.plot(cv["n"], cv["high"], color=color, linestyle=style, linewidth=1.4)
-        ax.axhline(float(curve["province_rate"].iloc[0]), color="#222222", linewidth=1, label=S["ch_funnel_mean"] if legend else None)
+        ax.axhline(
+            float(curve["province_rate"].iloc[0]),
+            color="#222222",
+            linewidth=1,
+            label=S["ch_funnel_mean"] if legend else None,
+        )
     others = c[c["unit_code"].astype(str) != str(highlight)] if highlight is not None else c
-    ax.scatter(others["trials"].to_numpy(), others["observed"].to_numpy(), color=COLORS["others"], s=45,
-               label=S["ch_funnel_others"] if (legend and highlight is not None) else None, linewidths=0, zorder=3)
+    ax.scatter(
+        others["trials"].to_numpy(),
+        others["observed"].to_numpy(),
+        color=COLORS["others"],
+        s=45,
+        label=S["ch_funnel_others"] if (legend and highlight is not None) else None,
+        linewidths=0,
+        zorder=3,
+    )
     if label_codes:
         for _, r in others.iterrows():
-            ax.annotate(str(r["unit_code"]), (r["trials"], r["observed"]), xytext=(4, 3), textcoords="offset points",
-                        fontsize=9.5, color="#333333", annotation_clip=False)
+            ax.annotate(
+                str(r["unit_code"]),
+                (r["trials"], r["observed"]),
+                xytext=(4, 3),
+                textcoords="offset points",
+                fontsize=9.5,
+                color="#333333",
+                annotation_clip=False,
+            )
     if highlight is not None:
         me = c[c["unit_code"].astype(str) == str(highlight)]
         if len(me):
             r = me.iloc[0]
-            ax.scatter([r["trials"]], [r["observed"]], s=120, color=COLORS["highlight"], zorder=4, edgecolor="white", linewidth=1.2)
+            ax.scatter(
+                [r["trials"]],
+                [r["observed"]],
+                s=120,
+                color=COLORS["highlight"],
+                zorder=4,
+                edgecolor="white",
+                linewidth=1.2,
+            )
             right = r["trials"] > (c["trials"].min() + c["trials"].max()) / 2
-            ax.annotate(str(r["unit_name"]), (r["trials"], r["observed"]), xytext=(-8 if right else 8, 7), textcoords="offset points",
-                        ha="right" if right else "left", fontsize=12, fontweight="bold", color=COLORS["highlight"], annotation_clip=False)
+            ax.annotate(
+                str(r["unit_name"]),
+                (r["trials"], r["observed"]),
+                xytext=(-8 if right else 8, 7),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                fontsize=12,
+                fontweight="bold",
+                color=COLORS["highlight"],
+                annotation_clip=False,
+            )
     ys = [c["observed"].to_numpy()]
     if len(curve):
         inside = curve[curve["n"] >= c["trials"].min() * 0.8]
-        ys += [inside.loc[np.isclose(inside["level"], 0.95), "low"].to_numpy(), inside.loc[np.isclose(inside["level"], 0.95), "high"].to_numpy()]
+        ys += [
+            inside.loc[np.isclose(inside["level"], 0.95), "low"].to_numpy(),
+            inside.loc[np.isclose(inside["level"], 0.95), "high"].to_numpy(),
+        ]
     lo, hi = (0.0, 1.0)
     v = np.concatenate([y[np.isfinite(y)] for y in ys])
     if len(v):
@@ -212,8 +354,13 @@ def draw_funnel(ax: Any, comp: pd.DataFrame, curve: pd.DataFrame, rate: str, S: 
     sns.despine(ax=ax, left=True)
 
 
-def funnel_chart(data: Any, unit_code: str, unit_name: str, S: Strings,
-                 rates: tuple[str, ...] = ("online_rate", "ontime_rate_report")) -> Chart:
+def funnel_chart(
+    data: Any,
+    unit_code: str,
+    unit_name: str,
+    S: Strings,
+    rates: tuple[str, ...] = ("online_rate", "ontime_rate_report"),
+) -> Chart:
     """Funnel plots for ``rates`` (one panel each, stacked for phones) with the unit highlighted."""
     from motcua.model import funnel_curve
 
@@ -228,10 +375,20 @@ def funnel_chart(data: Any, unit_code: str, unit_name: str, S: Strings,
         if len(me):
             r = me.iloc[0]
             flag = str(r.get("funnel_flag") or "no_data")
-            parts.append(S.f("alt_funnel", rate=S[f"rate_{rate}"], unit=unit_name, value=fmt.pct(r["observed"], lang, fmt.pct_digits([r["observed"]])),
-                             n=fmt.num(r["trials"], lang), flag=S.get(f"funnel_{flag}", flag)))
+            parts.append(
+                S.f(
+                    "alt_funnel",
+                    rate=S[f"rate_{rate}"],
+                    unit=unit_name,
+                    value=fmt.pct(r["observed"], lang, fmt.pct_digits([r["observed"]])),
+                    n=fmt.num(r["trials"], lang),
+                    flag=S.get(f"funnel_{flag}", flag),
+                )
+            )
         else:
-            parts.append(S.f("alt_funnel", rate=S[f"rate_{rate}"], unit=unit_name, value=fmt.DASH, n=fmt.DASH, flag=S["no_data"]))
+            parts.append(
+                S.f("alt_funnel", rate=S[f"rate_{rate}"], unit=unit_name, value=fmt.DASH, n=fmt.DASH, flag=S["no_data"])
+            )
 
     legend_h = 0.75
     panel_h = 3.0
@@ -243,6 +400,12 @@ def funnel_chart(data: Any, unit_code: str, unit_name: str, S: Strings,
             draw_funnel(ax, comp, curve, rate, S, highlight=unit_code, legend=(i == 0))
             ax.set_title(cap(S[f"rate_{rate}"]), loc="left", fontsize=13, y=1.0, pad=6)
             if i == 0 and ax.get_legend_handles_labels()[0]:
-                fig.legend(*ax.get_legend_handles_labels(), loc="lower left", bbox_to_anchor=(0.1 / WIDTH, 0.0), ncols=2, fontsize=11)
+                fig.legend(
+                    *ax.get_legend_handles_labels(),
+                    loc="lower left",
+                    bbox_to_anchor=(0.1 / WIDTH, 0.0),
+                    ncols=2,
+                    fontsize=11,
+                )
 
     return draw(legend_h + panel_h * len(panels), paint, " ".join(parts), S["ch_funnel"])

@@ -24,26 +24,35 @@ deliberate defects.
 Every workbook is marked synthetic (keywords "motcua-synthetic", a visible
 line in the title block); the same arguments give byte-identical files.
 """
+
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
 from motcua.panel import COUNT_COLUMNS, conform
 from motcua.sample import communes as legacy_communes_mod
-from motcua.sample import par as par_sample
 from motcua.sample import groups766 as groups766_sample
+from motcua.sample import par as par_sample
 from motcua.sample import reform, styles
 from motcua.sample.readme import sample_readme
 from motcua.sample.truth import DEFAULT_UNITS, online_share, simulate_units, unit_params
-from motcua.sample.workbook import (SYNTHETIC_KEYWORD, FileStyle, MonthFile, RowSpec, build_workbook, save_deterministic,
-                                    save_month_file)
+from motcua.sample.workbook import (
+    SYNTHETIC_KEYWORD,
+    FileStyle,
+    MonthFile,
+    RowSpec,
+    build_workbook,
+    save_deterministic,
+    save_month_file,
+)
 
 __all__ = ["write_sample", "sample_truth", "sample_defects", "DEFAULT_SEED", "DEFAULT_UNITS", "SYNTHETIC_KEYWORD"]
 
@@ -173,11 +182,20 @@ def _plan(units: list[str], start: str, n_months: int | None, seed: int, messy: 
     p.units_2025 = reform.units_2025(units) if p.months_2025 else None
     _plan_legacy(p, ms)
     p.defects += par_sample.par_defects(units, messy, {m.year for m in ms})
-    if messy and p.commune_months and "564" in p.commune_districts and p.commune_months[-1] == switch - pd.DateOffset(months=1):
+    if (
+        messy
+        and p.commune_months
+        and "564" in p.commune_districts
+        and p.commune_months[-1] == switch - pd.DateOffset(months=1)
+    ):
         p.early_new_name = (p.commune_months[-1], "Phường Phú Yên")
-        p.defects.append({"defect": "new_unit_before_reform",
-                          "detail": f"{p.early_new_name[0]:%m/%Y}: a row \"Phường Phú Yên\" (a 2025 ward) in the legacy "
-                                    "commune file, before the reform: rejected, the finding names its predecessors"})
+        p.defects.append(
+            {
+                "defect": "new_unit_before_reform",
+                "detail": f'{p.early_new_name[0]:%m/%Y}: a row "Phường Phú Yên" (a 2025 ward) in the legacy '
+                "commune file, before the reform: rejected, the finding names its predecessors",
+            }
+        )
     if messy and p.units_2025 is not None and len(p.units_2025):
         p.reform = reform.plan_defects(p.units_2025, units, p.months_2025)
         p.defects += reform.reform_defects(p.reform, _legacy_province_name())
@@ -188,7 +206,9 @@ def _legacy_province_name() -> str:
     from motcua.ingest.names import reference_units
 
     ref = reference_units("legacy")
-    return str(ref.loc[(ref["unit_level"] == "province") & (ref["unit_code"] == reform.REFORM_PROVINCE), "unit_name"].iloc[0])
+    return str(
+        ref.loc[(ref["unit_level"] == "province") & (ref["unit_code"] == reform.REFORM_PROVINCE), "unit_name"].iloc[0]
+    )
 
 
 def _plan_legacy(p: Plan, ms: list[pd.Timestamp]) -> None:
@@ -212,10 +232,18 @@ def _plan_legacy(p: Plan, ms: list[pd.Timestamp]) -> None:
         unit = units[5] if len(units) > 5 else units[-1]
         year = 2022 if 2022 in full_years else full_years[0]
         p.dossier = (unit, year)
-        p.defects.append({"defect": "dossier_export", "detail": f"unit {unit}, {year}: one row per dossier (CSV) with fake personal columns"
-                                                               " and the 766 columns (payment, digitisation, apology letters, survey)"})
+        p.defects.append(
+            {
+                "defect": "dossier_export",
+                "detail": f"unit {unit}, {year}: one row per dossier (CSV) with fake personal columns"
+                " and the 766 columns (payment, digitisation, apology letters, survey)",
+            }
+        )
         p.defects.append(groups766_sample.DEFECTS[0])
-    if all(pd.Timestamp(f"2024-{k:02d}-01") in have for k in range(7, 13)) and len(units) > groups766_sample.OVER_MAX[0]:
+    if (
+        all(pd.Timestamp(f"2024-{k:02d}-01") in have for k in range(7, 13))
+        and len(units) > groups766_sample.OVER_MAX[0]
+    ):
         p.score766 = True
         p.defects.append(groups766_sample.DEFECTS[1])
     p.missing_month = pick("2022-07-01")
@@ -230,22 +258,33 @@ def _plan_legacy(p: Plan, ms: list[pd.Timestamp]) -> None:
     c = pick("2025-03-01")
     if c is not None and pick("2025-01-01") is not None and pick("2025-02-01") is not None:
         p.cumulative_month = c
-        p.defects.append({"defect": "cumulative_file", "detail": "01/01/2025–31/03/2025 cumulative file instead of March 2025"})
+        p.defects.append(
+            {"defect": "cumulative_file", "detail": "01/01/2025–31/03/2025 cumulative file instead of March 2025"}
+        )
     u_bad = units[3] if len(units) > 3 else units[0]
     m_bad = pick("2024-05-01") or (ms[-2] if len(ms) > 2 else None)
     if m_bad is not None and m_bad != p.cumulative_month:
         p.inconsistent = (u_bad, m_bad, "resolved_total", 10)
-        p.defects.append({"defect": "inconsistent_row", "detail": f"unit {u_bad}, {m_bad:%m/%Y}: resolved_total typed 10 too high"})
+        p.defects.append(
+            {"defect": "inconsistent_row", "detail": f"unit {u_bad}, {m_bad:%m/%Y}: resolved_total typed 10 too high"}
+        )
     m_rev = pick("2023-09-01")
     if m_rev is not None:
         p.revised = (units[0], m_rev, "resolved_late", 0)
-        p.defects.append({"defect": "reissued_file", "detail": f"{m_rev:%m/%Y} issued twice; the later file corrects unit {units[0]}"})
+        p.defects.append(
+            {
+                "defect": "reissued_file",
+                "detail": f"{m_rev:%m/%Y} issued twice; the later file corrects unit {units[0]}",
+            }
+        )
 
 
 # --------------------------------------------------------------------------- truth
 
 
-def _counts(units: list[str], start: str, months: int, seed: int, plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
+def _counts(
+    units: list[str], start: str, months: int, seed: int, plan: Plan
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
     """(encoded counts, dossier table, simulated counts) of the legacy districts. Encoded = what the files say."""
     if months <= 0:
         empty = simulate_units(units[:1], start, 1, seed)[0].iloc[:0]
@@ -290,8 +329,9 @@ def _reform_enc(plan: Plan) -> pd.DataFrame:
     for d in _unit_info(plan.units).query("province_code == @reform.REFORM_PROVINCE").index:
         b, curve = _district_curve(plan, d)
         base[d], online[d] = b, curve(t_ref)
-    return reform.simulate_2025(units, plan.units, reform.Predecessors(base, online), plan.months_2025, plan.seed,
-                                plan.months)
+    return reform.simulate_2025(
+        units, plan.units, reform.Predecessors(base, online), plan.months_2025, plan.seed, plan.months
+    )
 
 
 def _revision_first_issue(enc: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -364,8 +404,13 @@ def sample_truth(
 
 
 def sample_defects(
-    units: Sequence[str] | int | None = None, *, n_units: int | None = None, start: str = "2021-01",
-    months: int | None = None, seed: int = DEFAULT_SEED, messy: bool = True,
+    units: Sequence[str] | int | None = None,
+    *,
+    n_units: int | None = None,
+    start: str = "2021-01",
+    months: int | None = None,
+    seed: int = DEFAULT_SEED,
+    messy: bool = True,
 ) -> list[dict[str, str]]:
     """The deliberate defects written into the sample (one dict per defect: defect, detail)."""
     codes = resolve_units(units, n_units)
@@ -388,7 +433,7 @@ def _name_as_written(name: str, unit_type: str, year: int, i: int, month: int) -
             return styles.mojibake(name)
         if month == 10 and i == 2:
             return styles.no_diacritics(name)
-        return name[len(unit_type):].strip() if name.startswith(unit_type) else name
+        return name[len(unit_type) :].strip() if name.startswith(unit_type) else name
     return styles.nfd(name) if i % 2 else name
 
 
@@ -396,8 +441,15 @@ def _style_for(year: int, month: int) -> FileStyle:
     if year <= 2021:
         return FileStyle(header_rows=3, number_row=True)
     if year == 2022:
-        return FileStyle(header_rows=2, number_row=False, leading_blank_col=True, section_row=True,
-                         hierarchical_stt=True, numbers_as_text=(month % 2 == 0), sheet_name="BC06")
+        return FileStyle(
+            header_rows=2,
+            number_row=False,
+            leading_blank_col=True,
+            section_row=True,
+            hierarchical_stt=True,
+            numbers_as_text=(month % 2 == 0),
+            sheet_name="BC06",
+        )
     if year == 2023:
         return FileStyle(header_rows=3, number_row=True, extra_rate_col=True, numbers_as_text=(month in (3, 11)))
     if year == 2024:
@@ -417,8 +469,21 @@ def _rate_text(row: pd.Series) -> str:
 def _roman(k: int) -> str:
     """1 → "I", 14 → "XIV", 63 → "LXIII" (province numbering in multi-province exports)."""
     out, n = "", k
-    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-                 (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for v, s in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= v:
             out, n = out + s, n - v
     return out
@@ -438,11 +503,13 @@ def _province_heading(pname: str, k: int, year: int | None) -> tuple[str, str, b
     if year == 2023:
         return "", f"{r}. {pname}", False
     if year == 2024:
-        return r, ("TP. " + pname[len("Thành phố "):]) if pname.startswith("Thành phố ") else pname, True
+        return r, ("TP. " + pname[len("Thành phố ") :]) if pname.startswith("Thành phố ") else pname, True
     return r, pname, False
 
 
-def _rows_for(frame: pd.DataFrame, info: pd.DataFrame, style: FileStyle, name_of: Any, year: int | None = None) -> list[RowSpec]:
+def _rows_for(
+    frame: pd.DataFrame, info: pd.DataFrame, style: FileStyle, name_of: Any, year: int | None = None
+) -> list[RowSpec]:
     """Body rows of one workbook. Units of several provinces are grouped under one heading row per province
     (some years with the province's subtotal), as national exports do; one province: no heading."""
     rows: list[RowSpec] = []
@@ -527,14 +594,31 @@ def write_sample(
     enc, dossiers, _ = _counts(codes, start, plan.months, seed, plan)
     info = _unit_info(codes)
     pname = str(info["province_name"].iloc[0]) if info["province_code"].nunique() == 1 else "các tỉnh"
-    reporter = f"Văn phòng UBND {pname[:1].lower() + pname[1:]}" if info["province_code"].nunique() == 1 else "Văn phòng (dữ liệu mẫu)"
+    reporter = (
+        f"Văn phòng UBND {pname[:1].lower() + pname[1:]}"
+        if info["province_code"].nunique() == 1
+        else "Văn phòng (dữ liệu mẫu)"
+    )
     written: list[Path] = []
     note = "Ghi chú: dữ liệu mẫu tổng hợp giả lập bởi motcua (motcua-synthetic), dùng để kiểm thử; không phải số liệu thật."
 
-    def save(wb_rows: list[RowSpec], style: FileStyle, s: pd.Timestamp, e: pd.Timestamp, label: str, fname: str,
-             created: datetime) -> None:
-        wb = build_workbook(period_text=_period_text(s, e, label), rows=wb_rows, style=style, reporter=reporter,
-                            place_date=f"{pname.replace('Tỉnh ', '')}, ngày {created:%d} tháng {created:%m} năm {created:%Y}", note=note)
+    def save(
+        wb_rows: list[RowSpec],
+        style: FileStyle,
+        s: pd.Timestamp,
+        e: pd.Timestamp,
+        label: str,
+        fname: str,
+        created: datetime,
+    ) -> None:
+        wb = build_workbook(
+            period_text=_period_text(s, e, label),
+            rows=wb_rows,
+            style=style,
+            reporter=reporter,
+            place_date=f"{pname.replace('Tỉnh ', '')}, ngày {created:%d} tháng {created:%m} năm {created:%Y}",
+            note=note,
+        )
         written.append(save_deterministic(wb, out / fname, created=created, title=f"Biểu 06 – {label or fname}"))
 
     months_list = sorted(enc["period_start"].unique())
@@ -561,8 +645,15 @@ def write_sample(
             fi = _revision_first_issue(enc, plan)
             first.loc[fi.index, fi.columns] = fi
             save(_rows_for(first, info, style, name_of, yr), style, m, e, label, fname, created)
-            save(_rows_for(frame, info, style, name_of, yr), style, m, e, label + " (bản sửa đổi)",
-                 f"bieu06_{m:%Y-%m}_sua-doi.xlsx", created + timedelta(days=30))
+            save(
+                _rows_for(frame, info, style, name_of, yr),
+                style,
+                m,
+                e,
+                label + " (bản sửa đổi)",
+                f"bieu06_{m:%Y-%m}_sua-doi.xlsx",
+                created + timedelta(days=30),
+            )
             continue
         save(_rows_for(frame, info, style, name_of, yr), style, m, e, label, fname, created)
 
@@ -574,8 +665,15 @@ def write_sample(
         agg = _aggregate(sel)
         e = (q1 + pd.offsets.MonthEnd(0)).normalize()
         style = FileStyle(header_rows=3, number_row=True, numbers_as_text=True, sheet_name="Quy II")
-        save(_rows_for(agg, info, style, lambda c, i: str(info.loc[c, "unit_name"])), style, q0, e,
-             f"Quý II năm {q0:%Y}", f"bieu06_quy2-{q0:%Y}.xlsx", datetime(e.year, e.month, e.day, 8) + timedelta(days=12))
+        save(
+            _rows_for(agg, info, style, lambda c, i: str(info.loc[c, "unit_name"])),
+            style,
+            q0,
+            e,
+            f"Quý II năm {q0:%Y}",
+            f"bieu06_quy2-{q0:%Y}.xlsx",
+            datetime(e.year, e.month, e.day, 8) + timedelta(days=12),
+        )
     if plan.cumulative_month is not None:
         c = plan.cumulative_month
         y0 = pd.Timestamp(f"{c.year}-01-01")
@@ -583,8 +681,15 @@ def write_sample(
         agg = _aggregate(sel)
         e = (c + pd.offsets.MonthEnd(0)).normalize()
         style = FileStyle(header_rows=3, number_row=True, title_extra="(LŨY KẾ)")
-        save(_rows_for(agg, info, style, lambda cd, i: str(info.loc[cd, "unit_name"])), style, y0, e,
-             f"Lũy kế từ đầu năm {c:%Y}", f"bieu06_luy-ke_{c:%Y-%m}.xlsx", datetime(e.year, e.month, e.day, 8) + timedelta(days=5))
+        save(
+            _rows_for(agg, info, style, lambda cd, i: str(info.loc[cd, "unit_name"])),
+            style,
+            y0,
+            e,
+            f"Lũy kế từ đầu năm {c:%Y}",
+            f"bieu06_luy-ke_{c:%Y-%m}.xlsx",
+            datetime(e.year, e.month, e.day, 8) + timedelta(days=5),
+        )
     if plan.dossier is not None and dossiers is not None:
         unit, year = plan.dossier
         dossiers = dossiers.copy()
@@ -611,21 +716,41 @@ def write_sample(
         later += legacy_communes_mod.commune_files(cenc, lc, info, messy, seed, plan.early_new_name)
     renc = _reform_enc(plan)
     if len(renc):
-        later += reform.reform_files(renc, plan.units_2025, plan.reform or reform.ReformDefects(), messy, seed,  # type: ignore[arg-type]
-                                     _legacy_province_name())
+        later += reform.reform_files(
+            renc,
+            plan.units_2025,
+            plan.reform or reform.ReformDefects(),
+            messy,
+            seed,  # type: ignore[arg-type]
+            _legacy_province_name(),
+        )
     for f in later:
         written.append(save_month_file(f, out, note))
     legacy_years = {(_first_month(start) + pd.DateOffset(months=i)).year for i in range(plan.months)}
     # the PAR index tables of the nine districts, 2021–2024 (the years the legacy months reach)
-    written += par_sample.write_par_files(out, codes, seed, messy, {c: str(info.loc[c, "unit_name"]) for c in codes}, pname,
-                                          legacy_years)
+    written += par_sample.write_par_files(
+        out, codes, seed, messy, {c: str(info.loc[c, "unit_name"]) for c in codes}, pname, legacy_years
+    )
 
     n_months = plan.months + len(plan.months_2025)
     readme = out / "README.md"
     readme.write_text(sample_readme(plan, codes, start, n_months, seed), encoding="utf-8")
-    man.write_text(json.dumps({"files": sorted(p.name for p in written) + ["README.md"], "seed": seed, "units": codes,
-                               "start": start, "months": n_months, "messy": messy}, ensure_ascii=False, indent=1) + "\n",
-                   encoding="utf-8")
+    man.write_text(
+        json.dumps(
+            {
+                "files": sorted(p.name for p in written) + ["README.md"],
+                "seed": seed,
+                "units": codes,
+                "start": start,
+                "months": n_months,
+                "messy": messy,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return sorted(written)
 
 
@@ -633,7 +758,14 @@ def _aggregate(sel: pd.DataFrame) -> pd.DataFrame:
     """Monthly rows → one row per unit for the span: flows summed, stocks at the ends."""
     sel = sel.sort_values(["unit_code", "period_start"])
     g = sel.groupby("unit_code", sort=False)
-    flows = ["received_online", "received_offline", "resolved_total", "resolved_early", "resolved_ontime", "resolved_late"]
+    flows = [
+        "received_online",
+        "received_offline",
+        "resolved_total",
+        "resolved_early",
+        "resolved_ontime",
+        "resolved_late",
+    ]
     agg = g[flows].sum()
     agg["carried_over"] = g["carried_over"].first()
     for c in ("pending_total", "pending_ontime", "pending_overdue"):

@@ -18,10 +18,11 @@ with the 11 count columns. Volumes are small (a commune's own work, base about
 5 dossiers a month) and every legacy commune of the province has one, whether
 written or not: the 2025 communes take it over (:mod:`motcua.sample.reform`).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -58,7 +59,11 @@ def commune_base(seed: int, code: str) -> float:
 
 
 def simulate_legacy_communes(
-    communes: pd.DataFrame, ms: list[pd.Timestamp], seed: int, start_index: int, district_online: dict[str, Callable[[int], float]],
+    communes: pd.DataFrame,
+    ms: list[pd.Timestamp],
+    seed: int,
+    start_index: int,
+    district_online: dict[str, Callable[[int], float]],
 ) -> pd.DataFrame:
     """Counts per (legacy commune, month) over ``ms``; ``start_index`` is the index of ``ms[0]`` on the sample's
     clock and ``district_online[d](t)`` the online share of district d at clock index t (a commune runs at 80 % of
@@ -66,8 +71,13 @@ def simulate_legacy_communes(
     rows: list[dict[str, object]] = []
     for code, parent in zip(communes["unit_code"], communes["parent_code"]):
         share = district_online[parent]
-        spec = SeriesSpec(key=code, base=commune_base(seed, code), salt="legacy-commune", start_index=start_index,
-                          online=lambda t, s=share, i0=start_index: 0.8 * s(i0 + t))
+        spec = SeriesSpec(
+            key=code,
+            base=commune_base(seed, code),
+            salt="legacy-commune",
+            start_index=start_index,
+            online=lambda t, s=share, i0=start_index: 0.8 * s(i0 + t),
+        )
         rows += simulate_series(spec, ms, seed)
     return as_frame(rows)
 
@@ -94,13 +104,27 @@ def extra_row(seed: int, salt: str, base: float) -> dict[str, int]:
     pending = int(r.binomial(handled, 0.2))
     resolved = handled - pending
     early = int(r.binomial(resolved, 0.7))
-    return {"received_total": handled, "received_online": online, "received_offline": offline, "carried_over": carried,
-            "resolved_total": resolved, "resolved_early": early, "resolved_ontime": resolved - early, "resolved_late": 0,
-            "pending_total": pending, "pending_ontime": pending, "pending_overdue": 0}
+    return {
+        "received_total": handled,
+        "received_online": online,
+        "received_offline": offline,
+        "carried_over": carried,
+        "resolved_total": resolved,
+        "resolved_early": early,
+        "resolved_ontime": resolved - early,
+        "resolved_late": 0,
+        "pending_total": pending,
+        "pending_ontime": pending,
+        "pending_overdue": 0,
+    }
 
 
 def commune_files(
-    enc: pd.DataFrame, communes: pd.DataFrame, districts: pd.DataFrame, messy: bool, seed: int,
+    enc: pd.DataFrame,
+    communes: pd.DataFrame,
+    districts: pd.DataFrame,
+    messy: bool,
+    seed: int,
     early_new_name: tuple[pd.Timestamp, str] | None = None,
 ) -> list[MonthFile]:
     """One workbook per month of legacy commune rows: a section per district, its communes, "Tổng cộng".
@@ -124,7 +148,9 @@ def commune_files(
                 n += 1
                 vals = {c: int(frame.loc[code, c]) for c in COUNT_COLUMNS}
                 c = communes.loc[code]
-                name = _name_as_written(c["unit_name"], c["unit_type"], c["short_name"], m, n) if messy else c["unit_name"]
+                name = (
+                    _name_as_written(c["unit_name"], c["unit_type"], c["short_name"], m, n) if messy else c["unit_name"]
+                )
                 rows.append(RowSpec(str(n), name, vals))
                 total = {k2: total[k2] + vals[k2] for k2 in COUNT_COLUMNS}
         if early_new_name is not None and early_new_name[0] == m:
@@ -134,8 +160,17 @@ def commune_files(
             total = {k2: total[k2] + vals[k2] for k2 in COUNT_COLUMNS}
         rows.append(RowSpec("", "Tổng cộng", total, kind="total"))
         e = (m + pd.offsets.MonthEnd(0)).normalize()
-        out.append(MonthFile(
-            fname=f"bieu06_cap-xa_{m:%Y-%m}.xlsx", start=m, end=e, label=f"Tháng {m:%m} năm {m:%Y}", rows=rows,
-            style=style, reporter=f"Văn phòng UBND {pname[:1].lower() + pname[1:]}", place=pname.removeprefix("Tỉnh "),
-            created=datetime(e.year, e.month, e.day, 9, 0, 0) + timedelta(days=6)))
+        out.append(
+            MonthFile(
+                fname=f"bieu06_cap-xa_{m:%Y-%m}.xlsx",
+                start=m,
+                end=e,
+                label=f"Tháng {m:%m} năm {m:%Y}",
+                rows=rows,
+                style=style,
+                reporter=f"Văn phòng UBND {pname[:1].lower() + pname[1:]}",
+                place=pname.removeprefix("Tỉnh "),
+                created=datetime(e.year, e.month, e.day, 9, 0, 0) + timedelta(days=6),
+            )
+        )
     return out

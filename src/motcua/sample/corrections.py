@@ -3,6 +3,7 @@
 Used by the benchmark (bench/run.py, case e) and the incremental-build test to
 change one unit's older month and nothing else.
 """
+
 from __future__ import annotations
 
 import re

@@ -17,6 +17,7 @@ the clean stage documents (independent code, so the round trip tests it):
   overdue ⇔ due date ≤ e (it can no longer finish on time).
 The export is as of 31 December: completions after it are blank.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -111,8 +112,15 @@ def simulate_dossier_year(
             comp = np.busday_offset(year_start, 0, roll="forward", busdaycal=cal)
             if comp > due:
                 late = True
-        recs.append({"received": rec, "due": due, "done": comp, "channel": int(r.choice([1, 2, 3], p=[0.85, 0.1, 0.05])),
-                     "proc": int(r.choice(len(names), p=w))})
+        recs.append(
+            {
+                "received": rec,
+                "due": due,
+                "done": comp,
+                "channel": int(r.choice([1, 2, 3], p=[0.85, 0.1, 0.05])),
+                "proc": int(r.choice(len(names), p=w)),
+            }
+        )
     # new dossiers month by month
     for mi, (lam_on, lam_off) in enumerate(expected[:n_months]):
         m0 = np.datetime64(f"{year}-{mi + 1:02d}-01")
@@ -154,35 +162,49 @@ def simulate_dossier_year(
         late = int((res & (done_d > due_d)).sum())
         pend = (rec_d <= e) & (~has_done | (done_d > e))
         overdue = int((pend & (due_d <= e)).sum())
-        counts.append({
-            "period_start": pd.Timestamp(s), "period_end": pd.Timestamp(e),
-            "received_total": online + offline + carried_m, "received_online": online, "received_offline": offline,
-            "carried_over": carried_m, "resolved_total": early + ontime + late, "resolved_early": early,
-            "resolved_ontime": ontime, "resolved_late": late, "pending_total": int(pend.sum()),
-            "pending_ontime": int(pend.sum()) - overdue, "pending_overdue": overdue,
-        })
+        counts.append(
+            {
+                "period_start": pd.Timestamp(s),
+                "period_end": pd.Timestamp(e),
+                "received_total": online + offline + carried_m,
+                "received_online": online,
+                "received_offline": offline,
+                "carried_over": carried_m,
+                "resolved_total": early + ontime + late,
+                "resolved_early": early,
+                "resolved_ontime": ontime,
+                "resolved_late": late,
+                "pending_total": int(pend.sum()),
+                "pending_ontime": int(pend.sum()) - overdue,
+                "pending_overdue": overdue,
+            }
+        )
 
     # the export table
     n = len(df)
     hours = r.integers(7, 17, size=n)
     minutes = r.integers(0, 60, size=n)
-    out = pd.DataFrame({
-        "STT": np.arange(1, n + 1),
-        "MaHoSo": [f"H{unit_code}.{year}-{i + 1:06d}" for i in range(n)],
-        "TenThuTuc": [names[p] for p in df["proc"]],
-        "LinhVuc": [fields[p] for p in df["proc"]],
-        "DonViXuLy": unit_name or unit_code,
-        "NgayTiepNhan": [f"{pd.Timestamp(d):%d/%m/%Y} {h:02d}:{mm:02d}" for d, h, mm in zip(df["received"], hours, minutes)],
-        "NgayHenTra": [f"{pd.Timestamp(d):%d/%m/%Y}" for d in df["due"]],
-        "NgayHoanThanh": ["" if pd.isna(d) else f"{pd.Timestamp(d):%d/%m/%Y} 16:30" for d in df["done"]],
-        "NgayTraKetQua": ["" if pd.isna(d) else f"{pd.Timestamp(d):%d/%m/%Y}" for d in df["done"]],
-        "KenhThucHien": df["channel"].astype(int),
-        "TrangThai": ["Đang giải quyết" if pd.isna(d) else "Đã trả kết quả" for d in df["done"]],
-        # FAKE personal columns: synthetic values, must be dropped on read
-        "HoTenNguoiNop": [f"{FAMILY[i % len(FAMILY)]} {GIVEN[(i // 8) % len(GIVEN)]}" for i in range(n)],
-        "SoCCCD": [f"0540{(i * 7919) % 100000000:08d}" for i in range(n)],
-        "SoDienThoai": [f"0900{(i * 37) % 1000000:06d}" for i in range(n)],
-        "Email": [f"nguoinop{i:05d}@example.invalid" for i in range(n)],
-        "DiaChi": [f"Thôn {1 + i % 9}, xã giả lập, tỉnh Phú Yên" for i in range(n)],
-    })
+    out = pd.DataFrame(
+        {
+            "STT": np.arange(1, n + 1),
+            "MaHoSo": [f"H{unit_code}.{year}-{i + 1:06d}" for i in range(n)],
+            "TenThuTuc": [names[p] for p in df["proc"]],
+            "LinhVuc": [fields[p] for p in df["proc"]],
+            "DonViXuLy": unit_name or unit_code,
+            "NgayTiepNhan": [
+                f"{pd.Timestamp(d):%d/%m/%Y} {h:02d}:{mm:02d}" for d, h, mm in zip(df["received"], hours, minutes)
+            ],
+            "NgayHenTra": [f"{pd.Timestamp(d):%d/%m/%Y}" for d in df["due"]],
+            "NgayHoanThanh": ["" if pd.isna(d) else f"{pd.Timestamp(d):%d/%m/%Y} 16:30" for d in df["done"]],
+            "NgayTraKetQua": ["" if pd.isna(d) else f"{pd.Timestamp(d):%d/%m/%Y}" for d in df["done"]],
+            "KenhThucHien": df["channel"].astype(int),
+            "TrangThai": ["Đang giải quyết" if pd.isna(d) else "Đã trả kết quả" for d in df["done"]],
+            # FAKE personal columns: synthetic values, must be dropped on read
+            "HoTenNguoiNop": [f"{FAMILY[i % len(FAMILY)]} {GIVEN[(i // 8) % len(GIVEN)]}" for i in range(n)],
+            "SoCCCD": [f"0540{(i * 7919) % 100000000:08d}" for i in range(n)],
+            "SoDienThoai": [f"0900{(i * 37) % 1000000:06d}" for i in range(n)],
+            "Email": [f"nguoinop{i:05d}@example.invalid" for i in range(n)],
+            "DiaChi": [f"Thôn {1 + i % 9}, xã giả lập, tỉnh Phú Yên" for i in range(n)],
+        }
+    )
     return counts, out

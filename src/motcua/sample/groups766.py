@@ -19,6 +19,7 @@ Deliberate defects (:data:`DEFECTS`): one "Số hóa hồ sơ" cell reads "Đang
 a value that is neither yes nor no. :func:`score_table` writes the nine districts'
 published-style 766 scores for 07–12/2024, one score above its group's maximum.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,13 +28,24 @@ import pandas as pd
 from motcua.sample.truth import unit_rng
 
 #: Fee of each procedure of :data:`motcua.sample.dossiers.PROCEDURES`, in đồng (0: free), as written.
-FEES = {"Chứng thực": "2.000", "Hộ tịch": "0", "Thành lập và hoạt động của hộ kinh doanh": "100.000", "Xây dựng": "75.000",
-        "Đất đai": "50.000"}
+FEES = {
+    "Chứng thực": "2.000",
+    "Hộ tịch": "0",
+    "Thành lập và hoạt động của hộ kinh doanh": "100.000",
+    "Xây dựng": "75.000",
+    "Đất đai": "50.000",
+}
 #: Row (0-based, among the export's rows) whose "Số hóa hồ sơ" reads "Đang cập nhật".
 UNREADABLE_ROW = 100
 UNREADABLE_VALUE = "Đang cập nhật"
-GROUP_MAX = {"Công khai minh bạch": 18, "Tiến độ giải quyết": 20, "Dịch vụ công trực tuyến": 12,
-             "Thanh toán trực tuyến": 10, "Mức độ hài lòng": 18, "Số hóa hồ sơ": 22}
+GROUP_MAX = {
+    "Công khai minh bạch": 18,
+    "Tiến độ giải quyết": 20,
+    "Dịch vụ công trực tuyến": 12,
+    "Thanh toán trực tuyến": 10,
+    "Mức độ hài lòng": 18,
+    "Số hóa hồ sơ": 22,
+}
 #: (unit index among the nine districts, month) of the score above its group's maximum, and the value written.
 OVER_MAX = (1, "09/2024", "Số hóa hồ sơ", "23,5")
 
@@ -84,11 +96,17 @@ def score_table(units: list[tuple[str, str]], seed: int) -> pd.DataFrame:
         level = r.uniform(0.78, 0.93)
         for m in range(7, 13):
             month = f"{m:02d}/2024"
-            scores = {g: round(float(np.clip(mx * (level + 0.01 * (m - 7) + r.normal(0, 0.03)), 0, mx)), 2)
-                      for g, mx in GROUP_MAX.items()}
-            row = {"STT": len(rows) + 1, "Đơn vị": name, "Tháng": month,
-                   **{g: f"{v:.2f}".replace(".", ",") for g, v in scores.items()},
-                   "Tổng điểm": f"{sum(scores.values()):.2f}".replace(".", ",")}
+            scores = {
+                g: round(float(np.clip(mx * (level + 0.01 * (m - 7) + r.normal(0, 0.03)), 0, mx)), 2)
+                for g, mx in GROUP_MAX.items()
+            }
+            row = {
+                "STT": len(rows) + 1,
+                "Đơn vị": name,
+                "Tháng": month,
+                **{g: f"{v:.2f}".replace(".", ",") for g, v in scores.items()},
+                "Tổng điểm": f"{sum(scores.values()):.2f}".replace(".", ","),
+            }
             if (i, month, OVER_MAX[2]) == OVER_MAX[:3]:
                 row[OVER_MAX[2]] = OVER_MAX[3]
             rows.append(row)
@@ -96,8 +114,12 @@ def score_table(units: list[tuple[str, str]], seed: int) -> pd.DataFrame:
 
 
 DEFECTS = [
-    {"defect": "groups766_unreadable_value",
-     "detail": f"dossier export: row {UNREADABLE_ROW + 2}, \"Số hóa hồ sơ\" = \"{UNREADABLE_VALUE}\" (neither yes nor no)"},
-    {"defect": "score766_over_max",
-     "detail": f"766 score table: district {OVER_MAX[0] + 1}, {OVER_MAX[1]}: \"{OVER_MAX[2]}\" = {OVER_MAX[3]} above its maximum 22"},
+    {
+        "defect": "groups766_unreadable_value",
+        "detail": f'dossier export: row {UNREADABLE_ROW + 2}, "Số hóa hồ sơ" = "{UNREADABLE_VALUE}" (neither yes nor no)',
+    },
+    {
+        "defect": "score766_over_max",
+        "detail": f'766 score table: district {OVER_MAX[0] + 1}, {OVER_MAX[1]}: "{OVER_MAX[2]}" = {OVER_MAX[3]} above its maximum 22',
+    },
 ]

@@ -9,6 +9,7 @@ three places). Other units' fields are spread from their totals (seeded), summin
 The files vary as real ones do: 2021 writes the rank "6/9", 2023 adds a "Điểm tối đa" row, 2024 writes scores as
 text with a decimal comma. With ``messy`` the deliberate defects of :func:`par_defects` are written in.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,7 +20,16 @@ import numpy as np
 
 from motcua.sample.workbook import save_deterministic
 
-__all__ = ["PAR_TOTALS", "PAR_FIELDS", "SONG_CAU_2022", "PAR_YEARS", "par_scores", "par_years", "par_defects", "write_par_files"]
+__all__ = [
+    "PAR_TOTALS",
+    "PAR_FIELDS",
+    "SONG_CAU_2022",
+    "PAR_YEARS",
+    "par_scores",
+    "par_years",
+    "par_defects",
+    "write_par_files",
+]
 
 PAR_YEARS = (2021, 2022, 2023, 2024)
 #: Field key → (label as the sample's decision writes it, maximum): the district-level set.
@@ -34,20 +44,64 @@ PAR_FIELDS: dict[str, tuple[str, float]] = {
     "impact": ("Tác động của CCHC đến người dân, tổ chức và phát triển KT-XH", 7.0),
 }
 #: Thị xã Sông Cầu's published field scores for 2022 (sum 73,34).
-SONG_CAU_2022: dict[str, float] = {"direction": 17.64, "legal_documents": 5.9, "procedures": 12.0, "apparatus": 7.0,
-                                   "civil_service": 11.0, "public_finance": 5.5, "e_government": 8.42, "impact": 5.88}
+SONG_CAU_2022: dict[str, float] = {
+    "direction": 17.64,
+    "legal_documents": 5.9,
+    "procedures": 12.0,
+    "apparatus": 7.0,
+    "civil_service": 11.0,
+    "public_finance": 5.5,
+    "e_government": 8.42,
+    "impact": 5.88,
+}
 #: Published change of Sông Cầu's total from 2021 to 2022, and its rank in 2021 (3rd in 2022, up three places).
 SONG_CAU_CHANGE_2022 = 8.48
 #: Year → unit code → total (the sample's design; Sông Cầu's 2021 total is 73,34 − 8,48).
 PAR_TOTALS: dict[int, dict[str, float]] = {
-    2021: {"555": 78.12, "564": 72.40, "563": 70.85, "559": 68.90, "562": 66.27, "557": round(73.34 - SONG_CAU_CHANGE_2022, 2),
-           "558": 62.31, "560": 60.75, "561": 58.42},
-    2022: {"555": 79.05, "564": 74.18, "557": 73.34, "563": 71.62, "559": 69.47, "562": 67.80, "558": 64.15, "560": 62.09,
-           "561": 60.33},
-    2023: {"555": 80.21, "557": 76.52, "564": 75.10, "563": 72.48, "559": 70.36, "562": 68.94, "558": 66.02, "560": 63.71,
-           "561": 61.85},
-    2024: {"555": 81.47, "557": 78.03, "564": 76.66, "563": 74.20, "559": 71.58, "562": 70.12, "558": 67.45, "560": 65.30,
-           "561": 63.08},
+    2021: {
+        "555": 78.12,
+        "564": 72.40,
+        "563": 70.85,
+        "559": 68.90,
+        "562": 66.27,
+        "557": round(73.34 - SONG_CAU_CHANGE_2022, 2),
+        "558": 62.31,
+        "560": 60.75,
+        "561": 58.42,
+    },
+    2022: {
+        "555": 79.05,
+        "564": 74.18,
+        "557": 73.34,
+        "563": 71.62,
+        "559": 69.47,
+        "562": 67.80,
+        "558": 64.15,
+        "560": 62.09,
+        "561": 60.33,
+    },
+    2023: {
+        "555": 80.21,
+        "557": 76.52,
+        "564": 75.10,
+        "563": 72.48,
+        "559": 70.36,
+        "562": 68.94,
+        "558": 66.02,
+        "560": 63.71,
+        "561": 61.85,
+    },
+    2024: {
+        "555": 81.47,
+        "557": 78.03,
+        "564": 76.66,
+        "563": 74.20,
+        "559": 71.58,
+        "562": 70.12,
+        "558": 67.45,
+        "560": 65.30,
+        "561": 63.08,
+    },
 }
 #: The deliberate defects: (year, unit, what).
 OVER_MAX = (2023, "560", "apparatus", 7.5)  # a field written above its maximum (7), another lowered: the total holds
@@ -98,12 +152,20 @@ def par_defects(units: list[str], messy: bool, legacy_years: set[int]) -> list[d
     y3, a, b = RANK_TIE
     years = set(par_years(legacy_years))
     out = [
-        {"defect": "par_over_max", "detail": f"chi-so-cchc {y}, unit {u}: field {f} written {v} above its maximum "
-                                             f"{PAR_FIELDS[f][1]} (the total still adds up)"},
-        {"defect": "par_total_mismatch", "detail": f"chi-so-cchc {y2}, unit {u2}: field {f2} typed {d2} point too high, "
-                                                   "the fields no longer add up to the total"},
-        {"defect": "par_rank_tie", "detail": f"chi-so-cchc {y3}: unit {a} published with the rank of unit {b} "
-                                             "though its total is lower"},
+        {
+            "defect": "par_over_max",
+            "detail": f"chi-so-cchc {y}, unit {u}: field {f} written {v} above its maximum "
+            f"{PAR_FIELDS[f][1]} (the total still adds up)",
+        },
+        {
+            "defect": "par_total_mismatch",
+            "detail": f"chi-so-cchc {y2}, unit {u2}: field {f2} typed {d2} point too high, "
+            "the fields no longer add up to the total",
+        },
+        {
+            "defect": "par_rank_tie",
+            "detail": f"chi-so-cchc {y3}: unit {a} published with the rank of unit {b} though its total is lower",
+        },
     ]
     return [d for d, year in zip(out, (y, y2, y3)) if year in years]
 
@@ -139,7 +201,7 @@ def _table(year: int, scores: dict[str, dict[str, float]], messy: bool) -> list[
 def _written_name(name: str, i: int) -> str:
     """District names as decisions write them: "UBND thị xã Sông Cầu", "UBND huyện Tuy An", "UBND TP Tuy Hòa"."""
     if name.startswith("Thành phố ") and i % 2:
-        return "UBND TP " + name[len("Thành phố "):]
+        return "UBND TP " + name[len("Thành phố ") :]
     return "UBND " + name[:1].lower() + name[1:]
 
 
@@ -153,8 +215,12 @@ def _workbook(year: int, rows: list[dict[str, Any]], names: dict[str, str], prov
     n = len(PAR_FIELDS)
     ws.append([f"UBND {province.upper()}"])
     ws.append([f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year} CỦA UBND CÁC HUYỆN, THỊ XÃ, THÀNH PHỐ"])
-    ws.append([f"(Kèm theo Quyết định số {100 + year % 100}/QĐ-UBND của UBND {province[:1].lower() + province[1:]}; "
-               "dữ liệu mẫu tổng hợp giả lập bởi motcua (motcua-synthetic), không phải số liệu thật)"])
+    ws.append(
+        [
+            f"(Kèm theo Quyết định số {100 + year % 100}/QĐ-UBND của UBND {province[:1].lower() + province[1:]}; "
+            "dữ liệu mẫu tổng hợp giả lập bởi motcua (motcua-synthetic), không phải số liệu thật)"
+        ]
+    )
     ws.append([])
     ws.append(["STT", "Đơn vị", "Điểm đạt theo lĩnh vực", *[None] * (n - 1), "Tổng điểm", "Xếp hạng", "Xếp loại"])
     ws.append([None, None, *[f"{lab} ({_num(mx)} điểm)" for lab, mx in PAR_FIELDS.values()], None, None, None])
@@ -187,8 +253,9 @@ def _num(v: float) -> str:
     return s.replace(".", ",")
 
 
-def write_par_files(out: Path, units: list[str], seed: int, messy: bool, names: dict[str, str], province: str,
-                    legacy_years: set[int]) -> list[Path]:
+def write_par_files(
+    out: Path, units: list[str], seed: int, messy: bool, names: dict[str, str], province: str, legacy_years: set[int]
+) -> list[Path]:
     """One workbook per year the legacy months reach (chi-so-cchc_cap-huyen_YYYY.xlsx) when the nine districts are
     sampled; else none."""
     if not _covers(units):
@@ -197,6 +264,12 @@ def write_par_files(out: Path, units: list[str], seed: int, messy: bool, names: 
     written = []
     for year in par_years(legacy_years):
         wb = _workbook(year, _table(year, scores[year], messy), names, province)
-        written.append(save_deterministic(wb, out / f"chi-so-cchc_cap-huyen_{year}.xlsx", created=datetime(year + 1, 3, 15, 8),
-                                          title=f"Chỉ số cải cách hành chính năm {year}"))
+        written.append(
+            save_deterministic(
+                wb,
+                out / f"chi-so-cchc_cap-huyen_{year}.xlsx",
+                created=datetime(year + 1, 3, 15, 8),
+                title=f"Chỉ số cải cách hành chính năm {year}",
+            )
+        )
     return written

@@ -26,6 +26,7 @@ reform's own messiness as deliberate defects (:func:`reform_defects`).
 Grain of :func:`units_2025`: one row per unit of the 2025 era (agencies first,
 then communes by code); of :func:`simulate_2025`: one row per (unit, month).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,7 +45,10 @@ REFORM_PROVINCE = "54"
 #: The provincial level written after the reform (keys of config/agencies.yaml) and each one's share of the
 #: 25 % of district work that moved to the province.
 AGENCY_SHARES: dict[str, float] = {
-    "trung-tam-pvhcc": 0.28, "cong-an": 0.40, "so-tu-phap": 0.10, "so-nong-nghiep-moi-truong": 0.14,
+    "trung-tam-pvhcc": 0.28,
+    "cong-an": 0.40,
+    "so-tu-phap": 0.10,
+    "so-nong-nghiep-moi-truong": 0.14,
     "so-xay-dung": 0.08,
 }
 TO_COMMUNES, TO_PROVINCE = 0.75, 0.25
@@ -70,7 +74,6 @@ def district_weights(districts: list[str]) -> pd.DataFrame:
     """(district, new_code, weight): the share of each selected Phú Yên district's area (counted in legacy
     communes, a divided one split equally among its parts) that went into each 2025 commune."""
     from motcua.reference.crosswalk import crosswalk
-
     from motcua.sample.communes import legacy_communes
 
     lc = legacy_communes(REFORM_PROVINCE)
@@ -99,9 +102,21 @@ def units_2025(districts: list[str]) -> pd.DataFrame:
     ref = reference_units("2025")
     prov_name = str(ref.loc[(ref["unit_level"] == "province") & (ref["unit_code"] == new_prov), "unit_name"].iloc[0])
     names = _agencies()
-    ag = pd.DataFrame([{"unit_code": f"{new_prov}-{k}", "unit_name": names[k], "unit_level": "agency", "unit_type": "",
-                        "short_name": names[k], "province_code": new_prov, "province_name": prov_name, "key": k}
-                       for k in AGENCY_SHARES])
+    ag = pd.DataFrame(
+        [
+            {
+                "unit_code": f"{new_prov}-{k}",
+                "unit_name": names[k],
+                "unit_level": "agency",
+                "unit_type": "",
+                "short_name": names[k],
+                "province_code": new_prov,
+                "province_name": prov_name,
+                "key": k,
+            }
+            for k in AGENCY_SHARES
+        ]
+    )
     com = ref[(ref["unit_level"] == "commune") & ref["unit_code"].isin(set(w["new_code"]))].sort_values("unit_code")
     com = com.assign(key=com["unit_code"])[cols]
     return pd.concat([ag, com], ignore_index=True).set_index("unit_code", drop=False)
@@ -115,14 +130,14 @@ class Predecessors:
     online: dict[str, float]
 
 
-def simulate_2025(units: pd.DataFrame, districts: list[str], pred: Predecessors, ms: list[pd.Timestamp],
-                  seed: int, start_index: int) -> pd.DataFrame:
+def simulate_2025(
+    units: pd.DataFrame, districts: list[str], pred: Predecessors, ms: list[pd.Timestamp], seed: int, start_index: int
+) -> pd.DataFrame:
     """Counts per (2025 unit, month) over ``ms`` (the 2025-era months); ``start_index`` is the index of
     ``ms[0]`` on the sample's clock (months since its first month), for the +3 % a year growth."""
     if units.empty or not ms:
         return as_frame([])
     from motcua.reference.crosswalk import predecessors
-
     from motcua.sample.communes import legacy_communes
 
     w = district_weights(districts)
@@ -147,13 +162,22 @@ def simulate_2025(units: pd.DataFrame, districts: list[str], pred: Predecessors,
             # the June 2025 online share of what it takes over: districts' work at theirs, a legacy commune's at
             # 80 % of its district's (as the legacy commune rows are drawn)
             shares = [(v, pred.online[d]) for d, v in parts.items()]
-            shares += [(v, 0.8 * pred.online[str(lc.loc[c, "parent_code"])]) for c, v in own.items()
-                       if str(lc.loc[c, "parent_code"]) in pred.online]
+            shares += [
+                (v, 0.8 * pred.online[str(lc.loc[c, "parent_code"])])
+                for c, v in own.items()
+                if str(lc.loc[c, "parent_code"]) in pred.online
+            ]
             before = sum(v * s for v, s in shares) / sum(v for v, _ in shares) if shares else mean_online
         level0 = min(0.95, before + jump)
-        spec = SeriesSpec(key=u.unit_code, base=base, salt="reform-months", start_index=start_index,
-                          online=lambda t, a=level0: min(0.97, a + 0.003 * t),
-                          late_rate=(0.002, 0.015), pending_ratio=(0.15, 0.4) if u.unit_level == "agency" else (0.08, 0.25))
+        spec = SeriesSpec(
+            key=u.unit_code,
+            base=base,
+            salt="reform-months",
+            start_index=start_index,
+            online=lambda t, a=level0: min(0.97, a + 0.003 * t),
+            late_rate=(0.002, 0.015),
+            pending_ratio=(0.15, 0.4) if u.unit_level == "agency" else (0.08, 0.25),
+        )
         rows += simulate_series(spec, ms, seed)
     return as_frame(rows)
 
@@ -208,24 +232,44 @@ def reform_defects(d: ReformDefects, legacy_province_name: str) -> list[dict[str
     """The deliberate defects of the 2025 era (defect, detail), as :func:`motcua.sample.sample_defects` lists them."""
     out: list[dict[str, str]] = []
     if d.old_heading is not None:
-        out.append({"defect": "other_era_province_heading",
-                    "detail": f"{d.old_heading:%m/%Y}: the file is still headed \"UBND {legacy_province_name.upper()}\" "
-                              "(a province dissolved on 1/7/2025); its rows are valid communes and agencies"})
+        out.append(
+            {
+                "defect": "other_era_province_heading",
+                "detail": f'{d.old_heading:%m/%Y}: the file is still headed "UBND {legacy_province_name.upper()}" '
+                "(a province dissolved on 1/7/2025); its rows are valid communes and agencies",
+            }
+        )
     if d.dissolved is not None:
-        out.append({"defect": "dissolved_unit_after_reform",
-                    "detail": f"{d.dissolved[0]:%m/%Y}: a row \"{d.dissolved[2]}\" (district {d.dissolved[1]}, dissolved "
-                              "on 1/7/2025): rejected, the finding names its successor communes"})
+        out.append(
+            {
+                "defect": "dissolved_unit_after_reform",
+                "detail": f'{d.dissolved[0]:%m/%Y}: a row "{d.dissolved[2]}" (district {d.dissolved[1]}, dissolved '
+                "on 1/7/2025): rejected, the finding names its successor communes",
+            }
+        )
     if d.same_name is not None:
-        out.append({"defect": "legacy_name_like_new_commune",
-                    "detail": f"{d.same_name[0]:%m/%Y}: a row \"{d.same_name[2]}\" (district {d.same_name[1]}) beside the "
-                              f"commune {d.same_name[3]} of the same name: rejected, never booked to the commune"})
+        out.append(
+            {
+                "defect": "legacy_name_like_new_commune",
+                "detail": f'{d.same_name[0]:%m/%Y}: a row "{d.same_name[2]}" (district {d.same_name[1]}) beside the '
+                f"commune {d.same_name[3]} of the same name: rejected, never booked to the commune",
+            }
+        )
     if d.unknown_agency is not None:
-        out.append({"defect": "unknown_agency",
-                    "detail": f"{d.unknown_agency:%m/%Y}: an agency \"{UNKNOWN_AGENCY}\" not in config/agencies.yaml: rejected"})
+        out.append(
+            {
+                "defect": "unknown_agency",
+                "detail": f'{d.unknown_agency:%m/%Y}: an agency "{UNKNOWN_AGENCY}" not in config/agencies.yaml: rejected',
+            }
+        )
     if d.flat_header is not None:
-        out.append({"defect": "flattened_header",
-                    "detail": f"{d.flat_header:%m/%Y}: a one-row header (\"Quá hạn\" twice) above the (1)…(13) row, "
-                              "which tells the columns apart"})
+        out.append(
+            {
+                "defect": "flattened_header",
+                "detail": f'{d.flat_header:%m/%Y}: a one-row header ("Quá hạn" twice) above the (1)…(13) row, '
+                "which tells the columns apart",
+            }
+        )
     return out
 
 
@@ -281,8 +325,9 @@ def _style(m: pd.Timestamp, flat: bool) -> FileStyle:
     return FileStyle(header_rows=3, number_row=False, sheet_name="Sheet1")
 
 
-def reform_files(enc: pd.DataFrame, units: pd.DataFrame, d: ReformDefects, messy: bool, seed: int,
-                 legacy_province_name: str) -> list[MonthFile]:
+def reform_files(
+    enc: pd.DataFrame, units: pd.DataFrame, d: ReformDefects, messy: bool, seed: int, legacy_province_name: str
+) -> list[MonthFile]:
     """One workbook per 2025-era month: "Cấp tỉnh" (centre, agencies) and "Cấp xã" (communes), "Tổng cộng"."""
     out: list[MonthFile] = []
     if units.empty:
@@ -340,7 +385,9 @@ def reform_files(enc: pd.DataFrame, units: pd.DataFrame, d: ReformDefects, messy
             if not body:
                 continue
             if with_sums:
-                rows.append(RowSpec(stt, label, {c: sum(r.values[c] for r in body) for c in COUNT_COLUMNS}, kind="subtotal"))
+                rows.append(
+                    RowSpec(stt, label, {c: sum(r.values[c] for r in body) for c in COUNT_COLUMNS}, kind="subtotal")
+                )
             else:
                 rows.append(RowSpec(stt, label, kind="section"))
             rows += body
@@ -349,9 +396,17 @@ def reform_files(enc: pd.DataFrame, units: pd.DataFrame, d: ReformDefects, messy
         place = legacy_province_name.removeprefix("Tỉnh ") if old else prov_name.removeprefix("Tỉnh ")
         head = legacy_province_name if old else prov_name
         e = (m + pd.offsets.MonthEnd(0)).normalize()
-        out.append(MonthFile(
-            fname=f"bieu06_{m:%Y-%m}.xlsx", start=m, end=e, label=f"Tháng {m:%m} năm {m:%Y}", rows=rows,
-            style=_style(m, messy and d.flat_header == m) if messy else FileStyle(), place=place,
-            reporter=f"UBND {head[:1].lower() + head[1:]}", created=datetime(e.year, e.month, e.day, 8) + timedelta(days=5)))
+        out.append(
+            MonthFile(
+                fname=f"bieu06_{m:%Y-%m}.xlsx",
+                start=m,
+                end=e,
+                label=f"Tháng {m:%m} năm {m:%Y}",
+                rows=rows,
+                style=_style(m, messy and d.flat_header == m) if messy else FileStyle(),
+                place=place,
+                reporter=f"UBND {head[:1].lower() + head[1:]}",
+                created=datetime(e.year, e.month, e.day, 8) + timedelta(days=5),
+            )
+        )
     return out
-

@@ -18,12 +18,13 @@ carried over from 2022 (pending at 31/12/2022). In monthly terms: the twelve
 months of 2023 sum to 4.302 online and 3.087 offline, and pending_total of
 December 2022 is 308, so the annual form (3) = (4)+(5)+(6) = 7.697.
 """
+
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,12 +37,31 @@ DEFAULT_PROVINCE = "54"
 
 #: Typical monthly new dossiers (plausible orders of magnitude for a district one-stop shop).
 BASE_VOLUME: dict[str, float] = {
-    "555": 600, "557": 330, "558": 170, "559": 280, "560": 160, "561": 150, "562": 260, "563": 220, "564": 300,
+    "555": 600,
+    "557": 330,
+    "558": 170,
+    "559": 280,
+    "560": 160,
+    "561": 150,
+    "562": 260,
+    "563": 220,
+    "564": 300,
 }
 
 #: Month (1 or 2) of Lunar New Year; other years default to February.
 TET_MONTH: dict[int, int] = {
-    2019: 2, 2020: 1, 2021: 2, 2022: 2, 2023: 1, 2024: 2, 2025: 1, 2026: 2, 2027: 2, 2028: 1, 2029: 2, 2030: 2,
+    2019: 2,
+    2020: 1,
+    2021: 2,
+    2022: 2,
+    2023: 1,
+    2024: 2,
+    2025: 1,
+    2026: 2,
+    2027: 2,
+    2028: 1,
+    2029: 2,
+    2030: 2,
 }
 
 
@@ -59,8 +79,14 @@ class Anchor:
 
 #: Tuy Hòa 2023, press release "Hội nghị tổng kết công tác CCHC năm 2023".
 ANCHORS: list[Anchor] = [
-    Anchor("555", 2023, received_online=4302, received_offline=3087, carried_over=308,
-           source="UBND thành phố Tuy Hòa, hội nghị tổng kết CCHC năm 2023 (02/02/2024)"),
+    Anchor(
+        "555",
+        2023,
+        received_online=4302,
+        received_offline=3087,
+        carried_over=308,
+        source="UBND thành phố Tuy Hòa, hội nghị tổng kết CCHC năm 2023 (02/02/2024)",
+    ),
 ]
 
 
@@ -187,8 +213,16 @@ def simulate_units(
                     lam = p.base * season(mm) * (1.03 ** (tt / 12))
                     expected.append((lam * online_share(p, tt), lam * (1 - online_share(p, tt))))
                 counts, dossiers = simulate_dossier_year(
-                    code, m.year, expected, carried, carried_overdue, seed=seed, late_rate=p.late_rate,
-                    pending_ratio=p.pending_ratio, early_share=p.early_share, n_months=len(year_months),
+                    code,
+                    m.year,
+                    expected,
+                    carried,
+                    carried_overdue,
+                    seed=seed,
+                    late_rate=p.late_rate,
+                    pending_ratio=p.pending_ratio,
+                    early_share=p.early_share,
+                    n_months=len(year_months),
                 )
                 for c in counts:
                     rows.append({"unit_code": code, **c})
@@ -214,13 +248,24 @@ def simulate_units(
             late_p = p.late_rate if t not in p.bad_months else float(r.uniform(0.03, 0.055))
             early, ontime, late = _split_resolved(r, resolved, late_p, p.early_share)
             overdue = int(r.binomial(pending, p.overdue_share))
-            rows.append({
-                "unit_code": code, "period_start": m, "period_end": end,
-                "received_total": handled, "received_online": online, "received_offline": offline,
-                "carried_over": carried, "resolved_total": resolved, "resolved_early": early,
-                "resolved_ontime": ontime, "resolved_late": late, "pending_total": pending,
-                "pending_ontime": pending - overdue, "pending_overdue": overdue,
-            })
+            rows.append(
+                {
+                    "unit_code": code,
+                    "period_start": m,
+                    "period_end": end,
+                    "received_total": handled,
+                    "received_online": online,
+                    "received_offline": offline,
+                    "carried_over": carried,
+                    "resolved_total": resolved,
+                    "resolved_early": early,
+                    "resolved_ontime": ontime,
+                    "resolved_late": late,
+                    "pending_total": pending,
+                    "pending_ontime": pending - overdue,
+                    "pending_overdue": overdue,
+                }
+            )
             carried, carried_overdue = pending, overdue
     df = pd.DataFrame(rows)
     for c in COUNT_COLUMNS:
@@ -279,13 +324,24 @@ def simulate_series(spec: SeriesSpec, ms: list[pd.Timestamp], seed: int) -> list
         late_p = late_rate if t not in bad else float(r.uniform(0.03, 0.045))
         early, ontime, late = _split_resolved(r, resolved, late_p, early_share)
         overdue = int(r.binomial(pending, overdue_share))
-        out.append({
-            "unit_code": spec.key, "period_start": m, "period_end": (m + pd.offsets.MonthEnd(0)).normalize(),
-            "received_total": handled, "received_online": online, "received_offline": new - online,
-            "carried_over": carried, "resolved_total": resolved, "resolved_early": early,
-            "resolved_ontime": ontime, "resolved_late": late, "pending_total": pending,
-            "pending_ontime": pending - overdue, "pending_overdue": overdue,
-        })
+        out.append(
+            {
+                "unit_code": spec.key,
+                "period_start": m,
+                "period_end": (m + pd.offsets.MonthEnd(0)).normalize(),
+                "received_total": handled,
+                "received_online": online,
+                "received_offline": new - online,
+                "carried_over": carried,
+                "resolved_total": resolved,
+                "resolved_early": early,
+                "resolved_ontime": ontime,
+                "resolved_late": late,
+                "pending_total": pending,
+                "pending_ontime": pending - overdue,
+                "pending_overdue": overdue,
+            }
+        )
         carried = pending
     return out
 

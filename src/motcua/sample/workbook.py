@@ -11,6 +11,7 @@ Determinism: openpyxl stamps ``modified`` with the current time and zip
 entries with the current local time; :func:`save_deterministic` rewrites
 both, so the same inputs give identical bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -50,10 +51,16 @@ FORM06_LEAVES = [
 ]
 #: The leaf labels of a flattened one-row form-06 header, as some exports write it (two columns read "Quá hạn").
 FLAT_LABELS = {
-    "received_total": "Tổng số hồ sơ tiếp nhận", "received_online": "Trực tuyến",
-    "received_offline": "Trực tiếp, dịch vụ bưu chính", "carried_over": "Từ kỳ trước",
-    "resolved_total": "Đã giải quyết", "resolved_early": "Trước hạn", "resolved_ontime": "Đúng hạn",
-    "resolved_late": "Quá hạn", "pending_total": "Đang giải quyết", "pending_ontime": "Trong hạn",
+    "received_total": "Tổng số hồ sơ tiếp nhận",
+    "received_online": "Trực tuyến",
+    "received_offline": "Trực tiếp, dịch vụ bưu chính",
+    "carried_over": "Từ kỳ trước",
+    "resolved_total": "Đã giải quyết",
+    "resolved_early": "Trước hạn",
+    "resolved_ontime": "Đúng hạn",
+    "resolved_late": "Quá hạn",
+    "pending_total": "Đang giải quyết",
+    "pending_ontime": "Trong hạn",
     "pending_overdue": "Quá hạn",
 }
 #: Older 07a-style layout: no online split, early+on-time merged, extra outcomes.
@@ -147,7 +154,9 @@ def build_workbook(
     put(1, half + 2, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold)
     put(2, half + 2, "Độc lập - Tự do - Hạnh phúc", font=bold)
     put(3, c0, "DỮ LIỆU MẪU TỔNG HỢP GIẢ LẬP (synthetic) — không phải số liệu thật")
-    title = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+    title = (
+        "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+    )
     if style.layout == "07a":
         title = "TỔNG HỢP TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH (Mẫu 07a)"
     put(4, c0, title + (f" {style.title_extra}" if style.title_extra else ""), font=bold, alignment=center)
@@ -168,11 +177,11 @@ def build_workbook(
     col = c0 + 2
     leaf_col: dict[str, int] = {}
     li = 0
-    for key, _, _ in (leaves if style.flat_header else []):
+    for key, _, _ in leaves if style.flat_header else []:
         put(h0, col, FLAT_LABELS.get(key, key), font=bold, alignment=center)
         leaf_col[key] = col
         col += 1
-    for gname, width in ([] if style.flat_header else groups):
+    for gname, width in [] if style.flat_header else groups:
         put(h0, col, gname, font=bold, alignment=center)
         ws.merge_cells(start_row=h0, start_column=col, end_row=h0, end_column=col + width - 1)
         k = 0
@@ -237,7 +246,9 @@ def build_workbook(
 _MODIFIED_RE = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
 
 
-def save_deterministic(wb: Workbook, path: Path, *, created: datetime, title: str, keywords: str = SYNTHETIC_KEYWORD) -> Path:
+def save_deterministic(
+    wb: Workbook, path: Path, *, created: datetime, title: str, keywords: str = SYNTHETIC_KEYWORD
+) -> Path:
     """Save with fixed document properties and zip timestamps; atomic (temp file, then replace)."""
     import os
 
@@ -288,6 +299,12 @@ class MonthFile:
 def save_month_file(f: MonthFile, out_dir: Path, note: str) -> Path:
     """Build and save one :class:`MonthFile` into ``out_dir`` (deterministic bytes)."""
     period_text = f"{f.label} (Từ ngày {f.start:%d/%m/%Y} đến ngày {f.end:%d/%m/%Y})"
-    wb = build_workbook(period_text=period_text, rows=f.rows, style=f.style, reporter=f.reporter,
-                        place_date=f"{f.place}, ngày {f.created:%d} tháng {f.created:%m} năm {f.created:%Y}", note=note)
+    wb = build_workbook(
+        period_text=period_text,
+        rows=f.rows,
+        style=f.style,
+        reporter=f.reporter,
+        place_date=f"{f.place}, ngày {f.created:%d} tháng {f.created:%m} năm {f.created:%Y}",
+        note=note,
+    )
     return save_deterministic(wb, Path(out_dir) / f.fname, created=f.created, title=f"Biểu 06 – {f.label}")
