@@ -56,7 +56,8 @@ def test_forecasts_never_leave_0_1_even_near_the_ends():
 def test_out_of_sample_check_holds():
     """Seeded out-of-sample check (a smaller run of bench/forecast_bench.py): 95 % intervals cover 93–97 % of
     held-out months per block of three horizons (± sampling error of 600 months), the interval score beats
-    the old model (glm) and the flat forecast at every horizon, and the target probabilities beat glm's Brier score."""
+    the old model (glm) at every horizon and by 7–17 % per block from 4 months on, the flat forecast by 40 %,
+    and the target probabilities beat glm's Brier score by 10 %."""
     settings = settings_from_config()
     assert settings.forecast_method != "glm"
     old = settings.with_(forecast_method="glm")
@@ -64,14 +65,16 @@ def test_out_of_sample_check_holds():
     rows, trows = bt.simulated_check(settings, fcs, n_series=200, seed=2027)
     rows["block"] = (rows["horizon"] - 1) // 3
     cov = rows[rows["forecaster"] == "new"].groupby("block")["covered"].mean()
-    assert cov.between(0.92, 0.975).all(), cov
+    assert cov.between(0.925, 0.975).all(), cov
     score = rows.groupby(["forecaster", "horizon"])["interval_score"].mean().unstack(0)
     assert (score["new"] < score["old"]).all(), score
-    assert (score["new"] < 0.8 * score["flat"]).all(), score
-    late = score.loc[7:12]
-    assert (late["new"] < 0.9 * late["old"]).all(), late
+    assert (score["new"] < 0.6 * score["flat"]).all(), score
+    # per block of three horizons, the ratio to the old model measured here (0.95, 0.88, 0.80, 0.77) with a margin
+    block = rows.groupby(["forecaster", "block"])["interval_score"].mean().unstack(0)
+    ratio = block["new"] / block["old"]
+    assert (ratio < [0.99, 0.93, 0.86, 0.83]).all(), ratio
     brier = bt.brier(trows)
-    assert brier["new"] < brier["old"]
+    assert brier["new"] < 0.9 * brier["old"], brier
 
 
 def test_target_too_uncertain_follows_the_configured_width(small_panel, settings):
