@@ -60,13 +60,23 @@ def max_rel_diff(a: pd.DataFrame, b: pd.DataFrame) -> float:
     return worst
 
 
-def timed(panel: pd.DataFrame, settings, glm) -> tuple[float, object]:
+def timed(panel: pd.DataFrame, settings, glm) -> tuple[float, float, object]:
+    """Seconds of run_model, seconds inside the GLM fits (this process only: 0 from forked workers), result."""
     fast = trend._glm
-    trend._glm = glm  # forked workers inherit the module's state
+    inside = [0.0]
+
+    def counted(*a, **k):
+        t = time.perf_counter()
+        try:
+            return glm(*a, **k)
+        finally:
+            inside[0] += time.perf_counter() - t
+
+    trend._glm = counted  # forked workers inherit the module's state
     try:
         t0 = time.perf_counter()
         res = run_model(panel, settings)
-        return time.perf_counter() - t0, res
+        return time.perf_counter() - t0, inside[0], res
     finally:
         trend._glm = fast
 
@@ -87,14 +97,23 @@ def main(argv: list[str] | None = None) -> int:
     for n in [int(x) for x in args.units.split(",")]:
         panel = cut(full, n) if full is not None else simulate_panel(SimSpec(n_units=n, months=54, seed=1))[0]
         load0 = os.getloadavg()[0]
-        old_s, old = timed(panel, settings, trend._glm_statsmodels)
-        new_s, new = timed(panel, settings, trend._glm)
+        old_s, old_glm, old = timed(panel, settings, trend._glm_statsmodels)
+        new_s, new_glm, new = timed(panel, settings, trend._glm)
         row = {
             "units": int(panel[["unit_schema", "unit_code"]].drop_duplicates().shape[0]),
             "series": len(new.trend_summary),
             "statsmodels_s": round(old_s, 2),
             "numpy_s": round(new_s, 2),
             "ratio": round(old_s / new_s, 2),
+            **(
+                {
+                    "glm_statsmodels_s": round(old_glm, 2),
+                    "glm_numpy_s": round(new_glm, 2),
+                    "glm_ratio": round(old_glm / new_glm, 2),
+                }
+                if new_glm > 0
+                else {}
+            ),
             "load": round((load0 + os.getloadavg()[0]) / 2, 1),
             **{
                 f"max_rel_diff_{t}": max_rel_diff(getattr(old, t), getattr(new, t))
