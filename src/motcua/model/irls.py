@@ -46,7 +46,7 @@ def _deviance(prop: np.ndarray, mu: np.ndarray, n: np.ndarray, w: np.ndarray) ->
     a = np.maximum(prop / (mu + 1e-20), _EPS)
     b = np.maximum((1.0 - prop) / (1.0 - mu + 1e-20), _EPS)
     resid = 2 * n * (prop * np.log(a) + (1 - prop) * np.log(b))
-    return float(np.sum(resid * 1.0 * w / 1.0))
+    return float(np.sum(resid * w))  # statsmodels' × freq_weights (1) / scale (1): exact no-ops
 
 
 def _pinv(x: np.ndarray, rcond: float = 1e-15) -> np.ndarray:
@@ -96,8 +96,7 @@ def fit_binomial(
         steps = step + 1
         pc = _clip(mu)
         deriv = 1.0 / (pc * (1 - pc))
-        pv = _clip(mu / 1)
-        wts = w * n * (1.0 / (deriv**2 * (pv * (1 - pv) * 1)))
+        wts = w * n * (1.0 / (deriv**2 * (pc * (1 - pc))))  # the variance clips μ as the link does
         zendog = lin + deriv * (prop - mu) - off
         half = np.sqrt(wts)
         if not np.all(np.isfinite(half)):
