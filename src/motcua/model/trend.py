@@ -46,7 +46,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import optimize, special, stats
 
 from motcua.model.design import design, hinge_mean, step_share, trend_only
@@ -59,8 +58,6 @@ STATUS_SHORT = "short_series"
 STATUS_NO_DATA = "no_data"
 STATUS_FAILED = "fit_failed"
 STATUS_FEW_EVENTS = "few_events"
-
-_FAMILY = sm.families.Binomial()
 
 
 @dataclass
@@ -208,7 +205,11 @@ def _glm_statsmodels(
     offset: np.ndarray | None = None,
 ):
     """The reference fit: statsmodels' GLM (Binomial, logit) by IRLS with the same settings as :func:`_glm`."""
-    model = sm.GLM(np.column_stack([y, n - y]), X, family=_FAMILY, var_weights=w, offset=offset, hasconst=True)
+    import statsmodels.api as sm  # only for the reference: the stage itself never loads statsmodels
+
+    model = sm.GLM(
+        np.column_stack([y, n - y]), X, family=sm.families.Binomial(), var_weights=w, offset=offset, hasconst=True
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return model.fit(method="IRLS", maxiter=100, tol=1e-9, start_params=start)
