@@ -9,7 +9,9 @@ with t in years at the period's real mid-date, month-of-year harmonics and
 level steps at configured breaks (see :mod:`motcua.model.design`). The
 variance is the beta-binomial one; ρ (intra-period correlation) is estimated by
 Williams' (1982) method — weights 1/(1 + (n_i − 1)ρ) chosen so that the Pearson
-χ² equals its degrees of freedom — with statsmodels' GLM (IRLS). Intervals use
+χ² equals its degrees of freedom — with a GLM fitted by IRLS (statsmodels'
+algorithm in plain numpy, :mod:`motcua.model.irls`; statsmodels' own GLM is the
+reference it is tested against). Intervals use
 Student's t on the residual degrees of freedom, since ρ is estimated.
 
 The trend is a straight line on the logit scale unless an F test of omitted
@@ -18,7 +20,7 @@ rejects it at ``bend_test_level``; then the bends enter, each shrunk towards 0,
 and forecasts also carry the uncertainty of slope changes still to come.
 
 Weak normal priors, entered as pseudo-data records (Greenland & Christensen
-2001) so that statsmodels' GLM fits the posterior mode and its curvature, keep
+2001) so that the GLM fits the posterior mode and its curvature, keep
 the fit finite when a unit never had a late (or an online) dossier: the level
 is pulled towards the province's rate (sd ``prior_sd_level`` on the logit
 scale), slope, seasonality, steps and bends towards 0 — partial pooling,
@@ -44,10 +46,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import optimize, special, stats
 
 from motcua.model.design import design, hinge_mean, step_share, trend_only
+from motcua.model.irls import fit_binomial
 from motcua.model.series import build_series, years
 from motcua.model.settings import Break, ModelSettings, settings_from_config
 
@@ -56,8 +58,6 @@ STATUS_SHORT = "short_series"
 STATUS_NO_DATA = "no_data"
 STATUS_FAILED = "fit_failed"
 STATUS_FEW_EVENTS = "few_events"
-
-_FAMILY = sm.families.Binomial()
 
 
 @dataclass
@@ -191,7 +191,25 @@ def _glm(
     start: np.ndarray | None,
     offset: np.ndarray | None = None,
 ):
-    model = sm.GLM(np.column_stack([y, n - y]), X, family=_FAMILY, var_weights=w, offset=offset, hasconst=True)
+    """Binomial GLM by IRLS: :func:`motcua.model.irls.fit_binomial`, statsmodels' algorithm in plain numpy
+    (same estimates and covariance as :func:`_glm_statsmodels`, tested on simulated series)."""
+    return fit_binomial(y, n, X, w, start, offset, maxiter=100, tol=1e-9)
+
+
+def _glm_statsmodels(
+    y: np.ndarray,
+    n: np.ndarray,
+    X: np.ndarray,
+    w: np.ndarray,
+    start: np.ndarray | None,
+    offset: np.ndarray | None = None,
+):
+    """The reference fit: statsmodels' GLM (Binomial, logit) by IRLS with the same settings as :func:`_glm`."""
+    import statsmodels.api as sm  # only for the reference: the stage itself never loads statsmodels
+
+    model = sm.GLM(
+        np.column_stack([y, n - y]), X, family=sm.families.Binomial(), var_weights=w, offset=offset, hasconst=True
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return model.fit(method="IRLS", maxiter=100, tol=1e-9, start_params=start)
