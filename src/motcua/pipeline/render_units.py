@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from motcua import locations as loc
+from motcua.pipeline.stage_specs import OVERVIEW, UNIT_REPORT
 
 if TYPE_CHECKING:
     from motcua.report.eras import ReportUnit
@@ -29,18 +29,23 @@ def wanted_units(units: Iterable[str] | None, all_units: list[ReportUnit]) -> se
 
 
 def unit_params(u: ReportUnit, data: Path, lang: str) -> dict[str, Any]:
-    """The parameters notebook 30 gets for one unit (its parameters cell declares exactly these)."""
-    return {"unit_code": u.code, "unit_schema": u.schema or "", "data_dir": str(data), "lang": lang}
+    """The parameters notebook 30 gets for one unit (:data:`motcua.pipeline.stage_specs.UNIT_REPORT`; not checked
+    here: :func:`check_render_parameters` checks one unit's before the fan-out)."""
+    return dict(zip(UNIT_REPORT.parameters, (u.code, u.schema or "", str(data), lang), strict=True))
+
+
+def overview_params(data: Path, lang: str, province: str = "") -> dict[str, Any]:
+    """The parameters notebook 40 gets (:data:`motcua.pipeline.stage_specs.OVERVIEW`): ``province`` "" for every
+    unit of the data, a province's code for its page of a national analysis."""
+    return dict(zip(OVERVIEW.parameters, (str(data), lang, province), strict=True))
 
 
 def check_render_parameters(unit: dict[str, Any], overview: dict[str, Any]) -> None:
     """Fail before rendering anything when the parameters handed to notebooks 30 and 40 are not those their
     parameters cells declare (papermill would only warn and run with the cell's default)."""
-    from motcua.pipeline.nb_params import check_parameters
-
     try:
-        if "unit_code" in unit:
-            check_parameters(loc.notebook(loc.NOTEBOOK_DISTRICT), unit)
-        check_parameters(loc.notebook(loc.NOTEBOOK_OVERVIEW), overview)
+        if unit:
+            UNIT_REPORT.check(unit)
+        OVERVIEW.check(overview)
     except ValueError as exc:
         raise ValueError(f"render: {exc}") from exc

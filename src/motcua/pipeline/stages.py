@@ -24,7 +24,8 @@ from motcua import locations as loc
 from motcua.config import load_config
 from motcua.files import ShaCache, atomic_write_text, sha256_bytes, sha256_files
 from motcua.pipeline.manifest import Manifest, ReportEntry
-from motcua.pipeline.render_units import check_render_parameters, unit_params, wanted_units
+from motcua.pipeline.render_units import check_render_parameters, overview_params, unit_params, wanted_units
+from motcua.pipeline.stage_specs import CLEAN, MODEL, OVERVIEW, PROVINCE_PAGE, RENDER_INPUTS, UNIT_REPORT, StageSpec
 from motcua.rawfiles import discover, sample_manifests
 from motcua.version import code_version, source_hash
 
@@ -150,16 +151,24 @@ class BuildResult:
 # --------------------------------------------------------------------------- clean / model
 
 
-def _run_stage_notebook(kernel: Any, name: str, params: dict[str, Any], executed: Path) -> None:
+def _stage_params(spec: StageSpec, **values: Any) -> dict[str, Any]:
+    """``spec``'s parameters, checked against its notebook's parameters cell (:meth:`StageSpec.params`)."""
+    try:
+        return spec.params(**values)
+    except ValueError as exc:
+        raise StageError(f"{spec.name}: {exc}") from exc
+
+
+def _run_stage_notebook(kernel: Any, spec: StageSpec, params: dict[str, Any], executed_dir: Path) -> None:
     from motcua.pipeline.execute import execute_cold
 
-    nb_path = loc.notebook(name)
+    nb_path = spec.notebook_path()
     try:
         nb = kernel.execute(nb_path, None, params) if kernel else execute_cold(nb_path, None, params)
     except Exception as exc:
         nb = getattr(exc, "nb", None)
-        raise StageError(f"{name}: {_cell_error(exc)}") from exc
-    _write_notebook(nb, executed)
+        raise StageError(f"{spec.notebook}: {_cell_error(exc)}") from exc
+    _write_notebook(nb, Path(executed_dir) / spec.executed)
 
 
 def clean_stage(
@@ -175,21 +184,22 @@ def clean_stage(
         shas.files_sha(files),
         _raw_names(raw),
         _config_hash(),
-        _notebook_hash(loc.notebook(loc.NOTEBOOK_CLEAN)),
+        _notebook_hash(CLEAN.notebook_path()),
         source_hash(),
     )
     shas.save()
-    outputs = [data / loc.PANEL, data / loc.QUALITY, data / loc.CLEAN_META]
+    outputs = CLEAN.output_paths(data)
     if not force and _read_stamp(data, "clean") == key and all(p.exists() for p in outputs):
         return StageResult("clean", ran=False, outputs=outputs)
     t0 = datetime.now(UTC)
     data.mkdir(parents=True, exist_ok=True)
-    params = {
-        "raw_paths": [str(Path(r).resolve()) for r in raw],
-        "out_dir": str(data),
-        "cache_dir": str(loc.clean_cache(data)),
-    }
-    _run_stage_notebook(kernel, loc.NOTEBOOK_CLEAN, params, Path(executed_dir) / "10_clean.ipynb")
+    params = _stage_params(
+        CLEAN,
+        raw_paths=[str(Path(r).resolve()) for r in raw],
+        out_dir=str(data),
+        cache_dir=str(loc.clean_cache(data)),
+    )
+    _run_stage_notebook(kernel, CLEAN, params, executed_dir)
     missing = [p.name for p in outputs if not p.exists()]
     if missing:
         raise StageError(f"clean: notebook ran but did not write {', '.join(missing)}")
@@ -208,15 +218,15 @@ def model_stage(data: Path, executed_dir: Path, *, kernel: Any = None, force: bo
     key = _stage_key(
         shas.sha(panel),
         _config_hash(),
-        _notebook_hash(loc.notebook(loc.NOTEBOOK_MODEL)),
+        _notebook_hash(MODEL.notebook_path()),
         source_hash(),
     )
     shas.save()
-    outputs = [data / loc.TRENDS, data / loc.TREND_SUMMARY, data / loc.COMPARISON, data / loc.CONTINUITY]
+    outputs = MODEL.output_paths(data)
     if not force and _read_stamp(data, "model") == key and all(p.exists() for p in outputs):
         return StageResult("model", ran=False, outputs=outputs)
     t0 = datetime.now(UTC)
-    _run_stage_notebook(kernel, loc.NOTEBOOK_MODEL, {"data_dir": str(data)}, Path(executed_dir) / "20_model.ipynb")
+    _run_stage_notebook(kernel, MODEL, _stage_params(MODEL, data_dir=str(data)), executed_dir)
     missing = [p.name for p in outputs if not p.exists()]
     if missing:
         raise StageError(f"model: notebook ran but did not write {', '.join(missing)}")
@@ -263,11 +273,11 @@ def render_task(task: RenderTask, kernel: Any = None) -> dict[str, Any]:
     if kernel is None:
         with _WORKER_LOCK:  # one notebook at a time per warm kernel (Dask workers may have threads)
             return render_task(task, _worker_kernel())
-    nb_name = loc.NOTEBOOK_DISTRICT if task.kind == "unit" else loc.NOTEBOOK_OVERVIEW
+    spec = UNIT_REPORT if task.kind == "unit" else OVERVIEW  # a province page runs the overview's notebook
     executed: str | None = None
     try:
         try:
-            nb = kernel.execute(loc.notebook(nb_name), None, task.params)
+            nb = kernel.execute(spec.notebook_path(), None, task.params)
         except KernelDied:
             kernel.restart()
             raise
@@ -529,17 +539,14 @@ def render_stage(
     inputs, all_units, tables = plan_inputs(data, shas, cfg)
     try:
         wanted = wanted_units(units, all_units)
-        check_render_parameters(
-            unit_params(all_units[0], data, lang) if all_units else {},
-            {"data_dir": str(data), "lang": lang, "province": ""},
-        )
+        check_render_parameters(unit_params(all_units[0], data, lang) if all_units else {}, overview_params(data, lang))
     except ValueError as exc:
         raise StageError(str(exc)) from exc
 
     built_at = datetime.now(UTC).replace(microsecond=0)
     stamp = f"{built_at:%Y-%m-%d %H:%M} UTC · motcua {code_version()}"
-    nb_unit = _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT))
-    nb_over = _notebook_hash(loc.notebook(loc.NOTEBOOK_OVERVIEW))
+    nb_unit = _notebook_hash(UNIT_REPORT.notebook_path())
+    nb_over = _notebook_hash(OVERVIEW.notebook_path())
     config_hash = _config_hash()
     unit_hash = UnitHasher(inputs, nb_unit, source_hash(), config_hash, tables)
 
@@ -579,7 +586,7 @@ def render_stage(
 
     from motcua.report import national
 
-    over_params = {"data_dir": str(data), "lang": lang, "province": ""}  # "": every unit of the data
+    over_params = overview_params(data, lang)  # province "": every unit of the data
     over_hash = overview_input_hash(inputs, over_params, nb_over, source_hash(), config_hash, unit_hash.whole)
     over_html = reports / "province.html"
     prev = manifest.overview
@@ -596,7 +603,7 @@ def render_stage(
                 "province",
                 province,
                 over_html,
-                reports / "notebooks" / "40_province_overview.ipynb",
+                reports / "notebooks" / OVERVIEW.executed,
                 over_params,
                 over_hash,
                 province,
@@ -710,7 +717,7 @@ def _province_tasks(
     panel = inputs["panel"]
     tasks = []
     for code, name in national.provinces(panel).items():
-        params = {"data_dir": str(data), "lang": lang, "province": code}
+        params = overview_params(data, lang, code)
         h = province_input_hash(
             tables, national.province_keys(panel, code), code, inputs, params, nb_over, code_hash, config_hash
         )
@@ -720,7 +727,7 @@ def _province_tasks(
         if not force and prev and prev.status == "ok" and prev.input_hash == h and html.exists():
             skipped.append(f"province:{code}")
             continue
-        executed = reports / "notebooks" / f"40-{Path(rel).stem}.ipynb"
+        executed = reports / "notebooks" / PROVINCE_PAGE.executed.format(stem=Path(rel).stem)
         tasks.append(RenderTask("province", f"province:{code}", name, html, executed, params, h, name, lang, stamp))
     return tasks
 
@@ -803,22 +810,6 @@ def _why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool)
     return changed_parts(prev.parts, parts)
 
 
-#: The processed data files the render stage reads.
-RENDER_INPUTS = (
-    loc.PANEL,
-    loc.TRENDS,
-    loc.TREND_SUMMARY,
-    loc.COMPARISON,
-    loc.QUALITY,
-    loc.CLEAN_META,
-    loc.PUBLISHED,
-    loc.CONTINUITY,
-    loc.PAR_INDEX,
-    loc.GROUPS766,
-    loc.SCORE766,
-)
-
-
 def _sha_cache(data: Path) -> ShaCache:
     """The sha256 of input and data files known from an earlier build, by their status (DATA's interim cache)."""
     return ShaCache(loc.interim_dir(data) / "file_shas.json")
@@ -838,8 +829,8 @@ def _render_key(data: Path, lang: str, shas: dict[str, str] | None = None) -> st
     shas = shas or _input_shas(data)
     return _stage_key(
         *(shas[name] for name in RENDER_INPUTS),
-        _notebook_hash(loc.notebook(loc.NOTEBOOK_DISTRICT)),
-        _notebook_hash(loc.notebook(loc.NOTEBOOK_OVERVIEW)),
+        _notebook_hash(UNIT_REPORT.notebook_path()),
+        _notebook_hash(OVERVIEW.notebook_path()),
         source_hash(),
         _config_hash(),
         lang,

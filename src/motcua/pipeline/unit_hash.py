@@ -1,10 +1,10 @@
 """The hash of exactly what a report shows and was built from (a correction to one unit re-renders its report only).
 
-A unit report shows its own slice of the panel, trends, summary, quality
-findings and continuity series across the 1 July 2025 reform (a dissolved
-district's successor communes, a 2025 commune's predecessors), plus the province-wide comparison (funnel limits, shrunken rates and
-ranks of every unit). A correction to one unit's older months changes that
-unit's slice only, so no other unit is rebuilt unless the comparison moves.
+What a unit report shows is declared beside the report code (:data:`motcua.report.district_shows.DISTRICT`): its
+own slices of the panel, trends, summary, quality findings, continuity series across the 1 July 2025 reform (a
+dissolved district's successor communes, a 2025 commune's predecessors), PAR index and 766 tables, plus the
+province-wide comparison (funnel limits, shrunken rates and ranks of every unit). A correction to one unit's
+older months changes that unit's slice only, so no other unit is rebuilt unless the comparison moves.
 """
 
 from __future__ import annotations
@@ -15,20 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from motcua.pipeline.input_hashes import TableHashes, table_hashes
+from motcua.pipeline.input_hashes import TABLES, TableHashes, table_hashes
+from motcua.report.district_shows import DISTRICT
 
 #: Columns of trend_summary that every unit's report shows for all units.
-COMPARISON_SUMMARY_COLUMNS = (
-    "unit_code",
-    "rate",
-    "shrunk_rate",
-    "shrunk_low",
-    "shrunk_high",
-    "rank",
-    "rank_low",
-    "rank_high",
-    "funnel_flag",
-)
+COMPARISON_SUMMARY_COLUMNS = DISTRICT.summary_columns
 
 
 def frame_hash(df: pd.DataFrame | None) -> str:
@@ -55,9 +46,14 @@ def _shown_params(params: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in params.items() if k != "data_dir"}, sort_keys=True)
 
 
-def _meta_shown(inputs: dict[str, Any]) -> str:
+def _meta_shown(inputs: dict[str, Any], keys: tuple[str, ...] = DISTRICT.meta) -> str:
     meta = inputs.get("meta", {})
-    return json.dumps({k: meta.get(k) for k in ("synthetic", "as_of")}, sort_keys=True, default=str)
+    return json.dumps({k: meta.get(k) for k in keys}, sort_keys=True, default=str)
+
+
+def _unit_params_shown(params: dict[str, Any]) -> str:
+    """The unit report's parameters that change what it shows (:attr:`ReportShows.parameters`)."""
+    return json.dumps({k: params[k] for k in DISTRICT.parameters if k in params}, sort_keys=True)
 
 
 def slice_hashes(df: pd.DataFrame | None, col: str = "unit_code") -> dict[str, str]:
@@ -82,23 +78,21 @@ class UnitHasher:
     ) -> None:
         """``tables``: the tables' hashes already known (:func:`motcua.pipeline.input_hashes.file_hashes`); the
         frames of ``inputs`` are then not hashed (only its summary's comparison columns and its meta are read)."""
-        if tables is None:
-            tables = {name: table_hashes(inputs.get(name)) for name in ("panel", "trends", "summary", "comparison")}
-            if inputs.get("quality") is not None:
-                tables["quality"] = table_hashes(inputs["quality"])
-            tables["continuity"] = table_hashes(inputs.get("continuity"))
-            tables["par"] = table_hashes(inputs.get("par"))
-            for name in ("groups766", "score766"):
-                tables[name] = table_hashes(inputs.get(name))
+        undeclared = [n for n in (*DISTRICT.slices, *DISTRICT.whole) if n not in TABLES]
+        if undeclared:
+            raise ValueError(f"a unit report shows table(s) the planning does not hash: {', '.join(undeclared)}")
+        if tables is None:  # a table None in ``inputs`` (no quality.csv) is left out: its part is then ""
+            tables = {
+                name: table_hashes(inputs.get(name))
+                for name in (*DISTRICT.slices, *DISTRICT.whole)
+                if name not in DISTRICT.by_code or inputs.get(name) is not None
+            }
         self.whole: dict[str, str] = {name: t.whole for name, t in tables.items()}
-        self.parts = [tables[name].slices for name in ("panel", "trends", "summary")]
-        self.quality = tables["quality"].slices if "quality" in tables else None
-        #: continuity.parquet's slices, keyed like the panel's ("<schema>:<code>"); none without the table
-        self.continuity = tables["continuity"].slices if "continuity" in tables else {}
-        #: par_index.parquet's slices (the unit's PAR scores and published ranks), keyed like the panel's
-        self.par = tables["par"].slices if "par" in tables else {}
-        #: the 766 group counts and scores of each unit (groups766.parquet, score766.parquet); none without them
-        self.groups766 = [tables[n].slices if n in tables else {} for n in ("groups766", "score766")]
+        #: each shown table's slices (:attr:`ReportShows.slices`), None for a table by code that is absent
+        self.slices: dict[str, dict[str, str] | None] = {
+            name: tables[name].slices if name in tables else (None if name in DISTRICT.by_code else {})
+            for name in DISTRICT.slices
+        }
         self.shared = [comparison_hash(inputs, tables["comparison"].whole), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
@@ -111,13 +105,12 @@ class UnitHasher:
 
         key = str(unit_key)
         code = split_key(key)[1]
-        values = [p.get(key, "empty") for p in self.parts]
-        values.append(self.quality.get(code, "empty") if self.quality is not None else "")
-        values.append(self.continuity.get(key, "empty"))
-        values.append(self.par.get(key, "empty"))
-        values += [g.get(key, "empty") for g in self.groups766]
-        values += [*self.shared, _shown_params(params), *self.tail]
-        return dict(zip(UNIT_PARTS, values))
+        values = [
+            ("" if s is None else s.get(code, "empty")) if name in DISTRICT.by_code else (s or {}).get(key, "empty")
+            for name, s in self.slices.items()
+        ]
+        values += [*self.shared, _unit_params_shown(params), *self.tail]
+        return dict(zip(UNIT_PARTS, values, strict=True))
 
     def __call__(self, unit_code: str, params: dict[str, Any]) -> str:
         return hash_components(self.components(unit_code, params))
@@ -126,22 +119,7 @@ class UnitHasher:
 #: The parts of a unit report's input hash, in order: its own slices of the tables (continuity's, the PAR index's and
 #: the 766 tables' included), what every report shows (the province comparison, the data's as-of date and synthetic
 #: flag), its parameters, the notebook, the code, config/.
-UNIT_PARTS = (
-    "panel",
-    "trends",
-    "summary",
-    "quality",
-    "continuity",
-    "par",
-    "groups766",
-    "score766",
-    "comparison",
-    "as_of",
-    "parameters",
-    "notebook",
-    "code",
-    "config",
-)
+UNIT_PARTS = (*DISTRICT.slices, *DISTRICT.whole, "as_of", "parameters", "notebook", "code", "config")
 
 
 def hash_components(components: dict[str, str]) -> str:

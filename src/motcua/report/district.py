@@ -22,6 +22,7 @@ import pandas as pd
 from motcua.quality import RULES
 from motcua.report import continuity, era_text, fmt
 from motcua.report.context import ReportData, load_data
+from motcua.report.district_shows import DISTRICT
 from motcua.report.figures import KeyFigures, key_figures, monthly, summary_value
 from motcua.report.forecast_note import forecast_note
 from motcua.report.groups766 import groups766_section
@@ -35,6 +36,9 @@ from motcua.report.unit_charts import funnel_chart, ontime_chart, rate_chart, vo
 from motcua.unit_codes import unit_code_param
 from motcua.version import code_version
 
+#: What this report shows, by input (tables, slices, clean_meta.json keys, parameters): the rebuild hash is made of
+#: exactly these (motcua.pipeline.unit_hash); a section reading another input is declared in district_shows first.
+SHOWS = DISTRICT
 #: Quality findings listed in a district report (the rest are counted).
 MAX_FINDINGS = 25
 #: Columns of this unit's CSV download: the panel contract's, in order.
