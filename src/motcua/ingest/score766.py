@@ -83,9 +83,9 @@ def has_score_header(sheets: Any) -> bool:
 def _rows(path: Path, n: int | None = None) -> list[list[object]]:
     """The first ``n`` rows (all: None) of a CSV or of a workbook's first visible sheet."""
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        from motcua.ingest.tidy import _read_head
+        from motcua.ingest.tidy import read_head
 
-        _, delim, enc = _read_head(path)
+        _, delim, enc = read_head(path)
         df = pd.read_csv(path, sep=delim, encoding=enc, dtype=str, keep_default_na=False, header=None, nrows=n)
         return df.values.tolist()
     import openpyxl
