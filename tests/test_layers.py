@@ -28,9 +28,6 @@ ALLOWED_UPWARD: set[tuple[str, str]] = set()
 ALLOWED_MODULE_CYCLES = [
     {"motcua.model.continuity", "motcua.model.run"},
     {"motcua.pipeline.cluster", "motcua.pipeline.stages"},
-    {"motcua.report.chart_cache", "motcua.report.charts"},
-    {"motcua.report.overview", "motcua.report.overview_eras"},
-    {"motcua.sample.dossiers", "motcua.sample.truth"},
 ]
 
 # Packages that import each other: none since the quality findings, file helpers and locations moved to the base.

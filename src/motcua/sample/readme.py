@@ -6,17 +6,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from motcua.sample.plan import first_month, unit_info
 from motcua.sample.workbook import SYNTHETIC_KEYWORD
 
 if TYPE_CHECKING:
-    from motcua.sample import Plan
+    from motcua.sample.plan import Plan
 
 
 def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: int) -> str:
     """data/raw/sample/README.md (Vietnamese, then English): what the files hold, and the deliberate defects."""
-    from motcua.sample import _first_month, _unit_info
-
-    first = _first_month(start)
+    first = first_month(start)
     last = first + pd.DateOffset(months=months - 1)
     lines = [
         "# Dữ liệu mẫu (synthetic sample)",
@@ -36,7 +35,7 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
         )
         en.append(f"- `bieu06_YYYY-MM.xlsx` {ms[0]:%m/%Y}–{ms[-1]:%m/%Y}: monthly form 06 of the legacy districts.")
     if plan.commune_months:
-        info = _unit_info(plan.commune_districts)
+        info = unit_info(plan.commune_districts)
         names = " và ".join(str(n) for n in info["unit_name"])
         vi.append(
             f"- `bieu06_cap-xa_YYYY-MM.xlsx` từ {plan.commune_months[0]:%m/%Y} đến {plan.commune_months[-1]:%m/%Y}: "
