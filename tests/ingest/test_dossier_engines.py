@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from motcua.ingest import dossier_duckdb, dossier_layout
-from motcua.ingest.aggregate import MatchContext
 from motcua.ingest.dossier_layout import map_columns
 from motcua.ingest.dossiers import read_dossier_csv
 from motcua.ingest.tidy import read_head
+from motcua.ingest.unit_match import MatchContext
 from motcua.quality import Quality
 
 CTX = MatchContext("legacy", "district", "54")

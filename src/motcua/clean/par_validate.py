@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from motcua.ingest.aggregate import MatchContext, match_with_fallback, refusal_message
+from motcua.ingest.aggregate_checks import refusal_message
 from motcua.ingest.par import ParRow, ParSheet, par_settings, parse_score
+from motcua.ingest.unit_match import MatchContext, match_with_fallback
 from motcua.numfmt import format_decimal
 from motcua.quality import Quality
 

@@ -32,7 +32,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.dossier_layout import (
     channel_kind,
     cutoff_day,
@@ -49,6 +48,7 @@ from motcua.ingest.periods import month_end
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
 from motcua.ingest.tidy import read_head
+from motcua.ingest.unit_match import MatchContext, match_with_fallback
 from motcua.quality import Quality, period_label
 
 

@@ -374,9 +374,9 @@ def groups_of_export(
     """:data:`GROUPS_COLUMNS` rows of one dossier table (role-named columns: received, due, completed, unit and the
     766 roles) — empty when it holds no 766 column. ``df``: the table, or a callable giving it in chunks (an
     iterator of frames, each with the next rows, read again as often as called: a large CSV is never held whole)."""
-    from motcua.ingest.aggregate import match_with_fallback
     from motcua.ingest.dossier_records import unit_from_filename
     from motcua.ingest.periods import month_end
+    from motcua.ingest.unit_match import match_with_fallback
 
     chunks = df if callable(df) else (lambda: iter([df]))
     roles = set(labels)

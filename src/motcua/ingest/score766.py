@@ -151,7 +151,7 @@ def parse_score(v: object) -> float | None:
 
 def _match(name: str, start: date, ctx: Any) -> tuple[str, str, str, str] | None:
     """(schema, code, name, level) of the unit or the configured province a name gives; None if unmatched."""
-    from motcua.ingest.aggregate import match_with_fallback
+    from motcua.ingest.unit_match import match_with_fallback
 
     cfg = load_config()
     prov = getattr(cfg, "province", {}) or {}

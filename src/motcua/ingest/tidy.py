@@ -16,13 +16,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.grid import guess_delimiter
 from motcua.ingest.names import UnitMatch, normalize_name, reference_units
 from motcua.ingest.numbers import max_count, parse_count
 from motcua.ingest.periods import classify
 from motcua.ingest.records import Record
 from motcua.ingest.text import fold
+from motcua.ingest.unit_match import MatchContext, match_with_fallback
 from motcua.panel import COUNT_COLUMNS
 from motcua.quality import Quality, period_label
 
@@ -226,7 +226,7 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
                 continue
             pc = parse_count(raw, limit)
             if pc.error:
-                from motcua.ingest.aggregate import cell_error_message
+                from motcua.ingest.aggregate_checks import cell_error_message
 
                 q.add(
                     display,

@@ -47,10 +47,10 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
             "made of its communes taken whole (continuity exact); Đông Hòa straddles (Phường Phú Yên also takes "
             "communes of Tuy Hòa and Tây Hòa; Phường Hòa Hiệp Bắc is divided): continuity partial."
         )
-    from motcua.sample.par import _covers, par_years
+    from motcua.sample.par import covers_province, par_years
 
     pys = par_years({(first + pd.DateOffset(months=i)).year for i in range(plan.months)})
-    if pys and _covers(plan.units):
+    if pys and covers_province(plan.units):
         vi.append(
             f"- `chi-so-cchc_cap-huyen_YYYY.xlsx` từ {pys[0]} đến {pys[-1]}: Chỉ số cải cách hành chính "
             "của các đơn vị cấp huyện, mỗi năm một tệp (điểm 8 lĩnh vực, tổng điểm, xếp hạng, xếp loại)."

@@ -8,6 +8,7 @@ import os
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -54,12 +55,7 @@ def write_sample(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     man = out / MANIFEST
-    if man.exists():
-        try:
-            for name in json.loads(man.read_text(encoding="utf-8")).get("files", []):
-                (out / name).unlink(missing_ok=True)
-        except (OSError, ValueError):
-            pass
+    _remove_previous(out, man)
     codes = resolve_units(units, n_units)
     plan = make_plan(codes, start, months, seed, messy)
     enc, dossiers, _ = district_counts(codes, start, plan.months, seed, plan)
@@ -167,19 +163,11 @@ def write_sample(
         dossiers["DonViXuLy"] = str(info.loc[unit, "unit_name"])
         dossiers = groups766_sample.add_groups766_columns(dossiers, unit, year, seed)
         slug = styles.no_diacritics(str(info.loc[unit, "short_name"])).replace(" ", "-")
-        path = out / f"danh-sach-ho-so_{slug}_{year}.csv"
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(dossiers.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
-        os.replace(tmp, path)
-        written.append(path)
+        written.append(_write_csv(dossiers, out / f"danh-sach-ho-so_{slug}_{year}.csv"))
 
     if plan.score766:
         table = groups766_sample.score_table([(c, str(info.loc[c, "unit_name"])) for c in codes], seed)
-        path = out / "diem-chi-so-766_2024.csv"
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
-        os.replace(tmp, path)
-        written.append(path)
+        written.append(_write_csv(table, out / "diem-chi-so-766_2024.csv"))
 
     later: list[MonthFile] = []
     lc, cenc = communes_counts(plan)
@@ -206,23 +194,40 @@ def write_sample(
     n_months = plan.months + len(plan.months_2025)
     readme = out / "README.md"
     readme.write_text(sample_readme(plan, codes, start, n_months, seed), encoding="utf-8")
+    manifest = {"seed": seed, "units": codes, "start": start, "months": n_months, "messy": messy}
+    _write_manifest(man, written, manifest)
+    return sorted(written)
+
+
+def _remove_previous(out: Path, man: Path) -> None:
+    """Delete the files an earlier run listed in its manifest ``man`` (an unreadable manifest: none)."""
+    if man.exists():
+        try:
+            for name in json.loads(man.read_text(encoding="utf-8")).get("files", []):
+                (out / name).unlink(missing_ok=True)
+        except (OSError, ValueError):
+            pass
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """``frame`` as a CSV export writes it (UTF-8 with BOM, CRLF), replacing ``path`` at once."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
+    os.replace(tmp, path)
+    return path
+
+
+def _write_manifest(man: Path, written: list[Path], settings: dict[str, Any]) -> None:
+    """The hidden manifest: the files written (and README.md), then the run's settings."""
     man.write_text(
         json.dumps(
-            {
-                "files": sorted(p.name for p in written) + ["README.md"],
-                "seed": seed,
-                "units": codes,
-                "start": start,
-                "months": n_months,
-                "messy": messy,
-            },
+            {"files": sorted(p.name for p in written) + ["README.md"], **settings},
             ensure_ascii=False,
             indent=1,
         )
         + "\n",
         encoding="utf-8",
     )
-    return sorted(written)
 
 
 def _aggregate(sel: pd.DataFrame) -> pd.DataFrame:
