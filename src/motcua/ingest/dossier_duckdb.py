@@ -13,7 +13,7 @@ How it stays exact and fast:
   their header names never appear in SQL (:func:`build_sql` shows the whole query).
 - Dates: a value in a canonical shape (``dd/mm/yyyy[ HH:MM[:SS]]``, ``yyyy-mm-dd[ HH:MM[:SS]]``,
   ``yyyy-mm-ddTHH:MM:SS``, ``dd-mm-yyyy``, ``dd.mm.yyyy``; day/month without leading zeros;
-  years 1900–2099) is read in SQL, where :func:`~motcua.ingest.dossiers.parse_dates` gives the
+  years 1900–2099) is read in SQL, where :func:`~motcua.ingest.dossier_layout.parse_dates` gives the
   same date. A row with any other non-blank date text (odd format, stray blank, unreadable) is
   grouped by its raw texts and read in Python by ``parse_dates`` itself, once per distinct
   combination, with the pandas path's rules.
