@@ -256,7 +256,7 @@ import json, sys, time
 t0 = time.perf_counter()
 from pathlib import Path
 from motcua.quality import Quality
-from motcua.ingest.aggregate import MatchContext
+from motcua.ingest.unit_match import MatchContext
 from motcua.ingest.dossiers import read_dossier_csv
 path, engine = Path(sys.argv[1]), sys.argv[2]
 q = Quality()

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from motcua.panel import COUNT_COLUMNS
-from motcua.sample.truth import _split_resolved, online_share, season, simulate_units, unit_params, unit_rng
+from motcua.sample.rng import unit_rng
+from motcua.sample.truth import _split_resolved, online_share, season, simulate_units, unit_params
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS_CSV = ROOT / "src" / "motcua" / "reference" / "units.csv"

@@ -252,7 +252,7 @@ def stop_kernels() -> None:
 
 
 def bench_size(n: int, months: int, naive_units: int, floor_units: int, cores: int) -> dict[str, object]:
-    from motcua.sample import latest_start
+    from motcua.sample.plan import latest_start
 
     if n > 9:
         national_config()  # written afresh from config/

@@ -183,8 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"motcua sample: {exc}", file=sys.stderr)
             return 2
         print(f"wrote {len(paths)} files to {args.out}")
-        from motcua.sample import resolve_units
         from motcua.sample.config_note import config_note
+        from motcua.sample.plan import resolve_units
 
         note = config_note(resolve_units(None, args.units))
         if note:

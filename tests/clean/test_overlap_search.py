@@ -216,7 +216,7 @@ def test_vi_count_formats_and_blank() -> None:
 
 def _panel_rowwise(records: list[Record]) -> pd.DataFrame:
     """The row-wise builder _panel replaced: the reference frame."""
-    from motcua.ingest.aggregate import EXTRA_COUNTS
+    from motcua.ingest.aggregate_records import EXTRA_COUNTS
 
     rows = []
     for r in records:

@@ -17,10 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from motcua.ingest import dossier_duckdb, dossiers
-from motcua.ingest.aggregate import MatchContext
-from motcua.ingest.dossiers import map_columns, read_dossier_csv
-from motcua.ingest.tidy import _read_head
+from motcua.ingest import dossier_duckdb, dossier_layout
+from motcua.ingest.dossier_layout import map_columns
+from motcua.ingest.dossiers import read_dossier_csv
+from motcua.ingest.tidy import read_head
+from motcua.ingest.unit_match import MatchContext
 from motcua.quality import Quality
 
 CTX = MatchContext("legacy", "district", "54")
@@ -158,9 +159,9 @@ def assert_same(path: Path):
 
 @pytest.fixture(params=[0, 14, 30], ids=lambda c: f"cutoff{c}")
 def cutoff(request, monkeypatch):
-    spec = dict(dossiers._spec())
+    spec = dict(dossier_layout.spec())
     spec["cutoff_day"] = request.param
-    monkeypatch.setattr(dossiers, "_spec", lambda: spec)
+    monkeypatch.setattr(dossier_layout, "spec", lambda: spec)
     return request.param
 
 
@@ -290,7 +291,7 @@ def test_personal_columns_never_selected_nor_output(tmp_path, monkeypatch):
     import duckdb
 
     path = write_csv(tmp_path / "hoso_2024-02-01_2024-03-31.csv", EDGE)
-    header, delim, _ = _read_head(path)
+    header, delim, _ = read_head(path)
     roles, personal = map_columns(header)
     assert sorted(header[i] for i in personal) == ["DiaChi", "HoTenNguoiNop", "SoCCCD", "SoDienThoai"]
     sqls: list[str] = []

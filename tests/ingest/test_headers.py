@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from motcua.ingest.dossiers import map_columns
+from motcua.ingest.dossier_layout import map_columns
 from motcua.ingest.form import find_header, read_form_sheet
 from motcua.ingest.grid import Grid
 from motcua.sample import styles

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from motcua.clean import run_clean
-from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.eras import era_level, era_of, era_provinces
 from motcua.ingest.names import reference_units
+from motcua.ingest.unit_match import MatchContext, match_with_fallback
 from motcua.reference.crosswalk import crosswalk
 from motcua.sample.workbook import RowSpec
 

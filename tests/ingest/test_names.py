@@ -137,7 +137,7 @@ def test_property_clean_text_fold_is_stable(s):
 )
 def test_property_match_with_fallback_never_raises(s, start, level):
     """Any name, any period (legacy or 2025 list), any level: a UnitMatch, never an exception or a low-score guess."""
-    from motcua.ingest.aggregate import MatchContext, match_with_fallback
+    from motcua.ingest.unit_match import MatchContext, match_with_fallback
 
     m = match_with_fallback(s, MatchContext("legacy", level, "54"), start)
     if m.unit_code is not None:

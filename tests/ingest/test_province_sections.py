@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from motcua.clean import run_clean
-from motcua.ingest.aggregate import province_named, title_province
+from motcua.ingest.province_scope import province_named, title_province
 from motcua.sample.workbook import FileStyle, RowSpec
 
 _spec = importlib.util.spec_from_file_location(
@@ -240,8 +240,9 @@ def test_configured_province_leaves_a_province_row_with_counts_as_read(tmp_path)
 
 
 def test_scoped_record_notes_the_province_used(tmp_path, national):
-    from motcua.ingest.aggregate import MatchContext, read_aggregate_book
+    from motcua.ingest.aggregate import read_aggregate_book
     from motcua.ingest.grid import read_book
+    from motcua.ingest.unit_match import MatchContext
     from motcua.quality import Quality
 
     p = _two_provinces(tmp_path / "t.xlsx")

@@ -20,10 +20,11 @@ import motcua.report.chart_tiles as chart_tiles
 import motcua.report.overview_charts as oc
 from motcua.locations import chart_cache
 from motcua.report import province_overview
-from motcua.report.charts import COLORS, WIDTH, bars, count_axis, draw, midpoints, pct_axis
+from motcua.report.chart_style import COLORS, WIDTH
+from motcua.report.charts import bars, count_axis, draw, midpoints, pct_axis
 from motcua.report.context import load_data
 from motcua.report.figures import key_figures, key_figures_by_unit, monthly
-from motcua.report.overview import _monthly_all, _units
+from motcua.report.overview_units import monthly_all, peer_units
 from motcua.report.strings import strings
 
 
@@ -113,7 +114,7 @@ def test_monthly_of_all_units_is_each_units_monthly(data_dir):
             for code, rows in p.groupby("unit_code", sort=True)
         ]
         expected = pd.concat(parts, ignore_index=True)
-        got = _monthly_all(p)
+        got = monthly_all(p)
         pd.testing.assert_frame_equal(got, expected[got.columns])
 
 
@@ -167,8 +168,8 @@ def shared_axes_chart(
 
 def test_small_multiples_look_as_with_shared_axes(data_dir, tmp_path):
     data = load_data(data_dir)
-    peers, names = _units(data)
-    mall = _monthly_all(peers)
+    peers, names = peer_units(data)
+    mall = monthly_all(peers)
     holes = mall.copy()
     first = holes["unit_code"] == holes["unit_code"].iloc[0]
     holes.loc[first & (holes.index % 4 == 0), "online_rate"] = np.nan  # a line stops where a month is missing

@@ -9,7 +9,8 @@ import matplotlib
 import numpy as np
 from PIL import Image
 
-from motcua.report.charts import RC, encode_png, new_figure, to_png
+from motcua.report.chart_style import RC
+from motcua.report.charts import encode_png, new_figure, to_png
 
 
 def _figure(n_lines: int):

@@ -379,7 +379,7 @@ def test_cli_sample_crosses_the_reform(tmp_path, capsys):
     provincial level; --start moves the months, the default runs to 11/2026; latest_start still gives a sample of
     legacy districts only (the benchmark's)."""
     from motcua.cli import main
-    from motcua.sample import latest_start
+    from motcua.sample.plan import latest_start
 
     assert main(["sample", "--out", str(tmp_path), "--units", "2", "--start", "2025-05", "--months", "4"]) == 0
     names = sorted(p.name for p in tmp_path.glob("*.xlsx"))
@@ -451,8 +451,8 @@ def test_sample_names_the_configuration_its_units_need(tmp_path, capsys):
     """Units beyond Phú Yên's nine districts lie in other provinces: the one-province configuration would reject
     their rows, so the command says which setting holds them; the default sample gets no note."""
     from motcua.cli import main
-    from motcua.sample import resolve_units
     from motcua.sample.config_note import config_note
+    from motcua.sample.plan import resolve_units
 
     codes = resolve_units(None, 12)
     note = config_note(codes, {"province_code": "54"}, "config/province.yaml")

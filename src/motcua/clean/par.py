@@ -22,8 +22,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from motcua.clean.par_validate import pts, validate_sheet
-from motcua.ingest.aggregate import MatchContext
 from motcua.ingest.par import ParSheet, looks_like_par, read_par_sheet
+from motcua.ingest.unit_match import MatchContext
 from motcua.quality import Quality
 
 __all__ = ["PAR_INDEX", "PAR_COLUMNS", "PAR_SCHEMA", "build_par_index", "empty_par_index"]

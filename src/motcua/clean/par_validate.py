@@ -1,7 +1,7 @@
 """Checks of a PAR index sheet (:class:`motcua.ingest.par.ParSheet`): one finding per bad row, the rest kept.
 
 A unit row is dropped (one ``error`` finding naming every problem of the row) when
-- its name matches no unit of the year's era (:func:`motcua.ingest.aggregate.match_with_fallback`: the same
+- its name matches no unit of the year's era (:func:`motcua.ingest.unit_match.match_with_fallback`: the same
   reference, aliases and crosswalk as the forms; a year up to config/par.yaml ``legacy_until_year`` scores the
   legacy units, a later year the 2025 units) — ``unit_unmatched`` and the refusals of the other era;
 - a score is not a number or is negative (``par_bad_score``);
@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from motcua.ingest.aggregate import MatchContext, match_with_fallback, refusal_message
+from motcua.ingest.aggregate_checks import refusal_message
 from motcua.ingest.par import ParRow, ParSheet, par_settings, parse_score
+from motcua.ingest.unit_match import MatchContext, match_with_fallback
 from motcua.numfmt import format_decimal
 from motcua.quality import Quality
 

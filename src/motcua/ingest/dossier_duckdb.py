@@ -13,15 +13,15 @@ How it stays exact and fast:
   their header names never appear in SQL (:func:`build_sql` shows the whole query).
 - Dates: a value in a canonical shape (``dd/mm/yyyy[ HH:MM[:SS]]``, ``yyyy-mm-dd[ HH:MM[:SS]]``,
   ``yyyy-mm-ddTHH:MM:SS``, ``dd-mm-yyyy``, ``dd.mm.yyyy``; day/month without leading zeros;
-  years 1900–2099) is read in SQL, where :func:`~motcua.ingest.dossiers.parse_dates` gives the
+  years 1900–2099) is read in SQL, where :func:`~motcua.ingest.dossier_layout.parse_dates` gives the
   same date. A row with any other non-blank date text (odd format, stray blank, unreadable) is
   grouped by its raw texts and read in Python by ``parse_dates`` itself, once per distinct
   combination, with the pandas path's rules.
 - Channels and unit names are grouped by their raw text and interpreted in Python once per
-  distinct value (``_channel``, ``clean_text``, ``match_with_fallback``); the channel texts of
+  distinct value (``channel_kind``, ``clean_text``, ``match_with_fallback``); the channel texts of
   the configuration are tagged in SQL.
 - Each kept row is reduced to the window index of its received, completed and due dates
-  (windows from ``_windows``: calendar months or cut on ``cutoff_day``) and early/on-time/late,
+  (windows from ``month_windows``: calendar months or cut on ``cutoff_day``) and early/on-time/late,
   packed into one integer; DuckDB counts rows per (unit text, key) in a parallel scan and
   Python expands the groups into columns (4)–(13) with difference arrays.
 - Line numbers of rejected rows (the first eight per reason, as the pandas path reports them)
@@ -40,10 +40,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.ingest.aggregate import MatchContext, match_with_fallback
+from motcua.ingest.dossier_layout import channel_kind, cutoff_day, month_windows, parse_dates, spec, vi_count
+from motcua.ingest.dossier_records import note_aggregated, unit_from_filename, unit_period_record
 from motcua.ingest.periods import month_end
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
+from motcua.ingest.unit_match import MatchContext, match_with_fallback
 from motcua.quality import Quality, period_label
 
 DEFAULTS: dict[str, Any] = {
@@ -251,14 +253,12 @@ GROUP BY ALL
 
 
 def known_channels() -> tuple[list[str], list[str]]:
-    """Channel texts whose kind the pandas path's own rule (``_channel``) gives: (online, offline).
+    """Channel texts whose kind the pandas path's own rule (``channel_kind``) gives: (online, offline).
 
     DuckDB tags rows with these cheaply; any other text is kept as written and interpreted once in Python.
     """
-    from motcua.ingest.dossiers import _spec
-
-    spec = _spec()
-    cand = {str(x) for x in [*spec.get("channel_online", ["2"]), *spec.get("channel_offline", ["1", "3"])]}
+    layout = spec()
+    cand = {str(x) for x in [*layout.get("channel_online", ["2"]), *layout.get("channel_offline", ["1", "3"])]}
     cand |= {"1", "2", "3", "1.0", "2.0", "3.0"}
     cand = sorted(cand)
     kinds = dict(zip(cand, _channel_kind(cand)))
@@ -283,9 +283,7 @@ def _connect(cfg: dict[str, Any]):
 
 
 def _channel_kind(values: list[Any]) -> list[str]:
-    from motcua.ingest.dossiers import _channel
-
-    return _channel(pd.Series(values, dtype=object)).tolist() if values else []
+    return channel_kind(pd.Series(values, dtype=object)).tolist() if values else []
 
 
 def _slow_codes(raws: list[tuple], cutoff: int, hint) -> dict[str, np.ndarray]:
@@ -294,8 +292,6 @@ def _slow_codes(raws: list[tuple], cutoff: int, hint) -> dict[str, np.ndarray]:
     ``raws`` holds (received, due, completed, returned) as written; the pandas path's own parser and rules
     decide, so odd formats give exactly its result.
     """
-    from motcua.ingest.dossiers import parse_dates
-
     cols = list(zip(*raws)) if raws else [(), (), (), ()]
     txt = [pd.Series(["" if v is None else v for v in c], dtype=object) for c in cols]
     rec, due, done, ret = (parse_dates(t) for t in txt)
@@ -381,14 +377,12 @@ def aggregate_dossier_csv_duckdb(
     return_sql: list | None = None,
 ) -> list[Record]:
     """Records from a dossier CSV, aggregated by DuckDB; same records and findings as the pandas path."""
-    from motcua.ingest.dossiers import _spec, _vi, _windows, note_aggregated, unit_from_filename, unit_period_record
-
     cfg = engine_settings()
-    cutoff = int(_spec().get("cutoff_day", 0) or 0)
+    cutoff = cutoff_day()
     hint = None
     windows: list[tuple[date, date]] = []
     if period_hint is not None:
-        windows = _windows(period_hint[0], period_hint[1], cutoff)
+        windows = month_windows(period_hint[0], period_hint[1], cutoff)
         k0 = _check_windows(windows, cutoff) if windows else 0
         hint = (period_hint[0], period_hint[1], k0, len(windows))
     sql = build_sql(path, len(header), roles, delim, cutoff, hint)
@@ -448,7 +442,7 @@ def aggregate_dossier_csv_duckdb(
                 display,
                 "dossier_rejected",
                 "error",
-                f"{_vi(total)} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, shown))}{', …' if total > 8 else ''}).",
+                f"{vi_count(total)} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, shown))}{', …' if total > 8 else ''}).",
                 sheet=sheet,
                 action="dossiers_rejected",
             )
@@ -472,7 +466,7 @@ def aggregate_dossier_csv_duckdb(
                 display,
                 "unit_from_filename",
                 "warning",
-                f'{_vi(int(kn[units_c == ""].sum()))} hồ sơ không ghi đơn vị; lấy đơn vị "{guess}" từ tên tệp.',
+                f'{vi_count(int(kn[units_c == ""].sum()))} hồ sơ không ghi đơn vị; lấy đơn vị "{guess}" từ tên tệp.',
                 sheet=sheet,
                 action="derived",
             )
@@ -503,7 +497,7 @@ def aggregate_dossier_csv_duckdb(
             period=period_label(p0, p1),
             action="derived",
         )
-        windows = _windows(p0, p1, cutoff)
+        windows = month_windows(p0, p1, cutoff)
         k0 = _check_windows(windows, cutoff)
         W = len(windows)
 

@@ -93,7 +93,7 @@ def sniff(path: Path) -> str:
     body = head.lstrip(b"\xef\xbb\xbf")
     if _HTML_START.match(body[:4096]):
         return "html"
-    if _decode(head, partial=True) is not None:
+    if decode(head, partial=True) is not None:
         return "text"
     return "binary"
 
@@ -112,7 +112,7 @@ def _looks_textual(text: str) -> bool:
     return bad <= max(2, len(text) // 200)
 
 
-def _decode(data: bytes, partial: bool = False) -> tuple[str, str] | None:
+def decode(data: bytes, partial: bool = False) -> tuple[str, str] | None:
     """(text, encoding) for CSV bytes, or None when they are not text in a supported encoding.
 
     ``partial``: ``data`` is a prefix (a multi-byte character may be cut at the end).
@@ -153,7 +153,7 @@ ENCODING_NAMES = {
 def read_text(path: Path) -> tuple[str, str]:
     """(text, encoding) of a CSV file; raises :class:`UnreadableFile` for binary or undecodable content."""
     data = path.read_bytes()
-    got = _decode(data)
+    got = decode(data)
     if got is None:
         raise UnreadableFile(
             "tệp không phải văn bản CSV (nội dung nhị phân hoặc bảng mã không phải UTF-8, UTF-16 hay Windows-1258)"

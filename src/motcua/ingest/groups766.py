@@ -39,6 +39,15 @@ import numpy as np
 import pandas as pd
 
 from motcua.config import load_config
+from motcua.ingest.dossier_layout import (
+    column_key,
+    cutoff_day,
+    filename_period,
+    is_dossier_header,
+    map_columns,
+    month_windows,
+    parse_dates,
+)
 from motcua.ingest.text import clean_text, fold
 from motcua.quality import Quality, period_label
 
@@ -89,10 +98,6 @@ def spec() -> dict[str, Any]:
     return load_config().layouts.get("groups766", {})
 
 
-def _key(name: object) -> str:
-    return fold(clean_text(name)).replace(" ", "")
-
-
 def _word(v: object) -> str:
     """A cell folded to compare with the vocabulary: lower-case ASCII, single spaces, no trailing ".0"; a cell with
     other symbols ("??") is kept apart so that it matches no word (and is not blank)."""
@@ -112,7 +117,7 @@ def extra_roles(header: list[str], taken: set[int] | None = None) -> dict[str, i
     """(role → column index) of the 766 columns in a dossier header; ``taken``: indices already given a role
     (received, due, …) or personal, never reused. An apology date column counts as the apology column when
     there is no yes/no one."""
-    keys = [_key(h) for h in header]
+    keys = [column_key(h) for h in header]
     taken = set(taken or ())
     roles: dict[str, int] = {}
     for role, aliases in spec().get("columns", {}).items():
@@ -170,8 +175,6 @@ def survey(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 def apology(flag: pd.Series | None, when: pd.Series | None) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(letter issued True/False/NA, unreadable flag, unreadable date). A yes/no column decides; without one,
     a readable date is a letter and a blank none. A flag cell holding a date counts as a letter."""
-    from motcua.ingest.dossiers import parse_dates
-
     idx = (flag if flag is not None else when).index  # type: ignore[union-attr]
     dates = parse_dates(when) if when is not None else pd.Series(pd.NaT, index=idx)
     bad_date = pd.Series(False, index=idx)
@@ -238,8 +241,6 @@ def dossier_flags(
     766 flags (nullable booleans; absent when the export lacks the column). ``labels``: role → header as written,
     for findings; ``units``: each dossier's unit as findings name it (its code once matched). Unreadable cells are
     reported here."""
-    from motcua.ingest.dossiers import parse_dates
-
     lines = np.arange(len(df)) + line_offset
     if units is None and "unit" in df:
         units = df["unit"].map(clean_text)
@@ -373,10 +374,9 @@ def groups_of_export(
     """:data:`GROUPS_COLUMNS` rows of one dossier table (role-named columns: received, due, completed, unit and the
     766 roles) — empty when it holds no 766 column. ``df``: the table, or a callable giving it in chunks (an
     iterator of frames, each with the next rows, read again as often as called: a large CSV is never held whole)."""
-    from motcua.ingest.aggregate import match_with_fallback
-    from motcua.ingest.dossiers import _spec as dossier_spec
-    from motcua.ingest.dossiers import _windows, parse_dates, unit_from_filename
+    from motcua.ingest.dossier_records import unit_from_filename
     from motcua.ingest.periods import month_end
+    from motcua.ingest.unit_match import match_with_fallback
 
     chunks = df if callable(df) else (lambda: iter([df]))
     roles = set(labels)
@@ -394,7 +394,7 @@ def groups_of_export(
         if lo is None:
             return pd.DataFrame(columns=GROUPS_COLUMNS)
         p0, p1 = date(lo.year, lo.month, 1), month_end(hi.year, hi.month)
-    windows = _windows(p0, p1, int(dossier_spec().get("cutoff_day", 0) or 0))
+    windows = month_windows(p0, p1, cutoff_day())
     guess: str | None = None
     matches: dict[str, Any] = {}
     totals: list[pd.DataFrame] = []
@@ -460,12 +460,11 @@ CHUNK_ROWS = 200_000
 
 def read_groups_file(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataFrame:
     """The 766 counts of one dossier export (CSV or workbook); empty when it has no 766 column."""
-    from motcua.ingest.dossiers import _hint, map_columns
 
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        from motcua.ingest.tidy import _read_head
+        from motcua.ingest.tidy import read_head
 
-        header, delim, enc = _read_head(path)
+        header, delim, enc = read_head(path)
         roles, personal = map_columns(header)
         extra = extra_roles(header, set(roles.values()) | set(personal))
         if not extra:
@@ -486,8 +485,9 @@ def read_groups_file(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
             ):
                 yield raw.rename(columns=rename)
 
-        return groups_of_export(chunks, {r: header[i] for r, i in cols.items()}, display, "", q, ctx, _hint(path))
-    from motcua.ingest.dossiers import _is_dossier_header
+        return groups_of_export(
+            chunks, {r: header[i] for r, i in cols.items()}, display, "", q, ctx, filename_period(path)
+        )
     from motcua.ingest.grid import UnreadableFile, read_book, sniff
 
     try:
@@ -497,7 +497,7 @@ def read_groups_file(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
     for g in book.grids:
         for hr in range(min(20, g.n_rows)):
             header = ["" if v is None else str(v) for v in g.rows[hr]]
-            if not _is_dossier_header(header):
+            if not is_dossier_header(header):
                 continue
             roles, personal = map_columns(header)
             extra = extra_roles(header, set(roles.values()) | set(personal))
@@ -512,7 +512,14 @@ def read_groups_file(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
                 if c in df:
                     df[c] = df[c].map(lambda v: v if hasattr(v, "year") else ("" if v is None else str(v)))
             return groups_of_export(
-                df, {r: header[i] for r, i in cols.items()}, display, g.sheet, q, ctx, _hint(path), line_offset=hr + 2
+                df,
+                {r: header[i] for r, i in cols.items()},
+                display,
+                g.sheet,
+                q,
+                ctx,
+                filename_period(path),
+                line_offset=hr + 2,
             )
     return pd.DataFrame(columns=GROUPS_COLUMNS)
 

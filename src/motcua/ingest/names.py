@@ -23,19 +23,16 @@ closest candidates: a name is never guessed.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib.resources import files
-from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from motcua.config import ConfigError, load_config
-from motcua.ingest.text import accent_key, clean_text, fold, lossy_mojibake_candidates
+from motcua.ingest.name_normal import normalize_name, split_type
+from motcua.ingest.name_reference import aliases, keyed_units, reference_meta, reference_units, settings
+from motcua.ingest.text import accent_key, clean_text, fold
 
 __all__ = [
     "Candidate",
@@ -46,39 +43,6 @@ __all__ = [
     "reference_units",
     "reference_meta",
 ]
-
-_DEFAULT_SETTINGS: dict[str, Any] = {
-    "name_match": {
-        "threshold": 90,
-        "margin": 4,
-        "n_candidates": 5,
-        "score_exact": 100,
-        "score_no_diacritics": 97,
-        "score_type_differs": 92,
-        "type_differs_never": ["Tỉnh"],
-    },
-    "name_prefixes": ["Ủy ban nhân dân", "UBND", "Bộ phận một cửa", "BPMC"],
-    "type_abbreviations": {
-        "TP": "Thành phố",
-        "TX": "Thị xã",
-        "H": "Huyện",
-        "Q": "Quận",
-        "TT": "Thị trấn",
-        "P": "Phường",
-        "X": "Xã",
-    },
-    "unit_types": {
-        "Tỉnh": ["province"],
-        "Thành phố": ["province", "district"],
-        "Huyện": ["district"],
-        "Quận": ["district"],
-        "Thị xã": ["district"],
-        "Xã": ["commune"],
-        "Phường": ["commune"],
-        "Thị trấn": ["commune"],
-        "Đặc khu": ["commune"],
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -126,254 +90,6 @@ class UnitMatch:
         return "; ".join(str(c) for c in self.candidates[:n]) or "không có"
 
 
-# --------------------------------------------------------------------------- settings and reference
-
-
-def settings() -> dict[str, Any]:
-    """config/ingest.yaml merged over built-in defaults (a fresh top-level dict each call; merged once
-    per loaded config: readers ask for it per row)."""
-    try:
-        extra = load_config().extra
-    except ConfigError:  # a config file with an unknown key: said, never replaced by defaults
-        raise
-    except Exception:  # noqa: BLE001 - config folder absent (installed package): defaults
-        extra = {}
-    memo = _SETTINGS_MEMO.get("cfg")
-    if memo is None or memo[0] is not extra:
-        memo = (extra, _merged_settings(extra))  # holds ``extra``: its id cannot be reused while memoised
-        _SETTINGS_MEMO["cfg"] = memo
-    return dict(memo[1])
-
-
-_SETTINGS_MEMO: dict[str, tuple[Any, dict[str, Any]]] = {}
-
-
-def _merged_settings(extra: dict[str, Any]) -> dict[str, Any]:
-    cfg = dict(_DEFAULT_SETTINGS)
-    user = extra.get("ingest") or {}
-    for k, v in user.items():
-        if isinstance(v, dict) and isinstance(cfg.get(k), dict):
-            cfg[k] = {**cfg[k], **v}
-        else:
-            cfg[k] = v
-    return cfg
-
-
-def _aliases() -> list[dict[str, Any]]:
-    try:
-        extra = load_config().extra
-    except ConfigError:  # a config file with an unknown key: said, never replaced by defaults
-        raise
-    except Exception:  # noqa: BLE001
-        return []
-    return list((extra.get("aliases") or {}).get("aliases") or [])
-
-
-@lru_cache(maxsize=1)
-def _reference_all() -> pd.DataFrame:
-    path = files("motcua.reference").joinpath("units.csv")
-    with path.open("rb") as fh:
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8")
-    return df
-
-
-def reference_units(schema: str | None = "legacy") -> pd.DataFrame:
-    """Official units of one schema ("legacy" or "2025"; None for both).
-
-    Grain: one row per (unit_schema, unit_level, unit_code). Columns:
-    unit_schema, unit_level, unit_code, unit_name, unit_type, short_name,
-    province_code, province_name, parent_code, parent_name (all str; empty
-    string where not applicable, e.g. a province's parent).
-    """
-    df = _reference_all()
-    if schema is not None:
-        if schema not in ("legacy", "2025"):
-            raise ValueError(f"unknown unit schema {schema!r} (legacy or 2025)")
-        df = df[df["unit_schema"] == schema]
-    return df.reset_index(drop=True).copy()
-
-
-def reference_meta() -> dict[str, Any]:
-    """units_meta.json: source package and version, counts, sha256 of units.csv."""
-    import json
-
-    return json.loads(files("motcua.reference").joinpath("units_meta.json").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=4)
-def _keyed(schema: str) -> pd.DataFrame:
-    df = reference_units(schema)
-    # reference names are already NFC with new-style tones: a plain lower-case key suffices
-    df["k_full"] = df["unit_name"].str.lower().str.replace(r"[\W_]+", "", regex=True)
-    df["k_short"] = df["short_name"].str.lower().str.replace(r"[\W_]+", "", regex=True)
-    df["f_full"] = df["unit_name"].map(lambda s: fold(s).replace(" ", ""))
-    df["f_short"] = df["short_name"].map(lambda s: fold(s).replace(" ", ""))
-    df["f_type"] = df["unit_type"].map(lambda s: fold(s).replace(" ", ""))
-    return df
-
-
-# --------------------------------------------------------------------------- normalisation
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], list[tuple[re.Pattern[str], str]], list[tuple[str, str]]]:
-    cfg = settings()
-    prefixes = sorted({fold(p) for p in cfg["name_prefixes"]}, key=len, reverse=True)
-    prefix_re = re.compile(
-        r"^(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in prefixes) + r")\b[\s.:,-]*", re.I
-    )
-    abbrevs: list[tuple[re.Pattern[str], str]] = []
-    for ab, full in sorted(cfg["type_abbreviations"].items(), key=lambda kv: len(kv[0]), reverse=True):
-        esc = re.escape(ab)
-        if len(ab.replace(".", "")) == 1:
-            # one-letter abbreviations only with a dot ("H. Tuy An", "P.9") or before a number ("P 9")
-            pat = re.compile(rf"^{esc}(?:\.\s*|\s+(?=\d))", 0)
-        else:
-            pat = re.compile(rf"^{esc}(?:\.\s*|\s+)", 0)
-        abbrevs.append((pat, full))
-    types = sorted(((fold(t), t) for t in cfg["unit_types"]), key=lambda kv: len(kv[0]), reverse=True)
-    return prefix_re, abbrevs, types
-
-
-def _strip_prefix(t: str) -> str:
-    prefix_re, _, _ = _patterns()
-    folded = fold(t)
-    m = prefix_re.match(folded)
-    if not m or not m.group(0).strip():
-        return t
-    # advance in the original string by the same number of folded word tokens
-    n_words = len(m.group(0).split())
-    words = t.split(" ")
-    rest = " ".join(words[n_words:]) if n_words < len(words) else ""
-    return rest.lstrip(" .:,-") or t
-
-
-def split_type(name: str) -> tuple[str, str]:
-    """(official type word or "", rest) of a normalised name: "Huyện Tuy An" → ("Huyện", "Tuy An").
-
-    A name written with diacritics names its type with them: "Quản Bạ" and "Tịnh Biên" are names, not
-    "Quận Bạ" or "Tỉnh Biên" (their first words fold to the type words "quan", "tinh"). Only a name
-    written wholly without diacritics ("huyen dong xuan") is read by its folded type word, a guess that
-    :func:`match_unit` takes back when it finds nothing ("quan hoa" is Huyện Quan Hóa).
-    """
-    _, _, types = _patterns()
-    f = fold(name)
-    plain = f == name.lower()
-    words = name.split(" ")
-    for ft, t in types:
-        if f != ft and not f.startswith(ft + " "):
-            continue
-        n = len(ft.split())
-        if not plain and " ".join(words[:n]).lower() != t.lower():
-            continue
-        return t, " ".join(words[n:]).strip()
-    return "", name
-
-
-def _cap(w: str) -> str:
-    """ "đồng" → "Đồng"; characters whose case mapping changes length ("ß") are left alone."""
-    low = w.lower() if len(w.lower()) == len(w) else w
-    first = low[:1].upper() if len(low[:1].upper()) == 1 else low[:1]
-    return first + low[1:]
-
-
-@lru_cache(maxsize=1)
-def _syllables() -> frozenset[str]:
-    """Lower-case syllables of every official name in the reference (legacy and 2025): the vocabulary
-    that decides between the readings of a lossy mojibake."""
-    words: set[str] = set()
-    for schema in ("legacy", "2025"):
-        try:
-            ref = reference_units(schema)
-        except Exception:  # noqa: BLE001 - no reference: no vocabulary, no lossy repair
-            continue
-        for col in ("unit_name", "province_name"):
-            if col in ref:
-                for name in ref[col].dropna().astype(str):
-                    words.update(unicodedata.normalize("NFC", name).lower().split())
-    return frozenset(words)
-
-
-@lru_cache(maxsize=1)
-def _official_names() -> frozenset[str]:
-    """Every official unit and province name of the reference, NFC, lower case."""
-    out: set[str] = set()
-    for schema in ("legacy", "2025"):
-        try:
-            ref = reference_units(schema)
-        except Exception:  # noqa: BLE001
-            continue
-        for col in ("unit_name", "province_name"):
-            if col in ref:
-                out.update(unicodedata.normalize("NFC", n).lower() for n in ref[col].dropna().astype(str))
-    return frozenset(out)
-
-
-def _repair_lossy(t: str) -> str:
-    """A name whose mojibake lost bytes ("PhÆ°á»ng") → the one reading made of known syllables;
-    the text unchanged when there is no reading, or more than one is best (then clean_text's ftfy
-    repair and the matcher's report take over)."""
-    cands = lossy_mojibake_candidates(t)
-    if not cands:
-        return t
-    vocab, names = _syllables(), _official_names()
-    # a reading that is an official name wins; else the one with the most known syllables
-    scored = sorted(
-        (((_normalize_once(c).lower() in names), sum(w.lower() in vocab for w in c.split()), c) for c in cands),
-        reverse=True,
-    )
-    if len(scored) > 1 and scored[0][:2] == scored[1][:2]:
-        return t  # two readings equally plausible: leave it to the matcher's report
-    return scored[0][2]
-
-
-def normalize_name(s: object) -> str:
-    """A unit name as written → its normalised form (not yet matched).
-
-    Repairs mojibake, applies NFC and new-style tone marks, collapses
-    whitespace, strips leading row numbers and prefixes ("UBND", "Bộ phận một
-    cửa"), expands type abbreviations ("TP." → "Thành phố", "TX" → "Thị xã",
-    "H." → "Huyện", "TT" → "Thị trấn", "P." → "Phường"), writes the type word
-    officially and title-cases names written all in lower or upper case.
-
-    >>> normalize_name("UBND TP. Tuy Hoà")
-    'Thành phố Tuy Hòa'
-    >>> normalize_name("huyen dong xuan")
-    'Huyện Dong Xuan'
-
-    Applied until it no longer changes the text (at most four passes), so the
-    result is a fixed point: normalising it again gives the same string.
-
-    Exceptions: none — any object (None included) gives a string.
-    """
-    t = "" if s is None else str(s)
-    for _ in range(4):
-        nxt = _normalize_once(_repair_lossy(t))  # a repair can reveal another layer of mojibake ("\x80Ä»" → "Ä»" → "Ļ")
-        if nxt == t:
-            break
-        t = nxt
-    return t
-
-
-def _normalize_once(s: object) -> str:
-    t = clean_text(s)
-    t = re.sub(r"^(?:\d+(?:\.\d+)*|[IVXLC]+)[.)]\s+", "", t)  # leading STT "1.", "1.2 ", "II."
-    t = re.sub(r"\s*[,;–-]\s*(?:tỉnh|tinh|TỈNH)\s+.*$", "", t)  # trailing ", tỉnh Phú Yên"
-    t = _strip_prefix(t)
-    _, abbrevs, types = _patterns()
-    for pat, full in abbrevs:
-        m = pat.match(t)
-        if m and t[m.end() :].strip():
-            t = full + " " + t[m.end() :].strip()
-            break
-    if t and (t == t.lower() or t == t.upper()):
-        t = " ".join(_cap(w) for w in t.split(" "))
-    typ, rest = split_type(t)
-    if typ:
-        t = f"{typ} {rest}".strip()
-    return t
-
-
 def _type_levels(typ: str) -> list[str]:
     return list(settings()["unit_types"].get(typ, []))
 
@@ -382,9 +98,6 @@ def _same_level_types(typ: str) -> set[str]:
     """Folded type words sharing a level with ``typ`` ("Huyện" → huyen, quan, thixa, thanhpho)."""
     mine = set(_type_levels(typ))
     return {fold(t).replace(" ", "") for t, levels in settings()["unit_types"].items() if mine & set(levels)}
-
-
-# --------------------------------------------------------------------------- matching
 
 
 def _candidates(pool: pd.DataFrame, idx: Iterable[int], scores: Iterable[float]) -> list[Candidate]:
@@ -455,10 +168,14 @@ def match_unit(
 
 
 MatchKey = tuple[str, str, "str | None", "str | None"]
+
+
 #: Matches made in this process: (name as written, schema, level, province code) → UnitMatch. Fuzzy
 #: matching costs ~7 ms a name (10 s for a national file of 1,400 names); the clean stage also keeps
 #: them on disk between processes (:func:`known_matches`, :func:`remember_matches`).
 _MATCHES: dict[MatchKey, UnitMatch] = {}
+
+
 MAX_MATCHES = 50_000
 
 
@@ -500,7 +217,7 @@ def _match_reading(
 ) -> UnitMatch:
     """:func:`match_unit` for one reading of the name: its type word ``typ`` ("" for none) and the ``rest``."""
     cfg = settings()["name_match"]
-    pool = _keyed(schema)
+    pool = keyed_units(schema)
     if level is not None:
         pool = pool[pool["unit_level"] == level]
     if province_code is not None:
@@ -516,7 +233,7 @@ def _match_reading(
     f_full, f_short = fold(norm).replace(" ", ""), fold(rest).replace(" ", "")
 
     # 1. aliases
-    for a in _aliases():
+    for a in aliases():
         if str(a.get("unit_schema", "legacy")) != schema:
             continue
         if fold(normalize_name(a["name"])).replace(" ", "") == f_full:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from motcua.ingest.form import _paths, _spread
+from motcua.ingest.form_header import column_paths, spread_header
 from motcua.ingest.grid import Book, Grid
 from motcua.ingest.numbering import parse_number_row
 from motcua.ingest.par_layouts import FieldRule, ParLayout, par_layouts, par_rules, par_settings, parse_score
@@ -198,7 +198,10 @@ def _find_header(grid: Grid) -> tuple[int, int, int, list[tuple[ParLayout, list[
                     d += 1  # criteria under their field: labels only, below the fields' row
                 for dd in range(d, depth - 1, -1):
                     cols = _match_columns(
-                        _paths(_spread(grid, r, r + dd - 1)), _paths(_spread(grid, r, r + dd - 1, raw=True)), layout, uc
+                        column_paths(spread_header(grid, r, r + dd - 1)),
+                        column_paths(spread_header(grid, r, r + dd - 1, raw=True)),
+                        layout,
+                        uc,
                     )
                     if cols is not None:
                         fits.append((layout, cols, dd))

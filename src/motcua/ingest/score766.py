@@ -83,9 +83,9 @@ def has_score_header(sheets: Any) -> bool:
 def _rows(path: Path, n: int | None = None) -> list[list[object]]:
     """The first ``n`` rows (all: None) of a CSV or of a workbook's first visible sheet."""
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        from motcua.ingest.tidy import _read_head
+        from motcua.ingest.tidy import read_head
 
-        _, delim, enc = _read_head(path)
+        _, delim, enc = read_head(path)
         df = pd.read_csv(path, sep=delim, encoding=enc, dtype=str, keep_default_na=False, header=None, nrows=n)
         return df.values.tolist()
     import openpyxl
@@ -151,7 +151,7 @@ def parse_score(v: object) -> float | None:
 
 def _match(name: str, start: date, ctx: Any) -> tuple[str, str, str, str] | None:
     """(schema, code, name, level) of the unit or the configured province a name gives; None if unmatched."""
-    from motcua.ingest.aggregate import match_with_fallback
+    from motcua.ingest.unit_match import match_with_fallback
 
     cfg = load_config()
     prov = getattr(cfg, "province", {}) or {}

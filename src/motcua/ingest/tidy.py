@@ -16,13 +16,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from motcua.ingest.aggregate import MatchContext, match_with_fallback
 from motcua.ingest.grid import guess_delimiter
 from motcua.ingest.names import UnitMatch, normalize_name, reference_units
 from motcua.ingest.numbers import max_count, parse_count
 from motcua.ingest.periods import classify
 from motcua.ingest.records import Record
 from motcua.ingest.text import fold
+from motcua.ingest.unit_match import MatchContext, match_with_fallback
 from motcua.panel import COUNT_COLUMNS
 from motcua.quality import Quality, period_label
 
@@ -30,13 +30,13 @@ NO_DATE = date(1900, 1, 1)
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _read_head(path: Path) -> tuple[list[str], str, str]:
+def read_head(path: Path) -> tuple[list[str], str, str]:
     """(header cells, delimiter, encoding); raises UnreadableFile for binary content."""
-    from motcua.ingest.grid import UnreadableFile, _decode
+    from motcua.ingest.grid import UnreadableFile, decode
 
     with path.open("rb") as fh:
         data = fh.read(65536)
-    got = _decode(data, partial=True) if data else ("", "utf-8")
+    got = decode(data, partial=True) if data else ("", "utf-8")
     if got is None:
         raise UnreadableFile(
             "tệp không phải văn bản CSV (nội dung nhị phân hoặc bảng mã không phải UTF-8, UTF-16 hay Windows-1258)"
@@ -51,8 +51,11 @@ def _read_head(path: Path) -> tuple[list[str], str, str]:
     return [c.strip() for c in cols], delim, enc
 
 
+_read_head = read_head  # the old name, still imported by motcua.clean.run
+
+
 def looks_like_tidy_csv(path: Path) -> bool:
-    cols, _, _ = _read_head(path)
+    cols, _, _ = read_head(path)
     names = {c.strip().lower() for c in cols}
     return {"period_start", "period_end"} <= names and bool({"unit_code", "unit_name"} & names)
 
@@ -147,7 +150,7 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
     from motcua.ingest.names import settings
     from motcua.ingest.periods import period_out_of_range
 
-    _, delim, _ = _read_head(path)
+    _, delim, _ = read_head(path)
     header, rows = _rows(path, delim)
     switch = settings().get("schema_2025_from")
     switch_d = switch if isinstance(switch, date) else (date.fromisoformat(str(switch)) if switch else None)
@@ -223,7 +226,7 @@ def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order
                 continue
             pc = parse_count(raw, limit)
             if pc.error:
-                from motcua.ingest.aggregate import cell_error_message
+                from motcua.ingest.aggregate_checks import cell_error_message
 
                 q.add(
                     display,

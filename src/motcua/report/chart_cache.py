@@ -4,7 +4,7 @@ A chart is looked up by :func:`chart_key`: a sha256 over everything its pixels
 depend on — the exact values it plots and the words it draws (given by the
 caller), the package's code version (:func:`motcua.version.source_hash`, which
 covers the chart code and the strings), matplotlib's and Pillow's versions and
-the report's rc settings (:data:`motcua.report.charts.RC`, DPI). Same key, same
+the report's rc settings (:data:`motcua.report.chart_style.RC`, DPI). Same key, same
 bytes: a chart read from the cache is the chart that would have been drawn.
 
 Entries live in one folder (``<interim>/charts`` of a DATA folder,
@@ -131,7 +131,7 @@ def _prefix(code: str) -> bytes:
     import matplotlib
     import PIL
 
-    from motcua.report.charts import DPI, RC
+    from motcua.report.chart_style import DPI, RC
 
     b = _Bytes()
     _feed(b, [CACHE_FORMAT, code, matplotlib.__version__, PIL.__version__, DPI, {k: repr(v) for k, v in RC.items()}])

@@ -30,7 +30,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from motcua.report.chart_cache import ChartCache, chart_key
-from motcua.report.charts import RC, WIDTH, Chart, chart_of, encode_png, new_figure
+from motcua.report.chart_style import RC, WIDTH
+from motcua.report.charts import Chart, chart_of, encode_png, new_figure
 
 WHITE = np.uint32(0xFFFFFFFF)
 

@@ -31,7 +31,8 @@ from matplotlib.ticker import MaxNLocator
 
 from motcua.panel import COUNT_COLUMNS
 from motcua.report import fmt
-from motcua.report.charts import COLORS, Chart, axes_in, bars, count_axis, date_axis, draw, midpoints, pct_axis
+from motcua.report.chart_style import COLORS
+from motcua.report.charts import Chart, axes_in, bars, count_axis, date_axis, draw, midpoints, pct_axis
 from motcua.report.era_text import short_day
 from motcua.report.eras import reform_date
 from motcua.report.figures import monthly

@@ -18,8 +18,9 @@ from matplotlib.ticker import MaxNLocator
 
 from motcua.report import fmt
 from motcua.report.chart_cache import ChartCache, chart_key
+from motcua.report.chart_style import COLORS, WIDTH
 from motcua.report.chart_tiles import Tile, draw_tiles
-from motcua.report.charts import COLORS, WIDTH, Chart, axes_in, bars, count_axis, draw, midpoints, no_data, pct_axis
+from motcua.report.charts import Chart, axes_in, bars, count_axis, draw, midpoints, no_data, pct_axis
 from motcua.report.strings import Strings, cap
 from motcua.report.unit_charts import draw_funnel
 

@@ -22,6 +22,8 @@ from motcua.report.context import ReportData
 from motcua.report.era_text import short_day
 from motcua.report.eras import LEGACY, REPORT_GROUPS, dissolved, level_label  # noqa: F401 - level_label: the overview's too
 from motcua.report.html import Section
+from motcua.report.overview_ranking import ranking_section
+from motcua.report.overview_units import monthly_all, peer_units, summary_by_rate, summary_rows, units_section
 from motcua.report.strings import Strings
 
 AGENCY = "agency"
@@ -101,15 +103,13 @@ def title(province: str, main: ReportData, provincial: ReportData | None, histor
 
 def provincial_section(scope: ReportData | None, S: Strings) -> Section:
     """ "Cấp tỉnh": the provincial bodies' figures beside the communes, with no rank (empty without any)."""
-    from motcua.report.overview import _monthly_all, _units, units_section
-
     if scope is None:
         return Section("provincial", "")
-    peers, names = _units(scope)
+    peers, names = peer_units(scope)
     sec, _ = units_section(
         peers,
         names,
-        _monthly_all(peers),
+        monthly_all(peers),
         {},
         S,
         block_id="ov-provincial",
@@ -124,20 +124,19 @@ def history_section(scopes: list[ReportData], S: Strings, charts: Any = None, fr
     """The legacy districts as history: their figures and their ranking over their last 12 months (ending 06/2025),
     among themselves; the legacy provincial bodies' figures after them, unranked (empty without legacy units)."""
     from motcua.report.figures import windows
-    from motcua.report.overview import _monthly_all, _summary, _summary_rows, _units, ranking_section, units_section
     from motcua.report.overview_keys import overview_keys
 
     lang = S.lang
     html: list[str] = []
     for i, scope in enumerate(scopes):
-        peers, names = _units(scope)
+        peers, names = peer_units(scope)
         if not len(peers):
             continue
         end = peers["period_end"].max()
         window = fmt.period(*windows(end)[0], lang)
         ranked = scope.unit_level != AGENCY
-        summ = _summary(scope) if ranked else {}
-        keys = overview_keys(peers, _summary_rows(scope), lang) if frags is not None and ranked else None
+        summ = summary_by_rate(scope) if ranked else {}
+        keys = overview_keys(peers, summary_rows(scope), lang) if frags is not None and ranked else None
         if ranked:
             heading = S.f("ov_title_history", date=short_day(end, lang))
             note = S.f("ov_history_note", date=short_day(end + pd.Timedelta(days=1), lang), window=window)
@@ -150,7 +149,7 @@ def history_section(scopes: list[ReportData], S: Strings, charts: Any = None, fr
         sec, _ = units_section(
             peers,
             names,
-            _monthly_all(peers),
+            monthly_all(peers),
             summ,
             S,
             frags if keys is not None else None,
@@ -179,10 +178,8 @@ def history_section(scopes: list[ReportData], S: Strings, charts: Any = None, fr
 
 def all_names(scopes: list[ReportData | None]) -> dict[str, str]:
     """Each unit code's name over the given scopes (for the quality table, which lists findings of any era)."""
-    from motcua.report.overview import _units
-
     out: dict[str, str] = {}
     for s in scopes:
         if s is not None:
-            out.update({k: v for k, v in _units(s)[1].items() if k not in out})
+            out.update({k: v for k, v in peer_units(s)[1].items() if k not in out})
     return out

@@ -17,9 +17,8 @@ from matplotlib.ticker import MaxNLocator
 
 from motcua.model.claims import trend_claim
 from motcua.report import fmt
+from motcua.report.chart_style import COLORS, WIDTH
 from motcua.report.charts import (
-    COLORS,
-    WIDTH,
     Chart,
     axes_in,
     bars,

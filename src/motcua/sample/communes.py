@@ -29,7 +29,8 @@ import pandas as pd
 
 from motcua.panel import COUNT_COLUMNS
 from motcua.sample import styles
-from motcua.sample.truth import SeriesSpec, as_frame, simulate_series, unit_rng
+from motcua.sample.rng import unit_rng
+from motcua.sample.truth import SeriesSpec, as_frame, simulate_series
 from motcua.sample.workbook import FileStyle, MonthFile, RowSpec
 
 #: The districts whose communes are written (one continued exactly after the reform, one that straddles).

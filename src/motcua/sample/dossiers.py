@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from motcua.sample.truth import unit_rng
+from motcua.sample.rng import unit_rng
 
 #: (procedure, field, allowed working days, weight)
 PROCEDURES: list[tuple[str, str, int, float]] = [

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from motcua.sample.truth import unit_rng
+from motcua.sample.rng import unit_rng
 
 #: Fee of each procedure of :data:`motcua.sample.dossiers.PROCEDURES`, in đồng (0: free), as written.
 FEES = {

@@ -145,7 +145,7 @@ def par_years(legacy_years: set[int]) -> list[int]:
 
 def par_defects(units: list[str], messy: bool, legacy_years: set[int]) -> list[dict[str, str]]:
     """The deliberate defects of the PAR tables (none unless the nine districts are sampled and ``messy``)."""
-    if not messy or not _covers(units):
+    if not messy or not covers_province(units):
         return []
     y, u, f, v = OVER_MAX
     y2, u2, f2, d2 = TOTAL_OFF
@@ -170,7 +170,8 @@ def par_defects(units: list[str], messy: bool, legacy_years: set[int]) -> list[d
     return [d for d, year in zip(out, (y, y2, y3)) if year in years]
 
 
-def _covers(units: list[str]) -> bool:
+def covers_province(units: list[str]) -> bool:
+    """Whether ``units`` hold every unit PAR_TOTALS lists for the first PAR year."""
     return all(c in units for c in PAR_TOTALS[PAR_YEARS[0]])
 
 
@@ -258,7 +259,7 @@ def write_par_files(
 ) -> list[Path]:
     """One workbook per year the legacy months reach (chi-so-cchc_cap-huyen_YYYY.xlsx) when the nine districts are
     sampled; else none."""
-    if not _covers(units):
+    if not covers_province(units):
         return []
     scores = par_scores(seed)
     written = []

@@ -6,17 +6,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from motcua.sample.plan import first_month, unit_info
 from motcua.sample.workbook import SYNTHETIC_KEYWORD
 
 if TYPE_CHECKING:
-    from motcua.sample import Plan
+    from motcua.sample.plan import Plan
 
 
 def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: int) -> str:
     """data/raw/sample/README.md (Vietnamese, then English): what the files hold, and the deliberate defects."""
-    from motcua.sample import _first_month, _unit_info
-
-    first = _first_month(start)
+    first = first_month(start)
     last = first + pd.DateOffset(months=months - 1)
     lines = [
         "# Dữ liệu mẫu (synthetic sample)",
@@ -36,7 +35,7 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
         )
         en.append(f"- `bieu06_YYYY-MM.xlsx` {ms[0]:%m/%Y}–{ms[-1]:%m/%Y}: monthly form 06 of the legacy districts.")
     if plan.commune_months:
-        info = _unit_info(plan.commune_districts)
+        info = unit_info(plan.commune_districts)
         names = " và ".join(str(n) for n in info["unit_name"])
         vi.append(
             f"- `bieu06_cap-xa_YYYY-MM.xlsx` từ {plan.commune_months[0]:%m/%Y} đến {plan.commune_months[-1]:%m/%Y}: "
@@ -48,10 +47,10 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
             "made of its communes taken whole (continuity exact); Đông Hòa straddles (Phường Phú Yên also takes "
             "communes of Tuy Hòa and Tây Hòa; Phường Hòa Hiệp Bắc is divided): continuity partial."
         )
-    from motcua.sample.par import _covers, par_years
+    from motcua.sample.par import covers_province, par_years
 
     pys = par_years({(first + pd.DateOffset(months=i)).year for i in range(plan.months)})
-    if pys and _covers(plan.units):
+    if pys and covers_province(plan.units):
         vi.append(
             f"- `chi-so-cchc_cap-huyen_YYYY.xlsx` từ {pys[0]} đến {pys[-1]}: Chỉ số cải cách hành chính "
             "của các đơn vị cấp huyện, mỗi năm một tệp (điểm 8 lĩnh vực, tổng điểm, xếp hạng, xếp loại)."

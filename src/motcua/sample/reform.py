@@ -37,7 +37,8 @@ import pandas as pd
 from motcua.panel import COUNT_COLUMNS
 from motcua.sample import styles
 from motcua.sample.communes import commune_base, extra_row
-from motcua.sample.truth import SeriesSpec, as_frame, simulate_series, unit_rng
+from motcua.sample.rng import unit_rng
+from motcua.sample.truth import SeriesSpec, as_frame, simulate_series
 from motcua.sample.workbook import FileStyle, MonthFile, RowSpec
 
 #: The legacy province whose successors the 2025 era of the sample covers.

@@ -21,7 +21,6 @@ December 2022 is 308, so the annual form (3) = (4)+(5)+(6) = 7.697.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from motcua.panel import COUNT_COLUMNS
+from motcua.sample.dossiers import simulate_dossier_year
+from motcua.sample.rng import unit_rng
 
 #: Phú Yên's nine district-level units (official codes).
 DEFAULT_UNITS: list[str] = ["555", "557", "558", "559", "560", "561", "562", "563", "564"]
@@ -88,11 +89,6 @@ ANCHORS: list[Anchor] = [
         source="UBND thành phố Tuy Hòa, hội nghị tổng kết CCHC năm 2023 (02/02/2024)",
     ),
 ]
-
-
-def unit_rng(seed: int, unit_code: str, salt: str = "") -> np.random.Generator:
-    """A generator that depends only on (seed, unit, salt): adding units never changes another unit."""
-    return np.random.default_rng([int(seed), zlib.crc32(f"{unit_code}|{salt}".encode())])
 
 
 def months(start: str, n: int) -> list[pd.Timestamp]:
@@ -177,8 +173,6 @@ def simulate_units(
     is simulated dossier by dossier (see :mod:`motcua.sample.dossiers`) and its
     months counted from the dossiers; all other months are drawn in aggregate.
     """
-    from motcua.sample.dossiers import simulate_dossier_year
-
     ms = months(start, n_months)
     rows: list[dict[str, object]] = []
     dossiers = None

@@ -1,0 +1,120 @@
+"""Matching a unit name of an aggregate workbook to the reference list: in the era of the row's period, then
+in the other era, then among the provincial agencies (:class:`MatchContext` says where names are looked up)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from motcua.ingest.agencies import looks_like_agency, match_agency
+from motcua.ingest.eras import as_candidates, era_level, era_of, era_provinces, other_era
+from motcua.ingest.names import UnitMatch, match_unit, reference_units
+
+
+@dataclass(frozen=True)
+class MatchContext:
+    """Where unit names are looked up (config/province.yaml): the configured province (either era's code, or
+    None for exports of several provinces), the era that code belongs to (``schema``) and the level reports
+    are made for. A row's own period decides the list its name is matched in (:mod:`motcua.ingest.eras`)."""
+
+    schema: str = "legacy"
+    level: str | None = "district"
+    province_code: str | None = None
+
+
+#: match methods that name one unit without any guess
+EXACT_METHODS = ("exact", "no_diacritics", "alias")
+
+
+def match_with_fallback(
+    name: str,
+    ctx: MatchContext,
+    start: date | None = None,
+    province_hint: str | None = None,
+    scope_code: str | None = None,
+) -> UnitMatch:
+    """Match ``name`` in the list of its period's era, within the configured province and level.
+
+    In order: a provincial agency (config/agencies.yaml; ``province_hint``, the province the sheet names,
+    decides whose agency when the era has several candidate provinces); the era's units at its level;
+    other levels of the era (exact names only, e.g. a ward in a district's file). A name that matches
+    nothing in its era but exactly names a unit of the *other* era (a dissolved district after 1/7/2025, a
+    2025 commune before it) is refused with method ``other_era`` and that unit as its one candidate: it is
+    never booked across the reform. A name that starts like an agency but is not in the table is refused
+    with method ``unknown_agency``. Otherwise, without any candidate, the search widens to the whole
+    country only to list candidates. ``scope_code``: a province of the period's era that a heading names
+    (exports of several provinces), searched instead of the configured one.
+    """
+    era = era_of(start, ctx.schema)
+    provinces = (scope_code,) if scope_code else era_provinces(ctx.province_code, ctx.schema, era)
+    level = era_level(ctx.level, ctx.schema, era)
+    agency = _agency_match(name, era, provinces, province_hint)
+    if agency is not None:
+        return agency
+    m = _match_in_era(name, era, level, provinces)
+    if m.matched or m.method == "ambiguous":
+        return m
+    other = other_era(era)
+    o = _match_in_era(
+        name, other, era_level(ctx.level, ctx.schema, other), era_provinces(ctx.province_code, ctx.schema, other)
+    )
+    if o.matched and o.method in (*EXACT_METHODS, "type_differs"):
+        return UnitMatch(m.query, None, None, None, None, None, o.score, as_candidates(o), "other_era", era)
+    if looks_like_agency(name):
+        return UnitMatch(m.query, None, None, None, None, None, 0.0, [], "unknown_agency", era)
+    if m.candidates:
+        return m
+    return match_unit(name, schema=era, level=level)
+
+
+def _match_in_era(name: str, era: str, level: str | None, provinces: tuple[str, ...] | None) -> UnitMatch:
+    """The era's unit at ``level``; else another level of the era on an exact name."""
+    from motcua.ingest.names import settings
+
+    m = match_unit(name, schema=era, level=level, province_code=provinces)
+    if m.matched or level is None or not settings().get("other_levels_exact", True):
+        return m
+    other = match_unit(name, schema=era, level=None, province_code=provinces)
+    if (other.matched and other.method in EXACT_METHODS) or (other.method == "ambiguous" and not m.candidates):
+        return other  # or: several units of another level bear exactly this name, which says more than "none"
+    return m
+
+
+def province_row(era: str, code: str) -> tuple[str, str]:
+    """(official name, short name) of a province of ``era``."""
+    ref = _provinces(era)
+    return ref.get(code, (code, code))
+
+
+@lru_cache(maxsize=2)
+def _provinces(era: str) -> dict[str, tuple[str, str]]:
+    ref = reference_units(era)
+    ref = ref[ref["unit_level"] == "province"]
+    return {str(r.unit_code): (str(r.unit_name), str(r.short_name)) for r in ref.itertuples(index=False)}
+
+
+def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: str | None) -> UnitMatch | None:
+    """A provincial agency named by ``name``, booked in its province of ``era``; None when ``name`` names no
+    agency of config/agencies.yaml. An agency whose province cannot be told (several candidate provinces
+    and no heading naming one) is refused (method ``agency_province_unknown``)."""
+    shorts = tuple(province_row(era, c)[1] for c in (provinces or ((hint,) if hint else ())))
+    agency = match_agency(name, shorts)
+    if agency is None:
+        return None
+    code = (
+        hint
+        if hint and (provinces is None or hint in provinces)
+        else (provinces[0] if provinces and len(provinces) == 1 else None)
+    )
+    query = "" if name is None else str(name)
+    if code is None:
+        return UnitMatch(query, None, None, None, None, None, 100.0, [], "agency_province_unknown", era)
+    pname = province_row(era, code)[0]
+    return UnitMatch(query, agency.code(code), agency.name, "agency", code, pname, 100.0, [], "agency", era)
+
+
+def schema_and_level(ctx: MatchContext, start: date | None) -> tuple[str, str | None]:
+    """The unit list (era) and level names are matched in for a period starting ``start``."""
+    era = era_of(start, ctx.schema)
+    return era, era_level(ctx.level, ctx.schema, era)
