@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from motcua import products
 from motcua.pipeline.input_hashes import TableHashes, table_hashes
 
 #: Columns of trend_summary that every unit's report shows for all units.
@@ -83,22 +84,17 @@ class UnitHasher:
         """``tables``: the tables' hashes already known (:func:`motcua.pipeline.input_hashes.file_hashes`); the
         frames of ``inputs`` are then not hashed (only its summary's comparison columns and its meta are read)."""
         if tables is None:
-            tables = {name: table_hashes(inputs.get(name)) for name in ("panel", "trends", "summary", "comparison")}
-            if inputs.get("quality") is not None:
-                tables["quality"] = table_hashes(inputs["quality"])
-            tables["continuity"] = table_hashes(inputs.get("continuity"))
-            tables["par"] = table_hashes(inputs.get("par"))
-            for name in ("groups766", "score766"):
-                tables[name] = table_hashes(inputs.get(name))
+            # quality.csv may be missing from ``inputs``: its part is then "" (the other tables' "empty")
+            tables = {
+                p.name: table_hashes(inputs.get(p.name))
+                for p in products.hashed()
+                if p.name != "quality" or inputs.get(p.name) is not None
+            }
         self.whole: dict[str, str] = {name: t.whole for name, t in tables.items()}
-        self.parts = [tables[name].slices for name in ("panel", "trends", "summary")]
-        self.quality = tables["quality"].slices if "quality" in tables else None
-        #: continuity.parquet's slices, keyed like the panel's ("<schema>:<code>"); none without the table
-        self.continuity = tables["continuity"].slices if "continuity" in tables else {}
-        #: par_index.parquet's slices (the unit's PAR scores and published ranks), keyed like the panel's
-        self.par = tables["par"].slices if "par" in tables else {}
-        #: the 766 group counts and scores of each unit (groups766.parquet, score766.parquet); none without them
-        self.groups766 = [tables[n].slices if n in tables else {} for n in ("groups766", "score766")]
+        #: each hashed product's slices by unit (motcua.products.hashed); None for a table not hashed at all
+        self.slices: dict[str, dict[str, str] | None] = {
+            p.name: tables[p.name].slices if p.name in tables else None for p in products.hashed_per_unit()
+        }
         self.shared = [comparison_hash(inputs, tables["comparison"].whole), _meta_shown(inputs)]
         self.tail = [notebook_hash, code_hash, config_hash]
 
@@ -111,11 +107,13 @@ class UnitHasher:
 
         key = str(unit_key)
         code = split_key(key)[1]
-        values = [p.get(key, "empty") for p in self.parts]
-        values.append(self.quality.get(code, "empty") if self.quality is not None else "")
-        values.append(self.continuity.get(key, "empty"))
-        values.append(self.par.get(key, "empty"))
-        values += [g.get(key, "empty") for g in self.groups766]
+        values = []
+        for p in products.hashed_per_unit():
+            sl = self.slices[p.name]
+            if sl is None:
+                values.append("" if p.name == "quality" else "empty")
+            else:
+                values.append(sl.get(code if p.slice_by == "code" else key, "empty"))
         values += [*self.shared, _shown_params(params), *self.tail]
         return dict(zip(UNIT_PARTS, values))
 
@@ -127,14 +125,7 @@ class UnitHasher:
 #: the 766 tables' included), what every report shows (the province comparison, the data's as-of date and synthetic
 #: flag), its parameters, the notebook, the code, config/.
 UNIT_PARTS = (
-    "panel",
-    "trends",
-    "summary",
-    "quality",
-    "continuity",
-    "par",
-    "groups766",
-    "score766",
+    *(p.name for p in products.hashed_per_unit()),
     "comparison",
     "as_of",
     "parameters",

@@ -29,6 +29,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
+from motcua import products
 from motcua.panel import COUNT_COLUMNS
 from motcua.report import fmt
 from motcua.report.charts import COLORS, Chart, axes_in, bars, count_axis, date_axis, draw, midpoints, pct_axis
@@ -541,7 +542,4 @@ def unit_section(
 
 def read_continuity(data_dir: str | Path) -> pd.DataFrame:
     """DATA/continuity.parquet (an empty frame without the file: data of a model stage that predates it)."""
-    from motcua.model.continuity import CONTINUITY_FILE
-
-    p = Path(data_dir) / CONTINUITY_FILE
-    return pd.read_parquet(p) if p.exists() else pd.DataFrame()
+    return products.CONTINUITY.read(data_dir)
