@@ -887,6 +887,7 @@ def _validated(panel: pd.DataFrame, records: list[Record], q: Quality) -> pd.Dat
                 sheet=r.sheet,
                 row=r.row,
                 unit=r.code,
+                match=r.unit,
                 period=r.label(),
                 action="dropped",
             )

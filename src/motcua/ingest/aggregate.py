@@ -653,6 +653,7 @@ def _sheet_records(
                     sheet=fs.sheet,
                     row=r.row,
                     unit=who,
+                    match=m,
                     period=plabel,
                     action="value_removed",
                 )
@@ -665,6 +666,7 @@ def _sheet_records(
                     sheet=fs.sheet,
                     row=r.row,
                     unit=who,
+                    match=m,
                     period=plabel,
                     action="kept",
                 )
@@ -679,6 +681,7 @@ def _sheet_records(
                 sheet=fs.sheet,
                 row=r.row,
                 unit=who,
+                match=m,
                 period=plabel,
                 action="kept",
             )
@@ -756,6 +759,7 @@ def _sheet_records(
                 sheet=fs.sheet,
                 row=r.row,
                 unit=m.unit_code or "",
+                match=m,
                 period=plabel,
                 action="kept",
             )
@@ -764,7 +768,7 @@ def _sheet_records(
             rec.note = f"tỉnh {scope.name} ({scope.code}) {scope.where()}"
         out.append(rec)
         if fs.layout.startswith("form06") and r.extra.get("_rate") not in (None, ""):
-            _check_rate(r, vals, display, fs.sheet, q, m.unit_code or "", plabel)
+            _check_rate(r, vals, display, fs.sheet, q, m, plabel)
     return out
 
 
@@ -930,7 +934,7 @@ def _check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
 
 
 def _check_rate(
-    r: FormRow, vals: dict[str, int | None], display: str, sheet: str, q: Quality, unit: str, plabel: str
+    r: FormRow, vals: dict[str, int | None], display: str, sheet: str, q: Quality, m: UnitMatch, plabel: str
 ) -> None:
     stated = parse_percent(r.extra.get("_rate"))
     res, e, o = vals.get("resolved_total"), vals.get("resolved_early"), vals.get("resolved_ontime")
@@ -945,7 +949,8 @@ def _check_rate(
             f'Cột tỷ lệ ghi "{r.extra.get("_rate")}", tính lại ((8)+(9))/(7) = {computed:.2%}.',
             sheet=sheet,
             row=r.row,
-            unit=unit,
+            unit=m.unit_code or "",
+            match=m,
             period=plabel,
             action="checked",
         )
@@ -1019,6 +1024,7 @@ def _field_record(
         sheet=fs.sheet,
         row=row,
         unit=m.unit_code or "",
+        match=m,
         period=plabel,
         action="derived",
     )

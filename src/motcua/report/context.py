@@ -193,9 +193,9 @@ class ReportData:
     def quality_unit_codes(self) -> pd.Series:
         """The unit code each quality.csv row is about ("" when it is about no unit), aligned with :attr:`quality`.
 
-        The clean stage's ``unit`` column (:data:`motcua.quality.QUALITY_COLUMNS`) holds the
-        official code once a row was matched and the name as written otherwise (an unmatched or
-        dropped row); a ``unit_code`` column, where a file has one, wins. See :func:`quality_unit_codes`.
+        A row the reader matched carries its ``unit_code`` (:data:`motcua.quality.QUALITY_COLUMNS`), which wins;
+        otherwise the ``unit`` column holds the name as written (an unmatched or dropped row) or a code.
+        See :func:`quality_unit_codes`.
         """
         if self._quality_units is None:
             self._quality_units = quality_unit_codes(self.quality, self.panel, self.unit_schema)
@@ -245,9 +245,20 @@ def quality_unit_values(quality: pd.DataFrame) -> pd.Series:
     return val
 
 
+def _filled(quality: pd.DataFrame, col: str) -> pd.Series:
+    """The non-empty values of a quality.csv column, as text (none when the column is absent)."""
+    if col not in quality:
+        return pd.Series([], dtype=object)
+    v = quality[col].fillna("").astype(str).str.strip()
+    return v[v != ""]
+
+
 def quality_unit_codes(quality: pd.DataFrame, panel: pd.DataFrame, unit_schema: str | None = None) -> pd.Series:
     """For each quality.csv row, the panel unit code it is about, or "" when none.
 
+    A row the clean stage's reader matched carries the unit's ``unit_code`` (and ``unit_schema``): that code is
+    taken as it is. Only a row without one (a file from before the column, a name no reader matched) falls back to
+    its ``unit`` value, matched as below.
     The value (``unit_code`` if present and filled, else ``unit``) is taken as a code when it is one
     of the panel's codes (leading zeros and a trailing ".0" ignored), otherwise as a unit name, matched
     without guessing: normalised name, then without diacritics, then the short name, each accepted only
@@ -276,6 +287,7 @@ def quality_unit_codes(quality: pd.DataFrame, panel: pd.DataFrame, unit_schema: 
             for k in _name_keys(n) if n.strip() else []:
                 by_name.setdefault(k, set()).add(c)
     out: dict[str, str] = {}
+    coded = set(_filled(quality, "unit_code"))
     for v in val.unique():
         if not v:
             out[v] = ""
@@ -288,6 +300,8 @@ def quality_unit_codes(quality: pd.DataFrame, panel: pd.DataFrame, unit_schema: 
             out[v] = next(iter(hit))
             continue
         out[v] = ""
+        if v in coded:  # the reader's match: a code the panel lacks is about no unit here, never a name to re-match
+            continue
         for k in _name_keys(v, query=True):
             hit = by_name.get(k, set())
             if len(hit) == 1:
