@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from motcua import products
+
 
 def _env_defaults() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -29,12 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="store_true", help="print the code version and exit")
     sub = p.add_subparsers(dest="command")
 
-    c = sub.add_parser("clean", help="raw files or folders → DIR/panel.parquet, DIR/quality.csv")
+    c = sub.add_parser("clean", help=f"raw files or folders → DIR/{products.PANEL.file}, DIR/{products.QUALITY.file}")
     c.add_argument("raw", nargs="+")
     c.add_argument("--out", required=True, type=Path)
     c.add_argument("--force", action="store_true", help="run even if the inputs are unchanged")
 
-    m = sub.add_parser("model", help="DIR/panel.parquet → DIR/trends.parquet, DIR/trend_summary.parquet")
+    m = sub.add_parser(
+        "model",
+        help=f"DIR/{products.PANEL.file} → DIR/{products.TRENDS.file}, DIR/{products.SUMMARY.file}",
+    )
     m.add_argument("data", type=Path)
     m.add_argument("--force", action="store_true")
 

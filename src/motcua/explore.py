@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
+from motcua import products
 from motcua.model.compare import funnel_curve
 from motcua.model.run import COMPARISON_FILE, SUMMARY_FILE, TRENDS_FILE
 from motcua.rates import RATES, compute_rate
@@ -71,10 +72,10 @@ def load_unit(data_dir: str | Path, unit_code: str, unit_schema: str | None = No
     reform), ``unit_schema`` chooses; by default the one with the latest data.
     """
     data = Path(data_dir)
-    panel = pd.read_parquet(data / "panel.parquet")
+    panel = products.PANEL.read(data)
     rows = panel.loc[panel["unit_code"].astype(str) == str(unit_code)]
     if rows.empty:
-        raise KeyError(f"unit {unit_code} is not in {data / 'panel.parquet'}")
+        raise KeyError(f"unit {unit_code} is not in {products.PANEL.path(data)}")
     if unit_schema is None:
         unit_schema = str(rows.sort_values("period_end")["unit_schema"].iloc[-1])
     rows = (

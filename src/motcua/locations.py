@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from motcua import products
 from motcua.config import project_root
 from motcua.files import safe_code, slugify
 
@@ -13,17 +14,18 @@ NOTEBOOK_MODEL = "20_model.ipynb"
 NOTEBOOK_DISTRICT = "30_district_report.ipynb"
 NOTEBOOK_OVERVIEW = "40_province_overview.ipynb"
 
-PANEL = "panel.parquet"
-QUALITY = "quality.csv"
-CLEAN_META = "clean_meta.json"
-TRENDS = "trends.parquet"
-TREND_SUMMARY = "trend_summary.parquet"
-COMPARISON = "comparison.parquet"
-CONTINUITY = "continuity.parquet"  # series across the 1 July 2025 reform (motcua.model.continuity)
-PUBLISHED = "published.csv"  # figures stated in prose documents among the inputs (optional; motcua.extract)
-PAR_INDEX = "par_index.parquet"  # the PAR index tables among the inputs (optional; motcua.clean.par)
-GROUPS766 = "groups766.parquet"  # 766 group counts of dossier exports (optional; motcua.ingest.groups766)
-SCORE766 = "score766.parquet"  # 766 score tables among the inputs (optional; motcua.ingest.score766)
+# The products' file names (declared with their grain, key, reader and writer in motcua.products).
+PANEL = products.PANEL.file
+QUALITY = products.QUALITY.file
+CLEAN_META = products.META.file
+TRENDS = products.TRENDS.file
+TREND_SUMMARY = products.SUMMARY.file
+COMPARISON = products.COMPARISON.file
+CONTINUITY = products.CONTINUITY.file
+PUBLISHED = products.PUBLISHED.file
+PAR_INDEX = products.PAR.file
+GROUPS766 = products.GROUPS766.file
+SCORE766 = products.SCORE766.file
 STAMPS = ".stamps"
 
 

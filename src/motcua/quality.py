@@ -2,8 +2,12 @@
 
 Grain of quality.csv: one row per finding, columns file, sheet, row, unit,
 period, rule, severity, message, action (what the clean stage did: kept,
-dropped, value_removed, derived, checked). Messages are Vietnamese; rule
-names are stable machine names described in :data:`RULES`.
+dropped, value_removed, derived, checked), unit_schema, unit_code. ``unit`` is
+the unit as the file or the reader names it (the official code once matched,
+else the name as written); ``unit_schema`` and ``unit_code`` are filled when the
+reader matched the row to an official unit (its era, ``legacy`` or ``2025``, and
+code) and empty otherwise (a whole file, an unmatched name). Messages are
+Vietnamese; rule names are stable machine names described in :data:`RULES`.
 """
 
 from __future__ import annotations
@@ -11,12 +15,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
 from motcua.numfmt import format_decimal
 
-QUALITY_COLUMNS = ["file", "sheet", "row", "unit", "period", "rule", "severity", "message", "action"]
+QUALITY_COLUMNS = [
+    "file",
+    "sheet",
+    "row",
+    "unit",
+    "period",
+    "rule",
+    "severity",
+    "message",
+    "action",
+    "unit_schema",
+    "unit_code",
+]
 SEVERITIES = ("error", "warning", "info")
 
 #: rule → (Vietnamese description, English description)
@@ -161,6 +178,17 @@ class Finding:
     severity: str
     message: str
     action: str = "kept"
+    unit_schema: str = ""
+    unit_code: str = ""
+
+
+def matched_unit(match: Any) -> tuple[str, str]:
+    """(schema, code) of the official unit a reader matched (an object with ``unit_code`` and ``unit_schema``, as
+    motcua.ingest.names.UnitMatch); ("", "") for None or no match: a finding names a unit only when matched."""
+    code = getattr(match, "unit_code", None) if match is not None else None
+    if not code:
+        return "", ""
+    return str(getattr(match, "unit_schema", "") or ""), str(code)
 
 
 @lru_cache(maxsize=65536, typed=True)
@@ -197,10 +225,14 @@ class Quality:
         unit: str = "",
         period: str = "",
         action: str = "kept",
+        match: Any = None,
     ) -> None:
+        """Record a finding; ``match``: the reader's match of the row's unit (:func:`matched_unit`), whose era and
+        code fill ``unit_schema`` and ``unit_code``."""
         if severity not in SEVERITIES:
             raise ValueError(severity)
-        self.findings.append(Finding(file, sheet, row, unit, period, rule, severity, message, action))
+        schema, code = matched_unit(match)
+        self.findings.append(Finding(file, sheet, row, unit, period, rule, severity, message, action, schema, code))
 
     def frame(self) -> pd.DataFrame:
         df = pd.DataFrame(

@@ -119,6 +119,7 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )
@@ -131,6 +132,7 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )
@@ -159,6 +161,7 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )
@@ -174,6 +177,7 @@ def _scan_resolve(records: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )

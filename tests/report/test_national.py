@@ -230,7 +230,8 @@ def test_province_hash_ignores_other_provinces_findings(data: Path, tmp_path: Pa
     built(tasks, manifest, reports)
     q = pd.read_csv(data / "quality.csv", dtype=str, keep_default_na=False)
     first = q.iloc[0].to_dict()
-    q = pd.concat([q, pd.DataFrame([{**first, "unit": "22045", "message": "mới"}])], ignore_index=True)
+    new = {**first, "unit": "22045", "message": "mới"} | ({"unit_code": "22045"} if "unit_code" in q else {})
+    q = pd.concat([q, pd.DataFrame([new])], ignore_index=True)
     q.to_csv(data / "quality.csv", index=False)
     tasks, _, _ = plan(data, reports, manifest)
     assert [t.unit_code for t in tasks] == ["province:66"]

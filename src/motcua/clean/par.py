@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
+from motcua import products
 from motcua.clean.par_validate import pts, validate_sheet
 from motcua.ingest.par import ParSheet, looks_like_par, read_par_sheet
 from motcua.ingest.unit_match import MatchContext
@@ -28,7 +29,7 @@ from motcua.quality import Quality
 
 __all__ = ["PAR_INDEX", "PAR_COLUMNS", "PAR_SCHEMA", "build_par_index", "empty_par_index"]
 
-PAR_INDEX = "par_index.parquet"
+PAR_INDEX = products.PAR.file
 PAR_COLUMNS = [
     "year",
     "unit_schema",

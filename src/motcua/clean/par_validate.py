@@ -238,6 +238,7 @@ def validate_sheet(
                 sheet=ps.sheet,
                 row=r.row,
                 unit=(m.unit_code if m is not None and m.matched else r.name) or "",
+                match=m,
                 period=str(year or ""),
                 action="dropped",
             )
@@ -255,6 +256,7 @@ def validate_sheet(
                 sheet=ps.sheet,
                 row=r.row,
                 unit=str(m.unit_code),
+                match=m,
                 period=str(year),
                 action="value_removed",
             )
@@ -267,6 +269,7 @@ def validate_sheet(
                 sheet=ps.sheet,
                 row=r.row,
                 unit=str(m.unit_code),
+                match=m,
                 period=str(year),
                 action="value_removed",
             )

@@ -99,6 +99,7 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                         sheet=c.sheet,
                         row=c.row,
                         unit=c.code,
+                        match=c.unit,
                         period=c.label(),
                         action="derived",
                     )
@@ -137,6 +138,7 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                     sheet=c.sheet,
                     row=c.row,
                     unit=c.code,
+                    match=c.unit,
                     period=c.label(),
                     action="checked",
                 )
@@ -170,6 +172,7 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                 sheet=c.sheet,
                 row=c.row,
                 unit=c.code,
+                match=c.unit,
                 period=c.label(),
                 action="derived",
             )
@@ -182,6 +185,7 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                     sheet=c.sheet,
                     row=c.row,
                     unit=c.code,
+                    match=c.unit,
                     period=c.label(),
                     action="value_removed",
                 )
@@ -254,6 +258,7 @@ def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )
@@ -270,6 +275,7 @@ def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
                 sheet=r.sheet,
                 row=r.row,
                 unit=r.code,
+                match=r.unit,
                 period=r.label(),
                 action="dropped",
             )
@@ -354,6 +360,7 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )
@@ -366,6 +373,7 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )
@@ -394,6 +402,7 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )
@@ -409,6 +418,7 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
                     sheet=r.sheet,
                     row=r.row,
                     unit=r.code,
+                    match=r.unit,
                     period=r.label(),
                     action="dropped",
                 )

@@ -52,6 +52,7 @@ from typing import Any
 
 import pandas as pd
 
+from motcua import products
 from motcua.clean.unitcache import (
     LOAD_ERRORS,
     BrokenEntry,
@@ -74,11 +75,6 @@ from motcua.rawfiles import IGNORED_NAMES, discover, is_document  # noqa: F401 -
 __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 
 SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
-#: The table of published figures read from prose documents among the inputs (``motcua extract``).
-PUBLISHED = "published.csv"
-#: The 766 groups of dossier exports and the 766 score tables (only when the inputs hold them).
-GROUPS766 = "groups766.parquet"
-SCORE766 = "score766.parquet"
 #: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
 PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]
 
@@ -747,36 +743,25 @@ def _run_clean(
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        paths = {"panel": out / "panel.parquet", "quality": out / "quality.csv", "meta": out / "clean_meta.json"}
-        _atomic_write(paths["panel"], lambda p: panel.to_parquet(p, index=False))
-        _atomic_write(
-            paths["quality"], lambda p: quality.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
-        )
         stable = {k: v for k, v in meta.items() if k != "seconds"}
-        _atomic_write(
-            paths["meta"],
-            lambda p: p.write_text(json.dumps(stable, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"),
+        paths = {
+            "panel": products.PANEL.write(panel, out),
+            "quality": products.QUALITY.write(quality, out),
+            "meta": products.META.write(stable, out),
+        }
+        # the optional products: written when the inputs hold them, else removed (never a stale table from an
+        # earlier run): published figures (prose documents), the PAR index, the 766 tables
+        optional = (
+            (products.PUBLISHED, published if documents else None),
+            (products.PAR, par_index[0] if par_index is not None else None),
+            (products.GROUPS766, groups if len(groups) else None),
+            (products.SCORE766, scores if len(scores) else None),
         )
-        if documents:
-            from motcua.extract.published import write_published
-
-            paths["published"] = write_published(published, out / PUBLISHED)
-        else:  # no documents among the inputs: no published figures (never a stale table from an earlier run)
-            (out / PUBLISHED).unlink(missing_ok=True)
-        from motcua.clean.par import PAR_INDEX
-
-        if par_index is not None:
-            table = par_index[0]
-            paths["par_index"] = out / PAR_INDEX
-            _atomic_write(paths["par_index"], lambda p: table.to_parquet(p, index=False))
-        else:  # no PAR workbook among the inputs: no table (never a stale one from an earlier run)
-            (out / PAR_INDEX).unlink(missing_ok=True)
-        for name, table in ((GROUPS766, groups), (SCORE766, scores)):
-            if len(table):
-                paths[name.split(".")[0]] = out / name
-                _atomic_write(out / name, lambda p, t=table: t.to_parquet(p, index=False))
-            else:  # none among the inputs: no table (never a stale one from an earlier run)
-                (out / name).unlink(missing_ok=True)
+        for product, table in optional:
+            if table is None:
+                product.remove(out)
+            else:
+                paths[product.name] = product.write(table, out)
         result.out_dir = out
         result.files = paths
     return result
@@ -902,6 +887,7 @@ def _validated(panel: pd.DataFrame, records: list[Record], q: Quality) -> pd.Dat
                 sheet=r.sheet,
                 row=r.row,
                 unit=r.code,
+                match=r.unit,
                 period=r.label(),
                 action="dropped",
             )

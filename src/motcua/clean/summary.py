@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from motcua.numfmt import format_decimal
+from motcua.products import QUALITY
 from motcua.quality import RULES
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ def headline(result: CleanResult, lang: str = "vi") -> str:
     if lang == "vi":
         text = (
             f"Đã đọc **{_n(r['in'], lang)}** dòng (đơn vị × kỳ) từ **{_n(len(m['sources']), lang)}** tệp; "
-            f"giữ **{_n(r['kept'], lang)}**, loại **{_n(r['dropped'], lang)}** (mỗi dòng loại có lý do trong quality.csv). "
+            f"giữ **{_n(r['kept'], lang)}**, loại **{_n(r['dropped'], lang)}** (mỗi dòng loại có lý do trong {QUALITY.file}). "
             f"Phát hiện: {_n(f['error'], lang)} lỗi, {_n(f['warning'], lang)} cảnh báo, {_n(f['info'], lang)} thông tin. "
             f"Số liệu đến ngày {pd.Timestamp(m['as_of']).strftime('%d/%m/%Y') if m['as_of'] else '—'}."
         )
@@ -174,7 +175,7 @@ def headline(result: CleanResult, lang: str = "vi") -> str:
     else:
         text = (
             f"Read **{_n(r['in'], lang)}** rows (unit × period) from **{_n(len(m['sources']), lang)}** files; "
-            f"kept **{_n(r['kept'], lang)}**, dropped **{_n(r['dropped'], lang)}** (each with a reason in quality.csv). "
+            f"kept **{_n(r['kept'], lang)}**, dropped **{_n(r['dropped'], lang)}** (each with a reason in {QUALITY.file}). "
             f"Findings: {f['error']} errors, {f['warning']} warnings, {f['info']} notes. Data up to {m['as_of'] or '—'}."
         )
         if m.get("synthetic"):

@@ -72,6 +72,7 @@ def _drop_unresolved(records: list[Record], q: Quality, per_record: list[tuple[i
                 sheet=r.sheet,
                 row=r.row,
                 unit=r.code,
+                match=r.unit,
                 period=r.label(),
                 action="dropped",
             )

@@ -68,6 +68,7 @@ def check_identities(records: list[Record], q: Quality) -> None:
                 sheet=r.sheet,
                 row=r.row,
                 unit=r.code,
+                match=r.unit,
                 period=r.label(),
                 action="kept",
             )
@@ -92,6 +93,7 @@ def check_continuity(records: list[Record], q: Quality) -> None:
                     sheet=cur.sheet,
                     row=cur.row,
                     unit=cur.code,
+                    match=cur.unit,
                     period=f"{gap_s:%d/%m/%Y}–{gap_e:%d/%m/%Y}",
                     action="checked",
                 )
@@ -108,6 +110,7 @@ def check_continuity(records: list[Record], q: Quality) -> None:
                     sheet=cur.sheet,
                     row=cur.row,
                     unit=cur.code,
+                    match=cur.unit,
                     period=cur.label(),
                     action="kept",
                 )

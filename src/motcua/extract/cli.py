@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from motcua import products
 from motcua.extract.core import FACT_COLUMNS, extract_text
 from motcua.extract.reader import read_document
 
@@ -41,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="TABLE",
         help="also write the table of published figures with provenance (.csv or .parquet), "
-        "e.g. DATA/published.csv for the province overview",
+        f"e.g. DATA/{products.PUBLISHED.file} for the province overview",
     )
     return p
 

@@ -234,6 +234,7 @@ def _sheet_records(
                     sheet=fs.sheet,
                     row=r.row,
                     unit=who,
+                    match=m,
                     period=plabel,
                     action="value_removed",
                 )
@@ -246,6 +247,7 @@ def _sheet_records(
                     sheet=fs.sheet,
                     row=r.row,
                     unit=who,
+                    match=m,
                     period=plabel,
                     action="kept",
                 )
@@ -260,6 +262,7 @@ def _sheet_records(
                 sheet=fs.sheet,
                 row=r.row,
                 unit=who,
+                match=m,
                 period=plabel,
                 action="kept",
             )
@@ -337,6 +340,7 @@ def _sheet_records(
                 sheet=fs.sheet,
                 row=r.row,
                 unit=m.unit_code or "",
+                match=m,
                 period=plabel,
                 action="kept",
             )
@@ -345,5 +349,5 @@ def _sheet_records(
             rec.note = f"tỉnh {scope.name} ({scope.code}) {scope.where()}"
         out.append(rec)
         if fs.layout.startswith("form06") and r.extra.get("_rate") not in (None, ""):
-            check_rate(r, vals, display, fs.sheet, q, m.unit_code or "", plabel)
+            check_rate(r, vals, display, fs.sheet, q, m, plabel)
     return out

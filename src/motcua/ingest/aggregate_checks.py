@@ -127,7 +127,7 @@ def check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
 
 
 def check_rate(
-    r: FormRow, vals: dict[str, int | None], display: str, sheet: str, q: Quality, unit: str, plabel: str
+    r: FormRow, vals: dict[str, int | None], display: str, sheet: str, q: Quality, m: UnitMatch, plabel: str
 ) -> None:
     stated = parse_percent(r.extra.get("_rate"))
     res, e, o = vals.get("resolved_total"), vals.get("resolved_early"), vals.get("resolved_ontime")
@@ -142,7 +142,8 @@ def check_rate(
             f'Cột tỷ lệ ghi "{r.extra.get("_rate")}", tính lại ((8)+(9))/(7) = {computed:.2%}.',
             sheet=sheet,
             row=r.row,
-            unit=unit,
+            unit=m.unit_code or "",
+            match=m,
             period=plabel,
             action="checked",
         )

@@ -181,6 +181,7 @@ def field_record(
         sheet=fs.sheet,
         row=row,
         unit=m.unit_code or "",
+        match=m,
         period=plabel,
         action="derived",
     )

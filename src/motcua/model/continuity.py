@@ -104,11 +104,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from motcua import products
 from motcua.numfmt import format_decimal
 from motcua.panel import COUNT_COLUMNS
 from motcua.rates import compute_rate
 
-CONTINUITY_FILE = "continuity.parquet"
+CONTINUITY_FILE = products.CONTINUITY.file
 KINDS = ("province", "province_reported", "commune_predecessors", "district_continuation")
 PERIOD = ["period_start", "period_end"]
 #: the tiers of the one-stop system in each era, as panel unit levels
@@ -725,8 +726,4 @@ def continuity_table(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None)
 def write_continuity(panel: pd.DataFrame, data_dir: str | Path, crosswalk: pd.DataFrame | None = None) -> Path:
     """:func:`continuity_table` of ``panel`` written atomically as DATA/continuity.parquet (always, empty
     when nothing spans the reform); returns the path."""
-    from motcua.model.run import _atomic_parquet
-
-    path = Path(data_dir) / CONTINUITY_FILE
-    _atomic_parquet(continuity_table(panel, crosswalk), path)
-    return path
+    return products.CONTINUITY.write(continuity_table(panel, crosswalk), data_dir)

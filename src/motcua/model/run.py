@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from motcua import products
 from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units, window_rows
 from motcua.model.eras import forecast_until, series_end
@@ -51,10 +51,10 @@ from motcua.model.trend import (
     recent_slope,
 )
 
-TRENDS_FILE = "trends.parquet"
-SUMMARY_FILE = "trend_summary.parquet"
-COMPARISON_FILE = "comparison.parquet"
-TARGETS_FILE = "target_probabilities.parquet"
+TRENDS_FILE = products.TRENDS.file
+SUMMARY_FILE = products.SUMMARY.file
+COMPARISON_FILE = products.COMPARISON.file
+TARGETS_FILE = products.TARGETS.file
 
 TREND_COLUMNS = [
     "unit_schema",
@@ -692,43 +692,23 @@ def _dtypes(summary: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- files
 
 
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_results(result: ModelResult, data_dir: str | Path) -> list[Path]:
     """Write trends, trend_summary, comparison (and target probabilities) into ``data_dir``, each atomically."""
-    data = Path(data_dir)
-    out = []
-    for df, name in (
-        (result.trends, TRENDS_FILE),
-        (result.trend_summary, SUMMARY_FILE),
-        (result.comparison, COMPARISON_FILE),
-        (result.targets, TARGETS_FILE),
-    ):
-        p = data / name
-        _atomic_parquet(df, p)
-        out.append(p)
-    return out
+    return [
+        products.TRENDS.write(result.trends, data_dir),
+        products.SUMMARY.write(result.trend_summary, data_dir),
+        products.COMPARISON.write(result.comparison, data_dir),
+        products.TARGETS.write(result.targets, data_dir),
+    ]
 
 
 def read_results(data_dir: str | Path) -> ModelResult:
     """Read the model stage's files back (settings from config/)."""
-    data = Path(data_dir)
-    tg = data / TARGETS_FILE
     return ModelResult(
-        trends=pd.read_parquet(data / TRENDS_FILE),
-        trend_summary=pd.read_parquet(data / SUMMARY_FILE),
-        comparison=pd.read_parquet(data / COMPARISON_FILE),
-        targets=pd.read_parquet(tg) if tg.exists() else pd.DataFrame(),
+        trends=products.TRENDS.read(data_dir),
+        trend_summary=products.SUMMARY.read(data_dir),
+        comparison=products.COMPARISON.read(data_dir),
+        targets=products.TARGETS.read(data_dir),
         settings=settings_from_config(None),
     )
 
@@ -740,7 +720,7 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     Only the reporting window's rows are modelled (config/province.yaml ``window``; an empty end is the latest
     complete month in the data: :mod:`motcua.window`); continuity across the reform uses the whole panel."""
     data = Path(data_dir)
-    panel = pd.read_parquet(data / "panel.parquet")
+    panel = products.PANEL.read(data)
     from motcua.config import Config, load_config
     from motcua.locations import fit_cache
     from motcua.window import reporting_window, within_window

@@ -23,23 +23,14 @@ import pandas as pd
 import pyarrow as pa
 
 from motcua import locations as loc
+from motcua import products
 from motcua.row_digest import SCHEME, as_table, row_digests
 
 if TYPE_CHECKING:
     from threading import Thread
 
 #: Tables hashed per unit, and their files.
-TABLES = {
-    "panel": loc.PANEL,
-    "trends": loc.TRENDS,
-    "summary": loc.TREND_SUMMARY,
-    "comparison": loc.COMPARISON,
-    "quality": loc.QUALITY,
-    "continuity": loc.CONTINUITY,
-    "par": loc.PAR_INDEX,
-    "groups766": loc.GROUPS766,
-    "score766": loc.SCORE766,
-}
+TABLES = {p.name: p.file for p in products.hashed()}
 CACHE_FORMAT = f"motcua-input-hashes-2/{SCHEME}"  # 2: slices keyed by schema and code
 EMPTY = "empty"
 
@@ -99,7 +90,7 @@ def _read(path: Path, name: str) -> tuple[str, pd.DataFrame | pa.Table | None]:
     except FileNotFoundError:
         return "missing", None
     sha = hashlib.sha256(raw).hexdigest()
-    if name == "quality":
+    if products.BY_NAME[name].fmt == "csv":
         return sha, pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
     import pyarrow.parquet as pq
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from motcua import locations as loc
+from motcua import products
 
 
 @dataclass(frozen=True)
@@ -66,20 +67,9 @@ class StageSpec:
         return [Path(data) / name for name in self.outputs]
 
 
-#: The processed data files the render stage reads (unit reports and overview); their sha256 key the stage.
-RENDER_INPUTS = (
-    loc.PANEL,
-    loc.TRENDS,
-    loc.TREND_SUMMARY,
-    loc.COMPARISON,
-    loc.QUALITY,
-    loc.CLEAN_META,
-    loc.PUBLISHED,
-    loc.CONTINUITY,
-    loc.PAR_INDEX,
-    loc.GROUPS766,
-    loc.SCORE766,
-)
+#: The processed data files the render stage reads (unit reports and overview; declared in :mod:`motcua.products`);
+#: their sha256 key the stage.
+RENDER_INPUTS = tuple(p.file for p in products.render_inputs())
 
 CLEAN = StageSpec(
     name="clean",

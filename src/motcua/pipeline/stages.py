@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from motcua import locations as loc
+from motcua import products
 from motcua.config import load_config
 from motcua.files import ShaCache, atomic_write_text, sha256_bytes, sha256_files
 from motcua.pipeline.manifest import Manifest, ReportEntry
@@ -418,36 +419,21 @@ def _run_in_threads(
 
 
 def _load_model_inputs(data: Path) -> dict[str, Any]:
-    import pandas as pd
-
-    out: dict[str, Any] = {
-        "panel": pd.read_parquet(data / loc.PANEL),
-        "trends": pd.read_parquet(data / loc.TRENDS),
-        "summary": pd.read_parquet(data / loc.TREND_SUMMARY),
-        "comparison": pd.read_parquet(data / loc.COMPARISON),
-    }
-    q = data / loc.QUALITY
-    out["quality"] = pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
-    for name, file in (
-        ("continuity", loc.CONTINUITY),
-        ("par", loc.PAR_INDEX),
-        ("groups766", loc.GROUPS766),
-        ("score766", loc.SCORE766),
-    ):
-        if (data / file).exists():
-            out[name] = pd.read_parquet(data / file)
+    """Every product the render stage reads (:func:`motcua.products.render_inputs`), by name: required tables and
+    quality.csv always (empty when absent), optional tables only when present, clean_meta.json as "meta" ({} when
+    absent) and the published figures as "published" when present."""
+    out: dict[str, Any] = {}
+    for p in products.hashed():
+        if not p.optional or p.exists(data):
+            out[p.name] = p.read(data)
     return out | _meta_and_published(data)
 
 
 def _meta_and_published(data: Path) -> dict[str, Any]:
     """clean_meta.json as "meta" ({} when absent) and, when present, the published figures as "published"."""
-    meta = data / loc.CLEAN_META
-    out: dict[str, Any] = {"meta": json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}}
-    pub = data / loc.PUBLISHED
-    if pub.exists():
-        from motcua.extract.published import load_published
-
-        out["published"] = load_published(pub)
+    out: dict[str, Any] = {"meta": products.META.read(data)}
+    if products.PUBLISHED.exists(data):
+        out["published"] = products.PUBLISHED.read(data)
     return out
 
 

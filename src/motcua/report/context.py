@@ -11,7 +11,6 @@ the frames are then empty and the report says "không có dữ liệu".
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,17 +19,22 @@ from typing import Any
 
 import pandas as pd
 
+from motcua import products
 from motcua.config import Config, load_config
 
-FILES = (
-    "panel.parquet",
-    "quality.csv",
-    "clean_meta.json",
-    "trends.parquet",
-    "trend_summary.parquet",
-    "comparison.parquet",
-    "published.csv",
-    "continuity.parquet",
+#: The products a ReportData reads (motcua.products); their sizes and times key the cache.
+FILES = tuple(
+    p.file
+    for p in (
+        products.PANEL,
+        products.QUALITY,
+        products.META,
+        products.TRENDS,
+        products.SUMMARY,
+        products.COMPARISON,
+        products.PUBLISHED,
+        products.CONTINUITY,
+    )
 )
 
 
@@ -62,21 +66,21 @@ class ReportData:
     def quality(self) -> pd.DataFrame:
         """quality.csv as text (empty frame without the file)."""
         if self._quality is None:
-            self._quality = _read_quality(self.data_dir / "quality.csv")
+            self._quality = products.QUALITY.read(self.data_dir)
         return self._quality
 
     @property
     def trends(self) -> pd.DataFrame:
         """trends.parquet (empty frame without the file)."""
         if self._trends is None:
-            self._trends = _read_parquet(self.data_dir / "trends.parquet")
+            self._trends = products.TRENDS.read(self.data_dir)
         return self._trends
 
     @property
     def continuity(self) -> pd.DataFrame:
         """continuity.parquet (:mod:`motcua.model.continuity`; empty frame without the file)."""
         if self._continuity is None:
-            self._continuity = _read_parquet(self.data_dir / "continuity.parquet")
+            self._continuity = products.CONTINUITY.read(self.data_dir)
         return self._continuity
 
     @property
@@ -189,9 +193,9 @@ class ReportData:
     def quality_unit_codes(self) -> pd.Series:
         """The unit code each quality.csv row is about ("" when it is about no unit), aligned with :attr:`quality`.
 
-        The clean stage's ``unit`` column (:data:`motcua.quality.QUALITY_COLUMNS`) holds the
-        official code once a row was matched and the name as written otherwise (an unmatched or
-        dropped row); a ``unit_code`` column, where a file has one, wins. See :func:`quality_unit_codes`.
+        A row the reader matched carries its ``unit_code`` (:data:`motcua.quality.QUALITY_COLUMNS`), which wins;
+        otherwise the ``unit`` column holds the name as written (an unmatched or dropped row) or a code.
+        See :func:`quality_unit_codes`.
         """
         if self._quality_units is None:
             self._quality_units = quality_unit_codes(self.quality, self.panel, self.unit_schema)
@@ -241,9 +245,20 @@ def quality_unit_values(quality: pd.DataFrame) -> pd.Series:
     return val
 
 
+def _filled(quality: pd.DataFrame, col: str) -> pd.Series:
+    """The non-empty values of a quality.csv column, as text (none when the column is absent)."""
+    if col not in quality:
+        return pd.Series([], dtype=object)
+    v = quality[col].fillna("").astype(str).str.strip()
+    return v[v != ""]
+
+
 def quality_unit_codes(quality: pd.DataFrame, panel: pd.DataFrame, unit_schema: str | None = None) -> pd.Series:
     """For each quality.csv row, the panel unit code it is about, or "" when none.
 
+    A row the clean stage's reader matched carries the unit's ``unit_code`` (and ``unit_schema``): that code is
+    taken as it is. Only a row without one (a file from before the column, a name no reader matched) falls back to
+    its ``unit`` value, matched as below.
     The value (``unit_code`` if present and filled, else ``unit``) is taken as a code when it is one
     of the panel's codes (leading zeros and a trailing ".0" ignored), otherwise as a unit name, matched
     without guessing: normalised name, then without diacritics, then the short name, each accepted only
@@ -272,6 +287,7 @@ def quality_unit_codes(quality: pd.DataFrame, panel: pd.DataFrame, unit_schema: 
             for k in _name_keys(n) if n.strip() else []:
                 by_name.setdefault(k, set()).add(c)
     out: dict[str, str] = {}
+    coded = set(_filled(quality, "unit_code"))
     for v in val.unique():
         if not v:
             out[v] = ""
@@ -284,6 +300,8 @@ def quality_unit_codes(quality: pd.DataFrame, panel: pd.DataFrame, unit_schema: 
             out[v] = next(iter(hit))
             continue
         out[v] = ""
+        if v in coded:  # the reader's match: a code the panel lacks is about no unit here, never a name to re-match
+            continue
         for k in _name_keys(v, query=True):
             hit = by_name.get(k, set())
             if len(hit) == 1:
@@ -306,44 +324,27 @@ def _signature(d: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-def _read_parquet(p: Path) -> pd.DataFrame:
-    return pd.read_parquet(p) if p.exists() else pd.DataFrame()
-
-
 @lru_cache(maxsize=4)
 def _load(d: Path, sig: tuple[tuple[str, int, int], ...]) -> ReportData:
-    panel = pd.read_parquet(d / "panel.parquet")
+    panel = products.PANEL.read(d)
     for c in ("unit_code", "province_code"):
         if c in panel:
             panel[c] = panel[c].astype(str)
-    m = d / "clean_meta.json"
-    meta = json.loads(m.read_text(encoding="utf-8")) if m.exists() else {}
+    meta = products.META.read(d)
     return ReportData(
         data_dir=d,
         panel=panel,
         meta=meta if isinstance(meta, dict) else {},
-        summary=_read_parquet(d / "trend_summary.parquet"),
-        comparison=_read_parquet(d / "comparison.parquet"),
+        summary=products.SUMMARY.read(d),
+        comparison=products.COMPARISON.read(d),
         config=load_config(),
-        published=_read_published(d / "published.csv"),
+        published=products.PUBLISHED.read(d),
     )
-
-
-def _read_quality(q: Path) -> pd.DataFrame:
-    return pd.read_csv(q, dtype=str, keep_default_na=False) if q.exists() else pd.DataFrame()
-
-
-def _read_published(p: Path) -> pd.DataFrame | None:
-    if not p.exists():
-        return None
-    from motcua.extract.published import load_published
-
-    return load_published(p)
 
 
 def load_data(data_dir: str | Path) -> ReportData:
     """The parsed DATA folder, cached while its files are unchanged."""
     d = Path(data_dir).resolve()
-    if not (d / "panel.parquet").exists():
-        raise FileNotFoundError(f"{d / 'panel.parquet'} not found: run the clean stage first")
+    if not products.PANEL.exists(d):
+        raise FileNotFoundError(f"{products.PANEL.path(d)} not found: run the clean stage first")
     return _load(d, _signature(d))

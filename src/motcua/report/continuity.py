@@ -29,6 +29,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
+from motcua import products
 from motcua.panel import COUNT_COLUMNS
 from motcua.report import fmt
 from motcua.report.chart_style import COLORS
@@ -542,7 +543,4 @@ def unit_section(
 
 def read_continuity(data_dir: str | Path) -> pd.DataFrame:
     """DATA/continuity.parquet (an empty frame without the file: data of a model stage that predates it)."""
-    from motcua.model.continuity import CONTINUITY_FILE
-
-    p = Path(data_dir) / CONTINUITY_FILE
-    return pd.read_parquet(p) if p.exists() else pd.DataFrame()
+    return products.CONTINUITY.read(data_dir)

@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from motcua import products
 from motcua.quality import RULES
 from motcua.report import continuity, era_text, fmt
 from motcua.report.context import ReportData, load_data
@@ -558,7 +559,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
     data = _scoped(loaded, code, unit_schema)
     rows = data.unit(code)
     if rows.empty:
-        raise ValueError(f"unit {code!r} (schema {unit_schema!r}) is not in {data.data_dir / 'panel.parquet'}")
+        raise ValueError(f"unit {code!r} (schema {unit_schema!r}) is not in {products.PANEL.path(data.data_dir)}")
     unit_name = _name(rows, "unit_name") or code
     era = era_text.unit_era(rows, data.unit_schema, data.unit_level, data.as_of())
     summary = data.unit_summary(code)

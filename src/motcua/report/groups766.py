@@ -15,12 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from motcua import products
 from motcua.report import fmt
 from motcua.report.html import Section, render
 from motcua.report.strings import Strings
 
-GROUPS_FILE = "groups766.parquet"
-SCORES_FILE = "score766.parquet"
+GROUPS_FILE = products.GROUPS766.file
+SCORES_FILE = products.SCORE766.file
 #: Rates in the order shown; apology first (it carries a requirement).
 ORDER = ("apology_rate", "paid_online_rate", "digitised_dossier_rate", "digitised_result_rate", "satisfaction_rate")
 SCORE_GROUPS = ("transparency", "progress", "online_service", "online_payment", "satisfaction", "digitisation", "total")

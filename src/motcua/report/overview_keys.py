@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from motcua import products
 from motcua.report.fragment_cache import fragment_key
 from motcua.row_digest import row_digests
 
@@ -68,7 +69,7 @@ def quality_key(
 ) -> str | None:
     """Key of the quality section: quality.csv's bytes, the panel's (schema, code, name) triples, the units'
     names; None without quality.csv (nothing worth caching)."""
-    q = Path(data_dir) / "quality.csv"
+    q = products.QUALITY.path(data_dir)
     try:
         quality = hashlib.sha256(q.read_bytes()).hexdigest()
     except OSError:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup, escape
 
+from motcua import products
 from motcua.numfmt import format_decimal
 from motcua.report import fmt
 from motcua.report.html import Section, render
@@ -24,7 +25,7 @@ from motcua.report.strings import Strings
 
 __all__ = ["load_par", "pts", "unit_par", "district_par_section"]
 
-PAR_FILE = "par_index.parquet"
+PAR_FILE = products.PAR.file
 #: Fields named in the "lost the most points" sentence.
 TOP_LOST = 3
 
