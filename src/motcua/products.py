@@ -35,7 +35,7 @@ class Product:
     rebuilds (rows sliced by ``unit_code``, or quality.csv's ``unit``), ``whole`` when only the whole table's hash
     counts (every report shows all of it), "" when not hashed as a table; ``slice_by``: ``key`` when a unit's slice is keyed ``"<schema>:<code>"``, ``code``
     when by its code alone; ``schema``: ``module:attribute`` of the pandera schema, where one exists; ``render``: read by the render stage
-    (its rebuild key hashes the file)."""
+    (its rebuild key hashes the file); ``unhashed``: columns left out of the per-unit hashes."""
 
     name: str
     file: str
@@ -49,6 +49,9 @@ class Product:
     hashed: str = ""
     slice_by: str = "key"
     render: bool = True
+    #: columns no report shows (provenance such as a file's sha256), left out of the rebuild hashes: a correction
+    #: to one unit's row changes its file's checksum, which must not rebuild every other unit of that file
+    unhashed: tuple[str, ...] = ()
 
     def path(self, data: str | Path) -> Path:
         return Path(data) / self.file
@@ -203,6 +206,7 @@ PRODUCTS: tuple[Product, ...] = (
         schema="motcua.clean.par:PAR_SCHEMA",
         optional=True,
         hashed="unit",
+        unhashed=("sha256",),  # the file's checksum, shown nowhere: one corrected score rebuilds one unit
     ),
     Product(
         "groups766",

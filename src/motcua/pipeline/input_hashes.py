@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 #: Tables hashed per unit, and their files.
 TABLES = {p.name: p.file for p in products.hashed()}
-CACHE_FORMAT = f"motcua-input-hashes-2/{SCHEME}"  # 2: slices keyed by schema and code
+CACHE_FORMAT = f"motcua-input-hashes-3/{SCHEME}"  # 2: slices keyed by schema and code; 3: unhashed columns left out
 EMPTY = "empty"
 
 
@@ -50,14 +50,15 @@ def key_column(columns: list[str]) -> str:
     return "unit_code" if "unit_code" in columns or "unit" not in columns else "unit"
 
 
-def table_hashes(table: pd.DataFrame | pa.Table | None) -> TableHashes:
-    """:class:`TableHashes` of a table (pandas or arrow); ``empty`` for none or one without columns."""
+def table_hashes(table: pd.DataFrame | pa.Table | None, unhashed: tuple[str, ...] = ()) -> TableHashes:
+    """:class:`TableHashes` of a table (pandas or arrow); ``empty`` for none or one without columns. ``unhashed``:
+    columns left out (:attr:`motcua.products.Product.unhashed`)."""
     if table is None:
         return TableHashes(EMPTY, {})
     t = as_table(table)
     if t.num_columns == 0:
         return TableHashes(EMPTY, {})
-    t = t.drop_columns([c for c in t.column_names if c.startswith("__index_level_")])
+    t = t.drop_columns([c for c in t.column_names if c.startswith("__index_level_") or c in unhashed])
     d = row_digests(t)
     col = key_column(t.column_names)
     if col not in t.column_names or not t.num_rows:
@@ -131,7 +132,7 @@ def file_hashes(data: Path, shas: dict[str, str], names: tuple[str, ...] = tuple
 
     def work(name: str) -> tuple[str, str, TableHashes]:
         sha, table = _read(data / TABLES[name], name)  # kept under the sha256 of what was read
-        return name, sha, table_hashes(table)
+        return name, sha, table_hashes(table, products.BY_NAME[name].unhashed)
 
     # reading, digesting and hashing release the GIL for the most part: two tables at a time, the largest first
     todo.sort(key=lambda n: -_size(data / TABLES[n]))

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from motcua import products
 from motcua.pipeline.input_hashes import TABLES, TableHashes, table_hashes
 from motcua.report.district_shows import DISTRICT
 
@@ -83,7 +84,7 @@ class UnitHasher:
             raise ValueError(f"a unit report shows table(s) the planning does not hash: {', '.join(undeclared)}")
         if tables is None:  # a table None in ``inputs`` (no quality.csv) is left out: its part is then ""
             tables = {
-                name: table_hashes(inputs.get(name))
+                name: table_hashes(inputs.get(name), products.BY_NAME[name].unhashed)
                 for name in (*DISTRICT.slices, *DISTRICT.whole)
                 if name not in DISTRICT.by_code or inputs.get(name) is not None
             }
