@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import motcua.report.context as context
 import motcua.report.overview as ov
 from motcua.locations import fragment_cache
 from motcua.report import province_overview
@@ -85,7 +84,16 @@ def test_a_changed_trend_re_renders_its_rows(data, caches):
 
 def test_quality_section_follows_quality_csv_and_is_not_read_while_unchanged(data, caches, monkeypatch):
     html(data)
-    monkeypatch.setattr(context, "_read_quality", lambda p: pytest.fail("quality.csv read although unchanged"))
+    from motcua import products
+
+    read = products.Product.read
+
+    def no_quality(self, data, columns=None):
+        if self is products.QUALITY:
+            pytest.fail("quality.csv read although unchanged")
+        return read(self, data, columns)
+
+    monkeypatch.setattr(products.Product, "read", no_quality)
     html(data)
     monkeypatch.undo()
     q = pd.read_csv(data / "quality.csv", dtype=str, keep_default_na=False)
