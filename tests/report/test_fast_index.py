@@ -61,7 +61,7 @@ def _old_way(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fmt, "_month", lambda y, m, lang: format_date(date(y, m, 1), fmt._MONTH[lang], locale=lang))
     monkeypatch.setattr(fmt, "_day", lambda d, lang: format_date(d, fmt._DAY[lang], locale=lang))
     monkeypatch.setattr(ix, "_summary_rows", _old_summary_rows)
-    monkeypatch.setattr(ix, "_cell", _old_cell)
+    monkeypatch.setattr(ix, "index_cell", _old_cell)
 
 
 def _manifest(summary: pd.DataFrame) -> dict:

@@ -294,9 +294,9 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
         return [], "unrecognised", synthetic, 0
     order = (datetime(1900, 1, 1), display)
     try:
-        from motcua.ingest.tidy import _read_head
+        from motcua.ingest.tidy import read_head
 
-        _, _, enc = _read_head(path)
+        _, _, enc = read_head(path)
         if ENCODING_NAMES.get(enc, enc) != "UTF-8":
             q.add(
                 display,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from motcua.extract.units import UnitMention, _by_code
+from motcua.extract.units import UnitMention, units_by_code
 from motcua.extract.vocab import norm
 
 
@@ -19,7 +19,7 @@ from motcua.extract.vocab import norm
 def _bare_name_re(province_code: str, schema: str) -> tuple[re.Pattern[str] | None, dict[str, dict[str, str]]]:
     rows = {
         norm(r["short_name"]): r
-        for r in _by_code().values()
+        for r in units_by_code().values()
         if r["unit_schema"] == schema
         and r["unit_level"] == "district"
         and r["province_code"] == province_code
@@ -67,7 +67,7 @@ def find_bare_names(
 def _province_names(schema: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     names = {
         norm(r["short_name"]): norm(r["unit_type"])
-        for r in _by_code().values()
+        for r in units_by_code().values()
         if r["unit_schema"] == schema and r["unit_level"] == "province" and len(r["short_name"]) >= 4
     }
     if not names:

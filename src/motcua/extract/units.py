@@ -355,7 +355,7 @@ def lookup(
 
 
 @lru_cache(maxsize=1)
-def _by_code() -> dict[tuple[str, str, str], dict[str, str]]:
+def units_by_code() -> dict[tuple[str, str, str], dict[str, str]]:
     rows: dict[tuple[str, str, str], dict[str, str]] = {}
     for lst in _reference().values():
         for r in lst:
@@ -365,7 +365,7 @@ def _by_code() -> dict[tuple[str, str, str], dict[str, str]]:
 
 def reference_row(schema: str, level: str, code: str) -> dict[str, str] | None:
     """The reference row of a unit (schema, level, code), or None."""
-    return _by_code().get((schema, level, code))
+    return units_by_code().get((schema, level, code))
 
 
 def _ingest_match(
@@ -375,7 +375,7 @@ def _ingest_match(
     match_unit = _ingest_matcher()
     res = match_unit(f"{level_word} {part}", schema=schema, province_code=province_code)
     if res.unit_code and (allow_fuzzy or res.method != "fuzzy"):
-        row = _by_code().get((schema, res.unit_level, res.unit_code))
+        row = units_by_code().get((schema, res.unit_level, res.unit_code))
         flags = (
             [f"unit_fuzzy_match: '{level_word} {part}' ≈ {res.unit_name} ({res.score:.0f}/100)"]
             if res.method == "fuzzy"
@@ -383,7 +383,7 @@ def _ingest_match(
         )
         return row, flags, row is not None
     if res.method == "ambiguous" and res.candidates:
-        rows = [_by_code().get((schema, c.unit_level, c.unit_code)) for c in res.candidates]
+        rows = [units_by_code().get((schema, c.unit_level, c.unit_code)) for c in res.candidates]
         rows = [r for r in rows if r]
         if parent_code:
             narrowed = [r for r in rows if r["parent_code"] == parent_code]

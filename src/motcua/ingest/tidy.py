@@ -51,9 +51,6 @@ def read_head(path: Path) -> tuple[list[str], str, str]:
     return [c.strip() for c in cols], delim, enc
 
 
-_read_head = read_head  # the old name, still imported by motcua.clean.run
-
-
 def looks_like_tidy_csv(path: Path) -> bool:
     cols, _, _ = read_head(path)
     names = {c.strip().lower() for c in cols}

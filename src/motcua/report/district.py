@@ -320,7 +320,7 @@ def charts_section(
     return Section("charts", render("sections/charts.html.j2", id="ch", title=S["ch_title"], charts=charts))
 
 
-def _severity(v: str, S: Strings) -> str:
+def severity_label(v: str, S: Strings) -> str:
     return S.get(f"severity_{str(v).lower()}", str(v)) or str(v)
 
 
@@ -360,7 +360,7 @@ def quality_section(
         sev = q["severity"].str.lower() if "severity" in q else pd.Series(["info"] * len(q), index=q.index)
         counts = sev.value_counts()
         order = [s for s in SEVERITY_ORDER if s in counts.index] + sorted(set(counts.index) - set(SEVERITY_ORDER))
-        by = ", ".join(f"{fmt.num(counts[s], lang)} {_severity(s, S)}" for s in order)
+        by = ", ".join(f"{fmt.num(counts[s], lang)} {severity_label(s, S)}" for s in order)
         paragraphs.append({"text": S.f("dq_some", n=fmt.num(len(q), lang), by_severity=by), "cls": ""})
         rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
         qs = q.assign(_r=sev.map(lambda s: rank.get(s, 9))).sort_values(["_r"], kind="stable").head(MAX_FINDINGS)
@@ -375,7 +375,7 @@ def quality_section(
             ("row", "dq_col_row"),
         ]
         cols = [(c, k) for c, k in cols if c in qs]
-        show = {"severity": lambda v: _severity(v, S), "rule": lambda v: rule_label(v, S)}
+        show = {"severity": lambda v: severity_label(v, S), "rule": lambda v: rule_label(v, S)}
         # each cell carries its column's name: on a phone the table becomes one card per finding (report.css)
         trows = [
             {

@@ -161,22 +161,22 @@ class Cell:
     svg: Any = None
 
 
-def _cell(text: str, key: Any = None, num: bool = False, **kw: Any) -> Cell:
+def index_cell(text: str, key: Any = None, num: bool = False, **kw: Any) -> Cell:
     return Cell(text, None if key is None or fmt.missing(key) else key, num, **kw)
 
 
 def _rate_cell(row: dict[str, Any] | None, lang: str, digits: int) -> dict[str, Any]:
     if not row or fmt.missing(row.get("latest_rate")):
-        return _cell(fmt.DASH, "", True)
+        return index_cell(fmt.DASH, "", True)
     v = float(row["latest_rate"])
-    return _cell(fmt.pct(v, lang, digits), f"{v:.6f}", True, sub=fmt.month(row.get("latest_period_end"), lang))
+    return index_cell(fmt.pct(v, lang, digits), f"{v:.6f}", True, sub=fmt.month(row.get("latest_period_end"), lang))
 
 
 def _rank_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
     if not row or any(fmt.missing(row.get(k)) for k in ("rank", "rank_low", "rank_high", "n_ranked")):
-        return _cell(fmt.DASH, "", True)
+        return index_cell(fmt.DASH, "", True)
     text = f"{int(row['rank'])}/{int(row['n_ranked'])}"
-    return _cell(
+    return index_cell(
         text, int(row["rank"]), True, sub=S.f("kf_rank_interval", low=int(row["rank_low"]), high=int(row["rank_high"]))
     )
 
@@ -185,10 +185,10 @@ def _trend_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
     """Direction only when the interval that applies excludes 0 (the recent slope when the trend bends)."""
     c = trend_claim(row)
     if c is None:
-        return _cell(fmt.DASH, "")
+        return index_cell(fmt.DASH, "")
     text = S[f"trend_{c.direction}"]
     slope = fmt.signed_small(c.slope, S.lang)
-    return _cell(text, text, sub=S.f("ix_trend_recent", slope=slope) if c.recent else slope)
+    return index_cell(text, text, sub=S.f("ix_trend_recent", slope=slope) if c.recent else slope)
 
 
 def safe_href(path: Any) -> str | None:
@@ -267,14 +267,14 @@ def _unit_rows(
         ok = e.get("status") == "ok"
         failed += 0 if ok else 1
         status = (
-            _cell(S["ix_status_ok"], "1")
+            index_cell(S["ix_status_ok"], "1")
             if ok
-            else _cell(S["ix_status_failed"], "0", sub=S.f("ix_reason", reason=str(e.get("reason", "") or "–")))
+            else index_cell(S["ix_status_failed"], "0", sub=S.f("ix_reason", reason=str(e.get("reason", "") or "–")))
         )
         cells = [
-            _cell(name, href=safe_href(e.get("path")) if ok else None),
-            _cell(code),
-            *([_cell(provinces.get(key, ""))] if provinces is not None else []),
+            index_cell(name, href=safe_href(e.get("path")) if ok else None),
+            index_cell(code),
+            *([index_cell(provinces.get(key, ""))] if provinces is not None else []),
             status,
             _rate_cell(rows_by.get((key, "online_rate")), lang, 1),
             _rate_cell(rows_by.get((key, "ontime_rate_report")), lang, 2),

@@ -207,7 +207,7 @@ def national_page(
     """``province.html`` of a national analysis: a sortable table of provinces linking each page (``links``:
     province code → path relative to the reports folder, None when its page failed)."""
     from motcua.report.html import render
-    from motcua.report.index import _cell
+    from motcua.report.index import index_cell
     from motcua.report.page import asset, page
     from motcua.report.strings import strings
 
@@ -217,12 +217,14 @@ def national_page(
     for r in rows:
 
         def num(x: Any) -> Any:
-            return _cell(fmt.DASH, "", True) if x is None else _cell(fmt.num(x, lang), f"{float(x):.6f}", True)
+            return (
+                index_cell(fmt.DASH, "", True) if x is None else index_cell(fmt.num(x, lang), f"{float(x):.6f}", True)
+            )
 
         def rate(v: Any, n: Any, d: Any) -> Any:
             if v is None:
-                return _cell(fmt.DASH, "", True)
-            return _cell(
+                return index_cell(fmt.DASH, "", True)
+            return index_cell(
                 fmt.pct(v, lang, 1), f"{float(v):.6f}", True, sub=S.f("nat_of", n=fmt.num(n, lang), d=fmt.num(d, lang))
             )
 
@@ -230,9 +232,9 @@ def national_page(
             {
                 "cls": "",
                 "cells": [
-                    _cell(r["name"], r["name"], href=links.get(r["code"])),
-                    _cell(r["code"], r["code"]),
-                    _cell(fmt.num(r["units"], lang), str(r["units"]), True),
+                    index_cell(r["name"], r["name"], href=links.get(r["code"])),
+                    index_cell(r["code"], r["code"]),
+                    index_cell(fmt.num(r["units"], lang), str(r["units"]), True),
                     num(r["received"]),
                     rate(r["online"], r["online_n"], r["received"]),
                     rate(r["ontime"], r["ontime_n"], r["resolved"]),

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from motcua.report import fmt
 from motcua.report.html import Section, render
-from motcua.report.par import TOP_LOST, _label, _rank_text, load_par, pts
+from motcua.report.par import TOP_LOST, load_par, par_field_label, pts, published_rank_text
 from motcua.report.strings import Strings
 
 __all__ = ["overview_par_section", "overview_tables", "par_facts"]
@@ -34,7 +34,7 @@ def _units_table(y: pd.DataFrame, year: int, set_name: str, S: Strings) -> Marku
     totals = y[y["kind"] == "total"].sort_values(["score", "unit_name"], ascending=[False, True], kind="stable")
     fields = y[y["kind"] == "field"]
     order = list(dict.fromkeys(fields["field"]))
-    labels = {f: _label(fields[fields["field"] == f].iloc[0], S) for f in order}
+    labels = {f: par_field_label(fields[fields["field"] == f].iloc[0], S) for f in order}
     maxima = fields.groupby("field", sort=False)["max_score"].max()
     rows = []
     for _, t in totals.iterrows():
@@ -44,7 +44,7 @@ def _units_table(y: pd.DataFrame, year: int, set_name: str, S: Strings) -> Marku
         cells = [
             {"text": str(t["unit_name"])},
             {"text": pts(t["score"], lang), "num": True},
-            {"text": _rank_text(t) or fmt.DASH, "num": True},
+            {"text": published_rank_text(t) or fmt.DASH, "num": True},
         ]
         cells += [{"text": pts(mine.get(f), lang), "num": True} for f in order]
         rows.append({"cells": cells, "cls": ""})
@@ -76,7 +76,7 @@ def _lost(y: pd.DataFrame, S: Strings) -> pd.DataFrame:
         full=("full", "sum"),
         n=("score", "size"),
     )
-    g["label"] = [_label(fields[fields["field"] == f].iloc[0], S) for f in g.index]
+    g["label"] = [par_field_label(fields[fields["field"] == f].iloc[0], S) for f in g.index]
     return g.sort_values("lost", ascending=False, kind="stable")
 
 
@@ -129,7 +129,7 @@ def _history_table(s: pd.DataFrame, set_name: str, S: Strings) -> Markup:
         for yv in years:
             if yv in mine.index:
                 r = mine.loc[yv]
-                rk = _rank_text(r)
+                rk = published_rank_text(r)
                 cells.append({"text": pts(r["score"], lang) + (f" ({rk})" if rk else ""), "num": True})
             else:
                 cells.append({"text": fmt.DASH, "num": True})
@@ -223,7 +223,7 @@ def _fact_table_value(f: pd.Series, par: pd.DataFrame, lang: str) -> str | None:
     r = t.iloc[0]
     metric = str(f["metric"])
     if "rank" in metric and "rank_of" not in metric:
-        return _rank_text(r)
+        return published_rank_text(r)
     if metric.endswith("rank_of"):
         return None if fmt.missing(r["rank_of"]) else str(int(r["rank_of"]))
     return pts(r["score"], lang)

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from motcua.report import fmt
 from motcua.report.context import ReportData, quality_unit_codes, quality_unit_values
-from motcua.report.district import SEVERITY_ORDER, _severity, rule_label
+from motcua.report.district import SEVERITY_ORDER, rule_label, severity_label
 from motcua.report.fragment_cache import FragmentCache
 from motcua.report.html import Section, render
 from motcua.report.overview_keys import quality_key
@@ -92,7 +92,7 @@ def _by_unit_table(data: ReportData, q: pd.DataFrame, sev: pd.Series, names: dic
         {"label": S["ov_col_unit"], "num": False, "sort": None},
         {"label": S["ov_col_code"], "num": False, "sort": None},
     ]
-    cols += [{"label": cap(_severity(s, S)), "num": True, "sort": None} for s in levels] + [
+    cols += [{"label": cap(severity_label(s, S)), "num": True, "sort": None} for s in levels] + [
         {"label": S["ov_dq_total"], "num": True, "sort": None}
     ]
     return render(
@@ -122,7 +122,7 @@ def _by_rule_table(q: pd.DataFrame, sev: pd.Series, S: Strings) -> Markup:
             "cls": "",
             "cells": [
                 {"text": rule_label(r["rule"], S), "key": None},
-                {"text": _severity(r["_sev"], S), "key": None},
+                {"text": severity_label(r["_sev"], S), "key": None},
                 {"text": fmt.num(r["n"], lang), "num": True, "key": None},
             ],
         }

@@ -23,7 +23,7 @@ from motcua.report import fmt
 from motcua.report.html import Section, render
 from motcua.report.strings import Strings
 
-__all__ = ["load_par", "pts", "unit_par", "district_par_section"]
+__all__ = ["load_par", "pts", "unit_par", "district_par_section", "par_field_label", "published_rank_text"]
 
 PAR_FILE = products.PAR.file
 #: Fields named in the "lost the most points" sentence.
@@ -72,7 +72,7 @@ def unit_par(par: pd.DataFrame | None, unit_schema: str | None, unit_code: str) 
     return par[sel]
 
 
-def _label(row: pd.Series, S: Strings) -> str:
+def par_field_label(row: pd.Series, S: Strings) -> str:
     """A field's label in the report's language (config/layouts/par_*.yaml ``label_en`` in English)."""
     if S.lang == "vi":
         return str(row["field_label"])
@@ -101,7 +101,7 @@ def _year_rows(rows: pd.DataFrame, year: int) -> tuple[pd.Series | None, pd.Data
     return (tot.iloc[0] if len(tot) else None), y[y["kind"] != "total"]
 
 
-def _rank_text(r: pd.Series) -> str | None:
+def published_rank_text(r: pd.Series) -> str | None:
     if fmt.missing(r["rank"]) or fmt.missing(r["rank_of"]):
         return None
     return f"{int(r['rank'])}/{int(r['rank_of'])}"
@@ -126,7 +126,7 @@ def district_par_section(
             "cls": "lead",
         }
     ]
-    rk = _rank_text(total)
+    rk = published_rank_text(total)
     paras.append(
         {
             "text": S.f("par_rank", rank=int(total["rank"]), of=int(total["rank_of"])) if rk else S["par_rank_none"],
@@ -142,7 +142,7 @@ def district_par_section(
         else pd.Series(dtype=float)
     )
     if prev_total is not None:
-        prk = _rank_text(prev_total)
+        prk = published_rank_text(prev_total)
         paras.append(
             {
                 "text": S.f(
@@ -165,7 +165,7 @@ def district_par_section(
         items = [
             S.f(
                 "par_lost_item",
-                field=_label(fields.loc[i], S),
+                field=par_field_label(fields.loc[i], S),
                 lost=pts(lost[i], lang),
                 max=pts(fields.loc[i, "max_score"], lang),
             )
@@ -186,7 +186,11 @@ def district_par_section(
                         "par_moved",
                         prev=year - 1,
                         fields="; ".join(
-                            S.f("par_moved_item", field=_label(fields.loc[i], S), change=fmt.signed(ch[i], lang, 2))
+                            S.f(
+                                "par_moved_item",
+                                field=par_field_label(fields.loc[i], S),
+                                change=fmt.signed(ch[i], lang, 2),
+                            )
                             for i in moved
                         ),
                     ),
@@ -204,7 +208,7 @@ def district_par_section(
     body = []
     for _, r in parts.iterrows():
         crit = r["kind"] == "criterion"
-        label = S.f("par_criterion", criterion=r["criterion"]) if crit else _label(r, S)
+        label = S.f("par_criterion", criterion=r["criterion"]) if crit else par_field_label(r, S)
         mx = r["max_score"]
         cells = [
             {"text": label},
@@ -279,7 +283,7 @@ def _history(rows: pd.DataFrame, unit_name: str, S: Strings) -> Markup:
                     else fmt.DASH,
                     "num": True,
                 },
-                {"text": _rank_text(h) or fmt.DASH, "num": True},
+                {"text": published_rank_text(h) or fmt.DASH, "num": True},
                 {"text": h["grade"] or fmt.DASH},
             ],
             "cls": "",
@@ -318,7 +322,7 @@ def _fields_by_year(rows: pd.DataFrame, unit_name: str, S: Strings) -> Markup:
         by = mine.set_index("year")
         body.append(
             {
-                "cells": [{"text": _label(last, S)}, {"text": pts(last["max_score"], lang), "num": True}]
+                "cells": [{"text": par_field_label(last, S)}, {"text": pts(last["max_score"], lang), "num": True}]
                 + [{"text": pts(by.loc[y, "score"], lang) if y in by.index else fmt.DASH, "num": True} for y in years],
                 "cls": "",
             }
