@@ -29,6 +29,11 @@ How it stays exact and fast:
   that runs only when rows were rejected and stops once every reason has its lines.
 - Memory: DuckDB streams the file (``memory_limit``, ``threads`` in config/ingest.yaml
   ``dossier_engine``); only the grouped counts (about 10^5–10^6 rows) reach Python.
+
+The pieces: :mod:`motcua.ingest.dossier_sql` (the query and its packed key),
+:mod:`motcua.ingest.dossier_slow_dates` (rows whose dates SQL cannot read),
+:mod:`motcua.ingest.dossier_window_counts` (groups → columns (4)–(13)); this module runs the scans,
+reports the rejections and builds the records.
 """
 
 from __future__ import annotations
@@ -40,13 +45,41 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.ingest.dossier_layout import channel_kind, cutoff_day, month_windows, parse_dates, spec, vi_count
+from motcua.ingest.dossier_layout import cutoff_day, vi_count
 from motcua.ingest.dossier_records import note_aggregated, unit_from_filename, unit_period_record
-from motcua.ingest.periods import month_end
+from motcua.ingest.dossier_slow_dates import slow_codes, split_raw
+from motcua.ingest.dossier_sql import (
+    FAST_SHAPES,
+    LOOSE_DMY,
+    PACK,
+    build_sql,
+    channel_kinds,
+    known_channels,
+    month_key,
+    pack,
+    unpack,
+)
+from motcua.ingest.dossier_window_counts import hinted_windows, window_counts, window_indices
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
 from motcua.ingest.unit_match import MatchContext, match_with_fallback
-from motcua.quality import Quality, period_label
+from motcua.quality import Quality
+
+__all__ = [
+    "DEFAULTS",
+    "FAST_SHAPES",
+    "LOOSE_DMY",
+    "PACK",
+    "REASONS",
+    "aggregate_dossier_csv_duckdb",
+    "build_sql",
+    "choose_engine",
+    "engine_settings",
+    "known_channels",
+    "month_key",
+    "pack",
+    "unpack",
+]
 
 DEFAULTS: dict[str, Any] = {
     "engine": "auto",  # auto | pandas | duckdb
@@ -62,25 +95,6 @@ REASONS = {  # rejection code → reason, in the order the pandas path applies t
     4: "kênh thực hiện không rõ",
     5: "ngày hoàn thành trước ngày tiếp nhận",
 }
-
-#: base of the packed group key (window keys of received, completed and due dates, class, channel, code)
-PACK = 1 << 16
-
-
-#: canonical date shapes parsed in SQL: (LIKE pattern, strptime format); tried in parse_dates' order
-FAST_SHAPES = [
-    ("__/__/____ __:__:__", "%d/%m/%Y %H:%M:%S"),
-    ("__/__/____ __:__", "%d/%m/%Y %H:%M"),
-    ("__/__/____", "%d/%m/%Y"),
-    ("____-__-__ __:__:__", "%Y-%m-%d %H:%M:%S"),
-    ("____-__-__T__:__:__", "%Y-%m-%dT%H:%M:%S"),
-    ("____-__-__ __:__", "%Y-%m-%d %H:%M"),
-    ("____-__-__", "%Y-%m-%d"),
-    ("__-__-____", "%d-%m-%Y"),
-    ("__.__.____", "%d.%m.%Y"),
-]
-#: day/month without leading zeros ("5/3/2024 8:05"), checked by a regular expression, only for values no LIKE took
-LOOSE_DMY = (r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$", ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"])
 
 
 def engine_settings() -> dict[str, Any]:
@@ -110,161 +124,6 @@ def choose_engine(path: Path, encoding: str, engine: str | None = None) -> str:
     return "duckdb" if path.stat().st_size >= float(cfg["duckdb_min_mb"]) * 1e6 else "pandas"
 
 
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _fast(col: str) -> str:
-    """SQL: the timestamp of a value in a canonical shape, else NULL (the row then goes to parse_dates).
-
-    A LIKE pattern picks the shape, then strptime with that one format checks the fields (DuckDB's
-    strptime is no more lenient than pandas' for such values). Day/month without leading zeros are
-    checked by a regular expression and read with parse_dates' formats in its order; years outside
-    1900–2099 are left to parse_dates (:func:`_in_range`).
-    """
-    parts = [f"WHEN {col} LIKE {_lit(like)} THEN try_strptime({col}, {_lit(fmt)})" for like, fmt in FAST_SHAPES]
-    rx, fmts = LOOSE_DMY
-    parts.append(
-        f"WHEN regexp_full_match({col}, {_lit(rx)}) THEN try_strptime({col}, [{', '.join(_lit(f) for f in fmts)}])"
-    )
-    return "CASE " + " ".join(parts) + " END"
-
-
-def _in_range(col: str) -> str:
-    """Years pandas holds in datetime64[ns] with room to spare; others go to parse_dates (same outcome as pandas)."""
-    return f"CASE WHEN year({col}) BETWEEN 1900 AND 2099 THEN CAST({col} AS DATE) END"
-
-
-def _key_sql(col: str, cutoff: int, hint: tuple[date, date, int, int] | None) -> str:
-    """SQL for a date's window: its index 0…W-1 (-1 before, W after) with a hint, else (y·12+m-1)·2 + (day > cutoff)."""
-    hi = f"CAST(day({col}) > {cutoff} AS INTEGER)" if cutoff > 0 else "0"
-    if hint is None:
-        return f"((year({col}) * 12 + month({col}) - 1) * 2 + {hi})"
-    p0, p1, k0, w = hint
-    return (
-        f"CASE WHEN {col} < DATE '{p0.isoformat()}' THEN -1 WHEN {col} > DATE '{p1.isoformat()}' THEN {w} "
-        f"ELSE year({col}) * 12 + month({col}) - 1 + {hi} - {k0} END"
-    )
-
-
-def unpack(packed: np.ndarray) -> dict[str, np.ndarray]:
-    """The fields of the SQL's packed group key; kc and cls are -2 when there is no completion date."""
-    p = packed.astype(np.int64)
-    out = {"code": p % 8 - 1, "chk": (p // 8) % 4, "cls": (p // 32) % 4 - 2}
-    p = p // 128
-    out["kd"], out["kc"], out["kr"] = p % PACK - 2, (p // PACK) % PACK - 2, p // (PACK * PACK) - 2
-    return out
-
-
-def pack(code, chk, cls, kd, kc, kr) -> int:
-    """Python twin of the SQL packing (for rows parsed by parse_dates)."""
-    return ((((kr + 2) * PACK + kc + 2) * PACK + kd + 2) * 4 + cls + 2) * 32 + chk * 8 + code + 1
-
-
-def month_key(d: date, cutoff: int) -> int:
-    """Window key of a date: the month whose window holds it (cut on ``cutoff`` day, or calendar)."""
-    return d.year * 12 + d.month - 1 + (1 if cutoff > 0 and d.day > cutoff else 0)
-
-
-def build_sql(
-    path: Path,
-    n_columns: int,
-    roles: dict[str, int],
-    delim: str,
-    cutoff: int,
-    hint: tuple[date, date, int, int] | None,
-    *,
-    lines_for: list[str | None] | None = None,
-    channels: tuple[list[str], list[str]] | None = None,
-) -> str:
-    """The query over the file; no personal column is named or selected.
-
-    Default: grouped counts (parallel scan, no line numbers). With ``lines_for`` (the channel texts that are
-    not valid): the line numbers of the rows that may be rejected, in file order, for the rejection messages.
-    """
-    cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
-    src = (
-        f"read_csv({_lit(str(path))}, columns={cols}, header=true, auto_detect=false, delim={_lit(delim)}, "
-        f"quote='\"', escape='\"', nullstr={_lit(chr(1) + chr(2))}, encoding='utf-8')"
-    )
-    sel = {
-        "r_s": f"c{roles['received']}",
-        "d_s": f"c{roles['due']}",
-        "c_s": f"c{roles['completed']}",
-        "t_s": f"c{roles['returned']}" if "returned" in roles else "CAST(NULL AS VARCHAR)",
-        "ch": f"c{roles['channel']}",
-        "u": f"c{roles['unit']}" if "unit" in roles else "CAST('' AS VARCHAR)",
-    }
-    raw = ", ".join(f"{expr} AS {name}" for name, expr in sel.items())
-    blank = {c: f"coalesce({c}_s, '') = ''" for c in "rdct"}
-    kr, kc, kd = (_key_sql(c, cutoff, hint) for c in ("r", "c", "d"))
-    line = "row_number() OVER () AS line, " if lines_for is not None else ""
-    body = f"""
-WITH raw AS (
-  SELECT {line}{raw} FROM {src}
-), stamped AS (
-  SELECT *, {_fast("r_s")} AS r1, {_fast("d_s")} AS d1, {_fast("c_s")} AS c1,
-    CASE WHEN {blank["c"]} THEN {_fast("t_s")} END AS t1 FROM raw
-), parsed AS (
-  SELECT *, {_in_range("r1")} AS r, {_in_range("d1")} AS d, {_in_range("c1")} AS c0, {_in_range("t1")} AS t0 FROM stamped
-), flagged AS (
-  SELECT *, coalesce(c0, t0) AS c,
-    (NOT {blank["r"]} AND r IS NULL) OR (NOT {blank["d"]} AND d IS NULL) OR (NOT {blank["c"]} AND c0 IS NULL)
-      OR (NOT {blank["t"]} AND t0 IS NULL AND c0 IS NULL) AS slow
-  FROM parsed
-), coded AS (
-  SELECT *, CASE WHEN slow THEN -1 WHEN r IS NULL THEN 1 WHEN d IS NULL THEN 2 WHEN c < r THEN 5 ELSE 0 END AS code
-  FROM flagged
-)"""
-    US, NUL = "chr(31)", "chr(30)"
-    raw_cat = "CASE WHEN slow THEN concat(" + f", {US}, ".join(f"coalesce({c}_s, {NUL})" for c in "rdct") + ") END"
-    if lines_for is not None:
-        bad = [c for c in lines_for if c is not None]
-        cond = (
-            ["code <> 0"]
-            + ([f"ch IN ({', '.join(_lit(c) for c in bad)})"] if bad else [])
-            + (["ch IS NULL"] if None in lines_for else [])
-        )
-        return (
-            body
-            + f"""
-SELECT line, code, ch, {raw_cat} AS raw
-FROM coded WHERE {" OR ".join(cond)}
-"""
-        )
-    on, off = channels if channels is not None else known_channels()
-    chk = (
-        f"CASE WHEN ch IN ({', '.join(_lit(c) for c in on) or 'NULL'}) THEN 1 "
-        f"WHEN ch IN ({', '.join(_lit(c) for c in off) or 'NULL'}) THEN 2 ELSE 0 END"
-    )
-    return (
-        body
-        + f""", keyed AS (
-  SELECT *, {chk} AS chk FROM coded
-)
-SELECT u, CASE WHEN chk = 0 THEN ch END AS ch, {raw_cat} AS raw,
-  CASE WHEN code = 0 THEN ((((CAST({kr} AS BIGINT) + 2) * {PACK} + coalesce({kc}, -2) + 2) * {PACK}
-    + {kd} + 2) * 4 + coalesce(sign(c - d), -2) + 2) * 32 ELSE 0 END + chk * 8 + code + 1 AS packed,
-  count(*) AS n
-FROM keyed
-GROUP BY ALL
-"""
-    )
-
-
-def known_channels() -> tuple[list[str], list[str]]:
-    """Channel texts whose kind the pandas path's own rule (``channel_kind``) gives: (online, offline).
-
-    DuckDB tags rows with these cheaply; any other text is kept as written and interpreted once in Python.
-    """
-    layout = spec()
-    cand = {str(x) for x in [*layout.get("channel_online", ["2"]), *layout.get("channel_offline", ["1", "3"])]}
-    cand |= {"1", "2", "3", "1.0", "2.0", "3.0"}
-    cand = sorted(cand)
-    kinds = dict(zip(cand, _channel_kind(cand)))
-    return [c for c in cand if kinds[c] == "online"], [c for c in cand if kinds[c] == "offline"]
-
-
 def _connect(cfg: dict[str, Any]):
     import tempfile
 
@@ -280,59 +139,6 @@ def _connect(cfg: dict[str, Any]):
             "temp_directory": tmp,
         }
     )
-
-
-def _channel_kind(values: list[Any]) -> list[str]:
-    return channel_kind(pd.Series(values, dtype=object)).tolist() if values else []
-
-
-def _slow_codes(raws: list[tuple], cutoff: int, hint) -> dict[str, np.ndarray]:
-    """Rejection code (before the channel rule) and window keys for rows whose dates need ``parse_dates``.
-
-    ``raws`` holds (received, due, completed, returned) as written; the pandas path's own parser and rules
-    decide, so odd formats give exactly its result.
-    """
-    cols = list(zip(*raws)) if raws else [(), (), (), ()]
-    txt = [pd.Series(["" if v is None else v for v in c], dtype=object) for c in cols]
-    rec, due, done, ret = (parse_dates(t) for t in txt)
-    done = done.fillna(ret)
-    bad_done = txt[2].astype("string").str.strip().fillna("").ne("") & done.isna()
-    code = np.select(
-        [rec.isna().to_numpy(), due.isna().to_numpy(), bad_done.to_numpy(), (done < rec).to_numpy()], [1, 2, 3, 5], 0
-    )
-    out = {"code": code, **{k: np.full(len(raws), -2, dtype=np.int64) for k in ("kr", "kc", "kd", "cls")}}
-    for i in np.flatnonzero(code == 0):
-        out["kr"][i] = _py_key(rec.iloc[i].date(), cutoff, hint)
-        out["kd"][i] = _py_key(due.iloc[i].date(), cutoff, hint)
-        if not pd.isna(done.iloc[i]):
-            out["kc"][i] = _py_key(done.iloc[i].date(), cutoff, hint)
-            out["cls"][i] = int(np.sign((done.iloc[i] - due.iloc[i]).days))
-    return out
-
-
-def _split_raw(s: str) -> tuple:
-    return tuple(None if v == "\x1e" else v for v in s.split("\x1f"))
-
-
-def _py_key(d: date, cutoff: int, hint) -> int:
-    """The SQL window key (:func:`_key_sql`) in Python."""
-    if hint is None:
-        return ((d.year * 12 + d.month - 1) * 2) + (1 if cutoff > 0 and d.day > cutoff else 0)
-    p0, p1, k0, w = hint
-    if d < p0:
-        return -1
-    if d > p1:
-        return w
-    return month_key(d, cutoff) - k0
-
-
-def _check_windows(windows: list[tuple[date, date]], cutoff: int) -> int:
-    """k0 = key of the first window; every window w holds exactly the keys k0 + w (else the SQL keys would be wrong)."""
-    k0 = month_key(windows[0][0], cutoff)
-    for w, (s, e) in enumerate(windows):
-        if month_key(s, cutoff) - k0 != w or month_key(e, cutoff) - k0 != w:  # pragma: no cover - a bug, not data
-            raise AssertionError(f"window {w} {s}–{e} does not map to key {k0 + w}")
-    return k0
 
 
 def _first_lines(con, sql: str, need: dict[int, int], bad_ch: set, slow_code: dict[tuple, int]) -> dict[int, list[int]]:
@@ -379,61 +185,93 @@ def aggregate_dossier_csv_duckdb(
     """Records from a dossier CSV, aggregated by DuckDB; same records and findings as the pandas path."""
     cfg = engine_settings()
     cutoff = cutoff_day()
-    hint = None
-    windows: list[tuple[date, date]] = []
-    if period_hint is not None:
-        windows = month_windows(period_hint[0], period_hint[1], cutoff)
-        k0 = _check_windows(windows, cutoff) if windows else 0
-        hint = (period_hint[0], period_hint[1], k0, len(windows))
+    windows, hint = hinted_windows(period_hint, cutoff)
     sql = build_sql(path, len(header), roles, delim, cutoff, hint)
     if return_sql is not None:
         return_sql.append(sql)
     con = _connect(cfg)
     try:
         g = con.sql(sql).df()
-        sheet = ""
-        line_offset = 1  # line = row_number (1-based) + 1 = pandas index + 2
-        f = unpack(g["packed"].to_numpy(dtype=np.int64))
+        f, slow_code = _unpacked_keys(g, cutoff, hint)
+        kind, bad_ch = _channel_kinds_of(g, f["chk"])
         code = f["code"]
-        slow = np.flatnonzero(code == -1)
-        slow_code: dict[str, int] = {}
-        if len(slow):
-            raw_txt = g["raw"].iloc[slow].tolist()
-            sf = _slow_codes([_split_raw(r) for r in raw_txt], cutoff, hint)
-            for k, v in sf.items():
-                f[k][slow] = v
-            slow_code = dict(zip(raw_txt, sf["code"].tolist()))
-        # channel: DuckDB tagged the known texts (chk 1 online, 2 offline); others once per distinct text
-        # (NULL would be a missing field, which pandas reads as NaN)
-        other = f["chk"] == 0
-        ch = g["ch"].astype(object).where(g["ch"].notna(), None)
-        distinct = list(dict.fromkeys(ch[other].tolist()))
-        kinds = dict(zip(distinct, _channel_kind([float("nan") if v is None else v for v in distinct])))
-        kind = np.where(f["chk"] == 1, "online", np.where(f["chk"] == 2, "offline", "")).astype(object)
-        if other.any():
-            kind[other] = ch[other].map(lambda v: kinds[v]).to_numpy(dtype=object)
-        bad_ch = {v for v, k in kinds.items() if not k}
         code[((code == 0) | (code == 5)) & (kind == "")] = 4
         n = g["n"].to_numpy(dtype=np.int64)
-        rejected = code != 0
         counts = {c: int(n[code == c].sum()) for c in REASONS}
         lines: dict[int, list[int]] = {c: [] for c in REASONS}
         if any(counts.values()):
             need = {c: min(k, 8) for c, k in counts.items()}
-            lsql = build_sql(
-                path,
-                len(header),
-                roles,
-                delim,
-                cutoff,
-                hint,
-                lines_for=sorted(bad_ch, key=lambda v: (v is None, str(v))),
-            )
+            lines_for = sorted(bad_ch, key=lambda v: (v is None, str(v)))
+            lsql = build_sql(path, len(header), roles, delim, cutoff, hint, lines_for=lines_for)
             if return_sql is not None:
                 return_sql.append(lsql)
             lines = _first_lines(con, lsql, need, bad_ch, slow_code)
     finally:
         con.close()
+    sheet = ""
+    _report_rejections(q, display, sheet, counts, lines)
+    rejected = code != 0
+    _add_dossier_stats(q, n, rejected)
+    keep = ~rejected
+    kn = n[keep]
+    online = kind[keep] == "online"
+    kr, kc, kd, cls = (f[k][keep] for k in ("kr", "kc", "kd", "cls"))
+    names, ui = _unit_names(g["u"].to_numpy(dtype=object)[keep], kn, display, ctx, period_hint, q, sheet)
+    has_done = kc != -2
+    span = window_indices(kr, kc, kd, has_done, period_hint, windows, cutoff, q, display, sheet)
+    if span is None:
+        return []
+    p0, p1, windows, a, b, c_due = span
+    cols = window_counts(ui, kn, a, b, c_due, has_done, cls, online, len(names), len(windows))
+    per_unit = np.rint(np.bincount(ui, weights=kn, minlength=len(names))).astype(np.int64)
+    out: list[Record] = []
+    for i, uname in enumerate(names):
+        m = match_with_fallback(uname, ctx, p0) if uname else None
+        n_u = int(per_unit[i])
+        for w, (s, e) in enumerate(windows):
+            vals = {c: int(v[i, w]) for c, v in cols.items()}
+            out.append(unit_period_record(display, sheet, uname, m, s, e, vals, n_u, order, q))
+    note_aggregated(q, display, sheet, int(kn.sum()), len(out), p0, p1)
+    return out
+
+
+def _unpacked_keys(
+    g: pd.DataFrame, cutoff: int, hint: tuple[date, date, int, int] | None
+) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """The packed keys of the grouped scan ``g`` unpacked, the rows SQL could not date decided in Python;
+    and the rejection code of each such raw date text (for the line scan)."""
+    f = unpack(g["packed"].to_numpy(dtype=np.int64))
+    slow = np.flatnonzero(f["code"] == -1)
+    slow_code: dict[str, int] = {}
+    if len(slow):
+        raw_txt = g["raw"].iloc[slow].tolist()
+        sf = slow_codes([split_raw(r) for r in raw_txt], cutoff, hint)
+        for k, v in sf.items():
+            f[k][slow] = v
+        slow_code = dict(zip(raw_txt, sf["code"].tolist()))
+    return f, slow_code
+
+
+def _channel_kinds_of(g: pd.DataFrame, chk: np.ndarray) -> tuple[np.ndarray, set]:
+    """Each group's channel kind ("online", "offline", "" when not valid) and the channel texts that are not valid.
+
+    DuckDB tagged the known texts (chk 1 online, 2 offline); others are read once per distinct text (NULL would
+    be a missing field, which pandas reads as NaN)."""
+    other = chk == 0
+    ch = g["ch"].astype(object).where(g["ch"].notna(), None)
+    distinct = list(dict.fromkeys(ch[other].tolist()))
+    kinds = dict(zip(distinct, channel_kinds([float("nan") if v is None else v for v in distinct])))
+    kind = np.where(chk == 1, "online", np.where(chk == 2, "offline", "")).astype(object)
+    if other.any():
+        kind[other] = ch[other].map(lambda v: kinds[v]).to_numpy(dtype=object)
+    return kind, {v for v, k in kinds.items() if not k}
+
+
+def _report_rejections(
+    q: Quality, display: str, sheet: str, counts: dict[int, int], lines: dict[int, list[int]]
+) -> None:
+    """One error finding per rejection reason with dossiers, naming its first eight lines."""
+    line_offset = 1  # line = row_number (1-based) + 1 = pandas index + 2
     for c, why in REASONS.items():
         total = counts[c]
         if total:
@@ -446,17 +284,30 @@ def aggregate_dossier_csv_duckdb(
                 sheet=sheet,
                 action="dossiers_rejected",
             )
+
+
+def _add_dossier_stats(q: Quality, n: np.ndarray, rejected: np.ndarray) -> None:
+    """Dossiers read, used and rejected, added to ``q.dossier_stats`` (summed over the files)."""
     stats = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
     stats["read"] += int(n.sum())
     stats["rejected"] += int(n[rejected].sum())
     stats["used"] += int(n[~rejected].sum())
     q.dossier_stats = stats  # type: ignore[attr-defined]
-    keep = ~rejected
-    kn = n[keep]
-    online = kind[keep] == "online"
-    kr, kc, kd, cls = (f[k][keep] for k in ("kr", "kc", "kd", "cls"))
-    # unit names: cleaned once per distinct text (NULL would be a missing field: pandas reads NaN → "nan")
-    ucodes, uniq = pd.factorize(g["u"].to_numpy(dtype=object)[keep], use_na_sentinel=True)
+
+
+def _unit_names(
+    raw_units: np.ndarray,
+    kn: np.ndarray,
+    display: str,
+    ctx: MatchContext,
+    period_hint: tuple[date, date] | None,
+    q: Quality,
+    sheet: str,
+) -> tuple[list[str], np.ndarray]:
+    """The unit names of the kept groups, sorted, and each group's index into them. Names are cleaned once
+    per distinct text (NULL would be a missing field: pandas reads NaN → "nan"); a blank name takes the unit
+    the file name names, with a warning."""
+    ucodes, uniq = pd.factorize(raw_units, use_na_sentinel=True)
     uniq_clean = np.array([clean_text(v) for v in uniq] + [clean_text(float("nan"))], dtype=object)
     units_c = uniq_clean[ucodes]  # code -1 (NULL) picks the last entry
     if (units_c == "").any():
@@ -478,70 +329,4 @@ def aggregate_dossier_csv_duckdb(
         if len(ucodes)
         else np.zeros(0, np.int64)
     )
-    has_done = kc != -2
-    if period_hint is not None:
-        p0, p1 = period_hint
-        a, b, c_due = kr, kc, kd
-    else:
-        if len(kn) == 0:
-            return []
-        m0, m1 = int((kr // 2).min()), int((kr // 2).max())
-        p0, p1 = date(m0 // 12, m0 % 12 + 1, 1), month_end(m1 // 12, m1 % 12 + 1)
-        q.add(
-            display,
-            "period_from_label",
-            "warning",
-            f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
-            f"có thể thiếu hồ sơ tồn từ trước.",
-            sheet=sheet,
-            period=period_label(p0, p1),
-            action="derived",
-        )
-        windows = month_windows(p0, p1, cutoff)
-        k0 = _check_windows(windows, cutoff)
-        W = len(windows)
-
-        def idx(key: np.ndarray) -> np.ndarray:
-            ym, hi = key // 2, key % 2
-            return np.where(ym < m0, -1, np.where(ym > m1, W, ym + hi - k0))
-
-        a, c_due = idx(kr), idx(kd)
-        b = np.where(has_done, idx(np.where(has_done, kc, 0)), -2)
-    W = len(windows)
-    U = len(names)
-
-    def ranged(start: np.ndarray, stop: np.ndarray) -> np.ndarray:
-        """Per (unit, window): sum of kn over groups whose window range [start, stop] (clipped) covers it."""
-        lo, hi_ = np.clip(start, 0, W), np.clip(stop, -1, W - 1)
-        m = lo <= hi_
-        acc = np.bincount(ui[m] * (W + 1) + lo[m], weights=kn[m], minlength=U * (W + 1))
-        acc -= np.bincount(ui[m] * (W + 1) + hi_[m] + 1, weights=kn[m], minlength=U * (W + 1))
-        return np.rint(np.cumsum(acc.reshape(U, W + 1), axis=1)[:, :W]).astype(np.int64)
-
-    def point(at: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        m = mask & (at >= 0) & (at < W)
-        return np.rint(np.bincount(ui[m] * W + at[m], weights=kn[m], minlength=U * W)).astype(np.int64).reshape(U, W)
-
-    last = np.full(len(kn), W - 1, dtype=np.int64)
-    stop_c = np.where(has_done, b, last)
-    stop_p = np.where(has_done, b - 1, last)
-    cols = {
-        "received_online": point(a, online),
-        "received_offline": point(a, ~online),
-        "carried_over": ranged(a + 1, stop_c),
-        "resolved_early": point(b, has_done & (cls < 0)),
-        "resolved_ontime": point(b, has_done & (cls == 0)),
-        "resolved_late": point(b, has_done & (cls > 0)),
-        "pending_overdue": ranged(np.maximum(a, c_due), stop_p),
-        "pending_total": ranged(a, stop_p),
-    }
-    per_unit = np.rint(np.bincount(ui, weights=kn, minlength=U)).astype(np.int64)
-    out: list[Record] = []
-    for i, uname in enumerate(names):
-        m = match_with_fallback(uname, ctx, p0) if uname else None
-        n_u = int(per_unit[i])
-        for w, (s, e) in enumerate(windows):
-            vals = {c: int(v[i, w]) for c, v in cols.items()}
-            out.append(unit_period_record(display, sheet, uname, m, s, e, vals, n_u, order, q))
-    note_aggregated(q, display, sheet, int(kn.sum()), len(out), p0, p1)
-    return out
+    return names, ui
