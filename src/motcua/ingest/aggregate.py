@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from motcua.ingest.aggregate_checks import cell_error_message, check_rate, check_totals, refusal_message, vi_number
+from motcua.ingest.aggregate_checks import check_totals
 from motcua.ingest.aggregate_records import (
     EXTRA_COUNTS,  # noqa: F401 - motcua.clean.run reads it here
     field_record,
@@ -40,12 +40,12 @@ from motcua.ingest.aggregate_records import (
     rows_not_booked,
     unit_record,
 )
+from motcua.ingest.aggregate_rows import unit_row_records
 from motcua.ingest.form import FormSheet, read_form_sheet
 from motcua.ingest.grid import Book
-from motcua.ingest.periods import period_out_of_range
-from motcua.ingest.province_scope import match_in_scope, province_scopes, sheet_province
+from motcua.ingest.periods import Period, period_out_of_range
+from motcua.ingest.province_scope import province_scopes
 from motcua.ingest.records import Record
-from motcua.ingest.rowlabels import has_marks
 from motcua.ingest.unit_match import MatchContext
 from motcua.quality import Quality, period_label
 
@@ -85,6 +85,8 @@ def read_aggregate_book(
 def _sheet_records(
     fs: FormSheet, path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple
 ) -> list[Record]:
+    """The records of one recognised sheet: none when its period is unknown, dropped ones when the period cannot
+    be real or the header contradicts the column numbers; otherwise its unit rows (or field rows) read."""
     period = period_for(fs, path, display, q)
     scope_q = Quality()  # heading findings, kept only when the sheet's rows are read
     scopes = province_scopes(
@@ -97,47 +99,9 @@ def _sheet_records(
     )
     units = [r for r in fs.rows if r.kind == "unit"]
     if fs.header_disagreements:
-        n = len(units) if not fs.field_mode else 1
-        q.add(
-            display,
-            "header_numbers_disagree",
-            "error",
-            f"Nhãn tiêu đề ({header_rows(fs)}) và dòng số thứ tự cột của biểu "
-            f"(dòng {fs.number_row}) không khớp: " + "; ".join(fs.header_disagreements) + ". Không đoán cột nào đúng: "
-            f"{n} dòng {'đơn vị' if not fs.field_mode else 'số liệu'} của trang tính không được ghi nhận"
-            f"{' (từng dòng ghi bên dưới)' if period is not None and not fs.field_mode else ''}. "
-            f"Sửa nhãn hoặc dòng số trong tệp rồi chạy lại.",
-            sheet=fs.sheet,
-            row=fs.number_row,
-            period=period_label(period.start, period.end) if period else "",
-            action="checked",
-        )
+        _report_header_disagreement(fs, units, period, display, q)
     if period is None:
-        why = (
-            f'dòng "{fs.period_text}" có ngày không hợp lệ'
-            if fs.period_text
-            else 'không có "Từ ngày … đến ngày …" trong trang tính hay trong tên tệp'
-        )
-        q.add(
-            display,
-            "no_period",
-            "error",
-            f"Không xác định được kỳ báo cáo ({why}); "
-            f"loại {len(units)} dòng đơn vị của trang tính (từng dòng ghi bên dưới).",
-            sheet=fs.sheet,
-            action="checked",
-        )
-        for r in units:
-            q.add(
-                display,
-                "no_period",
-                "error",
-                f'Dòng "{r.name}" bị loại vì kỳ báo cáo không xác định.',
-                sheet=fs.sheet,
-                row=r.row,
-                unit=r.name,
-                action="dropped",
-            )
+        _drop_without_period(fs, units, display, q)
         return []
     plabel = period_label(period.start, period.end)
     if fs.header_disagreements:
@@ -154,29 +118,101 @@ def _sheet_records(
         )
     bad_period = period_out_of_range(period.start, period.end)
     if bad_period:
+        return _drop_out_of_range(fs, units, display, q, order, period, plabel, bad_period)
+    _column_notes(fs, display, q, plabel)
+    q.findings.extend(scope_q.findings)
+    check_totals(fs, display, q, plabel)
+    if fs.field_mode:
+        return field_record(fs, display, q, ctx, order, period, plabel)
+    return unit_row_records(fs, units, scopes, display, q, ctx, order, period, plabel)
+
+
+def _report_header_disagreement(fs: FormSheet, units: list, period: Period | None, display: str, q: Quality) -> None:
+    """The one error of a sheet whose header labels contradict the form's column numbers."""
+    n = len(units) if not fs.field_mode else 1
+    q.add(
+        display,
+        "header_numbers_disagree",
+        "error",
+        f"Nhãn tiêu đề ({header_rows(fs)}) và dòng số thứ tự cột của biểu "
+        f"(dòng {fs.number_row}) không khớp: " + "; ".join(fs.header_disagreements) + ". Không đoán cột nào đúng: "
+        f"{n} dòng {'đơn vị' if not fs.field_mode else 'số liệu'} của trang tính không được ghi nhận"
+        f"{' (từng dòng ghi bên dưới)' if period is not None and not fs.field_mode else ''}. "
+        f"Sửa nhãn hoặc dòng số trong tệp rồi chạy lại.",
+        sheet=fs.sheet,
+        row=fs.number_row,
+        period=period_label(period.start, period.end) if period else "",
+        action="checked",
+    )
+
+
+def _drop_without_period(fs: FormSheet, units: list, display: str, q: Quality) -> None:
+    """The error of a sheet without a readable period, and one per unit row dropped."""
+    why = (
+        f'dòng "{fs.period_text}" có ngày không hợp lệ'
+        if fs.period_text
+        else 'không có "Từ ngày … đến ngày …" trong trang tính hay trong tên tệp'
+    )
+    q.add(
+        display,
+        "no_period",
+        "error",
+        f"Không xác định được kỳ báo cáo ({why}); "
+        f"loại {len(units)} dòng đơn vị của trang tính (từng dòng ghi bên dưới).",
+        sheet=fs.sheet,
+        action="checked",
+    )
+    for r in units:
+        q.add(
+            display,
+            "no_period",
+            "error",
+            f'Dòng "{r.name}" bị loại vì kỳ báo cáo không xác định.',
+            sheet=fs.sheet,
+            row=r.row,
+            unit=r.name,
+            action="dropped",
+        )
+
+
+def _drop_out_of_range(
+    fs: FormSheet,
+    units: list,
+    display: str,
+    q: Quality,
+    order: tuple,
+    period: Period,
+    plabel: str,
+    bad_period: str,
+) -> list[Record]:
+    """The error of a sheet whose period cannot be real, one per unit row; the rows as dropped records."""
+    q.add(
+        display,
+        "period_out_of_range",
+        "error",
+        f"Kỳ báo cáo {plabel} không thể có thật ({bad_period}); loại {len(units)} dòng đơn vị của trang tính "
+        f"(từng dòng ghi bên dưới).",
+        sheet=fs.sheet,
+        period=plabel,
+        action="checked",
+    )
+    for r in units:
         q.add(
             display,
             "period_out_of_range",
             "error",
-            f"Kỳ báo cáo {plabel} không thể có thật ({bad_period}); loại {len(units)} dòng đơn vị của trang tính "
-            f"(từng dòng ghi bên dưới).",
+            f'Dòng "{r.name}" bị loại vì kỳ báo cáo {plabel} không hợp lệ.',
             sheet=fs.sheet,
+            row=r.row,
+            unit=r.name,
             period=plabel,
-            action="checked",
+            action="dropped",
         )
-        for r in units:
-            q.add(
-                display,
-                "period_out_of_range",
-                "error",
-                f'Dòng "{r.name}" bị loại vì kỳ báo cáo {plabel} không hợp lệ.',
-                sheet=fs.sheet,
-                row=r.row,
-                unit=r.name,
-                period=plabel,
-                action="dropped",
-            )
-        return [unit_record(r, None, fs, display, period, {}, order, status="dropped") for r in units]
+    return [unit_record(r, None, fs, display, period, {}, order, status="dropped") for r in units]
+
+
+def _column_notes(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
+    """Notes on the columns: those outside the form, those placed by the column numbers, those summed."""
     for lab in fs.ignored_columns:
         use = "chỉ dùng để đối chiếu với tỷ lệ tính lại" if "tỷ lệ" in lab.lower() else "không dùng"
         q.add(
@@ -213,141 +249,3 @@ def _sheet_records(
             period=plabel,
             action="derived",
         )
-    q.findings.extend(scope_q.findings)
-    check_totals(fs, display, q, plabel)
-    if fs.field_mode:
-        return field_record(fs, display, q, ctx, order, period, plabel)
-    out: list[Record] = []
-    hint = sheet_province(fs, ctx, period.start)
-    for r in units:
-        scope = scopes.get(r.row)
-        m = match_in_scope(r.name, ctx, period.start, scope, scope.code if scope else hint) if r.name else None
-        who = (m.unit_code if m is not None and m.matched else r.name) or ""
-        vals: dict[str, int | None] = {}
-        for col, pc in r.values.items():
-            if pc.error:
-                q.add(
-                    display,
-                    pc.error,
-                    "error",
-                    cell_error_message(pc.error, pc.raw, fs.column_labels.get(col, col)),
-                    sheet=fs.sheet,
-                    row=r.row,
-                    unit=who,
-                    match=m,
-                    period=plabel,
-                    action="value_removed",
-                )
-            elif pc.note:
-                q.add(
-                    display,
-                    "number_format",
-                    "info",
-                    f'Cột {fs.column_labels.get(col, col)}: "{pc.raw}" đọc là {vi_number(pc.value)} ({pc.note}).',
-                    sheet=fs.sheet,
-                    row=r.row,
-                    unit=who,
-                    match=m,
-                    period=plabel,
-                    action="kept",
-                )
-            vals[col] = pc.value
-        blanks = [fs.column_labels.get(c, c) for c, pc in r.values.items() if pc.blank and c in fs.columns]
-        if blanks:
-            q.add(
-                display,
-                "blank_count",
-                "warning",
-                "Ô để trống (không đọc là 0): " + "; ".join(blanks) + ".",
-                sheet=fs.sheet,
-                row=r.row,
-                unit=who,
-                match=m,
-                period=plabel,
-                action="kept",
-            )
-        if m is None:
-            q.add(
-                display,
-                "row_without_unit",
-                "error",
-                "Dòng có số liệu nhưng không có tên đơn vị; loại dòng.",
-                sheet=fs.sheet,
-                row=r.row,
-                period=plabel,
-                action="dropped",
-            )
-            out.append(unit_record(r, None, fs, display, period, vals, order, status="dropped"))
-            continue
-        if not m.matched:
-            rule, msg = refusal_message(m, r.name, plabel, period.start)
-            if rule:
-                pass
-            elif m.method == "other_province" and scope is not None:
-                msg = (
-                    f'Không khớp "{r.name}": không có đơn vị này trong {scope.name} ({scope.code}), tỉnh {scope.where()}; '
-                    f"đơn vị cùng tên ở tỉnh khác: {m.candidates_text(3)}. Loại dòng; kiểm tra dòng tiêu đề tỉnh "
-                    f"hoặc vị trí dòng trong tệp."
-                )
-            else:
-                why = "có nhiều đơn vị trùng tên" if m.method == "ambiguous" else "độ khớp thấp"
-                if scope is not None:
-                    why += f", trong {scope.name} {scope.where()}"
-                elif m.method == "ambiguous" and ctx.province_code is None:
-                    why += ', tệp không có dòng tiêu đề tỉnh ("Tỉnh …") trên các đơn vị'
-                msg = (
-                    f'Không khớp "{r.name}" với đơn vị chính thức ({why}); gần nhất: {m.candidates_text(3)}. Loại dòng; '
-                    f"thêm bí danh vào config/aliases.yaml nếu đúng."
-                )
-            q.add(
-                display,
-                rule or "unit_unmatched",
-                "error",
-                msg,
-                sheet=fs.sheet,
-                row=r.row,
-                unit=r.name,
-                period=plabel,
-                action="dropped",
-            )
-            if r.extra.get("_folds_to_totals"):
-                why = (
-                    "nhưng viết khác"
-                    if has_marks(r.name)
-                    else "nhưng là tên đơn vị (not_totals_row trong config/layouts)"
-                )
-                q.add(
-                    display,
-                    "totals_word_differs",
-                    "info",
-                    f'Dòng "{r.name}" không được đọc là dòng tổng: bỏ dấu thì giống "{r.extra["_folds_to_totals"]}" '
-                    f"{why}; đọc là dòng đơn vị, các dòng bên dưới vẫn được đọc. Nếu đây đúng là dòng tổng, "
-                    f'sửa chữ cho đúng dấu ("Tổng cộng", "Cộng").',
-                    sheet=fs.sheet,
-                    row=r.row,
-                    unit=r.name,
-                    period=plabel,
-                    action="checked",
-                )
-            out.append(unit_record(r, m, fs, display, period, vals, order, status="dropped"))
-            continue
-        if m.method == "fuzzy":
-            q.add(
-                display,
-                "unit_matched_fuzzy",
-                "warning",
-                f'"{r.name}" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {m.score:.0f}.',
-                sheet=fs.sheet,
-                row=r.row,
-                unit=m.unit_code or "",
-                match=m,
-                period=plabel,
-                action="kept",
-            )
-        rec = unit_record(r, m, fs, display, period, vals, order)
-        if scope is not None and ctx.province_code is None:
-            rec.note = f"tỉnh {scope.name} ({scope.code}) {scope.where()}"
-        out.append(rec)
-        if fs.layout.startswith("form06") and r.extra.get("_rate") not in (None, ""):
-            check_rate(r, vals, display, fs.sheet, q, m, plabel)
-    return out
