@@ -14,13 +14,16 @@ as the panel books them), national, or None. Metrics: counts of dossiers (early 
 on-time parts kept apart unless the text states their sum), rates, and the scores and
 ranks of each index as metrics of their own (``par_*`` for the PAR index, ``index766_*``
 for the 766 index; ``*_rank_of`` the size of the field; a flag "index:" names it).
+
+The pieces: :mod:`motcua.extract.fact` (the fact being built, the columns and metrics),
+:mod:`motcua.extract.sentence_facts` (one sentence's figures → facts); this module reads a document,
+walks its sentences carrying units and periods, and checks and tabulates the facts.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -29,165 +32,24 @@ import pandas as pd
 from motcua.extract.bare import find_bare_names, find_bare_provinces
 from motcua.extract.checks import check_facts
 from motcua.extract.conflicts import check_levels, could_be, is_inexact
-from motcua.extract.definitions import PeriodBook, previous_period
+from motcua.extract.definitions import PeriodBook
+from motcua.extract.fact import COUNT_METRICS, FACT_COLUMNS, INDEX_PREFIXES, METRICS, Fact
 from motcua.extract.figures import Figure, find_figures, mask_numbers
 from motcua.extract.fill import as_of, fill_headlines, fill_index_periods
 from motcua.extract.indices import first_index, index_of, name_index
 from motcua.extract.periods import PeriodMention, article_date, find_periods
 from motcua.extract.reader import drop_furniture, read_document
-from motcua.extract.scope import UnitContext, text_province, unit_for
+from motcua.extract.scope import UnitContext, text_province
 from motcua.extract.segment import headline_offsets, sentences
-from motcua.extract.units import Unit, find_mentions
+from motcua.extract.sentence_facts import combine_early, figure_facts
+from motcua.extract.units import UnitMention, find_mentions
 from motcua.extract.vocab import Vocab, load_vocab, norm, phrase_re
 from motcua.extract.words import spell_out
 from motcua.ingest.eras import reform_date
 
 #: The fields of a fact, in output order.
-FACT_COLUMNS: list[str] = [
-    "file",
-    "unit_name",
-    "unit_code",
-    "province_code",
-    "unit_level",
-    "period_start",
-    "period_end",
-    "metric",
-    "value",
-    "quote",
-    "flags",
-]
 
-#: Metrics a fact may carry, in output order within a sentence.
-METRICS: list[str] = [
-    "received_total",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "received_in_period",
-    "resolved_total",
-    "resolved_ontime",
-    "resolved_early",
-    "resolved_ontime_part",
-    "resolved_late",
-    "pending_total",
-    "ontime_rate",
-    "online_rate",
-    "par_score",
-    "par_rank",
-    "par_rank_of",
-    "index766_score",
-    "index766_rank",
-    "index766_rank_of",
-]
-COUNT_METRICS = {
-    "received_total",
-    "received_online",
-    "received_offline",
-    "carried_over",
-    "received_in_period",
-    "resolved_total",
-    "resolved_ontime",
-    "resolved_early",
-    "resolved_ontime_part",
-    "resolved_late",
-    "pending_total",
-    "par_rank",
-    "par_rank_of",
-    "index766_rank",
-    "index766_rank_of",
-}
-#: The index metrics: a prefix per index (config/extract.yaml ``index_names``), the same suffixes.
-INDEX_PREFIXES = ("par", "index766")
-
-
-@dataclass
-class Fact:
-    """A fact while it is being built (``pos`` orders it; ``aux`` are check-only figures)."""
-
-    unit: Unit
-    period: PeriodMention | None
-    metric: str
-    value: float | int
-    quote: str
-    pos: int
-    flags: list[str] = field(default_factory=list)
-    fig: Figure | None = None
-    sentence: int = 0
-    aux: bool = False
-    link: Fact | None = None  # the count a share belongs to
-    ref_period: PeriodMention | None = None  # "so với năm 2021" of a change
-
-
-# --------------------------------------------------------------------------- extraction
-
-
-def _period_with_context(
-    fig: Figure, usable: list[PeriodMention], figs: list[Figure], nsent: str, period_ctx: PeriodMention | None
-) -> tuple[PeriodMention | None, list[str]]:
-    period = _period_for(fig, usable, figs, nsent)
-    if period is not None:
-        return period, []
-    if period_ctx is not None:
-        return period_ctx, ["period_from_context: kỳ lấy từ câu trước"]
-    return None, ["period_unknown: không xác định được kỳ"]
-
-
-def _link(fact: Fact, fi: int, figs: list[Figure], primary: dict[int, Fact]) -> None:
-    """Tie a share to its count, whichever comes first in the sentence."""
-    fig = figs[fi]
-    if fig.attached_to is not None and fig.attached_to < fi:
-        fact.link = primary.get(fig.attached_to)
-    for pj, pfig in enumerate(figs[:fi]):
-        if pfig.attached_to == fi and pj in primary:  # "đạt 99,5% (1.990/2.000 hồ sơ)"
-            primary[pj].link = fact
-    primary[fi] = fact
-
-
-def _companions(fact: Fact, flags: list[str]) -> list[Fact]:
-    """Facts a figure states besides its own: the whole of "X/Y hồ sơ", the field of "xếp thứ 3/9"."""
-    fig = fact.fig
-    out: list[Fact] = []
-    if fig is None:
-        return out
-    if fig.kind == "fraction" and fig.denominator is not None:
-        den_metric = {
-            "resolved_ontime": "resolved_total",
-            "resolved_late": "resolved_total",
-            "received_online": "received_total",
-            "received_offline": "received_total",
-            "resolved_total": "received_total",
-        }.get(fact.metric)
-        if den_metric:
-            out.append(
-                Fact(
-                    fact.unit,
-                    fact.period,
-                    den_metric,
-                    fig.denominator,
-                    fact.quote,
-                    fact.pos,
-                    flags + [f"denominator: mẫu số của {fig.token}/{_fmt_int(fig.denominator)}"],
-                    fig,
-                    fact.sentence,
-                    False,
-                )
-            )
-    if fig.kind == "rank" and fig.rank_of is not None:
-        out.append(
-            Fact(
-                fact.unit,
-                fact.period,
-                fact.metric + "_of",
-                fig.rank_of,
-                fact.quote,
-                fact.pos,
-                list(fact.flags),
-                fig,
-                fact.sentence,
-                False,
-            )
-        )
-    return out
+__all__ = ["COUNT_METRICS", "FACT_COLUMNS", "INDEX_PREFIXES", "METRICS", "Fact", "extract_facts", "extract_text"]
 
 
 def extract_text(
@@ -219,18 +81,7 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     schema, era_flags = _era(nbody, ref, v, ref_strong, reform)
     sents = sentences(body)
     heads = headline_offsets(body)
-    all_mentions = [find_mentions(s) for _, s in sents]
-    province, prov_flags = text_province(all_mentions, schema)
-    if province:
-        all_mentions = [
-            sorted(ms + find_bare_names(s, province, ms, schema), key=lambda u: u.start)
-            for (_, s), ms in zip(sents, all_mentions)
-        ]
-    else:  # an article on several provinces or the whole country: provinces named without "tỉnh"
-        all_mentions = [
-            sorted(ms + find_bare_provinces(s, ms, schema), key=lambda u: u.start)
-            for (_, s), ms in zip(sents, all_mentions)
-        ]
+    all_mentions, province, prov_flags = _unit_mentions(sents, schema)
     par_doc = bool(v.par.search(nbody) or v.index766.search(nbody))
     doc_index = first_index(nbody, v)
     ctx = UnitContext(province, schema)
@@ -244,69 +95,77 @@ def _extract(text: str, *, file: str, published: date | str | None, vocab: Vocab
     for si, ((off, sent), mentions) in enumerate(zip(sents, all_mentions)):
         nsent = norm(sent)
         periods = book.read(nsent, find_periods(nsent, ref, v, ref_strong=ref_strong, reform=reform))
-        usable = [p for p in periods if p.usable]
         resolved = [(m, ctx.resolve(m)) for m in mentions]
-        spelled, said = spell_out(nsent, v)
-        masked = mask_numbers(spelled, [(p.start, p.end) for p in periods])
-        figs = find_figures(
-            spelled,
-            masked,
-            sent,
-            [(m.start, m.end) for m in mentions],
-            v,
-            par_doc=par_doc,
-            i766_doc=doc_index == "index766",
-        )
-        index = index_of(nsent, doc_index, v)
-        for fig in figs:
-            name_index(fig, index, v)
-            if fig.start in said:
-                fig.flags.append(f"number_in_words: {said[fig.start]}")
-        quote = " ".join(sent.split())
-        comparisons = [p for p in periods if p.comparison]
-        primary: dict[int, Fact] = {}
-        prev: tuple[Figure, Unit] | None = None
-        for fi, fig in enumerate(figs):
-            unit, unit_flags = unit_for(fig, resolved, nsent, ctx, province)
-            if (
-                prev is not None
-                and unit.key != prev[1].key
-                and prev[1].written
-                and not any(
-                    prev[0].end <= m.start < fig.start and (u is None or u.key != prev[1].key) for m, u in resolved
-                )
-            ):
-                unit, unit_flags = prev[1], []  # no unit named since the figure before: the same unit
-            prev = (fig, unit)
-            period, period_flags = _period_with_context(fig, usable, figs, nsent, period_ctx)
-            flags = list(unit.flags) + unit_flags + list(period.flags if period else ()) + period_flags
-            if off in heads:
-                flags.append("headline: số liệu trong tiêu đề bài")
-            fact = Fact(
-                unit,
-                period,
-                fig.metric or "",
-                fig.value,
-                quote,
-                off + fig.start,
-                flags + list(fig.flags),
-                fig,
-                si,
-                (fig.metric or "") not in METRICS,
-            )
-            _link(fact, fi, figs, primary)
-            if fig.kind in ("score_change", "rank_change") and comparisons:
-                fact.ref_period = comparisons[0]
-            elif fig.kind in ("score_change", "rank_change") and period is not None:
-                fact.ref_period = previous_period(period, nsent)
-            facts.append(fact)
-            facts.extend(_companions(fact, flags))
-        _combine_early(facts, si)
+        figs = _sentence_figures(sent, nsent, mentions, periods, v, par_doc, doc_index)
+        facts += figure_facts(figs, resolved, sent, nsent, off, si, periods, period_ctx, ctx, province, off in heads)
+        combine_early(facts, si)
         for m, u in resolved:
             ctx.update_subject(m, u, head=not sent[: m.start].strip(" -–(\"'"))
+        usable = [p for p in periods if p.usable]
         carried = [p for p in usable if not _ASIDE.search(nsent[max(0, p.start - 16) : p.start])]
         if carried:
             period_ctx = carried[-1]
+    return _finish(facts, v, nbody, ref, province, prov_flags, era_flags)
+
+
+def _unit_mentions(sents: list[tuple[int, str]], schema: str) -> tuple[list[list[UnitMention]], str | None, list[str]]:
+    """Each sentence's unit mentions, the text's province (with its flags), and names without a level word:
+    units of that province, or provinces when the text is on several provinces or the whole country."""
+    all_mentions = [find_mentions(s) for _, s in sents]
+    province, prov_flags = text_province(all_mentions, schema)
+    if province:
+        all_mentions = [
+            sorted(ms + find_bare_names(s, province, ms, schema), key=lambda u: u.start)
+            for (_, s), ms in zip(sents, all_mentions)
+        ]
+    else:  # an article on several provinces or the whole country: provinces named without "tỉnh"
+        all_mentions = [
+            sorted(ms + find_bare_provinces(s, ms, schema), key=lambda u: u.start)
+            for (_, s), ms in zip(sents, all_mentions)
+        ]
+    return all_mentions, province, prov_flags
+
+
+def _sentence_figures(
+    sent: str,
+    nsent: str,
+    mentions: list[UnitMention],
+    periods: list[PeriodMention],
+    v: Vocab,
+    par_doc: bool,
+    doc_index: str | None,
+) -> list[Figure]:
+    """The figures of one sentence: numbers in words spelled out, periods masked, each index score named."""
+    spelled, said = spell_out(nsent, v)
+    masked = mask_numbers(spelled, [(p.start, p.end) for p in periods])
+    figs = find_figures(
+        spelled,
+        masked,
+        sent,
+        [(m.start, m.end) for m in mentions],
+        v,
+        par_doc=par_doc,
+        i766_doc=doc_index == "index766",
+    )
+    index = index_of(nsent, doc_index, v)
+    for fig in figs:
+        name_index(fig, index, v)
+        if fig.start in said:
+            fig.flags.append(f"number_in_words: {said[fig.start]}")
+    return figs
+
+
+def _finish(
+    facts: list[Fact],
+    v: Vocab,
+    nbody: str,
+    ref: date | None,
+    province: str | None,
+    prov_flags: list[str],
+    era_flags: list[str],
+) -> list[Fact]:
+    """A text's facts checked: headline repeats dropped, periods filled, consistency and level checks, the text's
+    province and era flags added; check-only facts and repeats dropped."""
     facts = _drop_headline_repeats(facts)
     fill_headlines(facts)
     fill_index_periods(facts, as_of(nbody, ref))
@@ -385,74 +244,6 @@ def _drop_headline_repeats(facts: list[Fact]) -> list[Fact]:
             continue
         out.append(f)
     return out
-
-
-_LEADING = re.compile(r"\s*(?:(?:trong|tính|từ|riêng|đến|tính đến|cụ thể|theo đó|theo báo cáo|kết quả)\s*,?\s*)*")
-
-
-def _period_for(fig: Figure, usable: list[PeriodMention], figs: list[Figure], nsent: str) -> PeriodMention | None:
-    """The period of a figure within its sentence: the nearest period before it, unless that one
-    is in an earlier clause and not at the head of the sentence while a period follows the figure
-    with no other figure between ("Đứng thứ 2 năm 2021, X vươn lên thứ 1 … năm 2022")."""
-    left = [p for p in usable if p.end <= fig.start]
-    right = [p for p in usable if p.start >= fig.end]
-    if not left:
-        return right[0] if right else None
-    p = left[-1]
-    leading = bool(_LEADING.fullmatch(nsent[: p.start]))
-    other_clause = bool(re.search(r"[,;]\s", nsent[p.end : fig.start]))
-    if right and not leading and other_clause:
-        r = right[0]
-        between = nsent[fig.end : r.start]
-        if not any(fig.end <= g.start < r.start for g in figs) and ";" not in between and "trong đó" not in between:
-            return r
-    return p
-
-
-def _combine_early(facts: list[Fact], si: int) -> None:
-    """ "trước hạn X, đúng hạn Y" in one sentence: two parts of the on-time count, kept as parts
-    (``resolved_early`` X, ``resolved_ontime_part`` Y); their sum is ``resolved_ontime`` only where the
-    text states it ("đúng và trước hạn Z" — checked against the parts). A lone "trước hạn" count is
-    ``resolved_early``; a lone "đúng hạn" count stays ``resolved_ontime`` (on time or early, as the
-    form counts it)."""
-    sent = [f for f in facts if f.sentence == si and f.metric == "resolved_ontime" and f.fig is not None]
-    early = [f for f in sent if f.fig.early_only]
-    plain = [f for f in sent if not f.fig.early_only and not f.fig.both_ontime]
-    shares = [f for f in facts if f.sentence == si and f.metric == "ontime_rate"]
-    for e in early:
-        e.metric = "resolved_early"
-        _share_of(e, shares, "early_share")
-        sib = next(
-            (o for o in plain if o.unit.key == e.unit.key and o.period == e.period and o.fig.kind == "count"), None
-        )
-        if sib is None:
-            continue
-        plain.remove(sib)
-        sib.metric = "resolved_ontime_part"
-        _share_of(sib, shares, "ontime_part_share")
-        total = e.value + sib.value
-        if any(f.fig.both_ontime and f.unit.key == e.unit.key for f in sent):
-            continue  # the sum is stated: the parts check says whether they add up
-        note = (
-            f"parts_of_ontime: trước hạn {_fmt_int(e.value)} + đúng hạn {_fmt_int(sib.value)} = {_fmt_int(total)}; "
-            "bài nêu riêng hai phần, không nêu tổng đúng và trước hạn"
-        )
-        for f in (e, sib):
-            f.flags.append(note)
-
-
-def _share_of(count: Fact, shares: list[Fact], metric: str) -> None:
-    """The percentage stated with a part ("trước hạn 13.529 hồ sơ, chiếm 86,5%") is that part's share,
-    not the on-time rate: kept for the checks only."""
-    for r in shares:
-        if r.link is count:
-            r.metric, r.aux = metric, True
-
-
-def _fmt_int(v: float | int) -> str:
-    from motcua.extract.numbers import fmt_vi
-
-    return fmt_vi(int(v))
 
 
 def _value(metric: str, v: float | int) -> float | int:

@@ -56,12 +56,28 @@ class UnitContext:
                         )
 
     def resolve(self, m: UnitMention) -> Unit | None:
+        """The unit mention ``m`` names: an agency or the provincial centre, an aggregate, a generic mention
+        ("thành phố") resolved from the units named before, or a named unit matched in the unit list."""
         if m.org or _provincial_centre(m):
-            prov = self.province_code
-            if _provincial_centre(m) and m.name:  # "Trung tâm Phục vụ hành chính công Quảng Nam"
-                row, _ = match_mention(m.level_word or "tỉnh", m.name, schema=self.schema)
-                prov = row["province_code"] if row is not None and row["unit_level"] == "province" else prov
-            return agency_unit(m.written.strip(), prov, self.schema)
+            return self._agency(m)
+        if m.aggregate:
+            return self._aggregate(m)
+        lw = m.level_word or ""
+        if m.name is None:
+            return self._generic(m, lw)
+        return self._named(m, lw)
+
+    def _agency(self, m: UnitMention) -> Unit | None:
+        """A provincial agency or the public-administration centre (of the province it names, if any)."""
+        prov = self.province_code
+        if _provincial_centre(m) and m.name:  # "Trung tâm Phục vụ hành chính công Quảng Nam"
+            row, _ = match_mention(m.level_word or "tỉnh", m.name, schema=self.schema)
+            prov = row["province_code"] if row is not None and row["unit_level"] == "province" else prov
+        return agency_unit(m.written.strip(), prov, self.schema)
+
+    def _aggregate(self, m: UnitMention) -> Unit:
+        """An aggregate ("các cơ quan cấp tỉnh", "cả nước", "các xã"): no code; the communes of the district named
+        before when the text is about a district or commune; "cấp huyện" in a district's own article is it."""
         if m.aggregate and m.aggregate_level == "agency":
             return Unit(
                 m.written.strip(),
@@ -113,85 +129,85 @@ class UnitContext:
                     f"hiểu là bộ phận một cửa cấp huyện của {s.official_name}"
                 ],
             )
-        if m.aggregate:
-            parent = None
-            flags = ["aggregate_scope: số liệu chung của nhiều đơn vị, không gán mã"]
-            if m.aggregate_level == "commune":
-                parent = (
-                    self.last_named.get("level:district")
-                    or self.doc_named.get("huyện")
-                    or self.doc_named.get("thị xã")
-                    or self.doc_named.get("quận")
+        parent = None
+        flags = ["aggregate_scope: số liệu chung của nhiều đơn vị, không gán mã"]
+        if m.aggregate_level == "commune":
+            parent = (
+                self.last_named.get("level:district")
+                or self.doc_named.get("huyện")
+                or self.doc_named.get("thị xã")
+                or self.doc_named.get("quận")
+            )
+            if (
+                parent is not None
+                and (self.subject is None or self.subject.level in ("district", "commune"))
+                and parent.official_name
+            ):
+                flags.append(
+                    f"scope_communes_of: '{m.written.strip()}' là các xã, phường, thị trấn của {parent.official_name}"
                 )
-                if (
-                    parent is not None
-                    and (self.subject is None or self.subject.level in ("district", "commune"))
-                    and parent.official_name
-                ):
-                    flags.append(
-                        f"scope_communes_of: '{m.written.strip()}' là các xã, phường, thị trấn của "
-                        f"{parent.official_name}"
-                    )
-                else:
-                    parent = None
+            else:
+                parent = None
+        return Unit(
+            m.written.strip(),
+            m.aggregate_level,
+            None,
+            None,
+            self.province_code,
+            parent.code if parent else None,
+            aggregate=True,
+            flags=flags,
+        )
+
+    def _generic(self, m: UnitMention, lw: str) -> Unit:
+        """A mention without a name ("thành phố", "tỉnh"): the unit last named with that level word, else the
+        first one named in the text, else the text's province for "tỉnh"; unresolved otherwise."""
+        base = (
+            self.last_named.get(lw) or self.last_named.get("level:" + LEVEL_WORDS.get(lw, "")) or self.doc_named.get(lw)
+        )
+        if base is None and lw == "tỉnh" and self.province_code:
+            row = reference_row(self.schema, "province", self.province_code)
+            base = (
+                Unit(
+                    m.written.strip(),
+                    "province",
+                    self.province_code,
+                    row["unit_name"] if row else None,
+                    self.province_code,
+                )
+                if row
+                else None
+            )
+        if base is None:
             return Unit(
                 m.written.strip(),
-                m.aggregate_level,
+                LEVEL_WORDS.get(lw),
                 None,
                 None,
                 self.province_code,
-                parent.code if parent else None,
-                aggregate=True,
-                flags=flags,
+                flags=[f"unit_unresolved: '{m.written.strip()}' không rõ là đơn vị nào"],
             )
-        lw = m.level_word or ""
-        if m.name is None:
-            base = (
-                self.last_named.get(lw)
-                or self.last_named.get("level:" + LEVEL_WORDS.get(lw, ""))
-                or self.doc_named.get(lw)
+        u = Unit(
+            m.written.strip(),
+            base.level,
+            base.code,
+            base.official_name,
+            base.province_code,
+            base.parent_code,
+            flags=[f"unit_from_context: '{m.written.strip()}' → {base.official_name}"] if base.official_name else [],
+        )
+        u.base_written = base.written
+        if m.territory:
+            u.scope = "territory"
+            u.flags.append(
+                f"scope_territory: '{m.written.strip()}' là toàn địa bàn (gồm cả cấp dưới), "
+                "khác số liệu của riêng bộ phận một cửa"
             )
-            if base is None and lw == "tỉnh" and self.province_code:
-                row = reference_row(self.schema, "province", self.province_code)
-                base = (
-                    Unit(
-                        m.written.strip(),
-                        "province",
-                        self.province_code,
-                        row["unit_name"] if row else None,
-                        self.province_code,
-                    )
-                    if row
-                    else None
-                )
-            if base is None:
-                return Unit(
-                    m.written.strip(),
-                    LEVEL_WORDS.get(lw),
-                    None,
-                    None,
-                    self.province_code,
-                    flags=[f"unit_unresolved: '{m.written.strip()}' không rõ là đơn vị nào"],
-                )
-            u = Unit(
-                m.written.strip(),
-                base.level,
-                base.code,
-                base.official_name,
-                base.province_code,
-                base.parent_code,
-                flags=[f"unit_from_context: '{m.written.strip()}' → {base.official_name}"]
-                if base.official_name
-                else [],
-            )
-            u.base_written = base.written
-            if m.territory:
-                u.scope = "territory"
-                u.flags.append(
-                    f"scope_territory: '{m.written.strip()}' là toàn địa bàn (gồm cả cấp dưới), "
-                    "khác số liệu của riêng bộ phận một cửa"
-                )
-            return u
+        return u
+
+    def _named(self, m: UnitMention, lw: str) -> Unit:
+        """A named mention matched in the unit list (a commune within the district named before); remembered as
+        the last named unit of its level word and level."""
         parent = self.last_named.get("level:district")
         row, flags = match_mention(
             lw,
