@@ -18,7 +18,15 @@ from motcua.sample import par as par_sample
 from motcua.sample import reform, styles
 from motcua.sample.district_rows import name_as_written, period_text, rows_for, style_for
 from motcua.sample.panel import communes_counts, district_counts, reform_counts, revision_first_issue
-from motcua.sample.plan import DEFAULT_SEED, first_month, legacy_province_name, make_plan, resolve_units, unit_info
+from motcua.sample.plan import (
+    DEFAULT_SEED,
+    Plan,
+    first_month,
+    legacy_province_name,
+    make_plan,
+    resolve_units,
+    unit_info,
+)
 from motcua.sample.readme import sample_readme
 from motcua.sample.workbook import (
     FileStyle,
@@ -59,17 +67,52 @@ def write_sample(
     codes = resolve_units(units, n_units)
     plan = make_plan(codes, start, months, seed, messy)
     enc, dossiers, _ = district_counts(codes, start, plan.months, seed, plan)
-    info = unit_info(codes)
-    pname = str(info["province_name"].iloc[0]) if info["province_code"].nunique() == 1 else "các tỉnh"
-    reporter = (
-        f"Văn phòng UBND {pname[:1].lower() + pname[1:]}"
-        if info["province_code"].nunique() == 1
-        else "Văn phòng (dữ liệu mẫu)"
+    w = _Workbooks(out, unit_info(codes))
+    _monthly_workbooks(w, enc, plan, messy)
+    _span_workbooks(w, enc, plan)
+    info = w.info
+    if plan.dossier is not None and dossiers is not None:
+        unit, year = plan.dossier
+        dossiers = dossiers.copy()
+        dossiers["DonViXuLy"] = str(info.loc[unit, "unit_name"])
+        dossiers = groups766_sample.add_groups766_columns(dossiers, unit, year, seed)
+        slug = styles.no_diacritics(str(info.loc[unit, "short_name"])).replace(" ", "-")
+        w.written.append(_write_csv(dossiers, out / f"danh-sach-ho-so_{slug}_{year}.csv"))
+    if plan.score766:
+        table = groups766_sample.score_table([(c, str(info.loc[c, "unit_name"])) for c in codes], seed)
+        w.written.append(_write_csv(table, out / "diem-chi-so-766_2024.csv"))
+    _commune_and_2025_workbooks(w, plan, messy, seed)
+    legacy_years = {(first_month(start) + pd.DateOffset(months=i)).year for i in range(plan.months)}
+    # the PAR index tables of the nine districts, 2021–2024 (the years the legacy months reach)
+    w.written += par_sample.write_par_files(
+        out, codes, seed, messy, {c: str(info.loc[c, "unit_name"]) for c in codes}, w.pname, legacy_years
     )
-    written: list[Path] = []
+    n_months = plan.months + len(plan.months_2025)
+    readme = out / "README.md"
+    readme.write_text(sample_readme(plan, codes, start, n_months, seed), encoding="utf-8")
+    manifest = {"seed": seed, "units": codes, "start": start, "months": n_months, "messy": messy}
+    _write_manifest(man, w.written, manifest)
+    return sorted(w.written)
+
+
+class _Workbooks:
+    """The form-06 workbooks of one sample run: who reports them (the province's office, or a generic one for
+    several provinces), the note every file carries, and the files written so far."""
+
     note = "Ghi chú: dữ liệu mẫu tổng hợp giả lập bởi motcua (motcua-synthetic), dùng để kiểm thử; không phải số liệu thật."
 
+    def __init__(self, out: Path, info: pd.DataFrame):
+        self.out = out
+        self.info = info
+        one = info["province_code"].nunique() == 1
+        self.pname = str(info["province_name"].iloc[0]) if one else "các tỉnh"
+        self.reporter = (
+            f"Văn phòng UBND {self.pname[:1].lower() + self.pname[1:]}" if one else "Văn phòng (dữ liệu mẫu)"
+        )
+        self.written: list[Path] = []
+
     def save(
+        self,
         wb_rows: list[RowSpec],
         style: FileStyle,
         s: pd.Timestamp,
@@ -78,18 +121,25 @@ def write_sample(
         fname: str,
         created: datetime,
     ) -> None:
+        """One workbook of ``wb_rows`` for the period ``s``–``e``, saved with a fixed creation time."""
         wb = build_workbook(
             period_text=period_text(s, e, label),
             rows=wb_rows,
             style=style,
-            reporter=reporter,
-            place_date=f"{pname.replace('Tỉnh ', '')}, ngày {created:%d} tháng {created:%m} năm {created:%Y}",
-            note=note,
+            reporter=self.reporter,
+            place_date=f"{self.pname.replace('Tỉnh ', '')}, ngày {created:%d} tháng {created:%m} năm {created:%Y}",
+            note=self.note,
         )
-        written.append(save_deterministic(wb, out / fname, created=created, title=f"Biểu 06 – {label or fname}"))
+        self.written.append(
+            save_deterministic(wb, self.out / fname, created=created, title=f"Biểu 06 – {label or fname}")
+        )
 
-    months_list = sorted(enc["period_start"].unique())
-    for m in months_list:
+
+def _monthly_workbooks(w: _Workbooks, enc: pd.DataFrame, plan: Plan, messy: bool) -> None:
+    """One district workbook per legacy month (names as written that year when ``messy``); the planned
+    revised month twice (first issue, then the revision); none for the cumulative month or the dossier unit's year."""
+    info = w.info
+    for m in sorted(enc["period_start"].unique()):
         m = pd.Timestamp(m)
         if m == plan.cumulative_month:
             continue
@@ -111,8 +161,8 @@ def write_sample(
             first = frame.copy()
             fi = revision_first_issue(enc, plan)
             first.loc[fi.index, fi.columns] = fi
-            save(rows_for(first, info, style, name_of, yr), style, m, e, label, fname, created)
-            save(
+            w.save(rows_for(first, info, style, name_of, yr), style, m, e, label, fname, created)
+            w.save(
                 rows_for(frame, info, style, name_of, yr),
                 style,
                 m,
@@ -122,8 +172,12 @@ def write_sample(
                 created + timedelta(days=30),
             )
             continue
-        save(rows_for(frame, info, style, name_of, yr), style, m, e, label, fname, created)
+        w.save(rows_for(frame, info, style, name_of, yr), style, m, e, label, fname, created)
 
+
+def _span_workbooks(w: _Workbooks, enc: pd.DataFrame, plan: Plan) -> None:
+    """The planned quarter's workbook (numbers as text, a number row) and the cumulative year-to-date one."""
+    info = w.info
     if plan.quarter:
         q0, q1 = plan.quarter
         sel = enc[(enc["period_start"] >= q0) & (enc["period_start"] <= q1)]
@@ -132,7 +186,7 @@ def write_sample(
         agg = _aggregate(sel)
         e = (q1 + pd.offsets.MonthEnd(0)).normalize()
         style = FileStyle(header_rows=3, number_row=True, numbers_as_text=True, sheet_name="Quy II")
-        save(
+        w.save(
             rows_for(agg, info, style, lambda c, i: str(info.loc[c, "unit_name"])),
             style,
             q0,
@@ -148,7 +202,7 @@ def write_sample(
         agg = _aggregate(sel)
         e = (c + pd.offsets.MonthEnd(0)).normalize()
         style = FileStyle(header_rows=3, number_row=True, title_extra="(LŨY KẾ)")
-        save(
+        w.save(
             rows_for(agg, info, style, lambda cd, i: str(info.loc[cd, "unit_name"])),
             style,
             y0,
@@ -157,22 +211,14 @@ def write_sample(
             f"bieu06_luy-ke_{c:%Y-%m}.xlsx",
             datetime(e.year, e.month, e.day, 8) + timedelta(days=5),
         )
-    if plan.dossier is not None and dossiers is not None:
-        unit, year = plan.dossier
-        dossiers = dossiers.copy()
-        dossiers["DonViXuLy"] = str(info.loc[unit, "unit_name"])
-        dossiers = groups766_sample.add_groups766_columns(dossiers, unit, year, seed)
-        slug = styles.no_diacritics(str(info.loc[unit, "short_name"])).replace(" ", "-")
-        written.append(_write_csv(dossiers, out / f"danh-sach-ho-so_{slug}_{year}.csv"))
 
-    if plan.score766:
-        table = groups766_sample.score_table([(c, str(info.loc[c, "unit_name"])) for c in codes], seed)
-        written.append(_write_csv(table, out / "diem-chi-so-766_2024.csv"))
 
+def _commune_and_2025_workbooks(w: _Workbooks, plan: Plan, messy: bool, seed: int) -> None:
+    """The legacy communes' workbooks and the 2025-era ones (communes and provincial agencies)."""
     later: list[MonthFile] = []
     lc, cenc = communes_counts(plan)
     if len(cenc):
-        later += legacy_communes_mod.commune_files(cenc, lc, info, messy, seed, plan.early_new_name)
+        later += legacy_communes_mod.commune_files(cenc, lc, w.info, messy, seed, plan.early_new_name)
     renc = reform_counts(plan)
     if len(renc):
         later += reform.reform_files(
@@ -184,19 +230,7 @@ def write_sample(
             legacy_province_name(),
         )
     for f in later:
-        written.append(save_month_file(f, out, note))
-    legacy_years = {(first_month(start) + pd.DateOffset(months=i)).year for i in range(plan.months)}
-    # the PAR index tables of the nine districts, 2021–2024 (the years the legacy months reach)
-    written += par_sample.write_par_files(
-        out, codes, seed, messy, {c: str(info.loc[c, "unit_name"]) for c in codes}, pname, legacy_years
-    )
-
-    n_months = plan.months + len(plan.months_2025)
-    readme = out / "README.md"
-    readme.write_text(sample_readme(plan, codes, start, n_months, seed), encoding="utf-8")
-    manifest = {"seed": seed, "units": codes, "start": start, "months": n_months, "messy": messy}
-    _write_manifest(man, written, manifest)
-    return sorted(written)
+        w.written.append(save_month_file(f, w.out, w.note))
 
 
 def _remove_previous(out: Path, man: Path) -> None:
