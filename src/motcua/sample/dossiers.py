@@ -65,34 +65,59 @@ def simulate_dossier_year(
     ``expected`` holds the expected (online, offline) new dossiers per month;
     ``carried``/``carried_overdue`` are the pending dossiers at 31 December of
     the previous year. ``pending_ratio`` steers the share of slow procedures.
+    The random draws come in a fixed order (carried dossiers, new ones month by month, the export's times),
+    so a seed gives the same export.
     """
     r = unit_rng(seed, unit_code, f"dossiers{year}")
     hol = _holidays([year - 1, year, year + 1])
     cal = np.busdaycalendar(holidays=hol)
-    year_start = np.datetime64(f"{year}-01-01")
     as_of = np.datetime64(f"{year}-{n_months:02d}-01") + np.timedelta64(0, "D")
     as_of = (pd.Timestamp(as_of) + pd.offsets.MonthEnd(0)).to_datetime64().astype("datetime64[D]")
-    names, fields, days, weights = zip(*PROCEDURES)
+    _names, _fields, days, weights = zip(*PROCEDURES)
     w = np.array(weights, dtype=float)
     slow = np.array([d >= 10 for d in days])
     # more weight on slow procedures for units with a high pending ratio
     w = w * np.where(slow, 0.5 + 3.0 * pending_ratio, 1.0)
     w = w / w.sum()
-    recs: list[dict[str, object]] = []
+    recs = _carried_dossiers(r, cal, year, carried, carried_overdue, late_rate, early_share, w)
+    recs += _new_dossiers(r, cal, year, expected[:n_months], late_rate, early_share, w)
+    df = pd.DataFrame(recs)
+    df["done"] = df["done"].where(df["done"] <= as_of)
+    df = df.sort_values(["received", "channel", "proc"], kind="stable").reset_index(drop=True)
+    return _monthly_counts(df, year, n_months), _export_table(r, df, unit_code, unit_name, year)
 
-    def completion(received: np.datetime64, k: int, late: bool, early: bool) -> np.datetime64:
-        if late:
-            d = k + int(r.integers(1, 6))
-        elif early and k > 1:
-            d = int(r.integers(0, k))
-        elif early:
-            d = 0
-        else:
-            d = k
-        return np.busday_offset(received, d, roll="forward", busdaycal=cal)
 
-    # dossiers pending at the start of the year
+def _completion(
+    r: np.random.Generator, cal: np.busdaycalendar, received: np.datetime64, k: int, late: bool, early: bool
+) -> np.datetime64:
+    """The completion date of a dossier received on ``received`` with ``k`` working days allowed: 1–5 working days
+    after its due date when late, before it when early (the same day for a one-day procedure), on it otherwise."""
+    if late:
+        d = k + int(r.integers(1, 6))
+    elif early and k > 1:
+        d = int(r.integers(0, k))
+    elif early:
+        d = 0
+    else:
+        d = k
+    return np.busday_offset(received, d, roll="forward", busdaycal=cal)
+
+
+def _carried_dossiers(
+    r: np.random.Generator,
+    cal: np.busdaycalendar,
+    year: int,
+    carried: int,
+    carried_overdue: int,
+    late_rate: float,
+    early_share: float,
+    w: np.ndarray,
+) -> list[dict[str, object]]:
+    """The dossiers pending at the start of the year, received in December: the first ``carried_overdue`` of them
+    already overdue (3 working days allowed), the others due in the new year (15 days); none completed before it."""
+    year_start = np.datetime64(f"{year}-01-01")
     dec1 = np.datetime64(f"{year - 1}-12-01")
+    recs: list[dict[str, object]] = []
     for i in range(carried):
         overdue = i < carried_overdue
         if overdue:
@@ -105,7 +130,7 @@ def simulate_dossier_year(
         if not overdue and due <= np.datetime64(f"{year - 1}-12-31"):
             due = np.busday_offset(np.datetime64(f"{year}-01-02"), 0, roll="forward", busdaycal=cal)
         late = overdue or (r.random() < late_rate)
-        comp = completion(rec, k, late, r.random() < early_share)
+        comp = _completion(r, cal, rec, k, late, r.random() < early_share)
         if not overdue and not late and comp > due:
             comp = due
         if comp < year_start:
@@ -118,11 +143,26 @@ def simulate_dossier_year(
                 "due": due,
                 "done": comp,
                 "channel": int(r.choice([1, 2, 3], p=[0.85, 0.1, 0.05])),
-                "proc": int(r.choice(len(names), p=w)),
+                "proc": int(r.choice(len(PROCEDURES), p=w)),
             }
         )
-    # new dossiers month by month
-    for mi, (lam_on, lam_off) in enumerate(expected[:n_months]):
+    return recs
+
+
+def _new_dossiers(
+    r: np.random.Generator,
+    cal: np.busdaycalendar,
+    year: int,
+    expected: list[tuple[float, float]],
+    late_rate: float,
+    early_share: float,
+    w: np.ndarray,
+) -> list[dict[str, object]]:
+    """The dossiers received month by month: Poisson counts around the expected (online, offline) ones, each on a
+    working day of its month, of a procedure drawn by weight ``w``; offline ones in person (90%) or by post."""
+    days = [p[2] for p in PROCEDURES]
+    recs: list[dict[str, object]] = []
+    for mi, (lam_on, lam_off) in enumerate(expected):
         m0 = np.datetime64(f"{year}-{mi + 1:02d}-01")
         m1 = (pd.Timestamp(m0) + pd.offsets.MonthEnd(0)).to_datetime64().astype("datetime64[D]")
         workdays = np.arange(m0, m1 + np.timedelta64(1, "D"))
@@ -131,18 +171,18 @@ def simulate_dossier_year(
             n = int(r.poisson(lam * float(r.gamma(40, 1 / 40))))
             for _ in range(n):
                 rec = workdays[int(r.integers(0, len(workdays)))]
-                pi = int(r.choice(len(names), p=w))
+                pi = int(r.choice(len(PROCEDURES), p=w))
                 k = days[pi]
                 due = np.busday_offset(rec, k, roll="forward", busdaycal=cal)
                 late = r.random() < late_rate
-                comp = completion(rec, k, late, r.random() < early_share)
+                comp = _completion(r, cal, rec, k, late, r.random() < early_share)
                 ch = channel_set[0] if len(channel_set) == 1 else int(r.choice(channel_set, p=[0.9, 0.1]))
                 recs.append({"received": rec, "due": due, "done": comp, "channel": ch, "proc": pi})
-    df = pd.DataFrame(recs)
-    df["done"] = df["done"].where(df["done"] <= as_of)
-    df = df.sort_values(["received", "channel", "proc"], kind="stable").reset_index(drop=True)
+    return recs
 
-    # monthly counts from the dossiers (definitions in the module docstring)
+
+def _monthly_counts(df: pd.DataFrame, year: int, n_months: int) -> list[dict[str, object]]:
+    """Form-06 counts per month from the dossiers (definitions in the module docstring)."""
     rec_d = df["received"].to_numpy("datetime64[D]")
     due_d = df["due"].to_numpy("datetime64[D]")
     done = pd.to_datetime(df["done"])
@@ -179,12 +219,16 @@ def simulate_dossier_year(
                 "pending_overdue": overdue,
             }
         )
+    return counts
 
-    # the export table
+
+def _export_table(r: np.random.Generator, df: pd.DataFrame, unit_code: str, unit_name: str, year: int) -> pd.DataFrame:
+    """The export as the provincial system writes it: one row per dossier, times of day drawn, FAKE personal columns."""
+    names, fields = [p[0] for p in PROCEDURES], [p[1] for p in PROCEDURES]
     n = len(df)
     hours = r.integers(7, 17, size=n)
     minutes = r.integers(0, 60, size=n)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "STT": np.arange(1, n + 1),
             "MaHoSo": [f"H{unit_code}.{year}-{i + 1:06d}" for i in range(n)],
@@ -207,4 +251,3 @@ def simulate_dossier_year(
             "DiaChi": [f"Thôn {1 + i % 9}, xã giả lập, tỉnh Phú Yên" for i in range(n)],
         }
     )
-    return counts, out
