@@ -108,6 +108,11 @@ class UnitContext:
                 aggregate=True,
                 flags=[f"aggregate_scope: '{m.written.strip()}' gộp nhiều cấp, không gán mã"],
             )
+        return self._many_units(m)
+
+    def _many_units(self, m: UnitMention) -> Unit:
+        """An aggregate of one level ("các xã", "cấp huyện"): no code; the communes of the district named before
+        when the text is about a district or commune; "cấp huyện" in a district's own article is that district."""
         if (
             m.aggregate
             and re.fullmatch(r"cấp huyện", norm(m.written.strip()))
