@@ -25,6 +25,8 @@ How a sheet is read:
   apart for the totals check and the body ends there;
 - the period comes from the text above the header (see
   :mod:`motcua.ingest.periods`).
+
+The body rows are read and classified in :mod:`motcua.ingest.form_body`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from motcua.ingest.form_body import FormRow, read_body
+from motcua.ingest.form_body import totals_label as _totals_label  # noqa: F401 - a test reads it here
 from motcua.ingest.form_header import (
     HeaderMatch,
     Layout,
@@ -45,10 +49,8 @@ from motcua.ingest.form_header import (
     spread_header,
 )
 from motcua.ingest.grid import Grid
-from motcua.ingest.numbering import parse_number_row
-from motcua.ingest.numbers import ParsedCount, max_count, parse_count
 from motcua.ingest.periods import Period, parse_period_text
-from motcua.ingest.rowlabels import Label, WordPattern, has_marks, written_key
+from motcua.ingest.rowlabels import WordPattern, has_marks, written_key
 from motcua.ingest.text import fold
 
 __all__ = [
@@ -61,16 +63,6 @@ __all__ = [
     "match_header",
     "read_form_sheet",
 ]
-
-
-@dataclass
-class FormRow:
-    row: int  # 1-based sheet row
-    stt: str
-    name: str
-    values: dict[str, ParsedCount]
-    kind: str = "unit"  # unit | total | subtotal | section (a name without counts)
-    extra: dict[str, Any] = field(default_factory=dict)  # "_folds_to_totals": the totals word the label only folds to
 
 
 @dataclass
@@ -96,57 +88,6 @@ class FormSheet:
     by_numbers: list[tuple[str, int, str]] = field(default_factory=list)
     #: labels and the number row that contradict each other, one text per column (Vietnamese); the sheet is not booked
     header_disagreements: list[str] = field(default_factory=list)
-
-
-#: "Cộng tỉnh Cao Bằng", "Tổng cộng TP. Hà Nội": a province's subtotal, not the end of the body (matched as written
-#: when the label has diacritics, folded only when it has none; punctuation is gone from both forms)
-_PROVINCE_TOTAL = WordPattern.compile(r"^(?:tổng cộng|tổng số|tổng|cộng)\s+(?:tỉnh|thành phố|tp)\s+(?P<name>\S.*)$")
-
-
-def _same_tail(heading: str, key: str, key_written: bool) -> bool:
-    """The heading ends with the province named by ``key`` (compared as written when both carry diacritics)."""
-    if key_written and has_marks(heading):
-        return written_key(heading).endswith(key)
-    return fold(heading).endswith(fold(key))
-
-
-def _closes_group(label: str, body: list[FormRow], folded: str | None = None) -> bool:
-    """ "Cộng tỉnh Cao Bằng" closes a province group when a heading above named that province (otherwise, e.g.
-    "Tổng cộng tỉnh Phú Yên" at the end of a one-province file, it is the totals row as before). ``label`` as written,
-    ``folded`` its :func:`fold` when already at hand."""
-    if not _PROVINCE_TOTAL.folded.search(fold(label) if folded is None else folded):
-        return False  # not even folded: no need to read the label as written
-    m = _PROVINCE_TOTAL.search(label)
-    if not m:
-        return False
-    key = m.group("name").strip()
-    written = has_marks(label)
-    return bool(key) and any(b.kind in ("section", "subtotal") and _same_tail(b.name, key, written) for b in body)
-
-
-def _totals_label(label: str, layout: Layout, folded: str | None = None) -> tuple[bool, str]:
-    """(a totals row, the totals word a label only folds to, "" if none) for a row label as written.
-
-    With diacritics the totals word must be spelled as in config ("Tổng cộng", "Cộng"); "Công an tỉnh" folds to
-    "cong an tinh" like "Cộng …" but is a unit. ``not_totals_row`` names units that fold to a totals word. ``folded``:
-    the label's :func:`fold` when already at hand.
-    """
-    if not label:
-        return False, ""
-    folded = fold(label) if folded is None else folded
-    if not any(p.folded.search(folded) for p in layout.totals_row):
-        return False, ""  # most rows: no totals word even folded (no need to read the label as written)
-    lab = Label.of(label)
-    if not any(p.search(lab) for p in layout.not_totals_row) and any(p.search(lab) for p in layout.totals_row):
-        return True, ""
-    word = next((p.word for p in layout.totals_row if p.search_folded(lab)), "")
-    return False, word
-
-
-_NUMBER_ROW = re.compile(r"^\(?\d{1,2}\)?$")
-
-
-_ROMAN = re.compile(r"^[ivxlc]+\.?$", re.I)
 
 
 def _cell_text(v: Any) -> str:
@@ -232,118 +173,8 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
     unit_head = cell_folded(grid.cell(hr, unit_col))
     field_mode = any(p.search(unit_head) for p in layout.field_header)
     title_unit = _title_unit(grid, hr) if field_mode else ""
-
     covered = _covered_cells(grid, set(cols.values()), hr + depth)
-    limit = max_count()  # once per sheet, not once per cell (it reads the configuration)
-    body: list[FormRow] = []
-    blank_run = 0
-    for r in range(hr + depth, grid.n_rows):
-        row = grid.rows[r]
-        name = cell_str(grid.cell(r, unit_col))
-        stt = cell_str(grid.cell(r, stt_col)) if stt_col is not None else ""
-        raw_vals = {k: grid.cell(r, c) for k, c in cols.items()}
-        nonblank = [v for v in raw_vals.values() if v is not None and str(v).strip() != ""]
-        nonblank += [grid.formulas[(r, c)] for c in cols.values() if (r, c) in grid.formulas]
-        if not name and not stt and not nonblank:
-            blank_run += 1
-            if blank_run >= 3 and any(b.kind != "section" for b in body):
-                break
-            continue
-        blank_run = 0
-        if r == hm.number_row or (r == hr + depth and parse_number_row(row) is not None):
-            continue  # the "(1) (2) … (13)" row (or another numbering, "A B 1 2 …") right under the header
-        folded_name = fold(name)
-        if _NUMBER_ROW.match(folded_name or "x") and all(_NUMBER_ROW.match(str(v).strip()) for v in nonblank):
-            continue  # a "(1) (2) … (13)" row
-        label_for_total = name or stt
-        folded_label = folded_name if name else fold(stt)
-        if label_for_total and nonblank and _closes_group(label_for_total, body, folded_label):
-            # "Cộng tỉnh Cao Bằng": one province's subtotal, after its units; the body goes on
-            body.append(
-                FormRow(
-                    r + 1,
-                    stt,
-                    name or stt,
-                    {k: parse_count(v, limit) for k, v in raw_vals.items()},
-                    "subtotal",
-                    {"_closes_group": True},
-                )
-            )
-            continue
-        is_total, folds_to_total = _totals_label(label_for_total, layout, folded_label)
-        if is_total:
-            body.append(
-                FormRow(
-                    r + 1,
-                    stt,
-                    name or stt,
-                    {k: parse_count(v, limit) for k, v in raw_vals.items()},
-                    "total",
-                    {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {},
-                )
-            )
-            break
-        if not nonblank:
-            if name or stt:  # section row ("Huyện, thị xã, thành phố", "II. Tỉnh Bắc Kạn") or footer text
-                body.append(
-                    FormRow(
-                        r + 1,
-                        stt,
-                        name or stt,
-                        {},
-                        "section",
-                        {"_folds_to_totals": folds_to_total} if folds_to_total else {},
-                    )
-                )
-            continue
-        values = {k: parse_count(v, limit) for k, v in raw_vals.items()}
-        if (
-            not name
-            and not stt
-            and all(
-                isinstance(v, str) and pc.error == "non_numeric_count"
-                for v, pc in ((raw_vals[k], values[k]) for k in values if raw_vals[k] is not None)
-            )
-        ):
-            continue  # footer text ("Phú Yên, ngày … tháng …") that happens to sit under a count column
-        for k, c in cols.items():
-            if not values[k].blank:
-                continue
-            if (r, c) in grid.formulas:
-                values[k] = ParsedCount(None, grid.formulas[(r, c)], "formula_no_value")
-            elif (r, c) in covered:
-                values[k] = ParsedCount(None, covered[(r, c)], "merged_cell")
-        extra = {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}
-        if folds_to_total:
-            extra["_folds_to_totals"] = (
-                folds_to_total  # "Công an tỉnh" folds to "Cộng …": spelled otherwise, a unit row
-            )
-        body.append(FormRow(r + 1, stt, name, values, "unit", extra))
-        del row
-    for fr in body:
-        if fr.kind == "section":
-            continue
-        for target, parts in layout.sums:
-            vals = [fr.values.get(p) for p in parts]
-            if all(v is not None and v.value is not None for v in vals):
-                fr.values[target] = ParsedCount(sum(v.value for v in vals), "+".join(str(v.raw) for v in vals))  # type: ignore[union-attr,misc]
-            else:
-                fr.values[target] = ParsedCount(None, None)
-    # subtotals: Roman-numeral STT with counts, or an STT that has children ("1" above "1.1")
-    # an STT s has a child when another STT (a different string) starts with s + "."; each STT's
-    # prefixes before a "." index the STTs under them (linear, where comparing every pair was quadratic)
-    under: dict[str, set[str]] = {}
-    for o in {fr.stt for fr in body if fr.kind == "unit"}:
-        for i, ch in enumerate(o):
-            if ch == ".":
-                under.setdefault(o[:i], set()).add(o)
-    for fr in body:
-        if fr.kind != "unit" or not fr.stt:
-            continue
-        s = fr.stt.rstrip(".")
-        kids = under.get(s, ())
-        if _ROMAN.match(s) or len(kids) > 1 or (len(kids) == 1 and fr.stt not in kids):
-            fr.kind = "subtotal"
+    body = read_body(grid, hm, stt_col, rate_col, covered)
     title_lines = [t for r in range(hr) for t in (cell_str(v) for v in grid.rows[r]) if t]
     by_numbers = [(k, hm.numbers[cols[k]], " › ".join(written[cols[k]])) for k in hm.by_numbers]
     return FormSheet(
