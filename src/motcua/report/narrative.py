@@ -133,15 +133,27 @@ def _row(summary: pd.DataFrame, rate: str) -> dict[str, Any]:
 
 
 def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> Narrative:
-    """The narrative of one unit from its key figures and its trend_summary rows (indexed by rate)."""
-    lang = S.lang
+    """The narrative of one unit from its key figures and its trend_summary rows (indexed by rate): volume and
+    online share, resolution and late dossiers (facts), trends, targets and ranks (model), then what improved and
+    what needs attention."""
     out = Narrative()
-    cur, prev = kf.current, kf.previous
-    if cur is None:
+    if kf.current is None:
         out.paragraphs.append(S["no_data"])
         return out
+    out.paragraphs.append(_volume_paragraph(unit_name, kf, S))
+    out.paragraphs += _resolution_paragraphs(kf, S)
+    model = _model_paragraph(summary, S)
+    if model:
+        out.paragraphs.append(model)
+    _rate_signals(out, summary, S)
+    _shortfalls(out, kf, summary, S)
+    return out
 
-    # 1. volume and online share (facts)
+
+def _volume_paragraph(unit_name: str, kf: KeyFigures, S: Strings) -> str:
+    """New dossiers and online share over the window, with their change on the window before."""
+    lang = S.lang
+    cur = kf.current
     ch = kf.received_change()
     if ch is None:
         rc = ""
@@ -158,20 +170,23 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
         oc = S.f("nar_online_up" if dpp > 0 else "nar_online_down", pp=fmt.num(abs(dpp) * 100, lang, 1))
     # a unit whose data begin inside the window (a commune since 07/2025) is described over the months it has
     partial = not cur.complete and cur.first_start is not None and cur.first_start > cur.start
-    out.paragraphs.append(
-        S.f(
-            "nar_intro_partial" if partial else "nar_intro",
-            window=fmt.period(cur.first_start if partial else cur.start, cur.end, lang),
-            unit=unit_name,
-            n=fmt.num(cur.n_periods, lang),
-            received=fmt.num(cur.received, lang),
-            received_change=rc,
-            online=fmt.pct(cur.online_share.value, lang, 1),
-            online_change=oc,
-        )
+    return S.f(
+        "nar_intro_partial" if partial else "nar_intro",
+        window=fmt.period(cur.first_start if partial else cur.start, cur.end, lang),
+        unit=unit_name,
+        n=fmt.num(cur.n_periods, lang),
+        received=fmt.num(cur.received, lang),
+        received_change=rc,
+        online=fmt.pct(cur.online_share.value, lang, 1),
+        online_change=oc,
     )
 
-    # 2. resolution and late dossiers (facts)
+
+def _resolution_paragraphs(kf: KeyFigures, S: Strings) -> list[str]:
+    """Dossiers resolved, on time (report definition) and late, and the overdue backlog at the latest cut-off."""
+    lang = S.lang
+    cur = kf.current
+    paragraphs: list[str] = []
     if cur.resolved is not None:
         late, dl = cur.late, kf.late_change()
         if late is None:
@@ -185,7 +200,7 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
                 "nar_late_more" if dl > 0 else "nar_late_less", late=fmt.num(late, lang), diff=fmt.num(abs(dl), lang)
             )
         r = cur.ontime_report
-        out.paragraphs.append(
+        paragraphs.append(
             S.f(
                 "nar_resolved",
                 resolved=fmt.num(cur.resolved, lang),
@@ -196,11 +211,14 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
             )
         )
     if kf.pending_overdue:
-        out.paragraphs.append(
+        paragraphs.append(
             S.f("nar_backlog", month=fmt.month(kf.latest_end, lang), overdue=fmt.num(kf.pending_overdue, lang))
         )
+    return paragraphs
 
-    # 3. trends, targets, ranks (model; only what the intervals support)
+
+def _model_paragraph(summary: pd.DataFrame, S: Strings) -> str:
+    """Trends, targets and ranks, only what the intervals support ("" when the model says nothing)."""
     model_sentences = []
     for rate in TREND_RATES:
         row = _row(summary, rate)
@@ -214,10 +232,12 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
         s = rank_sentence(rate, _row(summary, rate), S)
         if s:
             model_sentences.append(s)
-    if model_sentences:
-        out.paragraphs.append(" ".join(model_sentences))
+    return " ".join(model_sentences)
 
-    # 4. what improved, what needs attention
+
+def _rate_signals(out: Narrative, summary: pd.DataFrame, S: Strings) -> None:
+    """Per rate: the trend claim, the funnel position and a latest month outside the band, as good or attention."""
+    lang = S.lang
     for rate in ("online_rate", "ontime_rate_report", "ontime_rate_766"):
         row = _row(summary, rate)
         if not row:
@@ -242,6 +262,12 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
                     value=_pct_for(rate, row.get("latest_rate"), lang),
                 )
             )
+
+
+def _shortfalls(out: Narrative, kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> None:
+    """Rates below their target, more late dossiers than the window before, an overdue backlog: attention."""
+    lang = S.lang
+    cur, prev = kf.current, kf.previous
     target_rows = {r: _row(summary, r) for r in ("online_rate", "ontime_rate_report")}
     for rate, ratio in (("online_rate", cur.online_share), ("ontime_rate_report", cur.ontime_report)):
         target = target_rows[rate].get("target")
@@ -262,4 +288,3 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
         out.attention.append(
             S.f("nar_bad_backlog", overdue=fmt.num(kf.pending_overdue, lang), month=fmt.month(kf.latest_end, lang))
         )
-    return out
