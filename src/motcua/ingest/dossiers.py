@@ -68,7 +68,6 @@ def aggregate_dossiers(
     line_offset: int = 2,
 ) -> list[Record]:
     """Dossier table with role columns (received, due, completed, returned, channel, unit) → records."""
-    n_read = len(df)
     rec = parse_dates(df["received"])
     due = parse_dates(df["due"])
     done = parse_dates(df["completed"])
@@ -76,39 +75,9 @@ def aggregate_dossiers(
         done = done.fillna(parse_dates(df["returned"]))
     chan = channel_kind(df["channel"])
     bad_done = df["completed"].astype("string").str.strip().fillna("").ne("") & done.isna()
-    from motcua.ingest.names import settings
-
-    cfg = settings()
-    lo = pd.Timestamp(str(cfg.get("period_min_start", "2000-01-01")))
-    hi_cfg = str(cfg.get("period_max_end", "today")).strip().lower()
-    hi = pd.Timestamp(date.today()) if hi_cfg == "today" else pd.Timestamp(hi_cfg)
-    ok_dates = rec.notna() & due.notna() & ~bad_done & (chan != "") & ~((done < rec) & rec.notna())
-    reasons = {
-        "ngày tiếp nhận không đọc được": rec.isna(),
-        "ngày hẹn trả không đọc được": due.isna() & rec.notna(),
-        "ngày hoàn thành không đọc được": bad_done & rec.notna() & due.notna(),
-        "kênh thực hiện không rõ": (chan == "") & rec.notna() & due.notna() & ~bad_done,
-        "ngày hoàn thành trước ngày tiếp nhận": (done < rec) & rec.notna() & due.notna() & ~bad_done & (chan != ""),
-        f"ngày tiếp nhận trước {lo:%d/%m/%Y} (period_min_start)": ok_dates & (rec < lo),
-        f"ngày tiếp nhận hoặc hoàn thành sau {hi:%d/%m/%Y} (chưa tới)": ok_dates & ((rec > hi) | (done > hi)),
-    }
-    rejected = pd.Series(False, index=df.index)
-    for why, mask in reasons.items():
-        mask = mask & ~rejected
-        if mask.any():
-            lines = (np.flatnonzero(mask.to_numpy()) + line_offset)[:8]
-            q.add(
-                display,
-                "dossier_rejected",
-                "error",
-                f"{vi_count(int(mask.sum()))} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, lines))}"
-                f"{', …' if mask.sum() > 8 else ''}).",
-                sheet=sheet,
-                action="dossiers_rejected",
-            )
-        rejected |= mask
+    rejected = _reject(rec, due, done, chan, bad_done, display, sheet, q, line_offset)
     stats = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
-    stats["read"] += n_read
+    stats["read"] += len(df)
     stats["rejected"] += int(rejected.sum())
     stats["used"] += int((~rejected).sum())
     q.dossier_stats = stats  # type: ignore[attr-defined]
@@ -132,18 +101,92 @@ def aggregate_dossiers(
     else:
         if rec.empty:
             return []
-        first, last = rec.min().date(), rec.max().date()
-        p0, p1 = date(first.year, first.month, 1), month_end(last.year, last.month)
-        q.add(
-            display,
-            "period_from_label",
-            "warning",
-            f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
-            f"có thể thiếu hồ sơ tồn từ trước.",
-            sheet=sheet,
-            period=period_label(p0, p1),
-            action="derived",
-        )
+        p0, p1 = _received_months(rec, display, sheet, q)
+    out = _unit_month_records(rec, due, done, chan, units, p0, p1, display, sheet, ctx, order, q)
+    note_aggregated(q, display, sheet, int(ok.sum()), len(out), p0, p1)
+    return out
+
+
+def _reject(
+    rec: pd.Series,
+    due: pd.Series,
+    done: pd.Series,
+    chan: pd.Series,
+    bad_done: pd.Series,
+    display: str,
+    sheet: str,
+    q: Quality,
+    line_offset: int,
+) -> pd.Series:
+    """The dossiers rejected, each for the first reason that applies (one error per reason, naming its first eight
+    lines): unreadable dates, unknown channel, completed before received, received before ``period_min_start``,
+    received or completed after ``period_max_end`` (config/ingest.yaml)."""
+    from motcua.ingest.names import settings
+
+    cfg = settings()
+    lo = pd.Timestamp(str(cfg.get("period_min_start", "2000-01-01")))
+    hi_cfg = str(cfg.get("period_max_end", "today")).strip().lower()
+    hi = pd.Timestamp(date.today()) if hi_cfg == "today" else pd.Timestamp(hi_cfg)
+    ok_dates = rec.notna() & due.notna() & ~bad_done & (chan != "") & ~((done < rec) & rec.notna())
+    reasons = {
+        "ngày tiếp nhận không đọc được": rec.isna(),
+        "ngày hẹn trả không đọc được": due.isna() & rec.notna(),
+        "ngày hoàn thành không đọc được": bad_done & rec.notna() & due.notna(),
+        "kênh thực hiện không rõ": (chan == "") & rec.notna() & due.notna() & ~bad_done,
+        "ngày hoàn thành trước ngày tiếp nhận": (done < rec) & rec.notna() & due.notna() & ~bad_done & (chan != ""),
+        f"ngày tiếp nhận trước {lo:%d/%m/%Y} (period_min_start)": ok_dates & (rec < lo),
+        f"ngày tiếp nhận hoặc hoàn thành sau {hi:%d/%m/%Y} (chưa tới)": ok_dates & ((rec > hi) | (done > hi)),
+    }
+    rejected = pd.Series(False, index=rec.index)
+    for why, mask in reasons.items():
+        mask = mask & ~rejected
+        if mask.any():
+            lines = (np.flatnonzero(mask.to_numpy()) + line_offset)[:8]
+            q.add(
+                display,
+                "dossier_rejected",
+                "error",
+                f"{vi_count(int(mask.sum()))} hồ sơ bị loại vì {why} (dòng {', '.join(map(str, lines))}"
+                f"{', …' if mask.sum() > 8 else ''}).",
+                sheet=sheet,
+                action="dossiers_rejected",
+            )
+        rejected |= mask
+    return rejected
+
+
+def _received_months(rec: pd.Series, display: str, sheet: str, q: Quality) -> tuple[date, date]:
+    """Without a period in the file name: the months of the received dates, with a warning."""
+    first, last = rec.min().date(), rec.max().date()
+    p0, p1 = date(first.year, first.month, 1), month_end(last.year, last.month)
+    q.add(
+        display,
+        "period_from_label",
+        "warning",
+        f"Tên tệp không nêu kỳ; dùng các tháng từ {p0:%m/%Y} đến {p1:%m/%Y} theo ngày tiếp nhận. (6) của tháng đầu "
+        f"có thể thiếu hồ sơ tồn từ trước.",
+        sheet=sheet,
+        period=period_label(p0, p1),
+        action="derived",
+    )
+    return p0, p1
+
+
+def _unit_month_records(
+    rec: pd.Series,
+    due: pd.Series,
+    done: pd.Series,
+    chan: pd.Series,
+    units: pd.Series,
+    p0: date,
+    p1: date,
+    display: str,
+    sheet: str,
+    ctx: MatchContext,
+    order: tuple,
+    q: Quality,
+) -> list[Record]:
+    """One record per unit and month window of the kept dossiers, counted by the form-06 definitions."""
     windows = month_windows(p0, p1, cutoff_day())
     out: list[Record] = []
     rec_d, due_d, done_d = rec.to_numpy("datetime64[D]"), due.to_numpy("datetime64[D]"), done.to_numpy("datetime64[D]")
@@ -170,7 +213,6 @@ def aggregate_dossiers(
                 "pending_total": int(pend.sum()),
             }
             out.append(unit_period_record(display, sheet, uname, m, s, e, vals, n_u, order, q))
-    note_aggregated(q, display, sheet, int(ok.sum()), len(out), p0, p1)
     return out
 
 
