@@ -189,92 +189,13 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
     out: list[dict[str, Any]] = []
     n_rejected = 0
     for j, r in enumerate(rows[hr + 1 :]):
-        line = hr + 2 + j
-
-        def cell(role: str, r: list[object] = r) -> object:
-            i = roles.get(role)
-            return r[i] if i is not None and i < len(r) else None
-
         if not any(v is not None and str(v).strip() for v in r):
             continue
-        name = clean_text(cell("unit"))
-        when = parse_month(cell("month"), cell("year"))
-        if when is None:
-            q.add(
-                display,
-                "score766_unreadable",
-                "error",
-                f'Tháng "{clean_text(cell("month"))}" không đọc được; bỏ dòng.',
-                row=line,
-                unit=name,
-                action="dropped",
-            )
+        scores = _row_scores(r, hr + 2 + j, roles, groups, header, lay, tol, display, q, ctx)
+        if scores is None:
             n_rejected += 1
-            continue
-        unit = _match(name, when[0], ctx) if name else None
-        if unit is None:
-            q.add(
-                display,
-                "score766_unit_unmatched",
-                "error",
-                f'Đơn vị "{name or "(trống)"}" của bảng điểm 766 không khớp đơn vị chính thức; bỏ dòng.',
-                row=line,
-                unit=name,
-                action="dropped",
-            )
-            n_rejected += 1
-            continue
-        base = dict(zip(SCORE_COLUMNS[:6], (*unit, pd.Timestamp(when[0]), pd.Timestamp(when[1]))))
-        bad: list[str] = []
-        unreadable = False
-        kept: dict[str, float] = {}
-        for g, mx in groups.items():
-            raw = cell(g)
-            v = parse_score(raw)
-            if v is None and clean_text(raw) == "":
-                continue
-            if v is None or v < 0 or v > mx + 1e-9:
-                bad.append(f"{header[roles[g]]} = {clean_text(raw)} (tối đa {_vi(mx)})")
-                unreadable = unreadable or v is None or v < 0
-                continue
-            kept[g] = v
-        if bad:
-            q.add(
-                display,
-                "score766_unreadable" if unreadable else "score766_over_max",
-                "error",
-                f"Điểm không hợp lệ hoặc vượt điểm tối đa của nhóm: {'; '.join(bad)}; không dùng điểm này, giữ các nhóm khác.",
-                row=line,
-                unit=unit[1],
-                period=f"{when[0]:%m/%Y}",
-                action="value_ignored",
-            )
-        total = parse_score(cell("total"))
-        if total is not None and not bad and len(kept) == len(groups) and abs(total - sum(kept.values())) > tol:
-            q.add(
-                display,
-                "score766_total_mismatch",
-                "warning",
-                f"Tổng điểm {_vi(total)} khác tổng các nhóm {_vi(sum(kept.values()))}; giữ nguyên số liệu.",
-                row=line,
-                unit=unit[1],
-                period=f"{when[0]:%m/%Y}",
-                action="kept",
-            )
-        items = list(kept.items()) + (
-            [("total", total)] if total is not None and 0 <= total <= float(lay.get("total_max", 100)) else []
-        )
-        for g, v in items:
-            out.append(
-                {
-                    **base,
-                    "group": g,
-                    "score": v,
-                    "max_score": groups.get(g, float(lay.get("total_max", 100))),
-                    "source": display,
-                    "source_row": line,
-                }
-            )
+        else:
+            out += scores
     q.add(
         display,
         "score766_read",
@@ -284,6 +205,104 @@ def read_score_table(path: Path, display: str, q: Quality, ctx: Any) -> pd.DataF
         action="derived",
     )
     return pd.DataFrame(out, columns=SCORE_COLUMNS)
+
+
+def _row_scores(
+    r: list[object],
+    line: int,
+    roles: dict[str, int],
+    groups: dict[str, float],
+    header: list[str],
+    lay: dict[str, Any],
+    tol: float,
+    display: str,
+    q: Quality,
+    ctx: Any,
+) -> list[dict[str, Any]] | None:
+    """The scores of one row (sheet line ``line``): one per readable group within its maximum, and the total;
+    None when the row is dropped (month unreadable, unit unmatched). Scores over the maximum or unreadable are one
+    error (the other groups kept); a total that differs from the groups' sum is one warning."""
+
+    def cell(role: str) -> object:
+        i = roles.get(role)
+        return r[i] if i is not None and i < len(r) else None
+
+    name = clean_text(cell("unit"))
+    when = parse_month(cell("month"), cell("year"))
+    if when is None:
+        q.add(
+            display,
+            "score766_unreadable",
+            "error",
+            f'Tháng "{clean_text(cell("month"))}" không đọc được; bỏ dòng.',
+            row=line,
+            unit=name,
+            action="dropped",
+        )
+        return None
+    unit = _match(name, when[0], ctx) if name else None
+    if unit is None:
+        q.add(
+            display,
+            "score766_unit_unmatched",
+            "error",
+            f'Đơn vị "{name or "(trống)"}" của bảng điểm 766 không khớp đơn vị chính thức; bỏ dòng.',
+            row=line,
+            unit=name,
+            action="dropped",
+        )
+        return None
+    base = dict(zip(SCORE_COLUMNS[:6], (*unit, pd.Timestamp(when[0]), pd.Timestamp(when[1]))))
+    bad: list[str] = []
+    unreadable = False
+    kept: dict[str, float] = {}
+    for g, mx in groups.items():
+        raw = cell(g)
+        v = parse_score(raw)
+        if v is None and clean_text(raw) == "":
+            continue
+        if v is None or v < 0 or v > mx + 1e-9:
+            bad.append(f"{header[roles[g]]} = {clean_text(raw)} (tối đa {_vi(mx)})")
+            unreadable = unreadable or v is None or v < 0
+            continue
+        kept[g] = v
+    if bad:
+        q.add(
+            display,
+            "score766_unreadable" if unreadable else "score766_over_max",
+            "error",
+            f"Điểm không hợp lệ hoặc vượt điểm tối đa của nhóm: {'; '.join(bad)}; không dùng điểm này, giữ các nhóm khác.",
+            row=line,
+            unit=unit[1],
+            period=f"{when[0]:%m/%Y}",
+            action="value_ignored",
+        )
+    total = parse_score(cell("total"))
+    if total is not None and not bad and len(kept) == len(groups) and abs(total - sum(kept.values())) > tol:
+        q.add(
+            display,
+            "score766_total_mismatch",
+            "warning",
+            f"Tổng điểm {_vi(total)} khác tổng các nhóm {_vi(sum(kept.values()))}; giữ nguyên số liệu.",
+            row=line,
+            unit=unit[1],
+            period=f"{when[0]:%m/%Y}",
+            action="kept",
+        )
+    items = list(kept.items()) + (
+        [("total", total)] if total is not None and 0 <= total <= float(lay.get("total_max", 100)) else []
+    )
+    return [
+        {
+            **base,
+            "group": g,
+            "score": v,
+            "max_score": groups.get(g, float(lay.get("total_max", 100))),
+            "source": display,
+            "source_row": line,
+        }
+        for g, v in items
+    ]
 
 
 def _vi(x: float) -> str:
