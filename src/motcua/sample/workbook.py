@@ -139,38 +139,79 @@ def build_workbook(
     c0 = 2 if style.leading_blank_col else 1  # first used column
     ncols = 2 + len(leaves) + (1 if style.extra_rate_col else 0)
     last = c0 + ncols - 1
-    bold = Font(bold=True)
+    _title_block(ws, style, reporter, period_text, c0, last)
+    h0 = 8
+    leaf_col, hl = _header(ws, style, groups, leaves, c0, h0)
+    r = hl + 1
+    if style.number_row:
+        for i in range(ncols):
+            _put(ws, r, c0 + i, f"({i + 1})", alignment=_CENTER)
+        r += 1
+    for spec in rows:
+        _put(ws, r, c0, spec.stt, alignment=_CENTER)
+        _put(ws, r, c0 + 1, spec.name, font=Font(bold=True) if spec.kind != "unit" else Font())
+        if spec.kind != "section":
+            for key, c in leaf_col.items():
+                v = spec.values.get(key)
+                if v is None:
+                    continue
+                if style.numbers_as_text and isinstance(v, int):
+                    v = vi_int(v)
+                _put(ws, r, c, v, font=Font(bold=True) if spec.kind == "total" else Font())
+        r += 1
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for rr in range(h0, r):
+        for cc in range(c0, last + 1):
+            ws.cell(row=rr, column=cc).border = box
+    _put(ws, r + 1, last - 4, place_date)
+    _put(ws, r + 2, c0, note)
+    ws.column_dimensions[get_column_letter(c0 + 1)].width = 32
+    for cc in range(c0 + 2, last + 1):
+        ws.column_dimensions[get_column_letter(cc)].width = 12
+    return wb
 
-    def put(r: int, c: int, v: Any, **kw: Any) -> None:
-        cell = ws.cell(row=r, column=c, value=v)
-        for k, val in kw.items():
-            setattr(cell, k, val)
 
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _put(ws: Any, r: int, c: int, v: Any, **kw: Any) -> None:
+    """Write ``v`` at (``r``, ``c``) with the cell attributes ``kw`` (font, alignment)."""
+    cell = ws.cell(row=r, column=c, value=v)
+    for k, val in kw.items():
+        setattr(cell, k, val)
+
+
+def _title_block(ws: Any, style: FileStyle, reporter: str, period_text: str, c0: int, last: int) -> None:
+    """Rows 1–6: the reporting office, the national motto, the synthetic-data notice, the form's title, the
+    period and the unit of count."""
+    bold = Font(bold=True)
     half = c0 + 3
-    put(1, c0, reporter.upper(), font=bold)
-    put(1, half + 2, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold)
-    put(2, half + 2, "Độc lập - Tự do - Hạnh phúc", font=bold)
-    put(3, c0, "DỮ LIỆU MẪU TỔNG HỢP GIẢ LẬP (synthetic) — không phải số liệu thật")
+    _put(ws, 1, c0, reporter.upper(), font=bold)
+    _put(ws, 1, half + 2, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold)
+    _put(ws, 2, half + 2, "Độc lập - Tự do - Hạnh phúc", font=bold)
+    _put(ws, 3, c0, "DỮ LIỆU MẪU TỔNG HỢP GIẢ LẬP (synthetic) — không phải số liệu thật")
     title = (
         "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
     )
     if style.layout == "07a":
         title = "TỔNG HỢP TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH (Mẫu 07a)"
-    put(4, c0, title + (f" {style.title_extra}" if style.title_extra else ""), font=bold, alignment=center)
+    _put(ws, 4, c0, title + (f" {style.title_extra}" if style.title_extra else ""), font=bold, alignment=_CENTER)
     ws.merge_cells(start_row=4, start_column=c0, end_row=4, end_column=last)
-    put(5, c0, f"Kỳ báo cáo: {period_text}", alignment=center)
+    _put(ws, 5, c0, f"Kỳ báo cáo: {period_text}", alignment=_CENTER)
     ws.merge_cells(start_row=5, start_column=c0, end_row=5, end_column=last)
-    put(6, c0, f"Đơn vị báo cáo: {reporter}")
-    put(6, last - 2, "Đơn vị tính: Số hồ sơ TTHC")
+    _put(ws, 6, c0, f"Đơn vị báo cáo: {reporter}")
+    _put(ws, 6, last - 2, "Đơn vị tính: Số hồ sơ TTHC")
 
-    h0 = 8
+
+def _header(ws: Any, style: FileStyle, groups: list, leaves: list, c0: int, h0: int) -> tuple[dict[str, int], int]:
+    """The header from row ``h0``: flat (one row of labels) or grouped over 2–3 rows with merged group cells;
+    returns each count's column and the last header row."""
+    bold = Font(bold=True)
     hrows = 1 if style.flat_header else style.header_rows
     hl = h0 + hrows - 1  # last header row
-    put(h0, c0, "STT", font=bold, alignment=center)
-    put(h0, c0 + 1, "Đơn vị", font=bold, alignment=center)
+    _put(ws, h0, c0, "STT", font=bold, alignment=_CENTER)
+    _put(ws, h0, c0 + 1, "Đơn vị", font=bold, alignment=_CENTER)
     if hl > h0:
         ws.merge_cells(start_row=h0, start_column=c0, end_row=hl, end_column=c0)
         ws.merge_cells(start_row=h0, start_column=c0 + 1, end_row=hl, end_column=c0 + 1)
@@ -178,11 +219,11 @@ def build_workbook(
     leaf_col: dict[str, int] = {}
     li = 0
     for key, _, _ in leaves if style.flat_header else []:
-        put(h0, col, FLAT_LABELS.get(key, key), font=bold, alignment=center)
+        _put(ws, h0, col, FLAT_LABELS.get(key, key), font=bold, alignment=_CENTER)
         leaf_col[key] = col
         col += 1
     for gname, width in [] if style.flat_header else groups:
-        put(h0, col, gname, font=bold, alignment=center)
+        _put(ws, h0, col, gname, font=bold, alignment=_CENTER)
         ws.merge_cells(start_row=h0, start_column=col, end_row=h0, end_column=col + width - 1)
         k = 0
         while k < width:
@@ -192,19 +233,19 @@ def build_workbook(
                 span = 1
                 while k + span < width and leaves[li + span][1] == lab2 and leaves[li + span][2] is not None:
                     span += 1
-                put(h0 + 1, col, lab2, font=bold, alignment=center)
+                _put(ws, h0 + 1, col, lab2, font=bold, alignment=_CENTER)
                 if span > 1:
                     ws.merge_cells(start_row=h0 + 1, start_column=col, end_row=h0 + 1, end_column=col + span - 1)
                 for s in range(span):
                     key_s, _, lab3_s = leaves[li + s]
-                    put(h0 + 2, col + s, lab3_s, font=bold, alignment=center)
+                    _put(ws, h0 + 2, col + s, lab3_s, font=bold, alignment=_CENTER)
                     leaf_col[key_s] = col + s
                 col += span
                 li += span
                 k += span
                 continue
             label = lab3 if (lab3 is not None and hrows == 2) else lab2
-            put(h0 + 1, col, label, font=bold, alignment=center)
+            _put(ws, h0 + 1, col, label, font=bold, alignment=_CENTER)
             if hrows == 3:
                 ws.merge_cells(start_row=h0 + 1, start_column=col, end_row=hl, end_column=col)
             leaf_col[key] = col
@@ -212,35 +253,10 @@ def build_workbook(
             li += 1
             k += 1
     if style.extra_rate_col:
-        put(h0, col, "Tỷ lệ giải quyết đúng hạn (%)", font=bold, alignment=center)
+        _put(ws, h0, col, "Tỷ lệ giải quyết đúng hạn (%)", font=bold, alignment=_CENTER)
         ws.merge_cells(start_row=h0, start_column=col, end_row=hl, end_column=col)
         leaf_col["_rate"] = col
-    r = hl + 1
-    if style.number_row:
-        for i in range(ncols):
-            put(r, c0 + i, f"({i + 1})", alignment=center)
-        r += 1
-    for spec in rows:
-        put(r, c0, spec.stt, alignment=center)
-        put(r, c0 + 1, spec.name, font=bold if spec.kind != "unit" else Font())
-        if spec.kind != "section":
-            for key, c in leaf_col.items():
-                v = spec.values.get(key)
-                if v is None:
-                    continue
-                if style.numbers_as_text and isinstance(v, int):
-                    v = vi_int(v)
-                put(r, c, v, font=bold if spec.kind == "total" else Font())
-        r += 1
-    for rr in range(h0, r):
-        for cc in range(c0, last + 1):
-            ws.cell(row=rr, column=cc).border = box
-    put(r + 1, last - 4, place_date)
-    put(r + 2, c0, note)
-    ws.column_dimensions[get_column_letter(c0 + 1)].width = 32
-    for cc in range(c0 + 2, last + 1):
-        ws.column_dimensions[get_column_letter(cc)].width = 12
-    return wb
+    return leaf_col, hl
 
 
 _MODIFIED_RE = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
