@@ -27,6 +27,30 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
     ]
     vi: list[str] = []
     en: list[str] = []
+    for part in (_legacy_entries(plan, first), _reform_entries(plan), _other_entries(plan)):
+        vi += part[0]
+        en += part[1]
+    lines += vi + [
+        "",
+        "Synthetic exports written by `motcua sample` (deterministic). Regenerate with `make sample`.",
+        "",
+    ]
+    lines += en + [
+        "",
+        "Tuy Hòa (555) in 2023 matches the published totals: 7.697 handled = 4.302 online + 3.087 in person + 308 "
+        "carried over from 2022.",
+        "",
+        "Lỗi cố ý (bước làm sạch phải báo từng lỗi) / deliberate defects (the clean stage must report each one):",
+        "",
+    ]
+    lines += [f"- {d['defect']}: {d['detail']}" for d in plan.defects] or ["- none (messy=False)"]
+    return "\n".join(lines) + "\n"
+
+
+def _legacy_entries(plan: Plan, first: pd.Timestamp) -> tuple[list[str], list[str]]:
+    """(Vietnamese, English) lines on the legacy files: district and commune workbooks, the PAR index tables."""
+    vi: list[str] = []
+    en: list[str] = []
     if plan.months:
         ms = [first + pd.DateOffset(months=i) for i in range(plan.months)]
         vi.append(
@@ -60,6 +84,13 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
             "file a year (8 fields, total, published rank, grade); Thị xã Sông Cầu in 2022 as published (73,34 "
             "points, 3rd of 9), 8,48 points fewer and 6th in 2021."
         )
+    return vi, en
+
+
+def _reform_entries(plan: Plan) -> tuple[list[str], list[str]]:
+    """(Vietnamese, English) lines on the 2025-era workbooks: the successor communes and the provincial level."""
+    vi: list[str] = []
+    en: list[str] = []
     u25 = plan.units_2025
     if plan.months_2025 and u25 is not None and len(u25):
         ag = u25[u25["unit_level"] == "agency"]
@@ -83,6 +114,13 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
             "share of new dossiers jumps by 15–25 points; on-time shares stay at 95–100 %. Some months put the "
             '"Công an tỉnh" row among the commune rows, or write the section rows with their subtotals.'
         )
+    return vi, en
+
+
+def _other_entries(plan: Plan) -> tuple[list[str], list[str]]:
+    """(Vietnamese, English) lines on the dossier export and the 766 score table."""
+    vi: list[str] = []
+    en: list[str] = []
     if plan.dossier is not None:
         vi.append(
             f"- `danh-sach-ho-so_…_{plan.dossier[1]}.csv`: danh sách hồ sơ (mỗi dòng một hồ sơ) của đơn vị "
@@ -99,18 +137,4 @@ def sample_readme(plan: Plan, codes: list[str], start: str, months: int, seed: i
             "- `diem-chi-so-766_2024.csv`: điểm chỉ số 766 theo nhóm của các đơn vị cấp huyện, 07–12/2024 (giả lập)."
         )
         en.append("- `diem-chi-so-766_2024.csv`: 766 scores by group of the districts, 07–12/2024 (synthetic).")
-    lines += vi + [
-        "",
-        "Synthetic exports written by `motcua sample` (deterministic). Regenerate with `make sample`.",
-        "",
-    ]
-    lines += en + [
-        "",
-        "Tuy Hòa (555) in 2023 matches the published totals: 7.697 handled = 4.302 online + 3.087 in person + 308 "
-        "carried over from 2022.",
-        "",
-        "Lỗi cố ý (bước làm sạch phải báo từng lỗi) / deliberate defects (the clean stage must report each one):",
-        "",
-    ]
-    lines += [f"- {d['defect']}: {d['detail']}" for d in plan.defects] or ["- none (messy=False)"]
-    return "\n".join(lines) + "\n"
+    return vi, en
