@@ -23,8 +23,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from motcua.extract.conflicts import check_conflicts, is_inexact
-from motcua.extract.numbers import fmt_vi
 from motcua.extract.vocab import Vocab
+from motcua.numfmt import fmt_vi
 
 if TYPE_CHECKING:  # pragma: no cover
     from motcua.extract.core import Fact

@@ -41,6 +41,7 @@ from motcua.extract.units import Unit, find_mentions
 from motcua.extract.vocab import Vocab, load_vocab, norm, phrase_re
 from motcua.extract.words import spell_out
 from motcua.ingest.eras import reform_date
+from motcua.numfmt import fmt_vi
 
 #: The fields of a fact, in output order.
 FACT_COLUMNS: list[str] = [
@@ -166,7 +167,7 @@ def _companions(fact: Fact, flags: list[str]) -> list[Fact]:
                     fig.denominator,
                     fact.quote,
                     fact.pos,
-                    flags + [f"denominator: mẫu số của {fig.token}/{_fmt_int(fig.denominator)}"],
+                    flags + [f"denominator: mẫu số của {fig.token}/{fmt_vi(int(fig.denominator))}"],
                     fig,
                     fact.sentence,
                     False,
@@ -434,7 +435,7 @@ def _combine_early(facts: list[Fact], si: int) -> None:
         if any(f.fig.both_ontime and f.unit.key == e.unit.key for f in sent):
             continue  # the sum is stated: the parts check says whether they add up
         note = (
-            f"parts_of_ontime: trước hạn {_fmt_int(e.value)} + đúng hạn {_fmt_int(sib.value)} = {_fmt_int(total)}; "
+            f"parts_of_ontime: trước hạn {fmt_vi(int(e.value))} + đúng hạn {fmt_vi(int(sib.value))} = {fmt_vi(int(total))}; "
             "bài nêu riêng hai phần, không nêu tổng đúng và trước hạn"
         )
         for f in (e, sib):
@@ -447,12 +448,6 @@ def _share_of(count: Fact, shares: list[Fact], metric: str) -> None:
     for r in shares:
         if r.link is count:
             r.metric, r.aux = metric, True
-
-
-def _fmt_int(v: float | int) -> str:
-    from motcua.extract.numbers import fmt_vi
-
-    return fmt_vi(int(v))
 
 
 def _value(metric: str, v: float | int) -> float | int:

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from motcua.extract.counts import both_ontime, classify_count
-from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
+from motcua.extract.numbers import decimals_of, parse_number
 from motcua.extract.percent import classify_percent, just_before
 from motcua.extract.vocab import Vocab, norm
+from motcua.numfmt import fmt_vi
 
 NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 

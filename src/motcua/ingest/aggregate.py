@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from motcua.ingest.aggregate_checks import cell_error_message, check_rate, check_totals, refusal_message, vi_number
+from motcua.ingest.aggregate_checks import cell_error_message, check_rate, check_totals, refusal_message
 from motcua.ingest.aggregate_records import (
     EXTRA_COUNTS,  # noqa: F401 - motcua.clean.run reads it here
     field_record,
@@ -47,6 +47,7 @@ from motcua.ingest.province_scope import match_in_scope, province_scopes, sheet_
 from motcua.ingest.records import Record
 from motcua.ingest.rowlabels import has_marks
 from motcua.ingest.unit_match import MatchContext
+from motcua.numfmt import vi_count
 from motcua.quality import Quality, period_label
 
 
@@ -243,7 +244,7 @@ def _sheet_records(
                     display,
                     "number_format",
                     "info",
-                    f'Cột {fs.column_labels.get(col, col)}: "{pc.raw}" đọc là {vi_number(pc.value)} ({pc.note}).',
+                    f'Cột {fs.column_labels.get(col, col)}: "{pc.raw}" đọc là {vi_count(pc.value)} ({pc.note}).',
                     sheet=fs.sheet,
                     row=r.row,
                     unit=who,

@@ -40,12 +40,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.ingest.dossier_layout import channel_kind, cutoff_day, month_windows, parse_dates, spec, vi_count
+from motcua.ingest.dossier_layout import channel_kind, cutoff_day, month_windows, parse_dates, spec
 from motcua.ingest.dossier_records import note_aggregated, unit_from_filename, unit_period_record
 from motcua.ingest.periods import month_end
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
 from motcua.ingest.unit_match import MatchContext, match_with_fallback
+from motcua.numfmt import vi_count
 from motcua.quality import Quality, period_label
 
 DEFAULTS: dict[str, Any] = {

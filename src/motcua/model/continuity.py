@@ -105,7 +105,7 @@ import numpy as np
 import pandas as pd
 
 from motcua import products
-from motcua.numfmt import format_decimal
+from motcua.numfmt import vi_count
 from motcua.panel import COUNT_COLUMNS
 from motcua.rates import compute_rate
 
@@ -223,10 +223,6 @@ def _sum_counts(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, fl
     vals[have < size] = np.nan
     idx = out.index.tolist()
     return {k if isinstance(k, tuple) else (k,): dict(zip(COUNT_COLUMNS, v)) for k, v in zip(idx, vals.tolist())}
-
-
-def _n(x: int) -> str:
-    return format_decimal(int(x), locale="vi")
 
 
 def _label(codes: Iterable[str], names: dict[str, str]) -> str:
@@ -438,9 +434,9 @@ def _province_note(
     if r["era"] == "legacy":
         covered = sorted(r["_any"])
         s = (
-            f"Trước sắp xếp: cộng {_n(r['n_districts_present'])}/{_n(r['n_districts_expected'])} đơn vị cấp huyện, "
-            f"{_n(r['n_communes_present'])}/{_n(r['n_communes_expected'])} đơn vị cấp xã và "
-            f"{_n(r['n_agencies_present'])} cơ quan cấp tỉnh của {_old(covered, names)}"
+            f"Trước sắp xếp: cộng {vi_count(int(r['n_districts_present']))}/{vi_count(int(r['n_districts_expected']))} đơn vị cấp huyện, "
+            f"{vi_count(int(r['n_communes_present']))}/{vi_count(int(r['n_communes_expected']))} đơn vị cấp xã và "
+            f"{vi_count(int(r['n_agencies_present']))} cơ quan cấp tỉnh của {_old(covered, names)}"
         )
         absent = [q for q in pr if q not in r["_any"]]
         partial = [q for q in pr if q in r["_any"] and q not in r["_full"]]
@@ -450,8 +446,8 @@ def _province_note(
             s += f"; thiếu một số đơn vị cấp huyện của {_old(partial, names)}"
     else:
         s = (
-            f"Sau sắp xếp: cộng {_n(r['n_communes_present'])}/{_n(r['n_communes_expected'])} đơn vị cấp xã và "
-            f"{_n(r['n_agencies_present'])} cơ quan cấp tỉnh"
+            f"Sau sắp xếp: cộng {vi_count(int(r['n_communes_present']))}/{vi_count(int(r['n_communes_expected']))} đơn vị cấp xã và "
+            f"{vi_count(int(r['n_agencies_present']))} cơ quan cấp tỉnh"
         )
         full = [q for q in pr if q in r["_full"]]
         partial = [q for q in pr if q in r["_cany"] and q not in r["_full"]]
@@ -524,7 +520,8 @@ def _match_reported(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fmt(x: object) -> str:
-    return "không rõ" if pd.isna(x) else _n(int(x))
+    """A total in a note: "không rõ" (unknown) when there is none, else the count."""
+    return "không rõ" if pd.isna(x) else vi_count(int(x))
 
 
 # --------------------------------------------------------------------------- (b) commune predecessors
@@ -563,7 +560,7 @@ def commune_predecessors(
         missing = [c for c in exp if c not in set(have)]
         spl = split.get(code, [])
         exact = not missing and not spl
-        s = f"Cộng {_n(len(have))}/{_n(len(exp))} đơn vị cấp xã trước sắp xếp"
+        s = f"Cộng {vi_count(int(len(have)))}/{vi_count(int(len(exp)))} đơn vị cấp xã trước sắp xếp"
         if missing:
             s += f"; thiếu số liệu: {_label(missing, old_names)}"
         if spl:
@@ -656,7 +653,7 @@ def district_continuation(
         present = joined.groupby(keys)["unit_code"].agg(lambda x: sorted(set(x)))
         for (d, ps, pe), have in present.items():
             missing = [c for c in succ[d] if c not in set(have)]
-            s = f"Cộng {_n(len(have))}/{_n(len(succ[d]))} đơn vị cấp xã kế thừa, đều nằm trọn trong {names.get(d, d)} cũ"
+            s = f"Cộng {vi_count(int(len(have)))}/{vi_count(int(len(succ[d])))} đơn vị cấp xã kế thừa, đều nằm trọn trong {names.get(d, d)} cũ"
             if missing:
                 s += f"; thiếu số liệu: {_label(missing, new_names)}"
             rows.append(

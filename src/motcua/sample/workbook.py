@@ -22,10 +22,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from motcua.numfmt import vi_count
 
 #: The keyword every synthetic workbook carries in its document properties.
 SYNTHETIC_KEYWORD = "motcua-synthetic"
@@ -111,11 +112,6 @@ class RowSpec:
     name: str
     values: dict[str, Any] = field(default_factory=dict)
     kind: str = "unit"  # unit | section | total
-
-
-def vi_int(n: int) -> str:
-    """7697 → "7.697" (Babel, vi locale)."""
-    return format_decimal(int(n), locale="vi")
 
 
 def _leaves(layout: str) -> tuple[list[tuple[str, int]], list[tuple[str, str, str | None]]]:
@@ -229,7 +225,7 @@ def build_workbook(
                 if v is None:
                     continue
                 if style.numbers_as_text and isinstance(v, int):
-                    v = vi_int(v)
+                    v = vi_count(int(v))
                 put(r, c, v, font=bold if spec.kind == "total" else Font())
         r += 1
     for rr in range(h0, r):
