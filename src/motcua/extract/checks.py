@@ -63,6 +63,7 @@ def rate_agrees(stated: float, computed: float, decimals: int, tol_pp: float) ->
 
 
 def _pct(v: float) -> str:
+    """A rate the article states in percent (0–100, not a proportion), as the flags write it: "99,47%"."""
     return fmt_vi(v, 2) + "%"
 
 

@@ -47,7 +47,7 @@ from motcua.ingest.province_scope import match_in_scope, province_scopes, sheet_
 from motcua.ingest.records import Record
 from motcua.ingest.rowlabels import has_marks
 from motcua.ingest.unit_match import MatchContext
-from motcua.numfmt import vi_count
+from motcua.numfmt import num, vi_count
 from motcua.quality import Quality, period_label
 
 
@@ -337,7 +337,7 @@ def _sheet_records(
                 display,
                 "unit_matched_fuzzy",
                 "warning",
-                f'"{r.name}" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {m.score:.0f}.',
+                f'"{r.name}" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {num(m.score, "vi")}.',
                 sheet=fs.sheet,
                 row=r.row,
                 unit=m.unit_code or "",
