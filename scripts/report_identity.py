@@ -7,7 +7,9 @@ Each commit is exported with ``git archive`` into a folder of its own (nothing o
 built there as ``make reports`` builds it: ``python -m motcua build data/raw/sample --data data/processed --out
 reports``, run by the Python running this script with ``PYTHONPATH`` pointing at that folder's ``src`` and the
 Jupyter, IPython and matplotlib folders inside it (as the Makefile sets them), on the inputs that commit ships in
-``data/raw/sample`` (``--raw`` gives one folder to both). Kept kernels are off, so no kernel outlives a build.
+``data/raw/sample`` (``--raw`` gives one folder to both; ``--sample`` first regenerates it with that commit's
+``motcua sample``, as ``make sample`` does, and then compares the regenerated files too). Kept kernels are off,
+so no kernel outlives a build.
 
 Compared: every rendered page (``reports/**/*.html``) and every file of ``data/processed`` (the tables and
 ``clean_meta.json``; the build bookkeeping in ``.stamps/`` and ``.cache/`` is not a product). A file on one side
@@ -124,9 +126,12 @@ def compare_file(rel: str, a: bytes, b: bytes, version_a: str = "", version_b: s
     return Result(rel, False, first_difference(ma, mb))
 
 
-def product_files(root: Path) -> list[str]:
-    """Paths (relative to a built tree ``root``, POSIX) of every rendered page and every processed product."""
+def product_files(root: Path, inputs: bool = False) -> list[str]:
+    """Paths (relative to a built tree ``root``, POSIX) of every rendered page and every processed product; with
+    ``inputs``, also every file of ``data/raw/sample``."""
     out = [p.relative_to(root).as_posix() for p in (root / "reports").rglob("*.html") if p.is_file()]
+    if inputs:
+        out += [p.relative_to(root).as_posix() for p in (root / "data/raw/sample").rglob("*") if p.is_file()]
     processed = root / "data" / "processed"
     for p in processed.rglob("*"):
         rel = p.relative_to(processed)
@@ -135,9 +140,10 @@ def product_files(root: Path) -> list[str]:
     return sorted(out)
 
 
-def compare_trees(a: Path, b: Path, version_a: str = "", version_b: str = "") -> list[Result]:
-    """Every product file of the two built trees, compared; a file on one side only is a difference."""
-    fa, fb = set(product_files(a)), set(product_files(b))
+def compare_trees(a: Path, b: Path, version_a: str = "", version_b: str = "", inputs: bool = False) -> list[Result]:
+    """Every product file of the two built trees (and their sample inputs with ``inputs``), compared; a file on one
+    side only is a difference."""
+    fa, fb = set(product_files(a, inputs)), set(product_files(b, inputs))
     results = []
     for rel in sorted(fa | fb):
         if rel not in fb:
@@ -196,6 +202,16 @@ def tree_version(tree: Path) -> str:
     return out
 
 
+def regenerate_sample(tree: Path, log: Path) -> None:
+    """``make sample`` in ``tree``: the tree's own generator writes its ``data/raw/sample``. Exits 2 on failure."""
+    cmd = [sys.executable, "-m", "motcua", "sample", "--out", "data/raw/sample"]
+    with log.open("wb") as f:
+        proc = subprocess.run(cmd, cwd=tree, env=tree_env(tree), stdout=f, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        print(f"motcua sample failed in {tree} (exit {proc.returncode}); log: {log}", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def build(tree: Path, raw: Path | None, jobs: int, log: Path) -> float:
     """Build the tree's reports as ``make reports`` does; the seconds it took. Exits 2 when the build fails."""
     raw_dir = raw.resolve() if raw else tree / "data" / "raw" / "sample"
@@ -230,6 +246,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("b", help="second commit (e.g. HEAD)")
     ap.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (default: here)")
     ap.add_argument("--raw", type=Path, help="inputs for both builds (default: each commit's data/raw/sample)")
+    ap.add_argument(
+        "--sample",
+        action="store_true",
+        help="regenerate each commit's sample with its own generator first, and compare it",
+    )
     ap.add_argument("--jobs", type=int, default=2, help="--jobs of each build (default 2)")
     ap.add_argument("--keep", type=Path, help="build in this (new) folder and keep it (default: a temporary one)")
     args = ap.parse_args(argv)
@@ -243,10 +264,12 @@ def main(argv: list[str] | None = None) -> int:
             tree = work / side
             sha = export(args.repo, rev, tree)
             versions.append(tree_version(tree))
+            if args.sample:
+                regenerate_sample(tree, work / f"sample-{side}.log")
             seconds = build(tree, args.raw, args.jobs, work / f"build-{side}.log")
             print(f"# {side}: {rev} = {sha[:12]}, code version {versions[-1]}, built in {seconds:.0f} s", flush=True)
             trees.append(tree)
-        return report(compare_trees(trees[0], trees[1], versions[0], versions[1]))
+        return report(compare_trees(trees[0], trees[1], versions[0], versions[1], inputs=args.sample))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

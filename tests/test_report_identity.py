@@ -115,3 +115,11 @@ def test_compare_trees(tmp_path: Path):
 def test_nothing_to_compare_is_a_failure(tmp_path: Path):
     empty = _tree(tmp_path / "e", {"reports/.gitkeep": b""})
     assert ri.report(ri.compare_trees(empty, empty)) == 1
+
+
+def test_sample_inputs_compared_only_when_asked(tmp_path: Path):
+    a = _tree(tmp_path / "a", {"reports/index.html": page(), "data/raw/sample/bieu06_2021-01.xlsx": b"PK\x03\x04a"})
+    b = _tree(tmp_path / "b", {"reports/index.html": page(), "data/raw/sample/bieu06_2021-01.xlsx": b"PK\x03\x04b"})
+    assert all(r.same for r in ri.compare_trees(a, b))
+    bad = [r.rel for r in ri.compare_trees(a, b, inputs=True) if not r.same]
+    assert bad == ["data/raw/sample/bieu06_2021-01.xlsx"]

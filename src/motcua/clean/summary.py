@@ -161,7 +161,7 @@ def headline(result: CleanResult, lang: str = "vi") -> str:
     f = m["findings"]
     if lang == "vi":
         text = (
-            f"Đã đọc **{number(int(r['in']), lang)}** dòng (đơn vị × kỳ) từ **{number(int(len(m['sources'])), lang)}** tệp; "
+            f"Đã đọc **{number(int(r['in']), lang)}** dòng (đơn vị × kỳ) từ **{number(len(m['sources']), lang)}** tệp; "
             f"giữ **{number(int(r['kept']), lang)}**, loại **{number(int(r['dropped']), lang)}** (mỗi dòng loại có lý do trong {QUALITY.file}). "
             f"Phát hiện: {number(int(f['error']), lang)} lỗi, {number(int(f['warning']), lang)} cảnh báo, {number(int(f['info']), lang)} thông tin. "
             f"Số liệu đến ngày {pd.Timestamp(m['as_of']).strftime('%d/%m/%Y') if m['as_of'] else '—'}."
@@ -170,7 +170,7 @@ def headline(result: CleanResult, lang: str = "vi") -> str:
             text += " **Dữ liệu mẫu tổng hợp giả lập, không phải số liệu thật.**"
     else:
         text = (
-            f"Read **{number(int(r['in']), lang)}** rows (unit × period) from **{number(int(len(m['sources'])), lang)}** files; "
+            f"Read **{number(int(r['in']), lang)}** rows (unit × period) from **{number(len(m['sources']), lang)}** files; "
             f"kept **{number(int(r['kept']), lang)}**, dropped **{number(int(r['dropped']), lang)}** (each with a reason in {QUALITY.file}). "
             f"Findings: {f['error']} errors, {f['warning']} warnings, {f['info']} notes. Data up to {m['as_of'] or '—'}."
         )
