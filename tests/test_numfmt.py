@@ -222,12 +222,47 @@ def test_other_patterns_fall_back_to_babel() -> None:
 
 
 def test_clean_stage_counts_equal_babel() -> None:
-    from motcua.clean.summary import _n
-    from motcua.quality import vi_count
+    from motcua.numfmt import number, vi_count
 
     for n in [0, 7, -12000, 1234567, 10**12, 3.5, 2.675, 1e-4, -0.0]:
         assert vi_count(n) == babel_decimal(n, locale="vi")
-        if float(n).is_integer():
-            assert _n(n, "vi") == babel_decimal(int(n), locale="vi") and _n(n, "en") == babel_decimal(
-                int(n), locale="en"
-            )
+        assert number(n, "vi") == babel_decimal(n, locale="vi") and number(n, "en") == babel_decimal(n, locale="en")
+    assert vi_count(None) == "trống"
+
+
+def test_reader_formats_equal_the_babel_patterns_they_replaced() -> None:
+    """Each reader's format gives the string the Babel call it replaced gave (one formatter, no output changed)."""
+    from motcua.numfmt import DASH, fmt_vi, pct, points, signed_points, signed_unrounded, vi_points
+
+    values = [0.0, 0.004, -0.004, 0.05, 0.125, 0.9947, 12.345, -73.344, 1234.5, 99.999, 2.675]
+    for x in values:
+        for lang in ("vi", "en"):
+            assert points(x, lang) == babel_decimal(round(x, 2), format="#,##0.##", locale=lang)
+            v = round(x, 2)
+            spts = "0" if v == 0 else babel_decimal(v, format="+#,##0.##;-#,##0.##", locale=lang)
+            assert signed_points(x, lang) == spts
+            for d in (1, 2):
+                body = "#,##0." + "0" * d
+                assert signed_unrounded(x, lang, d) == babel_decimal(x, format=f"+{body};-{body}", locale=lang)
+                assert pct(x, lang, d) == babel_percent(x, format=body + "%", locale=lang)
+        assert vi_points(x) == babel_decimal(round(x, 2), format="#,##0.##", locale="vi")
+        assert fmt_vi(x, 2) == babel_decimal(x, format="#,##0.00", locale="vi")
+        assert fmt_vi(x) == babel_decimal(x, format="#,##0.##", locale="vi")
+    assert fmt_vi(7697) == "7.697" and fmt_vi(7696.6, 0) == "7.697"
+    assert vi_points(None) == "trống" and points(float("nan"), "vi") == DASH and signed_unrounded(None, "vi") == DASH
+    assert signed_unrounded(0.0, "vi") == "+0,0" and signed_unrounded(-0.01, "vi") == "-0,0"
+
+
+def test_no_module_formats_numbers_with_babel_but_numfmt() -> None:
+    """Every number a reader sees goes through motcua.numfmt: no other module imports babel.numbers."""
+    from pathlib import Path
+
+    import motcua
+
+    root = Path(motcua.__file__).parent
+    found = [
+        str(p.relative_to(root))
+        for p in sorted(root.rglob("*.py"))
+        if p.name != "numfmt.py" and "babel.numbers" in p.read_text(encoding="utf-8")
+    ]
+    assert found == []

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from babel.numbers import format_decimal
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from motcua import products
 from motcua.model.compare import funnel_curve
 from motcua.model.run import COMPARISON_FILE, SUMMARY_FILE, TRENDS_FILE
+from motcua.numfmt import num, pct
 from motcua.rates import RATES, compute_rate
 
 TEXT = {
@@ -112,12 +112,8 @@ def observed_rates(unit_panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pct_formatter(lang: str) -> FuncFormatter:
-    sep = "," if lang == "vi" else "."
-    return FuncFormatter(
-        lambda v, _pos: (
-            f"{v * 100:.0f}%" if abs(v * 100 - round(v * 100)) < 1e-9 else f"{v * 100:.1f}%".replace(".", sep)
-        )
-    )
+    """Tick labels of a rate axis: "95%" on a whole percent, else one decimal ("92,5%")."""
+    return FuncFormatter(lambda v, _pos: pct(v, lang, 0 if abs(v * 100 - round(v * 100)) < 1e-9 else 1))
 
 
 def plot_trend(
@@ -168,7 +164,7 @@ def plot_funnel(comparison: pd.DataFrame, rate: str, unit_code: str | None = Non
         me = c.loc[c["unit_code"].astype(str) == str(unit_code)]
         ax.scatter(me["trials"], me["observed"], s=60, color="#d62728", zorder=3, label=T["this_unit"])
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_decimal(v, format="#,##0", locale=lang)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: num(v, lang)))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(T["dossiers"])
     ax.yaxis.set_major_formatter(_pct_formatter(lang))

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-
-from motcua.numfmt import format_decimal
 
 QUALITY_COLUMNS = [
     "file",
@@ -189,16 +186,6 @@ def matched_unit(match: Any) -> tuple[str, str]:
     if not code:
         return "", ""
     return str(getattr(match, "unit_schema", "") or ""), str(code)
-
-
-@lru_cache(maxsize=65536, typed=True)
-def vi_count(n: int | None) -> str:
-    """A count as written in messages: Vietnamese digit grouping, "trống" (blank) for None.
-
-    Babel's default Vietnamese pattern through :mod:`motcua.numfmt` (Babel's string, compiled once), memoised:
-    the same counts recur in every rebuild.
-    """
-    return "trống" if n is None else format_decimal(n, None, "vi")
 
 
 def period_label(start: date | None, end: date | None) -> str:

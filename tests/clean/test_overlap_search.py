@@ -22,8 +22,9 @@ from motcua.clean.periods import (
 from motcua.clean.run import PANEL_EXTRA_COLUMNS, _panel
 from motcua.ingest.names import UnitMatch
 from motcua.ingest.records import Record
+from motcua.numfmt import vi_count
 from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS, PANEL_COLUMNS, column_ref
-from motcua.quality import Quality, vi_count
+from motcua.quality import Quality
 
 
 def _unit(code: str) -> UnitMatch:

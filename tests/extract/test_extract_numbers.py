@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
+from motcua.extract.numbers import decimals_of, parse_number
+from motcua.numfmt import fmt_vi
 
 
 @pytest.mark.parametrize(

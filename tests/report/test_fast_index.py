@@ -14,6 +14,7 @@ from babel.numbers import format_decimal as babel_decimal
 from babel.numbers import format_percent as babel_percent
 
 import motcua.report.index as ix
+from motcua import numfmt
 from motcua.config import load_config
 from motcua.report import fmt
 
@@ -56,8 +57,9 @@ def _old_cell(text, key=None, num=False, **kw):
 def _old_way(monkeypatch: pytest.MonkeyPatch) -> None:
     """Put the row-by-row, Babel-per-value code back in place."""
     monkeypatch.setattr(fmt, "missing", _old_missing)
-    monkeypatch.setattr(fmt, "format_decimal", lambda n, f, loc: babel_decimal(n, format=f, locale=loc))
-    monkeypatch.setattr(fmt, "format_percent", lambda n, f, loc: babel_percent(n, format=f, locale=loc))
+    monkeypatch.setattr(numfmt, "missing", _old_missing)  # the formats themselves live in motcua.numfmt
+    monkeypatch.setattr(numfmt, "format_decimal", lambda n, f, loc: babel_decimal(n, format=f, locale=loc))
+    monkeypatch.setattr(numfmt, "format_percent", lambda n, f, loc: babel_percent(n, format=f, locale=loc))
     monkeypatch.setattr(fmt, "_month", lambda y, m, lang: format_date(date(y, m, 1), fmt._MONTH[lang], locale=lang))
     monkeypatch.setattr(fmt, "_day", lambda d, lang: format_date(d, fmt._DAY[lang], locale=lang))
     monkeypatch.setattr(ix, "_summary_rows", _old_summary_rows)

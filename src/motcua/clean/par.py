@@ -22,9 +22,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from motcua import products
-from motcua.clean.par_validate import pts, validate_sheet
+from motcua.clean.par_validate import validate_sheet
 from motcua.ingest.par import ParSheet, looks_like_par, read_par_sheet
 from motcua.ingest.unit_match import MatchContext
+from motcua.numfmt import vi_points as pts
 from motcua.quality import Quality
 
 __all__ = ["PAR_INDEX", "PAR_COLUMNS", "PAR_SCHEMA", "build_par_index", "empty_par_index"]

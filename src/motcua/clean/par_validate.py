@@ -26,15 +26,10 @@ from typing import Any
 from motcua.ingest.aggregate_checks import refusal_message
 from motcua.ingest.par import ParRow, ParSheet, par_settings, parse_score
 from motcua.ingest.unit_match import MatchContext, match_with_fallback
-from motcua.numfmt import format_decimal
+from motcua.numfmt import vi_points as pts
 from motcua.quality import Quality
 
-__all__ = ["ParResult", "pts", "era_start", "validate_sheet"]
-
-
-def pts(v: float | None) -> str:
-    """Points as written in messages: "73,34", "12", "5,9"."""
-    return "trống" if v is None else format_decimal(round(float(v), 2), "#,##0.##", "vi")
+__all__ = ["ParResult", "era_start", "validate_sheet"]
 
 
 def era_start(year: int) -> date:

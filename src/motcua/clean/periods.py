@@ -25,9 +25,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from motcua.ingest.records import Record
+from motcua.numfmt import vi_count as _vi
 from motcua.panel import COUNT_COLUMNS, FLOW_COLUMNS, column_ref
 from motcua.quality import Quality
-from motcua.quality import vi_count as _vi
 
 STOCKS_END = ("pending_total", "pending_ontime", "pending_overdue")
 EXTRA_FLOWS = ("received_new", "resolved_early_ontime", "supplement", "returned")

@@ -146,9 +146,10 @@ def max_input_bytes() -> int:
 
 
 def _mb(n: int) -> str:
-    from babel.numbers import format_decimal
+    """A file size in MB for a quality message ("212,4 MB"): the number by motcua.numfmt, the unit added."""
+    from motcua.numfmt import number
 
-    return format_decimal(round(n / 1024 / 1024, 1), locale="vi") + " MB"
+    return number(round(n / 1024 / 1024, 1), "vi") + " MB"
 
 
 _KIND_NAMES = {"zip": "Excel (.xlsx)", "ole": "Excel 97–2003 (.xls)", "html": "trang HTML", "text": "văn bản CSV"}

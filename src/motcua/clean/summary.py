@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from motcua.numfmt import format_decimal
+from motcua.numfmt import number
 from motcua.products import QUALITY
 from motcua.quality import RULES
 
@@ -75,10 +75,6 @@ HEAD = {
 }
 
 
-def _n(x: int, lang: str) -> str:
-    return format_decimal(int(x), None, "vi" if lang == "vi" else "en")
-
-
 def counts_table(result: CleanResult, lang: str = "vi") -> pd.DataFrame:
     """Rows read, kept and dropped; files; dossiers. Grain: one row per item."""
     m = result.meta
@@ -109,7 +105,7 @@ def counts_table(result: CleanResult, lang: str = "vi") -> pd.DataFrame:
             ),
         ]
     h = HEAD[lang]
-    return pd.DataFrame([(a, _n(b, lang)) for a, b in items], columns=[h["item"], h["value"]])
+    return pd.DataFrame([(a, number(int(b), lang)) for a, b in items], columns=[h["item"], h["value"]])
 
 
 def by_rule(quality: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
@@ -127,7 +123,7 @@ def by_rule(quality: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
             h["description"]: g["rule"].map(lambda r: RULES.get(r, (r, r))[idx]),
             h["severity"]: g["severity"].map(SEVERITY_LABEL[lang]),
             h["action"]: g["action"].map(lambda a: ACTION_LABEL[lang].get(a, a)),
-            h["count"]: g["count"].map(lambda x: _n(x, lang)),
+            h["count"]: g["count"].map(lambda x: number(int(x), lang)),
         }
     ).reset_index(drop=True)
 
@@ -165,17 +161,17 @@ def headline(result: CleanResult, lang: str = "vi") -> str:
     f = m["findings"]
     if lang == "vi":
         text = (
-            f"Đã đọc **{_n(r['in'], lang)}** dòng (đơn vị × kỳ) từ **{_n(len(m['sources']), lang)}** tệp; "
-            f"giữ **{_n(r['kept'], lang)}**, loại **{_n(r['dropped'], lang)}** (mỗi dòng loại có lý do trong {QUALITY.file}). "
-            f"Phát hiện: {_n(f['error'], lang)} lỗi, {_n(f['warning'], lang)} cảnh báo, {_n(f['info'], lang)} thông tin. "
+            f"Đã đọc **{number(int(r['in']), lang)}** dòng (đơn vị × kỳ) từ **{number(len(m['sources']), lang)}** tệp; "
+            f"giữ **{number(int(r['kept']), lang)}**, loại **{number(int(r['dropped']), lang)}** (mỗi dòng loại có lý do trong {QUALITY.file}). "
+            f"Phát hiện: {number(int(f['error']), lang)} lỗi, {number(int(f['warning']), lang)} cảnh báo, {number(int(f['info']), lang)} thông tin. "
             f"Số liệu đến ngày {pd.Timestamp(m['as_of']).strftime('%d/%m/%Y') if m['as_of'] else '—'}."
         )
         if m.get("synthetic"):
             text += " **Dữ liệu mẫu tổng hợp giả lập, không phải số liệu thật.**"
     else:
         text = (
-            f"Read **{_n(r['in'], lang)}** rows (unit × period) from **{_n(len(m['sources']), lang)}** files; "
-            f"kept **{_n(r['kept'], lang)}**, dropped **{_n(r['dropped'], lang)}** (each with a reason in {QUALITY.file}). "
+            f"Read **{number(int(r['in']), lang)}** rows (unit × period) from **{number(len(m['sources']), lang)}** files; "
+            f"kept **{number(int(r['kept']), lang)}**, dropped **{number(int(r['dropped']), lang)}** (each with a reason in {QUALITY.file}). "
             f"Findings: {f['error']} errors, {f['warning']} warnings, {f['info']} notes. Data up to {m['as_of'] or '—'}."
         )
         if m.get("synthetic"):

@@ -14,8 +14,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from motcua.ingest.records import Record
+from motcua.numfmt import vi_count as _vi
 from motcua.quality import Quality
-from motcua.quality import vi_count as _vi
 
 
 def _sum(*vals: int | None) -> int | None:

@@ -23,8 +23,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from motcua.extract.conflicts import check_conflicts, is_inexact
-from motcua.extract.numbers import fmt_vi
 from motcua.extract.vocab import Vocab
+from motcua.numfmt import fmt_vi
 
 if TYPE_CHECKING:  # pragma: no cover
     from motcua.extract.core import Fact
@@ -63,6 +63,7 @@ def rate_agrees(stated: float, computed: float, decimals: int, tol_pp: float) ->
 
 
 def _pct(v: float) -> str:
+    """A rate the article states in percent (0–100, not a proportion), as the flags write it: "99,47%"."""
     return fmt_vi(v, 2) + "%"
 
 

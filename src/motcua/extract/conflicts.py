@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import date as date_t
 from typing import TYPE_CHECKING
 
-from motcua.extract.numbers import fmt_vi
+from motcua.numfmt import fmt_vi
 
 if TYPE_CHECKING:  # pragma: no cover
     from motcua.extract.core import Fact

@@ -28,9 +28,10 @@ from motcua.extract.figure_clues import (
 )
 from motcua.extract.figure_patterns import COUNT_NOUN, ORDINAL_VALUES, STEP_WORDS
 from motcua.extract.figure_record import Figure
-from motcua.extract.numbers import decimals_of, fmt_vi, parse_number
+from motcua.extract.numbers import decimals_of, parse_number
 from motcua.extract.percent import classify_percent, just_before
 from motcua.extract.vocab import Vocab, norm
+from motcua.numfmt import fmt_vi
 
 
 @dataclass(frozen=True)

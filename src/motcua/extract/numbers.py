@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from babel.numbers import format_decimal
-
 Kind = Literal["count", "decimal"]
 
 
@@ -65,17 +63,6 @@ def parse_number(token: str, kind: Kind = "count") -> ParsedNumber:
         return ParsedNumber(float(t.replace(",", ".")), note)
     # several groups in a decimal context: thousands separators
     return ParsedNumber(float("".join(groups)), "nhiều dấu phân cách")
-
-
-def fmt_vi(value: float | int, decimals: int | None = None) -> str:
-    """A number in Vietnamese format (Babel, locale vi): 7697 → "7.697", 99.47 → "99,47"."""
-    if isinstance(value, int) or (decimals == 0):
-        return format_decimal(int(round(value)), locale="vi")
-    if decimals is None:
-        pattern = "#,##0.##"
-    else:
-        pattern = "#,##0." + "0" * decimals
-    return format_decimal(value, format=pattern, locale="vi")
 
 
 def decimals_of(token: str) -> int:

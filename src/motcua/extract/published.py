@@ -79,7 +79,7 @@ def published_display(df: pd.DataFrame, *, lang: str = "vi", unit_code: str | No
     Grain: one row per fact; facts without a unit code are kept (aggregates) unless
     ``unit_code`` is given.
     """
-    from babel.numbers import format_decimal
+    from motcua.numfmt import number
 
     locale = "vi" if lang == "vi" else "en"
     t = df[FACT_COLUMNS].copy()
@@ -94,7 +94,7 @@ def published_display(df: pd.DataFrame, *, lang: str = "vi", unit_code: str | No
             "period_end": t["period_end"],
             "metric": t["metric"],
             "label": [METRIC_LABELS.get(m, (m, m))[idx] for m in t["metric"]],
-            "value": [format_decimal(v, locale=locale) for v in t["value"]],
+            "value": [number(v, locale) for v in t["value"]],
             "source": [Path(str(f)).name for f in t["file"]],
             "quote": t["quote"],
             "kind": LABEL_VI if lang == "vi" else LABEL_EN,

@@ -151,7 +151,8 @@ def share_of(count: Fact, shares: list[Fact], metric: str) -> None:
 
 
 def fmt_int(v: float | int) -> str:
-    from motcua.extract.numbers import fmt_vi
+    """A count as a note writes it: "7.697"."""
+    from motcua.numfmt import fmt_vi
 
     return fmt_vi(int(v))
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from motcua.extract.vocab import norm, strip_marks
+from motcua.numfmt import num
 
 LEVEL_WORDS: dict[str, str] = {
     "tỉnh": "province",
@@ -377,7 +378,7 @@ def _ingest_match(
     if res.unit_code and (allow_fuzzy or res.method != "fuzzy"):
         row = units_by_code().get((schema, res.unit_level, res.unit_code))
         flags = (
-            [f"unit_fuzzy_match: '{level_word} {part}' ≈ {res.unit_name} ({res.score:.0f}/100)"]
+            [f"unit_fuzzy_match: '{level_word} {part}' ≈ {res.unit_name} ({num(res.score, 'vi')}/100)"]
             if res.method == "fuzzy"
             else []
         )

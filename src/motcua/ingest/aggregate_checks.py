@@ -10,14 +10,9 @@ from motcua.ingest.eras import era_of
 from motcua.ingest.form import FormRow, FormSheet
 from motcua.ingest.names import UnitMatch
 from motcua.ingest.numbers import parse_percent
+from motcua.numfmt import vi_count
 from motcua.panel import column_ref
 from motcua.quality import Quality
-
-
-def vi_number(n: int | None) -> str:
-    from babel.numbers import format_decimal
-
-    return "trống" if n is None else format_decimal(n, locale="vi")
 
 
 def cell_error_message(error: str, raw: object, label: str) -> str:
@@ -74,7 +69,7 @@ def check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
                 continue
             s = sum(parts)  # type: ignore[arg-type]
             if s != tv:
-                diffs.append(f"{column_ref(col)}: dòng tổng {vi_number(tv)}, cộng các đơn vị {vi_number(s)}")
+                diffs.append(f"{column_ref(col)}: dòng tổng {vi_count(tv)}, cộng các đơn vị {vi_count(s)}")
         if diffs:
             q.add(
                 display,
@@ -111,7 +106,7 @@ def check_totals(fs: FormSheet, display: str, q: Quality, plabel: str) -> None:
             if sv is None or not parts or any(p is None for p in parts):
                 continue
             if sum(parts) != sv:  # type: ignore[arg-type]
-                diffs.append(f"{column_ref(col)}: {vi_number(sv)} ≠ {vi_number(sum(parts))}")  # type: ignore[arg-type]
+                diffs.append(f"{column_ref(col)}: {vi_count(sv)} ≠ {vi_count(sum(parts))}")  # type: ignore[arg-type]
         msg = f'Dòng cộng nhóm "{st.name}" (STT {st.stt}) không tính là đơn vị'
         if diffs:
             q.add(

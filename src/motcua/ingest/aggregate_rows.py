@@ -10,7 +10,7 @@ only folds to a totals word ("Công an tỉnh" → "Cộng") was read as a unit,
 
 from __future__ import annotations
 
-from motcua.ingest.aggregate_checks import cell_error_message, check_rate, refusal_message, vi_number
+from motcua.ingest.aggregate_checks import cell_error_message, check_rate, refusal_message
 from motcua.ingest.aggregate_records import unit_record
 from motcua.ingest.form import FormSheet
 from motcua.ingest.periods import Period
@@ -18,6 +18,7 @@ from motcua.ingest.province_scope import match_in_scope, sheet_province
 from motcua.ingest.records import Record
 from motcua.ingest.rowlabels import has_marks
 from motcua.ingest.unit_match import MatchContext
+from motcua.numfmt import num, vi_count
 from motcua.quality import Quality
 
 
@@ -77,7 +78,7 @@ def _row_record(
             display,
             "unit_matched_fuzzy",
             "warning",
-            f'"{r.name}" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {m.score:.0f}.',
+            f'"{r.name}" khớp gần đúng với {m.unit_name} ({m.unit_code}), điểm {num(m.score, "vi")}.',
             sheet=fs.sheet,
             row=r.row,
             unit=m.unit_code or "",
@@ -116,7 +117,7 @@ def _cell_values(r, fs: FormSheet, display: str, q: Quality, m, who: str, plabel
                 display,
                 "number_format",
                 "info",
-                f'Cột {fs.column_labels.get(col, col)}: "{pc.raw}" đọc là {vi_number(pc.value)} ({pc.note}).',
+                f'Cột {fs.column_labels.get(col, col)}: "{pc.raw}" đọc là {vi_count(pc.value)} ({pc.note}).',
                 sheet=fs.sheet,
                 row=r.row,
                 unit=who,

@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from motcua.ingest.dossier_layout import cutoff_day, vi_count
+from motcua.ingest.dossier_layout import cutoff_day
 from motcua.ingest.dossier_records import note_aggregated, unit_from_filename, unit_period_record
 from motcua.ingest.dossier_slow_dates import slow_codes, split_raw
 from motcua.ingest.dossier_sql import (
@@ -63,6 +63,7 @@ from motcua.ingest.dossier_window_counts import hinted_windows, window_counts, w
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
 from motcua.ingest.unit_match import MatchContext, match_with_fallback
+from motcua.numfmt import vi_count
 from motcua.quality import Quality
 
 __all__ = [

@@ -34,13 +34,6 @@ DATE_FORMATS = (
 )
 
 
-def vi_count(n: int) -> str:
-    """A count in Vietnamese digit grouping ("7.697")."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(n, locale="vi")
-
-
 def spec() -> dict[str, Any]:
     """The dossier layout of config/layouts/dossier.yaml ({} when there is none)."""
     return load_config().layouts.get("dossier", {})

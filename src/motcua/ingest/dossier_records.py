@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from motcua.ingest.dossier_layout import vi_count
 from motcua.ingest.periods import classify
 from motcua.ingest.records import Record
 from motcua.ingest.unit_match import MatchContext, match_with_fallback
+from motcua.numfmt import vi_count
 from motcua.quality import Quality, period_label
 
 

@@ -40,7 +40,6 @@ from motcua.ingest.dossier_layout import (
     map_columns,
     month_windows,
     parse_dates,
-    vi_count,
 )
 from motcua.ingest.dossier_records import note_aggregated, unit_from_filename, unit_period_record
 from motcua.ingest.grid import Grid
@@ -49,6 +48,7 @@ from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
 from motcua.ingest.tidy import read_head
 from motcua.ingest.unit_match import MatchContext, match_with_fallback
+from motcua.numfmt import vi_count
 from motcua.quality import Quality, period_label
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from motcua.config import load_config
 from motcua.ingest.text import clean_text, fold
+from motcua.numfmt import points
 from motcua.quality import Quality
 
 SCORE_COLUMNS = [
@@ -262,7 +263,7 @@ def _row_scores(
         if v is None and clean_text(raw) == "":
             continue
         if v is None or v < 0 or v > mx + 1e-9:
-            bad.append(f"{header[roles[g]]} = {clean_text(raw)} (tối đa {_vi(mx)})")
+            bad.append(f"{header[roles[g]]} = {clean_text(raw)} (tối đa {points(mx)})")
             unreadable = unreadable or v is None or v < 0
             continue
         kept[g] = v
@@ -283,7 +284,7 @@ def _row_scores(
             display,
             "score766_total_mismatch",
             "warning",
-            f"Tổng điểm {_vi(total)} khác tổng các nhóm {_vi(sum(kept.values()))}; giữ nguyên số liệu.",
+            f"Tổng điểm {points(total)} khác tổng các nhóm {points(sum(kept.values()))}; giữ nguyên số liệu.",
             row=line,
             unit=unit[1],
             period=f"{when[0]:%m/%Y}",
@@ -303,12 +304,6 @@ def _row_scores(
         }
         for g, v in items
     ]
-
-
-def _vi(x: float) -> str:
-    from motcua.numfmt import format_decimal
-
-    return format_decimal(round(x, 2), "#,##0.##", locale="vi")
 
 
 def combine_scores(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from motcua import products
-from motcua.numfmt import format_decimal
+from motcua.numfmt import vi_count
 from motcua.panel import COUNT_COLUMNS
 from motcua.rates import compute_rate
 
@@ -138,7 +138,7 @@ def sum_counts(rows: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, flo
 
 def count_text(x: int) -> str:
     """A count in Vietnamese format: "7.697"."""
-    return format_decimal(int(x), locale="vi")
+    return vi_count(int(x))
 
 
 def units_label(codes: Iterable[str], names: dict[str, str]) -> str:

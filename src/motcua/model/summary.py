@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from motcua.model.claims import trend_claim, trend_direction
-from motcua.numfmt import format_decimal, format_percent
+from motcua.numfmt import DASH, pct, signed_unrounded
 from motcua.rates import RATES
 
 LABELS = {
@@ -80,31 +80,14 @@ LABELS = {
 }
 
 
-_DASH = "–"
-
-
-def _pct(x: float, lang: str, digits: int = 1) -> str:
-    if x is None or not np.isfinite(x):
-        return _DASH
-    return format_percent(x, "#,##0." + "0" * digits + "%", lang)
-
-
-def _num(x: float, lang: str, digits: int = 1) -> str:
-    if x is None or not np.isfinite(x):
-        return _DASH
-    return format_decimal(x, "+#,##0." + "0" * digits + ";-#,##0." + "0" * digits, lang)
-
-
 def _funnel_text(flag: object, lang: str) -> str:
     L = LABELS[lang]
     if not isinstance(flag, str) or not flag:
-        return _DASH
+        return DASH
     if flag in ("within", "no_data"):
         return L[flag]
     side, _, tag = flag.partition("_")
-    level = "99,8%" if tag == "998" else "95%"
-    if lang == "en":
-        level = level.replace(",", ".")
+    level = pct(0.998, lang, 1) if tag == "998" else pct(0.95, lang, 0)
     return f"{L[side]} {level}"
 
 
@@ -136,14 +119,14 @@ def _slope_text(row: Mapping[str, Any], lang: str) -> str:
     L = LABELS[lang]
     c = trend_claim(row)
     if c is None:
-        return _DASH
-    txt = f"{_num(c.slope, lang)} ({_num(c.low, lang)} … {_num(c.high, lang)})"
+        return DASH
+    txt = f"{signed_unrounded(c.slope, lang)} ({signed_unrounded(c.low, lang)} … {signed_unrounded(c.high, lang)})"
     if not c.recent:
         return txt
     txt = f"{L['slope_recent']}: {txt}"
     if c.average is not None:
         a = c.average
-        txt += f"; {L['slope_average']}: {_num(a[0], lang)} ({_num(a[1], lang)} … {_num(a[2], lang)})"
+        txt += f"; {L['slope_average']}: {signed_unrounded(a[0], lang)} ({signed_unrounded(a[1], lang)} … {signed_unrounded(a[2], lang)})"
     return txt
 
 
@@ -167,25 +150,25 @@ def province_summary(trend_summary: pd.DataFrame, lang: str = "vi") -> pd.DataFr
         return pd.DataFrame()
     col = lambda name, default=None: _column(s, name, default)  # noqa: E731
     rank_txt = [
-        _DASH if pd.isna(rk) else f"{int(rk)} ({int(lo)}–{int(hi)})/{int(n)}"
+        DASH if pd.isna(rk) else f"{int(rk)} ({int(lo)}–{int(hi)})/{int(n)}"
         for rk, lo, hi, n in zip(col("rank"), col("rank_low"), col("rank_high"), col("n_ranked"))
     ]
     shrunk_txt = [
-        f"{_pct(m, lang)} ({_pct(lo, lang)}–{_pct(hi, lang)})" if pd.notna(m) else _DASH
+        f"{pct(m, lang)} ({pct(lo, lang)}–{pct(hi, lang)})" if pd.notna(m) else DASH
         for m, lo, hi in zip(col("shrunk_rate"), col("shrunk_low"), col("shrunk_high"))
     ]
-    band_txt = [_DASH if pd.isna(b) else (L["yes"] if bool(b) else L["no"]) for b in col("latest_outside_band")]
+    band_txt = [DASH if pd.isna(b) else (L["yes"] if bool(b) else L["no"]) for b in col("latest_outside_band")]
     out = {
         L["code"]: s["unit_code"].tolist(),
         L["unit"]: s["unit_name"].tolist(),
         L["rate"]: [_rate_label(r, lang) for r in s["rate"].tolist()],
         L["status"]: [L.get(f"status_{x}", x) for x in s["status"].tolist()],
         L["n_periods"]: [int(x) if pd.notna(x) else 0 for x in s["n_periods"].tolist()],
-        L["latest"]: [_pct(x, lang) for x in s["latest_rate"].tolist()],
+        L["latest"]: [pct(x, lang) for x in s["latest_rate"].tolist()],
         L["slope"]: [_slope_text(r, lang) for r in _claim_rows(s)],
-        L["target"]: [_pct(x, lang, 0) for x in s["target"].tolist()],
-        L["p_target"]: [_pct(x, lang, 0) for x in s["p_meet_target"].tolist()],
-        L["p_target_year"]: [_pct(x, lang, 0) for x in col("p_meet_target_year", np.nan)],
+        L["target"]: [pct(x, lang, 0) for x in s["target"].tolist()],
+        L["p_target"]: [pct(x, lang, 0) for x in s["p_meet_target"].tolist()],
+        L["p_target_year"]: [pct(x, lang, 0) for x in col("p_meet_target_year", np.nan)],
         L["shrunk"]: shrunk_txt,
         L["rank"]: rank_txt,
         L["funnel"]: [_funnel_text(f, lang) for f in col("funnel_flag")],
@@ -274,7 +257,7 @@ def province_overview(trend_summary: pd.DataFrame, comparison: pd.DataFrame, lan
             {
                 O["rate"]: _rate_label(rate, lang),
                 O["window"]: f"{ws:%d/%m/%Y} – {we:%d/%m/%Y}",
-                O["province_rate"]: _pct(float(c["province_rate"].iloc[0]), lang, 2),
+                O["province_rate"]: pct(float(c["province_rate"].iloc[0]), lang, 2),
                 O["units"]: int(c["n_units"].iloc[0]),
                 O["up"]: int((up & sel).sum()),
                 O["down"]: int((down & sel).sum()),

@@ -12,27 +12,11 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup, escape
 
-from motcua.numfmt import format_decimal
+from motcua.numfmt import points as pts
+from motcua.numfmt import signed_points as spts
 from motcua.report import fmt
 from motcua.report.html import render
 from motcua.report.strings import Strings
-
-
-def pts(x: object, lang: str) -> str:
-    """Points as the decisions write them, in the language's format: "73,34", "12", "18,5" (vi); "73.34" (en)."""
-    if fmt.missing(x):
-        return fmt.DASH
-    return format_decimal(round(float(x), 2), "#,##0.##", fmt.locale_of(lang))  # type: ignore[arg-type]
-
-
-def spts(x: object, lang: str) -> str:
-    """A change in points with its sign: "+8,48", "-0,8", "0"."""
-    if fmt.missing(x):
-        return fmt.DASH
-    v = round(float(x), 2)
-    if v == 0:
-        return "0"
-    return format_decimal(v, "+#,##0.##;-#,##0.##", fmt.locale_of(lang))  # type: ignore[arg-type]
 
 
 def par_field_label(row: pd.Series, S: Strings) -> str:

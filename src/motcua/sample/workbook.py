@@ -22,10 +22,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from motcua.numfmt import vi_count
 
 #: The keyword every synthetic workbook carries in its document properties.
 SYNTHETIC_KEYWORD = "motcua-synthetic"
@@ -113,11 +114,6 @@ class RowSpec:
     kind: str = "unit"  # unit | section | total
 
 
-def vi_int(n: int) -> str:
-    """7697 → "7.697" (Babel, vi locale)."""
-    return format_decimal(int(n), locale="vi")
-
-
 def _leaves(layout: str) -> tuple[list[tuple[str, int]], list[tuple[str, str, str | None]]]:
     return (FORM06_GROUPS, FORM06_LEAVES) if layout == "06" else (FORM07A_GROUPS, FORM07A_LEAVES)
 
@@ -156,7 +152,7 @@ def build_workbook(
                 if v is None:
                     continue
                 if style.numbers_as_text and isinstance(v, int):
-                    v = vi_int(v)
+                    v = vi_count(int(v))
                 _put(ws, r, c, v, font=Font(bold=True) if spec.kind == "total" else Font())
         r += 1
     thin = Side(style="thin")
