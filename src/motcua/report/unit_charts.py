@@ -8,6 +8,7 @@ the peers' comparison rows. Any of them may be empty: the chart then says so.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -353,6 +354,22 @@ def draw_funnel(
     sns.despine(ax=ax, left=True)
 
 
+#: rate → (the peers' comparison rows, their funnel curve) of the last funnel drawn: every unit of a peer group
+#: shares one curve (:meth:`motcua.report.context.ReportData.peer_comparison` gives the same frame each time).
+_CURVES: dict[str, tuple[Any, pd.DataFrame]] = {}
+
+
+def _curve(comp: pd.DataFrame, rate: str, funnel_curve: Any) -> pd.DataFrame:
+    """The funnel curve of ``comp`` for ``rate`` (empty without the model's dispersion ``phi``), kept for the
+    same frame."""
+    hit = _CURVES.get(rate)
+    if hit is not None and hit[0]() is comp:
+        return hit[1]
+    curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
+    _CURVES[rate] = (weakref.ref(comp), curve)
+    return curve
+
+
 def funnel_chart(
     data: Any,
     unit_code: str,
@@ -368,7 +385,7 @@ def funnel_chart(
     panels = []
     for rate in rates:
         comp = data.peer_comparison(rate)
-        curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
+        curve = _curve(comp, rate, funnel_curve)
         panels.append((rate, comp, curve))
         me = comp[comp["unit_code"].astype(str) == str(unit_code)] if len(comp) else comp
         if len(me):
