@@ -106,12 +106,17 @@ def axes_in(fig: Figure, bottom: float, height: float, *, left: float = 0.8, rig
     return fig.add_axes((left / w, bottom / h, (w - left - right) / w, height / h), **kw)
 
 
-def to_png(fig: Figure) -> bytes:
-    """PNG bytes of the figure on white (:func:`encode_png`): same figure → same bytes."""
+def figure_rgba(fig: Figure) -> np.ndarray:
+    """The figure's pixels on white (rows × columns × RGBA), as ``savefig`` draws them."""
     buf = io.BytesIO()
     fig.savefig(buf, format="rgba", dpi=DPI, facecolor="white")
     w, h = (int(v) for v in fig.bbox.size)  # Agg's canvas: the figure's size in pixels, truncated
-    return encode_png(np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4))
+    return np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4)
+
+
+def to_png(fig: Figure) -> bytes:
+    """PNG bytes of the figure on white (:func:`encode_png`): same figure → same bytes."""
+    return encode_png(figure_rgba(fig))
 
 
 def encode_png(rgba: np.ndarray) -> bytes:
