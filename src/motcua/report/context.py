@@ -61,27 +61,47 @@ class ReportData:
     #: The (schema, level) this view is about (:meth:`scoped`); None: config/province.yaml's.
     scope_schema: str | None = None
     scope_level: str | None = None
+    #: Shared by every view of the same load (:meth:`scoped` keeps the same dict): files read when first asked for
+    #: and per-unit row indexes of the frames (:func:`_rows_by_code`), so a warm kernel reads and splits them once.
+    _shared: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def _lazy(self, name: str, product: Any) -> pd.DataFrame:
+        """The optional product ``name``, read once per load and shared by its views."""
+        if name not in self._shared:
+            self._shared[name] = product.read(self.data_dir)
+        return self._shared[name]
 
     @property
     def quality(self) -> pd.DataFrame:
         """quality.csv as text (empty frame without the file)."""
         if self._quality is None:
-            self._quality = products.QUALITY.read(self.data_dir)
+            self._quality = self._lazy("quality", products.QUALITY)
         return self._quality
 
     @property
     def trends(self) -> pd.DataFrame:
         """trends.parquet (empty frame without the file)."""
         if self._trends is None:
-            self._trends = products.TRENDS.read(self.data_dir)
+            self._trends = self._lazy("trends", products.TRENDS)
         return self._trends
 
     @property
     def continuity(self) -> pd.DataFrame:
         """continuity.parquet (:mod:`motcua.model.continuity`; empty frame without the file)."""
         if self._continuity is None:
-            self._continuity = products.CONTINUITY.read(self.data_dir)
+            self._continuity = self._lazy("continuity", products.CONTINUITY)
         return self._continuity
+
+    def _rows(self, frame: pd.DataFrame, code: str) -> pd.DataFrame:
+        """The rows of ``frame`` whose ``unit_code`` (as text) is ``code``, in the frame's order: the same rows as a
+        boolean mask, found in a per-code index built once per frame and kept with the load."""
+        key = ("rows", id(frame))
+        hit = self._shared.get(key)
+        if hit is None or hit[0] is not frame:
+            hit = (frame, frame["unit_code"].astype(str).groupby(frame["unit_code"].astype(str), sort=False).indices)
+            self._shared[key] = hit
+        pos = hit[1].get(code)
+        return frame.iloc[pos if pos is not None else []]
 
     @property
     def synthetic(self) -> bool:
@@ -140,7 +160,7 @@ class ReportData:
         view's schema only (:meth:`scoped`: strictly; otherwise when the code has rows of config's schema)."""
         code = str(unit_code)
         if code not in self._unit_cache:
-            p = self.panel[self.panel["unit_code"].astype(str) == code]
+            p = self._rows(self.panel, code)
             if (
                 self.unit_schema
                 and "unit_schema" in p
@@ -155,7 +175,7 @@ class ReportData:
         s = self.summary
         if s.empty or "unit_code" not in s:
             return pd.DataFrame()
-        s = s[s["unit_code"].astype(str) == str(unit_code)]
+        s = self._rows(s, str(unit_code))
         if (
             self.unit_schema
             and "unit_schema" in s
@@ -169,7 +189,8 @@ class ReportData:
         t = self.trends
         if t.empty or "unit_code" not in t:
             return pd.DataFrame()
-        t = t[(t["unit_code"].astype(str) == str(unit_code)) & (t["rate"] == rate)]
+        t = self._rows(t, str(unit_code))
+        t = t[t["rate"] == rate]
         if (
             self.unit_schema
             and "unit_schema" in t
@@ -183,12 +204,17 @@ class ReportData:
         c = self.comparison
         if c.empty or "rate" not in c:
             return pd.DataFrame()
-        c = c[c["rate"] == rate]
-        if "unit_level" in c:
-            c = c[c["unit_level"] == self.unit_level]
-        if self.unit_schema and "unit_schema" in c:
-            c = c[c["unit_schema"] == self.unit_schema]
-        return c
+        key = ("peers", id(c), rate, self.unit_level, self.unit_schema)
+        hit = self._shared.get(key)
+        if hit is not None and hit[0] is c:
+            return hit[1]
+        out = c[c["rate"] == rate]
+        if "unit_level" in out:
+            out = out[out["unit_level"] == self.unit_level]
+        if self.unit_schema and "unit_schema" in out:
+            out = out[out["unit_schema"] == self.unit_schema]
+        self._shared[key] = (c, out)
+        return out
 
     def quality_unit_codes(self) -> pd.Series:
         """The unit code each quality.csv row is about ("" when it is about no unit), aligned with :attr:`quality`.

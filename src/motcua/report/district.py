@@ -33,7 +33,8 @@ from motcua.report.narrative import district_narrative
 from motcua.report.national import unit_province_page
 from motcua.report.par import district_par_section
 from motcua.report.strings import Strings, strings
-from motcua.report.unit_charts import funnel_chart, ontime_chart, rate_chart, volume_chart
+from motcua.report.unit_charts import ontime_chart, rate_chart, volume_chart
+from motcua.report.unit_funnel import funnel_chart
 from motcua.unit_codes import unit_code_param
 from motcua.version import code_version
 

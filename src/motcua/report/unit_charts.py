@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from motcua.model.claims import trend_claim
 from motcua.report import fmt
-from motcua.report.chart_style import COLORS, WIDTH
+from motcua.report.chart_style import COLORS
 from motcua.report.charts import (
     Chart,
     axes_in,
@@ -30,7 +30,7 @@ from motcua.report.charts import (
     pct_axis,
     rate_limits,
 )
-from motcua.report.strings import Strings, cap
+from motcua.report.strings import Strings
 
 
 def volume_chart(monthly: pd.DataFrame, unit_name: str, S: Strings) -> Chart:
@@ -260,8 +260,12 @@ def draw_funnel(
     highlight: str | None = None,
     label_codes: bool = False,
     legend: bool = True,
+    marks: bool = True,
 ) -> None:
-    """Funnel plot: peers' observed rate against volume, 95 % and 99,8 % limits, one unit highlighted."""
+    """Funnel plot: peers' observed rate against volume, 95 % and 99,8 % limits, one unit highlighted.
+
+    ``marks=False``: the plot without the highlighted unit's marks (:func:`funnel_marks` adds them), its grey
+    point drawn with the others' (the opaque red mark covers it whole)."""
     lang = S.lang
     c = comp[comp["trials"] > 0] if len(comp) else comp
     if c.empty:
@@ -284,7 +288,7 @@ def draw_funnel(
             linewidth=1,
             label=S["ch_funnel_mean"] if legend else None,
         )
-    others = c[c["unit_code"].astype(str) != str(highlight)] if highlight is not None else c
+    others = c[c["unit_code"].astype(str) != str(highlight)] if highlight is not None and marks else c
     ax.scatter(
         others["trials"].to_numpy(),
         others["observed"].to_numpy(),
@@ -305,31 +309,8 @@ def draw_funnel(
                 color="#333333",
                 annotation_clip=False,
             )
-    if highlight is not None:
-        me = c[c["unit_code"].astype(str) == str(highlight)]
-        if len(me):
-            r = me.iloc[0]
-            ax.scatter(
-                [r["trials"]],
-                [r["observed"]],
-                s=120,
-                color=COLORS["highlight"],
-                zorder=4,
-                edgecolor="white",
-                linewidth=1.2,
-            )
-            right = r["trials"] > (c["trials"].min() + c["trials"].max()) / 2
-            ax.annotate(
-                str(r["unit_name"]),
-                (r["trials"], r["observed"]),
-                xytext=(-8 if right else 8, 7),
-                textcoords="offset points",
-                ha="right" if right else "left",
-                fontsize=12,
-                fontweight="bold",
-                color=COLORS["highlight"],
-                annotation_clip=False,
-            )
+    if highlight is not None and marks:
+        funnel_marks(ax, c, highlight)
     ys = [c["observed"].to_numpy()]
     if len(curve):
         inside = curve[curve["n"] >= c["trials"].min() * 0.8]
@@ -353,58 +334,32 @@ def draw_funnel(
     sns.despine(ax=ax, left=True)
 
 
-def funnel_chart(
-    data: Any,
-    unit_code: str,
-    unit_name: str,
-    S: Strings,
-    rates: tuple[str, ...] = ("online_rate", "ontime_rate_report"),
-) -> Chart:
-    """Funnel plots for ``rates`` (one panel each, stacked for phones) with the unit highlighted."""
-    from motcua.model import funnel_curve
-
-    lang = S.lang
-    parts: list[str] = []
-    panels = []
-    for rate in rates:
-        comp = data.peer_comparison(rate)
-        curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
-        panels.append((rate, comp, curve))
-        me = comp[comp["unit_code"].astype(str) == str(unit_code)] if len(comp) else comp
-        if len(me):
-            r = me.iloc[0]
-            flag = str(r.get("funnel_flag") or "no_data")
-            parts.append(
-                S.f(
-                    "alt_funnel",
-                    rate=S[f"rate_{rate}"],
-                    unit=unit_name,
-                    value=fmt.pct(r["observed"], lang, fmt.pct_digits([r["observed"]])),
-                    n=fmt.num(r["trials"], lang),
-                    flag=S.get(f"funnel_{flag}", flag),
-                )
-            )
-        else:
-            parts.append(
-                S.f("alt_funnel", rate=S[f"rate_{rate}"], unit=unit_name, value=fmt.DASH, n=fmt.DASH, flag=S["no_data"])
-            )
-
-    legend_h = 0.75
-    panel_h = 3.0
-
-    def paint(fig: Any) -> None:
-        k = len(panels)
-        for i, (rate, comp, curve) in enumerate(panels):
-            ax = axes_in(fig, legend_h + (k - 1 - i) * panel_h + 0.65, panel_h - 0.65 - 0.4)
-            draw_funnel(ax, comp, curve, rate, S, highlight=unit_code, legend=(i == 0))
-            ax.set_title(cap(S[f"rate_{rate}"]), loc="left", fontsize=13, y=1.0, pad=6)
-            if i == 0 and ax.get_legend_handles_labels()[0]:
-                fig.legend(
-                    *ax.get_legend_handles_labels(),
-                    loc="lower left",
-                    bbox_to_anchor=(0.1 / WIDTH, 0.0),
-                    ncols=2,
-                    fontsize=11,
-                )
-
-    return draw(legend_h + panel_h * len(panels), paint, " ".join(parts), S["ch_funnel"])
+def funnel_marks(ax: Any, c: pd.DataFrame, highlight: str) -> list[Any]:
+    """The highlighted unit's red point and bold name on a funnel plot of the peers ``c`` (none when it is not
+    among them), in drawing order."""
+    me = c[c["unit_code"].astype(str) == str(highlight)]
+    if not len(me):
+        return []
+    r = me.iloc[0]
+    point = ax.scatter(
+        [r["trials"]],
+        [r["observed"]],
+        s=120,
+        color=COLORS["highlight"],
+        zorder=4,
+        edgecolor="white",
+        linewidth=1.2,
+    )
+    right = r["trials"] > (c["trials"].min() + c["trials"].max()) / 2
+    name = ax.annotate(
+        str(r["unit_name"]),
+        (r["trials"], r["observed"]),
+        xytext=(-8 if right else 8, 7),
+        textcoords="offset points",
+        ha="right" if right else "left",
+        fontsize=12,
+        fontweight="bold",
+        color=COLORS["highlight"],
+        annotation_clip=False,
+    )
+    return [name, point]  # by zorder: the name (3) is drawn before the point (4)
