@@ -41,6 +41,7 @@ from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.trend import (
     TrendFit,
     ame_slope,
+    band_quantiles,
     daily_volume,
     fit_arrays,
     forecast_arrays,
@@ -225,7 +226,7 @@ def _series_outputs(
     a = (1 - settings.confidence_level) / 2
     if len(fs):
         draws = forecast_draws(fit, settings, t0, t1, vol, settings.forecast_simulations, rng, X=Xf)
-        plo, phi = np.quantile(draws, [a, 1 - a], axis=0)
+        plo, phi = band_quantiles(draws, a)
     else:
         draws = np.empty((settings.forecast_simulations, 0))
         plo = phi = np.empty(0)
@@ -251,11 +252,11 @@ def _series_outputs(
     # the current year as a whole (lũy kế 1/1 – 31/12): observed months plus draws for the rest
     year_draws = _year_draws(fit, fs, fe, vol, draws, target_date)
     if year_draws is not None:
-        ylo, yhi = np.quantile(year_draws, [a, 1 - a])
+        ylo, yhi = band_quantiles(year_draws, a)
         summ.update(year_forecast=float(np.mean(year_draws)), year_low=float(ylo), year_high=float(yhi))
     target_rows = []
     if tgt_draws is not None:
-        tlo, thi = np.quantile(tgt_draws, [a, 1 - a])
+        tlo, thi = band_quantiles(tgt_draws, a)
         summ.update(
             target_period_end=tgt_end,
             target_forecast=float(tgt_est),
