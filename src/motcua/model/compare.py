@@ -236,8 +236,8 @@ def _sim_ranks(draws: np.ndarray) -> np.ndarray:
     4,000 draws: each draw becomes an integer key that sorts as the float does (its bits, the negative ones
     flipped) with the unit's index in its lowest bits, so one plain sort (several times faster than an
     argsort) gives every simulation's order; the second argsort, of a permutation, is its inverse, written by
-    scattering the places. Only draws equal to within 2⁻⁴⁰ of their size (the index's bits) could be ordered
-    otherwise than by argsort, which itself orders ties arbitrarily.
+    scattering the places. A simulation with two draws that agree but for the index's bits (about one in
+    10⁴ at this size) is ordered by argsort instead, so the ranks are argsort's exactly.
     """
     S, I = draws.shape
     bits = max(int(I - 1).bit_length(), 1)
@@ -250,8 +250,13 @@ def _sim_ranks(draws: np.ndarray) -> np.ndarray:
     key &= ~mask
     key |= np.arange(I, dtype=np.int64)[None, :]
     key.sort(axis=1)
+    high = key >> bits
+    near = np.flatnonzero((high[:, 1:] == high[:, :-1]).any(axis=1))  # two draws alike but for the lowest bits
+    del high
     key &= mask
     order = key  # order[s, k]: the unit at place k of simulation s
+    for s in near:  # such a simulation is ordered by argsort itself, as before
+        order[s] = (-draws[s]).argsort()
     ranks = np.empty((I, S), dtype=np.int32)
     ranks[order, np.arange(S)[:, None]] = np.arange(1, I + 1, dtype=np.int32)[None, :]
     return ranks
