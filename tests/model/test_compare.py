@@ -243,3 +243,21 @@ def test_units_no_different_beyond_chance_get_no_point_rank():
     assert (flat["rank_high"] - flat["rank_low"] >= 4).all()
     varied = c[c["rate"] == "online_rate"].sort_values("shrunk_rate", ascending=False)
     assert float(varied["tau2_logit"].iloc[0]) > 0 and list(varied["rank"]) == list(range(1, 10))
+
+
+def test_simulated_ranks_as_by_double_argsort():
+    from motcua.model.compare import _rank_bounds, _sim_ranks
+
+    rng = np.random.default_rng(2)
+    for S, I in [(4000, 50), (300, 1), (200, 2), (100, 4097)]:
+        d = rng.standard_normal((S, I)) * rng.random(I) + rng.random(I) - 0.7
+        if I > 3:  # draws equal, or one or two steps of the last bit apart: ordered as argsort orders them
+            d[1, 0] = d[1, 2]
+            d[2, 3] = np.nextafter(d[2, 1], 9)
+            d[3, 1] = np.nextafter(np.nextafter(d[3, 0], -9), -9)
+        old = (-d).argsort(axis=1).argsort(axis=1) + 1
+        new = _sim_ranks(d)
+        assert np.array_equal(old.T, new)
+        lo, hi = _rank_bounds(new, 0.025)
+        assert np.array_equal(lo, np.quantile(old, 0.025, axis=0, method="lower"))
+        assert np.array_equal(hi, np.quantile(old, 0.975, axis=0, method="higher"))

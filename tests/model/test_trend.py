@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from motcua.model import fit_trend, run_model, trend_frame, trend_summary_row
 from motcua.model.design import design, harmonic_means
@@ -283,3 +284,53 @@ def test_straight_trends_rarely_bend():
     res = run_model(panel, {"targets": []})
     share = (res.trend_summary["knots"].fillna("") != "").mean()
     assert share <= 0.05
+
+
+def test_band_quantiles_are_numpys():
+    from motcua.model.trend import band_quantiles
+
+    rng = np.random.default_rng(11)
+    for S, m in [(1000, 13), (1, 3), (2, 1), (999, 5), (4000, 2)]:
+        x = np.round(rng.random((S, m)) * 40) / 40  # ties too
+        for a in (0.025, 0.005, 0.5):
+            lo, hi = band_quantiles(x, a)
+            q = np.quantile(x, [a, 1 - a], axis=0)
+            assert np.array_equal(lo, q[0]) and np.array_equal(hi, q[1])
+            lo1, hi1 = band_quantiles(x[:, 0], a)
+            assert (lo1, hi1) == tuple(np.quantile(x[:, 0], [a, 1 - a]))
+
+
+def _ks_discrete(draws: np.ndarray, m: int, q: float) -> float:
+    k = np.arange(m + 1)
+    emp = np.searchsorted(np.sort(draws), k, side="right") / len(draws)
+    return float(np.max(np.abs(emp - stats.binom.cdf(k, m, q))))
+
+
+def test_binomial_noise_exact_below_threshold_and_close_above():
+    from motcua.model.trend import NORMAL_BINOMIAL_MIN_VARIANCE, _binomial_noise
+
+    N = 200_000
+    # below the threshold: numpy's exact draws, the same numbers for the same seed
+    m, q = np.full(N, 120), np.full(N, 0.02)
+    assert NORMAL_BINOMIAL_MIN_VARIANCE > 120 * 0.02 * 0.98
+    assert np.array_equal(_binomial_noise(m, q, np.random.default_rng(3)), np.random.default_rng(3).binomial(m, q))
+    # above it: a skew-corrected normal whose distribution is within sampling error + 0.0033 of the exact one
+    for mm, qq in [(60, 0.1), (200, 0.03), (150, 0.7), (900, 0.006), (40, 0.5)]:
+        assert mm * qq * (1 - qq) >= NORMAL_BINOMIAL_MIN_VARIANCE
+        y = _binomial_noise(np.full(N, mm), np.full(N, qq), np.random.default_rng(4))
+        assert np.all(y == np.rint(y)) and y.min() >= 0 and y.max() <= mm
+        assert _ks_discrete(y, mm, qq) < 0.0033 + 0.004, (mm, qq)
+        assert abs(y.mean() - mm * qq) < 5 * np.sqrt(mm * qq * (1 - qq) / N)
+
+
+def test_beta_noise_close_to_the_beta():
+    from motcua.model.trend import _beta_noise
+
+    N = 200_000
+    for p, c in [(0.03, 400.0), (0.5, 30.0), (0.97, 1000.0), (0.01, 5000.0), (0.02, 100.0)]:
+        qd = _beta_noise(np.full(N, p), c, np.random.default_rng(5))
+        assert qd.min() >= 0 and qd.max() <= 1
+        x = np.sort(qd)
+        grid = np.quantile(x, np.linspace(0.001, 0.999, 200))
+        emp = np.searchsorted(x, grid, side="right") / N
+        assert np.max(np.abs(emp - stats.beta.cdf(grid, p * c, (1 - p) * c))) < 0.006 + 0.004, (p, c)

@@ -229,6 +229,48 @@ def _rank_seed(base: int, key: tuple[Any, ...]) -> int:
     return (int(base) * 7919 + zlib.crc32("|".join(map(str, key)).encode())) % (2**32)
 
 
+def _sim_ranks(draws: np.ndarray) -> np.ndarray:
+    """Ranks (1 = highest) of each simulation's draws (S, I), laid out unit by simulation (I, S), int32.
+
+    The numbers of ``(-draws).argsort(axis=1).argsort(axis=1).T + 1``, three times faster at 3,321 communes ×
+    4,000 draws: each draw becomes an integer key that sorts as the float does (its bits, the negative ones
+    flipped) with the unit's index in its lowest bits, so one plain sort (several times faster than an
+    argsort) gives every simulation's order; the second argsort, of a permutation, is its inverse, written by
+    scattering the places. A simulation with two draws that agree but for the index's bits (about one in
+    10⁴ at this size) is ordered by argsort instead, so the ranks are argsort's exactly.
+    """
+    S, I = draws.shape
+    bits = max(int(I - 1).bit_length(), 1)
+    key = np.negative(draws).view(np.int64)  # in place from here: four arrays as large as the draws cost time
+    flip = key >> 63
+    flip &= np.int64(0x7FFFFFFFFFFFFFFF)
+    key ^= flip  # monotone in the float's value
+    del flip
+    mask = np.int64((1 << bits) - 1)
+    key &= ~mask
+    key |= np.arange(I, dtype=np.int64)[None, :]
+    key.sort(axis=1)
+    high = key >> bits
+    near = np.flatnonzero((high[:, 1:] == high[:, :-1]).any(axis=1))  # two draws alike but for the lowest bits
+    del high
+    key &= mask
+    order = key  # order[s, k]: the unit at place k of simulation s
+    for s in near:  # such a simulation is ordered by argsort itself, as before
+        order[s] = (-draws[s]).argsort()
+    ranks = np.empty((I, S), dtype=np.int32)
+    ranks[order, np.arange(S)[:, None]] = np.arange(1, I + 1, dtype=np.int32)[None, :]
+    return ranks
+
+
+def _rank_bounds(ranks: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit (row), the ``a`` quantile of its ranks with numpy's "lower" method and the ``1 − a`` one with
+    "higher" (the same order statistics ``np.quantile`` picks), from one partition of the rows."""
+    S = ranks.shape[1]
+    lo, hi = int(np.floor((S - 1) * a)), int(np.ceil((S - 1) * (1 - a)))
+    part = np.partition(ranks, sorted({lo, hi}), axis=1)
+    return part[:, lo], part[:, hi]
+
+
 def _compare_group(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...]) -> pd.DataFrame:
     g = g.copy().reset_index(drop=True)
     y = g["successes"].to_numpy(float)
@@ -312,13 +354,12 @@ def _compare_group(g: pd.DataFrame, settings: ModelSettings, key: tuple[Any, ...
         rng = np.random.default_rng(_rank_seed(settings.seed, key))
         S = settings.rank_simulations
         draws = post_m + sd * rng.standard_normal((S, I))
-        sim_rank = (-draws).argsort(axis=1).argsort(axis=1) + 1
+        sim_rank = _sim_ranks(draws)  # (I, S): unit by simulation
         a = (1 - settings.confidence_level) / 2
         g.loc[has, "rank"] = rank
-        g.loc[has, "rank_low"] = np.quantile(sim_rank, a, axis=0, method="lower")
-        g.loc[has, "rank_high"] = np.quantile(sim_rank, 1 - a, axis=0, method="higher")
-        g.loc[has, "rank_mean"] = sim_rank.mean(axis=0)
-        g.loc[has, "p_rank_first"] = (sim_rank == 1).mean(axis=0)
+        g.loc[has, "rank_low"], g.loc[has, "rank_high"] = _rank_bounds(sim_rank, a)
+        g.loc[has, "rank_mean"] = sim_rank.mean(axis=1)
+        g.loc[has, "p_rank_first"] = (sim_rank == 1).mean(axis=1)
     for c in ("rank", "rank_low", "rank_high"):
         g[c] = g[c].astype("Int64")
     return g

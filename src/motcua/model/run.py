@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.trend import (
     TrendFit,
     ame_slope,
+    band_quantiles,
     daily_volume,
     fit_arrays,
     forecast_arrays,
@@ -225,7 +227,7 @@ def _series_outputs(
     a = (1 - settings.confidence_level) / 2
     if len(fs):
         draws = forecast_draws(fit, settings, t0, t1, vol, settings.forecast_simulations, rng, X=Xf)
-        plo, phi = np.quantile(draws, [a, 1 - a], axis=0)
+        plo, phi = band_quantiles(draws, a)
     else:
         draws = np.empty((settings.forecast_simulations, 0))
         plo = phi = np.empty(0)
@@ -251,11 +253,11 @@ def _series_outputs(
     # the current year as a whole (lũy kế 1/1 – 31/12): observed months plus draws for the rest
     year_draws = _year_draws(fit, fs, fe, vol, draws, target_date)
     if year_draws is not None:
-        ylo, yhi = np.quantile(year_draws, [a, 1 - a])
+        ylo, yhi = band_quantiles(year_draws, a)
         summ.update(year_forecast=float(np.mean(year_draws)), year_low=float(ylo), year_high=float(yhi))
     target_rows = []
     if tgt_draws is not None:
-        tlo, thi = np.quantile(tgt_draws, [a, 1 - a])
+        tlo, thi = band_quantiles(tgt_draws, a)
         summ.update(
             target_period_end=tgt_end,
             target_forecast=float(tgt_est),
@@ -406,13 +408,21 @@ def _jobs(settings: ModelSettings, n_tasks: int) -> int:
 
 
 def _run_tasks(
-    tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp
+    tasks: list[tuple],
+    settings: ModelSettings,
+    until: pd.Timestamp,
+    target_date: pd.Timestamp,
+    meanwhile: Callable[[], Any] | None = None,
 ) -> list[tuple]:
     """All series, in order, in this process or in ``jobs`` forked workers (same numbers either way:
-    every series draws from its own seed)."""
+    every series draws from its own seed). ``meanwhile`` (work that does not need the fits, e.g. the
+    comparison) runs in this process while the workers fit, or after the fits without workers."""
     jobs = _jobs(settings, len(tasks))
     if jobs == 1:
-        return _fit_chunk(tasks, settings, until, target_date)
+        out = _fit_chunk(tasks, settings, until, target_date)
+        if meanwhile is not None:
+            meanwhile()
+        return out
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -423,27 +433,38 @@ def _run_tasks(
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
-        return _fit_chunk(tasks, settings, until, target_date)
+        return _run_tasks(tasks, settings.with_(jobs=1), until, target_date, meanwhile)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        parts = list(
-            pool.map(_fit_chunk, chunks, [settings] * len(chunks), [until] * len(chunks), [target_date] * len(chunks))
+        pending = pool.map(  # every chunk submitted (and the workers forked) before ``meanwhile`` starts
+            _fit_chunk, chunks, [settings] * len(chunks), [until] * len(chunks), [target_date] * len(chunks)
         )
+        if meanwhile is not None:
+            meanwhile()
+        parts = list(pending)
     return [r for part in parts for r in part]
 
 
 def _fit_all(
-    tasks: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp, cache: ResultCache
+    tasks: list[tuple],
+    settings: ModelSettings,
+    until: pd.Timestamp,
+    target_date: pd.Timestamp,
+    cache: ResultCache,
+    meanwhile: Callable[[], Any] | None = None,
 ) -> list[tuple]:
     """Fit every task, reusing the fits in ``cache`` whose inputs (the task, the policy, the code) are unchanged.
 
     A correction to one unit refits that unit alone; with a disabled cache every task is fitted.
+    ``meanwhile``: see :func:`_run_tasks` (run once, whether or not anything is fitted).
     """
     if not cache.enabled:
-        return _run_tasks(tasks, settings, until, target_date)
+        return _run_tasks(tasks, settings, until, target_date, meanwhile)
     keys = cache.keys([_task_bytes(t) for t in tasks], settings, until, target_date)
     results = [_unpacked(k, cache.get(k)) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
-    fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date) if todo else []
+    fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date, meanwhile) if todo else []
+    if not todo and meanwhile is not None:
+        meanwhile()
     for i, r in zip(todo, fresh):
         cache.put(keys[i], _pack_result(r))
         results[i] = r
@@ -548,7 +569,12 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
             )
         )
     cache = ResultCache(cache_file if cache_file else None)
-    results = _fit_all(tasks, settings, until, target_date, cache)
+    compared: list[pd.DataFrame] = []  # the comparison needs no fit: computed while the workers fit
+
+    def compare() -> None:
+        compared.append(compare_units(series, settings, cache=cache, rows=window))
+
+    results = _fit_all(tasks, settings, until, target_date, cache, compare)
     trend_parts = [r[0] for r in results if r[0] is not None]
     summaries = [r[1] for r in results]
     target_rows = [t for r in results for t in r[2]]
@@ -560,7 +586,7 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     else:
         trends = _empty_trends()
     summary = pd.DataFrame(summaries)
-    comparison = compare_units(series, settings, cache=cache, rows=window)
+    comparison = compared[0]
     cache.save()
     if len(comparison):
         cols = ["shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag", "n_units"]

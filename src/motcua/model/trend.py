@@ -559,6 +559,58 @@ def future_bends(
     return C @ H.T
 
 
+#: Where a skew-corrected normal stands in for an exact draw (:func:`predictive_draws`): a beta whose smaller
+#: shape is at least this, a binomial whose variance m·q·(1 − q) is at least this. Largest distance between
+#: the distribution functions, exact against approximate, over every beta / binomial past the threshold
+#: (bench/README.md, run 8): 0.0059 / 0.0033; the plain normal used before, at 50 shapes / events, 0.018 / 0.009.
+NORMAL_BETA_MIN_SHAPE = 10.0
+NORMAL_BINOMIAL_MIN_VARIANCE = 5.0
+
+
+def _skew_normal(z: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    """Cornish–Fisher: a standard normal z moved to a distribution of skewness ``gamma`` (first order)."""
+    return z + gamma * (z * z - 1.0) / 6.0
+
+
+def _beta_noise(p: np.ndarray, c: float, rng: np.random.Generator) -> np.ndarray:
+    """q ~ Beta(p·c, (1 − p)·c): exact where the smaller shape is under :data:`NORMAL_BETA_MIN_SHAPE`, a
+    skew-corrected normal with the beta's mean, variance and skewness elsewhere (kept in 0–1)."""
+    small = np.minimum(p, 1.0 - p) * c < NORMAL_BETA_MIN_SHAPE
+    q = np.empty_like(p)
+    n_small = int(np.count_nonzero(small))
+    if n_small < p.size:
+        pa = p if n_small == 0 else p[~small]
+        pq = pa * (1.0 - pa)
+        gamma = 2.0 * (1.0 - 2.0 * pa) * np.sqrt(c + 1.0) / ((c + 2.0) * np.sqrt(pq))
+        v = np.clip(pa + np.sqrt(pq / (c + 1.0)) * _skew_normal(rng.standard_normal(pa.shape), gamma), 0.0, 1.0)
+        if n_small == 0:
+            return v
+        q[~small] = v
+    ps = p[small]
+    q[small] = rng.beta(np.maximum(ps * c, 1e-9), np.maximum((1.0 - ps) * c, 1e-9))
+    return q
+
+
+def _binomial_noise(m: np.ndarray, q: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """y ~ Binomial(m, q) as floats: exact where m·q·(1 − q) is under :data:`NORMAL_BINOMIAL_MIN_VARIANCE`,
+    elsewhere a skew-corrected normal rounded to a count in 0–m (the rounding is the continuity correction)."""
+    mq = m * q
+    var = mq * (1.0 - q)
+    small = var < NORMAL_BINOMIAL_MIN_VARIANCE
+    y = np.empty_like(q)
+    n_small = int(np.count_nonzero(small))
+    if n_small < q.size:
+        big = ~small
+        mu, v, qb, mb = (mq, var, q, m) if n_small == 0 else (mq[big], var[big], q[big], m[big])
+        sd = np.sqrt(v)
+        draw = np.clip(np.rint(mu + sd * _skew_normal(rng.standard_normal(mu.shape), (1.0 - 2.0 * qb) / sd)), 0, mb)
+        if n_small == 0:
+            return draw
+        y[big] = draw
+    y[small] = rng.binomial(m[small], q[small])
+    return y
+
+
 def predictive_draws(
     fit: TrendFit,
     X: np.ndarray,
@@ -571,10 +623,13 @@ def predictive_draws(
 
     Parameter uncertainty (multivariate t) plus beta-binomial noise with the
     fitted ρ: q ~ Beta(p·c, (1 − p)·c) with c = (1 − ρ)/ρ, then y ~ Binomial(m, q).
-    Each step is drawn exactly where it is skewed (few expected events) and
-    from its normal approximation where both shape counts are ≥ 50 — the
-    difference is invisible at 1 000 draws and the stage runs several times
-    faster. Where the volume is 0, the draw is the mean rate.
+    Each step is drawn exactly where it is skewed or discrete (a beta's smaller
+    shape under 10, a binomial's variance under 5) and from a normal with the
+    same mean, variance and skewness (Cornish–Fisher) elsewhere: its
+    distribution function is then within 0.006 (beta) and 0.0033 (binomial) of
+    the exact one — closer than the plain normal used before at 50 shapes or
+    events, and inside the Monte Carlo error of 1 000 draws' 2.5 % quantile.
+    Where the volume is 0, the draw is the mean rate.
     """
     B = param_draws(fit, size, rng)
     eta = B @ X.T
@@ -582,30 +637,40 @@ def predictive_draws(
         eta = eta + eta_shift
     p = special.expit(eta)
     m = np.broadcast_to(np.maximum(np.rint(volume), 0).astype(np.int64), p.shape)
-    if fit.rho > 1e-9:
-        c = (1.0 - fit.rho) / fit.rho
-        a_, b_ = p * c, (1.0 - p) * c
-        big = np.minimum(a_, b_) >= 50
-        q = np.empty_like(p)
-        q[big] = np.clip(
-            p[big] + np.sqrt(p[big] * (1 - p[big]) / (c + 1.0)) * rng.standard_normal(int(big.sum())), 0.0, 1.0
-        )
-        small = ~big
-        q[small] = rng.beta(np.maximum(a_[small], 1e-9), np.maximum(b_[small], 1e-9))
-    else:
-        q = p
-    mq = m * q
-    events = np.minimum(mq, m * (1 - q))
-    big = events >= 50
-    y = np.empty_like(q)
-    y[big] = np.clip(
-        np.rint(mq[big] + np.sqrt(mq[big] * (1 - q[big])) * rng.standard_normal(int(big.sum()))), 0, m[big]
-    )
-    small = ~big
-    y[small] = rng.binomial(m[small], q[small])
+    q = _beta_noise(p, (1.0 - fit.rho) / fit.rho, rng) if fit.rho > 1e-9 else p
+    y = _binomial_noise(m, q, rng)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.where(m > 0, y / np.maximum(m, 1), p)
     return r
+
+
+def band_quantiles(draws: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ``a`` and ``1 − a`` quantiles of draws (size, m) per column: the numbers of
+    ``np.quantile(draws, [a, 1 - a], axis=0)`` (linear interpolation between order statistics, the same
+    arithmetic), from one partition of the columns laid out contiguously — several times faster for the few
+    columns of a series' forecast. A 1-d array gives two floats' arrays of shape (). NaN anywhere: numpy's own.
+    """
+    x = np.asarray(draws, float)
+    if x.ndim == 1:
+        lo, hi = band_quantiles(x[:, None], a)
+        return lo[0], hi[0]
+    S = x.shape[0]
+    if S == 0 or x.shape[1] == 0 or np.isnan(x).any():
+        q = np.quantile(x, [a, 1 - a], axis=0)
+        return q[0], q[1]
+    v = (S - 1) * np.array([a, 1 - a])
+    prev = np.floor(v)
+    below = prev.astype(np.intp)
+    above = np.minimum(below + 1, S - 1)
+    below = np.clip(below, 0, S - 1)
+    gamma = v - prev
+    part = np.partition(np.ascontiguousarray(x.T), sorted({*below.tolist(), *above.tolist()}), axis=1)
+    out = []
+    for k in range(2):
+        lo_v, hi_v, t = part[:, below[k]], part[:, above[k]], gamma[k]
+        diff = hi_v - lo_v
+        out.append(hi_v - diff * (1 - t) if t >= 0.5 else lo_v + diff * t)
+    return out[0], out[1]
 
 
 def forecast_periods(last_end: pd.Timestamp, until: pd.Timestamp) -> pd.DataFrame:
