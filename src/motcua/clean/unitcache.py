@@ -31,7 +31,17 @@ from motcua.clean.units import UnitResult
 from motcua.ingest.records import Record
 from motcua.quality import Finding
 
-__all__ = ["BrokenEntry", "FileEntry", "UnitKey", "UnitState", "index_records", "unit_digest"]
+__all__ = [
+    "BrokenEntry",
+    "FileEntry",
+    "UnitKey",
+    "UnitPart",
+    "UnitState",
+    "blob_digest",
+    "content_digest",
+    "index_records",
+    "unit_digest",
+]
 
 UnitKey = tuple[str, str]
 #: digest of the records' content, positions in the file's record list, offset, length and checksum of
@@ -75,6 +85,11 @@ class BrokenEntry(Exception):
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def blob_digest(data: bytes) -> bytes:
+    """The checksum kept with a unit's pickled records in a record blob."""
+    return _digest(data)
 
 
 def content_digest(records: list[Record]) -> bytes:
