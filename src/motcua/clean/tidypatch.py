@@ -19,6 +19,7 @@ Grain of :class:`TidyIndex`: one tidy file version (one cache key), kept beside 
 
 from __future__ import annotations
 
+import csv
 import heapq
 import pickle
 from bisect import bisect_left, bisect_right
@@ -113,7 +114,12 @@ def _reread(old: TidyIndex, new_text: str, enc: str, display: str, ctx: MatchCon
     known = set(old.lines)
     rows: list[tuple[int, list[str]]] = []
     for start, end in windows:
-        got = split_records("\n".join(b[start - 1 : end]), t.delimiter, start)
+        # with the line after the window: a record left open by an unclosed quote would take it in
+        try:
+            got = split_records("\n".join(b[start - 1 : end + 1]), t.delimiter, start)
+        except csv.Error:
+            return None
+        got = [(line, cells) for line, cells in got if line <= end]
         if [line for line, _ in got] != ends[bisect_left(ends, start) : bisect_right(ends, end)]:
             return None
         for line, cells in got:
