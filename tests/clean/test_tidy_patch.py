@@ -269,3 +269,31 @@ def test_the_cache_keeps_one_version_per_file(raw: Path, tmp_path: Path) -> None
     run_clean([raw], None, cache_dir=cache)
     assert len(list(cache.glob("*.rec"))) == 2 and len(list(cache.glob("*.tidy"))) == 2
     assert len(list(cache.glob("last-*.key"))) == 2
+
+
+def test_successive_fixes_grow_the_blob_by_the_changed_units_only(raw: Path, tmp_path: Path, monkeypatch) -> None:
+    """Each fix appends the changed units' records to the blob; once more than half of it is stale, the
+    live records are copied into a new one. Every step gives the bytes of a run from scratch."""
+    cache = tmp_path / "cache"
+    run_clean([raw], tmp_path / "before", cache_dir=cache)
+    reads = _Reads(monkeypatch)
+    f = raw / "bang.csv"
+
+    def blob_size() -> int:
+        key = next(cache.glob("last-*.key"), None)
+        sizes = {p.read_text(encoding="ascii"): p for p in cache.glob("last-*.key")}
+        assert key is not None and len(sizes) == 2
+        return max((cache / f"{k}.rec").stat().st_size for k in sizes)
+
+    first = blob_size()
+    sizes = []
+    for step in range(8):
+        month = 1 + step % 6
+        text = f.read_text(encoding="utf-8")
+        old = _line("559", month, online=20 + step - 6) if step >= 6 else _line("559", month)
+        f.write_text(_edit(text, old, _line("559", month, online=20 + step)), encoding="utf-8")
+        _same_as_scratch(raw, cache, tmp_path, f"step{step}")
+        sizes.append(blob_size())
+    assert reads.whole == []
+    assert sizes[0] > first, "the first fix appends"
+    assert max(sizes) <= 3 * first and min(sizes[1:]) < max(sizes), sizes  # compacted on the way

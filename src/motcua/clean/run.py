@@ -53,7 +53,7 @@ from typing import Any
 import pandas as pd
 
 from motcua import products
-from motcua.clean.tidypatch import TidyIndex, TidyRead, build_index, patched_entry
+from motcua.clean.tidypatch import BlobAppend, TidyIndex, TidyRead, build_index, patched_entry
 from motcua.clean.unitcache import (
     LOAD_ERRORS,
     BrokenEntry,
@@ -526,12 +526,21 @@ class _FileCache:
         entry.key, entry.blob = key, blob
         return entry
 
-    def put(self, key: str, entry: FileEntry, blob: bytes, index: TidyIndex | None = None, display: str = "") -> None:
-        """Keep ``entry`` and its record blob (the blob first: an entry never points at a missing blob), and
+    def put(
+        self, key: str, entry: FileEntry, blob: bytes | BlobAppend, index: TidyIndex | None = None, display: str = ""
+    ) -> None:
+        """Keep ``entry`` and its record blob (the blob first: an entry never points at a missing blob, and one
+        whose blob is gone is not used), and
         for a tidy CSV its index (:meth:`previous` finds it under ``display`` when the file next changes).
         ``entry`` is then read from the blob when it holds no records."""
         self.used.add(key)
-        _atomic_write(self.root / f"{key}.rec", lambda p: p.write_bytes(blob))
+        rec = self.root / f"{key}.rec"
+        if isinstance(blob, BlobAppend):  # the last version's blob, moved (its entry is left blob-less) and grown
+            os.replace(blob.base, rec)
+            with open(rec, "ab") as fh:
+                fh.write(blob.tail)
+        else:
+            _atomic_write(rec, lambda p: p.write_bytes(blob))
         if index is not None:
             _atomic_write(self.root / f"{key}.tidy", lambda p: p.write_bytes(pickle.dumps(index, protocol=5)))
         _atomic_write(self.root / f"{key}.pkl", lambda p: p.write_bytes(pickle.dumps(entry, protocol=5)))
@@ -882,13 +891,8 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
 
             spans = sorted(state.blocks[k] for k in reused if results[k].kept)
             take = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.arange(0)
-            pieces = [state.panel.take(take)]
-            if finals:
-                pieces.append(_panel(kept_in_input_order(list(finals))))
             try:
-                panel = conform(
-                    pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
-                )
+                panel = _with_units(state.panel.take(take), _panel(kept_in_input_order(list(finals))))
             except Exception:  # noqa: BLE001 - a row the schema rejects: the whole-run path below reports it
                 panel = None
     if panel is None:
@@ -907,6 +911,20 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
         )
         cache.save_state(UnitState(results, panel, blocks) if ok else None)
     return panel
+
+
+def _with_units(conformed: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``conform(concat([conformed, rows]))`` without validating ``conformed`` again: a conformed panel (its
+    rows in order, valid) and the panel rows of other units (their own rows; all of a unit's rows are in one
+    of the two). The schema's checks look at one row, or at rows of one unit (unique unit and period), so
+    the rows of ``conformed`` pass them again, and a stable sort of the two puts every row where
+    :func:`motcua.panel.conform` of the whole would."""
+    if not len(rows):
+        return conformed.reset_index(drop=True)
+    new = conform(rows)
+    both = pd.concat([conformed, new], ignore_index=True)
+    both = both.sort_values(["unit_schema", "unit_code", "period_start", "period_end"], kind="stable")
+    return both.reset_index(drop=True)
 
 
 def _reference_version() -> str:

@@ -26,13 +26,13 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
-from motcua.clean.unitcache import FileEntry, UnitKey, UnitPart, blob_digest, content_digest
+from motcua.clean.unitcache import BrokenEntry, FileEntry, UnitKey, UnitPart, blob_digest, content_digest
 from motcua.ingest.records import Record
 from motcua.ingest.tidy import TidyText, is_blank, read_tidy_csv, read_tidy_rows, split_records
 from motcua.ingest.unit_match import MatchContext
 from motcua.quality import Finding, Quality
 
-__all__ = ["Patch", "TidyIndex", "TidyRead", "build_index", "patched_entry"]
+__all__ = ["BlobAppend", "Patch", "TidyIndex", "TidyRead", "build_index", "patched_entry"]
 
 
 @dataclass
@@ -140,6 +140,14 @@ def _reread(old: TidyIndex, new_text: str, enc: str, display: str, ctx: MatchCon
 
 
 @dataclass
+class BlobAppend:
+    """A record blob made from the last version's (``base``, moved) with ``tail`` appended."""
+
+    base: Path
+    tail: bytes
+
+
+@dataclass
 class TidyRead:
     """One tidy CSV read for the cache (:func:`motcua.clean.run._read_file`'s hook): ``previous``, the last
     version's entry and index under the same display name, lets it read only the changed rows (``patch``);
@@ -167,10 +175,13 @@ class TidyRead:
 
 def patched_entry(
     old: FileEntry, index: TidyIndex, patch: Patch, pre: list[Finding], synthetic: bool
-) -> tuple[FileEntry, bytes, TidyIndex] | None:
+) -> tuple[FileEntry, bytes | BlobAppend, TidyIndex] | None:
     """The entry of the new version (records in its blob, none in memory), its blob and index, from the
     old version's and the rows read again; ``pre``: this read's findings before the CSV was parsed.
-    None when the old entry is not one this can patch. Raises BrokenEntry when the old blob is damaged."""
+    None when the old entry is not one this can patch. Raises BrokenEntry when the old blob is damaged.
+
+    The blob is the old one with the changed units' records appended (:class:`BlobAppend`), or, once it
+    would hold more than half stale bytes, the live units' bytes copied into a new one."""
     if old.kind != "tidy" or old.rejected or old.loose_kept or old.blob is None or old.n_records != len(index.lines):
         return None
     key_of: dict[int, UnitKey] = {}
@@ -197,31 +208,53 @@ def patched_entry(
             members[r.key].append(p)
     first = {k: part[1][0] for k, part in old.units.items() if k not in affected}
     first.update({k: min(ps) for k, ps in members.items() if ps})
-    with open(old.blob, "rb") as fh:
-        whole = fh.read()
-    units: dict[UnitKey, UnitPart] = {}
-    chunks: list[bytes] = []
-    offset = 0
-    for k in sorted(first, key=first.__getitem__):
+    order = sorted(first, key=first.__getitem__)
+    fresh: dict[UnitKey, tuple[bytes, UnitPart]] = {}
+    for k in order:
         if k in affected:
             pos = sorted(members[k])
             recs = [patch.records[p] if p in patch.records else at[p] for p in pos]
             data = pickle.dumps(recs, protocol=5)
-            units[k] = (content_digest(recs), tuple(pos), offset, len(data), blob_digest(data))
-        else:
-            digest, pos_t, o, n, check = old.units[k]
-            data = whole[o : o + n]
-            if len(data) != n:
-                from motcua.clean.unitcache import BrokenEntry
-
-                raise BrokenEntry(old.key)
+            fresh[k] = (data, (content_digest(recs), tuple(pos), 0, len(data), blob_digest(data)))
+    try:
+        size = old.blob.stat().st_size
+    except OSError as exc:
+        raise BrokenEntry(old.key) from exc
+    kept = [old.units[k] for k in order if k not in fresh]
+    live = sum(part[3] for part in kept) + sum(len(d) for d, _ in fresh.values())
+    units: dict[UnitKey, UnitPart] = {}
+    chunks: list[bytes] = []
+    if all(part[2] + part[3] <= size for part in kept) and size - live <= live:
+        offset = size  # append: the unchanged units stay where they are
+        for k in order:
+            if k in fresh:
+                data, (digest, pos_t, _, n, check) = fresh[k]
+                units[k] = (digest, pos_t, offset, n, check)
+                chunks.append(data)
+                offset += n
+            else:
+                units[k] = old.units[k]
+        blob: bytes | BlobAppend = BlobAppend(old.blob, b"".join(chunks))
+    else:
+        with open(old.blob, "rb") as fh:
+            whole = fh.read()
+        offset = 0
+        for k in order:
+            if k in fresh:
+                data, (digest, pos_t, _, n, check) = fresh[k]
+            else:
+                digest, pos_t, o, n, check = old.units[k]
+                data = whole[o : o + n]
+                if len(data) != n:
+                    raise BrokenEntry(old.key)
             units[k] = (digest, pos_t, offset, n, check)
-        chunks.append(data)
-        offset += len(data)
+            chunks.append(data)
+            offset += n
+        blob = b"".join(chunks)
     head = old.findings[index.n_pre : index.n_head]
     kept_rows = (f for f in old.findings[index.n_head :] if f.row not in patch.lines)
     rows = list(heapq.merge(kept_rows, patch.findings, key=lambda f: f.row))  # type: ignore[arg-type, return-value]
     findings = [*pre, *head, *rows]
     entry = FileEntry("tidy", synthetic, 0, findings, {}, old.n_records, 0, units)
     new_index = TidyIndex(patch.text, index.lines, len(pre), len(pre) + len(head))
-    return entry, b"".join(chunks), new_index
+    return entry, blob, new_index
