@@ -25,12 +25,15 @@ import pickle
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from motcua.clean.unitcache import BrokenEntry, FileEntry, UnitKey, UnitPart, blob_digest, content_digest
 from motcua.ingest.records import Record
 from motcua.ingest.tidy import TidyText, is_blank, read_tidy_csv, read_tidy_rows, split_records
-from motcua.ingest.unit_match import MatchContext
 from motcua.quality import Finding, Quality
+
+if TYPE_CHECKING:
+    from motcua.ingest.unit_match import MatchContext
 
 __all__ = ["BlobAppend", "Patch", "TidyIndex", "TidyRead", "build_index", "patched_entry"]
 
