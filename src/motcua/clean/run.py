@@ -28,7 +28,8 @@ are reported and skipped before parsing; hidden sheets are reported and not
 read. The bad-input corpus in tests/data/bad/ covers each case.
 
 The cross-record steps run unit by unit (:mod:`motcua.clean.units`): with a
-``cache_dir``, a rebuild reads again only the files that changed and cleans
+``cache_dir``, a rebuild reads again only the files that changed (of a changed
+tidy CSV, only the rows that changed: :mod:`motcua.clean.tidypatch`) and cleans
 again only the units whose records changed (:mod:`motcua.clean.unitcache`);
 its outputs are the bytes of a run from scratch.
 
