@@ -531,9 +531,8 @@ class _FileCache:
         self, key: str, entry: FileEntry, blob: bytes | BlobAppend, index: TidyIndex | None = None, display: str = ""
     ) -> None:
         """Keep ``entry`` and its record blob (the blob first: an entry never points at a missing blob, and one
-        whose blob is gone is not used), and
-        for a tidy CSV its index (:meth:`previous` finds it under ``display`` when the file next changes).
-        ``entry`` is then read from the blob when it holds no records."""
+        whose blob is gone is not used), and for a tidy CSV its index (:meth:`previous` finds it under
+        ``display`` when the file next changes). ``entry`` is then read from the blob when it holds no records."""
         self.used.add(key)
         rec = self.root / f"{key}.rec"
         if isinstance(blob, BlobAppend):  # the last version's blob, moved (its entry is left blob-less) and grown
