@@ -28,7 +28,8 @@ are reported and skipped before parsing; hidden sheets are reported and not
 read. The bad-input corpus in tests/data/bad/ covers each case.
 
 The cross-record steps run unit by unit (:mod:`motcua.clean.units`): with a
-``cache_dir``, a rebuild reads again only the files that changed and cleans
+``cache_dir``, a rebuild reads again only the files that changed (of a changed
+tidy CSV, only the rows that changed: :mod:`motcua.clean.tidypatch`) and cleans
 again only the units whose records changed (:mod:`motcua.clean.unitcache`);
 its outputs are the bytes of a run from scratch.
 
@@ -53,6 +54,7 @@ from typing import Any
 import pandas as pd
 
 from motcua import products
+from motcua.clean.tidypatch import BlobAppend, TidyIndex, TidyRead, build_index, patched_entry
 from motcua.clean.unitcache import (
     LOAD_ERRORS,
     BrokenEntry,
@@ -168,8 +170,13 @@ def _streamed_dossier_csv(path: Path, suffix: str) -> bool:
         return False
 
 
-def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple[list[Record], str, bool, int]:
+def _read_file(
+    path: Path, display: str, q: Quality, ctx: MatchContext, tidy: TidyRead | None = None
+) -> tuple[list[Record], str, bool, int]:
     """(records, kind, synthetic, rows rejected without a record) for one file.
+
+    ``tidy``: reads a tidy CSV for the cache (:class:`motcua.clean.tidypatch.TidyRead`: only its changed
+    rows when it knows the last version; then the records returned are none, the patch is in ``tidy``).
 
     What the file holds is sniffed from its bytes (:func:`motcua.ingest.grid.sniff`); an extension that
     disagrees is reported and the content is read for what it is. Excel lock files ("~$…"), empty and
@@ -307,7 +314,8 @@ def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext) -> tuple
                 action="checked",
             )
         if looks_like_tidy_csv(path):
-            return read_tidy_csv(path, display, q, ctx, order), "tidy", synthetic, 0
+            recs = tidy.read(path, display, q, ctx, order) if tidy else read_tidy_csv(path, display, q, ctx, order)
+            return recs, "tidy", synthetic, 0
         if looks_like_dossier_csv(path):
             return read_dossier_csv(path, display, q, ctx, order), "dossier", synthetic, 0
     except UnreadableFile as exc:
@@ -504,9 +512,11 @@ class _FileCache:
         h.update((sha256 or _sha256(path)).encode())
         return h.hexdigest()
 
-    def get(self, key: str) -> FileEntry | None:
-        """The entry of ``key`` with its record blob beside it, or None (missing or unreadable)."""
-        self.used.add(key)
+    def get(self, key: str, use: bool = True) -> FileEntry | None:
+        """The entry of ``key`` with its record blob beside it, or None (missing or unreadable); ``use``: keep
+        it (else it is pruned at the end of the run unless used otherwise)."""
+        if use:
+            self.used.add(key)
         blob = self.root / f"{key}.rec"
         try:
             with no_gc(), open(self.root / f"{key}.pkl", "rb") as fh:
@@ -518,16 +528,51 @@ class _FileCache:
         entry.key, entry.blob = key, blob
         return entry
 
-    def put(self, key: str, entry: FileEntry, blob: bytes) -> None:
-        """Keep ``entry`` and its record blob (the blob first: an entry never points at a missing blob)."""
+    def put(
+        self, key: str, entry: FileEntry, blob: bytes | BlobAppend, index: TidyIndex | None = None, display: str = ""
+    ) -> None:
+        """Keep ``entry`` and its record blob (the blob first: an entry never points at a missing blob, and one
+        whose blob is gone is not used), and for a tidy CSV its index (:meth:`previous` finds it under
+        ``display`` when the file next changes). ``entry`` is then read from the blob when it holds no records."""
         self.used.add(key)
-        _atomic_write(self.root / f"{key}.rec", lambda p: p.write_bytes(blob))
+        rec = self.root / f"{key}.rec"
+        if isinstance(blob, BlobAppend):  # the last version's blob, moved (its entry is left blob-less) and grown
+            os.replace(blob.base, rec)
+            with open(rec, "ab") as fh:
+                fh.write(blob.tail)
+        else:
+            _atomic_write(rec, lambda p: p.write_bytes(blob))
+        if index is not None:
+            _atomic_write(self.root / f"{key}.tidy", lambda p: p.write_bytes(pickle.dumps(index, protocol=5)))
         _atomic_write(self.root / f"{key}.pkl", lambda p: p.write_bytes(pickle.dumps(entry, protocol=5)))
+        entry.key, entry.blob = key, self.root / f"{key}.rec"
+        if display:
+            last = self.last_path(display)
+            self.used.add(last.stem)
+            if index is not None:
+                _atomic_write(last, lambda p: p.write_text(key, encoding="ascii"))
+            else:
+                last.unlink(missing_ok=True)
+
+    def last_path(self, display: str) -> Path:
+        """The file naming the key of the last version of the tidy CSV shown as ``display``."""
+        h = hashlib.sha256(f"{self.base}\n{display}".encode()).hexdigest()[:24]
+        return self.root / f"last-{h}.key"
+
+    def previous(self, display: str) -> tuple[FileEntry, TidyIndex] | None:
+        """The entry and index of the last version of the tidy CSV shown as ``display`` (None if none is kept)."""
+        try:
+            key = self.last_path(display).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        entry = self.get(key, use=False) if key else None
+        index = TidyIndex.load(self.root / f"{key}.tidy") if entry is not None else None
+        return (entry, index) if entry is not None and index is not None else None
 
     @staticmethod
     def drop_in(root: Path, key: str) -> None:
         """Forget one file's entry under ``root`` (its blob did not match: the file is read again)."""
-        for suffix in (".pkl", ".rec"):
+        for suffix in (".pkl", ".rec", ".tidy"):
             (root / f"{key}{suffix}").unlink(missing_ok=True)
 
     def _state_path(self) -> Path:
@@ -576,16 +621,33 @@ class _FileCache:
 
     def prune(self) -> None:
         """Forget the files no longer among the inputs, and results made with other code or config."""
-        for pattern in ("*.pkl", "*.rec", "*.state"):
+        for pattern in ("*.pkl", "*.rec", "*.state", "*.tidy", "*.key"):
             for f in self.root.glob(pattern):
                 if f.stem not in self.used:
                     f.unlink(missing_ok=True)
 
 
-def _entry(path: Path, display: str, ctx: MatchContext, with_blob: bool) -> tuple[FileEntry, bytes]:
-    """Read one file (:func:`_read_file`) into a :class:`FileEntry` holding its records."""
+def _entry(
+    path: Path,
+    display: str,
+    ctx: MatchContext,
+    with_blob: bool,
+    previous: tuple[FileEntry, TidyIndex] | None = None,
+) -> tuple[FileEntry, bytes, TidyIndex | None]:
+    """Read one file (:func:`_read_file`) into a :class:`FileEntry` holding its records, with its record blob
+    and, for a tidy CSV read for the cache, its :class:`motcua.clean.tidypatch.TidyIndex`. ``previous``: the
+    last version of this tidy file (entry and index): only the rows that changed are read again, and the
+    entry's records stay in its blob."""
     own = Quality()
-    recs, kind, synthetic, rejected = _read_file(path, display, own, ctx)
+    hook = TidyRead(previous) if with_blob else None
+    recs, kind, synthetic, rejected = _read_file(path, display, own, ctx, hook)
+    if hook is not None and hook.patch is not None:
+        assert previous is not None
+        got = patched_entry(previous[0], previous[1], hook.patch, own.findings[: hook.n_pre], synthetic)
+        if got is not None:
+            return got
+        own, hook = Quality(), TidyRead()
+        recs, kind, synthetic, rejected = _read_file(path, display, own, ctx, hook)
     units, loose_kept, blob = index_records(recs, with_blob)
     entry = FileEntry(
         kind,
@@ -598,7 +660,10 @@ def _entry(path: Path, display: str, ctx: MatchContext, with_blob: bool) -> tupl
         units,
         records=recs,
     )
-    return entry, blob
+    index = None
+    if hook is not None and hook.text is not None and kind == "tidy":
+        index = build_index(hook.text, recs, own.findings, hook.n_pre)
+    return entry, blob, index
 
 
 def _read_file_cached(
@@ -607,16 +672,16 @@ def _read_file_cached(
     """:func:`_read_file` through the per-file cache, as a :class:`FileEntry`; findings and dossier
     counts land in ``q`` either way. ``sha256``: the file's hash, when the caller has it already."""
     if cache is None or not path.exists():
-        entry, _ = _entry(path, display, ctx, with_blob=False)
+        entry, _, _ = _entry(path, display, ctx, with_blob=False)
     else:
         key = cache.key(path, display, sha256)
         got = cache.get(key)
         if got is None:
-            entry, blob = _entry(path, display, ctx, with_blob=True)
-            cache.put(key, entry, blob)
-            entry.key = key
+            entry, blob, index = _entry(path, display, ctx, with_blob=True, previous=cache.previous(display))
+            cache.put(key, entry, blob, index, display)
         else:
             entry = got
+            cache.used.add(cache.last_path(display).stem)  # the pointer to this version stays
     q.findings.extend(entry.findings)
     if entry.stats:
         total = getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})
@@ -827,13 +892,8 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
 
             spans = sorted(state.blocks[k] for k in reused if results[k].kept)
             take = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.arange(0)
-            pieces = [state.panel.take(take)]
-            if finals:
-                pieces.append(_panel(kept_in_input_order(list(finals))))
             try:
-                panel = conform(
-                    pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
-                )
+                panel = _with_units(state.panel.take(take), _panel(kept_in_input_order(list(finals))))
             except Exception:  # noqa: BLE001 - a row the schema rejects: the whole-run path below reports it
                 panel = None
     if panel is None:
@@ -852,6 +912,20 @@ def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None
         )
         cache.save_state(UnitState(results, panel, blocks) if ok else None)
     return panel
+
+
+def _with_units(conformed: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``conform(concat([conformed, rows]))`` without validating ``conformed`` again: a conformed panel (its
+    rows in order, valid) and the panel rows of other units (their own rows; all of a unit's rows are in one
+    of the two). The schema's checks look at one row, or at rows of one unit (unique unit and period), so
+    the rows of ``conformed`` pass them again, and a stable sort of the two puts every row where
+    :func:`motcua.panel.conform` of the whole would."""
+    if not len(rows):
+        return conformed.reset_index(drop=True)
+    new = conform(rows)
+    both = pd.concat([conformed, new], ignore_index=True)
+    both = both.sort_values(["unit_schema", "unit_code", "period_start", "period_end"], kind="stable")
+    return both.reset_index(drop=True)
 
 
 def _reference_version() -> str:

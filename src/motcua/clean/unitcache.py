@@ -31,7 +31,17 @@ from motcua.clean.units import UnitResult
 from motcua.ingest.records import Record
 from motcua.quality import Finding
 
-__all__ = ["BrokenEntry", "FileEntry", "UnitKey", "UnitState", "index_records", "unit_digest"]
+__all__ = [
+    "BrokenEntry",
+    "FileEntry",
+    "UnitKey",
+    "UnitPart",
+    "UnitState",
+    "blob_digest",
+    "content_digest",
+    "index_records",
+    "unit_digest",
+]
 
 UnitKey = tuple[str, str]
 #: digest of the records' content, positions in the file's record list, offset, length and checksum of
@@ -75,6 +85,11 @@ class BrokenEntry(Exception):
 
 def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def blob_digest(data: bytes) -> bytes:
+    """The checksum kept with a unit's pickled records in a record blob."""
+    return _digest(data)
 
 
 def content_digest(records: list[Record]) -> bytes:
@@ -208,13 +223,18 @@ class UnitState:
 
 def panel_blocks(panel: pd.DataFrame) -> dict[UnitKey, tuple[int, int]]:
     """Each unit's rows of a panel sorted by unit, as (start, stop); {} when a unit's rows are not one block."""
-    blocks: dict[UnitKey, tuple[int, int]] = {}
-    start = 0
-    keys = list(zip(panel["unit_schema"].tolist(), panel["unit_code"].tolist()))
-    for i in range(1, len(keys) + 1):
-        if i == len(keys) or keys[i] != keys[start]:
-            if keys[start] in blocks:
-                return {}
-            blocks[keys[start]] = (start, i)
-            start = i
-    return blocks
+    import numpy as np
+
+    n = len(panel)
+    if not n:
+        return {}
+    schemas = panel["unit_schema"].to_numpy(dtype=object)
+    codes = panel["unit_code"].to_numpy(dtype=object)
+    new = np.ones(n, dtype=bool)
+    new[1:] = (schemas[1:] != schemas[:-1]) | (codes[1:] != codes[:-1])
+    starts = np.flatnonzero(new)
+    stops = np.append(starts[1:], n)
+    keys = list(zip(schemas[starts].tolist(), codes[starts].tolist()))
+    if len(set(keys)) != len(keys):
+        return {}
+    return {k: (int(a), int(b)) for k, a, b in zip(keys, starts.tolist(), stops.tolist())}

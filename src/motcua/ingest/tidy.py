@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -118,43 +119,98 @@ def unit_by_code(code: str, schema: str) -> UnitMatch | None:
     return UnitMatch(code, unit_code, unit_name, level, province_code, province_name, 100.0, [], "code", schema)
 
 
-def _rows(path: Path, delim: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line number, cells)]) of a CSV file, decoded as :func:`motcua.ingest.grid.read_text` does."""
+@dataclass
+class TidyText:
+    """How a tidy CSV's text splits into CSV records (what a later read of a changed copy compares with).
+
+    ``header``: its cells, lower-cased; ``header_end``: the line the header record ends on; ``ends``: the line every later record ends on
+    (blank ones included), increasing; a record may span lines (a quoted cell holding a line break).
+    """
+
+    text: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+    header_end: int
+    ends: list[int]
+
+
+def _rows(path: Path, delim: str) -> tuple[list[str], list[tuple[int, list[str]]], TidyText]:
+    """(header, [(line number, cells)], the text and its records' lines) of a CSV file, decoded as
+    :func:`motcua.ingest.grid.read_text` does."""
     from motcua.ingest.grid import read_text
 
-    text, _ = read_text(path)
+    text, enc = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     header: list[str] = []
+    header_end = 0
+    ends: list[int] = []
     rows: list[tuple[int, list[str]]] = []
     for cells in reader:
         if not header:
             header = [c.strip().lower() for c in cells]
+            header_end = reader.line_num
             continue
-        if not any(c.strip() for c in cells):
+        ends.append(reader.line_num)
+        if is_blank(cells):
             continue
         rows.append((reader.line_num, cells))
-    return header, rows
+    return header, rows, TidyText(text, enc, delim, header, header_end, ends)
 
 
-def read_tidy_csv(path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple) -> list[Record]:
+def split_records(text: str, delim: str, first_line: int) -> list[tuple[int, list[str]]]:
+    """[(line the record ends on, cells)] of every CSV record of ``text``, whose first line is line
+    ``first_line`` of its file (blank records included, as ``[]`` or blank cells)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    return [(first_line - 1 + reader.line_num, cells) for cells in reader]
+
+
+def is_blank(cells: list[str]) -> bool:
+    """A record that holds no value (skipped, as :func:`read_tidy_csv` skips it)."""
+    return not any(c.strip() for c in cells)
+
+
+def read_tidy_csv(
+    path: Path, display: str, q: Quality, ctx: MatchContext, order: tuple, text_out: list[TidyText] | None = None
+) -> list[Record]:
     """Records from a tidy CSV (one per row; undatable, unmatched or malformed rows are returned as dropped).
 
     A row with more or fewer cells than the header is dropped and reported with its line; the other
     rows still count. A row's unit_schema must be "legacy" or "2025" and agree with its period
     (2025 codes only from ``schema_2025_from``, legacy codes only before it): codes are re-used
-    across the two lists, so a mixed file is never guessed.
+    across the two lists, so a mixed file is never guessed. ``text_out``: gets the file's
+    :class:`TidyText` appended. Each non-blank record gives one :class:`Record` (its ``row``: the line the
+    record ends on) and findings about that row alone (:func:`read_tidy_rows`).
     """
+    _, delim, _ = read_head(path)
+    header, rows, text = _rows(path, delim)
+    if text_out is not None:
+        text_out.append(text)
+    return read_tidy_rows(header, rows, delim, display, q, ctx, order)
+
+
+def read_tidy_rows(
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    delim: str,
+    display: str,
+    q: Quality,
+    ctx: MatchContext,
+    order: tuple,
+    file_findings: bool = True,
+) -> list[Record]:
+    """Records from a tidy CSV's rows ([(line, cells)], none blank; ``header`` lower-cased; ``delim`` its
+    delimiter): one per row, in row order. What a row gives depends on that row, the header and the configuration alone; its
+    findings name its line. ``file_findings``: also report what the header lacks (once per file, first)."""
     from motcua.ingest.names import settings
     from motcua.ingest.periods import period_out_of_range
 
-    _, delim, _ = read_head(path)
-    header, rows = _rows(path, delim)
     switch = settings().get("schema_2025_from")
     switch_d = switch if isinstance(switch, date) else (date.fromisoformat(str(switch)) if switch else None)
     limit = max_count()  # read once per file, not once per cell
     out_of_range: dict[tuple[date, date], str] = {}
     missing = [c for c in COUNT_COLUMNS if c not in header]
-    if missing:
+    if missing and file_findings:
         q.add(
             display,
             "tidy_missing_column",
