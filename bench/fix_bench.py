@@ -1,0 +1,198 @@
+"""One-commune fix at national commune grain: where the time of ``motcua build --units`` goes after one dossier more.
+
+Input: ``bench/national.py --seed 7 --legacy-province 54`` (``province_code: null``, 2025 communes), optionally cut
+to the communes of a few provinces (``--provinces 79,01``) for quick iterations. ``setup`` generates, cleans and
+builds once (every province page, the national page, the index; kept in bench/out/fix/); ``fix`` then adds one
+dossier to one commune's oldest month and times ``motcua build --units <commune>`` (its own process, kernels kept),
+with the build's own stage times, and the model stage in-process with its parts (``--profile``).
+
+    python bench/fix_bench.py setup [--provinces 79]
+    python bench/fix_bench.py fix [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import national  # noqa: E402
+import run as R  # noqa: E402
+
+WORK = R.OUT / "fix"
+RAW, DATA, REPORTS = WORK / "raw", WORK / "data", WORK / "reports"
+
+
+def use_env() -> None:
+    R.national_config(WORK / "config", "2025", "commune", ("2025-07-01", "2026-11-30"))
+    src = str(R.ROOT / "src")
+    R.ENV.update(
+        MOTCUA_CONFIG=str(WORK / "config"),
+        MOTCUA_KERNEL_DIR=str(WORK / "kernels"),
+        JUPYTER_PLATFORM_DIRS="1",
+        PYTHONPATH=src + os.pathsep + R.ENV.get("PYTHONPATH", ""),
+    )
+    os.environ.update({k: R.ENV[k] for k in ("MOTCUA_CONFIG", "MOTCUA_KERNEL_DIR", "JUPYTER_PLATFORM_DIRS")})
+
+
+def cut(path: Path, provinces: list[str]) -> int:
+    """Keep only the rows of communes in ``provinces`` (2025 codes) in the tidy CSV."""
+    ref = reference()
+    codes = set(ref.loc[ref["province_code"].astype(str).isin(provinces), "unit_code"].astype(str))
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    i = rows[0].index("unit_code")
+    keep = [rows[0]] + [r for r in rows[1:] if r[i] in codes]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(keep)
+    return len(keep) - 1
+
+
+def reference():
+    """The 2025 communes of the shipped reference (unit_code, province_code as text)."""
+    import pandas as pd
+
+    ref = pd.read_csv(R.ROOT / "src" / "motcua" / "reference" / "units.csv", dtype=str)
+    return ref[(ref["unit_schema"] == "2025") & (ref["unit_level"] == "commune")]
+
+
+def build_cmd(units: list[str]) -> list[str]:
+    return R.motcua(
+        "build", str(RAW), "--data", str(DATA), "--out", str(REPORTS), "--units", ",".join(units), "--jobs", "2"
+    )
+
+
+def setup(args: argparse.Namespace) -> None:
+    use_env()
+    R.run(R.motcua("kernels", "--stop"))
+    for d in (RAW, DATA, REPORTS):
+        shutil.rmtree(d, ignore_errors=True)
+    national.main(["--out", str(RAW), "--seed", "7", "--legacy-province", "54"])
+    provinces = [p for p in args.provinces.split(",") if p]
+    if provinces:
+        print(f"cut to provinces {provinces}: {cut(RAW / 'national_2025.csv', provinces)} rows", flush=True)
+    unit = args.unit or first_commune()
+    (WORK / "unit.txt").write_text(unit)
+    t = R.run(build_cmd([unit]))
+    print(f"setup build {t.seconds:.1f} s {R.stage_seconds(t.out)}; load {os.getloadavg()[0]:.1f}", flush=True)
+
+
+def first_commune() -> str:
+    """The first commune of the largest province in the CSV (Hồ Chí Minh's 168 at full size)."""
+    import pandas as pd
+
+    ref = reference()
+    df = pd.read_csv(RAW / "national_2025.csv", dtype=str, usecols=["unit_code"])
+    codes = set(df["unit_code"])
+    ref = ref[ref["unit_code"].astype(str).isin(codes)]
+    prov = ref.groupby("province_code").size().idxmax()
+    return sorted(ref.loc[ref["province_code"] == prov, "unit_code"].astype(str))[0]
+
+
+def fix(args: argparse.Namespace) -> list[dict[str, object]]:
+    from national_bench import correct_one_commune
+
+    use_env()
+    unit = (WORK / "unit.txt").read_text().strip()
+    out = []
+    for _ in range(args.repeat):
+        where = correct_one_commune(RAW / "national_2025.csv", unit)
+        load = os.getloadavg()[0]
+        t = R.run(build_cmd([unit]))
+        built, why = R.rebuilt(t.out)
+        r = dict(
+            seconds=round(t.seconds, 2),
+            stages=R.stage_seconds(t.out),
+            built=built,
+            why=why,
+            load=round(load, 1),
+            where=where,
+            peak_mb=round(t.peak_mb),
+        )
+        print(json.dumps(r, ensure_ascii=False), flush=True)
+        if args.verbose:
+            print(t.out)
+        out.append(r)
+    return out
+
+
+def model_parts(args: argparse.Namespace) -> None:
+    """The model stage of a one-commune fix, in this process, timed by part: the stage's imports, then
+    ``run_model_dir`` on the panel with one dossier more in the commune's oldest month (its fit cache holding
+    the panel before), twice alternating (the second as in a kept kernel that ran the first); ``--profile``
+    prints cProfile's top functions of the first."""
+    import cProfile
+    import pstats
+
+    use_env()
+    t = time.perf_counter()
+    import motcua.model.run as mr  # noqa: F401
+
+    imp = time.perf_counter() - t
+    import pandas as pd
+
+    from motcua import products
+
+    unit = (WORK / "unit.txt").read_text().strip()
+    work = WORK / "model"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(DATA, work, ignore=shutil.ignore_patterns("*.html"))
+    panel = products.PANEL.read(work)
+    i = panel.index[panel["unit_code"].astype(str) == unit]
+    k = panel.loc[i, "period_start"].idxmin()
+    variants = [panel]
+    bumped = panel.copy()
+    for c in ("received_total", "received_offline", "resolved_total", "resolved_ontime"):
+        bumped.loc[k, c] = bumped.loc[k, c] + 1
+    variants.append(bumped)
+    times = []
+    for j in range(args.repeat + 1):
+        products.PANEL.write(variants[(j + 1) % 2], work)
+        prof = cProfile.Profile() if args.profile and j == 0 else None
+        t = time.perf_counter()
+        if prof:
+            prof.enable()
+        mr.run_model_dir(work)
+        if prof:
+            prof.disable()
+        times.append(time.perf_counter() - t)
+        if prof:
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+    del pd
+    print(
+        json.dumps(
+            dict(
+                import_s=round(imp, 2),
+                first_s=round(times[0], 2),
+                fix_s=[round(x, 2) for x in times[1:]],
+                load=round(os.getloadavg()[0], 1),
+            )
+        ),
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("what", choices=["setup", "fix", "model"])
+    ap.add_argument("--provinces", default="")
+    ap.add_argument("--unit", default="")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args(argv)
+    t = time.perf_counter()
+    {"setup": setup, "fix": fix, "model": model_parts}[args.what](args)
+    print(f"{args.what}: {time.perf_counter() - t:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
