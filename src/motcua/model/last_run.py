@@ -1,0 +1,111 @@
+"""The model stage's last run, kept beside its fit cache: what a rerun after a small correction splices.
+
+One pickle file (``last_run.pkl`` in the fit cache's folder, :func:`motcua.locations.fit_cache`), our own and
+rebuildable like the cache (delete it and the next run assembles every series from the cache's shards). It holds,
+for the run that wrote it:
+
+* ``context``: sha256 of the settings, the forecast horizon and target date, and the package source; a run with
+  another context ignores the file;
+* ``keys``: each series' cache key (:func:`motcua.model.run._fit_all`), in task order (unit_schema, unit_code,
+  rate), with ``lengths``: its number of rows in ``trends`` (0 for a series without trend rows);
+* ``trends``: the trends table as the run returned it (sorted, text as pandas' string dtype): grain one row per
+  (unit, rate, period_start, kind), each series' rows contiguous and in task order;
+* ``summaries`` and ``targets``: each series' summary fields and target rows, before the comparison's columns;
+* ``compare_key`` and ``comparison``: the comparison's inputs' digest (:func:`compare_key`) and its table;
+* ``continuity``: the province rows of the continuity table by the digest of their inputs
+  (:mod:`motcua.model.continuity`);
+* ``used``: every fit-cache key the run used, so that the next run keeps them without reading their shards.
+
+A series whose key is among ``keys`` is taken from here (same key: same inputs, settings and code, so the same
+rows), the others from the cache or fitted; the result equals a run without this file, frame for frame.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["LastRun", "compare_key", "frame_digest", "load", "save"]
+
+FILE = "last_run.pkl"
+#: Bumped when the layout changes (an older file is then ignored).
+FORMAT = "motcua-last-run-1"
+
+
+@dataclass
+class LastRun:
+    context: str
+    keys: list[str]
+    lengths: list[int]
+    trends: pd.DataFrame
+    summaries: list[dict[str, Any]]
+    targets: list[list[dict[str, Any]]]
+    compare_key: str = ""
+    comparison: pd.DataFrame | None = None
+    continuity: dict[str, Any] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def index(self) -> dict[str, int]:
+        """Position of each key in the last run's tasks."""
+        return {k: i for i, k in enumerate(self.keys)}
+
+    def offsets(self) -> np.ndarray:
+        """Row offset of each series in ``trends`` (one more entry: the total)."""
+        return np.concatenate([[0], np.cumsum(np.asarray(self.lengths, dtype=np.int64))])
+
+
+def frame_digest(df: pd.DataFrame) -> str:
+    """sha256 of a frame's columns, dtypes and values (index included), from pandas' row hashes."""
+    h = hashlib.sha256(repr([(c, str(t)) for c, t in df.dtypes.items()]).encode())
+    h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def compare_key(context: str, window: pd.DataFrame, series: pd.DataFrame) -> str:
+    """Digest of what :func:`motcua.model.compare.compare_units` reads: the window's rows and every unit's
+    name by period (the names come from the whole series), within ``context``."""
+    names = series[["unit_schema", "unit_code", "unit_level", "period_end", "unit_name"]]
+    return hashlib.sha256((context + frame_digest(window) + frame_digest(names)).encode()).hexdigest()
+
+
+def context_key(code: str, *parts: Any) -> str:
+    """The context of a run: the package source ``code`` and ``parts`` (settings, dates), pickled."""
+    return hashlib.sha256(pickle.dumps((FORMAT, code, parts), protocol=5)).hexdigest()
+
+
+def load(folder: Path | None, context: str) -> LastRun | None:
+    """The last run stored in ``folder`` when it was made in ``context``; None otherwise (or unreadable)."""
+    if folder is None:
+        return None
+    try:
+        with open(Path(folder) / FILE, "rb") as fh:
+            got = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+    if not (isinstance(got, tuple) and len(got) == 2 and got[0] == FORMAT and isinstance(got[1], LastRun)):
+        return None
+    return got[1] if got[1].context == context else None
+
+
+def save(folder: Path | None, run: LastRun) -> None:
+    """Write ``run`` atomically into ``folder``; never raises OSError (the file is an optimisation only)."""
+    if folder is None:
+        return
+    folder = Path(folder)
+    tmp = folder / f".{FILE}.tmp-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            pickle.dump((FORMAT, run), fh, protocol=5)
+        os.replace(tmp, folder / FILE)
+    except OSError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)

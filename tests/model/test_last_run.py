@@ -1,0 +1,72 @@
+"""The model stage's last run (motcua.model.last_run): a rerun after a correction splices the unchanged series
+from it and reads only the shards that change, with the same four tables as a run without any cache; the shards
+then hold exactly the entries a run from scratch would leave."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pandas as pd
+
+import motcua.model.cache as cache_mod
+import motcua.model.run as run_mod
+from motcua.model import last_run, run_model
+
+
+def _equal(a, b) -> None:
+    for name in ("trends", "trend_summary", "comparison", "targets"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+def _bump(panel: pd.DataFrame, code: str, last: bool) -> pd.DataFrame:
+    """One dossier more in the unit's first (``last``: last, inside the comparison window) month."""
+    p = panel.copy()
+    rows = p[p["unit_code"] == code].sort_values("period_start").index
+    k = rows[-1] if last else rows[0]
+    for col in ("received_total", "received_offline", "resolved_total", "resolved_ontime"):
+        p.loc[k, col] += 1
+    return p
+
+
+def _entries(folder: Path) -> set[str]:
+    out: set[str] = set()
+    for f in folder.glob("*.pkl"):
+        if f.name != last_run.FILE:
+            out |= set(pickle.loads(f.read_bytes()))
+    return out
+
+
+def test_rerun_splices_the_last_run(small_panel: pd.DataFrame, tmp_path: Path, monkeypatch) -> None:
+    fits = tmp_path / "fits"
+    run_model(small_panel, cache_file=fits)
+    assert (fits / last_run.FILE).exists()
+    code = sorted(small_panel["unit_code"].unique())[1]
+    reads: list[str] = []
+    real = cache_mod._read_shard
+    monkeypatch.setattr(cache_mod, "_read_shard", lambda p: reads.append(p.name) or real(p))
+    cache_mod._MEMO.clear()
+    for last_month in (False, True):  # outside the window (comparison reused), inside (recomputed)
+        reads.clear()
+        corrected = _bump(small_panel, code, last_month)
+        after = run_model(corrected, cache_file=fits)
+        _equal(after, run_model(corrected))
+        n_shards = len([f for f in fits.glob("*.pkl") if f.name != last_run.FILE])
+        assert 0 < len(reads) < n_shards  # the changed series' shards only, not every shard
+        scratch = tmp_path / f"scratch-{last_month}"
+        run_model(corrected, cache_file=scratch)
+        assert _entries(fits) == _entries(scratch)  # the old entries left; nothing else lost
+
+
+def test_a_broken_or_foreign_last_run_is_ignored(small_panel: pd.DataFrame, tmp_path: Path) -> None:
+    fits = tmp_path / "fits"
+    plain = run_model(small_panel)
+    run_model(small_panel, cache_file=fits)
+    (fits / last_run.FILE).write_bytes(b"not a pickle")
+    _equal(run_model(small_panel, cache_file=fits), plain)
+    run = pickle.loads((fits / last_run.FILE).read_bytes())[1]
+    run.context = "another"
+    last_run.save(fits, run)
+    assert run_mod.last_run.load(fits, "another") is not None  # readable, of another context
+    _equal(run_model(small_panel, cache_file=fits), plain)
+    assert run_mod.last_run.load(fits, "another") is None  # replaced by this run's
