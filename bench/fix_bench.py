@@ -30,9 +30,13 @@ WORK = R.OUT / "fix"
 RAW, DATA, REPORTS = WORK / "raw", WORK / "data", WORK / "reports"
 
 
+#: the source measured (``--src``: e.g. an extracted copy of the branch's start, for the "before" numbers)
+SRC = [str(R.ROOT / "src")]
+
+
 def use_env() -> None:
     R.national_config(WORK / "config", "2025", "commune", ("2025-07-01", "2026-11-30"))
-    src = str(R.ROOT / "src")
+    src = SRC[0]
     R.ENV.update(
         MOTCUA_CONFIG=str(WORK / "config"),
         MOTCUA_KERNEL_DIR=str(WORK / "kernels"),
@@ -124,37 +128,47 @@ def fix(args: argparse.Namespace) -> list[dict[str, object]]:
 
 
 def model_parts(args: argparse.Namespace) -> None:
-    """The model stage of a one-commune fix, in this process, timed by part: the stage's imports, then
-    ``run_model_dir`` on the panel with one dossier more in the commune's oldest month (its fit cache holding
-    the panel before), twice alternating (the second as in a kept kernel that ran the first); ``--profile``
-    prints cProfile's top functions of the first."""
+    """The model stage of a one-commune fix, timed by part: a fresh process (``--src``'s code) imports the stage
+    and runs ``run_model_dir`` on the panel with one dossier more in the commune's oldest month, its fit cache
+    holding the panel before (primed by another process); then ``--repeat`` times the same alternating (as in a
+    kept kernel that ran the last one). ``--profile`` prints cProfile's top functions of the first."""
+    import subprocess
+
+    use_env()
+    work = WORK / f"model-{Path(SRC[0]).parent.name}"
+    if not args.primed:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(DATA, work)
+        prime = "import sys; from motcua.model.run import run_model_dir; run_model_dir(sys.argv[1])"
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", prime, str(work)], env=R.ENV, check=True)
+        print(f"primed in {time.perf_counter() - t:.1f} s", flush=True)
+        cmd = [sys.executable, __file__, "model", "--primed", "--repeat", str(args.repeat), "--src", SRC[0]]
+        cmd += ["--work", str(WORK), *(["--profile"] if args.profile else [])]
+        subprocess.run(cmd, env=R.ENV, check=True)
+        return
     import cProfile
     import pstats
 
-    use_env()
+    sys.path.insert(0, SRC[0])
     t = time.perf_counter()
-    import motcua.model.run as mr  # noqa: F401
+    import motcua.model.run as mr
 
     imp = time.perf_counter() - t
-    import pandas as pd
-
     from motcua import products
 
+    assert mr.__file__.startswith(SRC[0]), mr.__file__
     unit = (WORK / "unit.txt").read_text().strip()
-    work = WORK / "model"
-    shutil.rmtree(work, ignore_errors=True)
-    shutil.copytree(DATA, work, ignore=shutil.ignore_patterns("*.html"))
     panel = products.PANEL.read(work)
     i = panel.index[panel["unit_code"].astype(str) == unit]
     k = panel.loc[i, "period_start"].idxmin()
-    variants = [panel]
     bumped = panel.copy()
     for c in ("received_total", "received_offline", "resolved_total", "resolved_ontime"):
         bumped.loc[k, c] = bumped.loc[k, c] + 1
-    variants.append(bumped)
+    variants = [bumped, panel]
     times = []
     for j in range(args.repeat + 1):
-        products.PANEL.write(variants[(j + 1) % 2], work)
+        products.PANEL.write(variants[j % 2], work)
         prof = cProfile.Profile() if args.profile and j == 0 else None
         t = time.perf_counter()
         if prof:
@@ -164,19 +178,15 @@ def model_parts(args: argparse.Namespace) -> None:
             prof.disable()
         times.append(time.perf_counter() - t)
         if prof:
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
-    del pd
-    print(
-        json.dumps(
-            dict(
-                import_s=round(imp, 2),
-                first_s=round(times[0], 2),
-                fix_s=[round(x, 2) for x in times[1:]],
-                load=round(os.getloadavg()[0], 1),
-            )
-        ),
-        flush=True,
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+    r = dict(
+        src=SRC[0],
+        import_s=round(imp, 2),
+        fresh_process_s=round(times[0], 2),
+        warm_s=[round(x, 2) for x in times[1:]],
+        load=round(os.getloadavg()[0], 1),
     )
+    print(json.dumps(r), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,7 +197,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--primed", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--src", default="", help="the motcua source to measure (default: this checkout's src/)")
+    ap.add_argument("--work", default="", help="the bench's folder (default bench/out/fix)")
     args = ap.parse_args(argv)
+    if args.src:
+        SRC[0] = str(Path(args.src).resolve())
+    if args.work:
+        global WORK, RAW, DATA, REPORTS
+        WORK = Path(args.work).resolve()
+        RAW, DATA, REPORTS = WORK / "raw", WORK / "data", WORK / "reports"
     t = time.perf_counter()
     {"setup": setup, "fix": fix, "model": model_parts}[args.what](args)
     print(f"{args.what}: {time.perf_counter() - t:.1f} s", flush=True)

@@ -93,6 +93,11 @@ def _shard(key: str) -> str:
     return f"{h[:2]}.pkl"
 
 
+def _is_shard(name: str) -> bool:
+    """A shard's file name (two hex digits): other files of the folder are not the cache's."""
+    return len(name) == 6 and name.endswith(".pkl") and all(c in "0123456789abcdef" for c in name[:2])
+
+
 def _memo(folder: Path) -> dict[str, tuple[_Signature, dict[str, Any]]]:
     memo = _MEMO.pop(folder, None)
     _MEMO[folder] = memo = memo if memo is not None else {}
@@ -173,7 +178,7 @@ class ResultCache:
         memo = _memo(self.path.resolve())
         out: dict[str, dict[str, Any]] = {}
         try:
-            names = [e for e in os.scandir(self.path) if e.name.endswith(".pkl") and e.is_file()]
+            names = [e for e in os.scandir(self.path) if _is_shard(e.name) and e.is_file()]
         except OSError:
             memo.clear()
             return out

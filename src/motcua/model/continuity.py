@@ -98,8 +98,10 @@ legacy_whole, new_within); ``None`` reads the packaged one.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -246,16 +248,25 @@ def _join(codes: Iterable[str]) -> str:
 
 
 def province_series(
-    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+    panel: pd.DataFrame,
+    crosswalk: pd.DataFrame | None = None,
+    provinces: Iterable[str] | None = None,
+    memo: Any = None,
+    prepared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rows of kind ``province`` and ``province_reported`` (module docstring) for the 2025 provinces
     ``provinces`` (2025 codes; default: every 2025 province with rows of either era in the panel).
+
+    ``memo`` (a :class:`motcua.model.last_run.RowMemo`): a province's rows are taken from it when its own rows
+    of both eras, every province total row, the crosswalk and the code are those they were made from (a
+    correction to one commune recomputes its province only); ``prepared``: ``_prepare(panel)`` when the
+    caller has it. Same table either way.
 
     Legacy rows are booked to their province's successor; legacy rows of a province not in the
     crosswalk, and 2025 rows of a province that is not a 2025 province in it, are left out.
     """
     xw = load_crosswalk(crosswalk)
-    p = _prepare(panel)
+    p = _prepare(panel) if prepared is None else prepared
     prov = xw[xw["legacy_level"] == "province"]
     succ = dict(zip(prov["legacy_code"], prov["new_code"]))
     preds = {k: sorted(v) for k, v in prov.groupby("new_code")["legacy_code"]}
@@ -291,10 +302,17 @@ def province_series(
     empty = p.iloc[:0]
     totals = p[p["unit_level"] == "province"]  # the provinces' own total rows: compared, never summed in
     out = []
+    context = _memo_context(xw, totals) if memo is not None else ""
     for t in targets:
         pr = preds.get(t, [])
         before = by_target["legacy"].get(t, empty)
         after = by_target["2025"].get(t, empty)
+        if memo is not None:
+            mkey = _memo_key(context, t, before, after)
+            got = memo.get(mkey)
+            if got is not None:
+                out.extend(got)
+                continue
         rows = []
         for era, units in (("legacy", before), ("2025", after)):
             if units.empty:
@@ -373,8 +391,24 @@ def province_series(
             r["note"] = _province_note(r, pr, old_names, comparable, same_area, lacking, len(eras) == 2)
         out.extend(rows)
         out.extend(reported)
+        if memo is not None:
+            memo.put(mkey, rows + reported)
     df = _frame(out)
     return _match_reported(df)
+
+
+def _memo_context(xw: pd.DataFrame, totals: pd.DataFrame) -> str:
+    """What every province's rows depend on beside its own rows: the crosswalk, the total rows, the code."""
+    from motcua.model.last_run import frame_digest
+    from motcua.version import source_hash
+
+    return source_hash() + frame_digest(xw) + frame_digest(totals)
+
+
+def _memo_key(context: str, t: str, before: pd.DataFrame, after: pd.DataFrame) -> str:
+    from motcua.model.last_run import frame_digest
+
+    return hashlib.sha256((context + t + frame_digest(before) + frame_digest(after)).encode()).hexdigest()
 
 
 def _reported(
@@ -531,7 +565,10 @@ def _fmt(x: object) -> str:
 
 
 def commune_predecessors(
-    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+    panel: pd.DataFrame,
+    crosswalk: pd.DataFrame | None = None,
+    provinces: Iterable[str] | None = None,
+    prepared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rows of kind ``commune_predecessors`` (module docstring): for each 2025 commune with at least
     one predecessor row, per legacy period, the sum of its predecessor legacy communes present.
@@ -545,7 +582,7 @@ def commune_predecessors(
     cx = xw[(xw["legacy_level"] == "commune") & (xw["new_level"] == "commune")]
     if provinces is not None:
         cx = cx[cx["new_province_code"].isin([str(x) for x in provinces])]
-    p = _prepare(panel)
+    p = _prepare(panel) if prepared is None else prepared
     leg = p[(p["unit_schema"] == "legacy") & (p["unit_level"] == "commune")]
     joined = leg.merge(cx[["legacy_code", "new_code", "legacy_whole"]], left_on="unit_code", right_on="legacy_code")
     if joined.empty:
@@ -599,7 +636,10 @@ def commune_predecessors(
 
 
 def district_continuation(
-    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+    panel: pd.DataFrame,
+    crosswalk: pd.DataFrame | None = None,
+    provinces: Iterable[str] | None = None,
+    prepared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rows of kind ``district_continuation`` (module docstring) for every legacy district with rows
     in the panel: per 2025 period, the sum of its successor communes present when they all lie
@@ -608,7 +648,7 @@ def district_continuation(
     """
     xw = load_crosswalk(crosswalk)
     dx = xw[xw["legacy_level"] == "district"]
-    p = _prepare(panel)
+    p = _prepare(panel) if prepared is None else prepared
     dists = p[(p["unit_schema"] == "legacy") & (p["unit_level"] == "district")]
     if provinces is not None:
         dists = dists[dists["province_code"].isin([str(x) for x in provinces])]
@@ -708,11 +748,17 @@ def _frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def continuity_table(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None) -> pd.DataFrame:
+def continuity_table(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, memo: Any = None) -> pd.DataFrame:
     """All four kinds for every province in the panel, as one table (grain and columns: module docstring),
-    sorted by kind, unit, era and period."""
+    sorted by kind, unit, era and period. ``memo``: the province rows of an earlier run
+    (:func:`province_series`); the same table either way."""
     xw = load_crosswalk(crosswalk)
-    parts = [province_series(panel, xw), commune_predecessors(panel, xw), district_continuation(panel, xw)]
+    p = _prepare(panel)
+    parts = [
+        province_series(panel, xw, memo=memo, prepared=p),
+        commune_predecessors(panel, xw, prepared=p),
+        district_continuation(panel, xw, prepared=p),
+    ]
     parts = [x for x in parts if len(x)]
     if not parts:
         return _frame([])
@@ -723,7 +769,15 @@ def continuity_table(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None)
     return _frame(df.drop(columns=["_k", "_e"]))
 
 
-def write_continuity(panel: pd.DataFrame, data_dir: str | Path, crosswalk: pd.DataFrame | None = None) -> Path:
+def write_continuity(
+    panel: pd.DataFrame, data_dir: str | Path, crosswalk: pd.DataFrame | None = None, memo_dir: Path | None = None
+) -> Path:
     """:func:`continuity_table` of ``panel`` written atomically as DATA/continuity.parquet (always, empty
-    when nothing spans the reform); returns the path."""
-    return products.CONTINUITY.write(continuity_table(panel, crosswalk), data_dir)
+    when nothing spans the reform); returns the path. ``memo_dir``: where the province rows of the last run are
+    kept (the model stage's fit cache folder), so that only the provinces whose rows changed are recomputed."""
+    from motcua.model.last_run import load_memo, save_memo
+
+    memo = load_memo(memo_dir, "continuity", "province_series")
+    path = products.CONTINUITY.write(continuity_table(panel, crosswalk, memo=memo), data_dir)
+    save_memo(memo_dir, "continuity", "province_series", memo)
+    return path

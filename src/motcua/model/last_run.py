@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["LastRun", "compare_key", "frame_digest", "load", "save"]
+__all__ = ["LastRun", "RowMemo", "compare_key", "frame_digest", "load", "load_memo", "save", "save_memo"]
 
 FILE = "last_run.pkl"
 #: Bumped when the layout changes (an older file is then ignored).
@@ -105,6 +105,58 @@ def save(folder: Path | None, run: LastRun) -> None:
         with open(tmp, "wb") as fh:
             pickle.dump((FORMAT, run), fh, protocol=5)
         os.replace(tmp, folder / FILE)
+    except OSError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class RowMemo:
+    """Rows computed from inputs named by a digest: the last run's (``old``) and this run's (``new``, what
+    :func:`save_memo` keeps). A value read back is the one that would be computed: the key names its inputs."""
+
+    def __init__(self, old: dict[str, Any] | None = None) -> None:
+        self.old = old or {}
+        self.new: dict[str, Any] = {}
+        self.changed = False
+
+    def get(self, key: str) -> Any | None:
+        got = self.old.get(key)
+        if got is not None:
+            self.new[key] = got
+        return got
+
+    def put(self, key: str, value: Any) -> None:
+        self.new[key] = value
+        self.changed = True
+
+
+def load_memo(folder: Path | None, name: str, context: str) -> RowMemo | None:
+    """The memo ``name`` of the last run in ``folder`` (empty when absent, unreadable or of another context);
+    None without a folder (nothing remembered)."""
+    if folder is None:
+        return None
+    try:
+        with open(Path(folder) / f"{name}.memo.pkl", "rb") as fh:
+            got = pickle.load(fh)
+        if isinstance(got, tuple) and len(got) == 3 and got[0] == FORMAT and got[1] == context:
+            return RowMemo(got[2])
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        pass
+    return RowMemo()
+
+
+def save_memo(folder: Path | None, name: str, context: str, memo: RowMemo | None) -> None:
+    """Write this run's entries of ``memo`` when they differ from the last run's; never raises OSError."""
+    if folder is None or memo is None or (not memo.changed and memo.new.keys() == memo.old.keys()):
+        return
+    folder = Path(folder)
+    tmp = folder / f".{name}.memo.tmp-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            pickle.dump((FORMAT, context, memo.new), fh, protocol=5)
+        os.replace(tmp, folder / f"{name}.memo.pkl")
     except OSError:
         pass
     finally:

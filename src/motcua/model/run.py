@@ -802,5 +802,5 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     write_results(result, data)
     from motcua.model.continuity import write_continuity
 
-    write_continuity(panel, data)  # series across the 1 July 2025 reform (motcua.model.continuity)
+    write_continuity(panel, data, memo_dir=fit_cache(data))  # series across the 1 July 2025 reform
     return result
