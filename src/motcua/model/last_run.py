@@ -35,6 +35,9 @@ import pandas as pd
 __all__ = ["LastRun", "RowMemo", "compare_key", "frame_digest", "load", "load_memo", "save", "save_memo"]
 
 FILE = "last_run.pkl"
+#: this process's last file read or written: [its (path, size, mtime, inode), its contents] — a kept kernel's next
+#: run reads nothing (callers never modify what :func:`load` returns)
+_MEMO: list[Any] = []
 #: Bumped when the layout changes (an older file is then ignored).
 FORMAT = "motcua-last-run-1"
 
@@ -84,9 +87,14 @@ def load(folder: Path | None, context: str) -> LastRun | None:
     """The last run stored in ``folder`` when it was made in ``context``; None otherwise (or unreadable)."""
     if folder is None:
         return None
+    path = Path(folder) / FILE
     try:
-        with open(Path(folder) / FILE, "rb") as fh:
-            got = pickle.load(fh)
+        st = path.stat()
+        sig = (str(path.resolve()), st.st_size, st.st_mtime_ns, st.st_ino)
+        got = _MEMO[1] if _MEMO and _MEMO[0] == sig else None
+        if got is None:
+            with open(path, "rb") as fh:
+                got = pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         return None
     if not (isinstance(got, tuple) and len(got) == 2 and got[0] == FORMAT and isinstance(got[1], LastRun)):
@@ -105,6 +113,8 @@ def save(folder: Path | None, run: LastRun) -> None:
         with open(tmp, "wb") as fh:
             pickle.dump((FORMAT, run), fh, protocol=5)
         os.replace(tmp, folder / FILE)
+        st = (folder / FILE).stat()
+        _MEMO[:] = [(str((folder / FILE).resolve()), st.st_size, st.st_mtime_ns, st.st_ino), (FORMAT, run)]
     except OSError:
         pass
     finally:
