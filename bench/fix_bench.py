@@ -189,9 +189,59 @@ def model_parts(args: argparse.Namespace) -> None:
     print(json.dumps(r), flush=True)
 
 
+def compare(args: argparse.Namespace) -> None:
+    """Before/after in one run, one after the other: ``--repeat`` one-commune fixes with the branch's start
+    (``--base-src`` on ``--base-work``, set up with it) and with this checkout (``--work``), alternating; then the
+    model stage's parts with each (:func:`model_parts`). Results in bench/out/fix_results.json."""
+    import subprocess
+
+    me = [sys.executable, __file__]
+    sides = {
+        "before": ["--src", args.base_src, "--work", args.base_work],
+        "after": ["--src", SRC[0], "--work", str(WORK)],
+    }
+    out: dict[str, list] = {"before": [], "after": [], "model_before": [], "model_after": []}
+    for _ in range(args.repeat):
+        for side, opts in sides.items():
+            got = subprocess.run([*me, "fix", *opts], capture_output=True, text=True, check=True, env=R.ENV).stdout
+            rec = json.loads(got.splitlines()[0])
+            rec["rest"] = round(rec["seconds"] - sum(rec["stages"].values()), 2)
+            out[side].append(rec)
+            print(side, json.dumps(rec, ensure_ascii=False), flush=True)
+    for side, opts in sides.items():
+        got = subprocess.run([*me, "model", *opts, "--repeat", "2"], capture_output=True, text=True, check=True)
+        rec = json.loads([x for x in got.stdout.splitlines() if x.startswith("{")][-1])
+        out[f"model_{side}"].append(rec)
+        print(f"model {side}", json.dumps(rec), flush=True)
+    (R.OUT / "fix_results.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
+
+
+def verify(args: argparse.Namespace) -> None:
+    """The products the spliced fix left in the model folder (:func:`model_parts`) against a run from scratch on
+    the same panel (no fit cache, no last run): trends, summary, comparison, targets and continuity, byte for byte."""
+    use_env()
+    sys.path.insert(0, SRC[0])
+    from motcua import products
+    from motcua.config import load_config
+    from motcua.model.continuity import write_continuity
+    from motcua.model.run import run_model, write_results
+    from motcua.window import reporting_window, within_window
+
+    work = WORK / f"model-{Path(SRC[0]).parent.name}"
+    scratch = WORK / "scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    panel = products.PANEL.read(work)
+    windowed = within_window(panel, reporting_window(panel, load_config().province))
+    t = time.perf_counter()
+    files = write_results(run_model(windowed, None), scratch) + [write_continuity(panel, scratch)]
+    same = {f.name: f.read_bytes() == (work / f.name).read_bytes() for f in files}
+    print(json.dumps(dict(scratch_s=round(time.perf_counter() - t, 1), identical=same)), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["setup", "fix", "model"])
+    ap.add_argument("what", choices=["setup", "fix", "model", "compare", "verify"])
     ap.add_argument("--provinces", default="")
     ap.add_argument("--unit", default="")
     ap.add_argument("--repeat", type=int, default=1)
@@ -199,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--primed", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--src", default="", help="the motcua source to measure (default: this checkout's src/)")
+    ap.add_argument("--base-src", default=str(R.OUT / "base" / "src"), help="compare: the source before")
+    ap.add_argument("--base-work", default=str(R.OUT / "fix"), help="compare: the bench folder set up with it")
     ap.add_argument("--work", default="", help="the bench's folder (default bench/out/fix)")
     args = ap.parse_args(argv)
     if args.src:
@@ -208,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         WORK = Path(args.work).resolve()
         RAW, DATA, REPORTS = WORK / "raw", WORK / "data", WORK / "reports"
     t = time.perf_counter()
-    {"setup": setup, "fix": fix, "model": model_parts}[args.what](args)
+    {"setup": setup, "fix": fix, "model": model_parts, "compare": compare, "verify": verify}[args.what](args)
     print(f"{args.what}: {time.perf_counter() - t:.1f} s", flush=True)
     return 0
 
