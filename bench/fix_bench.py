@@ -201,7 +201,7 @@ def compare(args: argparse.Namespace) -> None:
         "after": ["--src", SRC[0], "--work", str(WORK)],
     }
     out: dict[str, list] = {"before": [], "after": [], "model_before": [], "model_after": []}
-    for _ in range(args.repeat):
+    for _ in range(0 if args.model_only else args.repeat):
         for side, opts in sides.items():
             got = subprocess.run([*me, "fix", *opts], capture_output=True, text=True, check=True, env=R.ENV).stdout
             rec = json.loads(got.splitlines()[0])
@@ -209,11 +209,13 @@ def compare(args: argparse.Namespace) -> None:
             out[side].append(rec)
             print(side, json.dumps(rec, ensure_ascii=False), flush=True)
     for side, opts in sides.items():
-        got = subprocess.run([*me, "model", *opts, "--repeat", "2"], capture_output=True, text=True, check=True)
+        got = subprocess.run([*me, "model", *opts, "--repeat", "3"], capture_output=True, text=True, check=True)
         rec = json.loads([x for x in got.stdout.splitlines() if x.startswith("{")][-1])
         out[f"model_{side}"].append(rec)
         print(f"model {side}", json.dumps(rec), flush=True)
-    (R.OUT / "fix_results.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
+    (R.OUT / ("fix_model_results.json" if args.model_only else "fix_results.json")).write_text(
+        json.dumps(out, indent=1, ensure_ascii=False)
+    )
 
 
 def verify(args: argparse.Namespace) -> None:
@@ -239,9 +241,46 @@ def verify(args: argparse.Namespace) -> None:
     print(json.dumps(dict(scratch_s=round(time.perf_counter() - t, 1), identical=same)), flush=True)
 
 
+def split(args: argparse.Namespace) -> None:
+    """One fix built in this process (``motcua.pipeline.stages.build``, kernels kept) with the time at which each
+    stage and each report ended: where the rest after the model goes."""
+    from national_bench import correct_one_commune
+
+    use_env()
+    sys.path.insert(0, SRC[0])
+    t0 = time.perf_counter()
+    from motcua.pipeline.stages import build
+
+    imp = time.perf_counter() - t0
+    unit = (WORK / "unit.txt").read_text().strip()
+    correct_one_commune(RAW / "national_2025.csv", unit)
+    marks: list[tuple[str, float]] = []
+    t0 = time.perf_counter()
+
+    def progress(kind: str, code: str, result: dict) -> None:
+        marks.append((f"{kind}:{code}", round(time.perf_counter() - t0, 2)))
+
+    res = build([RAW], DATA, REPORTS, units=[unit], jobs=2, progress=progress)
+    total = time.perf_counter() - t0
+    stages = {st.stage: round(st.seconds, 2) for st in res.stages}
+    print(
+        json.dumps(
+            dict(
+                import_s=round(imp, 2),
+                total_s=round(total, 2),
+                stages=stages,
+                marks=marks,
+                built=res.built,
+                load=round(os.getloadavg()[0], 1),
+            )
+        ),
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["setup", "fix", "model", "compare", "verify"])
+    ap.add_argument("what", choices=["setup", "fix", "model", "compare", "verify", "split"])
     ap.add_argument("--provinces", default="")
     ap.add_argument("--unit", default="")
     ap.add_argument("--repeat", type=int, default=1)
@@ -251,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--src", default="", help="the motcua source to measure (default: this checkout's src/)")
     ap.add_argument("--base-src", default=str(R.OUT / "base" / "src"), help="compare: the source before")
     ap.add_argument("--base-work", default=str(R.OUT / "fix"), help="compare: the bench folder set up with it")
+    ap.add_argument("--model-only", action="store_true", help="compare: the model stage only")
     ap.add_argument("--work", default="", help="the bench's folder (default bench/out/fix)")
     args = ap.parse_args(argv)
     if args.src:
@@ -260,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         WORK = Path(args.work).resolve()
         RAW, DATA, REPORTS = WORK / "raw", WORK / "data", WORK / "reports"
     t = time.perf_counter()
-    {"setup": setup, "fix": fix, "model": model_parts, "compare": compare, "verify": verify}[args.what](args)
+    {"setup": setup, "fix": fix, "model": model_parts, "compare": compare, "verify": verify, "split": split}[args.what](
+        args
+    )
     print(f"{args.what}: {time.perf_counter() - t:.1f} s", flush=True)
     return 0
 

@@ -68,9 +68,27 @@ def test_a_broken_or_foreign_last_run_is_ignored(small_panel: pd.DataFrame, tmp_
     run_model(small_panel, cache_file=fits)
     (fits / last_run.FILE).write_bytes(b"not a pickle")
     _equal(run_model(small_panel, cache_file=fits), plain)
-    run = pickle.loads((fits / last_run.FILE).read_bytes())[1]
+    run = last_run._unpacked(pickle.loads((fits / last_run.FILE).read_bytes())[1])
     run.context = "another"
     last_run.save(fits, run)
     assert run_mod.last_run.load(fits, "another") is not None  # readable, of another context
     _equal(run_model(small_panel, cache_file=fits), plain)
     assert run_mod.last_run.load(fits, "another") is None  # replaced by this run's
+
+
+def test_packed_dicts_come_back_with_their_types() -> None:
+    import numpy as np
+
+    rows = [
+        {"a": np.float64(1.5), "b": np.datetime64("2025-07-01", "ns"), "c": "x", "d": np.nan},
+        {"a": np.float64(np.nan), "b": np.datetime64("NaT", "ns"), "c": None, "d": 2},
+        {"c": "only", "a": np.float32(3.0)},
+        {"a": np.float64(2.0), "b": np.datetime64("2026-01-01", "D"), "c": "y", "d": 1.0},
+    ]
+    back = last_run.unpack_dicts(pickle.loads(pickle.dumps(last_run.pack_dicts(rows))))
+    assert [list(r) for r in back] == [list(r) for r in rows]
+    for r, s in zip(rows, back):
+        for k in r:
+            assert type(r[k]) is type(s[k]) and str(r[k]) == str(s[k])
+            if isinstance(r[k], np.datetime64):
+                assert r[k].dtype == s[k].dtype

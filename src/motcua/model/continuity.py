@@ -302,13 +302,14 @@ def province_series(
     empty = p.iloc[:0]
     totals = p[p["unit_level"] == "province"]  # the provinces' own total rows: compared, never summed in
     out = []
-    context = _memo_context(xw, totals) if memo is not None else ""
+    context = _memo_context(xw, totals, p) if memo is not None else ""
+    row_hash = pd.Series(pd.util.hash_pandas_object(p, index=True).to_numpy(), index=p.index) if memo else None
     for t in targets:
         pr = preds.get(t, [])
         before = by_target["legacy"].get(t, empty)
         after = by_target["2025"].get(t, empty)
         if memo is not None:
-            mkey = _memo_key(context, t, before, after)
+            mkey = _memo_key(context, t, row_hash, before, after)
             got = memo.get(mkey)
             if got is not None:
                 out.extend(got)
@@ -397,18 +398,21 @@ def province_series(
     return _match_reported(df)
 
 
-def _memo_context(xw: pd.DataFrame, totals: pd.DataFrame) -> str:
-    """What every province's rows depend on beside its own rows: the crosswalk, the total rows, the code."""
+def _memo_context(xw: pd.DataFrame, totals: pd.DataFrame, p: pd.DataFrame) -> str:
+    """What every province's rows depend on beside its own rows: the crosswalk, the total rows, the code (and the
+    panel's column types, which its row hashes leave out)."""
     from motcua.model.last_run import frame_digest
     from motcua.version import source_hash
 
-    return source_hash() + frame_digest(xw) + frame_digest(totals)
+    return source_hash() + frame_digest(xw) + frame_digest(totals) + repr(list(p.dtypes.astype(str).items()))
 
 
-def _memo_key(context: str, t: str, before: pd.DataFrame, after: pd.DataFrame) -> str:
-    from motcua.model.last_run import frame_digest
-
-    return hashlib.sha256((context + t + frame_digest(before) + frame_digest(after)).encode()).hexdigest()
+def _memo_key(context: str, t: str, row_hash: pd.Series, before: pd.DataFrame, after: pd.DataFrame) -> str:
+    """Digest of province ``t``'s rows of both eras (their row hashes and labels, in order) within ``context``."""
+    h = hashlib.sha256((context + t).encode())
+    for part in (before, after):
+        h.update(len(part).to_bytes(8, "little") + row_hash.loc[part.index].to_numpy().tobytes())
+    return h.hexdigest()
 
 
 def _reported(

@@ -22,6 +22,7 @@ rows), the others from the cache or fitted; the result equals a run without this
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -64,6 +65,40 @@ class LastRun:
         return np.concatenate([[0], np.cumsum(np.asarray(self.lengths, dtype=np.int64))])
 
 
+def pack_dicts(rows: list[dict[str, Any]]) -> tuple:
+    """Dicts sharing key orders, in a form that pickles fast: per key order, each key's values as one numpy array
+    when they all are numpy scalars of one dtype (``arr[i]`` gives them back, same type and value), else as a
+    list. :func:`unpack_dicts` rebuilds equal dicts (same keys, order, value types)."""
+    shapes: dict[tuple[str, ...], list[int]] = {}
+    for i, r in enumerate(rows):
+        shapes.setdefault(tuple(r), []).append(i)
+    groups = []
+    for keys, at in shapes.items():
+        cols = []
+        for k in keys:
+            vals = [rows[i][k] for i in at]
+            t = type(vals[0])
+            if issubclass(t, np.generic) and all(type(v) is t for v in vals):
+                arr = np.array(vals)
+                if all(v.dtype == arr.dtype for v in vals):
+                    cols.append(("a", arr))
+                    continue
+            cols.append(("l", vals))
+        groups.append((keys, np.asarray(at, dtype=np.int64), cols))
+    return (len(rows), groups)
+
+
+def unpack_dicts(packed: tuple) -> list[dict[str, Any]]:
+    """The dicts :func:`pack_dicts` packed, in their order."""
+    n, groups = packed
+    out: list[Any] = [None] * n
+    for keys, at, cols in groups:
+        values = [list(arr) if kind == "a" else arr for kind, arr in cols]
+        for j, i in enumerate(at.tolist()):
+            out[i] = {k: v[j] for k, v in zip(keys, values)}
+    return out
+
+
 def frame_digest(df: pd.DataFrame) -> str:
     """sha256 of a frame's columns, dtypes and values (index included), from pandas' row hashes."""
     h = hashlib.sha256(repr([(c, str(t)) for c, t in df.dtypes.items()]).encode())
@@ -95,11 +130,24 @@ def load(folder: Path | None, context: str) -> LastRun | None:
         if got is None:
             with open(path, "rb") as fh:
                 got = pickle.load(fh)
+            if isinstance(got, tuple) and len(got) == 2 and isinstance(got[1], LastRun):
+                got = (got[0], _unpacked(got[1]))
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         return None
     if not (isinstance(got, tuple) and len(got) == 2 and got[0] == FORMAT and isinstance(got[1], LastRun)):
         return None
     return got[1] if got[1].context == context else None
+
+
+def _unpacked(run: LastRun) -> LastRun:
+    """A run as :func:`save` stored it, its summaries and target rows as dicts again."""
+    flat, counts = run.targets
+    rows = unpack_dicts(flat)
+    targets, i = [], 0
+    for c in counts:
+        targets.append(rows[i : i + c])
+        i += c
+    return dataclasses.replace(run, summaries=unpack_dicts(run.summaries), targets=targets)
 
 
 def save(folder: Path | None, run: LastRun) -> None:
@@ -110,8 +158,12 @@ def save(folder: Path | None, run: LastRun) -> None:
     tmp = folder / f".{FILE}.tmp-{os.getpid()}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        flat = [t for ts in run.targets for t in ts]
+        packed = dataclasses.replace(
+            run, summaries=pack_dicts(run.summaries), targets=(pack_dicts(flat), [len(ts) for ts in run.targets])
+        )
         with open(tmp, "wb") as fh:
-            pickle.dump((FORMAT, run), fh, protocol=5)
+            pickle.dump((FORMAT, packed), fh, protocol=5)
         os.replace(tmp, folder / FILE)
         st = (folder / FILE).stat()
         _MEMO[:] = [(str((folder / FILE).resolve()), st.st_size, st.st_mtime_ns, st.st_ino), (FORMAT, run)]

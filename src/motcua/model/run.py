@@ -672,16 +672,29 @@ def _splice(
         last.lengths[j] if j is not None else (0 if fresh[i][0] is None else len(fresh[i][0]["unit_code"]))
         for i, j in enumerate(pos)
     ]
-    taken = np.zeros(len(last.keys), bool)
-    taken[[j for j in pos if j is not None]] = True
-    kept = last.trends.loc[np.repeat(taken, np.asarray(last.lengths, dtype=np.int64))]
-    new = [fresh[i][0] for i in todo if fresh[i][0] is not None]
-    if not new:
-        trends = kept.reset_index(drop=True)
-    else:
-        added = _strings(_trend_frame(new))
-        trends = pd.concat([kept, added], ignore_index=True) if len(kept) else added
-        trends = trends.sort_values(TREND_ORDER, kind="stable").reset_index(drop=True)
+    # Every series' rows are contiguous and in task order (the table's sort begins with the task's key), so the
+    # table is the last run's runs of reused series with each new series' own rows, sorted alone, between them.
+    off = last.offsets()
+    parts: list[pd.DataFrame] = []
+    run_from = run_to = -1
+    for i, j in enumerate(pos):
+        if j is not None and j == run_to:
+            run_to = j + 1
+            continue
+        if run_to > run_from:
+            parts.append(last.trends.iloc[off[run_from] : off[run_to]])
+        run_from = run_to = -1
+        if j is not None:
+            run_from, run_to = j, j + 1
+        elif fresh[i][0] is not None:
+            rows = _strings(_trend_frame([fresh[i][0]]))
+            parts.append(rows.sort_values(TREND_ORDER, kind="stable"))
+    if run_to > run_from:
+        parts.append(last.trends.iloc[off[run_from] : off[run_to]])
+    parts = [x for x in parts if len(x)]
+    trends = pd.concat(parts, ignore_index=True) if parts else _strings(_empty_trends())
+    if len(parts) == 1:
+        trends = parts[0].reset_index(drop=True)
     return trends, summaries, per_task, keys, lengths
 
 
