@@ -517,3 +517,24 @@ def test_model_stage_writes_the_table(tmp_path, small_panel, monkeypatch):
     assert set(prov["era"]) == {"legacy"} and not prov["comparable"].any() and (prov["n_districts_present"] == 9).all()
     assert prov["note"].str.contains("không có số liệu của giai đoạn sau sắp xếp").all()
     assert set(got.loc[got["kind"] == "district_continuation", "unit_code"]) == {"555", "562", "563", "564"}
+
+
+def test_province_rows_from_the_memo_are_those_computed(real):
+    from motcua.model.last_run import RowMemo
+
+    xw, panel, new = real
+    first = RowMemo()
+    plain = continuity_table(panel, xw)
+    pd.testing.assert_frame_equal(continuity_table(panel, xw, memo=first), plain)
+    assert first.changed and first.new
+    again = RowMemo(first.new)
+    pd.testing.assert_frame_equal(continuity_table(panel, xw, memo=again), plain)
+    assert not again.changed and again.new.keys() == first.new.keys()  # nothing recomputed
+    fixed = panel.copy()
+    k = fixed.index[fixed["unit_code"] == new[0]][0]
+    fixed.loc[k, "received_total"] += 1
+    fixed.loc[k, "received_offline"] += 1
+    after = RowMemo(first.new)
+    out = continuity_table(fixed, xw, memo=after)
+    pd.testing.assert_frame_equal(out, continuity_table(fixed, xw))
+    assert after.changed and not out.equals(plain)

@@ -402,3 +402,23 @@ def test_national_index_filters_and_names_each_units_province(national_dir: Path
     )
     assert failed == 1
     assert str(rows_html(rows)) == str(render("sections/table_rows.html.j2", rows=rows, row_headers=True))
+
+
+def test_keep_selects_by_schema_and_code_as_pairs() -> None:
+    from motcua.report.national import _keep
+
+    df = pd.DataFrame(
+        {
+            "unit_schema": pd.array(["legacy", "2025", "2025", "legacy", "2025"], dtype="str"),
+            "unit_code": pd.array(["555", "555", "22015", "22015", "00004"], dtype="str"),
+            "x": range(5),
+        },
+        index=[10, 11, 12, 13, 14],
+    )
+    keys = {("2025", "555"), ("legacy", "22015")}
+    naive = df[pd.Series(list(zip(df["unit_schema"], df["unit_code"])), index=df.index).isin(keys)]
+    pd.testing.assert_frame_equal(_keep(df, keys), naive)
+    assert list(_keep(df, keys)["x"]) == [1, 3]
+    pd.testing.assert_frame_equal(
+        _keep(df.drop(columns="unit_schema"), keys), df.drop(columns="unit_schema").iloc[[0, 1, 2, 3]]
+    )

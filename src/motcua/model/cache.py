@@ -93,6 +93,11 @@ def _shard(key: str) -> str:
     return f"{h[:2]}.pkl"
 
 
+def _is_shard(name: str) -> bool:
+    """A shard's file name (two hex digits): other files of the folder are not the cache's."""
+    return len(name) == 6 and name.endswith(".pkl") and all(c in "0123456789abcdef" for c in name[:2])
+
+
 def _memo(folder: Path) -> dict[str, tuple[_Signature, dict[str, Any]]]:
     memo = _MEMO.pop(folder, None)
     _MEMO[folder] = memo = memo if memo is not None else {}
@@ -124,14 +129,48 @@ class ResultCache:
     """A content-keyed store of results in a folder of shard files; ``path=None``: remember nothing
     (every lookup misses). ``path`` is the folder (created on the first :meth:`save`)."""
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, lazy: bool = False) -> None:
         from motcua.version import source_hash
 
         self.path = Path(path) if path is not None else None
         self.code = source_hash()
-        self._loaded: dict[str, dict[str, Any]] = self._load() if self.path is not None else {}
+        self.lazy = lazy and self.path is not None
+        self._loaded: dict[str, dict[str, Any]] = self._load() if self.path is not None and not self.lazy else {}
         self._used: dict[str, dict[str, Any]] = {}
         self._added: set[str] = set()  # shards with entries not in their file
+        self._kept: set[str] = set()  # lazy: keys reused by the caller without a lookup
+        self._stale: set[str] = set()  # lazy: keys of the last run no longer used
+
+    def _entries(self, shard: str) -> dict[str, Any] | None:
+        """The entries of ``shard`` as read (a lazy cache reads it now, through the process's memo)."""
+        got = self._loaded.get(shard)
+        if got is None and self.lazy:
+            assert self.path is not None
+            memo = _memo(self.path.resolve())
+            target = self.path / shard
+            try:
+                sig = _signature(target.stat())
+            except OSError:
+                self._loaded[shard] = got = {}
+                return got
+            seen = memo.get(shard)
+            if seen is None or seen[0] != sig:
+                seen = (sig, _read_shard(target))
+                memo[shard] = seen
+            self._loaded[shard] = got = seen[1]
+        return got
+
+    def keep(self, keys: list[str]) -> None:
+        """Lazy cache: keep these stored entries (reused by the caller without :meth:`get`)."""
+        self._kept.update(keys)
+
+    def forget(self, keys: list[str]) -> None:
+        """Lazy cache: these entries (the last run's, not used now) leave their shards at :meth:`save`."""
+        self._stale.update(keys)
+
+    def used_keys(self) -> set[str]:
+        """Every key looked up with a hit, put or kept in this run."""
+        return self._kept | {k for entries in self._used.values() for k in entries}
 
     def _load(self) -> dict[str, dict[str, Any]]:
         """Every shard's entries, from this process's memo where the file is unchanged since."""
@@ -139,7 +178,7 @@ class ResultCache:
         memo = _memo(self.path.resolve())
         out: dict[str, dict[str, Any]] = {}
         try:
-            names = [e for e in os.scandir(self.path) if e.name.endswith(".pkl") and e.is_file()]
+            names = [e for e in os.scandir(self.path) if _is_shard(e.name) and e.is_file()]
         except OSError:
             memo.clear()
             return out
@@ -182,7 +221,7 @@ class ResultCache:
         used = self._used.get(shard)
         if used is not None and key in used:
             return used[key]
-        loaded = self._loaded.get(shard)
+        loaded = self._entries(shard)
         if loaded is not None and key in loaded:
             self._used.setdefault(shard, {})[key] = loaded[key]
             return loaded[key]
@@ -192,7 +231,7 @@ class ResultCache:
         if self.path is None:
             return
         shard = _shard(key)
-        if key not in self._loaded.get(shard, {}):
+        if key not in (self._entries(shard) or {}):
             self._added.add(shard)
         self._used.setdefault(shard, {})[key] = value
 
@@ -201,11 +240,23 @@ class ResultCache:
         held exactly these."""
         if self.path is None:
             return False
-        changed = [
-            name
-            for name in sorted(set(self._used) | set(self._loaded))
-            if name in self._added or set(self._used.get(name, ())) != set(self._loaded.get(name, ()))
-        ]
+        if self.lazy:
+            stale = {_shard(k) for k in self._stale - self.used_keys()}
+            for name in sorted(set(self._used) | self._added | stale):
+                loaded = self._entries(name) or {}
+                kept = {k: v for k, v in loaded.items() if k in self._kept}
+                self._used[name] = {**kept, **self._used.get(name, {})}
+            changed = sorted(
+                name
+                for name in self._used
+                if name in self._added or set(self._used[name]) != set(self._loaded.get(name, ()))
+            )
+        else:
+            changed = [
+                name
+                for name in sorted(set(self._used) | set(self._loaded))
+                if name in self._added or set(self._used.get(name, ())) != set(self._loaded.get(name, ()))
+            ]
         if not changed:
             return False
         for legacy in (self.path, self.path.with_name(self.path.name + ".pkl")):  # the single file of earlier versions

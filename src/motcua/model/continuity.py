@@ -104,6 +104,7 @@ puts them together.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -117,6 +118,7 @@ from motcua.model.continuity_frame import (
     TIER_VI,
     TIERS,
     load_crosswalk,
+    prepare_panel,
     table_frame,
 )
 from motcua.model.continuity_province import province_series
@@ -141,11 +143,17 @@ __all__ = [
 _frame = table_frame  # the old private name, still read by a test of the input hashes
 
 
-def continuity_table(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None) -> pd.DataFrame:
+def continuity_table(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, memo: Any = None) -> pd.DataFrame:
     """All four kinds for every province in the panel, as one table (grain and columns: module docstring),
-    sorted by kind, unit, era and period."""
+    sorted by kind, unit, era and period. ``memo``: the province rows of an earlier run
+    (:func:`province_series`); the same table either way."""
     xw = load_crosswalk(crosswalk)
-    parts = [province_series(panel, xw), commune_predecessors(panel, xw), district_continuation(panel, xw)]
+    p = prepare_panel(panel)
+    parts = [
+        province_series(panel, xw, memo=memo, prepared=p),
+        commune_predecessors(panel, xw, prepared=p),
+        district_continuation(panel, xw, prepared=p),
+    ]
     parts = [x for x in parts if len(x)]
     if not parts:
         return table_frame([])
@@ -156,7 +164,15 @@ def continuity_table(panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None)
     return table_frame(df.drop(columns=["_k", "_e"]))
 
 
-def write_continuity(panel: pd.DataFrame, data_dir: str | Path, crosswalk: pd.DataFrame | None = None) -> Path:
+def write_continuity(
+    panel: pd.DataFrame, data_dir: str | Path, crosswalk: pd.DataFrame | None = None, memo_dir: Path | None = None
+) -> Path:
     """:func:`continuity_table` of ``panel`` written atomically as DATA/continuity.parquet (always, empty
-    when nothing spans the reform); returns the path."""
-    return products.CONTINUITY.write(continuity_table(panel, crosswalk), data_dir)
+    when nothing spans the reform); returns the path. ``memo_dir``: where the province rows of the last run are
+    kept (the model stage's fit cache folder), so that only the provinces whose rows changed are recomputed."""
+    from motcua.model.last_run import load_memo, save_memo
+
+    memo = load_memo(memo_dir, "continuity", "province_series")
+    path = products.CONTINUITY.write(continuity_table(panel, crosswalk, memo=memo), data_dir)
+    save_memo(memo_dir, "continuity", "province_series", memo)
+    return path

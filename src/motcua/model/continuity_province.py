@@ -13,8 +13,10 @@ predecessor; agencies have no official list, so they are counted and never expec
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -71,16 +73,26 @@ def _provinces(xw: pd.DataFrame) -> _Provinces:
 
 
 def province_series(
-    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+    panel: pd.DataFrame,
+    crosswalk: pd.DataFrame | None = None,
+    provinces: Iterable[str] | None = None,
+    memo: Any = None,
+    prepared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rows of kind ``province`` and ``province_reported`` (module docstring) for the 2025 provinces
     ``provinces`` (2025 codes; default: every 2025 province with rows of either era in the panel).
 
+    ``memo`` (a :class:`motcua.model.last_run.RowMemo`): a province's rows are taken from it when its own rows
+    of both eras, every province total row, the crosswalk and the code are those they were made from (a
+    correction to one commune recomputes its province only); ``prepared``: ``prepare_panel(panel)`` when the
+    caller has it. Same table either way.
+
     Legacy rows are booked to their province's successor; legacy rows of a province not in the
     crosswalk, and 2025 rows of a province that is not a 2025 province in it, are left out.
     """
-    geo = _provinces(load_crosswalk(crosswalk))
-    p = prepare_panel(panel)
+    xw = load_crosswalk(crosswalk)
+    geo = _provinces(xw)
+    p = prepare_panel(panel) if prepared is None else prepared
     leg = p[p["unit_schema"] == "legacy"].copy()
     new = p[p["unit_schema"] == "2025"].copy()
     leg["target"] = leg["province_code"].map(geo.succ)
@@ -97,7 +109,16 @@ def province_series(
     empty = p.iloc[:0]
     totals = p[p["unit_level"] == "province"]  # the provinces' own total rows: compared, never summed in
     out = []
+    context = _memo_context(xw, totals, p) if memo is not None else ""
+    row_hash = pd.Series(pd.util.hash_pandas_object(p, index=True).to_numpy(), index=p.index) if memo else None
     for t in targets:
+        if memo is not None:
+            parts = [by_target[era].get(t, empty) for era in ("legacy", "2025")]
+            mkey = _memo_key(context, t, row_hash, *parts)
+            got = memo.get(mkey)
+            if got is not None:
+                out.extend(got)
+                continue
         rows = []
         for era in ("legacy", "2025"):
             units = by_target[era].get(t, empty)
@@ -106,10 +127,30 @@ def province_series(
         if not rows:
             continue
         _mark_comparable(rows, geo.preds.get(t, []), geo.old_names)
+        reported = _reported(totals, t, geo.preds.get(t, []), geo.succ, geo.new_names, geo.old_names)
         out.extend(rows)
-        out.extend(_reported(totals, t, geo.preds.get(t, []), geo.succ, geo.new_names, geo.old_names))
+        out.extend(reported)
+        if memo is not None:
+            memo.put(mkey, rows + reported)
     df = table_frame(out)
     return _match_reported(df)
+
+
+def _memo_context(xw: pd.DataFrame, totals: pd.DataFrame, p: pd.DataFrame) -> str:
+    """What every province's rows depend on beside its own rows: the crosswalk, the total rows, the code (and the
+    panel's column types, which its row hashes leave out)."""
+    from motcua.model.last_run import frame_digest
+    from motcua.version import source_hash
+
+    return source_hash() + frame_digest(xw) + frame_digest(totals) + repr(list(p.dtypes.astype(str).items()))
+
+
+def _memo_key(context: str, t: str, row_hash: pd.Series, before: pd.DataFrame, after: pd.DataFrame) -> str:
+    """Digest of province ``t``'s rows of both eras (their row hashes and labels, in order) within ``context``."""
+    h = hashlib.sha256((context + t).encode())
+    for part in (before, after):
+        h.update(len(part).to_bytes(8, "little") + row_hash.loc[part.index].to_numpy().tobytes())
+    return h.hexdigest()
 
 
 def _coverage(

@@ -26,7 +26,10 @@ from motcua.model.continuity_frame import (
 
 
 def commune_predecessors(
-    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+    panel: pd.DataFrame,
+    crosswalk: pd.DataFrame | None = None,
+    provinces: Iterable[str] | None = None,
+    prepared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rows of kind ``commune_predecessors`` (module docstring): for each 2025 commune with at least
     one predecessor row, per legacy period, the sum of its predecessor legacy communes present.
@@ -40,7 +43,7 @@ def commune_predecessors(
     cx = xw[(xw["legacy_level"] == "commune") & (xw["new_level"] == "commune")]
     if provinces is not None:
         cx = cx[cx["new_province_code"].isin([str(x) for x in provinces])]
-    p = prepare_panel(panel)
+    p = prepare_panel(panel) if prepared is None else prepared
     leg = p[(p["unit_schema"] == "legacy") & (p["unit_level"] == "commune")]
     joined = leg.merge(cx[["legacy_code", "new_code", "legacy_whole"]], left_on="unit_code", right_on="legacy_code")
     if joined.empty:
@@ -91,7 +94,10 @@ def commune_predecessors(
 
 
 def district_continuation(
-    panel: pd.DataFrame, crosswalk: pd.DataFrame | None = None, provinces: Iterable[str] | None = None
+    panel: pd.DataFrame,
+    crosswalk: pd.DataFrame | None = None,
+    provinces: Iterable[str] | None = None,
+    prepared: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rows of kind ``district_continuation`` (module docstring) for every legacy district with rows
     in the panel: per 2025 period, the sum of its successor communes present when they all lie
@@ -100,7 +106,7 @@ def district_continuation(
     """
     xw = load_crosswalk(crosswalk)
     dx = xw[xw["legacy_level"] == "district"]
-    p = prepare_panel(panel)
+    p = prepare_panel(panel) if prepared is None else prepared
     dists = p[(p["unit_schema"] == "legacy") & (p["unit_level"] == "district")]
     if provinces is not None:
         dists = dists[dists["province_code"].isin([str(x) for x in provinces])]

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from motcua import products
+from motcua.model import last_run
 from motcua.model.cache import ResultCache, pack_columns, unpack_columns
 from motcua.model.compare import compare_units, window_rows
 from motcua.model.eras import forecast_until, series_end
@@ -52,6 +53,7 @@ from motcua.model.trend import (
     predictive_draws,
     recent_slope,
 )
+from motcua.version import source_hash
 
 TRENDS_FILE = products.TRENDS.file
 SUMMARY_FILE = products.SUMMARY.file
@@ -568,25 +570,36 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
                 series_end(schema, cols[1][lo:hi], as_of),
             )
         )
-    cache = ResultCache(cache_file if cache_file else None)
+    folder = Path(cache_file) if cache_file else None
+    context = last_run.context_key(source_hash(), settings, until, target_date) if folder is not None else ""
+    last = last_run.load(folder, context)
+    cache = ResultCache(folder, lazy=last is not None)
+    ckey = last_run.compare_key(context, window, series) if folder is not None else ""
     compared: list[pd.DataFrame] = []  # the comparison needs no fit: computed while the workers fit
 
     def compare() -> None:
-        compared.append(compare_units(series, settings, cache=cache, rows=window))
+        if last is not None and last.comparison is not None and last.compare_key == ckey:
+            compared.append(last.comparison)  # the window's rows and names as they were: the same table
+            cache.keep(sorted(last.used - set(last.keys)))  # the peer groups' entries stay in their shards
+        else:
+            compared.append(compare_units(series, settings, cache=cache, rows=window))
 
-    results = _fit_all(tasks, settings, until, target_date, cache, compare)
-    trend_parts = [r[0] for r in results if r[0] is not None]
-    summaries = [r[1] for r in results]
-    target_rows = [t for r in results for t in r[2]]
-
-    if trend_parts:
-        trends = pd.DataFrame({c: np.concatenate([np.asarray(p[c]) for p in trend_parts]) for c in TREND_COLUMNS})
-        trends["period_start"] = pd.to_datetime(trends["period_start"]).astype("datetime64[ns]")
-        trends["period_end"] = pd.to_datetime(trends["period_end"]).astype("datetime64[ns]")
+    if last is not None:  # a rerun: the last run's series as they were, the others from the cache or fitted
+        trends, summaries, per_task, keys, lengths = _splice(tasks, settings, until, target_date, cache, last)
+        compare()
     else:
-        trends = _empty_trends()
+        results = _fit_all(tasks, settings, until, target_date, cache, compare)
+        keys = list(_UNPACKED) if cache.enabled else []
+        trend_parts = [r[0] for r in results if r[0] is not None]
+        summaries = [r[1] for r in results]
+        per_task = [r[2] for r in results]
+        lengths = [0 if r[0] is None else len(r[0]["unit_code"]) for r in results]
+        trends = _trend_frame(trend_parts)
+    target_rows = [t for rows in per_task for t in rows]
     summary = pd.DataFrame(summaries)
     comparison = compared[0]
+    if last is not None:
+        cache.forget(sorted(last.used))
     cache.save()
     if len(comparison):
         cols = ["shrunk_rate", "shrunk_low", "shrunk_high", "rank", "rank_low", "rank_high", "funnel_flag", "n_units"]
@@ -630,17 +643,86 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
             "p_meet_target_year",
         ],
     )
-    trends = trends.sort_values(
-        ["unit_schema", "unit_code", "rate", "period_start", "kind"], kind="stable"
-    ).reset_index(drop=True)
+    if last is None:
+        trends = _strings(trends.sort_values(TREND_ORDER, kind="stable").reset_index(drop=True))
+    if folder is not None:
+        last_run.save(
+            folder,
+            last_run.LastRun(
+                context, keys, lengths, trends, summaries, per_task, ckey, comparison, used=cache.used_keys()
+            ),
+        )
     return ModelResult(
-        _strings(trends),
+        trends,
         _strings(summary.reset_index(drop=True)),
         _strings(comparison),
         _strings(targets),
         settings,
         as_of,
     )
+
+
+#: The trends table's order (stable: a series' fit and forecast rows of one period keep their order).
+TREND_ORDER = ["unit_schema", "unit_code", "rate", "period_start", "kind"]
+
+
+def _trend_frame(parts: list[dict[str, Any]]) -> pd.DataFrame:
+    """Trend rows of several series (column arrays, in task order) as one frame, unsorted, text as objects."""
+    if not parts:
+        return _empty_trends()
+    trends = pd.DataFrame({c: np.concatenate([np.asarray(p[c]) for p in parts]) for c in TREND_COLUMNS})
+    trends["period_start"] = pd.to_datetime(trends["period_start"]).astype("datetime64[ns]")
+    trends["period_end"] = pd.to_datetime(trends["period_end"]).astype("datetime64[ns]")
+    return trends
+
+
+def _splice(
+    tasks: list[tuple],
+    settings: ModelSettings,
+    until: pd.Timestamp,
+    target_date: pd.Timestamp,
+    cache: ResultCache,
+    last: last_run.LastRun,
+) -> tuple[pd.DataFrame, list[dict[str, Any]], list[list[dict[str, Any]]], list[str], list[int]]:
+    """The outputs of every task, the series whose key the last run holds taken from it, the others through
+    :func:`_fit_all` (cache or fit): the final trends table (sorted, text as strings), the summaries and the
+    target rows per task, the keys and each series' number of trend rows."""
+    keys = cache.keys([_task_bytes(t) for t in tasks], settings, until, target_date)
+    at = last.index()
+    pos = [at.get(k) for k in keys]
+    todo = [i for i, j in enumerate(pos) if j is None]
+    fresh = dict(zip(todo, _fit_all([tasks[i] for i in todo], settings, until, target_date, cache))) if todo else {}
+    cache.keep([k for k, j in zip(keys, pos) if j is not None])
+    summaries = [last.summaries[j] if j is not None else fresh[i][1] for i, j in enumerate(pos)]
+    per_task = [last.targets[j] if j is not None else fresh[i][2] for i, j in enumerate(pos)]
+    lengths = [
+        last.lengths[j] if j is not None else (0 if fresh[i][0] is None else len(fresh[i][0]["unit_code"]))
+        for i, j in enumerate(pos)
+    ]
+    # Every series' rows are contiguous and in task order (the table's sort begins with the task's key), so the
+    # table is the last run's runs of reused series with each new series' own rows, sorted alone, between them.
+    off = last.offsets()
+    parts: list[pd.DataFrame] = []
+    run_from = run_to = -1
+    for i, j in enumerate(pos):
+        if j is not None and j == run_to:
+            run_to = j + 1
+            continue
+        if run_to > run_from:
+            parts.append(last.trends.iloc[off[run_from] : off[run_to]])
+        run_from = run_to = -1
+        if j is not None:
+            run_from, run_to = j, j + 1
+        elif fresh[i][0] is not None:
+            rows = _strings(_trend_frame([fresh[i][0]]))
+            parts.append(rows.sort_values(TREND_ORDER, kind="stable"))
+    if run_to > run_from:
+        parts.append(last.trends.iloc[off[run_from] : off[run_to]])
+    parts = [x for x in parts if len(x)]
+    trends = pd.concat(parts, ignore_index=True) if parts else _strings(_empty_trends())
+    if len(parts) == 1:
+        trends = parts[0].reset_index(drop=True)
+    return trends, summaries, per_task, keys, lengths
 
 
 def _strings(df: pd.DataFrame) -> pd.DataFrame:
@@ -760,5 +842,5 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     write_results(result, data)
     from motcua.model.continuity import write_continuity
 
-    write_continuity(panel, data)  # series across the 1 July 2025 reform (motcua.model.continuity)
+    write_continuity(panel, data, memo_dir=fit_cache(data))  # series across the 1 July 2025 reform
     return result

@@ -120,10 +120,12 @@ def _keep(df: pd.DataFrame | None, keys: set[tuple[str, str]]) -> pd.DataFrame |
     if df is None or not len(df.columns) or "unit_code" not in df:
         return df
     codes = df["unit_code"].astype(str)
-    if "unit_schema" in df:
-        pairs = pd.Series(list(zip(df["unit_schema"].astype(str), codes)), index=df.index)
-        return df[pairs.isin(keys)]
-    return df[codes.isin({c for _, c in keys})]
+    mine = codes.isin({c for _, c in keys})
+    if "unit_schema" in df:  # the pairs of the rows with one of the codes only (a province's: a few % of the rows)
+        sub = df[mine]
+        pairs = pd.Series(list(zip(sub["unit_schema"].astype(str), codes[mine])), index=sub.index)
+        return sub[pairs.isin(keys)]
+    return df[mine]
 
 
 def province_data(data: Any, code: str) -> Any:
