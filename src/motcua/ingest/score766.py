@@ -254,19 +254,7 @@ def _row_scores(
         )
         return None
     base = dict(zip(SCORE_COLUMNS[:6], (*unit, pd.Timestamp(when[0]), pd.Timestamp(when[1]))))
-    bad: list[str] = []
-    unreadable = False
-    kept: dict[str, float] = {}
-    for g, mx in groups.items():
-        raw = cell(g)
-        v = parse_score(raw)
-        if v is None and clean_text(raw) == "":
-            continue
-        if v is None or v < 0 or v > mx + 1e-9:
-            bad.append(f"{header[roles[g]]} = {clean_text(raw)} (tối đa {points(mx)})")
-            unreadable = unreadable or v is None or v < 0
-            continue
-        kept[g] = v
+    kept, bad, unreadable = _group_scores(cell, groups, header, roles)
     if bad:
         q.add(
             display,
@@ -304,6 +292,27 @@ def _row_scores(
         }
         for g, v in items
     ]
+
+
+def _group_scores(
+    cell: Any, groups: dict[str, float], header: list[str], roles: dict[str, int]
+) -> tuple[dict[str, float], list[str], bool]:
+    """A row's group scores (``cell``: role → the row's cell): those kept, the bad ones as the finding names them
+    (header = value (maximum)), and whether any bad one is unreadable or negative rather than over its maximum."""
+    bad: list[str] = []
+    unreadable = False
+    kept: dict[str, float] = {}
+    for g, mx in groups.items():
+        raw = cell(g)
+        v = parse_score(raw)
+        if v is None and clean_text(raw) == "":
+            continue
+        if v is None or v < 0 or v > mx + 1e-9:
+            bad.append(f"{header[roles[g]]} = {clean_text(raw)} (tối đa {points(mx)})")
+            unreadable = unreadable or v is None or v < 0
+            continue
+        kept[g] = v
+    return kept, bad, unreadable
 
 
 def combine_scores(frames: list[pd.DataFrame]) -> pd.DataFrame:
