@@ -69,10 +69,10 @@ class ModelSettings:
     forecast_drift_sd: float = 0.0  # logit drift per sqrt(year) (damped method)
     forecast_slope_sd: float = 0.0  # relative sd of the slope still to come (damped method)
     forecast_level_weight: float = 0.0  # weight per month back of recent residuals moving the level (damped method)
-    forecast_kalman_level_var: tuple[float, ...] = (0.0, 0.003, 0.01, 0.03, 0.1, 0.3)  # grid of q_L (kalman method)
-    forecast_kalman_slope_var: tuple[float, ...] = (0.0, 0.03, 0.1, 0.3, 1.0, 3.0)  # grid of q_S (kalman method)
+    forecast_kalman_level_var: tuple[float, ...] = (0.0, 0.003, 0.01, 0.03)  # grid of q_L (kalman method)
+    forecast_kalman_slope_var: tuple[float, ...] = (0.0, 0.01, 0.03, 0.1, 0.3)  # grid of q_S (kalman method)
     forecast_kalman_noise_var: tuple[float, ...] = (0.0, 0.003, 0.01, 0.03, 0.1)  # grid of σ² (kalman method)
-    forecast_kalman_damping: float = 1.0  # share of the filtered slope left after one year (kalman method)
+    forecast_kalman_damping: float = 0.3  # share of the filtered slope left after one year (kalman method)
     forecast_ensemble_weight: float = 0.5  # share of kalman draws in the ensemble (the rest damped)
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
