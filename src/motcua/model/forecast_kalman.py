@@ -117,6 +117,12 @@ def seasonal_logit(fit: TrendFit, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
     return (X - trend_only(X, fit.names)) @ fit.params
 
 
+def _season_cov(fit: TrendFit, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(seasonal logit, its covariance from the fitted coefficients' uncertainty) of design rows X."""
+    S = X - trend_only(X, fit.names)
+    return S @ fit.params, S @ fit.cov @ S.T
+
+
 def kalman_state(fit: TrendFit, settings: ModelSettings) -> KalmanState:
     """Filter the series (see the module docstring) once; the state is kept on the fit."""
     key = (
@@ -161,13 +167,13 @@ def kalman_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[
     """(logit mean, its sd without the month's own noise) of forecast periods with the model's design rows X
     (``fit.X``): the grid's mixture."""
     st = kalman_state(fit, settings)
-    season = (X - trend_only(X, fit.names)) @ fit.params
+    season, cs = _season_cov(fit, X)
     dt = np.maximum(X[:, fit.names.index("trend")] + fit.center - st.t_last, 0.0)[:, None]
     g = _damped_years(dt, settings.forecast_kalman_damping)
     m = st.level + g * st.slope  # (m, G)
     var = st.p11 + g * (2.0 * st.p12 + g * st.p22) + st.q_level * dt + st.q_slope * g * g * dt / 3.0
     mean = m @ st.weight
-    sd = np.sqrt(np.maximum((var + m * m) @ st.weight - mean**2, 0.0))
+    sd = np.sqrt(np.maximum((var + m * m) @ st.weight - mean**2 + np.diag(cs), 0.0))
     return mean + season, sd
 
 
@@ -175,7 +181,8 @@ def kalman_eta(
     fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Draws (size, m) of the logit of forecast periods [t0, t1): paths of the state from the last month on,
-    one grid point per path (drawn by its weight), plus seasonality and the month's overdispersion."""
+    one grid point per path (drawn by its weight), plus seasonality (with its coefficients' uncertainty) and the
+    month's overdispersion."""
     st = kalman_state(fit, settings)
     k = rng.choice(len(st.weight), size=size, p=st.weight)
     c12 = st.p12[k] / np.sqrt(np.maximum(st.p11[k], 1e-300))
@@ -192,7 +199,9 @@ def kalman_eta(
         lev = lev + g * slo + ql * np.sqrt(d) * rng.standard_normal(size)
         slo = slo * phi**d + qs * np.sqrt(d) * rng.standard_normal(size)
         out[:, j] = lev
-    out += seasonal_logit(fit, t0, t1)[None, :]
+    season, cs = _season_cov(fit, fit.X(t0, t1))
+    vals, vecs = np.linalg.eigh(cs)
+    out += season[None, :] + (rng.standard_normal((size, len(t0))) * np.sqrt(np.maximum(vals, 0.0))) @ vecs.T
     return out + np.sqrt(st.noise[k])[:, None] * rng.standard_normal(out.shape)
 
 
