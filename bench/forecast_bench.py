@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CALIBRATION = ROOT / "src" / "motcua" / "model" / "forecast_calibration.json"
 BLOCKS = [(1, 3), (4, 6), (7, 9), (10, 12)]
 #: Other forecast methods measured beside ``new`` (settings changed from config/model.yaml's).
-CANDIDATES = {"kalman": {"forecast_method": "kalman"}, "ensemble": {"forecast_method": "ensemble"}}
+CANDIDATES = {m: {"forecast_method": m} for m in ("damped", "kalman", "ensemble")}
 
 
 def forecasters(settings):
