@@ -1,6 +1,6 @@
 """Forecasts of a fitted trend: the design of the forecast mean and the predictive draws.
 
-Two methods (``forecast_method`` in config/model.yaml):
+Methods (``forecast_method`` in config/model.yaml):
 
 * ``glm`` — the fitted model continued as it is: the straight (or bent) logit
   trend extrapolated, with slope changes still to come drawn for a trend that
