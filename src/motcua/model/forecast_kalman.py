@@ -55,6 +55,7 @@ class KalmanState:
     q_slope: np.ndarray
     noise: np.ndarray  # σ², overdispersion of a month on the logit scale
     weight: np.ndarray  # posterior weight of the grid point (sums to 1)
+    loglik: float = 0.0  # the grid's best log-likelihood
 
 
 def llt_filter(
@@ -150,7 +151,7 @@ def kalman_state(fit: TrendFit, settings: ModelSettings) -> KalmanState:
     dt = np.diff(tm, prepend=tm[0])
     a1, a2, p11, p12, p22, ll = llt_filter(z, vb[:, None] + s2[None, :], dt, ql, qs, restart)
     w = np.exp(ll - ll.max())
-    state = KalmanState(float(tm[-1]), a1, a2, p11, p12, p22, ql, qs, s2, w / w.sum())
+    state = KalmanState(float(tm[-1]), a1, a2, p11, p12, p22, ql, qs, s2, w / w.sum(), float(ll.max()))
     fit._kalman = (key, state)
     return state
 
