@@ -38,15 +38,25 @@ from motcua.model.trend import fit_arrays
 ROOT = Path(__file__).resolve().parents[1]
 CALIBRATION = ROOT / "src" / "motcua" / "model" / "forecast_calibration.json"
 BLOCKS = [(1, 3), (4, 6), (7, 9), (10, 12)]
+#: Other forecast methods measured beside ``new`` (settings changed from config/model.yaml's).
+CANDIDATES = {m: {"forecast_method": m} for m in ("damped", "kalman", "ensemble")}
 
 
 def forecasters(settings):
     old = settings.with_(forecast_method="glm")
-    return {
+    out = {
         "old": lambda fit, _s, *a: bt.model_draws(fit, old, *a),
         "new": lambda fit, _s, *a: bt.model_draws(fit, settings, *a),
         "flat": bt.flat_draws,
     }
+    for name, st in candidates(settings).items():
+        out[name] = lambda fit, _s, *a, st=st: bt.model_draws(fit, st, *a)
+    return out
+
+
+def candidates(settings) -> dict:
+    """The :data:`CANDIDATES` that are not the configured method."""
+    return {k: settings.with_(**v) for k, v in CANDIDATES.items() if v["forecast_method"] != settings.forecast_method}
 
 
 def sample_series(settings) -> pd.DataFrame:
@@ -62,14 +72,15 @@ def sample_series(settings) -> pd.DataFrame:
 
 def timing(settings, n: int = 300, seed: int = 9) -> dict[str, float]:
     """Milliseconds per series of the fit and its outputs (slopes, 18 months of forecast draws, target
-    probabilities: the model stage's per-series work), old and new."""
+    probabilities: the model stage's per-series work), old, new and the candidates; ratios to old, and to new."""
     rng = np.random.default_rng(seed)
     sims = [bt.simulate_series(bt.KINDS[i % 4], rng, months=66) for i in range(n)]
     until = pd.Timestamp(sims[0].period_end[47]) + pd.DateOffset(months=18)
     target = pd.Timestamp(year=until.year - 1, month=12, day=31)
-    best = {"old": np.inf, "new": np.inf}
-    for _ in range(3):  # rounds alternate old and new, so that a busy machine slows both alike
-        for name, st in (("old", settings.with_(forecast_method="glm")), ("new", settings)):
+    runs = {"old": settings.with_(forecast_method="glm"), "new": settings, **candidates(settings)}
+    best = {k: np.inf for k in runs}
+    for _ in range(3):  # rounds alternate the methods, so that a busy machine slows them alike
+        for name, st in runs.items():
             t = time.perf_counter()
             for s in sims:
                 f = fit_arrays(
@@ -88,6 +99,8 @@ def timing(settings, n: int = 300, seed: int = 9) -> dict[str, float]:
             best[name] = min(best[name], time.perf_counter() - t)
     out = {k: 1000 * v / n for k, v in best.items()}
     out["ratio"] = out["new"] / out["old"]
+    for k in candidates(settings):
+        out[f"ratio_{k}"] = out[k] / out["new"]
     return out
 
 
@@ -114,7 +127,8 @@ def md_table(title: str, by_seed: list[pd.DataFrame], brier: pd.DataFrame) -> st
         "| forecaster | measure | " + " | ".join(f"h {a}–{b}" for a, b in BLOCKS) + " |",
         "|---|---|" + "---|" * len(BLOCKS),
     ]
-    for fc in ("old", "new", "flat"):
+    shown = [fc for fc in ("old", "new", "flat", *CANDIDATES) if fc in set(allb["forecaster"])]
+    for fc in shown:
         d = allb[allb["forecaster"] == fc]
         cov = d.groupby("block", observed=True)["coverage"].agg(["min", "max"])
         lines.append(
@@ -134,10 +148,12 @@ def md_table(title: str, by_seed: list[pd.DataFrame], brier: pd.DataFrame) -> st
     s = allb.groupby(["forecaster", "block"], observed=True)["interval_score"].mean().unstack(0)
     lines.append("| new / old | interval score | " + " | ".join(f"{v:.2f}" for v in s["new"] / s["old"]) + " |")
     lines.append("| new / flat | interval score | " + " | ".join(f"{v:.2f}" for v in s["new"] / s["flat"]) + " |")
+    for fc in shown[3:]:
+        lines.append(f"| {fc} / old | interval score | " + " | ".join(f"{v:.2f}" for v in s[fc] / s["old"]) + " |")
     lines += [
         "",
         "Brier score of p_meet_target (held-out month at 12 months): "
-        + ", ".join(f"{fc} {brier.loc[fc]:.3f}" for fc in ("old", "new", "flat") if fc in brier.index),
+        + ", ".join(f"{fc} {brier.loc[fc]:.3f}" for fc in shown if fc in brier.index),
         "",
     ]
     return "\n".join(lines)
@@ -184,13 +200,31 @@ def main(argv: list[str] | None = None) -> int:
         )
         + "\n"
     )
+    cands = [c for c in CANDIDATES if c in set(hz["forecaster"])]
+    if cands:
+        parts.append(
+            "Per horizon, the other candidates (simulated, all seeds): coverage / mean width (pp) / interval score"
+            f" / ratio to old\n\n| horizon | {' | '.join(cands)} |\n|---|{'---|' * len(cands)}\n"
+            + "\n".join(
+                f"| {h} | "
+                + " | ".join(
+                    f"{wide.loc[h, ('coverage', f)]:.1%} / {100 * wide.loc[h, ('width', f)]:.1f} / "
+                    f"{wide.loc[h, ('interval_score', f)]:.3f} / "
+                    f"{wide.loc[h, ('interval_score', f)] / wide.loc[h, ('interval_score', 'old')]:.2f}"
+                    for f in cands
+                )
+                + " |"
+                for h in wide.index
+            )
+            + "\n"
+        )
     parts.append(
         "Reliability of p_meet_target (simulated; bins of p, share met):\n\n| forecaster | "
         + " | ".join(f"p {i / 5:.1f}–{(i + 1) / 5:.1f}" for i in range(5))
         + " |\n|---|"
         + "---|" * 5
     )
-    for fc in ("old", "new"):
+    for fc in ("old", "new", *cands):
         r = rel[rel["forecaster"] == fc].set_index("bin")
         parts[-1] += (
             f"\n| {fc} | "
@@ -217,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     tm = timing(settings)
     parts.append(
-        f"Fit and its outputs (slopes, forecast draws, target probabilities) per series: old {tm['old']:.1f} ms, new {tm['new']:.1f} ms, ratio {tm['ratio']:.2f}.\n"
+        f"Fit and its outputs (slopes, forecast draws, target probabilities) per series: old {tm['old']:.1f} ms, new {tm['new']:.1f} ms, ratio {tm['ratio']:.2f}"
+        + "".join(f"; {k} {tm[k]:.1f} ms, {tm[f'ratio_{k}']:.2f} × new" for k in candidates(settings))
+        + ".\n"
     )
     md = "\n".join(parts)
     print(md)

@@ -56,7 +56,7 @@ def test_forecasts_never_leave_0_1_even_near_the_ends():
 def test_out_of_sample_check_holds():
     """Seeded out-of-sample check (a smaller run of bench/forecast_bench.py): 95 % intervals cover 93–97 % of
     held-out months per block of three horizons (± sampling error of 600 months), the interval score beats
-    the old model (glm) at every horizon and by 7–17 % per block from 4 months on, the flat forecast by 40 %,
+    the old model (glm) at every horizon and by 11–23 % per block from 4 months on, the flat forecast by 40 %,
     and the target probabilities beat glm's Brier score by 10 %."""
     settings = settings_from_config()
     assert settings.forecast_method != "glm"
@@ -69,10 +69,10 @@ def test_out_of_sample_check_holds():
     score = rows.groupby(["forecaster", "horizon"])["interval_score"].mean().unstack(0)
     assert (score["new"] < score["old"]).all(), score
     assert (score["new"] < 0.6 * score["flat"]).all(), score
-    # per block of three horizons, the ratio to the old model measured here (0.95, 0.88, 0.80, 0.77) with a margin
+    # per block of three horizons, the ratio to the old model measured here (0.95, 0.84, 0.76, 0.72) with a margin
     block = rows.groupby(["forecaster", "block"])["interval_score"].mean().unstack(0)
     ratio = block["new"] / block["old"]
-    assert (ratio < [0.99, 0.93, 0.86, 0.83]).all(), ratio
+    assert (ratio < [0.99, 0.89, 0.81, 0.77]).all(), ratio
     brier = bt.brier(trows)
     assert brier["new"] < 0.9 * brier["old"], brier
 

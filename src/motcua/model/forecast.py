@@ -1,6 +1,6 @@
 """Forecasts of a fitted trend: the design of the forecast mean and the predictive draws.
 
-Two methods (``forecast_method`` in config/model.yaml):
+Methods (``forecast_method`` in config/model.yaml):
 
 * ``glm`` — the fitted model continued as it is: the straight (or bent) logit
   trend extrapolated, with slope changes still to come drawn for a trend that
@@ -23,7 +23,12 @@ Two methods (``forecast_method`` in config/model.yaml):
   (bench/forecast_bench.py: coverage and interval score of held-out months on
   S-curves, lines, flat series and breaks) and kept in config/model.yaml.
 
-Both stay inside 0–1 (logit scale). A configured structural break that falls
+* ``kalman`` — a local linear trend Kalman-filtered on the logit scale
+  (:mod:`motcua.model.forecast_kalman`); ``ensemble`` — a mixture of its draws
+  (share ``forecast_ensemble_weight``) and the damped method's. A series fitted
+  without a trend is forecast as by the damped method.
+
+All stay inside 0–1 (logit scale). A configured structural break that falls
 inside the forecast (after the data's end) is not crossed as if nothing
 happened: periods after it take an extra logit step drawn from
 N(0, ``forecast_break_sd``²), so the band widens there.
@@ -40,11 +45,13 @@ import pandas as pd
 from scipy import special
 
 from motcua.model.design import trend_only
+from motcua.model.forecast_kalman import kalman_eta, kalman_mean, observed_draws
 from motcua.model.series import years
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, future_bends, predictive_draws
 
-METHODS = ("glm", "damped")
+METHODS = ("glm", "damped", "kalman", "ensemble")
+KALMAN = ("kalman", "ensemble")
 #: Written by bench/forecast_bench.py: the measured out-of-sample coverage of the configured method.
 CALIBRATION_FILE = Path(__file__).with_name("forecast_calibration.json")
 
@@ -116,21 +123,41 @@ def level_correction(fit: TrendFit, settings: ModelSettings) -> tuple[float, flo
 def forecast_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Forecast rate (logit mean through expit) with the confidence interval of the mean, for rows of
     :func:`forecast_design`: :func:`motcua.model.trend.predict_mean` with the level correction."""
-    eta = X @ fit.params
+    q = fit.tq()
+    if settings.forecast_method in KALMAN and fit.has_trend:
+        eta, se = kalman_mean(fit, settings, X)
+        if settings.forecast_method == "ensemble":  # the mixture's logit mean and sd
+            d = settings.with_(forecast_method="damped")
+            ed, sd_d = _logit_mean(fit, d, damped_design(fit, d, X))
+            w = settings.forecast_ensemble_weight
+            m = w * eta + (1 - w) * ed
+            se = np.sqrt(np.maximum(w * (se**2 + eta**2) + (1 - w) * (sd_d**2 + ed**2) - m**2, 0.0))
+            eta = m
+        return special.expit(eta), special.expit(eta - q * se), special.expit(eta + q * se)
+    eta, se = _logit_mean(fit, settings, X)
+    return special.expit(eta), special.expit(eta - q * se), special.expit(eta + q * se)
+
+
+def _logit_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c, sd_c = level_correction(fit, settings)
     se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", X, fit.cov, X), 0.0) + sd_c**2)
-    q = fit.tq()
-    return special.expit(eta + c), special.expit(eta + c - q * se), special.expit(eta + c + q * se)
+    return X @ fit.params + c, se
 
 
 def forecast_design(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
     """Rows (forecast periods) whose product with the coefficients is the forecast's logit mean."""
     X = fit.X(t0, t1)
-    if settings.forecast_method == "glm" or not fit.has_trend or not len(t0):
+    if settings.forecast_method in ("glm", *KALMAN) or not fit.has_trend or not len(t0):
         return X
+    return damped_design(fit, settings, X)
+
+
+def damped_design(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> np.ndarray:
+    """The damped method's rows from the model's own design rows X of the forecast periods."""
     T, x, d = _end_parts(fit)
     season = X - trend_only(X, fit.names)
-    g = _damped_sum(np.maximum((t0 + t1) / 2.0 - T, 0.0), settings.forecast_damping)
+    tm = X[:, fit.names.index("trend")] + fit.center
+    g = _damped_sum(np.maximum(tm - T, 0.0), settings.forecast_damping)
     return x[None, :] + g[:, None] * d[None, :] + season
 
 
@@ -184,6 +211,15 @@ def forecast_draws(
     if not len(t0):
         return np.empty((size, 0))
     X = forecast_design(fit, settings, t0, t1) if X is None else X
+    if settings.forecast_method in KALMAN and fit.has_trend:
+        k = size if settings.forecast_method == "kalman" else int(round(settings.forecast_ensemble_weight * size))
+        steps = _future_breaks(fit, settings, t0, t1, k, rng)
+        eta = kalman_eta(fit, settings, t0, t1, k, rng)
+        out = observed_draws(eta if steps is None else eta + steps, volume, rng)
+        if k == size:
+            return out
+        d = settings.with_(forecast_method="damped")
+        return np.vstack([out, forecast_draws(fit, d, t0, t1, volume, size - k, rng, damped_design(fit, d, X))])
     if settings.forecast_method == "glm":
         shift = future_bends(fit, t0, t1, size, rng, settings.trend_knot_months)
     else:

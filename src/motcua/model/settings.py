@@ -64,11 +64,16 @@ class ModelSettings:
     comparison_window_months: int = 12
     rank_simulations: int = 4000
     forecast_simulations: int = 1000
-    forecast_method: str = "glm"  # glm | damped (motcua.model.forecast)
+    forecast_method: str = "glm"  # glm | damped | kalman | ensemble (motcua.model.forecast)
     forecast_damping: float = 1.0  # share of the logit slope left after one year (damped method)
     forecast_drift_sd: float = 0.0  # logit drift per sqrt(year) (damped method)
     forecast_slope_sd: float = 0.0  # relative sd of the slope still to come (damped method)
     forecast_level_weight: float = 0.0  # weight per month back of recent residuals moving the level (damped method)
+    forecast_kalman_level_var: tuple[float, ...] = (0.0, 0.003, 0.01, 0.03)  # grid of q_L (kalman method)
+    forecast_kalman_slope_var: tuple[float, ...] = (0.0, 0.01, 0.03, 0.1, 0.3)  # grid of q_S (kalman method)
+    forecast_kalman_noise_var: tuple[float, ...] = (0.0, 0.003, 0.01, 0.03, 0.1)  # grid of σ² (kalman method)
+    forecast_kalman_damping: float = 0.3  # share of the filtered slope left after one year (kalman method)
+    forecast_ensemble_weight: float = 0.5  # share of kalman draws in the ensemble (the rest damped)
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
     seed: int = 20251
@@ -152,6 +157,9 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
                 raise ConfigError(f"{where}: {key}: expected {cast.__name__}, got {model[key]!r}") from None
     if model.get("funnel_levels"):
         kw["funnel_levels"] = tuple(float(x) for x in model["funnel_levels"])
+    for key in ("forecast_kalman_level_var", "forecast_kalman_slope_var", "forecast_kalman_noise_var"):
+        if model.get(key):
+            kw[key] = tuple(float(x) for x in model[key])
     if model.get("rates"):
         kw["rates"] = tuple(str(x) for x in model["rates"])
     kw["structural_breaks"] = _breaks(model.get("structural_breaks"))
@@ -167,6 +175,6 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
     )
     if kw.get("forecast_to", "end_of_next_year") not in ("end_of_next_year", "end_of_current_year"):
         raise ConfigError(f"{where}: forecast_to: {kw['forecast_to']!r} (end_of_next_year | end_of_current_year)")
-    if kw.get("forecast_method", "glm") not in ("glm", "damped"):
-        raise ConfigError(f"{where}: forecast_method: {kw['forecast_method']!r} (glm | damped)")
+    if kw.get("forecast_method", "glm") not in ("glm", "damped", "kalman", "ensemble"):
+        raise ConfigError(f"{where}: forecast_method: {kw['forecast_method']!r} (glm | damped | kalman | ensemble)")
     return ModelSettings(**kw)
