@@ -1,6 +1,6 @@
 """Recall and precision of ``motcua extract`` over the study corpus and the seeds (not a test: a table).
 
-Runs the same measure as tests/extract/test_corpus.py and writes bench/extract_corpus.md (one row per
+Runs the same measure as tests/prose/test_corpus.py and writes bench/extract_corpus.md (one row per
 article, then TOTAL), plus the list of misses by failure class. Usage:
 
     PYTHONPATH=src python bench/extract_corpus.py [--out bench/extract_corpus.md]
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests" / "extract"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT / "tests" / "prose"), str(ROOT / "tests")]
 
 from corpus_measure import CORPUS, Article, diagnose, load_corpus, markdown, run_article, seed_articles, table  # noqa: E402
 
@@ -58,13 +58,13 @@ def main(argv: list[str] | None = None) -> int:
             if not args.mark or a.id in args.mark:
                 print(a.id, mark(a))
         return 0
-    import motcua.extract
+    import motcua.prose
 
     results = [run_article(a) for a in load_corpus() + seed_articles()]
     df = table(results)
     gaps = collections.Counter(str(t.get("known_gap", "unmarked")).split(":")[0] for r in results for t in r.missed())
     closed = [(r.article.id, t) for r in results for t in r.closed_gaps()]
-    src = Path(motcua.extract.__file__).resolve().parent
+    src = Path(motcua.prose.__file__).resolve().parent
     shown = src.relative_to(ROOT) if src.is_relative_to(ROOT) else src
     lines = [
         "# Extraction measured on the study corpus and the seeds",

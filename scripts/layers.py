@@ -8,7 +8,7 @@ Layers, lowest first (a module may import its own layer's or a lower layer's pac
 higher one is an *upward* import):
 
     0 base      motcua.<top-level modules>, motcua.reference
-    1 readers   motcua.ingest, motcua.extract
+    1 readers   motcua.ingest, motcua.prose
     2 clean     motcua.clean, motcua.sample
     3 model     motcua.model
     4 report    motcua.report, motcua.explore
@@ -35,7 +35,7 @@ PACKAGE = "motcua"
 LAYERS: dict[str, int] = {
     "base": 0,
     "ingest": 1,
-    "extract": 1,
+    "prose": 1,
     "clean": 2,
     "sample": 2,
     "model": 3,

@@ -100,7 +100,7 @@ def test_write_then_read_round_trips(product: products.Product, tmp_path: Path):
         assert product.read(tmp_path) == obj
         return
     if product.fmt == "published":
-        from motcua.extract.published import PUBLISHED_COLUMNS
+        from motcua.prose.published import PUBLISHED_COLUMNS
 
         obj = pd.DataFrame({c: pd.Series([], dtype=object) for c in PUBLISHED_COLUMNS})
         obj["flags"] = pd.Series([], dtype=object)

@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _env_defaults()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "extract":  # forward everything, options included, to the extractor
-        from motcua.extract.cli import main as extract_main
+        from motcua.prose.cli import main as extract_main
 
         return extract_main(argv[1:])
     args = _parser().parse_args(argv)
@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "extract":
         try:
-            from motcua.extract.cli import main as extract_main
+            from motcua.prose.cli import main as extract_main
         except ImportError:
             print("motcua extract: not yet available", file=sys.stderr)
             return 2

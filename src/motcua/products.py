@@ -9,7 +9,7 @@ entry below.
 
 Formats: ``parquet`` (a table), ``csv`` (quality.csv: UTF-8 with a byte-order mark, read back as text),
 ``json`` (a dict), ``published`` (the published-figures table, read and written by
-motcua.extract.published, which keeps its flags as lists; named by module so this base module imports no reader).
+motcua.prose.published, which keeps its flags as lists; named by module so this base module imports no reader).
 Every write is atomic (:func:`motcua.files.atomic_write_bytes`): a reader never sees half a file.
 """
 
@@ -63,7 +63,7 @@ class Product:
         """The product in DATA; when the file is absent: an empty frame ({} for json, None for published)."""
         p = self.path(data)
         if self.fmt == "published":
-            return _resolve("motcua.extract.published:load_published")(p) if p.exists() else None
+            return _resolve("motcua.prose.published:load_published")(p) if p.exists() else None
         if not p.exists():
             if self.fmt == "json":
                 return {}
@@ -82,7 +82,7 @@ class Product:
         """Write ``obj`` (a frame; a dict for json) as the product in DATA, atomically; returns the path."""
         p = self.path(data)
         if self.fmt == "published":
-            return Path(_resolve("motcua.extract.published:write_published")(obj, p))
+            return Path(_resolve("motcua.prose.published:write_published")(obj, p))
         if self.fmt == "json":
             blob = (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
         elif self.fmt == "csv":

@@ -12,7 +12,7 @@ import pytest
 from shared_texts import SKIP_REASON, seed_paths
 
 from motcua.clean import run_clean
-from motcua.extract.published import PUBLISHED_COLUMNS, load_published
+from motcua.prose.published import PUBLISHED_COLUMNS, load_published
 from motcua.rawfiles import documents, is_document
 
 SEED_PATHS = seed_paths()

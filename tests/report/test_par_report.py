@@ -95,7 +95,7 @@ def test_no_section_without_data(data_dir, par_dir):
 
 
 def _published(rows: list[dict]) -> pd.DataFrame:
-    from motcua.extract.core import FACT_COLUMNS
+    from motcua.prose.core import FACT_COLUMNS
 
     df = pd.DataFrame([{c: r.get(c) for c in FACT_COLUMNS} for r in rows])
     return df

@@ -12,8 +12,8 @@ import pytest
 from htmlcheck import Page
 from shared_texts import SKIP_REASON, seed_paths
 
-from motcua.extract import FACT_COLUMNS, extract_facts, save_published
 from motcua.pipeline.unit_hash import overview_input_hash
+from motcua.prose import FACT_COLUMNS, extract_facts, save_published
 from motcua.report import province_overview
 from motcua.report.published import panel_figure
 
@@ -219,8 +219,8 @@ def test_panel_figure_tiles_exactly():
 
 
 def test_overview_hash_follows_published_figures(pub_dir):
-    from motcua.extract import load_published
     from motcua.pipeline.stages import _load_model_inputs, _render_key
+    from motcua.prose import load_published
 
     inputs = _load_model_inputs(pub_dir)
     args = ({"lang": "vi"}, "nb", "code", "cfg")

@@ -95,7 +95,7 @@ class CleanResult:
     groups766: pd.DataFrame | None = None
     #: 766 score tables among the inputs (:mod:`motcua.ingest.score766`), one row per unit, month and group.
     score766: pd.DataFrame | None = None
-    #: Figures stated in the prose documents among the inputs (:data:`motcua.extract.published.PUBLISHED_COLUMNS`),
+    #: Figures stated in the prose documents among the inputs (:data:`motcua.prose.published.PUBLISHED_COLUMNS`),
     #: None when there were none; written to ``out_dir/published.csv``.
     published: pd.DataFrame | None = None
     #: The PAR index tables among the inputs (:data:`motcua.clean.par.PAR_COLUMNS`), None when there were none;
@@ -383,11 +383,11 @@ def _groups766(
 
 
 def _published(documents: list[tuple[Path, str]], sources: list[dict[str, Any]], q: Quality) -> pd.DataFrame | None:
-    """Figures stated in the prose documents (:func:`motcua.extract.read_documents`); a document that gives no
+    """Figures stated in the prose documents (:func:`motcua.prose.read_documents`); a document that gives no
     text is reported (warning), never stops the build. Fills each document's ``facts`` in ``sources``."""
     if not documents:
         return None
-    from motcua.extract.published import read_documents
+    from motcua.prose.published import read_documents
 
     table, report = read_documents(documents)
     by_file = {s["file"]: s for s in sources if s.get("kind") == "document"}

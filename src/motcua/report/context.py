@@ -48,7 +48,7 @@ class ReportData:
     summary: pd.DataFrame
     comparison: pd.DataFrame
     config: Config
-    #: Figures stated in prose documents (published.csv, :mod:`motcua.extract.published`); None without the file.
+    #: Figures stated in prose documents (published.csv, :mod:`motcua.prose.published`); None without the file.
     published: pd.DataFrame | None = None
     _unit_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _quality_units: pd.Series | None = field(default=None, repr=False)

@@ -230,7 +230,7 @@ def _fact_table_value(f: pd.Series, par: pd.DataFrame, lang: str) -> str | None:
 
 
 def _facts_table(facts: pd.DataFrame, par: pd.DataFrame, S: Strings) -> Markup:
-    from motcua.extract.published import METRIC_LABELS
+    from motcua.prose.published import METRIC_LABELS
 
     lang, idx = S.lang, 0 if S.lang == "vi" else 1
     rows = []

@@ -5,7 +5,7 @@ unit's section shows its latest year's score by field against the maximum (a tab
 field), the total, the published rank ("3/9", always labelled as the province's published rank, never a modelled
 one), the change on the previous year, and the fields that lost the most points; the overview shows the units by
 total and field, the fields where the province loses most, and the PAR figures published in the documents among the
-inputs ("Số liệu đã công bố", :mod:`motcua.extract.published`: facts whose metric starts with ``par_``) beside the
+inputs ("Số liệu đã công bố", :mod:`motcua.prose.published`: facts whose metric starts with ``par_``) beside the
 table. Without the table, or without rows for the unit, a section is empty (shown as nothing).
 """
 

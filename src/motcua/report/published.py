@@ -1,7 +1,7 @@
 """The province overview's "Số liệu đã công bố" section: published figures beside the panel's own.
 
 Published figures are facts read from prose documents by ``motcua extract``
-(DATA/published.csv, :mod:`motcua.extract.published`). They are shown as what
+(DATA/published.csv, :mod:`motcua.prose.published`). They are shown as what
 they are, figures a document states, never merged into the panel. Where a fact
 is about one of the report units (same unit_code, same level as the reports)
 and its metric has a panel formula, the panel's figure for exactly the same
@@ -73,7 +73,7 @@ def published_section(
     """
     if published is None:
         return Section("published", "")
-    from motcua.extract.core import METRICS
+    from motcua.prose.core import METRICS
 
     order = {m: i for i, m in enumerate(METRICS)}
     t = published.reset_index(drop=True)
