@@ -40,11 +40,12 @@ import pandas as pd
 from scipy import special
 
 from motcua.model.design import trend_only
+from motcua.model.forecast_growth import growth_draws
 from motcua.model.series import years
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, future_bends, predictive_draws
 
-METHODS = ("glm", "damped")
+METHODS = ("glm", "damped", "growth")
 #: Written by bench/forecast_bench.py: the measured out-of-sample coverage of the configured method.
 CALIBRATION_FILE = Path(__file__).with_name("forecast_calibration.json")
 
@@ -183,6 +184,13 @@ def forecast_draws(
     """Draws (size, m) of the observed rate of forecast periods [t0, t1) at ``volume`` expected trials."""
     if not len(t0):
         return np.empty((size, 0))
+    if settings.forecast_method == "growth":  # growth curve with a ceiling, mixed with the damped trend
+        damped = settings.with_(forecast_method="damped")
+        return growth_draws(
+            fit, settings, t0, t1, volume, size, rng,
+            damped=lambda k, r: forecast_draws(fit, damped, t0, t1, volume, k, r, X),
+            steps=lambda k, r: _future_breaks(fit, settings, t0, t1, k, r),
+        )  # fmt: skip
     X = forecast_design(fit, settings, t0, t1) if X is None else X
     if settings.forecast_method == "glm":
         shift = future_bends(fit, t0, t1, size, rng, settings.trend_knot_months)

@@ -64,11 +64,15 @@ class ModelSettings:
     comparison_window_months: int = 12
     rank_simulations: int = 4000
     forecast_simulations: int = 1000
-    forecast_method: str = "glm"  # glm | damped (motcua.model.forecast)
+    forecast_method: str = "glm"  # glm | damped | growth (motcua.model.forecast)
     forecast_damping: float = 1.0  # share of the logit slope left after one year (damped method)
     forecast_drift_sd: float = 0.0  # logit drift per sqrt(year) (damped method)
     forecast_slope_sd: float = 0.0  # relative sd of the slope still to come (damped method)
     forecast_level_weight: float = 0.0  # weight per month back of recent residuals moving the level (damped method)
+    forecast_growth_weight: float = 0.5  # share of the draws from the growth curve when identified (growth method)
+    forecast_growth_test_level: float = 0.05  # curvature test of the growth curve against the straight logit line
+    forecast_growth_prior_sd: float = 1.5  # sd of the prior on the logit of the ceiling (growth method)
+    forecast_growth_max_ceiling: float = 0.995  # a fitted ceiling above this: no level-off seen, damped method
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
     seed: int = 20251
@@ -167,6 +171,6 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
     )
     if kw.get("forecast_to", "end_of_next_year") not in ("end_of_next_year", "end_of_current_year"):
         raise ConfigError(f"{where}: forecast_to: {kw['forecast_to']!r} (end_of_next_year | end_of_current_year)")
-    if kw.get("forecast_method", "glm") not in ("glm", "damped"):
-        raise ConfigError(f"{where}: forecast_method: {kw['forecast_method']!r} (glm | damped)")
+    if kw.get("forecast_method", "glm") not in ("glm", "damped", "growth"):
+        raise ConfigError(f"{where}: forecast_method: {kw['forecast_method']!r} (glm | damped | growth)")
     return ModelSettings(**kw)
