@@ -10,7 +10,8 @@ In one run, on the same series and held-out months:
 * the time per series of fit + forecast draws, old and new, as a ratio.
 
 Forecasters: ``old`` = ``forecast_method: glm`` (the fitted trend continued),
-``new`` = config/model.yaml as it stands, ``flat`` = the last 12 months' share held.
+``new`` = config/model.yaml as it stands, ``flat`` = the last 12 months' share held, and each other
+candidate method (``damped``, ``growth``: :data:`CANDIDATES`) that is not the configured one, by its name.
 Writes bench/README.md's forecast table (``--write-readme``) and the measured
 coverage of ``new`` into src/motcua/model/forecast_calibration.json, which the
 report's method note reads.
@@ -38,15 +39,26 @@ from motcua.model.trend import fit_arrays
 ROOT = Path(__file__).resolve().parents[1]
 CALIBRATION = ROOT / "src" / "motcua" / "model" / "forecast_calibration.json"
 BLOCKS = [(1, 3), (4, 6), (7, 9), (10, 12)]
+#: Methods measured beside the configured one (under their own name) when it is not one of them.
+CANDIDATES = ("damped", "growth")
+
+
+def names(settings) -> tuple[str, ...]:
+    """The forecasters of the tables, in order: old, new, flat and the other candidate methods."""
+    return ("old", "new", "flat", *(m for m in CANDIDATES if m != settings.forecast_method))
 
 
 def forecasters(settings):
     old = settings.with_(forecast_method="glm")
-    return {
+    out = {
         "old": lambda fit, _s, *a: bt.model_draws(fit, old, *a),
         "new": lambda fit, _s, *a: bt.model_draws(fit, settings, *a),
         "flat": bt.flat_draws,
     }
+    for m in names(settings)[3:]:
+        other = settings.with_(forecast_method=m)
+        out[m] = lambda fit, _s, *a, other=other: bt.model_draws(fit, other, *a)
+    return out
 
 
 def sample_series(settings) -> pd.DataFrame:
@@ -62,14 +74,16 @@ def sample_series(settings) -> pd.DataFrame:
 
 def timing(settings, n: int = 300, seed: int = 9) -> dict[str, float]:
     """Milliseconds per series of the fit and its outputs (slopes, 18 months of forecast draws, target
-    probabilities: the model stage's per-series work), old and new."""
+    probabilities: the model stage's per-series work), old, new and the other candidate methods."""
     rng = np.random.default_rng(seed)
     sims = [bt.simulate_series(bt.KINDS[i % 4], rng, months=66) for i in range(n)]
     until = pd.Timestamp(sims[0].period_end[47]) + pd.DateOffset(months=18)
     target = pd.Timestamp(year=until.year - 1, month=12, day=31)
-    best = {"old": np.inf, "new": np.inf}
-    for _ in range(3):  # rounds alternate old and new, so that a busy machine slows both alike
-        for name, st in (("old", settings.with_(forecast_method="glm")), ("new", settings)):
+    runs = {"old": settings.with_(forecast_method="glm"), "new": settings}
+    runs.update({m: settings.with_(forecast_method=m) for m in names(settings)[3:]})
+    best = dict.fromkeys(runs, np.inf)
+    for _ in range(3):  # rounds alternate the methods, so that a busy machine slows all alike
+        for name, st in runs.items():
             t = time.perf_counter()
             for s in sims:
                 f = fit_arrays(
@@ -105,7 +119,7 @@ def blocks(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def md_table(title: str, by_seed: list[pd.DataFrame], brier: pd.DataFrame) -> str:
+def md_table(title: str, by_seed: list[pd.DataFrame], brier: pd.DataFrame, fcs: tuple[str, ...]) -> str:
     """Per block of horizons: coverage (range over seeds), mean width, interval score and its ratios."""
     allb = pd.concat(by_seed)
     lines = [
@@ -114,7 +128,7 @@ def md_table(title: str, by_seed: list[pd.DataFrame], brier: pd.DataFrame) -> st
         "| forecaster | measure | " + " | ".join(f"h {a}–{b}" for a, b in BLOCKS) + " |",
         "|---|---|" + "---|" * len(BLOCKS),
     ]
-    for fc in ("old", "new", "flat"):
+    for fc in fcs:
         d = allb[allb["forecaster"] == fc]
         cov = d.groupby("block", observed=True)["coverage"].agg(["min", "max"])
         lines.append(
@@ -132,12 +146,13 @@ def md_table(title: str, by_seed: list[pd.DataFrame], brier: pd.DataFrame) -> st
         s = d.groupby("block", observed=True)["interval_score"].mean()
         lines.append(f"| {fc} | interval score | " + " | ".join(f"{v:.3f}" for v in s) + " |")
     s = allb.groupby(["forecaster", "block"], observed=True)["interval_score"].mean().unstack(0)
-    lines.append("| new / old | interval score | " + " | ".join(f"{v:.2f}" for v in s["new"] / s["old"]) + " |")
+    for fc in (f for f in fcs if f not in ("old", "flat")):
+        lines.append(f"| {fc} / old | interval score | " + " | ".join(f"{v:.2f}" for v in s[fc] / s["old"]) + " |")
     lines.append("| new / flat | interval score | " + " | ".join(f"{v:.2f}" for v in s["new"] / s["flat"]) + " |")
     lines += [
         "",
         "Brier score of p_meet_target (held-out month at 12 months): "
-        + ", ".join(f"{fc} {brier.loc[fc]:.3f}" for fc in ("old", "new", "flat") if fc in brier.index),
+        + ", ".join(f"{fc} {brier.loc[fc]:.3f}" for fc in fcs if fc in brier.index),
         "",
     ]
     return "\n".join(lines)
@@ -152,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     settings = settings_from_config()
     fcs = forecasters(settings)
+    shown = names(settings)
     sim_blocks, sim_rows, sim_t = [], [], []
     for seed in [int(x) for x in args.seeds.split(",")]:
         rows, trows = bt.simulated_check(settings, fcs, n_series=args.series, seed=seed)
@@ -168,19 +184,33 @@ def main(argv: list[str] | None = None) -> int:
             f"Simulated series ({args.series} per seed, seeds {args.seeds}; coverage as the range over seeds)",
             sim_blocks,
             brier,
+            shown,
         )
     ]
     wide = hz.pivot(index="horizon", columns="forecaster", values=["coverage", "width", "interval_score"])
+    ratios = [f for f in shown if f not in ("old", "flat")]
+    cells = [
+        f"{wide.loc[h, ('coverage', f)]:.1%} / {100 * wide.loc[h, ('width', f)]:.1f} / {wide.loc[h, ('interval_score', f)]:.3f}"
+        for h in wide.index
+        for f in shown
+    ]
     parts.append(
-        "Per horizon (simulated, all seeds): coverage / mean width (pp) / interval score\n\n| horizon | old | new | flat | new / old | new / flat |\n|---|---|---|---|---|---|\n"
+        "Per horizon (simulated, all seeds): coverage / mean width (pp) / interval score\n\n| horizon | "
+        + " | ".join(shown)
+        + " | "
+        + " | ".join(f"{f} / old" for f in ratios)
+        + " | new / flat |\n|---|"
+        + "---|" * (len(shown) + len(ratios) + 1)
+        + "\n"
         + "\n".join(
             f"| {h} | "
+            + " | ".join(cells[i * len(shown) : (i + 1) * len(shown)])
+            + " | "
             + " | ".join(
-                f"{wide.loc[h, ('coverage', f)]:.1%} / {100 * wide.loc[h, ('width', f)]:.1f} / {wide.loc[h, ('interval_score', f)]:.3f}"
-                for f in ("old", "new", "flat")
+                f"{wide.loc[h, ('interval_score', f)] / wide.loc[h, ('interval_score', 'old')]:.2f}" for f in ratios
             )
-            + f" | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'old')]:.2f} | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'flat')]:.2f} |"
-            for h in wide.index
+            + f" | {wide.loc[h, ('interval_score', 'new')] / wide.loc[h, ('interval_score', 'flat')]:.2f} |"
+            for i, h in enumerate(wide.index)
         )
         + "\n"
     )
@@ -190,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         + " |\n|---|"
         + "---|" * 5
     )
-    for fc in ("old", "new"):
+    for fc in (f for f in shown if f != "flat"):
         r = rel[rel["forecaster"] == fc].set_index("bin")
         parts[-1] += (
             f"\n| {fc} | "
@@ -213,11 +243,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"{srows.groupby(['series', 'origin']).ngroups} origins)",
                 [sample],
                 bt.brier(st),
+                shown,
             )
         )
     tm = timing(settings)
     parts.append(
-        f"Fit and its outputs (slopes, forecast draws, target probabilities) per series: old {tm['old']:.1f} ms, new {tm['new']:.1f} ms, ratio {tm['ratio']:.2f}.\n"
+        "Fit and its outputs (slopes, forecast draws, target probabilities) per series: "
+        + ", ".join(f"{k} {v:.1f} ms" for k, v in tm.items() if k != "ratio")
+        + f"; new / old {tm['ratio']:.2f}"
+        + "".join(f", {k} / new {tm[k] / tm['new']:.2f}" for k in shown[3:])
+        + ".\n"
     )
     md = "\n".join(parts)
     print(md)

@@ -12,7 +12,7 @@ residuals, Williams 1982), with a weak normal prior on logit c centred halfway
 between the highest recent share and 1 (sd ``forecast_growth_prior_sd``); the
 parameter uncertainty is the Laplace approximation (multivariate t on the
 residual degrees of freedom), and the logit takes a drift of variance
-``forecast_drift_sd``² per year ahead, like the damped method.
+``forecast_growth_drift_sd``² per year ahead.
 
 The curve is used only when the data identify it: rising (b > 0), with a
 curvature the straight logit line (c = 1) cannot follow — the drop in the
@@ -184,7 +184,7 @@ def growth_eta_draws(
     zz = th[:, :1] + th[:, 1:2] * ((t0 + t1) / 2 - g.T)[None, :]
     log_m = special.log_expit(th[:, 2:3]) + special.log_expit(zz)
     eta = log_m - np.log1p(-np.minimum(np.exp(log_m), 1 - 1e-12)) + _offset(fit, fit.X(t0, t1))[None, :]
-    return eta + rng.standard_normal(eta.shape) * (settings.forecast_drift_sd * np.sqrt(dt))[None, :]
+    return eta + rng.standard_normal(eta.shape) * (settings.forecast_growth_drift_sd * np.sqrt(dt))[None, :]
 
 
 def growth_draws(

@@ -69,9 +69,10 @@ class ModelSettings:
     forecast_drift_sd: float = 0.0  # logit drift per sqrt(year) (damped method)
     forecast_slope_sd: float = 0.0  # relative sd of the slope still to come (damped method)
     forecast_level_weight: float = 0.0  # weight per month back of recent residuals moving the level (damped method)
-    forecast_growth_weight: float = 0.5  # share of the draws from the growth curve when identified (growth method)
+    forecast_growth_weight: float = 0.75  # share of the draws from the growth curve when identified (growth method)
     forecast_growth_test_level: float = 0.05  # curvature test of the growth curve against the straight logit line
     forecast_growth_prior_sd: float = 1.5  # sd of the prior on the logit of the ceiling (growth method)
+    forecast_growth_drift_sd: float = 0.1  # logit drift per sqrt(year) of the growth curve's forecast
     forecast_growth_max_ceiling: float = 0.995  # a fitted ceiling above this: no level-off seen, damped method
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
