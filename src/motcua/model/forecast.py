@@ -23,7 +23,11 @@ Two methods (``forecast_method`` in config/model.yaml):
   (bench/forecast_bench.py: coverage and interval score of held-out months on
   S-curves, lines, flat series and breaks) and kept in config/model.yaml.
 
-Both stay inside 0–1 (logit scale). A configured structural break that falls
+A third, ``growth`` (:mod:`motcua.model.forecast_growth`), mixes the draws of a
+logistic growth curve with an estimated ceiling with the damped method's where
+the data identify the curve, and is the damped method elsewhere.
+
+All stay inside 0–1 (logit scale). A configured structural break that falls
 inside the forecast (after the data's end) is not crossed as if nothing
 happened: periods after it take an extra logit step drawn from
 N(0, ``forecast_break_sd``²), so the band widens there.
@@ -40,7 +44,7 @@ import pandas as pd
 from scipy import special
 
 from motcua.model.design import trend_only
-from motcua.model.forecast_growth import growth_draws
+from motcua.model.forecast_growth import growth_draws, growth_mean
 from motcua.model.series import years
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, future_bends, predictive_draws
@@ -114,14 +118,20 @@ def level_correction(fit: TrendFit, settings: ModelSettings) -> tuple[float, flo
     return out
 
 
-def forecast_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def forecast_mean(
+    fit: TrendFit, settings: ModelSettings, X: np.ndarray, t0: np.ndarray | None = None, t1: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Forecast rate (logit mean through expit) with the confidence interval of the mean, for rows of
-    :func:`forecast_design`: :func:`motcua.model.trend.predict_mean` with the level correction."""
+    :func:`forecast_design`: :func:`motcua.model.trend.predict_mean` with the level correction (and, for the
+    growth method given the periods [t0, t1), mixed with the growth curve's as its draws are)."""
     eta = X @ fit.params
     c, sd_c = level_correction(fit, settings)
     se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", X, fit.cov, X), 0.0) + sd_c**2)
+    eta = eta + c
+    if settings.forecast_method == "growth" and t0 is not None and t1 is not None:
+        eta, se = growth_mean(fit, settings, t0, t1, eta, se)
     q = fit.tq()
-    return special.expit(eta + c), special.expit(eta + c - q * se), special.expit(eta + c + q * se)
+    return special.expit(eta), special.expit(eta - q * se), special.expit(eta + q * se)
 
 
 def forecast_design(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:

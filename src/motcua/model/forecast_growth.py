@@ -213,3 +213,24 @@ def growth_draws(
     noisy.rho = g.rho
     out = predictive_draws(noisy, np.zeros((len(t0), len(fit.params))), volume, k, rng, eta)
     return out if k == size else np.vstack([out, damped(size - k, rng)])
+
+
+def growth_mean(
+    fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, eta: np.ndarray, se: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(logit mean, its se) of forecast periods [t0, t1) given the damped method's (``eta``, ``se``): unchanged
+    when the growth curve is not identified, else the moments of the mixture the draws come from (the curve's
+    logit mean and delta-method se with weight ``forecast_growth_weight``, the damped method's with the rest)."""
+    g = fit_growth(fit, settings)
+    if g is None or not len(t0):
+        return eta, se
+    z = g.theta[0] + g.theta[1] * ((t0 + t1) / 2 - g.T)
+    log_m = special.log_expit(g.theta[2]) + special.log_expit(z)
+    m = np.minimum(np.exp(log_m), 1 - 1e-12)
+    eg = log_m - np.log1p(-m) + _offset(fit, fit.X(t0, t1))
+    u, c = special.expit(z), g.ceiling
+    J = np.column_stack([(1 - u), ((t0 + t1) / 2 - g.T) * (1 - u), np.full_like(u, 1 - c)]) / (1 - m)[:, None]
+    sg = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", J, g.cov, J), 0.0))
+    w = settings.forecast_growth_weight
+    mean = w * eg + (1 - w) * eta
+    return mean, np.sqrt(w * sg**2 + (1 - w) * se**2 + w * (1 - w) * (eg - eta) ** 2)
