@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         "Fit and its outputs (slopes, forecast draws, target probabilities) per series: "
         + ", ".join(f"{k} {v:.1f} ms" for k, v in tm.items() if k != "ratio")
         + f"; new / old {tm['ratio']:.2f}"
-        + "".join(f", {k} / new {tm[k] / tm['new']:.2f}" for k in shown[3:])
+        + "".join(f", new / {k} {tm['new'] / tm[k]:.2f}" for k in shown[3:])
         + ".\n"
     )
     md = "\n".join(parts)

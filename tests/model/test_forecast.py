@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from motcua.model import backtest as bt
-from motcua.model.forecast import forecast_draws
+from motcua.model.forecast import forecast_design, forecast_draws, forecast_mean
+from motcua.model.forecast_growth import fit_growth
 from motcua.model.settings import Break, settings_from_config
 from motcua.model.trend import fit_arrays
 
@@ -27,6 +29,47 @@ def _fit(settings, months=48, seed=2, kind="logistic"):
         breaks=[],
     )
     return s, f
+
+
+def _curve(p_of_t, seed=3, months=48, n=2000.0):
+    """A series of ``months`` months with the share p_of_t(t) (t in years from its start), binomial counts."""
+    rng = np.random.default_rng(seed)
+    s = bt.simulate_series("flat", rng, months=months + 12)
+    t = (s.t_start + s.t_end) / 2 - s.t_start[0]
+    s.truth, s.trials = p_of_t(t), np.full(months + 12, n)
+    s.successes = rng.binomial(int(n), s.truth).astype(float)
+    return s, fit_arrays(
+        "x",
+        "1",
+        "online_rate",
+        *(a[:months] for a in (s.period_start, s.period_end, s.t_start, s.t_end, s.successes, s.trials)),
+        settings_from_config(),
+        breaks=[],
+    )
+
+
+def test_growth_curve_finds_the_ceiling_of_a_curve_levelling_off():
+    settings = settings_from_config()
+    s, f = _curve(lambda t: 0.7 * special.expit(1.8 * (t - 2.0)))
+    g = fit_growth(f, settings)
+    assert g is not None and abs(g.ceiling - 0.7) < 0.05, g
+    # the forecast mean follows the level-off (the straight logit trend would run on towards 100 %)
+    t0, t1 = s.t_start[48:], s.t_end[48:]
+    est, lo, hi = forecast_mean(f, settings, forecast_design(f, settings, t0, t1), t0, t1)
+    assert (np.abs(est - s.truth[48:]) < 0.03).all() and (lo < est).all() and (est < hi).all()
+
+
+def test_growth_steps_aside_for_a_straight_or_falling_line():
+    """Not identified (a straight logit line, a falling one): the draws are the damped method's, draw for draw."""
+    settings = settings_from_config()
+    assert settings.forecast_method == "growth"
+    for slope in (0.4, -0.3):
+        s, f = _curve(lambda t, b=slope: special.expit(-1.0 + b * t), seed=11)
+        assert fit_growth(f, settings) is None
+        t0, t1, vol = s.t_start[48:], s.t_end[48:], np.full(12, 300.0)
+        a = forecast_draws(f, settings, t0, t1, vol, 200, np.random.default_rng(4))
+        b = forecast_draws(f, settings.with_(forecast_method="damped"), t0, t1, vol, 200, np.random.default_rng(4))
+        assert np.array_equal(a, b)
 
 
 def test_a_break_ahead_widens_the_forecast_after_it():

@@ -7,11 +7,12 @@ logit(share) = logit(c · expit(a + b·(t − T))) + o(t), where o(t) is the
 month-of-year seasonality and the level steps at configured breaks inside the
 data, both taken from the fitted trend (:class:`motcua.model.trend.TrendFit`).
 (a, b, logit c) are fitted to the monthly successes/trials by quasi-likelihood
-(beta-binomial variance with the overdispersion ρ of the curve's own Pearson
-residuals, Williams 1982), with a weak normal prior on logit c centred halfway
-between the highest recent share and 1 (sd ``forecast_growth_prior_sd``); the
-parameter uncertainty is the Laplace approximation (multivariate t on the
-residual degrees of freedom), and the logit takes a drift of variance
+(binomial, scaled by the dispersion φ of the curve's Pearson residuals), with a
+weak normal prior on logit c centred halfway between the highest recent share
+and 1 (sd ``forecast_growth_prior_sd``); the parameter uncertainty is the
+Laplace approximation times φ (multivariate t on the residual degrees of
+freedom), a month's noise is beta-binomial with the ρ of the same residuals
+(Williams 1982), and the logit takes a drift of variance
 ``forecast_growth_drift_sd``² per year ahead.
 
 The curve is used only when the data identify it: rising (b > 0), with a
@@ -30,6 +31,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import special, stats
@@ -82,7 +84,8 @@ def _nll(y, n, p, w) -> float:
 
 
 def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
-    """Penalised Fisher scoring with step halving; returns (θ, information matrix, penalised −log-likelihood)."""
+    """Penalised Fisher scoring with step halving, stopped when the Newton decrement is below 10⁻³ (the
+    −log-likelihood then within 10⁻⁶ of its minimum); returns (θ, information matrix, −log-likelihood, p)."""
     P = np.zeros((len(theta), len(theta)))
     mu0 = np.zeros(len(theta))
     if curved:
@@ -94,7 +97,6 @@ def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
         return _nll(y, n, p, w) + 0.5 * (th - mu0) @ P @ (th - mu0), p, J
 
     f, p, J = objective(theta)
-    info = P
     for _ in range(iters):
         info = J.T @ (J * (w * n * p * (1 - p))[:, None]) + P
         grad = J.T @ (w * (y - n * p)) - P @ (theta - mu0)
@@ -102,6 +104,7 @@ def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
             step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:
             break
+        decrement = float(grad @ step)
         for _half in range(12):
             f_new, p_new, J_new = objective(theta + step)
             if np.isfinite(f_new) and f_new <= f + 1e-10:
@@ -109,12 +112,16 @@ def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
             step = step / 2
         else:
             break
-        theta, done = theta + step, f - f_new < 1e-8
-        f, p, J = f_new, p_new, J_new
-        if done:
+        theta, f, p, J = theta + step, f_new, p_new, J_new
+        if decrement < 1e-3:
             break
     info = J.T @ (J * (w * n * p * (1 - p))[:, None]) + P
     return theta, info, f, p
+
+
+@lru_cache(maxsize=8)
+def _chi2_1(level: float) -> float:
+    return float(stats.chi2.ppf(1 - level, 1))
 
 
 def fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
@@ -141,35 +148,34 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
     share = (y[-12:].sum() + 0.5) / (n[-12:].sum() + 1.0)
     top = float(np.clip(max(share, np.max((y[-12:] + 0.5) / (n[-12:] + 1.0))), 0.02, 0.98))
     prior = (float(special.logit((1 + top) / 2)), settings.forecast_growth_prior_sd)
-    w = np.ones(len(y))
-    # the straight logit line (c = 1) from a linear start, then the curve from a ceiling a little above the top
-    lin = np.polyfit(tc, np.log((y + 0.5) / (n - y + 0.5)) - off, 1)
-    line, _, _, p_line = _fit(y, n, tc, off, w, np.array([lin[1], lin[0]]), prior, False)
-    c0 = (1 + 2 * top) / 3
-    u0 = np.clip((y + 0.5) / (n + 1.0) / c0, 0.02, 0.98)
-    s0 = np.polyfit(tc, special.logit(u0) - off, 1)
-    theta, _, _, p = _fit(y, n, tc, off, w, np.array([s0[1], s0[0], special.logit(c0)]), prior, True)
     df = len(y) - 3 - int(np.sum([not nm.startswith(_TREND_COLUMNS) for nm in fit.names]))
     if df < 3:
         return None
+    w = np.ones(len(y))
+    # the straight logit line (c = 1) from a linear start, then the curve from a ceiling a little above the top
+    lin = np.polyfit(tc, np.log((y + 0.5) / (n - y + 0.5)) - off, 1)
+    line, _, f_line, _ = _fit(y, n, tc, off, w, np.array([lin[1], lin[0]]), prior, False)
+    if line[1] <= 0:  # falling or flat: no adoption curve to follow
+        return None
+    c0 = (1 + 2 * top) / 3
+    u0 = np.clip((y + 0.5) / (n + 1.0) / c0, 0.02, 0.98)
+    s0 = np.polyfit(tc, special.logit(u0) - off, 1)
+    theta, info, _, p = _fit(y, n, tc, off, w, np.array([s0[1], s0[0], special.logit(c0)]), prior, True)
+    # quasi-likelihood: the dispersion φ from the Pearson residuals scales the deviance drop and the covariance
     r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)
-    rho = _solve_rho(r2, n, df)
-    w = 1.0 / (1.0 + (n - 1.0) * rho)
-    theta, info, f, p = _fit(y, n, tc, off, w, theta, prior, True, iters=8)
-    phi = max(float(np.sum(w * (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12))) / df, 1.0)
-    _, _, f_line, _ = _fit(y, n, tc, off, w, line, prior, False, iters=8)
+    phi = max(float(r2.sum()) / df, 1.0)
     curvature = 2 * (f_line - _nll(y, n, p, w)) / phi
-    c = float(special.expit(theta[2]))
     if (
         theta[1] <= 0
-        or c > settings.forecast_growth_max_ceiling
-        or curvature < stats.chi2.ppf(1 - settings.forecast_growth_test_level, 1)
+        or special.expit(theta[2]) > settings.forecast_growth_max_ceiling
+        or curvature < _chi2_1(settings.forecast_growth_test_level)
     ):
         return None
     try:
         cov = np.linalg.inv(info) * phi
     except np.linalg.LinAlgError:
         return None
+    rho = _solve_rho(r2, n, df)
     return GrowthFit(theta, cov, T, rho, df, float(curvature))
 
 
