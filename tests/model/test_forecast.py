@@ -99,23 +99,31 @@ def test_forecasts_never_leave_0_1_even_near_the_ends():
 def test_out_of_sample_check_holds():
     """Seeded out-of-sample check (a smaller run of bench/forecast_bench.py): 95 % intervals cover 93–97 % of
     held-out months per block of three horizons (± sampling error of 600 months), the interval score beats
-    the old model (glm) at every horizon and by 7–17 % per block from 4 months on, the flat forecast by 40 %,
-    and the target probabilities beat glm's Brier score by 10 %."""
+    the old model (glm) at every horizon within the sampling error of 200 series (3 %) and by 10–25 % per
+    block from 4 months on, the flat forecast by 40 %, the damped trend (the growth method's fallback) over
+    horizons 4–12, and the target probabilities beat glm's Brier score by 10 %."""
     settings = settings_from_config()
-    assert settings.forecast_method != "glm"
-    old = settings.with_(forecast_method="glm")
-    fcs = {"new": bt.model_draws, "old": lambda fit, _s, *a: bt.model_draws(fit, old, *a), "flat": bt.flat_draws}
+    assert settings.forecast_method not in ("glm", "damped")
+    old, damped = settings.with_(forecast_method="glm"), settings.with_(forecast_method="damped")
+    fcs = {
+        "new": bt.model_draws,
+        "old": lambda fit, _s, *a: bt.model_draws(fit, old, *a),
+        "flat": bt.flat_draws,
+        "damped": lambda fit, _s, *a: bt.model_draws(fit, damped, *a),
+    }
     rows, trows = bt.simulated_check(settings, fcs, n_series=200, seed=2027)
     rows["block"] = (rows["horizon"] - 1) // 3
     cov = rows[rows["forecaster"] == "new"].groupby("block")["covered"].mean()
     assert cov.between(0.925, 0.975).all(), cov
     score = rows.groupby(["forecaster", "horizon"])["interval_score"].mean().unstack(0)
-    assert (score["new"] < score["old"]).all(), score
+    assert (score["new"] < 1.03 * score["old"]).all(), score
     assert (score["new"] < 0.6 * score["flat"]).all(), score
-    # per block of three horizons, the ratio to the old model measured here (0.95, 0.88, 0.80, 0.77) with a margin
+    # per block of three horizons, the ratio to the old model measured here (0.94, 0.85, 0.76, 0.73) with a margin
     block = rows.groupby(["forecaster", "block"])["interval_score"].mean().unstack(0)
     ratio = block["new"] / block["old"]
-    assert (ratio < [0.99, 0.93, 0.86, 0.83]).all(), ratio
+    assert (ratio < [1.0, 0.90, 0.82, 0.79]).all(), ratio
+    late = rows[rows["horizon"] >= 4].groupby("forecaster")["interval_score"].mean()
+    assert late["new"] < 0.98 * late["damped"], late  # measured here: 0.96
     brier = bt.brier(trows)
     assert brier["new"] < 0.9 * brier["old"], brier
 
