@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from motcua.model.settings import ModelSettings
-from motcua.model.trend import TrendFit, _solve_rho, predictive_draws
+from motcua.model.trend import TrendFit, predictive_draws
 
 _TREND_COLUMNS = ("intercept", "trend", "bend_")
 
@@ -119,6 +119,14 @@ def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
     return theta, info, f, p
 
 
+def _rho(r2: np.ndarray, n: np.ndarray, df: int) -> float:
+    """ρ ≥ 0 with Σ r2 / (1 + (n − 1)ρ) = df (Williams 1982; the trend fit's estimator): 0 without overdispersion."""
+    if df <= 0 or r2.sum() <= df:
+        return 0.0
+    f = lambda rho: float(np.sum(r2 / (1.0 + (n - 1.0) * rho)) - df)  # noqa: E731
+    return 1.0 if f(1.0) > 0 else float(optimize.brentq(f, 0.0, 1.0, xtol=1e-10, rtol=1e-8))
+
+
 @lru_cache(maxsize=8)
 def _chi2_1(level: float) -> float:
     return float(stats.chi2.ppf(1 - level, 1))
@@ -175,7 +183,7 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
         cov = np.linalg.inv(info) * phi
     except np.linalg.LinAlgError:
         return None
-    rho = _solve_rho(r2, n, df)
+    rho = _rho(r2, n, df)
     return GrowthFit(theta, cov, T, rho, df, float(curvature))
 
 
