@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from motcua.model import backtest as bt
+from motcua.model.forecast import method_name
 from motcua.model.run import _series_outputs
 from motcua.model.settings import settings_from_config
 from motcua.model.trend import fit_arrays
@@ -45,6 +46,8 @@ CANDIDATES = {
     "kalman": {"forecast_method": "kalman"},
     "ensemble": {"forecast_method": "ensemble"},
     "growth": {"forecast_method": "growth", "forecast_growth_mix": "damped", "forecast_growth_else": "damped"},
+    "growth_k": {"forecast_method": "growth", "forecast_growth_mix": "kalman", "forecast_growth_else": "ensemble"},
+    "growth_e": {"forecast_method": "growth", "forecast_growth_mix": "ensemble", "forecast_growth_else": "ensemble"},
 }
 
 
@@ -174,13 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", default="101,102,103")
     ap.add_argument("--no-sample", action="store_true", help="skip the rolling-origin backtest on the sample")
     ap.add_argument("--write-readme", action="store_true")
+    ap.add_argument("--oracle", action="store_true", help="add the forecaster that knows the true process (a floor)")
+    ap.add_argument("--no-timing", action="store_true", help="skip the cost per series (scratch runs)")
     args = ap.parse_args(argv)
     settings = settings_from_config()
     fcs = forecasters(settings)
-    shown = names(settings)
+    shown = names(settings) + (("oracle",) if args.oracle else ())
     sim_blocks, sim_rows, sim_t = [], [], []
     for seed in [int(x) for x in args.seeds.split(",")]:
-        rows, trows = bt.simulated_check(settings, fcs, n_series=args.series, seed=seed)
+        rows, trows = bt.simulated_check(settings, fcs, n_series=args.series, seed=seed, oracle=args.oracle)
         sim_blocks.append(blocks(rows))
         sim_rows.append(rows)
         sim_t.append(trows)
@@ -253,22 +258,22 @@ def main(argv: list[str] | None = None) -> int:
                 f"{srows.groupby(['series', 'origin']).ngroups} origins)",
                 [sample],
                 bt.brier(st),
-                shown,
+                names(settings),
             )
         )
-    tm = timing(settings)
+    tm = timing(settings) if not args.no_timing else {"new": np.nan, "old": np.nan, "ratio": np.nan}
     parts.append(
         "Fit and its outputs (slopes, forecast draws, target probabilities) per series: "
         + ", ".join(f"{k} {v:.1f} ms" for k, v in tm.items() if k != "ratio")
         + f"; new / old {tm['ratio']:.2f}"
-        + "".join(f", new / {k} {tm['new'] / tm[k]:.2f}" for k in shown[3:])
+        + "".join(f", new / {k} {tm['new'] / tm[k]:.2f}" for k in candidates(settings) if k in tm)
         + ".\n"
     )
     md = "\n".join(parts)
     print(md)
     new = hz[hz["forecaster"] == "new"]
     calib = {
-        "method": settings.forecast_method,
+        "method": method_name(settings),
         "measured_on": str(date.today()),
         "series": int(rows["series"].nunique()) * len(sim_rows),
         "coverage_by_horizon": {int(h): round(float(c), 4) for h, c in zip(new["horizon"], new["coverage"])},

@@ -61,6 +61,14 @@ KALMAN = ("kalman", "ensemble")
 CALIBRATION_FILE = Path(__file__).with_name("forecast_calibration.json")
 
 
+def method_name(settings: ModelSettings) -> str:
+    """The configured forecast model's name: the method, and for the growth method its partners
+    (``growth_<forecast_growth_mix>_<forecast_growth_else>``); the calibration file records it."""
+    if settings.forecast_method == "growth":
+        return f"growth_{settings.forecast_growth_mix}_{settings.forecast_growth_else}"
+    return settings.forecast_method
+
+
 def calibration() -> dict | None:
     """The last out-of-sample measurement of the forecasts (:data:`CALIBRATION_FILE`), None when absent."""
     try:
