@@ -49,7 +49,7 @@ def _curve(p_of_t, seed=3, months=48, n=2000.0):
 
 
 def test_growth_curve_finds_the_ceiling_of_a_curve_levelling_off():
-    settings = settings_from_config()
+    settings = settings_from_config().with_(forecast_method="growth")
     s, f = _curve(lambda t: 0.7 * special.expit(1.8 * (t - 2.0)))
     g = fit_growth(f, settings)
     assert g is not None and abs(g.ceiling - 0.7) < 0.05, g
@@ -62,8 +62,7 @@ def test_growth_curve_finds_the_ceiling_of_a_curve_levelling_off():
 def test_growth_steps_aside_for_a_straight_or_falling_line():
     """Not identified (a straight logit line, a falling one): the draws are those of the method
     ``forecast_growth_else``, draw for draw, whichever it is."""
-    settings = settings_from_config()
-    assert settings.forecast_method == "growth"
+    settings = settings_from_config().with_(forecast_method="growth")
     for other in ("damped", "kalman", "ensemble"):
         st = settings.with_(forecast_growth_else=other)
         for slope in (0.4, -0.3):
@@ -78,7 +77,7 @@ def test_growth_steps_aside_for_a_straight_or_falling_line():
 def test_growth_mixes_in_the_configured_partner():
     """Identified, the draws that are not the curve's come from ``forecast_growth_mix`` (all of them at weight 0),
     and the method ``forecast_growth_else`` plays no part."""
-    settings = settings_from_config()
+    settings = settings_from_config().with_(forecast_method="growth")
     s, f = _curve(lambda t: 0.7 * special.expit(1.8 * (t - 2.0)))
     t0, t1, vol = s.t_start[48:], s.t_end[48:], np.full(12, 300.0)
     for mix in ("damped", "kalman", "ensemble"):
@@ -125,11 +124,11 @@ def test_out_of_sample_check_holds():
     """Seeded out-of-sample check of the configured method (a smaller run of bench/forecast_bench.py): 95 %
     intervals cover 93–97 % of held-out months per block of three horizons (± sampling error of 600 months),
     the interval score beats the old model (glm) at every horizon within the sampling error of 200 series (3 %)
-    and by 14–25 % per block from 4 months on, the flat forecast by 40 %, the damped trend and the
-    damped+kalman ensemble over horizons 4–12, and the target probabilities beat glm's Brier score by 15 %."""
+    and by 12–23 % per block from 4 months on, the flat forecast by 40 %, the damped trend over horizons 4–12,
+    and the target probabilities beat glm's Brier score by 13 %."""
     settings = settings_from_config()
-    assert settings.forecast_method not in ("glm", "damped", "ensemble")
-    others = {m: settings.with_(forecast_method=m) for m in ("glm", "damped", "ensemble")}
+    assert settings.forecast_method not in ("glm", "damped")
+    others = {m: settings.with_(forecast_method=m) for m in ("glm", "damped")}
     fcs = {
         "new": bt.model_draws,
         "flat": bt.flat_draws,
@@ -142,15 +141,14 @@ def test_out_of_sample_check_holds():
     score = rows.groupby(["forecaster", "horizon"])["interval_score"].mean().unstack(0)
     assert (score["new"] < 1.03 * score["glm"]).all(), score
     assert (score["new"] < 0.6 * score["flat"]).all(), score
-    # per block of three horizons, the ratio to the old model measured here (0.97, 0.79, 0.71, 0.68) with a margin
+    # per block of three horizons, the ratio to the old model measured here (0.95, 0.82, 0.74, 0.71) with a margin
     block = rows.groupby(["forecaster", "block"])["interval_score"].mean().unstack(0)
     ratio = block["new"] / block["glm"]
-    assert (ratio < [1.0, 0.86, 0.78, 0.75]).all(), ratio
+    assert (ratio < [1.0, 0.88, 0.80, 0.77]).all(), ratio
     late = rows[rows["horizon"] >= 4].groupby("forecaster")["interval_score"].mean()
-    assert late["new"] < 0.95 * late["damped"], late  # measured here: 0.90
-    assert late["new"] < 0.99 * late["ensemble"], late  # measured here: 0.96
+    assert late["new"] < 0.97 * late["damped"], late  # measured here: 0.94
     brier = bt.brier(trows)
-    assert brier["new"] < 0.85 * brier["glm"], brier  # measured here: 0.76
+    assert brier["new"] < 0.87 * brier["glm"], brier  # measured here: 0.80
 
 
 def test_target_too_uncertain_follows_the_configured_width(small_panel, settings):
