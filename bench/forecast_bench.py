@@ -16,7 +16,10 @@ Writes bench/README.md's forecast table (``--write-readme``) and the measured
 coverage of ``new`` into src/motcua/model/forecast_calibration.json, which the
 report's method note reads.
 
-    .venv/bin/python bench/forecast_bench.py [--series 1200] [--seeds 1,2,3] [--write-readme]
+    .venv/bin/python bench/forecast_bench.py [--series 1200] [--seeds 1,2,3] [--write-readme] [--oracle]
+
+``--oracle`` adds the forecaster that knows the simulated process (the floor of the interval score);
+``--no-timing`` and ``--no-sample`` shorten a scratch run (which still rewrites the calibration file).
 """
 
 from __future__ import annotations
