@@ -58,3 +58,20 @@ def test_method_note_reads_the_measured_coverage(lang, tmp_path, monkeypatch):
     # measured for another method: the note names the model and quotes no coverage
     other = fn.forecast_note(S, {"forecast_method": "glm", "forecast_max_width": 0.4})
     assert "93" not in other and S["fc_model_glm"] in other
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_method_note_names_the_growth_methods_partners(lang, tmp_path, monkeypatch):
+    """The growth method's note names the methods it mixes in and falls back on; coverage measured for the same
+    method with other partners is not quoted."""
+    f = tmp_path / "cal.json"
+    cal = {"series": 3200, "coverage_min": 0.934, "coverage_max": 0.958, "measured_on": "2026-12-07"}
+    f.write_text(json.dumps({**cal, "method": "growth_kalman_ensemble"}), encoding="utf-8")
+    monkeypatch.setattr(forecast, "CALIBRATION_FILE", f)
+    S = strings(lang)
+    conf = {"forecast_method": "growth", "forecast_growth_mix": "kalman", "forecast_growth_else": "ensemble"}
+    text = fn.forecast_note(S, {**conf, "forecast_max_width": 0.4})
+    assert S["fc_part_kalman"] in text and S["fc_part_ensemble"] in text and S["fc_part_damped"] not in text
+    assert ("93,4%" if lang == "vi" else "93.4%") in text
+    other = fn.forecast_note(S, {**conf, "forecast_growth_mix": "damped", "forecast_max_width": 0.4})
+    assert S["fc_part_damped"] in other and "93" not in other

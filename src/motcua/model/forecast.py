@@ -27,6 +27,10 @@ Methods (``forecast_method`` in config/model.yaml):
   (:mod:`motcua.model.forecast_kalman`); ``ensemble`` — a mixture of its draws
   (share ``forecast_ensemble_weight``) and the damped method's. A series fitted
   without a trend is forecast as by the damped method.
+* ``growth`` (:mod:`motcua.model.forecast_growth`) — where the data identify
+  a logistic growth curve with an estimated ceiling, a mixture of its draws
+  (share ``forecast_growth_weight``) and those of the method
+  ``forecast_growth_mix``; elsewhere the method ``forecast_growth_else``.
 
 All stay inside 0–1 (logit scale). A configured structural break that falls
 inside the forecast (after the data's end) is not crossed as if nothing
@@ -45,15 +49,24 @@ import pandas as pd
 from scipy import special
 
 from motcua.model.design import trend_only
+from motcua.model.forecast_growth import fit_growth, growth_draws, growth_mean
 from motcua.model.forecast_kalman import kalman_eta, kalman_mean, observed_draws
 from motcua.model.series import years
-from motcua.model.settings import ModelSettings
+from motcua.model.settings import FORECAST_METHODS, ModelSettings
 from motcua.model.trend import TrendFit, future_bends, predictive_draws
 
-METHODS = ("glm", "damped", "kalman", "ensemble")
+METHODS = FORECAST_METHODS
 KALMAN = ("kalman", "ensemble")
 #: Written by bench/forecast_bench.py: the measured out-of-sample coverage of the configured method.
 CALIBRATION_FILE = Path(__file__).with_name("forecast_calibration.json")
+
+
+def method_name(settings: ModelSettings) -> str:
+    """The configured forecast model's name: the method, and for the growth method its partners
+    (``growth_<forecast_growth_mix>_<forecast_growth_else>``); the calibration file records it."""
+    if settings.forecast_method == "growth":
+        return f"growth_{settings.forecast_growth_mix}_{settings.forecast_growth_else}"
+    return settings.forecast_method
 
 
 def calibration() -> dict | None:
@@ -120,36 +133,58 @@ def level_correction(fit: TrendFit, settings: ModelSettings) -> tuple[float, flo
     return out
 
 
-def forecast_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Forecast rate (logit mean through expit) with the confidence interval of the mean, for rows of
-    :func:`forecast_design`: :func:`motcua.model.trend.predict_mean` with the level correction."""
+def forecast_mean(
+    fit: TrendFit, settings: ModelSettings, X: np.ndarray, t0: np.ndarray | None = None, t1: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Forecast rate (logit mean through expit) with the confidence interval of the mean, for rows X of
+    :func:`forecast_design`: :func:`motcua.model.trend.predict_mean` with the level correction; for the kalman,
+    ensemble and growth methods the moments of the draws' distribution (the growth curve needs the periods
+    [t0, t1); without them the growth method's mean is that of ``forecast_growth_else``)."""
+    eta, se = _logit_mean(fit, settings, X, t0, t1)
     q = fit.tq()
-    if settings.forecast_method in KALMAN and fit.has_trend:
+    return special.expit(eta), special.expit(eta - q * se), special.expit(eta + q * se)
+
+
+def _logit_mean(
+    fit: TrendFit, settings: ModelSettings, X: np.ndarray, t0: np.ndarray | None, t1: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(logit mean, its se) of the forecast periods with design rows X of :func:`forecast_design`."""
+    method = settings.forecast_method
+    if method == "growth":
+        identified = t0 is not None and t1 is not None and len(t0) and fit_growth(fit, settings) is not None
+        base = _sub(settings, settings.forecast_growth_mix if identified else settings.forecast_growth_else)
+        eta, se = _logit_mean(fit, base, _design(fit, base, X), t0, t1)
+        return growth_mean(fit, settings, t0, t1, eta, se) if identified else (eta, se)
+    if method in KALMAN and fit.has_trend:
         eta, se = kalman_mean(fit, settings, X)
-        if settings.forecast_method == "ensemble":  # the mixture's logit mean and sd
-            d = settings.with_(forecast_method="damped")
-            ed, sd_d = _logit_mean(fit, d, damped_design(fit, d, X))
+        if method == "ensemble":  # the mixture's logit mean and sd
+            d = _sub(settings, "damped")
+            ed, sd_d = _logit_mean(fit, d, damped_design(fit, d, X), t0, t1)
             w = settings.forecast_ensemble_weight
             m = w * eta + (1 - w) * ed
             se = np.sqrt(np.maximum(w * (se**2 + eta**2) + (1 - w) * (sd_d**2 + ed**2) - m**2, 0.0))
             eta = m
-        return special.expit(eta), special.expit(eta - q * se), special.expit(eta + q * se)
-    eta, se = _logit_mean(fit, settings, X)
-    return special.expit(eta), special.expit(eta - q * se), special.expit(eta + q * se)
-
-
-def _logit_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return eta, se
     c, sd_c = level_correction(fit, settings)
     se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", X, fit.cov, X), 0.0) + sd_c**2)
     return X @ fit.params + c, se
 
 
+def _sub(settings: ModelSettings, method: str) -> ModelSettings:
+    """The settings with another forecast method (a component of a mixture)."""
+    return settings if settings.forecast_method == method else settings.with_(forecast_method=method)
+
+
+def _design(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> np.ndarray:
+    """A method's rows from the model's own design rows X (only the damped method has rows of its own)."""
+    if settings.forecast_method == "damped" and fit.has_trend and len(X):
+        return damped_design(fit, settings, X)
+    return X
+
+
 def forecast_design(fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
     """Rows (forecast periods) whose product with the coefficients is the forecast's logit mean."""
-    X = fit.X(t0, t1)
-    if settings.forecast_method in ("glm", *KALMAN) or not fit.has_trend or not len(t0):
-        return X
-    return damped_design(fit, settings, X)
+    return _design(fit, settings, fit.X(t0, t1))
 
 
 def damped_design(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> np.ndarray:
@@ -211,6 +246,14 @@ def forecast_draws(
     if not len(t0):
         return np.empty((size, 0))
     X = forecast_design(fit, settings, t0, t1) if X is None else X
+    if settings.forecast_method == "growth":  # growth curve with a ceiling, mixed with another method
+        mix, other = _sub(settings, settings.forecast_growth_mix), _sub(settings, settings.forecast_growth_else)
+        return growth_draws(
+            fit, settings, t0, t1, volume, size, rng,
+            mix=lambda k, r: forecast_draws(fit, mix, t0, t1, volume, k, r, _design(fit, mix, X)),
+            other=lambda k, r: forecast_draws(fit, other, t0, t1, volume, k, r, _design(fit, other, X)),
+            steps=lambda k, r: _future_breaks(fit, settings, t0, t1, k, r),
+        )  # fmt: skip
     if settings.forecast_method in KALMAN and fit.has_trend:
         k = size if settings.forecast_method == "kalman" else int(round(settings.forecast_ensemble_weight * size))
         steps = _future_breaks(fit, settings, t0, t1, k, rng)
@@ -218,7 +261,7 @@ def forecast_draws(
         out = observed_draws(eta if steps is None else eta + steps, volume, rng)
         if k == size:
             return out
-        d = settings.with_(forecast_method="damped")
+        d = _sub(settings, "damped")
         return np.vstack([out, forecast_draws(fit, d, t0, t1, volume, size - k, rng, damped_design(fit, d, X))])
     if settings.forecast_method == "glm":
         shift = future_bends(fit, t0, t1, size, rng, settings.trend_knot_months)

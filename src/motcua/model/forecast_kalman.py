@@ -193,12 +193,14 @@ def kalman_eta(
     tm = (t0 + t1) / 2.0
     steps = np.diff(np.maximum(tm, st.t_last), prepend=st.t_last)
     phi = settings.forecast_kalman_damping
+    g, fade, root = _damped_years(steps, phi), phi**steps, np.sqrt(steps)
+    # the level's and the slope's disturbances of every step, drawn at once: (size, m) each
+    du = rng.standard_normal((size, len(t0))) * np.sqrt(st.q_level[k])[:, None] * root[None, :]
+    dw = rng.standard_normal((size, len(t0))) * np.sqrt(st.q_slope[k])[:, None] * root[None, :]
     out = np.empty((size, len(t0)))
-    ql, qs = np.sqrt(st.q_level[k]), np.sqrt(st.q_slope[k])
-    for j, d in enumerate(steps):
-        g = _damped_years(np.array(d), phi)
-        lev = lev + g * slo + ql * np.sqrt(d) * rng.standard_normal(size)
-        slo = slo * phi**d + qs * np.sqrt(d) * rng.standard_normal(size)
+    for j in range(len(steps)):
+        lev = lev + g[j] * slo + du[:, j]
+        slo = slo * fade[j] + dw[:, j]
         out[:, j] = lev
     season, cs = _season_cov(fit, fit.X(t0, t1))
     vals, vecs = np.linalg.eigh(cs)

@@ -224,7 +224,7 @@ def _series_outputs(
     days = ((fe - fs) / np.timedelta64(1, "D")).astype(float) + 1.0
     vol = vol_day * days
     Xf = forecast_design(fit, settings, t0, t1)
-    est, mlo, mhi = forecast_mean(fit, settings, Xf)
+    est, mlo, mhi = forecast_mean(fit, settings, Xf, t0, t1)
     rng = np.random.default_rng(fit.seed(settings.seed))
     a = (1 - settings.confidence_level) / 2
     if len(fs):

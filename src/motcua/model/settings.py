@@ -15,6 +15,10 @@ import pandas as pd
 from motcua.config import Config, ConfigError, load_config
 from motcua.config_schema import display_name, unknown_key
 
+#: Forecast methods (motcua.model.forecast), and those a growth forecast can mix in or fall back on.
+FORECAST_METHODS = ("glm", "damped", "kalman", "ensemble", "growth")
+GROWTH_PARTNERS = ("damped", "kalman", "ensemble")
+
 #: The rates the model stage fits, in the order reports show them.
 MODEL_RATES: tuple[str, ...] = ("online_rate", "ontime_rate_report", "ontime_rate_766")
 
@@ -64,7 +68,7 @@ class ModelSettings:
     comparison_window_months: int = 12
     rank_simulations: int = 4000
     forecast_simulations: int = 1000
-    forecast_method: str = "glm"  # glm | damped | kalman | ensemble (motcua.model.forecast)
+    forecast_method: str = "glm"  # glm | damped | kalman | ensemble | growth (motcua.model.forecast)
     forecast_damping: float = 1.0  # share of the logit slope left after one year (damped method)
     forecast_drift_sd: float = 0.0  # logit drift per sqrt(year) (damped method)
     forecast_slope_sd: float = 0.0  # relative sd of the slope still to come (damped method)
@@ -74,6 +78,13 @@ class ModelSettings:
     forecast_kalman_noise_var: tuple[float, ...] = (0.0, 0.003, 0.01, 0.03, 0.1)  # grid of σ² (kalman method)
     forecast_kalman_damping: float = 0.3  # share of the filtered slope left after one year (kalman method)
     forecast_ensemble_weight: float = 0.5  # share of kalman draws in the ensemble (the rest damped)
+    forecast_growth_weight: float = 0.75  # share of the draws from the growth curve when identified (growth method)
+    forecast_growth_test_level: float = 0.05  # curvature test of the growth curve against the straight logit line
+    forecast_growth_prior_sd: float = 1.5  # sd of the prior on the logit of the ceiling (growth method)
+    forecast_growth_drift_sd: float = 0.1  # logit drift per sqrt(year) of the growth curve's forecast
+    forecast_growth_max_ceiling: float = 0.995  # a fitted ceiling above this: no level-off seen, curve not used
+    forecast_growth_mix: str = "damped"  # method of the rest of the draws when the growth curve is identified
+    forecast_growth_else: str = "damped"  # method of all the draws when it is not (growth method)
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
     seed: int = 20251
@@ -175,6 +186,8 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
     )
     if kw.get("forecast_to", "end_of_next_year") not in ("end_of_next_year", "end_of_current_year"):
         raise ConfigError(f"{where}: forecast_to: {kw['forecast_to']!r} (end_of_next_year | end_of_current_year)")
-    if kw.get("forecast_method", "glm") not in ("glm", "damped", "kalman", "ensemble"):
-        raise ConfigError(f"{where}: forecast_method: {kw['forecast_method']!r} (glm | damped | kalman | ensemble)")
+    for key in ("forecast_method", "forecast_growth_mix", "forecast_growth_else"):
+        allowed = FORECAST_METHODS if key == "forecast_method" else GROWTH_PARTNERS
+        if kw.get(key, "glm" if key == "forecast_method" else "damped") not in allowed:
+            raise ConfigError(f"{where}: {key}: {kw[key]!r} ({' | '.join(allowed)})")
     return ModelSettings(**kw)

@@ -4,7 +4,8 @@ The coverage is read from src/motcua/model/forecast_calibration.json, which
 bench/forecast_bench.py writes after scoring the forecasts on simulated series
 (one JSON object: ``method``, ``series``, ``coverage_min`` / ``coverage_max`` over
 horizons 1–12, ``measured_on``). When the file is missing or was measured for
-another method than config/model.yaml's ``forecast_method``, the sentence names
+another model than config/model.yaml's (``forecast_method`` and, for the growth method, its partner
+methods: :func:`motcua.model.forecast.method_name`), the sentence names
 the model and states no coverage rather than a stale one.
 """
 
@@ -12,18 +13,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from motcua.model.forecast import calibration
+from motcua.model.forecast import calibration, method_name
 from motcua.model.settings import settings_from_config
 from motcua.report import fmt
 from motcua.report.strings import Strings, cap
 
 
+def model_name(S: Strings, settings: Any) -> str:
+    """The forecast model in words; the growth method names the methods it mixes in and falls back on."""
+    if settings.forecast_method != "growth":
+        return S[f"fc_model_{settings.forecast_method}"]
+    return S.f(
+        "fc_model_growth",
+        mix=S[f"fc_part_{settings.forecast_growth_mix}"],
+        other=S[f"fc_part_{settings.forecast_growth_else}"],
+    )
+
+
 def forecast_note(S: Strings, config: Any = None) -> str:
     """One paragraph of the method note (the report's language)."""
     settings = settings_from_config(config)
-    model = S[f"fc_model_{settings.forecast_method}"]
+    model = model_name(S, settings)
     cal = calibration()
-    if not cal or cal.get("method") != settings.forecast_method:
+    if not cal or cal.get("method") != method_name(settings):
         return cap(
             S.f(
                 "ft_method_forecast_unmeasured",
