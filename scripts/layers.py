@@ -7,7 +7,7 @@ modules and the size measures (module lines, functions over 50 lines, lines over
 Layers, lowest first (a module may import its own layer's or a lower layer's packages; importing a
 higher one is an *upward* import):
 
-    0 base      motcua.<top-level modules>, motcua.reference
+    0 base      motcua.<top-level modules>, motcua.reference, motcua.cache (keys, atomic writer, caches)
     1 readers   motcua.ingest, motcua.prose
     2 clean     motcua.clean, motcua.sample
     3 model     motcua.model
@@ -34,6 +34,7 @@ PACKAGE = "motcua"
 
 LAYERS: dict[str, int] = {
     "base": 0,
+    "cache": 0,
     "ingest": 1,
     "prose": 1,
     "clean": 2,
