@@ -1,6 +1,6 @@
 """The stages of a build — clean, model, render — each skipped when its inputs are unchanged.
 
-Every stage runs its notebook through papermill (see :mod:`motcua.pipeline.execute`),
+Every stage runs its notebook through papermill (see :mod:`motcua.kernels.execute`),
 so the command line, ``make`` and JupyterLab share one code path. Each stage
 records the hash of what it was built from in ``DATA/.stamps/<stage>.json``;
 unit reports record theirs in ``REPORTS/manifest.json`` and are rebuilt if and
@@ -161,7 +161,7 @@ def _stage_params(spec: StageSpec, **values: Any) -> dict[str, Any]:
 
 
 def _run_stage_notebook(kernel: Any, spec: StageSpec, params: dict[str, Any], executed_dir: Path) -> None:
-    from motcua.pipeline.execute import execute_cold
+    from motcua.kernels.execute import execute_cold
 
     nb_path = spec.notebook_path()
     try:
@@ -269,7 +269,7 @@ def render_task(task: RenderTask, kernel: Any = None) -> dict[str, Any]:
     """
     import nbformat
 
-    from motcua.pipeline.execute import KernelDied
+    from motcua.kernels.execute import KernelDied
 
     if kernel is None:
         with _WORKER_LOCK:  # one notebook at a time per warm kernel (Dask workers may have threads)
@@ -302,7 +302,7 @@ def _worker_kernel() -> Any:
     """This process's warm kernel (a Dask worker's), started on first use."""
     global _WORKER_KERNEL
     if _WORKER_KERNEL is None:
-        from motcua.pipeline.execute import WarmKernel
+        from motcua.kernels.execute import WarmKernel
 
         _WORKER_KERNEL = WarmKernel(cwd=Path.cwd())
     return _WORKER_KERNEL
@@ -346,7 +346,7 @@ def _run_tasks(
     if scheduler:
         from motcua.pipeline.cluster import run_on_cluster
 
-        run_on_cluster(tasks, scheduler, done)
+        run_on_cluster(tasks, scheduler, done, render_task)
         return results
     own = kernel if kernel is not None else _Lazy()
     try:
@@ -388,7 +388,7 @@ def _run_in_threads(
                 done(t, r)
 
     def lease_and_work() -> None:
-        from motcua.pipeline.execute import NoIdleKernel, WarmKernel
+        from motcua.kernels.execute import NoIdleKernel, WarmKernel
 
         try:
             second = WarmKernel(cwd=Path.cwd(), adopt_only=not start_kernels)
@@ -966,7 +966,7 @@ class _Lazy:
         if self._kernel is None:
             # What the render stage's planning imports, loaded while the kernel works on clean and model.
             threading.Thread(target=_import_for_render, name="motcua-prefetch", daemon=True).start()
-            from motcua.pipeline.execute import WarmKernel  # papermill and nbformat: only when a stage runs
+            from motcua.kernels.execute import WarmKernel  # papermill and nbformat: only when a stage runs
 
             self._kernel = WarmKernel(cwd=Path.cwd())
         return self._kernel

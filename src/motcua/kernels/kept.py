@@ -9,7 +9,7 @@ when the build lets go or dies — and resets it as before every notebook. With 
 idle kernel of its key, it starts one, detached from the build so it survives it.
 
 A kept kernel leaves by itself after :data:`IDLE_S` seconds without a lease
-(:func:`motcua.pipeline.kernel_side.exit_when_idle`), and a kernel of another key
+(:func:`motcua.kernels.kernel_side.exit_when_idle`), and a kernel of another key
 (changed code or config) is stopped by the next build that finds it idle.
 ``MOTCUA_KEEP_KERNELS=0`` turns all of this off: every build then starts and
 stops its own kernels. ``motcua kernels --stop`` (``make stop-kernels``) stops
@@ -62,13 +62,13 @@ KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_WATCH", "MOTCUA_KERNEL_D
 
 #: Options of every kernel motcua starts (warm, kept or papermill's own): no banner and no warning on stderr
 #: (ipykernel warns at WARNING level that a kernel on 127.0.0.1 talks TCP without encryption); the kernel's
-#: log filtered at start-up (:func:`motcua.pipeline.kernel_side.quiet_log`: the "KeyboardInterrupt caught in
+#: log filtered at start-up (:func:`motcua.kernels.kernel_side.quiet_log`: the "KeyboardInterrupt caught in
 #: kernel" line jupyter_client's shutdown provokes); no input history (an SQLite write per cell; the executed
 #: notebook is the record of what ran).
 KERNEL_ARGS = (
     "--IPKernelApp.log_level=ERROR",
     "--HistoryManager.enabled=False",
-    '--IPKernelApp.exec_lines=__import__("motcua.pipeline.kernel_side", fromlist=["_"]).quiet_log()',
+    '--IPKernelApp.exec_lines=__import__("motcua.kernels.kernel_side", fromlist=["_"]).quiet_log()',
 )
 
 
