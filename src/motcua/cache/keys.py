@@ -27,9 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 #: The layout of every key; bumped when :func:`feed` or the head of a key changes.
 SCHEME = "motcua-key-1"
 
@@ -42,10 +39,48 @@ class Pickled:
 
 
 def feed(h: Any, x: Any) -> None:
-    """Hash ``x`` unambiguously into ``h`` (type tag, length prefix); TypeError for a type it cannot hash exactly."""
+    """Hash ``x`` unambiguously into ``h`` (type tag, length prefix); TypeError for a type it cannot hash exactly.
+
+    The built-in types are tagged here without numpy or pandas, so a key of text alone (a stage's stamp) imports
+    neither; anything else goes to :func:`_feed_other`, which gives a built-in type's subclass the same tag."""
+    t = type(x)
+    if x is None:
+        _put(h, b"N", b"")
+    elif t is bool:
+        _put(h, b"b", b"1" if x else b"0")
+    elif t is int:
+        _put(h, b"i", str(x).encode())
+    elif t is float:
+        _put(h, b"f", b"nan" if math.isnan(x) else x.hex().encode())
+    elif t is str:
+        _put(h, b"s", x.encode("utf-8", "surrogatepass"))
+    elif t is bytes:
+        _put(h, b"y", x)
+    elif t is list or t is tuple:
+        _put(h, b"l", str(len(x)).encode())
+        for v in x:
+            feed(h, v)
+    elif t is dict:
+        _put(h, b"d", str(len(x)).encode())
+        for k in sorted(x, key=repr):
+            feed(h, k)
+            feed(h, x[k])
+    else:
+        _feed_other(h, x)
+
+
+def _put(h: Any, tag: bytes, data: bytes) -> None:
+    h.update(tag + len(data).to_bytes(8, "little") + data)
+
+
+def _feed_other(h: Any, x: Any) -> None:
+    """:func:`feed` of a value that is not of an exact built-in type: numpy and pandas values, dates, decimals,
+    :class:`Pickled` parts, subclasses of the built-in types."""
+    import numpy as np
+    import pandas as pd
 
     def put(tag: bytes, data: bytes) -> None:
-        h.update(tag + len(data).to_bytes(8, "little") + data)
+        _put(h, tag, data)
 
     if x is None or x is pd.NA or x is pd.NaT:
         put(b"N", b"")
@@ -120,9 +155,11 @@ def digest(*parts: Any) -> str:
 @lru_cache(maxsize=16)
 def library_versions(names: tuple[str, ...]) -> dict[str, str]:
     """The installed version of each distribution in ``names`` (``"?"`` for one not installed)."""
+    out: dict[str, str] = {}
+    if not names:
+        return out
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {}
     for name in names:
         try:
             out[name] = version(name)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from motcua.pipeline.plan import PLAN_PANEL_COLUMNS
 from motcua.pipeline.render_tasks import RenderTask
 from motcua.pipeline.render_units import overview_params
 from motcua.pipeline.stage_specs import PROVINCE_PAGE
+from motcua.pipeline.stamps import STAMP_KEYS
 from motcua.version import code_version
 
 
@@ -75,7 +75,7 @@ def write_national(
 
     html = reports / "province.html"
     links = {c: (e.path if e.status == "ok" else None) for c, e in manifest.provinces.items()}
-    key = hashlib.sha256((over_hash + json.dumps(links, sort_keys=True)).encode()).hexdigest()
+    key = STAMP_KEYS.key(over_hash, links, code="")
     prev = manifest.overview
     if not (force or any_built) and prev and prev.status == "ok" and prev.input_hash == key and html.exists():
         return False

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from motcua import locations as loc
+from motcua.cache.keys import KeyScheme
 from motcua.config import load_config
 from motcua.files import ShaCache, atomic_write_text, sha256_bytes, sha256_files
 from motcua.pipeline.stage_specs import OVERVIEW, RENDER_INPUTS, UNIT_REPORT
@@ -63,8 +64,13 @@ def write_stamp(data: Path, stage: str, key: str, extra: dict[str, Any] | None =
     atomic_write_text(data / loc.STAMPS / f"{stage}.json", json.dumps(body, indent=1, ensure_ascii=False) + "\n")
 
 
+#: The key scheme of a stage's stamp (:mod:`motcua.cache.keys`); the code version is one of the parts.
+STAMP_KEYS = KeyScheme("motcua-stage-stamp-1")
+
+
 def stage_key(*parts: str) -> str:
-    return sha256_bytes("\n".join(parts).encode("utf-8"))
+    """The key of a stage's inputs: ``parts`` are their hashes and names (text)."""
+    return STAMP_KEYS.key(*parts, code="")
 
 
 def sha_cache(data: Path) -> ShaCache:
