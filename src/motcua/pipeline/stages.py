@@ -21,7 +21,7 @@ from motcua.config import load_config
 from motcua.kernels.lazy import LazyKernel, cell_error
 from motcua.pipeline import stamps
 from motcua.pipeline.freshness import all_present, partial_after, partial_up_to_date, why_rebuilt
-from motcua.pipeline.manifest import Manifest, ReportEntry
+from motcua.pipeline.manifest import Manifest, record_results
 from motcua.pipeline.national_pages import province_tasks, write_index, write_national
 from motcua.pipeline.plan import PLAN_PANEL_COLUMNS, load_model_inputs, plan_inputs, report_units
 from motcua.pipeline.render_tasks import RenderTask, render_task, run_tasks, write_notebook
@@ -271,46 +271,7 @@ def render_stage(
         tasks.sort(key=lambda t: (t.kind == "unit", t.kind != "overview", t.unit_code))
         results = run_tasks(tasks, n, scheduler, progress, kernel)
 
-    failed: dict[str, str] = {}
-    built: list[str] = []
-    for t, r in results.items():
-        entry = ReportEntry(
-            unit_code=t.unit.code
-            if t.unit is not None
-            else t.unit_code.removeprefix("province:")
-            if t.kind == "province"
-            else t.unit_code,
-            unit_name=t.unit_name,
-            path=str(t.html.relative_to(reports)),
-            status=r["status"],
-            reason=r["reason"],
-            input_hash=t.input_hash if r["status"] == "ok" else "",
-            code_version=code_version(),
-            built_at=built_at.isoformat(),
-            notebook=str(t.executed.relative_to(reports)),
-            parts=t.parts if r["status"] == "ok" else {},
-            unit_schema=str(t.unit.schema or "") if t.unit is not None else "",
-            unit_level=t.unit.level if t.unit is not None else "",
-        )
-        if t.kind == "overview":
-            manifest.overview = entry
-        elif t.kind == "province":
-            manifest.provinces[t.unit_code.partition(":")[2]] = entry
-        else:
-            manifest.reports[t.unit_code] = entry
-        if r["status"] == "ok":
-            built.append(t.unit_code)
-        else:
-            failed[t.unit_code] = r["reason"]
-    # Units no longer in the data leave the manifest (their files are removed).
-    current = {u.key for u in all_units}
-    for code in list(manifest.reports):
-        if code not in current:
-            old = manifest.reports.pop(code)
-            (reports / old.path).unlink(missing_ok=True)
-    for code, entry in manifest.reports.items():
-        if entry.status == "failed" and code not in failed and code not in built and wanted and code not in wanted:
-            failed.setdefault(code, entry.reason)
+    built, failed = record_results(manifest, results, reports, built_at, all_units, wanted)
 
     if split:
         provinces = national.provinces(inputs["panel"])
