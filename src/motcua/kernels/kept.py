@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motcua.files import atomic_write_text, sha256_bytes
+from motcua.cache.keys import KeyScheme
+from motcua.files import atomic_write_text
 
 #: Seconds a kept kernel waits for the next build before it leaves (MOTCUA_KERNEL_IDLE overrides).
 IDLE_S = 600.0
@@ -121,7 +122,7 @@ def kernel_key(cwd: Path) -> str:
     config = sha256_files(sorted(p for p in root.rglob("*") if p.is_file()), root=root) if root.is_dir() else "none"
     env = sorted((k, v) for k, v in kernel_env().items() if k.startswith(KEY_ENV_PREFIXES) and k not in KEY_ENV_IGNORED)
     parts = [sys.executable, sys.version, source_hash(), str(root), config, str(Path(cwd).resolve()), json.dumps(env)]
-    return sha256_bytes("\n".join(parts).encode("utf-8"))
+    return KeyScheme("motcua-kept-kernel-1").key(*parts, code="")
 
 
 def _pid_alive(pid: int) -> bool:
