@@ -92,8 +92,8 @@ def child(src: str, raw_in: Path, work: Path) -> dict[str, object]:
     r["fix_median_s"] = statistics.median(fixes)
     r["load_fix"] = _load()
 
+    from motcua.kernels.execute import WarmKernel
     from motcua.pipeline import stages
-    from motcua.pipeline.execute import WarmKernel
 
     kernel = WarmKernel(cwd=ROOT, keep=False)
     try:

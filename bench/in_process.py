@@ -3,7 +3,7 @@
 No kernel, no papermill, no messages: each code cell goes to ``InteractiveShell.run_cell`` with its
 display outputs captured, the parameters cell replaced by the parameters, and the page exported in
 this process (:func:`motcua.report.export.notebook_to_html`), with the kernels' reset between notebooks
-(:func:`motcua.pipeline.kernel_side.reset_namespace`). Used by bench/run.py (the floor, in a subprocess)
+(:func:`motcua.kernels.kernel_side.reset_namespace`). Used by bench/run.py (the floor, in a subprocess)
 and bench/overview_bench.py.
 """
 
@@ -22,7 +22,7 @@ def warm_shell() -> Any:
     """The process's IPython shell with the reports' imports done and the kernels' warm-up state."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    from motcua.pipeline.kernel_side import after_warmup
+    from motcua.kernels.kernel_side import after_warmup
 
     shell = InteractiveShell.instance()
     shell.run_cell(WARMUP)
@@ -35,7 +35,7 @@ def run_notebook(shell: Any, path: Path | str, params: dict[str, Any], lang: str
     import nbformat
     from IPython.utils.capture import capture_output
 
-    from motcua.pipeline.kernel_side import reset_namespace
+    from motcua.kernels.kernel_side import reset_namespace
     from motcua.report.export import notebook_to_html
 
     reset_namespace(shell)

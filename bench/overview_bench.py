@@ -52,22 +52,22 @@ VERSION_LINE = re.compile(r'<p class="generated">.*?</p>')
 def _plan(data: Path, lang: str) -> tuple[float, dict[str, str], str]:
     """Seconds of the render stage's planning, each unit's input hash, the overview's."""
     from motcua.config import load_config
-    from motcua.pipeline import stages
+    from motcua.pipeline import stages, stamps
     from motcua.pipeline.unit_hash import UnitHasher, overview_input_hash
     from motcua.version import source_hash
 
     cfg = load_config()
     t = time.perf_counter()
     if hasattr(stages, "plan_inputs"):  # after
-        shas = stages._input_shas(data)
-        stages._render_key(data, lang, shas)
+        shas = stamps.input_shas(data)
+        stamps.render_key(data, lang, shas)
         t = time.perf_counter()  # the render key (the files' sha256) is the no-op check's, before planning
         inputs, units, tables = stages.plan_inputs(data, shas, cfg)
         hasher = UnitHasher(inputs, "nb", source_hash(), "cfg", tables)
     else:  # before
-        stages._render_key(data, lang)
+        stamps.render_key(data, lang)
         t = time.perf_counter()
-        inputs = stages._load_model_inputs(data)
+        inputs = stages.load_model_inputs(data)
         units = stages.report_units(inputs["panel"], cfg)
         hasher = UnitHasher(inputs, "nb", source_hash(), "cfg")
     hashes = {c: hasher(c, {"unit_code": c, "data_dir": str(data), "lang": lang}) for c, _ in units}

@@ -410,7 +410,7 @@ def fix_only(n: int, repeat: int, cores: int) -> dict[str, object]:
     build = motcua("build", str(raw), "--data", str(data), "--out", str(reports), "--jobs", str(cores))
     run(build)  # up to date with this checkout first (everything is rebuilt when the code changed)
     keep = (
-        "from pathlib import Path\nfrom motcua.pipeline.execute import WarmKernel\n"
+        "from pathlib import Path\nfrom motcua.kernels.execute import WarmKernel\n"
         "ks = [WarmKernel(cwd=Path.cwd()) for _ in range(2)]\n[k.shutdown() for k in ks]\n"
     )
     subprocess.run([sys.executable, "-c", keep], cwd=ROOT, env=ENV, check=True)

@@ -7,13 +7,14 @@ modules and the size measures (module lines, functions over 50 lines, lines over
 Layers, lowest first (a module may import its own layer's or a lower layer's packages; importing a
 higher one is an *upward* import):
 
-    0 base      motcua.<top-level modules>, motcua.reference
+    0 base      motcua.<top-level modules>, motcua.reference, motcua.cache (keys, atomic writer, caches)
     1 readers   motcua.ingest, motcua.prose
     2 clean     motcua.clean, motcua.sample
     3 model     motcua.model
     4 report    motcua.report, motcua.explore
-    5 pipeline  motcua.pipeline
-    6 cli       motcua.cli, motcua.__main__
+    5 kernels   motcua.kernels (notebook execution, kept warm kernels)
+    6 pipeline  motcua.pipeline
+    7 cli       motcua.cli, motcua.__main__
 
 Every ``import`` counts, including those inside functions (a lazy import hides a cycle from the
 interpreter, not from the design); imports under ``if TYPE_CHECKING:`` are left out.
@@ -41,18 +42,28 @@ LAYERS: dict[str, int] = {
     "model": 3,
     "report": 4,
     "explore": 4,
-    "pipeline": 5,
-    "cli": 6,
-    "__main__": 6,
+    "kernels": 5,
+    "pipeline": 6,
+    "cli": 7,
+    "__main__": 7,
 }
-LAYER_NAMES = {0: "base", 1: "readers", 2: "clean", 3: "model", 4: "report", 5: "pipeline", 6: "cli"}
+LAYER_NAMES = {
+    0: "base",
+    1: "readers",
+    2: "clean",
+    3: "model",
+    4: "report",
+    5: "kernels",
+    6: "pipeline",
+    7: "cli",
+}
 LONG_FUNCTION = 50
 LONG_LINE = 120
 
 
 def group(module: str) -> str:
     """The package a module belongs to for layering: ``motcua.ingest.form`` → ``ingest``; top-level
-    modules other than those named in LAYERS, and ``motcua.reference``, → ``base``."""
+    modules other than those named in LAYERS, ``motcua.reference`` and ``motcua.cache`` → ``base``."""
     parts = module.split(".")
     if len(parts) == 1:
         return "base"

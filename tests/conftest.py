@@ -63,7 +63,7 @@ def built_sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop the kept kernels the session's builds left (none outlives the test run)."""
-    from motcua.pipeline import kept
+    from motcua.kernels import kept
 
     kept.stop_idle()
     if Path(_KERNEL_DIR).name.startswith("motcua-kernels-"):  # the session's own registry

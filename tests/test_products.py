@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from motcua import products
-from motcua.pipeline import input_hashes, stages, unit_hash
+from motcua.pipeline import input_hashes, stages, stamps, unit_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "sample"
@@ -84,7 +84,7 @@ def test_the_render_stage_hashes_what_is_declared(sample_data: Path):
     assert tuple(p.file for p in products.render_inputs()) == stages.RENDER_INPUTS
     per_unit = [p.name for p in products.hashed_per_unit()]
     assert list(unit_hash.UNIT_PARTS[: len(per_unit)]) == per_unit
-    shas = stages._input_shas(sample_data)
+    shas = stamps.input_shas(sample_data)
     tables = input_hashes.file_hashes(sample_data, shas)
     for p in products.hashed():
         assert tables[p.name].whole != input_hashes.EMPTY, p.name

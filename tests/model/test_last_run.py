@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-import motcua.model.cache as cache_mod
+import motcua.cache.results as cache_mod
 import motcua.model.run as run_mod
 from motcua.model import last_run, run_model
 

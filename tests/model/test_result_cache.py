@@ -82,7 +82,7 @@ def test_a_change_rewrites_only_the_shards_it_touches(tmp_path: Path) -> None:
 
 
 def test_shards_read_once_per_process_and_again_when_changed_on_disk(tmp_path: Path, monkeypatch) -> None:
-    import motcua.model.cache as cache_mod
+    import motcua.cache.results as cache_mod
 
     path = tmp_path / "c"
     c = ResultCache(path)
@@ -225,7 +225,7 @@ def test_columns_that_cannot_be_packed_are_kept_as_they_are() -> None:
 def test_runs_in_one_process_equal_runs_without_cache(small_panel: pd.DataFrame, tmp_path: Path) -> None:
     """Shards remembered by the process and fits unpacked once change no result: a correction, its
     undoing, a fresh process (memo emptied) and a cache folder deleted under the process all match no cache."""
-    import motcua.model.cache as cache_mod
+    import motcua.cache.results as cache_mod
     import motcua.model.run as run_mod
     from motcua.model import run_model
 

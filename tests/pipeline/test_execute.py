@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from motcua.pipeline.execute import WarmKernel
+from motcua.kernels.execute import WarmKernel
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_a_cell_allowed_to_fail_lets_the_next_ones_run(kernel, tmp_path):
 def test_a_print_split_by_the_kernels_flush_timer_is_one_output():
     """ipykernel may send print("one") as "one" then "\\n" (its 0.2 s flush timer); the executed notebook
     keeps one output per stream run, whatever the timing, and leaves other outputs where they were."""
-    from motcua.pipeline.execute import coalesce_streams
+    from motcua.kernels.execute import coalesce_streams
 
     out = nbformat.v4.new_output
     cell = nbformat.v4.new_code_cell("print('one'); display(x); print('two')")

@@ -81,7 +81,7 @@ def _umask() -> int:
 def test_sha_cache_reads_a_file_again_only_when_its_status_changed(tmp_path, monkeypatch) -> None:
     import os
 
-    from motcua import files
+    from motcua.cache import shas as files
     from motcua.files import ShaCache, sha256_file
 
     f = tmp_path / "panel.parquet"

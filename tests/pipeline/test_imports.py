@@ -9,7 +9,7 @@ import sys
 
 CODE = """
 import json, sys
-import motcua.pipeline.execute, motcua.pipeline.stages, motcua.report.export, motcua.report.index
+import motcua.kernels.execute, motcua.pipeline.stages, motcua.report.export, motcua.report.index
 import nbformat
 nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
 nbformat.validate(nb)

@@ -107,15 +107,15 @@ def _write(data: Path, panel: pd.DataFrame) -> None:
 
 
 def _shas(data: Path) -> dict[str, str]:
-    from motcua.pipeline.stages import _input_shas
+    from motcua.pipeline.stamps import input_shas
 
-    return _input_shas(data)
+    return input_shas(data)
 
 
 def _frames(data: Path) -> dict:
-    from motcua.pipeline.stages import _load_model_inputs
+    from motcua.pipeline.plan import load_model_inputs
 
-    return _load_model_inputs(data)
+    return load_model_inputs(data)
 
 
 def test_file_hashes_are_the_frames_hashes_and_are_kept(tmp_path, monkeypatch):

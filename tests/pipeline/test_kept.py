@@ -1,4 +1,4 @@
-"""Kept warm kernels (motcua.pipeline.kept): adopted by the next build, leased by one process at a time,
+"""Kept warm kernels (motcua.kernels.kept): adopted by the next build, leased by one process at a time,
 stopped when their key changes, when they die or when idle; never holding the build's pipes."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from motcua.pipeline import kept
-from motcua.pipeline.execute import WarmKernel
+from motcua.kernels import kept
+from motcua.kernels.execute import WarmKernel
 
 
 @pytest.fixture()
@@ -73,7 +73,7 @@ def test_the_next_build_adopts_the_kernel_with_a_clean_namespace(registry, tmp_p
 
 
 def test_adoption_falls_back_to_wait_for_ready_when_the_quick_check_fails(registry, tmp_path, monkeypatch):
-    from motcua.pipeline import execute
+    from motcua.kernels import execute
 
     path = _nb(tmp_path)
     first = WarmKernel(keep=True)
@@ -153,7 +153,7 @@ def _watched(k: WarmKernel, tmp_path: Path) -> dict[str, int]:
     nb = nbformat.v4.new_notebook(
         cells=[
             nbformat.v4.new_code_cell(
-                "import json\nfrom motcua.pipeline import kernel_side\nprint(json.dumps(kernel_side.WATCHED))"
+                "import json\nfrom motcua.kernels import kernel_side\nprint(json.dumps(kernel_side.WATCHED))"
             )
         ]
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 import motcua.pipeline.input_hashes as ih
 from motcua import locations as loc
-from motcua.pipeline import stages
+from motcua.pipeline import stages, stamps
 from motcua.pipeline.unit_hash import UNIT_PARTS, UnitHasher, overview_input_hash
 
 
@@ -75,9 +75,9 @@ def test_file_hashes_read_par_index_and_the_render_key_sees_it(tmp_path: Path):
     shas = {loc.PAR_INDEX: _sha(data / loc.PAR_INDEX)}
     got = ih.file_hashes(data, shas, ("par",))["par"]
     assert set(got.slices) == {"legacy:557", "legacy:558"}
-    before = stages._render_key(data, "vi")
+    before = stamps.render_key(data, "vi")
     _par(73.35).to_parquet(data / loc.PAR_INDEX, index=False)
-    assert stages._render_key(data, "vi") != before
+    assert stamps.render_key(data, "vi") != before
 
 
 def _sha(p: Path) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from motcua.pipeline.kernel_side import quiet_log
+from motcua.kernels.kernel_side import quiet_log
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,10 +30,10 @@ nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "lan
 path = Path(sys.argv[2])
 nbformat.write(nb, path)
 if sys.argv[1] == "cold":
-    from motcua.pipeline.execute import execute_cold
+    from motcua.kernels.execute import execute_cold
     out = execute_cold(path, None, {"x": 2})
 else:
-    from motcua.pipeline.execute import WarmKernel
+    from motcua.kernels.execute import WarmKernel
     kernel = WarmKernel(cwd=path.parent, keep=False)
     out = kernel.execute(path, None, {"x": 2})
     kernel.shutdown()

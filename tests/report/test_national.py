@@ -19,7 +19,9 @@ import synth
 import two_eras
 
 from motcua.pipeline.manifest import Manifest, ReportEntry
-from motcua.pipeline.stages import _input_shas, _province_tasks, _write_national, plan_inputs
+from motcua.pipeline.national_pages import province_tasks, write_national
+from motcua.pipeline.plan import plan_inputs
+from motcua.pipeline.stamps import input_shas
 from motcua.report import national, province_overview
 
 PROVINCES = {
@@ -166,10 +168,10 @@ def test_province_data_slices_every_table(data: Path) -> None:
 
 
 def plan(data: Path, reports: Path, manifest: Manifest, force: bool = False) -> tuple[list, list[str], dict]:
-    shas = _input_shas(data)
+    shas = input_shas(data)
     inputs, _, tables = plan_inputs(data, shas)
     skipped: list[str] = []
-    tasks = _province_tasks(
+    tasks = province_tasks(
         data, reports, inputs, tables, manifest, "vi", "stamp", force, skipped, ("nb", "code", "cfg")
     )
     return tasks, skipped, inputs
@@ -207,8 +209,8 @@ def test_a_correction_rebuilds_its_province_and_the_national_page(data: Path, tm
     ]
     built(tasks, manifest, reports)
     now = datetime.now(UTC)
-    assert _write_national(data, reports, manifest, "vi", "s", now, "h", False, True)
-    assert not _write_national(data, reports, manifest, "vi", "s", now, "h", False, False)  # nothing changed
+    assert write_national(data, reports, manifest, "vi", "s", now, "h", False, True)
+    assert not write_national(data, reports, manifest, "vi", "s", now, "h", False, False)  # nothing changed
     tasks, skipped, _ = plan(data, reports, manifest)
     assert not tasks and len(skipped) == 3
 
@@ -220,7 +222,7 @@ def test_a_correction_rebuilds_its_province_and_the_national_page(data: Path, tm
     assert [t.unit_code for t in tasks] == ["province:79"]
     assert sorted(skipped) == ["province:01", "province:66"]
     built(tasks, manifest, reports)
-    assert _write_national(data, reports, manifest, "vi", "s", now, "h2", False, True)  # the national page too
+    assert write_national(data, reports, manifest, "vi", "s", now, "h2", False, True)  # the national page too
 
 
 def test_province_hash_ignores_other_provinces_findings(data: Path, tmp_path: Path) -> None:

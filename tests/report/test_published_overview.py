@@ -219,10 +219,11 @@ def test_panel_figure_tiles_exactly():
 
 
 def test_overview_hash_follows_published_figures(pub_dir):
-    from motcua.pipeline.stages import _load_model_inputs, _render_key
+    from motcua.pipeline.plan import load_model_inputs
+    from motcua.pipeline.stamps import render_key
     from motcua.prose import load_published
 
-    inputs = _load_model_inputs(pub_dir)
+    inputs = load_model_inputs(pub_dir)
     args = ({"lang": "vi"}, "nb", "code", "cfg")
     with_pub = overview_input_hash(inputs, *args)
     changed = dict(
@@ -244,14 +245,14 @@ def test_overview_hash_follows_published_figures(pub_dir):
     )
     assert overview_input_hash(dict(inputs, meta=meta), *args) != with_pub
     # the render stage's whole-stage key follows published.csv too
-    key = _render_key(pub_dir, "vi")
+    key = render_key(pub_dir, "vi")
     t = load_published(pub_dir / "published.csv")
     save_published(t[FACT_COLUMNS].iloc[:-1], pub_dir / "published.csv")
     try:
-        assert _render_key(pub_dir, "vi") != key
+        assert render_key(pub_dir, "vi") != key
     finally:
         save_published(facts(), pub_dir / "published.csv")
-    assert _render_key(pub_dir, "vi") == key
+    assert render_key(pub_dir, "vi") == key
 
 
 def test_codes_of_another_unit_list_are_not_compared():

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from motcua.cache.atomic import atomic_write_pickle
+from motcua.cache.keys import KeyScheme, Pickled
+
 __all__ = ["LastRun", "RowMemo", "compare_key", "frame_digest", "load", "load_memo", "save", "save_memo"]
 
 FILE = "last_run.pkl"
@@ -40,7 +42,8 @@ FILE = "last_run.pkl"
 #: run reads nothing (callers never modify what :func:`load` returns)
 _MEMO: list[Any] = []
 #: Bumped when the layout changes (an older file is then ignored).
-FORMAT = "motcua-last-run-1"
+FORMAT = "motcua-last-run-2"  # 2: keys of the one key scheme (motcua.cache.keys)
+_KEYS = KeyScheme(FORMAT)
 
 
 @dataclass
@@ -110,12 +113,12 @@ def compare_key(context: str, window: pd.DataFrame, series: pd.DataFrame) -> str
     """Digest of what :func:`motcua.model.compare.compare_units` reads: the window's rows and every unit's
     name by period (the names come from the whole series), within ``context``."""
     names = series[["unit_schema", "unit_code", "unit_level", "period_end", "unit_name"]]
-    return hashlib.sha256((context + frame_digest(window) + frame_digest(names)).encode()).hexdigest()
+    return _KEYS.key(context, frame_digest(window), frame_digest(names), code="")
 
 
 def context_key(code: str, *parts: Any) -> str:
-    """The context of a run: the package source ``code`` and ``parts`` (settings, dates), pickled."""
-    return hashlib.sha256(pickle.dumps((FORMAT, code, parts), protocol=5)).hexdigest()
+    """The context of a run: the package source ``code`` and ``parts`` (settings, dates), hashed as their pickle."""
+    return _KEYS.key(Pickled(parts), code=code)
 
 
 def load(folder: Path | None, context: str) -> LastRun | None:
@@ -155,22 +158,16 @@ def save(folder: Path | None, run: LastRun) -> None:
     if folder is None:
         return
     folder = Path(folder)
-    tmp = folder / f".{FILE}.tmp-{os.getpid()}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         flat = [t for ts in run.targets for t in ts]
         packed = dataclasses.replace(
             run, summaries=pack_dicts(run.summaries), targets=(pack_dicts(flat), [len(ts) for ts in run.targets])
         )
-        with open(tmp, "wb") as fh:
-            pickle.dump((FORMAT, packed), fh, protocol=5)
-        os.replace(tmp, folder / FILE)
+        atomic_write_pickle(folder / FILE, (FORMAT, packed))
         st = (folder / FILE).stat()
         _MEMO[:] = [(str((folder / FILE).resolve()), st.st_size, st.st_mtime_ns, st.st_ino), (FORMAT, run)]
     except OSError:
         pass
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 class RowMemo:
@@ -212,14 +209,7 @@ def save_memo(folder: Path | None, name: str, context: str, memo: RowMemo | None
     """Write this run's entries of ``memo`` when they differ from the last run's; never raises OSError."""
     if folder is None or memo is None or (not memo.changed and memo.new.keys() == memo.old.keys()):
         return
-    folder = Path(folder)
-    tmp = folder / f".{name}.memo.tmp-{os.getpid()}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            pickle.dump((FORMAT, context, memo.new), fh, protocol=5)
-        os.replace(tmp, folder / f"{name}.memo.pkl")
+        atomic_write_pickle(Path(folder) / f"{name}.memo.pkl", (FORMAT, context, memo.new))
     except OSError:
         pass
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -14,3 +14,7 @@ the module jsonschema simply has no "iri" checker (tests/pipeline/test_imports.p
 import sys
 
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from motcua.kernels import kept  # noqa: E402  the kept kernels, as ``motcua.pipeline.kept`` for the command line
+
+__all__ = ["kept"]

@@ -12,18 +12,18 @@ from collections.abc import Callable
 from typing import Any
 
 
-def _remote_render(task: Any) -> dict[str, Any]:
-    from motcua.pipeline.stages import render_task
-
-    return render_task(task)
-
-
-def run_on_cluster(tasks: list[Any], address: str, done: Callable[[Any, dict[str, Any]], None]) -> None:
-    """Submit every task to the scheduler at ``address`` and call ``done`` as each finishes."""
+def run_on_cluster(
+    tasks: list[Any],
+    address: str,
+    done: Callable[[Any, dict[str, Any]], None],
+    render: Callable[[Any], dict[str, Any]],
+) -> None:
+    """Submit ``render(task)`` for every task to the scheduler at ``address`` and call ``done`` as each finishes.
+    ``render`` must be a module-level function (Dask sends it to the workers by its import name)."""
     from distributed import Client, as_completed
 
     with Client(address, set_as_default=False) as client:
-        futures = {client.submit(_remote_render, t, pure=False, key=f"motcua-{t.kind}-{t.unit_code}"): t for t in tasks}
+        futures = {client.submit(render, t, pure=False, key=f"motcua-{t.kind}-{t.unit_code}"): t for t in tasks}
         for fut in as_completed(list(futures), loop=client.loop):
             t = futures[fut]
             try:

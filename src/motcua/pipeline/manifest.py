@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from motcua.files import atomic_write_text
+from motcua.version import code_version
+
+if TYPE_CHECKING:
+    from motcua.pipeline.render_tasks import RenderTask
+    from motcua.report.eras import ReportUnit
 
 MANIFEST_VERSION = 2  # 2: entries carry unit_schema and unit_level, keyed by both
 
@@ -107,3 +113,57 @@ class Manifest:
 
     def save(self, path: Path) -> None:
         atomic_write_text(path, json.dumps(self.to_dict(), indent=1, ensure_ascii=False) + "\n")
+
+
+def record_results(
+    manifest: Manifest,
+    results: dict[RenderTask, dict[str, Any]],
+    reports: Path,
+    built_at: datetime,
+    all_units: list[ReportUnit],
+    wanted: set[str] | None,
+) -> tuple[list[str], dict[str, str]]:
+    """Enter each rendered task's outcome in ``manifest`` (an overview, a province page or a unit report); units no
+    longer in the data leave it (their files are removed). Returns (the keys built, key → reason of those that
+    failed — in this build, or before it for a unit outside ``wanted``)."""
+    failed: dict[str, str] = {}
+    built: list[str] = []
+    for t, r in results.items():
+        entry = ReportEntry(
+            unit_code=t.unit.code
+            if t.unit is not None
+            else t.unit_code.removeprefix("province:")
+            if t.kind == "province"
+            else t.unit_code,
+            unit_name=t.unit_name,
+            path=str(t.html.relative_to(reports)),
+            status=r["status"],
+            reason=r["reason"],
+            input_hash=t.input_hash if r["status"] == "ok" else "",
+            code_version=code_version(),
+            built_at=built_at.isoformat(),
+            notebook=str(t.executed.relative_to(reports)),
+            parts=t.parts if r["status"] == "ok" else {},
+            unit_schema=str(t.unit.schema or "") if t.unit is not None else "",
+            unit_level=t.unit.level if t.unit is not None else "",
+        )
+        if t.kind == "overview":
+            manifest.overview = entry
+        elif t.kind == "province":
+            manifest.provinces[t.unit_code.partition(":")[2]] = entry
+        else:
+            manifest.reports[t.unit_code] = entry
+        if r["status"] == "ok":
+            built.append(t.unit_code)
+        else:
+            failed[t.unit_code] = r["reason"]
+    # Units no longer in the data leave the manifest (their files are removed).
+    current = {u.key for u in all_units}
+    for code in list(manifest.reports):
+        if code not in current:
+            old = manifest.reports.pop(code)
+            (reports / old.path).unlink(missing_ok=True)
+    for code, entry in manifest.reports.items():
+        if entry.status == "failed" and code not in failed and code not in built and wanted and code not in wanted:
+            failed.setdefault(code, entry.reason)
+    return built, failed

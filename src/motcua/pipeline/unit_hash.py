@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from motcua import products
+from motcua.cache.keys import KeyScheme
 from motcua.pipeline.input_hashes import TABLES, TableHashes, table_hashes
 from motcua.report.district_shows import DISTRICT
 
@@ -123,9 +124,13 @@ class UnitHasher:
 UNIT_PARTS = (*DISTRICT.slices, *DISTRICT.whole, "as_of", "parameters", "notebook", "code", "config")
 
 
+#: The key scheme of a report's input hash (:mod:`motcua.cache.keys`); the code version is one of the parts.
+REPORT_KEYS = KeyScheme("motcua-report-input-1")
+
+
 def hash_components(components: dict[str, str]) -> str:
     """The input hash of a unit report from its :meth:`UnitHasher.components`."""
-    return hashlib.sha256("\n".join(components.values()).encode()).hexdigest()
+    return REPORT_KEYS.key(*components.values(), code="")
 
 
 def fingerprint(components: dict[str, str]) -> dict[str, str]:
@@ -223,7 +228,7 @@ def overview_input_hash(
         code_hash,
         config_hash,
     ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return REPORT_KEYS.key(*parts, code="")
 
 
 def province_input_hash(
@@ -272,4 +277,4 @@ def province_input_hash(
         code_hash,
         config_hash,
     ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return REPORT_KEYS.key(*parts, code="")

@@ -131,13 +131,13 @@ def read_documents(docs: Sequence[tuple[str | Path, str]]) -> tuple[pd.DataFrame
     return published_table(facts, hashes), report
 
 
-def _write(table: pd.DataFrame, p: Path) -> None:
-    if p.suffix.lower() == ".parquet":
+def _write(table: pd.DataFrame, p: Path, suffix: str) -> None:
+    if suffix.lower() == ".parquet":
         t = table.copy()
         t["flags"] = [list(f or []) for f in t["flags"]]
         t["value"] = t["value"].astype("float64")
         t.to_parquet(p, index=False)
-    elif p.suffix.lower() == ".csv":
+    elif suffix.lower() == ".csv":
         t = table.copy()
         t["flags"] = [" | ".join(f or []) for f in t["flags"]]
         t.to_csv(p, index=False, lineterminator="\n")
@@ -147,18 +147,12 @@ def _write(table: pd.DataFrame, p: Path) -> None:
 
 def write_published(table: pd.DataFrame, path: str | Path) -> Path:
     """Write a table already in :data:`PUBLISHED_COLUMNS` (e.g. from :func:`read_documents`) atomically."""
-    import os
+    from motcua.cache.atomic import atomic_write_frame
 
     p = Path(path)
     if p.suffix.lower() not in (".csv", ".parquet"):
         raise ValueError(f"{p.name}: use .csv or .parquet")
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}{p.suffix}")
-    try:
-        _write(table[PUBLISHED_COLUMNS], tmp)
-        os.replace(tmp, p)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write_frame(p, lambda tmp: _write(table[PUBLISHED_COLUMNS], tmp, p.suffix))
     return p
 
 

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from motcua.cache.atomic import atomic_write_bytes
 from motcua.numfmt import vi_count
 
 #: The keyword every synthetic workbook carries in its document properties.
@@ -262,7 +263,6 @@ def save_deterministic(
     wb: Workbook, path: Path, *, created: datetime, title: str, keywords: str = SYNTHETIC_KEYWORD
 ) -> Path:
     """Save with fixed document properties and zip timestamps; atomic (temp file, then replace)."""
-    import os
 
     props = wb.properties
     props.creator = "motcua sample generator"
@@ -286,10 +286,7 @@ def save_deterministic(
             zi.external_attr = 0o644 << 16
             zout.writestr(zi, data)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(out.getvalue())
-    os.replace(tmp, path)
+    atomic_write_bytes(path, out.getvalue(), sync=False)
     return path
 
 

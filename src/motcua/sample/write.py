@@ -4,7 +4,6 @@ dossier export, the 766 and PAR tables, the README and a manifest of what was wr
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from motcua.cache.atomic import atomic_write_bytes
 from motcua.sample import communes as legacy_communes_mod
 from motcua.sample import groups766 as groups766_sample
 from motcua.sample import par as par_sample
@@ -245,9 +245,7 @@ def _remove_previous(out: Path, man: Path) -> None:
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """``frame`` as a CSV export writes it (UTF-8 with BOM, CRLF), replacing ``path`` at once."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
-    os.replace(tmp, path)
+    atomic_write_bytes(path, frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"), sync=False)
     return path
 
 

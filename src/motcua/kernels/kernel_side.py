@@ -1,6 +1,6 @@
 """Code that runs inside a warm kernel: the reset between notebooks and the idle watchdog.
 
-Imported by the kernel itself (see :mod:`motcua.pipeline.execute`), never by the
+Imported by the kernel itself (see :mod:`motcua.kernels.execute`), never by the
 build's process. Kept small: it runs before every report.
 """
 
@@ -35,7 +35,7 @@ class _DropNoise(logging.Filter):
 
 def quiet_log(app_logger: str = "IPKernelApp") -> None:
     """Drop the :data:`NOISE` lines from the kernel application's log (run at kernel start-up through
-    ``--IPKernelApp.exec_lines``, see :data:`motcua.pipeline.kept.KERNEL_ARGS`; binds no name)."""
+    ``--IPKernelApp.exec_lines``, see :data:`motcua.kernels.kept.KERNEL_ARGS`; binds no name)."""
     log = logging.getLogger(app_logger)
     if not any(isinstance(f, _DropNoise) for f in log.filters):
         log.addFilter(_DropNoise())
@@ -88,7 +88,7 @@ def exit_when_idle(
     """Start a thread that ends this kernel once nobody has leased it for ``idle_s`` seconds.
 
     The lease is an exclusive ``flock`` on ``lock_file`` held by the build that uses
-    the kernel (:mod:`motcua.pipeline.kept`); the build touches the file when it lets
+    the kernel (:mod:`motcua.kernels.kept`); the build touches the file when it lets
     go, so its modification time is the kernel's last use. The watchdog takes the
     lock itself before leaving, so no build can adopt a kernel that is exiting. It looks every
     ``every_s`` seconds.

@@ -9,7 +9,7 @@ when the build lets go or dies — and resets it as before every notebook. With 
 idle kernel of its key, it starts one, detached from the build so it survives it.
 
 A kept kernel leaves by itself after :data:`IDLE_S` seconds without a lease
-(:func:`motcua.pipeline.kernel_side.exit_when_idle`), and a kernel of another key
+(:func:`motcua.kernels.kernel_side.exit_when_idle`), and a kernel of another key
 (changed code or config) is stopped by the next build that finds it idle.
 ``MOTCUA_KEEP_KERNELS=0`` turns all of this off: every build then starts and
 stops its own kernels. ``motcua kernels --stop`` (``make stop-kernels``) stops
@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from motcua.files import atomic_write_text, sha256_bytes
+from motcua.cache.keys import KeyScheme
+from motcua.files import atomic_write_text
 
 #: Seconds a kept kernel waits for the next build before it leaves (MOTCUA_KERNEL_IDLE overrides).
 IDLE_S = 600.0
@@ -62,13 +63,13 @@ KEY_ENV_IGNORED = ("MOTCUA_KERNEL_IDLE", "MOTCUA_KERNEL_WATCH", "MOTCUA_KERNEL_D
 
 #: Options of every kernel motcua starts (warm, kept or papermill's own): no banner and no warning on stderr
 #: (ipykernel warns at WARNING level that a kernel on 127.0.0.1 talks TCP without encryption); the kernel's
-#: log filtered at start-up (:func:`motcua.pipeline.kernel_side.quiet_log`: the "KeyboardInterrupt caught in
+#: log filtered at start-up (:func:`motcua.kernels.kernel_side.quiet_log`: the "KeyboardInterrupt caught in
 #: kernel" line jupyter_client's shutdown provokes); no input history (an SQLite write per cell; the executed
 #: notebook is the record of what ran).
 KERNEL_ARGS = (
     "--IPKernelApp.log_level=ERROR",
     "--HistoryManager.enabled=False",
-    '--IPKernelApp.exec_lines=__import__("motcua.pipeline.kernel_side", fromlist=["_"]).quiet_log()',
+    '--IPKernelApp.exec_lines=__import__("motcua.kernels.kernel_side", fromlist=["_"]).quiet_log()',
 )
 
 
@@ -121,7 +122,7 @@ def kernel_key(cwd: Path) -> str:
     config = sha256_files(sorted(p for p in root.rglob("*") if p.is_file()), root=root) if root.is_dir() else "none"
     env = sorted((k, v) for k, v in kernel_env().items() if k.startswith(KEY_ENV_PREFIXES) and k not in KEY_ENV_IGNORED)
     parts = [sys.executable, sys.version, source_hash(), str(root), config, str(Path(cwd).resolve()), json.dumps(env)]
-    return sha256_bytes("\n".join(parts).encode("utf-8"))
+    return KeyScheme("motcua-kept-kernel-1").key(*parts, code="")
 
 
 def _pid_alive(pid: int) -> bool:

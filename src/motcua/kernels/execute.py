@@ -3,13 +3,13 @@
 papermill's default engine starts a kernel per notebook and pays the heavy
 imports (pandas, statsmodels, seaborn, motcua) every time. :class:`WarmKernel`
 imports once and resets the user namespace between notebooks
-(:func:`motcua.pipeline.kernel_side.reset_namespace`: names, output history,
+(:func:`motcua.kernels.kernel_side.reset_namespace`: names, output history,
 figures and matplotlib settings), so each notebook runs as on a fresh kernel
 while papermill still injects the parameters cell and records the executed copy
 (the audit trail).
 
 A warm kernel is either owned (started by jupyter_client for this process and
-stopped with it) or kept (:mod:`motcua.pipeline.kept`: leased from the
+stopped with it) or kept (:mod:`motcua.kernels.kept`: leased from the
 registry, started detached, left running for the next build). Kept is the
 default; ``MOTCUA_KEEP_KERNELS=0`` gives owned kernels.
 """
@@ -32,7 +32,7 @@ from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 
-from motcua.pipeline import kept
+from motcua.kernels import kept
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +58,18 @@ for _m in ("motcua.report.district", "motcua.report.overview", "motcua.clean.run
         __import__(_m)
     except Exception:
         pass
-__import__("motcua.pipeline.kernel_side", fromlist=["_"]).after_warmup()
+__import__("motcua.kernels.kernel_side", fromlist=["_"]).after_warmup()
 """
 
 #: Run before every notebook: forget the previous notebook's names and figures (binds no name itself).
-RESET_CODE = '__import__("motcua.pipeline.kernel_side", fromlist=["_"]).reset_namespace(get_ipython())'
+RESET_CODE = '__import__("motcua.kernels.kernel_side", fromlist=["_"]).reset_namespace(get_ipython())'
 
 
 def _watchdog_code(lease: kept.Lease) -> str:
     files = [str(p) for p in lease.files()]
     every = kept.watch_seconds()
     return (
-        f'__import__("motcua.pipeline.kernel_side", fromlist=["_"]).exit_when_idle('
+        f'__import__("motcua.kernels.kernel_side", fromlist=["_"]).exit_when_idle('
         f"{str(lease.lock_file)!r}, {kept.idle_seconds()!r}, {files!r}" + (f", every_s={every!r})" if every else ")")
     )
 
@@ -153,7 +153,7 @@ class KernelDied(RuntimeError):
 class WarmKernel:
     """One warm kernel, used by one thread at a time, running one notebook at a time.
 
-    ``keep``: lease a kept kernel (:mod:`motcua.pipeline.kept`) rather than own one;
+    ``keep``: lease a kept kernel (:mod:`motcua.kernels.kept`) rather than own one;
     by default as ``MOTCUA_KEEP_KERNELS`` says.
     """
 
