@@ -41,13 +41,11 @@ dropped row has exactly one quality finding with action "dropped".
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,15 +66,23 @@ from motcua.clean.unitcache import (
 )
 from motcua.clean.units import UnitResult, clean_unit, ordered_findings
 from motcua.config import load_config
-from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext, read_aggregate_book
+from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext
 from motcua.ingest.records import Record
+from motcua.ingest.triage import (  # noqa: F401 - the file triage, part of this module's API
+    SPREADSHEET,
+    FileRead,
+    TidyReader,
+    max_input_bytes,
+    read_raw_file,
+)
+from motcua.ingest.triage import count_no_period as _count_no_period  # noqa: F401
+from motcua.ingest.triage import sample_manifest as _sample_manifest
 from motcua.panel import COUNT_COLUMNS, PANEL_COLUMNS, PANEL_SCHEMA, conform
 from motcua.quality import Quality
 from motcua.rawfiles import IGNORED_NAMES, discover, is_document  # noqa: F401 - part of this module's API
 
 __all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 
-SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
 #: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
 PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]
 
@@ -132,230 +138,9 @@ def _context() -> MatchContext:
     )
 
 
-def _sample_manifest(path: Path) -> set[str]:
-    man = path.parent / ".motcua-sample.json"
-    try:
-        return set(json.loads(man.read_text(encoding="utf-8")).get("files", []))
-    except (OSError, ValueError):
-        return set()
-
-
-def max_input_bytes() -> int:
-    """The largest input file read (config/ingest.yaml ``max_input_mb``, default 200 MB)."""
-    from motcua.ingest.names import settings
-
-    return int(float(settings().get("max_input_mb", 200)) * 1024 * 1024)
-
-
-def _mb(n: int) -> str:
-    """A file size in MB for a quality message ("212,4 MB"): the number by motcua.numfmt, the unit added."""
-    from motcua.numfmt import number
-
-    return number(round(n / 1024 / 1024, 1), "vi") + " MB"
-
-
-_KIND_NAMES = {"zip": "Excel (.xlsx)", "ole": "Excel 97–2003 (.xls)", "html": "trang HTML", "text": "văn bản CSV"}
-
-
-def _streamed_dossier_csv(path: Path, suffix: str) -> bool:
-    """A dossier-level CSV export: aggregated by DuckDB straight from the file, in bounded memory,
-    so the size limit for files parsed in memory does not apply (config/ingest.yaml dossier_engine)."""
-    if suffix not in (".csv", ".txt", ".tsv"):
-        return False
-    from motcua.ingest.dossiers import looks_like_dossier_csv
-
-    try:
-        return bool(looks_like_dossier_csv(path))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return False
-
-
-def _read_file(
-    path: Path, display: str, q: Quality, ctx: MatchContext, tidy: TidyRead | None = None
-) -> tuple[list[Record], str, bool, int]:
-    """(records, kind, synthetic, rows rejected without a record) for one file.
-
-    ``tidy``: reads a tidy CSV for the cache (:class:`motcua.clean.tidypatch.TidyRead`: only its changed
-    rows when it knows the last version; then the records returned are none, the patch is in ``tidy``).
-
-    What the file holds is sniffed from its bytes (:func:`motcua.ingest.grid.sniff`); an extension that
-    disagrees is reported and the content is read for what it is. Excel lock files ("~$…"), empty and
-    oversized files are reported and skipped before any parsing.
-    """
-    from motcua.ingest.dossiers import looks_like_dossier_csv, read_dossier_csv, read_dossier_grid
-    from motcua.ingest.grid import ENCODING_NAMES, UnreadableFile, read_book, sniff
-    from motcua.ingest.score766 import has_score_header
-    from motcua.ingest.tidy import looks_like_tidy_csv, read_tidy_csv
-
-    suffix = path.suffix.lower()
-    synthetic = path.name in _sample_manifest(path)
-    if not path.exists():
-        q.add(display, "unreadable_file", "error", "Không tìm thấy tệp.", action="file_skipped")
-        return [], "missing", synthetic, 0
-    if path.name.startswith("~$"):
-        q.add(
-            display,
-            "lock_file",
-            "info",
-            'Tệp khóa tạm của Excel ("~$…", có khi tệp gốc đang mở), không phải số liệu; bỏ qua.',
-            action="file_skipped",
-        )
-        return [], "lock", synthetic, 0
-    size, limit = path.stat().st_size, max_input_bytes()
-    if size > limit and not _streamed_dossier_csv(path, suffix):
-        q.add(
-            display,
-            "input_too_large",
-            "error",
-            f"Tệp nặng {_mb(size)}, vượt giới hạn {_mb(limit)} (max_input_mb trong config/ingest.yaml); bỏ qua tệp, "
-            f"không đọc. Tách tệp theo kỳ hoặc tăng giới hạn nếu đúng.",
-            action="file_skipped",
-        )
-        return [], "too_large", synthetic, 0
-    if suffix not in SPREADSHEET and suffix not in (".csv", ".txt", ".tsv"):
-        q.add(
-            display,
-            "unsupported_file",
-            "warning",
-            f'Loại tệp "{suffix or path.name}" không hỗ trợ; bỏ qua.',
-            action="file_skipped",
-        )
-        return [], "unsupported", synthetic, 0
-    kind = sniff(path)
-    if kind == "empty":
-        q.add(display, "empty_file", "error", "Tệp rỗng (0 byte); bỏ qua tệp.", action="file_skipped")
-        return [], "empty", synthetic, 0
-    as_sheet = kind in ("zip", "ole", "ole_encrypted", "html") or (kind == "binary" and suffix in SPREADSHEET)
-    expected = "text" if suffix not in SPREADSHEET else ("ole" if suffix == ".xls" else "zip")
-    if kind in _KIND_NAMES and kind != expected and not (kind == "html" and suffix == ".xls"):
-        q.add(
-            display,
-            "wrong_extension",
-            "warning",
-            f'Đuôi tệp "{suffix}" nhưng nội dung là {_KIND_NAMES[kind]}; đọc theo nội dung. Đổi tên tệp cho đúng.',
-            action="checked",
-        )
-    if kind == "html" and suffix == ".xls":
-        q.add(
-            display,
-            "html_workbook",
-            "info",
-            "Tệp .xls thực chất là trang HTML (kiểu xuất của nhiều hệ thống một cửa); đọc các bảng HTML như trang tính.",
-            action="checked",
-        )
-    if as_sheet:
-        try:
-            book = read_book(path, kind)
-        except UnreadableFile as exc:
-            q.add(
-                display,
-                exc.rule,
-                "error",
-                f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp; các tệp khác vẫn được xử lý.",
-                action="file_skipped",
-            )
-            return [], "unreadable", synthetic, 0
-        for sheet in book.hidden:
-            q.add(
-                display,
-                "hidden_sheet",
-                "warning",
-                "Trang tính bị ẩn; không đọc (thường là bản nháp hay bản cũ). Bỏ ẩn trong Excel nếu cần dùng.",
-                sheet=sheet,
-                action="checked",
-            )
-        if not any(any(v is not None and str(v).strip() for v in r) for g in book.grids for r in g.rows):
-            q.add(
-                display,
-                "empty_file",
-                "error",
-                f"Tệp không có dữ liệu: mọi trang tính hiện đều trống ({len(book.grids)} trang tính). Bỏ qua tệp.",
-                action="file_skipped",
-            )
-            return [], "empty", synthetic, 0
-        synthetic = synthetic or "motcua-synthetic" in (book.keywords or "")
-        created = book.created or datetime(1900, 1, 1)
-        order = (created, display)
-        records, ok = read_aggregate_book(book, display, q, ctx, order)
-        if ok:
-            kinds = sorted({r.source_kind for r in records}) or ["form"]
-            return records, "+".join(kinds), synthetic, _count_no_period(q, display)
-        from motcua.ingest.par import is_par_book
-
-        if is_par_book(
-            book
-        ):  # a PAR index table: not part of the panel, read into par_index.parquet (motcua.clean.par)
-            return [], "par", synthetic, 0
-        for g in book.grids:
-            got = read_dossier_grid(g, path, display, q, ctx, order)
-            if got is not None:
-                return got, "dossier", synthetic, 0
-        if has_score_header(g.rows for g in book.grids):  # read by motcua.ingest.score766 (score766.parquet)
-            return [], "score766", synthetic, 0
-        q.add(
-            display,
-            "no_header",
-            "error",
-            "Không nhận ra tiêu đề bảng ở trang tính nào (không phải Biểu 06, 07a hay danh sách hồ sơ). Bỏ qua tệp.",
-            action="file_skipped",
-        )
-        return [], "unrecognised", synthetic, 0
-    order = (datetime(1900, 1, 1), display)
-    try:
-        from motcua.ingest.tidy import read_head
-
-        _, _, enc = read_head(path)
-        if ENCODING_NAMES.get(enc, enc) != "UTF-8":
-            q.add(
-                display,
-                "csv_encoding",
-                "info",
-                f"Tệp CSV mã hóa {ENCODING_NAMES.get(enc, enc)} (không phải UTF-8); đã đọc theo bảng mã này.",
-                action="checked",
-            )
-        if looks_like_tidy_csv(path):
-            recs = tidy.read(path, display, q, ctx, order) if tidy else read_tidy_csv(path, display, q, ctx, order)
-            return recs, "tidy", synthetic, 0
-        if looks_like_dossier_csv(path):
-            return read_dossier_csv(path, display, q, ctx, order), "dossier", synthetic, 0
-    except UnreadableFile as exc:
-        q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
-        return [], "unreadable", synthetic, 0
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        q.add(
-            display,
-            "unreadable_file",
-            "error",
-            f"Không đọc được tệp CSV: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
-            action="file_skipped",
-        )
-        return [], "unreadable", synthetic, 0
-    from motcua.ingest.grid import read_csv_grid
-
-    try:
-        csv_book = read_csv_grid(path)
-        records, ok = read_aggregate_book(csv_book, display, q, ctx, order)
-    except UnreadableFile as exc:
-        q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
-        return [], "unreadable", synthetic, 0
-    if ok:
-        return (
-            records,
-            "+".join(sorted({r.source_kind for r in records}) or ["form"]),
-            synthetic,
-            _count_no_period(q, display),
-        )
-    if has_score_header(g.rows for g in csv_book.grids):
-        return [], "score766", synthetic, 0
-    q.add(
-        display,
-        "no_header",
-        "error",
-        "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
-        "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.",
-        action="file_skipped",
-    )
-    return [], "unrecognised", synthetic, 0
+def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext, tidy: TidyReader | None = None) -> FileRead:
+    """:func:`motcua.ingest.triage.read_raw_file` under this module's :func:`max_input_bytes`."""
+    return read_raw_file(path, display, q, ctx, tidy, max_bytes=max_input_bytes)
 
 
 def _groups766(
@@ -421,10 +206,6 @@ def _par_index(
             + table.loc[(table["source"] == display) & (table["kind"] == "total")].shape[0]
         )
     return table, counts
-
-
-def _count_no_period(q: Quality, display: str) -> int:
-    return sum(1 for f in q.findings if f.file == display and f.rule == "no_period" and f.row is not None)
 
 
 #: Panel columns held as text (pandas' string dtype).
