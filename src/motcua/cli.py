@@ -151,54 +151,33 @@ def _kernels(stop: bool) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    _env_defaults()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "extract":  # forward everything, options included, to the extractor
-        from motcua.prose.cli import main as extract_main
+def _sample(args: argparse.Namespace) -> int:
+    """``motcua sample``: write the synthetic raw files, and name the configuration their units need."""
+    from motcua.sample import write_sample
 
-        return extract_main(argv[1:])
-    args = _parser().parse_args(argv)
-    if args.version:
-        from motcua.version import code_version
-
-        print(code_version())
-        return 0
-    if not args.command:
-        _parser().print_help()
+    kwargs = {
+        k: v
+        for k, v in {"n_units": args.units, "months": args.months, "seed": args.seed, "start": args.start}.items()
+        if v is not None
+    }
+    try:
+        paths = write_sample(args.out, **kwargs)
+    except ValueError as exc:
+        print(f"motcua sample: {exc}", file=sys.stderr)
         return 2
-    if args.command == "extract":
-        try:
-            from motcua.prose.cli import main as extract_main
-        except ImportError:
-            print("motcua extract: not yet available", file=sys.stderr)
-            return 2
-        return extract_main(list(args.rest))
-    if args.command == "sample":
-        from motcua.sample import write_sample
+    print(f"wrote {len(paths)} files to {args.out}")
+    from motcua.sample.config_note import config_note
+    from motcua.sample.plan import resolve_units
 
-        kwargs = {
-            k: v
-            for k, v in {"n_units": args.units, "months": args.months, "seed": args.seed, "start": args.start}.items()
-            if v is not None
-        }
-        try:
-            paths = write_sample(args.out, **kwargs)
-        except ValueError as exc:
-            print(f"motcua sample: {exc}", file=sys.stderr)
-            return 2
-        print(f"wrote {len(paths)} files to {args.out}")
-        from motcua.sample.config_note import config_note
-        from motcua.sample.plan import resolve_units
+    note = config_note(resolve_units(None, args.units))
+    if note:
+        print(f"motcua sample: note: {note}", file=sys.stderr)
+    return 0
 
-        note = config_note(resolve_units(None, args.units))
-        if note:
-            print(f"motcua sample: note: {note}", file=sys.stderr)
-        return 0
 
-    if args.command == "kernels":
-        return _kernels(args.stop)
-
+def _run_stages(args: argparse.Namespace) -> int:
+    """``motcua clean``, ``model``, ``render`` and ``build``: run the stages through the pipeline, with
+    progress on a terminal; a stage error or an interruption is one line on stderr and an exit code."""
     from motcua.pipeline import stages
 
     t0 = time.perf_counter()
@@ -244,6 +223,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         progress.close()
     return _summarise(result, time.perf_counter() - t0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``motcua`` command: ``extract`` forwarded as it is, ``--version``, ``sample``, ``kernels``, else a stage."""
+    _env_defaults()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "extract":  # forward everything, options included, to the extractor
+        from motcua.prose.cli import main as extract_main
+
+        return extract_main(argv[1:])
+    args = _parser().parse_args(argv)
+    if args.version:
+        from motcua.version import code_version
+
+        print(code_version())
+        return 0
+    if not args.command:
+        _parser().print_help()
+        return 2
+    if args.command == "extract":
+        try:
+            from motcua.prose.cli import main as extract_main
+        except ImportError:
+            print("motcua extract: not yet available", file=sys.stderr)
+            return 2
+        return extract_main(list(args.rest))
+    if args.command == "sample":
+        return _sample(args)
+    if args.command == "kernels":
+        return _kernels(args.stop)
+    return _run_stages(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -40,45 +40,47 @@ dropped row has exactly one quality finding with action "dropped".
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from motcua import products
-from motcua.clean.tidypatch import BlobAppend, TidyIndex, TidyRead, build_index, patched_entry
-from motcua.clean.unitcache import (
-    LOAD_ERRORS,
-    BrokenEntry,
-    FileEntry,
-    UnitKey,
-    UnitState,
-    index_records,
-    no_gc,
-    panel_blocks,
-    unit_digest,
-)
-from motcua.clean.units import UnitResult, clean_unit, ordered_findings
+from motcua.clean.beside_panel import groups766_tables as _groups766
+from motcua.clean.beside_panel import par_index_table as _par_index
+from motcua.clean.beside_panel import published_table as _published
+from motcua.clean.cross_record import cross_record
+from motcua.clean.filecache import FileCache
+from motcua.clean.filecache import atomic_write as _atomic_write  # noqa: F401 - kept importable from here
+from motcua.clean.filecache import file_sha256 as _sha256
+from motcua.clean.panel_rows import PANEL_EXTRA_COLUMNS
+from motcua.clean.panel_rows import panel_rows as _panel  # noqa: F401 - kept importable from here
+from motcua.clean.panel_rows import validated as _validated  # noqa: F401
+from motcua.clean.panel_rows import with_units as _with_units  # noqa: F401
+from motcua.clean.tidypatch import TidyIndex, TidyRead, build_index, patched_entry
+from motcua.clean.unitcache import BrokenEntry, FileEntry, index_records
+from motcua.clean.units import clean_unit
 from motcua.config import load_config
-from motcua.ingest.aggregate import EXTRA_COUNTS, MatchContext, read_aggregate_book
-from motcua.ingest.records import Record
-from motcua.panel import COUNT_COLUMNS, PANEL_COLUMNS, PANEL_SCHEMA, conform
+from motcua.ingest.aggregate import MatchContext
+from motcua.ingest.triage import (  # noqa: F401 - the file triage, part of this module's API
+    SPREADSHEET,
+    FileRead,
+    TidyReader,
+    max_input_bytes,
+    read_raw_file,
+)
+from motcua.ingest.triage import count_no_period as _count_no_period  # noqa: F401
+from motcua.ingest.triage import sample_manifest as _sample_manifest  # noqa: F401
 from motcua.quality import Quality
 from motcua.rawfiles import IGNORED_NAMES, discover, is_document  # noqa: F401 - part of this module's API
 
-__all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
+#: The per-file cache under its old name.
+_FileCache = FileCache
 
-SPREADSHEET = {".xlsx", ".xlsm", ".xls"}
-#: Columns kept after the contract's: 07a-style merged counts, other outcomes, the reader used.
-PANEL_EXTRA_COLUMNS = [*EXTRA_COUNTS, "source_kind"]
+__all__ = ["CleanResult", "run_clean", "discover", "PANEL_EXTRA_COLUMNS"]
 
 
 @dataclass
@@ -115,14 +117,6 @@ class CleanResult:
         return int(self.meta["rows"]["dropped"])
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _context() -> MatchContext:
     prov = load_config().province
     return MatchContext(
@@ -132,499 +126,9 @@ def _context() -> MatchContext:
     )
 
 
-def _sample_manifest(path: Path) -> set[str]:
-    man = path.parent / ".motcua-sample.json"
-    try:
-        return set(json.loads(man.read_text(encoding="utf-8")).get("files", []))
-    except (OSError, ValueError):
-        return set()
-
-
-def max_input_bytes() -> int:
-    """The largest input file read (config/ingest.yaml ``max_input_mb``, default 200 MB)."""
-    from motcua.ingest.names import settings
-
-    return int(float(settings().get("max_input_mb", 200)) * 1024 * 1024)
-
-
-def _mb(n: int) -> str:
-    """A file size in MB for a quality message ("212,4 MB"): the number by motcua.numfmt, the unit added."""
-    from motcua.numfmt import number
-
-    return number(round(n / 1024 / 1024, 1), "vi") + " MB"
-
-
-_KIND_NAMES = {"zip": "Excel (.xlsx)", "ole": "Excel 97–2003 (.xls)", "html": "trang HTML", "text": "văn bản CSV"}
-
-
-def _streamed_dossier_csv(path: Path, suffix: str) -> bool:
-    """A dossier-level CSV export: aggregated by DuckDB straight from the file, in bounded memory,
-    so the size limit for files parsed in memory does not apply (config/ingest.yaml dossier_engine)."""
-    if suffix not in (".csv", ".txt", ".tsv"):
-        return False
-    from motcua.ingest.dossiers import looks_like_dossier_csv
-
-    try:
-        return bool(looks_like_dossier_csv(path))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return False
-
-
-def _read_file(
-    path: Path, display: str, q: Quality, ctx: MatchContext, tidy: TidyRead | None = None
-) -> tuple[list[Record], str, bool, int]:
-    """(records, kind, synthetic, rows rejected without a record) for one file.
-
-    ``tidy``: reads a tidy CSV for the cache (:class:`motcua.clean.tidypatch.TidyRead`: only its changed
-    rows when it knows the last version; then the records returned are none, the patch is in ``tidy``).
-
-    What the file holds is sniffed from its bytes (:func:`motcua.ingest.grid.sniff`); an extension that
-    disagrees is reported and the content is read for what it is. Excel lock files ("~$…"), empty and
-    oversized files are reported and skipped before any parsing.
-    """
-    from motcua.ingest.dossiers import looks_like_dossier_csv, read_dossier_csv, read_dossier_grid
-    from motcua.ingest.grid import ENCODING_NAMES, UnreadableFile, read_book, sniff
-    from motcua.ingest.score766 import has_score_header
-    from motcua.ingest.tidy import looks_like_tidy_csv, read_tidy_csv
-
-    suffix = path.suffix.lower()
-    synthetic = path.name in _sample_manifest(path)
-    if not path.exists():
-        q.add(display, "unreadable_file", "error", "Không tìm thấy tệp.", action="file_skipped")
-        return [], "missing", synthetic, 0
-    if path.name.startswith("~$"):
-        q.add(
-            display,
-            "lock_file",
-            "info",
-            'Tệp khóa tạm của Excel ("~$…", có khi tệp gốc đang mở), không phải số liệu; bỏ qua.',
-            action="file_skipped",
-        )
-        return [], "lock", synthetic, 0
-    size, limit = path.stat().st_size, max_input_bytes()
-    if size > limit and not _streamed_dossier_csv(path, suffix):
-        q.add(
-            display,
-            "input_too_large",
-            "error",
-            f"Tệp nặng {_mb(size)}, vượt giới hạn {_mb(limit)} (max_input_mb trong config/ingest.yaml); bỏ qua tệp, "
-            f"không đọc. Tách tệp theo kỳ hoặc tăng giới hạn nếu đúng.",
-            action="file_skipped",
-        )
-        return [], "too_large", synthetic, 0
-    if suffix not in SPREADSHEET and suffix not in (".csv", ".txt", ".tsv"):
-        q.add(
-            display,
-            "unsupported_file",
-            "warning",
-            f'Loại tệp "{suffix or path.name}" không hỗ trợ; bỏ qua.',
-            action="file_skipped",
-        )
-        return [], "unsupported", synthetic, 0
-    kind = sniff(path)
-    if kind == "empty":
-        q.add(display, "empty_file", "error", "Tệp rỗng (0 byte); bỏ qua tệp.", action="file_skipped")
-        return [], "empty", synthetic, 0
-    as_sheet = kind in ("zip", "ole", "ole_encrypted", "html") or (kind == "binary" and suffix in SPREADSHEET)
-    expected = "text" if suffix not in SPREADSHEET else ("ole" if suffix == ".xls" else "zip")
-    if kind in _KIND_NAMES and kind != expected and not (kind == "html" and suffix == ".xls"):
-        q.add(
-            display,
-            "wrong_extension",
-            "warning",
-            f'Đuôi tệp "{suffix}" nhưng nội dung là {_KIND_NAMES[kind]}; đọc theo nội dung. Đổi tên tệp cho đúng.',
-            action="checked",
-        )
-    if kind == "html" and suffix == ".xls":
-        q.add(
-            display,
-            "html_workbook",
-            "info",
-            "Tệp .xls thực chất là trang HTML (kiểu xuất của nhiều hệ thống một cửa); đọc các bảng HTML như trang tính.",
-            action="checked",
-        )
-    if as_sheet:
-        try:
-            book = read_book(path, kind)
-        except UnreadableFile as exc:
-            q.add(
-                display,
-                exc.rule,
-                "error",
-                f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp; các tệp khác vẫn được xử lý.",
-                action="file_skipped",
-            )
-            return [], "unreadable", synthetic, 0
-        for sheet in book.hidden:
-            q.add(
-                display,
-                "hidden_sheet",
-                "warning",
-                "Trang tính bị ẩn; không đọc (thường là bản nháp hay bản cũ). Bỏ ẩn trong Excel nếu cần dùng.",
-                sheet=sheet,
-                action="checked",
-            )
-        if not any(any(v is not None and str(v).strip() for v in r) for g in book.grids for r in g.rows):
-            q.add(
-                display,
-                "empty_file",
-                "error",
-                f"Tệp không có dữ liệu: mọi trang tính hiện đều trống ({len(book.grids)} trang tính). Bỏ qua tệp.",
-                action="file_skipped",
-            )
-            return [], "empty", synthetic, 0
-        synthetic = synthetic or "motcua-synthetic" in (book.keywords or "")
-        created = book.created or datetime(1900, 1, 1)
-        order = (created, display)
-        records, ok = read_aggregate_book(book, display, q, ctx, order)
-        if ok:
-            kinds = sorted({r.source_kind for r in records}) or ["form"]
-            return records, "+".join(kinds), synthetic, _count_no_period(q, display)
-        from motcua.ingest.par import is_par_book
-
-        if is_par_book(
-            book
-        ):  # a PAR index table: not part of the panel, read into par_index.parquet (motcua.clean.par)
-            return [], "par", synthetic, 0
-        for g in book.grids:
-            got = read_dossier_grid(g, path, display, q, ctx, order)
-            if got is not None:
-                return got, "dossier", synthetic, 0
-        if has_score_header(g.rows for g in book.grids):  # read by motcua.ingest.score766 (score766.parquet)
-            return [], "score766", synthetic, 0
-        q.add(
-            display,
-            "no_header",
-            "error",
-            "Không nhận ra tiêu đề bảng ở trang tính nào (không phải Biểu 06, 07a hay danh sách hồ sơ). Bỏ qua tệp.",
-            action="file_skipped",
-        )
-        return [], "unrecognised", synthetic, 0
-    order = (datetime(1900, 1, 1), display)
-    try:
-        from motcua.ingest.tidy import read_head
-
-        _, _, enc = read_head(path)
-        if ENCODING_NAMES.get(enc, enc) != "UTF-8":
-            q.add(
-                display,
-                "csv_encoding",
-                "info",
-                f"Tệp CSV mã hóa {ENCODING_NAMES.get(enc, enc)} (không phải UTF-8); đã đọc theo bảng mã này.",
-                action="checked",
-            )
-        if looks_like_tidy_csv(path):
-            recs = tidy.read(path, display, q, ctx, order) if tidy else read_tidy_csv(path, display, q, ctx, order)
-            return recs, "tidy", synthetic, 0
-        if looks_like_dossier_csv(path):
-            return read_dossier_csv(path, display, q, ctx, order), "dossier", synthetic, 0
-    except UnreadableFile as exc:
-        q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
-        return [], "unreadable", synthetic, 0
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        q.add(
-            display,
-            "unreadable_file",
-            "error",
-            f"Không đọc được tệp CSV: {type(exc).__name__}: {exc}. Bỏ qua tệp.",
-            action="file_skipped",
-        )
-        return [], "unreadable", synthetic, 0
-    from motcua.ingest.grid import read_csv_grid
-
-    try:
-        csv_book = read_csv_grid(path)
-        records, ok = read_aggregate_book(csv_book, display, q, ctx, order)
-    except UnreadableFile as exc:
-        q.add(display, exc.rule, "error", f"{str(exc)[:1].upper()}{str(exc)[1:]}. Bỏ qua tệp.", action="file_skipped")
-        return [], "unreadable", synthetic, 0
-    if ok:
-        return (
-            records,
-            "+".join(sorted({r.source_kind for r in records}) or ["form"]),
-            synthetic,
-            _count_no_period(q, display),
-        )
-    if has_score_header(g.rows for g in csv_book.grids):
-        return [], "score766", synthetic, 0
-    q.add(
-        display,
-        "no_header",
-        "error",
-        "Tệp CSV không có cột của bảng dữ liệu (unit_code, period_start, …), của danh sách hồ sơ (NgayTiepNhan, …) "
-        "hay tiêu đề Biểu 06/07a. Bỏ qua tệp.",
-        action="file_skipped",
-    )
-    return [], "unrecognised", synthetic, 0
-
-
-def _groups766(
-    dossier_files: list[tuple[Path, str]], score_files: list[tuple[Path, str]], q: Quality, ctx: MatchContext
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The 766 group counts of the dossier exports (read again, their 766 columns only) and the 766 score tables."""
-    from motcua.ingest.groups766 import combine, read_groups_file
-    from motcua.ingest.score766 import combine_scores, read_score_table
-
-    frames = []
-    for p, d in dossier_files:
-        try:
-            frames.append(read_groups_file(p, d, q, ctx))
-        except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:  # the panel's rows of the file stand
-            q.add(
-                d,
-                "groups766_read",
-                "warning",
-                f"Không đọc được các cột nhóm 766: {type(exc).__name__}: {exc}.",
-                action="checked",
-            )
-    groups = combine(frames)
-    scores = combine_scores([read_score_table(p, d, q, ctx) for p, d in score_files])
-    return groups, scores
-
-
-def _published(documents: list[tuple[Path, str]], sources: list[dict[str, Any]], q: Quality) -> pd.DataFrame | None:
-    """Figures stated in the prose documents (:func:`motcua.prose.read_documents`); a document that gives no
-    text is reported (warning), never stops the build. Fills each document's ``facts`` in ``sources``."""
-    if not documents:
-        return None
-    from motcua.prose.published import read_documents
-
-    table, report = read_documents(documents)
-    by_file = {s["file"]: s for s in sources if s.get("kind") == "document"}
-    for display, problem, n in report:
-        by_file[display]["facts"] = n
-        if problem:
-            q.add(
-                display,
-                "document_unreadable",
-                "warning",
-                f"Văn bản không đọc được ({problem}); không lấy được số liệu công bố nào từ tệp này.",
-                action="file_skipped",
-            )
-    return table
-
-
-def _par_index(
-    files: list[tuple[Path, str, str]], sources: list[dict[str, Any]], q: Quality, ctx: MatchContext
-) -> tuple[pd.DataFrame, dict[str, Any]] | None:
-    """The PAR index tables among the inputs (:func:`motcua.clean.par.build_par_index`), with their counts (unit rows
-    in = kept + dropped, apart from the panel's); None without any. Fills each PAR file's ``rows`` in ``sources``."""
-    if not files:
-        return None
-    from motcua.clean.par import build_par_index
-
-    table, counts = build_par_index(files, q, ctx)
-    by_file = {s["file"]: s for s in sources if s.get("kind") == "par"}
-    for _, display, _ in files:
-        by_file[display]["rows"] = int(
-            sum(1 for f in q.findings if f.file == display and f.action == "dropped")
-            + table.loc[(table["source"] == display) & (table["kind"] == "total")].shape[0]
-        )
-    return table, counts
-
-
-def _count_no_period(q: Quality, display: str) -> int:
-    return sum(1 for f in q.findings if f.file == display and f.rule == "no_period" and f.row is not None)
-
-
-#: Panel columns held as text (pandas' string dtype).
-_TEXT_COLUMNS = (
-    "unit_schema",
-    "unit_code",
-    "unit_name",
-    "unit_level",
-    "province_code",
-    "province_name",
-    "source",
-    "source_ref",
-    "source_kind",
-)
-
-
-def _panel(records: list[Record]) -> pd.DataFrame:
-    """The kept records as panel rows (one per record, in record order), built column by column."""
-    kept = [r for r in records if r.status == "kept"]
-    columns = PANEL_COLUMNS + PANEL_EXTRA_COLUMNS
-    if not kept:
-        df = pd.DataFrame([], columns=columns)
-        for c in COUNT_COLUMNS + list(EXTRA_COUNTS):
-            df[c] = pd.array([], dtype="Int64")
-        return df.astype({c: "str" for c in _TEXT_COLUMNS})
-    units = [r.unit for r in kept]
-    assert all(m is not None and m.unit_code for m in units)
-    text: dict[str, list[Any]] = {
-        c: [getattr(m, c) for m in units]
-        for c in ("unit_schema", "unit_code", "unit_name", "unit_level", "province_code", "province_name")
-    }
-    text["source"] = [r.file for r in kept]
-    text["source_ref"] = [r.source_ref for r in kept]
-    text["source_kind"] = [r.source_kind for r in kept]
-    data: dict[str, Any] = {c: pd.array(v, dtype=object).astype("str") for c, v in text.items()}
-    data["period_start"] = [pd.Timestamp(r.start) for r in kept]
-    data["period_end"] = [pd.Timestamp(r.end) for r in kept]
-    for c in COUNT_COLUMNS:
-        data[c] = pd.array([r.values.get(c) for r in kept], dtype="Int64")
-    for c in EXTRA_COUNTS:
-        data[c] = pd.array([r.extra.get(c) for r in kept], dtype="Int64")
-    return pd.DataFrame(data, columns=columns)
-
-
-def _atomic_write(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-class _FileCache:
-    """What reading one raw file produced (records, findings, counts), keyed by its content.
-
-    Grain: one entry per raw file under ``cache_dir`` (a :class:`motcua.clean.unitcache.FileEntry`,
-    ``<key>.pkl``, and its records by unit, ``<key>.rec``), keyed by the file's
-    bytes, its display name, whether the sample manifest lists it, the
-    matching context, config/ and the package source; so a rebuild after a
-    correction to one workbook re-reads that workbook alone. Beside them,
-    ``units-<base>.state`` keeps the last run's results per unit
-    (:class:`motcua.clean.unitcache.UnitState`). Our own files, rebuildable:
-    delete the folder to re-read everything.
-    """
-
-    def __init__(self, root: Path, ctx: MatchContext) -> None:
-        from motcua.config import load_config
-        from motcua.files import sha256_files
-        from motcua.version import source_hash
-
-        cfg = load_config()
-        self.root = root
-        self.base = "\n".join(
-            [source_hash(), sha256_files([p for p in cfg.root.rglob("*") if p.is_file()], root=cfg.root), repr(ctx)]
-        )
-        self.used: set[str] = set()
-
-    def key(self, path: Path, display: str, sha256: str | None = None) -> str:
-        """The cache key of ``path`` as ``display``; ``sha256``: the file's hash, when the caller has it already."""
-        h = hashlib.sha256(self.base.encode())
-        h.update(f"\n{display}\n{path.name in _sample_manifest(path)}\n".encode())
-        h.update((sha256 or _sha256(path)).encode())
-        return h.hexdigest()
-
-    def get(self, key: str, use: bool = True) -> FileEntry | None:
-        """The entry of ``key`` with its record blob beside it, or None (missing or unreadable); ``use``: keep
-        it (else it is pruned at the end of the run unless used otherwise)."""
-        if use:
-            self.used.add(key)
-        blob = self.root / f"{key}.rec"
-        try:
-            with no_gc(), open(self.root / f"{key}.pkl", "rb") as fh:
-                entry = pickle.load(fh)
-        except LOAD_ERRORS:
-            return None
-        if not isinstance(entry, FileEntry) or not blob.is_file():
-            return None
-        entry.key, entry.blob = key, blob
-        return entry
-
-    def put(
-        self, key: str, entry: FileEntry, blob: bytes | BlobAppend, index: TidyIndex | None = None, display: str = ""
-    ) -> None:
-        """Keep ``entry`` and its record blob (the blob first: an entry never points at a missing blob, and one
-        whose blob is gone is not used), and for a tidy CSV its index (:meth:`previous` finds it under
-        ``display`` when the file next changes). ``entry`` is then read from the blob when it holds no records."""
-        self.used.add(key)
-        rec = self.root / f"{key}.rec"
-        if isinstance(blob, BlobAppend):  # the last version's blob, moved (its entry is left blob-less) and grown
-            os.replace(blob.base, rec)
-            with open(rec, "ab") as fh:
-                fh.write(blob.tail)
-        else:
-            _atomic_write(rec, lambda p: p.write_bytes(blob))
-        if index is not None:
-            _atomic_write(self.root / f"{key}.tidy", lambda p: p.write_bytes(pickle.dumps(index, protocol=5)))
-        _atomic_write(self.root / f"{key}.pkl", lambda p: p.write_bytes(pickle.dumps(entry, protocol=5)))
-        entry.key, entry.blob = key, self.root / f"{key}.rec"
-        if display:
-            last = self.last_path(display)
-            self.used.add(last.stem)
-            if index is not None:
-                _atomic_write(last, lambda p: p.write_text(key, encoding="ascii"))
-            else:
-                last.unlink(missing_ok=True)
-
-    def last_path(self, display: str) -> Path:
-        """The file naming the key of the last version of the tidy CSV shown as ``display``."""
-        h = hashlib.sha256(f"{self.base}\n{display}".encode()).hexdigest()[:24]
-        return self.root / f"last-{h}.key"
-
-    def previous(self, display: str) -> tuple[FileEntry, TidyIndex] | None:
-        """The entry and index of the last version of the tidy CSV shown as ``display`` (None if none is kept)."""
-        try:
-            key = self.last_path(display).read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
-            return None
-        entry = self.get(key, use=False) if key else None
-        index = TidyIndex.load(self.root / f"{key}.tidy") if entry is not None else None
-        return (entry, index) if entry is not None and index is not None else None
-
-    @staticmethod
-    def drop_in(root: Path, key: str) -> None:
-        """Forget one file's entry under ``root`` (its blob did not match: the file is read again)."""
-        for suffix in (".pkl", ".rec", ".tidy"):
-            (root / f"{key}{suffix}").unlink(missing_ok=True)
-
-    def _state_path(self) -> Path:
-        return self.root / f"units-{hashlib.sha256(self.base.encode()).hexdigest()[:24]}.state"
-
-    def load_state(self) -> UnitState | None:
-        """The last run's per-unit results (:class:`motcua.clean.unitcache.UnitState`), if any."""
-        path = self._state_path()
-        self.used.add(path.stem)
-        return UnitState.load(path)
-
-    def save_state(self, state: UnitState | None) -> None:
-        """Keep this run's per-unit results; None: forget them (this run's are not reusable)."""
-        path = self._state_path()
-        self.used.add(path.stem)
-        if state is None:
-            path.unlink(missing_ok=True)
-        else:
-            state.save(path, _atomic_write)
-
-    def _matches_path(self) -> Path:
-        return self.root / f"names-{hashlib.sha256(self.base.encode()).hexdigest()[:24]}.pkl"
-
-    def load_matches(self) -> None:
-        """Remember the unit-name matches earlier runs made with the same code, config and context
-        (:func:`motcua.ingest.names.remember_matches`): a changed file in a fresh process is then
-        read in a fraction of a second rather than matched name by name again."""
-        from motcua.ingest.names import known_matches, remember_matches
-
-        path = self._matches_path()
-        self.used.add(path.stem)
-        try:
-            with no_gc(), open(path, "rb") as fh:
-                remember_matches(pickle.load(fh))
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-            pass
-        self._matches_known = len(known_matches())
-
-    def save_matches(self) -> None:
-        """Keep this process's unit-name matches for the next run, when it made new ones."""
-        from motcua.ingest.names import known_matches
-
-        matches = known_matches()
-        if len(matches) != getattr(self, "_matches_known", -1):
-            _atomic_write(self._matches_path(), lambda p: p.write_bytes(pickle.dumps(matches, protocol=5)))
-
-    def prune(self) -> None:
-        """Forget the files no longer among the inputs, and results made with other code or config."""
-        for pattern in ("*.pkl", "*.rec", "*.state", "*.tidy", "*.key"):
-            for f in self.root.glob(pattern):
-                if f.stem not in self.used:
-                    f.unlink(missing_ok=True)
+def _read_file(path: Path, display: str, q: Quality, ctx: MatchContext, tidy: TidyReader | None = None) -> FileRead:
+    """:func:`motcua.ingest.triage.read_raw_file` under this module's :func:`max_input_bytes`."""
+    return read_raw_file(path, display, q, ctx, tidy, max_bytes=max_input_bytes)
 
 
 def _entry(
@@ -667,7 +171,7 @@ def _entry(
 
 
 def _read_file_cached(
-    path: Path, display: str, q: Quality, ctx: MatchContext, cache: _FileCache | None, sha256: str | None = None
+    path: Path, display: str, q: Quality, ctx: MatchContext, cache: FileCache | None, sha256: str | None = None
 ) -> FileEntry:
     """:func:`_read_file` through the per-file cache, as a :class:`FileEntry`; findings and dossier
     counts land in ``q`` either way. ``sha256``: the file's hash, when the caller has it already."""
@@ -698,7 +202,7 @@ def run_clean(
     period), the quality findings and the metadata written to
     clean_meta.json. ``cache_dir``: reuse what unchanged raw files gave last
     time, and what the cross-record steps made of each unit whose records did
-    not change (see :class:`_FileCache`); the result is the same either way.
+    not change (see :class:`motcua.clean.filecache.FileCache`); the result is the same either way.
     """
     t0 = time.perf_counter()
     dropped: set[str] = set()
@@ -713,45 +217,47 @@ def run_clean(
                     "read afresh; delete the folder (it is rebuilt) and check the disk"
                 ) from exc
             dropped.add(exc.key)
-            _FileCache.drop_in(Path(cache_dir), exc.key)
+            FileCache.drop_in(Path(cache_dir), exc.key)
 
 
-def _run_clean(
-    raw_paths: Sequence[str | Path], out_dir: str | Path | None, cache_dir: str | Path | None, t0: float
-) -> CleanResult:
-    if isinstance(raw_paths, (str, Path)):
-        raw_paths = [raw_paths]
-    q = Quality()
-    ctx = _context()
-    entries: list[FileEntry] = []
-    sources = []
-    rejected_without_record = 0
-    synthetic_any = False
-    cache = _FileCache(Path(cache_dir), ctx) if cache_dir is not None else None
-    if cache is not None:
-        cache.load_matches()
-    documents: list[tuple[Path, str]] = []
-    par_files: list[tuple[Path, str, str]] = []
-    dossier_files: list[tuple[Path, str]] = []
-    score_files: list[tuple[Path, str]] = []
+@dataclass
+class _Inputs:
+    """The input files as read, in display-name order: one :class:`FileEntry` per table file, one ``sources``
+    row per file (documents too; clean_meta.json's ``sources``), and the files read again beside the panel."""
+
+    entries: list[FileEntry] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    #: Rows rejected before they became records (no period read); counted in rows_in.
+    rejected_without_record: int = 0
+    synthetic_any: bool = False
+    documents: list[tuple[Path, str]] = field(default_factory=list)
+    par_files: list[tuple[Path, str, str]] = field(default_factory=list)
+    dossier_files: list[tuple[Path, str]] = field(default_factory=list)
+    score_files: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _read_inputs(raw_paths: Sequence[str | Path], q: Quality, ctx: MatchContext, cache: FileCache | None) -> _Inputs:
+    """Read every input file (through the cache when there is one); a prose document is only listed (its
+    figures are read by :func:`motcua.clean.beside_panel.published_table`)."""
+    got = _Inputs()
     for path, display in discover(raw_paths):
         if is_document(path) and path.is_file() and path.stat().st_size <= max_input_bytes():
             # prose (press release, báo cáo): its figures are read by `motcua extract` below, not as a table
-            documents.append((path, display))
-            sources.append(
+            got.documents.append((path, display))
+            got.sources.append(
                 {"file": display, "sha256": _sha256(path), "kind": "document", "synthetic": False, "rows": 0}
             )
             continue
         sha = _sha256(path) if path.exists() else ""
         entry = _read_file_cached(path, display, q, ctx, cache, sha)
-        entries.append(entry)
+        got.entries.append(entry)
         if entry.kind == "dossier":
-            dossier_files.append((path, display))
+            got.dossier_files.append((path, display))
         elif entry.kind == "score766":  # a 766 score table: its own product (score766.parquet), not panel rows
-            score_files.append((path, display))
-        rejected_without_record += entry.rejected
-        synthetic_any = synthetic_any or entry.synthetic
-        sources.append(
+            got.score_files.append((path, display))
+        got.rejected_without_record += entry.rejected
+        got.synthetic_any = got.synthetic_any or entry.synthetic
+        got.sources.append(
             {
                 "file": display,
                 "sha256": sha,
@@ -761,38 +267,34 @@ def _run_clean(
             }
         )
         if entry.kind == "par":
-            par_files.append((path, display, sha))
+            got.par_files.append((path, display, sha))
+    return got
 
-    par_index = _par_index(par_files, sources, q, ctx)  # before the name matches are kept: its names are among them
+
+def _run_clean(
+    raw_paths: Sequence[str | Path], out_dir: str | Path | None, cache_dir: str | Path | None, t0: float
+) -> CleanResult:
+    if isinstance(raw_paths, (str, Path)):
+        raw_paths = [raw_paths]
+    q = Quality()
+    ctx = _context()
+    cache = FileCache(Path(cache_dir), ctx) if cache_dir is not None else None
+    if cache is not None:
+        cache.load_matches()
+    inputs = _read_inputs(raw_paths, q, ctx, cache)
+    # before the name matches are kept: its names are among them
+    par_index = _par_index(inputs.par_files, inputs.sources, q, ctx)
     if cache is not None:
         cache.save_matches()
-    published = _published(documents, sources, q)
-    panel = _cross_record(entries, q, cache)
-    groups, scores = _groups766(dossier_files, score_files, q, ctx)
+    published = _published(inputs.documents, inputs.sources, q)
+    panel = cross_record(inputs.entries, q, cache, clean_unit)
+    groups, scores = _groups766(inputs.dossier_files, inputs.score_files, q, ctx)
     if cache is not None:
         cache.prune()
     quality = q.frame()
-    kept = int(len(panel))
-    rows_in = sum(e.n_records for e in entries) + rejected_without_record
-    dropped = rows_in - kept
-    as_of = panel["period_end"].max() if len(panel) else None
-    meta: dict[str, Any] = {
-        "synthetic": bool(synthetic_any),
-        "sources": sources,
-        "as_of": as_of.date().isoformat() if as_of is not None and not pd.isna(as_of) else None,
-        "rows": {"in": rows_in, "kept": kept, "dropped": dropped},
-        "findings": {s: int((quality["severity"] == s).sum()) for s in ("error", "warning", "info")},
-        "units": int(panel["unit_code"].nunique()) if len(panel) else 0,
-        "periods": {
-            "first": panel["period_start"].min().date().isoformat() if len(panel) else None,
-            "last": as_of.date().isoformat() if as_of is not None and not pd.isna(as_of) else None,
-        },
-        "dossiers": dict(getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})),
-        "reference": _reference_version(),
-        "seconds": round(time.perf_counter() - t0, 3),
-    }
-    if documents:
-        meta["published"] = {"documents": len(documents), "facts": int(len(published))}
+    meta = _meta(inputs, panel, quality, q, t0)
+    if inputs.documents:
+        meta["published"] = {"documents": len(inputs.documents), "facts": int(len(published))}
     if par_index is not None:
         meta["par"] = par_index[1]
     if len(groups) or len(scores):
@@ -807,125 +309,60 @@ def _run_clean(
         score766=scores,
     )
     if out_dir is not None:
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        stable = {k: v for k, v in meta.items() if k != "seconds"}
-        paths = {
-            "panel": products.PANEL.write(panel, out),
-            "quality": products.QUALITY.write(quality, out),
-            "meta": products.META.write(stable, out),
-        }
-        # the optional products: written when the inputs hold them, else removed (never a stale table from an
-        # earlier run): published figures (prose documents), the PAR index, the 766 tables
-        optional = (
-            (products.PUBLISHED, published if documents else None),
-            (products.PAR, par_index[0] if par_index is not None else None),
-            (products.GROUPS766, groups if len(groups) else None),
-            (products.SCORE766, scores if len(scores) else None),
-        )
-        for product, table in optional:
-            if table is None:
-                product.remove(out)
-            else:
-                paths[product.name] = product.write(table, out)
-        result.out_dir = out
-        result.files = paths
+        _write_outputs(result, Path(out_dir), bool(inputs.documents))
     return result
 
 
-def _cross_record(entries: list[FileEntry], q: Quality, cache: _FileCache | None) -> pd.DataFrame:
-    """The cross-record steps, unit by unit (:mod:`motcua.clean.units`); their findings are added to ``q``
-    in the order of a pass over all records; returns the validated panel.
+def _meta(inputs: _Inputs, panel: pd.DataFrame, quality: pd.DataFrame, q: Quality, t0: float) -> dict[str, Any]:
+    """clean_meta.json without the tables beside the panel: the sources, the row counts (rows_in = kept +
+    dropped), the findings by severity, the units and periods, the dossier counts and the run's seconds."""
+    kept = int(len(panel))
+    rows_in = sum(e.n_records for e in inputs.entries) + inputs.rejected_without_record
+    dropped = rows_in - kept
+    as_of = panel["period_end"].max() if len(panel) else None
+    return {
+        "synthetic": bool(inputs.synthetic_any),
+        "sources": inputs.sources,
+        "as_of": as_of.date().isoformat() if as_of is not None and not pd.isna(as_of) else None,
+        "rows": {"in": rows_in, "kept": kept, "dropped": dropped},
+        "findings": {s: int((quality["severity"] == s).sum()) for s in ("error", "warning", "info")},
+        "units": int(panel["unit_code"].nunique()) if len(panel) else 0,
+        "periods": {
+            "first": panel["period_start"].min().date().isoformat() if len(panel) else None,
+            "last": as_of.date().isoformat() if as_of is not None and not pd.isna(as_of) else None,
+        },
+        "dossiers": dict(getattr(q, "dossier_stats", {"read": 0, "used": 0, "rejected": 0})),
+        "reference": _reference_version(),
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
 
-    With a cache, a unit whose input records did not change since the last run is not cleaned again:
-    its findings and panel rows come from :class:`motcua.clean.unitcache.UnitState`.
-    """
-    files_of: dict[UnitKey, list[int]] = {}  # the files holding each unit's records, in input order
-    positions: dict[UnitKey, list[int]] = {}  # each record's place in the input: file, then row
-    for fi, e in enumerate(entries):
-        for key, part in e.units.items():
-            files_of.setdefault(key, []).append(fi)
-            positions.setdefault(key, []).extend((fi << 32) | p for p in part[1])
-    # a kept record without a unit code: the panel cannot hold it (as _panel asserts on the whole-run path)
-    assert not any(e.loose_kept for e in entries), "kept record without a unit code"
-    state = cache.load_state() if cache is not None else None
-    results: dict[UnitKey, UnitResult] = {}
-    finals: dict[UnitKey, list[Record]] = {}  # the units cleaned in this run: their records, as cleaned
 
-    def clean(keys: list[UnitKey]) -> None:
-        """Clean these units again from their records (read from each file once)."""
-        wanted: dict[int, list[UnitKey]] = {}
-        for k in keys:
-            for fi in files_of[k]:
-                wanted.setdefault(fi, []).append(k)
-        got = {fi: entries[fi].unit_records(ks) for fi, ks in wanted.items()}
-        for k in keys:
-            recs = [r for fi in files_of[k] for r in got[fi][k]]
-            res = clean_unit(recs)
-            res.digest = digests[k]
-            results[k], finals[k] = res, recs
-
-    digests: dict[UnitKey, str] = {}
-    stale: list[UnitKey] = []
-    for key, fis in files_of.items():
-        digests[key] = unit_digest(cache.base, (entries[fi].units[key][0] for fi in fis)) if cache is not None else ""
-        old = state.units.get(key) if state is not None else None
-        if old is not None and old.digest == digests[key] and old.n_records == len(positions[key]):
-            results[key] = old
+def _write_outputs(result: CleanResult, out: Path, with_documents: bool) -> None:
+    """Write the panel, quality.csv and clean_meta.json (without its ``seconds``, so equal inputs give equal
+    bytes) into ``out``, and the optional products: each written when the inputs hold it, else removed (never
+    a stale table from an earlier run). Fills ``result.out_dir`` and ``result.files``."""
+    out.mkdir(parents=True, exist_ok=True)
+    stable = {k: v for k, v in result.meta.items() if k != "seconds"}
+    paths = {
+        "panel": products.PANEL.write(result.panel, out),
+        "quality": products.QUALITY.write(result.quality, out),
+        "meta": products.META.write(stable, out),
+    }
+    # published figures (prose documents), the PAR index, the 766 tables
+    groups, scores = result.groups766, result.score766
+    optional = (
+        (products.PUBLISHED, result.published if with_documents else None),
+        (products.PAR, result.par_index),
+        (products.GROUPS766, groups if groups is not None and len(groups) else None),
+        (products.SCORE766, scores if scores is not None and len(scores) else None),
+    )
+    for product, table in optional:
+        if table is None:
+            product.remove(out)
         else:
-            stale.append(key)
-    clean(stale)
-    q.findings.extend(ordered_findings([(results[k], positions[k]) for k in files_of]))
-
-    def kept_in_input_order(keys: list[UnitKey]) -> list[Record]:
-        got = [(positions[k][i], finals[k][i]) for k in keys for i in results[k].kept]
-        got.sort(key=lambda t: t[0])
-        return [r for _, r in got]
-
-    panel: pd.DataFrame | None = None
-    reused = [k for k in files_of if k not in finals]
-    if state is not None and reused:
-        if not finals and len(state.units) == len(files_of):
-            panel = state.panel.copy()
-        else:
-            import numpy as np
-
-            spans = sorted(state.blocks[k] for k in reused if results[k].kept)
-            take = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.arange(0)
-            try:
-                panel = _with_units(state.panel.take(take), _panel(kept_in_input_order(list(finals))))
-            except Exception:  # noqa: BLE001 - a row the schema rejects: the whole-run path below reports it
-                panel = None
-    if panel is None:
-        clean(reused)  # every unit is needed as cleaned, in input order
-        records = kept_in_input_order(list(files_of))
-        before = len(q.findings)
-        panel = _validated(_panel(records), records, q)
-        if len(q.findings) != before:  # rows dropped by the schema: not a per-unit result, keep no state
-            if cache is not None:
-                cache.save_state(None)
-            return panel
-    if cache is not None and (finals or state is None or len(state.units) != len(results)):
-        blocks = panel_blocks(panel)
-        ok = set(blocks) == {k for k, r in results.items() if r.kept} and all(
-            blocks[k][1] - blocks[k][0] == len(r.kept) for k, r in results.items() if r.kept
-        )
-        cache.save_state(UnitState(results, panel, blocks) if ok else None)
-    return panel
-
-
-def _with_units(conformed: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """``conform(concat([conformed, rows]))`` without validating ``conformed`` again: a conformed panel (its
-    rows in order, valid) and the panel rows of other units (their own rows; all of a unit's rows are in one
-    of the two). The schema's checks look at one row, or at rows of one unit (unique unit and period), so
-    the rows of ``conformed`` pass them again, and a stable sort of the two puts every row where
-    :func:`motcua.panel.conform` of the whole would."""
-    if not len(rows):
-        return conformed.reset_index(drop=True)
-    new = conform(rows)
-    both = pd.concat([conformed, new], ignore_index=True)
-    both = both.sort_values(["unit_schema", "unit_code", "period_start", "period_end"], kind="stable")
-    return both.reset_index(drop=True)
+            paths[product.name] = product.write(table, out)
+    result.out_dir = out
+    result.files = paths
 
 
 def _reference_version() -> str:
@@ -936,35 +373,3 @@ def _reference_version() -> str:
         return f"{m['source_package']} {m['source_version']}"
     except Exception:  # noqa: BLE001
         return ""
-
-
-def _validated(panel: pd.DataFrame, records: list[Record], q: Quality) -> pd.DataFrame:
-    """conform(); rows the schema rejects are dropped and reported (should not happen)."""
-    import pandera.errors as pe
-
-    try:
-        return conform(panel)
-    except (pe.SchemaError, pe.SchemaErrors):
-        pass
-    try:
-        PANEL_SCHEMA.validate(panel, lazy=True)
-    except pe.SchemaErrors as exc:
-        bad = set(int(i) for i in exc.failure_cases["index"].dropna() if isinstance(i, (int, float)))
-        kept_records = [r for r in records if r.status == "kept"]
-        for i in sorted(bad):
-            r = kept_records[i]
-            r.status = "dropped"
-            q.add(
-                r.file,
-                "schema_violation",
-                "error",
-                "Dòng vi phạm lược đồ bảng dữ liệu; loại dòng.",
-                sheet=r.sheet,
-                row=r.row,
-                unit=r.code,
-                match=r.unit,
-                period=r.label(),
-                action="dropped",
-            )
-        panel = panel.drop(index=list(bad)).reset_index(drop=True)
-    return conform(panel)

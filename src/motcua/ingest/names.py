@@ -215,8 +215,35 @@ def _without_diacritics(text: str) -> bool:
 def _match_reading(
     query: str, norm: str, typ: str, rest: str, schema: str, level: str | None, province_code: str | None
 ) -> UnitMatch:
-    """:func:`match_unit` for one reading of the name: its type word ``typ`` ("" for none) and the ``rest``."""
+    """:func:`match_unit` for one reading of the name: its type word ``typ`` ("" for none) and the ``rest``.
+
+    In order: an alias of config/ (exact), the name's keys with and without diacritics (a unique hit
+    wins, several are ambiguous), then a fuzzy match on the name without its type word."""
     cfg = settings()["name_match"]
+    pool = _reading_pool(schema, level, province_code, typ)
+    if not norm or pool.empty:
+        return _result(query, schema, None, 0.0, [], "none")
+    k_full, k_short = accent_key(norm), accent_key(rest)
+    f_full, f_short = fold(norm).replace(" ", ""), fold(rest).replace(" ", "")
+    got = _alias_match(query, schema, pool, f_full, cfg)
+    if got is not None:
+        return got
+    # the name's own words written without any diacritic ("dong xuan"): only then may folded keys decide; a name
+    # written with diacritics that matches only once they are dropped ("Vụ Bản" for "Vũ Bản") is another name
+    plain = _without_diacritics(rest)
+    for mask, score, method in _key_steps(pool, typ, (k_full, k_short, f_full, f_short), plain, cfg):
+        hit = pool[mask]
+        if len(hit) == 1:
+            return _result(query, schema, hit.iloc[0], score, [], method)
+        if len(hit) > 1:
+            cands = _candidates(pool, hit.index, [score] * len(hit))
+            return _result(query, schema, None, score, cands, "ambiguous")
+    return _fuzzy_match(query, schema, pool, typ, k_short, f_short, plain, cfg)
+
+
+def _reading_pool(schema: str, level: str | None, province_code: str | None, typ: str) -> pd.DataFrame:
+    """The reference units a reading may match: of ``level`` and the provinces given, and of the levels its
+    type word allows when no level is given."""
     pool = keyed_units(schema)
     if level is not None:
         pool = pool[pool["unit_level"] == level]
@@ -226,13 +253,11 @@ def _match_reading(
         levels = _type_levels(typ)
         if levels:
             pool = pool[pool["unit_level"].isin(levels)]
-    if not norm or pool.empty:
-        return _result(query, schema, None, 0.0, [], "none")
+    return pool
 
-    k_full, k_short = accent_key(norm), accent_key(rest)
-    f_full, f_short = fold(norm).replace(" ", ""), fold(rest).replace(" ", "")
 
-    # 1. aliases
+def _alias_match(query: str, schema: str, pool: pd.DataFrame, f_full: str, cfg: dict) -> UnitMatch | None:
+    """The unit an alias of config/ names for this spelling, when it is one unit of the pool."""
     for a in aliases():
         if str(a.get("unit_schema", "legacy")) != schema:
             continue
@@ -242,19 +267,15 @@ def _match_reading(
                 hit = hit[hit["unit_level"] == a["unit_level"]]
             if len(hit) == 1:
                 return _result(query, schema, hit.iloc[0], cfg["score_exact"], [], "alias")
+    return None
 
-    def unique(mask: pd.Series, score: float, method: str) -> UnitMatch | None:
-        hit = pool[mask]
-        if len(hit) == 1:
-            return _result(query, schema, hit.iloc[0], score, [], method)
-        if len(hit) > 1:
-            cands = _candidates(pool, hit.index, [score] * len(hit))
-            return _result(query, schema, None, score, cands, "ambiguous")
-        return None
 
-    # the name's own words written without any diacritic ("dong xuan"): only then may folded keys decide; a name
-    # written with diacritics that matches only once they are dropped ("Vụ Bản" for "Vũ Bản") is another name
-    plain = _without_diacritics(rest)
+def _key_steps(
+    pool: pd.DataFrame, typ: str, keys: tuple[str, str, str, str], plain: bool, cfg: dict
+) -> list[tuple[pd.Series, float, str]]:
+    """The key comparisons tried in order, each (mask over the pool, score, method); ``keys``: the name's
+    accent keys with and without its type word, then its folded keys (used only for a ``plain`` name)."""
+    k_full, k_short, f_full, f_short = keys
     steps: list[tuple[pd.Series, float, str]] = []
     if typ:
         type_mask = pool["f_type"] == fold(typ).replace(" ", "")
@@ -283,16 +304,17 @@ def _match_reading(
                 (pool["f_short"] == f_short, cfg["score_no_diacritics"], "no_diacritics"),
                 (pool["f_full"] == f_full, cfg["score_no_diacritics"], "no_diacritics"),
             ]
-    for mask, score, method in steps:
-        res = unique(mask, score, method)
-        if res is not None:
-            return res
+    return steps
 
-    # 5. fuzzy on the diacritic-free name without its type word, among units of that type when given
+
+def _fuzzy_match(
+    query: str, schema: str, pool: pd.DataFrame, typ: str, k_short: str, f_short: str, plain: bool, cfg: dict
+) -> UnitMatch:
+    """Fuzzy on the diacritic-free name without its type word, among units of that type when given (never
+    of another level than the type word says); the best wins only above the threshold and by the margin."""
     fpool = pool
     if typ:
         same_type = pool[pool["f_type"] == fold(typ).replace(" ", "")]
-        # a name is never fuzzily booked to a unit of another level than its type word says
         ftyp = fold(typ).replace(" ", "")
         never = {fold(t).replace(" ", "") for t in cfg.get("type_differs_never", [])}
         allowed = set() if ftyp in never else _same_level_types(typ) - never

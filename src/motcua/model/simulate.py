@@ -87,19 +87,47 @@ def simulate_panel(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, pd.
     return panel, truth
 
 
+@dataclass
+class _Months:
+    """The simulated months: their bounds, mid-points in years (``tm``, centred at ``c``) and the first
+    harmonic's sine and cosine averaged over each month."""
+
+    starts: pd.DatetimeIndex
+    ends: pd.DatetimeIndex
+    tm: np.ndarray
+    c: float
+    s1: np.ndarray
+    c1: np.ndarray
+
+
+@dataclass
+class _Unit:
+    """One simulated unit: its true logit levels and slopes, noise and monthly counts (one element a month)."""
+
+    a_on: float
+    b_on: float
+    a_ot: float
+    b_ot: float
+    eta_on: np.ndarray
+    eta_ot: np.ndarray
+    rho: float
+    new: np.ndarray
+    online: np.ndarray
+    carried: np.ndarray
+    resolved: np.ndarray
+    pending: np.ndarray
+    ontime_all: np.ndarray
+    early: np.ndarray
+    pend_ontime: np.ndarray
+
+
 def simulate_province(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """A synthetic monthly panel, its truth per (unit, rate) and its truth per (unit, rate, period)."""
     spec = spec or SimSpec(**kw)
     if kw and spec is not None:
         spec = SimSpec(**{**spec.__dict__, **kw})
     rng = np.random.default_rng(spec.seed)
-    starts = pd.date_range(spec.start, periods=spec.months, freq="MS")
-    ends = starts + pd.offsets.MonthEnd(0)
-    t0 = years(pd.Series(starts))
-    t1 = years(pd.Series(ends + pd.Timedelta(days=1)))
-    tm = (t0 + t1) / 2
-    c = float(tm.mean())
-    s1, c1 = harmonic_means(t0, t1, 1)
+    months = _months(spec)
     codes = list(PHU_YEN) if spec.n_units <= 9 else [f"{10000 + i}" for i in range(spec.n_units)]
     names = list(PHU_YEN.values()) if spec.n_units <= 9 else [f"Huyện Mô Phỏng {i}" for i in range(spec.n_units)]
     rows = []
@@ -108,61 +136,13 @@ def simulate_province(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, 
     vol = np.exp(rng.uniform(np.log(spec.volume_low), np.log(spec.volume_high), spec.n_units))
     for i in range(spec.n_units):
         code, name = codes[i], names[i]
-        a_on, b_on = rng.uniform(*spec.online_level), rng.uniform(*spec.online_slope)
-        a_ot, b_ot = rng.uniform(*spec.ontime_level), rng.uniform(*spec.ontime_slope)
-        ph_on, ph_ot = rng.uniform(0, 2 * np.pi, 2)
-        season_on = spec.season_amp * (np.cos(ph_on) * s1 + np.sin(ph_on) * c1)
-        season_ot = spec.season_amp * (np.cos(ph_ot) * s1 + np.sin(ph_ot) * c1)
-        new = rng.poisson(vol[i] * (1 + 0.2 * s1))
-        rho = spec.rho if spec.rho_high is None else float(np.exp(rng.uniform(np.log(spec.rho), np.log(spec.rho_high))))
-        eta_on = a_on + b_on * (tm - c) + season_on
-        online = _noisy_draw(rng, new, eta_on, spec, rho)
-        carried = np.zeros(spec.months, dtype=np.int64)
-        carried[0] = rng.poisson(0.1 * vol[i])
-        resolved = np.zeros(spec.months, dtype=np.int64)
-        pending = np.zeros(spec.months, dtype=np.int64)
-        for m in range(spec.months):
-            if m:
-                carried[m] = pending[m - 1]
-            total = carried[m] + new[m]
-            resolved[m] = rng.binomial(total, 0.9)
-            pending[m] = total - resolved[m]
-        eta_ot = a_ot + b_ot * (tm - c) + season_ot
-        ontime_all = _noisy_draw(rng, resolved, eta_ot, spec, rho)
-        early = rng.binomial(ontime_all, 0.6)
-        p_ok = special.expit(a_ot + b_ot * (tm - c))
-        pend_ontime = rng.binomial(pending, p_ok)
-        for m in range(spec.months):
-            rows.append(
-                {
-                    "unit_schema": "legacy",
-                    "unit_code": code,
-                    "unit_name": name,
-                    "unit_level": "district",
-                    "province_code": "54",
-                    "province_name": "Tỉnh Phú Yên",
-                    "period_start": starts[m],
-                    "period_end": ends[m],
-                    "received_total": int(carried[m] + new[m]),
-                    "received_online": int(online[m]),
-                    "received_offline": int(new[m] - online[m]),
-                    "carried_over": int(carried[m]),
-                    "resolved_total": int(resolved[m]),
-                    "resolved_early": int(early[m]),
-                    "resolved_ontime": int(ontime_all[m] - early[m]),
-                    "resolved_late": int(resolved[m] - ontime_all[m]),
-                    "pending_total": int(pending[m]),
-                    "pending_ontime": int(pend_ontime[m]),
-                    "pending_overdue": int(pending[m] - pend_ontime[m]),
-                    "source": "simulated",
-                    "source_ref": f"sim:{spec.seed}:{code}:{m}",
-                }
-            )
+        unit = _simulate_unit(rng, spec, months, vol[i])
+        rows.extend(_panel_rows(spec, months, code, name, unit))
         for rate, a, b, eta, trials in (
-            ("online_rate", a_on, b_on, eta_on, new),
-            ("ontime_rate_report", a_ot, b_ot, eta_ot, resolved),
+            ("online_rate", unit.a_on, unit.b_on, unit.eta_on, unit.new),
+            ("ontime_rate_report", unit.a_ot, unit.b_ot, unit.eta_ot, unit.resolved),
         ):
-            p = special.expit(a + b * (tm - c))
+            p = special.expit(a + b * (months.tm - months.c))
             truth.append(
                 {
                     "unit_schema": "legacy",
@@ -172,7 +152,7 @@ def simulate_province(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, 
                     "logit_slope": b,
                     "slope_pp_per_year": 100 * float(np.mean(b * p * (1 - p))),
                     "volume": vol[i],
-                    "rho": rho if spec.noise == "beta_binomial" else np.nan,
+                    "rho": unit.rho if spec.noise == "beta_binomial" else np.nan,
                 }
             )
             periods.append(
@@ -181,8 +161,8 @@ def simulate_province(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, 
                         "unit_schema": "legacy",
                         "unit_code": code,
                         "rate": rate,
-                        "period_start": starts,
-                        "period_end": ends,
+                        "period_start": months.starts,
+                        "period_end": months.ends,
                         "trials": trials.astype(np.int64),
                         "expected": _expected_rate(eta, spec),
                     }
@@ -195,3 +175,91 @@ def simulate_province(spec: SimSpec | None = None, **kw) -> tuple[pd.DataFrame, 
     for col in ("period_start", "period_end"):
         period_truth[col] = period_truth[col].astype("datetime64[ns]")
     return panel, pd.DataFrame(truth), period_truth
+
+
+def _months(spec: SimSpec) -> _Months:
+    starts = pd.date_range(spec.start, periods=spec.months, freq="MS")
+    ends = starts + pd.offsets.MonthEnd(0)
+    t0 = years(pd.Series(starts))
+    t1 = years(pd.Series(ends + pd.Timedelta(days=1)))
+    tm = (t0 + t1) / 2
+    s1, c1 = harmonic_means(t0, t1, 1)
+    return _Months(starts, ends, tm, float(tm.mean()), s1, c1)
+
+
+def _simulate_unit(rng: np.random.Generator, spec: SimSpec, months: _Months, vol: float) -> _Unit:
+    """One unit's truth and counts, drawn from ``rng`` in a fixed order (the same seed gives the same panel):
+    new dossiers (Poisson, seasonal), the online share, a queue of carried-over dossiers (90 % resolved each
+    month), the on-time share of the resolved, the early share of the on-time, the on-time share of the pending."""
+    tm, c, s1, c1 = months.tm, months.c, months.s1, months.c1
+    a_on, b_on = rng.uniform(*spec.online_level), rng.uniform(*spec.online_slope)
+    a_ot, b_ot = rng.uniform(*spec.ontime_level), rng.uniform(*spec.ontime_slope)
+    ph_on, ph_ot = rng.uniform(0, 2 * np.pi, 2)
+    season_on = spec.season_amp * (np.cos(ph_on) * s1 + np.sin(ph_on) * c1)
+    season_ot = spec.season_amp * (np.cos(ph_ot) * s1 + np.sin(ph_ot) * c1)
+    new = rng.poisson(vol * (1 + 0.2 * s1))
+    rho = spec.rho if spec.rho_high is None else float(np.exp(rng.uniform(np.log(spec.rho), np.log(spec.rho_high))))
+    eta_on = a_on + b_on * (tm - c) + season_on
+    online = _noisy_draw(rng, new, eta_on, spec, rho)
+    carried = np.zeros(spec.months, dtype=np.int64)
+    carried[0] = rng.poisson(0.1 * vol)
+    resolved = np.zeros(spec.months, dtype=np.int64)
+    pending = np.zeros(spec.months, dtype=np.int64)
+    for m in range(spec.months):
+        if m:
+            carried[m] = pending[m - 1]
+        total = carried[m] + new[m]
+        resolved[m] = rng.binomial(total, 0.9)
+        pending[m] = total - resolved[m]
+    eta_ot = a_ot + b_ot * (tm - c) + season_ot
+    ontime_all = _noisy_draw(rng, resolved, eta_ot, spec, rho)
+    early = rng.binomial(ontime_all, 0.6)
+    p_ok = special.expit(a_ot + b_ot * (tm - c))
+    pend_ontime = rng.binomial(pending, p_ok)
+    return _Unit(
+        a_on,
+        b_on,
+        a_ot,
+        b_ot,
+        eta_on,
+        eta_ot,
+        rho,
+        new,
+        online,
+        carried,
+        resolved,
+        pending,
+        ontime_all,
+        early,
+        pend_ontime,
+    )
+
+
+def _panel_rows(spec: SimSpec, months: _Months, code: str, name: str, u: _Unit) -> list[dict]:
+    """The unit's panel rows, one a month (form-06 identities hold by construction)."""
+    return [
+        {
+            "unit_schema": "legacy",
+            "unit_code": code,
+            "unit_name": name,
+            "unit_level": "district",
+            "province_code": "54",
+            "province_name": "Tỉnh Phú Yên",
+            "period_start": months.starts[m],
+            "period_end": months.ends[m],
+            "received_total": int(u.carried[m] + u.new[m]),
+            "received_online": int(u.online[m]),
+            "received_offline": int(u.new[m] - u.online[m]),
+            "carried_over": int(u.carried[m]),
+            "resolved_total": int(u.resolved[m]),
+            "resolved_early": int(u.early[m]),
+            "resolved_ontime": int(u.ontime_all[m] - u.early[m]),
+            "resolved_late": int(u.resolved[m] - u.ontime_all[m]),
+            "pending_total": int(u.pending[m]),
+            "pending_ontime": int(u.pend_ontime[m]),
+            "pending_overdue": int(u.pending[m] - u.pend_ontime[m]),
+            "source": "simulated",
+            "source_ref": f"sim:{spec.seed}:{code}:{m}",
+        }
+        for m in range(spec.months)
+    ]

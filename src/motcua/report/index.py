@@ -299,48 +299,12 @@ def render_index(
     province = province_title(cfg.province, _reached(summary), S)
     rows_by = _summary_rows(summary)
     entries = sorted(manifest.get("reports", []) or [], key=lambda e: str(e.get("unit_code", "")))
-    columns = [
-        {"label": S["ix_col_unit"], "num": False, "sort": "text"},
-        {"label": S["ix_col_code"], "num": False, "sort": "text"},
-        *([{"label": S["ix_col_province"], "num": False, "sort": "text"}] if national else []),
-        {"label": S["ix_col_status"], "num": False, "sort": "text"},
-        {"label": S["ix_col_online"], "num": True, "sort": "number"},
-        {"label": S["ix_col_ontime"], "num": True, "sort": "number"},
-        {"label": S["ix_col_rank"], "num": True, "sort": "number"},
-        {"label": S["ix_col_trend"], "num": False, "sort": "text"},
-    ]
-    failed = 0
-    sections = []
-    for i, (gid, heading, es) in enumerate(
-        groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))
-    ):
-        rows, nf = _unit_rows(es, rows_by, S, cfg.province.get("unit_schema"), unit_prov)
-        failed += nf
-        level = level_label(str(es[0].get("unit_level") or "unknown"), S) if es else ""
-        table = render(
-            "sections/table.html.j2",
-            caption=S.f("ix_caption_group", level=level),
-            table_id="units" if i == 0 else f"units-{gid}",
-            cls="index",
-            columns=columns,
-            rows_html=rows_html(rows),
-            row_headers=True,
-            sort_hint=S["sort_hint"],
-            filterable=True,
-        )
-        sections.append({"id": gid, "title": heading, "table": table})
+    groups_of = groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))
+    sections, failed = _group_tables(groups_of, rows_by, S, cfg.province.get("unit_schema"), unit_prov, national)
     ov = manifest.get("overview") or None
     if ov and not safe_href(ov.get("path")):
         ov = {**ov, "status": "failed", "reason": ov.get("reason") or "invalid path"}
-    pages = [
-        {
-            "name": str(e.get("unit_name", "")),
-            "code": str(e.get("unit_code", "")),
-            "path": safe_href(e.get("path")) if e.get("status") == "ok" else None,
-            "reason": str(e.get("reason", "") or "–"),
-        }
-        for e in sorted(manifest.get("provinces", []) or [], key=lambda e: str(e.get("unit_code", "")))
-    ]
+    pages = _province_pages(manifest)
     body = render(
         "sections/index.html.j2",
         S=S,
@@ -373,6 +337,65 @@ def render_index(
         build_stamp=stamp,
         script=asset("sort.js") + asset("filter.js"),
     )
+
+
+def _index_columns(S: Any, national: bool) -> list[dict[str, Any]]:
+    """The units table's columns (the province's only in a national index)."""
+    return [
+        {"label": S["ix_col_unit"], "num": False, "sort": "text"},
+        {"label": S["ix_col_code"], "num": False, "sort": "text"},
+        *([{"label": S["ix_col_province"], "num": False, "sort": "text"}] if national else []),
+        {"label": S["ix_col_status"], "num": False, "sort": "text"},
+        {"label": S["ix_col_online"], "num": True, "sort": "number"},
+        {"label": S["ix_col_ontime"], "num": True, "sort": "number"},
+        {"label": S["ix_col_rank"], "num": True, "sort": "number"},
+        {"label": S["ix_col_trend"], "num": False, "sort": "text"},
+    ]
+
+
+def _group_tables(
+    groups_of: Any,
+    rows_by: Any,
+    S: Any,
+    schema: Any,
+    unit_prov: dict[str, str] | None,
+    national: bool,
+) -> tuple[list[dict[str, Any]], int]:
+    """One sortable, filterable table per group of units (id, title, table html), and how many of their
+    reports failed; the first table's id is "units"."""
+    columns = _index_columns(S, national)
+    failed = 0
+    sections = []
+    for i, (gid, heading, es) in enumerate(groups_of):
+        rows, nf = _unit_rows(es, rows_by, S, schema, unit_prov)
+        failed += nf
+        level = level_label(str(es[0].get("unit_level") or "unknown"), S) if es else ""
+        table = render(
+            "sections/table.html.j2",
+            caption=S.f("ix_caption_group", level=level),
+            table_id="units" if i == 0 else f"units-{gid}",
+            cls="index",
+            columns=columns,
+            rows_html=rows_html(rows),
+            row_headers=True,
+            sort_hint=S["sort_hint"],
+            filterable=True,
+        )
+        sections.append({"id": gid, "title": heading, "table": table})
+    return sections, failed
+
+
+def _province_pages(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The province pages of a national index, by code: name, code, safe link (None unless built) and reason."""
+    return [
+        {
+            "name": str(e.get("unit_name", "")),
+            "code": str(e.get("unit_code", "")),
+            "path": safe_href(e.get("path")) if e.get("status") == "ok" else None,
+            "reason": str(e.get("reason", "") or "–"),
+        }
+        for e in sorted(manifest.get("provinces", []) or [], key=lambda e: str(e.get("unit_code", "")))
+    ]
 
 
 def unit_provinces(panel: pd.DataFrame | None) -> dict[str, str]:

@@ -180,93 +180,131 @@ def simulate_units(
         p = unit_params(seed, code, n_months)
         r = unit_rng(seed, code, "months")
         anchors = {a.year: a for a in ANCHORS if a.unit_code == code}
-        alloc: dict[pd.Timestamp, tuple[int, int]] = {}
-        for a in anchors.values():
-            idx = [i for i, m in enumerate(ms) if m.year == a.year]
-            if len(idx) != 12:
-                continue
-            ra = unit_rng(seed, code, f"anchor{a.year}")
-            w = np.array([season(ms[i]) for i in idx])
-            sh = np.array([online_share(p, i) for i in idx])
-            on = ra.multinomial(a.received_online, (w * sh) / (w * sh).sum())
-            off = ra.multinomial(a.received_offline, (w * (1 - sh)) / (w * (1 - sh)).sum())
-            for k, i in enumerate(idx):
-                alloc[ms[i]] = (int(on[k]), int(off[k]))
+        alloc = _anchored_receipts(seed, code, p, ms, anchors)
         carried = p.carried_start
         carried_overdue = int(round(carried * p.overdue_share))
         skip_until: pd.Timestamp | None = None
         for t, m in enumerate(ms):
             if skip_until is not None and m <= skip_until:
                 continue
-            end = (m + pd.offsets.MonthEnd(0)).normalize()
             if dossier_unit_year and code == dossier_unit_year[0] and m.year == dossier_unit_year[1] and m.month == 1:
                 year_months = [mm for mm in ms[t:] if mm.year == m.year]
-                expected = []
-                for k, mm in enumerate(year_months):
-                    tt = t + k
-                    lam = p.base * season(mm) * (1.03 ** (tt / 12))
-                    expected.append((lam * online_share(p, tt), lam * (1 - online_share(p, tt))))
-                counts, dossiers = simulate_dossier_year(
-                    code,
-                    m.year,
-                    expected,
-                    carried,
-                    carried_overdue,
-                    seed=seed,
-                    late_rate=p.late_rate,
-                    pending_ratio=p.pending_ratio,
-                    early_share=p.early_share,
-                    n_months=len(year_months),
-                )
+                counts, dossiers = _dossier_year(seed, code, p, t, year_months, carried, carried_overdue)
                 for c in counts:
                     rows.append({"unit_code": code, **c})
                 carried = int(counts[-1]["pending_total"])
                 carried_overdue = int(counts[-1]["pending_overdue"])
                 skip_until = year_months[-1]
                 continue
-            if m in alloc:
-                online, offline = alloc[m]
-            else:
-                lam = p.base * season(m) * (1.03 ** (t / 12)) * float(r.gamma(40, 1 / 40))
-                new = int(r.poisson(lam))
-                online = int(r.binomial(new, online_share(p, t)))
-                offline = new - online
-            handled = online + offline + carried
-            next_m = m + pd.DateOffset(months=1)
-            forced = [a for a in anchors.values() if next_m.year == a.year and next_m.month == 1]
-            if forced:
-                pending = min(forced[0].carried_over, handled)
-            else:
-                pending = int(r.binomial(handled, min(0.95, p.pending_ratio * float(r.uniform(0.85, 1.15)))))
-            resolved = handled - pending
-            late_p = p.late_rate if t not in p.bad_months else float(r.uniform(0.03, 0.055))
-            early, ontime, late = _split_resolved(r, resolved, late_p, p.early_share)
-            overdue = int(r.binomial(pending, p.overdue_share))
-            rows.append(
-                {
-                    "unit_code": code,
-                    "period_start": m,
-                    "period_end": end,
-                    "received_total": handled,
-                    "received_online": online,
-                    "received_offline": offline,
-                    "carried_over": carried,
-                    "resolved_total": resolved,
-                    "resolved_early": early,
-                    "resolved_ontime": ontime,
-                    "resolved_late": late,
-                    "pending_total": pending,
-                    "pending_ontime": pending - overdue,
-                    "pending_overdue": overdue,
-                }
-            )
-            carried, carried_overdue = pending, overdue
+            row = _aggregate_month(r, p, code, t, m, alloc, anchors, carried)
+            rows.append(row)
+            carried, carried_overdue = int(row["pending_total"]), int(row["pending_overdue"])
     df = pd.DataFrame(rows)
     for c in COUNT_COLUMNS:
         df[c] = df[c].astype("Int64")
     df["period_start"] = pd.to_datetime(df["period_start"]).astype("datetime64[ns]")
     df["period_end"] = pd.to_datetime(df["period_end"]).astype("datetime64[ns]")
     return df, dossiers
+
+
+def _anchored_receipts(
+    seed: int, code: str, p: UnitParams, ms: list[pd.Timestamp], anchors: dict[int, Anchor]
+) -> dict[pd.Timestamp, tuple[int, int]]:
+    """(online, offline) received in each month of an anchored year (a whole year in the sample): the year's
+    published totals spread over its months by season and online share (each year its own stream)."""
+    alloc: dict[pd.Timestamp, tuple[int, int]] = {}
+    for a in anchors.values():
+        idx = [i for i, m in enumerate(ms) if m.year == a.year]
+        if len(idx) != 12:
+            continue
+        ra = unit_rng(seed, code, f"anchor{a.year}")
+        w = np.array([season(ms[i]) for i in idx])
+        sh = np.array([online_share(p, i) for i in idx])
+        on = ra.multinomial(a.received_online, (w * sh) / (w * sh).sum())
+        off = ra.multinomial(a.received_offline, (w * (1 - sh)) / (w * (1 - sh)).sum())
+        for k, i in enumerate(idx):
+            alloc[ms[i]] = (int(on[k]), int(off[k]))
+    return alloc
+
+
+def _dossier_year(
+    seed: int,
+    code: str,
+    p: UnitParams,
+    t: int,
+    year_months: list[pd.Timestamp],
+    carried: int,
+    carried_overdue: int,
+) -> tuple[list[dict[str, object]], pd.DataFrame]:
+    """The months of the dossier unit-year (the ``t``-th month of the sample onwards), counted from dossiers
+    simulated one by one at the expected online and offline volumes."""
+    expected = []
+    for k, mm in enumerate(year_months):
+        tt = t + k
+        lam = p.base * season(mm) * (1.03 ** (tt / 12))
+        expected.append((lam * online_share(p, tt), lam * (1 - online_share(p, tt))))
+    return simulate_dossier_year(
+        code,
+        year_months[0].year,
+        expected,
+        carried,
+        carried_overdue,
+        seed=seed,
+        late_rate=p.late_rate,
+        pending_ratio=p.pending_ratio,
+        early_share=p.early_share,
+        n_months=len(year_months),
+    )
+
+
+def _aggregate_month(
+    r: np.random.Generator,
+    p: UnitParams,
+    code: str,
+    t: int,
+    m: pd.Timestamp,
+    alloc: dict[pd.Timestamp, tuple[int, int]],
+    anchors: dict[int, Anchor],
+    carried: int,
+) -> dict[str, object]:
+    """One month's counts drawn in aggregate (the ``t``-th month, ``m``): receipts (anchored, or Poisson with
+    gamma noise), the pending at the month's end (the next anchored year's carried-over when it starts
+    next), the resolved split early / on time / late, the pending overdue."""
+    end = (m + pd.offsets.MonthEnd(0)).normalize()
+    if m in alloc:
+        online, offline = alloc[m]
+    else:
+        lam = p.base * season(m) * (1.03 ** (t / 12)) * float(r.gamma(40, 1 / 40))
+        new = int(r.poisson(lam))
+        online = int(r.binomial(new, online_share(p, t)))
+        offline = new - online
+    handled = online + offline + carried
+    next_m = m + pd.DateOffset(months=1)
+    forced = [a for a in anchors.values() if next_m.year == a.year and next_m.month == 1]
+    if forced:
+        pending = min(forced[0].carried_over, handled)
+    else:
+        pending = int(r.binomial(handled, min(0.95, p.pending_ratio * float(r.uniform(0.85, 1.15)))))
+    resolved = handled - pending
+    late_p = p.late_rate if t not in p.bad_months else float(r.uniform(0.03, 0.055))
+    early, ontime, late = _split_resolved(r, resolved, late_p, p.early_share)
+    overdue = int(r.binomial(pending, p.overdue_share))
+    return {
+        "unit_code": code,
+        "period_start": m,
+        "period_end": end,
+        "received_total": handled,
+        "received_online": online,
+        "received_offline": offline,
+        "carried_over": carried,
+        "resolved_total": resolved,
+        "resolved_early": early,
+        "resolved_ontime": ontime,
+        "resolved_late": late,
+        "pending_total": pending,
+        "pending_ontime": pending - overdue,
+        "pending_overdue": overdue,
+    }
 
 
 def first_of(d: date) -> date:
