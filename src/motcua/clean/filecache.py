@@ -13,6 +13,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from motcua.cache.atomic import atomic_write_with
 from motcua.clean.tidypatch import BlobAppend, TidyIndex
 from motcua.clean.unitcache import LOAD_ERRORS, FileEntry, UnitState, no_gc
 from motcua.ingest.aggregate import MatchContext
@@ -28,14 +29,8 @@ def file_sha256(path: Path) -> str:
 
 
 def atomic_write(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """``write(tmp)`` then a rename onto ``path``: the project's one atomic writer (:mod:`motcua.cache.atomic`)."""
+    atomic_write_with(path, write)
 
 
 class FileCache:
