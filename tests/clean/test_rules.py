@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import openpyxl
@@ -107,6 +108,8 @@ def test_subtotal_and_rate_rules(tmp_path, builders):
     rules = set(res.quality["rule"])
     assert {"subtotal_mismatch", "rate_column_mismatch"} <= rules
     assert "totals_mismatch" not in rules and len(res.panel) == 2
+    msg = res.quality.loc[res.quality["rule"] == "rate_column_mismatch", "message"].iloc[0]
+    assert re.search(r"tính lại \(\(8\)\+\(9\)\)/\(7\) = \d+,\d\d%\.$", msg), msg  # Vietnamese decimal comma
 
 
 def test_overlapping_non_calendar_periods_newest_wins(tmp_path, builders):

@@ -10,7 +10,7 @@ from motcua.ingest.eras import era_of
 from motcua.ingest.form import FormRow, FormSheet
 from motcua.ingest.names import UnitMatch
 from motcua.ingest.numbers import parse_percent
-from motcua.numfmt import vi_count
+from motcua.numfmt import pct, vi_count
 from motcua.panel import column_ref
 from motcua.quality import Quality
 
@@ -134,7 +134,7 @@ def check_rate(
             display,
             "rate_column_mismatch",
             "warning",
-            f'Cột tỷ lệ ghi "{r.extra.get("_rate")}", tính lại ((8)+(9))/(7) = {computed:.2%}.',
+            f'Cột tỷ lệ ghi "{r.extra.get("_rate")}", tính lại ((8)+(9))/(7) = {pct(computed, "vi", 2)}.',
             sheet=sheet,
             row=r.row,
             unit=m.unit_code or "",
