@@ -33,6 +33,22 @@ STOCKS_END = ("pending_total", "pending_ontime", "pending_overdue")
 EXTRA_FLOWS = ("received_new", "resolved_early_ontime", "supplement", "returned")
 
 
+def _finding(q: Quality, rec: Record, rule: str, severity: str, message: str, *, action: str) -> None:
+    """One finding about ``rec``, located by its file, sheet, row, unit and period."""
+    q.add(
+        rec.file,
+        rule,
+        severity,
+        message,
+        sheet=rec.sheet,
+        row=rec.row,
+        unit=rec.code,
+        match=rec.unit,
+        period=rec.label(),
+        action=action,
+    )
+
+
 def _by_unit(records: list[Record]) -> dict[tuple[str, str], list[Record]]:
     out: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for r in records:
@@ -91,16 +107,12 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                     prev_cum[c.start] = c
                     _mark_orig(c)
                     c.cumulative = False
-                    q.add(
-                        c.file,
+                    _finding(
+                        q,
+                        c,
                         "cumulative_differenced",
                         "info",
                         f"Số lũy kế từ {c.start:%d/%m/%Y} không có kỳ nào trước trong cùng năm; dùng nguyên là kỳ {c.label()}.",
-                        sheet=c.sheet,
-                        row=c.row,
-                        unit=c.code,
-                        match=c.unit,
-                        period=c.label(),
                         action="derived",
                     )
                     continue
@@ -129,17 +141,13 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                 and orig.get("carried_over") is not None
                 and orig["carried_over"] != start_carried
             ):
-                q.add(
-                    c.file,
+                _finding(
+                    q,
+                    c,
                     "carry_over_gap",
                     "warning",
                     f"Cột (6) của số lũy kế ({_vi(orig['carried_over'])}) khác (6) đầu kỳ {c.start:%d/%m/%Y} "
                     f"({_vi(start_carried)}).",
-                    sheet=c.sheet,
-                    row=c.row,
-                    unit=c.code,
-                    match=c.unit,
-                    period=c.label(),
                     action="checked",
                 )
             c.values["carried_over"] = prior_pending
@@ -163,30 +171,22 @@ def difference_cumulative(records: list[Record], q: Quality) -> None:
                 for col in (*FLOW_COLUMNS, "carried_over", "received_total")
                 if orig.get(col) != c.values.get(col)
             )
-            q.add(
-                c.file,
+            _finding(
+                q,
+                c,
                 "cumulative_differenced",
                 "info",
                 f"Số lũy kế {old_label} trừ đi {src} → kỳ {c.label()}; (6) lấy bằng (11) cuối kỳ trước "
                 f"({_vi(prior_pending)}), (3) = (4)+(5)+(6). Giá trị gốc → giá trị dùng: {changed}.",
-                sheet=c.sheet,
-                row=c.row,
-                unit=c.code,
-                match=c.unit,
-                period=c.label(),
                 action="derived",
             )
             if revisions:
-                q.add(
-                    c.file,
+                _finding(
+                    q,
+                    c,
                     "cumulative_revision",
                     "warning",
                     "Hiệu số lũy kế âm (số liệu kỳ trước đã bị điều chỉnh); để trống: " + "; ".join(revisions),
-                    sheet=c.sheet,
-                    row=c.row,
-                    unit=c.code,
-                    match=c.unit,
-                    period=c.label(),
                     action="value_removed",
                 )
 
@@ -247,36 +247,28 @@ def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
         if not differ:
             for r in dup[1:]:
                 r.status = "dropped"
-                q.add(
-                    r.file,
+                _finding(
+                    q,
+                    r,
                     "duplicate_unit_row",
                     "info",
                     f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với cùng "
                     f"số liệu; giữ dòng {first.row}"
                     + ("" if one_sheet else f' của trang "{first.sheet}"')
                     + ", bỏ bản chép.",
-                    sheet=r.sheet,
-                    row=r.row,
-                    unit=r.code,
-                    match=r.unit,
-                    period=r.label(),
                     action="dropped",
                 )
             continue
         diffs = "; ".join(f"{column_ref(c)}: " + " / ".join(_vi(r.values.get(c)) for r in dup) for c in differ)
         for r in dup:
             r.status = "dropped"
-            q.add(
-                r.file,
+            _finding(
+                q,
+                r,
                 "duplicate_unit_row",
                 "error",
                 f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với số liệu "
                 f"khác nhau ({diffs}); không biết dòng nào đúng, loại cả {len(dup)}.",
-                sheet=r.sheet,
-                row=r.row,
-                unit=r.code,
-                match=r.unit,
-                period=r.label(),
                 action="dropped",
             )
 
@@ -350,31 +342,23 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
             r.status = "dropped"
             files = ", ".join(sorted({x.file for x in t}))
             if diffs:
-                q.add(
-                    r.file,
+                _finding(
+                    q,
+                    r,
                     "aggregate_superseded",
                     "warning",
                     f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và KHÔNG khớp: "
                     + "; ".join(diffs)
                     + ". Dùng các kỳ chi tiết.",
-                    sheet=r.sheet,
-                    row=r.row,
-                    unit=r.code,
-                    match=r.unit,
-                    period=r.label(),
                     action="dropped",
                 )
             else:
-                q.add(
-                    r.file,
+                _finding(
+                    q,
+                    r,
                     "aggregate_superseded",
                     "info",
                     f"Kỳ {r.label()} đã có đủ {len(t)} kỳ chi tiết ({files}) và khớp; dùng để đối chiếu, không đưa vào bảng.",
-                    sheet=r.sheet,
-                    row=r.row,
-                    unit=r.code,
-                    match=r.unit,
-                    period=r.label(),
                     action="dropped",
                 )
         # rule 3: newest file wins among remaining overlaps
@@ -394,31 +378,23 @@ def resolve_overlaps(records: list[Record], q: Quality) -> None:
             ]
             rule = "duplicate_period" if same else "overlapping_period"
             if same and not diffs:
-                q.add(
-                    r.file,
+                _finding(
+                    q,
+                    r,
                     rule,
                     "info",
                     f"Kỳ {r.label()} có cả trong {clash.file} (mới hơn) với cùng số liệu; dùng tệp mới hơn.",
-                    sheet=r.sheet,
-                    row=r.row,
-                    unit=r.code,
-                    match=r.unit,
-                    period=r.label(),
                     action="dropped",
                 )
             else:
                 what = "trùng kỳ" if same else f"chồng lấn với kỳ {clash.label()}"
-                q.add(
-                    r.file,
+                _finding(
+                    q,
+                    r,
                     rule,
                     "warning",
                     f"Kỳ {r.label()} {what} trong {clash.file} (mới hơn); dùng tệp mới hơn"
                     + (": " + "; ".join(diffs) if diffs else "")
                     + ".",
-                    sheet=r.sheet,
-                    row=r.row,
-                    unit=r.code,
-                    match=r.unit,
-                    period=r.label(),
                     action="dropped",
                 )
