@@ -14,18 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from motcua.cache.atomic import atomic_write_with
+from motcua.cache.shas import sha256_file
 from motcua.clean.tidypatch import BlobAppend, TidyIndex
 from motcua.clean.unitcache import LOAD_ERRORS, FileEntry, UnitState, no_gc
 from motcua.ingest.aggregate import MatchContext
 from motcua.ingest.triage import sample_manifest as _sample_manifest
 
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+file_sha256 = sha256_file  # the name the clean stage imports
 
 
 def atomic_write(path: Path, write: Any) -> None:
