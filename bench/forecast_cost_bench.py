@@ -1,0 +1,93 @@
+"""Cost of the forecast methods per series (not a test): before and after their speed-up, in one process.
+
+The per-series work of the model stage (fit, slopes, 18 months of forecast draws, target probabilities: the
+path of bench/forecast_bench.py's timing) on simulated series, for damped and each candidate method
+(kalman, ensemble, growth, growth_k, growth_e), once with the modules as they are and once with the frozen
+copies from before the speed-up (tests/model/forecast_before.py). Rounds alternate the runs, so that a
+busy machine slows all alike; the best round counts. Prints milliseconds per series, each method's ratio
+to damped before and after, and the 1-minute load.
+
+    .venv/bin/python bench/forecast_cost_bench.py [--series 200] [--rounds 3] [--profile kalman]
+
+``--profile METHOD`` prints cProfile's top functions for one method (after the change) instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from forecast_bench import CANDIDATES  # noqa: E402
+
+from motcua.model import backtest as bt  # noqa: E402
+from motcua.model.run import _series_outputs  # noqa: E402
+from motcua.model.settings import settings_from_config  # noqa: E402
+from motcua.model.trend import fit_arrays  # noqa: E402
+from tests.model.forecast_before import before  # noqa: E402
+
+METHODS = ("damped", "kalman", "ensemble", "growth", "growth_k", "growth_e")
+
+
+def run(sims, settings, until, target) -> None:
+    """Fit 48 months of each series and compute what the model stage computes per series after the fit."""
+    for s in sims:
+        f = fit_arrays(
+            "b", "b", "online_rate", s.period_start[:48], s.period_end[:48], s.t_start[:48], s.t_end[:48],
+            s.successes[:48], s.trials[:48], settings,
+        )  # fmt: skip
+        _series_outputs(f, settings, until, target)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--series", type=int, default=200)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--profile", choices=METHODS)
+    args = ap.parse_args(argv)
+    settings = settings_from_config()
+    rng = np.random.default_rng(9)
+    sims = [bt.simulate_series(bt.KINDS[i % 4], rng, months=66) for i in range(args.series)]
+    until = pd.Timestamp(sims[0].period_end[47]) + pd.DateOffset(months=18)
+    target = pd.Timestamp(year=until.year - 1, month=12, day=31)
+    runs = {m: settings.with_(**CANDIDATES[m]) for m in METHODS}
+    if args.profile:
+        run(sims, runs[args.profile], until, target)
+        prof = cProfile.Profile()
+        prof.enable()
+        run(sims, runs[args.profile], until, target)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+        return 0
+    best = {(m, v): np.inf for v in ("before", "after") for m in METHODS}
+    for _ in range(args.rounds):
+        for m, st in runs.items():
+            for version in ("before", "after"):
+                with before() if version == "before" else contextlib.nullcontext():
+                    t = time.process_time()
+                    run(sims, st, until, target)
+                    best[m, version] = min(best[m, version], time.process_time() - t)
+    ms = {k: 1000 * v / args.series for k, v in best.items()}
+    print(f"{args.series} series, best of {args.rounds} rounds; 1-minute load {os.getloadavg()[0]:.2f}")
+    print("| method | before ms | after ms | before / damped | after / damped | after / before |")
+    print("|---|---|---|---|---|---|")
+    for m in METHODS:
+        b, a = ms[m, "before"], ms[m, "after"]
+        db, da = ms["damped", "before"], ms["damped", "after"]
+        print(f"| {m} | {b:.2f} | {a:.2f} | {b / db:.2f} | {a / da:.2f} | {a / b:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

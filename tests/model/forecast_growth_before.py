@@ -1,0 +1,231 @@
+"""A frozen copy of motcua/model/forecast_growth.py before its speed-up (the reference tests/model/test_forecast_cost.py
+holds the draws and means to, and bench/forecast_cost_bench.py times against). Do not edit; only the cache attribute
+on the fit is renamed, so that the copy and the module never read each other's state.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy import optimize, special, stats
+
+from motcua.model.settings import ModelSettings
+from motcua.model.trend import TrendFit, predictive_draws
+
+_TREND_COLUMNS = ("intercept", "trend", "bend_")
+
+
+@dataclass(frozen=True)
+class GrowthFit:
+    """The fitted curve: θ = (a, b, logit c) with its covariance, the end of the data T, the overdispersion ρ."""
+
+    theta: np.ndarray
+    cov: np.ndarray
+    T: float
+    rho: float
+    df: int
+    curvature: float  # drop of the scaled deviance from the straight logit line (c = 1)
+
+    @property
+    def ceiling(self) -> float:
+        return float(special.expit(self.theta[2]))
+
+
+def _offset(fit: TrendFit, X: np.ndarray) -> np.ndarray:
+    """Seasonality and steps at breaks of the fitted trend: the design's columns that are not the trend's."""
+    keep = np.array([not nm.startswith(_TREND_COLUMNS) for nm in fit.names])
+    return X[:, keep] @ fit.params[keep] if keep.any() else np.zeros(len(X))
+
+
+def _eta(theta: np.ndarray, tc: np.ndarray, off: np.ndarray, curved: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(logit of the share, its Jacobian in θ) at times tc (years from the end), θ = (a, b, logit c)."""
+    z = theta[0] + theta[1] * tc
+    if not curved:
+        return z + off, np.column_stack([np.ones_like(tc), tc])
+    log_m = special.log_expit(theta[2]) + special.log_expit(z)  # log(c·u)
+    m = np.minimum(np.exp(log_m), 1 - 1e-12)
+    eta = log_m - np.log1p(-m) + off
+    u = special.expit(z)
+    c = special.expit(theta[2])
+    g = 1.0 / (1.0 - m)
+    return eta, np.column_stack([(1 - u) * g, tc * (1 - u) * g, (1 - c) * g])
+
+
+def _nll(y, n, p, w) -> float:
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-np.sum(w * (y * np.log(p) + (n - y) * np.log1p(-p))))
+
+
+def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
+    """Penalised Fisher scoring with step halving, stopped when the Newton decrement is below 10⁻³ (the
+    −log-likelihood then within 10⁻⁶ of its minimum); returns (θ, information matrix, −log-likelihood, p)."""
+    P = np.zeros((len(theta), len(theta)))
+    mu0 = np.zeros(len(theta))
+    if curved:
+        P[2, 2], mu0[2] = 1.0 / prior[1] ** 2, prior[0]
+
+    def objective(th):
+        eta, J = _eta(th, tc, off, curved)
+        p = special.expit(eta)
+        return _nll(y, n, p, w) + 0.5 * (th - mu0) @ P @ (th - mu0), p, J
+
+    f, p, J = objective(theta)
+    for _ in range(iters):
+        info = J.T @ (J * (w * n * p * (1 - p))[:, None]) + P
+        grad = J.T @ (w * (y - n * p)) - P @ (theta - mu0)
+        try:
+            step = np.linalg.solve(info, grad)
+        except np.linalg.LinAlgError:
+            break
+        decrement = float(grad @ step)
+        for _half in range(12):
+            f_new, p_new, J_new = objective(theta + step)
+            if np.isfinite(f_new) and f_new <= f + 1e-10:
+                break
+            step = step / 2
+        else:
+            break
+        theta, f, p, J = theta + step, f_new, p_new, J_new
+        if decrement < 1e-3:
+            break
+    info = J.T @ (J * (w * n * p * (1 - p))[:, None]) + P
+    return theta, info, f, p
+
+
+def _rho(r2: np.ndarray, n: np.ndarray, df: int) -> float:
+    """ρ ≥ 0 with Σ r2 / (1 + (n − 1)ρ) = df (Williams 1982; the trend fit's estimator): 0 without overdispersion."""
+    if df <= 0 or r2.sum() <= df:
+        return 0.0
+    f = lambda rho: float(np.sum(r2 / (1.0 + (n - 1.0) * rho)) - df)  # noqa: E731
+    return 1.0 if f(1.0) > 0 else float(optimize.brentq(f, 0.0, 1.0, xtol=1e-10, rtol=1e-8))
+
+
+@lru_cache(maxsize=8)
+def _chi2_1(level: float) -> float:
+    return float(stats.chi2.ppf(1 - level, 1))
+
+
+def fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
+    """The growth curve of a fitted series, None when the data do not identify it (see the module docstring).
+    Kept on the fit: a series asks for it more than once."""
+    key = (settings.forecast_growth_prior_sd, settings.forecast_growth_test_level, settings.forecast_growth_max_ceiling)
+    got = getattr(fit, "_forecast_growth_before", None)
+    if got is not None and got[0] == key:
+        return got[1]
+    out = _fit_growth(fit, settings) if fit.has_trend else None
+    fit._forecast_growth_before = (key, out)
+    return out
+
+
+def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
+    obs = np.flatnonzero(fit.observed_mask)
+    if len(obs) < max(settings.min_periods_for_trend, 12):
+        return None
+    y, n = fit.successes[obs], fit.trials[obs]
+    t0, t1 = fit.t_start[obs], fit.t_end[obs]
+    T = float(fit.t_end[obs[-1]])
+    tc = (t0 + t1) / 2 - T
+    off = _offset(fit, fit.X(t0, t1))
+    share = (y[-12:].sum() + 0.5) / (n[-12:].sum() + 1.0)
+    top = float(np.clip(max(share, np.max((y[-12:] + 0.5) / (n[-12:] + 1.0))), 0.02, 0.98))
+    prior = (float(special.logit((1 + top) / 2)), settings.forecast_growth_prior_sd)
+    df = len(y) - 3 - int(np.sum([not nm.startswith(_TREND_COLUMNS) for nm in fit.names]))
+    if df < 3:
+        return None
+    w = np.ones(len(y))
+    # the straight logit line (c = 1) from a linear start, then the curve from a ceiling a little above the top
+    lin = np.polyfit(tc, np.log((y + 0.5) / (n - y + 0.5)) - off, 1)
+    line, _, f_line, _ = _fit(y, n, tc, off, w, np.array([lin[1], lin[0]]), prior, False)
+    if line[1] <= 0:  # falling or flat: no adoption curve to follow
+        return None
+    c0 = (1 + 2 * top) / 3
+    u0 = np.clip((y + 0.5) / (n + 1.0) / c0, 0.02, 0.98)
+    s0 = np.polyfit(tc, special.logit(u0) - off, 1)
+    theta, info, _, p = _fit(y, n, tc, off, w, np.array([s0[1], s0[0], special.logit(c0)]), prior, True)
+    # quasi-likelihood: the dispersion φ from the Pearson residuals scales the deviance drop and the covariance
+    r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)
+    phi = max(float(r2.sum()) / df, 1.0)
+    curvature = 2 * (f_line - _nll(y, n, p, w)) / phi
+    if (
+        theta[1] <= 0
+        or special.expit(theta[2]) > settings.forecast_growth_max_ceiling
+        or curvature < _chi2_1(settings.forecast_growth_test_level)
+    ):
+        return None
+    try:
+        cov = np.linalg.inv(info) * phi
+    except np.linalg.LinAlgError:
+        return None
+    rho = _rho(r2, n, df)
+    return GrowthFit(theta, cov, T, rho, df, float(curvature))
+
+
+def growth_eta_draws(
+    g: GrowthFit, fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng
+) -> np.ndarray:
+    """Draws (size, m) of the logit of the share's mean in forecast periods [t0, t1): parameters and drift."""
+    vals, vecs = np.linalg.eigh(g.cov)
+    z = rng.standard_normal((size, 3)) @ (vecs * np.sqrt(np.maximum(vals, 0.0))).T
+    th = g.theta + z / np.sqrt(rng.chisquare(g.df, size) / g.df)[:, None]
+    dt = np.maximum((t0 + t1) / 2 - g.T, 0.0)
+    zz = th[:, :1] + th[:, 1:2] * ((t0 + t1) / 2 - g.T)[None, :]
+    log_m = special.log_expit(th[:, 2:3]) + special.log_expit(zz)
+    eta = log_m - np.log1p(-np.minimum(np.exp(log_m), 1 - 1e-12)) + _offset(fit, fit.X(t0, t1))[None, :]
+    return eta + rng.standard_normal(eta.shape) * (settings.forecast_growth_drift_sd * np.sqrt(dt))[None, :]
+
+
+def growth_draws(
+    fit: TrendFit,
+    settings: ModelSettings,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    volume: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+    mix: Callable[[int, np.random.Generator], np.ndarray],
+    other: Callable[[int, np.random.Generator], np.ndarray],
+    steps: Callable[[int, np.random.Generator], np.ndarray | None],
+) -> np.ndarray:
+    """Draws (size, m) of the observed rate: when the curve is identified, the growth curve's (a share
+    ``forecast_growth_weight`` of them) and the rest from ``mix(k, rng)`` (the method ``forecast_growth_mix``);
+    otherwise ``other(size, rng)`` alone (the method ``forecast_growth_else``). ``steps(k, rng)`` gives the logit
+    steps at configured breaks ahead (None when there is none)."""
+    g = fit_growth(fit, settings)
+    if g is None:
+        return other(size, rng)
+    k = int(round(size * settings.forecast_growth_weight))
+    if k == 0:
+        return mix(size, rng)
+    eta = growth_eta_draws(g, fit, settings, t0, t1, k, rng)
+    st = steps(k, rng)
+    if st is not None:
+        eta = eta + st
+    noisy = copy.copy(fit)
+    noisy.rho = g.rho
+    out = predictive_draws(noisy, np.zeros((len(t0), len(fit.params))), volume, k, rng, eta)
+    return out if k == size else np.vstack([out, mix(size - k, rng)])
+
+
+def growth_mean(
+    fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, eta: np.ndarray, se: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(logit mean, its se) of forecast periods [t0, t1) given those of the method mixed in (``eta``, ``se``): unchanged
+    when the growth curve is not identified, else the moments of the mixture the draws come from (the curve's
+    logit mean and delta-method se with weight ``forecast_growth_weight``, (``eta``, ``se``) with the rest)."""
+    g = fit_growth(fit, settings)
+    if g is None or not len(t0):
+        return eta, se
+    z = g.theta[0] + g.theta[1] * ((t0 + t1) / 2 - g.T)
+    log_m = special.log_expit(g.theta[2]) + special.log_expit(z)
+    m = np.minimum(np.exp(log_m), 1 - 1e-12)
+    eg = log_m - np.log1p(-m) + _offset(fit, fit.X(t0, t1))
+    u, c = special.expit(z), g.ceiling
+    J = np.column_stack([(1 - u), ((t0 + t1) / 2 - g.T) * (1 - u), np.full_like(u, 1 - c)]) / (1 - m)[:, None]
+    sg = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", J, g.cov, J), 0.0))
+    w = settings.forecast_growth_weight
+    mean = w * eg + (1 - w) * eta
+    return mean, np.sqrt(w * sg**2 + (1 - w) * se**2 + w * (1 - w) * (eg - eta) ** 2)
