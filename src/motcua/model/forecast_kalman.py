@@ -76,30 +76,52 @@ def llt_filter(
     extra level variance added before observation t; ``a0``/``p0`` the state's mean (default: the first
     observation, slope 0) and variances before it. Returns (level, slope, P11, P12, P22, loglik) at the
     last observation, each (G,); the log-likelihood leaves out the first ``skip`` observations (diffuse start).
+
+    One pass over time for every grid point at once: the state and its 2×2 covariance are the rows
+    (level, slope, P11, P12, P22) of one (5, G) array, predicted by one 5×5 matrix product per month and
+    updated by the scalar Kalman gain written out; innovations and their variances are kept, and the
+    log-likelihood is summed from them after the pass.
     """
+    z = np.asarray(z, float)
+    n_obs = len(z)
+    q_level, q_slope = np.asarray(q_level, float), np.asarray(q_slope, float)
     G = len(q_level)
-    v = np.broadcast_to(np.asarray(v, float).reshape(len(z), -1), (len(z), G))
+    v = np.broadcast_to(np.asarray(v, float).reshape(n_obs, -1), (n_obs, G))
+    dt = np.asarray(dt, float)
     a0 = (float(z[0]), 0.0) if a0 is None else a0
-    a1, a2 = np.full(G, float(a0[0])), np.full(G, float(a0[1]))
-    p11, p12, p22 = np.full(G, float(p0[0])), np.zeros(G), np.full(G, float(p0[1]))
-    ll = np.zeros(G)
-    for t in range(len(z)):
+    w = np.empty((5, G))
+    w[0], w[1], w[2], w[3], w[4] = float(a0[0]), float(a0[1]), float(p0[0]), 0.0, float(p0[1])
+    # the prediction of month t: w ← M_t w + Q_t (level += Δ·slope; P ← F P F' + diag(q_L, q_S)·Δ)
+    M = np.zeros((n_obs, 5, 5))
+    M[:, range(5), range(5)] = 1.0
+    M[:, 0, 1] = M[:, 3, 4] = dt
+    M[:, 2, 3] = 2.0 * dt
+    M[:, 2, 4] = dt * dt
+    Q = np.zeros((n_obs, 5, G))
+    Q[:, 2] = dt[:, None] * q_level[None, :]
+    Q[:, 4] = dt[:, None] * q_slope[None, :]
+    if restart is not None:
+        Q[:, 2] += np.asarray(restart, float)[:, None]
+        w[2] += float(restart[0])  # the first month has no prediction
+    f, e = np.empty((n_obs, G)), np.empty((n_obs, G))
+    pred, k, tmp = np.empty((5, G)), np.empty((2, G)), np.empty((2, G))
+    state, p11, p12, p22, cov1 = w[0:2], w[2], w[3], w[4], w[2:4]  # views, updated in place
+    for t, (m_t, q_t, v_t, f_t, e_t) in enumerate(zip(M, Q, v, f, e)):
         if t:
-            d = dt[t]
-            a1 = a1 + d * a2
-            p11 = p11 + d * (2.0 * p12 + d * p22) + q_level * d
-            p12 = p12 + d * p22
-            p22 = p22 + q_slope * d
-        if restart is not None and restart[t]:
-            p11 = p11 + restart[t]
-        f = p11 + v[t]
-        e = z[t] - a1
-        k1, k2 = p11 / f, p12 / f
-        if t >= skip:
-            ll -= 0.5 * (np.log(2 * np.pi * f) + e * e / f)
-        a1, a2 = a1 + k1 * e, a2 + k2 * e
-        p11, p12, p22 = p11 - k1 * p11, p12 - k1 * p12, p22 - k2 * p12
-    return a1, a2, p11, p12, p22, ll
+            np.dot(m_t, w, out=pred)
+            np.add(pred, q_t, out=w)
+        np.add(p11, v_t, out=f_t)
+        np.subtract(z[t], w[0], out=e_t)
+        np.divide(cov1, f_t, out=k)  # the gain (k1, k2) = (P11, P12) / f
+        np.multiply(k[1], p12, out=tmp[0])
+        p22 -= tmp[0]  # with the P12 before the update
+        np.multiply(k[0], cov1, out=tmp)
+        cov1 -= tmp  # P11 -= k1·P11, P12 -= k1·P12
+        np.multiply(k, e_t, out=tmp)
+        state += tmp
+    f, e = f[skip:], e[skip:]
+    ll = -0.5 * (np.log(2 * np.pi * f) + e * e / f).sum(axis=0) if len(f) else np.zeros(G)
+    return w[0], w[1], w[2], w[3], w[4], ll
 
 
 def _grid(settings: ModelSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -178,34 +200,63 @@ def kalman_mean(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> tuple[
     return mean + season, sd
 
 
+def _path_weights(steps: np.ndarray, damping: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The forecast paths as linear maps of their inputs: the logit level at each of m forecast steps is
+    level₀ + slope₀·c + du @ U + dw @ W with du, dw (size, m) the level's and the slope's standardised
+    disturbances scaled by the grid point's sd. Returns (c, U, W): the recursion
+    level_j = level_{j−1} + g_j·slope_{j−1} + √Δ_j·u_j, slope_j = φ^Δ_j·slope_{j−1} + √Δ_j·w_j
+    run once on coefficients rather than once per draw."""
+    m = len(steps)
+    g, fade, root = _damped_years(steps, damping), damping**steps, np.sqrt(steps)
+    c, U, W = np.empty(m), np.triu(np.ones((m, m))) * root[:, None], np.zeros((m, m))
+    slope, level, s0, l0 = np.zeros(m), np.zeros(m), 1.0, 0.0  # coefficients of (w_0..w_{m−1}) and of slope₀
+    for j in range(m):
+        level += g[j] * slope
+        l0 += g[j] * s0
+        W[:, j], c[j] = level, l0
+        slope *= fade[j]
+        s0 *= fade[j]
+        slope[j] += root[j]
+    return c, U, W
+
+
 def kalman_eta(
     fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator
 ) -> np.ndarray:
     """Draws (size, m) of the logit of forecast periods [t0, t1): paths of the state from the last month on,
     one grid point per path (drawn by its weight), plus seasonality (with its coefficients' uncertainty) and the
-    month's overdispersion."""
+    month's overdispersion.
+
+    The random numbers are drawn in a fixed order (grid points, the state's two normals, the level's and the
+    slope's disturbances, the seasonality's, the month's noise); the paths are linear in them
+    (:func:`_path_weights`), so they come from a few matrix products, not a loop over the months."""
     st = kalman_state(fit, settings)
-    k = rng.choice(len(st.weight), size=size, p=st.weight)
-    c12 = st.p12[k] / np.sqrt(np.maximum(st.p11[k], 1e-300))
+    cdf = np.cumsum(st.weight)
+    if not np.isfinite(cdf[-1]) or cdf[-1] <= 0:
+        k = rng.choice(len(st.weight), size=size, p=st.weight)  # raises on weights that are not a distribution
+    else:  # what Generator.choice(p=…) does, without its checks: the same grid points from the same stream
+        k = (cdf / cdf[-1]).searchsorted(rng.random(size), side="right")
+    # the filtered state's sd and the slope's regression on the level, per grid point, then per draw
+    sd_level = np.sqrt(np.maximum(st.p11, 0.0))
+    c12 = st.p12 / np.sqrt(np.maximum(st.p11, 1e-300))
+    sd_slope = np.sqrt(np.maximum(st.p22 - c12**2, 0.0))
     z1, z2 = rng.standard_normal(size), rng.standard_normal(size)
-    lev = st.level[k] + np.sqrt(np.maximum(st.p11[k], 0.0)) * z1
-    slo = st.slope[k] + c12 * z1 + np.sqrt(np.maximum(st.p22[k] - c12**2, 0.0)) * z2
+    lev = st.level[k] + sd_level[k] * z1
+    slo = st.slope[k] + c12[k] * z1 + sd_slope[k] * z2
     tm = (t0 + t1) / 2.0
     steps = np.diff(np.maximum(tm, st.t_last), prepend=st.t_last)
-    phi = settings.forecast_kalman_damping
-    g, fade, root = _damped_years(steps, phi), phi**steps, np.sqrt(steps)
-    # the level's and the slope's disturbances of every step, drawn at once: (size, m) each
-    du = rng.standard_normal((size, len(t0))) * np.sqrt(st.q_level[k])[:, None] * root[None, :]
-    dw = rng.standard_normal((size, len(t0))) * np.sqrt(st.q_slope[k])[:, None] * root[None, :]
-    out = np.empty((size, len(t0)))
-    for j in range(len(steps)):
-        lev = lev + g[j] * slo + du[:, j]
-        slo = slo * fade[j] + dw[:, j]
-        out[:, j] = lev
+    c, U, W = _path_weights(steps, settings.forecast_kalman_damping)
+    m = len(t0)
+    du = rng.standard_normal((size, m)) * np.sqrt(st.q_level)[k][:, None]
+    dw = rng.standard_normal((size, m)) * np.sqrt(st.q_slope)[k][:, None]
     season, cs = _season_cov(fit, fit.X(t0, t1))
     vals, vecs = np.linalg.eigh(cs)
-    out += season[None, :] + (rng.standard_normal((size, len(t0))) * np.sqrt(np.maximum(vals, 0.0))) @ vecs.T
-    return out + np.sqrt(st.noise[k])[:, None] * rng.standard_normal(out.shape)
+    out = du @ U
+    out += dw @ W
+    out += lev[:, None] + slo[:, None] * c[None, :] + season[None, :]
+    out += rng.standard_normal((size, m)) @ (vecs * np.sqrt(np.maximum(vals, 0.0))).T
+    out += np.sqrt(st.noise)[k][:, None] * rng.standard_normal((size, m))
+    return out
 
 
 def observed_draws(eta: np.ndarray, volume: np.ndarray, rng: np.random.Generator) -> np.ndarray:
