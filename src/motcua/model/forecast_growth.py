@@ -37,6 +37,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize, special, stats
 
+from motcua.model.forecast_kalman import observed_design
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, predictive_draws
 
@@ -67,39 +68,73 @@ def _offset(fit: TrendFit, X: np.ndarray) -> np.ndarray:
 
 def _eta(theta: np.ndarray, tc: np.ndarray, off: np.ndarray, curved: bool) -> tuple[np.ndarray, np.ndarray]:
     """(logit of the share, its Jacobian in θ) at times tc (years from the end), θ = (a, b, logit c)."""
+    eta, parts = _eta_value(theta, tc, off, curved)
+    return eta, _jacobian(theta, tc, parts, curved)
+
+
+def _eta_value(theta: np.ndarray, tc: np.ndarray, off: np.ndarray, curved: bool) -> tuple[np.ndarray, tuple]:
+    """The logit of the share at times tc, and what its Jacobian (:func:`_jacobian`) is built from: a step
+    that is not taken needs no Jacobian."""
     z = theta[0] + theta[1] * tc
     if not curved:
-        return z + off, np.column_stack([np.ones_like(tc), tc])
+        return z + off, ()
     log_m = special.log_expit(theta[2]) + special.log_expit(z)  # log(c·u)
     m = np.minimum(np.exp(log_m), 1 - 1e-12)
-    eta = log_m - np.log1p(-m) + off
+    return log_m - np.log1p(-m) + off, (z, m)
+
+
+def _jacobian(theta: np.ndarray, tc: np.ndarray, parts: tuple, curved: bool) -> np.ndarray:
+    """(len(tc), 2 or 3): the derivative of the logit in (a, b[, logit c])."""
+    J = np.empty((len(tc), 3 if curved else 2))
+    if not curved:
+        J[:, 0], J[:, 1] = 1.0, tc
+        return J
+    z, m = parts
     u = special.expit(z)
     c = special.expit(theta[2])
     g = 1.0 / (1.0 - m)
-    return eta, np.column_stack([(1 - u) * g, tc * (1 - u) * g, (1 - c) * g])
+    one_u = 1 - u
+    np.multiply(one_u, g, out=J[:, 0])
+    np.multiply(tc * one_u, g, out=J[:, 1])
+    np.multiply(1 - c, g, out=J[:, 2])
+    return J
 
 
-def _nll(y, n, p, w) -> float:
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    return float(-np.sum(w * (y * np.log(p) + (n - y) * np.log1p(-p))))
+def _nll(y, n, p, w, n_y=None) -> float:
+    """−log-likelihood of successes y of n at rates p (clipped to 10⁻¹²…1 − 10⁻¹²), weights w (None: all 1);
+    ``n_y`` = n − y when known."""
+    p = np.minimum(np.maximum(p, 1e-12), 1 - 1e-12)  # np.clip, without its dispatch
+    ll = y * np.log(p) + ((n - y) if n_y is None else n_y) * np.log1p(-p)
+    return float(-(ll if w is None else w * ll).sum())
 
 
 def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
     """Penalised Fisher scoring with step halving, stopped when the Newton decrement is below 10⁻³ (the
-    −log-likelihood then within 10⁻⁶ of its minimum); returns (θ, information matrix, −log-likelihood, p)."""
+    −log-likelihood then within 10⁻⁶ of its minimum); returns (θ, information matrix, −log-likelihood, p).
+    The Jacobian is built only at the points a step reaches (not at the halved steps it rejects), and for
+    the straight line (constant) once."""
     P = np.zeros((len(theta), len(theta)))
     mu0 = np.zeros(len(theta))
     if curved:
         P[2, 2], mu0[2] = 1.0 / prior[1] ** 2, prior[0]
+    n_y, wn = n - y, w * n
+    w_nll = None if np.all(w == 1.0) else w  # a weight of 1 multiplies nothing
+    J_line = None if curved else _jacobian(theta, tc, (), False)
 
     def objective(th):
-        eta, J = _eta(th, tc, off, curved)
+        eta, parts = _eta_value(th, tc, off, curved)
         p = special.expit(eta)
-        return _nll(y, n, p, w) + 0.5 * (th - mu0) @ P @ (th - mu0), p, J
+        # the prior's penalty ½(θ − μ₀)'P(θ − μ₀): P has one entry, on logit c (none for the straight line)
+        d = th[2] - mu0[2] if curved else 0.0
+        return _nll(y, n, p, w_nll, n_y) + 0.5 * ((d * P[2, 2]) * d if curved else 0.0), p, parts
 
-    f, p, J = objective(theta)
+    def jac(th, parts):
+        return J_line if J_line is not None else _jacobian(th, tc, parts, True)
+
+    f, p, parts = objective(theta)
+    J = jac(theta, parts)
     for _ in range(iters):
-        info = J.T @ (J * (w * n * p * (1 - p))[:, None]) + P
+        info = J.T @ (J * (wn * p * (1 - p))[:, None]) + P
         grad = J.T @ (w * (y - n * p)) - P @ (theta - mu0)
         try:
             step = np.linalg.solve(info, grad)
@@ -107,16 +142,17 @@ def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
             break
         decrement = float(grad @ step)
         for _half in range(12):
-            f_new, p_new, J_new = objective(theta + step)
+            f_new, p_new, parts = objective(theta + step)
             if np.isfinite(f_new) and f_new <= f + 1e-10:
                 break
             step = step / 2
         else:
             break
-        theta, f, p, J = theta + step, f_new, p_new, J_new
+        theta, f, p = theta + step, f_new, p_new
+        J = jac(theta, parts)
         if decrement < 1e-3:
             break
-    info = J.T @ (J * (w * n * p * (1 - p))[:, None]) + P
+    info = J.T @ (J * (wn * p * (1 - p))[:, None]) + P
     return theta, info, f, p
 
 
@@ -153,7 +189,7 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
     t0, t1 = fit.t_start[obs], fit.t_end[obs]
     T = float(fit.t_end[obs[-1]])
     tc = (t0 + t1) / 2 - T
-    off = _offset(fit, fit.X(t0, t1))
+    off = _offset(fit, observed_design(fit)[1])
     share = (y[-12:].sum() + 0.5) / (n[-12:].sum() + 1.0)
     top = float(np.clip(max(share, np.max((y[-12:] + 0.5) / (n[-12:] + 1.0))), 0.02, 0.98))
     prior = (float(special.logit((1 + top) / 2)), settings.forecast_growth_prior_sd)

@@ -29,6 +29,7 @@ in :func:`motcua.model.forecast.forecast_draws`. Cost: one filter of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import special
@@ -125,13 +126,30 @@ def llt_filter(
 
 
 def _grid(settings: ModelSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    ql, qs, s2 = np.meshgrid(
-        settings.forecast_kalman_level_var,
-        settings.forecast_kalman_slope_var,
-        settings.forecast_kalman_noise_var,
-        indexing="ij",
+    return _grid_of(
+        tuple(settings.forecast_kalman_level_var),
+        tuple(settings.forecast_kalman_slope_var),
+        tuple(settings.forecast_kalman_noise_var),
     )
-    return ql.ravel(), qs.ravel(), s2.ravel()
+
+
+@lru_cache(maxsize=8)
+def _grid_of(level: tuple, slope: tuple, noise: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(q_L, q_S, σ²) of every grid point, built once per grid (read-only: every series' state shares them)."""
+    out = tuple(a.ravel() for a in np.meshgrid(level, slope, noise, indexing="ij"))
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+def observed_design(fit: TrendFit) -> tuple[np.ndarray, np.ndarray]:
+    """(indices of the observed periods, the model's design rows of them), kept on the fit: the kalman and
+    the growth forecasts both start from them."""
+    got = getattr(fit, "_forecast_observed", None)
+    if got is None:
+        obs = np.flatnonzero(fit.observed_mask)
+        got = fit._forecast_observed = (obs, fit.X(fit.t_start[obs], fit.t_end[obs]))
+    return got
 
 
 def seasonal_logit(fit: TrendFit, t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
@@ -157,11 +175,11 @@ def kalman_state(fit: TrendFit, settings: ModelSettings) -> KalmanState:
     got = getattr(fit, "_kalman", None)
     if got is not None and got[0] == key:
         return got[1]
-    obs = np.flatnonzero(fit.observed_mask)
+    obs, X = observed_design(fit)
     t0, t1 = fit.t_start[obs], fit.t_end[obs]
     tm = (t0 + t1) / 2.0
     y, n = fit.successes[obs], fit.trials[obs]
-    z = np.log((y + 0.5) / (n - y + 0.5)) - seasonal_logit(fit, t0, t1)
+    z = np.log((y + 0.5) / (n - y + 0.5)) - (X - trend_only(X, fit.names)) @ fit.params
     p = np.clip(fit.fitted[obs], 0.5 / n, 1.0 - 0.5 / n)
     vb = 1.0 / (n * p * (1.0 - p))
     ql, qs, s2 = _grid(settings)
