@@ -10,7 +10,7 @@ import pytest
 
 from motcua.model import backtest as bt
 from motcua.model.forecast import fit_growth, forecast_design, forecast_draws, forecast_mean
-from motcua.model.forecast_kalman import kalman_state
+from motcua.model.forecast_kalman import kalman_state, observed_draws
 from motcua.model.settings import Break, settings_from_config
 from motcua.model.trend import fit_arrays
 
@@ -85,3 +85,15 @@ def test_the_series_identify_growth_curves_and_the_kalman_state_is_the_same():
         for name in ("level", "slope", "p11", "p12", "p22", "weight"):
             np.testing.assert_allclose(getattr(new, name), getattr(old, name), rtol=1e-9, atol=1e-12)
         assert new.loglik == pytest.approx(old.loglik, rel=1e-12)
+
+
+@pytest.mark.parametrize("volume", [0.0, 30.0, 400.0, 5000.0])
+def test_observed_draws_are_those_before_with_every_volume_large_small_or_mixed(volume):
+    """The observation noise of the kalman draws: every period exact binomial, every one normal (shares near
+    ½ at 5 000 trials), or both, and a zero volume: the same draws from the same stream."""
+    gen = np.random.default_rng(3)
+    for eta in (gen.normal(-0.5, 1.5, (300, 6)), gen.normal(0.0, 0.3, (300, 6))):
+        for vol in (np.full(6, volume), np.array([volume, volume, 20.0, 5000.0, volume, 0.0])):
+            new = observed_draws(eta, vol, np.random.default_rng(5))
+            old = kalman_old.observed_draws(eta, vol, np.random.default_rng(5))
+            np.testing.assert_array_equal(new, old)

@@ -282,11 +282,16 @@ def observed_draws(eta: np.ndarray, volume: np.ndarray, rng: np.random.Generator
     (its normal approximation where both expected counts are ≥ 50). Where the volume is 0, the rate itself."""
     q = special.expit(eta)
     m = np.broadcast_to(np.maximum(np.rint(volume), 0).astype(np.int64), q.shape)
-    mq = m * q
-    big = np.minimum(mq, m * (1 - q)) >= 50
-    y = np.empty_like(q)
-    y[big] = np.clip(
-        np.rint(mq[big] + np.sqrt(mq[big] * (1 - q[big])) * rng.standard_normal(int(big.sum()))), 0, m[big]
-    )
-    y[~big] = rng.binomial(m[~big], q[~big])
+    mq, one_q = m * q, 1 - q
+    big = np.minimum(mq, m * one_q) >= 50
+    n_big = int(np.count_nonzero(big))
+    if n_big == q.size:  # every period large: no masks (the same normals, in the same order)
+        y = np.clip(np.rint(mq + np.sqrt(mq * one_q) * rng.standard_normal(q.shape)), 0, m)
+    else:
+        y = np.empty_like(q)
+        if n_big:
+            mqb = mq[big]
+            y[big] = np.clip(np.rint(mqb + np.sqrt(mqb * one_q[big]) * rng.standard_normal(n_big)), 0, m[big])
+        small = ~big
+        y[small] = rng.binomial(m[small], q[small])
     return np.where(m > 0, y / np.maximum(m, 1), q)
