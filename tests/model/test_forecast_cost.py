@@ -10,7 +10,7 @@ import pytest
 
 from motcua.model import backtest as bt
 from motcua.model.forecast import fit_growth, forecast_design, forecast_draws, forecast_mean
-from motcua.model.forecast_kalman import kalman_state, observed_draws
+from motcua.model.forecast_kalman import kalman_state, llt_filter, observed_draws
 from motcua.model.settings import Break, settings_from_config
 from motcua.model.trend import fit_arrays
 
@@ -97,3 +97,18 @@ def test_observed_draws_are_those_before_with_every_volume_large_small_or_mixed(
             new = observed_draws(eta, vol, np.random.default_rng(5))
             old = kalman_old.observed_draws(eta, vol, np.random.default_rng(5))
             np.testing.assert_array_equal(new, old)
+
+
+def test_the_filter_is_the_one_before_with_restarts_a_given_start_and_no_burn_in():
+    rng = np.random.default_rng(12)
+    z = np.cumsum(rng.normal(0.03, 0.2, 40))
+    dt = rng.uniform(0.07, 0.1, 40)
+    ql, qs = rng.uniform(0, 0.05, 7), rng.uniform(0, 0.2, 7)
+    restart = np.zeros(40)
+    restart[[0, 17]] = [0.5, 2.0]
+    for v in (np.full(40, 0.04), rng.uniform(0.01, 0.2, (40, 7))):
+        for kw in ({}, {"restart": restart, "a0": (0.3, -0.1), "p0": (2.0, 0.5), "skip": 0}):
+            new = llt_filter(z, v, dt, ql, qs, **kw)
+            old = kalman_old.llt_filter(z, v, dt, ql, qs, **kw)
+            for a, b in zip(new, old):
+                np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
