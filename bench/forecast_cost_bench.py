@@ -9,7 +9,9 @@ to damped before and after, and the 1-minute load.
 
     .venv/bin/python bench/forecast_cost_bench.py [--series 200] [--rounds 3] [--profile kalman]
 
-``--profile METHOD`` prints cProfile's top functions for one method (after the change) instead.
+``--profile METHOD`` prints cProfile's top functions for one method (after the change) instead; ``--parts``
+times the methods' own pieces instead (on fits made once: the grid's filter with its state, the kalman paths,
+their observation noise, the growth curve's fit), before and after, milliseconds per series.
 """
 
 from __future__ import annotations
@@ -32,9 +34,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from forecast_bench import CANDIDATES  # noqa: E402
 
 from motcua.model import backtest as bt  # noqa: E402
+from motcua.model import forecast_growth, forecast_kalman  # noqa: E402
 from motcua.model.run import _series_outputs  # noqa: E402
 from motcua.model.settings import settings_from_config  # noqa: E402
-from motcua.model.trend import fit_arrays  # noqa: E402
+from motcua.model.trend import fit_arrays, forecast_arrays  # noqa: E402
+from tests.model import forecast_growth_before, forecast_kalman_before  # noqa: E402
 from tests.model.forecast_before import before  # noqa: E402
 
 METHODS = ("damped", "kalman", "ensemble", "growth", "growth_k", "growth_e")
@@ -50,11 +54,71 @@ def run(sims, settings, until, target) -> None:
         _series_outputs(f, settings, until, target)
 
 
+def parts(sims, settings, until, rounds: int) -> None:
+    """Milliseconds per series of each method's own pieces, before and after (caches on the fits cleared)."""
+    st = settings.with_(**CANDIDATES["growth_k"])
+    fits = [
+        fit_arrays(
+            "b",
+            "b",
+            "online_rate",
+            s.period_start[:48],
+            s.period_end[:48],
+            s.t_start[:48],
+            s.t_end[:48],
+            s.successes[:48],
+            s.trials[:48],
+            st,
+        )  # fmt: skip
+        for s in sims
+    ]
+    fits = [f for f in fits if f.ok and f.has_trend]
+    _, _, t0, t1 = forecast_arrays(pd.Timestamp(fits[0].period_end.max()), until)
+    eta = forecast_kalman.kalman_eta(fits[0], st, t0, t1, 1000, np.random.default_rng(1))
+    vol = np.geomspace(30.0, 3000.0, len(t0))
+    caches = ("_kalman", "_kalman_before", "_forecast_growth", "_forecast_growth_before", "_forecast_observed")
+
+    def clear() -> None:
+        for f in fits:
+            for a in caches:
+                f.__dict__.pop(a, None)
+
+    pieces = {
+        "kalman_state (grid filter)": lambda m: [m.kalman_state(f, st) for f in fits],
+        "kalman_eta (1 000 paths)": lambda m: [
+            m.kalman_eta(f, st, t0, t1, 1000, np.random.default_rng(1)) for f in fits
+        ],
+        "observed_draws (1 000)": lambda m: [m.observed_draws(eta, vol, np.random.default_rng(1)) for f in fits],
+        "fit_growth": lambda m: [m.fit_growth(f, st) for f in fits],
+    }
+    mods = {
+        "before": {"kalman": forecast_kalman_before, "growth": forecast_growth_before},
+        "after": {"kalman": forecast_kalman, "growth": forecast_growth},
+    }
+    best = {}
+    for _ in range(rounds):
+        for name, fn in pieces.items():
+            for version, m in mods.items():
+                clear()
+                if name.startswith("kalman_eta"):  # the state is not what this piece times
+                    [m["kalman"].kalman_state(f, st) for f in fits]
+                t = time.process_time()
+                fn(m["growth" if name == "fit_growth" else "kalman"])
+                best[name, version] = min(best.get((name, version), np.inf), time.process_time() - t)
+    print(f"{len(fits)} fits, best of {rounds} rounds; 1-minute load {os.getloadavg()[0]:.2f}")
+    print("| piece | before ms | after ms | after / before |")
+    print("|---|---|---|---|")
+    for name in pieces:
+        b, a = (1000 * best[name, v] / len(fits) for v in ("before", "after"))
+        print(f"| {name} | {b:.3f} | {a:.3f} | {a / b:.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--series", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--profile", choices=METHODS)
+    ap.add_argument("--parts", action="store_true", help="time the methods' own pieces instead")
     args = ap.parse_args(argv)
     settings = settings_from_config()
     rng = np.random.default_rng(9)
@@ -62,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     until = pd.Timestamp(sims[0].period_end[47]) + pd.DateOffset(months=18)
     target = pd.Timestamp(year=until.year - 1, month=12, day=31)
     runs = {m: settings.with_(**CANDIDATES[m]) for m in METHODS}
+    if args.parts:
+        parts(sims, settings, until, args.rounds)
+        return 0
     if args.profile:
         run(sims, runs[args.profile], until, target)
         prof = cProfile.Profile()
