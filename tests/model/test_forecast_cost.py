@@ -14,6 +14,7 @@ from motcua.model.forecast_kalman import kalman_state, llt_filter, observed_draw
 from motcua.model.settings import Break, settings_from_config
 from motcua.model.trend import fit_arrays
 
+from . import forecast_growth_before as growth_old
 from . import forecast_kalman_before as kalman_old
 from .forecast_before import before
 
@@ -76,10 +77,17 @@ def test_same_with_a_break_inside_the_data_and_one_ahead(method):
 
 
 def test_the_series_identify_growth_curves_and_the_kalman_state_is_the_same():
-    """Not vacuous: most S-curves identify a growth curve, and the grid's filtered state equals the old one."""
+    """Not vacuous: most S-curves identify a growth curve; the growth fits and the grid's filtered state equal
+    the old ones."""
     st = settings_from_config().with_(structural_breaks=(), **METHODS["growth_k"])
     fits = [_fit(s, st) for s in _sims()]
     assert sum(fit_growth(f, st) is not None for f in fits) >= 4
+    for f in fits:  # the growth curves: the same fits, bit for bit
+        new, old = fit_growth(f, st), growth_old.fit_growth(f, st)
+        assert (new is None) == (old is None)
+        if new is not None:
+            for a, b in zip((new.theta, new.cov, new.rho, new.curvature), (old.theta, old.cov, old.rho, old.curvature)):
+                np.testing.assert_array_equal(a, b)
     for f in fits:
         new, old = kalman_state(f, st), kalman_old.kalman_state(f, st)
         for name in ("level", "slope", "p11", "p12", "p22", "weight"):
