@@ -48,6 +48,7 @@ CANDIDATES = {
     "damped": {"forecast_method": "damped"},
     "kalman": {"forecast_method": "kalman"},
     "ensemble": {"forecast_method": "ensemble"},
+    "ensemble_unshrunk": {"forecast_method": "ensemble", "forecast_season_shrink": "none"},
     "growth": {"forecast_method": "growth", "forecast_growth_mix": "damped", "forecast_growth_else": "damped"},
     "growth_k": {"forecast_method": "growth", "forecast_growth_mix": "kalman", "forecast_growth_else": "ensemble"},
     "growth_e": {"forecast_method": "growth", "forecast_growth_mix": "ensemble", "forecast_growth_else": "ensemble"},

@@ -124,8 +124,9 @@ def test_out_of_sample_check_holds():
     """Seeded out-of-sample check of the configured method (a smaller run of bench/forecast_bench.py): 95 %
     intervals cover 93–97 % of held-out months per block of three horizons (± sampling error of 600 months),
     the interval score beats the old model (glm) at every horizon within the sampling error of 200 series (3 %)
-    and by 12–23 % per block from 4 months on, the flat forecast by 40 %, the damped trend over horizons 4–12,
-    and the target probabilities beat glm's Brier score by 13 %."""
+    and by 4–28 % per block, the flat forecast by 40 %, the damped trend over horizons 4–12 by 7 %, and the
+    target probabilities beat glm's Brier score by 20 %: the mixed ensemble without the growth curve and
+    the seasonal shrinkage (the method configured before) fails the last two."""
     settings = settings_from_config()
     assert settings.forecast_method not in ("glm", "damped")
     others = {m: settings.with_(forecast_method=m) for m in ("glm", "damped")}
@@ -141,14 +142,15 @@ def test_out_of_sample_check_holds():
     score = rows.groupby(["forecaster", "horizon"])["interval_score"].mean().unstack(0)
     assert (score["new"] < 1.03 * score["glm"]).all(), score
     assert (score["new"] < 0.6 * score["flat"]).all(), score
-    # per block of three horizons, the ratio to the old model measured here (0.95, 0.82, 0.74, 0.71) with a margin
+    # per block of three horizons, the ratio to the old model measured here (0.925, 0.795, 0.717, 0.684; the
+    # ensemble configured before: 0.942, 0.834, 0.743, 0.716) with a margin
     block = rows.groupby(["forecaster", "block"])["interval_score"].mean().unstack(0)
     ratio = block["new"] / block["glm"]
-    assert (ratio < [1.0, 0.88, 0.80, 0.77]).all(), ratio
+    assert (ratio < [0.96, 0.83, 0.75, 0.72]).all(), ratio
     late = rows[rows["horizon"] >= 4].groupby("forecaster")["interval_score"].mean()
-    assert late["new"] < 0.97 * late["damped"], late  # measured here: 0.94
+    assert late["new"] < 0.93 * late["damped"], late  # measured here: 0.90 (the ensemble before: 0.94)
     brier = bt.brier(trows)
-    assert brier["new"] < 0.87 * brier["glm"], brier  # measured here: 0.80
+    assert brier["new"] < 0.80 * brier["glm"], brier  # measured here: 0.76 (the ensemble before: 0.81)
 
 
 def test_target_too_uncertain_follows_the_configured_width(small_panel, settings):

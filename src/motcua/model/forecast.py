@@ -32,6 +32,8 @@ Methods (``forecast_method`` in config/model.yaml):
   (share ``forecast_growth_weight``) and those of the method
   ``forecast_growth_mix``; elsewhere the method ``forecast_growth_else``.
 
+Every method but glm reads the month-of-year seasonality shrunk by empirical
+Bayes when ``forecast_season_shrink`` says so (:mod:`motcua.model.forecast_season`).
 All stay inside 0–1 (logit scale). A configured structural break that falls
 inside the forecast (after the data's end) is not crossed as if nothing
 happened: periods after it take an extra logit step drawn from
@@ -51,6 +53,7 @@ from scipy import special
 from motcua.model.design import trend_only
 from motcua.model.forecast_growth import fit_growth, growth_draws, growth_mean
 from motcua.model.forecast_kalman import kalman_eta, kalman_mean, observed_draws
+from motcua.model.forecast_season import forecast_fit
 from motcua.model.series import years
 from motcua.model.settings import FORECAST_METHODS, ModelSettings
 from motcua.model.trend import TrendFit, future_bends, predictive_draws
@@ -150,6 +153,8 @@ def _logit_mean(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(logit mean, its se) of the forecast periods with design rows X of :func:`forecast_design`."""
     method = settings.forecast_method
+    if method != "glm":
+        fit = forecast_fit(fit, settings)
     if method == "growth":
         identified = t0 is not None and t1 is not None and len(t0) and fit_growth(fit, settings) is not None
         base = _sub(settings, settings.forecast_growth_mix if identified else settings.forecast_growth_else)
@@ -246,6 +251,8 @@ def forecast_draws(
     if not len(t0):
         return np.empty((size, 0))
     X = forecast_design(fit, settings, t0, t1) if X is None else X
+    if settings.forecast_method != "glm":
+        fit = forecast_fit(fit, settings)
     if settings.forecast_method == "growth":  # growth curve with a ceiling, mixed with another method
         mix, other = _sub(settings, settings.forecast_growth_mix), _sub(settings, settings.forecast_growth_else)
         return growth_draws(
