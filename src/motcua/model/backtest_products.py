@@ -17,13 +17,58 @@ period, ``too_uncertain`` as the summary says, and the same for the whole year (
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from motcua import products
 from motcua.model.backtest import ALPHA
 from motcua.model.series import build_series
 
 KEY = ["unit_schema", "unit_code", "rate"]
+
+
+def project(folder: Path, config: Path, method: str | None = None, window_start: str | None = "") -> Path:
+    """A project folder: ``folder``/config copied from ``config``, its reporting window's start set (``""``: open,
+    the data's first month; None: as configured) and its forecast method set (None: as configured);
+    ``folder``/data made. Returns the config folder."""
+    cfg = Path(folder) / "config"
+    shutil.copytree(config, cfg)
+    edits = [("model.yaml", r"(?m)^forecast_method: *\S+", f"forecast_method: {method}", method)]
+    edits.append(("province.yaml", r"(?m)^(  start:).*$", rf"\g<1> {window_start}", window_start))
+    for name, pattern, repl, value in edits:
+        if value is not None:
+            text, n = re.subn(pattern, repl, (cfg / name).read_text("utf-8"))
+            if n != 1:
+                raise ValueError(f"{name}: no single line matches {pattern!r}")
+            (cfg / name).write_text(text, "utf-8")
+    (Path(folder) / "data").mkdir(exist_ok=True)
+    return cfg
+
+
+def run_stage(panel: pd.DataFrame, folder: Path, cfg: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``panel`` written as ``folder``/data's processed panel and the model stage run on it with ``cfg`` as the
+    project's config (:func:`motcua.model.run.run_model_dir`, what ``motcua model`` runs); (trends, trend_summary)
+    as the stage wrote them."""
+    from motcua.model.run import run_model_dir
+    from motcua.panel import conform
+
+    data = Path(folder) / "data"
+    products.PANEL.write(conform(panel), data)
+    old = os.environ.get("MOTCUA_CONFIG")
+    os.environ["MOTCUA_CONFIG"] = str(cfg)
+    try:
+        run_model_dir(data)
+    finally:
+        if old is None:
+            os.environ.pop("MOTCUA_CONFIG", None)
+        else:
+            os.environ["MOTCUA_CONFIG"] = old
+    return products.TRENDS.read(data), products.SUMMARY.read(data)
 
 
 def months_after(period_start: pd.Series, fit_end: pd.Timestamp) -> np.ndarray:
