@@ -74,3 +74,39 @@ def test_p_meet_target_scored_on_the_held_out_target_period(scored):
     brier = float(np.mean((t["p"] - t["met"]) ** 2))
     brier_old = float(np.mean((t_old["p"] - t_old["met"]) ** 2))
     assert brier < 0.15 and brier <= brier_old + 0.02
+
+
+def test_products_band_is_the_forecast_draws_quantiles_on_the_held_out_periods(tmp_path):
+    """Recomputed outside the stage's table code (fit, province prior, the series' seed, forecast_draws,
+    np.quantile): the forecast rows' lower/upper are the 2.5 % and 97.5 % quantiles of the same draws,
+    on the held-out months' exact periods, at the expected volume the stage states."""
+    from motcua.config import load_config
+    from motcua.model.compare import window_rows
+    from motcua.model.fit_tasks import province_priors
+    from motcua.model.forecast import forecast_draws
+    from motcua.model.series import build_series
+    from motcua.model.settings import settings_from_config
+    from motcua.model.trend import daily_volume, fit_arrays, forecast_arrays
+
+    panel, _ = simulate_adoption_panel(8, start="2019-02-01", months=36, n_units=4)
+    cfg = project(tmp_path, config_dir())
+    trends, _ = run_stage(panel, tmp_path, cfg)
+    st = settings_from_config(load_config(cfg))
+    series, _ = build_series(panel, list(st.rates))
+    priors = province_priors(window_rows(series, st.comparison_window_months), st.shared_logit_decimals)
+    until = pd.Timestamp("2023-12-31")  # data to January 2022: forecasts to the end of the next year
+    checked = 0
+    for (code, rate), g in series[series["rate"].isin(RATES)].groupby(["unit_code", "rate"]):
+        a = {c: g[c].to_numpy() for c in ("period_start", "period_end", "t_start", "t_end", "successes", "trials")}
+        fit = fit_arrays("legacy", code, rate, *a.values(), st, prior_rate=priors[("legacy", "district", rate)])
+        fs, fe, t0, t1 = forecast_arrays(pd.Timestamp(fit.period_end.max()), until)
+        vol = daily_volume(fit.period_start, fit.period_end, fit.trials) * (((fe - fs) / np.timedelta64(1, "D")) + 1)
+        draws = forecast_draws(fit, st, t0, t1, vol, st.forecast_simulations, np.random.default_rng(fit.seed(st.seed)))
+        lo, hi = np.quantile(draws, [0.025, 0.975], axis=0)
+        fc = trends[(trends["kind"] == "forecast") & (trends["unit_code"] == code) & (trends["rate"] == rate)]
+        assert pd.to_datetime(fc["period_start"]).to_numpy("datetime64[ns]").tolist() == fs.tolist()
+        np.testing.assert_allclose(fc["lower"].to_numpy(float), lo, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(fc["upper"].to_numpy(float), hi, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(fc["n"].to_numpy(float), vol, rtol=1e-12)
+        checked += 1
+    assert checked == 8
