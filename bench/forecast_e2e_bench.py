@@ -128,7 +128,7 @@ def one_run(seed: int, variant: str, cli: bool) -> tuple[pd.DataFrame, pd.DataFr
     br, bt_rows = bench_path(panel, 48, settings, seed)
     rows.append(br.assign(has_forecast=True))
     if len(bt_rows):
-        trows.append(bt_rows.rename(columns={}).assign(p_year=np.nan, met_year=False, too_uncertain=False))
+        trows.append(bt_rows.assign(p_year=np.nan, met_year=False, too_uncertain=False))
     out = pd.concat(rows, ignore_index=True).assign(seed=seed, variant=variant)
     tout = pd.concat(trows, ignore_index=True).assign(seed=seed, variant=variant)
     return out, tout, info
