@@ -116,7 +116,9 @@ def score_products(
     return rows.reset_index(drop=True), _target_rows(summary, series, rates, fit_end)
 
 
-def _target_rows(summary: pd.DataFrame, series: pd.DataFrame, rates: tuple[str, ...], fit_end: pd.Timestamp):
+def _target_rows(
+    summary: pd.DataFrame, series: pd.DataFrame, rates: tuple[str, ...], fit_end: pd.Timestamp
+) -> pd.DataFrame:
     """One row per (unit, rate) whose target period lies after ``fit_end``: probabilities and outcomes."""
     s = summary[summary["rate"].isin(rates) & summary["p_meet_target"].notna()].copy()
     s["target_period_end"] = pd.to_datetime(s["target_period_end"])
