@@ -101,7 +101,12 @@ def summary(rows: list[dict[str, object]], budget: int) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from motcua.report.page_budget import page_max_bytes
+    try:
+        from motcua.report.page_budget import page_max_bytes
+    except ImportError:  # code older than the budget (a "before" run)
+
+        def page_max_bytes() -> int:
+            return 1_500_000
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("data", type=Path)
