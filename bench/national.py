@@ -18,7 +18,9 @@ the simulation's month t counted from 01/2021, so the online share in 2025–202
 A commune's volume is drawn around 120 new dossiers a month (a legacy district's around 250).
 Deterministic: the same seed writes the same bytes.
 
-    python bench/national.py --out bench/out/national/raw [--seed 7] [--legacy-province 54] [--forms]
+    python bench/national.py --out bench/out/national/raw [--seed 7] [--legacy-province 54] [--forms] [--provinces 79,01]
+
+``--provinces``: only those provinces' communes (a reduced national input, e.g. to try a full build quickly).
 """
 
 from __future__ import annotations
@@ -109,10 +111,14 @@ def simulate_commune(seed: int, code: str) -> list[list[object]]:
     return rows
 
 
-def national_rows(seed: int) -> list[list[object]]:
-    """56,457 rows: every 2025 commune × 17 months, communes in the reference's order."""
+def national_rows(seed: int, provinces: list[str] | None = None) -> list[list[object]]:
+    """56,457 rows: every 2025 commune × 17 months, communes in the reference's order (``provinces``: only the
+    communes of these 2025 provinces, each with the very rows it has in the whole country's file)."""
+    c = communes()
+    if provinces:
+        c = c[c["province_code"].isin(provinces)]
     out: list[list[object]] = []
-    for code in communes()["unit_code"]:
+    for code in c["unit_code"]:
         out.extend(simulate_commune(seed, code))
     return out
 
@@ -209,12 +215,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--forms", action="store_true", help="form-06 workbooks per province and month instead of the tidy CSV"
     )
-    ap.add_argument("--provinces", default="", help="with --forms: only these 2025 provinces (comma-separated codes)")
+    ap.add_argument("--provinces", default="", help="only the communes of these 2025 provinces (comma-separated codes)")
     args = ap.parse_args(argv)
     out = Path(args.out)
-    rows = national_rows(args.seed)
+    provinces = [p.zfill(2) for p in args.provinces.split(",") if p] or None
+    rows = national_rows(args.seed, provinces)
     if args.forms:
-        n = write_forms(out / "forms", rows, [p for p in args.provinces.split(",") if p] or None)
+        n = write_forms(out / "forms", rows, provinces)
         print(f"{n} workbooks, {len(rows)} commune rows")
     else:
         write_csv(out / "national_2025.csv", rows)

@@ -326,6 +326,12 @@ class DossierExtraLayout(LayoutBase):
     score_table: ScoreTable766 = field(default_factory=ScoreTable766)
 
 
+# --------------------------------------------------------------------------- report.yaml
+@dataclass(kw_only=True)
+class ReportLimits(Strict):
+    page_max_bytes: int = 1_500_000
+
+
 #: config/<name> → its schema. A new config file: register its model here.
 SCHEMAS: dict[str, type[Strict]] = {
     "province.yaml": Province,
@@ -335,6 +341,7 @@ SCHEMAS: dict[str, type[Strict]] = {
     "agencies.yaml": Agencies,
     "extract.yaml": Extract,
     "par.yaml": Par,
+    "report.yaml": ReportLimits,
 }
 #: Files checked elsewhere: model.yaml against the fields of motcua.model.settings.ModelSettings.
 CHECKED_ELSEWHERE = frozenset({"model.yaml"})

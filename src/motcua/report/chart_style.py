@@ -9,6 +9,8 @@ from typing import Any
 import seaborn as sns
 
 DPI = 100
+#: Colours of a chart's PNG palette at most (motcua.report.png): a chart with more is stored with this many.
+PNG_COLORS = 256
 WIDTH = 5.4  # inches: 540 px; a phone shows it at ~360 px (2/3), so 12-pt text stays ~11 px there
 
 COLORS = {

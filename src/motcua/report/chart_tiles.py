@@ -7,7 +7,7 @@ rendered alone on a figure of the chart's full size, so every mark lands on
 the very pixels it would in the whole figure; its pixels that are not the
 white background ("ink") are then pasted onto a white canvas, which is
 encoded exactly as :func:`motcua.report.charts.to_png` encodes a figure
-(:func:`motcua.report.charts.encode_png`). As long as no two tiles
+(:func:`motcua.report.png.encode_png`). As long as no two tiles
 put ink on the same pixel, the PNG is byte-for-byte the one that drawing all
 tiles on one figure gives (tests/report/test_chart_tiles.py checks it).
 
@@ -31,7 +31,8 @@ from matplotlib.figure import Figure
 
 from motcua.report.chart_cache import ChartCache, chart_key
 from motcua.report.chart_style import RC, WIDTH
-from motcua.report.charts import Chart, chart_of, encode_png, new_figure
+from motcua.report.charts import Chart, chart_of, new_figure
+from motcua.report.png import encode_png
 
 WHITE = np.uint32(0xFFFFFFFF)
 

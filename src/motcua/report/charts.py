@@ -3,8 +3,9 @@
 Every chart returns a :class:`Chart` (a ``data:image/png;base64`` URI, its
 pixel size, alt text and caption). Figures are drawn with the Agg renderer
 inside one rc context (seaborn's whitegrid style, DejaVu Sans, which holds
-every Vietnamese diacritic, sizes readable on a phone) and saved without the
-"Software" PNG metadata, so the same data give the same bytes. Math-text
+every Vietnamese diacritic, sizes readable on a phone) and encoded by
+:func:`motcua.report.png.encode_png` (an indexed PNG of at most 256 colours, the
+frequent ones exact, no date or "Software" tag), so the same data give the same bytes. Math-text
 parsing is off: a unit name with "$" is drawn as typed.
 
 Style, context, palette and spines come from seaborn; marks are drawn with
@@ -33,6 +34,7 @@ from matplotlib.ticker import Formatter, FuncFormatter
 from motcua.report import fmt
 from motcua.report.chart_cache import ChartCache, chart_key
 from motcua.report.chart_style import DPI, RC, WIDTH
+from motcua.report.png import encode_png
 
 
 @dataclass(frozen=True)
@@ -117,30 +119,6 @@ def figure_rgba(fig: Figure) -> np.ndarray:
 def to_png(fig: Figure) -> bytes:
     """PNG bytes of the figure on white (:func:`encode_png`): same figure → same bytes."""
     return encode_png(figure_rgba(fig))
-
-
-def encode_png(rgba: np.ndarray) -> bytes:
-    """PNG bytes of an RGBA pixel array (rows × columns × 4), lossless and compact: an opaque image is stored as
-    RGB, and one of at most 256 colours (a chart's lines and fills, antialiasing included, usually are) with a
-    palette of its colours in ascending RGB order, a third of the RGBA bytes. The pixels decoded are exactly
-    those given; no date or software tag, so the same pixels give the same bytes."""
-    from PIL import Image
-
-    a = np.ascontiguousarray(rgba, dtype=np.uint8)
-    if a.shape[2] == 4 and not (a[..., 3] != 255).any():
-        a = np.ascontiguousarray(a[..., :3])
-    im = Image.fromarray(a, "RGBA" if a.shape[2] == 4 else "RGB")
-    colors = im.getcolors(256) if a.shape[2] == 3 else None
-    if colors is not None:
-        palette = sorted(c for _, c in colors)
-        codes = np.array([(r << 16) | (g << 8) | b for r, g, b in palette], np.uint32)
-        flat = (a[..., 0].astype(np.uint32) << 16) | (a[..., 1].astype(np.uint32) << 8) | a[..., 2]
-        index = np.searchsorted(codes, flat).astype(np.uint8)  # every pixel's colour is in the palette
-        im = Image.fromarray(index, "P")
-        im.putpalette(bytes(v for c in palette for v in c))
-    buf = io.BytesIO()
-    im.save(buf, format="PNG", compress_level=6, dpi=(DPI, DPI))
-    return buf.getvalue()
 
 
 def chart_of(png: bytes, height: float, alt: str, caption: str, width: float = WIDTH) -> Chart:

@@ -22,7 +22,8 @@ from matplotlib.figure import Figure
 
 from motcua.report import fmt
 from motcua.report.chart_style import RC, WIDTH
-from motcua.report.charts import Chart, axes_in, chart_of, encode_png, figure_rgba, new_figure
+from motcua.report.charts import Chart, axes_in, chart_of, figure_rgba, new_figure
+from motcua.report.png import encode_png
 from motcua.report.strings import Strings, cap
 from motcua.report.unit_charts import draw_funnel, funnel_marks
 
