@@ -42,15 +42,15 @@ class HashWhenWritten:
         return (st.st_size, st.st_mtime_ns, st.st_ino)
 
     def _work(self) -> None:
-        from motcua.files import sha256_file
-        from motcua.pipeline.input_hashes import TABLES, file_hashes
-
         todo = list(self.names)
         while todo and not self._stop.is_set():
             changed = [n for n in todo if self._signature(n) not in (None, self.before[n])]
             if not changed:
                 self._stop.wait(self.every_s)
                 continue
+            from motcua.files import sha256_file  # here: hashing needs pandas and pyarrow, a no-op build neither
+            from motcua.pipeline.input_hashes import TABLES, file_hashes
+
             if self.after is not None:
                 self.after.join()
             try:
