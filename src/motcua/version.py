@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from motcua import __version__
+import motcua
 
 _SOURCE_SUFFIXES = {".py", ".yaml", ".j2", ".css", ".js", ".json", ".csv", ".gz", ".tpl"}
 
@@ -25,4 +25,4 @@ def source_hash() -> str:
 
 def code_version() -> str:
     """E.g. ``0.1.0+3f2a9c1d``: changes whenever any source file of the package changes."""
-    return f"{__version__}+{source_hash()[:8]}"
+    return f"{motcua.__version__}+{source_hash()[:8]}"

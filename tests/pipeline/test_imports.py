@@ -29,3 +29,23 @@ def test_report_names_still_resolve_for_notebooks():
 
     assert callable(report.district_report) and callable(report.province_overview) and callable(report.load_data)
     assert set(report.__all__) == {"ReportData", "district_report", "load_data", "province_overview"}
+
+
+WATCH = """
+import json, pathlib, sys, tempfile, time
+from motcua.pipeline.hash_watch import HashWhenWritten
+from motcua.version import source_hash
+source_hash()
+watch = HashWhenWritten(pathlib.Path(tempfile.mkdtemp()), every_s=0.01)
+time.sleep(0.05)
+watch.stop()
+print(json.dumps({m: m in sys.modules for m in ("pandas", "pyarrow", "importlib.metadata")}))
+"""
+
+
+def test_a_build_that_finds_the_model_up_to_date_imports_neither_pandas_nor_the_package_metadata():
+    """What a no-op build runs around the model stage (the watch for its tables, the code's hash) loads nothing
+    heavy: a no-op answers in a fraction of a second."""
+    out = subprocess.run([sys.executable, "-c", WATCH], capture_output=True, text=True, check=True).stdout
+    loaded = json.loads(out.strip().splitlines()[-1])
+    assert loaded == {m: False for m in loaded}, loaded

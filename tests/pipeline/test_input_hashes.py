@@ -187,6 +187,34 @@ def test_the_clean_stages_tables_hashed_in_the_background_are_not_read_again(tmp
     assert json.loads((loc.interim_dir(data) / "input_hashes.json").read_text(encoding="utf-8"))["tables"] == stored
 
 
+def test_trends_hashed_as_soon_as_written_are_not_read_again(tmp_path, monkeypatch):
+    from motcua.pipeline.hash_watch import HashWhenWritten
+
+    data = tmp_path / "data"
+    panel = _panel()
+    _write(data, panel)
+    ih.file_hashes(data, _shas(data))  # a build before: every table in the cache
+    idle = HashWhenWritten(data, every_s=0.01)
+    idle.stop()  # the model stage was up to date: nothing changed, nothing hashed
+    assert idle.hashed == []
+    watch = HashWhenWritten(data, every_s=0.01)
+    trends = pd.read_parquet(data / loc.TRENDS).assign(estimate=0.25)  # the model stage ran again
+    tmp = data / "trends.tmp"
+    trends.to_parquet(tmp, index=False)
+    tmp.replace(data / loc.TRENDS)
+    watch.thread.join(timeout=30)  # it leaves once every table it watches is hashed
+    watch.stop()
+    assert watch.hashed == ["trends"]
+    read = []
+    real = ih._read
+    monkeypatch.setattr(ih, "_read", lambda path, name: read.append(name) or real(path, name))
+    planned = ih.file_hashes(data, _shas(data))
+    assert read == [], "planning read trends although it was hashed when written"
+    monkeypatch.setattr(ih, "_read", real)
+    (loc.interim_dir(data) / "input_hashes.json").unlink()
+    assert planned == ih.file_hashes(data, _shas(data))  # the same as hashing everything afresh
+
+
 def _continuity(panel: pd.DataFrame, shift: int = 0) -> pd.DataFrame:
     """A continuity.parquet of the shape the model writes: a district's continuation and the province's series."""
     from motcua.model.continuity import _frame

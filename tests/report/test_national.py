@@ -72,6 +72,14 @@ def test_split_only_for_more_than_one_province(national_dir: Path) -> None:
     assert not national.is_national(synth.fabricate_panel(), "54")
 
 
+def test_every_provinces_keys_in_one_pass(national_dir: Path) -> None:
+    panel = pd.read_parquet(national_dir / "panel.parquet")
+    every = national.provinces_keys(panel)
+    assert set(every) == set(PROVINCES)
+    assert all(every[c] == national.province_keys(panel, c) for c in PROVINCES)
+    assert national.provinces_keys(panel.iloc[:0]) == {}
+
+
 def test_national_rows_sum_each_province(national_dir: Path) -> None:
     panel = pd.read_parquet(national_dir / "panel.parquet")
     rows = {r["code"]: r for r in national.province_rows(panel)}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,10 @@ def province_tasks(
     nb_over, code_hash, config_hash = hashes
     panel = inputs["panel"]
     tasks = []
+    keys = national.provinces_keys(panel)
     for code, name in national.provinces(panel).items():
         params = overview_params(data, lang, code)
-        h = province_input_hash(
-            tables, national.province_keys(panel, code), code, inputs, params, nb_over, code_hash, config_hash
-        )
+        h = province_input_hash(tables, keys.get(code, set()), code, inputs, params, nb_over, code_hash, config_hash)
         rel = national.page_name(code, name)
         html = reports / rel
         prev = manifest.provinces.get(code)
@@ -55,30 +55,14 @@ def province_tasks(
     return tasks
 
 
-def write_national(
-    data: Path,
-    reports: Path,
-    manifest: Manifest,
-    lang: str,
-    stamp: str,
-    built_at: datetime,
-    over_hash: str,
-    force: bool,
-    any_built: bool,
-) -> bool:
-    """Write province.html as the national page of provinces (:func:`motcua.report.national.national_page`) when any
-    page was rebuilt, its inputs changed or it is missing; True when written."""
+def national_rows(data: Path) -> tuple[Any, list[dict[str, Any]]]:
+    """What the national page shows of DATA: the panel's columns it reads and its rows
+    (:func:`motcua.report.national.province_rows`)."""
     import pandas as pd
     import pyarrow.parquet as pq
 
     from motcua.report import national
 
-    html = reports / "province.html"
-    links = {c: (e.path if e.status == "ok" else None) for c, e in manifest.provinces.items()}
-    key = STAMP_KEYS.key(over_hash, links, code="")
-    prev = manifest.overview
-    if not (force or any_built) and prev and prev.status == "ok" and prev.input_hash == key and html.exists():
-        return False
     names = set(pq.read_schema(data / loc.PANEL).names)
     cols = [
         c
@@ -99,9 +83,47 @@ def write_national(
     panel = pd.read_parquet(data / loc.PANEL, columns=list(dict.fromkeys(cols)))
     if "province_code" in panel:
         panel["province_code"] = panel["province_code"].astype(str)
+    return panel, national.province_rows(panel)
+
+
+def national_rows_in_background(data: Path) -> Future[tuple[Any, list[dict[str, Any]]]]:
+    """:func:`national_rows` computed on a thread of this process (the render stage starts it while the kernels
+    render the pages: DATA's tables are final by then)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="motcua-national")
+    try:
+        return pool.submit(national_rows, data)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def write_national(
+    data: Path,
+    reports: Path,
+    manifest: Manifest,
+    lang: str,
+    stamp: str,
+    built_at: datetime,
+    over_hash: str,
+    force: bool,
+    any_built: bool,
+    rows: Future[tuple[Any, list[dict[str, Any]]]] | None = None,
+) -> bool:
+    """Write province.html as the national page of provinces (:func:`motcua.report.national.national_page`) when any
+    page was rebuilt, its inputs changed or it is missing; True when written. ``rows``: :func:`national_rows` of
+    DATA under way (:func:`national_rows_in_background`)."""
+    from motcua.report import national
+
+    html = reports / "province.html"
+    links = {c: (e.path if e.status == "ok" else None) for c, e in manifest.provinces.items()}
+    key = STAMP_KEYS.key(over_hash, links, code="")
+    prev = manifest.overview
+    if not (force or any_built) and prev and prev.status == "ok" and prev.input_hash == key and html.exists():
+        return False
+    panel, table = rows.result() if rows is not None else national_rows(data)
     meta = data / loc.CLEAN_META
     synthetic = bool(json.loads(meta.read_text(encoding="utf-8")).get("synthetic", False)) if meta.exists() else False
-    atomic_write_text(html, national.national_page(panel, links, lang=lang, synthetic=synthetic, build_stamp=stamp))
+    page = national.national_page(panel, links, lang=lang, synthetic=synthetic, build_stamp=stamp, rows=table)
+    atomic_write_text(html, page)
     from motcua.report.strings import strings
 
     manifest.overview = ReportEntry(

@@ -21,8 +21,9 @@ from motcua.config import load_config
 from motcua.kernels.lazy import LazyKernel, cell_error
 from motcua.pipeline import stamps
 from motcua.pipeline.freshness import all_present, partial_after, partial_up_to_date, why_rebuilt
+from motcua.pipeline.hash_watch import HashWhenWritten
 from motcua.pipeline.manifest import Manifest, record_results
-from motcua.pipeline.national_pages import province_tasks, write_index, write_national
+from motcua.pipeline.national_pages import national_rows_in_background, province_tasks, write_index, write_national
 from motcua.pipeline.plan import PLAN_PANEL_COLUMNS, load_model_inputs, plan_inputs, report_units
 from motcua.pipeline.render_tasks import RenderTask, render_task, run_tasks, write_notebook
 from motcua.pipeline.render_units import check_render_parameters, overview_params, unit_params, wanted_units
@@ -265,6 +266,7 @@ def render_stage(
         skipped.append("province")
 
     results: dict[RenderTask, dict[str, Any]] = {}
+    nat_rows = national_rows_in_background(data) if split and tasks else None  # read while the kernels render
     if tasks:
         n = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
         # The overview first: it is the longest single task.
@@ -278,7 +280,7 @@ def render_stage(
         for code in list(manifest.provinces):  # provinces no longer in the data leave (their pages are removed)
             if code not in provinces:
                 (reports / manifest.provinces.pop(code).path).unlink(missing_ok=True)
-        if write_national(data, reports, manifest, lang, stamp, built_at, over_hash, force, bool(results)):
+        if write_national(data, reports, manifest, lang, stamp, built_at, over_hash, force, bool(results), nat_rows):
             built.append("province")
         else:
             skipped.append("province")
@@ -335,7 +337,12 @@ def build(
             from motcua.pipeline.input_hashes import hash_in_background
 
             prehash = hash_in_background(data)
-        res = model_stage(data, executed, kernel=kernel, force=force)
+        # and trends.parquet as soon as the model stage has written it
+        written = HashWhenWritten(data, after=prehash)
+        try:
+            res = model_stage(data, executed, kernel=kernel, force=force)
+        finally:
+            written.stop()
         stages.append(res)
         if prehash is not None:
             prehash.join()

@@ -18,6 +18,7 @@ import dataclasses
 import weakref
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from motcua.report import fmt
@@ -115,6 +116,19 @@ def province_keys(panel: pd.DataFrame, code: str) -> set[tuple[str, str]]:
     return set(zip(schema, p["unit_code"].astype(str)))
 
 
+def provinces_keys(panel: pd.DataFrame) -> dict[str, set[tuple[str, str]]]:
+    """:func:`province_keys` of every province code of the panel's rows ("01", …), from one pass over the panel."""
+    if not len(panel):
+        return {}
+    codes = panel["province_code"].astype(str).str.zfill(2).to_numpy()
+    schema = panel["unit_schema"].astype(str).to_numpy() if "unit_schema" in panel else np.full(len(panel), "")
+    pairs = pd.DataFrame({"p": codes, "s": schema, "c": panel["unit_code"].astype(str).to_numpy()}).drop_duplicates()
+    out: dict[str, set[tuple[str, str]]] = {}
+    for p, s, c in zip(pairs["p"].tolist(), pairs["s"].tolist(), pairs["c"].tolist()):
+        out.setdefault(p, set()).add((s, c))
+    return out
+
+
 def _keep(df: pd.DataFrame | None, keys: set[tuple[str, str]]) -> pd.DataFrame | None:
     """Rows of ``df`` about the units ``keys`` (by schema and code where it has both, else by code)."""
     if df is None or not len(df.columns) or "unit_code" not in df:
@@ -164,7 +178,8 @@ def province_data(data: Any, code: str) -> Any:
 
 def province_rows(panel: pd.DataFrame) -> list[dict[str, Any]]:
     """One dict per province (see the module's grain): code, name, units, received, online, online_n, ontime,
-    ontime_n, late, and the window (start, end)."""
+    ontime_n, late, and the window (start, end). The rows are split by province once (each province's rows in
+    their panel order, so every sum adds the same numbers in the same order as a filter per province would)."""
     from motcua.report.figures import windows
 
     rows = main_units(panel)
@@ -172,23 +187,28 @@ def province_rows(panel: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     end = pd.Timestamp(rows["period_end"].max())
     start, end = windows(end)[0]
-    w = rows[(pd.to_datetime(rows["period_start"]) >= start) & (pd.to_datetime(rows["period_end"]) <= end)]
+    inside = ((pd.to_datetime(rows["period_start"]) >= start) & (pd.to_datetime(rows["period_end"]) <= end)).to_numpy()
+    at = _positions(rows["province_code"].astype(str).str.zfill(2))
+    counts = rows[[c for c in ("received_online", "received_offline", "resolved_late") if c in rows]]
+    ontime = _ontime_counts(rows)
+    units = rows["unit_code"]
     out = []
     for code, name in provinces(panel).items():
-        mine = rows[_in_province(rows, code)]
-        p = w[_in_province(w, code)]
+        mine = at.get(str(code).zfill(2), np.empty(0, dtype=np.int64))
+        sel = mine[inside[mine]]
+        p = counts.iloc[sel]
 
         def total(col: str) -> float | None:
             return float(p[col].sum()) if col in p and p[col].notna().any() else None
 
         online, offline = total("received_online"), total("received_offline")
         received = None if online is None or offline is None else online + offline
-        ontime_num, ontime_den = _ontime_parts(p)
+        ontime_num, ontime_den = _ontime_parts(ontime, sel)
         out.append(
             {
                 "code": code,
                 "name": name,
-                "units": int(mine["unit_code"].nunique()),
+                "units": int(units.iloc[mine].nunique()),
                 "received": received,
                 "online_n": online,
                 "online": online / received if online is not None and received else None,
@@ -203,14 +223,29 @@ def province_rows(panel: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _ontime_parts(p: pd.DataFrame) -> tuple[float | None, float | None]:
-    """((8)+(9), (7)) summed over the rows where both are known (None, None when none is)."""
+def _positions(labels: pd.Series) -> dict[str, np.ndarray]:
+    """Each label's row positions in ``labels``, ascending."""
+    if not len(labels):
+        return {}
+    return {str(k): np.sort(v) for k, v in labels.groupby(labels.to_numpy(), sort=False).indices.items()}
+
+
+def _ontime_counts(rows: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """Each row's ((8)+(9), (7)) (None when a column is missing)."""
     from motcua.rates import RATES, successes_trials
 
     r = RATES["ontime_rate_report"]
-    if not all(c in p for c in (*r.numerator, *r.denominator)):
+    if not all(c in rows for c in (*r.numerator, *r.denominator)):
+        return None
+    return successes_trials(rows, "ontime_rate_report")
+
+
+def _ontime_parts(counts: tuple[pd.Series, pd.Series] | None, at: np.ndarray) -> tuple[float | None, float | None]:
+    """((8)+(9), (7)) of :func:`_ontime_counts` summed over the rows at positions ``at`` where both are known
+    (None, None when none is)."""
+    if counts is None:
         return None, None
-    num, den = successes_trials(p, "ontime_rate_report")
+    num, den = counts[0].iloc[at], counts[1].iloc[at]
     ok = num.notna() & den.notna()
     return (float(num[ok].sum()), float(den[ok].sum())) if ok.any() else (None, None)
 
@@ -222,16 +257,18 @@ def national_page(
     lang: str,
     synthetic: bool = False,
     build_stamp: str | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> str:
     """``province.html`` of a national analysis: a sortable table of provinces linking each page (``links``:
-    province code → path relative to the reports folder, None when its page failed)."""
+    province code → path relative to the reports folder, None when its page failed). ``rows``: the panel's
+    :func:`province_rows`, when already computed."""
     from motcua.report.html import render
     from motcua.report.index import index_cell
     from motcua.report.page import asset, page
     from motcua.report.strings import strings
 
     S = strings(lang)
-    rows = province_rows(panel)
+    rows = province_rows(panel) if rows is None else rows
     table_rows = []
     for r in rows:
 
