@@ -178,7 +178,7 @@ def clerk_name(row: pd.Series, i: int, month_no: int) -> str:
     if k == 7:
         return f"{'P.' if typ == 'Phường' else 'X.'} {short}"
     if k == 8:
-        return f"{typ} {short} (*)"  # a trailing note mark
+        return f"{typ} {short} (*)" if month_no % 2 else f"{typ} {short} (sáp nhập)"  # a trailing note
     if k == 9:
         return f"Bộ phận Một cửa {low} {short}"
     if k == 10:
@@ -341,7 +341,14 @@ DISSOLVED_AFTER = {
     date(2026, 2, 1): "TP. Buôn Ma Thuột",
     date(2026, 5, 1): "Thị xã Sông Cầu",
 }
-NEW_BEFORE = ["Xã Tuy An Bắc", "Phường Buôn Ma Thuột", "TT PVHCC xã Ea Kao"]
+#: names written in June 2025 and what each is then: two 2025 units (refused), and a legacy commune written the
+#: new way ("TT PVHCC xã Ea Kao": Xã Ea Kao of Buôn Ma Thuột existed until 30/6/2025; the code 24169 is re-used by
+#: the 2025 Phường Ea Kao).
+NEW_BEFORE: dict[str, tuple[str, str] | None] = {
+    "Xã Tuy An Bắc": None,
+    "Phường Buôn Ma Thuột": None,
+    "TT PVHCC xã Ea Kao": ("legacy", "24169"),
+}
 
 
 def _unit_rows(
@@ -361,7 +368,8 @@ def _unit_rows(
     sub: dict[str, int] = dict.fromkeys(COLS, 0)
     for i, (k, n) in enumerate(agencies):
         v = vals(f"66-{k}")
-        out.append((f"{i + 1}.", n if month_no % 2 else f"{n} tỉnh Đắk Lắk", v, "unit", ("2025", f"66-{k}")))
+        label = n if month_no % 2 else (f"{n} Đắk Lắk" if n.endswith("tỉnh") else f"{n} tỉnh Đắk Lắk")
+        out.append((f"{i + 1}.", label, v, "unit", ("2025", f"66-{k}")))
         sub = {c: sub[c] + v[c] for c in COLS}
     out.append(("", "Cộng", sub, "subtotal", None))
     out.append(("B", "CẤP XÃ", None, "section", None))
@@ -383,15 +391,23 @@ def _unit_rows(
             sub = {c: sub[c] + (v[c] or 0) for c in COLS}
             if part == 0 and i == 19:  # the provincial police listed among the communes, as some portals do
                 out.append(("", "Công an tỉnh", police, "unit", ("2025", "66-cong-an")))
-        out.append(("", f"Cộng {roman}", sub, "subtotal", None))
+                sub = {c: sub[c] + police[c] for c in COLS}
+        if month_no % 4 == 3:  # the group's sums on its Roman-numbered heading row instead of a "Cộng" row below
+            at = next(j for j, r in enumerate(out) if r[0] == roman and r[3] == "section")
+            out[at] = (roman, label, sub, "subtotal", None)
+        else:
+            out.append(("", f"Cộng {roman}", sub, "subtotal", None))
     return out
 
 
-def _body(rows: list, total: bool = True) -> Body:
+def _body(rows: list, total: bool = True, total_first: bool = False) -> Body:
+    """The sheet body of ``rows``, with the "Tổng cộng" row last (or first, above the units, as some portals
+    write it)."""
     b = Body([(s, lab, v, k) for s, lab, v, k, _ in rows])
     if total:
         units = [v for _, _, v, k, _ in rows if k == "unit" and v]
-        b.rows.append(("", "Tổng cộng", {c: sum(v[c] or 0 for v in units) for c in COLS}, "total"))
+        tot = ("", "TỔNG CỘNG", {c: sum(v[c] or 0 for v in units) for c in COLS}, "total")
+        b.rows.insert(0, tot) if total_first else b.rows.append(tot)
     return b
 
 
@@ -430,7 +446,14 @@ def write_unseen(folder: Path, seed: int = 2026) -> Truth:
     for no, (s, e) in enumerate(months):
         rows = _unit_rows(com, sim, s, no)
         if s in DISSOLVED_AFTER:
-            rows.insert(len(rows) // 2, ("", DISSOLVED_AFTER[s], sim[(codes[0], s)], "unit", None))
+            at, extra = len(rows) // 2, sim[(codes[0], s)]
+            rows.insert(at, ("", DISSOLVED_AFTER[s], extra, "unit", None))
+            # the clerk's subtotal of its group counts it (below the group, or on its Roman-numbered heading above)
+            below = [j for j in range(at + 1, len(rows)) if rows[j][3] == "subtotal"]
+            above = [j for j in range(at - 1, -1, -1) if rows[j][3] == "subtotal" and rows[j][0] in ("I", "II")]
+            k = above[0] if no % 4 == 3 else below[0]
+            st, lab, v, kind, exp = rows[k]
+            rows[k] = (st, lab, {c: v[c] + extra[c] for c in COLS}, kind, exp)
         period = f"Kỳ báo cáo: Tháng {s.month}/{s.year} (từ ngày {s:%d/%m/%Y} đến hết ngày {e:%d/%m/%Y})"
         if s == date(2025, 7, 1):  # the first month: each former province's portal exports its own area
             for new, area, fname in ((True, "66", "DakLak_T7-2025.xlsx"), (False, "54", "PhuYen-cu_T7-2025.xlsx")):
@@ -477,7 +500,7 @@ def write_unseen(folder: Path, seed: int = 2026) -> Truth:
             ws,
             title=_title(True),
             period=period,
-            body=_body(rows),
+            body=_body(rows, total_first=s.month == 11),
             header=style,
             text_numbers=no % 2 == 0,
             blank_first_col=no % 4 == 1,
@@ -503,11 +526,31 @@ def write_unseen(folder: Path, seed: int = 2026) -> Truth:
     )
     _save(wb, folder / "quy" / "BC quy I-2026.xlsx")
     _record(truth, "BC quy I-2026.xlsx", ws.title, rows, date(2026, 1, 1), date(2026, 3, 31))
+    # cumulative from 1 January to date (lũy kế), beside the months it covers
+    ytd = [date(2026, m, 1) for m in range(1, 12)]
+    rows = _unit_rows(com, sim, ytd, 8)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Luy ke"
+    write_sheet(
+        ws,
+        title=_title(True, "(LŨY KẾ)"),
+        period="Lũy kế từ ngày 01/01/2026 đến ngày 30/11/2026",
+        body=_body(rows),
+        header="flat",
+        text_numbers=True,
+        blank_first_col=True,
+    )
+    _save(wb, folder / "luy-ke" / "BC luy ke 11 thang 2026.xlsx")
+    _record(truth, "BC luy ke 11 thang 2026.xlsx", ws.title, rows, date(2026, 1, 1), date(2026, 11, 30))
     # 2025 names in a pre-reform month: refused
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "T6"
-    pre = [(f"{i + 1}.", n, sim[(codes[i], date(2025, 7, 1))], "unit", None) for i, n in enumerate(NEW_BEFORE)]
+    pre = [
+        (f"{i + 1}.", n, sim[(codes[i], date(2025, 7, 1))], "unit", exp)
+        for i, (n, exp) in enumerate(NEW_BEFORE.items())
+    ]
     write_sheet(
         ws,
         title=["UBND TỈNH ĐẮK LẮK"],
@@ -519,4 +562,54 @@ def write_unseen(folder: Path, seed: int = 2026) -> Truth:
     )
     _save(wb, folder / "2025" / "bo-sung T6-2025.xlsx")
     _record(truth, "bo-sung T6-2025.xlsx", "T6", pre, date(2025, 6, 1), date(2025, 6, 30))
+    return truth
+
+
+def write_legacy_daklak(folder: Path, seed: int = 2025) -> Truth:
+    """District exports of the legacy Tỉnh Đắk Lắk (66) for 01/2025–06/2025, headed "UBND TỈNH ĐẮK LẮK", names
+    as its portal wrote them ("TP. Buôn Ma Thuột", "H. Krông Pắc", "Thị xã Buôn Hồ"): the other predecessor's
+    history beside the shipped Phú Yên sample, booked to the legacy districts of 66 under either configuration."""
+    ref = reference_units("legacy")
+    dist = ref[(ref["province_code"] == "66") & (ref["unit_level"] == "district")].sort_values("unit_code")
+    rng = random.Random(seed)
+    truth = Truth()
+    abbr = {"Thành phố": "TP.", "Thị xã": "TX.", "Huyện": "H."}
+    for m in range(1, 7):
+        s = date(2025, m, 1)
+        e = date.fromordinal(date(2025, m + 1, 1).toordinal() - 1)
+        rows = []
+        for i, d in enumerate(dist.itertuples(index=False)):
+            name = f"{abbr[d.unit_type]} {d.short_name}" if (i + m) % 2 else str(d.unit_name)
+            n = rng.randint(500, 4000)
+            online, carried = n // 2, rng.randint(0, 200)
+            res = int((n + carried) * 0.9)
+            v = {
+                "received_total": n + carried,
+                "received_online": online,
+                "received_offline": n - online,
+                "carried_over": carried,
+                "resolved_total": res,
+                "resolved_early": res // 2,
+                "resolved_ontime": res - res // 2 - 1,
+                "resolved_late": 1,
+                "pending_total": n + carried - res,
+                "pending_ontime": n + carried - res,
+                "pending_overdue": 0,
+            }
+            rows.append((f"{i + 1}", name, v, "unit", ("legacy", str(d.unit_code))))
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "Bieu 06"
+        write_sheet(
+            ws,
+            title=["UBND TỈNH ĐẮK LẮK", "VĂN PHÒNG UBND TỈNH"],
+            period=f"Từ ngày {s:%d/%m/%Y} đến ngày {e:%d/%m/%Y}",
+            body=_body(rows),
+            header="3row",
+            text_numbers=True,
+            blank_first_col=False,
+        )
+        fname = f"DakLak-cu_bieu06_{s:%Y-%m}.xlsx"
+        _save(wb, folder / fname)
+        _record(truth, fname, ws.title, rows, s, e)
     return truth
