@@ -113,3 +113,15 @@ def test_a_totals_row_written_above_the_units(tmp_path):
     ]
     kinds = _kinds(_book(tmp_path / "t.xlsx", body))
     assert [k for _, k in kinds] == ["total", "section", "unit", "subtotal", "section", "unit", "subtotal"]
+
+
+def test_an_agency_is_the_configured_province_s_unless_the_sheet_names_another():
+    """Configured as the legacy Phú Yên, legacy rows are read in the area of the 2025 Đắk Lắk (Phú Yên and legacy
+    Đắk Lắk): a sở without a heading is Phú Yên's; under a title naming Đắk Lắk, Đắk Lắk's."""
+    ctx = MatchContext("legacy", "district", "54")
+    when = date(2024, 3, 1)
+    assert match_with_fallback("Sở Tư pháp", ctx, when).unit_code == "54-so-tu-phap"
+    assert match_with_fallback("Sở Tư pháp", ctx, when, province_hint="66").unit_code == "66-so-tu-phap"
+    # configured as the 2025 Đắk Lắk, a legacy sở without a heading could be either predecessor's: refused
+    m = match_with_fallback("Sở Tư pháp", MatchContext("2025", "commune", "66"), when)
+    assert not m.matched and m.method == "agency_province_unknown"

@@ -50,7 +50,10 @@ def match_with_fallback(
     era = era_of(start, ctx.schema)
     provinces = (scope_code,) if scope_code else era_provinces(ctx.province_code, ctx.schema, era)
     level = era_level(ctx.level, ctx.schema, era)
-    agency = _agency_match(name, era, provinces, province_hint)
+    # an agency of a sheet that names no province is the configured province's own when that is of the row's era (a
+    # legacy Phú Yên configuration: Phú Yên's Sở Tư pháp in 2022, though legacy Đắk Lắk's names are read too)
+    own = str(ctx.province_code).zfill(2) if ctx.province_code is not None and ctx.schema == era else None
+    agency = _agency_match(name, era, provinces, province_hint, None if scope_code else own)
     if agency is not None:
         return agency
     m = _match_in_era(name, era, level, provinces)
@@ -105,10 +108,13 @@ def _provinces(era: str) -> dict[str, tuple[str, str]]:
     return {str(r.unit_code): (str(r.unit_name), str(r.short_name)) for r in ref.itertuples(index=False)}
 
 
-def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: str | None) -> UnitMatch | None:
+def _agency_match(
+    name: str, era: str, provinces: tuple[str, ...] | None, hint: str | None, default: str | None = None
+) -> UnitMatch | None:
     """A provincial agency named by ``name``, booked in its province of ``era``; None when ``name`` names no
-    agency of config/agencies.yaml. An agency whose province cannot be told (several candidate provinces
-    and no heading naming one) is refused (method ``agency_province_unknown``)."""
+    agency of config/agencies.yaml. An agency whose province cannot be told (several candidate provinces, no
+    heading naming one and no ``default``, the configured province of this era) is refused (method
+    ``agency_province_unknown``)."""
     shorts = tuple(province_row(era, c)[1] for c in (provinces or ((hint,) if hint else ())))
     agency = match_agency(name, shorts)
     if agency is None:
@@ -116,7 +122,7 @@ def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: 
     code = (
         hint
         if hint and (provinces is None or hint in provinces)
-        else (provinces[0] if provinces and len(provinces) == 1 else None)
+        else (provinces[0] if provinces and len(provinces) == 1 else default)
     )
     query = "" if name is None else str(name)
     if code is None:
