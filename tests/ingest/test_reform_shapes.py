@@ -125,3 +125,30 @@ def test_an_agency_is_the_configured_province_s_unless_the_sheet_names_another()
     # configured as the 2025 Đắk Lắk, a legacy sở without a heading could be either predecessor's: refused
     m = match_with_fallback("Sở Tư pháp", MatchContext("2025", "commune", "66"), when)
     assert not m.matched and m.method == "agency_province_unknown"
+
+
+def test_month_sheets_of_a_quarter_workbook_take_their_own_month(tmp_path):
+    """ "BC quy IV-2025.xlsx" with sheets "T10.2025", "Tháng 11", "T12" and no dates in them: each sheet is its
+    month (not the quarter three times over); a sheet name outside the file's quarter is not used."""
+    from motcua.clean import run_clean
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet in ("T10.2025", "Tháng 11", "T12"):
+        ws = wb.create_sheet(sheet)
+        ws.append(["UBND TỈNH ĐẮK LẮK"])
+        ws.append(["BÁO CÁO TÌNH HÌNH GIẢI QUYẾT TTHC"])
+        ws.append(["STT", "Đơn vị", *GROUPS])
+        ws.append([None, None, *COLS])
+        ws.append(["1", "Xã Ea Kar", *_row(20)])
+    wb.save(tmp_path / "BC quy IV-2025.xlsx")
+    res = run_clean([tmp_path / "BC quy IV-2025.xlsx"], None)
+    got = sorted(zip(res.panel["period_start"].dt.strftime("%Y-%m-%d"), res.panel["period_end"].dt.strftime("%m-%d")))
+    assert got == [("2025-10-01", "10-31"), ("2025-11-01", "11-30"), ("2025-12-01", "12-31")]
+    assert res.rows_in == res.rows_kept == 3
+
+    from motcua.ingest.periods import parse_period_filename, parse_period_sheetname
+
+    q4 = parse_period_filename("BC quy IV-2025.xlsx")
+    assert parse_period_sheetname("T10-2024", q4) is None and parse_period_sheetname("Sheet1", q4) is None
+    assert parse_period_sheetname("2025", None) is None  # a year-named sheet never widens a file's month
