@@ -178,7 +178,9 @@ def test_configured_province_wins_and_a_foreign_heading_is_reported(tmp_path):
     assert res.panel.empty and res.rows_dropped == 6
     mism = res.quality[res.quality["rule"] == "province_heading_mismatch"]
     assert list(mism["row"]) == [12, 15, 17, 19] and (mism["severity"] == "warning").all()
-    assert "nêu Tỉnh Lâm Đồng (68), khác tỉnh trong config/province.yaml (54)" in mism["message"].iloc[1]
+    assert (
+        "nêu Tỉnh Lâm Đồng (68), khác tỉnh trong config/province.yaml (54; cùng địa bàn: 66)" in mism["message"].iloc[1]
+    )
     assert "province_section" not in set(res.quality["rule"])
     # Phú Yên units under their own heading: read exactly as without the heading, nothing reported about it
     rows = [

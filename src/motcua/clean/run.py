@@ -282,14 +282,12 @@ def _run_clean(
     if cache is not None:
         cache.load_matches()
     inputs = _read_inputs(raw_paths, q, ctx, cache)
-    # before the name matches are kept: its names are among them
     par_index = _par_index(inputs.par_files, inputs.sources, q, ctx)
-    if cache is not None:
-        cache.save_matches()
     published = _published(inputs.documents, inputs.sources, q)
     panel = cross_record(inputs.entries, q, cache, clean_unit)
     groups, scores = _groups766(inputs.dossier_files, inputs.score_files, q, ctx)
     if cache is not None:
+        cache.save_matches()  # after every stage that matches names (the PAR tables, the 766 tables)
         cache.prune()
     quality = q.frame()
     meta = _meta(inputs, panel, quality, q, t0)

@@ -41,7 +41,11 @@ def refusal_message(m: UnitMatch, name: str, plabel: str, start: date | None) ->
     from motcua.ingest.eras import cross_era_message
 
     if m.method == "other_era" and m.candidates:
-        return "unit_other_era", cross_era_message(m.candidates[0], name, era_of(start, m.unit_schema), plabel)
+        era = era_of(start, m.unit_schema)
+        msg = " ".join(cross_era_message(c, name, era, plabel) for c in m.candidates[:3])
+        if len(m.candidates) > 1:
+            msg = f'"{name}" là tên của {len(m.candidates)} đơn vị danh mục khác thời kỳ của kỳ này. ' + msg
+        return "unit_other_era", msg
     if m.method == "unknown_agency":
         near = "; ".join(agency_candidates(name)) or "không có"
         return "agency_unknown", (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from motcua.ingest.form import FormRow, FormSheet
 from motcua.ingest.names import UnitMatch
-from motcua.ingest.periods import Period, parse_period_filename
+from motcua.ingest.periods import Period, parse_period_filename, parse_period_sheetname
 from motcua.ingest.records import Record
 from motcua.ingest.unit_match import MatchContext, match_with_fallback
 from motcua.panel import COUNT_COLUMNS, column_ref
@@ -24,9 +24,12 @@ def period_for(fs: FormSheet, path: Path, display: str, q: Quality) -> Period | 
     fp = parse_period_filename(path.name)
     if fp is not None and not fp.from_label:
         return fp
-    lab = p or fp
+    # a workbook of month sheets ("T10.2025", "T11.2025" in "BC quy IV-2025.xlsx", or under a title "QUÝ IV"): each
+    # sheet's own month, when it lies within the period the sheet's title or the file's name states
+    sp = parse_period_sheetname(fs.sheet, p if p is not None else fp)
+    lab = sp or p or fp
     if lab is not None:
-        src = "trong trang tính" if p is not None else "trong tên tệp"
+        src = "trong tên trang tính" if sp is not None else ("trong trang tính" if p is not None else "trong tên tệp")
         q.add(
             display,
             "period_from_label",

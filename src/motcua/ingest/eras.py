@@ -8,8 +8,9 @@ against the 2025 list (34 provinces, 3,321 communes). A name never matches acros
 config/province.yaml names the province in either era's code. Its counterpart in the other era comes from
 the crosswalk (:mod:`motcua.reference.crosswalk`): configured as the 2025 Tỉnh Đắk Lắk ("66"), legacy rows
 are matched within its predecessors, legacy Đắk Lắk (66) and Phú Yên (54); configured as the legacy Tỉnh Phú
-Yên ("54"), post-reform rows are matched within its successor, Đắk Lắk (66). The same raw folder thus gives
-the same rows of the province's area under either configuration.
+Yên ("54"), post-reform rows are matched within its successor, Đắk Lắk (66), and legacy rows within that
+successor's predecessors (Phú Yên and Đắk Lắk). The same raw folder thus gives the same rows of the province's
+area under either configuration.
 
 The level of each era: legacy rows at the configured legacy level (district unless the configuration says
 commune or province), 2025 rows at commune level (province when the configuration reads provinces).
@@ -51,14 +52,19 @@ def other_era(era: str) -> str:
 def era_provinces(province_code: str | None, configured_era: str, era: str) -> tuple[str, ...] | None:
     """The provinces of ``era`` that make up the configured province (None: no province configured).
 
-    The same era: the configured code. The 2025 era of a legacy province: its successor. The legacy era of
-    a 2025 province: its predecessors (the province's own legacy code among them when it kept one).
+    The 2025 era: the configured 2025 code, or a legacy province's successor. The legacy era: the
+    predecessors of that 2025 province, whichever era's code is configured (configured as the legacy Phú Yên
+    "54", legacy rows are matched within legacy Phú Yên and Đắk Lắk, the predecessors of the 2025 Đắk Lắk
+    that its post-reform rows are matched in), so that both configurations of one province read the same
+    rows; a title block naming one of them scopes a sheet's names to it.
     """
     if province_code is None:
         return None
     code = str(province_code).zfill(2)
-    if era == configured_era:
+    if era == configured_era == "2025":
         return (code,)
+    if era == configured_era:  # legacy: the whole area of the successor, not only the configured predecessor
+        return _counterparts(_counterparts(code, "legacy", "2025")[0], "2025", "legacy")
     return _counterparts(code, configured_era, era)
 
 

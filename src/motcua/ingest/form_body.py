@@ -4,10 +4,13 @@ Grain: one :class:`FormRow` per body row (unit rows, the totals row, subtotal an
 the "(1) (2) … (13)" numbering row is skipped; a row with a name and no counts is a section (a province
 heading among them scopes the name matching of the rows below); "Cộng tỉnh X" under a heading naming X
 closes that province's group (a subtotal, the body goes on); totals words are matched as written when
-the label has diacritics ("Công an tỉnh" is a unit row, not "Cộng"); the "Tổng cộng" row ends the body;
+the label has diacritics ("Công an tỉnh" is a unit row, not "Cộng"); the "Tổng cộng" row ends the body
+(written above the units, it is the totals row and the body goes on, its later totals-word rows subtotals);
 three blank rows after a unit row end it too; a row whose STT has children ("1" above "1.1") or is a
 Roman numeral is a subtotal; footer text under a count column is no row; an empty count cell that holds
-a formula without a value, or lies under a merged cell, is an error, not a blank.
+a formula without a value, or lies under a merged cell, is an error, not a blank. A totals-word row
+("Cộng", "Cộng I") followed by more unit rows is a group's subtotal (checked against the unit rows above it
+back to the previous section), never the end of the body: rows below it are read, never silently dropped.
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ def read_body(
     limit = max_count()  # once per sheet, not once per cell (it reads the configuration)
     body: list[FormRow] = []
     blank_run = 0
+    total_on_top = False
     for r in range(hr + depth, grid.n_rows):
         row = grid.rows[r]
         name = cell_str(grid.cell(r, unit_col))
@@ -120,10 +124,47 @@ def read_body(
             continue
         body.append(fr)
         if fr.kind == "total":
-            break
+            follows = _units_follow(grid, r + 1, unit_col, stt_col, cols, layout)
+            if not total_on_top and follows and not any(b.kind == "unit" for b in body):
+                total_on_top = True  # "TỔNG CỘNG" above the units: the totals row, and the body goes on below it
+            elif total_on_top or follows:
+                # "Cộng" under a group with more rows below (or below a totals row written on top): the group's
+                # subtotal, not the end of the body
+                fr.kind = "subtotal"
+                fr.extra["_closes_group"] = True
+            if not follows:
+                break
     _add_sums(body, layout)
     _mark_subtotals(body)
     return body
+
+
+def _units_follow(
+    grid: Grid, r0: int, unit_col: int, stt_col: int | None, cols: dict[str, int], layout: Layout
+) -> bool:
+    """True when a row with a name or STT and a number in a count column (a unit row, or another totals row
+    below: "Cộng II" above "Tổng cộng") follows row ``r0`` (0-based) before the body ends: three blank rows, or a
+    row of several texts in the count columns (a footer, another table's header). A "Cộng" row followed by such a
+    row is a group's subtotal; else it is the totals row."""
+    limit = max_count()
+    blank = 0
+    for r in range(r0, grid.n_rows):
+        name = cell_str(grid.cell(r, unit_col))
+        stt = cell_str(grid.cell(r, stt_col)) if stt_col is not None else ""
+        cells = [grid.cell(r, c) for c in cols.values()]
+        filled = [v for v in cells if v is not None and str(v).strip() != ""]
+        if not name and not stt and not filled:
+            blank += 1
+            if blank >= 3:
+                return False
+            continue
+        blank = 0
+        numbers = [v for v in filled if parse_count(v, limit).value is not None]
+        if len(filled) - len(numbers) >= 2:
+            return False
+        if (name or stt) and numbers:
+            return True  # a unit row, or the next totals row ("Cộng II" above "Tổng cộng")
+    return False
 
 
 def _body_row(
@@ -204,7 +245,7 @@ def _mark_subtotals(body: list[FormRow]) -> None:
     An STT s has a child when another STT (a different string) starts with s + "."; each STT's prefixes before
     a "." index the STTs under them (linear, where comparing every pair was quadratic)."""
     under: dict[str, set[str]] = {}
-    for o in {fr.stt for fr in body if fr.kind == "unit"}:
+    for o in {fr.stt.rstrip(".") for fr in body if fr.kind == "unit"}:  # "1." is "1" written with its dot
         for i, ch in enumerate(o):
             if ch == ".":
                 under.setdefault(o[:i], set()).add(o)
@@ -213,5 +254,5 @@ def _mark_subtotals(body: list[FormRow]) -> None:
             continue
         s = fr.stt.rstrip(".")
         kids = under.get(s, ())
-        if _ROMAN.match(s) or len(kids) > 1 or (len(kids) == 1 and fr.stt not in kids):
+        if _ROMAN.match(s) or len(kids) > 1 or (len(kids) == 1 and s not in kids):
             fr.kind = "subtotal"

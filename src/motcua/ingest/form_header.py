@@ -134,11 +134,15 @@ def cell_folded(v: Any) -> str:
 
 
 def spread_header(grid: Grid, r0: int, r1: int, raw: bool = False) -> list[list[str]]:
-    """Header rows r0..r1 (inclusive) as folded text (``raw``: as written) with merged cells spread over their range."""
+    """Header rows r0..r1 (inclusive) as folded text (``raw``: as written) with merged cells spread over their range.
+
+    A group label written without a merge ("Số hồ sơ đã giải quyết" over four leaves, in a header whose other
+    groups are merged, or in one without any merge) is carried to the right over the blank cells of its row that
+    have labels below; a merged label is never carried beyond its merge."""
     n = grid.n_cols
     conv = cell_str if raw else cell_folded
     block = [[conv(grid.cell(r, c)) for c in range(n)] for r in range(r0, r1 + 1)]
-    merged_here = False
+    covered: set[tuple[int, int]] = set()
     for a, b, c, d in grid.merged:
         if b < r0 or a > r1:
             continue
@@ -146,18 +150,19 @@ def spread_header(grid: Grid, r0: int, r1: int, raw: bool = False) -> list[list[
         for r in range(max(a, r0), min(b, r1) + 1):
             for cc in range(c, min(d, n - 1) + 1):
                 block[r - r0][cc] = val
-        merged_here = True
-    if not merged_here and len(block) > 1:
-        # no merge information: carry group labels to the right over blank cells of upper rows
-        for ri in range(len(block) - 1):
-            last = ""
-            for c in range(n):
-                if block[ri][c]:
-                    last = block[ri][c]
-                elif last and any(block[k][c] for k in range(ri + 1, len(block))):
-                    block[ri][c] = last
-                else:
-                    last = "" if not any(block[k][c] for k in range(ri + 1, len(block))) else last
+                covered.add((r - r0, cc))
+    for ri in range(len(block) - 1):
+        last = ""
+        for c in range(n):
+            below = any(block[k][c] for k in range(ri + 1, len(block)))
+            if (ri, c) in covered:
+                last = ""  # a merged label covers its own range only
+            elif block[ri][c]:
+                last = block[ri][c]
+            elif last and below:
+                block[ri][c] = last
+            elif not below:
+                last = ""
     return block
 
 

@@ -128,7 +128,8 @@ def normalize_name(s: object) -> str:
     """A unit name as written → its normalised form (not yet matched).
 
     Repairs mojibake, applies NFC and new-style tone marks, collapses
-    whitespace, strips leading row numbers and prefixes ("UBND", "Bộ phận một
+    whitespace, strips leading row numbers, a trailing note in brackets
+    ("(sáp nhập)"; no official name has brackets) and prefixes ("UBND", "Bộ phận một
     cửa"), expands type abbreviations ("TP." → "Thành phố", "TX" → "Thị xã",
     "H." → "Huyện", "TT" → "Thị trấn", "P." → "Phường"), writes the type word
     officially and title-cases names written all in lower or upper case.
@@ -156,6 +157,7 @@ def _normalize_once(s: object) -> str:
     t = clean_text(s)
     t = re.sub(r"^(?:\d+(?:\.\d+)*|[IVXLC]+)[.)]\s+", "", t)  # leading STT "1.", "1.2 ", "II."
     t = re.sub(r"\s*[,;–-]\s*(?:tỉnh|tinh|TỈNH)\s+.*$", "", t)  # trailing ", tỉnh Phú Yên"
+    t = re.sub(r"(?<=\S)\s*[(\[][^()\[\]]*[)\]]$", "", t)  # a trailing note "(sáp nhập)", "(TP. Buôn Ma Thuột cũ)"
     t = strip_prefix(t)
     _, abbrevs, types = type_patterns()
     for pat, full in abbrevs:

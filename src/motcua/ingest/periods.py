@@ -21,6 +21,7 @@ __all__ = [
     "Period",
     "parse_period_text",
     "parse_period_filename",
+    "parse_period_sheetname",
     "classify",
     "month_end",
     "format_period_text",
@@ -180,8 +181,47 @@ def parse_period_filename(name: str) -> Period | None:
         return None
 
 
+def parse_period_sheetname(sheet: str, within: Period | None = None) -> Period | None:
+    """The month or quarter a sheet's name states ("T10.2025", "Tháng 10-2025", "Quý IV 2025"; "T10" or
+    "Tháng 10" without a year when ``within``, the file name's period, holds that month in one year), as a
+    label; None for any other name (a sheet named for a year or for nothing). A sheet's period is never wider
+    than ``within``: one that does not lie inside it is None.
+
+    Exceptions: none — any string gives a Period or None.
+    """
+    try:
+        got = _parse_label(str(sheet))
+        if got is None and within is not None:
+            f = strip_marks(str(sheet)).lower().strip()
+            m = re.fullmatch(r"(?:thang|t)\s*[.-]?\s*(\d{1,2})", f)
+            mo = int(m.group(1)) if m else 0
+            years = (
+                {
+                    y
+                    for y in range(within.start.year, within.end.year + 1)
+                    if within.start <= date(y, mo, 1) <= within.end
+                }
+                if 1 <= mo <= 12
+                else set()
+            )
+            if len(years) == 1:
+                y = years.pop()
+                got = Period(date(y, mo, 1), month_end(y, mo), "month", False, True, str(sheet))
+    except (ValueError, OverflowError):
+        return None
+    if got is None or got.kind not in ("month", "quarter"):
+        return None
+    if within is not None and not (within.start <= got.start and got.end <= within.end):
+        return None
+    return got
+
+
 def _parse_period_filename(name: str) -> Period | None:
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.rsplit("/", 1)[-1])
+    return _parse_label(re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.rsplit("/", 1)[-1]))
+
+
+def _parse_label(stem: str) -> Period | None:
+    """A file name's stem (or a sheet's name) → the period it states."""
     f = re.sub(r"\s+", " ", strip_marks(stem).lower().replace("_", " ").replace(".", " "))
     cumulative = bool(re.search(r"\bluy ke\b|\bluyke\b|\bcumulative\b|\bytd\b", f))
     # two ISO dates or two dd-mm-yyyy dates

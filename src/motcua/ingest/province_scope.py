@@ -138,7 +138,7 @@ def province_scopes(
     current = default
     for r in fs.rows:
         if r.kind == "total":
-            break
+            continue  # the totals row (last, or written above the units)
         if r.extra.get("_closes_group"):
             current = default
             continue
@@ -177,7 +177,13 @@ def province_scopes(
                 action="checked",
             )
         if configured is not None and h.code not in configured:
-            want = ", ".join(configured)
+            own = str(ctx.province_code).zfill(2)
+            area = [c for c in configured if c != own]  # the configured province's other predecessors of this era
+            want = (
+                own + (f"; cùng địa bàn: {', '.join(area)}" if area else "")
+                if own in configured
+                else ", ".join(configured)
+            )
             q.add(
                 display,
                 "province_heading_mismatch",

@@ -38,10 +38,11 @@ def match_with_fallback(
 
     In order: a provincial agency (config/agencies.yaml; ``province_hint``, the province the sheet names,
     decides whose agency when the era has several candidate provinces); the era's units at its level;
-    other levels of the era (exact names only, e.g. a ward in a district's file). A name that matches
+    other levels of the era (exact names only, e.g. a ward in a district's file). A name found in its era only
+    by another type word, that the other era holds exactly, is the other era's (refused below). A name that matches
     nothing in its era but exactly names a unit of the *other* era (a dissolved district after 1/7/2025, a
-    2025 commune before it) is refused with method ``other_era`` and that unit as its one candidate: it is
-    never booked across the reform. A name that starts like an agency but is not in the table is refused
+    2025 commune before it) is refused with method ``other_era`` and that unit as its one candidate (or the
+    several units of that era bearing the name): it is never booked across the reform. A name that starts like an agency but is not in the table is refused
     with method ``unknown_agency``. Otherwise, without any candidate, the search widens to the whole
     country only to list candidates. ``scope_code``: a province of the period's era that a heading names
     (exports of several provinces), searched instead of the configured one.
@@ -49,18 +50,31 @@ def match_with_fallback(
     era = era_of(start, ctx.schema)
     provinces = (scope_code,) if scope_code else era_provinces(ctx.province_code, ctx.schema, era)
     level = era_level(ctx.level, ctx.schema, era)
-    agency = _agency_match(name, era, provinces, province_hint)
+    # an agency of a sheet that names no province is the configured province's own when that is of the row's era (a
+    # legacy Phú Yên configuration: Phú Yên's Sở Tư pháp in 2022, though legacy Đắk Lắk's names are read too)
+    own = str(ctx.province_code).zfill(2) if ctx.province_code is not None and ctx.schema == era else None
+    agency = _agency_match(name, era, provinces, province_hint, None if scope_code else own)
     if agency is not None:
         return agency
     m = _match_in_era(name, era, level, provinces)
-    if m.matched or m.method == "ambiguous":
+    if (m.matched and m.method != "type_differs") or m.method == "ambiguous":
         return m
     other = other_era(era)
     o = _match_in_era(
         name, other, era_level(ctx.level, ctx.schema, other), era_provinces(ctx.province_code, ctx.schema, other)
     )
+    if m.matched:
+        # found only by another type word ("Xã Ea Kao" after 1/7/2025 for Phường Ea Kao) while the other era holds
+        # that very name (the legacy Xã Ea Kao, dissolved into the ward): the name is the other era's, refused
+        if o.matched and o.method in EXACT_METHODS:
+            return UnitMatch(m.query, None, None, None, None, None, o.score, as_candidates(o), "other_era", era)
+        return m
     if o.matched and o.method in (*EXACT_METHODS, "type_differs"):
         return UnitMatch(m.query, None, None, None, None, None, o.score, as_candidates(o), "other_era", era)
+    if o.method == "ambiguous" and o.candidates and not m.candidates:
+        # several units of the other era bear exactly this name ("Huyện Châu Thành" of Tây Ninh and of Long An,
+        # both predecessors of the 2025 Tây Ninh): refused as the other era's, naming each of them
+        return UnitMatch(m.query, None, None, None, None, None, o.score, list(o.candidates), "other_era", era)
     if looks_like_agency(name):
         return UnitMatch(m.query, None, None, None, None, None, 0.0, [], "unknown_agency", era)
     if m.candidates:
@@ -94,10 +108,13 @@ def _provinces(era: str) -> dict[str, tuple[str, str]]:
     return {str(r.unit_code): (str(r.unit_name), str(r.short_name)) for r in ref.itertuples(index=False)}
 
 
-def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: str | None) -> UnitMatch | None:
+def _agency_match(
+    name: str, era: str, provinces: tuple[str, ...] | None, hint: str | None, default: str | None = None
+) -> UnitMatch | None:
     """A provincial agency named by ``name``, booked in its province of ``era``; None when ``name`` names no
-    agency of config/agencies.yaml. An agency whose province cannot be told (several candidate provinces
-    and no heading naming one) is refused (method ``agency_province_unknown``)."""
+    agency of config/agencies.yaml. An agency whose province cannot be told (several candidate provinces, no
+    heading naming one and no ``default``, the configured province of this era) is refused (method
+    ``agency_province_unknown``)."""
     shorts = tuple(province_row(era, c)[1] for c in (provinces or ((hint,) if hint else ())))
     agency = match_agency(name, shorts)
     if agency is None:
@@ -105,7 +122,7 @@ def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: 
     code = (
         hint
         if hint and (provinces is None or hint in provinces)
-        else (provinces[0] if provinces and len(provinces) == 1 else None)
+        else (provinces[0] if provinces and len(provinces) == 1 else default)
     )
     query = "" if name is None else str(name)
     if code is None:
