@@ -101,23 +101,44 @@ def _run_tasks(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # contiguous chunks, several per worker so that a slow one does not hold the others
-    n_chunks = jobs * 4
-    size = -(-len(tasks) // n_chunks)
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
         return _run_tasks(tasks, settings.with_(jobs=1), until, target_date, meanwhile, packed)
-    n = len(chunks)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        pending = pool.map(  # every chunk submitted (and the workers forked) before ``meanwhile`` starts
-            fit_chunk, chunks, [settings] * n, [until] * n, [target_date] * n, [packed] * n
-        )
-        if meanwhile is not None:
-            meanwhile()
-        parts = list(pending)
+    # contiguous chunks, many per worker so that the last ones leave no core idle for long; the workers are
+    # forked with the tasks in memory (:data:`_SHARED`), so a chunk is sent as its bounds, not pickled
+    bounds = chunk_bounds(len(tasks), jobs * CHUNKS_PER_WORKER)
+    global _SHARED
+    _SHARED = (tasks, settings, until, target_date, packed)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            pending = pool.map(_fit_range, bounds[:-1], bounds[1:])  # every worker forked before ``meanwhile``
+            if meanwhile is not None:
+                meanwhile()
+            parts = list(pending)
+    finally:
+        _SHARED = None
     return [r for part in parts for r in part]
+
+
+#: Chunks of the series per worker process (:func:`_run_tasks`).
+CHUNKS_PER_WORKER = 16
+
+#: The tasks and their settings while :func:`_run_tasks` runs workers: forked workers find them here.
+_SHARED: tuple | None = None
+
+
+def chunk_bounds(n: int, chunks: int) -> list[int]:
+    """The bounds of at most ``chunks`` contiguous, near-equal slices of ``n`` items: [0, …, n]."""
+    size = -(-n // max(chunks, 1)) if n else 1
+    return [*range(0, n, size), n]
+
+
+def _fit_range(lo: int, hi: int) -> list[tuple]:
+    """In a forked worker: :func:`fit_chunk` of the tasks lo … hi-1 of the run that forked it."""
+    assert _SHARED is not None, "a worker of _run_tasks forked without its tasks"
+    tasks, settings, until, target_date, packed = _SHARED
+    return fit_chunk(tasks[lo:hi], settings, until, target_date, packed)
 
 
 def _fit_all(
@@ -138,7 +159,7 @@ def _fit_all(
     keys = cache.keys([task_bytes(t) for t in tasks], settings, until, target_date)
     results = [_unpacked(k, cache.get(k)) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
-    fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date, meanwhile, packed=True) if todo else []
+    fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date, meanwhile, True) if todo else []
     if not todo and meanwhile is not None:
         meanwhile()
     for i, stored in zip(todo, fresh):  # packed where they were fitted: the cache keeps them as they come
