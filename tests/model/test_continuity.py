@@ -503,7 +503,11 @@ def test_model_stage_writes_the_table(tmp_path, small_panel, monkeypatch):
     """run_model_dir writes continuity.parquet beside the model's tables (fits stubbed out: not under test here)."""
     import motcua.model.run as run
 
-    monkeypatch.setattr(run, "run_model", lambda panel, config=None, cache_file=None: None)
+    def run_model(panel, config=None, cache_file=None, meanwhile=None):  # the caller's work runs as the stage runs it
+        if meanwhile is not None:
+            meanwhile()
+
+    monkeypatch.setattr(run, "run_model", run_model)
     monkeypatch.setattr(run, "write_results", lambda result, data_dir: [])
     small_panel.to_parquet(tmp_path / "panel.parquet")
     run.run_model_dir(tmp_path)

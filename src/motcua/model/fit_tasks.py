@@ -122,9 +122,12 @@ def fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_d
 
 
 def fit_chunk(
-    chunk: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp
+    chunk: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp, packed: bool = False
 ) -> list[tuple]:
-    """:func:`fit_task` of every task of ``chunk``, in order (one worker's share)."""
+    """:func:`fit_task` of every task of ``chunk``, in order (one worker's share); ``packed``: each as
+    :func:`pack_result` stores it (packed where the work is shared out, and several times faster to send back)."""
+    if packed:
+        return [pack_result(fit_task(t, settings, until, target_date)) for t in chunk]
     return [fit_task(t, settings, until, target_date) for t in chunk]
 
 

@@ -176,8 +176,22 @@ def _logit_mean(
 
 
 def _sub(settings: ModelSettings, method: str) -> ModelSettings:
-    """The settings with another forecast method (a component of a mixture)."""
-    return settings if settings.forecast_method == method else settings.with_(forecast_method=method)
+    """The settings with another forecast method (a component of a mixture); made once per settings object and
+    method (every series of a run asks for the same ones, several times)."""
+    if settings.forecast_method == method:
+        return settings
+    got = _SUBS.get((id(settings), method))
+    if got is None or got[0] is not settings:
+        if len(_SUBS) > 64:
+            _SUBS.clear()
+        got = (settings, settings.with_(forecast_method=method))
+        _SUBS[(id(settings), method)] = got
+    return got[1]
+
+
+#: :func:`_sub`'s settings by (id of the settings, method), each with the settings object it was made from (which
+#: it keeps alive, so that its id is not reused); ModelSettings is frozen, so an entry never goes stale.
+_SUBS: dict[tuple[int, str], tuple[ModelSettings, ModelSettings]] = {}
 
 
 def _design(fit: TrendFit, settings: ModelSettings, X: np.ndarray) -> np.ndarray:

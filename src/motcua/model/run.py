@@ -33,7 +33,7 @@ from motcua import products
 from motcua.model import last_run
 from motcua.model.cache import ResultCache
 from motcua.model.compare import compare_units, window_rows
-from motcua.model.fit_tasks import build_tasks, fit_chunk, jobs_for, pack_result, province_priors, task_bytes
+from motcua.model.fit_tasks import build_tasks, fit_chunk, jobs_for, province_priors, task_bytes
 from motcua.model.fit_tasks import fit_chunk as _fit_chunk  # noqa: F401 - importable from here as before
 from motcua.model.fit_tasks import fit_task as _fit_task  # noqa: F401
 from motcua.model.fit_tasks import jobs_for as _jobs  # noqa: F401
@@ -85,35 +85,60 @@ def _run_tasks(
     until: pd.Timestamp,
     target_date: pd.Timestamp,
     meanwhile: Callable[[], Any] | None = None,
+    packed: bool = False,
 ) -> list[tuple]:
     """All series, in order, in this process or in ``jobs`` forked workers (same numbers either way:
     every series draws from its own seed). ``meanwhile`` (work that does not need the fits, e.g. the
-    comparison) runs in this process while the workers fit, or after the fits without workers."""
+    comparison) runs in this process while the workers fit, or after the fits without workers.
+    ``packed``: each series' outputs as the fit cache stores them (:func:`fit_tasks.pack_result`), packed by
+    the workers."""
     jobs = jobs_for(settings, len(tasks))
     if jobs == 1:
-        out = fit_chunk(tasks, settings, until, target_date)
+        out = fit_chunk(tasks, settings, until, target_date, packed)
         if meanwhile is not None:
             meanwhile()
         return out
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # contiguous chunks, several per worker so that a slow one does not hold the others
-    n_chunks = jobs * 4
-    size = -(-len(tasks) // n_chunks)
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     try:
         ctx = multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform
-        return _run_tasks(tasks, settings.with_(jobs=1), until, target_date, meanwhile)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        pending = pool.map(  # every chunk submitted (and the workers forked) before ``meanwhile`` starts
-            fit_chunk, chunks, [settings] * len(chunks), [until] * len(chunks), [target_date] * len(chunks)
-        )
-        if meanwhile is not None:
-            meanwhile()
-        parts = list(pending)
+        return _run_tasks(tasks, settings.with_(jobs=1), until, target_date, meanwhile, packed)
+    # contiguous chunks, many per worker so that the last ones leave no core idle for long; the workers are
+    # forked with the tasks in memory (:data:`_SHARED`), so a chunk is sent as its bounds, not pickled
+    bounds = chunk_bounds(len(tasks), jobs * CHUNKS_PER_WORKER)
+    global _SHARED
+    _SHARED = (tasks, settings, until, target_date, packed)
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            pending = pool.map(_fit_range, bounds[:-1], bounds[1:])  # every worker forked before ``meanwhile``
+            if meanwhile is not None:
+                meanwhile()
+            parts = list(pending)
+    finally:
+        _SHARED = None
     return [r for part in parts for r in part]
+
+
+#: Chunks of the series per worker process (:func:`_run_tasks`).
+CHUNKS_PER_WORKER = 16
+
+#: The tasks and their settings while :func:`_run_tasks` runs workers: forked workers find them here.
+_SHARED: tuple | None = None
+
+
+def chunk_bounds(n: int, chunks: int) -> list[int]:
+    """The bounds of at most ``chunks`` contiguous, near-equal slices of ``n`` items: [0, …, n]."""
+    size = -(-n // max(chunks, 1)) if n else 1
+    return [*range(0, n, size), n]
+
+
+def _fit_range(lo: int, hi: int) -> list[tuple]:
+    """In a forked worker: :func:`fit_chunk` of the tasks lo … hi-1 of the run that forked it."""
+    assert _SHARED is not None, "a worker of _run_tasks forked without its tasks"
+    tasks, settings, until, target_date, packed = _SHARED
+    return fit_chunk(tasks[lo:hi], settings, until, target_date, packed)
 
 
 def _fit_all(
@@ -134,12 +159,12 @@ def _fit_all(
     keys = cache.keys([task_bytes(t) for t in tasks], settings, until, target_date)
     results = [_unpacked(k, cache.get(k)) for k in keys]
     todo = [i for i, r in enumerate(results) if r is None]
-    fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date, meanwhile) if todo else []
+    fresh = _run_tasks([tasks[i] for i in todo], settings, until, target_date, meanwhile, True) if todo else []
     if not todo and meanwhile is not None:
         meanwhile()
-    for i, r in zip(todo, fresh):
-        cache.put(keys[i], pack_result(r))
-        results[i] = r
+    for i, stored in zip(todo, fresh):  # packed where they were fitted: the cache keeps them as they come
+        cache.put(keys[i], stored)
+        results[i] = _unpack_result(stored)
     _UNPACKED.clear()
     _UNPACKED.update(zip(keys, results))
     return results
@@ -158,7 +183,12 @@ def _unpacked(key: str, stored: tuple | None) -> tuple | None:
     return got if got is not None else _unpack_result(stored)
 
 
-def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | None = None) -> ModelResult:
+def run_model(
+    panel: pd.DataFrame,
+    config: Any = None,
+    cache_file: str | Path | None = None,
+    meanwhile: Callable[[], Any] | None = None,
+) -> ModelResult:
     """Fit every unit × rate of the panel and compare units. No printing; no I/O but the optional fit cache.
 
     ``config``: a :class:`motcua.config.Config`, a dict of model.yaml keys (may
@@ -168,10 +198,14 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
     holding 31 December of the current year. ``cache_file``: reuse unchanged
     fits and peer-group comparisons from there (:class:`motcua.model.cache.ResultCache`,
     :func:`_fit_all`, :func:`motcua.model.compare.compare_units`); the result is the same either way.
+    ``meanwhile``: other work of the caller that needs no fit (run once, in this process, while the workers fit,
+    after the comparison; e.g. the continuity table).
     """
     settings = settings_from_config(config)
     series, notes = build_series(panel, settings.rates)
     if series.empty:
+        if meanwhile is not None:
+            meanwhile()
         empty_sum = pd.DataFrame(columns=SUMMARY_COLUMNS)
         return ModelResult(_empty_trends(), empty_sum, pd.DataFrame(), pd.DataFrame(), settings, None)
     as_of = pd.Timestamp(series["period_end"].max())
@@ -193,6 +227,8 @@ def run_model(panel: pd.DataFrame, config: Any = None, cache_file: str | Path | 
             cache.keep(sorted(last.used - set(last.keys)))  # the peer groups' entries stay in their shards
         else:
             compared.append(compare_units(series, settings, cache=cache, rows=window))
+        if meanwhile is not None:
+            meanwhile()
 
     if last is not None:  # a rerun: the last run's series as they were, the others from the cache or fitted
         trends, summaries, per_task, keys, lengths = _splice(tasks, settings, until, target_date, cache, last)
@@ -321,9 +357,11 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
         panel, reporting_window(panel, province)
     )  # the panel keeps every row; the model its window
 
-    result = run_model(windowed, config, cache_file=fit_cache(data))
-    write_results(result, data)
     from motcua.model.continuity import write_continuity
 
-    write_continuity(panel, data, memo_dir=fit_cache(data))  # series across the 1 July 2025 reform
+    def continuity() -> None:  # series across the 1 July 2025 reform: no fit needed, written while the workers fit
+        write_continuity(panel, data, memo_dir=fit_cache(data))
+
+    result = run_model(windowed, config, cache_file=fit_cache(data), meanwhile=continuity)
+    write_results(result, data)
     return result
