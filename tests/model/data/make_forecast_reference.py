@@ -38,9 +38,12 @@ def compute(from_current: bool) -> dict[str, np.ndarray]:
     if from_current:
         kalman, growth, before = forecast_kalman, forecast_growth, contextlib.nullcontext
     else:
-        from tests.model import forecast_growth_before as growth  # noqa: PLC0415
-        from tests.model import forecast_kalman_before as kalman  # noqa: PLC0415
-        from tests.model.forecast_before import before  # noqa: PLC0415
+        try:
+            from tests.model import forecast_growth_before as growth  # noqa: PLC0415
+            from tests.model import forecast_kalman_before as kalman  # noqa: PLC0415
+            from tests.model.forecast_before import before  # noqa: PLC0415
+        except ImportError:
+            sys.exit("the frozen copies are not in tests/model: restore them (see this script's docstring)")
     model = dict(load_config().model)
     out: dict[str, np.ndarray] = {"model_yaml": np.array(json.dumps(model, default=str, ensure_ascii=False))}
 
@@ -76,7 +79,8 @@ def main() -> None:
     args = ap.parse_args()
     out = compute(args.from_current)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    out["made_by"] = np.array(f"{'current modules' if args.from_current else 'frozen copies'} at {commit}")
+    made = "the current modules" if args.from_current else "the frozen copies from before the speed-up"
+    out["made_by"] = np.array(f"{made}, the rest of the code at {commit}")
     np.savez_compressed(args.out, **out)
     print(f"{args.out}: {len(out)} arrays, {args.out.stat().st_size / 1024:.1f} KiB ({out['made_by']})")
 
