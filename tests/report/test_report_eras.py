@@ -106,8 +106,8 @@ def test_a_commune_with_too_few_months_says_so_and_shows_no_trend(eras_dir):
     nar = _text(r.narrative)
     assert "Trong 6 tháng có số liệu (06/2026–11/2026), Xã Tuy An Bắc tiếp nhận" in nar
     assert not re.search(r"12 tháng gần nhất \(\d\d/", nar)
-    assert "Đơn vị mới có 6 tháng số liệu (06/2026–11/2026)" in _text(r.key_figures)
-    assert "Xã Tuy An Bắc mới có 6 tháng số liệu (06/2026–11/2026), chưa đủ 12 tháng để ước lượng xu hướng" in nar
+    assert "Đơn vị chỉ có 6 tháng số liệu (06/2026–11/2026)" in _text(r.key_figures)
+    assert "Xã Tuy An Bắc chỉ có 6 tháng số liệu (06/2026–11/2026), chưa đủ 12 tháng để ước lượng xu hướng" in nar
     assert "tăng rõ rệt" not in nar and "giảm rõ rệt" not in nar
     en = _text(district_report("22114", eras_dir, "en", "2025").narrative)
     assert "has only 6 months of data" in en
