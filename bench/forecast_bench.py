@@ -38,7 +38,6 @@ from motcua.model import backtest as bt
 from motcua.model.forecast import method_name
 from motcua.model.run import _series_outputs
 from motcua.model.settings import settings_from_config
-from motcua.model.trend import fit_arrays
 
 ROOT = Path(__file__).resolve().parents[1]
 CALIBRATION = ROOT / "src" / "motcua" / "model" / "forecast_calibration.json"
@@ -103,18 +102,7 @@ def timing(settings, n: int = 300, seed: int = 9) -> dict[str, float]:
         for name, st in runs.items():
             t = time.process_time()
             for s in sims:
-                f = fit_arrays(
-                    "b",
-                    "b",
-                    "online_rate",
-                    s.period_start[:48],
-                    s.period_end[:48],
-                    s.t_start[:48],
-                    s.t_end[:48],
-                    s.successes[:48],
-                    s.trials[:48],
-                    st,
-                )
+                f = bt.fit_first(s, 48, st, unit=("b", "b"))
                 _series_outputs(f, st, until, target)  # what the model stage does per series after the fit
             best[name] = min(best[name], time.process_time() - t)
     out = {k: 1000 * v / n for k, v in best.items()}

@@ -38,7 +38,7 @@ from motcua.model import backtest as bt  # noqa: E402
 from motcua.model import forecast_growth, forecast_kalman  # noqa: E402
 from motcua.model.run import _series_outputs  # noqa: E402
 from motcua.model.settings import settings_from_config  # noqa: E402
-from motcua.model.trend import fit_arrays, forecast_arrays  # noqa: E402
+from motcua.model.trend import forecast_arrays  # noqa: E402
 
 METHODS = ("damped", "kalman", "ensemble", "growth", "growth_k", "growth_e")
 #: The commit whose tests/model holds the frozen copies (removed after, when test_forecast_cost's reference was stored).
@@ -64,31 +64,14 @@ def frozen():
 def run(sims, settings, until, target) -> None:
     """Fit 48 months of each series and compute what the model stage computes per series after the fit."""
     for s in sims:
-        f = fit_arrays(
-            "b", "b", "online_rate", s.period_start[:48], s.period_end[:48], s.t_start[:48], s.t_end[:48],
-            s.successes[:48], s.trials[:48], settings,
-        )  # fmt: skip
+        f = bt.fit_first(s, 48, settings, unit=("b", "b"))
         _series_outputs(f, settings, until, target)
 
 
 def parts(sims, settings, until, rounds: int) -> None:
     """Milliseconds per series of each method's own pieces, before and after (caches on the fits cleared)."""
     st = settings.with_(**CANDIDATES["growth_k"])
-    fits = [
-        fit_arrays(
-            "b",
-            "b",
-            "online_rate",
-            s.period_start[:48],
-            s.period_end[:48],
-            s.t_start[:48],
-            s.t_end[:48],
-            s.successes[:48],
-            s.trials[:48],
-            st,
-        )  # fmt: skip
-        for s in sims
-    ]
+    fits = [bt.fit_first(s, 48, st, unit=("b", "b")) for s in sims]
     fits = [f for f in fits if f.ok and f.has_trend]
     _, _, t0, t1 = forecast_arrays(pd.Timestamp(fits[0].period_end.max()), until)
     eta = forecast_kalman.kalman_eta(fits[0], st, t0, t1, 1000, np.random.default_rng(1))

@@ -21,7 +21,7 @@ import pandas as pd
 
 from motcua.model import backtest as bt
 from motcua.model.settings import settings_from_config
-from motcua.model.trend import daily_volume, fit_arrays
+from motcua.model.trend import daily_volume
 
 FIT = 48
 
@@ -35,16 +35,8 @@ def rows_of_seed(seed: int, n_series: int, forecasters: dict) -> list[dict]:
         kind = str(rng.choice(bt.KINDS, p=w))
         s = bt.simulate_series(kind, rng, months=FIT + 12)
         rng.uniform(-0.12, 0.12)  # the target simulated_check draws: the same series follow
-        sl, ho = slice(0, FIT), slice(FIT, FIT + 12)
-        arrays = (s.period_start, s.period_end, s.t_start, s.t_end, s.successes, s.trials)
-        fit = fit_arrays(
-            "g",
-            "g",
-            "online_rate",
-            *(a[sl] for a in arrays),
-            forecasters["new"][1],
-            breaks=[s.brk] if s.brk is not None else [],
-        )
+        ho = slice(FIT, FIT + 12)
+        fit = bt.fit_first(s, FIT, forecasters["new"][1], breaks=[s.brk] if s.brk is not None else [], unit=("g", "g"))
         if not fit.ok:
             continue
         y, n, t0, t1 = s.successes[ho], s.trials[ho], s.t_start[ho], s.t_end[ho]

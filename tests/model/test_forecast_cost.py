@@ -28,7 +28,7 @@ from motcua.model import backtest as bt
 from motcua.model import forecast_growth, forecast_kalman
 from motcua.model.forecast import forecast_design, forecast_draws, forecast_mean
 from motcua.model.settings import Break, ModelSettings, settings_from_config
-from motcua.model.trend import TrendFit, fit_arrays
+from motcua.model.trend import TrendFit
 
 REFERENCE = Path(__file__).parent / "data" / "forecast_reference.npz"
 METHODS = {
@@ -68,10 +68,7 @@ def sims() -> list[bt.SimSeries]:
 
 
 def fit(s: bt.SimSeries, st: ModelSettings, months: int = 48) -> TrendFit:
-    return fit_arrays(
-        "x", "1", "online_rate", s.period_start[:months], s.period_end[:months], s.t_start[:months],
-        s.t_end[:months], s.successes[:months], s.trials[:months], st, breaks=list(st.structural_breaks),
-    )  # fmt: skip
+    return bt.fit_first(s, months, st, breaks=list(st.structural_breaks), unit=("x", "1"))
 
 
 def forecast_summary(s: bt.SimSeries, st: ModelSettings, size: int = 400) -> dict[str, np.ndarray]:

@@ -172,6 +172,23 @@ def _score_one(draws: np.ndarray, y: np.ndarray, n: np.ndarray) -> dict[str, np.
     }
 
 
+def fit_first(
+    s: SimSeries | dict,
+    months: int,
+    settings: ModelSettings,
+    *,
+    breaks: list | None = None,
+    unit: tuple[str, str] = ("bt", "bt"),
+) -> TrendFit:
+    """The online-rate trend fitted to the first ``months`` months of a simulated series (a
+    :class:`SimSeries` or its ``__dict__``), as the model stage fits a series; ``unit``: its (schema, code)
+    labels."""
+    g = s if isinstance(s, dict) else s.__dict__
+    sl = slice(0, months)
+    cols = ("period_start", "period_end", "t_start", "t_end", "successes", "trials")
+    return fit_arrays(*unit, "online_rate", *(g[c][sl] for c in cols), settings, breaks=breaks)
+
+
 def score_series(
     s: SimSeries | dict,
     fit_months: int,
@@ -190,20 +207,8 @@ def score_series(
     Nothing when the fit fails or is too short (the stage would give no forecast either).
     """
     g = s if isinstance(s, dict) else s.__dict__
-    sl, ho = slice(0, fit_months), slice(fit_months, fit_months + horizon)
-    fit = fit_arrays(
-        "bt",
-        "bt",
-        "online_rate",
-        g["period_start"][sl],
-        g["period_end"][sl],
-        g["t_start"][sl],
-        g["t_end"][sl],
-        g["successes"][sl],
-        g["trials"][sl],
-        settings,
-        breaks=breaks,
-    )
+    ho = slice(fit_months, fit_months + horizon)
+    fit = fit_first(g, fit_months, settings, breaks=breaks)
     if not fit.ok:
         return [], []
     y, n = g["successes"][ho], g["trials"][ho]
