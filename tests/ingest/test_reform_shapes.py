@@ -115,16 +115,18 @@ def test_a_totals_row_written_above_the_units(tmp_path):
     assert [k for _, k in kinds] == ["total", "section", "unit", "subtotal", "section", "unit", "subtotal"]
 
 
-def test_an_agency_is_the_configured_province_s_unless_the_sheet_names_another():
-    """Configured as the legacy Phú Yên, legacy rows are read in the area of the 2025 Đắk Lắk (Phú Yên and legacy
-    Đắk Lắk): a sở without a heading is Phú Yên's; under a title naming Đắk Lắk, Đắk Lắk's."""
-    ctx = MatchContext("legacy", "district", "54")
-    when = date(2024, 3, 1)
-    assert match_with_fallback("Sở Tư pháp", ctx, when).unit_code == "54-so-tu-phap"
-    assert match_with_fallback("Sở Tư pháp", ctx, when, province_hint="66").unit_code == "66-so-tu-phap"
-    # configured as the 2025 Đắk Lắk, a legacy sở without a heading could be either predecessor's: refused
-    m = match_with_fallback("Sở Tư pháp", MatchContext("2025", "commune", "66"), when)
-    assert not m.matched and m.method == "agency_province_unknown"
+def test_an_agency_before_the_reform_is_the_named_province_s_and_refused_when_two_could_be():
+    """Before 1/7/2025 the area of the 2025 Đắk Lắk is legacy Đắk Lắk and Phú Yên, each with its own Sở Tư pháp: a
+    sở on a sheet naming neither is refused naming both, under either era's code of the province; under a title
+    naming one, that one's. After the reform the province is one: booked there."""
+    when, after = date(2024, 3, 1), date(2025, 9, 1)
+    for ctx in (MatchContext("legacy", "district", "54"), MatchContext("2025", "commune", "66")):
+        m = match_with_fallback("Sở Tư pháp", ctx, when)
+        assert not m.matched and m.method == "agency_province_unknown"
+        assert sorted(c.unit_code for c in m.candidates) == ["54-so-tu-phap", "66-so-tu-phap"]
+        assert match_with_fallback("Sở Tư pháp", ctx, when, province_hint="54").unit_code == "54-so-tu-phap"
+        assert match_with_fallback("Sở Tư pháp", ctx, when, province_hint="66").unit_code == "66-so-tu-phap"
+        assert match_with_fallback("Sở Tư pháp", ctx, after).unit_code == "66-so-tu-phap"
 
 
 def test_month_sheets_of_a_quarter_workbook_take_their_own_month(tmp_path):

@@ -53,9 +53,12 @@ def refusal_message(m: UnitMatch, name: str, plabel: str, start: date | None) ->
             f"gần nhất: {near}. Loại dòng; thêm cơ quan (hoặc bí danh) vào config/agencies.yaml nếu đúng."
         )
     if m.method == "agency_province_unknown":
+        cands = " hay ".join(f"{c.unit_name} của {c.province_name} ({c.unit_code})" for c in m.candidates)
         return "agency_province_unknown", (
-            f'"{name}" là cơ quan cấp tỉnh nhưng không rõ của tỉnh nào (tỉnh cấu hình gồm '
-            f"nhiều tỉnh cũ và phần đầu tệp không nêu tỉnh). Loại dòng."
+            f'"{name}" là cơ quan cấp tỉnh nhưng không rõ của tỉnh nào'
+            + (f": {cands}" if cands else "")
+            + " (kỳ này địa bàn cấu hình gồm nhiều tỉnh; phần đầu tệp, dòng tiêu đề tỉnh và các đơn vị khác "
+            "trong trang không cho biết tỉnh nào). Loại dòng; ghi tên tỉnh vào phần đầu tệp hoặc sau tên cơ quan."
         )
     return "", ""
 

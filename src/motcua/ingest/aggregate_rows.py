@@ -35,17 +35,47 @@ def unit_row_records(
 ) -> list[Record]:
     """One record per unit row of the sheet, matched within its province heading's scope (``scopes``: row →
     scope) or the sheet's province."""
-    out: list[Record] = []
     hint = sheet_province(fs, ctx, period.start)
-    for r in units:
-        out.append(_row_record(r, scopes.get(r.row), hint, fs, display, q, ctx, order, period, plabel))
-    return out
+    matches = [_match(r, scopes.get(r.row), hint, ctx, period) for r in units]
+    own = _units_province(matches)
+    if own is not None:  # agencies whose province neither a heading nor the title tells: the sheet's units' province
+        matches = [
+            _match(r, scopes.get(r.row), own, ctx, period) if _agency_refused(m, own) else m
+            for r, m in zip(units, matches)
+        ]
+    return [
+        _row_record(r, m, scopes.get(r.row), fs, display, q, ctx, order, period, plabel) for r, m in zip(units, matches)
+    ]
+
+
+def _match(r, scope, hint, ctx: MatchContext, period: Period):
+    """The unit row ``r``'s match (None for a row without a name)."""
+    return match_in_scope(r.name, ctx, period.start, scope, scope.code if scope else hint) if r.name else None
+
+
+def _agency_refused(m, province: str) -> bool:
+    return (
+        m is not None
+        and m.method == "agency_province_unknown"
+        and any(c.province_code == province for c in m.candidates)
+    )
+
+
+def _units_province(matches: list) -> str | None:
+    """The one province of the sheet's matched districts and communes (a sheet listing only Phú Yên's districts is
+    Phú Yên's: its "Sở Tư pháp" is Phú Yên's), or None when they lie in several provinces or there are none."""
+    found = {
+        str(m.province_code)
+        for m in matches
+        if m is not None and m.matched and m.unit_level not in ("agency", "province") and m.province_code
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _row_record(
     r,
+    m,
     scope,
-    hint,
     fs: FormSheet,
     display: str,
     q: Quality,
@@ -54,8 +84,7 @@ def _row_record(
     period: Period,
     plabel: str,
 ) -> Record:
-    """The record of unit row ``r`` and its findings."""
-    m = match_in_scope(r.name, ctx, period.start, scope, scope.code if scope else hint) if r.name else None
+    """The record of unit row ``r`` (matched as ``m``) and its findings."""
     who = (m.unit_code if m is not None and m.matched else r.name) or ""
     vals = _cell_values(r, fs, display, q, m, who, plabel)
     if m is None:

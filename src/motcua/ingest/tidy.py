@@ -2,7 +2,7 @@
 
 Grain: one row per (unit, period), like the panel. Required: period_start,
 period_end (ISO "2024-03-01" or "01/03/2024"), and unit_code or unit_name.
-Optional: unit_schema (default from config), the 11 count columns (missing
+Optional: unit_schema (default: the era of the row's period), the 11 count columns (missing
 ones stay null), cumulative (true/false). Counts go through the same parser
 as the forms; a code is looked up in the reference, a name is matched.
 """

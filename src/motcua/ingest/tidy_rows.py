@@ -190,7 +190,9 @@ def _read_row(rd: _FileReading, line: int, cells: list[str]) -> None:
         return
     row = dict(zip(rd.header, cells))
     s, e = parse_date(row.get("period_start")), parse_date(row.get("period_end"))
-    schema = (row.get("unit_schema") or rd.ctx.schema).strip() or rd.ctx.schema
+    # without a unit_schema, the period decides the list (never the configured era: both eras' codes of one
+    # province read the same rows); a row without a readable period is dropped below
+    schema = (row.get("unit_schema") or "").strip() or _era(rd, s)
     code = str(row.get("unit_code", "")).strip()
     name = str(row.get("unit_name", "")).strip()
     values = _counts(rd, row, line, code or name, s, e)
@@ -263,6 +265,11 @@ def _counts(
             )
         values[c] = pc.value
     return values
+
+
+def _era(rd: _FileReading, s: date | None) -> str:
+    """The list a row without ``unit_schema`` is read in: "2025" from the reform date on, else "legacy"."""
+    return "2025" if s is not None and rd.switch is not None and s >= rd.switch else "legacy"
 
 
 def _refused_period(rd: _FileReading, s: date, e: date, schema: str) -> tuple[str, str] | None:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from motcua.ingest.agencies import looks_like_agency, match_agency
 from motcua.ingest.eras import as_candidates, era_level, era_of, era_provinces, other_era
-from motcua.ingest.names import UnitMatch, match_unit, reference_units
+from motcua.ingest.names import Candidate, UnitMatch, match_unit, reference_units
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,9 @@ def match_with_fallback(
     era = era_of(start, ctx.schema)
     provinces = (scope_code,) if scope_code else era_provinces(ctx.province_code, ctx.schema, era)
     level = era_level(ctx.level, ctx.schema, era)
-    # an agency of a sheet that names no province is the configured province's own when that is of the row's era (a
-    # legacy Phú Yên configuration: Phú Yên's Sở Tư pháp in 2022, though legacy Đắk Lắk's names are read too)
-    own = str(ctx.province_code).zfill(2) if ctx.province_code is not None and ctx.schema == era else None
-    agency = _agency_match(name, era, provinces, province_hint, None if scope_code else own)
+    # an agency of a sheet that names no province is the configured area's of the row's era, whichever era's code is
+    # configured: one province (after the reform) books it there; several (the predecessors before it) refuse it
+    agency = _agency_match(name, era, provinces, province_hint)
     if agency is not None:
         return agency
     m = _match_in_era(name, era, level, provinces)
@@ -108,13 +107,15 @@ def _provinces(era: str) -> dict[str, tuple[str, str]]:
     return {str(r.unit_code): (str(r.unit_name), str(r.short_name)) for r in ref.itertuples(index=False)}
 
 
-def _agency_match(
-    name: str, era: str, provinces: tuple[str, ...] | None, hint: str | None, default: str | None = None
-) -> UnitMatch | None:
+def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: str | None) -> UnitMatch | None:
     """A provincial agency named by ``name``, booked in its province of ``era``; None when ``name`` names no
-    agency of config/agencies.yaml. An agency whose province cannot be told (several candidate provinces, no
-    heading naming one and no ``default``, the configured province of this era) is refused (method
-    ``agency_province_unknown``)."""
+    agency of config/agencies.yaml.
+
+    Its province: ``hint`` (the province a heading or the sheet names) when it is one of ``provinces``, else the
+    one province of ``provinces`` (the configured area in ``era``). An agency whose province cannot be told is
+    refused (method ``agency_province_unknown``), with that agency of each candidate province as candidates
+    (before 1/7/2025 the 2025 Đắk Lắk is legacy Đắk Lắk and Phú Yên, each with its own "Sở Tư pháp"). The
+    configured code never decides: both eras' codes of one province give the same answer."""
     shorts = tuple(province_row(era, c)[1] for c in (provinces or ((hint,) if hint else ())))
     agency = match_agency(name, shorts)
     if agency is None:
@@ -122,11 +123,14 @@ def _agency_match(
     code = (
         hint
         if hint and (provinces is None or hint in provinces)
-        else (provinces[0] if provinces and len(provinces) == 1 else default)
+        else (provinces[0] if provinces and len(provinces) == 1 else None)
     )
     query = "" if name is None else str(name)
     if code is None:
-        return UnitMatch(query, None, None, None, None, None, 100.0, [], "agency_province_unknown", era)
+        cands = [
+            Candidate(agency.code(c), agency.name, "agency", c, province_row(era, c)[0], 100.0) for c in provinces or ()
+        ]
+        return UnitMatch(query, None, None, None, None, None, 100.0, cands, "agency_province_unknown", era)
     pname = province_row(era, code)[0]
     return UnitMatch(query, agency.code(code), agency.name, "agency", code, pname, 100.0, [], "agency", era)
 
