@@ -56,7 +56,7 @@ def pages(reports: Path, budget: int) -> dict[str, object]:
         rel = p.relative_to(reports).as_posix()
         kind = (
             "index"
-            if rel == "index.html"
+            if rel == "index.html" or rel.endswith("-index.html")  # a province's index page
             else "national"
             if rel == "province.html"
             else "province"

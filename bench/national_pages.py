@@ -1,8 +1,9 @@
-"""Pages at national scale (not a test): the index of every unit, and the size of each province page.
+"""Pages at national scale (not a test): the index pages, and the size of each province page.
 
-``index_at_scale(data)``: ``index.html`` as the render stage writes it once every unit of DATA has its report
+``index_at_scale(data)``: the index pages as the render stage writes them once every unit of DATA has its report
 (a manifest entry per unit, status ok; 3,321 communes + the legacy districts of the national bench), rendered
-in this process: its bytes, its render time (best of 3) and how many table rows it holds. ``province_pages``:
+in this process: ``index.html``'s bytes and table rows, the largest and median province index page (code that
+lists each province's units on its own index page) and the time to render them all (best of 3). ``province_pages``:
 the size of each ``provinces/*.html`` of a reports folder, the largest first.
 
     python bench/national_pages.py DATA [REPORTS]
@@ -71,36 +72,49 @@ def full_manifest(data: Path) -> dict[str, object]:
     }
 
 
-def index_at_scale(data: Path, repeats: int = 3) -> dict[str, float]:
-    """Bytes, best render time and rows of the index of every unit of DATA."""
+def index_at_scale(data: Path, repeats: int = 3) -> dict[str, object]:
+    """Bytes, best render time and rows of the index pages of every unit of DATA: ``index.html`` and, with code that
+    splits a national index by province (``motcua.report.index_national``), each province's index page."""
     from motcua import locations as loc
     from motcua.report import index
 
     manifest = full_manifest(data)
     summary = pd.read_parquet(data / loc.TREND_SUMMARY)
-    kw = {}
-    if hasattr(index, "unit_provinces"):  # (older code: no province column)
-        kw["provinces"] = index.unit_provinces(
-            pd.read_parquet(data / loc.PANEL, columns=["unit_schema", "unit_code", "province_name"])
-        )
+    panel = pd.read_parquet(data / loc.PANEL, columns=["unit_schema", "unit_code", "province_code", "province_name"])
+    try:
+        from motcua.report.index_national import index_pages
+    except ImportError:  # older code: one index page of every unit
+        kw = {"provinces": index.unit_provinces(panel)} if hasattr(index, "unit_provinces") else {}
+
+        def index_pages(m, *, lang, summary, panel):  # type: ignore[no-redef]
+            return {"index.html": index.render_index(m, lang=lang, summary=summary, **kw)}
+
     best = float("inf")
-    html = ""
+    pages: dict[str, str] = {}
     for _ in range(repeats):
         t = time.perf_counter()
-        html = index.render_index(manifest, lang="vi", summary=summary, **kw)
+        pages = index_pages(manifest, lang="vi", summary=summary, panel=panel)
         best = min(best, time.perf_counter() - t)
+    sizes = {rel: len(html.encode("utf-8")) for rel, html in pages.items()}
+    top = max((r for r in sizes if r != "index.html"), key=sizes.get, default="")
+    html = pages["index.html"]
     return {
-        "index_bytes": len(html.encode("utf-8")),
+        "index_bytes": sizes["index.html"],
         "index_s": best,
         "index_rows": html.count("<tr") - html.count("<thead"),
         "index_units": len(manifest["reports"]),
         "index_filter": 'type="search"' in html,
+        "index_pages": len(pages),
+        "province_index_largest": top,
+        "province_index_largest_bytes": sizes.get(top, 0),
+        "province_index_median_bytes": statistics.median([v for r, v in sizes.items() if r != "index.html"] or [0]),
+        "index_pages_bytes": sum(sizes.values()),
     }
 
 
 def province_pages(reports: Path) -> dict[str, object]:
     """Sizes of the province pages (bytes): the largest, its name, the median, how many exceed 1.5 MiB and 1.5 × 10⁶."""
-    sizes = {p.name: p.stat().st_size for p in (reports / "provinces").glob("*.html")}
+    sizes = {p.name: p.stat().st_size for p in (reports / "provinces").glob("*.html") if not p.stem.endswith("-index")}
     if not sizes:
         return {}
     top = max(sizes, key=sizes.get)

@@ -301,6 +301,12 @@ def test_render_stage_national(data: Path, tmp_path: Path) -> None:
         assert not re.search(r'(src|href)="(https?:)?//', html)
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert all(f'href="{national.page_name(c, n)}"' in index for c, (n, _) in PROVINCES.items())
+    from test_index_national import _walk
+
+    seen, broken = _walk(reports)  # every link of every page reached from the index leads to a file, offline
+    assert not broken, broken
+    built = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["path"] for e in built["reports"] + built["provinces"]} <= seen
     front = (reports / "province.html").read_text(encoding="utf-8")
     assert all(f'href="{national.page_name(c, n)}"' in front for c, (n, _) in PROVINCES.items())
     manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))

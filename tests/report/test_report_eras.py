@@ -188,6 +188,7 @@ LEVEL_SPECIFIC = {
     "ov_provincial_note",
     "ov_caption_provincial",
     "ix_agencies",
+    "ix_col_bodies",
 }
 #: Continuity across the reform (motcua.report.continuity) is about the levels of both eras by nature: a district's
 #: successor communes, a commune's predecessors, the province's tiers before and after.

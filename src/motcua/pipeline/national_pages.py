@@ -141,12 +141,14 @@ def write_national(
 
 
 def write_index(reports: Path, manifest: Manifest, inputs: dict[str, Any], lang: str) -> None:
-    from motcua.report.index import render_index, unit_provinces
+    """Write every index page (:func:`motcua.report.index_national.index_pages`: ``index.html``, and in a national
+    analysis one per province page), and remove the province index pages of provinces no longer there."""
+    from motcua.report.index_national import index_pages
+    from motcua.report.national import PROVINCES_DIR
 
-    html = render_index(
-        manifest.to_dict(),
-        lang=lang,
-        summary=inputs.get("summary"),
-        provinces=unit_provinces(inputs.get("panel")) if manifest.provinces else None,
-    )
-    atomic_write_text(reports / "index.html", html)
+    pages = index_pages(manifest.to_dict(), lang=lang, summary=inputs.get("summary"), panel=inputs.get("panel"))
+    for rel, html in pages.items():
+        atomic_write_text(reports / rel, html)
+    for old in (reports / PROVINCES_DIR).glob("*-index.html") if (reports / PROVINCES_DIR).is_dir() else ():
+        if f"{PROVINCES_DIR}/{old.name}" not in pages:
+            old.unlink(missing_ok=True)

@@ -7,6 +7,10 @@ overview, the provincial bodies, which have no page of their own), "Cấp xã (t
 1/7/2025)", "Cấp huyện (đến 30/6/2025, đã giải thể)", one table each. A failed unit is listed with its reason and no link. Sorting is a few
 lines of inline script allowed by its CSP hash; with scripting disabled the
 table is a plain table in code order, every link works.
+
+A national analysis (the manifest lists province pages) has one such page per province
+(:mod:`motcua.report.index_national`): its units with ``scope`` (:class:`IndexScope`) saying where the page lies
+and what it links back to; the national index then lists the provinces, so no page grows with the country.
 """
 
 from __future__ import annotations
@@ -148,6 +152,21 @@ def groups(
     return out
 
 
+@dataclass(frozen=True)
+class IndexScope:
+    """One province's index page in a national analysis: its heading, the prefix its links take (it lies in a
+    folder below the reports folder: "../"), its province page (relative to the page; None unless built) and the
+    links back up (href, text): the national index and the national page."""
+
+    title: str
+    prefix: str = ""
+    page: str | None = None
+    up: tuple[tuple[str, str], ...] = ()
+    province_column: bool = False
+    reason: str = ""  # why the province page is missing
+    reached: bool | None = None  # whether the whole folder's data reach the reform (None: from the summary given)
+
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One table cell as sections/table.html.j2 reads it (attributes, not dict keys: the template's lookups
@@ -245,10 +264,12 @@ def _unit_rows(
     S: Any,
     schema: str | None = None,
     provinces: dict[str, str] | None = None,
+    prefix: str = "",
 ) -> tuple[list[dict[str, Any]], int]:
     """One table row per manifest entry, and how many of them failed. An entry naming no schema (an older
     manifest) is of ``schema`` (the configured one) when the summary knows it so, else of none. ``provinces``
-    (a national index): each unit key's province name, shown in a column after the code.
+    (a national index): each unit key's province name, shown in a column after the code. ``prefix``: what each
+    link to a report takes ("../" on a page one folder down).
 
     A name or code cell carries no sort key: sort.js then sorts on its text, which is the same."""
     lang = S.lang
@@ -265,6 +286,7 @@ def _unit_rows(
             key = unit_key(schema, code)
         name = str(e.get("unit_name", "")) or code
         ok = e.get("status") == "ok"
+        href = safe_href(e.get("path")) if ok else None
         failed += 0 if ok else 1
         status = (
             index_cell(S["ix_status_ok"], "1")
@@ -272,7 +294,7 @@ def _unit_rows(
             else index_cell(S["ix_status_failed"], "0", sub=S.f("ix_reason", reason=str(e.get("reason", "") or "–")))
         )
         cells = [
-            index_cell(name, href=safe_href(e.get("path")) if ok else None),
+            index_cell(name, href=prefix + href if href else None),
             index_cell(code),
             *([index_cell(provinces.get(key, ""))] if provinces is not None else []),
             status,
@@ -286,44 +308,76 @@ def _unit_rows(
 
 
 def render_index(
-    manifest: dict[str, Any], *, lang: str, summary: pd.DataFrame | None = None, provinces: dict[str, str] | None = None
+    manifest: dict[str, Any],
+    *,
+    lang: str,
+    summary: pd.DataFrame | None = None,
+    provinces: dict[str, str] | None = None,
+    scope: IndexScope | None = None,
+    province_table: Markup | None = None,
+    summary_rows: dict[tuple[str, str], dict[str, Any]] | None = None,
+    totals: tuple[int, int] | None = None,
 ) -> str:
-    """The index page of a reports folder (links relative to it).
+    """The index page of a reports folder (links relative to it), or one province's index page (``scope``).
 
     ``provinces``: each unit key's province name (:func:`unit_provinces`); in a national index (the manifest has
-    province pages) a column shows it. A search box filters the units' rows by name, code and province, offline."""
+    province pages) a column shows it. A search box filters the units' rows by name, code and province, offline.
+    ``province_table``: the national index's table of provinces (:mod:`motcua.report.index_national`), shown in
+    place of the list of province pages, the manifest's reports then being the units of no province page.
+    ``summary_rows``: :func:`_summary_rows` of ``summary`` when the caller has it. ``totals``: (reports, failed)
+    of the whole folder for the summary line, when the page lists only some of them."""
     S = strings(lang)
-    national = bool(manifest.get("provinces"))
-    unit_prov = (provinces or {}) if national else None
+    national = bool(manifest.get("provinces")) and scope is None
+    column = national or bool(scope and scope.province_column)
+    unit_prov = (provinces or {}) if column else None
     cfg = load_config()
-    province = province_title(cfg.province, _reached(summary), S)
-    rows_by = _summary_rows(summary)
+    reached = scope.reached if scope is not None and scope.reached is not None else _reached(summary)
+    province = scope.title if scope is not None else province_title(cfg.province, reached, S)
+    rows_by = summary_rows if summary_rows is not None else _summary_rows(summary)
     entries = sorted(manifest.get("reports", []) or [], key=lambda e: str(e.get("unit_code", "")))
-    groups_of = groups(entries, S, str(cfg.province.get("unit_level", "district")), _reached(summary))
-    sections, failed = _group_tables(groups_of, rows_by, S, cfg.province.get("unit_schema"), unit_prov, national)
+    groups_of = groups(entries, S, str(cfg.province.get("unit_level", "district")), reached)
+    prefix = scope.prefix if scope is not None else ""
+    sections, failed = _group_tables(groups_of, rows_by, S, cfg.province.get("unit_schema"), unit_prov, column, prefix)
     ov = manifest.get("overview") or None
-    if ov and not safe_href(ov.get("path")):
+    if scope is not None:
+        ov = {"path": scope.page, "status": "ok"} if scope.page else {"status": "failed", "reason": scope.reason}
+    elif ov and not safe_href(ov.get("path")):
         ov = {**ov, "status": "failed", "reason": ov.get("reason") or "invalid path"}
-    pages = _province_pages(manifest)
+    n_all, n_failed = totals if totals is not None else (len(entries), failed)
+    pages = _province_pages(manifest) if scope is None else []
+    if scope is not None:
+        agencies = _agencies(summary, scope.page)
+    elif province_table is not None:
+        agencies = []  # each province's bodies are on its own index page
+    else:
+        agencies = _agencies(
+            summary,
+            safe_href(ov.get("path")) if ov and ov.get("status") == "ok" else None,
+            {p["code"]: p["path"] for p in pages if p["path"]} if pages else None,
+        )
     body = render(
         "sections/index.html.j2",
         S=S,
         province=province,
         synthetic=bool(manifest.get("synthetic")),
         provinces=pages,
+        province_table=province_table,
+        up=[{"href": h, "text": t} for h, t in scope.up] if scope is not None else [],
         overview=ov,
         overview_ok=bool(ov and ov.get("status") == "ok"),
         groups=sections,
-        agencies=_agencies(
-            summary,
-            safe_href(ov.get("path")) if ov and ov.get("status") == "ok" else None,
-            {p["code"]: p["path"] for p in pages if p["path"]} if pages else None,
-        ),
-        summary_line=S.f("ix_failed_summary", n=fmt.num(failed, lang))
-        if failed
-        else S.f("ix_all_ok", n=fmt.num(len(entries), lang)),
-        failed=failed,
-        filter_label=S["ix_filter" if national else "ix_filter_units"],
+        agencies=agencies,
+        summary_line=S.f(
+            "ix_failed_summary_provinces" if province_table is not None else "ix_failed_summary",
+            n=fmt.num(n_failed, lang),
+        )
+        if n_failed
+        else S.f("ix_all_ok", n=fmt.num(n_all, lang)),
+        failed=n_failed,
+        filter_label=S[
+            "ix_filter_provinces" if province_table is not None else "ix_filter" if column else "ix_filter_units"
+        ],
+        filter_count=S["ix_filter_count_provinces" if province_table is not None else "ix_filter_count"],
     )
     stamp = None
     if manifest.get("built_at") or manifest.get("code_version"):
@@ -360,14 +414,15 @@ def _group_tables(
     schema: Any,
     unit_prov: dict[str, str] | None,
     national: bool,
+    prefix: str = "",
 ) -> tuple[list[dict[str, Any]], int]:
     """One sortable, filterable table per group of units (id, title, table html), and how many of their
-    reports failed; the first table's id is "units"."""
+    reports failed; the first table's id is "units". ``prefix``: what the links to reports take."""
     columns = _index_columns(S, national)
     failed = 0
     sections = []
     for i, (gid, heading, es) in enumerate(groups_of):
-        rows, nf = _unit_rows(es, rows_by, S, schema, unit_prov)
+        rows, nf = _unit_rows(es, rows_by, S, schema, unit_prov, prefix)
         failed += nf
         level = level_label(str(es[0].get("unit_level") or "unknown"), S) if es else ""
         table = render(
