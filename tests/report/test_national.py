@@ -319,6 +319,12 @@ def test_render_stage_national(data: Path, tmp_path: Path) -> None:
     res = render_stage(data, reports, jobs=1)
     assert sorted(res.built) == ["2025:26737", "province", "province:79"]
     assert {"province:01", "province:66"} <= set(res.skipped)
+    from motcua.report.index_national import index_name
+
+    gone = reports / index_name(national.page_name("01", PROVINCES["01"][0]))
+    gone.unlink()  # a province's index page lost: written again, nothing rebuilt
+    res = render_stage(data, reports, jobs=1)
+    assert res.built == [] and gone.exists()
 
 
 def test_render_stage_one_province_has_no_provinces_folder(tmp_path: Path) -> None:

@@ -30,13 +30,25 @@ def why_rebuilt(prev: Any, input_hash: str, parts: dict[str, str], force: bool) 
 
 
 def pages_present(reports: Path, manifest: Manifest) -> bool:
-    """The overview (or national page), every province page and the index built and on disk."""
+    """The overview (or national page), every province page and its index page, and the index built and on disk."""
     pages = [*manifest.provinces.values(), *([manifest.overview] if manifest.overview else [])]
     return (
         manifest.overview is not None
-        and (reports / "index.html").exists()
         and all(e.status == "ok" and (reports / e.path).exists() for e in pages)
+        and indexes_present(reports, manifest)
     )
+
+
+def indexes_present(reports: Path, manifest: Manifest) -> bool:
+    """``index.html`` and every province page's index page (:func:`motcua.report.index_national.index_name`) on
+    disk."""
+    if not (reports / "index.html").exists():
+        return False
+    if not manifest.provinces:
+        return True
+    from motcua.report.index_national import index_name
+
+    return all((reports / index_name(e.path)).exists() for e in manifest.provinces.values())
 
 
 def partial_up_to_date(reports: Path, manifest: Manifest, render_key: str, units: Iterable[str]) -> list[str] | None:
@@ -86,6 +98,6 @@ def all_present(reports: Path, manifest: Manifest) -> bool:
     ]
     return (
         manifest.overview is not None
-        and (reports / "index.html").exists()
         and all(e.status == "ok" and (reports / e.path).exists() for e in entries)
+        and indexes_present(reports, manifest)
     )

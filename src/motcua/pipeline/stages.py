@@ -20,7 +20,13 @@ from motcua import locations as loc
 from motcua.config import load_config
 from motcua.kernels.lazy import LazyKernel, cell_error
 from motcua.pipeline import stamps
-from motcua.pipeline.freshness import all_present, partial_after, partial_up_to_date, why_rebuilt
+from motcua.pipeline.freshness import (
+    all_present,
+    indexes_present,
+    partial_after,
+    partial_up_to_date,
+    why_rebuilt,
+)
 from motcua.pipeline.hash_watch import HashWhenWritten
 from motcua.pipeline.manifest import Manifest, record_results
 from motcua.pipeline.national_pages import national_rows_in_background, province_tasks, write_index, write_national
@@ -296,11 +302,11 @@ def render_stage(
     partial = partial_after(manifest, render_key, units, all_units)
     if (
         results
-        or not (reports / "index.html").exists()
+        or not indexes_present(reports, manifest)
         or manifest.render_key != new_key
         or manifest.partial != partial
     ):
-        if results or not (reports / "index.html").exists():
+        if results or not indexes_present(reports, manifest):
             manifest.built_at = built_at.isoformat()
             write_index(reports, manifest, inputs, lang)
         manifest.render_key = new_key
