@@ -664,8 +664,19 @@ def size_problems(rs: ReportSet, page: ReportPage, limit: int = 1_500_000) -> li
 
 
 def missing_index_links(browser: Any, rs: ReportSet) -> list[str]:
-    """Unit and overview pages the index does not link visibly (with text) when scripting is disabled."""
-    links = links_without_javascript(browser, rs.root / "index.html")
-    visible = {a["href"] for a in links if a["visible"] and a["text"]}
+    """Unit and overview pages the index does not link visibly (with text) when scripting is disabled; in a national
+    folder, through the province index pages (``provinces/*-index.html``) the index links."""
+    from urllib.parse import unquote, urlparse
+
+    visible: set[str] = set()
+    todo, seen = [rs.root / "index.html"], set()
+    while todo:
+        for a in links_without_javascript(browser, todo.pop()):
+            if a["visible"] and a["text"]:
+                visible.add(a["href"])
+                url = urlparse(a["href"])
+                if url.scheme == "file" and url.path.endswith("-index.html") and url.path not in seen:
+                    seen.add(url.path)
+                    todo.append(Path(unquote(url.path)))
     wanted = [p for p in rs.pages if p.kind in ("unit", "province")]
     return [p.rel for p in wanted if rs.path(p).resolve().as_uri() not in visible]

@@ -66,7 +66,13 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
     raw.mkdir()
     report = "BÁO CÁO TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
     # legacy agencies alone, no province named: Phú Yên's or legacy Đắk Lắk's Sở Tư pháp? refused, naming both
-    _book(raw / "cap-tinh-2024-03.xlsx", [report], "03/2024", [("Sở Tư pháp", 40), ("Công an tỉnh", 90)])
+    # ... unless the name says whose
+    _book(
+        raw / "cap-tinh-2024-03.xlsx",
+        [report],
+        "03/2024",
+        [("Sở Tư pháp", 40), ("Công an tỉnh", 90), ("Sở Xây dựng tỉnh Phú Yên", 39)],
+    )
     # beside Phú Yên's districts: the sheet is Phú Yên's, so are its agencies
     _book(
         raw / "bc-2024-04.xlsx",
@@ -108,13 +114,15 @@ def test_an_agency_is_booked_to_the_province_its_sheet_names_or_implies(cleaned,
     assert ("dl-2024-05.xlsx", "66-so-xay-dung", "legacy") in got
     assert ("cap-tinh-2025-09.xlsx", "66-so-tu-phap", "2025") in got
     assert ("tidy.csv", "555", "legacy") in got and ("tidy.csv", "22015", "2025") in got
-    assert not {g for g in got if g[0] == "cap-tinh-2024-03.xlsx"}
+    assert {g for g in got if g[0] == "cap-tinh-2024-03.xlsx"} == {
+        ("cap-tinh-2024-03.xlsx", "54-so-xay-dung", "legacy")
+    }
 
 
 @pytest.mark.parametrize("cfg", ["54", "66"])
 def test_an_agency_of_two_possible_provinces_is_one_finding_naming_both(cleaned, cfg):
     res = cleaned[cfg]
-    assert res.rows_in == res.rows_kept + res.rows_dropped == 10
+    assert res.rows_in == res.rows_kept + res.rows_dropped == 11
     q = res.quality
     q = q[q["file"].str.endswith("cap-tinh-2024-03.xlsx") & (q["rule"] == "agency_province_unknown")]
     assert sorted(q["unit"]) == ["Công an tỉnh", "Sở Tư pháp"]
@@ -127,4 +135,4 @@ def test_same_panel_under_the_legacy_and_the_2025_configuration(cleaned):
     a = cleaned["54"].panel[KEY].reset_index(drop=True)
     b = cleaned["66"].panel[KEY].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
-    assert len(a) == 8
+    assert len(a) == 9

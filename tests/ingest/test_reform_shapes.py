@@ -127,6 +127,8 @@ def test_an_agency_before_the_reform_is_the_named_province_s_and_refused_when_tw
         assert match_with_fallback("Sở Tư pháp", ctx, when, province_hint="54").unit_code == "54-so-tu-phap"
         assert match_with_fallback("Sở Tư pháp", ctx, when, province_hint="66").unit_code == "66-so-tu-phap"
         assert match_with_fallback("Sở Tư pháp", ctx, after).unit_code == "66-so-tu-phap"
+        assert match_with_fallback("Sở Tư pháp tỉnh Phú Yên", ctx, when).unit_code == "54-so-tu-phap"
+        assert match_with_fallback("Công an tỉnh Đắk Lắk", ctx, when).unit_code == "66-cong-an"
 
 
 def test_month_sheets_of_a_quarter_workbook_take_their_own_month(tmp_path):

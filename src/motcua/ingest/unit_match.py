@@ -112,7 +112,7 @@ def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: 
     agency of config/agencies.yaml.
 
     Its province: ``hint`` (the province a heading or the sheet names) when it is one of ``provinces``, else the
-    one province of ``provinces`` (the configured area in ``era``). An agency whose province cannot be told is
+    one province of ``provinces`` (the configured area in ``era``), else the one of them the name ends with. An agency whose province cannot be told is
     refused (method ``agency_province_unknown``), with that agency of each candidate province as candidates
     (before 1/7/2025 the 2025 Đắk Lắk is legacy Đắk Lắk and Phú Yên, each with its own "Sở Tư pháp"). The
     configured code never decides: both eras' codes of one province give the same answer."""
@@ -126,6 +126,10 @@ def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: 
         else (provinces[0] if provinces and len(provinces) == 1 else None)
     )
     query = "" if name is None else str(name)
+    if code is None and provinces:
+        # the name itself ends with one candidate's name ("Sở Tư pháp tỉnh Phú Yên"): that province's
+        named = [c for c in provinces if _ends_with(query, province_row(era, c)[1])]
+        code = named[0] if len(named) == 1 else None
     if code is None:
         cands = [
             Candidate(agency.code(c), agency.name, "agency", c, province_row(era, c)[0], 100.0) for c in provinces or ()
@@ -133,6 +137,15 @@ def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: 
         return UnitMatch(query, None, None, None, None, None, 100.0, cands, "agency_province_unknown", era)
     pname = province_row(era, code)[0]
     return UnitMatch(query, agency.code(code), agency.name, "agency", code, pname, 100.0, [], "agency", era)
+
+
+def _ends_with(name: str, short: str) -> bool:
+    """Whether ``name`` ends with the province name ``short`` ("… tỉnh Phú Yên", "… Phú Yên"), diacritics and
+    case aside."""
+    from motcua.ingest.text import clean_text, fold
+
+    n, s = fold(clean_text(name)), fold(short)
+    return bool(s) and (n == s or n.endswith(" " + s))
 
 
 def schema_and_level(ctx: MatchContext, start: date | None) -> tuple[str, str | None]:
