@@ -156,3 +156,22 @@ def test_month_sheets_of_a_quarter_workbook_take_their_own_month(tmp_path):
     q4 = parse_period_filename("BC quy IV-2025.xlsx")
     assert parse_period_sheetname("T10-2024", q4) is None and parse_period_sheetname("Sheet1", q4) is None
     assert parse_period_sheetname("2025", None) is None  # a year-named sheet never widens a file's month
+
+
+def test_an_agency_beside_one_province_s_units_is_that_province_s_under_either_code():
+    """The rows of one sheet (or dossier file): a sở refused for want of a province takes the province of the units
+    beside it of its era when they all lie in one; units of both predecessors settle nothing."""
+    from motcua.ingest.unit_match import settle_agencies
+
+    when = date(2024, 3, 1)
+    for ctx in (MatchContext("legacy", "district", "54"), MatchContext("2025", "commune", "66")):
+
+        def settled(names, start=when):
+            ms = [match_with_fallback(n, ctx, start) for n in names]
+            again = settle_agencies(ms, lambda i, code: match_with_fallback(names[i], ctx, start, province_hint=code))
+            return [m.unit_code for m in again]
+
+        assert settled(["Huyện Tuy An", "Sở Tư pháp"]) == ["559", "54-so-tu-phap"]
+        assert settled(["Huyện Ea Kar", "Sở Tư pháp"])[1] == "66-so-tu-phap"
+        assert settled(["Huyện Tuy An", "Huyện Ea Kar", "Sở Tư pháp"])[2] is None  # two provinces: still refused
+        assert settled(["Sở Tư pháp"]) == [None]

@@ -25,7 +25,7 @@ from typing import Any
 
 from motcua.ingest.aggregate_checks import refusal_message
 from motcua.ingest.par import ParRow, ParSheet, par_settings, parse_score
-from motcua.ingest.unit_match import MatchContext, match_with_fallback
+from motcua.ingest.unit_match import MatchContext, match_with_fallback, settle_agencies
 from motcua.numfmt import vi_points as pts
 from motcua.quality import Quality
 
@@ -187,9 +187,14 @@ def validate_sheet(
                     f"điểm đơn vị xếp thứ {best[1][i]}/{rank_of[i]} (đơn vị bằng điểm cùng hạng)"
                 )
     seen = set() if seen is None else seen
+    years = [_year(r.year) or ps.year or year_fallback for r, _, _, _ in parsed]
+    found = [None if y is None else match_with_fallback(r.name, ctx, era_start(y)) for (r, *_), y in zip(parsed, years)]
+    found = settle_agencies(  # an agency of no named province: the province of the sheet's units, when one
+        found, lambda i, code: match_with_fallback(parsed[i][0].name, ctx, era_start(years[i]), province_hint=code)
+    )
     for i, (r, scores, total, problems) in enumerate(parsed):
         out.rows_in += 1
-        year = _year(r.year) or ps.year or year_fallback
+        year = years[i]
         problems = problems + _max_problems(scores, total, ps)
         fields_sum = sum(v for (fk, crit), v in scores.items() if not crit)
         if (
@@ -205,7 +210,8 @@ def validate_sheet(
         if year is None:
             problems.insert(0, 'par_no_year|không xác định được năm đánh giá (tiêu đề, cột "Năm" hay tên tệp)')
         else:
-            m = match_with_fallback(r.name, ctx, era_start(year))
+            m = found[i]
+            assert m is not None
             if not m.matched:
                 rule, msg = refusal_message(m, r.name, str(year), era_start(year))
                 if not rule:

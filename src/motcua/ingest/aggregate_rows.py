@@ -17,7 +17,7 @@ from motcua.ingest.periods import Period
 from motcua.ingest.province_scope import match_in_scope, sheet_province
 from motcua.ingest.records import Record
 from motcua.ingest.rowlabels import has_marks
-from motcua.ingest.unit_match import MatchContext
+from motcua.ingest.unit_match import MatchContext, settle_agencies
 from motcua.numfmt import num, vi_count
 from motcua.quality import Quality
 
@@ -37,12 +37,8 @@ def unit_row_records(
     scope) or the sheet's province."""
     hint = sheet_province(fs, ctx, period.start)
     matches = [_match(r, scopes.get(r.row), hint, ctx, period) for r in units]
-    own = _units_province(matches)
-    if own is not None:  # agencies whose province neither a heading nor the title tells: the sheet's units' province
-        matches = [
-            _match(r, scopes.get(r.row), own, ctx, period) if _agency_refused(m, own) else m
-            for r, m in zip(units, matches)
-        ]
+    # agencies whose province neither a heading nor the title tells: the province of the sheet's units
+    matches = settle_agencies(matches, lambda i, code: _match(units[i], scopes.get(units[i].row), code, ctx, period))
     return [
         _row_record(r, m, scopes.get(r.row), fs, display, q, ctx, order, period, plabel) for r, m in zip(units, matches)
     ]
@@ -51,25 +47,6 @@ def unit_row_records(
 def _match(r, scope, hint, ctx: MatchContext, period: Period):
     """The unit row ``r``'s match (None for a row without a name)."""
     return match_in_scope(r.name, ctx, period.start, scope, scope.code if scope else hint) if r.name else None
-
-
-def _agency_refused(m, province: str) -> bool:
-    return (
-        m is not None
-        and m.method == "agency_province_unknown"
-        and any(c.province_code == province for c in m.candidates)
-    )
-
-
-def _units_province(matches: list) -> str | None:
-    """The one province of the sheet's matched districts and communes (a sheet listing only Phú Yên's districts is
-    Phú Yên's: its "Sở Tư pháp" is Phú Yên's), or None when they lie in several provinces or there are none."""
-    found = {
-        str(m.province_code)
-        for m in matches
-        if m is not None and m.matched and m.unit_level not in ("agency", "province") and m.province_code
-    }
-    return found.pop() if len(found) == 1 else None
 
 
 def _row_record(

@@ -62,7 +62,7 @@ from motcua.ingest.dossier_sql import (
 from motcua.ingest.dossier_window_counts import hinted_windows, window_counts, window_indices
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
-from motcua.ingest.unit_match import MatchContext, match_with_fallback
+from motcua.ingest.unit_match import MatchContext, match_with_fallback, settle_agencies
 from motcua.numfmt import vi_count
 from motcua.quality import Quality
 
@@ -226,8 +226,11 @@ def aggregate_dossier_csv_duckdb(
     cols = window_counts(ui, kn, a, b, c_due, has_done, cls, online, len(names), len(windows))
     per_unit = np.rint(np.bincount(ui, weights=kn, minlength=len(names))).astype(np.int64)
     out: list[Record] = []
-    for i, uname in enumerate(names):
-        m = match_with_fallback(uname, ctx, p0) if uname else None
+    ms = settle_agencies(  # an agency of no named province: the province of the file's units, when one
+        [match_with_fallback(u, ctx, p0) if u else None for u in names],
+        lambda i, code: match_with_fallback(names[i], ctx, p0, province_hint=code),
+    )
+    for i, (uname, m) in enumerate(zip(names, ms)):
         n_u = int(per_unit[i])
         for w, (s, e) in enumerate(windows):
             vals = {c: int(v[i, w]) for c, v in cols.items()}

@@ -47,7 +47,7 @@ from motcua.ingest.periods import month_end
 from motcua.ingest.records import Record
 from motcua.ingest.text import clean_text
 from motcua.ingest.tidy import read_head
-from motcua.ingest.unit_match import MatchContext, match_with_fallback
+from motcua.ingest.unit_match import MatchContext, match_with_fallback, settle_agencies
 from motcua.numfmt import vi_count
 from motcua.quality import Quality, period_label
 
@@ -192,9 +192,13 @@ def _unit_month_records(
     rec_d, due_d, done_d = rec.to_numpy("datetime64[D]"), due.to_numpy("datetime64[D]"), done.to_numpy("datetime64[D]")
     has_done = done.notna().to_numpy()
     online = (chan == "online").to_numpy()
-    for uname in sorted(set(units)):
+    names = sorted(set(units))
+    ms = settle_agencies(  # an agency of no named province: the province of the file's units, when one
+        [match_with_fallback(u, ctx, p0) if u else None for u in names],
+        lambda i, code: match_with_fallback(names[i], ctx, p0, province_hint=code),
+    )
+    for uname, m in zip(names, ms):
         sel = (units == uname).to_numpy()
-        m = match_with_fallback(uname, ctx, p0) if uname else None
         n_u = int(sel.sum())
         for s, e in windows:
             s64, e64 = np.datetime64(s), np.datetime64(e)

@@ -3,6 +3,7 @@ in the other era, then among the provincial agencies (:class:`MatchContext` says
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -137,6 +138,30 @@ def _agency_match(name: str, era: str, provinces: tuple[str, ...] | None, hint: 
         return UnitMatch(query, None, None, None, None, None, 100.0, cands, "agency_province_unknown", era)
     pname = province_row(era, code)[0]
     return UnitMatch(query, agency.code(code), agency.name, "agency", code, pname, 100.0, [], "agency", era)
+
+
+def settle_agencies(
+    matches: list[UnitMatch | None], rematch: Callable[[int, str], UnitMatch]
+) -> list[UnitMatch | None]:
+    """The matches of one sheet's rows, with each agency refused for want of a province (several candidates) matched
+    again (``rematch(row index, province code)``) as the province of the sheet's districts and communes of its era,
+    when they all lie in one of its candidates: a sheet listing Phú Yên's districts is Phú Yên's, so is its "Sở Tư
+    pháp". Depends on the rows alone, never on the configured code."""
+    found: dict[str, set[str]] = {}
+    for m in matches:
+        if m is not None and m.matched and m.unit_level not in ("agency", "province") and m.province_code:
+            found.setdefault(str(m.unit_schema), set()).add(str(m.province_code))
+    own = {era: next(iter(codes)) for era, codes in found.items() if len(codes) == 1}
+    if not own:
+        return matches
+    out = list(matches)
+    for i, m in enumerate(matches):
+        if m is None or m.method != "agency_province_unknown":
+            continue
+        code = own.get(str(m.unit_schema))
+        if code is not None and any(c.province_code == code for c in m.candidates):
+            out[i] = rematch(i, code)
+    return out
 
 
 def _ends_with(name: str, short: str) -> bool:
