@@ -128,7 +128,7 @@ def normalize_name(s: object) -> str:
     """A unit name as written → its normalised form (not yet matched).
 
     Repairs mojibake, applies NFC and new-style tone marks, collapses
-    whitespace, strips leading row numbers, a trailing note in brackets
+    whitespace, strips leading row numbers, a number's leading zeros ("Phường 01"), a trailing note in brackets
     ("(sáp nhập)"; no official name has brackets) and prefixes ("UBND", "Bộ phận một
     cửa"), expands type abbreviations ("TP." → "Thành phố", "TX" → "Thị xã",
     "H." → "Huyện", "TT" → "Thị trấn", "P." → "Phường"), writes the type word
@@ -159,6 +159,7 @@ def _normalize_once(s: object) -> str:
     t = re.sub(r"\s*[,;–-]\s*(?:tỉnh|tinh|TỈNH)\s+.*$", "", t)  # trailing ", tỉnh Phú Yên"
     t = re.sub(r"(?<=\S)\s*[(\[][^()\[\]]*[)\]]$", "", t)  # a trailing note "(sáp nhập)", "(TP. Buôn Ma Thuột cũ)"
     t = strip_prefix(t)
+    t = re.sub(r"(?<=\s)0+(?=[1-9]\d*$)", "", t)  # "Phường 01" is Phường 1 (no official name has a leading zero)
     _, abbrevs, types = type_patterns()
     for pat, full in abbrevs:
         m = pat.match(t)

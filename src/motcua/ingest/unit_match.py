@@ -3,13 +3,14 @@ in the other era, then among the provincial agencies (:class:`MatchContext` says
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from motcua.ingest.agencies import looks_like_agency, match_agency
 from motcua.ingest.eras import as_candidates, era_level, era_of, era_provinces, other_era
-from motcua.ingest.names import UnitMatch, match_unit, reference_units
+from motcua.ingest.names import Candidate, UnitMatch, match_unit, reference_units
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,48 @@ class MatchContext:
 EXACT_METHODS = ("exact", "no_diacritics", "alias")
 
 
+#: a unit code written with the name: "24133 - Phường Buôn Ma Thuột", "[24133] …", "24133. …", "… (24133)"; five
+#: digits (a commune), or three (a district) only in brackets or before a dash (a bare "101." is a row number)
+_CODE_FIRST = re.compile(r"^\s*(?:[\[(](?P<a>\d{3}|\d{5})[\])]|(?P<b>\d{5})\s*[-–:.]?|(?P<c>\d{3})\s*[-–])\s*(?=\S)")
+_CODE_LAST = re.compile(r"\s*[\[(](?P<d>\d{3}|\d{5})[\])]\s*$")
+
+
+def written_code(name: str) -> tuple[str | None, str]:
+    """(the unit code written with ``name``, the name without it); (None, ``name``) when it carries none."""
+    text = "" if name is None else str(name)
+    for pat in (_CODE_FIRST, _CODE_LAST):
+        m = pat.search(text)
+        if m:
+            rest = (text[: m.start()] + text[m.end() :]).strip()
+            if rest and any(ch.isalpha() for ch in rest):
+                return next(g for g in m.groups() if g), rest
+    return None, text
+
+
 def match_with_fallback(
+    name: str,
+    ctx: MatchContext,
+    start: date | None = None,
+    province_hint: str | None = None,
+    scope_code: str | None = None,
+) -> UnitMatch:
+    """:func:`match_name` of the name without a unit code written with it ("24133 - Phường Buôn Ma Thuột"); the
+    code is then a check, never a way to match: a name whose match has another code is refused (method
+    ``code_differs``, the matched unit its one candidate), as is one that matches no unit whatever its code
+    says (codes are re-used across the reform: 22015 was Phường 1, is Phường Tuy Hòa)."""
+    code, rest = written_code(name)
+    if code is None:
+        return match_name(name, ctx, start, province_hint, scope_code)
+    m = match_name(rest, ctx, start, province_hint, scope_code)
+    if m.matched and str(m.unit_code).lstrip("0") != code.lstrip("0"):
+        cand = Candidate(
+            str(m.unit_code), str(m.unit_name), str(m.unit_level), str(m.province_code), str(m.province_name), m.score
+        )
+        return UnitMatch(m.query, None, None, None, None, None, m.score, [cand], "code_differs", m.unit_schema)
+    return m
+
+
+def match_name(
     name: str,
     ctx: MatchContext,
     start: date | None = None,
