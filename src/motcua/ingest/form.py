@@ -100,12 +100,22 @@ def _cell_text(v: Any) -> str:
     return cell_str(v)
 
 
+#: a label cell naming a month, whose neighbouring date cell (the 1st of a month, shown "mm/yyyy") is that month
+_MONTH_LABEL = re.compile(r"(?:^|\s)tháng(?:\s+báo\s+cáo)?\s*:?\s*$", re.I)
+
+
 def _period_from_top(grid: Grid, header_row: int, start: int = 0) -> tuple[Period | None, str]:
     """The period stated above the header (from row ``start``): each row's cells joined (dates in their own cells
     too), then single cells."""
     lines, cells = [], []
     for r in range(start, header_row):
-        parts = [_cell_text(v) for v in grid.rows[r] if v is not None and _cell_text(v)]
+        parts: list[str] = []
+        for v in grid.rows[r]:
+            t = _cell_text(v)
+            if t and parts and getattr(v, "day", 0) == 1 and _MONTH_LABEL.search(parts[-1]):
+                t = f"tháng {v.month} năm {v.year}"  # "Tháng báo cáo:" | a date cell shown as "09/2025"
+            if t:
+                parts.append(t)
         if parts:
             lines.append(" ".join(parts))
             cells += parts

@@ -2,7 +2,7 @@
 
 Grain of what :func:`write_unseen2` writes: one form-06 export per month 07/2025–11/2026 of the communes of the
 2025 Tỉnh Đắk Lắk (66) that lie in the former Đắk Lắk area (the shipped sample holds the former Phú Yên area's),
-plus a few agencies, each month in another shape; a file whose period spans the reform; and a June 2025 file of
+plus three agencies the sample does not hold, each month in another shape; a file whose period spans the reform; and a June 2025 file of
 the legacy wards of Thành phố Tuy Hòa (54), whose names carry numbers ("Phường 1").
 
 The shapes, one or two per month, none of which the first round (tests/data/reform/unseen.py) wrote: a notes sheet,
@@ -50,7 +50,7 @@ COLS = [
     "pending_ontime",
     "pending_overdue",
 ]
-AGENCIES = [("cong-an", "Công an tỉnh"), ("so-tu-phap", "Sở Tư pháp"), ("so-xay-dung", "Sở Xây dựng")]
+AGENCIES = [("so-tai-chinh", "Sở Tài chính"), ("so-y-te", "Sở Y tế"), ("so-cong-thuong", "Sở Công Thương")]
 ANY = ("any", "any")  # booked to the intended unit, or refused: both right; a wrong unit never
 
 H_GROUP = ["Số hồ sơ nhận giải quyết"] + [None] * 3 + ["Số hồ sơ đã giải quyết"] + [None] * 3

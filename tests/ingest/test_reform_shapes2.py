@@ -1,0 +1,153 @@
+"""Shapes of post-reform exports the second checker found misread (tests/data/reform/unseen2.py): a period across
+1 July 2025, a second table on a sheet, unit codes written with the name, "Phường 01", a name wrapped onto two rows,
+the month as a date cell."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from motcua.clean import run_clean
+from motcua.ingest.form import read_form_sheet
+from motcua.ingest.grid import read_book
+from motcua.ingest.names import normalize_name
+from motcua.ingest.unit_match import MatchContext, match_with_fallback
+
+SUB = ["Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước", "Tổng số", "Trước hạn", "Đúng hạn"]
+SUB += ["Quá hạn", "Tổng số", "Trong hạn", "Quá hạn"]
+GROUPS = ["Số hồ sơ nhận giải quyết"] + [None] * 3 + ["Số hồ sơ đã giải quyết"] + [None] * 3
+GROUPS += ["Số hồ sơ đang giải quyết", None, None]
+CTX_66 = MatchContext(schema="2025", level="commune", province_code="66")
+
+
+def _row(n: int) -> list[int]:
+    return [n + 1, n // 2, n - n // 2, 1, n, n // 2, n - n // 2, 0, 1, 1, 0]
+
+
+def _header(ws, unit: str = "Đơn vị") -> None:
+    ws.append(["STT", unit, *GROUPS])
+    ws.append([None, None, *SUB])
+
+
+def _book(path: Path, title: list[list], body: list[list]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "BC"
+    for t in title:
+        ws.append(t)
+    _header(ws)
+    for r in body:
+        ws.append(r)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def test_a_period_across_the_reform_books_nothing(tmp_path):
+    """01/06/2025–31/07/2025 holds old and new units at once: "Phường Tân Lập" (legacy 24118 and 2025 24121) was
+    booked to the legacy ward for the two months."""
+    _book(
+        tmp_path / "raw" / "BC 2 thang.xlsx",
+        [["UBND TỈNH ĐẮK LẮK"], ["Từ ngày 01/06/2025 đến ngày 31/07/2025"]],
+        [["1", "Phường Tân Lập", *_row(40)], ["2", "Xã Hòa Phú", *_row(30)], [None, "Tổng cộng", *_row(70)]],
+    )
+    res = run_clean([tmp_path / "raw"], tmp_path / "out")
+    assert res.panel.empty and res.rows_in == res.rows_dropped == 2
+    q = res.quality
+    rows = q[(q["rule"] == "period_across_reform") & q["row"].notna()]
+    assert sorted(rows["unit"]) == ["Phường Tân Lập", "Xã Hòa Phú"] and (rows["action"] == "dropped").all()
+    assert rows["sheet"].eq("BC").all()
+
+
+def test_a_second_table_below_the_first_is_read(tmp_path):
+    """The communes, then the agencies under a header of their own: the agencies were never read nor counted."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["UBND TỈNH ĐẮK LẮK"])
+    ws.append(["Từ ngày 01/09/2025 đến ngày 30/09/2025"])
+    _header(ws)
+    ws.append(["1", "Xã Ea Kar", *_row(20)])
+    ws.append(["2", "Xã Ea Kly", *_row(40)])
+    ws.append([None, "Tổng cộng", *[a + b for a, b in zip(_row(20), _row(40))]])
+    ws.append([])
+    ws.append(["II. CẤP TỈNH (SỞ, BAN, NGÀNH)"])
+    _header(ws, "Cơ quan")
+    ws.append(["1", "Sở Tư pháp", *_row(10)])
+    ws.append(["2", "Công an tỉnh", *_row(90)])
+    ws.append([None, "Cộng", *[a + b for a, b in zip(_row(10), _row(90))]])
+    (tmp_path / "raw").mkdir()
+    wb.save(tmp_path / "raw" / "BC thang 9.xlsx")
+    res = run_clean([tmp_path / "raw"], tmp_path / "out")
+    assert res.rows_in == res.rows_kept == 4
+    assert {"66-so-tu-phap", "66-cong-an"} <= set(res.panel["unit_code"])
+    assert (pd.to_datetime(res.panel["period_start"]) == pd.Timestamp("2025-09-01")).all()
+    assert set(res.panel["unit_level"]) == {"commune", "agency"}
+
+
+def test_a_unit_code_written_with_the_name_is_a_check():
+    """ "24121 - Phường Tân Lập" was unmatched; the code must agree with the name, never replace it."""
+    plain = match_with_fallback("Phường Tân Lập", CTX_66, date(2025, 9, 1))
+    assert plain.matched
+    for written in (
+        f"{plain.unit_code} - Phường Tân Lập",
+        f"[{plain.unit_code}] Phường Tân Lập",
+        f"Phường Tân Lập ({plain.unit_code})",
+    ):
+        m = match_with_fallback(written, CTX_66, date(2025, 9, 1))
+        assert m.unit_code == plain.unit_code, written
+    other = match_with_fallback("Phường Buôn Ma Thuột", CTX_66, date(2025, 9, 1))
+    wrong = match_with_fallback(f"{other.unit_code} - Phường Tân Lập", CTX_66, date(2025, 9, 1))
+    assert not wrong.matched and wrong.method == "code_differs"
+    assert [c.unit_code for c in wrong.candidates] == [plain.unit_code]
+    # a row number is not a code
+    assert match_with_fallback("12. Phường Tân Lập", CTX_66, date(2025, 9, 1)).unit_code == plain.unit_code
+
+
+def test_a_numbered_ward_with_a_leading_zero():
+    assert normalize_name("Phường 01") == "Phường 1" and normalize_name("P.04") == "Phường 4"
+    assert normalize_name("Phường 10") == "Phường 10"
+    legacy_54 = MatchContext(schema="legacy", level="commune", province_code="54")
+    assert match_with_fallback("Phường 01", legacy_54, date(2025, 6, 1)).unit_code == "22015"
+    assert not match_with_fallback("Phường 3", legacy_54, date(2025, 6, 1)).matched  # merged away before 2025
+
+
+def test_a_name_wrapped_onto_the_next_row_is_joined(tmp_path):
+    """ "Trung tâm Phục vụ hành chính công" | "xã Hòa Phú" (the counts on the first line): the first line alone was
+    matched to the provincial centre."""
+    p = _book(
+        tmp_path / "w.xlsx",
+        [["Từ ngày 01/09/2025 đến ngày 30/09/2025"]],
+        [
+            ["1", "Xã Ea Kar", *_row(20)],
+            ["2", "Trung tâm Phục vụ hành chính công", *_row(30)],
+            [None, "xã Hòa Phú"],
+            ["3", "Xã Ea Kly", *_row(40)],
+            [None, "Tổng cộng", *_row(90)],
+        ],
+    )
+    fs = read_form_sheet(read_book(p).grids[0])
+    units = [(r.row, r.name) for r in fs.rows if r.kind == "unit"]
+    assert units[1][1] == "Trung tâm Phục vụ hành chính công xã Hòa Phú" and len(units) == 3
+    m = match_with_fallback(units[1][1], CTX_66, date(2025, 9, 1))
+    assert m.unit_name == "Xã Hòa Phú"
+    # a heading (capitalised) under a unit row stays a heading
+    p2 = _book(
+        tmp_path / "h.xlsx",
+        [["Từ ngày 01/09/2025 đến ngày 30/09/2025"]],
+        [["1", "Xã Ea Kar", *_row(20)], [None, "Khu vực phía Đông"], ["2", "Xã Ea Kly", *_row(40)]],
+    )
+    kinds = [(r.name, r.kind) for r in read_form_sheet(read_book(p2).grids[0]).rows]
+    assert ("Khu vực phía Đông", "section") in kinds
+
+
+def test_the_month_as_a_date_cell(tmp_path):
+    """ "Tháng báo cáo:" | 01/09/2025 (a date cell shown "mm/yyyy"): no period was found."""
+    p = _book(tmp_path / "bao cao (3).xlsx", [["Tháng báo cáo:", datetime(2025, 9, 1)]], [["1", "Xã Ea Kar", *_row(9)]])
+    fs = read_form_sheet(read_book(p).grids[0])
+    assert fs.period is not None and (fs.period.start, fs.period.end) == (date(2025, 9, 1), date(2025, 9, 30))
+    # a date that is not the first of a month after "Tháng" is no month
+    p2 = _book(tmp_path / "x.xlsx", [["Tháng:", datetime(2025, 9, 15)]], [["1", "Xã Ea Kar", *_row(9)]])
+    assert read_form_sheet(read_book(p2).grids[0]).period is None
