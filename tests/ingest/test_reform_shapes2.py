@@ -106,6 +106,14 @@ def test_a_unit_code_written_with_the_name_is_a_check():
     assert match_with_fallback("12. Phường Tân Lập", CTX_66, date(2025, 9, 1)).unit_code == plain.unit_code
 
 
+def test_prefixes_written_with_punctuation_keep_the_type_word():
+    """ "Bộ phận TN&TKQ xã Ea Kar": "TN&TKQ" folds to two words, and the type word "xã" was cut with the prefix."""
+    assert normalize_name("Bộ phận TN&TKQ xã Ea Kar") == "Xã Ea Kar"
+    assert normalize_name("Bộ phận TN & TKQ phường Tân Lập") == "Phường Tân Lập"
+    assert normalize_name("BP một cửa thị trấn Phước An") == "Thị trấn Phước An"
+    assert normalize_name("UBND TP. Tuy Hoà") == "Thành phố Tuy Hòa"
+
+
 def test_a_numbered_ward_with_a_leading_zero():
     assert normalize_name("Phường 01") == "Phường 1" and normalize_name("P.04") == "Phường 4"
     assert normalize_name("Phường 10") == "Phường 10"

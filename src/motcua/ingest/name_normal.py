@@ -38,10 +38,17 @@ def strip_prefix(t: str) -> str:
     m = prefix_re.match(folded)
     if not m or not m.group(0).strip():
         return t
-    # advance in the original string by the same number of folded word tokens
+    # advance in the original string by the same number of folded word tokens; a written word may fold to several
+    # ("TN&TKQ" → "tn tkq") or none ("&")
     n_words = len(m.group(0).split())
     words = t.split(" ")
-    rest = " ".join(words[n_words:]) if n_words < len(words) else ""
+    count = i = 0
+    while i < len(words) and count < n_words:
+        count += len(fold(words[i]).split())
+        i += 1
+    if count != n_words:
+        return t  # the prefix ends inside a written word: leave the name as it is
+    rest = " ".join(words[i:])
     return rest.lstrip(" .:,-") or t
 
 

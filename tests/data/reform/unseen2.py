@@ -308,6 +308,7 @@ def write_unseen2(folder: Path, seed: int = 7) -> Truth:
         SHAPES[no](w, s, e)
     _spanning(w)
     _tuy_hoa_wards(w)
+    _legacy_communes_by_district(w)
     return w.truth
 
 
@@ -739,4 +740,50 @@ def _tuy_hoa_wards(w: _Writer) -> None:
     ws.title = "Cap xa"
     title = ["UBND TỈNH PHÚ YÊN", "UBND THÀNH PHỐ TUY HÒA", _period(s, e)]
     w.plain(ws, fname, s, e, title, rows)
+    w.save(wb, f"2025/{fname}")
+
+
+def _legacy_communes_by_district(w: _Writer) -> None:
+    """05/2025 (before the reform): the legacy communes of Thành phố Buôn Ma Thuột and Huyện Krông Pắc (legacy
+    Đắk Lắk), each district a Roman-numbered row with its sums above its communes numbered "1.1", "1.2"; names as
+    one-stop units write them ("Bộ phận TN&TKQ xã …", "BP một cửa phường …", "TT Phước An" for the township)."""
+    fname = "DakLak-cu cap xa T5-2025.xlsx"
+    s, e = date(2025, 5, 1), date(2025, 5, 31)
+    leg = reference_units("legacy")
+    rng = random.Random(643)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cap xa"
+    r = _header(ws, _title(ws, ["UBND TỈNH ĐẮK LẮK", "VĂN PHÒNG UBND TỈNH", _period(s, e)]))
+    grand: list[dict] = []
+    for i, dcode in enumerate(("643", "653")):
+        dname = str(leg.loc[(leg["unit_code"] == dcode) & (leg["unit_level"] == "district"), "unit_name"].iloc[0])
+        com = leg[(leg["province_code"] == "66") & (leg["parent_code"] == dcode)].sort_values("unit_code")
+        head = r
+        r += 1
+        vals = []
+        for j, u in enumerate(com.itertuples()):
+            n = rng.randint(10, 300)
+            v = dict(ZERO, received_total=n, received_online=n // 3, received_offline=n - n // 3)
+            v.update(resolved_total=n, resolved_early=n // 2, resolved_ontime=n - n // 2)
+            name = str(u.unit_name)
+            typ, rest = name.split(" ", 1) if not name.startswith("Thị trấn") else ("Thị trấn", name[9:])
+            name = [
+                f"Bộ phận TN&TKQ {typ.lower()} {rest}",
+                f"BP một cửa {typ.lower()} {rest}",
+                f"TT {rest}" if typ == "Thị trấn" else name,
+                name,
+            ][j % 4]
+            ws.cell(r, 1, f"{i + 1}.{j + 1}")
+            ws.cell(r, 2, name)
+            _vals(ws, r, 3, v)
+            w.record(fname, ws.title, name, s, e, ("legacy", str(u.unit_code)), v)
+            vals.append(v)
+            r += 1
+        ws.cell(head, 1, ["I", "II"][i])
+        ws.cell(head, 2, dname)
+        _vals(ws, head, 3, _sum(vals))
+        grand += vals
+    ws.cell(r, 2, "Tổng cộng")
+    _vals(ws, r, 3, _sum(grand))
     w.save(wb, f"2025/{fname}")
