@@ -159,3 +159,38 @@ def test_the_month_as_a_date_cell(tmp_path):
     # a date that is not the first of a month after "Tháng" is no month
     p2 = _book(tmp_path / "x.xlsx", [["Tháng:", datetime(2025, 9, 15)]], [["1", "Xã Ea Kar", *_row(9)]])
     assert read_form_sheet(read_book(p2).grids[0]).period is None
+
+
+def _field_book(path: Path, title: str, period: str) -> Path:
+    """A form whose rows are the fields (lĩnh vực) of the one unit its title names."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "BC"
+    ws.append([title])
+    ws.append([period])
+    ws.append([])
+    _header(ws, "Lĩnh vực")
+    for i, f in enumerate(["Hộ tịch", "Chứng thực", "Đất đai"]):
+        ws.append([i + 1, f, *_row(10 * (i + 1))])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def test_a_commune_centres_own_report_by_field(tmp_path):
+    """A commune centre reports its own fields under its name ("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ EA KAR"): the
+    title was not read as a unit (the commune-month lost); an old-era title is refused naming its successors or
+    predecessors, as a unit row would be."""
+    raw = tmp_path / "raw"
+    _field_book(
+        raw / "Ea Kar T9.xlsx", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ EA KAR", "Từ ngày 01/09/2025 đến ngày 30/09/2025"
+    )
+    _field_book(raw / "Krong Pac T12.xlsx", "UBND HUYỆN KRÔNG PẮC", "Từ ngày 01/12/2025 đến ngày 31/12/2025")
+    _field_book(raw / "Ea Kar T6.xlsx", "BỘ PHẬN TN&TKQ XÃ EA KAR", "Từ ngày 01/06/2025 đến ngày 30/06/2025")
+    res = run_clean([raw], tmp_path / "out")
+    assert res.rows_in == res.rows_kept + res.rows_dropped == 3
+    assert list(zip(res.panel["unit_schema"], res.panel["unit_name"])) == [("2025", "Xã Ea Kar")]
+    q = res.quality[res.quality["action"] == "dropped"]
+    by_file = {Path(str(f)).name: (r, m) for f, r, m in zip(q["file"], q["rule"], q["message"])}
+    assert by_file["Krong Pac T12.xlsx"][0] == "unit_other_era" and "kế thừa" in by_file["Krong Pac T12.xlsx"][1]
+    assert by_file["Ea Kar T6.xlsx"][0] == "unit_other_era" and "tiền thân" in by_file["Ea Kar T6.xlsx"][1]

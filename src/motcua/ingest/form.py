@@ -49,6 +49,7 @@ from motcua.ingest.form_header import (
     spread_header,
 )
 from motcua.ingest.grid import Grid
+from motcua.ingest.name_normal import strip_prefix
 from motcua.ingest.periods import Period, parse_period_text
 from motcua.ingest.rowlabels import WordPattern, has_marks, written_key
 from motcua.ingest.text import fold
@@ -139,14 +140,25 @@ _TITLE_UNIT = WordPattern.compile(
 )
 
 
+#: a unit type word opening what is left of a title line once its prefix ("Trung tâm Phục vụ hành chính công") is cut
+_TITLE_TYPE = WordPattern.compile(r"^(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)\s+\S")
+
+
 def _title_unit(grid: Grid, header_row: int) -> str:
-    """The unit a field-level form reports on, from the title block ("UBND HUYỆN TUY AN", "Đơn vị báo cáo: …")."""
+    """The unit a field-level form reports on, from the title block ("UBND HUYỆN TUY AN", "Đơn vị báo cáo: …", or
+    a commune centre since 1/7/2025: "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ EA KAR", any prefix of
+    config/ingest.yaml ``name_prefixes`` followed by a unit type word)."""
     for r in range(0, header_row):
         for v in grid.rows[r]:
             t = cell_str(v)
             words, province = (written_key(t), "tỉnh") if has_marks(t) else (fold(t), "tinh")
-            if words and _TITLE_UNIT.search(t) and province not in words.split()[:3]:
+            if not words or province in words.split()[:3]:
+                continue
+            if _TITLE_UNIT.search(t):
                 t = re.sub(r"^(?:Đơn vị báo cáo|Đơn vị)\s*:\s*", "", t, flags=re.I)
+                return t
+            rest = strip_prefix(t)
+            if rest != t and _TITLE_TYPE.search(rest):
                 return t
     return ""
 
