@@ -194,3 +194,20 @@ def test_a_commune_centres_own_report_by_field(tmp_path):
     by_file = {Path(str(f)).name: (r, m) for f, r, m in zip(q["file"], q["rule"], q["message"])}
     assert by_file["Krong Pac T12.xlsx"][0] == "unit_other_era" and "kế thừa" in by_file["Krong Pac T12.xlsx"][1]
     assert by_file["Ea Kar T6.xlsx"][0] == "unit_other_era" and "tiền thân" in by_file["Ea Kar T6.xlsx"][1]
+
+
+def test_a_district_written_after_the_name_is_a_check():
+    """ "Xã Ea Kar, huyện Ea Kar" was unmatched. The district must hold the commune (2025: a predecessor district of
+    its area), and it tells apart legacy communes of one name ("Xã Hòa Phú" of Buôn Ma Thuột and of Tây Hòa)."""
+    sep = date(2025, 9, 1)
+    for written in ("Xã Ea Kar, huyện Ea Kar", "Xã Ea Kar - Huyện Ea Kar (cũ)", "Xã Ea Kar - huyện Ea Kar cũ"):
+        assert match_with_fallback(written, CTX_66, sep).unit_name == "Xã Ea Kar", written
+    wrong = match_with_fallback("Xã Ea Kar, huyện Krông Pắc", CTX_66, sep)
+    assert not wrong.matched and wrong.method == "district_differs"
+    legacy = MatchContext(schema="legacy", level="commune", province_code="54")
+    may = date(2025, 5, 1)
+    assert match_with_fallback("Xã Hòa Phú", legacy, may).method == "ambiguous"
+    bmt = match_with_fallback("Xã Hòa Phú - TP Buôn Ma Thuột", legacy, may)
+    tay_hoa = match_with_fallback("Xã Hòa Phú, huyện Tây Hòa", legacy, may)
+    assert bmt.province_code == "66" and tay_hoa.province_code == "54" and bmt.unit_code != tay_hoa.unit_code
+    assert not match_with_fallback("Xã Hòa Phú, huyện Krông Pắc", legacy, may).matched

@@ -52,6 +52,12 @@ def refusal_message(m: UnitMatch, name: str, plabel: str, start: date | None) ->
             f'"{name}": mã ghi kèm tên khác mã của đơn vị mang tên này, {c.unit_name} ({c.unit_code}). Không đoán '
             f"tên hay mã đúng; loại dòng, sửa tên hoặc mã trong tệp."
         )
+    if m.method == "district_differs" and m.candidates:
+        c = m.candidates[0]
+        return "unit_unmatched", (
+            f'"{name}": huyện ghi sau tên không phải huyện (hay huyện tiền thân) của đơn vị mang tên này, '
+            f"{c.unit_name} ({c.unit_code}). Không đoán; loại dòng, sửa tên trong tệp."
+        )
     if m.method == "unknown_agency":
         near = "; ".join(agency_candidates(name)) or "không có"
         return "agency_unknown", (

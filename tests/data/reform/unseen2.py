@@ -669,14 +669,25 @@ def m_legacy_wards_after(w: _Writer, s: date, e: date) -> None:
 
 def m_hidden_stale_row(w: _Writer, s: date, e: date) -> None:
     """11/2026: a hidden row under the title holding last year's heading; a notes sheet named "Ghi chu" before
-    the data; the period written as "Tháng 11 năm 2026" only."""
+    the data; the period written as "Tháng 11 năm 2026" only; the old district written after some names ("Xã Ea
+    Kar, huyện Ea Kar", "… - Huyện Ea Kar (cũ)"), once a district the commune never lay in."""
     fname = "BC thang 11-2026.xlsx"
     wb = openpyxl.Workbook()
     n0 = wb.active
     n0.title = "Ghi chu"
     n0["A1"] = "Ghi chú: số liệu tháng 11/2025 xem tệp năm trước."
     ws = wb.create_sheet("Thang 11")
-    r = w.plain(ws, fname, s, e, [*TITLE, "Tháng 11 năm 2026", "Tháng 11 năm 2025"], w.unit_rows(s))
+    dist = dict(zip(w.com["unit_code"], w.com["district"]))
+    rows: list[tuple[str, dict | None, Any]] = []
+    for i, (n, v, k) in enumerate(w.unit_rows(s)):
+        d = dist.get(k[1])
+        if d and i % 7 == 2:  # the old district written after the name, as the first months' lists did
+            n = f"{n}, {d[0].lower()}{d[1:]}" if i % 2 else f"{n} - {d} (cũ)"
+        if d and i == 30:  # a district the commune never lay in: refused, never booked
+            other = next(x for x in w.com["district"] if x != d)
+            n, k = f"{n}, {other}", None
+        rows.append((n, v, k))
+    r = w.plain(ws, fname, s, e, [*TITLE, "Tháng 11 năm 2026", "Tháng 11 năm 2025"], rows)
     ws.row_dimensions[5].hidden = True
     del r
     w.save(wb, f"2026/{fname}")
@@ -772,8 +783,9 @@ def _legacy_communes_by_district(w: _Writer) -> None:
                 f"Bộ phận TN&TKQ {typ.lower()} {rest}",
                 f"BP một cửa {typ.lower()} {rest}",
                 f"TT {rest}" if typ == "Thị trấn" else name,
+                f"{name} - {dname}",
                 name,
-            ][j % 4]
+            ][j % 5]
             ws.cell(r, 1, f"{i + 1}.{j + 1}")
             ws.cell(r, 2, name)
             _vals(ws, r, 3, v)
