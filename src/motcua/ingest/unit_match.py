@@ -48,7 +48,7 @@ def written_code(name: str) -> tuple[str | None, str]:
 
 #: the district a commune's name is followed by: "Xã Ea Kar, huyện Ea Kar", "Xã Ea Kar - TP. Buôn Ma Thuột (cũ)"
 _DISTRICT_AFTER = re.compile(
-    r"\s*[,;–-]\s*(?P<d>(?:huyện|huyen|thị xã|thi xa|thành phố|thanh pho|quận|quan|tp\.?|tx\.?|h\.)\s*[^\s,;].*?)"
+    r"\s*[,;–-]\s*(?P<d>(?:(?:huyện|huyen|thị xã|thi xa|thành phố|thanh pho|quận|quan|tp|tx)\b\.?|h\.)\s*[^\s,;].*?)"
     r"(?:\s*\(?\s*(?:cũ|cu)\s*\)?)?\s*$",
     re.I,
 )
