@@ -211,3 +211,28 @@ def test_a_district_written_after_the_name_is_a_check():
     tay_hoa = match_with_fallback("Xã Hòa Phú, huyện Tây Hòa", legacy, may)
     assert bmt.province_code == "66" and tay_hoa.province_code == "54" and bmt.unit_code != tay_hoa.unit_code
     assert not match_with_fallback("Xã Hòa Phú, huyện Krông Pắc", legacy, may).matched
+
+
+def test_level_rows_with_their_sums_are_subtotals(tmp_path):
+    """ "Toàn tỉnh" = "Cấp tỉnh" + "Cấp xã", each level row with its sums above its units: the level rows were read
+    as unknown units (two false rejections) and summed into the units against the totals row."""
+    raw = tmp_path / "raw"
+    _book(
+        raw / "BC thang 9.xlsx",
+        [["UBND TỈNH ĐẮK LẮK"], ["Từ ngày 01/09/2025 đến ngày 30/09/2025"]],
+        [
+            [None, "Toàn tỉnh", *[a + b + c for a, b, c in zip(_row(10), _row(20), _row(30))]],
+            [None, "Cấp tỉnh", *_row(10)],
+            ["1", "Sở Tư pháp", *_row(10)],
+            [None, "CẤP XÃ (2 xã)", *[a + b for a, b in zip(_row(20), _row(30))]],
+            ["1", "Xã Ea Kar", *_row(20)],
+            ["2", "Xã Ea Kly", *_row(31)],
+        ],
+    )
+    res = run_clean([raw], tmp_path / "out")
+    assert res.rows_in == res.rows_kept == 3
+    q = res.quality
+    assert not (q["rule"] == "unit_unmatched").any()
+    bad = q[q["rule"] == "subtotal_mismatch"]
+    assert list(bad["row"]) == [6]  # the communes' level row, one off against Xã Ea Kly's 31
+    assert (q["rule"] == "totals_mismatch").sum() == 1  # the total counts the units only (one off too)

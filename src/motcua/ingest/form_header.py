@@ -66,6 +66,8 @@ class Layout:
     field_header: tuple[re.Pattern[str], ...] = ()
     not_totals_row: tuple[WordPattern, ...] = ()
     numbering: Numbering | None = None
+    #: a group's heading that carries the group's sums ("Cấp tỉnh", "Cấp xã"): a subtotal of the unit rows below it
+    group_row: tuple[WordPattern, ...] = ()
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -98,6 +100,7 @@ def _layouts_cached(root: str) -> tuple[Layout, ...]:
                 tuple(re.compile(p) for p in spec.get("field_header", [])),
                 tuple(WordPattern.compile(p) for p in spec.get("not_totals_row", [])),
                 Numbering.from_spec(spec.get("numbering")),
+                tuple(WordPattern.compile(p) for p in spec.get("group_row", [])),
             )
         )
     return tuple(sorted(out, key=lambda lo: lo.priority))
