@@ -71,9 +71,10 @@ def test_rows_in_are_kept_or_rejected_and_every_commune_month_kept(cleaned, cfg)
     refused = q[(q["action"] == "dropped") & q["row"].notna()]
     assert len(p) + len(refused) == len(read), (len(p), len(refused), len(read))
     assert refused["sheet"].notna().all()
-    # 71 units (68 communes of the former Đắk Lắk area and 3 agencies) each month but the English one
+    # the 68 communes of the former Đắk Lắk area and the 3 agencies, nothing else, after the reform
     post = p[p["unit_schema"] == "2025"]
-    assert post.groupby("unit_code")["period_start"].nunique().eq(16).sum() >= 68
+    units = set(unseen2.communes_west()["unit_code"]) | {f"66-{k}" for k, _ in unseen2.AGENCIES}
+    assert set(post["unit_code"]) == units and len(units) == 71
 
 
 @pytest.mark.parametrize("cfg", ["54", "66"])
