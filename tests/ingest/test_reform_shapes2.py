@@ -236,3 +236,26 @@ def test_level_rows_with_their_sums_are_subtotals(tmp_path):
     bad = q[q["rule"] == "subtotal_mismatch"]
     assert list(bad["row"]) == [6]  # the communes' level row, one off against Xã Ea Kly's 31
     assert (q["rule"] == "totals_mismatch").sum() == 1  # the total counts the units only (one off too)
+
+
+def test_a_tidy_row_across_the_reform_is_refused(tmp_path):
+    """A tidy row of 06–07/2025 passed the schema check either way (legacy: it starts before 1/7/2025; 2025: it
+    ends after) and was booked across the reform."""
+    head = "unit_schema,unit_code,unit_name,period_start,period_end,received_total,received_online,received_offline"
+    head += ",carried_over,resolved_total,resolved_early,resolved_ontime,resolved_late,pending_total,pending_ontime"
+    head += ",pending_overdue"
+    counts = "12,1,9,2,10,5,4,1,2,1,1"
+    lines = [
+        head,
+        f"legacy,559,Huyện Tuy An,2025-06-01,2025-07-31,{counts}",
+        f"2025,22015,Phường Tuy Hòa,2025-06-01,2025-07-31,{counts}",
+        f"legacy,559,Huyện Tuy An,2025-05-01,2025-05-31,{counts}",
+    ]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bang.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run_clean([raw], tmp_path / "out")
+    assert res.rows_in == 3 and res.rows_kept == 1
+    assert list(pd.to_datetime(res.panel["period_start"])) == [pd.Timestamp("2025-05-01")]
+    q = res.quality
+    assert sorted(q.loc[q["rule"] == "period_across_reform", "row"].astype(int)) == [2, 3]
