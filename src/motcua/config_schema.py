@@ -221,6 +221,7 @@ class AggregateLayout(LayoutBase):
     stt_header: Words = field(default_factory=list)
     totals_row: Words = field(default_factory=list)
     not_totals_row: Words = field(default_factory=list)
+    group_row: Words = field(default_factory=list)
     exclude_columns: Words = field(default_factory=list)
     columns: dict[str, ColumnRule]
     required: Words = field(default_factory=list)

@@ -140,6 +140,10 @@ RULES: dict[str, tuple[str, str]] = {
         "Kỳ báo cáo ngoài khoảng hợp lệ (trước 2000 hoặc chưa tới)",
         "Period before 2000 or in the future",
     ),
+    "period_across_reform": (
+        "Kỳ báo cáo bắc qua ngày sắp xếp đơn vị hành chính (1/7/2025)",
+        "Period spans the 1 July 2025 reform of administrative units",
+    ),
     "duplicate_unit_row": (
         "Một đơn vị có nhiều dòng cùng kỳ trong một trang tính",
         "Unit listed twice for one period in one sheet",

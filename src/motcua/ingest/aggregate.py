@@ -41,7 +41,8 @@ from motcua.ingest.aggregate_records import (
     unit_record,
 )
 from motcua.ingest.aggregate_rows import unit_row_records
-from motcua.ingest.form import FormSheet, read_form_sheet
+from motcua.ingest.eras import across_reform, reform_date
+from motcua.ingest.form import FormSheet, read_form_tables
 from motcua.ingest.grid import Book
 from motcua.ingest.periods import Period, period_out_of_range
 from motcua.ingest.province_scope import province_scopes
@@ -58,12 +59,12 @@ def read_aggregate_book(
     recognised = False
     sheets = []
     for g in book.grids:
-        fs = read_form_sheet(g)
-        if fs is None:
+        tables = read_form_tables(g)
+        if not tables:
             if any(any(v is not None for v in r) for r in g.rows):
                 sheets.append((g.sheet, None))
             continue
-        sheets.append((g.sheet, fs))
+        sheets += [(g.sheet, fs) for fs in tables]
     if not any(fs for _, fs in sheets):
         return [], False
     for sheet, fs in sheets:
@@ -119,6 +120,8 @@ def _sheet_records(
     bad_period = period_out_of_range(period.start, period.end)
     if bad_period:
         return _drop_out_of_range(fs, units, display, q, order, period, plabel, bad_period)
+    if across_reform(period.start, period.end):
+        return _drop_out_of_range(fs, units, display, q, order, period, plabel, "", rule="period_across_reform")
     _column_notes(fs, display, q, plabel)
     q.findings.extend(scope_q.findings)
     check_totals(fs, display, q, plabel)
@@ -184,24 +187,32 @@ def _drop_out_of_range(
     period: Period,
     plabel: str,
     bad_period: str,
+    rule: str = "period_out_of_range",
 ) -> list[Record]:
-    """The error of a sheet whose period cannot be real, one per unit row; the rows as dropped records."""
-    q.add(
-        display,
-        "period_out_of_range",
-        "error",
-        f"Kỳ báo cáo {plabel} không thể có thật ({bad_period}); loại {len(units)} dòng đơn vị của trang tính "
-        f"(từng dòng ghi bên dưới).",
-        sheet=fs.sheet,
-        period=plabel,
-        action="checked",
-    )
+    """The error of a sheet whose period cannot be real (``period_out_of_range``) or spans the reform of 1 July
+    2025 (``period_across_reform``: its rows belong to neither era's list), one per unit row; the rows as dropped
+    records."""
+    if rule == "period_across_reform":
+        day = reform_date()
+        why = (
+            f"Kỳ báo cáo {plabel} bắc qua ngày {day:%d/%m/%Y}, ngày các đơn vị hành chính được sắp xếp lại: số liệu "
+            f"gộp cả đơn vị cũ và đơn vị mới, không ghi được cho danh mục nào; loại {len(units)} dòng đơn vị của "
+            f"trang tính (từng dòng ghi bên dưới). Lập báo cáo riêng cho phần trước và phần từ ngày {day:%d/%m/%Y}."
+        )
+        each = f"kỳ báo cáo {plabel} bắc qua ngày {day:%d/%m/%Y}"
+    else:
+        why = (
+            f"Kỳ báo cáo {plabel} không thể có thật ({bad_period}); loại {len(units)} dòng đơn vị của trang tính "
+            f"(từng dòng ghi bên dưới)."
+        )
+        each = f"kỳ báo cáo {plabel} không hợp lệ"
+    q.add(display, rule, "error", why, sheet=fs.sheet, period=plabel, action="checked")
     for r in units:
         q.add(
             display,
-            "period_out_of_range",
+            rule,
             "error",
-            f'Dòng "{r.name}" bị loại vì kỳ báo cáo {plabel} không hợp lệ.',
+            f'Dòng "{r.name}" bị loại vì {each}.',
             sheet=fs.sheet,
             row=r.row,
             unit=r.name,

@@ -46,6 +46,18 @@ def refusal_message(m: UnitMatch, name: str, plabel: str, start: date | None) ->
         if len(m.candidates) > 1:
             msg = f'"{name}" là tên của {len(m.candidates)} đơn vị danh mục khác thời kỳ của kỳ này. ' + msg
         return "unit_other_era", msg
+    if m.method == "code_differs" and m.candidates:
+        c = m.candidates[0]
+        return "unit_unmatched", (
+            f'"{name}": mã ghi kèm tên khác mã của đơn vị mang tên này, {c.unit_name} ({c.unit_code}). Không đoán '
+            f"tên hay mã đúng; loại dòng, sửa tên hoặc mã trong tệp."
+        )
+    if m.method == "district_differs" and m.candidates:
+        c = m.candidates[0]
+        return "unit_unmatched", (
+            f'"{name}": huyện ghi sau tên không phải huyện (hay huyện tiền thân) của đơn vị mang tên này, '
+            f"{c.unit_name} ({c.unit_code}). Không đoán; loại dòng, sửa tên trong tệp."
+        )
     if m.method == "unknown_agency":
         near = "; ".join(agency_candidates(name)) or "không có"
         return "agency_unknown", (

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from motcua.ingest.aggregate_checks import refusal_message
 from motcua.ingest.form import FormRow, FormSheet
 from motcua.ingest.names import UnitMatch
 from motcua.ingest.periods import Period, parse_period_filename, parse_period_sheetname
@@ -164,11 +165,12 @@ def field_record(
         return [unit_record(fake, None, fs, display, period, vals, order, status="dropped")]
     m = match_with_fallback(name, ctx, period.start)
     if not m.matched:
+        rule, msg = refusal_message(m, name, plabel, period.start)  # another era's unit, an agency, a code
         q.add(
             display,
-            "unit_unmatched",
+            rule or "unit_unmatched",
             "error",
-            f'Không khớp "{name}" với đơn vị chính thức; gần nhất: {m.candidates_text(3)}. Loại.',
+            msg or f'Không khớp "{name}" với đơn vị chính thức; gần nhất: {m.candidates_text(3)}. Loại.',
             sheet=fs.sheet,
             row=row,
             unit=name,

@@ -24,7 +24,16 @@ from functools import lru_cache
 
 from motcua.ingest.names import Candidate, UnitMatch, reference_units, settings
 
-__all__ = ["ERAS", "reform_date", "era_of", "era_provinces", "era_level", "other_era", "cross_era_message"]
+__all__ = [
+    "ERAS",
+    "reform_date",
+    "era_of",
+    "across_reform",
+    "era_provinces",
+    "era_level",
+    "other_era",
+    "cross_era_message",
+]
 
 ERAS = ("legacy", "2025")
 
@@ -43,6 +52,13 @@ def era_of(start: date | None, default: str = "legacy") -> str:
     if start is None:
         return default
     return "2025" if start >= reform_date() else "legacy"
+
+
+def across_reform(start: date, end: date) -> bool:
+    """True for a period that starts before the reform and ends on or after its first day (01/06/2025–31/07/2025,
+    the year 2025): its rows belong to neither list, so none can be booked."""
+    day = reform_date()
+    return start < day <= end
 
 
 def other_era(era: str) -> str:

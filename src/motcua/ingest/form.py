@@ -49,6 +49,7 @@ from motcua.ingest.form_header import (
     spread_header,
 )
 from motcua.ingest.grid import Grid
+from motcua.ingest.name_normal import strip_prefix
 from motcua.ingest.periods import Period, parse_period_text
 from motcua.ingest.rowlabels import WordPattern, has_marks, written_key
 from motcua.ingest.text import fold
@@ -62,7 +63,11 @@ __all__ = [
     "find_header",
     "match_header",
     "read_form_sheet",
+    "read_form_tables",
 ]
+
+#: the most tables read from one sheet (communes, then agencies, …)
+MAX_TABLES = 20
 
 
 @dataclass
@@ -96,11 +101,22 @@ def _cell_text(v: Any) -> str:
     return cell_str(v)
 
 
-def _period_from_top(grid: Grid, header_row: int) -> tuple[Period | None, str]:
-    """The period stated above the header: each row's cells joined (dates in their own cells too), then single cells."""
+#: a label cell naming a month, whose neighbouring date cell (the 1st of a month, shown "mm/yyyy") is that month
+_MONTH_LABEL = re.compile(r"(?:^|\s)tháng(?:\s+báo\s+cáo)?\s*:?\s*$", re.I)
+
+
+def _period_from_top(grid: Grid, header_row: int, start: int = 0) -> tuple[Period | None, str]:
+    """The period stated above the header (from row ``start``): each row's cells joined (dates in their own cells
+    too), then single cells."""
     lines, cells = [], []
-    for r in range(0, header_row):
-        parts = [_cell_text(v) for v in grid.rows[r] if v is not None and _cell_text(v)]
+    for r in range(start, header_row):
+        parts: list[str] = []
+        for v in grid.rows[r]:
+            t = _cell_text(v)
+            if t and parts and getattr(v, "day", 0) == 1 and _MONTH_LABEL.search(parts[-1]):
+                t = f"tháng {v.month} năm {v.year}"  # "Tháng báo cáo:" | a date cell shown as "09/2025"
+            if t:
+                parts.append(t)
         if parts:
             lines.append(" ".join(parts))
             cells += parts
@@ -124,14 +140,25 @@ _TITLE_UNIT = WordPattern.compile(
 )
 
 
+#: a unit type word opening what is left of a title line once its prefix ("Trung tâm Phục vụ hành chính công") is cut
+_TITLE_TYPE = WordPattern.compile(r"^(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)\s+\S")
+
+
 def _title_unit(grid: Grid, header_row: int) -> str:
-    """The unit a field-level form reports on, from the title block ("UBND HUYỆN TUY AN", "Đơn vị báo cáo: …")."""
+    """The unit a field-level form reports on, from the title block ("UBND HUYỆN TUY AN", "Đơn vị báo cáo: …", or
+    a commune centre since 1/7/2025: "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG XÃ EA KAR", any prefix of
+    config/ingest.yaml ``name_prefixes`` followed by a unit type word)."""
     for r in range(0, header_row):
         for v in grid.rows[r]:
             t = cell_str(v)
             words, province = (written_key(t), "tỉnh") if has_marks(t) else (fold(t), "tinh")
-            if words and _TITLE_UNIT.search(t) and province not in words.split()[:3]:
+            if not words or province in words.split()[:3]:
+                continue
+            if _TITLE_UNIT.search(t):
                 t = re.sub(r"^(?:Đơn vị báo cáo|Đơn vị)\s*:\s*", "", t, flags=re.I)
+                return t
+            rest = strip_prefix(t)
+            if rest != t and _TITLE_TYPE.search(rest):
                 return t
     return ""
 
@@ -152,12 +179,31 @@ def _covered_cells(grid: Grid, columns: set[int], first_body_row: int) -> dict[t
     return out
 
 
-def read_form_sheet(grid: Grid) -> FormSheet | None:
+def read_form_tables(grid: Grid) -> list[FormSheet]:
+    """Every form table of one sheet, top to bottom (empty when no layout's header is recognised).
+
+    A sheet may hold a second table below the first, with a header of its own (the communes, then the provincial
+    agencies under "Cơ quan"): each table below the first is read from the row after the last body row of the one
+    above. It takes the period and title lines of the sheet's top unless the text between the tables states its
+    own. Exceptions: none.
+    """
+    out: list[FormSheet] = []
+    fs = read_form_sheet(grid)
+    while fs is not None and len(out) < MAX_TABLES:
+        out.append(fs)
+        end = max([r.row for r in fs.rows] + [fs.header_row + fs.header_depth - 1])  # 1-based: the next scan's 0-based
+        fs = read_form_sheet(grid, start=end, above=fs)
+    return out
+
+
+def read_form_sheet(grid: Grid, start: int = 0, above: FormSheet | None = None) -> FormSheet | None:
     """Read one sheet as an aggregate form; None when no layout's header is recognised.
 
+    ``start``/``above``: the table whose header lies at or below row ``start`` (0-based), under the table ``above``
+    on the same sheet (whose period and title lines it takes when the rows between state none).
     Exceptions: none — unreadable cells become ParsedCount errors, never exceptions.
     """
-    hm = match_header(grid)
+    hm = match_header(grid, start)
     if hm is None:
         return None
     layout, hr, depth, cols, unit_col, paths = hm.layout, hm.row, hm.depth, hm.columns, hm.unit_col, hm.paths
@@ -169,13 +215,17 @@ def read_form_sheet(grid: Grid) -> FormSheet | None:
     used = set(cols.values()) | {unit_col} | ({stt_col} if stt_col is not None else set())
     ignored = [" › ".join(written[c]) for c in range(len(written)) if c not in used and written[c]]
     rate_col = next((c for c in range(len(paths)) if c not in used and any("ty le" in lv for lv in paths[c])), None)
-    period, ptext = _period_from_top(grid, hr)
+    period, ptext = _period_from_top(grid, hr, start)
+    if above is not None and period is None:
+        period, ptext = above.period, above.period_text
     unit_head = cell_folded(grid.cell(hr, unit_col))
     field_mode = any(p.search(unit_head) for p in layout.field_header)
     title_unit = _title_unit(grid, hr) if field_mode else ""
     covered = _covered_cells(grid, set(cols.values()), hr + depth)
     body = read_body(grid, hm, stt_col, rate_col, covered)
-    title_lines = [t for r in range(hr) for t in (cell_str(v) for v in grid.rows[r]) if t]
+    title_lines = [t for r in range(start, hr) for t in (cell_str(v) for v in grid.rows[r]) if t]
+    if above is not None:
+        title_lines = above.title_lines + title_lines
     by_numbers = [(k, hm.numbers[cols[k]], " › ".join(written[cols[k]])) for k in hm.by_numbers]
     return FormSheet(
         grid.sheet,

@@ -6,8 +6,9 @@ heading among them scopes the name matching of the rows below); "Cộng tỉnh X
 closes that province's group (a subtotal, the body goes on); totals words are matched as written when
 the label has diacritics ("Công an tỉnh" is a unit row, not "Cộng"); the "Tổng cộng" row ends the body
 (written above the units, it is the totals row and the body goes on, its later totals-word rows subtotals);
-three blank rows after a unit row end it too; a row whose STT has children ("1" above "1.1") or is a
-Roman numeral is a subtotal; footer text under a count column is no row; an empty count cell that holds
+three blank rows after a unit row end it too; a unit's name wrapped onto the next row (no STT, no counts, in
+lower case: "xã Hòa Phú" under "Trung tâm Phục vụ hành chính công") is joined to the row above; a row whose STT has children ("1" above "1.1") or is a
+Roman numeral is a subtotal, as is a group heading with counts ("Cấp xã", the layout's ``group_row``); footer text under a count column is no row; an empty count cell that holds
 a formula without a value, or lies under a merged cell, is an error, not a blank. A totals-word row
 ("Cộng", "Cộng I") followed by more unit rows is a group's subtotal (checked against the unit rows above it
 back to the previous section), never the end of the body: rows below it are read, never silently dropped.
@@ -122,6 +123,10 @@ def read_body(
         fr = _body_row(grid, r, name, stt, raw_vals, nonblank, body, layout, cols, rate_col, covered, limit)
         if fr is None:
             continue
+        if _continues(fr, body):
+            body[-1].extra.setdefault("_wrapped", []).append(fr.name)
+            body[-1].name = f"{body[-1].name} {fr.name}"
+            continue
         body.append(fr)
         if fr.kind == "total":
             follows = _units_follow(grid, r + 1, unit_col, stt_col, cols, layout)
@@ -137,6 +142,16 @@ def read_body(
     _add_sums(body, layout)
     _mark_subtotals(body)
     return body
+
+
+def _continues(fr: FormRow, body: list[FormRow]) -> bool:
+    """True for the second line of a unit's name wrapped onto the next row ("Trung tâm Phục vụ hành chính công" |
+    "xã Hòa Phú", the counts on the first): no STT, no counts, right under a unit row, and starting in lower case,
+    as no heading does."""
+    if fr.kind != "section" or fr.stt or not body or body[-1].kind != "unit" or body[-1].row != fr.row - 1:
+        return False
+    first = fr.name.lstrip()[:1]
+    return first.isalpha() and first.islower()
 
 
 def _units_follow(
@@ -198,6 +213,10 @@ def _body_row(
         return FormRow(
             r + 1, stt, name or stt, values, "total", {"_rate": grid.cell(r, rate_col)} if rate_col is not None else {}
         )
+    if _group_heading(name, folded_name, nonblank, layout):
+        # "Cấp tỉnh" / "Cấp xã" with the sums of the unit rows below it: a subtotal, never a unit
+        values = {k: parse_count(v, limit) for k, v in raw_vals.items()}
+        return FormRow(r + 1, stt, name, values, "subtotal")
     if not nonblank:
         if name or stt:  # section row ("Huyện, thị xã, thành phố", "II. Tỉnh Bắc Kạn") or footer text
             extra = {"_folds_to_totals": folds_to_total} if folds_to_total else {}
@@ -224,6 +243,15 @@ def _body_row(
     if folds_to_total:
         extra["_folds_to_totals"] = folds_to_total  # "Công an tỉnh" folds to "Cộng …": spelled otherwise, a unit row
     return FormRow(r + 1, stt, name, values, "unit", extra)
+
+
+def _group_heading(name: str, folded: str, nonblank: list[Any], layout: Layout) -> bool:
+    """A level's heading written with its counts ("Cấp xã"; the layout's ``group_row``, matched as written)."""
+    if not (nonblank and name and layout.group_row):
+        return False
+    if not any(p.folded.search(folded) for p in layout.group_row):
+        return False  # most rows: not even folded
+    return any(p.search(Label.of(name)) for p in layout.group_row)
 
 
 def _add_sums(body: list[FormRow], layout: Layout) -> None:

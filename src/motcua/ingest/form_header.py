@@ -66,6 +66,8 @@ class Layout:
     field_header: tuple[re.Pattern[str], ...] = ()
     not_totals_row: tuple[WordPattern, ...] = ()
     numbering: Numbering | None = None
+    #: a group's heading that carries the group's sums ("Cấp tỉnh", "Cấp xã"): a subtotal of the unit rows below it
+    group_row: tuple[WordPattern, ...] = ()
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -98,6 +100,7 @@ def _layouts_cached(root: str) -> tuple[Layout, ...]:
                 tuple(re.compile(p) for p in spec.get("field_header", [])),
                 tuple(WordPattern.compile(p) for p in spec.get("not_totals_row", [])),
                 Numbering.from_spec(spec.get("numbering")),
+                tuple(WordPattern.compile(p) for p in spec.get("group_row", [])),
             )
         )
     return tuple(sorted(out, key=lambda lo: lo.priority))
@@ -292,14 +295,14 @@ def _by_numbers(grid: Grid, layout: Layout, r: int, unit_col: int) -> HeaderMatc
     return None
 
 
-def match_header(grid: Grid) -> HeaderMatch | None:
-    """The first recognisable header of ``grid``, or None.
+def match_header(grid: Grid, start: int = 0) -> HeaderMatch | None:
+    """The first recognisable header of ``grid`` at or below row ``start`` (0-based), or None.
 
     Columns are matched by label (config/layouts/*.yaml), in any order; a layout's number row under the header
     checks them, and places those the labels leave ambiguous when no layout's labels suffice. Exceptions: none — any
     grid (ragged rows, merges outside the grid, any cell type) gives a result or None.
     """
-    for r in range(min(grid.n_rows, MAX_HEADER_SCAN)):
+    for r in range(start, min(grid.n_rows, start + MAX_HEADER_SCAN)):
         texts = [cell_folded(v) for v in (grid.rows[r] if r < grid.n_rows else [])]
         if sum(1 for t in texts if t) < 3:  # a header's top row names STT/unit and the column groups
             continue

@@ -38,10 +38,17 @@ def strip_prefix(t: str) -> str:
     m = prefix_re.match(folded)
     if not m or not m.group(0).strip():
         return t
-    # advance in the original string by the same number of folded word tokens
+    # advance in the original string by the same number of folded word tokens; a written word may fold to several
+    # ("TN&TKQ" → "tn tkq") or none ("&")
     n_words = len(m.group(0).split())
     words = t.split(" ")
-    rest = " ".join(words[n_words:]) if n_words < len(words) else ""
+    count = i = 0
+    while i < len(words) and count < n_words:
+        count += len(fold(words[i]).split())
+        i += 1
+    if count != n_words:
+        return t  # the prefix ends inside a written word: leave the name as it is
+    rest = " ".join(words[i:])
     return rest.lstrip(" .:,-") or t
 
 
@@ -128,7 +135,7 @@ def normalize_name(s: object) -> str:
     """A unit name as written → its normalised form (not yet matched).
 
     Repairs mojibake, applies NFC and new-style tone marks, collapses
-    whitespace, strips leading row numbers, a trailing note in brackets
+    whitespace, strips leading row numbers, a number's leading zeros ("Phường 01"), a trailing note in brackets
     ("(sáp nhập)"; no official name has brackets) and prefixes ("UBND", "Bộ phận một
     cửa"), expands type abbreviations ("TP." → "Thành phố", "TX" → "Thị xã",
     "H." → "Huyện", "TT" → "Thị trấn", "P." → "Phường"), writes the type word
@@ -159,6 +166,7 @@ def _normalize_once(s: object) -> str:
     t = re.sub(r"\s*[,;–-]\s*(?:tỉnh|tinh|TỈNH)\s+.*$", "", t)  # trailing ", tỉnh Phú Yên"
     t = re.sub(r"(?<=\S)\s*[(\[][^()\[\]]*[)\]]$", "", t)  # a trailing note "(sáp nhập)", "(TP. Buôn Ma Thuột cũ)"
     t = strip_prefix(t)
+    t = re.sub(r"(?<=\s)0+(?=[1-9]\d*$)", "", t)  # "Phường 01" is Phường 1 (no official name has a leading zero)
     _, abbrevs, types = type_patterns()
     for pat, full in abbrevs:
         m = pat.match(t)

@@ -262,7 +262,14 @@ def match_in_scope(
     m = match_with_fallback(name, ctx, start, scope.code, scope_code=scope.code)
     if m.matched and m.province_code == scope.code:
         return m
-    if m.method in ("ambiguous", "other_era", "unknown_agency", "agency_province_unknown"):
+    if m.method in (
+        "ambiguous",
+        "other_era",
+        "unknown_agency",
+        "agency_province_unknown",
+        "code_differs",
+        "district_differs",
+    ):
         return m  # several units of the province bear the name ("Kỳ Anh": Huyện and Thị xã); or refused as such
     schema, level = schema_and_level(ctx, start)
     nat = match_unit(name, schema=schema, level=level)

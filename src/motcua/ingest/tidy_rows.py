@@ -287,6 +287,12 @@ def _refused_period(rd: _FileReading, s: date, e: date, schema: str) -> tuple[st
             f'unit_schema "{schema}" không phải "legacy" hay "2025"; không biết tra mã trong danh mục nào, loại dòng.',
         )
     switch_d = rd.switch
+    if switch_d is not None and s < switch_d <= e:
+        return (
+            "period_across_reform",
+            f"Kỳ {period_label(s, e)} bắc qua ngày {switch_d:%d/%m/%Y} (ngày sắp xếp đơn vị hành chính): số liệu gộp "
+            f"cả đơn vị cũ và mới, không ghi được cho danh mục nào; loại dòng, không đoán.",
+        )
     if switch_d is not None and ((schema == "2025" and e < switch_d) or (schema == "legacy" and s >= switch_d)):
         when = "trước" if schema == "2025" else "từ"
         return (

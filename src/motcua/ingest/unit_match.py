@@ -3,6 +3,7 @@ in the other era, then among the provincial agencies (:class:`MatchContext` says
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +29,109 @@ class MatchContext:
 EXACT_METHODS = ("exact", "no_diacritics", "alias")
 
 
+#: a unit code written with the name: "24133 - Phường Buôn Ma Thuột", "[24133] …", "24133. …", "… (24133)"; five
+#: digits (a commune), or three (a district) only in brackets or before a dash (a bare "101." is a row number)
+_CODE_FIRST = re.compile(r"^\s*(?:[\[(](?P<a>\d{3}|\d{5})[\])]|(?P<b>\d{5})\s*[-–:.]?|(?P<c>\d{3})\s*[-–])\s*(?=\S)")
+_CODE_LAST = re.compile(r"\s*[\[(](?P<d>\d{3}|\d{5})[\])]\s*$")
+
+
+def written_code(name: str) -> tuple[str | None, str]:
+    """(the unit code written with ``name``, the name without it); (None, ``name``) when it carries none."""
+    text = "" if name is None else str(name)
+    for pat in (_CODE_FIRST, _CODE_LAST):
+        m = pat.search(text)
+        if m:
+            rest = (text[: m.start()] + text[m.end() :]).strip()
+            if rest and any(ch.isalpha() for ch in rest):
+                return next(g for g in m.groups() if g), rest
+    return None, text
+
+
+#: the district a commune's name is followed by: "Xã Ea Kar, huyện Ea Kar", "Xã Ea Kar - TP. Buôn Ma Thuột (cũ)"
+_DISTRICT_AFTER = re.compile(
+    r"\s*[,;–-]\s*(?P<d>(?:(?:huyện|huyen|thị xã|thi xa|thành phố|thanh pho|quận|quan|tp|tx)\b\.?|h\.)\s*[^\s,;].*?)"
+    r"(?:\s*\(?\s*(?:cũ|cu)\s*\)?)?\s*$",
+    re.I,
+)
+
+
+def written_district(name: str) -> tuple[str | None, str]:
+    """(the district written after a commune's name, the name without it); (None, ``name``) when none is."""
+    m = _DISTRICT_AFTER.search(name)
+    if not m or not m.start() or not any(ch.isalpha() for ch in name[: m.start()]):
+        return None, name
+    return m.group("d"), name[: m.start()].strip()
+
+
+def _in_district(schema: str, level: str | None, code: str | None, district: str) -> bool:
+    """The commune ``code`` of ``schema`` lies in ``district`` (legacy: its parent; 2025: a predecessor district of
+    its area)."""
+    from motcua.ingest.names import normalize_name
+    from motcua.ingest.text import fold
+    from motcua.reference.crosswalk import predecessors
+
+    want = fold(normalize_name(district))
+    if level != "commune" or not code:
+        return False
+    if schema == "legacy":
+        ref = reference_units("legacy")
+        parent = ref.loc[(ref["unit_code"] == code) & (ref["unit_level"] == "commune"), "parent_name"]
+        return any(fold(str(p)) == want for p in parent)
+    try:
+        olds = predecessors(str(code), "district")["legacy_name"]
+    except KeyError:
+        return False
+    return any(fold(str(p)) == want for p in olds)
+
+
+def _refused_as(m: UnitMatch, method: str) -> UnitMatch:
+    """``m`` refused (method ``method``), the unit it matched its one candidate."""
+    cand = Candidate(
+        str(m.unit_code), str(m.unit_name), str(m.unit_level), str(m.province_code), str(m.province_name), m.score
+    )
+    return UnitMatch(m.query, None, None, None, None, None, m.score, [cand], method, m.unit_schema)
+
+
 def match_with_fallback(
+    name: str,
+    ctx: MatchContext,
+    start: date | None = None,
+    province_hint: str | None = None,
+    scope_code: str | None = None,
+) -> UnitMatch:
+    """:func:`match_name` of the name without a unit code written with it ("24133 - Phường Buôn Ma Thuột") or a
+    district written after it ("Xã Ea Kar, huyện Ea Kar"); each is then a check, never a way to match: a name whose
+    match has another code is refused (method ``code_differs``, the matched unit its one candidate), one whose match
+    does not lie in that district (legacy: its parent; 2025: a predecessor district of its area) too (method
+    ``district_differs``), as is one that matches no unit whatever its code says (codes are re-used across the
+    reform: 22015 was Phường 1, is Phường Tuy Hòa)."""
+    code, rest = written_code(name)
+    district, rest = written_district(rest)
+    if code is None and district is None:
+        return match_name(name, ctx, start, province_hint, scope_code)
+    m = match_name(rest, ctx, start, province_hint, scope_code)
+    if m.matched and code is not None and str(m.unit_code).lstrip("0") != code.lstrip("0"):
+        return _refused_as(m, "code_differs")
+    if m.matched and district is not None and not _in_district(m.unit_schema, m.unit_level, m.unit_code, district):
+        return _refused_as(m, "district_differs")
+    if m.method == "ambiguous" and district is not None and code is None:
+        # several communes bear the name ("Xã Hòa Phú" of Buôn Ma Thuột and of Tây Hòa): the district written after
+        # it names one of them, when exactly one lies in it
+        inside = [
+            c
+            for c in m.candidates
+            if c.score >= 100 and _in_district(m.unit_schema, c.unit_level, c.unit_code, district)
+        ]
+        if len(inside) == 1:
+            c = inside[0]
+            return UnitMatch(
+                m.query, c.unit_code, c.unit_name, c.unit_level, c.province_code, c.province_name, c.score, [],
+                "exact", m.unit_schema,
+            )  # fmt: skip
+    return m
+
+
+def match_name(
     name: str,
     ctx: MatchContext,
     start: date | None = None,
