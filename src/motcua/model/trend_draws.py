@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 import numpy as np
 from scipy import special
 
+from motcua.model import linalg
 from motcua.model.design import hinge_mean
 
 
@@ -27,7 +28,7 @@ def predict_mean(fit: TrendFit, X: np.ndarray, level: float | None = None) -> tu
 def param_draws(fit: TrendFit, size: int, rng: np.random.Generator) -> np.ndarray:
     """Draws of the coefficients from a multivariate t (df = residual df), shape (size, k)."""
     k = len(fit.params)
-    vals, vecs = np.linalg.eigh(fit.cov)
+    vals, vecs = linalg.eigh(fit.cov)
     L = vecs * np.sqrt(np.maximum(vals, 0.0))
     z = rng.standard_normal((size, k)) @ L.T
     g = np.sqrt(rng.chisquare(max(fit.df_resid, 1), size) / max(fit.df_resid, 1))
@@ -79,7 +80,9 @@ def beta_noise(p: np.ndarray, c: float, rng: np.random.Generator) -> np.ndarray:
         pa = p if n_small == 0 else p[~small]
         pq = pa * (1.0 - pa)
         gamma = 2.0 * (1.0 - 2.0 * pa) * np.sqrt(c + 1.0) / ((c + 2.0) * np.sqrt(pq))
-        v = np.clip(pa + np.sqrt(pq / (c + 1.0)) * skew_normal(rng.standard_normal(pa.shape), gamma), 0.0, 1.0)
+        v = np.minimum(
+            np.maximum(pa + np.sqrt(pq / (c + 1.0)) * skew_normal(rng.standard_normal(pa.shape), gamma), 0.0), 1.0
+        )
         if n_small == 0:
             return v
         q[~small] = v
@@ -100,7 +103,8 @@ def binomial_noise(m: np.ndarray, q: np.ndarray, rng: np.random.Generator) -> np
         big = ~small
         mu, v, qb, mb = (mq, var, q, m) if n_small == 0 else (mq[big], var[big], q[big], m[big])
         sd = np.sqrt(v)
-        draw = np.clip(np.rint(mu + sd * skew_normal(rng.standard_normal(mu.shape), (1.0 - 2.0 * qb) / sd)), 0, mb)
+        draw = np.rint(mu + sd * skew_normal(rng.standard_normal(mu.shape), (1.0 - 2.0 * qb) / sd))
+        draw = np.minimum(np.maximum(draw, 0), mb)  # np.clip's, without its dispatch
         if n_small == 0:
             return draw
         y[big] = draw
