@@ -200,13 +200,13 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
         return None
     w = np.ones(len(y))
     # the straight logit line (c = 1) from a linear start, then the curve from a ceiling a little above the top
-    lin = np.polyfit(tc, np.log((y + 0.5) / (n - y + 0.5)) - off, 1)
+    lin = linalg.polyfit1(tc, np.log((y + 0.5) / (n - y + 0.5)) - off)  # np.polyfit(…, 1)'s numbers
     line, _, f_line, _ = _fit(y, n, tc, off, w, np.array([lin[1], lin[0]]), prior, False)
     if line[1] <= 0:  # falling or flat: no adoption curve to follow
         return None
     c0 = (1 + 2 * top) / 3
     u0 = np.clip((y + 0.5) / (n + 1.0) / c0, 0.02, 0.98)
-    s0 = np.polyfit(tc, special.logit(u0) - off, 1)
+    s0 = linalg.polyfit1(tc, special.logit(u0) - off)
     theta, info, _, p = _fit(y, n, tc, off, w, np.array([s0[1], s0[0], special.logit(c0)]), prior, True)
     # quasi-likelihood: the dispersion φ from the Pearson residuals scales the deviance drop and the covariance
     r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)

@@ -9,6 +9,8 @@ already be float64 arrays of the shapes stated (no conversion is made).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from numpy.linalg import LinAlgError
 from numpy.linalg import _umath_linalg as _gu
@@ -43,3 +45,18 @@ def eigh(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.linalg.eigh(a)`` (lower triangle) for a (n, n) float64 symmetric matrix: (eigenvalues, vectors)."""
     with np.errstate(call=_raise_eigh, invalid="call", over="ignore", divide="ignore", under="ignore"):
         return _gu.eigh_lo(a, signature="d->dd")
+
+
+def polyfit1(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``np.polyfit(x, y, 1)`` (slope, intercept) for float64 vectors x and y: the same scaled Vandermonde
+    matrix, the same least-squares solve and rcond, so the same bits (and the same ``RankWarning``)."""
+    lhs = np.empty((len(x), 2))
+    lhs[:, 0], lhs[:, 1] = x, 1.0
+    scale = np.sqrt((lhs * lhs).sum(axis=0))
+    lhs /= scale
+    rcond = len(x) * np.finfo(float).eps
+    with np.errstate(call=_raise_lstsq, invalid="call", over="ignore", divide="ignore", under="ignore"):
+        c, _, rank, _ = _gu.lstsq(lhs, y[:, None], rcond, signature="ddd->ddid")
+    if rank != 2:
+        warnings.warn("Polyfit may be poorly conditioned", np.exceptions.RankWarning, stacklevel=2)
+    return c[:, 0] / scale

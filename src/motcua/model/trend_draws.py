@@ -5,6 +5,7 @@ and the band quantiles of those draws. Arrays hold one column per period predict
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -159,16 +160,26 @@ def band_quantiles(draws: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]
     if S == 0 or x.shape[1] == 0 or np.isnan(x).any():
         q = np.quantile(x, [a, 1 - a], axis=0)
         return q[0], q[1]
-    v = (S - 1) * np.array([a, 1 - a])
-    prev = np.floor(v)
-    below = prev.astype(np.intp)
-    above = np.minimum(below + 1, S - 1)
-    below = np.clip(below, 0, S - 1)
-    gamma = v - prev
-    part = np.partition(np.ascontiguousarray(x.T), sorted({*below.tolist(), *above.tolist()}), axis=1)
+    below, above, gamma, kth = _band_positions(S, a)
+    part = np.partition(np.ascontiguousarray(x.T), kth, axis=1)
     out = []
     for k in range(2):
         lo_v, hi_v, t = part[:, below[k]], part[:, above[k]], gamma[k]
         diff = hi_v - lo_v
         out.append(hi_v - diff * (1 - t) if t >= 0.5 else lo_v + diff * t)
     return out[0], out[1]
+
+
+@lru_cache(maxsize=64)
+def _band_positions(S: int, a: float) -> tuple[tuple[int, int], tuple[int, int], np.ndarray, list[int]]:
+    """For :func:`band_quantiles` of S draws: the order statistics below and above each quantile (as numpy's
+    quantile computes them), the interpolation weights, and the sorted positions to partition at."""
+    v = (S - 1) * np.array([a, 1 - a])
+    prev = np.floor(v)
+    below = prev.astype(np.intp)
+    above = np.minimum(below + 1, S - 1)
+    below = np.clip(below, 0, S - 1)
+    gamma = v - prev
+    gamma.flags.writeable = False
+    kth = sorted({*below.tolist(), *above.tolist()})
+    return tuple(below.tolist()), tuple(above.tolist()), gamma, kth
