@@ -57,9 +57,39 @@ def design(
     breaks: list[pd.Timestamp] | tuple[pd.Timestamp, ...] = (),
     knots: list[pd.Timestamp] | tuple[pd.Timestamp, ...] = (),
 ) -> tuple[np.ndarray, list[str]]:
-    """The design matrix (rows = periods) and its column names."""
+    """The design matrix (rows = periods) and its column names.
+
+    Series of the same months share one design: it is computed once per distinct (months, centre, terms) and
+    kept (:data:`_DESIGNS`); the matrix returned is read-only (callers take copies to change it).
+    """
     t0 = np.asarray(t0, dtype=float)
     t1 = np.asarray(t1, dtype=float)
+    key = (t0.tobytes(), t1.tobytes(), np.float64(center).tobytes(), harmonics, tuple(breaks), tuple(knots))
+    got = _DESIGNS.get(key)
+    if got is None:
+        if len(_DESIGNS) >= _MAX_DESIGNS:
+            _DESIGNS.clear()
+        X, names = _design(t0, t1, center, harmonics, breaks, knots)
+        X.setflags(write=False)
+        got = _DESIGNS[key] = (X, names)
+    return got[0], list(got[1])
+
+
+#: :func:`design`'s results by (t0 bytes, t1 bytes, centre, harmonics, breaks, knots): a national run's ~10,000
+#: series have a few dozen distinct month sets, each asked for ~9 times a series (fit, forecast, slopes, bands).
+_DESIGNS: dict[tuple, tuple[np.ndarray, list[str]]] = {}
+_MAX_DESIGNS = 4096
+
+
+def _design(
+    t0: np.ndarray,
+    t1: np.ndarray,
+    center: float,
+    harmonics: int,
+    breaks: list[pd.Timestamp] | tuple[pd.Timestamp, ...],
+    knots: list[pd.Timestamp] | tuple[pd.Timestamp, ...],
+) -> tuple[np.ndarray, list[str]]:
+    """:func:`design` computed."""
     cols = [np.ones_like(t0), (t0 + t1) / 2.0 - center]
     names = ["intercept", "trend"]
     for k in range(1, harmonics + 1):

@@ -37,6 +37,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize, special, stats
 
+from motcua.model import linalg
 from motcua.model.forecast_kalman import observed_design
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, predictive_draws
@@ -137,7 +138,7 @@ def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
         info = J.T @ (J * (wn * p * (1 - p))[:, None]) + P
         grad = J.T @ (w * (y - n * p)) - P @ (theta - mu0)
         try:
-            step = np.linalg.solve(info, grad)
+            step = linalg.solve(info, grad)
         except np.linalg.LinAlgError:
             break
         decrement = float(grad @ step)
@@ -160,7 +161,8 @@ def _rho(r2: np.ndarray, n: np.ndarray, df: int) -> float:
     """ρ ≥ 0 with Σ r2 / (1 + (n − 1)ρ) = df (Williams 1982; the trend fit's estimator): 0 without overdispersion."""
     if df <= 0 or r2.sum() <= df:
         return 0.0
-    f = lambda rho: float(np.sum(r2 / (1.0 + (n - 1.0) * rho)) - df)  # noqa: E731
+    nm1, add = n - 1.0, np.add.reduce  # np.sum's reduction, without its dispatch
+    f = lambda rho: float(add(r2 / (1.0 + nm1 * rho)) - df)  # noqa: E731
     return 1.0 if f(1.0) > 0 else float(optimize.brentq(f, 0.0, 1.0, xtol=1e-10, rtol=1e-8))
 
 
@@ -198,13 +200,13 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
         return None
     w = np.ones(len(y))
     # the straight logit line (c = 1) from a linear start, then the curve from a ceiling a little above the top
-    lin = np.polyfit(tc, np.log((y + 0.5) / (n - y + 0.5)) - off, 1)
+    lin = linalg.polyfit1(tc, np.log((y + 0.5) / (n - y + 0.5)) - off)  # np.polyfit(…, 1)'s numbers
     line, _, f_line, _ = _fit(y, n, tc, off, w, np.array([lin[1], lin[0]]), prior, False)
     if line[1] <= 0:  # falling or flat: no adoption curve to follow
         return None
     c0 = (1 + 2 * top) / 3
     u0 = np.clip((y + 0.5) / (n + 1.0) / c0, 0.02, 0.98)
-    s0 = np.polyfit(tc, special.logit(u0) - off, 1)
+    s0 = linalg.polyfit1(tc, special.logit(u0) - off)
     theta, info, _, p = _fit(y, n, tc, off, w, np.array([s0[1], s0[0], special.logit(c0)]), prior, True)
     # quasi-likelihood: the dispersion φ from the Pearson residuals scales the deviance drop and the covariance
     r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)
@@ -228,7 +230,7 @@ def growth_eta_draws(
     g: GrowthFit, fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng
 ) -> np.ndarray:
     """Draws (size, m) of the logit of the share's mean in forecast periods [t0, t1): parameters and drift."""
-    vals, vecs = np.linalg.eigh(g.cov)
+    vals, vecs = linalg.eigh(g.cov)
     z = rng.standard_normal((size, 3)) @ (vecs * np.sqrt(np.maximum(vals, 0.0))).T
     th = g.theta + z / np.sqrt(rng.chisquare(g.df, size) / g.df)[:, None]
     dt = np.maximum((t0 + t1) / 2 - g.T, 0.0)

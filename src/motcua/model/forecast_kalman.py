@@ -34,6 +34,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
+from motcua.model import linalg
 from motcua.model.design import trend_only
 from motcua.model.series import years
 from motcua.model.settings import ModelSettings
@@ -268,7 +269,7 @@ def kalman_eta(
     du = rng.standard_normal((size, m)) * np.sqrt(st.q_level)[k][:, None]
     dw = rng.standard_normal((size, m)) * np.sqrt(st.q_slope)[k][:, None]
     season, cs = _season_cov(fit, fit.X(t0, t1))
-    vals, vecs = np.linalg.eigh(cs)
+    vals, vecs = linalg.eigh(cs)
     out = du @ U
     out += dw @ W
     out += lev[:, None] + slo[:, None] * c[None, :] + season[None, :]
@@ -286,12 +287,13 @@ def observed_draws(eta: np.ndarray, volume: np.ndarray, rng: np.random.Generator
     big = np.minimum(mq, m * one_q) >= 50
     n_big = int(np.count_nonzero(big))
     if n_big == q.size:  # every period large: no masks (the same normals, in the same order)
-        y = np.clip(np.rint(mq + np.sqrt(mq * one_q) * rng.standard_normal(q.shape)), 0, m)
+        y = np.minimum(np.maximum(np.rint(mq + np.sqrt(mq * one_q) * rng.standard_normal(q.shape)), 0), m)
     else:
         y = np.empty_like(q)
         if n_big:
             mqb = mq[big]
-            y[big] = np.clip(np.rint(mqb + np.sqrt(mqb * one_q[big]) * rng.standard_normal(n_big)), 0, m[big])
+            yb = np.rint(mqb + np.sqrt(mqb * one_q[big]) * rng.standard_normal(n_big))
+            y[big] = np.minimum(np.maximum(yb, 0), m[big])
         small = ~big
         y[small] = rng.binomial(m[small], q[small])
     return np.where(m > 0, y / np.maximum(m, 1), q)

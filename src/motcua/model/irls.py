@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from motcua.model import linalg
+
 _EPS = np.finfo(float).eps
 
 
@@ -46,7 +48,7 @@ def _deviance(prop: np.ndarray, mu: np.ndarray, n: np.ndarray, w: np.ndarray) ->
     a = np.maximum(prop / (mu + 1e-20), _EPS)
     b = np.maximum((1.0 - prop) / (1.0 - mu + 1e-20), _EPS)
     resid = 2 * n * (prop * np.log(a) + (1 - prop) * np.log(b))
-    return float(np.sum(resid * w))  # statsmodels' × freq_weights (1) / scale (1): exact no-ops
+    return float(np.add.reduce(resid * w))  # statsmodels' × freq_weights (1) / scale (1): exact no-ops
 
 
 def _pinv(x: np.ndarray, rcond: float = 1e-15) -> np.ndarray:
@@ -99,11 +101,11 @@ def fit_binomial(
         wts = w * n * (1.0 / (deriv**2 * (pc * (1 - pc))))  # the variance clips μ as the link does
         zendog = lin + deriv * (prop - mu) - off
         half = np.sqrt(wts)
-        if not np.all(np.isfinite(half)):
+        if not np.isfinite(half).all():
             raise ValueError("NaN, inf or invalid value detected in weights, estimation infeasible.")
-        if not np.all(np.isfinite(zendog)):
+        if not np.isfinite(zendog).all():
             raise ValueError("NaN, inf or invalid value detected in endog, estimation infeasible.")
-        beta = np.linalg.lstsq(half[:, None] * X, half * zendog, rcond=-1)[0]
+        beta = linalg.lstsq(half[:, None] * X, half * zendog, -1.0)  # np.linalg.lstsq's, without its wrapper
         lin = np.dot(X, beta)
         lin += off
         mu = 1.0 / (1.0 + np.exp(-lin))

@@ -5,6 +5,7 @@ and the band quantiles of those draws. Arrays hold one column per period predict
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 import numpy as np
 from scipy import special
 
+from motcua.model import linalg
 from motcua.model.design import hinge_mean
 
 
@@ -27,7 +29,7 @@ def predict_mean(fit: TrendFit, X: np.ndarray, level: float | None = None) -> tu
 def param_draws(fit: TrendFit, size: int, rng: np.random.Generator) -> np.ndarray:
     """Draws of the coefficients from a multivariate t (df = residual df), shape (size, k)."""
     k = len(fit.params)
-    vals, vecs = np.linalg.eigh(fit.cov)
+    vals, vecs = linalg.eigh(fit.cov)
     L = vecs * np.sqrt(np.maximum(vals, 0.0))
     z = rng.standard_normal((size, k)) @ L.T
     g = np.sqrt(rng.chisquare(max(fit.df_resid, 1), size) / max(fit.df_resid, 1))
@@ -79,7 +81,9 @@ def beta_noise(p: np.ndarray, c: float, rng: np.random.Generator) -> np.ndarray:
         pa = p if n_small == 0 else p[~small]
         pq = pa * (1.0 - pa)
         gamma = 2.0 * (1.0 - 2.0 * pa) * np.sqrt(c + 1.0) / ((c + 2.0) * np.sqrt(pq))
-        v = np.clip(pa + np.sqrt(pq / (c + 1.0)) * skew_normal(rng.standard_normal(pa.shape), gamma), 0.0, 1.0)
+        v = np.minimum(
+            np.maximum(pa + np.sqrt(pq / (c + 1.0)) * skew_normal(rng.standard_normal(pa.shape), gamma), 0.0), 1.0
+        )
         if n_small == 0:
             return v
         q[~small] = v
@@ -100,7 +104,8 @@ def binomial_noise(m: np.ndarray, q: np.ndarray, rng: np.random.Generator) -> np
         big = ~small
         mu, v, qb, mb = (mq, var, q, m) if n_small == 0 else (mq[big], var[big], q[big], m[big])
         sd = np.sqrt(v)
-        draw = np.clip(np.rint(mu + sd * skew_normal(rng.standard_normal(mu.shape), (1.0 - 2.0 * qb) / sd)), 0, mb)
+        draw = np.rint(mu + sd * skew_normal(rng.standard_normal(mu.shape), (1.0 - 2.0 * qb) / sd))
+        draw = np.minimum(np.maximum(draw, 0), mb)  # np.clip's, without its dispatch
         if n_small == 0:
             return draw
         y[big] = draw
@@ -155,16 +160,26 @@ def band_quantiles(draws: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]
     if S == 0 or x.shape[1] == 0 or np.isnan(x).any():
         q = np.quantile(x, [a, 1 - a], axis=0)
         return q[0], q[1]
-    v = (S - 1) * np.array([a, 1 - a])
-    prev = np.floor(v)
-    below = prev.astype(np.intp)
-    above = np.minimum(below + 1, S - 1)
-    below = np.clip(below, 0, S - 1)
-    gamma = v - prev
-    part = np.partition(np.ascontiguousarray(x.T), sorted({*below.tolist(), *above.tolist()}), axis=1)
+    below, above, gamma, kth = _band_positions(S, a)
+    part = np.partition(np.ascontiguousarray(x.T), kth, axis=1)
     out = []
     for k in range(2):
         lo_v, hi_v, t = part[:, below[k]], part[:, above[k]], gamma[k]
         diff = hi_v - lo_v
         out.append(hi_v - diff * (1 - t) if t >= 0.5 else lo_v + diff * t)
     return out[0], out[1]
+
+
+@lru_cache(maxsize=64)
+def _band_positions(S: int, a: float) -> tuple[tuple[int, int], tuple[int, int], np.ndarray, list[int]]:
+    """For :func:`band_quantiles` of S draws: the order statistics below and above each quantile (as numpy's
+    quantile computes them), the interpolation weights, and the sorted positions to partition at."""
+    v = (S - 1) * np.array([a, 1 - a])
+    prev = np.floor(v)
+    below = prev.astype(np.intp)
+    above = np.minimum(below + 1, S - 1)
+    below = np.clip(below, 0, S - 1)
+    gamma = v - prev
+    gamma.flags.writeable = False
+    kth = sorted({*below.tolist(), *above.tolist()})
+    return tuple(below.tolist()), tuple(above.tolist()), gamma, kth

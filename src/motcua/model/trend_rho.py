@@ -17,7 +17,8 @@ def solve_rho(r2: np.ndarray, n: np.ndarray, df: int) -> float:
     """ρ ≥ 0 with Σ r2 / (1 + (n − 1)ρ) = df (Williams 1982); 0 when there is no overdispersion."""
     if df <= 0 or r2.sum() <= df:
         return 0.0
-    f = lambda rho: float(np.sum(r2 / (1.0 + (n - 1.0) * rho)) - df)  # noqa: E731
+    nm1, add = n - 1.0, np.add.reduce  # np.sum's reduction, without its dispatch: evaluated ~13 times a solve
+    f = lambda rho: float(add(r2 / (1.0 + nm1 * rho)) - df)  # noqa: E731
     hi = 1.0
     if f(hi) > 0:
         return hi

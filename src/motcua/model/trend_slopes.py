@@ -40,8 +40,9 @@ def _slope_parts(fit: TrendFit, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def _pp_slope(fit: TrendFit, rows: np.ndarray, level: float | None) -> tuple[float, float, float]:
     d, D, p, X = _slope_parts(fit, rows)
     v = p * (1 - p)
-    ame = float(np.mean(d * v))
-    grad = np.mean(D * v[:, None] + (d * v * (1 - 2 * p))[:, None] * X, axis=0)
+    n = len(d)  # np.mean's arithmetic (sum, then divide by the count) without its dispatch
+    ame = float(np.add.reduce(d * v) / n)
+    grad = np.add.reduce(D * v[:, None] + (d * v * (1 - 2 * p))[:, None] * X, axis=0) / n
     se = float(np.sqrt(max(grad @ fit.cov @ grad, 0.0)))
     q = fit.tq(level)
     return 100 * ame, 100 * (ame - q * se), 100 * (ame + q * se)
