@@ -9,7 +9,8 @@ fitted, 12 held out) the forecasts' 2.5/50/97.5 % quantiles beside the observed 
   growth curve is identified), with the four-parameter curve (floor and ceiling) beside them;
 * ``--part candidates``: coverage (range over seeds), interval score / old and |median − truth| per horizon
   of candidate forecasters on the same series, and horizons 1–5 by kind and phase;
-* ``--part main``: old, new, flat and oracle per horizon (coverage range, score / old, score / flat).
+* ``--part main``: old, new, flat and oracle per horizon (coverage range, score / old, score / flat); with
+  ``--before`` also the forecast with the seasonality shrunk by one factor for all its coefficients.
 
 Candidates (each a principled change to how the end level or the month's noise is estimated):
 ``lvl_eb`` the damped method's level correction shrunk by empirical Bayes, c · max(0, 1 − sd²/c²);
@@ -372,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", choices=("level", "candidates", "main"), default="candidates")
     ap.add_argument("--series", type=int, default=400)
     ap.add_argument("--seeds", default="101,102,103")
+    ap.add_argument("--before", action="store_true", help="main: add the seasonality shrunk by one factor (before)")
     args = ap.parse_args(argv)
     data = [d for s in args.seeds.split(",") for d in prepared(int(s), args.series)]
     if args.part == "level":
@@ -380,7 +382,10 @@ def main(argv: list[str] | None = None) -> int:
         b = base()
         print(candidate_report(evaluate(data, {k: b[k] for k in ("old", "new", "oracle")} | candidates())))
     else:
-        print(per_horizon(evaluate(data, base()), f"seeds {args.seeds}, {args.series} series a seed"))
+        fcs = base()
+        if args.before:
+            fcs["before"] = (bt.model_draws, ST.with_(forecast_season_shrink="empirical_bayes"))
+        print(per_horizon(evaluate(data, fcs), f"seeds {args.seeds}, {args.series} series a seed"))
     return 0
 
 
