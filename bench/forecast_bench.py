@@ -51,6 +51,12 @@ CANDIDATES = {
     "growth": {"forecast_method": "growth", "forecast_growth_mix": "damped", "forecast_growth_else": "damped"},
     "growth_k": {"forecast_method": "growth", "forecast_growth_mix": "kalman", "forecast_growth_else": "ensemble"},
     "growth_e": {"forecast_method": "growth", "forecast_growth_mix": "ensemble", "forecast_growth_else": "ensemble"},
+    "growth_e_eb": {
+        "forecast_method": "growth",
+        "forecast_growth_mix": "ensemble",
+        "forecast_growth_else": "ensemble",
+        "forecast_season_shrink": "empirical_bayes",
+    },
 }
 
 

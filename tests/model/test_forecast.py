@@ -142,15 +142,16 @@ def test_out_of_sample_check_holds():
     score = rows.groupby(["forecaster", "horizon"])["interval_score"].mean().unstack(0)
     assert (score["new"] < 1.03 * score["glm"]).all(), score
     assert (score["new"] < 0.6 * score["flat"]).all(), score
-    # per block of three horizons, the ratio to the old model measured here (0.925, 0.795, 0.717, 0.684; the
-    # ensemble configured before: 0.942, 0.834, 0.743, 0.716) with a margin
+    # per block of three horizons, the ratio to the old model measured here (0.928, 0.805, 0.722, 0.670; with the
+    # seasonality shrunk by one factor for all its coefficients: 0.923, 0.810, 0.710, 0.668; the ensemble
+    # configured before the growth method: 0.942, 0.834, 0.743, 0.716) with a margin
     block = rows.groupby(["forecaster", "block"])["interval_score"].mean().unstack(0)
     ratio = block["new"] / block["glm"]
     assert (ratio < [0.96, 0.83, 0.75, 0.72]).all(), ratio
     late = rows[rows["horizon"] >= 4].groupby("forecaster")["interval_score"].mean()
     assert late["new"] < 0.93 * late["damped"], late  # measured here: 0.90 (the ensemble before: 0.94)
     brier = bt.brier(trows)
-    assert brier["new"] < 0.80 * brier["glm"], brier  # measured here: 0.76 (the ensemble before: 0.81)
+    assert brier["new"] < 0.80 * brier["glm"], brier  # measured here: 0.75 (the ensemble before: 0.81)
 
 
 def test_target_too_uncertain_follows_the_configured_width(small_panel, settings):

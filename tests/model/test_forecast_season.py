@@ -10,7 +10,7 @@ from motcua.config import ConfigError
 from motcua.model import backtest as bt
 from motcua.model.design import harmonic_means
 from motcua.model.forecast import forecast_draws
-from motcua.model.forecast_season import forecast_fit, season_factor
+from motcua.model.forecast_season import forecast_fit, harmonic_factors, season_factor
 from motcua.model.settings import settings_from_config
 from motcua.model.trend import fit_arrays
 
@@ -68,6 +68,27 @@ def test_shrinkage_changes_the_forecast_only_through_the_seasonality():
         assert not np.array_equal(a, b)
     # the month-to-month spread of the median forecast shrinks with the seasonality
     assert np.std(np.diff(np.median(a, axis=0))) <= np.std(np.diff(np.median(b, axis=0))) + 1e-3
+
+
+def test_per_harmonic_a_clear_annual_cycle_no_longer_keeps_a_noisy_half_yearly_one():
+    """A strong annual wave and no half-yearly one: one factor keeps all four coefficients nearly whole, the
+    per-harmonic factors keep the annual pair and shrink the half-yearly pair by its own evidence."""
+    second = []
+    for seed in range(12):
+        _, f = _series(0.4, seed)
+        j, k = harmonic_factors(f)
+        names = [f.names[i] for i in j]
+        assert names == ["sin1", "cos1", "sin2", "cos2"]
+        assert k[0] == k[1] > 0.9 and k[2] == k[3]
+        assert season_factor(f) > 0.9
+        second.append(k[2])
+    assert np.median(second) < 0.3 and np.mean(second) < 0.45, second
+    h = EB.with_(forecast_season_shrink="empirical_bayes_harmonic")
+    _, f = _series(0.4, 5)
+    j, k = harmonic_factors(f)
+    g = forecast_fit(f, h)
+    assert np.allclose(g.params[j], k * f.params[j])
+    assert forecast_fit(f, EB) is not g and forecast_fit(f, h) is g  # each mode its own copy, kept on the fit
 
 
 def test_an_unknown_shrinkage_is_a_config_error():

@@ -17,7 +17,8 @@ from motcua.config_schema import display_name, unknown_key
 
 #: Forecast methods (motcua.model.forecast), and those a growth forecast can mix in or fall back on.
 FORECAST_METHODS = ("glm", "damped", "kalman", "ensemble", "growth")
-SEASON_SHRINK = ("none", "empirical_bayes")  # forecast_season_shrink (motcua.model.forecast_season)
+#: forecast_season_shrink (motcua.model.forecast_season): none, one factor, or a factor per harmonic pair.
+SEASON_SHRINK = ("none", "empirical_bayes", "empirical_bayes_harmonic")
 GROWTH_PARTNERS = ("damped", "kalman", "ensemble")
 
 #: The rates the model stage fits, in the order reports show them.
@@ -86,7 +87,7 @@ class ModelSettings:
     forecast_growth_max_ceiling: float = 0.995  # a fitted ceiling above this: no level-off seen, curve not used
     forecast_growth_mix: str = "damped"  # method of the rest of the draws when the growth curve is identified
     forecast_growth_else: str = "damped"  # method of all the draws when it is not (growth method)
-    forecast_season_shrink: str = "none"  # none | empirical_bayes: seasonal coefficients of forecasts shrunk
+    forecast_season_shrink: str = "none"  # one of SEASON_SHRINK: the forecasts' seasonality shrunk
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
     seed: int = 20251
