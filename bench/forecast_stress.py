@@ -97,6 +97,24 @@ def project_check(settings, fcs: dict, seeds: list[int], n_series: int) -> pd.Da
     return pd.concat(out, ignore_index=True)
 
 
+def markdown(rows: pd.DataFrame, before: str, after: str | None) -> str:
+    """Design × block of horizons: coverage and interval score over old's, of ``before`` (→ ``after``)."""
+    t = block_table(rows, [f for f in ("new", "old", "flat", before, after) if f]).round(3)
+    ext = horizon_extremes(rows, before if after is None else after)
+    head = "| design | " + " | ".join(f"h {a}–{b}" for a, b in BLOCKS) + " | lowest / highest horizon |"
+    lines = [head, "|---|" + "---|" * (len(BLOCKS) + 1)]
+    for d in dict.fromkeys(t.index.get_level_values(0)):
+        cells = []
+        for b in t.loc[d].index:
+            r = t.loc[(d, b)]
+            cov = f"{r[f'{before} cov']:.1%}" + (f" → {r[f'{after} cov']:.1%}" if after else "")
+            rat = f"{r[f'{before}/old']:.2f}" + (f" → {r[f'{after}/old']:.2f}" if after else "")
+            cells.append(f"{cov}; {rat}")
+        e = ext.loc[d]
+        lines.append(f"| {d} | " + " | ".join(cells) + f" | {e.iloc[0]:.1%} / {e.iloc[1]:.1%} |")
+    return "\n".join(lines)
+
+
 def _changes(items: list[str]) -> dict:
     """key=value pairs (values read as YAML) as settings changes."""
     import yaml
@@ -112,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variant", action="append", default=[], help="name:key=value[,key=value]: new, changed")
     ap.add_argument("--set", action="append", default=[], help="key=value: a setting of 'new' (YAML value)")
     ap.add_argument("--csv", default=None)
+    ap.add_argument("--from-csv", default=None, help="tables of an earlier run's rows (no new run)")
     ap.add_argument("--project", default="", help="seeds of the project's own check (e.g. 101,102,103); none: skip")
     ap.add_argument("--project-series", type=int, default=800)
     args = ap.parse_args(argv)
@@ -128,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         for col in ("coverage", "ratio"):
             print(f"project check, {col} per horizon (rows: forecaster, seed)")
             print(pc.pivot_table(index=["forecaster", "seed"], columns="horizon", values=col).round(3).to_string())
-    parts = []
-    for name in [x for x in args.designs.split(",") if x]:
+    parts = [pd.read_csv(args.from_csv)] if args.from_csv else []
+    for name in [x for x in args.designs.split(",") if x and not args.from_csv]:
         t = time.time()
         parts.append(run_design(name, DESIGNS[name], settings, fcs, args.series, args.seed))
         print(f"{name}: {time.time() - t:.0f} s", file=sys.stderr, flush=True)
@@ -142,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     print(block_table(rows, shown).round(3).to_string())
     ext = pd.concat([horizon_extremes(rows, f) for f in ["new", *variants]], axis=1)
     print(ext.round(3).to_string())
+    print(markdown(rows, "new", next(iter(variants), None)))
     return 0
 
 

@@ -30,7 +30,9 @@ Methods (``forecast_method`` in config/model.yaml):
 * ``growth`` (:mod:`motcua.model.forecast_growth`) — where the data identify
   a logistic growth curve with an estimated ceiling, a mixture of its draws
   (share ``forecast_growth_weight``) and those of the method
-  ``forecast_growth_mix``; elsewhere the method ``forecast_growth_else``.
+  ``forecast_growth_mix``; elsewhere, with ``forecast_growth_floor: rising``, the curve rising from a floor
+  (:mod:`motcua.model.forecast_rise`) where the data identify a share still accelerating towards the
+  midpoint of its rise, mixed alike; elsewhere the method ``forecast_growth_else``.
 
 Every method but glm reads the month-of-year seasonality shrunk by empirical
 Bayes when ``forecast_season_shrink`` says so (:mod:`motcua.model.forecast_season`).
