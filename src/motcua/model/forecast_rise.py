@@ -39,8 +39,8 @@ from motcua.model.forecast_kalman import observed_design
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, predictive_draws
 
-#: Points of the grid over the ceiling's logit, from just above the highest recent share to the largest allowed.
-GRID = 16
+#: Cells of the grid over the ceiling's logit, from the last year's share to the largest ceiling allowed.
+GRID = 8
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,8 @@ def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
     df = len(y) - 4 - int(np.sum([not nm.startswith(_TREND_COLUMNS) for nm in fit.names]))
     if df < 3:
         return None
-    recent = (y[-12:] + 0.5) / (n[-12:] + 1.0)
-    top = float(np.clip(max((y[-12:].sum() + 0.5) / (n[-12:].sum() + 1.0), recent.max()), 0.02, 0.98))
+    level = float(np.clip((y[-12:].sum() + 0.5) / (n[-12:].sum() + 1.0), 0.002, 0.98))  # the last year's share
+    top = float(np.clip(max(level, np.max((y[-12:] + 0.5) / (n[-12:] + 1.0))), 0.02, 0.98))
     first = float(np.clip((y[:12].sum() + 0.5) / (n[:12].sum() + 1.0), 0.002, 0.9))
     if first >= top or top >= settings.forecast_growth_max_ceiling:
         return None  # not rising from where it started
@@ -149,7 +149,9 @@ def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
     line, _, f_line, _ = _fit(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, sd), False)
     if line[1] <= 0:
         return None
-    grid = np.linspace(special.logit(top), special.logit(settings.forecast_growth_max_ceiling), GRID + 1)[1:]
+    # the ceiling lies above the last year's share: GRID cells of its logit up to the largest allowed, by their middles
+    lo, hi = special.logit(level), special.logit(settings.forecast_growth_max_ceiling)
+    grid = lo + (hi - lo) * (np.arange(GRID) + 0.5) / GRID
     mu_c, mu_f = float(special.logit((1 + top) / 2)), float(special.logit(first))
     thetas, infos, nll, ps = [], [], [], []
     theta = None
