@@ -1,7 +1,7 @@
 """Stress check of the configured forecast on a simulation design the project's own simulator does not use
 (motcua.model.simulate_designs; the full grid is bench/forecast_stress.py).
 
-The design: adoption curves whose midpoint comes 0.2–0.9 years after the last fitted month, so the share is
+The design: adoption curves whose midpoint comes 0.2–1.0 years after the last fitted month, so the share is
 still accelerating from its floor when the data end and climbs most of the way to its ceiling in the held-out
 year. A damped or Kalman trend fades the slope there and the held-out months fall above the band: before the
 curve rising from a floor (``forecast_growth_floor: rising``) the configured method covered 86 / 69 / 61 / 56 %

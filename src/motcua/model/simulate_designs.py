@@ -66,7 +66,7 @@ DESIGNS: dict[str, Design] = {
     "shocks": Design(shocks=2),
     "mid_before": Design(mid=(-0.8, 0.0)),
     "mid_after": Design(mid=(1.0, 1.6)),
-    "rising": Design(mid=(0.85, 1.0)),  # the midpoint 0.2–0.9 years after the last fitted month (48 months)
+    "rising": Design(mid=(0.85, 1.0)),  # the midpoint 0.2–1.0 years after the last fitted month (48 months)
     "ceil_35": Design(ceiling=(0.35, 0.35)),
     "ceil_92": Design(ceiling=(0.92, 0.92)),
     "fast": Design(speed=(4.0, 8.0), mid=(0.2, 1.0)),
