@@ -9,19 +9,24 @@ months fall above their intervals, more often the further ahead.
 
 The curve here adds the floor f: the deseasonalised share is f + (c − f) · expit(a + b·(t − T)) (T the end of
 the data), the month's share that with the month-of-year seasonality and the steps at configured breaks of the
-fitted trend added on the logit scale, as for the growth curve. θ = (a, b, logit c, logit f) is fitted to the
-monthly successes/trials by quasi-likelihood (binomial, scaled by the dispersion φ of the curve's Pearson
-residuals) with weak normal priors of sd ``forecast_growth_prior_sd``: on logit c centred halfway between the
-highest recent share and 1 (as the growth curve's), on logit f centred on the first year's share. Before the
-curve's midpoint the data say little about its ceiling, so its prior carries into the forecast's width: the
-band is wide where the future is open, not narrow and wrong.
+fitted trend added on the logit scale, as for the growth curve. Before the curve's midpoint the data say little
+about its ceiling c, so c is not fitted but integrated over: for each of :data:`GRID` cells of logit c between
+the last year's share and ``forecast_growth_max_ceiling``, θ = (a, b, logit f) is fitted to the monthly
+successes/trials by quasi-likelihood (binomial, scaled by the dispersion φ of the best cell's Pearson
+residuals; a weak normal prior of sd ``forecast_growth_prior_sd`` on logit f centred on the first year's
+share), and the cell is weighted by its profile quasi-likelihood, the growth curve's prior on logit c (centred
+halfway between the highest recent share and 1, sd ``forecast_growth_prior_sd``) and the Laplace volume of θ.
+A ceiling the data do not yet show thus keeps its prior's spread in the forecast: the band is wide where the
+future is open, not narrow and wrong (one Laplace fit of all four parameters put the ceiling at a noisy
+maximum and covered two thirds of such months).
 
-It is used only where the growth curve without a floor is not identified and this one is: rising (b > 0, the
-ceiling above the floor and below ``forecast_growth_max_ceiling``) and beating the straight logit line by a drop
-in scaled deviance above the χ²₂ quantile at ``forecast_growth_test_level`` (two more parameters than the
-line). Then, as for the growth curve, a share ``forecast_growth_weight`` of the draws comes from it (parameters
-from a multivariate t, logit drift ``forecast_growth_drift_sd`` per sqrt(year), beta-binomial month noise with
-the ρ of its residuals) and the rest from the method ``forecast_growth_mix``.
+It is used only where the growth curve without a floor is not identified and this one is: rising (b > 0),
+still below the midpoint of its rise at the end of the data (a < 0: accelerating), and beating the straight
+logit line by a drop in scaled deviance above the χ²₂ quantile at ``forecast_growth_test_level`` (two more
+parameters than the line), all at the best cell. Then, as for the growth curve, a share
+``forecast_growth_weight`` of the draws comes from it (a cell by its weight, θ from its multivariate t, logit
+drift ``forecast_growth_drift_sd`` per sqrt(year), beta-binomial month noise with the ρ of the best cell's
+residuals) and the rest from the method ``forecast_growth_mix``.
 """
 
 from __future__ import annotations
