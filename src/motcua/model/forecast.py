@@ -30,7 +30,9 @@ Methods (``forecast_method`` in config/model.yaml):
 * ``growth`` (:mod:`motcua.model.forecast_growth`) — where the data identify
   a logistic growth curve with an estimated ceiling, a mixture of its draws
   (share ``forecast_growth_weight``) and those of the method
-  ``forecast_growth_mix``; elsewhere the method ``forecast_growth_else``.
+  ``forecast_growth_mix``; elsewhere, with ``forecast_growth_floor: rising``, the curve rising from a floor
+  (:mod:`motcua.model.forecast_rise`) where the data identify a share still accelerating towards the
+  midpoint of its rise, mixed alike; elsewhere the method ``forecast_growth_else``.
 
 Every method but glm reads the month-of-year seasonality shrunk by empirical
 Bayes when ``forecast_season_shrink`` says so (:mod:`motcua.model.forecast_season`).
@@ -53,6 +55,7 @@ from scipy import special
 from motcua.model.design import trend_only
 from motcua.model.forecast_growth import fit_growth, growth_draws, growth_mean
 from motcua.model.forecast_kalman import kalman_eta, kalman_mean, observed_draws
+from motcua.model.forecast_rise import fit_rise, rise_draws, rise_mean
 from motcua.model.forecast_season import forecast_fit
 from motcua.model.series import years
 from motcua.model.settings import FORECAST_METHODS, ModelSettings
@@ -156,9 +159,13 @@ def _logit_mean(
     if method != "glm":
         fit = forecast_fit(fit, settings)
     if method == "growth":
-        identified = t0 is not None and t1 is not None and len(t0) and fit_growth(fit, settings) is not None
-        base = _sub(settings, settings.forecast_growth_mix if identified else settings.forecast_growth_else)
+        periods = t0 is not None and t1 is not None and len(t0)
+        identified = periods and fit_growth(fit, settings) is not None
+        rising = periods and not identified and _rising(fit, settings)
+        base = _sub(settings, settings.forecast_growth_mix if identified or rising else settings.forecast_growth_else)
         eta, se = _logit_mean(fit, base, _design(fit, base, X), t0, t1)
+        if rising:
+            return rise_mean(fit, settings, t0, t1, eta, se)
         return growth_mean(fit, settings, t0, t1, eta, se) if identified else (eta, se)
     if method in KALMAN and fit.has_trend:
         eta, se = kalman_mean(fit, settings, X)
@@ -173,6 +180,26 @@ def _logit_mean(
     c, sd_c = level_correction(fit, settings)
     se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", X, fit.cov, X), 0.0) + sd_c**2)
     return X @ fit.params + c, se
+
+
+def _rising(fit: TrendFit, settings: ModelSettings) -> bool:
+    """Whether the growth method forecasts the series by the curve rising from a floor
+    (:mod:`motcua.model.forecast_rise`): configured, and identified by the data."""
+    return settings.forecast_growth_floor == "rising" and fit_rise(fit, settings) is not None
+
+
+def _else_draws(fit, settings, t0, t1, volume, size, rng, X) -> np.ndarray:
+    """The growth method's draws where its curve is not identified: the curve rising from a floor mixed with
+    ``forecast_growth_mix`` where that one is (and configured), else the method ``forecast_growth_else``."""
+    mix, other = _sub(settings, settings.forecast_growth_mix), _sub(settings, settings.forecast_growth_else)
+    if settings.forecast_growth_floor != "rising":
+        return forecast_draws(fit, other, t0, t1, volume, size, rng, _design(fit, other, X))
+    return rise_draws(
+        fit, settings, t0, t1, volume, size, rng,
+        mix=lambda k, r: forecast_draws(fit, mix, t0, t1, volume, k, r, _design(fit, mix, X)),
+        other=lambda k, r: forecast_draws(fit, other, t0, t1, volume, k, r, _design(fit, other, X)),
+        steps=lambda k, r: _future_breaks(fit, settings, t0, t1, k, r),
+    )  # fmt: skip
 
 
 def _sub(settings: ModelSettings, method: str) -> ModelSettings:
@@ -268,11 +295,11 @@ def forecast_draws(
     if settings.forecast_method != "glm":
         fit = forecast_fit(fit, settings)
     if settings.forecast_method == "growth":  # growth curve with a ceiling, mixed with another method
-        mix, other = _sub(settings, settings.forecast_growth_mix), _sub(settings, settings.forecast_growth_else)
+        mix = _sub(settings, settings.forecast_growth_mix)
         return growth_draws(
             fit, settings, t0, t1, volume, size, rng,
             mix=lambda k, r: forecast_draws(fit, mix, t0, t1, volume, k, r, _design(fit, mix, X)),
-            other=lambda k, r: forecast_draws(fit, other, t0, t1, volume, k, r, _design(fit, other, X)),
+            other=lambda k, r: _else_draws(fit, settings, t0, t1, volume, k, r, X),
             steps=lambda k, r: _future_breaks(fit, settings, t0, t1, k, r),
         )  # fmt: skip
     if settings.forecast_method in KALMAN and fit.has_trend:

@@ -20,6 +20,7 @@ FORECAST_METHODS = ("glm", "damped", "kalman", "ensemble", "growth")
 #: forecast_season_shrink (motcua.model.forecast_season): none, one factor, or a factor per harmonic pair.
 SEASON_SHRINK = ("none", "empirical_bayes", "empirical_bayes_harmonic")
 GROWTH_PARTNERS = ("damped", "kalman", "ensemble")
+GROWTH_FLOOR = ("none", "rising")  # forecast_growth_floor (motcua.model.forecast_rise)
 
 #: The rates the model stage fits, in the order reports show them.
 MODEL_RATES: tuple[str, ...] = ("online_rate", "ontime_rate_report", "ontime_rate_766")
@@ -87,6 +88,7 @@ class ModelSettings:
     forecast_growth_max_ceiling: float = 0.995  # a fitted ceiling above this: no level-off seen, curve not used
     forecast_growth_mix: str = "damped"  # method of the rest of the draws when the growth curve is identified
     forecast_growth_else: str = "damped"  # method of all the draws when it is not (growth method)
+    forecast_growth_floor: str = "none"  # one of GROWTH_FLOOR: a curve rising from a floor (growth curve not identified)
     forecast_season_shrink: str = "none"  # one of SEASON_SHRINK: the forecasts' seasonality shrunk
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
@@ -193,6 +195,8 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
         allowed = FORECAST_METHODS if key == "forecast_method" else GROWTH_PARTNERS
         if kw.get(key, "glm" if key == "forecast_method" else "damped") not in allowed:
             raise ConfigError(f"{where}: {key}: {kw[key]!r} ({' | '.join(allowed)})")
+    if kw.get("forecast_growth_floor", "none") not in GROWTH_FLOOR:
+        raise ConfigError(f"{where}: forecast_growth_floor: {kw['forecast_growth_floor']!r} (none | rising)")
     if kw.get("forecast_season_shrink", "none") not in SEASON_SHRINK:
         shrink = kw["forecast_season_shrink"]
         raise ConfigError(f"{where}: forecast_season_shrink: {shrink!r} ({' | '.join(SEASON_SHRINK)})")
