@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--sort", default="cumulative")
     ap.add_argument("--lang", default="vi")
+    ap.add_argument("--unit", default="", help="also time this unit's report after each page")
+    ap.add_argument("--unit-schema", default="2025")
     ap.add_argument("--dump", default="", help="a folder: each snapshot's page sections written there")
     ap.add_argument("--only", type=int, default=0, help="the first N snapshots only")
     args = ap.parse_args(argv)
@@ -121,10 +123,17 @@ def main(argv: list[str] | None = None) -> int:
 
             prof = cProfile.Profile()
             prof.enable()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rep = ov.province_overview(work, args.lang, province=args.province)
         html = re.sub(r"0\.1\.0\+[0-9a-f]{8}", "VERSION", "".join(sec.html for sec in rep.sections))
-        total = time.perf_counter() - t0
+        total, cpu = time.perf_counter() - t0, time.process_time() - c0
+        unit_s = unit_cpu = None
+        if args.unit:  # the unit's report after the page (in the build, another kernel renders it meanwhile)
+            from motcua.report import district_report
+
+            t1, c1 = time.perf_counter(), time.process_time()
+            district_report(args.unit, work, args.lang, args.unit_schema)
+            unit_s, unit_cpu = time.perf_counter() - t1, time.process_time() - c1
         if args.dump:
             Path(args.dump).mkdir(parents=True, exist_ok=True)
             (Path(args.dump) / f"{snap.name}.html").write_text(html)
@@ -136,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         rec = dict(
             snap=snap.name,
             total_s=round(total, 3),
+            cpu_s=round(cpu, 3),
+            unit_s=None if unit_s is None else round(unit_s, 3),
+            unit_cpu_s=None if unit_cpu is None else round(unit_cpu, 3),
             bytes=len(html),
             sha=__import__("hashlib").sha256(html.encode()).hexdigest()[:12],
             load=round(os.getloadavg()[0], 1),
