@@ -149,17 +149,14 @@ def _keep(df: pd.DataFrame | None, keys: set[tuple[str, str]]) -> pd.DataFrame |
 
 
 def read_trends_of(data_dir: Any, keys: set[tuple[str, str]]) -> pd.DataFrame:
-    """DATA's trends.parquet rows about the units ``keys`` (:func:`_keep`'s rows, in the file's order), reading
-    only the rows whose unit code is one of theirs: a province's page needs ~5 % of a national table's rows,
-    and turning the other 95 % into a frame (text columns above all) is most of the cost of reading it.
-    An empty frame without the file."""
+    """DATA's trends.parquet rows about the units ``keys`` (:func:`_keep`'s rows, in the file's order), made into
+    a frame alone (:func:`motcua.report.context.read_trend_rows`); a file without rows or codes is read whole (an
+    empty frame without the file)."""
     from motcua import products
+    from motcua.report.context import read_trend_rows
 
-    p = products.TRENDS.path(data_dir)
-    if not p.exists():
-        return pd.DataFrame()
-    codes = sorted({c for _, c in keys})
-    return _keep(pd.read_parquet(p, filters=[("unit_code", "in", codes)]), keys)
+    rows = read_trend_rows(data_dir, sorted({c for _, c in keys}))
+    return _keep(products.TRENDS.read(data_dir) if rows is None else rows, keys)
 
 
 def province_data(data: Any, code: str) -> Any:
