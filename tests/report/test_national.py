@@ -444,3 +444,73 @@ def test_keep_selects_by_schema_and_code_as_pairs() -> None:
     pd.testing.assert_frame_equal(
         _keep(df.drop(columns="unit_schema"), keys), df.drop(columns="unit_schema").iloc[[0, 1, 2, 3]]
     )
+
+
+def _page(data: Path, code: str, cache: bool = True) -> str:
+    return "\n".join(s.html for s in province_overview(data, "vi", cache=cache, province=code).sections)
+
+
+def test_a_correction_redraws_one_tile_of_its_province_page(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One dossier more in one commune: the province page's small multiples redraw that commune's panel only,
+    and the page is the one drawn with no cache at all."""
+    import motcua.report.chart_tiles as chart_tiles
+
+    drawn: list[int] = []
+    real = chart_tiles._render
+
+    def render(fig, canvas, tiles):  # noqa: ANN001, ANN202
+        drawn.append(len(tiles))
+        return real(fig, canvas, tiles)
+
+    monkeypatch.setattr(chart_tiles, "_render", render)
+    _page(data, "66")
+    assert sum(drawn) >= 6  # every panel of both charts drawn once
+    panel = pd.read_parquet(data / "panel.parquet")
+    row = (panel["unit_code"] == "22045") & (panel["period_start"] == panel["period_start"].min())
+    assert row.sum() == 1
+    panel.loc[row, ["received_total", "received_online"]] += 1
+    panel.to_parquet(data / "panel.parquet", index=False)
+    drawn.clear()
+    got = _page(data, "66")
+    assert drawn == [1]  # the online share's panel of 22045; its late-dossier panel is unchanged
+    drawn.clear()
+    assert got == _page(data, "66", cache=False)
+
+
+def test_province_trends_read_for_its_units_are_its_rows_of_the_whole_table(data: Path) -> None:
+    from motcua.report.context import load_data
+
+    for code in ("01", "66", "79"):
+        keys = national.province_keys(load_data(data).panel, code)
+        whole = national._keep(pd.read_parquet(data / "trends.parquet"), keys)
+        only = national.read_trends_of(data, keys)
+        assert len(only) and len(only) < len(pd.read_parquet(data / "trends.parquet"))
+        pd.testing.assert_frame_equal(only.reset_index(drop=True), whole.reset_index(drop=True))
+    loaded = load_data(data)
+    assert "trends" not in loaded._shared
+    sliced = national.province_data(loaded, "79")  # this load never read the whole table: the province's rows only
+    assert "trends" not in loaded._shared
+    assert set(sliced.trends["unit_code"]) == {"26734", "26737"}
+    assert national.read_trends_of(data / "missing", set()).empty
+
+
+def test_a_units_first_trend_rows_are_read_alone_and_equal_the_whole_tables(data: Path) -> None:
+    from motcua.report.context import load_data
+
+    whole = load_data(data).scoped("2025", "commune")
+    whole.trends  # noqa: B018  # the whole table read first: rows split from it
+    from motcua.report import context
+
+    context._load.cache_clear()  # another load of the same files
+    fresh = load_data(data).scoped("2025", "commune")
+    for rate in ("online_rate", "ontime_rate_report"):
+        got = fresh.unit_trends("22015", rate)
+        assert len(got)
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True), whole.unit_trends("22015", rate).reset_index(drop=True)
+        )
+    assert "trends" not in fresh._shared  # one unit: its rows only
+    other = fresh.unit_trends("00004", "online_rate")
+    assert "trends" in fresh._shared  # a second unit: the whole table
+    pd.testing.assert_frame_equal(other, whole.unit_trends("00004", "online_rate"))
+    assert fresh.unit_trends("99999", "online_rate").empty

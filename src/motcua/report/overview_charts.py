@@ -91,12 +91,14 @@ def small_multiples(
     xnum = mdates.date2num(pd.to_datetime(midpoints(shown)).to_numpy())
     ynum = shown[column].astype("float64").to_numpy()
     at = shown.groupby("unit_code", sort=False).indices
-    frames = {code: shown.iloc[at[code]] for code in codes}
+    # a panel's key reads these arrays; its rows become a frame only when it is drawn (a fix redraws one panel)
+    starts, ends = shown["period_start"].to_numpy(), shown["period_end"].to_numpy()
     spans = [s for s in (_panel_xspan(xnum[at[c]], ynum[at[c]], kind) for c in codes) if s is not None]
     # the x limits every panel shares: the union of all panels' data limits, as shared axes would have
     xspan = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
 
-    def paint(fig: Any, i: int, code: str, d: pd.DataFrame) -> None:
+    def paint(fig: Any, i: int, code: str) -> None:
+        d = shown.iloc[at[code]]
         r, c = divmod(i, ncols)
         bottom = height - 0.3 - (r + 1) * panel_h + 0.3
         ax = fig.add_axes(((left + c * (pw + gap_x)) / w, bottom / height, pw / w, (panel_h - 0.55) / height))
@@ -129,7 +131,7 @@ def small_multiples(
 
     tiles = []
     for i, code in enumerate(codes):
-        d = frames[code]
+        rows = at[code]
         key = chart_key(
             "overview_charts.small_multiples.panel",
             kind,
@@ -139,15 +141,15 @@ def small_multiples(
             ncols,
             len(codes),
             short(names.get(code, code), 20),
-            d["period_start"],
-            d["period_end"],
-            d[column],
+            starts[rows],
+            ends[rows],
+            ynum[rows],
             target,
             ymin,
             ytop,
             xspan,
         )
-        tiles.append(Tile(key, partial(paint, i=i, code=code, d=d)))
+        tiles.append(Tile(key, partial(paint, i=i, code=code)))
     return draw_tiles(height, tiles, alt, caption, cache=cache)
 
 
