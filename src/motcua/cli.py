@@ -178,9 +178,23 @@ def _sample(args: argparse.Namespace) -> int:
 def _run_stages(args: argparse.Namespace) -> int:
     """``motcua clean``, ``model``, ``render`` and ``build``: run the stages through the pipeline, with
     progress on a terminal; a stage error or an interruption is one line on stderr and an exit code."""
+    t0 = time.perf_counter()
+    memo: tuple[str, dict[str, Any], str] | None = None
+    if args.command == "build" and not args.force:
+        from motcua.pipeline import noop
+
+        request = noop.request_key(args.raw, args.data, args.out, _units_arg(args.units), args.lang, args.scheduler)
+        known = noop.answer(args.data, request)
+        if known is not None:  # nothing the build reads changed since a build that left everything up to date
+            for stage in known["stages"]:
+                print(f"{stage}: up to date")
+            print(f"reports: 0 built, {known['skipped']} up to date, 0 failed ({time.perf_counter() - t0:.1f} s)")
+            return 0
+        noop.forget(args.data, request)  # whatever happens next, the old memo no longer answers
+        inputs = noop.build_inputs(args.raw)
+        memo = (request, inputs, noop.status(inputs))
     from motcua.pipeline import stages
 
-    t0 = time.perf_counter()
     progress = _Progress(sys.stderr.isatty())
     try:
         if args.command == "clean":
@@ -222,7 +236,15 @@ def _run_stages(args: argparse.Namespace) -> int:
         return 130
     finally:
         progress.close()
-    return _summarise(result, time.perf_counter() - t0)
+    code = _summarise(result, time.perf_counter() - t0)
+    if memo is not None:
+        from motcua.pipeline import noop
+
+        if code == 0:
+            noop.after_build(args.data, args.out, *memo, _units_arg(args.units), args.lang)
+        else:
+            noop.forget(args.data, memo[0])
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
