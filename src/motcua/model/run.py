@@ -363,55 +363,6 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     def continuity() -> None:  # series across the 1 July 2025 reform: no fit needed, written while the workers fit
         write_continuity(panel, data, memo_dir=fit_cache(data))
 
-    settings = settings_from_config(config)
-    child = in_child(continuity) if jobs_for(settings, len(panel)) > 1 else None
-    try:
-        result = run_model(windowed, config, cache_file=fit_cache(data), meanwhile=None if child else continuity)
-        write_results(result, data)
-    finally:
-        if child is not None:
-            child.wait()
+    result = run_model(windowed, config, cache_file=fit_cache(data), meanwhile=continuity)
+    write_results(result, data)
     return result
-
-
-#: The work :func:`in_child` hands to the process it forks (a closure is not pickled: the child inherits it).
-_CHILD_WORK: list[Callable[[], Any]] = []
-
-
-def _child_main() -> None:
-    _CHILD_WORK[0]()
-
-
-class _Child:
-    """Work running in a forked process (:func:`in_child`); :meth:`wait` returns when it is done and raises what
-    it raised."""
-
-    def __init__(self, pool: Any, future: Any) -> None:
-        self.pool, self.future = pool, future
-
-    def wait(self) -> None:
-        try:
-            self.future.result()
-        finally:
-            self.pool.shutdown()
-
-
-def in_child(work: Callable[[], Any]) -> _Child | None:
-    """Run ``work`` (writing files, returning nothing) in a process forked now, beside this one: the continuity
-    table, which needs no fit, is written on the second core while this process splices or fits the series and
-    writes the other products (in a one-unit fix, the stage's longest single part). None where processes cannot
-    be forked (the caller runs ``work`` itself)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:
-        return None
-    _CHILD_WORK[:] = [work]
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
-        future = pool.submit(_child_main)  # the process is forked here, with ``work`` in its memory
-    finally:
-        _CHILD_WORK.clear()
-    return _Child(pool, future)
