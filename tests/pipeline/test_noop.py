@@ -148,6 +148,7 @@ HEAVY = (
     "motcua.kernels.kept",
     "motcua.cache.shas",
     "importlib.metadata",
+    "motcua.products",
 )
 
 RECORD = """
