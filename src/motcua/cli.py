@@ -276,10 +276,13 @@ def _run_stages(args: argparse.Namespace) -> int:
     if memo is not None:
         from motcua.pipeline import noop
 
-        if code == 0:
-            noop.after_build(args.data, args.out, *memo, _units_arg(args.units), args.lang)
-        else:
-            noop.forget(args.data, memo[0])
+        try:
+            if code == 0:
+                noop.after_build(args.data, args.out, *memo, _units_arg(args.units), args.lang)
+            else:
+                noop.forget(args.data, memo[0])
+        except (OSError, ValueError) as exc:  # the memo only saves the next no-op's time: the build stands
+            print(f"motcua: note: no-op memo not written ({exc})", file=sys.stderr)
     return code
 
 
