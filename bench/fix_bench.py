@@ -8,6 +8,7 @@ with the build's own stage times, and the model stage in-process with its parts 
 
     python bench/fix_bench.py setup [--provinces 79]
     python bench/fix_bench.py fix [--repeat 3]
+    python bench/fix_bench.py noop [--repeat 6]      (the same build again with nothing changed)
 """
 
 from __future__ import annotations
@@ -123,6 +124,21 @@ def fix(args: argparse.Namespace) -> list[dict[str, object]]:
         print(json.dumps(r, ensure_ascii=False), flush=True)
         if args.verbose:
             print(t.out)
+        out.append(r)
+    return out
+
+
+def noop(args: argparse.Namespace) -> list[dict[str, object]]:
+    """``--repeat`` builds of the same unit with nothing changed, each its own process: wall seconds and load."""
+    use_env()
+    unit = (WORK / "unit.txt").read_text().strip()
+    out = []
+    for _ in range(args.repeat):
+        load = os.getloadavg()[0]
+        t = R.run(build_cmd([unit]))
+        built, _why = R.rebuilt(t.out)
+        r = dict(seconds=round(t.seconds, 3), built=built, load=round(load, 1))
+        print(json.dumps(r), flush=True)
         out.append(r)
     return out
 
@@ -280,7 +296,7 @@ def split(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("what", choices=["setup", "fix", "model", "compare", "verify", "split"])
+    ap.add_argument("what", choices=["setup", "fix", "noop", "model", "compare", "verify", "split"])
     ap.add_argument("--provinces", default="")
     ap.add_argument("--unit", default="")
     ap.add_argument("--repeat", type=int, default=1)
@@ -300,9 +316,15 @@ def main(argv: list[str] | None = None) -> int:
         WORK = Path(args.work).resolve()
         RAW, DATA, REPORTS = WORK / "raw", WORK / "data", WORK / "reports"
     t = time.perf_counter()
-    {"setup": setup, "fix": fix, "model": model_parts, "compare": compare, "verify": verify, "split": split}[args.what](
-        args
-    )
+    {
+        "setup": setup,
+        "fix": fix,
+        "noop": noop,
+        "model": model_parts,
+        "compare": compare,
+        "verify": verify,
+        "split": split,
+    }[args.what](args)
     print(f"{args.what}: {time.perf_counter() - t:.1f} s", flush=True)
     return 0
 

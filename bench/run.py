@@ -117,16 +117,27 @@ def national_config(
     window: tuple[str, str] = ("2021-01-01", "2025-12-31"),
 ) -> Path:
     """config/ for an analyst of the whole country (``province_code: null``): names matched in every province,
-    at ``level`` of the ``schema`` era, over ``window``; written afresh from config/ at ``cfg``."""
+    at ``level`` of the ``schema`` era, over ``window``; written afresh from config/ at ``cfg``, unless the folder
+    already holds exactly that (then left untouched: a no-op build after it still finds its files unchanged)."""
     cfg = cfg or OUT / "config-national"
-    shutil.rmtree(cfg, ignore_errors=True)
-    shutil.copytree(ROOT / "config", cfg)
-    (cfg / "province.yaml").write_text(
+    new = cfg.with_name(cfg.name + ".new")
+    shutil.rmtree(new, ignore_errors=True)
+    shutil.copytree(ROOT / "config", new)
+    (new / "province.yaml").write_text(
         f"# bench: every {schema} {level} of the country, no province restriction when matching names\n"
         f'province_code: null\nprovince_name: "Toàn quốc"\nunit_schema: "{schema}"\nunit_level: {level}\n'
         f"window:\n  start: {window[0]}\n  end: {window[1]}\nlanguage: vi\n",
         encoding="utf-8",
     )
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    if cfg.is_dir() and files(cfg) == files(new):
+        shutil.rmtree(new)
+    else:
+        shutil.rmtree(cfg, ignore_errors=True)
+        new.rename(cfg)
     return cfg
 
 

@@ -10,11 +10,11 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from motcua import products
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def _env_defaults() -> None:
@@ -26,7 +26,59 @@ def _units_arg(text: str | None) -> list[str] | None:
     return [u.strip() for u in text.split(",") if u.strip()] if text else None
 
 
+def _build_arguments(b: argparse.ArgumentParser) -> None:
+    """The options of ``motcua build``."""
+    b.add_argument("raw", nargs="+")
+    b.add_argument("--out", required=True, type=Path, help="reports folder")
+    b.add_argument("--data", type=Path, default=Path("data/processed"), help="processed-data folder")
+    b.add_argument(
+        "--units",
+        help="comma-separated units: a code (every era's unit of that code) or schema:code, e.g. legacy:555 (default: all)",
+    )
+    b.add_argument("--jobs", type=int, default=None)
+    b.add_argument("--lang", choices=["vi", "en"], default=None)
+    b.add_argument("--force", action="store_true")
+    b.add_argument("--scheduler", default=None, help="Dask scheduler address for the report stage")
+
+
+class _Unparsed(ValueError):
+    pass
+
+
+class _QuietParser(argparse.ArgumentParser):
+    """A parser that raises instead of printing and exiting (the full parser says what is wrong)."""
+
+    def error(self, message: str) -> Any:
+        raise _Unparsed(message)
+
+
+def _answered(argv: list[str]) -> int | None:
+    """``motcua build`` answered from its no-op memo (:mod:`motcua.pipeline.noop`) before the full command line is
+    built (its help names every product, which loads their module): 0 when answered, None otherwise."""
+    if not argv or argv[0] != "build" or {"-h", "--help", "--force"} & set(argv):
+        return None
+    t0 = time.perf_counter()
+    p = _QuietParser(prog="motcua build", add_help=False)
+    _build_arguments(p)
+    try:
+        args = p.parse_args(argv[1:])
+    except _Unparsed:
+        return None
+    from motcua.pipeline import noop
+
+    request = noop.request_key(args.raw, args.data, args.out, _units_arg(args.units), args.lang, args.scheduler)
+    known = noop.answer(args.data, request)
+    if known is None:
+        return None
+    for stage in known["stages"]:  # nothing the build reads changed since a build that left everything up to date
+        print(f"{stage}: up to date")
+    print(f"reports: 0 built, {known['skipped']} up to date, 0 failed ({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
+    from motcua import products
+
     p = argparse.ArgumentParser(prog="motcua", description="Vietnam one-stop-shop statistics: clean, model, report.")
     p.add_argument("--version", action="store_true", help="print the code version and exit")
     sub = p.add_subparsers(dest="command")
@@ -56,17 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786 (default: local)")
 
     b = sub.add_parser("build", help="clean + model + render, incremental (what `make reports` runs)")
-    b.add_argument("raw", nargs="+")
-    b.add_argument("--out", required=True, type=Path, help="reports folder")
-    b.add_argument("--data", type=Path, default=Path("data/processed"), help="processed-data folder")
-    b.add_argument(
-        "--units",
-        help="comma-separated units: a code (every era's unit of that code) or schema:code, e.g. legacy:555 (default: all)",
-    )
-    b.add_argument("--jobs", type=int, default=None)
-    b.add_argument("--lang", choices=["vi", "en"], default=None)
-    b.add_argument("--force", action="store_true")
-    b.add_argument("--scheduler", default=None, help="Dask scheduler address for the report stage")
+    _build_arguments(b)
 
     s = sub.add_parser("sample", help="write synthetic raw exports for N real units")
     s.add_argument("--out", required=True, type=Path)
@@ -178,9 +220,17 @@ def _sample(args: argparse.Namespace) -> int:
 def _run_stages(args: argparse.Namespace) -> int:
     """``motcua clean``, ``model``, ``render`` and ``build``: run the stages through the pipeline, with
     progress on a terminal; a stage error or an interruption is one line on stderr and an exit code."""
+    t0 = time.perf_counter()
+    memo: tuple[str, dict[str, Any], str] | None = None
+    if args.command == "build" and not args.force:  # not answered by its memo (:func:`_answered`): a build runs
+        from motcua.pipeline import noop
+
+        request = noop.request_key(args.raw, args.data, args.out, _units_arg(args.units), args.lang, args.scheduler)
+        noop.forget(args.data, request)  # whatever happens next, the old memo no longer answers
+        inputs = noop.build_inputs(args.raw)
+        memo = (request, inputs, noop.status(inputs))
     from motcua.pipeline import stages
 
-    t0 = time.perf_counter()
     progress = _Progress(sys.stderr.isatty())
     try:
         if args.command == "clean":
@@ -222,7 +272,18 @@ def _run_stages(args: argparse.Namespace) -> int:
         return 130
     finally:
         progress.close()
-    return _summarise(result, time.perf_counter() - t0)
+    code = _summarise(result, time.perf_counter() - t0)
+    if memo is not None:
+        from motcua.pipeline import noop
+
+        try:
+            if code == 0:
+                noop.after_build(args.data, args.out, *memo, _units_arg(args.units), args.lang)
+            else:
+                noop.forget(args.data, memo[0])
+        except (OSError, ValueError) as exc:  # the memo only saves the next no-op's time: the build stands
+            print(f"motcua: note: no-op memo not written ({exc})", file=sys.stderr)
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -233,6 +294,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from motcua.prose.cli import main as extract_main
 
         return extract_main(argv[1:])
+    answered = _answered(argv)
+    if answered is not None:
+        return answered
     args = _parser().parse_args(argv)
     if args.version:
         from motcua.version import code_version

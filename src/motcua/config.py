@@ -11,11 +11,10 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from motcua.config_schema import ConfigError
+if TYPE_CHECKING:
+    from motcua.config_schema import ConfigError
 
 __all__ = ["Config", "ConfigError", "config_dir", "load_config", "project_root", "read_yaml"]
 
@@ -54,14 +53,32 @@ class Config:
         return str(self.province.get("language", "vi"))
 
 
-#: PyYAML's safe loader, on libyaml when PyYAML was built with it (the same documents, about ten times faster).
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def __getattr__(name: str) -> Any:
+    """``ConfigError`` and ``SAFE_LOADER``, imported on first use: yaml and the schemas cost a tenth of a second
+    at every start, and a build that finds everything up to date needs neither (only :func:`config_dir`)."""
+    if name == "ConfigError":
+        from motcua.config_schema import ConfigError
+
+        return ConfigError
+    if name == "SAFE_LOADER":
+        return _safe_loader()
+    raise AttributeError(f"module 'motcua.config' has no attribute {name!r}")
+
+
+@lru_cache(maxsize=1)
+def _safe_loader() -> Any:
+    """PyYAML's safe loader, on libyaml when PyYAML was built with it (the same documents, about ten times faster)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml(path: Path) -> Any:
     """The YAML document at ``path`` as ``yaml.safe_load`` reads it (plain data: no Python objects)."""
+    import yaml
+
     with Path(path).open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(fh, Loader=_safe_loader())  # noqa: S506 - a safe loader
 
 
 def _read(path: Path, root: Path | None = None) -> Any:

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from motcua.files import atomic_write_bytes
-
 
 @dataclass(frozen=True)
 class Product:
@@ -91,6 +89,8 @@ class Product:
             buf = io.BytesIO()
             obj.to_parquet(buf, index=False)
             blob = buf.getvalue()
+        from motcua.files import atomic_write_bytes  # on first write: a start that writes nothing skips it
+
         atomic_write_bytes(p, blob)
         return p
 

@@ -164,8 +164,10 @@ class WarmKernel:
         timeout: int = 600,
         keep: bool | None = None,
         adopt_only: bool = False,
+        role: str = "",
     ):
         self.cwd = Path(cwd) if cwd else Path.cwd()
+        self.role = role  # kept kernels: the one that last served this role is leased first (kept.acquire)
         self.kernel_name = kernel_name
         self.timeout = timeout
         self.keep = kept.enabled() if keep is None else keep
@@ -202,7 +204,7 @@ class WarmKernel:
 
     def _start_kept(self) -> None:
         self.language_info = None  # another kernel (also on restart): asked again
-        lease, key = kept.acquire(self.cwd)
+        lease, key = kept.acquire(self.cwd, self.role)
         self.lease = lease
         try:
             self.adopted = not lease.fresh and self._connect(lease, ADOPT_TIMEOUT_S, quick=True)
@@ -220,6 +222,8 @@ class WarmKernel:
             lease.discard()
             self.lease = None
             raise
+        if self.role:
+            lease.mark(self.role)
 
     def _connect(self, lease: kept.Lease, timeout: float, quick: bool = False) -> bool:
         """Open channels to the slot's kernel; False when it does not answer within ``timeout``.

@@ -239,6 +239,14 @@ class Lease:
             p.unlink(missing_ok=True)
         self._unlock(touch=False)
 
+    def mark(self, role: str) -> None:
+        """Record that this kernel now serves ``role`` (:func:`acquire` prefers it for that role next time)."""
+        body = {**self.meta(), "role": role, "role_at": time.time()}
+        try:
+            atomic_write_text(self.meta_file, json.dumps(body) + "\n")
+        except OSError:
+            pass
+
     def release(self, touch: bool = True) -> None:
         """Let go of the kernel, which stays for the next build; its idle time starts now (``touch``)."""
         self._unlock(touch)
@@ -297,23 +305,31 @@ def _idle_slots(registry: Path) -> list[Lease]:
     return leases
 
 
-def acquire(cwd: Path) -> tuple[Lease, str]:
+def acquire(cwd: Path, role: str = "") -> tuple[Lease, str]:
     """A lease on an idle kernel of this build's key, or on a new empty slot (``fresh``).
 
+    ``role``: among the idle kernels of the key, the one that last served this role (:meth:`Lease.mark`), if
+    any: the build's stages go to the kernel that ran them last, which holds their last runs in memory
+    (the model stage's last run, the clean stage's state) and reads neither file again.
     Idle kernels of another key, and slots whose kernel has died, are cleared on the way.
     Returns the lease and the key.
     """
     registry = registry_dir()
     registry.mkdir(parents=True, exist_ok=True)
     key = kernel_key(cwd)
-    chosen: Lease | None = None
+    ours: list[Lease] = []
     for lease in _idle_slots(registry):
-        if chosen is None and lease.meta().get("key") == key and lease.running():
-            chosen = lease
-        elif lease.meta().get("key") == key and lease.running():
-            lease.release(touch=False)  # another idle kernel of ours: left for a parallel worker
+        if lease.meta().get("key") == key and lease.running():
+            ours.append(lease)
         else:
             lease.discard()
+    chosen: Lease | None = None
+    if ours:
+        marked = [x for x in ours if role and x.meta().get("role") == role]
+        chosen = max(marked, key=lambda x: x.meta().get("role_at", 0)) if marked else ours[0]
+        for lease in ours:
+            if lease is not chosen:
+                lease.release(touch=False)  # another idle kernel of ours: left for a parallel worker
     if chosen is not None:
         chosen.touch()  # leased now: its idle time restarts when the build lets go
         return chosen, key

@@ -40,7 +40,8 @@ class LazyKernel:
             threading.Thread(target=_import_for_render, name="motcua-prefetch", daemon=True).start()
             from motcua.kernels.execute import WarmKernel  # papermill and nbformat: only when a stage runs
 
-            self._kernel = WarmKernel(cwd=Path.cwd())
+            # the kernel that ran the stages last, when idle: it holds their last runs in memory
+            self._kernel = WarmKernel(cwd=Path.cwd(), role="stages")
         return self._kernel
 
     def execute(self, *args: Any, **kwargs: Any) -> Any:

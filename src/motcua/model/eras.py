@@ -43,7 +43,9 @@ def ended(schema: Any, last_end: Any, as_of: Any) -> pd.Timestamp | None:
 
 
 def series_end(schema: Any, period_end: np.ndarray, as_of: Any) -> pd.Timestamp | None:
-    """:func:`ended` for a series' period ends."""
+    """:func:`ended` for a series' period ends (their latest read only for a legacy unit: the others never end)."""
+    if str(schema) != LEGACY:
+        return None
     return ended(schema, pd.Timestamp(np.max(period_end)) if len(period_end) else None, as_of)
 
 

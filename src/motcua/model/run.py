@@ -59,6 +59,7 @@ from motcua.model.tables import as_strings as _strings
 from motcua.model.tables import empty_trends as _empty_trends
 from motcua.model.tables import summary_dtypes as _dtypes  # noqa: F401
 from motcua.model.tables import trend_rows_frame as _trend_frame
+from motcua.model.task_keys import task_keys
 from motcua.version import source_hash
 
 TRENDS_FILE = products.TRENDS.file
@@ -278,7 +279,7 @@ def _splice(
     """The outputs of every task, the series whose key the last run holds taken from it, the others through
     :func:`_fit_all` (cache or fit): the final trends table (sorted, text as strings), the summaries and the
     target rows per task, the keys and each series' number of trend rows."""
-    keys = cache.keys([task_bytes(t) for t in tasks], settings, until, target_date)
+    keys = task_keys(tasks, cache, last.context, settings, until, target_date)
     at = last.index()
     pos = [at.get(k) for k in keys]
     todo = [i for i, j in enumerate(pos) if j is None]

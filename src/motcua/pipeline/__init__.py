@@ -12,9 +12,18 @@ the module jsonschema simply has no "iri" checker (tests/pipeline/test_imports.p
 """
 
 import sys
+from typing import Any
 
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from motcua.kernels import kept  # noqa: E402  the kept kernels, as ``motcua.pipeline.kept`` for the command line
-
 __all__ = ["kept"]
+
+
+def __getattr__(name: str) -> Any:
+    """``kept``, the kept kernels (:mod:`motcua.kernels.kept`) for the command line, imported on first use: a
+    build that finds everything up to date (:mod:`motcua.pipeline.noop`) starts no kernel."""
+    if name == "kept":
+        from motcua.kernels import kept
+
+        return kept
+    raise AttributeError(f"module 'motcua.pipeline' has no attribute {name!r}")

@@ -71,6 +71,19 @@ def partial_up_to_date(reports: Path, manifest: Manifest, render_key: str, units
     return sorted({*keys, "province"})
 
 
+def served(reports: Path, manifest: Manifest, render_key: str, units: Iterable[str] | None) -> list[str] | None:
+    """The keys of the reports a render with inputs ``render_key`` would find up to date without planning: every
+    report after a complete render with the same inputs (no ``units``), or :func:`partial_up_to_date`; None when
+    the render must plan."""
+    if not units:
+        return (
+            sorted([*manifest.reports, "province"])
+            if manifest.render_key == render_key and all_present(reports, manifest)
+            else None
+        )
+    return partial_up_to_date(reports, manifest, render_key, units)
+
+
 def partial_after(
     manifest: Manifest, render_key: str, units: Iterable[str] | None, all_units: list[ReportUnit]
 ) -> dict[str, Any]:

@@ -21,10 +21,9 @@ from motcua.config import load_config
 from motcua.kernels.lazy import LazyKernel, cell_error
 from motcua.pipeline import stamps
 from motcua.pipeline.freshness import (
-    all_present,
     indexes_present,
     partial_after,
-    partial_up_to_date,
+    served,
     why_rebuilt,
 )
 from motcua.pipeline.hash_watch import HashWhenWritten
@@ -185,10 +184,7 @@ def render_stage(
     manifest = Manifest.load(reports / "manifest.json")
     shas = stamps.input_shas(data)
     render_key = stamps.render_key(data, lang, shas)
-    if not force and not units and manifest.render_key == render_key and all_present(reports, manifest):
-        skipped = sorted([*manifest.reports, "province"])
-        return BuildResult(stages=[], built=[], skipped=skipped, failed={})
-    if not force and units and (done := partial_up_to_date(reports, manifest, render_key, units)) is not None:
+    if not force and (done := served(reports, manifest, render_key, units)) is not None:
         return BuildResult(stages=[], built=[], skipped=done, failed={})
 
     from motcua.pipeline.unit_hash import UnitHasher, fingerprint, hash_components, overview_input_hash
