@@ -88,7 +88,7 @@ class ModelSettings:
     forecast_growth_max_ceiling: float = 0.995  # a fitted ceiling above this: no level-off seen, curve not used
     forecast_growth_mix: str = "damped"  # method of the rest of the draws when the growth curve is identified
     forecast_growth_else: str = "damped"  # method of all the draws when it is not (growth method)
-    forecast_growth_floor: str = "none"  # one of GROWTH_FLOOR: a curve rising from a floor (growth curve not identified)
+    forecast_growth_floor: str = "none"  # one of GROWTH_FLOOR: a rising curve where growth is not identified
     forecast_season_shrink: str = "none"  # one of SEASON_SHRINK: the forecasts' seasonality shrunk
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
