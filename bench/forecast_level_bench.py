@@ -39,7 +39,7 @@ from motcua.model import backtest as bt
 from motcua.model import forecast as F
 from motcua.model import forecast_growth as G
 from motcua.model import trend_draws as TD
-from motcua.model.forecast_growth import _TREND_COLUMNS, _fit, _nll, _offset, _rho, fit_growth
+from motcua.model.forecast_growth import TREND_COLUMNS, fit_curve, fit_growth, neg_loglik, season_offset, williams_rho
 from motcua.model.forecast_kalman import observed_design
 from motcua.model.forecast_season import forecast_fit
 from motcua.model.settings import settings_from_config
@@ -99,7 +99,7 @@ def fit4(fit) -> dict | None:
         y, n = fit.successes[obs], fit.trials[obs]
         T = float(fit.t_end[obs[-1]])
         tc = (fit.t_start[obs] + fit.t_end[obs]) / 2 - T
-        off = _offset(fit, observed_design(fit)[1])
+        off = season_offset(fit, observed_design(fit)[1])
         top = float(np.clip(np.max((y[-12:] + 0.5) / (n[-12:] + 1.0)), 0.02, 0.98))
         mu_c = special.logit((1 + top) / 2)
         low = float(np.clip(np.min((y[:12] + 0.5) / (n[:12] + 1.0)), 0.005, 0.9))
@@ -117,12 +117,12 @@ def fit4(fit) -> dict | None:
             nll, np.array([s0[1], s0[0], special.logit(c0), special.logit(max(r0, 1e-3))]), method="BFGS"
         ).x
         p = special.expit(_eta4(th, tc, off))
-        df = len(y) - 4 - int(np.sum([not nm.startswith(_TREND_COLUMNS) for nm in fit.names]))
+        df = len(y) - 4 - int(np.sum([not nm.startswith(TREND_COLUMNS) for nm in fit.names]))
         r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)
         phi = max(float(r2.sum()) / max(df, 1), 1.0)
         lin = np.polyfit(tc, np.log((y + 0.5) / (n - y + 0.5)) - off, 1)
-        _, _, f_line, _ = _fit(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, 1.0), False)
-        curv = 2 * (f_line - _nll(y, n, p, None)) / phi
+        _, _, f_line, _ = fit_curve(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, 1.0), False)
+        curv = 2 * (f_line - neg_loglik(y, n, p, None)) / phi
         if th[1] > 0 and special.expit(th[2]) < 0.995 and curv > stats.chi2.ppf(0.95, 2) and df > 3:
             J = np.empty((len(tc), 4))
             for k in range(4):
@@ -133,7 +133,7 @@ def fit4(fit) -> dict | None:
             info[2, 2] += 1 / 1.5**2
             info[3, 3] += 1 / 4.0
             with contextlib.suppress(np.linalg.LinAlgError):
-                out = dict(th=th, cov=np.linalg.inv(info) * phi, T=T, rho=_rho(r2, n, df), df=df)
+                out = dict(th=th, cov=np.linalg.inv(info) * phi, T=T, rho=williams_rho(r2, n, df), df=df)
     fit._g4 = (out,)
     return out
 
@@ -150,7 +150,7 @@ def g4_draws(fit, st, t0, t1, vol, size, rng, only_identified: bool = False):
     z = rng.standard_normal((k, 4)) @ (vecs * np.sqrt(np.maximum(vals, 0))).T
     th = g["th"] + z / np.sqrt(rng.chisquare(g["df"], k) / g["df"])[:, None]
     tc = (t0 + t1) / 2 - g["T"]
-    off = _offset(ff, ff.X(t0, t1))
+    off = season_offset(ff, ff.X(t0, t1))
     eta = np.vstack([_eta4(t, tc, off) for t in th])
     eta += rng.standard_normal(eta.shape) * (st.forecast_growth_drift_sd * np.sqrt(np.maximum(tc, 0)))[None, :]
     noisy = copy.copy(ff)
@@ -214,7 +214,7 @@ def _rho_recent(fit, X, volume, size, rng, eta_shift=None):
     r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)
     df = len(y) * base.df_resid / len(obs)
     f2 = copy.copy(fit)
-    f2.rho = _rho(r2, n, df) if df > 0 else fit.rho
+    f2.rho = williams_rho(r2, n, df) if df > 0 else fit.rho
     return _predictive(f2, X, volume, size, rng, eta_shift)
 
 
@@ -354,7 +354,7 @@ def level_report(data: list[dict]) -> str:
         g4 = fit4(ff)
         t4 += time.perf_counter() - t
         if g4 is not None:
-            row["curve4"] = float(_eta4(g4["th"], (t0 + t1) / 2 - g4["T"], _offset(ff, X))[0]) - tl
+            row["curve4"] = float(_eta4(g4["th"], (t0 + t1) / 2 - g4["T"], season_offset(ff, X))[0]) - tl
         rows.append(row)
     df = pd.DataFrame(rows)
     cols = ["glm", "damped", "kalman", "ensemble", "new", "curve", "curve4"]

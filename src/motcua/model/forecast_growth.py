@@ -33,6 +33,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import optimize, special, stats
@@ -42,7 +43,7 @@ from motcua.model.forecast_kalman import observed_design
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, predictive_draws
 
-_TREND_COLUMNS = ("intercept", "trend", "bend_")
+TREND_COLUMNS = ("intercept", "trend", "bend_")
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,9 @@ class GrowthFit:
         return float(special.expit(self.theta[2]))
 
 
-def _offset(fit: TrendFit, X: np.ndarray) -> np.ndarray:
+def season_offset(fit: TrendFit, X: np.ndarray) -> np.ndarray:
     """Seasonality and steps at breaks of the fitted trend: the design's columns that are not the trend's."""
-    keep = np.array([not nm.startswith(_TREND_COLUMNS) for nm in fit.names])
+    keep = np.array([not nm.startswith(TREND_COLUMNS) for nm in fit.names])
     return X[:, keep] @ fit.params[keep] if keep.any() else np.zeros(len(X))
 
 
@@ -101,7 +102,7 @@ def _jacobian(theta: np.ndarray, tc: np.ndarray, parts: tuple, curved: bool) -> 
     return J
 
 
-def _nll(y, n, p, w, n_y=None) -> float:
+def neg_loglik(y, n, p, w, n_y=None) -> float:
     """−log-likelihood of successes y of n at rates p (clipped to 10⁻¹²…1 − 10⁻¹²), weights w (None: all 1);
     ``n_y`` = n − y when known."""
     p = np.minimum(np.maximum(p, 1e-12), 1 - 1e-12)  # np.clip, without its dispatch
@@ -109,7 +110,7 @@ def _nll(y, n, p, w, n_y=None) -> float:
     return float(-(ll if w is None else w * ll).sum())
 
 
-def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
+def fit_curve(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
     """Penalised Fisher scoring with step halving, stopped when the Newton decrement is below 10⁻³ (the
     −log-likelihood then within 10⁻⁶ of its minimum); returns (θ, information matrix, −log-likelihood, p).
     The Jacobian is built only at the points a step reaches (not at the halved steps it rejects), and for
@@ -127,7 +128,7 @@ def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
         p = special.expit(eta)
         # the prior's penalty ½(θ − μ₀)'P(θ − μ₀): P has one entry, on logit c (none for the straight line)
         d = th[2] - mu0[2] if curved else 0.0
-        return _nll(y, n, p, w_nll, n_y) + 0.5 * ((d * P[2, 2]) * d if curved else 0.0), p, parts
+        return neg_loglik(y, n, p, w_nll, n_y) + 0.5 * ((d * P[2, 2]) * d if curved else 0.0), p, parts
 
     def jac(th, parts):
         return J_line if J_line is not None else _jacobian(th, tc, parts, True)
@@ -157,13 +158,31 @@ def _fit(y, n, tc, off, w, theta, prior, curved: bool, iters: int = 30):
     return theta, info, f, p
 
 
-def _rho(r2: np.ndarray, n: np.ndarray, df: int) -> float:
+def williams_rho(r2: np.ndarray, n: np.ndarray, df: int) -> float:
     """ρ ≥ 0 with Σ r2 / (1 + (n − 1)ρ) = df (Williams 1982; the trend fit's estimator): 0 without overdispersion."""
     if df <= 0 or r2.sum() <= df:
         return 0.0
     nm1, add = n - 1.0, np.add.reduce  # np.sum's reduction, without its dispatch
     f = lambda rho: float(add(r2 / (1.0 + nm1 * rho)) - df)  # noqa: E731
     return 1.0 if f(1.0) > 0 else float(optimize.brentq(f, 0.0, 1.0, xtol=1e-10, rtol=1e-8))
+
+
+def memo_on_fit(fit: TrendFit, attr: str, settings: ModelSettings, compute: Callable[[TrendFit, ModelSettings], Any]):
+    """``compute(fit, settings)`` (None for a fit without a trend), kept on the fit under ``attr`` with the growth
+    settings it reads (prior sd, test level, largest ceiling): a series asks for its curve more than once."""
+    key = (settings.forecast_growth_prior_sd, settings.forecast_growth_test_level, settings.forecast_growth_max_ceiling)
+    got = getattr(fit, attr, None)
+    if got is not None and got[0] == key:
+        return got[1]
+    out = compute(fit, settings) if fit.has_trend else None
+    setattr(fit, attr, (key, out))
+    return out
+
+
+def pearson_phi(y: np.ndarray, n: np.ndarray, p: np.ndarray, df: int) -> tuple[np.ndarray, float]:
+    """(squared Pearson residuals of y successes of n at rates p, the quasi-likelihood dispersion φ ≥ 1 on df)."""
+    r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)
+    return r2, max(float(r2.sum()) / df, 1.0)
 
 
 @lru_cache(maxsize=8)
@@ -174,13 +193,7 @@ def _chi2_1(level: float) -> float:
 def fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
     """The growth curve of a fitted series, None when the data do not identify it (see the module docstring).
     Kept on the fit: a series asks for it more than once."""
-    key = (settings.forecast_growth_prior_sd, settings.forecast_growth_test_level, settings.forecast_growth_max_ceiling)
-    got = getattr(fit, "_forecast_growth", None)
-    if got is not None and got[0] == key:
-        return got[1]
-    out = _fit_growth(fit, settings) if fit.has_trend else None
-    fit._forecast_growth = (key, out)
-    return out
+    return memo_on_fit(fit, "_forecast_growth", settings, _fit_growth)
 
 
 def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
@@ -191,27 +204,26 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
     t0, t1 = fit.t_start[obs], fit.t_end[obs]
     T = float(fit.t_end[obs[-1]])
     tc = (t0 + t1) / 2 - T
-    off = _offset(fit, observed_design(fit)[1])
+    off = season_offset(fit, observed_design(fit)[1])
     share = (y[-12:].sum() + 0.5) / (n[-12:].sum() + 1.0)
     top = float(np.clip(max(share, np.max((y[-12:] + 0.5) / (n[-12:] + 1.0))), 0.02, 0.98))
     prior = (float(special.logit((1 + top) / 2)), settings.forecast_growth_prior_sd)
-    df = len(y) - 3 - int(np.sum([not nm.startswith(_TREND_COLUMNS) for nm in fit.names]))
+    df = len(y) - 3 - int(np.sum([not nm.startswith(TREND_COLUMNS) for nm in fit.names]))
     if df < 3:
         return None
     w = np.ones(len(y))
     # the straight logit line (c = 1) from a linear start, then the curve from a ceiling a little above the top
     lin = linalg.polyfit1(tc, np.log((y + 0.5) / (n - y + 0.5)) - off)  # np.polyfit(…, 1)'s numbers
-    line, _, f_line, _ = _fit(y, n, tc, off, w, np.array([lin[1], lin[0]]), prior, False)
+    line, _, f_line, _ = fit_curve(y, n, tc, off, w, np.array([lin[1], lin[0]]), prior, False)
     if line[1] <= 0:  # falling or flat: no adoption curve to follow
         return None
     c0 = (1 + 2 * top) / 3
     u0 = np.clip((y + 0.5) / (n + 1.0) / c0, 0.02, 0.98)
     s0 = linalg.polyfit1(tc, special.logit(u0) - off)
-    theta, info, _, p = _fit(y, n, tc, off, w, np.array([s0[1], s0[0], special.logit(c0)]), prior, True)
+    theta, info, _, p = fit_curve(y, n, tc, off, w, np.array([s0[1], s0[0], special.logit(c0)]), prior, True)
     # quasi-likelihood: the dispersion φ from the Pearson residuals scales the deviance drop and the covariance
-    r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)
-    phi = max(float(r2.sum()) / df, 1.0)
-    curvature = 2 * (f_line - _nll(y, n, p, w)) / phi
+    r2, phi = pearson_phi(y, n, p, df)
+    curvature = 2 * (f_line - neg_loglik(y, n, p, w)) / phi
     if (
         theta[1] <= 0
         or special.expit(theta[2]) > settings.forecast_growth_max_ceiling
@@ -222,7 +234,7 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
         cov = np.linalg.inv(info) * phi
     except np.linalg.LinAlgError:
         return None
-    rho = _rho(r2, n, df)
+    rho = williams_rho(r2, n, df)
     return GrowthFit(theta, cov, T, rho, df, float(curvature))
 
 
@@ -236,7 +248,7 @@ def growth_eta_draws(
     dt = np.maximum((t0 + t1) / 2 - g.T, 0.0)
     zz = th[:, :1] + th[:, 1:2] * ((t0 + t1) / 2 - g.T)[None, :]
     log_m = special.log_expit(th[:, 2:3]) + special.log_expit(zz)
-    eta = log_m - np.log1p(-np.minimum(np.exp(log_m), 1 - 1e-12)) + _offset(fit, fit.X(t0, t1))[None, :]
+    eta = log_m - np.log1p(-np.minimum(np.exp(log_m), 1 - 1e-12)) + season_offset(fit, fit.X(t0, t1))[None, :]
     return eta + rng.standard_normal(eta.shape) * (settings.forecast_growth_drift_sd * np.sqrt(dt))[None, :]
 
 
@@ -284,7 +296,7 @@ def growth_mean(
     z = g.theta[0] + g.theta[1] * ((t0 + t1) / 2 - g.T)
     log_m = special.log_expit(g.theta[2]) + special.log_expit(z)
     m = np.minimum(np.exp(log_m), 1 - 1e-12)
-    eg = log_m - np.log1p(-m) + _offset(fit, fit.X(t0, t1))
+    eg = log_m - np.log1p(-m) + season_offset(fit, fit.X(t0, t1))
     u, c = special.expit(z), g.ceiling
     J = np.column_stack([(1 - u), ((t0 + t1) / 2 - g.T) * (1 - u), np.full_like(u, 1 - c)]) / (1 - m)[:, None]
     sg = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", J, g.cov, J), 0.0))

@@ -39,7 +39,15 @@ from functools import lru_cache
 import numpy as np
 from scipy import special, stats
 
-from motcua.model.forecast_growth import _TREND_COLUMNS, _fit, _nll, _offset, _rho
+from motcua.model.forecast_growth import (
+    TREND_COLUMNS,
+    fit_curve,
+    memo_on_fit,
+    neg_loglik,
+    pearson_phi,
+    season_offset,
+    williams_rho,
+)
 from motcua.model.forecast_kalman import observed_design
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, predictive_draws
@@ -91,7 +99,7 @@ def _fit_rise(y, n, tc, off, logit_c: float, theta, mu_f: float, prec: float, it
         eta, J = _eta(th, logit_c, tc, off)
         p = special.expit(eta)
         d = th - m0
-        return _nll(y, n, p, None) + 0.5 * float(d @ P @ d), p, J
+        return neg_loglik(y, n, p, None) + 0.5 * float(d @ P @ d), p, J
 
     f, p, J = objective(theta)
     for _ in range(iters):
@@ -113,7 +121,7 @@ def _fit_rise(y, n, tc, off, logit_c: float, theta, mu_f: float, prec: float, it
         if decrement < 1e-4:
             break
     info = J.T @ (J * (n * p * (1 - p))[:, None]) + P
-    return theta, info, _nll(y, n, p, None), p
+    return theta, info, neg_loglik(y, n, p, None), p
 
 
 @lru_cache(maxsize=8)
@@ -124,13 +132,7 @@ def _chi2_2(level: float) -> float:
 def fit_rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
     """The rising curve with a floor of a fitted series, None when the data do not identify it (module
     docstring). Kept on the fit: a series asks for it more than once."""
-    key = (settings.forecast_growth_prior_sd, settings.forecast_growth_test_level, settings.forecast_growth_max_ceiling)
-    got = getattr(fit, "_forecast_rise", None)
-    if got is not None and got[0] == key:
-        return got[1]
-    out = _rise(fit, settings) if fit.has_trend else None
-    fit._forecast_rise = (key, out)
-    return out
+    return memo_on_fit(fit, "_forecast_rise", settings, _rise)
 
 
 def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
@@ -140,8 +142,8 @@ def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
     y, n = fit.successes[obs], fit.trials[obs]
     T = float(fit.t_end[obs[-1]])
     tc = (fit.t_start[obs] + fit.t_end[obs]) / 2 - T
-    off = _offset(fit, observed_design(fit)[1])
-    df = len(y) - 4 - int(np.sum([not nm.startswith(_TREND_COLUMNS) for nm in fit.names]))
+    off = season_offset(fit, observed_design(fit)[1])
+    df = len(y) - 4 - int(np.sum([not nm.startswith(TREND_COLUMNS) for nm in fit.names]))
     if df < 3:
         return None
     level = float(np.clip((y[-12:].sum() + 0.5) / (n[-12:].sum() + 1.0), 0.002, 0.98))  # the last year's share
@@ -151,7 +153,7 @@ def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
         return None  # not rising from where it started
     sd = settings.forecast_growth_prior_sd
     lin = np.polyfit(tc, np.log((y + 0.5) / (n - y + 0.5)) - off, 1)
-    line, _, f_line, _ = _fit(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, sd), False)
+    line, _, f_line, _ = fit_curve(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, sd), False)
     if line[1] <= 0:
         return None
     # the ceiling lies above the last year's share: GRID cells of its logit up to the largest allowed, by their middles
@@ -174,8 +176,7 @@ def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
     thetas, infos, nll = np.array(thetas[::-1]), np.array(infos[::-1]), np.array(nll[::-1])
     best = int(np.argmin(nll))
     p = ps[::-1][best]
-    r2 = (y - n * p) ** 2 / np.maximum(n * p * (1 - p), 1e-12)
-    phi = max(float(r2.sum()) / df, 1.0)
+    r2, phi = pearson_phi(y, n, p, df)
     if (
         thetas[best, 1] <= 0
         or thetas[best, 0] >= 0  # past the midpoint of its rise: no longer accelerating
@@ -188,7 +189,7 @@ def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
     logw = -nll / phi - 0.5 * ((grid - mu_c) / sd) ** 2 - 0.5 * logdet
     w = np.exp(logw - logw.max())
     covs = np.linalg.inv(infos) * phi
-    return RiseFit(grid, thetas, covs, w / w.sum(), T, _rho(r2, n, df), df)
+    return RiseFit(grid, thetas, covs, w / w.sum(), T, williams_rho(r2, n, df), df)
 
 
 def _draws(r: RiseFit, tc: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -222,7 +223,7 @@ def rise_draws(
     if k == 0:
         return mix(size, rng)
     tc = (t0 + t1) / 2 - r.T
-    eta = special.logit(_draws(r, tc, k, rng)) + _offset(fit, fit.X(t0, t1))[None, :]
+    eta = special.logit(_draws(r, tc, k, rng)) + season_offset(fit, fit.X(t0, t1))[None, :]
     eta = eta + rng.standard_normal(eta.shape) * (settings.forecast_growth_drift_sd * np.sqrt(np.maximum(tc, 0.0)))
     st = steps(k, rng)
     if st is not None:
@@ -241,7 +242,7 @@ def rise_mean(
     r = fit_rise(fit, settings)
     if r is None or not len(t0):
         return eta, se
-    er, J = _eta(r.theta, r.logit_c, (t0 + t1) / 2 - r.T, _offset(fit, fit.X(t0, t1)))  # (GRID, m), (GRID, m, 3)
+    er, J = _eta(r.theta, r.logit_c, (t0 + t1) / 2 - r.T, season_offset(fit, fit.X(t0, t1)))  # (GRID, m), (GRID, m, 3)
     var = np.einsum("kmi,kij,kmj->km", J, r.cov, J)
     mg = r.weight @ er
     vg = r.weight @ (np.maximum(var, 0.0) + er**2) - mg**2
