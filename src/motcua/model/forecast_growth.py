@@ -271,16 +271,35 @@ def growth_draws(
     g = fit_growth(fit, settings)
     if g is None:
         return other(size, rng)
+    curve = lambda k, r: growth_eta_draws(g, fit, settings, t0, t1, k, r)  # noqa: E731
+    return mixed_curve_draws(fit, settings, volume, size, rng, g.rho, curve, mix, steps)
+
+
+def mixed_curve_draws(
+    fit: TrendFit,
+    settings: ModelSettings,
+    volume: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+    rho: float,
+    curve: Callable[[int, np.random.Generator], np.ndarray],
+    mix: Callable[[int, np.random.Generator], np.ndarray],
+    steps: Callable[[int, np.random.Generator], np.ndarray | None],
+) -> np.ndarray:
+    """Draws (size, m) of the observed rate from an identified curve mixed with another method: a share
+    ``forecast_growth_weight`` from the curve's logit draws ``curve(k, rng)`` (plus the steps at breaks ahead,
+    ``steps(k, rng)``) observed with the curve's overdispersion ``rho``, the rest from ``mix``; in that order on
+    ``rng``, so that a series' draws do not depend on which curve gave them."""
     k = int(round(size * settings.forecast_growth_weight))
     if k == 0:
         return mix(size, rng)
-    eta = growth_eta_draws(g, fit, settings, t0, t1, k, rng)
+    eta = curve(k, rng)
     st = steps(k, rng)
     if st is not None:
         eta = eta + st
     noisy = copy.copy(fit)
-    noisy.rho = g.rho
-    out = predictive_draws(noisy, np.zeros((len(t0), len(fit.params))), volume, k, rng, eta)
+    noisy.rho = rho
+    out = predictive_draws(noisy, np.zeros((len(eta[0]), len(fit.params))), volume, k, rng, eta)
     return out if k == size else np.vstack([out, mix(size - k, rng)])
 
 

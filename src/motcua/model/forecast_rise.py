@@ -31,7 +31,6 @@ residuals) and the rest from the method ``forecast_growth_mix``.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,6 +42,7 @@ from motcua.model.forecast_growth import (
     TREND_COLUMNS,
     fit_curve,
     memo_on_fit,
+    mixed_curve_draws,
     neg_loglik,
     pearson_phi,
     season_offset,
@@ -50,7 +50,7 @@ from motcua.model.forecast_growth import (
 )
 from motcua.model.forecast_kalman import observed_design
 from motcua.model.settings import ModelSettings
-from motcua.model.trend import TrendFit, predictive_draws
+from motcua.model.trend import TrendFit
 
 #: Cells of the grid over the ceiling's logit, from the last year's share to the largest ceiling allowed.
 GRID = 8
@@ -219,19 +219,13 @@ def rise_draws(
     r = fit_rise(fit, settings)
     if r is None:
         return other(size, rng)
-    k = int(round(size * settings.forecast_growth_weight))
-    if k == 0:
-        return mix(size, rng)
     tc = (t0 + t1) / 2 - r.T
-    eta = special.logit(_draws(r, tc, k, rng)) + season_offset(fit, fit.X(t0, t1))[None, :]
-    eta = eta + rng.standard_normal(eta.shape) * (settings.forecast_growth_drift_sd * np.sqrt(np.maximum(tc, 0.0)))
-    st = steps(k, rng)
-    if st is not None:
-        eta = eta + st
-    noisy = copy.copy(fit)
-    noisy.rho = r.rho
-    out = predictive_draws(noisy, np.zeros((len(t0), len(fit.params))), volume, k, rng, eta)
-    return out if k == size else np.vstack([out, mix(size - k, rng)])
+
+    def curve(k: int, rng: np.random.Generator) -> np.ndarray:
+        eta = special.logit(_draws(r, tc, k, rng)) + season_offset(fit, fit.X(t0, t1))[None, :]
+        return eta + rng.standard_normal(eta.shape) * (settings.forecast_growth_drift_sd * np.sqrt(np.maximum(tc, 0.0)))
+
+    return mixed_curve_draws(fit, settings, volume, size, rng, r.rho, curve, mix, steps)
 
 
 def rise_mean(
