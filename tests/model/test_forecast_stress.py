@@ -38,3 +38,33 @@ def test_curves_still_accelerating_are_covered():
     cov = _coverage(settings_from_config())
     assert cov.min() >= 0.68, cov.round(3).to_dict()
     assert cov.max() <= 0.99, cov.round(3).to_dict()
+
+
+def test_the_rising_curve_is_tried_on_the_listed_rates_only():
+    """``forecast_growth_floor_rates`` (config/model.yaml: the online share) lists the rates the curve rising from a
+    floor is tried on: the same counts fitted as an on-time rate are forecast as without it, draw for draw."""
+    import dataclasses
+
+    from motcua.model import forecast
+
+    settings = settings_from_config()
+    assert settings.forecast_growth_floor == "rising" and settings.forecast_growth_floor_rates == ("online_rate",)
+    rng = np.random.default_rng(31)
+    tried = 0
+    for _ in range(40):
+        s = simulate(DESIGNS["rising"], rng)
+        fit = bt.fit_first(s, s["fit_months"], settings, breaks=[])
+        if not forecast._rising(fit, settings):
+            continue
+        tried += 1
+        ontime = dataclasses.replace(fit, rate="ontime_rate_report")
+        assert not forecast._rising(ontime, settings)
+        without = dataclasses.replace(settings, forecast_growth_floor="none")
+        t0, t1 = fit.t_end[-1] + np.arange(6) / 12, fit.t_end[-1] + np.arange(1, 7) / 12
+        vol = np.full(6, 500.0)
+        got = forecast.forecast_draws(ontime, settings, t0, t1, vol, 200, np.random.default_rng(5))
+        want = forecast.forecast_draws(ontime, without, t0, t1, vol, 200, np.random.default_rng(5))
+        np.testing.assert_array_equal(got, want)
+        with_rise = forecast.forecast_draws(fit, settings, t0, t1, vol, 200, np.random.default_rng(5))
+        assert not np.array_equal(with_rise, want)
+    assert tried >= 5, tried

@@ -185,14 +185,20 @@ def _logit_mean(
 def _rising(fit: TrendFit, settings: ModelSettings) -> bool:
     """Whether the growth method forecasts the series by the curve rising from a floor
     (:mod:`motcua.model.forecast_rise`): configured, and identified by the data."""
-    return settings.forecast_growth_floor == "rising" and fit_rise(fit, settings) is not None
+    return _rise_tried(fit, settings) and fit_rise(fit, settings) is not None
+
+
+def _rise_tried(fit: TrendFit, settings: ModelSettings) -> bool:
+    """The curve rising from a floor is configured and tried on the fit's rate (``forecast_growth_floor_rates``:
+    it models the adoption of a channel, such as the online share, not an on-time rate held near its ceiling)."""
+    return settings.forecast_growth_floor == "rising" and fit.rate in settings.forecast_growth_floor_rates
 
 
 def _else_draws(fit, settings, t0, t1, volume, size, rng, X) -> np.ndarray:
     """The growth method's draws where its curve is not identified: the curve rising from a floor mixed with
     ``forecast_growth_mix`` where that one is (and configured), else the method ``forecast_growth_else``."""
     mix, other = _sub(settings, settings.forecast_growth_mix), _sub(settings, settings.forecast_growth_else)
-    if settings.forecast_growth_floor != "rising":
+    if not _rise_tried(fit, settings):
         return forecast_draws(fit, other, t0, t1, volume, size, rng, _design(fit, other, X))
     return rise_draws(
         fit, settings, t0, t1, volume, size, rng,

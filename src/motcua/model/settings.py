@@ -89,6 +89,7 @@ class ModelSettings:
     forecast_growth_mix: str = "damped"  # method of the rest of the draws when the growth curve is identified
     forecast_growth_else: str = "damped"  # method of all the draws when it is not (growth method)
     forecast_growth_floor: str = "none"  # one of GROWTH_FLOOR: a rising curve where growth is not identified
+    forecast_growth_floor_rates: tuple[str, ...] = ("online_rate",)  # the rates it is tried on: adoption curves
     forecast_season_shrink: str = "none"  # one of SEASON_SHRINK: the forecasts' seasonality shrunk
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
@@ -178,6 +179,8 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
             kw[key] = tuple(float(x) for x in model[key])
     if model.get("rates"):
         kw["rates"] = tuple(str(x) for x in model["rates"])
+    if model.get("forecast_growth_floor_rates") is not None:
+        kw["forecast_growth_floor_rates"] = tuple(str(x) for x in model["forecast_growth_floor_rates"])
     kw["structural_breaks"] = _breaks(model.get("structural_breaks"))
     kw["targets"] = tuple(
         Target(
@@ -197,6 +200,8 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
             raise ConfigError(f"{where}: {key}: {kw[key]!r} ({' | '.join(allowed)})")
     if kw.get("forecast_growth_floor", "none") not in GROWTH_FLOOR:
         raise ConfigError(f"{where}: forecast_growth_floor: {kw['forecast_growth_floor']!r} (none | rising)")
+    if unknown := set(kw.get("forecast_growth_floor_rates", ())) - set(MODEL_RATES):
+        raise ConfigError(f"{where}: forecast_growth_floor_rates: {sorted(unknown)} ({' | '.join(MODEL_RATES)})")
     if kw.get("forecast_season_shrink", "none") not in SEASON_SHRINK:
         shrink = kw["forecast_season_shrink"]
         raise ConfigError(f"{where}: forecast_season_shrink: {shrink!r} ({' | '.join(SEASON_SHRINK)})")
