@@ -206,3 +206,21 @@ def test_a_build_answered_by_its_memo_loads_no_table_no_configuration_and_no_pip
     assert lines[:3] == ["clean: up to date", "model: up to date", lines[2]]
     assert lines[2].startswith("reports: 0 built, 2 up to date, 0 failed"), lines
     assert json.loads(lines[-1]) == {"code": 0, "loaded": []}, lines[-1]
+
+
+def test_a_library_installed_or_upgraded_changes_the_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The stages' keys name the libraries' versions: after a package is installed or upgraded (its folder of
+    installed libraries changes) the memo of the same command no longer answers."""
+    import site
+
+    lib = tmp_path / "site-packages"
+    lib.mkdir()
+    monkeypatch.setattr(site, "getsitepackages", lambda: [str(lib)])
+    p = _project(tmp_path)
+    key = lambda: noop.request_key([p["raw"]], p["data"], p["reports"], None, None, None)  # noqa: E731
+    before = key()
+    assert key() == before
+    (lib / "pandas-9.9.dist-info").mkdir()
+    st = lib.stat()
+    os.utime(lib, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert key() != before

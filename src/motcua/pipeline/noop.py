@@ -61,8 +61,19 @@ def request_key(
         "cwd": os.getcwd(),
         "package": os.path.dirname(os.path.abspath(motcua.__file__)),
         "python": sys.executable,
+        "libraries": _libraries(),
     }
     return hashlib.sha256(json.dumps([FORMAT, parts], sort_keys=True).encode()).hexdigest()
+
+
+def _libraries() -> list[Any]:
+    """The installed libraries' folders and their status: installing, upgrading or removing a package adds or removes
+    its ``*.dist-info`` folder there, which changes the folder's modification time (the stages' keys name the
+    libraries' versions, so a build after an upgrade is not a no-op)."""
+    import site
+
+    folders = [*site.getsitepackages(), site.getusersitepackages()] if hasattr(site, "getsitepackages") else sys.path
+    return [[f, _stat(f)] for f in folders]
 
 
 def memo_path(data: Path, request: str) -> Path:
