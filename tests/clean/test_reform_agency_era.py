@@ -5,12 +5,12 @@ a province the input does not name or imply."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from reform_config import config_66
 
 from motcua.clean import run_clean
 
@@ -41,22 +41,6 @@ def _book(path: Path, title: list[str], month: str, body: list[tuple[str, int]])
     for i, (name, n) in enumerate(body):
         ws.append([str(i + 1), name, *_row(n)])
     wb.save(path)
-
-
-def _config_66(tmp: Path) -> Path:
-    cfg = tmp / "config-66"
-    shutil.copytree(ROOT / "config", cfg)
-    text = (cfg / "province.yaml").read_text(encoding="utf-8")
-    for a, b in (
-        ('province_code: "54"', 'province_code: "66"'),
-        ('province_name: "Tỉnh Phú Yên"', 'province_name: "Tỉnh Đắk Lắk"'),
-        ("unit_schema: legacy", 'unit_schema: "2025"'),
-        ("unit_level: district", "unit_level: commune"),
-    ):
-        assert a in text
-        text = text.replace(a, b)
-    (cfg / "province.yaml").write_text(text, encoding="utf-8")
-    return cfg
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +79,7 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
     mp = pytest.MonkeyPatch()
     try:
         out["54"] = run_clean([raw], tmp / "out-54")
-        mp.setenv("MOTCUA_CONFIG", str(_config_66(tmp)))
+        mp.setenv("MOTCUA_CONFIG", str(config_66(tmp / "config-66")))
         out["66"] = run_clean([raw], tmp / "out-66")
     finally:
         mp.undo()

@@ -5,12 +5,12 @@ reform or to the wrong unit, and the same panel under both configurations."""
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from reform_config import config_66
 
 from motcua.clean import run_clean
 
@@ -25,21 +25,6 @@ RESTATED = ("BC quy I-2026.xlsx", "BC luy ke 11 thang 2026.xlsx")
 KEY = ["unit_schema", "unit_code", "unit_level", "unit_name", "province_code", "period_start", "period_end"]
 
 
-def _config_66(tmp: Path) -> Path:
-    cfg = tmp / "config-66"
-    shutil.copytree(ROOT / "config", cfg)
-    text = (cfg / "province.yaml").read_text(encoding="utf-8")
-    for a, b in (
-        ('province_code: "54"', 'province_code: "66"'),
-        ('province_name: "Tỉnh Phú Yên"', 'province_name: "Tỉnh Đắk Lắk"'),
-        ("unit_schema: legacy", 'unit_schema: "2025"'),
-        ("unit_level: district", "unit_level: commune"),
-    ):
-        text = text.replace(a, b)
-    (cfg / "province.yaml").write_text(text, encoding="utf-8")
-    return cfg
-
-
 @pytest.fixture(scope="module")
 def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """The folder cleaned under the shipped (legacy Phú Yên) configuration and under the 2025 Đắk Lắk one."""
@@ -52,7 +37,7 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
     mp = pytest.MonkeyPatch()
     try:
         out["54"] = run_clean([raw], tmp / "out-54")
-        mp.setenv("MOTCUA_CONFIG", str(_config_66(tmp)))
+        mp.setenv("MOTCUA_CONFIG", str(config_66(tmp / "config-66")))
         out["66"] = run_clean([raw], tmp / "out-66")
     finally:
         mp.undo()

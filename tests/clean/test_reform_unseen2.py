@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from reform_config import config_66
 
 from motcua.clean import run_clean
 
@@ -26,7 +27,6 @@ def _load(name: str, path: Path):
 
 
 unseen2 = _load("reform_unseen2", ROOT / "tests" / "data" / "reform" / "unseen2.py")
-_config_66 = _load("reform_unseen_test", ROOT / "tests" / "clean" / "test_reform_unseen.py")._config_66
 
 #: the English export: no layout reads its header (one no_header finding, the file skipped)
 NOT_READ = ("Report_2026-06.xlsx",)
@@ -43,7 +43,7 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
     mp = pytest.MonkeyPatch()
     try:
         out["54"] = run_clean([raw], tmp / "out-54")
-        mp.setenv("MOTCUA_CONFIG", str(_config_66(tmp)))
+        mp.setenv("MOTCUA_CONFIG", str(config_66(tmp / "config-66")))
         out["66"] = run_clean([raw], tmp / "out-66")
     finally:
         mp.undo()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from reform_config import config_66 as write_config_66
 
 from motcua.clean import run_clean
 from motcua.ingest.eras import era_level, era_of, era_provinces
@@ -157,17 +158,7 @@ def test_no_legacy_district_is_ever_booked_after_the_reform_and_no_2025_commune_
 
 @pytest.fixture()
 def config_66(tmp_path, monkeypatch) -> Path:
-    cfg = tmp_path / "config"
-    shutil.copytree(ROOT / "config", cfg)
-    text = (cfg / "province.yaml").read_text(encoding="utf-8")
-    for a, b in (
-        ('province_code: "54"', 'province_code: "66"'),
-        ('province_name: "Tỉnh Phú Yên"', 'province_name: "Tỉnh Đắk Lắk"'),
-        ("unit_schema: legacy", 'unit_schema: "2025"'),
-        ("unit_level: district", "unit_level: commune"),
-    ):
-        text = text.replace(a, b)
-    (cfg / "province.yaml").write_text(text, encoding="utf-8")
+    cfg = write_config_66(tmp_path / "config")
     monkeypatch.setenv("MOTCUA_CONFIG", str(cfg))
     return cfg
 
