@@ -28,8 +28,8 @@ def _load(name: str, path: Path):
 
 unseen2 = _load("reform_unseen2", ROOT / "tests" / "data" / "reform" / "unseen2.py")
 
-#: the English export: no layout reads its header (one no_header finding, the file skipped)
-NOT_READ = ("Report_2026-06.xlsx",)
+#: the English export, read through config/layouts/form06_en.yaml
+ENGLISH = "Report_2026-06.xlsx"
 KEY = ["unit_schema", "unit_code", "unit_level", "unit_name", "province_code", "period_start", "period_end"]
 
 
@@ -60,7 +60,7 @@ def test_rows_in_are_kept_or_rejected_and_every_commune_month_kept(cleaned, cfg)
     res, truth = cleaned[cfg], cleaned["truth"]
     assert res.rows_in == res.rows_kept + res.rows_dropped
     p = _mine(res.panel, "source", truth)
-    read = truth[~truth["file"].isin(NOT_READ)]
+    read = truth
     starts = pd.to_datetime(p["period_start"]).dt.date
     booked = set(zip(p["file"], p["unit_schema"], p["unit_code"], starts))
     must = read[read["code"].notna() & (read["schema"] != "any")]
@@ -102,7 +102,18 @@ def test_each_refusal_is_one_finding(cleaned, cfg):
     assert list(ward["rule"]) == ["unit_other_era"] and "Phường 1 (22015)" in ward["message"].iloc[0]
     three = q[(q["file"] == "TP Tuy Hoa - cap xa T6-2025.xlsx") & (q["action"] == "dropped")]
     assert list(three["unit"]) == ["Phường 3"]
-    assert list(q.loc[q["file"].isin(NOT_READ), "rule"]) == ["no_header"]
+    assert not len(q[q["file"] == ENGLISH])  # read whole, no finding
+
+
+@pytest.mark.parametrize("cfg", ["54", "66"])
+def test_the_english_export_is_read_and_equals_its_truth(cleaned, cfg):
+    res, truth = cleaned[cfg], cleaned["truth"]
+    want = truth[truth["file"] == ENGLISH]
+    got = _mine(res.panel, "source", truth)
+    got = got[got["file"] == ENGLISH]
+    assert len(want) == 71 and len(got) == 71
+    for c in unseen2.COLS:  # every count of every row as written
+        assert dict(zip(got["unit_code"], got[c].astype(int))) == dict(zip(want["code"], want[c].astype(int))), c
 
 
 def test_same_panel_under_both_configurations(cleaned):

@@ -88,7 +88,7 @@ class Truth:
                     "end": w.end,
                     "schema": w.expect[0] if w.expect else None,
                     "code": w.expect[1] if w.expect else None,
-                    "received_total": w.values.get("received_total"),
+                    **{c: w.values.get(c) for c in COLS},
                     "intended": w.intended[1] if w.intended else None,
                 }
                 for w in self.rows
