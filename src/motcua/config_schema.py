@@ -99,6 +99,14 @@ class DossierEngine(Strict):
 
 
 @dataclass(kw_only=True)
+class RepeatedPeriod(Strict):
+    """When a file's period is a copy of the period before (motcua.clean.repeats)."""
+
+    min_units: int = 5
+    min_share: float = 0.9
+
+
+@dataclass(kw_only=True)
 class Ingest(Strict):
     name_match: NameMatch = field(default_factory=NameMatch)
     name_prefixes: list[str] = field(default_factory=list)
@@ -111,6 +119,7 @@ class Ingest(Strict):
     max_count: int = 100_000_000
     max_input_mb: float = 200
     dossier_engine: DossierEngine = field(default_factory=DossierEngine)
+    repeated_period: RepeatedPeriod = field(default_factory=RepeatedPeriod)
 
 
 # --------------------------------------------------------------------------- aliases.yaml, agencies.yaml

@@ -140,6 +140,10 @@ RULES: dict[str, tuple[str, str]] = {
         "Kỳ báo cáo ngoài khoảng hợp lệ (trước 2000 hoặc chưa tới)",
         "Period before 2000 or in the future",
     ),
+    "repeated_period": (
+        "Số liệu cả kỳ trùng hoàn toàn với kỳ trước (bản sao kỳ trước lưu dưới kỳ mới)",
+        "Every unit's figures equal the previous period's (a copy saved under a new period)",
+    ),
     "period_across_reform": (
         "Kỳ báo cáo bắc qua ngày sắp xếp đơn vị hành chính (1/7/2025)",
         "Period spans the 1 July 2025 reform of administrative units",

@@ -103,6 +103,11 @@ def test_each_refusal_is_one_finding(cleaned, cfg):
     three = q[(q["file"] == "TP Tuy Hoa - cap xa T6-2025.xlsx") & (q["action"] == "dropped")]
     assert list(three["unit"]) == ["Phường 3"]
     assert not len(q[q["file"] == ENGLISH])  # read whole, no finding
+    # September 2026 is August's file re-saved: one error naming the month it repeats, one per row dropped
+    sep = q[q["file"] == "BC thang 09-2026.xlsx"]
+    rep = sep[sep["rule"] == "repeated_period"]
+    assert set(sep["rule"]) == {"repeated_period", "blank_count"} and len(rep) == 1 + 71  # its "-" rows as read
+    assert "tháng 08/2026" in rep["message"].iloc[0] and "BC thang 08-2026.xlsx" in rep["message"].iloc[0]
 
 
 @pytest.mark.parametrize("cfg", ["54", "66"])

@@ -16,6 +16,7 @@ from motcua.clean.filecache import FileCache
 from motcua.clean.panel_rows import panel_rows as _panel
 from motcua.clean.panel_rows import validated as _validated
 from motcua.clean.panel_rows import with_units as _with_units
+from motcua.clean.repeats import find_repeats
 from motcua.clean.unitcache import FileEntry, UnitKey, UnitState, panel_blocks, unit_digest
 from motcua.clean.units import UnitResult, ordered_findings
 from motcua.ingest.records import Record
@@ -35,6 +36,8 @@ def cross_record(
     With a cache, a unit whose input records did not change since the last run is not cleaned again:
     its findings and panel rows come from :class:`motcua.clean.unitcache.UnitState`.
     """
+    repeats = find_repeats([e.prints for e in entries])  # periods that copy the one before: their rows dropped
+    q.findings.extend(repeats.findings)
     files_of: dict[UnitKey, list[int]] = {}  # the files holding each unit's records, in input order
     positions: dict[UnitKey, list[int]] = {}  # each record's place in the input: file, then row
     for fi, e in enumerate(entries):
@@ -54,6 +57,12 @@ def cross_record(
             for fi in files_of[k]:
                 wanted.setdefault(fi, []).append(k)
         got = {fi: entries[fi].unit_records(ks) for fi, ks in wanted.items()}
+        for fi, ks in wanted.items():
+            drop = repeats.drops.get(fi)
+            for k in ks if drop else ():
+                for pos, r in zip(entries[fi].units[k][1], got[fi][k]):
+                    if pos in drop:
+                        r.status = "dropped"
         for k in keys:
             recs = [r for fi in files_of[k] for r in got[fi][k]]
             res = clean_unit(recs)
@@ -63,7 +72,15 @@ def cross_record(
     digests: dict[UnitKey, str] = {}
     stale: list[UnitKey] = []
     for key, fis in files_of.items():
-        digests[key] = unit_digest(cache.base, (entries[fi].units[key][0] for fi in fis)) if cache is not None else ""
+        if cache is not None:
+            parts = [entries[fi].units[key][0] for fi in fis]
+            for fi in fis:  # the rows a repeated period drops are part of what the unit's result depends on
+                drop = repeats.drops.get(fi)
+                if drop:
+                    parts.append(repr((fi, [p for p in entries[fi].units[key][1] if p in drop])).encode())
+            digests[key] = unit_digest(cache.base, parts)
+        else:
+            digests[key] = ""
         old = state.units.get(key) if state is not None else None
         if old is not None and old.digest == digests[key] and old.n_records == len(positions[key]):
             results[key] = old

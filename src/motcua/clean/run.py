@@ -60,6 +60,7 @@ from motcua.clean.panel_rows import PANEL_EXTRA_COLUMNS
 from motcua.clean.panel_rows import panel_rows as _panel  # noqa: F401 - kept importable from here
 from motcua.clean.panel_rows import validated as _validated  # noqa: F401
 from motcua.clean.panel_rows import with_units as _with_units  # noqa: F401
+from motcua.clean.repeats import file_prints
 from motcua.clean.tidypatch import TidyIndex, TidyRead, build_index, patched_entry
 from motcua.clean.unitcache import BrokenEntry, FileEntry, index_records
 from motcua.clean.units import clean_unit
@@ -163,6 +164,7 @@ def _entry(
         loose_kept,
         units,
         records=recs,
+        prints=file_prints(recs),
     )
     index = None
     if hook is not None and hook.text is not None and kind == "tidy":

@@ -130,6 +130,9 @@ class FileEntry:
     key: str = ""
     records: list[Record] | None = field(default=None, repr=False)
     blob: Path | None = field(default=None, repr=False)
+    #: the file's form rows by period, with their figures (:func:`motcua.clean.repeats.file_prints`): what the
+    #: check for a period that repeats the one before reads, without the record blob
+    prints: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

@@ -12,7 +12,7 @@ percentage columns beside the counts; the period as a date cell; months only in 
 and columns; names off by one diacritic; a commune listed twice; a commune row split over two lines; two tables on
 one sheet; a "Ghi chú" footer and a signature block with names and dates; communes under headings of their old
 districts; English headers; a semicolon CSV with a BOM; communes with no dossiers ("0", "-"); a month that repeats
-the month before.
+the month before (refused).
 
 :func:`write_unseen2` returns the truth: every unit row written, with the key it must be booked to, None when it
 must be refused with a finding, or ``ANY`` when either a correct booking or a refusal is right (a name off by one
@@ -618,37 +618,42 @@ def _groups_filled() -> list[str]:
     return out
 
 
+def _zeros_sheet(w: _Writer, ws: Any, fname: str, s: date, e: date, data: date, refused: bool = False) -> None:
+    """The month ``data``'s communes, some with no dossier (a row of "0", a row of "-"), under the title of the
+    month ``s`` … ``e``; ``refused``: every row recorded as one that must be refused."""
+    rows = []
+    dash: set[int] = set()
+    for i, (n, v, k) in enumerate(w.unit_rows(data)):
+        if i in (3, 17):
+            v = dict(ZERO)
+        if i in (8, 40):
+            v = dict(ZERO)
+            dash.add(i)
+        rows.append((n, v, None if refused else k))
+    r0 = w.plain(ws, fname, s, e, [*TITLE, _period(s, e)], rows) - len(rows)
+    for i in dash:
+        for j in range(11):
+            ws.cell(r0 + i, 3 + j, "-")
+
+
 def m_zeros(w: _Writer, s: date, e: date) -> None:
     """08/2026: communes with no dossier this month: a row of "0", a row of "-"."""
     fname = "BC thang 08-2026.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Thang 8"
-    rows = []
-    dash: set[int] = set()
-    for i, (n, v, k) in enumerate(w.unit_rows(s)):
-        if i in (3, 17):
-            v = dict(ZERO)
-        if i in (8, 40):
-            v = dict(ZERO)
-            dash.add(i)
-        rows.append((n, v, k))
-    r0 = w.plain(ws, fname, s, e, [*TITLE, _period(s, e)], rows) - len(rows)
-    for i in dash:
-        for j in range(11):
-            ws.cell(r0 + i, 3 + j, "-")
+    _zeros_sheet(w, ws, fname, s, e, s)
     w.save(wb, f"2026/{fname}")
 
 
 def m_repeat(w: _Writer, s: date, e: date) -> None:
-    """09/2026: the clerk re-sent August's numbers under September's title (kept: nothing in the file says so)."""
+    """09/2026: the clerk re-saved August's file under September's title (every figure August's, zeros and dashes
+    included): a copy of the month before, refused (``repeated_period``), never booked as September."""
     fname = "BC thang 09-2026.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Thang 9"
-    prev = date(2026, 8, 1)
-    rows = [(n, w.sim[(k[1], prev)] if k[1].isdigit() else w.sim[(k[1], prev)], k) for n, _, k in w.unit_rows(s)]
-    w.plain(ws, fname, s, e, [*TITLE, _period(s, e)], rows)
+    _zeros_sheet(w, ws, fname, s, e, date(2026, 8, 1), refused=True)
     w.save(wb, f"2026/{fname}")
 
 
