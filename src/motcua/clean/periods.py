@@ -226,7 +226,8 @@ def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
     """One unit twice for the same period in one file (one sheet or two): no file is newer, so no row can win by rule 3.
 
     Identical rows: the first is kept, the copies dropped (info). Rows that differ: all are dropped
-    (error) — which one is right cannot be known.
+    (error) — which one is right cannot be known; except rows the sheet hides beside the one row of the unit it
+    shows, in one sheet: an old row hidden instead of deleted, dropped (warning), the shown row kept.
     """
     groups: dict[tuple, list[Record]] = defaultdict(list)
     for r in rows:
@@ -260,6 +261,25 @@ def _same_sheet_duplicates(rows: list[Record], q: Quality) -> None:
                 )
             continue
         diffs = "; ".join(f"{column_ref(c)}: " + " / ".join(_vi(r.values.get(c)) for r in dup) for c in differ)
+        shown = [r for r in dup if not r.hidden]
+        if len(shown) == 1 and one_sheet:
+            # rows the sheet hides beside the one it shows: an old row hidden instead of deleted; the shown row is
+            # the report's
+            for r in dup:
+                if r is shown[0]:
+                    continue
+                r.status = "dropped"
+                _finding(
+                    q,
+                    r,
+                    "duplicate_unit_row",
+                    "warning",
+                    f"Đơn vị {r.code} có {len(dup)} dòng cho kỳ {r.label()} {where} với số liệu khác nhau "
+                    f"({diffs}); dòng {r.row} bị ẩn trong trang tính (số liệu cũ ẩn đi thay vì xóa): giữ dòng hiện "
+                    f"{shown[0].row}, bỏ dòng ẩn.",
+                    action="dropped",
+                )
+            continue
         for r in dup:
             r.status = "dropped"
             _finding(

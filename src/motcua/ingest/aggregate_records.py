@@ -114,6 +114,7 @@ def unit_record(
         source_ref=f"{fs.sheet}!{r.row}",
         other_outcomes=fs.other_outcomes,
         status=status,
+        hidden=r.row in fs.hidden_rows,
     )
 
 

@@ -32,7 +32,7 @@ The body rows are read and classified in :mod:`motcua.ingest.form_body`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from motcua.ingest.form_body import FormRow, read_body
@@ -93,6 +93,8 @@ class FormSheet:
     by_numbers: list[tuple[str, int, str]] = field(default_factory=list)
     #: labels and the number row that contradict each other, one text per column (Vietnamese); the sheet is not booked
     header_disagreements: list[str] = field(default_factory=list)
+    #: 1-based rows the sheet hides
+    hidden_rows: frozenset[int] = frozenset()
 
 
 def _cell_text(v: Any) -> str:
@@ -125,10 +127,23 @@ def _period_from_top(grid: Grid, header_row: int, start: int = 0) -> tuple[Perio
     for t in ordered:
         p = parse_period_text(t)
         if p is not None:
-            return p, t
+            return _cumulative_by_title(p, lines), t
     # nothing datable: keep the line that looks like a period (e.g. "đến ngày 30/02/2019") for the message
     bad = next((t for t in lines if re.search(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}", t)), "")
     return None, bad
+
+
+#: a title line saying the figures run from the start of the year ("SỐ LIỆU LŨY KẾ TỪ ĐẦU NĂM", "(cộng dồn)")
+_CUMULATIVE_TITLE = re.compile(r"\bluy ke\b|\bcong don\b")
+
+
+def _cumulative_by_title(p: Period, lines: list[str]) -> Period:
+    """``p`` read as cumulative when another title line says "lũy kế" / "cộng dồn" and ``p`` is longer than a month
+    ("SỐ LIỆU LŨY KẾ TỪ ĐẦU NĂM" above "(Từ ngày 01/01/2026 đến ngày 31/03/2026)"): year-to-date figures are never
+    a quarter's. A month stays a month (its cumulative figures are its own)."""
+    if p.cumulative or (p.end - p.start).days < 32 or not any(_CUMULATIVE_TITLE.search(fold(t)) for t in lines):
+        return p
+    return replace(p, cumulative=True)
 
 
 #: "UBND HUYỆN TUY AN", "Đơn vị báo cáo: Ủy ban nhân dân xã …": the type word as written when the line has
@@ -247,6 +262,7 @@ def read_form_sheet(grid: Grid, start: int = 0, above: FormSheet | None = None) 
         None if hm.number_row is None else hm.number_row + 1,
         by_numbers,
         _disagreement_texts(hm, written),
+        frozenset(r + 1 for r in grid.hidden_rows),
     )
 
 

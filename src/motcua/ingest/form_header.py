@@ -36,18 +36,26 @@ class ColumnRule:
     def matches(self, levels: list[str]) -> bool:
         if not levels:
             return False
-        if any(p.search(lv) for p in self.none for lv in levels):
+        texts = _with_joined(levels)
+        if any(p.search(lv) for p in self.none for lv in texts):
             return False
-        return all(any(p.search(lv) for lv in levels) for p in self.all)
+        return all(any(p.search(lv) for lv in texts) for p in self.all)
 
     def fits(self, levels: list[str]) -> bool:
         """True when a header path could be this column: one of its patterns occurs and none of the excluded ones
         (a flattened header's "Quá hạn" fits both (10) and (13); "Trực tiếp" never fits "Trực tuyến")."""
         if not levels:
             return False
-        if any(p.search(lv) for p in self.none for lv in levels):
+        texts = _with_joined(levels)
+        if any(p.search(lv) for p in self.none for lv in texts):
             return False
-        return any(p.search(lv) for p in self.all for lv in levels)
+        return any(p.search(lv) for p in self.all for lv in texts)
+
+
+def _with_joined(levels: list[str]) -> list[str]:
+    """A column's header path, and its levels read as one text: a label wrapped by hand over two rows ("Trực" over
+    "tuyến", "Số hồ sơ đã" over "giải quyết") is matched across the rows, as a merged two-line cell is."""
+    return levels if len(levels) < 2 else [*levels, " ".join(levels)]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     #: (row0, col0) → formula text of formula cells that carry no cached value
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: 0-based rows the sheet hides (an .xlsx row with hidden="1"); their cells are read like any other
+    hidden_rows: frozenset[int] = frozenset()
 
     @property
     def n_rows(self) -> int:
@@ -191,6 +193,9 @@ def read_book(path: Path, kind: str | None = None) -> Book:
 _MERGE_RE = re.compile(rb'<mergeCell[^>]*\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
+_HIDDEN_ROW_RE = re.compile(
+    rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"'
+)
 _FORMULA_RE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f[^>]*>([^<]*)</f>\s*(?:<v>([^<]*)</v>|<v\s*/>)?\s*</c>')
 
 
@@ -230,6 +235,7 @@ def _read_xlsx(path: Path) -> Book:
             rows = [list(r) for r in ws.iter_rows(values_only=True)]
             merged: list[tuple[int, int, int, int]] = []
             formulas: dict[tuple[int, int], str] = {}
+            hidden_rows: frozenset[int] = frozenset()
             wpath = getattr(ws, "_worksheet_path", None)
             if wpath:
                 with wb._archive.open(wpath) as fh:  # noqa: SLF001 - openpyxl keeps the zip open in read-only mode
@@ -237,12 +243,13 @@ def _read_xlsx(path: Path) -> Book:
                 for m in _MERGE_RE.finditer(xml):
                     c0, r0, c1, r1 = m.groups()
                     merged.append((int(r0) - 1, int(r1) - 1, _col_index(c0), _col_index(c1)))
+                hidden_rows = frozenset(int(m.group(1) or m.group(2)) - 1 for m in _HIDDEN_ROW_RE.finditer(xml))
                 if b"<f" in xml:
                     for m in _FORMULA_RE.finditer(xml):
                         col, row, f, v = m.groups()
                         if not (v or b"").strip():
                             formulas[(int(row) - 1, _col_index(col))] = "=" + f.decode("utf-8", "replace")
-            grids.append(Grid(ws.title, rows, merged, formulas))
+            grids.append(Grid(ws.title, rows, merged, formulas, hidden_rows if wpath else frozenset()))
         p = wb.properties
         return Book(path, grids, p.created, p.keywords or "", p.title or "", hidden)
     except Exception as exc:  # noqa: BLE001 - truncated or corrupt sheet XML

@@ -35,6 +35,7 @@ class Record:
     other_outcomes: tuple[str, ...] = ()
     status: str = "kept"  # kept | dropped
     note: str = ""
+    hidden: bool = False  # the sheet hides the row (an .xlsx hidden row)
 
     @property
     def code(self) -> str:
