@@ -105,9 +105,10 @@ def read_body(
     body: list[FormRow] = []
     blank_run = 0
     total_on_top = False
+    name_cols = name_columns(grid, hm, stt_col)
     for r in range(hr + depth, grid.n_rows):
         row = grid.rows[r]
-        name = cell_str(grid.cell(r, unit_col))
+        name = " ".join(t for t in (cell_str(grid.cell(r, c)) for c in name_cols) if t)
         stt = cell_str(grid.cell(r, stt_col)) if stt_col is not None else ""
         raw_vals = {k: grid.cell(r, c) for k, c in cols.items()}
         nonblank = [v for v in raw_vals.values() if v is not None and str(v).strip() != ""]
@@ -142,6 +143,17 @@ def read_body(
     _add_sums(body, layout)
     _mark_subtotals(body)
     return body
+
+
+def name_columns(grid: Grid, hm: HeaderMatch, stt_col: int | None) -> list[int]:
+    """The sheet columns a unit's name is written in: the unit column, and the columns its header cell is merged
+    over (a "Tên đơn vị" header over two columns, the type word "Xã" in the first and "Hòa Phú" in the second),
+    none of them a count or STT column. A name merged over those columns in its own row is read once."""
+    taken = set(hm.columns.values()) | ({stt_col} if stt_col is not None else set())
+    for a, b, c, d in grid.merged:
+        if a <= hm.row <= b and c == hm.unit_col and d > c:
+            return [x for x in range(c, d + 1) if x == c or x not in taken]
+    return [hm.unit_col]
 
 
 def _continues(fr: FormRow, body: list[FormRow]) -> bool:

@@ -363,6 +363,40 @@ def m_plain(w: _Writer, s: date, e: date) -> None:
     w.save(wb, f"{s.year}/{fname}")
 
 
+def m_type_word_column(w: _Writer, s: date, e: date) -> None:
+    """01/2026: the unit's name in two columns under one header "Tên đơn vị" merged over two rows and two columns:
+    the type word ("Xã", "Phường", "Sở") in the first, the rest of the name in the second."""
+    fname = "BC thang 01-2026.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "T1"
+    r = _title(ws, [*TITLE, _period(s, e)])
+    for j, v in enumerate(["STT", "Tên đơn vị", None, *H_GROUP]):
+        if v is not None:
+            ws.cell(r, 1 + j, v)
+    for j, v in enumerate(H_SUB):
+        ws.cell(r + 1, 4 + j, v)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
+    ws.merge_cells(start_row=r, start_column=2, end_row=r + 1, end_column=3)
+    for a, b in ((4, 7), (8, 11), (12, 14)):
+        ws.merge_cells(start_row=r, start_column=a, end_row=r, end_column=b)
+    for j in range(13):
+        ws.cell(r + 2, 1 + j + (j > 1), f"({j + 1})")
+    r += 3
+    rows = w.unit_rows(s)
+    for i, (n, v, k) in enumerate(rows):
+        typ, rest = n.split(" ", 1)
+        ws.cell(r, 1, i + 1)
+        ws.cell(r, 2, typ)
+        ws.cell(r, 3, rest)
+        _vals(ws, r, 4, v)
+        w.record(fname, ws.title, n, s, e, k, v)
+        r += 1
+    ws.cell(r, 2, "Tổng cộng")
+    _vals(ws, r, 4, _sum([v for _, v, _ in rows]))
+    w.save(wb, f"2026/{fname}")
+
+
 def m_split_leaves(w: _Writer, s: date, e: date) -> None:
     """06/2026: the two-word leaves wrapped by hand into two rows ("Trực" over "tuyến", "Trước" over "hạn", "Từ kỳ"
     over "trước"), the group labels merged over both, no number row: the labels must be read across the rows."""
@@ -445,6 +479,7 @@ SHAPES = {
     (2025, 10): m_hidden_rows_column,
     (2025, 11): m_totals_on_top,
     (2025, 12): m_nfd_nbsp_abbrev,
+    (2026, 1): m_type_word_column,
     (2026, 3): m_ytd_march,
     (2026, 4): m_english_grouped,
     (2026, 5): m_code_column_merged_names,
