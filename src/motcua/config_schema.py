@@ -231,6 +231,8 @@ class AggregateLayout(LayoutBase):
     totals_row: Words = field(default_factory=list)
     not_totals_row: Words = field(default_factory=list)
     group_row: Words = field(default_factory=list)
+    secondary_columns: Words = field(default_factory=list)
+    period_block: Words = field(default_factory=list)
     exclude_columns: Words = field(default_factory=list)
     columns: dict[str, ColumnRule]
     required: Words = field(default_factory=list)

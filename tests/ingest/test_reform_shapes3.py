@@ -110,3 +110,24 @@ def test_hidden_rows_are_read_from_the_workbook(tmp_path):
     ws.row_dimensions[3].hidden = True
     wb.save(tmp_path / "h.xlsx")
     assert read_book(tmp_path / "h.xlsx").grids[0].hidden_rows == frozenset({2})
+
+
+@pytest.mark.parametrize(
+    "own, other", [("Trong kỳ báo cáo", "Lũy kế từ đầu năm"), ("Kỳ báo cáo", "Cùng kỳ năm trước"), (None, "Lũy kế")]
+)
+def test_the_periods_own_block_beside_a_cumulative_or_last_years_block(own, other):
+    """The form's eleven columns twice: under the period's own heading (or none) and under another period's; the
+    period's are read, the other's left as ignored columns, never mixed."""
+    top = ["STT", "Đơn vị", own, *[None] * 10, other, *[None] * 10]
+    groups = [None, None, *GROUPS, *GROUPS]
+    leaves = ["Tổng số", "Trực tuyến", "Trực tiếp", "Từ kỳ trước", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn"]
+    leaves = [None, None, *leaves, "Tổng số", "Trong hạn", "Quá hạn"] * 1
+    leaves += leaves[2:]
+    other_vals = [v * 3 for v in U1.values()]
+    body = ["1", "Xã Hòa Phú", *(U1[c] for c in COLS), *other_vals]
+    merged = [(3, 5, 0, 0), (3, 5, 1, 1), (3, 3, 2, 12), (3, 3, 13, 23)]
+    merged += [(4, 4, c + 2 + 11 * b - 2, d + 2 + 11 * b - 2) for b in (0, 1) for _, _, c, d in MERGES]
+    fs = read_form_sheet(Grid("S", [*TITLE, top, groups, leaves, body], merged))
+    assert fs is not None and fs.header_depth == 3
+    assert fs.columns == {k: FORM_COLUMN[k] - 1 for k in FORM_COLUMN}
+    assert _values(fs.rows[0]) == U1 and len(fs.ignored_columns) == 11

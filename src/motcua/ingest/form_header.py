@@ -76,6 +76,12 @@ class Layout:
     numbering: Numbering | None = None
     #: a group's heading that carries the group's sums ("Cấp tỉnh", "Cấp xã"): a subtotal of the unit rows below it
     group_row: tuple[WordPattern, ...] = ()
+    #: header words of another period's copy of the form's columns ("Lũy kế từ đầu năm", "Cùng kỳ năm trước" beside
+    #: the period's own): such a column gives way to the one column of the same label without them
+    secondary: tuple[re.Pattern[str], ...] = ()
+    #: a top header level naming the period's own block of columns ("Trong kỳ báo cáo" over the form's columns, beside
+    #: a "Lũy kế" block): read as no level at all
+    period_block: tuple[re.Pattern[str], ...] = ()
 
 
 def _rx(p: str) -> re.Pattern[str]:
@@ -109,6 +115,8 @@ def _layouts_cached(root: str) -> tuple[Layout, ...]:
                 tuple(WordPattern.compile(p) for p in spec.get("not_totals_row", [])),
                 Numbering.from_spec(spec.get("numbering")),
                 tuple(WordPattern.compile(p) for p in spec.get("group_row", [])),
+                tuple(_rx(p) for p in spec.get("secondary_columns", [])),
+                tuple(re.compile(p) for p in spec.get("period_block", [])),
             )
         )
     return tuple(sorted(out, key=lambda lo: lo.priority))
@@ -194,9 +202,10 @@ def _match_layout(paths: list[list[str]], layout: Layout) -> tuple[dict[str, int
     """Column index per panel column when every required column matches exactly one sheet column."""
     found: dict[str, int] = {}
     problems: list[str] = []
+    paths = _without_period_block(paths, layout)
     excluded = _excluded(paths, layout)
     for rule in layout.columns:
-        hits = _hits(paths, rule, excluded)
+        hits = _primary(_hits(paths, rule, excluded), paths, layout)
         if len(hits) == 1:
             found[rule.name] = hits[0]
         elif len(hits) > 1:
@@ -208,6 +217,23 @@ def _match_layout(paths: list[list[str]], layout: Layout) -> tuple[dict[str, int
     if len(set(found.values())) != len(found):
         return None
     return found, problems
+
+
+def _without_period_block(paths: list[list[str]], layout: Layout) -> list[list[str]]:
+    """``paths`` without a top level naming the period's own block ("Trong kỳ báo cáo" over the form's columns, a
+    "Lũy kế từ đầu năm" block beside it): the form's labels lie under it as under no heading."""
+    if not layout.period_block:
+        return paths
+    return [p[1:] if len(p) > 1 and any(b.search(p[0]) for b in layout.period_block) else p for p in paths]
+
+
+def _primary(hits: list[int], paths: list[list[str]], layout: Layout) -> list[int]:
+    """Of several columns a label names, the one not under another period's heading (the layout's
+    ``secondary_columns``: "Lũy kế từ đầu năm" beside "Trong kỳ"), when exactly one is; else ``hits`` unchanged."""
+    if len(hits) < 2 or not layout.secondary:
+        return hits
+    own = [c for c in hits if not any(p.search(lv) for p in layout.secondary for lv in paths[c])]
+    return own if len(own) == 1 else hits
 
 
 def _is_unit_header(text: str, layout: Layout) -> bool:

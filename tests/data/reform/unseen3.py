@@ -397,6 +397,43 @@ def m_type_word_column(w: _Writer, s: date, e: date) -> None:
     w.save(wb, f"2026/{fname}")
 
 
+def m_month_and_ytd_blocks(w: _Writer, s: date, e: date) -> None:
+    """02/2026: the month's eleven columns under "Trong kỳ báo cáo" and the same eleven again under "Lũy kế từ đầu
+    năm" to their right (a three-row header): the month's block is the month; the year-to-date block is not read."""
+    fname = "BC thang 02-2026.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "T2"
+    r = _title(ws, [*TITLE, _period(s, e)])
+    ws.cell(r, 1, "STT")
+    ws.cell(r, 2, "Đơn vị")
+    for c in (1, 2):
+        ws.merge_cells(start_row=r, start_column=c, end_row=r + 2, end_column=c)
+    for b, block in enumerate(("Trong kỳ báo cáo", "Lũy kế từ đầu năm")):
+        c0 = 3 + 11 * b
+        ws.cell(r, c0, block)
+        ws.merge_cells(start_row=r, start_column=c0, end_row=r, end_column=c0 + 10)
+        for j, v in enumerate(H_GROUP):
+            if v is not None:
+                ws.cell(r + 1, c0 + j, v)
+        for a_, b_ in ((0, 3), (4, 7), (8, 10)):
+            ws.merge_cells(start_row=r + 1, start_column=c0 + a_, end_row=r + 1, end_column=c0 + b_)
+        for j, v in enumerate(H_SUB):
+            ws.cell(r + 2, c0 + j, v)
+    r += 3
+    rows = w.unit_rows(s)
+    for i, (n, v, k) in enumerate(rows):
+        ws.cell(r, 1, i + 1)
+        ws.cell(r, 2, n)
+        _vals(ws, r, 3, v)
+        _vals(ws, r, 14, w.ytd(k[1], s))
+        w.record(fname, ws.title, n, s, e, k, v)
+        r += 1
+    ws.cell(r, 2, "Tổng cộng")
+    _vals(ws, r, 3, _sum([v for _, v, _ in rows]))
+    w.save(wb, f"2026/{fname}")
+
+
 def m_split_leaves(w: _Writer, s: date, e: date) -> None:
     """06/2026: the two-word leaves wrapped by hand into two rows ("Trực" over "tuyến", "Trước" over "hạn", "Từ kỳ"
     over "trước"), the group labels merged over both, no number row: the labels must be read across the rows."""
@@ -480,6 +517,7 @@ SHAPES = {
     (2025, 11): m_totals_on_top,
     (2025, 12): m_nfd_nbsp_abbrev,
     (2026, 1): m_type_word_column,
+    (2026, 2): m_month_and_ytd_blocks,
     (2026, 3): m_ytd_march,
     (2026, 4): m_english_grouped,
     (2026, 5): m_code_column_merged_names,
