@@ -125,6 +125,8 @@ def test_each_refusal_is_one_finding(cleaned, cfg):
     assert len(quarter) == 71 and set(quarter["rule"]) == {"aggregate_superseded"}
     stale = q[(q["file"] == "BC thang 07-2026.xlsx") & (q["action"] == "dropped")]
     assert len(stale) == 3 and set(stale["rule"]) == {"duplicate_unit_row"} and (stale["severity"] == "warning").all()
+    # its totals row adds up the rows the sheet shows: no mismatch
+    assert not ((q["file"] == "BC thang 07-2026.xlsx") & (q["rule"] == "totals_mismatch")).any()
     heading = q[q["file"] == PHU_YEN]
     assert "province_heading_other_era" in set(heading["rule"])
     ytd = q[(q["file"] == "Bao cao luy ke Q1-2026.xlsx") & (q["rule"] == "cumulative_differenced")]
