@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -388,7 +388,7 @@ def render_index(
     )
     stamp = None
     if manifest.get("built_at") or manifest.get("code_version"):
-        stamp = f"{_stamp_time(manifest.get('built_at', ''))} · motcua {manifest.get('code_version', '')}"
+        stamp = f"{_stamp_time(manifest.get('built_at', ''), lang)} · motcua {manifest.get('code_version', '')}"
     title = f"{S['index_kind']} · {province}" if province else S["index_kind"]
     return page(
         lang=lang,
@@ -475,10 +475,10 @@ def unit_provinces(panel: pd.DataFrame | None) -> dict[str, str]:
     return {unit_key(s or None, str(c)): str(n) for s, c, n in zip(schemas, last["unit_code"], last["province_name"])}
 
 
-def _stamp_time(built_at: str) -> str:
-    """The manifest's ISO time as the reports print it ("2026-11-23 14:00 UTC")."""
+def _stamp_time(built_at: str, lang: str) -> str:
+    """The manifest's ISO time as the reports print it ("23/11/2026 14:00 UTC": :func:`fmt.stamp_time`)."""
     try:
         when = datetime.fromisoformat(built_at)
     except (TypeError, ValueError):
         return str(built_at or "")
-    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return fmt.stamp_time(when, lang)
