@@ -191,3 +191,16 @@ def test_overview_claims_no_rise_from_a_flat_recent_trend(bent_dir, lang):
     assert words not in Page(ov.narrative._repr_html_()).plain().lower()
     rk = Page(ov.ranking._repr_html_()).plain()
     assert "+18" not in rk and ("+1,1" if lang == "vi" else "+1.1") in rk
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_rate_with_too_few_events_is_not_said_to_have_too_short_a_series(lang):
+    """17 months of a commune whose dossiers are nearly all on time: the model holds the rate constant because there
+    are too few late dossiers, not because the series is short; the sentence gives that reason."""
+    S = strings(lang)
+    few = {"status": "few_events", "n_periods": 17, "slope_pp_per_year": None, "slope_low": None, "slope_high": None}
+    sentence = trend_sentence("ontime_rate_report", few, S)
+    assert ("quá ngắn" if lang == "vi" else "too short") not in sentence
+    assert ("không đổi" if lang == "vi" else "constant") in sentence
+    short = {"status": "short_series", "n_periods": 3}
+    assert ("quá ngắn" if lang == "vi" else "too short") in trend_sentence("ontime_rate_report", short, S)

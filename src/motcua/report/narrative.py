@@ -60,7 +60,9 @@ def trend_sentence(rate: str, row: dict[str, Any], S: Strings) -> str:
     name = S[f"rate_{rate}"]
     c = trend_claim(row)
     if c is None:
-        return S.f("nar_trend_short", rate=name, Rate=cap(name))
+        # few events (almost every dossier one outcome: a constant model), else a series too short to fit
+        key = "nar_trend_few_events" if row.get("status") == "few_events" else "nar_trend_short"
+        return S.f(key, rate=name, Rate=cap(name))
     vals = dict(rate=name, Rate=cap(name), **_slope_vals(c.slope, c.low, c.high, lang))
     if not c.recent:
         return S.f(f"nar_trend_{c.direction}", **vals)
