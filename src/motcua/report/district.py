@@ -264,7 +264,7 @@ def key_figures_section(
 def narrative_section(
     unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings, era: era_text.UnitEra | None = None
 ) -> Section:
-    n = district_narrative(unit_name, kf, summary, S)
+    n = district_narrative(unit_name, kf, summary, S, dissolved=era is not None and era.dissolved)
     if era is not None:
         from motcua.model.settings import settings_from_config
 
