@@ -120,6 +120,8 @@ def test_the_overview_spans_the_reform(eras_dir):
     ov = province_overview(eras_dir, "vi", cache=False)
     head = _text(ov.header)
     assert "Tổng quan tỉnh Đắk Lắk: cấp xã và cấp tỉnh từ 1/7/2025; cấp huyện đến 30/6/2025" in head
+    # the headline total names its level: the communes', not the province's (which adds the provincial level)
+    assert re.search(r"\), 6 đơn vị cấp xã tiếp nhận [\d.]+ hồ sơ mới", _text(ov.narrative))
     units = _text(ov.units)
     assert "Các đơn vị cấp xã" in units
     assert "Phường Tuy Hòa" in units and "Công an tỉnh" not in units and "Huyện Tuy An" not in units

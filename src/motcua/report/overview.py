@@ -24,6 +24,7 @@ from motcua.report import continuity, fmt
 from motcua.report.chart_cache import ChartCache
 from motcua.report.context import ReportData, load_data
 from motcua.report.district import footer_section
+from motcua.report.eras import level_label
 from motcua.report.figures import window_figures, windows
 from motcua.report.fragment_cache import FragmentCache
 from motcua.report.html import Report, Section, render
@@ -106,6 +107,7 @@ def narrative_section(
                 "ov_nar_intro",
                 window=fmt.period(s, e, lang),
                 n=fmt.num(len(names), lang),
+                level=level_label(data.unit_level, S),
                 received=fmt.num(w.received, lang),
                 online=fmt.pct(w.online_share.value, lang, 1),
                 late=fmt.num(w.late, lang),
