@@ -209,7 +209,10 @@ def rate_chart(
         ax = axes_in(fig, 1.05, 4.2 - 1.05 - 0.15)
         draw_rate(ax, monthly, trends, rate, target, S)
 
-    return draw(4.2, paint, alt, S[caption_key])
+    # a series without a forecast (a dissolved unit's history, a short series) is not captioned as forecast
+    has_forecast = "kind" in trends and bool((trends["kind"] == "forecast").any())
+    caption = S[caption_key] if has_forecast else S.get(f"{caption_key}_no_forecast") or S[caption_key]
+    return draw(4.2, paint, alt, caption)
 
 
 def ontime_chart(
