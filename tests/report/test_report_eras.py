@@ -133,6 +133,10 @@ def test_the_overview_spans_the_reform(eras_dir):
     pt = prov.plain()
     assert "Cấp tỉnh" in pt and "Công an tỉnh" in pt and "Trung tâm Phục vụ hành chính công tỉnh" in pt
     assert not re.search(r"(?<!\d)\d/\d(?!\d)", pt) and "khoảng 95%: hạng" not in pt  # never ranked
+    # and no rank column of dashes either: the table has one column fewer than the communes'
+    assert "Hạng đúng và trước hạn" not in pt and "Hạng đúng và trước hạn" in units
+    cols = [len([a for a in Page(h).all("th") if a.get("scope") == "col"]) for h in (ov.provincial.html, ov.units.html)]
+    assert cols[0] == cols[1] - 1 > 0
     hist = _text(ov.history)
     assert "Cấp huyện (đến 30/6/2025, đã giải thể)" in hist and "07/2024–06/2025" in hist
     assert "Huyện Tuy An" in hist and re.search(r"(?<!\d)\d/4(?!\d)", hist) and "Phường Tuy Hòa" not in hist
