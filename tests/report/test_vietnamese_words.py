@@ -68,3 +68,30 @@ def test_targets_text_a_vietnamese_reader_sees_is_vietnamese(key):
     targets = yaml.safe_load((ROOT / "config" / "targets.yaml").read_text(encoding="utf-8"))["targets"]
     bad = {t["rate"]: non_vietnamese_words(t.get(key, "")) for t in targets}
     assert not {k: v for k, v in bad.items() if v}
+
+
+def test_an_english_report_gives_each_targets_source_in_english():
+    """The footer's targets: a Vietnamese source in a Vietnamese report, its ``source_en`` in an English one."""
+    import pandas as pd
+
+    from motcua.config import load_config
+    from motcua.report.district import target_lines
+
+    targets = load_config().targets
+    summary = pd.DataFrame(
+        [
+            {"target_label_vi": t["label_vi"], "target_label_en": t["label_en"], "target_source": t["source"]}
+            for t in targets
+        ],
+        index=pd.Index([t["rate"] for t in targets], name="rate"),
+    )
+    en = target_lines(summary, strings("en"), targets)
+    assert len(en) == len(targets) and all(t.get("source_en") for t in targets)
+    assert not any(
+        w
+        for line in en
+        for w in re.findall(r"\w+", line)
+        if re.search(r"[ạ-ỹđ]", w.lower()) and w not in {"QĐ", "Cầu", "Sông"}
+    )
+    vi = target_lines(summary, strings("vi"), targets)
+    assert all(t["source"] in " ".join(vi) for t in targets)

@@ -509,13 +509,18 @@ def sources_list(data: ReportData, files: list[str]) -> list[dict[str, str]]:
     return [{"file": f, "sha": shas.get(f) or shas.get(Path(f).name, "")} for f in files]
 
 
-def target_lines(summary: pd.DataFrame, S: Strings) -> list[str]:
+def target_lines(summary: pd.DataFrame, S: Strings, targets: list[dict[str, Any]] | None = None) -> list[str]:
+    """Each target with its source, in the report's language: ``targets`` (config/targets.yaml) give a source's
+    English wording (``source_en``) for an English report; without one the source is quoted as written."""
     out = []
     if summary is None or summary.empty:
         return out
     label_col = f"target_label_{S.lang}"
+    english = {str(t.get("rate")): str(t["source_en"]) for t in targets or [] if t.get("source_en")}
     for rate in summary.index:
         label, src = summary_value(summary, rate, label_col), summary_value(summary, rate, "target_source")
+        if S.lang == "en" and rate in english:
+            src = english[rate]
         if label:
             out.append(S.f("ft_target_item", label=str(label), source=str(src or S["no_data"])))
     return sorted(set(out), key=out.index)
@@ -528,7 +533,7 @@ def footer_section(data: ReportData, files: list[str], summary: pd.DataFrame, S:
         S=S,
         sources=srcs,
         sources_summary=S.f("ft_sources_count", n=fmt.num(len(srcs), S.lang)),
-        targets=target_lines(summary, S),
+        targets=target_lines(summary, S, data.config.targets),
         forecast_note=forecast_note(S),
         generated=S.f("ft_generated", version=code_version()),
     )
