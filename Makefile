@@ -77,7 +77,7 @@ bench: $(STAMP) ## run the benchmarks in bench/ (not tests; prints ratios; NATIO
 audit: $(STAMP) ## check the lock for known vulnerabilities (pip-audit; says so when no advisory service is reachable)
 	BIN=$(BIN) bash scripts/audit.sh
 
-lock: ## refresh requirements.lock from pyproject.toml (then `make env-yml`)
+lock: ## refresh requirements.lock from pyproject.toml, then environment.yml from it
 	$(BIN)/pip-compile --allow-unsafe --extra=dev --generate-hashes --no-emit-index-url --no-emit-find-links --output-file=requirements.lock --strip-extras pyproject.toml
 	$(BIN)/python -m motcua.envfile requirements.lock > environment.yml
 
