@@ -321,6 +321,26 @@ def charts_section(
     return Section("charts", render("sections/charts.html.j2", id="ch", title=S["ch_title"], charts=charts))
 
 
+_QUALITY_PERIOD = re.compile(r"^\s*(\d{2})/(\d{2})/(\d{4})\s*[–-]\s*(\d{2})/(\d{2})/(\d{4})\s*$")
+
+
+def period_label(v: Any, lang: str) -> str:
+    """A finding's period ("01/07/2022–31/07/2022" in quality.csv) as the report writes periods: whole months as
+    months ("07/2022", "Jul 2022"; "01/2025–03/2025"), other spans day to day in the report's language; anything
+    else as written."""
+    m = _QUALITY_PERIOD.match(str(v)) if not fmt.missing(v) else None
+    if not m:
+        return "" if fmt.missing(v) else str(v)
+    d1, m1, y1, d2, m2, y2 = (int(x) for x in m.groups())
+    try:
+        start, end = pd.Timestamp(y1, m1, d1), pd.Timestamp(y2, m2, d2)
+    except ValueError:
+        return str(v)
+    if start.day == 1 and end == end + pd.offsets.MonthEnd(0) and start <= end:
+        return fmt.period(start, end, lang)
+    return f"{fmt.day(start, lang)}–{fmt.day(end, lang)}"
+
+
 def severity_label(v: str, S: Strings) -> str:
     return S.get(f"severity_{str(v).lower()}", str(v)) or str(v)
 
@@ -376,7 +396,11 @@ def quality_section(
             ("row", "dq_col_row"),
         ]
         cols = [(c, k) for c, k in cols if c in qs]
-        show = {"severity": lambda v: severity_label(v, S), "rule": lambda v: rule_label(v, S)}
+        show = {
+            "severity": lambda v: severity_label(v, S),
+            "rule": lambda v: rule_label(v, S),
+            "period": lambda v: period_label(v, lang),
+        }
         # each cell carries its column's name: on a phone the table becomes one card per finding (report.css)
         trows = [
             {
