@@ -76,3 +76,42 @@ def test_small_multiples_write_the_year_in_full(monkeypatch):
         fig.canvas.draw()
     labels = [x.get_text() for x in fig.axes[0].get_xticklabels() if x.get_text()]
     assert "2026" in labels and all(len(x) == 4 and x.isdigit() for x in labels), labels
+
+
+def _funnel_comparison(n: int) -> pd.DataFrame:
+    flags = ["within"] * n
+    flags[0], flags[-1] = "below_95", "above_998"
+    return pd.DataFrame(
+        {
+            "unit_code": [str(22000 + i) for i in range(n)],
+            "unit_name": [f"Xã Thử {i}" for i in range(n)],
+            "trials": [500 + 40 * i for i in range(n)],
+            "observed": [0.97 + 0.0005 * i for i in range(n)],
+            "province_rate": 0.98,
+            "funnel_flag": flags,
+        }
+    )
+
+
+@pytest.mark.parametrize(("n", "labelled"), [(9, 9), (34, 2)])
+def test_a_province_funnel_labels_what_can_be_read(monkeypatch, n, labelled):
+    """Nine districts: every code beside its point. 34 communes: the codes piled up into an unreadable smear; only
+    the units outside the limits are labelled, and the caption says so."""
+    S = strings("vi")
+    painted = {}
+
+    def capture(height, paint, alt, caption, **kw):
+        with matplotlib.rc_context(RC):
+            fig = new_figure(height)
+            paint(fig)
+        painted.update(fig=fig, caption=caption)
+
+    monkeypatch.setattr(oc, "draw", capture)
+    oc.province_funnel(_funnel_comparison(n), "ontime_rate_report", S)
+    texts = [t.get_text() for t in painted["fig"].axes[0].texts]
+    assert len(texts) == labelled, texts
+    if labelled < n:
+        assert texts == ["22000", str(22000 + n - 1)]
+        assert S["ov_funnel_labels_outside"] in painted["caption"]
+    else:
+        assert S["ov_funnel_labels_outside"] not in painted["caption"]

@@ -241,8 +241,13 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
     return draw(height, paint, alt, caption, cache=cache, key=key)
 
 
+#: up to this many units a province funnel labels every one by its code; more, the units outside the limits only
+FUNNEL_LABEL_ALL = 12
+
+
 def province_funnel(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache | None = None) -> Chart:
-    """Funnel plot of one rate with every unit labelled by its code (cache key: the rate's whole comparison table,
+    """Funnel plot of one rate with its units labelled by code: all of them up to :data:`FUNNEL_LABEL_ALL`, else
+    those outside the 95 % limits, the caption saying so (cache key: the rate's whole comparison table,
     which the funnel's curve is computed from: drawn only when the chart is)."""
     from motcua.model import funnel_curve
 
@@ -258,12 +263,19 @@ def province_funnel(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache
     )
     alt = S.f("ov_alt_funnel", rate=S[f"rate_{rate}"], n=fmt.num(len(comp), S.lang), outside=names)
 
+    # every code fits beside its point for a few units; beyond that they pile up: the units outside the limits only
+    few = len(comp) <= FUNNEL_LABEL_ALL
+    labels: bool | frozenset[str] = True if few else frozenset(outside["unit_code"].astype(str))
+    caption = S.f("ov_funnel_chart", rate=S[f"rate_{rate}"])
+    if not few:
+        caption += " " + S["ov_funnel_labels_outside"]
+
     def paint(fig: Any) -> None:
         curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
         ax = axes_in(fig, 1.35, 4.2 - 1.35 - 0.2)
-        draw_funnel(ax, comp, curve, rate, S, highlight=None, label_codes=True)
+        draw_funnel(ax, comp, curve, rate, S, highlight=None, label_codes=labels)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncols=2, fontsize=10)
 
     key = chart_key("overview_charts.province_funnel", rate, S.lang, comp) if cache is not None else None
-    return draw(4.2, paint, alt, S.f("ov_funnel_chart", rate=S[f"rate_{rate}"]), cache=cache, key=key)
+    return draw(4.2, paint, alt, caption, cache=cache, key=key)

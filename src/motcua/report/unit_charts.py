@@ -261,11 +261,14 @@ def draw_funnel(
     rate: str,
     S: Strings,
     highlight: str | None = None,
-    label_codes: bool = False,
+    label_codes: bool | frozenset[str] = False,
     legend: bool = True,
     marks: bool = True,
 ) -> None:
     """Funnel plot: peers' observed rate against volume, 95 % and 99,8 % limits, one unit highlighted.
+
+    ``label_codes``: True labels every unit by its code; a set of codes labels those only (the units outside the
+    limits, where every label would pile up).
 
     ``marks=False``: the plot without the highlighted unit's marks (:func:`funnel_marks` adds them), its grey
     point drawn with the others' (the opaque red mark covers it whole)."""
@@ -302,7 +305,8 @@ def draw_funnel(
         zorder=3,
     )
     if label_codes:
-        for _, r in others.iterrows():
+        labelled = others if label_codes is True else others[others["unit_code"].astype(str).isin(label_codes)]
+        for _, r in labelled.iterrows():
             ax.annotate(
                 str(r["unit_code"]),
                 (r["trials"], r["observed"]),
