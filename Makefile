@@ -14,7 +14,7 @@ SCHEDULER ?=
 # Inputs: every top-level entry of data/raw/ except the shipped sample; the
 # sample when data/raw/ holds nothing else.
 RAW      ?= $(or $(filter-out data/raw/sample data/raw/README.md,$(wildcard data/raw/*)),data/raw/sample)
-RAW_FILES := $(shell find $(RAW) -type f ! -name '.*' ! -name 'README.md' 2>/dev/null | sort)
+RAW_FILES := $(shell find -L $(RAW) -type f ! -name '.*' ! -name 'README.md' 2>/dev/null | sort)
 CONFIG   := $(wildcard config/*.yaml config/*/*.yaml config/*.csv)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 SRC      := $(shell find src/motcua -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.j2' -o -name '*.css' -o -name '*.js' -o -name '*.csv' \) 2>/dev/null)
