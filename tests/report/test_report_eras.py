@@ -73,6 +73,7 @@ def test_a_dissolved_districts_report_is_its_history_without_forecast(eras_dir):
     assert "Không có dự báo sau 06/2025 và không có xác suất đạt mục tiêu, vì đơn vị không còn tồn tại." in nar
     # no forecast, and no chart captioned as showing one; a commune's chart, with its forecast, keeps the word
     assert "dự báo" not in _text(r.charts).lower()
+    assert "12 tháng cuối cùng của đơn vị" in _text(r.charts) and "12 tháng gần nhất" not in _text(r.charts)
     assert "xu hướng, dự báo và mục tiêu" in _text(district_report("22015", eras_dir, "vi", "2025").charts)
     # its window is its last 12 months, not "the latest 12 months" (which run to 11/2026 on the same page)
     assert "Trong 12 tháng cuối cùng của đơn vị (07/2024–06/2025), Thành phố Tuy Hòa tiếp nhận" in nar

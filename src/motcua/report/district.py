@@ -296,7 +296,14 @@ def _summary_row(summary: pd.DataFrame, rate: str) -> dict[str, Any]:
 
 
 def charts_section(
-    data: ReportData, unit_code: str, unit_name: str, m: pd.DataFrame, kf: KeyFigures, summary: pd.DataFrame, S: Strings
+    data: ReportData,
+    unit_code: str,
+    unit_name: str,
+    m: pd.DataFrame,
+    kf: KeyFigures,
+    summary: pd.DataFrame,
+    S: Strings,
+    dissolved: bool = False,
 ) -> Section:
     charts = [
         volume_chart(m, unit_name, S),
@@ -316,7 +323,7 @@ def charts_section(
             unit_name,
             S,
         ),
-        funnel_chart(data, unit_code, unit_name, S),
+        funnel_chart(data, unit_code, unit_name, S, caption_key="ch_funnel_last" if dissolved else "ch_funnel"),
     ]
     return Section("charts", render("sections/charts.html.j2", id="ch", title=S["ch_title"], charts=charts))
 
@@ -600,7 +607,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
         header_section(data, rows, code, S, era=era),
         key_figures_section(kf, summary, S, era),
         narrative_section(unit_name, kf, summary, S, era),
-        charts_section(data, code, unit_name, m, kf, summary, S),
+        charts_section(data, code, unit_name, m, kf, summary, S, dissolved=era is not None and era.dissolved),
         continuity.unit_section(
             data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S, era.dissolved
         ),
