@@ -14,7 +14,7 @@ SCHEDULER ?=
 # Inputs: every top-level entry of data/raw/ except the shipped sample; the
 # sample when data/raw/ holds nothing else.
 RAW      ?= $(or $(filter-out data/raw/sample data/raw/README.md,$(wildcard data/raw/*)),data/raw/sample)
-RAW_FILES := $(shell find $(RAW) -type f ! -name '.*' ! -name 'README.md' 2>/dev/null | sort)
+RAW_FILES := $(shell find -L $(RAW) -type f ! -name '.*' ! -name 'README.md' 2>/dev/null | sort)
 CONFIG   := $(wildcard config/*.yaml config/*/*.yaml config/*.csv)
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 SRC      := $(shell find src/motcua -type f \( -name '*.py' -o -name '*.yaml' -o -name '*.j2' -o -name '*.css' -o -name '*.js' -o -name '*.csv' \) 2>/dev/null)
@@ -77,7 +77,7 @@ bench: $(STAMP) ## run the benchmarks in bench/ (not tests; prints ratios; NATIO
 audit: $(STAMP) ## check the lock for known vulnerabilities (pip-audit; says so when no advisory service is reachable)
 	BIN=$(BIN) bash scripts/audit.sh
 
-lock: ## refresh requirements.lock from pyproject.toml (then `make env-yml`)
+lock: ## refresh requirements.lock from pyproject.toml, then environment.yml from it
 	$(BIN)/pip-compile --allow-unsafe --extra=dev --generate-hashes --no-emit-index-url --no-emit-find-links --output-file=requirements.lock --strip-extras pyproject.toml
 	$(BIN)/python -m motcua.envfile requirements.lock > environment.yml
 

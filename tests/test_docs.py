@@ -65,3 +65,17 @@ def test_the_bad_data_table_is_the_codes():
     from motcua.quality import RULES
 
     assert all(f"| `{rule}` |" in block for rule in RULES)
+
+
+def test_the_readme_lists_every_make_target_and_help_names_only_real_ones():
+    """README's table of targets is `make help`: every target with a help line is in it, and a help line that
+    names another target ("then `make env-yml`") names one that exists."""
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    helped = re.findall(r"^([a-zA-Z_-]+):.*?## (.*)$", make, re.M)
+    targets = set(re.findall(r"^([a-zA-Z_-]+):", make, re.M))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `make ([a-zA-Z_-]+)", readme, re.M))
+    assert {t for t, _ in helped if t != "help"} - listed == set()
+    assert listed - targets == set()
+    for t, text in helped:
+        assert set(re.findall(r"`make ([a-zA-Z_-]+)", text)) <= targets, (t, text)

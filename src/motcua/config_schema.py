@@ -70,6 +70,7 @@ class TargetEntry(Strict):
     label_vi: str = ""
     label_en: str = ""
     source: str = ""
+    source_en: str = ""  # the source in an English report (else quoted as written)
 
 
 @dataclass(kw_only=True)

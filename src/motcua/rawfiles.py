@@ -6,6 +6,7 @@ deciding whether anything needs to run.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -26,15 +27,31 @@ def discover(raw_paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
     for item in raw_paths:
         p = Path(item)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
+            for f in _files_under(p):
                 rel = f.relative_to(p)
-                if f.is_file() and f.name not in IGNORED_NAMES and not any(part.startswith(".") for part in rel.parts):
+                if f.name not in IGNORED_NAMES and not any(part.startswith(".") for part in rel.parts):
                     out.setdefault(f.resolve(), str(Path(p.name) / rel))
         elif p.is_file():
             out.setdefault(p.resolve(), p.name)
         else:
             out.setdefault(p, p.name)  # reported as unreadable
     return sorted(out.items(), key=lambda kv: kv[1])
+
+
+def _files_under(root: Path) -> list[Path]:
+    """Every file under ``root``, sorted, following linked folders (an analyst's ``data/raw/province`` may be a
+    link to the exports' share), each real folder once (a link back up the tree is not a loop)."""
+    seen: set[tuple[int, int]] = set()
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs.sort()
+        files += [Path(folder) / n for n in names if (Path(folder) / n).is_file()]
+    return sorted(files)
 
 
 #: Suffixes of prose documents (press releases, báo cáo CCHC): read by ``motcua extract``, never by the clean

@@ -222,3 +222,15 @@ def test_no_section_where_the_table_has_nothing_for_the_page(cont_dir, tmp_path)
     (bare / "continuity.parquet").unlink()
     assert district_report("557", bare, "vi", "legacy").continuity._repr_html_() == ""
     assert province_overview(bare, "vi", cache=False).continuity._repr_html_() == ""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_complete_continuation_does_not_speak_of_other_months(lang):
+    """17/17 months complete (the sample's Huyện Tuy An): no "the other months name the missing units"."""
+    from motcua.report.continuity_units import exact_sentence
+
+    S = strings(lang)
+    full = exact_sentence(17, 17, S)
+    assert "17" in full and ("còn lại" not in full if lang == "vi" else "other months" not in full)
+    part = exact_sentence(12, 17, S)
+    assert ("12/17" in part) and ("còn lại" in part if lang == "vi" else "other months" in part)

@@ -120,6 +120,19 @@ def test_quality_findings_listed_for_the_unit(data_dir):
         and "Reporting period cannot be dated" in en
     )
     assert "carry_over_gap" not in en
+    # a finding's month is written as the report writes months (quality.csv holds "01/02/2023–28/02/2023")
+    assert "02/2023" in t and "01/02/2023–28/02/2023" not in t
+    assert "Feb 2023" in en and "01/02/2023" not in en
+
+
+def test_a_findings_period_as_the_report_writes_periods():
+    from motcua.report.district import period_label
+
+    assert period_label("01/07/2022–31/07/2022", "vi") == "07/2022"
+    assert period_label("01/01/2025–31/03/2025", "en") == "Jan 2025–Mar 2025"
+    assert period_label("15/12/2024–14/01/2025", "vi") == "15/12/2024–14/01/2025"  # not whole months: days
+    assert period_label("15/12/2024–14/01/2025", "en") == "15 Dec 2024–14 Jan 2025"
+    assert period_label("quý I", "vi") == "quý I" and period_label(None, "vi") == ""
 
 
 def test_quality_unit_codes_match_codes_and_names_without_guessing():

@@ -74,3 +74,13 @@ def test_interval_bounds_never_print_as_zero_when_they_are_not():
     assert fmt.signed_small(0.004, "vi") == "+0,004"
     assert fmt.signed_small(2.34, "vi") == "+2,3"
     assert fmt.signed_small(0, "vi") == "0,0"
+
+
+def test_build_stamp_time_is_written_as_the_reports_write_dates():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    assert fmt.stamp_time(datetime(2026, 12, 8, 1, 18, tzinfo=UTC), "vi") == "08/12/2026 01:18 UTC"
+    assert (
+        fmt.stamp_time(datetime(2026, 12, 8, 8, 18, tzinfo=timezone(timedelta(hours=7))), "en")
+        == "8 Dec 2026 01:18 UTC"
+    )

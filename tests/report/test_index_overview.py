@@ -75,7 +75,7 @@ def test_index_lists_units_links_ok_ones_and_shows_failures(data_dir):
     assert len(p.raw["script"]) == 1 and "addEventListener" in p.raw["script"][0]
     assert "%" in text and "khoảng 95%: hạng" in text
     stamp = [line for line in html.splitlines() if "data-build-stamp" in line]
-    assert len(stamp) == 1 and "2026-11-23 14:00 UTC · motcua 0.1.0+abc" in stamp[0]
+    assert len(stamp) == 1 and "23/11/2026 14:00 UTC · motcua 0.1.0+abc" in stamp[0]  # dd/mm/yyyy, as every date
 
 
 def test_index_without_summary_or_overview():

@@ -155,7 +155,7 @@ def shared_axes_chart(
             ax.tick_params(labelsize=8.5)
             ax.yaxis.set_major_locator(MaxNLocator(3))
             ax.xaxis.set_major_locator(mdates.YearLocator())
-            ax.xaxis.set_major_formatter(mdates.DateFormatter("%y"))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
             (pct_axis if kind == "rate" else count_axis)(ax, lang)
             if c != 0:
                 ax.tick_params(labelleft=False)

@@ -161,3 +161,20 @@ def test_overview_units_fields_and_published_figures(par_dir):
 def test_overview_report_has_the_section(par_dir):
     ov = province_overview(par_dir, "vi", cache=False)
     assert "Chỉ số cải cách hành chính" in ov.par.html and ov.par.html in ov._repr_html_()
+
+
+def test_published_grades_in_the_reports_language(par_dir):
+    """The grade is published in Vietnamese ("Khá", "Trung bình"); an English report says it in English."""
+    from motcua.report.par_tables import grade_label
+
+    en = strings("en")
+    assert [grade_label(g, en) for g in ("Tốt", "Khá", "trung bình", "Xuất sắc", "Yếu")] == [
+        "Good",
+        "Fairly good",
+        "Average",
+        "Excellent",
+        "Weak",
+    ]
+    assert grade_label("Khá", strings("vi")) == "Khá" and grade_label("Loại A", en) == "Loại A"
+    sec = _cells(district_report("557", par_dir, "en", "legacy").par.html)
+    assert "2022 73.34 +8.48 3/9 Fairly good" in sec and "Khá" not in sec and "Trung bình" not in sec

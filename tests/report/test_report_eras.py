@@ -71,6 +71,13 @@ def test_a_dissolved_districts_report_is_its_history_without_forecast(eras_dir):
     assert "Đã giải thể từ 1/7/2025" in kft and "12 tháng cuối cùng của đơn vị: 07/2024–06/2025" in kft
     nar = _text(r.narrative)
     assert "Không có dự báo sau 06/2025 và không có xác suất đạt mục tiêu, vì đơn vị không còn tồn tại." in nar
+    # no forecast, and no chart captioned as showing one; a commune's chart, with its forecast, keeps the word
+    assert "dự báo" not in _text(r.charts).lower()
+    assert "12 tháng cuối cùng của đơn vị" in _text(r.charts) and "12 tháng gần nhất" not in _text(r.charts)
+    assert "xu hướng, dự báo và mục tiêu" in _text(district_report("22015", eras_dir, "vi", "2025").charts)
+    # its window is its last 12 months, not "the latest 12 months" (which run to 11/2026 on the same page)
+    assert "Trong 12 tháng cuối cùng của đơn vị (07/2024–06/2025), Thành phố Tuy Hòa tiếp nhận" in nar
+    assert "12 tháng gần nhất" not in nar
     assert "khả năng" not in nar.lower() or "mục tiêu" not in nar.split("không còn tồn tại.")[1]
     # the model gave it no forecast and no target probability; its peers are the legacy districts of its window
     trends = pd.read_parquet(eras_dir / "trends.parquet")
@@ -117,6 +124,8 @@ def test_the_overview_spans_the_reform(eras_dir):
     ov = province_overview(eras_dir, "vi", cache=False)
     head = _text(ov.header)
     assert "Tổng quan tỉnh Đắk Lắk: cấp xã và cấp tỉnh từ 1/7/2025; cấp huyện đến 30/6/2025" in head
+    # the headline total names its level: the communes', not the province's (which adds the provincial level)
+    assert re.search(r"\), 6 đơn vị cấp xã tiếp nhận [\d.]+ hồ sơ mới", _text(ov.narrative))
     units = _text(ov.units)
     assert "Các đơn vị cấp xã" in units
     assert "Phường Tuy Hòa" in units and "Công an tỉnh" not in units and "Huyện Tuy An" not in units
@@ -125,6 +134,10 @@ def test_the_overview_spans_the_reform(eras_dir):
     pt = prov.plain()
     assert "Cấp tỉnh" in pt and "Công an tỉnh" in pt and "Trung tâm Phục vụ hành chính công tỉnh" in pt
     assert not re.search(r"(?<!\d)\d/\d(?!\d)", pt) and "khoảng 95%: hạng" not in pt  # never ranked
+    # and no rank column of dashes either: the table has one column fewer than the communes'
+    assert "Hạng đúng và trước hạn" not in pt and "Hạng đúng và trước hạn" in units
+    cols = [len([a for a in Page(h).all("th") if a.get("scope") == "col"]) for h in (ov.provincial.html, ov.units.html)]
+    assert cols[0] == cols[1] - 1 > 0
     hist = _text(ov.history)
     assert "Cấp huyện (đến 30/6/2025, đã giải thể)" in hist and "07/2024–06/2025" in hist
     assert "Huyện Tuy An" in hist and re.search(r"(?<!\d)\d/4(?!\d)", hist) and "Phường Tuy Hòa" not in hist

@@ -191,3 +191,33 @@ def test_overview_claims_no_rise_from_a_flat_recent_trend(bent_dir, lang):
     assert words not in Page(ov.narrative._repr_html_()).plain().lower()
     rk = Page(ov.ranking._repr_html_()).plain()
     assert "+18" not in rk and ("+1,1" if lang == "vi" else "+1.1") in rk
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_rate_with_too_few_events_is_not_said_to_have_too_short_a_series(lang):
+    """17 months of a commune whose dossiers are nearly all on time: the model holds the rate constant because there
+    are too few late dossiers, not because the series is short; the sentence gives that reason."""
+    S = strings(lang)
+    few = {"status": "few_events", "n_periods": 17, "slope_pp_per_year": None, "slope_low": None, "slope_high": None}
+    sentence = trend_sentence("ontime_rate_report", few, S)
+    assert ("quá ngắn" if lang == "vi" else "too short") not in sentence
+    assert ("không đổi" if lang == "vi" else "constant") in sentence
+    short = {"status": "short_series", "n_periods": 3}
+    assert ("quá ngắn" if lang == "vi" else "too short") in trend_sentence("ontime_rate_report", short, S)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_dissolved_units_narrative_names_its_last_12_months_not_the_latest(lang):
+    """A district dissolved on 1/7/2025, on a page whose data run to 11/2026: its window is its last 12 months,
+    named as such and by their dates, in the opening sentence and in a shortfall against a target."""
+    S = strings(lang)
+    kf = key_figures(panel_rows())  # 01/2024–06/2025
+    n = district_narrative("X", kf, summary({**FLAT, "target": 0.7}), S, dissolved=True)
+    text = " ".join(n.paragraphs + n.attention)
+    window = "07/2024–06/2025" if lang == "vi" else "Jul 2024–Jun 2025"
+    assert ("12 tháng cuối cùng của đơn vị" if lang == "vi" else "its last 12 months") in n.paragraphs[0]
+    assert ("12 tháng gần nhất" if lang == "vi" else "the last 12 months") not in text
+    assert any(window in a and ("mục tiêu" if lang == "vi" else "target") in a for a in n.attention), n.attention
+    # a unit that exists keeps "the latest 12 months"
+    live = district_narrative("X", kf, summary(FLAT), S)
+    assert ("12 tháng gần nhất" if lang == "vi" else "the last 12 months") in live.paragraphs[0]

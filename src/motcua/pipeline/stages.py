@@ -35,6 +35,7 @@ from motcua.pipeline.render_units import check_render_parameters, overview_param
 from motcua.pipeline.results import BuildResult, StageError, StageResult
 from motcua.pipeline.stage_specs import CLEAN, MODEL, OVERVIEW, RENDER_INPUTS, UNIT_REPORT, StageSpec
 from motcua.rawfiles import discover
+from motcua.report import fmt
 from motcua.version import code_version, source_hash
 
 #: Names other modules, the notebooks' helpers and the tests import from here.
@@ -197,7 +198,7 @@ def render_stage(
         raise StageError(str(exc)) from exc
 
     built_at = datetime.now(UTC).replace(microsecond=0)
-    stamp = f"{built_at:%Y-%m-%d %H:%M} UTC · motcua {code_version()}"
+    stamp = f"{fmt.stamp_time(built_at, lang)} · motcua {code_version()}"
     nb_unit = stamps.notebook_hash(UNIT_REPORT.notebook_path())
     nb_over = stamps.notebook_hash(OVERVIEW.notebook_path())
     config_hash = stamps.config_hash()

@@ -40,6 +40,14 @@ def _report_href(code: str, name: str) -> str:
     return f"{unit_report_name(code, name, NEW)}.html"
 
 
+def exact_sentence(n_exact: int, n: int, S: Strings) -> str:
+    """How many months of a dissolved district's continuation have every successor commune's figures; the months
+    that lack some name them in the table, a sentence said only when there are such months."""
+    if n_exact == n:
+        return S.f("cont_district_exact_all", n=fmt.num(n, S.lang))
+    return S.f("cont_district_exact", exact=fmt.num(n_exact, S.lang), n=fmt.num(n, S.lang))
+
+
 def _commune_names(panel: pd.DataFrame) -> dict[str, str]:
     """The 2025 communes that get a report, with the name their report is filed under."""
     if panel is None or panel.empty or "unit_schema" not in panel or "unit_level" not in panel:
@@ -79,7 +87,7 @@ def district_section(
     n_exact = int(series["exact"].fillna(False).sum())
     paras = [
         {"text": S.f("cont_district_intro", date=date, unit=unit_name, n=fmt.num(len(succ), lang)), "cls": ""},
-        {"text": S.f("cont_district_exact", exact=fmt.num(n_exact, lang), n=fmt.num(len(series), lang)), "cls": ""},
+        {"text": exact_sentence(n_exact, len(series), S), "cls": ""},
         {"text": S.f("cont_district_level_note", unit=unit_name, date=date), "cls": "note"},
     ]
     html = render(

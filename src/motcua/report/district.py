@@ -264,7 +264,7 @@ def key_figures_section(
 def narrative_section(
     unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings, era: era_text.UnitEra | None = None
 ) -> Section:
-    n = district_narrative(unit_name, kf, summary, S)
+    n = district_narrative(unit_name, kf, summary, S, dissolved=era is not None and era.dissolved)
     if era is not None:
         from motcua.model.settings import settings_from_config
 
@@ -296,7 +296,14 @@ def _summary_row(summary: pd.DataFrame, rate: str) -> dict[str, Any]:
 
 
 def charts_section(
-    data: ReportData, unit_code: str, unit_name: str, m: pd.DataFrame, kf: KeyFigures, summary: pd.DataFrame, S: Strings
+    data: ReportData,
+    unit_code: str,
+    unit_name: str,
+    m: pd.DataFrame,
+    kf: KeyFigures,
+    summary: pd.DataFrame,
+    S: Strings,
+    dissolved: bool = False,
 ) -> Section:
     charts = [
         volume_chart(m, unit_name, S),
@@ -316,9 +323,29 @@ def charts_section(
             unit_name,
             S,
         ),
-        funnel_chart(data, unit_code, unit_name, S),
+        funnel_chart(data, unit_code, unit_name, S, caption_key="ch_funnel_last" if dissolved else "ch_funnel"),
     ]
     return Section("charts", render("sections/charts.html.j2", id="ch", title=S["ch_title"], charts=charts))
+
+
+_QUALITY_PERIOD = re.compile(r"^\s*(\d{2})/(\d{2})/(\d{4})\s*[–-]\s*(\d{2})/(\d{2})/(\d{4})\s*$")
+
+
+def period_label(v: Any, lang: str) -> str:
+    """A finding's period ("01/07/2022–31/07/2022" in quality.csv) as the report writes periods: whole months as
+    months ("07/2022", "Jul 2022"; "01/2025–03/2025"), other spans day to day in the report's language; anything
+    else as written."""
+    m = _QUALITY_PERIOD.match(str(v)) if not fmt.missing(v) else None
+    if not m:
+        return "" if fmt.missing(v) else str(v)
+    d1, m1, y1, d2, m2, y2 = (int(x) for x in m.groups())
+    try:
+        start, end = pd.Timestamp(y1, m1, d1), pd.Timestamp(y2, m2, d2)
+    except ValueError:
+        return str(v)
+    if start.day == 1 and end == end + pd.offsets.MonthEnd(0) and start <= end:
+        return fmt.period(start, end, lang)
+    return f"{fmt.day(start, lang)}–{fmt.day(end, lang)}"
 
 
 def severity_label(v: str, S: Strings) -> str:
@@ -376,7 +403,11 @@ def quality_section(
             ("row", "dq_col_row"),
         ]
         cols = [(c, k) for c, k in cols if c in qs]
-        show = {"severity": lambda v: severity_label(v, S), "rule": lambda v: rule_label(v, S)}
+        show = {
+            "severity": lambda v: severity_label(v, S),
+            "rule": lambda v: rule_label(v, S),
+            "period": lambda v: period_label(v, lang),
+        }
         # each cell carries its column's name: on a phone the table becomes one card per finding (report.css)
         trows = [
             {
@@ -509,13 +540,18 @@ def sources_list(data: ReportData, files: list[str]) -> list[dict[str, str]]:
     return [{"file": f, "sha": shas.get(f) or shas.get(Path(f).name, "")} for f in files]
 
 
-def target_lines(summary: pd.DataFrame, S: Strings) -> list[str]:
+def target_lines(summary: pd.DataFrame, S: Strings, targets: list[dict[str, Any]] | None = None) -> list[str]:
+    """Each target with its source, in the report's language: ``targets`` (config/targets.yaml) give a source's
+    English wording (``source_en``) for an English report; without one the source is quoted as written."""
     out = []
     if summary is None or summary.empty:
         return out
     label_col = f"target_label_{S.lang}"
+    english = {str(t.get("rate")): str(t["source_en"]) for t in targets or [] if t.get("source_en")}
     for rate in summary.index:
         label, src = summary_value(summary, rate, label_col), summary_value(summary, rate, "target_source")
+        if S.lang == "en" and rate in english:
+            src = english[rate]
         if label:
             out.append(S.f("ft_target_item", label=str(label), source=str(src or S["no_data"])))
     return sorted(set(out), key=out.index)
@@ -528,7 +564,7 @@ def footer_section(data: ReportData, files: list[str], summary: pd.DataFrame, S:
         S=S,
         sources=srcs,
         sources_summary=S.f("ft_sources_count", n=fmt.num(len(srcs), S.lang)),
-        targets=target_lines(summary, S),
+        targets=target_lines(summary, S, data.config.targets),
         forecast_note=forecast_note(S),
         generated=S.f("ft_generated", version=code_version()),
     )
@@ -571,7 +607,7 @@ def district_report(unit_code: str, data_dir: str | Path, lang: str = "vi", unit
         header_section(data, rows, code, S, era=era),
         key_figures_section(kf, summary, S, era),
         narrative_section(unit_name, kf, summary, S, era),
-        charts_section(data, code, unit_name, m, kf, summary, S),
+        charts_section(data, code, unit_name, m, kf, summary, S, dissolved=era is not None and era.dissolved),
         continuity.unit_section(
             data.continuity, data.unit_schema, data.unit_level, code, unit_name, data.panel, S, era.dissolved
         ),

@@ -11,7 +11,7 @@ re-exported here unchanged, so report code reads every format from one namespace
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -70,6 +70,14 @@ def day(x: Any, lang: str) -> str:
     if missing(x):
         return DASH
     return _day(_as_date(x), lang)
+
+
+def stamp_time(when: datetime, lang: str) -> str:
+    """A build time in UTC as a page's build stamp prints it: "08/12/2026 01:18 UTC" (vi), "8 Dec 2026 01:18 UTC"
+    (en); a naive time is taken as UTC."""
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return f"{day(when, lang)} {when:%H:%M} UTC"
 
 
 def period(start: Any, end: Any, lang: str) -> str:

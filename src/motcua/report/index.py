@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -192,7 +192,13 @@ def _rate_cell(row: dict[str, Any] | None, lang: str, digits: int) -> dict[str, 
 
 
 def _rank_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
-    if not row or any(fmt.missing(row.get(k)) for k in ("rank", "rank_low", "rank_high", "n_ranked")):
+    """The rank with its 95 % interval; "not ranked" (as on the unit's page) when the units were compared but
+    differ no more than chance would make them (an interval and no point rank)."""
+    band = row and not any(fmt.missing(row.get(k)) for k in ("rank_low", "rank_high", "n_ranked"))
+    if band and fmt.missing(row.get("rank")):
+        sub = S.f("kf_rank_interval", low=int(row["rank_low"]), high=int(row["rank_high"]))
+        return index_cell(S["kf_rank_none"], "", True, sub=sub)
+    if not band or fmt.missing(row.get("rank")):
         return index_cell(fmt.DASH, "", True)
     text = f"{int(row['rank'])}/{int(row['n_ranked'])}"
     return index_cell(
@@ -201,13 +207,14 @@ def _rank_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
 
 
 def _trend_cell(row: dict[str, Any] | None, S: Any) -> dict[str, Any]:
-    """Direction only when the interval that applies excludes 0 (the recent slope when the trend bends)."""
+    """Direction only when the interval that applies excludes 0 (the recent slope when the trend bends); the slope
+    under it with its unit (percentage points a year)."""
     c = trend_claim(row)
     if c is None:
         return index_cell(fmt.DASH, "")
     text = S[f"trend_{c.direction}"]
     slope = fmt.signed_small(c.slope, S.lang)
-    return index_cell(text, text, sub=S.f("ix_trend_recent", slope=slope) if c.recent else slope)
+    return index_cell(text, text, sub=S.f("ix_trend_recent" if c.recent else "ix_trend_slope", slope=slope))
 
 
 def safe_href(path: Any) -> str | None:
@@ -381,7 +388,7 @@ def render_index(
     )
     stamp = None
     if manifest.get("built_at") or manifest.get("code_version"):
-        stamp = f"{_stamp_time(manifest.get('built_at', ''))} · motcua {manifest.get('code_version', '')}"
+        stamp = f"{_stamp_time(manifest.get('built_at', ''), lang)} · motcua {manifest.get('code_version', '')}"
     title = f"{S['index_kind']} · {province}" if province else S["index_kind"]
     return page(
         lang=lang,
@@ -468,10 +475,10 @@ def unit_provinces(panel: pd.DataFrame | None) -> dict[str, str]:
     return {unit_key(s or None, str(c)): str(n) for s, c, n in zip(schemas, last["unit_code"], last["province_name"])}
 
 
-def _stamp_time(built_at: str) -> str:
-    """The manifest's ISO time as the reports print it ("2026-11-23 14:00 UTC")."""
+def _stamp_time(built_at: str, lang: str) -> str:
+    """The manifest's ISO time as the reports print it ("23/11/2026 14:00 UTC": :func:`fmt.stamp_time`)."""
     try:
         when = datetime.fromisoformat(built_at)
     except (TypeError, ValueError):
         return str(built_at or "")
-    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return fmt.stamp_time(when, lang)

@@ -60,7 +60,9 @@ def trend_sentence(rate: str, row: dict[str, Any], S: Strings) -> str:
     name = S[f"rate_{rate}"]
     c = trend_claim(row)
     if c is None:
-        return S.f("nar_trend_short", rate=name, Rate=cap(name))
+        # few events (almost every dossier one outcome: a constant model), else a series too short to fit
+        key = "nar_trend_few_events" if row.get("status") == "few_events" else "nar_trend_short"
+        return S.f(key, rate=name, Rate=cap(name))
     vals = dict(rate=name, Rate=cap(name), **_slope_vals(c.slope, c.low, c.high, lang))
     if not c.recent:
         return S.f(f"nar_trend_{c.direction}", **vals)
@@ -132,15 +134,18 @@ def _row(summary: pd.DataFrame, rate: str) -> dict[str, Any]:
     return {k: summary_value(summary, rate, k) for k in summary.columns}
 
 
-def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings) -> Narrative:
+def district_narrative(
+    unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S: Strings, *, dissolved: bool = False
+) -> Narrative:
     """The narrative of one unit from its key figures and its trend_summary rows (indexed by rate): volume and
     online share, resolution and late dossiers (facts), trends, targets and ranks (model), then what improved and
-    what needs attention."""
+    what needs attention. ``dissolved``: the unit no longer exists, its window is its last 12 months (not "the
+    latest 12 months", which run past its end)."""
     out = Narrative()
     if kf.current is None:
         out.paragraphs.append(S["no_data"])
         return out
-    out.paragraphs.append(_volume_paragraph(unit_name, kf, S))
+    out.paragraphs.append(_volume_paragraph(unit_name, kf, S, dissolved))
     out.paragraphs += _resolution_paragraphs(kf, S)
     model = _model_paragraph(summary, S)
     if model:
@@ -150,7 +155,7 @@ def district_narrative(unit_name: str, kf: KeyFigures, summary: pd.DataFrame, S:
     return out
 
 
-def _volume_paragraph(unit_name: str, kf: KeyFigures, S: Strings) -> str:
+def _volume_paragraph(unit_name: str, kf: KeyFigures, S: Strings, dissolved: bool = False) -> str:
     """New dossiers and online share over the window, with their change on the window before."""
     lang = S.lang
     cur = kf.current
@@ -171,7 +176,7 @@ def _volume_paragraph(unit_name: str, kf: KeyFigures, S: Strings) -> str:
     # a unit whose data begin inside the window (a commune since 07/2025) is described over the months it has
     partial = not cur.complete and cur.first_start is not None and cur.first_start > cur.start
     return S.f(
-        "nar_intro_partial" if partial else "nar_intro",
+        "nar_intro_partial" if partial else "nar_intro_last" if dissolved else "nar_intro",
         window=fmt.period(cur.first_start if partial else cur.start, cur.end, lang),
         unit=unit_name,
         n=fmt.num(cur.n_periods, lang),
@@ -277,6 +282,7 @@ def _shortfalls(out: Narrative, kf: KeyFigures, summary: pd.DataFrame, S: String
                 S.f(
                     "nar_bad_target",
                     Rate=cap(name),
+                    window=fmt.period(cur.start, cur.end, lang),
                     value=_pct_for(rate, ratio.value, lang),
                     target=fmt.pct(target, lang, 0),
                 )

@@ -24,6 +24,8 @@ from motcua.report import continuity, fmt
 from motcua.report.chart_cache import ChartCache
 from motcua.report.context import ReportData, load_data
 from motcua.report.district import footer_section
+from motcua.report.era_text import short_day
+from motcua.report.eras import level_label
 from motcua.report.figures import window_figures, windows
 from motcua.report.fragment_cache import FragmentCache
 from motcua.report.html import Report, Section, render
@@ -33,7 +35,7 @@ from motcua.report.overview_par import overview_par_section
 from motcua.report.overview_quality import quality_section
 from motcua.report.overview_ranking import ranking_section
 from motcua.report.overview_units import monthly_all, peer_units, summary_by_rate, summary_rows, units_section
-from motcua.report.published import published_section
+from motcua.report.published import PublishedScope, published_section
 from motcua.report.strings import Strings, strings
 
 RATES = ("online_rate", "ontime_rate_report", "ontime_rate_766")
@@ -106,6 +108,7 @@ def narrative_section(
                 "ov_nar_intro",
                 window=fmt.period(s, e, lang),
                 n=fmt.num(len(names), lang),
+                level=level_label(data.unit_level, S),
                 received=fmt.num(w.received, lang),
                 online=fmt.pct(w.online_share.value, lang, 1),
                 late=fmt.num(w.late, lang),
@@ -238,6 +241,29 @@ def _province_code(data: ReportData, peers: pd.DataFrame) -> str | None:
     return str(code).zfill(2) if code else None
 
 
+def _published_history(history: list[ReportData], S: Strings) -> list[PublishedScope]:
+    """The legacy units of the page's history (districts to 30/6/2025), each scope with its own table of published
+    figures beside the panel's: a figure the press stated about a district then is compared with that district."""
+    out = []
+    for scope in history:
+        peers, names = peer_units(scope)
+        if not len(peers):
+            continue
+        end = peers["period_end"].max()
+        caption = S.f("pub_caption_history", level=level_label(scope.unit_level, S), date=short_day(end, S.lang))
+        out.append(
+            PublishedScope(
+                UnitRows(scope, names),
+                names,
+                scope.unit_level,
+                _province_code(scope, peers),
+                scope.unit_schema,
+                caption,
+            )
+        )
+    return out
+
+
 def _province_nav(S: Strings) -> list[dict[str, str]]:
     """A province page's links (it lies in REPORTS/provinces/): the index, the national page."""
     return [{"href": "../index.html", "text": S["nav_index"]}, {"href": "../province.html", "text": S["ix_national"]}]
@@ -319,6 +345,7 @@ def province_overview(data_dir: str | Path, lang: str = "vi", cache: bool = True
             data.synthetic,
             S,
             data.unit_schema,
+            history=_published_history(history, S) if data.published is not None else (),
         ),
         overview_par_section(data_dir, data.published, S, _panel_keys(everything) if province_code else None),
         small_multiples_section(mall, names, summ, S, charts),

@@ -116,7 +116,7 @@ def small_multiples(
         ax.tick_params(labelsize=8.5)
         ax.yaxis.set_major_locator(MaxNLocator(3))
         ax.xaxis.set_major_locator(mdates.YearLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%y"))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # "2026", never a bare "26"
         if kind == "rate":
             pct_axis(ax, lang)
         else:
@@ -177,10 +177,11 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
     else:
         alt = S["no_data"]
     n = max(1, len(c))
-    height = 0.9 + 0.32 * n
+    legend_in = 0.6  # two rows of legend under the x axis: what the dot, the bar, the tick and the line are
+    height = 0.9 + legend_in + 0.32 * n
 
     def paint(fig: Any) -> None:
-        ax = axes_in(fig, 0.55, height - 0.55 - 0.15, left=2.3)
+        ax = axes_in(fig, 0.55 + legend_in, height - 0.55 - legend_in - 0.15, left=2.3, right=0.4)
         if c.empty:
             no_data(ax, S["no_data"])
             return
@@ -197,11 +198,20 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
             elinewidth=2,
             capsize=0,
             markersize=6,
+            label=S["ov_rank_legend_shrunk"],
         )
         if "observed" in c:
-            ax.scatter(c["observed"].to_numpy(float), y, marker="|", color="#333333", s=60, zorder=3)
+            ax.scatter(
+                c["observed"].to_numpy(float),
+                y,
+                marker="|",
+                color="#333333",
+                s=60,
+                zorder=3,
+                label=S["ov_rank_legend_observed"],
+            )
         if "province_rate" in c and c["province_rate"].notna().any():
-            ax.axvline(float(c["province_rate"].iloc[0]), color="#222222", linewidth=1)
+            ax.axvline(float(c["province_rate"].iloc[0]), color="#222222", linewidth=1, label=S["ch_funnel_mean"])
         ax.set_yticks(
             y,
             [(f"{int(r)}. " if pd.notna(r) else "") + short(str(nm), 26) for r, nm in zip(c["rank"], c["unit_name"])],
@@ -213,6 +223,14 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
         ax.grid(True, axis="x", alpha=0.6)
         ax.grid(False, axis="y")
         sns.despine(ax=ax, left=True)
+        fig.legend(
+            *ax.get_legend_handles_labels(),
+            loc="lower left",
+            bbox_to_anchor=(0.1 / fig.get_size_inches()[0], 0.05 / height),
+            ncols=2,
+            fontsize=10,
+            frameon=False,
+        )
 
     caption = S.f("ov_ranking_chart", Rate=cap(S[f"rate_{rate}"]))
     if hidden:
@@ -223,8 +241,13 @@ def ranking_chart(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache |
     return draw(height, paint, alt, caption, cache=cache, key=key)
 
 
+#: up to this many units a province funnel labels every one by its code; more, the units outside the limits only
+FUNNEL_LABEL_ALL = 12
+
+
 def province_funnel(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache | None = None) -> Chart:
-    """Funnel plot of one rate with every unit labelled by its code (cache key: the rate's whole comparison table,
+    """Funnel plot of one rate with its units labelled by code: all of them up to :data:`FUNNEL_LABEL_ALL`, else
+    those outside the 95 % limits, the caption saying so (cache key: the rate's whole comparison table,
     which the funnel's curve is computed from: drawn only when the chart is)."""
     from motcua.model import funnel_curve
 
@@ -240,12 +263,19 @@ def province_funnel(comp: pd.DataFrame, rate: str, S: Strings, cache: ChartCache
     )
     alt = S.f("ov_alt_funnel", rate=S[f"rate_{rate}"], n=fmt.num(len(comp), S.lang), outside=names)
 
+    # every code fits beside its point for a few units; beyond that they pile up: the units outside the limits only
+    few = len(comp) <= FUNNEL_LABEL_ALL
+    labels: bool | frozenset[str] = True if few else frozenset(outside["unit_code"].astype(str))
+    caption = S.f("ov_funnel_chart", rate=S[f"rate_{rate}"])
+    if not few:
+        caption += " " + S["ov_funnel_labels_outside"]
+
     def paint(fig: Any) -> None:
         curve = funnel_curve(comp, rate) if len(comp) and "phi" in comp else pd.DataFrame()
         ax = axes_in(fig, 1.35, 4.2 - 1.35 - 0.2)
-        draw_funnel(ax, comp, curve, rate, S, highlight=None, label_codes=True)
+        draw_funnel(ax, comp, curve, rate, S, highlight=None, label_codes=labels)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper left", bbox_to_anchor=(0, -0.2), ncols=2, fontsize=10)
 
     key = chart_key("overview_charts.province_funnel", rate, S.lang, comp) if cache is not None else None
-    return draw(4.2, paint, alt, S.f("ov_funnel_chart", rate=S[f"rate_{rate}"]), cache=cache, key=key)
+    return draw(4.2, paint, alt, caption, cache=cache, key=key)

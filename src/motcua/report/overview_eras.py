@@ -116,6 +116,7 @@ def provincial_section(scope: ReportData | None, S: Strings) -> Section:
         title=S["ov_title_provincial"],
         caption_key="ov_caption_provincial",
         paragraphs=[{"text": S["ov_provincial_note"], "cls": "note"}],
+        ranked=False,
     )
     return Section("provincial", sec.html)
 
@@ -158,6 +159,7 @@ def history_section(scopes: list[ReportData], S: Strings, charts: Any = None, fr
             title=heading,
             caption_key=caption,
             paragraphs=[{"text": note, "cls": "note"}],
+            ranked=ranked,
         )
         html.append(sec.html)
         if ranked:

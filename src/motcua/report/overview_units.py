@@ -215,12 +215,14 @@ def units_section(
     title: str | None = None,
     caption_key: str = "ov_caption_units",
     paragraphs: list[dict[str, str]] | None = None,
+    ranked: bool = True,
 ) -> tuple[Section, list[dict[str, Any]]]:
     """Units table (one row per unit) and the per-unit figures it shows (for the narrative).
 
     With ``cache`` and ``keys``, a unit's row (and its figures) whose inputs are unchanged is read back.
     ``block_id``, ``title``, ``caption_key``, ``paragraphs``: the block's, for a table of another era or level
-    (:mod:`motcua.report.overview_eras`)."""
+    (:mod:`motcua.report.overview_eras`). ``ranked`` False (the provincial bodies, never ranked): no rank column,
+    rather than a column of dashes."""
     lang = S.lang
     figs = []
     rows = []
@@ -247,6 +249,8 @@ def units_section(
         f = _unit_figures(code, names[code], computed[code], plain=frags is not None)
         figs.append(f)
         row = _unit_row(f, series, summ.get((code, "ontime_rate_report"), {}), S)
+        if not ranked:
+            row["cells"] = row["cells"][:-1]
         if frags is None:
             rows.append(row)
         else:
@@ -264,7 +268,7 @@ def units_section(
         ("ov_col_ontime766", True),
         ("ov_col_backlog", True),
         ("ov_col_rank", True),
-    ]
+    ][: None if ranked else -1]
     end = peers["period_end"].max() if len(peers) else None
     window = fmt.period(*windows(end)[0], lang) if end is not None else fmt.DASH
     table = rows_table(

@@ -21,6 +21,7 @@ from motcua.report import fmt
 from motcua.report.html import Section, render
 from motcua.report.par_tables import (
     fields_by_year_table,
+    grade_label,
     history_table,
     latest_year_table,
     par_field_label,
@@ -127,7 +128,7 @@ def _summary(total: pd.Series, prev_total: pd.Series | None, year: int, S: Strin
         }
     )
     if total["grade"]:
-        paras.append({"text": S.f("par_grade", grade=total["grade"]), "cls": ""})
+        paras.append({"text": S.f("par_grade", grade=grade_label(total["grade"], S)), "cls": ""})
     if prev_total is not None:
         prk = published_rank_text(prev_total)
         paras.append(

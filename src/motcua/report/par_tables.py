@@ -9,6 +9,8 @@ decimals; a rank is always the province's published one ("3/9"), never a modelle
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 from markupsafe import Markup, escape
 
@@ -17,6 +19,22 @@ from motcua.numfmt import signed_points as spts
 from motcua.report import fmt
 from motcua.report.html import render
 from motcua.report.strings import Strings
+
+#: the grades a PAR decision publishes, folded, → the key of their label in the strings catalog
+_GRADES = {"xuat sac": "excellent", "tot": "good", "kha": "fair", "trung binh": "average", "yeu": "weak"}
+
+
+def grade_label(grade: object, S: Strings) -> str:
+    """A published PAR grade as the report's language says it ("Khá" → "Fairly good" in English); a grade not
+    known is shown as published."""
+    g = "" if grade is None or fmt.missing(grade) else str(grade).strip()
+    if not g:
+        return ""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFD", g.replace("đ", "d").replace("Đ", "D")) if not unicodedata.combining(c)
+    )
+    key = _GRADES.get(" ".join(folded.lower().split()))
+    return (S.get(f"par_grade_{key}") if key else None) or g
 
 
 def par_field_label(row: pd.Series, S: Strings) -> str:
@@ -130,7 +148,7 @@ def history_table(rows: pd.DataFrame, unit_name: str, S: Strings) -> Markup:
                     "num": True,
                 },
                 {"text": published_rank_text(h) or fmt.DASH, "num": True},
-                {"text": h["grade"] or fmt.DASH},
+                {"text": grade_label(h["grade"], S) or fmt.DASH},
             ],
             "cls": "",
         }

@@ -17,7 +17,8 @@ The pieces: :mod:`motcua.report.published_panel` (the panel's figure for a fact)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,7 @@ __all__ = [
     "RATE_METRICS",
     "REFORM",
     "PanelFigure",
+    "PublishedScope",
     "implied_schema",
     "panel_figure",
     "published_section",
@@ -40,6 +42,20 @@ __all__ = [
 
 #: The 2025 reform: district units end, commune codes are re-used (docs/domain.md, "Units, codes and the 2025 reform").
 REFORM = "2025-07-01"
+
+
+@dataclass(frozen=True)
+class PublishedScope:
+    """Another set of report units a fact may be about, compared in a table of its own: on a page of 2025
+    communes, the legacy districts of its predecessor provinces (Tuy Hòa's 2023 totals belong beside its history,
+    not among "other provinces"). Fields as :func:`published_section`'s arguments; ``caption`` the table's."""
+
+    unit_rows: Mapping[str, pd.DataFrame]
+    names: dict[str, str]
+    level: str
+    province: str | None
+    schema: str | None
+    caption: str
 
 
 def implied_schema(row: dict[str, Any]) -> str:
@@ -63,13 +79,16 @@ def published_section(
     synthetic: bool,
     S: Strings,
     schema: str | None = None,
+    history: Sequence[PublishedScope] = (),
 ) -> Section:
     """The section; empty HTML when there is no published-figures table (no document among the inputs).
 
     ``unit_rows``: each report unit's panel rows (one row per period); ``names``: their names by code;
     ``level``, ``schema``: the reports' unit level and unit list; ``province``: the province code of the
     reports (zero-padded), if known. A fact is compared when its code is a report unit's, at the same level,
-    of the same unit list (:func:`implied_schema`) and province; every other fact is listed apart.
+    of the same unit list (:func:`implied_schema`) and province; else with the units of the first of ``history``
+    it is about, in that scope's table; every other fact is listed apart (a province of ``history`` is not called
+    another province).
     """
     if published is None:
         return Section("published", "")
@@ -99,12 +118,31 @@ def published_section(
             r["_pos"],
         ),
     )
-    other = [r for r in recs if not own(r)]
+    rest = [r for r in recs if not own(r)]
+    by_scope: list[list[dict[str, Any]]] = [[] for _ in history]
+    other = []
+    for r in rest:
+        i = next(
+            (i for i, h in enumerate(history) if _about_report_unit(r, h.names, h.level, h.province, h.schema)), None
+        )
+        (other if i is None else by_scope[i]).append(r)
     tables = []
     if mine:
         tables.append(compared_table(mine, unit_rows, names, S))
+    for h, facts in zip(history, by_scope):
+        if facts:
+            facts.sort(
+                key=lambda r: (
+                    str(r["unit_code"]),
+                    str(r.get("period_start") or ""),
+                    order.get(r["metric"], 99),
+                    r["_pos"],
+                )
+            )
+            tables.append(compared_table(facts, h.unit_rows, h.names, S, caption=h.caption))
     if other:
-        tables.append(other_table(other, province, S))
+        own_provinces = [p for p in (province, *(h.province for h in history)) if p]
+        tables.append(other_table(other, own_provinces or None, S))
     return _block(paragraphs, tables, S)
 
 

@@ -9,7 +9,7 @@ no match, another province), then as above without the panel.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,9 @@ def _period(row: dict[str, Any], lang: str) -> str:
     return f"{fmt.day(s, lang)}–{fmt.day(e, lang)}"
 
 
-def _scope(row: dict[str, Any], province: str | None, S: Strings) -> str:
-    """Why a fact is not compared with the report units: its level, an aggregate, no match, another province."""
+def _scope(row: dict[str, Any], province: str | Sequence[str] | None, S: Strings) -> str:
+    """Why a fact is not compared with the report units: its level, an aggregate, no match, another province
+    (not ``province``, nor any of them: a page of a 2025 province also covers its predecessors)."""
     flags = [str(f).partition(":")[0] for f in row.get("flags") or []]
     parts = [S.get(f"pub_level_{row.get('unit_level')}") or str(row.get("unit_level") or S["pub_level_unknown"])]
     if "aggregate_scope" in flags:
@@ -91,7 +92,8 @@ def _scope(row: dict[str, Any], province: str | None, S: Strings) -> str:
     elif not row.get("unit_code"):
         parts.append(S["pub_scope_unmatched"])
     pc = row.get("province_code")
-    if province and pc and str(pc).zfill(2) != province:
+    own = {province} if isinstance(province, str) else set(province or ())
+    if own and pc and str(pc).zfill(2) not in own:
         parts.append(S.f("pub_scope_other_province", code=str(pc)))
     return ", ".join(parts)
 
@@ -102,7 +104,11 @@ def metric_label(m: str, S: Strings) -> str:
 
 
 def compared_table(
-    mine: list[dict[str, Any]], unit_rows: Mapping[str, pd.DataFrame], names: dict[str, str], S: Strings
+    mine: list[dict[str, Any]],
+    unit_rows: Mapping[str, pd.DataFrame],
+    names: dict[str, str],
+    S: Strings,
+    caption: str | None = None,
 ) -> Any:
     """The table of the facts about report units, each beside the panel's figure for the same period."""
     lang = S.lang
@@ -149,7 +155,7 @@ def compared_table(
     nums = {"pub_col_published", "pub_col_panel", "pub_col_diff"}
     return render(
         "sections/table.html.j2",
-        caption=S["pub_caption_units"],
+        caption=caption or S["pub_caption_units"],
         table_id=None,
         cls="published",
         columns=[{"label": S[k], "num": k in nums, "sort": None} for k in cols],
@@ -158,7 +164,7 @@ def compared_table(
     )
 
 
-def other_table(other: list[dict[str, Any]], province: str | None, S: Strings) -> Any:
+def other_table(other: list[dict[str, Any]], province: str | Sequence[str] | None, S: Strings) -> Any:
     """The table of the facts not compared (other levels, aggregates, unmatched units, other provinces)."""
     lang = S.lang
     rows = []

@@ -209,7 +209,10 @@ def rate_chart(
         ax = axes_in(fig, 1.05, 4.2 - 1.05 - 0.15)
         draw_rate(ax, monthly, trends, rate, target, S)
 
-    return draw(4.2, paint, alt, S[caption_key])
+    # a series without a forecast (a dissolved unit's history, a short series) is not captioned as forecast
+    has_forecast = "kind" in trends and bool((trends["kind"] == "forecast").any())
+    caption = S[caption_key] if has_forecast else S.get(f"{caption_key}_no_forecast") or S[caption_key]
+    return draw(4.2, paint, alt, caption)
 
 
 def ontime_chart(
@@ -258,11 +261,14 @@ def draw_funnel(
     rate: str,
     S: Strings,
     highlight: str | None = None,
-    label_codes: bool = False,
+    label_codes: bool | frozenset[str] = False,
     legend: bool = True,
     marks: bool = True,
 ) -> None:
     """Funnel plot: peers' observed rate against volume, 95 % and 99,8 % limits, one unit highlighted.
+
+    ``label_codes``: True labels every unit by its code; a set of codes labels those only (the units outside the
+    limits, where every label would pile up).
 
     ``marks=False``: the plot without the highlighted unit's marks (:func:`funnel_marks` adds them), its grey
     point drawn with the others' (the opaque red mark covers it whole)."""
@@ -299,7 +305,8 @@ def draw_funnel(
         zorder=3,
     )
     if label_codes:
-        for _, r in others.iterrows():
+        labelled = others if label_codes is True else others[others["unit_code"].astype(str).isin(label_codes)]
+        for _, r in labelled.iterrows():
             ax.annotate(
                 str(r["unit_code"]),
                 (r["trials"], r["observed"]),

@@ -118,8 +118,10 @@ def funnel_chart(
     unit_name: str,
     S: Strings,
     rates: tuple[str, ...] = ("online_rate", "ontime_rate_report"),
+    caption_key: str = "ch_funnel",
 ) -> Chart:
-    """Funnel plots for ``rates`` (one panel each, stacked for phones) with the unit highlighted."""
+    """Funnel plots for ``rates`` (one panel each, stacked for phones) with the unit highlighted; ``caption_key``
+    the caption's (a dissolved unit's: its last 12 months, not the latest)."""
     lang = S.lang
     parts: list[str] = []
     panels = []
@@ -145,4 +147,4 @@ def funnel_chart(
                 S.f("alt_funnel", rate=S[f"rate_{rate}"], unit=unit_name, value=fmt.DASH, n=fmt.DASH, flag=S["no_data"])
             )
     png = encode_png(_with_marks(_background(panels, unit_code, S), unit_code))
-    return chart_of(png, LEGEND_H + PANEL_H * len(panels), " ".join(parts), S["ch_funnel"])
+    return chart_of(png, LEGEND_H + PANEL_H * len(panels), " ".join(parts), S[caption_key])
