@@ -1,7 +1,7 @@
 """The forecasts' parts fitted for many series at once give the numbers of one series at a time, bit for bit:
 the curve rising from a floor (motcua.model.forecast_rise_batch) against its per-series, per-cell fit and against
-the plain numpy calls it was first written with, and a worker's share (fit_chunk, which prefits those curves)
-against each series fitted alone."""
+the plain numpy calls it was first written with, the growth curve (motcua.model.forecast_growth_batch) against its
+per-series fits, and a worker's share (fit_chunk, which prefits those curves) against each series fitted alone."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pytest
 from scipy import special
 
 from motcua.model import backtest as bt
-from motcua.model import fit_tasks, forecast, forecast_rise, linalg
+from motcua.model import fit_tasks, forecast, forecast_growth, forecast_rise, linalg
+from motcua.model.forecast_growth_batch import growths
 from motcua.model.forecast_rise_batch import rises
 from motcua.model.forecast_season import forecast_fit
 from motcua.model.settings import settings_from_config
@@ -102,6 +103,32 @@ def test_prefitted_curves_give_the_same_forecast():
         for x, y in zip(forecast.forecast_mean(a, s, X, t0, t1), forecast.forecast_mean(b, s, X, t0, t1)):
             assert x.tobytes() == y.tobytes()
     assert used >= 3
+
+
+GROWTH_FIELDS = ("theta", "cov", "T", "rho", "df", "curvature")
+
+
+def _same_growth(a, b) -> None:
+    assert (a is None) == (b is None)
+    if a is not None:
+        for k in GROWTH_FIELDS:
+            assert np.asarray(getattr(a, k)).tobytes() == np.asarray(getattr(b, k)).tobytes(), k
+
+
+def test_batched_growth_curves_are_the_per_series_fits():
+    s = settings_from_config()
+    rng = np.random.default_rng(17)
+    fits = []
+    for i in range(60):  # levelling off (the curve identified), still rising, straight, flat; 30 to 60 months
+        sim = simulate(DESIGNS[("mid_before", "rising", "slow", "ceil_35", "fit60", "fast")[i % 6]], rng)
+        fits.append(forecast_fit(bt.fit_first(sim, sim["fit_months"] - (i % 4) * 3, s, breaks=[]), s))
+    fits = [f for f in fits if f.has_trend]
+    alone = [forecast_growth._fit_growth(f, s) for f in fits]
+    together = growths(fits, s)
+    assert sum(g is not None for g in alone) >= 10
+    assert sum(g is None for g in alone) >= 5
+    for a, b in zip(alone, together):
+        _same_growth(a, b)
 
 
 @pytest.mark.parametrize("batch", [1, 7, 256])
