@@ -139,3 +139,29 @@ def test_a_workers_share_is_each_series_fitted_alone(small_panel, monkeypatch, b
     got = fit_tasks.fit_chunk(some, s, until, target)
     for task, r in zip(some, got):
         _same(r, fit_tasks.fit_task(task, s, until, target))
+
+
+def test_newton_steps_are_each_rows_own():
+    """The stacked products and solve give each row's numbers as its own 2-D calls do; a singular row stops alone."""
+    from motcua.model.forecast_growth_batch import newton_steps
+
+    rng = np.random.default_rng(3)
+    for k, m, d in [(1, 12, 2), (37, 17, 3), (120, 54, 3), (9, 30, 2)]:
+        J = rng.standard_normal((k, m, d)) * np.exp(rng.standard_normal((k, 1, 1)))
+        JW = J * rng.random((k, m))[:, :, None]
+        R, th = rng.standard_normal((k, m)), rng.standard_normal((k, d))
+        P = np.zeros((k, d, d))
+        P[:, -1, -1] = rng.random(k)
+        if k > 1:
+            J[0], JW[0], P[0] = 0.0, 0.0, 0.0  # singular information
+        steps, dec, ok = newton_steps(J, JW, R, P, th)
+        for i in range(k):
+            info = J[i].T @ JW[i] + P[i]
+            grad = J[i].T @ R[i] - P[i] @ th[i]
+            try:
+                step = np.linalg.solve(info, grad)
+            except np.linalg.LinAlgError:
+                assert not ok[i]
+                continue
+            assert ok[i] and steps[i].tobytes() == step.tobytes() and dec[i] == float(grad @ step)
+        assert ok.sum() == k - (k > 1)

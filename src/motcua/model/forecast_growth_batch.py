@@ -81,6 +81,28 @@ def _jacobian(th, tc, parts, curved: bool, k: int) -> np.ndarray:
     return J
 
 
+def newton_steps(J, JW, R, P, d) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row i: the Fisher-scoring step solve(J'·JW + P, J'·R − P·d) and its Newton decrement (gradient ·
+    step), as the one-series fits compute them (``J.T @ …``, :func:`motcua.model.linalg.solve`, ``grad @
+    step``), made by the same BLAS and LAPACK calls on each row's stacked matrices; and whether the
+    information could be solved (a singular one: no step, the row stops). (steps, decrements, solved)."""
+    JT = J.transpose(0, 2, 1)
+    info = np.matmul(JT, JW) + P
+    grad = np.matmul(JT, R[:, :, None])[:, :, 0] - np.matmul(P, d[:, :, None])[:, :, 0]
+    try:
+        steps = linalg.solve_rows(info, grad)
+        ok = np.ones(len(info), bool)
+    except LinAlgError:  # one at a time: which rows are singular
+        steps, ok = np.zeros_like(grad), np.ones(len(info), bool)
+        for i in range(len(info)):
+            try:
+                steps[i] = linalg.solve(info[i], grad[i])
+            except LinAlgError:
+                ok[i] = False
+    dec = np.matmul(grad[:, None, :], steps[:, :, None])[:, 0, 0]
+    return steps, dec, ok
+
+
 def fit_curve_rows(probs: list, theta: np.ndarray, curved: bool, iters: int = 30):
     """:func:`motcua.model.forecast_growth.fit_curve` of every problem (all of one length) from its start in
     ``theta`` (k, 2 or 3): (θ (k, ·), information per row, penalised −log-likelihood (k,), p (k, m))."""
@@ -95,6 +117,7 @@ def fit_curve_rows(probs: list, theta: np.ndarray, curved: bool, iters: int = 30
             P[2, 2], mu0[2] = 1.0 / p.prior[1] ** 2, p.prior[0]
         Ps.append(P)
         mu0s.append(mu0)
+    PS, MU0 = np.stack(Ps), np.stack(mu0s)
     MU = np.array([m[-1] for m in mu0s])
     PREC = np.array([P[-1, -1] for P in Ps])
     theta = theta.copy()
@@ -113,16 +136,7 @@ def fit_curve_rows(probs: list, theta: np.ndarray, curved: bool, iters: int = 30
         pr = p[rows]
         JW = J[rows] * (WN[rows] * pr * (1 - pr))[:, :, None]
         R = W[rows] * (Y[rows] - N[rows] * pr)
-        steps, dec, ok = np.empty((len(rows), dim)), np.empty(len(rows)), np.ones(len(rows), bool)
-        for a, i in enumerate(rows):
-            info = J[i].T @ JW[a] + Ps[i]
-            grad = J[i].T @ R[a] - Ps[i] @ (theta[i] - mu0s[i])
-            try:
-                step = linalg.solve(info, grad)
-            except LinAlgError:
-                ok[a] = False
-                continue
-            steps[a], dec[a] = step, float(grad @ step)
+        steps, dec, ok = newton_steps(J[rows], JW, R, PS[rows], theta[rows] - MU0[rows])
         active[rows[~ok]] = False
         rows, steps, dec = rows[ok], steps[ok], dec[ok]
         pend, accepted = np.arange(len(rows)), np.zeros(len(rows), bool)
@@ -144,5 +158,5 @@ def fit_curve_rows(probs: list, theta: np.ndarray, curved: bool, iters: int = 30
         active[rows[~accepted]] = False  # no step accepted in 12 halvings: stopped where it was
         active[rows[accepted & (dec < 1e-3)]] = False
     JW = J * (WN * p * (1 - p))[:, :, None]
-    infos = [J[i].T @ JW[i] + Ps[i] for i in range(k)]
+    infos = list(np.matmul(J.transpose(0, 2, 1), JW) + PS)  # J.T @ JW + P of each row, as one at a time
     return theta, infos, f, p

@@ -16,10 +16,9 @@ the one-series fit's time on 17 months.
 from __future__ import annotations
 
 import numpy as np
-from numpy.linalg import LinAlgError
 from scipy import special
 
-from motcua.model import linalg
+from motcua.model.forecast_growth_batch import newton_steps
 from motcua.model.forecast_rise import _eta, rise_problem, rise_result
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit
@@ -91,6 +90,7 @@ def _fit_rows(Y, N, TC, OFF, LC, theta, MU_F, PREC, iters: int = 40):
     f, p, J = _objective(theta, LC, TC, OFF, Y, N, MU_F, PREC)
     Ps = [np.diag([0.0, 0.0, PREC[i]]) for i in range(k)]
     m0s = [np.array([0.0, 0.0, MU_F[i]]) for i in range(k)]
+    PS, M0 = np.stack(Ps), np.stack(m0s)
     active = np.ones(k, bool)
     for _ in range(iters):
         rows = np.flatnonzero(active)
@@ -99,20 +99,7 @@ def _fit_rows(Y, N, TC, OFF, LC, theta, MU_F, PREC, iters: int = 40):
         W = N[rows] * p[rows] * (1 - p[rows])
         R = Y[rows] - N[rows] * p[rows]
         JW = J[rows] * W[:, :, None]
-        steps = np.empty((len(rows), 3))
-        dec = np.empty(len(rows))
-        ok = np.ones(len(rows), bool)
-        for a, i in enumerate(rows):
-            Ji = J[i]
-            info = Ji.T @ JW[a] + Ps[i]
-            grad = Ji.T @ R[a] - Ps[i] @ (theta[i] - m0s[i])
-            try:
-                step = linalg.solve(info, grad)
-            except LinAlgError:
-                ok[a] = False
-                continue
-            steps[a] = step
-            dec[a] = float(grad @ step)
+        steps, dec, ok = newton_steps(J[rows], JW, R, PS[rows], theta[rows] - M0[rows])
         active[rows[~ok]] = False
         rows, steps, dec = rows[ok], steps[ok], dec[ok]
         pend = np.arange(len(rows))
@@ -132,5 +119,5 @@ def _fit_rows(Y, N, TC, OFF, LC, theta, MU_F, PREC, iters: int = 40):
         active[rows[~accepted]] = False  # no step accepted in 15 halvings: stopped where it was
         active[rows[accepted & (dec < 1e-4)]] = False
     JW = J * (N * p * (1 - p))[:, :, None]
-    infos = [J[i].T @ JW[i] + Ps[i] for i in range(k)]
+    infos = list(np.matmul(J.transpose(0, 2, 1), JW) + PS)  # J.T @ JW + P of each row, as one at a time
     return theta, infos, _neg_loglik_rows(Y, N, p), p
