@@ -62,6 +62,13 @@ def test_batched_rising_curves_are_the_per_series_fits(monkeypatch):
     assert sum(r is None for r in alone) >= 3
     for a, b in zip(alone, together):
         _same_rise(a, b)
+    # the straight line kept by the growth curve's fit is the one the rising curve fits for itself
+    again = [f for f in _fits(45, seed=101) if f.has_trend]
+    for f in again:
+        forecast_growth._fit_growth(f, s)
+    assert sum(forecast_growth.straight_line(f) is not None for f in again) >= 20
+    for a, f in zip(alone, again):
+        _same_rise(a, forecast_rise._rise(f, s))
     # and the per-series fit is the one written with numpy's own functions
     with monkeypatch.context() as m:
         m.setattr(forecast_rise, "_curve", _plain_curve)

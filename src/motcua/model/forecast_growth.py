@@ -201,6 +201,7 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
     if prob is None:
         return None
     line, _, f_line, _ = fit_curve(prob.y, prob.n, prob.tc, prob.off, prob.w, prob.line0, prob.prior, False)
+    fit._forecast_line = (line, f_line)
     if line[1] <= 0:  # falling or flat: no adoption curve to follow
         return None
     theta, info, _, p = fit_curve(prob.y, prob.n, prob.tc, prob.off, prob.w, prob.curve0, prob.prior, True)
@@ -223,6 +224,13 @@ class GrowthProblem:
     df: int
     line0: np.ndarray
     curve0: np.ndarray
+
+
+def straight_line(fit: TrendFit) -> tuple[np.ndarray, float] | None:
+    """(θ, −log-likelihood) of the straight logit line that the growth curve was tested against, when it was
+    fitted (kept on the fit by :func:`_fit_growth`): the curve rising from a floor is tested against the same
+    line, fitted to the same months from the same start."""
+    return getattr(fit, "_forecast_line", None)
 
 
 def growth_problem(fit: TrendFit, settings: ModelSettings) -> GrowthProblem | None:

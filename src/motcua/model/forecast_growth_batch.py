@@ -34,6 +34,8 @@ def growths(fits: list[TrendFit], settings: ModelSettings) -> list[GrowthFit | N
     for idx in by_len.values():
         ps = [probs[i] for i in idx]
         line, _, f_line, _ = fit_curve_rows(ps, np.stack([p.line0 for p in ps]), False)
+        for a, i in enumerate(idx):
+            fits[i]._forecast_line = (line[a].copy(), float(f_line[a]))  # as _fit_growth keeps it
         up = [a for a in range(len(ps)) if line[a, 1] > 0]  # falling or flat: no adoption curve to follow
         if not up:
             continue

@@ -47,6 +47,7 @@ from motcua.model.forecast_growth import (
     neg_loglik,
     pearson_phi,
     season_offset,
+    straight_line,
     williams_rho,
 )
 from motcua.model.forecast_kalman import observed_design
@@ -182,8 +183,10 @@ def rise_problem(fit: TrendFit, settings: ModelSettings) -> RiseProblem | None:
     if first >= top or top >= settings.forecast_growth_max_ceiling:
         return None  # not rising from where it started
     sd = settings.forecast_growth_prior_sd
-    lin = linalg.polyfit1(tc, np.log((y + 0.5) / (n - y + 0.5)) - off)  # np.polyfit(…, 1)'s numbers
-    line, _, f_line, _ = fit_curve(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, sd), False)
+    # the growth curve's straight line when it was fitted (the same months, start and fit: the prior on logit c
+    # does not enter a straight line's fit)
+    got = straight_line(fit)
+    line, f_line = got if got is not None else _line(y, n, tc, off, sd)
     if line[1] <= 0:
         return None
     # the ceiling lies above the last year's share: GRID cells of its logit up to the largest allowed, by their middles
@@ -194,6 +197,13 @@ def rise_problem(fit: TrendFit, settings: ModelSettings) -> RiseProblem | None:
     u0 = np.clip(((y + 0.5) / (n + 1.0) - first) / (c0 - first), 0.01, 0.99)
     s0 = linalg.polyfit1(tc, special.logit(u0))
     return RiseProblem(y, n, tc, off, df, T, grid, mu_c, mu_f, 1 / sd**2, f_line, np.array([s0[1], s0[0], mu_f]))
+
+
+def _line(y, n, tc, off, sd) -> tuple[np.ndarray, float]:
+    """(θ, −log-likelihood) of the straight logit line from a linear start."""
+    lin = linalg.polyfit1(tc, np.log((y + 0.5) / (n - y + 0.5)) - off)  # np.polyfit(…, 1)'s numbers
+    line, _, f_line, _ = fit_curve(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, sd), False)
+    return line, f_line
 
 
 def _cells(prob: RiseProblem) -> tuple[list, list, list, list]:
