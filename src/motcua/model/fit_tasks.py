@@ -17,9 +17,10 @@ import pandas as pd
 
 from motcua.model.cache import pack_columns, unpack_columns
 from motcua.model.eras import forecast_until, series_end
+from motcua.model.forecast_batch import prefit
 from motcua.model.series_outputs import series_outputs
 from motcua.model.settings import ModelSettings
-from motcua.model.trend import fit_arrays
+from motcua.model.trend import TrendFit, fit_arrays, forecast_arrays
 
 
 def province_priors(window: pd.DataFrame, decimals: int) -> dict[tuple[str, str, str], float]:
@@ -88,8 +89,20 @@ def build_tasks(
 
 def fit_task(task: tuple, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp) -> tuple:
     """Fit one (unit, rate) series and build its outputs: (trend rows, summary row, target rows)."""
-    (schema, code, rate), level, name, (ps, pe, t0, t1, y, n), prior, (overlap, undefined), ended = task
-    fit = fit_arrays(schema, code, rate, ps, pe, t0, t1, y, n, settings, prior_rate=prior)
+    return task_outputs(task, task_fit(task, settings), settings, until, target_date)
+
+
+def task_fit(task: tuple, settings: ModelSettings) -> TrendFit:
+    """The fitted trend of one task's series."""
+    (schema, code, rate), level, name, (ps, pe, t0, t1, y, n), prior, _, _ = task
+    return fit_arrays(schema, code, rate, ps, pe, t0, t1, y, n, settings, prior_rate=prior)
+
+
+def task_outputs(
+    task: tuple, fit: TrendFit, settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp
+) -> tuple:
+    """One task's outputs from its fitted trend ``fit`` (:func:`task_fit`): (trend rows, summary row, target rows)."""
+    (schema, code, rate), level, name, _, _, (overlap, undefined), ended = task
     # a legacy unit ended on 30/06/2025: no forecast, no target probability beyond its end (motcua.model.eras)
     rows, summ, trows = series_outputs(fit, settings, forecast_until(until, ended), target_date)
     note_list = list(fit.notes)
@@ -125,10 +138,26 @@ def fit_chunk(
     chunk: list[tuple], settings: ModelSettings, until: pd.Timestamp, target_date: pd.Timestamp, packed: bool = False
 ) -> list[tuple]:
     """:func:`fit_task` of every task of ``chunk``, in order (one worker's share); ``packed``: each as
-    :func:`pack_result` stores it (packed where the work is shared out, and several times faster to send back)."""
-    if packed:
-        return [pack_result(fit_task(t, settings, until, target_date)) for t in chunk]
-    return [fit_task(t, settings, until, target_date) for t in chunk]
+    :func:`pack_result` stores it (packed where the work is shared out, and several times faster to send back).
+    The trends are fitted first, then the forecasts' curves that several series can fit at once
+    (:func:`motcua.model.forecast_batch.prefit`), then each series' outputs: the same numbers as one by one."""
+    out = []
+    for lo in range(0, len(chunk), PREFIT_BATCH):
+        part = chunk[lo : lo + PREFIT_BATCH]
+        fits = [task_fit(t, settings) for t in part]
+        ahead = [
+            len(forecast_arrays(pd.Timestamp(f.period_end.max()), forecast_until(until, t[6]))[0]) > 0
+            for t, f in zip(part, fits)
+        ]
+        prefit(fits, settings, ahead)
+        for t, f in zip(part, fits):
+            r = task_outputs(t, f, settings, until, target_date)
+            out.append(pack_result(r) if packed else r)
+    return out
+
+
+#: Series whose trends :func:`fit_chunk` fits before their forecasts (memory: their fits are kept meanwhile).
+PREFIT_BATCH = 256
 
 
 def jobs_for(settings: ModelSettings, n_tasks: int) -> int:

@@ -197,6 +197,44 @@ def fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
 
 
 def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
+    prob = growth_problem(fit, settings)
+    if prob is None:
+        return None
+    line, _, f_line, _ = fit_curve(prob.y, prob.n, prob.tc, prob.off, prob.w, prob.line0, prob.prior, False)
+    fit._forecast_line = (line, f_line)
+    if line[1] <= 0:  # falling or flat: no adoption curve to follow
+        return None
+    theta, info, _, p = fit_curve(prob.y, prob.n, prob.tc, prob.off, prob.w, prob.curve0, prob.prior, True)
+    return growth_result(prob, f_line, theta, info, p, settings)
+
+
+@dataclass(frozen=True)
+class GrowthProblem:
+    """What the growth curve's two fits of one series start from (:func:`growth_problem`): the observed months'
+    successes, trials, times from the end T, seasonal offsets and weights, the prior on logit c, the residual
+    degrees of freedom, and the starts of the straight logit line and of the curve."""
+
+    y: np.ndarray
+    n: np.ndarray
+    tc: np.ndarray
+    off: np.ndarray
+    w: np.ndarray
+    T: float
+    prior: tuple[float, float]
+    df: int
+    line0: np.ndarray
+    curve0: np.ndarray
+
+
+def straight_line(fit: TrendFit) -> tuple[np.ndarray, float] | None:
+    """(θ, −log-likelihood) of the straight logit line that the growth curve was tested against, when it was
+    fitted (kept on the fit by :func:`_fit_growth`): the curve rising from a floor is tested against the same
+    line, fitted to the same months from the same start."""
+    return getattr(fit, "_forecast_line", None)
+
+
+def growth_problem(fit: TrendFit, settings: ModelSettings) -> GrowthProblem | None:
+    """The series' fits to make, None when it is too short for the curve."""
     obs = np.flatnonzero(fit.observed_mask)
     if len(obs) < max(settings.min_periods_for_trend, 12):
         return None
@@ -211,16 +249,21 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
     df = len(y) - 3 - int(np.sum([not nm.startswith(TREND_COLUMNS) for nm in fit.names]))
     if df < 3:
         return None
-    w = np.ones(len(y))
     # the straight logit line (c = 1) from a linear start, then the curve from a ceiling a little above the top
     lin = linalg.polyfit1(tc, np.log((y + 0.5) / (n - y + 0.5)) - off)  # np.polyfit(…, 1)'s numbers
-    line, _, f_line, _ = fit_curve(y, n, tc, off, w, np.array([lin[1], lin[0]]), prior, False)
-    if line[1] <= 0:  # falling or flat: no adoption curve to follow
-        return None
     c0 = (1 + 2 * top) / 3
     u0 = np.clip((y + 0.5) / (n + 1.0) / c0, 0.02, 0.98)
     s0 = linalg.polyfit1(tc, special.logit(u0) - off)
-    theta, info, _, p = fit_curve(y, n, tc, off, w, np.array([s0[1], s0[0], special.logit(c0)]), prior, True)
+    curve0 = np.array([s0[1], s0[0], special.logit(c0)])
+    return GrowthProblem(y, n, tc, off, np.ones(len(y)), T, prior, df, np.array([lin[1], lin[0]]), curve0)
+
+
+def growth_result(
+    prob: GrowthProblem, f_line: float, theta: np.ndarray, info: np.ndarray, p: np.ndarray, settings: ModelSettings
+) -> GrowthFit | None:
+    """The growth curve from the straight line's −log-likelihood and the curve's fit (θ, information, p), None
+    when it is not identified (the module docstring)."""
+    y, n, w, df = prob.y, prob.n, prob.w, prob.df
     # quasi-likelihood: the dispersion φ from the Pearson residuals scales the deviance drop and the covariance
     r2, phi = pearson_phi(y, n, p, df)
     curvature = 2 * (f_line - neg_loglik(y, n, p, w)) / phi
@@ -235,7 +278,7 @@ def _fit_growth(fit: TrendFit, settings: ModelSettings) -> GrowthFit | None:
     except np.linalg.LinAlgError:
         return None
     rho = williams_rho(r2, n, df)
-    return GrowthFit(theta, cov, T, rho, df, float(curvature))
+    return GrowthFit(theta, cov, prob.T, rho, df, float(curvature))
 
 
 def growth_eta_draws(

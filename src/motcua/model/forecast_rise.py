@@ -38,6 +38,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special, stats
 
+from motcua.model import linalg
 from motcua.model.forecast_growth import (
     TREND_COLUMNS,
     fit_curve,
@@ -46,6 +47,7 @@ from motcua.model.forecast_growth import (
     neg_loglik,
     pearson_phi,
     season_offset,
+    straight_line,
     williams_rho,
 )
 from motcua.model.forecast_kalman import observed_design
@@ -77,9 +79,10 @@ def _curve(theta: np.ndarray, logit_c, tc: np.ndarray) -> tuple[np.ndarray, np.n
     θ and logit_c broadcast over leading axes."""
     u = special.expit(theta[..., 0:1] + theta[..., 1:2] * tc)
     c, f = special.expit(np.asarray(logit_c)[..., None]), special.expit(theta[..., 2:3])
-    p = np.clip(f + (c - f) * u, 1e-12, 1 - 1e-12)
+    p = np.minimum(np.maximum(f + (c - f) * u, 1e-12), 1 - 1e-12)  # np.clip, without its dispatch
     du = (c - f) * u * (1 - u)
-    J = np.stack(np.broadcast_arrays(du, tc * du, (1 - u) * f * (1 - f)), axis=-1)
+    J = np.empty((*du.shape, 3))  # the three columns, as np.stack of them broadcast would lay them out
+    J[..., 0], J[..., 1], J[..., 2] = du, tc * du, (1 - u) * f * (1 - f)
     return p, J
 
 
@@ -136,6 +139,34 @@ def fit_rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
 
 
 def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
+    prob = rise_problem(fit, settings)
+    return None if prob is None else rise_result(prob, *_cells(prob), settings)
+
+
+@dataclass(frozen=True)
+class RiseProblem:
+    """What the grid's fits of one series start from (:func:`rise_problem`): its observed months' successes,
+    trials, times from the end T and seasonal offsets, the residual degrees of freedom, the grid over logit c,
+    the priors' centres (logit c, logit f) and precision of logit f, the straight line's −log-likelihood and
+    the first (highest) cell's start."""
+
+    y: np.ndarray
+    n: np.ndarray
+    tc: np.ndarray
+    off: np.ndarray
+    df: int
+    T: float
+    grid: np.ndarray
+    mu_c: float
+    mu_f: float
+    prec: float
+    f_line: float
+    theta0: np.ndarray
+
+
+def rise_problem(fit: TrendFit, settings: ModelSettings) -> RiseProblem | None:
+    """The series' grid of fits to make, None when the curve is not tried on it: too short, not rising from
+    where it started, or a straight logit line that does not rise."""
     obs = np.flatnonzero(fit.observed_mask)
     if len(obs) < max(settings.min_periods_for_trend, 12):
         return None
@@ -152,27 +183,47 @@ def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
     if first >= top or top >= settings.forecast_growth_max_ceiling:
         return None  # not rising from where it started
     sd = settings.forecast_growth_prior_sd
-    lin = np.polyfit(tc, np.log((y + 0.5) / (n - y + 0.5)) - off, 1)
-    line, _, f_line, _ = fit_curve(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, sd), False)
+    # the growth curve's straight line when it was fitted (the same months, start and fit: the prior on logit c
+    # does not enter a straight line's fit)
+    got = straight_line(fit)
+    line, f_line = got if got is not None else _line(y, n, tc, off, sd)
     if line[1] <= 0:
         return None
     # the ceiling lies above the last year's share: GRID cells of its logit up to the largest allowed, by their middles
     lo, hi = special.logit(level), special.logit(settings.forecast_growth_max_ceiling)
     grid = lo + (hi - lo) * (np.arange(GRID) + 0.5) / GRID
     mu_c, mu_f = float(special.logit((1 + top) / 2)), float(special.logit(first))
+    c0 = special.expit(grid[-1])  # the highest cell starts from a line through the shares rescaled to its ceiling
+    u0 = np.clip(((y + 0.5) / (n + 1.0) - first) / (c0 - first), 0.01, 0.99)
+    s0 = linalg.polyfit1(tc, special.logit(u0))
+    return RiseProblem(y, n, tc, off, df, T, grid, mu_c, mu_f, 1 / sd**2, f_line, np.array([s0[1], s0[0], mu_f]))
+
+
+def _line(y, n, tc, off, sd) -> tuple[np.ndarray, float]:
+    """(θ, −log-likelihood) of the straight logit line from a linear start."""
+    lin = linalg.polyfit1(tc, np.log((y + 0.5) / (n - y + 0.5)) - off)  # np.polyfit(…, 1)'s numbers
+    line, _, f_line, _ = fit_curve(y, n, tc, off, np.ones(len(y)), np.array([lin[1], lin[0]]), (0.0, sd), False)
+    return line, f_line
+
+
+def _cells(prob: RiseProblem) -> tuple[list, list, list, list]:
+    """The grid's fits (θ, information, −log-likelihood, p per cell, highest ceiling first), each starting
+    from the last."""
     thetas, infos, nll, ps = [], [], [], []
-    theta = None
-    for lc in grid[::-1]:  # from the highest ceiling down, each fit starting from the last
-        if theta is None:
-            c0 = special.expit(lc)
-            u0 = np.clip(((y + 0.5) / (n + 1.0) - first) / (c0 - first), 0.01, 0.99)
-            s0 = np.polyfit(tc, special.logit(u0), 1)
-            theta = np.array([s0[1], s0[0], mu_f])
-        theta, info, f_k, p = _fit_rise(y, n, tc, off, lc, theta, mu_f, 1 / sd**2)
+    theta = prob.theta0
+    for lc in prob.grid[::-1]:  # from the highest ceiling down, each fit starting from the last
+        theta, info, f_k, p = _fit_rise(prob.y, prob.n, prob.tc, prob.off, lc, theta, prob.mu_f, prob.prec)
         thetas.append(theta)
         infos.append(info)
         nll.append(f_k)
         ps.append(p)
+    return thetas, infos, nll, ps
+
+
+def rise_result(prob: RiseProblem, thetas, infos, nll, ps, settings: ModelSettings) -> RiseFit | None:
+    """The curve from the grid's fits (lists in :func:`_cells`' order, highest ceiling first), None when the
+    best cell is not rising, past its midpoint or no better than the straight line (module docstring)."""
+    y, n, df, grid, sd = prob.y, prob.n, prob.df, prob.grid, settings.forecast_growth_prior_sd
     thetas, infos, nll = np.array(thetas[::-1]), np.array(infos[::-1]), np.array(nll[::-1])
     best = int(np.argmin(nll))
     p = ps[::-1][best]
@@ -180,16 +231,16 @@ def _rise(fit: TrendFit, settings: ModelSettings) -> RiseFit | None:
     if (
         thetas[best, 1] <= 0
         or thetas[best, 0] >= 0  # past the midpoint of its rise: no longer accelerating
-        or 2 * (f_line - nll[best]) / phi < _chi2_2(settings.forecast_growth_test_level)
+        or 2 * (prob.f_line - nll[best]) / phi < _chi2_2(settings.forecast_growth_test_level)
     ):
         return None
     sign, logdet = np.linalg.slogdet(infos)
     if np.any(sign <= 0):
         return None
-    logw = -nll / phi - 0.5 * ((grid - mu_c) / sd) ** 2 - 0.5 * logdet
+    logw = -nll / phi - 0.5 * ((grid - prob.mu_c) / sd) ** 2 - 0.5 * logdet
     w = np.exp(logw - logw.max())
     covs = np.linalg.inv(infos) * phi
-    return RiseFit(grid, thetas, covs, w / w.sum(), T, williams_rho(r2, n, df), df)
+    return RiseFit(grid, thetas, covs, w / w.sum(), prob.T, williams_rho(r2, n, df), df)
 
 
 def _draws(r: RiseFit, tc: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:

@@ -32,7 +32,7 @@ from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit
 
 #: Forecast caches kept on a fit that depend on its coefficients: not carried to the shrunk copy.
-_CACHES = ("_kalman", "_forecast_level", "_forecast_growth", "_forecast_rise", "_season_shrunk")
+_CACHES = ("_kalman", "_forecast_level", "_forecast_growth", "_forecast_line", "_forecast_rise", "_season_shrunk")
 
 
 def season_factor(fit: TrendFit) -> float:

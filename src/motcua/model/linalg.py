@@ -41,6 +41,12 @@ def solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return _gu.solve1(a, b, signature="dd->d")
 
 
+def solve_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`solve` of every row: a (k, n, n), b (k, n); the gufunc solves each row as it solves one alone."""
+    with np.errstate(call=_raise_singular, invalid="call", over="ignore", divide="ignore", under="ignore"):
+        return _gu.solve1(a, b, signature="dd->d")
+
+
 def eigh(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.linalg.eigh(a)`` (lower triangle) for a (n, n) float64 symmetric matrix: (eigenvalues, vectors)."""
     with np.errstate(call=_raise_eigh, invalid="call", over="ignore", divide="ignore", under="ignore"):
