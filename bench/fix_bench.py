@@ -110,6 +110,7 @@ def fix(args: argparse.Namespace) -> list[dict[str, object]]:
     for _ in range(args.repeat):
         where = correct_one_commune(RAW / "national_2025.csv", unit)
         load = os.getloadavg()[0]
+        started = time.time()
         t = R.run(build_cmd([unit]))
         built, why = R.rebuilt(t.out)
         r = dict(
@@ -121,10 +122,28 @@ def fix(args: argparse.Namespace) -> list[dict[str, object]]:
             where=where,
             peak_mb=round(t.peak_mb),
         )
+        if args.cells:
+            r["cells"] = executed_cells(REPORTS / "notebooks", started)
         print(json.dumps(r, ensure_ascii=False), flush=True)
         if args.verbose:
             print(t.out)
         out.append(r)
+    return out
+
+
+def executed_cells(folder: Path, since: float) -> dict[str, dict[str, float]]:
+    """Each notebook executed since ``since`` (its executed copy's time): the seconds papermill recorded for its
+    code cells, in total and for the cells over 0.1 s (by their first line), as the kernel saw them."""
+    out: dict[str, dict[str, float]] = {}
+    for path in sorted(folder.rglob("*.ipynb")):
+        if path.stat().st_mtime < since:
+            continue
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        times = [(c["metadata"].get("papermill", {}).get("duration") or 0.0, "".join(c["source"])) for c in cells]
+        rec = {"total": round(sum(d for d, _ in times), 2)}
+        rec |= {src.splitlines()[0][:40]: round(d, 2) for d, src in times if d > 0.1 and src}
+        out[path.stem] = rec
     return out
 
 
@@ -276,8 +295,19 @@ def split(args: argparse.Namespace) -> None:
     def progress(kind: str, code: str, result: dict) -> None:
         marks.append((f"{kind}:{code}", round(time.perf_counter() - t0, 2)))
 
+    prof = None
+    if args.profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
     res = build([RAW], DATA, REPORTS, units=[unit], jobs=2, progress=progress)
     total = time.perf_counter() - t0
+    if prof is not None:
+        import pstats
+
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(60)
     stages = {st.stage: round(st.seconds, 2) for st in res.stages}
     print(
         json.dumps(
@@ -301,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unit", default="")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--cells", action="store_true", help="fix: the executed notebooks' cell times")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--primed", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--src", default="", help="the motcua source to measure (default: this checkout's src/)")

@@ -503,7 +503,9 @@ def test_model_stage_writes_the_table(tmp_path, small_panel, monkeypatch):
     """run_model_dir writes continuity.parquet beside the model's tables (fits stubbed out: not under test here)."""
     import motcua.model.run as run
 
-    def run_model(panel, config=None, cache_file=None, meanwhile=None):  # the caller's work runs as the stage runs it
+    def run_model(
+        panel, config=None, cache_file=None, meanwhile=None, background_save=False
+    ):  # the caller's work runs as the stage runs it
         if meanwhile is not None:
             meanwhile()
 

@@ -92,3 +92,40 @@ def test_packed_dicts_come_back_with_their_types() -> None:
             assert type(r[k]) is type(s[k]) and str(r[k]) == str(s[k])
             if isinstance(r[k], np.datetime64):
                 assert r[k].dtype == s[k].dtype
+
+
+def test_saved_in_the_background_then_spliced_equals_a_plain_run(small_panel: pd.DataFrame, tmp_path: Path) -> None:
+    """The last run pickled on a thread (as the model stage's notebook does) is the one a foreground save writes:
+    the next run waits for it, and a rerun after a correction splices it into the tables of a run without cache."""
+    fits, ref = tmp_path / "fits", tmp_path / "ref"
+    run_model(small_panel, cache_file=fits, background_save=True)
+    run_model(small_panel, cache_file=ref)
+    last_run.wait()
+    assert not last_run._PENDING
+    a = last_run._unpacked(pickle.loads((fits / last_run.FILE).read_bytes())[1])
+    b = last_run._unpacked(pickle.loads((ref / last_run.FILE).read_bytes())[1])
+    pd.testing.assert_frame_equal(a.trends, b.trends)
+    assert (a.keys, a.lengths, a.compare_key, a.used) == (b.keys, b.lengths, b.compare_key, b.used)
+    assert repr(a.summaries) == repr(b.summaries) and repr(a.targets) == repr(b.targets)
+    code = sorted(small_panel["unit_code"].unique())[1]
+    corrected = _bump(small_panel, code, False)
+    after = run_model(corrected, cache_file=fits, background_save=True)
+    _equal(after, run_model(corrected))
+
+
+def test_a_last_run_older_than_the_cache_still_gives_the_same_tables(small_panel: pd.DataFrame, tmp_path: Path) -> None:
+    """A process that ended before its background save had written leaves the run before it: the next run splices
+    from that older run and the newer cache, and its tables equal a run without cache; so does the run after it."""
+    fits = tmp_path / "fits"
+    run_model(small_panel, cache_file=fits)
+    older = (fits / last_run.FILE).read_bytes()
+    codes = sorted(small_panel["unit_code"].unique())
+    first = _bump(small_panel, codes[1], True)
+    run_model(first, cache_file=fits)
+    (fits / last_run.FILE).write_bytes(older)  # the save of the run above never reached the disk
+    last_run._MEMO.clear()
+    cache_mod._MEMO.clear()
+    second = _bump(first, codes[2], False)
+    _equal(run_model(second, cache_file=fits), run_model(second))
+    third = _bump(second, codes[0], True)
+    _equal(run_model(third, cache_file=fits), run_model(third))

@@ -148,3 +148,32 @@ def test_edge_cases_reach_every_branch(result) -> None:
     assert {"trên giới hạn 99,8%", "dưới giới hạn 95%", "không có dữ liệu"} <= set(t["Biểu đồ phễu"])
     assert t["Xu hướng (điểm %/năm, KTC 95%)"].str.startswith("kỳ gần nhất").any()
     assert (t["Xu hướng (điểm %/năm, KTC 95%)"] == "–").any()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_province_summary_after_one_change_formats_that_row_only_and_equals_a_fresh_table(
+    result, lang: str, monkeypatch
+) -> None:
+    """A correction to one unit changes one row of the summary: the table formats that row alone (its other rows
+    from the memo of the last call) and equals the table made with an empty memo; so do the flagged units' rows
+    and every frame of the row-by-row comparison, made after one another in any order."""
+    ts = _edge_cases(result.trend_summary)
+    new._ROW_MEMO.clear()
+    first = new.province_summary(ts, lang)
+    changed = ts.copy()
+    changed.iloc[len(changed) - 1, changed.columns.get_loc("latest_rate")] = 0.4321
+    made: list[int] = []
+    real = new._summary_columns
+    monkeypatch.setattr(new, "_summary_columns", lambda s, lg: made.append(len(s)) or real(s, lg))
+    again = new.province_summary(changed, lang)
+    assert made == [1]
+    new._ROW_MEMO.clear()
+    _same(again, new.province_summary(changed, lang))
+    _same(again, old.province_summary(changed, lang))
+    assert not again.equals(first)
+    made.clear()
+    assert new.province_summary(changed, lang).equals(again) and made == []
+    for name, frame in [*_frames(result).items(), ("changed", changed), ("edge again", ts)]:
+        _same(new.province_summary(frame, lang), old.province_summary(frame, lang))
+        if name != "minimal":
+            _same(new.flagged_units(frame, lang), old.flagged_units(frame, lang))

@@ -64,6 +64,38 @@ def test_funnel_over_a_kept_background_has_the_pixels_of_one_draw(data_dir: Path
     assert not np.array_equal(kept[0], kept[1])  # each unit's own marks
 
 
+def test_a_background_serves_the_next_load_of_the_same_rows_and_no_other(data_dir: Path, tmp_path: Path) -> None:
+    """The next build's load of unchanged comparison rows reuses the kept background (no figure drawn) with the
+    pixels of one draw; once a peer's row changes, a new background is drawn, again with the pixels of one draw."""
+    import shutil
+
+    from motcua import products
+    from motcua.report import unit_funnel
+
+    S = strings("vi")
+    first = load_data(data_dir)
+    code = sorted(first.peer_comparison("online_rate")["unit_code"].astype(str))[0]
+    funnel_chart(first, code, code, S)
+    kept = unit_funnel._BACKGROUND[0]
+    same = tmp_path / "same"
+    shutil.copytree(data_dir, same)  # the same rows read again, as the next build's load reads them
+    again = load_data(same)
+    assert again.peer_comparison("online_rate") is not first.peer_comparison("online_rate")
+    px = _pixels(funnel_chart(again, code, code, S).uri)
+    assert unit_funnel._BACKGROUND[0] is kept
+    assert np.array_equal(px, _funnel_in_one_go(again, code, S))
+    changed = tmp_path / "changed"
+    shutil.copytree(data_dir, changed)
+    comp = products.COMPARISON.read(changed)
+    i = comp.index[(comp["rate"] == "online_rate") & (comp["trials"] > 0)][0]
+    comp.loc[i, "observed"] = comp.loc[i, "observed"] / 2
+    products.COMPARISON.write(comp, changed)
+    other = load_data(changed)
+    px = _pixels(funnel_chart(other, code, code, S).uri)
+    assert unit_funnel._BACKGROUND[0] is not kept
+    assert np.array_equal(px, _funnel_in_one_go(other, code, S))
+
+
 def test_a_shared_renderer_draws_what_a_fresh_one_draws() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

@@ -189,6 +189,7 @@ def run_model(
     config: Any = None,
     cache_file: str | Path | None = None,
     meanwhile: Callable[[], Any] | None = None,
+    background_save: bool = False,
 ) -> ModelResult:
     """Fit every unit × rate of the panel and compare units. No printing; no I/O but the optional fit cache.
 
@@ -200,7 +201,9 @@ def run_model(
     fits and peer-group comparisons from there (:class:`motcua.model.cache.ResultCache`,
     :func:`_fit_all`, :func:`motcua.model.compare.compare_units`); the result is the same either way.
     ``meanwhile``: other work of the caller that needs no fit (run once, in this process, while the workers fit,
-    after the comparison; e.g. the continuity table).
+    after the comparison; e.g. the continuity table). ``background_save``: the last run is written beside the cache
+    on a thread while the caller goes on (:func:`motcua.model.last_run.save`); the caller must not modify the
+    result's trends in place.
     """
     settings = settings_from_config(config)
     series, notes = build_series(panel, settings.rates)
@@ -257,6 +260,7 @@ def run_model(
             last_run.LastRun(
                 context, keys, lengths, trends, summaries, per_task, ckey, comparison, used=cache.used_keys()
             ),
+            background=background_save,
         )
     return ModelResult(
         trends,
@@ -363,6 +367,7 @@ def run_model_dir(data_dir: str | Path, config: Any = None) -> ModelResult:
     def continuity() -> None:  # series across the 1 July 2025 reform: no fit needed, written while the workers fit
         write_continuity(panel, data, memo_dir=fit_cache(data))
 
-    result = run_model(windowed, config, cache_file=fit_cache(data), meanwhile=continuity)
+    # the last run is pickled while the products are written and the notebook shows its tables
+    result = run_model(windowed, config, cache_file=fit_cache(data), meanwhile=continuity, background_save=True)
     write_results(result, data)
     return result
