@@ -66,6 +66,7 @@ from motcua.model.month_noise import fit_noise
 from motcua.model.series import years
 from motcua.model.settings import FORECAST_METHODS, ModelSettings
 from motcua.model.trend import TrendFit, future_bends, month_draws, predictive_draws
+from motcua.model.trend_draws import NOISE_UNCERTAIN
 
 METHODS = FORECAST_METHODS
 KALMAN = ("kalman", "ensemble")
@@ -321,7 +322,11 @@ def forecast_draws(
         eta = kalman_eta(fit, settings, t0, t1, k, rng, own_noise=noise is None)
         eta = eta if steps is None else eta + steps
         out = (
-            observed_draws(eta, volume, rng) if noise is None else month_draws(eta, volume, noise.rho, noise.sigma, rng)
+            observed_draws(eta, volume, rng)
+            if noise is None
+            else month_draws(
+                eta, volume, noise.rho, noise.sigma, rng, noise.df if NOISE_UNCERTAIN else 0, noise.binomial
+            )
         )
         if k == size:
             return out

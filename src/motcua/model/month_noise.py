@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import optimize, special
+from scipy import optimize, special, stats
 
 if TYPE_CHECKING:
     from motcua.model.settings import ModelSettings
@@ -50,6 +50,8 @@ class MonthNoise:
     rho: float = 0.0
     sigma: float = 0.0
     share: float = 0.0
+    df: int = 0  # the degrees of freedom they were estimated on
+    binomial: float = 1.0  # below 1: the binomial deviation scaled by it (variance), for counts less noisy than it
 
 
 @lru_cache(maxsize=1)
@@ -95,9 +97,13 @@ def _solve(e2: np.ndarray, n: np.ndarray, p: np.ndarray, df: int, s: float) -> M
     return MonthNoise(*parts(tau), s)
 
 
-def estimate_noise(y: np.ndarray, n: np.ndarray, p: np.ndarray, df: int, mode: str) -> MonthNoise:
+def estimate_noise(y: np.ndarray, n: np.ndarray, p: np.ndarray, df: int, mode: str, below: float = 0.0) -> MonthNoise:
     """The month noise of counts y of n trials around fitted shares p (observed months only; df the fit's residual
-    degrees of freedom), the shares of ``SHARES[mode]`` tried, the one of least Σ log Var(y) kept."""
+    degrees of freedom), the shares of ``SHARES[mode]`` tried, the one of least Σ log Var(y) kept.
+
+    Counts less noisy than the binomial (rounded from a share rather than counted, say) have Σ e² / (n·p(1 − p))
+    below df; with ``below`` > 0, when it is below the χ²(df) quantile ``below`` (too far to be chance), the
+    binomial's variance is scaled by it over df (at least 1 %) instead of kept as the floor."""
     y, n = np.asarray(y, float), np.asarray(n, float)
     p = np.clip(np.asarray(p, float), 1e-9, 1 - 1e-9)
     if df <= 0 or not len(y):
@@ -106,12 +112,27 @@ def estimate_noise(y: np.ndarray, n: np.ndarray, p: np.ndarray, df: int, mode: s
     best, best_ll = MonthNoise(), np.inf
     for s in SHARES[mode]:
         got = _solve(e2, n, p, df, s)
-        if got.rho == 0.0 and got.sigma == 0.0:
-            return MonthNoise()  # no excess over the binomial: every share gives the binomial
+        if got.rho == 0.0 and got.sigma == 0.0:  # no excess over the binomial: every share gives the binomial
+            return _below_binomial(e2, n, p, df, below)
         ll = float(np.sum(np.log(np.maximum(count_variance(n, p, got.rho, got.sigma), 1e-12))))
         if ll < best_ll:
             best, best_ll = got, ll
-    return best
+    return MonthNoise(best.rho, best.sigma, best.share, int(df))
+
+
+def _below_binomial(e2: np.ndarray, n: np.ndarray, p: np.ndarray, df: int, below: float) -> MonthNoise:
+    """The binomial, or with ``below`` > 0 and counts significantly less noisy than it, the binomial scaled down."""
+    if below <= 0:
+        return MonthNoise()
+    x2 = float(np.sum(e2 / np.maximum(n * p * (1.0 - p), 1e-12)))
+    if x2 >= _chi2_quantile(below, int(df)):
+        return MonthNoise()
+    return MonthNoise(df=int(df), binomial=max(x2 / df, 0.01))
+
+
+@lru_cache(maxsize=64)
+def _chi2_quantile(level: float, df: int) -> float:
+    return float(stats.chi2.ppf(level, df))
 
 
 def fit_noise(fit: TrendFit, settings: ModelSettings) -> MonthNoise | None:
@@ -123,9 +144,11 @@ def fit_noise(fit: TrendFit, settings: ModelSettings) -> MonthNoise | None:
         return None
     base = getattr(fit, "_season_shrunk_of", None) or fit
     kept = base.__dict__.setdefault("_month_noise", {})
-    got = kept.get(mode)
+    key = (mode, settings.forecast_noise_below)
+    got = kept.get(key)
     if got is None:
         obs = base.observed_mask
-        got = estimate_noise(base.successes[obs], base.trials[obs], base.fitted[obs], base.df_resid, mode)
-        kept[mode] = got
+        y, n, p = base.successes[obs], base.trials[obs], base.fitted[obs]
+        got = estimate_noise(y, n, p, base.df_resid, mode, settings.forecast_noise_below)
+        kept[key] = got
     return got

@@ -94,6 +94,7 @@ class ModelSettings:
     forecast_growth_floor_rates: tuple[str, ...] = ("online_rate",)  # the rates it is tried on: adoption curves
     forecast_season_shrink: str = "none"  # one of SEASON_SHRINK: the forecasts' seasonality shrunk
     forecast_noise: str = "beta_binomial"  # one of MONTH_NOISE: a forecast month's own noise, per series
+    forecast_noise_below: float = 0.0  # χ² level at which counts less noisy than the binomial scale it down (0: never)
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
     seed: int = 20251
