@@ -66,7 +66,6 @@ from motcua.model.month_noise import fit_noise
 from motcua.model.series import years
 from motcua.model.settings import FORECAST_METHODS, ModelSettings
 from motcua.model.trend import TrendFit, future_bends, month_draws, predictive_draws
-from motcua.model.trend_draws import NOISE_UNCERTAIN
 
 METHODS = FORECAST_METHODS
 KALMAN = ("kalman", "ensemble")
@@ -324,9 +323,7 @@ def forecast_draws(
         out = (
             observed_draws(eta, volume, rng)
             if noise is None
-            else month_draws(
-                eta, volume, noise.rho, noise.sigma, rng, noise.df if NOISE_UNCERTAIN else 0, noise.binomial
-            )
+            else month_draws(eta, volume, noise.rho, noise.sigma, rng, noise.df, noise.binomial)
         )
         if k == size:
             return out

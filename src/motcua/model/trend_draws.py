@@ -148,11 +148,7 @@ def predictive_draws(
         eta = eta + eta_shift
     if noise is None:
         return month_draws(eta, volume, fit.rho, 0.0, rng)
-    return month_draws(eta, volume, noise.rho, noise.sigma, rng, noise.df if NOISE_UNCERTAIN else 0, noise.binomial)
-
-
-#: Whether draws carry the uncertainty of an estimated month noise (see :func:`month_draws`).
-NOISE_UNCERTAIN = __import__("os").environ.get("FCNOISE_DF", "1") == "1"
+    return month_draws(eta, volume, noise.rho, noise.sigma, rng, noise.df, noise.binomial)
 
 
 def month_draws(
