@@ -115,3 +115,33 @@ def test_fit_noise_per_mode_and_default_unchanged():
 def test_unknown_noise_model_is_refused():
     with pytest.raises(ConfigError, match="forecast_noise"):
         settings_from_config({"forecast_noise": "gaussian"})
+    with pytest.raises(ConfigError, match="forecast_noise_below"):
+        settings_from_config({"forecast_noise_below": 0.9})
+
+
+def test_counts_less_noisy_than_the_binomial_scale_it_down_only_when_asked():
+    rng = np.random.default_rng(18)
+    p = special.expit(np.linspace(-1.0, 1.5, 48))
+    n = rng.poisson(2000, 48).astype(float)
+    y = np.round(n * special.expit(special.logit(p) + 0.02 * rng.standard_normal(48)))  # rounded, not counted
+    assert estimate_noise(y, n, p, 48, "auto") == MonthNoise()  # the binomial floor
+    got = estimate_noise(y, n, p, 48, "auto", below=0.01)
+    x2 = float(np.sum((y - n * p) ** 2 / (n * p * (1 - p))))
+    assert got.binomial == pytest.approx(x2 / 48) and got.binomial < 0.5 and got.df == 48
+    # binomial counts: scaled down in about 1 % of series at the level 0.01
+    scaled = [estimate_noise(*_series("bin", rng, 0.0), 48, "auto", below=0.01).binomial < 1 for _ in range(200)]
+    assert np.mean(scaled) <= 0.04
+    # the draws' variance is that share of the binomial's
+    eta = np.full((40000, 1), special.logit(0.3))
+    r = month_draws(eta, np.array([1000.0]), 0.0, 0.0, rng, binomial=0.25)
+    assert np.var(r) == pytest.approx(0.25 * 0.3 * 0.7 / 1000, rel=0.05)
+
+
+def test_draws_carry_the_uncertainty_of_the_estimated_noise():
+    rng = np.random.default_rng(19)
+    eta = np.zeros((60000, 1))
+    n = np.array([10**6], float)  # the binomial negligible: the draw's variance is the logit-normal step's
+    plain = np.var(special.logit(month_draws(eta, n, 0.0, 0.4, rng)))
+    wide = np.var(special.logit(month_draws(eta, n, 0.0, 0.4, rng, df=10)))
+    assert plain == pytest.approx(0.16, rel=0.03)
+    assert wide == pytest.approx(0.16 * 10 / 8, rel=0.06)  # E[df / χ²(df)] = df / (df − 2)

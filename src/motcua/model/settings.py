@@ -211,4 +211,6 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
         raise ConfigError(f"{where}: forecast_season_shrink: {shrink!r} ({' | '.join(SEASON_SHRINK)})")
     if kw.get("forecast_noise", "beta_binomial") not in MONTH_NOISE:
         raise ConfigError(f"{where}: forecast_noise: {kw['forecast_noise']!r} ({' | '.join(MONTH_NOISE)})")
+    if not 0.0 <= kw.get("forecast_noise_below", 0.0) < 0.5:
+        raise ConfigError(f"{where}: forecast_noise_below: {kw['forecast_noise_below']!r} (a χ² level in [0, 0.5))")
     return ModelSettings(**kw)
