@@ -131,6 +131,10 @@ def test_counts_less_noisy_than_the_binomial_scale_it_down_only_when_asked():
     # binomial counts: scaled down in about 1 % of series at the level 0.01
     scaled = [estimate_noise(*_series("bin", rng, 0.0), 48, "auto", below=0.01).binomial < 1 for _ in range(200)]
     assert np.mean(scaled) <= 0.04
+    # a rate near its ceiling on a few dossiers a month: residuals small by discreteness, the binomial kept
+    p_hi, n_few = np.full(48, 0.97), np.full(48, 6.0)
+    y_few = rng.binomial(6, p_hi).astype(float)
+    assert estimate_noise(y_few, n_few, p_hi, 47, "auto", below=0.01) == MonthNoise()
     # the draws' variance is that share of the binomial's
     eta = np.full((40000, 1), special.logit(0.3))
     r = month_draws(eta, np.array([1000.0]), 0.0, 0.0, rng, binomial=0.25)

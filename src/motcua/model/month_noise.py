@@ -41,6 +41,7 @@ _NODES = 6  # variance within 0.2 % of the exact one up to σ = 1, 2 % at 1.5
 #: The shares s of the excess variance put on the logit-normal component, per ``forecast_noise``.
 SHARES = {"beta_binomial": (0.0,), "logit_normal": (1.0,), "auto": (0.0, 1.0), "combined": (0.0, 0.25, 0.5, 0.75, 1.0)}
 MAX_SIGMA = 3.0  # the largest logit sd the estimator returns
+BELOW_MIN_VARIANCE, BELOW_MIN_SHARE = 5.0, 0.9  # where counts less noisy than the binomial can be told (see below)
 
 
 @dataclass(frozen=True)
@@ -173,10 +174,14 @@ def estimate_noise(y: np.ndarray, n: np.ndarray, p: np.ndarray, df: int, mode: s
 
 
 def _below_binomial(e2: np.ndarray, n: np.ndarray, p: np.ndarray, df: int, below: float) -> MonthNoise:
-    """The binomial, or with ``below`` > 0 and counts significantly less noisy than it, the binomial scaled down."""
-    if below <= 0:
+    """The binomial, or with ``below`` > 0 and counts significantly less noisy than it, the binomial scaled down.
+    Only where the χ² test holds: at least :data:`BELOW_MIN_SHARE` of the months with a binomial variance
+    n·p(1 − p) of :data:`BELOW_MIN_VARIANCE` or more (a rate near 0 or 1 on a few dossiers has residuals far
+    smaller than the χ² says by discreteness alone, not by less noise)."""
+    v = n * p * (1.0 - p)
+    if below <= 0 or np.mean(v >= BELOW_MIN_VARIANCE) < BELOW_MIN_SHARE:
         return MonthNoise()
-    x2 = float(np.sum(e2 / np.maximum(n * p * (1.0 - p), 1e-12)))
+    x2 = float(np.sum(e2 / np.maximum(v, 1e-12)))
     if x2 >= _chi2_quantile(below, int(df)):
         return MonthNoise()
     return MonthNoise(df=int(df), binomial=max(x2 / df, 0.01))
