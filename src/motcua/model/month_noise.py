@@ -20,7 +20,11 @@ beta-binomial, quadratically for the logit-normal, so a series that moves across
 shows which it is; a series held at one share cannot, and either then serves alike.
 
 ``forecast_noise`` (config/model.yaml) says which s are tried: ``beta_binomial`` 0 (ρ the trend fit's own, the
-draws as before this module), ``logit_normal`` 1, ``auto`` 0 or 1, ``combined`` 0, ¼, ½, ¾, 1.
+draws as before this module), ``logit_normal`` 1, ``auto`` 0 or 1, ``combined`` 0, ¼, ½, ¾, 1. The draws carry
+the estimate's own uncertainty: each scales the excess by df / χ²(df) (a variance estimated on df degrees of
+freedom). With ``forecast_noise_below`` > 0, counts significantly less noisy than the binomial (Σ e² / (n·p(1 − p))
+below the χ²(df) quantile of that level: counts rounded from a share, say) are drawn with the binomial's
+deviation scaled down to that ratio over df, instead of the binomial as a floor.
 """
 
 from __future__ import annotations
