@@ -39,7 +39,7 @@ BLOCKS = [(1, 3), (4, 6), (7, 9), (10, 12)]
 
 def forecasters(settings, variants: dict | None = None) -> dict:
     """old (glm), new (``settings``), flat, and each variant: ``settings`` with some keys changed."""
-    old = settings.with_(forecast_method="glm")
+    old = settings.with_(forecast_method="glm", forecast_noise="beta_binomial")  # the old model, as it was
     out = {
         "old": lambda fit, _s, *a: bt.model_draws(fit, old, *a),
         "new": lambda fit, _s, *a: bt.model_draws(fit, settings, *a),

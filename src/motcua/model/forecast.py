@@ -40,6 +40,11 @@ All stay inside 0–1 (logit scale). A configured structural break that falls
 inside the forecast (after the data's end) is not crossed as if nothing
 happened: periods after it take an extra logit step drawn from
 N(0, ``forecast_break_sd``²), so the band widens there.
+
+A forecast month's own noise around its mean is, with ``forecast_noise: beta_binomial``, the beta-binomial of
+the fit's ρ (of the growth curve's ρ for its draws; the kalman method's own logit-normal σ² and the binomial for
+its draws); any other ``forecast_noise`` draws every method's months with the series' month noise estimated
+from the fitted trend's residuals (:mod:`motcua.model.month_noise`).
 """
 
 from __future__ import annotations
@@ -57,9 +62,10 @@ from motcua.model.forecast_growth import fit_growth, growth_draws, growth_mean
 from motcua.model.forecast_kalman import kalman_eta, kalman_mean, observed_draws
 from motcua.model.forecast_rise import fit_rise, rise_draws, rise_mean
 from motcua.model.forecast_season import forecast_fit
+from motcua.model.month_noise import fit_noise
 from motcua.model.series import years
 from motcua.model.settings import FORECAST_METHODS, ModelSettings
-from motcua.model.trend import TrendFit, future_bends, predictive_draws
+from motcua.model.trend import TrendFit, future_bends, month_draws, predictive_draws
 
 METHODS = FORECAST_METHODS
 KALMAN = ("kalman", "ensemble")
@@ -311,8 +317,14 @@ def forecast_draws(
     if settings.forecast_method in KALMAN and fit.has_trend:
         k = size if settings.forecast_method == "kalman" else int(round(settings.forecast_ensemble_weight * size))
         steps = _future_breaks(fit, settings, t0, t1, k, rng)
-        eta = kalman_eta(fit, settings, t0, t1, k, rng)
-        out = observed_draws(eta if steps is None else eta + steps, volume, rng)
+        noise = fit_noise(fit, settings)
+        eta = kalman_eta(fit, settings, t0, t1, k, rng, own_noise=noise is None)
+        eta = eta if steps is None else eta + steps
+        out = (
+            observed_draws(eta, volume, rng)
+            if noise is None
+            else month_draws(eta, volume, noise.rho, noise.sigma, rng, noise.df, noise.binomial)
+        )
         if k == size:
             return out
         d = _sub(settings, "damped")
@@ -326,4 +338,4 @@ def forecast_draws(
     steps = _future_breaks(fit, settings, t0, t1, size, rng)
     if steps is not None:
         shift = steps if shift is None else shift + steps
-    return predictive_draws(fit, X, volume, size, rng, shift)
+    return predictive_draws(fit, X, volume, size, rng, shift, fit_noise(fit, settings))

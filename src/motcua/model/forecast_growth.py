@@ -40,6 +40,7 @@ from scipy import optimize, special, stats
 
 from motcua.model import linalg
 from motcua.model.forecast_kalman import observed_design
+from motcua.model.month_noise import fit_noise
 from motcua.model.settings import ModelSettings
 from motcua.model.trend import TrendFit, predictive_draws
 
@@ -331,7 +332,8 @@ def mixed_curve_draws(
 ) -> np.ndarray:
     """Draws (size, m) of the observed rate from an identified curve mixed with another method: a share
     ``forecast_growth_weight`` from the curve's logit draws ``curve(k, rng)`` (plus the steps at breaks ahead,
-    ``steps(k, rng)``) observed with the curve's overdispersion ``rho``, the rest from ``mix``; in that order on
+    ``steps(k, rng)``) observed with the curve's overdispersion ``rho`` (or the series' month noise, per
+    ``forecast_noise``), the rest from ``mix``; in that order on
     ``rng``, so that a series' draws do not depend on which curve gave them."""
     k = int(round(size * settings.forecast_growth_weight))
     if k == 0:
@@ -342,7 +344,8 @@ def mixed_curve_draws(
         eta = eta + st
     noisy = copy.copy(fit)
     noisy.rho = rho
-    out = predictive_draws(noisy, np.zeros((len(eta[0]), len(fit.params))), volume, k, rng, eta)
+    zero = np.zeros((len(eta[0]), len(fit.params)))
+    out = predictive_draws(noisy, zero, volume, k, rng, eta, fit_noise(fit, settings))
     return out if k == size else np.vstack([out, mix(size - k, rng)])
 
 

@@ -240,11 +240,18 @@ def _path_weights(steps: np.ndarray, damping: float) -> tuple[np.ndarray, np.nda
 
 
 def kalman_eta(
-    fit: TrendFit, settings: ModelSettings, t0: np.ndarray, t1: np.ndarray, size: int, rng: np.random.Generator
+    fit: TrendFit,
+    settings: ModelSettings,
+    t0: np.ndarray,
+    t1: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+    own_noise: bool = True,
 ) -> np.ndarray:
     """Draws (size, m) of the logit of forecast periods [t0, t1): paths of the state from the last month on,
     one grid point per path (drawn by its weight), plus seasonality (with its coefficients' uncertainty) and the
-    month's overdispersion.
+    month's overdispersion (the grid point's σ²; not with ``own_noise`` False, when the caller draws the month's
+    noise itself).
 
     The random numbers are drawn in a fixed order (grid points, the state's two normals, the level's and the
     slope's disturbances, the seasonality's, the month's noise); the paths are linear in them
@@ -274,7 +281,8 @@ def kalman_eta(
     out += dw @ W
     out += lev[:, None] + slo[:, None] * c[None, :] + season[None, :]
     out += rng.standard_normal((size, m)) @ (vecs * np.sqrt(np.maximum(vals, 0.0))).T
-    out += np.sqrt(st.noise)[k][:, None] * rng.standard_normal((size, m))
+    if own_noise:
+        out += np.sqrt(st.noise)[k][:, None] * rng.standard_normal((size, m))
     return out
 
 

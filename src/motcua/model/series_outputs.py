@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from motcua.model.forecast import forecast_design, forecast_draws, forecast_mean
+from motcua.model.month_noise import fit_noise
 from motcua.model.settings import ModelSettings, settings_from_config
 from motcua.model.tables import TREND_COLUMNS, empty_trends
 from motcua.model.trend import (
@@ -150,7 +151,8 @@ def _target_draws(
     x = fit.X(fit.t_start[j : j + 1], fit.t_end[j : j + 1])
     days_j = float((fit.period_end[j] - fit.period_start[j]) / np.timedelta64(1, "D")) + 1.0
     n_exp = float(fit.trials[j]) if fit.trials[j] > 0 else fc.vol_day * days_j
-    tgt_draws = predictive_draws(fit, x, np.array([n_exp]), settings.forecast_simulations, fc.rng)[:, 0]
+    noise = fit_noise(fit, settings)
+    tgt_draws = predictive_draws(fit, x, np.array([n_exp]), settings.forecast_simulations, fc.rng, None, noise)[:, 0]
     return tgt_draws, fit.period_end[j], float(predict_mean(fit, x)[0][0])
 
 

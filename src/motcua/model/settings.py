@@ -21,6 +21,8 @@ FORECAST_METHODS = ("glm", "damped", "kalman", "ensemble", "growth")
 SEASON_SHRINK = ("none", "empirical_bayes", "empirical_bayes_harmonic")
 GROWTH_PARTNERS = ("damped", "kalman", "ensemble")
 GROWTH_FLOOR = ("none", "rising")  # forecast_growth_floor (motcua.model.forecast_rise)
+#: forecast_noise (motcua.model.month_noise): the model of a forecast month's own noise around its mean.
+MONTH_NOISE = ("beta_binomial", "logit_normal", "auto", "combined")
 
 #: The rates the model stage fits, in the order reports show them.
 MODEL_RATES: tuple[str, ...] = ("online_rate", "ontime_rate_report", "ontime_rate_766")
@@ -91,6 +93,8 @@ class ModelSettings:
     forecast_growth_floor: str = "none"  # one of GROWTH_FLOOR: a rising curve where growth is not identified
     forecast_growth_floor_rates: tuple[str, ...] = ("online_rate",)  # the rates it is tried on: adoption curves
     forecast_season_shrink: str = "none"  # one of SEASON_SHRINK: the forecasts' seasonality shrunk
+    forecast_noise: str = "beta_binomial"  # one of MONTH_NOISE: a forecast month's own noise, per series
+    forecast_noise_below: float = 0.0  # χ² level at which counts less noisy than the binomial scale it down (0: never)
     forecast_break_sd: float = 0.5  # logit sd of a step at a configured break inside the forecast
     forecast_max_width: float = 1.0  # 95 % PI at the target date wider than this: too uncertain to quote a probability
     seed: int = 20251
@@ -205,4 +209,8 @@ def settings_from_config(config: Config | dict[str, Any] | ModelSettings | None 
     if kw.get("forecast_season_shrink", "none") not in SEASON_SHRINK:
         shrink = kw["forecast_season_shrink"]
         raise ConfigError(f"{where}: forecast_season_shrink: {shrink!r} ({' | '.join(SEASON_SHRINK)})")
+    if kw.get("forecast_noise", "beta_binomial") not in MONTH_NOISE:
+        raise ConfigError(f"{where}: forecast_noise: {kw['forecast_noise']!r} ({' | '.join(MONTH_NOISE)})")
+    if not 0.0 <= kw.get("forecast_noise_below", 0.0) < 0.5:
+        raise ConfigError(f"{where}: forecast_noise_below: {kw['forecast_noise_below']!r} (a χ² level in [0, 0.5))")
     return ModelSettings(**kw)

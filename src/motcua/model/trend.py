@@ -57,6 +57,7 @@ from motcua.model.trend_draws import (  # noqa: F401 - predictions, importable f
     NORMAL_BINOMIAL_MIN_VARIANCE,
     band_quantiles,
     future_bends,
+    month_draws,
     param_draws,
     predict_mean,
     predictive_draws,

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from motcua.model.month_noise import MonthNoise
     from motcua.model.trend import TrendFit
 
 import numpy as np
@@ -71,14 +72,20 @@ def skew_normal(z: np.ndarray, gamma: np.ndarray) -> np.ndarray:
     return z + gamma * (z * z - 1.0) / 6.0
 
 
-def beta_noise(p: np.ndarray, c: float, rng: np.random.Generator) -> np.ndarray:
+def beta_noise(p: np.ndarray, c: float | np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """q ~ Beta(p·c, (1 − p)·c): exact where the smaller shape is under :data:`NORMAL_BETA_MIN_SHAPE`, a
-    skew-corrected normal with the beta's mean, variance and skewness elsewhere (kept in 0–1)."""
+    skew-corrected normal with the beta's mean, variance and skewness elsewhere (kept in 0–1). ``c`` a number,
+    or an array broadcast to p's shape (a precision per draw)."""
     small = np.minimum(p, 1.0 - p) * c < NORMAL_BETA_MIN_SHAPE
+    c_all, per = c, np.ndim(c) > 0
+    if per:
+        c = np.broadcast_to(c, p.shape)
     q = np.empty_like(p)
     n_small = int(np.count_nonzero(small))
     if n_small < p.size:
         pa = p if n_small == 0 else p[~small]
+        if per:
+            c = c if n_small == 0 else c[~small]
         pq = pa * (1.0 - pa)
         gamma = 2.0 * (1.0 - 2.0 * pa) * np.sqrt(c + 1.0) / ((c + 2.0) * np.sqrt(pq))
         v = np.minimum(
@@ -87,8 +94,8 @@ def beta_noise(p: np.ndarray, c: float, rng: np.random.Generator) -> np.ndarray:
         if n_small == 0:
             return v
         q[~small] = v
-    ps = p[small]
-    q[small] = rng.beta(np.maximum(ps * c, 1e-9), np.maximum((1.0 - ps) * c, 1e-9))
+    ps, cs = p[small], (np.broadcast_to(c_all, p.shape)[small] if per else c_all)
+    q[small] = rng.beta(np.maximum(ps * cs, 1e-9), np.maximum((1.0 - ps) * cs, 1e-9))
     return q
 
 
@@ -120,6 +127,7 @@ def predictive_draws(
     size: int,
     rng: np.random.Generator,
     eta_shift: np.ndarray | None = None,
+    noise: MonthNoise | None = None,
 ) -> np.ndarray:
     """Draws of the observed rate in periods X with ``volume`` expected trials, shape (size, m).
 
@@ -131,18 +139,51 @@ def predictive_draws(
     distribution function is then within 0.006 (beta) and 0.0033 (binomial) of
     the exact one — closer than the plain normal used before at 50 shapes or
     events, and inside the Monte Carlo error of 1 000 draws' 2.5 % quantile.
-    Where the volume is 0, the draw is the mean rate.
+    Where the volume is 0, the draw is the mean rate. ``noise`` (a series' month noise,
+    :mod:`motcua.model.month_noise`) replaces the fitted ρ: a logit-normal step of sd σ, then ρ's beta.
     """
     B = param_draws(fit, size, rng)
     eta = B @ X.T
     if eta_shift is not None:
         eta = eta + eta_shift
+    if noise is None:
+        return month_draws(eta, volume, fit.rho, 0.0, rng)
+    return month_draws(eta, volume, noise.rho, noise.sigma, rng, noise.df, noise.binomial)
+
+
+def month_draws(
+    eta: np.ndarray,
+    volume: np.ndarray,
+    rho: float,
+    sigma: float,
+    rng: np.random.Generator,
+    df: int = 0,
+    binomial: float = 1.0,
+) -> np.ndarray:
+    """Draws (size, m) of the observed rate of months with ``volume`` expected trials around draws ``eta`` of their
+    mean's logit: logit-normal noise of sd σ (none at 0), beta-binomial with ρ (none at 0), binomial. Where the
+    volume is 0, the mean rate (with the logit-normal step). ``df`` > 0: σ² and ρ were estimated on df degrees of
+    freedom, and each draw scales them by df / χ²(df) (their uncertainty: a t-like spread, as for a variance
+    estimated from data). ``binomial`` < 1: the binomial step's deviation from q scaled so that its variance is
+    that share of the binomial's (counts less noisy than the binomial), likewise scaled per draw by df."""
+    g = None
+    if df > 0 and (sigma > 0 or rho > 1e-9 or binomial < 1.0):
+        g = (df / rng.chisquare(df, eta.shape[0]))[:, None]
+    if sigma > 0:
+        eta = eta + (sigma if g is None else sigma * np.sqrt(g)) * rng.standard_normal(eta.shape)
     p = special.expit(eta)
     m = np.broadcast_to(np.maximum(np.rint(volume), 0).astype(np.int64), p.shape)
-    q = beta_noise(p, (1.0 - fit.rho) / fit.rho, rng) if fit.rho > 1e-9 else p
+    if rho > 1e-9 and g is not None:
+        r = np.minimum(rho * g, 0.999)
+        q = beta_noise(p, (1.0 - r) / r, rng)
+    else:
+        q = beta_noise(p, (1.0 - rho) / rho, rng) if rho > 1e-9 else p
     y = binomial_noise(m, q, rng)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.where(m > 0, y / np.maximum(m, 1), p)
+    if binomial < 1.0:
+        b = binomial if g is None else np.minimum(binomial * g, 1.0)
+        r = np.minimum(np.maximum(q + np.sqrt(b) * (r - q), 0.0), 1.0)
     return r
 
 
