@@ -10,9 +10,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from reform_config import config_66
-
-from motcua.clean import run_clean
+from reform_config import clean_both
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = ["unit_schema", "unit_code", "unit_level", "province_code", "period_start", "period_end", "received_total"]
@@ -75,15 +73,7 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "2025-08-01,2025-08-31,22015,320\n",
         encoding="utf-8",
     )
-    out: dict = {}
-    mp = pytest.MonkeyPatch()
-    try:
-        out["54"] = run_clean([raw], tmp / "out-54")
-        mp.setenv("MOTCUA_CONFIG", str(config_66(tmp / "config-66")))
-        out["66"] = run_clean([raw], tmp / "out-66")
-    finally:
-        mp.undo()
-    return out
+    return clean_both(raw, tmp)
 
 
 def _booked(res) -> set[tuple[str, str, str]]:

@@ -4,25 +4,17 @@ reform or to the wrong unit, and the same panel under both configurations."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from reform_config import config_66
-
-from motcua.clean import run_clean
+from reform_config import PANEL_KEY, clean_both, load_generator
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("reform_unseen", ROOT / "tests" / "data" / "reform" / "unseen.py")
-unseen = importlib.util.module_from_spec(_spec)
-sys.modules["reform_unseen"] = unseen  # its dataclasses look their module up
-_spec.loader.exec_module(unseen)  # type: ignore[union-attr]
+unseen = load_generator("reform_unseen", ROOT / "tests" / "data" / "reform" / "unseen.py")
 
 #: files that restate months the folder already holds (kept for cross-checks, not as panel rows)
 RESTATED = ("BC quy I-2026.xlsx", "BC luy ke 11 thang 2026.xlsx")
-KEY = ["unit_schema", "unit_code", "unit_level", "unit_name", "province_code", "period_start", "period_end"]
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +25,7 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
     truth = pd.concat(
         [unseen.write_unseen(raw / "unseen").frame(), unseen.write_legacy_daklak(raw / "legacy-dl").frame()]
     )
-    out = {"truth": truth}
-    mp = pytest.MonkeyPatch()
-    try:
-        out["54"] = run_clean([raw], tmp / "out-54")
-        mp.setenv("MOTCUA_CONFIG", str(config_66(tmp / "config-66")))
-        out["66"] = run_clean([raw], tmp / "out-66")
-    finally:
-        mp.undo()
-    return out
+    return {"truth": truth, **clean_both(raw, tmp)}
 
 
 def _booked(panel: pd.DataFrame) -> set[tuple[str, str, str, object, object]]:
@@ -107,8 +91,8 @@ def test_each_refused_row_is_one_finding_naming_file_sheet_row_and_candidates(cl
 
 
 def test_same_panel_under_the_legacy_and_the_2025_configuration(cleaned):
-    a = cleaned["54"].panel[KEY + ["received_total", "pending_total"]].reset_index(drop=True)
-    b = cleaned["66"].panel[KEY + ["received_total", "pending_total"]].reset_index(drop=True)
+    a = cleaned["54"].panel[PANEL_KEY + ["received_total", "pending_total"]].reset_index(drop=True)
+    b = cleaned["66"].panel[PANEL_KEY + ["received_total", "pending_total"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
     # the other predecessor's districts (legacy Đắk Lắk) are history of the province under either configuration
     legacy = a[(a["unit_schema"] == "legacy") & (a["unit_level"] == "district")]

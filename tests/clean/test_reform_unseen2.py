@@ -4,33 +4,20 @@ commune-month kept, nothing booked across the reform or to another unit, the sam
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from reform_config import config_66
-
-from motcua.clean import run_clean
+from reform_config import PANEL_KEY, clean_both, load_generator, rows_of_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod  # its dataclasses look their module up
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
-
-
-unseen2 = _load("reform_unseen2", ROOT / "tests" / "data" / "reform" / "unseen2.py")
+unseen2 = load_generator("reform_unseen2", ROOT / "tests" / "data" / "reform" / "unseen2.py")
 
 #: the English export, read through config/layouts/form06_en.yaml
 ENGLISH = "Report_2026-06.xlsx"
-KEY = ["unit_schema", "unit_code", "unit_level", "unit_name", "province_code", "period_start", "period_end"]
 
 
 @pytest.fixture(scope="module")
@@ -39,27 +26,14 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
     raw = tmp / "raw"
     truth = unseen2.write_unseen2(raw / "unseen2").frame()
     shutil.copytree(ROOT / "data" / "raw" / "sample", raw / "sample")
-    out = {"truth": truth}
-    mp = pytest.MonkeyPatch()
-    try:
-        out["54"] = run_clean([raw], tmp / "out-54")
-        mp.setenv("MOTCUA_CONFIG", str(config_66(tmp / "config-66")))
-        out["66"] = run_clean([raw], tmp / "out-66")
-    finally:
-        mp.undo()
-    return out
-
-
-def _mine(df: pd.DataFrame, column: str, truth: pd.DataFrame) -> pd.DataFrame:
-    names = df[column].astype(str).map(lambda s: Path(s).name)
-    return df[names.isin(set(truth["file"]))].assign(file=names)
+    return {"truth": truth, **clean_both(raw, tmp)}
 
 
 @pytest.mark.parametrize("cfg", ["54", "66"])
 def test_rows_in_are_kept_or_rejected_and_every_commune_month_kept(cleaned, cfg):
     res, truth = cleaned[cfg], cleaned["truth"]
     assert res.rows_in == res.rows_kept + res.rows_dropped
-    p = _mine(res.panel, "source", truth)
+    p = rows_of_files(res.panel, "source", truth)
     read = truth
     starts = pd.to_datetime(p["period_start"]).dt.date
     booked = set(zip(p["file"], p["unit_schema"], p["unit_code"], starts))
@@ -67,7 +41,7 @@ def test_rows_in_are_kept_or_rejected_and_every_commune_month_kept(cleaned, cfg)
     missing = [r for r in must.itertuples(index=False) if (r.file, r.schema, r.code, r.start) not in booked]
     assert not missing, missing[:5]
     # every written row is booked or refused with a finding naming its file, sheet and row
-    q = _mine(res.quality, "file", truth)
+    q = rows_of_files(res.quality, "file", truth)
     refused = q[(q["action"] == "dropped") & q["row"].notna()]
     assert len(p) + len(refused) == len(read), (len(p), len(refused), len(read))
     assert refused["sheet"].notna().all()
@@ -84,7 +58,7 @@ def test_nothing_booked_across_the_reform_or_to_another_unit(cleaned, cfg):
     after = pd.to_datetime(p["period_start"]) >= pd.Timestamp("2025-07-01")
     assert ((p["unit_schema"] == "2025") == after).all()
     assert (pd.to_datetime(p["period_end"]) < pd.Timestamp("2025-07-01"))[~after].all()
-    mine = _mine(p, "source", truth)
+    mine = rows_of_files(p, "source", truth)
     starts = pd.to_datetime(mine["period_start"]).dt.date
     ok = set(zip(truth["file"], truth["schema"], truth["code"], truth["start"]))
     ok |= set(zip(truth["file"], ["2025"] * len(truth), truth["intended"], truth["start"]))  # a typo matched right
@@ -95,7 +69,7 @@ def test_nothing_booked_across_the_reform_or_to_another_unit(cleaned, cfg):
 @pytest.mark.parametrize("cfg", ["54", "66"])
 def test_each_refusal_is_one_finding(cleaned, cfg):
     res, truth = cleaned[cfg], cleaned["truth"]
-    q = _mine(res.quality, "file", truth)
+    q = rows_of_files(res.quality, "file", truth)
     span = q[q["file"] == "BC 2 thang 06-07.2025.xlsx"]
     assert (span["rule"] == "period_across_reform").all() and len(span) == 1 + 10
     ward = q[(q["file"] == "BC thang 10-2026.xlsx") & (q["unit"] == "Phường 1")]
@@ -114,7 +88,7 @@ def test_each_refusal_is_one_finding(cleaned, cfg):
 def test_the_english_export_is_read_and_equals_its_truth(cleaned, cfg):
     res, truth = cleaned[cfg], cleaned["truth"]
     want = truth[truth["file"] == ENGLISH]
-    got = _mine(res.panel, "source", truth)
+    got = rows_of_files(res.panel, "source", truth)
     got = got[got["file"] == ENGLISH]
     assert len(want) == 71 and len(got) == 71
     for c in unseen2.COLS:  # every count of every row as written
@@ -122,6 +96,6 @@ def test_the_english_export_is_read_and_equals_its_truth(cleaned, cfg):
 
 
 def test_same_panel_under_both_configurations(cleaned):
-    a = cleaned["54"].panel[KEY + ["received_total", "pending_total"]].reset_index(drop=True)
-    b = cleaned["66"].panel[KEY + ["received_total", "pending_total"]].reset_index(drop=True)
+    a = cleaned["54"].panel[PANEL_KEY + ["received_total", "pending_total"]].reset_index(drop=True)
+    b = cleaned["66"].panel[PANEL_KEY + ["received_total", "pending_total"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)

@@ -5,30 +5,17 @@ to another period; the same panel under both configurations."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from reform_config import config_66
-
-from motcua.clean import run_clean
+from reform_config import PANEL_KEY, clean_both, load_generator, rows_of_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod  # its dataclasses look their module up
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
-
-
-unseen3 = _load("reform_unseen3", ROOT / "tests" / "data" / "reform" / "unseen3.py")
-KEY = ["unit_schema", "unit_code", "unit_level", "unit_name", "province_code", "period_start", "period_end"]
+unseen3 = load_generator("reform_unseen3", ROOT / "tests" / "data" / "reform" / "unseen3.py")
 PHU_YEN = "PhuYen cu - T5-2026.xlsx"
 
 
@@ -38,28 +25,15 @@ def cleaned(tmp_path_factory: pytest.TempPathFactory) -> dict:
     raw = tmp / "raw"
     truth = unseen3.write_unseen3(raw / "unseen3").frame()
     shutil.copytree(ROOT / "data" / "raw" / "sample", raw / "sample")
-    out = {"truth": truth}
-    mp = pytest.MonkeyPatch()
-    try:
-        out["54"] = run_clean([raw], tmp / "out-54")
-        mp.setenv("MOTCUA_CONFIG", str(config_66(tmp / "config-66")))
-        out["66"] = run_clean([raw], tmp / "out-66")
-    finally:
-        mp.undo()
-    return out
-
-
-def _mine(df: pd.DataFrame, column: str, truth: pd.DataFrame) -> pd.DataFrame:
-    names = df[column].astype(str).map(lambda s: Path(s).name)
-    return df[names.isin(set(truth["file"]))].assign(file=names)
+    return {"truth": truth, **clean_both(raw, tmp)}
 
 
 @pytest.mark.parametrize("cfg", ["54", "66"])
 def test_every_row_written_is_booked_or_refused_and_every_unit_month_kept(cleaned, cfg):
     res, truth = cleaned[cfg], cleaned["truth"]
     assert res.rows_in == res.rows_kept + res.rows_dropped
-    p = _mine(res.panel, "source", truth)
-    q = _mine(res.quality, "file", truth)
+    p = rows_of_files(res.panel, "source", truth)
+    q = rows_of_files(res.quality, "file", truth)
     refused = q[(q["action"] == "dropped") & q["row"].notna()]
     assert len(p) + len(refused) == len(truth), (len(p), len(refused), len(truth))
     assert refused["sheet"].notna().all()
@@ -76,7 +50,7 @@ def test_each_row_booked_holds_the_figures_written(cleaned, cfg):
     """The year-to-date file's rows hold March's figures once differenced; text counts, wrapped headers and names
     in two columns hold what was written."""
     res, truth = cleaned[cfg], cleaned["truth"]
-    p = _mine(res.panel, "source", truth)
+    p = rows_of_files(res.panel, "source", truth)
     p = p.assign(start=pd.to_datetime(p["period_start"]).dt.date)
     t = truth[truth["code"].notna() & (truth["schema"] != "any")]
     j = p.merge(t, left_on=["file", "unit_schema", "unit_code", "start"], right_on=["file", "schema", "code", "start"])
@@ -95,7 +69,7 @@ def test_nothing_booked_across_the_reform_or_to_another_unit_or_period(cleaned, 
     after = pd.to_datetime(p["period_start"]) >= pd.Timestamp("2025-07-01")
     assert ((p["unit_schema"] == "2025") == after).all()
     assert (pd.to_datetime(p["period_end"]) < pd.Timestamp("2025-07-01"))[~after].all()
-    mine = _mine(p, "source", truth)
+    mine = rows_of_files(p, "source", truth)
     starts = pd.to_datetime(mine["period_start"]).dt.date
     ok = set(zip(truth["file"], truth["schema"], truth["code"], truth["start"]))
     wrong = {
@@ -106,7 +80,7 @@ def test_nothing_booked_across_the_reform_or_to_another_unit_or_period(cleaned, 
     may = p[pd.to_datetime(p["period_start"]) == pd.Timestamp("2026-05-01")]
     assert not may.duplicated(["unit_schema", "unit_code"]).any()
     py = mine[mine["file"] == PHU_YEN]
-    q = _mine(res.quality, "file", truth)
+    q = rows_of_files(res.quality, "file", truth)
     py_refused = q[(q["file"] == PHU_YEN) & (q["action"] == "dropped")]
     assert len(py) + len(py_refused) == 10 and set(py_refused["rule"]) <= {"duplicate_period"}
     # communes of the former Phú Yên area (2025 codes 22xxx) and the provincial centre of the 2025 Đắk Lắk
@@ -118,7 +92,7 @@ def test_nothing_booked_across_the_reform_or_to_another_unit_or_period(cleaned, 
 @pytest.mark.parametrize("cfg", ["54", "66"])
 def test_each_refusal_is_one_finding(cleaned, cfg):
     res, truth = cleaned[cfg], cleaned["truth"]
-    q = _mine(res.quality, "file", truth)
+    q = rows_of_files(res.quality, "file", truth)
     bmt = q[(q["file"] == "BC thang 12-2025.xlsx") & (q["action"] == "dropped")]
     assert list(bmt["rule"]) == ["unit_other_era"] and list(bmt["unit"]) == ["TP. Buôn Ma Thuột"]
     quarter = q[(q["file"] == "BC Quy III-2025.xlsx") & (q["action"] == "dropped")]
@@ -134,6 +108,6 @@ def test_each_refusal_is_one_finding(cleaned, cfg):
 
 
 def test_same_panel_under_both_configurations(cleaned):
-    a = cleaned["54"].panel[KEY + ["received_total", "pending_total"]].reset_index(drop=True)
-    b = cleaned["66"].panel[KEY + ["received_total", "pending_total"]].reset_index(drop=True)
+    a = cleaned["54"].panel[PANEL_KEY + ["received_total", "pending_total"]].reset_index(drop=True)
+    b = cleaned["66"].panel[PANEL_KEY + ["received_total", "pending_total"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b)
